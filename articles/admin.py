@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.services import publish_articles, refresh_hero_renditions, unpublish_articles
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["user"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 1
+    fields = ["order", "target_article", "url", "title", "in_body_after_paragraph"]
+    autocomplete_fields = ["target_article"]
+    ordering = ["order", "pk"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "section", "published_at", "is_live", "comments_enabled"]
+    list_filter = ["status", "section", "comments_enabled", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["title", "standfirst"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["authors", "tags"]
+    readonly_fields = ["hero_preview", "updated_at"]
+    inlines = [RelatedLinkInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (
+            "Hero image",
+            {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_caption", "hero_credit"]},
+        ),
+        (
+            "Publishing",
+            {"fields": ["section", "authors", "tags", "status", "published_at", "updated_at"]},
+        ),
+        ("Comments", {"fields": ["comments_enabled"]}),
+    ]
+
+    @admin.display(boolean=True, description="live")
+    def is_live(self, obj):
+        return obj.is_public
+
+    @admin.display(description="preview")
+    def hero_preview(self, obj):
+        if not obj.hero_renditions:
+            return "No image yet."
+        return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "hero_image" in form.changed_data:
+            refresh_hero_renditions(article=obj)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        count = publish_articles(queryset=queryset)
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = unpublish_articles(queryset=queryset)
+        self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)

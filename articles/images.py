@@ -1,0 +1,89 @@
+"""Hero image checks and renditions.
+
+Uploads are checked before anything decodes them: the format must be one we serve, the file
+small enough, and the pixel count (read from the header) low enough that a decompression bomb is
+refused with a clear message instead of eating the server's memory. Renditions are made once,
+when the image is saved, so no request ever resizes an image.
+"""
+
+import io
+import logging
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+RENDITION_WIDTHS = (400, 800, 1200)
+
+
+def validate_image_upload(file) -> None:
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            f"The image is {filesizeformat(size)}; the limit is "
+            f"{filesizeformat(settings.IMAGE_MAX_BYTES)}."
+        )
+    position = file.tell() if hasattr(file, "tell") else None
+    try:
+        file.seek(0)
+        # Opening reads only the header: width and height are known before any decoding.
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    f"The image is {width}×{height} pixels, more than the "
+                    f"{settings.IMAGE_MAX_PIXELS:,} pixels we accept."
+                )
+            if image_format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    f"{image_format or 'This'} images are not accepted; "
+                    "use JPEG, PNG, WebP or GIF."
+                )
+            image.verify()
+    except Image.DecompressionBombError:
+        raise ValidationError("The image has far too many pixels to be processed.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError("The file is not a valid image.") from None
+    finally:
+        if position is not None:
+            file.seek(position)
+
+
+def make_renditions(image_field) -> dict[str, str]:
+    """Write a JPEG per width (never wider than the original); return {width: storage name}."""
+    if not image_field:
+        return {}
+    renditions: dict[str, str] = {}
+    image_field.open("rb")
+    try:
+        with Image.open(image_field) as original:
+            original.load()
+            source = original.convert("RGB")
+    finally:
+        image_field.close()
+    stem = PurePosixPath(image_field.name).stem
+    for width in RENDITION_WIDTHS:
+        if width > source.width and renditions:
+            break
+        target_width = min(width, source.width)
+        height = round(source.height * target_width / source.width)
+        resized = source.resize((target_width, height), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        resized.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+        name = default_storage.save(
+            f"renditions/{stem}-{target_width}w.jpg", ContentFile(buffer.getvalue())
+        )
+        renditions[str(target_width)] = name
+    return renditions
+
+
+def rendition_urls(renditions: dict[str, str]) -> list[tuple[int, str]]:
+    return sorted((int(width), default_storage.url(name)) for width, name in renditions.items())

@@ -1,0 +1,133 @@
+import io
+import os
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
+
+from articles import demo_content
+from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.services import refresh_hero_renditions
+
+PALETTE = [(11, 83, 148), (106, 27, 154), (0, 121, 107), (191, 54, 12), (69, 90, 100)]
+
+
+def hero_image(title: str, index: int) -> ContentFile:
+    """A simple two-colour gradient card with the title, so the demo has real images."""
+    width, height = 1200, 675
+    top = PALETTE[index % len(PALETTE)]
+    bottom = tuple(max(c - 70, 0) for c in top)
+    image = Image.new("RGB", (width, height), top)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        mix = y / height
+        colour = tuple(round(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (width, y)], fill=colour)
+    draw.text((60, height - 120), title[:60], fill=(255, 255, 255), font_size=44)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue())
+
+
+class Command(BaseCommand):
+    help = "Load the demo sections, authors and articles (safe to run again) and a staff login."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-images", action="store_true", help="Skip hero images.")
+        parser.add_argument("--no-user", action="store_true", help="Do not create a login.")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        sections = {
+            slug: Section.objects.update_or_create(slug=slug, defaults={"name": n, "order": o})[0]
+            for n, slug, o in demo_content.SECTIONS
+        }
+        authors = {
+            slug: Author.objects.update_or_create(slug=slug, defaults={"name": n, "bio": bio})[0]
+            for n, slug, bio in demo_content.AUTHORS
+        }
+        now = timezone.now()
+        specs = [demo_content.LEAD] + [
+            {
+                "slug": slug,
+                "title": title,
+                "standfirst": standfirst,
+                "section": section,
+                "authors": [author],
+                "tags": tags,
+                "body": demo_content.body_for(title, standfirst, facts),
+            }
+            for slug, title, section, author, tags, standfirst, facts in demo_content.MORE
+        ]
+        articles = {}
+        for index, spec in enumerate(specs):
+            article, created = Article.objects.update_or_create(
+                slug=spec["slug"],
+                defaults={
+                    "title": spec["title"],
+                    "standfirst": spec["standfirst"],
+                    "body": spec["body"].strip(),
+                    "section": sections[spec["section"]],
+                    "status": Article.Status.PUBLISHED,
+                    "hero_alt": f"Illustration for: {spec['title']}",
+                    "hero_caption": spec["standfirst"],
+                    "hero_credit": "Newsportal graphics",
+                },
+            )
+            if created:
+                # The lead is the newest; the rest step back a few hours each.
+                article.published_at = now - timedelta(hours=3 * index)
+                article.save(update_fields=["published_at"])
+            article.authors.set([authors[slug] for slug in spec["authors"]])
+            article.tags.set(
+                [
+                    Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+                    for name in spec["tags"]
+                ]
+            )
+            if not options["no_images"] and not article.hero_image:
+                article.hero_image.save(
+                    f"{article.slug}.jpg", hero_image(article.title, index), save=True
+                )
+                refresh_hero_renditions(article=article)
+            articles[article.slug] = article
+
+        for slug, (targets, in_body) in demo_content.RELATED.items():
+            article = articles[slug]
+            article.related_links.all().delete()
+            for order, target in enumerate(targets):
+                RelatedLink.objects.create(
+                    article=article,
+                    order=order,
+                    in_body_after_paragraph=in_body.get(order),
+                    **(
+                        {"title": target[0], "url": target[1]}
+                        if isinstance(target, tuple)
+                        else {"target_article": articles[target]}
+                    ),
+                )
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(articles)} articles."))
+        if not options["no_user"]:
+            self._staff_login()
+
+    def _staff_login(self):
+        username = os.environ.get("DEMO_ADMIN_USER", "editor")
+        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.com"}
+        )
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.WARNING(
+                f"Staff login for /admin/: user {username!r}, password {password!r}"
+            )
+        )

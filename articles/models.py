@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.images import rendition_urls, validate_image_upload
+from articles.querysets import ArticleQuerySet, SectionQuerySet
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the menu.")
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField("byline name", max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField("short bio", blank=True, max_length=1000)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", args=[self.slug])
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(
+        "lead", max_length=600, help_text="One or two sentences shown under the title."
+    )
+    body = models.TextField(help_text="Markdown. HTML is removed when the article is shown.")
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/", blank=True, validators=[validate_image_upload]
+    )
+    hero_alt = models.CharField("hero alt text", max_length=250, blank=True)
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(max_length=120, blank=True)
+    # Widths -> storage names, made once when the image is saved (see articles.images).
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, related_name="articles")
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="A time in the future schedules the article: it stays hidden until then.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept by the comment moderation services (comments.services), so lists show counts
+    # without counting rows on every request.
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_enabled = models.BooleanField(
+        "comments open", default=True, help_text="Untick to close comments on this article."
+    )
+
+    # Weighted title/lead/body vector, kept by a PostgreSQL trigger (migration 0002) and
+    # GIN-indexed there; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_listing_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def hero_url(self) -> str:
+        """The widest rendition: the one shared in Open Graph cards."""
+        urls = rendition_urls(self.hero_renditions)
+        return urls[-1][1] if urls else ""
+
+    @property
+    def thumbnail_url(self) -> str:
+        urls = rendition_urls(self.hero_renditions)
+        return urls[0][1] if urls else ""
+
+    @property
+    def hero_srcset(self) -> str:
+        return ", ".join(f"{url} {width}w" for width, url in rendition_urls(self.hero_renditions))
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class RelatedLink(models.Model):
+    """A curated link shown in the article's "Related" block, and optionally inside the body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target_article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Another article of ours, or leave empty and give a URL.",
+    )
+    url = models.URLField("external URL", blank=True, max_length=500)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Required for external links; optional otherwise."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    in_body_after_paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Also show this link as a heading inside the body, after this paragraph.",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target_article__isnull=False, url="")
+                    | models.Q(target_article__isnull=True) & ~models.Q(url="")
+                ),
+                name="related_link_has_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if bool(self.target_article_id) == bool(self.url):
+            raise ValidationError("Choose either one of our articles or an external URL.")
+        if self.url and not self.title:
+            raise ValidationError({"title": "An external link needs a title."})
+        if self.target_article_id and self.target_article_id == self.article_id:
+            raise ValidationError({"target_article": "An article cannot link to itself."})
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        return self.target_article.title if self.target_article_id else self.url
+
+    @property
+    def href(self) -> str:
+        return self.target_article.get_absolute_url() if self.target_article_id else self.url
+
+    @property
+    def is_external(self) -> bool:
+        return not self.target_article_id

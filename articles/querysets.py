@@ -1,0 +1,53 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+
+class SectionQuerySet(models.QuerySet):
+    def for_navigation(self):
+        return self.only("name", "slug").order_by("order", "name")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published", published_at__lte=timezone.now())
+
+    def for_listing(self):
+        # Everything a list card shows (section, bylines, comment count) in a fixed number of
+        # queries, whatever the page size.
+        from articles.models import Author
+
+        return (
+            self.published()
+            .select_related("section")
+            .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
+            .defer("body", "hero_caption", "hero_credit")
+            .order_by("-published_at", "-pk")
+        )
+
+    def for_detail(self):
+        from articles.models import Author, RelatedLink, Tag
+
+        now = timezone.now()
+        visible_links = (
+            RelatedLink.objects.filter(
+                Q(target_article__isnull=True)
+                | Q(target_article__status="published", target_article__published_at__lte=now)
+            )
+            .select_related("target_article")
+            .only(
+                "article_id",
+                "url",
+                "title",
+                "order",
+                "in_body_after_paragraph",
+                "target_article__title",
+                "target_article__slug",
+            )
+            .order_by("order", "pk")
+        )
+        return self.select_related("section").prefetch_related(
+            Prefetch("authors", queryset=Author.objects.all()),
+            Prefetch("tags", queryset=Tag.objects.all()),
+            Prefetch("related_links", queryset=visible_links, to_attr="visible_related_links"),
+        )

@@ -1,0 +1,46 @@
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+
+from articles.models import Article, Section
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 5000
+
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 0.8
+
+    def items(self):
+        return Section.objects.all()
+
+
+class NewsSitemap(Sitemap):
+    """Google News sitemap: articles published in the last two days."""
+
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - timedelta(days=2)
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=since)
+            .only("slug", "title", "published_at")
+            .order_by("-published_at")
+        )
+
+    def lastmod(self, item):
+        return item.published_at
+
+
+SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}

@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+
+from articles.models import Article, Author, Section, Tag
+from articles.rendering import body_with_inline_links
+from articles.search import clean_query, search_articles, snippet_html
+
+PAGE_SIZE = 10
+RELATED_FALLBACK_COUNT = 5
+
+
+def _page(request, queryset, per_page=PAGE_SIZE):
+    # get_page() turns junk or out-of-range page numbers into a real page, never an error.
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def home(request):
+    listing = Article.objects.for_listing()
+    lead = listing.first()
+    page_obj = _page(request, listing.exclude(pk=lead.pk) if lead else listing)
+    # The lead story tops the first page only; later pages continue the list.
+    lead = lead if page_obj.number == 1 else None
+    return render(request, "articles/home.html", {"lead": lead, "page_obj": page_obj})
+
+
+def _listing(request, *, title, description, queryset, heading_object=None):
+    return render(
+        request,
+        "articles/article_list.html",
+        {
+            "title": title,
+            "description": description,
+            "heading_object": heading_object,
+            "page_obj": _page(request, queryset),
+        },
+    )
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    return _listing(
+        request,
+        title=section.name,
+        description=f"The latest from {section.name}.",
+        queryset=Article.objects.for_listing().filter(section=section),
+        heading_object=section,
+    )
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return _listing(
+        request,
+        title=author.name,
+        description=author.bio,
+        queryset=Article.objects.for_listing().filter(authors=author),
+        heading_object=author,
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _listing(
+        request,
+        title=f"Tagged “{tag.name}”",
+        description=f"Articles about {tag.name}.",
+        queryset=Article.objects.for_listing().filter(tags=tag),
+        heading_object=tag,
+    )
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.for_detail(), slug=slug)
+    is_preview = not article.is_public
+    if is_preview and not request.user.is_staff:
+        raise Http404("No article found")
+    context = article_context(request, article)
+    context["is_preview"] = is_preview
+    response = render(request, "articles/article_detail.html", context)
+    if is_preview:
+        add_never_cache_headers(response)
+    return response
+
+
+def article_context(request, article) -> dict:
+    """What the article template needs; comment views reuse it to re-render with errors."""
+    links = article.visible_related_links
+    fallback = []
+    if not links:
+        fallback = list(related_fallback(article))
+    share_url = request.build_absolute_uri(article.get_absolute_url())
+    return {
+        "article": article,
+        "json_ld": news_article_json_ld(article, share_url),
+        "body_html": body_with_inline_links(article.body, links),
+        "related_links": links,
+        "related_fallback": fallback,
+        "share_url": share_url,
+    }
+
+
+def news_article_json_ld(article, url: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "mainEntityOfPage": url,
+        "url": url,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "articleSection": article.section.name,
+        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    if article.hero_renditions:
+        data["image"] = [settings.SITE_URL + article.hero_url]
+    return data
+
+
+def related_fallback(article):
+    """Recent articles from the same section or sharing a tag, when no links were curated."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    return (
+        Article.objects.for_listing()
+        .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+        .exclude(pk=article.pk)
+        .distinct()[:RELATED_FALLBACK_COUNT]
+    )
+
+
+def search(request):
+    query = clean_query(request.GET.get("q"))
+    page_obj = _page(request, search_articles(Article.objects.for_listing(), query))
+    for article in page_obj:
+        article.snippet = snippet_html(article, query)
+    return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})

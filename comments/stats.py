@@ -1,0 +1,2 @@
+def moderation_summary():
+    return None

@@ -1,0 +1,68 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // "Load more": fetch the next page, append its items here, and take over its pager.
+  function enhancePager(nav) {
+    var next = nav.querySelector("a[data-load-more]");
+    var list = document.querySelector("[data-load-more-list]");
+    if (!next || !list) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-primary load-more";
+    button.textContent = "Load more";
+    next.replaceWith(button);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      button.textContent = "Loading…";
+      fetch(next.href, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var newList = doc.querySelector("[data-load-more-list]");
+          var newNav = doc.querySelector("[data-load-more-nav]");
+          var first = null;
+          if (newList) {
+            Array.prototype.slice.call(newList.children).forEach(function (item) {
+              var adopted = document.importNode(item, true);
+              if (!first) first = adopted;
+              list.appendChild(adopted);
+            });
+          }
+          if (newNav) {
+            var imported = document.importNode(newNav, true);
+            nav.replaceWith(imported);
+            enhancePager(imported);
+          }
+          // Keep keyboard users where the new content starts.
+          var link = first && first.querySelector("a[href]");
+          if (link) link.focus({ preventScroll: false });
+        })
+        .catch(function () {
+          // Fall back to the plain link so the reader can still go on.
+          button.replaceWith(next);
+          next.textContent = "Next page";
+        });
+    });
+  }
+
+  function enhanceCopyLinks() {
+    document.querySelectorAll("[data-copy-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (!navigator.clipboard) return;
+        event.preventDefault();
+        navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(function () {
+          link.textContent = "Link copied";
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
+    enhanceCopyLinks();
+  });
+})();

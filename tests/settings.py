@@ -1,0 +1,12 @@
+"""Test settings: the real settings module, with a throwaway key when none is given."""
+
+import os
+import secrets
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_hex(16))
+
+from newsportal.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
