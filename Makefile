@@ -35,11 +35,12 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Production server: gunicorn with the committed config. Needs DJANGO_SECRET_KEY.
+# Production server: gunicorn with the committed config (gunicorn.conf.py; workers, timeouts and
+# the bind address come from the environment). Needs DJANGO_SECRET_KEY; see README.md.
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py newsportal.wsgi
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py newsportal.wsgi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,17 +1,24 @@
-"""Request ids for log lines, and a friendly 503 while the database is unreachable."""
+"""Request ids and redaction for log lines, the admin's CSP allowance, and a friendly 503 while
+the database is unreachable."""
 
+import base64
+import functools
+import hashlib
 import logging
 import re
 import threading
 import uuid
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import get_template, render_to_string
 
 logger = logging.getLogger("newsportal.request")
 _local = threading.local()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_PLACEHOLDER = "[email redacted]"
 
 
 def current_request_id() -> str:
@@ -22,6 +29,38 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id()
         return True
+
+
+class RedactEmailFilter(logging.Filter):
+    """Replaces e-mail addresses in a record's message and traceback.
+
+    Readers' addresses reach us with every comment; an exception message that quotes one must
+    not copy it into log storage that more people can read than the database.
+    """
+
+    _traceback_formatter = logging.Formatter()
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = _EMAIL.sub(EMAIL_PLACEHOLDER, message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            # Formatter.format() reuses exc_text when it is set, so this is what gets written.
+            record.exc_text = self._traceback_formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _EMAIL.sub(EMAIL_PLACEHOLDER, record.exc_text)
+        if record.stack_info:
+            record.stack_info = _EMAIL.sub(EMAIL_PLACEHOLDER, record.stack_info)
+        return True
+
+
+class OneLineFormatter(logging.Formatter):
+    """Folds tracebacks onto the record's line (as a literal \\n), so one event is one line and
+    log collectors never split an error into dozens of unrelated entries."""
+
+    def format(self, record):
+        return super().format(record).replace("\r", "").replace("\n", "\\n")
 
 
 class RequestIdMiddleware:
@@ -43,7 +82,52 @@ class RequestIdMiddleware:
         return response
 
 
+# --- Content-Security-Policy ---------------------------------------------------------------------
+ADMIN_PATH_PREFIX = "/admin/"
+# Django 5.2's admin has exactly one inline <style> element (in the change list, when a model
+# admin shows no actions). Everything else it loads from static files.
+ADMIN_TEMPLATES_WITH_INLINE_STYLE = ("admin/change_list.html",)
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+@functools.cache
+def admin_inline_style_hashes() -> tuple[str, ...]:
+    """CSP hashes of the admin's static inline <style> blocks, read from the templates in use
+    (so an upgrade or a project override is picked up, and anything else stays blocked)."""
+    hashes = []
+    for name in ADMIN_TEMPLATES_WITH_INLINE_STYLE:
+        source = get_template(name).template.source
+        for css in _STYLE_ELEMENT.findall(source):
+            if "{%" in css or "{{" in css:
+                continue  # rendered content cannot be hashed ahead of time
+            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+            hashes.append(f"'sha256-{digest}'")
+    return tuple(hashes)
+
+
+class AdminAwareCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware; under /admin/ the policy also allows the admin's own inline
+    <style> by hash. The public site keeps the strict policy from settings."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(ADMIN_PATH_PREFIX) and admin_inline_style_hashes():
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", []), *admin_inline_style_hashes()]
+            parts.update = update
+        return parts
+
+
+# --- Database outages ---------------------------------------------------------------------------
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """An error that means "the database cannot be reached", not a bug in a query."""
+    return isinstance(error, (OperationalError, InterfaceError)) or (
+        isinstance(error, DatabaseError) and "connection" in str(error).lower()
+    )
+
+
 def database_unavailable_response(request) -> HttpResponse:
+    # No context processors: they query the database, which is what is missing.
     html = render_to_string("503.html", {"request": request})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "5"
@@ -51,11 +135,25 @@ def database_unavailable_response(request) -> HttpResponse:
     return response
 
 
+def log_database_unavailable(request, error: BaseException, response: HttpResponse) -> None:
+    # One line naming the cause; no traceback (it is an outage, not a bug) and no second
+    # "Service Unavailable" line from django.request for the same response.
+    logger.error(
+        "database unavailable: %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(error).__name__,
+        str(error).strip(),
+    )
+    response._has_been_logged = True
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a lost database connection into a short 503 page instead of a 500 traceback.
 
     Django's CONN_HEALTH_CHECKS drops the broken connection at the next request, so the site
-    recovers by itself when the database is back.
+    recovers by itself when the database is back. Errors raised outside views (while rendering a
+    TemplateResponse, in later middleware) reach handler500, which answers the same way.
     """
 
     def __init__(self, get_response):
@@ -65,14 +163,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            logger.error(
-                "database unavailable: %s %s: %s",
-                request.method,
-                request.path,
-                type(exception).__name__,
-            )
-            return database_unavailable_response(request)
-        return None
+        if not is_database_unavailable(exception):
+            return None
+        response = database_unavailable_response(request)
+        log_database_unavailable(request, exception, response)
+        return response

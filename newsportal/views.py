@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from newsportal.middleware import database_unavailable_response
+from newsportal.middleware import (
+    database_unavailable_response,
+    is_database_unavailable,
+    log_database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +49,9 @@ def page_not_found(request, exception):
 def server_error(request):
     # A database outage is not a bug in the page: answer 503 so proxies and monitors say so.
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
-        return database_unavailable_response(request)
+    if is_database_unavailable(error):
+        response = database_unavailable_response(request)
+        log_database_unavailable(request, error, response)
+        return response
     # No context processors here: they may be what failed.
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,40 @@
+"""Gunicorn settings for `make serve` (see "Running in production" in README.md).
+
+Everything a deployment tunes comes from the environment, read with the same helpers as
+settings.py, so a typo fails at start-up naming the variable.
+"""
+
+import os
+
+from newsportal.env import env_int, env_str
+
+
+def default_workers(cpu_count: int | None) -> int:
+    # Gunicorn's usual 2 x CPUs + 1 for sync workers, capped so a large machine does not open
+    # more database connections than a stock PostgreSQL allows (max_connections = 100).
+    return min(2 * (cpu_count or 1) + 1, 12)
+
+
+bind = env_str("GUNICORN_BIND") or f"{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000)}"
+workers = env_int("WEB_CONCURRENCY", default_workers(os.cpu_count()), minimum=1)
+worker_class = "sync"
+
+# A request that takes longer than this is killed (the worker is replaced); SIGTERM gives
+# running requests this long to finish before a restart or deploy cuts them off.
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
+keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+
+# Recycle workers now and then, staggered so they do not all restart at once.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100, minimum=0)
+
+# Only these addresses may set X-Forwarded-* (the TLS proxy in front); Django additionally
+# needs DJANGO_BEHIND_PROXY=true to trust X-Forwarded-Proto.
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# One access line per request on stdout, with the id that Django's own log lines carry.
+accesslog = "-"
+errorlog = "-"
+loglevel = env_str("LOG_LEVEL", "info").lower()
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" [%({x-request-id}o)s]'

@@ -1,0 +1,100 @@
+"""Production settings: `check --deploy` is clean, and a bad variable stops start-up by name.
+
+Each case runs manage.py in a subprocess with a clean environment, as a deployment starts it.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "news.example.com",
+        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example.com",
+        "DJANGO_SECURE_HTTPS": "true",
+        "DJANGO_BEHIND_PROXY": "true",
+        "SITE_URL": "https://news.example.com",
+    }
+    env.update(overrides)
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_deploy_prints_no_warning_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_check_deploy_reports_the_hsts_preload_choice_only_when_it_is_made():
+    # The one silenced check is HSTS preload (an opt-in); turning preload on leaves nothing
+    # silenced and still nothing to warn about.
+    env = production_env(DJANGO_HSTS_PRELOAD="true")
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_https_is_turned_off():
+    # Proves the clean result above means something: the same check does complain.
+    result = manage("check", "--deploy", env=production_env(DJANGO_SECURE_HTTPS="false"))
+
+    assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
+    assert "security.W012" in result.stderr  # SESSION_COOKIE_SECURE
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be true or false, not 'maybe'"),
+        ("DATABASE_CONN_MAX_AGE", "abc", "DATABASE_CONN_MAX_AGE must be a whole number, not 'abc'"),
+        ("DJANGO_HSTS_SECONDS", "-1", "DJANGO_HSTS_SECONDS must be at least 0, not -1"),
+        ("DJANGO_SECURE_HTTPS", "yes please", "DJANGO_SECURE_HTTPS must be true or false"),
+        ("PAGE_CACHE_SECONDS", "5m", "PAGE_CACHE_SECONDS must be a whole number, not '5m'"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+        ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL is not a valid database URL"),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
+    result = manage("check", env=production_env(**{name: value}))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert expected in result.stderr
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = manage("check", env=production_env(DJANGO_SECRET_KEY=None))
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_debug_on_without_a_secret_key_starts_for_local_development():
+    env = production_env(DJANGO_SECRET_KEY=None, DJANGO_DEBUG="true", DJANGO_SECURE_HTTPS=None)
+    result = manage("check", env=env)
+
+    assert result.returncode == 0, result.stderr
