@@ -44,8 +44,7 @@ def validate_image_upload(file) -> None:
                 )
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    f"{image_format or 'This'} images are not accepted; "
-                    "use JPEG, PNG, WebP or GIF."
+                    f"{image_format or 'This'} images are not accepted; use JPEG, PNG, WebP or GIF."
                 )
             image.verify()
     except Image.DecompressionBombError:
@@ -70,18 +69,19 @@ def make_renditions(image_field) -> dict[str, str]:
     finally:
         image_field.close()
     stem = PurePosixPath(image_field.name).stem
-    for width in RENDITION_WIDTHS:
-        if width > source.width and renditions:
-            break
-        target_width = min(width, source.width)
-        height = round(source.height * target_width / source.width)
-        resized = source.resize((target_width, height), Image.Resampling.LANCZOS)
+    # Every standard width narrower than the original, plus the original width (capped), so a
+    # small picture is never blown up.
+    widths = [w for w in RENDITION_WIDTHS if w < source.width]
+    widths.append(min(source.width, RENDITION_WIDTHS[-1]))
+    for width in sorted(set(widths)):
+        height = round(source.height * width / source.width)
+        resized = source.resize((width, height), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         resized.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
         name = default_storage.save(
-            f"renditions/{stem}-{target_width}w.jpg", ContentFile(buffer.getvalue())
+            f"renditions/{stem}-{width}w.jpg", ContentFile(buffer.getvalue())
         )
-        renditions[str(target_width)] = name
+        renditions[str(width)] = name
     return renditions
 
 

@@ -1,0 +1,77 @@
+"""Editors manage articles in the admin."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles.models import Article
+
+
+@pytest.fixture
+def editor_client(client, db):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_article_list_shows_status_section_and_filters(editor_client, article, draft):
+    from articles.models import Section
+
+    Section.objects.create(name="Sport", slug="sport")
+    html = editor_client.get("/admin/articles/article/").content.decode()
+
+    assert article.title in html and draft.title in html
+    assert 'data-filter-title="status"' in html
+    assert 'data-filter-title="section"' in html
+
+
+def test_publish_and_unpublish_actions(editor_client, article, draft):
+    url = "/admin/articles/article/"
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    editor_client.post(url, {"action": "unpublish", "_selected_action": [article.pk]})
+
+    draft.refresh_from_db()
+    article.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert article.status == Article.Status.DRAFT
+
+
+def test_change_page_has_related_links_inline_and_view_on_site(editor_client, article):
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    assert "related_links-TOTAL_FORMS" in html
+    assert "View on site" in html
+
+
+def test_a_related_link_needs_exactly_one_target(editor_client, article, make_article):
+    other = make_article()
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "authors": [a.pk for a in article.authors.all()],
+        "status": "published",
+        "published_at_0": "2024-01-01",
+        "published_at_1": "10:00:00",
+        "comments_enabled": "on",
+        "related_links-TOTAL_FORMS": "1",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-0-order": "0",
+        "related_links-0-target_article": other.pk,
+        "related_links-0-url": "https://example.org/both",
+        "related_links-0-title": "Both",
+    }
+
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "Choose either one of our articles or an external URL." in response.content.decode()
+    assert not article.related_links.exists()
+
+
+def test_readers_cannot_reach_the_admin(client, db):
+    response = client.get("/admin/articles/article/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,151 @@
+"""What a reader sees on an article page."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def test_article_page_shows_title_lead_byline_times_body_and_end_marker(client, article):
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert article.standfirst in response.content.decode()
+    assert (
+        '<a href="/author/marta-ribeiro/" rel="author">Marta Ribeiro</a>'
+        in response.content.decode()
+    )
+    assert f'<time datetime="{article.published_at.isoformat()}">' in response.content.decode()
+    assert "<p>Second paragraph.</p>" in response.content.decode()
+    assert "End of content" in response.content.decode()
+
+
+def test_markdown_body_is_sanitised(client, make_article):
+    article = make_article(
+        body='Hello **world**\n\n<script>alert("x")</script>\n\n[click](javascript:alert(1))'
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "<strong>world</strong>" in html
+    assert '<script>alert("x")</script>' not in html
+    assert "javascript:alert" not in html
+
+
+def test_meta_tags_canonical_and_open_graph_are_present(client, article):
+    response = client.get(article.get_absolute_url())
+    url = "http://testserver" + article.get_absolute_url()
+
+    assert response.status_code == 200
+    # assertContains(html=True) compares the parsed elements, whatever the attribute order.
+    from django.test import SimpleTestCase
+
+    check = SimpleTestCase()
+    check.assertContains(response, f'<link rel="canonical" href="{url}">', html=True)
+    check.assertContains(
+        response, f'<meta property="og:title" content="{article.title}">', html=True
+    )
+    check.assertContains(response, f'<meta property="og:url" content="{url}">', html=True)
+    check.assertContains(response, '<meta property="og:type" content="article">', html=True)
+    check.assertContains(response, '<meta name="twitter:card" content="summary">', html=True)
+    check.assertContains(
+        response, f'<meta name="twitter:title" content="{article.title}">', html=True
+    )
+
+
+def test_json_ld_describes_a_news_article(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    start = html.index('<script id="article-jsonld" type="application/json">')
+    payload = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+
+    data = json.loads(payload)
+
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.title
+    assert data["author"] == [{"@type": "Person", "name": "Marta Ribeiro"}]
+
+
+def test_share_links_are_plain_links_without_third_party_scripts(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    for host in ("twitter.com/intent", "facebook.com/sharer", "wa.me", "linkedin.com", "mailto:"):
+        assert host in html
+    assert "Copy link" in html
+    assert '<script src="http' not in html
+
+
+def test_curated_related_links_show_in_order_with_external_titles(
+    client, article, make_article, add_related
+):
+    other = make_article(title="Battery prices fall")
+    add_related(article, url="https://example.org/story", title="External story", order=2)
+    add_related(article, other, order=1)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    related = html[html.index('id="related-heading"') :]
+    assert related.index("Battery prices fall") < related.index("External story")
+    assert 'href="https://example.org/story"' in related
+
+
+def test_a_related_link_can_stand_inside_the_body_as_a_heading(
+    client, article, make_article, add_related
+):
+    other = make_article(title="Xiaomi may outsource its production")
+    add_related(article, other, in_body=1)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('class="article-body"') : html.index("End of content")]
+
+    heading = (
+        f'<h2 class="inline-related h4"><a href="{other.get_absolute_url()}">'
+        "Xiaomi may outsource its production</a></h2>"
+    )
+    assert heading in body
+    assert body.index("First paragraph") < body.index(heading) < body.index("Second paragraph")
+
+
+def test_without_curated_links_recent_articles_of_the_same_section_are_suggested(
+    client, article, make_article
+):
+    sibling = make_article(title="Another technology story")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'id="related-heading"' in html
+    assert sibling.title in html[html.index('id="related-heading"') :]
+
+
+@pytest.mark.parametrize("link_count", [0, 30])
+def test_article_page_query_count_does_not_grow_with_related_links(
+    client, article, make_article, add_related, tag, link_count, django_assert_max_num_queries
+):
+    article.tags.add(tag)
+    for i in range(link_count):
+        target = make_article(title=f"Target {i}")
+        add_related(article, target, order=i, in_body=1 if i == 0 else None)
+        add_related(article, url=f"https://example.org/{i}", title=f"External {i}", order=100 + i)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+
+
+def test_article_page_query_count_is_the_same_with_0_or_30_links(
+    client, article, make_article, add_related
+):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    # With no curated links the page looks up fallback suggestions instead.
+    add_related(article, make_article(title="first"))
+    few = count()
+    for i in range(30):
+        add_related(article, make_article(title=f"Target {i}"), order=i + 1)
+
+    assert count() == few

@@ -1,0 +1,76 @@
+"""Drafts and scheduled articles appear nowhere public; staff can preview them."""
+
+import pytest
+from django.urls import reverse
+
+PUBLIC_PAGES = [
+    "/",
+    "/?page=2",
+    "/section/technology/",
+    "/author/marta-ribeiro/",
+    "/search/?q=batteries",
+    "/search/?q=secret",
+    "/feed/",
+    "/atom/",
+    "/section/technology/feed/",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_drafts_and_scheduled_articles_appear_on_no_public_page(
+    client, url, article, draft, scheduled
+):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "secret-draft" not in text and "Secret draft" not in text
+    assert "scheduled-story" not in text and "Scheduled story" not in text
+
+
+def test_published_article_is_listed_and_readable(client, article):
+    assert article.title in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_draft_page_is_404_for_readers(client, draft):
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_article_page_is_404_for_readers_until_its_time(client, scheduled):
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_staff_can_preview_a_draft_and_it_is_never_cached(staff_client, draft):
+    response = staff_client.get(draft.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Preview: this article is a draft" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+
+def test_staff_can_preview_a_scheduled_article(staff_client, scheduled):
+    response = staff_client.get(scheduled.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "scheduled for" in response.content.decode()
+
+
+def test_related_link_to_a_draft_is_not_shown(client, article, draft, add_related):
+    add_related(article, draft)
+
+    response = client.get(article.get_absolute_url())
+
+    assert draft.title not in response.content.decode()
+
+
+def test_unknown_pages_get_the_styled_404(client, db):
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert reverse("articles:home") in response.content.decode()

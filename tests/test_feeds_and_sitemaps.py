@@ -1,0 +1,78 @@
+"""Feeds, sitemaps and robots.txt parse and list only public articles."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    "atom": "http://www.w3.org/2005/Atom",
+}
+
+
+def parse(response):
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content)
+
+
+def test_rss_feed_parses_and_lists_articles_newest_first(client, make_article):
+    older = make_article(title="Older & wiser", published_at=timezone.now() - timedelta(days=2))
+    newer = make_article(title="Newer <story>", published_at=timezone.now() - timedelta(hours=1))
+
+    root = parse(client.get("/feed/"))
+
+    titles = [item.findtext("title") for item in root.iter("item")]
+    assert titles == [newer.title, older.title]
+    assert root.find("channel/item/link").text.endswith(newer.get_absolute_url())
+
+
+def test_atom_feed_parses(client, article):
+    root = parse(client.get("/atom/"))
+
+    assert [e.findtext("atom:title", namespaces=NS) for e in root.findall("atom:entry", NS)] == [
+        article.title
+    ]
+
+
+def test_section_feed_lists_only_that_section(client, make_article, article):
+    from articles.models import Section
+
+    sport = Section.objects.create(name="Sport", slug="sport")
+    make_article(title="Derby preview", section=sport)
+
+    root = parse(client.get("/section/sport/feed/"))
+
+    assert [item.findtext("title") for item in root.iter("item")] == ["Derby preview"]
+    assert client.get("/section/nope/feed/").status_code == 404
+
+
+def test_sitemap_lists_articles_and_sections(client, article):
+    root = parse(client.get("/sitemap.xml"))
+
+    locations = [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+    assert "http://testserver" + article.get_absolute_url() in locations
+    assert "http://testserver/section/technology/" in locations
+
+
+def test_news_sitemap_has_only_the_last_two_days(client, make_article):
+    fresh = make_article(title="Fresh news", published_at=timezone.now() - timedelta(hours=5))
+    make_article(title="Old news", published_at=timezone.now() - timedelta(days=3))
+
+    root = parse(client.get("/sitemap-news.xml"))
+
+    titles = [t.text for t in root.findall("sm:url/news:news/news:title", NS)]
+    assert titles == [fresh.title]
+
+
+@pytest.mark.django_db
+def test_robots_txt_points_at_the_sitemaps(client):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: http://testserver/sitemap-news.xml" in body
+    assert "Disallow: /admin/" in body

@@ -1,0 +1,93 @@
+"""Home, section, author and tag pages: paging that works without JavaScript."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.views import PAGE_SIZE
+
+
+@pytest.fixture
+def archive(make_article, tag):
+    # One lead story plus two and a half pages of the rest.
+    return [make_article(tags=[tag]) for _ in range(PAGE_SIZE * 2 + 6)]
+
+
+def test_home_shows_the_lead_story_and_links_to_the_next_page(client, archive):
+    html = client.get("/").content.decode()
+
+    assert 'class="lead-story' in html
+    assert archive[0].title in html
+    assert 'rel="next"' in html and "?page=2" in html
+    assert "No more pages to load" not in html
+
+
+def test_the_last_page_says_no_more_pages_to_load(client, archive):
+    html = client.get("/?page=3").content.decode()
+
+    assert "No more pages to load" in html
+    assert 'rel="next"' not in html
+    assert 'class="lead-story' not in html
+    assert archive[-1].title in html
+
+
+def test_every_article_appears_exactly_once_across_the_pages(client, archive):
+    pages = [client.get(f"/?page={n}").content.decode() for n in (1, 2, 3)]
+    joined = "".join(pages)
+
+    for article in archive:
+        assert joined.count(f'href="{article.get_absolute_url()}"') == 1, article.title
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1e9"])
+def test_junk_page_numbers_get_a_normal_page(client, archive, page):
+    assert client.get(f"/?page={page}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/section/technology/", "/author/marta-ribeiro/", "/tag/electric-cars/"]
+)
+def test_section_author_and_tag_pages_list_and_page(client, archive, url):
+    first = client.get(url).content.decode()
+    last = client.get(url + "?page=3").content.decode()
+
+    assert archive[0].title in first
+    assert "?page=2" in first
+    assert "No more pages to load" in last
+
+
+def test_unknown_section_author_or_tag_is_404(client, db):
+    for url in ("/section/nope/", "/author/nope/", "/tag/nope/"):
+        assert client.get(url).status_code == 404
+
+
+def test_list_cards_show_the_approved_comment_count(client, make_article):
+    lead, older = make_article(), make_article()
+    type(lead).objects.filter(pk=older.pk).update(approved_comment_count=3)
+    type(lead).objects.filter(pk=lead.pk).update(approved_comment_count=1)
+
+    html = client.get("/").content.decode()
+
+    assert "3 comments" in html
+    assert "1 comment<" in html
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/section/technology/", "/tag/electric-cars/"])
+def test_listing_query_count_does_not_depend_on_page_size(
+    client, make_article, tag, settings, url, django_assert_max_num_queries
+):
+    make_article(tags=[tag])
+    make_article(tags=[tag])
+    small = _queries(client, url)
+    for _ in range(PAGE_SIZE * 2):
+        make_article(tags=[tag])
+
+    assert _queries(client, url) == small
+    with django_assert_max_num_queries(8):
+        client.get(url)
