@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -6,6 +8,8 @@ from django.utils import timezone
 
 from articles.images import rendition_urls, validate_image_upload
 from articles.querysets import ArticleQuerySet, SectionQuerySet
+
+UPDATE_GRACE = timedelta(minutes=10)
 
 
 class Section(models.Model):
@@ -123,6 +127,11 @@ class Article(models.Model):
     @property
     def hero_srcset(self) -> str:
         return ", ".join(f"{url} {width}w" for width, url in rendition_urls(self.hero_renditions))
+
+    @property
+    def was_updated(self) -> bool:
+        # Saves right after publishing are part of publishing, not an update worth showing.
+        return self.updated_at - self.published_at > UPDATE_GRACE
 
     @property
     def is_public(self) -> bool:

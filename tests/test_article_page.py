@@ -149,3 +149,16 @@ def test_article_page_query_count_is_the_same_with_0_or_30_links(
         add_related(article, make_article(title=f"Target {i}"), order=i + 1)
 
     assert count() == few
+
+
+def test_updated_time_is_shown_only_for_a_real_update(client, article):
+    from datetime import timedelta
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Updated" not in html
+
+    type(article).objects.filter(pk=article.pk).update(
+        updated_at=article.published_at + timedelta(hours=2)
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Updated <time" in html
