@@ -151,9 +151,12 @@ def test_article_page_query_count_is_the_same_with_0_or_30_links(
     assert count() == few
 
 
-def test_updated_time_is_shown_only_for_a_real_update(client, article):
+def test_updated_time_is_shown_only_for_a_real_update(client, make_article):
     from datetime import timedelta
 
+    from django.utils import timezone
+
+    article = make_article(published_at=timezone.now())
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Updated" not in html
 
