@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from articles.models import Article, Author, Section, Tag
 from articles.rendering import body_with_inline_links
 from articles.search import clean_query, search_articles, snippet_html
+from comments.display import comment_section
 
 PAGE_SIZE = 10
 RELATED_FALLBACK_COUNT = 5
@@ -79,6 +80,7 @@ def article_detail(request, slug):
     if is_preview and not request.user.is_staff:
         raise Http404("No article found")
     context = article_context(request, article)
+    context.update(comment_section(request, article))
     context["is_preview"] = is_preview
     response = render(request, "articles/article_detail.html", context)
     if is_preview:

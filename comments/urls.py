@@ -1,3 +1,10 @@
+from django.urls import path
+
+from comments import views
+
 app_name = "comments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("post/<int:article_id>/", views.post_comment, name="post"),
+    path("status/<str:token>/", views.comment_status, name="status"),
+]

@@ -1,0 +1,95 @@
+"""What the article page shows of its comments: approved ones only, in a constant number of
+queries whatever their number, each comment's HTML cached once (approved text never changes)."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+
+from comments.forms import CommentForm
+from comments.models import Comment, ModerationPolicy
+from comments.services import comments_open
+from comments.tokens import form_token
+
+logger = logging.getLogger(__name__)
+PAGE_PARAM = "comments-page"
+REPLY_PARAM = "reply-to"
+HTML_CACHE_SECONDS = 24 * 3600
+
+
+def _html_key(comment) -> str:
+    return f"comments:html:v1:{comment.pk}"
+
+
+def attach_html(comments: list[Comment]) -> None:
+    """Set comment.html for each comment: from the cache, or rendered and cached."""
+    keys = {_html_key(comment): comment for comment in comments}
+    try:
+        cached = cache.get_many(list(keys))
+    except Exception as exc:  # a cache outage costs speed, never the page
+        logger.warning("comment HTML cache unavailable: %s", type(exc).__name__)
+        cached = None
+    fresh = {}
+    for key, comment in keys.items():
+        html = cached.get(key) if cached is not None else None
+        if html is None:
+            html = render_to_string("comments/comment.html", {"comment": comment})
+            fresh[key] = html
+        comment.html = html
+    if fresh and cached is not None:
+        try:
+            cache.set_many(fresh, HTML_CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("comment HTML cache unavailable: %s", type(exc).__name__)
+
+
+def _reply_target(request, article):
+    try:
+        parent_id = int(request.GET.get(REPLY_PARAM, ""))
+    except ValueError:
+        return None
+    return (
+        Comment.objects.approved()
+        .filter(pk=parent_id, article=article, parent__isnull=True)
+        .only("name")
+        .first()
+    )
+
+
+def comment_section(request, article, *, form=None) -> dict:
+    policy = ModerationPolicy.current()
+    is_open = comments_open(article, policy)
+    page = Paginator(Comment.objects.top_level_for(article), settings.COMMENTS_PER_PAGE).get_page(
+        request.GET.get(PAGE_PARAM)
+    )
+    threads = list(page.object_list)
+    replies = list(Comment.objects.replies_to([c.pk for c in threads])) if threads else []
+    attach_html(threads + replies)
+    by_parent = {comment.pk: comment for comment in threads}
+    for comment in threads:
+        comment.reply_list = []
+    for reply in replies:
+        by_parent[reply.parent_id].reply_list.append(reply)
+
+    reply_to = None
+    if is_open and form is None:
+        reply_to = _reply_target(request, article)
+        form = CommentForm(
+            article=article,
+            user=request.user,
+            initial={"parent": reply_to.pk} if reply_to else None,
+        )
+    elif form is not None:
+        reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    return {
+        "comments_open": is_open,
+        "comments_page": page,
+        "comment_threads": threads,
+        "comment_form": form if is_open else None,
+        "comment_form_token": form_token(article.pk),
+        "comment_reply_to": reply_to,
+        "comments_page_param": PAGE_PARAM,
+        "comments_reply_param": REPLY_PARAM,
+    }

@@ -1,0 +1,99 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
+from comments.screening import CONTROL_CHARACTERS
+from comments.tokens import form_age
+
+TOO_FAST = "That was quick! Please check your comment and send it again."
+TOO_OLD = "This form was open for a long time. Please send your comment again."
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the invisible control characters (such as NUL bytes) from this field.",
+            code="control_characters",
+        )
+
+
+def single_line(value: str) -> None:
+    if "\n" in value or "\r" in value:
+        raise ValidationError("Write your name on one line.", code="line_break")
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=MAX_NAME_LENGTH,
+        validators=[no_control_characters, single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text="Shown with your comment.",
+    )
+    email = forms.EmailField(
+        label="E-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Never shown publicly.",
+    )
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_BODY_LENGTH,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Up to {MAX_BODY_LENGTH:,} characters. Comments are reviewed before they "
+        "appear.",
+    )
+    notify = forms.BooleanField(label="E-mail me when my comment has been reviewed", required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS, filled in by form-filling bots.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, article, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        if user is not None and user.is_authenticated and not self.is_bound:
+            self.initial.setdefault("name", user.get_full_name() or user.get_username())
+            self.initial.setdefault("email", user.email)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes the <form> with its signed start
+        self.helper.layout = Layout(
+            "name",
+            "email",
+            Field("body"),
+            "notify",
+            "parent",
+            Div("website", css_class="hp-field", aria_hidden="true"),
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = (
+            Comment.objects.approved()
+            .filter(pk=parent_id, article=self.article, parent__isnull=True)
+            .first()
+        )
+        if parent is None:
+            raise ValidationError("You can only reply to a published comment.")
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        age = form_age(self.data.get("started", ""), self.article.pk)
+        if age is None or age > settings.COMMENTS_MAX_FORM_AGE_SECONDS:
+            raise ValidationError(TOO_OLD, code="too_old")
+        if age < settings.COMMENTS_MIN_FORM_SECONDS:
+            raise ValidationError(TOO_FAST, code="too_fast")
+        return cleaned

@@ -1,0 +1,93 @@
+"""E-mail about comments. Mail is a courtesy: a failure is logged (without the reader's address
+or words) and never costs or blocks a comment. No subject carries reader-written text, so
+nothing a reader types can reach a mail header."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from comments.models import Comment
+
+logger = logging.getLogger(__name__)
+THROTTLE_KEY = "comments:moderator-mail-sent"
+
+
+def moderator_addresses() -> list[str]:
+    if settings.COMMENTS_MODERATOR_EMAILS:
+        return list(settings.COMMENTS_MODERATOR_EMAILS)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(groups__permissions__codename="moderate_comment")
+            | Q(user_permissions__codename="moderate_comment")
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(users)
+
+
+def _throttle_allows() -> bool:
+    interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
+    if not interval:
+        return True
+    try:
+        return cache.add(THROTTLE_KEY, 1, timeout=interval)
+    except Exception as exc:
+        # Better one mail too many than a queue nobody hears about.
+        logger.warning("moderator mail throttle unavailable: %s", type(exc).__name__)
+        return True
+
+
+def notify_moderators() -> None:
+    """Tell moderators comments are waiting: at most one mail per interval, however many."""
+    try:
+        recipients = moderator_addresses()
+        if not recipients or not _throttle_allows():
+            return
+        context = {
+            "pending": Comment.objects.pending().count(),
+            "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
+            "site_name": settings.SITE_NAME,
+        }
+        send_mail(
+            f"[{settings.SITE_NAME}] Comments are waiting for review",
+            render_to_string("comments/email/moderators.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    except Exception as exc:
+        logger.error("moderator mail failed: %s", type(exc).__name__)
+
+
+def notify_commenters(comment_ids) -> None:
+    """Tell commenters who asked that their comment was approved or rejected (never spam)."""
+    comments = Comment.objects.filter(
+        pk__in=list(comment_ids),
+        notify_on_decision=True,
+        status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED],
+    ).select_related("article")
+    for comment in comments:
+        try:
+            context = {
+                "comment": comment,
+                "site_name": settings.SITE_NAME,
+                "status_url": settings.SITE_URL + comment.status_url,
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+            }
+            send_mail(
+                f"[{settings.SITE_NAME}] Your comment has been reviewed",
+                render_to_string("comments/email/decision.txt", context),
+                settings.DEFAULT_FROM_EMAIL,
+                [comment.email],
+            )
+        except Exception as exc:
+            logger.error("decision mail for comment %s failed: %s", comment.pk, type(exc).__name__)

@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status="approved")
+
+    def pending(self):
+        return self.filter(status="pending")
+
+    def top_level_for(self, article):
+        """Approved top-level comments of one article, oldest first: one page of threads."""
+        return (
+            self.approved()
+            .filter(article=article, parent__isnull=True)
+            .only("article_id", "parent_id", "name", "body", "created_at", "status")
+            .order_by("created_at", "pk")
+        )
+
+    def replies_to(self, parent_ids):
+        return (
+            self.approved()
+            .filter(parent_id__in=parent_ids)
+            .only("article_id", "parent_id", "name", "body", "created_at", "status")
+            .order_by("created_at", "pk")
+        )
+
+    def decided_since(self, days: int = 7):
+        # Decisions a person made: screened spam and auto-approvals have no moderator.
+        return self.filter(
+            moderated_at__gte=timezone.now() - timedelta(days=days), moderated_by__isnull=False
+        )

@@ -1,0 +1,86 @@
+"""Per-IP rate limit and flood interval in Django's cache: shared by every server process when
+the cache is Redis. A cache outage lets comments through (and is logged): the queue is moderated
+anyway, so failing open costs a little spam, never a reader's comment."""
+
+import hashlib
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0  # seconds
+
+
+ALLOWED = Verdict(True)
+
+
+def client_ip(request) -> str | None:
+    """REMOTE_ADDR, or the address our own proxy appended to a configured header."""
+    candidates = []
+    header = settings.COMMENTS_CLIENT_IP_HEADER
+    if header:
+        # The rightmost entry is the one our proxy wrote; anything left of it is hearsay.
+        candidates.append(request.headers.get(header, "").split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+def _key(kind: str, value: str) -> str:
+    digest = hashlib.blake2b(value.lower().encode(), digest_size=12).hexdigest()
+    return f"comments:{kind}:{digest}"
+
+
+def hit_rate_limit(ip: str | None) -> Verdict:
+    """Count one comment from this IP in a fixed window; refuse above COMMENTS_RATE_LIMIT."""
+    if not ip:
+        return ALLOWED
+    window = settings.COMMENTS_RATE_WINDOW_SECONDS
+    now = int(time.time())
+    window_start = now - now % window
+    key = _key("rate", f"{ip}:{window_start}")
+    try:
+        cache.add(key, 0, timeout=window + 1)
+        count = cache.incr(key)
+    except Exception as exc:
+        logger.warning("comment rate limit unavailable, letting it through: %s", type(exc).__name__)
+        return ALLOWED
+    if count > settings.COMMENTS_RATE_LIMIT:
+        return Verdict(False, max(1, window_start + window - now))
+    return ALLOWED
+
+
+def check_flood(*, ip: str | None, email: str) -> Verdict:
+    """At most one comment per COMMENTS_FLOOD_SECONDS from one IP or one e-mail address."""
+    seconds = settings.COMMENTS_FLOOD_SECONDS
+    if not seconds:
+        return ALLOWED
+    keys = [_key("flood-email", email)] + ([_key("flood-ip", ip)] if ip else [])
+    try:
+        fresh = [cache.add(key, int(time.time()), timeout=seconds) for key in keys]
+        if all(fresh):
+            return ALLOWED
+        started = min(
+            cache.get(key) or int(time.time())
+            for key, new in zip(keys, fresh, strict=True)
+            if not new
+        )
+    except Exception as exc:
+        logger.warning(
+            "comment flood check unavailable, letting it through: %s", type(exc).__name__
+        )
+        return ALLOWED
+    return Verdict(False, max(1, started + seconds - int(time.time())))

@@ -1,0 +1,60 @@
+"""Why a comment might be bad: the reasons moderators see next to it in the queue."""
+
+import re
+
+from comments.models import Comment, ModerationPolicy
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Control characters other than tab and line breaks: never typed by a person.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def count_links(text: str) -> int:
+    return len(_LINK.findall(text))
+
+
+def _contains_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
+def _blocked_email(email: str, entries: list[str]) -> bool:
+    email = email.lower()
+    domain = "@" + email.rpartition("@")[2]
+    return any(entry in (email, domain) for entry in entries)
+
+
+def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
+    """The status a new comment starts in, and why.
+
+    Everything waits for a person except what the block list sends straight to spam, and (when
+    the policy allows it) a returning commenter against whom nothing else speaks.
+    """
+    text = f"{comment.name}\n{comment.body}".lower()
+
+    blocked = [
+        f"blocked word “{word}”"
+        for word in policy.lines(policy.blocked_words)
+        if _contains_word(text, word)
+    ]
+    if _blocked_email(comment.email, policy.lines(policy.blocked_emails)):
+        blocked.append("blocked e-mail address")
+    if comment.ip_address and comment.ip_address.lower() in policy.lines(policy.blocked_ips):
+        blocked.append("blocked IP address")
+    if blocked:
+        return Comment.Status.SPAM, blocked
+
+    reasons = []
+    links = count_links(comment.body)
+    if policy.link_limit and links >= policy.link_limit:
+        reasons.append(f"{links} links (limit {policy.link_limit})")
+    reasons += [
+        f"moderation word “{word}”"
+        for word in policy.lines(policy.moderation_words)
+        if _contains_word(text, word)
+    ]
+    returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
+    if not returning:
+        reasons.append("first-time commenter")
+    if returning and not reasons and policy.auto_approve_returning:
+        return Comment.Status.APPROVED, ["auto-approved: returning commenter"]
+    return Comment.Status.PENDING, reasons

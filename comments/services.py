@@ -1,0 +1,129 @@
+"""Write paths for comments: a reader submits, a moderator decides."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, ModerationPolicy
+from comments.notifications import notify_commenters, notify_moderators
+from comments.screening import screen
+
+DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
+
+
+def comments_open(article: Article, policy: ModerationPolicy | None = None) -> bool:
+    if not article.comments_enabled or not article.is_public:
+        return False
+    days = (policy or ModerationPolicy.current()).effective_close_after_days
+    return not days or timezone.now() < article.published_at + timedelta(days=days)
+
+
+def is_duplicate(*, article: Article, email: str, ip: str | None, body: str) -> bool:
+    """The same words on the same article from the same address or IP: a double post."""
+    same_sender = Q(email=email.lower()) | Q(ip_address=ip) if ip else Q(email=email.lower())
+    return Comment.objects.filter(same_sender, article=article, body=body.strip()).exists()
+
+
+def submit_comment(
+    *,
+    article: Article,
+    parent: Comment | None = None,
+    name: str,
+    email: str,
+    body: str,
+    ip: str | None,
+    notify: bool,
+    user=None,
+) -> Comment:
+    policy = ModerationPolicy.current()
+    if not comments_open(article, policy):
+        raise ValidationError("Comments are closed on this article.")
+    comment = Comment(
+        article=article,
+        parent=parent,
+        name=name.strip(),
+        email=email.strip().lower(),
+        body=body.strip(),
+        ip_address=ip,
+        notify_on_decision=notify,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    comment.status, comment.held_because = screen(comment, policy)
+    if comment.status != Comment.Status.PENDING:
+        comment.moderated_at = timezone.now()  # decided by the screen, not by a person
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+        if comment.status == Comment.Status.APPROVED:
+            _count_approved({article.pk: 1})
+    if comment.status == Comment.Status.PENDING:
+        # Mail must never cost us the comment: send after commit, and log failures.
+        transaction.on_commit(notify_moderators)
+    return comment
+
+
+def _count_approved(changes: dict[int, int]) -> None:
+    for article_id, delta in changes.items():
+        if delta:
+            Article.objects.filter(pk=article_id).update(
+                approved_comment_count=F("approved_comment_count") + delta
+            )
+
+
+def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
+    """Approve, reject or mark as spam; returns (decided, already decided by someone else).
+
+    Each article's share is ONE conditional UPDATE (status still pending), so when two moderators
+    act at once exactly one decision lands and the other learns it lost; the article's approved
+    count moves in the same transaction.
+    """
+    if status not in DECIDABLE:
+        raise ValueError(f"not a decision: {status!r}")
+    if isinstance(comments, QuerySet):
+        pairs = comments.values_list("pk", "article_id")
+    else:
+        pairs = [(comment.pk, comment.article_id) for comment in comments]
+    by_article = defaultdict(list)
+    for pk, article_id in pairs:
+        by_article[article_id].append(pk)
+    now = timezone.now()
+    changes = {}
+    with transaction.atomic():
+        for article_id, pks in by_article.items():
+            changes[article_id] = Comment.objects.filter(
+                pk__in=pks, status=Comment.Status.PENDING
+            ).update(
+                status=status,
+                moderated_by=by,
+                moderated_at=now,
+                rejection_reason=reason.strip() if status == Comment.Status.REJECTED else "",
+            )
+        if status == Comment.Status.APPROVED:
+            _count_approved(changes)
+    decided = sum(changes.values())
+    if decided:
+        all_pks = [pk for pks in by_article.values() for pk in pks]
+        # Ours are the rows carrying our name and our timestamp.
+        mine = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
+        ids = list(mine.filter(notify_on_decision=True).values_list("pk", flat=True))
+        if ids and status != Comment.Status.SPAM:
+            transaction.on_commit(lambda: notify_commenters(ids))
+    total = sum(len(pks) for pks in by_article.values())
+    return decided, total - decided
+
+
+def approve(*, comment: Comment, by) -> bool:
+    return decide([comment], status=Comment.Status.APPROVED, by=by)[0] == 1
+
+
+def reject(*, comment: Comment, by, reason: str = "") -> bool:
+    return decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason)[0] == 1
+
+
+def mark_spam(*, comment: Comment, by) -> bool:
+    return decide([comment], status=Comment.Status.SPAM, by=by)[0] == 1

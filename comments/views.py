@@ -1,0 +1,146 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Article
+from articles.views import article_context
+from comments.display import PAGE_PARAM, comment_section
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.ratelimit import check_flood, client_ip, hit_rate_limit
+from comments.services import comments_open, is_duplicate, submit_comment
+from comments.tokens import comment_id_from_token
+
+logger = logging.getLogger(__name__)
+
+COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
+DUPLICATE = "You have already sent this comment. It is waiting for review."
+
+
+def _article_page(request, article, *, form, status, retry_after=None):
+    """The article again, with the reader's text kept and the errors next to the fields."""
+    context = article_context(request, article)
+    context.update(comment_section(request, article, form=form))
+    response = render(request, "articles/article_detail.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _too_many(request, retry_after: int):
+    retry_at = timezone.now() + timedelta(seconds=retry_after)
+    context = {"retry_after": retry_after, "retry_at": retry_at}
+    response = render(request, "comments/rate_limited.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@csrf_exempt  # only so the size check comes first: CSRF is checked right after, in _post
+@require_POST
+def post_comment(request, article_id):
+    # An oversized body raises when read; CSRF middleware would read it first and answer with
+    # a bare 400, so read it here and tell the reader what happened.
+    try:
+        request.POST  # noqa: B018
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return render(request, "comments/too_large.html", status=413)
+    return _post(request, article_id)
+
+
+@csrf_protect
+def _post(request, article_id):
+    article = get_object_or_404(Article.objects.published().for_detail(), pk=article_id)
+    if not comments_open(article):
+        return _article_page(request, article, form=None, status=403)
+    form = CommentForm(request.POST, article=article, user=request.user)
+    if form.is_bot:
+        # Bots get the answer they hope for, and nothing is stored.
+        logger.info("comment honeypot filled on article %s", article.pk)
+        messages.success(request, COMMENT_RECEIVED)
+        return redirect(article.get_absolute_url() + "#main")
+    if not form.is_valid():
+        return _article_page(request, article, form=form, status=400)
+
+    data = form.cleaned_data
+    ip = client_ip(request)
+    flood = check_flood(ip=ip, email=data["email"])
+    if not flood.allowed:
+        form.add_error(
+            None, f"Please wait {flood.retry_after} seconds before sending another comment."
+        )
+        return _article_page(request, article, form=form, status=429, retry_after=flood.retry_after)
+    if is_duplicate(article=article, email=data["email"], ip=ip, body=data["body"]):
+        form.add_error("body", DUPLICATE)
+        return _article_page(request, article, form=form, status=400)
+    limit = hit_rate_limit(ip)
+    if not limit.allowed:
+        return _too_many(request, limit.retry_after)
+    try:
+        comment = submit_comment(
+            article=article,
+            parent=data["parent"],
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            ip=ip,
+            notify=data["notify"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.update_error_dict({}).items():
+            for error in errors:
+                form.add_error(None if field == "__all__" else field, error)
+        return _article_page(request, article, form=form, status=400)
+
+    messages.success(request, COMMENT_RECEIVED)
+    messages.info(
+        request,
+        format_html(
+            'Follow the review of your comment on its <a href="{}">private status page</a> '
+            "(keep this link to yourself).",
+            comment.status_url,
+        ),
+        extra_tags="comment-status",
+    )
+    # POST/redirect/GET: a reload never posts twice.
+    return redirect(article.get_absolute_url() + "#main")
+
+
+@never_cache
+@require_GET
+def comment_status(request, token):
+    comment_id = comment_id_from_token(token)
+    if comment_id is None:
+        raise Http404("No such comment")
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    public_url = None
+    if comment.is_public and comment.article.is_public:
+        public_url = _public_url(comment)
+    response = render(
+        request, "comments/status.html", {"comment": comment, "public_url": public_url}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _public_url(comment: Comment) -> str:
+    """The comment's place on the article: the right page of threads, and its anchor."""
+    thread = comment.parent if comment.parent_id else comment
+    earlier = (
+        Comment.objects.top_level_for(comment.article)
+        .filter(created_at__lt=thread.created_at)
+        .count()
+    )
+    page = earlier // settings.COMMENTS_PER_PAGE + 1
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

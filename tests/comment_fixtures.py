@@ -1,0 +1,140 @@
+"""Fixtures for the comment tests: personas, comments, valid form data (articles: conftest).
+
+Loaded as a pytest plugin (see pytest_plugins in the comment test modules / tests/conftest.py).
+"""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.test import Client
+
+from articles.models import Article
+from comments.models import Comment
+from comments.tokens import form_token
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_comment_cache():
+    # Rate limits, flood keys, the mail throttle and cached comment HTML live in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_comment(db):
+    def make(article, **fields):
+        n = Comment.objects.count() + 1
+        defaults = {
+            "name": f"Reader {n}",
+            "email": f"reader{n}@example.com",
+            "body": f"Comment number {n}.",
+            "ip_address": "203.0.113.9",
+            "status": Comment.Status.PENDING,
+        }
+        return Comment.objects.create(article=article, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def approved_comment(article, make_comment):
+    comment = make_comment(article, status=Comment.Status.APPROVED, name="Early Bird")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    return comment
+
+
+@pytest.fixture
+def comment_form_data():
+    """Valid POST data for the comment form, with a start time safely in the past."""
+
+    def data(article, *, seconds_ago=60, **overrides):
+        values = {
+            "name": "Maria Lopez",
+            "email": "maria@example.com",
+            "body": "Good to see prices falling at last.",
+            "notify": "",
+            "parent": "",
+            "website": "",
+            "started": form_token(article.pk, issued_at=time.time() - seconds_ago),
+        }
+        values.update(overrides)
+        return {key: value for key, value in values.items() if value is not None}
+
+    return data
+
+
+@pytest.fixture
+def reader():
+    return Client(REMOTE_ADDR="198.51.100.7")
+
+
+def _staff(django_user_model, username, *, perms=(), groups=(), **extra):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@newsroom.example", PASSWORD, is_staff=True, **extra
+    )
+    for codename in perms:
+        app_label, codename = codename.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    return _staff(django_user_model, "moderator", groups=["Moderators"])
+
+
+@pytest.fixture
+def second_moderator(db, django_user_model):
+    return _staff(django_user_model, "moderator2", groups=["Moderators"])
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    # Edits articles and can read comments, but is not a moderator.
+    perms = ["articles.view_article", "articles.change_article", "comments.view_comment"]
+    return _staff(django_user_model, "editor", perms=perms)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("boss", "boss@newsroom.example", PASSWORD)
+
+
+@pytest.fixture
+def stranger_staff(db, django_user_model):
+    return _staff(django_user_model, "stranger")
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return _client_for(moderator)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _client_for(editor)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
+
+
+@pytest.fixture
+def stranger_client(stranger_staff):
+    return _client_for(stranger_staff)

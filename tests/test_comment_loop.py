@@ -1,0 +1,118 @@
+"""The promise the page makes, end to end: post, wait for review, approve or reject."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from comments.models import Comment
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+RECEIVED = "Comment sent successfully! We will review it in the next few hours."
+
+
+def _post(client, article, data, **extra):
+    return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+
+
+def _status_url(response):
+    html = "".join(str(m) for m in get_messages(response.wsgi_request))
+    return re.search(r'href="(/comments/status/[^"]+)"', html).group(1)
+
+
+@pytest.mark.django_db
+def test_a_posted_comment_waits_for_review_and_then_appears_once_a_moderator_approves_it(
+    reader, article, comment_form_data, moderator_client
+):
+    response = _post(reader, article, comment_form_data(article), follow=True)
+
+    assert response.redirect_chain == [(article.get_absolute_url() + "#main", 302)]
+    assert response.status_code == 200
+    assert next(str(m) for m in response.context["messages"]) == RECEIVED
+    assert RECEIVED in response.content.decode()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert "Good to see prices falling at last." not in response.content.decode()
+    assert "0 comments" in response.content.decode()
+
+    changelist = reverse("admin:comments_comment_changelist")
+    queue = moderator_client.get(changelist)
+    assert "Good to see prices falling at last." in queue.content.decode()
+    decided = moderator_client.post(
+        changelist,
+        {"action": "approve_selected", "_selected_action": [comment.pk], "reason": ""},
+        follow=True,
+    )
+    assert "1 comment(s) approved." in decided.content.decode()
+
+    page = reader.get(article.get_absolute_url())
+    assert f'id="comment-{comment.pk}"' in page.content.decode()
+    assert "Good to see prices falling at last." in page.content.decode()
+    assert "1 comment</h2>" in page.content.decode()
+    comment.refresh_from_db()
+    article.refresh_from_db()
+    assert article.approved_comment_count == 1
+    assert comment.moderated_by.username == "moderator"
+    assert comment.moderated_at is not None
+
+
+@pytest.mark.django_db
+def test_a_rejected_comment_shows_the_moderators_reason_on_its_private_status_page(
+    reader, article, comment_form_data, moderator_client
+):
+    response = _post(reader, article, comment_form_data(article))
+    status_url = _status_url(response)
+    assert "waiting for review" in reader.get(status_url).content.decode()
+
+    comment = Comment.objects.get()
+    moderator_client.post(
+        reverse("admin:comments_comment_changelist"),
+        {
+            "action": "reject_selected",
+            "_selected_action": [comment.pk],
+            "reason": "Off topic for this article.",
+        },
+    )
+
+    status_page = reader.get(status_url).content.decode()
+    assert "rejected" in status_page
+    assert "Off topic for this article." in status_page
+    assert (
+        "Good to see prices falling at last."
+        not in reader.get(article.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_reloading_after_posting_does_not_post_again(reader, article, comment_form_data):
+    response = _post(reader, article, comment_form_data(article))
+
+    assert response.status_code == 302
+    reader.get(response.url)
+    reader.get(response.url)
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_status_link_of_an_approved_comment_points_to_it_on_the_article(
+    reader, article, comment_form_data, moderator
+):
+    from comments.services import approve
+
+    status_url = _status_url(_post(reader, article, comment_form_data(article)))
+    comment = Comment.objects.get()
+    approve(comment=comment, by=moderator)
+
+    page = reader.get(status_url).content.decode()
+    assert "approved" in page
+    assert f'{article.get_absolute_url()}#comment-{comment.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_a_forged_status_link_is_not_found(reader, article, make_comment):
+    comment = make_comment(article)
+
+    assert reader.get(f"/comments/status/{comment.pk}/").status_code == 404
+    assert reader.get("/comments/status/MQ:1abc:forged/").status_code == 404
