@@ -1,0 +1,199 @@
+"""/healthz, the friendly 503 while the database is unreachable, and recovery afterwards."""
+
+import sys
+from io import BytesIO
+from unittest import mock
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import IntegrityError, OperationalError, connections
+from django.template.response import TemplateResponse
+from django.urls import path
+
+import newsportal.urls
+from newsportal.views import server_error
+
+FRIENDLY_TEXT = "The site is briefly unavailable. Please reload the page in a few seconds."
+
+
+# Views that fail the way a real outage makes them fail, mounted in front of the real site.
+def _query_fails_in_view(request):
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+def _page_rendered_after_the_view(request):
+    # The navigation in base.html queries the database while this response renders, after
+    # the view has returned.
+    return TemplateResponse(request, "404.html")
+
+
+def _bug_in_view(request):
+    raise ZeroDivisionError("a real bug")
+
+
+urlpatterns = [
+    path("test/db-down-in-view/", _query_fails_in_view),
+    path("test/rendered-late/", _page_rendered_after_the_view),
+    path("test/bug/", _bug_in_view),
+    *newsportal.urls.urlpatterns,
+]
+handler404 = newsportal.urls.handler404
+handler500 = newsportal.urls.handler500
+
+
+@pytest.fixture
+def database_down():
+    """Every new cursor on the default database fails as if the server had gone away."""
+    connection = connections["default"]
+    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    with mock.patch.object(connection, "cursor", side_effect=error):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.raise_request_exception = False  # as in production: the handler answers
+    return client
+
+
+def assert_friendly_503(response):
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert FRIENDLY_TEXT in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert response["Retry-After"] == "5"
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client, database_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_reachable_over_plain_http_when_ssl_redirect_is_on(client, settings):
+    # Load balancers probe the backend directly, without TLS.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/search/?q=cars", "/section/technology/"])
+def test_pages_answer_a_friendly_503_while_the_database_is_down(client, database_down, url):
+    assert_friendly_503(client.get(url))
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_database_error_raised_inside_a_view_gives_the_friendly_503(client):
+    assert_friendly_503(client.get("/test/db-down-in-view/"))
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_database_error_raised_while_rendering_gives_the_friendly_503(client, database_down):
+    assert_friendly_503(client.get("/test/rendered-late/"))
+
+
+def test_handler500_answers_the_friendly_503_for_a_database_outage(rf):
+    # Errors outside any view (in middleware, say) reach handler500 directly.
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+
+    assert_friendly_503(response)
+
+
+def test_handler500_answers_500_for_other_database_errors(rf):
+    # A broken query is a bug to fix, not an outage to wait out.
+    try:
+        raise IntegrityError("duplicate key value violates unique constraint")
+    except IntegrityError:
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_bug_still_answers_500_with_the_error_page_and_no_traceback(client):
+    response = client.get("/test/bug/")
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "ZeroDivisionError" not in response.content.decode()
+
+
+def wsgi_get(path):
+    """A request through the WSGI handler, as gunicorn makes it: unlike the test client, this
+    runs Django's per-request connection housekeeping (close_old_connections)."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+
+    response = WSGIHandler()(environ, start_response)
+    body = b"".join(response)
+    response.close()  # fires request_finished, as a server does
+    return started["status"], body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_site_recovers_by_itself_after_the_database_drops_the_connection():
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        # SQLite opens a fresh connection for every request (CONN_MAX_AGE is forced to 0), so
+        # there is no kept connection to go stale; the in-memory test database cannot be
+        # dropped without losing it. The dropped-connection case is PostgreSQL's.
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
+        assert wsgi_get("/healthz")[0] == 200
+        return
+
+    assert wsgi_get("/healthz")[0] == 200
+    assert connection.connection is not None, "the connection should persist between requests"
+    pid = connection.connection.info.backend_pid
+
+    # The server ends our session (as a restart or failover does) behind Django's back.
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        killer.close()
+
+    status, body = wsgi_get("/")
+    assert status == 200, body[:500]
+    assert connection.connection.info.backend_pid != pid
+
+
+def test_persistent_connections_are_health_checked():
+    settings_dict = connections["default"].settings_dict
+
+    assert settings_dict["CONN_HEALTH_CHECKS"] is True
+    if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+        assert settings_dict["CONN_MAX_AGE"] > 0
+        assert settings_dict["OPTIONS"]["connect_timeout"] == 3

@@ -1,0 +1,172 @@
+"""Security headers on every response, a strict CSP on the public site, and the admin working
+under its CSP."""
+
+import base64
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from articles.models import Article
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PUBLIC_URLS = ["/", "/search/?q=cars", "/healthz", "/robots.txt", "/no-such-page/", "/feed/"]
+STRICT_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def directives(response):
+    header = response["Content-Security-Policy"]
+    return {
+        name: " ".join(values)
+        for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("chief", "chief@example.com", "pw-chief-1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_every_public_response_carries_the_security_headers(client, url):
+    response = client.get(url)
+
+    assert response.status_code in (200, 404)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert directives(response) == STRICT_CSP
+
+
+@pytest.mark.django_db
+def test_public_csp_allows_no_inline_code_and_no_other_origin(client):
+    header = client.get("/")["Content-Security-Policy"]
+
+    assert "unsafe-inline" not in header
+    assert "unsafe-eval" not in header
+    assert "sha256-" not in header
+    assert "http" not in header and "*" not in header
+
+
+@pytest.mark.django_db
+def test_public_pages_have_no_inline_script_or_style(client):
+    html = client.get("/").content.decode()
+
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "<style" not in html
+    assert " style=" not in html
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+@pytest.mark.django_db
+def test_https_requests_get_hsts_and_plain_http_does_not(client):
+    assert "Strict-Transport-Security" not in client.get("/")
+
+    response = client.get("/", secure=True)
+
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_x_forwarded_proto_counts_only_when_trusted(client, settings):
+    # Without DJANGO_BEHIND_PROXY anyone could claim HTTPS with a header.
+    assert settings.SECURE_PROXY_SSL_HEADER is None
+    untrusted = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in untrusted
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    trusted = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert trusted["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "expected"),
+    [("true", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("false", "None")],
+)
+def test_django_behind_proxy_decides_whether_x_forwarded_proto_is_trusted(behind_proxy, expected):
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_BEHIND_PROXY": behind_proxy,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_secure_and_session_is_http_only(client, superuser):
+    login_page = client.get("/admin/login/", secure=True)
+    assert login_page.cookies["csrftoken"]["secure"] is True
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "chief", "password": "pw-chief-1", "next": "/admin/"},
+        secure=True,
+    )
+
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/articles/article/", "/admin/articles/article/add/", "/admin/auth/user/"],
+)
+def test_admin_pages_work_under_the_csp_without_inline_code(client, superuser, url):
+    client.force_login(superuser)
+    response = client.get(url)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    # The admin's inline <script> elements are JSON data, which CSP does not block.
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert all('type="application/json"' in attributes for attributes in inline_scripts)
+    assert " style=" not in html
+    assert not re.search(r"\son[a-z]+=", html)
+
+
+@pytest.mark.django_db
+def test_admin_inline_style_is_allowed_by_its_hash_on_admin_pages_only(
+    client, superuser, monkeypatch
+):
+    # A change list without actions is where Django 5.2's admin writes its one <style> block.
+    model_admin = admin.site._registry[Article]
+    monkeypatch.setattr(model_admin, "actions_on_top", False)
+    monkeypatch.setattr(model_admin, "actions_on_bottom", False)
+    client.force_login(superuser)
+
+    response = client.get("/admin/articles/article/")
+    styles = re.findall(r"<style>(.*?)</style>", response.content.decode(), re.DOTALL)
+
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert directives(response)["style-src"] == f"'self' 'sha256-{digest}'"
+    assert directives(client.get("/"))["style-src"] == "'self'"
