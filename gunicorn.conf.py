@@ -38,3 +38,7 @@ accesslog = "-"
 errorlog = "-"
 loglevel = env_str("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" [%({x-request-id}o)s]'
+
+# Gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), so two
+# servers on one machine (a deploy next to a test run) would fight over it; nothing here uses it.
+control_socket_disable = True

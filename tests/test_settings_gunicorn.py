@@ -117,3 +117,4 @@ def test_gunicorn_itself_reads_the_settings_by_their_real_names():
     assert resolved["max_requests_jitter"] == "100"
     assert resolved["accesslog"] == "-"
     assert "x-request-id" in resolved["access_log_format"]
+    assert resolved["control_socket_disable"] == "True"
