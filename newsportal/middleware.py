@@ -27,7 +27,10 @@ def current_request_id() -> str:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = current_request_id()
+        # django.request logs returned 4xx/5xx responses after the middleware chain has
+        # finished, but hands us the request itself.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or current_request_id()
         return True
 
 

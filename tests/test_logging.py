@@ -7,8 +7,10 @@ handler has neither our filters nor our formatter, and django.request does not p
 
 import io
 import logging
+from unittest import mock
 
 import pytest
+from django.db import OperationalError, connections
 from django.urls import path
 
 import newsportal.urls
@@ -23,8 +25,6 @@ def _comment_handler_that_fails(request):
 
 
 def _query_fails(request):
-    from django.db import OperationalError
-
     raise OperationalError("connection to server failed")
 
 
@@ -99,6 +99,17 @@ def test_a_database_outage_is_one_line_naming_the_cause(client, log_output):
     assert "ERROR newsportal.request [req-db] database unavailable: GET /test/db-down/" in lines[0]
     assert "OperationalError: connection to server failed" in lines[0]
     assert "Traceback" not in lines[0]
+
+
+@pytest.mark.django_db
+def test_a_failing_health_check_is_logged_with_the_request_id(client, log_output):
+    # Django logs a returned 503 after our middleware has finished with the request.
+    error = OperationalError("connection refused")
+    with mock.patch.object(connections["default"], "cursor", side_effect=error):
+        response = client.get("/healthz", headers={"X-Request-ID": "probe-7"})
+
+    assert response.status_code == 503
+    assert "ERROR django.request [probe-7] Service Unavailable: /healthz" in log_output.getvalue()
 
 
 @pytest.mark.django_db
