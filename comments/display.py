@@ -61,17 +61,21 @@ def _reply_target(request, article):
 def comment_section(request, article, *, form=None) -> dict:
     policy = ModerationPolicy.current()
     is_open = comments_open(article, policy)
-    page = Paginator(Comment.objects.top_level_for(article), settings.COMMENTS_PER_PAGE).get_page(
+    per_page = settings.COMMENTS_PER_PAGE
+    page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(
         request.GET.get(PAGE_PARAM)
     )
-    threads = list(page.object_list)
-    replies = list(Comment.objects.replies_to([c.pk for c in threads])) if threads else []
-    attach_html(threads + replies)
+    rows = list(
+        Comment.objects.threads_for(article, offset=(page.number - 1) * per_page, limit=per_page)
+    )
+    attach_html(rows)
+    threads = [comment for comment in rows if comment.parent_id is None]
     by_parent = {comment.pk: comment for comment in threads}
     for comment in threads:
         comment.reply_list = []
-    for reply in replies:
-        by_parent[reply.parent_id].reply_list.append(reply)
+    for reply in rows:
+        if reply.parent_id in by_parent:
+            by_parent[reply.parent_id].reply_list.append(reply)
 
     reply_to = None
     if is_open and form is None:

@@ -1,0 +1,148 @@
+"""Showing comments: approved only, in order, replies under parents, pages, anchors, and a
+constant number of queries however many there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from comments.models import Comment
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def _approve_many(article, make_comment, n, **fields):
+    comments = [make_comment(article, status=Comment.Status.APPROVED, **fields) for _ in range(n)]
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=n)
+    return comments
+
+
+def test_only_approved_comments_are_shown(reader, article, make_comment):
+    for status in Comment.Status.values:
+        make_comment(article, status=status, body=f"A {status} comment")
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert "A approved comment" in html
+    for hidden in ("pending", "rejected", "spam"):
+        assert f"A {hidden} comment" not in html
+
+
+def test_comments_are_shown_oldest_first_with_stable_anchors(reader, article, make_comment):
+    first, second = _approve_many(article, make_comment, 2)
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert html.index(f'id="comment-{first.pk}"') < html.index(f'id="comment-{second.pk}"')
+    assert f'href="#comment-{first.pk}"' in html
+    assert "2 comments</h2>" in html
+
+
+def test_replies_are_shown_under_their_parent(reader, article, make_comment):
+    parent, later = _approve_many(article, make_comment, 2)
+    reply = make_comment(article, parent=parent, status="approved", body="I agree")
+    make_comment(article, parent=parent, body="Pending reply")
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert (
+        html.index(f'id="comment-{parent.pk}"')
+        < html.index(f'id="comment-{reply.pk}"')
+        < html.index(f'id="comment-{later.pk}"')
+    )
+    assert "comment-replies" in html
+    assert "Pending reply" not in html
+
+
+def test_many_comments_are_split_into_pages(reader, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = 5
+    comments = _approve_many(article, make_comment, 12)
+
+    first = reader.get(article.get_absolute_url()).content.decode()
+    third = reader.get(article.get_absolute_url() + "?comments-page=3").content.decode()
+
+    assert f'id="comment-{comments[4].pk}"' in first
+    assert f'id="comment-{comments[5].pk}"' not in first
+    assert "?comments-page=2#comments" in first
+    assert f'id="comment-{comments[11].pk}"' in third
+    assert "Page 3 of 3" in third
+
+
+def test_a_junk_comment_page_number_shows_a_page_not_an_error(reader, article, make_comment):
+    _approve_many(article, make_comment, 2)
+
+    assert reader.get(article.get_absolute_url() + "?comments-page=abc").status_code == 200
+    assert reader.get(article.get_absolute_url() + "?comments-page=999").status_code == 200
+
+
+def test_comment_text_is_never_made_into_links(reader, article, make_comment):
+    make_comment(article, status="approved", body="Visit https://spam.example now")
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert "Visit https://spam.example now" in html
+    assert 'href="https://spam.example' not in html
+
+
+def test_the_email_address_is_never_shown_publicly(reader, article, make_comment):
+    make_comment(article, status="approved", email="secret-address@example.com")
+
+    assert (
+        "secret-address@example.com" not in reader.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_article_page_makes_as_many_queries_with_200_comments_as_with_none(
+    reader, article, make_article, make_comment
+):
+    busy = make_article()
+    parents = _approve_many(busy, make_comment, 150)
+    for parent in parents[:50]:
+        make_comment(busy, parent=parent, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=busy.pk).update(approved_comment_count=200)
+    # Warm both pages once (first-request work such as filling the HTML cache is not the point).
+    _queries(reader, article.get_absolute_url())
+    _queries(reader, busy.get_absolute_url())
+
+    assert _queries(reader, busy.get_absolute_url()) == _queries(reader, article.get_absolute_url())
+
+
+def test_a_cold_cache_does_not_add_queries_either(reader, article, make_article, make_comment):
+    busy = make_article()
+    _approve_many(busy, make_comment, 200)
+    _queries(reader, article.get_absolute_url())
+
+    assert _queries(reader, busy.get_absolute_url()) == _queries(reader, article.get_absolute_url())
+
+
+def test_each_approved_comment_is_rendered_once_and_then_served_from_the_cache(
+    reader, article, make_comment
+):
+    from unittest import mock
+
+    from comments import display
+
+    _approve_many(article, make_comment, 3)
+    reader.get(article.get_absolute_url())
+
+    with mock.patch.object(display, "render_to_string", wraps=display.render_to_string) as render:
+        reader.get(article.get_absolute_url())
+
+    assert render.call_count == 0
+
+
+@pytest.mark.django_db
+def test_the_reply_link_is_offered_only_while_comments_are_open(reader, make_article, make_comment):
+    open_article = make_article()
+    closed = make_article(comments_enabled=False)
+    make_comment(open_article, status="approved")
+    make_comment(closed, status="approved")
+
+    assert "?reply-to=" in reader.get(open_article.get_absolute_url()).content.decode()
+    assert "?reply-to=" not in reader.get(closed.get_absolute_url()).content.decode()

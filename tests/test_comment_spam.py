@@ -1,0 +1,222 @@
+"""Spam defences that do not bother people: honeypot, signed start time, rate limit, flood
+interval, duplicates; and a cache outage never blocks a comment."""
+
+import logging
+import time
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from comments.forms import TOO_FAST, TOO_OLD
+from comments.models import Comment
+from comments.tokens import form_token
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def _post(client, article, data, **extra):
+    return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+
+
+def test_a_filled_honeypot_looks_like_success_but_stores_nothing(
+    reader, article, comment_form_data
+):
+    response = _post(reader, article, comment_form_data(article, website="http://spam.example"))
+
+    assert response.status_code == 302
+    assert not Comment.objects.exists()
+
+
+def test_the_honeypot_is_hidden_from_people_without_inline_styles(reader, article):
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert 'class="hp-field"' in html
+    assert 'aria-hidden="true"' in html
+    assert "style=" not in html.split('id="comments"')[1]
+
+
+def test_a_form_sent_too_fast_is_refused_with_a_friendly_message_and_the_text_kept(
+    reader, article, comment_form_data
+):
+    data = comment_form_data(article, seconds_ago=0, body="Typed at the speed of a bot.")
+
+    response = _post(reader, article, data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count(TOO_FAST) == 1
+    assert "Typed at the speed of a bot." in html
+    assert not Comment.objects.exists()
+
+
+def test_the_refused_form_carries_a_fresh_start_time_so_sending_again_works(
+    reader, article, comment_form_data
+):
+    response = _post(reader, article, comment_form_data(article, seconds_ago=0))
+    token = response.context["comment_form_token"]
+
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        retry = _post(reader, article, {**comment_form_data(article), "started": token})
+
+    assert retry.status_code == 302
+
+
+def test_a_form_left_open_too_long_is_refused_with_a_friendly_message(
+    reader, article, comment_form_data, settings
+):
+    data = comment_form_data(article, seconds_ago=settings.COMMENTS_MAX_FORM_AGE_SECONDS + 5)
+
+    response = _post(reader, article, data)
+
+    assert response.status_code == 400
+    assert TOO_OLD in response.content.decode()
+
+
+@pytest.mark.parametrize("started", ["", "forged", "token-of-another-article"])
+def test_a_missing_forged_or_foreign_start_time_is_refused(
+    reader, article, make_article, comment_form_data, started
+):
+    if started == "token-of-another-article":
+        started = form_token(make_article().pk, issued_at=time.time() - 60)
+
+    response = _post(reader, article, {**comment_form_data(article), "started": started})
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_too_many_comments_from_one_ip_get_a_429_page_saying_when_to_try_again(
+    reader, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_RATE_LIMIT = 2
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    articles = [make_article() for _ in range(3)]
+
+    statuses = [
+        _post(reader, a, comment_form_data(a, body=f"Thought {i}")).status_code
+        for i, a in enumerate(articles)
+    ]
+    response = _post(reader, articles[0], comment_form_data(articles[0], body="One more"))
+
+    assert statuses == [302, 302, 429]
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= settings.COMMENTS_RATE_WINDOW_SECONDS
+    assert "Please try again in" in response.content.decode()
+    assert Comment.objects.count() == 2
+
+
+def test_the_rate_limit_is_per_ip(article, make_article, comment_form_data, settings):
+    from django.test import Client
+
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    first, second = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
+
+    assert (
+        _post(first, article, comment_form_data(article, email="a@example.com")).status_code == 302
+    )
+    assert (
+        _post(second, article, comment_form_data(article, email="b@example.com")).status_code == 302
+    )
+
+
+def test_behind_our_proxy_the_rate_limit_keys_on_the_readers_address(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.50")
+
+    _post(client, article, comment_form_data(article))
+
+    assert Comment.objects.get().ip_address == "203.0.113.50"
+
+
+def test_a_second_comment_within_the_flood_interval_is_refused_with_the_text_kept(
+    reader, article, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    other = make_article()
+    _post(reader, article, comment_form_data(article))
+
+    response = _post(reader, other, comment_form_data(other, body="Quick second thought"))
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 15
+    assert "Please wait" in response.content.decode()
+    assert "Quick second thought" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_the_flood_interval_also_holds_for_one_email_from_another_ip(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    _post(Client(REMOTE_ADDR="192.0.2.1"), article, comment_form_data(article, body="one"))
+
+    response = _post(Client(REMOTE_ADDR="192.0.2.2"), article, comment_form_data(article))
+
+    assert response.status_code == 429
+
+
+def test_the_exact_same_comment_twice_is_refused_as_a_duplicate(
+    reader, article, comment_form_data, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    _post(reader, article, comment_form_data(article))
+
+    response = _post(reader, article, comment_form_data(article))
+
+    assert response.status_code == 400
+    assert "You have already sent this comment." in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+class BrokenCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_a_cache_outage_never_blocks_a_comment(reader, article, comment_form_data, caplog):
+    broken = BrokenCache()
+    with (
+        mock.patch("comments.ratelimit.cache", broken),
+        mock.patch("comments.display.cache", broken),
+        mock.patch("comments.notifications.cache", broken),
+        caplog.at_level(logging.WARNING),
+    ):
+        response = _post(reader, article, comment_form_data(article), follow=True)
+
+    assert response.status_code == 200
+    assert Comment.objects.count() == 1
+    assert "rate limit unavailable" in caplog.text
+    assert "maria@example.com" not in caplog.text
+
+
+def test_the_rate_limit_holds_across_processes_sharing_redis(settings):
+    """Two cache clients (two server processes) on one Redis see one count."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from comments import ratelimit
+
+    settings.COMMENTS_RATE_LIMIT = 2
+    location = "redis://127.0.0.1:6379/0"
+    prefix = f"test-comments-{time.time_ns()}"
+    process_a = RedisCache(location, {"KEY_PREFIX": prefix})
+    process_b = RedisCache(location, {"KEY_PREFIX": prefix})
+    ip = "198.51.100.99"
+
+    verdicts = []
+    for process in (process_a, process_b, process_a):
+        with mock.patch.object(ratelimit, "cache", process):
+            verdicts.append(ratelimit.hit_rate_limit(ip).allowed)
+
+    # Its own key prefix and the window timeout keep it apart from anything else in Redis.
+    assert verdicts == [True, True, False]

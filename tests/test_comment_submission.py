@@ -1,0 +1,242 @@
+"""Posting a comment: the form, bad input kept with its errors, closed and missing articles."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, ModerationPolicy
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def _post(client, article, data, **extra):
+    return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+
+
+def test_the_form_is_headed_with_the_article_title_and_labels_every_field(reader, article):
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert "Add a comment on Xiaomi will mass-produce its car" in html
+    for field_id, label in [
+        ("id_name", "Name"),
+        ("id_email", "E-mail"),
+        ("id_body", "Comment"),
+        ("id_notify", "E-mail me when my comment has been reviewed"),
+        ("id_website", "Leave this field empty"),
+    ]:
+        assert f'for="{field_id}"' in html
+        assert label in html
+    assert "Never shown publicly." in html
+
+
+def test_a_logged_in_reader_finds_name_and_email_filled_in(client, article, django_user_model):
+    user = django_user_model.objects.create_user(
+        "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"
+    )
+    client.force_login(user)
+
+    form = client.get(article.get_absolute_url()).context["comment_form"]
+
+    assert form.initial["name"] == "Maria Lopez"
+    assert form.initial["email"] == "maria@example.com"
+
+
+def test_a_logged_in_readers_comment_is_linked_to_their_account(
+    client, article, comment_form_data, django_user_model
+):
+    user = django_user_model.objects.create_user("maria", "maria@example.com", "pw")
+    client.force_login(user)
+
+    _post(client, article, comment_form_data(article))
+
+    assert Comment.objects.get().user == user
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "This field is required."),
+        ("email", "", "This field is required."),
+        ("body", "", "This field is required."),
+        ("body", "x" * 3001, "Ensure this value has at most 3000 characters (it has 3001)."),
+        ("email", "not-an-address", "Enter a valid email address."),
+        ("name", "N" * 81, "Ensure this value has at most 80 characters (it has 81)."),
+        ("name", "Maria\nBcc: victim@example.com", "Write your name on one line."),
+        ("body", "Hello\x07 there", "Remove the invisible control characters"),
+        ("name", "Ma\x00ria", "Remove the invisible control characters"),
+        ("body", "Nul\x00 byte", "Remove the invisible control characters"),
+    ],
+)
+def test_bad_input_is_refused_next_to_its_field_and_the_text_is_kept(
+    reader, article, comment_form_data, field, value, message
+):
+    data = comment_form_data(article, body="My carefully written thoughts.")
+    data[field] = value
+
+    response = _post(reader, article, data)
+
+    assert response.status_code == 400
+    form = response.context["comment_form"]
+    assert any(message in error for error in form.errors[field])
+    html = response.content.decode()
+    assert f'id="error_1_id_{field}"' in html  # crispy puts the error under the field
+    if field != "body":
+        assert "My carefully written thoughts." in html
+    assert "Xiaomi will mass-produce its car" in html  # still the article page
+    assert not Comment.objects.exists()
+
+
+def test_an_oversized_request_gets_a_readable_page(reader, article, comment_form_data, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    data = comment_form_data(article, body="x" * 20_000)
+
+    response = _post(reader, article, data)
+
+    assert response.status_code == 413
+    assert "Your comment is too large to send" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_an_oversized_request_is_refused_before_the_csrf_check_reads_it(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article, body="x" * 20_000)
+    )
+
+    assert response.status_code == 413
+
+
+def test_a_post_without_a_csrf_token_is_refused(article, comment_form_data):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article)
+    )
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_html_and_scripts_in_a_comment_are_shown_as_text(
+    reader, article, comment_form_data, moderator
+):
+    from comments.services import approve
+
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    _post(reader, article, comment_form_data(article, name=evil[:80], body=evil))
+    approve(comment=Comment.objects.get(), by=moderator)
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+
+    assert '<script>alert("x")' not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_posting_to_a_missing_article_is_not_found(reader, article, comment_form_data):
+    response = reader.post(reverse("comments:post", args=[999_999]), comment_form_data(article))
+
+    assert response.status_code == 404
+
+
+def test_posting_to_a_draft_is_not_found(reader, draft, comment_form_data):
+    assert _post(reader, draft, comment_form_data(draft)).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_posting_to_a_scheduled_article_is_not_found(reader, scheduled, comment_form_data):
+    assert _post(reader, scheduled, comment_form_data(scheduled)).status_code == 404
+
+
+def test_an_article_with_comments_switched_off_says_comments_are_closed_and_has_no_form(
+    reader, make_article, comment_form_data
+):
+    closed = make_article(comments_enabled=False)
+
+    page = reader.get(closed.get_absolute_url())
+    response = _post(reader, closed, comment_form_data(closed))
+
+    assert "Comments are closed on this article." in page.content.decode()
+    assert 'id="comment-form"' not in page.content.decode()
+    assert response.status_code == 403
+    assert "Comments are closed on this article." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comments_close_by_themselves_days_after_publication(
+    reader, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    recent = make_article(published_at=timezone.now() - timedelta(days=29))
+
+    assert _post(reader, old, comment_form_data(old)).status_code == 403
+    assert _post(reader, recent, comment_form_data(recent)).status_code == 302
+
+
+def test_staff_can_change_when_comments_close_without_a_deploy(
+    reader, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    ModerationPolicy.objects.create(close_after_days=0)  # 0: never close
+
+    assert _post(reader, old, comment_form_data(old)).status_code == 302
+
+
+def test_a_reader_can_reply_to_a_published_comment(
+    reader, article, approved_comment, comment_form_data
+):
+    page = reader.get(f"{article.get_absolute_url()}?reply-to={approved_comment.pk}")
+    assert "Reply to Early Bird" in page.content.decode()
+
+    response = _post(reader, article, comment_form_data(article, parent=approved_comment.pk))
+
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent=approved_comment)
+    assert reply.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize("parent_state", ["pending", "reply", "other_article", "missing"])
+def test_replies_go_only_to_published_top_level_comments_of_the_same_article(
+    reader, article, approved_comment, make_comment, make_article, comment_form_data, parent_state
+):
+    parents = {
+        "pending": lambda: make_comment(article).pk,
+        "reply": lambda: (
+            make_comment(article, parent=approved_comment, status=Comment.Status.APPROVED).pk
+        ),
+        "other_article": lambda: make_comment(make_article(), status="approved").pk,
+        "missing": lambda: 999_999,
+    }
+    before = Comment.objects.count()
+    parent_id = parents[parent_state]()
+
+    response = _post(reader, article, comment_form_data(article, parent=parent_id))
+
+    assert response.status_code == 400
+    assert "You can only reply to a published comment." in response.content.decode()
+    assert Comment.objects.count() == before + (parent_state != "missing")
+
+
+def test_the_count_in_article_lists_includes_only_approved_comments(
+    reader, article, make_comment, moderator
+):
+    from comments.services import approve, reject
+
+    first, second, _third = (make_comment(article) for _ in range(3))
+    approve(comment=first, by=moderator)
+    reject(comment=second, by=moderator, reason="rude")
+
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+    assert "1 comment<" in reader.get("/").content.decode()
