@@ -1,8 +1,14 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.html import format_html
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
-from articles.services import publish_articles, refresh_hero_renditions, unpublish_articles
+from articles.services import (
+    publish_articles,
+    purge_article_pages,
+    refresh_hero_renditions,
+    unpublish_articles,
+)
 
 
 @admin.register(Section)
@@ -75,6 +81,22 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "hero_image" in form.changed_data:
             refresh_hero_renditions(article=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines, so related-link edits are part of what readers see next.
+        slugs = [form.instance.slug, *([form.initial["slug"]] if form.initial.get("slug") else [])]
+        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+
+    def delete_queryset(self, request, queryset):
+        slugs = list(queryset.values_list("slug", flat=True))
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+
+    def delete_model(self, request, obj):
+        slug = obj.slug
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: purge_article_pages(slugs=[slug]))
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):

@@ -3,8 +3,16 @@
 from django.db import transaction
 from django.utils import timezone
 
+from articles import pagecache
 from articles.images import make_renditions
 from articles.models import Article
+
+
+def purge_article_pages(*, slugs) -> None:
+    """Readers see an edit at once: drop cached pages of these articles and of all lists."""
+    for slug in set(slugs):
+        pagecache.purge_article(slug)
+    pagecache.purge_lists()
 
 
 def refresh_hero_renditions(*, article: Article) -> None:
@@ -12,18 +20,23 @@ def refresh_hero_renditions(*, article: Article) -> None:
     renditions = make_renditions(article.hero_image) if article.hero_image else {}
     Article.objects.filter(pk=article.pk).update(hero_renditions=renditions)
     article.hero_renditions = renditions
+    transaction.on_commit(lambda: purge_article_pages(slugs=[article.slug]))
 
 
 def publish_articles(*, queryset) -> int:
     """Publish drafts; an article with a future time stays scheduled until then."""
     with transaction.atomic():
-        return queryset.filter(status=Article.Status.DRAFT).update(
-            status=Article.Status.PUBLISHED, updated_at=timezone.now()
-        )
+        drafts = queryset.filter(status=Article.Status.DRAFT)
+        slugs = list(drafts.values_list("slug", flat=True))
+        count = drafts.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+    return count
 
 
 def unpublish_articles(*, queryset) -> int:
     with transaction.atomic():
-        return queryset.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
-        )
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        slugs = list(published.values_list("slug", flat=True))
+        count = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+    return count

@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article, Author, Section, Tag
+from articles.pagecache import LISTS, anonymous_page_cache, article_version_key
 from articles.rendering import body_with_inline_links
 from articles.search import clean_query, search_articles, snippet_html
 from comments.display import comment_section
+from comments.tokens import refresh_form_token
 
 PAGE_SIZE = 10
 RELATED_FALLBACK_COUNT = 5
@@ -19,6 +21,20 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def _lists(request, *args, **kwargs):
+    return [LISTS]
+
+
+def _article_versions(request, slug):
+    return [article_version_key(slug)]
+
+
+def _fresh_form_start(request, old: str) -> str:
+    # The comment form's signed start time must be this reader's, not the cached page's.
+    return refresh_form_token(old)
+
+
+@anonymous_page_cache(_lists)
 def home(request):
     listing = Article.objects.for_listing()
     lead = listing.first()
@@ -41,6 +57,7 @@ def _listing(request, *, title, description, queryset, heading_object=None):
     )
 
 
+@anonymous_page_cache(_lists)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     return _listing(
@@ -52,6 +69,7 @@ def section_detail(request, slug):
     )
 
 
+@anonymous_page_cache(_lists)
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return _listing(
@@ -63,6 +81,7 @@ def author_detail(request, slug):
     )
 
 
+@anonymous_page_cache(_lists)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _listing(
@@ -74,6 +93,7 @@ def tag_detail(request, slug):
     )
 
 
+@anonymous_page_cache(_article_versions, fresh_fields={"started": _fresh_form_start})
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.for_detail(), slug=slug)
     is_preview = not article.is_public

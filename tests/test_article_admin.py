@@ -75,3 +75,33 @@ def test_readers_cannot_reach_the_admin(client, db):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_saving_an_article_in_the_admin_updates_the_cached_page(
+    editor_client, article, settings, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 300
+    Client().get(article.get_absolute_url())
+    data = {
+        "title": "Headline fixed in the admin",
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "authors": [a.pk for a in article.authors.all()],
+        "status": "published",
+        "published_at_0": "2024-01-01",
+        "published_at_1": "10:00:00",
+        "comments_enabled": "on",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 302
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert "Headline fixed in the admin" in html

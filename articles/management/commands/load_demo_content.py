@@ -127,7 +127,5 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(
-            self.style.WARNING(
-                f"Staff login for /admin/: user {username!r}, password {password!r}"
-            )
+            self.style.WARNING(f"Staff login for /admin/: user {username!r}, password {password!r}")
         )

@@ -1,0 +1,154 @@
+"""Whole-page cache for anonymous readers, shared by every web process through Django's cache.
+
+Why not Django's cache_page: it varies on the Cookie header (every reader gets their own copy,
+since each has a CSRF cookie) and cannot be purged per article. Here a cached page is keyed on
+its path plus version tokens (one for lists, one per article) that a write bumps, so a change
+is visible at once. Pages hold the comment form, so the few per-reader values in it (the CSRF
+token, the form's signed start time) are swapped in on every hit: a cached page never carries
+another reader's token.
+
+Only plain anonymous GETs are served from here: a session cookie (a logged-in reader) or a
+messages cookie (the success message after posting) bypasses the cache entirely, so one
+reader's name, message or form errors can never reach another.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.http import quote_etag
+
+logger = logging.getLogger(__name__)
+
+LISTS = "lists"
+_HIDDEN_FIELD = re.compile(r'(<input type="hidden" name="([\w-]+)" value=")([^"]*)(")')
+_BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def article_version_key(slug: str) -> str:
+    return f"pagever:article:{slug}"
+
+
+def purge_article(slug: str) -> None:
+    """The article page changed (text, links, approved comments)."""
+    _bump([article_version_key(slug)])
+
+
+def purge_lists() -> None:
+    """Something shown in listings changed (an article, or a comment count)."""
+    _bump([f"pagever:{LISTS}"])
+
+
+def _bump(keys: list[str]) -> None:
+    try:
+        cache.set_many({key: secrets.token_hex(6) for key in keys}, None)
+    except Exception as exc:
+        # A failed purge must not fail the write; pages then expire with their timeout.
+        logger.warning("page cache purge failed: %s", type(exc).__name__)
+
+
+def _versions(keys: list[str]) -> str:
+    found = cache.get_many(keys)
+    missing = {key: secrets.token_hex(6) for key in keys if key not in found}
+    if missing:
+        for key, token in missing.items():
+            # add(), not set(): if another process got there first, its token wins.
+            if not cache.add(key, token, None):
+                token = cache.get(key) or token
+            found[key] = token
+    return ":".join(str(found[key]) for key in keys)
+
+
+def _is_cacheable(request) -> bool:
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not any(name in request.COOKIES for name in _BYPASS_COOKIES)
+    )
+
+
+def anonymous_page_cache(
+    versions: Callable[..., list[str]],
+    fresh_fields: dict[str, Callable[[object, str], str]] | None = None,
+):
+    """Cache a view's 200 responses for anonymous readers.
+
+    versions(request, *args, **kwargs) names the version keys the page depends on (short names
+    like "lists", or article_version_key(slug)). fresh_fields maps a hidden input's name to a
+    function (request, cached value) -> value for this reader; the CSRF token is always fresh.
+    """
+    refreshers = {"csrfmiddlewaretoken": lambda request, _old: get_token(request)}
+    refreshers.update(fresh_fields or {})
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _is_cacheable(request):
+                return view(request, *args, **kwargs)
+            try:
+                names = [
+                    k if ":" in k else f"pagever:{k}" for k in versions(request, *args, **kwargs)
+                ]
+                key = (
+                    "page:"
+                    + hashlib.blake2b(
+                        f"{request.get_full_path()}|{_versions(names)}".encode(), digest_size=16
+                    ).hexdigest()
+                )
+                cached = cache.get(key)
+            except Exception as exc:
+                logger.warning("page cache unavailable: %s", type(exc).__name__)
+                return view(request, *args, **kwargs)
+            hit = cached is not None
+            if not hit:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if response.status_code != 200 or response.cookies or response.streaming:
+                    return response
+                cached = {
+                    "content": response.content.decode(response.charset),
+                    "content_type": response["Content-Type"],
+                }
+                cached["etag"] = hashlib.blake2b(
+                    cached["content"].encode(), digest_size=12
+                ).hexdigest()
+                try:
+                    cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+                except Exception as exc:
+                    logger.warning("page cache unavailable: %s", type(exc).__name__)
+            return _respond(request, cached, refreshers, hit=hit)
+
+        return wrapped
+
+    return decorator
+
+
+def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
+    etag = quote_etag(cached["etag"])
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+
+        def fresh(match):
+            refresh = refreshers.get(match.group(2))
+            if refresh is None:
+                return match.group(0)
+            return f"{match.group(1)}{refresh(request, match.group(3))}{match.group(4)}"
+
+        response = HttpResponse(
+            _HIDDEN_FIELD.sub(fresh, cached["content"]), content_type=cached["content_type"]
+        )
+    response["ETag"] = etag
+    # The page carries this reader's CSRF token: browsers may keep it, shared caches may not.
+    patch_cache_control(response, private=True, no_cache=True)
+    response["X-Page-Cache"] = "hit" if hit else "miss"
+    return response
