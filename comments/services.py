@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import purge_article_pages
 from comments.models import Comment, ModerationPolicy
 from comments.notifications import notify_commenters, notify_moderators
 from comments.screening import screen
@@ -73,6 +74,14 @@ def _count_approved(changes: dict[int, int]) -> None:
             Article.objects.filter(pk=article_id).update(
                 approved_comment_count=F("approved_comment_count") + delta
             )
+    touched = [article_id for article_id, delta in changes.items() if delta]
+    if touched:
+        # Readers see the comment (and the new count in lists) at once, not when pages expire.
+        transaction.on_commit(
+            lambda: purge_article_pages(
+                slugs=Article.objects.filter(pk__in=touched).values_list("slug", flat=True)
+            )
+        )
 
 
 def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:

@@ -155,3 +155,24 @@ def test_a_broken_cache_still_serves_the_page(client, article, monkeypatch):
 
     assert response.status_code == 200
     assert article.title in response.content.decode()
+
+
+def test_approving_a_comment_shows_it_on_the_cached_page_and_counts_it_in_lists(
+    client, article, make_article, django_capture_on_commit_callbacks
+):
+    from comments.models import Comment
+    from comments.services import approve
+
+    make_article()  # so the article is listed as a card, with its count
+    comment = Comment.objects.create(
+        article=article, name="Reader", email="r@example.com", body="A fine, careful point."
+    )
+    assert "A fine, careful point." not in client.get(article.get_absolute_url()).content.decode()
+    client.get("/")
+    moderator = get_user_model().objects.create_user("mod", "mod@example.com", "pw")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(comment=comment, by=moderator)
+
+    assert "A fine, careful point." in Client().get(article.get_absolute_url()).content.decode()
+    assert "1 comment<" in Client().get("/").content.decode()
