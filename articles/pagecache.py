@@ -37,6 +37,11 @@ def article_version_key(slug: str) -> str:
     return f"pagever:article:{slug}"
 
 
+def lists_version(request, *args, **kwargs) -> list[str]:
+    """For pages that show lists of articles (home, sections, authors, tags, feeds)."""
+    return [LISTS]
+
+
 def purge_article(slug: str) -> None:
     """The article page changed (text, links, approved comments)."""
     _bump([article_version_key(slug)])

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article, Author, Section, Tag
-from articles.pagecache import LISTS, anonymous_page_cache, article_version_key
+from articles.pagecache import anonymous_page_cache, article_version_key, lists_version
 from articles.rendering import body_with_inline_links
 from articles.search import clean_query, search_articles, snippet_html
 from comments.display import comment_section
@@ -21,10 +21,6 @@ def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def _lists(request, *args, **kwargs):
-    return [LISTS]
-
-
 def _article_versions(request, slug):
     return [article_version_key(slug)]
 
@@ -34,7 +30,7 @@ def _fresh_form_start(request, old: str) -> str:
     return refresh_form_token(old)
 
 
-@anonymous_page_cache(_lists)
+@anonymous_page_cache(lists_version)
 def home(request):
     listing = Article.objects.for_listing()
     lead = listing.first()
@@ -57,7 +53,7 @@ def _listing(request, *, title, description, queryset, heading_object=None):
     )
 
 
-@anonymous_page_cache(_lists)
+@anonymous_page_cache(lists_version)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     return _listing(
@@ -69,7 +65,7 @@ def section_detail(request, slug):
     )
 
 
-@anonymous_page_cache(_lists)
+@anonymous_page_cache(lists_version)
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return _listing(
@@ -81,7 +77,7 @@ def author_detail(request, slug):
     )
 
 
-@anonymous_page_cache(_lists)
+@anonymous_page_cache(lists_version)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _listing(

@@ -176,3 +176,13 @@ def test_approving_a_comment_shows_it_on_the_cached_page_and_counts_it_in_lists(
 
     assert "A fine, careful point." in Client().get(article.get_absolute_url()).content.decode()
     assert "1 comment<" in Client().get("/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/atom/", "/section/technology/feed/"])
+def test_feeds_answer_conditional_gets(client, article, url):
+    first = client.get(url)
+    assert first.status_code == 200
+
+    again = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
