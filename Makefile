@@ -42,6 +42,12 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py newsportal.wsgi
 
+# The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db
+# (see "Benchmark" in README.md). BENCH_QUICK=1 for a short run.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
+	$(PY) -m bench.run
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

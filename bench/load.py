@@ -1,0 +1,207 @@
+"""Servers under test (gunicorn with the committed config) and the load tool (wrk) that drives
+them, pinned to separate cores when the machine has more than one."""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_DIR = Path(__file__).resolve().parent / "wrk"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def cores() -> tuple[list[str], list[str]]:
+    """taskset prefixes for (server, load tool): core 0 serves, core 1 loads."""
+    if os.environ.get("BENCH_PIN", "1") == "0" or (os.cpu_count() or 1) < 2:
+        return [], []
+    return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+
+
+@dataclass
+class Server:
+    app: str
+    port: int
+    env: dict
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    def start(self, ready_path: str = "/healthz", timeout: float = 60) -> "Server":
+        server_cpu, _ = cores()
+        env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
+        env.pop("GUNICORN_BIND", None)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [*server_cpu, str(GUNICORN), "-c", "gunicorn.conf.py", self.app],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.app} on :{self.port} exited; see {self.log_path}")
+            try:
+                if get(self.port, ready_path)[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.app} on :{self.port} did not answer {ready_path}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=35)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def worker_rss_kib(self) -> dict[int, int]:
+        """VmRSS of each worker (the master's children), in KiB."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return {int(child): _vm_rss(int(child)) for child in children}
+
+    def master_rss_kib(self) -> int:
+        return _vm_rss(self.process.pid)
+
+
+def _vm_rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def get(port: int, path: str, headers: dict | None = None, timeout: float = 10):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        conn.close()
+
+
+def post(port: int, path: str, body: str, headers: dict, timeout: float = 30):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=body.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location", "")
+    finally:
+        conn.close()
+
+
+@dataclass
+class Scenario:
+    name: str
+    label: str
+    port: int
+    path: str
+    headers: dict = field(default_factory=dict)
+    # For a POST scenario: (path, url-encoded fields, body marker) handed to post.lua.
+    post: tuple[str, str, str] | None = None
+    ok_statuses: tuple[int, ...] = (200,)
+
+
+def wrk(scenario: Scenario, *, seconds: float, connections: int) -> dict:
+    """One wrk run: requests/s, latency percentiles (ms) and responses by status."""
+    _, load_cpu = cores()
+    script = (WRK_DIR / "stats.lua").read_text()
+    args = []
+    if scenario.post:
+        script += "\n" + (WRK_DIR / "post.lua").read_text()
+        # A fresh marker per wrk run: a body posted again (warm-up, repeats) is a duplicate.
+        path, fields, marker = scenario.post
+        args = ["--", path, fields, f"{marker}-{secrets.token_hex(3)}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+        script_path = handle.name
+    header_args = [
+        arg for name, value in scenario.headers.items() for arg in ("-H", f"{name}: {value}")
+    ]
+    command = [
+        *load_cpu,
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        script_path,
+        *header_args,
+        f"http://127.0.0.1:{scenario.port}{scenario.path}",
+        *args,
+    ]
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    finally:
+        os.unlink(script_path)
+    line = next((x for x in completed.stdout.splitlines() if x.startswith("BENCHJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed for {scenario.name}: {completed.stdout}{completed.stderr}")
+    data = json.loads(line.removeprefix("BENCHJSON "))
+    statuses = {int(code): n for code, n in data["statuses"].items()}
+    socket_errors = sum(v for k, v in data["errors"].items() if k != "status")
+    unexpected = sum(n for code, n in statuses.items() if code not in scenario.ok_statuses)
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["latency_us"]["p50"] / 1000,
+        "p90_ms": data["latency_us"]["p90"] / 1000,
+        "p99_ms": data["latency_us"]["p99"] / 1000,
+        "requests": data["requests"],
+        "statuses": statuses,
+        "unexpected": unexpected,
+        "socket_errors": socket_errors,
+    }
+
+
+def measure(
+    scenario: Scenario, *, warmup: float, repeats: int, seconds: float, connections: int
+) -> dict:
+    """Warm up, then `repeats` runs; the median run (by requests/s) stands for the scenario."""
+    if warmup:
+        wrk(scenario, seconds=warmup, connections=connections)
+    runs = [wrk(scenario, seconds=seconds, connections=connections) for _ in range(repeats)]
+    median_rps = statistics.median(run["rps"] for run in runs)
+    statuses: dict[int, int] = {}
+    for run in runs:
+        for code, n in run["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    return {
+        "label": scenario.label,
+        "path": scenario.path,
+        "rps": median_rps,
+        "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+        "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+        "requests": sum(run["requests"] for run in runs),
+        "statuses": statuses,
+        "non_2xx": sum(run["unexpected"] for run in runs),
+        "socket_errors": sum(run["socket_errors"] for run in runs),
+        "runs": runs,
+    }
