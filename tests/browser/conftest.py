@@ -1,0 +1,351 @@
+"""Browser tests: a real Chromium (Debian's, through Playwright) against the live server.
+
+One browser per session, a fresh context (cookies, storage) per test. Every page a test opens is
+watched: a console error, an uncaught exception, a failed request or a Content-Security-Policy
+violation fails the test. Screenshots (desktop 1280 and phone 390 wide) and the console log go to
+test-artifacts/browser/<test>/, printed at the end of the run.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls from a
+# thread with a running loop. The tests only use the ORM between browser steps, never inside the
+# loop, so the guard is safely off here (set before any database access).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+
+from tests.browser.helpers import PASSWORD
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS_DIR", BASE_DIR / "test-artifacts" / "browser"))
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = BASE_DIR / "tests" / "vendor" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Recorded in every page before its own scripts run. Playwright injects it through the DevTools
+# protocol, not as an inline <script>, so the page's CSP does not block it (the watchdog test
+# proves it is running by provoking a violation).
+WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__npCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+});
+"""
+
+
+# --- Reporting ------------------------------------------------------------------------------------
+_phase_reports = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(_phase_reports, {})[report.when] = report
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+        terminalreporter.write_sep("-", "browser artifacts")
+        terminalreporter.write_line(
+            f"Browser screenshots (1280 and 390 wide) and console logs: {ARTIFACTS}"
+        )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:120]
+
+
+# --- Settings and the server ----------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _browser_settings(settings):
+    # The comment form's minimum fill time and the per-IP limits are read at request time; the
+    # browser fills forms in milliseconds and every request comes from 127.0.0.1.
+    settings.COMMENTS_MIN_FORM_SECONDS = 0
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 10_000
+    cache.clear()
+
+
+class _WhiteNoiseOnly:
+    """The live server's static handler, as a no-op: pytest-django's default serves files from
+    the finders, which know nothing of the hashed names in STATIC_ROOT's manifest. Without it
+    whitenoise serves the collected files, as it does in production."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        return self.application(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with static files served the production way (whitenoise
+    from STATIC_ROOT: run `manage.py collectstatic` first, as `make test` does)."""
+    from pytest_django import live_server_helper
+
+    manifest = Path(django_settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        pytest.fail(
+            f"{manifest} is missing: run `manage.py collectstatic --noinput` before the browser "
+            "tests (make test does).",
+            pytrace=False,
+        )
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = live_server_helper.LiveServer(addr, start=False)
+    server.thread.static_handler = _WhiteNoiseOnly
+    server.start()
+    yield server
+    server.stop()
+
+
+# --- The browser ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"No Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(apt-get install -y chromium; .ci/run installs it) or CHROMIUM_PATH set.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:
+            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Everything a page said that a reader must never cause: console errors, uncaught
+    exceptions, failed requests and CSP violations, across every page of one test."""
+
+    # Chromium logs this for any response with an error status, the page itself included.
+    _STATUS_LOGGED = re.compile(
+        r"^Failed to load resource: the server responded with a status of (\d+)"
+    )
+
+    def __init__(self):
+        self.log = []
+        self.problems = []
+        self.allowed_statuses = set()
+        self._documents = {}  # url -> status of pages (not subresources) that were loaded
+
+    def allow_page_status(self, *statuses: int) -> None:
+        """A page the test expects to answer with an error status (a form re-shown with its
+        errors answers 400): Chromium's console line about that status is not a problem."""
+        self.allowed_statuses.update(statuses)
+
+    def on_console(self, message):
+        url = message.location.get("url", "").split("#")[0]
+        self.log.append(f"[{message.type}] {message.text}  ({url})")
+        if message.type != "error":
+            return
+        status = self._STATUS_LOGGED.match(message.text)
+        if status and self._documents.get(url) == int(status[1]) in self.allowed_statuses:
+            return
+        self.problems.append(f"console error: {message.text} ({url})")
+
+    def on_page_error(self, error):
+        self.log.append(f"[pageerror] {error}")
+        self.problems.append(f"uncaught exception: {error}")
+
+    def on_request_failed(self, request):
+        self.log.append(f"[requestfailed] {request.url} {request.failure}")
+        self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def on_response(self, response):
+        if response.request.resource_type == "document":
+            self._documents[response.url.split("#")[0]] = response.status
+            if response.status >= 400 and response.status not in self.allowed_statuses:
+                self.problems.append(f"HTTP {response.status} for the page {response.url}")
+        elif response.status >= 400:
+            self.log.append(f"[response] {response.status} {response.url}")
+            self.problems.append(f"HTTP {response.status} for {response.url}")
+
+    def on_csp_violation(self, source, violation):
+        text = (
+            f"CSP violation of {violation['directive']}: blocked {violation['blocked']!r} "
+            f"({violation['source']}:{violation['line']}) {violation['sample']!r}"
+        )
+        self.log.append(f"[csp] {text} on {source['frame'].url}")
+        self.problems.append(text)
+
+
+class Artifacts:
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def path(self, name: str) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.directory / name
+
+
+@pytest.fixture
+def artifacts(request):
+    directory = ARTIFACTS / _slug(
+        f"{request.module.__name__.rsplit('.', 1)[-1]}-{request.node.name}"
+    )
+    shutil.rmtree(directory, ignore_errors=True)
+    return Artifacts(directory)
+
+
+@pytest.fixture
+def watch():
+    return PageWatch()
+
+
+@pytest.fixture
+def new_page(browser, live_server, watch):
+    """A page in a fresh browser context: its own cookies, so a second person (a moderator
+    next to a reader) can take part in the same test. Every page is watched."""
+    contexts = []
+
+    def watch_page(page):
+        page.on("console", watch.on_console)
+        page.on("pageerror", watch.on_page_error)
+        page.on("requestfailed", watch.on_request_failed)
+        page.on("response", watch.on_response)
+
+    def open_page():
+        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+        context.set_default_timeout(5_000)
+        context.expose_binding("__npCspViolation", watch.on_csp_violation)
+        context.add_init_script(WATCH_CSP)
+        context.on("page", watch_page)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(request, new_page, watch, artifacts):
+    page = new_page()
+    yield page
+    reports = request.node.stash.get(_phase_reports, {})
+    failed = any(report.failed for report in reports.values()) or bool(watch.problems)
+    if failed or watch.log:
+        log = "\n".join(watch.log or ["(nothing logged)"])
+        artifacts.path("console.txt").write_text(log + "\n")
+    if failed and not page.is_closed():
+        page.screenshot(path=artifacts.path("failure.png"), full_page=True)
+    if watch.problems:
+        pytest.fail(
+            f"The pages logged {len(watch.problems)} problem(s) (see "
+            f"{artifacts.directory}/console.txt):\n  " + "\n  ".join(watch.problems),
+            pytrace=False,
+        )
+
+
+# --- Helpers for the flows ------------------------------------------------------------------------
+@pytest.fixture
+def snap(page, artifacts):
+    """Full-page screenshots at desktop and phone width; with phone_layout, also checks that a
+    phone never has to scroll sideways."""
+    default_page = page
+
+    def snap(name: str, *, phone_layout: bool = False, on=None) -> None:
+        page = on or default_page
+        page.screenshot(path=artifacts.path(f"{name}-desktop.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        try:
+            page.screenshot(path=artifacts.path(f"{name}-phone.png"), full_page=True)
+            if phone_layout:
+                widths = page.evaluate(
+                    "() => [document.documentElement.scrollWidth,"
+                    " document.documentElement.clientWidth]"
+                )
+                assert widths[0] <= widths[1], (
+                    f"{name}: the page scrolls sideways on a {PHONE['width']} px phone "
+                    f"(scrollWidth {widths[0]} > clientWidth {widths[1]})"
+                )
+        finally:
+            page.set_viewport_size(DESKTOP)
+
+    return snap
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    return AXE_JS.read_text()
+
+
+@pytest.fixture
+def assert_accessible(page, axe_source):
+    """axe-core on the current page: no serious or critical violation. The source goes in
+    through page.evaluate (the DevTools protocol), which the page's CSP does not govern; an
+    injected <script> with inline content would be blocked, as it should be."""
+    default_page = page
+
+    def check(name: str, *, on=None) -> None:
+        page = on or default_page
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(axe_source)
+        violations = page.evaluate(
+            """async () => {
+                const results = await axe.run(document, {resultTypes: ["violations"]});
+                return results.violations
+                    .filter((v) => v.impact === "serious" || v.impact === "critical")
+                    .map((v) => ({
+                        id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+                    }));
+            }"""
+        )
+        assert not violations, f"{name}: axe found serious/critical violations: " + "; ".join(
+            f"{v['id']} ({v['impact']}: {v['help']}) at {v['nodes']}" for v in violations
+        )
+
+    return check
+
+
+# --- Data -----------------------------------------------------------------------------------------
+@pytest.fixture
+def moderator(django_user_model):
+    """A staff member in the Moderators group. The group comes from a migration; transactional
+    tests flush the database after each test, so rebuild it the same way when it is gone."""
+    group, created = Group.objects.get_or_create(name="Moderators")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="comments",
+                codename__in=["view_comment", "moderate_comment"],
+            )
+        )
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@newsroom.example", PASSWORD, is_staff=True
+    )
+    user.groups.add(group)
+    return user

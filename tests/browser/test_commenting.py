@@ -1,0 +1,121 @@
+"""A commenter under an article: a comment sent, bad input shown back, the keyboard alone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.browser.helpers import COMMENT_RECEIVED, fill_comment_form, post_comment
+
+pytestmark = pytest.mark.browser
+
+FORM_FIELDS = ["#id_name", "#id_email", "#id_body", "#id_notify"]
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+
+
+def unlabelled_fields(page) -> list[str]:
+    """Every field a person can fill, in every form on the page, that has no label."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("input, textarea, select"))
+            .filter((el) => el.type !== "hidden")
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                            && !el.getAttribute("aria-labelledby"))
+            .map((el) => el.outerHTML)"""
+    )
+
+
+def test_commenter_sees_the_exact_message_and_a_reload_does_not_post_again(page, article, snap):
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#comment-form-heading")).to_have_text(
+        "Add a comment on Xiaomi will mass-produce its car"
+    )
+    assert unlabelled_fields(page) == []
+    snap("comment-form")
+
+    post_comment(
+        page, name="Maria Lopez", email="maria@example.com", body="Good to see prices falling."
+    )
+    expect(page).to_have_url(re.compile(r"/articles/xiaomi-car/#main$"))
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    expect(page.locator(".messages")).to_contain_text("private status page")
+    # Pending: stored, but shown to nobody, not even its author.
+    expect(page.locator("#comments-heading")).to_have_text("0 comments")
+    expect(page.locator(".comment-list")).to_have_count(0)
+    snap("comment-sent", phone_layout=True)
+
+    page.reload()
+    expect(page.locator(".messages")).to_have_count(0)
+    comment = Comment.objects.get()
+    assert (comment.name, comment.status) == ("Maria Lopez", Comment.Status.PENDING)
+
+
+def test_commenter_sees_the_errors_with_the_text_kept(
+    page, watch, article, snap, assert_accessible
+):
+    watch.allow_page_status(400)  # the article, shown again with the errors, answers 400
+    page.goto(article.get_absolute_url())
+    body = "My words <b>stay</b> here, even when the rest is wrong."
+    fill_comment_form(page, name="", email="not-an-address", body=body)
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page).to_have_url(re.compile(r"/comments/post/\d+/#comment-form$"))
+    expect(page.locator("#error_1_id_name")).to_have_text("This field is required.")
+    expect(page.locator("#error_1_id_email")).to_have_text("Enter a valid email address.")
+    expect(page.locator("#id_email")).to_have_value("not-an-address")
+    expect(page.locator("#id_body")).to_have_value(body)
+    expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".messages")).to_have_count(0)
+    assert unlabelled_fields(page) == []
+    snap("comment-errors", phone_layout=True)
+    assert_accessible("comment errors")
+    assert not Comment.objects.exists()
+
+    # Put it right on the same page: the kept text goes through.
+    page.locator("#comment-form").get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).fill(
+        "Maria Lopez"
+    )
+    page.locator("#id_email").fill("maria@example.com")
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    assert Comment.objects.get().body == body
+
+
+def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
+    page.goto(article.get_absolute_url())
+    focused = None
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.id")
+        if focused == "id_name":
+            break
+    assert focused == "id_name", "Tab never reached the comment form's name field"
+
+    page.keyboard.type("Kim Keyboard")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "id_email"
+    page.keyboard.type("kim@example.com")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "id_body"
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "id_notify"
+    page.keyboard.press("Space")
+    expect(page.locator("#id_notify")).to_be_checked()
+    page.keyboard.press("Tab")  # past the honeypot (tabindex -1) to the button
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Send comment"
+    snap("keyboard-focus-on-send")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    comment = Comment.objects.get()
+    assert (comment.name, comment.body, comment.notify_on_decision) == (
+        "Kim Keyboard",
+        "Typed without a mouse.",
+        True,
+    )
+    snap("keyboard-comment-sent")

@@ -1,0 +1,111 @@
+"""A reader on the reading site: the home page, "Load more", an article, a related link, search."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.views import PAGE_SIZE
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def newsroom(make_article, add_related):
+    """A lead story, two and a half pages of others, and a curated related link."""
+    lead = make_article(
+        title="Xiaomi will mass-produce its car",
+        slug="xiaomi-car",
+        standfirst="The phone maker starts a production line near Beijing.",
+    )
+    others = [make_article() for _ in range(PAGE_SIZE * 2 + PAGE_SIZE // 2)]
+    battery = make_article(
+        title="Battery prices fall for the third year",
+        slug="battery-prices",
+        standfirst="Cells are cheaper than ever.",
+    )
+    add_related(lead, battery)
+    return {"lead": lead, "others": others, "battery": battery}
+
+
+def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
+    page, newsroom, snap, assert_accessible
+):
+    total_cards = len(newsroom["others"]) + 1  # everything but the lead story
+
+    page.goto("/")
+    expect(page.locator("#lead-title")).to_have_text("Xiaomi will mass-produce its car")
+    # The collected CSS and JavaScript arrived (whitenoise, hashed names): Bootstrap hides the
+    # visually-hidden heading, site.css sets the masthead, site.js swaps the pager for a button.
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('h1.visually-hidden')).position"
+        )
+        == "absolute"
+    )
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.site-name')).fontWeight")
+        == "700"
+    )
+    cards = page.locator(".article-list .article-card")
+    expect(cards).to_have_count(PAGE_SIZE)
+    snap("home", phone_layout=True)
+    assert_accessible("home")
+
+    load_more = page.get_by_role("button", name="Load more")
+    clicks = 0
+    while load_more.count():
+        load_more.click()
+        clicks += 1
+        expect(cards).to_have_count(min(PAGE_SIZE * (clicks + 1), total_cards))
+        assert clicks < 10, "Load more never ran out of pages"
+    expect(page.locator(".end-of-list")).to_have_text("No more pages to load")
+    expect(cards).to_have_count(total_cards)
+    assert clicks == 2
+    expect(cards.last).to_contain_text("Battery prices fall for the third year")
+    snap("home-all-loaded", phone_layout=True)
+
+    page.locator("#lead-title").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/articles/xiaomi-car/$"))
+    expect(page.locator("h1")).to_have_text("Xiaomi will mass-produce its car")
+    expect(page.locator("#comments-heading")).to_have_text("0 comments")
+    snap("article", phone_layout=True)
+    assert_accessible("article")
+
+    page.locator(".related").get_by_role("link", name="Battery prices fall").click()
+    expect(page).to_have_url(re.compile(r"/articles/battery-prices/$"))
+    expect(page.locator("h1")).to_have_text("Battery prices fall for the third year")
+    snap("related-article", phone_layout=True)
+
+    page.get_by_role("searchbox", name="Search articles").fill("Xiaomi")
+    page.get_by_role("searchbox", name="Search articles").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=Xiaomi$"))
+    expect(page.locator(".result-count")).to_have_text("1 result for “Xiaomi”.")
+    result = page.locator(".search-result")
+    expect(result).to_have_count(1)
+    expect(result.get_by_role("link")).to_have_text("Xiaomi will mass-produce its car")
+    snap("search", phone_layout=True)
+    assert_accessible("search")
+
+    result.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text("Xiaomi will mass-produce its car")
+
+
+def test_watchdog_sees_a_csp_violation_and_console_errors(page, live_server, watch, make_article):
+    """The checks every flow relies on really run under the site's CSP: an inline script is
+    blocked and reported, and a console error is caught."""
+    make_article()
+    page.goto("/")
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "window.inlineRan = true";
+            document.body.append(script);
+            console.error("deliberate");
+        }"""
+    )
+    page.wait_for_timeout(100)
+    assert page.evaluate("() => window.inlineRan") is None
+    assert any("CSP violation of script-src-elem" in p for p in watch.problems), watch.problems
+    assert any("deliberate" in p for p in watch.problems), watch.problems
+    watch.problems.clear()  # provoked on purpose
