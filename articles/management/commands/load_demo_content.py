@@ -1,6 +1,7 @@
 import io
 import os
 import secrets
+import textwrap
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -29,7 +30,10 @@ def hero_image(title: str, index: int) -> ContentFile:
         mix = y / height
         colour = tuple(round(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
         draw.line([(0, y), (width, y)], fill=colour)
-    draw.text((60, height - 120), title[:60], fill=(255, 255, 255), font_size=44)
+    lines = textwrap.wrap(title, width=40)[:3]
+    for row, line in enumerate(lines):
+        y = height - 80 - 56 * (len(lines) - row)
+        draw.text((60, y), line, fill=(255, 255, 255), font_size=44)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return ContentFile(buffer.getvalue())
