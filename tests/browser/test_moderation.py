@@ -1,0 +1,104 @@
+"""A reader's comment through the moderator's hands in the Django admin, and back to readers."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment
+from tests.browser.helpers import decide_in_queue, log_in_to_admin, post_comment
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+
+
+def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
+    page, new_page, article, moderator, snap
+):
+    page.goto(article.get_absolute_url())
+    post_comment(page, name="Maria Lopez", email="maria@example.com", body="Prices are falling.")
+    expect(page.locator(".comment-list")).to_have_count(0)
+
+    admin = new_page()
+    log_in_to_admin(admin, moderator.username)
+    expect(admin.locator("#moderation-summary .moderation-pending")).to_have_text("1")
+    snap("admin-index", on=admin)
+    decide_in_queue(admin, excerpt="Prices are falling.", action="Approve selected comments")
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+    snap("admin-approved", on=admin)
+
+    page.reload()
+    comment = page.locator(".comment-list .comment")
+    expect(comment).to_have_count(1)
+    expect(comment.locator(".comment-author")).to_have_text("Maria Lopez")
+    expect(comment.locator(".comment-body")).to_have_text("Prices are falling.")
+    expect(page.locator("#comments-heading")).to_have_text("1 comment")
+    expect(comment).not_to_contain_text("maria@example.com")  # never shown publicly
+    snap("article-with-comment", phone_layout=True)
+
+
+def test_reply_is_posted_moderated_and_shown_under_its_parent(
+    page, new_page, article, moderator, snap
+):
+    parent = Comment.objects.create(
+        article=article,
+        name="Early Bird",
+        email="bird@example.com",
+        body="First thoughts.",
+        status=Comment.Status.APPROVED,
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Early Bird").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Early Bird")
+    snap("reply-form")
+    post_comment(page, name="Maria Lopez", email="maria@example.com", body="I agree with you.")
+    reply = Comment.objects.get(parent=parent)
+    assert reply.status == Comment.Status.PENDING
+    expect(page.locator(".comment-replies")).to_have_count(0)
+
+    admin = new_page()
+    log_in_to_admin(admin, moderator.username)
+    decide_in_queue(admin, excerpt="I agree with you.", action="Approve selected comments")
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+
+    page.reload()
+    thread = page.locator(".comment-list > li", has=page.locator(f"#comment-{parent.pk}"))
+    shown = thread.locator(f".comment-replies #comment-{reply.pk}")
+    expect(shown.locator(".comment-body")).to_have_text("I agree with you.")
+    expect(shown.locator(".comment-author")).to_have_text("Maria Lopez")
+    snap("article-with-reply", phone_layout=True)
+
+
+def test_rejected_comment_status_link_shows_the_reason(page, new_page, article, moderator, snap):
+    page.goto(article.get_absolute_url())
+    post_comment(page, name="Sam Spammy", email="sam@example.com", body="Buy my car instead.")
+    page.locator(".messages").get_by_role("link", name="private status page").click()
+    expect(page).to_have_url(re.compile(r"/comments/status/[^/]+/$"))
+    expect(page.locator(".comment-status")).to_contain_text("waiting for review")
+    status_url = page.url
+
+    admin = new_page()
+    log_in_to_admin(admin, moderator.username)
+    decide_in_queue(
+        admin,
+        excerpt="Buy my car instead.",
+        action="Reject selected comments (with the reason)",
+        reason="Advertising is not allowed in comments.",
+    )
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) rejected.")
+
+    page.goto(status_url)
+    expect(page.locator(".comment-status")).to_contain_text("rejected")
+    expect(page.locator(".rejection-reason")).to_have_text(
+        "Moderator’s reason: Advertising is not allowed in comments."
+    )
+    snap("status-rejected", phone_layout=True)
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#comments")).not_to_contain_text("Buy my car instead.")
