@@ -1,0 +1,181 @@
+"""E-mail: moderators hear when comments wait (after commit, throttled); commenters who asked
+hear the decision; a mail failure is logged and never costs a comment; no header injection."""
+
+import logging
+import re
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.services import approve, mark_spam, reject, submit_comment
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def _submit(article, **fields):
+    values = {
+        "name": "Maria Lopez",
+        "email": "maria@example.com",
+        "body": "A thoughtful comment.",
+        "ip": "203.0.113.9",
+        "notify": False,
+    }
+    return submit_comment(article=article, **{**values, **fields})
+
+
+@pytest.fixture
+def moderator_mail(settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
+
+
+def test_moderators_are_told_after_the_comment_is_committed(
+    article, moderator_mail, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _submit(article)
+    assert mail.outbox == []
+
+    for callback in callbacks:
+        callback()
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["desk@newsroom.example"]
+    assert mail.outbox[0].subject == "[Newsportal] Comments are waiting for review"
+    assert "/admin/comments/comment/" in mail.outbox[0].body
+
+
+def test_moderators_get_at_most_one_mail_per_interval_however_many_comments_arrive(
+    article, moderator_mail, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            _submit(article, body=f"Comment {n}", email=f"r{n}@example.com")
+
+    assert len(mail.outbox) == 1
+
+
+def test_without_a_configured_list_the_moderators_group_is_mailed(
+    article, moderator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(article)
+
+    assert mail.outbox[0].to == ["moderator@newsroom.example"]
+
+
+def test_spam_from_the_block_list_does_not_wake_the_moderators(
+    article, moderator_mail, django_capture_on_commit_callbacks
+):
+    from comments.models import ModerationPolicy
+
+    ModerationPolicy.objects.create(blocked_words="casino")
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit(article, body="Best casino deals")
+
+    assert mail.outbox == []
+
+
+def test_a_commenter_who_asked_is_told_of_approval(
+    article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, notify_on_decision=True, email="maria@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=comment, by=moderator)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["maria@example.com"]
+    assert message.subject == "[Newsportal] Your comment has been reviewed"
+    assert f"#comment-{comment.pk}" in message.body
+    assert "/comments/status/" in message.body
+
+
+def test_a_commenter_who_asked_is_told_the_reason_for_a_rejection(
+    article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, notify_on_decision=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(comment=comment, by=moderator, reason="Please stay on topic")
+
+    assert "Reason: Please stay on topic" in mail.outbox[0].body
+
+
+def test_nobody_is_mailed_who_did_not_ask_or_was_marked_as_spam(
+    article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    quiet = make_comment(article, notify_on_decision=False)
+    spammer = make_comment(article, notify_on_decision=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=quiet, by=moderator)
+        mark_spam(comment=spammer, by=moderator)
+
+    assert mail.outbox == []
+
+
+def test_a_mail_failure_keeps_the_comment_and_is_logged_without_personal_data(
+    reader, article, comment_form_data, moderator_mail, caplog, django_capture_on_commit_callbacks
+):
+    data = comment_form_data(article, body="Words that must not reach the log")
+    with (
+        mock.patch("comments.notifications.send_mail", side_effect=OSError("smtp down")),
+        caplog.at_level(logging.ERROR, logger="comments.notifications"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = reader.post(reverse("comments:post", args=[article.pk]), data, follow=True)
+
+    assert response.status_code == 200
+    assert "Comment sent successfully!" in response.content.decode()
+    assert Comment.objects.count() == 1
+    assert "moderator mail failed: OSError" in caplog.text
+    assert "maria@example.com" not in caplog.text
+    assert "Words that must not reach the log" not in caplog.text
+
+
+def test_a_decision_mail_failure_keeps_the_decision(
+    article, make_comment, moderator, caplog, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, notify_on_decision=True, email="maria@example.com")
+
+    with (
+        mock.patch("comments.notifications.send_mail", side_effect=OSError("smtp down")),
+        caplog.at_level(logging.ERROR),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert approve(comment=comment, by=moderator)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert f"decision mail for comment {comment.pk} failed: OSError" in caplog.text
+    assert "maria@example.com" not in caplog.text
+
+
+def test_no_reader_text_reaches_a_mail_header(
+    reader,
+    article,
+    comment_form_data,
+    make_comment,
+    moderator,
+    moderator_mail,
+    django_capture_on_commit_callbacks,
+):
+    evil_name = "Eve\r\nBcc: victim@example.com"
+    response = reader.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article, name=evil_name)
+    )
+    assert response.status_code == 400  # a name on two lines is refused outright
+
+    comment = make_comment(article, name="Eve Bcc: victim@example.com", notify_on_decision=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=comment, by=moderator)
+
+    for message in mail.outbox:
+        headers = message.message().as_string().split("\n\n", 1)[0]
+        assert "victim" not in headers
+        assert not re.search(r"^Bcc:", headers, re.MULTILINE)

@@ -1,0 +1,243 @@
+"""Moderating in the Django admin: the queue, decisions, and who may make them."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, Section
+from comments.models import Comment
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def _one_click(client, comment, decision, **data):
+    return client.post(f"{CHANGELIST}{comment.pk}/{decision}/", data)
+
+
+def test_the_moderators_group_holds_exactly_the_moderation_permissions(db):
+    group = Group.objects.get(name="Moderators")
+
+    codenames = sorted(group.permissions.values_list("content_type__app_label", "codename"))
+
+    assert codenames == [("comments", "moderate_comment"), ("comments", "view_comment")]
+
+
+def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, article, make_comment):
+    now = timezone.now()
+    newer = make_comment(article, body="Newer pending", created_at=now - timedelta(hours=1))
+    older = make_comment(article, body="Older pending", created_at=now - timedelta(hours=5))
+    make_comment(article, body="Already approved", status="approved")
+
+    response = moderator_client.get(CHANGELIST)
+
+    html = response.content.decode()
+    assert list(response.context["cl"].result_list) == [older, newer]
+    assert "Already approved" not in html
+    for column in ("waiting", "article", "comment", "author", "held because"):
+        assert f">{column}<" in html.lower() or column in html.lower()
+
+
+def test_the_queue_shows_why_a_comment_was_held(moderator_client, article, make_comment):
+    make_comment(article, held_because=["3 links (limit 2)", "first-time commenter"])
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "<li>3 links (limit 2)</li>" in html
+    assert "<li>first-time commenter</li>" in html
+
+
+def test_the_status_filter_can_show_every_comment(moderator_client, article, make_comment):
+    make_comment(article, status="approved", body="An approved one")
+
+    assert "An approved one" in moderator_client.get(f"{CHANGELIST}?status=all").content.decode()
+    assert (
+        "An approved one" in moderator_client.get(f"{CHANGELIST}?status=approved").content.decode()
+    )
+
+
+def test_the_queue_filters_by_section(moderator_client, article, make_article, make_comment):
+    sport = Section.objects.create(name="Sport", slug="sport")
+    make_comment(article, body="About tech")
+    make_comment(make_article(section=sport), body="About sport")
+
+    html = moderator_client.get(f"{CHANGELIST}?article__section__id__exact={sport.pk}").content
+
+    assert b"About sport" in html
+    assert b"About tech" not in html
+
+
+@pytest.mark.parametrize("term", ["Maria", "maria@example", "falling", "203.0.113"])
+def test_the_queue_searches_name_email_text_and_ip(moderator_client, article, make_comment, term):
+    make_comment(
+        article,
+        name="Maria Lopez",
+        email="maria@example.com",
+        body="Prices are falling",
+        ip_address="203.0.113.77",
+    )
+    make_comment(article, name="Someone", email="x@y.example", body="Other", ip_address="10.1.1.1")
+
+    response = moderator_client.get(CHANGELIST, {"q": term})
+
+    assert [c.name for c in response.context["cl"].result_list] == ["Maria Lopez"]
+
+
+def test_the_queue_costs_the_same_queries_for_5_or_60_pending_comments(
+    moderator_client, article, make_comment
+):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert moderator_client.get(CHANGELIST).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(5):
+        make_comment(article)
+    few = queries()
+    for _ in range(55):
+        make_comment(article)
+
+    assert queries() == few
+
+
+def test_one_click_approve_publishes_and_records_who_and_when(
+    moderator_client, moderator, article, make_comment
+):
+    comment = make_comment(article)
+
+    response = _one_click(moderator_client, comment, "approve")
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.moderated_by == moderator
+    assert timezone.now() - comment.moderated_at < timedelta(minutes=1)
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_one_click_reject_takes_the_reason_from_the_action_bar(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    _one_click(moderator_client, comment, "reject", reason="Personal attack")
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert comment.rejection_reason == "Personal attack"
+
+
+def test_the_queue_offers_one_click_buttons_inside_the_csrf_protected_list_form(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert f'formaction="{CHANGELIST}{comment.pk}/approve/"' in html
+    assert f'formaction="{CHANGELIST}{comment.pk}/reject/"' in html
+    assert 'name="reason"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_one_click_urls_refuse_get(moderator_client, article, make_comment):
+    comment = make_comment(article)
+
+    assert moderator_client.get(f"{CHANGELIST}{comment.pk}/approve/").status_code == 405
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_bulk_spam_marks_every_selected_comment(moderator_client, article, make_comment):
+    comments = [make_comment(article) for _ in range(3)]
+
+    moderator_client.post(
+        CHANGELIST, {"action": "spam_selected", "_selected_action": [c.pk for c in comments]}
+    )
+
+    assert set(Comment.objects.values_list("status", flat=True)) == {"spam"}
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+
+def test_an_editor_who_can_read_comments_cannot_approve_even_by_posting_by_hand(
+    editor_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    assert editor_client.get(CHANGELIST).status_code == 200
+    editor_client.post(CHANGELIST, {"action": "approve_selected", "_selected_action": [comment.pk]})
+    one_click = _one_click(editor_client, comment, "approve")
+
+    assert one_click.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert b"formaction" not in editor_client.get(CHANGELIST).content
+
+
+def test_staff_without_comment_permissions_cannot_see_or_decide(
+    stranger_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    assert stranger_client.get(CHANGELIST).status_code == 403
+    assert _one_click(stranger_client, comment, "approve").status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_a_reader_is_sent_to_the_login_page(reader, article, make_comment):
+    comment = make_comment(article)
+
+    response = _one_click(reader, comment, "approve")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_comments_cannot_be_added_or_edited_in_the_admin(superuser_client, article, make_comment):
+    comment = make_comment(article)
+
+    assert superuser_client.get(f"{CHANGELIST}add/").status_code == 403
+    superuser_client.post(f"{CHANGELIST}{comment.pk}/change/", {"status": "approved"})
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_a_superuser_can_moderate(superuser_client, article, make_comment):
+    comment = make_comment(article)
+
+    _one_click(superuser_client, comment, "approve")
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_the_admin_index_shows_the_queue_and_decision_times(
+    moderator_client, moderator, article, make_comment
+):
+    now = timezone.now()
+    make_comment(article, created_at=now - timedelta(hours=3))
+    make_comment(article, created_at=now - timedelta(minutes=10))
+    for minutes in (30, 60, 120):
+        make_comment(
+            article,
+            status="approved",
+            created_at=now - timedelta(minutes=minutes + 5),
+            moderated_at=now - timedelta(minutes=5),
+            moderated_by=moderator,
+        )
+
+    html = moderator_client.get("/admin/").content.decode()
+
+    assert "Comment moderation" in html
+    assert '<td class="moderation-pending">2</td>' in html
+    assert "3\xa0hours" in html
+    assert '<td class="moderation-median">1 h 0 min</td>' in html

@@ -1,0 +1,120 @@
+"""Two moderators deciding the same comment at once: exactly one decision lands, the other
+moderator is told, and the approved count moves once."""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from articles.models import Article
+from comments.models import Comment
+from comments.services import approve, decide, reject
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def test_the_second_of_two_moderators_loses_and_nothing_is_overwritten(
+    article, make_comment, moderator, second_moderator
+):
+    comment = make_comment(article)
+    # Both loaded the pending comment before either decided.
+    seen_by_first = Comment.objects.get(pk=comment.pk)
+    seen_by_second = Comment.objects.get(pk=comment.pk)
+
+    first = approve(comment=seen_by_first, by=moderator)
+    second = reject(comment=seen_by_second, by=second_moderator, reason="too late")
+
+    comment.refresh_from_db()
+    assert (first, second) == (True, False)
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.moderated_by == moderator
+    assert comment.rejection_reason == ""
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_approving_twice_counts_once(article, make_comment, moderator):
+    comment = make_comment(article)
+
+    assert approve(comment=comment, by=moderator) is True
+    assert approve(comment=comment, by=moderator) is False
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_bulk_decisions_report_what_someone_else_already_decided(
+    article, make_comment, moderator, second_moderator
+):
+    comments = [make_comment(article) for _ in range(3)]
+    approve(comment=comments[0], by=second_moderator)
+
+    decided, lost = decide(
+        Comment.objects.filter(pk__in=[c.pk for c in comments]),
+        status=Comment.Status.APPROVED,
+        by=moderator,
+    )
+
+    assert (decided, lost) == (2, 1)
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 3
+
+
+def test_the_moderator_who_lost_in_the_admin_sees_a_warning(
+    moderator_client, article, make_comment, second_moderator
+):
+    comment = make_comment(article)
+    approve(comment=comment, by=second_moderator)
+
+    response = moderator_client.post(f"/admin/comments/comment/{comment.pk}/reject/", follow=True)
+
+    html = response.content.decode()
+    assert "had already been approved by moderator2" in html
+    assert "your decision was not applied" in html
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
+    article, make_comment, moderator, second_moderator
+):
+    # Real threads, each with its own database connection and transaction: on PostgreSQL the
+    # loser's UPDATE waits for the winner's row lock and then finds the row no longer pending.
+    # SQLite's test database is in memory with a shared cache, which answers "table is locked"
+    # at once instead of waiting like the real file database does (timeout=20): there the
+    # loser retries, which is what the busy timeout does in production.
+    comment = make_comment(article)
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def decide_as(user, verdict):
+        try:
+            loaded = Comment.objects.get(pk=comment.pk)
+            barrier.wait(timeout=10)
+            for attempt in range(200):
+                try:
+                    if verdict == "approve":
+                        results[user.username] = approve(comment=loaded, by=user)
+                    else:
+                        results[user.username] = reject(comment=loaded, by=user, reason="race")
+                    break
+                except OperationalError as exc:
+                    if connection.vendor != "sqlite" or "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01 * (attempt % 5 + 1))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide_as, args=(moderator, "approve")),
+        threading.Thread(target=decide_as, args=(second_moderator, "reject")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    comment.refresh_from_db()
+    assert sorted(results.values()) == [False, True], connection.vendor
+    winner = next(name for name, won in results.items() if won)
+    assert comment.moderated_by.username == winner
+    expected_count = 1 if comment.status == Comment.Status.APPROVED else 0
+    assert Article.objects.get(pk=article.pk).approved_comment_count == expected_count
