@@ -44,7 +44,12 @@ class RedactEmailFilter(logging.Filter):
     _traceback_formatter = logging.Formatter()
 
     def filter(self, record):
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A malformed logging call: let the handler report it as logging always does,
+            # rather than raising from inside the request that logged it.
+            return True
         redacted = _EMAIL.sub(EMAIL_PLACEHOLDER, message)
         if redacted != message:
             record.msg, record.args = redacted, ()

@@ -14,6 +14,7 @@ from django.db import OperationalError, connections
 from django.urls import path
 
 import newsportal.urls
+from newsportal.middleware import RedactEmailFilter
 
 EMAIL = "reader.name+news@example.org"
 BODY = "My private comment body that must stay out of the logs"
@@ -131,3 +132,11 @@ def test_any_logger_redacts_email_addresses_in_messages_and_arguments(log_output
     assert EMAIL not in written and "ed@news.example.com" not in written
     assert "mail to [email redacted] bounced; moderators ['[email redacted]']" in written
     assert "[-]" in written  # outside a request the id is a dash
+
+
+def test_the_redaction_filter_passes_a_malformed_record_on_instead_of_raising():
+    # Too few arguments for the format: the handler's usual error report should deal with it,
+    # not an exception thrown into the code that logged.
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "to %s and %s", (EMAIL,), None)
+
+    assert RedactEmailFilter().filter(record) is True
