@@ -5,7 +5,7 @@ import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_hex(16))
 
-from newsportal.settings import *  # noqa: E402, F403
+from newsportal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
