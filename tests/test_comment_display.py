@@ -146,3 +146,22 @@ def test_the_reply_link_is_offered_only_while_comments_are_open(reader, make_art
 
     assert "?reply-to=" in reader.get(open_article.get_absolute_url()).content.decode()
     assert "?reply-to=" not in reader.get(closed.get_absolute_url()).content.decode()
+
+
+def test_an_approved_comment_appears_at_once_on_a_cached_article_page(
+    reader, article, make_comment, moderator, settings, django_capture_on_commit_callbacks
+):
+    from comments.services import approve
+
+    settings.PAGE_CACHE_SECONDS = 300
+    comment = make_comment(article, body="Worth the wait")
+    assert "Worth the wait" not in reader.get(article.get_absolute_url()).content.decode()
+    assert reader.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=comment, by=moderator)
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "Worth the wait" in html
+    assert "1 comment</h2>" in html
+    assert "1 comment<" in reader.get("/").content.decode()
