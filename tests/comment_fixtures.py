@@ -114,27 +114,35 @@ def stranger_staff(db, django_user_model):
     return _staff(django_user_model, "stranger")
 
 
-def _client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+def _client_fixture(persona: str):
+    @pytest.fixture(name=f"{persona.removesuffix('_staff')}_client")
+    def logged_in(request):
+        client = Client()
+        client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return logged_in
+
+
+moderator_client = _client_fixture("moderator")
+editor_client = _client_fixture("editor")
+superuser_client = _client_fixture("superuser")
+stranger_client = _client_fixture("stranger_staff")
 
 
 @pytest.fixture
-def moderator_client(moderator):
-    return _client_for(moderator)
+def submit(db):
+    """submit_comment() with sensible reader input; override any field."""
+    from comments.services import submit_comment
 
+    def submit(article, **fields):
+        values = {
+            "name": "Maria Lopez",
+            "email": "maria@example.com",
+            "body": "A thoughtful comment.",
+            "ip": "203.0.113.9",
+            "notify": False,
+        }
+        return submit_comment(article=article, **{**values, **fields})
 
-@pytest.fixture
-def editor_client(editor):
-    return _client_for(editor)
-
-
-@pytest.fixture
-def superuser_client(superuser):
-    return _client_for(superuser)
-
-
-@pytest.fixture
-def stranger_client(stranger_staff):
-    return _client_for(stranger_staff)
+    return submit

@@ -10,20 +10,9 @@ from django.core import mail
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.services import approve, mark_spam, reject, submit_comment
+from comments.services import approve, mark_spam, reject
 
 pytest_plugins = ["tests.comment_fixtures"]
-
-
-def _submit(article, **fields):
-    values = {
-        "name": "Maria Lopez",
-        "email": "maria@example.com",
-        "body": "A thoughtful comment.",
-        "ip": "203.0.113.9",
-        "notify": False,
-    }
-    return submit_comment(article=article, **{**values, **fields})
 
 
 @pytest.fixture
@@ -33,10 +22,10 @@ def moderator_mail(settings):
 
 
 def test_moderators_are_told_after_the_comment_is_committed(
-    article, moderator_mail, django_capture_on_commit_callbacks
+    submit, article, moderator_mail, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _submit(article)
+        submit(article)
     assert mail.outbox == []
 
     for callback in callbacks:
@@ -49,32 +38,32 @@ def test_moderators_are_told_after_the_comment_is_committed(
 
 
 def test_moderators_get_at_most_one_mail_per_interval_however_many_comments_arrive(
-    article, moderator_mail, django_capture_on_commit_callbacks
+    submit, article, moderator_mail, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
-            _submit(article, body=f"Comment {n}", email=f"r{n}@example.com")
+            submit(article, body=f"Comment {n}", email=f"r{n}@example.com")
 
     assert len(mail.outbox) == 1
 
 
 def test_without_a_configured_list_the_moderators_group_is_mailed(
-    article, moderator, django_capture_on_commit_callbacks
+    submit, article, moderator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(article)
+        submit(article)
 
     assert mail.outbox[0].to == ["moderator@newsroom.example"]
 
 
 def test_spam_from_the_block_list_does_not_wake_the_moderators(
-    article, moderator_mail, django_capture_on_commit_callbacks
+    submit, article, moderator_mail, django_capture_on_commit_callbacks
 ):
     from comments.models import ModerationPolicy
 
     ModerationPolicy.objects.create(blocked_words="casino")
     with django_capture_on_commit_callbacks(execute=True):
-        _submit(article, body="Best casino deals")
+        submit(article, body="Best casino deals")
 
     assert mail.outbox == []
 

@@ -3,20 +3,8 @@
 import pytest
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import submit_comment
 
 pytest_plugins = ["tests.comment_fixtures"]
-
-
-def _submit(article, **fields):
-    values = {
-        "name": "Maria Lopez",
-        "email": "maria@example.com",
-        "body": "A thoughtful comment.",
-        "ip": "203.0.113.9",
-        "notify": False,
-    }
-    return submit_comment(article=article, **{**values, **fields})
 
 
 @pytest.fixture
@@ -30,21 +18,21 @@ def policy(db):
     )
 
 
-def test_a_first_time_commenter_waits_with_that_reason(article):
-    comment = _submit(article)
+def test_a_first_time_commenter_waits_with_that_reason(submit, article):
+    comment = submit(article)
 
     assert comment.status == Comment.Status.PENDING
     assert comment.held_because == ["first-time commenter"]
 
 
-def test_links_at_or_above_the_limit_are_a_reason(article, policy):
-    comment = _submit(article, body="See https://a.example and www.b.example for more")
+def test_links_at_or_above_the_limit_are_a_reason(submit, article, policy):
+    comment = submit(article, body="See https://a.example and www.b.example for more")
 
     assert "2 links (limit 2)" in comment.held_because
 
 
-def test_a_word_from_the_moderation_list_is_a_reason(article, policy):
-    comment = _submit(article, body="Buy CRYPTO now and get rich quick")
+def test_a_word_from_the_moderation_list_is_a_reason(submit, article, policy):
+    comment = submit(article, body="Buy CRYPTO now and get rich quick")
 
     assert "moderation word “crypto”" in comment.held_because
     assert "moderation word “get rich”" in comment.held_because
@@ -59,40 +47,40 @@ def test_a_word_from_the_moderation_list_is_a_reason(article, policy):
         {"ip": "192.0.2.66"},
     ],
 )
-def test_the_block_list_sends_a_comment_straight_to_spam(article, policy, fields):
-    comment = _submit(article, **fields)
+def test_the_block_list_sends_a_comment_straight_to_spam(submit, article, policy, fields):
+    comment = submit(article, **fields)
 
     assert comment.status == Comment.Status.SPAM
     assert comment.held_because[0].startswith("blocked")
 
 
-def test_returning_commenters_still_wait_by_default(article, make_comment):
+def test_returning_commenters_still_wait_by_default(submit, article, make_comment):
     make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
 
-    comment = _submit(article)
+    comment = submit(article)
 
     assert comment.status == Comment.Status.PENDING
     assert comment.held_because == []
 
 
 def test_the_policy_can_auto_approve_a_returning_commenter_and_the_count_follows(
-    article, make_comment
+    submit, article, make_comment
 ):
     ModerationPolicy.objects.create(auto_approve_returning=True)
     make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
 
-    comment = _submit(article, email="Maria@Example.com")
+    comment = submit(article, email="Maria@Example.com")
 
     article.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
     assert article.approved_comment_count == 1
 
 
-def test_auto_approval_never_skips_another_reason(article, make_comment):
+def test_auto_approval_never_skips_another_reason(submit, article, make_comment):
     ModerationPolicy.objects.create(auto_approve_returning=True, moderation_words="crypto")
     make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
 
-    assert _submit(article, body="crypto!").status == Comment.Status.PENDING
+    assert submit(article, body="crypto!").status == Comment.Status.PENDING
 
 
 def test_staff_edit_the_policy_in_the_admin(superuser_client):
