@@ -141,16 +141,20 @@ def scenario_rows(results: dict) -> list[tuple]:
 def print_table(results: dict) -> None:
     base = results["scenarios"].get("django_ok", {}).get("rps")
     log("")
-    log(f"{'scenario':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'bad':>5}")
+    log(
+        f"{'scenario':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+        f"{'non-2xx':>7} {'errors':>6}"
+    )
     for _key, row in scenario_rows(results):
         ratio = f"{row['ratio']:.2f}" if row.get("ratio") is not None else "-"
-        bad = row["non_2xx"] + row["socket_errors"]
         log(
             f"{row['label']:<46} {row['rps']:>8.0f} {row['p50_ms']:>8.1f} "
-            f"{row['p99_ms']:>8.1f} {ratio:>6} {bad:>5}"
+            f"{row['p99_ms']:>8.1f} {ratio:>6} {row['non_2xx']:>7} {row['socket_errors']:>6}"
         )
-    log("(ratio: to the Django 'ok' view; bad: unexpected statuses + socket errors; a comment")
-    log(f" post's success is its 302 redirect) Django ok = {base or 0:.0f} req/s")
+    log(
+        f"(ratio: to the Django 'ok' view, {base or 0:.0f} req/s; non-2xx: unexpected statuses, "
+        "a comment post's 302 being its success; errors: wrk socket errors and timeouts)"
+    )
     memory = results.get("memory_kib", {})
     if memory:
         workers = memory["workers"]
