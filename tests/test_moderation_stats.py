@@ -1,0 +1,45 @@
+"""The admin index figures: how many wait, the oldest, and the median time to a decision."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from comments.stats import moderation_summary
+
+pytest_plugins = ["tests.comment_fixtures"]
+
+
+def test_an_empty_queue_has_no_oldest_and_no_median(db):
+    summary = moderation_summary()
+
+    assert summary["pending"] == 0
+    assert summary["oldest_pending_age"] is None
+    assert summary["median_decision_time"] is None
+
+
+def test_the_median_counts_only_decisions_people_made_in_the_last_seven_days(
+    article, make_comment, moderator
+):
+    now = timezone.now()
+
+    def decided(wait_minutes, *, days_ago=0, by=moderator):
+        moderated_at = now - timedelta(days=days_ago)
+        make_comment(
+            article,
+            status="approved",
+            created_at=moderated_at - timedelta(minutes=wait_minutes),
+            moderated_at=moderated_at,
+            moderated_by=by,
+        )
+
+    for minutes in (10, 20, 40, 80):
+        decided(minutes)
+    decided(5000, days_ago=8)  # too old to count
+    decided(0, by=None)  # screened by the block list or auto-approved: no person waited
+    make_comment(article, created_at=now - timedelta(hours=2))
+
+    summary = moderation_summary()
+
+    assert summary["pending"] == 1
+    assert timedelta(minutes=119) < summary["oldest_pending_age"] < timedelta(minutes=121)
+    assert summary["median_decision_time"] == timedelta(minutes=30)
