@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import decide
+from comments.services import decide, delete_comments
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -99,6 +99,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        delete_comments(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        delete_comments(queryset)
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")

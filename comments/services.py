@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -136,3 +136,16 @@ def reject(*, comment: Comment, by, reason: str = "") -> bool:
 
 def mark_spam(*, comment: Comment, by) -> bool:
     return decide([comment], status=Comment.Status.SPAM, by=by)[0] == 1
+
+
+def delete_comments(comments) -> int:
+    """Delete comments (and, with a parent, its replies) keeping the approved counts right."""
+    with transaction.atomic():
+        ids = set(comments.values_list("pk", flat=True))
+        ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+        doomed = Comment.objects.filter(pk__in=ids)
+        approved = doomed.approved().values("article_id").annotate(n=Count("pk"))
+        changes = {row["article_id"]: -row["n"] for row in approved}
+        doomed.delete()
+        _count_approved(changes)
+    return len(ids)

@@ -241,3 +241,24 @@ def test_the_admin_index_shows_the_queue_and_decision_times(
     assert '<td class="moderation-pending">2</td>' in html
     assert "3\xa0hours" in html
     assert '<td class="moderation-median">1 h 0 min</td>' in html
+
+
+def test_deleting_comments_keeps_the_approved_count_right(
+    superuser_client, article, make_comment, moderator
+):
+    from comments.services import approve
+
+    parent, other = make_comment(article), make_comment(article)
+    for comment in (parent, other):
+        approve(comment=comment, by=moderator)
+    reply = make_comment(article, parent=parent)
+    approve(comment=reply, by=moderator)
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 3
+
+    superuser_client.post(
+        f"{CHANGELIST}?status=approved",
+        {"action": "delete_selected", "_selected_action": [parent.pk], "post": "yes"},
+    )
+
+    assert list(Comment.objects.all()) == [other]
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
