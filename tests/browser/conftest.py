@@ -9,12 +9,8 @@ test-artifacts/browser/<test>/, printed at the end of the run.
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
-
-# Playwright's sync API runs an asyncio loop in this thread, and Django refuses ORM calls from a
-# thread with a running loop. The tests only use the ORM between browser steps, never inside the
-# loop, so the guard is safely off here (set before any database access).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 from django.conf import settings as django_settings
@@ -52,6 +48,25 @@ document.addEventListener("securitypolicyviolation", (event) => {
   });
 });
 """
+
+
+# --- Collection ---------------------------------------------------------------------------------
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Every test here carries the `browser` marker, and they all run last (after pytest-django
+    has ordered the rest): once Playwright has started, this thread has an asyncio loop, which
+    no other test should have to live with."""
+    browser_items = []
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            browser_items.append(item)
+    if browser_items:
+        chosen = set(map(id, browser_items))
+        items[:] = [item for item in items if id(item) not in chosen] + browser_items
 
 
 # --- Reporting ------------------------------------------------------------------------------------
@@ -122,12 +137,18 @@ def live_server(request):
     server.thread.static_handler = _WhiteNoiseOnly
     server.start()
     yield server
+    # Let the requests still in flight finish first: on SQLite each one closes the shared
+    # in-memory connection when done, which fails once stop() has made it unshareable again.
+    for thread in threading.enumerate():
+        target = getattr(thread, "_target", None)
+        if getattr(target, "__name__", "") == "process_request_thread":
+            thread.join(timeout=5)
     server.stop()
 
 
 # --- The browser ----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):  # closes before the server stops: no connection left open
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"No Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
@@ -137,6 +158,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        # Playwright's sync API keeps an asyncio loop in this thread from now on, and Django
+        # refuses ORM calls from a thread with a running loop. The tests use the ORM only
+        # between browser steps, never inside the loop, so the guard is off from here (browser
+        # tests run last, see pytest_collection_modifyitems).
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         try:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except Exception as exc:
