@@ -20,6 +20,13 @@ DECISIONS = {
 }
 
 
+ONE_CLICK = [("approve", "Approve"), ("reject", "Reject")]
+
+
+def _decision_links(pk, names) -> list[tuple[str, str]]:
+    return [(reverse(f"admin:comments_comment_{name}", args=[pk]), label) for name, label in names]
+
+
 class StatusFilter(admin.SimpleListFilter):
     """Status, opening on the pending queue: the list moderators come for."""
 
@@ -144,11 +151,17 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html_join(
             " ",
             '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
-            (
-                (reverse(f"admin:comments_comment_{name}", args=[obj.pk]), label)
-                for name, label in (("approve", "Approve"), ("reject", "Reject"))
-            ),
+            _decision_links(obj.pk, ONE_CLICK),
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        pending = comment is not None and comment.status == Comment.Status.PENDING
+        actions = []
+        if pending and self.has_moderate_permission(request):
+            actions = _decision_links(comment.pk, [*ONE_CLICK, ("spam", "Mark as spam")])
+        extra_context = {**(extra_context or {}), "moderation_actions": actions}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         urls = [

@@ -262,3 +262,29 @@ def test_deleting_comments_keeps_the_approved_count_right(
 
     assert list(Comment.objects.all()) == [other]
     assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_a_moderator_can_decide_from_the_comments_own_page(moderator_client, article, make_comment):
+    comment = make_comment(article, body="A long comment worth reading in full")
+    page = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    assert "A long comment worth reading in full" in page
+    assert f'formaction="{CHANGELIST}{comment.pk}/spam/"' in page
+
+    moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/spam/",
+        HTTP_REFERER=f"http://testserver{CHANGELIST}{comment.pk}/change/",
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+
+
+def test_an_editor_gets_no_decision_buttons_on_a_comments_page(
+    editor_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    page = editor_client.get(f"{CHANGELIST}{comment.pk}/change/")
+
+    assert page.status_code == 200
+    assert b"formaction" not in page.content
