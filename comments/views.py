@@ -24,7 +24,7 @@ from comments.tokens import comment_id_from_token
 logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
-DUPLICATE = "You have already sent this comment. It is waiting for review."
+DUPLICATE = "You have already sent this comment: there is no need to send it again."
 
 
 def _article_page(request, article, *, form, status, retry_after=None):
