@@ -11,6 +11,7 @@ from django.urls import reverse
 from comments.forms import TOO_FAST, TOO_OLD
 from comments.models import Comment
 from comments.tokens import form_token
+from comments.views import DUPLICATE
 
 pytest_plugins = ["tests.comment_fixtures"]
 
@@ -172,7 +173,7 @@ def test_the_exact_same_comment_twice_is_refused_as_a_duplicate(
     response = _post(reader, article, comment_form_data(article))
 
     assert response.status_code == 400
-    assert "You have already sent this comment." in response.content.decode()
+    assert DUPLICATE in response.content.decode()
     assert Comment.objects.count() == 1
 
 
