@@ -42,3 +42,14 @@ def decide_in_queue(page: Page, *, excerpt: str, action: str, reason: str = "") 
     if reason:
         page.get_by_label("Reason (sent with rejections)").fill(reason)
     page.get_by_role("button", name="Go").click()
+
+
+def unlabelled_fields(page) -> list[str]:
+    """Every field a person can fill, in every form on the page, that has no label."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("input, textarea, select"))
+            .filter((el) => el.type !== "hidden")
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                            && !el.getAttribute("aria-labelledby"))
+            .map((el) => el.outerHTML)"""
+    )

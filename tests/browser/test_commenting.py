@@ -6,7 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.helpers import COMMENT_RECEIVED, fill_comment_form, post_comment
+from tests.browser.helpers import (
+    COMMENT_RECEIVED,
+    fill_comment_form,
+    post_comment,
+    unlabelled_fields,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,17 +21,6 @@ FORM_FIELDS = ["#id_name", "#id_email", "#id_body", "#id_notify"]
 @pytest.fixture
 def article(make_article):
     return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
-
-
-def unlabelled_fields(page) -> list[str]:
-    """Every field a person can fill, in every form on the page, that has no label."""
-    return page.evaluate(
-        """() => Array.from(document.querySelectorAll("input, textarea, select"))
-            .filter((el) => el.type !== "hidden")
-            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
-                            && !el.getAttribute("aria-labelledby"))
-            .map((el) => el.outerHTML)"""
-    )
 
 
 def test_commenter_sees_the_exact_message_and_a_reload_does_not_post_again(page, article, snap):
@@ -87,6 +81,8 @@ def test_commenter_sees_the_errors_with_the_text_kept(
 
 def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
     page.goto(article.get_absolute_url())
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     focused = None
     for _ in range(200):
         page.keyboard.press("Tab")

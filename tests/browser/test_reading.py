@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.views import PAGE_SIZE
+from tests.browser.helpers import unlabelled_fields
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +50,7 @@ def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
     )
     cards = page.locator(".article-list .article-card")
     expect(cards).to_have_count(PAGE_SIZE)
+    assert unlabelled_fields(page) == []
     snap("home", phone_layout=True)
     assert_accessible("home")
 
@@ -87,6 +89,7 @@ def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
     result = page.locator(".search-result")
     expect(result).to_have_count(1)
     expect(result.get_by_role("link")).to_have_text("Xiaomi will mass-produce its car")
+    assert unlabelled_fields(page) == []
     snap("search", phone_layout=True)
     assert_accessible("search")
 
