@@ -60,16 +60,16 @@ def _bump(keys: list[str]) -> None:
         logger.warning("page cache purge failed: %s", type(exc).__name__)
 
 
-def _versions(keys: list[str]) -> str:
-    found = cache.get_many(keys)
-    missing = {key: secrets.token_hex(6) for key in keys if key not in found}
-    if missing:
-        for key, token in missing.items():
+def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
+    """The version tokens for keys, creating any that are missing (first use, or evicted)."""
+    for key in keys:
+        if key not in found:
+            token = secrets.token_hex(6)
             # add(), not set(): if another process got there first, its token wins.
             if not cache.add(key, token, None):
                 token = cache.get(key) or token
             found[key] = token
-    return ":".join(str(found[key]) for key in keys)
+    return tuple(str(found[key]) for key in keys)
 
 
 def _is_cacheable(request) -> bool:
@@ -78,6 +78,19 @@ def _is_cacheable(request) -> bool:
         and request.method in ("GET", "HEAD")
         and not any(name in request.COOKIES for name in _BYPASS_COOKIES)
     )
+
+
+def _split(content: str, refreshers) -> list:
+    """The page as text pieces, with the per-reader field values cut out: [text, name, text...]."""
+    pieces: list = []
+    last = 0
+    for match in _HIDDEN_FIELD.finditer(content):
+        if match.group(2) in refreshers:
+            pieces.append(content[last : match.end(1)])
+            pieces.append((match.group(2), match.group(3)))
+            last = match.start(4)
+    pieces.append(content[last:])
+    return pieces
 
 
 def anonymous_page_cache(
@@ -98,34 +111,34 @@ def anonymous_page_cache(
         def wrapped(request, *args, **kwargs):
             if not _is_cacheable(request):
                 return view(request, *args, **kwargs)
+            path = request.get_full_path()
+            key = "page:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+            names = [k if ":" in k else f"pagever:{k}" for k in versions(request, *args, **kwargs)]
             try:
-                names = [
-                    k if ":" in k else f"pagever:{k}" for k in versions(request, *args, **kwargs)
-                ]
-                key = (
-                    "page:"
-                    + hashlib.blake2b(
-                        f"{request.get_full_path()}|{_versions(names)}".encode(), digest_size=16
-                    ).hexdigest()
-                )
-                cached = cache.get(key)
+                # One round trip: the page and the versions it must still match.
+                found = cache.get_many([key, *names])
+                cached = found.pop(key, None)
+                current = _current_versions(found, names)
             except Exception as exc:
                 logger.warning("page cache unavailable: %s", type(exc).__name__)
                 return view(request, *args, **kwargs)
-            hit = cached is not None
+            hit = cached is not None and cached["versions"] == current and cached["path"] == path
             if not hit:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 if response.status_code != 200 or response.cookies or response.streaming:
                     return response
+                content = response.content.decode(response.charset)
                 cached = {
-                    "content": response.content.decode(response.charset),
+                    "path": path,
+                    "versions": current,
+                    "pieces": _split(content, refreshers),
                     "content_type": response["Content-Type"],
+                    "etag": hashlib.blake2b(
+                        f"{content}|{current}".encode(), digest_size=12
+                    ).hexdigest(),
                 }
-                cached["etag"] = hashlib.blake2b(
-                    cached["content"].encode(), digest_size=12
-                ).hexdigest()
                 try:
                     cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
                 except Exception as exc:
@@ -142,16 +155,11 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-
-        def fresh(match):
-            refresh = refreshers.get(match.group(2))
-            if refresh is None:
-                return match.group(0)
-            return f"{match.group(1)}{refresh(request, match.group(3))}{match.group(4)}"
-
-        response = HttpResponse(
-            _HIDDEN_FIELD.sub(fresh, cached["content"]), content_type=cached["content_type"]
+        body = "".join(
+            piece if isinstance(piece, str) else refreshers[piece[0]](request, piece[1])
+            for piece in cached["pieces"]
         )
+        response = HttpResponse(body, content_type=cached["content_type"])
     response["ETag"] = etag
     # The page carries this reader's CSRF token: browsers may keep it, shared caches may not.
     patch_cache_control(response, private=True, no_cache=True)
