@@ -165,3 +165,25 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Page-Cache"] = "hit" if hit else "miss"
     return response
+
+
+def cached_fragment(key: str, depends_on: list[str], render: Callable[[], str]) -> str:
+    """HTML shared by every reader (logged in or not), re-rendered when a version it depends on
+    moves. One cache round trip on a hit; a cache outage only costs the rendering."""
+    names = [k if ":" in k else f"pagever:{k}" for k in depends_on]
+    fragment_key = "frag:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    try:
+        found = cache.get_many([fragment_key, *names])
+        cached = found.pop(fragment_key, None)
+        current = _current_versions(found, names)
+    except Exception as exc:
+        logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+        return render()
+    if cached is not None and cached[0] == current and cached[1] == key:
+        return cached[2]
+    html = render()
+    try:
+        cache.set(fragment_key, (current, key, html), settings.PAGE_CACHE_SECONDS)
+    except Exception as exc:
+        logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+    return html

@@ -3,10 +3,17 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article, Author, Section, Tag
-from articles.pagecache import anonymous_page_cache, article_version_key, lists_version
+from articles.pagecache import (
+    LISTS,
+    anonymous_page_cache,
+    article_version_key,
+    cached_fragment,
+    lists_version,
+)
 from articles.rendering import body_with_inline_links
 from articles.search import clean_query, search_articles, snippet_html
 from comments.display import comment_section
@@ -30,17 +37,32 @@ def _fresh_form_start(request, old: str) -> str:
     return refresh_form_token(old)
 
 
+def _listing_html(request, template: str, build_context) -> str:
+    """The list part of a listing page, shared by every reader until an article or a count in
+    it changes (the "lists" version)."""
+    key = f"{template}|{request.path}|{request.GET.get('page', '')}"
+    return cached_fragment(
+        key, [LISTS], lambda: render_to_string(template, build_context(), request=request)
+    )
+
+
 @anonymous_page_cache(lists_version)
 def home(request):
-    listing = Article.objects.for_listing()
-    lead = listing.first()
-    page_obj = _page(request, listing.exclude(pk=lead.pk) if lead else listing)
-    # The lead story tops the first page only; later pages continue the list.
-    lead = lead if page_obj.number == 1 else None
-    return render(request, "articles/home.html", {"lead": lead, "page_obj": page_obj})
+    def build():
+        listing = Article.objects.for_listing()
+        lead = listing.first()
+        page_obj = _page(request, listing.exclude(pk=lead.pk) if lead else listing)
+        # The lead story tops the first page only; later pages continue the list.
+        return {"lead": lead if page_obj.number == 1 else None, "page_obj": page_obj}
+
+    html = _listing_html(request, "includes/home_listing.html", build)
+    return render(request, "articles/home.html", {"listing_html": html})
 
 
 def _listing(request, *, title, description, queryset, heading_object=None):
+    html = _listing_html(
+        request, "includes/article_list.html", lambda: {"page_obj": _page(request, queryset)}
+    )
     return render(
         request,
         "articles/article_list.html",
@@ -48,7 +70,7 @@ def _listing(request, *, title, description, queryset, heading_object=None):
             "title": title,
             "description": description,
             "heading_object": heading_object,
-            "page_obj": _page(request, queryset),
+            "listing_html": html,
         },
     )
 
@@ -153,7 +175,22 @@ def related_fallback(article):
 
 def search(request):
     query = clean_query(request.GET.get("q"))
-    page_obj = _page(request, search_articles(Article.objects.for_listing(), query))
-    for article in page_obj:
-        article.snippet = snippet_html(article, query)
-    return render(request, "articles/search.html", {"query": query, "page_obj": page_obj})
+
+    def build():
+        page_obj = _page(request, search_articles(Article.objects.for_listing(), query))
+        for article in page_obj:
+            article.snippet = snippet_html(article, query)
+        return {"query": query, "page_obj": page_obj}
+
+    # A common word is searched by many readers at once (a story everyone follows): the
+    # ranked results are shared until an article changes.
+    results_html = (
+        cached_fragment(
+            f"search|{query}|{request.GET.get('page', '')}",
+            [LISTS],
+            lambda: render_to_string("includes/search_results.html", build(), request=request),
+        )
+        if query
+        else ""
+    )
+    return render(request, "articles/search.html", {"query": query, "results_html": results_html})

@@ -186,3 +186,19 @@ def test_feeds_answer_conditional_gets(client, article, url):
     again = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
+
+
+def test_shared_list_and_search_fragments_follow_publishing_for_logged_in_readers(
+    client, article, draft, django_capture_on_commit_callbacks
+):
+    user = get_user_model().objects.create_user("lee", "lee@example.com", "pw")
+    client.force_login(user)
+    assert draft.title not in client.get("/").content.decode()
+    assert draft.title not in client.get("/search/", {"q": "batteries"}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_articles(queryset=type(draft).objects.filter(pk=draft.pk))
+
+    assert draft.title in client.get("/").content.decode()
+    assert draft.title in client.get("/search/", {"q": "batteries"}).content.decode()
+    assert draft.title in client.get("/section/technology/").content.decode()
