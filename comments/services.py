@@ -114,14 +114,18 @@ def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
             )
         if status == Comment.Status.APPROVED:
             _count_approved(changes)
-    decided = sum(changes.values())
-    if decided:
-        all_pks = [pk for pks in by_article.values() for pk in pks]
-        # Ours are the rows carrying our name and our timestamp.
-        mine = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
-        ids = list(mine.filter(notify_on_decision=True).values_list("pk", flat=True))
-        if ids and status != Comment.Status.SPAM:
-            transaction.on_commit(lambda: notify_commenters(ids))
+        decided = sum(changes.values())
+        if decided and status != Comment.Status.SPAM:
+            # Ours are the rows carrying our name and our timestamp. Read inside the
+            # transaction: once it commits, nothing here may fail and hide that we won.
+            all_pks = [pk for pks in by_article.values() for pk in pks]
+            ids = list(
+                Comment.objects.filter(
+                    pk__in=all_pks, moderated_by=by, moderated_at=now, notify_on_decision=True
+                ).values_list("pk", flat=True)
+            )
+            if ids:
+                transaction.on_commit(lambda: notify_commenters(ids))
     total = sum(len(pks) for pks in by_article.values())
     return decided, total - decided
 

@@ -84,6 +84,7 @@ def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decisio
     comment = make_comment(article)
     barrier = threading.Barrier(2)
     results = {}
+    errors = []
 
     def decide_as(user, verdict):
         try:
@@ -100,6 +101,8 @@ def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decisio
                     if connection.vendor != "sqlite" or "locked" not in str(exc):
                         raise
                     time.sleep(0.01 * (attempt % 5 + 1))
+        except Exception as exc:  # reported by the assertions below, not lost in the thread
+            errors.append(exc)
         finally:
             connections.close_all()
 
@@ -113,6 +116,7 @@ def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decisio
         thread.join(timeout=30)
 
     comment.refresh_from_db()
+    assert errors == []
     assert sorted(results.values()) == [False, True], connection.vendor
     winner = next(name for name, won in results.items() if won)
     assert comment.moderated_by.username == winner
