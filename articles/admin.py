@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.html import format_html
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.pagecache import purge_navigation
 from articles.services import (
     publish_articles,
     purge_article_pages,
@@ -16,6 +17,15 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Every page draws the section menu from the cache: redraw it after any change.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(purge_navigation)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(purge_navigation)
 
 
 @admin.register(Author)

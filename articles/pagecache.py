@@ -187,3 +187,30 @@ def cached_fragment(key: str, depends_on: list[str], render: Callable[[], str]) 
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
     return html
+
+
+NAVIGATION_KEY = "nav:sections"
+
+
+def navigation_sections() -> list[dict]:
+    """The section menu on every page, from the shared cache (sections change rarely)."""
+    from articles.models import Section
+
+    def load():
+        return [
+            {"name": section.name, "url": section.get_absolute_url()}
+            for section in Section.objects.for_navigation()
+        ]
+
+    try:
+        return cache.get_or_set(NAVIGATION_KEY, load, settings.PAGE_CACHE_SECONDS)
+    except Exception as exc:
+        logger.warning("navigation cache unavailable: %s", type(exc).__name__)
+        return load()
+
+
+def purge_navigation() -> None:
+    try:
+        cache.delete(NAVIGATION_KEY)
+    except Exception as exc:
+        logger.warning("navigation cache purge failed: %s", type(exc).__name__)

@@ -1,12 +1,13 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    from articles.models import Section
+    from articles.pagecache import navigation_sections
 
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
-        # A lazy queryset: evaluated only by templates that draw the navigation.
-        "nav_sections": Section.objects.for_navigation(),
+        # Lazy: only templates that draw the menu look it up.
+        "nav_sections": SimpleLazyObject(navigation_sections),
     }

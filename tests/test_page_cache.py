@@ -202,3 +202,19 @@ def test_shared_list_and_search_fragments_follow_publishing_for_logged_in_reader
     assert draft.title in client.get("/").content.decode()
     assert draft.title in client.get("/search/", {"q": "batteries"}).content.decode()
     assert draft.title in client.get("/section/technology/").content.decode()
+
+
+def test_a_new_section_appears_in_the_menu_after_saving_it_in_the_admin(
+    client, article, django_capture_on_commit_callbacks
+):
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw")
+    assert "Culture" not in Client().get("/").content.decode()
+    client.force_login(admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/articles/section/add/", {"name": "Culture", "slug": "culture", "order": 3}
+        )
+
+    assert response.status_code == 302
+    assert 'href="/section/culture/">Culture</a>' in Client().get("/search/").content.decode()
