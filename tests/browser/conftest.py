@@ -193,7 +193,8 @@ class PageWatch:
 
     def on_console(self, message):
         url = message.location.get("url", "").split("#")[0]
-        self.log.append(f"[{message.type}] {message.text}  ({url})")
+        where = message.page.url if message.page else "a worker"
+        self.log.append(f"[{message.type}] {message.text}  ({url} on {where})")
         if message.type != "error":
             return
         status = self._STATUS_LOGGED.match(message.text)
@@ -271,6 +272,7 @@ def new_page(browser, live_server, watch):
         contexts.append(context)
         return context.new_page()
 
+    open_page.contexts = contexts
     yield open_page
     for context in contexts:
         context.close()
@@ -285,8 +287,12 @@ def page(request, new_page, watch, artifacts):
     if failed or watch.log:
         log = "\n".join(watch.log or ["(nothing logged)"])
         artifacts.path("console.txt").write_text(log + "\n")
-    if failed and not page.is_closed():
-        page.screenshot(path=artifacts.path("failure.png"), full_page=True)
+    if failed:
+        # Every page the test had open: the reader's, and the moderator's if there was one.
+        pages = [p for context in new_page.contexts for p in context.pages if not p.is_closed()]
+        for number, open_page in enumerate(pages, start=1):
+            name = "failure.png" if number == 1 else f"failure-{number}.png"
+            open_page.screenshot(path=artifacts.path(name), full_page=True)
     if watch.problems:
         pytest.fail(
             f"The pages logged {len(watch.problems)} problem(s) (see "
