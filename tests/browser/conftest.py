@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 
 from tests.browser.helpers import PASSWORD
 
@@ -80,8 +79,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+_artifact_dirs: list[Path] = []
+
+
 def pytest_terminal_summary(terminalreporter):
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+    if _artifact_dirs:
         terminalreporter.write_sep("-", "browser artifacts")
         terminalreporter.write_line(
             f"Browser screenshots (1280 and 390 wide) and console logs: {ARTIFACTS}"
@@ -100,7 +102,6 @@ def _browser_settings(settings):
     settings.COMMENTS_MIN_FORM_SECONDS = 0
     settings.COMMENTS_FLOOD_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 10_000
-    cache.clear()
 
 
 class _WhiteNoiseOnly:
@@ -208,6 +209,8 @@ class PageWatch:
 
     def on_request_failed(self, request):
         self.log.append(f"[requestfailed] {request.url} {request.failure}")
+        if request.failure == "net::ERR_ABORTED":
+            return  # left behind by a navigation (a click while an image loads), not broken
         self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def on_response(self, response):
@@ -243,6 +246,7 @@ def artifacts(request):
         f"{request.module.__name__.rsplit('.', 1)[-1]}-{request.node.name}"
     )
     shutil.rmtree(directory, ignore_errors=True)
+    _artifact_dirs.append(directory)
     return Artifacts(directory)
 
 
