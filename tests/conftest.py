@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
 
+pytest_plugins = ["tests.comment_fixtures"]
+
 
 def pytest_sessionfinish(session, exitstatus):
     # CI must not go green on a suite that quietly skipped part of itself (a missing browser

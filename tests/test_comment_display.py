@@ -8,8 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from comments.models import Comment
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 def _approve_many(article, make_comment, n, **fields):
     comments = [make_comment(article, status=Comment.Status.APPROVED, **fields) for _ in range(n)]

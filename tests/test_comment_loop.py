@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from comments.models import Comment
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 RECEIVED = "Comment sent successfully! We will review it in the next few hours."
 
 

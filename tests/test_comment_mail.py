@@ -12,8 +12,6 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import approve, mark_spam, reject
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 @pytest.fixture
 def moderator_mail(settings):

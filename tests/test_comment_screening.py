@@ -4,8 +4,6 @@ import pytest
 
 from comments.models import Comment, ModerationPolicy
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 @pytest.fixture
 def policy(db):

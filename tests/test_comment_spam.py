@@ -13,8 +13,6 @@ from comments.models import Comment
 from comments.tokens import form_token
 from comments.views import DUPLICATE
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 def _post(client, article, data, **extra):
     return client.post(reverse("comments:post", args=[article.pk]), data, **extra)

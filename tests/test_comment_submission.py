@@ -9,8 +9,6 @@ from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment, ModerationPolicy
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 def _post(client, article, data, **extra):
     return client.post(reverse("comments:post", args=[article.pk]), data, **extra)

@@ -11,8 +11,6 @@ from django.utils import timezone
 from articles.models import Article, Section
 from comments.models import Comment
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 CHANGELIST = "/admin/comments/comment/"
 
 

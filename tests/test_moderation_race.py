@@ -11,8 +11,6 @@ from articles.models import Article
 from comments.models import Comment
 from comments.services import approve, decide, reject
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 def test_the_second_of_two_moderators_loses_and_nothing_is_overwritten(
     article, make_comment, moderator, second_moderator

@@ -6,8 +6,6 @@ from django.utils import timezone
 
 from comments.stats import moderation_summary
 
-pytest_plugins = ["tests.comment_fixtures"]
-
 
 def test_an_empty_queue_has_no_oldest_and_no_median(db):
     summary = moderation_summary()
