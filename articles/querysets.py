@@ -26,28 +26,33 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        from articles.models import Author, RelatedLink, Tag
+        return self.select_related("section").prefetch_related(*detail_prefetches())
 
-        now = timezone.now()
-        visible_links = (
-            RelatedLink.objects.filter(
-                Q(target_article__isnull=True)
-                | Q(target_article__status="published", target_article__published_at__lte=now)
-            )
-            .select_related("target_article")
-            .only(
-                "article_id",
-                "url",
-                "title",
-                "order",
-                "in_body_after_paragraph",
-                "target_article__title",
-                "target_article__slug",
-            )
-            .order_by("order", "pk")
+
+def detail_prefetches() -> list:
+    """What the article page shows besides the article row: bylines, tags, visible links."""
+    from articles.models import Author, RelatedLink, Tag
+
+    now = timezone.now()
+    visible_links = (
+        RelatedLink.objects.filter(
+            Q(target_article__isnull=True)
+            | Q(target_article__status="published", target_article__published_at__lte=now)
         )
-        return self.select_related("section").prefetch_related(
-            Prefetch("authors", queryset=Author.objects.all()),
-            Prefetch("tags", queryset=Tag.objects.all()),
-            Prefetch("related_links", queryset=visible_links, to_attr="visible_related_links"),
+        .select_related("target_article")
+        .only(
+            "article_id",
+            "url",
+            "title",
+            "order",
+            "in_body_after_paragraph",
+            "target_article__title",
+            "target_article__slug",
         )
+        .order_by("order", "pk")
+    )
+    return [
+        Prefetch("authors", queryset=Author.objects.all()),
+        Prefetch("tags", queryset=Tag.objects.all()),
+        Prefetch("related_links", queryset=visible_links, to_attr="visible_related_links"),
+    ]

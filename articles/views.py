@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -14,6 +14,7 @@ from articles.pagecache import (
     cached_fragment,
     lists_version,
 )
+from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links
 from articles.search import clean_query, search_articles, snippet_html
 from comments.display import comment_section
@@ -113,17 +114,43 @@ def tag_detail(request, slug):
 
 @anonymous_page_cache(_article_versions, fresh_fields={"started": _fresh_form_start})
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.for_detail(), slug=slug)
+    article = get_object_or_404(Article.objects.select_related("section"), slug=slug)
     is_preview = not article.is_public
     if is_preview and not request.user.is_staff:
         raise Http404("No article found")
-    context = article_context(request, article)
-    context.update(comment_section(request, article))
-    context["is_preview"] = is_preview
-    response = render(request, "articles/article_detail.html", context)
+    response = render_article_page(request, article, is_preview=is_preview)
     if is_preview:
         add_never_cache_headers(response)
     return response
+
+
+def render_article_page(request, article, *, form=None, status=200, is_preview=False):
+    """The article page. The comment views call it to show the form again with errors.
+
+    The article itself (head meta and body) is the same for every reader, so it is rendered
+    once per version of the article and shared; only the comment form is drawn per reader.
+    """
+
+    def build():
+        prefetch_related_objects([article], *detail_prefetches())
+        context = article_context(request, article)
+        return {
+            "head": render_to_string("includes/article_meta.html", context, request=request),
+            "main": render_to_string("includes/article_main.html", context, request=request),
+        }
+
+    if is_preview:
+        parts = build()
+    else:
+        parts = cached_fragment(f"article|{article.pk}", [article_version_key(article.slug)], build)
+    context = {
+        "article": article,
+        "article_head": parts["head"],
+        "article_main": parts["main"],
+        "is_preview": is_preview,
+    }
+    context.update(comment_section(request, article, form=form, shared=not is_preview))
+    return render(request, "articles/article_detail.html", context, status=status)
 
 
 def article_context(request, article) -> dict:

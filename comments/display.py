@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
+from articles.pagecache import article_version_key, cached_fragment
 from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy
 from comments.services import comments_open
@@ -58,9 +59,7 @@ def _reply_target(request, article):
     )
 
 
-def comment_section(request, article, *, form=None) -> dict:
-    policy = ModerationPolicy.current()
-    is_open = comments_open(article, policy)
+def _comment_list_html(request, article, *, is_open: bool) -> str:
     per_page = settings.COMMENTS_PER_PAGE
     page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(
         request.GET.get(PAGE_PARAM)
@@ -76,6 +75,31 @@ def comment_section(request, article, *, form=None) -> dict:
     for reply in rows:
         if reply.parent_id in by_parent:
             by_parent[reply.parent_id].reply_list.append(reply)
+    context = {
+        "article": article,
+        "comments_open": is_open,
+        "comments_page": page,
+        "comment_threads": threads,
+        "comments_page_param": PAGE_PARAM,
+        "comments_reply_param": REPLY_PARAM,
+    }
+    return render_to_string("comments/list.html", context, request=request)
+
+
+def comment_section(request, article, *, form=None, shared=True) -> dict:
+    """The comments under an article: the approved list, shared by every reader of that page
+    until a moderation decision moves the article's version, and this reader's form."""
+    policy = ModerationPolicy.current()
+    is_open = comments_open(article, policy)
+
+    def build():
+        return _comment_list_html(request, article, is_open=is_open)
+
+    if shared:
+        key = f"comments|{article.pk}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
+        list_html = cached_fragment(key, [article_version_key(article.slug)], build)
+    else:
+        list_html = build()
 
     reply_to = None
     if is_open and form is None:
@@ -88,12 +112,9 @@ def comment_section(request, article, *, form=None) -> dict:
     elif form is not None:
         reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     return {
+        "comment_list_html": list_html,
         "comments_open": is_open,
-        "comments_page": page,
-        "comment_threads": threads,
         "comment_form": form if is_open else None,
         "comment_form_token": form_token(article.pk),
         "comment_reply_to": reply_to,
-        "comments_page_param": PAGE_PARAM,
-        "comments_reply_param": REPLY_PARAM,
     }

@@ -13,8 +13,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.views import article_context
-from comments.display import PAGE_PARAM, comment_section
+from articles.views import render_article_page
+from comments.display import PAGE_PARAM
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
@@ -29,9 +29,7 @@ DUPLICATE = "You have already sent this comment: there is no need to send it aga
 
 def _article_page(request, article, *, form, status, retry_after=None):
     """The article again, with the reader's text kept and the errors next to the fields."""
-    context = article_context(request, article)
-    context.update(comment_section(request, article, form=form))
-    response = render(request, "articles/article_detail.html", context, status=status)
+    response = render_article_page(request, article, form=form, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -59,7 +57,9 @@ def post_comment(request, article_id):
 
 @csrf_protect
 def _post(request, article_id):
-    article = get_object_or_404(Article.objects.published().for_detail(), pk=article_id)
+    article = get_object_or_404(
+        Article.objects.published().select_related("section"), pk=article_id
+    )
     if not comments_open(article):
         return _article_page(request, article, form=None, status=403)
     form = CommentForm(request.POST, article=article, user=request.user)

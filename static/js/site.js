@@ -38,7 +38,7 @@
             enhancePager(imported);
           }
           // Keep keyboard users where the new content starts.
-          var link = first && first.querySelector("a[href]");
+          var link = first && (first.querySelector("h2 a[href]") || first.querySelector("a[href]"));
           if (link) link.focus({ preventScroll: false });
         })
         .catch(function () {
