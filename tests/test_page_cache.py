@@ -218,3 +218,44 @@ def test_a_new_section_appears_in_the_menu_after_saving_it_in_the_admin(
 
     assert response.status_code == 302
     assert 'href="/section/culture/">Culture</a>' in Client().get("/search/").content.decode()
+
+
+def test_logged_in_readers_see_approvals_and_edits_through_the_shared_fragments(
+    client, article, django_capture_on_commit_callbacks
+):
+    from comments.models import Comment
+    from comments.services import approve
+
+    reader = get_user_model().objects.create_user("kim", "kim@example.com", "pw")
+    client.force_login(reader)
+    comment = Comment.objects.create(
+        article=article, name="Reader", email="r@example.com", body="Shared fragments work."
+    )
+    assert "Shared fragments work." not in client.get(article.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=comment, by=reader)
+    type(article).objects.filter(pk=article.pk).update(body="A rewritten body.")
+    purge_article_pages(slugs=[article.slug])
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Shared fragments work." in html
+    assert "A rewritten body." in html
+    assert 'value="kim@example.com"' in html  # the form is still this reader's own
+
+
+def test_a_draft_preview_is_never_shared_with_readers_once_published(
+    staff_client, draft, django_capture_on_commit_callbacks
+):
+    staff_client.get(draft.get_absolute_url())
+    assert (
+        "Preview: this article is a draft"
+        in staff_client.get(draft.get_absolute_url()).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_articles(queryset=type(draft).objects.filter(pk=draft.pk))
+
+    html = Client().get(draft.get_absolute_url()).content.decode()
+    assert "Preview:" not in html
+    assert draft.title in html
