@@ -1,0 +1,22 @@
+"""Errors a reader can run into get a readable page in the site's layout."""
+
+from django.test import Client
+
+
+def test_a_post_without_a_csrf_token_gets_a_friendly_page(article):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(f"/comments/post/{article.pk}/", {"name": "Ana"})
+
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
+    assert "Nothing was sent" in response.content.decode()
+
+
+def test_an_oversized_post_elsewhere_gets_a_readable_400(client, settings, db):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.post("/admin/login/", {"username": "x" * 5000})
+
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
