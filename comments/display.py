@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from articles.pagecache import article_version_key, cached_fragment
 from comments.forms import CommentForm
@@ -86,6 +88,34 @@ def _comment_list_html(request, article, *, is_open: bool) -> str:
     return render_to_string("comments/list.html", context, request=request)
 
 
+# Stand-ins for a reader's own values in the shared rendering of the blank form; private-use
+# characters, so no escaping changes them and no reader can type them into a form we render.
+_BLANKS = {"name": "\ue200name\ue201", "email": "\ue200email\ue201", "parent": "\ue200parent\ue201"}
+FORM_FIELDS_VERSION = "1"
+
+
+def form_fields_html(form: CommentForm) -> str:
+    """The form's fields through crispy-forms, in Bootstrap 5 markup.
+
+    A form with errors is rendered for that reader. The blank form is the same for everyone
+    but for the values filled in (a logged-in reader's name and e-mail, the comment replied
+    to), and crispy's rendering costs more than the rest of the article page: it is rendered
+    once, shared, and the values are put in per reader (escaped).
+    """
+    if form.is_bound:
+        return render_to_string("comments/form_fields.html", {"comment_form": form})
+
+    def build():
+        blank = CommentForm(article=form.article, initial=dict(_BLANKS))
+        return render_to_string("comments/form_fields.html", {"comment_form": blank})
+
+    html = cached_fragment(f"comment-form-fields|{FORM_FIELDS_VERSION}", [], build)
+    for field, marker in _BLANKS.items():
+        value = form.initial.get(field)
+        html = html.replace(marker, "" if value is None else escape(str(value)))
+    return mark_safe(html)
+
+
 def comment_section(request, article, *, form=None, shared=True) -> dict:
     """The comments under an article: the approved list, shared by every reader of that page
     until a moderation decision moves the article's version, and this reader's form."""
@@ -115,6 +145,7 @@ def comment_section(request, article, *, form=None, shared=True) -> dict:
         "comment_list_html": list_html,
         "comments_open": is_open,
         "comment_form": form if is_open else None,
+        "comment_form_fields": form_fields_html(form) if is_open else "",
         "comment_form_token": form_token(article.pk),
         "comment_reply_to": reply_to,
     }

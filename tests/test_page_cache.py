@@ -259,3 +259,22 @@ def test_a_draft_preview_is_never_shared_with_readers_once_published(
     html = Client().get(draft.get_absolute_url()).content.decode()
     assert "Preview:" not in html
     assert draft.title in html
+
+
+def test_the_shared_blank_form_carries_each_readers_own_escaped_name(article):
+    def page_for(username, first_name):
+        user = get_user_model().objects.create_user(
+            username, f"{username}@example.com", "pw", first_name=first_name
+        )
+        client = Client()
+        client.force_login(user)
+        return client.get(article.get_absolute_url()).content.decode()
+
+    first = page_for("amy", '<b>Amy</b> "A"')
+    second = page_for("bo", "Bo")
+
+    assert 'value="&lt;b&gt;Amy&lt;/b&gt; &quot;A&quot;"' in first
+    assert 'value="amy@example.com"' in first
+    assert 'value="Bo"' in second and "Amy" not in second and "amy@example.com" not in second
+    anonymous = Client().get(article.get_absolute_url()).content.decode()
+    assert "amy@example.com" not in anonymous and "\ue200" not in anonymous
