@@ -120,7 +120,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsportal.cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
             "TIMEOUT": 600,
@@ -139,6 +139,10 @@ else:
 
 # Anonymous article and listing pages are cached for this long (they are also purged on change).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+
+# Sessions are written to the database and read through the shared cache: a logged-in page
+# view costs no session query, and nothing is lost if the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
