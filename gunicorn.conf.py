@@ -25,9 +25,14 @@ timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
 
-# Recycle workers now and then, staggered so they do not all restart at once.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
-max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100, minimum=0)
+# Load Django once in the master and fork workers from it: a recycled worker starts in
+# milliseconds instead of re-importing everything, and workers share the loaded code's memory.
+preload_app = True
+
+# Recycle workers now and then, staggered so they do not all restart at once. Not too often:
+# at a few hundred requests a second per worker, 1,000 would mean a restart every few seconds.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000, minimum=0)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000, minimum=0)
 
 # Only these addresses may set X-Forwarded-* (the TLS proxy in front); Django additionally
 # needs DJANGO_BEHIND_PROXY=true to trust X-Forwarded-Proto.

@@ -46,7 +46,8 @@ def test_defaults_bind_locally_and_scale_workers_with_the_cpus(load_config, monk
     assert config["accesslog"] == "-"
     assert config["timeout"] == 30
     assert config["graceful_timeout"] == 30
-    assert config["max_requests"] == 1000
+    assert config["max_requests"] == 20000
+    assert config["preload_app"] is True
     assert 0 < config["max_requests_jitter"] < config["max_requests"]
     assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
 
@@ -113,8 +114,8 @@ def test_gunicorn_itself_reads_the_settings_by_their_real_names():
     assert resolved["workers"] == "2"
     assert resolved["bind"] == "['127.0.0.1:8123']"
     assert resolved["graceful_timeout"] == "30"
-    assert resolved["max_requests"] == "1000"
-    assert resolved["max_requests_jitter"] == "100"
+    assert resolved["max_requests"] == "20000"
+    assert resolved["max_requests_jitter"] == "2000"
     assert resolved["accesslog"] == "-"
     assert "x-request-id" in resolved["access_log_format"]
     assert resolved["control_socket_disable"] == "True"
