@@ -1,5 +1,20 @@
+from functools import cache
+
 from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+
+
+@cache
+def site_urls() -> dict[str, str]:
+    # Every page links to these; they only change with a deploy, so reverse them once.
+    return {
+        "home": reverse("articles:home"),
+        "search": reverse("articles:search"),
+        "feed": reverse("articles:feed"),
+        "atom": reverse("articles:atom"),
+        "sitemap": reverse("django.contrib.sitemaps.views.sitemap"),
+    }
 
 
 def site(request):
@@ -8,6 +23,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
+        "site_urls": site_urls(),
         # Lazy: only templates that draw the menu look it up.
         "nav_sections": SimpleLazyObject(navigation_sections),
     }

@@ -246,7 +246,7 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 # Behind our own proxy: the header it writes the reader's address into (e.g. X-Forwarded-For);
 # empty means REMOTE_ADDR is the reader (no proxy), so rate limits key on the right address.
 COMMENTS_CLIENT_IP_HEADER = env_str("COMMENTS_CLIENT_IP_HEADER", "")
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50, minimum=1)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 
 # --- Logging: one line per event, to stderr, with the request id --------------------------------
 # Every record goes through the same handler: tagged with the request id, e-mail addresses
