@@ -198,7 +198,7 @@ def navigation_sections() -> list[dict]:
 
     def load():
         return [
-            {"name": section.name, "url": section.get_absolute_url()}
+            {"name": section.name, "slug": section.slug, "url": section.get_absolute_url()}
             for section in Section.objects.for_navigation()
         ]
 

@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Tag
 from articles.pagecache import (
     LISTS,
     anonymous_page_cache,
     article_version_key,
     cached_fragment,
     lists_version,
+    navigation_sections,
 )
 from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links
@@ -60,7 +61,7 @@ def home(request):
     return render(request, "articles/home.html", {"listing_html": html})
 
 
-def _listing(request, *, title, description, queryset, heading_object=None):
+def _listing(request, *, title, description, queryset):
     html = _listing_html(
         request, "includes/article_list.html", lambda: {"page_obj": _page(request, queryset)}
     )
@@ -70,7 +71,6 @@ def _listing(request, *, title, description, queryset, heading_object=None):
         {
             "title": title,
             "description": description,
-            "heading_object": heading_object,
             "listing_html": html,
         },
     )
@@ -78,13 +78,15 @@ def _listing(request, *, title, description, queryset, heading_object=None):
 
 @anonymous_page_cache(lists_version)
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    # The menu already holds every section (from the shared cache): no query to find this one.
+    section = next((s for s in navigation_sections() if s["slug"] == slug), None)
+    if section is None:
+        raise Http404("No such section")
     return _listing(
         request,
-        title=section.name,
-        description=f"The latest from {section.name}.",
-        queryset=Article.objects.for_listing().filter(section=section),
-        heading_object=section,
+        title=section["name"],
+        description=f"The latest from {section['name']}.",
+        queryset=Article.objects.for_listing().filter(section__slug=slug),
     )
 
 
@@ -96,7 +98,6 @@ def author_detail(request, slug):
         title=author.name,
         description=author.bio,
         queryset=Article.objects.for_listing().filter(authors=author),
-        heading_object=author,
     )
 
 
@@ -108,7 +109,6 @@ def tag_detail(request, slug):
         title=f"Tagged “{tag.name}”",
         description=f"Articles about {tag.name}.",
         queryset=Article.objects.for_listing().filter(tags=tag),
-        heading_object=tag,
     )
 
 
