@@ -72,6 +72,18 @@ def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
     return tuple(str(found[key]) for key in keys)
 
 
+def _hashed(prefix: str, text: str) -> str:
+    return f"{prefix}:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _lookup(key: str, depends_on: list[str]) -> tuple[object, tuple[str, ...]]:
+    """The cached entry under key and the current versions it must match: one round trip."""
+    names = [name if ":" in name else f"pagever:{name}" for name in depends_on]
+    found = cache.get_many([key, *names])
+    cached = found.pop(key, None)
+    return cached, _current_versions(found, names)
+
+
 def _is_cacheable(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -112,13 +124,9 @@ def anonymous_page_cache(
             if not _is_cacheable(request):
                 return view(request, *args, **kwargs)
             path = request.get_full_path()
-            key = "page:" + hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
-            names = [k if ":" in k else f"pagever:{k}" for k in versions(request, *args, **kwargs)]
+            key = _hashed("page", path)
             try:
-                # One round trip: the page and the versions it must still match.
-                found = cache.get_many([key, *names])
-                cached = found.pop(key, None)
-                current = _current_versions(found, names)
+                cached, current = _lookup(key, versions(request, *args, **kwargs))
             except Exception as exc:
                 logger.warning("page cache unavailable: %s", type(exc).__name__)
                 return view(request, *args, **kwargs)
@@ -170,12 +178,9 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
 def cached_fragment(key: str, depends_on: list[str], render: Callable[[], str]) -> str:
     """HTML shared by every reader (logged in or not), re-rendered when a version it depends on
     moves. One cache round trip on a hit; a cache outage only costs the rendering."""
-    names = [k if ":" in k else f"pagever:{k}" for k in depends_on]
-    fragment_key = "frag:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    fragment_key = _hashed("frag", key)
     try:
-        found = cache.get_many([fragment_key, *names])
-        cached = found.pop(fragment_key, None)
-        current = _current_versions(found, names)
+        cached, current = _lookup(fragment_key, depends_on)
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
         return render()

@@ -13,6 +13,26 @@ def editor_client(client, db):
     return client
 
 
+def change_form_data(article, **overrides) -> dict:
+    """The article's change form as the admin would post it, with no related links."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": article.section_id,
+        "authors": [a.pk for a in article.authors.all()],
+        "status": "published",
+        "published_at_0": "2024-01-01",
+        "published_at_1": "10:00:00",
+        "comments_enabled": "on",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
 def test_article_list_shows_status_section_and_filters(editor_client, article, draft):
     from articles.models import Section
 
@@ -44,24 +64,16 @@ def test_change_page_has_related_links_inline_and_view_on_site(editor_client, ar
 
 def test_a_related_link_needs_exactly_one_target(editor_client, article, make_article):
     other = make_article()
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": article.section_id,
-        "authors": [a.pk for a in article.authors.all()],
-        "status": "published",
-        "published_at_0": "2024-01-01",
-        "published_at_1": "10:00:00",
-        "comments_enabled": "on",
-        "related_links-TOTAL_FORMS": "1",
-        "related_links-INITIAL_FORMS": "0",
-        "related_links-0-order": "0",
-        "related_links-0-target_article": other.pk,
-        "related_links-0-url": "https://example.org/both",
-        "related_links-0-title": "Both",
-    }
+    data = change_form_data(
+        article,
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-order": "0",
+            "related_links-0-target_article": other.pk,
+            "related_links-0-url": "https://example.org/both",
+            "related_links-0-title": "Both",
+        },
+    )
 
     response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
@@ -84,20 +96,7 @@ def test_saving_an_article_in_the_admin_updates_the_cached_page(
 
     settings.PAGE_CACHE_SECONDS = 300
     Client().get(article.get_absolute_url())
-    data = {
-        "title": "Headline fixed in the admin",
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": article.section_id,
-        "authors": [a.pk for a in article.authors.all()],
-        "status": "published",
-        "published_at_0": "2024-01-01",
-        "published_at_1": "10:00:00",
-        "comments_enabled": "on",
-        "related_links-TOTAL_FORMS": "0",
-        "related_links-INITIAL_FORMS": "0",
-    }
+    data = change_form_data(article, title="Headline fixed in the admin")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
