@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import format_html
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
@@ -50,6 +50,8 @@ class RelatedLinkInline(admin.TabularInline):
     fields = ["order", "target_article", "url", "title", "in_body_after_paragraph"]
     autocomplete_fields = ["target_article"]
     ordering = ["order", "pk"]
+    # A link typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Article)
