@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve bench lint format install clean
+.PHONY: run test browser serve bench lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,12 +28,22 @@ run: $(STAMP)
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else \
+	    echo "Chromium is missing: install Debian's chromium (the browser tests need it)"; \
+	  fi; }
 
 # Production server: gunicorn with the committed config (gunicorn.conf.py; workers, timeouts and
 # the bind address come from the environment). Needs DJANGO_SECRET_KEY; see README.md.
