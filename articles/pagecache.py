@@ -197,9 +197,13 @@ def cached_fragment(key: str, depends_on: list[str], render: Callable[[], str]) 
 NAVIGATION_KEY = "nav:sections"
 
 
-def navigation_sections() -> list[dict]:
-    """The section menu on every page, from the shared cache (sections change rarely)."""
+def navigation_sections(request=None) -> list[dict]:
+    """The section menu on every page, from the shared cache (sections change rarely); looked
+    up once per request however many times the request asks."""
     from articles.models import Section
+
+    if request is not None and hasattr(request, "_navigation_sections"):
+        return request._navigation_sections
 
     def load():
         return [
@@ -208,10 +212,13 @@ def navigation_sections() -> list[dict]:
         ]
 
     try:
-        return cache.get_or_set(NAVIGATION_KEY, load, settings.PAGE_CACHE_SECONDS)
+        sections = cache.get_or_set(NAVIGATION_KEY, load, settings.PAGE_CACHE_SECONDS)
     except Exception as exc:
         logger.warning("navigation cache unavailable: %s", type(exc).__name__)
-        return load()
+        sections = load()
+    if request is not None:
+        request._navigation_sections = sections
+    return sections
 
 
 def purge_navigation() -> None:

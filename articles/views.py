@@ -79,7 +79,7 @@ def _listing(request, *, title, description, queryset):
 @anonymous_page_cache(lists_version)
 def section_detail(request, slug):
     # The menu already holds every section (from the shared cache): no query to find this one.
-    section = next((s for s in navigation_sections() if s["slug"] == slug), None)
+    section = next((s for s in navigation_sections(request) if s["slug"] == slug), None)
     if section is None:
         raise Http404("No such section")
     return _listing(

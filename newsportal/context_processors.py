@@ -25,5 +25,5 @@ def site(request):
         "SITE_URL": settings.SITE_URL,
         "site_urls": site_urls(),
         # Lazy: only templates that draw the menu look it up.
-        "nav_sections": SimpleLazyObject(navigation_sections),
+        "nav_sections": SimpleLazyObject(lambda: navigation_sections(request)),
     }
