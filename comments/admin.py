@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import decide, delete_comments
+from comments.services import decide, delete_comments, take_down
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -70,7 +70,7 @@ class CommentAdmin(admin.ModelAdmin):
     # The queue may hold tens of thousands of rows: never count the whole table.
     show_full_result_count = False
     action_form = ModerationActionForm
-    actions = ["approve_selected", "reject_selected", "spam_selected"]
+    actions = ["approve_selected", "reject_selected", "spam_selected", "take_down_selected"]
     fields = [
         "article",
         "parent",
@@ -239,6 +239,17 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def spam_selected(self, request, queryset):
         self._decide_selected(request, queryset, "spam")
+
+    @admin.action(
+        description="Take down selected published comments (with the reason)",
+        permissions=["moderate"],
+    )
+    def take_down_selected(self, request, queryset):
+        count = take_down(queryset, by=request.user, reason=request.POST.get("reason", ""))
+        if count:
+            self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
+        else:
+            self.message_user(request, "None of those comments was published.", messages.WARNING)
 
 
 @admin.register(ModerationPolicy)

@@ -84,6 +84,17 @@ def _count_approved(changes: dict[int, int]) -> None:
         )
 
 
+def _ids_by_article(comments) -> dict[int, list[int]]:
+    if isinstance(comments, QuerySet):
+        pairs = comments.values_list("pk", "article_id")
+    else:
+        pairs = [(comment.pk, comment.article_id) for comment in comments]
+    by_article = defaultdict(list)
+    for pk, article_id in pairs:
+        by_article[article_id].append(pk)
+    return by_article
+
+
 def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
     """Approve, reject or mark as spam; returns (decided, already decided by someone else).
 
@@ -93,13 +104,7 @@ def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
     """
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
-    if isinstance(comments, QuerySet):
-        pairs = comments.values_list("pk", "article_id")
-    else:
-        pairs = [(comment.pk, comment.article_id) for comment in comments]
-    by_article = defaultdict(list)
-    for pk, article_id in pairs:
-        by_article[article_id].append(pk)
+    by_article = _ids_by_article(comments)
     now = timezone.now()
     changes = {}
     with transaction.atomic():
@@ -140,6 +145,31 @@ def reject(*, comment: Comment, by, reason: str = "") -> bool:
 
 def mark_spam(*, comment: Comment, by) -> bool:
     return decide([comment], status=Comment.Status.SPAM, by=by)[0] == 1
+
+
+def take_down(comments, *, by, reason: str = "") -> int:
+    """Unpublish approved comments (second thoughts, or a complaint), with their approved
+    replies, which cannot stand without them. Like a decision: one conditional UPDATE per
+    article (still approved), the counts move in the same transaction, pages follow at once.
+    Returns how many comments came down."""
+    by_article = _ids_by_article(comments)
+    now = timezone.now()
+    changes = {}
+    with transaction.atomic():
+        for article_id, pks in by_article.items():
+            approved = Comment.objects.filter(status=Comment.Status.APPROVED)
+            targets = approved.filter(pk__in=pks) | approved.filter(parent_id__in=pks)
+            changes[article_id] = -Comment.objects.filter(
+                pk__in=list(targets.values_list("pk", flat=True)),
+                status=Comment.Status.APPROVED,
+            ).update(
+                status=Comment.Status.REJECTED,
+                moderated_by=by,
+                moderated_at=now,
+                rejection_reason=reason.strip(),
+            )
+        _count_approved(changes)
+    return -sum(changes.values())
 
 
 def delete_comments(comments) -> int:

@@ -1,0 +1,87 @@
+"""A published comment can be taken down again, with a reason, by moderators only."""
+
+from articles.models import Article
+from comments.models import Comment
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def take_down(client, comment, reason="Personal attack"):
+    # From the list of published comments, where a moderator finds it.
+    return client.post(
+        CHANGELIST + "?status=approved",
+        {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": reason},
+    )
+
+
+def test_a_moderator_takes_down_a_published_comment_and_its_replies(
+    moderator_client, client, article, approved_comment, make_comment
+):
+    reply = make_comment(article, parent=approved_comment, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    assert "Early Bird" in client.get(article.get_absolute_url()).content.decode()
+
+    response = take_down(moderator_client, approved_comment)
+
+    assert response.status_code == 302
+    approved_comment.refresh_from_db()
+    reply.refresh_from_db()
+    assert approved_comment.status == reply.status == Comment.Status.REJECTED
+    assert approved_comment.rejection_reason == "Personal attack"
+    article.refresh_from_db()
+    assert article.approved_comment_count == 0
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Early Bird" not in html
+    assert "0 comments" in html
+
+
+def test_the_commenter_status_page_shows_the_reason_after_a_take_down(
+    moderator_client, client, approved_comment
+):
+    take_down(moderator_client, approved_comment)
+
+    html = client.get(approved_comment.status_url).content.decode()
+
+    assert "Personal attack" in html
+
+
+def test_taking_down_a_pending_comment_changes_nothing(moderator_client, article, make_comment):
+    pending = make_comment(article)
+
+    take_down(moderator_client, pending)
+
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.PENDING
+
+
+def test_staff_without_the_moderation_permission_cannot_take_down(
+    stranger_client, approved_comment
+):
+    take_down(stranger_client, approved_comment)
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+
+
+def test_take_down_leaves_pending_comments_alone_and_purges_the_cached_page(
+    settings,
+    client,
+    article,
+    approved_comment,
+    make_comment,
+    moderator,
+    django_capture_on_commit_callbacks,
+):
+    from comments.services import take_down as take_down_service
+
+    settings.PAGE_CACHE_SECONDS = 300
+    pending = make_comment(article)
+    assert "Early Bird" in client.get(article.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = take_down_service([approved_comment, pending], by=moderator)
+
+    assert count == 1
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.PENDING
+    assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
