@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.images import rendition_urls, validate_image_upload
-from articles.querysets import ArticleQuerySet, SectionQuerySet
+from articles.querysets import ArticleManager, SectionQuerySet
 
 UPDATE_GRACE = timedelta(minutes=10)
 
@@ -101,7 +101,7 @@ class Article(models.Model):
     # GIN-indexed there; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at"]

@@ -9,6 +9,9 @@ class SectionQuerySet(models.QuerySet):
 
 
 class ArticleQuerySet(models.QuerySet):
+    """Every read defers search_vector: a few KB of tsvector per row that only PostgreSQL's
+    WHERE and ORDER BY need, never Python."""
+
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
 
@@ -56,3 +59,8 @@ def detail_prefetches() -> list:
         Prefetch("tags", queryset=Tag.objects.all()),
         Prefetch("related_links", queryset=visible_links, to_attr="visible_related_links"),
     ]
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")

@@ -114,7 +114,8 @@ def tag_detail(request, slug):
 
 @anonymous_page_cache(_article_versions, fresh_fields={"started": _fresh_form_start})
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.select_related("section"), slug=slug)
+    # The body is only read when the shared article fragment is (re)rendered.
+    article = get_object_or_404(Article.objects.select_related("section").defer("body"), slug=slug)
     is_preview = not article.is_public
     if is_preview and not request.user.is_staff:
         raise Http404("No article found")
