@@ -18,6 +18,7 @@ import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.utils.http import quote_etag
 logger = logging.getLogger(__name__)
 
 LISTS = "lists"
+T = TypeVar("T")
 _HIDDEN_FIELD = re.compile(r'(<input type="hidden" name="([\w-]+)" value=")([^"]*)(")')
 _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -175,9 +177,10 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
     return response
 
 
-def cached_fragment(key: str, depends_on: list[str], render: Callable[[], str]) -> str:
-    """HTML shared by every reader (logged in or not), re-rendered when a version it depends on
-    moves. One cache round trip on a hit; a cache outage only costs the rendering."""
+def cached_fragment(key: str, depends_on: list[str], render: Callable[[], T]) -> T:
+    """A value shared by every reader, logged in or not (rendered HTML, or an article row),
+    made again when a version it depends on moves. One cache round trip on a hit; a cache
+    outage only costs the making."""
     fragment_key = _hashed("frag", key)
     try:
         cached, current = _lookup(fragment_key, depends_on)

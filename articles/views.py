@@ -114,8 +114,7 @@ def tag_detail(request, slug):
 
 @anonymous_page_cache(_article_versions, fresh_fields={"started": _fresh_form_start})
 def article_detail(request, slug):
-    # The body is only read when the shared article fragment is (re)rendered.
-    article = get_object_or_404(Article.objects.select_related("section").defer("body"), slug=slug)
+    article = _article_row(slug)
     is_preview = not article.is_public
     if is_preview and not request.user.is_staff:
         raise Http404("No article found")
@@ -123,6 +122,17 @@ def article_detail(request, slug):
     if is_preview:
         add_never_cache_headers(response)
     return response
+
+
+def _article_row(slug: str) -> Article:
+    """The article (without its body, which only the shared fragment needs) from the shared
+    cache, fresh whenever the article's version moves. Visibility is still decided per request
+    from its status and publish time; a missing article is never cached."""
+
+    def load():
+        return get_object_or_404(Article.objects.select_related("section").defer("body"), slug=slug)
+
+    return cached_fragment(f"article-row|{slug}", [article_version_key(slug)], load)
 
 
 def render_article_page(request, article, *, form=None, status=200, is_preview=False):

@@ -278,3 +278,38 @@ def test_the_shared_blank_form_carries_each_readers_own_escaped_name(article):
     assert 'value="Bo"' in second and "Amy" not in second and "amy@example.com" not in second
     anonymous = Client().get(article.get_absolute_url()).content.decode()
     assert "amy@example.com" not in anonymous and "\ue200" not in anonymous
+
+
+def test_unpublishing_hides_the_article_at_once_from_everyone(
+    client, article, django_capture_on_commit_callbacks
+):
+    from articles.services import unpublish_articles
+
+    reader = get_user_model().objects.create_user("rae", "rae@example.com", "pw")
+    client.force_login(reader)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert Client().get(article.get_absolute_url()).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_articles(queryset=type(article).objects.filter(pk=article.pk))
+
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert Client().get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_article_cached_during_a_preview_goes_live_on_time(
+    staff_client, scheduled, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert staff_client.get(scheduled.get_absolute_url()).status_code == 200  # row now cached
+    assert Client().get(scheduled.get_absolute_url()).status_code == 404
+
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    response = Client().get(scheduled.get_absolute_url())
+    assert response.status_code == 200
+    assert scheduled.title in response.content.decode()
