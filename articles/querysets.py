@@ -28,9 +28,6 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
-    def for_detail(self):
-        return self.select_related("section").prefetch_related(*detail_prefetches())
-
 
 def detail_prefetches() -> list:
     """What the article page shows besides the article row: bylines, tags, visible links."""

@@ -144,7 +144,7 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
 
     def build():
         prefetch_related_objects([article], *detail_prefetches())
-        context = article_context(request, article)
+        context = _article_context(request, article)
         return {
             "head": render_to_string("includes/article_meta.html", context, request=request),
             "main": render_to_string("includes/article_main.html", context, request=request),
@@ -164,8 +164,8 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
     return render(request, "articles/article_detail.html", context, status=status)
 
 
-def article_context(request, article) -> dict:
-    """What the article template needs; comment views reuse it to re-render with errors."""
+def _article_context(request, article) -> dict:
+    """What the shared article fragment (head meta and body) is rendered from."""
     links = article.visible_related_links
     fallback = []
     if not links:
