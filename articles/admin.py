@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils.html import format_html
 
+from articles import pagecache
 from articles.models import Article, Author, RelatedLink, Section, Tag
-from articles.pagecache import purge_navigation
 from articles.services import (
     publish_articles,
     purge_article_pages,
@@ -12,24 +12,40 @@ from articles.services import (
 )
 
 
+class PurgesPagesOnChange:
+    """Section, author and tag names are printed on list and article pages: a rename or a
+    deletion is shown at once, not when cached pages expire."""
+
+    def purge_pages(self) -> None:
+        pagecache.purge_lists(catalogue=True)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(self.purge_pages)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(self.purge_pages)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(self.purge_pages)
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PurgesPagesOnChange, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
-    # Every page draws the section menu from the cache: redraw it after any change.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(purge_navigation)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(purge_navigation)
+    def purge_pages(self) -> None:
+        # Every page also draws the section menu from the cache.
+        pagecache.purge_navigation()
+        super().purge_pages()
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PurgesPagesOnChange, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +53,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PurgesPagesOnChange, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -30,6 +30,10 @@ from django.utils.http import quote_etag
 logger = logging.getLogger(__name__)
 
 LISTS = "lists"
+# Bumped by editorial writes only (an article published, unpublished, retitled or deleted; a
+# section, author or tag renamed), never by comments: an article page shows other articles
+# (related links, the fallback list) and must not keep a headline that is gone.
+CATALOGUE = "catalogue"
 T = TypeVar("T")
 _HIDDEN_FIELD = re.compile(r'(<input type="hidden" name="([\w-]+)" value=")([^"]*)(")')
 _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -49,9 +53,10 @@ def purge_article(slug: str) -> None:
     _bump([article_version_key(slug)])
 
 
-def purge_lists() -> None:
-    """Something shown in listings changed (an article, or a comment count)."""
-    _bump([f"pagever:{LISTS}"])
+def purge_lists(*, catalogue: bool = False) -> None:
+    """Something shown in listings changed (an article, or a comment count); with catalogue,
+    something other article pages show of it (its headline, or whether it is public)."""
+    _bump([f"pagever:{LISTS}", *([f"pagever:{CATALOGUE}"] if catalogue else [])])
 
 
 def _bump(keys: list[str]) -> None:

@@ -8,11 +8,15 @@ from articles.images import make_renditions
 from articles.models import Article
 
 
-def purge_article_pages(*, slugs) -> None:
-    """Readers see an edit at once: drop cached pages of these articles and of all lists."""
+def purge_article_pages(*, slugs, editorial: bool = True) -> None:
+    """Readers see an edit at once: drop cached pages of these articles and of all lists.
+
+    An editorial change (not a comment decision) also moves every article page, since any of
+    them may link to these articles or list them among the related ones.
+    """
     for slug in set(slugs):
         pagecache.purge_article(slug)
-    pagecache.purge_lists()
+    pagecache.purge_lists(catalogue=editorial)
 
 
 def refresh_hero_renditions(*, article: Article) -> None:

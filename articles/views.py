@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 
 from articles.models import Article, Author, Tag
 from articles.pagecache import (
+    CATALOGUE,
     LISTS,
     anonymous_page_cache,
     article_version_key,
@@ -31,7 +32,7 @@ def _page(request, queryset, per_page=PAGE_SIZE):
 
 
 def _article_versions(request, slug):
-    return [article_version_key(slug)]
+    return [article_version_key(slug), CATALOGUE]
 
 
 def _fresh_form_start(request, old: str) -> str:
@@ -126,13 +127,14 @@ def article_detail(request, slug):
 
 def _article_row(slug: str) -> Article:
     """The article (without its body, which only the shared fragment needs) from the shared
-    cache, fresh whenever the article's version moves. Visibility is still decided per request
-    from its status and publish time; a missing article is never cached."""
+    cache, fresh whenever the article's version (or its section's name) moves. Visibility is
+    still decided per request from its status and publish time; a missing article is never
+    cached."""
 
     def load():
         return get_object_or_404(Article.objects.select_related("section").defer("body"), slug=slug)
 
-    return cached_fragment(f"article-row|{slug}", [article_version_key(slug)], load)
+    return cached_fragment(f"article-row|{slug}", _article_versions(None, slug), load)
 
 
 def render_article_page(request, article, *, form=None, status=200, is_preview=False):
@@ -153,7 +155,9 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
     if is_preview:
         parts = build()
     else:
-        parts = cached_fragment(f"article|{article.pk}", [article_version_key(article.slug)], build)
+        parts = cached_fragment(
+            f"article|{article.pk}", [article_version_key(article.slug), CATALOGUE], build
+        )
     context = {
         "article": article,
         "article_head": parts["head"],

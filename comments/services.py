@@ -79,7 +79,8 @@ def _count_approved(changes: dict[int, int]) -> None:
         # Readers see the comment (and the new count in lists) at once, not when pages expire.
         transaction.on_commit(
             lambda: purge_article_pages(
-                slugs=Article.objects.filter(pk__in=touched).values_list("slug", flat=True)
+                slugs=Article.objects.filter(pk__in=touched).values_list("slug", flat=True),
+                editorial=False,
             )
         )
 

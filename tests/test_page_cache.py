@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.test import Client
 
-from articles.services import publish_articles, purge_article_pages
+from articles.services import publish_articles, purge_article_pages, unpublish_articles
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +125,46 @@ def test_publishing_shows_the_article_in_cached_lists(
         publish_articles(queryset=type(draft).objects.filter(pk=draft.pk))
 
     assert draft.title in Client().get("/").content.decode()
+
+
+def test_unpublishing_an_article_takes_it_off_cached_pages_that_link_to_it(
+    make_article, add_related, django_capture_on_commit_callbacks
+):
+    target = make_article(title="A story that is taken down")
+    curated = make_article(title="Links to it by hand")
+    add_related(curated, target, in_body=1)
+    fallback = make_article(title="Shows it as a recent story of its section")
+    for page in (curated, fallback):
+        assert target.title in Client().get(page.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_articles(queryset=type(target).objects.filter(pk=target.pk))
+
+    for page in (curated, fallback):
+        response = Client().get(page.get_absolute_url())
+        assert response.status_code == 200
+        assert target.title not in response.content.decode()
+
+
+def test_renaming_a_section_in_the_admin_shows_on_cached_pages(
+    article, superuser, django_capture_on_commit_callbacks
+):
+    assert "Technology" in Client().get(article.get_absolute_url()).content.decode()
+    admin = Client()
+    admin.force_login(superuser)
+    section = article.section
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            f"/admin/articles/section/{section.pk}/change/",
+            {"name": "Science and Tech", "slug": section.slug, "order": section.order},
+        )
+
+    assert response.status_code == 302
+    for path in (article.get_absolute_url(), "/"):
+        html = Client().get(path).content.decode()
+        assert "Science and Tech" in html
+        assert "Technology" not in html
 
 
 def test_conditional_get_returns_304_for_an_unchanged_page(client, article):
