@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -185,10 +185,17 @@ class CommentAdmin(admin.ModelAdmin):
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         status, done = DECISIONS[decision]
-        reason = request.POST.get("reason", "")
-        decided, _ = decide([comment], status=status, by=request.user, reason=reason)
-        if decided:
+        try:
+            result = decide(
+                [comment], status=status, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(self._back(request))
+        if result.decided:
             self.message_user(request, f"Comment by {comment.name} {done}.", messages.SUCCESS)
+        elif result.waiting:
+            self._tell_waiting(request, result.waiting)
         else:
             self._tell_lost(request, [comment.pk])
         return HttpResponseRedirect(self._back(request))
@@ -212,19 +219,34 @@ class CommentAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def _tell_waiting(self, request, count: int):
+        self.message_user(
+            request,
+            f"{count} reply/replies left waiting: a reply can only be published under a "
+            "published comment. Approve the comment first.",
+            messages.WARNING,
+        )
+
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
-        reason = request.POST.get("reason", "")
-        decided, lost = decide(queryset, status=status, by=request.user, reason=reason)
-        if decided:
-            self.message_user(request, f"{decided} comment(s) {done}.", messages.SUCCESS)
-        if lost:
+        try:
+            result = decide(
+                queryset, status=status, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        if result.decided:
+            self.message_user(request, f"{result.decided} comment(s) {done}.", messages.SUCCESS)
+        if result.lost:
             self.message_user(
                 request,
-                f"{lost} comment(s) had already been decided by someone else; "
+                f"{result.lost} comment(s) had already been decided by someone else; "
                 "they were left as they were.",
                 messages.WARNING,
             )
+        if result.waiting:
+            self._tell_waiting(request, result.waiting)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -245,7 +267,11 @@ class CommentAdmin(admin.ModelAdmin):
         permissions=["moderate"],
     )
     def take_down_selected(self, request, queryset):
-        count = take_down(queryset, by=request.user, reason=request.POST.get("reason", ""))
+        try:
+            count = take_down(queryset, by=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
         if count:
             self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
         else:

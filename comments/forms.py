@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
-from comments.screening import CONTROL_CHARACTERS
+from comments.screening import BIDI_CONTROLS, CONTROL_CHARACTERS
 from comments.tokens import form_age
 
 TOO_FAST = "That was quick! Please check your comment and send it again."
@@ -25,16 +25,25 @@ def single_line(value: str) -> None:
         raise ValidationError("Write your name on one line.", code="line_break")
 
 
+def no_direction_overrides(value: str) -> None:
+    if BIDI_CONTROLS.search(value):
+        raise ValidationError(
+            "Remove the invisible text-direction characters from your name.", code="bidi"
+        )
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=MAX_NAME_LENGTH,
-        validators=[no_control_characters, single_line],
+        validators=[no_control_characters, single_line, no_direction_overrides],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text="Shown with your comment.",
     )
     email = forms.EmailField(
         label="E-mail",
+        # Django's validator accepts control characters inside a quoted local part.
+        validators=[no_control_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Never shown publicly.",
     )

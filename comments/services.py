@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,35 +97,55 @@ def _ids_by_article(comments) -> dict[int, list[int]]:
     return by_article
 
 
-def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
-    """Approve, reject or mark as spam; returns (decided, already decided by someone else).
+class Decision(NamedTuple):
+    decided: int  # by us
+    lost: int  # someone else had decided them already
+    waiting: int  # replies left pending: their comment is not published (yet)
 
-    Each article's share is ONE conditional UPDATE (status still pending), so when two moderators
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    limit = Comment._meta.get_field("rejection_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError(f"Keep the reason to {limit} characters (it has {len(reason)}).")
+    return reason
+
+
+def decide(comments, *, status: str, by, reason: str = "") -> Decision:
+    """Approve, reject or mark as spam.
+
+    Each article's share is one conditional UPDATE (status still pending), so when two moderators
     act at once exactly one decision lands and the other learns it lost; the article's approved
-    count moves in the same transaction.
+    count moves in the same transaction. A reply is only published under a published comment,
+    so approving one whose comment is not (or no longer) public leaves it waiting.
     """
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
+    reason = _clean_reason(reason) if status == Comment.Status.REJECTED else ""
     by_article = _ids_by_article(comments)
+    all_pks = [pk for pks in by_article.values() for pk in pks]
     now = timezone.now()
+    values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
     changes = {}
+    waiting = 0
     with transaction.atomic():
         for article_id, pks in by_article.items():
-            changes[article_id] = Comment.objects.filter(
-                pk__in=pks, status=Comment.Status.PENDING
-            ).update(
-                status=status,
-                moderated_by=by,
-                moderated_at=now,
-                rejection_reason=reason.strip() if status == Comment.Status.REJECTED else "",
-            )
+            pending = Comment.objects.filter(pk__in=pks, status=Comment.Status.PENDING)
+            if status == Comment.Status.APPROVED:
+                # Comments first, so a reply approved together with its comment goes up too.
+                changes[article_id] = pending.filter(parent__isnull=True).update(**values)
+                changes[article_id] += pending.filter(
+                    parent__status=Comment.Status.APPROVED
+                ).update(**values)
+            else:
+                changes[article_id] = pending.update(**values)
         if status == Comment.Status.APPROVED:
             _count_approved(changes)
+            waiting = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING).count()
         decided = sum(changes.values())
         if decided and status != Comment.Status.SPAM:
             # Ours are the rows carrying our name and our timestamp. Read inside the
             # transaction: once it commits, nothing here may fail and hide that we won.
-            all_pks = [pk for pks in by_article.values() for pk in pks]
             ids = list(
                 Comment.objects.filter(
                     pk__in=all_pks, moderated_by=by, moderated_at=now, notify_on_decision=True
@@ -132,20 +153,19 @@ def decide(comments, *, status: str, by, reason: str = "") -> tuple[int, int]:
             )
             if ids:
                 transaction.on_commit(lambda: notify_commenters(ids))
-    total = sum(len(pks) for pks in by_article.values())
-    return decided, total - decided
+    return Decision(decided, len(all_pks) - decided - waiting, waiting)
 
 
 def approve(*, comment: Comment, by) -> bool:
-    return decide([comment], status=Comment.Status.APPROVED, by=by)[0] == 1
+    return decide([comment], status=Comment.Status.APPROVED, by=by).decided == 1
 
 
 def reject(*, comment: Comment, by, reason: str = "") -> bool:
-    return decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason)[0] == 1
+    return decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided == 1
 
 
 def mark_spam(*, comment: Comment, by) -> bool:
-    return decide([comment], status=Comment.Status.SPAM, by=by)[0] == 1
+    return decide([comment], status=Comment.Status.SPAM, by=by).decided == 1
 
 
 def take_down(comments, *, by, reason: str = "") -> int:
@@ -153,6 +173,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
     replies, which cannot stand without them. Like a decision: one conditional UPDATE per
     article (still approved), the counts move in the same transaction, pages follow at once.
     Returns how many comments came down."""
+    reason = _clean_reason(reason)
     by_article = _ids_by_article(comments)
     now = timezone.now()
     changes = {}
@@ -167,7 +188,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 status=Comment.Status.REJECTED,
                 moderated_by=by,
                 moderated_at=now,
-                rejection_reason=reason.strip(),
+                rejection_reason=reason,
             )
         _count_approved(changes)
     return -sum(changes.values())

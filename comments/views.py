@@ -24,6 +24,9 @@ from comments.tokens import comment_id_from_token
 logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
+# The article shown again with the reader's text and the errors is an ordinary page (Django's
+# FormView answers the same): an error status would make browsers log a console error.
+FORM_ERRORS = 200
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
 
 
@@ -69,7 +72,7 @@ def _post(request, article_id):
         messages.success(request, COMMENT_RECEIVED)
         return redirect(article.get_absolute_url() + "#main")
     if not form.is_valid():
-        return _article_page(request, article, form=form, status=400)
+        return _article_page(request, article, form=form, status=FORM_ERRORS)
 
     data = form.cleaned_data
     ip = client_ip(request)
@@ -81,7 +84,7 @@ def _post(request, article_id):
         return _article_page(request, article, form=form, status=429, retry_after=flood.retry_after)
     if is_duplicate(article=article, email=data["email"], ip=ip, body=data["body"]):
         form.add_error("body", DUPLICATE)
-        return _article_page(request, article, form=form, status=400)
+        return _article_page(request, article, form=form, status=FORM_ERRORS)
     limit = hit_rate_limit(ip)
     if not limit.allowed:
         return _too_many(request, limit.retry_after)
@@ -100,7 +103,7 @@ def _post(request, article_id):
         for field, errors in exc.update_error_dict({}).items():
             for error in errors:
                 form.add_error(None if field == "__all__" else field, error)
-        return _article_page(request, article, form=form, status=400)
+        return _article_page(request, article, form=form, status=FORM_ERRORS)
 
     messages.success(request, COMMENT_RECEIVED)
     messages.info(

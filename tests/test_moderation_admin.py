@@ -290,3 +290,50 @@ def test_an_editor_gets_no_decision_buttons_on_a_comments_page(
 
 def test_staff_without_comment_permissions_do_not_see_the_moderation_figures(stranger_client):
     assert b"Comment moderation" not in stranger_client.get("/admin/").content
+
+
+def test_a_reject_reason_too_long_is_refused_with_a_message_not_an_error(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    response = _one_click(moderator_client, comment, "reject", reason="x" * 301)
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "Keep the reason to 300 characters" in page
+
+
+def test_a_reply_under_an_unpublished_comment_cannot_be_approved(
+    moderator_client, client, article, make_comment
+):
+    parent = make_comment(article, status=Comment.Status.REJECTED)
+    reply = make_comment(article, parent=parent, name="Orphan Reply")
+
+    response = _one_click(moderator_client, reply, "approve")
+
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.PENDING
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    assert "Approve the comment first" in moderator_client.get(CHANGELIST).content.decode()
+    assert "Orphan Reply" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_comment_and_its_reply_approved_together_both_go_up(
+    moderator_client, client, article, make_comment
+):
+    parent = make_comment(article, name="First Voice")
+    reply = make_comment(article, parent=parent, name="Second Voice")
+
+    moderator_client.post(
+        CHANGELIST,
+        {"action": "approve_selected", "_selected_action": [parent.pk, reply.pk]},
+    )
+
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 2
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "First Voice" in html
+    assert "Second Voice" in html

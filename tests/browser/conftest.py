@@ -176,30 +176,15 @@ class PageWatch:
     """Everything a page said that a reader must never cause: console errors, uncaught
     exceptions, failed requests and CSP violations, across every page of one test."""
 
-    # Chromium logs this for any response with an error status, the page itself included.
-    _STATUS_LOGGED = re.compile(
-        r"^Failed to load resource: the server responded with a status of (\d+)"
-    )
-
     def __init__(self):
         self.log = []
         self.problems = []
-        self.allowed_statuses = set()
-        self._documents = {}  # url -> status of pages (not subresources) that were loaded
-
-    def allow_page_status(self, *statuses: int) -> None:
-        """A page the test expects to answer with an error status (a form re-shown with its
-        errors answers 400): Chromium's console line about that status is not a problem."""
-        self.allowed_statuses.update(statuses)
 
     def on_console(self, message):
         url = message.location.get("url", "").split("#")[0]
         where = message.page.url if message.page else "a worker"
         self.log.append(f"[{message.type}] {message.text}  ({url} on {where})")
         if message.type != "error":
-            return
-        status = self._STATUS_LOGGED.match(message.text)
-        if status and self._documents.get(url) == int(status[1]) in self.allowed_statuses:
             return
         self.problems.append(f"console error: {message.text} ({url})")
 
@@ -215,8 +200,7 @@ class PageWatch:
 
     def on_response(self, response):
         if response.request.resource_type == "document":
-            self._documents[response.url.split("#")[0]] = response.status
-            if response.status >= 400 and response.status not in self.allowed_statuses:
+            if response.status >= 400:
                 self.problems.append(f"HTTP {response.status} for the page {response.url}")
         elif response.status >= 400:
             self.log.append(f"[response] {response.status} {response.url}")
