@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.utils.html import format_html
 
 from articles import pagecache
+from articles.images import CheckedImageField
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import (
     publish_articles,
@@ -81,6 +82,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["authors", "tags"]
     readonly_fields = ["hero_preview", "updated_at"]
     inlines = [RelatedLinkInline]
+    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),

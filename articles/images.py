@@ -10,6 +10,7 @@ import io
 import logging
 from pathlib import PurePosixPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -54,6 +55,16 @@ def validate_image_upload(file) -> None:
     finally:
         if position is not None:
             file.seek(position)
+
+
+class CheckedImageField(forms.ImageField):
+    """Django's ImageField decodes the upload first and reports any failure, a decompression
+    bomb included, as "not a valid image": run our checks before it, with their own words."""
+
+    def to_python(self, data):
+        if data and hasattr(data, "seek"):
+            validate_image_upload(data)
+        return super().to_python(data)
 
 
 def make_renditions(image_field) -> dict[str, str]:

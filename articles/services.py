@@ -28,11 +28,16 @@ def refresh_hero_renditions(*, article: Article) -> None:
 
 
 def publish_articles(*, queryset) -> int:
-    """Publish drafts; an article with a future time stays scheduled until then."""
+    """Publish drafts. A draft dated in the past goes out now, as news of today (not backdated
+    to when it was started); one with a future time stays scheduled until then."""
+    now = timezone.now()
     with transaction.atomic():
         drafts = queryset.filter(status=Article.Status.DRAFT)
         slugs = list(drafts.values_list("slug", flat=True))
-        count = drafts.update(status=Article.Status.PUBLISHED, updated_at=timezone.now())
+        count = drafts.filter(published_at__gt=now).update(
+            status=Article.Status.PUBLISHED, updated_at=now
+        )
+        count += drafts.update(status=Article.Status.PUBLISHED, published_at=now, updated_at=now)
         transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
     return count
 

@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
@@ -17,7 +19,7 @@ from articles.pagecache import (
     navigation_sections,
 )
 from articles.querysets import detail_prefetches
-from articles.rendering import body_with_inline_links
+from articles.rendering import body_with_inline_links, json_ld_script
 from articles.search import clean_query, search_articles, snippet_html
 from comments.display import comment_section
 from comments.tokens import refresh_form_token
@@ -174,10 +176,14 @@ def _article_context(request, article) -> dict:
     fallback = []
     if not links:
         fallback = list(related_fallback(article))
-    share_url = request.build_absolute_uri(article.get_absolute_url())
+    # From SITE_URL, not the request: this fragment is shared by every reader, whatever host
+    # or scheme the first of them happened to use.
+    share_url = settings.SITE_URL + article.get_absolute_url()
+    hero_url = urljoin(settings.SITE_URL + "/", article.hero_url) if article.hero_renditions else ""
     return {
         "article": article,
-        "json_ld": news_article_json_ld(article, share_url),
+        "json_ld": json_ld_script(news_article_json_ld(article, share_url, hero_url)),
+        "hero_absolute_url": hero_url,
         "body_html": body_with_inline_links(article.body, links),
         "related_links": links,
         "related_fallback": fallback,
@@ -185,7 +191,7 @@ def _article_context(request, article) -> dict:
     }
 
 
-def news_article_json_ld(article, url: str) -> dict:
+def news_article_json_ld(article, url: str, hero_url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -199,8 +205,8 @@ def news_article_json_ld(article, url: str) -> dict:
         "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
     }
-    if article.hero_renditions:
-        data["image"] = [settings.SITE_URL + article.hero_url]
+    if hero_url:
+        data["image"] = [hero_url]
     return data
 
 

@@ -55,6 +55,31 @@ def test_publish_and_unpublish_actions(editor_client, article, draft):
     assert article.status == Article.Status.DRAFT
 
 
+def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time(
+    editor_client, make_article
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = make_article(status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(7))
+    later = timezone.now() + timedelta(days=2)
+    scheduled = make_article(status=Article.Status.DRAFT, published_at=later)
+
+    editor_client.post(
+        "/admin/articles/article/",
+        {"action": "publish", "_selected_action": [old.pk, scheduled.pk]},
+    )
+
+    old.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert old.status == scheduled.status == Article.Status.PUBLISHED
+    assert timezone.now() - old.published_at < timedelta(minutes=1)
+    assert scheduled.published_at == later
+    assert old.title in editor_client.get("/").content.decode()
+    assert scheduled.title not in editor_client.get("/").content.decode()
+
+
 def test_change_page_has_related_links_inline_and_view_on_site(editor_client, article):
     html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 

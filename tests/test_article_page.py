@@ -34,9 +34,11 @@ def test_markdown_body_is_sanitised(client, make_article):
     assert "javascript:alert" not in html
 
 
-def test_meta_tags_canonical_and_open_graph_are_present(client, article):
+def test_meta_tags_canonical_and_open_graph_are_present(client, article, settings):
+    settings.SITE_URL = "https://news.example.com"
     response = client.get(article.get_absolute_url())
-    url = "http://testserver" + article.get_absolute_url()
+    # From SITE_URL, not from whatever host the first reader used.
+    url = "https://news.example.com" + article.get_absolute_url()
 
     assert response.status_code == 200
     # assertContains(html=True) compares the parsed elements, whatever the attribute order.
@@ -56,8 +58,10 @@ def test_meta_tags_canonical_and_open_graph_are_present(client, article):
 
 
 def test_json_ld_describes_a_news_article(client, article):
+    article.title = "Cars </script><script>alert(1)</script> & more"
+    article.save()
     html = client.get(article.get_absolute_url()).content.decode()
-    start = html.index('<script id="article-jsonld" type="application/json">')
+    start = html.index('<script type="application/ld+json">')
     payload = html[start:].split(">", 1)[1].split("</script>", 1)[0]
 
     data = json.loads(payload)

@@ -40,6 +40,34 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(settings):
         validate_image_upload(bomb)
 
 
+def png_header_claiming(width: int, height: int) -> bytes:
+    """A few hundred bytes that say "width x height pixels": what a decompression bomb sends."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_an_editor_uploading_a_bomb_in_the_admin_is_told_why(superuser_client, article):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article)
+    data["hero_image"] = SimpleUploadedFile("bomb.png", png_header_claiming(30_000, 30_000))
+
+    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "far too many pixels" in response.content.decode()
+    article.refresh_from_db()
+    assert not article.hero_image
+
+
 def test_an_oversized_file_is_refused(settings):
     settings.IMAGE_MAX_BYTES = 1024
 
