@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser serve bench lint format install clean
+.PHONY: run test browser redis serve bench lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(STAMP)
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-test: $(STAMP) browser
+test: $(STAMP) browser redis
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -44,6 +44,22 @@ browser:
 	  else \
 	    echo "Chromium is missing: install Debian's chromium (the browser tests need it)"; \
 	  fi; }
+
+# The shared-cache tests (rate limits across processes) need a Redis at 127.0.0.1:6379: start
+# one when none answers, installing Debian's redis-server first when it is missing (as root).
+redis:
+	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
+	  2>/dev/null || { \
+	  command -v redis-server >/dev/null 2>&1 || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "Installing Debian's redis-server for the shared-cache tests"; \
+	      apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; \
+	    else \
+	      echo "Redis is missing: install redis-server (the shared-cache tests need it)"; \
+	    fi; }; \
+	  echo "Starting Redis on 127.0.0.1:6379 (no persistence)"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  sleep 1; }
 
 # Production server: gunicorn with the committed config (gunicorn.conf.py; workers, timeouts and
 # the bind address come from the environment). Needs DJANGO_SECRET_KEY; see README.md.

@@ -38,11 +38,13 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000, minimum=0)
 # needs DJANGO_BEHIND_PROXY=true to trust X-Forwarded-Proto.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# One access line per request on stdout, with the id that Django's own log lines carry.
+# One access line per request on stdout, with the id that Django's own log lines carry. The
+# path only: a query string or a referrer can hold what a reader typed (a search for someone's
+# e-mail address), and nothing a reader typed goes into the logs.
 accesslog = "-"
 errorlog = "-"
 loglevel = env_str("LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" [%({x-request-id}o)s]'
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" [%({x-request-id}o)s]'
 
 # Gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), so two
 # servers on one machine (a deploy next to a test run) would fight over it; nothing here uses it.

@@ -5,6 +5,8 @@ at start-up with a message that says what to fix, not somewhere deep in a reques
 """
 
 import os
+import zoneinfo
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +48,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
+    """A URL with one of these schemes and a host (or a socket path), or empty when unset."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.netloc or parts.scheme == "unix"):
+        raise ImproperlyConfigured(
+            f"{name} must be a URL like {schemes[0]}://host..., not {value!r}"
+        )
+    return value
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name such as Europe/Lisbon, not {value!r}"
+        ) from None
+    return value

@@ -33,6 +33,12 @@ def _isolated_media_and_cache(settings, tmp_path):
 
 
 @pytest.fixture
+def redis_url():
+    """A Redis database of the tests' own (make test starts a Redis when none answers)."""
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
 def section(db):
     return Section.objects.create(name="Technology", slug="technology", order=1)
 

@@ -199,17 +199,15 @@ def test_a_cache_outage_never_blocks_a_comment(reader, article, comment_form_dat
     assert "maria@example.com" not in caplog.text
 
 
-def test_the_rate_limit_holds_across_processes_sharing_redis(settings):
+def test_the_rate_limit_holds_across_processes_sharing_redis(settings, redis_url):
     """Two cache clients (two server processes) on one Redis see one count."""
-    from django.core.cache.backends.redis import RedisCache
-
     from comments import ratelimit
+    from newsportal.cache import PooledRedisCache
 
     settings.COMMENTS_RATE_LIMIT = 2
-    location = "redis://127.0.0.1:6379/0"
     prefix = f"test-comments-{time.time_ns()}"
-    process_a = RedisCache(location, {"KEY_PREFIX": prefix})
-    process_b = RedisCache(location, {"KEY_PREFIX": prefix})
+    process_a = PooledRedisCache(redis_url, {"KEY_PREFIX": prefix})
+    process_b = PooledRedisCache(redis_url, {"KEY_PREFIX": prefix})
     ip = "198.51.100.99"
 
     verdicts = []

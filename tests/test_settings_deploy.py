@@ -76,6 +76,9 @@ def test_check_deploy_warns_when_https_is_turned_off():
         ("PAGE_CACHE_SECONDS", "5m", "PAGE_CACHE_SECONDS must be a whole number, not '5m'"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
         ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL is not a valid database URL"),
+        ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must be a URL like redis://host"),
+        ("SITE_URL", "news.example.com", "SITE_URL must be a URL like https://host"),
+        ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be a time zone name"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
@@ -84,6 +87,13 @@ def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert expected in result.stderr
+
+
+def test_starttls_and_implicit_tls_together_stop_start_up():
+    result = manage("check", env=production_env(EMAIL_USE_TLS="true", EMAIL_USE_SSL="true"))
+
+    assert result.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in result.stderr
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start():

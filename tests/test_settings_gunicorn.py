@@ -118,4 +118,8 @@ def test_gunicorn_itself_reads_the_settings_by_their_real_names():
     assert resolved["max_requests_jitter"] == "2000"
     assert resolved["accesslog"] == "-"
     assert "x-request-id" in resolved["access_log_format"]
+    # Never the query string or the referrer: they can carry what a reader typed.
+    assert "%(r)s" not in resolved["access_log_format"]
+    assert "%(q)s" not in resolved["access_log_format"]
+    assert "%(f)s" not in resolved["access_log_format"]
     assert resolved["control_socket_disable"] == "True"

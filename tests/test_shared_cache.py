@@ -8,8 +8,8 @@ from newsportal.cache import PooledRedisCache
 
 
 @pytest.fixture
-def redis_cache():
-    cache = PooledRedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "np-test", "TIMEOUT": 60})
+def redis_cache(redis_url):
+    cache = PooledRedisCache(redis_url, {"KEY_PREFIX": "np-test", "TIMEOUT": 60})
     cache.clear()
     yield cache
     cache.clear()
@@ -27,10 +27,8 @@ def test_redis_cache_round_trips_values_and_reuses_one_client(redis_cache):
     assert redis_cache._cache.get_client(write=True) is client
 
 
-def test_two_processes_share_counts_through_redis(redis_cache):
-    other_process = PooledRedisCache(
-        "redis://127.0.0.1:6379/14", {"KEY_PREFIX": "np-test", "TIMEOUT": 60}
-    )
+def test_two_processes_share_counts_through_redis(redis_cache, redis_url):
+    other_process = PooledRedisCache(redis_url, {"KEY_PREFIX": "np-test", "TIMEOUT": 60})
     redis_cache.add("hits", 0)
     redis_cache.incr("hits")
     other_process.incr("hits")
