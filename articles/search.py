@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -52,8 +52,17 @@ def search_articles(queryset, query: str):
         condition &= (
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )
-    # The snippet is cut from the body, so load it with the rows (listings defer it).
-    return queryset.filter(condition).defer(None).order_by("-published_at", "-pk")
+    in_title = Q()
+    for word in words:
+        in_title &= Q(title__icontains=word)
+    # No ranking here, but a headline that names every word still comes first. The snippet is
+    # cut from the body, so load it with the rows (listings defer it).
+    return (
+        queryset.filter(condition)
+        .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
+        .defer(None)
+        .order_by("-in_title", "-published_at", "-pk")
+    )
 
 
 def snippet_html(article, query: str) -> str:

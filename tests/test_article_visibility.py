@@ -13,16 +13,39 @@ PUBLIC_PAGES = [
     "/feed/",
     "/atom/",
     "/section/technology/feed/",
+    "/section/technology/atom/",
+    "/tag/electric-cars/",
     "/sitemap.xml",
     "/sitemap-news.xml",
+    # Links to both by hand (in the body too), so it falls back to recent related stories.
+    "/articles/xiaomi-car/",
+    # No links of its own: the related stories are found by section and tag.
+    "/articles/uncurated/",
 ]
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page_cache_seconds", [0, 300], ids=["uncached", "page-cache"])
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_drafts_and_scheduled_articles_appear_on_no_public_page(
-    client, url, article, draft, scheduled
+    client,
+    settings,
+    url,
+    page_cache_seconds,
+    article,
+    draft,
+    scheduled,
+    tag,
+    add_related,
+    make_article,
 ):
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    make_article(title="Uncurated", slug="uncurated", tags=[tag])
+    for hidden in (draft, scheduled):
+        hidden.tags.add(tag)
+        add_related(article, hidden, in_body=1)
+    client.get(url)  # a second look is served from the page cache when it is on
+
     response = client.get(url)
 
     assert response.status_code == 200

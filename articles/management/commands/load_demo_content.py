@@ -69,9 +69,11 @@ class Command(BaseCommand):
             }
             for slug, title, section, author, tags, standfirst, facts in demo_content.MORE
         ]
-        articles = {}
+        articles, created_now = {}, set()
         for index, spec in enumerate(specs):
-            article, created = Article.objects.update_or_create(
+            # An article already there is left as it is: a second run changes nothing (no
+            # "Updated" stamp), and what an editor changed in the admin stays.
+            article, created = Article.objects.get_or_create(
                 slug=spec["slug"],
                 defaults={
                     "title": spec["title"],
@@ -79,15 +81,17 @@ class Command(BaseCommand):
                     "body": spec["body"].strip(),
                     "section": sections[spec["section"]],
                     "status": Article.Status.PUBLISHED,
+                    # The lead is the newest; the rest step back a few hours each.
+                    "published_at": now - timedelta(hours=3 * index),
                     "hero_alt": f"Illustration for: {spec['title']}",
                     "hero_caption": spec["standfirst"],
                     "hero_credit": "Newsportal graphics",
                 },
             )
-            if created:
-                # The lead is the newest; the rest step back a few hours each.
-                article.published_at = now - timedelta(hours=3 * index)
-                article.save(update_fields=["published_at"])
+            articles[article.slug] = article
+            if not created:
+                continue
+            created_now.add(article.slug)
             article.authors.set([authors[slug] for slug in spec["authors"]])
             article.tags.set(
                 [
@@ -95,16 +99,18 @@ class Command(BaseCommand):
                     for name in spec["tags"]
                 ]
             )
-            if not options["no_images"] and not article.hero_image:
+            if not options["no_images"]:
                 article.hero_image.save(
                     f"{article.slug}.jpg", hero_image(article.title, index), save=True
                 )
                 refresh_hero_renditions(article=article)
-            articles[article.slug] = article
+            # Written as it went out, not edited since (updated_at is auto_now on every save).
+            Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
 
         for slug, (targets, in_body) in demo_content.RELATED.items():
+            if slug not in created_now:
+                continue
             article = articles[slug]
-            article.related_links.all().delete()
             for order, target in enumerate(targets):
                 RelatedLink.objects.create(
                     article=article,
