@@ -17,12 +17,23 @@ def article(make_article):
     return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    # As in production: the reader's reloads come from the page cache, which the moderator's
+    # decision must purge.
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
-    page, new_page, article, moderator, snap
+    page, new_page, article, moderator, snap, assert_accessible
 ):
     # Markup in a comment is text: were it markup, the watchdog would see the blocked script
     # (CSP) or the broken image request.
-    body = 'Prices are falling. <script>alert("x")</script><img src="nowhere.png">'
+    # A long unbroken address must not push the page sideways on a phone.
+    body = (
+        'Prices are falling. <script>alert("x")</script><img src="nowhere.png"> See '
+        "https://example.com/" + "a-very-long-unbroken-path" * 6
+    )
     page.goto(article.get_absolute_url())
     post_comment(page, name="Maria Lopez", email="maria@example.com", body=body)
     expect(page.locator(".comment-list")).to_have_count(0)
@@ -44,10 +55,11 @@ def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
     expect(page.locator("#comments-heading")).to_have_text("1 comment")
     expect(comment).not_to_contain_text("maria@example.com")  # never shown publicly
     snap("article-with-comment", phone_layout=True)
+    assert_accessible("article with a comment")
 
 
 def test_reply_is_posted_moderated_and_shown_under_its_parent(
-    page, new_page, article, moderator, snap
+    page, new_page, article, moderator, snap, assert_accessible
 ):
     parent = Comment.objects.create(
         article=article,
@@ -78,6 +90,7 @@ def test_reply_is_posted_moderated_and_shown_under_its_parent(
     expect(shown.locator(".comment-body")).to_have_text("I agree with you.")
     expect(shown.locator(".comment-author")).to_have_text("Maria Lopez")
     snap("article-with-reply", phone_layout=True)
+    assert_accessible("article with a reply")
 
 
 def test_rejected_comment_status_link_shows_the_reason(

@@ -97,6 +97,36 @@ def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
     expect(page.locator("h1")).to_have_text("Xiaomi will mass-produce its car")
 
 
+def _tab_to(page, predicate_js: str, limit: int = 200) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached the element ({predicate_js})")
+
+
+def test_reader_can_search_and_load_more_with_the_keyboard_alone(page, newsroom, snap):
+    page.goto("/")
+    _tab_to(page, "() => document.activeElement.matches('header input[type=search]')")
+    page.keyboard.type("battery")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=battery$"))
+    expect(page.locator(".search-result")).to_have_count(1)
+
+    page.goto("/")
+    _tab_to(page, "() => document.activeElement.textContent.trim() === 'Load more'")
+    snap("keyboard-focus-on-load-more")
+    page.keyboard.press("Enter")
+    cards = page.locator(".article-list .article-card")
+    expect(cards).to_have_count(PAGE_SIZE * 2)
+    # Focus moved to the first new headline; Enter opens it.
+    first_new = cards.nth(PAGE_SIZE).locator("h2 a[href]")
+    expect(first_new).to_be_focused()
+    title = first_new.inner_text()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(title)
+
+
 def test_watchdog_sees_a_csp_violation_and_console_errors(page, live_server, watch, make_article):
     """The checks every flow relies on really run under the site's CSP: an inline script is
     blocked and reported, and a console error is caught."""
