@@ -3,6 +3,8 @@ or words) and never costs or blocks a comment. No subject carries reader-written
 nothing a reader types can reach a mail header."""
 
 import logging
+import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +18,7 @@ from comments.models import Comment
 
 logger = logging.getLogger(__name__)
 THROTTLE_KEY = "comments:moderator-mail-sent"
+LAST_SENT_KEY = "comments:moderator-mail-last-sent"
 
 
 def moderator_addresses() -> list[str]:
@@ -47,25 +50,53 @@ def _throttle_allows() -> bool:
         return True
 
 
-def notify_moderators() -> None:
-    """Tell moderators comments are waiting: at most one mail per interval, however many."""
+def _cache_call(what: str, call) -> object:
+    try:
+        return call()
+    except Exception as exc:
+        logger.warning("moderator mail %s unavailable: %s", what, type(exc).__name__)
+        return None
+
+
+def notify_moderators() -> bool:
+    """Tell moderators comments are waiting: at most one mail per interval, however many.
+    Returns whether a mail went out."""
     try:
         recipients = moderator_addresses()
         if not recipients or not _throttle_allows():
-            return
+            return False
         context = {
             "pending": Comment.objects.pending().count(),
             "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
             "site_name": settings.SITE_NAME,
         }
-        send_mail(
-            f"[{settings.SITE_NAME}] Comments are waiting for review",
-            render_to_string("comments/email/moderators.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
+        try:
+            send_mail(
+                f"[{settings.SITE_NAME}] Comments are waiting for review",
+                render_to_string("comments/email/moderators.txt", context),
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+        except Exception:
+            # A mail that did not go out must not keep the next one back for a whole interval.
+            _cache_call("throttle", lambda: cache.delete(THROTTLE_KEY))
+            raise
+        _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
+        return True
     except Exception as exc:
         logger.error("moderator mail failed: %s", type(exc).__name__)
+        return False
+
+
+def remind_moderators() -> bool:
+    """For a scheduler (`manage.py remind_moderators` every few minutes): a comment that came in
+    while mail was held back by the interval gets its mail once the interval is over. Nothing
+    is sent when every waiting comment arrived before the last mail."""
+    last_sent = _cache_call("record", lambda: cache.get(LAST_SENT_KEY))
+    waiting = Comment.objects.pending()
+    if last_sent:
+        waiting = waiting.filter(created_at__gt=datetime.fromtimestamp(last_sent, UTC))
+    return waiting.exists() and notify_moderators()
 
 
 def notify_commenters(comment_ids) -> None:

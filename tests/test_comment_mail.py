@@ -166,3 +166,46 @@ def test_no_reader_text_reaches_a_mail_header(
         headers = message.message().as_string().split("\n\n", 1)[0]
         assert "victim" not in headers
         assert not re.search(r"^Bcc:", headers, re.MULTILINE)
+
+
+def test_a_comment_held_back_by_the_interval_gets_its_mail_from_the_reminder(
+    submit, article, moderator_mail, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from comments.notifications import THROTTLE_KEY
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(article, body="First", email="a@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(article, body="Second, inside the interval", email="b@example.com")
+    assert len(mail.outbox) == 1
+
+    call_command("remind_moderators")
+    assert len(mail.outbox) == 1  # the interval is not over yet
+
+    cache.delete(THROTTLE_KEY)  # the interval is over
+    call_command("remind_moderators")
+    assert len(mail.outbox) == 2
+    assert "2 comments" in mail.outbox[1].body
+
+    cache.delete(THROTTLE_KEY)
+    call_command("remind_moderators")
+    assert len(mail.outbox) == 2  # nothing arrived since the last mail
+
+
+def test_a_failed_moderator_mail_does_not_hold_back_the_next_one(
+    submit, article, moderator_mail, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("comments.notifications.send_mail", side_effect=OSError("smtp down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit(article, body="First", email="a@example.com")
+    assert Comment.objects.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(article, body="Second", email="b@example.com")
+
+    assert len(mail.outbox) == 1
