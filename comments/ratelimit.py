@@ -39,6 +39,15 @@ def client_ip(request) -> str | None:
     return None
 
 
+def _sender(ip: str) -> str:
+    """Who an address stands for: itself, or for IPv6 its /64, which one subscriber is
+    usually handed whole (so a bot cannot walk through its own addresses)."""
+    address = ipaddress.ip_address(ip)
+    if address.version == 6 and not address.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _key(kind: str, value: str) -> str:
     digest = hashlib.blake2b(value.lower().encode(), digest_size=12).hexdigest()
     return f"comments:{kind}:{digest}"
@@ -51,7 +60,7 @@ def hit_rate_limit(ip: str | None) -> Verdict:
     window = settings.COMMENTS_RATE_WINDOW_SECONDS
     now = int(time.time())
     window_start = now - now % window
-    key = _key("rate", f"{ip}:{window_start}")
+    key = _key("rate", f"{_sender(ip)}:{window_start}")
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
@@ -68,7 +77,7 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return ALLOWED
-    keys = [_key("flood-email", email)] + ([_key("flood-ip", ip)] if ip else [])
+    keys = [_key("flood-email", email)] + ([_key("flood-ip", _sender(ip))] if ip else [])
     try:
         fresh = [cache.add(key, int(time.time()), timeout=seconds) for key in keys]
         if all(fresh):

@@ -65,6 +65,11 @@ def _post(request, article_id):
     )
     if not comments_open(article):
         return _article_page(request, article, form=None, status=403)
+    # Every post counts, refused or not: a bot that never gets a form right is limited too.
+    ip = client_ip(request)
+    limit = hit_rate_limit(ip)
+    if not limit.allowed:
+        return _too_many(request, limit.retry_after)
     form = CommentForm(request.POST, article=article, user=request.user)
     if form.is_bot:
         # Bots get the answer they hope for, and nothing is stored.
@@ -75,7 +80,6 @@ def _post(request, article_id):
         return _article_page(request, article, form=form, status=FORM_ERRORS)
 
     data = form.cleaned_data
-    ip = client_ip(request)
     flood = check_flood(ip=ip, email=data["email"])
     if not flood.allowed:
         form.add_error(
@@ -85,9 +89,6 @@ def _post(request, article_id):
     if is_duplicate(article=article, email=data["email"], ip=ip, body=data["body"]):
         form.add_error("body", DUPLICATE)
         return _article_page(request, article, form=form, status=FORM_ERRORS)
-    limit = hit_rate_limit(ip)
-    if not limit.allowed:
-        return _too_many(request, limit.retry_after)
     try:
         comment = submit_comment(
             article=article,

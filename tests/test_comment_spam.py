@@ -120,6 +120,44 @@ def test_the_rate_limit_is_per_ip(article, make_article, comment_form_data, sett
     )
 
 
+def test_addresses_of_one_ipv6_subscriber_share_one_limit(
+    article, make_article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    first = Client(REMOTE_ADDR="2001:db8:aa:1::1")
+    same_subscriber = Client(REMOTE_ADDR="2001:db8:aa:1:ffff::9")
+    someone_else = Client(REMOTE_ADDR="2001:db8:aa:2::1")
+    other = make_article()
+
+    assert (
+        _post(first, article, comment_form_data(article, email="a@example.com")).status_code == 302
+    )
+    assert (
+        _post(same_subscriber, other, comment_form_data(other, email="b@example.com")).status_code
+        == 429
+    )
+    assert (
+        _post(someone_else, other, comment_form_data(other, email="c@example.com")).status_code
+        == 302
+    )
+
+
+def test_refused_posts_count_towards_the_limit_too(reader, article, comment_form_data, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for _ in range(2):
+        assert (
+            _post(reader, article, {**comment_form_data(article), "started": ""}).status_code == 200
+        )
+
+    response = _post(reader, article, comment_form_data(article))
+
+    assert response.status_code == 429
+    assert not Comment.objects.exists()
+
+
 def test_behind_our_proxy_the_rate_limit_keys_on_the_readers_address(
     article, comment_form_data, settings
 ):
