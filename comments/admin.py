@@ -86,6 +86,8 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_by",
         "moderated_at",
+        "taken_down_by",
+        "taken_down_at",
     ]
 
     def get_queryset(self, request):

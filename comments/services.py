@@ -186,8 +186,8 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 status=Comment.Status.APPROVED,
             ).update(
                 status=Comment.Status.REJECTED,
-                moderated_by=by,
-                moderated_at=now,
+                taken_down_by=by,
+                taken_down_at=now,
                 rejection_reason=reason,
             )
         _count_approved(changes)

@@ -85,3 +85,22 @@ def test_take_down_leaves_pending_comments_alone_and_purges_the_cached_page(
     pending.refresh_from_db()
     assert pending.status == Comment.Status.PENDING
     assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_take_down_keeps_the_record_of_the_approval(
+    moderator_client, moderator, second_moderator, article, make_comment
+):
+    from comments.services import approve
+
+    comment = make_comment(article)
+    approve(comment=comment, by=second_moderator)
+    comment.refresh_from_db()
+    approved_at = comment.moderated_at
+
+    take_down(moderator_client, comment)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert (comment.moderated_by, comment.moderated_at) == (second_moderator, approved_at)
+    assert comment.taken_down_by == moderator
+    assert comment.taken_down_at >= approved_at
