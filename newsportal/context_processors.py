@@ -13,7 +13,7 @@ def site_urls() -> dict[str, str]:
         "search": reverse("articles:search"),
         "feed": reverse("articles:feed"),
         "atom": reverse("articles:atom"),
-        "sitemap": reverse("django.contrib.sitemaps.views.sitemap"),
+        "sitemap": reverse("sitemap-index"),
     }
 
 

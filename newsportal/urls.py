@@ -14,16 +14,24 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
-        "sitemap.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
-    path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
+    ),
+    # An index of sitemaps, each paged at ArticleSitemap.limit URLs: however large the archive
+    # grows, every article is in a sitemap the index names.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-part"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-part",
     ),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),

@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/section/technology/atom/",
     "/tag/electric-cars/",
     "/sitemap.xml",
+    "/sitemap-articles.xml",
     "/sitemap-news.xml",
     # Links to both by hand (in the body too), so it falls back to recent related stories.
     "/articles/xiaomi-car/",

@@ -17,6 +17,7 @@ PAGES = [
     "/feed/",
     "/atom/",
     "/sitemap.xml",
+    "/sitemap-articles.xml",
     "/sitemap-news.xml",
     "/robots.txt",
 ]

@@ -49,12 +49,35 @@ def test_section_feed_lists_only_that_section(client, make_article, article):
     assert client.get("/section/nope/feed/").status_code == 404
 
 
-def test_sitemap_lists_articles_and_sections(client, article):
-    root = parse(client.get("/sitemap.xml"))
+def test_sitemap_index_leads_to_every_article_and_section(client, article):
+    index = parse(client.get("/sitemap.xml"))
+    parts = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS)]
 
-    locations = [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+    locations = []
+    for part in parts:
+        assert part.startswith("http://testserver/sitemap-")
+        root = parse(client.get(part.removeprefix("http://testserver")))
+        locations += [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
     assert "http://testserver" + article.get_absolute_url() in locations
     assert "http://testserver/section/technology/" in locations
+
+
+def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_article, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article() for _ in range(5)]
+
+    index = parse(client.get("/sitemap.xml"))
+    parts = [loc.text for loc in index.findall("sm:sitemap/sm:loc", NS)]
+    article_parts = [part for part in parts if "sitemap-articles.xml" in part]
+
+    assert len(article_parts) == 3
+    listed = set()
+    for part in article_parts:
+        root = parse(client.get(part.removeprefix("http://testserver")))
+        listed |= {loc.text for loc in root.findall("sm:url/sm:loc", NS)}
+    assert listed == {"http://testserver" + a.get_absolute_url() for a in articles}
 
 
 def test_news_sitemap_has_only_the_last_two_days(client, make_article):
