@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,8 @@ def make_renditions(image_field) -> dict[str, str]:
     try:
         with Image.open(image_field) as original:
             original.load()
-            source = original.convert("RGB")
+            # Phone photos are stored sideways with an EXIF note saying how to turn them.
+            source = ImageOps.exif_transpose(original).convert("RGB")
     finally:
         image_field.close()
     stem = PurePosixPath(image_field.name).stem

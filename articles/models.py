@@ -113,6 +113,14 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the image for readers who cannot see it (alt text)."}
+            )
+
     @property
     def hero_url(self) -> str:
         """The widest rendition: the one shared in Open Graph cards."""

@@ -98,3 +98,33 @@ def test_a_small_original_is_never_upscaled(article):
     refresh_hero_renditions(article=article)
 
     assert sorted(article.hero_renditions, key=int) == ["400", "500"]
+
+
+def test_a_sideways_phone_photo_is_turned_upright_in_its_renditions(article):
+    from django.core.files.storage import default_storage
+
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; show it rotated 90°
+    Image.new("RGB", (900, 600), (10, 120, 200)).save(buffer, "JPEG", exif=exif)
+    article.hero_image.save("phone.jpg", SimpleUploadedFile("phone.jpg", buffer.getvalue()))
+
+    refresh_hero_renditions(article=article)
+
+    widest = sorted(article.hero_renditions, key=int)[-1]
+    with default_storage.open(article.hero_renditions[widest]) as stored, Image.open(stored) as out:
+        assert out.height > out.width  # upright: taller than wide
+
+
+def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, article):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article, hero_alt="")
+    data["hero_image"] = image_file()
+
+    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "Describe the image for readers who cannot see it" in response.content.decode()
+    article.refresh_from_db()
+    assert not article.hero_image
