@@ -32,6 +32,14 @@ def no_direction_overrides(value: str) -> None:
         )
 
 
+class MultilineTextField(forms.CharField):
+    """Browsers send line breaks as CRLF but count them as one character against maxlength:
+    count them the same way here, so text the form accepted is not refused as too long."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -47,7 +55,7 @@ class CommentForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Never shown publicly.",
     )
-    body = forms.CharField(
+    body = MultilineTextField(
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         validators=[no_control_characters],

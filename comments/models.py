@@ -132,7 +132,8 @@ class ModerationPolicy(models.Model):
         "auto-approve returning commenters",
         default=False,
         help_text="Publish at once when the e-mail address already has an approved comment "
-        "and nothing else flags it.",
+        "and nothing else flags it. Addresses are not verified: whoever knows a regular's "
+        "address can skip the queue while this is on.",
     )
     close_after_days = models.PositiveIntegerField(
         null=True,

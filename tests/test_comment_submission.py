@@ -242,3 +242,13 @@ def test_the_count_in_article_lists_includes_only_approved_comments(
 
     assert Article.objects.get(pk=article.pk).approved_comment_count == 1
     assert "1 comment<" in reader.get("/").content.decode()
+
+
+def test_line_breaks_count_once_against_the_length_limit(reader, article, comment_form_data):
+    # 3,000 characters as the browser's maxlength counts them; sent with CRLF line breaks.
+    body = "x" * 1000 + "\r\n" + "y" * 999 + "\r\n" + "z" * 998
+
+    response = _post(reader, article, comment_form_data(article, body=body))
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == body.replace("\r\n", "\n")
