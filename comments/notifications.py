@@ -2,14 +2,16 @@
 or words) and never costs or blocks a comment. No subject carries reader-written text, so
 nothing a reader types can reach a mail header."""
 
+import contextlib
 import logging
 import time
 from datetime import UTC, datetime
+from smtplib import SMTPRecipientsRefused
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +21,11 @@ from comments.models import Comment
 logger = logging.getLogger(__name__)
 THROTTLE_KEY = "comments:moderator-mail-sent"
 LAST_SENT_KEY = "comments:moderator-mail-last-sent"
+
+
+def exc_name(exc: BaseException) -> str:
+    # Only the exception's class: its message can quote an address (SMTP errors do).
+    return type(exc).__name__
 
 
 def moderator_addresses() -> list[str]:
@@ -100,25 +107,59 @@ def remind_moderators() -> bool:
 
 
 def notify_commenters(comment_ids) -> None:
-    """Tell commenters who asked that their comment was approved or rejected (never spam)."""
+    """Tell commenters who asked that their comment was approved or rejected (never spam).
+
+    One SMTP connection for the whole batch, and a broken server stops it at the first failure:
+    a bulk decision never waits out one timeout per comment."""
     comments = Comment.objects.filter(
         pk__in=list(comment_ids),
         notify_on_decision=True,
         status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED],
     ).select_related("article")
-    for comment in comments:
-        try:
-            context = {
-                "comment": comment,
-                "site_name": settings.SITE_NAME,
-                "status_url": settings.SITE_URL + comment.status_url,
-                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
-            }
-            send_mail(
+    mails = [
+        (
+            comment.pk,
+            EmailMessage(
                 f"[{settings.SITE_NAME}] Your comment has been reviewed",
-                render_to_string("comments/email/decision.txt", context),
+                render_to_string(
+                    "comments/email/decision.txt",
+                    {
+                        "comment": comment,
+                        "site_name": settings.SITE_NAME,
+                        "status_url": settings.SITE_URL + comment.status_url,
+                        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                    },
+                ),
                 settings.DEFAULT_FROM_EMAIL,
                 [comment.email],
-            )
-        except Exception as exc:
-            logger.error("decision mail for comment %s failed: %s", comment.pk, type(exc).__name__)
+            ),
+        )
+        for comment in comments
+    ]
+    if not mails:
+        return
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception as exc:
+        logger.error(
+            "decision mail: no connection, %d not sent: %s", len(mails), type(exc).__name__
+        )
+        return
+    try:
+        for sent, (pk, message) in enumerate(mails):
+            try:
+                connection.send_messages([message])
+            except SMTPRecipientsRefused:
+                logger.error("decision mail for comment %s failed: recipient refused", pk)
+            except Exception as exc:
+                logger.error(
+                    "decision mail for comment %s failed: %s; %d more not sent",
+                    pk,
+                    type(exc).__name__,
+                    len(mails) - sent - 1,
+                )
+                return
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()

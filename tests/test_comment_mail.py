@@ -12,6 +12,8 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.services import approve, mark_spam, reject
 
+LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+
 
 @pytest.fixture
 def moderator_mail(settings):
@@ -131,7 +133,7 @@ def test_a_decision_mail_failure_keeps_the_decision(
     comment = make_comment(article, notify_on_decision=True, email="maria@example.com")
 
     with (
-        mock.patch("comments.notifications.send_mail", side_effect=OSError("smtp down")),
+        mock.patch(LOCMEM_SEND, side_effect=OSError("smtp down")),
         caplog.at_level(logging.ERROR),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -209,3 +211,43 @@ def test_a_failed_moderator_mail_does_not_hold_back_the_next_one(
         submit(article, body="Second", email="b@example.com")
 
     assert len(mail.outbox) == 1
+
+
+def test_a_broken_mail_server_costs_a_bulk_decision_one_failure_not_one_per_comment(
+    moderator_client, article, make_comment, caplog, django_capture_on_commit_callbacks
+):
+    comments = [
+        make_comment(article, notify_on_decision=True, email=f"r{n}@example.com") for n in range(5)
+    ]
+
+    with (
+        mock.patch(LOCMEM_SEND, side_effect=TimeoutError("smtp hangs")) as send,
+        caplog.at_level(logging.ERROR),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = moderator_client.post(
+            "/admin/comments/comment/",
+            {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+        )
+
+    assert response.status_code == 302
+    assert Comment.objects.approved().count() == 5
+    assert send.call_count == 1
+    assert "4 more not sent" in caplog.text
+    assert "@example.com" not in caplog.text
+
+
+def test_commenters_of_a_bulk_decision_get_one_mail_each(
+    moderator_client, article, make_comment, django_capture_on_commit_callbacks
+):
+    comments = [
+        make_comment(article, notify_on_decision=True, email=f"r{n}@example.com") for n in range(3)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator_client.post(
+            "/admin/comments/comment/",
+            {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+        )
+
+    assert sorted(m.to[0] for m in mail.outbox) == [f"r{n}@example.com" for n in range(3)]
