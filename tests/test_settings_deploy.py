@@ -24,6 +24,9 @@ def production_env(**overrides):
         "DJANGO_SECURE_HTTPS": "true",
         "DJANGO_BEHIND_PROXY": "true",
         "SITE_URL": "https://news.example.com",
+        # As README's production example; nothing here connects to them.
+        "DATABASE_URL": "postgres://newsportal:secret@db.internal:5432/newsportal",
+        "REDIS_URL": "redis://cache.internal:6379/0",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
