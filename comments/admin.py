@@ -187,19 +187,14 @@ class CommentAdmin(admin.ModelAdmin):
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         status, done = DECISIONS[decision]
-        try:
-            result = decide(
-                [comment], status=status, by=request.user, reason=request.POST.get("reason", "")
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            return HttpResponseRedirect(self._back(request))
-        if result.decided:
-            self.message_user(request, f"Comment by {comment.name} {done}.", messages.SUCCESS)
-        elif result.waiting:
-            self._tell_waiting(request, result.waiting)
-        else:
-            self._tell_lost(request, [comment.pk])
+        result = self._or_tell_why(request, decide, [comment], status=status)
+        if result is not None:
+            if result.decided:
+                self.message_user(request, f"Comment by {comment.name} {done}.", messages.SUCCESS)
+            elif result.waiting:
+                self._tell_waiting(request, result.waiting)
+            else:
+                self._tell_lost(request, [comment.pk])
         return HttpResponseRedirect(self._back(request))
 
     def _back(self, request):
@@ -221,6 +216,17 @@ class CommentAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def _or_tell_why(self, request, service, comments, **kwargs):
+        """Run a moderation service with the reason from the action bar; a reason it refuses
+        (too long) comes back to the moderator as a message, with nothing changed."""
+        try:
+            return service(
+                comments, by=request.user, reason=request.POST.get("reason", ""), **kwargs
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+
     def _tell_waiting(self, request, count: int):
         self.message_user(
             request,
@@ -231,12 +237,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
-        try:
-            result = decide(
-                queryset, status=status, by=request.user, reason=request.POST.get("reason", "")
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        result = self._or_tell_why(request, decide, queryset, status=status)
+        if result is None:
             return
         if result.decided:
             self.message_user(request, f"{result.decided} comment(s) {done}.", messages.SUCCESS)
@@ -269,10 +271,8 @@ class CommentAdmin(admin.ModelAdmin):
         permissions=["moderate"],
     )
     def take_down_selected(self, request, queryset):
-        try:
-            count = take_down(queryset, by=request.user, reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        count = self._or_tell_why(request, take_down, queryset)
+        if count is None:
             return
         if count:
             self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
