@@ -14,17 +14,23 @@ reader's name, message or form errors can never reach another.
 
 import hashlib
 import logging
+import os
 import re
 import secrets
-from collections.abc import Callable
-from functools import wraps
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.urls import Resolver404, resolve
 from django.utils.http import quote_etag
 
 logger = logging.getLogger(__name__)
@@ -35,10 +41,115 @@ LISTS = "lists"
 # (related links, the fallback list) and must not keep a headline that is gone.
 CATALOGUE = "catalogue"
 T = TypeVar("T")
-_HIDDEN_FIELD = re.compile(r'(<input type="hidden" name="([\w-]+)" value=")([^"]*)(")')
+_HIDDEN_FIELD = re.compile(rb'(<input type="hidden" name="([\w-]+)" value=")([^"]*)(")')
+# Stored pages are bytes, as sent: no decoding when read, no encoding when served.
+_PAGE_PREFIX = "page-b"
 _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+NAVIGATION_KEY = "nav:sections"
 
 
+# --- One round trip per request -------------------------------------------------------------------
+# A page asks the shared cache for several things (the article row, its fragments, the versions
+# they depend on, the menu, the moderation policy, the reader's session). A view that knows the
+# keys up front fetches them all in one MGET; lookups made while it runs read from that batch.
+# The batch lives only as long as the view call (a thread-local, reset when the view returns),
+# and every write this process makes to a batched key goes through it too, so it is never
+# older than the start of the request.
+_batch = threading.local()
+
+
+def version_key(name: str) -> str:
+    return name if ":" in name else f"pagever:{name}"
+
+
+def fragment_key(slot: str) -> str:
+    """The cache key a fragment is stored under (see cached_fragment)."""
+    return _hashed("frag", slot)
+
+
+def _get_many(keys: list[str]) -> dict:
+    store = getattr(_batch, "store", None)
+    if store is None:
+        return cache.get_many(keys)
+    found, asked = store
+    missing = [key for key in keys if key not in asked]
+    if missing:
+        found.update(cache.get_many(missing))
+        asked.update(missing)
+    return {key: found[key] for key in keys if key in found}
+
+
+def cached_value(key: str):
+    """The value the current batch fetched under key; None when there is no batch, the batch
+    did not ask for key, or the cache does not hold it (then look it up the usual way)."""
+    store = getattr(_batch, "store", None)
+    return store[0].get(key) if store is not None else None
+
+
+def _remember(values: dict) -> None:
+    store = getattr(_batch, "store", None)
+    if store is not None:
+        store[0].update(values)
+        store[1].update(values)
+
+
+def _forget(keys: Iterable[str]) -> None:
+    store = getattr(_batch, "store", None)
+    if store is not None:
+        for key in keys:
+            store[0].pop(key, None)
+            store[1].discard(key)
+
+
+@contextmanager
+def batched_cache_reads(request, keys: Iterable[str]):
+    """Fetch keys (plus, for a signed-in reader, the session) in one round trip for the
+    lookups made inside the block. A cache outage only costs the batching."""
+    if getattr(_batch, "store", None) is not None:  # already inside a batch: nothing to add
+        yield
+        return
+    keys = list(keys)
+    session = getattr(request, "session", None)
+    session_key = None
+    if (
+        hasattr(session, "prefetched")
+        and settings.SESSION_CACHE_ALIAS == "default"
+        and session.session_key
+        and not hasattr(session, "_session_cache")
+    ):
+        session_key = session.cache_key
+        keys.append(session_key)
+    try:
+        found = cache.get_many(keys)
+    except Exception as exc:
+        logger.warning("cache unavailable: %s", type(exc).__name__)
+        yield
+        return
+    if session_key is not None:
+        session.prefetched = found.pop(session_key, None)
+    _batch.store = (found, set(keys) - {session_key})
+    try:
+        yield
+    finally:
+        _batch.store = None
+
+
+def batching(keys_for: Callable[..., Iterable[str]]):
+    """Decorate a view: keys_for(request, *args, **kwargs) names what it will read from the
+    cache (fragment_key(...), version_key(...), other keys), fetched in one round trip."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            with batched_cache_reads(request, keys_for(request, *args, **kwargs)):
+                return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Versions -------------------------------------------------------------------------------------
 def article_version_key(slug: str) -> str:
     return f"pagever:article:{slug}"
 
@@ -60,11 +171,15 @@ def purge_lists(*, catalogue: bool = False) -> None:
 
 
 def _bump(keys: list[str]) -> None:
+    tokens = {key: secrets.token_hex(6) for key in keys}
+    _forget(keys)
     try:
-        cache.set_many({key: secrets.token_hex(6) for key in keys}, None)
+        cache.set_many(tokens, None)
     except Exception as exc:
         # A failed purge must not fail the write; pages then expire with their timeout.
         logger.warning("page cache purge failed: %s", type(exc).__name__)
+    else:
+        _remember(tokens)
 
 
 def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
@@ -76,6 +191,7 @@ def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
             if not cache.add(key, token, None):
                 token = cache.get(key) or token
             found[key] = token
+            _remember({key: token})
     return tuple(str(found[key]) for key in keys)
 
 
@@ -85,12 +201,13 @@ def _hashed(prefix: str, text: str) -> str:
 
 def _lookup(key: str, depends_on: list[str]) -> tuple[object, tuple[str, ...]]:
     """The cached entry under key and the current versions it must match: one round trip."""
-    names = [name if ":" in name else f"pagever:{name}" for name in depends_on]
-    found = cache.get_many([key, *names])
+    names = [version_key(name) for name in depends_on]
+    found = _get_many([key, *names])
     cached = found.pop(key, None)
     return cached, _current_versions(found, names)
 
 
+# --- Whole pages ------------------------------------------------------------------------------
 def _is_cacheable(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -99,17 +216,25 @@ def _is_cacheable(request) -> bool:
     )
 
 
-def _split(content: str, refreshers) -> list:
-    """The page as text pieces, with the per-reader field values cut out: [text, name, text...]."""
+def _split(content: bytes, refreshers) -> list:
+    """The page as byte pieces, with the per-reader field values cut out: [bytes, (name, old
+    value), bytes...]."""
     pieces: list = []
     last = 0
     for match in _HIDDEN_FIELD.finditer(content):
-        if match.group(2) in refreshers:
+        name = match.group(2).decode("ascii")
+        if name in refreshers:
             pieces.append(content[last : match.end(1)])
-            pieces.append((match.group(2), match.group(3)))
+            pieces.append((name, match.group(3).decode("ascii")))
             last = match.start(4)
     pieces.append(content[last:])
     return pieces
+
+
+@dataclass(frozen=True)
+class PageCacheConfig:
+    versions: Callable[..., list[str]]
+    refreshers: dict[str, Callable[[object, str], str]]
 
 
 def anonymous_page_cache(
@@ -121,9 +246,13 @@ def anonymous_page_cache(
     versions(request, *args, **kwargs) names the version keys the page depends on (short names
     like "lists", or article_version_key(slug)). fresh_fields maps a hidden input's name to a
     function (request, cached value) -> value for this reader; the CSRF token is always fresh.
+
+    Hits are normally answered by PageCacheMiddleware, before the session, CSRF, auth and
+    messages middleware run; the view answers them itself when that middleware is not in use.
     """
-    refreshers = {"csrfmiddlewaretoken": lambda request, _old: get_token(request)}
+    refreshers = {"csrfmiddlewaretoken": lambda request, _old: csrf_token(request)}
     refreshers.update(fresh_fields or {})
+    config = PageCacheConfig(versions, refreshers)
 
     def decorator(view):
         @wraps(view)
@@ -131,27 +260,32 @@ def anonymous_page_cache(
             if not _is_cacheable(request):
                 return view(request, *args, **kwargs)
             path = request.get_full_path()
-            key = _hashed("page", path)
-            try:
-                cached, current = _lookup(key, versions(request, *args, **kwargs))
-            except Exception as exc:
-                logger.warning("page cache unavailable: %s", type(exc).__name__)
-                return view(request, *args, **kwargs)
-            hit = cached is not None and cached["versions"] == current and cached["path"] == path
+            key = _hashed(_PAGE_PREFIX, path)
+            looked_up = getattr(request, "_page_cache_lookup", None)
+            if looked_up is not None and looked_up[0] == key:
+                # PageCacheMiddleware looked this page up already and found no usable copy.
+                _, cached, current = looked_up
+            else:
+                try:
+                    cached, current = _lookup(key, versions(request, *args, **kwargs))
+                except Exception as exc:
+                    logger.warning("page cache unavailable: %s", type(exc).__name__)
+                    return view(request, *args, **kwargs)
+            hit = _is_hit(cached, current, path)
             if not hit:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 if response.status_code != 200 or response.cookies or response.streaming:
                     return response
-                content = response.content.decode(response.charset)
+                content = response.content
                 cached = {
                     "path": path,
                     "versions": current,
                     "pieces": _split(content, refreshers),
                     "content_type": response["Content-Type"],
                     "etag": hashlib.blake2b(
-                        f"{content}|{current}".encode(), digest_size=12
+                        content + f"|{current}".encode(), digest_size=12
                     ).hexdigest(),
                 }
                 try:
@@ -160,9 +294,67 @@ def anonymous_page_cache(
                     logger.warning("page cache unavailable: %s", type(exc).__name__)
             return _respond(request, cached, refreshers, hit=hit)
 
+        wrapped.page_cache = config
         return wrapped
 
     return decorator
+
+
+def _is_hit(cached, current, path) -> bool:
+    return cached is not None and cached["versions"] == current and cached["path"] == path
+
+
+@lru_cache(maxsize=4096)
+def _page_cache_view(urlconf: str, path_info: str):
+    """(page cache config, args, kwargs) of the view at path_info, or None when that view has
+    no page cache: URL patterns are code, the same for the life of the process."""
+    try:
+        match = resolve(path_info, urlconf)
+    except Resolver404:
+        return None
+    config = getattr(match.func, "page_cache", None)
+    return None if config is None else (config, match.args, match.kwargs)
+
+
+@receiver(setting_changed)
+def _forget_page_cache_views(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _page_cache_view.cache_clear()
+
+
+def cached_page_response(request, csrf_middleware) -> HttpResponse | None:
+    """The response for a page-cache hit, or None to let the full middleware stack and the view
+    answer (anything not cacheable, a miss, a cache outage).
+
+    Runs where PageCacheMiddleware sits: after the security, clickjacking and CSP middleware
+    (whose headers every response gets on its way out) and before the rest. What the skipped
+    middleware would do for such a request is done here: the host is validated, the reader's
+    CSRF cookie is read and, if new, set (by Django's CsrfViewMiddleware itself); a request
+    with a session or messages cookie never gets here, so no session, user or message is
+    involved.
+    """
+    if not _is_cacheable(request) or settings.DISALLOWED_USER_AGENTS or settings.CSRF_USE_SESSIONS:
+        return None
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    match = _page_cache_view(urlconf, request.path_info)
+    if match is None:
+        return None
+    config, args, kwargs = match
+    request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it (DisallowedHost: 400)
+    path = request.get_full_path()
+    key = _hashed(_PAGE_PREFIX, path)
+    try:
+        cached, current = _lookup(key, config.versions(request, *args, **kwargs))
+    except Exception:
+        return None  # the view tries again, and logs the outage
+    if not _is_hit(cached, current, path):
+        request._page_cache_lookup = (key, cached, current)
+        return None
+    csrf_middleware.process_request(request)
+    response = _respond(request, cached, config.refreshers, hit=True)
+    response = csrf_middleware.process_response(request, response)
+    response.headers["Content-Length"] = str(len(response.content))
+    return response
 
 
 def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
@@ -170,39 +362,133 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        body = "".join(
-            piece if isinstance(piece, str) else refreshers[piece[0]](request, piece[1])
+        body = b"".join(
+            piece if isinstance(piece, bytes) else refreshers[piece[0]](request, piece[1]).encode()
             for piece in cached["pieces"]
         )
         response = HttpResponse(body, content_type=cached["content_type"])
     response["ETag"] = etag
     # The page carries this reader's CSRF token: browsers may keep it, shared caches may not.
-    patch_cache_control(response, private=True, no_cache=True)
+    # (What patch_cache_control(private=True, no_cache=True) writes on a new response.)
+    response["Cache-Control"] = "private, no-cache"
     response["X-Page-Cache"] = "hit" if hit else "miss"
     return response
 
 
-def cached_fragment(key: str, depends_on: list[str], render: Callable[[], T]) -> T:
+# --- CSRF tokens ----------------------------------------------------------------------------------
+# Django's get_token() draws its random strings one character at a time (a system call each: 64
+# per new reader), which costs more than the rest of a page-cache hit. These are the same
+# values, drawn from the same source (os.urandom) in one call: bytes below 248 (4 x 62) map
+# evenly onto the 62 allowed characters, the rest are dropped, so every character is uniform.
+_CSRF_CHAR_OF_BYTE = bytes(ord(CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]) for b in range(256))
+_CSRF_UNEVEN_BYTES = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_csrf_string() -> str:
+    drawn = b""
+    while len(drawn) < CSRF_SECRET_LENGTH:
+        drawn += os.urandom(CSRF_SECRET_LENGTH + 8).translate(
+            _CSRF_CHAR_OF_BYTE, _CSRF_UNEVEN_BYTES
+        )
+    return drawn[:CSRF_SECRET_LENGTH].decode("ascii")
+
+
+def csrf_token(request) -> str:
+    """django.middleware.csrf.get_token(request): this reader's secret (a new one, with its
+    cookie to set, for a reader without one) under a fresh mask."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+    # As get_token(): the cookie is (re)sent, so a new one is set and a kept one renewed.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_csrf_string()
+    count = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % count]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+# --- Shared fragments -------------------------------------------------------------------------
+def cached_fragment(
+    key: str, depends_on: list[str], render: Callable[[], T], *, slot: str | None = None
+) -> T:
     """A value shared by every reader, logged in or not (rendered HTML, or an article row),
-    made again when a version it depends on moves. One cache round trip on a hit; a cache
-    outage only costs the making."""
-    fragment_key = _hashed("frag", key)
+    made again when a version it depends on moves. One cache round trip on a hit (none inside
+    a batch that holds it); a cache outage only costs the making.
+
+    slot, when given, is what the value is stored under (fragment_key(slot)), so a view can
+    name it before it knows everything in key: a stored value is only used for exactly key.
+    """
+    storage_key = fragment_key(slot if slot is not None else key)
     try:
-        cached, current = _lookup(fragment_key, depends_on)
+        cached, current = _lookup(storage_key, depends_on)
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
         return render()
     if cached is not None and cached[0] == current and cached[1] == key:
         return cached[2]
     html = render()
+    entry = (current, key, html)
     try:
-        cache.set(fragment_key, (current, key, html), settings.PAGE_CACHE_SECONDS)
+        cache.set(storage_key, entry, settings.PAGE_CACHE_SECONDS)
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+    else:
+        _remember({storage_key: entry})
     return html
 
 
-NAVIGATION_KEY = "nav:sections"
+def shared_page(
+    request,
+    key: str,
+    depends_on: list[str],
+    render_page: Callable[[dict[str, str]], str],
+    fill: dict[str, str] | None = None,
+    *,
+    slot: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A whole page shared by every reader (a cached_fragment), but for this reader's own
+    parts: their flash messages, and the pieces named in fill (name -> this reader's HTML).
+
+    render_page(marks) renders the page with marks["messages"] (passed to the template as
+    messages_html) and marks[name] for each fill standing where those parts go. The marks hold
+    a random nonce made with the page and stored with it, so no text in the page (an article, a
+    comment) can stand in for one.
+    """
+    names = ["messages", *(fill or {})]
+
+    def build():
+        nonce = secrets.token_hex(8)
+        marks = {name: f"\ue200{name}-{nonce}\ue201" for name in names}
+        # Kept as the bytes sent: no decoding when read, no encoding when served.
+        return {name: mark.encode() for name, mark in marks.items()}, render_page(marks).encode()
+
+    marks, body = cached_fragment(key, depends_on, build, slot=slot)
+    for name, value in (fill or {}).items():
+        body = body.replace(marks[name], value.encode())
+    body = body.replace(marks["messages"], _messages_html(request).encode())
+    return HttpResponse(body, status=status)
+
+
+def shared_context() -> dict:
+    """Context for rendering a shared page: nothing of the reader who happens to draw it (the
+    context processors' user, messages and CSRF token) can end up in the copy others get."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return {"user": AnonymousUser(), "perms": None, "messages": (), "csrf_token": "NOTPROVIDED"}
+
+
+def _messages_html(request) -> str:
+    """This reader's flash messages, drawn (and so used up) as includes/messages.html does."""
+    from django.contrib.messages import get_messages
+    from django.template.loader import render_to_string
+
+    messages = get_messages(request)
+    return render_to_string("includes/messages.html", {"messages": messages}) if messages else ""
 
 
 def navigation_sections(request=None) -> list[dict]:
@@ -220,7 +506,11 @@ def navigation_sections(request=None) -> list[dict]:
         ]
 
     try:
-        sections = cache.get_or_set(NAVIGATION_KEY, load, settings.PAGE_CACHE_SECONDS)
+        sections = _get_many([NAVIGATION_KEY]).get(NAVIGATION_KEY)
+        if sections is None:
+            sections = load()
+            # add(), as get_or_set() does: a copy another process stored first is kept.
+            cache.add(NAVIGATION_KEY, sections, settings.PAGE_CACHE_SECONDS)
     except Exception as exc:
         logger.warning("navigation cache unavailable: %s", type(exc).__name__)
         sections = load()
@@ -230,6 +520,7 @@ def navigation_sections(request=None) -> list[dict]:
 
 
 def purge_navigation() -> None:
+    _forget([NAVIGATION_KEY])
     try:
         cache.delete(NAVIGATION_KEY)
     except Exception as exc:

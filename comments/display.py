@@ -2,17 +2,25 @@
 queries whatever their number, each comment's HTML cached once (approved text never changes)."""
 
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.pagecache import article_version_key, cached_fragment
+from articles.pagecache import (
+    article_version_key,
+    cached_fragment,
+    cached_value,
+    csrf_token,
+    fragment_key,
+)
 from comments.forms import CommentForm
-from comments.models import Comment, ModerationPolicy
+from comments.models import POLICY_CACHE_KEY, Comment, ModerationPolicy
 from comments.services import comments_open
 from comments.tokens import form_token
 
@@ -92,6 +100,7 @@ def _comment_list_html(request, article, *, is_open: bool) -> str:
 # characters, so no escaping changes them and no reader can type them into a form we render.
 _BLANKS = {"name": "\ue200name\ue201", "email": "\ue200email\ue201", "parent": "\ue200parent\ue201"}
 FORM_FIELDS_VERSION = "1"
+FORM_FIELDS_KEY = f"comment-form-fields|{FORM_FIELDS_VERSION}"
 
 
 def form_fields_html(form: CommentForm) -> str:
@@ -109,43 +118,146 @@ def form_fields_html(form: CommentForm) -> str:
         blank = CommentForm(article=form.article, initial=dict(_BLANKS))
         return render_to_string("comments/form_fields.html", {"comment_form": blank})
 
-    html = cached_fragment(f"comment-form-fields|{FORM_FIELDS_VERSION}", [], build)
+    html = cached_fragment(FORM_FIELDS_KEY, [], build)
     for field, marker in _BLANKS.items():
         value = form.initial.get(field)
         html = html.replace(marker, "" if value is None else escape(str(value)))
     return mark_safe(html)
 
 
-def comment_section(request, article, *, form=None, shared=True) -> dict:
-    """The comments under an article: the approved list, shared by every reader of that page
-    until a moderation decision moves the article's version, and this reader's form."""
-    policy = ModerationPolicy.current()
-    is_open = comments_open(article, policy)
+def _list_slot(request, slug: str, is_open: bool) -> str:
+    return f"comments|{slug}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
+
+
+def comment_section_cache_keys(request, slug: str) -> list[str]:
+    """What comment_section reads from the shared cache, for the article page to fetch with
+    everything else it reads in one round trip (the list is part of the page's shared shell)."""
+    return [
+        POLICY_CACHE_KEY,
+        fragment_key(_blank_form_key(slug)),
+    ]
+
+
+def _moderation_policy() -> ModerationPolicy:
+    # The policy the view already fetched with its other cache reads, or the usual lookup.
+    policy = cached_value(POLICY_CACHE_KEY)
+    return policy if isinstance(policy, ModerationPolicy) else ModerationPolicy.current()
+
+
+def comment_list_html(request, article, *, is_open: bool, shared: bool = True) -> str:
+    """The approved comments, shared by every reader of that page until a moderation decision
+    moves the article's version."""
 
     def build():
         return _comment_list_html(request, article, is_open=is_open)
 
-    if shared:
-        key = f"comments|{article.pk}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
-        list_html = cached_fragment(key, [article_version_key(article.slug)], build)
-    else:
-        list_html = build()
+    if not shared:
+        return build()
+    key = f"comments|{article.pk}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
+    return cached_fragment(
+        key,
+        [article_version_key(article.slug)],
+        build,
+        slot=_list_slot(request, article.slug, is_open),
+    )
+
+
+def comment_section(request, article, *, form=None, shared=True, with_list=True) -> dict:
+    """The comments under an article: the approved list (unless with_list is false: the
+    caller draws it) and this reader's form."""
+    policy = _moderation_policy()
+    is_open = comments_open(article, policy)
+    list_html = (
+        comment_list_html(request, article, is_open=is_open, shared=shared) if with_list else ""
+    )
 
     reply_to = None
     if is_open and form is None:
         reply_to = _reply_target(request, article)
-        form = CommentForm(
-            article=article,
-            user=request.user,
-            initial={"parent": reply_to.pk} if reply_to else None,
-        )
+        if reply_to is None:
+            # The blank form, drawn from the shared copy (comment_form_html): only this
+            # reader's values are needed, not a form object.
+            return {
+                "comment_list_html": list_html,
+                "comments_open": is_open,
+                "comment_form": None,
+                "comment_form_initial": reader_initial(request.user),
+                "comment_reply_to": None,
+            }
+        form = CommentForm(article=article, user=request.user, initial={"parent": reply_to.pk})
     elif form is not None:
         reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     return {
         "comment_list_html": list_html,
         "comments_open": is_open,
         "comment_form": form if is_open else None,
-        "comment_form_fields": form_fields_html(form) if is_open else "",
-        "comment_form_token": form_token(article.pk),
+        "comment_form_initial": None,
         "comment_reply_to": reply_to,
     }
+
+
+def reader_initial(user) -> dict:
+    """What CommentForm(user=user) fills in of a blank form: a logged-in reader's name and
+    e-mail (tests/test_comment_display.py checks the two agree)."""
+    if user is not None and user.is_authenticated:
+        return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    return {}
+
+
+def comment_form_html(request, article, section: dict, *, is_preview: bool = False) -> str:
+    """The comment form under the article (or the note that comments are closed), for this
+    reader: section is what comment_section() returned.
+
+    A blank form (no errors, not a reply) is the same for every reader but for their CSRF
+    token, the signed start time and a logged-in reader's name and e-mail: it is rendered once
+    per article version, shared, and those values are put in per reader (escaped).
+    """
+    form = section["comment_form"]
+    initial = section.get("comment_form_initial")
+    context = {**section, "article": article, "is_preview": is_preview}
+    if form is None and initial is not None and is_preview:
+        # A preview is drawn for its (staff) reader alone: a form object, as for errors.
+        form = context["comment_form"] = CommentForm(article=article, user=request.user)
+        initial = None
+    if initial is None:
+        context.update(
+            comment_form_fields=form_fields_html(form) if form is not None else "",
+            comment_form_token=form_token(article.pk),
+            # What {% csrf_token %} writes: this reader's token, as Django's csrf context
+            # processor gives it, drawn without Django's 64 separate random-number system calls.
+            csrf_token=SimpleLazyObject(lambda: csrf_token(request)),
+        )
+        return render_to_string("comments/form.html", context, request=request)
+
+    def build():
+        nonce = secrets.token_hex(8)
+        marks = {name: f"\ue200{name}-{nonce}\ue201" for name in ("csrf", "started")}
+        blank = CommentForm(article=article, initial=dict(_BLANKS))
+        blank_context = {
+            "article": article,
+            "is_preview": False,
+            "comment_form": blank,
+            "comment_form_fields": form_fields_html(blank),
+            "comment_form_token": marks["started"],
+            "comment_reply_to": None,
+            "csrf_token": marks["csrf"],
+        }
+        # No request: nothing of the reader who happens to draw the shared copy can reach it.
+        return marks, render_to_string("comments/form.html", blank_context)
+
+    marks, html = cached_fragment(
+        _blank_form_key(article.pk),
+        [article_version_key(article.slug)],
+        build,
+        slot=_blank_form_key(article.slug),
+    )
+    html = html.replace(marks["csrf"], csrf_token(request))
+    html = html.replace(marks["started"], form_token(article.pk))
+    for field, marker in _BLANKS.items():
+        value = initial.get(field)
+        html = html.replace(marker, "" if value is None else escape(str(value)))
+    return mark_safe(html)
+
+
+def _blank_form_key(article_ref) -> str:
+    return f"comment-form|{FORM_FIELDS_VERSION}|{article_ref}"

@@ -8,10 +8,17 @@ import logging
 import re
 import threading
 import uuid
+from dataclasses import asdict
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import get_template, render_to_string
 
 logger = logging.getLogger("newsportal.request")
@@ -113,6 +120,26 @@ def admin_inline_style_hashes() -> tuple[str, ...]:
     return tuple(hashes)
 
 
+# The policy built from settings alone (no per-view override, no nonce) is the same string for
+# every response: built once per process and settings change, not twice per response.
+_settings_policies: dict[bool, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_settings_policies(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policies.clear()
+
+
+def _policy(parts: PolicyParts, *, report_only: bool) -> str:
+    if parts.config is None and parts.update is None and parts.replace is None and not parts.nonce:
+        policy = _settings_policies.get(report_only)
+        if policy is None:
+            policy = _settings_policies[report_only] = build_policy(report_only=report_only)
+        return policy
+    return build_policy(**asdict(parts), report_only=report_only)
+
+
 class AdminAwareCSPMiddleware(CSPMiddleware):
     """django-csp's middleware; under /admin/ the policy also allows the admin's own inline
     <style> by hash. The public site keeps the strict policy from settings."""
@@ -124,6 +151,42 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
             update["style-src"] = [*update.get("style-src", []), *admin_inline_style_hashes()]
             parts.update = update
         return parts
+
+    def process_response(self, request, response):
+        # django-csp 4.0's process_response, with the settings-only policy built once.
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, report_only, exempt, setting in (
+            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+        ):
+            parts = self.get_policy_parts(request, response, report_only=report_only)
+            policy = _policy(parts, report_only=report_only)
+            if not policy or header in response or getattr(response, exempt, False) is not False:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+# --- Page cache -----------------------------------------------------------------------------------
+class PageCacheMiddleware:
+    """Answers anonymous page-cache hits (articles.pagecache) without the session, CSRF, auth
+    and messages middleware below it, which cost more than the hit itself. Placed after the
+    security, clickjacking and CSP middleware, so every response still gets their headers; the
+    CSRF cookie is Django's CsrfViewMiddleware's own handling, called from here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        from articles.pagecache import cached_page_response
+
+        return cached_page_response(request, self.csrf) or self.get_response(request)
 
 
 # --- Database outages ---------------------------------------------------------------------------

@@ -55,15 +55,17 @@ MIDDLEWARE = [
     "newsportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-csp's middleware, with the one allowance Django's admin needs (see middleware.py).
+    "newsportal.middleware.AdminAwareCSPMiddleware",
+    # Anonymous page-cache hits are answered here, with the headers of everything above.
+    "newsportal.middleware.PageCacheMiddleware",
     "newsportal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's middleware, with the one allowance Django's admin needs (see middleware.py).
-    "newsportal.middleware.AdminAwareCSPMiddleware",
 ]
 
 ROOT_URLCONF = "newsportal.urls"
@@ -142,7 +144,7 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
 
 # Sessions are written to the database and read through the shared cache: a logged-in page
 # view costs no session query, and nothing is lost if the cache is flushed.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "newsportal.cache"  # Django's cached_db, batchable (see newsportal/cache.py)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -164,3 +164,52 @@ def test_an_approved_comment_appears_at_once_on_a_cached_article_page(
     assert "Worth the wait" in html
     assert "1 comment</h2>" in html
     assert "1 comment<" in reader.get("/").content.decode()
+
+
+@pytest.mark.parametrize("first_name", ["Hal", ""])
+def test_the_shared_blank_form_fills_in_what_the_comment_form_would(db, article, first_name):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    from comments.display import reader_initial
+    from comments.forms import CommentForm
+
+    user = get_user_model().objects.create_user(
+        "hal9000", "hal@example.com", "pw", first_name=first_name
+    )
+    for who in (user, AnonymousUser()):
+        form = CommentForm(article=article, user=who)
+        assert reader_initial(who) == {
+            k: form.initial[k] for k in ("name", "email") if k in form.initial
+        }
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 300])
+def test_a_logged_in_readers_blank_form_is_theirs_and_posts(
+    client, article, settings, page_cache_seconds
+):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    users = get_user_model().objects
+    other = Client()
+    other.force_login(users.create_user("ivy", "ivy@example.com", "pw", first_name="Ivy"))
+    other.get(article.get_absolute_url())
+    me = Client(enforce_csrf_checks=True)
+    me.force_login(users.create_user("jo", "jo<b>@example.com", "pw", first_name="Jo & Co"))
+
+    html = me.get(article.get_absolute_url()).content.decode()
+
+    assert 'name="name" value="Jo &amp; Co"' in html
+    assert 'name="email" value="jo&lt;b&gt;@example.com"' in html
+    assert "ivy@example.com" not in html and "Ivy" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    response = me.post(
+        f"/comments/post/{article.pk}/",
+        {"csrfmiddlewaretoken": token, "started": started, "name": "Jo", "body": "Hi"},
+    )
+    assert response.status_code != 403

@@ -353,3 +353,141 @@ def test_a_scheduled_article_cached_during_a_preview_goes_live_on_time(
     response = Client().get(scheduled.get_absolute_url())
     assert response.status_code == 200
     assert scheduled.title in response.content.decode()
+
+
+def test_a_page_cache_hit_carries_every_security_header(article):
+    Client().get(article.get_absolute_url())
+
+    response = Client().get(article.get_absolute_url())
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_cached_pages_give_each_new_reader_their_own_csrf_secret_and_token(article):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    Client().get(article.get_absolute_url())
+    readers = [Client() for _ in range(3)]
+    pages = [reader.get(article.get_absolute_url()) for reader in readers]
+
+    assert all(page["X-Page-Cache"] == "hit" for page in pages)
+    secrets_ = [reader.cookies["csrftoken"].value for reader in readers]
+    tokens = [csrf_value(page.content.decode()) for page in pages]
+    assert len(set(secrets_)) == 3 and len(set(tokens)) == 3
+    for secret, token in zip(secrets_, tokens, strict=True):
+        assert len(secret) == 32 and len(token) == 64
+        assert _unmask_cipher_token(token) == secret
+
+
+def test_a_returning_reader_keeps_their_csrf_cookie_on_a_cached_page(article):
+    reader = Client(enforce_csrf_checks=True)
+    reader.get(article.get_absolute_url())
+    secret = reader.cookies["csrftoken"].value
+
+    response = reader.get(article.get_absolute_url())
+
+    assert response["X-Page-Cache"] == "hit"
+    from django.middleware.csrf import _unmask_cipher_token
+
+    assert _unmask_cipher_token(csrf_value(response.content.decode())) == secret
+
+
+def test_a_disallowed_host_is_refused_even_for_a_cached_page(article):
+    Client().get(article.get_absolute_url())
+
+    response = Client().get(article.get_absolute_url(), HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+
+
+def test_a_logged_in_page_batches_its_cache_reads_and_keeps_nothing_afterwards(client, article):
+    from articles import pagecache
+
+    user = get_user_model().objects.create_user("bo", "bo@example.com", "pw", first_name="Bo")
+    client.force_login(user)
+    client.get(article.get_absolute_url())  # fills the shared fragments
+
+    response = client.get(article.get_absolute_url())
+
+    assert 'value="Bo"' in response.content.decode()
+    assert "csrftoken" in response.cookies
+    assert getattr(pagecache._batch, "store", None) is None
+    other = Client()
+    other.force_login(get_user_model().objects.create_user("cy", "cy@example.com", "pw"))
+    html = other.get(article.get_absolute_url()).content.decode()
+    assert "bo@example.com" not in html and "cy@example.com" in html
+
+
+def test_a_changed_content_security_policy_applies_to_cached_pages(article, settings):
+    Client().get(article.get_absolute_url())
+    assert (
+        "img-src 'self' data:"
+        in Client().get(article.get_absolute_url())["Content-Security-Policy"]
+    )
+
+    policy = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+    settings.CONTENT_SECURITY_POLICY = policy
+
+    header = Client().get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "img-src 'self';" in header and "data:" not in header
+
+
+def _with_flash_message(client, text):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    storage = CookieStorage(HttpRequest())
+    storage.add(20, text)
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+
+
+@pytest.mark.parametrize("url", ["article", "/", "/section/technology/"])
+def test_shared_pages_show_a_logged_in_readers_message_to_them_alone(client, article, url):
+    url = article.get_absolute_url() if url == "article" else url
+    users = get_user_model().objects
+    client.force_login(users.create_user("dee", "dee@example.com", "pw"))
+    other = Client()
+    other.force_login(users.create_user("eve", "eve@example.com", "pw"))
+    other.get(url)  # the shared page is now cached
+
+    _with_flash_message(client, "Your comment is waiting for review, Dee.")
+    mine = client.get(url).content.decode()
+    theirs = other.get(url).content.decode()
+    again = client.get(url).content.decode()
+
+    assert "Your comment is waiting for review, Dee." in mine
+    assert "Your comment is waiting for review" not in theirs
+    assert "Your comment is waiting for review" not in again  # shown once, as always
+    assert "\ue200" not in mine + theirs  # no stand-in is left in a page
+
+
+def test_a_reply_link_on_a_shared_article_page_is_the_readers_own(client, article):
+    from comments.models import Comment
+
+    parent = Comment.objects.create(
+        article=article,
+        name="Fay",
+        email="f@example.com",
+        body="First!",
+        status=Comment.Status.APPROVED,
+    )
+    client.force_login(get_user_model().objects.create_user("gus", "gus@example.com", "pw"))
+    client.get(article.get_absolute_url())
+
+    replying = client.get(article.get_absolute_url(), {"reply-to": parent.pk}).content.decode()
+    plain = client.get(article.get_absolute_url()).content.decode()
+
+    heading = 'class="h5">Reply to Fay</h3>'
+    assert heading in replying
+    assert heading not in plain and 'class="h5">Add a comment on' in plain
