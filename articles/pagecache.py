@@ -14,12 +14,9 @@ reader's name, message or form errors can never reach another.
 
 import hashlib
 import logging
-import os
 import re
 import secrets
-import threading
-from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import TypeVar
@@ -29,9 +26,11 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.urls import Resolver404, resolve
 from django.utils.http import quote_etag
+
+from articles.cachebatch import forget, get_many, remember
+from newsportal.csrf import csrf_token
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +47,6 @@ _BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 NAVIGATION_KEY = "nav:sections"
 
 
-# --- One round trip per request -------------------------------------------------------------------
-# A page asks the shared cache for several things (the article row, its fragments, the versions
-# they depend on, the menu, the moderation policy, the reader's session). A view that knows the
-# keys up front fetches them all in one MGET; lookups made while it runs read from that batch.
-# The batch lives only as long as the view call (a thread-local, reset when the view returns),
-# and every write this process makes to a batched key goes through it too, so it is never
-# older than the start of the request.
-_batch = threading.local()
-
-
 def version_key(name: str) -> str:
     return name if ":" in name else f"pagever:{name}"
 
@@ -65,88 +54,6 @@ def version_key(name: str) -> str:
 def fragment_key(slot: str) -> str:
     """The cache key a fragment is stored under (see cached_fragment)."""
     return _hashed("frag", slot)
-
-
-def _get_many(keys: list[str]) -> dict:
-    store = getattr(_batch, "store", None)
-    if store is None:
-        return cache.get_many(keys)
-    found, asked = store
-    missing = [key for key in keys if key not in asked]
-    if missing:
-        found.update(cache.get_many(missing))
-        asked.update(missing)
-    return {key: found[key] for key in keys if key in found}
-
-
-def cached_value(key: str):
-    """The value the current batch fetched under key; None when there is no batch, the batch
-    did not ask for key, or the cache does not hold it (then look it up the usual way)."""
-    store = getattr(_batch, "store", None)
-    return store[0].get(key) if store is not None else None
-
-
-def _remember(values: dict) -> None:
-    store = getattr(_batch, "store", None)
-    if store is not None:
-        store[0].update(values)
-        store[1].update(values)
-
-
-def _forget(keys: Iterable[str]) -> None:
-    store = getattr(_batch, "store", None)
-    if store is not None:
-        for key in keys:
-            store[0].pop(key, None)
-            store[1].discard(key)
-
-
-@contextmanager
-def batched_cache_reads(request, keys: Iterable[str]):
-    """Fetch keys (plus, for a signed-in reader, the session) in one round trip for the
-    lookups made inside the block. A cache outage only costs the batching."""
-    if getattr(_batch, "store", None) is not None:  # already inside a batch: nothing to add
-        yield
-        return
-    keys = list(keys)
-    session = getattr(request, "session", None)
-    session_key = None
-    if (
-        hasattr(session, "prefetched")
-        and settings.SESSION_CACHE_ALIAS == "default"
-        and session.session_key
-        and not hasattr(session, "_session_cache")
-    ):
-        session_key = session.cache_key
-        keys.append(session_key)
-    try:
-        found = cache.get_many(keys)
-    except Exception as exc:
-        logger.warning("cache unavailable: %s", type(exc).__name__)
-        yield
-        return
-    if session_key is not None:
-        session.prefetched = found.pop(session_key, None)
-    _batch.store = (found, set(keys) - {session_key})
-    try:
-        yield
-    finally:
-        _batch.store = None
-
-
-def batching(keys_for: Callable[..., Iterable[str]]):
-    """Decorate a view: keys_for(request, *args, **kwargs) names what it will read from the
-    cache (fragment_key(...), version_key(...), other keys), fetched in one round trip."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            with batched_cache_reads(request, keys_for(request, *args, **kwargs)):
-                return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 # --- Versions -------------------------------------------------------------------------------------
@@ -172,14 +79,14 @@ def purge_lists(*, catalogue: bool = False) -> None:
 
 def _bump(keys: list[str]) -> None:
     tokens = {key: secrets.token_hex(6) for key in keys}
-    _forget(keys)
+    forget(keys)
     try:
         cache.set_many(tokens, None)
     except Exception as exc:
         # A failed purge must not fail the write; pages then expire with their timeout.
         logger.warning("page cache purge failed: %s", type(exc).__name__)
     else:
-        _remember(tokens)
+        remember(tokens)
 
 
 def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
@@ -191,7 +98,7 @@ def _current_versions(found: dict, keys: list[str]) -> tuple[str, ...]:
             if not cache.add(key, token, None):
                 token = cache.get(key) or token
             found[key] = token
-            _remember({key: token})
+            remember({key: token})
     return tuple(str(found[key]) for key in keys)
 
 
@@ -202,7 +109,7 @@ def _hashed(prefix: str, text: str) -> str:
 def _lookup(key: str, depends_on: list[str]) -> tuple[object, tuple[str, ...]]:
     """The cached entry under key and the current versions it must match: one round trip."""
     names = [version_key(name) for name in depends_on]
-    found = _get_many([key, *names])
+    found = get_many([key, *names])
     cached = found.pop(key, None)
     return cached, _current_versions(found, names)
 
@@ -375,42 +282,6 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
     return response
 
 
-# --- CSRF tokens ----------------------------------------------------------------------------------
-# Django's get_token() draws its random strings one character at a time (a system call each: 64
-# per new reader), which costs more than the rest of a page-cache hit. These are the same
-# values, drawn from the same source (os.urandom) in one call: bytes below 248 (4 x 62) map
-# evenly onto the 62 allowed characters, the rest are dropped, so every character is uniform.
-_CSRF_CHAR_OF_BYTE = bytes(ord(CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]) for b in range(256))
-_CSRF_UNEVEN_BYTES = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-
-
-def _random_csrf_string() -> str:
-    drawn = b""
-    while len(drawn) < CSRF_SECRET_LENGTH:
-        drawn += os.urandom(CSRF_SECRET_LENGTH + 8).translate(
-            _CSRF_CHAR_OF_BYTE, _CSRF_UNEVEN_BYTES
-        )
-    return drawn[:CSRF_SECRET_LENGTH].decode("ascii")
-
-
-def csrf_token(request) -> str:
-    """django.middleware.csrf.get_token(request): this reader's secret (a new one, with its
-    cookie to set, for a reader without one) under a fresh mask."""
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
-    # As get_token(): the cookie is (re)sent, so a new one is set and a kept one renewed.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_csrf_string()
-    count = len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % count]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
-
-
 # --- Shared fragments -------------------------------------------------------------------------
 def cached_fragment(
     key: str, depends_on: list[str], render: Callable[[], T], *, slot: str | None = None
@@ -437,7 +308,7 @@ def cached_fragment(
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
     else:
-        _remember({storage_key: entry})
+        remember({storage_key: entry})
     return html
 
 
@@ -506,7 +377,7 @@ def navigation_sections(request=None) -> list[dict]:
         ]
 
     try:
-        sections = _get_many([NAVIGATION_KEY]).get(NAVIGATION_KEY)
+        sections = get_many([NAVIGATION_KEY]).get(NAVIGATION_KEY)
         if sections is None:
             sections = load()
             # add(), as get_or_set() does: a copy another process stored first is kept.
@@ -520,7 +391,7 @@ def navigation_sections(request=None) -> list[dict]:
 
 
 def purge_navigation() -> None:
-    _forget([NAVIGATION_KEY])
+    forget([NAVIGATION_KEY])
     try:
         cache.delete(NAVIGATION_KEY)
     except Exception as exc:

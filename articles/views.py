@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from articles.cachebatch import batching
 from articles.models import Article, Author, Tag
 from articles.pagecache import (
     CATALOGUE,
@@ -18,7 +19,6 @@ from articles.pagecache import (
     NAVIGATION_KEY,
     anonymous_page_cache,
     article_version_key,
-    batching,
     cached_fragment,
     fragment_key,
     lists_version,

@@ -12,17 +12,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.pagecache import (
-    article_version_key,
-    cached_fragment,
-    cached_value,
-    csrf_token,
-    fragment_key,
-)
+from articles.cachebatch import cached_value
+from articles.pagecache import article_version_key, cached_fragment, fragment_key
 from comments.forms import CommentForm
 from comments.models import POLICY_CACHE_KEY, Comment, ModerationPolicy
 from comments.services import comments_open
 from comments.tokens import form_token
+from newsportal.csrf import csrf_token
 
 logger = logging.getLogger(__name__)
 PAGE_PARAM = "comments-page"

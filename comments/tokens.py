@@ -35,12 +35,3 @@ def form_age(token: str, article_id: int) -> float | None:
     if not isinstance(value, dict) or value.get("a") != article_id:
         return None
     return time.time() - value.get("t", 0)
-
-
-def refresh_form_token(token: str) -> str:
-    """The same form's start token, issued now (for a page served from the page cache)."""
-    try:
-        value = signing.loads(token, salt=FORM_SALT)
-    except signing.BadSignature:
-        return token
-    return form_token(value["a"]) if isinstance(value, dict) and "a" in value else token

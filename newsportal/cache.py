@@ -37,7 +37,7 @@ class PooledRedisCache(RedisCache):
 class SessionStore(cached_db.SessionStore):
     """Django's cached_db sessions (SESSION_ENGINE = "newsportal.cache"), which a view may hand
     the cached session data it fetched together with its other cache reads (one round trip
-    instead of two; see articles.pagecache.batched_cache_reads). Without that it is Django's."""
+    instead of two; see articles.cachebatch.batched_cache_reads). Without that it is Django's."""
 
     def __init__(self, session_key=None):
         super().__init__(session_key)

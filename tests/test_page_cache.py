@@ -408,7 +408,7 @@ def test_a_disallowed_host_is_refused_even_for_a_cached_page(article):
 
 
 def test_a_logged_in_page_batches_its_cache_reads_and_keeps_nothing_afterwards(client, article):
-    from articles import pagecache
+    from articles import cachebatch
 
     user = get_user_model().objects.create_user("bo", "bo@example.com", "pw", first_name="Bo")
     client.force_login(user)
@@ -418,7 +418,7 @@ def test_a_logged_in_page_batches_its_cache_reads_and_keeps_nothing_afterwards(c
 
     assert 'value="Bo"' in response.content.decode()
     assert "csrftoken" in response.cookies
-    assert getattr(pagecache._batch, "store", None) is None
+    assert getattr(cachebatch._batch, "store", None) is None
     other = Client()
     other.force_login(get_user_model().objects.create_user("cy", "cy@example.com", "pw"))
     html = other.get(article.get_absolute_url()).content.decode()
