@@ -141,6 +141,9 @@ else:
 
 # Anonymous article and listing pages are cached for this long (they are also purged on change).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
+# A page-cache hit is served from the process's own memory for this long before the shared cache
+# is asked again (see articles/pagecache.py): other processes' writes show within it.
+PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1, minimum=0)
 
 # Sessions are written to the database and read through the shared cache: a logged-in page
 # view costs no session query, and nothing is lost if the cache is flushed.

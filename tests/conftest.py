@@ -27,9 +27,13 @@ def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
 
+    from articles.pagecache import forget_recent_hits
+
     cache.clear()
+    forget_recent_hits()  # what a process keeps of recent hits belongs to one test only
     yield
     cache.clear()
+    forget_recent_hits()
 
 
 @pytest.fixture

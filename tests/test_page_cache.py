@@ -491,3 +491,67 @@ def test_a_reply_link_on_a_shared_article_page_is_the_readers_own(client, articl
     heading = 'class="h5">Reply to Fay</h3>'
     assert heading in replying
     assert heading not in plain and 'class="h5">Add a comment on' in plain
+
+
+def test_a_hit_is_served_from_memory_for_a_moment_without_asking_the_shared_cache(
+    article, settings
+):
+    from unittest import mock
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    Client().get(article.get_absolute_url())  # miss: rendered and stored
+    first = Client().get(article.get_absolute_url())  # hit, now kept in memory
+    assert first["X-Page-Cache"] == "hit"
+
+    with mock.patch("articles.pagecache.get_many", side_effect=AssertionError("asked")):
+        again = Client().get(article.get_absolute_url())
+
+    assert again["X-Page-Cache"] == "hit"
+    assert article.title in again.content.decode()
+    # Still this reader's own token, not the one kept in memory.
+    assert csrf_value(again.content.decode()) != csrf_value(first.content.decode())
+
+
+def test_a_write_in_this_process_shows_at_once_despite_the_memory(article, settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    for _ in range(2):
+        Client().get(article.get_absolute_url())
+    article.title = "A corrected headline"
+    article.save()
+
+    purge_article_pages(slugs=[article.slug])
+
+    assert "A corrected headline" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_write_by_another_process_shows_within_the_moment(article, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from articles import pagecache
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1
+    for _ in range(2):
+        Client().get(article.get_absolute_url())
+    # Another process edits the article and bumps its version in the shared cache.
+    type(article).objects.filter(pk=article.pk).update(title="Changed elsewhere")
+    cache.set(pagecache.article_version_key(article.slug), "bumped-elsewhere", None)
+    cache.set(pagecache.fragment_key(f"article-row|{article.slug}"), None)
+
+    assert "Changed elsewhere" not in Client().get(article.get_absolute_url()).content.decode()
+    later = time.monotonic() + 1.5
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert "Changed elsewhere" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_with_no_local_moment_every_hit_asks_the_shared_cache(article, settings):
+    from unittest import mock
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    for _ in range(2):
+        Client().get(article.get_absolute_url())
+
+    with mock.patch("articles.pagecache.get_many", side_effect=ConnectionError) as asked:
+        response = Client().get(article.get_absolute_url())
+
+    assert asked.called
+    assert response.status_code == 200
