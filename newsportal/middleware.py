@@ -12,11 +12,9 @@ from dataclasses import asdict
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
-from csp.utils import build_policy
+from csp.utils import build_policy, default_config
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import get_template, render_to_string
@@ -121,22 +119,22 @@ def admin_inline_style_hashes() -> tuple[str, ...]:
 
 
 # The policy built from settings alone (no per-view override, no nonce) is the same string for
-# every response: built once per process and settings change, not twice per response.
-_settings_policies: dict[bool, str] = {}
-
-
-@receiver(setting_changed)
-def _forget_settings_policies(*, setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _settings_policies.clear()
+# every response: built once per process and per settings object, not twice per response. It
+# is kept with the settings value it was built from, so a changed setting is never served stale.
+_settings_policies: dict[bool, tuple[object, str]] = {}
 
 
 def _policy(parts: PolicyParts, *, report_only: bool) -> str:
     if parts.config is None and parts.update is None and parts.replace is None and not parts.nonce:
-        policy = _settings_policies.get(report_only)
-        if policy is None:
-            policy = _settings_policies[report_only] = build_policy(report_only=report_only)
-        return policy
+        name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        config = getattr(settings, name, None)
+        built = _settings_policies.get(report_only)
+        if built is None or built[0] is not config:
+            # As build_policy() reads the setting, from the value we compare against.
+            directives = default_config(config.get("DIRECTIVES", {})) if config else None
+            policy = build_policy(config=directives, report_only=report_only) if directives else ""
+            built = _settings_policies[report_only] = (config, policy)
+        return built[1]
     return build_policy(**asdict(parts), report_only=report_only)
 
 

@@ -157,6 +157,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Django's ModelBackend, with signed-in readers' user rows read from the shared cache (see
+# newsportal/auth.py); a save or delete drops the cached row everywhere.
+AUTHENTICATION_BACKENDS = ["newsportal.auth.CachedUserBackend"]
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60, minimum=1)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
