@@ -188,11 +188,26 @@ class PageCacheMiddleware:
 
 
 # --- Database outages ---------------------------------------------------------------------------
+# SQLSTATEs of a server that is gone or going: connection exceptions (class 08) and the
+# shutdown and start-up refusals of class 57 (a cancelled query, 57014, is not among them).
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# Without a SQLSTATE (the client library failed before the server could say anything).
+_UNREACHABLE_WORDS = ("connect", "server closed", "terminating", "unable to open", "is locked")
+
+
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """An error that means "the database cannot be reached", not a bug in a query."""
-    return isinstance(error, (OperationalError, InterfaceError)) or (
-        isinstance(error, DatabaseError) and "connection" in str(error).lower()
-    )
+    """An error that means "the database cannot be reached (for now)", not a bug in a query:
+    a deadlock, a timeout or a missing table still answers 500 and is logged with its
+    traceback."""
+    if not isinstance(error, DatabaseError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or getattr(error, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith(_UNREACHABLE_SQLSTATES)
+    if isinstance(error, InterfaceError):  # the connection was already closed
+        return True
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and any(w in text for w in _UNREACHABLE_WORDS)
 
 
 def database_unavailable_response(request) -> HttpResponse:

@@ -120,14 +120,40 @@ def test_handler500_answers_the_friendly_503_for_a_database_outage(rf):
     assert_friendly_503(response)
 
 
-def test_handler500_answers_500_for_other_database_errors(rf):
+@pytest.mark.parametrize(
+    "error",
+    [
+        IntegrityError("duplicate key value violates unique constraint"),
+        OperationalError("no such table: articles_article"),  # a migration not run
+        OperationalError("deadlock detected"),
+    ],
+    ids=["integrity", "missing-table", "deadlock"],
+)
+def test_handler500_answers_500_for_other_database_errors(rf, error):
     # A broken query is a bug to fix, not an outage to wait out.
     try:
-        raise IntegrityError("duplicate key value violates unique constraint")
-    except IntegrityError:
+        raise error
+    except type(error):
         response = server_error(rf.get("/"))
 
     assert response.status_code == 500
+
+
+def test_an_outage_is_told_from_a_bug_by_its_sqlstate():
+    from psycopg import errors
+
+    from newsportal.middleware import is_database_unavailable
+
+    def wrapped(cause):
+        error = OperationalError(str(cause))
+        error.__cause__ = cause
+        return error
+
+    assert is_database_unavailable(wrapped(errors.AdminShutdown("terminating connection")))
+    assert is_database_unavailable(wrapped(errors.CannotConnectNow("the system is starting up")))
+    assert not is_database_unavailable(wrapped(errors.QueryCanceled("statement timeout")))
+    assert not is_database_unavailable(wrapped(errors.DeadlockDetected("deadlock detected")))
+    assert is_database_unavailable(OperationalError("server closed the connection unexpectedly"))
 
 
 @pytest.mark.django_db
