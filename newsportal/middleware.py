@@ -23,6 +23,16 @@ logger = logging.getLogger("newsportal.request")
 _local = threading.local()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# PostgreSQL's DETAIL line quotes the row or key values ("Failing row contains (...)", "Key
+# (email)=(...)"): a reader's name, address and words.
+_DB_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+DETAIL_PLACEHOLDER = r"\1 [values redacted]"
+
+
+def redact(text: str) -> str:
+    return _DB_DETAIL.sub(DETAIL_PLACEHOLDER, _EMAIL.sub(EMAIL_PLACEHOLDER, text))
+
+
 EMAIL_PLACEHOLDER = "[email redacted]"
 
 
@@ -40,10 +50,12 @@ class RequestIdFilter(logging.Filter):
 
 
 class RedactEmailFilter(logging.Filter):
-    """Replaces e-mail addresses in a record's message and traceback.
+    """Replaces e-mail addresses, and the values a database error quotes, in a record's
+    message and traceback.
 
-    Readers' addresses reach us with every comment; an exception message that quotes one must
-    not copy it into log storage that more people can read than the database.
+    Readers' addresses reach us with every comment; an exception message that quotes one (or
+    quotes a row with a comment in it) must not copy it into log storage that more people can
+    read than the database.
     """
 
     _traceback_formatter = logging.Formatter()
@@ -55,16 +67,16 @@ class RedactEmailFilter(logging.Filter):
             # A malformed logging call: let the handler report it as logging always does,
             # rather than raising from inside the request that logged it.
             return True
-        redacted = _EMAIL.sub(EMAIL_PLACEHOLDER, message)
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, ()
         if record.exc_info and not record.exc_text:
             # Formatter.format() reuses exc_text when it is set, so this is what gets written.
             record.exc_text = self._traceback_formatter.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = _EMAIL.sub(EMAIL_PLACEHOLDER, record.exc_text)
+            record.exc_text = redact(record.exc_text)
         if record.stack_info:
-            record.stack_info = _EMAIL.sub(EMAIL_PLACEHOLDER, record.stack_info)
+            record.stack_info = redact(record.stack_info)
         return True
 
 

@@ -140,3 +140,22 @@ def test_the_redaction_filter_passes_a_malformed_record_on_instead_of_raising():
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "to %s and %s", (EMAIL,), None)
 
     assert RedactEmailFilter().filter(record) is True
+
+
+@pytest.mark.django_db
+def test_a_database_error_quoting_a_row_does_not_copy_it_into_the_log(log_output):
+    from django.db import IntegrityError
+
+    error = IntegrityError(
+        'null value in column "article_id" violates not-null constraint\n'
+        f"DETAIL:  Failing row contains (7, Maria, {EMAIL}, {BODY}, pending).\n"
+    )
+    try:
+        raise error
+    except IntegrityError:
+        logging.getLogger("django.request").exception("Internal Server Error: /comments/post/1/")
+
+    written = log_output.getvalue()
+    assert BODY not in written and "Maria" not in written and EMAIL not in written
+    assert "DETAIL: [values redacted]" in written
+    assert "violates not-null constraint" in written  # the cause is still there
