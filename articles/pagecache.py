@@ -117,6 +117,27 @@ def _lookup(key: str, depends_on: list[str]) -> tuple[object, tuple[str, ...]]:
 
 
 # --- Whole pages ------------------------------------------------------------------------------
+# The query parameters cached pages read (list pages, comment pages, the comment replied to).
+# Anything else (a tracking tag, a cache buster) is left out of the key, so it can neither get
+# past the cache nor fill it with copies; a value that is not a plain page number is not cached.
+_PAGE_PARAMS = ("comments-page", "page", "reply-to")
+_PLAIN_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
+def _cache_path(request) -> str | None:
+    """What a cached page is keyed on: the path and the parameters the page reads, or None
+    when one of those is not a plain number (the view answers it, uncached)."""
+    query = []
+    for name in _PAGE_PARAMS:
+        value = request.GET.get(name)
+        if value is None:
+            continue
+        if not _PLAIN_NUMBER.fullmatch(value):
+            return None
+        query.append(f"{name}={value}")
+    return request.path + ("?" + "&".join(query) if query else "")
+
+
 def _is_cacheable(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -166,9 +187,9 @@ def anonymous_page_cache(
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not _is_cacheable(request):
+            path = _cache_path(request) if _is_cacheable(request) else None
+            if path is None:
                 return view(request, *args, **kwargs)
-            path = request.get_full_path()
             key = _hashed(_PAGE_PREFIX, path)
             looked_up = getattr(request, "_page_cache_lookup", None)
             if looked_up is not None and looked_up[0] == key:
@@ -283,7 +304,9 @@ def cached_page_response(request, csrf_middleware) -> HttpResponse | None:
         return None
     config, args, kwargs = match
     request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it (DisallowedHost: 400)
-    path = request.get_full_path()
+    path = _cache_path(request)
+    if path is None:
+        return None
     key = _hashed(_PAGE_PREFIX, path)
     recent = _recent_hit(key)
     if recent is not None:

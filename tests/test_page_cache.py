@@ -555,3 +555,24 @@ def test_with_no_local_moment_every_hit_asks_the_shared_cache(article, settings)
 
     assert asked.called
     assert response.status_code == 200
+
+
+def test_unknown_query_parameters_share_the_cached_page(article):
+    Client().get(article.get_absolute_url())
+
+    response = Client().get(article.get_absolute_url() + "?utm_source=newsletter&x=123")
+
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_a_page_parameter_that_is_not_a_page_number_is_answered_uncached(client, make_article):
+    for _ in range(12):
+        make_article()
+
+    for _ in range(2):
+        response = Client().get("/?page=2%27%20OR%201=1")
+
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert Client().get("/?page=2")["X-Page-Cache"] == "miss"
+    assert Client().get("/?page=2")["X-Page-Cache"] == "hit"
