@@ -54,10 +54,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's middleware, with the one allowance Django's admin needs (see middleware.py).
     "newsportal.middleware.AdminAwareCSPMiddleware",
+    # Below the header middleware, so static files carry every security header too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous page-cache hits are answered here, with the headers of everything above.
     "newsportal.middleware.PageCacheMiddleware",
     "newsportal.middleware.DatabaseUnavailableMiddleware",

@@ -57,6 +57,51 @@ def test_every_public_response_carries_the_security_headers(client, url):
     assert directives(response) == STRICT_CSP
 
 
+def assert_security_headers(response):
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert directives(response) == STRICT_CSP
+
+
+def test_static_files_carry_the_security_headers_too(client, db):
+    response = client.get("/static/css/site.css")
+
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+def test_article_pages_and_comment_answers_carry_the_security_headers(
+    client, article, comment_form_data, settings
+):
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.PAGE_CACHE_SECONDS = 300
+    for _ in range(2):  # a miss, then a hit from the page cache
+        assert_security_headers(client.get(article.get_absolute_url()))
+    url = f"/comments/post/{article.pk}/"
+    errors = client.post(url, {**comment_form_data(article), "email": "nope"})
+    assert errors.status_code == 200
+    assert_security_headers(errors)
+    limited = client.post(url, comment_form_data(article))
+    assert limited.status_code == 429
+    assert_security_headers(limited)
+
+
+def test_the_outage_page_carries_the_security_headers(client, db):
+    from unittest import mock
+
+    from django.db import OperationalError, connections
+
+    client.raise_request_exception = False
+    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    with mock.patch.object(connections["default"], "cursor", side_effect=error):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert_security_headers(response)
+
+
 @pytest.mark.django_db
 def test_public_csp_allows_no_inline_code_and_no_other_origin(client):
     header = client.get("/")["Content-Security-Policy"]
