@@ -23,11 +23,6 @@ THROTTLE_KEY = "comments:moderator-mail-sent"
 LAST_SENT_KEY = "comments:moderator-mail-last-sent"
 
 
-def exc_name(exc: BaseException) -> str:
-    # Only the exception's class: its message can quote an address (SMTP errors do).
-    return type(exc).__name__
-
-
 def moderator_addresses() -> list[str]:
     if settings.COMMENTS_MODERATOR_EMAILS:
         return list(settings.COMMENTS_MODERATOR_EMAILS)
