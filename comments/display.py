@@ -114,9 +114,13 @@ def form_fields_html(form: CommentForm) -> str:
         blank = CommentForm(article=form.article, initial=dict(_BLANKS))
         return render_to_string("comments/form_fields.html", {"comment_form": blank})
 
-    html = cached_fragment(FORM_FIELDS_KEY, [], build)
+    return _fill_blanks(cached_fragment(FORM_FIELDS_KEY, [], build), form.initial)
+
+
+def _fill_blanks(html: str, initial: dict) -> str:
+    """The shared rendering of the blank form with this reader's values put in, escaped."""
     for field, marker in _BLANKS.items():
-        value = form.initial.get(field)
+        value = initial.get(field)
         html = html.replace(marker, "" if value is None else escape(str(value)))
     return mark_safe(html)
 
@@ -249,10 +253,7 @@ def comment_form_html(request, article, section: dict, *, is_preview: bool = Fal
     )
     html = html.replace(marks["csrf"], csrf_token(request))
     html = html.replace(marks["started"], form_token(article.pk))
-    for field, marker in _BLANKS.items():
-        value = initial.get(field)
-        html = html.replace(marker, "" if value is None else escape(str(value)))
-    return mark_safe(html)
+    return _fill_blanks(html, initial)
 
 
 def _blank_form_key(article_ref) -> str:
