@@ -22,7 +22,9 @@ from django.template.loader import get_template, render_to_string
 logger = logging.getLogger("newsportal.request")
 _local = threading.local()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Whatever Django's EmailValidator takes, "user@localhost" and punycode domains included (a
+# little too much redacted is better than one address written down).
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 # PostgreSQL's DETAIL line quotes the row or key values ("Failing row contains (...)", "Key
 # (email)=(...)"): a reader's name, address and words.
 _DB_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)

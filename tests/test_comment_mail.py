@@ -56,6 +56,13 @@ def test_without_a_configured_list_the_moderators_group_is_mailed(
     assert mail.outbox[0].to == ["moderator@newsroom.example"]
 
 
+def test_superusers_are_told_too(submit, article, superuser, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(article)
+
+    assert superuser.email in mail.outbox[0].to
+
+
 def test_spam_from_the_block_list_does_not_wake_the_moderators(
     submit, article, moderator_mail, django_capture_on_commit_callbacks
 ):

@@ -127,9 +127,11 @@ def test_any_logger_redacts_email_addresses_in_messages_and_arguments(log_output
     logging.getLogger("comments.services").warning(
         "mail to %s bounced; moderators %s", EMAIL, ["ed@news.example.com"]
     )
+    logging.getLogger("comments.services").warning("also to root@localhost and a@xn--bcher-kva")
 
     written = log_output.getvalue()
     assert EMAIL not in written and "ed@news.example.com" not in written
+    assert "root@localhost" not in written and "xn--bcher-kva" not in written
     assert "mail to [email redacted] bounced; moderators ['[email redacted]']" in written
     assert "[-]" in written  # outside a request the id is a dash
 
