@@ -52,9 +52,9 @@ def version_key(name: str) -> str:
     return name if ":" in name else f"pagever:{name}"
 
 
-def fragment_key(slot: str) -> str:
-    """The cache key a fragment is stored under (see cached_fragment)."""
-    return _hashed("frag", slot)
+def fragment_key(key: str) -> str:
+    """The cache key a fragment is stored under: views name it up front to batch its read."""
+    return _hashed("frag", key)
 
 
 # --- Versions -------------------------------------------------------------------------------------
@@ -346,17 +346,11 @@ def _respond(request, cached: dict, refreshers, *, hit: bool) -> HttpResponse:
 
 
 # --- Shared fragments -------------------------------------------------------------------------
-def cached_fragment(
-    key: str, depends_on: list[str], render: Callable[[], T], *, slot: str | None = None
-) -> T:
+def cached_fragment(key: str, depends_on: list[str], render: Callable[[], T]) -> T:
     """A value shared by every reader, logged in or not (rendered HTML, or an article row),
     made again when a version it depends on moves. One cache round trip on a hit (none inside
-    a batch that holds it); a cache outage only costs the making.
-
-    slot, when given, is what the value is stored under (fragment_key(slot)), so a view can
-    name it before it knows everything in key: a stored value is only used for exactly key.
-    """
-    storage_key = fragment_key(slot if slot is not None else key)
+    a batch that holds it, see fragment_key); a cache outage only costs the making."""
+    storage_key = fragment_key(key)
     try:
         cached, current = _lookup(storage_key, depends_on)
     except Exception as exc:
@@ -382,7 +376,6 @@ def shared_page(
     render_page: Callable[[dict[str, str]], str],
     fill: dict[str, str] | None = None,
     *,
-    slot: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """A whole page shared by every reader (a cached_fragment), but for this reader's own
@@ -401,7 +394,7 @@ def shared_page(
         # Kept as the bytes sent: no decoding when read, no encoding when served.
         return {name: mark.encode() for name, mark in marks.items()}, render_page(marks).encode()
 
-    marks, body = cached_fragment(key, depends_on, build, slot=slot)
+    marks, body = cached_fragment(key, depends_on, build)
     for name, value in (fill or {}).items():
         body = body.replace(marks[name], value.encode())
     body = body.replace(marks["messages"], _messages_html(request).encode())

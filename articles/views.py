@@ -248,7 +248,7 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
         }
 
     context = {"article": article, "is_preview": is_preview}
-    context.update(comment_section(request, article, form=form, with_list=False))
+    context.update(comment_section(request, article, form=form))
     context["comment_form_html"] = comment_form_html(
         request, article, context, is_preview=is_preview
     )
@@ -262,10 +262,7 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
 
     def render_page(marks):
         parts = cached_fragment(
-            f"article|{article.pk}",
-            [article_version_key(article.slug), CATALOGUE],
-            build,
-            slot=f"article|{article.slug}",
+            f"article|{article.slug}", [article_version_key(article.slug), CATALOGUE], build
         )
         page_context = {
             **shared_context(),
@@ -283,17 +280,18 @@ def render_article_page(request, article, *, form=None, status=200, is_preview=F
 
     return shared_page(
         request,
-        _shell_key(request, article.pk, context["comments_open"]),
+        _shell_key(request, article.slug, context["comments_open"]),
         [article_version_key(article.slug), CATALOGUE],
         render_page,
         {"form": context["comment_form_html"]},
-        slot=_shell_key(request, article.slug, context["comments_open"]),
         status=status,
     )
 
 
-def _shell_key(request, article_ref, is_open: bool) -> str:
-    return f"article-page-b|{article_ref}|{request.GET.get(COMMENTS_PAGE_PARAM, '')}|{is_open}"
+def _shell_key(request, slug: str, is_open: bool) -> str:
+    # Keyed by slug, so the view can name it before it has the article; a slug that moves to
+    # another article moves its version too (both slugs are purged), so no stale copy is used.
+    return f"article-page-b|{slug}|{request.GET.get(COMMENTS_PAGE_PARAM, '')}|{is_open}"
 
 
 def _article_context(request, article) -> dict:

@@ -125,7 +125,7 @@ def _fill_blanks(html: str, initial: dict) -> str:
     return mark_safe(html)
 
 
-def _list_slot(request, slug: str, is_open: bool) -> str:
+def _list_key(request, slug: str, is_open: bool) -> str:
     return f"comments|{slug}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
 
 
@@ -153,23 +153,15 @@ def comment_list_html(request, article, *, is_open: bool, shared: bool = True) -
 
     if not shared:
         return build()
-    key = f"comments|{article.pk}|{request.GET.get(PAGE_PARAM, '')}|{is_open}"
     return cached_fragment(
-        key,
-        [article_version_key(article.slug)],
-        build,
-        slot=_list_slot(request, article.slug, is_open),
+        _list_key(request, article.slug, is_open), [article_version_key(article.slug)], build
     )
 
 
-def comment_section(request, article, *, form=None, shared=True, with_list=True) -> dict:
-    """The comments under an article: the approved list (unless with_list is false: the
-    caller draws it) and this reader's form."""
-    policy = _moderation_policy()
-    is_open = comments_open(article, policy)
-    list_html = (
-        comment_list_html(request, article, is_open=is_open, shared=shared) if with_list else ""
-    )
+def comment_section(request, article, *, form=None) -> dict:
+    """This reader's part of the comments under an article: whether they are open, and the
+    form (with its errors, or replying to a comment). The list is drawn by comment_list_html."""
+    is_open = comments_open(article, _moderation_policy())
 
     reply_to = None
     if is_open and form is None:
@@ -178,7 +170,6 @@ def comment_section(request, article, *, form=None, shared=True, with_list=True)
             # The blank form, drawn from the shared copy (comment_form_html): only this
             # reader's values are needed, not a form object.
             return {
-                "comment_list_html": list_html,
                 "comments_open": is_open,
                 "comment_form": None,
                 "comment_form_initial": reader_initial(request.user),
@@ -188,7 +179,6 @@ def comment_section(request, article, *, form=None, shared=True, with_list=True)
     elif form is not None:
         reply_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     return {
-        "comment_list_html": list_html,
         "comments_open": is_open,
         "comment_form": form if is_open else None,
         "comment_form_initial": None,
@@ -246,15 +236,12 @@ def comment_form_html(request, article, section: dict, *, is_preview: bool = Fal
         return marks, render_to_string("comments/form.html", blank_context)
 
     marks, html = cached_fragment(
-        _blank_form_key(article.pk),
-        [article_version_key(article.slug)],
-        build,
-        slot=_blank_form_key(article.slug),
+        _blank_form_key(article.slug), [article_version_key(article.slug)], build
     )
     html = html.replace(marks["csrf"], csrf_token(request))
     html = html.replace(marks["started"], form_token(article.pk))
     return _fill_blanks(html, initial)
 
 
-def _blank_form_key(article_ref) -> str:
-    return f"comment-form|{FORM_FIELDS_VERSION}|{article_ref}"
+def _blank_form_key(slug: str) -> str:
+    return f"comment-form|{FORM_FIELDS_VERSION}|{slug}"
