@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from articles.models import Article
+from tests.headers import csp_directives
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PUBLIC_URLS = ["/", "/search/?q=cars", "/healthz", "/robots.txt", "/no-such-page/", "/feed/"]
@@ -31,14 +32,6 @@ STRICT_CSP = {
 }
 
 
-def directives(response):
-    header = response["Content-Security-Policy"]
-    return {
-        name: " ".join(values)
-        for name, *values in (part.split() for part in header.split(";") if part.strip())
-    }
-
-
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("chief", "chief@example.com", "pw-chief-1")
@@ -54,7 +47,7 @@ def test_every_public_response_carries_the_security_headers(client, url):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert directives(response) == STRICT_CSP
+    assert csp_directives(response) == STRICT_CSP
 
 
 def assert_security_headers(response):
@@ -62,7 +55,7 @@ def assert_security_headers(response):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert directives(response) == STRICT_CSP
+    assert csp_directives(response) == STRICT_CSP
 
 
 def test_static_files_carry_the_security_headers_too(client, db):
@@ -213,5 +206,5 @@ def test_admin_inline_style_is_allowed_by_its_hash_on_admin_pages_only(
 
     assert len(styles) == 1
     digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
-    assert directives(response)["style-src"] == f"'self' 'sha256-{digest}'"
-    assert directives(client.get("/"))["style-src"] == "'self'"
+    assert csp_directives(response)["style-src"] == f"'self' 'sha256-{digest}'"
+    assert csp_directives(client.get("/"))["style-src"] == "'self'"
