@@ -69,6 +69,17 @@ def server(tmp_path):
         log.close()
 
 
+def wait_for_line(log, wanted, seconds=10):
+    """The access line the worker writes after answering; on a busy machine it can lag."""
+    deadline = time.monotonic() + seconds
+    while True:
+        log.seek(0)
+        lines = [line for line in log.read().splitlines() if wanted(line)]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
 def get(url, **headers):
     return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5)
 
@@ -94,7 +105,6 @@ def test_gunicorn_serves_the_site_with_compressed_hashed_static_files_and_logs_r
     assert "immutable" in css.headers["Cache-Control"]
     assert b"{" in gzip.decompress(css.read())
 
-    time.sleep(0.2)  # let the access log line reach the file
-    log.seek(0)
-    lines = log.read().splitlines()
-    assert any('"GET /healthz HTTP/1.1" 200' in line and "[probe-123]" in line for line in lines)
+    assert wait_for_line(
+        log, lambda line: '"GET /healthz HTTP/1.1" 200' in line and "[probe-123]" in line
+    )
