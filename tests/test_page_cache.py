@@ -469,16 +469,10 @@ def test_shared_pages_show_a_logged_in_readers_message_to_them_alone(client, art
     assert "\ue200" not in mine + theirs  # no stand-in is left in a page
 
 
-def test_a_reply_link_on_a_shared_article_page_is_the_readers_own(client, article):
+def test_a_reply_link_on_a_shared_article_page_is_the_readers_own(client, article, make_comment):
     from comments.models import Comment
 
-    parent = Comment.objects.create(
-        article=article,
-        name="Fay",
-        email="f@example.com",
-        body="First!",
-        status=Comment.Status.APPROVED,
-    )
+    parent = make_comment(article, name="Fay", status=Comment.Status.APPROVED)
     client.force_login(get_user_model().objects.create_user("gus", "gus@example.com", "pw"))
     client.get(article.get_absolute_url())
 

@@ -59,15 +59,9 @@ def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
 
 
 def test_reply_is_posted_moderated_and_shown_under_its_parent(
-    page, new_page, article, moderator, snap, assert_accessible
+    page, new_page, article, moderator, snap, assert_accessible, make_comment
 ):
-    parent = Comment.objects.create(
-        article=article,
-        name="Early Bird",
-        email="bird@example.com",
-        body="First thoughts.",
-        status=Comment.Status.APPROVED,
-    )
+    parent = make_comment(article, name="Early Bird", status=Comment.Status.APPROVED)
     Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
 
     page.goto(article.get_absolute_url())
