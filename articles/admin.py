@@ -1,52 +1,42 @@
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.utils.html import format_html
 
-from articles import pagecache
 from articles.images import CheckedImageField
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import (
+    delete_articles,
+    delete_listing_entries,
     publish_articles,
-    purge_article_pages,
-    refresh_hero_renditions,
+    save_article,
+    save_listing_entry,
     unpublish_articles,
 )
 
 
-class PurgesPagesOnChange:
-    """Section, author and tag names are printed on list and article pages: a rename or a
-    deletion is shown at once, not when cached pages expire."""
-
-    def purge_pages(self) -> None:
-        pagecache.purge_lists(catalogue=True)
+class ListingEntryAdmin(admin.ModelAdmin):
+    """Sections, authors and tags: saved and deleted through the services, which purge the
+    pages that print their names."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(self.purge_pages)
+        save_listing_entry(obj=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(self.purge_pages)
+        delete_listing_entries(queryset=type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(self.purge_pages)
+        delete_listing_entries(queryset=queryset)
 
 
 @admin.register(Section)
-class SectionAdmin(PurgesPagesOnChange, admin.ModelAdmin):
+class SectionAdmin(ListingEntryAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def purge_pages(self) -> None:
-        # Every page also draws the section menu from the cache.
-        pagecache.purge_navigation()
-        super().purge_pages()
-
 
 @admin.register(Author)
-class AuthorAdmin(PurgesPagesOnChange, admin.ModelAdmin):
+class AuthorAdmin(ListingEntryAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -54,7 +44,7 @@ class AuthorAdmin(PurgesPagesOnChange, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(PurgesPagesOnChange, admin.ModelAdmin):
+class TagAdmin(ListingEntryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -108,25 +98,13 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "hero_image" in form.changed_data:
-            refresh_hero_renditions(article=obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After the inlines, so related-link edits are part of what readers see next.
-        slugs = [form.instance.slug, *([form.initial["slug"]] if form.initial.get("slug") else [])]
-        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+        save_article(article=obj, hero_changed="hero_image" in form.changed_data)
 
     def delete_queryset(self, request, queryset):
-        slugs = list(queryset.values_list("slug", flat=True))
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+        delete_articles(queryset=queryset)
 
     def delete_model(self, request, obj):
-        slug = obj.slug
-        super().delete_model(request, obj)
-        transaction.on_commit(lambda: purge_article_pages(slugs=[slug]))
+        delete_articles(queryset=Article.objects.filter(pk=obj.pk))
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):

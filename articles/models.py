@@ -72,6 +72,8 @@ class Article(models.Model):
         "lead", max_length=600, help_text="One or two sentences shown under the title."
     )
     body = models.TextField(help_text="Markdown. HTML is removed when the article is shown.")
+    # The body as sanitised HTML, rendered once when the article is saved (articles.services).
+    body_html = models.TextField(blank=True, editable=False)
     hero_image = models.ImageField(
         upload_to="heroes/%Y/%m/", blank=True, validators=[validate_image_upload]
     )
@@ -93,6 +95,9 @@ class Article(models.Model):
     # Kept by the comment moderation services (comments.services), so lists show counts
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Moved by the same services whenever the approved comments change: the cached list of
+    # comments is keyed on it, so it is drawn again exactly when it changed.
+    comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_enabled = models.BooleanField(
         "comments open", default=True, help_text="Untick to close comments on this article."
     )

@@ -1,13 +1,10 @@
 """Markdown to safe HTML, and the body split into blocks so related links can stand inside it."""
 
-import contextlib
-import hashlib
 import json
 import re
 
 import markdown
 import nh3
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -33,23 +30,9 @@ def render_markdown(text: str) -> str:
     )
 
 
-def cached_markdown(text: str) -> str:
-    # Keyed on the text itself, so an edit can never be served stale.
-    key = "md:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    try:
-        html = cache.get(key)
-    except Exception:  # a cache outage costs speed, never the page
-        html = None
-    if html is None:
-        html = render_markdown(text)
-        with contextlib.suppress(Exception):
-            cache.set(key, html, 24 * 3600)
-    return html
-
-
-def body_with_inline_links(body: str, links) -> SafeString:
+def body_with_inline_links(body_html: str, links) -> SafeString:
     """The rendered body, with each link that asks for it as a heading after paragraph N."""
-    blocks = _BLOCK_SPLIT.split(cached_markdown(body).strip())
+    blocks = _BLOCK_SPLIT.split(body_html.strip())
     inline: dict[int, list] = {}
     for link in links:
         if link.in_body_after_paragraph is not None:

@@ -1,22 +1,56 @@
-"""Write paths for articles: publishing and hero renditions."""
+"""Write paths for articles. Each one that changes what readers see also purges it from the
+shared caches (newsportal.caching), after commit."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from articles import pagecache
 from articles.images import make_renditions
 from articles.models import Article
+from articles.rendering import render_markdown
+from newsportal.caching import LISTS, SITE, article_key, purge, section_key, tag_key
 
 
-def purge_article_pages(*, slugs, editorial: bool = True) -> None:
-    """Readers see an edit at once: drop cached pages of these articles and of all lists.
+def purge_articles(*, article_ids, section_ids=(), tag_ids=()) -> None:
+    """Every page that shows these articles: their own pages, the pages that link to them
+    (they carry the linked article's key), every list, and the related-story fallbacks drawn
+    from their sections and tags (a newly published story may belong there)."""
+    purge(
+        *(article_key(pk) for pk in article_ids),
+        LISTS,
+        *(section_key(pk) for pk in section_ids),
+        *(tag_key(pk) for pk in tag_ids),
+    )
 
-    An editorial change (not a comment decision) also moves every article page, since any of
-    them may link to these articles or list them among the related ones.
-    """
-    for slug in set(slugs):
-        pagecache.purge_article(slug)
-    pagecache.purge_lists(catalogue=editorial)
+
+def _purge_queryset(queryset) -> None:
+    rows = list(queryset.values_list("pk", "section_id"))
+    tag_ids = set(
+        Article.tags.through.objects.filter(article_id__in=[pk for pk, _ in rows]).values_list(
+            "tag_id", flat=True
+        )
+    )
+    purge_articles(
+        article_ids=[pk for pk, _ in rows],
+        section_ids={section_id for _, section_id in rows},
+        tag_ids=tag_ids,
+    )
+
+
+def save_article(*, article: Article, hero_changed: bool = False) -> Article:
+    """Create or edit an article: the body is rendered to HTML once here, not per request."""
+    article.body_html = render_markdown(article.body)
+    article.full_clean(exclude=["hero_image"] if not hero_changed else None)
+    with transaction.atomic():
+        if article.pk is not None:
+            # What the article used to be listed under is stale too (a moved section, new slug).
+            _purge_queryset(Article.objects.filter(pk=article.pk))
+        article.save()
+        if hero_changed:
+            refresh_hero_renditions(article=article)
+        # Tags and related links are saved after this (admin inlines, in the same
+        # transaction); the purge runs after commit, so it covers them.
+        _purge_queryset(Article.objects.filter(pk=article.pk))
+    return article
 
 
 def refresh_hero_renditions(*, article: Article) -> None:
@@ -24,7 +58,7 @@ def refresh_hero_renditions(*, article: Article) -> None:
     renditions = make_renditions(article.hero_image) if article.hero_image else {}
     Article.objects.filter(pk=article.pk).update(hero_renditions=renditions)
     article.hero_renditions = renditions
-    transaction.on_commit(lambda: purge_article_pages(slugs=[article.slug]))
+    purge_articles(article_ids=[article.pk])
 
 
 def publish_articles(*, queryset) -> int:
@@ -33,19 +67,37 @@ def publish_articles(*, queryset) -> int:
     now = timezone.now()
     with transaction.atomic():
         drafts = queryset.filter(status=Article.Status.DRAFT)
-        slugs = list(drafts.values_list("slug", flat=True))
+        _purge_queryset(drafts)
         count = drafts.filter(published_at__gt=now).update(
             status=Article.Status.PUBLISHED, updated_at=now
         )
         count += drafts.update(status=Article.Status.PUBLISHED, published_at=now, updated_at=now)
-        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
     return count
 
 
 def unpublish_articles(*, queryset) -> int:
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
-        slugs = list(published.values_list("slug", flat=True))
-        count = published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        transaction.on_commit(lambda: purge_article_pages(slugs=slugs))
+        _purge_queryset(published)
+        return published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+
+
+def delete_articles(*, queryset) -> int:
+    with transaction.atomic():
+        _purge_queryset(queryset)
+        count, _ = queryset.delete()
     return count
+
+
+def save_listing_entry(*, obj) -> None:
+    """A section, author or tag: its name is printed on list and article pages (sections in
+    every page's menu), so a rename shows everywhere at once."""
+    obj.full_clean()
+    obj.save()
+    purge(SITE)
+
+
+def delete_listing_entries(*, queryset) -> None:
+    with transaction.atomic():
+        queryset.delete()
+        purge(SITE)

@@ -1,12 +1,13 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from articles import feeds, views
-from articles.pagecache import anonymous_page_cache, lists_version
+from newsportal.caching import LISTS, links_from_site_url, shared
 
 
-def cached_feed(feed):
-    # Feeds are polled hard by readers' apps: serve them from the page cache, with ETag/304.
-    return anonymous_page_cache(lists_version)(feed)
+def feed_view(feed):
+    # Polled hard by readers' apps: shared caches answer them (with ETag / 304).
+    return require_safe(shared(LISTS)(links_from_site_url(feed)))
 
 
 app_name = "articles"
@@ -15,11 +16,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("section/<slug:slug>/feed/", cached_feed(feeds.SectionFeed()), name="section-feed"),
-    path("section/<slug:slug>/atom/", cached_feed(feeds.SectionAtomFeed()), name="section-atom"),
+    path("section/<slug:slug>/feed/", feed_view(feeds.SectionFeed()), name="section-feed"),
+    path("section/<slug:slug>/atom/", feed_view(feeds.SectionAtomFeed()), name="section-atom"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
-    path("feed/", cached_feed(feeds.LatestArticlesFeed()), name="feed"),
-    path("atom/", cached_feed(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("feed/", feed_view(feeds.LatestArticlesFeed()), name="feed"),
+    path("atom/", feed_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
 ]

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 
 from articles.images import make_renditions
 from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.rendering import render_markdown
 from comments.models import Comment
 
 SEED_VERSION = 3
@@ -158,7 +159,8 @@ def seed(log=print) -> dict:
                     slug=UNDER_TEST_SLUG if i == 0 else f"{slugify(title)[:150]}-{i}",
                     standfirst=_sentence(rng, rng.randint(18, 30)),
                     # The article under test always holds the word, so it is a search hit too.
-                    body=_body(rng, with_word=i == 0 or rng.random() < SEARCH_WORD_SHARE),
+                    body=(body := _body(rng, with_word=i == 0 or rng.random() < SEARCH_WORD_SHARE)),
+                    body_html=render_markdown(body),
                     hero_image=hero_name,
                     hero_alt=_sentence(rng, 6),
                     hero_caption=_sentence(rng, 10),

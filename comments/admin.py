@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import decide, delete_comments, take_down
+from comments.services import decide, delete_comments, take_down, update_policy
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -295,11 +294,13 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(ModerationPolicy.forget_cached)
+        update_policy(policy=obj)
 
     def changelist_view(self, request, extra_context=None):
-        # One policy: the list is just a detour to it.
-        policy, _ = ModerationPolicy.objects.get_or_create(pk=1)
-        url = reverse("admin:comments_moderationpolicy_change", args=[policy.pk])
+        # One policy: the list is just a detour to it (for those who may see it).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if not ModerationPolicy.objects.filter(pk=1).exists():
+            update_policy(policy=ModerationPolicy(pk=1))
+        url = reverse("admin:comments_moderationpolicy_change", args=[1])
         return HttpResponseRedirect(url)

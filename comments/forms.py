@@ -97,11 +97,7 @@ class CommentForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if not parent_id:
             return None
-        parent = (
-            Comment.objects.approved()
-            .filter(pk=parent_id, article=self.article, parent__isnull=True)
-            .first()
-        )
+        parent = Comment.objects.repliable(self.article).filter(pk=parent_id).first()
         if parent is None:
             raise ValidationError("You can only reply to a published comment.")
         return parent

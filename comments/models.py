@@ -1,7 +1,4 @@
-import contextlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -107,7 +104,6 @@ class Comment(models.Model):
         return reverse("comments:status", args=[status_token(self)])
 
 
-POLICY_CACHE_KEY = "comments:moderation-policy"
 
 
 class ModerationPolicy(models.Model):
@@ -156,21 +152,8 @@ class ModerationPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ModerationPolicy":
-        # Reading never writes: until staff save one, the defaults apply (unsaved). Every
-        # article page reads it, so it comes from the shared cache; saving it in the admin
-        # drops the cached copy (comments.admin).
-        def load():
-            return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-        try:
-            return cache.get_or_set(POLICY_CACHE_KEY, load, settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            return load()
-
-    @classmethod
-    def forget_cached(cls) -> None:
-        with contextlib.suppress(Exception):
-            cache.delete(POLICY_CACHE_KEY)
+        # Reading never writes: until staff save one, the defaults apply (unsaved).
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def effective_close_after_days(self) -> int:

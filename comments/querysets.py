@@ -9,6 +9,10 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status="approved")
 
+    def repliable(self, article):
+        """The comments a reader may answer: approved, top-level, on this article."""
+        return self.approved().filter(article=article, parent__isnull=True)
+
     def pending(self):
         return self.filter(status="pending")
 

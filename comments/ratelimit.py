@@ -24,13 +24,15 @@ ALLOWED = Verdict(True)
 
 
 def client_ip(request) -> str | None:
-    """REMOTE_ADDR, or the address our own proxy appended to a configured header."""
+    """REMOTE_ADDR, or, for a request from our own proxy, the address it wrote into the
+    configured header (anyone else could write anything there)."""
+    remote = request.META.get("REMOTE_ADDR", "")
     candidates = []
     header = settings.COMMENTS_CLIENT_IP_HEADER
-    if header:
+    if header and remote in settings.TRUSTED_PROXY_IPS:
         # The rightmost entry is the one our proxy wrote; anything left of it is hearsay.
         candidates.append(request.headers.get(header, "").split(",")[-1].strip())
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    candidates.append(remote)
     for candidate in candidates:
         try:
             return str(ipaddress.ip_address(candidate))

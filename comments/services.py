@@ -10,10 +10,10 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import purge_article_pages
 from comments.models import Comment, ModerationPolicy
 from comments.notifications import notify_commenters, notify_moderators
 from comments.screening import screen
+from newsportal.caching import LISTS, SITE, article_key, purge
 
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
 
@@ -70,20 +70,27 @@ def submit_comment(
 
 
 def _count_approved(changes: dict[int, int]) -> None:
-    for article_id, delta in changes.items():
-        if delta:
-            Article.objects.filter(pk=article_id).update(
-                approved_comment_count=F("approved_comment_count") + delta
-            )
+    """Move the articles' approved counts, and show readers the change: the cached comment list
+    is keyed on comments_changed_at, and shared caches drop the article and the lists (which
+    print the counts)."""
     touched = [article_id for article_id, delta in changes.items() if delta]
-    if touched:
-        # Readers see the comment (and the new count in lists) at once, not when pages expire.
-        transaction.on_commit(
-            lambda: purge_article_pages(
-                slugs=Article.objects.filter(pk__in=touched).values_list("slug", flat=True),
-                editorial=False,
-            )
+    now = timezone.now()
+    for article_id in touched:
+        Article.objects.filter(pk=article_id).update(
+            approved_comment_count=F("approved_comment_count") + changes[article_id],
+            comments_changed_at=now,
         )
+    if touched:
+        purge(*(article_key(pk) for pk in touched), LISTS)
+
+
+def update_policy(*, policy: ModerationPolicy) -> ModerationPolicy:
+    """Save the moderation policy. Closing comments by age changes every article page's form,
+    so every shared page is dropped."""
+    policy.full_clean()
+    policy.save()
+    purge(SITE)
+    return policy
 
 
 def _ids_by_article(comments) -> dict[int, list[int]]:

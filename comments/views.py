@@ -4,22 +4,25 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.views import render_article_page
-from comments.display import PAGE_PARAM
+from articles.pages import article_page_context
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
 from comments.services import comments_open, is_duplicate, submit_comment
-from comments.tokens import comment_id_from_token
+from comments.templatetags.comment_tags import PAGE_PARAM, reply_target
+from comments.tokens import comment_id_from_token, form_token
+from newsportal.caching import mark_personal, signed_in_user
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +33,27 @@ FORM_ERRORS = 200
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
 
 
-def _article_page(request, article, *, form, status, retry_after=None):
-    """The article again, with the reader's text kept and the errors next to the fields."""
-    response = render_article_page(request, article, form=form, status=status)
+SEND_AGAIN = (
+    "To protect your comment, we need you to press “Send comment” once more. "
+    "Your text is kept below."
+)
+
+
+def _article_page(request, article, *, form, status, retry_after=None, reply_to=None):
+    """The article again, drawn for this reader alone: their text kept, the errors next to the
+    fields (a form of None: comments are closed)."""
+    if reply_to is None and form is not None and hasattr(form, "cleaned_data"):
+        reply_to = form.cleaned_data.get("parent")
+    context = {
+        **article_page_context(article),
+        "is_preview": False,
+        "comment_form": form,
+        "comment_reply_to": reply_to,
+    }
+    response = render(request, "articles/article_detail.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
-    return response
+    return mark_personal(response)
 
 
 def _too_many(request, retry_after: int):
@@ -70,7 +88,8 @@ def _post(request, article_id):
     limit = hit_rate_limit(ip)
     if not limit.allowed:
         return _too_many(request, limit.retry_after)
-    form = CommentForm(request.POST, article=article, user=request.user)
+    user = signed_in_user(request)
+    form = CommentForm(request.POST, article=article, user=user)
     if form.is_bot:
         # Bots get the answer they hope for, and nothing is stored.
         logger.info("comment honeypot filled on article %s", article.pk)
@@ -98,7 +117,7 @@ def _post(request, article_id):
             body=data["body"],
             ip=ip,
             notify=data["notify"],
-            user=request.user,
+            user=user,
         )
     except ValidationError as exc:
         for field, errors in exc.update_error_dict({}).items():
@@ -118,6 +137,53 @@ def _post(request, article_id):
     )
     # POST/redirect/GET: a reload never posts twice.
     return redirect(article.get_absolute_url() + "#main")
+
+
+@never_cache
+@require_GET
+def form_token_view(request, article_id):
+    """What a shared page's comment form lacks, for this reader: the CSRF token (its cookie is
+    set with this answer) and the signed start time. Asked for by site.js when a reader starts
+    writing; tiny, and never cached."""
+    article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
+    return JsonResponse(
+        {"csrfmiddlewaretoken": get_token(request), "started": form_token(article.pk)}
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW. A comment sent from a shared page without JavaScript carries no token:
+    the reader gets the form back with their text, a token and a start time, and sends it once
+    more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
+    match = request.resolver_match
+    if match is None or match.view_name != "comments:post" or _from_another_site(request):
+        return django_csrf_failure(request, reason)
+    article = (
+        Article.objects.published()
+        .select_related("section")
+        .filter(pk=match.kwargs.get("article_id"))
+        .first()
+    )
+    if article is None or not comments_open(article):
+        return django_csrf_failure(request, reason)
+    fields = ("name", "email", "body", "notify", "parent")
+    initial = {name: request.POST.get(name, "") for name in fields}
+    initial["notify"] = bool(initial["notify"])
+    form = CommentForm(article=article, initial=initial)
+    reply_to = reply_target(request.POST, article)
+    messages.warning(request, SEND_AGAIN)
+    return _article_page(request, article, form=form, status=200, reply_to=reply_to)
+
+
+def _from_another_site(request) -> bool:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False  # an old browser: nothing says so, and the reader still presses Send
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
 @never_cache

@@ -2,7 +2,6 @@ from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 
 
 @cache
@@ -18,12 +17,8 @@ def site_urls() -> dict[str, str]:
 
 
 def site(request):
-    from articles.pagecache import navigation_sections
-
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "site_urls": site_urls(),
-        # Lazy: only templates that draw the menu look it up.
-        "nav_sections": SimpleLazyObject(lambda: navigation_sections(request)),
     }

@@ -63,6 +63,19 @@ def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
     return value
 
 
+def env_url_list(name: str, *, schemes: tuple[str, ...]) -> list[str]:
+    """Comma-separated URLs, each checked as env_url checks one."""
+    urls = []
+    for item in env_list(name, []):
+        parts = urlsplit(item)
+        if parts.scheme not in schemes or not parts.netloc:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated URLs like {schemes[0]}://host..., not {item!r}"
+            )
+        urls.append(item)
+    return urls
+
+
 def env_time_zone(name: str, default: str) -> str:
     value = os.environ.get(name) or default
     try:

@@ -1,23 +1,17 @@
-"""Request ids and redaction for log lines, the admin's CSP allowance, and a friendly 503 while
-the database is unreachable."""
+"""Request ids and redaction for log lines, cache headers every response gets, and a friendly
+503 while the database is unreachable."""
 
-import base64
-import functools
-import hashlib
 import logging
 import re
 import threading
 import uuid
-from dataclasses import asdict
 
-from csp.constants import HEADER, HEADER_REPORT_ONLY
-from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
-from csp.utils import build_policy, default_config
-from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
-from django.template.loader import get_template, render_to_string
+from django.middleware import http
+from django.template.loader import render_to_string
+
+from newsportal.caching import mark_personal
 
 logger = logging.getLogger("newsportal.request")
 _local = threading.local()
@@ -109,96 +103,33 @@ class RequestIdMiddleware:
         return response
 
 
-# --- Content-Security-Policy ---------------------------------------------------------------------
-ADMIN_PATH_PREFIX = "/admin/"
-# Django 5.2's admin has exactly one inline <style> element (in the change list, when a model
-# admin shows no actions). Everything else it loads from static files.
-ADMIN_TEMPLATES_WITH_INLINE_STYLE = ("admin/change_list.html",)
-_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
-
-
-@functools.cache
-def admin_inline_style_hashes() -> tuple[str, ...]:
-    """CSP hashes of the admin's static inline <style> blocks, read from the templates in use
-    (so an upgrade or a project override is picked up, and anything else stays blocked)."""
-    hashes = []
-    for name in ADMIN_TEMPLATES_WITH_INLINE_STYLE:
-        source = get_template(name).template.source
-        for css in _STYLE_ELEMENT.findall(source):
-            if "{%" in css or "{{" in css:
-                continue  # rendered content cannot be hashed ahead of time
-            digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-            hashes.append(f"'sha256-{digest}'")
-    return tuple(hashes)
-
-
-# The policy built from settings alone (no per-view override, no nonce) is the same string for
-# every response: built once per process and per settings object, not twice per response. It
-# is kept with the settings value it was built from, so a changed setting is never served stale.
-_settings_policies: dict[bool, tuple[object, str]] = {}
-
-
-def _policy(parts: PolicyParts, *, report_only: bool) -> str:
-    if parts.config is None and parts.update is None and parts.replace is None and not parts.nonce:
-        name = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
-        config = getattr(settings, name, None)
-        built = _settings_policies.get(report_only)
-        if built is None or built[0] is not config:
-            # As build_policy() reads the setting, from the value we compare against.
-            directives = default_config(config.get("DIRECTIVES", {})) if config else None
-            policy = build_policy(config=directives, report_only=report_only) if directives else ""
-            built = _settings_policies[report_only] = (config, policy)
-        return built[1]
-    return build_policy(**asdict(parts), report_only=report_only)
-
-
-class AdminAwareCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware; under /admin/ the policy also allows the admin's own inline
-    <style> by hash. The public site keeps the strict policy from settings."""
-
-    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith(ADMIN_PATH_PREFIX) and admin_inline_style_hashes():
-            update = dict(parts.update or {})
-            update["style-src"] = [*update.get("style-src", []), *admin_inline_style_hashes()]
-            parts.update = update
-        return parts
+# --- HTTP caching ---------------------------------------------------------------------------------
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's: ETags hashed from the content, so every process agrees on them. A 304 also
+    keeps the Content-Type the 200 had (Django drops it), so a feed reader that revalidates
+    still knows it holds XML."""
 
     def process_response(self, request, response):
-        # django-csp 4.0's process_response, with the settings-only policy built once.
-        if response.status_code in (500, 404) and settings.DEBUG:
-            return response
-        for header, report_only, exempt, setting in (
-            (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
-            (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
-        ):
-            parts = self.get_policy_parts(request, response, report_only=report_only)
-            policy = _policy(parts, report_only=report_only)
-            if not policy or header in response or getattr(response, exempt, False) is not False:
-                continue
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
-            if not request.path_info.startswith(tuple(prefixes)):
-                response[header] = policy
-        if getattr(request, "_csp_nonce", None) is None:
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        content_type = response.get("Content-Type")
+        response = super().process_response(request, response)
+        if response.status_code == 304 and content_type:
+            response["Content-Type"] = content_type
         return response
 
 
-# --- Page cache -----------------------------------------------------------------------------------
-class PageCacheMiddleware:
-    """Answers anonymous page-cache hits (articles.pagecache) without the session, CSRF, auth
-    and messages middleware below it, which cost more than the hit itself. Placed after the
-    security, clickjacking and CSP middleware, so every response still gets their headers; the
-    CSRF cookie is Django's CsrfViewMiddleware's own handling, called from here."""
+class PrivateByDefaultMiddleware:
+    """A response that says nothing about caching (a form post's answer, a status page, an
+    error) is marked private and no-store: only views that mean to be shared say so
+    (newsportal.caching.mark_shared)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        from articles.pagecache import cached_page_response
-
-        return cached_page_response(request, self.csrf) or self.get_response(request)
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            mark_personal(response)
+        return response
 
 
 # --- Database outages ---------------------------------------------------------------------------

@@ -10,7 +10,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from newsportal.env import env_bool, env_int, env_list, env_str, env_time_zone, env_url
+from newsportal.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_time_zone,
+    env_url,
+    env_url_list,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +36,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Shared pages carry no CSRF token: a comment posted without one (no JavaScript) gets its form
+# back with a token and the text kept, to send once more (see comments/views.py).
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 SITE_NAME = env_str("SITE_NAME", "Newsportal")
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
@@ -55,12 +66,13 @@ MIDDLEWARE = [
     "newsportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # django-csp's middleware, with the one allowance Django's admin needs (see middleware.py).
-    "newsportal.middleware.AdminAwareCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Below the header middleware, so static files carry every security header too.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous page-cache hits are answered here, with the headers of everything above.
-    "newsportal.middleware.PageCacheMiddleware",
+    # ETags from the content (the same in every process); 304s keep the Content-Type.
+    "newsportal.middleware.ConditionalGetMiddleware",
+    # A response that says nothing about caching is nobody else's to keep.
+    "newsportal.middleware.PrivateByDefaultMiddleware",
     "newsportal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsportal.context_processors.site",
+                "articles.context_processors.navigation",
             ],
         },
     },
@@ -123,7 +136,7 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsportal.cache.PooledRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
             "TIMEOUT": 600,
@@ -140,15 +153,26 @@ else:
         }
     }
 
-# Anonymous article and listing pages are cached for this long (they are also purged on change).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
-# A page-cache hit is served from the process's own memory for this long before the shared cache
-# is asked again (see articles/pagecache.py): other processes' writes show within it.
-PAGE_CACHE_LOCAL_SECONDS = env_int("PAGE_CACHE_LOCAL_SECONDS", 1, minimum=0)
+# --- Shared caches in front (a CDN, or the Varnish in deploy/) ---------------------------------
+# Anonymous pages may be kept this long by shared caches; writes purge them sooner through
+# FRONT_CACHE_PURGE_URLS. Behind a cache that cannot purge, set it to the staleness you accept.
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 300, minimum=0)
+# After that, a cache may answer with the old copy while it fetches a new one in the background.
+EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 30, minimum=0)
+# ...and with the old copy for this long while the site answers errors (a database outage).
+EDGE_STALE_IF_ERROR_SECONDS = env_int("EDGE_STALE_IF_ERROR_SECONDS", 86400, minimum=0)
+# Where purges go: each URL gets `PURGE` with an `xkey-purge: <keys>` header (see deploy/).
+FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http", "https"))
+FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
+# Approved comments are rendered once per change of an article's comments, for this long.
+COMMENTS_FRAGMENT_SECONDS = env_int("COMMENTS_FRAGMENT_SECONDS", 3600, minimum=0)
 
-# Sessions are written to the database and read through the shared cache: a logged-in page
-# view costs no session query, and nothing is lost if the cache is flushed.
-SESSION_ENGINE = "newsportal.cache"  # Django's cached_db, batchable (see newsportal/cache.py)
+# Sessions (signed-in staff and readers only: anonymous pages never open one) are stored in the
+# database and read through the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Flash messages ride in a cookie of their own, so showing one never opens a session; the
+# front cache passes any request that carries it to Django.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,10 +182,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
-# Django's ModelBackend, with signed-in readers' user rows read from the shared cache (see
-# newsportal/auth.py); a save or delete drops the cached row everywhere.
-AUTHENTICATION_BACKENDS = ["newsportal.auth.CachedUserBackend"]
-USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60, minimum=1)
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -261,6 +281,8 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 # Behind our own proxy: the header it writes the reader's address into (e.g. X-Forwarded-For);
 # empty means REMOTE_ADDR is the reader (no proxy), so rate limits key on the right address.
 COMMENTS_CLIENT_IP_HEADER = env_str("COMMENTS_CLIENT_IP_HEADER", "")
+# ...which is believed only when the request comes from one of these addresses (the proxy).
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 
 # --- Logging: one line per event, to stderr, with the request id --------------------------------

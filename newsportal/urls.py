@@ -4,10 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
+from django.views.decorators.http import require_safe
 
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from newsportal import views
+from newsportal.caching import LISTS, links_from_site_url, shared
+
+
+def sitemap_view(view):
+    return require_safe(shared(LISTS)(links_from_site_url(view)))
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,7 +21,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        sitemap_view(sitemap_views.sitemap),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),
@@ -23,13 +29,13 @@ urlpatterns = [
     # grows, every article is in a sitemap the index names.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_view(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-part"},
         name="sitemap-index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap_view(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-part",
     ),
@@ -42,7 +48,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
+            views.media,
             {"document_root": settings.MEDIA_ROOT},
         )
     ]

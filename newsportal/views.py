@@ -6,9 +6,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from newsportal.caching import LISTS, links_from_site_url, mark_shared, shared
 from newsportal.middleware import (
     database_unavailable_response,
     is_database_unavailable,
@@ -19,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -30,7 +33,9 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-@require_GET
+@require_safe
+@shared()
+@links_from_site_url
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -43,7 +48,21 @@ def robots_txt(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    # Shared too (a flood of made-up URLs is answered by the proxy), and dropped with the
+    # lists when an article is published, since the missing page may be that article.
+    return mark_shared(request, render(request, "404.html", status=404), LISTS)
+
+
+MEDIA_CACHE_SECONDS = 30 * 86400
+
+
+@require_safe
+def media(request, path, document_root):
+    """Uploaded media, for a single box (SERVE_MEDIA). Storage never reuses a name for other
+    content (a replaced image gets a new name), so caches may keep a file for a month."""
+    response = static.serve(request, path, document_root=document_root)
+    patch_cache_control(response, public=True, max_age=MEDIA_CACHE_SECONDS)
+    return response
 
 
 def server_error(request):

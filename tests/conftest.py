@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.services import save_article
 
 pytest_plugins = ["tests.comment_fixtures"]
 
@@ -27,13 +28,9 @@ def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from django.core.cache import cache
 
-    from articles.pagecache import forget_recent_hits
-
     cache.clear()
-    forget_recent_hits()  # what a process keeps of recent hits belongs to one test only
     yield
     cache.clear()
-    forget_recent_hits()
 
 
 @pytest.fixture
@@ -71,7 +68,7 @@ def make_article(db, section, author):
             "published_at": timezone.now() - timedelta(hours=n),
         }
         fields.update(overrides)
-        article = Article.objects.create(**fields)
+        article = save_article(article=Article(**fields))
         article.authors.set(authors)
         article.tags.set(tags)
         return article

@@ -10,6 +10,6 @@ from newsportal.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
-# Most tests read pages right after changing rows behind the ORM's back; the page cache has its
-# own tests (tests/test_page_cache.py), which switch it on.
-PAGE_CACHE_SECONDS = 0
+# Most tests read pages right after changing rows behind the ORM's back; the cached comment list
+# has its own tests (tests/test_http_caching.py), which switch it on.
+COMMENTS_FRAGMENT_SECONDS = 0

@@ -26,13 +26,13 @@ PUBLIC_PAGES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page_cache_seconds", [0, 300], ids=["uncached", "page-cache"])
+@pytest.mark.parametrize("fragment_seconds", [0, 300], ids=["uncached", "cached"])
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_drafts_and_scheduled_articles_appear_on_no_public_page(
     client,
     settings,
     url,
-    page_cache_seconds,
+    fragment_seconds,
     article,
     draft,
     scheduled,
@@ -40,7 +40,7 @@ def test_drafts_and_scheduled_articles_appear_on_no_public_page(
     add_related,
     make_article,
 ):
-    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    settings.COMMENTS_FRAGMENT_SECONDS = fragment_seconds
     make_article(title="Uncurated", slug="uncurated", tags=[tag])
     for hidden in (draft, scheduled):
         hidden.tags.add(tag)

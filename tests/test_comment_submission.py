@@ -117,14 +117,38 @@ def test_an_oversized_request_is_refused_before_the_csrf_check_reads_it(
     assert response.status_code == 413
 
 
-def test_a_post_without_a_csrf_token_is_refused(article, comment_form_data):
+def test_a_post_without_a_csrf_token_is_not_stored_but_comes_back_to_send_again(
+    article, comment_form_data
+):
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(
-        reverse("comments:post", args=[article.pk]), comment_form_data(article)
+        reverse("comments:post", args=[article.pk]),
+        comment_form_data(article, body="Kept while we ask again."),
+    )
+
+    assert response.status_code == 200
+    assert "press “Send comment” once more" in response.content.decode()
+    assert "Kept while we ask again." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],
+    ids=["origin", "sec-fetch-site"],
+)
+def test_a_cross_site_post_is_refused(article, comment_form_data, headers):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("comments:post", args=[article.pk]),
+        comment_form_data(article, body="Sent by another site."),
+        **headers,
     )
 
     assert response.status_code == 403
+    assert "Sent by another site." not in response.content.decode()
     assert not Comment.objects.exists()
 
 

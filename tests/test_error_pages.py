@@ -3,10 +3,12 @@
 from django.test import Client
 
 
-def test_a_post_without_a_csrf_token_gets_a_friendly_page(article):
+def test_a_refused_cross_site_post_gets_a_friendly_page(article):
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(f"/comments/post/{article.pk}/", {"name": "Ana"})
+    response = client.post(
+        f"/comments/post/{article.pk}/", {"name": "Ana"}, HTTP_ORIGIN="https://evil.example"
+    )
 
     assert response.status_code == 403
     assert "Please try again" in response.content.decode()

@@ -4,8 +4,11 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+# Shared by every reader, so their links name the site, not the Host a request came with.
+SITE_URL = settings.SITE_URL
 NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
@@ -55,11 +58,11 @@ def test_sitemap_index_leads_to_every_article_and_section(client, article):
 
     locations = []
     for part in parts:
-        assert part.startswith("http://testserver/sitemap-")
-        root = parse(client.get(part.removeprefix("http://testserver")))
+        assert part.startswith(SITE_URL + "/sitemap-")
+        root = parse(client.get(part.removeprefix(SITE_URL)))
         locations += [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
-    assert "http://testserver" + article.get_absolute_url() in locations
-    assert "http://testserver/section/technology/" in locations
+    assert SITE_URL + article.get_absolute_url() in locations
+    assert SITE_URL + "/section/technology/" in locations
 
 
 def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_article, monkeypatch):
@@ -75,9 +78,9 @@ def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_articl
     assert len(article_parts) == 3
     listed = set()
     for part in article_parts:
-        root = parse(client.get(part.removeprefix("http://testserver")))
+        root = parse(client.get(part.removeprefix(SITE_URL)))
         listed |= {loc.text for loc in root.findall("sm:url/sm:loc", NS)}
-    assert listed == {"http://testserver" + a.get_absolute_url() for a in articles}
+    assert listed == {SITE_URL + a.get_absolute_url() for a in articles}
 
 
 def test_news_sitemap_has_only_the_last_two_days(client, make_article):
@@ -96,6 +99,6 @@ def test_robots_txt_points_at_the_sitemaps(client):
 
     assert response["Content-Type"].startswith("text/plain")
     body = response.content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-    assert "Sitemap: http://testserver/sitemap-news.xml" in body
+    assert f"Sitemap: {SITE_URL}/sitemap.xml" in body
+    assert f"Sitemap: {SITE_URL}/sitemap-news.xml" in body
     assert "Disallow: /admin/" in body

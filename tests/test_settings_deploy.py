@@ -76,7 +76,7 @@ def test_check_deploy_warns_when_https_is_turned_off():
         ("DATABASE_CONN_MAX_AGE", "abc", "DATABASE_CONN_MAX_AGE must be a whole number, not 'abc'"),
         ("DJANGO_HSTS_SECONDS", "-1", "DJANGO_HSTS_SECONDS must be at least 0, not -1"),
         ("DJANGO_SECURE_HTTPS", "yes please", "DJANGO_SECURE_HTTPS must be true or false"),
-        ("PAGE_CACHE_SECONDS", "5m", "PAGE_CACHE_SECONDS must be a whole number, not '5m'"),
+        ("EDGE_CACHE_SECONDS", "5m", "EDGE_CACHE_SECONDS must be a whole number, not '5m'"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL"),
         ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL is not a valid database URL"),
         ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must be a URL like redis://host"),

@@ -61,8 +61,46 @@
     });
   }
 
+  // Shared pages carry no per-reader token: when a reader starts writing, ask for this
+  // reader's CSRF token and start time (a tiny uncached request) and put them in the form.
+  // Without this, the first send comes back with them filled in, to send once more.
+  function enhanceCommentForm(form) {
+    var url = form.getAttribute("data-token-url");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var started = form.querySelector("input[name=started]");
+    if (!url || !token || !started) return;
+    var pending = null;
+    function fetchTokens() {
+      if (token.value) return Promise.resolve();
+      if (!pending) {
+        pending = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.json();
+          })
+          .then(function (data) {
+            token.value = data.csrfmiddlewaretoken;
+            started.value = data.started;
+          })
+          .catch(function () {
+            pending = null; // the plain post still works: it comes back to send once more
+          });
+      }
+      return pending;
+    }
+    form.addEventListener("focusin", fetchTokens);
+    form.addEventListener("submit", function (event) {
+      if (token.value) return;
+      event.preventDefault();
+      fetchTokens().then(function () {
+        form.submit();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
+    document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     enhanceCopyLinks();
   });
 })();

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from articles import demo_content
 from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.rendering import render_markdown
 from articles.services import refresh_hero_renditions
 
 PALETTE = [(11, 83, 148), (106, 27, 154), (0, 121, 107), (191, 54, 12), (69, 90, 100)]
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                     "title": spec["title"],
                     "standfirst": spec["standfirst"],
                     "body": spec["body"].strip(),
+                    "body_html": render_markdown(spec["body"].strip()),
                     "section": sections[spec["section"]],
                     "status": Article.Status.PUBLISHED,
                     # The lead is the newest; the rest step back a few hours each.

@@ -1,0 +1,73 @@
+"""What an article page shows, for the article view and for the comment views that draw the page
+again with a reader's form (they may import this; nobody imports views)."""
+
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db.models import Q, prefetch_related_objects
+
+from articles.models import Article
+from articles.querysets import detail_prefetches
+from articles.rendering import body_with_inline_links, json_ld_script
+from newsportal.caching import article_key, section_key, tag_key
+
+RELATED_FALLBACK_COUNT = 5
+
+
+def article_page_context(article: Article) -> dict:
+    """The template context of articles/article_detail.html, and the surrogate keys of
+    everything on it (its own, and those of the articles it links to or lists)."""
+    prefetch_related_objects([article], *detail_prefetches())
+    links = article.visible_related_links
+    fallback = [] if links else list(related_fallback(article))
+    # From SITE_URL, not the request: the page is shared by every reader, whatever host or
+    # scheme the first of them happened to use.
+    share_url = settings.SITE_URL + article.get_absolute_url()
+    hero_url = urljoin(settings.SITE_URL + "/", article.hero_url) if article.hero_renditions else ""
+    keys = [article_key(article.pk)]
+    keys += [article_key(link.target_article_id) for link in links if link.target_article_id]
+    keys += [article_key(other.pk) for other in fallback]
+    if not links:
+        # A story published later in the same section or under a shared tag may join the list.
+        keys.append(section_key(article.section_id))
+        keys += [tag_key(tag.pk) for tag in article.tags.all()]
+    return {
+        "article": article,
+        "json_ld": json_ld_script(news_article_json_ld(article, share_url, hero_url)),
+        "hero_absolute_url": hero_url,
+        "body_html": body_with_inline_links(article.body_html, links),
+        "related_links": links,
+        "related_fallback": fallback,
+        "share_url": share_url,
+        "surrogate_keys": keys,
+    }
+
+
+def news_article_json_ld(article, url: str, hero_url: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "mainEntityOfPage": url,
+        "url": url,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "articleSection": article.section.name,
+        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    if hero_url:
+        data["image"] = [hero_url]
+    return data
+
+
+def related_fallback(article):
+    """Recent articles from the same section or sharing a tag, when no links were curated."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    return (
+        Article.objects.for_listing()
+        .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+        .exclude(pk=article.pk)
+        .distinct()[:RELATED_FALLBACK_COUNT]
+    )

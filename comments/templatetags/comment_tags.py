@@ -1,0 +1,106 @@
+"""{% comment_section article %}: the comments under an article and the form to add one.
+
+On a shared page (any anonymous reader) the form holds nothing of one reader: no CSRF token,
+no start time. site.js asks for both when the reader starts writing (comments:form-token);
+without JavaScript the first send comes back once with them filled in (comments.views).
+"""
+
+import math
+
+from django import template
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+
+from comments.forms import CommentForm
+from comments.models import Comment, ModerationPolicy
+from comments.services import comments_open
+from comments.tokens import form_token
+from newsportal.caching import fragment, is_personal, signed_in_user
+
+register = template.Library()
+
+PAGE_PARAM = "comments-page"
+REPLY_PARAM = "reply-to"
+
+
+def _positive_int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def reply_target(query, article):
+    """The comment a reader is answering (query: GET or POST data), if it may be answered."""
+    parent_id = _positive_int(query.get(REPLY_PARAM) or query.get("parent"))
+    if parent_id is None:
+        return None
+    return Comment.objects.repliable(article).filter(pk=parent_id).first()
+
+
+def _list_html(request, article, *, is_open: bool) -> str:
+    per_page = settings.COMMENTS_PER_PAGE
+    # Junk or out-of-range page numbers fall on a real page, and share its cached copy.
+    last_page = max(1, math.ceil(article.approved_comment_count / per_page))
+    number = min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
+    stamp = article.comments_changed_at.timestamp() if article.comments_changed_at else 0
+
+    def render():
+        page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
+        rows = list(
+            Comment.objects.threads_for(
+                article, offset=(page.number - 1) * per_page, limit=per_page
+            )
+        )
+        threads = [comment for comment in rows if comment.parent_id is None]
+        by_parent = {comment.pk: comment for comment in threads}
+        for comment in threads:
+            comment.reply_list = []
+        for reply in rows:
+            if reply.parent_id in by_parent:
+                by_parent[reply.parent_id].reply_list.append(reply)
+        context = {
+            "article": article,
+            "comments_open": is_open,
+            "comments_page": page,
+            "comment_threads": threads,
+            "comments_page_param": PAGE_PARAM,
+            "comments_reply_param": REPLY_PARAM,
+        }
+        return render_to_string("comments/list.html", context)
+
+    # The one cache inside the origin worth its keep: approved comments, drawn again only when
+    # the article's approved comments change (the services move comments_changed_at).
+    key = f"comments:v1:{article.pk}:{stamp}:{number}:{int(is_open)}"
+    return fragment(key, render, settings.COMMENTS_FRAGMENT_SECONDS)
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    request = context["request"]
+    is_open = comments_open(article, ModerationPolicy.current())
+    # comments.views hands back a reader's form (with errors, or to send once more).
+    form = context.get("comment_form")
+    reply_to = context.get("comment_reply_to")
+    personal = form is not None or is_personal(request)
+    if form is None and is_open:
+        reply_to = reply_target(request.GET, article)
+        form = CommentForm(
+            article=article,
+            user=signed_in_user(request) if personal else None,
+            initial={"parent": reply_to.pk} if reply_to else {},
+        )
+    return {
+        "request": request,
+        "article": article,
+        "is_preview": context.get("is_preview", False),
+        "comments_open": is_open,
+        "comment_list_html": _list_html(request, article, is_open=is_open),
+        "comment_form": form if is_open else None,
+        "comment_reply_to": reply_to,
+        # Only a page drawn for one reader carries their token and start time.
+        "personal": personal,
+        "started": form_token(article.pk) if personal else "",
+    }

@@ -1,0 +1,153 @@
+"""HTTP caching, in one place: which responses any shared cache may keep, and purging them.
+
+Anonymous pages hold nothing that belongs to one reader, so a CDN or the Varnish we ship
+(deploy/) keeps them and answers readers without running Python. They say so in standard
+headers (`Cache-Control: public, s-maxage=...`) and name what they show in `Surrogate-Key`, so
+the write that changes an article purges exactly the pages that show it. Anything personal
+(a session, a flash message, form errors, a status link, the admin) is `private, no-store`.
+"""
+
+import logging
+import urllib.request
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+# Every shared page carries SITE (the section menu, the moderation policy: things on all of
+# them); every list of articles (home, sections, tags, authors, feeds, sitemaps, search) LISTS.
+SITE = "site"
+LISTS = "list"
+# Statuses RFC 9111 lets a shared cache keep by default; anything else is never shared.
+_SHAREABLE_STATUSES = {200, 301, 404, 410}
+
+
+def article_key(pk: int) -> str:
+    return f"article-{pk}"
+
+
+def section_key(pk: int) -> str:
+    return f"section-{pk}"
+
+
+def tag_key(pk: int) -> str:
+    return f"tag-{pk}"
+
+
+def is_personal(request) -> bool:
+    """A reader with a session (signed in) or a flash message waiting gets a page of their own.
+    Checked on cookies, not request.user, so an anonymous page never touches the session (and
+    never gets `Vary: Cookie`, which would keep CDNs from sharing it)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
+        request.COOKIES
+    )
+
+
+def signed_in_user(request):
+    """The signed-in user, or None, without loading a session that is not there."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+def mark_personal(response):
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def mark_shared(request, response, *keys: str):
+    """Let shared caches keep this response for EDGE_CACHE_SECONDS, purged by these keys; or,
+    when it belongs to one reader after all, let nobody keep it."""
+    if is_personal(request) or response.cookies or response.status_code not in _SHAREABLE_STATUSES:
+        return mark_personal(response)
+    patch_cache_control(
+        response,
+        public=True,
+        # Browsers revalidate (a cheap 304 from the proxy); shared caches keep it.
+        max_age=0,
+        s_maxage=settings.EDGE_CACHE_SECONDS,
+        stale_while_revalidate=settings.EDGE_STALE_SECONDS,
+        stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
+    )
+    response["Surrogate-Key"] = " ".join(dict.fromkeys((SITE, *keys)))
+    return response
+
+
+def shared(*keys: str):
+    """View decorator: mark_shared() with fixed keys (lists, feeds, sitemaps, robots.txt)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return mark_shared(request, view(request, *args, **kwargs), *keys)
+
+        return wrapped
+
+    return decorator
+
+
+def links_from_site_url(view):
+    """Feeds, sitemaps and robots.txt write absolute links from the request's host and scheme.
+    Their responses are shared by every reader, so they must name SITE_URL, whatever Host or
+    X-Forwarded-Proto the reader who filled the cache happened to send."""
+    site = urlsplit(settings.SITE_URL)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.META["HTTP_HOST"] = site.netloc
+        request.META["wsgi.url_scheme"] = site.scheme
+        proxy_header = settings.SECURE_PROXY_SSL_HEADER
+        if proxy_header:
+            request.META[proxy_header[0]] = proxy_header[1] if site.scheme == "https" else ""
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def fragment(key: str, render, timeout: int) -> str:
+    """cache.get_or_set() for a rendered fragment that is shared by every reader; a cache
+    outage costs the rendering, never the page."""
+    if timeout <= 0:
+        return render()
+    try:
+        html = cache.get(key)
+    except Exception as exc:
+        logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, timeout)
+        except Exception as exc:
+            logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+    return html
+
+
+def purge(*keys: str) -> None:
+    """Once the transaction commits, every configured front cache drops the pages carrying any
+    of these keys (Varnish's xkey; a CDN through its purge API). A failed purge is logged and
+    never fails the write: pages then expire within EDGE_CACHE_SECONDS."""
+    keys = tuple(dict.fromkeys(keys))
+    if keys and settings.FRONT_CACHE_PURGE_URLS:
+        transaction.on_commit(lambda: send_purge(keys))
+
+
+def send_purge(keys: tuple[str, ...]) -> None:
+    for url in settings.FRONT_CACHE_PURGE_URLS:
+        # The URL is the operator's own setting, http or https only (see settings.py).
+        request = urllib.request.Request(  # noqa: S310
+            url, method="PURGE", headers={"xkey-purge": " ".join(keys)}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):  # noqa: S310
+                pass
+        except OSError as exc:
+            logger.warning("front cache purge failed: %s: %s", url, exc)
