@@ -104,8 +104,6 @@ class Comment(models.Model):
         return reverse("comments:status", args=[status_token(self)])
 
 
-
-
 class ModerationPolicy(models.Model):
     """The screening rules, one row, edited by staff in the admin: no deploy to add a word."""
 

@@ -98,10 +98,10 @@ def links_from_site_url(view):
     """Feeds, sitemaps and robots.txt write absolute links from the request's host and scheme.
     Their responses are shared by every reader, so they must name SITE_URL, whatever Host or
     X-Forwarded-Proto the reader who filled the cache happened to send."""
-    site = urlsplit(settings.SITE_URL)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        site = urlsplit(settings.SITE_URL)
         request.META["HTTP_HOST"] = site.netloc
         request.META["wsgi.url_scheme"] = site.scheme
         proxy_header = settings.SECURE_PROXY_SSL_HEADER

@@ -120,14 +120,19 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
 class PrivateByDefaultMiddleware:
     """A response that says nothing about caching (a form post's answer, a status page, an
     error) is marked private and no-store: only views that mean to be shared say so
-    (newsportal.caching.mark_shared)."""
+    (newsportal.caching.mark_shared). And one that sets a cookie (a session, a CSRF token, a
+    message, set by the middleware below this one) is never shared, whatever the view said."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not response.has_header("Cache-Control"):
+        if not response.has_header("Cache-Control") or response.cookies:
+            if response.cookies and "Surrogate-Key" in response:
+                logger.warning("shared response set a cookie; made private: %s", request.path)
+                del response["Surrogate-Key"]
+                del response["Cache-Control"]
             mark_personal(response)
         return response
 

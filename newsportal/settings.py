@@ -6,6 +6,7 @@ per-process memory cache.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,9 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 SITE_NAME = env_str("SITE_NAME", "Newsportal")
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
+# Shared feeds and sitemaps are drawn as if asked for at SITE_URL, so its host is always allowed.
+if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
 
 INSTALLED_APPS = [
     "newsportal.admin_site.NewsportalAdminConfig",

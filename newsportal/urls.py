@@ -49,7 +49,6 @@ if settings.SERVE_MEDIA:
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
             views.media,
-            {"document_root": settings.MEDIA_ROOT},
         )
     ]
 

@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -57,10 +58,10 @@ MEDIA_CACHE_SECONDS = 30 * 86400
 
 
 @require_safe
-def media(request, path, document_root):
+def media(request, path):
     """Uploaded media, for a single box (SERVE_MEDIA). Storage never reuses a name for other
     content (a replaced image gets a new name), so caches may keep a file for a month."""
-    response = static.serve(request, path, document_root=document_root)
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     patch_cache_control(response, public=True, max_age=MEDIA_CACHE_SECONDS)
     return response
 

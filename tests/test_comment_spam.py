@@ -165,11 +165,24 @@ def test_behind_our_proxy_the_rate_limit_keys_on_the_readers_address(
     from django.test import Client
 
     settings.COMMENTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.1"]
     client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.50")
 
     _post(client, article, comment_form_data(article))
 
     assert Comment.objects.get().ip_address == "203.0.113.50"
+
+
+def test_only_our_proxy_may_name_the_readers_address(article, comment_form_data, settings):
+    from django.test import Client
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.1"]
+    client = Client(REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR="203.0.113.50")
+
+    _post(client, article, comment_form_data(article))
+
+    assert Comment.objects.get().ip_address == "198.51.100.20"
 
 
 def test_a_second_comment_within_the_flood_interval_is_refused_with_the_text_kept(
