@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,9 +65,27 @@ def _too_many(request, retry_after: int):
     return response
 
 
+class SkipFiles(FileUploadHandler):
+    """Django's way to drop the file parts of a multipart body unread into memory or disk."""
+
+    def new_file(self, *args, **kwargs):
+        raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        return None
+
+    def file_complete(self, file_size):
+        return None
+
+
 @csrf_exempt  # only so the size check comes first: CSRF is checked right after, in _post
 @require_POST
 def post_comment(request, article_id):
+    # The form sends no files: a body larger than any comment is refused unread, and file parts
+    # in a smaller one are dropped rather than written to disk.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return render(request, "comments/too_large.html", status=413)
+    request.upload_handlers = [SkipFiles(request)]
     # An oversized body raises when read; CSRF middleware would read it first and answer with
     # a bare 400, so read it here and tell the reader what happened.
     try:
