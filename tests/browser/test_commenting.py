@@ -114,3 +114,26 @@ def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
         True,
     )
     snap("keyboard-comment-sent")
+
+
+def test_without_javascript_a_comment_from_a_shared_page_is_sent_once_more(
+    browser, live_server, article
+):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    context.set_default_timeout(5_000)
+    page = context.new_page()
+    try:
+        page.goto(article.get_absolute_url())
+        body = "Sent without JavaScript, from the page everyone shares."
+        fill_comment_form(page, name="Nora Script", email="nora@example.com", body=body)
+        page.get_by_role("button", name="Send comment").click()
+
+        expect(page.locator(".messages")).to_contain_text("once more")
+        expect(page.locator("#id_body")).to_have_value(body)
+        assert not Comment.objects.exists()
+
+        page.get_by_role("button", name="Send comment").click()
+        expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+        assert Comment.objects.get().body == body
+    finally:
+        context.close()
