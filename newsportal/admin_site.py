@@ -41,14 +41,6 @@ class NewsportalAdminSite(admin.AdminSite):
         hashes = admin_inline_style_hashes()
         return csp_update({"style-src": list(hashes)})(wrapped) if hashes else wrapped
 
-    def index(self, request, extra_context=None):
-        # The moderation figures are the numbers behind "we will review it in the next few
-        # hours"; editors see them first thing.
-        from comments.stats import moderation_summary
-
-        extra_context = {**(extra_context or {}), "moderation": moderation_summary()}
-        return super().index(request, extra_context)
-
 
 class NewsportalAdminConfig(AdminConfig):
     default_site = "newsportal.admin_site.NewsportalAdminSite"
