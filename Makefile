@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis serve bench lint format install clean
+.PHONY: run test browser redis varnish serve bench lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(STAMP)
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-test: $(STAMP) browser redis
+test: $(STAMP) browser redis varnish
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -61,12 +61,26 @@ redis:
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
 	  sleep 1; }
 
-# Production server: gunicorn with the committed config (gunicorn.conf.py; workers, timeouts and
-# the bind address come from the environment). Needs DJANGO_SECRET_KEY; see README.md.
-serve: $(STAMP)
+# The front proxy (`make serve`, tests/test_proxy.py): Debian's Varnish with the xkey and
+# vsthrottle modules (varnish-modules), installed as root when missing.
+VMOD_XKEY := $(wildcard /usr/lib/*/varnish/vmods/libvmod_xkey.so /usr/lib/varnish/vmods/libvmod_xkey.so)
+varnish:
+	@{ { command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 && \
+	  test -n "$(VMOD_XKEY)"; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's varnish and varnish-modules for the front proxy"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q varnish varnish-modules; \
+	  else \
+	    echo "Varnish is missing: install Debian's varnish and varnish-modules (make serve and the proxy tests need them)"; \
+	  fi; }
+
+# Production stack: Varnish on HOST:PORT in front of gunicorn (the committed gunicorn.conf.py) on
+# 127.0.0.1:BACKEND_PORT (PORT + 1), both in the foreground of deploy/serve.py, which stops both
+# on SIGTERM or Ctrl-C. Needs DJANGO_SECRET_KEY; see README.md and deploy/README.md.
+serve: $(STAMP) varnish
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py newsportal.wsgi
+	HOST=$(HOST) PORT=$(PORT) exec $(PY) deploy/serve.py
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db
 # (see "Benchmark" in README.md). BENCH_QUICK=1 for a short run.

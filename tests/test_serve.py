@@ -1,17 +1,20 @@
-"""`make serve`'s server for real: gunicorn with the committed config, DEBUG off, serving the
-site, its gzip-compressed hashed static files and a request id in every access line."""
+"""`make serve`'s origin for real: gunicorn started exactly as deploy/serve.py starts it behind
+Varnish (the committed gunicorn.conf.py, bound to 127.0.0.1 only, DEBUG off), serving the site,
+its gzip-compressed hashed static files and a request id in every access line. The proxy in
+front of it is tested in test_proxy.py."""
 
 import gzip
 import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from deploy import serve
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,36 +26,35 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path):
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "GUNICORN_", "DATABASE_", "REDIS_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsportal.settings",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_DEBUG="false",
-        DJANGO_SECURE_HTTPS="false",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        WEB_CONCURRENCY="1",
-        PORT=str(port),
-    )
+def server(tmp_path, monkeypatch):
+    port, backend_port = free_port(), free_port()
+    for key in list(os.environ):
+        if key.startswith(
+            ("DJANGO_", "GUNICORN_", "DATABASE_", "REDIS_", "PROXY_", "FRONT_CACHE_", "COMMENTS_")
+        ) or key in ("HOST", "PORT", "BACKEND_PORT", "SITE_URL", "WEB_CONCURRENCY"):
+            monkeypatch.delenv(key)
+    for key, value in {
+        "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_HTTPS": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "WEB_CONCURRENCY": "1",
+        "PORT": str(port),
+        "BACKEND_PORT": str(backend_port),
+    }.items():
+        monkeypatch.setenv(key, value)
+    cfg = serve.config()
+    env = serve.gunicorn_env(cfg)
     log = (tmp_path / "gunicorn.log").open("w+")
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "newsportal.wsgi",
-        ],
+        serve.gunicorn_command(cfg),
         cwd=BASE_DIR,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{backend_port}"
     try:
         for _ in range(100):
             try:
@@ -62,7 +64,7 @@ def server(tmp_path):
                 if process.poll() is not None:
                     break
                 time.sleep(0.1)
-        yield base, log
+        yield base, log, env
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -87,7 +89,7 @@ def get(url, **headers):
 def test_gunicorn_serves_the_site_with_compressed_hashed_static_files_and_logs_request_ids(
     server,
 ):
-    base, log = server
+    base, log, _ = server
 
     health = get(base + "/healthz", **{"X-Request-ID": "probe-123"})
     assert health.status == 200
@@ -108,3 +110,16 @@ def test_gunicorn_serves_the_site_with_compressed_hashed_static_files_and_logs_r
     assert wait_for_line(
         log, lambda line: '"GET /healthz HTTP/1.1" 200' in line and "[probe-123]" in line
     )
+
+
+def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(server):
+    base, log, env = server
+    port = base.rsplit(":", 1)[1]
+    assert wait_for_line(log, lambda line: f"Listening at: http://127.0.0.1:{port} " in line)
+    assert env["GUNICORN_BIND"] == f"127.0.0.1:{port}"
+    # Purges go to the proxy on PORT; the reader's address is the one the proxy writes.
+    proxy_port = int(env["PORT"])
+    assert env["FRONT_CACHE_PURGE_URLS"] == f"http://127.0.0.1:{proxy_port}/"
+    assert env["COMMENTS_CLIENT_IP_HEADER"] == "X-Forwarded-For"
+    assert env["SITE_URL"] == f"http://127.0.0.1:{proxy_port}"
+    assert "DJANGO_BEHIND_PROXY" not in env  # no TLS here: nobody may claim HTTPS

@@ -1,0 +1,288 @@
+"""`make serve`: the production stack on one machine, in the foreground.
+
+    Varnish on HOST:PORT  ->  gunicorn (gunicorn.conf.py) on 127.0.0.1:BACKEND_PORT
+
+Both run as children of this process and stop together: on SIGTERM, SIGINT or SIGHUP, or when
+either of them exits. Run collectstatic and migrate first (`make serve` does). The VCL is made
+from deploy/newsportal.vcl.in with the ports and the PROXY_* tunables filled in; see
+deploy/README.md.
+
+    .venv/bin/python deploy/serve.py              # serve
+    .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
+"""
+
+import ipaddress
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
+
+VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
+# Django's session cookie and the flash-message cookie (CookieStorage): a request carrying
+# either one gets a personal page, so the proxy passes it (with its cookies) to Django.
+PERSONAL_COOKIES = ("sessionid", "messages")
+WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
+HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+def find_varnishd() -> str:
+    found = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin:/usr/local/sbin")
+    if not found:
+        raise SystemExit(
+            "varnishd is missing: `make varnish` installs Debian's varnish and varnish-modules"
+        )
+    return found
+
+
+def url_host(host: str) -> str:
+    """HOST as it is written in a URL (IPv6 in brackets); a wildcard bind as the loopback."""
+    if host in WILDCARDS:
+        return "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"
+    return host
+
+
+def config() -> dict:
+    host = env_str("HOST", "127.0.0.1")
+    port = env_int("PORT", 8000, minimum=1)
+    backend_port = env_int("BACKEND_PORT", port + 1, minimum=1)
+    if backend_port == port:
+        raise ImproperlyConfigured("BACKEND_PORT must differ from PORT")
+    site_url = env_str("SITE_URL") or f"http://{url_host(host)}:{port}"
+    canonical_host = urlsplit(site_url).netloc
+    # It goes into the VCL as a string: a plain host[:port], nothing else.
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", canonical_host):
+        raise ImproperlyConfigured(f"SITE_URL must name a plain host, not {site_url!r}")
+
+    forwarded_proto = env_str(
+        "PROXY_FORWARDED_PROTO", "https" if env_bool("DJANGO_BEHIND_PROXY", False) else ""
+    )
+    if forwarded_proto not in ("", "http", "https"):
+        raise ImproperlyConfigured(
+            f"PROXY_FORWARDED_PROTO must be http, https or empty, not {forwarded_proto!r}"
+        )
+
+    purge_host = url_host(host)
+    purgers = []
+    for item in [host, *env_list("PROXY_PURGERS", [])]:
+        if item in WILDCARDS or item in ("localhost", "127.0.0.1", "::1"):
+            continue
+        try:
+            network = ipaddress.ip_network(item.strip("[]"), strict=False)
+        except ValueError:
+            if not HOSTNAME.match(item):
+                raise ImproperlyConfigured(
+                    f"PROXY_PURGERS must list addresses or networks, not {item!r}"
+                ) from None
+            purgers.append(f'    "{item}";')
+            continue
+        purgers.append(f'    "{network.network_address}"/{network.prefixlen};')
+
+    cache_size = env_str("PROXY_CACHE_SIZE", "256m")
+    if not re.fullmatch(r"[0-9]+[kmgKMG]?", cache_size):
+        raise ImproperlyConfigured(f"PROXY_CACHE_SIZE must be a size like 256m, not {cache_size!r}")
+
+    gunicorn_timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+    post_limit = env_int("PROXY_POST_LIMIT", 10, minimum=1)
+    return {
+        "host": host,
+        "port": port,
+        "backend_port": backend_port,
+        "site_url": site_url,
+        "purge_url": f"http://{purge_host}:{port}/",
+        "workdir": Path(
+            env_str("PROXY_WORKDIR") or Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
+        ),
+        "cache_size": cache_size,
+        "wsgi_app": env_str("SERVE_WSGI_APP", "newsportal.wsgi"),
+        "vcl": {
+            "BACKEND_PORT": str(backend_port),
+            "CANONICAL_HOST": canonical_host,
+            "FIRST_BYTE_TIMEOUT": str(gunicorn_timeout + 5),
+            "PURGERS": "\n".join(purgers),
+            "FORWARDED_PROTO": (
+                f'    set req.http.X-Forwarded-Proto = "{forwarded_proto}";'
+                if forwarded_proto
+                else "    unset req.http.X-Forwarded-Proto;"
+            ),
+            "PERSONAL_COOKIES": "|".join(PERSONAL_COOKIES),
+            # Comment posts per client address per minute (Django has its own, finer limit).
+            "POST_LIMIT": str(post_limit),
+            "POST_RETRY_AFTER": str(max(1, -(-60 // post_limit))),
+            # Requests per client address per second that reach Django (misses and passes).
+            "MISS_LIMIT": str(env_int("PROXY_MISS_LIMIT", 20, minimum=1)),
+            "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
+            "ADMIN_BODY_MAX": str(env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)),
+            "STALE_IF_ERROR": str(env_int("PROXY_STALE_IF_ERROR", 86400, minimum=0)),
+        },
+    }
+
+
+def render_vcl(values: dict) -> str:
+    text = VCL_TEMPLATE.read_text()
+    for name, value in values.items():
+        text = text.replace(f"@@{name}@@", value)
+    leftover = re.findall(r"@@[A-Z_]+@@", text)
+    if leftover:
+        raise ImproperlyConfigured(f"{VCL_TEMPLATE.name} names unknown values: {leftover}")
+    return text
+
+
+def varnish_command(cfg: dict, vcl_path: Path) -> list[str]:
+    host = cfg["host"]
+    listen = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return [
+        find_varnishd(),
+        "-F",  # in the foreground, as our child
+        "-n",
+        str(cfg["workdir"] / "varnish"),  # its own work dir: two stacks on one machine
+        "-a",
+        f"{listen}:{cfg['port']}",
+        "-T",
+        "127.0.0.1:0",  # varnishadm -n <work dir> finds it
+        "-f",
+        str(vcl_path),
+        "-s",
+        f"malloc,{cfg['cache_size']}",
+        # Slow clients cost a thread of Varnish's, never a gunicorn worker, and not for long:
+        # the request headers must arrive within timeout_idle, responses within send_timeout.
+        "-p",
+        "timeout_idle=5",
+        "-p",
+        "send_timeout=120",
+        "-p",
+        "idle_send_timeout=10",
+        # Only responses that say how long they may be kept are kept.
+        "-p",
+        "default_ttl=0",
+        "-p",
+        "default_grace=0",
+        # Room for long Surrogate-Key headers (a list names every article on it).
+        "-p",
+        "workspace_backend=256k",
+        "-p",
+        "http_resp_size=160k",
+        "-p",
+        "http_resp_hdr_len=64k",
+        "-p",
+        "syslog_cli_traffic=off",
+    ]
+
+
+def gunicorn_command(cfg: dict) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "-c",
+        str(BASE_DIR / "gunicorn.conf.py"),
+        cfg["wsgi_app"],
+    ]
+
+
+def gunicorn_env(cfg: dict) -> dict:
+    env = dict(os.environ)
+    purge_urls = [cfg["purge_url"]] + [
+        url for url in env_list("FRONT_CACHE_PURGE_URLS", []) if url != cfg["purge_url"]
+    ]
+    env.update(
+        # Only Varnish talks to gunicorn.
+        GUNICORN_BIND=f"127.0.0.1:{cfg['backend_port']}",
+        SITE_URL=cfg["site_url"],
+        FRONT_CACHE_PURGE_URLS=",".join(purge_urls),
+        # Varnish overwrites X-Forwarded-For with the reader's address.
+        COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
+    )
+    return env
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float, stopping: list) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None and not stopping:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def stop(processes: list[subprocess.Popen], seconds: float) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + seconds
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main(argv: list[str]) -> int:
+    try:
+        cfg = config()
+        vcl = render_vcl(cfg["vcl"])
+    except ImproperlyConfigured as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
+    if "--print-vcl" in argv:
+        sys.stdout.write(vcl)
+        return 0
+
+    workdir = cfg["workdir"]
+    workdir.mkdir(mode=0o755, parents=True, exist_ok=True)
+    workdir.chmod(0o755)  # Varnish's compiler runs as its own user and must read the VCL
+    vcl_path = workdir / "newsportal.vcl"
+    vcl_path.write_text(vcl)
+    vcl_path.chmod(0o644)
+    varnish_cmd = varnish_command(cfg, vcl_path)
+
+    stopping = []
+
+    def on_signal(signum, frame):
+        stopping.append(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+    gunicorn = subprocess.Popen(gunicorn_command(cfg), cwd=BASE_DIR, env=gunicorn_env(cfg))
+    processes = [gunicorn]
+    graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
+    try:
+        # Readers reach the proxy once the origin answers (or gunicorn failed to start).
+        wait_for_port(cfg["backend_port"], gunicorn, 120, stopping)
+        if gunicorn.poll() is None and not stopping:
+            processes.append(subprocess.Popen(varnish_cmd, cwd=workdir))
+            print(
+                f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front of "
+                f"gunicorn on 127.0.0.1:{cfg['backend_port']} "
+                f"(varnishadm -n {workdir / 'varnish'})",
+                flush=True,
+            )
+        while not stopping and all(process.poll() is None for process in processes):
+            time.sleep(0.2)
+    finally:
+        stop(processes, graceful)
+    if stopping:
+        return 0
+    failed = [process for process in processes if process.returncode]
+    return failed[0].returncode if failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
