@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
 
-pytest_plugins = ["tests.comment_fixtures"]
+pytest_plugins = ["tests.comment_fixtures", "tests.proxy_stack"]
 
 
 def pytest_sessionfinish(session, exitstatus):

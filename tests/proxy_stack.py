@@ -1,0 +1,298 @@
+"""The real stack for the proxy tests: `deploy/serve.py` runs Varnish in front of gunicorn with
+DEBUG off on a SQLite database of its own, loaded with the demo content. One stack serves every
+proxy test module (a session fixture), started the first time one asks for it."""
+
+import contextlib
+import html.parser
+import http.client
+import http.server
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
+ADMIN_PASSWORD = "proxy-test-" + uuid.uuid4().hex
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request_id() -> str:
+    return "t" + uuid.uuid4().hex[:20]
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        jar = SimpleCookie()
+        for value in self.headers.get_all("Set-Cookie") or []:
+            jar.load(value)
+        return {name: morsel.value for name, morsel in jar.items()}
+
+
+@dataclass
+class Stack:
+    port: int
+    backend_port: int
+    env: dict
+    log_path: Path
+    db_path: Path
+    process: subprocess.Popen
+    articles: list[str] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def fetch(self, method, path, *, headers=None, body=None, source=None, timeout=10) -> Response:
+        headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=timeout, source_address=(source, 0) if source else None
+        )
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return Response(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+
+    def get(self, path, **kwargs) -> Response:
+        return self.fetch("GET", path, **kwargs)
+
+    def post(self, path, fields: dict, *, cookies=None, **kwargs) -> Response:
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.base,
+            **kwargs.pop("headers", {}),
+        }
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        return self.fetch("POST", path, headers=headers, body=urlencode(fields), **kwargs)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def reached_gunicorn(self, rid: str, seconds: float = 5) -> bool:
+        """Whether gunicorn wrote an access line for this request id (it writes it just after
+        answering, so wait a little for it)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if f"[{rid}]" in self.log():
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+    def never_reached_gunicorn(self, rid: str) -> bool:
+        """No access line for this request, even once a request sent after it has its own."""
+        sentinel = request_id()
+        self.get("/healthz", headers={"X-Request-ID": sentinel})
+        assert self.reached_gunicorn(sentinel), "gunicorn's access log is not being written"
+        time.sleep(0.2)
+        return f"[{rid}]" not in self.log()
+
+    def manage(self, *args, timeout=60) -> str:
+        result = subprocess.run(
+            [*MANAGE, *args, "--verbosity", "0"],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def _comment(self, column: str, body: str):
+        with sqlite3.connect(self.db_path, timeout=5) as db:
+            row = db.execute(
+                f"SELECT {column} FROM comments_comment WHERE body = ?", (body,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def comment_status(self, body: str) -> str | None:
+        return self._comment("status", body)
+
+    def comment_ip(self, body: str) -> str | None:
+        return self._comment("ip_address", body)
+
+
+class FormScraper(html.parser.HTMLParser):
+    """Every <form> on a page: its attributes and the fields a browser would submit."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: dict[str, dict] = {}
+        self._form = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = {"attrs": attrs, "fields": {}}
+            self.forms[attrs.get("id") or f"form-{len(self.forms)}"] = self._form
+        elif self._form is None or "name" not in attrs:
+            return
+        elif tag == "input":
+            kind = attrs.get("type", "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "file", "image"):
+                self._form["fields"][attrs["name"]] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self._form["fields"][self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._form["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def scrape_form(page: str, form_id: str) -> tuple[str, dict]:
+    scraper = FormScraper()
+    scraper.feed(page)
+    assert form_id in scraper.forms, f"no form #{form_id} on the page"
+    form = scraper.forms[form_id]
+    action = urlsplit(form["attrs"].get("action", ""))
+    return action.path + (f"?{action.query}" if action.query else ""), dict(form["fields"])
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("proxy")
+    port, backend_port = free_port(), free_port()
+    # Varnish's compiler runs as its own user when started as root: its files live in a
+    # world-readable directory (pytest's tmp dirs are private).
+    workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
+    workdir.chmod(0o755)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            (
+                "DJANGO_",
+                "GUNICORN_",
+                "DATABASE_",
+                "REDIS_",
+                "PROXY_",
+                "COMMENTS_",
+                "EDGE_",
+                "FRONT_CACHE_",
+            )
+        )
+        and key not in ("SITE_URL", "HOST", "PORT", "BACKEND_PORT", "WEB_CONCURRENCY")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsportal.settings",
+        DJANGO_SECRET_KEY="proxy-test-" + "k" * 50,
+        DJANGO_DEBUG="false",
+        DJANGO_SECURE_HTTPS="false",
+        DATABASE_URL=f"sqlite:///{tmp / 'proxy.sqlite3'}",
+        MEDIA_ROOT=str(tmp / "media"),
+        WEB_CONCURRENCY="2",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        BACKEND_PORT=str(backend_port),
+        PROXY_WORKDIR=str(workdir),
+        # The throttle tests use addresses of their own (127.0.0.2, .3); the other tests post a
+        # few comments from 127.0.0.1.
+        PROXY_POST_LIMIT="30",
+        PROXY_MISS_LIMIT="20",
+        COMMENTS_MIN_FORM_SECONDS="1",
+        COMMENTS_FLOOD_SECONDS="0",
+        DEMO_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        # What serve.py gives gunicorn, for the manage.py commands the tests run.
+        FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{port}/",
+        COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
+        SITE_URL=f"http://127.0.0.1:{port}",
+    )
+    for args in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
+        subprocess.run([*MANAGE, *args], cwd=BASE_DIR, env=env, check=True, capture_output=True)
+    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
+        subprocess.run(
+            [*MANAGE, "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
+        )
+
+    log_path = tmp / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "deploy" / "serve.py")],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown reaches every child
+        )
+    stack = Stack(port, backend_port, env, log_path, tmp / "proxy.sqlite3", process)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, "serve.py exited:\n" + stack.log()
+            assert time.monotonic() < deadline, "the stack did not come up:\n" + stack.log()
+            try:
+                if stack.get("/healthz", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        home = stack.get("/").text
+        stack.articles = list(dict.fromkeys(re.findall(r'href="(/articles/[^"/]+/)"', home)))
+        assert len(stack.articles) >= 4, home[:2000]
+        yield stack
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=45)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # anything left of this stack, nothing else
+        process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def warm(stack, path) -> Response:
+    """Fetch until the proxy answers from its cache (a first reader fills it)."""
+    for _ in range(3):
+        response = stack.get(path)
+        if response.header("X-Cache") == "HIT":
+            return response
+    return response
+
+
+# --- The VCL and the launcher, without a stack ---------------------------------------------------
