@@ -1,5 +1,6 @@
-"""Servers under test (gunicorn with the committed config) and the load tool (wrk) that drives
-them, pinned to separate cores when the machine has more than one."""
+"""Servers under test and the load tool (wrk) that drives them, pinned to separate cores when the
+machine has more than one: the production stack (deploy/serve.py: Varnish in front of gunicorn
+with the committed config), or gunicorn alone."""
 
 import http.client
 import json
@@ -8,6 +9,7 @@ import secrets
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -16,7 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+SERVE = ROOT / "deploy" / "serve.py"
 PRIME_REQUESTS = 12
+VARNISH_COUNTERS = (
+    "client_req",
+    "cache_hit",
+    "cache_hit_grace",
+    "cache_miss",
+    "s_pass",
+    "backend_req",
+)
 
 
 def cores() -> tuple[list[str], list[str]]:
@@ -81,6 +92,115 @@ class Server:
         return _vm_rss(self.process.pid)
 
 
+@dataclass
+class Stack:
+    """deploy/serve.py as `make serve` runs it: Varnish on `port` in front of gunicorn on
+    `backend_port` (both children of serve.py, pinned with it to the server core)."""
+
+    port: int
+    backend_port: int
+    env: dict
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 120) -> "Stack":
+        server_cpu, _ = cores()
+        env = {
+            **self.env,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "BACKEND_PORT": str(self.backend_port),
+        }
+        env.pop("GUNICORN_BIND", None)
+        log = self.log_path.open("ab")
+        # The venv's Python: serve.py starts the gunicorn next to it.
+        self.process = subprocess.Popen(
+            [*server_cpu, sys.executable, str(SERVE)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"deploy/serve.py on :{self.port} exited; see {self.log_path}")
+            try:
+                if (
+                    get(self.backend_port, "/healthz")[0] == 200
+                    and get(self.port, "/healthz")[0] == 200
+                ):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"deploy/serve.py on :{self.port} did not answer /healthz")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        # serve.py stops Varnish and gunicorn (gracefully) before it exits.
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def _children(self, pid: int) -> list[int]:
+        try:
+            return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def _named(self, name: str) -> list[int]:
+        return [
+            pid
+            for pid in self._children(self.process.pid)
+            if name in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        ]
+
+    def memory_kib(self) -> dict:
+        """VmRSS of gunicorn's master and each worker, and of Varnish (manager and child)."""
+        masters = self._named("gunicorn")
+        varnish = self._named("varnishd")
+        workers = {pid: _vm_rss(pid) for m in masters for pid in self._children(m)}
+        varnish_pids = varnish + [c for v in varnish for c in self._children(v)]
+        return {
+            "workers": workers,
+            "master": sum(_vm_rss(pid) for pid in masters),
+            "varnish": sum(_vm_rss(pid) for pid in varnish_pids),
+        }
+
+    def varnish_counters(self) -> dict[str, int]:
+        """Varnish's own counters (hits, misses, passes, backend requests), for telling how a
+        scenario was answered; empty when varnishstat cannot read them."""
+        workdir = self.env.get("PROXY_WORKDIR")
+        if not workdir:
+            return {}
+        fields = [arg for name in VARNISH_COUNTERS for arg in ("-f", f"MAIN.{name}")]
+        try:
+            completed = subprocess.run(
+                ["varnishstat", "-n", str(Path(workdir) / "varnish"), "-1", "-j", *fields],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+            data = json.loads(completed.stdout)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            return {}
+        counters = data.get("counters", data)
+        return {
+            name: counters[f"MAIN.{name}"]["value"]
+            for name in VARNISH_COUNTERS
+            if f"MAIN.{name}" in counters
+        }
+
+
 def _vm_rss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -127,6 +247,8 @@ class Scenario:
     # For a POST scenario: (path, url-encoded fields, body marker) handed to post.lua.
     post: tuple[str, str, str] | None = None
     ok_statuses: tuple[int, ...] = (200,)
+    # Through the front proxy, or straight to gunicorn.
+    via: str = "gunicorn"
 
 
 def wrk(scenario: Scenario, *, seconds: float, connections: int) -> dict:
@@ -176,6 +298,7 @@ def wrk(scenario: Scenario, *, seconds: float, connections: int) -> dict:
         "p90_ms": data["latency_us"]["p90"] / 1000,
         "p99_ms": data["latency_us"]["p99"] / 1000,
         "requests": data["requests"],
+        "bytes_per_response": data["bytes"] / max(1, data["requests"]),
         "statuses": statuses,
         "unexpected": unexpected,
         "socket_errors": socket_errors,
@@ -183,10 +306,16 @@ def wrk(scenario: Scenario, *, seconds: float, connections: int) -> dict:
 
 
 def measure(
-    scenario: Scenario, *, warmup: float, repeats: int, seconds: float, connections: int
+    scenario: Scenario,
+    *,
+    warmup: float,
+    repeats: int,
+    seconds: float,
+    connections: int,
+    prime: bool = True,
 ) -> dict:
     """Warm up, then `repeats` runs; the median run (by requests/s) stands for the scenario."""
-    if scenario.post is None:
+    if prime and scenario.post is None:
         # Every worker renders a page cold once (templates, caches): do that one request at a
         # time, so no wrk run starts behind a queue of cold renders.
         for _ in range(PRIME_REQUESTS):
@@ -201,11 +330,16 @@ def measure(
             statuses[code] = statuses.get(code, 0) + n
     return {
         "label": scenario.label,
+        "via": scenario.via,
+        "port": scenario.port,
         "path": scenario.path,
+        "connections": connections,
+        "seconds": seconds,
         "rps": median_rps,
         "p50_ms": statistics.median(run["p50_ms"] for run in runs),
         "p99_ms": statistics.median(run["p99_ms"] for run in runs),
         "requests": sum(run["requests"] for run in runs),
+        "bytes_per_response": statistics.median(run["bytes_per_response"] for run in runs),
         "statuses": statuses,
         "non_2xx": sum(run["unexpected"] for run in runs),
         "socket_errors": sum(run["socket_errors"] for run in runs),

@@ -1,6 +1,7 @@
 """Nothing lost under load: a burst of comment posts, a database restart in the middle of a read
 load, and the per-IP rate limit held by two server processes sharing Redis."""
 
+import json
 import re
 import secrets
 import subprocess
@@ -11,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
+
 from bench.load import get, post
 from comments.models import Comment
 
@@ -20,45 +23,39 @@ LIMIT_PREFIX = "bench-limit"
 
 
 class CommentForm:
-    """What a reader's browser holds after loading the article: the CSRF cookie and the form's
-    hidden fields (scraped from the page, so the test follows whatever the page does)."""
+    """What a reader's browser holds once site.js has asked for the comment form's missing
+    parts: the CSRF cookie, its token and the signed start time, from
+    /comments/form-token/<article_id>/ (shared pages carry none of them)."""
 
-    def __init__(self, port: int, article_path: str, *, min_age: float):
-        status, headers, body = get(port, article_path)
+    def __init__(self, port: int, article_id: int, *, min_age: float):
+        path = f"/comments/form-token/{article_id}/"
+        status, headers, body = get(port, path)
         if status != 200:
-            raise RuntimeError(f"GET {article_path} answered {status}")
-        html = body.decode()
+            raise RuntimeError(f"GET {path} answered {status}")
+        data = json.loads(body)
         cookie = next(
             (
                 m.group(1)
                 for name, value in headers
                 if name.lower() == "set-cookie"
-                for m in [re.match(r"csrftoken=([^;]+)", value)]
+                for m in [re.match(rf"{re.escape(settings.CSRF_COOKIE_NAME)}=([^;]+)", value)]
                 if m
             ),
             None,
         )
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        started = re.search(r'name="started" value="([^"]+)"', html)
-        if started is None:
-            raise RuntimeError(f"no comment form with a signed start time on {article_path}")
-        if cookie is None or token is None:
-            # A page served from a shared cache may carry no cookie of ours: a browser would
-            # then send the cookie it already has; an unmasked secret is a valid token too.
-            cookie = token_value = secrets.token_hex(16)
-        else:
-            token_value = token.group(1)
-        self.headers = {"Cookie": f"csrftoken={cookie}"}
+        if cookie is None:
+            raise RuntimeError(f"GET {path} set no {settings.CSRF_COOKIE_NAME} cookie")
+        self.headers = {"Cookie": f"{settings.CSRF_COOKIE_NAME}={cookie}"}
         self.fields = {
-            "csrfmiddlewaretoken": token_value,
-            "started": started.group(1),
+            "csrfmiddlewaretoken": data["csrfmiddlewaretoken"],
+            "started": data["started"],
             "name": "Bench Reader",
             "email": "bench-load@example.com",
             "parent": "",
             "website": "",
         }
         # The form refuses a post sooner than COMMENTS_MIN_FORM_SECONDS after it was shown.
-        self.ready_at = time.monotonic() + min_age + 0.5
+        self.ready_at = time.monotonic() + min_age + (0.5 if min_age else 0.0)
 
     def wait(self) -> "CommentForm":
         time.sleep(max(0.0, self.ready_at - time.monotonic()))
@@ -78,23 +75,33 @@ def delete_bench_comments() -> int:
     return deleted
 
 
-def burst(port: int, article_id: int, form: CommentForm, *, total: int, clients: int) -> dict:
-    """`total` posts from `clients` concurrent connections; every 302 must be exactly one row."""
+def burst(port: int, article_id: int, *, total: int, clients: int, min_age: float) -> dict:
+    """`total` posts from `clients` concurrent readers, each with its own cookie, token and
+    start time; every 302 must be exactly one row."""
     run = secrets.token_hex(4)
     path = f"/comments/post/{article_id}/"
     before = Comment.objects.filter(article_id=article_id).count()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        forms = list(
+            pool.map(lambda _: CommentForm(port, article_id, min_age=min_age), range(clients))
+        )
+    for form in forms:
+        form.wait()
 
-    def one(i: int):
-        marker = f"{BURST_PREFIX}-{run}-{i}"
-        try:
-            status, _ = post(port, path, form.with_body(marker), form.headers)
-        except OSError as exc:
-            status = type(exc).__name__
-        return marker, status
+    def client(n: int) -> list[tuple[str, int | str]]:
+        form, results = forms[n], []
+        for i in range(n, total, clients):
+            marker = f"{BURST_PREFIX}-{run}-{i}"
+            try:
+                status, _ = post(port, path, form.with_body(marker), form.headers)
+            except OSError as exc:
+                status = type(exc).__name__
+            results.append((marker, status))
+        return results
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(one, range(total)))
+        results = [r for rs in pool.map(client, range(clients)) for r in rs]
     elapsed = time.monotonic() - started
     after = Comment.objects.filter(article_id=article_id).count()
     rows = Counter(
@@ -104,6 +111,7 @@ def burst(port: int, article_id: int, form: CommentForm, *, total: int, clients:
     )
     succeeded = {marker for marker, status in results if status == 302}
     return {
+        "port": port,
         "requests": total,
         "clients": clients,
         "seconds": round(elapsed, 2),
@@ -136,13 +144,14 @@ def postgres_version() -> str:
     return versions[-1].name
 
 
-def outage(port: int, targets: dict[str, tuple[str, dict]], *, before: float, after: float) -> dict:
-    """Read load from a few threads per target; PostgreSQL restarts in the middle."""
+def outage(targets: dict[str, tuple[int, str, dict]], *, before: float, after: float) -> dict:
+    """Read load from a few threads per target (port, path, headers); PostgreSQL restarts in
+    the middle."""
     records: list[tuple[str, float, float, str]] = []
     lock = threading.Lock()
     stop = threading.Event()
 
-    def reader(kind: str, path: str, headers: dict):
+    def reader(kind: str, port: int, path: str, headers: dict):
         while not stop.is_set():
             t0 = time.monotonic()
             try:
@@ -153,8 +162,8 @@ def outage(port: int, targets: dict[str, tuple[str, dict]], *, before: float, af
                 records.append((kind, t0, time.monotonic(), status))
 
     threads = [
-        threading.Thread(target=reader, args=(kind, path, headers), daemon=True)
-        for kind, (path, headers) in targets.items()
+        threading.Thread(target=reader, args=(kind, *target), daemon=True)
+        for kind, target in targets.items()
         for _ in range(3)
     ]
     origin = time.monotonic()
@@ -182,7 +191,10 @@ def outage(port: int, targets: dict[str, tuple[str, dict]], *, before: float, af
     for kind in targets:
         mine = [r for r in records if r[0] == kind]
         failed = [r for r in mine if r[3] != "200"]
+        port, path, _ = targets[kind]
         report = {
+            "port": port,
+            "path": path,
             "requests": len(mine),
             "failed": len(failed),
             "failed_by_status": dict(Counter(r[3] for r in failed)),
