@@ -84,7 +84,7 @@ serve: $(STAMP) varnish
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db
 # (see "Benchmark" in README.md). BENCH_QUICK=1 for a short run.
-bench: $(STAMP)
+bench: $(STAMP) varnish
 	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
 	$(PY) -m bench.run
 
