@@ -1,8 +1,17 @@
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
+from newsportal.caching import SITE, cached
+
+
+def _sections() -> list[dict]:
+    return [
+        {"name": section.name, "slug": section.slug, "url": section.get_absolute_url()}
+        for section in Section.objects.for_navigation()
+    ]
 
 
 def navigation(request):
     # Lazy: only templates that draw the menu look it up (the outage page must not query).
-    return {"nav_sections": SimpleLazyObject(lambda: list(Section.objects.for_navigation()))}
+    # Renaming or adding a section purges the site, and so the menu.
+    return {"nav_sections": SimpleLazyObject(lambda: cached("navigation", [SITE], _sections))}

@@ -95,9 +95,6 @@ class Article(models.Model):
     # Kept by the comment moderation services (comments.services), so lists show counts
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
-    # Moved by the same services whenever the approved comments change: the cached list of
-    # comments is keyed on it, so it is drawn again exactly when it changed.
-    comments_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     comments_enabled = models.BooleanField(
         "comments open", default=True, help_text="Untick to close comments on this article."
     )

@@ -5,13 +5,34 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
+from django.template.loader import render_to_string
 
 from articles.models import Article
 from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
-from newsportal.caching import article_key, section_key, tag_key
+from newsportal.caching import LISTS, SITE, article_key, cached, section_key, tag_key
 
 RELATED_FALLBACK_COUNT = 5
+
+
+def article_page_parts(article: Article, *, shared: bool = True) -> dict:
+    """The article's head meta and main part, drawn once for every reader (shared) until a
+    write purges the article, the lists (any article it links to or lists may have changed)
+    or the site (a renamed section, author or tag); and the surrogate keys of the page."""
+
+    def make():
+        context = article_page_context(article)
+        return {
+            "article_head": render_to_string("includes/article_meta.html", context),
+            "article_main": render_to_string("includes/article_main.html", context),
+            "surrogate_keys": context["surrogate_keys"],
+        }
+
+    return (
+        cached(f"article|{article.pk}", [SITE, LISTS, article_key(article.pk)], make)
+        if shared
+        else make()
+    )
 
 
 def article_page_context(article: Article) -> dict:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.querysets import CommentQuerySet
+from newsportal.caching import SITE, cached
 
 MAX_NAME_LENGTH = 80
 MAX_BODY_LENGTH = 3000
@@ -150,8 +151,11 @@ class ModerationPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ModerationPolicy":
-        # Reading never writes: until staff save one, the defaults apply (unsaved).
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        # Reading never writes: until staff save one, the defaults apply (unsaved). Every
+        # article page asks; saving it (comments.services.update_policy) purges the site.
+        return cached(
+            "moderation-policy", [SITE], lambda: cls.objects.filter(pk=1).first() or cls(pk=1)
+        )
 
     @property
     def effective_close_after_days(self) -> int:

@@ -70,15 +70,12 @@ def submit_comment(
 
 
 def _count_approved(changes: dict[int, int]) -> None:
-    """Move the articles' approved counts, and show readers the change: the cached comment list
-    is keyed on comments_changed_at, and shared caches drop the article and the lists (which
-    print the counts)."""
+    """Move the articles' approved counts, and show readers the change: the article's pages
+    and comment list, and the lists (which print the counts), are purged."""
     touched = [article_id for article_id, delta in changes.items() if delta]
-    now = timezone.now()
     for article_id in touched:
         Article.objects.filter(pk=article_id).update(
-            approved_comment_count=F("approved_comment_count") + changes[article_id],
-            comments_changed_at=now,
+            approved_comment_count=F("approved_comment_count") + changes[article_id]
         )
     if touched:
         purge(*(article_key(pk) for pk in touched), LISTS)

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.pages import article_page_context
+from articles.pages import article_page_parts
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
@@ -46,7 +46,8 @@ def _article_page(request, article, *, form, status, retry_after=None, reply_to=
     if reply_to is None and form is not None and hasattr(form, "cleaned_data"):
         reply_to = form.cleaned_data.get("parent")
     context = {
-        **article_page_context(article),
+        "article": article,
+        **article_page_parts(article),
         "is_preview": False,
         "comment_form": form,
         "comment_reply_to": reply_to,

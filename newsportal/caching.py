@@ -7,9 +7,13 @@ the write that changes an article purges exactly the pages that show it. Anythin
 (a session, a flash message, form errors, a status link, the admin) is `private, no-store`.
 """
 
+import hashlib
 import logging
+import secrets
 import urllib.request
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,6 +23,7 @@ from django.db import transaction
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Every shared page carries SITE (the section menu, the moderation policy: things on all of
 # them); every list of articles (home, sections, tags, authors, feeds, sitemaps, search) LISTS.
@@ -112,31 +117,68 @@ def links_from_site_url(view):
     return wrapped
 
 
-def fragment(key: str, render, timeout: int) -> str:
-    """cache.get_or_set() for a rendered fragment that is shared by every reader; a cache
-    outage costs the rendering, never the page."""
+def cached(name: str, keys: Iterable[str], make: Callable[[], T]) -> T:
+    """What make() returns (a rendered fragment, a little data), shared by every reader through
+    Django's cache until a service purges one of these keys (the same surrogate keys the edge
+    is purged by) or FRAGMENT_CACHE_SECONDS pass. A cache outage costs the making, never the
+    page."""
+    timeout = settings.FRAGMENT_CACHE_SECONDS
     if timeout <= 0:
-        return render()
+        return make()
     try:
-        html = cache.get(key)
+        # The generations are read before make() reads the database, so a fragment made from
+        # rows a write is about to change is stored under a generation that write drops.
+        generations = _generations(keys)
+        key = (
+            "frag:" + hashlib.blake2b(f"{name}|{generations}".encode(), digest_size=16).hexdigest()
+        )
+        value = cache.get(key)
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
-        return render()
-    if html is None:
-        html = render()
+        return make()
+    if value is None:
+        value = make()
         try:
-            cache.set(key, html, timeout)
+            cache.set(key, value, timeout)
         except Exception as exc:
             logger.warning("fragment cache unavailable: %s", type(exc).__name__)
-    return html
+    return value
+
+
+def _generation_key(key: str) -> str:
+    return f"gen:{key}"
+
+
+def _generations(keys: Iterable[str]) -> list[str]:
+    """The current generation of each key: a random token, replaced when the key is purged."""
+    names = [_generation_key(key) for key in keys]
+    found = cache.get_many(names) if names else {}
+    for name in names:
+        if name not in found:
+            # add(), not set(): when two processes start one at once, the first one's stands.
+            token = secrets.token_hex(6)
+            found[name] = token if cache.add(name, token, None) else cache.get(name, token)
+    return [found[name] for name in names]
+
+
+def _drop_generations(keys: tuple[str, ...]) -> None:
+    try:
+        cache.delete_many([_generation_key(key) for key in keys])
+    except Exception as exc:
+        logger.warning("fragment cache purge failed: %s", type(exc).__name__)
 
 
 def purge(*keys: str) -> None:
-    """Once the transaction commits, every configured front cache drops the pages carrying any
-    of these keys (Varnish's xkey; a CDN through its purge API). A failed purge is logged and
-    never fails the write: pages then expire within EDGE_CACHE_SECONDS."""
+    """Drop what shows these keys: Django's fragments at once and again once the transaction
+    commits (so none is made again from rows about to change), and every configured front
+    cache's pages after commit (Varnish's xkey; a CDN through its purge API). A failed purge is
+    logged and never fails the write: pages then expire within EDGE_CACHE_SECONDS."""
     keys = tuple(dict.fromkeys(keys))
-    if keys and settings.FRONT_CACHE_PURGE_URLS:
+    if not keys:
+        return
+    _drop_generations(keys)
+    transaction.on_commit(lambda: _drop_generations(keys))
+    if settings.FRONT_CACHE_PURGE_URLS:
         transaction.on_commit(lambda: send_purge(keys))
 
 

@@ -168,8 +168,10 @@ EDGE_STALE_IF_ERROR_SECONDS = env_int("EDGE_STALE_IF_ERROR_SECONDS", 86400, mini
 # Where purges go: each URL gets `PURGE` with an `xkey-purge: <keys>` header (see deploy/).
 FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http", "https"))
 FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
-# Approved comments are rendered once per change of an article's comments, for this long.
-COMMENTS_FRAGMENT_SECONDS = env_int("COMMENTS_FRAGMENT_SECONDS", 3600, minimum=0)
+# Inside Django, parts of pages shared by every reader (lists, an article's body, its comments,
+# the menu) are kept in the cache until a write purges them, and at most this long: a scheduled
+# article reaches the lists within this plus EDGE_CACHE_SECONDS of its time (0 = never kept).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60, minimum=0)
 
 # Sessions (signed-in staff and readers only: anonymous pages never open one) are stored in the
 # database and read through the cache.

@@ -12,4 +12,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 # Most tests read pages right after changing rows behind the ORM's back; the cached comment list
 # has its own tests (tests/test_http_caching.py), which switch it on.
-COMMENTS_FRAGMENT_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0

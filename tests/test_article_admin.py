@@ -119,7 +119,7 @@ def test_saving_an_article_in_the_admin_updates_the_cached_page(
 ):
     from django.test import Client
 
-    settings.COMMENTS_FRAGMENT_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
     Client().get(article.get_absolute_url())
     data = change_form_data(article, title="Headline fixed in the admin")
 

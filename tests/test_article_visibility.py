@@ -40,7 +40,7 @@ def test_drafts_and_scheduled_articles_appear_on_no_public_page(
     add_related,
     make_article,
 ):
-    settings.COMMENTS_FRAGMENT_SECONDS = fragment_seconds
+    settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
     make_article(title="Uncurated", slug="uncurated", tags=[tag])
     for hidden in (draft, scheduled):
         hidden.tags.add(tag)

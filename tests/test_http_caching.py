@@ -348,3 +348,76 @@ def test_media_files_are_cacheable_for_a_month(client, settings, tmp_path, db):
     assert response.status_code == 200
     assert "max-age=2592000" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
+
+
+# --- Django's own fragments follow the same purges -----------------------------------------------
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def test_a_kept_list_follows_publishing_and_unpublishing(
+    fragments_on, client, article, draft, django_capture_on_commit_callbacks
+):
+    from articles.services import publish_articles, unpublish_articles
+
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_articles(queryset=Article.objects.filter(pk=draft.pk))
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_articles(queryset=Article.objects.filter(pk=draft.pk))
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" not in client.get(url).content.decode()
+
+
+def test_a_kept_article_page_follows_an_edit_of_an_article_it_links_to(
+    fragments_on, client, article, make_article, add_related, django_capture_on_commit_callbacks
+):
+    from articles.services import save_article
+
+    other = make_article(title="Batteries are getting cheaper")
+    add_related(article, other)
+    assert "Batteries are getting cheaper" in client.get(article.get_absolute_url()).content.decode()
+
+    other.title = "Batteries are getting much cheaper"
+    with django_capture_on_commit_callbacks(execute=True):
+        save_article(article=other)
+
+    assert "much cheaper" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_kept_menu_and_policy_follow_the_admin(
+    fragments_on, superuser_client, article, section, django_capture_on_commit_callbacks
+):
+    from comments.services import update_policy
+
+    assert "Technology" in Client().get("/").content.decode()
+    data = {"name": "Tech & Science", "slug": section.slug, "order": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+    assert "Tech &amp; Science" in Client().get("/").content.decode()
+
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3))
+    assert "Add a comment" in Client().get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_policy(policy=ModerationPolicy(close_after_days=2))
+    assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_kept_pages_cost_no_queries_once_drawn(fragments_on, client, article, tag):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article.tags.add(tag)
+    for url in ("/", article.section.get_absolute_url(), tag.get_absolute_url(), "/search/?q=car"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 0, (url, [q["sql"] for q in queries.captured_queries])
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+    assert len(queries) == 1  # the article itself: whether it is public is decided every time

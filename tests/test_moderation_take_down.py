@@ -74,7 +74,7 @@ def test_take_down_leaves_pending_comments_alone_and_purges_the_cached_page(
 ):
     from comments.services import take_down as take_down_service
 
-    settings.COMMENTS_FRAGMENT_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
     pending = make_comment(article)
     assert "Early Bird" in client.get(article.get_absolute_url()).content.decode()
 

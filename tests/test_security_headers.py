@@ -69,7 +69,7 @@ def test_article_pages_and_comment_answers_carry_the_security_headers(
     client, article, comment_form_data, settings
 ):
     settings.COMMENTS_RATE_LIMIT = 1
-    settings.COMMENTS_FRAGMENT_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
     for _ in range(2):  # the comment list drawn, then from the cache
         assert_security_headers(client.get(article.get_absolute_url()))
     url = f"/comments/post/{article.pk}/"

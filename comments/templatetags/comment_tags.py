@@ -16,7 +16,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy
 from comments.services import comments_open
 from comments.tokens import form_token
-from newsportal.caching import fragment, is_personal, signed_in_user
+from newsportal.caching import article_key, cached, is_personal, signed_in_user
 
 register = template.Library()
 
@@ -45,7 +45,6 @@ def _list_html(request, article, *, is_open: bool) -> str:
     # Junk or out-of-range page numbers fall on a real page, and share its cached copy.
     last_page = max(1, math.ceil(article.approved_comment_count / per_page))
     number = min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
-    stamp = article.comments_changed_at.timestamp() if article.comments_changed_at else 0
 
     def render():
         page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
@@ -71,10 +70,22 @@ def _list_html(request, article, *, is_open: bool) -> str:
         }
         return render_to_string("comments/list.html", context)
 
-    # The one cache inside the origin worth its keep: approved comments, drawn again only when
-    # the article's approved comments change (the services move comments_changed_at).
-    key = f"comments:v1:{article.pk}:{stamp}:{number}:{int(is_open)}"
-    return fragment(key, render, settings.COMMENTS_FRAGMENT_SECONDS)
+    # Drawn again when a decision purges the article (comments.services).
+    return cached(f"comments:{article.pk}:{number}:{is_open}", [article_key(article.pk)], render)
+
+
+def _form_fields_html(form) -> str:
+    """The fields through crispy-forms, which costs more than the rest of the page: a blank
+    form is the same for every reader with the same values filled in (none for anonymous
+    readers; a signed-in reader's name and e-mail), so it is drawn once per set of values."""
+    if form.is_bound:
+        return render_to_string("comments/form_fields.html", {"comment_form": form})
+    values = sorted((name, str(value)) for name, value in form.initial.items())
+    return cached(
+        f"comment-form:{values}",
+        [],
+        lambda: render_to_string("comments/form_fields.html", {"comment_form": form}),
+    )
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
@@ -99,6 +110,7 @@ def comment_section(context, article):
         "comments_open": is_open,
         "comment_list_html": _list_html(request, article, is_open=is_open),
         "comment_form": form if is_open else None,
+        "comment_form_fields": _form_fields_html(form) if is_open and form is not None else "",
         "comment_reply_to": reply_to,
         # Only a page drawn for one reader carries their token and start time.
         "personal": personal,

@@ -21,7 +21,7 @@ def article(make_article):
 def page_cache_on(settings):
     # As in production: the comment list comes from the cache, which the moderator's decision
     # must move on.
-    settings.COMMENTS_FRAGMENT_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
 
 
 def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
