@@ -125,23 +125,25 @@ def cached(name: str, keys: Iterable[str], make: Callable[[], T]) -> T:
     timeout = settings.FRAGMENT_CACHE_SECONDS
     if timeout <= 0:
         return make()
+    key = "frag:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+    generation_keys = [_generation_key(k) for k in keys]
     try:
-        # The generations are read before make() reads the database, so a fragment made from
-        # rows a write is about to change is stored under a generation that write drops.
-        generations = _generations(keys)
-        key = (
-            "frag:" + hashlib.blake2b(f"{name}|{generations}".encode(), digest_size=16).hexdigest()
-        )
-        value = cache.get(key)
+        # One round trip: the fragment, stored with the generations it was made under, and the
+        # generations now. They are read before make() reads the database, so a fragment made
+        # from rows a write is about to change is stored under a generation that write drops.
+        found = cache.get_many([key, *generation_keys])
+        generations = [found.get(k) or _new_generation(k) for k in generation_keys]
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
         return make()
-    if value is None:
-        value = make()
-        try:
-            cache.set(key, value, timeout)
-        except Exception as exc:
-            logger.warning("fragment cache unavailable: %s", type(exc).__name__)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generations:
+        return stored[1]
+    value = make()
+    try:
+        cache.set(key, (generations, value), timeout)
+    except Exception as exc:
+        logger.warning("fragment cache unavailable: %s", type(exc).__name__)
     return value
 
 
@@ -149,16 +151,11 @@ def _generation_key(key: str) -> str:
     return f"gen:{key}"
 
 
-def _generations(keys: Iterable[str]) -> list[str]:
-    """The current generation of each key: a random token, replaced when the key is purged."""
-    names = [_generation_key(key) for key in keys]
-    found = cache.get_many(names) if names else {}
-    for name in names:
-        if name not in found:
-            # add(), not set(): when two processes start one at once, the first one's stands.
-            token = secrets.token_hex(6)
-            found[name] = token if cache.add(name, token, None) else cache.get(name, token)
-    return [found[name] for name in names]
+def _new_generation(generation_key: str) -> str:
+    """A key seen for the first time, or purged: a new random generation. add(), not set():
+    when two processes start one at once, the first one's stands."""
+    token = secrets.token_hex(6)
+    return token if cache.add(generation_key, token, None) else cache.get(generation_key, token)
 
 
 def _drop_generations(keys: tuple[str, ...]) -> None:

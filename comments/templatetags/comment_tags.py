@@ -16,7 +16,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy
 from comments.services import comments_open
 from comments.tokens import form_token
-from newsportal.caching import article_key, cached, is_personal, signed_in_user
+from newsportal.caching import SITE, article_key, cached, is_personal, signed_in_user
 
 register = template.Library()
 
@@ -40,11 +40,14 @@ def reply_target(query, article):
     return Comment.objects.repliable(article).filter(pk=parent_id).first()
 
 
-def _list_html(request, article, *, is_open: bool) -> str:
-    per_page = settings.COMMENTS_PER_PAGE
+def _comments_page(request, article) -> int:
     # Junk or out-of-range page numbers fall on a real page, and share its cached copy.
-    last_page = max(1, math.ceil(article.approved_comment_count / per_page))
-    number = min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
+    last_page = max(1, math.ceil(article.approved_comment_count / settings.COMMENTS_PER_PAGE))
+    return min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
+
+
+def _list_html(article, number: int, *, is_open: bool) -> str:
+    per_page = settings.COMMENTS_PER_PAGE
 
     def render():
         page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
@@ -88,14 +91,33 @@ def _form_fields_html(form) -> str:
     )
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_section(context, article):
     request = context["request"]
-    is_open = comments_open(article, ModerationPolicy.current())
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
-    reply_to = context.get("comment_reply_to")
-    personal = form is not None or is_personal(request)
+    number = _comments_page(request, article)
+    if form is None and not is_personal(request) and REPLY_PARAM not in request.GET:
+        # What every anonymous reader gets: drawn once, until a decision purges the article or
+        # the policy purges the site.
+        return cached(
+            f"comment-section:{article.pk}:{number}",
+            [SITE, article_key(article.pk)],
+            lambda: _section_html(request, article, number, form=None, personal=False),
+        )
+    return _section_html(
+        request,
+        article,
+        number,
+        form=form,
+        personal=True,
+        reply_to=context.get("comment_reply_to"),
+        is_preview=context.get("is_preview", False),
+    )
+
+
+def _section_html(request, article, number, *, form, personal, reply_to=None, is_preview=False):
+    is_open = comments_open(article, ModerationPolicy.current())
     if form is None and is_open:
         reply_to = reply_target(request.GET, article)
         form = CommentForm(
@@ -103,12 +125,10 @@ def comment_section(context, article):
             user=signed_in_user(request) if personal else None,
             initial={"parent": reply_to.pk} if reply_to else {},
         )
-    return {
-        "request": request,
+    context = {
         "article": article,
-        "is_preview": context.get("is_preview", False),
-        "comments_open": is_open,
-        "comment_list_html": _list_html(request, article, is_open=is_open),
+        "is_preview": is_preview,
+        "comment_list_html": _list_html(article, number, is_open=is_open),
         "comment_form": form if is_open else None,
         "comment_form_fields": _form_fields_html(form) if is_open and form is not None else "",
         "comment_reply_to": reply_to,
@@ -116,3 +136,4 @@ def comment_section(context, article):
         "personal": personal,
         "started": form_token(article.pk) if personal else "",
     }
+    return render_to_string("comments/section.html", context, request=request if personal else None)
