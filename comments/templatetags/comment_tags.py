@@ -46,10 +46,14 @@ def _comments_page(request, article) -> int:
     return min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
 
 
-def _list_html(article, number: int, *, is_open: bool) -> str:
+def _open_and_list(article, number: int) -> tuple[bool, str]:
+    """Whether comments are open (the policy, the article's switch and its age) and the
+    approved comments of this page, drawn again when a decision purges the article or the
+    policy purges the site."""
     per_page = settings.COMMENTS_PER_PAGE
 
-    def render():
+    def make():
+        is_open = comments_open(article, ModerationPolicy.current())
         page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
         rows = list(
             Comment.objects.threads_for(
@@ -71,10 +75,9 @@ def _list_html(article, number: int, *, is_open: bool) -> str:
             "comments_page_param": PAGE_PARAM,
             "comments_reply_param": REPLY_PARAM,
         }
-        return render_to_string("comments/list.html", context)
+        return is_open, render_to_string("comments/list.html", context)
 
-    # Drawn again when a decision purges the article (comments.services).
-    return cached(f"comments:{article.pk}:{number}:{is_open}", [article_key(article.pk)], render)
+    return cached(f"comments:{article.pk}:{number}", [SITE, article_key(article.pk)], make)
 
 
 def _form_fields_html(form) -> str:
@@ -117,7 +120,7 @@ def comment_section(context, article):
 
 
 def _section_html(request, article, number, *, form, personal, reply_to=None, is_preview=False):
-    is_open = comments_open(article, ModerationPolicy.current())
+    is_open, list_html = _open_and_list(article, number)
     if form is None and is_open:
         reply_to = reply_target(request.GET, article)
         form = CommentForm(
@@ -128,7 +131,7 @@ def _section_html(request, article, number, *, form, personal, reply_to=None, is
     context = {
         "article": article,
         "is_preview": is_preview,
-        "comment_list_html": _list_html(article, number, is_open=is_open),
+        "comment_list_html": list_html,
         "comment_form": form if is_open else None,
         "comment_form_fields": _form_fields_html(form) if is_open and form is not None else "",
         "comment_reply_to": reply_to,
