@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 
+from articles.context_processors import navigation_sections
 from articles.models import Article
 from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
@@ -26,6 +27,7 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
             "article_head": render_to_string("includes/article_meta.html", context),
             "article_main": render_to_string("includes/article_main.html", context),
             "surrogate_keys": context["surrogate_keys"],
+            "nav_sections": navigation_sections(),
         }
 
     return (

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
+from articles.context_processors import navigation_sections
 from articles.models import Article, Author, Section, Tag
 from articles.pages import article_page_parts
 from articles.search import clean_query, search_articles, snippet_html
@@ -31,19 +32,35 @@ def _drawn_once(request, name, make):
     return cached(f"{name}|{number}", [SITE, LISTS], lambda: make(number))
 
 
-def _listing(request, name, make):
-    """A list page: make() returns its parts ({"title", "description", "html"}), or None when
-    there is no such list."""
-    parts = _drawn_once(request, name, make)
+# What a list page of each kind lists, its title and its description.
+LISTINGS = {
+    "section": (Section, "section", lambda s: s.name, lambda s: f"The latest from {s.name}."),
+    "author": (Author, "authors", lambda a: a.name, lambda a: a.bio),
+    "tag": (Tag, "tags", lambda t: f"Tagged “{t.name}”", lambda t: f"Articles about {t.name}."),
+}
+
+
+def _listing(request, slug, *, kind):
+    model, field, title, description = LISTINGS[kind]
+
+    def make(number):
+        owner = model.objects.filter(slug=slug).first()
+        if owner is None:
+            return None
+        queryset = Article.objects.for_listing().filter(**{field: owner})
+        page_obj = Paginator(queryset, PAGE_SIZE).get_page(number)
+        html = render_to_string("includes/article_list.html", {"page_obj": page_obj})
+        return {
+            "title": title(owner),
+            "description": description(owner),
+            "html": html,
+            "nav_sections": navigation_sections(),
+        }
+
+    parts = _drawn_once(request, f"{kind}|{slug}", make)
     if parts is None:
-        raise Http404("No such list")
+        raise Http404(f"No such {kind}")
     return mark_shared(request, render(request, "articles/article_list.html", parts), LISTS)
-
-
-def _list_parts(number, *, title, description, queryset) -> dict:
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(number)
-    html = render_to_string("includes/article_list.html", {"page_obj": page_obj})
-    return {"title": title, "description": description, "html": html}
 
 
 @require_safe
@@ -55,54 +72,28 @@ def home(request):
         page_obj = page_obj.get_page(number)
         # The lead story tops the first page only; later pages continue the list.
         context = {"lead": lead if page_obj.number == 1 else None, "page_obj": page_obj}
-        return render_to_string("includes/home_listing.html", context)
+        return {
+            "listing_html": render_to_string("includes/home_listing.html", context),
+            "nav_sections": navigation_sections(),
+        }
 
-    html = _drawn_once(request, "home", make)
-    return mark_shared(
-        request, render(request, "articles/home.html", {"listing_html": html}), LISTS
-    )
+    parts = _drawn_once(request, "home", make)
+    return mark_shared(request, render(request, "articles/home.html", parts), LISTS)
 
 
 @require_safe
 def section_detail(request, slug):
-    def make(number):
-        section = Section.objects.filter(slug=slug).first()
-        return section and _list_parts(
-            number,
-            title=section.name,
-            description=f"The latest from {section.name}.",
-            queryset=Article.objects.for_listing().filter(section=section),
-        )
-
-    return _listing(request, f"section|{slug}", make)
+    return _listing(request, slug, kind="section")
 
 
 @require_safe
 def author_detail(request, slug):
-    def make(number):
-        author = Author.objects.filter(slug=slug).first()
-        return author and _list_parts(
-            number,
-            title=author.name,
-            description=author.bio,
-            queryset=Article.objects.for_listing().filter(authors=author),
-        )
-
-    return _listing(request, f"author|{slug}", make)
+    return _listing(request, slug, kind="author")
 
 
 @require_safe
 def tag_detail(request, slug):
-    def make(number):
-        tag = Tag.objects.filter(slug=slug).first()
-        return tag and _list_parts(
-            number,
-            title=f"Tagged “{tag.name}”",
-            description=f"Articles about {tag.name}.",
-            queryset=Article.objects.for_listing().filter(tags=tag),
-        )
-
-    return _listing(request, f"tag|{slug}", make)
+    return _listing(request, slug, kind="tag")
 
 
 @require_safe
@@ -137,11 +128,13 @@ def search(request):
         page_obj = page_obj.get_page(number)
         for article in page_obj:
             article.snippet = snippet_html(article, query)
-        return render_to_string(
-            "includes/search_results.html", {"query": query, "page_obj": page_obj}
-        )
+        context = {"query": query, "page_obj": page_obj}
+        return {
+            "results_html": render_to_string("includes/search_results.html", context),
+            "nav_sections": navigation_sections(),
+        }
 
     # A word everyone looks up at once (a story everyone follows) is ranked once.
-    html = _drawn_once(request, f"search|{query}", make) if query else ""
-    response = render(request, "articles/search.html", {"query": query, "results_html": html})
+    parts = _drawn_once(request, f"search|{query}", make) if query else {}
+    response = render(request, "articles/search.html", {"query": query, **parts})
     return mark_shared(request, response, LISTS)

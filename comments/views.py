@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.pages import article_page_parts
@@ -160,7 +160,7 @@ def _post(request, article_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def form_token_view(request, article_id):
     """What a shared page's comment form lacks, for this reader: the CSRF token (its cookie is
     set with this answer) and the signed start time. Asked for by site.js when a reader starts
@@ -207,7 +207,7 @@ def _from_another_site(request) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def comment_status(request, token):
     comment_id = comment_id_from_token(token)
     if comment_id is None:

@@ -121,7 +121,8 @@ def cached(name: str, keys: Iterable[str], make: Callable[[], T]) -> T:
     """What make() returns (a rendered fragment, a little data), shared by every reader through
     Django's cache until a service purges one of these keys (the same surrogate keys the edge
     is purged by) or FRAGMENT_CACHE_SECONDS pass. A cache outage costs the making, never the
-    page."""
+    page. When what make() returns changes shape, change the name too: a deploy finds the old
+    values still in the cache."""
     timeout = settings.FRAGMENT_CACHE_SECONDS
     if timeout <= 0:
         return make()

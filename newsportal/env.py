@@ -53,27 +53,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
     """A URL with one of these schemes and a host (or a socket path), or empty when unset."""
     value = os.environ.get(name, default).strip()
-    if not value:
-        return ""
+    return _checked_url(name, value, schemes) if value else ""
+
+
+def env_url_list(name: str, *, schemes: tuple[str, ...]) -> list[str]:
+    """Comma-separated URLs, each checked as env_url checks one."""
+    return [_checked_url(name, item, schemes) for item in env_list(name, [])]
+
+
+def _checked_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(value)
     if parts.scheme not in schemes or not (parts.netloc or parts.scheme == "unix"):
         raise ImproperlyConfigured(
             f"{name} must be a URL like {schemes[0]}://host..., not {value!r}"
         )
     return value
-
-
-def env_url_list(name: str, *, schemes: tuple[str, ...]) -> list[str]:
-    """Comma-separated URLs, each checked as env_url checks one."""
-    urls = []
-    for item in env_list(name, []):
-        parts = urlsplit(item)
-        if parts.scheme not in schemes or not parts.netloc:
-            raise ImproperlyConfigured(
-                f"{name} must be comma-separated URLs like {schemes[0]}://host..., not {item!r}"
-            )
-        urls.append(item)
-    return urls
 
 
 def env_time_zone(name: str, default: str) -> str:

@@ -171,7 +171,9 @@ FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
 # Inside Django, parts of pages shared by every reader (lists, an article's body, its comments,
 # the menu) are kept in the cache until a write purges them, and at most this long: a scheduled
 # article reaches the lists within this plus EDGE_CACHE_SECONDS of its time (0 = never kept).
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60, minimum=0)
+# Only with a shared cache: a purge must reach every process (a write from `manage.py shell`
+# could not empty gunicorn workers' own memory).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 
 # Sessions (signed-in staff and readers only: anonymous pages never open one) are stored in the
 # database and read through the cache.

@@ -23,10 +23,12 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
 ADMIN_PASSWORD = "proxy-test-" + uuid.uuid4().hex
+PROXY_REDIS_URL = os.environ.get("PROXY_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def free_port() -> int:
@@ -224,6 +226,9 @@ def stack(tmp_path_factory):
         DJANGO_DEBUG="false",
         DJANGO_SECURE_HTTPS="false",
         DATABASE_URL=f"sqlite:///{tmp / 'proxy.sqlite3'}",
+        # As in production: the fragments and rate limits of every process in one Redis (a
+        # database of its own, emptied first), so a write's purge reaches all of them.
+        REDIS_URL=PROXY_REDIS_URL,
         MEDIA_ROOT=str(tmp / "media"),
         WEB_CONCURRENCY="2",
         HOST="127.0.0.1",
@@ -242,6 +247,7 @@ def stack(tmp_path_factory):
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
     )
+    redis.Redis.from_url(PROXY_REDIS_URL).flushdb()
     for args in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
         subprocess.run([*MANAGE, *args], cwd=BASE_DIR, env=env, check=True, capture_output=True)
     if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():

@@ -380,7 +380,9 @@ def test_a_kept_article_page_follows_an_edit_of_an_article_it_links_to(
 
     other = make_article(title="Batteries are getting cheaper")
     add_related(article, other)
-    assert "Batteries are getting cheaper" in client.get(article.get_absolute_url()).content.decode()
+    assert (
+        "Batteries are getting cheaper" in client.get(article.get_absolute_url()).content.decode()
+    )
 
     other.title = "Batteries are getting much cheaper"
     with django_capture_on_commit_callbacks(execute=True):

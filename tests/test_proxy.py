@@ -269,3 +269,40 @@ def test_an_approved_comment_shows_on_the_cached_article_within_ten_seconds(stac
     while body not in stack.get(article).text:
         assert time.monotonic() < deadline, "the approved comment did not show within 10 s"
         time.sleep(0.25)
+
+
+def _shows_within_ten_seconds(stack, path, check) -> None:
+    deadline = time.monotonic() + 10
+    while not check(stack.get(path)):
+        assert time.monotonic() < deadline, f"{path} did not change within 10 s"
+        time.sleep(0.25)
+
+
+def test_closing_comments_and_unpublishing_reach_cached_pages_within_ten_seconds(stack):
+    closing, leaving = stack.articles[-2], stack.articles[-1]
+    for path in (closing, leaving, "/"):
+        assert warm(stack, path).header("X-Cache") == "HIT"
+    assert 'id="comment-form"' in stack.get(closing).text
+    assert leaving in stack.get("/").text
+
+    def service(slug, call):
+        stack.manage(
+            "shell",
+            "-c",
+            "from articles.models import Article\n"
+            "from articles import services\n"
+            f"article = Article.objects.get(slug={slug!r})\n{call}",
+        )
+
+    service(
+        closing.strip("/").rsplit("/", 1)[-1],
+        "article.comments_enabled = False\nservices.save_article(article=article)",
+    )
+    service(
+        leaving.strip("/").rsplit("/", 1)[-1],
+        "services.unpublish_articles(queryset=Article.objects.filter(pk=article.pk))",
+    )
+
+    _shows_within_ten_seconds(stack, closing, lambda r: "Comments are closed" in r.text)
+    _shows_within_ten_seconds(stack, leaving, lambda r: r.status == 404)
+    _shows_within_ten_seconds(stack, "/", lambda r: leaving not in r.text)
