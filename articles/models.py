@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -116,8 +117,6 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.slug])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": "Describe the image for readers who cannot see it (alt text)."}
@@ -187,8 +186,6 @@ class RelatedLink(models.Model):
         return self.display_title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if bool(self.target_article_id) == bool(self.url):
             raise ValidationError("Choose either one of our articles or an external URL.")
         if self.url and not self.title:

@@ -11,9 +11,7 @@ from articles.search import clean_query, search_articles, snippet_html
 from newsportal.caching import LISTS, SITE, cached, mark_personal, mark_shared, signed_in_user
 
 PAGE_SIZE = 10
-# Page numbers beyond this are drawn for the reader who asks but not kept: made-up numbers
-# cannot fill the cache.
-MAX_CACHED_PAGE = 1000
+MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot fill the cache
 
 
 def _page_number(request) -> int:

@@ -34,10 +34,7 @@ FORM_ERRORS = 200
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
 
 
-SEND_AGAIN = (
-    "To protect your comment, we need you to press “Send comment” once more. "
-    "Your text is kept below."
-)
+SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
 
 
 def _article_page(request, article, *, form, status, retry_after=None, reply_to=None):

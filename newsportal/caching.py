@@ -1,11 +1,7 @@
-"""HTTP caching, in one place: which responses any shared cache may keep, and purging them.
-
-Anonymous pages hold nothing that belongs to one reader, so a CDN or the Varnish we ship
-(deploy/) keeps them and answers readers without running Python. They say so in standard
-headers (`Cache-Control: public, s-maxage=...`) and name what they show in `Surrogate-Key`, so
-the write that changes an article purges exactly the pages that show it. Anything personal
-(a session, a flash message, form errors, a status link, the admin) is `private, no-store`.
-"""
+"""Caching, in one place: which responses shared caches (a CDN, the Varnish in deploy/) may
+keep, the fragments Django keeps, and purging both by the surrogate keys pages carry. Anything
+personal (a session, a flash message, form errors, a status link, the admin) is `private,
+no-store`; see "Caching" in README.md."""
 
 import hashlib
 import logging
@@ -153,8 +149,7 @@ def _generation_key(key: str) -> str:
 
 
 def _new_generation(generation_key: str) -> str:
-    """A key seen for the first time, or purged: a new random generation. add(), not set():
-    when two processes start one at once, the first one's stands."""
+    # add(), not set(): when two processes start a generation at once, the first one's stands.
     token = secrets.token_hex(6)
     return token if cache.add(generation_key, token, None) else cache.get(generation_key, token)
 
@@ -167,10 +162,9 @@ def _drop_generations(keys: tuple[str, ...]) -> None:
 
 
 def purge(*keys: str) -> None:
-    """Drop what shows these keys: Django's fragments at once and again once the transaction
-    commits (so none is made again from rows about to change), and every configured front
-    cache's pages after commit (Varnish's xkey; a CDN through its purge API). A failed purge is
-    logged and never fails the write: pages then expire within EDGE_CACHE_SECONDS."""
+    """Drop what shows these keys: Django's fragments at once and again after commit (so none
+    is made again from rows about to change), and the front caches' pages after commit. A
+    failed purge is logged and never fails the write (pages expire within EDGE_CACHE_SECONDS)."""
     keys = tuple(dict.fromkeys(keys))
     if not keys:
         return

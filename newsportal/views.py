@@ -1,4 +1,3 @@
-import logging
 import sys
 
 from django.conf import settings
@@ -18,8 +17,6 @@ from newsportal.middleware import (
     is_database_unavailable,
     log_database_unavailable,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @never_cache

@@ -81,9 +81,8 @@ def _open_and_list(article, number: int) -> tuple[bool, str]:
 
 
 def _form_fields_html(form) -> str:
-    """The fields through crispy-forms, which costs more than the rest of the page: a blank
-    form is the same for every reader with the same values filled in (none for anonymous
-    readers; a signed-in reader's name and e-mail), so it is drawn once per set of values."""
+    """The fields through crispy-forms (which costs more than the rest of the page): a blank
+    form is drawn once per set of values filled in (none, or a signed-in reader's)."""
     if form.is_bound:
         return render_to_string("comments/form_fields.html", {"comment_form": form})
     values = sorted((name, str(value)) for name, value in form.initial.items())

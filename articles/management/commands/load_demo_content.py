@@ -1,7 +1,6 @@
 import io
 import os
 import secrets
-import textwrap
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -20,8 +19,9 @@ from articles.services import refresh_hero_renditions
 PALETTE = [(11, 83, 148), (106, 27, 154), (0, 121, 107), (191, 54, 12), (69, 90, 100)]
 
 
-def hero_image(title: str, index: int) -> ContentFile:
-    """A simple two-colour gradient card with the title, so the demo has real images."""
+def hero_image(index: int) -> ContentFile:
+    """A two-colour gradient, so the demo has real images (no headline drawn on them: the page
+    prints it already)."""
     width, height = 1200, 675
     top = PALETTE[index % len(PALETTE)]
     bottom = tuple(max(c - 70, 0) for c in top)
@@ -31,10 +31,6 @@ def hero_image(title: str, index: int) -> ContentFile:
         mix = y / height
         colour = tuple(round(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
         draw.line([(0, y), (width, y)], fill=colour)
-    lines = textwrap.wrap(title, width=40)[:3]
-    for row, line in enumerate(lines):
-        y = height - 80 - 56 * (len(lines) - row)
-        draw.text((60, y), line, fill=(255, 255, 255), font_size=44)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return ContentFile(buffer.getvalue())
@@ -102,9 +98,7 @@ class Command(BaseCommand):
                 ]
             )
             if not options["no_images"]:
-                article.hero_image.save(
-                    f"{article.slug}.jpg", hero_image(article.title, index), save=True
-                )
+                article.hero_image.save(f"{article.slug}.jpg", hero_image(index), save=True)
                 refresh_hero_renditions(article=article)
             # Written as it went out, not edited since (updated_at is auto_now on every save).
             Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)

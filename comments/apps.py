@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class CommentsConfig(AppConfig):
-    name = "comments"
-    verbose_name = "Comments"
