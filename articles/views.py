@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -96,14 +96,9 @@ def tag_detail(request, slug):
 
 @require_safe
 def article_detail(request, slug):
-    article = (
-        Article.objects.select_related("section")
-        .defer("body", "body_html")
-        .filter(slug=slug)
-        .first()
-    )
-    if article is None:
-        raise Http404("No article found")
+    # The row alone, every time (whether it is public is decided now); what the page shows of
+    # it and around it comes from its fragment.
+    article = get_object_or_404(Article, slug=slug)
     is_preview = not article.is_public
     if is_preview:
         user = signed_in_user(request)

@@ -103,7 +103,7 @@ def config() -> dict:
     # threads that fight over a few cores (p99 of half a second on 2 cores); a bounded pool
     # queues the surplus instead (p99 in single-digit ms). Each slow download holds a thread:
     # raise it on a machine with more cores or many slow readers.
-    threads = env_int("PROXY_THREADS", 64, minimum=10)
+    threads = env_int("PROXY_THREADS", 32, minimum=10)
     return {
         "host": host,
         "port": port,
