@@ -10,6 +10,7 @@ import math
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from comments.forms import CommentForm
@@ -46,11 +47,13 @@ def _comments_page(request, article) -> int:
     return min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
 
 
-def _open_and_list(article, number: int) -> tuple[bool, str]:
-    """Whether comments are open (the policy, the article's switch and its age) and the
-    approved comments of this page, drawn again when a decision purges the article or the
-    policy purges the site."""
+def _section_parts(article, number: int, blank_form) -> tuple[bool, str, str]:
+    """Whether comments are open (the policy, the article's switch, its age), the approved
+    comments of this page and a blank form's fields for the values filled in (none, or a
+    signed-in reader's): crispy-forms costs more than the rest of the page. Drawn again when a
+    decision purges the article or the policy purges the site."""
     per_page = settings.COMMENTS_PER_PAGE
+    values = sorted((k, str(v)) for k, v in blank_form.initial.items()) if blank_form else None
 
     def make():
         is_open = comments_open(article, ModerationPolicy.current())
@@ -75,22 +78,14 @@ def _open_and_list(article, number: int) -> tuple[bool, str]:
             "comments_page_param": PAGE_PARAM,
             "comments_reply_param": REPLY_PARAM,
         }
-        return is_open, render_to_string("comments/list.html", context)
+        fields = _fields_html(blank_form) if blank_form and is_open else ""
+        return is_open, render_to_string("comments/list.html", context), fields
 
-    return cached(f"comments:{article.pk}:{number}", [SITE, article_key(article.pk)], make)
+    return cached(f"comments:{article.pk}:{number}:{values}", [SITE, article_key(article.pk)], make)
 
 
-def _form_fields_html(form) -> str:
-    """The fields through crispy-forms (which costs more than the rest of the page): a blank
-    form is drawn once per set of values filled in (none, or a signed-in reader's)."""
-    if form.is_bound:
-        return render_to_string("comments/form_fields.html", {"comment_form": form})
-    values = sorted((name, str(value)) for name, value in form.initial.items())
-    return cached(
-        f"comment-form:{values}",
-        [],
-        lambda: render_to_string("comments/form_fields.html", {"comment_form": form}),
-    )
+def _fields_html(form) -> str:
+    return render_to_string("comments/form_fields.html", {"comment_form": form})
 
 
 @register.simple_tag(takes_context=True)
@@ -119,23 +114,27 @@ def comment_section(context, article):
 
 
 def _section_html(request, article, number, *, form, personal, reply_to=None, is_preview=False):
-    is_open, list_html = _open_and_list(article, number)
-    if form is None and is_open:
+    if form is not None:
+        # A reader's own text (with errors, or to send once more): drawn for them, never kept.
+        is_open, list_html, _ = _section_parts(article, number, None)
+        fields = _fields_html(form)
+    else:
         reply_to = reply_target(request.GET, article)
         form = CommentForm(
             article=article,
             user=signed_in_user(request) if personal else None,
             initial={"parent": reply_to.pk} if reply_to else {},
         )
+        is_open, list_html, fields = _section_parts(article, number, form)
     context = {
         "article": article,
         "is_preview": is_preview,
         "comment_list_html": list_html,
         "comment_form": form if is_open else None,
-        "comment_form_fields": _form_fields_html(form) if is_open and form is not None else "",
+        "comment_form_fields": fields,
         "comment_reply_to": reply_to,
         # Only a page drawn for one reader carries their token and start time.
-        "personal": personal,
+        "csrf_token_value": get_token(request) if personal else "",
         "started": form_token(article.pk) if personal else "",
     }
-    return render_to_string("comments/section.html", context, request=request if personal else None)
+    return render_to_string("comments/section.html", context)
