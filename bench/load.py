@@ -37,8 +37,64 @@ def cores() -> tuple[list[str], list[str]]:
     return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
 
 
+def _launch(command: list[str], env: dict, log_path: Path) -> subprocess.Popen:
+    server_cpu, _ = cores()
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [*server_cpu, *command],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _wait_ready(process, ports: list[int], path: str, timeout: float, what: str) -> None:
+    """Until every port answers path with 200; raises if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited")
+        try:
+            if all(get(port, path)[0] == 200 for port in ports):
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not answer {path}")
+
+
+class _Supervised:
+    """A server process of the benchmark's, started in its own session on the server core."""
+
+    process: subprocess.Popen | None
+    log_path: Path
+
+    def _start(self, command, env, ports, ready_path, timeout, what):
+        env.pop("GUNICORN_BIND", None)
+        self.process = _launch(command, env, self.log_path)
+        try:
+            _wait_ready(self.process, ports, ready_path, timeout, f"{what} (see {self.log_path})")
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        # gunicorn, and serve.py (which stops Varnish and gunicorn), stop gracefully on SIGTERM.
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
 @dataclass
-class Server:
+class Server(_Supervised):
     app: str
     port: int
     env: dict
@@ -46,41 +102,11 @@ class Server:
     process: subprocess.Popen | None = None
 
     def start(self, ready_path: str = "/healthz", timeout: float = 60) -> "Server":
-        server_cpu, _ = cores()
         env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
-        env.pop("GUNICORN_BIND", None)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [*server_cpu, str(GUNICORN), "-c", "gunicorn.conf.py", self.app],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        command = [str(GUNICORN), "-c", "gunicorn.conf.py", self.app]
+        return self._start(
+            command, env, [self.port], ready_path, timeout, f"{self.app} :{self.port}"
         )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.app} on :{self.port} exited; see {self.log_path}")
-            try:
-                if get(self.port, ready_path)[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"{self.app} on :{self.port} did not answer {ready_path}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=35)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
     def worker_rss_kib(self) -> dict[int, int]:
         """VmRSS of each worker (the master's children), in KiB."""
@@ -93,7 +119,7 @@ class Server:
 
 
 @dataclass
-class Stack:
+class Stack(_Supervised):
     """deploy/serve.py as `make serve` runs it: Varnish on `port` in front of gunicorn on
     `backend_port` (both children of serve.py, pinned with it to the server core)."""
 
@@ -104,51 +130,16 @@ class Stack:
     process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> "Stack":
-        server_cpu, _ = cores()
         env = {
             **self.env,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "BACKEND_PORT": str(self.backend_port),
         }
-        env.pop("GUNICORN_BIND", None)
-        log = self.log_path.open("ab")
         # The venv's Python: serve.py starts the gunicorn next to it.
-        self.process = subprocess.Popen(
-            [*server_cpu, sys.executable, str(SERVE)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"deploy/serve.py on :{self.port} exited; see {self.log_path}")
-            try:
-                if (
-                    get(self.backend_port, "/healthz")[0] == 200
-                    and get(self.port, "/healthz")[0] == 200
-                ):
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"deploy/serve.py on :{self.port} did not answer /healthz")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        # serve.py stops Varnish and gunicorn (gracefully) before it exits.
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        command = [sys.executable, str(SERVE)]
+        ports = [self.backend_port, self.port]
+        return self._start(command, env, ports, "/healthz", timeout, f"serve.py :{self.port}")
 
     def _children(self, pid: int) -> list[int]:
         try:

@@ -18,7 +18,7 @@ def article(make_article):
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
+def fragment_cache_on(settings):
     # As in production: the comment list comes from the cache, which the moderator's decision
     # must move on.
     settings.FRAGMENT_CACHE_SECONDS = 300

@@ -1,0 +1,202 @@
+"""A write that changes what readers see purges it: the front caches' pages by surrogate key,
+and Django's own fragments kept under the same keys."""
+
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Section
+from comments.models import Comment, ModerationPolicy
+
+
+# --- Purges --------------------------------------------------------------------------------------
+class _Recorder(BaseHTTPRequestHandler):
+    def do_PURGE(self):
+        self.server.purged.append(set(self.headers["xkey-purge"].split()))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def purges(settings):
+    """The keys each purge named, as a front cache at FRONT_CACHE_PURGE_URLS receives them."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_address[1]}/"]
+    yield server.purged
+    server.shutdown()
+    server.server_close()
+
+
+def test_publishing_unpublishing_and_deleting_purge_the_article_and_the_lists(
+    purges, draft, article, django_capture_on_commit_callbacks
+):
+    from articles.services import delete_articles, publish_articles, unpublish_articles
+
+    for change in (publish_articles, unpublish_articles, delete_articles):
+        with django_capture_on_commit_callbacks(execute=True):
+            change(queryset=Article.objects.filter(pk=draft.pk))
+        assert {f"article-{draft.pk}", "list", f"section-{draft.section_id}"} <= purges.pop()
+    assert purges == []
+
+
+def test_saving_an_article_in_the_admin_purges_it(
+    purges, editor_client, article, django_capture_on_commit_callbacks
+):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article, title="Fixed", comments_enabled="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert any({f"article-{article.pk}", "list"} <= keys for keys in purges)
+    assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_moderation_decisions_purge_the_article_and_the_lists(
+    purges, article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    from comments.services import approve, take_down
+
+    comment = make_comment(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(comment=comment, by=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        take_down([comment], by=moderator)
+
+    assert purges == [{f"article-{article.pk}", "list"}] * 2
+
+
+def test_a_pending_or_rejected_comment_purges_nothing(
+    purges, article, submit, moderator, django_capture_on_commit_callbacks
+):
+    from comments.services import reject
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reject(comment=submit(article), by=moderator)
+
+    assert purges == []
+
+
+def test_closing_comments_in_the_policy_purges_every_page_and_shows_at_once(
+    purges, article, settings, django_capture_on_commit_callbacks
+):
+    from comments.services import update_policy
+
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3))
+    assert "Add a comment" in Client().get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_policy(policy=ModerationPolicy(close_after_days=2))
+
+    assert purges == [{"site"}]
+    assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_renaming_a_section_purges_every_page(
+    purges, superuser_client, section, django_capture_on_commit_callbacks
+):
+    data = {"name": "Tech & Science", "slug": section.slug, "order": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+
+    assert Section.objects.get().name == "Tech & Science"
+    assert purges == [{"site"}]
+
+
+def test_a_front_cache_that_is_down_never_fails_the_write(
+    settings, article, make_comment, moderator, caplog, django_capture_on_commit_callbacks
+):
+    from comments.services import approve
+
+    settings.FRONT_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens there
+    comment = make_comment(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(comment=comment, by=moderator)
+
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    assert "front cache purge failed" in caplog.text
+
+
+# --- Django's own fragments follow the same purges -----------------------------------------------
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def test_a_kept_list_follows_publishing_and_unpublishing(
+    fragments_on, client, article, draft, django_capture_on_commit_callbacks
+):
+    from articles.services import publish_articles, unpublish_articles
+
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_articles(queryset=Article.objects.filter(pk=draft.pk))
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_articles(queryset=Article.objects.filter(pk=draft.pk))
+    for url in ("/", article.section.get_absolute_url(), "/search/?q=batteries"):
+        assert "Secret draft" not in client.get(url).content.decode()
+
+
+def test_a_kept_article_page_follows_an_edit_of_an_article_it_links_to(
+    fragments_on, client, article, make_article, add_related, django_capture_on_commit_callbacks
+):
+    from articles.services import save_article
+
+    other = make_article(title="Batteries are getting cheaper")
+    add_related(article, other)
+    assert (
+        "Batteries are getting cheaper" in client.get(article.get_absolute_url()).content.decode()
+    )
+
+    other.title = "Batteries are getting much cheaper"
+    with django_capture_on_commit_callbacks(execute=True):
+        save_article(article=other)
+
+    assert "much cheaper" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_kept_menu_and_policy_follow_the_admin(
+    fragments_on, superuser_client, article, section, django_capture_on_commit_callbacks
+):
+    from comments.services import update_policy
+
+    assert "Technology" in Client().get("/").content.decode()
+    data = {"name": "Tech & Science", "slug": section.slug, "order": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        superuser_client.post(f"/admin/articles/section/{section.pk}/change/", data)
+    assert "Tech &amp; Science" in Client().get("/").content.decode()
+
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3))
+    assert "Add a comment" in Client().get(article.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_policy(policy=ModerationPolicy(close_after_days=2))
+    assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_kept_pages_cost_no_queries_once_drawn(fragments_on, client, article, tag):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article.tags.add(tag)
+    for url in ("/", article.section.get_absolute_url(), tag.get_absolute_url(), "/search/?q=car"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == 0, (url, [q["sql"] for q in queries.captured_queries])
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+    assert len(queries) == 1  # the article itself: whether it is public is decided every time
