@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 MAX_QUERY_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w", re.UNICODE)
+_SPACE = re.compile(r"\s+")
 # Private-use markers survive ts_headline untouched; we escape the text and only then turn them
 # into <mark>, so nothing from an article's source can become markup.
 _START, _STOP = "\ue000", "\ue001"
@@ -78,12 +79,20 @@ def _plain_snippet(text: str, query: str, width: int = 220) -> str:
     words = [w for w in query.split() if w]
     lowered = text.lower()
     positions = [lowered.find(w.lower()) for w in words if lowered.find(w.lower()) >= 0]
-    start = max(min(positions) - 60, 0) if positions else 0
-    snippet = text[start : start + width]
+    first_match = min(positions, default=0)
+    start = max(first_match - 60, 0)
+    end = min(start + width, len(text))
+    # Cut between words, never inside one: a snippet starting "ery life" reads as a typo.
+    if start and not text[start - 1].isspace():
+        space = _SPACE.search(text, start, first_match)
+        start = space.end() if space else first_match
+    if end < len(text) and not text[end].isspace():
+        end = max((space.start() for space in _SPACE.finditer(text, start, end)), default=end)
+    snippet = text[start:end].strip()
     for word in sorted(set(words), key=len, reverse=True):
         snippet = re.sub(
             re.escape(word), lambda m: f"{_START}{m.group(0)}{_STOP}", snippet, flags=re.I
         )
     prefix = "… " if start else ""
-    suffix = " …" if start + width < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     return prefix + snippet + suffix

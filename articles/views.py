@@ -1,4 +1,7 @@
-from django.core.paginator import Paginator
+import re
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -15,19 +18,42 @@ MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot 
 
 
 def _page_number(request) -> int:
+    # A page that is not a plain positive number does not exist: one address per page, so
+    # search engines and caches see no copies under made-up numbers.
+    raw = request.GET.get("page", "1")
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
+        raise Http404("No such page")
+    return int(raw)
+
+
+def _page(queryset, number):
+    """The page, or None past the last one (the first page of an empty list exists)."""
     try:
-        number = int(request.GET.get("page", 1))
-    except ValueError:
-        return 1
-    return number if number > 0 else 1
+        return Paginator(queryset, PAGE_SIZE).page(number)
+    except EmptyPage:
+        return None
 
 
 def _drawn_once(request, name, make):
-    """make(page number), kept for every reader until a write purges the lists."""
+    """make(page number), kept for every reader until a write purges the lists; a page past the
+    end (make gives None) is a 404."""
     number = _page_number(request)
     if number > MAX_CACHED_PAGE:
-        return make(number)
-    return cached(f"{name}|{number}", [SITE, LISTS], lambda: make(number))
+        parts = make(number)
+    else:
+        parts = cached(f"{name}|{number}", [SITE, LISTS], lambda: make(number))
+    if parts is None:
+        raise Http404("No such page")
+    return parts
+
+
+def _paged(request, title: str) -> dict:
+    """What tells page 2 from page 1: its title and heading, and its one canonical address."""
+    number = _page_number(request)
+    canonical = settings.SITE_URL.rstrip("/") + request.path
+    if number > 1:
+        title, canonical = f"{title} - page {number}", f"{canonical}?page={number}"
+    return {"page_number": number, "page_title": title, "canonical_url": canonical}
 
 
 # What a list page of each kind lists, its title and its description.
@@ -44,9 +70,10 @@ def _listing(request, slug, *, kind):
     def make(number):
         owner = model.objects.filter(slug=slug).first()
         if owner is None:
+            return {"missing": True}
+        page_obj = _page(Article.objects.for_listing().filter(**{field: owner}), number)
+        if page_obj is None:
             return None
-        queryset = Article.objects.for_listing().filter(**{field: owner})
-        page_obj = Paginator(queryset, PAGE_SIZE).get_page(number)
         html = render_to_string("includes/article_list.html", {"page_obj": page_obj})
         return {
             "title": title(owner),
@@ -55,10 +82,11 @@ def _listing(request, slug, *, kind):
             "nav_sections": navigation_sections(),
         }
 
-    parts = _drawn_once(request, f"{kind}|{slug}", make)
-    if parts is None:
+    parts = _drawn_once(request, f"list|{kind}|{slug}", make)
+    if parts.get("missing"):
         raise Http404(f"No such {kind}")
-    return mark_shared(request, render(request, "articles/article_list.html", parts), LISTS)
+    context = {**parts, **_paged(request, parts["title"])}
+    return mark_shared(request, render(request, "articles/article_list.html", context), LISTS)
 
 
 @require_safe
@@ -66,8 +94,9 @@ def home(request):
     def make(number):
         listing = Article.objects.for_listing()
         lead = listing.first()
-        page_obj = Paginator(listing.exclude(pk=lead.pk) if lead else listing, PAGE_SIZE)
-        page_obj = page_obj.get_page(number)
+        page_obj = _page(listing.exclude(pk=lead.pk) if lead else listing, number)
+        if page_obj is None:
+            return None
         # The lead story tops the first page only; later pages continue the list.
         context = {"lead": lead if page_obj.number == 1 else None, "page_obj": page_obj}
         return {
@@ -75,8 +104,9 @@ def home(request):
             "nav_sections": navigation_sections(),
         }
 
-    parts = _drawn_once(request, "home", make)
-    return mark_shared(request, render(request, "articles/home.html", parts), LISTS)
+    parts = _drawn_once(request, "list|home", make)
+    context = {**parts, **_paged(request, "Latest news")}
+    return mark_shared(request, render(request, "articles/home.html", context), LISTS)
 
 
 @require_safe
@@ -117,8 +147,9 @@ def search(request):
     query = clean_query(request.GET.get("q"))
 
     def make(number):
-        page_obj = Paginator(search_articles(Article.objects.for_listing(), query), PAGE_SIZE)
-        page_obj = page_obj.get_page(number)
+        page_obj = _page(search_articles(Article.objects.for_listing(), query), number)
+        if page_obj is None:
+            return None
         for article in page_obj:
             article.snippet = snippet_html(article, query)
         context = {"query": query, "page_obj": page_obj}
@@ -128,6 +159,8 @@ def search(request):
         }
 
     # A word everyone looks up at once (a story everyone follows) is ranked once.
-    parts = _drawn_once(request, f"search|{query}", make) if query else {}
-    response = render(request, "articles/search.html", {"query": query, **parts})
+    parts = _drawn_once(request, f"list|search|{query}", make) if query else {}
+    title = f"Search: {query}" if query else "Search"
+    context = {"query": query, **parts, **_paged(request, title)}
+    response = render(request, "articles/search.html", context)
     return mark_shared(request, response, LISTS)

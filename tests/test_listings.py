@@ -39,9 +39,41 @@ def test_every_article_appears_exactly_once_across_the_pages(client, archive):
         assert joined.count(f'href="{article.get_absolute_url()}"') == 1, article.title
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1e9"])
-def test_junk_page_numbers_get_a_normal_page(client, archive, page):
-    assert client.get(f"/?page={page}").status_code == 200
+@pytest.mark.parametrize("page", ["4", "999", "0", "-1", "abc", "1e9", "2.0", "99999999999"])
+def test_pages_past_the_end_or_not_numbers_do_not_exist(client, archive, page):
+    for url in ("/", "/section/technology/", "/tag/electric-cars/"):
+        assert client.get(f"{url}?page={page}").status_code == 404, (url, page)
+
+
+def test_page_two_says_which_page_it_is_in_its_title_and_heading(client, archive):
+    home = client.get("/?page=2").content.decode()
+    section = client.get("/section/technology/?page=2").content.decode()
+
+    assert "<title>Latest news - page 2 · " in home
+    assert '<h1 class="mb-3">Latest news - page 2</h1>' in home
+    assert "<title>Technology - page 2 · " in section
+    assert ">Technology - page 2</h1>" in section
+    first = client.get("/section/technology/").content.decode()
+    assert "<title>Technology · " in first and "page 1" not in first
+
+
+def test_each_list_page_names_its_one_canonical_address_on_the_site_url(client, archive, settings):
+    settings.SITE_URL = "https://news.example"
+
+    first = client.get("/section/technology/", HTTP_HOST="localhost").content.decode()
+    second = client.get("/?page=2").content.decode()
+
+    assert '<link rel="canonical" href="https://news.example/section/technology/">' in first
+    assert '<link rel="canonical" href="https://news.example/?page=2">' in second
+
+
+def test_a_list_of_one_page_does_not_say_there_are_no_more_pages(client, make_article):
+    make_article()
+
+    html = client.get("/section/technology/").content.decode()
+
+    assert "No more pages to load" not in html
+    assert 'rel="next"' not in html
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,36 @@ def test_search_results_page_and_keep_the_query(client, make_article):
     assert "?q=battery&amp;page=2" in html
 
 
+def test_a_search_with_no_results_does_not_talk_about_more_pages(client, archive):
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+
+    assert "0 results" in html
+    assert "No more pages to load" not in html
+
+
+def test_search_page_two_has_its_own_title_and_past_the_end_is_404(client, make_article):
+    for i in range(12):
+        make_article(title=f"Battery story {i}")
+
+    html = client.get("/search/", {"q": "battery", "page": "2"}).content.decode()
+
+    assert "<title>Search: battery - page 2 · " in html
+    assert client.get("/search/", {"q": "battery", "page": "3"}).status_code == 404
+
+
+def test_a_snippet_from_the_middle_of_a_body_starts_and_ends_on_whole_words(client, make_article):
+    filler = "Extraordinarily " * 30
+    make_article(title="Long read", body=f"{filler}the zeppelin landed softly. {filler}")
+
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    snippet = html.split('class="snippet')[1].split("</p>")[0].split(">", 1)[1]
+    words = snippet.replace("<mark>", "").replace("</mark>", "").strip(" …").split()
+
+    assert "zeppelin" in snippet
+    whole_words = {"Extraordinarily", "the", "zeppelin", "landed", "softly."}
+    assert all(word in whole_words for word in words)
+
+
 def test_search_query_count_is_constant(client, make_article, django_assert_max_num_queries):
     for i in range(10):
         make_article(title=f"Battery story {i}")

@@ -34,6 +34,12 @@
           }
           if (newNav) {
             var imported = document.importNode(newNav, true);
+            // The loaded page's "Previous page" points at what is already shown here: keep
+            // this page's own link back (if any) instead.
+            var stalePrevious = imported.querySelector("a[rel=prev]");
+            var ownPrevious = nav.querySelector("a[rel=prev]");
+            if (stalePrevious && ownPrevious) stalePrevious.replaceWith(ownPrevious);
+            else if (stalePrevious) stalePrevious.remove();
             nav.replaceWith(imported);
             enhancePager(imported);
           }

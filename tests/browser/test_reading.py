@@ -66,6 +66,8 @@ def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
         assert clicks < 10, "Load more never ran out of pages"
     expect(page.locator(".end-of-list")).to_have_text("No more pages to load")
     expect(cards).to_have_count(total_cards)
+    # Everything from page 1 on is shown: no link back to a page already on screen.
+    expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
     assert clicks == 2
     expect(cards.last).to_contain_text("Battery prices fall for the third year")
     snap("home-all-loaded", phone_layout=True)
