@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
+from articles.views import PAGE_SIZE
 
 pytest_plugins = ["tests.comment_fixtures", "tests.proxy_stack"]
 
@@ -74,6 +75,12 @@ def make_article(db, section, author):
         return article
 
     return make
+
+
+@pytest.fixture
+def second_page(make_article, tag):
+    """Enough older stories that the lists have a page 2 (pages past the end are 404s)."""
+    return [make_article(title=f"Older story {n}", tags=[tag]) for n in range(PAGE_SIZE + 1)]
 
 
 @pytest.fixture

@@ -39,8 +39,11 @@ def test_drafts_and_scheduled_articles_appear_on_no_public_page(
     tag,
     add_related,
     make_article,
+    request,
 ):
     settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
+    if "page=2" in url:
+        request.getfixturevalue("second_page")
     make_article(title="Uncurated", slug="uncurated", tags=[tag])
     for hidden in (draft, scheduled):
         hidden.tags.add(tag)

@@ -24,7 +24,7 @@ PAGES = [
 
 
 @pytest.fixture
-def content(make_article, tag, add_related):
+def content(make_article, tag, add_related, second_page):
     lead = make_article(title="Xiaomi car", tags=[tag])
     add_related(lead, make_article(title="Battery prices", tags=[tag]), in_body=1)
     return lead

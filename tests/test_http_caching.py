@@ -51,7 +51,7 @@ def shared_urls(article, tag):
     ]
 
 
-def test_anonymous_lists_feeds_and_sitemaps_are_shared(client, article, tag):
+def test_anonymous_lists_feeds_and_sitemaps_are_shared(client, article, tag, second_page):
     article.tags.add(tag)
     for url in shared_urls(article, tag):
         assert_shared(client.get(url), "list")
