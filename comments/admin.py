@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from comments import commenter_admin  # noqa: F401 (registers the policy page)
 from comments.models import Comment, ModerationPolicy
 from comments.services import decide, delete_comments, take_down, update_policy
 

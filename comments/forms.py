@@ -64,6 +64,11 @@ class CommentForm(forms.Form):
         "appear.",
     )
     notify = forms.BooleanField(label="E-mail me when my comment has been reviewed", required=False)
+    notify_reply = forms.BooleanField(
+        label="E-mail me when someone replies",
+        required=False,
+        help_text="We first send a link to confirm your address; every mail lets you stop them.",
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS, filled in by form-filling bots.
     website = forms.CharField(
@@ -87,6 +92,7 @@ class CommentForm(forms.Form):
             "email",
             Field("body"),
             "notify",
+            "notify_reply",
             "parent",
             Div("website", css_class="hp-field", aria_hidden="true"),
         )
@@ -112,3 +118,24 @@ class CommentForm(forms.Form):
         if age < settings.COMMENTS_MIN_FORM_SECONDS:
             raise ValidationError(TOO_FAST, code="too_fast")
         return cleaned
+
+
+class CommentEditForm(forms.Form):
+    """The author's new words, from their status page."""
+
+    body = MultilineTextField(
+        label="Your comment",
+        max_length=MAX_BODY_LENGTH,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Up to {MAX_BODY_LENGTH:,} characters.",
+    )
+
+
+class PrivacyRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Your e-mail address",
+        validators=[no_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="The one you commented with. We mail the link there, so only you can use it.",
+    )

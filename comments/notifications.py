@@ -1,26 +1,30 @@
-"""E-mail about comments. Mail is a courtesy: a failure is logged (without the reader's address
-or words) and never costs or blocks a comment. No subject carries reader-written text, so
-nothing a reader types can reach a mail header."""
+"""E-mail about comments: who is told what, queued through comments.mail (one task per mail, in
+the transaction of the change) and drawn from templates (text and HTML) when the worker sends
+it. Readers are mailed only at an address they confirmed, and only what they asked for. No
+subject carries reader-written text, so nothing a reader types can reach a mail header; logs
+name row ids, never addresses or words."""
 
-import contextlib
 import logging
 import time
-from datetime import UTC, datetime
-from smtplib import SMTPRecipientsRefused
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment
+from comments import links
+from comments.mail import queue_mail
+from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscription
 
 logger = logging.getLogger(__name__)
 THROTTLE_KEY = "comments:moderator-mail-sent"
 LAST_SENT_KEY = "comments:moderator-mail-last-sent"
+DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED]
 
 
 def moderator_addresses() -> list[str]:
@@ -41,54 +45,35 @@ def moderator_addresses() -> list[str]:
     return sorted(users)
 
 
-def _throttle_allows() -> bool:
-    interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
-    if not interval:
-        return True
-    try:
-        return cache.add(THROTTLE_KEY, 1, timeout=interval)
-    except Exception as exc:
-        # Better one mail too many than a queue nobody hears about.
-        logger.warning("moderator mail throttle unavailable: %s", type(exc).__name__)
-        return True
-
-
 def _cache_call(what: str, call) -> object:
     try:
         return call()
     except Exception as exc:
+        # Better one mail too many than a queue nobody hears about.
         logger.warning("moderator mail %s unavailable: %s", what, type(exc).__name__)
         return None
 
 
-def notify_moderators() -> bool:
-    """Tell moderators comments are waiting: at most one mail per interval, however many.
-    Returns whether a mail went out."""
-    try:
-        recipients = moderator_addresses()
-        if not recipients or not _throttle_allows():
-            return False
-        context = {
-            "pending": Comment.objects.pending().count(),
-            "queue_url": settings.SITE_URL + reverse("admin:comments_comment_changelist"),
-            "site_name": settings.SITE_NAME,
-        }
-        try:
-            send_mail(
-                f"[{settings.SITE_NAME}] Comments are waiting for review",
-                render_to_string("comments/email/moderators.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-            )
-        except Exception:
-            # A mail that did not go out must not keep the next one back for a whole interval.
-            _cache_call("throttle", lambda: cache.delete(THROTTLE_KEY))
-            raise
-        _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
+def _throttle_allows() -> bool:
+    interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
+    if not interval:
         return True
-    except Exception as exc:
-        logger.error("moderator mail failed: %s", type(exc).__name__)
+    allowed = _cache_call("throttle", lambda: cache.add(THROTTLE_KEY, 1, timeout=interval))
+    return allowed is not False
+
+
+def notify_moderators() -> bool:
+    """Queue a mail to each moderator (one each: nobody sees the others' addresses) saying
+    comments are waiting, at most once per COMMENTS_MODERATOR_MAIL_INTERVAL however many
+    arrive. The queue retries while the mail server is away, so the interval is never lost to
+    a failed send. Returns whether mail was queued."""
+    recipients = moderator_addresses()
+    if not recipients or not _throttle_allows():
         return False
+    for address in recipients:
+        queue_mail("moderators", 0, address)
+    _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
+    return True
 
 
 def remind_moderators() -> bool:
@@ -102,60 +87,201 @@ def remind_moderators() -> bool:
     return waiting.exists() and notify_moderators()
 
 
-def notify_commenters(comment_ids) -> None:
-    """Tell commenters who asked that their comment was approved or rejected (never spam).
+def _mailable():
+    return CommenterAddress.objects.filter(verified_at__isnull=False, mail_stopped_at__isnull=True)
 
-    One SMTP connection for the whole batch, and a broken server stops it at the first failure:
-    a bulk decision never waits out one timeout per comment."""
-    comments = Comment.objects.filter(
-        pk__in=list(comment_ids),
-        notify_on_decision=True,
-        status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED],
-    ).select_related("article")
-    mails = [
-        (
-            comment.pk,
-            EmailMessage(
-                f"[{settings.SITE_NAME}] Your comment has been reviewed",
-                render_to_string(
-                    "comments/email/decision.txt",
-                    {
-                        "comment": comment,
-                        "site_name": settings.SITE_NAME,
-                        "status_url": settings.SITE_URL + comment.status_url,
-                        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
-                    },
-                ),
-                settings.DEFAULT_FROM_EMAIL,
-                [comment.email],
-            ),
+
+def notify_commenters(comment_ids) -> int:
+    """Queue the decision mail for each of these comments whose author asked for it at a
+    confirmed address (never for spam). Returns how many were queued."""
+    ids = list(
+        Comment.objects.filter(
+            pk__in=list(comment_ids),
+            notify_on_decision=True,
+            status__in=DECIDED,
+            email__in=_mailable().values("email"),
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        queue_mail("decision", pk)
+    return len(ids)
+
+
+def notify_subscribers(reply_ids) -> int:
+    """Queue a mail to the author of each comment these (approved) replies answer, when they
+    asked for replies at a confirmed address: once per reply, however often it is approved."""
+    replies = Comment.objects.filter(
+        pk__in=list(reply_ids),
+        status=Comment.Status.APPROVED,
+        withdrawn_at__isnull=True,
+        parent__reply_subscription__isnull=False,
+        parent__email__in=_mailable().values("email"),
+    ).select_related("parent__reply_subscription")
+    queued = 0
+    for reply in replies:
+        if reply.email == reply.parent.email:
+            continue  # nobody needs telling about their own reply
+        notice, created = ReplyNotice.objects.get_or_create(
+            subscription=reply.parent.reply_subscription, reply=reply
         )
-        for comment in comments
-    ]
-    if not mails:
+        if created:
+            queue_mail("reply", notice.pk)
+            queued += 1
+    return queued
+
+
+def note_mail_wishes(comment: Comment, *, notify_reply: bool) -> None:
+    """At posting: remember a wish to hear of replies, and when any mail was asked for at an
+    address not confirmed yet, queue its one confirmation mail (another only after
+    COMMENTS_CONFIRM_RESEND_HOURS, should the first be lost)."""
+    if notify_reply:
+        ReplySubscription.objects.get_or_create(comment=comment)
+    if not (notify_reply or comment.notify_on_decision):
         return
-    try:
-        connection = get_connection()
-        connection.open()
-    except Exception as exc:
-        logger.error(
-            "decision mail: no connection, %d not sent: %s", len(mails), type(exc).__name__
+    address, _ = CommenterAddress.objects.get_or_create(email=comment.email)
+    now = timezone.now()
+    resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
+    # One conditional UPDATE: two posts at once queue one mail.
+    claimed = (
+        CommenterAddress.objects.filter(pk=address.pk, verified_at__isnull=True)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=resend_after))
+        .update(confirmation_sent_at=now)
+    )
+    if claimed:
+        queue_mail("confirm", address.pk)
+
+
+def queue_privacy_mail(address: CommenterAddress, action: str) -> None:
+    queue_mail(f"privacy-{action}", address.pk)
+
+
+# --- Drawing a mail when the worker sends it ------------------------------------------------------
+
+
+def _message(template: str, subject: str, to: str, context: dict, headers=None):
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        f"[{settings.SITE_NAME}] {subject}",
+        render_to_string(f"comments/email/{template}.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        headers=headers or {},
+    )
+    message.attach_alternative(
+        render_to_string(f"comments/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def _one_click(url: str) -> dict:
+    # RFC 8058: the mail client POSTs List-Unsubscribe=One-Click to this URL, no page opened.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _moderators_mail(ref, to):
+    pending = Comment.objects.pending().count()
+    if not pending:
+        return None  # decided before the mail went out
+    context = {
+        "pending": pending,
+        "queue_url": links.absolute(reverse("admin:comments_comment_changelist")),
+    }
+    return _message("moderators", "Comments are waiting for review", to, context)
+
+
+def _decision_mail(ref, to):
+    comment = (
+        Comment.objects.filter(
+            pk=ref, notify_on_decision=True, status__in=DECIDED, withdrawn_at__isnull=True
         )
-        return
-    try:
-        for sent, (pk, message) in enumerate(mails):
-            try:
-                connection.send_messages([message])
-            except SMTPRecipientsRefused:
-                logger.error("decision mail for comment %s failed: recipient refused", pk)
-            except Exception as exc:
-                logger.error(
-                    "decision mail for comment %s failed: %s; %d more not sent",
-                    pk,
-                    type(exc).__name__,
-                    len(mails) - sent - 1,
-                )
-                return
-    finally:
-        with contextlib.suppress(Exception):
-            connection.close()
+        .select_related("article")
+        .first()
+    )
+    address = comment and _mailable().filter(email=comment.email).first()
+    if not address:
+        return None
+    stop_url = links.stop_mail_url(address.pk)
+    context = {
+        "comment": comment,
+        "status_url": links.absolute(comment.status_url),
+        "comment_url": links.absolute(links.public_path(comment)),
+        "stop_url": stop_url,
+    }
+    return _message(
+        "decision", "Your comment has been reviewed", comment.email, context, _one_click(stop_url)
+    )
+
+
+def _reply_mail(ref, to):
+    notice = (
+        ReplyNotice.objects.filter(
+            pk=ref, reply__status=Comment.Status.APPROVED, reply__withdrawn_at__isnull=True
+        )
+        .select_related("subscription__comment__article", "reply__article")
+        .first()
+    )
+    if notice is None:
+        return None  # unsubscribed, or the reply is gone
+    comment = notice.subscription.comment
+    address = _mailable().filter(email=comment.email).first()
+    if address is None:
+        return None
+    unsubscribe_url = links.unsubscribe_url(comment.pk)
+    context = {
+        "comment": comment,
+        "reply": notice.reply,
+        "reply_url": links.absolute(links.public_path(notice.reply)),
+        "unsubscribe_url": unsubscribe_url,
+        "stop_url": links.stop_mail_url(address.pk),
+    }
+    return _message(
+        "reply",
+        "Someone replied to your comment",
+        comment.email,
+        context,
+        _one_click(unsubscribe_url),
+    )
+
+
+def _confirm_mail(ref, to):
+    address = CommenterAddress.objects.filter(pk=ref, verified_at__isnull=True).first()
+    if address is None:
+        return None
+    context = {"confirm_url": links.confirm_url(address), "days": links.CONFIRM_DAYS}
+    return _message("confirm", "Please confirm your e-mail address", address.email, context)
+
+
+def _privacy_mail(action):
+    def build(ref, to):
+        address = CommenterAddress.objects.filter(pk=ref).first()
+        if address is None:
+            return None
+        context = {
+            "action": action,
+            "action_url": links.privacy_url(address.pk, action),
+            "days": links.PRIVACY_DAYS,
+            "count": Comment.objects.filter(email=address.email).count(),
+        }
+        subject = "Your comments: the link you asked for"
+        return _message("privacy", subject, address.email, context)
+
+    return build
+
+
+BUILDERS = {
+    "moderators": _moderators_mail,
+    "decision": _decision_mail,
+    "reply": _reply_mail,
+    "confirm": _confirm_mail,
+    **{f"privacy-{action}": _privacy_mail(action) for action in links.PRIVACY_ACTIONS},
+}
+
+
+def build_mail(kind: str, ref: int, to: str = "") -> EmailMultiAlternatives | None:
+    """The mail a queued task stands for, as things are now; None when there is nothing (any
+    more) to say: the comment was erased, the reader unsubscribed, the queue emptied."""
+    builder = BUILDERS.get(kind)
+    if builder is None:
+        logger.error("unknown mail kind %r", kind)
+        return None
+    return builder(ref, to)

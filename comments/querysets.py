@@ -11,7 +11,7 @@ class CommentQuerySet(models.QuerySet):
 
     def repliable(self, article):
         """The comments a reader may answer: approved, top-level, on this article."""
-        return self.approved().filter(article=article, parent__isnull=True)
+        return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
     def pending(self):
         return self.filter(status="pending")
@@ -21,7 +21,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.approved()
             .filter(article=article, parent__isnull=True)
-            .only("article_id", "parent_id", "name", "body", "created_at", "status")
+            .only("article_id", "parent_id", "name", "body", "created_at", "status", "withdrawn_at")
             .order_by("created_at", "pk")
         )
 
@@ -33,7 +33,7 @@ class CommentQuerySet(models.QuerySet):
             self.approved()
             .filter(article=article)
             .filter(Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page))
-            .only("article_id", "parent_id", "name", "body", "created_at", "status")
+            .only("article_id", "parent_id", "name", "body", "created_at", "status", "withdrawn_at")
             .order_by("created_at", "pk")
         )
 

@@ -2,7 +2,7 @@
 
 import re
 
-from comments.models import Comment, ModerationPolicy
+from comments.models import Comment, CommenterAddress, ModerationPolicy
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
@@ -24,6 +24,11 @@ def _blocked_email(email: str, entries: list[str]) -> bool:
     email = email.lower()
     domain = "@" + email.rpartition("@")[2]
     return any(entry in (email, domain) for entry in entries)
+
+
+def _confirmed(email: str) -> bool:
+    # Anyone can type a regular's address; only its owner can follow the confirmation link.
+    return CommenterAddress.objects.filter(email=email.lower(), verified_at__isnull=False).exists()
 
 
 def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
@@ -58,6 +63,6 @@ def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
     returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
     if not returning:
         reasons.append("first-time commenter")
-    if returning and not reasons and policy.auto_approve_returning:
+    if returning and not reasons and policy.auto_approve_returning and _confirmed(comment.email):
         return Comment.Status.APPROVED, ["auto-approved: returning commenter"]
     return Comment.Status.PENDING, reasons

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment, ModerationPolicy
-from comments.notifications import notify_commenters, notify_moderators
+from comments.notifications import (
+    note_mail_wishes,
+    notify_commenters,
+    notify_moderators,
+    notify_subscribers,
+)
 from comments.screening import screen
 from newsportal.caching import LISTS, SITE, article_key, purge
 
@@ -40,6 +45,7 @@ def submit_comment(
     body: str,
     ip: str | None,
     notify: bool,
+    notify_reply: bool = False,
     user=None,
 ) -> Comment:
     policy = ModerationPolicy.current()
@@ -63,9 +69,11 @@ def submit_comment(
         comment.save()
         if comment.status == Comment.Status.APPROVED:
             _count_approved({article.pk: 1})
-    if comment.status == Comment.Status.PENDING:
-        # Mail must never cost us the comment: send after commit, and log failures.
-        transaction.on_commit(notify_moderators)
+            notify_subscribers([comment.pk])
+        # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
+        note_mail_wishes(comment, notify_reply=notify_reply)
+        if comment.status == Comment.Status.PENDING:
+            notify_moderators()
     return comment
 
 
@@ -155,8 +163,11 @@ def decide(comments, *, status: str, by, reason: str = "") -> Decision:
                     pk__in=all_pks, moderated_by=by, moderated_at=now, notify_on_decision=True
                 ).values_list("pk", flat=True)
             )
-            if ids:
-                transaction.on_commit(lambda: notify_commenters(ids))
+            # Queued in this transaction: the mail server is never waited on here.
+            notify_commenters(ids)
+        if decided and status == Comment.Status.APPROVED:
+            ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
+            notify_subscribers(ours.filter(parent__isnull=False).values_list("pk", flat=True))
     return Decision(decided, len(all_pks) - decided - waiting, waiting)
 
 

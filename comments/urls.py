@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import views
+from comments import commenter_views, views
 
 app_name = "comments"
 
@@ -8,4 +8,13 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("status/<str:token>/", views.comment_status, name="status"),
     path("form-token/<int:article_id>/", views.form_token_view, name="form-token"),
+    # Commenters in control: their status link, and the links mailed to them.
+    path("status/<str:token>/edit/", commenter_views.edit, name="edit"),
+    path("status/<str:token>/delete/", commenter_views.delete, name="delete"),
+    path("status/<str:token>/privacy/", commenter_views.status_privacy, name="status-privacy"),
+    path("privacy/", commenter_views.privacy, name="privacy"),
+    path("privacy/<str:token>/", commenter_views.privacy_action, name="privacy-action"),
+    path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", commenter_views.unsubscribe, name="unsubscribe"),
+    path("stop-mail/<str:token>/", commenter_views.stop_mail, name="stop-mail"),
 ]

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.pages import article_page_parts
+from comments.commenter_views import commenter_context
 from comments.forms import CommentForm
+from comments.links import public_path
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
 from comments.services import comments_open, is_duplicate, submit_comment
-from comments.templatetags.comment_tags import PAGE_PARAM, reply_target
+from comments.templatetags.comment_tags import reply_target
 from comments.tokens import comment_id_from_token, form_token
 from newsportal.caching import mark_personal, signed_in_user
 
@@ -134,6 +136,7 @@ def _post(request, article_id):
             body=data["body"],
             ip=ip,
             notify=data["notify"],
+            notify_reply=data["notify_reply"],
             user=user,
         )
     except ValidationError as exc:
@@ -183,9 +186,10 @@ def csrf_failure(request, reason=""):
     )
     if article is None or not comments_open(article):
         return django_csrf_failure(request, reason)
-    fields = ("name", "email", "body", "notify", "parent")
+    fields = ("name", "email", "body", "notify", "notify_reply", "parent")
     initial = {name: request.POST.get(name, "") for name in fields}
     initial["notify"] = bool(initial["notify"])
+    initial["notify_reply"] = bool(initial["notify_reply"])
     form = CommentForm(article=article, initial=initial)
     reply_to = reply_target(request.POST, article)
     messages.warning(request, SEND_AGAIN)
@@ -209,25 +213,13 @@ def comment_status(request, token):
     comment_id = comment_id_from_token(token)
     if comment_id is None:
         raise Http404("No such comment")
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    comment = get_object_or_404(
+        Comment.objects.select_related("article"), pk=comment_id, withdrawn_at__isnull=True
+    )
     public_url = None
     if comment.is_public and comment.article.is_public:
-        public_url = _public_url(comment)
-    response = render(
-        request, "comments/status.html", {"comment": comment, "public_url": public_url}
-    )
+        public_url = public_path(comment)
+    context = {"comment": comment, "public_url": public_url, **commenter_context(comment)}
+    response = render(request, "comments/status.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _public_url(comment: Comment) -> str:
-    """The comment's place on the article: the right page of threads, and its anchor."""
-    thread = comment.parent if comment.parent_id else comment
-    earlier = (
-        Comment.objects.top_level_for(comment.article)
-        .filter(created_at__lt=thread.created_at)
-        .count()
-    )
-    page = earlier // settings.COMMENTS_PER_PAGE + 1
-    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

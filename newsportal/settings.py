@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "newsportal",
     "articles",
     "comments",
@@ -292,6 +294,34 @@ COMMENTS_CLIENT_IP_HEADER = env_str("COMMENTS_CLIENT_IP_HEADER", "")
 # ...which is believed only when the request comes from one of these addresses (the proxy).
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
+# A commenter may edit their words while they wait, and this long after approval.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
+# `manage.py prune_comments` (cron, daily) deletes rejected and spam comments this many days
+# after the decision, and clears the IP address of every comment this many days old.
+COMMENTS_KEEP_REJECTED_DAYS = env_int("COMMENTS_KEEP_REJECTED_DAYS", 90, minimum=1)
+COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30, minimum=1)
+# One confirmation mail per address; another only after this many hours (a lost mail).
+COMMENTS_CONFIRM_RESEND_HOURS = env_int("COMMENTS_CONFIRM_RESEND_HOURS", 24, minimum=1)
+
+# --- Mail queue ---------------------------------------------------------------------------------
+# Every mail is a task row written in the transaction of the change that causes it, and sent by
+# `manage.py db_worker` (started beside gunicorn by `make serve`), retried with backoff while
+# the mail server is away. "immediate" sends after commit inside the process (`make run`, where
+# the console backend prints the mail); the default under DEBUG.
+MAIL_QUEUE = env_str("MAIL_QUEUE", "immediate" if DEBUG else "database")
+if MAIL_QUEUE not in ("database", "immediate"):
+    raise ImproperlyConfigured(f"MAIL_QUEUE must be database or immediate, not {MAIL_QUEUE!r}")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if MAIL_QUEUE == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["mail"],
+    }
+}
+# Attempts per mail, and the first wait between them (doubled each time, at most an hour).
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12, minimum=1)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
 
 # --- Logging: one line per event, to stderr, with the request id --------------------------------
 # Every record goes through the same handler: tagged with the request id, e-mail addresses

@@ -1,0 +1,262 @@
+"""Write paths for commenters, who have no account: their private status link (or a signed link
+mailed to them) is their handle on what they wrote. Edit, delete, confirm an address, stop
+mail, export or erase everything written with an address; and the retention rules cron runs."""
+
+import hashlib
+import logging
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from comments.models import (
+    MAX_BODY_LENGTH,
+    Comment,
+    CommenterAddress,
+    CommentVersion,
+    ModerationPolicy,
+    ModeratorNote,
+    ReplySubscription,
+)
+from comments.notifications import notify_moderators, queue_privacy_mail
+from comments.screening import screen
+from comments.services import _count_approved, delete_comments
+from newsportal.caching import article_key, purge
+
+logger = logging.getLogger(__name__)
+EDITED = "edited by its author"
+PRIVACY_MAIL_MINUTES = 10
+
+
+def edit_deadline(comment: Comment):
+    """Until when an approved comment may still be edited (None: it may not be)."""
+    if comment.status != Comment.Status.APPROVED or comment.moderated_at is None:
+        return None
+    return comment.moderated_at + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+
+def can_edit(comment: Comment, now=None) -> bool:
+    if comment.withdrawn_at is not None:
+        return False
+    if comment.status == Comment.Status.PENDING:
+        return True
+    deadline = edit_deadline(comment)
+    return deadline is not None and (now or timezone.now()) <= deadline
+
+
+class EditOutcome(NamedTuple):
+    changed: bool
+    status: str  # the comment's status after the edit
+
+
+def _was(body: str) -> str:
+    excerpt = body if len(body) <= 200 else body[:199] + "…"
+    return f"{EDITED}; it said before: “{excerpt}”"
+
+
+def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
+    """The author's new words. The earlier text is kept (CommentVersion) and shown to the
+    moderator among the reasons; the new text is screened again. A pending comment stays in
+    the queue; an approved one goes back to it (off the page until approved again) unless the
+    policy keeps clean edits published and the screen finds nothing."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write something, or delete the comment instead."})
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError({"body": f"Keep it to {MAX_BODY_LENGTH:,} characters."})
+    policy = ModerationPolicy.current()
+    with transaction.atomic():
+        # Locked: a moderator's decision or a second edit waits, then sees this one.
+        comment = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+        if not can_edit(comment):
+            raise ValidationError("This comment can no longer be edited.")
+        if body == comment.body:
+            return EditOutcome(False, comment.status)
+        CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
+        old_body, was = comment.body, comment.status
+        comment.body = body
+        status, reasons = screen(comment, policy)
+        reasons = [r for r in reasons if not r.startswith("auto-approved")]
+        fields = {"body": body}
+        if status == Comment.Status.SPAM:
+            fields |= {"status": status, "held_because": reasons, "moderated_at": timezone.now()}
+        elif was == Comment.Status.PENDING:
+            fields["held_because"] = [*reasons, _was(old_body)]
+        elif reasons or not policy.publish_clean_edits:
+            fields |= {
+                "status": Comment.Status.PENDING,
+                "held_because": [*reasons, _was(old_body)],
+                "moderated_by": None,
+                "moderated_at": None,
+            }
+        Comment.objects.filter(pk=comment.pk).update(**fields)
+        now_status = fields.get("status", was)
+        if was == Comment.Status.APPROVED:
+            if now_status == Comment.Status.APPROVED:
+                purge(article_key(comment.article_id))  # the new words, on the page
+            else:
+                _count_approved({comment.article_id: -1})
+        if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
+            notify_moderators()
+    return EditOutcome(True, now_status)
+
+
+def _placeholder_fields(now) -> dict:
+    # Nothing of the author is left: the row only holds its replies' place.
+    return {
+        "name": "",
+        "email": "",
+        "body": "",
+        "ip_address": None,
+        "user": None,
+        "notify_on_decision": False,
+        "held_because": [],
+        "withdrawn_at": now,
+    }
+
+
+def _withdraw(ids: list[int]) -> int:
+    """Delete these comments for their author: gone from the pages and the counts at once; one
+    that replies hang on stays as an empty placeholder, so the replies keep their place."""
+    if not ids:
+        return 0
+    now = timezone.now()
+    rows = Comment.objects.filter(pk__in=ids, withdrawn_at__isnull=True)
+    changes = {}
+    for row in rows.approved().values("article_id").annotate(n=Count("pk")):
+        changes[row["article_id"]] = -row["n"]
+    # Replies that are published or may be: a rejected one needs no place kept.
+    answered = rows.filter(
+        replies__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING]
+    ).distinct()
+    answered_ids = list(answered.values_list("pk", flat=True))
+    CommentVersion.objects.filter(comment_id__in=answered_ids).delete()
+    ReplySubscription.objects.filter(comment_id__in=answered_ids).delete()
+    Comment.objects.filter(pk__in=answered_ids).update(**_placeholder_fields(now))
+    deleted = rows.exclude(pk__in=answered_ids)
+    count = deleted.count()
+    deleted.delete()
+    _count_approved(changes)
+    return count + len(answered_ids)
+
+
+def withdraw_comment(*, comment: Comment) -> None:
+    with transaction.atomic():
+        _withdraw([comment.pk])
+
+
+def confirm_address(*, address_id: int) -> CommenterAddress | None:
+    """The owner followed the confirmation link: mail may go to this address from now on."""
+    CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
+        verified_at=timezone.now()
+    )
+    return CommenterAddress.objects.filter(pk=address_id).first()
+
+
+def unsubscribe_replies(*, comment_id: int) -> None:
+    ReplySubscription.objects.filter(comment_id=comment_id).delete()
+
+
+def stop_all_mail(*, address_id: int) -> None:
+    CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True).update(
+        mail_stopped_at=timezone.now()
+    )
+
+
+def request_privacy_link(*, email: str, action: str) -> bool:
+    """Mail a link to export or erase every comment written with this address, to that
+    address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
+    per address. Nothing is mailed for an address without comments; the caller's answer is
+    the same either way, so nobody learns who commented. Returns whether a mail was queued."""
+    email = email.strip().lower()
+    if not Comment.objects.filter(email=email).exists():
+        return False
+    key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
+    try:
+        if not cache.add(key, 1, timeout=PRIVACY_MAIL_MINUTES * 60):
+            return False
+    except Exception as exc:
+        logger.warning("privacy mail limit unavailable: %s", type(exc).__name__)
+    with transaction.atomic():
+        address, _ = CommenterAddress.objects.get_or_create(email=email)
+        queue_privacy_mail(address, action)
+    return True
+
+
+def export_comments(*, email: str) -> dict:
+    """Every comment written with this address, with its earlier versions, as JSON data."""
+    comments = (
+        Comment.objects.filter(email=email)
+        .select_related("article", "parent")
+        .prefetch_related("versions")
+        .order_by("created_at", "pk")
+    )
+    address = CommenterAddress.objects.filter(email=email).first()
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "address_confirmed_at": address.verified_at.isoformat()
+        if address and address.verified_at
+        else None,
+        "comments": [
+            {
+                "id": c.pk,
+                "article": c.article.title,
+                "article_url": settings.SITE_URL + c.article.get_absolute_url(),
+                "in_reply_to": c.parent_id,
+                "name": c.name,
+                "body": c.body,
+                "status": c.status,
+                "rejection_reason": c.rejection_reason,
+                "created_at": c.created_at.isoformat(),
+                "ip_address": c.ip_address,
+                "mail_on_decision": c.notify_on_decision,
+                "earlier_versions": [
+                    {"body": v.body, "replaced_at": v.replaced_at.isoformat()}
+                    for v in c.versions.all()
+                ],
+            }
+            for c in comments
+        ],
+    }
+
+
+def erase_comments(*, email: str) -> int:
+    """Erase everything written with this address: comments deleted (or emptied where replies
+    hang on them), their versions and subscriptions, moderators' notes on the address and the
+    address itself. Returns how many comments went."""
+    with transaction.atomic():
+        ids = list(Comment.objects.filter(email=email).values_list("pk", flat=True))
+        count = _withdraw(ids)
+        ModeratorNote.objects.filter(email=email).delete()
+        CommenterAddress.objects.filter(email=email).delete()
+    return count
+
+
+class Pruned(NamedTuple):
+    deleted: int
+    ips_cleared: int
+
+
+def prune_old_data(now=None) -> Pruned:
+    """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
+    (or their arrival, when screened), IP addresses COMMENTS_KEEP_IP_DAYS after arrival."""
+    now = now or timezone.now()
+    rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
+    old_rejects = Comment.objects.filter(
+        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]
+    ).filter(
+        Q(moderated_at__lt=rejected_before)
+        | Q(moderated_at__isnull=True, created_at__lt=rejected_before)
+    )
+    deleted = delete_comments(old_rejects) if old_rejects.exists() else 0
+    ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
+    cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    return Pruned(deleted, cleared)

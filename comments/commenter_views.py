@@ -1,0 +1,265 @@
+"""Pages a commenter reaches by a private link (their status page, a mailed link): edit,
+delete, confirm an address, unsubscribe, export or erase. Every one is personal: never cached,
+never indexed. The links themselves are the keys (signed), so a wrong one is a plain 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comments import links
+from comments.commenter_services import (
+    can_edit,
+    confirm_address,
+    edit_comment,
+    edit_deadline,
+    erase_comments,
+    export_comments,
+    request_privacy_link,
+    stop_all_mail,
+    unsubscribe_replies,
+    withdraw_comment,
+)
+from comments.forms import CommentEditForm, PrivacyRequestForm
+from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
+from comments.ratelimit import client_ip, hit_rate_limit
+from comments.tokens import comment_id_from_token, status_token
+from newsportal.caching import mark_personal
+
+PRIVACY_SENT = (
+    "If we hold comments made with that address, we have mailed it a link. It works for "
+    f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives."
+)
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _personal(response):
+    response["X-Robots-Tag"] = "noindex"
+    return mark_personal(response)
+
+
+def _page(request, template, context=None, status=200):
+    return _personal(render(request, template, context or {}, status=status))
+
+
+def _notice(request, heading, *paragraphs, status=200):
+    context = {"heading": heading, "paragraphs": paragraphs}
+    return _page(request, "comments/notice.html", context, status)
+
+
+def _comment_from(token) -> Comment:
+    comment_id = comment_id_from_token(token)
+    if comment_id is None:
+        raise Http404("No such comment")
+    return get_object_or_404(
+        Comment.objects.select_related("article"), pk=comment_id, withdrawn_at__isnull=True
+    )
+
+
+def commenter_context(comment: Comment) -> dict:
+    """What the status page offers its commenter (comments.views.comment_status)."""
+    return {
+        "can_edit": can_edit(comment),
+        "edit_deadline": edit_deadline(comment),
+        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+        "replies_subscribed": ReplySubscription.objects.filter(comment=comment).exists(),
+        "token": status_token(comment),
+    }
+
+
+@never_cache
+@GET_OR_POST
+def edit(request, token):
+    comment = _comment_from(token)
+    status_url = comment.status_url
+    if not can_edit(comment):
+        return _notice(
+            request,
+            "This comment can no longer be edited",
+            f"Comments can be edited while they wait for review, and for "
+            f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published.",
+            status=403,
+        )
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            for field, errors in exc.update_error_dict({}).items():
+                for error in errors:
+                    form.add_error("body" if field == "body" else None, error)
+        else:
+            if not outcome.changed:
+                messages.info(request, "Nothing changed: your comment is as it was.")
+            elif outcome.status == Comment.Status.APPROVED:
+                messages.success(request, "Your comment is updated on the article.")
+            else:
+                messages.success(
+                    request, "Your comment is updated. A moderator will review the new text."
+                )
+            return redirect(status_url)
+    return _page(request, "comments/edit.html", {"comment": comment, "form": form})
+
+
+@never_cache
+@GET_OR_POST
+def delete(request, token):
+    comment = _comment_from(token)
+    if request.method == "POST":
+        article = comment.article
+        withdraw_comment(comment=comment)
+        return _page(request, "comments/deleted.html", {"article": article})
+    return _page(request, "comments/delete.html", {"comment": comment})
+
+
+def _privacy_limit(request):
+    limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
+    if limit.allowed:
+        return None
+    response = _notice(
+        request,
+        "Please wait a little",
+        f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
+        status=429,
+    )
+    response["Retry-After"] = str(limit.retry_after)
+    return response
+
+
+@never_cache
+@require_POST
+def status_privacy(request, token):
+    """Export or Erase from a status page: the link goes to the comment's address."""
+    comment = _comment_from(token)
+    action = request.POST.get("action")
+    if action not in links.PRIVACY_ACTIONS:
+        return HttpResponseBadRequest("Choose Export or Erase.")
+    refused = _privacy_limit(request)
+    if refused:
+        return refused
+    request_privacy_link(email=comment.email, action=action)
+    return _notice(request, "Check your mail", PRIVACY_SENT)
+
+
+@never_cache
+@GET_OR_POST
+def privacy(request):
+    """The comment policy and privacy page (written by staff), with the form to ask for a
+    link to export or erase one's comments."""
+    form = PrivacyRequestForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in links.PRIVACY_ACTIONS:
+            form.add_error(None, "Choose Export or Erase.")
+        elif form.is_valid():
+            refused = _privacy_limit(request)
+            if refused:
+                return refused
+            request_privacy_link(email=form.cleaned_data["email"], action=action)
+            return _notice(request, "Check your mail", PRIVACY_SENT)
+    context = {"page": CommentPolicyPage.current(), "form": form}
+    return _page(request, "comments/privacy.html", context)
+
+
+@never_cache
+@GET_OR_POST
+def privacy_action(request, token):
+    """Where the mailed link leads: download everything (JSON), or erase it all."""
+    found = links.privacy_request_from(token)
+    address = found and CommenterAddress.objects.filter(pk=found[0]).first()
+    if not address:
+        return _notice(
+            request,
+            "This link no longer works",
+            "It is out of date or was used already. Ask for a new one on the privacy page.",
+            status=404,
+        )
+    action = found[1]
+    if action == "export" and request.GET.get("download"):
+        response = JsonResponse(
+            export_comments(email=address.email), json_dumps_params={"indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+        return _personal(response)
+    if action == "erase" and request.method == "POST":
+        erased = erase_comments(email=address.email)
+        return _notice(
+            request,
+            "Your comments are erased",
+            f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
+            "site. Where others had replied, the reply stays under “comment withdrawn by its "
+            "author”.",
+        )
+    count = Comment.objects.filter(email=address.email).count()
+    context = {"action": action, "count": count}
+    return _page(request, "comments/privacy_action.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def confirm(request, token):
+    address_id = links.address_id_from_confirm(token)
+    address = address_id and confirm_address(address_id=address_id)
+    if not address:
+        return _notice(
+            request,
+            "This link no longer works",
+            "It is out of date. Tick an e-mail box when you next comment to get a new one.",
+            status=404,
+        )
+    return _notice(
+        request,
+        "Your e-mail address is confirmed",
+        "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
+        "link to stop them.",
+    )
+
+
+def _one_click(request, *, heading, done, ask, button, act):
+    """RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or a
+    token, and must get a 2xx straight away: the signed link is the protection. A person who
+    opens the link gets a button, so a mail scanner that follows links changes nothing."""
+    if request.method == "POST":
+        act()
+        return _notice(request, heading, done)
+    return _page(
+        request, "comments/unsubscribe.html", {"heading": heading, "ask": ask, "button": button}
+    )
+
+
+@csrf_exempt
+@never_cache
+@GET_OR_POST
+def unsubscribe(request, token):
+    comment_id = links.comment_id_from_unsubscribe(token)
+    if comment_id is None:
+        raise Http404("No such subscription")
+    return _one_click(
+        request,
+        heading="No more mail about replies",
+        done="You will get no more mail about replies to this comment.",
+        ask="Stop the mail about replies to your comment?",
+        button="Unsubscribe",
+        act=lambda: unsubscribe_replies(comment_id=comment_id),
+    )
+
+
+@csrf_exempt
+@never_cache
+@GET_OR_POST
+def stop_mail(request, token):
+    address_id = links.address_id_from_stop(token)
+    if address_id is None:
+        raise Http404("No such address")
+    return _one_click(
+        request,
+        heading="No more mail from us",
+        done="We will send no more mail about comments to this address.",
+        ask="Stop all mail about comments to this address?",
+        button="Stop all mail",
+        act=lambda: stop_all_mail(address_id=address_id),
+    )

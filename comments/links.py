@@ -1,0 +1,86 @@
+"""Signed links in the mail commenters get: each one is the only key to what it opens, so it is
+signed (SECRET_KEY), names row ids rather than addresses, and is written on SITE_URL."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+CONFIRM_SALT = "comments.confirm-address"
+UNSUBSCRIBE_SALT = "comments.unsubscribe-replies"
+STOP_SALT = "comments.stop-mail"
+PRIVACY_SALT = "comments.privacy"
+CONFIRM_DAYS = 14
+PRIVACY_DAYS = 2
+PRIVACY_ACTIONS = ("export", "erase")
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _load(token: str, salt: str, max_days: int | None = None):
+    try:
+        return signing.loads(
+            token, salt=salt, max_age=max_days * 86400 if max_days is not None else None
+        )
+    except signing.BadSignature:
+        return None
+
+
+def confirm_url(address) -> str:
+    token = signing.dumps(address.pk, salt=CONFIRM_SALT)
+    return absolute(reverse("comments:confirm", args=[token]))
+
+
+def address_id_from_confirm(token: str) -> int | None:
+    value = _load(token, CONFIRM_SALT, CONFIRM_DAYS)
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe_url(comment_id: int) -> str:
+    token = signing.dumps(comment_id, salt=UNSUBSCRIBE_SALT)
+    return absolute(reverse("comments:unsubscribe", args=[token]))
+
+
+def comment_id_from_unsubscribe(token: str) -> int | None:
+    value = _load(token, UNSUBSCRIBE_SALT)
+    return value if isinstance(value, int) else None
+
+
+def stop_mail_url(address_id: int) -> str:
+    token = signing.dumps(address_id, salt=STOP_SALT)
+    return absolute(reverse("comments:stop-mail", args=[token]))
+
+
+def address_id_from_stop(token: str) -> int | None:
+    value = _load(token, STOP_SALT)
+    return value if isinstance(value, int) else None
+
+
+def privacy_url(address_id: int, action: str) -> str:
+    token = signing.dumps({"a": address_id, "x": action}, salt=PRIVACY_SALT)
+    return absolute(reverse("comments:privacy-action", args=[token]))
+
+
+def privacy_request_from(token: str) -> tuple[int, str] | None:
+    value = _load(token, PRIVACY_SALT, PRIVACY_DAYS)
+    if not isinstance(value, dict) or value.get("x") not in PRIVACY_ACTIONS:
+        return None
+    address_id = value.get("a")
+    return (address_id, value["x"]) if isinstance(address_id, int) else None
+
+
+def public_path(comment) -> str:
+    """A published comment's place on its article: the right page of threads, and its anchor."""
+    from comments.models import Comment
+    from comments.templatetags.comment_tags import PAGE_PARAM
+
+    thread = comment.parent if comment.parent_id else comment
+    earlier = (
+        Comment.objects.top_level_for(comment.article)
+        .filter(created_at__lt=thread.created_at)
+        .count()
+    )
+    page = earlier // settings.COMMENTS_PER_PAGE + 1
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

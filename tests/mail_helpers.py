@@ -1,0 +1,123 @@
+"""Helpers for the mail tests: run the mail queue as the worker does, look at what is queued,
+confirm an address, and a tiny SMTP server on 127.0.0.1 that refuses connections until it is
+started (nothing listens on its port before)."""
+
+import signal
+import socket
+import socketserver
+import threading
+from email import message_from_bytes
+
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from comments.models import CommenterAddress
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+
+
+def run_mail_queue() -> None:
+    """`manage.py db_worker --batch`: send every mail that is due, then stop."""
+    saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    try:
+        call_command(
+            "db_worker",
+            queue_name="mail",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            interval=0,
+            verbosity=0,
+        )
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+
+
+def queued(kind: str | None = None) -> list[dict]:
+    """The mails waiting in the queue (kind, ref, to, attempt), oldest first."""
+    rows = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+    found = []
+    for row in rows:
+        args = row.args_kwargs["args"]
+        entry = dict(zip(["kind", "ref", "to", "attempt"], [*args, 1][:4], strict=False))
+        entry["run_after"] = row.run_after
+        if kind is None or entry["kind"] == kind:
+            found.append(entry)
+    return found
+
+
+def make_due() -> None:
+    """The backoff has passed: every waiting retry is due now."""
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+def verify(email: str) -> CommenterAddress:
+    address, _ = CommenterAddress.objects.update_or_create(
+        email=email, defaults={"verified_at": timezone.now()}
+    )
+    return address
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def reply(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 tiny-smtp ready")
+        sender, recipients = None, []
+        while line := self.rfile.readline():
+            command = line[:4].upper()
+            if command in (b"EHLO", b"HELO"):
+                self.reply("250 tiny-smtp")
+            elif command == b"MAIL":
+                sender, recipients = line.decode().strip(), []
+                self.reply("250 OK")
+            elif command == b"RCPT":
+                recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
+                self.reply("250 OK")
+            elif command == b"DATA":
+                self.reply("354 go ahead")
+                data = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    data += chunk
+                self.server.received.append((sender, recipients, message_from_bytes(data)))
+                self.reply("250 queued")
+            elif command == b"QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 OK")
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+class TinySMTP:
+    def __init__(self):
+        self.port = free_port()
+        self.received = []
+        self._server = None
+
+    def start(self) -> None:
+        self._server = _Server(("127.0.0.1", self.port), _Handler)
+        self._server.received = self.received
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def recipients(self) -> list[str]:
+        return sorted(address for _, rcpts, _ in self.received for address in rcpts)
