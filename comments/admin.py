@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,45 +11,32 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments import commenter_admin  # noqa: F401 (registers the policy page)
-from comments.models import Comment, ModerationPolicy
-from comments.services import decide, delete_comments, take_down, update_policy
+from comments.admin_commenter import commenter_view
+from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
+from comments.desk import dismiss_reports, take_down_reported
+from comments.models import Block, Comment, ModerationPolicy, RejectionReason
+from comments.services import decide, decision_message, delete_comments, take_down, update_policy
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
     "reject": (Comment.Status.REJECTED, "rejected"),
     "spam": (Comment.Status.SPAM, "marked as spam"),
 }
-
-
-ONE_CLICK = [("approve", "Approve"), ("reject", "Reject")]
+REPORT_ACTIONS = ["take-down", "dismiss"]
+ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+DATE = "j M Y, H:i"
 
 
 def _decision_links(pk, names) -> list[tuple[str, str]]:
     return [(reverse(f"admin:comments_comment_{name}", args=[pk]), label) for name, label in names]
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """Status, opening on the pending queue: the list moderators come for."""
-
-    title = "status"
-    parameter_name = "status"
-    default = Comment.Status.PENDING
-
-    def lookups(self, request, model_admin):
-        return [*Comment.Status.choices, ("all", "All")]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        return queryset if value == "all" else queryset.filter(status=value)
+def _when(value) -> str:
+    if value is None:
+        return "–"
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), f"{value:%d %b %Y, %H:%M}"
+    )
 
 
 class ModerationActionForm(ActionForm):
@@ -76,27 +63,40 @@ class CommentAdmin(admin.ModelAdmin):
         "parent",
         "name",
         "email",
-        "body",
+        "commenter",
+        "marked_text",
         "status",
-        "held_because",
+        "held_because_words",
         "rejection_reason",
         "notify_on_decision",
         "ip_address",
         "user",
-        "created_at",
+        "received",
         "moderated_by",
-        "moderated_at",
+        "decided",
         "taken_down_by",
-        "taken_down_at",
+        "taken_down",
     ]
+
+    class Media:
+        css = {"all": ["css/moderation.css"]}
+        js = ["js/moderation.js"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("article")
+            .select_related("article", "parent")
             .defer("article__body", "article__standfirst", "article__search_vector")
         )
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        queue = current_queue(request)
+        cl.moderation_queue = None
+        if queue:
+            prepare_queue(cl, queue=queue, can_moderate=self.has_moderate_permission(request))
+        return cl
 
     def get_list_display(self, request):
         if self.has_moderate_permission(request):
@@ -133,9 +133,21 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.body).chars(140)
 
+    @admin.display(description="comment")
+    def marked_text(self, obj):
+        return format_html('<div class="queue-body">{}</div>', highlight(obj.body, []))
+
     @admin.display(description="author", ordering="name")
     def author(self, obj):
         return format_html("{}<br><small>{}<br>{}</small>", obj.name, obj.email, obj.ip_address)
+
+    @admin.display(description="commenter")
+    def commenter(self, obj):
+        url = reverse("admin:comments_comment_commenter")
+        links = [(f"{url}?email={obj.email}", "everything from this e-mail")]
+        if obj.ip_address:
+            links.append((f"{url}?ip={obj.ip_address}", "everything from this IP"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @admin.display(description="held because")
     def reasons(self, obj):
@@ -144,6 +156,20 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in obj.held_because))
         )
+
+    held_because_words = reasons
+
+    @admin.display(description="received")
+    def received(self, obj):
+        return _when(obj.created_at)
+
+    @admin.display(description="decided")
+    def decided(self, obj):
+        return _when(obj.moderated_at)
+
+    @admin.display(description="taken down")
+    def taken_down(self, obj):
+        return _when(obj.taken_down_at)
 
     @admin.display(description="decide")
     def decide_buttons(self, obj):
@@ -154,7 +180,7 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html_join(
             " ",
             '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
-            _decision_links(obj.pk, ONE_CLICK),
+            _decision_links(obj.pk, ONE_CLICK[:2]),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -162,23 +188,43 @@ class CommentAdmin(admin.ModelAdmin):
         pending = comment is not None and comment.status == Comment.Status.PENDING
         actions = []
         if pending and self.has_moderate_permission(request):
-            actions = _decision_links(comment.pk, [*ONE_CLICK, ("spam", "Mark as spam")])
-        extra_context = {**(extra_context or {}), "moderation_actions": actions}
+            actions = _decision_links(comment.pk, ONE_CLICK)
+        extra_context = {
+            **(extra_context or {}),
+            "moderation_actions": actions,
+            "presets": RejectionReason.objects.all() if actions else [],
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         urls = [
             path(
                 f"<path:object_id>/{name}/",
-                self.admin_site.admin_view(self.decide_view),
+                view(self.decide_view),
                 {"decision": name},
                 name=f"comments_comment_{name}",
             )
             for name in DECISIONS
         ]
+        urls += [
+            path(
+                f"<path:object_id>/{name}/",
+                view(self.report_view),
+                {"action": name},
+                name=f"comments_comment_{name.replace('-', '_')}",
+            )
+            for name in REPORT_ACTIONS
+        ]
+        urls.append(
+            path("commenter/", view(self.commenter_view), name="comments_comment_commenter")
+        )
         return urls + super().get_urls()
 
-    def decide_view(self, request, object_id, decision):
+    def commenter_view(self, request):
+        return commenter_view(self, request)
+
+    def _decidable(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_moderate_permission(request):
@@ -186,15 +232,76 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        status, done = DECISIONS[decision]
-        result = self._or_tell_why(request, decide, [comment], status=status)
-        if result is not None:
-            if result.decided:
-                self.message_user(request, f"Comment by {comment.name} {done}.", messages.SUCCESS)
-            elif result.waiting:
-                self._tell_waiting(request, result.waiting)
-            else:
-                self._tell_lost(request, [comment.pk])
+        return comment
+
+    def decide_view(self, request, object_id, decision):
+        comment = self._decidable(request, object_id)
+        if not isinstance(comment, Comment):
+            return comment
+        status, _ = DECISIONS[decision]
+        reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
+        try:
+            result = decide([comment], status=status, by=request.user, reason=reason)
+        except ValidationError as exc:
+            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        if result.decided:
+            words = decision_message(status, reason).lower()
+            text = f"Comment by {comment.name}: {words}."
+            return self._answer(request, comment, status, text, messages.SUCCESS)
+        if result.waiting:
+            return self._answer(request, comment, None, _waiting_text(1), messages.WARNING)
+        return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
+
+    def report_view(self, request, object_id, action):
+        comment = self._decidable(request, object_id)
+        if not isinstance(comment, Comment):
+            return comment
+        if action == "dismiss":
+            closed = dismiss_reports(comment=comment, by=request.user)
+            text = f"{closed} report(s) on the comment by {comment.name} dismissed: it stays up."
+            if not closed:
+                text = "Those reports had already been dealt with."
+            return self._answer(request, comment, "dismissed" if closed else None, text)
+        try:
+            down = take_down_reported(
+                comment=comment, by=request.user, reason=self._reason(request, comment.pk)
+            )
+        except ValidationError as exc:
+            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        text = f"Comment by {comment.name} taken down."
+        if not down:
+            text = f"The comment by {comment.name} was not published any more; reports closed."
+        return self._answer(request, comment, "taken-down" if down else None, text)
+
+    def _reason(self, request, pk) -> str:
+        """The reason typed for this comment (its own box in the queue, or the action bar's),
+        else the preset chosen for it."""
+        post = request.POST
+        typed = (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
+        if typed:
+            return typed
+        preset = post.get(f"preset-{pk}") or post.get("preset")
+        if preset and preset.isdigit():
+            chosen = RejectionReason.objects.filter(pk=preset).first()
+            return chosen.text if chosen else ""
+        return ""
+
+    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
+        """The queue's script asks for JSON (and moves on without a reload); a plain form post
+        gets the message and goes back, or, from a comment's page, on to the next waiting one."""
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {"outcome": outcome, "message": text}, status=200 if outcome else 409
+            )
+        self.message_user(request, text, level)
+        if outcome and "_next_pending" in request.POST:
+            following = (
+                Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
+            )
+            nxt = following.values_list("pk", flat=True).first()
+            if nxt:
+                return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[nxt]))
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         return HttpResponseRedirect(self._back(request))
 
     def _back(self, request):
@@ -204,17 +311,6 @@ class CommentAdmin(admin.ModelAdmin):
         ):
             return referer
         return reverse("admin:comments_comment_changelist")
-
-    def _tell_lost(self, request, pks):
-        lost = Comment.objects.filter(pk__in=pks).select_related("moderated_by")
-        for comment in lost:
-            who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
-            self.message_user(
-                request,
-                f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"
-                f" by {who}; your decision was not applied.",
-                messages.WARNING,
-            )
 
     def _or_tell_why(self, request, service, comments, **kwargs):
         """Run a moderation service with the reason from the action bar; a reason it refuses
@@ -227,21 +323,17 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
 
-    def _tell_waiting(self, request, count: int):
-        self.message_user(
-            request,
-            f"{count} reply/replies left waiting: a reply can only be published under a "
-            "published comment. Approve the comment first.",
-            messages.WARNING,
-        )
-
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
         result = self._or_tell_why(request, decide, queryset, status=status)
         if result is None:
             return
         if result.decided:
-            self.message_user(request, f"{result.decided} comment(s) {done}.", messages.SUCCESS)
+            reason = request.POST.get("reason", "").strip()
+            said = f" with the reason “{reason}”" if reason and decision == "reject" else ""
+            self.message_user(
+                request, f"{result.decided} comment(s) {done}{said}.", messages.SUCCESS
+            )
         if result.lost:
             self.message_user(
                 request,
@@ -250,7 +342,7 @@ class CommentAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
         if result.waiting:
-            self._tell_waiting(request, result.waiting)
+            self.message_user(request, _waiting_text(result.waiting), messages.WARNING)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -280,19 +372,51 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, "None of those comments was published.", messages.WARNING)
 
 
+def _waiting_text(count: int) -> str:
+    return (
+        f"{count} reply/replies left waiting: a reply can only be published under a "
+        "published comment. Approve the comment first."
+    )
+
+
+def _lost_text(comment: Comment) -> str:
+    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
+    who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
+    return (
+        f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"
+        f" by {who}; your decision was not applied."
+    )
+
+
+class RejectionReasonInline(admin.TabularInline):
+    model = RejectionReason
+    extra = 1
+    fields = ["order", "label", "text"]
+    verbose_name_plural = "preset rejection reasons (keys 1–9 in the queue, in this order)"
+
+
 @admin.register(ModerationPolicy)
 class ModerationPolicyAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Hold for a closer look", {"fields": ["link_limit", "moderation_words"]}),
         ("Straight to spam", {"fields": ["blocked_words", "blocked_emails", "blocked_ips"]}),
         ("Publishing", {"fields": ["auto_approve_returning", "close_after_days"]}),
+        ("Readers' reports", {"fields": ["hide_after_reports"]}),
     ]
+    inlines = [RejectionReasonInline]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_object(self, request, object_id, from_field=None):
+        # Until staff save it, the policy is its defaults, unsaved: reading it never writes
+        # the row (whoever may only look at it, or may not even do that).
+        if str(object_id) != "1":
+            return None
+        return ModerationPolicy.objects.filter(pk=1).first() or ModerationPolicy(pk=1)
 
     def save_model(self, request, obj, form, change):
         update_policy(policy=obj)
@@ -301,7 +425,19 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
         # One policy: the list is just a detour to it (for those who may see it).
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        if not ModerationPolicy.objects.filter(pk=1).exists():
-            update_policy(policy=ModerationPolicy(pk=1))
         url = reverse("admin:comments_moderationpolicy_change", args=[1])
         return HttpResponseRedirect(url)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """The blocks moderators set from a commenter's page: read here, lifted by expiring."""
+
+    list_display = ["value", "kind", "expires_at", "reason", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+    readonly_fields = ["kind", "value", "reason", "created_by", "created_at"]
+    fields = [*readonly_fields, "expires_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -265,6 +265,14 @@ class BlockQuerySet(models.QuerySet):
     def active(self):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
 
+    def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
+        """Why the active blocks send this sender's comment to spam (one query)."""
+        match = Q(kind=Block.Kind.EMAIL, value=email.lower())
+        if ip:
+            match |= Q(kind=Block.Kind.IP, value=ip.lower())
+        kinds = set(self.active().filter(match).values_list("kind", flat=True))
+        return [f"{Block.Kind(kind).label} blocked by a moderator" for kind in sorted(kinds)]
+
 
 class Block(models.Model):
     """An e-mail address or IP address whose comments go straight to spam, until it expires

@@ -41,7 +41,7 @@ def client_ip(request) -> str | None:
     return None
 
 
-def _sender(ip: str) -> str:
+def sender(ip: str) -> str:
     """Who an address stands for: itself, or for IPv6 its /64, which one subscriber is
     usually handed whole (so a bot cannot walk through its own addresses)."""
     address = ipaddress.ip_address(ip)
@@ -55,21 +55,25 @@ def _key(kind: str, value: str) -> str:
     return f"comments:{kind}:{digest}"
 
 
-def hit_rate_limit(ip: str | None) -> Verdict:
-    """Count one comment from this IP in a fixed window; refuse above COMMENTS_RATE_LIMIT."""
+def hit_rate_limit(
+    ip: str | None, *, kind: str = "rate", limit: int = 0, window: int = 0
+) -> Verdict:
+    """Count one comment (or another kind of post) from this IP in a fixed window; refuse
+    above the limit (COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW_SECONDS unless given)."""
     if not ip:
         return ALLOWED
-    window = settings.COMMENTS_RATE_WINDOW_SECONDS
+    window = window or settings.COMMENTS_RATE_WINDOW_SECONDS
+    limit = limit or settings.COMMENTS_RATE_LIMIT
     now = int(time.time())
     window_start = now - now % window
-    key = _key("rate", f"{_sender(ip)}:{window_start}")
+    key = _key(kind, f"{sender(ip)}:{window_start}")
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
     except Exception as exc:
         logger.warning("comment rate limit unavailable, letting it through: %s", type(exc).__name__)
         return ALLOWED
-    if count > settings.COMMENTS_RATE_LIMIT:
+    if count > limit:
         return Verdict(False, max(1, window_start + window - now))
     return ALLOWED
 
@@ -79,7 +83,7 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return ALLOWED
-    keys = [_key("flood-email", email)] + ([_key("flood-ip", _sender(ip))] if ip else [])
+    keys = [_key("flood-email", email)] + ([_key("flood-ip", sender(ip))] if ip else [])
     try:
         fresh = [cache.add(key, int(time.time()), timeout=seconds) for key in keys]
         if all(fresh):
@@ -95,3 +99,13 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
         )
         return ALLOWED
     return Verdict(False, max(1, started + seconds - int(time.time())))
+
+
+def hit_report_limit(ip: str | None) -> Verdict:
+    """Reports from one address: a reader flags a few comments, a bot flags them all."""
+    return hit_rate_limit(
+        ip,
+        kind="report",
+        limit=settings.COMMENTS_REPORT_LIMIT,
+        window=settings.COMMENTS_REPORT_WINDOW_SECONDS,
+    )

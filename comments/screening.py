@@ -2,7 +2,7 @@
 
 import re
 
-from comments.models import Comment, CommenterAddress, ModerationPolicy
+from comments.models import Block, Comment, CommenterAddress, ModerationPolicy
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
@@ -48,6 +48,7 @@ def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
         blocked.append("blocked e-mail address")
     if comment.ip_address and comment.ip_address.lower() in policy.lines(policy.blocked_ips):
         blocked.append("blocked IP address")
+    blocked += Block.objects.reasons_against(email=comment.email, ip=comment.ip_address)
     if blocked:
         return Comment.Status.SPAM, blocked
 

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
+from comments.audit import record
 from comments.models import Comment, ModerationPolicy
 from comments.notifications import (
     note_mail_wishes,
@@ -155,20 +156,24 @@ def decide(comments, *, status: str, by, reason: str = "") -> Decision:
             _count_approved(changes)
             waiting = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING).count()
         decided = sum(changes.values())
+        # Ours are the rows carrying our name and our timestamp. Read inside the
+        # transaction: once it commits, nothing here may fail and hide that we won.
+        ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
+        if decided:
+            record(by, ours.only("pk", "name"), decision_message(status, reason))
         if decided and status != Comment.Status.SPAM:
-            # Ours are the rows carrying our name and our timestamp. Read inside the
-            # transaction: once it commits, nothing here may fail and hide that we won.
-            ids = list(
-                Comment.objects.filter(
-                    pk__in=all_pks, moderated_by=by, moderated_at=now, notify_on_decision=True
-                ).values_list("pk", flat=True)
-            )
             # Queued in this transaction: the mail server is never waited on here.
-            notify_commenters(ids)
+            notify_commenters(ours.filter(notify_on_decision=True).values_list("pk", flat=True))
         if decided and status == Comment.Status.APPROVED:
-            ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
             notify_subscribers(ours.filter(parent__isnull=False).values_list("pk", flat=True))
     return Decision(decided, len(all_pks) - decided - waiting, waiting)
+
+
+def decision_message(status: str, reason: str = "") -> str:
+    """The words of the admin log (and of the moderator's confirmation) for a decision."""
+    if status == Comment.Status.REJECTED:
+        return f"Rejected: {reason}" if reason else "Rejected (no reason given)"
+    return {Comment.Status.APPROVED: "Approved", Comment.Status.SPAM: "Marked as spam"}[status]
 
 
 def approve(*, comment: Comment, by) -> bool:
@@ -206,6 +211,9 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 rejection_reason=reason,
             )
         _count_approved(changes)
+        if any(changes.values()):
+            ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
+            record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
     return -sum(changes.values())
 
 

@@ -1,8 +1,9 @@
 """The numbers behind "we will review it in the next few hours", for the admin index."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Min
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from comments.models import Comment
@@ -30,4 +31,55 @@ def moderation_summary() -> dict:
         "oldest_pending_age": timezone.now() - oldest if oldest else None,
         "median_decision_time": median_decision_time(),
         "window_days": WINDOW_DAYS,
+        "reported": reported_count(),
     }
+
+
+def reported_count() -> int:
+    from comments.models import Report
+
+    return Report.objects.open().values("comment_id").distinct().count()
+
+
+def daily(days: int = 30) -> list[dict]:
+    """Per day, oldest first: comments received, decided by a moderator, and how long the
+    oldest comment waiting at the day's end (or now, for today) had waited. Three queries."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    dates = [first + timedelta(days=n) for n in range(days)]
+    ends = [min(timezone.make_aware(datetime.combine(d, time.max)), now) for d in dates]
+
+    def per_day(field, **filters):
+        rows = (
+            Comment.objects.filter(**{f"{field}__gte": start}, **filters)
+            .annotate(day=TruncDate(field))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        return {row["day"]: row["n"] for row in rows}
+
+    received = per_day("created_at")
+    decided = per_day("moderated_at", moderated_by__isnull=False)
+    waiting_at = {
+        f"d{n}": Min(
+            "created_at",
+            filter=Q(created_at__lte=end)
+            & (Q(moderated_at__isnull=True) | Q(moderated_at__gt=end)),
+        )
+        for n, end in enumerate(ends)
+    }
+    oldest = Comment.objects.filter(
+        Q(moderated_at__isnull=True) | Q(moderated_at__gt=start), created_at__lte=now
+    ).aggregate(**waiting_at)
+    return [
+        {
+            "date": day,
+            "received": received.get(day, 0),
+            "decided": decided.get(day, 0),
+            "oldest_wait": (end - oldest[f"d{n}"]) if oldest[f"d{n}"] else None,
+        }
+        for n, (day, end) in enumerate(zip(dates, ends, strict=True))
+    ]

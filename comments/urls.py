@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import commenter_views, views
+from comments import commenter_views, report_views, views
 
 app_name = "comments"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", commenter_views.unsubscribe, name="unsubscribe"),
     path("stop-mail/<str:token>/", commenter_views.stop_mail, name="stop-mail"),
+    path("report/<int:comment_id>/", report_views.report_view, name="report"),
 ]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "newsportal",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsportal.urls"
@@ -192,6 +195,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Login throttling (django-axes): failed logins are counted in the database, which every
+# gunicorn process shares. After LOGIN_FAILURE_LIMIT failures for one username, or from one
+# address, within LOGIN_COOLOFF_MINUTES, every login attempt for it is refused at once (the right
+# password too) until the cool-off ends: no sleeping worker, no password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_USE_ATTEMPT_EXPIRATION = True  # "5 failures within 15 minutes", not 5 ever
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The reader's address as the comment rate limits see it (our proxy's header, trusted only
+# from the proxy).
+AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -294,6 +314,9 @@ COMMENTS_CLIENT_IP_HEADER = env_str("COMMENTS_CLIENT_IP_HEADER", "")
 # ...which is believed only when the request comes from one of these addresses (the proxy).
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
+# Readers' reports of published comments, per address: a reader flags a few, a bot flags them all.
+COMMENTS_REPORT_LIMIT = env_int("COMMENTS_REPORT_LIMIT", 10, minimum=1)
+COMMENTS_REPORT_WINDOW_SECONDS = env_int("COMMENTS_REPORT_WINDOW_SECONDS", 3600, minimum=1)
 # A commenter may edit their words while they wait, and this long after approval.
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
 # `manage.py prune_comments` (cron, daily) deletes rejected and spam comments this many days

@@ -89,7 +89,14 @@ def test_staff_edit_the_policy_in_the_admin(superuser_client):
 
     superuser_client.post(
         "/admin/comments/moderationpolicy/1/change/",
-        {"link_limit": 3, "moderation_words": "casino", "close_after_days": ""},
+        {
+            "link_limit": 3,
+            "moderation_words": "casino",
+            "close_after_days": "",
+            # The preset rejection reasons below the policy, left as they are.
+            "rejection_reasons-TOTAL_FORMS": 0,
+            "rejection_reasons-INITIAL_FORMS": 0,
+        },
     )
 
     policy = ModerationPolicy.current()

@@ -29,3 +29,44 @@ def duration_text(value: timedelta | None) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{seconds} s"
+
+
+CHART_W, CHART_H, CHART_TOP = 600, 150, 10
+
+
+@register.inclusion_tag("admin/comments/chart.html")
+def moderation_chart(days: int = 30) -> dict:
+    """30 days as an inline SVG (no script, no library): bars for comments received and
+    decided, a line for the oldest wait, each on its own scale, with the numbers as a table."""
+    rows = stats.daily(days)
+    slot = CHART_W / len(rows)
+    most = max([1, *(max(r["received"], r["decided"]) for r in rows)])
+    waits = [r["oldest_wait"].total_seconds() / 3600 if r["oldest_wait"] else 0 for r in rows]
+    longest = max([1.0, *waits])
+    bottom = CHART_TOP + CHART_H
+
+    def height(value, top):
+        return value / top * CHART_H
+
+    for n, row in enumerate(rows):
+        x = n * slot
+        row["received_bar"] = _bar(x + slot * 0.1, height(row["received"], most), bottom, slot)
+        row["decided_bar"] = _bar(x + slot * 0.5, height(row["decided"], most), bottom, slot)
+        row["wait_point"] = f"{x + slot / 2:.1f},{bottom - height(waits[n], longest):.1f}"
+        row["tick"] = n % 7 == 0 or n == len(rows) - 1
+        row["tick_x"] = f"{x + slot / 2:.1f}"
+    return {
+        "rows": rows,
+        "days": days,
+        "most": most,
+        "longest_hours": round(longest, 1),
+        "width": CHART_W,
+        "height": bottom + 30,
+        "bottom": bottom,
+        "label_y": bottom + 16,
+        "line": " ".join(row["wait_point"] for row in rows),
+    }
+
+
+def _bar(x: float, h: float, bottom: float, slot: float) -> dict:
+    return {"x": f"{x:.1f}", "y": f"{bottom - h:.1f}", "w": f"{slot * 0.4:.1f}", "h": f"{h:.1f}"}

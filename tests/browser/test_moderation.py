@@ -105,7 +105,9 @@ def test_rejected_comment_status_link_shows_the_reason(
         action="Reject selected comments (with the reason)",
         reason="Advertising is not allowed in comments.",
     )
-    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) rejected.")
+    expect(admin.locator(".messagelist")).to_contain_text(
+        "1 comment(s) rejected with the reason “Advertising is not allowed in comments.”."
+    )
 
     page.goto(status_url)
     expect(page.locator(".comment-status")).to_contain_text("rejected")

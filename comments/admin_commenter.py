@@ -1,0 +1,103 @@
+"""The commenter, in one place: everything one e-mail address or IP address has sent, their
+pending comments decided at once, moderators' notes, and blocks with an expiry."""
+
+import ipaddress
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender
+from comments.models import Block, Comment, ModeratorNote
+from comments.services import decision_message
+
+SHOWN = 100
+
+
+def _sender(request) -> tuple[str, str]:
+    """("email", address) or ("ip", address) from the query string, checked."""
+    email = request.GET.get("email", "").strip().lower()
+    ip = request.GET.get("ip", "").strip()
+    try:
+        if email:
+            validate_email(email)
+            return "email", email
+        if ip:
+            return "ip", str(ipaddress.ip_address(ip))
+    except (ValidationError, ValueError):
+        pass
+    raise Http404("Give an e-mail address or an IP address.")
+
+
+def commenter_view(model_admin, request):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    kind, value = _sender(request)
+    lookup = {"email": value} if kind == "email" else {"ip_address": value}
+    if request.method == "POST":
+        if not model_admin.has_moderate_permission(request):
+            raise PermissionDenied
+        _act(request, model_admin, kind, value)
+        return HttpResponseRedirect(request.get_full_path())
+    comments = Comment.objects.filter(**lookup).select_related("article").order_by("-created_at")
+    counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
+    block_kind = Block.Kind.EMAIL if kind == "email" else Block.Kind.IP
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": f"Commenter: {value}",
+        "kind": kind,
+        "value": value,
+        "comments": comments.defer("article__body", "article__search_vector")[:SHOWN],
+        "shown": SHOWN,
+        "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
+        "pending": counts.get(Comment.Status.PENDING, 0),
+        "notes": ModeratorNote.objects.filter(**lookup).select_related("author"),
+        "blocks": Block.objects.filter(kind=block_kind, value=value),
+        "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
+        "can_moderate": model_admin.has_moderate_permission(request),
+    }
+    return TemplateResponse(request, "admin/comments/commenter.html", context)
+
+
+def _act(request, model_admin, kind, value):
+    post = request.POST
+    sender = {"email": value} if kind == "email" else {"ip": value}
+    action = post.get("action")
+    try:
+        if action in ("approve_all", "reject_all", "spam_all"):
+            status = {
+                "approve_all": Comment.Status.APPROVED,
+                "reject_all": Comment.Status.REJECTED,
+                "spam_all": Comment.Status.SPAM,
+            }[action]
+            reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
+            result = decide_sender(status=status, by=request.user, reason=reason, **sender)
+            words = decision_message(status, reason.strip()).lower()
+            text = f"{result.decided} pending comment(s) from {value}: {words}."
+            model_admin.message_user(request, text, messages.SUCCESS)
+            if result.waiting:
+                model_admin.message_user(
+                    request,
+                    f"{result.waiting} reply/replies left waiting under unpublished comments.",
+                    messages.WARNING,
+                )
+        elif action == "note":
+            add_note(by=request.user, text=post.get("text", ""), **sender)
+            model_admin.message_user(request, "Note added.", messages.SUCCESS)
+        elif action == "block":
+            block = block_sender(
+                kind=Block.Kind.EMAIL if kind == "email" else Block.Kind.IP,
+                value=value,
+                period=post.get("period", ""),
+                by=request.user,
+                reason=post.get("reason", ""),
+            )
+            model_admin.message_user(request, f"{block}.", messages.SUCCESS)
+        else:
+            model_admin.message_user(request, "Nothing to do.", messages.WARNING)
+    except ValidationError as exc:
+        model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)

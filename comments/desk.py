@@ -1,0 +1,146 @@
+"""Write paths of the moderator's desk: readers' reports, what moderators do about them, and
+what they do about a commenter (blocks, notes, all their pending comments at once).
+
+Like the decisions in comments.services: keyword-only arguments, conditional UPDATEs where two
+moderators could act at once, purges of what readers see, and a LogEntry for every act.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from comments.audit import ADDITION, record
+from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
+from comments.ratelimit import sender
+from comments.services import _count_approved, decide, take_down
+
+HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
+
+
+def reporter_key(ip: str | None) -> str:
+    """Who reported, as a keyed hash of the address (its /64 for IPv6): counts a reader once
+    without keeping their address."""
+    return salted_hmac("comments.report", sender(ip) if ip else "unknown").hexdigest()
+
+
+def report_comment(*, comment: Comment, reason: str, text: str = "", ip: str | None) -> bool:
+    """Record a reader's report. False when this reader had reported it already (it counts
+    once). With the policy's threshold reached, the comment leaves the page until a moderator
+    decides: it goes back to the pending queue, saying why."""
+    report = Report(comment=comment, reason=reason, text=text.strip(), reporter=reporter_key(ip))
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        return False
+    limit = ModerationPolicy.current().hide_after_reports
+    if limit and comment.status == Comment.Status.APPROVED:
+        _hide_if_reported(comment, limit)
+    return True
+
+
+def _hide_if_reported(comment: Comment, limit: int) -> None:
+    with transaction.atomic():
+        count = Report.objects.open().filter(comment=comment).count()
+        if count < limit:
+            return
+        hidden = Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).update(
+            status=Comment.Status.PENDING,
+            held_because=[*comment.held_because, HIDDEN_BY_REPORTS.format(n=count)],
+        )
+        if hidden:
+            _count_approved({comment.article_id: -1})
+
+
+def _hidden_by_reports(comment: Comment) -> bool:
+    return comment.status == Comment.Status.PENDING and any(
+        reason.startswith("hidden after") for reason in comment.held_because
+    )
+
+
+def _resolve_reports(comment: Comment, *, by, outcome: str) -> int:
+    return (
+        Report.objects.open()
+        .filter(comment=comment)
+        .update(resolved_at=timezone.now(), resolved_by=by, outcome=outcome)
+    )
+
+
+def dismiss_reports(*, comment: Comment, by) -> int:
+    """The reports were wrong: close them, and put a comment they hid back on the page.
+    Returns how many open reports were closed (0: someone else got there first)."""
+    with transaction.atomic():
+        closed = _resolve_reports(comment, by=by, outcome=Report.Outcome.DISMISSED)
+        if closed:
+            record(by, [comment], f"Dismissed {closed} report(s)")
+            if _hidden_by_reports(comment):
+                decide([comment], status=Comment.Status.APPROVED, by=by)
+    return closed
+
+
+def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
+    """The reports were right: the comment comes off the page (or, hidden by its reports,
+    stays off as rejected) and its reports are closed. False when it was not up any more."""
+    with transaction.atomic():
+        if _hidden_by_reports(comment):
+            done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
+        else:
+            done = take_down([comment], by=by, reason=reason) > 0
+        if _resolve_reports(comment, by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:
+            record(by, [comment], "Reports closed: the comment was already down")
+    return bool(done)
+
+
+BLOCK_PERIODS = {
+    "1": ("for a day", timedelta(days=1)),
+    "7": ("for a week", timedelta(days=7)),
+    "30": ("for 30 days", timedelta(days=30)),
+    "forever": ("for good", None),
+}
+
+
+def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") -> Block:
+    """Send an e-mail address's or IP address's next comments straight to spam, for a period
+    or for good (comments.screening reads the active blocks)."""
+    if period not in BLOCK_PERIODS:
+        raise ValidationError(f"Choose how long to block: {', '.join(BLOCK_PERIODS)}.")
+    words, length = BLOCK_PERIODS[period]
+    value = value.strip().lower()
+    block = Block(
+        kind=kind,
+        value=value,
+        reason=reason.strip(),
+        created_by=by,
+        expires_at=timezone.now() + length if length else None,
+    )
+    block.full_clean()
+    block.save()
+    message = f"Blocked {value} {words}" + (f": {block.reason}" if block.reason else "")
+    record(by, [block], message, flag=ADDITION)
+    return block
+
+
+def lift_block(*, block: Block, by) -> bool:
+    lifted = Block.objects.active().filter(pk=block.pk).update(expires_at=timezone.now())
+    if lifted:
+        record(by, [block], f"Lifted the block of {block.value}")
+    return bool(lifted)
+
+
+def add_note(*, by, text: str, email: str = "", ip: str | None = None) -> ModeratorNote:
+    note = ModeratorNote(author=by, text=text.strip(), email=email.lower(), ip_address=ip or None)
+    note.full_clean()
+    note.save()
+    record(by, [note], "Added", flag=ADDITION)
+    return note
+
+
+def decide_sender(*, status: str, by, email: str = "", ip: str | None = None, reason: str = ""):
+    """All of one commenter's pending comments (by e-mail or by IP) at once."""
+    pending = Comment.objects.pending()
+    pending = pending.filter(email=email.lower()) if email else pending.filter(ip_address=ip)
+    return decide(pending, status=status, by=by, reason=reason)

@@ -1,0 +1,92 @@
+"""A reader's report of a published comment.
+
+The control sits in every comment of a shared page, so its form carries no CSRF token: site.js
+fills one in from comments:form-token when the reader opens it, and without JavaScript the first
+press comes back once as this page, with a token and the reader's choice kept (see
+comments.views.csrf_failure), exactly like the comment form.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from comments.desk import report_comment
+from comments.models import Comment, Report
+from comments.ratelimit import client_ip, hit_report_limit
+from newsportal.caching import mark_personal
+
+REPORTED = "Thank you: a moderator will look at this comment."
+REPORTED_BEFORE = "You have already reported this comment: a moderator will look at it."
+SEND_AGAIN = "To protect your report, please press “Send report” once more."
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at it?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label="Anything to add (optional)",
+        required=False,
+        max_length=Report._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("text", "").strip():
+            self.add_error("text", "Tell the moderators what is wrong with it.")
+        return data
+
+
+def _reportable(comment_id: int) -> Comment:
+    published = Comment.objects.approved().filter(article__in=_public_articles())
+    return get_object_or_404(published.select_related("article"), pk=comment_id)
+
+
+def _public_articles():
+    from articles.models import Article
+
+    return Article.objects.published()
+
+
+def report_page(request, comment, form, *, status=200):
+    response = render(
+        request, "comments/report.html", {"comment": comment, "form": form}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return mark_personal(response)
+
+
+@require_http_methods(["GET", "POST"])
+def report_view(request, comment_id):
+    from comments.views import _public_url, _too_many
+
+    comment = _reportable(comment_id)
+    if request.method == "GET":
+        return report_page(request, comment, ReportForm())
+    limit = hit_report_limit(client_ip(request))
+    if not limit.allowed:
+        return _too_many(request, limit.retry_after)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return report_page(request, comment, form)
+    data = form.cleaned_data
+    counted = report_comment(
+        comment=comment, reason=data["reason"], text=data["text"], ip=client_ip(request)
+    )
+    messages.success(request, REPORTED if counted else REPORTED_BEFORE)
+    return redirect(_public_url(comment))
+
+
+def report_again(request, comment_id):
+    """CSRF failure of a report sent from a shared page without JavaScript: the reader's
+    choice back, with a token, to send once more."""
+    comment = Comment.objects.approved().select_related("article").filter(pk=comment_id).first()
+    if comment is None or not comment.article.is_public:
+        return None
+    initial = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}
+    messages.warning(request, SEND_AGAIN)
+    return report_page(request, comment, ReportForm(initial=initial))
