@@ -11,9 +11,10 @@ from articles.context_processors import navigation_sections
 from articles.models import Article
 from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
-from newsportal.caching import LISTS, SITE, article_key, cached, section_key, tag_key
+from newsportal.caching import LATEST, LISTS, SITE, article_key, cached, section_key, tag_key
 
 RELATED_FALLBACK_COUNT = 5
+LATEST_COUNT = 5
 
 
 def article_page_parts(article: Article, *, shared: bool = True) -> dict:
@@ -26,12 +27,15 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
         return {
             "article_head": render_to_string("includes/article_meta.html", context),
             "article_main": render_to_string("includes/article_main.html", context),
+            "article_rail": render_to_string("includes/article_rail.html", context),
             "surrogate_keys": context["surrogate_keys"],
             "nav_sections": navigation_sections(),
+            # The menu marks the article's section (the row alone does not carry it).
+            "article_section_slug": article.section.slug,
         }
 
     return (
-        cached(f"article|{article.pk}", [SITE, LISTS, article_key(article.pk)], make)
+        cached(f"article-page|{article.pk}", [SITE, LISTS, article_key(article.pk)], make)
         if shared
         else make()
     )
@@ -47,7 +51,8 @@ def article_page_context(article: Article) -> dict:
     # scheme the first of them happened to use.
     share_url = settings.SITE_URL + article.get_absolute_url()
     hero_url = urljoin(settings.SITE_URL + "/", article.hero_url) if article.hero_renditions else ""
-    keys = [article_key(article.pk)]
+    # The rail's newest stories change with any publication: LATEST, not every article's key.
+    keys = [article_key(article.pk), LATEST]
     keys += [article_key(link.target_article_id) for link in links if link.target_article_id]
     keys += [article_key(other.pk) for other in fallback]
     if not links:
@@ -61,6 +66,7 @@ def article_page_context(article: Article) -> dict:
         "body_html": body_with_inline_links(article.body_html, links),
         "related_links": links,
         "related_fallback": fallback,
+        "latest_articles": latest_articles(article),
         "share_url": share_url,
         "surrogate_keys": keys,
     }
@@ -93,4 +99,14 @@ def related_fallback(article):
         .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
         .exclude(pk=article.pk)
         .distinct()[:RELATED_FALLBACK_COUNT]
+    )
+
+
+def latest_articles(article):
+    """The newest published stories but this one, for the rail: titles and times, one query."""
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .only("title", "slug", "published_at")
+        .order_by("-published_at", "-pk")[:LATEST_COUNT]
     )

@@ -7,16 +7,18 @@ from django.utils import timezone
 from articles.images import make_renditions
 from articles.models import Article
 from articles.rendering import render_markdown
-from newsportal.caching import LISTS, SITE, article_key, purge, section_key, tag_key
+from newsportal.caching import LATEST, LISTS, SITE, article_key, purge, section_key, tag_key
 
 
 def purge_articles(*, article_ids, section_ids=(), tag_ids=()) -> None:
     """Every page that shows these articles: their own pages, the pages that link to them
-    (they carry the linked article's key), every list, and the related-story fallbacks drawn
-    from their sections and tags (a newly published story may belong there)."""
+    (they carry the linked article's key), every list, every article page's newest stories,
+    and the related-story fallbacks drawn from their sections and tags (a newly published
+    story may belong there)."""
     purge(
         *(article_key(pk) for pk in article_ids),
         LISTS,
+        LATEST,
         *(section_key(pk) for pk in section_ids),
         *(tag_key(pk) for pk in tag_ids),
     )

@@ -113,7 +113,7 @@ def _post(request, article_id):
         # Bots get the answer they hope for, and nothing is stored.
         logger.info("comment honeypot filled on article %s", article.pk)
         messages.success(request, COMMENT_RECEIVED)
-        return redirect(article.get_absolute_url() + "#main")
+        return redirect(article.get_absolute_url() + "#comments")
     if not form.is_valid():
         return _article_page(request, article, form=form, status=FORM_ERRORS)
 
@@ -155,8 +155,9 @@ def _post(request, article_id):
         ),
         extra_tags="comment-status",
     )
-    # POST/redirect/GET: a reload never posts twice.
-    return redirect(article.get_absolute_url() + "#main")
+    # POST/redirect/GET: a reload never posts twice. The reader lands back at the comments,
+    # where the messages are shown.
+    return redirect(article.get_absolute_url() + "#comments")
 
 
 @never_cache
@@ -176,13 +177,6 @@ def csrf_failure(request, reason=""):
     the reader gets the form back with their text, a token and a start time, and sends it once
     more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
     match = request.resolver_match
-    reporting = match is not None and match.view_name == "comments:report"
-    if reporting and not _from_another_site(request):
-        from comments.report_views import report_again
-
-        again = report_again(request, match.kwargs["comment_id"])
-        if again is not None:
-            return again
     if match is None or match.view_name != "comments:post" or _from_another_site(request):
         return django_csrf_failure(request, reason)
     article = (

@@ -25,6 +25,9 @@ T = TypeVar("T")
 # them); every list of articles (home, sections, tags, authors, feeds, sitemaps, search) LISTS.
 SITE = "site"
 LISTS = "list"
+# Every article page lists the newest stories beside it: purged when articles change, not when
+# comments do (which purge LISTS, for the counts on list cards).
+LATEST = "latest"
 # Statuses RFC 9111 lets a shared cache keep by default; anything else is never shared.
 _SHAREABLE_STATUSES = {200, 301, 404, 410}
 

@@ -26,7 +26,7 @@ def test_a_posted_comment_waits_for_review_and_then_appears_once_a_moderator_app
 ):
     response = _post(reader, article, comment_form_data(article), follow=True)
 
-    assert response.redirect_chain == [(article.get_absolute_url() + "#main", 302)]
+    assert response.redirect_chain == [(article.get_absolute_url() + "#comments", 302)]
     assert response.status_code == 200
     assert next(str(m) for m in response.context["messages"]) == RECEIVED
     assert RECEIVED in response.content.decode()

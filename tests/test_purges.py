@@ -45,7 +45,9 @@ def test_publishing_unpublishing_and_deleting_purge_the_article_and_the_lists(
     for change in (publish_articles, unpublish_articles, delete_articles):
         with django_capture_on_commit_callbacks(execute=True):
             change(queryset=Article.objects.filter(pk=draft.pk))
-        assert {f"article-{draft.pk}", "list", f"section-{draft.section_id}"} <= purges.pop()
+        assert {f"article-{draft.pk}", "list", "latest", f"section-{draft.section_id}"} <= (
+            purges.pop()
+        )
     assert purges == []
 
 

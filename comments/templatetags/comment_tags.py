@@ -110,10 +110,13 @@ def comment_section(context, article):
         personal=True,
         reply_to=context.get("comment_reply_to"),
         is_preview=context.get("is_preview", False),
+        messages=context.get("messages"),
     )
 
 
-def _section_html(request, article, number, *, form, personal, reply_to=None, is_preview=False):
+def _section_html(
+    request, article, number, *, form, personal, reply_to=None, is_preview=False, messages=None
+):
     if form is not None:
         # A reader's own text (with errors, or to send once more): drawn for them, never kept.
         is_open, list_html, _ = _section_parts(article, number, None)
@@ -133,6 +136,8 @@ def _section_html(request, article, number, *, form, personal, reply_to=None, is
         "comment_form": form if is_open else None,
         "comment_form_fields": fields,
         "comment_reply_to": reply_to,
+        # A flash message makes the page personal: shown here, where the reader lands.
+        "comment_messages": messages,
         # Only a page drawn for one reader carries their token and start time.
         "csrf_token_value": get_token(request) if personal else "",
         "started": form_token(article.pk) if personal else "",

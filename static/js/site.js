@@ -61,10 +61,95 @@
         if (!navigator.clipboard) return;
         event.preventDefault();
         navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(function () {
-          link.textContent = "Link copied";
+          (link.querySelector(".share-label") || link).textContent = "Link copied";
+          link.classList.add("is-copied");
         });
       });
     });
+  }
+
+  // Phones keep the search box behind a button. Without this, the link opens the search page.
+  function enhanceSearchToggle(link) {
+    var header = link.closest(".site-header");
+    var form = document.getElementById(link.getAttribute("data-search-toggle"));
+    if (!header || !form) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    while (link.firstChild) button.appendChild(link.firstChild);
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", form.id);
+    link.replaceWith(button);
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("search-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) form.querySelector("input[type=search]").focus();
+    });
+  }
+
+  // "Reply" opens the comment form right under the comment it answers. Without this, the link
+  // draws the page again with the form (at the end of the comments) set to answer it.
+  function enhanceReplies(form) {
+    var parent = form.querySelector("input[name=parent]");
+    var heading = form.querySelector("#comment-form-heading");
+    var links = document.querySelectorAll("a[data-reply-to]");
+    if (!parent || !heading || !links.length) return;
+    var title = document.getElementById("article-title");
+    var newHeading = parent.value
+      ? "Add a comment on " + (title ? title.textContent : "this article")
+      : heading.textContent;
+    // The no-JavaScript way back to a new comment, on a page drawn to answer one.
+    var instead = form.querySelector('a[href$="#comment-form"]');
+    var home = document.createComment("the comment form's own place");
+    form.parentNode.insertBefore(home, form);
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-link cancel-reply";
+    cancel.textContent = "Cancel reply";
+    cancel.hidden = true;
+    var submit = form.querySelector("button[type=submit]");
+    if (submit) submit.after(cancel);
+    var opener = null;
+
+    function openUnder(link) {
+      link.closest(".comment-actions").after(form);
+      parent.value = link.getAttribute("data-reply-to");
+      heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+      cancel.hidden = false;
+      opener = link;
+    }
+
+    function close() {
+      home.after(form);
+      parent.value = "";
+      heading.textContent = newHeading;
+      cancel.hidden = true;
+      if (instead) instead.parentNode.hidden = true;
+      if (opener) opener.focus();
+      opener = null;
+    }
+
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        openUnder(link);
+        var name = form.elements.namedItem("name");
+        var body = form.elements.namedItem("body");
+        var field = name && !name.value ? name : body;
+        if (field) field.focus();
+        form.scrollIntoView({ block: "nearest" });
+      });
+    });
+    cancel.addEventListener("click", close);
+
+    // A page drawn to answer a comment (the link followed before this ran, or errors in a reply).
+    if (parent.value) {
+      var link = document.querySelector('a[data-reply-to="' + parent.value + '"]');
+      if (link) {
+        openUnder(link);
+        if (window.location.hash === "#comment-form") form.scrollIntoView();
+      }
+    }
   }
 
   // Shared pages carry no per-reader token: when a reader starts writing, ask for this
@@ -107,6 +192,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
+    document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
+    document.querySelectorAll("a[data-search-toggle]").forEach(enhanceSearchToggle);
     enhanceCopyLinks();
   });
 })();

@@ -34,7 +34,7 @@ def test_commenter_sees_the_exact_message_and_a_reload_does_not_post_again(page,
     post_comment(
         page, name="Maria Lopez", email="maria@example.com", body="Good to see prices falling."
     )
-    expect(page).to_have_url(re.compile(r"/articles/xiaomi-car/#main$"))
+    expect(page).to_have_url(re.compile(r"/articles/xiaomi-car/#comments$"))
     expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
     expect(page.locator(".messages")).to_contain_text("private status page")
     # Pending: stored, but shown to nobody, not even its author.

@@ -1,0 +1,110 @@
+"""What the design promises in the HTML itself: the current section marked, the rail's newest
+stories (and the key that purges them), share buttons with their own icons, the reader's
+messages where they land after posting, and a reply control on every comment."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+RECEIVED = "Comment sent successfully! We will review it in the next few hours."
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end, html.index(start))]
+
+
+def test_the_section_nav_marks_the_section_page_and_the_section_of_an_article(
+    client, article, make_article
+):
+    section_url = article.section.get_absolute_url()
+
+    section_page = client.get(section_url).content.decode()
+    article_page = client.get(article.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    assert f'<a href="{section_url}" aria-current="page">' in section_page
+    assert f'<a href="{section_url}" aria-current="true">' in article_page
+    assert '<a href="/" aria-current="page">Home</a>' in home
+    assert f'<a href="{section_url}" aria-current' not in home
+
+
+def test_the_article_rail_lists_the_newest_other_published_stories(client, article, make_article):
+    older = make_article(title="An older story", published_at=timezone.now() - timedelta(days=2))
+    newest = make_article(title="The newest story")
+    make_article(title="A draft nobody sees", status=Article.Status.DRAFT)
+    make_article(title="Tomorrow's story", published_at=timezone.now() + timedelta(days=1))
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    rail = _between(html, 'id="latest-heading"', "</ol>")
+
+    assert rail.index("The newest story") < rail.index("An older story")
+    assert newest.get_absolute_url() in rail and older.get_absolute_url() in rail
+    assert "A draft nobody sees" not in rail and "Tomorrow" not in rail
+    assert article.title not in rail
+
+
+def test_the_article_page_carries_the_latest_key_and_its_query_count_stays_flat(
+    client, article, make_article, django_assert_max_num_queries
+):
+    for _ in range(8):
+        make_article()
+
+    response = client.get(article.get_absolute_url())
+
+    assert "latest" in response["Surrogate-Key"].split()
+    assert "public" in response["Cache-Control"]
+    with django_assert_max_num_queries(12):
+        client.get(article.get_absolute_url())
+
+
+def test_share_buttons_carry_inline_icons_and_their_names(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    share = _between(html, 'class="share"', "</section>")
+
+    assert share.count("<svg") == 6
+    assert share.count('aria-hidden="true"') == 6
+    for name in ("X", "Facebook", "WhatsApp", "LinkedIn", "E-mail", "Copy link"):
+        assert f'<span class="share-label">{name}</span>' in share
+    assert "<script" not in share
+
+
+@pytest.mark.django_db
+def test_after_posting_the_reader_lands_at_the_comments_and_reads_the_promise_there(
+    reader, article, comment_form_data
+):
+    response = reader.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article), follow=True
+    )
+
+    assert response.redirect_chain == [(article.get_absolute_url() + "#comments", 302)]
+    html = response.content.decode()
+    comments = html[html.index('id="comments"') :]
+    assert RECEIVED in comments
+    assert "private status page" in comments
+    assert html.count(RECEIVED) == 1
+    assert "private" in response["Cache-Control"]
+
+
+def test_no_comments_yet_is_said_once(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "0 comments" in html
+    assert "No comments yet" not in html
+
+
+def test_each_comment_has_a_reply_control_that_works_without_javascript(
+    client, article, approved_comment
+):
+    html = client.get(article.get_absolute_url()).content.decode()
+    thread = _between(html, f'id="comment-{approved_comment.pk}"', "</li>")
+
+    link = re.search(r'<a class="reply-link"[^>]*>.*?</a>', thread, re.S).group(0)
+    assert f'href="?reply-to={approved_comment.pk}#comment-form"' in link
+    assert f'data-reply-to="{approved_comment.pk}"' in link
+    text = re.sub(r"<[^>]+>", "", link)
+    assert text == "Reply to Early Bird"
