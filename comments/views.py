@@ -177,6 +177,13 @@ def csrf_failure(request, reason=""):
     the reader gets the form back with their text, a token and a start time, and sends it once
     more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
     match = request.resolver_match
+    reporting = match is not None and match.view_name == "comments:report"
+    if reporting and not _from_another_site(request):
+        from comments.report_views import report_again
+
+        again = report_again(request, match.kwargs["comment_id"])
+        if again is not None:
+            return again
     if match is None or match.view_name != "comments:post" or _from_another_site(request):
         return django_csrf_failure(request, reason)
     article = (
