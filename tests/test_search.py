@@ -101,6 +101,14 @@ def test_a_snippet_from_the_middle_of_a_body_starts_and_ends_on_whole_words(clie
     assert all(word in whole_words for word in words)
 
 
+def test_the_results_page_has_one_search_box_holding_the_query(client, archive):
+    html = client.get("/search/", {"q": "xiaomi"}).content.decode()
+
+    assert html.count('type="search"') == 1
+    assert 'value="xiaomi"' in html
+    assert client.get("/").content.decode().count('type="search"') == 1  # the header's
+
+
 def test_search_query_count_is_constant(client, make_article, django_assert_max_num_queries):
     for i in range(10):
         make_article(title=f"Battery story {i}")
