@@ -110,7 +110,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         comment.record_by_ip = by_ip.get(comment.ip_address, [])
         comment.note_count = notes.get(comment.email, 0)
         comment.open_reports = reports.get(comment.pk, [])
-        comment.report_reasons = Counter(r.get_reason_display() for r in comment.open_reports)
+        # A list: a Counter in a template answers 0 to ".items".
+        reasons = Counter(r.get_reason_display() for r in comment.open_reports)
+        comment.report_reasons = reasons.most_common()
     cl.moderation_queue = queue
     cl.can_moderate = can_moderate
     cl.presets = list(RejectionReason.objects.all()) if can_moderate else []

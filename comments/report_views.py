@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from comments.desk import report_comment
+from comments.links import public_path
 from comments.models import Comment, Report
 from comments.ratelimit import client_ip, hit_report_limit
 from newsportal.caching import mark_personal
@@ -62,7 +63,7 @@ def report_page(request, comment, form, *, status=200):
 
 @require_http_methods(["GET", "POST"])
 def report_view(request, comment_id):
-    from comments.views import _public_url, _too_many
+    from comments.views import _too_many
 
     comment = _reportable(comment_id)
     if request.method == "GET":
@@ -78,7 +79,7 @@ def report_view(request, comment_id):
         comment=comment, reason=data["reason"], text=data["text"], ip=client_ip(request)
     )
     messages.success(request, REPORTED if counted else REPORTED_BEFORE)
-    return redirect(_public_url(comment))
+    return redirect(public_path(comment))
 
 
 def report_again(request, comment_id):

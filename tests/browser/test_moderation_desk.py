@@ -1,0 +1,200 @@
+"""The moderator's desk in a real browser: a queue cleared with the keys alone, controls in
+view beside the sidebar and on a phone, and a reader's report through to a take-down."""
+
+import importlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment, RejectionReason
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import log_in_to_admin
+
+pytestmark = pytest.mark.browser
+
+QUEUE = "/admin/comments/comment/"
+SEEDED = importlib.import_module("comments.migrations.0005_moderators_desk").PRESETS
+
+
+@pytest.fixture(autouse=True)
+def presets(db):
+    # Seeded by a migration; transactional tests empty the tables after each test.
+    if not RejectionReason.objects.exists():
+        for order, (label, text) in enumerate(SEEDED, start=1):
+            RejectionReason.objects.create(label=label, text=text, order=order)
+    return list(RejectionReason.objects.all())
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+
+
+def _queue_of(article, make_comment, count):
+    start = timezone.now() - timedelta(hours=count)
+    return [
+        make_comment(
+            article,
+            body=f"Queued comment number {n}: " + "a long and thoughtful point. " * 20,
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_moderator_clears_twenty_comments_with_the_keyboard_alone(
+    page, article, moderator, make_comment, presets, snap
+):
+    comments = _queue_of(article, make_comment, 20)
+    # Every fifth rejected with the first preset (d then 1), every fifth spam, the rest approved.
+    plan = [("reject", "approve", "approve", "spam", "approve")[n % 5] for n in range(20)]
+    keys = {"approve": ["a"], "reject": ["d", "1"], "spam": ["s"]}
+
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+    first = page.locator(".queue-row").first
+    expect(first).to_have_class(re.compile(r"\bis-selected\b"))
+    page.evaluate("window.sameDocument = true")
+    snap("queue-opened")
+
+    pressed = 0
+    for decision in plan:
+        for key in keys[decision]:
+            page.keyboard.press(key)
+            pressed += 1
+    assert pressed <= 25
+
+    expect(page.locator(".queue-row.is-decided")).to_have_count(20)
+    expect(page.locator(".queue-outcome", has_text="Sending")).to_have_count(0)
+    expect(page.locator(".queue-status")).to_have_text("Every comment on this page is decided.")
+    assert page.evaluate("window.sameDocument") is True  # no reload on the way
+    snap("queue-cleared")
+
+    expected_status = {
+        "approve": Comment.Status.APPROVED,
+        "reject": Comment.Status.REJECTED,
+        "spam": Comment.Status.SPAM,
+    }
+    for comment, decision in zip(comments, plan, strict=True):
+        comment.refresh_from_db()
+        assert comment.status == expected_status[decision], comment.body[:30]
+        assert comment.moderated_by == moderator
+        reason = presets[0].text if decision == "reject" else ""
+        assert comment.rejection_reason == reason
+    assert Article.objects.get(pk=article.pk).approved_comment_count == plan.count("approve")
+    logged = LogEntry.objects.filter(user=moderator, object_id__in=[str(c.pk) for c in comments])
+    assert logged.count() == 20
+    assert logged.filter(change_message=f"Rejected: {presets[0].text}").count() == 4
+    assert logged.filter(change_message="Marked as spam").count() == 4
+
+
+def test_a_typed_reason_is_sent_with_enter_and_escape_cancels(
+    page, article, moderator, make_comment
+):
+    first, second = _queue_of(article, make_comment, 2)
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+
+    page.keyboard.press("d")
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    page.keyboard.press("d")
+    page.keyboard.type("Please keep to the subject")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(f"#queue-{second.pk} .queue-outcome")).to_contain_text(
+        "rejected: please keep to the subject"
+    )
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.rejection_reason == "Please keep to the subject"
+    assert first.status == Comment.Status.PENDING
+
+
+def test_the_keys_are_listed_on_question_mark(page, article, moderator, make_comment, presets):
+    _queue_of(article, make_comment, 1)
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+
+    page.keyboard.press("?")
+
+    keys = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(keys).to_be_visible()
+    expect(keys).to_contain_text(f"1 {presets[0].label}")
+    keys.get_by_role("button", name="Close").click()
+    expect(keys).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280x800", "390x844"])
+def test_the_first_comments_controls_are_in_view(
+    page, article, moderator, make_comment, viewport, artifacts
+):
+    _queue_of(article, make_comment, 3)
+    make_comment(article, body="https://example.com/" + "x" * 300)
+    log_in_to_admin(page, moderator.username)
+    page.set_viewport_size(viewport)
+    page.goto(QUEUE)
+    if viewport == DESKTOP:
+        expect(page.locator("#nav-sidebar")).to_be_visible()  # the sidebar is open
+        expect(page.locator("#changelist-filter")).to_be_visible()
+
+    first = page.locator(".queue-row").first
+    for label in ("Approve", "Reject", "Spam"):
+        button = first.get_by_role("button", name=label, exact=True)
+        box = button.bounding_box()
+        assert box is not None, label
+        assert box["x"] >= 0 and box["y"] >= 0, (label, box)
+        assert box["x"] + box["width"] <= viewport["width"], (label, box)
+        assert box["y"] + box["height"] <= viewport["height"], (label, box)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"the queue scrolls sideways: {widths}"
+    page.screenshot(path=artifacts.path(f"queue-{viewport['width']}.png"))
+
+
+def _report(page, comment, reason_label):
+    item = page.locator(f"#comment-{comment.pk}")
+    item.get_by_text("Report", exact=True).click()
+    item.get_by_label(reason_label).check()
+    item.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
+
+
+def test_a_reported_comment_is_taken_down_and_another_kept_from_the_reported_queue(
+    page, new_page, article, moderator, make_comment, snap, assert_accessible
+):
+    bad = make_comment(article, name="Troll", body="You are all idiots.", status="approved")
+    fine = make_comment(article, name="Fair Critic", body="I disagree.", status="approved")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    page.goto(article.get_absolute_url())
+    _report(page, bad, "Abusive or hateful")
+    _report(page, fine, "Off-topic")
+
+    admin = new_page()
+    log_in_to_admin(admin, moderator.username)
+    expect(admin.locator("#moderation-summary .moderation-reported")).to_have_text("2")
+    admin.get_by_role("link", name=re.compile("Reported")).first.click()
+    card = admin.locator(f"#queue-{bad.pk}")
+    expect(card.locator(".queue-reports")).to_contain_text("1 report")
+    expect(card.locator(".queue-reports")).to_contain_text("Abusive or hateful")
+    snap("reported-queue", on=admin)
+    assert_accessible("reported queue", on=admin)
+
+    card.get_by_role("button", name="Take down").click()
+    expect(card.locator(".queue-outcome")).to_contain_text("taken down")
+    admin.locator(f"#queue-{fine.pk}").get_by_role("button", name="Dismiss").click()
+    expect(admin.locator(f"#queue-{fine.pk} .queue-outcome")).to_contain_text("stays up")
+
+    page.reload()
+    expect(page.locator(f"#comment-{bad.pk}")).to_have_count(0)
+    expect(page.locator(f"#comment-{fine.pk}")).to_be_visible()
+    expect(page.locator("#comments-heading")).to_have_text("1 comment")
+    admin.goto("/admin/")
+    expect(admin.locator("#moderation-summary .moderation-reported")).to_have_text("0")
