@@ -11,20 +11,29 @@ PORT ?= 8000
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing the Python packages into $(VENV) (a minute the first time)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off --upgrade pip
+	@# Quiet: setuptools' notes about editable installs are for package authors, not for us.
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
+	  --progress-bar off -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 install: $(STAMP)
 
-# A laptop: debug server on SQLite (unless DATABASE_URL says otherwise) with demo content.
-run: export DJANGO_DEBUG ?= true
-run: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_content
-	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# A laptop: debug server on SQLite (unless DATABASE_URL says otherwise) with demo content and
+# comments. Quiet but for errors; once the server answers, the last lines are its address and
+# the staff login (the same on every run: it lives in .env).
+run: $(STAMP) .env
+	@$(PY) -m newsportal.first_run port-free $(HOST) $(PORT)
+	@$(PY) manage.py setup_demo --verbosity 0
+	@$(PY) -m newsportal.first_run announce $(HOST) $(PORT) & \
+	  exec $(PY) manage.py runserver $(HOST):$(PORT)
+
+# First use: this laptop's settings (debug on, a generated secret key, the demo password), kept
+# out of git; newsportal/settings.py reads it, so any manage.py command works with no variables.
+.env: | $(STAMP)
+	@$(PY) -m newsportal.first_run env $@
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')

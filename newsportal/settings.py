@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from newsportal.env import (
     env_bool,
@@ -22,6 +23,14 @@ from newsportal.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A laptop's own settings: `make run` writes a git-ignored .env on first use (debug on, a secret
+# key, the demo password), so every manage.py command works afterwards with no variables set.
+# Variables set in the real environment win. The tests set NEWSPORTAL_ENV_FILE empty (a
+# developer's file must never change what they check); so may a deployment that wants none read.
+ENV_FILE = env_str("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 

@@ -4,6 +4,10 @@ import os
 import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_hex(16))
+# A developer's .env (written by `make run`: debug on, a demo password) is not read: tests see
+# only what they set. Subprocesses the tests start inherit this (those that start from a clean
+# environment set it themselves).
+os.environ["NEWSPORTAL_ENV_FILE"] = ""
 
 from newsportal.settings import *  # noqa: F403
 

@@ -1,6 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from articles.demo_content import LEAD_SLUG
 from articles.models import Article, RelatedLink, Section
+from comments.models import Comment
 
 
 def test_demo_content_loads_twice_without_duplicates_or_changes(db, capsys):
@@ -30,3 +34,67 @@ def test_demo_content_prints_a_generated_staff_login(db, capsys, monkeypatch):
 
     out = capsys.readouterr().out
     assert "Staff login for /admin/: user 'editor', password '" in out
+
+
+def test_demo_login_keeps_its_password_and_the_editors_sessions_across_runs(
+    db, capsys, monkeypatch
+):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "same-every-run-42")
+    call_command("load_demo_content", "--no-images")
+    editor = get_user_model().objects.get(username="editor")
+    session_hash = editor.get_session_auth_hash()
+
+    call_command("load_demo_content", "--no-images")
+
+    editor.refresh_from_db()
+    assert editor.check_password("same-every-run-42")
+    assert editor.is_staff and editor.is_superuser
+    # Django signs a session with this hash: unchanged, the editor stays signed in.
+    assert editor.get_session_auth_hash() == session_hash
+    assert "password 'same-every-run-42'" in capsys.readouterr().out
+
+
+def test_demo_comments_fill_the_lead_article_and_the_moderation_queue(db, client):
+    call_command("load_demo_content", "--no-images", "--no-user")
+    call_command("load_demo_comments", verbosity=0)
+    lead = Article.objects.get(slug=LEAD_SLUG)
+
+    approved = Comment.objects.approved().filter(article=lead)
+    assert approved.count() >= 12
+    assert approved.filter(parent__isnull=False).count() >= 4
+    assert lead.approved_comment_count == approved.count()
+    pending = Comment.objects.pending().filter(article=lead)
+    reasons = sorted(reason for comment in pending for reason in comment.held_because)
+    assert reasons == ["2 links (limit 2)", "first-time commenter", "moderation word “scam”"]
+    # Nobody wrote from the future, and replies come after what they answer.
+    comments = Comment.objects.filter(article=lead)
+    assert all(lead.published_at < c.created_at <= timezone.now() for c in comments)
+    assert all(c.created_at > c.parent.created_at for c in comments.filter(parent__isnull=False))
+
+    page = client.get(lead.get_absolute_url())
+    reply = approved.filter(parent__isnull=False).first()
+    assert f'id="comment-{reply.pk}"' in page.content.decode()
+    assert pending.first().body not in page.content.decode()
+
+
+def test_demo_comments_load_twice_without_changes(db, capsys):
+    call_command("load_demo_content", "--no-images", "--no-user")
+    call_command("load_demo_comments")
+
+    def snapshot():
+        return sorted(Comment.objects.values_list("pk", "status", "created_at", "parent_id"))
+
+    first = snapshot()
+    call_command("load_demo_comments")
+
+    assert snapshot() == first
+    assert "already there" in capsys.readouterr().out
+
+
+def test_demo_comments_mail_nobody(transactional_db, mailoutbox):
+    # Committed for real, so the after-commit mail to moderators would go out.
+    call_command("load_demo_content", "--no-images")
+    call_command("load_demo_comments", verbosity=0)
+
+    assert Comment.objects.pending().exists()
+    assert mailoutbox == []

@@ -145,6 +145,7 @@ def test_django_behind_proxy_decides_whether_x_forwarded_proto_is_trusted(behind
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "NEWSPORTAL_ENV_FILE": "",
         "DJANGO_SECRET_KEY": "x" * 50,
         "DJANGO_BEHIND_PROXY": behind_proxy,
     }

@@ -18,6 +18,7 @@ def production_env(**overrides):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "NEWSPORTAL_ENV_FILE": "",  # a developer's .env is not a deployment's
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "news.example.com",
         "DJANGO_CSRF_TRUSTED_ORIGINS": "https://news.example.com",

@@ -79,8 +79,9 @@ class Command(BaseCommand):
                     "body_html": render_markdown(spec["body"].strip()),
                     "section": sections[spec["section"]],
                     "status": Article.Status.PUBLISHED,
-                    # The lead is the newest; the rest step back a few hours each.
-                    "published_at": now - timedelta(hours=3 * index),
+                    # The lead is the newest (out for two hours, time for readers to comment:
+                    # load_demo_comments); the rest step back a few hours each.
+                    "published_at": now - timedelta(hours=3 * index + 2),
                     "hero_alt": f"Illustration for: {spec['title']}",
                     "hero_caption": spec["standfirst"],
                     "hero_credit": "Newsportal graphics",
@@ -118,20 +119,27 @@ class Command(BaseCommand):
                         else {"target_article": articles[target]}
                     ),
                 )
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(articles)} articles."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(articles)} articles."))
         if not options["no_user"]:
-            self._staff_login()
+            self._staff_login(options["verbosity"])
 
-    def _staff_login(self):
-        username = os.environ.get("DEMO_ADMIN_USER", "editor")
+    def _staff_login(self, verbosity):
+        username = os.environ.get("DEMO_ADMIN_USER") or "editor"
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         user, _ = get_user_model().objects.get_or_create(
             username=username, defaults={"email": f"{username}@example.com"}
         )
         user.is_staff = True
         user.is_superuser = True
-        user.set_password(password)
+        # A new password would sign the editor out of every open session: set it only when it
+        # changed (with .env, `make run` passes the same one every time).
+        if not user.check_password(password):
+            user.set_password(password)
         user.save()
-        self.stdout.write(
-            self.style.WARNING(f"Staff login for /admin/: user {username!r}, password {password!r}")
-        )
+        if verbosity:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Staff login for /admin/: user {username!r}, password {password!r}"
+                )
+            )

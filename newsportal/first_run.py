@@ -1,0 +1,107 @@
+"""The first five minutes on a laptop, as `make run` drives them (no Django needed here).
+
+    python -m newsportal.first_run env .env            write .env once: debug on, keys, password
+    python -m newsportal.first_run port-free HOST PORT  fail early, with a hint, if PORT is taken
+    python -m newsportal.first_run announce HOST PORT   once the server answers: URL and login
+
+The login is printed last, after the development server's banner, so it is the one thing a new
+user reads on the screen, and it stays the same on every run (read from .env).
+"""
+
+import os
+import secrets
+import socket
+import sys
+import time
+from pathlib import Path
+
+DEMO_USER = "editor"
+ENV_FILE_TEXT = """\
+# This laptop's settings, written by `make run` on first use and read by newsportal/settings.py
+# (variables set in the real environment win). Git ignores this file: keep it to yourself.
+DJANGO_DEBUG=true
+DJANGO_SECRET_KEY={secret_key}
+DEMO_ADMIN_USER={user}
+DEMO_ADMIN_PASSWORD={password}
+"""
+
+
+def write_env_file(path: Path) -> bool:
+    """Write the file unless it exists (a second run keeps the key, so sessions survive, and the
+    password); True when it was written."""
+    if path.exists():
+        return False
+    text = ENV_FILE_TEXT.format(
+        secret_key=secrets.token_urlsafe(50),
+        user=DEMO_USER,
+        # Letters and digits only: copied by a double-click, whatever the terminal.
+        password="".join(secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(16)),
+    )
+    # Created readable by its owner only: it holds a secret key and a password.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    return True
+
+
+def demo_login(env_file: Path) -> tuple[str, str]:
+    """The staff login load_demo_content sets: the real environment first, then .env."""
+    from dotenv import dotenv_values
+
+    values = dotenv_values(env_file) if env_file.exists() else {}
+    user = os.environ.get("DEMO_ADMIN_USER") or values.get("DEMO_ADMIN_USER") or DEMO_USER
+    password = os.environ.get("DEMO_ADMIN_PASSWORD") or values.get("DEMO_ADMIN_PASSWORD") or ""
+    return user, password
+
+
+def answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def announcement(host: str, port: int, user: str, password: str) -> list[str]:
+    site = f"http://{host}:{port}/"
+    return [
+        "",
+        f"Newsportal is running at {site}  (Ctrl-C stops it; PORT=8001 make run for another port)",
+        f"Admin and moderation queue: {site}admin/  user {user}  password {password}",
+    ]
+
+
+def announce(host: str, port: int, env_file: Path, *, timeout: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout
+    while not answers(host, port):
+        if time.monotonic() > deadline:
+            return 1
+        time.sleep(0.2)
+    # The server prints its banner just after it starts listening: come after it.
+    time.sleep(0.5)
+    print("\n".join(announcement(host, port, *demo_login(env_file))), flush=True)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    match argv:
+        case ["env", path]:
+            write_env_file(Path(path))
+            return 0
+        case ["port-free", host, port]:
+            if answers(host, int(port)):
+                print(
+                    f"Something already answers on {host}:{port}. Stop it, or pick another "
+                    f"port: PORT={int(port) + 1} make run",
+                    file=sys.stderr,
+                )
+                return 1
+            return 0
+        case ["announce", host, port]:
+            return announce(host, int(port), Path(".env"))
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
