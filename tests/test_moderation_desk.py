@@ -1,0 +1,427 @@
+"""The moderator's desk in the admin: preset reasons, the audit trail, the commenter's page,
+blocks, the policy row, and the index panel."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, RejectionReason
+from comments.services import approve, mark_spam, reject
+
+CHANGELIST = "/admin/comments/comment/"
+COMMENTER = f"{CHANGELIST}commenter/"
+
+
+def test_a_fresh_install_has_the_preset_reasons_in_order(db):
+    labels = list(RejectionReason.objects.values_list("label", flat=True))
+
+    assert labels == ["Off-topic", "Abusive", "Advertising", "Personal information"]
+
+
+def test_a_preset_reason_is_stored_and_named_in_the_confirmation(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+    preset = RejectionReason.objects.get(label="Advertising")
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/reject/", {f"preset-{comment.pk}": preset.pk}, follow=True
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert comment.rejection_reason == preset.text
+    assert f"Comment by {comment.name}: rejected: {preset.text.lower()}." in (
+        response.content.decode()
+    )
+
+
+def test_words_typed_for_a_comment_win_over_its_preset(moderator_client, article, make_comment):
+    comment = make_comment(article)
+    preset = RejectionReason.objects.first()
+
+    moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/reject/",
+        {f"preset-{comment.pk}": preset.pk, f"reason-{comment.pk}": "Too many capitals"},
+    )
+
+    comment.refresh_from_db()
+    assert comment.rejection_reason == "Too many capitals"
+
+
+def test_the_queue_answers_the_script_with_json_and_a_lost_race_with_409(
+    moderator_client, second_moderator, article, make_comment
+):
+    comment = make_comment(article)
+    url = f"{CHANGELIST}{comment.pk}/approve/"
+
+    won = moderator_client.post(url, HTTP_ACCEPT="application/json")
+    reject(comment=comment, by=second_moderator)
+    lost = moderator_client.post(url, HTTP_ACCEPT="application/json")
+
+    assert won.status_code == 200
+    assert won.json() == {"outcome": "approved", "message": f"Comment by {comment.name}: approved."}
+    assert lost.status_code == 409
+    assert "had already been approved by moderator" in lost.json()["message"]
+
+
+def test_deciding_on_a_comments_page_moves_on_to_the_next_waiting_one(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    first = make_comment(article, created_at=now - timedelta(hours=2))
+    second = make_comment(article, created_at=now - timedelta(hours=1))
+
+    response = moderator_client.post(f"{CHANGELIST}{first.pk}/approve/", {"_next_pending": "1"})
+
+    assert response["Location"] == f"{CHANGELIST}{second.pk}/change/"
+    last = moderator_client.post(f"{CHANGELIST}{second.pk}/spam/", {"_next_pending": "1"})
+    assert last["Location"] == CHANGELIST
+
+
+def test_a_comments_page_shows_reasons_as_words_and_dates_day_first(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(
+        article,
+        held_because=["3 links (limit 2)"],
+        created_at=timezone.now().replace(year=2026, month=3, day=4, hour=9, minute=5),
+    )
+
+    html = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+
+    assert "<li>3 links (limit 2)</li>" in html
+    assert '["3 links' not in html
+    assert "04 Mar 2026, 09:05" in html
+    assert "everything from this e-mail" in html
+
+
+def test_every_decision_is_in_the_admin_log_with_its_reason(moderator, article, make_comment):
+    one, two, three = (make_comment(article) for _ in range(3))
+
+    approve(comment=one, by=moderator)
+    reject(comment=two, by=moderator, reason="Off-topic")
+    mark_spam(comment=three, by=moderator)
+
+    messages = dict(
+        LogEntry.objects.filter(user=moderator).values_list("object_id", "change_message")
+    )
+    assert messages == {
+        str(one.pk): "Approved",
+        str(two.pk): "Rejected: Off-topic",
+        str(three.pk): "Marked as spam",
+    }
+
+
+def test_a_lost_decision_writes_no_log(moderator, second_moderator, article, make_comment):
+    comment = make_comment(article)
+    approve(comment=comment, by=second_moderator)
+
+    assert not approve(comment=comment, by=moderator)
+
+    assert not LogEntry.objects.filter(user=moderator).exists()
+
+
+def test_decisions_show_in_the_comments_history(moderator_client, moderator, article, make_comment):
+    comment = make_comment(article)
+    reject(comment=comment, by=moderator, reason="Personal attack")
+
+    html = moderator_client.get(f"{CHANGELIST}{comment.pk}/history/").content.decode()
+
+    assert "Rejected: Personal attack" in html
+    assert "moderator" in html
+
+
+def test_a_policy_change_is_logged(superuser_client, superuser):
+    superuser_client.post(
+        "/admin/comments/moderationpolicy/1/change/",
+        {
+            "link_limit": 4,
+            "hide_after_reports": 3,
+            "rejection_reasons-TOTAL_FORMS": 0,
+            "rejection_reasons-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert ModerationPolicy.current().hide_after_reports == 3
+    entry = LogEntry.objects.get(user=superuser)
+    assert entry.object_repr == "Moderation policy"
+    assert "Link limit" in entry.get_change_message()
+
+
+def test_preset_reasons_are_edited_with_the_policy(superuser_client):
+    presets = list(RejectionReason.objects.all())
+    data = {
+        "link_limit": 2,
+        "rejection_reasons-TOTAL_FORMS": len(presets) + 1,
+        "rejection_reasons-INITIAL_FORMS": len(presets),
+    }
+    for n, preset in enumerate(presets):
+        data |= {
+            f"rejection_reasons-{n}-id": preset.pk,
+            f"rejection_reasons-{n}-policy": 1,
+            f"rejection_reasons-{n}-order": preset.order,
+            f"rejection_reasons-{n}-label": preset.label,
+            f"rejection_reasons-{n}-text": preset.text,
+        }
+    n = len(presets)
+    data |= {
+        f"rejection_reasons-{n}-policy": 1,
+        f"rejection_reasons-{n}-order": 9,
+        f"rejection_reasons-{n}-label": "Shouting",
+        f"rejection_reasons-{n}-text": "Please do not write in capitals.",
+    }
+
+    response = superuser_client.post("/admin/comments/moderationpolicy/1/change/", data)
+
+    assert response.status_code == 302
+    assert RejectionReason.objects.last().label == "Shouting"
+
+
+@pytest.mark.parametrize("persona", ["stranger_client", "editor_client", "moderator_client"])
+def test_opening_the_policy_never_writes_it(request, persona):
+    client = request.getfixturevalue(persona)
+
+    client.get("/admin/comments/moderationpolicy/", follow=True)
+    client.get("/admin/comments/moderationpolicy/1/change/")
+
+    assert not ModerationPolicy.objects.exists()
+
+
+def test_someone_who_may_only_view_the_policy_sees_its_defaults_and_cannot_save(
+    django_user_model, client
+):
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_moderationpolicy"))
+    client.force_login(viewer)
+
+    page = client.get("/admin/comments/moderationpolicy/", follow=True)
+    client.post("/admin/comments/moderationpolicy/1/change/", {"link_limit": 9})
+
+    assert page.status_code == 200
+    assert not ModerationPolicy.objects.exists()
+
+
+def test_the_commenter_page_shows_everything_from_one_address(
+    moderator_client, article, make_comment
+):
+    make_comment(article, email="maria@example.com", body="Her first", status="approved")
+    make_comment(article, email="maria@example.com", body="Her second")
+    make_comment(article, email="other@example.com", body="Someone else")
+
+    html = moderator_client.get(COMMENTER, {"email": "maria@example.com"}).content.decode()
+
+    assert "Her first" in html
+    assert "Her second" in html
+    assert "Someone else" not in html
+    assert "<strong>1</strong> approved" in html
+    assert "<strong>1</strong> pending" in html
+
+
+def test_the_queue_links_each_comment_to_its_commenter_and_record(
+    moderator_client, article, make_comment
+):
+    make_comment(article, email="maria@example.com", status="spam")
+    make_comment(article, email="maria@example.com", ip_address="192.0.2.5")
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert f'href="{COMMENTER}?email=maria%40example.com"' in html
+    assert f'href="{COMMENTER}?ip=192.0.2.5"' in html
+    assert "0 approved · 0 rejected · 1 spam · 1 pending" in html
+
+
+def test_a_moderator_rejects_all_pending_comments_of_one_commenter(
+    moderator_client, moderator, article, make_comment
+):
+    theirs = [make_comment(article, email="troll@example.com") for _ in range(3)]
+    other = make_comment(article, email="fine@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=troll@example.com", {"action": "reject_all", "reason": "Trolling"}
+    )
+
+    assert {c.status for c in Comment.objects.filter(pk__in=[c.pk for c in theirs])} == {
+        Comment.Status.REJECTED
+    }
+    assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
+    assert LogEntry.objects.filter(user=moderator, change_message="Rejected: Trolling").count() == 3
+
+
+def test_a_block_with_an_expiry_sends_the_next_comments_to_spam(
+    moderator_client, moderator, article, submit
+):
+    moderator_client.post(
+        f"{COMMENTER}?ip=203.0.113.9", {"action": "block", "period": "7", "reason": "Spam run"}
+    )
+
+    block = Block.objects.get()
+    assert block.kind == Block.Kind.IP
+    assert block.value == "203.0.113.9"
+    assert timedelta(days=6, hours=23) < block.expires_at - timezone.now() <= timedelta(days=7)
+    comment = submit(article, ip="203.0.113.9")
+    assert comment.status == Comment.Status.SPAM
+    assert "IP address blocked by a moderator" in comment.held_because
+    entry = LogEntry.objects.get(user=moderator)
+    assert entry.action_flag == ADDITION
+    assert entry.change_message == "Blocked 203.0.113.9 for a week: Spam run"
+
+
+def test_an_expired_block_lets_comments_through(moderator, article, submit):
+    Block.objects.create(
+        kind=Block.Kind.EMAIL,
+        value="maria@example.com",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
+
+
+def test_a_block_for_good_never_expires(moderator_client, article, submit):
+    moderator_client.post(
+        f"{COMMENTER}?email=Maria@Example.com", {"action": "block", "period": "forever"}
+    )
+
+    assert Block.objects.get().expires_at is None
+    assert submit(article, email="maria@example.com").status == Comment.Status.SPAM
+
+
+def test_moderators_leave_notes_on_a_commenter(moderator_client, moderator, article, make_comment):
+    make_comment(article, email="maria@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": "Warned once."}
+    )
+
+    note = ModeratorNote.objects.get()
+    assert (note.email, note.author, note.text) == ("maria@example.com", moderator, "Warned once.")
+    assert (
+        "Warned once."
+        in moderator_client.get(COMMENTER, {"email": "maria@example.com"}).content.decode()
+    )
+    assert "1 moderator note" in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_an_empty_note_is_refused_with_a_message(moderator_client):
+    response = moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": " "}, follow=True
+    )
+
+    assert "This field cannot be blank." in response.content.decode()
+    assert not ModeratorNote.objects.exists()
+
+
+def test_an_editor_may_look_at_a_commenter_but_not_act(editor_client, article, make_comment):
+    make_comment(article, email="maria@example.com")
+
+    page = editor_client.get(COMMENTER, {"email": "maria@example.com"})
+    act = editor_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "block", "period": "forever"}
+    )
+
+    assert page.status_code == 200
+    assert b'value="block"' not in page.content
+    assert act.status_code == 403
+    assert not Block.objects.exists()
+    assert editor_client.get(COMMENTER, {"email": "not an address"}).status_code == 404
+
+
+def test_staff_without_comment_permissions_cannot_open_a_commenter(stranger_client):
+    assert stranger_client.get(COMMENTER, {"email": "maria@example.com"}).status_code == 403
+
+
+def test_the_queue_marks_the_links_and_words_that_held_a_comment(
+    moderator_client, article, make_comment
+):
+    ModerationPolicy.objects.create(moderation_words="casino")
+    make_comment(article, body="Win at the Casino: https://spam.example/x <b>now</b>")
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "<mark>Casino</mark>" in html
+    assert "<mark>https://spam.example/x</mark>" in html
+    assert "&lt;b&gt;now&lt;/b&gt;" in html
+
+
+def test_the_queue_shows_the_comment_a_reply_answers_and_the_whole_text(
+    moderator_client, article, make_comment
+):
+    parent = make_comment(article, status="approved", name="Early Bird", body="Prices fall.")
+    long_text = "word " * 180  # 900 characters
+    make_comment(article, parent=parent, body=long_text)
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "In reply to Early Bird:" in html
+    assert "Prices fall." in html
+    assert long_text.strip() in html
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_reported_queue_costs_the_same_queries_for_2_or_40_reported(
+    moderator_client, article, make_comment
+):
+    from comments.models import Report
+
+    def add(n):
+        for _ in range(n):
+            comment = make_comment(article, status="approved", parent=None)
+            Report.objects.create(comment=comment, reason="spam", reporter=f"r{comment.pk}")
+
+    url = f"{CHANGELIST}?status=reported"
+    _queries(moderator_client, url)
+    add(2)
+    few = _queries(moderator_client, url)
+    add(38)
+
+    assert _queries(moderator_client, url) == few
+
+
+def test_the_index_panel_offers_review_now_and_a_30_day_chart(
+    moderator_client, moderator, article, make_comment
+):
+    now = timezone.now()
+    make_comment(article, created_at=now - timedelta(days=2))
+    make_comment(
+        article,
+        status="approved",
+        created_at=now - timedelta(days=3),
+        moderated_at=now - timedelta(days=2),
+        moderated_by=moderator,
+    )
+
+    html = moderator_client.get("/admin/").content.decode()
+
+    assert '<button type="submit" class="button default review-now">Review now</button>' in html
+    assert 'action="/admin/comments/comment/"' in html
+    assert html.count("<svg viewBox") >= 1
+    assert "Comments over the last 30 days" in html
+    assert html.count("received</title></rect>") == 30
+    day = (timezone.localdate() - timedelta(days=3)).strftime("%-d %b")
+    assert f"{day}: 1 received" in html
+    day = (timezone.localdate() - timedelta(days=2)).strftime("%-d %b")
+    assert f"{day}: 1 decided" in html
+    assert "<script" not in html.split('id="moderation-summary"')[1].split("</figure>")[0]
+
+
+def test_the_chart_follows_the_oldest_wait_per_day(moderator, article, make_comment):
+    from comments.stats import daily
+
+    now = timezone.now()
+    make_comment(article, created_at=now - timedelta(days=3, hours=1))
+
+    rows = daily(30)
+
+    assert len(rows) == 30
+    assert rows[-1]["oldest_wait"] >= timedelta(days=3)
+    assert rows[0]["oldest_wait"] is None

@@ -1,0 +1,264 @@
+"""Readers report published comments; moderators take them down or dismiss the reports."""
+
+import pytest
+from django.test import Client
+
+from articles.models import Article
+from comments.models import Comment, ModerationPolicy, Report
+from comments.report_views import REPORTED, REPORTED_BEFORE, SEND_AGAIN
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def report_url(comment):
+    return f"/comments/report/{comment.pk}/"
+
+
+@pytest.fixture
+def reader_with_token():
+    """A reader whose browser ran site.js: a CSRF cookie and token from the form-token URL."""
+
+    def make(article, ip="198.51.100.7"):
+        client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip)
+        token = client.get(f"/comments/form-token/{article.pk}/").json()["csrfmiddlewaretoken"]
+        client.token = token
+        return client
+
+    return make
+
+
+def send_report(client, comment, reason="abuse", text=""):
+    data = {"reason": reason, "text": text, "csrfmiddlewaretoken": client.token}
+    return client.post(report_url(comment), data)
+
+
+def test_every_published_comment_has_a_report_control_inside_it(client, approved_comment):
+    html = client.get(approved_comment.article.get_absolute_url()).content.decode()
+
+    anchor = html.index(f'id="comment-{approved_comment.pk}"')
+    control = html.index(f'action="{report_url(approved_comment)}"')
+    assert anchor < control < html.index("</article>", anchor)
+    assert ">Report</summary>" in html
+    # A shared page: the form carries no token of one reader.
+    assert 'name="csrfmiddlewaretoken" value=""' in html
+
+
+def test_a_report_is_counted_once_per_reader(reader_with_token, approved_comment):
+    reader = reader_with_token(approved_comment.article)
+
+    first = send_report(reader, approved_comment)
+    again = send_report(reader, approved_comment, reason="spam")
+
+    assert first.status_code == again.status_code == 302
+    assert first["Location"].endswith(f"#comment-{approved_comment.pk}")
+    assert Report.objects.filter(comment=approved_comment).count() == 1
+    page = reader.get(again["Location"]).content.decode()
+    assert REPORTED_BEFORE in page
+    other = reader_with_token(approved_comment.article, ip="192.0.2.44")
+    send_report(other, approved_comment, reason="spam")
+    assert Report.objects.filter(comment=approved_comment).count() == 2
+
+
+def test_a_report_without_javascript_comes_back_once_to_send_again(client, approved_comment):
+    no_js = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.8")
+
+    response = no_js.post(
+        report_url(approved_comment), {"reason": "other", "text": "It names my neighbour"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SEND_AGAIN in html
+    assert "It names my neighbour" in html
+    assert 'value="other" id="id_reason_3" required checked>' in html
+    assert "private" in response["Cache-Control"]
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    sent = no_js.post(
+        report_url(approved_comment),
+        {"reason": "other", "text": "It names my neighbour", "csrfmiddlewaretoken": token},
+    )
+    assert sent.status_code == 302
+    assert Report.objects.get().text == "It names my neighbour"
+
+
+def test_a_report_from_another_site_is_refused(approved_comment):
+    other_site = Client(enforce_csrf_checks=True)
+
+    response = other_site.post(
+        report_url(approved_comment), {"reason": "spam"}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_other_as_a_reason_needs_words_and_keeps_the_choice(reader_with_token, approved_comment):
+    reader = reader_with_token(approved_comment.article)
+
+    response = send_report(reader, approved_comment, reason="other", text="  ")
+
+    assert response.status_code == 200
+    assert "Tell the moderators what is wrong with it." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_only_published_comments_can_be_reported(reader_with_token, article, make_comment):
+    pending = make_comment(article)
+    reader = reader_with_token(article)
+
+    assert send_report(reader, pending).status_code == 404
+
+
+def test_reports_are_rate_limited_per_address(reader_with_token, settings, article, make_comment):
+    settings.COMMENTS_REPORT_LIMIT = 2
+    comments = [make_comment(article, status="approved") for _ in range(3)]
+    reader = reader_with_token(article)
+
+    statuses = [send_report(reader, comment).status_code for comment in comments]
+
+    assert statuses == [302, 302, 429]
+    assert Report.objects.count() == 2
+
+
+def test_the_policy_can_hide_a_comment_after_n_reports_until_a_moderator_decides(
+    reader_with_token, client, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=2)
+    article = approved_comment.article
+    send_report(reader_with_token(article, ip="192.0.2.1"), approved_comment)
+    assert "Early Bird" in client.get(article.get_absolute_url()).content.decode()
+
+    send_report(reader_with_token(article, ip="192.0.2.2"), approved_comment)
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+    assert "hidden after 2 reader reports" in approved_comment.held_because
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_reports_hide_nothing_by_default(reader_with_token, approved_comment):
+    for n in range(5):
+        send_report(
+            reader_with_token(approved_comment.article, ip=f"192.0.2.{n}"), approved_comment
+        )
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+
+
+def _report_from(comment, n):
+    return Report.objects.create(comment=comment, reason="abuse", reporter=f"reader-{n}")
+
+
+def test_the_reported_queue_lists_reported_comments_with_count_and_reasons(
+    moderator_client, approved_comment, article, make_comment
+):
+    make_comment(article, status="approved", body="Nobody minded this one")
+    _report_from(approved_comment, 1)
+    Report.objects.create(
+        comment=approved_comment, reason="other", text="Insults me", reporter="reader-2"
+    )
+
+    index = moderator_client.get("/admin/").content.decode()
+    assert "Reported comments</a>" in index
+    assert '<td class="moderation-reported">1</td>' in index
+    html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
+
+    assert "Reported (1)" in html
+    assert approved_comment.body in html
+    assert "Nobody minded this one" not in html
+    assert "2 reports" in html
+    assert "Abusive or hateful × 1" in html
+    assert "“Insults me”" in html
+    assert ">Take down</button>" in html
+    assert ">Dismiss</button>" in html
+
+
+def test_take_down_unpublishes_closes_the_reports_and_is_logged(
+    moderator_client, moderator, client, approved_comment
+):
+    from django.contrib.admin.models import LogEntry
+
+    _report_from(approved_comment, 1)
+    article = approved_comment.article
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{approved_comment.pk}/take-down/",
+        {f"reason-{approved_comment.pk}": "Insults another reader"},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "taken-down"
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.REJECTED
+    assert approved_comment.taken_down_by == moderator
+    assert approved_comment.rejection_reason == "Insults another reader"
+    assert Report.objects.get().outcome == Report.Outcome.TAKEN_DOWN
+    assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    entry = LogEntry.objects.get(object_id=str(approved_comment.pk))
+    assert entry.user == moderator
+    assert entry.change_message == "Taken down: Insults another reader"
+
+
+def test_dismiss_keeps_the_comment_up_and_is_logged(
+    moderator_client, moderator, client, approved_comment
+):
+    from django.contrib.admin.models import LogEntry
+
+    _report_from(approved_comment, 1)
+    _report_from(approved_comment, 2)
+
+    response = moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
+
+    assert response.status_code == 302
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+    assert not Report.objects.open().exists()
+    assert "Early Bird" in client.get(approved_comment.article.get_absolute_url()).content.decode()
+    assert LogEntry.objects.get(user=moderator).change_message == "Dismissed 2 report(s)"
+    html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
+    assert "No reports waiting." in html
+
+
+def test_dismissing_puts_a_comment_hidden_by_its_reports_back(
+    moderator_client, approved_comment, reader_with_token
+):
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    send_report(reader_with_token(approved_comment.article), approved_comment)
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+
+    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+    assert Article.objects.get(pk=approved_comment.article_id).approved_comment_count == 1
+
+
+def test_a_second_dismiss_learns_it_came_late(moderator_client, approved_comment):
+    _report_from(approved_comment, 1)
+    url = f"{CHANGELIST}{approved_comment.pk}/dismiss/"
+    moderator_client.post(url, HTTP_ACCEPT="application/json")
+
+    late = moderator_client.post(url, HTTP_ACCEPT="application/json")
+
+    assert late.status_code == 409
+    assert late.json()["message"] == "Those reports had already been dealt with."
+
+
+def test_report_controls_need_the_moderation_permission(
+    editor_client, stranger_client, approved_comment
+):
+    _report_from(approved_comment, 1)
+    for client in (editor_client, stranger_client):
+        client.post(f"{CHANGELIST}{approved_comment.pk}/take-down/")
+        client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+    assert Report.objects.open().count() == 1
+    html = editor_client.get(CHANGELIST, {"status": "reported"}).content.decode()
+    assert ">Take down</button>" not in html
