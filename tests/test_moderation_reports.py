@@ -47,6 +47,7 @@ def test_a_report_is_counted_once_per_reader(reader_with_token, approved_comment
     reader = reader_with_token(approved_comment.article)
 
     first = send_report(reader, approved_comment)
+    assert REPORTED in reader.get(first["Location"]).content.decode()
     again = send_report(reader, approved_comment, reason="spam")
 
     assert first.status_code == again.status_code == 302
