@@ -400,7 +400,10 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Hold for a closer look", {"fields": ["link_limit", "moderation_words"]}),
         ("Straight to spam", {"fields": ["blocked_words", "blocked_emails", "blocked_ips"]}),
-        ("Publishing", {"fields": ["auto_approve_returning", "close_after_days"]}),
+        (
+            "Publishing",
+            {"fields": ["auto_approve_returning", "publish_clean_edits", "close_after_days"]},
+        ),
         ("Readers' reports", {"fields": ["hide_after_reports"]}),
     ]
     inlines = [RejectionReasonInline]

@@ -1,8 +1,9 @@
 """`make serve`: the production stack on one machine, in the foreground.
 
     Varnish on HOST:PORT  ->  gunicorn (gunicorn.conf.py) on 127.0.0.1:BACKEND_PORT
+    the mail worker (manage.py db_worker): sends the queued mail, retrying while SMTP is away
 
-Both run as children of this process and stop together: on SIGTERM, SIGINT or SIGHUP, or when
+All run as children of this process and stop together: on SIGTERM, SIGINT or SIGHUP, or when
 either of them exits. Run collectstatic and migrate first (`make serve` does). The VCL is made
 from deploy/newsportal.vcl.in with the ports and the PROXY_* tunables filled in; see
 deploy/README.md.
@@ -207,6 +208,19 @@ def gunicorn_command(cfg: dict) -> list[str]:
     ]
 
 
+def worker_command() -> list[str]:
+    return [
+        sys.executable,
+        str(BASE_DIR / "manage.py"),
+        "db_worker",
+        "--queue-name",
+        "mail",
+        "--no-reload",
+        "--interval",
+        "1",
+    ]
+
+
 def gunicorn_env(cfg: dict) -> dict:
     env = dict(os.environ)
     purge_urls = [cfg["purge_url"]] + [
@@ -219,6 +233,8 @@ def gunicorn_env(cfg: dict) -> dict:
         FRONT_CACHE_PURGE_URLS=",".join(purge_urls),
         # Varnish overwrites X-Forwarded-For with the reader's address.
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
+        # Mail is queued in the database and sent by the worker started beside gunicorn.
+        MAIL_QUEUE="database",
     )
     return env
 
@@ -274,8 +290,9 @@ def main(argv: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, on_signal)
 
-    gunicorn = subprocess.Popen(gunicorn_command(cfg), cwd=BASE_DIR, env=gunicorn_env(cfg))
-    processes = [gunicorn]
+    env = gunicorn_env(cfg)
+    gunicorn = subprocess.Popen(gunicorn_command(cfg), cwd=BASE_DIR, env=env)
+    processes = [gunicorn, subprocess.Popen(worker_command(), cwd=BASE_DIR, env=env)]
     graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).

@@ -9,7 +9,7 @@ from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
 from articles.views import PAGE_SIZE
 
-pytest_plugins = ["tests.comment_fixtures", "tests.proxy_stack"]
+pytest_plugins = ["tests.comment_fixtures", "tests.proxy_stack", "tests.mail_helpers"]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -1,13 +1,16 @@
 """Helpers for the mail tests: run the mail queue as the worker does, look at what is queued,
 confirm an address, and a tiny SMTP server on 127.0.0.1 that refuses connections until it is
-started (nothing listens on its port before)."""
+started (nothing listens on its port before). Loaded as a pytest plugin (tests/conftest.py)
+for the `smtp` fixture."""
 
 import signal
 import socket
 import socketserver
 import threading
 from email import message_from_bytes
+from unittest import mock
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,16 +23,19 @@ SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 def run_mail_queue() -> None:
     """`manage.py db_worker --batch`: send every mail that is due, then stop."""
     saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    # A test runs inside one transaction; the worker's check for stale connections between
+    # tasks would close it (PostgreSQL), so it is left out here.
     try:
-        call_command(
-            "db_worker",
-            queue_name="mail",
-            batch=True,
-            reload=False,
-            startup_delay=False,
-            interval=0,
-            verbosity=0,
-        )
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command(
+                "db_worker",
+                queue_name="mail",
+                batch=True,
+                reload=False,
+                startup_delay=False,
+                interval=0,
+                verbosity=0,
+            )
     finally:
         for signum, handler in saved.items():
             signal.signal(signum, handler)
@@ -81,7 +87,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 sender, recipients = line.decode().strip(), []
                 self.reply("250 OK")
             elif command == b"RCPT":
-                recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
+                address = line.decode().split(":", 1)[1].strip().strip("<>")
+                if address in self.server.refuse:
+                    self.reply("550 no such user")
+                    continue
+                recipients.append(address)
                 self.reply("250 OK")
             elif command == b"DATA":
                 self.reply("354 go ahead")
@@ -106,11 +116,13 @@ class TinySMTP:
     def __init__(self):
         self.port = free_port()
         self.received = []
+        self.refuse = set()  # addresses answered 550
         self._server = None
 
     def start(self) -> None:
         self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.received = self.received
+        self._server.refuse = self.refuse
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
@@ -121,3 +133,15 @@ class TinySMTP:
 
     def recipients(self) -> list[str]:
         return sorted(address for _, rcpts, _ in self.received for address in rcpts)
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes by SMTP to a TinySMTP, which refuses connections until smtp.start()."""
+    server = TinySMTP()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 2
+    yield server
+    server.stop()

@@ -11,24 +11,13 @@ from django.urls import reverse
 
 from comments.models import Comment, ModerationPolicy
 from comments.services import approve, mark_spam, reject
-from tests.mail_helpers import TinySMTP, queued, run_mail_queue, verify
+from tests.mail_helpers import queued, run_mail_queue, verify
 
 
 @pytest.fixture
 def moderator_mail(settings):
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
     settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
-
-
-@pytest.fixture
-def smtp(settings):
-    server = TinySMTP()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_TIMEOUT = 2
-    yield server
-    server.stop()
 
 
 def test_moderators_are_told_through_the_queue_not_during_the_request(

@@ -1,0 +1,220 @@
+"""A commenter edits or deletes their comment from its private status page: edits are screened
+again and an edited published comment goes back to the queue (unless the policy keeps clean
+edits); a deletion leaves the page, the count, the feed and search at once, and replies keep
+their place under a "withdrawn" placeholder."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, CommentVersion, ModerationPolicy
+from comments.tokens import status_token
+
+
+def edit_url(comment):
+    return reverse("comments:edit", args=[status_token(comment)])
+
+
+def delete_url(comment):
+    return reverse("comments:delete", args=[status_token(comment)])
+
+
+@pytest.fixture
+def published(article, make_comment):
+    def make(**fields):
+        comment = make_comment(
+            article, status=Comment.Status.APPROVED, moderated_at=timezone.now(), **fields
+        )
+        Article.objects.filter(pk=article.pk).update(
+            approved_comment_count=Comment.objects.approved().filter(article=article).count()
+        )
+        return comment
+
+    return make
+
+
+def test_the_status_page_offers_edit_and_delete(reader, article, make_comment):
+    comment = make_comment(article, body="Waiting words")
+
+    response = reader.get(comment.status_url)
+
+    page = response.content.decode()
+    assert f'href="{edit_url(comment)}">Edit</a>' in page
+    assert f'href="{delete_url(comment)}">Delete</a>' in page
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_waiting_comment_is_edited_and_the_moderator_sees_what_it_said_before(
+    reader, article, make_comment, moderator_client
+):
+    comment = make_comment(article, body="Teh first version")
+
+    response = reader.post(edit_url(comment), {"body": "The first version, fixed"})
+
+    assert response.status_code == 302
+    assert response["Location"] == comment.status_url
+    comment.refresh_from_db()
+    assert comment.body == "The first version, fixed"
+    assert comment.status == Comment.Status.PENDING
+    assert list(comment.versions.values_list("body", flat=True)) == ["Teh first version"]
+    change_page = moderator_client.get(f"/admin/comments/comment/{comment.pk}/change/")
+    assert "it said before: “Teh first version”" in change_page.content.decode()
+
+
+def test_an_edit_of_a_published_comment_within_the_window_goes_back_to_the_queue(
+    reader, article, published
+):
+    comment = published(body="Published words")
+
+    response = reader.post(edit_url(comment), {"body": "Changed words"}, follow=True)
+
+    assert "A moderator will review the new text" in response.content.decode()
+    comment.refresh_from_db()
+    article.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderated_by is None
+    assert article.approved_comment_count == 0
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Changed words" not in page
+    assert "Published words" not in page
+
+
+def test_a_published_comment_cannot_be_edited_after_the_window(
+    reader, article, published, settings
+):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    comment = published(body="Old words")
+    Comment.objects.filter(pk=comment.pk).update(
+        moderated_at=timezone.now() - timedelta(minutes=16)
+    )
+
+    status_page = reader.get(comment.status_url).content.decode()
+    response = reader.post(edit_url(comment), {"body": "Too late"})
+
+    assert ">Edit</a>" not in status_page
+    assert response.status_code == 403
+    assert "can no longer be edited" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Old words"
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_the_policy_keeps_a_clean_edit_published_and_sends_a_flagged_one_back(
+    reader, article, published
+):
+    ModerationPolicy.objects.create(publish_clean_edits=True, moderation_words="crypto")
+    comment = published(body="Prices are falling")
+
+    reader.post(edit_url(comment), {"body": "Prices are falling fast"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert "Prices are falling fast" in reader.get(article.get_absolute_url()).content.decode()
+
+    reader.post(edit_url(comment), {"body": "Prices are falling: buy crypto"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "moderation word “crypto”" in comment.held_because
+    assert CommentVersion.objects.filter(comment=comment).count() == 2
+
+
+def test_an_empty_edit_is_refused_with_the_form_shown_again(reader, article, make_comment):
+    comment = make_comment(article, body="Keep me")
+
+    response = reader.post(edit_url(comment), {"body": "   "})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Keep me"
+
+
+def test_a_forged_link_opens_nothing(reader, article, make_comment):
+    comment = make_comment(article)
+
+    assert reader.get(f"/comments/status/{comment.pk}/edit/").status_code == 404
+    assert reader.post(f"/comments/status/{comment.pk}/delete/").status_code == 404
+
+
+def test_deleting_a_comment_takes_it_off_the_page_the_count_feed_and_search_at_once(
+    reader, article, published
+):
+    comment = published(body="Words about batteries to withdraw")
+    assert (
+        "Words about batteries to withdraw"
+        in reader.get(article.get_absolute_url()).content.decode()
+    )
+
+    confirm = reader.get(delete_url(comment))
+    response = reader.post(delete_url(comment))
+
+    assert "Delete my comment" in confirm.content.decode()
+    assert response.status_code == 200
+    assert "Your comment is deleted" in response.content.decode()
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    article.refresh_from_db()
+    assert article.approved_comment_count == 0
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Words about batteries to withdraw" not in page
+    assert "0 comments" in page
+    for url in ["/feed/", "/atom/", "/search/?q=withdraw"]:
+        assert "Words about batteries" not in reader.get(url).content.decode()
+    assert reader.get(comment.status_url).status_code == 404
+
+
+def test_a_deleted_comment_with_replies_leaves_a_withdrawn_placeholder_and_the_replies_stay(
+    reader, article, published
+):
+    parent = published(body="The comment to withdraw", name="Maria")
+    reply = published(body="A reply that stays", parent=parent, name="Bob")
+
+    reader.post(delete_url(parent))
+
+    parent.refresh_from_db()
+    assert (parent.name, parent.email, parent.body, parent.ip_address) == ("", "", "", None)
+    article.refresh_from_db()
+    assert article.approved_comment_count == 1
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "comment withdrawn by its author" in page.lower()
+    assert "The comment to withdraw" not in page
+    assert page.index(f'id="comment-{parent.pk}"') < page.index(f'id="comment-{reply.pk}"')
+    assert "A reply that stays" in page
+    # Nobody can answer the placeholder.
+    assert f"reply-to={parent.pk}" not in page
+    assert reader.get(parent.status_url).status_code == 404
+
+
+def purged_keys(settings, capture, action) -> set[str]:
+    settings.FRONT_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
+    with mock.patch("newsportal.caching.send_purge") as send_purge, capture(execute=True):
+        action()
+    return {key for call in send_purge.call_args_list for key in call.args[0]}
+
+
+def test_deleting_purges_the_article_and_the_lists_from_the_front_cache(
+    reader, article, published, settings, django_capture_on_commit_callbacks
+):
+    comment = published()
+
+    keys = purged_keys(
+        settings, django_capture_on_commit_callbacks, lambda: reader.post(delete_url(comment))
+    )
+
+    assert {f"article-{article.pk}", "list"} <= keys
+
+
+def test_editing_a_published_comment_purges_its_article(
+    reader, article, published, settings, django_capture_on_commit_callbacks
+):
+    comment = published()
+
+    keys = purged_keys(
+        settings,
+        django_capture_on_commit_callbacks,
+        lambda: reader.post(edit_url(comment), {"body": "New words"}),
+    )
+
+    assert f"article-{article.pk}" in keys

@@ -1,0 +1,196 @@
+"""Mail a commenter asked for: the address is confirmed once by a signed link; replies are
+mailed to a confirmed subscriber once each, with a one-click unsubscribe (RFC 8058) that is
+honoured at once, and a link that stops all mail to the address."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments.services import approve, submit_comment
+from comments.tokens import status_token
+from tests.mail_helpers import queued, run_mail_queue, verify
+
+
+def post(reader, article, data):
+    return reader.post(reverse("comments:post", args=[article.pk]), data)
+
+
+def link_in(body: str, path: str) -> str:
+    return re.search(rf"https?://\S+{re.escape(path)}\S+/", body).group(0)
+
+
+@pytest.fixture
+def thread(article, make_comment):
+    """Maria's published comment, subscribed to replies at her confirmed address, and a
+    waiting reply from Bob."""
+    parent = make_comment(
+        article, status=Comment.Status.APPROVED, email="maria@example.com", name="Maria"
+    )
+    ReplySubscription.objects.create(comment=parent)
+    verify("maria@example.com")
+    reply = make_comment(article, parent=parent, email="bob@example.com", name="Bob", body="Hi!")
+    return parent, reply
+
+
+def test_the_form_offers_both_mail_boxes(reader, article):
+    page = reader.get(article.get_absolute_url()).content.decode()
+
+    assert "E-mail me when my comment has been reviewed" in page
+    assert "E-mail me when someone replies" in page
+
+
+def test_ticking_a_mail_box_sends_one_confirmation_mail_per_address(
+    reader, article, comment_form_data, settings
+):
+    response = post(reader, article, comment_form_data(article, notify_reply="on"))
+    submit_comment(
+        article=article,
+        name="Maria",
+        email="Maria@example.com",
+        body="A second comment",
+        ip="203.0.113.9",
+        notify=True,
+    )
+
+    assert response.status_code == 302
+    assert len(queued("confirm")) == 1
+    assert ReplySubscription.objects.filter(comment__email="maria@example.com").count() == 1
+    run_mail_queue()
+    [message] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
+    assert message.subject == "[Newsportal] Please confirm your e-mail address"
+    url = link_in(message.body, "/comments/confirm/")
+    assert url.startswith(settings.SITE_URL)
+
+    page = Client().get(url.removeprefix(settings.SITE_URL))
+
+    assert page.status_code == 200
+    assert "Your e-mail address is confirmed" in page.content.decode()
+    assert CommenterAddress.objects.get(email="maria@example.com").verified_at is not None
+
+
+def test_no_box_ticked_means_no_mail_to_the_commenter(reader, article, comment_form_data):
+    post(reader, article, comment_form_data(article))
+
+    assert queued("confirm") == []
+    assert not CommenterAddress.objects.exists()
+
+
+def test_a_confirmed_address_is_not_asked_again(article, submit):
+    verify("maria@example.com")
+
+    submit(article, notify=True)
+
+    assert queued("confirm") == []
+
+
+def test_a_stale_or_forged_confirmation_link_confirms_nothing(db, reader):
+    response = reader.get("/comments/confirm/1/")
+
+    assert response.status_code == 404
+    assert "no longer works" in response.content.decode()
+
+
+def test_a_reply_is_mailed_to_a_confirmed_subscriber_once(
+    article, thread, moderator, settings, reader
+):
+    _, reply = thread
+
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+
+    [message] = mail.outbox
+    assert message.to == ["maria@example.com"]
+    assert message.subject == "[Newsportal] Someone replied to your comment"
+    assert "Bob replied to your comment" in message.body
+    assert "Hi!" in message.body
+    assert f"#comment-{reply.pk}" in message.body
+    assert "/comments/stop-mail/" in message.body
+    assert message.extra_headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # Bob fixes a typo: the reply goes back to the queue and is approved again.
+    reader.post(reverse("comments:edit", args=[status_token(reply)]), {"body": "Hi there!"})
+    approve(comment=Comment.objects.get(pk=reply.pk), by=moderator)
+    run_mail_queue()
+
+    assert len(mail.outbox) == 1
+
+
+def test_an_unconfirmed_subscriber_gets_no_reply_mail(article, thread, moderator):
+    parent, reply = thread
+    CommenterAddress.objects.filter(email=parent.email).update(verified_at=None)
+
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+
+    assert mail.outbox == []
+
+
+def test_nobody_is_told_of_their_own_reply(article, thread, moderator, make_comment):
+    parent, _ = thread
+    own = make_comment(article, parent=parent, email=parent.email)
+
+    approve(comment=own, by=moderator)
+    run_mail_queue()
+
+    assert mail.outbox == []
+
+
+def test_one_click_unsubscribe_answers_a_cookieless_post_and_is_honoured_at_once(
+    article, thread, moderator, make_comment, settings
+):
+    parent, reply = thread
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+    url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    second = make_comment(article, parent=parent, email="carol@example.com")
+    approve(comment=second, by=moderator)  # its mail is queued, not sent yet
+
+    # What a mail client sends: no cookie, no CSRF token, just the one field.
+    response = Client(enforce_csrf_checks=True).post(
+        url.removeprefix(settings.SITE_URL), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    assert not ReplySubscription.objects.filter(comment=parent).exists()
+    run_mail_queue()
+    assert len(mail.outbox) == 1  # the queued reply mail was not sent
+
+
+def test_opening_the_unsubscribe_link_asks_before_acting(article, thread, moderator):
+    parent, reply = thread
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+    url = link_in(mail.outbox[0].body, "/comments/unsubscribe/")
+
+    page = Client().get(url)
+
+    assert page.status_code == 200
+    assert "Unsubscribe</button>" in page.content.decode()
+    assert ReplySubscription.objects.filter(comment=parent).exists()
+
+
+def test_stopping_all_mail_stops_decision_and_reply_mail(article, thread, moderator, make_comment):
+    parent, reply = thread
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+    url = link_in(mail.outbox[0].body, "/comments/stop-mail/")
+
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    waiting = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    approve(comment=waiting, by=moderator)
+    approve(comment=make_comment(article, parent=parent), by=moderator)
+    run_mail_queue()
+
+    assert response.status_code == 200
+    assert "no more mail" in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_a_forged_unsubscribe_link_is_not_found(db):
+    assert Client().post("/comments/unsubscribe/42/").status_code == 404
+    assert Client().post("/comments/stop-mail/42/").status_code == 404

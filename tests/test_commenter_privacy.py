@@ -1,0 +1,190 @@
+"""Privacy: the comment policy page (written by staff) is linked from the form; a reader gets a
+link mailed to their address to export (JSON) or erase every comment made with it; after an
+erase no row holds the address; cron deletes old rejected comments and old IP addresses."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import (
+    Comment,
+    CommentVersion,
+    ModeratorNote,
+    ReplySubscription,
+)
+from comments.tokens import status_token
+from tests.mail_helpers import queued, run_mail_queue, verify
+
+PRIVACY = "/comments/privacy/"
+
+
+def mailed_link(settings) -> str:
+    [message] = mail.outbox
+    return (
+        re.search(r"https?://\S+/comments/privacy/\S+/", message.body)
+        .group(0)
+        .removeprefix(settings.SITE_URL)
+    )
+
+
+def test_the_comment_form_links_to_the_privacy_page_and_staff_write_it(
+    reader, article, superuser_client
+):
+    page = reader.get(article.get_absolute_url()).content.decode()
+    form = page[
+        page.index('id="comment-form"') : page.index("</form>", page.index('id="comment-form"'))
+    ]
+    assert f'href="{PRIVACY}"' in form
+
+    default = reader.get(PRIVACY)
+    assert default.status_code == 200
+    assert "Comments and your privacy" in default.content.decode()
+
+    saved = superuser_client.post(
+        "/admin/comments/commentpolicypage/add/",
+        {"title": "House rules", "body": "Be kind.\n\nWe erase on request."},
+    )
+    assert saved.status_code == 302
+    page = reader.get(PRIVACY).content.decode()
+    assert "House rules" in page
+    assert "<p>We erase on request.</p>" in page
+
+
+def test_an_export_link_is_mailed_and_downloads_every_comment_as_json(
+    reader, article, make_comment, settings
+):
+    mine = [
+        make_comment(article, email="maria@example.com", body="First", status="approved"),
+        make_comment(article, email="maria@example.com", body="Second", status="rejected"),
+    ]
+    make_comment(article, email="someone@example.com", body="Not mine")
+    CommentVersion.objects.create(comment=mine[0], body="Frist", status="approved")
+
+    response = reader.post(PRIVACY, {"email": "Maria@Example.com", "action": "export"})
+    assert "Check your mail" in response.content.decode()
+    run_mail_queue()
+    link = mailed_link(settings)
+    landing = reader.get(link)
+    download = reader.get(link + "?download=1")
+
+    assert "Download my comments" in landing.content.decode()
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="my-comments.json"'
+    assert "private" in download["Cache-Control"]
+    data = json.loads(download.content)
+    assert [c["body"] for c in data["comments"]] == ["First", "Second"]
+    assert data["comments"][0]["earlier_versions"][0]["body"] == "Frist"
+    assert data["comments"][0]["article_url"].startswith(settings.SITE_URL)
+
+
+def test_an_address_without_comments_gets_the_same_answer_and_no_mail(reader, db):
+    response = reader.post(PRIVACY, {"email": "nobody@example.com", "action": "erase"})
+
+    assert response.status_code == 200
+    assert "Check your mail" in response.content.decode()
+    assert queued() == []
+
+
+def test_one_address_gets_at_most_one_privacy_mail_in_ten_minutes(reader, article, make_comment):
+    make_comment(article, email="maria@example.com")
+
+    for _ in range(3):
+        reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+
+    assert len(queued("privacy-export")) == 1
+
+
+def test_the_status_page_offers_export_and_erase(reader, article, make_comment):
+    comment = make_comment(article, email="maria@example.com")
+
+    page = reader.get(comment.status_url).content.decode()
+    response = reader.post(
+        reverse("comments:status-privacy", args=[status_token(comment)]), {"action": "erase"}
+    )
+
+    assert 'value="export">Export</button>' in page
+    assert 'value="erase">Erase</button>' in page
+    assert response.status_code == 200
+    assert [m["kind"] for m in queued()] == ["privacy-erase"]
+
+
+def _rows_holding(text: str) -> list[str]:
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField | models.JSONField):
+                lookup = {f"{field.attname}__icontains": text}
+                if model._default_manager.filter(**lookup).exists():
+                    found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def test_after_an_erase_no_row_holds_the_address(
+    reader, article, make_comment, moderator, settings
+):
+    email = "maria@example.com"
+    parent = make_comment(article, email=email, status="approved", body="Mine, answered")
+    make_comment(article, parent=parent, email="bob@example.com", status="approved", body="Reply")
+    make_comment(article, email=email, body="Mine, waiting", notify_on_decision=True)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    ReplySubscription.objects.create(comment=parent)
+    CommentVersion.objects.create(comment=parent, body="Mine, first", status="approved")
+    verify(email)
+    ModeratorNote.objects.create(email=email, text="Regular, friendly.", author=moderator)
+    reader.post(PRIVACY, {"email": email, "action": "erase"})
+    run_mail_queue()
+    link = mailed_link(settings)
+
+    landing = reader.get(link)
+    response = reader.post(link)
+
+    assert "Erase all my comments" in landing.content.decode()
+    assert "Your comments are erased" in response.content.decode()
+    assert _rows_holding(email) == []
+    assert _rows_holding("Mine,") == []
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "withdrawn by its author" in page
+    assert "Reply" in page
+    article.refresh_from_db()
+    assert article.approved_comment_count == 1
+    assert reader.get(link).status_code == 404  # the address is gone: the link is spent
+
+
+def test_prune_deletes_old_rejected_and_spam_comments_and_clears_old_ip_addresses(
+    article, make_comment, settings
+):
+    settings.COMMENTS_KEEP_REJECTED_DAYS = 90
+    settings.COMMENTS_KEEP_IP_DAYS = 30
+    long_ago = timezone.now() - timedelta(days=91)
+    old_reject = make_comment(article, status="rejected", moderated_at=long_ago)
+    old_spam = make_comment(article, status="spam", created_at=long_ago)
+    fresh_reject = make_comment(article, status="rejected", moderated_at=timezone.now())
+    old_approved = make_comment(article, status="approved", created_at=long_ago)
+    recent = make_comment(article, status="pending")
+
+    call_command("prune_comments")
+
+    remaining = set(Comment.objects.values_list("pk", flat=True))
+    assert remaining == {fresh_reject.pk, old_approved.pk, recent.pk}
+    assert old_reject.pk not in remaining and old_spam.pk not in remaining
+    old_approved.refresh_from_db()
+    recent.refresh_from_db()
+    assert old_approved.ip_address is None
+    assert recent.ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize("path", ["/comments/privacy/x/", "/comments/privacy/"])
+def test_privacy_pages_are_never_shared(reader, db, path):
+    response = reader.get(path)
+
+    assert "private" in response["Cache-Control"]
+    assert "Surrogate-Key" not in response

@@ -1,0 +1,178 @@
+"""The mail queue: mail is written in the transaction of the change that causes it, no web
+request ever talks to the mail server, and a mail server that refuses every connection for a
+while, then accepts, gets every queued mail once and none twice (a real SMTP server on
+127.0.0.1, started refusing: nothing listens on its port until it starts)."""
+
+import logging
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.mail import retry_delay
+from comments.models import Comment
+from tests.mail_helpers import make_due, queued, run_mail_queue, verify
+
+SMTP_OPEN = "django.core.mail.backends.smtp.EmailBackend.open"
+
+
+def bulk_approve(client, comments):
+    return client.post(
+        "/admin/comments/comment/",
+        {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+    )
+
+
+def waiting_comments(article, make_comment, count, prefix="r"):
+    comments = []
+    for n in range(count):
+        email = f"{prefix}{n}@example.com"
+        verify(email)
+        comments.append(make_comment(article, notify_on_decision=True, email=email))
+    return comments
+
+
+def test_a_change_that_rolls_back_queues_no_mail(submit, article, settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(article)
+        assert [m["kind"] for m in queued()] == ["moderators"]
+        raise RuntimeError("the change fails after the mail was queued")
+
+    assert Comment.objects.count() == 0
+    assert queued() == []
+
+
+def test_a_mail_server_that_refuses_for_a_while_then_accepts_gets_every_mail_exactly_once(
+    reader, article, comment_form_data, moderator_client, make_comment, smtp, settings
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example", "night@newsroom.example"]
+    verify("maria@example.com")
+    decided = waiting_comments(article, make_comment, 5)
+    with mock.patch(SMTP_OPEN) as smtp_open:
+        posted = reader.post(
+            reverse("comments:post", args=[article.pk]),
+            comment_form_data(article, notify="on"),
+        )
+        approved = bulk_approve(moderator_client, decided)
+    assert (posted.status_code, approved.status_code) == (302, 302)
+    assert smtp_open.call_count == 0  # no web request talked to the mail server
+
+    run_mail_queue()  # the server refuses every connection
+    run_mail_queue()  # ...and nothing is tried again before the backoff is over
+    assert smtp.received == []
+    assert {m["attempt"] for m in queued()} == {2}
+    assert len(queued()) == 7  # two moderators, five decisions
+
+    make_due()
+    run_mail_queue()  # still refusing
+    assert {m["attempt"] for m in queued()} == {3}
+
+    smtp.start()
+    make_due()
+    run_mail_queue()
+    make_due()
+    run_mail_queue()
+
+    expected = sorted(
+        ["desk@newsroom.example", "night@newsroom.example"] + [c.email for c in decided]
+    )
+    assert smtp.recipients() == expected  # each once: none lost, none twice
+    assert queued() == []
+    for _, recipients, message in smtp.received:
+        assert message["To"] == recipients[0]  # one address per mail
+
+
+def test_a_50_comment_bulk_decision_never_waits_on_the_mail_server(
+    moderator_client, article, make_comment, smtp
+):
+    # The server is down (nothing listens). The decision talks to no mail server at all, and
+    # costs the same queries as with the server up: as fast either way.
+    down = waiting_comments(article, make_comment, 50, prefix="down")
+    with mock.patch(SMTP_OPEN) as smtp_open, CaptureQueriesContext(connection) as down_queries:
+        response = bulk_approve(moderator_client, down)
+
+    assert response.status_code == 302
+    assert smtp_open.call_count == 0
+    assert Comment.objects.approved().count() == 50
+    assert len(queued("decision")) == 50
+
+    smtp.start()
+    up = waiting_comments(article, make_comment, 50, prefix="up")
+    with mock.patch(SMTP_OPEN) as smtp_open, CaptureQueriesContext(connection) as up_queries:
+        bulk_approve(moderator_client, up)
+
+    assert smtp_open.call_count == 0
+    assert len(up_queries) == len(down_queries)
+
+
+def test_retries_back_off_and_give_up_after_the_last_attempt(
+    article, make_comment, moderator, smtp, settings, caplog
+):
+    from comments.services import approve
+
+    settings.MAIL_MAX_ATTEMPTS = 3
+    settings.MAIL_RETRY_SECONDS = 30
+    [comment] = waiting_comments(article, make_comment, 1)
+    approve(comment=comment, by=moderator)
+
+    before = timezone.now()
+    run_mail_queue()
+    [retry] = queued("decision")
+    assert before + timedelta(seconds=29) < retry["run_after"] < before + timedelta(seconds=40)
+
+    with caplog.at_level(logging.ERROR):
+        make_due()
+        run_mail_queue()
+        make_due()
+        run_mail_queue()
+
+    assert queued() == []
+    assert f"decision mail {comment.pk} given up after 3 attempts" in caplog.text
+    assert [retry_delay(n) for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
+
+
+def test_a_refused_recipient_is_not_retried_and_the_others_go_out(
+    article, make_comment, moderator, smtp, caplog
+):
+    from comments.services import decide
+
+    smtp.start()
+    comments = waiting_comments(article, make_comment, 3)
+    smtp.refuse.add("r1@example.com")
+    decide(comments, status=Comment.Status.APPROVED, by=moderator)
+
+    with caplog.at_level(logging.ERROR):
+        run_mail_queue()
+
+    assert smtp.recipients() == ["r0@example.com", "r2@example.com"]
+    assert queued() == []
+    assert f"decision mail {comments[1].pk} not sent: SMTPRecipientsRefused" in caplog.text
+
+
+def test_the_immediate_backend_sends_after_commit_for_make_run(
+    submit, article, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["mail"],
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submit(article)
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+
+    assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]
+    assert queued() == []
