@@ -1,0 +1,152 @@
+"""Admin login throttling (django-axes) as production runs it: two gunicorn processes on one
+database. Failures counted by one process lock the login in the other, and a locked login is
+refused at once, the right password included."""
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import free_port
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PASSWORD = "a-long-and-right-password"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database of the servers' own: a SQLite file, or (when the tests run on PostgreSQL)
+    a fresh PostgreSQL database beside the test one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'throttle.sqlite3'}"
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)[0], f"np_throttle_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def two_servers(tmp_path, database_url):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "GUNICORN_", "DATABASE_", "REDIS_", "FRONT_CACHE_"))
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "newsportal.settings",
+        "DJANGO_SECRET_KEY": "t" * 50,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_HTTPS": "false",
+        "DATABASE_URL": database_url,
+        "WEB_CONCURRENCY": "1",
+        "NEWSPORTAL_ENV_FILE": "",
+    }
+    manage = [sys.executable, str(BASE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=BASE_DIR)
+    create = (
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_superuser('chief', 'chief@example.com', '{PASSWORD}')"
+    )
+    subprocess.run([*manage, "shell", "-c", create], env=env, check=True, cwd=BASE_DIR)
+    servers = []
+    for n in range(2):
+        port = free_port()
+        log = (tmp_path / f"gunicorn-{n}.log").open("w")
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "newsportal.wsgi",
+            ],
+            cwd=BASE_DIR,
+            env=env | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        servers.append((f"http://127.0.0.1:{port}", process, log))
+    try:
+        for base, process, _ in servers:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    assert process.poll() is None, "a server did not start"
+                    time.sleep(0.1)
+        assert servers[0][1].pid != servers[1][1].pid
+        yield [base for base, _, _ in servers]
+    finally:
+        for _, process, log in servers:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+
+
+class Browser:
+    """Cookies shared across both servers, as one browser behind a load balancer has."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def log_in(self, base, username, password):
+        page = self.opener.open(base + "/admin/login/?next=/admin/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(
+            base + "/admin/login/?next=/admin/", data=data, headers={"Referer": base}
+        )
+        try:
+            response = self.opener.open(request)
+            status, body = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, body = error.code, error.read().decode()
+        return status, body
+
+
+def test_failures_on_two_processes_lock_the_login_everywhere_the_right_password_too(
+    two_servers,
+):
+    first, second = two_servers
+    browser = Browser()
+    # Below the limit the right password works (and clears the count).
+    for _ in range(4):
+        browser.log_in(first, "chief", "wrong password")
+    status, body = browser.log_in(second, "chief", PASSWORD)
+    assert status == 200
+    assert "Newsroom" in body
+    browser = Browser()
+
+    # Failures on both processes add up: the fifth is told the login is now paused.
+    for n in range(4):
+        status, body = browser.log_in((first, second)[n % 2], "chief", "wrong password")
+        assert status == 200
+        assert "Please enter the correct username and password" in body
+    status, body = browser.log_in(second, "chief", "wrong password")
+    assert status == 429
+
+    for server in (first, second):
+        status, body = browser.log_in(server, "chief", PASSWORD)
+        assert status == 429
+        assert "Too many failed logins" in body
+        assert "even with the right password" in body
+        assert "Newsroom" not in body
