@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis varnish serve bench lint format install clean
+.PHONY: run test browser redis varnish nu java serve bench lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,12 +37,39 @@ run: $(STAMP) .env
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-test: $(STAMP) browser redis varnish
+test: $(STAMP) browser redis varnish nu
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The W3C Nu HTML checker (tests/test_html_validity.py): npm's vnu-jar, pinned, in .vnu/
+# (git-ignored), run with Java; Debian's default-jre-headless (and npm) installed as root when
+# missing.
+VNU_VERSION := 26.9.27
+VNU_STAMP := .vnu/.installed-$(VNU_VERSION)
+nu: java $(VNU_STAMP)
+$(VNU_STAMP):
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's npm for the HTML checker"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	  else \
+	    echo "npm is missing: install Debian's npm (the HTML checker comes from npm)"; \
+	  fi; }
+	@echo "Installing the W3C Nu HTML checker (vnu-jar $(VNU_VERSION)) into .vnu/"
+	@npm install --silent --no-audit --no-fund --prefix .vnu vnu-jar@$(VNU_VERSION)
+	@rm -f .vnu/.installed-*
+	@touch $@
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's default-jre-headless for the HTML checker"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless; \
+	  else \
+	    echo "Java is missing: install Debian's default-jre-headless (the HTML checker needs it)"; \
+	  fi; }
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 browser:
@@ -106,4 +133,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .vnu

@@ -17,7 +17,9 @@ def test_article_page_shows_title_lead_byline_times_body_and_end_marker(client, 
         '<a href="/author/marta-ribeiro/" rel="author">Marta Ribeiro</a>'
         in response.content.decode()
     )
-    assert f'<time datetime="{article.published_at.isoformat()}">' in response.content.decode()
+    # Whole seconds: the HTML standard allows at most three digits of a fraction.
+    published = article.published_at.strftime("%Y-%m-%dT%H:%M:%S+0000")
+    assert f'<time datetime="{published}">' in response.content.decode()
     assert "<p>Second paragraph.</p>" in response.content.decode()
     assert "End of content" in response.content.decode()
 

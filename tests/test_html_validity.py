@@ -1,0 +1,87 @@
+"""Every page type a reader can reach passes the W3C Nu HTML checker with no errors.
+
+`make nu` (a prerequisite of `make test`) installs npm's vnu-jar into .vnu/ and Java when it is
+missing. The checker runs once, on all pages, so the JVM starts once. Feeds and sitemaps are
+XML, checked by their own tests.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.demo_content import LEAD_SLUG
+from articles.models import Article
+from comments.models import Comment
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VNU_JAR = BASE_DIR / ".vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_errors(pages: dict[str, str], directory: Path) -> list[str]:
+    java = shutil.which("java")
+    assert java and VNU_JAR.exists(), "The Nu HTML checker is missing: run `make nu`"
+    files = []
+    for name, html in pages.items():
+        path = directory / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    command = [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only"]
+    result = subprocess.run(
+        [*command, "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr)["messages"]  # the checker reports on stderr
+    return [
+        f"{Path(m.get('url', '?')).stem}:{m.get('lastLine', '?')}: {m['message']} "
+        f"[{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo_content", "--no-user", verbosity=0)
+    call_command("load_demo_comments", verbosity=0)
+    return Article.objects.get(slug=LEAD_SLUG)
+
+
+def page(client, url, status=200, **kwargs) -> str:
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, settings, tmp_path):
+    settings.DEBUG = False  # the real error pages
+    tag = demo.tags.first()
+    author = demo.authors.first()
+    pending = Comment.objects.pending().filter(article=demo).first()
+    pages = {
+        "home": page(client, "/"),
+        "home-page-2": page(client, "/?page=2"),
+        "section": page(client, demo.section.get_absolute_url()),
+        "tag": page(client, tag.get_absolute_url()),
+        "author": page(client, author.get_absolute_url()),
+        "article": page(client, demo.get_absolute_url()),
+        "search": page(client, reverse("articles:search") + "?q=Xiaomi"),
+        "search-no-results": page(client, reverse("articles:search") + "?q=zzzzqqq"),
+        "not-found": page(client, "/articles/no-such-story/", status=404),
+        "comment-status": page(client, pending.status_url),
+    }
+    post_url = reverse("comments:post", args=[demo.pk])
+    refused = client.post(post_url, comment_form_data(demo, body=""))
+    pages["comment-form-errors"] = refused.content.decode()
+    sent = client.post(post_url, comment_form_data(demo), follow=True)
+    assert b"Comment sent successfully!" in sent.content
+    pages["comment-success"] = sent.content.decode()
+
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
