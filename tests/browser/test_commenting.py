@@ -101,6 +101,8 @@ def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
     assert page.evaluate("() => document.activeElement.id") == "id_notify"
     page.keyboard.press("Space")
     expect(page.locator("#id_notify")).to_be_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "id_notify_reply"
     page.keyboard.press("Tab")  # past the honeypot (tabindex -1) to the button
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Send comment"
     snap("keyboard-focus-on-send")
