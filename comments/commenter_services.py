@@ -23,7 +23,7 @@ from comments.models import (
     ModeratorNote,
     ReplySubscription,
 )
-from comments.notifications import notify_moderators, queue_privacy_mail
+from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
 from comments.screening import screen
 from comments.services import _count_approved, delete_comments
 from newsportal.caching import article_key, purge
@@ -151,11 +151,18 @@ def withdraw_comment(*, comment: Comment) -> None:
 
 
 def confirm_address(*, address_id: int) -> CommenterAddress | None:
-    """The owner followed the confirmation link: mail may go to this address from now on."""
-    CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
-        verified_at=timezone.now()
-    )
-    return CommenterAddress.objects.filter(pk=address_id).first()
+    """The owner followed the confirmation link: mail may go to this address from now on.
+    Decisions made while it waited for confirmation were not mailed: they are now."""
+    with transaction.atomic():
+        confirmed = CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
+            verified_at=timezone.now()
+        )
+        address = CommenterAddress.objects.filter(pk=address_id).first()
+        if confirmed and address:
+            notify_commenters(
+                Comment.objects.filter(email=address.email).values_list("pk", flat=True)
+            )
+    return address
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:

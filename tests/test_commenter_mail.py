@@ -72,6 +72,22 @@ def test_ticking_a_mail_box_sends_one_confirmation_mail_per_address(
     assert CommenterAddress.objects.get(email="maria@example.com").verified_at is not None
 
 
+def test_a_decision_made_before_the_address_was_confirmed_is_mailed_on_confirmation(
+    article, submit, moderator, settings
+):
+    comment = submit(article, notify=True)
+    approve(comment=comment, by=moderator)
+    run_mail_queue()
+    [confirmation] = mail.outbox
+    assert confirmation.subject == "[Newsportal] Please confirm your e-mail address"
+
+    Client().get(link_in(confirmation.body, "/comments/confirm/").removeprefix(settings.SITE_URL))
+    Client().get(link_in(confirmation.body, "/comments/confirm/").removeprefix(settings.SITE_URL))
+    run_mail_queue()
+
+    assert [m.subject for m in mail.outbox[1:]] == ["[Newsportal] Your comment has been reviewed"]
+
+
 def test_no_box_ticked_means_no_mail_to_the_commenter(reader, article, comment_form_data):
     post(reader, article, comment_form_data(article))
 
