@@ -291,7 +291,7 @@ def test_an_editor_gets_no_decision_buttons_on_a_comments_page(
     assert b"formaction" not in page.content
 
 
-def test_staff_without_comment_permissions_do_not_see_the_moderation_figures(stranger_client):
+def test_staff_without_comment_permissions_do_not_see_the_moderation_figures(db, stranger_client):
     assert b"Comment moderation" not in stranger_client.get("/admin/").content
 
 

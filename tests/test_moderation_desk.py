@@ -154,7 +154,7 @@ def test_a_policy_change_is_logged(superuser_client, superuser):
     assert "Link limit" in entry.get_change_message()
 
 
-def test_preset_reasons_are_edited_with_the_policy(superuser_client):
+def test_preset_reasons_are_edited_with_the_policy(db, superuser_client):
     presets = list(RejectionReason.objects.all())
     data = {
         "link_limit": 2,
@@ -184,7 +184,7 @@ def test_preset_reasons_are_edited_with_the_policy(superuser_client):
 
 
 @pytest.mark.parametrize("persona", ["stranger_client", "editor_client", "moderator_client"])
-def test_opening_the_policy_never_writes_it(request, persona):
+def test_opening_the_policy_never_writes_it(db, request, persona):
     client = request.getfixturevalue(persona)
 
     client.get("/admin/comments/moderationpolicy/", follow=True)
@@ -307,7 +307,7 @@ def test_moderators_leave_notes_on_a_commenter(moderator_client, moderator, arti
     assert "1 moderator note" in moderator_client.get(CHANGELIST).content.decode()
 
 
-def test_an_empty_note_is_refused_with_a_message(moderator_client):
+def test_an_empty_note_is_refused_with_a_message(db, moderator_client):
     response = moderator_client.post(
         f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": " "}, follow=True
     )
@@ -331,7 +331,7 @@ def test_an_editor_may_look_at_a_commenter_but_not_act(editor_client, article, m
     assert editor_client.get(COMMENTER, {"email": "not an address"}).status_code == 404
 
 
-def test_staff_without_comment_permissions_cannot_open_a_commenter(stranger_client):
+def test_staff_without_comment_permissions_cannot_open_a_commenter(db, stranger_client):
     assert stranger_client.get(COMMENTER, {"email": "maria@example.com"}).status_code == 403
 
 
