@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_WIDTHS = (400, 800, 1200)
+CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200
 
 
 def validate_image_upload(file) -> None:
@@ -67,19 +69,59 @@ class CheckedImageField(forms.ImageField):
         return super().to_python(data)
 
 
-def make_renditions(image_field) -> dict[str, str]:
-    """Write a JPEG per width (never wider than the original); return {width: storage name}."""
-    if not image_field:
-        return {}
-    renditions: dict[str, str] = {}
+def _decoded(image_field) -> Image.Image:
     image_field.open("rb")
     try:
         with Image.open(image_field) as original:
             original.load()
             # Phone photos are stored sideways with an EXIF note saying how to turn them.
-            source = ImageOps.exif_transpose(original).convert("RGB")
+            return ImageOps.exif_transpose(original).convert("RGB")
     finally:
         image_field.close()
+
+
+def _save_jpeg(image: Image.Image, name: str) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return default_storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def make_crops(image_field) -> dict[str, dict]:
+    """The shapes search engines and social cards ask for (Google's NewsArticle guidelines: 16:9,
+    4:3 and 1:1), cut from the centre, at most CROP_WIDTH wide: {ratio: {name, width, height}}."""
+    if not image_field:
+        return {}
+    source = _decoded(image_field)
+    stem = PurePosixPath(image_field.name).stem
+    crops = {}
+    for key, (across, down) in CROP_RATIOS.items():
+        width = min(source.width, source.height * across // down)
+        height = width * down // across
+        left, top = (source.width - width) // 2, (source.height - height) // 2
+        cut = source.crop((left, top, left + width, top + height))
+        if width > CROP_WIDTH:
+            width, height = CROP_WIDTH, CROP_WIDTH * down // across
+            cut = cut.resize((width, height), Image.Resampling.LANCZOS)
+        name = _save_jpeg(cut, f"renditions/{stem}-{key}.jpg")
+        crops[key] = {"name": name, "width": width, "height": height}
+    return crops
+
+
+def crop_images(crops: dict[str, dict]) -> list[dict]:
+    """[{url, width, height}] in CROP_RATIOS order (the widest shape first)."""
+    return [
+        {"url": default_storage.url(crops[key]["name"]), **crops[key]}
+        for key in CROP_RATIOS
+        if key in crops
+    ]
+
+
+def make_renditions(image_field) -> dict[str, str]:
+    """Write a JPEG per width (never wider than the original); return {width: storage name}."""
+    if not image_field:
+        return {}
+    renditions: dict[str, str] = {}
+    source = _decoded(image_field)
     stem = PurePosixPath(image_field.name).stem
     # Every standard width narrower than the original, plus the original width (capped), so a
     # small picture is never blown up.
@@ -88,12 +130,7 @@ def make_renditions(image_field) -> dict[str, str]:
     for width in sorted(set(widths)):
         height = round(source.height * width / source.width)
         resized = source.resize((width, height), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        resized.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
-        name = default_storage.save(
-            f"renditions/{stem}-{width}w.jpg", ContentFile(buffer.getvalue())
-        )
-        renditions[str(width)] = name
+        renditions[str(width)] = _save_jpeg(resized, f"renditions/{stem}-{width}w.jpg")
     return renditions
 
 

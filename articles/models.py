@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.images import rendition_urls, validate_image_upload
+from articles.images import crop_images, rendition_urls, validate_image_upload
 from articles.querysets import ArticleManager, SectionQuerySet
 
 UPDATE_GRACE = timedelta(minutes=10)
@@ -83,6 +83,9 @@ class Article(models.Model):
     hero_credit = models.CharField(max_length=120, blank=True)
     # Widths -> storage names, made once when the image is saved (see articles.images).
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Centre crops in the shapes search engines and social cards ask for: ratio -> {name,
+    # width, height} (articles.images.make_crops), made with the renditions.
+    hero_crops = models.JSONField(default=dict, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, related_name="articles")
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
@@ -132,6 +135,11 @@ class Article(models.Model):
     def thumbnail_url(self) -> str:
         urls = rendition_urls(self.hero_renditions)
         return urls[0][1] if urls else ""
+
+    @property
+    def hero_crop_images(self) -> list[dict]:
+        """[{url, width, height}]: 16:9, 4:3 and 1:1, the first one shared in Open Graph."""
+        return crop_images(self.hero_crops)
 
     @property
     def hero_srcset(self) -> str:

@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from articles.context_processors import navigation_sections
 from articles.models import Article
@@ -14,6 +15,9 @@ from articles.rendering import body_with_inline_links, json_ld_script
 from newsportal.caching import LATEST, LISTS, SITE, article_key, cached, section_key, tag_key
 
 RELATED_FALLBACK_COUNT = 5
+# The newsroom's logo for search engines (the favicon's mark, as a square PNG).
+PUBLISHER_LOGO = "logo.png"
+PUBLISHER_LOGO_SIZE = 512
 LATEST_COUNT = 5
 
 
@@ -50,7 +54,7 @@ def article_page_context(article: Article) -> dict:
     # From SITE_URL, not the request: the page is shared by every reader, whatever host or
     # scheme the first of them happened to use.
     share_url = settings.SITE_URL + article.get_absolute_url()
-    hero_url = urljoin(settings.SITE_URL + "/", article.hero_url) if article.hero_renditions else ""
+    images = share_images(article)
     # The rail's newest stories change with any publication: LATEST, not every article's key.
     keys = [article_key(article.pk), LATEST]
     keys += [article_key(link.target_article_id) for link in links if link.target_article_id]
@@ -61,8 +65,9 @@ def article_page_context(article: Article) -> dict:
         keys += [tag_key(tag.pk) for tag in article.tags.all()]
     return {
         "article": article,
-        "json_ld": json_ld_script(news_article_json_ld(article, share_url, hero_url)),
-        "hero_absolute_url": hero_url,
+        "json_ld": json_ld_script(news_article_json_ld(article, share_url, images)),
+        # Social cards: the widest shape (16:9), with its size so they draw before fetching it.
+        "share_image": images[0] if images else None,
         "body_html": body_with_inline_links(article.body_html, links),
         "related_links": links,
         "related_fallback": fallback,
@@ -72,7 +77,20 @@ def article_page_context(article: Article) -> dict:
     }
 
 
-def news_article_json_ld(article, url: str, hero_url: str) -> dict:
+def absolute(path: str) -> str:
+    return urljoin(settings.SITE_URL + "/", path)
+
+
+def share_images(article) -> list[dict]:
+    """The hero as absolute URLs: its 16:9, 4:3 and 1:1 crops ({url, width, height}), or, for
+    an image saved before crops were made, its widest rendition (size unknown)."""
+    crops = article.hero_crop_images
+    if crops:
+        return [{**crop, "url": absolute(crop["url"])} for crop in crops]
+    return [{"url": absolute(article.hero_url)}] if article.hero_renditions else []
+
+
+def news_article_json_ld(article, url: str, images: list[dict]) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -83,11 +101,24 @@ def news_article_json_ld(article, url: str, hero_url: str) -> dict:
         "datePublished": article.published_at.isoformat(timespec="seconds"),
         "dateModified": article.updated_at.isoformat(timespec="seconds"),
         "articleSection": article.section.name,
-        "author": [{"@type": "Person", "name": a.name} for a in article.authors.all()],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "author": [
+            {"@type": "Person", "name": a.name, "url": absolute(a.get_absolute_url())}
+            for a in article.authors.all()
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": absolute("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute(static(PUBLISHER_LOGO)),
+                "width": PUBLISHER_LOGO_SIZE,
+                "height": PUBLISHER_LOGO_SIZE,
+            },
+        },
     }
-    if hero_url:
-        data["image"] = [hero_url]
+    if images:
+        data["image"] = [image["url"] for image in images]
     return data
 
 

@@ -4,7 +4,7 @@ shared caches (newsportal.caching), after commit."""
 from django.db import transaction
 from django.utils import timezone
 
-from articles.images import make_renditions
+from articles.images import make_crops, make_renditions
 from articles.models import Article
 from articles.rendering import render_markdown
 from newsportal.caching import LATEST, LISTS, SITE, article_key, purge, section_key, tag_key
@@ -56,10 +56,12 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
 
 
 def refresh_hero_renditions(*, article: Article) -> None:
-    """Make the srcset renditions once, when the hero image is set or replaced."""
+    """Make the srcset renditions and the shaped crops once, when the hero image is set or
+    replaced."""
     renditions = make_renditions(article.hero_image) if article.hero_image else {}
-    Article.objects.filter(pk=article.pk).update(hero_renditions=renditions)
-    article.hero_renditions = renditions
+    crops = make_crops(article.hero_image) if article.hero_image else {}
+    Article.objects.filter(pk=article.pk).update(hero_renditions=renditions, hero_crops=crops)
+    article.hero_renditions, article.hero_crops = renditions, crops
     purge_articles(article_ids=[article.pk])
 
 
