@@ -66,7 +66,9 @@ def commenter_context(comment: Comment) -> dict:
         "can_edit": can_edit(comment),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
-        "replies_subscribed": ReplySubscription.objects.filter(comment=comment).exists(),
+        "unsubscribe_path": links.unsubscribe_path(comment.pk)
+        if ReplySubscription.objects.filter(comment=comment).exists()
+        else None,
         "token": status_token(comment),
     }
 

@@ -37,9 +37,13 @@ def address_id_from_confirm(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def unsubscribe_url(comment_id: int) -> str:
+def unsubscribe_path(comment_id: int) -> str:
     token = signing.dumps(comment_id, salt=UNSUBSCRIBE_SALT)
-    return absolute(reverse("comments:unsubscribe", args=[token]))
+    return reverse("comments:unsubscribe", args=[token])
+
+
+def unsubscribe_url(comment_id: int) -> str:
+    return absolute(unsubscribe_path(comment_id))
 
 
 def comment_id_from_unsubscribe(token: str) -> int | None:

@@ -210,3 +210,28 @@ def test_stopping_all_mail_stops_decision_and_reply_mail(article, thread, modera
 def test_a_forged_unsubscribe_link_is_not_found(db):
     assert Client().post("/comments/unsubscribe/42/").status_code == 404
     assert Client().post("/comments/stop-mail/42/").status_code == 404
+
+
+def test_the_status_page_stops_reply_mail_with_one_button(reader, article, thread):
+    parent, _ = thread
+
+    page = reader.get(parent.status_url).content.decode()
+    action = re.search(r'<form method="post" action="(/comments/unsubscribe/[^"]+)"', page).group(1)
+    response = reader.post(action)
+
+    assert "Stop mail about replies</button>" in page
+    assert response.status_code == 200
+    assert not ReplySubscription.objects.filter(comment=parent).exists()
+    assert "Stop mail about replies" not in reader.get(parent.status_url).content.decode()
+
+
+def test_reader_markup_in_a_reply_is_shown_as_text_in_the_html_mail(article, thread, moderator):
+    _, reply = thread
+    Comment.objects.filter(pk=reply.pk).update(body='<img src=x onerror="alert(1)"> hi')
+
+    approve(comment=Comment.objects.get(pk=reply.pk), by=moderator)
+    run_mail_queue()
+
+    html = mail.outbox[0].alternatives[0].content
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; hi" in html
