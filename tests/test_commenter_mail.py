@@ -235,3 +235,16 @@ def test_reader_markup_in_a_reply_is_shown_as_text_in_the_html_mail(article, thr
     html = mail.outbox[0].alternatives[0].content
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; hi" in html
+
+
+def test_a_no_javascript_send_from_the_shared_page_keeps_the_reply_mail_box_ticked(
+    article, comment_form_data
+):
+    browser = Client(enforce_csrf_checks=True)
+    data = comment_form_data(article, notify_reply="on", started="")
+
+    page = browser.post(reverse("comments:post", args=[article.pk]), data).content.decode()
+
+    box = re.search(r'<input[^>]*name="notify_reply"[^>]*>', page).group(0)
+    assert "checked" in box
+    assert not Comment.objects.exists()
