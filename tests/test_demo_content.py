@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image, ImageStat
 
 from articles.demo_content import LEAD_SLUG
+from articles.demo_content_images import hero_picture
 from articles.models import Article, RelatedLink, Section
 from comments.models import Comment
 
@@ -98,3 +100,26 @@ def test_demo_comments_mail_nobody(transactional_db, mailoutbox):
 
     assert Comment.objects.pending().exists()
     assert mailoutbox == []
+
+
+def test_demo_heroes_are_described_scenes_not_gradient_boxes(db):
+    call_command("load_demo_content", "--no-user", verbosity=0)
+
+    articles = list(Article.objects.all())
+    assert all(a.hero_renditions and a.hero_crops for a in articles)
+    # The alt text says what the picture shows; the caption does not repeat the standfirst.
+    assert len({a.hero_alt for a in articles}) >= 10
+    assert not [a for a in articles if a.title in a.hero_alt or a.hero_caption == a.standfirst]
+    lead = Article.objects.get(slug=LEAD_SLUG)
+    with lead.hero_image.open("rb") as stored, Image.open(stored) as picture:
+        # A scene changes across a row (a gradient box only changes down the picture).
+        row = picture.convert("L").crop((0, 500, 1200, 501))
+        assert ImageStat.Stat(row).stddev[0] > 10
+
+
+def test_demo_heroes_are_the_same_picture_every_time():
+    first, description = hero_picture(LEAD_SLUG, "technology")
+    again, _ = hero_picture(LEAD_SLUG, "technology")
+
+    assert first.read() == again.read()
+    assert "road" in description

@@ -1,39 +1,18 @@
-import io
 import os
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, ImageDraw
 
 from articles import demo_content
+from articles.demo_content_images import hero_picture
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
 from articles.services import refresh_hero_renditions
-
-PALETTE = [(11, 83, 148), (106, 27, 154), (0, 121, 107), (191, 54, 12), (69, 90, 100)]
-
-
-def hero_image(index: int) -> ContentFile:
-    """A two-colour gradient, so the demo has real images (no headline drawn on them: the page
-    prints it already)."""
-    width, height = 1200, 675
-    top = PALETTE[index % len(PALETTE)]
-    bottom = tuple(max(c - 70, 0) for c in top)
-    image = Image.new("RGB", (width, height), top)
-    draw = ImageDraw.Draw(image)
-    for y in range(height):
-        mix = y / height
-        colour = tuple(round(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
-        draw.line([(0, y), (width, y)], fill=colour)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    return ContentFile(buffer.getvalue())
 
 
 class Command(BaseCommand):
@@ -82,9 +61,7 @@ class Command(BaseCommand):
                     # The lead is the newest (out for two hours, time for readers to comment:
                     # load_demo_comments); the rest step back a few hours each.
                     "published_at": now - timedelta(hours=3 * index + 2),
-                    "hero_alt": f"Illustration for: {spec['title']}",
-                    "hero_caption": spec["standfirst"],
-                    "hero_credit": "Newsportal graphics",
+                    "hero_credit": "Newsportal graphics (illustration)",
                 },
             )
             articles[article.slug] = article
@@ -99,7 +76,9 @@ class Command(BaseCommand):
                 ]
             )
             if not options["no_images"]:
-                article.hero_image.save(f"{article.slug}.jpg", hero_image(index), save=True)
+                picture, description = hero_picture(article.slug, spec["section"])
+                article.hero_alt = description
+                article.hero_image.save(f"{article.slug}.jpg", picture, save=True)
                 refresh_hero_renditions(article=article)
             # Written as it went out, not edited since (updated_at is auto_now on every save).
             Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)

@@ -1,0 +1,83 @@
+"""Drawing helpers for the demo's hero pictures (articles.demo_content_images): gradients, soft
+lights, layered shapes, hill lines, and the grain and vignette that make a drawing read as a
+picture."""
+
+import random
+from collections.abc import Callable
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+W, H = 1200, 675
+Colour = tuple[int, int, int]
+
+
+# --- Building blocks ----------------------------------------------------------------------------
+def gradient(top: Colour, bottom: Colour, size=(W, H)) -> Image.Image:
+    mask = Image.linear_gradient("L").resize(size)
+    return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
+
+
+def radial(size) -> Image.Image:
+    """0 at the centre to 255 at the edge of the inscribed ellipse (and beyond), smooth."""
+    small = Image.new("L", (64, 64))
+    small.putdata(
+        [
+            min(255, int(255 * ((x - 31.5) ** 2 + (y - 31.5) ** 2) ** 0.5 / 32))
+            for y in range(64)
+            for x in range(64)
+        ]
+    )
+    return small.resize(size, Image.Resampling.BICUBIC)
+
+
+def glow(image: Image.Image, centre, radius: int, colour: Colour, strength=1.0) -> None:
+    """A soft light (sun, lamp, floodlight) added onto the picture."""
+    x, y = int(centre[0]), int(centre[1])
+    box = (x - radius, y - radius, x + radius, y + radius)
+    region = image.crop(box)
+    spot = ImageChops.invert(radial(region.size)).point(lambda v: int(v * v / 255 * strength))
+    light = Image.composite(
+        Image.new("RGB", region.size, colour), Image.new("RGB", region.size), spot
+    )
+    image.paste(ImageChops.screen(region, light), box[:2])
+
+
+def layer(image: Image.Image, draw: Callable[[ImageDraw.ImageDraw], None], blur=0.0, alpha=255):
+    """Shapes drawn on a mask and laid over the picture in one colour each (see `draw`)."""
+    over = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw(ImageDraw.Draw(over))
+    if blur:
+        over = over.filter(ImageFilter.GaussianBlur(blur))
+    if alpha < 255:
+        over.putalpha(over.getchannel("A").point(lambda a: a * alpha // 255))
+    image.paste(Image.alpha_composite(image.convert("RGBA"), over).convert("RGB"))
+
+
+def ridge(rng: random.Random, base: float, rough: float, steps=24) -> list[tuple[float, float]]:
+    """A hill line across the picture, closed at the bottom."""
+    points = [(0, H)]
+    y = base
+    for i in range(steps + 1):
+        y = min(max(y + rng.uniform(-rough, rough), base - rough * 3), base + rough * 2)
+        points.append((W * i / steps, y))
+    return [*points, (W, H)]
+
+
+def noise(rng: random.Random, size, amount: float) -> Image.Image:
+    """Grey noise around mid-grey from the scene's own generator (Pillow's effect_noise has a
+    generator of its own: the picture would change on every run)."""
+    raw = Image.frombytes("L", size, rng.randbytes(size[0] * size[1]))
+    return raw.point(lambda v: round(128 + (v - 128) * amount * 2))
+
+
+def mix(a: Colour, b: Colour, t: float) -> Colour:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+
+
+def finish(image: Image.Image, rng: random.Random) -> Image.Image:
+    """What makes it read as a picture rather than a diagram: softness, vignette, grain."""
+    image = image.filter(ImageFilter.GaussianBlur(0.7))
+    vignette = radial(image.size).point(lambda v: max(0, v - 150))
+    image = Image.composite(Image.new("RGB", image.size, (0, 0, 0)), image, vignette)
+    grain = noise(rng, image.size, rng.uniform(0.16, 0.22)).convert("RGB")
+    return Image.blend(image, ImageChops.overlay(image, grain), 0.35)
