@@ -204,6 +204,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
             changes[article_id] = -Comment.objects.filter(
                 pk__in=list(targets.values_list("pk", flat=True)),
                 status=Comment.Status.APPROVED,
+                withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
             ).update(
                 status=Comment.Status.REJECTED,
                 taken_down_by=by,
@@ -223,7 +224,9 @@ def delete_comments(comments) -> int:
         ids = set(comments.values_list("pk", flat=True))
         ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
         doomed = Comment.objects.filter(pk__in=ids)
-        approved = doomed.approved().values("article_id").annotate(n=Count("pk"))
+        # A placeholder of a withdrawn comment left the count when it was withdrawn.
+        approved = doomed.approved().filter(withdrawn_at__isnull=True)
+        approved = approved.values("article_id").annotate(n=Count("pk"))
         changes = {row["article_id"]: -row["n"] for row in approved}
         doomed.delete()
         _count_approved(changes)
