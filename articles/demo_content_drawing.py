@@ -63,6 +63,18 @@ def ridge(rng: random.Random, base: float, rough: float, steps=24) -> list[tuple
     return [*points, (W, H)]
 
 
+def speckle(image, rng: random.Random, count: int, box, colours, alpha=(255, 255)) -> None:
+    """Points scattered over a box: stars, a crowd in the stands."""
+    left, top, right, bottom = box
+
+    def points(d):
+        for _ in range(count):
+            where = (rng.uniform(left, right), rng.uniform(top, bottom))
+            d.point(where, fill=(*rng.choice(colours), rng.randint(*alpha)))
+
+    layer(image, points)
+
+
 def noise(rng: random.Random, size, amount: float) -> Image.Image:
     """Grey noise around mid-grey from the scene's own generator (Pillow's effect_noise has a
     generator of its own: the picture would change on every run)."""

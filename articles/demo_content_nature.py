@@ -2,20 +2,12 @@
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, noise, ridge
+from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, noise, ridge, speckle
 
 
 def space(image, rng):
     image.paste(gradient((2, 2, 10), (14, 18, 46)))
-    layer(
-        image,
-        lambda d: [
-            d.point(
-                (rng.randrange(W), rng.randrange(H)), fill=(255, 255, 255, rng.randint(40, 255))
-            )
-            for _ in range(900)
-        ],
-    )
+    speckle(image, rng, 900, (0, 0, W, H), [(255, 255, 255)], (40, 255))
     for _ in range(6):
         glow(image, (rng.randrange(W), rng.randrange(H)), rng.randint(8, 18), (200, 220, 255), 0.9)
     radius = int(H * rng.uniform(0.65, 0.8))

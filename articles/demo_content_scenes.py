@@ -2,7 +2,7 @@
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, ridge
+from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, ridge, speckle
 
 
 def road(image, rng, *, traffic=True):
@@ -65,16 +65,7 @@ def skyline(image, rng, *, night=True):
     top, bottom = ((12, 16, 44), (92, 60, 120)) if night else ((120, 160, 205), (240, 200, 170))
     image.paste(gradient(top, bottom, (W, int(water))))
     if night:
-        layer(
-            image,
-            lambda d: [
-                d.point(
-                    (rng.randrange(W), rng.randrange(int(water * 0.6))),
-                    fill=(255, 255, 255, rng.randint(60, 200)),
-                )
-                for _ in range(160)
-            ],
-        )
+        speckle(image, rng, 160, (0, 0, W, water * 0.6), [(255, 255, 255)], (60, 200))
     else:
         glow(image, (W * rng.uniform(0.2, 0.8), water * 0.55), 300, (255, 210, 160), 0.8)
     for depth, (shade, lit) in enumerate(
@@ -241,16 +232,8 @@ def stadium(image, rng):
             fill=(30, 30, 40),
         ),
     )
-    layer(
-        image,
-        lambda d: [
-            d.point(
-                (rng.uniform(0, W), rng.uniform(stands_top + 30, pitch_top)),
-                fill=rng.choice([(200, 40, 50), (230, 230, 230), (40, 80, 200), (240, 200, 60)]),
-            )
-            for _ in range(9000)
-        ],
-    )
+    crowd = [(200, 40, 50), (230, 230, 230), (40, 80, 200), (240, 200, 60)]
+    speckle(image, rng, 9000, (0, stands_top + 30, W, pitch_top), crowd)
 
     def pitch(d, stripes=12):  # mown stripes, narrower towards the far side
         for i in range(stripes):
