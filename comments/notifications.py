@@ -220,8 +220,8 @@ def _reply_mail(ref, to):
         .select_related("subscription__comment__article", "reply__article")
         .first()
     )
-    if notice is None:
-        return None  # unsubscribed, or the reply is gone
+    if notice is None or not notice.reply.article.is_public:
+        return None  # unsubscribed, the reply is gone, or its article was unpublished
     comment = notice.subscription.comment
     address = _mailable().filter(email=comment.email).first()
     if address is None:

@@ -248,3 +248,14 @@ def test_a_no_javascript_send_from_the_shared_page_keeps_the_reply_mail_box_tick
     box = re.search(r'<input[^>]*name="notify_reply"[^>]*>', page).group(0)
     assert "checked" in box
     assert not Comment.objects.exists()
+
+
+def test_no_reply_mail_points_at_an_article_unpublished_meanwhile(article, thread, moderator):
+    from articles.models import Article
+
+    _, reply = thread
+    approve(comment=reply, by=moderator)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    run_mail_queue()
+
+    assert mail.outbox == []
