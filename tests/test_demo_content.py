@@ -1,6 +1,8 @@
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from PIL import Image, ImageStat
 
 from articles.demo_content import LEAD_SLUG
@@ -93,13 +95,23 @@ def test_demo_comments_load_twice_without_changes(db, capsys):
     assert "already there" in capsys.readouterr().out
 
 
-def test_demo_comments_mail_nobody(transactional_db, mailoutbox):
-    # Committed for real, so the after-commit mail to moderators would go out.
+@pytest.mark.parametrize("queue", ["database", "immediate"])
+def test_demo_comments_mail_nobody(transactional_db, mailoutbox, settings, queue):
+    # Committed for real, so mail to the moderators would be queued, or sent after commit.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend"
+            if queue == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["mail"],
+        }
+    }
     call_command("load_demo_content", "--no-images")
     call_command("load_demo_comments", verbosity=0)
 
     assert Comment.objects.pending().exists()
     assert mailoutbox == []
+    assert not DBTaskResult.objects.exists()
 
 
 def test_demo_heroes_are_described_scenes_not_gradient_boxes(db):

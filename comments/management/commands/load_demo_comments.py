@@ -24,6 +24,7 @@ from comments.services import approve, comments_open, submit_comment, update_pol
 DATA = json.loads(
     (Path(__file__).resolve().parents[2] / "demo_comments.json").read_text(encoding="utf-8")
 )
+NO_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["mail"]}}
 # Readers seem to arrive a few minutes apart after publication.
 STEP = timedelta(minutes=6)
 
@@ -52,8 +53,9 @@ class Command(BaseCommand):
         if not comments_open(article):
             self.stderr.write(f"Comments are closed on “{article.title}”: no demo comments.")
             return
-        # The demo's comments are not readers waiting for an answer: nobody is mailed about them.
-        no_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        # The demo's comments are not readers waiting for an answer: nobody is mailed about them
+        # (the mail queue's tasks go nowhere, whichever backend the site uses).
+        no_mail = override_settings(TASKS=NO_TASKS)
         with no_mail, transaction.atomic():
             created = self._load(article)
         if options["verbosity"]:
