@@ -72,7 +72,9 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
     policy = ModerationPolicy.current()
     with transaction.atomic():
         # Locked: a moderator's decision or a second edit waits, then sees this one.
-        comment = Comment.objects.select_for_update().select_related("article").get(pk=comment.pk)
+        # Only the comment's row: the article is read, never held.
+        locked = Comment.objects.select_for_update(of=("self",)).select_related("article")
+        comment = locked.get(pk=comment.pk)
         if not can_edit(comment):
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:
