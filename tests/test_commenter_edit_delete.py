@@ -63,8 +63,10 @@ def test_a_waiting_comment_is_edited_and_the_moderator_sees_what_it_said_before(
     assert comment.body == "The first version, fixed"
     assert comment.status == Comment.Status.PENDING
     assert list(comment.versions.values_list("body", flat=True)) == ["Teh first version"]
-    change_page = moderator_client.get(f"/admin/comments/comment/{comment.pk}/change/")
-    assert "it said before: “Teh first version”" in change_page.content.decode()
+    for page in ("/admin/comments/comment/", f"/admin/comments/comment/{comment.pk}/change/"):
+        seen = moderator_client.get(page).content.decode()
+        assert "The first version, fixed" in seen
+        assert "it said before: “Teh first version”" in seen
 
 
 def test_an_edit_of_a_published_comment_within_the_window_goes_back_to_the_queue(
