@@ -139,7 +139,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def marked_text(self, obj):
-        return format_html('<div class="queue-body">{}</div>', highlight(obj.body, []))
+        policy = ModerationPolicy.current()
+        words = policy.lines(policy.moderation_words) + policy.lines(policy.blocked_words)
+        return format_html('<div class="queue-body">{}</div>', highlight(obj.body, words))
 
     @admin.display(description="author", ordering="name")
     def author(self, obj):

@@ -31,7 +31,7 @@ def duration_text(value: timedelta | None) -> str:
     return f"{seconds} s"
 
 
-CHART_W, CHART_H, CHART_TOP = 600, 150, 10
+CHART_W, CHART_H, CHART_TOP = 600, 150, 14
 
 
 @register.inclusion_tag("admin/comments/chart.html")
@@ -53,8 +53,11 @@ def moderation_chart(days: int = 30) -> dict:
         row["received_bar"] = _bar(x + slot * 0.1, height(row["received"], most), bottom, slot)
         row["decided_bar"] = _bar(x + slot * 0.5, height(row["decided"], most), bottom, slot)
         row["wait_point"] = f"{x + slot / 2:.1f},{bottom - height(waits[n], longest):.1f}"
-        row["tick"] = n % 7 == 0 or n == len(rows) - 1
+        last = n == len(rows) - 1
+        row["tick"] = (n % 7 == 0 and n < len(rows) - 4) or last
         row["tick_x"] = f"{x + slot / 2:.1f}"
+        # The first and last labels stay inside the picture.
+        row["tick_anchor"] = "start" if n == 0 else "end" if last else "middle"
     return {
         "rows": rows,
         "days": days,
@@ -64,6 +67,7 @@ def moderation_chart(days: int = 30) -> dict:
         "height": bottom + 30,
         "bottom": bottom,
         "label_y": bottom + 16,
+        "top_label_y": CHART_TOP - 1,
         "line": " ".join(row["wait_point"] for row in rows),
     }
 
