@@ -217,6 +217,9 @@ AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hour
 AXES_USE_ATTEMPT_EXPIRATION = True  # "5 failures within 15 minutes", not 5 ever
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN" banner on every manage.py start (it buried `make run`'s login); lockouts are
+# still logged, with the username and IP they were counted by.
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The reader's address as the comment rate limits see it (our proxy's header, trusted only
 # from the proxy).
