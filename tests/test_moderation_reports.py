@@ -263,3 +263,24 @@ def test_report_controls_need_the_moderation_permission(
     assert Report.objects.open().count() == 1
     html = editor_client.get(CHANGELIST, {"status": "reported"}).content.decode()
     assert ">Take down</button>" not in html
+
+
+def test_two_moderators_taking_down_the_same_comment_count_once(
+    moderator, second_moderator, approved_comment
+):
+    from django.contrib.admin.models import LogEntry
+
+    from comments.desk import take_down_reported
+
+    _report_from(approved_comment, 1)
+    # Both opened the Reported queue before either pressed "Take down".
+    seen_by_first = Comment.objects.get(pk=approved_comment.pk)
+    seen_by_second = Comment.objects.get(pk=approved_comment.pk)
+
+    assert take_down_reported(comment=seen_by_first, by=moderator) is True
+    assert take_down_reported(comment=seen_by_second, by=second_moderator) is False
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.taken_down_by == moderator
+    assert Article.objects.get(pk=approved_comment.article_id).approved_comment_count == 0
+    assert not LogEntry.objects.filter(user=second_moderator).exists()
