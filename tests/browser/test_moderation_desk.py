@@ -198,3 +198,27 @@ def test_a_reported_comment_is_taken_down_and_another_kept_from_the_reported_que
     expect(page.locator("#comments-heading")).to_have_text("1 comment")
     admin.goto("/admin/")
     expect(admin.locator("#moderation-summary .moderation-reported")).to_have_text("0")
+
+
+def test_from_a_card_to_the_commenter_a_note_and_a_block(
+    page, article, moderator, make_comment, snap, assert_accessible
+):
+    make_comment(article, email="troll@example.com", body="First rant")
+    make_comment(article, email="troll@example.com", body="Second rant")
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+
+    page.locator(".queue-row").first.get_by_role("link", name="This e-mail").click()
+    expect(page.locator("#comments-title")).to_be_visible()
+    expect(page.locator(".commenter-comments")).to_contain_text("Second rant")
+    page.get_by_label("Note for the other moderators").fill("Warned by mail on Monday.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".commenter-notes")).to_contain_text("Warned by mail on Monday.")
+    page.get_by_label("Block troll@example.com").select_option(label="for a week")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.locator(".commenter-block.is-active")).to_contain_text("blocked until")
+    page.get_by_role("button", name="Reject all 2 waiting").click()
+    expect(page.locator(".messagelist")).to_contain_text("2 pending comment(s)")
+    snap("commenter", phone_layout=True)
+    assert_accessible("commenter page")
+    assert Comment.objects.filter(status=Comment.Status.REJECTED).count() == 2
