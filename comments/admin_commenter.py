@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
-from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender
+from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
 from comments.models import Block, Comment, ModeratorNote
 from comments.services import decision_message
 
@@ -97,6 +97,12 @@ def _act(request, model_admin, kind, value):
                 reason=post.get("reason", ""),
             )
             model_admin.message_user(request, f"{block}.", messages.SUCCESS)
+        elif action == "lift":
+            block = Block.objects.filter(pk=post.get("block", "0") or 0).first()
+            if block and lift_block(block=block, by=request.user):
+                model_admin.message_user(request, f"Block of {block.value} lifted.")
+            else:
+                model_admin.message_user(request, "That block was over already.", messages.WARNING)
         else:
             model_admin.message_user(request, "Nothing to do.", messages.WARNING)
     except ValidationError as exc:

@@ -425,3 +425,18 @@ def test_the_chart_follows_the_oldest_wait_per_day(moderator, article, make_comm
     assert len(rows) == 30
     assert rows[-1]["oldest_wait"] >= timedelta(days=3)
     assert rows[0]["oldest_wait"] is None
+
+
+def test_a_moderator_lifts_a_block_early(moderator_client, moderator, article, submit):
+    block = Block.objects.create(kind=Block.Kind.EMAIL, value="maria@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "lift", "block": block.pk}
+    )
+
+    block.refresh_from_db()
+    assert not block.is_active
+    assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
+    assert LogEntry.objects.get(user=moderator).change_message == (
+        "Lifted the block of maria@example.com"
+    )
