@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from articles.demo_content import LEAD_SLUG
@@ -79,6 +80,15 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
     post_url = reverse("comments:post", args=[demo.pk])
     refused = client.post(post_url, comment_form_data(demo, body=""))
     pages["comment-form-errors"] = refused.content.decode()
+    parent = Comment.objects.approved().filter(article=demo, parent__isnull=True).first()
+    reply = client.post(post_url, comment_form_data(demo, body="", parent=str(parent.pk)))
+    assert "Reply to" in reply.content.decode()
+    pages["reply-form-errors"] = reply.content.decode()
+    # No JavaScript, so no token from /comments/form-token/: the form back, to send once more.
+    again = Client(enforce_csrf_checks=True).post(post_url, comment_form_data(demo))
+    assert "once more" in again.content.decode()
+    pages["send-once-more"] = again.content.decode()
+    pages["comment-privacy"] = page(client, reverse("comments:privacy"))
     sent = client.post(post_url, comment_form_data(demo), follow=True)
     assert b"Comment sent successfully!" in sent.content
     pages["comment-success"] = sent.content.decode()
