@@ -201,23 +201,42 @@ def privacy_action(request, token):
     return _page(request, "comments/privacy_action.html", context)
 
 
+@csrf_exempt
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@GET_OR_POST
 def confirm(request, token):
+    """Opening the link asks; the button confirms. Mail scanners follow every link in a mail,
+    so a GET alone must not vouch for an address. The signed link is the protection, as for
+    one-click unsubscribe, so the button needs no CSRF token (the reader may have no cookie)."""
     address_id = links.address_id_from_confirm(token)
-    address = address_id and confirm_address(address_id=address_id)
-    if not address:
-        return _notice(
+    if address_id is None:
+        return _stale_confirmation(request)
+    if request.method != "POST":
+        return _page(
             request,
-            "This link no longer works",
-            "It is out of date. Tick an e-mail box when you next comment to get a new one.",
-            status=404,
+            "comments/unsubscribe.html",
+            {
+                "heading": "Confirm your e-mail address",
+                "ask": "Confirm your e-mail address?",
+                "button": "Confirm my address",
+            },
         )
+    if not confirm_address(address_id=address_id):
+        return _stale_confirmation(request)
     return _notice(
         request,
         "Your e-mail address is confirmed",
         "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
         "link to stop them.",
+    )
+
+
+def _stale_confirmation(request):
+    return _notice(
+        request,
+        "This link no longer works",
+        "It is out of date. Tick an e-mail box when you next comment to get a new one.",
+        status=404,
     )
 
 

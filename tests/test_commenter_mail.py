@@ -65,7 +65,11 @@ def test_ticking_a_mail_box_sends_one_confirmation_mail_per_address(
     url = link_in(message.body, "/comments/confirm/")
     assert url.startswith(settings.SITE_URL)
 
-    page = Client().get(url.removeprefix(settings.SITE_URL))
+    path = url.removeprefix(settings.SITE_URL)
+    asked = Client().get(path)  # what a mail scanner following the link does
+    assert asked.status_code == 200 and "Confirm my address" in asked.content.decode()
+    assert CommenterAddress.objects.get(email="maria@example.com").verified_at is None
+    page = Client().post(path)
 
     assert page.status_code == 200
     assert "Your e-mail address is confirmed" in page.content.decode()
@@ -81,8 +85,9 @@ def test_a_decision_made_before_the_address_was_confirmed_is_mailed_on_confirmat
     [confirmation] = mail.outbox
     assert confirmation.subject == "[Newsportal] Please confirm your e-mail address"
 
-    Client().get(link_in(confirmation.body, "/comments/confirm/").removeprefix(settings.SITE_URL))
-    Client().get(link_in(confirmation.body, "/comments/confirm/").removeprefix(settings.SITE_URL))
+    path = link_in(confirmation.body, "/comments/confirm/").removeprefix(settings.SITE_URL)
+    Client().post(path)
+    Client().post(path)
     run_mail_queue()
 
     assert [m.subject for m in mail.outbox[1:]] == ["[Newsportal] Your comment has been reviewed"]
@@ -104,10 +109,9 @@ def test_a_confirmed_address_is_not_asked_again(article, submit):
 
 
 def test_a_stale_or_forged_confirmation_link_confirms_nothing(db, reader):
-    response = reader.get("/comments/confirm/1/")
-
-    assert response.status_code == 404
-    assert "no longer works" in response.content.decode()
+    for response in (reader.get("/comments/confirm/1/"), reader.post("/comments/confirm/1/")):
+        assert response.status_code == 404
+        assert "no longer works" in response.content.decode()
 
 
 def test_a_reply_is_mailed_to_a_confirmed_subscriber_once(
