@@ -24,6 +24,8 @@ install: $(STAMP)
 # A laptop: debug server on SQLite (unless DATABASE_URL says otherwise) with demo content and
 # comments. Quiet but for errors; once the server answers, the last lines are its address and
 # the staff login (the same on every run: it lives in .env).
+# Links the site writes out in full (canonical, share, feeds) point at this server.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP) .env
 	@$(PY) -m newsportal.first_run port-free $(HOST) $(PORT)
 	@$(PY) manage.py setup_demo --verbosity 0

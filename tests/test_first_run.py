@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
+from articles.demo_content import LEAD_SLUG
 from newsportal import first_run
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +112,11 @@ def test_make_run_then_manage_py_works_with_no_variables(fresh_clone, clean_env)
         login = run.wait_for_login()
         home = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10)
         assert home.status == 200
+        lead = f"http://127.0.0.1:{port}/articles/{LEAD_SLUG}/"
+        article = urllib.request.urlopen(lead, timeout=10).read().decode()
+        # Canonical and share links name the server it runs on (PORT=...), not a default.
+        assert f'<link rel="canonical" href="{lead}">' in article
+        assert 'id="comments"' in article
     finally:
         run.stop()
 
