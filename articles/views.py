@@ -74,7 +74,9 @@ def _listing(request, slug, *, kind):
         page_obj = _page(Article.objects.for_listing().filter(**{field: owner}), number)
         if page_obj is None:
             return None
-        html = render_to_string("includes/article_list.html", {"page_obj": page_obj})
+        # The cards leave out what the page is about (a section's name, an author's byline).
+        context = {"page_obj": page_obj, "listing": kind}
+        html = render_to_string("includes/article_list.html", context)
         return {
             "title": title(owner),
             "description": description(owner),

@@ -108,3 +108,19 @@ def test_each_comment_has_a_reply_control_that_works_without_javascript(
     assert f'data-reply-to="{approved_comment.pk}"' in link
     text = re.sub(r"<[^>]+>", "", link)
     assert text == "Reply to Early Bird"
+
+
+def test_section_and_author_pages_do_not_repeat_their_subject_on_every_card(
+    client, article, make_article, author
+):
+    make_article(title="Second technology story")
+    kicker = f'<p class="kicker"><a href="{article.section.get_absolute_url()}">'
+
+    section = client.get(article.section.get_absolute_url()).content.decode()
+    by_author = client.get(author.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    assert section.count('class="article-card') == 2 and kicker not in section
+    assert by_author.count('class="article-card') == 2
+    assert 'class="card-authors"' not in by_author and kicker in by_author
+    assert 'class="card-authors"' in home and kicker in home

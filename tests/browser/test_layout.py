@@ -223,7 +223,7 @@ def test_a_section_page_lists_compact_rows_on_a_phone_and_marks_its_section(
     card = page.locator(".article-card").first
     text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
     assert image["x"] >= text["x"] + text["width"] and image["width"] <= 120
-    expect(card.locator(".kicker")).to_be_hidden()
+    expect(card.locator(".kicker")).to_have_count(0)
 
 
 # --- The article --------------------------------------------------------------------------
