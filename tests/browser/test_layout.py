@@ -49,13 +49,14 @@ def _picture(n: int) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def newsroom(make_article, add_related):
+def newsroom(make_article, add_related, tag):
     """A front page's worth of stories with pictures, the lead first; curated related links."""
     articles = []
     for n, title in enumerate(TITLES):
         article = make_article(
             title=title,
             slug=f"story-{n}",
+            tags=[tag],
             standfirst="Readers get the gist of the story from this sentence before they click.",
             hero_alt=f"Photograph for story {n}",
         )
@@ -208,7 +209,7 @@ def test_home_leads_with_one_story_and_a_grid_and_fits_five_stories_on_a_phone_s
     assert stories[0] == newsroom[0].get_absolute_url()
 
 
-def test_a_section_page_lists_compact_rows_on_a_phone_and_marks_its_section(
+def test_section_author_and_tag_pages_list_compact_rows_on_a_phone(
     page, newsroom, artifacts, assert_accessible
 ):
     page.goto(newsroom[0].section.get_absolute_url())
@@ -224,6 +225,17 @@ def test_a_section_page_lists_compact_rows_on_a_phone_and_marks_its_section(
     text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
     assert image["x"] >= text["x"] + text["width"] and image["width"] <= 120
     expect(card.locator(".kicker")).to_have_count(0)
+
+    # Author and tag pages are drawn in the same system.
+    for name, url in (
+        ("author", newsroom[0].authors.first().get_absolute_url()),
+        ("tag", newsroom[0].tags.first().get_absolute_url()),
+    ):
+        page.goto(url)
+        _check_both_widths(page, artifacts, assert_accessible, name)
+        _phone(page)
+        assert len(_stories_in_first_screen(page)) >= MIN_PHONE_STORIES, name
+        _desktop(page)
 
 
 # --- The article --------------------------------------------------------------------------
