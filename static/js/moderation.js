@@ -170,13 +170,13 @@
       }
       var target = event.target;
       if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-      var actions = { a: "approve", s: "spam" };
+      var actions = { a: "approve", s: "spam", t: "take-down", x: "dismiss" };
       if (key === "j" || key === "k") {
         event.preventDefault();
         select(step(key === "j" ? 1 : -1, false) || current);
       } else if (current && actions[key] && button(current, actions[key])) {
         event.preventDefault();
-        send(current, button(current, actions[key]));
+        send(current, button(current, actions[key]), key === "t" ? reasonFields(current) : {});
       } else if (current && key === "d" && button(current, "reject") && open(current)) {
         event.preventDefault();
         startRejecting(current);
