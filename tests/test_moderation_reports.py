@@ -284,3 +284,20 @@ def test_two_moderators_taking_down_the_same_comment_count_once(
     assert approved_comment.taken_down_by == moderator
     assert Article.objects.get(pk=approved_comment.article_id).approved_comment_count == 0
     assert not LogEntry.objects.filter(user=second_moderator).exists()
+
+
+def test_the_report_pages_have_no_html_errors(client, approved_comment, tmp_path):
+    from tests.test_html_validity import nu_errors
+
+    url = report_url(approved_comment)
+    no_js = Client(enforce_csrf_checks=True)
+    pages = {
+        "report": client.get(url).content.decode(),
+        "report-errors": client.post(url, {"reason": "other"}).content.decode(),
+        "report-once-more": no_js.post(url, {"reason": "spam"}).content.decode(),
+    }
+    assert "Tell the moderators what is wrong with it." in pages["report-errors"]
+
+    errors = nu_errors(pages, tmp_path)
+
+    assert not errors, "\n".join(errors)
