@@ -42,7 +42,7 @@ SCENES = {
 BY_SLUG = {
     "xiaomi-electric-car-mass-production-2024": "road",
     "xiaomi-may-outsource-car-production": "factory",
-    "xiaomi-car-project-begins": "factory",
+    "xiaomi-car-project-begins": "facade",
     "battery-prices-fall-again": "harbour",
     "charging-network-expands": "road",
     "smartphone-sales-q3": "skyline",

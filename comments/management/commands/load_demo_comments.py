@@ -79,6 +79,7 @@ class Command(BaseCommand):
         )
         start = max(article.published_at, timezone.now() - STEP * 40)
         comments = []
+        addresses = {}  # each reader writes from one address (documentation range)
 
         def post(spec, *, parent=None, publish=True):
             comment = submit_comment(
@@ -87,7 +88,7 @@ class Command(BaseCommand):
                 name=spec["name"],
                 email=spec["email"],
                 body=spec["body"],
-                ip=f"203.0.113.{len(comments) + 10}",
+                ip=addresses.setdefault(spec["email"], f"203.0.113.{len(addresses) + 10}"),
                 notify=False,
             )
             if publish:
