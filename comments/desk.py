@@ -53,7 +53,13 @@ def _hide_if_reported(comment: Comment, limit: int) -> None:
             held_because=[*comment.held_because, HIDDEN_BY_REPORTS.format(n=count)],
         )
         if hidden:
-            _count_approved({comment.article_id: -1})
+            # Its published replies leave the page with it (they hang under it), so they leave
+            # the count too; they come back with it.
+            _count_approved({comment.article_id: -1 - _approved_replies(comment).count()})
+
+
+def _approved_replies(comment: Comment):
+    return Comment.objects.filter(parent_id=comment.pk, status=Comment.Status.APPROVED)
 
 
 def _hidden_by_reports(comment: Comment) -> bool:
@@ -77,8 +83,13 @@ def dismiss_reports(*, comment: Comment, by) -> int:
         closed = _resolve_reports(comment, by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report(s)")
-            if _hidden_by_reports(comment):
-                decide([comment], status=Comment.Status.APPROVED, by=by)
+            restored = (
+                _hidden_by_reports(comment)
+                and decide([comment], status=Comment.Status.APPROVED, by=by).decided
+            )
+            replies = _approved_replies(comment).count() if restored else 0
+            if replies:
+                _count_approved({comment.article_id: replies})
     return closed
 
 
@@ -88,6 +99,14 @@ def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
     with transaction.atomic():
         if _hidden_by_reports(comment):
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
+            if done:
+                # Its replies left the page and the count when it was hidden: now for good.
+                _approved_replies(comment).update(
+                    status=Comment.Status.REJECTED,
+                    taken_down_by=by,
+                    taken_down_at=timezone.now(),
+                    rejection_reason=reason,
+                )
         else:
             done = take_down([comment], by=by, reason=reason) > 0
         if _resolve_reports(comment, by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:

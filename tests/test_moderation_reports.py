@@ -301,3 +301,27 @@ def test_the_report_pages_have_no_html_errors(client, approved_comment, tmp_path
     errors = nu_errors(pages, tmp_path)
 
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("then", ["dismiss", "take-down"])
+def test_a_hidden_comments_replies_leave_and_return_with_it(
+    moderator_client, reader_with_token, client, approved_comment, make_comment, then
+):
+    article = approved_comment.article
+    reply = make_comment(article, parent=approved_comment, status="approved", body="Agreed!")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    ModerationPolicy.objects.create(hide_after_reports=1)
+
+    send_report(reader_with_token(article), approved_comment)
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    assert "Agreed!" not in client.get(article.get_absolute_url()).content.decode()
+
+    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/{then}/")
+
+    reply.refresh_from_db()
+    shown = "Agreed!" in client.get(article.get_absolute_url()).content.decode()
+    count = Article.objects.get(pk=article.pk).approved_comment_count
+    if then == "dismiss":
+        assert (shown, count, reply.status) == (True, 2, Comment.Status.APPROVED)
+    else:
+        assert (shown, count, reply.status) == (False, 0, Comment.Status.REJECTED)
