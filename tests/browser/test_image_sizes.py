@@ -1,0 +1,65 @@
+"""The `sizes` of the largest pictures (the article's hero, the home page's lead) say how wide
+the layout really draws them, from phone to wide desktop: the browser then fetches the
+rendition that fits, neither a blurry one nor one twice too big. Measured in Chromium."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.services import refresh_hero_renditions
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (390, 640, 800, 1000, 1280, 1440)
+# The slot may round up a little (a scrollbar); never be smaller than the picture (but a subpixel).
+SLACK = 20
+
+# Evaluates the sizes attribute as the browser does: the first media condition that matches
+# (or the last, bare length), measured by laying out a box that wide.
+DECLARED_AND_DRAWN = """(selector) => {
+  const img = document.querySelector(selector);
+  let length = null;
+  for (const part of img.getAttribute("sizes").split(/,(?![^(]*\\))/)) {
+    const match = part.trim().match(/^(\\(.*\\))\\s+(.+)$/);
+    if (!match) { length = part.trim(); break; }
+    if (window.matchMedia(match[1]).matches) { length = match[2]; break; }
+  }
+  const probe = document.createElement("div");
+  probe.style.width = length;
+  probe.style.position = "absolute";
+  document.body.append(probe);
+  const declared = probe.getBoundingClientRect().width;
+  probe.remove();
+  return {declared, drawn: img.getBoundingClientRect().width, length};
+}"""
+
+
+@pytest.fixture
+def pictured(make_article):
+    articles = []
+    for n in range(3):
+        article = make_article(title=f"Pictured story {n}", slug=f"pictured-{n}", hero_alt="A road")
+        buffer = io.BytesIO()
+        Image.new("RGB", (1600, 900), (40, 60, 90)).save(buffer, "JPEG")
+        article.hero_image.save(f"p{n}.jpg", SimpleUploadedFile(f"p{n}.jpg", buffer.getvalue()))
+        refresh_hero_renditions(article=article)
+        articles.append(article)
+    return articles
+
+
+@pytest.mark.parametrize(
+    ("where", "selector"),
+    [("article", ".hero img"), ("home", ".lead-image")],
+)
+def test_the_largest_picture_declares_the_width_it_is_drawn_at(page, pictured, where, selector):
+    page.goto(pictured[0].get_absolute_url() if where == "article" else "/")
+    wrong = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        found = page.evaluate(DECLARED_AND_DRAWN, selector)
+        if not found["drawn"] - 1 <= found["declared"] <= found["drawn"] + SLACK:
+            wrong.append(f"{width} px wide: drawn {found['drawn']:.0f}, sizes says {found}")
+        assert page.locator(selector).get_attribute("fetchpriority") == "high"
+    assert not wrong, "\n".join(wrong)
