@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +125,19 @@ def test_section_and_author_pages_do_not_repeat_their_subject_on_every_card(
     assert by_author.count('class="article-card') == 2
     assert 'class="card-authors"' not in by_author and kicker in by_author
     assert 'class="card-authors"' in home and kicker in home
+
+
+def test_a_comment_sent_back_to_send_once_more_has_its_message_next_to_the_form(
+    article, comment_form_data
+):
+    data = comment_form_data(article, body="Sent from the shared page.")
+    data.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("comments:post", args=[article.pk]), data
+    )
+
+    html = response.content.decode()
+    message = html.index("once more")
+    assert html.index('id="comments-heading"') < message < html.index('id="comment-form"')
+    assert "Sent from the shared page." in html[html.index('id="comment-form"') :]

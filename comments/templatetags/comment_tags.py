@@ -117,8 +117,11 @@ def comment_section(context, article):
 def _section_html(
     request, article, number, *, form, personal, reply_to=None, is_preview=False, messages=None
 ):
+    # A reader's own text (with errors, or to send once more) comes back with the browser at the
+    # form (#comment-form), so its message goes there; after a post they land at #comments.
+    messages_at_form = form is not None
     if form is not None:
-        # A reader's own text (with errors, or to send once more): drawn for them, never kept.
+        # Drawn for them, never kept.
         is_open, list_html, _ = _section_parts(article, number, None)
         fields = _fields_html(form)
     else:
@@ -138,6 +141,7 @@ def _section_html(
         "comment_reply_to": reply_to,
         # A flash message makes the page personal: shown here, where the reader lands.
         "comment_messages": messages,
+        "messages_at_form": messages_at_form,
         # Only a page drawn for one reader carries their token and start time.
         "csrf_token_value": get_token(request) if personal else "",
         "started": form_token(article.pk) if personal else "",
