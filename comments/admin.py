@@ -195,6 +195,11 @@ class CommentAdmin(admin.ModelAdmin):
         actions = []
         if pending and self.has_moderate_permission(request):
             actions = _decision_links(comment.pk, ONE_CLICK)
+            if comment.reports.open().exists():
+                # Hidden by its readers' reports: decided as a report, with its replies.
+                actions = _decision_links(
+                    comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
+                )
         extra_context = {
             **(extra_context or {}),
             "moderation_actions": actions,

@@ -325,3 +325,18 @@ def test_a_hidden_comments_replies_leave_and_return_with_it(
         assert (shown, count, reply.status) == (True, 2, Comment.Status.APPROVED)
     else:
         assert (shown, count, reply.status) == (False, 0, Comment.Status.REJECTED)
+
+
+def test_a_comment_hidden_by_reports_is_decided_as_a_report_everywhere(
+    moderator_client, reader_with_token, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    send_report(reader_with_token(approved_comment.article), approved_comment)
+
+    queue = moderator_client.get(CHANGELIST).content.decode()
+    own_page = moderator_client.get(f"{CHANGELIST}{approved_comment.pk}/change/").content.decode()
+
+    for html in (queue, own_page):
+        assert f'formaction="{CHANGELIST}{approved_comment.pk}/take-down/"' in html
+        assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' in html
+        assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' not in html
