@@ -68,6 +68,14 @@
     });
   }
 
+  // On a phone the section strip scrolls sideways: bring the current section into view.
+  function revealCurrentSection(strip) {
+    var current = strip.querySelector("a[aria-current]");
+    if (!current || strip.scrollWidth <= strip.clientWidth) return;
+    var item = current.parentNode;
+    strip.scrollLeft = item.offsetLeft - (strip.clientWidth - item.offsetWidth) / 2;
+  }
+
   // Phones keep the search box behind a button. Without this, the link opens the search page.
   function enhanceSearchToggle(link) {
     var header = link.closest(".site-header");
@@ -194,6 +202,7 @@
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
     document.querySelectorAll("a[data-search-toggle]").forEach(enhanceSearchToggle);
+    document.querySelectorAll(".section-nav ul").forEach(revealCurrentSection);
     enhanceCopyLinks();
   });
 })();

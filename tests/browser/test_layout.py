@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, Section
 from articles.services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
@@ -236,6 +236,25 @@ def test_section_author_and_tag_pages_list_compact_rows_on_a_phone(
         _phone(page)
         assert len(_stories_in_first_screen(page)) >= MIN_PHONE_STORIES, name
         _desktop(page)
+
+
+def test_on_a_phone_the_current_section_is_in_view_in_the_section_strip(
+    page, make_article, section
+):
+    names = ["Business", "Science", "Culture", "Environment", "Sport"]
+    sections = [
+        Section.objects.create(name=name, slug=name.lower(), order=n + 2)
+        for n, name in enumerate(names)
+    ]
+    make_article(title="Title race goes to the final weekend", section=sections[-1])
+    page.set_viewport_size(PHONE)
+    page.goto(sections[-1].get_absolute_url())
+
+    current = page.locator(".section-nav a[aria-current=page]")
+    expect(current).to_have_text("Sport")
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    _assert_no_sideways_scroll(page, "sport section")
 
 
 # --- The article --------------------------------------------------------------------------
