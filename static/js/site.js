@@ -124,6 +124,7 @@
       parent.value = link.getAttribute("data-reply-to");
       heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
       cancel.hidden = false;
+      if (instead) instead.parentNode.hidden = true; // "Cancel reply" does its work here
       opener = link;
     }
 

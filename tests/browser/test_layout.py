@@ -461,6 +461,18 @@ def test_reply_opens_the_form_under_the_comment_it_answers(
     assert Comment.objects.get(body="Prices decide everything.").parent_id == chloe.pk
 
 
+def test_a_page_drawn_to_answer_a_comment_opens_its_form_under_that_comment(page, discussion):
+    article, (ana, *_) = discussion
+    page.goto(f"{article.get_absolute_url()}?reply-to={ana.pk}#comment-form")
+
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Ana")
+    _assert_form_under(page, ana.pk, "drawn to answer")
+    expect(page.get_by_role("link", name="Write a new comment instead")).to_be_hidden()
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(page.locator("#comments > #comment-form")).to_have_count(1)
+    expect(page.locator("#comment-form input[name=parent]")).to_have_value("")
+
+
 def test_without_javascript_reply_draws_the_form_set_to_answer(browser, live_server, discussion):
     article, (ana, *_) = discussion
     context = browser.new_context(
