@@ -12,9 +12,9 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the Python packages into $(VENV) (a minute the first time)"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --progress-bar off --upgrade pip
-	@# Quiet: setuptools' notes about editable installs are for package authors, not for us.
-	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --disable-pip-version-check \
+	@# Errors only (-qq): pip's and setuptools' notes are for package authors, not for us.
+	@$(PY) -m pip install -qq --disable-pip-version-check --progress-bar off --upgrade pip
+	@PYTHONWARNINGS=ignore $(PY) -m pip install -qq --disable-pip-version-check \
 	  --progress-bar off -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -23,19 +23,17 @@ install: $(STAMP)
 
 # A laptop: debug server on SQLite (unless DATABASE_URL says otherwise) with demo content and
 # comments. Quiet but for errors; once the server answers, the last lines are its address and
-# the staff login (the same on every run: it lives in .env).
+# the staff login. On first use it writes .env: this laptop's settings (debug on, a generated
+# secret key, the demo password), kept out of git; newsportal/settings.py reads it, so any
+# manage.py command works with no variables, and the login is the same on every run.
 # Links the site writes out in full (canonical, share, feeds) point at this server.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
-run: $(STAMP) .env
+run: $(STAMP)
+	@$(PY) -m newsportal.first_run env .env
 	@$(PY) -m newsportal.first_run port-free $(HOST) $(PORT)
 	@$(PY) manage.py setup_demo --verbosity 0
 	@$(PY) -m newsportal.first_run announce $(HOST) $(PORT) & \
 	  exec $(PY) manage.py runserver $(HOST):$(PORT)
-
-# First use: this laptop's settings (debug on, a generated secret key, the demo password), kept
-# out of git; newsportal/settings.py reads it, so any manage.py command works with no variables.
-.env: | $(STAMP)
-	@$(PY) -m newsportal.first_run env $@
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')

@@ -16,32 +16,44 @@ import time
 from pathlib import Path
 
 DEMO_USER = "editor"
-ENV_FILE_TEXT = """\
+HEADER = """\
 # This laptop's settings, written by `make run` on first use and read by newsportal/settings.py
 # (variables set in the real environment win). Git ignores this file: keep it to yourself.
-DJANGO_DEBUG=true
-DJANGO_SECRET_KEY={secret_key}
-DEMO_ADMIN_USER={user}
-DEMO_ADMIN_PASSWORD={password}
 """
 
 
-def write_env_file(path: Path) -> bool:
-    """Write the file unless it exists (a second run keeps the key, so sessions survive, and the
-    password); True when it was written."""
-    if path.exists():
-        return False
-    text = ENV_FILE_TEXT.format(
-        secret_key=secrets.token_urlsafe(50),
-        user=DEMO_USER,
+def fresh_values() -> dict[str, str]:
+    return {
+        "DJANGO_DEBUG": "true",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DEMO_ADMIN_USER": DEMO_USER,
         # Letters and digits only: copied by a double-click, whatever the terminal.
-        password="".join(secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(16)),
-    )
-    # Created readable by its owner only: it holds a secret key and a password.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-    return True
+        "DEMO_ADMIN_PASSWORD": "".join(
+            secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(16)
+        ),
+    }
+
+
+def write_env_file(path: Path) -> list[str]:
+    """Write the file on first use; later, only add what it lacks (a second run keeps the key,
+    so sessions survive, the password, and whatever the developer changed). Returns the names
+    written."""
+    from dotenv import dotenv_values
+
+    present = dotenv_values(path) if path.exists() else None
+    missing = {k: v for k, v in fresh_values().items() if k not in (present or {})}
+    if not missing:
+        return []
+    lines = "".join(f"{name}={value}\n" for name, value in missing.items())
+    if present is None:
+        # Created readable by its owner only: it holds a secret key and a password.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(HEADER + lines)
+    else:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + lines)
+    return list(missing)
 
 
 def demo_login(env_file: Path) -> tuple[str, str]:

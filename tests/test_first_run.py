@@ -157,9 +157,9 @@ def test_make_run_then_manage_py_works_with_no_variables(fresh_clone, clean_env)
 def test_env_file_is_written_once_and_kept_out_of_git(tmp_path):
     env_file = tmp_path / ".env"
 
-    assert first_run.write_env_file(env_file)
+    assert len(first_run.write_env_file(env_file)) == 4
     written = env_file.read_text()
-    assert not first_run.write_env_file(env_file)
+    assert first_run.write_env_file(env_file) == []
 
     assert env_file.read_text() == written
     values = dotenv_values(env_file)
@@ -168,6 +168,17 @@ def test_env_file_is_written_once_and_kept_out_of_git(tmp_path):
     assert len(values["DEMO_ADMIN_PASSWORD"]) >= 16
     ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=BASE_DIR)
     assert ignored.returncode == 0
+
+
+def test_env_file_gets_only_what_it_lacks(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=false\nDEMO_ADMIN_PASSWORD=mine")
+
+    assert first_run.write_env_file(env_file) == ["DJANGO_SECRET_KEY", "DEMO_ADMIN_USER"]
+
+    values = dotenv_values(env_file)
+    assert (values["DJANGO_DEBUG"], values["DEMO_ADMIN_PASSWORD"]) == ("false", "mine")
+    assert len(values["DJANGO_SECRET_KEY"]) >= 50
 
 
 def test_the_real_environment_wins_over_env_file(tmp_path, monkeypatch):
