@@ -4,6 +4,7 @@ mail, export or erase everything written with an address; and the retention rule
 
 import hashlib
 import logging
+from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -86,7 +87,13 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         reasons = [r for r in reasons if not r.startswith("auto-approved")]
         fields = {"body": body}
         if status == Comment.Status.SPAM:
-            fields |= {"status": status, "held_because": reasons, "moderated_at": timezone.now()}
+            # Decided by the screen, not by the moderator who approved the earlier words.
+            fields |= {
+                "status": status,
+                "held_because": reasons,
+                "moderated_by": None,
+                "moderated_at": timezone.now(),
+            }
         elif was == Comment.Status.PENDING:
             fields["held_because"] = [*reasons, _was(old_body)]
         elif reasons or not policy.publish_clean_edits:
@@ -102,7 +109,10 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             if now_status == Comment.Status.APPROVED:
                 purge(article_key(comment.article_id))  # the new words, on the page
             else:
-                _count_approved({comment.article_id: -1})
+                # Its published replies hang under it: off the page with it, so off the count
+                # too, until it is approved again (comments.services.decide adds them back).
+                replies = Comment.objects.filter(parent_id=comment.pk).approved().count()
+                _count_approved({comment.article_id: -1 - replies})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators()
     return EditOutcome(True, now_status)
@@ -124,27 +134,72 @@ def _placeholder_fields(now) -> dict:
 
 def _withdraw(ids: list[int]) -> int:
     """Delete these comments for their author: gone from the pages and the counts at once; one
-    that replies hang on stays as an empty placeholder, so the replies keep their place."""
+    that replies hang on stays as an empty placeholder, so the replies keep their place.
+
+    The rows are locked first and every change is worked out from what the lock returned: a
+    moderator deciding or taking one down meanwhile, a second press of Delete or an erase at
+    the same time waits, then finds the row gone or changed, and counts nothing twice."""
     if not ids:
         return 0
     now = timezone.now()
-    rows = Comment.objects.filter(pk__in=ids, withdrawn_at__isnull=True)
-    changes = {}
-    for row in rows.approved().values("article_id").annotate(n=Count("pk")):
-        changes[row["article_id"]] = -row["n"]
+    locked = list(
+        Comment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, withdrawn_at__isnull=True)
+        .order_by("pk")
+        .only("pk", "article_id", "status")
+    )
+    if not locked:
+        return 0
+    changes = defaultdict(int)
+    for row in locked:
+        if row.status == Comment.Status.APPROVED:
+            changes[row.article_id] -= 1
     # Replies that are published or may be: a rejected one needs no place kept.
-    answered = rows.filter(
-        replies__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING]
-    ).distinct()
-    answered_ids = list(answered.values_list("pk", flat=True))
-    CommentVersion.objects.filter(comment_id__in=answered_ids).delete()
-    ReplySubscription.objects.filter(comment_id__in=answered_ids).delete()
-    Comment.objects.filter(pk__in=answered_ids).update(**_placeholder_fields(now))
-    deleted = rows.exclude(pk__in=answered_ids)
+    answered_ids = set(
+        Comment.objects.filter(
+            parent_id__in=[row.pk for row in locked],
+            status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+        ).values_list("parent_id", flat=True)
+    )
+    _keep_places(
+        [row for row in locked if row.pk in answered_ids],
+        changes,
+        now,
+    )
+    deleted = Comment.objects.filter(
+        pk__in=[row.pk for row in locked if row.pk not in answered_ids]
+    )
     count = deleted.count()
     deleted.delete()
     _count_approved(changes)
     return count + len(answered_ids)
+
+
+def _keep_places(rows: list[Comment], changes: dict, now) -> None:
+    """Empty these comments into placeholders. A placeholder is never pending: one that waited
+    (edited, or hidden by reports) is put up as published, so it never sits blank in the
+    queue, cannot be approved or reported, and the published replies it hid come back (into
+    the count too). A placeholder itself is never counted."""
+    ids = [row.pk for row in rows]
+    CommentVersion.objects.filter(comment_id__in=ids).delete()
+    ReplySubscription.objects.filter(comment_id__in=ids).delete()
+    Comment.objects.filter(pk__in=ids).exclude(status=Comment.Status.PENDING).update(
+        **_placeholder_fields(now)
+    )
+    waited = [row for row in rows if row.status == Comment.Status.PENDING]
+    if not waited:
+        return
+    Comment.objects.filter(pk__in=[row.pk for row in waited]).update(
+        **_placeholder_fields(now), status=Comment.Status.APPROVED
+    )
+    hidden = (
+        Comment.objects.filter(parent_id__in=[row.pk for row in waited])
+        .approved()
+        .values("article_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in hidden:
+        changes[row["article_id"]] += row["n"]
 
 
 def withdraw_comment(*, comment: Comment) -> None:

@@ -83,13 +83,9 @@ def dismiss_reports(*, comment: Comment, by) -> int:
         closed = _resolve_reports(comment, by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report(s)")
-            restored = (
-                _hidden_by_reports(comment)
-                and decide([comment], status=Comment.Status.APPROVED, by=by).decided
-            )
-            replies = _approved_replies(comment).count() if restored else 0
-            if replies:
-                _count_approved({comment.article_id: replies})
+            if _hidden_by_reports(comment):
+                # Its published replies come back with it (decide counts them again).
+                decide([comment], status=Comment.Status.APPROVED, by=by)
     return closed
 
 

@@ -14,7 +14,8 @@ class CommentQuerySet(models.QuerySet):
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
     def pending(self):
-        return self.filter(status="pending")
+        # A placeholder of a withdrawn comment is never pending; older rows may be: not queued.
+        return self.filter(status="pending", withdrawn_at=None)
 
     def top_level_for(self, article):
         """Approved top-level comments of one article, oldest first: one page of threads."""

@@ -140,20 +140,31 @@ def decide(comments, *, status: str, by, reason: str = "") -> Decision:
     now = timezone.now()
     values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
     changes = {}
+    uncovered = {}
     waiting = 0
     with transaction.atomic():
         for article_id, pks in by_article.items():
-            pending = Comment.objects.filter(pk__in=pks, status=Comment.Status.PENDING)
+            pending = Comment.objects.filter(
+                pk__in=pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True
+            )
             if status == Comment.Status.APPROVED:
                 # Comments first, so a reply approved together with its comment goes up too.
                 changes[article_id] = pending.filter(parent__isnull=True).update(**values)
+                # Published replies a comment hid while it waited again (edited by its author,
+                # hidden by reports) come back with it, into the count too.
+                uncovered[article_id] = Comment.objects.filter(
+                    parent__in=pks,
+                    parent__moderated_by=by,
+                    parent__moderated_at=now,
+                    status=Comment.Status.APPROVED,
+                ).count()
                 changes[article_id] += pending.filter(
                     parent__status=Comment.Status.APPROVED
                 ).update(**values)
             else:
                 changes[article_id] = pending.update(**values)
         if status == Comment.Status.APPROVED:
-            _count_approved(changes)
+            _count_approved({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
             waiting = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING).count()
         decided = sum(changes.values())
         # Ours are the rows carrying our name and our timestamp. Read inside the

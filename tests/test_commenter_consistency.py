@@ -1,0 +1,161 @@
+"""The count and the page agree whatever a commenter and the moderators do at once: a delete
+racing a moderator, a double press of Delete, an erase racing a delete, an edit that sends a
+comment with replies back to the queue, and the placeholder a deleted comment leaves."""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from articles.models import Article
+from comments.commenter_services import edit_comment, erase_comments, withdraw_comment
+from comments.models import Comment
+from comments.services import approve, decide, take_down
+from tests import test_commenter_edit_delete
+
+published = test_commenter_edit_delete.published  # the fixture: a comment on the page
+
+
+def count(article) -> int:
+    return Article.objects.get(pk=article.pk).approved_comment_count
+
+
+def run_beside(hold, other) -> None:
+    """`hold` runs in a transaction of this thread, kept open while `other` starts in a thread
+    of its own (its own connection and transaction) and reaches our locks; then we commit.
+    On PostgreSQL `other` waits for our row locks; SQLite answers "locked" at once, and
+    `other` retries, as its busy timeout does in production."""
+    errors = []
+
+    def target():
+        try:
+            for attempt in range(500):
+                try:
+                    other()
+                    return
+                except OperationalError as exc:
+                    if connection.vendor != "sqlite" or "locked" not in str(exc):
+                        raise
+                    time.sleep(0.01 * (attempt % 5 + 1))
+        except Exception as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    with transaction.atomic():
+        hold()
+        thread.start()
+        time.sleep(0.5)
+    thread.join(timeout=30)
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delete_racing_a_moderators_take_down_takes_the_comment_off_the_count_once(
+    article, published, moderator
+):
+    comment = published(body="Going, going")
+
+    run_beside(
+        lambda: take_down([comment], by=moderator, reason="Off-topic"),
+        lambda: withdraw_comment(comment=comment),
+    )
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert count(article) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_presses_of_delete_at_once_take_the_comment_off_the_count_once(article, published):
+    published(body="Stays")
+    comment = published(body="Pressed twice")
+
+    run_beside(lambda: withdraw_comment(comment=comment), lambda: withdraw_comment(comment=comment))
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert count(article) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_erase_racing_a_delete_counts_each_comment_once(article, published, make_comment):
+    published(body="Someone else's")
+    first = published(email="maria@example.com", body="First")
+    published(email="maria@example.com", body="Second")
+    make_comment(article, parent=first, status=Comment.Status.APPROVED, body="A reply")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=4)
+
+    run_beside(
+        lambda: withdraw_comment(comment=first), lambda: erase_comments(email="maria@example.com")
+    )
+
+    assert not Comment.objects.filter(email="maria@example.com").exists()
+    placeholder = Comment.objects.get(pk=first.pk)
+    assert placeholder.withdrawn_at is not None
+    assert count(article) == 2  # someone else's and the reply
+    assert count(article) == Comment.objects.approved().filter(withdrawn_at=None).count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_approving_a_comment_being_deleted_never_counts_it(article, make_comment):
+    comment = make_comment(article, body="Waiting")
+    moderator = Comment._meta.get_field("moderated_by").related_model.objects.create(
+        username="racer", is_staff=True
+    )
+
+    run_beside(
+        lambda: withdraw_comment(comment=comment), lambda: approve(comment=comment, by=moderator)
+    )
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    assert count(article) == 0
+
+
+def test_an_edit_that_sends_a_comment_back_takes_its_replies_off_the_count_until_approved(
+    reader, article, published, make_comment, moderator
+):
+    comment = published(body="Published words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply to it")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    edit_comment(comment=comment, body="Changed words")
+
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "A reply to it" not in page
+    assert count(article) == 0
+    assert approve(comment=comment, by=moderator) is True
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Changed words" in page and "A reply to it" in page
+    assert count(article) == 2
+
+
+def test_a_deleted_comment_that_waited_is_no_blank_comment_in_the_queue_and_cannot_be_approved(
+    reader, article, published, make_comment, moderator, moderator_client
+):
+    comment = published(body="Published words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply to it")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    edit_comment(comment=comment, body="Changed words")
+
+    withdraw_comment(comment=comment)
+
+    assert list(Comment.objects.pending()) == []
+    queue = moderator_client.get("/admin/comments/comment/?status__exact=pending")
+    assert f"/admin/comments/comment/{comment.pk}/change/" not in queue.content.decode()
+    assert decide([comment], status=Comment.Status.APPROVED, by=moderator).decided == 0
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "withdrawn by its author" in page and "A reply to it" in page
+    assert count(article) == 1  # the reply, back on the page; the placeholder is not counted
+
+
+def test_a_placeholder_cannot_be_reported(reader, article, published, make_comment):
+    comment = published(body="Published words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply to it")
+
+    withdraw_comment(comment=comment)
+
+    assert reader.get(f"/comments/report/{comment.pk}/").status_code == 404
+    response = reader.post(f"/comments/report/{comment.pk}/", {"reason": "spam"})
+    assert response.status_code == 404
+    assert not comment.reports.exists()
