@@ -35,7 +35,9 @@ def _when(value) -> str:
     if value is None:
         return "–"
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), f"{value:%d %b %Y, %H:%M}"
+        '<time datetime="{}">{}</time>',
+        value.isoformat(timespec="seconds"),
+        f"{value:%d %b %Y, %H:%M}",
     )
 
 
@@ -126,7 +128,9 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="waiting", ordering="created_at")
     def waiting(self, obj):
         return format_html(
-            '<time datetime="{}">{}</time>', obj.created_at.isoformat(), timesince(obj.created_at)
+            '<time datetime="{}">{}</time>',
+            obj.created_at.isoformat(timespec="seconds"),
+            timesince(obj.created_at),
         )
 
     @admin.display(description="article", ordering="article__title")
