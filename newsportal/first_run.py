@@ -1,6 +1,6 @@
 """The first five minutes on a laptop, as `make run` drives them (no Django needed here).
 
-    python -m newsportal.first_run env .env            write .env once: debug on, keys, password
+    python -m newsportal.first_run env .env            .env: debug on, a secret key, a password
     python -m newsportal.first_run port-free HOST PORT  fail early, with a hint, if PORT is taken
     python -m newsportal.first_run announce HOST PORT   once the server answers: URL and login
 
