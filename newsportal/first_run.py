@@ -75,7 +75,9 @@ def answers(host: str, port: int) -> bool:
 
 
 def announcement(host: str, port: int, user: str, password: str) -> list[str]:
-    site = f"http://{host}:{port}/"
+    # Listening on every address (HOST=0.0.0.0): this machine's own is the one to open.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host  # noqa: S104
+    site = f"http://{shown}:{port}/"
     return [
         "",
         f"Newsportal is running at {site}  (Ctrl-C stops it; PORT=8001 make run for another port)",

@@ -200,3 +200,10 @@ def test_a_busy_port_is_named_with_the_way_out(capsys):
         assert first_run.main(["port-free", "127.0.0.1", str(port)]) == 1
 
     assert f"PORT={port + 1} make run" in capsys.readouterr().err
+
+
+def test_a_server_on_every_address_is_announced_at_this_machines_own():
+    lines = first_run.announcement("0.0.0.0", 8000, "editor", "secret")
+
+    assert lines[-2].startswith("Newsportal is running at http://127.0.0.1:8000/")
+    assert lines[-1].endswith("http://127.0.0.1:8000/admin/  user editor  password secret")
