@@ -112,7 +112,9 @@ varnish:
 
 # Production stack: Varnish on HOST:PORT in front of gunicorn (the committed gunicorn.conf.py) on
 # 127.0.0.1:BACKEND_PORT (PORT + 1), both in the foreground of deploy/serve.py, which stops both
-# on SIGTERM or Ctrl-C. Needs DJANGO_SECRET_KEY; see README.md and deploy/README.md.
+# on SIGTERM or Ctrl-C. Needs DJANGO_SECRET_KEY; see README.md and deploy/README.md. It runs as
+# a deployment does, from the environment alone: make run's .env (debug on) is not read.
+serve: export NEWSPORTAL_ENV_FILE ?=
 serve: $(STAMP) varnish
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
