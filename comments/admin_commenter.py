@@ -56,7 +56,7 @@ def commenter_view(model_admin, request):
         "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
         "pending": counts.get(Comment.Status.PENDING, 0),
         "notes": ModeratorNote.objects.filter(**lookup).select_related("author"),
-        "blocks": Block.objects.filter(kind=block_kind, value=value),
+        "blocks": Block.objects.matching(block_kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
     }

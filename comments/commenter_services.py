@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,12 +19,14 @@ from django.utils import timezone
 
 from comments.models import (
     MAX_BODY_LENGTH,
+    Block,
     Comment,
     CommenterAddress,
     CommentVersion,
     ModerationPolicy,
     ModeratorNote,
     ReplySubscription,
+    erased_email,
 )
 from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
 from comments.screening import screen
@@ -31,6 +35,7 @@ from newsportal.caching import article_key, purge
 
 logger = logging.getLogger(__name__)
 EDITED = "edited by its author"
+ERASED = "(erased at its author's request)"
 PRIVACY_MAIL_MINUTES = 10
 
 
@@ -297,9 +302,36 @@ def erase_comments(*, email: str) -> int:
     with transaction.atomic():
         ids = list(Comment.objects.filter(email=email).values_list("pk", flat=True))
         count = _withdraw(ids)
-        ModeratorNote.objects.filter(email=email).delete()
+        notes = ModeratorNote.objects.filter(email=email)
+        blocks = Block.objects.filter(kind=Block.Kind.EMAIL, value=email)
+        _forget_in_admin_log(
+            email,
+            {
+                Comment: ids,
+                ModeratorNote: list(notes.values_list("pk", flat=True)),
+                Block: list(blocks.values_list("pk", flat=True)),
+            },
+        )
+        notes.delete()
+        # A block outlives the erase (its owner cannot lift it by erasing), as a keyed hash.
+        blocks.update(value=erased_email(email))
         CommenterAddress.objects.filter(email=email).delete()
     return count
+
+
+def _forget_in_admin_log(email: str, objects: dict) -> None:
+    """The moderators' log keeps what they did, not whom to: its entries about the erased
+    comments, notes and blocks, and any naming the address, lose the name and the address."""
+    about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
+    for model, pks in objects.items():
+        if pks:
+            content_type = ContentType.objects.get_for_model(model)
+            about |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    entries = LogEntry.objects.filter(
+        pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
+    )
+    entries.filter(change_message__icontains=email).update(change_message=ERASED)
+    entries.update(object_repr=ERASED)
 
 
 class Pruned(NamedTuple):

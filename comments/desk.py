@@ -142,7 +142,7 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
 def lift_block(*, block: Block, by) -> bool:
     lifted = Block.objects.active().filter(pk=block.pk).update(expires_at=timezone.now())
     if lifted:
-        record(by, [block], f"Lifted the block of {block.value}")
+        record(by, [block], f"Lifted the block of {block.shown_value}")
     return bool(lifted)
 
 

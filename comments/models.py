@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from comments.querysets import CommentQuerySet
 from newsportal.caching import SITE, cached
@@ -261,13 +262,29 @@ class Report(models.Model):
         return f"Report of comment {self.comment_id}: {self.get_reason_display()}"
 
 
+ERASED_PREFIX = "erased:"
+
+
+def erased_email(email: str) -> str:
+    """How a block keeps an address its owner had erased: a keyed hash, so the block still
+    knows the address when it comes back, while no row says it in clear."""
+    digest = salted_hmac("comments.block", email.strip().lower(), algorithm="sha256")
+    return ERASED_PREFIX + digest.hexdigest()
+
+
 class BlockQuerySet(models.QuerySet):
     def active(self):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
 
+    def matching(self, kind: str, value: str):
+        """The blocks of this address, also once it was erased (kept as a keyed hash)."""
+        if kind == Block.Kind.EMAIL:
+            return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
+        return self.filter(kind=kind, value=value.lower())
+
     def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
         """Why the active blocks send this sender's comment to spam (one query)."""
-        match = Q(kind=Block.Kind.EMAIL, value=email.lower())
+        match = Q(kind=Block.Kind.EMAIL, value__in=[email.lower(), erased_email(email)])
         if ip:
             match |= Q(kind=Block.Kind.IP, value=ip.lower())
         kinds = set(self.active().filter(match).values_list("kind", flat=True))
@@ -300,7 +317,13 @@ class Block(models.Model):
 
     def __str__(self):
         until = f"until {self.expires_at:%d %b %Y %H:%M}" if self.expires_at else "for good"
-        return f"{self.get_kind_display()} {self.value} blocked {until}"
+        return f"{self.get_kind_display()} {self.shown_value} blocked {until}"
+
+    @property
+    def shown_value(self) -> str:
+        if self.value.startswith(ERASED_PREFIX):
+            return "(erased at its owner's request)"
+        return self.value
 
     @property
     def is_active(self) -> bool:

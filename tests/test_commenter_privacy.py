@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.management import call_command
 from django.db import models
@@ -15,12 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from comments.commenter_services import erase_comments
+from comments.desk import add_note, block_sender, lift_block
 from comments.models import (
+    Block,
     Comment,
     CommentVersion,
-    ModeratorNote,
     ReplySubscription,
 )
+from comments.services import decide, submit_comment
 from comments.tokens import status_token
 from tests.mail_helpers import queued, run_mail_queue, verify
 
@@ -132,14 +136,20 @@ def test_after_an_erase_no_row_holds_the_address(
     reader, article, make_comment, moderator, settings
 ):
     email = "maria@example.com"
-    parent = make_comment(article, email=email, status="approved", body="Mine, answered")
+    parent = make_comment(article, email=email, name="Maria Lopez", body="Mine, answered")
+    decide([parent], status="approved", by=moderator)  # logged: "Comment 1 by Maria Lopez"
     make_comment(article, parent=parent, email="bob@example.com", status="approved", body="Reply")
     make_comment(article, email=email, body="Mine, waiting", notify_on_decision=True)
     Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
     ReplySubscription.objects.create(comment=parent)
     CommentVersion.objects.create(comment=parent, body="Mine, first", status="approved")
     verify(email)
-    ModeratorNote.objects.create(email=email, text="Regular, friendly.", author=moderator)
+    # The moderator's desk, as moderators use it: each act is in the admin's log.
+    add_note(by=moderator, text="Regular, friendly.", email=email)
+    block = block_sender(kind="email", value=email, period="1", by=moderator)
+    lift_block(block=block, by=moderator)
+    block_sender(kind="email", value=email, period="forever", by=moderator, reason="Spammer")
+    assert "LogEntry.object_repr" in " ".join(_rows_holding(email))
     reader.post(PRIVACY, {"email": email, "action": "erase"})
     run_mail_queue()
     link = mailed_link(settings)
@@ -151,12 +161,34 @@ def test_after_an_erase_no_row_holds_the_address(
     assert "Your comments are erased" in response.content.decode()
     assert _rows_holding(email) == []
     assert _rows_holding("Mine,") == []
+    assert _rows_holding("Maria Lopez") == []
+    assert LogEntry.objects.count() == 5  # what the moderator did stays in the log
     page = reader.get(article.get_absolute_url()).content.decode()
     assert "withdrawn by its author" in page
     assert "Reply" in page
     article.refresh_from_db()
     assert article.approved_comment_count == 1
     assert reader.get(link).status_code == 404  # the address is gone: the link is spent
+
+
+def test_a_block_outlives_the_erase_of_its_address_without_holding_it(
+    reader, article, make_comment, moderator
+):
+    email = "maria@example.com"
+    make_comment(article, email=email, body="Buy now")
+    block_sender(kind="email", value=email, period="forever", by=moderator, reason="Spammer")
+
+    erase_comments(email=email)
+
+    assert _rows_holding(email) == []
+    [block] = Block.objects.all()
+    assert "erased" in str(block) and block.is_active
+    comment = submit_comment(
+        article=article, name="Maria", email="Maria@Example.com", body="Back", ip=None, notify=False
+    )
+    assert comment.status == Comment.Status.SPAM
+    assert "E-mail address blocked by a moderator" in comment.held_because
+    assert list(Block.objects.matching("email", email)) == [block]  # the commenter's page
 
 
 def test_prune_deletes_old_rejected_and_spam_comments_and_clears_old_ip_addresses(
