@@ -243,3 +243,18 @@ def test_a_placeholder_leaves_the_count_once_whatever_moderators_do_with_its_thr
     article.refresh_from_db()
     assert article.approved_comment_count == 0
     assert not Comment.objects.exists()
+
+
+def test_an_edit_the_block_list_sends_to_spam_no_longer_names_the_moderator_who_approved_it(
+    reader, article, published, moderator
+):
+    ModerationPolicy.objects.create(blocked_words="casino")
+    comment = published(body="Fair point", moderated_by=moderator)
+
+    reader.post(edit_url(comment), {"body": "Fair point, visit my casino"})
+
+    comment.refresh_from_db()
+    article.refresh_from_db()
+    assert comment.status == Comment.Status.SPAM
+    assert comment.moderated_by is None
+    assert article.approved_comment_count == 0

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from comments.services import approve, submit_comment
 from comments.tokens import status_token
 from tests.mail_helpers import queued, run_mail_queue, verify
@@ -263,3 +264,42 @@ def test_no_reply_mail_points_at_an_article_unpublished_meanwhile(article, threa
     run_mail_queue()
 
     assert mail.outbox == []
+
+
+def to_maria():
+    return [m for m in mail.outbox if m.to == ["maria@example.com"]]
+
+
+def test_ticking_a_box_after_stopping_all_mail_asks_the_owner_to_confirm_again(
+    article, thread, moderator, submit, make_comment
+):
+    parent, reply = thread
+    CommenterAddress.objects.update(mail_stopped_at=timezone.now())
+
+    mine = submit(article, notify=True, body="I want mail again")
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+
+    # Until the owner confirms, nothing but the confirmation goes to the address.
+    [confirmation] = to_maria()
+    assert confirmation.subject.endswith("Please confirm your e-mail address")
+    address = CommenterAddress.objects.get(email="maria@example.com")
+    assert address.mail_stopped_at is None and address.verified_at is None
+    Client().post(link_in(confirmation.body, "/comments/confirm/").split("example.com")[-1])
+    approve(comment=mine, by=moderator)
+    approve(comment=make_comment(article, parent=parent, email="eve@example.com"), by=moderator)
+    run_mail_queue()
+    assert [m.subject.split("] ")[1] for m in to_maria()[1:]] == [
+        "Your comment has been reviewed",
+        "Someone replied to your comment",
+    ]
+
+
+def test_a_comment_sent_to_spam_by_the_block_list_asks_for_no_mail(article, submit):
+    ModerationPolicy.objects.create(blocked_words="casino")
+
+    comment = submit(article, notify=True, notify_reply=True, body="Best casino in town")
+
+    assert comment.status == Comment.Status.SPAM
+    assert queued() == []
+    assert not ReplySubscription.objects.exists()
