@@ -21,14 +21,24 @@ RELATED = {
 }
 
 
+# Three ways a reporter might lay out a short story, so the demo's articles do not all read alike.
+_LAYOUTS = (
+    "{First}, people involved in the plans said this week.\n\n{Second}. That, observers say, "
+    "will shape what happens next.\n\nNewsportal will update this article as the story develops.",
+    "The details emerged this week: {first}.\n\nThose who follow the subject closely add that "
+    "{second}.\n\nMore reporting on this story will follow.",
+    "{First}. It is the clearest sign yet of where things are heading.\n\n{Second}, according "
+    "to people familiar with the matter.\n\nWe will keep following the story.",
+)
+
+
 def body_for(title: str, standfirst: str, facts: tuple[str, str]) -> str:
     first, second = facts
-    return (
-        f"{standfirst}\n\n"
-        f"Our reporters followed the story this week. According to the people involved, "
-        f"{first}.\n\n"
-        f"There is more to it than the headline. Those who follow the subject closely point out "
-        f"that {second}.\n\n"
-        f"We will keep following “{title}” and update this article as the story develops.\n\n"
-        "What do you think? Share this article with your friends and tell us in the comments."
+    layout = _LAYOUTS[sum(map(ord, title)) % len(_LAYOUTS)]
+    return f"{standfirst}\n\n" + layout.format(
+        first=first, second=second, First=_capital(first), Second=_capital(second)
     )
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
