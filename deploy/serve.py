@@ -4,9 +4,11 @@
     the mail worker (manage.py db_worker): sends the queued mail, retrying while SMTP is away
 
 All run as children of this process and stop together: on SIGTERM, SIGINT or SIGHUP, or when
-either of them exits. Run collectstatic and migrate first (`make serve` does). The VCL is made
-from deploy/newsportal.vcl.in with the ports and the PROXY_* tunables filled in; see
-deploy/README.md.
+Varnish or gunicorn exits. The mail worker is started again when it exits (it does on a database
+error, e.g. while PostgreSQL restarts), after a pause that grows while it keeps failing: mail
+waits in the queue meanwhile, and readers never notice. Run collectstatic and migrate first
+(`make serve` does). The VCL is made from deploy/newsportal.vcl.in with the ports and the
+PROXY_* tunables filled in; see deploy/README.md.
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
@@ -221,6 +223,47 @@ def worker_command() -> list[str]:
     ]
 
 
+class Restarting:
+    """A child the site can do without for a while (the mail worker): when it exits it is
+    started again, after a pause doubling from `first_delay` up to `max_delay` seconds while
+    it keeps exiting; once it has run `stable_after` seconds the pause starts small again."""
+
+    def __init__(
+        self, command, *, name, first_delay=1.0, max_delay=60.0, stable_after=60.0, **popen
+    ):
+        self.command, self.name, self.popen = command, name, popen
+        self.first_delay, self.max_delay, self.stable_after = first_delay, max_delay, stable_after
+        self.delay = first_delay
+        self.starts = 0
+        self.restart_at = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, **self.popen)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+        self.starts += 1
+
+    def check(self) -> None:
+        """Call often: notices an exit, and starts the child again when its pause is over."""
+        if self.process.poll() is None:
+            return
+        now = time.monotonic()
+        if self.restart_at is None:
+            if now - self.started_at >= self.stable_after:
+                self.delay = self.first_delay
+            self.restart_at = now + self.delay
+            print(
+                f"serve: the {self.name} exited ({self.process.returncode}); "
+                f"starting it again in {self.delay:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.delay = min(self.delay * 2, self.max_delay)
+        elif now >= self.restart_at:
+            self.start()
+
+
 def gunicorn_env(cfg: dict) -> dict:
     env = dict(os.environ)
     purge_urls = [cfg["purge_url"]] + [
@@ -292,7 +335,8 @@ def main(argv: list[str]) -> int:
 
     env = gunicorn_env(cfg)
     gunicorn = subprocess.Popen(gunicorn_command(cfg), cwd=BASE_DIR, env=env)
-    processes = [gunicorn, subprocess.Popen(worker_command(), cwd=BASE_DIR, env=env)]
+    processes = [gunicorn]
+    worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
@@ -306,9 +350,10 @@ def main(argv: list[str]) -> int:
                 flush=True,
             )
         while not stopping and all(process.poll() is None for process in processes):
+            worker.check()
             time.sleep(0.2)
     finally:
-        stop(processes, graceful)
+        stop([*processes, worker.process], graceful)
     if stopping:
         return 0
     failed = [process for process in processes if process.returncode]

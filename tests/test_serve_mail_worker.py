@@ -2,13 +2,17 @@
 gunicorn, on its own SQLite file, against a mail server that refuses connections at first and
 then accepts: the queued mail arrives once, and SIGTERM stops the worker cleanly."""
 
+import itertools
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from deploy import serve
-from tests.mail_helpers import TinySMTP
+from tests.mail_helpers import SIGNALS, TinySMTP, free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 QUEUE_A_MAIL = (
@@ -69,3 +73,50 @@ def test_the_worker_serve_starts_delivers_queued_mail_once_after_the_server_come
         returncode = worker.wait(timeout=15)
         smtp.stop()
     assert returncode == 0
+
+
+def test_a_worker_that_dies_is_started_again_with_growing_pauses_and_the_site_stays_up(
+    tmp_path, monkeypatch
+):
+    # Stand-ins for gunicorn (a plain HTTP server on the backend port) and Varnish; the worker
+    # notes when it starts, then exits at once, as db_worker does when the database is away.
+    starts = tmp_path / "starts"
+    note_and_die = f"import time; open({str(starts)!r}, 'a').write(f'{{time.time()}}\\n'); exit(1)"
+    monkeypatch.setattr(
+        serve,
+        "gunicorn_command",
+        lambda cfg: [
+            sys.executable,
+            "-m",
+            "http.server",
+            "-b",
+            "127.0.0.1",
+            str(cfg["backend_port"]),
+        ],
+    )
+    monkeypatch.setattr(
+        serve,
+        "varnish_command",
+        lambda cfg, vcl: [sys.executable, "-c", "import time; time.sleep(60)"],
+    )
+    monkeypatch.setattr(serve, "worker_command", lambda: [sys.executable, "-c", note_and_die])
+    monkeypatch.setenv("PORT", str(free_port()))
+    monkeypatch.setenv("BACKEND_PORT", str(free_port()))
+    monkeypatch.setenv("PROXY_WORKDIR", str(tmp_path / "work"))
+    monkeypatch.setenv("GUNICORN_GRACEFUL_TIMEOUT", "1")
+    handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    timer = threading.Timer(5.5, os.kill, [os.getpid(), signal.SIGTERM])
+    timer.start()
+    try:
+        returncode = serve.main([])
+    finally:
+        timer.cancel()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+    assert returncode == 0  # stopped by the signal, not by the worker's exit
+    times = [float(line) for line in starts.read_text().split()]
+    assert len(times) >= 3
+    pauses = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert pauses[0] >= 0.9
+    assert pauses[1] >= 1.5 * pauses[0]
