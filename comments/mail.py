@@ -14,10 +14,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import BadHeaderError
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 RETRY_CAP_SECONDS = 3600
@@ -38,23 +39,25 @@ def retry_delay(attempt: int) -> int:
 
 
 def _is_transient(exc: Exception) -> bool:
-    """The server is away or busy (connection refused, timeout, 4xx): worth another try.
+    """The server is away or busy (connection refused, timeout, 4xx), or the database for a
+    moment (a restart, a failover): worth another try.
     A refused recipient, a 5xx or an address that cannot be written is not."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
         return False
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
-    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError | OperationalError)
 
 
 @task(queue_name="mail")
 def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
     from comments.notifications import build_mail
 
-    message = build_mail(kind, ref, to)
-    if message is None:
-        return "nothing to send"
     try:
+        # Drawn from the database: a database that is away for a moment is retried too.
+        message = build_mail(kind, ref, to)
+        if message is None:
+            return "nothing to send"
         message.send()
     except (BadHeaderError, ValueError, UnicodeError) as exc:
         # An address no mail can carry (e.g. an encoded word hiding a line break).
@@ -69,6 +72,10 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
                 "%s mail %s given up after %d attempts: %s", kind, ref, attempt, type(exc).__name__
             )
             return "given up"
+        if isinstance(exc, OperationalError) and not connection.in_atomic_block:
+            # The worker runs tasks outside a transaction: a broken connection is dropped, so
+            # the retry below is queued on a fresh one.
+            connection.close_if_unusable_or_obsolete()
         delay = retry_delay(attempt)
         deliver.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
             kind, ref, to, attempt + 1
@@ -83,3 +90,16 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
         )
         return "retrying"
     return "sent"
+
+
+def requeue_stale(*, minutes: int) -> int:
+    """Mail tasks a worker started more than `minutes` ago and never finished: the worker was
+    killed mid-send (a deploy, the OOM killer). django-tasks leaves them RUNNING for good (it
+    has no stock way back), so cron puts them back in the queue (`manage.py requeue_mail`).
+    A mail that did leave before the worker died goes twice: better than never."""
+    before = timezone.now() - timedelta(minutes=minutes)
+    return (
+        DBTaskResult.objects.running()
+        .filter(task_path=deliver.module_path, started_at__lt=before)
+        .update(status=TaskResultStatus.READY, run_after=timezone.now(), started_at=None)
+    )

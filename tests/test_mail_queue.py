@@ -5,13 +5,17 @@ while, then accepts, gets every queued mail once and none twice (a real SMTP ser
 
 import logging
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
-from django.db import connection, transaction
+from django.core import mail
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from comments.mail import retry_delay
 from comments.models import Comment
@@ -176,3 +180,56 @@ def test_the_immediate_backend_sends_after_commit_for_make_run(
 
     assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]
     assert queued() == []
+
+
+def test_a_database_error_while_a_mail_is_drawn_is_retried_not_lost(
+    article, make_comment, moderator, settings
+):
+    from comments.notifications import build_mail
+    from comments.services import approve
+
+    [comment] = waiting_comments(article, make_comment, 1)
+    approve(comment=comment, by=moderator)
+    calls = []
+
+    def database_away_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return build_mail(*args)
+
+    with mock.patch("comments.notifications.build_mail", side_effect=database_away_once):
+        run_mail_queue()
+        assert mail.outbox == []
+        [retry] = queued("decision")
+        assert retry["attempt"] == 2
+        make_due()
+        run_mail_queue()
+
+    assert [m.to for m in mail.outbox] == [[comment.email]]
+
+
+def test_a_mail_whose_worker_was_killed_mid_send_is_queued_again_by_cron(
+    article, make_comment, moderator
+):
+    from comments.services import approve
+
+    comments = waiting_comments(article, make_comment, 2)
+    for comment in comments:
+        approve(comment=comment, by=moderator)
+    # Two workers took one mail each: one was killed an hour ago, the other is still sending.
+    killed, busy = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=killed.pk).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(hours=1)
+    )
+    DBTaskResult.objects.filter(pk=busy.pk).update(status="RUNNING", started_at=timezone.now())
+    run_mail_queue()
+    assert mail.outbox == []
+
+    out = StringIO()
+    call_command("requeue_mail", stdout=out)
+    run_mail_queue()
+
+    assert "Put 1 unfinished mail(s) back" in out.getvalue()
+    assert [m.to for m in mail.outbox] == [[comments[0].email]]
+    assert DBTaskResult.objects.get(pk=busy.pk).status == "RUNNING"
