@@ -16,6 +16,7 @@ from comments.admin_queue import StatusFilter, current_queue, highlight, prepare
 from comments.desk import dismiss_reports, take_down_reported
 from comments.models import Block, Comment, ModerationPolicy, RejectionReason
 from comments.services import decide, decision_message, delete_comments, take_down, update_policy
+from comments.versions import last_earlier_body, versions_html
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -69,6 +70,7 @@ class CommentAdmin(admin.ModelAdmin):
         "marked_text",
         "status",
         "held_because_words",
+        "earlier_versions",
         "rejection_reason",
         "notify_on_decision",
         "ip_address",
@@ -90,6 +92,7 @@ class CommentAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("article", "parent")
             .defer("article__body", "article__standfirst", "article__search_vector")
+            .annotate(earlier_body=last_earlier_body())  # the queue card's "edited"
         )
 
     def get_changelist_instance(self, request):
@@ -168,6 +171,10 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     held_because_words = reasons
+
+    @admin.display(description="earlier versions")
+    def earlier_versions(self, obj):
+        return versions_html(obj)
 
     @admin.display(description="received")
     def received(self, obj):

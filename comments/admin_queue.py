@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
 from comments.screening import _LINK
+from comments.versions import word_diff
 
 QUEUES = ("pending", "reported")
 CARD_URLS = ["change", "approve", "reject", "spam", "take-down", "dismiss"]
@@ -118,6 +119,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         if comment.ip_address:
             comment.urls["by_ip"] = f"{commenter}?{urlencode({'ip': comment.ip_address})}"
         comment.marked_body = highlight(comment.body, words)
+        comment.edit = None
+        if getattr(comment, "earlier_body", None) is not None:
+            comment.edit = word_diff(comment.earlier_body, comment.body, context=4)
         comment.record_by_email = by_email.get(comment.email, "")
         comment.record_by_ip = by_ip.get(comment.ip_address, "")
         comment.note_count = notes.get(comment.email, 0)

@@ -1,0 +1,50 @@
+"""The moderator sees what changed when a commenter edited: every earlier version, with the
+words each edit took out and put in, on the comment's page; the last edit on its queue card."""
+
+from comments.commenter_services import edit_comment
+from comments.versions import word_diff
+
+
+def test_the_comment_page_lists_every_earlier_version_with_what_each_edit_changed(
+    article, make_comment, moderator_client
+):
+    comment = make_comment(article, body="Teh first version of my point")
+    edit_comment(comment=comment, body="The first version of my point")
+    edit_comment(comment=comment, body="The second version of my point")
+
+    page = moderator_client.get(f"/admin/comments/comment/{comment.pk}/change/").content.decode()
+
+    assert "earlier versions" in page.lower()
+    versions = page[page.index('class="comment-versions"') :]
+    assert versions.count("<li>") == 2
+    assert "<del>Teh</del><ins>The</ins> first version of my point" in versions
+    assert "The <del>first</del><ins>second</ins> version of my point" in versions
+
+
+def card(page: str, pk: int) -> str:
+    start = page.index(f'id="queue-{pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_the_queue_card_shows_what_the_last_edit_changed(article, make_comment, moderator_client):
+    comment = make_comment(
+        article, body="One two three four five six seven eight nine ten eleven twelve"
+    )
+    edit_comment(
+        comment=comment, body="One two three four five six seven eight nine TEN eleven twelve"
+    )
+    untouched = make_comment(article, body="Never edited")
+
+    page = moderator_client.get("/admin/comments/comment/?status=pending").content.decode()
+
+    cards = {pk: card(page, pk) for pk in (comment.pk, untouched.pk)}
+    assert "Edited by its author" in cards[comment.pk]
+    assert "… six seven eight nine <del>ten</del><ins>TEN</ins> eleven twelve" in cards[comment.pk]
+    assert "Edited by its author" not in cards[untouched.pk]
+
+
+def test_a_diff_shows_reader_markup_as_text():
+    html = word_diff("<b>bold</b> claim", "<script>alert(1)</script> claim")
+
+    assert "<script>" not in html and "<b>" not in html
+    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins> claim" in html
