@@ -87,6 +87,10 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             return EditOutcome(False, comment.status)
         CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
         old_body, was = comment.body, comment.status
+        # What readers see of it now: itself and its published replies (none when it is a
+        # reply hidden under a comment that waits again).
+        shown = Comment.objects.counted().filter(Q(pk=comment.pk) | Q(parent_id=comment.pk))
+        shown = shown.count()
         comment.body = body
         status, reasons = screen(comment, policy)
         reasons = [r for r in reasons if not r.startswith("auto-approved")]
@@ -116,8 +120,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             else:
                 # Its published replies hang under it: off the page with it, so off the count
                 # too, until it is approved again (comments.services.decide adds them back).
-                replies = Comment.objects.filter(parent_id=comment.pk).approved().count()
-                _count_approved({comment.article_id: -1 - replies})
+                _count_approved({comment.article_id: -shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators()
     return EditOutcome(True, now_status)
@@ -156,8 +159,14 @@ def _withdraw(ids: list[int]) -> int:
     if not locked:
         return 0
     changes = defaultdict(int)
+    # Those readers see: a reply hidden under a comment back in the queue is not counted.
+    counted = set(
+        Comment.objects.counted()
+        .filter(pk__in=[row.pk for row in locked])
+        .values_list("pk", flat=True)
+    )
     for row in locked:
-        if row.status == Comment.Status.APPROVED:
+        if row.pk in counted:
             changes[row.article_id] -= 1
     # Replies that are published or may be: a rejected one needs no place kept.
     answered_ids = set(

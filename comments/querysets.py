@@ -9,6 +9,13 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status="approved")
 
+    def counted(self):
+        """The comments an article's approved count counts: those readers see. A reply shows
+        only under a published comment; a placeholder is no comment."""
+        return self.approved().filter(
+            Q(parent__isnull=True) | Q(parent__status="approved"), withdrawn_at=None
+        )
+
     def repliable(self, article):
         """The comments a reader may answer: approved, top-level, on this article."""
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)

@@ -235,9 +235,9 @@ def delete_comments(comments) -> int:
         ids = set(comments.values_list("pk", flat=True))
         ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
         doomed = Comment.objects.filter(pk__in=ids)
-        # A placeholder of a withdrawn comment left the count when it was withdrawn.
-        approved = doomed.approved().filter(withdrawn_at__isnull=True)
-        approved = approved.values("article_id").annotate(n=Count("pk"))
+        # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
+        # comment that went back to the queue (and was rejected, say).
+        approved = doomed.counted().values("article_id").annotate(n=Count("pk"))
         changes = {row["article_id"]: -row["n"] for row in approved}
         doomed.delete()
         _count_approved(changes)

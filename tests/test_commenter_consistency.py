@@ -11,7 +11,7 @@ from django.db import OperationalError, connection, connections, transaction
 from articles.models import Article
 from comments.commenter_services import edit_comment, erase_comments, withdraw_comment
 from comments.models import Comment
-from comments.services import approve, decide, take_down
+from comments.services import approve, decide, delete_comments, take_down
 from tests import test_commenter_edit_delete
 
 published = test_commenter_edit_delete.published  # the fixture: a comment on the page
@@ -159,3 +159,35 @@ def test_a_placeholder_cannot_be_reported(reader, article, published, make_comme
     response = reader.post(f"/comments/report/{comment.pk}/", {"reason": "spam"})
     assert response.status_code == 404
     assert not comment.reports.exists()
+
+
+def test_a_reply_hidden_under_an_edited_comment_and_deleted_by_its_author_was_not_counted(
+    article, published, make_comment, moderator
+):
+    comment = published(body="Published words")
+    reply = make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="Reply")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    edit_comment(comment=comment, body="Changed words")
+
+    withdraw_comment(comment=reply)
+
+    assert count(article) == 0
+    approve(comment=comment, by=moderator)
+    assert count(article) == 1
+
+
+def test_deleting_a_rejected_edit_with_replies_it_hid_leaves_the_count_alone(
+    article, published, make_comment, moderator
+):
+    comment = published(body="Published words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply to it")
+    published(body="Another comment")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=3)
+    edit_comment(comment=comment, body="Changed words")
+    decide([comment], status=Comment.Status.REJECTED, by=moderator)
+    assert count(article) == 1
+
+    delete_comments(Comment.objects.filter(pk=comment.pk))  # the admin's delete, or the pruning
+
+    assert count(article) == 1
+    assert count(article) == Comment.objects.counted().filter(article=article).count()
