@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments import commenter_admin  # noqa: F401 (registers the policy page)
-from comments.admin_commenter import commenter_view
+from comments.admin_commenter import commenter_view, edited_text, seen_revisions
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
 from comments.desk import dismiss_reports, take_down_reported
 from comments.models import Block, Comment, ModerationPolicy, RejectionReason
@@ -26,6 +26,7 @@ DECISIONS = {
 REPORT_ACTIONS = ["take-down", "dismiss"]
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
 DATE = "j M Y, H:i"
+BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>'
 
 
 def _decision_links(pk, names) -> list[tuple[str, str]]:
@@ -99,6 +100,9 @@ class CommentAdmin(admin.ModelAdmin):
         cl = super().get_changelist_instance(request)
         queue = current_queue(request)
         cl.moderation_queue = None
+        if queue == "reported" and not self.has_moderate_permission(request):
+            # Reports hold readers' words about a commenter: for moderators only.
+            raise PermissionDenied
         if queue:
             prepare_queue(cl, queue=queue, can_moderate=self.has_moderate_permission(request))
         return cl
@@ -157,9 +161,9 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="commenter")
     def commenter(self, obj):
         url = reverse("admin:comments_comment_commenter")
-        links = [(f"{url}?email={obj.email}", "everything from this e-mail")]
+        links = [(f"{url}?{urlencode({'email': obj.email})}", "everything from this e-mail")]
         if obj.ip_address:
-            links.append((f"{url}?ip={obj.ip_address}", "everything from this IP"))
+            links.append((f"{url}?{urlencode({'ip': obj.ip_address})}", "everything from this IP"))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @admin.display(description="held because")
@@ -193,11 +197,12 @@ class CommentAdmin(admin.ModelAdmin):
         if obj.status != Comment.Status.PENDING:
             return "–"
         # Buttons of the changelist form (which carries the CSRF token) posting elsewhere:
-        # no nested forms, no JavaScript.
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
-            _decision_links(obj.pk, ONE_CLICK[:2]),
+        # no nested forms, no JavaScript. With them, the revision of the words on the row.
+        return format_html(
+            '<input type="hidden" name="seen-{}" value="{}">{}',
+            obj.pk,
+            obj.revision,
+            format_html_join(" ", BUTTON, _decision_links(obj.pk, ONE_CLICK[:2])),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -214,6 +219,7 @@ class CommentAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "moderation_actions": actions,
+            "seen_revision": comment.revision if actions else None,
             "presets": RejectionReason.objects.all() if actions else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -262,10 +268,15 @@ class CommentAdmin(admin.ModelAdmin):
             return comment
         status, _ = DECISIONS[decision]
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
+        seen = seen_revisions(request.POST)
         try:
-            result = decide([comment], status=status, by=request.user, reason=reason)
+            result = decide(
+                [comment], status=status, by=request.user, reason=reason, seen=seen or None
+            )
         except ValidationError as exc:
             return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        if result.edited:
+            return self._edited(request, comment)
         if result.decided:
             words = decision_message(status, reason).lower()
             text = f"Comment by {comment.name}: {words}."
@@ -273,6 +284,25 @@ class CommentAdmin(admin.ModelAdmin):
         if result.waiting:
             return self._answer(request, comment, None, _waiting_text(1), messages.WARNING)
         return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
+
+    def _edited(self, request, comment):
+        """Its author changed the words after the moderator read them: nothing decided. The
+        script gets the new words to show in the card; a form post goes back to read them."""
+        text = f"The comment by {comment.name} was edited since you read it: read it again."
+        if "application/json" in request.headers.get("Accept", ""):
+            comment.refresh_from_db(fields=["body", "revision"])
+            return JsonResponse(
+                {
+                    "outcome": None,
+                    "edited": True,
+                    "message": text,
+                    "body": comment.body,
+                    "revision": comment.revision,
+                },
+                status=409,
+            )
+        self.message_user(request, text, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)
@@ -347,7 +377,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
-        result = self._or_tell_why(request, decide, queryset, status=status)
+        seen = seen_revisions(request.POST)
+        result = self._or_tell_why(request, decide, queryset, status=status, seen=seen or None)
         if result is None:
             return
         if result.decided:
@@ -365,6 +396,8 @@ class CommentAdmin(admin.ModelAdmin):
             )
         if result.waiting:
             self.message_user(request, _waiting_text(result.waiting), messages.WARNING)
+        if result.edited:
+            self.message_user(request, edited_text(result.edited), messages.WARNING)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):

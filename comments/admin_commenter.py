@@ -32,6 +32,28 @@ def _sender(request) -> tuple[str, str]:
     raise Http404("Give an e-mail address or an IP address.")
 
 
+def seen_revisions(post) -> dict[int, int]:
+    """The comments a page showed, each at the revision shown: `seen-<pk>` = revision."""
+    seen = {}
+    for name, value in post.items():
+        pk = name.removeprefix("seen-")
+        if pk != name and pk.isdigit() and value.isdigit():
+            seen[int(pk)] = int(value)
+    return seen
+
+
+def edited_text(count: int) -> str:
+    return (
+        f"{count} comment(s) edited by their author since you read them (or not shown to "
+        "you): left waiting. Read them again."
+    )
+
+
+def _number(post, name: str) -> int:
+    value = post.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
 def commenter_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -44,6 +66,7 @@ def commenter_view(model_admin, request):
         return HttpResponseRedirect(request.get_full_path())
     comments = Comment.objects.filter(**lookup).select_related("article").order_by("-created_at")
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
+    shown = list(comments.defer("article__body", "article__search_vector")[:SHOWN])
     block_kind = Block.Kind.EMAIL if kind == "email" else Block.Kind.IP
     context = {
         **model_admin.admin_site.each_context(request),
@@ -51,10 +74,11 @@ def commenter_view(model_admin, request):
         "title": f"Commenter: {value}",
         "kind": kind,
         "value": value,
-        "comments": comments.defer("article__body", "article__search_vector")[:SHOWN],
+        "comments": shown,
         "shown": SHOWN,
         "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
-        "pending": counts.get(Comment.Status.PENDING, 0),
+        # "All" are the waiting ones on this page, in the words shown: decide_sender.
+        "pending": [c for c in shown if c.status == Comment.Status.PENDING],
         "notes": ModeratorNote.objects.filter(**lookup).select_related("author"),
         "blocks": Block.objects.matching(block_kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
@@ -75,10 +99,14 @@ def _act(request, model_admin, kind, value):
                 "spam_all": Comment.Status.SPAM,
             }[action]
             reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
-            result = decide_sender(status=status, by=request.user, reason=reason, **sender)
+            result = decide_sender(
+                status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
+            )
             words = decision_message(status, reason.strip()).lower()
             text = f"{result.decided} pending comment(s) from {value}: {words}."
             model_admin.message_user(request, text, messages.SUCCESS)
+            if result.edited:
+                model_admin.message_user(request, edited_text(result.edited), messages.WARNING)
             if result.waiting:
                 model_admin.message_user(
                     request,
@@ -98,7 +126,10 @@ def _act(request, model_admin, kind, value):
             )
             model_admin.message_user(request, f"{block}.", messages.SUCCESS)
         elif action == "lift":
-            block = Block.objects.filter(pk=post.get("block", "0") or 0).first()
+            # Only a block of the address on this page: the form names it by id.
+            block_kind = Block.Kind.EMAIL if kind == "email" else Block.Kind.IP
+            block = Block.objects.matching(block_kind, value).filter(pk=_number(post, "block"))
+            block = block.first()
             if block and lift_block(block=block, by=request.user):
                 model_admin.message_user(request, f"Block of {block.value} lifted.")
             else:

@@ -35,6 +35,9 @@ class StatusFilter(admin.SimpleListFilter):
     default = Comment.Status.PENDING
 
     def lookups(self, request, model_admin):
+        if not request.user.has_perm("comments.moderate_comment"):
+            # Readers' reports are for moderators (CommentAdmin refuses the queue to others).
+            return [*Comment.Status.choices, ("all", "All")]
         reported = Report.objects.open().values("comment_id").distinct().count()
         return [*Comment.Status.choices, ("reported", f"Reported ({reported})"), ("all", "All")]
 
@@ -106,7 +109,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
     )
     notes = Counter(ModeratorNote.objects.filter(email__in=emails).values_list("email", flat=True))
     reports = defaultdict(list)
-    for report in Report.objects.open().filter(comment__in=[c.pk for c in comments]):
+    # Readers' words about a commenter, and who is being reported: for moderators only.
+    open_reports = Report.objects.open().filter(comment__in=[c.pk for c in comments])
+    for report in open_reports if can_moderate else []:
         reports[report.comment_id].append(report)
     policy = ModerationPolicy.current()
     words = policy.lines(policy.moderation_words) + policy.lines(policy.blocked_words)

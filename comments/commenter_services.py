@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from comments.models import (
@@ -94,7 +94,8 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         comment.body = body
         status, reasons = screen(comment, policy)
         reasons = [r for r in reasons if not r.startswith("auto-approved")]
-        fields = {"body": body}
+        # A moderator who read the earlier words can no longer decide on these unseen.
+        fields = {"body": body, "revision": F("revision") + 1}
         if status == Comment.Status.SPAM:
             # Decided by the screen, not by the moderator who approved the earlier words.
             fields |= {

@@ -154,8 +154,11 @@ def add_note(*, by, text: str, email: str = "", ip: str | None = None) -> Modera
     return note
 
 
-def decide_sender(*, status: str, by, email: str = "", ip: str | None = None, reason: str = ""):
-    """All of one commenter's pending comments (by e-mail or by IP) at once."""
-    pending = Comment.objects.pending()
+def decide_sender(
+    *, status: str, by, seen: dict[int, int], email: str = "", ip: str | None = None, reason=""
+):
+    """One commenter's pending comments (by e-mail or by IP) at once: those the moderator was
+    shown ({pk: revision}), as they were shown. One that came in or was edited since waits."""
+    pending = Comment.objects.pending().filter(pk__in=list(seen))
     pending = pending.filter(email=email.lower()) if email else pending.filter(ip_address=ip)
-    return decide(pending, status=status, by=by, reason=reason)
+    return decide(pending, status=status, by=by, reason=reason, seen=seen)

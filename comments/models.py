@@ -59,6 +59,9 @@ class Comment(models.Model):
     taken_down_at = models.DateTimeField(null=True, blank=True)
     # Deleted by its author while replies hang on it: the row stays, emptied, as a placeholder.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every edit of its author: a moderator's decision names the revision they read,
+    # so words written after they read it are never approved unseen (services.decide).
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.audit import record
-from comments.models import Comment, ModerationPolicy
+from comments.models import Comment, ModerationPolicy, Report
 from comments.notifications import (
     note_mail_wishes,
     notify_commenters,
@@ -114,6 +114,7 @@ class Decision(NamedTuple):
     decided: int  # by us
     lost: int  # someone else had decided them already
     waiting: int  # replies left pending: their comment is not published (yet)
+    edited: int = 0  # left pending: their author changed them after the moderator read them
 
 
 def _clean_reason(reason: str) -> str:
@@ -124,13 +125,25 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def decide(comments, *, status: str, by, reason: str = "") -> Decision:
+def _as_read(seen: dict[int, int], pks: list[int]) -> Q:
+    """The comments still at the revision the moderator read (one they never saw: none)."""
+    read = Q(pk__in=[])
+    for pk in pks:
+        if pk in seen:
+            read |= Q(pk=pk, revision=seen[pk])
+    return read
+
+
+def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decision:
     """Approve, reject or mark as spam.
 
     Each article's share is one conditional UPDATE (status still pending), so when two moderators
     act at once exactly one decision lands and the other learns it lost; the article's approved
     count moves in the same transaction. A reply is only published under a published comment,
     so approving one whose comment is not (or no longer) public leaves it waiting.
+
+    `seen` ({pk: revision}) is what the moderator read: the UPDATE also asks for that revision,
+    so a comment its author edited since (or one they were never shown) stays pending.
     """
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
@@ -147,6 +160,8 @@ def decide(comments, *, status: str, by, reason: str = "") -> Decision:
             pending = Comment.objects.filter(
                 pk__in=pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True
             )
+            if seen is not None:
+                pending = pending.filter(_as_read(seen, pks))
             if status == Comment.Status.APPROVED:
                 # Comments first, so a reply approved together with its comment goes up too.
                 changes[article_id] = pending.filter(parent__isnull=True).update(**values)
@@ -165,19 +180,52 @@ def decide(comments, *, status: str, by, reason: str = "") -> Decision:
                 changes[article_id] = pending.update(**values)
         if status == Comment.Status.APPROVED:
             _count_approved({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
-            waiting = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING).count()
+        left = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING)
+        left = dict(left.values_list("pk", "revision"))
+        edited = 0 if seen is None else sum(seen.get(pk) != rev for pk, rev in left.items())
+        if status == Comment.Status.APPROVED:
+            waiting = len(left) - edited
         decided = sum(changes.values())
         # Ours are the rows carrying our name and our timestamp. Read inside the
         # transaction: once it commits, nothing here may fail and hide that we won.
         ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
         if decided:
             record(by, ours.only("pk", "name"), decision_message(status, reason))
+            _answer_reports(ours, status=status, by=by, now=now, reason=reason)
         if decided and status != Comment.Status.SPAM:
             # Queued in this transaction: the mail server is never waited on here.
             notify_commenters(ours.filter(notify_on_decision=True).values_list("pk", flat=True))
         if decided and status == Comment.Status.APPROVED:
             notify_subscribers(ours.filter(parent__isnull=False).values_list("pk", flat=True))
-    return Decision(decided, len(all_pks) - decided - waiting, waiting)
+    return Decision(decided, len(all_pks) - decided - waiting - edited, waiting, edited)
+
+
+def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
+    """A decided comment that readers' reports were open on (hidden by them, or edited after
+    them): the decision answers the reports too, so it leaves the Reported queue and a new
+    report starts counting afresh. Approved: the reports were wrong, as Dismiss says (its
+    published replies came back with it, above). Rejected or spam: they were right, as Take down
+    says: its published replies, off the page and the count since it was hidden, stay off."""
+    reports = Report.objects.open().filter(comment__in=ours)
+    reported = list(reports.values_list("comment_id", flat=True).distinct())
+    if not reported:
+        return
+    outcome = Report.Outcome.DISMISSED
+    if status != Comment.Status.APPROVED:
+        outcome = Report.Outcome.TAKEN_DOWN
+        Comment.objects.filter(parent_id__in=reported, status=Comment.Status.APPROVED).update(
+            status=Comment.Status.REJECTED,
+            taken_down_by=by,
+            taken_down_at=now,
+            rejection_reason=reason,
+        )
+    closed = reports.update(resolved_at=now, resolved_by=by, outcome=outcome)
+    words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"
+    record(
+        by,
+        Comment.objects.filter(pk__in=reported).only("pk", "name"),
+        f"{closed} report(s) {words} by the decision",
+    )
 
 
 def decision_message(status: str, reason: str = "") -> str:
@@ -208,12 +256,16 @@ def take_down(comments, *, by, reason: str = "") -> int:
     by_article = _ids_by_article(comments)
     now = timezone.now()
     changes = {}
+    taken = 0
     with transaction.atomic():
         for article_id, pks in by_article.items():
             approved = Comment.objects.filter(status=Comment.Status.APPROVED)
             targets = approved.filter(pk__in=pks) | approved.filter(parent_id__in=pks)
-            changes[article_id] = -Comment.objects.filter(
-                pk__in=list(targets.values_list("pk", flat=True)),
+            target_ids = list(targets.values_list("pk", flat=True))
+            # A reply hidden under a comment back in the queue is not in the count.
+            shown = list(Comment.objects.counted().filter(pk__in=target_ids).values("pk"))
+            taken += Comment.objects.filter(
+                pk__in=target_ids,
                 status=Comment.Status.APPROVED,
                 withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
             ).update(
@@ -222,11 +274,13 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 taken_down_at=now,
                 rejection_reason=reason,
             )
+            ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
+            changes[article_id] = -ours.filter(pk__in=[row["pk"] for row in shown]).count()
         _count_approved(changes)
-        if any(changes.values()):
+        if taken:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
             record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
-    return -sum(changes.values())
+    return taken
 
 
 def delete_comments(comments) -> int:

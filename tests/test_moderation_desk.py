@@ -243,7 +243,13 @@ def test_a_moderator_rejects_all_pending_comments_of_one_commenter(
     other = make_comment(article, email="fine@example.com")
 
     moderator_client.post(
-        f"{COMMENTER}?email=troll@example.com", {"action": "reject_all", "reason": "Trolling"}
+        f"{COMMENTER}?email=troll@example.com",
+        {
+            "action": "reject_all",
+            "reason": "Trolling",
+            # The page sends back the waiting comments it showed (each at the revision shown).
+            **{f"seen-{c.pk}": c.revision for c in theirs},
+        },
     )
 
     assert {c.status for c in Comment.objects.filter(pk__in=[c.pk for c in theirs])} == {

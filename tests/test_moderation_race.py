@@ -45,13 +45,13 @@ def test_bulk_decisions_report_what_someone_else_already_decided(
     comments = [make_comment(article) for _ in range(3)]
     approve(comment=comments[0], by=second_moderator)
 
-    decided, lost, waiting = decide(
+    decided, lost, waiting, edited = decide(
         Comment.objects.filter(pk__in=[c.pk for c in comments]),
         status=Comment.Status.APPROVED,
         by=moderator,
     )
 
-    assert (decided, lost, waiting) == (2, 1, 0)
+    assert (decided, lost, waiting, edited) == (2, 1, 0, 0)
     assert Article.objects.get(pk=article.pk).approved_comment_count == 3
 
 
@@ -70,7 +70,7 @@ def test_the_moderator_who_lost_in_the_admin_sees_a_warning(
     assert comment.status == Comment.Status.APPROVED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
     article, make_comment, moderator, second_moderator
 ):

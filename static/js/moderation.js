@@ -75,6 +75,9 @@
       Object.keys(fields || {}).forEach(function (name) {
         data.append(name, fields[name]);
       });
+      // The revision the moderator read: words edited since are not decided unseen.
+      var seen = row.querySelector(".queue-seen");
+      if (seen) data.append(seen.name, seen.value);
       row.classList.add("is-decided");
       outcome(row, "Sending: " + button.textContent + "…");
       if (row === current) select(step(1, true) || step(-1, true));
@@ -95,6 +98,7 @@
           });
         })
         .then(function (answer) {
+          if (answer.body.edited) reread(row, answer.body);
           outcome(row, answer.body.message);
           say(answer.body.message);
         })
@@ -112,6 +116,16 @@
             if (document.querySelector(".paginator a")) window.location.reload();
           }
         });
+    }
+
+    // Edited by its author after the moderator read it: the new words, open again, selected.
+    function reread(row, body) {
+      var text = row.querySelector(".queue-body");
+      var seen = row.querySelector(".queue-seen");
+      if (text) text.textContent = body.body;
+      if (seen) seen.value = body.revision;
+      row.classList.remove("is-decided");
+      select(row);
     }
 
     function button(row, action) {
