@@ -67,6 +67,14 @@ def test_each_list_page_names_its_one_canonical_address_on_the_site_url(client, 
     assert '<link rel="canonical" href="https://news.example/?page=2">' in second
 
 
+def test_previous_page_links_to_page_one_by_its_one_address(client, archive):
+    second = client.get("/section/technology/?page=2").content.decode()
+    third = client.get("/section/technology/?page=3").content.decode()
+
+    assert '<a class="ms-2" rel="prev" href=".">' in second
+    assert 'rel="prev" href="?page=2"' in third
+
+
 def test_a_list_of_one_page_does_not_say_there_are_no_more_pages(client, make_article):
     make_article()
 
