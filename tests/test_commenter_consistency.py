@@ -191,3 +191,18 @@ def test_deleting_a_rejected_edit_with_replies_it_hid_leaves_the_count_alone(
 
     assert count(article) == 1
     assert count(article) == Comment.objects.counted().filter(article=article).count()
+
+
+def test_taking_down_a_reply_hidden_under_an_edited_comment_leaves_the_count_alone(
+    article, published, make_comment, moderator
+):
+    comment = published(body="Published words")
+    reply = make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="Reply")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    edit_comment(comment=comment, body="Changed words")
+
+    assert take_down([reply], by=moderator, reason="Rude") == 1
+
+    assert count(article) == 0
+    approve(comment=comment, by=moderator)
+    assert count(article) == 1
