@@ -26,6 +26,7 @@ from comments.models import (
     ModerationPolicy,
     ModeratorNote,
     ReplySubscription,
+    Report,
     erased_email,
 )
 from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
@@ -198,6 +199,8 @@ def _keep_places(rows: list[Comment], changes: dict, now) -> None:
     ids = [row.pk for row in rows]
     CommentVersion.objects.filter(comment_id__in=ids).delete()
     ReplySubscription.objects.filter(comment_id__in=ids).delete()
+    # The reported words are gone: nothing is left in the Reported queue to decide on.
+    Report.objects.filter(comment_id__in=ids).delete()
     Comment.objects.filter(pk__in=ids).exclude(status=Comment.Status.PENDING).update(
         **_placeholder_fields(now)
     )

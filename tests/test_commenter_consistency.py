@@ -10,7 +10,7 @@ from django.db import OperationalError, connection, connections, transaction
 
 from articles.models import Article
 from comments.commenter_services import edit_comment, erase_comments, withdraw_comment
-from comments.models import Comment
+from comments.models import Comment, Report
 from comments.services import approve, decide, delete_comments, take_down
 from tests import test_commenter_edit_delete
 
@@ -206,3 +206,17 @@ def test_taking_down_a_reply_hidden_under_an_edited_comment_leaves_the_count_alo
     assert count(article) == 0
     approve(comment=comment, by=moderator)
     assert count(article) == 1
+
+
+def test_a_reported_comment_deleted_by_its_author_leaves_the_reported_queue(
+    article, published, make_comment, moderator_client
+):
+    comment = published(body="Reported words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply to it")
+    Report.objects.create(comment=comment, reason=Report.Reason.ABUSE, reporter="a")
+
+    withdraw_comment(comment=comment)
+
+    assert not Report.objects.open().exists()
+    queue = moderator_client.get("/admin/comments/comment/?status=reported").content.decode()
+    assert f'id="queue-{comment.pk}"' not in queue
