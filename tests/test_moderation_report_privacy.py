@@ -1,0 +1,59 @@
+"""Readers' reports (who reported, why, in their words) are for moderators: staff who may
+only read comments see none of them."""
+
+from comments.models import Report
+
+CHANGELIST = "/admin/comments/comment/"
+REPORT_TEXT = "He keeps posting my home address"
+
+
+def _reported(comment, n: int = 2):
+    for i in range(n):
+        Report.objects.create(
+            comment=comment, reason="other", text=f"{REPORT_TEXT} ({i})", reporter=f"reader-{i}"
+        )
+
+
+def test_an_editor_is_refused_the_reported_queue(editor_client, approved_comment):
+    _reported(approved_comment)
+
+    response = editor_client.get(CHANGELIST, {"status": "reported"})
+
+    assert response.status_code == 403
+    assert REPORT_TEXT not in response.content.decode()
+
+
+def test_an_editor_sees_no_report_filter_count_or_text_in_the_comment_lists(
+    editor_client, approved_comment, article, make_comment
+):
+    _reported(approved_comment)
+    hidden = make_comment(article, held_because=["hidden after 2 reader reports"])
+    _reported(hidden)
+
+    for status in ("pending", "approved", "all"):
+        html = editor_client.get(CHANGELIST, {"status": status}).content.decode()
+        assert REPORT_TEXT not in html
+        assert "Something else" not in html
+        assert "Reported (" not in html
+        assert "?status=reported" not in html
+
+
+def test_an_editor_sees_no_reported_row_on_the_admin_index(editor_client, approved_comment):
+    _reported(approved_comment)
+
+    html = editor_client.get("/admin/").content.decode()
+
+    assert "Comments waiting" in html
+    assert "Reported comments" not in html
+    assert "moderation-reported" not in html
+
+
+def test_a_moderator_still_sees_the_reports(moderator_client, approved_comment):
+    _reported(approved_comment)
+
+    index = moderator_client.get("/admin/").content.decode()
+    html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
+
+    assert "Reported comments</a>" in index
+    assert "Reported (1)" in html
+    assert f"“{REPORT_TEXT} (1)”" in html
