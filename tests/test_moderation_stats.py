@@ -41,3 +41,25 @@ def test_the_median_counts_only_decisions_people_made_in_the_last_seven_days(
     assert summary["pending"] == 1
     assert timedelta(minutes=119) < summary["oldest_pending_age"] < timedelta(minutes=121)
     assert summary["median_decision_time"] == timedelta(minutes=30)
+
+
+def test_the_charts_oldest_wait_today_counts_a_comment_hidden_by_its_reports(
+    article, make_comment, moderator
+):
+    from comments.stats import daily
+
+    now = timezone.now()
+    # Published five days ago, back in the queue now after its readers' reports.
+    make_comment(
+        article,
+        created_at=now - timedelta(days=5, hours=1),
+        moderated_at=now - timedelta(days=5),
+        moderated_by=moderator,
+        held_because=["hidden after 3 reader reports"],
+    )
+
+    rows = daily(30)
+
+    assert rows[-1]["oldest_wait"] >= timedelta(days=5)
+    assert rows[-3]["oldest_wait"] is None  # it stood published then
+    assert moderation_summary()["pending"] == 1
