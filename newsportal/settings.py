@@ -392,5 +392,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        # runserver prints "Watching for file changes" itself; logged too, it says it twice.
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }

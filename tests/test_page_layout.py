@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.test_article_metadata import with_hero
 
 RECEIVED = "Comment sent successfully! We will review it in the next few hours."
 
@@ -141,3 +142,51 @@ def test_a_comment_sent_back_to_send_once_more_has_its_message_next_to_the_form(
     message = html.index("once more")
     assert html.index('id="comments-heading"') < message < html.index('id="comment-form"')
     assert "Sent from the shared page." in html[html.index('id="comment-form"') :]
+
+
+def _card_images(html: str) -> list[str]:
+    return re.findall(r'<img class="card-image"[^>]*>', html)
+
+
+def test_without_a_lead_story_the_first_cards_picture_is_fetched_first(
+    client, article, make_article, author
+):
+    with_hero(make_article(title="An older story", published_at=timezone.now() - timedelta(1)))
+    with_hero(article)
+
+    for url in (article.section.get_absolute_url(), author.get_absolute_url()):
+        first, second = _card_images(client.get(url).content.decode())
+        assert 'fetchpriority="high"' in first and "loading=" not in first
+        assert 'loading="lazy"' in second and "fetchpriority" not in second
+
+
+def test_under_the_home_pages_lead_every_card_picture_loads_lazily(client, article, make_article):
+    with_hero(make_article(title="An older story", published_at=timezone.now() - timedelta(1)))
+    with_hero(make_article(title="The oldest story", published_at=timezone.now() - timedelta(2)))
+    with_hero(article)
+
+    html = client.get("/").content.decode()
+
+    assert html.count('fetchpriority="high"') == 1 and 'class="lead-image"' in html
+    cards = _card_images(html)
+    assert len(cards) == 2 and all('loading="lazy"' in card for card in cards)
+
+
+def test_rail_headlines_are_links_inside_headings(client, article, make_article, add_related):
+    other = make_article(title="The newest story")
+    add_related(article, other)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    link = f'<a href="{other.get_absolute_url()}">The newest story</a>'
+    for heading_id in ("latest-heading", "related-heading"):
+        rail = _between(html, f'id="{heading_id}"', "</section>")
+        assert f'<h3 class="rail-headline">{link}</h3>' in rail
+
+
+def test_the_site_header_is_the_pages_banner_and_the_share_heading_is_short(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.count('role="banner"') == 1
+    assert '<header class="site-header" role="banner">' in html
+    assert '<h2 id="share-heading" class="share-heading">Share this article</h2>' in html
