@@ -150,3 +150,96 @@ def test_failures_on_two_processes_lock_the_login_everywhere_the_right_password_
         assert "Too many failed logins" in body
         assert "even with the right password" in body
         assert "Newsroom" not in body
+
+
+# In-process: the rules themselves (which failures count, for how long), fast, on the test
+# database (SQLite or PostgreSQL, as the run).
+
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def accounts(django_user_model):
+    return [
+        django_user_model.objects.create_user(f"desk{n}", password=PASSWORD, is_staff=True)
+        for n in range(6)
+    ]
+
+
+def _log_in(username, password, ip):
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR=ip)
+    data = {"username": username, "password": password, "next": "/admin/"}
+    return client.post(LOGIN, data)
+
+
+def _signed_in(response) -> bool:
+    return response.status_code == 302 and response.url == "/admin/"
+
+
+def _age_failures(minutes: int) -> None:
+    """Time travel for the failures on record: as if made `minutes` earlier."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt, AccessAttemptExpiration
+
+    shift = timedelta(minutes=minutes)
+    for attempt in AccessAttempt.objects.all():
+        AccessAttempt.objects.filter(pk=attempt.pk).update(
+            attempt_time=attempt.attempt_time - shift
+        )
+    for expiry in AccessAttemptExpiration.objects.all():
+        AccessAttemptExpiration.objects.filter(pk=expiry.pk).update(
+            expires_at=expiry.expires_at - shift
+        )
+
+
+def test_five_wrong_passwords_from_one_ip_across_five_usernames_lock_that_ip(accounts):
+    for account in accounts[:4]:
+        assert _log_in(account.username, "wrong", "192.0.2.10").status_code == 200
+    assert _log_in(accounts[4].username, "wrong", "192.0.2.10").status_code == 429  # the fifth
+
+    locked = _log_in(accounts[5].username, PASSWORD, "192.0.2.10")
+    elsewhere = _log_in(accounts[5].username, PASSWORD, "192.0.2.99")
+
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert _signed_in(elsewhere)
+
+
+def test_five_failures_for_one_username_from_five_ips_lock_that_username(accounts):
+    for n in range(4):
+        assert _log_in("desk0", "wrong", f"198.51.100.{n + 1}").status_code == 200
+    assert _log_in("desk0", "wrong", "198.51.100.5").status_code == 429
+
+    assert _log_in("desk0", PASSWORD, "198.51.100.200").status_code == 429
+    assert _signed_in(_log_in("desk1", PASSWORD, "198.51.100.200"))
+
+
+def test_failures_older_than_fifteen_minutes_stop_counting(accounts):
+    for _ in range(4):
+        _log_in("desk0", "wrong", "192.0.2.10")
+    _age_failures(16)
+
+    assert _log_in("desk0", "wrong", "192.0.2.10").status_code == 200  # the fifth, alone now
+    assert _signed_in(_log_in("desk0", PASSWORD, "192.0.2.10"))
+
+
+def test_four_failures_within_fifteen_minutes_still_count(accounts):
+    for _ in range(4):
+        _log_in("desk0", "wrong", "192.0.2.10")
+    _age_failures(10)
+
+    assert _log_in("desk0", "wrong", "192.0.2.10").status_code == 429
+    assert _log_in("desk0", PASSWORD, "192.0.2.10").status_code == 429
+
+
+def test_the_right_password_works_after_the_cool_off(accounts):
+    for _ in range(5):
+        _log_in("desk0", "wrong", "192.0.2.10")
+    assert _log_in("desk0", PASSWORD, "192.0.2.10").status_code == 429
+
+    _age_failures(16)
+
+    assert _signed_in(_log_in("desk0", PASSWORD, "192.0.2.10"))
