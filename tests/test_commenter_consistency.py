@@ -14,6 +14,8 @@ from comments.models import Comment, Report
 from comments.services import approve, decide, delete_comments, take_down
 from tests import test_commenter_edit_delete
 
+# The racing tests commit for real; serialized_rollback puts back what the migrations wrote
+# (content types, preset reasons) for the tests after them, as tests/test_moderation_race.py does.
 published = test_commenter_edit_delete.published  # the fixture: a comment on the page
 
 
@@ -52,7 +54,7 @@ def run_beside(hold, other) -> None:
     assert errors == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_delete_racing_a_moderators_take_down_takes_the_comment_off_the_count_once(
     article, published, moderator
 ):
@@ -67,7 +69,7 @@ def test_a_delete_racing_a_moderators_take_down_takes_the_comment_off_the_count_
     assert count(article) == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_presses_of_delete_at_once_take_the_comment_off_the_count_once(article, published):
     published(body="Stays")
     comment = published(body="Pressed twice")
@@ -78,7 +80,7 @@ def test_two_presses_of_delete_at_once_take_the_comment_off_the_count_once(artic
     assert count(article) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_erase_racing_a_delete_counts_each_comment_once(article, published, make_comment):
     published(body="Someone else's")
     first = published(email="maria@example.com", body="First")
@@ -97,7 +99,7 @@ def test_an_erase_racing_a_delete_counts_each_comment_once(article, published, m
     assert count(article) == Comment.objects.approved().filter(withdrawn_at=None).count()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_moderator_approving_a_comment_being_deleted_never_counts_it(article, make_comment):
     comment = make_comment(article, body="Waiting")
     moderator = Comment._meta.get_field("moderated_by").related_model.objects.create(
