@@ -159,7 +159,7 @@ LOGIN = "/admin/login/"
 
 
 @pytest.fixture
-def accounts(django_user_model):
+def accounts(db, django_user_model):
     return [
         django_user_model.objects.create_user(f"desk{n}", password=PASSWORD, is_staff=True)
         for n in range(6)

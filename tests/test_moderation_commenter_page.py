@@ -20,7 +20,7 @@ def test_a_comments_page_links_to_a_plus_address_commenter_that_opens(
     assert "Plus-addressed words." in response.content.decode()
 
 
-def test_lift_on_a_commenters_page_lifts_no_block_of_someone_else(moderator_client):
+def test_lift_on_a_commenters_page_lifts_no_block_of_someone_else(db, moderator_client):
     mine = Block.objects.create(kind=Block.Kind.EMAIL, value="maria@example.com")
     theirs = Block.objects.create(kind=Block.Kind.EMAIL, value="troll@example.com")
     their_ip = Block.objects.create(kind=Block.Kind.IP, value="203.0.113.9")
@@ -38,7 +38,7 @@ def test_lift_on_a_commenters_page_lifts_no_block_of_someone_else(moderator_clie
     assert (mine.is_active, theirs.is_active, their_ip.is_active) == (True, True, True)
 
 
-def test_lift_ignores_a_block_id_that_is_not_a_number(moderator_client):
+def test_lift_ignores_a_block_id_that_is_not_a_number(db, moderator_client):
     Block.objects.create(kind=Block.Kind.EMAIL, value="maria@example.com")
 
     response = moderator_client.post(
