@@ -224,3 +224,35 @@ def test_from_a_card_to_the_commenter_a_note_and_a_block(
     snap("commenter", phone_layout=True)
     assert_accessible("commenter page")
     assert Comment.objects.filter(status=Comment.Status.REJECTED).count() == 2
+
+
+def test_a_comment_edited_after_the_queue_opened_comes_back_with_its_new_words(
+    page, watch, article, moderator, make_comment
+):
+    from comments.commenter_services import edit_comment
+
+    (comment,) = _queue_of(article, make_comment, 1)
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+    edit_comment(comment=comment, body="Buy cheap watches at example.com today")
+
+    page.keyboard.press("a")
+
+    card = page.locator(f"#queue-{comment.pk}")
+    expect(card.locator(".queue-outcome")).to_contain_text("edited since you read it")
+    expect(card.locator(".queue-body")).to_have_text("Buy cheap watches at example.com today")
+    expect(card).not_to_have_class(re.compile("is-decided"))
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+    page.keyboard.press("a")  # read now: the second press approves the new words
+
+    expect(card.locator(".queue-outcome")).to_contain_text("approved")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    # The refusal is a 409 by design, which the watch (and Chromium's console) report: only
+    # that one answer, once, is expected.
+    url = f"{page.url.split('/admin/')[0]}{QUEUE}{comment.pk}/approve/"
+    refused = [problem for problem in watch.problems if url in problem and "409" in problem]
+    assert len(refused) == 2  # the response and the console line about it
+    watch.problems = [problem for problem in watch.problems if problem not in refused]
