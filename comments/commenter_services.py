@@ -31,7 +31,7 @@ from comments.models import (
 )
 from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
 from comments.screening import screen
-from comments.services import _count_approved, delete_comments
+from comments.services import _count_approved, delete_comments, update_policy
 from newsportal.caching import article_key, purge
 
 logger = logging.getLogger(__name__)
@@ -328,8 +328,21 @@ def erase_comments(*, email: str) -> int:
         notes.delete()
         # A block outlives the erase (its owner cannot lift it by erasing), as a keyed hash.
         blocks.update(value=erased_email(email))
+        _hash_in_policy(email)
         CommenterAddress.objects.filter(email=email).delete()
     return count
+
+
+def _hash_in_policy(email: str) -> None:
+    """The policy's list of blocked addresses keeps an erased one as its keyed hash too."""
+    policy = ModerationPolicy.objects.filter(pk=1).first()
+    if policy is None or email not in policy.lines(policy.blocked_emails):
+        return
+    lines = policy.blocked_emails.splitlines()
+    policy.blocked_emails = "\n".join(
+        erased_email(email) if line.strip().lower() == email else line for line in lines
+    )
+    update_policy(policy=policy)  # the cached policy goes too
 
 
 def _forget_in_admin_log(email: str, objects: dict) -> None:

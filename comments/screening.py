@@ -2,7 +2,7 @@
 
 import re
 
-from comments.models import Block, Comment, CommenterAddress, ModerationPolicy
+from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
@@ -23,7 +23,8 @@ def _contains_word(text: str, word: str) -> bool:
 def _blocked_email(email: str, entries: list[str]) -> bool:
     email = email.lower()
     domain = "@" + email.rpartition("@")[2]
-    return any(entry in (email, domain) for entry in entries)
+    # An address erased at its owner's request stays in the list as its keyed hash.
+    return any(entry in (email, domain, erased_email(email)) for entry in entries)
 
 
 def _confirmed(email: str) -> bool:

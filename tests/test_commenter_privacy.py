@@ -22,6 +22,7 @@ from comments.models import (
     Block,
     Comment,
     CommentVersion,
+    ModerationPolicy,
     ReplySubscription,
 )
 from comments.services import decide, submit_comment
@@ -177,6 +178,7 @@ def test_a_block_outlives_the_erase_of_its_address_without_holding_it(
     email = "maria@example.com"
     make_comment(article, email=email, body="Buy now")
     block_sender(kind="email", value=email, period="forever", by=moderator, reason="Spammer")
+    ModerationPolicy.objects.create(blocked_emails="Maria@Example.com\n@spam.example")
 
     erase_comments(email=email)
 
@@ -188,6 +190,8 @@ def test_a_block_outlives_the_erase_of_its_address_without_holding_it(
     )
     assert comment.status == Comment.Status.SPAM
     assert "E-mail address blocked by a moderator" in comment.held_because
+    assert "blocked e-mail address" in comment.held_because  # the policy's list
+    assert "@spam.example" in ModerationPolicy.current().blocked_emails
     assert list(Block.objects.matching("email", email)) == [block]  # the commenter's page
 
 
