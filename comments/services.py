@@ -280,6 +280,10 @@ def take_down(comments, *, by, reason: str = "") -> int:
         if taken:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
             record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
+            # Taken down however it was chosen (the bulk action too): its reports were right.
+            Report.objects.open().filter(comment__in=ours).update(
+                resolved_at=now, resolved_by=by, outcome=Report.Outcome.TAKEN_DOWN
+            )
     return taken
 
 

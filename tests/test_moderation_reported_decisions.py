@@ -87,3 +87,21 @@ def test_take_down_and_dismiss_still_count_once(moderator_client, hidden):
 
     assert Article.objects.get(pk=hidden.article_id).approved_comment_count == 2
     assert Report.objects.get().outcome == Report.Outcome.DISMISSED
+
+
+def test_take_down_selected_closes_the_reports_of_a_published_comment(
+    moderator_client, moderator, approved_comment
+):
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+
+    moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {"action": "take_down_selected", "_selected_action": [approved_comment.pk], "reason": "x"},
+    )
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.REJECTED
+    report = Report.objects.get()
+    assert (report.outcome, report.resolved_by) == (Report.Outcome.TAKEN_DOWN, moderator)
+    queue = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
+    assert "Reported (0)" in queue
