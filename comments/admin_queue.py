@@ -56,6 +56,8 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset
         if value == "reported":
             return queryset.filter(pk__in=Report.objects.open().values("comment_id"))
+        if value == Comment.Status.PENDING:
+            return queryset.pending()  # never a placeholder a commenter left (older rows)
         return queryset.filter(status=value)
 
 

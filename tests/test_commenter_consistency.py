@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.utils import timezone
 
 from articles.models import Article
 from comments.commenter_services import edit_comment, erase_comments, withdraw_comment
@@ -222,3 +223,15 @@ def test_a_reported_comment_deleted_by_its_author_leaves_the_reported_queue(
     assert not Report.objects.open().exists()
     queue = moderator_client.get("/admin/comments/comment/?status=reported").content.decode()
     assert f'id="queue-{comment.pk}"' not in queue
+
+
+def test_a_placeholder_left_pending_by_an_earlier_version_is_not_in_the_queue(
+    article, make_comment, moderator_client
+):
+    legacy = make_comment(article, name="", email="", body="", withdrawn_at=timezone.now())
+    waiting = make_comment(article, body="Waiting for a moderator")
+
+    queue = moderator_client.get("/admin/comments/comment/?status=pending").content.decode()
+
+    assert f'id="queue-{waiting.pk}"' in queue
+    assert f'id="queue-{legacy.pk}"' not in queue
