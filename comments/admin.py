@@ -3,26 +3,21 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments import commenter_admin  # noqa: F401 (registers the policy page)
 from comments.admin_commenter import commenter_view, edited_text, seen_revisions
+from comments.admin_decisions import DECISIONS, DecisionViews, waiting_text
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
-from comments.desk import dismiss_reports, take_down_reported
 from comments.models import Block, Comment, ModerationPolicy, RejectionReason
-from comments.services import decide, decision_message, delete_comments, take_down, update_policy
+from comments.services import decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
 
-DECISIONS = {
-    "approve": (Comment.Status.APPROVED, "approved"),
-    "reject": (Comment.Status.REJECTED, "rejected"),
-    "spam": (Comment.Status.SPAM, "marked as spam"),
-}
 REPORT_ACTIONS = ["take-down", "dismiss"]
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
 DATE = "j M Y, H:i"
@@ -52,7 +47,7 @@ class ModerationActionForm(ActionForm):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(DecisionViews, admin.ModelAdmin):
     list_display = ["waiting", "article_title", "excerpt", "author", "reasons", "status"]
     list_filter = [StatusFilter, "article__section", "created_at"]
     search_fields = ["name", "email", "body", "ip_address"]
@@ -252,118 +247,6 @@ class CommentAdmin(admin.ModelAdmin):
     def commenter_view(self, request):
         return commenter_view(self, request)
 
-    def _decidable(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        comment = self.get_object(request, unquote(object_id))
-        if comment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        return comment
-
-    def decide_view(self, request, object_id, decision):
-        comment = self._decidable(request, object_id)
-        if not isinstance(comment, Comment):
-            return comment
-        status, _ = DECISIONS[decision]
-        reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
-        seen = seen_revisions(request.POST)
-        try:
-            result = decide(
-                [comment], status=status, by=request.user, reason=reason, seen=seen or None
-            )
-        except ValidationError as exc:
-            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
-        if result.edited:
-            return self._edited(request, comment)
-        if result.decided:
-            words = decision_message(status, reason).lower()
-            text = f"Comment by {comment.name}: {words}."
-            return self._answer(request, comment, status, text, messages.SUCCESS)
-        if result.waiting:
-            return self._answer(request, comment, None, _waiting_text(1), messages.WARNING)
-        return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
-
-    def _edited(self, request, comment):
-        """Its author changed the words after the moderator read them: nothing decided. The
-        script gets the new words to show in the card; a form post goes back to read them."""
-        text = f"The comment by {comment.name} was edited since you read it: read it again."
-        if "application/json" in request.headers.get("Accept", ""):
-            comment.refresh_from_db(fields=["body", "revision"])
-            return JsonResponse(
-                {
-                    "outcome": None,
-                    "edited": True,
-                    "message": text,
-                    "body": comment.body,
-                    "revision": comment.revision,
-                },
-                status=409,
-            )
-        self.message_user(request, text, messages.WARNING)
-        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
-
-    def report_view(self, request, object_id, action):
-        comment = self._decidable(request, object_id)
-        if not isinstance(comment, Comment):
-            return comment
-        if action == "dismiss":
-            closed = dismiss_reports(comment=comment, by=request.user)
-            text = f"{closed} report(s) on the comment by {comment.name} dismissed: it stays up."
-            if not closed:
-                text = "Those reports had already been dealt with."
-            return self._answer(request, comment, "dismissed" if closed else None, text)
-        try:
-            down = take_down_reported(
-                comment=comment, by=request.user, reason=self._reason(request, comment.pk)
-            )
-        except ValidationError as exc:
-            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
-        text = f"Comment by {comment.name} taken down."
-        if not down:
-            text = f"The comment by {comment.name} was not published any more; reports closed."
-        return self._answer(request, comment, "taken-down" if down else None, text)
-
-    def _reason(self, request, pk) -> str:
-        """The reason typed for this comment (its own box in the queue, or the action bar's),
-        else the preset chosen for it."""
-        post = request.POST
-        typed = (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
-        if typed:
-            return typed
-        preset = post.get(f"preset-{pk}") or post.get("preset")
-        if preset and preset.isdigit():
-            chosen = RejectionReason.objects.filter(pk=preset).first()
-            return chosen.text if chosen else ""
-        return ""
-
-    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
-        """The queue's script asks for JSON (and moves on without a reload); a plain form post
-        gets the message and goes back, or, from a comment's page, on to the next waiting one."""
-        if "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse(
-                {"outcome": outcome, "message": text}, status=200 if outcome else 409
-            )
-        self.message_user(request, text, level)
-        if outcome and "_next_pending" in request.POST:
-            following = (
-                Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
-            )
-            nxt = following.values_list("pk", flat=True).first()
-            if nxt:
-                return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[nxt]))
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-        return HttpResponseRedirect(self._back(request))
-
-    def _back(self, request):
-        referer = request.headers.get("referer", "")
-        if url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return referer
-        return reverse("admin:comments_comment_changelist")
-
     def _or_tell_why(self, request, service, comments, **kwargs):
         """Run a moderation service with the reason from the action bar; a reason it refuses
         (too long) comes back to the moderator as a message, with nothing changed."""
@@ -395,7 +278,7 @@ class CommentAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
         if result.waiting:
-            self.message_user(request, _waiting_text(result.waiting), messages.WARNING)
+            self.message_user(request, waiting_text(result.waiting), messages.WARNING)
         if result.edited:
             self.message_user(request, edited_text(result.edited), messages.WARNING)
 
@@ -425,22 +308,6 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
         else:
             self.message_user(request, "None of those comments was published.", messages.WARNING)
-
-
-def _waiting_text(count: int) -> str:
-    return (
-        f"{count} reply/replies left waiting: a reply can only be published under a "
-        "published comment. Approve the comment first."
-    )
-
-
-def _lost_text(comment: Comment) -> str:
-    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
-    who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
-    return (
-        f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"
-        f" by {who}; your decision was not applied."
-    )
 
 
 class RejectionReasonInline(admin.TabularInline):

@@ -1,0 +1,153 @@
+"""The comment admin's one-click views: a decision (approve, reject, spam) or a report's
+outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
+moderation.js and with a message and a redirect to a plain form post."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from comments.admin_commenter import seen_revisions
+from comments.desk import dismiss_reports, take_down_reported
+from comments.models import Comment, RejectionReason
+from comments.services import decide, decision_message
+
+DECISIONS = {
+    "approve": (Comment.Status.APPROVED, "approved"),
+    "reject": (Comment.Status.REJECTED, "rejected"),
+    "spam": (Comment.Status.SPAM, "marked as spam"),
+}
+
+
+class DecisionViews:
+    """Mixed into CommentAdmin (which routes the URLs to these views)."""
+
+    def _decidable(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return comment
+
+    def decide_view(self, request, object_id, decision):
+        comment = self._decidable(request, object_id)
+        if not isinstance(comment, Comment):
+            return comment
+        status, _ = DECISIONS[decision]
+        reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
+        seen = seen_revisions(request.POST)
+        try:
+            result = decide(
+                [comment], status=status, by=request.user, reason=reason, seen=seen or None
+            )
+        except ValidationError as exc:
+            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        if result.edited:
+            return self._edited(request, comment)
+        if result.decided:
+            words = decision_message(status, reason).lower()
+            text = f"Comment by {comment.name}: {words}."
+            return self._answer(request, comment, status, text, messages.SUCCESS)
+        if result.waiting:
+            return self._answer(request, comment, None, waiting_text(1), messages.WARNING)
+        return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
+
+    def _edited(self, request, comment):
+        """Its author changed the words after the moderator read them: nothing decided. The
+        script gets the new words to show in the card; a form post goes back to read them."""
+        text = f"The comment by {comment.name} was edited since you read it: read it again."
+        if "application/json" in request.headers.get("Accept", ""):
+            comment.refresh_from_db(fields=["body", "revision"])
+            return JsonResponse(
+                {
+                    "outcome": None,
+                    "edited": True,
+                    "message": text,
+                    "body": comment.body,
+                    "revision": comment.revision,
+                },
+                status=409,
+            )
+        self.message_user(request, text, messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    def report_view(self, request, object_id, action):
+        comment = self._decidable(request, object_id)
+        if not isinstance(comment, Comment):
+            return comment
+        if action == "dismiss":
+            closed = dismiss_reports(comment=comment, by=request.user)
+            text = f"{closed} report(s) on the comment by {comment.name} dismissed: it stays up."
+            if not closed:
+                text = "Those reports had already been dealt with."
+            return self._answer(request, comment, "dismissed" if closed else None, text)
+        try:
+            down = take_down_reported(
+                comment=comment, by=request.user, reason=self._reason(request, comment.pk)
+            )
+        except ValidationError as exc:
+            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        text = f"Comment by {comment.name} taken down."
+        if not down:
+            text = f"The comment by {comment.name} was not published any more; reports closed."
+        return self._answer(request, comment, "taken-down" if down else None, text)
+
+    def _reason(self, request, pk) -> str:
+        """The reason typed for this comment (its own box in the queue, or the action bar's),
+        else the preset chosen for it."""
+        post = request.POST
+        typed = (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
+        if typed:
+            return typed
+        preset = post.get(f"preset-{pk}") or post.get("preset")
+        if preset and preset.isdigit():
+            chosen = RejectionReason.objects.filter(pk=preset).first()
+            return chosen.text if chosen else ""
+        return ""
+
+    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
+        """The queue's script asks for JSON (and moves on without a reload); a plain form post
+        gets the message and goes back, or, from a comment's page, on to the next waiting one."""
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {"outcome": outcome, "message": text}, status=200 if outcome else 409
+            )
+        self.message_user(request, text, level)
+        if outcome and "_next_pending" in request.POST:
+            following = (
+                Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
+            )
+            nxt = following.values_list("pk", flat=True).first()
+            if nxt:
+                return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[nxt]))
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        return HttpResponseRedirect(self._back(request))
+
+    def _back(self, request):
+        referer = request.headers.get("referer", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return referer
+        return reverse("admin:comments_comment_changelist")
+
+
+def waiting_text(count: int) -> str:
+    return (
+        f"{count} reply/replies left waiting: a reply can only be published under a "
+        "published comment. Approve the comment first."
+    )
+
+
+def _lost_text(comment: Comment) -> str:
+    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
+    who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
+    return (
+        f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"
+        f" by {who}; your decision was not applied."
+    )
