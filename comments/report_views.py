@@ -43,10 +43,9 @@ class ReportForm(forms.Form):
 
 
 def _reportable(comment_id: int) -> Comment:
-    # A placeholder of a withdrawn comment says nothing anyone could report.
-    published = Comment.objects.approved().filter(
-        article__in=_public_articles(), withdrawn_at__isnull=True
-    )
+    # What readers see: not a placeholder of a withdrawn comment (it says nothing), nor a
+    # reply hidden under a comment back in the queue.
+    published = Comment.objects.counted().filter(article__in=_public_articles())
     return get_object_or_404(published.select_related("article"), pk=comment_id)
 
 
@@ -88,12 +87,7 @@ def report_view(request, comment_id):
 def report_again(request, comment_id):
     """CSRF failure of a report sent from a shared page without JavaScript: the reader's
     choice back, with a token, to send once more."""
-    comment = (
-        Comment.objects.approved()
-        .select_related("article")
-        .filter(pk=comment_id, withdrawn_at__isnull=True)
-        .first()
-    )
+    comment = Comment.objects.counted().select_related("article").filter(pk=comment_id).first()
     if comment is None or not comment.article.is_public:
         return None
     initial = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}

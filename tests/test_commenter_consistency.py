@@ -235,3 +235,16 @@ def test_a_placeholder_left_pending_by_an_earlier_version_is_not_in_the_queue(
 
     assert f'id="queue-{waiting.pk}"' in queue
     assert f'id="queue-{legacy.pk}"' not in queue
+
+
+def test_a_reply_hidden_under_an_edited_comment_cannot_be_reported(
+    reader, article, published, make_comment
+):
+    comment = published(body="Published words")
+    reply = make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="Reply")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    assert reader.get(f"/comments/report/{reply.pk}/").status_code == 200
+
+    edit_comment(comment=comment, body="Changed words")
+
+    assert reader.get(f"/comments/report/{reply.pk}/").status_code == 404
