@@ -96,7 +96,9 @@ def test_demo_comments_load_twice_without_changes(db, capsys):
 
 
 @pytest.mark.parametrize("queue", ["database", "immediate"])
-def test_demo_comments_mail_nobody(transactional_db, mailoutbox, settings, queue):
+def test_demo_comments_mail_nobody(
+    transactional_db, django_db_serialized_rollback, mailoutbox, settings, queue
+):
     # Committed for real, so mail to the moderators would be queued, or sent after commit.
     settings.TASKS = {
         "default": {

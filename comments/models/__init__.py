@@ -1,0 +1,41 @@
+"""Comments' tables, one module per concern; import them from here."""
+
+from comments.models.comment import (
+    MAX_BODY_LENGTH,
+    MAX_NAME_LENGTH,
+    Comment,
+    ModerationPolicy,
+)
+from comments.models.commenter import (
+    CommenterAddress,
+    CommentPolicyPage,
+    CommentVersion,
+    ReplyNotice,
+    ReplySubscription,
+)
+from comments.models.desk import (
+    ERASED_PREFIX,
+    Block,
+    ModeratorNote,
+    RejectionReason,
+    Report,
+    erased_email,
+)
+
+__all__ = [
+    "ERASED_PREFIX",
+    "MAX_BODY_LENGTH",
+    "MAX_NAME_LENGTH",
+    "Block",
+    "Comment",
+    "CommentPolicyPage",
+    "CommentVersion",
+    "CommenterAddress",
+    "ModerationPolicy",
+    "ModeratorNote",
+    "RejectionReason",
+    "ReplyNotice",
+    "ReplySubscription",
+    "Report",
+    "erased_email",
+]

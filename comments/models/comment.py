@@ -1,0 +1,190 @@
+"""A comment and the moderation policy that screens it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.querysets import CommentQuerySet
+from newsportal.caching import SITE, cached
+
+MAX_NAME_LENGTH = 80
+MAX_BODY_LENGTH = 3000
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    # One level of replies: a reply answers an approved top-level comment (see clean()).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    name = models.CharField(max_length=MAX_NAME_LENGTH)
+    email = models.EmailField("e-mail", help_text="Never shown publicly.")
+    body = models.TextField("comment", max_length=MAX_BODY_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Why the screen flagged it (links, words, first-time commenter...): shown to moderators.
+    held_because = models.JSONField(default=list, blank=True)
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    notify_on_decision = models.BooleanField(default=False)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    # A published comment taken down later keeps the record of who approved it and when.
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    taken_down_at = models.DateTimeField(null=True, blank=True)
+    # Deleted by its author while replies hang on it: the row stays, emptied, as a placeholder.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every edit of its author: a moderator's decision names the revision they read,
+    # so words written after they read it are never approved unseen (services.decide).
+    revision = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
+        indexes = [
+            # The article page: approved comments of one article, oldest first.
+            models.Index(
+                fields=["article", "created_at"],
+                condition=Q(status="approved"),
+                name="comment_approved_idx",
+            ),
+            # The moderation queue: pending (or any status) oldest first.
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            # "Has this address had a comment approved before?" (screening).
+            models.Index(
+                fields=["email"], condition=Q(status="approved"), name="comment_known_email_idx"
+            ),
+            # A commenter's record in the queue: their comments by e-mail and by IP.
+            models.Index(fields=["email", "status"], name="comment_sender_email_idx"),
+            models.Index(fields=["ip_address", "status"], name="comment_sender_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.name}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if (
+            parent.article_id != self.article_id
+            or parent.parent_id is not None
+            or parent.status != self.Status.APPROVED
+        ):
+            raise ValidationError({"parent": "You can only reply to a published comment."})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def status_url(self) -> str:
+        from comments.tokens import status_token
+
+        return reverse("comments:status", args=[status_token(self)])
+
+
+class ModerationPolicy(models.Model):
+    """The screening rules, one row, edited by staff in the admin: no deploy to add a word."""
+
+    link_limit = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment with this many links or more (0 turns it off)."
+    )
+    moderation_words = models.TextField(
+        blank=True, help_text="One word or phrase per line: noted as a reason to look closer."
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="One per line: a comment containing one goes straight to spam."
+    )
+    blocked_emails = models.TextField(
+        "blocked e-mail addresses",
+        blank=True,
+        help_text="One per line; a line starting with @ blocks a whole domain.",
+    )
+    blocked_ips = models.TextField("blocked IP addresses", blank=True, help_text="One per line.")
+    auto_approve_returning = models.BooleanField(
+        "auto-approve returning commenters",
+        default=False,
+        help_text="Publish at once when the e-mail address already has an approved comment "
+        "and its owner has confirmed it by mail, and nothing else flags it.",
+    )
+    publish_clean_edits = models.BooleanField(
+        "keep clean edits published",
+        default=False,
+        help_text="An approved comment its author edits stays published when the screen finds "
+        "nothing in the new text; otherwise every such edit waits for a moderator again.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Close comments this many days after publication (0 = never). "
+        "Empty: the site default.",
+    )
+    hide_after_reports = models.PositiveSmallIntegerField(
+        "hide after this many reports",
+        null=True,
+        blank=True,
+        help_text="Take a published comment off the page once this many readers have reported "
+        "it, until a moderator decides. Empty: reports never hide a comment.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "moderation policy"
+        verbose_name_plural = "moderation policy"
+
+    def __str__(self):
+        return "Moderation policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only ever one
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "ModerationPolicy":
+        # Reading never writes: until staff save one, the defaults apply (unsaved). Every
+        # article page asks; saving it (comments.services.update_policy) purges the site.
+        return cached(
+            "moderation-policy", [SITE], lambda: cls.objects.filter(pk=1).first() or cls(pk=1)
+        )
+
+    @property
+    def effective_close_after_days(self) -> int:
+        if self.close_after_days is not None:
+            return self.close_after_days
+        return settings.COMMENTS_CLOSE_AFTER_DAYS
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]

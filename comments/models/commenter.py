@@ -1,0 +1,109 @@
+"""Commenters in control: earlier versions, confirmed addresses, reply mail, the policy page."""
+
+from django.db import models
+from django.utils import timezone
+
+from comments.models.comment import MAX_BODY_LENGTH, Comment
+
+
+class CommentVersion(models.Model):
+    """What a comment said before its author edited it: the moderator sees what changed."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField(max_length=MAX_BODY_LENGTH)
+    status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["replaced_at", "pk"]
+
+    def __str__(self):
+        return f"Earlier text of comment {self.comment_id}"
+
+
+class CommenterAddress(models.Model):
+    """An e-mail address commenters used for mail: no notification or decision mail goes to it
+    until its owner followed the confirmation link once; its owner may stop all mail."""
+
+    email = models.EmailField("e-mail", unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    mail_stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "commenter address"
+        verbose_name_plural = "commenter addresses"
+
+    def __str__(self):
+        return f"Commenter address {self.pk}"
+
+    @property
+    def may_be_mailed(self) -> bool:
+        return self.verified_at is not None and self.mail_stopped_at is None
+
+
+class ReplySubscription(models.Model):
+    """The author of a comment asked to hear of replies to it (unsubscribing deletes it)."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="reply_subscription"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Replies to comment {self.comment_id}"
+
+
+class ReplyNotice(models.Model):
+    """A reply the subscriber was mailed about: approved twice (after an edit), mailed once."""
+
+    subscription = models.ForeignKey(
+        ReplySubscription, on_delete=models.CASCADE, related_name="notices"
+    )
+    reply = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "reply"], name="reply_notice_once")
+        ]
+
+    def __str__(self):
+        return f"Reply {self.reply_id} mailed to subscription {self.subscription_id}"
+
+
+class CommentPolicyPage(models.Model):
+    """The privacy and comment-policy page readers reach from the comment form: one row,
+    written by staff in the admin."""
+
+    title = models.CharField(max_length=120, default="Comments and your privacy")
+    body = models.TextField(
+        help_text="Plain text; a blank line starts a new paragraph.",
+        default=(
+            "We publish comments that add to the story. Every comment is read by a moderator "
+            "first; we do not publish insults, advertising or private details about anyone.\n\n"
+            "We keep your name, e-mail address and comment, and the IP address you wrote "
+            "from. Your e-mail address is never shown; we write to it only when you ask us "
+            "to and have confirmed it. IP addresses are cleared after a few weeks, rejected "
+            "comments deleted after a few months.\n\n"
+            "You can edit or delete each comment from its private status page, and have every "
+            "comment made with your address sent to you or erased below."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "privacy and comment policy page"
+        verbose_name_plural = "privacy and comment policy page"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only ever one
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "CommentPolicyPage":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -1,0 +1,174 @@
+"""The moderator's desk: preset reasons, readers' reports, blocks, notes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from comments.models.comment import Comment, ModerationPolicy
+
+
+class RejectionReason(models.Model):
+    """A preset reason a moderator sends with one key (d then its number), kept with the
+    policy. No database constraint to the policy row: the policy is only written when staff
+    save it, while the presets exist from the first migration on."""
+
+    policy = models.ForeignKey(
+        ModerationPolicy,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        default=1,
+        related_name="rejection_reasons",
+    )
+    label = models.CharField(max_length=40, help_text="What the moderator sees, e.g. Off-topic.")
+    text = models.CharField(
+        max_length=300, help_text="What the commenter reads as the moderator's reason."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "preset rejection reason"
+
+    def __str__(self):
+        return self.label
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Report(models.Model):
+    """A reader's report of a published comment. One per reader (their address) and comment:
+    reporting twice counts once."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        OTHER = "other", "Something else"
+
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", "Dismissed"
+        TAKEN_DOWN = "taken-down", "Taken down"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    text = models.CharField("details", max_length=500, blank=True)
+    # A keyed hash of the reader's address (its /64 for IPv6): enough to count once, not to
+    # identify anyone.
+    reporter = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
+        ]
+        indexes = [
+            models.Index(
+                fields=["comment"], condition=Q(resolved_at__isnull=True), name="report_open_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"Report of comment {self.comment_id}: {self.get_reason_display()}"
+
+
+ERASED_PREFIX = "erased:"
+
+
+def erased_email(email: str) -> str:
+    """How a block keeps an address its owner had erased: a keyed hash, so the block still
+    knows the address when it comes back, while no row says it in clear."""
+    digest = salted_hmac("comments.block", email.strip().lower(), algorithm="sha256")
+    return ERASED_PREFIX + digest.hexdigest()
+
+
+class BlockQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+    def matching(self, kind: str, value: str):
+        """The blocks of this address, also once it was erased (kept as a keyed hash)."""
+        if kind == Block.Kind.EMAIL:
+            return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
+        return self.filter(kind=kind, value=value.lower())
+
+    def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
+        """Why the active blocks send this sender's comment to spam (one query)."""
+        match = Q(kind=Block.Kind.EMAIL, value__in=[email.lower(), erased_email(email)])
+        if ip:
+            match |= Q(kind=Block.Kind.IP, value=ip.lower())
+        kinds = set(self.active().filter(match).values_list("kind", flat=True))
+        return [f"{Block.Kind(kind).label} blocked by a moderator" for kind in sorted(kinds)]
+
+
+class Block(models.Model):
+    """An e-mail address or IP address whose comments go straight to spam, until it expires
+    (or for good). Added from a commenter's page; it feeds the screen next to the policy's
+    block lists."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    value = models.CharField(max_length=254)
+    reason = models.CharField(max_length=300, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: for good.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "value"], name="block_lookup_idx")]
+
+    def __str__(self):
+        until = f"until {self.expires_at:%d %b %Y %H:%M}" if self.expires_at else "for good"
+        return f"{self.get_kind_display()} {self.shown_value} blocked {until}"
+
+    @property
+    def shown_value(self) -> str:
+        if self.value.startswith(ERASED_PREFIX):
+            return "(erased at its owner's request)"
+        return self.value
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class ModeratorNote(models.Model):
+    """What one moderator wants the next to know about a commenter (by e-mail or IP)."""
+
+    email = models.EmailField("e-mail", blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    text = models.TextField(max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["email"], name="note_email_idx"),
+            models.Index(fields=["ip_address"], name="note_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"Note on {self.email or self.ip_address}"
