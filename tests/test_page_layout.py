@@ -190,3 +190,32 @@ def test_the_site_header_is_the_pages_banner_and_the_share_heading_is_short(clie
     assert html.count('role="banner"') == 1
     assert '<header class="site-header" role="banner">' in html
     assert '<h2 id="share-heading" class="share-heading">Share this article</h2>' in html
+
+
+def test_without_javascript_the_reply_form_is_drawn_under_the_comment_it_answers(
+    client, article, approved_comment, make_comment
+):
+    later = make_comment(article, name="Later Reader", status="approved")
+
+    html = client.get(
+        f"{article.get_absolute_url()}?reply-to={approved_comment.pk}"
+    ).content.decode()
+
+    thread = _between(html, f'id="comment-{approved_comment.pk}"', f'id="comment-{later.pk}"')
+    assert 'id="comment-form"' in thread and "Reply to Early Bird" in thread
+    assert html.count('id="comment-form"') == 1
+    assert f'name="parent" value="{approved_comment.pk}"' in thread
+
+
+def test_a_reply_link_on_a_later_comments_page_keeps_that_page(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, name="First", status="approved")
+    second = make_comment(article, name="Second", status="approved")
+    article.approved_comment_count = 2
+    article.save()
+
+    html = client.get(f"{article.get_absolute_url()}?comments-page=2").content.decode()
+
+    assert f'href="?comments-page=2&amp;reply-to={second.pk}#comment-form"' in html

@@ -52,36 +52,39 @@ def _section_parts(article, number: int, blank_form) -> tuple[bool, str, str]:
     comments of this page and a blank form's fields for the values filled in (none, or a
     signed-in reader's): crispy-forms costs more than the rest of the page. Drawn again when a
     decision purges the article or the policy purges the site."""
-    per_page = settings.COMMENTS_PER_PAGE
     values = sorted((k, str(v)) for k, v in blank_form.initial.items()) if blank_form else None
 
     def make():
-        is_open = comments_open(article, ModerationPolicy.current())
-        page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
-        rows = list(
-            Comment.objects.threads_for(
-                article, offset=(page.number - 1) * per_page, limit=per_page
-            )
-        )
-        threads = [comment for comment in rows if comment.parent_id is None]
-        by_parent = {comment.pk: comment for comment in threads}
-        for comment in threads:
-            comment.reply_list = []
-        for reply in rows:
-            if reply.parent_id in by_parent:
-                by_parent[reply.parent_id].reply_list.append(reply)
-        context = {
-            "article": article,
-            "comments_open": is_open,
-            "comments_page": page,
-            "comment_threads": threads,
-            "comments_page_param": PAGE_PARAM,
-            "comments_reply_param": REPLY_PARAM,
-        }
+        context = _list_context(article, number)
+        is_open = context["comments_open"]
         fields = _fields_html(blank_form) if blank_form and is_open else ""
         return is_open, render_to_string("comments/list.html", context), fields
 
     return cached(f"comments:{article.pk}:{number}:{values}", [SITE, article_key(article.pk)], make)
+
+
+def _list_context(article, number: int) -> dict:
+    """What comments/list.html draws: this page's approved threads, each with its replies."""
+    per_page = settings.COMMENTS_PER_PAGE
+    page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
+    rows = list(
+        Comment.objects.threads_for(article, offset=(page.number - 1) * per_page, limit=per_page)
+    )
+    threads = [comment for comment in rows if comment.parent_id is None]
+    by_parent = {comment.pk: comment for comment in threads}
+    for comment in threads:
+        comment.reply_list = []
+    for reply in rows:
+        if reply.parent_id in by_parent:
+            by_parent[reply.parent_id].reply_list.append(reply)
+    return {
+        "article": article,
+        "comments_open": comments_open(article, ModerationPolicy.current()),
+        "comments_page": page,
+        "comment_threads": threads,
+        "comments_page_param": PAGE_PARAM,
+        "comments_reply_param": REPLY_PARAM,
+    }
 
 
 def _fields_html(form) -> str:
@@ -146,4 +149,13 @@ def _section_html(
         "csrf_token_value": get_token(request) if personal else "",
         "started": form_token(article.pk) if personal else "",
     }
+    if reply_to is not None and is_open:
+        # Without JavaScript the form answering a comment is drawn under it, not after the
+        # whole thread list; this page is drawn for one reader, so the list is drawn again.
+        list_context = _list_context(article, number)
+        if any(comment.pk == reply_to.pk for comment in list_context["comment_threads"]):
+            context["reply_form_in_list"] = True
+            context["comment_list_html"] = render_to_string(
+                "comments/list.html", {**context, **list_context}
+            )
     return render_to_string("comments/section.html", context)

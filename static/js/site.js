@@ -96,7 +96,7 @@
   }
 
   // "Reply" opens the comment form right under the comment it answers. Without this, the link
-  // draws the page again with the form (at the end of the comments) set to answer it.
+  // draws the page again with the form (under that comment) set to answer it.
   function enhanceReplies(form) {
     var parent = form.querySelector("input[name=parent]");
     var heading = form.querySelector("#comment-form-heading");
@@ -109,7 +109,10 @@
     // The no-JavaScript way back to a new comment, on a page drawn to answer one.
     var instead = form.querySelector('a[href$="#comment-form"]');
     var home = document.createComment("the comment form's own place");
-    form.parentNode.insertBefore(home, form);
+    // A page drawn to answer a comment has the form under it: its own place ends the comments.
+    var section = form.closest(".comments");
+    if (form.closest(".comment-thread") && section) section.appendChild(home);
+    else form.parentNode.insertBefore(home, form);
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "btn btn-link cancel-reply";

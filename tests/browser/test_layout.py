@@ -401,10 +401,13 @@ def _thread_of(page, comment_id: int):
     return page.locator(".comment-list > li", has=page.locator(f"#comment-{comment_id}"))
 
 
-def _assert_form_under(page, comment_id: int, name: str) -> None:
+def _assert_form_under(page, comment_id: int, name: str, *, scripts=True) -> None:
     thread = _thread_of(page, comment_id)
     expect(thread.locator("> #comment-form")).to_have_count(1)
-    _wait_for_scrolling_to_stop(page)
+    # Measured in one go, where the page is scrolled does not matter; the wait only keeps the
+    # screenshots steady, and needs timers (not run on a page without JavaScript).
+    if scripts:
+        _wait_for_scrolling_to_stop(page)
     comment, form, later = page.evaluate(
         """(id) => {
             const comment = document.getElementById("comment-" + id);
@@ -486,5 +489,9 @@ def test_without_javascript_reply_draws_the_form_set_to_answer(browser, live_ser
         expect(page).to_have_url(re.compile(rf"\?reply-to={ana.pk}#comment-form$"))
         expect(page.locator("#comment-form-heading")).to_have_text("Reply to Ana")
         expect(page.locator("#comment-form input[name=parent]")).to_have_value(str(ana.pk))
+        # Under the comment it answers, not after the whole thread list.
+        _assert_form_under(page, ana.pk, "without JavaScript", scripts=False)
+        expect(page.locator("#comments > #comment-form")).to_have_count(0)
+        expect(page.get_by_role("link", name="Write a new comment instead")).to_be_visible()
     finally:
         context.close()
