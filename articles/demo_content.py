@@ -21,24 +21,7 @@ RELATED = {
 }
 
 
-# Three ways a reporter might lay out a short story, so the demo's articles do not all read alike.
-_LAYOUTS = (
-    "{First}, people involved in the plans said this week.\n\n{Second}. That, observers say, "
-    "will shape what happens next.\n\nNewsportal will update this article as the story develops.",
-    "The details emerged this week: {first}.\n\nThose who follow the subject closely add that "
-    "{second}.\n\nMore reporting on this story will follow.",
-    "{First}. It is the clearest sign yet of where things are heading.\n\n{Second}, according "
-    "to people familiar with the matter.\n\nWe will keep following the story.",
-)
-
-
-def body_for(title: str, standfirst: str, facts: tuple[str, str]) -> str:
-    first, second = facts
-    layout = _LAYOUTS[sum(map(ord, title)) % len(_LAYOUTS)]
-    return f"{standfirst}\n\n" + layout.format(
-        first=first, second=second, First=_capital(first), Second=_capital(second)
-    )
-
-
-def _capital(sentence: str) -> str:
-    return sentence[:1].upper() + sentence[1:]
+def body_for(standfirst: str, paragraphs: tuple[str, ...]) -> str:
+    """The standfirst opens the story; each story's own paragraphs follow it (no filler shared
+    between stories: it would show in every search snippet)."""
+    return "\n\n".join([standfirst, *paragraphs])

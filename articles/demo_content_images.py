@@ -5,24 +5,37 @@ grain, with no text on them. The same article always gets the same picture (seed
 
 import io
 import random
+from functools import partial
 
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from articles.demo_content_drawing import H, W, finish
 from articles.demo_content_nature import lab, landscape, sea, space, stage
+from articles.demo_content_objects import (
+    battery_cells,
+    books,
+    chargers,
+    floodlight,
+    gallery,
+    parked_cars,
+    phone,
+    screen,
+    taxi,
+    wafer,
+)
 from articles.demo_content_scenes import facade, factory, harbour, road, skyline, stadium
 
 # Scene, then what the picture shows (alt text and caption).
 SCENES = {
     "road": (road, "Tail lights of cars on an open road at dusk, street lamps coming on."),
     "quiet-road": (
-        lambda i, r: road(i, r, traffic=False),
+        partial(road, traffic=False),
         "An empty road at first light, street lamps still on.",
     ),
     "skyline": (skyline, "A city skyline at night, office windows lit and reflected in the river."),
     "day-skyline": (
-        lambda i, r: skyline(i, r, night=False),
+        partial(skyline, night=False),
         "A city skyline across the river in the late afternoon.",
     ),
     "factory": (factory, "Factory halls with saw-tooth roofs and smoking chimneys at sunset."),
@@ -30,41 +43,60 @@ SCENES = {
     "sea": (sea, "Sunlight through shallow water over a coral reef."),
     "heat": (landscape, "The sun over parched hills in a summer heatwave."),
     "solar": (
-        lambda i, r: landscape(i, r, panels=True),
+        partial(landscape, panels=True),
         "Rows of solar panels below hills at sunset.",
     ),
     "stage": (stage, "Spotlights over a stage, the audience in silhouette."),
     "facade": (facade, "A glass facade under a summer sky."),
     "stadium": (stadium, "A floodlit football stadium before kick-off."),
+    "dusk-stadium": (
+        partial(stadium, dusk=True),
+        "A football stadium at dusk, its stands full.",
+    ),
+    "floodlight": (floodlight, "A bank of stadium floodlights against the evening sky."),
+    "chargers": (chargers, "A row of electric car chargers under a canopy, a car plugged in."),
+    "taxi": (taxi, "A yellow driverless taxi with a roof sensor on a city street at night."),
+    "parked-cars": (parked_cars, "Rows of parked cars in a dealer's forecourt."),
+    "phone": (phone, "A smartphone on a wooden desk, its screen lit."),
+    "open-phone": (
+        partial(phone, opened=True),
+        "A smartphone opened for repair on a desk, its battery and circuit board showing.",
+    ),
+    "wafer": (wafer, "A silicon wafer patterned with rows of chips."),
+    "cells": (battery_cells, "Battery cells packed side by side, seen from above."),
+    "books": (books, "Shelves of books, their spines in many colours."),
+    "gallery": (gallery, "Framed paintings on a museum wall, each under its own light."),
+    "screen": (screen, "A television glowing in a dark living room, two viewers in silhouette."),
     "harbour": (harbour, "Stacked shipping containers and cranes at a port."),
     "lab": (lab, "Glowing rings in a dark laboratory: an illustration of a quantum experiment."),
 }
+# Each story its own picture (and so its own alt text).
 BY_SLUG = {
     "xiaomi-electric-car-mass-production-2024": "road",
     "xiaomi-may-outsource-car-production": "factory",
     "xiaomi-car-project-begins": "facade",
-    "battery-prices-fall-again": "harbour",
-    "charging-network-expands": "road",
-    "smartphone-sales-q3": "skyline",
-    "self-driving-trial-city": "road",
-    "chip-plant-announced": "factory",
+    "battery-prices-fall-again": "cells",
+    "charging-network-expands": "chargers",
+    "smartphone-sales-q3": "phone",
+    "self-driving-trial-city": "taxi",
+    "chip-plant-announced": "wafer",
     "mars-sample-return-delay": "space",
     "heatwave-record-summer": "heat",
     "coral-reef-recovery": "sea",
     "film-festival-opens": "stage",
-    "museum-reopens": "facade",
-    "book-prize-shortlist": "stage",
+    "museum-reopens": "gallery",
+    "book-prize-shortlist": "books",
     "league-title-race": "stadium",
     "marathon-course-record": "quiet-road",
     "cycling-lanes-expand": "day-skyline",
-    "startup-funding-slows": "day-skyline",
+    "startup-funding-slows": "skyline",
     "quantum-computing-milestone": "lab",
-    "streaming-prices-rise": "skyline",
-    "olympic-venue-plans": "facade",
-    "ev-second-hand-market": "harbour",
+    "streaming-prices-rise": "screen",
+    "olympic-venue-plans": "dusk-stadium",
+    "ev-second-hand-market": "parked-cars",
     "solar-storage-homes": "solar",
-    "phone-repair-law": "skyline",
-    "local-derby-preview": "stadium",
+    "phone-repair-law": "open-phone",
+    "local-derby-preview": "floodlight",
 }
 BY_SECTION = {
     "technology": "skyline",

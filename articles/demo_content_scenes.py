@@ -7,7 +7,9 @@ from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, ridg
 
 def road(image, rng, *, traffic=True):
     horizon = H * rng.uniform(0.5, 0.56)
-    image.paste(gradient((24, 38, 84), (238, 136, 72), (W, int(horizon))))
+    # Dusk with traffic; first light without.
+    sky = ((24, 38, 84), (238, 136, 72)) if traffic else ((96, 140, 196), (252, 214, 170))
+    image.paste(gradient(*sky, (W, int(horizon))))
     sun_x = W * rng.uniform(0.3, 0.7)
     glow(image, (sun_x, horizon), 420, (255, 170, 90), 0.9)
     for shade, rough in (((70, 60, 90), 9), ((38, 34, 56), 14)):
@@ -222,8 +224,10 @@ def facade(image, rng):
     )
 
 
-def stadium(image, rng):
-    image.paste(gradient((8, 12, 30), (30, 40, 70)))
+def stadium(image, rng, *, dusk=False):
+    image.paste(
+        gradient(*(((40, 60, 120), (240, 150, 100)) if dusk else ((8, 12, 30), (30, 40, 70))))
+    )
     stands_top, pitch_top = H * 0.28, H * 0.5
     layer(
         image,
@@ -262,7 +266,7 @@ def stadium(image, rng):
             image,
             lambda d, x=x: d.rectangle([x - 50, H * 0.02, x + 50, H * 0.08], fill=(240, 240, 230)),
         )
-        glow(image, (x, H * 0.05), 260, (230, 240, 255), 0.9)
+        glow(image, (x, H * 0.05), 120 if dusk else 260, (230, 240, 255), 0.9)
 
 
 def harbour(image, rng):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -116,13 +118,17 @@ def test_demo_comments_mail_nobody(
     assert not DBTaskResult.objects.exists()
 
 
-def test_demo_heroes_are_described_scenes_not_gradient_boxes(db):
+def test_demo_heroes_are_described_scenes_not_gradient_boxes(db, client):
     call_command("load_demo_content", "--no-user", verbosity=0)
 
     articles = list(Article.objects.all())
     assert all(a.hero_renditions and a.hero_crops for a in articles)
-    # The alt text says what the picture shows; the caption does not repeat the standfirst.
-    assert len({a.hero_alt for a in articles}) >= 10
+    # Each story its own picture, and the alt text says what it shows; the caption does not
+    # repeat the standfirst.
+    assert len({a.hero_alt for a in articles}) == len(articles)
+    technology = client.get("/section/technology/").content.decode()
+    pictures = re.findall(r'<img class="(?:lead|card)-image"[^>]* alt="([^"]*)"', technology)
+    assert len(pictures) >= 4 and len(set(pictures)) == len(pictures)
     assert not [a for a in articles if a.title in a.hero_alt or a.hero_caption == a.standfirst]
     lead = Article.objects.get(slug=LEAD_SLUG)
     with lead.hero_image.open("rb") as stored, Image.open(stored) as picture:
@@ -137,3 +143,14 @@ def test_demo_heroes_are_the_same_picture_every_time():
 
     assert first.read() == again.read()
     assert "road" in description
+
+
+def test_each_demo_story_is_written_in_its_own_words(db):
+    call_command("load_demo_content", "--no-images", "--no-user", verbosity=0)
+
+    seen = {}
+    for article in Article.objects.all():
+        # Past the standfirst (which opens the body), every sentence belongs to one story.
+        for sentence in re.split(r"(?<=[.!?])\s+", article.body.split("\n\n", 1)[1]):
+            assert seen.setdefault(sentence.strip(), article.slug) == article.slug, sentence
+    assert Article.objects.count() == 25 and len(seen) > 25 * 2

@@ -41,9 +41,9 @@ class Command(BaseCommand):
                 "section": section,
                 "authors": [author],
                 "tags": tags,
-                "body": demo_content.body_for(title, standfirst, facts),
+                "body": demo_content.body_for(standfirst, paragraphs),
             }
-            for slug, title, section, author, tags, standfirst, facts in demo_content.MORE
+            for slug, title, section, author, tags, standfirst, paragraphs in demo_content.MORE
         ]
         articles, created_now = {}, set()
         for index, spec in enumerate(specs):
