@@ -127,6 +127,8 @@ def test_make_run_then_manage_py_works_with_no_variables(fresh_clone, clean_env)
     assert printed[-2].startswith(f"Newsportal is running at http://127.0.0.1:{port}/")
     assert printed[-1] == login
     assert not [line for line in printed if "Applying" in line or "pip" in line]
+    # Said once at most (runserver's own line), not again through the site's log format.
+    assert sum("Watching for file changes" in line for line in printed) <= 1
     assert (fresh_clone / ".env").stat().st_mode & 0o077 == 0
 
     createsuperuser = subprocess.run(
