@@ -115,8 +115,10 @@ def stranger_staff(db, django_user_model):
 
 
 def _client_fixture(persona: str):
+    # Asks for `db` by name: the persona is looked up at run time, so without it pytest-django
+    # would order these tests after the transactional ones, which empty the seeded tables.
     @pytest.fixture(name=f"{persona.removesuffix('_staff')}_client")
-    def logged_in(request):
+    def logged_in(request, db):
         client = Client()
         client.force_login(request.getfixturevalue(persona))
         return client
