@@ -3,6 +3,7 @@
 grain, with no text on them. The same article always gets the same picture (seeded by its slug).
 """
 
+import functools
 import io
 import random
 from functools import partial
@@ -113,10 +114,18 @@ def scene_for(slug: str, section: str) -> str:
 
 def hero_picture(slug: str, section: str) -> tuple[ContentFile, str]:
     """A JPEG for the article, and a description of it (alt text and caption)."""
+    jpeg, description = _drawn(slug, section)
+    return ContentFile(jpeg), description
+
+
+# The same slug always draws the same picture: a process loading the demo again (the test
+# suite) draws each one once.
+@functools.cache
+def _drawn(slug: str, section: str) -> tuple[bytes, str]:
     draw, description = SCENES[scene_for(slug, section)]
     rng = random.Random(slug)
     image = Image.new("RGB", (W, H))
     draw(image, rng)
     buffer = io.BytesIO()
     finish(image, rng).save(buffer, "JPEG", quality=86)
-    return ContentFile(buffer.getvalue()), description
+    return buffer.getvalue(), description
