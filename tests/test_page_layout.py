@@ -219,3 +219,18 @@ def test_a_reply_link_on_a_later_comments_page_keeps_that_page(
     html = client.get(f"{article.get_absolute_url()}?comments-page=2").content.decode()
 
     assert f'href="?comments-page=2&amp;reply-to={second.pk}#comment-form"' in html
+
+
+def test_a_reply_with_a_mistake_comes_back_under_the_comment_with_its_text_kept(
+    client, article, approved_comment, make_comment, comment_form_data
+):
+    later = make_comment(article, name="Later Reader", status="approved")
+    data = comment_form_data(article, parent=approved_comment.pk, email="not an address")
+    data["body"] = "Answering the early bird."
+
+    response = client.post(reverse("comments:post", args=[article.pk]), data)
+
+    html = response.content.decode()
+    thread = _between(html, f'id="comment-{approved_comment.pk}"', f'id="comment-{later.pk}"')
+    assert 'id="comment-form"' in thread and "Answering the early bird." in thread
+    assert html.count('id="comment-form"') == 1
