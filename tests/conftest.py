@@ -9,7 +9,12 @@ from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
 from articles.views import PAGE_SIZE
 
-pytest_plugins = ["tests.comment_fixtures", "tests.proxy_stack", "tests.mail_helpers"]
+pytest_plugins = [
+    "tests.comment_fixtures",
+    "tests.proxy_stack",
+    "tests.mail_helpers",
+    "tests.browser.layout",
+]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -1,0 +1,159 @@
+"""What the layout tests share: a newsroom's worth of stories with pictures, a discussion, and
+how a page is measured at 1280 and 390 px (header height, stories in the first screen, sideways
+scroll, screenshots). Loaded as a pytest plugin (tests/conftest.py)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Article
+from articles.services import refresh_hero_renditions
+from comments.models import Comment
+from tests.browser.conftest import DESKTOP, PHONE
+
+MAX_PHONE_HEADER = 120
+MIN_PHONE_STORIES = 5
+
+TITLES = [
+    "Xiaomi aims to mass-produce its electric car as early as 2024",
+    "Xiaomi may outsource its electric car production",
+    "Battery pack prices fall for a third year",
+    "Fast-charging network doubles along motorways",
+    "Smartphone sales recover in the third quarter",
+    "Self-driving taxis begin a trial in the city centre",
+    "New chip plant promises 2,000 jobs",
+    "Mars sample return mission faces new delay",
+    "Summer heat sets a record across southern Europe",
+    "Coral reef shows surprising signs of recovery",
+    "Protected cycle lanes reach the suburbs",
+    "New rules make phones easier to repair",
+    "Wind farms deliver a record share of power",
+]
+COLOURS = [(23, 63, 122), (120, 40, 30), (30, 100, 70), (90, 90, 100), (140, 100, 20)]
+
+
+def picture(n: int) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 675), COLOURS[n % len(COLOURS)]).save(buffer, "JPEG")
+    return SimpleUploadedFile(f"hero-{n}.jpg", buffer.getvalue())
+
+
+@pytest.fixture
+def newsroom(make_article, add_related, tag):
+    """A front page's worth of stories with pictures, the lead first; curated related links."""
+    articles = []
+    for n, title in enumerate(TITLES):
+        article = make_article(
+            title=title,
+            slug=f"story-{n}",
+            tags=[tag],
+            standfirst="Readers get the gist of the story from this sentence before they click.",
+            hero_alt=f"Photograph for story {n}",
+        )
+        article.hero_image.save(f"hero-{n}.jpg", picture(n), save=True)
+        refresh_hero_renditions(article=article)
+        articles.append(article)
+    add_related(articles[0], articles[1])
+    add_related(articles[0], articles[2])
+    return articles
+
+
+@pytest.fixture
+def discussion(make_article, make_comment):
+    """An article with three approved threads, the first with a reply."""
+    article = make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+    approved = {"status": Comment.Status.APPROVED}
+    threads = [
+        make_comment(article, name="Ana", body="First thoughts on the car.", **approved),
+        make_comment(article, name="Ben", body="I would wait for reviews.", **approved),
+        make_comment(article, name="Chloe", body="Prices will decide it.", **approved),
+    ]
+    make_comment(article, name="Dev", body="Agreed.", parent=threads[0], **approved)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=4)
+    return article, threads
+
+
+# --- Measuring --------------------------------------------------------------------------------
+def phone(page):
+    page.set_viewport_size(PHONE)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+def desktop(page):
+    page.set_viewport_size(DESKTOP)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+def rect(page, selector: str) -> dict:
+    return page.evaluate(
+        """(selector) => {
+            const r = document.querySelector(selector).getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                    width: r.width, height: r.height};
+        }""",
+        selector,
+    )
+
+
+def assert_compact_phone_header(page, name: str) -> None:
+    """The page's header element, measured at the top of the page on a 390x844 phone."""
+    assert page.evaluate("() => window.scrollY") == 0
+    header = page.evaluate(
+        """() => {
+            const h = document.querySelector("header, [role=banner]");
+            const r = h.getBoundingClientRect();
+            return {top: r.top, height: r.height, banner: h.closest("main, article") === null};
+        }"""
+    )
+    assert header["banner"], f"{name}: the first header is not the page's banner"
+    assert header["top"] == 0, f"{name}: the header is not at the top of the page"
+    assert header["height"] <= MAX_PHONE_HEADER, (
+        f"{name}: the phone header is {header['height']:.0f} px tall "
+        f"(at most {MAX_PHONE_HEADER} px)"
+    )
+
+
+def assert_no_sideways_scroll(page, name: str) -> None:
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{name}: scrolls sideways ({widths[0]} > {widths[1]})"
+
+
+def stories_in_first_screen(page) -> list[str]:
+    """Headline links (links inside h1-h6 to an article) wholly inside the first screen."""
+    return page.evaluate(
+        """() => {
+            const seen = new Set();
+            for (const a of document.querySelectorAll(
+                    "main :is(h1, h2, h3, h4, h5, h6) a[href*='/articles/']")) {
+                const r = a.getBoundingClientRect();
+                const shown = r.width > 0 && r.height > 0;
+                if (shown && r.top >= 0 && r.bottom <= window.innerHeight) seen.add(a.pathname);
+            }
+            return [...seen];
+        }"""
+    )
+
+
+def screens(page, artifacts, name: str) -> None:
+    """The first screen at both widths, and the whole page at both: for a person to look at."""
+    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=artifacts.path(f"{name}-{label}-first-screen.png"))
+        page.screenshot(path=artifacts.path(f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def check_both_widths(page, artifacts, assert_accessible, name: str) -> None:
+    screens(page, artifacts, name)
+    desktop(page)
+    assert_accessible(f"{name} at 1280")
+    phone(page)
+    assert_compact_phone_header(page, name)
+    assert_no_sideways_scroll(page, name)
+    assert_accessible(f"{name} at 390")
+    desktop(page)
