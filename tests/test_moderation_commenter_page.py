@@ -1,7 +1,12 @@
 """The commenter's page: reached from any comment whatever its address holds, and acting only
 on that commenter."""
 
-from comments.models import Block
+from datetime import timedelta
+
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.utils import timezone
+
+from comments.models import Block, Comment, ModeratorNote
 
 CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
@@ -47,3 +52,152 @@ def test_lift_ignores_a_block_id_that_is_not_a_number(db, moderator_client):
 
     assert response.status_code == 302
     assert Block.objects.active().count() == 1
+
+
+def test_the_commenter_page_shows_everything_from_one_address(
+    moderator_client, article, make_comment
+):
+    make_comment(article, email="maria@example.com", body="Her first", status="approved")
+    make_comment(article, email="maria@example.com", body="Her second")
+    make_comment(article, email="other@example.com", body="Someone else")
+
+    html = moderator_client.get(COMMENTER, {"email": "maria@example.com"}).content.decode()
+
+    assert "Her first" in html
+    assert "Her second" in html
+    assert "Someone else" not in html
+    assert "<strong>1</strong> approved" in html
+    assert "<strong>1</strong> pending" in html
+
+
+def test_the_queue_links_each_comment_to_its_commenter_and_record(
+    moderator_client, article, make_comment
+):
+    make_comment(article, email="maria@example.com", status="spam")
+    make_comment(article, email="maria@example.com", ip_address="192.0.2.5")
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert f'href="{COMMENTER}?email=maria%40example.com"' in html
+    assert f'href="{COMMENTER}?ip=192.0.2.5"' in html
+    assert "0 approved · 0 rejected · 1 spam · 1 pending" in html
+
+
+def test_a_moderator_rejects_all_pending_comments_of_one_commenter(
+    moderator_client, moderator, article, make_comment
+):
+    theirs = [make_comment(article, email="troll@example.com") for _ in range(3)]
+    other = make_comment(article, email="fine@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=troll@example.com",
+        {
+            "action": "reject_all",
+            "reason": "Trolling",
+            # The page sends back the waiting comments it showed (each at the revision shown).
+            **{f"seen-{c.pk}": c.revision for c in theirs},
+        },
+    )
+
+    assert {c.status for c in Comment.objects.filter(pk__in=[c.pk for c in theirs])} == {
+        Comment.Status.REJECTED
+    }
+    assert Comment.objects.get(pk=other.pk).status == Comment.Status.PENDING
+    assert LogEntry.objects.filter(user=moderator, change_message="Rejected: Trolling").count() == 3
+
+
+def test_a_block_with_an_expiry_sends_the_next_comments_to_spam(
+    moderator_client, moderator, article, submit
+):
+    moderator_client.post(
+        f"{COMMENTER}?ip=203.0.113.9", {"action": "block", "period": "7", "reason": "Spam run"}
+    )
+
+    block = Block.objects.get()
+    assert block.kind == Block.Kind.IP
+    assert block.value == "203.0.113.9"
+    assert timedelta(days=6, hours=23) < block.expires_at - timezone.now() <= timedelta(days=7)
+    comment = submit(article, ip="203.0.113.9")
+    assert comment.status == Comment.Status.SPAM
+    assert "IP address blocked by a moderator" in comment.held_because
+    entry = LogEntry.objects.get(user=moderator)
+    assert entry.action_flag == ADDITION
+    assert entry.change_message == "Blocked 203.0.113.9 for a week: Spam run"
+
+
+def test_an_expired_block_lets_comments_through(moderator, article, submit):
+    Block.objects.create(
+        kind=Block.Kind.EMAIL,
+        value="maria@example.com",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
+
+
+def test_a_block_for_good_never_expires(moderator_client, article, submit):
+    moderator_client.post(
+        f"{COMMENTER}?email=Maria@Example.com", {"action": "block", "period": "forever"}
+    )
+
+    assert Block.objects.get().expires_at is None
+    assert submit(article, email="maria@example.com").status == Comment.Status.SPAM
+
+
+def test_moderators_leave_notes_on_a_commenter(moderator_client, moderator, article, make_comment):
+    make_comment(article, email="maria@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": "Warned once."}
+    )
+
+    note = ModeratorNote.objects.get()
+    assert (note.email, note.author, note.text) == ("maria@example.com", moderator, "Warned once.")
+    assert (
+        "Warned once."
+        in moderator_client.get(COMMENTER, {"email": "maria@example.com"}).content.decode()
+    )
+    assert "1 moderator note" in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_an_empty_note_is_refused_with_a_message(db, moderator_client):
+    response = moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": " "}, follow=True
+    )
+
+    assert "This field cannot be blank." in response.content.decode()
+    assert not ModeratorNote.objects.exists()
+
+
+def test_an_editor_may_look_at_a_commenter_but_not_act(editor_client, article, make_comment):
+    make_comment(article, email="maria@example.com")
+
+    page = editor_client.get(COMMENTER, {"email": "maria@example.com"})
+    act = editor_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "block", "period": "forever"}
+    )
+
+    assert page.status_code == 200
+    assert b'value="block"' not in page.content
+    assert act.status_code == 403
+    assert not Block.objects.exists()
+    assert editor_client.get(COMMENTER, {"email": "not an address"}).status_code == 404
+
+
+def test_staff_without_comment_permissions_cannot_open_a_commenter(db, stranger_client):
+    assert stranger_client.get(COMMENTER, {"email": "maria@example.com"}).status_code == 403
+
+
+def test_a_moderator_lifts_a_block_early(moderator_client, moderator, article, submit):
+    block = Block.objects.create(kind=Block.Kind.EMAIL, value="maria@example.com")
+
+    moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "lift", "block": block.pk}
+    )
+
+    block.refresh_from_db()
+    assert not block.is_active
+    assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
+    assert LogEntry.objects.get(user=moderator).change_message == (
+        "Lifted the block of maria@example.com"
+    )
