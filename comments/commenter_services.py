@@ -31,7 +31,7 @@ from comments.models import (
 )
 from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
 from comments.screening import screen
-from comments.services import _count_approved, delete_comments, update_policy
+from comments.services import delete_comments, move_approved_counts, update_policy
 from newsportal.caching import article_key, purge
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             else:
                 # Its published replies hang under it: off the page with it, so off the count
                 # too, until it is approved again (comments.services.decide adds them back).
-                _count_approved({comment.article_id: -shown})
+                move_approved_counts({comment.article_id: -shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators()
     return EditOutcome(True, now_status)
@@ -187,7 +187,7 @@ def _withdraw(ids: list[int]) -> int:
     )
     count = deleted.count()
     deleted.delete()
-    _count_approved(changes)
+    move_approved_counts(changes)
     return count + len(answered_ids)
 
 

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from comments.audit import ADDITION, record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
 from comments.ratelimit import sender
-from comments.services import _count_approved, decide, take_down
+from comments.services import decide, move_approved_counts, take_down
 
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
 
@@ -55,7 +55,7 @@ def _hide_if_reported(comment: Comment, limit: int) -> None:
         if hidden:
             # Its published replies leave the page with it (they hang under it), so they leave
             # the count too; they come back with it.
-            _count_approved({comment.article_id: -1 - _approved_replies(comment).count()})
+            move_approved_counts({comment.article_id: -1 - _approved_replies(comment).count()})
 
 
 def _approved_replies(comment: Comment):

@@ -69,7 +69,7 @@ def submit_comment(
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.APPROVED:
-            _count_approved({article.pk: 1})
+            move_approved_counts({article.pk: 1})
             notify_subscribers([comment.pk])
         # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
         note_mail_wishes(comment, notify_reply=notify_reply)
@@ -78,7 +78,7 @@ def submit_comment(
     return comment
 
 
-def _count_approved(changes: dict[int, int]) -> None:
+def move_approved_counts(changes: dict[int, int]) -> None:
     """Move the articles' approved counts, and show readers the change: the article's pages
     and comment list, and the lists (which print the counts), are purged."""
     touched = [article_id for article_id, delta in changes.items() if delta]
@@ -179,7 +179,7 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
             else:
                 changes[article_id] = pending.update(**values)
         if status == Comment.Status.APPROVED:
-            _count_approved({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
+            move_approved_counts({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
         left = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING)
         left = dict(left.values_list("pk", "revision"))
         edited = 0 if seen is None else sum(seen.get(pk) != rev for pk, rev in left.items())
@@ -276,7 +276,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
             )
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
             changes[article_id] = -ours.filter(pk__in=[row["pk"] for row in shown]).count()
-        _count_approved(changes)
+        move_approved_counts(changes)
         if taken:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
             record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
@@ -298,5 +298,5 @@ def delete_comments(comments) -> int:
         approved = doomed.counted().values("article_id").annotate(n=Count("pk"))
         changes = {row["article_id"]: -row["n"] for row in approved}
         doomed.delete()
-        _count_approved(changes)
+        move_approved_counts(changes)
     return len(ids)
