@@ -187,7 +187,13 @@ def _withdraw(ids: list[int]) -> int:
     )
     count = deleted.count()
     deleted.delete()
-    move_approved_counts(changes)
+    # What readers saw changes even where the counts add up to nothing.
+    shown = {
+        row.article_id
+        for row in locked
+        if row.status == Comment.Status.APPROVED or row.pk in answered_ids
+    }
+    move_approved_counts(changes, shown=shown)
     return count + len(answered_ids)
 
 

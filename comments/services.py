@@ -1,6 +1,7 @@
 """Write paths for comments: a reader submits, a moderator decides."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -78,16 +79,19 @@ def submit_comment(
     return comment
 
 
-def move_approved_counts(changes: dict[int, int]) -> None:
+def move_approved_counts(changes: dict[int, int], *, shown: Iterable[int] = ()) -> None:
     """Move the articles' approved counts, and show readers the change: the article's pages
-    and comment list, and the lists (which print the counts), are purged."""
+    and comment list, and the lists (which print the counts), are purged. `shown`: articles
+    whose published comments changed whatever their count did (one gone and a reply back under
+    a placeholder add up to nothing)."""
     touched = [article_id for article_id, delta in changes.items() if delta]
     for article_id in touched:
         Article.objects.filter(pk=article_id).update(
             approved_comment_count=F("approved_comment_count") + changes[article_id]
         )
-    if touched:
-        purge(*(article_key(pk) for pk in touched), LISTS)
+    keys = [article_key(pk) for pk in dict.fromkeys([*touched, *shown])]
+    if keys:
+        purge(*keys, *([LISTS] if touched else []))
 
 
 def update_policy(*, policy: ModerationPolicy) -> ModerationPolicy:
@@ -297,6 +301,8 @@ def delete_comments(comments) -> int:
         # comment that went back to the queue (and was rejected, say).
         approved = doomed.counted().values("article_id").annotate(n=Count("pk"))
         changes = {row["article_id"]: -row["n"] for row in approved}
+        # A placeholder is published but never counted: it leaves the page all the same.
+        shown = set(doomed.approved().values_list("article_id", flat=True))
         doomed.delete()
-        move_approved_counts(changes)
+        move_approved_counts(changes, shown=shown)
     return len(ids)

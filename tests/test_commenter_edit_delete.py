@@ -8,6 +8,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,3 +259,58 @@ def test_an_edit_the_block_list_sends_to_spam_no_longer_names_the_moderator_who_
     assert comment.status == Comment.Status.SPAM
     assert comment.moderated_by is None
     assert article.approved_comment_count == 0
+
+
+def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
+    article, published, settings, django_capture_on_commit_callbacks
+):
+    from comments.commenter_services import erase_comments
+    from comments.desk import report_comment
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    published(body="Words to be erased", name="Xavier Secret", email="x@example.com")
+    hidden = published(body="Reported words", name="Xavier Secret", email="x@example.com")
+    published(body="An answer that comes back", name="Bob", parent=hidden)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_comment(comment=hidden, reason="abuse", ip="192.0.2.1")
+    url = article.get_absolute_url()
+    kept = Client().get(url).content.decode()
+    assert "Xavier Secret" in kept and "An answer that comes back" not in kept
+
+    # One published comment goes, one reply comes back under a placeholder: the count is as it
+    # was, the page is not.
+    keys = purged_keys(
+        settings,
+        django_capture_on_commit_callbacks,
+        lambda: erase_comments(email="x@example.com"),
+    )
+
+    assert f"article-{article.pk}" in keys
+    page = Client().get(url).content.decode()
+    assert "Xavier Secret" not in page and "Words to be erased" not in page
+    assert "An answer that comes back" in page
+
+
+def test_deleting_a_placeholder_takes_it_off_kept_pages(
+    reader, article, published, make_comment, settings, django_capture_on_commit_callbacks
+):
+    from comments.services import delete_comments
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    parent = published(body="Soon withdrawn", name="Maria")
+    make_comment(article, body="A reply still waiting", name="Bob", parent=parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.post(delete_url(parent))
+    assert "withdrawn by its author" in Client().get(article.get_absolute_url()).content.decode()
+
+    keys = purged_keys(
+        settings,
+        django_capture_on_commit_callbacks,
+        lambda: delete_comments(Comment.objects.filter(pk=parent.pk)),
+    )
+
+    assert f"article-{article.pk}" in keys
+    assert (
+        "withdrawn by its author" not in Client().get(article.get_absolute_url()).content.decode()
+    )
