@@ -12,7 +12,16 @@ from articles.context_processors import navigation_sections
 from articles.models import Article
 from articles.querysets import detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
-from newsportal.caching import LATEST, LISTS, SITE, article_key, cached, section_key, tag_key
+from newsportal.caching import (
+    LATEST,
+    LISTS,
+    SITE,
+    article_key,
+    cached,
+    fragments_kept,
+    section_key,
+    tag_key,
+)
 
 RELATED_FALLBACK_COUNT = 5
 # The newsroom's logo for search engines (the favicon's mark, as a square PNG).
@@ -24,7 +33,11 @@ LATEST_COUNT = 5
 def article_page_parts(article: Article, *, shared: bool = True) -> dict:
     """The article's head meta and main part, drawn once for every reader (shared) until a
     write purges the article, the lists (any article it links to or lists may have changed)
-    or the site (a renamed section, author or tag); and the surrogate keys of the page."""
+    or the site (a renamed section, author or tag); and the surrogate keys of the page.
+
+    A shared page also keeps the comment section every anonymous reader sees first (its own
+    fragment, purged by the article and the site, which purge this one too): one cache round
+    trip draws the whole page."""
 
     def make():
         context = article_page_context(article)
@@ -32,6 +45,13 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
             "article_head": render_to_string("includes/article_meta.html", context),
             "article_main": render_to_string("includes/article_main.html", context),
             "article_rail": render_to_string("includes/article_rail.html", context),
+            # Kept only where the page's parts are kept (drawn each time, it would be drawn twice
+            # for a reader who gets a section of their own).
+            "shared_comment_section": (
+                render_to_string("includes/article_comments.html", context)
+                if shared and fragments_kept()
+                else ""
+            ),
             "surrogate_keys": context["surrogate_keys"],
             "nav_sections": navigation_sections(),
             # The menu marks the article's section (the row alone does not carry it).
@@ -39,7 +59,9 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
         }
 
     return (
-        cached(f"article-page|{article.pk}", [SITE, LISTS, article_key(article.pk)], make)
+        cached(
+            f"article-page|{article.pk}|with-comments", [SITE, LISTS, article_key(article.pk)], make
+        )
         if shared
         else make()
     )

@@ -122,8 +122,7 @@ def cached(name: str, keys: Iterable[str], make: Callable[[], T]) -> T:
     is purged by) or FRAGMENT_CACHE_SECONDS pass. A cache outage costs the making, never the
     page. When what make() returns changes shape, change the name too: a deploy finds the old
     values still in the cache."""
-    timeout = settings.FRAGMENT_CACHE_SECONDS
-    if timeout <= 0:
+    if not fragments_kept():
         return make()
     key = "frag:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
     generation_keys = [_generation_key(k) for k in keys]
@@ -141,10 +140,15 @@ def cached(name: str, keys: Iterable[str], make: Callable[[], T]) -> T:
         return stored[1]
     value = make()
     try:
-        cache.set(key, (generations, value), timeout)
+        cache.set(key, (generations, value), settings.FRAGMENT_CACHE_SECONDS)
     except Exception as exc:
         logger.warning("fragment cache unavailable: %s", type(exc).__name__)
     return value
+
+
+def fragments_kept() -> bool:
+    """Whether cached() keeps what it makes (only with a cache every process shares)."""
+    return settings.FRAGMENT_CACHE_SECONDS > 0
 
 
 def _generation_key(key: str) -> str:

@@ -91,20 +91,33 @@ def _fields_html(form) -> str:
     return render_to_string("comments/form_fields.html", {"comment_form": form})
 
 
+def _shared_section(article, number: int) -> str:
+    """What every anonymous reader gets: drawn once, until a decision purges the article or the
+    policy purges the site."""
+    return cached(
+        f"comment-section:{article.pk}:{number}",
+        [SITE, article_key(article.pk)],
+        lambda: _section_html(None, article, number, form=None, personal=False),
+    )
+
+
+@register.simple_tag
+def shared_comment_section(article):
+    """The first page of comments as every anonymous reader sees it, for articles.pages to keep
+    inside the article page's own fragment (whose keys include this one's)."""
+    return _shared_section(article, 1)
+
+
 @register.simple_tag(takes_context=True)
-def comment_section(context, article):
+def comment_section(context, article, shared=""):
+    """shared: what shared_comment_section drew into the page's fragment, used when this
+    reader would get just that (it saves a cache round trip)."""
     request = context["request"]
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
     number = _comments_page(request, article)
     if form is None and not is_personal(request) and REPLY_PARAM not in request.GET:
-        # What every anonymous reader gets: drawn once, until a decision purges the article or
-        # the policy purges the site.
-        return cached(
-            f"comment-section:{article.pk}:{number}",
-            [SITE, article_key(article.pk)],
-            lambda: _section_html(request, article, number, form=None, personal=False),
-        )
+        return shared if shared and number == 1 else _shared_section(article, number)
     return _section_html(
         request,
         article,
@@ -128,7 +141,7 @@ def _section_html(
         is_open, list_html, _ = _section_parts(article, number, None)
         fields = _fields_html(form)
     else:
-        reply_to = reply_target(request.GET, article)
+        reply_to = reply_target(request.GET, article) if personal else None
         form = CommentForm(
             article=article,
             user=signed_in_user(request) if personal else None,
