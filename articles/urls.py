@@ -5,9 +5,10 @@ from articles import feeds, views
 from newsportal.caching import LISTS, links_from_site_url, shared
 
 
-def feed_view(feed):
-    # Polled hard by readers' apps: shared caches answer them (with ETag / 304).
-    return require_safe(shared(LISTS)(links_from_site_url(feed)))
+def shared_list_view(view):
+    """Feeds and sitemaps: polled hard by readers' apps and crawlers, answered by shared caches
+    (with ETag / 304), their links from SITE_URL."""
+    return require_safe(shared(LISTS)(links_from_site_url(view)))
 
 
 app_name = "articles"
@@ -16,11 +17,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("section/<slug:slug>/feed/", feed_view(feeds.SectionFeed()), name="section-feed"),
-    path("section/<slug:slug>/atom/", feed_view(feeds.SectionAtomFeed()), name="section-atom"),
+    path("section/<slug:slug>/feed/", shared_list_view(feeds.SectionFeed()), name="section-feed"),
+    path(
+        "section/<slug:slug>/atom/", shared_list_view(feeds.SectionAtomFeed()), name="section-atom"
+    ),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
-    path("feed/", feed_view(feeds.LatestArticlesFeed()), name="feed"),
-    path("atom/", feed_view(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("feed/", shared_list_view(feeds.LatestArticlesFeed()), name="feed"),
+    path("atom/", shared_list_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
 ]

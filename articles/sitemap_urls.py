@@ -1,0 +1,31 @@
+"""The sitemaps, at the site's root (included by newsportal.urls, by name: newsportal imports no
+app)."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.urls import shared_list_view
+
+urlpatterns = [
+    path(
+        "sitemap-news.xml",
+        shared_list_view(sitemap_views.sitemap),
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="news-sitemap",
+    ),
+    # An index of sitemaps, each paged at ArticleSitemap.limit URLs: however large the archive
+    # grows, every article is in a sitemap the index names.
+    path(
+        "sitemap.xml",
+        shared_list_view(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-part"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        shared_list_view(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-part",
+    ),
+]
