@@ -63,12 +63,12 @@ def report_page(request, comment, form, *, status=200):
     return mark_personal(response)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_view(request, comment_id):
     from comments.views import _too_many
 
     comment = _reportable(comment_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return report_page(request, comment, ReportForm())
     limit = hit_report_limit(client_ip(request))
     if not limit.allowed:

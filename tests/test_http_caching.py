@@ -194,6 +194,23 @@ def test_head_works_wherever_get_does(client, article, path):
     assert client.head(article.get_absolute_url()).status_code == 200
 
 
+@pytest.mark.parametrize("page", ["report", "privacy", "status", "form-token"])
+def test_head_works_on_the_comment_pages_too(client, approved_comment, page):
+    from django.urls import reverse
+
+    url = {
+        "report": reverse("comments:report", args=[approved_comment.pk]),
+        "privacy": reverse("comments:privacy"),
+        "status": approved_comment.status_url,
+        "form-token": reverse("comments:form-token", args=[approved_comment.article_id]),
+    }[page]
+
+    assert client.get(url).status_code == 200
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+
+
 @pytest.mark.parametrize(
     "path", ["/robots.txt", "/healthz", "/", "/feed/", "/sitemap.xml", "/search/?q=car"]
 )
