@@ -31,7 +31,9 @@ class DecisionViews:
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Deleted meanwhile (an erase, another moderator): back to the queue, told so.
+            messages.warning(request, "That comment no longer exists: it was deleted meanwhile.")
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         return comment
 
     def decide_view(self, request, object_id, decision):

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
-from comments.screening import _LINK
+from comments.screening import LINK_PATTERN
 from comments.versions import word_diff
 
 QUEUES = ("pending", "reported")
@@ -68,7 +68,7 @@ def current_queue(request) -> str | None:
 
 def highlight(text: str, words: list[str]) -> str:
     """The comment's text, escaped, with links and the policy's words marked."""
-    patterns = [_LINK.pattern] + [rf"(?<!\w){re.escape(word)}(?!\w)" for word in words]
+    patterns = [LINK_PATTERN.pattern] + [rf"(?<!\w){re.escape(word)}(?!\w)" for word in words]
     found = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     parts, last = [], 0
     for match in found.finditer(text):

@@ -15,6 +15,7 @@ from comments.desk import report_comment
 from comments.links import public_path
 from comments.models import Comment, Report
 from comments.ratelimit import client_ip, hit_report_limit
+from comments.views import too_many_requests
 from newsportal.caching import mark_personal
 
 REPORTED = "Thank you: a moderator will look at this comment."
@@ -65,14 +66,12 @@ def report_page(request, comment, form, *, status=200):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_view(request, comment_id):
-    from comments.views import _too_many
-
     comment = _reportable(comment_id)
     if request.method != "POST":
         return report_page(request, comment, ReportForm())
     limit = hit_report_limit(client_ip(request))
     if not limit.allowed:
-        return _too_many(request, limit.retry_after)
+        return too_many_requests(request, limit.retry_after)
     form = ReportForm(request.POST)
     if not form.is_valid():
         return report_page(request, comment, form)

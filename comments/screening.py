@@ -4,7 +4,7 @@ import re
 
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
 # paragraph separators): never typed by a person.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
@@ -13,7 +13,7 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def count_links(text: str) -> int:
-    return len(_LINK.findall(text))
+    return len(LINK_PATTERN.findall(text))
 
 
 def _contains_word(text: str, word: str) -> bool:

@@ -57,7 +57,7 @@ def _article_page(request, article, *, form, status, retry_after=None, reply_to=
     return mark_personal(response)
 
 
-def _too_many(request, retry_after: int):
+def too_many_requests(request, retry_after: int):
     retry_at = timezone.now() + timedelta(seconds=retry_after)
     context = {"retry_after": retry_after, "retry_at": retry_at}
     response = render(request, "comments/rate_limited.html", context, status=429)
@@ -106,7 +106,7 @@ def _post(request, article_id):
     ip = client_ip(request)
     limit = hit_rate_limit(ip)
     if not limit.allowed:
-        return _too_many(request, limit.retry_after)
+        return too_many_requests(request, limit.retry_after)
     user = signed_in_user(request)
     form = CommentForm(request.POST, article=article, user=user)
     if form.is_bot:

@@ -76,6 +76,15 @@ class RedactEmailFilter(logging.Filter):
         return True
 
 
+class LoggedOutageFilter(logging.Filter):
+    """Drops django.request's own line ("Service Unavailable: /path", and for an outage met
+    outside a view its traceback) for a request whose database outage has had its one line
+    (log_database_unavailable)."""
+
+    def filter(self, record):
+        return not getattr(getattr(record, "request", None), "database_outage_logged", False)
+
+
 class OneLineFormatter(logging.Formatter):
     """Folds tracebacks onto the record's line (as a literal \\n), so one event is one line and
     log collectors never split an error into dozens of unrelated entries."""
@@ -179,7 +188,7 @@ def log_database_unavailable(request, error: BaseException, response: HttpRespon
         type(error).__name__,
         str(error).strip(),
     )
-    response._has_been_logged = True
+    request.database_outage_logged = True
 
 
 class DatabaseUnavailableMiddleware:

@@ -374,6 +374,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "newsportal.middleware.RequestIdFilter"},
         "redact": {"()": "newsportal.middleware.RedactEmailFilter"},
+        "logged_outage": {"()": "newsportal.middleware.LoggedOutageFilter"},
     },
     "formatters": {
         "line": {
@@ -390,7 +391,12 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["stderr"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["logged_outage"],
+        },
         "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # runserver prints "Watching for file changes" itself; logged too, it says it twice.
         "django.utils.autoreload": {"level": "WARNING"},

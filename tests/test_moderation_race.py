@@ -120,3 +120,19 @@ def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decisio
     assert comment.moderated_by.username == winner
     expected_count = 1 if comment.status == Comment.Status.APPROVED else 0
     assert Article.objects.get(pk=article.pk).approved_comment_count == expected_count
+
+
+def test_deciding_a_comment_deleted_meanwhile_returns_to_the_queue_with_a_word(
+    moderator_client, article, make_comment
+):
+    from django.urls import reverse
+
+    comment = make_comment(article)
+    url = reverse("admin:comments_comment_approve", args=[comment.pk])
+    comment.delete()
+
+    response = moderator_client.post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("admin:comments_comment_changelist")
+    assert "That comment no longer exists" in response.content.decode()
+    assert not Comment.objects.exists()
