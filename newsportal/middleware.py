@@ -6,6 +6,7 @@ import re
 import threading
 import uuid
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware import http
@@ -139,7 +140,11 @@ class PrivateByDefaultMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control") or response.cookies:
             if response.cookies and "Surrogate-Key" in response:
-                logger.warning("shared response set a cookie; made private: %s", request.path)
+                # A page drawn with the reader's CSRF token (a form for them alone, such as a
+                # reply form without JavaScript) is theirs by design; any other cookie on a
+                # page meant to be shared is a bug worth a line in the log.
+                if set(response.cookies) != {settings.CSRF_COOKIE_NAME}:
+                    logger.warning("shared response set a cookie; made private: %s", request.path)
                 del response["Surrogate-Key"]
                 del response["Cache-Control"]
             mark_personal(response)

@@ -112,6 +112,19 @@ def test_form_errors_the_status_page_and_the_admin_are_personal(
     assert_personal(Client().get("/admin/login/"))
 
 
+def test_a_reply_form_without_javascript_is_the_readers_alone_and_expected(
+    client, approved_comment, caplog
+):
+    url = f"{approved_comment.article.get_absolute_url()}?reply-to={approved_comment.pk}"
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken" value="' in response.content.decode()
+    assert_personal(response)
+    assert "made private" not in caplog.text  # by design, not a bug to chase
+
+
 def test_a_draft_preview_is_personal(staff_client, draft):
     response = staff_client.get(draft.get_absolute_url())
 
