@@ -1,17 +1,12 @@
 """Write paths for commenters, who have no account: their private status link (or a signed link
 mailed to them) is their handle on what they wrote. Edit, delete, confirm an address, stop
-mail, export or erase everything written with an address; and the retention rules cron runs."""
+mail (export, erase and retention: comments.privacy)."""
 
-import hashlib
-import logging
 from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -19,25 +14,19 @@ from django.utils import timezone
 
 from comments.models import (
     MAX_BODY_LENGTH,
-    Block,
     Comment,
     CommenterAddress,
     CommentVersion,
     ModerationPolicy,
-    ModeratorNote,
     ReplySubscription,
     Report,
-    erased_email,
 )
-from comments.notifications import notify_commenters, notify_moderators, queue_privacy_mail
+from comments.notifications import notify_commenters, notify_moderators
 from comments.screening import screen
-from comments.services import delete_comments, move_approved_counts, update_policy
+from comments.services import move_approved_counts
 from newsportal.caching import article_key, purge
 
-logger = logging.getLogger(__name__)
 EDITED = "edited by its author"
-ERASED = "(erased at its author's request)"
-PRIVACY_MAIL_MINUTES = 10
 
 
 def edit_deadline(comment: Comment):
@@ -142,7 +131,7 @@ def _placeholder_fields(now) -> dict:
     }
 
 
-def _withdraw(ids: list[int]) -> int:
+def withdraw_comments(ids: list[int]) -> int:
     """Delete these comments for their author: gone from the pages and the counts at once; one
     that replies hang on stays as an empty placeholder, so the replies keep their place.
 
@@ -228,7 +217,7 @@ def _keep_places(rows: list[Comment], changes: dict, now) -> None:
 
 def withdraw_comment(*, comment: Comment) -> None:
     with transaction.atomic():
-        _withdraw([comment.pk])
+        withdraw_comments([comment.pk])
 
 
 def confirm_address(*, address_id: int) -> CommenterAddress | None:
@@ -254,137 +243,3 @@ def stop_all_mail(*, address_id: int) -> None:
     CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True).update(
         mail_stopped_at=timezone.now()
     )
-
-
-def request_privacy_link(*, email: str, action: str) -> bool:
-    """Mail a link to export or erase every comment written with this address, to that
-    address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
-    per address. Nothing is mailed for an address without comments; the caller's answer is
-    the same either way, so nobody learns who commented. Returns whether a mail was queued."""
-    email = email.strip().lower()
-    if not Comment.objects.filter(email=email).exists():
-        return False
-    key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
-    try:
-        if not cache.add(key, 1, timeout=PRIVACY_MAIL_MINUTES * 60):
-            return False
-    except Exception as exc:
-        logger.warning("privacy mail limit unavailable: %s", type(exc).__name__)
-    with transaction.atomic():
-        address, _ = CommenterAddress.objects.get_or_create(email=email)
-        queue_privacy_mail(address, action)
-    return True
-
-
-def export_comments(*, email: str) -> dict:
-    """Every comment written with this address, with its earlier versions, as JSON data."""
-    comments = (
-        Comment.objects.filter(email=email)
-        .select_related("article", "parent")
-        .prefetch_related("versions")
-        .order_by("created_at", "pk")
-    )
-    address = CommenterAddress.objects.filter(email=email).first()
-    return {
-        "email": email,
-        "exported_at": timezone.now().isoformat(),
-        "address_confirmed_at": address.verified_at.isoformat()
-        if address and address.verified_at
-        else None,
-        "comments": [
-            {
-                "id": c.pk,
-                "article": c.article.title,
-                "article_url": settings.SITE_URL + c.article.get_absolute_url(),
-                "in_reply_to": c.parent_id,
-                "name": c.name,
-                "body": c.body,
-                "status": c.status,
-                "rejection_reason": c.rejection_reason,
-                "created_at": c.created_at.isoformat(),
-                "ip_address": c.ip_address,
-                "mail_on_decision": c.notify_on_decision,
-                "earlier_versions": [
-                    {"body": v.body, "replaced_at": v.replaced_at.isoformat()}
-                    for v in c.versions.all()
-                ],
-            }
-            for c in comments
-        ],
-    }
-
-
-def erase_comments(*, email: str) -> int:
-    """Erase everything written with this address: comments deleted (or emptied where replies
-    hang on them), their versions and subscriptions, moderators' notes on the address and the
-    address itself. Returns how many comments went."""
-    with transaction.atomic():
-        ids = list(Comment.objects.filter(email=email).values_list("pk", flat=True))
-        count = _withdraw(ids)
-        notes = ModeratorNote.objects.filter(email=email)
-        blocks = Block.objects.filter(kind=Block.Kind.EMAIL, value=email)
-        _forget_in_admin_log(
-            email,
-            {
-                Comment: ids,
-                ModeratorNote: list(notes.values_list("pk", flat=True)),
-                Block: list(blocks.values_list("pk", flat=True)),
-            },
-        )
-        notes.delete()
-        # A block outlives the erase (its owner cannot lift it by erasing), as a keyed hash.
-        blocks.update(value=erased_email(email))
-        _hash_in_policy(email)
-        CommenterAddress.objects.filter(email=email).delete()
-    return count
-
-
-def _hash_in_policy(email: str) -> None:
-    """The policy's list of blocked addresses keeps an erased one as its keyed hash too."""
-    policy = ModerationPolicy.objects.filter(pk=1).first()
-    if policy is None or email not in policy.lines(policy.blocked_emails):
-        return
-    lines = policy.blocked_emails.splitlines()
-    policy.blocked_emails = "\n".join(
-        erased_email(email) if line.strip().lower() == email else line for line in lines
-    )
-    update_policy(policy=policy)  # the cached policy goes too
-
-
-def _forget_in_admin_log(email: str, objects: dict) -> None:
-    """The moderators' log keeps what they did, not whom to: its entries about the erased
-    comments, notes and blocks, and any naming the address, lose the name and the address."""
-    about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
-    for model, pks in objects.items():
-        if pks:
-            content_type = ContentType.objects.get_for_model(model)
-            about |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
-    entries = LogEntry.objects.filter(
-        pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
-    )
-    entries.filter(change_message__icontains=email).update(change_message=ERASED)
-    entries.update(object_repr=ERASED)
-
-
-class Pruned(NamedTuple):
-    deleted: int
-    ips_cleared: int
-
-
-def prune_old_data(now=None) -> Pruned:
-    """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
-    (or their arrival, when screened), IP addresses COMMENTS_KEEP_IP_DAYS after arrival."""
-    now = now or timezone.now()
-    rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
-    old_rejects = Comment.objects.filter(
-        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]
-    ).filter(
-        Q(moderated_at__lt=rejected_before)
-        | Q(moderated_at__isnull=True, created_at__lt=rejected_before)
-    )
-    deleted = delete_comments(old_rejects) if old_rejects.exists() else 0
-    ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
-    cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
-        ip_address=None
-    )
-    return Pruned(deleted, cleared)

@@ -17,15 +17,13 @@ from comments.commenter_services import (
     confirm_address,
     edit_comment,
     edit_deadline,
-    erase_comments,
-    export_comments,
-    request_privacy_link,
     stop_all_mail,
     unsubscribe_replies,
     withdraw_comment,
 )
 from comments.forms import CommentEditForm, PrivacyRequestForm
 from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
+from comments.privacy import erase_comments, export_comments, request_privacy_link
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import mark_personal

@@ -264,8 +264,8 @@ def test_an_edit_the_block_list_sends_to_spam_no_longer_names_the_moderator_who_
 def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
     article, published, settings, django_capture_on_commit_callbacks
 ):
-    from comments.commenter_services import erase_comments
     from comments.desk import report_comment
+    from comments.privacy import erase_comments
 
     settings.FRAGMENT_CACHE_SECONDS = 300
     ModerationPolicy.objects.create(hide_after_reports=1)

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.commenter_services import erase_comments
 from comments.desk import add_note, block_sender, lift_block
 from comments.models import (
     Block,
@@ -25,6 +24,7 @@ from comments.models import (
     ModerationPolicy,
     ReplySubscription,
 )
+from comments.privacy import erase_comments
 from comments.services import decide, submit_comment
 from comments.tokens import status_token
 from tests.mail_helpers import queued, run_mail_queue, verify
@@ -170,6 +170,32 @@ def test_after_an_erase_no_row_holds_the_address(
     article.refresh_from_db()
     assert article.approved_comment_count == 1
     assert reader.get(link).status_code == 404  # the address is gone: the link is spent
+
+
+def test_an_erase_takes_the_commenters_name_out_of_what_moderators_wrote_about_them(
+    article, make_comment, moderator
+):
+    email = "maria@example.com"
+    first = make_comment(article, email=email, name="Maria Lopez", body="Buy cheap watches")
+    second = make_comment(article, email=email, name="maria", body="Buy them now")
+    other = make_comment(article, email="ann@example.com", name="Ann", body="Annual report?")
+    decide([first], status="rejected", by=moderator, reason="Maria Lopez again: adverts")
+    decide([second], status="rejected", by=moderator, reason="MARIA, same adverts")
+    decide([other], status="rejected", by=moderator, reason="Off-topic, Maria is not Ann")
+    block_sender(kind="email", value=email, period="forever", by=moderator, reason="Maria spams")
+
+    erase_comments(email=email)
+
+    # Left only where it is about someone else's comment: not the erased commenter's to take.
+    assert _rows_holding("Maria") == [
+        "admin.LogEntry.change_message",
+        "comments.Comment.rejection_reason",
+    ]
+    assert Comment.objects.get(pk=other.pk).rejection_reason == "Off-topic, Maria is not Ann"
+    messages = sorted(LogEntry.objects.values_list("change_message", flat=True))
+    assert "Rejected: [name erased] again: adverts" in " ".join(messages)
+    assert "Rejected: [name erased], same adverts" in " ".join(messages)
+    assert Block.objects.get().reason == "[name erased] spams"
 
 
 def test_a_block_outlives_the_erase_of_its_address_without_holding_it(

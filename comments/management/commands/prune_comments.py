@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.commenter_services import prune_old_data
+from comments.privacy import prune_old_data
 
 
 class Command(BaseCommand):

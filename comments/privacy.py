@@ -1,0 +1,190 @@
+"""A commenter's data: a link mailed to export or erase everything written with an address, and
+the retention rules cron runs (manage.py prune_comments)."""
+
+import hashlib
+import logging
+import re
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from comments.commenter_services import withdraw_comments
+from comments.models import (
+    Block,
+    Comment,
+    CommenterAddress,
+    ModerationPolicy,
+    ModeratorNote,
+    erased_email,
+)
+from comments.notifications import queue_privacy_mail
+from comments.services import delete_comments, update_policy
+
+logger = logging.getLogger(__name__)
+
+ERASED = "(erased at its author's request)"
+# Where a moderator's own words named the commenter.
+ERASED_NAME = "[name erased]"
+PRIVACY_MAIL_MINUTES = 10
+
+
+def request_privacy_link(*, email: str, action: str) -> bool:
+    """Mail a link to export or erase every comment written with this address, to that
+    address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
+    per address. Nothing is mailed for an address without comments; the caller's answer is
+    the same either way, so nobody learns who commented. Returns whether a mail was queued."""
+    email = email.strip().lower()
+    if not Comment.objects.filter(email=email).exists():
+        return False
+    key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
+    try:
+        if not cache.add(key, 1, timeout=PRIVACY_MAIL_MINUTES * 60):
+            return False
+    except Exception as exc:
+        logger.warning("privacy mail limit unavailable: %s", type(exc).__name__)
+    with transaction.atomic():
+        address, _ = CommenterAddress.objects.get_or_create(email=email)
+        queue_privacy_mail(address, action)
+    return True
+
+
+def export_comments(*, email: str) -> dict:
+    """Every comment written with this address, with its earlier versions, as JSON data."""
+    comments = (
+        Comment.objects.filter(email=email)
+        .select_related("article", "parent")
+        .prefetch_related("versions")
+        .order_by("created_at", "pk")
+    )
+    address = CommenterAddress.objects.filter(email=email).first()
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "address_confirmed_at": address.verified_at.isoformat()
+        if address and address.verified_at
+        else None,
+        "comments": [
+            {
+                "id": c.pk,
+                "article": c.article.title,
+                "article_url": settings.SITE_URL + c.article.get_absolute_url(),
+                "in_reply_to": c.parent_id,
+                "name": c.name,
+                "body": c.body,
+                "status": c.status,
+                "rejection_reason": c.rejection_reason,
+                "created_at": c.created_at.isoformat(),
+                "ip_address": c.ip_address,
+                "mail_on_decision": c.notify_on_decision,
+                "earlier_versions": [
+                    {"body": v.body, "replaced_at": v.replaced_at.isoformat()}
+                    for v in c.versions.all()
+                ],
+            }
+            for c in comments
+        ],
+    }
+
+
+def erase_comments(*, email: str) -> int:
+    """Erase everything written with this address: comments deleted (or emptied where replies
+    hang on them), their versions and subscriptions, moderators' notes on the address and the
+    address itself, and the names signed under them wherever moderators wrote them down about
+    these. Returns how many comments went."""
+    with transaction.atomic():
+        written = Comment.objects.filter(email=email)
+        ids = list(written.values_list("pk", flat=True))
+        names = set(written.exclude(name="").values_list("name", flat=True))
+        count = withdraw_comments(ids)
+        notes = ModeratorNote.objects.filter(email=email)
+        blocks = Block.objects.filter(kind=Block.Kind.EMAIL, value=email)
+        _forget_in_admin_log(
+            email,
+            names,
+            {
+                Comment: ids,
+                ModeratorNote: list(notes.values_list("pk", flat=True)),
+                Block: list(blocks.values_list("pk", flat=True)),
+            },
+        )
+        notes.delete()
+        # A block outlives the erase (its owner cannot lift it by erasing), as a keyed hash.
+        for block in blocks.only("pk", "reason"):
+            Block.objects.filter(pk=block.pk).update(
+                value=erased_email(email), reason=_without_names(block.reason, names)
+            )
+        _hash_in_policy(email)
+        CommenterAddress.objects.filter(email=email).delete()
+    return count
+
+
+def _hash_in_policy(email: str) -> None:
+    """The policy's list of blocked addresses keeps an erased one as its keyed hash too."""
+    policy = ModerationPolicy.objects.filter(pk=1).first()
+    if policy is None or email not in policy.lines(policy.blocked_emails):
+        return
+    lines = policy.blocked_emails.splitlines()
+    policy.blocked_emails = "\n".join(
+        erased_email(email) if line.strip().lower() == email else line for line in lines
+    )
+    update_policy(policy=policy)  # the cached policy goes too
+
+
+def _without_names(text: str, names: set[str]) -> str:
+    if not names or not text:
+        return text
+    # Longest first, whole words only: "Ann" must not eat into "Annual", nor "Maria" leave
+    # "Lopez" of "Maria Lopez" behind.
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", ERASED_NAME, text, flags=re.IGNORECASE)
+
+
+def _forget_in_admin_log(email: str, names: set[str], objects: dict) -> None:
+    """The moderators' log keeps what they did, not whom to: its entries about the erased
+    comments, notes and blocks, and any naming the address, lose the name and the address,
+    and the reasons moderators typed in them lose the commenter's names."""
+    about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
+    for model, pks in objects.items():
+        if pks:
+            content_type = ContentType.objects.get_for_model(model)
+            about |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    entries = LogEntry.objects.filter(
+        pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
+    )
+    entries.filter(change_message__icontains=email).update(change_message=ERASED)
+    for entry in entries.exclude(change_message=ERASED).only("pk", "change_message"):
+        cleaned = _without_names(entry.change_message, names)
+        if cleaned != entry.change_message:
+            LogEntry.objects.filter(pk=entry.pk).update(change_message=cleaned)
+    entries.update(object_repr=ERASED)
+
+
+class Pruned(NamedTuple):
+    deleted: int
+    ips_cleared: int
+
+
+def prune_old_data(now=None) -> Pruned:
+    """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
+    (or their arrival, when screened), IP addresses COMMENTS_KEEP_IP_DAYS after arrival."""
+    now = now or timezone.now()
+    rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
+    old_rejects = Comment.objects.filter(
+        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]
+    ).filter(
+        Q(moderated_at__lt=rejected_before)
+        | Q(moderated_at__isnull=True, created_at__lt=rejected_before)
+    )
+    deleted = delete_comments(old_rejects) if old_rejects.exists() else 0
+    ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
+    cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    return Pruned(deleted, cleared)
