@@ -101,6 +101,17 @@ def save_listing_entry(*, obj) -> None:
     purge(SITE)
 
 
+def create_listing_entries(*, objs: list) -> None:
+    """New sections, authors and tags all at once (the demo loader's): one purge for them all,
+    none when there are none."""
+    with transaction.atomic():
+        for obj in objs:
+            obj.full_clean()
+            obj.save()
+        if objs:
+            purge(SITE)
+
+
 def delete_listing_entries(*, queryset) -> None:
     with transaction.atomic():
         queryset.delete()

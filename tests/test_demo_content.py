@@ -1,4 +1,5 @@
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from PIL import Image, ImageStat
 from articles import demo_content_images
 from articles.demo_content import LEAD_SLUG
 from articles.demo_content_images import hero_picture
-from articles.models import Article, RelatedLink, Section
+from articles.models import Article, Author, RelatedLink, Section
 from comments.models import Comment
 
 
@@ -156,3 +157,61 @@ def test_each_demo_story_is_written_in_its_own_words(db):
         for sentence in re.split(r"(?<=[.!?])\s+", article.body.split("\n\n", 1)[1]):
             assert seen.setdefault(sentence.strip(), article.slug) == article.slug, sentence
     assert Article.objects.count() == 25 and len(seen) > 25 * 2
+
+
+def load_demo_content():
+    call_command("load_demo_content", no_images=True, no_user=True, verbosity=0)
+
+
+def front_cache_purges(settings, capture, action) -> list[set[str]]:
+    """The keys of each purge the front cache at FRONT_CACHE_PURGE_URLS is sent, after commit."""
+    settings.FRONT_CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
+    with mock.patch("newsportal.caching.send_purge") as send_purge, capture(execute=True):
+        action()
+    return [set(call.args[0]) for call in send_purge.call_args_list]
+
+
+def test_a_rerun_keeps_the_section_and_byline_an_editor_renamed(db, client):
+    load_demo_content()
+    Section.objects.filter(slug="technology").update(name="Tech and Gadgets", order=9)
+    Author.objects.filter(slug="marta-ribeiro").update(name="Marta R. Ribeiro", bio="Edited.")
+
+    load_demo_content()  # what `make run` does on every start
+
+    technology = Section.objects.get(slug="technology")
+    assert (technology.name, technology.order) == ("Tech and Gadgets", 9)
+    marta = Author.objects.get(slug="marta-ribeiro")
+    assert (marta.name, marta.bio) == ("Marta R. Ribeiro", "Edited.")
+    page = client.get(Article.objects.get(slug=LEAD_SLUG).get_absolute_url()).content.decode()
+    assert ">Tech and Gadgets</a>" in page and ">Technology</a>" not in page
+    assert ">Marta R. Ribeiro</a>" in page and ">Marta Ribeiro</a>" not in page
+
+
+def test_the_first_run_purges_the_menu_and_every_list_and_story_it_adds(
+    db, settings, django_capture_on_commit_callbacks
+):
+    purges = front_cache_purges(settings, django_capture_on_commit_callbacks, load_demo_content)
+
+    keys = set().union(*purges)
+    assert {"site", "list", "latest"} <= keys
+    assert {f"article-{pk}" for pk in Article.objects.values_list("pk", flat=True)} <= keys
+    assert {f"section-{pk}" for pk in Section.objects.values_list("pk", flat=True)} <= keys
+    assert any(key.startswith("tag-") for key in keys)
+
+
+def test_a_rerun_purges_nothing_unless_it_brings_a_story_back(
+    db, settings, django_capture_on_commit_callbacks
+):
+    load_demo_content()
+
+    assert front_cache_purges(settings, django_capture_on_commit_callbacks, load_demo_content) == []
+
+    # An editor deleted a demo story: the next start writes it again, and only it is purged
+    # (its section, byline and tags were there all along).
+    Article.objects.filter(slug="phone-repair-law").delete()
+    purges = front_cache_purges(settings, django_capture_on_commit_callbacks, load_demo_content)
+
+    back = Article.objects.get(slug="phone-repair-law")
+    keys = set().union(*purges)
+    assert {f"article-{back.pk}", "list", "latest", f"section-{back.section_id}"} <= keys
+    assert "site" not in keys

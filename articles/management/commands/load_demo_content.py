@@ -12,7 +12,7 @@ from articles import demo_content
 from articles.demo_content_images import hero_picture
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
-from articles.services import refresh_hero_renditions
+from articles.services import create_listing_entries, purge_articles, refresh_hero_renditions
 
 
 class Command(BaseCommand):
@@ -24,15 +24,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        sections = {
-            slug: Section.objects.update_or_create(slug=slug, defaults={"name": n, "order": o})[0]
-            for n, slug, o in demo_content.SECTIONS
-        }
-        authors = {
-            slug: Author.objects.update_or_create(slug=slug, defaults={"name": n, "bio": bio})[0]
-            for n, slug, bio in demo_content.AUTHORS
-        }
-        now = timezone.now()
         specs = [demo_content.LEAD] + [
             {
                 "slug": slug,
@@ -45,36 +36,41 @@ class Command(BaseCommand):
             }
             for slug, title, section, author, tags, standfirst, paragraphs in demo_content.MORE
         ]
-        articles, created_now = {}, set()
+        # What is already there is left as it is: a second run changes nothing (no "Updated"
+        # stamp), and what an editor changed in the admin (a story, a section's name or place
+        # in the menu, a byline) stays. Only what is missing is made.
+        articles = Article.objects.in_bulk([spec["slug"] for spec in specs], field_name="slug")
+        new_specs = [spec for spec in specs if spec["slug"] not in articles]
+        created_now = {spec["slug"] for spec in new_specs}
+        sections, new_sections = _found_or_new(
+            Section, {slug: {"name": n, "order": o} for n, slug, o in demo_content.SECTIONS}
+        )
+        authors, new_authors = _found_or_new(
+            Author, {slug: {"name": n, "bio": bio} for n, slug, bio in demo_content.AUTHORS}
+        )
+        tags, new_tags = _found_or_new(
+            Tag, {slugify(name): {"name": name} for spec in new_specs for name in spec["tags"]}
+        )
+        create_listing_entries(objs=[*new_sections, *new_authors, *new_tags])
+        now = timezone.now()
         for index, spec in enumerate(specs):
-            # An article already there is left as it is: a second run changes nothing (no
-            # "Updated" stamp), and what an editor changed in the admin stays.
-            article, created = Article.objects.get_or_create(
-                slug=spec["slug"],
-                defaults={
-                    "title": spec["title"],
-                    "standfirst": spec["standfirst"],
-                    "body": spec["body"].strip(),
-                    "body_html": render_markdown(spec["body"].strip()),
-                    "section": sections[spec["section"]],
-                    "status": Article.Status.PUBLISHED,
-                    # The lead is the newest (out for two hours, time for readers to comment:
-                    # load_demo_comments); the rest step back a few hours each.
-                    "published_at": now - timedelta(hours=3 * index + 2),
-                    "hero_credit": "Newsportal graphics (illustration)",
-                },
-            )
-            articles[article.slug] = article
-            if not created:
+            if spec["slug"] not in created_now:
                 continue
-            created_now.add(article.slug)
-            article.authors.set([authors[slug] for slug in spec["authors"]])
-            article.tags.set(
-                [
-                    Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
-                    for name in spec["tags"]
-                ]
+            article = articles[spec["slug"]] = Article.objects.create(
+                slug=spec["slug"],
+                title=spec["title"],
+                standfirst=spec["standfirst"],
+                body=spec["body"].strip(),
+                body_html=render_markdown(spec["body"].strip()),
+                section=sections[spec["section"]],
+                status=Article.Status.PUBLISHED,
+                # The lead is the newest (out for two hours, time for readers to comment:
+                # load_demo_comments); the rest step back a few hours each.
+                published_at=now - timedelta(hours=3 * index + 2),
+                hero_credit="Newsportal graphics (illustration)",
             )
+            article.authors.set([authors[slug] for slug in spec["authors"]])
+            article.tags.set([tags[slugify(name)] for name in spec["tags"]])
             if not options["no_images"]:
                 picture, description = hero_picture(article.slug, spec["section"])
                 article.hero_alt = description
@@ -98,6 +94,13 @@ class Command(BaseCommand):
                         else {"target_article": articles[target]}
                     ),
                 )
+        if new_specs:
+            # The new stories on every list, their pages and the fallbacks beside others' stories.
+            purge_articles(
+                article_ids=[articles[spec["slug"]].pk for spec in new_specs],
+                section_ids={sections[spec["section"]].pk for spec in new_specs},
+                tag_ids={tags[slugify(name)].pk for spec in new_specs for name in spec["tags"]},
+            )
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(articles)} articles."))
         if not options["no_user"]:
@@ -122,3 +125,14 @@ class Command(BaseCommand):
                     f"Staff login for /admin/: user {username!r}, password {password!r}"
                 )
             )
+
+
+def _found_or_new(model, fields_by_slug):
+    """The rows with these slugs, by slug: those already there as they are, the missing ones
+    made from these fields (not saved yet: they are returned apart too, for the caller to
+    create through services.py)."""
+    found = model.objects.in_bulk(list(fields_by_slug), field_name="slug")
+    new = [
+        model(slug=slug, **fields) for slug, fields in fields_by_slug.items() if slug not in found
+    ]
+    return {**found, **{obj.slug: obj for obj in new}}, new
