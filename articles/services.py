@@ -49,9 +49,10 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         article.save()
         if hero_changed:
             refresh_hero_renditions(article=article)
-        # Tags and related links are saved after this (admin inlines, in the same
-        # transaction); the purge runs after commit, so it covers them.
-        _purge_queryset(Article.objects.filter(pk=article.pk))
+        # Tags and related links are saved after this (the admin's many-to-many fields and
+        # inlines, in the same transaction): what the article is listed under now is read
+        # once they are in.
+        transaction.on_commit(lambda: _purge_queryset(Article.objects.filter(pk=article.pk)))
     return article
 
 

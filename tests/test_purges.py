@@ -65,6 +65,21 @@ def test_saving_an_article_in_the_admin_purges_it(
     assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
 
 
+def test_a_tag_given_to_an_article_in_the_admin_purges_the_pages_of_that_tag(
+    purges, editor_client, article, tag, django_capture_on_commit_callbacks
+):
+    from tests.test_article_admin import change_form_data
+
+    # Saved after the article (the admin saves many-to-many fields last): stories under the
+    # tag may now list this one among their related stories.
+    data = change_form_data(article, tags=[tag.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert any(f"tag-{tag.pk}" in keys for keys in purges)
+
+
 def test_moderation_decisions_purge_the_article_and_the_lists(
     purges, article, make_comment, moderator, django_capture_on_commit_callbacks
 ):
