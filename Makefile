@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis varnish nu java serve bench lint format install clean
+.PHONY: run test browser redis varnish nu java serve bench bench-pair lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -125,6 +125,11 @@ serve: $(STAMP) varnish
 bench: $(STAMP) varnish
 	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
 	$(PY) -m bench.run
+
+# One origin ratio with "ok" and the page taking turns (bench/pair.py): PAIR_LOGGED_IN=1,
+# PAIR_PATH=/..., after `make bench` has seeded its database.
+bench-pair: $(STAMP)
+	$(PY) -m bench.pair
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
