@@ -6,7 +6,10 @@ settings.py, so a typo fails at start-up naming the variable.
 
 import os
 
+from gunicorn.glogging import Logger
+
 from newsportal.env import env_int, env_str
+from newsportal.redaction import redact_links
 
 
 def default_workers(cpu_count: int | None) -> int:
@@ -38,9 +41,23 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000, minimum=0)
 # needs DJANGO_BEHIND_PROXY=true to trust X-Forwarded-Proto.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+
 # One access line per request on stdout, with the id that Django's own log lines carry. The
 # path only: a query string or a referrer can hold what a reader typed (a search for someone's
 # e-mail address), and nothing a reader typed goes into the logs.
+class AccessLogWithoutSecretLinks(Logger):
+    """The access log, with the signed tokens of commenters' status and privacy links cut out of
+    the paths it writes (newsportal.redaction)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("U", "r", "f"):  # the path, the request line, the referer
+            if isinstance(atoms.get(name), str):
+                atoms[name] = redact_links(atoms[name])
+        return atoms
+
+
+logger_class = AccessLogWithoutSecretLinks
 accesslog = "-"
 errorlog = "-"
 loglevel = env_str("LOG_LEVEL", "info").lower()

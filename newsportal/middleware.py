@@ -1,5 +1,5 @@
-"""Request ids and redaction for log lines, cache headers every response gets, and a friendly
-503 while the database is unreachable."""
+"""Request ids and redaction (newsportal.redaction) for log lines, cache headers every response
+gets, and a friendly 503 while the database is unreachable."""
 
 import logging
 import re
@@ -13,24 +13,11 @@ from django.middleware import http
 from django.template.loader import render_to_string
 
 from newsportal.caching import mark_personal
+from newsportal.redaction import redact
 
 logger = logging.getLogger("newsportal.request")
 _local = threading.local()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Whatever Django's EmailValidator takes, "user@localhost" and punycode domains included (a
-# little too much redacted is better than one address written down).
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
-# PostgreSQL's DETAIL line quotes the row or key values ("Failing row contains (...)", "Key
-# (email)=(...)"): a reader's name, address and words.
-_DB_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
-DETAIL_PLACEHOLDER = r"\1 [values redacted]"
-
-
-def redact(text: str) -> str:
-    return _DB_DETAIL.sub(DETAIL_PLACEHOLDER, _EMAIL.sub(EMAIL_PLACEHOLDER, text))
-
-
-EMAIL_PLACEHOLDER = "[email redacted]"
 
 
 def current_request_id() -> str:

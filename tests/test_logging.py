@@ -29,9 +29,14 @@ def _query_fails(request):
     raise OperationalError("connection to server failed")
 
 
+def _query_fails_quoting(request):
+    raise OperationalError(f"connection lost while serving {request.GET['link']}")
+
+
 urlpatterns = [
     path("test/comment/", _comment_handler_that_fails),
     path("test/db-down/", _query_fails),
+    path("test/db-down-quoting/", _query_fails_quoting),
     *newsportal.urls.urlpatterns,
 ]
 handler500 = newsportal.urls.handler500
@@ -161,3 +166,16 @@ def test_a_database_error_quoting_a_row_does_not_copy_it_into_the_log(log_output
     assert BODY not in written and "Maria" not in written and EMAIL not in written
     assert "DETAIL: [values redacted]" in written
     assert "violates not-null constraint" in written  # the cause is still there
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_secret_link_in_an_error_is_not_written_down(client, log_output, approved_comment):
+    # A status link edits or deletes its comment: whoever reads the logs must not get it.
+    status_path = approved_comment.status_url
+
+    client.get("/test/db-down-quoting/", {"link": f"{status_path}edit/"})
+
+    written = log_output.getvalue()
+    assert "/comments/status/[link redacted]/edit/" in written
+    assert status_path not in written

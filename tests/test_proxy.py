@@ -306,3 +306,30 @@ def test_closing_comments_and_unpublishing_reach_cached_pages_within_ten_seconds
     _shows_within_ten_seconds(stack, closing, lambda r: "Comments are closed" in r.text)
     _shows_within_ten_seconds(stack, leaving, lambda r: r.status == 404)
     _shows_within_ten_seconds(stack, "/", lambda r: leaving not in r.text)
+
+
+# --- 6. What the stack writes down and what it refuses --------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/comments/status/{}/", "/comments/privacy/{}/"])
+def test_the_access_log_never_holds_a_secret_link(stack, path):
+    token = f"MTc:1xYeff:{uuid.uuid4().hex}"
+    rid = request_id()
+
+    stack.get(path.format(token), headers={"X-Request-ID": rid})
+
+    assert stack.reached_gunicorn(rid)
+    line = next(line for line in stack.log().splitlines() if f"[{rid}]" in line)
+    assert token not in stack.log()
+    assert path.format("[link redacted]") in line
+
+
+def test_an_address_too_long_for_the_origin_gets_our_page_at_the_proxy(stack):
+    rid = request_id()
+
+    response = stack.get("/search/?q=" + "a" * 5000, headers={"X-Request-ID": rid})
+
+    assert response.status == 414
+    assert "That address is too long" in response.text
+    assert response.header("Cache-Control") == "no-store"
+    assert stack.never_reached_gunicorn(rid)
