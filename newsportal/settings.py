@@ -386,17 +386,12 @@ LOGGING = {
         "stderr": {
             "class": "logging.StreamHandler",
             "formatter": "line",
-            "filters": ["request_id", "redact"],
+            "filters": ["request_id", "redact", "logged_outage"],
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        "django.request": {
-            "handlers": ["stderr"],
-            "level": "ERROR",
-            "propagate": False,
-            "filters": ["logged_outage"],
-        },
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # runserver prints "Watching for file changes" itself; logged too, it says it twice.
         "django.utils.autoreload": {"level": "WARNING"},
