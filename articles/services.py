@@ -97,14 +97,11 @@ def delete_articles(*, queryset) -> int:
 def save_listing_entry(*, obj) -> None:
     """A section, author or tag: its name is printed on list and article pages (sections in
     every page's menu), so a rename shows everywhere at once."""
-    obj.full_clean()
-    obj.save()
-    purge(SITE)
+    save_listing_entries(objs=[obj])
 
 
-def create_listing_entries(*, objs: list) -> None:
-    """New sections, authors and tags all at once (the demo loader's): one purge for them all,
-    none when there are none."""
+def save_listing_entries(*, objs: list) -> None:
+    """Several at once (the demo loader's new ones): one purge for them all, none for none."""
     with transaction.atomic():
         for obj in objs:
             obj.full_clean()

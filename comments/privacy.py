@@ -116,10 +116,10 @@ def erase_comments(*, email: str) -> int:
         )
         notes.delete()
         # A block outlives the erase (its owner cannot lift it by erasing), as a keyed hash.
-        for block in blocks.only("pk", "reason"):
-            Block.objects.filter(pk=block.pk).update(
-                value=erased_email(email), reason=_without_names(block.reason, names)
-            )
+        kept = list(blocks)
+        for block in kept:
+            block.value, block.reason = erased_email(email), _without_names(block.reason, names)
+        Block.objects.bulk_update(kept, ["value", "reason"])
         _hash_in_policy(email)
         CommenterAddress.objects.filter(email=email).delete()
     return count
@@ -159,10 +159,10 @@ def _forget_in_admin_log(email: str, names: set[str], objects: dict) -> None:
         pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
     )
     entries.filter(change_message__icontains=email).update(change_message=ERASED)
-    for entry in entries.exclude(change_message=ERASED).only("pk", "change_message"):
-        cleaned = _without_names(entry.change_message, names)
-        if cleaned != entry.change_message:
-            LogEntry.objects.filter(pk=entry.pk).update(change_message=cleaned)
+    named = list(entries.exclude(change_message=ERASED).only("pk", "change_message"))
+    for entry in named:
+        entry.change_message = _without_names(entry.change_message, names)
+    LogEntry.objects.bulk_update(named, ["change_message"])
     entries.update(object_repr=ERASED)
 
 

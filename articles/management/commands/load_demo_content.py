@@ -12,7 +12,7 @@ from articles import demo_content
 from articles.demo_content_images import hero_picture
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
-from articles.services import create_listing_entries, purge_articles, refresh_hero_renditions
+from articles.services import purge_articles, refresh_hero_renditions, save_listing_entries
 
 
 class Command(BaseCommand):
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         tags, new_tags = _found_or_new(
             Tag, {slugify(name): {"name": name} for spec in new_specs for name in spec["tags"]}
         )
-        create_listing_entries(objs=[*new_sections, *new_authors, *new_tags])
+        save_listing_entries(objs=[*new_sections, *new_authors, *new_tags])
         now = timezone.now()
         for index, spec in enumerate(specs):
             if spec["slug"] not in created_now:
