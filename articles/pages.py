@@ -8,9 +8,9 @@ from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
-from articles.context_processors import navigation_sections
+from articles.context_processors import drawn_menus
 from articles.models import Article
-from articles.querysets import detail_prefetches
+from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
 from newsportal.caching import (
     LATEST,
@@ -30,14 +30,15 @@ PUBLISHER_LOGO_SIZE = 512
 LATEST_COUNT = 5
 
 
-def article_page_parts(article: Article, *, shared: bool = True) -> dict:
+def article_page_parts(article: Article, *, shared: bool = True, anonymous: bool = True) -> dict:
     """The article's head meta and main part, drawn once for every reader (shared) until a
     write purges the article, the lists (any article it links to or lists may have changed)
     or the site (a renamed section, author or tag); and the surrogate keys of the page.
 
-    A shared page also keeps the comment section every anonymous reader sees first (its own
-    fragment, purged by the article and the site, which purge this one too): one cache round
-    trip draws the whole page."""
+    For anonymous readers it also keeps the comment section they see first (its own fragment,
+    purged by the article and the site, which purge this one too): one cache round trip draws
+    the whole page. A reader with a section of their own gets the parts without it."""
+    with_comments = shared and anonymous and fragments_kept()
 
     def make():
         context = article_page_context(article)
@@ -46,21 +47,20 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
             "article_main": render_to_string("includes/article_main.html", context),
             "article_rail": render_to_string("includes/article_rail.html", context),
             # Kept only where the page's parts are kept (drawn each time, it would be drawn twice
-            # for a reader who gets a section of their own).
+            # for the reader who gets their own).
             "shared_comment_section": (
-                render_to_string("includes/article_comments.html", context)
-                if shared and fragments_kept()
-                else ""
+                render_to_string("includes/article_comments.html", context) if with_comments else ""
             ),
             "surrogate_keys": context["surrogate_keys"],
-            "nav_sections": navigation_sections(),
             # The menu marks the article's section (the row alone does not carry it).
-            "article_section_slug": article.section.slug,
+            **drawn_menus(current_section=article.section.slug),
         }
 
     return (
         cached(
-            f"article-page|{article.pk}|with-comments", [SITE, LISTS, article_key(article.pk)], make
+            f"article-page|{article.pk}|with-menus|{with_comments}",
+            [SITE, LISTS, article_key(article.pk)],
+            make,
         )
         if shared
         else make()
@@ -70,6 +70,9 @@ def article_page_parts(article: Article, *, shared: bool = True) -> dict:
 def article_page_context(article: Article) -> dict:
     """The template context of articles/article_detail.html, and the surrogate keys of
     everything on it (its own, and those of the articles it links to or lists)."""
+    left_out = [name for name in PAGE_BODY_FIELDS if name in article.get_deferred_fields()]
+    if left_out:
+        article.refresh_from_db(fields=left_out)
     prefetch_related_objects([article], *detail_prefetches())
     links = article.visible_related_links
     fallback = [] if links else list(related_fallback(article))

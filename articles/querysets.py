@@ -8,12 +8,31 @@ class SectionQuerySet(models.QuerySet):
         return self.only("name", "slug").order_by("order", "name")
 
 
+# What only the drawn page shows of the row (see ArticleQuerySet.for_page_frame).
+PAGE_BODY_FIELDS = (
+    "body",
+    "body_html",
+    "hero_image",
+    "hero_alt",
+    "hero_caption",
+    "hero_credit",
+    "hero_renditions",
+    "hero_crops",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     """Every read defers search_vector: a few KB of tsvector per row that only PostgreSQL's
     WHERE and ORDER BY need, never Python."""
 
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
+
+    def for_page_frame(self):
+        """What the article view reads of the row on every request: whether it is public, its
+        title for the page's head, the comment section's switches. The rest goes into the
+        page's fragment; articles.pages loads it (one query) when that is drawn again."""
+        return self.defer(*PAGE_BODY_FIELDS)
 
     def for_listing(self):
         # Everything a list card shows (section, bylines, comment count) in a fixed number of

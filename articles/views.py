@@ -7,11 +7,20 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from articles.context_processors import navigation_sections
+from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
 from articles.pages import article_page_parts
 from articles.search import clean_query, search_articles, snippet_html
-from newsportal.caching import LISTS, SITE, cached, mark_personal, mark_shared, signed_in_user
+from newsportal.caching import (
+    LISTS,
+    SITE,
+    cached,
+    fragments_kept,
+    is_personal,
+    mark_personal,
+    mark_shared,
+    signed_in_user,
+)
 
 PAGE_SIZE = 10
 MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot fill the cache
@@ -81,7 +90,7 @@ def _listing(request, slug, *, kind):
             "title": title(owner),
             "description": description(owner),
             "html": html,
-            "nav_sections": navigation_sections(),
+            **drawn_menus(current_path=request.path),
         }
 
     parts = _drawn_once(request, f"list|{kind}|{slug}", make)
@@ -103,7 +112,7 @@ def home(request):
         context = {"lead": lead if page_obj.number == 1 else None, "page_obj": page_obj}
         return {
             "listing_html": render_to_string("includes/home_listing.html", context),
-            "nav_sections": navigation_sections(),
+            **drawn_menus(current_path=request.path),
         }
 
     parts = _drawn_once(request, "list|home", make)
@@ -129,14 +138,15 @@ def tag_detail(request, slug):
 @require_safe
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
-    # it and around it comes from its fragment.
-    article = get_object_or_404(Article, slug=slug)
+    # it and around it comes from its fragment, so the body is read only to draw that again.
+    rows = Article.objects.for_page_frame() if fragments_kept() else Article.objects.all()
+    article = get_object_or_404(rows, slug=slug)
     is_preview = not article.is_public
     if is_preview:
         user = signed_in_user(request)
         if user is None or not user.is_staff:
             raise Http404("No article found")
-    parts = article_page_parts(article, shared=not is_preview)
+    parts = article_page_parts(article, shared=not is_preview, anonymous=not is_personal(request))
     context = {"article": article, "is_preview": is_preview, **parts}
     response = render(request, "articles/article_detail.html", context)
     if is_preview:
@@ -157,7 +167,7 @@ def search(request):
         context = {"query": query, "page_obj": page_obj}
         return {
             "results_html": render_to_string("includes/search_results.html", context),
-            "nav_sections": navigation_sections(),
+            **drawn_menus(current_path=request.path),
         }
 
     # A word everyone looks up at once (a story everyone follows) is ranked once.

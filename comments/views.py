@@ -46,7 +46,7 @@ def _article_page(request, article, *, form, status, retry_after=None, reply_to=
         reply_to = form.cleaned_data.get("parent")
     context = {
         "article": article,
-        **article_page_parts(article),
+        **article_page_parts(article, anonymous=False),
         "is_preview": False,
         "comment_form": form,
         "comment_reply_to": reply_to,

@@ -157,6 +157,27 @@ def test_article_page_query_count_is_the_same_with_0_or_30_links(
     assert count() == few
 
 
+def test_a_kept_article_page_costs_one_query_and_its_body_is_read_again_after_an_edit(
+    client, article, make_comment, settings, django_capture_on_commit_callbacks
+):
+    from articles.services import save_article
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    make_comment(article, status="approved", body="Kept with the page")
+    client.get(article.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(article.get_absolute_url()).content.decode()
+
+    # The row (is it public?) and nothing else: the body, links and comments come kept.
+    assert len(ctx.captured_queries) == 1
+    assert "Kept with the page" in html and article.title in html
+    article.body = "A corrected paragraph."
+    with django_capture_on_commit_callbacks(execute=True):
+        save_article(article=article)
+    assert "A corrected paragraph." in client.get(article.get_absolute_url()).content.decode()
+
+
 def test_updated_time_is_shown_only_for_a_real_update(client, make_article):
     from datetime import timedelta
 

@@ -20,19 +20,30 @@ def _between(html: str, start: str, end: str) -> str:
     return html[html.index(start) : html.index(end, html.index(start))]
 
 
+@pytest.mark.parametrize("fragment_seconds", [0, 300])
 def test_the_section_nav_marks_the_section_page_and_the_section_of_an_article(
-    client, article, make_article
+    client, article, make_article, settings, django_user_model, fragment_seconds
 ):
+    # With fragments kept, pages draw both menus into their own fragment: the second reader of
+    # each page (and a signed-in one, who gets the article's parts without the shared comments)
+    # sees them marked the same.
+    settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
     section_url = article.section.get_absolute_url()
+    signed_in = Client()
+    signed_in.force_login(django_user_model.objects.create_user("nav-reader", "n@example.com"))
+    footer = f'<li><a href="{section_url}">{article.section.name}</a></li>'
 
-    section_page = client.get(section_url).content.decode()
-    article_page = client.get(article.get_absolute_url()).content.decode()
-    home = client.get("/").content.decode()
+    for reader in (client, client, signed_in):
+        section_page = reader.get(section_url).content.decode()
+        article_page = reader.get(article.get_absolute_url()).content.decode()
+        home = reader.get("/").content.decode()
 
-    assert f'<a href="{section_url}" aria-current="page">' in section_page
-    assert f'<a href="{section_url}" aria-current="true">' in article_page
-    assert '<a href="/" aria-current="page">Home</a>' in home
-    assert f'<a href="{section_url}" aria-current' not in home
+        assert f'<a href="{section_url}" aria-current="page">' in section_page
+        assert f'<a href="{section_url}" aria-current="true">' in article_page
+        assert '<a href="/" aria-current="page">Home</a>' in home
+        assert f'<a href="{section_url}" aria-current' not in home
+        for page in (section_page, article_page, home):
+            assert footer in page[page.index('aria-label="Sections (footer)"') :]
 
 
 def test_the_article_rail_lists_the_newest_other_published_stories(client, article, make_article):
