@@ -5,6 +5,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
@@ -70,9 +71,13 @@ def article_page_parts(article: Article, *, shared: bool = True, anonymous: bool
 def article_page_context(article: Article) -> dict:
     """The template context of articles/article_detail.html, and the surrogate keys of
     everything on it (its own, and those of the articles it links to or lists)."""
-    left_out = [name for name in PAGE_BODY_FIELDS if name in article.get_deferred_fields()]
-    if left_out:
-        article.refresh_from_db(fields=left_out)
+    if any(name in article.get_deferred_fields() for name in PAGE_BODY_FIELDS):
+        # The view read only the row's frame: read the whole row once, so the fragment is drawn
+        # from one version of it (an edit in between would mix an old title with a new body),
+        # and a row deleted in between is a 404, not an error.
+        article = Article.objects.filter(pk=article.pk).first()
+        if article is None:
+            raise Http404("No article found")
     prefetch_related_objects([article], *detail_prefetches())
     links = article.visible_related_links
     fallback = [] if links else list(related_fallback(article))

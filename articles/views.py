@@ -50,7 +50,8 @@ def _drawn_once(request, name, make):
     if number > MAX_CACHED_PAGE:
         parts = make(number)
     else:
-        parts = cached(f"{name}|{number}", [SITE, LISTS], lambda: make(number))
+        # "with-menus": the parts' shape since they carry the menus drawn.
+        parts = cached(f"{name}|{number}|with-menus", [SITE, LISTS], lambda: make(number))
     if parts is None:
         raise Http404("No such page")
     return parts

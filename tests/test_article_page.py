@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
+
 
 def test_article_page_shows_title_lead_byline_times_body_and_end_marker(client, article):
     response = client.get(article.get_absolute_url())
@@ -176,6 +178,24 @@ def test_a_kept_article_page_costs_one_query_and_its_body_is_read_again_after_an
     with django_capture_on_commit_callbacks(execute=True):
         save_article(article=article)
     assert "A corrected paragraph." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_article_deleted_while_its_page_is_drawn_is_a_404(client, article, settings):
+    from unittest import mock
+
+    import articles.views
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    draw = articles.views.article_page_parts
+
+    def deleted_meanwhile(row, **kwargs):
+        Article.objects.filter(pk=row.pk).delete()
+        return draw(row, **kwargs)
+
+    with mock.patch.object(articles.views, "article_page_parts", deleted_meanwhile):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 404
 
 
 def test_updated_time_is_shown_only_for_a_real_update(client, make_article):
