@@ -31,15 +31,18 @@ PUBLISHER_LOGO_SIZE = 512
 LATEST_COUNT = 5
 
 
-def article_page_parts(article: Article, *, shared: bool = True, anonymous: bool = True) -> dict:
+def article_page_parts(
+    article: Article, *, shared: bool = True, shared_comments: bool = True
+) -> dict:
     """The article's head meta and main part, drawn once for every reader (shared) until a
     write purges the article, the lists (any article it links to or lists may have changed)
     or the site (a renamed section, author or tag); and the surrogate keys of the page.
 
-    For anonymous readers it also keeps the comment section they see first (its own fragment,
-    purged by the article and the site, which purge this one too): one cache round trip draws
-    the whole page. A reader with a section of their own gets the parts without it."""
-    with_comments = shared and anonymous and fragments_kept()
+    With shared_comments it also keeps the comment section readers see first (its own
+    fragment, purged by the article and the site, which purge this one too): one cache round
+    trip draws the whole page. A reader with a section of their own (a message waits for them,
+    or their form comes back) gets the parts without it."""
+    with_comments = shared and shared_comments and fragments_kept()
 
     def make():
         context = article_page_context(article)

@@ -16,7 +16,7 @@ from newsportal.caching import (
     SITE,
     cached,
     fragments_kept,
-    is_personal,
+    has_flash_message,
     mark_personal,
     mark_shared,
     signed_in_user,
@@ -142,13 +142,15 @@ def article_detail(request, slug):
     # it and around it comes from its fragment, so the body is read only to draw that again.
     rows = Article.objects.for_page_frame() if fragments_kept() else Article.objects.all()
     article = get_object_or_404(rows, slug=slug)
+    reader = signed_in_user(request)
     is_preview = not article.is_public
-    if is_preview:
-        user = signed_in_user(request)
-        if user is None or not user.is_staff:
-            raise Http404("No article found")
-    parts = article_page_parts(article, shared=not is_preview, anonymous=not is_personal(request))
-    context = {"article": article, "is_preview": is_preview, **parts}
+    if is_preview and (reader is None or not reader.is_staff):
+        raise Http404("No article found")
+    # Everyone's comment section, unless a message waits for this reader (comments' tag
+    # decides; a signed-in reader gets everyone's and site.js fills in their name).
+    shared_comments = not has_flash_message(request)
+    parts = article_page_parts(article, shared=not is_preview, shared_comments=shared_comments)
+    context = {"article": article, "is_preview": is_preview, "signed_in_as": reader, **parts}
     response = render(request, "articles/article_detail.html", context)
     if is_preview:
         return mark_personal(response)

@@ -40,6 +40,14 @@ class MultilineTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def account_identity(user) -> dict[str, str]:
+    """The name and address a signed-in reader comments under unless they type others."""
+    if user is None or not user.is_authenticated:
+        return {}
+    identity = {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    return {field: value for field, value in identity.items() if value}
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(
         label="Name",
@@ -80,9 +88,14 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        if user is not None and user.is_authenticated and not self.is_bound:
-            self.initial.setdefault("name", user.get_full_name() or user.get_username())
-            self.initial.setdefault("email", user.email)
+        # A signed-in reader may leave their name and address blank: their account's are used
+        # (the form on a shared page is everyone's; site.js fills both in when they write).
+        self.account = account_identity(user)
+        for field, value in self.account.items():
+            if self.is_bound:
+                self.fields[field].required = False
+            else:
+                self.initial.setdefault(field, value)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template writes the <form> with its signed start
         # ...and the CSRF token, only on a page drawn for one reader (never a shared one).
@@ -96,6 +109,12 @@ class CommentForm(forms.Form):
             "parent",
             Div("website", css_class="hp-field", aria_hidden="true"),
         )
+
+    def clean_name(self):
+        return self.cleaned_data["name"] or self.account.get("name", "")
+
+    def clean_email(self):
+        return self.cleaned_data["email"] or self.account.get("email", "")
 
     @property
     def is_bot(self) -> bool:

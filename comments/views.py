@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from articles.models import Article
 from articles.pages import article_page_parts
 from comments.commenter_views import commenter_context
-from comments.forms import CommentForm
+from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
@@ -46,8 +46,9 @@ def _article_page(request, article, *, form, status, retry_after=None, reply_to=
         reply_to = form.cleaned_data.get("parent")
     context = {
         "article": article,
-        **article_page_parts(article, anonymous=False),
+        **article_page_parts(article, shared_comments=False),
         "is_preview": False,
+        "signed_in_as": signed_in_user(request),
         "comment_form": form,
         "comment_reply_to": reply_to,
     }
@@ -164,11 +165,16 @@ def _post(request, article_id):
 @require_safe
 def form_token_view(request, article_id):
     """What a shared page's comment form lacks, for this reader: the CSRF token (its cookie is
-    set with this answer) and the signed start time. Asked for by site.js when a reader starts
-    writing; tiny, and never cached."""
+    set with this answer), the signed start time and, for a signed-in reader, the name and
+    address their comments go out under. Asked for by site.js when a reader starts writing;
+    tiny, and never cached."""
     article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
     return JsonResponse(
-        {"csrfmiddlewaretoken": get_token(request), "started": form_token(article.pk)}
+        {
+            "csrfmiddlewaretoken": get_token(request),
+            "started": form_token(article.pk),
+            **account_identity(signed_in_user(request)),
+        }
     )
 
 

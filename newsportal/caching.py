@@ -48,9 +48,12 @@ def is_personal(request) -> bool:
     """A reader with a session (signed in) or a flash message waiting gets a page of their own.
     Checked on cookies, not request.user, so an anonymous page never touches the session (and
     never gets `Vary: Cookie`, which would keep CDNs from sharing it)."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
-        request.COOKIES
-    )
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or has_flash_message(request)
+
+
+def has_flash_message(request) -> bool:
+    """A message waits for this reader (the promise after posting, their status link)."""
+    return CookieStorage.cookie_name in request.COOKIES
 
 
 def signed_in_user(request):

@@ -1,12 +1,15 @@
 """Showing comments: approved only, in order, replies under parents, pages, anchors, and a
 constant number of queries however many there are."""
 
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from comments.models import Comment
+from comments.tokens import form_token
 
 
 def _approve_many(article, make_comment, n, **fields):
@@ -169,8 +172,6 @@ def test_an_approved_comment_appears_at_once_despite_the_cached_comment_list(
 def test_a_logged_in_readers_blank_form_is_theirs_and_posts(
     client, article, settings, fragment_seconds
 ):
-    import re
-
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -184,13 +185,21 @@ def test_a_logged_in_readers_blank_form_is_theirs_and_posts(
 
     html = me.get(article.get_absolute_url()).content.decode()
 
-    assert 'name="name" value="Jo &amp; Co"' in html
-    assert 'name="email" value="jo&lt;b&gt;@example.com"' in html
+    assert "Signed in as <strong>Jo &amp; Co</strong> (jo&lt;b&gt;@example.com)" in html
     assert "ivy@example.com" not in html and "Ivy" not in html
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    # The form is everyone's: no token or start time in it, nobody's name or address filled in.
+    assert 'name="csrfmiddlewaretoken" value=""' in html and 'name="started" value=""' in html
+    assert 'name="name" value=' not in html and 'name="email" value=' not in html
+    tokens = me.get(f"/comments/form-token/{article.pk}/").json()
+    assert (tokens["name"], tokens["email"]) == ("Jo & Co", "jo<b>@example.com")
     response = me.post(
         f"/comments/post/{article.pk}/",
-        {"csrfmiddlewaretoken": token, "started": started, "name": "Jo", "body": "Hi"},
+        {
+            "csrfmiddlewaretoken": tokens["csrfmiddlewaretoken"],
+            "started": form_token(article.pk, issued_at=time.time() - 60),
+            "email": "jo@example.com",
+            "body": "Hi",
+        },
     )
-    assert response.status_code != 403
+    assert response.status_code == 302
+    assert Comment.objects.get(body="Hi").name == "Jo & Co"

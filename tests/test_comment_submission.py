@@ -1,10 +1,10 @@
 """Posting a comment: the form, bad input kept with its errors, closed and missing articles."""
 
-import re
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,15 +33,50 @@ def test_the_form_is_headed_with_the_article_title_and_labels_every_field(reader
 
 
 def test_a_logged_in_reader_finds_name_and_email_filled_in(client, article, django_user_model):
+    # The page's form is everyone's; what site.js asks for when they start writing fills it in
+    # (tests/browser/test_commenting.py shows the filled fields).
+    user = django_user_model.objects.create_user(
+        "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"
+    )
+    client.force_login(user)
+    token_url = reverse("comments:form-token", args=[article.pk])
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    answer = client.get(token_url)
+
+    assert "Signed in as <strong>Maria Lopez</strong> (maria@example.com)" in html
+    assert (answer.json()["name"], answer.json()["email"]) == ("Maria Lopez", "maria@example.com")
+    assert "no-store" in answer["Cache-Control"]
+    assert {"name", "email"}.isdisjoint(Client().get(token_url).json())
+
+
+def test_a_logged_in_reader_who_leaves_name_and_email_blank_comments_as_their_account(
+    client, article, comment_form_data, django_user_model
+):
     user = django_user_model.objects.create_user(
         "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"
     )
     client.force_login(user)
 
-    html = client.get(article.get_absolute_url()).content.decode()
+    response = _post(client, article, comment_form_data(article, name="", email=""))
 
-    assert re.search(r'<input type="text" name="name" value="Maria Lopez"', html)
-    assert re.search(r'<input type="email" name="email" value="maria@example.com"', html)
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.name, comment.email, comment.user) == ("Maria Lopez", "maria@example.com", user)
+
+
+def test_a_logged_in_reader_with_no_address_on_their_account_must_give_one(
+    client, article, comment_form_data, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("maria", "", "pw"))
+
+    response = _post(client, article, comment_form_data(article, name="", email=""))
+
+    assert response.status_code == 200
+    errors = response.context["comment_form"].errors
+    assert list(errors) == ["email"] and errors["email"] == ["This field is required."]
+    assert 'id="error_1_id_email"' in response.content.decode()
+    assert not Comment.objects.exists()
 
 
 def test_a_logged_in_readers_comment_is_linked_to_their_account(

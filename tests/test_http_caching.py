@@ -84,7 +84,7 @@ def test_a_signed_in_readers_page_is_theirs_alone(client, article, django_user_m
     response = client.get(article.get_absolute_url())
 
     assert_personal(response)
-    assert 'value="ivy@example.com"' in response.content.decode()
+    assert "Signed in as <strong>ivy</strong> (ivy@example.com)" in response.content.decode()
 
 
 def test_the_page_after_posting_is_the_posters_alone(reader, article, comment_form_data, settings):

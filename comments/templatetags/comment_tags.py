@@ -17,7 +17,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy
 from comments.services import comments_open
 from comments.tokens import form_token
-from newsportal.caching import SITE, article_key, cached, is_personal, signed_in_user
+from newsportal.caching import SITE, article_key, cached, has_flash_message, signed_in_user
 
 register = template.Library()
 
@@ -108,6 +108,13 @@ def shared_comment_section(article):
     return _shared_section(article, 1)
 
 
+def gets_shared_section(request) -> bool:
+    """Whether this reader's comment section is everyone's: no message waits for them (the
+    promise after posting, their status link) and they answer no comment without JavaScript.
+    A signed-in reader's too: site.js fills in their name and address when they write."""
+    return not has_flash_message(request) and REPLY_PARAM not in request.GET
+
+
 @register.simple_tag(takes_context=True)
 def comment_section(context, article, shared=""):
     """shared: what shared_comment_section drew into the page's fragment, used when this
@@ -116,7 +123,8 @@ def comment_section(context, article, shared=""):
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
     number = _comments_page(request, article)
-    if form is None and not is_personal(request) and REPLY_PARAM not in request.GET:
+    is_preview = context.get("is_preview", False)
+    if form is None and not is_preview and gets_shared_section(request):
         return shared if shared and number == 1 else _shared_section(article, number)
     return _section_html(
         request,
@@ -125,7 +133,7 @@ def comment_section(context, article, shared=""):
         form=form,
         personal=True,
         reply_to=context.get("comment_reply_to"),
-        is_preview=context.get("is_preview", False),
+        is_preview=is_preview,
         messages=context.get("messages"),
     )
 

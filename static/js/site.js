@@ -165,7 +165,8 @@
   }
 
   // Shared pages carry no per-reader token: when a reader starts writing, ask for this
-  // reader's CSRF token and start time (a tiny uncached request) and put them in the form.
+  // reader's CSRF token and start time (a tiny uncached request) and put them in the form,
+  // with a signed-in reader's name and address.
   // Without this, the first send comes back with them filled in, to send once more.
   function enhanceCommentForm(form) {
     var url = form.getAttribute("data-token-url");
@@ -184,6 +185,11 @@
           .then(function (data) {
             token.value = data.csrfmiddlewaretoken;
             started.value = data.started;
+            // A signed-in reader's name and address, where they have typed nothing yet.
+            ["name", "email"].forEach(function (field) {
+              var input = form.querySelector("input[name=" + field + "]");
+              if (input && !input.value && data[field]) input.value = data[field];
+            });
           })
           .catch(function () {
             pending = null; // the plain post still works: it comes back to send once more

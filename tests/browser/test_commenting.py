@@ -9,6 +9,7 @@ from comments.models import Comment
 from tests.browser.helpers import (
     COMMENT_RECEIVED,
     fill_comment_form,
+    log_in_to_admin,
     post_comment,
     unlabelled_fields,
 )
@@ -139,3 +140,32 @@ def test_without_javascript_a_comment_from_a_shared_page_is_sent_once_more(
         assert Comment.objects.get().body == body
     finally:
         context.close()
+
+
+def test_a_signed_in_staff_member_finds_their_name_filled_in_and_the_way_to_the_desk(
+    page, article, moderator, snap
+):
+    moderator.first_name, moderator.last_name = "Mo", "Derator"
+    moderator.save()
+    log_in_to_admin(page, "moderator")
+
+    page.goto(article.get_absolute_url())
+    bar = page.get_by_role("complementary", name="Your account")
+    expect(bar).to_contain_text("Signed in as Mo Derator (moderator@newsroom.example)")
+    expect(bar.get_by_role("link", name="Edit this article")).to_have_attribute(
+        "href", f"/admin/articles/article/{article.pk}/change/"
+    )
+    form = page.locator("#comment-form")
+    form.get_by_label(re.compile(r"^\s*Comment\s*\*?\s*$")).fill("Seen from the newsroom.")
+    expect(page.locator("#id_name")).to_have_value("Mo Derator")
+    expect(page.locator("#id_email")).to_have_value("moderator@newsroom.example")
+    snap("signed-in-comment-form")
+
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    comment = Comment.objects.get()
+    assert (comment.name, comment.email, comment.user) == (
+        "Mo Derator",
+        "moderator@newsroom.example",
+        moderator,
+    )
