@@ -41,11 +41,18 @@ class MultilineTextField(forms.CharField):
 
 
 def account_identity(user) -> dict[str, str]:
-    """The name and address a signed-in reader comments under unless they type others."""
+    """The name and address a signed-in reader comments under unless they type others: their
+    account's full name (never the login name, which is not for readers) and e-mail, each only
+    if the form would take it as typed."""
     if user is None or not user.is_authenticated:
         return {}
-    identity = {"name": user.get_full_name() or user.get_username(), "email": user.email}
-    return {field: value for field, value in identity.items() if value}
+    identity = {}
+    for field, value in (("name", user.get_full_name()), ("email", user.email)):
+        try:
+            identity[field] = CommentForm.base_fields[field].clean(value)
+        except ValidationError:
+            continue  # blank, too long, not an address: they type their own
+    return identity
 
 
 class CommentForm(forms.Form):

@@ -204,7 +204,9 @@ def csrf_failure(request, reason=""):
     initial = {name: request.POST.get(name, "") for name in fields}
     initial["notify"] = bool(initial["notify"])
     initial["notify_reply"] = bool(initial["notify_reply"])
-    form = CommentForm(article=article, initial=initial)
+    # What they left empty, a signed-in reader's account fills in (they see it before sending).
+    typed = {name: value for name, value in initial.items() if value != ""}
+    form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
     reply_to = reply_target(request.POST, article)
     messages.warning(request, SEND_AGAIN)
     return _article_page(request, article, form=form, status=200, reply_to=reply_to)

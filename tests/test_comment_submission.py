@@ -1,5 +1,6 @@
 """Posting a comment: the form, bad input kept with its errors, closed and missing articles."""
 
+import re
 from datetime import timedelta
 from unittest import mock
 
@@ -65,17 +66,49 @@ def test_a_logged_in_reader_who_leaves_name_and_email_blank_comments_as_their_ac
     assert (comment.name, comment.email, comment.user) == ("Maria Lopez", "maria@example.com", user)
 
 
-def test_a_logged_in_reader_with_no_address_on_their_account_must_give_one(
-    client, article, comment_form_data, django_user_model
+@pytest.mark.parametrize(
+    ("account", "offered"),
+    [
+        ({"first_name": "Maria"}, ["name"]),  # no address; the login name is never offered
+        ({"email": "maria@example.com"}, ["email"]),
+        ({"first_name": "M" * 81, "email": "maria@example.com"}, ["email"]),
+        ({"first_name": "Maria", "email": "maria@@example"}, ["name"]),
+    ],
+    ids=["no-address", "no-full-name", "name-too-long", "address-not-valid"],
+)
+def test_what_a_logged_in_reader_s_account_cannot_give_they_must_type(
+    client, article, comment_form_data, django_user_model, account, offered
 ):
-    client.force_login(django_user_model.objects.create_user("maria", "", "pw"))
+    client.force_login(django_user_model.objects.create_user("maria", password="pw", **account))
 
+    tokens = client.get(reverse("comments:form-token", args=[article.pk])).json()
     response = _post(client, article, comment_form_data(article, name="", email=""))
 
+    assert [field for field in ("name", "email") if field in tokens] == offered
     assert response.status_code == 200
     errors = response.context["comment_form"].errors
-    assert list(errors) == ["email"] and errors["email"] == ["This field is required."]
-    assert 'id="error_1_id_email"' in response.content.decode()
+    missing = sorted({"name", "email"} - set(offered))
+    assert sorted(errors) == missing
+    assert all(errors[field] == ["This field is required."] for field in missing)
+    assert not Comment.objects.exists()
+
+
+def test_without_javascript_a_logged_in_reader_s_form_comes_back_with_their_name_filled_in(
+    article, comment_form_data, django_user_model
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(
+        django_user_model.objects.create_user(
+            "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"
+        )
+    )
+
+    response = _post(browser, article, comment_form_data(article, name="", email="", body="Hi"))
+
+    html = response.content.decode()
+    assert "press “Send comment” once more" in html
+    assert re.search(r'<input type="text" name="name" value="Maria Lopez"', html)
+    assert re.search(r'<input type="email" name="email" value="maria@example.com"', html)
     assert not Comment.objects.exists()
 
 

@@ -1,8 +1,9 @@
 """{% comment_section article %}: the comments under an article and the form to add one.
 
-On a shared page (any anonymous reader) the form holds nothing of one reader: no CSRF token,
-no start time. site.js asks for both when the reader starts writing (comments:form-token);
-without JavaScript the first send comes back once with them filled in (comments.views).
+Everyone's section (any reader with no message waiting, signed in or not) holds nothing of one
+reader: no CSRF token, no start time, no name. site.js asks for them when the reader starts
+writing (comments:form-token); without JavaScript the first send comes back once with them
+filled in (comments.views).
 """
 
 import math
