@@ -1,7 +1,17 @@
 from functools import cache
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
+
+# What every page's head links to (base.html).
+HEAD_ASSETS = {
+    "icon": "favicon.svg",
+    "font": "vendor/source-serif-4/source-serif-4-latin-wght-normal.woff2",
+    "bootstrap": "vendor/bootstrap/bootstrap.min.css",
+    "site_css": "css/site.css",
+    "site_js": "js/site.js",
+}
 
 
 @cache
@@ -16,9 +26,17 @@ def site_urls() -> dict[str, str]:
     }
 
 
+@cache
+def asset_urls() -> dict[str, str]:
+    # Their hashed names change only with a deploy (new processes): look them up once, as the
+    # {% static %} tag would on every page.
+    return {key: static(path) for key, path in HEAD_ASSETS.items()}
+
+
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "site_urls": site_urls(),
+        "assets": asset_urls(),
     }
