@@ -39,6 +39,7 @@ def load_config(monkeypatch):
 
 def test_defaults_bind_locally_and_scale_workers_with_the_cpus(load_config, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     config = load_config()
 
     assert config["bind"] == "127.0.0.1:8000"
@@ -50,6 +51,13 @@ def test_defaults_bind_locally_and_scale_workers_with_the_cpus(load_config, monk
     assert config["preload_app"] is True
     assert 0 < config["max_requests_jitter"] < config["max_requests"]
     assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_a_server_pinned_to_some_cpus_starts_workers_for_those_only(load_config, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2})
+
+    assert load_config()["workers"] == 3
 
 
 def test_worker_count_is_capped_on_big_machines_and_survives_an_unknown_cpu_count(load_config):
