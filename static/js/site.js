@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Each comment form's "ask for this reader's tokens" (enhanceCommentForm), for the reply links.
+  var formTokens = new WeakMap();
+
   // "Load more": fetch the next page, append its items here, and take over its pager.
   function enhancePager(nav) {
     var next = nav.querySelector("a[data-load-more]");
@@ -145,11 +148,21 @@
       link.addEventListener("click", function (event) {
         event.preventDefault();
         openUnder(link);
-        var name = form.elements.namedItem("name");
-        var body = form.elements.namedItem("body");
-        var field = name && !name.value ? name : body;
-        if (field) field.focus();
         form.scrollIntoView({ block: "nearest" });
+        // A signed-in reader's name comes with the form's tokens: focus the first field still
+        // empty once it has arrived, not a name field about to be filled under the cursor.
+        var tokens = formTokens.get(form);
+        (tokens ? tokens() : Promise.resolve()).then(function () {
+          var empty = ["name", "email"]
+            .map(function (field) {
+              return form.elements.namedItem(field);
+            })
+            .filter(function (input) {
+              return input && !input.value;
+            });
+          var field = empty[0] || form.elements.namedItem("body");
+          if (field) field.focus();
+        });
       });
     });
     cancel.addEventListener("click", close);
@@ -197,6 +210,7 @@
       }
       return pending;
     }
+    formTokens.set(form, fetchTokens);
     form.addEventListener("focusin", fetchTokens);
     form.addEventListener("submit", function (event) {
       if (token.value) return;

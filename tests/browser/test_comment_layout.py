@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import COMMENT_RECEIVED, fill_comment_form
+from tests.browser.helpers import COMMENT_RECEIVED, fill_comment_form, log_in_to_admin
 from tests.browser.layout import (
     assert_compact_phone_header,
     assert_no_sideways_scroll,
@@ -175,3 +175,22 @@ def test_without_javascript_reply_draws_the_form_set_to_answer(browser, live_ser
         expect(page.get_by_role("link", name="Write a new comment instead")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_signed_in_reader_replying_by_keyboard_lands_in_the_comment_field(
+    page, discussion, moderator
+):
+    moderator.first_name = "Mo"
+    moderator.save()
+    log_in_to_admin(page, "moderator")
+    article, (_, ben, _) = discussion
+    page.goto(article.get_absolute_url())
+
+    page.get_by_role("link", name="Reply to Ben").focus()
+    page.keyboard.press("Enter")
+
+    # Their name arrives with the form's tokens: focus waits for it and skips the filled fields.
+    expect(page.locator("#id_body")).to_be_focused()
+    expect(page.locator("#id_name")).to_have_value("Mo")
+    expect(page.locator("#id_email")).to_have_value("moderator@newsroom.example")
+    expect(page.locator("#comment-form input[name=parent]")).to_have_value(str(ben.pk))
