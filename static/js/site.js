@@ -4,6 +4,8 @@
 
   // Each comment form's "ask for this reader's tokens" (enhanceCommentForm), for the reply links.
   var formTokens = new WeakMap();
+  // What a signed-in reader's account fills in, when the field is still empty.
+  var IDENTITY_FIELDS = ["name", "email"];
 
   // "Load more": fetch the next page, append its items here, and take over its pager.
   function enhancePager(nav) {
@@ -153,7 +155,7 @@
         // empty once it has arrived, not a name field about to be filled under the cursor.
         var tokens = formTokens.get(form);
         (tokens ? tokens() : Promise.resolve()).then(function () {
-          var empty = ["name", "email"]
+          var empty = IDENTITY_FIELDS
             .map(function (field) {
               return form.elements.namedItem(field);
             })
@@ -199,8 +201,8 @@
             token.value = data.csrfmiddlewaretoken;
             started.value = data.started;
             // A signed-in reader's name and address, where they have typed nothing yet.
-            ["name", "email"].forEach(function (field) {
-              var input = form.querySelector("input[name=" + field + "]");
+            IDENTITY_FIELDS.forEach(function (field) {
+              var input = form.elements.namedItem(field);
               if (input && !input.value && data[field]) input.value = data[field];
             });
           })
