@@ -1,9 +1,10 @@
 """A reader's report of a published comment.
 
-The control sits in every comment of a shared page, so its form carries no CSRF token: site.js
-fills one in from comments:form-token when the reader opens it, and without JavaScript the first
-press comes back once as this page, with a token and the reader's choice kept (see
-comments.views.csrf_failure), exactly like the comment form.
+Every comment of a shared page links here: without JavaScript the link opens this page, a form
+of the reader's own. site.js instead opens the page's one report form under the comment; being
+in a shared page it carries no CSRF token until site.js fills one in from comments:form-token,
+and a post that still lacks one comes back once as this page, with a token and the reader's
+choice kept (see comments.views.csrf_failure), exactly like the comment form.
 """
 
 from django import forms

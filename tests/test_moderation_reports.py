@@ -32,15 +32,40 @@ def send_report(client, comment, reason="abuse", text=""):
     return client.post(report_url(comment), data)
 
 
-def test_every_published_comment_has_a_report_control_inside_it(client, approved_comment):
+def test_every_published_comment_has_a_report_link_inside_it_and_the_page_one_form(
+    client, approved_comment, make_comment
+):
+    second = make_comment(approved_comment.article, status="approved")
+
     html = client.get(approved_comment.article.get_absolute_url()).content.decode()
 
-    anchor = html.index(f'id="comment-{approved_comment.pk}"')
-    control = html.index(f'action="{report_url(approved_comment)}"')
-    assert anchor < control < html.index("</article>", anchor)
-    assert ">Report</summary>" in html
+    for comment in (approved_comment, second):
+        anchor = html.index(f'id="comment-{comment.pk}"')
+        link = html.index(f'href="{report_url(comment)}">Report<')
+        assert anchor < link < html.index("</article>", anchor)
+    # One form for them all (site.js opens it under the comment), not one per comment.
+    assert html.count(">Send report</button>") == 1
     # A shared page: the form carries no token of one reader.
     assert 'name="csrfmiddlewaretoken" value=""' in html
+
+
+def test_the_report_link_without_javascript_opens_a_form_sent_at_the_first_press(
+    approved_comment,
+):
+    no_js = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
+
+    page = no_js.get(report_url(approved_comment))
+
+    assert page.status_code == 200
+    assert "private" in page["Cache-Control"]
+    html = page.content.decode()
+    assert "Report a comment on" in html
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    sent = no_js.post(
+        report_url(approved_comment), {"reason": "spam", "csrfmiddlewaretoken": token}
+    )
+    assert sent.status_code == 302
+    assert Report.objects.get(comment=approved_comment).reason == "spam"
 
 
 def test_a_report_is_counted_once_per_reader(reader_with_token, approved_comment):

@@ -179,6 +179,39 @@
     }
   }
 
+  // "Report" opens the page's one report form right under that comment, pointed at it. Without
+  // this, the link opens the report page (a form of the reader's own).
+  function enhanceReports(form) {
+    var opener = null;
+
+    function close() {
+      form.hidden = true;
+      if (opener) {
+        opener.setAttribute("aria-expanded", "false");
+        opener.focus();
+      }
+      opener = null;
+    }
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.comment-report-link");
+      var comment = link && link.closest(".comment");
+      if (!comment) return;
+      event.preventDefault();
+      if (opener === link) return close();
+      if (opener) opener.setAttribute("aria-expanded", "false");
+      form.reset(); // one reader's choice for one comment never carries over to another
+      form.action = link.href;
+      comment.appendChild(form);
+      form.hidden = false;
+      link.setAttribute("aria-controls", form.id);
+      link.setAttribute("aria-expanded", "true");
+      opener = link;
+      form.querySelector("input[name=reason]").focus();
+    });
+    form.querySelector("[data-report-cancel]").addEventListener("click", close);
+  }
+
   // Shared pages carry no per-reader token: when a reader starts writing, ask for this
   // reader's CSRF token and start time (a tiny uncached request) and put them in the form,
   // with a signed-in reader's name and address.
@@ -227,6 +260,7 @@
     document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
+    document.querySelectorAll("form#report-form").forEach(enhanceReports);
     document.querySelectorAll("a[data-search-toggle]").forEach(enhanceSearchToggle);
     document.querySelectorAll(".section-nav ul").forEach(revealCurrentSection);
     enhanceCopyLinks();

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from comments.models import Comment, RejectionReason
+from comments.models import Comment, RejectionReason, Report
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in_to_admin
 
@@ -160,7 +160,7 @@ def test_the_first_comments_controls_are_in_view(
 
 def _report(page, comment, reason_label):
     item = page.locator(f"#comment-{comment.pk}")
-    item.get_by_text("Report", exact=True).click()
+    item.get_by_role("link", name=f"Report the comment by {comment.name}").click()
     item.get_by_label(reason_label).check()
     item.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
@@ -200,6 +200,38 @@ def test_a_reported_comment_is_taken_down_and_another_kept_from_the_reported_que
     expect(page.locator("#comments-heading")).to_have_text("1 comment")
     admin.goto("/admin/")
     expect(admin.locator("#moderation-summary .moderation-reported")).to_have_text("0")
+
+
+def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
+    page, article, make_comment, snap, assert_accessible
+):
+    first = make_comment(article, name="First Reader", body="One view.", status="approved")
+    second = make_comment(article, name="Second Reader", body="Another view.", status="approved")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    question = "Why should a moderator look at this comment?"
+    page.goto(article.get_absolute_url())
+    reasons = page.get_by_role("group", name=question)
+    expect(reasons).to_be_hidden()
+
+    first_link = page.get_by_role("link", name="Report the comment by First Reader")
+    first_link.click()
+    expect(page.locator(f"#comment-{first.pk}").get_by_role("group", name=question)).to_be_visible()
+    expect(first_link).to_have_attribute("aria-expanded", "true")
+    page.get_by_label("Spam or advertising").check()
+    snap("report-form-open")
+    assert_accessible("article with the report form open")
+
+    # Another comment's link moves the form there, with no choice carried over.
+    page.get_by_role("link", name="Report the comment by Second Reader").click()
+    under_second = page.locator(f"#comment-{second.pk}").get_by_role("group", name=question)
+    expect(under_second).to_be_visible()
+    expect(page.get_by_label("Spam or advertising")).not_to_be_checked()
+    expect(reasons).to_have_count(1)
+
+    page.get_by_role("button", name="Cancel").click()
+    expect(reasons).to_be_hidden()
+    expect(page.get_by_role("link", name="Report the comment by Second Reader")).to_be_focused()
+    assert not Report.objects.exists()
 
 
 def test_from_a_card_to_the_commenter_a_note_and_a_block(
