@@ -210,6 +210,9 @@
       form.querySelector("input[name=reason]").focus();
     });
     form.querySelector("[data-report-cancel]").addEventListener("click", close);
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") close();
+    });
   }
 
   // Shared pages carry no per-reader token: when a reader starts writing, ask for this

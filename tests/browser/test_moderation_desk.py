@@ -230,7 +230,14 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
 
     page.get_by_role("button", name="Cancel").click()
     expect(reasons).to_be_hidden()
-    expect(page.get_by_role("link", name="Report the comment by Second Reader")).to_be_focused()
+    second_link = page.get_by_role("link", name="Report the comment by Second Reader")
+    expect(second_link).to_be_focused()
+    # From the keyboard: Enter opens it on the first reason, Escape closes it.
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Spam or advertising")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(reasons).to_be_hidden()
+    expect(second_link).to_be_focused()
     assert not Report.objects.exists()
 
 
