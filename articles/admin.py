@@ -9,7 +9,7 @@ from articles.services import (
     delete_listing_entries,
     publish_articles,
     save_article,
-    save_listing_entry,
+    save_listing_entries,
     unpublish_articles,
 )
 
@@ -19,7 +19,7 @@ class ListingEntryAdmin(admin.ModelAdmin):
     pages that print their names."""
 
     def save_model(self, request, obj, form, change):
-        save_listing_entry(obj=obj)
+        save_listing_entries(objs=[obj])
 
     def delete_model(self, request, obj):
         delete_listing_entries(queryset=type(obj).objects.filter(pk=obj.pk))

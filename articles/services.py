@@ -94,14 +94,10 @@ def delete_articles(*, queryset) -> int:
     return count
 
 
-def save_listing_entry(*, obj) -> None:
-    """A section, author or tag: its name is printed on list and article pages (sections in
-    every page's menu), so a rename shows everywhere at once."""
-    save_listing_entries(objs=[obj])
-
-
 def save_listing_entries(*, objs: list) -> None:
-    """Several at once (the demo loader's new ones): one purge for them all, none for none."""
+    """Sections, authors or tags: their names are printed on list and article pages (sections
+    in every page's menu), so a rename shows everywhere at once. One purge for them all (the
+    demo loader saves many), none for none."""
     with transaction.atomic():
         for obj in objs:
             obj.full_clean()

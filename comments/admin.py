@@ -20,7 +20,6 @@ from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
-DATE = "j M Y, H:i"
 BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>'
 
 

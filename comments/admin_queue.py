@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
 from comments.screening import LINK_PATTERN
+from comments.stats import reported_count
 from comments.versions import word_diff
 
 QUEUES = ("pending", "reported")
@@ -38,7 +39,7 @@ class StatusFilter(admin.SimpleListFilter):
         if not request.user.has_perm("comments.moderate_comment"):
             # Readers' reports are for moderators (CommentAdmin refuses the queue to others).
             return [*Comment.Status.choices, ("all", "All")]
-        reported = Report.objects.open().values("comment_id").distinct().count()
+        reported = reported_count()
         return [*Comment.Status.choices, ("reported", f"Reported ({reported})"), ("all", "All")]
 
     def choices(self, changelist):

@@ -49,7 +49,8 @@ def _notice(request, heading, *paragraphs, status=200):
     return _page(request, "comments/notice.html", context, status)
 
 
-def _comment_from(token) -> Comment:
+def comment_from_token(token) -> Comment:
+    """The comment a status or control link names (404 for a bad link or a withdrawn comment)."""
     comment_id = comment_id_from_token(token)
     if comment_id is None:
         raise Http404("No such comment")
@@ -74,7 +75,7 @@ def commenter_context(comment: Comment) -> dict:
 @never_cache
 @GET_OR_POST
 def edit(request, token):
-    comment = _comment_from(token)
+    comment = comment_from_token(token)
     status_url = comment.status_url
     if not can_edit(comment):
         return _notice(
@@ -108,7 +109,7 @@ def edit(request, token):
 @never_cache
 @GET_OR_POST
 def delete(request, token):
-    comment = _comment_from(token)
+    comment = comment_from_token(token)
     if request.method == "POST":
         article = comment.article
         withdraw_comment(comment=comment)
@@ -134,7 +135,7 @@ def _privacy_limit(request):
 @require_POST
 def status_privacy(request, token):
     """Export or Erase from a status page: the link goes to the comment's address."""
-    comment = _comment_from(token)
+    comment = comment_from_token(token)
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from articles.models import Article
 from comments.desk import report_comment
 from comments.links import public_path
 from comments.models import Comment, Report
@@ -47,14 +48,8 @@ class ReportForm(forms.Form):
 def _reportable(comment_id: int) -> Comment:
     # What readers see: not a placeholder of a withdrawn comment (it says nothing), nor a
     # reply hidden under a comment back in the queue.
-    published = Comment.objects.counted().filter(article__in=_public_articles())
+    published = Comment.objects.counted().filter(article__in=Article.objects.published())
     return get_object_or_404(published.select_related("article"), pk=comment_id)
-
-
-def _public_articles():
-    from articles.models import Article
-
-    return Article.objects.published()
 
 
 def report_page(request, comment, form, *, status=200):

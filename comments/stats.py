@@ -6,7 +6,7 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Report
 
 WINDOW_DAYS = 7
 
@@ -36,8 +36,6 @@ def moderation_summary() -> dict:
 
 
 def reported_count() -> int:
-    from comments.models import Report
-
     return Report.objects.open().values("comment_id").distinct().count()
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,14 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.pages import article_page_parts
-from comments.commenter_views import commenter_context
+from comments.commenter_views import comment_from_token, commenter_context
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
-from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
 from comments.services import comments_open, is_duplicate, submit_comment
 from comments.templatetags.comment_tags import reply_target
-from comments.tokens import comment_id_from_token, form_token
+from comments.tokens import form_token
 from newsportal.caching import mark_personal, signed_in_user
 
 logger = logging.getLogger(__name__)
@@ -226,12 +225,7 @@ def _from_another_site(request) -> bool:
 @never_cache
 @require_safe
 def comment_status(request, token):
-    comment_id = comment_id_from_token(token)
-    if comment_id is None:
-        raise Http404("No such comment")
-    comment = get_object_or_404(
-        Comment.objects.select_related("article"), pk=comment_id, withdrawn_at__isnull=True
-    )
+    comment = comment_from_token(token)
     public_url = None
     if comment.is_public and comment.article.is_public:
         public_url = public_path(comment)

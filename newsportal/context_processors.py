@@ -36,7 +36,6 @@ def asset_urls() -> dict[str, str]:
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
         "site_urls": site_urls(),
         "assets": asset_urls(),
     }

@@ -67,7 +67,7 @@ class RedactEmailFilter(logging.Filter):
 class LoggedOutageFilter(logging.Filter):
     """Drops django.request's own line ("Service Unavailable: /path", and for an outage met
     outside a view its traceback) for a request whose database outage has had its one line
-    (log_database_unavailable)."""
+    (database_unavailable)."""
 
     def filter(self, record):
         return not getattr(getattr(record, "request", None), "database_outage_logged", False)
@@ -161,18 +161,9 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError) and any(w in text for w in _UNREACHABLE_WORDS)
 
 
-def database_unavailable_response(request) -> HttpResponse:
-    # No context processors: they query the database, which is what is missing.
-    html = render_to_string("503.html", {"request": request})
-    response = HttpResponse(html, status=503)
-    response["Retry-After"] = "5"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def log_database_unavailable(request, error: BaseException, response: HttpResponse) -> None:
-    # One line naming the cause; no traceback (it is an outage, not a bug) and no second
-    # "Service Unavailable" line from django.request for the same response.
+def database_unavailable(request, error: BaseException) -> HttpResponse:
+    """The short 503 page, and one log line naming the cause: no traceback (it is an outage,
+    not a bug) and no second "Service Unavailable" line from django.request for it."""
     logger.error(
         "database unavailable: %s %s: %s: %s",
         request.method,
@@ -181,6 +172,12 @@ def log_database_unavailable(request, error: BaseException, response: HttpRespon
         str(error).strip(),
     )
     request.database_outage_logged = True
+    # No context processors: they query the database, which is what is missing.
+    html = render_to_string("503.html", {"request": request})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class DatabaseUnavailableMiddleware:
@@ -200,6 +197,4 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
-        response = database_unavailable_response(request)
-        log_database_unavailable(request, exception, response)
-        return response
+        return database_unavailable(request, exception)

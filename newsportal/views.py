@@ -12,11 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from newsportal.caching import LISTS, links_from_site_url, mark_shared, shared
-from newsportal.middleware import (
-    database_unavailable_response,
-    is_database_unavailable,
-    log_database_unavailable,
-)
+from newsportal.middleware import database_unavailable, is_database_unavailable
 
 
 @never_cache
@@ -67,8 +63,6 @@ def server_error(request):
     # A database outage is not a bug in the page: answer 503 so proxies and monitors say so.
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
-        response = database_unavailable_response(request)
-        log_database_unavailable(request, error, response)
-        return response
+        return database_unavailable(request, error)
     # No context processors here: they may be what failed.
     return HttpResponse(render_to_string("500.html"), status=500)

@@ -38,10 +38,6 @@ class CommenterAddress(models.Model):
     def __str__(self):
         return f"Commenter address {self.pk}"
 
-    @property
-    def may_be_mailed(self) -> bool:
-        return self.verified_at is not None and self.mail_stopped_at is None
-
 
 class ReplySubscription(models.Model):
     """The author of a comment asked to hear of replies to it (unsubscribing deletes it)."""
