@@ -164,6 +164,12 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 def database_unavailable(request, error: BaseException) -> HttpResponse:
     """The short 503 page, and one log line naming the cause: no traceback (it is an outage,
     not a bug) and no second "Service Unavailable" line from django.request for it."""
+    # No context processors: they query the database, which is what is missing. Drawn before
+    # the request is marked as logged, so a page that fails to draw keeps its traceback.
+    html = render_to_string("503.html", {"request": request})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
     logger.error(
         "database unavailable: %s %s: %s: %s",
         request.method,
@@ -172,11 +178,6 @@ def database_unavailable(request, error: BaseException) -> HttpResponse:
         str(error).strip(),
     )
     request.database_outage_logged = True
-    # No context processors: they query the database, which is what is missing.
-    html = render_to_string("503.html", {"request": request})
-    response = HttpResponse(html, status=503)
-    response["Retry-After"] = "5"
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,6 +1,7 @@
 """Readers report published comments; moderators take them down or dismiss the reports."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.models import Article
@@ -43,10 +44,37 @@ def test_every_published_comment_has_a_report_link_inside_it_and_the_page_one_fo
         anchor = html.index(f'id="comment-{comment.pk}"')
         link = html.index(f'href="{report_url(comment)}">Report<')
         assert anchor < link < html.index("</article>", anchor)
-    # One form for them all (site.js opens it under the comment), not one per comment.
+    # One form for them all (site.js opens it under the comment), not one per comment, and in
+    # a shared page it carries no token of one reader.
     assert html.count(">Send report</button>") == 1
-    # A shared page: the form carries no token of one reader.
-    assert 'name="csrfmiddlewaretoken" value=""' in html
+    form = report_form_html(html)
+    assert 'name="csrfmiddlewaretoken" value=""' in form
+    assert f'data-token-url="/comments/form-token/{approved_comment.article_id}/"' in form
+    assert " hidden>" in form
+
+
+def report_form_html(page_html):
+    start = page_html.index('<form class="comment-report-form')
+    return page_html[start : page_html.index("</form>", start)]
+
+
+def test_the_report_form_is_the_same_for_every_reader(client, approved_comment):
+    url = approved_comment.article.get_absolute_url()
+    signed_in = Client()
+    signed_in.force_login(
+        get_user_model().objects.create_user("ivy", "ivy@example.com", "pw", first_name="Ivy")
+    )
+
+    forms = {
+        report_form_html(reader.get(page).content.decode())
+        for reader, page in [
+            (client, url),
+            (signed_in, url),
+            (Client(), f"{url}?reply-to={approved_comment.pk}"),  # a no-JS reply page
+        ]
+    }
+
+    assert len(forms) == 1
 
 
 def test_the_report_link_without_javascript_opens_a_form_sent_at_the_first_press(

@@ -193,10 +193,19 @@
       opener = null;
     }
 
+    // Links say they open something, before the first press too.
+    document.querySelectorAll("a.comment-report-link").forEach(function (link) {
+      link.setAttribute("aria-controls", form.id);
+      link.setAttribute("aria-expanded", "false");
+    });
     document.addEventListener("click", function (event) {
       var link = event.target.closest && event.target.closest("a.comment-report-link");
       var comment = link && link.closest(".comment");
       if (!comment) return;
+      // A new tab or window gets the report page, as the link says.
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+        return;
+      }
       event.preventDefault();
       if (opener === link) return close();
       if (opener) opener.setAttribute("aria-expanded", "false");
@@ -204,7 +213,6 @@
       form.action = link.href;
       comment.appendChild(form);
       form.hidden = false;
-      link.setAttribute("aria-controls", form.id);
       link.setAttribute("aria-expanded", "true");
       opener = link;
       form.querySelector("input[name=reason]").focus();

@@ -210,27 +210,35 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
     question = "Why should a moderator look at this comment?"
     page.goto(article.get_absolute_url())
-    reasons = page.get_by_role("group", name=question)
-    expect(reasons).to_be_hidden()
-
+    # Hidden ones too: one form on the page, whether open or not.
+    reasons = page.get_by_role("group", name=question, include_hidden=True)
     first_link = page.get_by_role("link", name="Report the comment by First Reader")
+    second_link = page.get_by_role("link", name="Report the comment by Second Reader")
+    expect(reasons).to_have_count(1)
+    expect(reasons).to_be_hidden()
+    expect(first_link).to_have_attribute("aria-expanded", "false")
+
+    def under(comment):
+        return page.locator(f"#comment-{comment.pk}").get_by_role("group", name=question)
+
     first_link.click()
-    expect(page.locator(f"#comment-{first.pk}").get_by_role("group", name=question)).to_be_visible()
+    expect(under(first)).to_be_visible()
     expect(first_link).to_have_attribute("aria-expanded", "true")
     page.get_by_label("Spam or advertising").check()
+    page.get_by_label("Anything to add (optional)").fill("Meant for the first one")
     snap("report-form-open")
     assert_accessible("article with the report form open")
 
-    # Another comment's link moves the form there, with no choice carried over.
-    page.get_by_role("link", name="Report the comment by Second Reader").click()
-    under_second = page.locator(f"#comment-{second.pk}").get_by_role("group", name=question)
-    expect(under_second).to_be_visible()
+    # Another comment's link moves the form there, with nothing carried over.
+    second_link.click()
+    expect(under(second)).to_be_visible()
+    expect(first_link).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_label("Spam or advertising")).not_to_be_checked()
+    expect(page.get_by_label("Anything to add (optional)")).to_have_value("")
     expect(reasons).to_have_count(1)
 
-    page.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Cancel report").click()
     expect(reasons).to_be_hidden()
-    second_link = page.get_by_role("link", name="Report the comment by Second Reader")
     expect(second_link).to_be_focused()
     # From the keyboard: Enter opens it on the first reason, Escape closes it.
     page.keyboard.press("Enter")
@@ -239,6 +247,41 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     expect(reasons).to_be_hidden()
     expect(second_link).to_be_focused()
     assert not Report.objects.exists()
+
+    # Sent after moving around, the report is about the comment it was last opened under.
+    first_link.click()
+    second_link.click()
+    page.get_by_label("Off-topic").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
+    report = Report.objects.get()
+    assert (report.comment_id, report.reason) == (second.pk, "off-topic")
+
+
+def test_a_report_whose_token_cannot_be_fetched_comes_back_to_send_once_more(
+    page, article, make_comment, watch
+):
+    comment = make_comment(article, name="Loud Reader", status="approved")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    page.route("**/comments/form-token/**", lambda route: route.abort())
+    page.goto(article.get_absolute_url())
+
+    page.get_by_role("link", name="Report the comment by Loud Reader").click()
+    page.get_by_label("Something else").check()
+    page.get_by_label("Anything to add (optional)").fill("It names my neighbour")
+    page.get_by_role("button", name="Send report").click()
+
+    expect(page.get_by_text("please press “Send report” once more")).to_be_visible()
+    expect(page.get_by_label("Something else")).to_be_checked()
+    expect(page.get_by_label("Anything to add (optional)")).to_have_value("It names my neighbour")
+    assert not Report.objects.exists()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
+    assert Report.objects.get(comment=comment).text == "It names my neighbour"
+    # The token requests failed on purpose (and only they failed).
+    blocked = [problem for problem in watch.problems if "/comments/form-token/" in problem]
+    assert blocked
+    watch.problems = [problem for problem in watch.problems if problem not in blocked]
 
 
 def test_from_a_card_to_the_commenter_a_note_and_a_block(
