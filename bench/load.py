@@ -306,6 +306,40 @@ def measure(
     prime: bool = True,
 ) -> dict:
     """Warm up, then `repeats` runs; the median run (by requests/s) stands for the scenario."""
+    _warm(scenario, warmup, connections, prime)
+    runs = [wrk(scenario, seconds=seconds, connections=connections) for _ in range(repeats)]
+    return _row(scenario, runs, seconds, connections)
+
+
+def measure_beside(
+    scenario: Scenario,
+    base: Scenario,
+    *,
+    warmup: float,
+    repeats: int,
+    seconds: float,
+    connections: int,
+) -> dict:
+    """`base` and `scenario` take turns, `repeats` runs each, so a ratio between them compares
+    figures taken at the same machine speed: a VM's speed drifts over the minutes a benchmark
+    takes. The scenario's row, with the base's median beside it."""
+    _warm(base, warmup, connections, prime=True)
+    _warm(scenario, warmup, connections, prime=True)
+    runs, base_runs = [], []
+    for _ in range(repeats):
+        base_runs.append(wrk(base, seconds=seconds, connections=connections))
+        runs.append(wrk(scenario, seconds=seconds, connections=connections))
+    row = _row(scenario, runs, seconds, connections)
+    row["beside"] = {
+        "name": base.name,
+        "label": base.label,
+        "rps": statistics.median(run["rps"] for run in base_runs),
+        "runs": base_runs,
+    }
+    return row
+
+
+def _warm(scenario: Scenario, warmup: float, connections: int, prime: bool) -> None:
     if prime and scenario.post is None:
         # Every worker renders a page cold once (templates, caches): do that one request at a
         # time, so no wrk run starts behind a queue of cold renders.
@@ -313,8 +347,9 @@ def measure(
             get(scenario.port, scenario.path, scenario.headers, timeout=120)
     if warmup:
         wrk(scenario, seconds=warmup, connections=connections)
-    runs = [wrk(scenario, seconds=seconds, connections=connections) for _ in range(repeats)]
-    median_rps = statistics.median(run["rps"] for run in runs)
+
+
+def _row(scenario: Scenario, runs: list[dict], seconds: float, connections: int) -> dict:
     statuses: dict[int, int] = {}
     for run in runs:
         for code, n in run["statuses"].items():
@@ -326,7 +361,7 @@ def measure(
         "path": scenario.path,
         "connections": connections,
         "seconds": seconds,
-        "rps": median_rps,
+        "rps": statistics.median(run["rps"] for run in runs),
         "p50_ms": statistics.median(run["p50_ms"] for run in runs),
         "p99_ms": statistics.median(run["p99_ms"] for run in runs),
         "requests": sum(run["requests"] for run in runs),

@@ -56,7 +56,7 @@ def main() -> None:
     from django.db import connections
 
     from bench import checks, resilience, seed
-    from bench.load import Scenario, Server, Stack, measure
+    from bench.load import Scenario, Server, Stack, measure, measure_beside
 
     started = time.monotonic()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -102,10 +102,13 @@ def main() -> None:
     server_log = RESULTS / f"{stamp}-server.log"
     stack: Stack | None = None
 
-    def run(scenario: Scenario, **overrides) -> dict:
-        log(f"  {scenario.label} ...")
+    def run(scenario: Scenario, beside: Scenario | None = None, **overrides) -> dict:
+        log(f"  {scenario.label} ..." + (f" (in turns with {beside.label})" if beside else ""))
         before = stack.varnish_counters() if stack and scenario.via == "proxy" else {}
-        row = measure(scenario, **{**timing, **overrides})
+        if beside:
+            row = measure_beside(scenario, beside, **{**timing, **overrides})
+        else:
+            row = measure(scenario, **{**timing, **overrides})
         if before:
             time.sleep(1)  # Varnish's threads add up their counters when they go idle
             after = stack.varnish_counters()
@@ -131,7 +134,9 @@ def main() -> None:
     log(f"  (deploy/serve.py: Varnish on :{proxy}, gunicorn on :{origin}; log {server_log.name})")
     try:
         results["static_copy"] = write_static_copy(proxy, article)
-        run(Scenario("django_ok", "2 Django 'ok' view, full middleware", origin, "/bench/ok"))
+        # Every origin page is compared with it measured in turns with that page (beside=).
+        ok = Scenario("django_ok", "2 Django 'ok' view, full middleware", origin, "/bench/ok")
+        run(ok)
         run(
             Scenario(
                 "static_proxy",
@@ -173,7 +178,8 @@ def main() -> None:
                 "4a article, anonymous, cache miss (200 comments)",
                 origin,
                 article,
-            )
+            ),
+            beside=ok,
         )
         run(
             Scenario(
@@ -182,10 +188,14 @@ def main() -> None:
                 origin,
                 article,
                 reader_cookie,
-            )
+            ),
+            beside=ok,
         )
         run(
-            Scenario("home_logged_in_origin", "5a home page, logged-in", origin, "/", reader_cookie)
+            Scenario(
+                "home_logged_in_origin", "5a home page, logged-in", origin, "/", reader_cookie
+            ),
+            beside=ok,
         )
         run(
             Scenario(
@@ -194,7 +204,8 @@ def main() -> None:
                 origin,
                 facts["section_path"],
                 reader_cookie,
-            )
+            ),
+            beside=ok,
         )
         run(
             Scenario(
@@ -203,7 +214,8 @@ def main() -> None:
                 origin,
                 f"/search/?q={facts['search_word']}",
                 reader_cookie,
-            )
+            ),
+            beside=ok,
         )
         form = resilience.CommentForm(proxy, facts["article_id"], min_age=min_age).wait()
         post_path = f"/comments/post/{facts['article_id']}/"
@@ -276,7 +288,8 @@ def main() -> None:
 
     base = results["scenarios"]["django_ok"]["rps"]
     for key, row in results["scenarios"].items():
-        row["ratio"] = None if key in ("wsgi_ok", "django_ok") else row["rps"] / base
+        ok_rps = row.get("beside", {}).get("rps", base)
+        row["ratio"] = None if key in ("wsgi_ok", "django_ok") else row["rps"] / ok_rps
     results["elapsed_s"] = round(time.monotonic() - started)
     results["load_average_at_end"] = load_average()
 
