@@ -2,7 +2,7 @@
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from articles.demo_content_drawing import H, W, glow, gradient, layer, mix, ridge, speckle
+from articles.demo_content_drawing import H, W, glow, gradient, layer, ridge, speckle
 
 
 def road(image, rng, *, traffic=True):
@@ -267,46 +267,3 @@ def stadium(image, rng, *, dusk=False):
             lambda d, x=x: d.rectangle([x - 50, H * 0.02, x + 50, H * 0.08], fill=(240, 240, 230)),
         )
         glow(image, (x, H * 0.05), 120 if dusk else 260, (230, 240, 255), 0.9)
-
-
-def harbour(image, rng):
-    horizon = H * 0.55
-    image.paste(gradient((150, 180, 210), (244, 206, 170), (W, int(horizon))))
-    image.paste(gradient((60, 90, 120), (24, 40, 60), (W, H - int(horizon))), (0, int(horizon)))
-    colours = [
-        (196, 60, 44),
-        (40, 90, 160),
-        (50, 130, 90),
-        (230, 150, 40),
-        (130, 130, 140),
-        (150, 40, 60),
-    ]
-
-    def containers(d):
-        for stack in range(16):
-            x = stack * 78 + rng.uniform(-6, 6)
-            for level in range(rng.randint(2, 6)):
-                y = horizon + 40 - level * 34
-                c = rng.choice(colours)
-                d.rectangle([x, y, x + 74, y + 32], fill=c, outline=mix(c, (0, 0, 0), 0.4))
-                for rib in range(int(x) + 6, int(x) + 72, 7):
-                    d.line([(rib, y + 3), (rib, y + 29)], fill=mix(c, (0, 0, 0), 0.25))
-
-    layer(image, containers)
-    for x in (W * rng.uniform(0.1, 0.3), W * rng.uniform(0.55, 0.8)):
-
-        def crane(d, x=x):
-            d.line([(x, horizon + 60), (x, H * 0.12)], fill=(220, 90, 40), width=8)
-            d.line([(x + 120, horizon + 60), (x + 120, H * 0.12)], fill=(220, 90, 40), width=8)
-            d.line([(x - 160, H * 0.14), (x + 300, H * 0.14)], fill=(220, 90, 40), width=10)
-            d.line([(x, H * 0.3), (x + 120, H * 0.3)], fill=(220, 90, 40), width=6)
-            d.line([(x + 30, H * 0.14), (x + 30, H * 0.3)], fill=(40, 40, 40), width=2)
-
-        layer(image, crane)
-    layer(
-        image,
-        lambda d: [
-            d.line([(rng.uniform(0, W), y), (rng.uniform(0, W), y)], fill=(255, 255, 255, 50))
-            for y in range(int(horizon) + 80, H, 8)
-        ],
-    )

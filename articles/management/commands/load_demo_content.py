@@ -24,30 +24,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        specs = [demo_content.LEAD] + [
-            {
-                "slug": slug,
-                "title": title,
-                "standfirst": standfirst,
-                "section": section,
-                "authors": [author],
-                "tags": tags,
-                "body": demo_content.body_for(standfirst, paragraphs),
-            }
-            for slug, title, section, author, tags, standfirst, paragraphs in demo_content.MORE
-        ]
+        specs = demo_content.ARTICLES
         # What is already there is left as it is: a second run changes nothing (no "Updated"
         # stamp), and what an editor changed in the admin (a story, a section's name or place
         # in the menu, a byline) stays. Only what is missing is made.
         articles = Article.objects.in_bulk([spec["slug"] for spec in specs], field_name="slug")
         new_specs = [spec for spec in specs if spec["slug"] not in articles]
         created_now = {spec["slug"] for spec in new_specs}
-        sections, new_sections = _found_or_new(
-            Section, {slug: {"name": n, "order": o} for n, slug, o in demo_content.SECTIONS}
-        )
-        authors, new_authors = _found_or_new(
-            Author, {slug: {"name": n, "bio": bio} for n, slug, bio in demo_content.AUTHORS}
-        )
+        sections, new_sections = _found_or_new(Section, demo_content.SECTIONS)
+        authors, new_authors = _found_or_new(Author, demo_content.AUTHORS)
         tags, new_tags = _found_or_new(
             Tag, {slugify(name): {"name": name} for spec in new_specs for name in spec["tags"]}
         )
@@ -60,8 +45,8 @@ class Command(BaseCommand):
                 slug=spec["slug"],
                 title=spec["title"],
                 standfirst=spec["standfirst"],
-                body=spec["body"].strip(),
-                body_html=render_markdown(spec["body"].strip()),
+                body=spec["body"],
+                body_html=render_markdown(spec["body"]),
                 section=sections[spec["section"]],
                 status=Article.Status.PUBLISHED,
                 # The lead is the newest (out for two hours, time for readers to comment:
@@ -72,27 +57,22 @@ class Command(BaseCommand):
             article.authors.set([authors[slug] for slug in spec["authors"]])
             article.tags.set([tags[slugify(name)] for name in spec["tags"]])
             if not options["no_images"]:
-                picture, description = hero_picture(article.slug, spec["section"])
+                picture, description = hero_picture(spec["picture"], seed=article.slug)
                 article.hero_alt = description
                 article.hero_image.save(f"{article.slug}.jpg", picture, save=True)
                 refresh_hero_renditions(article=article)
             # Written as it went out, not edited since (updated_at is auto_now on every save).
             Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
 
-        for slug, (targets, in_body) in demo_content.RELATED.items():
-            if slug not in created_now:
-                continue
-            article = articles[slug]
-            for order, target in enumerate(targets):
+        for spec in new_specs:  # once every story they may link to is there
+            for order, link in enumerate(spec.get("related", [])):
                 RelatedLink.objects.create(
-                    article=article,
+                    article=articles[spec["slug"]],
                     order=order,
-                    in_body_after_paragraph=in_body.get(order),
-                    **(
-                        {"title": target[0], "url": target[1]}
-                        if isinstance(target, tuple)
-                        else {"target_article": articles[target]}
-                    ),
+                    in_body_after_paragraph=link.get("after_paragraph"),
+                    target_article=articles[link["article"]] if "article" in link else None,
+                    title=link.get("title", ""),
+                    url=link.get("url", ""),
                 )
         if new_specs:
             # The new stories on every list, their pages and the fallbacks beside others' stories.
