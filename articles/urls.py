@@ -16,13 +16,13 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("section/<slug:slug>/", views.section_detail, name="section"),
+    path("section/<slug:slug>/", views.listing, {"kind": "section"}, name="section"),
     path("section/<slug:slug>/feed/", shared_list_view(feeds.SectionFeed()), name="section-feed"),
     path(
         "section/<slug:slug>/atom/", shared_list_view(feeds.SectionAtomFeed()), name="section-atom"
     ),
-    path("author/<slug:slug>/", views.author_detail, name="author"),
-    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    path("author/<slug:slug>/", views.listing, {"kind": "author"}, name="author"),
+    path("tag/<slug:slug>/", views.listing, {"kind": "tag"}, name="tag"),
     path("feed/", shared_list_view(feeds.LatestArticlesFeed()), name="feed"),
     path("atom/", shared_list_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),

@@ -74,7 +74,9 @@ LISTINGS = {
 }
 
 
-def _listing(request, slug, *, kind):
+@require_safe
+def listing(request, slug, *, kind):
+    """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
     model, field, title, description = LISTINGS[kind]
 
     def make(number):
@@ -119,21 +121,6 @@ def home(request):
     parts = _drawn_once(request, "list|home", make)
     context = {**parts, **_paged(request, "Latest news")}
     return mark_shared(request, render(request, "articles/home.html", context), LISTS)
-
-
-@require_safe
-def section_detail(request, slug):
-    return _listing(request, slug, kind="section")
-
-
-@require_safe
-def author_detail(request, slug):
-    return _listing(request, slug, kind="author")
-
-
-@require_safe
-def tag_detail(request, slug):
-    return _listing(request, slug, kind="tag")
 
 
 @require_safe

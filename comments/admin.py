@@ -10,11 +10,10 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from comments import commenter_admin  # noqa: F401 (registers the policy page)
 from comments.admin_commenter import commenter_view, edited_text, seen_revisions
 from comments.admin_decisions import DECISIONS, DecisionViews, waiting_text
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
-from comments.models import Block, Comment, ModerationPolicy, RejectionReason
+from comments.models import Block, Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
 
@@ -364,4 +363,18 @@ class BlockAdmin(admin.ModelAdmin):
     fields = [*readonly_fields, "expires_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CommentPolicyPage)
+class CommentPolicyPageAdmin(admin.ModelAdmin):
+    """What commenters see of the site's rules: the privacy and comment-policy page."""
+
+    fields = ["title", "body"]
+
+    def has_add_permission(self, request):
+        # One page: it is created by its first save, from the defaults.
+        return super().has_add_permission(request) and not CommentPolicyPage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
         return False

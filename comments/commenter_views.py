@@ -85,7 +85,9 @@ def edit(request, token):
             f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published.",
             status=403,
         )
-    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    form = CommentEditForm(
+        request.POST if request.method == "POST" else None, initial={"body": comment.body}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])
@@ -151,12 +153,12 @@ def status_privacy(request, token):
 def privacy(request):
     """The comment policy and privacy page (written by staff), with the form to ask for a
     link to export or erase one's comments."""
-    form = PrivacyRequestForm(request.POST or None)
-    if request.method == "POST":
+    form = PrivacyRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
         if action not in links.PRIVACY_ACTIONS:
             form.add_error(None, "Choose Export or Erase.")
-        elif form.is_valid():
+        else:
             refused = _privacy_limit(request)
             if refused:
                 return refused

@@ -13,7 +13,6 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import BadHeaderError
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
@@ -41,7 +40,8 @@ def retry_delay(attempt: int) -> int:
 def _is_transient(exc: Exception) -> bool:
     """The server is away or busy (connection refused, timeout, 4xx), or the database for a
     moment (a restart, a failover): worth another try.
-    A refused recipient, a 5xx or an address that cannot be written is not."""
+    A refused recipient, a 5xx or an address that cannot be written (a ValueError, such as an
+    encoded word hiding a line break) is not."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
         return False
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -59,10 +59,6 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
         if message is None:
             return "nothing to send"
         message.send()
-    except (BadHeaderError, ValueError, UnicodeError) as exc:
-        # An address no mail can carry (e.g. an encoded word hiding a line break).
-        logger.error("%s mail %s not sent: %s", kind, ref, type(exc).__name__)
-        return "refused"
     except Exception as exc:
         if not _is_transient(exc):
             logger.error("%s mail %s not sent: %s", kind, ref, type(exc).__name__)

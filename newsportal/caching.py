@@ -85,6 +85,10 @@ def mark_shared(request, response, *keys: str):
         stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
     )
     response["Surrogate-Key"] = " ".join(dict.fromkeys((SITE, *keys)))
+    # A feed's or sitemap's date is its newest story's: taking that story down moves the date
+    # back, and a cache revalidating by date (If-Modified-Since) would keep the story. The
+    # ETag, hashed from the content, says whether it changed.
+    del response["Last-Modified"]
     return response
 
 

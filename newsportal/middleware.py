@@ -11,6 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware import http
 from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
 
 from newsportal.caching import mark_personal
 from newsportal.redaction import redact
@@ -114,17 +115,13 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
         return response
 
 
-class PrivateByDefaultMiddleware:
+class PrivateByDefaultMiddleware(MiddlewareMixin):
     """A response that says nothing about caching (a form post's answer, a status page, an
     error) is marked private and no-store: only views that mean to be shared say so
     (newsportal.caching.mark_shared). And one that sets a cookie (a session, a CSRF token, a
     message, set by the middleware below this one) is never shared, whatever the view said."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if not response.has_header("Cache-Control") or response.cookies:
             if response.cookies and "Surrogate-Key" in response:
                 # A page drawn with the reader's CSRF token (a form for them alone, such as a
@@ -181,19 +178,13 @@ def database_unavailable(request, error: BaseException) -> HttpResponse:
     return response
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """Turns a lost database connection into a short 503 page instead of a 500 traceback.
 
     Django's CONN_HEALTH_CHECKS drops the broken connection at the next request, so the site
     recovers by itself when the database is back. Errors raised outside views (while rendering a
     TemplateResponse, in later middleware) reach handler500, which answers the same way.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):

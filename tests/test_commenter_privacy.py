@@ -99,6 +99,27 @@ def test_an_address_without_comments_gets_the_same_answer_and_no_mail(reader, db
     assert queued() == []
 
 
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"email": "maria@example.com"}, "Choose Export or Erase."),
+        ({"email": "maria@example.com", "action": "sell"}, "Choose Export or Erase."),
+        ({"action": "export"}, "This field is required."),
+        ({}, "This field is required."),
+    ],
+)
+def test_a_privacy_request_without_an_action_or_address_is_answered_with_the_form(
+    reader, db, data, error
+):
+    response = reader.post(PRIVACY, data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert error in page and "Check your mail" not in page
+    assert data.get("email", "") in page
+    assert queued() == []
+
+
 def test_one_address_gets_at_most_one_privacy_mail_in_ten_minutes(reader, article, make_comment):
     make_comment(article, email="maria@example.com")
 

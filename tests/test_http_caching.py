@@ -8,7 +8,11 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 
+from articles.models import Article
+from articles.services import unpublish_articles
 from comments.models import Comment
 
 SHARED = ("public", "s-maxage=300", "stale-while-revalidate=30", "stale-if-error=86400")
@@ -190,6 +194,26 @@ def test_a_304_keeps_the_content_type_and_sends_no_empty_length(client, article,
     assert again.status_code == 304
     assert again["Content-Type"] == first["Content-Type"]
     assert again.get("Content-Length") != "0"
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed/", "/atom/", "/section/technology/feed/", "/sitemap-news.xml"]
+)
+def test_a_feed_reader_revalidating_by_date_gets_a_story_taken_down_out_of_its_copy(
+    client, make_article, url
+):
+    older = make_article(title="The story that stays")
+    newest = make_article(title="The story taken down", published_at=timezone.now())
+    assert newest.slug in client.get(url).content.decode()
+
+    unpublish_articles(queryset=Article.objects.filter(pk=newest.pk))
+    # A reader that revalidates with the date of its copy (no ETag kept), as many feed readers
+    # and crawlers do: the list is older than the copy's date now, yet it changed.
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=http_date(time.time()))
+
+    assert again.status_code == 200
+    page = again.content.decode()
+    assert newest.slug not in page and older.slug in page
 
 
 def test_etags_come_from_the_content_so_every_process_agrees(client, article):
