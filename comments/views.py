@@ -38,9 +38,11 @@ DUPLICATE = "You have already sent this comment: there is no need to send it aga
 SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
 
 
-def _article_page(request, article, *, form, status, retry_after=None, reply_to=None):
+def _article_page(
+    request, article, *, form, status, retry_after=None, reply_to=None, unsent_text=""
+):
     """The article again, drawn for this reader alone: their text kept, the errors next to the
-    fields (a form of None: comments are closed)."""
+    fields (a form of None: comments are closed, and unsent_text is what they wrote)."""
     if reply_to is None and form is not None and hasattr(form, "cleaned_data"):
         reply_to = form.cleaned_data.get("parent")
     context = {
@@ -50,6 +52,7 @@ def _article_page(request, article, *, form, status, retry_after=None, reply_to=
         "signed_in_as": signed_in_user(request),
         "comment_form": form,
         "comment_reply_to": reply_to,
+        "comment_unsent_text": unsent_text,
     }
     response = render(request, "articles/article_detail.html", context, status=status)
     if retry_after:
@@ -101,7 +104,7 @@ def _post(request, article_id):
         Article.objects.published().select_related("section"), pk=article_id
     )
     if not comments_open(article):
-        return _article_page(request, article, form=None, status=403)
+        return _closed_while_writing(request, article)
     # Every post counts, refused or not: a bot that never gets a form right is limited too.
     ip = client_ip(request)
     limit = hit_rate_limit(ip)
@@ -197,8 +200,10 @@ def csrf_failure(request, reason=""):
         .filter(pk=match.kwargs.get("article_id"))
         .first()
     )
-    if article is None or not comments_open(article):
+    if article is None:
         return django_csrf_failure(request, reason)
+    if not comments_open(article):
+        return _closed_while_writing(request, article)
     fields = ("name", "email", "body", "notify", "notify_reply", "parent")
     initial = {name: request.POST.get(name, "") for name in fields}
     initial["notify"] = bool(initial["notify"])
@@ -209,6 +214,13 @@ def csrf_failure(request, reason=""):
     reply_to = reply_target(request.POST, article)
     messages.warning(request, SEND_AGAIN)
     return _article_page(request, article, form=form, status=200, reply_to=reply_to)
+
+
+def _closed_while_writing(request, article):
+    """Comments closed (by the article, the policy or its age) after the reader's copy of the
+    page was drawn: nothing is sent, and their text is shown back to keep."""
+    body = request.POST.get("body", "").strip()
+    return _article_page(request, article, form=None, status=403, unsent_text=body)
 
 
 def _from_another_site(request) -> bool:

@@ -1,6 +1,7 @@
 """Posting a comment: the form, bad input kept with its errors, closed and missing articles."""
 
 import re
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -281,6 +282,33 @@ def test_posting_to_a_draft_is_not_found(reader, draft, comment_form_data):
 
 def test_posting_to_a_scheduled_article_is_not_found(reader, scheduled, comment_form_data):
     assert _post(reader, scheduled, comment_form_data(scheduled)).status_code == 404
+
+
+@pytest.mark.parametrize("with_javascript", [True, False])
+def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
+    make_article, comment_form_data, with_javascript
+):
+    article = make_article()
+    browser = Client(enforce_csrf_checks=True)
+    assert 'id="comment-form"' in browser.get(article.get_absolute_url()).content.decode()
+    form = comment_form_data(article, body="Closing <b>too</b> soon & without warning.")
+    if with_javascript:
+        form.update(browser.get(reverse("comments:form-token", args=[article.pk])).json())
+    else:
+        form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+    # The newsroom closes comments (or the policy's days run out) while the reader writes.
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        response = _post(browser, article, form)
+
+    assert response.status_code == 403
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "Comments are closed on this article." in html
+    assert "Your comment was not sent" in html
+    assert "Closing &lt;b&gt;too&lt;/b&gt; soon &amp; without warning." in html
+    assert not Comment.objects.exists()
 
 
 def test_an_article_with_comments_switched_off_says_comments_are_closed_and_has_no_form(

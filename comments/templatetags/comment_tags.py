@@ -125,7 +125,8 @@ def comment_section(context, article, shared=""):
     form = context.get("comment_form")
     number = _comments_page(request, article)
     is_preview = context.get("is_preview", False)
-    if form is None and not is_preview and gets_shared_section(request):
+    unsent_text = context.get("comment_unsent_text", "")
+    if form is None and not unsent_text and not is_preview and gets_shared_section(request):
         return shared if shared and number == 1 else _shared_section(article, number)
     return _section_html(
         request,
@@ -136,11 +137,21 @@ def comment_section(context, article, shared=""):
         reply_to=context.get("comment_reply_to"),
         is_preview=is_preview,
         messages=context.get("messages"),
+        unsent_text=unsent_text,
     )
 
 
 def _section_html(
-    request, article, number, *, form, personal, reply_to=None, is_preview=False, messages=None
+    request,
+    article,
+    number,
+    *,
+    form,
+    personal,
+    reply_to=None,
+    is_preview=False,
+    messages=None,
+    unsent_text="",
 ):
     # A reader's own text (with errors, or to send once more) comes back with the browser at the
     # form (#comment-form), so its message goes there; after a post they land at #comments.
@@ -164,6 +175,7 @@ def _section_html(
         "comment_form": form if is_open else None,
         "comment_form_fields": fields,
         "comment_reply_to": reply_to,
+        "comment_unsent_text": unsent_text,
         # A flash message makes the page personal: shown here, where the reader lands.
         "comment_messages": messages,
         "messages_at_form": messages_at_form,
