@@ -80,7 +80,12 @@ def config() -> dict:
             f"PROXY_FORWARDED_PROTO must be http, https or empty, not {forwarded_proto!r}"
         )
 
-    purge_host = url_host(host)
+    # Purges arrive on a listener of their own, on the loopback unless other app servers purge
+    # too: never on PORT, where readers (or a TLS terminator relaying them) come in.
+    purge_host = env_str("PROXY_PURGE_HOST", "127.0.0.1")
+    purge_port = env_int("PROXY_PURGE_PORT", port + 2, minimum=1)
+    if purge_port in (port, backend_port):
+        raise ImproperlyConfigured("PROXY_PURGE_PORT must differ from PORT and BACKEND_PORT")
     purgers = []
     for item in [host, *env_list("PROXY_PURGERS", [])]:
         if item in WILDCARDS or item in ("localhost", "127.0.0.1", "::1"):
@@ -107,12 +112,18 @@ def config() -> dict:
     # queues the surplus instead (p99 in single-digit ms). Each slow download holds a thread:
     # raise it on a machine with more cores or many slow readers.
     threads = env_int("PROXY_THREADS", 32, minimum=10)
+    body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
     return {
         "host": host,
         "port": port,
         "backend_port": backend_port,
         "site_url": site_url,
-        "purge_url": f"http://{purge_host}:{port}/",
+        "purge_host": purge_host,
+        "purge_port": purge_port,
+        "purge_url": f"http://{url_host(purge_host)}:{purge_port}/",
+        # The reader's address comes in the PROXY protocol header of a TLS terminator in front
+        # (hitch, HAProxy, nginx's stream module, Caddy), not from the connection.
+        "proxy_protocol": env_bool("PROXY_PROTOCOL", False),
         "workdir": Path(
             env_str("PROXY_WORKDIR") or Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
         ),
@@ -133,6 +144,9 @@ def config() -> dict:
             # Comment posts per client address per minute (Django has its own, finer limit).
             "POST_LIMIT": str(post_limit),
             "POST_RETRY_AFTER": str(max(1, -(-60 // post_limit))),
+            # Other requests with a body (admin forms, one-click unsubscribes), per minute.
+            "BODY_LIMIT": str(body_limit),
+            "BODY_RETRY_AFTER": str(max(1, -(-60 // body_limit))),
             # Requests per client address per second that reach Django (misses and passes).
             "MISS_LIMIT": str(env_int("PROXY_MISS_LIMIT", 20, minimum=1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
@@ -153,15 +167,21 @@ def render_vcl(values: dict) -> str:
 
 
 def varnish_command(cfg: dict, vcl_path: Path) -> list[str]:
-    host = cfg["host"]
-    listen = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    def listen(host: str) -> str:
+        return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+    public = f"public={listen(cfg['host'])}:{cfg['port']}" + (
+        ",PROXY" if cfg["proxy_protocol"] else ""
+    )
     return [
         find_varnishd(),
         "-F",  # in the foreground, as our child
         "-n",
         str(cfg["workdir"] / "varnish"),  # its own work dir: two stacks on one machine
         "-a",
-        f"{listen}:{cfg['port']}",
+        public,
+        "-a",
+        f"purge={listen(cfg['purge_host'])}:{cfg['purge_port']}",
         "-T",
         "127.0.0.1:0",  # varnishadm -n <work dir> finds it
         "-f",

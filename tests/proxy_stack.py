@@ -76,10 +76,20 @@ class Stack:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def fetch(self, method, path, *, headers=None, body=None, source=None, timeout=10) -> Response:
+    @property
+    def purge_port(self) -> int:
+        """Where the app sends its purges (PROXY_PURGE_PORT): not the readers' port."""
+        return int(self.env["PROXY_PURGE_PORT"])
+
+    def fetch(
+        self, method, path, *, headers=None, body=None, source=None, timeout=10, port=None
+    ) -> Response:
         headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         conn = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=timeout, source_address=(source, 0) if source else None
+            "127.0.0.1",
+            port or self.port,
+            timeout=timeout,
+            source_address=(source, 0) if source else None,
         )
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -198,7 +208,7 @@ def scrape_form(page: str, form_id: str) -> tuple[str, dict]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("proxy")
-    port, backend_port = free_port(), free_port()
+    port, backend_port, purge_port = free_port(), free_port(), free_port()
     # Varnish's compiler runs as its own user when started as root: its files live in a
     # world-readable directory (pytest's tmp dirs are private).
     workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
@@ -234,16 +244,18 @@ def stack(tmp_path_factory):
         HOST="127.0.0.1",
         PORT=str(port),
         BACKEND_PORT=str(backend_port),
+        PROXY_PURGE_PORT=str(purge_port),
         PROXY_WORKDIR=str(workdir),
         # The throttle tests use addresses of their own (127.0.0.2, .3); the other tests post a
         # few comments from 127.0.0.1.
         PROXY_POST_LIMIT="30",
+        PROXY_BODY_LIMIT="40",
         PROXY_MISS_LIMIT="20",
         COMMENTS_MIN_FORM_SECONDS="1",
         COMMENTS_FLOOD_SECONDS="0",
         DEMO_ADMIN_PASSWORD=ADMIN_PASSWORD,
         # What serve.py gives gunicorn, for the manage.py commands the tests run.
-        FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{port}/",
+        FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{purge_port}/",
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
     )

@@ -28,10 +28,11 @@ def test_the_generated_vcl_compiles_and_names_django_s_personal_cookies(monkeypa
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.setenv("PORT", "8000")
     monkeypatch.delenv("BACKEND_PORT", raising=False)
+    monkeypatch.delenv("PROXY_PURGE_PORT", raising=False)
     monkeypatch.setenv("PROXY_POST_LIMIT", "7")
     cfg = serve.config()
     assert cfg["backend_port"] == 8001
-    assert cfg["purge_url"] == "http://127.0.0.1:8000/"
+    assert cfg["purge_url"] == "http://127.0.0.1:8002/"
     assert cfg["site_url"] == "http://127.0.0.1:8000"
     vcl = serve.render_vcl(cfg["vcl"])
     assert '.port = "8001";' in vcl
@@ -107,14 +108,23 @@ def test_text_is_compressed_once_in_the_cache(stack):
     assert b"<rss" in plain.body
 
 
-def test_a_purge_by_surrogate_key_comes_from_the_app_s_machine_only(stack):
+def test_a_purge_by_surrogate_key_comes_from_the_app_s_machine_to_its_own_listener_only(stack):
     path = "/robots.txt"
     assert warm(stack, path).header("X-Cache") == "HIT"
-    refused = stack.fetch("PURGE", "/", headers={"xkey-purge": "site"}, source="127.0.0.2")
-    assert refused.status == 405
+    purge = {"xkey-purge": "site"}
+    refused = [
+        # Another machine, even on the purge listener.
+        stack.fetch("PURGE", "/", headers=purge, port=stack.purge_port, source="127.0.0.2"),
+        # The readers' listener, even from this machine: a TLS terminator here relays every
+        # reader from 127.0.0.1.
+        stack.fetch("PURGE", "/", headers=purge),
+        # Pages are not served on the purge listener.
+        stack.fetch("GET", path, port=stack.purge_port),
+    ]
+    assert [response.status for response in refused] == [405, 405, 405]
     assert stack.get(path).header("X-Cache") == "HIT"
 
-    purged = stack.fetch("PURGE", "/", headers={"xkey-purge": "site list"})
+    purged = stack.fetch("PURGE", "/", headers={"xkey-purge": "site list"}, port=stack.purge_port)
     assert purged.status == 200
     assert stack.get(path).header("X-Cache") == "MISS"
 

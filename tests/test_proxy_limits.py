@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -81,6 +82,65 @@ def test_slowloris_connections_leave_readers_answered(stack):
     assert answered >= 0.95 * probes, f"{answered} of {probes} probes answered"
 
 
+def slow_uploads(stack, paths, source) -> tuple[list[str], list]:
+    """A POST to each path from one address, its body arriving a byte at a time: the status
+    each got from the proxy within a second ("waiting": none, its body is being read), and
+    the open sockets."""
+    held = []
+    for path in paths:
+        sock = socket.create_connection(
+            ("127.0.0.1", stack.port), timeout=5, source_address=(source, 0)
+        )
+        held.append(sock)
+        sock.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{stack.port}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                "Content-Length: 5000\r\n\r\na"
+            ).encode()
+        )
+    time.sleep(1)
+    answers = []
+    for sock in held:
+        try:
+            head = read_head(sock, 0.1)
+        except OSError:
+            head = b""
+        answers.append(head.split(b" ", 2)[1].decode() if head else "waiting")
+    return answers, held
+
+
+def test_slow_uploads_from_one_address_are_turned_away_before_they_hold_a_thread(stack):
+    """Varnish reads a body with one of its threads for as long as the body takes (64 threads
+    in all). Slow uploads to pages that take no body, and comment posts past the address's
+    limit, are answered before a byte of the body is read; readers are still served."""
+    paths = ["/search/"] * 70 + ["/%63omments/post/1/"] * 10 + ["/comments/post/1/"] * 40
+    answers, held = slow_uploads(stack, paths, "127.0.0.5")
+    try:
+        probes = [stack.get(path, timeout=3).status for path in ("/healthz", stack.articles[2])]
+    finally:
+        for sock in held:
+            sock.close()
+    assert answers[:80] == ["405"] * 70 + ["400"] * 10, answers
+    # PROXY_POST_LIMIT comment posts a minute (30 in the test stack) are read; no more. (Which
+    # ones is up to the order Varnish's threads take the connections in.)
+    assert Counter(answers[80:]) == {"waiting": 30, "429": 10}
+    assert probes == [200, 200]
+
+
+def test_other_uploads_are_limited_per_address_before_they_are_read(stack):
+    # The admin's forms and one-click unsubscribes: PROXY_BODY_LIMIT a minute (40 in the test
+    # stack), counted apart from comment posts.
+    answers, held = slow_uploads(stack, ["/admin/login/"] * 45, "127.0.0.6")
+    try:
+        probes = [stack.get(path, timeout=3).status for path in ("/healthz", stack.articles[2])]
+    finally:
+        for sock in held:
+            sock.close()
+    assert Counter(answers) == {"waiting": 40, "429": 5}
+    assert probes == [200, 200]
+
+
 # --- 6. Bodies -----------------------------------------------------------------------------------
 
 
@@ -136,7 +196,9 @@ def test_a_100_mb_upload_to_the_comment_endpoint_is_refused_at_once(stack):
     ("path", "headers", "size", "status"),
     [
         ("/comments/post/1/", {"Content-Type": "application/x-www-form-urlencoded"}, 70_000, 413),
-        ("/search/", {"Content-Type": "application/x-www-form-urlencoded"}, 70_000, 413),
+        ("/search/", {"Content-Type": "application/x-www-form-urlencoded"}, 70_000, 405),
+        ("/search/", {"Content-Type": "application/x-www-form-urlencoded"}, 10, 405),
+        ("/%63omments/post/1/", {"Content-Type": "multipart/form-data; boundary=x"}, 100, 400),
         ("/comments/post/1/", {"Content-Type": "multipart/form-data; boundary=x"}, 100, 415),
         ("/admin/login/", {"Content-Type": "multipart/form-data; boundary=x"}, 13_000_000, 413),
     ],
@@ -188,7 +250,7 @@ def test_an_odd_host_never_changes_a_cached_page(stack, bad_host):
 
     # Pages nobody has read yet, first asked for with the odd host: what is stored is the
     # site's own page, and the next reader gets exactly that.
-    stack.fetch("PURGE", "/", headers={"xkey-purge": "site"})
+    stack.fetch("PURGE", "/", headers={"xkey-purge": "site"}, port=stack.purge_port)
     for path in ("/robots.txt", "/feed/", "/sitemap.xml", stack.articles[3]):
         first = stack.get(path, headers={"Host": bad_host})
         assert first.header("X-Cache") in ("MISS", "PASS"), path
@@ -242,6 +304,7 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
 
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
+        self.forwarded_for = None
         super().__init__(("127.0.0.1", 0), FakeOriginHandler)
 
 
@@ -253,6 +316,7 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         status, body = (200, b"ok") if self.path == "/healthz" else (origin.status, origin.body)
         if self.path != "/healthz":
             origin.requests += 1
+            origin.forwarded_for = self.headers.get("X-Forwarded-For")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
@@ -269,10 +333,10 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def proxy_of_fake_origin(monkeypatch):
+def proxy_of_fake_origin(monkeypatch, request):
     origin = FakeOrigin()
     threading.Thread(target=origin.serve_forever, daemon=True).start()
-    port = free_port()
+    port, purge_port = free_port(), free_port()
     workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
     workdir.chmod(0o755)
     for name in ("SITE_URL", "PROXY_PURGERS", "PROXY_FORWARDED_PROTO", "DJANGO_BEHIND_PROXY"):
@@ -280,7 +344,10 @@ def proxy_of_fake_origin(monkeypatch):
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.setenv("PORT", str(port))
     monkeypatch.setenv("BACKEND_PORT", str(origin.server_address[1]))
+    monkeypatch.setenv("PROXY_PURGE_PORT", str(purge_port))
     monkeypatch.setenv("PROXY_WORKDIR", str(workdir))
+    for name, value in getattr(request, "param", {}).items():
+        monkeypatch.setenv(name, value)
     cfg = serve.config()
     vcl_path = workdir / "test.vcl"
     vcl_path.write_text(serve.render_vcl(cfg["vcl"]))
@@ -291,14 +358,16 @@ def proxy_of_fake_origin(monkeypatch):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    stack = Stack(port, origin.server_address[1], {}, workdir / "none", workdir / "none", varnish)
+    env = {"PROXY_PURGE_PORT": str(purge_port)}
+    stack = Stack(port, origin.server_address[1], env, workdir / "none", workdir / "none", varnish)
     try:
         deadline = time.monotonic() + 60
         while True:
             assert varnish.poll() is None, "varnishd exited"
             assert time.monotonic() < deadline, "varnishd did not start"
             try:
-                stack.get("/healthz", timeout=1)
+                # The purge listener answers plain HTTP whatever the readers' one speaks.
+                stack.fetch("GET", "/healthz", port=purge_port, timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
@@ -355,8 +424,37 @@ def test_stale_copies_are_served_while_revalidating_and_while_the_origin_fails(
     assert (response.status, response.body) == (200, b"v2")
 
     # Nothing stored, nothing to fall back on.
-    assert proxy.fetch("PURGE", "/", headers={"xkey-purge": "page"}).status == 200
+    purge = proxy.fetch("PURGE", "/", headers={"xkey-purge": "page"}, port=proxy.purge_port)
+    assert purge.status == 200
     response = proxy.get("/page")
     assert response.status == 503
     assert "Back in a moment" in response.text
     assert response.header("Retry-After") == "5"
+
+
+@pytest.mark.parametrize("proxy_of_fake_origin", [{"PROXY_PROTOCOL": "true"}], indirect=True)
+def test_behind_a_terminator_speaking_the_proxy_protocol_readers_keep_their_addresses(
+    proxy_of_fake_origin,
+):
+    """A TLS terminator on this machine (hitch, HAProxy...) relays every reader from
+    127.0.0.1; with PROXY_PROTOCOL it names each reader, and Django, the throttles and the
+    purge ACL see that address, not its own."""
+    proxy, origin = proxy_of_fake_origin
+
+    def relayed(reader, method, path):
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+            sock.sendall(
+                f"PROXY TCP4 {reader} 127.0.0.1 40000 {proxy.port}\r\n"
+                f"{method} {path} HTTP/1.1\r\nHost: news.example\r\n"
+                "xkey-purge: page\r\nConnection: close\r\n\r\n".encode()
+            )
+            return read_head(sock, 5)
+
+    assert relayed("203.0.113.7", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert origin.forwarded_for == "203.0.113.7"
+    assert relayed("198.51.100.20", "GET", "/other").startswith(b"HTTP/1.1 200 ")
+    assert origin.forwarded_for == "198.51.100.20"
+    # Purges are not taken from readers, even one the terminator says is this machine.
+    assert relayed("127.0.0.1", "PURGE", "/").startswith(b"HTTP/1.1 405 ")
+    assert relayed("127.0.0.1", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert "X-Cache: HIT" in relayed("203.0.113.7", "GET", "/page").decode()

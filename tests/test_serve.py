@@ -28,7 +28,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
-    port, backend_port = free_port(), free_port()
+    port, backend_port, purge_port = free_port(), free_port(), free_port()
     for key in list(os.environ):
         if key.startswith(
             ("DJANGO_", "GUNICORN_", "DATABASE_", "REDIS_", "PROXY_", "FRONT_CACHE_", "COMMENTS_")
@@ -43,6 +43,7 @@ def server(tmp_path, monkeypatch):
         "WEB_CONCURRENCY": "1",
         "PORT": str(port),
         "BACKEND_PORT": str(backend_port),
+        "PROXY_PURGE_PORT": str(purge_port),
     }.items():
         monkeypatch.setenv(key, value)
     cfg = serve.config()
@@ -117,9 +118,9 @@ def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(serve
     port = base.rsplit(":", 1)[1]
     assert wait_for_line(log, lambda line: f"Listening at: http://127.0.0.1:{port} " in line)
     assert env["GUNICORN_BIND"] == f"127.0.0.1:{port}"
-    # Purges go to the proxy on PORT; the reader's address is the one the proxy writes.
+    # Purges go to the proxy's purge listener; the reader's address is the one the proxy writes.
     proxy_port = int(env["PORT"])
-    assert env["FRONT_CACHE_PURGE_URLS"] == f"http://127.0.0.1:{proxy_port}/"
+    assert env["FRONT_CACHE_PURGE_URLS"] == f"http://127.0.0.1:{env['PROXY_PURGE_PORT']}/"
     assert env["COMMENTS_CLIENT_IP_HEADER"] == "X-Forwarded-For"
     assert env["SITE_URL"] == f"http://127.0.0.1:{proxy_port}"
     assert "DJANGO_BEHIND_PROXY" not in env  # no TLS here: nobody may claim HTTPS
