@@ -1,13 +1,27 @@
 """Write paths for articles. Each one that changes what readers see also purges it from the
 shared caches (newsportal.caching), after commit."""
 
+import logging
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from articles.images import make_crops, make_renditions
 from articles.models import Article
 from articles.rendering import render_markdown
-from newsportal.caching import LATEST, LISTS, SITE, article_key, purge, section_key, tag_key
+from newsportal.caching import (
+    LATEST,
+    LISTS,
+    SITE,
+    article_key,
+    media_key,
+    purge,
+    section_key,
+    tag_key,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def purge_articles(*, article_ids, section_ids=(), tag_ids=()) -> None:
@@ -38,17 +52,49 @@ def _purge_queryset(queryset) -> None:
     )
 
 
+def _hero_files(queryset) -> set[str]:
+    """The stored names of these articles' hero pictures: the upload, renditions and crops."""
+    names = set()
+    for hero, renditions, crops in queryset.values_list(
+        "hero_image", "hero_renditions", "hero_crops"
+    ):
+        names.update([hero] if hero else [])
+        names.update(renditions.values())
+        names.update(crop["name"] for crop in crops.values())
+    return names
+
+
+def _drop_hero_files(names: set[str]) -> None:
+    """After commit: pictures no article shows any more leave storage and the front caches (a
+    picture taken down for legal reasons must not stay reachable at its old address)."""
+
+    def drop():
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError as exc:
+                logger.warning("could not delete %s: %s", name, exc)
+        purge(*(media_key(name) for name in names))
+
+    if names:
+        transaction.on_commit(drop)
+
+
 def save_article(*, article: Article, hero_changed: bool = False) -> Article:
     """Create or edit an article: the body is rendered to HTML once here, not per request."""
     article.body_html = render_markdown(article.body)
     article.full_clean(exclude=["hero_image"] if not hero_changed else None)
     with transaction.atomic():
+        old_files = set()
         if article.pk is not None:
             # What the article used to be listed under is stale too (a moved section, new slug).
             _purge_queryset(Article.objects.filter(pk=article.pk))
+            if hero_changed:
+                old_files = _hero_files(Article.objects.filter(pk=article.pk))
         article.save()
         if hero_changed:
             refresh_hero_renditions(article=article)
+            _drop_hero_files(old_files - _hero_files(Article.objects.filter(pk=article.pk)))
         # Tags and related links are saved after this (the admin's many-to-many fields and
         # inlines, in the same transaction): what the article is listed under now is read
         # once they are in.
@@ -90,6 +136,7 @@ def unpublish_articles(*, queryset) -> int:
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
         _purge_queryset(queryset)
+        _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count
 

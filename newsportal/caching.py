@@ -44,6 +44,12 @@ def tag_key(pk: int) -> str:
     return f"tag-{pk}"
 
 
+def media_key(name: str) -> str:
+    """One stored media file's key (its name may hold what a key may not): a replaced or
+    deleted picture is purged from the front caches, as pages are."""
+    return "media-" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
 def is_personal(request) -> bool:
     """A reader with a session (signed in) or a flash message waiting gets a page of their own.
     Checked on cookies, not request.user, so an anonymous page never touches the session (and

@@ -11,7 +11,7 @@ from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from newsportal.caching import LISTS, links_from_site_url, mark_shared, shared
+from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_key, shared
 from newsportal.middleware import database_unavailable, is_database_unavailable
 
 
@@ -53,9 +53,11 @@ MEDIA_CACHE_SECONDS = 30 * 86400
 @require_safe
 def media(request, path):
     """Uploaded media, for a single box (SERVE_MEDIA). Storage never reuses a name for other
-    content (a replaced image gets a new name), so caches may keep a file for a month."""
+    content (a replaced image gets a new name), so caches may keep a file for a month; the
+    proxy drops it when the service that replaces or deletes it purges its key."""
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     patch_cache_control(response, public=True, max_age=MEDIA_CACHE_SECONDS)
+    response["Surrogate-Key"] = media_key(path)
     return response
 
 

@@ -217,3 +217,38 @@ def test_kept_pages_cost_no_queries_once_drawn(fragments_on, client, article, ta
     with CaptureQueriesContext(connection) as queries:
         client.get(article.get_absolute_url())
     assert len(queries) == 1  # the article itself: whether it is public is decided every time
+
+
+def test_a_replaced_or_deleted_hero_picture_leaves_storage_and_the_front_caches(
+    purges, editor_client, client, article, django_capture_on_commit_callbacks
+):
+    # A picture taken down (for legal reasons, say) must not stay at its old address.
+    from articles.services import delete_articles
+    from tests.test_article_admin import change_form_data
+    from tests.test_images import image_file
+
+    def upload(name):
+        data = change_form_data(article, hero_alt="A red square.", hero_image=image_file(name=name))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+        assert response.status_code == 302
+        article.refresh_from_db()
+        renditions = [url.split()[0] for url in article.hero_srcset.split(", ")]
+        crops = [crop["url"] for crop in article.hero_crop_images]
+        return [article.hero_image.url, *renditions, *crops]
+
+    first = upload("first.png")
+    served = [client.get(url) for url in first]
+    assert [response.status_code for response in served] == [200] * len(first)
+    purges.clear()
+
+    second = upload("second.png")
+
+    assert [client.get(url).status_code for url in first] == [404] * len(first)
+    assert [client.get(url).status_code for url in second] == [200] * len(second)
+    purged = set().union(*purges)
+    assert {response["Surrogate-Key"] for response in served} <= purged
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_articles(queryset=Article.objects.filter(pk=article.pk))
+    assert [client.get(url).status_code for url in second] == [404] * len(second)
