@@ -87,7 +87,8 @@ def config() -> dict:
     if purge_port in (port, backend_port):
         raise ImproperlyConfigured("PROXY_PURGE_PORT must differ from PORT and BACKEND_PORT")
     purgers = []
-    for item in [host, *env_list("PROXY_PURGERS", [])]:
+    # The app reaches the purge listener from its own address there when it is not loopback.
+    for item in dict.fromkeys([host, purge_host, *env_list("PROXY_PURGERS", [])]):
         if item in WILDCARDS or item in ("localhost", "127.0.0.1", "::1"):
             continue
         try:
@@ -147,6 +148,7 @@ def config() -> dict:
             # Other requests with a body (admin forms, one-click unsubscribes), per minute.
             "BODY_LIMIT": str(body_limit),
             "BODY_RETRY_AFTER": str(max(1, -(-60 // body_limit))),
+            "UNSUBSCRIBE_LIMIT": str(env_int("PROXY_UNSUBSCRIBE_LIMIT", 600, minimum=1)),
             # Requests per client address per second that reach Django (misses and passes).
             "MISS_LIMIT": str(env_int("PROXY_MISS_LIMIT", 20, minimum=1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),

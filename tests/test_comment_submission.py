@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import save_article
 from comments.models import Comment, ModerationPolicy
 
 
@@ -285,9 +286,11 @@ def test_posting_to_a_scheduled_article_is_not_found(reader, scheduled, comment_
 
 
 @pytest.mark.parametrize("with_javascript", [True, False])
+@pytest.mark.parametrize("closed_by", ["the newsroom", "age"])
 def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
-    make_article, comment_form_data, with_javascript
+    make_article, comment_form_data, settings, with_javascript, closed_by
 ):
+    settings.FRAGMENT_CACHE_SECONDS = 300  # the comment section kept, as in production
     article = make_article()
     browser = Client(enforce_csrf_checks=True)
     assert 'id="comment-form"' in browser.get(article.get_absolute_url()).content.decode()
@@ -296,8 +299,16 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
         form.update(browser.get(reverse("comments:form-token", args=[article.pk])).json())
     else:
         form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
-    # The newsroom closes comments (or the policy's days run out) while the reader writes.
-    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+    # The newsroom closes comments (a write) or the policy's days run out (no write at all)
+    # while the reader writes.
+    if closed_by == "age":
+        days = ModerationPolicy.current().effective_close_after_days
+        Article.objects.filter(pk=article.pk).update(
+            published_at=timezone.now() - timedelta(days=days, minutes=1)
+        )
+    else:
+        article.comments_enabled = False
+        save_article(article=article)
 
     with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
         response = _post(browser, article, form)
@@ -308,6 +319,7 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
     assert "Comments are closed on this article." in html
     assert "Your comment was not sent" in html
     assert "Closing &lt;b&gt;too&lt;/b&gt; soon &amp; without warning." in html
+    assert 'name="body"' not in html  # no form to send it with
     assert not Comment.objects.exists()
 
 

@@ -58,6 +58,26 @@ def test_the_generated_vcl_compiles_and_names_django_s_personal_cookies(monkeypa
     assert result.returncode == 0, result.stderr[-3000:]
 
 
+def test_purges_from_a_private_purge_address_are_taken(monkeypatch):
+    # Other app servers purge over a private network: the app on this machine then reaches the
+    # purge listener from that address, not from the loopback.
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "8000")
+    monkeypatch.setenv("PROXY_PURGE_HOST", "10.0.0.5")
+    monkeypatch.setenv("PROXY_PURGERS", "10.0.0.6,10.0.0.0/29")
+    cfg = serve.config()
+    assert cfg["purge_url"] == "http://10.0.0.5:8002/"
+    acl = serve.render_vcl(cfg["vcl"]).split("acl purgers {", 1)[1].split("}", 1)[0]
+    assert acl.split() == [
+        '"127.0.0.1";',
+        '"::1";',
+        '"10.0.0.5"/32;',
+        '"10.0.0.6"/32;',
+        '"10.0.0.0"/29;',
+    ]
+    assert "purge=10.0.0.5:8002" in serve.varnish_command(cfg, Path("/tmp/x.vcl"))
+
+
 def test_behind_a_tls_terminator_the_proxy_says_https_itself(monkeypatch):
     monkeypatch.setenv("DJANGO_BEHIND_PROXY", "true")
     monkeypatch.delenv("PROXY_FORWARDED_PROTO", raising=False)

@@ -168,6 +168,10 @@ def _section_html(
             initial={"parent": reply_to.pk} if reply_to else {},
         )
         is_open, list_html, fields = _section_parts(article, number, form)
+    if unsent_text:
+        # The post found comments closed; the section's fragment may still say open (comments
+        # closing by age purge nothing).
+        is_open = False
     context = {
         "article": article,
         "is_preview": is_preview,
