@@ -68,19 +68,11 @@ def _hidden_by_reports(comment: Comment) -> bool:
     )
 
 
-def _resolve_reports(comment: Comment, *, by, outcome: str) -> int:
-    return (
-        Report.objects.open()
-        .filter(comment=comment)
-        .update(resolved_at=timezone.now(), resolved_by=by, outcome=outcome)
-    )
-
-
 def dismiss_reports(*, comment: Comment, by) -> int:
     """The reports were wrong: close them, and put a comment they hid back on the page.
     Returns how many open reports were closed (0: someone else got there first)."""
     with transaction.atomic():
-        closed = _resolve_reports(comment, by=by, outcome=Report.Outcome.DISMISSED)
+        closed = comment.reports.close(by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report(s)")
             if _hidden_by_reports(comment):
@@ -97,15 +89,10 @@ def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:
                 # Its replies left the page and the count when it was hidden: now for good.
-                _approved_replies(comment).update(
-                    status=Comment.Status.REJECTED,
-                    taken_down_by=by,
-                    taken_down_at=timezone.now(),
-                    rejection_reason=reason,
-                )
+                _approved_replies(comment).take_down(by=by, reason=reason)
         else:
             done = take_down([comment], by=by, reason=reason) > 0
-        if _resolve_reports(comment, by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:
+        if comment.reports.close(by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:
             record(by, [comment], "Reports closed: the comment was already down")
     return bool(done)
 

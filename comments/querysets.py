@@ -20,6 +20,15 @@ class CommentQuerySet(models.QuerySet):
         """The comments a reader may answer: approved, top-level, on this article."""
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
+    def take_down(self, *, by, reason: str, now=None) -> int:
+        """Off the page for good (rejected), saying who took them down, when and why."""
+        return self.update(
+            status="rejected",
+            taken_down_by=by,
+            taken_down_at=now or timezone.now(),
+            rejection_reason=reason,
+        )
+
     def pending(self):
         # A placeholder of a withdrawn comment is never pending; older rows may be: not queued.
         return self.filter(status="pending", withdrawn_at=None)

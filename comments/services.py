@@ -217,13 +217,10 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     outcome = Report.Outcome.DISMISSED
     if status != Comment.Status.APPROVED:
         outcome = Report.Outcome.TAKEN_DOWN
-        Comment.objects.filter(parent_id__in=reported, status=Comment.Status.APPROVED).update(
-            status=Comment.Status.REJECTED,
-            taken_down_by=by,
-            taken_down_at=now,
-            rejection_reason=reason,
+        Comment.objects.approved().filter(parent_id__in=reported).take_down(
+            by=by, reason=reason, now=now
         )
-    closed = reports.update(resolved_at=now, resolved_by=by, outcome=outcome)
+    closed = reports.close(by=by, outcome=outcome, now=now)
     words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"
     record(
         by,
@@ -272,12 +269,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 pk__in=target_ids,
                 status=Comment.Status.APPROVED,
                 withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
-            ).update(
-                status=Comment.Status.REJECTED,
-                taken_down_by=by,
-                taken_down_at=now,
-                rejection_reason=reason,
-            )
+            ).take_down(by=by, reason=reason, now=now)
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
             changes[article_id] = -ours.filter(pk__in=[row["pk"] for row in shown]).count()
         move_approved_counts(changes)
@@ -285,8 +277,8 @@ def take_down(comments, *, by, reason: str = "") -> int:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
             record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
             # Taken down however it was chosen (the bulk action too): its reports were right.
-            Report.objects.open().filter(comment__in=ours).update(
-                resolved_at=now, resolved_by=by, outcome=Report.Outcome.TAKEN_DOWN
+            Report.objects.filter(comment__in=ours).close(
+                by=by, outcome=Report.Outcome.TAKEN_DOWN, now=now
             )
     return taken
 

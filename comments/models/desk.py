@@ -39,6 +39,12 @@ class ReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
 
+    def close(self, *, by, outcome: str, now=None) -> int:
+        """Close the open ones among these with the moderator's outcome; how many were open."""
+        return self.open().update(
+            resolved_at=now or timezone.now(), resolved_by=by, outcome=outcome
+        )
+
 
 class Report(models.Model):
     """A reader's report of a published comment. One per reader (their address) and comment:
