@@ -18,7 +18,8 @@ SHOWN = 100
 
 
 def _sender(request) -> tuple[str, str]:
-    """("email", address) or ("ip", address) from the query string, checked."""
+    """("email", address) or ("ip", address) from the query string, checked. The kinds are
+    Block.Kind's, and the names decide_sender and add_note take the address by."""
     email = request.GET.get("email", "").strip().lower()
     ip = request.GET.get("ip", "").strip()
     try:
@@ -67,7 +68,6 @@ def commenter_view(model_admin, request):
     comments = Comment.objects.filter(**lookup).select_related("article").order_by("-created_at")
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
     shown = list(comments.defer("article__body", "article__search_vector")[:SHOWN])
-    block_kind = Block.Kind.EMAIL if kind == "email" else Block.Kind.IP
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -80,7 +80,7 @@ def commenter_view(model_admin, request):
         # "All" are the waiting ones on this page, in the words shown: decide_sender.
         "pending": [c for c in shown if c.status == Comment.Status.PENDING],
         "notes": ModeratorNote.objects.filter(**lookup).select_related("author"),
-        "blocks": Block.objects.matching(block_kind, value),
+        "blocks": Block.objects.matching(kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
     }
@@ -89,7 +89,7 @@ def commenter_view(model_admin, request):
 
 def _act(request, model_admin, kind, value):
     post = request.POST
-    sender = {"email": value} if kind == "email" else {"ip": value}
+    sender = {kind: value}
     action = post.get("action")
     try:
         if action in ("approve_all", "reject_all", "spam_all"):
@@ -118,7 +118,7 @@ def _act(request, model_admin, kind, value):
             model_admin.message_user(request, "Note added.", messages.SUCCESS)
         elif action == "block":
             block = block_sender(
-                kind=Block.Kind.EMAIL if kind == "email" else Block.Kind.IP,
+                kind=kind,
                 value=value,
                 period=post.get("period", ""),
                 by=request.user,
@@ -127,8 +127,7 @@ def _act(request, model_admin, kind, value):
             model_admin.message_user(request, f"{block}.", messages.SUCCESS)
         elif action == "lift":
             # Only a block of the address on this page: the form names it by id.
-            block_kind = Block.Kind.EMAIL if kind == "email" else Block.Kind.IP
-            block = Block.objects.matching(block_kind, value).filter(pk=_number(post, "block"))
+            block = Block.objects.matching(kind, value).filter(pk=_number(post, "block"))
             block = block.first()
             if block and lift_block(block=block, by=request.user):
                 model_admin.message_user(request, f"Block of {block.value} lifted.")
