@@ -119,18 +119,20 @@ def delete(request, token):
     return _page(request, "comments/delete.html", {"comment": comment})
 
 
-def _privacy_limit(request):
+def _send_privacy_link(request, *, email: str, action: str):
+    """The export or erase link mailed to the address (at most five asks an hour per IP)."""
     limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
-    if limit.allowed:
-        return None
-    response = _notice(
-        request,
-        "Please wait a little",
-        f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
-        status=429,
-    )
-    response["Retry-After"] = str(limit.retry_after)
-    return response
+    if not limit.allowed:
+        response = _notice(
+            request,
+            "Please wait a little",
+            f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
+            status=429,
+        )
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    request_privacy_link(email=email, action=action)
+    return _notice(request, "Check your mail", PRIVACY_SENT)
 
 
 @never_cache
@@ -141,11 +143,7 @@ def status_privacy(request, token):
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
-    refused = _privacy_limit(request)
-    if refused:
-        return refused
-    request_privacy_link(email=comment.email, action=action)
-    return _notice(request, "Check your mail", PRIVACY_SENT)
+    return _send_privacy_link(request, email=comment.email, action=action)
 
 
 @never_cache
@@ -159,11 +157,7 @@ def privacy(request):
         if action not in links.PRIVACY_ACTIONS:
             form.add_error(None, "Choose Export or Erase.")
         else:
-            refused = _privacy_limit(request)
-            if refused:
-                return refused
-            request_privacy_link(email=form.cleaned_data["email"], action=action)
-            return _notice(request, "Check your mail", PRIVACY_SENT)
+            return _send_privacy_link(request, email=form.cleaned_data["email"], action=action)
     context = {"page": CommentPolicyPage.current(), "form": form}
     return _page(request, "comments/privacy.html", context)
 

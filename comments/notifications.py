@@ -161,10 +161,6 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool) -> None:
         queue_mail("confirm", address.pk)
 
 
-def queue_privacy_mail(address: CommenterAddress, action: str) -> None:
-    queue_mail(f"privacy-{action}", address.pk)
-
-
 # --- Drawing a mail when the worker sends it ------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from comments.models import (
     ModeratorNote,
     erased_email,
 )
-from comments.notifications import queue_privacy_mail
+from comments.notifications import queue_mail
 from comments.services import delete_comments, update_policy
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def request_privacy_link(*, email: str, action: str) -> bool:
         logger.warning("privacy mail limit unavailable: %s", type(exc).__name__)
     with transaction.atomic():
         address, _ = CommenterAddress.objects.get_or_create(email=email)
-        queue_privacy_mail(address, action)
+        queue_mail(f"privacy-{action}", address.pk)
     return True
 
 

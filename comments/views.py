@@ -72,13 +72,7 @@ class SkipFiles(FileUploadHandler):
     """Django's way to drop the file parts of a multipart body unread into memory or disk."""
 
     def new_file(self, *args, **kwargs):
-        raise SkipFile
-
-    def receive_data_chunk(self, raw_data, start):
-        return None
-
-    def file_complete(self, file_size):
-        return None
+        raise SkipFile  # so Django never calls receive_data_chunk() or file_complete()
 
 
 @csrf_exempt  # only so the size check comes first: CSRF is checked right after, in _post
