@@ -184,6 +184,37 @@ def test_without_javascript_a_comment_from_a_cached_page_is_sent_once_more(
     assert Comment.objects.get().body == "Written on a shared page."
 
 
+def test_without_javascript_a_reader_pressing_send_again_too_soon_is_not_caught_in_a_loop(
+    article, comment_form_data
+):
+    browser = Client(enforce_csrf_checks=True)
+    form = comment_form_data(article, body="Sent from a shared page, quickly.")
+    form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+    url = reverse("comments:post", args=[article.pk])
+    clock = float(int(time.time()))
+
+    def post(at, fields):
+        with mock.patch("comments.tokens.time.time", return_value=clock + at):
+            response = browser.post(url, fields)
+        if response.status_code != 200:
+            return response, fields
+        html = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+        return response, {**fields, "csrfmiddlewaretoken": token, "started": started}
+
+    first, form = post(0, form)
+    assert "once more" in first.content.decode()
+    too_soon, form = post(1, form)  # pressed again at once: COMMENTS_MIN_FORM_SECONDS is 3
+    assert "That was quick!" in too_soon.content.decode()
+    assert "Sent from a shared page, quickly." in too_soon.content.decode()
+    # 3.2 s after the form came back to be sent again, though only 2.2 s after "That was quick!"
+    sent, _ = post(3.2, form)
+
+    assert sent.status_code == 302
+    assert Comment.objects.get().body == "Sent from a shared page, quickly."
+
+
 # --- HTTP done right -----------------------------------------------------------------------------
 @pytest.mark.parametrize("url", ["/feed/", "/atom/", "/sitemap.xml", "/"])
 def test_a_304_keeps_the_content_type_and_sends_no_empty_length(client, article, url):

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy
 from comments.services import comments_open
-from comments.tokens import form_token
+from comments.tokens import form_age, form_token
 from newsportal.caching import SITE, article_key, cached, has_flash_message, signed_in_user
 
 register = template.Library()
@@ -141,6 +141,17 @@ def comment_section(context, article, shared=""):
     )
 
 
+def _start_time(form, article) -> str:
+    """The form's signed start time. A reader's form drawn again (with an error, "That was
+    quick!" included) keeps the one it was sent with while that is good: the minimum time
+    counts from when the form was first shown, so the next press after it always sends."""
+    sent = form.data.get("started", "") if form.is_bound else ""
+    age = form_age(sent, article.pk)
+    if age is not None and 0 <= age <= settings.COMMENTS_MAX_FORM_AGE_SECONDS:
+        return sent
+    return form_token(article.pk)
+
+
 def _section_html(
     request,
     article,
@@ -185,7 +196,7 @@ def _section_html(
         "messages_at_form": messages_at_form,
         # Only a page drawn for one reader carries their token and start time.
         "csrf_token_value": get_token(request) if personal else "",
-        "started": form_token(article.pk) if personal else "",
+        "started": _start_time(form, article) if personal else "",
     }
     if reply_to is not None and is_open:
         # Without JavaScript the form answering a comment is drawn under it, not after the
