@@ -89,7 +89,7 @@ def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:
                 # Its replies left the page and the count when it was hidden: now for good.
-                _approved_replies(comment).take_down(by=by, reason=reason)
+                _approved_replies(comment).mark_taken_down(by=by, reason=reason)
         else:
             done = take_down([comment], by=by, reason=reason) > 0
         if comment.reports.close(by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:

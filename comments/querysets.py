@@ -20,8 +20,10 @@ class CommentQuerySet(models.QuerySet):
         """The comments a reader may answer: approved, top-level, on this article."""
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
-    def take_down(self, *, by, reason: str, now=None) -> int:
-        """Off the page for good (rejected), saying who took them down, when and why."""
+    def mark_taken_down(self, *, by, reason: str, now=None) -> int:
+        """Rejected, saying who took them down, when and why: the bare UPDATE. Taking comments
+        down is comments.services.take_down, which also moves the approved counts, logs,
+        closes reports and purges."""
         return self.update(
             status="rejected",
             taken_down_by=by,

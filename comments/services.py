@@ -217,7 +217,7 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     outcome = Report.Outcome.DISMISSED
     if status != Comment.Status.APPROVED:
         outcome = Report.Outcome.TAKEN_DOWN
-        Comment.objects.approved().filter(parent_id__in=reported).take_down(
+        Comment.objects.approved().filter(parent_id__in=reported).mark_taken_down(
             by=by, reason=reason, now=now
         )
     closed = reports.close(by=by, outcome=outcome, now=now)
@@ -269,7 +269,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
                 pk__in=target_ids,
                 status=Comment.Status.APPROVED,
                 withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
-            ).take_down(by=by, reason=reason, now=now)
+            ).mark_taken_down(by=by, reason=reason, now=now)
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
             changes[article_id] = -ours.filter(pk__in=[row["pk"] for row in shown]).count()
         move_approved_counts(changes)

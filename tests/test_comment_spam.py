@@ -50,7 +50,7 @@ def test_a_form_sent_too_fast_is_refused_with_a_friendly_message_and_the_text_ke
     assert not Comment.objects.exists()
 
 
-def test_the_refused_form_carries_a_fresh_start_time_so_sending_again_works(
+def test_the_refused_form_carries_a_start_time_so_sending_again_works(
     reader, article, comment_form_data
 ):
     response = _post(reader, article, comment_form_data(article, seconds_ago=0))
@@ -60,6 +60,38 @@ def test_the_refused_form_carries_a_fresh_start_time_so_sending_again_works(
         retry = _post(reader, article, {**comment_form_data(article), "started": token})
 
     assert retry.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("fresh", True),  # the minimum time keeps counting from when the form was shown
+        ("other article", False),
+        ("in the future", False),
+        ("past half its life", False),
+        ("forged", False),
+    ],
+)
+def test_a_form_sent_back_with_an_error_keeps_only_a_good_start_time(
+    reader, article, make_article, comment_form_data, settings, sent, kept
+):
+    now = time.time()
+    token = {
+        "fresh": form_token(article.pk, issued_at=now - 1),
+        "other article": form_token(make_article().pk, issued_at=now - 60),
+        "in the future": form_token(article.pk, issued_at=now + 60),
+        "past half its life": form_token(
+            article.pk, issued_at=now - settings.COMMENTS_MAX_FORM_AGE_SECONDS / 2 - 60
+        ),
+        "forged": form_token(article.pk, issued_at=now - 60)[:-4] + "AAAA",
+    }[sent]
+
+    response = _post(reader, article, {**comment_form_data(article, name=""), "started": token})
+
+    assert response.status_code == 200  # the form back, with its error
+    assert "This field is required." in response.content.decode()
+    back = re.search(r'name="started" value="([^"]+)"', response.content.decode()).group(1)
+    assert (back == token) is kept
 
 
 def test_a_form_left_open_too_long_is_refused_with_a_friendly_message(
