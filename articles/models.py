@@ -142,6 +142,12 @@ class Article(models.Model):
         return crop_images(self.hero_crops)
 
     @property
+    def hero_file_names(self) -> set[str]:
+        """Every stored file of its picture: the upload, its renditions and its crops."""
+        names = {*self.hero_renditions.values(), *(c["name"] for c in self.hero_crops.values())}
+        return names | {self.hero_image.name} if self.hero_image else names
+
+    @property
     def hero_srcset(self) -> str:
         return ", ".join(f"{url} {width}w" for width, url in rendition_urls(self.hero_renditions))
 

@@ -53,20 +53,13 @@ def _purge_queryset(queryset) -> None:
 
 
 def _hero_files(queryset) -> set[str]:
-    """The stored names of these articles' hero pictures: the upload, renditions and crops."""
-    names = set()
-    for hero, renditions, crops in queryset.values_list(
-        "hero_image", "hero_renditions", "hero_crops"
-    ):
-        names.update([hero] if hero else [])
-        names.update(renditions.values())
-        names.update(crop["name"] for crop in crops.values())
-    return names
+    rows = queryset.only("hero_image", "hero_renditions", "hero_crops")
+    return set().union(*(article.hero_file_names for article in rows))
 
 
 def _drop_hero_files(names: set[str]) -> None:
-    """After commit: pictures no article shows any more leave storage and the front caches (a
-    picture taken down for legal reasons must not stay reachable at its old address)."""
+    """After commit: these picture files (each upload has names of its own) leave storage and
+    the front caches, so a picture taken down is not reachable at its old address."""
 
     def drop():
         for name in names:
@@ -94,7 +87,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         article.save()
         if hero_changed:
             refresh_hero_renditions(article=article)
-            _drop_hero_files(old_files - _hero_files(Article.objects.filter(pk=article.pk)))
+            _drop_hero_files(old_files - article.hero_file_names)
         # Tags and related links are saved after this (the admin's many-to-many fields and
         # inlines, in the same transaction): what the article is listed under now is read
         # once they are in.

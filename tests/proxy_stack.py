@@ -304,6 +304,17 @@ def stack(tmp_path_factory):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def read_head(sock, seconds) -> bytes:
+    sock.settimeout(seconds)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def warm(stack, path) -> Response:
     """Fetch until the proxy answers from its cache (a first reader fills it)."""
     for _ in range(3):

@@ -181,10 +181,10 @@ def _section_html(
             initial={"parent": reply_to.pk} if reply_to else {},
         )
         is_open, list_html, fields = _section_parts(article, number, form)
-    if unsent_text:
-        # The post found comments closed; the section's fragment may still say open (comments
-        # closing by age purge nothing).
-        is_open = False
+    if personal:
+        # Drawn for this reader alone, so decided now: the fragment may still say open for a
+        # while after comments close by age (which purges nothing).
+        is_open = comments_open(article)
     context = {
         "article": article,
         "is_preview": is_preview,

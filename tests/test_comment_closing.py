@@ -1,0 +1,93 @@
+"""Comments close (the article's switch, the policy, their age): no form, nothing stored, and a
+reader who was writing gets their text back."""
+
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services import save_article
+from comments.models import Comment, ModerationPolicy
+
+
+def _post(client, article, data, **extra):
+    return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+
+
+@pytest.mark.parametrize("with_javascript", [True, False])
+@pytest.mark.parametrize("closed_by", ["the newsroom", "age"])
+def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
+    make_article, comment_form_data, settings, with_javascript, closed_by
+):
+    settings.FRAGMENT_CACHE_SECONDS = 300  # the comment section kept, as in production
+    article = make_article()
+    browser = Client(enforce_csrf_checks=True)
+    assert 'id="comment-form"' in browser.get(article.get_absolute_url()).content.decode()
+    form = comment_form_data(article, body="Closing <b>too</b> soon & without warning.")
+    if with_javascript:
+        form.update(browser.get(reverse("comments:form-token", args=[article.pk])).json())
+    else:
+        form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+    # The newsroom closes comments (a write) or the policy's days run out (no write at all)
+    # while the reader writes.
+    if closed_by == "age":
+        days = ModerationPolicy.current().effective_close_after_days
+        Article.objects.filter(pk=article.pk).update(
+            published_at=timezone.now() - timedelta(days=days, minutes=1)
+        )
+    else:
+        article.comments_enabled = False
+        save_article(article=article)
+
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        response = _post(browser, article, form)
+
+    assert response.status_code == 403
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "Comments are closed on this article." in html
+    assert "Your comment was not sent" in html
+    assert "Closing &lt;b&gt;too&lt;/b&gt; soon &amp; without warning." in html
+    assert 'name="body"' not in html  # no form to send it with
+    assert not Comment.objects.exists()
+
+
+def test_an_article_with_comments_switched_off_says_comments_are_closed_and_has_no_form(
+    reader, make_article, comment_form_data
+):
+    closed = make_article(comments_enabled=False)
+
+    page = reader.get(closed.get_absolute_url())
+    response = _post(reader, closed, comment_form_data(closed))
+
+    assert "Comments are closed on this article." in page.content.decode()
+    assert 'id="comment-form"' not in page.content.decode()
+    assert response.status_code == 403
+    assert "Comments are closed on this article." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comments_close_by_themselves_days_after_publication(
+    reader, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    recent = make_article(published_at=timezone.now() - timedelta(days=29))
+
+    assert _post(reader, old, comment_form_data(old)).status_code == 403
+    assert _post(reader, recent, comment_form_data(recent)).status_code == 302
+
+
+def test_staff_can_change_when_comments_close_without_a_deploy(
+    reader, make_article, comment_form_data, settings
+):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    ModerationPolicy.objects.create(close_after_days=0)  # 0: never close
+
+    assert _post(reader, old, comment_form_data(old)).status_code == 302

@@ -1,0 +1,180 @@
+"""The front proxy against an origin the test controls: stale copies while the origin
+revalidates or fails, and readers' addresses from a TLS terminator speaking the PROXY
+protocol."""
+
+import http.server
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from deploy import serve
+from tests.proxy_stack import Stack, free_port, read_head
+
+# --- Stale copies, against an origin the test controls --------------------------------------------
+
+
+class FakeOrigin(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        self.status, self.body, self.requests = 200, b"v1", 0
+        self.forwarded_for = None
+        super().__init__(("127.0.0.1", 0), FakeOriginHandler)
+
+
+class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request a connection: stopping the server stops it
+
+    def do_GET(self):
+        origin = self.server
+        status, body = (200, b"ok") if self.path == "/healthz" else (origin.status, origin.body)
+        if self.path != "/healthz":
+            origin.requests += 1
+            origin.forwarded_for = self.headers.get("X-Forwarded-For")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header(
+            "Cache-Control",
+            "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60",
+        )
+        self.send_header("Surrogate-Key", "site page")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def proxy_of_fake_origin(monkeypatch, request):
+    origin = FakeOrigin()
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    port, purge_port = free_port(), free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
+    workdir.chmod(0o755)
+    for name in ("SITE_URL", "PROXY_PURGERS", "PROXY_FORWARDED_PROTO", "DJANGO_BEHIND_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("PORT", str(port))
+    monkeypatch.setenv("BACKEND_PORT", str(origin.server_address[1]))
+    monkeypatch.setenv("PROXY_PURGE_PORT", str(purge_port))
+    monkeypatch.setenv("PROXY_WORKDIR", str(workdir))
+    for name, value in getattr(request, "param", {}).items():
+        monkeypatch.setenv(name, value)
+    cfg = serve.config()
+    vcl_path = workdir / "test.vcl"
+    vcl_path.write_text(serve.render_vcl(cfg["vcl"]))
+    vcl_path.chmod(0o644)
+    varnish = subprocess.Popen(
+        serve.varnish_command(cfg, vcl_path),
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {"PROXY_PURGE_PORT": str(purge_port)}
+    stack = Stack(port, origin.server_address[1], env, workdir / "none", workdir / "none", varnish)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert varnish.poll() is None, "varnishd exited"
+            assert time.monotonic() < deadline, "varnishd did not start"
+            try:
+                # The purge listener answers plain HTTP whatever the readers' one speaks.
+                stack.fetch("GET", "/healthz", port=purge_port, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield stack, origin
+    finally:
+        varnish.terminate()
+        try:
+            varnish.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            varnish.kill()
+            varnish.wait()
+        origin.shutdown()
+        origin.server_close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_stale_copies_are_served_while_revalidating_and_while_the_origin_fails(
+    proxy_of_fake_origin,
+):
+    proxy, origin = proxy_of_fake_origin
+    started = time.monotonic()
+
+    def at(seconds):  # since the page was first stored
+        time.sleep(max(0.0, started + seconds - time.monotonic()))
+
+    assert proxy.get("/page").body == b"v1"
+    assert proxy.get("/page").header("X-Cache") == "HIT"
+
+    # s-maxage (2 s) passed, within stale-while-revalidate (3 s): the old copy at once, and a
+    # new one fetched in the background.
+    origin.body = b"v2"
+    at(2.4)
+    assert proxy.get("/page").body == b"v1"
+    at(2.8)
+    assert proxy.get("/page").body == b"v2"  # stored at about 2.4 s
+
+    # The origin fails: a failed background fetch leaves the stale copy in place...
+    origin.status, origin.body = 500, b"error"
+    at(4.8)
+    assert proxy.get("/page").body == b"v2"
+    at(5.2)
+    assert proxy.get("/page").body == b"v2"
+    # ...and beyond stale-while-revalidate the proxy asks first, then falls back to it.
+    at(8.0)
+    asked = origin.requests
+    response = proxy.get("/page")
+    assert (response.status, response.body) == (200, b"v2")
+    assert origin.requests > asked
+
+    # The origin is gone altogether (stale-if-error: 60 s).
+    origin.shutdown()
+    origin.server_close()
+    response = proxy.get("/page")
+    assert (response.status, response.body) == (200, b"v2")
+
+    # Nothing stored, nothing to fall back on.
+    purge = proxy.fetch("PURGE", "/", headers={"xkey-purge": "page"}, port=proxy.purge_port)
+    assert purge.status == 200
+    response = proxy.get("/page")
+    assert response.status == 503
+    assert "Back in a moment" in response.text
+    assert response.header("Retry-After") == "5"
+
+
+@pytest.mark.parametrize("proxy_of_fake_origin", [{"PROXY_PROTOCOL": "true"}], indirect=True)
+def test_behind_a_terminator_speaking_the_proxy_protocol_readers_keep_their_addresses(
+    proxy_of_fake_origin,
+):
+    """A TLS terminator on this machine (hitch, HAProxy...) relays every reader from
+    127.0.0.1; with PROXY_PROTOCOL it names each reader, and Django, the throttles and the
+    purge ACL see that address, not its own."""
+    proxy, origin = proxy_of_fake_origin
+
+    def relayed(reader, method, path):
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+            sock.sendall(
+                f"PROXY TCP4 {reader} 127.0.0.1 40000 {proxy.port}\r\n"
+                f"{method} {path} HTTP/1.1\r\nHost: news.example\r\n"
+                "xkey-purge: page\r\nConnection: close\r\n\r\n".encode()
+            )
+            return read_head(sock, 5)
+
+    assert relayed("203.0.113.7", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert origin.forwarded_for == "203.0.113.7"
+    assert relayed("198.51.100.20", "GET", "/other").startswith(b"HTTP/1.1 200 ")
+    assert origin.forwarded_for == "198.51.100.20"
+    # Purges are not taken from readers, even one the terminator says is this machine.
+    assert relayed("127.0.0.1", "PURGE", "/").startswith(b"HTTP/1.1 405 ")
+    assert relayed("127.0.0.1", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert "X-Cache: HIT" in relayed("203.0.113.7", "GET", "/page").decode()
