@@ -1,18 +1,22 @@
 import os
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import demo_content
-from articles.demo_content_images import hero_picture
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
 from articles.services import purge_articles, refresh_hero_renditions, save_listing_entries
+
+# Illustrations made for the demo (no text on them, no one else's photographs).
+PICTURES = Path(demo_content.__file__).with_name("demo_pictures")
 
 
 class Command(BaseCommand):
@@ -57,9 +61,9 @@ class Command(BaseCommand):
             article.authors.set([authors[slug] for slug in spec["authors"]])
             article.tags.set([tags[slugify(name)] for name in spec["tags"]])
             if not options["no_images"]:
-                picture, description = hero_picture(spec["picture"], seed=article.slug)
-                article.hero_alt = description
-                article.hero_image.save(f"{article.slug}.jpg", picture, save=True)
+                article.hero_alt = spec["picture"]["alt"]
+                with (PICTURES / spec["picture"]["file"]).open("rb") as picture:
+                    article.hero_image.save(f"{article.slug}.jpg", File(picture), save=True)
                 refresh_hero_renditions(article=article)
             # Written as it went out, not edited since (updated_at is auto_now on every save).
             Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
