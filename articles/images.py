@@ -7,7 +7,6 @@ when the image is saved, so no request ever resizes an image.
 """
 
 import io
-import logging
 from pathlib import PurePosixPath
 
 from django import forms
@@ -17,8 +16,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_WIDTHS = (400, 800, 1200)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from comments.tokens import signed_value
+
 CONFIRM_SALT = "comments.confirm-address"
 UNSUBSCRIBE_SALT = "comments.unsubscribe-replies"
 STOP_SALT = "comments.stop-mail"
@@ -18,23 +20,13 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _load(token: str, salt: str, max_days: int | None = None):
-    try:
-        return signing.loads(
-            token, salt=salt, max_age=max_days * 86400 if max_days is not None else None
-        )
-    except signing.BadSignature:
-        return None
-
-
 def confirm_url(address) -> str:
     token = signing.dumps(address.pk, salt=CONFIRM_SALT)
     return absolute(reverse("comments:confirm", args=[token]))
 
 
 def address_id_from_confirm(token: str) -> int | None:
-    value = _load(token, CONFIRM_SALT, CONFIRM_DAYS)
-    return value if isinstance(value, int) else None
+    return signed_value(token, CONFIRM_SALT, int, CONFIRM_DAYS)
 
 
 def unsubscribe_path(comment_id: int) -> str:
@@ -47,8 +39,7 @@ def unsubscribe_url(comment_id: int) -> str:
 
 
 def comment_id_from_unsubscribe(token: str) -> int | None:
-    value = _load(token, UNSUBSCRIBE_SALT)
-    return value if isinstance(value, int) else None
+    return signed_value(token, UNSUBSCRIBE_SALT, int)
 
 
 def stop_mail_url(address_id: int) -> str:
@@ -57,8 +48,7 @@ def stop_mail_url(address_id: int) -> str:
 
 
 def address_id_from_stop(token: str) -> int | None:
-    value = _load(token, STOP_SALT)
-    return value if isinstance(value, int) else None
+    return signed_value(token, STOP_SALT, int)
 
 
 def privacy_url(address_id: int, action: str) -> str:
@@ -67,8 +57,8 @@ def privacy_url(address_id: int, action: str) -> str:
 
 
 def privacy_request_from(token: str) -> tuple[int, str] | None:
-    value = _load(token, PRIVACY_SALT, PRIVACY_DAYS)
-    if not isinstance(value, dict) or value.get("x") not in PRIVACY_ACTIONS:
+    value = signed_value(token, PRIVACY_SALT, dict, PRIVACY_DAYS)
+    if value is None or value.get("x") not in PRIVACY_ACTIONS:
         return None
     address_id = value.get("a")
     return (address_id, value["x"]) if isinstance(address_id, int) else None

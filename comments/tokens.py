@@ -12,12 +12,20 @@ def status_token(comment) -> str:
     return signing.dumps(comment.pk, salt=STATUS_SALT)
 
 
-def comment_id_from_token(token: str) -> int | None:
+def signed_value(token: str, salt: str, kind: type, max_days: int | None = None):
+    """What a link or form signed with this salt holds, when it is of this kind; None when the
+    token is forged, expired or of another shape."""
     try:
-        value = signing.loads(token, salt=STATUS_SALT)
+        value = signing.loads(
+            token, salt=salt, max_age=max_days * 86400 if max_days is not None else None
+        )
     except signing.BadSignature:
         return None
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, kind) else None
+
+
+def comment_id_from_token(token: str) -> int | None:
+    return signed_value(token, STATUS_SALT, int)
 
 
 def form_token(article_id: int, *, issued_at: float | None = None) -> str:
@@ -28,10 +36,7 @@ def form_token(article_id: int, *, issued_at: float | None = None) -> str:
 
 def form_age(token: str, article_id: int) -> float | None:
     """Seconds since the form was shown, or None when the token is missing, forged or foreign."""
-    try:
-        value = signing.loads(token, salt=FORM_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(value, dict) or value.get("a") != article_id:
+    value = signed_value(token, FORM_SALT, dict)
+    if value is None or value.get("a") != article_id:
         return None
     return time.time() - value.get("t", 0)

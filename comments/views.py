@@ -137,9 +137,7 @@ def _post(request, article_id):
             user=user,
         )
     except ValidationError as exc:
-        for field, errors in exc.update_error_dict({}).items():
-            for error in errors:
-                form.add_error(None if field == "__all__" else field, error)
+        form.add_error(None, exc)
         return _article_page(request, article, form=form, status=FORM_ERRORS)
 
     messages.success(request, COMMENT_RECEIVED)

@@ -14,7 +14,6 @@ from comments.models.commenter import (
     ReplySubscription,
 )
 from comments.models.desk import (
-    ERASED_PREFIX,
     Block,
     ModeratorNote,
     RejectionReason,
@@ -23,7 +22,6 @@ from comments.models.desk import (
 )
 
 __all__ = [
-    "ERASED_PREFIX",
     "MAX_BODY_LENGTH",
     "MAX_NAME_LENGTH",
     "Block",
