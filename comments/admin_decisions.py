@@ -84,7 +84,11 @@ class DecisionViews:
             return comment
         if action == "dismiss":
             closed = dismiss_reports(comment=comment, by=request.user)
-            text = f"{closed} report(s) on the comment by {comment.name} dismissed: it stays up."
+            comment.refresh_from_db(fields=["status"])
+            # Edited by its author since, it waits for a decision on its new words.
+            up = comment.status == Comment.Status.APPROVED
+            where = "it stays up" if up else "it waits in the queue"
+            text = f"{closed} report(s) on the comment by {comment.name} dismissed: {where}."
             if not closed:
                 text = "Those reports had already been dealt with."
             return self._answer(request, comment, "dismissed" if closed else None, text)

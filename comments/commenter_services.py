@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from comments.desk import HIDDEN_BY_REPORTS_START
 from comments.models import (
     MAX_BODY_LENGTH,
     Comment,
@@ -95,7 +96,9 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
                 "moderated_at": timezone.now(),
             }
         elif was == Comment.Status.PENDING:
-            fields["held_because"] = [*reasons, _was(old_body)]
+            # Hidden by its reports, it is still a reported comment, decided as one.
+            hidden = [r for r in comment.held_because if r.startswith(HIDDEN_BY_REPORTS_START)]
+            fields["held_because"] = [*reasons, *hidden, _was(old_body)]
         elif reasons or not policy.publish_clean_edits:
             fields |= {
                 "status": Comment.Status.PENDING,
@@ -159,18 +162,14 @@ def withdraw_comments(ids: list[int]) -> int:
     for row in locked:
         if row.pk in counted:
             changes[row.article_id] -= 1
-    # Replies that are published or may be: a rejected one needs no place kept.
-    answered_ids = set(
-        Comment.objects.filter(
-            parent_id__in=[row.pk for row in locked],
-            status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
-        ).values_list("parent_id", flat=True)
-    )
-    _keep_places(
-        [row for row in locked if row.pk in answered_ids],
-        changes,
-        now,
-    )
+    # Replies that are published or may be, and stay: a rejected one, or one withdrawn with
+    # it (an erase takes the author's replies too), needs no place kept.
+    replies = Comment.objects.filter(
+        parent_id__in=[row.pk for row in locked],
+        status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+    ).exclude(pk__in=[row.pk for row in locked])
+    answered_ids = set(replies.values_list("parent_id", flat=True))
+    _keep_places([row for row in locked if row.pk in answered_ids], changes, now, replies)
     deleted = Comment.objects.filter(
         pk__in=[row.pk for row in locked if row.pk not in answered_ids]
     )
@@ -186,11 +185,11 @@ def withdraw_comments(ids: list[int]) -> int:
     return count + len(answered_ids)
 
 
-def _keep_places(rows: list[Comment], changes: dict, now) -> None:
+def _keep_places(rows: list[Comment], changes: dict, now, replies) -> None:
     """Empty these comments into placeholders. A placeholder is never pending: one that waited
     (edited, or hidden by reports) is put up as published, so it never sits blank in the
     queue, cannot be approved or reported, and the published replies it hid come back (into
-    the count too). A placeholder itself is never counted."""
+    the count too: of `replies`, those that stay). A placeholder itself is never counted."""
     ids = [row.pk for row in rows]
     CommentVersion.objects.filter(comment_id__in=ids).delete()
     ReplySubscription.objects.filter(comment_id__in=ids).delete()
@@ -206,7 +205,7 @@ def _keep_places(rows: list[Comment], changes: dict, now) -> None:
         **_placeholder_fields(now), status=Comment.Status.APPROVED
     )
     hidden = (
-        Comment.objects.filter(parent_id__in=[row.pk for row in waited])
+        replies.filter(parent_id__in=[row.pk for row in waited])
         .approved()
         .values("article_id")
         .annotate(n=Count("pk"))
@@ -240,6 +239,13 @@ def unsubscribe_replies(*, comment_id: int) -> None:
 
 
 def stop_all_mail(*, address_id: int) -> None:
-    CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True).update(
-        mail_stopped_at=timezone.now()
-    )
+    """No more mail to this address. The wishes to hear of decisions go too: should its owner
+    tick a box again (and confirm again), only that comment's decision is mailed, not one for
+    every comment they ever wrote."""
+    with transaction.atomic():
+        stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
+        emails = list(stopping.values_list("email", flat=True))
+        stopping.update(mail_stopped_at=timezone.now())
+        Comment.objects.filter(email__in=emails, notify_on_decision=True).update(
+            notify_on_decision=False
+        )

@@ -77,17 +77,21 @@ def commenter_context(comment: Comment) -> dict:
 def edit(request, token):
     comment = comment_from_token(token)
     status_url = comment.status_url
-    if not can_edit(comment):
-        return _notice(
-            request,
-            "This comment can no longer be edited",
-            f"Comments can be edited while they wait for review, and for "
-            f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published.",
-            status=403,
-        )
     form = CommentEditForm(
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
     )
+    if not can_edit(comment):
+        why = (
+            f"Comments can be edited while they wait for review, and for "
+            f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
+        )
+        if request.method != "POST":
+            return _notice(request, "This comment can no longer be edited", why, status=403)
+        # Decided or out of time while its author wrote: the new words come back to keep.
+        form.is_valid()
+        form.add_error(None, f"This comment can no longer be edited. {why}")
+        context = {"comment": comment, "form": form, "closed": True}
+        return _page(request, "comments/edit.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])

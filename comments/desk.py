@@ -18,6 +18,7 @@ from comments.ratelimit import sender
 from comments.services import decide, move_approved_counts, take_down
 
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
+HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
 
 
 def reporter_key(ip: str | None) -> str:
@@ -64,7 +65,7 @@ def _approved_replies(comment: Comment):
 
 def _hidden_by_reports(comment: Comment) -> bool:
     return comment.status == Comment.Status.PENDING and any(
-        reason.startswith("hidden after") for reason in comment.held_because
+        reason.startswith(HIDDEN_BY_REPORTS_START) for reason in comment.held_because
     )
 
 
@@ -82,13 +83,14 @@ def dismiss_reports(*, comment: Comment, by) -> int:
 
 
 def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
-    """The reports were right: the comment comes off the page (or, hidden by its reports,
-    stays off as rejected) and its reports are closed. False when it was not up any more."""
+    """The reports were right: the comment comes off the page (or, back in the queue because
+    its reports hid it or its author edited it, stays off as rejected) and its reports are
+    closed. False when it was not up or waiting any more."""
     with transaction.atomic():
-        if _hidden_by_reports(comment):
+        if comment.status == Comment.Status.PENDING:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:
-                # Its replies left the page and the count when it was hidden: now for good.
+                # Its replies left the page and the count with it: now for good.
                 _approved_replies(comment).mark_taken_down(by=by, reason=reason)
         else:
             done = take_down([comment], by=by, reason=reason) > 0

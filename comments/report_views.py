@@ -67,7 +67,7 @@ def report_view(request, comment_id):
         return report_page(request, comment, ReportForm())
     limit = hit_report_limit(client_ip(request))
     if not limit.allowed:
-        return too_many_requests(request, limit.retry_after)
+        return too_many_requests(request, limit.retry_after, sent="report")
     form = ReportForm(request.POST)
     if not form.is_valid():
         return report_page(request, comment, form)

@@ -250,9 +250,12 @@ def mark_spam(*, comment: Comment, by) -> bool:
 
 def take_down(comments, *, by, reason: str = "") -> int:
     """Unpublish approved comments (second thoughts, or a complaint), with their approved
-    replies, which cannot stand without them. Like a decision: one conditional UPDATE per
-    article (still approved), the counts move in the same transaction, pages follow at once.
-    Returns how many comments came down."""
+    replies, which cannot stand without them. Like a decision: what is still up comes down
+    (a comment back in the queue, edited or hidden by reports, is decided there and keeps its
+    replies), the counts move in the same transaction, pages follow at once.
+
+    The comments and their replies are locked first, so an edit or a report that hides one
+    meanwhile waits, and nothing leaves the count twice. Returns how many came down."""
     reason = _clean_reason(reason)
     by_article = _ids_by_article(comments)
     now = timezone.now()
@@ -260,18 +263,22 @@ def take_down(comments, *, by, reason: str = "") -> int:
     taken = 0
     with transaction.atomic():
         for article_id, pks in by_article.items():
-            approved = Comment.objects.filter(status=Comment.Status.APPROVED)
-            targets = approved.filter(pk__in=pks) | approved.filter(parent_id__in=pks)
-            target_ids = list(targets.values_list("pk", flat=True))
+            thread = Q(pk__in=pks) | Q(parent_id__in=pks)
+            locked = Comment.objects.select_for_update(of=("self",)).filter(thread)
+            locked = list(locked.order_by("pk").values_list("pk", flat=True))
             # A reply hidden under a comment back in the queue is not in the count.
-            shown = list(Comment.objects.counted().filter(pk__in=target_ids).values("pk"))
+            counted = Comment.objects.counted().filter(pk__in=locked)
+            shown = list(counted.values_list("pk", flat=True))
+            # Still published (a placeholder too: it stays, its replies come down).
+            parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
+            parents = list(parents.values_list("pk", flat=True))
             taken += Comment.objects.filter(
-                pk__in=target_ids,
+                Q(pk__in=parents) | Q(parent_id__in=parents),
                 status=Comment.Status.APPROVED,
                 withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
             ).mark_taken_down(by=by, reason=reason, now=now)
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
-            changes[article_id] = -ours.filter(pk__in=[row["pk"] for row in shown]).count()
+            changes[article_id] = -ours.filter(pk__in=shown).count()
         move_approved_counts(changes)
         if taken:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
@@ -289,6 +296,8 @@ def delete_comments(comments) -> int:
         ids = set(comments.values_list("pk", flat=True))
         ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
         doomed = Comment.objects.filter(pk__in=ids)
+        # Locked: a decision or a withdrawal meanwhile waits, and moves no count twice.
+        list(doomed.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
         # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
         # comment that went back to the queue (and was rejected, say).
         approved = doomed.counted().values("article_id").annotate(n=Count("pk"))

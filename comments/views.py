@@ -60,9 +60,9 @@ def _article_page(
     return mark_personal(response)
 
 
-def too_many_requests(request, retry_after: int):
+def too_many_requests(request, retry_after: int, *, sent: str = "comment"):
     retry_at = timezone.now() + timedelta(seconds=retry_after)
-    context = {"retry_after": retry_after, "retry_at": retry_at}
+    context = {"retry_after": retry_after, "retry_at": retry_at, "sent": sent}
     response = render(request, "comments/rate_limited.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response

@@ -159,6 +159,26 @@ def test_bad_input_is_refused_next_to_its_field_and_the_text_is_kept(
     assert not Comment.objects.exists()
 
 
+def test_the_reply_and_paging_links_of_a_page_drawn_again_lead_to_the_article(
+    reader, article, comment_form_data, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    for n in range(2):
+        make_comment(article, status="approved", body=f"Thread {n}")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    # Drawn at the address the form posts to (errors, or "press Send once more").
+    response = _post(reader, article, comment_form_data(article, body=""))
+
+    links = re.findall(
+        r'<a class="(?:reply-link|ms-3)"[^>]* href="([^"]+)"', response.content.decode()
+    )
+    assert len(links) == 2  # answer the comment shown; the later comments
+    for href in links:
+        assert reader.get(href.replace("&amp;", "&")).status_code == 200
+        assert href.startswith(article.get_absolute_url())
+
+
 def test_an_oversized_request_gets_a_readable_page(reader, article, comment_form_data, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     data = comment_form_data(article, body="x" * 20_000)

@@ -103,6 +103,8 @@ def test_a_published_comment_cannot_be_edited_after_the_window(
     assert ">Edit</a>" not in status_page
     assert response.status_code == 403
     assert "can no longer be edited" in response.content.decode()
+    assert "Too late" in response.content.decode()  # the new words come back to keep
+    assert "Save changes" not in response.content.decode()
     comment.refresh_from_db()
     assert comment.body == "Old words"
     assert comment.status == Comment.Status.APPROVED

@@ -295,6 +295,29 @@ def test_ticking_a_box_after_stopping_all_mail_asks_the_owner_to_confirm_again(
     ]
 
 
+def test_confirming_again_after_a_stop_mails_only_the_new_comments_decision(
+    article, moderator, submit, make_comment
+):
+    verify("maria@example.com")
+    older = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    approve(comment=older, by=moderator)
+    run_mail_queue()
+    assert [m.subject.split("] ")[1] for m in to_maria()] == ["Your comment has been reviewed"]
+    Client().post(link_in(to_maria()[0].body, "/comments/stop-mail/"))
+
+    mine = submit(article, notify=True, body="Mail me about this one")
+    run_mail_queue()
+    Client().post(link_in(to_maria()[-1].body, "/comments/confirm/").split("example.com")[-1])
+    approve(comment=mine, by=moderator)
+    run_mail_queue()
+
+    assert [m.subject.split("] ")[1] for m in to_maria()] == [
+        "Your comment has been reviewed",
+        "Please confirm your e-mail address",
+        "Your comment has been reviewed",
+    ]
+
+
 def test_a_comment_sent_to_spam_by_the_block_list_asks_for_no_mail(article, submit):
     ModerationPolicy.objects.create(blocked_words="casino")
 

@@ -162,3 +162,21 @@ def test_the_service_refuses_a_decision_on_an_earlier_revision(article, make_com
     assert (result.decided, result.edited, result.lost) == (0, 1, 0)
     comment.refresh_from_db()
     assert (comment.status, comment.revision) == (Comment.Status.PENDING, 1)
+
+
+def test_select_all_from_a_page_with_no_waiting_comment_decides_none_unseen(
+    moderator_client, article, make_comment
+):
+    published = make_comment(article, status=Comment.Status.APPROVED, body="Already up.")
+    make_comment(article, body="Never shown to this moderator.")
+    html = moderator_client.get(f"{CHANGELIST}?status=approved").content.decode()
+    assert "Never shown" not in html
+
+    response = moderator_client.post(
+        f"{CHANGELIST}?status=all",
+        {"action": "spam_selected", "select_across": "1", "_selected_action": [published.pk]},
+        follow=True,
+    )
+
+    assert "not shown to you" in response.content.decode()
+    assert not Comment.objects.filter(status=Comment.Status.SPAM).exists()

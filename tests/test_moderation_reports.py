@@ -168,10 +168,13 @@ def test_reports_are_rate_limited_per_address(reader_with_token, settings, artic
     comments = [make_comment(article, status="approved") for _ in range(3)]
     reader = reader_with_token(article)
 
-    statuses = [send_report(reader, comment).status_code for comment in comments]
+    responses = [send_report(reader, comment) for comment in comments]
 
-    assert statuses == [302, 302, 429]
+    assert [response.status_code for response in responses] == [302, 302, 429]
     assert Report.objects.count() == 2
+    page = responses[-1].content.decode()
+    assert "several reports" in page and "Your report was not sent" in page
+    assert "comment was not sent" not in page
 
 
 def test_the_policy_can_hide_a_comment_after_n_reports_until_a_moderator_decides(
