@@ -1,14 +1,14 @@
 from django.urls import path
-from django.views.decorators.http import require_safe
 
 from articles import feeds, views
 from newsportal.caching import LISTS, links_from_site_url, shared
+from newsportal.methods import read_only
 
 
 def shared_list_view(view):
     """Feeds and sitemaps: polled hard by readers' apps and crawlers, answered by shared caches
     (with ETag / 304), their links from SITE_URL."""
-    return require_safe(shared(LISTS)(links_from_site_url(view)))
+    return read_only(shared(LISTS)(links_from_site_url(view)))
 
 
 app_name = "articles"

@@ -5,7 +5,6 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_safe
 
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
@@ -21,6 +20,7 @@ from newsportal.caching import (
     mark_shared,
     signed_in_user,
 )
+from newsportal.methods import read_only
 
 PAGE_SIZE = 10
 MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot fill the cache
@@ -74,7 +74,7 @@ LISTINGS = {
 }
 
 
-@require_safe
+@read_only
 def listing(request, slug, *, kind):
     """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
     model, field, title, description = LISTINGS[kind]
@@ -103,7 +103,7 @@ def listing(request, slug, *, kind):
     return mark_shared(request, render(request, "articles/article_list.html", context), LISTS)
 
 
-@require_safe
+@read_only
 def home(request):
     def make(number):
         listing = Article.objects.for_listing()
@@ -123,7 +123,7 @@ def home(request):
     return mark_shared(request, render(request, "articles/home.html", context), LISTS)
 
 
-@require_safe
+@read_only
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
     # it and around it comes from its fragment, so the body is read only to draw that again.
@@ -144,7 +144,7 @@ def article_detail(request, slug):
     return mark_shared(request, response, *parts["surrogate_keys"])
 
 
-@require_safe
+@read_only
 def search(request):
     query = clean_query(request.GET.get("q"))
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from comments import links
 from comments.commenter_services import (
@@ -19,14 +19,19 @@ from comments.commenter_services import (
     edit_deadline,
     stop_all_mail,
     unsubscribe_replies,
-    withdraw_comment,
 )
 from comments.forms import CommentEditForm, PrivacyRequestForm
 from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
-from comments.privacy import erase_comments, export_comments, request_privacy_link
+from comments.privacy import (
+    delete_own_comment,
+    erase_comments,
+    export_comments,
+    request_privacy_link,
+)
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import mark_personal
+from newsportal.methods import get_or_post, post_only
 
 PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
@@ -73,7 +78,7 @@ def commenter_context(comment: Comment) -> dict:
 
 
 @never_cache
-@GET_OR_POST
+@get_or_post
 def edit(request, token):
     comment = comment_from_token(token)
     status_url = comment.status_url
@@ -113,12 +118,12 @@ def edit(request, token):
 
 
 @never_cache
-@GET_OR_POST
+@get_or_post
 def delete(request, token):
     comment = comment_from_token(token)
     if request.method == "POST":
         article = comment.article
-        withdraw_comment(comment=comment)
+        delete_own_comment(comment=comment)
         return _page(request, "comments/deleted.html", {"article": article})
     return _page(request, "comments/delete.html", {"comment": comment})
 
@@ -140,7 +145,7 @@ def _send_privacy_link(request, *, email: str, action: str):
 
 
 @never_cache
-@require_POST
+@post_only
 def status_privacy(request, token):
     """Export or Erase from a status page: the link goes to the comment's address."""
     comment = comment_from_token(token)
@@ -151,7 +156,7 @@ def status_privacy(request, token):
 
 
 @never_cache
-@GET_OR_POST
+@get_or_post
 def privacy(request):
     """The comment policy and privacy page (written by staff), with the form to ask for a
     link to export or erase one's comments."""
@@ -167,7 +172,7 @@ def privacy(request):
 
 
 @never_cache
-@GET_OR_POST
+@get_or_post
 def privacy_action(request, token):
     """Where the mailed link leads: download everything (JSON), or erase it all."""
     found = links.privacy_request_from(token)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.commenter_services import withdraw_comments
+from comments.commenter_services import withdraw_comment, withdraw_comments
 from comments.models import (
     Block,
     Comment,
@@ -41,7 +41,9 @@ def request_privacy_link(*, email: str, action: str) -> bool:
     per address. Nothing is mailed for an address without comments; the caller's answer is
     the same either way, so nobody learns who commented. Returns whether a mail was queued."""
     email = email.strip().lower()
-    if not Comment.objects.filter(email=email).exists():
+    known = Comment.objects.filter(email=email).exists()
+    # An address mail was asked for is on record too (its owner may have deleted every comment).
+    if not known and not CommenterAddress.objects.filter(email=email).exists():
         return False
     key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
     try:
@@ -53,6 +55,19 @@ def request_privacy_link(*, email: str, action: str) -> bool:
         address, _ = CommenterAddress.objects.get_or_create(email=email)
         queue_mail(f"privacy-{action}", address.pk)
     return True
+
+
+def delete_own_comment(*, comment: Comment) -> None:
+    """Its author deletes a comment (from its status page): off the pages and the counts, and
+    out of our records as the page promises. The moderators' log keeps what was done to it, not
+    the name; an address left with no comment is forgotten (what mail it wanted, confirmed or
+    stopped)."""
+    with transaction.atomic():
+        withdraw_comment(comment=comment)
+        names = {comment.name} if comment.name else set()
+        _forget_in_admin_log("", names, {Comment: [comment.pk]})
+        if not Comment.objects.filter(email=comment.email).exists():
+            CommenterAddress.objects.filter(email=comment.email).delete()
 
 
 def export_comments(*, email: str) -> dict:
@@ -150,7 +165,9 @@ def _forget_in_admin_log(email: str, names: set[str], objects: dict) -> None:
     """The moderators' log keeps what they did, not whom to: its entries about the erased
     comments, notes and blocks, and any naming the address, lose the name and the address,
     and the reasons moderators typed in them lose the commenter's names."""
-    about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
+    about = Q(pk__in=[])  # only the objects named, when no address is given
+    if email:
+        about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
     for model, pks in objects.items():
         if pks:
             content_type = ContentType.objects.get_for_model(model)
@@ -158,7 +175,8 @@ def _forget_in_admin_log(email: str, names: set[str], objects: dict) -> None:
     entries = LogEntry.objects.filter(
         pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
     )
-    entries.filter(change_message__icontains=email).update(change_message=ERASED)
+    if email:
+        entries.filter(change_message__icontains=email).update(change_message=ERASED)
     named = list(entries.exclude(change_message=ERASED).only("pk", "change_message"))
     for entry in named:
         entry.change_message = _without_names(entry.change_message, names)

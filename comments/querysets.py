@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -36,10 +36,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status="pending", withdrawn_at=None)
 
     def top_level_for(self, article):
-        """Approved top-level comments of one article, oldest first: one page of threads."""
+        """Approved top-level comments of one article, oldest first: one page of threads. A
+        placeholder of a withdrawn comment shows while a published reply hangs on it."""
+        answered = self.model.objects.filter(parent_id=OuterRef("pk"), status="approved")
         return (
             self.approved()
-            .filter(article=article, parent__isnull=True)
+            .filter(Q(withdrawn_at=None) | Q(Exists(answered)), article=article, parent=None)
             .only("article_id", "parent_id", "name", "body", "created_at", "status", "withdrawn_at")
             .order_by("created_at", "pk")
         )

@@ -10,7 +10,6 @@ choice kept (see comments.views.csrf_failure), exactly like the comment form.
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from comments.desk import report_comment
@@ -19,6 +18,7 @@ from comments.models import Comment, Report
 from comments.ratelimit import client_ip, hit_report_limit
 from comments.views import too_many_requests
 from newsportal.caching import mark_personal
+from newsportal.methods import get_or_post
 
 REPORTED = "Thank you: a moderator will look at this comment."
 REPORTED_BEFORE = "You have already reported this comment: a moderator will look at it."
@@ -60,7 +60,7 @@ def report_page(request, comment, form, *, status=200):
     return mark_personal(response)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@get_or_post
 def report_view(request, comment_id):
     comment = _reportable(comment_id)
     if request.method != "POST":

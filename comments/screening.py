@@ -2,6 +2,8 @@
 
 import re
 
+from django.db.models import Q
+
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -28,15 +30,26 @@ def _blocked_email(email: str, entries: list[str]) -> bool:
 
 
 def _confirmed(email: str) -> bool:
-    # Anyone can type a regular's address; only its owner can follow the confirmation link.
+    # Only its owner can follow the confirmation link.
     return CommenterAddress.objects.filter(email=email.lower(), verified_at__isnull=False).exists()
 
 
-def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
+def _proven_returning(comment: Comment, written_before) -> bool:
+    """Anyone can type a regular's address: a returning commenter shows an approved comment
+    with it that they wrote, from this browser (its signed cookie) or their account."""
+    mine = Q(pk__in=list(written_before))
+    if comment.user_id:
+        mine |= Q(user_id=comment.user_id)
+    return Comment.objects.approved().filter(mine, email=comment.email.lower()).exists()
+
+
+def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tuple[str, list[str]]:
     """The status a new comment starts in, and why.
 
     Everything waits for a person except what the block list sends straight to spam, and (when
-    the policy allows it) a returning commenter against whom nothing else speaks.
+    the policy allows it) a returning commenter against whom nothing else speaks, at a
+    confirmed address, who wrote one of its approved comments (`written_before`: the ids this
+    browser's cookie names).
     """
     text = f"{comment.name}\n{comment.body}".lower()
 
@@ -65,6 +78,12 @@ def screen(comment: Comment, policy: ModerationPolicy) -> tuple[str, list[str]]:
     returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
     if not returning:
         reasons.append("first-time commenter")
-    if returning and not reasons and policy.auto_approve_returning and _confirmed(comment.email):
+    if (
+        returning
+        and not reasons
+        and policy.auto_approve_returning
+        and _confirmed(comment.email)
+        and _proven_returning(comment, written_before)
+    ):
         return Comment.Status.APPROVED, ["auto-approved: returning commenter"]
     return Comment.Status.PENDING, reasons

@@ -49,6 +49,7 @@ def submit_comment(
     notify: bool,
     notify_reply: bool = False,
     user=None,
+    written_before: Iterable[int] = (),
 ) -> Comment:
     policy = ModerationPolicy.current()
     if not comments_open(article, policy):
@@ -63,7 +64,7 @@ def submit_comment(
         notify_on_decision=notify,
         user=user if user is not None and user.is_authenticated else None,
     )
-    comment.status, comment.held_because = screen(comment, policy)
+    comment.status, comment.held_because = screen(comment, policy, written_before)
     if comment.status != Comment.Status.PENDING:
         comment.moderated_at = timezone.now()  # decided by the screen, not by a person
     comment.full_clean()

@@ -1,11 +1,16 @@
-"""Signed, unguessable links: a commenter's private status page and the form's start time."""
+"""Signed, unguessable values: a commenter's private status page, the form's start time and
+the comments a browser wrote."""
 
 import time
 
+from django.conf import settings
 from django.core import signing
 
 STATUS_SALT = "comments.status"
 FORM_SALT = "comments.form-started"
+WRITTEN_SALT = "comments.written-here"
+WRITTEN_COOKIE = "comments_written"
+WRITTEN_KEPT = 20
 
 
 def status_token(comment) -> str:
@@ -40,3 +45,24 @@ def form_age(token: str, article_id: int) -> float | None:
     if value is None or value.get("a") != article_id:
         return None
     return time.time() - value.get("t", 0)
+
+
+def written_here(request) -> list[int]:
+    """The comments this browser wrote (its newest first), as its signed cookie says: the
+    proof a returning commenter gives, which an address typed by anyone cannot."""
+    ids = signed_value(request.COOKIES.get(WRITTEN_COOKIE, ""), WRITTEN_SALT, list) or []
+    return [pk for pk in ids if isinstance(pk, int)]
+
+
+def remember_written(request, response, comment_id: int) -> None:
+    # Sent only with the comment endpoints (path): shared pages stay cookie-free.
+    ids = [comment_id, *written_here(request)][:WRITTEN_KEPT]
+    response.set_cookie(
+        WRITTEN_COOKIE,
+        signing.dumps(ids, salt=WRITTEN_SALT),
+        max_age=365 * 86400,
+        path="/comments/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

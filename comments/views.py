@@ -13,18 +13,20 @@ from django.utils.html import format_html
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.pages import article_page_parts
 from comments.commenter_views import comment_from_token, commenter_context
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
+from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
 from comments.services import comments_open, is_duplicate, submit_comment
 from comments.templatetags.comment_tags import reply_target
-from comments.tokens import form_token
+from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, signed_in_user
+from newsportal.methods import read_only
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,7 @@ def _post(request, article_id):
             notify=data["notify"],
             notify_reply=data["notify_reply"],
             user=user,
+            written_before=written_here(request),
         )
     except ValidationError as exc:
         form.add_error(None, exc)
@@ -152,11 +155,13 @@ def _post(request, article_id):
     )
     # POST/redirect/GET: a reload never posts twice. The reader lands back at the comments,
     # where the messages are shown.
-    return redirect(article.get_absolute_url() + "#comments")
+    response = redirect(article.get_absolute_url() + "#comments")
+    remember_written(request, response, comment.pk)
+    return response
 
 
 @never_cache
-@require_safe
+@read_only
 def form_token_view(request, article_id):
     """What a shared page's comment form lacks, for this reader: the CSRF token (its cookie is
     set with this answer), the signed start time and, for a signed-in reader, the name and
@@ -227,13 +232,20 @@ def _from_another_site(request) -> bool:
 
 
 @never_cache
-@require_safe
+@read_only
 def comment_status(request, token):
     comment = comment_from_token(token)
+    # An approved reply is off the page while the comment it answers waits again.
+    shown = Comment.objects.counted().filter(pk=comment.pk).exists()
     public_url = None
-    if comment.is_public and comment.article.is_public:
+    if shown and comment.article.is_public:
         public_url = public_path(comment)
-    context = {"comment": comment, "public_url": public_url, **commenter_context(comment)}
+    context = {
+        "comment": comment,
+        "public_url": public_url,
+        "off_with_parent": comment.is_public and not shown,
+        **commenter_context(comment),
+    }
     response = render(request, "comments/status.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_key, shared
+from newsportal.methods import read_only
 from newsportal.middleware import database_unavailable, is_database_unavailable
 
 
 @never_cache
-@require_safe
+@read_only
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -27,7 +27,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
-@require_safe
+@read_only
 @shared()
 @links_from_site_url
 def robots_txt(request):
@@ -50,7 +50,7 @@ def page_not_found(request, exception):
 MEDIA_CACHE_SECONDS = 30 * 86400
 
 
-@require_safe
+@read_only
 def media(request, path):
     """Uploaded media, for a single box (SERVE_MEDIA). Storage never reuses a name for other
     content (a replaced image gets a new name), so caches may keep a file for a month; the

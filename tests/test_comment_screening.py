@@ -1,8 +1,11 @@
 """The screen: why a comment is held (shown to moderators), and what goes straight to spam."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from comments.models import Comment, ModerationPolicy
+from comments.services import approve
 from tests.mail_helpers import verify
 
 
@@ -62,18 +65,65 @@ def test_returning_commenters_still_wait_by_default(submit, article, make_commen
     assert comment.held_because == []
 
 
+def post(client, article, data):
+    response = client.post(reverse("comments:post", args=[article.pk]), data)
+    assert response.status_code == 302
+    return response
+
+
+@pytest.fixture(autouse=True)
+def no_flood_limit(settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0  # two comments a moment apart, as a test sends them
+
+
 def test_the_policy_can_auto_approve_a_returning_commenter_and_the_count_follows(
-    submit, article, make_comment
+    article, comment_form_data, moderator
+):
+    ModerationPolicy.objects.create(auto_approve_returning=True)
+    marias_browser = Client(REMOTE_ADDR="198.51.100.7")
+    first = post(marias_browser, article, comment_form_data(article, body="My first words here."))
+    # The browser's proof goes only to the comment endpoints, never to a shared page.
+    proof = first.cookies["comments_written"]
+    assert (proof["path"], proof["httponly"], proof["samesite"]) == ("/comments/", True, "Lax")
+    approve(comment=Comment.objects.get(), by=moderator)
+    verify("maria@example.com")  # only a confirmed address skips the queue
+
+    post(marias_browser, article, comment_form_data(article, email="Maria@Example.com"))
+
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
+    article.refresh_from_db()
+    assert article.approved_comment_count == 2
+
+
+def test_a_regulars_address_typed_in_another_browser_still_waits(
+    article, comment_form_data, moderator, make_comment
 ):
     ModerationPolicy.objects.create(auto_approve_returning=True)
     make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
-    verify("maria@example.com")  # only a confirmed address skips the queue
+    verify("maria@example.com")
+    impostor = Client(REMOTE_ADDR="192.0.2.50")
+    # Even a browser that wrote with her address before, but never an approved comment.
+    post(impostor, article, comment_form_data(article, body="Pretending to be Maria."))
 
-    comment = submit(article, email="Maria@Example.com")
+    post(impostor, article, comment_form_data(article, body="Buy my pills, says Maria."))
 
-    article.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
-    assert article.approved_comment_count == 1
+    assert Comment.objects.filter(name="Maria Lopez", status="pending").count() == 2
+    assert Comment.objects.approved().count() == 1
+
+
+def test_a_signed_in_reader_returns_with_their_account(
+    article, comment_form_data, moderator, make_comment, django_user_model
+):
+    ModerationPolicy.objects.create(auto_approve_returning=True)
+    maria = django_user_model.objects.create_user("maria", "maria@example.com", "pw-maria-123")
+    make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED, user=maria)
+    verify("maria@example.com")
+    browser = Client()
+    browser.force_login(maria)
+
+    post(browser, article, comment_form_data(article))
+
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
 
 
 def test_auto_approval_never_skips_another_reason(submit, article, make_comment):

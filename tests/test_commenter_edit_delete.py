@@ -295,13 +295,14 @@ def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
 
 
 def test_deleting_a_placeholder_takes_it_off_kept_pages(
-    reader, article, published, make_comment, settings, django_capture_on_commit_callbacks
+    reader, article, published, settings, django_capture_on_commit_callbacks
 ):
     from comments.services import delete_comments
 
     settings.FRAGMENT_CACHE_SECONDS = 300
     parent = published(body="Soon withdrawn", name="Maria")
-    make_comment(article, body="A reply still waiting", name="Bob", parent=parent)
+    # A placeholder shows while a published reply hangs on it (a waiting one is not seen).
+    published(body="A published reply", name="Bob", parent=parent)
     with django_capture_on_commit_callbacks(execute=True):
         reader.post(delete_url(parent))
     assert "withdrawn by its author" in Client().get(article.get_absolute_url()).content.decode()
@@ -316,3 +317,17 @@ def test_deleting_a_placeholder_takes_it_off_kept_pages(
     assert (
         "withdrawn by its author" not in Client().get(article.get_absolute_url()).content.decode()
     )
+
+
+def test_a_placeholder_leaves_the_page_with_the_last_reply_under_it(reader, client, published):
+    parent = published(body="Soon withdrawn")
+    reply = published(parent=parent, body="The only answer")
+    reader.post(delete_url(parent))
+    page = client.get(parent.article.get_absolute_url()).content.decode()
+    assert "Comment withdrawn by its author" in page and "The only answer" in page
+
+    reader.post(delete_url(reply))
+
+    page = client.get(parent.article.get_absolute_url()).content.decode()
+    assert "Comment withdrawn by its author" not in page
+    assert f'id="comment-{parent.pk}"' not in page

@@ -193,6 +193,33 @@ def test_after_an_erase_no_row_holds_the_address(
     assert reader.get(link).status_code == 404  # the address is gone: the link is spent
 
 
+def test_deleting_ones_only_comment_leaves_no_row_holding_the_address_or_name(
+    reader, article, make_comment, moderator
+):
+    email = "eve@example.com"
+    comment = make_comment(article, email=email, name="Eve Adams", notify_on_decision=True)
+    decide([comment], status="approved", by=moderator)  # logged: "Comment N by Eve Adams"
+    verify(email)  # she had asked for mail and confirmed
+
+    reader.post(reverse("comments:delete", args=[status_token(comment)]))
+
+    assert _rows_holding(email) == []
+    assert _rows_holding("Eve Adams") == []
+    assert LogEntry.objects.count() == 1  # what the moderator did stays in the log
+
+
+def test_an_address_whose_comments_are_all_deleted_can_still_ask_for_an_erase(
+    reader, article, make_comment
+):
+    make_comment(article, email="eve@example.com")
+    verify("eve@example.com")
+    Comment.objects.all().delete()  # deleted before addresses were forgotten with them
+
+    reader.post(PRIVACY, {"email": "eve@example.com", "action": "erase"})
+
+    assert [m["kind"] for m in queued()] == ["privacy-erase"]
+
+
 def test_an_erase_takes_the_commenters_name_out_of_what_moderators_wrote_about_them(
     article, make_comment, moderator
 ):

@@ -282,9 +282,27 @@ def test_head_works_on_the_comment_pages_too(client, approved_comment, page):
 @pytest.mark.parametrize(
     "path", ["/robots.txt", "/healthz", "/", "/feed/", "/sitemap.xml", "/search/?q=car"]
 )
-def test_read_only_pages_refuse_other_methods(client, article, path):
-    assert client.post(path).status_code == 405
-    assert client.post(article.get_absolute_url()).status_code == 405
+def test_read_only_pages_refuse_other_methods(article, path):
+    # As a real client meets them: the CSRF check on (it must not answer first with a 403).
+    client = Client(enforce_csrf_checks=True)
+    for url in (path, article.get_absolute_url(), f"/comments/form-token/{article.pk}/"):
+        for method in (client.post, client.put, client.delete, client.patch):
+            response = method(url)
+            assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), url
+
+
+def test_forms_refuse_methods_they_never_take(approved_comment):
+    client = Client(enforce_csrf_checks=True)
+    for url in (
+        "/comments/privacy/",
+        f"/comments/report/{approved_comment.pk}/",
+        f"{approved_comment.status_url}edit/",
+    ):
+        for method in (client.put, client.delete):
+            response = method(url)
+            assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, POST"), url
+    response = client.put(f"{approved_comment.status_url}privacy/")
+    assert (response.status_code, response["Allow"]) == (405, "POST")
 
 
 @pytest.mark.parametrize(

@@ -396,3 +396,18 @@ def test_a_comment_hidden_by_reports_is_decided_as_a_report_everywhere(
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/take-down/"' in html
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' in html
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' not in html
+
+
+def test_the_report_page_leads_back_to_the_page_the_comment_is_on(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, status="approved", body="The first thread")
+    later = make_comment(article, status="approved", body="The second thread")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    page = client.get(report_url(later)).content.decode()
+
+    back = f"{article.get_absolute_url()}?comments-page=2#comment-{later.pk}"
+    assert f'href="{back}">Back to the article' in page
+    assert "The second thread" in client.get(back).content.decode()

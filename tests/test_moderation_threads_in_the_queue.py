@@ -159,3 +159,18 @@ def test_dismissing_reports_on_an_edited_comment_leaves_its_new_words_waiting(
     assert Comment.objects.pending().get().pk == parent.pk
     assert Report.objects.get().outcome == Report.Outcome.DISMISSED
     assert count(article) == 0
+
+
+def test_a_replys_status_page_says_it_is_off_the_page_while_its_comment_waits(
+    reader, moderator_client, article, thread
+):
+    parent, reply = thread
+    edit(reader, parent, "Second thoughts")
+
+    page = reader.get(reply.status_url).content.decode()
+
+    assert "off the page for now" in page
+    assert "see it on the article" not in page
+    moderator_client.post(f"{CHANGELIST}{parent.pk}/approve/")
+    page = reader.get(reply.status_url).content.decode()
+    assert f'href="{article.get_absolute_url()}#comment-{reply.pk}">see it on the article' in page

@@ -91,7 +91,9 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.name}"
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        from comments.links import public_path
+
+        return public_path(self)
 
     def clean(self):
         if self.parent_id is None:
@@ -136,8 +138,9 @@ class ModerationPolicy(models.Model):
     auto_approve_returning = models.BooleanField(
         "auto-approve returning commenters",
         default=False,
-        help_text="Publish at once when the e-mail address already has an approved comment "
-        "and its owner has confirmed it by mail, and nothing else flags it.",
+        help_text="Publish at once when the commenter wrote an approved comment from the same "
+        "browser (or account) with an address its owner has confirmed by mail, and nothing "
+        "else flags it.",
     )
     publish_clean_edits = models.BooleanField(
         "keep clean edits published",
