@@ -258,10 +258,9 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
 
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
+        # Only the words the page showed are decided ("Select all" reaches comments it never
+        # showed, and a ticked comment may have been edited since): each row posts its revision.
         seen = seen_revisions(request.POST)
-        if not seen and request.POST.get("select_across") != "1":
-            seen = None  # a form with no waiting row on it: what was ticked, as it is
-        # "Select all" reaches comments the page never showed: only those read are decided.
         result = self._or_tell_why(request, decide, queryset, status=status, seen=seen)
         if result is None:
             return

@@ -82,6 +82,11 @@ class DecisionViews:
         comment = self._decidable(request, object_id)
         if not isinstance(comment, Comment):
             return comment
+        # Dismissing puts a hidden comment back up: never with words its author changed after
+        # the moderator read them (nor is it taken down for words they never saw).
+        seen = seen_revisions(request.POST).get(comment.pk)
+        if seen is not None and seen != comment.revision:
+            return self._edited(request, comment)
         if action == "dismiss":
             closed = dismiss_reports(comment=comment, by=request.user)
             comment.refresh_from_db(fields=["status"])

@@ -239,13 +239,13 @@ def unsubscribe_replies(*, comment_id: int) -> None:
 
 
 def stop_all_mail(*, address_id: int) -> None:
-    """No more mail to this address. The wishes to hear of decisions go too: should its owner
-    tick a box again (and confirm again), only that comment's decision is mailed, not one for
-    every comment they ever wrote."""
+    """No more mail to this address. The wishes to hear of decisions and replies go too: should
+    its owner tick a box again (and confirm again), only that comment's mail comes, not mail
+    about every comment they ever wrote."""
     with transaction.atomic():
         stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
         emails = list(stopping.values_list("email", flat=True))
         stopping.update(mail_stopped_at=timezone.now())
-        Comment.objects.filter(email__in=emails, notify_on_decision=True).update(
-            notify_on_decision=False
-        )
+        written = Comment.objects.filter(email__in=emails)
+        written.filter(notify_on_decision=True).update(notify_on_decision=False)
+        ReplySubscription.objects.filter(comment__in=written).delete()

@@ -78,12 +78,10 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
     if not returning:
         reasons.append("first-time commenter")
-    if (
-        returning
-        and not reasons
-        and policy.auto_approve_returning
-        and _confirmed(comment.email)
-        and _proven_returning(comment, written_before)
-    ):
+    elif policy.auto_approve_returning and not _proven_returning(comment, written_before):
+        # Anyone can type a regular's address: the moderator should know this one did not
+        # come from the browser or account that wrote its approved comments.
+        reasons.append("a regular's address, from another browser")
+    if not reasons and policy.auto_approve_returning and _confirmed(comment.email):
         return Comment.Status.APPROVED, ["auto-approved: returning commenter"]
     return Comment.Status.PENDING, reasons

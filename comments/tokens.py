@@ -11,6 +11,7 @@ FORM_SALT = "comments.form-started"
 WRITTEN_SALT = "comments.written-here"
 WRITTEN_COOKIE = "comments_written"
 WRITTEN_KEPT = 20
+WRITTEN_DAYS = 365
 
 
 def status_token(comment) -> str:
@@ -50,7 +51,8 @@ def form_age(token: str, article_id: int) -> float | None:
 def written_here(request) -> list[int]:
     """The comments this browser wrote (its newest first), as its signed cookie says: the
     proof a returning commenter gives, which an address typed by anyone cannot."""
-    ids = signed_value(request.COOKIES.get(WRITTEN_COOKIE, ""), WRITTEN_SALT, list) or []
+    cookie = request.COOKIES.get(WRITTEN_COOKIE, "")
+    ids = signed_value(cookie, WRITTEN_SALT, list, max_days=WRITTEN_DAYS) or []
     return [pk for pk in ids if isinstance(pk, int)]
 
 
@@ -60,7 +62,7 @@ def remember_written(request, response, comment_id: int) -> None:
     response.set_cookie(
         WRITTEN_COOKIE,
         signing.dumps(ids, salt=WRITTEN_SALT),
-        max_age=365 * 86400,
+        max_age=WRITTEN_DAYS * 86400,
         path="/comments/",
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,

@@ -148,3 +148,10 @@ def submit(db):
         return submit_comment(article=article, **{**values, **fields})
 
     return submit
+
+
+def as_shown(comments) -> dict:
+    """What the queue page posts with a bulk action: each row's revision of the words it showed
+    (read now, as a page loaded just before the click shows them)."""
+    rows = Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list("pk", "revision")
+    return {f"seen-{pk}": revision for pk, revision in rows}

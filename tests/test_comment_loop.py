@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from comments.models import Comment
+from tests.comment_fixtures import as_shown
 
 RECEIVED = "Comment sent successfully! We will review it in the next few hours."
 
@@ -42,7 +43,12 @@ def test_a_posted_comment_waits_for_review_and_then_appears_once_a_moderator_app
     assert "Good to see prices falling at last." in queue.content.decode()
     decided = moderator_client.post(
         changelist,
-        {"action": "approve_selected", "_selected_action": [comment.pk], "reason": ""},
+        {
+            "action": "approve_selected",
+            "_selected_action": [comment.pk],
+            "reason": "",
+            **as_shown([comment]),
+        },
         follow=True,
     )
     assert "1 comment(s) approved." in decided.content.decode()
@@ -73,6 +79,7 @@ def test_a_rejected_comment_shows_the_moderators_reason_on_its_private_status_pa
             "action": "reject_selected",
             "_selected_action": [comment.pk],
             "reason": "Off topic for this article.",
+            **as_shown([comment]),
         },
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from comments.models import Comment, ModerationPolicy
 from comments.services import approve, mark_spam, reject
+from tests.comment_fixtures import as_shown
 from tests.mail_helpers import queued, run_mail_queue, verify
 
 
@@ -191,7 +192,11 @@ def test_an_encoded_address_hiding_a_line_break_never_stops_the_other_mails_of_a
 
     response = moderator_client.post(
         "/admin/comments/comment/",
-        {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [c.pk for c in comments],
+            **as_shown(comments),
+        },
     )
     with caplog.at_level(logging.ERROR):
         run_mail_queue()
@@ -241,7 +246,11 @@ def test_commenters_of_a_bulk_decision_get_one_mail_each(moderator_client, artic
 
     moderator_client.post(
         "/admin/comments/comment/",
-        {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [c.pk for c in comments],
+            **as_shown(comments),
+        },
     )
     run_mail_queue()
     run_mail_queue()

@@ -109,6 +109,24 @@ def test_a_regulars_address_typed_in_another_browser_still_waits(
 
     assert Comment.objects.filter(name="Maria Lopez", status="pending").count() == 2
     assert Comment.objects.approved().count() == 1
+    # The moderator is told why the regular's address did not skip the queue.
+    assert "a regular's address, from another browser" in Comment.objects.latest("pk").held_because
+
+
+def test_a_regulars_browser_proves_only_her_own_address(
+    article, comment_form_data, moderator, make_comment
+):
+    ModerationPolicy.objects.create(auto_approve_returning=True)
+    make_comment(article, email="vic@example.com", status=Comment.Status.APPROVED)
+    verify("vic@example.com")
+    verify("maria@example.com")
+    marias_browser = Client(REMOTE_ADDR="198.51.100.7")
+    post(marias_browser, article, comment_form_data(article, body="My first words here."))
+    approve(comment=Comment.objects.get(email="maria@example.com"), by=moderator)
+
+    post(marias_browser, article, comment_form_data(article, email="vic@example.com"))
+
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
 
 
 def test_a_signed_in_reader_returns_with_their_account(

@@ -300,6 +300,7 @@ def test_confirming_again_after_a_stop_mails_only_the_new_comments_decision(
 ):
     verify("maria@example.com")
     older = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    ReplySubscription.objects.create(comment=older)
     approve(comment=older, by=moderator)
     run_mail_queue()
     assert [m.subject.split("] ")[1] for m in to_maria()] == ["Your comment has been reviewed"]
@@ -309,6 +310,7 @@ def test_confirming_again_after_a_stop_mails_only_the_new_comments_decision(
     run_mail_queue()
     Client().post(link_in(to_maria()[-1].body, "/comments/confirm/").split("example.com")[-1])
     approve(comment=mine, by=moderator)
+    approve(comment=make_comment(article, parent=older, email="bob@example.com"), by=moderator)
     run_mail_queue()
 
     assert [m.subject.split("] ")[1] for m in to_maria()] == [

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from articles.services import unpublish_articles
@@ -289,6 +290,24 @@ def test_read_only_pages_refuse_other_methods(article, path):
         for method in (client.post, client.put, client.delete, client.patch):
             response = method(url)
             assert (response.status_code, response["Allow"]) == (405, "GET, HEAD"), url
+
+
+def test_forms_still_refuse_a_post_without_its_csrf_token(approved_comment):
+    client = Client(enforce_csrf_checks=True)
+    status = approved_comment.status_url
+    posts = {
+        f"{status}edit/": {"body": "Forged words"},
+        f"{status}delete/": {},
+        f"{status}privacy/": {"action": "erase"},
+        "/comments/privacy/": {"email": approved_comment.email, "action": "erase"},
+    }
+
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 403, url
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.body != "Forged words"
+    assert not DBTaskResult.objects.exists()  # no privacy mail queued
 
 
 def test_forms_refuse_methods_they_never_take(approved_comment):

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.mail import retry_delay
 from comments.models import Comment
+from tests.comment_fixtures import as_shown
 from tests.mail_helpers import make_due, queued, run_mail_queue, verify
 
 SMTP_OPEN = "django.core.mail.backends.smtp.EmailBackend.open"
@@ -27,7 +28,11 @@ SMTP_OPEN = "django.core.mail.backends.smtp.EmailBackend.open"
 def bulk_approve(client, comments):
     return client.post(
         "/admin/comments/comment/",
-        {"action": "approve_selected", "_selected_action": [c.pk for c in comments]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [c.pk for c in comments],
+            **as_shown(comments),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from comments.models import Comment
+from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -158,7 +159,12 @@ def test_bulk_spam_marks_every_selected_comment(moderator_client, article, make_
     comments = [make_comment(article) for _ in range(3)]
 
     moderator_client.post(
-        CHANGELIST, {"action": "spam_selected", "_selected_action": [c.pk for c in comments]}
+        CHANGELIST,
+        {
+            "action": "spam_selected",
+            "_selected_action": [c.pk for c in comments],
+            **as_shown(comments),
+        },
     )
 
     assert set(Comment.objects.values_list("status", flat=True)) == {"spam"}
@@ -333,7 +339,11 @@ def test_a_comment_and_its_reply_approved_together_both_go_up(
 
     moderator_client.post(
         CHANGELIST,
-        {"action": "approve_selected", "_selected_action": [parent.pk, reply.pk]},
+        {
+            "action": "approve_selected",
+            "_selected_action": [parent.pk, reply.pk],
+            **as_shown([parent, reply]),
+        },
     )
 
     assert Article.objects.get(pk=article.pk).approved_comment_count == 2

@@ -83,6 +83,13 @@ def test_reports_on_a_comment_its_author_edited_are_taken_down_with_it(
     assert "Still rude" not in client.get(article.get_absolute_url()).content.decode()
 
 
+def seen(moderator_client, comment) -> dict:
+    """The revision of the words the queue showed the moderator, as its card posts it."""
+    html = moderator_client.get(f"{CHANGELIST}?status=reported").content.decode()
+    marker = f'name="seen-{comment.pk}" value="'
+    return {f"seen-{comment.pk}": html.split(marker, 1)[1].split('"', 1)[0]}
+
+
 def test_dismissing_puts_back_a_hidden_comment_its_author_edited_meanwhile(
     reader, moderator_client, client, article, thread
 ):
@@ -92,7 +99,7 @@ def test_dismissing_puts_back_a_hidden_comment_its_author_edited_meanwhile(
     assert count(article) == 0
     edit(reader, parent, "Kinder words")
 
-    moderator_client.post(f"{CHANGELIST}{parent.pk}/dismiss/")
+    moderator_client.post(f"{CHANGELIST}{parent.pk}/dismiss/", seen(moderator_client, parent))
 
     parent.refresh_from_db()
     assert parent.status == "approved"
@@ -174,3 +181,21 @@ def test_a_replys_status_page_says_it_is_off_the_page_while_its_comment_waits(
     moderator_client.post(f"{CHANGELIST}{parent.pk}/approve/")
     page = reader.get(reply.status_url).content.decode()
     assert f'href="{article.get_absolute_url()}#comment-{reply.pk}">see it on the article' in page
+
+
+def test_a_hidden_comment_edited_after_the_moderator_read_it_is_not_dismissed_back_up(
+    reader, moderator_client, client, article, thread
+):
+    parent, _ = thread
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    report_comment(comment=parent, reason="abuse", ip="198.51.100.20")
+    read = seen(moderator_client, parent)
+    edit(reader, parent, "Even worse words")
+
+    response = moderator_client.post(f"{CHANGELIST}{parent.pk}/dismiss/", read, follow=True)
+
+    assert "edited since you read it" in response.content.decode()
+    parent.refresh_from_db()
+    assert parent.status == "pending"
+    assert Report.objects.open().count() == 1
+    assert "Even worse words" not in client.get(article.get_absolute_url()).content.decode()
