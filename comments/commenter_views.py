@@ -37,7 +37,13 @@ PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
     f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives."
 )
-GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def signed_link(view):
+    """A link mailed to a commenter: opening it asks, its button acts. The signed token in the
+    link is the protection (the reader may have no cookie, as for one-click unsubscribe), so
+    the button needs no CSRF token."""
+    return csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(view))
 
 
 def _personal(response):
@@ -205,13 +211,11 @@ def privacy_action(request, token):
     return _page(request, "comments/privacy_action.html", context)
 
 
-@csrf_exempt
 @never_cache
-@GET_OR_POST
+@signed_link
 def confirm(request, token):
     """Opening the link asks; the button confirms. Mail scanners follow every link in a mail,
-    so a GET alone must not vouch for an address. The signed link is the protection, as for
-    one-click unsubscribe, so the button needs no CSRF token (the reader may have no cookie)."""
+    so a GET alone must not vouch for an address."""
     address_id = links.address_id_from_confirm(token)
     if address_id is None:
         return _stale_confirmation(request)
@@ -256,9 +260,8 @@ def _one_click(request, *, heading, done, ask, button, act):
     )
 
 
-@csrf_exempt
 @never_cache
-@GET_OR_POST
+@signed_link
 def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
@@ -273,9 +276,8 @@ def unsubscribe(request, token):
     )
 
 
-@csrf_exempt
 @never_cache
-@GET_OR_POST
+@signed_link
 def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
     if address_id is None:

@@ -65,7 +65,7 @@ def delete_own_comment(*, comment: Comment) -> None:
     with transaction.atomic():
         withdraw_comment(comment=comment)
         names = {comment.name} if comment.name else set()
-        _forget_in_admin_log("", names, {Comment: [comment.pk]})
+        _forget_in_admin_log(None, names, {Comment: [comment.pk]})
         if not Comment.objects.filter(email=comment.email).exists():
             CommenterAddress.objects.filter(email=comment.email).delete()
 
@@ -161,7 +161,7 @@ def _without_names(text: str, names: set[str]) -> str:
     return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", ERASED_NAME, text, flags=re.IGNORECASE)
 
 
-def _forget_in_admin_log(email: str, names: set[str], objects: dict) -> None:
+def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> None:
     """The moderators' log keeps what they did, not whom to: its entries about the erased
     comments, notes and blocks, and any naming the address, lose the name and the address,
     and the reasons moderators typed in them lose the commenter's names."""

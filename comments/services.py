@@ -264,9 +264,8 @@ def take_down(comments, *, by, reason: str = "") -> int:
     taken = 0
     with transaction.atomic():
         for article_id, pks in by_article.items():
-            thread = Q(pk__in=pks) | Q(parent_id__in=pks)
-            locked = Comment.objects.select_for_update(of=("self",)).filter(thread)
-            locked = list(locked.order_by("pk").values_list("pk", flat=True))
+            thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks))
+            locked = [row.pk for row in _locked(thread)]
             # A reply hidden under a comment back in the queue is not in the count.
             counted = Comment.objects.counted().filter(pk__in=locked)
             shown = list(counted.values_list("pk", flat=True))
@@ -291,14 +290,18 @@ def take_down(comments, *, by, reason: str = "") -> int:
     return taken
 
 
+def _locked(comments) -> list[Comment]:
+    # In pk order, so two writers locking overlapping rows never wait on each other in a circle.
+    return list(comments.select_for_update(of=("self",)).order_by("pk").only("pk"))
+
+
 def delete_comments(comments) -> int:
     """Delete comments (and, with a parent, its replies) keeping the approved counts right."""
     with transaction.atomic():
         ids = set(comments.values_list("pk", flat=True))
         ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
         doomed = Comment.objects.filter(pk__in=ids)
-        # Locked: a decision or a withdrawal meanwhile waits, and moves no count twice.
-        list(doomed.select_for_update(of=("self",)).order_by("pk").values_list("pk"))
+        _locked(doomed)  # a decision or a withdrawal meanwhile waits, and moves no count twice
         # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
         # comment that went back to the queue (and was rejected, say).
         approved = doomed.counted().values("article_id").annotate(n=Count("pk"))

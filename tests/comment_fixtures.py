@@ -155,3 +155,25 @@ def as_shown(comments) -> dict:
     (read now, as a page loaded just before the click shows them)."""
     rows = Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list("pk", "revision")
     return {f"seen-{pk}": revision for pk, revision in rows}
+
+
+def report_url(comment):
+    return f"/comments/report/{comment.pk}/"
+
+
+@pytest.fixture
+def reader_with_token():
+    """A reader whose browser ran site.js: a CSRF cookie and token from the form-token URL."""
+
+    def make(article, ip="198.51.100.7"):
+        client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip)
+        token = client.get(f"/comments/form-token/{article.pk}/").json()["csrfmiddlewaretoken"]
+        client.token = token
+        return client
+
+    return make
+
+
+def send_report(client, comment, reason="abuse", text=""):
+    data = {"reason": reason, "text": text, "csrfmiddlewaretoken": client.token}
+    return client.post(report_url(comment), data)

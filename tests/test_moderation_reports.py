@@ -1,36 +1,13 @@
-"""Readers report published comments; moderators take them down or dismiss the reports."""
+"""Readers report published comments. What moderators then do:
+test_moderation_reported_decisions."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.models import Article
 from comments.models import Comment, ModerationPolicy, Report
 from comments.report_views import REPORTED, REPORTED_BEFORE, SEND_AGAIN
-
-CHANGELIST = "/admin/comments/comment/"
-
-
-def report_url(comment):
-    return f"/comments/report/{comment.pk}/"
-
-
-@pytest.fixture
-def reader_with_token():
-    """A reader whose browser ran site.js: a CSRF cookie and token from the form-token URL."""
-
-    def make(article, ip="198.51.100.7"):
-        client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip)
-        token = client.get(f"/comments/form-token/{article.pk}/").json()["csrfmiddlewaretoken"]
-        client.token = token
-        return client
-
-    return make
-
-
-def send_report(client, comment, reason="abuse", text=""):
-    data = {"reason": reason, "text": text, "csrfmiddlewaretoken": client.token}
-    return client.post(report_url(comment), data)
+from tests.comment_fixtures import report_url, send_report
 
 
 def test_every_published_comment_has_a_report_link_inside_it_and_the_page_one_form(
@@ -204,144 +181,6 @@ def test_reports_hide_nothing_by_default(reader_with_token, approved_comment):
     assert approved_comment.status == Comment.Status.APPROVED
 
 
-def _report_from(comment, n):
-    return Report.objects.create(comment=comment, reason="abuse", reporter=f"reader-{n}")
-
-
-def test_the_reported_queue_lists_reported_comments_with_count_and_reasons(
-    moderator_client, approved_comment, article, make_comment
-):
-    make_comment(article, status="approved", body="Nobody minded this one")
-    _report_from(approved_comment, 1)
-    Report.objects.create(
-        comment=approved_comment, reason="other", text="Insults me", reporter="reader-2"
-    )
-
-    index = moderator_client.get("/admin/").content.decode()
-    assert "Reported comments</a>" in index
-    assert '<td class="moderation-reported">1</td>' in index
-    html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
-
-    assert "Reported (1)" in html
-    assert approved_comment.body in html
-    assert "Nobody minded this one" not in html
-    assert "2 reports" in html
-    assert "Abusive or hateful × 1" in html
-    assert "“Insults me”" in html
-    assert ">Take down</button>" in html
-    assert ">Dismiss</button>" in html
-
-
-def test_take_down_unpublishes_closes_the_reports_and_is_logged(
-    moderator_client, moderator, client, approved_comment
-):
-    from django.contrib.admin.models import LogEntry
-
-    _report_from(approved_comment, 1)
-    article = approved_comment.article
-
-    response = moderator_client.post(
-        f"{CHANGELIST}{approved_comment.pk}/take-down/",
-        {f"reason-{approved_comment.pk}": "Insults another reader"},
-        HTTP_ACCEPT="application/json",
-    )
-
-    assert response.status_code == 200
-    assert response.json()["outcome"] == "taken-down"
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.REJECTED
-    assert approved_comment.taken_down_by == moderator
-    assert approved_comment.rejection_reason == "Insults another reader"
-    assert Report.objects.get().outcome == Report.Outcome.TAKEN_DOWN
-    assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
-    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
-    entry = LogEntry.objects.get(object_id=str(approved_comment.pk))
-    assert entry.user == moderator
-    assert entry.change_message == "Taken down: Insults another reader"
-
-
-def test_dismiss_keeps_the_comment_up_and_is_logged(
-    moderator_client, moderator, client, approved_comment
-):
-    from django.contrib.admin.models import LogEntry
-
-    _report_from(approved_comment, 1)
-    _report_from(approved_comment, 2)
-
-    response = moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
-
-    assert response.status_code == 302
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.APPROVED
-    assert not Report.objects.open().exists()
-    assert "Early Bird" in client.get(approved_comment.article.get_absolute_url()).content.decode()
-    assert LogEntry.objects.get(user=moderator).change_message == "Dismissed 2 report(s)"
-    html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
-    assert "No reports waiting." in html
-
-
-def test_dismissing_puts_a_comment_hidden_by_its_reports_back(
-    moderator_client, approved_comment, reader_with_token
-):
-    ModerationPolicy.objects.create(hide_after_reports=1)
-    send_report(reader_with_token(approved_comment.article), approved_comment)
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.PENDING
-
-    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
-
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.APPROVED
-    assert Article.objects.get(pk=approved_comment.article_id).approved_comment_count == 1
-
-
-def test_a_second_dismiss_learns_it_came_late(moderator_client, approved_comment):
-    _report_from(approved_comment, 1)
-    url = f"{CHANGELIST}{approved_comment.pk}/dismiss/"
-    moderator_client.post(url, HTTP_ACCEPT="application/json")
-
-    late = moderator_client.post(url, HTTP_ACCEPT="application/json")
-
-    assert late.status_code == 409
-    assert late.json()["message"] == "Those reports had already been dealt with."
-
-
-def test_report_controls_need_the_moderation_permission(
-    editor_client, stranger_client, approved_comment
-):
-    _report_from(approved_comment, 1)
-    for client in (editor_client, stranger_client):
-        client.post(f"{CHANGELIST}{approved_comment.pk}/take-down/")
-        client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")
-
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.APPROVED
-    assert Report.objects.open().count() == 1
-    html = editor_client.get(CHANGELIST, {"status": "reported"}).content.decode()
-    assert ">Take down</button>" not in html
-
-
-def test_two_moderators_taking_down_the_same_comment_count_once(
-    moderator, second_moderator, approved_comment
-):
-    from django.contrib.admin.models import LogEntry
-
-    from comments.desk import take_down_reported
-
-    _report_from(approved_comment, 1)
-    # Both opened the Reported queue before either pressed "Take down".
-    seen_by_first = Comment.objects.get(pk=approved_comment.pk)
-    seen_by_second = Comment.objects.get(pk=approved_comment.pk)
-
-    assert take_down_reported(comment=seen_by_first, by=moderator) is True
-    assert take_down_reported(comment=seen_by_second, by=second_moderator) is False
-
-    approved_comment.refresh_from_db()
-    assert approved_comment.taken_down_by == moderator
-    assert Article.objects.get(pk=approved_comment.article_id).approved_comment_count == 0
-    assert not LogEntry.objects.filter(user=second_moderator).exists()
-
-
 def test_the_report_pages_have_no_html_errors(client, approved_comment, tmp_path):
     from tests.test_html_validity import nu_errors
 
@@ -357,45 +196,6 @@ def test_the_report_pages_have_no_html_errors(client, approved_comment, tmp_path
     errors = nu_errors(pages, tmp_path)
 
     assert not errors, "\n".join(errors)
-
-
-@pytest.mark.parametrize("then", ["dismiss", "take-down"])
-def test_a_hidden_comments_replies_leave_and_return_with_it(
-    moderator_client, reader_with_token, client, approved_comment, make_comment, then
-):
-    article = approved_comment.article
-    reply = make_comment(article, parent=approved_comment, status="approved", body="Agreed!")
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
-    ModerationPolicy.objects.create(hide_after_reports=1)
-
-    send_report(reader_with_token(article), approved_comment)
-    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
-    assert "Agreed!" not in client.get(article.get_absolute_url()).content.decode()
-
-    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/{then}/")
-
-    reply.refresh_from_db()
-    shown = "Agreed!" in client.get(article.get_absolute_url()).content.decode()
-    count = Article.objects.get(pk=article.pk).approved_comment_count
-    if then == "dismiss":
-        assert (shown, count, reply.status) == (True, 2, Comment.Status.APPROVED)
-    else:
-        assert (shown, count, reply.status) == (False, 0, Comment.Status.REJECTED)
-
-
-def test_a_comment_hidden_by_reports_is_decided_as_a_report_everywhere(
-    moderator_client, reader_with_token, approved_comment
-):
-    ModerationPolicy.objects.create(hide_after_reports=1)
-    send_report(reader_with_token(approved_comment.article), approved_comment)
-
-    queue = moderator_client.get(CHANGELIST).content.decode()
-    own_page = moderator_client.get(f"{CHANGELIST}{approved_comment.pk}/change/").content.decode()
-
-    for html in (queue, own_page):
-        assert f'formaction="{CHANGELIST}{approved_comment.pk}/take-down/"' in html
-        assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' in html
-        assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' not in html
 
 
 def test_the_report_page_leads_back_to_the_page_the_comment_is_on(
