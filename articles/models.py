@@ -93,9 +93,16 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         default=timezone.now,
         db_index=True,
-        help_text="A time in the future schedules the article: it stays hidden until then.",
+        help_text=(
+            "A time in the future schedules the article: it stays hidden until then. A draft "
+            "first published after this time goes out dated when it is published."
+        ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    # When it first went (or is scheduled to go) out: a story taken down for a correction and
+    # published again keeps its date; only a draft never published is dated on publication.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Moved by an edit of what readers read (articles.services), not by closing comments.
+    updated_at = models.DateTimeField(default=timezone.now)
     # Kept by the comment moderation services (comments.services), so lists show counts
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)

@@ -5,6 +5,7 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.images import make_crops, make_renditions
@@ -53,7 +54,8 @@ def _purge_queryset(queryset) -> None:
 
 
 def _hero_files(queryset) -> set[str]:
-    rows = queryset.only("hero_image", "hero_renditions", "hero_crops")
+    # select_related(None): the admin's list joins the section, which only() cannot defer.
+    rows = queryset.select_related(None).only("hero_image", "hero_renditions", "hero_crops")
     return set().union(*(article.hero_file_names for article in rows))
 
 
@@ -73,18 +75,62 @@ def _drop_hero_files(names: set[str]) -> None:
         transaction.on_commit(drop)
 
 
+# What readers read of a story: an edit of these moves its "Updated" time (closing comments,
+# moving it to another section or retagging it does not).
+EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
+# Kept by other services while an editor has the form open: never written back from it.
+_KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", "hero_renditions", "hero_crops"}
+
+
+def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
+    """A draft going out for the first time on a date it already had (the time its form was
+    opened, days ago) is news of today, as with publish_articles; a date the editor set in the
+    same save, a scheduled time, and a story published before keep theirs."""
+    going_out = article.status == Article.Status.PUBLISHED and (
+        stored is None or stored["status"] == Article.Status.DRAFT
+    )
+    been_out = article.first_published_at is not None and article.first_published_at <= now
+    if not going_out or been_out:
+        return
+    if stored is not None and article.published_at == stored["published_at"]:
+        article.published_at = max(article.published_at, now)
+    article.first_published_at = article.published_at
+
+
 def save_article(*, article: Article, hero_changed: bool = False) -> Article:
     """Create or edit an article: the body is rendered to HTML once here, not per request."""
     article.body_html = render_markdown(article.body)
-    article.full_clean(exclude=["hero_image"] if not hero_changed else None)
+    now = timezone.now()
     with transaction.atomic():
         old_files = set()
+        stored = None
         if article.pk is not None:
+            stored = (
+                Article.objects.select_for_update()
+                .filter(pk=article.pk)
+                .values("status", "published_at", *EDITORIAL_FIELDS)
+                .first()
+            )
+        _dated_for_publication(article, stored, now)
+        if stored is None:
+            article.updated_at = article.published_at  # the first edition is what went out
+        elif any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS):
+            article.updated_at = max(now, article.published_at)
+        article.full_clean(exclude=["hero_image"] if not hero_changed else None)
+        if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug).
             _purge_queryset(Article.objects.filter(pk=article.pk))
             if hero_changed:
                 old_files = _hero_files(Article.objects.filter(pk=article.pk))
-        article.save()
+            article.save(
+                update_fields=[
+                    f.name
+                    for f in Article._meta.concrete_fields
+                    if not f.primary_key and f.name not in _KEPT_ELSEWHERE
+                ]
+            )
+        else:
+            article.save()
         if hero_changed:
             refresh_hero_renditions(article=article)
             _drop_hero_files(old_files - article.hero_file_names)
@@ -106,16 +152,21 @@ def refresh_hero_renditions(*, article: Article) -> None:
 
 
 def publish_articles(*, queryset) -> int:
-    """Publish drafts. A draft dated in the past goes out now, as news of today (not backdated
-    to when it was started); one with a future time stays scheduled until then."""
+    """Publish drafts. A draft never published and dated in the past goes out now, as news of
+    today (not backdated to when it was started); one with a future time stays scheduled until
+    then; a story published before (taken down for a correction, say) keeps its date."""
     now = timezone.now()
+    published = Article.Status.PUBLISHED
     with transaction.atomic():
         drafts = queryset.filter(status=Article.Status.DRAFT)
         _purge_queryset(drafts)
-        count = drafts.filter(published_at__gt=now).update(
-            status=Article.Status.PUBLISHED, updated_at=now
+        count = drafts.filter(first_published_at__lte=now).update(status=published)
+        count += drafts.filter(published_at__gt=now).update(
+            status=published, first_published_at=F("published_at")
         )
-        count += drafts.update(status=Article.Status.PUBLISHED, published_at=now, updated_at=now)
+        count += drafts.update(
+            status=published, published_at=now, first_published_at=now, updated_at=now
+        )
     return count
 
 
@@ -123,7 +174,7 @@ def unpublish_articles(*, queryset) -> int:
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
         _purge_queryset(published)
-        return published.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        return published.update(status=Article.Status.DRAFT)
 
 
 def delete_articles(*, queryset) -> int:

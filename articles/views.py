@@ -3,8 +3,9 @@ import re
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
@@ -21,6 +22,7 @@ from newsportal.caching import (
     signed_in_user,
 )
 from newsportal.methods import read_only
+from newsportal.views import page_not_found
 
 PAGE_SIZE = 10
 MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot fill the cache
@@ -123,16 +125,29 @@ def home(request):
     return mark_shared(request, render(request, "articles/home.html", context), LISTS)
 
 
+# A story scheduled for later is missing until its time, and no write purges it then: an
+# article address that finds nothing is kept only this long, the same for every slug (a life
+# cut to the scheduled time would tell that time to anyone guessing slugs).
+MISSING_ARTICLE_SECONDS = 10
+
+
+def _missing_article(request):
+    response = page_not_found(request, None)
+    if "public" in response.get("Cache-Control", ""):
+        patch_cache_control(response, s_maxage=MISSING_ARTICLE_SECONDS, stale_while_revalidate=0)
+    return response
+
+
 @read_only
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
     # it and around it comes from its fragment, so the body is read only to draw that again.
     rows = Article.objects.for_page_frame() if fragments_kept() else Article.objects.all()
-    article = get_object_or_404(rows, slug=slug)
+    article = rows.filter(slug=slug).first()
     reader = signed_in_user(request)
-    is_preview = not article.is_public
-    if is_preview and (reader is None or not reader.is_staff):
-        raise Http404("No article found")
+    is_preview = article is not None and not article.is_public
+    if article is None or (is_preview and (reader is None or not reader.is_staff)):
+        return _missing_article(request)
     # Everyone's comment section, unless a message waits for this reader (comments' tag
     # decides; a signed-in reader gets everyone's and site.js fills in their name).
     shared_comments = not has_flash_message(request)

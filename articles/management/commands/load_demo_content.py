@@ -45,6 +45,7 @@ class Command(BaseCommand):
         for index, spec in enumerate(specs):
             if spec["slug"] not in created_now:
                 continue
+            published_at = now - timedelta(hours=3 * index + 2)
             article = articles[spec["slug"]] = Article.objects.create(
                 slug=spec["slug"],
                 title=spec["title"],
@@ -55,7 +56,9 @@ class Command(BaseCommand):
                 status=Article.Status.PUBLISHED,
                 # The lead is the newest (out for two hours, time for readers to comment:
                 # load_demo_comments); the rest step back a few hours each.
-                published_at=now - timedelta(hours=3 * index + 2),
+                published_at=published_at,
+                first_published_at=published_at,
+                updated_at=published_at,  # written as it went out, not edited since
                 hero_credit="Newsportal graphics (illustration)",
             )
             article.authors.set([authors[slug] for slug in spec["authors"]])
@@ -65,8 +68,6 @@ class Command(BaseCommand):
                 with (PICTURES / spec["picture"]["file"]).open("rb") as picture:
                     article.hero_image.save(f"{article.slug}.jpg", File(picture), save=True)
                 refresh_hero_renditions(article=article)
-            # Written as it went out, not edited since (updated_at is auto_now on every save).
-            Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
 
         for spec in new_specs:  # once every story they may link to is there
             for order, link in enumerate(spec.get("related", [])):

@@ -1,0 +1,132 @@
+"""What an editor's save, publish and unpublish do to a story's dates, its comment count and
+its pictures, as readers and moderators then see them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services import publish_articles, save_article, unpublish_articles
+from comments.models import Comment
+from comments.services import approve, take_down
+from tests.test_article_admin import change_form_data
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def _change(article) -> str:
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_deleting_selected_articles_from_the_list_deletes_them(superuser_client, article, draft):
+    response = superuser_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [article.pk, draft.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk__in=[article.pk, draft.pk]).exists()
+    assert superuser_client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_an_approval_made_while_an_editor_saves_is_kept_and_can_be_taken_down(
+    article, make_comment, moderator
+):
+    comment = make_comment(article)
+    editors_copy = Article.objects.get(pk=article.pk)  # the form the editor has open
+    assert approve(comment=comment, by=moderator)
+
+    editors_copy.title = "Xiaomi will mass-produce its first car"
+    save_article(article=editors_copy)
+
+    article.refresh_from_db()
+    assert article.title == "Xiaomi will mass-produce its first car"
+    assert article.approved_comment_count == 1
+    assert take_down(Comment.objects.filter(pk=comment.pk), by=moderator, reason="libel") == 1
+    article.refresh_from_db()
+    assert article.approved_comment_count == 0
+
+
+def test_a_story_unpublished_for_a_correction_comes_back_with_its_date(article):
+    first_out = article.published_at
+
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+    publish_articles(queryset=Article.objects.filter(pk=article.pk))
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == first_out
+
+
+def test_a_draft_published_from_its_form_goes_out_as_todays_news(superuser_client, make_article):
+    started = timezone.now() - timedelta(days=3)
+    draft = make_article(status=Article.Status.DRAFT, published_at=started)
+    stored = timezone.localtime(started)
+    data = change_form_data(
+        draft,
+        published_at_0=stored.strftime("%Y-%m-%d"),
+        published_at_1=stored.strftime("%H:%M:%S.%f"),
+    )
+
+    assert superuser_client.post(_change(draft), data).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert timezone.now() - draft.published_at < timedelta(minutes=1)
+    assert draft.title in superuser_client.get("/").content.decode()
+
+
+def test_a_date_the_editor_sets_when_publishing_is_kept(superuser_client, draft):
+    data = change_form_data(draft, published_at_0="2024-01-01", published_at_1="10:00:00")
+
+    assert superuser_client.post(_change(draft), data).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert timezone.localtime(draft.published_at).date().isoformat() == "2024-01-01"
+
+
+@pytest.mark.parametrize("change", [{"comments_enabled": ""}, {"tags": []}])
+def test_closing_comments_or_retagging_is_no_update_readers_are_told_of(
+    superuser_client,
+    make_article,
+    change,
+):
+    story = make_article(published_at=timezone.now() - timedelta(days=2))
+    stored = timezone.localtime(story.published_at)
+    data = change_form_data(
+        story,
+        published_at_0=stored.strftime("%Y-%m-%d"),
+        published_at_1=stored.strftime("%H:%M:%S.%f"),
+        **change,
+    )
+
+    assert superuser_client.post(_change(story), data).status_code == 302
+
+    page = superuser_client.get(story.get_absolute_url()).content.decode()
+    assert "Updated" not in page
+    data["body"] = story.body + "\n\nA correction: the plant opens in May."
+    superuser_client.post(_change(story), data)
+    assert "Updated" in superuser_client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_storys_address_is_kept_missing_for_seconds_like_any_made_up_one(
+    client, scheduled
+):
+    """No write happens at the scheduled time: the front cache must ask again soon, and a
+    guessed slug must not learn more from the headers than a made-up one."""
+    scheduled_404 = client.get(scheduled.get_absolute_url())
+    made_up_404 = client.get("/articles/no-such-story/")
+
+    assert scheduled_404.status_code == made_up_404.status_code == 404
+    assert scheduled_404["Cache-Control"] == made_up_404["Cache-Control"]
+    directives = dict(
+        part.strip().partition("=")[::2] for part in scheduled_404["Cache-Control"].split(",")
+    )
+    assert "public" in directives
+    assert int(directives["s-maxage"]) <= 10
+    assert int(directives.get("stale-while-revalidate", 0)) == 0
+
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
