@@ -21,6 +21,7 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 RENDITION_WIDTHS = (400, 800, 1200)
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
+MIN_SIDE = 200
 
 
 def validate_image_upload(file) -> None:
@@ -45,6 +46,12 @@ def validate_image_upload(file) -> None:
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(
                     f"{image_format or 'This'} images are not accepted; use JPEG, PNG, WebP or GIF."
+                )
+            # Renditions and crops of a sliver would be no picture (or zero pixels high).
+            if min(width, height) < MIN_SIDE:
+                raise ValidationError(
+                    f"The image is {width}×{height} pixels; a hero picture needs at least "
+                    f"{MIN_SIDE} pixels each way."
                 )
             image.verify()
     except Image.DecompressionBombError:

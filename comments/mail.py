@@ -38,12 +38,16 @@ def retry_delay(attempt: int) -> int:
 
 
 def _is_transient(exc: Exception) -> bool:
-    """The server is away or busy (connection refused, timeout, 4xx), or the database for a
-    moment (a restart, a failover): worth another try.
-    A refused recipient, a 5xx or an address that cannot be written (a ValueError, such as an
-    encoded word hiding a line break) is not."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
-        return False
+    """The server is away or busy (connection refused, timeout, 4xx: greylisting, a full
+    mailbox), our own login refused (the operator fixes the password, then the queue goes out),
+    or the database for a moment (a restart, a failover): worth another try.
+    A recipient refused for good, a 5xx or an address that cannot be written (a ValueError,
+    such as an encoded word hiding a line break) is not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return True
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500
     return isinstance(exc, smtplib.SMTPServerDisconnected | OSError | OperationalError)

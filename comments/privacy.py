@@ -191,14 +191,16 @@ class Pruned(NamedTuple):
 
 def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
-    (or their arrival, when screened), IP addresses COMMENTS_KEEP_IP_DAYS after arrival."""
+    (a take-down's, when one was approved first; their arrival, when screened), IP addresses
+    COMMENTS_KEEP_IP_DAYS after arrival."""
     now = now or timezone.now()
     rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
     old_rejects = Comment.objects.filter(
         status__in=[Comment.Status.REJECTED, Comment.Status.SPAM]
     ).filter(
-        Q(moderated_at__lt=rejected_before)
-        | Q(moderated_at__isnull=True, created_at__lt=rejected_before)
+        Q(taken_down_at__lt=rejected_before)
+        | Q(taken_down_at=None, moderated_at__lt=rejected_before)
+        | Q(taken_down_at=None, moderated_at=None, created_at__lt=rejected_before)
     )
     deleted = delete_comments(old_rejects) if old_rejects.exists() else 0
     ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)

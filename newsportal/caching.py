@@ -4,6 +4,7 @@ personal (a session, a flash message, form errors, a status link, the admin) is 
 no-store`; see "Caching" in README.md."""
 
 import hashlib
+import http.client
 import logging
 import secrets
 import urllib.request
@@ -203,5 +204,5 @@ def send_purge(keys: tuple[str, ...]) -> None:
         try:
             with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):  # noqa: S310
                 pass
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:  # e.g. a port that is not HTTP
             logger.warning("front cache purge failed: %s: %s", url, exc)

@@ -5,9 +5,11 @@ those powers). Plain Python, so gunicorn's access log (gunicorn.conf.py) uses it
 
 import re
 
-# Whatever Django's EmailValidator takes, "user@localhost" and punycode domains included (a
-# little too much redacted is better than one address written down).
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+# Whatever Django's EmailValidator takes: every character a local part may hold (o'brien,
+# jane&john, a/b), "user@localhost", punycode and Unicode domains (a little too much redacted
+# is better than one address written down). A quote may not start it: "['ed@x.example']".
+_LOCAL = r"[\w.!#$%&*+/=?^`{|}~-][\w.!#$%&'*+/=?^`{|}~-]*"
+_EMAIL = re.compile(_LOCAL + r"@[\w-]+(?:\.[\w-]+)*")
 EMAIL_PLACEHOLDER = "[email redacted]"
 # PostgreSQL's DETAIL line quotes the row or key values ("Failing row contains (...)", "Key
 # (email)=(...)"): a reader's name, address and words.

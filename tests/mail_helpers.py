@@ -91,6 +91,9 @@ class _Handler(socketserver.StreamRequestHandler):
                 if address in self.server.refuse:
                     self.reply("550 no such user")
                     continue
+                if address in self.server.greylist:
+                    self.reply("451 4.7.1 greylisted, try again later")
+                    continue
                 recipients.append(address)
                 self.reply("250 OK")
             elif command == b"DATA":
@@ -117,12 +120,14 @@ class TinySMTP:
         self.port = free_port()
         self.received = []
         self.refuse = set()  # addresses answered 550
+        self.greylist = set()  # addresses answered 451 ("try again later")
         self._server = None
 
     def start(self) -> None:
         self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.received = self.received
         self._server.refuse = self.refuse
+        self._server.greylist = self.greylist
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:

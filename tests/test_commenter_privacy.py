@@ -292,6 +292,28 @@ def test_prune_deletes_old_rejected_and_spam_comments_and_clears_old_ip_addresse
     assert recent.ip_address == "203.0.113.9"
 
 
+def test_a_comment_taken_down_today_is_kept_with_its_reports_though_approved_long_ago(
+    article, make_comment, moderator, settings
+):
+    from comments.models import Report
+    from comments.privacy import prune_old_data
+    from comments.services import take_down
+
+    settings.COMMENTS_KEEP_REJECTED_DAYS = 90
+    long_ago = timezone.now() - timedelta(days=100)
+    libel = make_comment(article, status="approved", created_at=long_ago, moderated_at=long_ago)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    Report.objects.create(comment=libel, reason="abuse", reporter="k")
+    assert take_down(Comment.objects.filter(pk=libel.pk), by=moderator, reason="Libel") == 1
+
+    call_command("prune_comments")
+
+    assert Comment.objects.filter(pk=libel.pk, status="rejected").exists()
+    assert Report.objects.filter(comment=libel).exists()
+    prune_old_data(now=timezone.now() + timedelta(days=91))
+    assert not Comment.objects.filter(pk=libel.pk).exists()
+
+
 @pytest.mark.parametrize("path", ["/comments/privacy/x/", "/comments/privacy/"])
 def test_privacy_pages_are_never_shared(reader, db, path):
     response = reader.get(path)

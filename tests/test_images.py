@@ -128,3 +128,22 @@ def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, art
     assert "Describe the image for readers who cannot see it" in response.content.decode()
     article.refresh_from_db()
     assert not article.hero_image
+
+
+@pytest.mark.parametrize("size", [(2000, 1), (1, 1), (3000, 3), (1200, 150)])
+def test_a_sliver_of_a_picture_is_refused_with_its_size_and_the_form_kept(
+    superuser_client, article, size
+):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article, hero_alt="A sliver")
+    data["hero_image"] = image_file(size=size)
+
+    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"The image is {size[0]}×{size[1]} pixels" in page
+    assert "A sliver" in page
+    article.refresh_from_db()
+    assert not article.hero_image

@@ -141,6 +141,19 @@ def test_any_logger_redacts_email_addresses_in_messages_and_arguments(log_output
     assert "[-]" in written  # outside a request the id is a dash
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["o'brien@example.com", "jane&john@example.com", "a/b@example.com", "marta@exämple.pt"],
+)
+def test_every_address_the_comment_form_takes_is_redacted_whole(log_output, address):
+    from django.core.validators import validate_email
+
+    validate_email(address)  # the form would take it
+    logging.getLogger("comments.services").warning("comment from %s failed", address)
+
+    assert "comment from [email redacted] failed" in log_output.getvalue()
+
+
 def test_the_redaction_filter_passes_a_malformed_record_on_instead_of_raising():
     # Too few arguments for the format: the handler's usual error report should deal with it,
     # not an exception thrown into the code that logged.

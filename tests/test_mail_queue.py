@@ -164,6 +164,27 @@ def test_a_refused_recipient_is_not_retried_and_the_others_go_out(
     assert f"decision mail {comments[1].pk} not sent: SMTPRecipientsRefused" in caplog.text
 
 
+def test_a_recipient_greylisted_for_now_is_tried_again_and_then_gets_the_mail(
+    article, make_comment, moderator, smtp
+):
+    from comments.services import decide
+
+    smtp.start()
+    comments = waiting_comments(article, make_comment, 1)
+    smtp.greylist.add("r0@example.com")
+    decide(comments, status=Comment.Status.APPROVED, by=moderator)
+
+    run_mail_queue()
+    assert smtp.recipients() == []
+    assert len(queued()) == 1
+
+    smtp.greylist.clear()
+    make_due()
+    run_mail_queue()
+    assert smtp.recipients() == ["r0@example.com"]
+    assert queued() == []
+
+
 def test_the_immediate_backend_sends_after_commit_for_make_run(
     submit, article, settings, django_capture_on_commit_callbacks
 ):

@@ -144,6 +144,37 @@ def test_a_front_cache_that_is_down_never_fails_the_write(
     assert "front cache purge failed" in caplog.text
 
 
+def test_a_purge_address_that_does_not_speak_http_never_fails_the_write(
+    settings, article, make_comment, moderator, caplog, django_capture_on_commit_callbacks
+):
+    """A TLS port given as http://, say: the answer is no HTTP at all."""
+    import socketserver
+    import threading
+
+    from comments.services import approve
+
+    class NotHttp(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.rfile.readline()
+            self.wfile.write(b"garbage, not http\r\n")
+
+    server = socketserver.TCPServer(("127.0.0.1", 0), NotHttp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{port}/", "http://127.0.0.1:9/"]
+    comment = make_comment(article)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert approve(comment=comment, by=moderator)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    # The next front cache is still told.
+    assert "front cache purge failed: http://127.0.0.1:9/" in caplog.text
+
+
 # --- Django's own fragments follow the same purges -----------------------------------------------
 @pytest.fixture
 def fragments_on(settings):
