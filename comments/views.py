@@ -104,10 +104,19 @@ def _post(request, article_id):
     # Every post counts, refused or not: a bot that never gets a form right is limited too.
     ip = client_ip(request)
     limit = hit_rate_limit(ip)
-    if not limit.allowed:
-        return too_many_requests(request, limit.retry_after)
     user = signed_in_user(request)
     form = CommentForm(request.POST, article=article, user=user)
+    if not limit.allowed:
+        # The reader's words come back with the form, to send once the wait is over.
+        retry_at = timezone.localtime() + timedelta(seconds=limit.retry_after)
+        form.add_error(
+            None,
+            "You have sent several comments in a short time; to keep spam out we accept only "
+            f"a few from one connection at a time. Please try again in {limit.retry_after} "
+            f"seconds, after {retry_at:%H:%M}. Your comment was not sent: your text is kept "
+            "below.",
+        )
+        return _article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
     if form.is_bot:
         # Bots get the answer they hope for, and nothing is stored.
         logger.info("comment honeypot filled on article %s", article.pk)
@@ -244,6 +253,7 @@ def comment_status(request, token):
         "comment": comment,
         "public_url": public_url,
         "off_with_parent": comment.is_public and not shown,
+        "parent_waits": comment.parent_id is not None and comment.parent.status == "pending",
         **commenter_context(comment),
     }
     response = render(request, "comments/status.html", context)

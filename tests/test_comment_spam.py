@@ -136,6 +136,8 @@ def test_too_many_comments_from_one_ip_get_a_429_page_saying_when_to_try_again(
     assert 0 < int(response["Retry-After"]) <= settings.COMMENTS_RATE_WINDOW_SECONDS
     assert "Please try again in" in response.content.decode()
     assert Comment.objects.count() == 2
+    # Nothing the reader wrote is lost: the form comes back holding it.
+    assert ">\nOne more</textarea>" in response.content.decode()
 
 
 def test_the_rate_limit_is_per_ip(article, make_article, comment_form_data, settings):

@@ -199,3 +199,18 @@ def test_a_hidden_comment_edited_after_the_moderator_read_it_is_not_dismissed_ba
     assert parent.status == "pending"
     assert Report.objects.open().count() == 1
     assert "Even worse words" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_replys_status_page_says_so_when_the_comment_it_answers_is_rejected_after_an_edit(
+    reader, moderator_client, article, thread
+):
+    parent, reply = thread
+    edit(reader, parent, "Second thoughts")
+    moderator_client.post(f"{CHANGELIST}{parent.pk}/reject/")
+    assert Comment.objects.get(pk=parent.pk).status == "rejected"
+
+    page = reader.get(reply.status_url).content.decode()
+
+    assert "being reviewed again" not in page
+    assert "the comment it answers was not kept on the site" in page
+    assert "see it on the article" not in page
