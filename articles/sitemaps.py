@@ -11,7 +11,11 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+        # pk too: a batch published at once shares its time, and a page must end at the
+        # same story every time it is drawn (none skipped or repeated between pages).
+        return (
+            Article.objects.published().only("slug", "updated_at").order_by("-published_at", "-pk")
+        )
 
     def lastmod(self, item):
         return item.updated_at
@@ -36,7 +40,7 @@ class NewsSitemap(Sitemap):
             Article.objects.published()
             .filter(published_at__gte=since)
             .only("slug", "title", "published_at")
-            .order_by("-published_at")
+            .order_by("-published_at", "-pk")
         )
 
     def lastmod(self, item):

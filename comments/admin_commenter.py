@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
 from comments.models import Block, Comment, ModeratorNote
-from comments.services import decision_message
+from comments.services import decision_words
 
 SHOWN = 100
 
@@ -102,7 +102,7 @@ def _act(request, model_admin, kind, value):
             result = decide_sender(
                 status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
             )
-            words = decision_message(status, reason.strip()).lower()
+            words = decision_words(status, reason.strip())
             text = f"{result.decided} pending comment(s) from {value}: {words}."
             model_admin.message_user(request, text, messages.SUCCESS)
             if result.edited:

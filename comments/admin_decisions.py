@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from comments.admin_commenter import seen_revisions
 from comments.desk import dismiss_reports, take_down_reported
 from comments.models import Comment, RejectionReason
-from comments.services import decide, decision_message
+from comments.services import decide, decision_words
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -52,7 +52,7 @@ class DecisionViews:
         if result.edited:
             return self._edited(request, comment)
         if result.decided:
-            words = decision_message(status, reason).lower()
+            words = decision_words(status, reason)
             text = f"Comment by {comment.name}: {words}."
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:

@@ -1,3 +1,5 @@
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -30,6 +32,9 @@ def no_direction_overrides(value: str) -> None:
         raise ValidationError(
             "Remove the invisible text-direction characters from your name.", code="bidi"
         )
+    # Zero-width spaces, joiners and the like (format characters) and blanks alone show no name.
+    if value and all(unicodedata.category(c) in ("Cf", "Zs") for c in value):
+        raise ValidationError("Write a name readers can see.", code="invisible")
 
 
 class MultilineTextField(forms.CharField):

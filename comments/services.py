@@ -237,6 +237,12 @@ def decision_message(status: str, reason: str = "") -> str:
     return {Comment.Status.APPROVED: "Approved", Comment.Status.SPAM: "Marked as spam"}[status]
 
 
+def decision_words(status: str, reason: str = "") -> str:
+    """The same words after "Comment by Ann:" (the moderator's reason as they typed it)."""
+    message = decision_message(status, reason)
+    return message[0].lower() + message[1:]
+
+
 def approve(*, comment: Comment, by) -> bool:
     return decide([comment], status=Comment.Status.APPROVED, by=by).decided == 1
 

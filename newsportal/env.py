@@ -51,8 +51,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_url(name: str, default: str = "", *, schemes: tuple[str, ...]) -> str:
-    """A URL with one of these schemes and a host (or a socket path), or empty when unset."""
-    value = os.environ.get(name, default).strip()
+    """A URL with one of these schemes and a host (or a socket path); the default when unset
+    or set empty (as env_bool and env_int do)."""
+    value = os.environ.get(name, "").strip() or default
     return _checked_url(name, value, schemes) if value else ""
 
 

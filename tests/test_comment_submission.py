@@ -138,6 +138,8 @@ def test_a_logged_in_readers_comment_is_linked_to_their_account(
         ("body", "C1\x85 control", "Remove the invisible control characters"),
         ("email", '"a\x01b"@example.com', "Remove the invisible control characters"),
         ("name", "Maria \u202eevil", "Remove the invisible text-direction characters"),
+        ("name", "\u200b\u200b", "Write a name readers can see."),
+        ("name", "\u2060\u00a0\u200d", "Write a name readers can see."),
     ],
 )
 def test_bad_input_is_refused_next_to_its_field_and_the_text_is_kept(

@@ -112,3 +112,12 @@ def test_debug_on_without_a_secret_key_starts_for_local_development():
     result = manage("check", env=env)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_an_empty_site_url_means_the_default_as_other_empty_variables_do():
+    code = "from django.conf import settings; print(settings.SITE_URL, settings.ALLOWED_HOSTS)"
+    result = manage("shell", "-v", "0", "-c", code, env=production_env(SITE_URL=""))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "http://127.0.0.1:8000"
+    assert "None" not in result.stdout
