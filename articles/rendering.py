@@ -2,57 +2,249 @@
 
 import json
 import re
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import markdown
 import nh3
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "a", "ul", "ol", "li",
     "blockquote", "code", "pre", "hr", "figure", "figcaption", "table", "thead",
-    "tbody", "tr", "th", "td",
+    "tbody", "tr", "th", "td", "img", "sup", "sub", "abbr", "dl", "dt", "dd", "div",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
-# Top-level blocks as python-markdown writes them: one per line group, starting with a tag.
-_BLOCK_SPLIT = re.compile(r"\n+(?=<(?:p|h[1-6]|ul|ol|blockquote|pre|hr|table|figure)\b)")
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"scope"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    # Only the ids the footnotes need, in a namespace of their own (see _safe_attribute).
+    "sup": {"id"},
+    "li": {"id"},
+}
+ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
+# The page's headline is its only <h1>; the body's headings live between these levels.
+TOP_HEADING, BOTTOM_HEADING = 2, 4
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-\d+(?:-\d+)?$")
+# An <img> as the sanitiser writes it: every attribute name="value", any '"' in it escaped.
+_IMG = re.compile(r'<img((?:\s[^\s="/>]+="[^"]*")*)\s*/?>')
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    return nh3.clean(
-        html,
+    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    # After every other tree step (attr_list, footnotes' duplicates), before the unescaping.
+    md.treeprocessors.register(_NewsroomTreeprocessor(md), "newsroom", 1)
+    html = nh3.clean(
+        md.convert(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_safe_attribute,
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # An <img> the author typed as HTML keeps no address of ours: no picture, so no element.
+    return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", html)
+
+
+def _safe_attribute(tag: str, attr: str, value: str) -> str | None:
+    """A last word on what the tree step wrote, and on any raw HTML the author typed."""
+    if attr == "id":
+        return value if _FOOTNOTE_ID.match(value) else None
+    if tag == "img" and attr == "src":
+        return value if _is_same_site(value) else None
+    return value
+
+
+def _is_same_site(src: str) -> bool:
+    # A path on this site: not "//host/..." (another site) nor "/\host" (browsers read it so).
+    return src.startswith("/") and not src.startswith("//") and "\\" not in src
+
+
+class _NewsroomTreeprocessor(Treeprocessor):
+    """Turn what python-markdown writes into what the article page can show:
+
+    - headings: the page's <h1> is the headline, so the body's outline starts at <h2>, skips no
+      level, and stops at <h4> (the site styles no further): "# A / ## B" is h2/h3;
+    - images: ours (a path on this site) stay, lazily loaded; a picture from elsewhere becomes a
+      link with its alt text, since the page's Content-Security-Policy would block it anyway
+      and a hot-linked picture tracks readers and can change after we publish. A paragraph that
+      is only a picture becomes a <figure>, its title the caption;
+    - footnotes: their ids move to a namespace of their own ("fn-1", "fnref-1"), so they can
+      work without letting an author's {: #id } clash with the page's own ids.
+    """
+
+    def run(self, root):
+        self._headings(root)
+        self._images(root)
+        self._footnote_ids(root)
+        return None
+
+    def _headings(self, root):
+        # The author's outline, redrawn from <h2> (under the headline) and never skipping a level
+        # (so "# A", "### B" is h2, h3): each heading sits one below the nearest one before it
+        # of a higher source level, or at the top.
+        stack: list[tuple[int, int]] = []  # (source level, level shown) of the open headings
+        for el in root.iter():
+            if not re.fullmatch(r"h[1-6]", el.tag):
+                continue
+            source = int(el.tag[1])
+            while stack and stack[-1][0] >= source:
+                stack.pop()
+            level = min(stack[-1][1] + 1 if stack else TOP_HEADING, BOTTOM_HEADING)
+            stack.append((source, level))
+            el.tag = f"h{level}"
+
+    def _images(self, root):
+        for parent in list(root.iter()):
+            for index, img in enumerate(list(parent)):
+                if img.tag == "img":
+                    self._image(parent, index, img)
+
+    def _image(self, parent, index, img):
+        src, alt = img.get("src", "").strip(), img.get("alt", "")
+        if src.startswith(settings.SITE_URL + "/"):
+            src = src[len(settings.SITE_URL) :]
+        if _is_same_site(src):
+            title, tail = img.get("title"), img.tail
+            img.attrib = {"src": src, "alt": alt}
+            only_child = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip()
+            if only_child and not (tail or "").strip():
+                parent.tag, parent.text, img.tail = "figure", None, None
+                if title:
+                    ElementTree.SubElement(parent, "figcaption").text = title
+            elif title:
+                img.set("title", title)
+            return
+        if src.lower().startswith(("http://", "https://")):
+            link = ElementTree.Element("a", {"href": src})
+            link.text, link.tail = alt or src, img.tail
+            parent[index] = link
+            return
+        # Nowhere safe to point: the words stay, the picture goes.
+        parent.remove(img)
+        words = (alt or "") + (img.tail or "")
+        if index:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + words
+        else:
+            parent.text = (parent.text or "") + words
+
+    def _footnote_ids(self, root):
+        new_ids: dict[str, str] = {}
+        for div in root.iter("div"):
+            if div.get("class") == "footnote":
+                for number, li in enumerate(div.iter("li"), start=1):
+                    if li.get("id"):
+                        new_ids[li.get("id")] = f"fn-{number}"
+        for sup in root.iter("sup"):
+            ref = sup.find("a")
+            old = sup.get("id", "")
+            if ref is not None and old.startswith("fnref") and ref.get("href", "")[1:] in new_ids:
+                target = new_ids[ref.get("href")[1:]]
+                count = old[5 : old.index(":")] if ":" in old else ""
+                new_ids[old] = f"fnref-{target[3:]}" + (f"-{count}" if count else "")
+        for el in root.iter():
+            old = el.attrib.pop("id", None)
+            if old in new_ids and el.tag in ("li", "sup"):
+                el.set("id", new_ids[old])
+            href = el.get("href", "") if el.tag == "a" else ""
+            if href.startswith("#") and href[1:] in new_ids:
+                el.set("href", "#" + new_ids[href[1:]])
+
+
+class _TopLevelBlocks(HTMLParser):
+    """Where each top-level element of the (sanitised, so well-formed) body ends."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.html = html
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.depth = 0
+        self.blocks: list[tuple[str, int, int]] = []  # (tag, start, end) of each top-level one
+        self._open: tuple[str, int] | None = None
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            start = self._offset()
+            if tag in _VOID:  # its end is not needed: only paragraphs have links after them
+                self.blocks.append((tag, start, start))
+                return
+            self._open = (
+                tag if tag != "div" or ("class", "footnote") not in attrs else "fn",
+                start,
+            )
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in _VOID or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0 and self._open:
+            end = self.html.index(">", self._offset()) + 1
+            self.blocks.append((self._open[0], self._open[1], end))
+            self._open = None
 
 
 def body_with_inline_links(body_html: str, links) -> SafeString:
-    """The rendered body, with each link that asks for it as a heading after paragraph N."""
-    blocks = _BLOCK_SPLIT.split(body_html.strip())
+    """The rendered body, with each link that asks for it as a heading after paragraph N.
+
+    Only top-level paragraphs count, and headings go only between top-level blocks: never into
+    a quotation, a list item or a table, and a code block is not a paragraph."""
+    html = body_html.strip()
     inline: dict[int, list] = {}
     for link in links:
         if link.in_body_after_paragraph is not None:
             inline.setdefault(link.in_body_after_paragraph, []).append(link)
     if not inline:
-        return mark_safe("\n".join(blocks))
-    out: list[str] = []
+        return mark_safe(html)
+    blocks = _TopLevelBlocks(html).blocks
+    insertions: dict[int, list] = {}
     paragraphs_seen = 0
-    last = max(inline)
-    for block in blocks:
-        out.append(block)
-        if block.startswith("<p"):
+    for tag, _start, end in blocks:
+        if tag == "p":
             paragraphs_seen += 1
-            for link in inline.pop(paragraphs_seen, []):
-                out.append(_inline_heading(link))
-    # A link placed after a paragraph the body does not have goes at the end rather than vanish.
+            if paragraphs_seen in inline:
+                insertions[end] = inline.pop(paragraphs_seen)
+    # A link placed after a paragraph the body does not have goes at the end rather than vanish
+    # (before the footnotes, which close the article).
+    footnotes = [start for tag, start, _end in blocks if tag == "fn"]
+    end = footnotes[0] if footnotes else len(html)
     for position in sorted(inline):
-        if position <= last:
-            out.extend(_inline_heading(link) for link in inline[position])
-    return mark_safe("\n".join(out))
+        insertions.setdefault(end, []).extend(inline[position])
+    out, done = [], 0
+    for offset in sorted(insertions):
+        headings = "\n".join(_inline_heading(link) for link in insertions[offset])
+        out += [html[done:offset].rstrip("\n"), "\n", headings, "\n"]
+        done = offset
+    out.append(html[done:].lstrip("\n"))
+    return mark_safe("".join(out).strip())
 
 
 def _inline_heading(link) -> str:

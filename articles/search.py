@@ -1,10 +1,15 @@
-"""Article search: ranked full-text search on PostgreSQL, a plain substring match on SQLite."""
+"""Article search: ranked full-text search on PostgreSQL, a plain substring match on SQLite.
 
+The snippet under each result is cut from the article as readers see it (the rendered
+body_html made plain text), not from its Markdown source: no "**", "[text](url)" or "##", and
+the author's text is escaped exactly once, here."""
+
+import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,6 +20,19 @@ _SPACE = re.compile(r"\s+")
 # Private-use markers survive ts_headline untouched; we escape the text and only then turn them
 # into <mark>, so nothing from an article's source can become markup.
 _START, _STOP = "\ue000", "\ue001"
+# body_html to plain text, step by step. The same patterns run in Python (SQLite) and in
+# PostgreSQL's regexp_replace (inside the query, so ts_headline reads text, not tags); they hold
+# for the sanitiser's output, where every attribute is name="value" with '"' escaped inside.
+_TO_PLAIN_TEXT = (
+    # Footnote markers ("claim¹") and their way back ("↩") are not words of the text.
+    (r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>', ""),
+    (r'<a class="footnote-backref"[^>]*>[^<]*</a>', ""),
+    # A block's tags become a space, so two paragraphs' words do not run together; inline tags
+    # go ("<em>plant</em>." is "plant."). PostgreSQL reads "\b" otherwise: none here.
+    (r'</?(?:p|br|hr|h[1-6]|[uo]l|li|d[ltd]|blockquote|pre|t[rhd]|t(?:able|head|body)|figure|'
+     r'figcaption|div)(?:\s(?:"[^"]*"|[^">])*)?>', " "),
+    (r'<(?:"[^"]*"|[^">])*>', ""),
+)  # fmt: skip
 
 
 def clean_query(raw: str | None) -> str:
@@ -34,7 +52,7 @@ def search_articles(queryset, query: str):
             .annotate(
                 rank=SearchRank(F("search_vector"), ts_query),
                 headline=SearchHeadline(
-                    "body",
+                    _plain_text_sql("body_html"),
                     ts_query,
                     config="english",
                     start_sel=_START,
@@ -45,6 +63,7 @@ def search_articles(queryset, query: str):
                     fragment_delimiter=" … ",
                 ),
             )
+            .defer("body_html")  # the headline is all of it the page shows
             .order_by("-rank", "-published_at", "-pk")
         )
     words = query.split()[:8]
@@ -57,11 +76,12 @@ def search_articles(queryset, query: str):
     for word in words:
         in_title &= Q(title__icontains=word)
     # No ranking here, but a headline that names every word still comes first. The snippet is
-    # cut from the body, so load it with the rows (listings defer it).
+    # cut from the rendered body, so load it with the rows (whatever a listing defers).
     return (
         queryset.filter(condition)
         .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
         .defer(None)
+        .defer("search_vector", "body")
         .order_by("-in_title", "-published_at", "-pk")
     )
 
@@ -70,9 +90,35 @@ def snippet_html(article, query: str) -> str:
     """An escaped snippet with the matches wrapped in <mark>."""
     headline = getattr(article, "headline", None)
     if headline is None:
-        headline = _plain_snippet(article.body, query)
+        headline = _plain_snippet(plain_text(article.body_html), query)
+    else:
+        # ts_headline read the HTML's text with its entities (&amp;): decode them once, so the
+        # escape below is the only one.
+        headline = _SPACE.sub(" ", html.unescape(headline)).strip()
     safe = escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
     return mark_safe(safe)
+
+
+def plain_text(body_html: str) -> str:
+    """What a reader reads of a rendered body, as one line of unescaped text."""
+    text = body_html or ""
+    for pattern, replacement in _TO_PLAIN_TEXT:
+        text = re.sub(pattern, replacement, text)
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _plain_text_sql(field: str) -> Func:
+    text = F(field)
+    for pattern, replacement in _TO_PLAIN_TEXT:
+        text = Func(
+            text,
+            Value(pattern),
+            Value(replacement),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+    return text
 
 
 def _plain_snippet(text: str, query: str, width: int = 220) -> str:
