@@ -7,6 +7,7 @@ when the image is saved, so no request ever resizes an image.
 """
 
 import io
+import secrets
 from pathlib import PurePosixPath
 
 from django import forms
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -22,6 +24,12 @@ RENDITION_WIDTHS = (400, 800, 1200)
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200
+
+
+def hero_upload_to(instance, filename: str) -> str:
+    """heroes/YYYY/MM/<random>-<name>: the picture of a story under embargo (and its renditions,
+    named after it) cannot be found by guessing a camera's file name before the story is out."""
+    return f"heroes/{timezone.now():%Y/%m}/{secrets.token_urlsafe(9)}-{filename}"
 
 
 def validate_image_upload(file) -> None:

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.images import crop_images, rendition_urls, validate_image_upload
+from articles.images import crop_images, hero_upload_to, rendition_urls, validate_image_upload
 from articles.querysets import ArticleManager, SectionQuerySet
 
 UPDATE_GRACE = timedelta(minutes=10)
@@ -76,7 +76,7 @@ class Article(models.Model):
     # The body as sanitised HTML, rendered once when the article is saved (articles.services).
     body_html = models.TextField(blank=True, editable=False)
     hero_image = models.ImageField(
-        upload_to="heroes/%Y/%m/", blank=True, validators=[validate_image_upload]
+        upload_to=hero_upload_to, blank=True, validators=[validate_image_upload]
     )
     hero_alt = models.CharField("hero alt text", max_length=250, blank=True)
     hero_caption = models.CharField(max_length=300, blank=True)

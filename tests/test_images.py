@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from articles.images import validate_image_upload
@@ -147,3 +148,25 @@ def test_a_sliver_of_a_picture_is_refused_with_its_size_and_the_form_kept(
     assert "A sliver" in page
     article.refresh_from_db()
     assert not article.hero_image
+
+
+def test_a_draft_s_picture_cannot_be_found_by_its_camera_file_name(
+    superuser_client, client, make_article
+):
+    from tests.test_article_admin import change_form_data
+
+    drafts = [make_article(status="draft", title=f"Embargoed {n}") for n in range(2)]
+    for draft in drafts:
+        data = change_form_data(draft, status="draft", hero_alt="The new plant")
+        data["hero_image"] = image_file(name="IMG_1234.png")
+        superuser_client.post(f"/admin/articles/article/{draft.pk}/change/", data)
+
+    names = []
+    for draft in drafts:
+        draft.refresh_from_db()
+        names += sorted(draft.hero_file_names)
+    assert len(names) == len(set(names)) > 2  # each upload and rendition a name of its own
+    stamp = timezone.now().strftime("%Y/%m")
+    for guess in (f"heroes/{stamp}/IMG_1234.png", "renditions/IMG_1234-400w.jpg"):
+        assert guess not in names
+        assert client.get(f"/media/{guess}").status_code == 404
