@@ -114,6 +114,7 @@ def config() -> dict:
     # raise it on a machine with more cores or many slow readers.
     threads = env_int("PROXY_THREADS", 32, minimum=10)
     body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
+    miss_limit = env_int("PROXY_MISS_LIMIT", 20, minimum=1)
     return {
         "host": host,
         "port": port,
@@ -150,7 +151,11 @@ def config() -> dict:
             "BODY_RETRY_AFTER": str(max(1, -(-60 // body_limit))),
             "UNSUBSCRIBE_LIMIT": str(env_int("PROXY_UNSUBSCRIBE_LIMIT", 600, minimum=1)),
             # Requests per client address per second that reach Django (misses and passes).
-            "MISS_LIMIT": str(env_int("PROXY_MISS_LIMIT", 20, minimum=1)),
+            "MISS_LIMIT": str(miss_limit),
+            # Static files and media not cached yet: a burst of five seconds' worth (summed here:
+            # VCL's compiler multiplies in C ints, which a huge limit, as the benchmark's,
+            # overflows).
+            "ASSET_BURST": str(min(miss_limit * 5, 2**31 - 1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
             "ADMIN_BODY_MAX": str(env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)),
             "STALE_IF_ERROR": str(env_int("PROXY_STALE_IF_ERROR", 86400, minimum=0)),

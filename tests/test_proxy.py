@@ -30,6 +30,8 @@ def test_the_generated_vcl_compiles_and_names_django_s_personal_cookies(monkeypa
     monkeypatch.delenv("BACKEND_PORT", raising=False)
     monkeypatch.delenv("PROXY_PURGE_PORT", raising=False)
     monkeypatch.setenv("PROXY_POST_LIMIT", "7")
+    # As large as the benchmark sets it: the compiled VCL must not overflow a C int on it.
+    monkeypatch.setenv("PROXY_MISS_LIMIT", "1000000000")
     cfg = serve.config()
     assert cfg["backend_port"] == 8001
     assert cfg["purge_url"] == "http://127.0.0.1:8002/"
