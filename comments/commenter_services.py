@@ -238,6 +238,13 @@ def unsubscribe_replies(*, comment_id: int) -> None:
     ReplySubscription.objects.filter(comment_id=comment_id).delete()
 
 
+def resume_mail(*, address_id: int) -> bool:
+    """The owner, from the stop link: mail they ask for from now on may come again (what they
+    asked for before the stop does not come back)."""
+    resumed = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
+    return resumed.update(mail_stopped_at=None) == 1
+
+
 def stop_all_mail(*, address_id: int) -> None:
     """No more mail to this address. The wishes to hear of decisions and replies go too: should
     its owner tick a box again (and confirm again), only that comment's mail comes, not mail

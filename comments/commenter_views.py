@@ -17,6 +17,7 @@ from comments.commenter_services import (
     confirm_address,
     edit_comment,
     edit_deadline,
+    resume_mail,
     stop_all_mail,
     unsubscribe_replies,
 )
@@ -282,10 +283,30 @@ def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
     if address_id is None:
         raise Http404("No such address")
+    # Only the owner's own button sends "resume": a mail client's one-click POST always stops.
+    if request.method == "POST" and request.POST.get("resume"):
+        resume_mail(address_id=address_id)
+        return _notice(
+            request,
+            "Mail about comments again",
+            "When you tick a box under a comment you write, we mail this address again.",
+        )
+    stopped = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
+    if request.method != "POST" and stopped.exists():
+        context = {
+            "heading": "Mail is stopped",
+            "ask": "We send no mail about comments to this address. Send mail again?",
+            "button": "Send me mail again",
+            "resume": True,
+        }
+        return _page(request, "comments/unsubscribe.html", context)
     return _one_click(
         request,
         heading="No more mail from us",
-        done="We will send no more mail about comments to this address.",
+        done=(
+            "We will send no more mail about comments to this address. Changed your mind? "
+            "Open the same link again."
+        ),
         ask="Stop all mail about comments to this address?",
         button="Stop all mail",
         act=lambda: stop_all_mail(address_id=address_id),

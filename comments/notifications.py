@@ -136,20 +136,21 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool) -> None:
     COMMENTS_CONFIRM_RESEND_HOURS, should the first be lost). A comment the block list sent
     to spam asks for nothing: no mail goes out on its behalf.
 
-    A box ticked for an address whose owner had stopped all mail asks for mail again, but
-    anyone may type an address: the stop and the confirmation are cleared and the owner is
-    asked to confirm once more, so nothing else reaches them unless they do."""
+    Anyone may type an address: at one whose owner stopped all mail, a ticked box asks for
+    nothing, not even a confirmation (the stop page promised no more mail). The owner sends
+    mail again from the stop link they were mailed, then ticks the box."""
     if comment.status == Comment.Status.SPAM:
         return
-    if notify_reply:
-        ReplySubscription.objects.get_or_create(comment=comment)
     if not (notify_reply or comment.notify_on_decision):
         return
     address, _ = CommenterAddress.objects.get_or_create(email=comment.email)
+    if address.mail_stopped_at is not None:
+        Comment.objects.filter(pk=comment.pk).update(notify_on_decision=False)
+        comment.notify_on_decision = False
+        return
+    if notify_reply:
+        ReplySubscription.objects.get_or_create(comment=comment)
     now = timezone.now()
-    CommenterAddress.objects.filter(pk=address.pk, mail_stopped_at__isnull=False).update(
-        mail_stopped_at=None, verified_at=None, confirmation_sent_at=None
-    )
     resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
     # One conditional UPDATE: two posts at once queue one mail.
     claimed = (

@@ -270,32 +270,25 @@ def to_maria():
     return [m for m in mail.outbox if m.to == ["maria@example.com"]]
 
 
-def test_ticking_a_box_after_stopping_all_mail_asks_the_owner_to_confirm_again(
+def test_a_box_ticked_by_anyone_after_a_stop_sends_nothing_not_even_a_confirmation(
     article, thread, moderator, submit, make_comment
 ):
-    parent, reply = thread
+    """The stop page promised no more mail, and anyone may type the address."""
+    _, reply = thread
     CommenterAddress.objects.update(mail_stopped_at=timezone.now())
 
-    mine = submit(article, notify=True, body="I want mail again")
+    theirs = submit(article, notify=True, notify_reply=True, body="Mail maria about this")
     approve(comment=reply, by=moderator)
+    approve(comment=theirs, by=moderator)
+    approve(comment=make_comment(article, parent=theirs, email="eve@example.com"), by=moderator)
     run_mail_queue()
 
-    # Until the owner confirms, nothing but the confirmation goes to the address.
-    [confirmation] = to_maria()
-    assert confirmation.subject.endswith("Please confirm your e-mail address")
+    assert to_maria() == []
     address = CommenterAddress.objects.get(email="maria@example.com")
-    assert address.mail_stopped_at is None and address.verified_at is None
-    Client().post(link_in(confirmation.body, "/comments/confirm/").split("example.com")[-1])
-    approve(comment=mine, by=moderator)
-    approve(comment=make_comment(article, parent=parent, email="eve@example.com"), by=moderator)
-    run_mail_queue()
-    assert [m.subject.split("] ")[1] for m in to_maria()[1:]] == [
-        "Your comment has been reviewed",
-        "Someone replied to your comment",
-    ]
+    assert address.mail_stopped_at is not None and address.verified_at is not None
 
 
-def test_confirming_again_after_a_stop_mails_only_the_new_comments_decision(
+def test_the_owner_sends_mail_again_from_the_stop_link_and_gets_only_new_wishes(
     article, moderator, submit, make_comment
 ):
     verify("maria@example.com")
@@ -304,18 +297,26 @@ def test_confirming_again_after_a_stop_mails_only_the_new_comments_decision(
     approve(comment=older, by=moderator)
     run_mail_queue()
     assert [m.subject.split("] ")[1] for m in to_maria()] == ["Your comment has been reviewed"]
-    Client().post(link_in(to_maria()[0].body, "/comments/stop-mail/"))
+    stop_link = link_in(to_maria()[0].body, "/comments/stop-mail/")
+    Client().post(stop_link, {"List-Unsubscribe": "One-Click"})
 
+    # The same link, opened again by its owner, offers to send mail again; only its button does.
+    page = Client().get(stop_link).content.decode()
+    assert "Send me mail again</button>" in page
+    # A mail client's one-click POST on it again stops, never resumes.
+    assert Client().post(stop_link, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert CommenterAddress.objects.get().mail_stopped_at is not None
+    response = Client(enforce_csrf_checks=True).post(stop_link, {"resume": "1"})
+    assert "Mail about comments again" in response.content.decode()
     mine = submit(article, notify=True, body="Mail me about this one")
-    run_mail_queue()
-    Client().post(link_in(to_maria()[-1].body, "/comments/confirm/").split("example.com")[-1])
     approve(comment=mine, by=moderator)
     approve(comment=make_comment(article, parent=older, email="bob@example.com"), by=moderator)
     run_mail_queue()
 
+    # No new confirmation (the address stayed confirmed); the older comment's reply wish went
+    # with the stop.
     assert [m.subject.split("] ")[1] for m in to_maria()] == [
         "Your comment has been reviewed",
-        "Please confirm your e-mail address",
         "Your comment has been reviewed",
     ]
 
