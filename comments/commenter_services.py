@@ -234,6 +234,18 @@ def confirm_address(*, address_id: int) -> CommenterAddress | None:
     return address
 
 
+def confirm_comment_mail(*, comment_id: int) -> bool:
+    """The address's owner says this comment is theirs: what they asked for about it may be
+    mailed (a decision made meanwhile, now; replies from now on)."""
+    with transaction.atomic():
+        confirmed = Comment.objects.filter(pk=comment_id, mail_awaits_owner=True).update(
+            mail_awaits_owner=False
+        )
+        if confirmed:
+            notify_commenters([comment_id])
+    return confirmed == 1
+
+
 def unsubscribe_replies(*, comment_id: int) -> None:
     ReplySubscription.objects.filter(comment_id=comment_id).delete()
 

@@ -15,6 +15,7 @@ from comments import links
 from comments.commenter_services import (
     can_edit,
     confirm_address,
+    confirm_comment_mail,
     edit_comment,
     edit_deadline,
     resume_mail,
@@ -237,6 +238,27 @@ def confirm(request, token):
         "Your e-mail address is confirmed",
         "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
         "link to stop them.",
+    )
+
+
+@never_cache
+@signed_link
+def confirm_comment(request, token):
+    """A comment asked for mail at a confirmed address from elsewhere: its owner says whether
+    it is theirs (the button; opening the link vouches for nothing)."""
+    comment_id = links.comment_id_from_confirm_comment(token)
+    if comment_id is None:
+        return _stale_confirmation(request)
+    if request.method != "POST":
+        context = {"heading": "Is this comment yours?", "ask": "Is this comment yours?"}
+        return _page(request, "comments/unsubscribe.html", {**context, "button": "It is mine"})
+    if not confirm_comment_mail(comment_id=comment_id):
+        return _stale_confirmation(request)
+    return _notice(
+        request,
+        "Thank you",
+        "We will mail you what you asked for about this comment; every mail has a link to "
+        "stop them.",
     )
 
 

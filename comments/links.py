@@ -8,6 +8,7 @@ from django.urls import reverse
 from comments.tokens import signed_value
 
 CONFIRM_SALT = "comments.confirm-address"
+CONFIRM_COMMENT_SALT = "comments.confirm-comment"
 UNSUBSCRIBE_SALT = "comments.unsubscribe-replies"
 STOP_SALT = "comments.stop-mail"
 PRIVACY_SALT = "comments.privacy"
@@ -27,6 +28,15 @@ def confirm_url(address) -> str:
 
 def address_id_from_confirm(token: str) -> int | None:
     return signed_value(token, CONFIRM_SALT, int, CONFIRM_DAYS)
+
+
+def confirm_comment_url(comment_id: int) -> str:
+    token = signing.dumps(comment_id, salt=CONFIRM_COMMENT_SALT)
+    return absolute(reverse("comments:confirm-comment", args=[token]))
+
+
+def comment_id_from_confirm_comment(token: str) -> int | None:
+    return signed_value(token, CONFIRM_COMMENT_SALT, int, CONFIRM_DAYS)
 
 
 def unsubscribe_path(comment_id: int) -> str:

@@ -98,6 +98,7 @@ def notify_commenters(comment_ids) -> int:
         Comment.objects.filter(
             pk__in=list(comment_ids),
             notify_on_decision=True,
+            mail_awaits_owner=False,
             status__in=DECIDED,
             email__in=_mailable().values("email"),
         ).values_list("pk", flat=True)
@@ -115,6 +116,7 @@ def notify_subscribers(reply_ids) -> int:
         status=Comment.Status.APPROVED,
         withdrawn_at__isnull=True,
         parent__reply_subscription__isnull=False,
+        parent__mail_awaits_owner=False,
         parent__email__in=_mailable().values("email"),
     ).select_related("parent__reply_subscription")
     queued = 0
@@ -130,7 +132,32 @@ def notify_subscribers(reply_ids) -> int:
     return queued
 
 
-def note_mail_wishes(comment: Comment, *, notify_reply: bool) -> None:
+def _written_with_it_before(comment: Comment, written_before) -> bool:
+    """This browser (its signed cookie's ids) or account wrote with this address before, and
+    its owner had not to be asked about that comment either; or the account has the address."""
+    mine = Q(pk__in=list(written_before))
+    if comment.user_id:
+        if comment.user.email.lower() == comment.email.lower():
+            return True
+        mine |= Q(user_id=comment.user_id)
+    earlier = Comment.objects.filter(mine, email=comment.email.lower(), mail_awaits_owner=False)
+    return earlier.exclude(pk=comment.pk).exists()
+
+
+def _claim_confirmation(address: CommenterAddress, now, **unless) -> bool:
+    """One conditional UPDATE, so two posts at once queue one mail; another only after
+    COMMENTS_CONFIRM_RESEND_HOURS (should the first be lost, or to keep strangers from
+    mailing the address more often)."""
+    resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
+    return (
+        CommenterAddress.objects.filter(pk=address.pk, **unless)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=resend_after))
+        .update(confirmation_sent_at=now)
+        == 1
+    )
+
+
+def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=()) -> None:
     """At posting: remember a wish to hear of replies, and when any mail was asked for at an
     address not confirmed yet, queue its one confirmation mail (another only after
     COMMENTS_CONFIRM_RESEND_HOURS, should the first be lost). A comment the block list sent
@@ -151,14 +178,13 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool) -> None:
     if notify_reply:
         ReplySubscription.objects.get_or_create(comment=comment)
     now = timezone.now()
-    resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
-    # One conditional UPDATE: two posts at once queue one mail.
-    claimed = (
-        CommenterAddress.objects.filter(pk=address.pk, verified_at__isnull=True)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=resend_after))
-        .update(confirmation_sent_at=now)
-    )
-    if claimed:
+    if address.verified_at is not None and not _written_with_it_before(comment, written_before):
+        Comment.objects.filter(pk=comment.pk).update(mail_awaits_owner=True)
+        comment.mail_awaits_owner = True
+        if _claim_confirmation(address, now):
+            queue_mail("confirm-comment", comment.pk)
+        return
+    if _claim_confirmation(address, now, verified_at__isnull=True):
         queue_mail("confirm", address.pk)
 
 
@@ -275,11 +301,32 @@ def _privacy_mail(action):
     return build
 
 
+def _confirm_comment_mail(ref, to):
+    # Only our own words and the article's title: what a stranger wrote never reaches the
+    # address through this mail.
+    comment = (
+        Comment.objects.filter(pk=ref, mail_awaits_owner=True, withdrawn_at__isnull=True)
+        .select_related("article")
+        .first()
+    )
+    address = comment and _mailable().filter(email=comment.email).first()
+    if not address:
+        return None
+    context = {
+        "comment": comment,
+        "confirm_url": links.confirm_comment_url(comment.pk),
+        "days": links.CONFIRM_DAYS,
+        "stop_url": links.stop_mail_url(address.pk),
+    }
+    return _message("confirm_comment", "Is this comment yours?", comment.email, context)
+
+
 BUILDERS = {
     "moderators": _moderators_mail,
     "decision": _decision_mail,
     "reply": _reply_mail,
     "confirm": _confirm_mail,
+    "confirm-comment": _confirm_comment_mail,
     **{f"privacy-{action}": _privacy_mail(action) for action in links.PRIVACY_ACTIONS},
 }
 

@@ -74,7 +74,7 @@ def submit_comment(
             move_approved_counts({article.pk: 1})
             notify_subscribers([comment.pk])
         # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
-        note_mail_wishes(comment, notify_reply=notify_reply)
+        note_mail_wishes(comment, notify_reply=notify_reply, written_before=written_before)
         if comment.status == Comment.Status.PENDING:
             notify_moderators()
     return comment

@@ -17,7 +17,7 @@ _DB_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
 DETAIL_PLACEHOLDER = r"\1 [values redacted]"
 # comments/urls.py: every path whose next segment is a signed token.
 _SECRET_LINK = re.compile(
-    r"(/comments/(?:status|privacy|confirm|unsubscribe|stop-mail)/)[^/\s\"'?#]+"
+    r"(/comments/(?:status|privacy|confirm|confirm-comment|unsubscribe|stop-mail)/)[^/\s\"'?#]+"
 )
 LINK_PLACEHOLDER = r"\1[link redacted]"
 

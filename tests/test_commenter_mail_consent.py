@@ -1,0 +1,142 @@
+"""Anyone may type an address in the comment form. Mail about a comment goes to a confirmed
+address only when the comment is its owner's: written from a browser (or account) that wrote
+with the address before, or one the owner said is theirs."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.services import approve
+from tests.mail_helpers import run_mail_queue, verify
+
+VICTIM = "maria@example.com"
+
+
+def to_victim() -> list:
+    return [m for m in mail.outbox if m.to == [VICTIM]]
+
+
+def subjects(messages) -> list[str]:
+    return [m.subject.split("] ")[1] for m in messages]
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_interval(settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0  # several comments with one address in a test
+
+
+def post(browser, article, comment_form_data, **fields) -> Comment:
+    fields.setdefault("body", f"Thoughts number {Comment.objects.count() + 1}.")
+    data = comment_form_data(article, email=VICTIM, **fields)
+    response = browser.post(reverse("comments:post", args=[article.pk]), data)
+    assert response.status_code == 302
+    return Comment.objects.latest("pk")
+
+
+@pytest.fixture
+def marias_browser(article, comment_form_data, moderator):
+    """Maria's browser, which wrote an approved comment with her confirmed address."""
+    browser = Client()
+    first = post(browser, article, comment_form_data, body="My first thoughts.")
+    verify(VICTIM)
+    approve(comment=first, by=moderator)
+    run_mail_queue()
+    mail.outbox.clear()
+    return browser
+
+
+def test_a_stranger_typing_a_confirmed_address_gets_no_mail_sent_to_it(
+    article, comment_form_data, moderator, make_comment, marias_browser
+):
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    theirs = post(
+        stranger,
+        article,
+        comment_form_data,
+        body="Visit http://phish.example for prizes",
+        notify="on",
+        notify_reply="on",
+    )
+    approve(comment=theirs, by=moderator)
+    approve(comment=make_comment(article, parent=theirs, body="A reply"), by=moderator)
+    run_mail_queue()
+
+    # Only a question, in our words: nothing the stranger wrote reaches the address.
+    [question] = to_victim()
+    assert subjects([question]) == ["Is this comment yours?"]
+    assert "phish" not in question.body and "phish" not in question.alternatives[0].content
+    assert article.title in question.body
+
+
+def test_the_owner_says_the_comment_is_theirs_and_then_gets_what_they_asked_for(
+    article, comment_form_data, moderator, make_comment
+):
+    verify(VICTIM)  # confirmed long ago, from another browser
+    new_browser = Client()
+    mine = post(new_browser, article, comment_form_data, notify="on", notify_reply="on")
+    approve(comment=mine, by=moderator)
+    run_mail_queue()
+    [question] = to_victim()
+    link = re.search(r"https?://\S+/comments/confirm-comment/\S+/", question.body).group(0)
+
+    page = Client().get(link)  # a mail scanner opening the link vouches for nothing
+    assert "It is mine</button>" in page.content.decode()
+    run_mail_queue()
+    assert len(to_victim()) == 1
+    answer = Client(enforce_csrf_checks=True).post(link)
+    run_mail_queue()
+
+    assert answer.status_code == 200
+    approve(comment=make_comment(article, parent=mine, body="Welcome back"), by=moderator)
+    run_mail_queue()
+    assert subjects(to_victim()) == [
+        "Is this comment yours?",
+        "Your comment has been reviewed",
+        "Someone replied to your comment",
+    ]
+    # Used once: the link then says it no longer works.
+    assert Client().post(link).status_code == 404
+
+
+def test_the_browser_that_wrote_with_the_address_before_needs_no_question(
+    article, comment_form_data, moderator, marias_browser
+):
+    again = post(marias_browser, article, comment_form_data, body="More thoughts", notify="on")
+    approve(comment=again, by=moderator)
+    run_mail_queue()
+
+    assert subjects(to_victim()) == ["Your comment has been reviewed"]
+
+
+def test_strangers_cannot_have_the_question_mailed_more_than_once_a_day(
+    article, comment_form_data, marias_browser
+):
+    for n in range(3):
+        post(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), article, comment_form_data, notify="on")
+    run_mail_queue()
+
+    assert subjects(to_victim()) == ["Is this comment yours?"]
+
+
+def test_a_comment_from_a_browser_that_only_ever_typed_it_proves_nothing(
+    article, comment_form_data, moderator, marias_browser
+):
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    first = post(stranger, article, comment_form_data, body="One", notify="on")
+    second = post(stranger, article, comment_form_data, body="Two", notify="on")
+    approve(comment=first, by=moderator)
+    approve(comment=second, by=moderator)
+    run_mail_queue()
+
+    assert subjects(to_victim()) == ["Is this comment yours?"]
+
+
+def test_the_question_s_link_is_not_written_down_in_logs():
+    from newsportal.redaction import redact
+
+    line = '"GET /comments/confirm-comment/MTI:1tQ:abc/ HTTP/1.1" 200'
+    assert redact(line) == '"GET /comments/confirm-comment/[link redacted]/ HTTP/1.1" 200'
