@@ -140,7 +140,7 @@ def make_renditions(image_field) -> dict[str, str]:
     widths = [w for w in RENDITION_WIDTHS if w < source.width]
     widths.append(min(source.width, RENDITION_WIDTHS[-1]))
     for width in sorted(set(widths)):
-        height = round(source.height * width / source.width)
+        height = max(1, round(source.height * width / source.width))
         resized = source.resize((width, height), Image.Resampling.LANCZOS)
         renditions[str(width)] = _save_jpeg(resized, f"renditions/{stem}-{width}w.jpg")
     return renditions

@@ -30,6 +30,7 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
 # The page's headline is its only <h1>; the body's headings live between these levels.
 TOP_HEADING, BOTTOM_HEADING = 2, 4
+_UNSAFE_IN_SRC = re.compile(r"[\\\x00-\x20\x7f]")
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-\d+(?:-\d+)?$")
 # An <img> as the sanitiser writes it: every attribute name="value", any '"' in it escaped.
 _IMG = re.compile(r'<img((?:\s[^\s="/>]+="[^"]*")*)\s*/?>')
@@ -77,8 +78,9 @@ def _safe_attribute(tag: str, attr: str, value: str) -> str | None:
 
 
 def _is_same_site(src: str) -> bool:
-    # A path on this site: not "//host/..." (another site) nor "/\host" (browsers read it so).
-    return src.startswith("/") and not src.startswith("//") and "\\" not in src
+    # A path on this site: not "//host/..." (another site) nor "/\host" (browsers read it so),
+    # nor one with a tab or line break ("/\t/host": browsers drop them), a space or a control.
+    return src.startswith("/") and not src.startswith("//") and not _UNSAFE_IN_SRC.search(src)
 
 
 class _NewsroomTreeprocessor(Treeprocessor):

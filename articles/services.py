@@ -85,14 +85,16 @@ _KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", "hero_renditions",
 def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
     """A draft going out for the first time on a date it already had (the time its form was
     opened, days ago) is news of today, as with publish_articles; a date the editor set in the
-    same save, a scheduled time, and a story published before keep theirs."""
-    going_out = article.status == Article.Status.PUBLISHED and (
-        stored is None or stored["status"] == Article.Status.DRAFT
-    )
-    been_out = article.first_published_at is not None and article.first_published_at <= now
-    if not going_out or been_out:
+    same save, a scheduled time, and a story published before keep theirs. Until a story has
+    been out, its first publication follows its (scheduled) time, and a schedule withdrawn
+    before its time leaves none."""
+    if article.first_published_at is not None and article.first_published_at <= now:
+        return  # it has been out: that date is its own
+    if article.status != Article.Status.PUBLISHED:
+        article.first_published_at = None
         return
-    if stored is not None and article.published_at == stored["published_at"]:
+    going_out = stored is None or stored["status"] == Article.Status.DRAFT
+    if going_out and stored is not None and article.published_at == stored["published_at"]:
         article.published_at = max(article.published_at, now)
     article.first_published_at = article.published_at
 
@@ -116,6 +118,8 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
             article.updated_at = article.published_at  # the first edition is what went out
         elif any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS):
             article.updated_at = max(now, article.published_at)
+        # Never "updated" before it went out (a draft started days ago and published today).
+        article.updated_at = max(article.updated_at, article.published_at)
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug).
@@ -171,9 +175,12 @@ def publish_articles(*, queryset) -> int:
 
 
 def unpublish_articles(*, queryset) -> int:
+    now = timezone.now()
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
         _purge_queryset(published)
+        # A schedule withdrawn before its time: the story has not been out.
+        published.filter(first_published_at__gt=now).update(first_published_at=None)
         return published.update(status=Article.Status.DRAFT)
 
 

@@ -228,9 +228,11 @@ def confirm_address(*, address_id: int) -> CommenterAddress | None:
         )
         address = CommenterAddress.objects.filter(pk=address_id).first()
         if confirmed and address:
-            notify_commenters(
-                Comment.objects.filter(email=address.email).values_list("pk", flat=True)
-            )
+            # The owner vouches for what was written with the address while it waited (a
+            # stranger's comment of those days too: the confirmation names no comment).
+            written = Comment.objects.filter(email=address.email)
+            written.filter(owner_vouched=False).update(owner_vouched=True)
+            notify_commenters(written.values_list("pk", flat=True))
     return address
 
 
@@ -238,8 +240,8 @@ def confirm_comment_mail(*, comment_id: int) -> bool:
     """The address's owner says this comment is theirs: what they asked for about it may be
     mailed (a decision made meanwhile, now; replies from now on)."""
     with transaction.atomic():
-        confirmed = Comment.objects.filter(pk=comment_id, mail_awaits_owner=True).update(
-            mail_awaits_owner=False
+        confirmed = Comment.objects.filter(pk=comment_id, owner_vouched=False).update(
+            owner_vouched=True
         )
         if confirmed:
             notify_commenters([comment_id])

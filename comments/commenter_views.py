@@ -74,13 +74,18 @@ def comment_from_token(token) -> Comment:
 
 def commenter_context(comment: Comment) -> dict:
     """What the status page offers its commenter (comments.views.comment_status)."""
+    subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     return {
+        # Asked for at a confirmed address from elsewhere: said, so its owner knows to answer.
+        "mail_waits_for_owner": (comment.notify_on_decision or subscribed)
+        and not comment.owner_vouched
+        and CommenterAddress.objects.filter(email=comment.email, verified_at__isnull=False)
+        .filter(mail_stopped_at__isnull=True)
+        .exists(),
         "can_edit": can_edit(comment),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
-        "unsubscribe_path": links.unsubscribe_path(comment.pk)
-        if ReplySubscription.objects.filter(comment=comment).exists()
-        else None,
+        "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
         "token": status_token(comment),
     }
 
@@ -257,8 +262,8 @@ def confirm_comment(request, token):
     return _notice(
         request,
         "Thank you",
-        "We will mail you what you asked for about this comment; every mail has a link to "
-        "stop them.",
+        "From now on we mail you what you asked for about this comment (its review, if it "
+        "came meanwhile, comes now); every mail has a link to stop them.",
     )
 
 

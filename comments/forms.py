@@ -27,13 +27,19 @@ def single_line(value: str) -> None:
         raise ValidationError("Write your name on one line.", code="line_break")
 
 
+INVISIBLE_LETTERS = set("\u115f\u1160\u2800\u3164\uffa0")
+
+
 def no_direction_overrides(value: str) -> None:
     if BIDI_CONTROLS.search(value):
         raise ValidationError(
             "Remove the invisible text-direction characters from your name.", code="bidi"
         )
-    # Zero-width spaces, joiners and the like (format characters) and blanks alone show no name.
-    if value and all(unicodedata.category(c) in ("Cf", "Zs") for c in value):
+    # Zero-width and format characters, blanks, combining marks and the blank "letters" some
+    # scripts have (Hangul and Braille fillers) alone show no name.
+    if value and not any(
+        unicodedata.category(c)[0] in "LNPS" and c not in INVISIBLE_LETTERS for c in value
+    ):
         raise ValidationError("Write a name readers can see.", code="invisible")
 
 

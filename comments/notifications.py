@@ -98,7 +98,7 @@ def notify_commenters(comment_ids) -> int:
         Comment.objects.filter(
             pk__in=list(comment_ids),
             notify_on_decision=True,
-            mail_awaits_owner=False,
+            owner_vouched=True,
             status__in=DECIDED,
             email__in=_mailable().values("email"),
         ).values_list("pk", flat=True)
@@ -116,7 +116,7 @@ def notify_subscribers(reply_ids) -> int:
         status=Comment.Status.APPROVED,
         withdrawn_at__isnull=True,
         parent__reply_subscription__isnull=False,
-        parent__mail_awaits_owner=False,
+        parent__owner_vouched=True,
         parent__email__in=_mailable().values("email"),
     ).select_related("parent__reply_subscription")
     queued = 0
@@ -132,29 +132,26 @@ def notify_subscribers(reply_ids) -> int:
     return queued
 
 
-def _written_with_it_before(comment: Comment, written_before) -> bool:
-    """This browser (its signed cookie's ids) or account wrote with this address before, and
-    its owner had not to be asked about that comment either; or the account has the address."""
+def _vouched_by_writer(comment: Comment, written_before) -> bool:
+    """The account has this address, or this browser (its signed cookie's ids) or account
+    wrote a comment with it whose owner was vouched for."""
     mine = Q(pk__in=list(written_before))
     if comment.user_id:
         if comment.user.email.lower() == comment.email.lower():
             return True
         mine |= Q(user_id=comment.user_id)
-    earlier = Comment.objects.filter(mine, email=comment.email.lower(), mail_awaits_owner=False)
+    earlier = Comment.objects.filter(mine, email=comment.email.lower(), owner_vouched=True)
     return earlier.exclude(pk=comment.pk).exists()
 
 
-def _claim_confirmation(address: CommenterAddress, now, **unless) -> bool:
-    """One conditional UPDATE, so two posts at once queue one mail; another only after
-    COMMENTS_CONFIRM_RESEND_HOURS (should the first be lost, or to keep strangers from
-    mailing the address more often)."""
+def _claim(address: CommenterAddress, field: str, now, **only) -> bool:
+    """One conditional UPDATE of the address's `field` (when that mail was last sent), so two
+    posts at once queue one mail; another only after COMMENTS_CONFIRM_RESEND_HOURS (should the
+    first be lost; and so strangers typing the address cannot mail it more often)."""
     resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
-    return (
-        CommenterAddress.objects.filter(pk=address.pk, **unless)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lt=resend_after))
-        .update(confirmation_sent_at=now)
-        == 1
-    )
+    unsent_lately = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": resend_after})
+    claimed = CommenterAddress.objects.filter(unsent_lately, pk=address.pk, **only)
+    return claimed.update(**{field: now}) == 1
 
 
 def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=()) -> None:
@@ -168,6 +165,9 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     mail again from the stop link they were mailed, then ticks the box."""
     if comment.status == Comment.Status.SPAM:
         return
+    if _vouched_by_writer(comment, written_before):
+        Comment.objects.filter(pk=comment.pk).update(owner_vouched=True)
+        comment.owner_vouched = True
     if not (notify_reply or comment.notify_on_decision):
         return
     address, _ = CommenterAddress.objects.get_or_create(email=comment.email)
@@ -178,14 +178,11 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     if notify_reply:
         ReplySubscription.objects.get_or_create(comment=comment)
     now = timezone.now()
-    if address.verified_at is not None and not _written_with_it_before(comment, written_before):
-        Comment.objects.filter(pk=comment.pk).update(mail_awaits_owner=True)
-        comment.mail_awaits_owner = True
-        if _claim_confirmation(address, now):
-            queue_mail("confirm-comment", comment.pk)
-        return
-    if _claim_confirmation(address, now, verified_at__isnull=True):
-        queue_mail("confirm", address.pk)
+    if address.verified_at is None:
+        if _claim(address, "confirmation_sent_at", now, verified_at__isnull=True):
+            queue_mail("confirm", address.pk)
+    elif not comment.owner_vouched and _claim(address, "question_sent_at", now):
+        queue_mail("confirm-comment", comment.pk)
 
 
 # --- Drawing a mail when the worker sends it ------------------------------------------------------
@@ -305,7 +302,7 @@ def _confirm_comment_mail(ref, to):
     # Only our own words and the article's title: what a stranger wrote never reaches the
     # address through this mail.
     comment = (
-        Comment.objects.filter(pk=ref, mail_awaits_owner=True, withdrawn_at__isnull=True)
+        Comment.objects.filter(pk=ref, owner_vouched=False, withdrawn_at__isnull=True)
         .select_related("article")
         .first()
     )

@@ -7,9 +7,11 @@ import re
 
 # Whatever Django's EmailValidator takes: every character a local part may hold (o'brien,
 # jane&john, a/b), "user@localhost", punycode and Unicode domains (a little too much redacted
-# is better than one address written down). A quote may not start it: "['ed@x.example']".
-_LOCAL = r"[\w.!#$%&*+/=?^`{|}~-][\w.!#$%&'*+/=?^`{|}~-]*"
-_EMAIL = re.compile(_LOCAL + r"@[\w-]+(?:\.[\w-]+)*")
+# is better than one address written down), quoted local parts ("ann smith"@...) too. A quote
+# may not start an unquoted one: "['ed@x.example']".
+_LOCAL = r"(?:\"[^\"\n]*\"|[\w.!#$%&*+/=?^`{|}~-][\w.!#$%&'*+/=?^`{|}~-]*)"
+_DOMAIN = r"(?:[\w-]+(?:\.[\w-]+)*|\[[0-9A-Fa-f:.]+\])"  # or an address literal, [192.0.2.1]
+_EMAIL = re.compile(_LOCAL + "@" + _DOMAIN)
 EMAIL_PLACEHOLDER = "[email redacted]"
 # PostgreSQL's DETAIL line quotes the row or key values ("Failing row contains (...)", "Key
 # (email)=(...)"): a reader's name, address and words.

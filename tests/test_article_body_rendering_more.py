@@ -239,3 +239,12 @@ def test_xss_attempts_are_still_removed(attack):
     assert not re.search(r"\son\w+=", html)
     assert "<iframe" not in html and "<svg" not in html
     assert "style=" not in html
+
+
+@pytest.mark.parametrize("gap", ["&#9;", "&#10;", "&#13;", " "])
+def test_a_picture_address_another_site_hides_behind_a_tab_or_break_is_not_kept(gap):
+    from articles.rendering import render_markdown
+
+    html = render_markdown(f'Before.\n\n<img src="/{gap}/evil.example/p.png" alt="x">\n\nAfter.')
+
+    assert "evil.example" not in html

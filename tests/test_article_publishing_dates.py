@@ -130,3 +130,59 @@ def test_a_scheduled_storys_address_is_kept_missing_for_seconds_like_any_made_up
 
     Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
     assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def _days_pass(article, days: int) -> None:
+    """Move a story's stored times back, as if days passed."""
+    back = timedelta(days=days)
+    stored = Article.objects.get(pk=article.pk)
+    Article.objects.filter(pk=article.pk).update(
+        published_at=stored.published_at - back,
+        first_published_at=stored.first_published_at and stored.first_published_at - back,
+        updated_at=stored.updated_at - back,
+    )
+
+
+def test_a_schedule_withdrawn_before_its_time_goes_out_dated_when_published(make_article):
+    story = make_article(published_at=timezone.now() + timedelta(hours=1))
+    unpublish_articles(queryset=Article.objects.filter(pk=story.pk))
+    _days_pass(story, 2)
+
+    publish_articles(queryset=Article.objects.filter(pk=story.pk))
+
+    story.refresh_from_db()
+    assert timezone.now() - story.published_at < timedelta(minutes=1)
+
+
+def test_a_scheduled_story_released_early_keeps_its_release_date_after_a_correction(
+    make_article,
+):
+    story = make_article(published_at=timezone.now() + timedelta(days=1))
+    story.published_at = timezone.now() - timedelta(hours=2)
+    save_article(article=story)  # released early
+    released = Article.objects.get(pk=story.pk).published_at
+
+    unpublish_articles(queryset=Article.objects.filter(pk=story.pk))
+    publish_articles(queryset=Article.objects.filter(pk=story.pk))
+
+    assert Article.objects.get(pk=story.pk).published_at == released
+
+
+def test_a_draft_published_from_its_form_is_never_updated_before_it_went_out(
+    superuser_client, make_article
+):
+    started = timezone.now() - timedelta(days=3)
+    draft = make_article(status=Article.Status.DRAFT, published_at=started)
+    stored = timezone.localtime(started)
+    data = change_form_data(
+        draft,
+        published_at_0=stored.strftime("%Y-%m-%d"),
+        published_at_1=stored.strftime("%H:%M:%S.%f"),
+    )
+
+    superuser_client.post(_change(draft), data)
+
+    draft.refresh_from_db()
+    assert draft.updated_at >= draft.published_at
+    sitemap = superuser_client.get("/sitemap-articles.xml").content.decode()
+    assert draft.updated_at.date().isoformat() in sitemap

@@ -140,6 +140,7 @@ def test_a_logged_in_readers_comment_is_linked_to_their_account(
         ("name", "Maria \u202eevil", "Remove the invisible text-direction characters"),
         ("name", "\u200b\u200b", "Write a name readers can see."),
         ("name", "\u2060\u00a0\u200d", "Write a name readers can see."),
+        ("name", "\u3164\u2800\u034f", "Write a name readers can see."),
     ],
 )
 def test_bad_input_is_refused_next_to_its_field_and_the_text_is_kept(

@@ -37,14 +37,21 @@ def post(browser, article, comment_form_data, **fields) -> Comment:
     return Comment.objects.latest("pk")
 
 
+def link_in(message, path: str) -> str:
+    return re.search(rf"https?://\S+{re.escape(path)}\S+/", message.body).group(0)
+
+
 @pytest.fixture
 def marias_browser(article, comment_form_data, moderator):
-    """Maria's browser, which wrote an approved comment with her confirmed address."""
+    """Maria's browser, which wrote an approved comment with her address and confirmed it
+    from the mail that asked."""
     browser = Client()
-    first = post(browser, article, comment_form_data, body="My first thoughts.")
-    verify(VICTIM)
+    first = post(browser, article, comment_form_data, body="My first thoughts.", notify="on")
+    run_mail_queue()
+    Client().post(link_in(to_victim()[0], "/comments/confirm/"))
     approve(comment=first, by=moderator)
     run_mail_queue()
+    assert subjects(to_victim())[-1] == "Your comment has been reviewed"
     mail.outbox.clear()
     return browser
 
@@ -81,7 +88,7 @@ def test_the_owner_says_the_comment_is_theirs_and_then_gets_what_they_asked_for(
     approve(comment=mine, by=moderator)
     run_mail_queue()
     [question] = to_victim()
-    link = re.search(r"https?://\S+/comments/confirm-comment/\S+/", question.body).group(0)
+    link = link_in(question, "/comments/confirm-comment/")
 
     page = Client().get(link)  # a mail scanner opening the link vouches for nothing
     assert "It is mine</button>" in page.content.decode()
@@ -140,3 +147,27 @@ def test_the_question_s_link_is_not_written_down_in_logs():
 
     line = '"GET /comments/confirm-comment/MTI:1tQ:abc/ HTTP/1.1" 200'
     assert redact(line) == '"GET /comments/confirm-comment/[link redacted]/ HTTP/1.1" 200'
+
+
+def test_a_stranger_s_comment_without_boxes_proves_nothing_for_the_next_one(
+    article, comment_form_data, moderator, marias_browser
+):
+    stranger = Client(REMOTE_ADDR="198.51.100.11")
+    post(stranger, article, comment_form_data, body="Harmless words, no mail asked for")
+    theirs = post(stranger, article, comment_form_data, body="Now mail maria", notify="on")
+    approve(comment=theirs, by=moderator)
+    run_mail_queue()
+
+    assert subjects(to_victim()) == ["Is this comment yours?"]
+
+
+def test_the_owner_on_a_new_device_is_asked_even_the_day_they_confirmed_their_address(
+    article, comment_form_data, moderator, marias_browser
+):
+    phone = Client(REMOTE_ADDR="192.0.2.44")
+    mine = post(phone, article, comment_form_data, body="From my phone", notify="on")
+    page = phone.get(mine.status_url).content.decode()
+    run_mail_queue()
+
+    assert "waits until the address’s owner says the comment is theirs" in page
+    assert subjects(to_victim()) == ["Is this comment yours?"]

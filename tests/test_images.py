@@ -170,3 +170,17 @@ def test_a_draft_s_picture_cannot_be_found_by_its_camera_file_name(
     for guess in (f"heroes/{stamp}/IMG_1234.png", "renditions/IMG_1234-400w.jpg"):
         assert guess not in names
         assert client.get(f"/media/{guess}").status_code == 404
+
+
+def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(article):
+    """The size check lets a 200-pixel-high panorama through; its narrow renditions would be
+    0 pixels high."""
+    from articles.images import make_renditions
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1), (10, 120, 200)).save(buffer, "PNG")
+    article.hero_image.save("strip.png", SimpleUploadedFile("strip.png", buffer.getvalue()))
+
+    renditions = make_renditions(article.hero_image)
+
+    assert sorted(renditions, key=int) == ["400", "800", "1200"]

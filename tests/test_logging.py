@@ -143,7 +143,14 @@ def test_any_logger_redacts_email_addresses_in_messages_and_arguments(log_output
 
 @pytest.mark.parametrize(
     "address",
-    ["o'brien@example.com", "jane&john@example.com", "a/b@example.com", "marta@exämple.pt"],
+    [
+        "o'brien@example.com",
+        "jane&john@example.com",
+        "a/b@example.com",
+        "marta@exämple.pt",
+        '"ann.smith"@example.com',
+        "ann@[192.0.2.1]",
+    ],
 )
 def test_every_address_the_comment_form_takes_is_redacted_whole(log_output, address):
     from django.core.validators import validate_email

@@ -36,10 +36,11 @@ class Comment(models.Model):
     held_because = models.JSONField(default=list, blank=True)
     rejection_reason = models.CharField(max_length=300, blank=True)
     notify_on_decision = models.BooleanField(default=False)
-    # Mail was asked for at a confirmed address by a browser or account that never wrote with
-    # it (anyone may type an address): nothing about this comment is mailed there until the
-    # address's owner says the comment is theirs (notifications.note_mail_wishes).
-    mail_awaits_owner = models.BooleanField(default=False, editable=False)
+    # Its author showed they own its address (anyone may type one): the confirmation link,
+    # "It is mine", an account with the address, or a browser or account that wrote a vouched
+    # comment with it before. Mail about a comment goes only to a vouched one's address
+    # (notifications.note_mail_wishes).
+    owner_vouched = models.BooleanField(default=False, editable=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -28,6 +28,8 @@ class CommenterAddress(models.Model):
     email = models.EmailField("e-mail", unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The last "Is this comment yours?" (one a day: strangers may type the address).
+    question_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     mail_stopped_at = models.DateTimeField(null=True, blank=True)
 

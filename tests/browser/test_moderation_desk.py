@@ -108,7 +108,7 @@ def test_a_typed_reason_is_sent_with_enter_and_escape_cancels(
     page.keyboard.press("Enter")
 
     expect(page.locator(f"#queue-{second.pk} .queue-outcome")).to_contain_text(
-        "rejected: please keep to the subject"
+        "rejected: Please keep to the subject"  # as the moderator typed it
     )
     second.refresh_from_db()
     first.refresh_from_db()
