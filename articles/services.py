@@ -114,12 +114,15 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
                 .first()
             )
         _dated_for_publication(article, stored, now)
-        if stored is None:
-            article.updated_at = article.published_at  # the first edition is what went out
-        elif any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS):
-            article.updated_at = max(now, article.published_at)
-        # Never "updated" before it went out (a draft started days ago and published today).
-        article.updated_at = max(article.updated_at, article.published_at)
+        if stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS):
+            article.updated_at = now
+        # The first edition is what went out; and never "updated" before it went out (a draft
+        # started days ago and published today).
+        article.updated_at = (
+            article.published_at
+            if stored is None
+            else max(article.updated_at, article.published_at)
+        )
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug).

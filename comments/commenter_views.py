@@ -24,6 +24,7 @@ from comments.commenter_services import (
 )
 from comments.forms import CommentEditForm, PrivacyRequestForm
 from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
+from comments.notifications import mail_waits_for_owner
 from comments.privacy import (
     delete_own_comment,
     erase_comments,
@@ -76,12 +77,8 @@ def commenter_context(comment: Comment) -> dict:
     """What the status page offers its commenter (comments.views.comment_status)."""
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     return {
-        # Asked for at a confirmed address from elsewhere: said, so its owner knows to answer.
-        "mail_waits_for_owner": (comment.notify_on_decision or subscribed)
-        and not comment.owner_vouched
-        and CommenterAddress.objects.filter(email=comment.email, verified_at__isnull=False)
-        .filter(mail_stopped_at__isnull=True)
-        .exists(),
+        # Said, so that the address's owner knows to answer the question.
+        "mail_waits_for_owner": mail_waits_for_owner(comment),
         "can_edit": can_edit(comment),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,

@@ -132,16 +132,24 @@ def notify_subscribers(reply_ids) -> int:
     return queued
 
 
+def mail_waits_for_owner(comment: Comment) -> bool:
+    """Mail was asked for about this comment at a confirmed address its writer did not show
+    they own: nothing goes out until the owner answers "Is this comment yours?"."""
+    if comment.owner_vouched or not _mailable().filter(email=comment.email).exists():
+        return False
+    subscribed = ReplySubscription.objects.filter(comment=comment).exists()
+    return comment.notify_on_decision or subscribed
+
+
 def _vouched_by_writer(comment: Comment, written_before) -> bool:
     """The account has this address, or this browser (its signed cookie's ids) or account
     wrote a comment with it whose owner was vouched for."""
-    mine = Q(pk__in=list(written_before))
-    if comment.user_id:
-        if comment.user.email.lower() == comment.email.lower():
-            return True
-        mine |= Q(user_id=comment.user_id)
-    earlier = Comment.objects.filter(mine, email=comment.email.lower(), owner_vouched=True)
-    return earlier.exclude(pk=comment.pk).exists()
+    if comment.user_id and comment.user.email.lower() == comment.email.lower():
+        return True
+    written = Comment.objects.written_with(
+        comment.email, ids=written_before, user_id=comment.user_id
+    )
+    return written.filter(owner_vouched=True).exclude(pk=comment.pk).exists()
 
 
 def _claim(address: CommenterAddress, field: str, now, **only) -> bool:

@@ -31,6 +31,14 @@ class CommentQuerySet(models.QuerySet):
             rejection_reason=reason,
         )
 
+    def written_with(self, email: str, *, ids, user_id=None):
+        """The comments with this address that this browser (the ids its signed cookie names)
+        or this account wrote: what proves a writer, where anyone may type an address."""
+        mine = Q(pk__in=list(ids))
+        if user_id:
+            mine |= Q(user_id=user_id)
+        return self.filter(mine, email=email.lower())
+
     def pending(self):
         # A placeholder of a withdrawn comment is never pending; older rows may be: not queued.
         return self.filter(status="pending", withdrawn_at=None)

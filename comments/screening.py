@@ -2,8 +2,6 @@
 
 import re
 
-from django.db.models import Q
-
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -37,10 +35,10 @@ def _confirmed(email: str) -> bool:
 def _proven_returning(comment: Comment, written_before) -> bool:
     """Anyone can type a regular's address: a returning commenter shows an approved comment
     with it that they wrote, from this browser (its signed cookie) or their account."""
-    mine = Q(pk__in=list(written_before))
-    if comment.user_id:
-        mine |= Q(user_id=comment.user_id)
-    return Comment.objects.approved().filter(mine, email=comment.email.lower()).exists()
+    written = Comment.objects.approved().written_with(
+        comment.email, ids=written_before, user_id=comment.user_id
+    )
+    return written.exists()
 
 
 def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tuple[str, list[str]]:

@@ -253,7 +253,8 @@ def comment_status(request, token):
         "comment": comment,
         "public_url": public_url,
         "off_with_parent": comment.is_public and not shown,
-        "parent_waits": comment.parent_id is not None and comment.parent.status == "pending",
+        "parent_waits": comment.parent_id is not None
+        and comment.parent.status == Comment.Status.PENDING,
         **commenter_context(comment),
     }
     response = render(request, "comments/status.html", context)

@@ -15,6 +15,17 @@ from tests.test_article_admin import change_form_data
 CHANGELIST = "/admin/articles/article/"
 
 
+def form_as_shown(article, **changes) -> dict:
+    """The change form as the admin shows it (the stored publication time), with changes."""
+    shown = timezone.localtime(article.published_at)
+    return change_form_data(
+        article,
+        published_at_0=shown.strftime("%Y-%m-%d"),
+        published_at_1=shown.strftime("%H:%M:%S.%f"),
+        **changes,
+    )
+
+
 def _change(article) -> str:
     return f"/admin/articles/article/{article.pk}/change/"
 
@@ -62,12 +73,7 @@ def test_a_story_unpublished_for_a_correction_comes_back_with_its_date(article):
 def test_a_draft_published_from_its_form_goes_out_as_todays_news(superuser_client, make_article):
     started = timezone.now() - timedelta(days=3)
     draft = make_article(status=Article.Status.DRAFT, published_at=started)
-    stored = timezone.localtime(started)
-    data = change_form_data(
-        draft,
-        published_at_0=stored.strftime("%Y-%m-%d"),
-        published_at_1=stored.strftime("%H:%M:%S.%f"),
-    )
+    data = form_as_shown(draft)
 
     assert superuser_client.post(_change(draft), data).status_code == 302
 
@@ -94,13 +100,7 @@ def test_closing_comments_or_retagging_is_no_update_readers_are_told_of(
     change,
 ):
     story = make_article(published_at=timezone.now() - timedelta(days=2))
-    stored = timezone.localtime(story.published_at)
-    data = change_form_data(
-        story,
-        published_at_0=stored.strftime("%Y-%m-%d"),
-        published_at_1=stored.strftime("%H:%M:%S.%f"),
-        **change,
-    )
+    data = form_as_shown(story, **change)
 
     assert superuser_client.post(_change(story), data).status_code == 302
 
@@ -173,12 +173,7 @@ def test_a_draft_published_from_its_form_is_never_updated_before_it_went_out(
 ):
     started = timezone.now() - timedelta(days=3)
     draft = make_article(status=Article.Status.DRAFT, published_at=started)
-    stored = timezone.localtime(started)
-    data = change_form_data(
-        draft,
-        published_at_0=stored.strftime("%Y-%m-%d"),
-        published_at_1=stored.strftime("%H:%M:%S.%f"),
-    )
+    data = form_as_shown(draft)
 
     superuser_client.post(_change(draft), data)
 
