@@ -220,7 +220,7 @@ AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN" banner on every manage.py start (it buried `make run`'s login); lockouts are
 # still logged, with the username and IP they were counted by.
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-After
 # The reader's address as the comment rate limits see it (our proxy's header, trusted only
 # from the proxy).
 AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.client_ip"

@@ -1,5 +1,6 @@
 import sys
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -68,3 +69,13 @@ def server_error(request):
         return database_unavailable(request, error)
     # No context processors here: they may be what failed.
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' refusal (AXES_LOCKOUT_CALLABLE): our page, plus the Retry-After that a 429
+    should carry. The whole cool-off is an upper bound: the oldest counted failure may expire
+    sooner, never later."""
+    cool_off = get_cool_off(request)
+    response = render(request, "admin/locked_out.html", {"cooloff_timedelta": cool_off}, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
