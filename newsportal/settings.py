@@ -189,9 +189,10 @@ FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
 # could not empty gunicorn workers' own memory).
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 
-# Sessions (signed-in staff and readers only: anonymous pages never open one) are stored in the
-# database and read through the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions (signed-in staff and readers only: anonymous pages never open one) live in the
+# database alone: read through Redis (cached_db), every sign-in and signed-in page failed while
+# Redis was away, and a primary-key read costs about as much.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Flash messages ride in a cookie of their own, so showing one never opens a session; the
 # front cache passes any request that carries it to Django.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
