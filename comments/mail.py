@@ -23,6 +23,15 @@ logger = logging.getLogger(__name__)
 RETRY_CAP_SECONDS = 3600
 
 
+class MailNotSent(Exception):
+    pass
+
+
+def _fail(message: str):
+    logger.error(message)
+    raise MailNotSent(message) from None
+
+
 def queue_mail(kind: str, ref: int = 0, to: str = "") -> None:
     """Queue one mail. With the database backend the row joins the caller's transaction (a
     rolled-back change mails nobody); the immediate backend (`make run`) sends after commit."""
@@ -64,14 +73,12 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
             return "nothing to send"
         message.send()
     except Exception as exc:
+        # Refused for good or given up: logged, and the task row ends FAILED, where
+        # `requeue_mail --failed` finds it once the server is fixed.
         if not _is_transient(exc):
-            logger.error("%s mail %s not sent: %s", kind, ref, type(exc).__name__)
-            return "refused"
+            _fail(f"{kind} mail {ref} not sent: {type(exc).__name__}")
         if attempt >= settings.MAIL_MAX_ATTEMPTS or not deliver.get_backend().supports_defer:
-            logger.error(
-                "%s mail %s given up after %d attempts: %s", kind, ref, attempt, type(exc).__name__
-            )
-            return "given up"
+            _fail(f"{kind} mail {ref} given up after {attempt} attempts: {type(exc).__name__}")
         if isinstance(exc, OperationalError) and not connection.in_atomic_block:
             # The worker runs tasks outside a transaction: a broken connection is dropped, so
             # the retry below is queued on a fresh one.
@@ -98,8 +105,18 @@ def requeue_stale(*, minutes: int) -> int:
     has no stock way back), so cron puts them back in the queue (`manage.py requeue_mail`).
     A mail that did leave before the worker died goes twice: better than never."""
     before = timezone.now() - timedelta(minutes=minutes)
-    return (
-        DBTaskResult.objects.running()
-        .filter(task_path=deliver.module_path, started_at__lt=before)
-        .update(status=TaskResultStatus.READY, run_after=timezone.now(), started_at=None)
+    stale = DBTaskResult.objects.running().filter(started_at__lt=before)
+    return _requeue(stale)
+
+
+def requeue_failed(*, days: int) -> int:
+    """Mail refused or given up within the last `days` days, for one more try each (after the
+    mail server or its settings were fixed: `manage.py requeue_mail --failed`)."""
+    since = timezone.now() - timedelta(days=days)
+    return _requeue(DBTaskResult.objects.failed().filter(finished_at__gte=since))
+
+
+def _requeue(results) -> int:
+    return results.filter(task_path=deliver.module_path).update(
+        status=TaskResultStatus.READY, run_after=timezone.now(), started_at=None, finished_at=None
     )

@@ -380,7 +380,10 @@ def main(argv: list[str]) -> int:
             worker.check()
             time.sleep(0.2)
     finally:
-        stop([*processes, worker.process], graceful)
+        # The origin first: gunicorn finishes the requests it holds (a comment being saved)
+        # while Varnish, still up, delivers their answers; then the proxy.
+        stop([gunicorn, worker.process], graceful)
+        stop(processes[1:], graceful)
     if stopping:
         return 0
     failed = [process for process in processes if process.returncode]

@@ -4,11 +4,15 @@ Every reader raises ImproperlyConfigured naming the variable, so a typo in a dep
 at start-up with a message that says what to fix, not somewhere deep in a request.
 """
 
+import ipaddress
 import os
 import zoneinfo
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
+from django.utils.module_loading import import_string
 
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
@@ -79,4 +83,73 @@ def env_time_zone(name: str, default: str) -> str:
         raise ImproperlyConfigured(
             f"{name} must be a time zone name such as Europe/Lisbon, not {value!r}"
         ) from None
+    return value
+
+
+def env_class(name: str, default: str) -> str:
+    """A dotted path to a class (a mail backend), imported now: a typo stops start-up instead
+    of dropping every mail later. One that needs the app registry is checked when first used."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        import_string(value)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be an importable class, not {value!r}: {exc}"
+        ) from None
+    except Exception:  # noqa: S110 -- importable, but only once Django is set up
+        pass
+    return value
+
+
+def env_ips(name: str, default: list[str]) -> list[str]:
+    """IP addresses, compared with the normalised address a request comes from."""
+    try:
+        return [str(ipaddress.ip_address(item)) for item in env_list(name, default)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be IP addresses separated by commas: {exc}"
+        ) from None
+
+
+def env_email(name: str, default: str) -> str:
+    """One sender address, bare or as `Name <address>`."""
+    value = os.environ.get(name, "").strip() or default
+    _check_email(name, value, parseaddr(value)[1])
+    return value
+
+
+def env_emails(name: str, default: list[str]) -> list[str]:
+    """E-mail addresses separated by commas."""
+    values = env_list(name, default)
+    for value in values:
+        _check_email(name, value, value)
+    return values
+
+
+def _check_email(name: str, value: str, address: str) -> None:
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must hold e-mail addresses, not {value!r}") from None
+
+
+def env_hosts(name: str, default: list[str]) -> list[str]:
+    """Host names as ALLOWED_HOSTS takes them: no scheme, path or port."""
+    values = env_list(name, default)
+    for value in values:
+        if "/" in value or (":" in value and not value.startswith("[")):
+            raise ImproperlyConfigured(
+                f"{name} must hold host names such as news.example.com (no scheme, path or "
+                f"port), not {value!r}"
+            )
+    return values
+
+
+def env_url_path(name: str, default: str) -> str:
+    """A URL path such as /media/: starts and ends with a slash."""
+    value = os.environ.get(name, "").strip() or default
+    if not (value.startswith("/") and value.endswith("/")):
+        raise ImproperlyConfigured(
+            f"{name} must start and end with a slash, like /media/, not {value!r}"
+        )
     return value

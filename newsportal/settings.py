@@ -14,20 +14,25 @@ from dotenv import load_dotenv
 
 from newsportal.env import (
     env_bool,
+    env_class,
+    env_email,
+    env_emails,
+    env_hosts,
     env_int,
+    env_ips,
     env_list,
     env_str,
     env_time_zone,
     env_url,
     env_url_list,
+    env_url_path,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# A laptop's own settings: `make run` writes a git-ignored .env on first use (debug on, a secret
-# key, the demo password), so every manage.py command works afterwards with no variables set.
-# Variables set in the real environment win. The tests set NEWSPORTAL_ENV_FILE empty (a
-# developer's file must never change what they check); so may a deployment that wants none read.
+# A laptop's own settings: `make run` writes a git-ignored .env (debug on, a secret key, the demo
+# password) so manage.py works with no variables set; real variables win. The tests set
+# NEWSPORTAL_ENV_FILE empty (a developer's file must not change what they check).
 ENV_FILE = env_str("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
 if ENV_FILE:
     load_dotenv(ENV_FILE, override=False)
@@ -44,7 +49,7 @@ if not SECRET_KEY:
     # Only reachable with DEBUG on, which is never a production configuration.
     SECRET_KEY = "django-insecure-local-development-only"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # Shared pages carry no CSRF token: a comment posted without one (no JavaScript) gets its form
 # back with a token and the text kept, to send once more (see comments/views.py).
@@ -182,11 +187,9 @@ EDGE_STALE_IF_ERROR_SECONDS = env_int("EDGE_STALE_IF_ERROR_SECONDS", 86400, mini
 # Where purges go: each URL gets `PURGE` with an `xkey-purge: <keys>` header (see deploy/).
 FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http", "https"))
 FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
-# Inside Django, parts of pages shared by every reader (lists, an article's body, its comments,
-# the menu) are kept in the cache until a write purges them, and at most this long: a scheduled
-# article reaches the lists within this plus EDGE_CACHE_SECONDS of its time (0 = never kept).
-# Only with a shared cache: a purge must reach every process (a write from `manage.py shell`
-# could not empty gunicorn workers' own memory).
+# Parts of pages shared by every reader (lists, an article's body, its comments, the menu) are
+# kept until a write purges them, at most this long (0 = never); only with a shared cache, since
+# a purge must reach every process (a scheduled article shows within this + EDGE_CACHE_SECONDS).
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 
 # Sessions (signed-in staff and readers only: anonymous pages never open one) live in the
@@ -218,9 +221,7 @@ AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hour
 AXES_USE_ATTEMPT_EXPIRATION = True  # "5 failures within 15 minutes", not 5 ever
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
-# No "AXES: BEGIN" banner on every manage.py start (it buried `make run`'s login); lockouts are
-# still logged, with the username and IP they were counted by.
-AXES_VERBOSE = False
+AXES_VERBOSE = False  # no banner on every manage.py start (it buried `make run`'s login)
 AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-After
 # The reader's address as the comment rate limits see it (our proxy's header, trusted only
 # from the proxy).
@@ -236,7 +237,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_URL = env_url_path("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -253,7 +254,7 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env_class("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -266,7 +267,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
         "implicit TLS (usually port 465), not both"
     )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -320,12 +321,12 @@ COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15, minimum=0)
 COMMENTS_MIN_FORM_SECONDS = env_int("COMMENTS_MIN_FORM_SECONDS", 3, minimum=0)
 COMMENTS_MAX_FORM_AGE_SECONDS = env_int("COMMENTS_MAX_FORM_AGE_SECONDS", 2 * 86400, minimum=60)
 COMMENTS_MODERATOR_MAIL_INTERVAL = env_int("COMMENTS_MODERATOR_MAIL_INTERVAL", 300, minimum=0)
-COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+COMMENTS_MODERATOR_EMAILS = env_emails("COMMENTS_MODERATOR_EMAILS", [])
 # Behind our own proxy: the header it writes the reader's address into (e.g. X-Forwarded-For);
 # empty means REMOTE_ADDR is the reader (no proxy), so rate limits key on the right address.
 COMMENTS_CLIENT_IP_HEADER = env_str("COMMENTS_CLIENT_IP_HEADER", "")
 # ...which is believed only when the request comes from one of these addresses (the proxy).
-TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
+TRUSTED_PROXY_IPS = env_ips("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 25, minimum=1)
 # Readers' reports of published comments, per address: a reader flags a few, a bot flags them all.
 COMMENTS_REPORT_LIMIT = env_int("COMMENTS_REPORT_LIMIT", 10, minimum=1)
@@ -356,14 +357,12 @@ TASKS = {
     }
 }
 # Attempts per mail, and the first wait between them (doubled each time, at most an hour).
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 12, minimum=1)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 30, minimum=1)  # about a day
 MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
 
 # --- Logging: one line per event, to stderr, with the request id --------------------------------
-# Every record goes through the same handler: tagged with the request id, e-mail addresses
-# redacted, and a traceback folded onto the same line so one error is one line. Request data
-# (POST bodies, cookies) is never formatted: only Django's AdminEmailHandler would do that, and
-# it is not configured.
+# One handler: the request id, e-mail addresses and secret links redacted, a traceback folded
+# onto the line. Request data is never formatted (only AdminEmailHandler would; it is not used).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(

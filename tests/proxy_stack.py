@@ -207,7 +207,14 @@ def scrape_form(page: str, form_id: str) -> tuple[str, dict]:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("proxy")
+    with running_stack(tmp_path_factory.mktemp("proxy")) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
+    """`deploy/serve.py` started as a deployment starts it, stopped with SIGTERM at the end.
+    A second stack beside the shared one needs a Redis database of its own."""
     port, backend_port, purge_port = free_port(), free_port(), free_port()
     # Varnish's compiler runs as its own user when started as root: its files live in a
     # world-readable directory (pytest's tmp dirs are private).
@@ -238,7 +245,7 @@ def stack(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{tmp / 'proxy.sqlite3'}",
         # As in production: the fragments and rate limits of every process in one Redis (a
         # database of its own, emptied first), so a write's purge reaches all of them.
-        REDIS_URL=PROXY_REDIS_URL,
+        REDIS_URL=redis_url,
         MEDIA_ROOT=str(tmp / "media"),
         WEB_CONCURRENCY="2",
         HOST="127.0.0.1",
@@ -259,7 +266,7 @@ def stack(tmp_path_factory):
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
     )
-    redis.Redis.from_url(PROXY_REDIS_URL).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
     for args in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
         subprocess.run([*MANAGE, *args], cwd=BASE_DIR, env=env, check=True, capture_output=True)
     if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():

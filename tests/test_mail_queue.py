@@ -146,7 +146,35 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(
 
     assert queued() == []
     assert f"decision mail {comment.pk} given up after 3 attempts" in caplog.text
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1  # not "successful"
     assert [retry_delay(n) for n in (1, 2, 3, 8, 20)] == [30, 60, 120, 3600, 3600]
+
+
+def test_the_default_retries_outlast_a_mail_server_down_overnight(settings):
+    waits = sum(retry_delay(n) for n in range(1, settings.MAIL_MAX_ATTEMPTS))
+
+    assert timedelta(seconds=waits) >= timedelta(hours=20)
+
+
+def test_mail_given_up_goes_out_once_more_when_the_operator_asks_after_fixing_the_server(
+    article, make_comment, moderator, smtp, settings
+):
+    from comments.services import approve
+
+    settings.MAIL_MAX_ATTEMPTS = 1
+    [comment] = waiting_comments(article, make_comment, 1)
+    approve(comment=comment, by=moderator)
+    run_mail_queue()  # the server refuses: given up at once
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+
+    smtp.start()
+    out = StringIO()
+    call_command("requeue_mail", "--failed", stdout=out)
+    run_mail_queue()
+
+    assert "Put 1 unfinished mail(s) back" in out.getvalue()
+    assert smtp.recipients() == [comment.email]
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 0
 
 
 def test_a_refused_recipient_is_not_retried_and_the_others_go_out(
@@ -262,3 +290,12 @@ def test_a_mail_whose_worker_was_killed_mid_send_is_queued_again_by_cron(
     assert "Put 1 unfinished mail(s) back" in out.getvalue()
     assert [m.to for m in mail.outbox] == [[comments[0].email]]
     assert DBTaskResult.objects.get(pk=busy.pk).status == "RUNNING"
+
+
+@pytest.mark.parametrize("command", ["remind_moderators", "requeue_mail", "prune_comments"])
+def test_cron_jobs_print_nothing_at_verbosity_0_so_cron_mails_only_errors(db, command):
+    out = StringIO()
+
+    call_command(command, verbosity=0, stdout=out)
+
+    assert out.getvalue() == ""

@@ -83,6 +83,26 @@ def test_check_deploy_warns_when_https_is_turned_off():
         ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must be a URL like redis://host"),
         ("SITE_URL", "news.example.com", "SITE_URL must be a URL like https://host"),
         ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE must be a time zone name"),
+        # Typos that were taken silently: every mail dropped, a proxy never trusted, a host
+        # never matched, mail refused by every server, media links off the site's root.
+        (
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackent",
+            "EMAIL_BACKEND must be an importable class",
+        ),
+        ("TRUSTED_PROXY_IPS", "10.0.0.300", "TRUSTED_PROXY_IPS must be IP addresses"),
+        (
+            "DJANGO_ALLOWED_HOSTS",
+            "https://news.example.com",
+            "DJANGO_ALLOWED_HOSTS must hold host names such as news.example.com",
+        ),
+        ("DEFAULT_FROM_EMAIL", "not an address", "DEFAULT_FROM_EMAIL must hold e-mail addresses"),
+        (
+            "COMMENTS_MODERATOR_EMAILS",
+            "desk@example.com, mod at example.com",
+            "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses, not 'mod at example.com'",
+        ),
+        ("MEDIA_URL", "media/", "MEDIA_URL must start and end with a slash"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
@@ -121,3 +141,19 @@ def test_an_empty_site_url_means_the_default_as_other_empty_variables_do():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "http://127.0.0.1:8000"
     assert "None" not in result.stdout
+
+
+def test_good_values_of_the_checked_variables_start():
+    result = manage(
+        "check",
+        env=production_env(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            TRUSTED_PROXY_IPS="10.0.0.3, ::1",
+            DJANGO_ALLOWED_HOSTS="news.example.com,.example.org,[::1]",
+            DEFAULT_FROM_EMAIL="The Newsroom <newsroom@news.example.com>",
+            COMMENTS_MODERATOR_EMAILS="desk@news.example.com,night@news.example.com",
+            MEDIA_URL="/uploads/",
+        ),
+    )
+
+    assert result.returncode == 0, result.stderr

@@ -11,10 +11,11 @@ class Command(BaseCommand):
         "a systemd timer)."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity, **options):
         pruned = prune_old_data()
-        self.stdout.write(
-            f"Deleted {pruned.deleted} rejected or spam comment(s) older than "
-            f"{settings.COMMENTS_KEEP_REJECTED_DAYS} days; cleared {pruned.ips_cleared} IP "
-            f"address(es) older than {settings.COMMENTS_KEEP_IP_DAYS} days."
-        )
+        if verbosity:
+            self.stdout.write(
+                f"Deleted {pruned.deleted} rejected or spam comment(s) older than "
+                f"{settings.COMMENTS_KEEP_REJECTED_DAYS} days; cleared {pruned.ips_cleared} IP "
+                f"address(es) older than {settings.COMMENTS_KEEP_IP_DAYS} days."
+            )

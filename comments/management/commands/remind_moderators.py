@@ -9,8 +9,11 @@ class Command(BaseCommand):
         "COMMENTS_MODERATOR_MAIL_INTERVAL. Run it every few minutes (cron, a systemd timer)."
     )
 
-    def handle(self, *args, **options):
-        if remind_moderators():
-            self.stdout.write("Moderators were told that comments are waiting.")
-        else:
-            self.stdout.write("Nothing new to tell the moderators.")
+    def handle(self, *args, verbosity, **options):
+        told = remind_moderators()
+        if verbosity:  # -v0 from cron: no output, so no cron mail every few minutes
+            self.stdout.write(
+                "Moderators were told that comments are waiting."
+                if told
+                else "Nothing new to tell the moderators."
+            )
