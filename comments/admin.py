@@ -5,14 +5,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from comments.admin_commenter import commenter_view, edited_text, seen_revisions
+from comments.admin_commenter import commenter_view, edited_text, seen_revisions, unseen_text
 from comments.admin_decisions import DECISIONS, DecisionViews, waiting_text
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
+from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Block, Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
@@ -32,7 +34,7 @@ def _when(value) -> str:
     return format_html(
         '<time datetime="{}">{}</time>',
         value.isoformat(timespec="seconds"),
-        f"{value:%d %b %Y, %H:%M}",
+        f"{timezone.localtime(value):%d %b %Y, %H:%M}",  # the newsroom's time, as lists show
     )
 
 
@@ -204,8 +206,9 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         actions = []
         if pending and self.has_moderate_permission(request):
             actions = _decision_links(comment.pk, ONE_CLICK)
-            if comment.reports.open().exists():
-                # Hidden by its readers' reports: decided as a report, with its replies.
+            if hidden_by_reports(comment) and comment.reports.open().exists():
+                # Hidden by its readers' reports: decided as a report, with its replies. (Back
+                # in the queue because its author edited it, it is decided as any edit is.)
                 actions = _decision_links(
                     comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
                 )
@@ -281,6 +284,8 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             self.message_user(request, waiting_text(result.waiting), messages.WARNING)
         if result.edited:
             self.message_user(request, edited_text(result.edited), messages.WARNING)
+        if result.unseen:
+            self.message_user(request, unseen_text(result.unseen), messages.WARNING)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -301,7 +306,17 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         permissions=["moderate"],
     )
     def take_down_selected(self, request, queryset):
-        count = self._or_tell_why(request, take_down, queryset)
+        # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
+        # "Take down" does it, with its reports upheld.
+        hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
+
+        def take_all_down(comments, *, by, reason):
+            down = sum(take_down_reported(comment=c, by=by, reason=reason) for c in hidden)
+            return down + take_down(
+                comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason
+            )
+
+        count = self._or_tell_why(request, take_all_down, queryset)
         if count is None:
             return
         if count:

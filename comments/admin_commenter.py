@@ -45,8 +45,15 @@ def seen_revisions(post) -> dict[int, int]:
 
 def edited_text(count: int) -> str:
     return (
-        f"{count} comment(s) edited by their author since you read them (or not shown to "
-        "you): left waiting. Read them again."
+        f"{count} comment(s) edited by their author since you read them: left waiting. "
+        "Read them again."
+    )
+
+
+def unseen_text(count: int) -> str:
+    return (
+        f"{count} comment(s) not shown to you (on other pages, or new since) were left as "
+        "they were: decide what you have read."
     )
 
 
@@ -107,6 +114,8 @@ def _act(request, model_admin, kind, value):
             model_admin.message_user(request, text, messages.SUCCESS)
             if result.edited:
                 model_admin.message_user(request, edited_text(result.edited), messages.WARNING)
+            if result.unseen:
+                model_admin.message_user(request, unseen_text(result.unseen), messages.WARNING)
             if result.waiting:
                 model_admin.message_user(
                     request,

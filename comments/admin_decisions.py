@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from comments.admin_commenter import seen_revisions
-from comments.desk import dismiss_reports, take_down_reported
+from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
 from comments.services import decide, decision_words
 
@@ -24,6 +24,13 @@ DECISIONS = {
 class DecisionViews:
     """Mixed into CommentAdmin (which routes the URLs to these views)."""
 
+    def changelist_view(self, request, extra_context=None):
+        typed_in = _reason_box_entered(request)
+        waiting = Comment.objects.pending().filter(pk=typed_in).first() if typed_in else None
+        if waiting and not hidden_by_reports(waiting) and self.has_moderate_permission(request):
+            return self.decide_view(request, typed_in, "reject")
+        return super().changelist_view(request, extra_context)
+
     def _decidable(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -31,8 +38,11 @@ class DecisionViews:
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            # Deleted meanwhile (an erase, another moderator): back to the queue, told so.
-            messages.warning(request, "That comment no longer exists: it was deleted meanwhile.")
+            # Deleted meanwhile (by its author, an erase, another moderator): told so.
+            text = "That comment no longer exists: it was deleted meanwhile."
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"outcome": None, "message": text}, status=410)
+            messages.warning(request, text)
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         return comment
 
@@ -53,7 +63,7 @@ class DecisionViews:
             return self._edited(request, comment)
         if result.decided:
             words = decision_words(status, reason)
-            text = f"Comment by {comment.name}: {words}."
+            text = f"Comment by {comment.name}: {words}" + ("" if words.endswith(".") else ".")
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
             return self._answer(request, comment, None, waiting_text(1), messages.WARNING)
@@ -148,6 +158,21 @@ class DecisionViews:
         return reverse("admin:comments_comment_changelist")
 
 
+def _reason_box_entered(request) -> str | None:
+    """Without JavaScript, Enter in a card's reason box submits the list's form through its
+    first button, the actions bar's "Go", with no action chosen: the moderator meant that
+    card's Reject, with the words they typed. The comment's id, or None."""
+    post = request.POST
+    if request.method != "POST" or post.get("action") or "index" not in post:
+        return None
+    typed = [
+        name.removeprefix("reason-")
+        for name, value in post.items()
+        if name.startswith("reason-") and value.strip()
+    ]
+    return typed[0] if len(typed) == 1 and typed[0].isdigit() else None
+
+
 def waiting_text(count: int) -> str:
     return (
         f"{count} reply/replies left waiting: a reply can only be published under a "
@@ -157,6 +182,9 @@ def waiting_text(count: int) -> str:
 
 def _lost_text(comment: Comment) -> str:
     comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
+    if comment.withdrawn_at:
+        # Its row stays, as a placeholder, while published replies hang on it.
+        return "Its author deleted that comment meanwhile; your decision was not applied."
     who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
     return (
         f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from comments.desk import hidden_by_reports
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
 from comments.screening import LINK_PATTERN
 from comments.stats import reported_count
@@ -129,6 +130,11 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         comment.record_by_ip = by_ip.get(comment.ip_address, "")
         comment.note_count = notes.get(comment.email, 0)
         comment.open_reports = reports.get(comment.pk, [])
+        # Up, or hidden by its reports: the reports are decided (Take down, Dismiss). Back in
+        # the queue because its author edited it, its new words are decided as any edit is.
+        edited_back = comment.status == Comment.Status.PENDING and not hidden_by_reports(comment)
+        reported = bool(comment.open_reports) or queue == "reported"
+        comment.report_controls = reported and not edited_back
         # A list: a Counter in a template answers 0 to ".items".
         reasons = Counter(r.get_reason_display() for r in comment.open_reports)
         comment.report_reasons = reasons.most_common()

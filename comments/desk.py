@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from comments.audit import ADDITION, record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
 from comments.ratelimit import sender
-from comments.services import decide, move_approved_counts, take_down
+from comments.services import decide, move_approved_counts, take_down, take_down_replies
 
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
 HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
@@ -63,7 +63,7 @@ def _approved_replies(comment: Comment):
     return Comment.objects.filter(parent_id=comment.pk, status=Comment.Status.APPROVED)
 
 
-def _hidden_by_reports(comment: Comment) -> bool:
+def hidden_by_reports(comment: Comment) -> bool:
     return comment.status == Comment.Status.PENDING and any(
         reason.startswith(HIDDEN_BY_REPORTS_START) for reason in comment.held_because
     )
@@ -76,7 +76,7 @@ def dismiss_reports(*, comment: Comment, by) -> int:
         closed = comment.reports.close(by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report(s)")
-            if _hidden_by_reports(comment):
+            if hidden_by_reports(comment):
                 # Its published replies come back with it (decide counts them again).
                 decide([comment], status=Comment.Status.APPROVED, by=by)
     return closed
@@ -91,7 +91,7 @@ def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:
                 # Its replies left the page and the count with it: now for good.
-                _approved_replies(comment).mark_taken_down(by=by, reason=reason)
+                take_down_replies(_approved_replies(comment), by=by, now=timezone.now())
         else:
             done = take_down([comment], by=by, reason=reason) > 0
         if comment.reports.close(by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:
@@ -114,6 +114,11 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
         raise ValidationError(f"Choose how long to block: {', '.join(BLOCK_PERIODS)}.")
     words, length = BLOCK_PERIODS[period]
     value = value.strip().lower()
+    if kind == Block.Kind.IP:
+        try:
+            value = sender(value)  # an IPv6 sender's whole /64, as the rate limits count it
+        except ValueError:
+            raise ValidationError(f"{value} is not an IP address.") from None
     block = Block(
         kind=kind,
         value=value,

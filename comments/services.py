@@ -23,6 +23,8 @@ from comments.screening import screen
 from newsportal.caching import LISTS, SITE, article_key, purge
 
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
+# The reason a reply is given when the comment it answers comes down (it is told to its author).
+REPLY_TAKEN_DOWN = "The comment it answered was taken down."
 
 
 def comments_open(article: Article, policy: ModerationPolicy | None = None) -> bool:
@@ -120,6 +122,7 @@ class Decision(NamedTuple):
     lost: int  # someone else had decided them already
     waiting: int  # replies left pending: their comment is not published (yet)
     edited: int = 0  # left pending: their author changed them after the moderator read them
+    unseen: int = 0  # left pending: never shown to the moderator ("Select all", new since)
 
 
 def _clean_reason(reason: str) -> str:
@@ -187,9 +190,11 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
             move_approved_counts({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
         left = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING)
         left = dict(left.values_list("pk", "revision"))
-        edited = 0 if seen is None else sum(seen.get(pk) != rev for pk, rev in left.items())
+        shown = {} if seen is None else {pk: rev for pk, rev in left.items() if pk in seen}
+        edited = sum(seen[pk] != rev for pk, rev in shown.items())
+        unseen = 0 if seen is None else len(left) - len(shown)
         if status == Comment.Status.APPROVED:
-            waiting = len(left) - edited
+            waiting = len(left) - edited - unseen
         decided = sum(changes.values())
         # Ours are the rows carrying our name and our timestamp. Read inside the
         # transaction: once it commits, nothing here may fail and hide that we won.
@@ -202,7 +207,8 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
             notify_commenters(ours.filter(notify_on_decision=True).values_list("pk", flat=True))
         if decided and status == Comment.Status.APPROVED:
             notify_subscribers(ours.filter(parent__isnull=False).values_list("pk", flat=True))
-    return Decision(decided, len(all_pks) - decided - waiting - edited, waiting, edited)
+    lost = len(all_pks) - decided - waiting - edited - unseen
+    return Decision(decided, lost, waiting, edited, unseen)
 
 
 def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
@@ -218,9 +224,7 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     outcome = Report.Outcome.DISMISSED
     if status != Comment.Status.APPROVED:
         outcome = Report.Outcome.TAKEN_DOWN
-        Comment.objects.approved().filter(parent_id__in=reported).mark_taken_down(
-            by=by, reason=reason, now=now
-        )
+        take_down_replies(Comment.objects.approved().filter(parent_id__in=reported), by=by, now=now)
     closed = reports.close(by=by, outcome=outcome, now=now)
     words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"
     record(
@@ -228,6 +232,17 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
         Comment.objects.filter(pk__in=reported).only("pk", "name"),
         f"{closed} report(s) {words} by the decision",
     )
+
+
+def take_down_replies(replies, *, by, now) -> int:
+    """Published replies that cannot stand without the comment they answer come down with it,
+    saying so in their own words (the comment's reason is not about them), and logged."""
+    ids = list(replies.values_list("pk", flat=True))
+    down = Comment.objects.filter(pk__in=ids)
+    taken = down.mark_taken_down(by=by, reason=REPLY_TAKEN_DOWN, now=now)
+    if taken:
+        record(by, down.only("pk", "name"), f"Taken down: {REPLY_TAKEN_DOWN}")
+    return taken
 
 
 def decision_message(status: str, reason: str = "") -> str:
@@ -278,17 +293,19 @@ def take_down(comments, *, by, reason: str = "") -> int:
             # Still published (a placeholder too: it stays, its replies come down).
             parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
             parents = list(parents.values_list("pk", flat=True))
-            taken += Comment.objects.filter(
-                Q(pk__in=parents) | Q(parent_id__in=parents),
-                status=Comment.Status.APPROVED,
-                withdrawn_at__isnull=True,  # a placeholder is not counted: nothing to take down
-            ).mark_taken_down(by=by, reason=reason, now=now)
+            # A placeholder is not counted: nothing to take down (its replies come down).
+            up = Comment.objects.filter(status=Comment.Status.APPROVED, withdrawn_at__isnull=True)
+            chosen = up.filter(pk__in=parents)
+            taken += chosen.mark_taken_down(by=by, reason=reason, now=now)
+            replies = up.filter(parent_id__in=parents).exclude(pk__in=parents)
+            taken += take_down_replies(replies, by=by, now=now)
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
             changes[article_id] = -ours.filter(pk__in=shown).count()
         move_approved_counts(changes)
         if taken:
             ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
-            record(by, ours, f"Taken down: {reason}" if reason else "Taken down")
+            chosen = ours.filter(pk__in=[pk for pks in by_article.values() for pk in pks])
+            record(by, chosen, f"Taken down: {reason}" if reason else "Taken down")
             # Taken down however it was chosen (the bulk action too): its reports were right.
             Report.objects.filter(comment__in=ours).close(
                 by=by, outcome=Report.Outcome.TAKEN_DOWN, now=now

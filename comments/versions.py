@@ -6,6 +6,7 @@ import difflib
 import re
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from comments.models import CommentVersion
@@ -55,7 +56,11 @@ def versions_html(comment) -> str:
         return "–"
     later = [v.body for v in versions[1:]] + [comment.body]
     rows = (
-        (f"{v.replaced_at:%d %b %Y, %H:%M}", v.get_status_display().lower(), word_diff(v.body, nxt))
+        (
+            f"{timezone.localtime(v.replaced_at):%d %b %Y, %H:%M}",
+            v.get_status_display().lower(),
+            word_diff(v.body, nxt),
+        )
         for v, nxt in zip(versions, later, strict=True)
     )
     return format_html(

@@ -178,5 +178,6 @@ def test_select_all_from_a_page_with_no_waiting_comment_decides_none_unseen(
         follow=True,
     )
 
-    assert "not shown to you" in response.content.decode()
+    assert "1 comment(s) not shown to you" in response.content.decode()
+    assert "edited by their author" not in response.content.decode()  # nobody edited it
     assert not Comment.objects.filter(status=Comment.Status.SPAM).exists()

@@ -45,13 +45,13 @@ def test_bulk_decisions_report_what_someone_else_already_decided(
     comments = [make_comment(article) for _ in range(3)]
     approve(comment=comments[0], by=second_moderator)
 
-    decided, lost, waiting, edited = decide(
+    result = decide(
         Comment.objects.filter(pk__in=[c.pk for c in comments]),
         status=Comment.Status.APPROVED,
         by=moderator,
     )
 
-    assert (decided, lost, waiting, edited) == (2, 1, 0, 0)
+    assert (result.decided, result.lost, result.waiting, result.edited) == (2, 1, 0, 0)
     assert Article.objects.get(pk=article.pk).approved_comment_count == 3
 
 

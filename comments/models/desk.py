@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comments.models.comment import Comment, ModerationPolicy
+from comments.ratelimit import sender
 
 
 class RejectionReason(models.Model):
@@ -100,6 +101,15 @@ def erased_email(email: str) -> str:
     return ERASED_PREFIX + digest.hexdigest()
 
 
+def _ip_values(ip: str) -> list[str]:
+    """How a block names this address: an IPv6 sender by its /64, as the rate limits count it
+    (blocks made before named the one address)."""
+    try:
+        return [ip.lower(), sender(ip)]
+    except ValueError:
+        return [ip.lower()]
+
+
 class BlockQuerySet(models.QuerySet):
     def active(self):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
@@ -108,13 +118,13 @@ class BlockQuerySet(models.QuerySet):
         """The blocks of this address, also once it was erased (kept as a keyed hash)."""
         if kind == Block.Kind.EMAIL:
             return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
-        return self.filter(kind=kind, value=value.lower())
+        return self.filter(kind=kind, value__in=_ip_values(value))
 
     def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
         """Why the active blocks send this sender's comment to spam (one query)."""
         match = Q(kind=Block.Kind.EMAIL, value__in=[email.lower(), erased_email(email)])
         if ip:
-            match |= Q(kind=Block.Kind.IP, value=ip.lower())
+            match |= Q(kind=Block.Kind.IP, value__in=_ip_values(ip))
         kinds = set(self.active().filter(match).values_list("kind", flat=True))
         return [f"{Block.Kind(kind).label} blocked by a moderator" for kind in sorted(kinds)]
 
@@ -144,7 +154,9 @@ class Block(models.Model):
         indexes = [models.Index(fields=["kind", "value"], name="block_lookup_idx")]
 
     def __str__(self):
-        until = f"until {self.expires_at:%d %b %Y %H:%M}" if self.expires_at else "for good"
+        until = "for good"
+        if self.expires_at:
+            until = f"until {timezone.localtime(self.expires_at):%d %b %Y %H:%M}"
         return f"{self.get_kind_display()} {self.shown_value} blocked {until}"
 
     @property

@@ -16,6 +16,21 @@
     var rejecting = null;
     var inFlight = 0;
     var sending = Promise.resolve();
+    var REJECT_PROMPT =
+      "Reject: press 1–9 for a preset reason, or type one and press Enter (Esc cancels).";
+    var CONNECTION_LOST = "Not sent: check the connection and try again.";
+    var SIGNED_OUT =
+      "Your session has ended or you may no longer moderate: sign in again (reload the page), " +
+      "then decide again.";
+
+    // A decision the site did not take (no connection, signed out, refused): the card opens
+    // again with this text. Told apart by its type, not by its words.
+    function NotTaken(message) {
+      this.name = "NotTaken";
+      this.message = message;
+    }
+    NotTaken.prototype = Object.create(Error.prototype);
+    NotTaken.prototype.constructor = NotTaken;
 
     function open(row) {
       return !row.classList.contains("is-decided");
@@ -64,6 +79,30 @@
       if (!rejecting) return;
       rejecting.classList.remove("is-rejecting");
       rejecting = null;
+      if (status && status.textContent === REJECT_PROMPT) say("");
+    }
+
+    // The box that 1–9 and Enter are typed into while rejecting: the keys count only there.
+    function rejectingBox() {
+      return rejecting && rejecting.querySelector(".queue-reason");
+    }
+
+    // The site's answer: JSON (a decision, or a refusal with its message, whatever the status),
+    // else the admin's login page (the session ended) or an error page, which decide nothing.
+    function read(response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== -1) {
+        return response.json().then(function (body) {
+          return { status: response.status, body: body };
+        });
+      }
+      if (response.redirected) throw new NotTaken(SIGNED_OUT);
+      if (response.status === 401 || response.status === 403) {
+        throw new NotTaken("The site refused this decision (HTTP " + response.status + ").");
+      }
+      throw new NotTaken(
+        "Not taken: the site answered HTTP " + response.status + ". Try again, or reload the page."
+      );
     }
 
     // Sent at once and the next comment selected before the answer: a moderator never waits.
@@ -90,22 +129,27 @@
             body: data,
             credentials: "same-origin",
             headers: { Accept: "application/json" },
+          }).catch(function () {
+            throw new NotTaken(CONNECTION_LOST); // no answer at all
           });
         })
-        .then(function (response) {
-          return response.json().then(function (body) {
-            return { ok: response.ok, body: body };
-          });
-        })
+        .then(read)
         .then(function (answer) {
+          // Any status: 200 decided, 409 refused, 410 gone (the card stays greyed).
+          var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
           if (answer.body.edited) reread(row, answer.body);
-          outcome(row, answer.body.message);
-          say(answer.body.message);
+          outcome(row, message);
+          say(message);
         })
-        .catch(function () {
+        .catch(function (error) {
           row.classList.remove("is-decided");
-          outcome(row, "Not sent: check the connection and try again.");
-          say("A decision could not be sent: the comment is selected again.");
+          outcome(
+            row,
+            error instanceof NotTaken
+              ? error.message
+              : "Not taken: the site's answer could not be read. Reload the page and try again."
+          );
+          say("A decision was not taken: the comment is selected again.");
           select(row);
         })
         .then(function () {
@@ -147,7 +191,7 @@
       if (!input) return;
       rejecting = row;
       row.classList.add("is-rejecting");
-      say("Reject: press 1–9 for a preset reason, or type one and press Enter (Esc cancels).");
+      say(REJECT_PROMPT);
       input.focus();
     }
 
@@ -164,9 +208,14 @@
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (help && help.open) return;
+      if (event.isComposing) return; // an input method's Enter picks a word, it sends nothing
       var key = event.key;
+      var target = event.target;
+      // Focus went elsewhere (the search box, another card): reject mode is over, the key is
+      // that place's own.
+      if (rejecting && target !== rejectingBox()) stopRejecting();
       if (rejecting) {
-        var input = rejecting.querySelector(".queue-reason");
+        var input = rejectingBox();
         if (key === "Escape") {
           event.preventDefault();
           stopRejecting();
@@ -182,7 +231,14 @@
         }
         return;
       }
-      var target = event.target;
+      // A card's own reason box: Enter rejects that comment with the words typed (as d, words
+      // and Enter do), and never submits the change list's form, words or none.
+      var row = target.closest && target.closest(".queue-row");
+      if (key === "Enter" && row && target.matches(".queue-reason") && button(row, "reject")) {
+        event.preventDefault();
+        if (target.value.trim()) send(row, button(row, "reject"), reasonFields(row));
+        return;
+      }
       if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
       var actions = { a: "approve", s: "spam", t: "take-down", x: "dismiss" };
       if (key === "j" || key === "k") {
@@ -213,6 +269,16 @@
       var action = clicked.getAttribute("data-action");
       var withReason = action === "reject" || action === "take-down";
       send(row, clicked, withReason ? reasonFields(row) : {});
+    });
+
+    // Reject mode lasts while its box has the focus: a click or Tab elsewhere ends it. (The
+    // window losing the focus keeps the box the active element, and the mode with it.)
+    table.addEventListener("focusout", function (event) {
+      var box = rejectingBox();
+      if (!box || event.target !== box) return;
+      window.setTimeout(function () {
+        if (rejectingBox() === box && document.activeElement !== box) stopRejecting();
+      }, 0);
     });
 
     table.addEventListener("focusin", function (event) {

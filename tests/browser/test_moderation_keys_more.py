@@ -1,0 +1,167 @@
+"""The moderation queue's keys, continued: reject mode ends when its box loses the focus, a
+card's own reason box sends with Enter, and a decision the site did not take (the comment
+deleted meanwhile, the session ended) says so instead of blaming the connection."""
+
+import importlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from comments.models import Comment, RejectionReason
+from tests.browser.helpers import log_in_to_admin
+
+pytestmark = pytest.mark.browser
+
+QUEUE = "/admin/comments/comment/"
+SEEDED = importlib.import_module("comments.migrations.0005_moderators_desk").PRESETS
+SIGNED_OUT = (
+    "Your session has ended or you may no longer moderate: sign in again (reload the page), "
+    "then decide again."
+)
+
+
+@pytest.fixture(autouse=True)
+def presets(db):
+    # Seeded by a migration; transactional tests empty the tables after each test.
+    if not RejectionReason.objects.exists():
+        for order, (label, text) in enumerate(SEEDED, start=1):
+            RejectionReason.objects.create(label=label, text=text, order=order)
+    return list(RejectionReason.objects.all())
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+
+
+def _queue_of(article, make_comment, count):
+    start = timezone.now() - timedelta(hours=count)
+    return [
+        make_comment(
+            article,
+            body=f"Queued comment number {n}: a point worth a moderator's time.",
+            created_at=start + timedelta(minutes=n),
+        )
+        for n in range(count)
+    ]
+
+
+def _open_queue(page, moderator):
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+    expect(page.locator(".queue-row").first).to_have_class(re.compile(r"\bis-selected\b"))
+
+
+def test_digits_typed_in_the_search_box_after_d_are_a_search_not_a_rejection(
+    page, article, moderator, make_comment
+):
+    first, _second = _queue_of(article, make_comment, 2)
+    _open_queue(page, moderator)
+    card = page.locator(f"#queue-{first.pk}")
+
+    page.keyboard.press("d")
+    expect(card.locator(".queue-reason")).to_be_focused()
+    expect(card).to_have_class(re.compile(r"\bis-rejecting\b"))
+    # A change of mind: a search instead.
+    search = page.locator("#searchbar")
+    search.click()
+    page.keyboard.type("12")
+
+    expect(search).to_have_value("12")
+    expect(card).not_to_have_class(re.compile(r"\bis-rejecting\b"))
+    expect(card).not_to_have_class(re.compile(r"\bis-decided\b"))
+    expect(card.locator(".queue-outcome")).to_have_count(0)
+    page.wait_for_timeout(300)  # a decision would have been posted by now
+    first.refresh_from_db()
+    assert first.status == Comment.Status.PENDING
+    assert first.rejection_reason == ""
+
+
+def test_enter_in_a_cards_own_reason_box_rejects_it_with_those_words(
+    page, article, moderator, make_comment
+):
+    first, second = _queue_of(article, make_comment, 2)
+    _open_queue(page, moderator)
+    page.evaluate("window.sameDocument = true")
+    box = page.locator(f"#queue-{first.pk} .queue-reason")
+
+    # Empty, Enter neither decides nor submits the change list's form.
+    box.click()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    first.refresh_from_db()
+    assert first.status == Comment.Status.PENDING
+    assert page.evaluate("window.sameDocument") is True
+
+    box.fill("Please keep to the subject")  # no d pressed first
+    box.press("Enter")
+
+    expect(page.locator(f"#queue-{first.pk} .queue-outcome")).to_contain_text(
+        "rejected: Please keep to the subject"
+    )
+    expect(page.locator(f"#queue-{second.pk}")).to_have_class(re.compile(r"\bis-selected\b"))
+    assert page.evaluate("window.sameDocument") is True  # decided without a reload
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Comment.Status.REJECTED
+    assert first.rejection_reason == "Please keep to the subject"
+    assert first.moderated_by == moderator
+    assert second.status == Comment.Status.PENDING
+
+
+def test_a_comment_deleted_since_the_queue_opened_is_said_to_be_gone(
+    page, watch, article, moderator, make_comment
+):
+    # Waits for the server to answer 410 with JSON for a comment that no longer exists.
+    gone, kept = _queue_of(article, make_comment, 2)
+    gone_pk = gone.pk
+    _open_queue(page, moderator)
+    gone.delete()  # by another moderator, or an erase, meanwhile
+
+    page.keyboard.press("a")
+
+    card = page.locator(f"#queue-{gone_pk}")
+    expect(card.locator(".queue-outcome")).to_have_text(
+        "That comment no longer exists: it was deleted meanwhile."
+    )
+    expect(page.locator(".queue-status")).to_have_text(
+        "That comment no longer exists: it was deleted meanwhile."
+    )
+    expect(card).to_have_class(re.compile(r"\bis-decided\b"))  # gone: nothing left to decide
+    expect(page.locator(f"#queue-{kept.pk}")).to_have_class(re.compile(r"\bis-selected\b"))
+    assert not Comment.objects.filter(pk=gone_pk).exists()
+    kept.refresh_from_db()
+    assert kept.status == Comment.Status.PENDING
+    # The 410 is the answer by design, which the watch (and Chromium's console) report.
+    url = f"{page.url.split('/admin/')[0]}{QUEUE}{gone_pk}/approve/"
+    refused = [problem for problem in watch.problems if url in problem and "410" in problem]
+    assert len(refused) == 2  # the response and the console line about it
+    watch.problems = [problem for problem in watch.problems if problem not in refused]
+
+
+def test_a_decision_after_the_session_ended_says_so_and_leaves_the_comment_selected(
+    page, article, moderator, make_comment
+):
+    first, second = _queue_of(article, make_comment, 2)
+    _open_queue(page, moderator)
+    Session.objects.all().delete()  # signed out meanwhile (elsewhere, or expired)
+
+    page.keyboard.press("a")
+
+    card = page.locator(f"#queue-{first.pk}")
+    expect(card.locator(".queue-outcome")).to_have_text(SIGNED_OUT)
+    expect(card).not_to_have_class(re.compile(r"\bis-decided\b"))
+    expect(card).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(page.locator(f"#queue-{second.pk}")).not_to_have_class(re.compile(r"\bis-selected\b"))
+    expect(page.locator(".queue-status")).to_have_text(
+        "A decision was not taken: the comment is selected again."
+    )
+    expect(page.locator(".queue-outcome", has_text="check the connection")).to_have_count(0)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Comment.Status.PENDING
+    assert second.status == Comment.Status.PENDING

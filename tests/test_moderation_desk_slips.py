@@ -1,0 +1,202 @@
+"""What a moderator meets on a busy morning: replies taken down with their comment are told so
+and logged, a report-hidden comment comes down from the bulk action too, a comment edited
+after its reports is decided on its new words, Enter in a card's reason box rejects without
+JavaScript, a comment gone meanwhile says so, times are the newsroom's, and an IPv6 block
+covers the sender's /64 as the rate limits do."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from articles.models import Article
+from comments.commenter_services import withdraw_comment
+from comments.desk import block_sender, report_comment
+from comments.models import Block, Comment, ModerationPolicy, Report
+
+CHANGELIST = "/admin/comments/comment/"
+# What the author of a reply is told when the comment it answers is taken down.
+REPLY_TAKEN_DOWN = "The comment it answered was taken down."
+
+
+def _history(comment) -> list[str]:
+    return list(
+        LogEntry.objects.filter(object_id=str(comment.pk)).values_list("change_message", flat=True)
+    )
+
+
+@pytest.fixture
+def thread(approved_comment, make_comment):
+    reply = make_comment(
+        approved_comment.article, parent=approved_comment, status="approved", name="Henrik"
+    )
+    Article.objects.filter(pk=approved_comment.article_id).update(approved_comment_count=2)
+    return approved_comment, reply
+
+
+def test_a_reply_taken_down_with_its_comment_is_told_why_in_its_own_words_and_logged(
+    moderator_client, client, thread
+):
+    comment, reply = thread
+
+    moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {
+            "action": "take_down_selected",
+            "_selected_action": [comment.pk],
+            "reason": "Doxxing: contains a home address",
+        },
+    )
+
+    comment.refresh_from_db()
+    reply.refresh_from_db()
+    assert comment.rejection_reason == "Doxxing: contains a home address"
+    assert reply.status == Comment.Status.REJECTED
+    assert reply.rejection_reason == REPLY_TAKEN_DOWN
+    assert _history(reply) == [f"Taken down: {REPLY_TAKEN_DOWN}"]
+    assert _history(comment) == ["Taken down: Doxxing: contains a home address"]
+    status_page = client.get(reply.status_url).content.decode()
+    assert "The comment it answered was taken down." in status_page
+    assert "Doxxing" not in status_page
+
+
+@pytest.mark.parametrize("how", ["card", "bulk"])
+def test_a_comment_hidden_by_reports_comes_down_with_its_reply_from_the_card_or_the_bulk_action(
+    moderator_client, thread, how
+):
+    comment, reply = thread
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+
+    if how == "card":
+        moderator_client.post(f"{CHANGELIST}{comment.pk}/take-down/", {"reason": "Abuse"})
+        told = ""
+    else:
+        response = moderator_client.post(
+            f"{CHANGELIST}?status=reported",
+            {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": "Abuse"},
+            follow=True,
+        )
+        told = response.content.decode()
+
+    comment.refresh_from_db()
+    reply.refresh_from_db()
+    assert (comment.status, comment.rejection_reason) == (Comment.Status.REJECTED, "Abuse")
+    assert (reply.status, reply.rejection_reason) == (Comment.Status.REJECTED, REPLY_TAKEN_DOWN)
+    assert f"Taken down: {REPLY_TAKEN_DOWN}" in _history(reply)
+    assert not Report.objects.open().exists()
+    if how == "bulk":
+        assert "1 comment(s) taken down." in told
+        assert "None of those comments was published" not in told
+
+
+def test_a_comment_edited_after_its_reports_is_approved_from_its_card(
+    moderator_client, approved_comment
+):
+    report_comment(comment=approved_comment, reason="spam", ip="198.51.100.7")
+    # Its author edits it: back in the queue for its new words (not hidden by the reports).
+    Comment.objects.filter(pk=approved_comment.pk).update(
+        status=Comment.Status.PENDING, body="Edited words", revision=2
+    )
+
+    queue = moderator_client.get(CHANGELIST).content.decode()
+    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/approve/", {"revision": 2})
+
+    assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' in queue
+    assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' not in queue
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+    assert not Report.objects.open().exists()  # the approval answered the report
+
+
+def test_enter_in_a_cards_reason_box_without_javascript_rejects_that_comment(
+    moderator_client, article, make_comment
+):
+    first, second = make_comment(article), make_comment(article)
+
+    # The browser submits the list's form through its first button (the actions bar's Go).
+    response = moderator_client.post(
+        CHANGELIST,
+        {
+            "action": "",
+            "index": "0",
+            f"reason-{first.pk}": "",
+            f"reason-{second.pk}": "Off topic, sorry",
+            f"seen-{second.pk}": second.revision,
+        },
+        follow=True,
+    )
+
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.status, second.rejection_reason) == ("rejected", "Off topic, sorry")
+    assert first.status == Comment.Status.PENDING
+    assert "rejected: Off topic, sorry." in response.content.decode()
+
+
+def test_a_decision_on_a_comment_deleted_meanwhile_says_so_to_the_script(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+    pk = comment.pk
+    comment.delete()
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{pk}/approve/", {}, headers={"accept": "application/json"}
+    )
+
+    assert response.status_code == 410
+    assert response.json()["message"] == "That comment no longer exists: it was deleted meanwhile."
+
+
+def test_a_decision_on_a_comment_its_author_deleted_meanwhile_says_so(
+    moderator_client, article, approved_comment, make_comment
+):
+    # Kept as a placeholder while its published reply hangs on it.
+    make_comment(article, parent=approved_comment, status="approved")
+    Comment.objects.filter(pk=approved_comment.pk).update(status=Comment.Status.PENDING)
+    approved_comment.refresh_from_db()
+    withdraw_comment(comment=approved_comment)
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{approved_comment.pk}/approve/", {}, headers={"accept": "application/json"}
+    )
+
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "Its author deleted that comment meanwhile; your decision was not applied."
+    )
+
+
+def test_the_change_page_and_blocks_show_the_newsrooms_time(
+    settings, moderator_client, moderator, article, make_comment
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    received = datetime(2026, 11, 30, 22, 46, tzinfo=UTC)
+    comment = make_comment(article)
+    Comment.objects.filter(pk=comment.pk).update(created_at=received)
+
+    page = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    block = block_sender(kind="ip", value="192.0.2.8", period="7", by=moderator)
+    Block.objects.filter(pk=block.pk).update(expires_at=received + timedelta(days=7))
+    block.refresh_from_db()
+
+    assert "30 Nov 2026, 23:46" in page  # Berlin, not UTC's 22:46
+    assert str(block).endswith("blocked until 07 Dec 2026 23:46")
+
+
+def test_an_ipv6_block_covers_the_senders_64_as_the_rate_limits_do(moderator, article, submit):
+    block = block_sender(kind="ip", value="2001:db8::1", period="7", by=moderator)
+
+    neighbour = submit(article, ip="2001:db8::2")
+    elsewhere = submit(article, ip="2001:db8:0:1::2")
+
+    assert block.value == "2001:db8::/64"
+    assert neighbour.status == Comment.Status.SPAM
+    assert elsewhere.status != Comment.Status.SPAM
+
+
+def test_a_block_made_of_one_ipv6_address_before_still_holds(moderator, article, submit):
+    Block.objects.create(kind="ip", value="2001:db8::1", created_by=moderator)
+
+    assert submit(article, ip="2001:db8::1").status == Comment.Status.SPAM
