@@ -74,8 +74,9 @@ def privacy_request_from(token: str) -> tuple[int, str] | None:
     return (address_id, value["x"]) if isinstance(address_id, int) else None
 
 
-def public_path(comment) -> str:
-    """A published comment's place on its article: the right page of threads, and its anchor."""
+def public_path(comment, anchor: str = "") -> str:
+    """A published comment's place on its article: the right page of threads, and its anchor
+    (or another on that page)."""
     from comments.models import Comment
     from comments.templatetags.comment_tags import PAGE_PARAM
 
@@ -87,4 +88,4 @@ def public_path(comment) -> str:
     )
     page = earlier // settings.COMMENTS_PER_PAGE + 1
     query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"
+    return f"{comment.article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"

@@ -75,8 +75,11 @@ def report_view(request, comment_id):
     counted = report_comment(
         comment=comment, reason=data["reason"], text=data["text"], ip=client_ip(request)
     )
-    messages.success(request, REPORTED if counted else REPORTED_BEFORE)
-    return redirect(public_path(comment))
+    # The thanks are drawn at the top of the comments, where the reader lands, with a link
+    # back to the comment (the list itself is the same for every reader).
+    said = REPORTED if counted else REPORTED_BEFORE
+    messages.success(request, said, extra_tags=f"comment-{comment.pk}")
+    return redirect(public_path(comment, anchor="comments"))
 
 
 def report_again(request, comment_id):

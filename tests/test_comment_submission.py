@@ -252,6 +252,11 @@ def test_a_post_without_a_csrf_token_is_not_stored_but_comes_back_to_send_again(
     assert "press “Send comment” once more" in response.content.decode()
     assert "Kept while we ask again." in response.content.decode()
     assert not Comment.objects.exists()
+    # Said inside the form the page lands on (#comment-form), under its heading: where a
+    # screen reader and the keyboard start.
+    form = response.content.decode().split('id="comment-form"', 1)[1].split("</form>", 1)[0]
+    assert "press “Send comment” once more" in form
+    assert form.index("comment-form-heading") < form.index("once more")
 
 
 @pytest.mark.parametrize(

@@ -77,11 +77,14 @@ def test_a_report_is_counted_once_per_reader(reader_with_token, approved_comment
     reader = reader_with_token(approved_comment.article)
 
     first = send_report(reader, approved_comment)
-    assert REPORTED in reader.get(first["Location"]).content.decode()
+    landed = reader.get(first["Location"]).content.decode()
     again = send_report(reader, approved_comment, reason="spam")
 
     assert first.status_code == again.status_code == 302
-    assert first["Location"].endswith(f"#comment-{approved_comment.pk}")
+    # The reader lands on the thanks (at the top of the comments), with the way back.
+    assert first["Location"].endswith("#comments")
+    assert REPORTED in landed
+    assert f'<a href="#comment-{approved_comment.pk}">Back to the comment</a>' in landed
     assert Report.objects.filter(comment=approved_comment).count() == 1
     page = reader.get(again["Location"]).content.decode()
     assert REPORTED_BEFORE in page
