@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -12,7 +11,13 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from comments.admin_commenter import commenter_view, edited_text, seen_revisions, unseen_text
-from comments.admin_decisions import DECISIONS, DecisionViews, waiting_text
+from comments.admin_decisions import (
+    DECISIONS,
+    ONE_CLICK,
+    DecisionViews,
+    decision_links,
+    waiting_text,
+)
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Block, Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
@@ -20,12 +25,7 @@ from comments.services import decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
-ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
 BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>'
-
-
-def _decision_links(pk, names) -> list[tuple[str, str]]:
-    return [(reverse(f"admin:comments_comment_{name}", args=[pk]), label) for name, label in names]
 
 
 def _when(value) -> str:
@@ -56,7 +56,13 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
     # The queue may hold tens of thousands of rows: never count the whole table.
     show_full_result_count = False
     action_form = ModerationActionForm
-    actions = ["approve_selected", "reject_selected", "spam_selected", "take_down_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "spam_selected",
+        "take_down_selected",
+        "requeue_selected",
+    ]
     fields = [
         "article",
         "parent",
@@ -197,28 +203,8 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             '<input type="hidden" name="seen-{}" value="{}">{}',
             obj.pk,
             obj.revision,
-            format_html_join(" ", BUTTON, _decision_links(obj.pk, ONE_CLICK[:2])),
+            format_html_join(" ", BUTTON, decision_links(obj.pk, ONE_CLICK[:2])),
         )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        comment = self.get_object(request, unquote(object_id))
-        pending = comment is not None and comment.status == Comment.Status.PENDING
-        actions = []
-        if pending and self.has_moderate_permission(request):
-            actions = _decision_links(comment.pk, ONE_CLICK)
-            if hidden_by_reports(comment) and comment.reports.open().exists():
-                # Hidden by its readers' reports: decided as a report, with its replies. (Back
-                # in the queue because its author edited it, it is decided as any edit is.)
-                actions = _decision_links(
-                    comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
-                )
-        extra_context = {
-            **(extra_context or {}),
-            "moderation_actions": actions,
-            "seen_revision": comment.revision if actions else None,
-            "presets": RejectionReason.objects.all() if actions else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -240,9 +226,14 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             )
             for name in REPORT_ACTIONS
         ]
-        urls.append(
-            path("commenter/", view(self.commenter_view), name="comments_comment_commenter")
-        )
+        urls += [
+            path("commenter/", view(self.commenter_view), name="comments_comment_commenter"),
+            path(
+                "<path:object_id>/requeue/",
+                view(self.requeue_view),
+                name="comments_comment_requeue",
+            ),
+        ]
         return urls + super().get_urls()
 
     def commenter_view(self, request):
@@ -276,8 +267,9 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         if result.lost:
             self.message_user(
                 request,
-                f"{result.lost} comment(s) had already been decided by someone else; "
-                "they were left as they were.",
+                f"{result.lost} comment(s) had already been decided (their history says by "
+                "whom) and were left as they were; to decide one again, put it back in the "
+                "queue first.",
                 messages.WARNING,
             )
         if result.waiting:

@@ -2,7 +2,7 @@
 outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
 moderation.js and with a message and a redirect to a plain form post."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from comments.admin_commenter import seen_revisions
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
-from comments.services import decide, decision_words
+from comments.services import decide, decision_words, return_to_queue
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -21,8 +21,41 @@ DECISIONS = {
 }
 
 
+ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+
+
+def decision_links(pk, names) -> list[tuple[str, str]]:
+    return [(reverse(f"admin:comments_comment_{name}", args=[pk]), label) for name, label in names]
+
+
 class DecisionViews:
     """Mixed into CommentAdmin (which routes the URLs to these views)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        moderator = comment is not None and self.has_moderate_permission(request)
+        actions = []
+        if moderator and comment.status == Comment.Status.PENDING:
+            actions = decision_links(comment.pk, ONE_CLICK)
+            if hidden_by_reports(comment) and comment.reports.open().exists():
+                # Hidden by its readers' reports: decided as a report, with its replies. (Back
+                # in the queue because its author edited it, it is decided as any edit is.)
+                actions = decision_links(
+                    comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
+                )
+        elif moderator and not comment.withdrawn_at:
+            # Decided (by mistake, say): it can wait in the queue again.
+            extra_context = {
+                **(extra_context or {}),
+                "requeue": decision_links(comment.pk, [("requeue", "")])[0][0],
+            }
+        extra_context = {
+            **(extra_context or {}),
+            "moderation_actions": actions,
+            "seen_revision": comment.revision if actions else None,
+            "presets": RejectionReason.objects.all() if actions else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         typed_in = _reason_box_entered(request)
@@ -87,6 +120,25 @@ class DecisionViews:
             )
         self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    def requeue_view(self, request, object_id):
+        comment = self._decidable(request, object_id)
+        if not isinstance(comment, Comment):
+            return comment
+        if return_to_queue([comment], by=request.user):
+            text = f"The comment by {comment.name} is back in the queue, undecided."
+            return self._answer(request, comment, "requeued", text)
+        return self._answer(request, comment, None, "That comment was not decided (any more).")
+
+    @admin.action(
+        description="Put selected decided comments back in the queue", permissions=["moderate"]
+    )
+    def requeue_selected(self, request, queryset):
+        back = return_to_queue(queryset, by=request.user)
+        if back:
+            self.message_user(request, f"{back} comment(s) back in the queue.", messages.SUCCESS)
+        else:
+            self.message_user(request, "None of those comments was decided.", messages.WARNING)
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)

@@ -211,6 +211,41 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     return Decision(decided, lost, waiting, edited, unseen)
 
 
+def return_to_queue(comments, *, by) -> int:
+    """Undo decisions (a key pressed by mistake, second thoughts): decided comments wait in the
+    queue again, undecided. One that was published leaves the page, its published replies
+    with it (they come back when it is approved again), and the counts move. Logged. Returns
+    how many went back."""
+    by_article = _ids_by_article(comments)
+    changes = {}
+    back = 0
+    with transaction.atomic():
+        for article_id, pks in by_article.items():
+            thread = [
+                row.pk
+                for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+            ]
+            shown_before = Comment.objects.counted().filter(pk__in=thread).count()
+            decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
+            ids = list(decided.values_list("pk", flat=True))
+            back += Comment.objects.filter(pk__in=ids).update(
+                status=Comment.Status.PENDING,
+                moderated_by=None,
+                moderated_at=None,
+                rejection_reason="",
+                taken_down_by=None,
+                taken_down_at=None,
+            )
+            changes[article_id] = (
+                Comment.objects.counted().filter(pk__in=thread).count() - shown_before
+            )
+            if ids:
+                back_again = Comment.objects.filter(pk__in=ids).only("pk", "name")
+                record(by, back_again, "Back to the queue")
+        move_approved_counts(changes)
+    return back
+
+
 def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     """A decided comment that readers' reports were open on (hidden by them, or edited after
     them): the decision answers the reports too, so it leaves the Reported queue and a new

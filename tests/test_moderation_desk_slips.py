@@ -200,3 +200,68 @@ def test_a_block_made_of_one_ipv6_address_before_still_holds(moderator, article,
     Block.objects.create(kind="ip", value="2001:db8::1", created_by=moderator)
 
     assert submit(article, ip="2001:db8::1").status == Comment.Status.SPAM
+
+
+def test_an_approval_by_mistake_goes_back_to_the_queue_from_the_comments_page(
+    moderator_client, client, moderator, thread
+):
+    comment, reply = thread
+    page = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    assert f'formaction="{CHANGELIST}{comment.pk}/requeue/"' in page
+
+    response = moderator_client.post(f"{CHANGELIST}{comment.pk}/requeue/", follow=True)
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderated_by) == (Comment.Status.PENDING, None)
+    assert "back in the queue, undecided" in response.content.decode()
+    assert "Back to the queue" in _history(comment)
+    # Off the page with its reply, out of the count; waiting in the queue again.
+    article_page = client.get(comment.article.get_absolute_url()).content.decode()
+    assert comment.body not in article_page and reply.body not in article_page
+    assert Article.objects.get(pk=comment.article_id).approved_comment_count == 0
+    assert comment.body in moderator_client.get(CHANGELIST).content.decode()
+
+    # Approved again, it comes back with its reply.
+    moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/", {f"seen-{comment.pk}": comment.revision}
+    )
+    assert Article.objects.get(pk=comment.article_id).approved_comment_count == 2
+    assert reply.body in client.get(comment.article.get_absolute_url()).content.decode()
+
+
+def test_a_rejection_by_mistake_goes_back_to_the_queue_in_bulk_and_is_decided_again(
+    moderator_client, moderator, article, make_comment
+):
+    from comments.services import reject
+
+    comment = make_comment(article)
+    reject(comment=comment, by=moderator, reason="Off-topic")
+
+    told = moderator_client.post(
+        f"{CHANGELIST}?status=rejected",
+        {"action": "requeue_selected", "_selected_action": [comment.pk]},
+        follow=True,
+    ).content.decode()
+    comment.refresh_from_db()
+
+    assert "1 comment(s) back in the queue." in told
+    assert (comment.status, comment.rejection_reason) == (Comment.Status.PENDING, "")
+    moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/", {f"seen-{comment.pk}": comment.revision}
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_only_moderators_put_comments_back_in_the_queue(
+    editor_client, moderator, article, make_comment
+):
+    comment = make_comment(article, status=Comment.Status.APPROVED)
+
+    page = editor_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    refused = editor_client.post(f"{CHANGELIST}{comment.pk}/requeue/")
+
+    assert "/requeue/" not in page
+    assert refused.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
