@@ -196,7 +196,10 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
     @admin.display(description="decide")
     def decide_buttons(self, obj):
         if obj.status != Comment.Status.PENDING:
-            return "–"
+            # Shown at this revision: what "Back to the queue" may put back.
+            return format_html(
+                '<input type="hidden" name="seen-{}" value="{}">–', obj.pk, obj.revision
+            )
         # Buttons of the changelist form (which carries the CSRF token) posting elsewhere:
         # no nested forms, no JavaScript. With them, the revision of the words on the row.
         return format_html(
@@ -300,7 +303,13 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
     def take_down_selected(self, request, queryset):
         # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
         # "Take down" does it, with its reports upheld.
-        hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
+        # Only those shown, at the revision shown ("Select all" reaches comments never read).
+        seen = seen_revisions(request.POST)
+        hidden = [
+            comment
+            for comment in queryset.pending()
+            if hidden_by_reports(comment) and seen.get(comment.pk) == comment.revision
+        ]
 
         def take_all_down(comments, *, by, reason):
             down = sum(take_down_reported(comment=c, by=by, reason=reason) for c in hidden)

@@ -43,6 +43,11 @@ def seen_revisions(post) -> dict[int, int]:
     return seen
 
 
+def sentence(text: str) -> str:
+    """A full stop after words that may end with their own (a preset reason)."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def edited_text(count: int) -> str:
     return (
         f"{count} comment(s) edited by their author since you read them: left waiting. "
@@ -110,7 +115,7 @@ def _act(request, model_admin, kind, value):
                 status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
             )
             words = decision_words(status, reason.strip())
-            text = f"{result.decided} pending comment(s) from {value}: {words}."
+            text = sentence(f"{result.decided} pending comment(s) from {value}: {words}")
             model_admin.message_user(request, text, messages.SUCCESS)
             if result.edited:
                 model_admin.message_user(request, edited_text(result.edited), messages.WARNING)

@@ -9,7 +9,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from comments.admin_commenter import seen_revisions
+from comments.admin_commenter import seen_revisions, sentence, unseen_text
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
 from comments.services import decide, decision_words, return_to_queue
@@ -22,6 +22,10 @@ DECISIONS = {
 
 
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+TYPED_FOR_REJECT = (
+    "You typed a reason for rejecting this comment, so it was not approved: press Reject to "
+    "reject it with that reason, or clear the reason to approve it."
+)
 
 
 def decision_links(pk, names) -> list[tuple[str, str]]:
@@ -84,6 +88,10 @@ class DecisionViews:
         if not isinstance(comment, Comment):
             return comment
         status, _ = DECISIONS[decision]
+        if status == Comment.Status.APPROVED and self._typed_reason(request, comment.pk):
+            # Enter in the reason box of a comment's page presses its first button, Approve:
+            # words typed for a rejection never publish the comment.
+            return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)
         try:
@@ -96,7 +104,7 @@ class DecisionViews:
             return self._edited(request, comment)
         if result.decided:
             words = decision_words(status, reason)
-            text = f"Comment by {comment.name}: {words}" + ("" if words.endswith(".") else ".")
+            text = sentence(f"Comment by {comment.name}: {words}")
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
             return self._answer(request, comment, None, waiting_text(1), messages.WARNING)
@@ -128,17 +136,23 @@ class DecisionViews:
         if return_to_queue([comment], by=request.user):
             text = f"The comment by {comment.name} is back in the queue, undecided."
             return self._answer(request, comment, "requeued", text)
-        return self._answer(request, comment, None, "That comment was not decided (any more).")
+        text = "That comment was not decided (any more)."
+        return self._answer(request, comment, None, text, messages.WARNING)
 
     @admin.action(
         description="Put selected decided comments back in the queue", permissions=["moderate"]
     )
     def requeue_selected(self, request, queryset):
-        back = return_to_queue(queryset, by=request.user)
+        # Only the comments the page showed ("Select all" reaches others, never read).
+        shown = seen_revisions(request.POST)
+        back = return_to_queue(queryset.filter(pk__in=list(shown)), by=request.user)
         if back:
             self.message_user(request, f"{back} comment(s) back in the queue.", messages.SUCCESS)
         else:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
+        unseen = queryset.exclude(pk__in=list(shown)).count()
+        if unseen:
+            self.message_user(request, unseen_text(unseen), messages.WARNING)
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)
@@ -174,7 +188,7 @@ class DecisionViews:
         """The reason typed for this comment (its own box in the queue, or the action bar's),
         else the preset chosen for it."""
         post = request.POST
-        typed = (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
+        typed = self._typed_reason(request, pk)
         if typed:
             return typed
         preset = post.get(f"preset-{pk}") or post.get("preset")
@@ -182,6 +196,11 @@ class DecisionViews:
             chosen = RejectionReason.objects.filter(pk=preset).first()
             return chosen.text if chosen else ""
         return ""
+
+    @staticmethod
+    def _typed_reason(request, pk) -> str:
+        post = request.POST
+        return (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
 
     def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
         """The queue's script asks for JSON (and moves on without a reload); a plain form post

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from comments.desk import HIDDEN_BY_REPORTS_START
 from comments.models import (
     MAX_BODY_LENGTH,
     Comment,
@@ -24,7 +23,7 @@ from comments.models import (
 )
 from comments.notifications import notify_commenters, notify_moderators
 from comments.screening import screen
-from comments.services import move_approved_counts
+from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
 from newsportal.caching import article_key, purge
 
 EDITED = "edited by its author"

@@ -15,10 +15,14 @@ from django.utils.crypto import salted_hmac
 from comments.audit import ADDITION, record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
 from comments.ratelimit import sender
-from comments.services import decide, move_approved_counts, take_down, take_down_replies
-
-HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
-HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
+from comments.services import (
+    HIDDEN_BY_REPORTS,
+    HIDDEN_BY_REPORTS_START,
+    decide,
+    move_approved_counts,
+    take_down,
+    take_down_replies,
+)
 
 
 def reporter_key(ip: str | None) -> str:

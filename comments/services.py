@@ -25,6 +25,9 @@ from newsportal.caching import LISTS, SITE, article_key, purge
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
 # The reason a reply is given when the comment it answers comes down (it is told to its author).
 REPLY_TAKEN_DOWN = "The comment it answered was taken down."
+# Why a published comment went back to the queue (comments.desk: readers' reports hid it).
+HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
+HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
 
 
 def comments_open(article: Article, policy: ModerationPolicy | None = None) -> bool:
@@ -240,10 +243,20 @@ def return_to_queue(comments, *, by) -> int:
                 Comment.objects.counted().filter(pk__in=thread).count() - shown_before
             )
             if ids:
-                back_again = Comment.objects.filter(pk__in=ids).only("pk", "name")
+                back_again = Comment.objects.filter(pk__in=ids).only("pk", "name", "held_because")
                 record(by, back_again, "Back to the queue")
+                _forget_hiding(back_again)
         move_approved_counts(changes)
     return back
+
+
+def _forget_hiding(comments) -> None:
+    """Back in the queue by a moderator's hand, not hidden by readers' reports (any more): an
+    old "hidden after N reader reports" would have it decided as a report."""
+    for comment in comments:
+        kept = [r for r in comment.held_because if not r.startswith(HIDDEN_BY_REPORTS_START)]
+        if kept != comment.held_because:
+            Comment.objects.filter(pk=comment.pk).update(held_because=kept)
 
 
 def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SERVE_MEDIA:
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     # Fine for one box; a larger deployment serves media from its storage backend instead.
     urlpatterns += [
         re_path(

@@ -207,6 +207,21 @@ def test_behind_our_proxy_the_rate_limit_keys_on_the_readers_address(
     assert Comment.objects.get().ip_address == "203.0.113.50"
 
 
+def test_our_proxy_reaching_a_dual_stack_socket_is_still_our_proxy(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.1"]
+    # gunicorn bound to [::] sees an IPv4 proxy as ::ffff:10.0.0.1.
+    client = Client(REMOTE_ADDR="::ffff:10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50")
+
+    _post(client, article, comment_form_data(article))
+
+    assert Comment.objects.get().ip_address == "203.0.113.50"
+
+
 def test_only_our_proxy_may_name_the_readers_address(article, comment_form_data, settings):
     from django.test import Client
 

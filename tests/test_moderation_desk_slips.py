@@ -74,7 +74,12 @@ def test_a_comment_hidden_by_reports_comes_down_with_its_reply_from_the_card_or_
     else:
         response = moderator_client.post(
             f"{CHANGELIST}?status=reported",
-            {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": "Abuse"},
+            {
+                "action": "take_down_selected",
+                "_selected_action": [comment.pk],
+                "reason": "Abuse",
+                f"seen-{comment.pk}": comment.revision,  # as its card shows it
+            },
             follow=True,
         )
         told = response.content.decode()
@@ -239,7 +244,11 @@ def test_a_rejection_by_mistake_goes_back_to_the_queue_in_bulk_and_is_decided_ag
 
     told = moderator_client.post(
         f"{CHANGELIST}?status=rejected",
-        {"action": "requeue_selected", "_selected_action": [comment.pk]},
+        {
+            "action": "requeue_selected",
+            "_selected_action": [comment.pk],
+            f"seen-{comment.pk}": comment.revision,  # as the list shows it
+        },
         follow=True,
     ).content.decode()
     comment.refresh_from_db()
@@ -265,3 +274,60 @@ def test_only_moderators_put_comments_back_in_the_queue(
     assert refused.status_code == 403
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+
+
+def test_enter_in_the_reason_box_of_a_comments_page_never_approves_it(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    # Enter presses the form's first button, Approve, with the reason typed for a rejection.
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/",
+        {"reason": "Personal attack", f"seen-{comment.pk}": comment.revision},
+        follow=True,
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "press Reject to reject it with that reason" in response.content.decode()
+
+
+def test_a_comment_once_hidden_by_reports_put_back_in_the_queue_is_decided_as_any_other(
+    moderator_client, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/dismiss/")  # back up
+    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/requeue/")
+
+    queue = moderator_client.get(CHANGELIST).content.decode()
+
+    assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' in queue
+    assert "reader reports" not in queue
+
+
+def test_select_all_puts_back_only_the_comments_the_page_showed(
+    moderator_client, moderator, article, make_comment
+):
+    shown = make_comment(article, status=Comment.Status.APPROVED)
+    never_shown = make_comment(article, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    told = moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {
+            "action": "requeue_selected",
+            "select_across": "1",
+            "_selected_action": [shown.pk],
+            f"seen-{shown.pk}": shown.revision,
+        },
+        follow=True,
+    ).content.decode()
+
+    shown.refresh_from_db()
+    never_shown.refresh_from_db()
+    assert shown.status == Comment.Status.PENDING
+    assert never_shown.status == Comment.Status.APPROVED
+    assert "1 comment(s) not shown to you" in told
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1

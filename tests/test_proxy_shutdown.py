@@ -34,7 +34,7 @@ def test_a_comment_being_saved_when_the_stack_is_stopped_reaches_its_reader(tmp_
             )
         )
         sending.start()
-        time.sleep(1.5)
+        time.sleep(3)  # through Varnish into gunicorn, where it waits (SQLite waits up to 20 s)
         stack.process.send_signal(signal.SIGTERM)  # the deploy stops the stack
         time.sleep(1.5)
         holder.execute("ROLLBACK")  # ...and the save goes through

@@ -102,7 +102,8 @@ def test_check_deploy_warns_when_https_is_turned_off():
             "desk@example.com, mod at example.com",
             "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses, not 'mod at example.com'",
         ),
-        ("MEDIA_URL", "media/", "MEDIA_URL must start and end with a slash"),
+        ("MEDIA_URL", "media/", "MEDIA_URL must be a path like /media/"),
+        ("MEDIA_URL", "https://media.example.com", "(ending with a slash)"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
@@ -151,8 +152,8 @@ def test_good_values_of_the_checked_variables_start():
             TRUSTED_PROXY_IPS="10.0.0.3, ::1",
             DJANGO_ALLOWED_HOSTS="news.example.com,.example.org,[::1]",
             DEFAULT_FROM_EMAIL="The Newsroom <newsroom@news.example.com>",
-            COMMENTS_MODERATOR_EMAILS="desk@news.example.com,night@news.example.com",
-            MEDIA_URL="/uploads/",
+            COMMENTS_MODERATOR_EMAILS="desk@news.example.com,Night Desk <night@news.example.com>",
+            MEDIA_URL="https://media.news.example.com/",
         ),
     )
 

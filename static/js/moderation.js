@@ -239,6 +239,13 @@
         if (target.value.trim()) send(row, button(row, "reject"), reasonFields(row));
         return;
       }
+      // A reported card's box holds the take-down's reason: Enter there decides nothing (a
+      // take-down is not undone by a stray key), and never reloads the page with the words.
+      if (key === "Enter" && row && target.matches(".queue-reason")) {
+        event.preventDefault();
+        say("Press Take down (t) to send this reason, or Dismiss (x) to keep the comment up.");
+        return;
+      }
       if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
       var actions = { a: "approve", s: "spam", t: "take-down", x: "dismiss" };
       if (key === "j" || key === "k") {

@@ -30,9 +30,13 @@
           var newList = doc.querySelector("[data-load-more-list]");
           var newNav = doc.querySelector("[data-load-more-nav]");
           var first = null;
+          // Headlines at this list's level (h3 under the home page's "Latest"), whatever
+          // level the loaded page gave them.
+          var level = list.querySelector(".article-card h2, .article-card h3");
           if (newList) {
             Array.prototype.slice.call(newList.children).forEach(function (item) {
               var adopted = document.importNode(item, true);
+              if (level) matchHeadingLevel(adopted, level.tagName);
               if (!first) first = adopted;
               list.appendChild(adopted);
             });
@@ -49,7 +53,8 @@
             enhancePager(imported);
           }
           // Keep keyboard users where the new content starts.
-          var link = first && (first.querySelector("h2 a[href]") || first.querySelector("a[href]"));
+          var heading = first && first.querySelector("h2 a[href], h3 a[href]");
+          var link = heading || (first && first.querySelector("a[href]"));
           if (link) link.focus({ preventScroll: false });
         })
         .catch(function () {
@@ -57,6 +62,18 @@
           button.replaceWith(next);
           next.textContent = "Next page";
         });
+    });
+  }
+
+  function matchHeadingLevel(card, tagName) {
+    Array.prototype.slice.call(card.querySelectorAll("h2, h3")).forEach(function (heading) {
+      if (heading.tagName === tagName) return;
+      var replacement = document.createElement(tagName);
+      Array.prototype.slice.call(heading.attributes).forEach(function (attribute) {
+        replacement.setAttribute(attribute.name, attribute.value);
+      });
+      while (heading.firstChild) replacement.appendChild(heading.firstChild);
+      heading.replaceWith(replacement);
     });
   }
 

@@ -11,7 +11,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comments.models import Comment, RejectionReason
+from comments.models import Comment, RejectionReason, Report
 from tests.browser.helpers import log_in_to_admin
 
 pytestmark = pytest.mark.browser
@@ -165,3 +165,21 @@ def test_a_decision_after_the_session_ended_says_so_and_leaves_the_comment_selec
     second.refresh_from_db()
     assert first.status == Comment.Status.PENDING
     assert second.status == Comment.Status.PENDING
+
+
+def test_enter_in_a_reported_cards_reason_box_takes_nothing_down_and_keeps_the_words(
+    page, article, moderator, make_comment
+):
+    reported = make_comment(article, status=Comment.Status.APPROVED, body="Reported words.")
+    Report.objects.create(comment=reported, reason="abuse", reporter="someone")
+    log_in_to_admin(page, moderator.username)
+    page.goto(f"{QUEUE}?status=reported")
+    box = page.locator(f"#queue-{reported.pk} .queue-reason")
+
+    box.fill("Personal attack")
+    box.press("Enter")
+
+    expect(page.locator(".queue-status")).to_contain_text("Press Take down (t)")
+    expect(box).to_have_value("Personal attack")  # no reload took the words
+    reported.refresh_from_db()
+    assert reported.status == Comment.Status.APPROVED

@@ -60,12 +60,14 @@ def test_reader_loads_every_page_opens_an_article_follows_a_link_and_searches(
         load_more.click()
         clicks += 1
         expect(cards).to_have_count(min(PAGE_SIZE * (clicks + 1), total_cards))
-        # Keyboard users land on the first new headline.
-        first_new = cards.nth(PAGE_SIZE * clicks).locator("h2 a[href]")
+        # Keyboard users land on the first new headline, at the level of those above it
+        # (h3 under "Latest").
+        first_new = cards.nth(PAGE_SIZE * clicks).locator("h3 a[href]")
         expect(first_new).to_be_focused()
         assert clicks < 10, "Load more never ran out of pages"
     expect(page.locator(".end-of-list")).to_have_text("No more pages to load")
     expect(cards).to_have_count(total_cards)
+    expect(page.locator(".article-list .article-card h2")).to_have_count(0)
     # Everything from page 1 on is shown: no link back to a page already on screen.
     expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
     assert clicks == 2
@@ -122,7 +124,7 @@ def test_reader_can_search_and_load_more_with_the_keyboard_alone(page, newsroom,
     cards = page.locator(".article-list .article-card")
     expect(cards).to_have_count(PAGE_SIZE * 2)
     # Focus moved to the first new headline; Enter opens it.
-    first_new = cards.nth(PAGE_SIZE).locator("h2 a[href]")
+    first_new = cards.nth(PAGE_SIZE).locator("h3 a[href]")
     expect(first_new).to_be_focused()
     title = first_new.inner_text()
     page.keyboard.press("Enter")
