@@ -243,7 +243,7 @@
       // take-down is not undone by a stray key), and never reloads the page with the words.
       if (key === "Enter" && row && target.matches(".queue-reason")) {
         event.preventDefault();
-        say("Press Take down (t) to send this reason, or Dismiss (x) to keep the comment up.");
+        say("Press the Take down button to send this reason, or Dismiss to keep the comment up.");
         return;
       }
       if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;

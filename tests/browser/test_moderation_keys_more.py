@@ -179,7 +179,7 @@ def test_enter_in_a_reported_cards_reason_box_takes_nothing_down_and_keeps_the_w
     box.fill("Personal attack")
     box.press("Enter")
 
-    expect(page.locator(".queue-status")).to_contain_text("Press Take down (t)")
+    expect(page.locator(".queue-status")).to_contain_text("Press the Take down button")
     expect(box).to_have_value("Personal attack")  # no reload took the words
     reported.refresh_from_db()
     assert reported.status == Comment.Status.APPROVED
