@@ -26,6 +26,7 @@ from comments.forms import CommentEditForm, PrivacyRequestForm
 from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import (
+    PRIVACY_MAIL_MINUTES,
     delete_own_comment,
     erase_comments,
     export_comments,
@@ -38,7 +39,9 @@ from newsportal.methods import get_or_post, post_only
 
 PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
-    f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives."
+    f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives. We send one such "
+    f"link every {PRIVACY_MAIL_MINUTES} minutes at most, and none to an address whose owner "
+    "stopped all mail (they ask from a comment's status page)."
 )
 
 
@@ -138,7 +141,7 @@ def delete(request, token):
     return _page(request, "comments/delete.html", {"comment": comment})
 
 
-def _send_privacy_link(request, *, email: str, action: str):
+def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False):
     """The export or erase link mailed to the address (at most five asks an hour per IP)."""
     limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
     if not limit.allowed:
@@ -150,7 +153,7 @@ def _send_privacy_link(request, *, email: str, action: str):
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
-    request_privacy_link(email=email, action=action)
+    request_privacy_link(email=email, action=action, by_owner=by_owner)
     return _notice(request, "Check your mail", PRIVACY_SENT)
 
 
@@ -162,7 +165,7 @@ def status_privacy(request, token):
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
-    return _send_privacy_link(request, email=comment.email, action=action)
+    return _send_privacy_link(request, email=comment.email, action=action, by_owner=True)
 
 
 @never_cache
@@ -307,6 +310,14 @@ def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
     if address_id is None:
         raise Http404("No such address")
+    if not CommenterAddress.objects.filter(pk=address_id).exists():
+        # Forgotten with its last comment (or erased): the link stops nothing any more.
+        return _notice(
+            request,
+            "This link no longer works",
+            "We forgot this address when its last comment was deleted or erased, so this link "
+            "can stop nothing. If we mail you again, use the link in that newer mail.",
+        )
     # Only the owner's own button sends "resume": a mail client's one-click POST always stops.
     if request.method == "POST" and request.POST.get("resume"):
         resume_mail(address_id=address_id)

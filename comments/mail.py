@@ -41,6 +41,20 @@ def queue_mail(kind: str, ref: int = 0, to: str = "") -> None:
         transaction.on_commit(lambda: deliver.enqueue(kind, ref, to))
 
 
+def drop_queued(kind: str, ref: int) -> int:
+    """Mail of this kind about this row, still waiting to go: a newer one replaces it (a
+    decision undone and made again would be told twice)."""
+    if not isinstance(deliver.get_backend(), DatabaseBackend):
+        return 0
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,  # a retry waiting for its time too
+        task_path=deliver.module_path,
+        args_kwargs__args__0=kind,
+        args_kwargs__args__1=ref,
+    )
+    return waiting.delete()[0]
+
+
 def retry_delay(attempt: int) -> int:
     """Seconds before attempt + 1: doubling from MAIL_RETRY_SECONDS, at most an hour."""
     return min(RETRY_CAP_SECONDS, settings.MAIL_RETRY_SECONDS * 2 ** (attempt - 1))

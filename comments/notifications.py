@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import links
-from comments.mail import queue_mail
+from comments.mail import drop_queued, queue_mail
 from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscription
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ def notify_commenters(comment_ids) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in ids:
+        drop_queued("decision", pk)
         queue_mail("decision", pk)
     return len(ids)
 
@@ -285,8 +286,21 @@ def _confirm_mail(ref, to):
     address = CommenterAddress.objects.filter(pk=ref, verified_at__isnull=True).first()
     if address is None:
         return None
-    context = {"confirm_url": links.confirm_url(address), "days": links.CONFIRM_DAYS}
-    return _message("confirm", "Please confirm your e-mail address", address.email, context)
+    # Anyone may type an address: its owner can stop these too, in one click.
+    stop_url = links.stop_mail_url(address.pk)
+    context = {
+        "confirm_url": links.confirm_url(address),
+        "days": links.CONFIRM_DAYS,
+        "stop_url": stop_url,
+        "resend_hours": settings.COMMENTS_CONFIRM_RESEND_HOURS,
+    }
+    return _message(
+        "confirm",
+        "Please confirm your e-mail address",
+        address.email,
+        context,
+        _one_click(stop_url),
+    )
 
 
 def _privacy_mail(action):

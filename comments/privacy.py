@@ -35,15 +35,20 @@ ERASED_NAME = "[name erased]"
 PRIVACY_MAIL_MINUTES = 10
 
 
-def request_privacy_link(*, email: str, action: str) -> bool:
+def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> bool:
     """Mail a link to export or erase every comment written with this address, to that
     address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
-    per address. Nothing is mailed for an address without comments; the caller's answer is
-    the same either way, so nobody learns who commented. Returns whether a mail was queued."""
+    per address. Nothing is mailed for an address without comments, nor, when anyone may have
+    typed it (`by_owner`: asked from a comment's status page), to one whose owner stopped all
+    mail; the caller's answer is the same either way, so nobody learns who commented. Returns
+    whether a mail was queued."""
     email = email.strip().lower()
     known = Comment.objects.filter(email=email).exists()
     # An address mail was asked for is on record too (its owner may have deleted every comment).
     if not known and not CommenterAddress.objects.filter(email=email).exists():
+        return False
+    stopped = CommenterAddress.objects.filter(email=email, mail_stopped_at__isnull=False)
+    if not by_owner and stopped.exists():
         return False
     key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
     try:

@@ -231,6 +231,20 @@ def return_to_queue(comments, *, by) -> int:
             shown_before = Comment.objects.counted().filter(pk__in=thread).count()
             decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
             ids = list(decided.values_list("pk", flat=True))
+            spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
+            # Replies taken down only because of it hang on it again: hidden while it waits,
+            # back on the page (and in the count) when it is approved.
+            Comment.objects.filter(
+                parent_id__in=ids,
+                status=Comment.Status.REJECTED,
+                rejection_reason=REPLY_TAKEN_DOWN,
+                withdrawn_at=None,
+            ).update(
+                status=Comment.Status.APPROVED,
+                rejection_reason="",
+                taken_down_by=None,
+                taken_down_at=None,
+            )
             back += Comment.objects.filter(pk__in=ids).update(
                 status=Comment.Status.PENDING,
                 moderated_by=None,
@@ -246,6 +260,10 @@ def return_to_queue(comments, *, by) -> int:
                 back_again = Comment.objects.filter(pk__in=ids).only("pk", "name", "held_because")
                 record(by, back_again, "Back to the queue")
                 _forget_hiding(back_again)
+            for comment in Comment.objects.filter(pk__in=spam):
+                # Spam asked for no mail when it came in (a spammer must not mail anyone): a
+                # moderator's "not spam" lets its decision mail be asked for, as at posting.
+                note_mail_wishes(comment, notify_reply=False)
         move_approved_counts(changes)
     return back
 

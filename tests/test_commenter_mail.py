@@ -330,3 +330,55 @@ def test_a_comment_sent_to_spam_by_the_block_list_asks_for_no_mail(article, subm
     assert comment.status == Comment.Status.SPAM
     assert queued() == []
     assert not ReplySubscription.objects.exists()
+
+
+def test_a_comment_a_moderator_says_is_not_spam_asks_for_its_decision_mail_then(
+    article, submit, moderator
+):
+    from comments.services import return_to_queue
+
+    ModerationPolicy.objects.create(blocked_words="scunthorpe")
+    verify("maria@example.com")
+    comment = submit(article, notify=True, body="I live near Scunthorpe")
+    assert comment.status == Comment.Status.SPAM and queued() == []
+
+    return_to_queue([comment], by=moderator)
+
+    # Its author is asked whether it is theirs (their address is confirmed, this comment is
+    # not vouched for), as at posting: mail is not silently lost, nor sent to a stranger.
+    assert [m["kind"] for m in queued()] == ["confirm-comment"]
+
+
+def test_whoever_gets_a_confirmation_they_did_not_ask_for_can_stop_every_mail(
+    article, submit, settings
+):
+    submit(article, email="victim@example.org", notify=True, body="Typed by a stranger")
+    run_mail_queue()
+    [message] = [m for m in mail.outbox if m.to == ["victim@example.org"]]
+    stop = link_in(message.body, "/comments/stop-mail/")
+    assert message.extra_headers["List-Unsubscribe"] == f"<{stop}>"
+    assert "we will not write to this address again" not in message.body  # it was untrue
+    assert "at most once every 24 hours" in message.body
+
+    Client().post(stop.removeprefix(settings.SITE_URL))  # the mail client's one click
+    CommenterAddress.objects.update(confirmation_sent_at=timezone.now() - timezone.timedelta(2))
+    submit(article, email="victim@example.org", notify=True, body="And again the next day")
+    mail.outbox.clear()
+    run_mail_queue()
+
+    assert [m for m in mail.outbox if m.to == ["victim@example.org"]] == []
+
+
+def test_a_stop_link_whose_address_was_forgotten_says_it_stops_nothing(
+    article, thread, moderator, settings
+):
+    _, reply = thread
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+    stop = link_in(to_maria()[0].body, "/comments/stop-mail/").removeprefix(settings.SITE_URL)
+    CommenterAddress.objects.filter(email="maria@example.com").delete()  # her last comment went
+
+    page = Client().post(stop).content.decode()
+
+    assert "This link no longer works" in page
+    assert "We will send no more mail" not in page

@@ -20,6 +20,7 @@ from comments.desk import add_note, block_sender, lift_block
 from comments.models import (
     Block,
     Comment,
+    CommenterAddress,
     CommentVersion,
     ModerationPolicy,
     ReplySubscription,
@@ -141,6 +142,22 @@ def test_the_status_page_offers_export_and_erase(reader, article, make_comment):
     assert 'value="erase">Erase</button>' in page
     assert response.status_code == 200
     assert [m["kind"] for m in queued()] == ["privacy-erase"]
+
+
+def test_a_stranger_typing_a_stopped_address_mails_nothing_but_its_owner_still_can(
+    reader, article, make_comment
+):
+    comment = make_comment(article, email="maria@example.com")
+    CommenterAddress.objects.create(email="maria@example.com", mail_stopped_at=timezone.now())
+
+    typed = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    assert "Check your mail" in typed.content.decode()  # the same answer for every address
+    assert queued() == []
+
+    reader.post(
+        reverse("comments:status-privacy", args=[status_token(comment)]), {"action": "export"}
+    )
+    assert [m["kind"] for m in queued()] == ["privacy-export"]
 
 
 def _rows_holding(text: str) -> list[str]:

@@ -299,3 +299,19 @@ def test_cron_jobs_print_nothing_at_verbosity_0_so_cron_mails_only_errors(db, co
     call_command(command, verbosity=0, stdout=out)
 
     assert out.getvalue() == ""
+
+
+def test_a_decision_undone_and_made_again_before_the_mail_left_is_mailed_once(
+    article, make_comment, moderator
+):
+    from comments.services import approve, reject, return_to_queue
+
+    [comment] = waiting_comments(article, make_comment, 1)
+    approve(comment=comment, by=moderator)
+    return_to_queue([comment], by=moderator)
+    reject(comment=comment, by=moderator, reason="Off topic")
+
+    run_mail_queue()
+
+    assert [m.to for m in mail.outbox] == [[comment.email]]
+    assert "Off topic" in mail.outbox[0].body

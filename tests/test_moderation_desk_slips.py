@@ -331,3 +331,24 @@ def test_select_all_puts_back_only_the_comments_the_page_showed(
     assert never_shown.status == Comment.Status.APPROVED
     assert "1 comment(s) not shown to you" in told
     assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_a_comment_taken_down_put_back_and_approved_again_brings_its_replies_back(
+    moderator_client, client, moderator, thread
+):
+    comment, reply = thread
+    moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": "Wrong"},
+    )
+
+    moderator_client.post(f"{CHANGELIST}{comment.pk}/requeue/")
+    moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/", {f"seen-{comment.pk}": comment.revision}
+    )
+
+    reply.refresh_from_db()
+    assert (reply.status, reply.rejection_reason) == (Comment.Status.APPROVED, "")
+    assert Article.objects.get(pk=comment.article_id).approved_comment_count == 2
+    assert reply.body in client.get(comment.article.get_absolute_url()).content.decode()
+    assert "rejected" not in client.get(reply.status_url).content.decode()
