@@ -31,6 +31,25 @@ class CommentQuerySet(models.QuerySet):
             rejection_reason=reason,
         )
 
+    def mark_undecided(self) -> int:
+        """Waiting in the queue again, as if never decided: the bare UPDATE of
+        comments.services.return_to_queue (which moves the counts, logs and purges)."""
+        return self.update(
+            status="pending",
+            moderated_by=None,
+            moderated_at=None,
+            rejection_reason="",
+            taken_down_by=None,
+            taken_down_at=None,
+        )
+
+    def mark_put_back(self) -> int:
+        """Replies taken down with the comment they answer, hanging on it again (published,
+        shown when it is): the bare UPDATE of comments.services.return_to_queue."""
+        return self.update(
+            status="approved", rejection_reason="", taken_down_by=None, taken_down_at=None
+        )
+
     def written_with(self, email: str, *, ids, user_id=None):
         """The comments with this address that this browser (the ids its signed cookie names)
         or this account wrote: what proves a writer, where anyone may type an address."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from newsportal.env import canonical_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,23 +28,13 @@ ALLOWED = Verdict(True)
 def client_ip(request) -> str | None:
     """REMOTE_ADDR, or, for a request from our own proxy, the address it wrote into the
     configured header (anyone else could write anything there)."""
-    remote = normal_ip(request.META.get("REMOTE_ADDR", ""))
+    remote = canonical_ip(request.META.get("REMOTE_ADDR", ""))
     header = settings.COMMENTS_CLIENT_IP_HEADER
     if header and remote in settings.TRUSTED_PROXY_IPS:
         # The rightmost entry is the one our proxy wrote; anything left of it is hearsay.
-        written = normal_ip(request.headers.get(header, "").split(",")[-1].strip())
+        written = canonical_ip(request.headers.get(header, "").split(",")[-1].strip())
         return written or remote
     return remote
-
-
-def normal_ip(text: str) -> str | None:
-    """An address as we compare and keep it: canonical, and an IPv4 address reaching a
-    dual-stack socket (::ffff:192.0.2.1) as itself."""
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def sender(ip: str) -> str:

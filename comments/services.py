@@ -239,20 +239,8 @@ def return_to_queue(comments, *, by) -> int:
                 status=Comment.Status.REJECTED,
                 rejection_reason=REPLY_TAKEN_DOWN,
                 withdrawn_at=None,
-            ).update(
-                status=Comment.Status.APPROVED,
-                rejection_reason="",
-                taken_down_by=None,
-                taken_down_at=None,
-            )
-            back += Comment.objects.filter(pk__in=ids).update(
-                status=Comment.Status.PENDING,
-                moderated_by=None,
-                moderated_at=None,
-                rejection_reason="",
-                taken_down_by=None,
-                taken_down_at=None,
-            )
+            ).mark_put_back()
+            back += Comment.objects.filter(pk__in=ids).mark_undecided()
             changes[article_id] = (
                 Comment.objects.counted().filter(pk__in=thread).count() - shown_before
             )

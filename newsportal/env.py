@@ -85,16 +85,23 @@ def env_time_zone(name: str, default: str) -> str:
     return value
 
 
-def env_ips(name: str, default: list[str]) -> list[str]:
-    """IP addresses, canonical (an IPv4-mapped one as IPv4), as comments.ratelimit compares
-    the address a request comes from."""
+def canonical_ip(text: str) -> str | None:
+    """An address as we compare and keep it: canonical, and an IPv4 address reaching a
+    dual-stack socket (::ffff:192.0.2.1) as itself. None for anything else."""
     try:
-        addresses = [ipaddress.ip_address(item) for item in env_list(name, default)]
-        return [str(getattr(ip, "ipv4_mapped", None) or ip) for ip in addresses]
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"{name} must be IP addresses separated by commas: {exc}"
-        ) from None
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return str(getattr(address, "ipv4_mapped", None) or address)
+
+
+def env_ips(name: str, default: list[str]) -> list[str]:
+    """IP addresses, canonical, as comments.ratelimit compares a request's address."""
+    addresses = env_list(name, default)
+    bad = [item for item in addresses if canonical_ip(item) is None]
+    if bad:
+        raise ImproperlyConfigured(f"{name} must be IP addresses separated by commas: {bad[0]!r}")
+    return [canonical_ip(item) for item in addresses]
 
 
 def env_email(name: str, default: str) -> str:

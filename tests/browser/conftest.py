@@ -6,6 +6,7 @@ violation fails the test. Screenshots (desktop 1280 and phone 390 wide) and the 
 test-artifacts/browser/<test>/, printed at the end of the run.
 """
 
+import importlib
 import os
 import re
 import shutil
@@ -369,3 +370,16 @@ def moderator(django_user_model):
     )
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def presets(db):
+    """The moderation policy's preset rejection reasons, as a fresh install seeds them (a
+    migration's data: transactional tests empty the tables after each test)."""
+    from comments.models import RejectionReason
+
+    seeded = importlib.import_module("comments.migrations.0005_moderators_desk").PRESETS
+    if not RejectionReason.objects.exists():
+        for order, (label, text) in enumerate(seeded, start=1):
+            RejectionReason.objects.create(label=label, text=text, order=order)
+    return list(RejectionReason.objects.all())

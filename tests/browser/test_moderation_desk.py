@@ -1,7 +1,6 @@
 """The moderator's desk in a real browser: a queue cleared with the keys alone, controls in
 view beside the sidebar and on a phone, and a reader's report through to a take-down."""
 
-import importlib
 import re
 from datetime import timedelta
 
@@ -11,23 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from comments.models import Comment, RejectionReason, Report
+from comments.models import Comment, Report
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in_to_admin
 
-pytestmark = pytest.mark.browser
+# The seeded preset reasons (tests/browser/conftest.py), in every test here.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
 
 QUEUE = "/admin/comments/comment/"
-SEEDED = importlib.import_module("comments.migrations.0005_moderators_desk").PRESETS
-
-
-@pytest.fixture(autouse=True)
-def presets(db):
-    # Seeded by a migration; transactional tests empty the tables after each test.
-    if not RejectionReason.objects.exists():
-        for order, (label, text) in enumerate(SEEDED, start=1):
-            RejectionReason.objects.create(label=label, text=text, order=order)
-    return list(RejectionReason.objects.all())
 
 
 @pytest.fixture

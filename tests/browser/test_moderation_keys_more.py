@@ -2,7 +2,6 @@
 card's own reason box sends with Enter, and a decision the site did not take (the comment
 deleted meanwhile, the session ended) says so instead of blaming the connection."""
 
-import importlib
 import re
 from datetime import timedelta
 
@@ -11,26 +10,17 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from comments.models import Comment, RejectionReason, Report
+from comments.models import Comment, Report
 from tests.browser.helpers import log_in_to_admin
 
-pytestmark = pytest.mark.browser
+# The seeded preset reasons (tests/browser/conftest.py), in every test here.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
 
 QUEUE = "/admin/comments/comment/"
-SEEDED = importlib.import_module("comments.migrations.0005_moderators_desk").PRESETS
 SIGNED_OUT = (
     "Your session has ended or you may no longer moderate: sign in again (reload the page), "
     "then decide again."
 )
-
-
-@pytest.fixture(autouse=True)
-def presets(db):
-    # Seeded by a migration; transactional tests empty the tables after each test.
-    if not RejectionReason.objects.exists():
-        for order, (label, text) in enumerate(SEEDED, start=1):
-            RejectionReason.objects.create(label=label, text=text, order=order)
-    return list(RejectionReason.objects.all())
 
 
 @pytest.fixture

@@ -20,19 +20,25 @@ pytestmark = pytest.mark.browser
 # WCAG 1.4.11 (non-text contrast) and 2.4.13 (focus appearance): 3:1 against what is next to it.
 MIN_CONTRAST = 3.0
 
-# The focused element's outline, and the first painted background behind it (the outline is drawn
-# outside the element, on its parents' background).
-FOCUS_RING_JS = """() => {
-    const el = document.activeElement;
-    const s = getComputedStyle(el);
-    let background = "rgb(255, 255, 255)";
+# The first painted background behind an element (white when none is).
+BEHIND_JS = """const behind = (el) => {
     for (let node = el.parentElement; node; node = node.parentElement) {
         const colour = getComputedStyle(node).backgroundColor;
-        if (colour !== "transparent" && !/rgba\\(.*,\\s*0\\)$/.test(colour)) {
-            background = colour;
-            break;
-        }
+        if (colour !== "transparent" && !/rgba\\(.*,\\s*0\\)$/.test(colour)) return colour;
     }
+    return "rgb(255, 255, 255)";
+};"""
+
+# The focused element's outline, and the first painted background behind it (the outline is drawn
+# outside the element, on its parents' background).
+FOCUS_RING_JS = (
+    """() => {
+    """
+    + BEHIND_JS
+    + """
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    const background = behind(el);
     return {
         element: el.outerHTML.slice(0, 120),
         style: s.outlineStyle,
@@ -41,18 +47,16 @@ FOCUS_RING_JS = """() => {
         background: background,
     };
 }"""
+)
 
 # A form control's borders and the panel it sits on.
-CONTROL_BORDER_JS = """(el) => {
+CONTROL_BORDER_JS = (
+    """(el) => {
+    """
+    + BEHIND_JS
+    + """
     const s = getComputedStyle(el);
-    let background = "rgb(255, 255, 255)";
-    for (let node = el.parentElement; node; node = node.parentElement) {
-        const colour = getComputedStyle(node).backgroundColor;
-        if (colour !== "transparent" && !/rgba\\(.*,\\s*0\\)$/.test(colour)) {
-            background = colour;
-            break;
-        }
-    }
+    const background = behind(el);
     return {
         element: el.outerHTML.slice(0, 120),
         colours: [s.borderTopColor, s.borderRightColor, s.borderBottomColor, s.borderLeftColor],
@@ -61,6 +65,7 @@ CONTROL_BORDER_JS = """(el) => {
         background: background,
     };
 }"""
+)
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
