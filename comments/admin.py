@@ -195,19 +195,15 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
 
     @admin.display(description="decide")
     def decide_buttons(self, obj):
+        # The revision of the words on the row: what a decision, or "Back to the queue",
+        # may act on.
+        seen = format_html('<input type="hidden" name="seen-{}" value="{}">', obj.pk, obj.revision)
         if obj.status != Comment.Status.PENDING:
-            # Shown at this revision: what "Back to the queue" may put back.
-            return format_html(
-                '<input type="hidden" name="seen-{}" value="{}">–', obj.pk, obj.revision
-            )
+            return format_html("{}–", seen)
         # Buttons of the changelist form (which carries the CSRF token) posting elsewhere:
-        # no nested forms, no JavaScript. With them, the revision of the words on the row.
-        return format_html(
-            '<input type="hidden" name="seen-{}" value="{}">{}',
-            obj.pk,
-            obj.revision,
-            format_html_join(" ", BUTTON, decision_links(obj.pk, ONE_CLICK[:2])),
-        )
+        # no nested forms, no JavaScript.
+        buttons = format_html_join(" ", BUTTON, decision_links(obj.pk, ONE_CLICK[:2]))
+        return format_html("{}{}", seen, buttons)
 
     def get_urls(self):
         view = self.admin_site.admin_view

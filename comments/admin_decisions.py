@@ -49,10 +49,8 @@ class DecisionViews:
                 )
         elif moderator and not comment.withdrawn_at:
             # Decided (by mistake, say): it can wait in the queue again.
-            extra_context = {
-                **(extra_context or {}),
-                "requeue": decision_links(comment.pk, [("requeue", "")])[0][0],
-            }
+            requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
+            extra_context = {**(extra_context or {}), "requeue": requeue}
         extra_context = {
             **(extra_context or {}),
             "moderation_actions": actions,
@@ -77,7 +75,7 @@ class DecisionViews:
         if comment is None:
             # Deleted meanwhile (by its author, an erase, another moderator): told so.
             text = "That comment no longer exists: it was deleted meanwhile."
-            if "application/json" in request.headers.get("Accept", ""):
+            if _wants_json(request):
                 return JsonResponse({"outcome": None, "message": text}, status=410)
             messages.warning(request, text)
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
@@ -114,7 +112,7 @@ class DecisionViews:
         """Its author changed the words after the moderator read them: nothing decided. The
         script gets the new words to show in the card; a form post goes back to read them."""
         text = f"The comment by {comment.name} was edited since you read it: read it again."
-        if "application/json" in request.headers.get("Accept", ""):
+        if _wants_json(request):
             comment.refresh_from_db(fields=["body", "revision"])
             return JsonResponse(
                 {
@@ -205,7 +203,7 @@ class DecisionViews:
     def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
         """The queue's script asks for JSON (and moves on without a reload); a plain form post
         gets the message and goes back, or, from a comment's page, on to the next waiting one."""
-        if "application/json" in request.headers.get("Accept", ""):
+        if _wants_json(request):
             return JsonResponse(
                 {"outcome": outcome, "message": text}, status=200 if outcome else 409
             )
@@ -227,6 +225,11 @@ class DecisionViews:
         ):
             return referer
         return reverse("admin:comments_comment_changelist")
+
+
+def _wants_json(request) -> bool:
+    # The queue's script (moderation.js) asks for JSON; a plain form post does not.
+    return "application/json" in request.headers.get("Accept", "")
 
 
 def _reason_box_entered(request) -> str | None:
