@@ -67,13 +67,11 @@ def search_articles(queryset, query: str):
             .order_by("-rank", "-published_at", "-pk")
         )
     words = query.split()[:8]
-    condition = Q()
+    condition = in_title = Q()
     for word in words:
         condition &= (
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )
-    in_title = Q()
-    for word in words:
         in_title &= Q(title__icontains=word)
     # No ranking here, but a headline that names every word still comes first. The snippet is
     # cut from the rendered body, so load it with the rows (whatever a listing defers).

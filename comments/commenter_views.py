@@ -34,7 +34,7 @@ from comments.privacy import (
 )
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.tokens import comment_id_from_token, status_token
-from newsportal.caching import mark_personal
+from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, post_only
 
 PRIVACY_SENT = (
@@ -49,16 +49,11 @@ def signed_link(view):
     """A link mailed to a commenter: opening it asks, its button acts. The signed token in the
     link is the protection (the reader may have no cookie, as for one-click unsubscribe), so
     the button needs no CSRF token."""
-    return csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(view))
-
-
-def _personal(response):
-    response["X-Robots-Tag"] = "noindex"
-    return mark_personal(response)
+    return never_cache(csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(view)))
 
 
 def _page(request, template, context=None, status=200):
-    return _personal(render(request, template, context or {}, status=status))
+    return personal_page(render(request, template, context or {}, status=status))
 
 
 def _notice(request, heading, *paragraphs, status=200):
@@ -203,7 +198,7 @@ def privacy_action(request, token):
             export_comments(email=address.email), json_dumps_params={"indent": 2}
         )
         response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
-        return _personal(response)
+        return personal_page(response)
     if action == "erase" and request.method == "POST":
         erased = erase_comments(email=address.email)
         return _notice(
@@ -218,52 +213,43 @@ def privacy_action(request, token):
     return _page(request, "comments/privacy_action.html", context)
 
 
-@never_cache
 @signed_link
 def confirm(request, token):
-    """Opening the link asks; the button confirms. Mail scanners follow every link in a mail,
-    so a GET alone must not vouch for an address."""
     address_id = links.address_id_from_confirm(token)
     if address_id is None:
         return _stale_confirmation(request)
-    if request.method != "POST":
-        return _page(
-            request,
-            "comments/unsubscribe.html",
-            {
-                "heading": "Confirm your e-mail address",
-                "ask": "Confirm your e-mail address?",
-                "button": "Confirm my address",
-            },
-        )
-    if not confirm_address(address_id=address_id):
-        return _stale_confirmation(request)
-    return _notice(
+    return _ask_then_act(
         request,
-        "Your e-mail address is confirmed",
-        "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
-        "link to stop them.",
+        heading="Confirm your e-mail address",
+        ask="Confirm your e-mail address?",
+        button="Confirm my address",
+        act=lambda: confirm_address(address_id=address_id) is not None,
+        done=(
+            "Your e-mail address is confirmed",
+            "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
+            "link to stop them.",
+        ),
     )
 
 
-@never_cache
 @signed_link
 def confirm_comment(request, token):
     """A comment asked for mail at a confirmed address from elsewhere: its owner says whether
-    it is theirs (the button; opening the link vouches for nothing)."""
+    it is theirs."""
     comment_id = links.comment_id_from_confirm_comment(token)
     if comment_id is None:
         return _stale_confirmation(request)
-    if request.method != "POST":
-        context = {"heading": "Is this comment yours?", "ask": "Is this comment yours?"}
-        return _page(request, "comments/unsubscribe.html", {**context, "button": "It is mine"})
-    if not confirm_comment_mail(comment_id=comment_id):
-        return _stale_confirmation(request)
-    return _notice(
+    return _ask_then_act(
         request,
-        "Thank you",
-        "From now on we mail you what you asked for about this comment (its review, if it "
-        "came meanwhile, comes now); every mail has a link to stop them.",
+        heading="Is this comment yours?",
+        ask="Is this comment yours?",
+        button="It is mine",
+        act=lambda: confirm_comment_mail(comment_id=comment_id),
+        done=(
+            "Thank you",
+            "From now on we mail you what you asked for about this comment (its review, if it "
+            "came meanwhile, comes now); every mail has a link to stop them.",
+        ),
     )
 
 
@@ -276,35 +262,35 @@ def _stale_confirmation(request):
     )
 
 
-def _one_click(request, *, heading, done, ask, button, act):
-    """RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or a
-    token, and must get a 2xx straight away: the signed link is the protection. A person who
-    opens the link gets a button, so a mail scanner that follows links changes nothing."""
-    if request.method == "POST":
-        act()
-        return _notice(request, heading, done)
-    return _page(
-        request, "comments/unsubscribe.html", {"heading": heading, "ask": ask, "button": button}
-    )
+def _ask_then_act(request, *, heading, ask, button, act, done):
+    """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
+    a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
+    a token, and must get a 2xx straight away: the signed link is the protection. `act`
+    returning False: the link's row is gone or done with. `done`: the heading and the words."""
+    if request.method != "POST":
+        context = {"heading": heading, "ask": ask, "button": button}
+        return _page(request, "comments/unsubscribe.html", context)
+    if act() is False:
+        return _stale_confirmation(request)
+    return _notice(request, *done)
 
 
-@never_cache
 @signed_link
 def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
         raise Http404("No such subscription")
-    return _one_click(
+    heading = "No more mail about replies"
+    return _ask_then_act(
         request,
-        heading="No more mail about replies",
-        done="You will get no more mail about replies to this comment.",
+        heading=heading,
+        done=(heading, "You will get no more mail about replies to this comment."),
         ask="Stop the mail about replies to your comment?",
         button="Unsubscribe",
         act=lambda: unsubscribe_replies(comment_id=comment_id),
     )
 
 
-@never_cache
 @signed_link
 def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
@@ -335,12 +321,14 @@ def stop_mail(request, token):
             "resume": True,
         }
         return _page(request, "comments/unsubscribe.html", context)
-    return _one_click(
+    heading = "No more mail from us"
+    return _ask_then_act(
         request,
-        heading="No more mail from us",
+        heading=heading,
         done=(
+            heading,
             "We will send no more mail about comments to this address. Changed your mind? "
-            "Open the same link again."
+            "Open the same link again.",
         ),
         ask="Stop all mail about comments to this address?",
         button="Stop all mail",

@@ -7,17 +7,19 @@ and a post that still lacks one comes back once as this page, with a token and t
 choice kept (see comments.views.csrf_failure), exactly like the comment form.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from articles.models import Article
 from comments.desk import report_comment
 from comments.links import public_path
 from comments.models import Comment, Report
 from comments.ratelimit import client_ip, hit_report_limit
-from comments.views import too_many_requests
-from newsportal.caching import mark_personal
+from newsportal.caching import personal_page
 from newsportal.methods import get_or_post
 
 REPORTED = "Thank you: a moderator will look at this comment."
@@ -53,11 +55,16 @@ def _reportable(comment_id: int) -> Comment:
 
 
 def report_page(request, comment, form, *, status=200):
-    response = render(
-        request, "comments/report.html", {"comment": comment, "form": form}, status=status
-    )
-    response["X-Robots-Tag"] = "noindex"
-    return mark_personal(response)
+    context = {"comment": comment, "form": form}
+    return personal_page(render(request, "comments/report.html", context, status=status))
+
+
+def too_many_reports(request, retry_after: int):
+    retry_at = timezone.now() + timedelta(seconds=retry_after)
+    context = {"retry_after": retry_after, "retry_at": retry_at}
+    response = render(request, "comments/rate_limited.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @get_or_post
@@ -67,7 +74,7 @@ def report_view(request, comment_id):
         return report_page(request, comment, ReportForm())
     limit = hit_report_limit(client_ip(request))
     if not limit.allowed:
-        return too_many_requests(request, limit.retry_after, sent="report")
+        return too_many_reports(request, limit.retry_after)
     form = ReportForm(request.POST)
     if not form.is_valid():
         return report_page(request, comment, form)

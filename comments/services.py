@@ -337,6 +337,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
     now = timezone.now()
     changes = {}
     taken = 0
+    ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
     with transaction.atomic():
         for article_id, pks in by_article.items():
             thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks))
@@ -353,12 +354,11 @@ def take_down(comments, *, by, reason: str = "") -> int:
             taken += chosen.mark_taken_down(by=by, reason=reason, now=now)
             replies = up.filter(parent_id__in=parents).exclude(pk__in=parents)
             taken += take_down_replies(replies, by=by, now=now)
-            ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
             changes[article_id] = -ours.filter(pk__in=shown).count()
         move_approved_counts(changes)
         if taken:
-            ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now).only("pk", "name")
             chosen = ours.filter(pk__in=[pk for pks in by_article.values() for pk in pks])
+            chosen = chosen.only("pk", "name")
             record(by, chosen, f"Taken down: {reason}" if reason else "Taken down")
             # Taken down however it was chosen (the bulk action too): its reports were right.
             Report.objects.filter(comment__in=ours).close(

@@ -25,15 +25,12 @@ from comments.ratelimit import check_flood, client_ip, hit_rate_limit
 from comments.services import comments_open, is_duplicate, submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
-from newsportal.caching import mark_personal, signed_in_user
+from newsportal.caching import mark_personal, personal_page, signed_in_user
 from newsportal.methods import read_only
 
 logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
-# The article shown again with the reader's text and the errors is an ordinary page (Django's
-# FormView answers the same): an error status would make browsers log a console error.
-FORM_ERRORS = 200
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
 
 
@@ -41,10 +38,11 @@ SEND_AGAIN = "To protect your comment, please press “Send comment” once more
 
 
 def _article_page(
-    request, article, *, form, status, retry_after=None, reply_to=None, unsent_text=""
+    request, article, *, form, status=200, retry_after=None, reply_to=None, unsent_text=""
 ):
     """The article again, drawn for this reader alone: their text kept, the errors next to the
-    fields (a form of None: comments are closed, and unsent_text is what they wrote)."""
+    fields (a form of None: comments are closed, and unsent_text is what they wrote). A 200 for
+    form errors, as Django's FormView answers: an error status makes browsers log an error."""
     if reply_to is None and form is not None and hasattr(form, "cleaned_data"):
         reply_to = form.cleaned_data.get("parent")
     context = {
@@ -60,14 +58,6 @@ def _article_page(
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return mark_personal(response)
-
-
-def too_many_requests(request, retry_after: int, *, sent: str = "comment"):
-    retry_at = timezone.now() + timedelta(seconds=retry_after)
-    context = {"retry_after": retry_after, "retry_at": retry_at, "sent": sent}
-    response = render(request, "comments/rate_limited.html", context, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 class SkipFiles(FileUploadHandler):
@@ -123,7 +113,7 @@ def _post(request, article_id):
         messages.success(request, COMMENT_RECEIVED)
         return redirect(article.get_absolute_url() + "#comments")
     if not form.is_valid():
-        return _article_page(request, article, form=form, status=FORM_ERRORS)
+        return _article_page(request, article, form=form)
 
     data = form.cleaned_data
     flood = check_flood(ip=ip, email=data["email"])
@@ -134,23 +124,15 @@ def _post(request, article_id):
         return _article_page(request, article, form=form, status=429, retry_after=flood.retry_after)
     if is_duplicate(article=article, email=data["email"], ip=ip, body=data["body"]):
         form.add_error("body", DUPLICATE)
-        return _article_page(request, article, form=form, status=FORM_ERRORS)
+        return _article_page(request, article, form=form)
     try:
+        data.pop("website")  # the honeypot, empty by now
         comment = submit_comment(
-            article=article,
-            parent=data["parent"],
-            name=data["name"],
-            email=data["email"],
-            body=data["body"],
-            ip=ip,
-            notify=data["notify"],
-            notify_reply=data["notify_reply"],
-            user=user,
-            written_before=written_here(request),
+            article=article, ip=ip, user=user, written_before=written_here(request), **data
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _article_page(request, article, form=form, status=FORM_ERRORS)
+        return _article_page(request, article, form=form)
 
     messages.success(request, COMMENT_RECEIVED)
     messages.info(
@@ -219,7 +201,7 @@ def csrf_failure(request, reason=""):
     form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
     reply_to = reply_target(request.POST, article)
     messages.warning(request, SEND_AGAIN)
-    return _article_page(request, article, form=form, status=200, reply_to=reply_to)
+    return _article_page(request, article, form=form, reply_to=reply_to)
 
 
 def _closed_while_writing(request, article):
@@ -240,7 +222,6 @@ def _from_another_site(request) -> bool:
     return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
-@never_cache
 @read_only
 def comment_status(request, token):
     comment = comment_from_token(token)
@@ -257,6 +238,4 @@ def comment_status(request, token):
         and comment.parent.status == Comment.Status.PENDING,
         **commenter_context(comment),
     }
-    response = render(request, "comments/status.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return personal_page(render(request, "comments/status.html", context))

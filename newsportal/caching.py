@@ -72,9 +72,15 @@ def signed_in_user(request):
 
 
 def mark_personal(response):
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
+    add_never_cache_headers(response)  # no-store and private: no cache may keep it
     return response
+
+
+def personal_page(response):
+    """A page for one reader alone (a mailed link, a status or report page): never stored,
+    never indexed."""
+    response["X-Robots-Tag"] = "noindex"
+    return mark_personal(response)
 
 
 def mark_shared(request, response, *keys: str):

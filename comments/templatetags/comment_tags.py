@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from comments.forms import CommentForm
-from comments.models import Comment, ModerationPolicy
+from comments.models import Comment, ModerationPolicy, Report
 from comments.services import comments_open
 from comments.tokens import form_age, form_token
 from newsportal.caching import SITE, article_key, cached, has_flash_message, signed_in_user
@@ -85,6 +85,7 @@ def _list_context(article, number: int) -> dict:
         "comment_threads": threads,
         "comments_page_param": PAGE_PARAM,
         "comments_reply_param": REPLY_PARAM,
+        "report_reasons": Report.Reason.choices,
     }
 
 
