@@ -10,13 +10,14 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from comments.admin_commenter import commenter_view, edited_text, seen_revisions, unseen_text
+from comments.admin_commenter import commenter_view
 from comments.admin_decisions import (
     DECISIONS,
     ONE_CLICK,
     DecisionViews,
     decision_links,
-    waiting_text,
+    seen_revisions,
+    tell_left_waiting,
 )
 from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
 from comments.desk import hidden_by_reports, take_down_reported
@@ -271,12 +272,7 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
                 "queue first.",
                 messages.WARNING,
             )
-        if result.waiting:
-            self.message_user(request, waiting_text(result.waiting), messages.WARNING)
-        if result.edited:
-            self.message_user(request, edited_text(result.edited), messages.WARNING)
-        if result.unseen:
-            self.message_user(request, unseen_text(result.unseen), messages.WARNING)
+        tell_left_waiting(self, request, result)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve_selected(self, request, queryset):

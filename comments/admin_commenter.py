@@ -10,11 +10,13 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
+from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
 from comments.models import Block, Comment, ModeratorNote
 from comments.services import decision_words
 
 SHOWN = 100
+WAITING_UNDER_UNPUBLISHED = "{} reply/replies left waiting under unpublished comments."
 
 
 def _sender(request) -> tuple[str, str]:
@@ -31,35 +33,6 @@ def _sender(request) -> tuple[str, str]:
     except (ValidationError, ValueError):
         pass
     raise Http404("Give an e-mail address or an IP address.")
-
-
-def seen_revisions(post) -> dict[int, int]:
-    """The comments a page showed, each at the revision shown: `seen-<pk>` = revision."""
-    seen = {}
-    for name, value in post.items():
-        pk = name.removeprefix("seen-")
-        if pk != name and pk.isdigit() and value.isdigit():
-            seen[int(pk)] = int(value)
-    return seen
-
-
-def sentence(text: str) -> str:
-    """A full stop after words that may end with their own (a preset reason)."""
-    return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-def edited_text(count: int) -> str:
-    return (
-        f"{count} comment(s) edited by their author since you read them: left waiting. "
-        "Read them again."
-    )
-
-
-def unseen_text(count: int) -> str:
-    return (
-        f"{count} comment(s) not shown to you (on other pages, or new since) were left as "
-        "they were: decide what you have read."
-    )
 
 
 def _number(post, name: str) -> int:
@@ -105,11 +78,7 @@ def _act(request, model_admin, kind, value):
     action = post.get("action")
     try:
         if action in ("approve_all", "reject_all", "spam_all"):
-            status = {
-                "approve_all": Comment.Status.APPROVED,
-                "reject_all": Comment.Status.REJECTED,
-                "spam_all": Comment.Status.SPAM,
-            }[action]
+            status = DECISIONS[action.removesuffix("_all")][0]
             reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
             result = decide_sender(
                 status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
@@ -117,16 +86,7 @@ def _act(request, model_admin, kind, value):
             words = decision_words(status, reason.strip())
             text = sentence(f"{result.decided} pending comment(s) from {value}: {words}")
             model_admin.message_user(request, text, messages.SUCCESS)
-            if result.edited:
-                model_admin.message_user(request, edited_text(result.edited), messages.WARNING)
-            if result.unseen:
-                model_admin.message_user(request, unseen_text(result.unseen), messages.WARNING)
-            if result.waiting:
-                model_admin.message_user(
-                    request,
-                    f"{result.waiting} reply/replies left waiting under unpublished comments.",
-                    messages.WARNING,
-                )
+            tell_left_waiting(model_admin, request, result, waiting=WAITING_UNDER_UNPUBLISHED)
         elif action == "note":
             add_note(by=request.user, text=post.get("text", ""), **sender)
             model_admin.message_user(request, "Note added.", messages.SUCCESS)

@@ -9,7 +9,6 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from comments.admin_commenter import seen_revisions, sentence, unseen_text
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
 from comments.services import decide, decision_words, return_to_queue
@@ -26,6 +25,46 @@ TYPED_FOR_REJECT = (
     "You typed a reason for rejecting this comment, so it was not approved: press Reject to "
     "reject it with that reason, or clear the reason to approve it."
 )
+
+
+def seen_revisions(post) -> dict[int, int]:
+    """The comments a page showed, each at the revision shown: `seen-<pk>` = revision."""
+    seen = {}
+    for name, value in post.items():
+        pk = name.removeprefix("seen-")
+        if pk != name and pk.isdigit() and value.isdigit():
+            seen[int(pk)] = int(value)
+    return seen
+
+
+def sentence(text: str) -> str:
+    """A full stop after words that may end with their own (a preset reason)."""
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def edited_text(count: int) -> str:
+    return (
+        f"{count} comment(s) edited by their author since you read them: left waiting. "
+        "Read them again."
+    )
+
+
+def unseen_text(count: int) -> str:
+    return (
+        f"{count} comment(s) not shown to you (on other pages, or new since) were left as "
+        "they were: decide what you have read."
+    )
+
+
+def tell_left_waiting(model_admin, request, result, waiting=None) -> None:
+    """The warnings after a decision: what it left waiting, and why."""
+    for count, text in (
+        (result.waiting, waiting.format if waiting else waiting_text),
+        (result.edited, edited_text),
+        (result.unseen, unseen_text),
+    ):
+        if count:
+            model_admin.message_user(request, text(count), messages.WARNING)
 
 
 def decision_links(pk, names) -> list[tuple[str, str]]:
