@@ -155,12 +155,15 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
 @never_cache
 @post_only
 def status_privacy(request, token):
-    """Export or Erase from a status page: the link goes to the comment's address."""
+    """Export or Erase from a status page: the link goes to the comment's address. Anyone may
+    post with any address and get a status page, so only a comment its owner vouched for (they
+    confirmed the address, or said "It is mine") speaks for an owner who stopped all mail."""
     comment = comment_from_token(token)
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
-    return _send_privacy_link(request, email=comment.email, action=action, by_owner=True)
+    by_owner = comment.owner_vouched
+    return _send_privacy_link(request, email=comment.email, action=action, by_owner=by_owner)
 
 
 @never_cache

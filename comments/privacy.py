@@ -38,9 +38,9 @@ PRIVACY_MAIL_MINUTES = 10
 def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> bool:
     """Mail a link to export or erase every comment written with this address, to that
     address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
-    per address. Nothing is mailed for an address without comments, nor, when anyone may have
-    typed it (`by_owner`: asked from a comment's status page), to one whose owner stopped all
-    mail; the caller's answer is the same either way, so nobody learns who commented. Returns
+    per address. Nothing is mailed for an address without comments, nor to one whose owner
+    stopped all mail, unless the owner asks (`by_owner`: from the status page of a comment they
+    vouched for); the caller's answer is the same either way, so nobody learns who commented. Returns
     whether a mail was queued."""
     email = email.strip().lower()
     known = Comment.objects.filter(email=email).exists()

@@ -160,6 +160,20 @@ def test_a_stranger_typing_a_stopped_address_mails_nothing_but_its_owner_still_c
     assert [m["kind"] for m in queued()] == ["privacy-export"]
 
 
+def test_a_stranger_posting_with_a_stopped_address_cannot_mail_it_from_the_status_page(
+    reader, article, make_comment, submit
+):
+    make_comment(article, email="maria@example.com")  # hers, vouched for
+    CommenterAddress.objects.create(email="maria@example.com", mail_stopped_at=timezone.now())
+    strangers = submit(article, name="Not Maria", email="maria@example.com")
+
+    answer = reader.post(
+        reverse("comments:status-privacy", args=[status_token(strangers)]), {"action": "erase"}
+    )
+    assert "Check your mail" in answer.content.decode()  # the same answer as ever
+    assert queued() == []
+
+
 def _rows_holding(text: str) -> list[str]:
     found = []
     for model in apps.get_models():
