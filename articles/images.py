@@ -19,7 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# What we accept, and the extension each is stored under.
+ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 RENDITION_WIDTHS = (400, 800, 1200)
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
@@ -32,7 +33,8 @@ def hero_upload_to(instance, filename: str) -> str:
     return f"heroes/{timezone.now():%Y/%m}/{secrets.token_urlsafe(9)}-{filename}"
 
 
-def validate_image_upload(file) -> None:
+def validate_image_upload(file) -> str:
+    """The upload's format (checked from its bytes, whatever its name says), or ValidationError."""
     size = getattr(file, "size", None)
     if size is not None and size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
@@ -62,6 +64,7 @@ def validate_image_upload(file) -> None:
                     f"{MIN_SIDE} pixels each way."
                 )
             image.verify()
+            return image_format
     except Image.DecompressionBombError:
         raise ValidationError("The image has far too many pixels to be processed.") from None
     except (UnidentifiedImageError, OSError, SyntaxError):
@@ -77,7 +80,11 @@ class CheckedImageField(forms.ImageField):
 
     def to_python(self, data):
         if data and hasattr(data, "seek"):
-            validate_image_upload(data)
+            image_format = validate_image_upload(data)
+            # Stored, and served from our own site, under the extension of what it is: a PNG
+            # named report.pdf would otherwise go out as a PDF.
+            stem = PurePosixPath(data.name or "image").stem or "image"
+            data.name = stem + ALLOWED_FORMATS[image_format]
         return super().to_python(data)
 
 

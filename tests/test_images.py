@@ -172,6 +172,22 @@ def test_a_draft_s_picture_cannot_be_found_by_its_camera_file_name(
         assert client.get(f"/media/{guess}").status_code == 404
 
 
+def test_an_image_named_as_another_kind_of_file_is_stored_and_served_as_the_image_it_is(
+    superuser_client, client, article
+):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article, hero_alt="The new plant")
+    data["hero_image"] = image_file(name="report.pdf")  # a PNG, whatever its name says
+    superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    article.refresh_from_db()
+    assert article.hero_image.name.endswith("-report.png")
+    served = client.get(article.hero_image.url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+
+
 def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(article):
     """The size check lets a 200-pixel-high panorama through; its narrow renditions would be
     0 pixels high."""
