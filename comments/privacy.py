@@ -40,8 +40,8 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
     address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
     per address. Nothing is mailed for an address without comments, nor to one whose owner
     stopped all mail, unless the owner asks (`by_owner`: from the status page of a comment they
-    vouched for); the caller's answer is the same either way, so nobody learns who commented. Returns
-    whether a mail was queued."""
+    vouched for); the caller's answer is the same either way, so nobody learns who commented.
+    Returns whether a mail was queued."""
     email = email.strip().lower()
     known = Comment.objects.filter(email=email).exists()
     # An address mail was asked for is on record too (its owner may have deleted every comment).
