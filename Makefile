@@ -81,17 +81,17 @@ browser:
 	    echo "Chromium is missing: install Debian's chromium (the browser tests need it)"; \
 	  fi; }
 
-# The shared-cache tests (rate limits across processes) need a Redis at 127.0.0.1:6379: start
-# one when none answers, installing Debian's redis-server first when it is missing (as root).
+# `make serve` (unless REDIS_URL names another) and the shared-cache tests (rate limits across
+# processes) need a Redis at 127.0.0.1:6379: start one when none answers, installing Debian's redis-server first when it is missing (as root).
 redis:
 	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
 	  2>/dev/null || { \
 	  command -v redis-server >/dev/null 2>&1 || { \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	      echo "Installing Debian's redis-server for the shared-cache tests"; \
+	      echo "Installing Debian's redis-server (the shared cache)"; \
 	      apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; \
 	    else \
-	      echo "Redis is missing: install redis-server (the shared-cache tests need it)"; \
+	      echo "Redis is missing: install redis-server (the shared cache)"; \
 	    fi; }; \
 	  echo "Starting Redis on 127.0.0.1:6379 (no persistence)"; \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
@@ -113,9 +113,11 @@ varnish:
 # Production stack: Varnish on HOST:PORT in front of gunicorn (the committed gunicorn.conf.py) on
 # 127.0.0.1:BACKEND_PORT (PORT + 1), both in the foreground of deploy/serve.py, which stops both
 # on SIGTERM or Ctrl-C. Needs DJANGO_SECRET_KEY; see README.md and deploy/README.md. It runs as
-# a deployment does, from the environment alone: make run's .env (debug on) is not read.
+# a deployment does, from the environment alone: make run's .env (debug on) is not read. The
+# shared cache is a local Redis (db 0) unless REDIS_URL names one.
 serve: export NEWSPORTAL_ENV_FILE ?=
-serve: $(STAMP) varnish
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: $(STAMP) varnish redis
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) exec $(PY) deploy/serve.py

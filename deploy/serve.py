@@ -343,6 +343,16 @@ def main(argv: list[str]) -> int:
     if "--print-vcl" in argv:
         sys.stdout.write(vcl)
         return 0
+    if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
+        # Each worker would count the rate limits on its own (and purge only its own copy of
+        # a fragment): a flood limit of one comment per 15 s would let one through per worker.
+        print(
+            "serve: REDIS_URL must be set when gunicorn runs more than one worker (rate "
+            "limits live in Django's cache); `make serve` sets a local one, or set "
+            "WEB_CONCURRENCY=1",
+            file=sys.stderr,
+        )
+        return 2
 
     workdir = cfg["workdir"]
     workdir.mkdir(mode=0o755, parents=True, exist_ok=True)

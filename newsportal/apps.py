@@ -1,13 +1,31 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+
+
+def shared_cache(app_configs, **kwargs):
+    """The rate limits, the moderators' mail interval and the fragments that purges empty live
+    in Django's cache: a per-process cache holds a copy in each process, so a limit counts
+    per gunicorn worker and a purge reaches one of them."""
+    if settings.DEBUG or "LocMemCache" not in settings.CACHES["default"]["BACKEND"]:
+        return []
+    return [
+        checks.Warning(
+            "REDIS_URL is unset: rate limits, the moderators' mail interval and cached "
+            "fragments are kept apart in each process.",
+            hint="Set REDIS_URL (required with more than one process or server).",
+            id="newsportal.W001",
+        )
+    ]
 
 
 class NewsportalConfig(AppConfig):
     name = "newsportal"
 
     def ready(self):
+        checks.register(shared_cache, checks.Tags.caches, deploy=True)
         # A typo in EMAIL_BACKEND would drop every mail when it is sent: stop at start-up
         # instead. Checked here, not in settings, as a backend may read settings on import.
         try:

@@ -104,6 +104,7 @@ def test_a_worker_that_dies_is_started_again_with_growing_pauses_and_the_site_st
     monkeypatch.setenv("BACKEND_PORT", str(free_port()))
     monkeypatch.setenv("PROXY_WORKDIR", str(tmp_path / "work"))
     monkeypatch.setenv("GUNICORN_GRACEFUL_TIMEOUT", "1")
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")  # one stand-in process: no shared cache needed
     handlers = {signum: signal.getsignal(signum) for signum in SIGNALS}
     timer = threading.Timer(7, os.kill, [os.getpid(), signal.SIGTERM])
     timer.start()

@@ -158,3 +158,22 @@ def test_good_values_of_the_checked_variables_start():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes():
+    # Without Redis each gunicorn worker would count the rate limits on its own.
+    result = manage("check", "--deploy", env=production_env(REDIS_URL=None))
+
+    assert "newsportal.W001" in result.stderr
+    assert "REDIS_URL is unset" in result.stderr
+
+
+def test_serve_refuses_several_workers_without_a_shared_cache():
+    env = production_env(REDIS_URL=None, PORT="8191")
+    serve = [sys.executable, "deploy/serve.py"]
+    refused = subprocess.run(
+        serve, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert refused.returncode == 2
+    assert "REDIS_URL must be set when gunicorn runs more than one worker" in refused.stderr
