@@ -243,7 +243,7 @@ def worker_command() -> list[str]:
         str(BASE_DIR / "manage.py"),
         "db_worker",
         "--queue-name",
-        "mail",
+        "mail,purge",
         "--no-reload",
         "--interval",
         "1",

@@ -7,8 +7,10 @@ import hashlib
 import http.client
 import logging
 import secrets
+import time
 import urllib.request
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -17,7 +19,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -191,7 +195,7 @@ def _drop_generations(keys: tuple[str, ...]) -> None:
 def purge(*keys: str) -> None:
     """Drop what shows these keys: Django's fragments at once and again after commit (so none
     is made again from rows about to change), and the front caches' pages after commit. A
-    failed purge is logged and never fails the write (pages expire within EDGE_CACHE_SECONDS)."""
+    failed purge never fails the write: the worker sends it again (send_purge)."""
     keys = tuple(dict.fromkeys(keys))
     if not keys:
         return
@@ -202,13 +206,46 @@ def purge(*keys: str) -> None:
 
 
 def send_purge(keys: tuple[str, ...]) -> None:
-    for url in settings.FRONT_CACHE_PURGE_URLS:
-        # The URL is the operator's own setting, http or https only (see settings.py).
-        request = urllib.request.Request(  # noqa: S310
-            url, method="PURGE", headers={"xkey-purge": " ".join(keys)}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):  # noqa: S310
-                pass
-        except (OSError, http.client.HTTPException) as exc:  # e.g. a port that is not HTTP
-            logger.warning("front cache purge failed: %s: %s", url, exc)
+    """Purge the front caches now, and have the worker purge them again: soon, where a front
+    cache could not be reached (restarting, say); and after every write once the slowest page
+    being drawn as it committed is stored (a purge cannot drop what is not stored yet)."""
+    urls = list(settings.FRONT_CACHE_PURGE_URLS)
+    written = time.time()
+    failed = [url for url in urls if not _send(url, keys)]
+    if failed:
+        _purge_later(keys, failed, delay=1, written=written)
+    _purge_later(keys, urls, delay=settings.FRONT_CACHE_PURGE_AGAIN_SECONDS, written=written)
+
+
+@task(queue_name="purge")
+def purge_again(keys: list[str], urls: list[str], written: float) -> str:
+    failed = [url for url in urls if not _send(url, keys)]
+    waited = time.time() - written
+    # Past EDGE_CACHE_SECONDS the pages have expired anyway.
+    if failed and waited < settings.EDGE_CACHE_SECONDS:
+        _purge_later(keys, failed, delay=min(max(waited, 1), 60), written=written)
+        return "retrying"
+    return "given up" if failed else "purged"
+
+
+def _purge_later(keys, urls: list[str], *, delay: float, written: float) -> None:
+    if not purge_again.get_backend().supports_defer:
+        return  # no worker (make run): nothing would send it
+    run_after = timezone.now() + timedelta(seconds=delay)
+    try:
+        purge_again.using(run_after=run_after).enqueue(list(keys), urls, written)
+    except Exception as exc:  # the database is away: pages expire within EDGE_CACHE_SECONDS
+        logger.warning("front cache purge not queued: %s", type(exc).__name__)
+
+
+def _send(url: str, keys) -> bool:
+    # The URL is the operator's own setting, http or https only (see settings.py).
+    request = urllib.request.Request(  # noqa: S310
+        url, method="PURGE", headers={"xkey-purge": " ".join(keys)}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):  # noqa: S310
+            return True
+    except (OSError, http.client.HTTPException) as exc:  # e.g. a port that is not HTTP
+        logger.warning("front cache purge failed: %s: %s", url, exc)
+        return False

@@ -20,8 +20,9 @@ from comments.models import CommenterAddress
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
 
-def run_mail_queue() -> None:
-    """`manage.py db_worker --batch`: send every mail that is due, then stop."""
+def run_mail_queue(queue_name: str = "mail") -> None:
+    """`manage.py db_worker --batch`: send every mail (or run every task of another queue)
+    that is due, then stop."""
     saved = {signum: signal.getsignal(signum) for signum in SIGNALS}
     # A test runs inside one transaction; the worker's check for stale connections between
     # tasks would close it (PostgreSQL), so it is left out here.
@@ -29,7 +30,7 @@ def run_mail_queue() -> None:
         with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
             call_command(
                 "db_worker",
-                queue_name="mail",
+                queue_name=queue_name,
                 batch=True,
                 reload=False,
                 startup_delay=False,
@@ -43,7 +44,7 @@ def run_mail_queue() -> None:
 
 def queued(kind: str | None = None) -> list[dict]:
     """The mails waiting in the queue (kind, ref, to, attempt), oldest first."""
-    rows = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+    rows = DBTaskResult.objects.filter(status="READY", queue_name="mail").order_by("enqueued_at")
     found = []
     for row in rows:
         args = row.args_kwargs["args"]

@@ -175,6 +175,68 @@ def test_a_purge_address_that_does_not_speak_http_never_fails_the_write(
     assert "front cache purge failed: http://127.0.0.1:9/" in caplog.text
 
 
+class _DownOnce(_Recorder):
+    """A front cache restarting: the first purge finds it down (503), later ones get through."""
+
+    def do_PURGE(self):
+        if not self.server.refused:
+            self.server.refused = True
+            self.send_response(503)
+            self.end_headers()
+            return
+        super().do_PURGE()
+
+
+@pytest.fixture
+def restarting_cache(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DownOnce)
+    server.purged, server.refused = [], False
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_address[1]}/"]
+    yield server.purged
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_purge_the_front_cache_missed_is_sent_again_by_the_worker(
+    restarting_cache, article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    from comments.services import approve
+    from tests.mail_helpers import make_due, run_mail_queue
+
+    comment = make_comment(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(comment=comment, by=moderator)
+    assert restarting_cache == []  # refused
+
+    make_due()  # the retry, a second later
+    run_mail_queue("purge")
+    assert {f"article-{article.pk}", "list"} in restarting_cache
+
+
+def test_every_purge_is_sent_again_once_pages_drawn_meanwhile_are_stored(
+    purges, settings, article, make_comment, moderator, django_capture_on_commit_callbacks
+):
+    # A page drawn from the old rows as the write commits is stored after the first purge.
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.services import approve
+    from tests.mail_helpers import make_due, run_mail_queue
+
+    comment = make_comment(article)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(comment=comment, by=moderator)
+    assert purges == [{f"article-{article.pk}", "list"}]
+
+    [later] = DBTaskResult.objects.filter(queue_name="purge")
+    wait = timedelta(seconds=settings.FRONT_CACHE_PURGE_AGAIN_SECONDS)
+    assert before + wait <= later.run_after <= timezone.now() + wait
+    make_due()
+    run_mail_queue("purge")
+    assert purges == [{f"article-{article.pk}", "list"}] * 2
+
+
 # --- Django's own fragments follow the same purges -----------------------------------------------
 @pytest.fixture
 def fragments_on(settings):
