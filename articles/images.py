@@ -8,7 +8,8 @@ when the image is saved, so no request ever resizes an image.
 
 import io
 import secrets
-from pathlib import PurePosixPath
+import shutil
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -25,6 +26,7 @@ RENDITION_WIDTHS = (400, 800, 1200)
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200
+RENDITIONS_ROOM = 8 * 1024 * 1024
 
 
 def hero_upload_to(instance, filename: str) -> str:
@@ -74,6 +76,23 @@ def validate_image_upload(file) -> str:
             file.seek(position)
 
 
+def room_to_store(size: int) -> bool:
+    """Whether the media disk has room for an upload, its renditions and crops (a few MB of
+    JPEG at most): a full disk found halfway through the save would lose the editor's whole
+    edit to an error page. Storages other than a local disk are not asked."""
+    location = getattr(default_storage, "location", None)
+    if location is None:
+        return True
+    folder = Path(location)
+    while not folder.exists() and folder != folder.parent:  # made at the first upload
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return True
+    return free > size + RENDITIONS_ROOM
+
+
 class CheckedImageField(forms.ImageField):
     """Django's ImageField decodes the upload first and reports any failure, a decompression
     bomb included, as "not a valid image": run our checks before it, with their own words."""
@@ -81,6 +100,12 @@ class CheckedImageField(forms.ImageField):
     def to_python(self, data):
         if data and hasattr(data, "seek"):
             image_format = validate_image_upload(data)
+            if not room_to_store(data.size):
+                raise ValidationError(
+                    "The server has no room to store this picture right now (its disk is "
+                    "full). Your changes are kept: save without the picture, or tell whoever "
+                    "runs the site."
+                )
             # Stored, and served from our own site, under the extension of what it is: a PNG
             # named report.pdf would otherwise go out as a PDF.
             stem = PurePosixPath(data.name or "image").stem or "image"

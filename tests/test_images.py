@@ -188,6 +188,29 @@ def test_an_image_named_as_another_kind_of_file_is_stored_and_served_as_the_imag
     assert served["Content-Type"] == "image/png"
 
 
+def test_a_full_media_disk_refuses_the_picture_and_keeps_the_editor_s_changes(
+    superuser_client, article, monkeypatch
+):
+    import shutil
+
+    from tests.test_article_admin import change_form_data
+
+    real_disk_usage = shutil.disk_usage
+    monkeypatch.setattr(
+        shutil, "disk_usage", lambda path: real_disk_usage(path)._replace(free=150_000)
+    )
+    data = change_form_data(article, body="A new paragraph, long to write.", hero_alt="Plant")
+    data["hero_image"] = image_file()
+    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200  # the form again, not an error page
+    page = response.content.decode()
+    assert "no room to store this picture" in page
+    assert "A new paragraph, long to write." in page
+    article.refresh_from_db()
+    assert not article.hero_image
+
+
 def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(article):
     """The size check lets a 200-pixel-high panorama through; its narrow renditions would be
     0 pixels high."""
