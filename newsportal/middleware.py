@@ -11,6 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware import http
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.deprecation import MiddlewareMixin
 
 from newsportal.caching import mark_personal
@@ -158,15 +159,56 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError) and any(w in text for w in _UNREACHABLE_WORDS)
 
 
+# A reader's words posted to these views: the field that carries them, and what the outage page
+# says of them. It gives them back, since a reload would only post them into the same outage.
+_UNSENT_WORDS = {
+    "comments:post": ("body", "Your comment was not sent", "Your comment (not sent)", "send"),
+    "comments:edit": ("body", "Your changes were not saved", "Your comment (not saved)", "save"),
+    "comments:report": (
+        "text",
+        "Your report was not sent",
+        "What you added to your report (not sent)",
+        "send",
+    ),
+}
+
+
+def _unsent_words(request) -> dict[str, str] | None:
+    """What the reader posted and the outage lost, for the page to give back; else None."""
+    if request.method != "POST":
+        return None
+    try:
+        # An outage met in a middleware before the URL was resolved leaves no resolver_match.
+        match = request.resolver_match or resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name not in _UNSENT_WORDS:
+        return None
+    field, heading, label, verb = _UNSENT_WORDS[match.view_name]
+    try:
+        text = request.POST.get(field, "")
+    except Exception:
+        # A body that cannot be parsed (too large, cut off) must not cost the reader the page
+        # that tells them nothing was sent.
+        text = ""
+    return {"heading": heading, "label": label, "verb": verb, "text": text}
+
+
 def database_unavailable(request, error: BaseException) -> HttpResponse:
     """The short 503 page, and one log line naming the cause: no traceback (it is an outage,
-    not a bug) and no second "Service Unavailable" line from django.request for it."""
+    not a bug) and no second "Service Unavailable" line from django.request for it. A post of
+    a reader's words (a comment, a report) gets them back on the page, to copy."""
+    unsent = _unsent_words(request)
     # No context processors: they query the database, which is what is missing. Drawn before
     # the request is marked as logged, so a page that fails to draw keeps its traceback.
-    html = render_to_string("503.html", {"request": request})
+    html = render_to_string("503.html", {"request": request, "unsent": unsent})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "5"
-    response["Cache-Control"] = "no-store"
+    if unsent:
+        # The reader's own words: personal, as every page holding them is.
+        mark_personal(response)
+    else:
+        response["Cache-Control"] = "no-store"
     logger.error(
         "database unavailable: %s %s: %s: %s",
         request.method,

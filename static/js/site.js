@@ -6,6 +6,9 @@
   var formTokens = new WeakMap();
   // What a signed-in reader's account fills in, when the field is still empty.
   var IDENTITY_FIELDS = ["name", "email"];
+  // Each comment form's "open under the comment with this id" (enhanceReplies), for drafts.
+  var replyOpeners = new WeakMap();
+  var DRAFT_KEY = "newsportal:comment-draft:";
 
   // "Load more": fetch the next page, append its items here, and take over its pager.
   function enhancePager(nav) {
@@ -151,6 +154,7 @@
       cancel.hidden = false;
       if (instead) instead.parentNode.hidden = true; // "Cancel reply" does its work here
       opener = link;
+      form.dispatchEvent(new CustomEvent("comment-form-moved"));
     }
 
     function close() {
@@ -161,6 +165,7 @@
       if (instead) instead.parentNode.hidden = true;
       if (opener) opener.focus();
       opener = null;
+      form.dispatchEvent(new CustomEvent("comment-form-moved"));
     }
 
     links.forEach(function (link) {
@@ -185,6 +190,13 @@
       });
     });
     cancel.addEventListener("click", close);
+    replyOpeners.set(form, function (id) {
+      var link = Array.prototype.find.call(links, function (candidate) {
+        return candidate.getAttribute("data-reply-to") === id;
+      });
+      if (link) openUnder(link);
+      return Boolean(link);
+    });
 
     // A page drawn to answer a comment (the link followed before this ran, or errors in a reply).
     if (parent.value) {
@@ -284,10 +296,99 @@
     });
   }
 
+  function storedDraft(key) {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(key) || "null");
+    } catch (error) {
+      return null; // storage switched off, or not ours to read: nothing to put back
+    }
+  }
+
+  function storeDraft(key, draft) {
+    try {
+      if (draft) window.sessionStorage.setItem(key, JSON.stringify(draft));
+      else window.sessionStorage.removeItem(key);
+    } catch (error) {
+      // Full or switched off: the form works as it does without drafts.
+    }
+  }
+
+  // What a reader writes is kept in this tab until the page says it arrived, so an outage on
+  // the way (the proxy's error page, a lost connection, the database's) costs them nothing:
+  // back on the article, their text is in the form again. One draft per article, with the
+  // comment it answers. "sent" marks a post not yet known to have arrived.
+  function keepDraft(form) {
+    var body = form.elements.namedItem("body");
+    var parent = form.elements.namedItem("parent");
+    if (!body || !parent) return;
+    var key = DRAFT_KEY + form.getAttribute("action").split("#")[0];
+
+    function save(sent) {
+      var text = body.value.trim() ? body.value : "";
+      storeDraft(key, text && { text: text, parent: parent.value, sent: sent });
+    }
+
+    // Whatever page follows a post says whether it arrived: any other page, or a return by
+    // Back, means it did not (a success on this page later may be a report's).
+    function notSent() {
+      var draft = storedDraft(key);
+      if (draft && draft.sent) storeDraft(key, { text: draft.text, parent: draft.parent });
+    }
+
+    function say(text) {
+      var note = form.querySelector(".comment-draft-note");
+      if (!note && !text) return;
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "form-text comment-draft-note";
+        note.setAttribute("role", "status");
+        body.parentNode.appendChild(note);
+      }
+      // Filled after the live region is in the page, so screen readers announce it.
+      window.setTimeout(function () {
+        note.textContent = text;
+      }, 100);
+    }
+
+    function restore(draft) {
+      var reply = Boolean(draft.parent);
+      if (draft.parent !== parent.value) {
+        if (parent.value) return; // drawn to answer another comment: not this text's place
+        var open = replyOpeners.get(form);
+        // A reply whose comment is no longer shown comes back as a comment, not lost.
+        reply = Boolean(open && open(draft.parent));
+      }
+      body.value = draft.text;
+      say(reply ? "Your unsent reply was restored." : "Your unsent comment was restored.");
+    }
+
+    var draft = storedDraft(key);
+    if (draft && draft.sent && document.querySelector("#comments .messages .alert-success")) {
+      storeDraft(key, null);
+    } else if (draft) {
+      notSent();
+      if (!body.value && draft.text) restore(draft);
+    }
+    body.addEventListener("input", function () {
+      save(false);
+      if (!body.value.trim()) say("");
+    });
+    form.addEventListener("comment-form-moved", function () {
+      if (body.value.trim()) save(false);
+    });
+    form.addEventListener("submit", function () {
+      save(true);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) notSent();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
+    document.querySelectorAll("form#comment-form").forEach(keepDraft);
     document.querySelectorAll("form#report-form").forEach(enhanceReports);
     document.querySelectorAll("a[data-search-toggle]").forEach(enhanceSearchToggle);
     document.querySelectorAll(".section-nav ul").forEach(revealCurrentSection);
