@@ -188,7 +188,9 @@ FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http",
 FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
 # Every purge is sent again once the slowest page being drawn as the write committed (gunicorn's
 # timeout) is stored: the first purge could not drop it.
-FRONT_CACHE_PURGE_AGAIN_SECONDS = env_int("GUNICORN_TIMEOUT", 30, minimum=1) + 5
+FRONT_CACHE_PURGE_AGAIN_SECONDS = env_int(
+    "FRONT_CACHE_PURGE_AGAIN_SECONDS", env_int("GUNICORN_TIMEOUT", 30, minimum=1) + 5, minimum=1
+)
 # Parts of pages shared by every reader (lists, an article's body, its comments, the menu) are
 # kept until a write purges them, at most this long (0 = never); only with a shared cache, since
 # a purge must reach every process (a scheduled article shows within this + EDGE_CACHE_SECONDS).
