@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from articles.images import make_crops, make_renditions
 from articles.models import Article
@@ -18,6 +19,7 @@ from newsportal.caching import (
     article_key,
     media_key,
     purge,
+    run_at,
     section_key,
     tag_key,
 )
@@ -51,6 +53,27 @@ def _purge_queryset(queryset) -> None:
         section_ids={section_id for _, section_id in rows},
         tag_ids=tag_ids,
     )
+
+
+def _purge_on_release(article_ids) -> None:
+    """A story scheduled for later joins the lists, the feeds and its section at its time, when
+    no write happens: the worker purges what it joins then, so it goes out on time through
+    the caches too."""
+    scheduled = Article.objects.filter(
+        pk__in=article_ids, status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+    )
+    for pk, published_at in scheduled.values_list("pk", "published_at"):
+        run_at(published_at, release_scheduled, pk)
+
+
+@task(queue_name="purge")
+def release_scheduled(article_id: int) -> str:
+    # Withdrawn or moved later meanwhile (the new time has a task of its own): nothing joins.
+    due = Article.objects.published().filter(pk=article_id)
+    if not due.exists():
+        return "not due"
+    _purge_queryset(due)
+    return "released"
 
 
 def _hero_files(queryset) -> set[str]:
@@ -145,6 +168,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         # inlines, in the same transaction): what the article is listed under now is read
         # once they are in.
         transaction.on_commit(lambda: _purge_queryset(Article.objects.filter(pk=article.pk)))
+        transaction.on_commit(lambda: _purge_on_release([article.pk]))
     return article
 
 
@@ -167,6 +191,8 @@ def publish_articles(*, queryset) -> int:
     with transaction.atomic():
         drafts = queryset.filter(status=Article.Status.DRAFT)
         _purge_queryset(drafts)
+        draft_ids = list(drafts.values_list("pk", flat=True))
+        transaction.on_commit(lambda: _purge_on_release(draft_ids))
         count = drafts.filter(first_published_at__lte=now).update(status=published)
         count += drafts.filter(published_at__gt=now).update(
             status=published, first_published_at=F("published_at")

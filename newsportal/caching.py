@@ -229,13 +229,20 @@ def purge_again(keys: list[str], urls: list[str], written: float) -> str:
 
 
 def _purge_later(keys, urls: list[str], *, delay: float, written: float) -> None:
-    if not purge_again.get_backend().supports_defer:
-        return  # no worker (make run): nothing would send it
     run_after = timezone.now() + timedelta(seconds=delay)
+    run_at(run_after, purge_again, list(keys), urls, written)
+
+
+def run_at(when, purge_task, *args) -> None:
+    """Have the worker run a purge task at this time. Without a worker (make run) nothing
+    would; and with the database away it cannot be queued: either way the pages expire within
+    EDGE_CACHE_SECONDS (plus FRAGMENT_CACHE_SECONDS for fragments)."""
+    if not purge_task.get_backend().supports_defer:
+        return
     try:
-        purge_again.using(run_after=run_after).enqueue(list(keys), urls, written)
-    except Exception as exc:  # the database is away: pages expire within EDGE_CACHE_SECONDS
-        logger.warning("front cache purge not queued: %s", type(exc).__name__)
+        purge_task.using(run_after=when).enqueue(*args)
+    except Exception as exc:
+        logger.warning("purge not queued: %s", type(exc).__name__)
 
 
 def _send(url: str, keys) -> bool:

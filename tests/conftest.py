@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.comment_fixtures",
     "tests.proxy_stack",
     "tests.mail_helpers",
+    "tests.purge_helpers",
     "tests.browser.layout",
 ]
 

@@ -5,11 +5,10 @@ from django.test import Client
 
 from comments.desk import dismiss_reports, report_comment, take_down_reported
 from comments.models import ModerationPolicy, Report
-from tests.test_purges import purges  # noqa: F401 (the fixture)
 
 
 def test_a_take_down_from_the_reported_queue_purges_the_article_and_the_lists(
-    purges,  # noqa: F811
+    purges,
     approved_comment,
     moderator,
     django_capture_on_commit_callbacks,
@@ -23,7 +22,7 @@ def test_a_take_down_from_the_reported_queue_purges_the_article_and_the_lists(
 
 
 def test_dismissing_reports_on_a_published_comment_purges_nothing(
-    purges,  # noqa: F811
+    purges,
     approved_comment,
     moderator,
     django_capture_on_commit_callbacks,

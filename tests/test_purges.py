@@ -3,7 +3,7 @@ and Django's own fragments kept under the same keys."""
 
 import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from django.test import Client
@@ -11,32 +11,10 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from comments.models import Comment, ModerationPolicy
+from tests.purge_helpers import Recorder
 
 
 # --- Purges --------------------------------------------------------------------------------------
-class _Recorder(BaseHTTPRequestHandler):
-    def do_PURGE(self):
-        self.server.purged.append(set(self.headers["xkey-purge"].split()))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def purges(settings):
-    """The keys each purge named, as a front cache at FRONT_CACHE_PURGE_URLS receives them."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.purged = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_address[1]}/"]
-    yield server.purged
-    server.shutdown()
-    server.server_close()
-
-
 def test_publishing_unpublishing_and_deleting_purge_the_article_and_the_lists(
     purges, draft, article, django_capture_on_commit_callbacks
 ):
@@ -175,7 +153,7 @@ def test_a_purge_address_that_does_not_speak_http_never_fails_the_write(
     assert "front cache purge failed: http://127.0.0.1:9/" in caplog.text
 
 
-class _DownOnce(_Recorder):
+class _DownOnce(Recorder):
     """A front cache restarting: the first purge finds it down (503), later ones get through."""
 
     def do_PURGE(self):
