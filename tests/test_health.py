@@ -71,7 +71,12 @@ def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "up",
+        "worker": "keeping up",
+        "tasks_overdue": 0,
+    }
     assert "no-cache" in response["Cache-Control"]
 
 

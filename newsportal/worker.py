@@ -1,0 +1,29 @@
+"""Whether the worker (`manage.py db_worker`, started by `make serve`) keeps up. Mail and
+purge retries wait for it in the database; stopped, it fails nothing a reader sees at once
+(mail just never goes, pages wait out their cache time), so the admin and /healthz say so."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Case, Count, Min, When
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+# The worker polls every second and a mail takes a few: a task due this long has been missed.
+WORKER_LATE_SECONDS = 120
+
+
+def worker_backlog() -> dict | None:
+    """The tasks due more than WORKER_LATE_SECONDS ago and not run: how many, and due since
+    when. None while the worker keeps up, or with no queue (MAIL_QUEUE=immediate)."""
+    if settings.MAIL_QUEUE != "database":
+        return None
+    due_at = Case(When(run_after=get_date_max(), then="enqueued_at"), default="run_after")
+    late = timezone.now() - timedelta(seconds=WORKER_LATE_SECONDS)
+    overdue = (
+        DBTaskResult.objects.ready()
+        .annotate(due_at=due_at)
+        .filter(due_at__lte=late)
+        .aggregate(count=Count("pk"), since=Min("due_at"))
+    )
+    return overdue if overdue["count"] else None
