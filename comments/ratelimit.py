@@ -27,10 +27,13 @@ ALLOWED = Verdict(True)
 
 def client_ip(request) -> str | None:
     """REMOTE_ADDR, or, for a request from our own proxy, the address it wrote into the
-    configured header (anyone else could write anything there)."""
-    remote = canonical_ip(request.META.get("REMOTE_ADDR", ""))
+    configured header (anyone else could write anything there). A proxy reaching gunicorn on
+    a unix socket leaves REMOTE_ADDR empty; only a process on this machine can use that
+    socket, so it is believed too (else every reader would escape the limits)."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    remote = canonical_ip(peer)
     header = settings.COMMENTS_CLIENT_IP_HEADER
-    if header and remote in settings.TRUSTED_PROXY_IPS:
+    if header and (remote in settings.TRUSTED_PROXY_IPS or not peer):
         # The rightmost entry is the one our proxy wrote; anything left of it is hearsay.
         written = canonical_ip(request.headers.get(header, "").split(",")[-1].strip())
         return written or remote

@@ -222,6 +222,25 @@ def test_our_proxy_reaching_a_dual_stack_socket_is_still_our_proxy(
     assert Comment.objects.get().ip_address == "203.0.113.50"
 
 
+def test_our_proxy_on_a_unix_socket_names_the_readers_address_and_the_limit_holds(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 2
+    # gunicorn bound to unix:/run/newsportal.sock: the peer has no address.
+    client = Client(REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.50")
+
+    for n in range(2):
+        _post(client, article, comment_form_data(article, body=f"Thought number {n}"))
+    refused = _post(client, article, comment_form_data(article, body="One too many"))
+
+    assert refused.status_code == 429
+    assert list(Comment.objects.values_list("ip_address", flat=True)) == ["203.0.113.50"] * 2
+
+
 def test_only_our_proxy_may_name_the_readers_address(article, comment_form_data, settings):
     from django.test import Client
 
