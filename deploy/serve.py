@@ -195,37 +195,29 @@ def varnish_command(cfg: dict, vcl_path: Path) -> list[str]:
         str(vcl_path),
         "-s",
         f"malloc,{cfg['cache_size']}",
-        "-p",
-        "thread_pools=2",
-        "-p",
-        f"thread_pool_min={max(10, cfg['threads'] // 2)}",
-        "-p",
-        f"thread_pool_max={cfg['threads']}",
-        "-p",
-        "thread_queue_limit=1000",
+    ] + [arg for name, value in _varnish_params(cfg).items() for arg in ("-p", f"{name}={value}")]
+
+
+def _varnish_params(cfg: dict) -> dict:
+    return {
+        "thread_pools": 2,
+        "thread_pool_min": max(10, cfg["threads"] // 2),
+        "thread_pool_max": cfg["threads"],
+        "thread_queue_limit": 1000,
         # Slow clients cost a thread of Varnish's, never a gunicorn worker, and not for long:
         # the request headers must arrive within timeout_idle, responses within send_timeout.
-        "-p",
-        "timeout_idle=5",
-        "-p",
-        "send_timeout=120",
-        "-p",
-        "idle_send_timeout=10",
+        "timeout_idle": 5,
+        "send_timeout": 120,
+        "idle_send_timeout": 10,
         # Only responses that say how long they may be kept are kept.
-        "-p",
-        "default_ttl=0",
-        "-p",
-        "default_grace=0",
+        "default_ttl": 0,
+        "default_grace": 0,
         # Room for long Surrogate-Key headers (a list names every article on it).
-        "-p",
-        "workspace_backend=256k",
-        "-p",
-        "http_resp_size=160k",
-        "-p",
-        "http_resp_hdr_len=64k",
-        "-p",
-        "syslog_cli_traffic=off",
-    ]
+        "workspace_backend": "256k",
+        "http_resp_size": "160k",
+        "http_resp_hdr_len": "64k",
+        "syslog_cli_traffic": "off",
+    }
 
 
 def gunicorn_command(cfg: dict) -> list[str]:

@@ -231,10 +231,8 @@ AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-Af
 # from the proxy).
 AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.client_ip"
 
-# --- Internationalisation ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# --- Time: stored in UTC (USE_TZ), shown in TIME_ZONE; English (Django's default language) ------
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
-USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files -------------------------------------------------------------------
