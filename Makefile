@@ -81,10 +81,15 @@ browser:
 	    echo "Chromium is missing: install Debian's chromium (the browser tests need it)"; \
 	  fi; }
 
-# `make serve` (unless REDIS_URL names another) and the shared-cache tests (rate limits across
-# processes) need a Redis at 127.0.0.1:6379: start one when none answers, installing Debian's redis-server first when it is missing (as root).
+# `make serve` and the shared-cache tests (rate limits across processes) need a Redis at
+# 127.0.0.1:6379 unless REDIS_URL names another: start one when none answers, installing
+# Debian's redis-server first when it is missing (as root).
 redis:
-	@$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
+	@case "$${REDIS_URL:-redis://127.0.0.1:6379}" in \
+	  redis://127.0.0.1:6379*|redis://localhost:6379*) ;; \
+	  *) exit 0 ;; \
+	esac; \
+	$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
 	  2>/dev/null || { \
 	  command -v redis-server >/dev/null 2>&1 || { \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

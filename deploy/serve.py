@@ -70,7 +70,9 @@ def config() -> dict:
     canonical_host = urlsplit(site_url).netloc
     # It goes into the VCL as a string: a plain host[:port], nothing else.
     if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", canonical_host):
-        raise ImproperlyConfigured(f"SITE_URL must name a plain host, not {site_url!r}")
+        # SITE_URL, when unset, is made from HOST: name the variable that was given.
+        name, value = ("SITE_URL", site_url) if env_str("SITE_URL") else ("HOST", host)
+        raise ImproperlyConfigured(f"{name} must name a plain host, not {value!r}")
 
     forwarded_proto = env_str(
         "PROXY_FORWARDED_PROTO", "https" if env_bool("DJANGO_BEHIND_PROXY", False) else ""

@@ -21,11 +21,27 @@ def shared_cache(app_configs, **kwargs):
     ]
 
 
+def mail_delivered(app_configs, **kwargs):
+    """The console backend (the default, for a laptop) writes every mail, with its address
+    and its signed links, to the log, and delivers none."""
+    if settings.DEBUG or settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
+        return []
+    return [
+        checks.Warning(
+            "EMAIL_BACKEND is the console backend: mail is written to the log (addresses and "
+            "private links with it) and never reaches anyone.",
+            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST.",
+            id="newsportal.W002",
+        )
+    ]
+
+
 class NewsportalConfig(AppConfig):
     name = "newsportal"
 
     def ready(self):
         checks.register(shared_cache, checks.Tags.caches, deploy=True)
+        checks.register(mail_delivered, deploy=True)
         # A typo in EMAIL_BACKEND would drop every mail when it is sent: stop at start-up
         # instead. Checked here, not in settings, as a backend may read settings on import.
         try:

@@ -124,3 +124,23 @@ def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(serve
     assert env["COMMENTS_CLIENT_IP_HEADER"] == "X-Forwarded-For"
     assert env["SITE_URL"] == f"http://127.0.0.1:{proxy_port}"
     assert "DJANGO_BEHIND_PROXY" not in env  # no TLS here: nobody may claim HTTPS
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"HOST": "news example"}, "HOST must name a plain host, not 'news example'"),
+        ({"HOST": "127.0.0.1", "SITE_URL": "http://a b/"}, "SITE_URL must name a plain host"),
+    ],
+)
+def test_a_bad_address_stops_serve_naming_the_variable_that_was_given(
+    monkeypatch, variables, named
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+
+    with pytest.raises(ImproperlyConfigured, match=re.escape(named)):
+        serve.config()

@@ -28,6 +28,8 @@ def production_env(**overrides):
         # As README's production example; nothing here connects to them.
         "DATABASE_URL": "postgres://newsportal:secret@db.internal:5432/newsportal",
         "REDIS_URL": "redis://cache.internal:6379/0",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.internal",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -166,6 +168,13 @@ def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes():
 
     assert "newsportal.W001" in result.stderr
     assert "REDIS_URL is unset" in result.stderr
+
+
+def test_check_deploy_warns_when_mail_would_go_to_the_log_instead_of_readers():
+    result = manage("check", "--deploy", env=production_env(EMAIL_BACKEND=None))
+
+    assert "newsportal.W002" in result.stderr
+    assert "never reaches anyone" in result.stderr
 
 
 def test_serve_refuses_several_workers_without_a_shared_cache():
