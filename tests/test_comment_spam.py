@@ -153,6 +153,9 @@ def test_the_rate_limit_is_per_ip(article, make_article, comment_form_data, sett
     assert (
         _post(second, article, comment_form_data(article, email="b@example.com")).status_code == 302
     )
+    # The first address has used its one comment: the limit was there, and only for it.
+    again = comment_form_data(article, email="c@example.com", body="Once more")
+    assert _post(first, article, again).status_code == 429
 
 
 def test_addresses_of_one_ipv6_subscriber_share_one_limit(

@@ -48,10 +48,17 @@ def test_the_commenter_status_page_shows_the_reason_after_a_take_down(
 def test_taking_down_a_pending_comment_changes_nothing(moderator_client, article, make_comment):
     pending = make_comment(article)
 
-    take_down(moderator_client, pending)
+    # Selected on the unfiltered list, where a pending comment is shown too.
+    response = moderator_client.post(
+        CHANGELIST,
+        {"action": "take_down_selected", "_selected_action": [pending.pk], "reason": "Spite"},
+        follow=True,
+    )
 
+    assert "None of those comments was published." in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Comment.Status.PENDING
+    assert pending.rejection_reason == ""
 
 
 def test_staff_without_the_moderation_permission_cannot_take_down(

@@ -115,6 +115,36 @@ def test_public_pages_have_no_inline_script_or_style(client):
     assert not re.search(r"\son[a-z]+=", html)
 
 
+def test_pages_full_of_content_have_no_inline_script_or_style(
+    client, article, approved_comment, make_comment, tag
+):
+    from comments.models import Comment
+    from tests.test_article_metadata import with_hero
+
+    with_hero(article)
+    article.tags.add(tag)
+    make_comment(article, parent=approved_comment, status=Comment.Status.APPROVED)
+    pages = {
+        "article": article.get_absolute_url(),
+        "home": "/",
+        "section": article.section.get_absolute_url(),
+        "tag": f"/tag/{tag.slug}/",
+        "search": "/search/?q=article",
+    }
+    for name, url in pages.items():
+        html = client.get(url).content.decode()
+        # The page shows the story, and but for search results its picture.
+        assert article.title in html, name
+        assert name == "search" or "srcset=" in html, name
+        # JSON-LD is a data block: the browser never runs it, and CSP does not cover it.
+        scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", html)
+        assert scripts == [], name
+        assert "<style" not in html, name
+        assert " style=" not in html, name
+        assert not re.search(r"\son[a-z]+=", html), name
+    assert "Early Bird" in client.get(article.get_absolute_url()).content.decode()
+
+
 @pytest.mark.django_db
 def test_https_requests_get_hsts_and_plain_http_does_not(client):
     assert "Strict-Transport-Security" not in client.get("/")
