@@ -4,6 +4,8 @@ address, hear the decision; a refused address never stops another mail; no heade
 
 import logging
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -208,32 +210,37 @@ def test_an_encoded_address_hiding_a_line_break_never_stops_the_other_mails_of_a
     assert "victim" not in " ".join(str(message) for _, _, message in smtp.received)
 
 
+def clock_moved_on(seconds: float):
+    """The wall clock `seconds` ahead (what the cache's timeouts and the mail records read)."""
+    real_time = time.time
+    return mock.patch("time.time", lambda: real_time() + seconds)
+
+
 def test_a_comment_held_back_by_the_interval_gets_its_mail_from_the_reminder(
-    submit, article, moderator_mail
+    submit, article, moderator_mail, settings
 ):
-    from django.core.cache import cache
     from django.core.management import call_command
 
-    from comments.notifications import THROTTLE_KEY
-
+    interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
     submit(article, body="First", email="a@example.com")
     submit(article, body="Second, inside the interval", email="b@example.com")
     run_mail_queue()
     assert len(mail.outbox) == 1
 
-    call_command("remind_moderators")
-    run_mail_queue()
+    with clock_moved_on(interval - 5):
+        call_command("remind_moderators")
+        run_mail_queue()
     assert len(mail.outbox) == 1  # the interval is not over yet
 
-    cache.delete(THROTTLE_KEY)  # the interval is over
-    call_command("remind_moderators")
-    run_mail_queue()
+    with clock_moved_on(interval + 5):  # the interval is over
+        call_command("remind_moderators")
+        run_mail_queue()
     assert len(mail.outbox) == 2
     assert "2 comments" in mail.outbox[1].body
 
-    cache.delete(THROTTLE_KEY)
-    call_command("remind_moderators")
-    run_mail_queue()
+    with clock_moved_on(2 * interval + 10):  # over again since that mail
+        call_command("remind_moderators")
+        run_mail_queue()
     assert len(mail.outbox) == 2  # nothing arrived since the last mail
 
 
