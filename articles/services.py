@@ -63,7 +63,7 @@ def _purge_on_release(article_ids) -> None:
         pk__in=article_ids, status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
     )
     for pk, published_at in scheduled.values_list("pk", "published_at"):
-        run_at(published_at, release_scheduled, pk)
+        run_at(published_at, release_scheduled, pk, once=True)
 
 
 @task(queue_name="purge")

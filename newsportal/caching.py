@@ -233,16 +233,31 @@ def _purge_later(keys, urls: list[str], *, delay: float, written: float) -> None
     run_at(run_after, purge_again, list(keys), urls, written)
 
 
-def run_at(when, purge_task, *args) -> None:
-    """Have the worker run a purge task at this time. Without a worker (make run) nothing
-    would; and with the database away it cannot be queued: either way the pages expire within
-    EDGE_CACHE_SECONDS (plus FRAGMENT_CACHE_SECONDS for fragments)."""
+def run_at(when, purge_task, *args, once: bool = False) -> None:
+    """Have the worker run a purge task at this time; with `once`, unless the same one waits
+    for the same time already (a scheduled story saved again and again is released once).
+    Without a worker (make run) nothing would run it; and with the database away it cannot be
+    queued: either way the pages expire within EDGE_CACHE_SECONDS (plus
+    FRAGMENT_CACHE_SECONDS for fragments)."""
     if not purge_task.get_backend().supports_defer:
         return
     try:
+        if once and _waiting(purge_task, when, args):
+            return
         purge_task.using(run_after=when).enqueue(*args)
     except Exception as exc:
         logger.warning("purge not queued: %s", type(exc).__name__)
+
+
+def _waiting(purge_task, when, args) -> bool:
+    from django_tasks_db.models import DBTaskResult  # the queue's own model (settings.TASKS)
+
+    return DBTaskResult.objects.filter(
+        status="READY",
+        task_path=purge_task.module_path,
+        run_after=when,
+        args_kwargs={"args": list(args), "kwargs": {}},
+    ).exists()
 
 
 def _send(url: str, keys) -> bool:

@@ -93,3 +93,21 @@ def test_a_schedule_withdrawn_before_its_time_purges_nothing_then(
         run_mail_queue("purge")
     assert purges == []
     assert "Scheduled story" not in Client().get("/").content.decode()
+
+
+def test_a_scheduled_story_saved_again_and_again_is_released_once(
+    purges, scheduled, django_capture_on_commit_callbacks
+):
+    from articles.services import save_article
+
+    for standfirst in ("Draft lead", "Better lead", "Final lead"):
+        scheduled.standfirst = standfirst
+        with django_capture_on_commit_callbacks(execute=True):
+            save_article(article=scheduled)
+    _minutes_pass(10)  # the saves' own purges are done
+    purges.clear()
+
+    _time_comes(scheduled)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_mail_queue("purge")
+    assert len(purges) == 1 and f"article-{scheduled.pk}" in purges[0]
