@@ -177,7 +177,10 @@ def test_an_editor_who_can_read_comments_cannot_approve_even_by_posting_by_hand(
     comment = make_comment(article)
 
     assert editor_client.get(CHANGELIST).status_code == 200
-    editor_client.post(CHANGELIST, {"action": "approve_selected", "_selected_action": [comment.pk]})
+    editor_client.post(
+        CHANGELIST,
+        {"action": "approve_selected", "_selected_action": [comment.pk], **as_shown([comment])},
+    )
     one_click = _one_click(editor_client, comment, "approve")
 
     assert one_click.status_code == 403
@@ -212,10 +215,19 @@ def test_comments_cannot_be_added_or_edited_in_the_admin(superuser_client, artic
     comment = make_comment(article)
 
     assert superuser_client.get(f"{CHANGELIST}add/").status_code == 403
-    superuser_client.post(f"{CHANGELIST}{comment.pk}/change/", {"status": "approved"})
+    assert superuser_client.post(f"{CHANGELIST}add/", {"body": "Planted"}).status_code == 403
+    # The change page is for reading: a full form posted to it changes nothing.
+    change = f"{CHANGELIST}{comment.pk}/change/"
+    form = {
+        "name": "Someone else",
+        "email": comment.email,
+        "body": "Rewritten",
+        "status": "approved",
+    }
+    assert superuser_client.post(change, form).status_code == 403
 
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.PENDING
+    assert (comment.status, comment.body) == (Comment.Status.PENDING, "Comment number 1.")
 
 
 def test_a_superuser_can_moderate(superuser_client, article, make_comment):

@@ -94,8 +94,9 @@ def test_a_moderator_rejects_all_pending_comments_of_one_commenter(
         {
             "action": "reject_all",
             "reason": "Trolling",
-            # The page sends back the waiting comments it showed (each at the revision shown).
-            **{f"seen-{c.pk}": c.revision for c in theirs},
+            # The page sends back the waiting comments it showed (each at the revision shown);
+            # a forged or stale page naming another sender's comment decides only theirs.
+            **{f"seen-{c.pk}": c.revision for c in [*theirs, other]},
         },
     )
 

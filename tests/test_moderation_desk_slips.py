@@ -105,7 +105,10 @@ def test_a_comment_edited_after_its_reports_is_approved_from_its_card(
     )
 
     queue = moderator_client.get(CHANGELIST).content.decode()
-    moderator_client.post(f"{CHANGELIST}{approved_comment.pk}/approve/", {"revision": 2})
+    # The card's button posts the queue's form, with the revision of the words it showed.
+    moderator_client.post(
+        f"{CHANGELIST}{approved_comment.pk}/approve/", {f"seen-{approved_comment.pk}": 2}
+    )
 
     assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' in queue
     assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' not in queue
