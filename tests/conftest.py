@@ -1,8 +1,10 @@
 import os
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import OperationalError, connections
 from django.utils import timezone
 
 from articles.models import Article, Author, RelatedLink, Section, Tag
@@ -141,3 +143,11 @@ def staff_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def database_down():
+    """Every new cursor on the default database fails as if the server had gone away."""
+    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    with mock.patch.object(connections["default"], "cursor", side_effect=error):
+        yield

@@ -3,7 +3,6 @@
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
-from unittest import mock
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -40,15 +39,6 @@ urlpatterns = [
 ]
 handler404 = newsportal.urls.handler404
 handler500 = newsportal.urls.handler500
-
-
-@pytest.fixture
-def database_down():
-    """Every new cursor on the default database fails as if the server had gone away."""
-    connection = connections["default"]
-    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
-    with mock.patch.object(connection, "cursor", side_effect=error):
-        yield
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 sent and gives the reader's words back to copy, on a page no cache keeps."""
 
 import html.parser
-from unittest import mock
 
 import pytest
-from django.db import OperationalError, connections
+from django.db import OperationalError
 
 from newsportal.views import server_error
 
@@ -49,14 +48,6 @@ class Page(html.parser.HTMLParser):
     @property
     def said(self):
         return " ".join(self.text.split())
-
-
-@pytest.fixture
-def database_down():
-    """Every new cursor on the default database fails as if the server had gone away."""
-    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
-    with mock.patch.object(connections["default"], "cursor", side_effect=error):
-        yield
 
 
 @pytest.fixture
