@@ -92,13 +92,17 @@ def mark_shared(request, response, *keys: str):
     when it belongs to one reader after all, let nobody keep it."""
     if is_personal(request) or response.cookies or response.status_code not in _SHAREABLE_STATUSES:
         return mark_personal(response)
+    keep, stale = settings.EDGE_CACHE_SECONDS, settings.EDGE_STALE_SECONDS
+    changes_in = _seconds_until_change(request)
+    if changes_in is not None and changes_in < keep:
+        keep, stale = changes_in, 0  # the copy is not served past the change either
     patch_cache_control(
         response,
         public=True,
         # Browsers revalidate (a cheap 304 from the proxy); shared caches keep it.
         max_age=0,
-        s_maxage=settings.EDGE_CACHE_SECONDS,
-        stale_while_revalidate=settings.EDGE_STALE_SECONDS,
+        s_maxage=keep,
+        stale_while_revalidate=stale,
         stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
     )
     response["Surrogate-Key"] = " ".join(dict.fromkeys((SITE, *keys)))
@@ -107,6 +111,21 @@ def mark_shared(request, response, *keys: str):
     # ETag, hashed from the content, says whether it changed.
     del response["Last-Modified"]
     return response
+
+
+def changes_at(request, when) -> None:
+    """Say that this page will change at `when` with no write to purge it (comments closing by
+    the article's age): mark_shared() then lets shared caches keep it no longer."""
+    earliest = getattr(request, "newsportal_changes_at", None)
+    if earliest is None or when < earliest:
+        request.newsportal_changes_at = when
+
+
+def _seconds_until_change(request) -> int | None:
+    when = getattr(request, "newsportal_changes_at", None)
+    if when is None:
+        return None
+    return max(0, int((when - timezone.now()).total_seconds()))
 
 
 def shared(*keys: str):

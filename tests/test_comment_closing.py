@@ -1,6 +1,7 @@
 """Comments close (the article's switch, the policy, their age): no form, nothing stored, and a
 reader who was writing gets their text back."""
 
+import re
 import time
 from datetime import timedelta
 from unittest import mock
@@ -55,6 +56,31 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
     assert "Closing &lt;b&gt;too&lt;/b&gt; soon &amp; without warning." in html
     assert 'name="body"' not in html  # no form to send it with
     assert not Comment.objects.exists()
+
+
+def test_comments_closing_by_age_leave_shared_pages_at_that_moment(make_article, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300  # the comment section kept, as in production
+    settings.EDGE_CACHE_SECONDS = 300
+    days = ModerationPolicy.current().effective_close_after_days
+    now = timezone.now()
+    closing = make_article(published_at=now - timedelta(days=days, seconds=-120))
+    lasting = make_article(published_at=now - timedelta(days=days - 1))
+    reader = Client()
+
+    before = reader.get(closing.get_absolute_url())
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(seconds=121)):
+        after = reader.get(closing.get_absolute_url())
+
+    assert 'id="comment-form"' in before.content.decode()
+    # Shared caches keep it until comments close, and serve it no staler.
+    cache_control = before["Cache-Control"]
+    assert 110 <= int(re.search(r"s-maxage=(\d+)", cache_control)[1]) <= 120
+    assert "stale-while-revalidate=0" in cache_control
+    # Django's own fragments, kept for 300 s, do not carry the form past it either.
+    assert 'id="comment-form"' not in after.content.decode()
+    assert "Comments are closed on this article." in after.content.decode()
+    assert "s-maxage=300" in after["Cache-Control"]
+    assert "s-maxage=300" in reader.get(lasting.get_absolute_url())["Cache-Control"]
 
 
 def test_an_article_with_comments_switched_off_says_comments_are_closed_and_has_no_form(

@@ -340,6 +340,36 @@ def test_closing_comments_and_unpublishing_reach_cached_pages_within_ten_seconds
     _shows_within_ten_seconds(stack, "/", lambda r: leaving not in r.text)
 
 
+def test_comments_closing_by_age_reach_the_cached_article_within_ten_seconds(stack):
+    # Nothing is written when the policy's days run out, so nothing purges: the page itself
+    # must not outlive the moment.
+    assert len(stack.articles) >= 5
+    article = stack.articles[4]
+    closes_at = time.time() + 8
+    stack.manage(
+        "shell",
+        "-c",
+        "from datetime import timedelta\n"
+        "from django.utils import timezone\n"
+        "from articles.models import Article\n"
+        "from comments.models import ModerationPolicy\n"
+        "from newsportal.caching import article_key, purge\n"
+        "days = ModerationPolicy.current().effective_close_after_days\n"
+        f"rows = Article.objects.filter(slug={article.strip('/').rsplit('/', 1)[-1]!r})\n"
+        f"rows.update(published_at=timezone.now() - timedelta(days=days, seconds=-8))\n"
+        "purge(article_key(rows.get().pk))  # published that long ago, as far as pages know",
+    )
+    cached_copy = warm(stack, article)
+    assert cached_copy.header("X-Cache") == "HIT"
+    assert time.time() < closes_at, "too slow to see the page before comments closed"
+    assert 'id="comment-form"' in cached_copy.text
+
+    while 'id="comment-form"' in (page := stack.get(article)).text:
+        assert time.time() < closes_at + 10, "the form outlived closing by more than 10 s"
+        time.sleep(0.25)
+    assert "Comments are closed on this article." in page.text
+
+
 # --- 6. What the stack writes down and what it refuses --------------------------------------------
 
 

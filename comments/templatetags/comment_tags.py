@@ -7,18 +7,27 @@ filled in (comments.views).
 """
 
 import math
+from datetime import timedelta
 
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from comments.forms import CommentForm
 from comments.models import Comment, ModerationPolicy, Report
-from comments.services import comments_open
+from comments.services import comments_close_at, comments_open
 from comments.tokens import form_age, form_token
-from newsportal.caching import SITE, article_key, cached, has_flash_message, signed_in_user
+from newsportal.caching import (
+    SITE,
+    article_key,
+    cached,
+    changes_at,
+    has_flash_message,
+    signed_in_user,
+)
 
 register = template.Library()
 
@@ -48,23 +57,24 @@ def _comments_page(request, article) -> int:
     return min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
 
 
-def _section_parts(article, number: int, blank_form) -> tuple[bool, str, str]:
-    """Whether comments are open (the policy, the article's switch, its age), the approved
-    comments of this page and a blank form's fields for the values filled in (none, or a
-    signed-in reader's): crispy-forms costs more than the rest of the page. Drawn again when a
-    decision purges the article or the policy purges the site."""
+def _section_parts(article, number: int, blank_form, is_open: bool) -> tuple[str, str]:
+    """The approved comments of this page and a blank form's fields for the values filled in
+    (none, or a signed-in reader's): crispy-forms costs more than the rest of the page. Drawn
+    again when a decision purges the article or the policy purges the site."""
     values = sorted((k, str(v)) for k, v in blank_form.initial.items()) if blank_form else None
 
     def make():
-        context = _list_context(article, number)
-        is_open = context["comments_open"]
+        context = _list_context(article, number, is_open)
         fields = _fields_html(blank_form) if blank_form and is_open else ""
-        return is_open, render_to_string("comments/list.html", context), fields
+        return render_to_string("comments/list.html", context), fields
 
-    return cached(f"comments:{article.pk}:{number}:{values}", [SITE, article_key(article.pk)], make)
+    # Whether comments are open is in the name: once they close by age (which purges nothing),
+    # the fragment drawn while they were open is not used.
+    name = f"comments:{article.pk}:{number}:{values}:{is_open}"
+    return cached(name, [SITE, article_key(article.pk)], make)
 
 
-def _list_context(article, number: int) -> dict:
+def _list_context(article, number: int, is_open: bool) -> dict:
     """What comments/list.html draws: this page's approved threads, each with its replies."""
     per_page = settings.COMMENTS_PER_PAGE
     page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
@@ -80,7 +90,7 @@ def _list_context(article, number: int) -> dict:
             by_parent[reply.parent_id].reply_list.append(reply)
     return {
         "article": article,
-        "comments_open": comments_open(article, ModerationPolicy.current()),
+        "comments_open": is_open,
         "comments_page": page,
         "comment_threads": threads,
         "comments_page_param": PAGE_PARAM,
@@ -93,13 +103,13 @@ def _fields_html(form) -> str:
     return render_to_string("comments/form_fields.html", {"comment_form": form})
 
 
-def _shared_section(article, number: int) -> str:
+def _shared_section(article, number: int, is_open: bool) -> str:
     """What every anonymous reader gets: drawn once, until a decision purges the article or the
     policy purges the site."""
     return cached(
-        f"comment-section:{article.pk}:{number}",
+        f"comment-section:{article.pk}:{number}:{is_open}",
         [SITE, article_key(article.pk)],
-        lambda: _section_html(None, article, number, form=None, personal=False),
+        lambda: _section_html(None, article, number, is_open, form=None, personal=False),
     )
 
 
@@ -107,7 +117,7 @@ def _shared_section(article, number: int) -> str:
 def shared_comment_section(article):
     """The first page of comments as every anonymous reader sees it, for articles.pages to keep
     inside the article page's own fragment (whose keys include this one's)."""
-    return _shared_section(article, 1)
+    return _shared_section(article, 1, comments_open(article))
 
 
 def gets_shared_section(request) -> bool:
@@ -127,12 +137,18 @@ def comment_section(context, article, shared=""):
     number = _comments_page(request, article)
     is_preview = context.get("is_preview", False)
     unsent_text = context.get("comment_unsent_text", "")
+    policy = ModerationPolicy.current()
+    is_open = comments_open(article, policy)
     if form is None and not unsent_text and not is_preview and gets_shared_section(request):
-        return shared if shared and number == 1 else _shared_section(article, number)
+        closing_about_now = _shared_until_comments_close(request, article, policy)
+        if shared and number == 1 and not closing_about_now:
+            return shared
+        return _shared_section(article, number, is_open)
     return _section_html(
         request,
         article,
         number,
+        is_open,
         form=form,
         personal=True,
         reply_to=context.get("comment_reply_to"),
@@ -140,6 +156,20 @@ def comment_section(context, article, shared=""):
         messages=context.get("messages"),
         unsent_text=unsent_text,
     )
+
+
+def _shared_until_comments_close(request, article, policy) -> bool:
+    """Comments closing by the article's age purge nothing, so the page says when they close
+    (shared caches keep it no longer). Whether that is about now: then the section the article
+    page's fragment kept (drawn up to FRAGMENT_CACHE_SECONDS earlier, while they were open) is
+    not used."""
+    closes_at = comments_close_at(article, policy)
+    if closes_at is None or not article.comments_enabled:
+        return False
+    now = timezone.now()
+    if closes_at > now:
+        changes_at(request, closes_at)
+    return abs(closes_at - now) < timedelta(seconds=settings.FRAGMENT_CACHE_SECONDS)
 
 
 def _start_time(form, article) -> str:
@@ -159,6 +189,7 @@ def _section_html(
     request,
     article,
     number,
+    is_open,
     *,
     form,
     personal,
@@ -172,7 +203,7 @@ def _section_html(
     messages_at_form = form is not None
     if form is not None:
         # Drawn for them, never kept.
-        is_open, list_html, _ = _section_parts(article, number, None)
+        list_html, _ = _section_parts(article, number, None, is_open)
         fields = _fields_html(form)
     else:
         reply_to = reply_target(request.GET, article) if personal else None
@@ -181,11 +212,7 @@ def _section_html(
             user=signed_in_user(request) if personal else None,
             initial={"parent": reply_to.pk} if reply_to else {},
         )
-        is_open, list_html, fields = _section_parts(article, number, form)
-    if personal:
-        # Drawn for this reader alone, so decided now: the fragment may still say open for a
-        # while after comments close by age (which purges nothing).
-        is_open = comments_open(article)
+        list_html, fields = _section_parts(article, number, form, is_open)
     context = {
         "article": article,
         "is_preview": is_preview,
@@ -204,7 +231,7 @@ def _section_html(
     if reply_to is not None and is_open:
         # Without JavaScript the form answering a comment is drawn under it, not after the
         # whole thread list; this page is drawn for one reader, so the list is drawn again.
-        list_context = _list_context(article, number)
+        list_context = _list_context(article, number, is_open)
         if any(comment.pk == reply_to.pk for comment in list_context["comment_threads"]):
             context["reply_form_in_list"] = True
             context["comment_list_html"] = render_to_string(
