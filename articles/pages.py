@@ -39,9 +39,10 @@ def article_page_parts(
     or the site (a renamed section, author or tag); and the surrogate keys of the page.
 
     With shared_comments it also keeps the comment section readers see first (its own
-    fragment, purged by the article and the site, which purge this one too): one cache round
-    trip draws the whole page. A reader with a section of their own (a message waits for them,
-    or their form comes back) gets the parts without it."""
+    fragment, purged by the article and the site, which purge this one too) and when comments
+    close by age (the page is kept no longer): one cache round trip draws the whole page. A
+    reader with a section of their own (a message waits for them, or their form comes back)
+    gets the parts without it."""
     with_comments = shared and shared_comments and fragments_kept()
 
     def make():
@@ -55,6 +56,11 @@ def article_page_parts(
             "shared_comment_section": (
                 render_to_string("includes/article_comments.html", context) if with_comments else ""
             ),
+            "shared_comments_close_at": (
+                render_to_string("includes/article_comments_close_at.html", context).strip()
+                if with_comments
+                else ""
+            ),
             "surrogate_keys": context["surrogate_keys"],
             # The menu marks the article's section (the row alone does not carry it).
             **drawn_menus(current_section=article.section.slug),
@@ -62,7 +68,7 @@ def article_page_parts(
 
     return (
         cached(
-            f"article-page|{article.pk}|with-menus|{with_comments}",
+            f"article-page|{article.pk}|with-menus|{with_comments}|closing",
             [SITE, LISTS, article_key(article.pk)],
             make,
         )

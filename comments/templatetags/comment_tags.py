@@ -7,7 +7,7 @@ filled in (comments.views).
 """
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.conf import settings
@@ -127,28 +127,40 @@ def gets_shared_section(request) -> bool:
     return not has_flash_message(request) and REPLY_PARAM not in request.GET
 
 
+@register.simple_tag
+def shared_comments_close_at(article) -> str:
+    """When comments close by the article's age ("" if they do not), for articles.pages to keep
+    beside shared_comment_section: a page drawn from that fragment then knows it without asking
+    for the moderation policy."""
+    closes_at = comments_close_at(article) if article.comments_enabled else None
+    return closes_at.isoformat() if closes_at else ""
+
+
 @register.simple_tag(takes_context=True)
-def comment_section(context, article, shared=""):
-    """shared: what shared_comment_section drew into the page's fragment, used when this
-    reader would get just that (it saves a cache round trip)."""
+def comment_section(context, article, shared="", shared_closes_at=""):
+    """shared, shared_closes_at: what shared_comment_section and shared_comments_close_at drew
+    into the page's fragment, used when this reader would get just that (it saves the cache
+    round trips for the section and the policy)."""
     request = context["request"]
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
     number = _comments_page(request, article)
     is_preview = context.get("is_preview", False)
     unsent_text = context.get("comment_unsent_text", "")
-    policy = ModerationPolicy.current()
-    is_open = comments_open(article, policy)
     if form is None and not unsent_text and not is_preview and gets_shared_section(request):
-        closing_about_now = _shared_until_comments_close(request, article, policy)
-        if shared and number == 1 and not closing_about_now:
-            return shared
-        return _shared_section(article, number, is_open)
+        if shared and number == 1:
+            closes_at = datetime.fromisoformat(shared_closes_at) if shared_closes_at else None
+            if not _shared_until(request, closes_at):
+                return shared
+        policy = ModerationPolicy.current()
+        if article.comments_enabled:
+            _shared_until(request, comments_close_at(article, policy))
+        return _shared_section(article, number, comments_open(article, policy))
     return _section_html(
         request,
         article,
         number,
-        is_open,
+        comments_open(article),
         form=form,
         personal=True,
         reply_to=context.get("comment_reply_to"),
@@ -158,13 +170,11 @@ def comment_section(context, article, shared=""):
     )
 
 
-def _shared_until_comments_close(request, article, policy) -> bool:
+def _shared_until(request, closes_at) -> bool:
     """Comments closing by the article's age purge nothing, so the page says when they close
-    (shared caches keep it no longer). Whether that is about now: then the section the article
-    page's fragment kept (drawn up to FRAGMENT_CACHE_SECONDS earlier, while they were open) is
-    not used."""
-    closes_at = comments_close_at(article, policy)
-    if closes_at is None or not article.comments_enabled:
+    (shared caches keep it no longer). Whether that is about now: then a section drawn up to
+    FRAGMENT_CACHE_SECONDS earlier, while they were open, is not used."""
+    if closes_at is None:
         return False
     now = timezone.now()
     if closes_at > now:
