@@ -50,6 +50,10 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 2000, minimum=0)
 # Only these addresses may set X-Forwarded-* (the TLS proxy in front); Django additionally
 # needs DJANGO_BEHIND_PROXY=true to trust X-Forwarded-Proto.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# ...and none of them may set the WSGI path (by default a SCRIPT_NAME or PATH_INFO header from
+# those addresses would): a reader's header passed on would move every link Django draws, in a
+# page shared caches keep for everyone. The site is never mounted under a prefix.
+forwarder_headers = ""
 
 
 # One access line per request on stdout, with the id that Django's own log lines carry. The

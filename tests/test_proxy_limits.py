@@ -3,6 +3,7 @@ the site does not take, floods from one address, odd Host headers (stale copies 
 protocol: tests/test_proxy_fake_origin.py)."""
 
 import contextlib
+import re
 import socket
 import threading
 import time
@@ -245,6 +246,33 @@ def test_an_odd_host_never_changes_a_cached_page(stack, bad_host):
             assert second.body == first.body, path
         if path != stack.articles[3]:
             assert f"127.0.0.1:{stack.port}".encode() in second.body, path
+
+
+def _links_moved_under(prefix: str, html: str) -> bool:
+    return f'href="{prefix}/articles/' in html or f'href="{prefix}/section/' in html
+
+
+@pytest.mark.parametrize("header", ["SCRIPT_NAME", "Script_Name", "PATH_INFO"])
+def test_a_wsgi_path_header_never_changes_a_cached_page(stack, header):
+    # gunicorn takes these headers as the request's path from a trusted address (the proxy's)
+    # unless told not to: the page stored would be a 404, or every link in it moved.
+    section = re.search(r'href="(/section/[^"/]+/)"', stack.get("/").text)[1]
+    for path, prefix in ((section, "/section"), (stack.articles[2], "/articles")):
+        fresh = f"{path}?probe={uuid.uuid4().hex}"  # a copy nobody has asked for yet
+        first = stack.get(fresh, headers={header: prefix})
+        assert first.header("X-Cache") == "MISS"
+        second = stack.get(fresh)
+        assert second.status == 200, path
+        assert not _links_moved_under(prefix, second.text), path
+
+    # A path no reader uses, to draw Django's shared fragments with moved links.
+    stack.get(f"/zz{section}", headers={header: "/zz"})
+    assert not _links_moved_under("/zz", stack.get(f"{section}?probe={uuid.uuid4().hex}").text)
+
+    # Straight to gunicorn from the proxy's own address, as if the proxy had passed it on.
+    direct = stack.get(section, headers={header: "/section"}, port=stack.backend_port)
+    assert direct.status == 200
+    assert not _links_moved_under("/section", direct.text)
 
 
 # --- Throttles (from addresses of their own, so no other test is affected) -----------------------
