@@ -125,6 +125,8 @@ serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: $(STAMP) varnish redis
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
+	@# Pages drawn by the release before this one (Django's fragments in Redis) are dropped.
+	$(PY) manage.py purge_pages
 	HOST=$(HOST) PORT=$(PORT) exec $(PY) deploy/serve.py
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db

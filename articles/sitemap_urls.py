@@ -6,11 +6,20 @@ from django.urls import path
 
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from articles.urls import shared_list_view
+from newsportal.caching import changes_at
+
+
+def news_sitemap(request, **kwargs):
+    leaves_at = NewsSitemap().leaves_at()
+    if leaves_at:
+        changes_at(request, leaves_at)  # shared caches keep it no longer
+    return sitemap_views.sitemap(request, **kwargs)
+
 
 urlpatterns = [
     path(
         "sitemap-news.xml",
-        shared_list_view(sitemap_views.sitemap),
+        shared_list_view(news_sitemap),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),

@@ -33,9 +33,10 @@ class NewsSitemap(Sitemap):
     """Google News sitemap: articles published in the last two days."""
 
     limit = 1000
+    window = timedelta(days=2)
 
     def items(self):
-        since = timezone.now() - timedelta(days=2)
+        since = timezone.now() - self.window
         return (
             Article.objects.published()
             .filter(published_at__gte=since)
@@ -45,6 +46,11 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.published_at
+
+    def leaves_at(self):
+        """When the oldest story listed leaves: no write happens then, so nothing purges."""
+        oldest = self.items().values_list("published_at", flat=True).last()
+        return oldest + self.window if oldest else None
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}

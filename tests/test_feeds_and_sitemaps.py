@@ -1,6 +1,8 @@
 """Feeds, sitemaps and robots.txt parse and list only public articles."""
 
+import re
 from datetime import timedelta
+from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
@@ -91,6 +93,22 @@ def test_news_sitemap_has_only_the_last_two_days(client, make_article):
 
     titles = [t.text for t in root.findall("sm:url/news:news/news:title", NS)]
     assert titles == [fresh.title]
+
+
+def test_a_story_leaves_the_cached_news_sitemap_two_days_after_publication(client, make_article):
+    now = timezone.now()
+    leaving = make_article(published_at=now - timedelta(days=2, seconds=-100))
+    make_article(published_at=now - timedelta(hours=5))
+
+    before = client.get("/sitemap-news.xml")
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(seconds=101)):
+        after = client.get("/sitemap-news.xml")
+
+    # Nothing is written when it leaves: shared caches keep the sitemap no longer than that.
+    assert leaving.title in before.content.decode()
+    assert 90 <= int(re.search(r"s-maxage=(\d+)", before["Cache-Control"])[1]) <= 100
+    assert "stale-while-revalidate=0" in before["Cache-Control"]
+    assert leaving.title not in after.content.decode()
 
 
 @pytest.mark.django_db

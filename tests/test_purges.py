@@ -1,11 +1,13 @@
 """A write that changes what readers see purges it: the front caches' pages by surrogate key,
 and Django's own fragments kept under the same keys."""
 
+import io
 import threading
 from datetime import timedelta
 from http.server import ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -286,6 +288,22 @@ def test_the_kept_menu_and_policy_follow_the_admin(
     with django_capture_on_commit_callbacks(execute=True):
         update_policy(policy=ModerationPolicy(close_after_days=2))
     assert "Comments are closed" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_deploy_drops_the_pages_the_old_release_drew(
+    fragments_on, client, article, purges, django_capture_on_commit_callbacks
+):
+    # A data migration rewrites what pages show (a body rendered again), as 0006 did: no
+    # service runs, so the deploy purges after migrating (make serve runs purge_pages).
+    assert "Rendered again" not in client.get(article.get_absolute_url()).content.decode()
+    Article.objects.filter(pk=article.pk).update(body_html="<p>Rendered again.</p>")
+    assert "Rendered again" not in client.get(article.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_pages", stdout=io.StringIO())
+
+    assert "Rendered again" in client.get(article.get_absolute_url()).content.decode()
+    assert purges == [{"site"}]
 
 
 def test_kept_pages_cost_no_queries_once_drawn(fragments_on, client, article, tag):
