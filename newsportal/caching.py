@@ -226,14 +226,20 @@ def purge(*keys: str) -> None:
 
 def send_purge(keys: tuple[str, ...]) -> None:
     """Purge the front caches now, and have the worker purge them again: soon, where a front
-    cache could not be reached (restarting, say); and after every write once the slowest page
-    being drawn as it committed is stored (a purge cannot drop what is not stored yet)."""
+    cache could not be reached (restarting, say); and after every write, since a purge cannot
+    drop what is not stored yet: a page drawn from the old rows as the write committed is
+    stored after this purge, usually within milliseconds (dropped by the repeat after
+    FRONT_CACHE_PURGE_SOON_SECONDS, within the 10 s a change may take to reach readers), at
+    worst once the slowest page could be (FRONT_CACHE_PURGE_AGAIN_SECONDS)."""
     urls = list(settings.FRONT_CACHE_PURGE_URLS)
     written = time.time()
     failed = [url for url in urls if not _send(url, keys)]
     if failed:
         _purge_later(keys, failed, delay=1, written=written)
-    _purge_later(keys, urls, delay=settings.FRONT_CACHE_PURGE_AGAIN_SECONDS, written=written)
+    repeats = (settings.FRONT_CACHE_PURGE_SOON_SECONDS, settings.FRONT_CACHE_PURGE_AGAIN_SECONDS)
+    for delay in repeats:
+        if delay:
+            _purge_later(keys, urls, delay=delay, written=written)
 
 
 @task(queue_name="purge")

@@ -264,8 +264,9 @@ def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
         # What serve.py gives gunicorn, for the manage.py commands the tests run.
         FRONT_CACHE_PURGE_URLS=f"http://127.0.0.1:{purge_port}/",
         # A write's purge is sent again once pages drawn meanwhile are stored (tests/test_purges
-        # checks it); here that second purge would land at a moment no test chooses, turning a
-        # hit a test expects into a miss.
+        # checks it); here those repeats would land at moments no test chooses, turning a hit a
+        # test expects into a miss.
+        FRONT_CACHE_PURGE_SOON_SECONDS="0",
         FRONT_CACHE_PURGE_AGAIN_SECONDS="3600",
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
