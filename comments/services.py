@@ -31,18 +31,20 @@ HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
 
 
 def comments_open(article: Article, policy: ModerationPolicy | None = None) -> bool:
-    if not article.comments_enabled or not article.is_public:
-        return False
-    closes_at = comments_close_at(article, policy)
-    return closes_at is None or timezone.now() < closes_at
+    takes_comments = article.comments_enabled and article.is_public  # else no policy asked
+    return takes_comments and open_before(article, comments_close_at(article, policy))
+
+
+def open_before(article: Article, closes_at) -> bool:
+    """comments_open() for a caller that knows when they close by age (None: they do not)."""
+    takes_comments = article.comments_enabled and article.is_public
+    return takes_comments and (closes_at is None or timezone.now() < closes_at)
 
 
 def comments_close_at(article: Article, policy: ModerationPolicy | None = None):
     """When the policy's days after publication run out (None: comments never close by age)."""
     days = (policy or ModerationPolicy.current()).effective_close_after_days
-    if not days:
-        return None
-    return article.published_at + timedelta(days=days)
+    return article.published_at + timedelta(days=days) if days else None
 
 
 def is_duplicate(*, article: Article, email: str, ip: str | None, body: str) -> bool:

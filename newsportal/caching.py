@@ -6,6 +6,7 @@ no-store`; see "Caching" in README.md."""
 import hashlib
 import http.client
 import logging
+import math
 import secrets
 import time
 import urllib.request
@@ -117,7 +118,7 @@ def changes_at(request, when) -> None:
     """Say that this page will change at `when` with no write to purge it (comments closing by
     the article's age): mark_shared() then lets shared caches keep it no longer."""
     earliest = getattr(request, "newsportal_changes_at", None)
-    if earliest is None or when < earliest:
+    if when > timezone.now() and (earliest is None or when < earliest):
         request.newsportal_changes_at = when
 
 
@@ -125,7 +126,15 @@ def _seconds_until_change(request) -> int | None:
     when = getattr(request, "newsportal_changes_at", None)
     if when is None:
         return None
-    return max(0, int((when - timezone.now()).total_seconds()))
+    # At least a second: s-maxage=0 would have the proxy pass every reader to the origin.
+    return max(1, math.ceil((when - timezone.now()).total_seconds()))
+
+
+def may_predate(when) -> bool:
+    """Whether a fragment kept now may have been drawn before `when`, a change no write purged
+    (fragments last FRAGMENT_CACHE_SECONDS)."""
+    since = (timezone.now() - when).total_seconds()
+    return 0 <= since < settings.FRAGMENT_CACHE_SECONDS
 
 
 def shared(*keys: str):

@@ -60,7 +60,7 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
 
 @pytest.mark.parametrize("fragments_kept", [True, False])
 def test_comments_closing_by_age_leave_shared_pages_at_that_moment(
-    make_article, settings, fragments_kept
+    make_article, make_comment, settings, fragments_kept
 ):
     # Kept (as in production with Redis) or not (make run): the page tells caches either way.
     settings.FRAGMENT_CACHE_SECONDS = 300 if fragments_kept else 0
@@ -69,6 +69,7 @@ def test_comments_closing_by_age_leave_shared_pages_at_that_moment(
     now = timezone.now()
     closing = make_article(published_at=now - timedelta(days=days, seconds=-120))
     lasting = make_article(published_at=now - timedelta(days=days - 1))
+    make_comment(closing, status="approved", body="Answer me before it closes.")
     reader = Client()
 
     before = reader.get(closing.get_absolute_url())
@@ -76,12 +77,15 @@ def test_comments_closing_by_age_leave_shared_pages_at_that_moment(
         after = reader.get(closing.get_absolute_url())
 
     assert 'id="comment-form"' in before.content.decode()
+    assert 'class="reply-link"' in before.content.decode()
     # Shared caches keep it until comments close, and serve it no staler.
     cache_control = before["Cache-Control"]
     assert 110 <= int(re.search(r"s-maxage=(\d+)", cache_control)[1]) <= 120
     assert "stale-while-revalidate=0" in cache_control
     # Django's own fragments, kept up to 300 s, do not carry the form past it either.
     assert 'id="comment-form"' not in after.content.decode()
+    assert 'class="reply-link"' not in after.content.decode()
+    assert "Answer me before it closes." in after.content.decode()
     assert "Comments are closed on this article." in after.content.decode()
     assert "s-maxage=300" in after["Cache-Control"]
     assert "s-maxage=300" in reader.get(lasting.get_absolute_url())["Cache-Control"]

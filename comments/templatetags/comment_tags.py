@@ -7,18 +7,17 @@ filled in (comments.views).
 """
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from comments.forms import CommentForm
-from comments.models import Comment, ModerationPolicy, Report
-from comments.services import comments_close_at, comments_open
+from comments.models import Comment, Report
+from comments.services import comments_close_at, comments_open, open_before
 from comments.tokens import form_age, form_token
 from newsportal.caching import (
     SITE,
@@ -26,6 +25,7 @@ from newsportal.caching import (
     cached,
     changes_at,
     has_flash_message,
+    may_predate,
     signed_in_user,
 )
 
@@ -148,14 +148,17 @@ def comment_section(context, article, shared="", shared_closes_at=""):
     is_preview = context.get("is_preview", False)
     unsent_text = context.get("comment_unsent_text", "")
     if form is None and not unsent_text and not is_preview and gets_shared_section(request):
-        if shared and number == 1:
+        if shared:  # the page's fragment says when comments close by age
             closes_at = datetime.fromisoformat(shared_closes_at) if shared_closes_at else None
-            if not _shared_until(request, closes_at):
-                return shared
-        policy = ModerationPolicy.current()
-        if article.comments_enabled:
-            _shared_until(request, comments_close_at(article, policy))
-        return _shared_section(article, number, comments_open(article, policy))
+        else:
+            closes_at = comments_close_at(article) if article.comments_enabled else None
+        if closes_at is not None:
+            # Nothing purges when they close: the page is kept no longer, and a section the
+            # article's fragment kept from before is not used.
+            changes_at(request, closes_at)
+        if shared and number == 1 and not (closes_at and may_predate(closes_at)):
+            return shared
+        return _shared_section(article, number, open_before(article, closes_at))
     return _section_html(
         request,
         article,
@@ -168,18 +171,6 @@ def comment_section(context, article, shared="", shared_closes_at=""):
         messages=context.get("messages"),
         unsent_text=unsent_text,
     )
-
-
-def _shared_until(request, closes_at) -> bool:
-    """Comments closing by the article's age purge nothing, so the page says when they close
-    (shared caches keep it no longer). Whether that is about now: then a section drawn up to
-    FRAGMENT_CACHE_SECONDS earlier, while they were open, is not used."""
-    if closes_at is None:
-        return False
-    now = timezone.now()
-    if closes_at > now:
-        changes_at(request, closes_at)
-    return abs(closes_at - now) < timedelta(seconds=settings.FRAGMENT_CACHE_SECONDS)
 
 
 def _start_time(form, article) -> str:
