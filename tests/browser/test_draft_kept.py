@@ -103,7 +103,12 @@ def test_a_reply_being_written_comes_back_under_the_comment_it_answers(page, dis
     article, (_, ben, _) = discussion
     page.goto(article.get_absolute_url())
     page.get_by_role("link", name="Reply to Ben").click()
+    # As a reader does: types once the form answers Ben (and the page is whole), and leaves
+    # once what they typed is kept in the tab (a CI run once left with nothing kept).
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Ben")
+    page.wait_for_load_state("load")
     _comment_field(page).fill("Reviews took a year last time.")
+    page.wait_for_function("() => window.sessionStorage.length > 0")
 
     page.goto("/")
     page.goto(article.get_absolute_url())
