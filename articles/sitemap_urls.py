@@ -4,17 +4,8 @@ app)."""
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, news_sitemap
 from articles.urls import shared_list_view
-from newsportal.caching import changes_at
-
-
-def news_sitemap(request, **kwargs):
-    leaves_at = NewsSitemap().leaves_at()
-    if leaves_at:
-        changes_at(request, leaves_at)  # shared caches keep it no longer
-    return sitemap_views.sitemap(request, **kwargs)
-
 
 urlpatterns = [
     path(

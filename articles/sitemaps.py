@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.utils import timezone
 
 from articles.models import Article, Section
+from newsportal.caching import changes_at
 
 
 class ArticleSitemap(Sitemap):
@@ -51,6 +53,14 @@ class NewsSitemap(Sitemap):
         """When the oldest story listed leaves: no write happens then, so nothing purges."""
         oldest = self.items().values_list("published_at", flat=True).last()
         return oldest + self.window if oldest else None
+
+
+def news_sitemap(request, **kwargs):
+    """Django's sitemap view, kept by shared caches no longer than its oldest story is listed."""
+    leaves_at = NewsSitemap().leaves_at()
+    if leaves_at:
+        changes_at(request, leaves_at)
+    return sitemap_views.sitemap(request, **kwargs)
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}

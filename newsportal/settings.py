@@ -186,8 +186,7 @@ EDGE_STALE_IF_ERROR_SECONDS = env_int("EDGE_STALE_IF_ERROR_SECONDS", 86400, mini
 # Where purges go: each URL gets `PURGE` with an `xkey-purge: <keys>` header (see deploy/).
 FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http", "https"))
 FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
-# Every purge is sent again: a page drawn from the old rows as the write committed is stored
-# after it, usually at once (repeated soon; 0 = not), at worst after gunicorn's timeout.
+# Purges are sent again (see caching.send_purge): soon (0 = not), and after gunicorn's timeout.
 FRONT_CACHE_PURGE_SOON_SECONDS = env_int("FRONT_CACHE_PURGE_SOON_SECONDS", 2, minimum=0)
 FRONT_CACHE_PURGE_AGAIN_SECONDS = env_int(
     "FRONT_CACHE_PURGE_AGAIN_SECONDS", env_int("GUNICORN_TIMEOUT", 30, minimum=1) + 5, minimum=1

@@ -132,8 +132,12 @@ def shared_comments_close_at(article) -> str:
     """When comments close by the article's age ("" if they do not), for articles.pages to keep
     beside shared_comment_section: a page drawn from that fragment then knows it without asking
     for the moderation policy."""
-    closes_at = comments_close_at(article) if article.comments_enabled else None
+    closes_at = _closes_by_age_at(article)
     return closes_at.isoformat() if closes_at else ""
+
+
+def _closes_by_age_at(article):
+    return comments_close_at(article) if article.comments_enabled else None
 
 
 @register.simple_tag(takes_context=True)
@@ -151,7 +155,7 @@ def comment_section(context, article, shared="", shared_closes_at=""):
         if shared:  # the page's fragment says when comments close by age
             closes_at = datetime.fromisoformat(shared_closes_at) if shared_closes_at else None
         else:
-            closes_at = comments_close_at(article) if article.comments_enabled else None
+            closes_at = _closes_by_age_at(article)
         if closes_at is not None:
             # Nothing purges when they close: the page is kept no longer, and a section the
             # article's fragment kept from before is not used.
