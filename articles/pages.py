@@ -66,15 +66,10 @@ def article_page_parts(
             **drawn_menus(current_section=article.section.slug),
         }
 
-    return (
-        cached(
-            f"article-page|{article.pk}|with-menus|{with_comments}|closing",
-            [SITE, LISTS, article_key(article.pk)],
-            make,
-        )
-        if shared
-        else make()
-    )
+    if not shared:
+        return make()
+    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing"
+    return cached(name, [SITE, LISTS, article_key(article.pk)], make)
 
 
 def article_page_context(article: Article) -> dict:

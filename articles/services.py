@@ -175,8 +175,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
 def refresh_hero_renditions(*, article: Article) -> None:
     """Make the srcset renditions and the shaped crops once, when the hero image is set or
     replaced."""
-    renditions = make_renditions(article.hero_image) if article.hero_image else {}
-    crops = make_crops(article.hero_image) if article.hero_image else {}
+    renditions, crops = make_renditions(article.hero_image), make_crops(article.hero_image)
     Article.objects.filter(pk=article.pk).update(hero_renditions=renditions, hero_crops=crops)
     article.hero_renditions, article.hero_crops = renditions, crops
     purge_articles(article_ids=[article.pk])

@@ -62,7 +62,7 @@ def _drawn_once(request, name, make):
 def _paged(request, title: str) -> dict:
     """What tells page 2 from page 1: its title and heading, and its one canonical address."""
     number = _page_number(request)
-    canonical = settings.SITE_URL.rstrip("/") + request.path
+    canonical = settings.SITE_URL + request.path
     if number > 1:
         title, canonical = f"{title} - page {number}", f"{canonical}?page={number}"
     return {"page_number": number, "page_title": title, "canonical_url": canonical}

@@ -101,8 +101,7 @@ def _act(request, model_admin, kind, value):
             model_admin.message_user(request, f"{block}.", messages.SUCCESS)
         elif action == "lift":
             # Only a block of the address on this page: the form names it by id.
-            block = Block.objects.matching(kind, value).filter(pk=_number(post, "block"))
-            block = block.first()
+            block = Block.objects.matching(kind, value).filter(pk=_number(post, "block")).first()
             if block and lift_block(block=block, by=request.user):
                 model_admin.message_user(request, f"Block of {block.value} lifted.")
             else:

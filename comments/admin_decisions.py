@@ -42,29 +42,28 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
-def edited_text(count: int) -> str:
-    return (
-        f"{count} comment(s) edited by their author since you read them: left waiting. "
-        "Read them again."
-    )
+WAITING_TEXT = (
+    "{} reply/replies left waiting: a reply can only be published under a published comment. "
+    "Approve the comment first."
+)
+EDITED_TEXT = (
+    "{} comment(s) edited by their author since you read them: left waiting. Read them again."
+)
+UNSEEN_TEXT = (
+    "{} comment(s) not shown to you (on other pages, or new since) were left as they were: "
+    "decide what you have read."
+)
 
 
-def unseen_text(count: int) -> str:
-    return (
-        f"{count} comment(s) not shown to you (on other pages, or new since) were left as "
-        "they were: decide what you have read."
-    )
-
-
-def tell_left_waiting(model_admin, request, result, waiting=None) -> None:
+def tell_left_waiting(model_admin, request, result, waiting=WAITING_TEXT) -> None:
     """The warnings after a decision: what it left waiting, and why."""
     for count, text in (
-        (result.waiting, waiting.format if waiting else waiting_text),
-        (result.edited, edited_text),
-        (result.unseen, unseen_text),
+        (result.waiting, waiting),
+        (result.edited, EDITED_TEXT),
+        (result.unseen, UNSEEN_TEXT),
     ):
         if count:
-            model_admin.message_user(request, text(count), messages.WARNING)
+            model_admin.message_user(request, text.format(count), messages.WARNING)
 
 
 def decision_links(pk, names) -> list[tuple[str, str]]:
@@ -144,7 +143,7 @@ class DecisionViews:
             text = sentence(f"Comment by {comment.name}: {words}")
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
-            return self._answer(request, comment, None, waiting_text(1), messages.WARNING)
+            return self._answer(request, comment, None, WAITING_TEXT.format(1), messages.WARNING)
         return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
 
     def _edited(self, request, comment):
@@ -189,7 +188,7 @@ class DecisionViews:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
         unseen = queryset.exclude(pk__in=list(shown)).count()
         if unseen:
-            self.message_user(request, unseen_text(unseen), messages.WARNING)
+            self.message_user(request, UNSEEN_TEXT.format(unseen), messages.WARNING)
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)
@@ -284,13 +283,6 @@ def _reason_box_entered(request) -> str | None:
         if name.startswith("reason-") and value.strip()
     ]
     return typed[0] if len(typed) == 1 and typed[0].isdigit() else None
-
-
-def waiting_text(count: int) -> str:
-    return (
-        f"{count} reply/replies left waiting: a reply can only be published under a "
-        "published comment. Approve the comment first."
-    )
 
 
 def _lost_text(comment: Comment) -> str:

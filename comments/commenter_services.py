@@ -151,22 +151,18 @@ def withdraw_comments(ids: list[int]) -> int:
     )
     if not locked:
         return 0
+    locked_ids = [row.pk for row in locked]
     changes = defaultdict(int)
     # Those readers see: a reply hidden under a comment back in the queue is not counted.
-    counted = set(
-        Comment.objects.counted()
-        .filter(pk__in=[row.pk for row in locked])
-        .values_list("pk", flat=True)
-    )
+    counted = set(Comment.objects.counted().filter(pk__in=locked_ids).values_list("pk", flat=True))
     for row in locked:
         if row.pk in counted:
             changes[row.article_id] -= 1
     # Replies that are published or may be, and stay: a rejected one, or one withdrawn with
     # it (an erase takes the author's replies too), needs no place kept.
     replies = Comment.objects.filter(
-        parent_id__in=[row.pk for row in locked],
-        status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
-    ).exclude(pk__in=[row.pk for row in locked])
+        parent_id__in=locked_ids, status__in=[Comment.Status.APPROVED, Comment.Status.PENDING]
+    ).exclude(pk__in=locked_ids)
     answered_ids = set(replies.values_list("parent_id", flat=True))
     _keep_places([row for row in locked if row.pk in answered_ids], changes, now, replies)
     deleted = Comment.objects.filter(

@@ -12,10 +12,6 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u20
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
-def count_links(text: str) -> int:
-    return len(LINK_PATTERN.findall(text))
-
-
 def _contains_word(text: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
 
@@ -65,7 +61,7 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
         return Comment.Status.SPAM, blocked
 
     reasons = []
-    links = count_links(comment.body)
+    links = len(LINK_PATTERN.findall(comment.body))
     if policy.link_limit and links >= policy.link_limit:
         reasons.append(f"{links} links (limit {policy.link_limit})")
     reasons += [

@@ -15,11 +15,7 @@ urlpatterns = [
     path("privacy/", commenter_views.privacy, name="privacy"),
     path("privacy/<str:token>/", commenter_views.privacy_action, name="privacy-action"),
     path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
-    path(
-        "confirm-comment/<str:token>/",
-        commenter_views.confirm_comment,
-        name="confirm-comment",
-    ),
+    path("confirm-comment/<str:token>/", commenter_views.confirm_comment, name="confirm-comment"),
     path("unsubscribe/<str:token>/", commenter_views.unsubscribe, name="unsubscribe"),
     path("stop-mail/<str:token>/", commenter_views.stop_mail, name="stop-mail"),
     path("report/<int:comment_id>/", report_views.report_view, name="report"),

@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
-
-
 SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
 
 

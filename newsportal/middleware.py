@@ -22,16 +22,14 @@ _local = threading.local()
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def current_request_id() -> str:
-    return getattr(_local, "request_id", "-")
-
-
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         # django.request logs returned 4xx/5xx responses after the middleware chain has
         # finished, but hands us the request itself.
         request = getattr(record, "request", None)
-        record.request_id = getattr(request, "request_id", None) or current_request_id()
+        record.request_id = getattr(request, "request_id", None) or getattr(
+            _local, "request_id", "-"
+        )
         return True
 
 
