@@ -175,8 +175,12 @@
         form.scrollIntoView({ block: "nearest" });
         // A signed-in reader's name comes with the form's tokens: focus the first field still
         // empty once it has arrived, not a name field about to be filled under the cursor.
+        // A reader who has meanwhile gone to a field of their choice keeps it: focus taken away
+        // mid-word would send the rest of their comment into the name field.
+        var focusAtClick = document.activeElement;
         var tokens = formTokens.get(form);
         (tokens ? tokens() : Promise.resolve()).then(function () {
+          if (document.activeElement !== focusAtClick) return;
           var empty = IDENTITY_FIELDS
             .map(function (field) {
               return form.elements.namedItem(field);

@@ -194,3 +194,30 @@ def test_a_signed_in_reader_replying_by_keyboard_lands_in_the_comment_field(
     expect(page.locator("#id_name")).to_have_value("Mo")
     expect(page.locator("#id_email")).to_have_value("moderator@newsroom.example")
     expect(page.locator("#comment-form input[name=parent]")).to_have_value(str(ben.pk))
+
+
+def test_a_reader_typing_before_the_form_s_tokens_arrive_keeps_their_place(page, discussion):
+    article, (_, ben, _) = discussion
+    # The form's tokens come late (a slow connection): held until the reader has started.
+    held = []
+    page.route("**/comments/form-token/**", lambda route: held.append(route))
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Ben").click()
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to Ben")
+    body = page.locator("#id_body")
+    body.click()
+    page.keyboard.type("Reviews took a year")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the form never asked for its tokens"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+
+    page.keyboard.type(" last time.")
+    expect(body).to_have_value("Reviews took a year last time.")
+    expect(body).to_be_focused()
+    expect(page.locator("#id_name")).to_have_value("")
+    expect(page.locator("#comment-form input[name=parent]")).to_have_value(str(ben.pk))
