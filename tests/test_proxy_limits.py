@@ -1,6 +1,6 @@
 """The front proxy stops what would hurt the site before it reaches Python: slow clients, bodies
 the site does not take, floods from one address, odd Host headers (stale copies and the PROXY
-protocol: tests/test_proxy_fake_origin.py)."""
+protocol: tests/test_proxy_fake_origin.py), tracking tags that would split the cache."""
 
 import contextlib
 import re
@@ -273,6 +273,29 @@ def test_a_wsgi_path_header_never_changes_a_cached_page(stack, header):
     direct = stack.get(section, headers={header: "/section"}, port=stack.backend_port)
     assert direct.status == 200
     assert not _links_moved_under("/section", direct.text)
+
+
+# --- Query strings -------------------------------------------------------------------------------
+
+
+def test_tracking_tags_on_a_shared_link_neither_split_the_cache_nor_reach_gunicorn(stack):
+    article = stack.articles[1]
+    normal = warm(stack, article)
+    rid = request_id()
+    tagged = stack.get(
+        f"{article}?utm_source=newsletter&fbclid={rid}&igshid={rid}&gclid=x&ttclid={rid}",
+        headers={"X-Request-ID": rid},
+    )
+    assert tagged.header("X-Cache") == "HIT"
+    assert tagged.body == normal.body
+    assert stack.never_reached_gunicorn(rid)
+
+
+def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
+    tagged = stack.get(f"/?utm_campaign=x&page=2&msclkid={request_id()}")
+    assert tagged.status == 200
+    assert re.search(r"<title>[^<]* - page 2", tagged.text)
+    assert stack.get("/?page=2").body == tagged.body
 
 
 # --- Throttles (from addresses of their own, so no other test is affected) -----------------------
