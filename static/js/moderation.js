@@ -149,8 +149,12 @@
               ? error.message
               : "Not taken: the site's answer could not be read. Reload the page and try again."
           );
-          say("A decision was not taken: the comment is selected again.");
-          select(row);
+          reopen(row);
+          say(
+            row === current
+              ? "A decision was not taken: the comment is selected again."
+              : "A decision was not taken: that comment is open again (j/k to reach it)."
+          );
         })
         .then(function () {
           inFlight -= 1;
@@ -162,14 +166,21 @@
         });
     }
 
-    // Edited by its author after the moderator read it: the new words, open again, selected.
+    // A card open again (its decision not taken, or its words edited since): selected only if
+    // the moderator has nothing else selected. An answer comes while they read the next card;
+    // taking the selection back then would send their next key to this one, unread.
+    function reopen(row) {
+      row.classList.remove("is-decided");
+      if (!current || !open(current)) select(row);
+    }
+
+    // Edited by its author after the moderator read it: the new words, open again.
     function reread(row, body) {
       var text = row.querySelector(".queue-body");
       var seen = row.querySelector(".queue-seen");
       if (text) text.textContent = body.body;
       if (seen) seen.value = body.revision;
-      row.classList.remove("is-decided");
-      select(row);
+      reopen(row);
     }
 
     function button(row, action) {
@@ -209,6 +220,8 @@
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (help && help.open) return;
       if (event.isComposing) return; // an input method's Enter picks a word, it sends nothing
+      // A key held down repeats: it may move through the cards, never decide one after another.
+      if (event.repeat && event.key !== "j" && event.key !== "k") return;
       var key = event.key;
       var target = event.target;
       // Focus went elsewhere (the search box, another card): reject mode is over, the key is
