@@ -29,6 +29,9 @@
           return response.text();
         })
         .then(function (html) {
+          // Focus follows to the new items only if the reader is still waiting at the button.
+          var active = document.activeElement;
+          var waiting = active === button || active === document.body;
           var doc = new DOMParser().parseFromString(html, "text/html");
           var newList = doc.querySelector("[data-load-more-list]");
           var newNav = doc.querySelector("[data-load-more-nav]");
@@ -58,7 +61,7 @@
           // Keep keyboard users where the new content starts.
           var heading = first && first.querySelector("h2 a[href], h3 a[href]");
           var link = heading || (first && first.querySelector("a[href]"));
-          if (link) link.focus({ preventScroll: false });
+          if (link && waiting) link.focus({ preventScroll: false });
         })
         .catch(function () {
           // Fall back to the plain link so the reader can still go on.
@@ -180,7 +183,7 @@
         var focusAtClick = document.activeElement;
         var tokens = formTokens.get(form);
         (tokens ? tokens() : Promise.resolve()).then(function () {
-          if (document.activeElement !== focusAtClick) return;
+          if (opener !== link || document.activeElement !== focusAtClick) return;
           var empty = IDENTITY_FIELDS
             .map(function (field) {
               return form.elements.namedItem(field);
@@ -291,12 +294,24 @@
     }
     formTokens.set(form, fetchTokens);
     form.addEventListener("focusin", fetchTokens);
+    // A double click sends once: a second post would replace the first one's answer (the
+    // success and the status link) with "you have already sent this". Not for ever, though: a
+    // post the reader stopped can be sent again.
+    var sentAt = 0;
     form.addEventListener("submit", function (event) {
+      if (Date.now() - sentAt < 5000) {
+        event.preventDefault();
+        return;
+      }
+      sentAt = Date.now();
       if (token.value) return;
       event.preventDefault();
       fetchTokens().then(function () {
         form.submit();
       });
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) sentAt = 0; // back on this page: it may be sent again at once
     });
   }
 

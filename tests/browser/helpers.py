@@ -53,3 +53,16 @@ def unlabelled_fields(page) -> list[str]:
                             && !el.getAttribute("aria-labelledby"))
             .map((el) => el.outerHTML)"""
     )
+
+
+def release_when_asked(page: Page, held: list, what: str) -> None:
+    """Let through the requests a test held back (its page.route handler appends each route
+    to held), once the page has sent one: a slow connection, made to measure."""
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError(f"the page never asked for {what}")
+    for route in held:
+        route.continue_()

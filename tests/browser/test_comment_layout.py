@@ -8,7 +8,12 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import COMMENT_RECEIVED, fill_comment_form, log_in_to_admin
+from tests.browser.helpers import (
+    COMMENT_RECEIVED,
+    fill_comment_form,
+    log_in_to_admin,
+    release_when_asked,
+)
 from tests.browser.layout import (
     assert_compact_phone_header,
     assert_no_sideways_scroll,
@@ -207,13 +212,7 @@ def test_a_reader_typing_before_the_form_s_tokens_arrive_keeps_their_place(page,
     body = page.locator("#id_body")
     body.click()
     page.keyboard.type("Reviews took a year")
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the form never asked for its tokens"
-    for route in held:
-        route.continue_()
+    release_when_asked(page, held, "the form's tokens")
     expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
 
     page.keyboard.type(" last time.")
@@ -221,3 +220,19 @@ def test_a_reader_typing_before_the_form_s_tokens_arrive_keeps_their_place(page,
     expect(body).to_be_focused()
     expect(page.locator("#id_name")).to_have_value("")
     expect(page.locator("#comment-form input[name=parent]")).to_have_value(str(ben.pk))
+
+
+def test_cancel_before_the_form_s_tokens_arrive_leaves_focus_on_the_reply_control(page, discussion):
+    article, _ = discussion
+    held = []
+    page.route("**/comments/form-token/**", lambda route: held.append(route))
+    page.goto(article.get_absolute_url())
+    reply = page.get_by_role("link", name="Reply to Ben")
+    reply.click()
+    page.get_by_role("button", name="Cancel reply").click()
+    expect(reply).to_be_focused()
+    release_when_asked(page, held, "the form's tokens")
+    expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+
+    expect(reply).to_be_focused()  # not the name field of the form back at the end
+    expect(page.locator("#comments > #comment-form")).to_have_count(1)

@@ -169,3 +169,31 @@ def test_a_signed_in_staff_member_finds_their_name_filled_in_and_the_way_to_the_
         "moderator@newsroom.example",
         moderator,
     )
+
+
+def test_a_second_press_of_send_while_the_first_is_on_its_way_posts_nothing_more(
+    page, article, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 15  # as in production: a second post would be refused
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="Maria Lopez", email="maria@example.com", body="Sent twice?")
+    expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+    # A slow connection: the first post is on its way when the reader presses again.
+    posts = []
+    page.route("**/comments/post/**", lambda route: posts.append(route))
+    # Both presses from the page itself: Playwright waits on a page whose navigation is pending.
+    page.evaluate(
+        """() => {
+            const send = document.querySelector("#comment-form button[type=submit]");
+            send.click();
+            setTimeout(() => send.click(), 300);
+        }"""
+    )
+    for _ in range(40):
+        page.wait_for_timeout(50)
+    assert len(posts) == 1
+    posts[0].continue_()
+
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    expect(page.locator(".messages")).to_contain_text("private status page")
+    assert Comment.objects.count() == 1

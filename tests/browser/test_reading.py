@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.views import PAGE_SIZE
-from tests.browser.helpers import unlabelled_fields
+from tests.browser.helpers import release_when_asked, unlabelled_fields
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +149,21 @@ def test_watchdog_sees_a_csp_violation_and_console_errors(page, live_server, wat
     assert any("CSP violation of script-src-elem" in p for p in watch.problems), watch.problems
     assert any("deliberate" in p for p in watch.problems), watch.problems
     watch.problems.clear()  # provoked on purpose
+
+
+def test_a_reader_who_moves_on_while_more_loads_keeps_their_place(page, newsroom):
+    held = []
+    page.route("**/?page=2", lambda route: held.append(route))
+    page.goto("/")
+    cards = page.locator(".article-list .article-card")
+    page.get_by_role("button", name="Load more").click()
+    # A slow connection: the reader goes to search meanwhile and starts typing.
+    search = page.locator("#site-search-q")
+    search.click()
+    page.keyboard.type("batt")
+    release_when_asked(page, held, "the next page")
+    expect(cards).to_have_count(PAGE_SIZE * 2)
+
+    page.keyboard.type("ery")
+    expect(search).to_be_focused()
+    expect(search).to_have_value("battery")
