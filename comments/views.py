@@ -140,7 +140,6 @@ def _post(request, article_id):
             "(keep this link to yourself).",
             comment.status_url,
         ),
-        extra_tags="comment-status",
     )
     # POST/redirect/GET: a reload never posts twice. The reader lands back at the comments,
     # where the messages are shown.

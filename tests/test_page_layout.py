@@ -99,6 +99,10 @@ def test_after_posting_the_reader_lands_at_the_comments_and_reads_the_promise_th
     comments = html[html.index('id="comments"') :]
     assert RECEIVED in comments
     assert "private status page" in comments
+    # Every link on the landing goes somewhere: no "Back to the comment" to an anchor that
+    # is not there (the comment waits for review, unshown).
+    anchors = re.findall(r'href="#([^"]+)"', html)
+    assert all(f'id="{anchor}"' in html for anchor in anchors), anchors
     assert html.count(RECEIVED) == 1
     assert "private" in response["Cache-Control"]
 
