@@ -278,13 +278,23 @@ def test_a_wsgi_path_header_never_changes_a_cached_page(stack, header):
 # --- Query strings -------------------------------------------------------------------------------
 
 
+# From an address of their own: the tests before them spend 127.0.0.1's cache misses, and a
+# miss past the proxy's per-address throttle is answered 429.
+READER = "127.0.0.5"
+
+
 def test_tracking_tags_on_a_shared_link_neither_split_the_cache_nor_reach_gunicorn(stack):
     article = stack.articles[1]
-    normal = warm(stack, article)
+    for _ in range(3):
+        normal = stack.get(article, source=READER)
+        if normal.header("X-Cache") == "HIT":
+            break
+    assert normal.header("X-Cache") == "HIT"
     rid = request_id()
     tagged = stack.get(
         f"{article}?utm_source=newsletter&fbclid={rid}&igshid={rid}&gclid=x&ttclid={rid}",
         headers={"X-Request-ID": rid},
+        source=READER,
     )
     assert tagged.header("X-Cache") == "HIT"
     assert tagged.body == normal.body
@@ -292,10 +302,10 @@ def test_tracking_tags_on_a_shared_link_neither_split_the_cache_nor_reach_gunico
 
 
 def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
-    tagged = stack.get(f"/?utm_campaign=x&page=2&msclkid={request_id()}")
+    tagged = stack.get(f"/?utm_campaign=x&page=2&msclkid={request_id()}", source=READER)
     assert tagged.status == 200
     assert re.search(r"<title>[^<]* - page 2", tagged.text)
-    assert stack.get("/?page=2").body == tagged.body
+    assert stack.get("/?page=2", source=READER).body == tagged.body
 
 
 # --- Throttles (from addresses of their own, so no other test is affected) -----------------------
