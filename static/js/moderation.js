@@ -36,7 +36,8 @@
       return !row.classList.contains("is-decided");
     }
 
-    function select(row) {
+    // The selected card, as the eye and a screen reader see it.
+    function mark(row) {
       if (current) {
         current.classList.remove("is-selected");
         current.removeAttribute("aria-current");
@@ -45,6 +46,11 @@
       if (!row) return;
       row.classList.add("is-selected");
       row.setAttribute("aria-current", "true");
+    }
+
+    function select(row) {
+      mark(row);
+      if (!row) return;
       var item = row.querySelector(".queue-item");
       item.focus({ preventScroll: true });
       var box = row.getBoundingClientRect();
@@ -272,7 +278,11 @@
         startRejecting(current);
       } else if (current && key === "o") {
         event.preventDefault();
-        window.location.href = current.getAttribute("data-change-url");
+        var url = current.getAttribute("data-change-url");
+        // Decisions still on their way are sent first: leaving would drop them.
+        sending.then(function () {
+          window.location.href = url;
+        });
       } else if (key === "?" && help) {
         event.preventDefault();
         help.showModal();
@@ -303,11 +313,7 @@
 
     table.addEventListener("focusin", function (event) {
       var row = event.target.closest(".queue-row");
-      if (row && row !== current && open(row)) {
-        current && current.classList.remove("is-selected");
-        current = row;
-        row.classList.add("is-selected");
-      }
+      if (row && row !== current && open(row)) mark(row);
     });
 
     if (help) {

@@ -173,6 +173,9 @@
 
     links.forEach(function (link) {
       link.addEventListener("click", function (event) {
+        // A new tab or window gets the page drawn to answer that comment, as the link says.
+        var elsewhere = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
+        if (event.button !== 0 || elsewhere) return;
         event.preventDefault();
         openUnder(link);
         form.scrollIntoView({ block: "nearest" });

@@ -236,3 +236,22 @@ def test_cancel_before_the_form_s_tokens_arrive_leaves_focus_on_the_reply_contro
 
     expect(reply).to_be_focused()  # not the name field of the form back at the end
     expect(page.locator("#comments > #comment-form")).to_have_count(1)
+
+
+def test_reply_with_ctrl_opens_the_answer_in_a_new_tab_and_leaves_this_page_as_it_was(
+    page, discussion
+):
+    article, (_, ben, _) = discussion
+    page.goto(article.get_absolute_url())
+    heading = page.locator("#comment-form-heading").inner_text()
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Reply to Ben").click(modifiers=["Control"])
+
+    tab = opened.value
+    tab.wait_for_load_state()
+    expect(tab.locator("#comment-form-heading")).to_have_text("Reply to Ben")
+    expect(tab.locator("#comment-form input[name=parent]")).to_have_value(str(ben.pk))
+    expect(page.locator("#comment-form-heading")).to_have_text(heading)
+    expect(page.locator("#comments > #comment-form")).to_have_count(1)
+    tab.close()

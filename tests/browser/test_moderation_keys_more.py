@@ -224,3 +224,35 @@ def test_a_decision_key_held_down_decides_one_comment(page, article, moderator, 
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.status == third.status == Comment.Status.PENDING
+
+
+def test_one_card_is_current_for_a_screen_reader_after_tab_and_keys(
+    page, article, moderator, make_comment
+):
+    _first, _second, third, fourth = _queue_of(article, make_comment, 4)
+    _open_queue(page, moderator)
+
+    page.locator(f"#queue-{third.pk} button[data-action=approve]").focus()
+    expect(page.locator(".queue-row[aria-current]")).to_have_attribute("id", f"queue-{third.pk}")
+    page.keyboard.press("j")
+
+    current = page.locator(".queue-row[aria-current]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_attribute("id", f"queue-{fourth.pk}")
+    expect(page.locator(".queue-row.is-selected")).to_have_count(1)
+
+
+def test_opening_a_comment_right_after_deciding_others_loses_no_decision(
+    page, article, moderator, make_comment
+):
+    first, second, third = _queue_of(article, make_comment, 3)
+    _open_queue(page, moderator)
+
+    page.keyboard.press("a")
+    page.keyboard.press("a")
+    page.keyboard.press("o")  # the third, in full
+
+    expect(page).to_have_url(re.compile(rf"/admin/comments/comment/{third.pk}/change/"))
+    for comment in (first, second):
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
