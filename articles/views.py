@@ -149,7 +149,7 @@ def article_detail(request, slug):
     if article is None or (is_preview and (reader is None or not reader.is_staff)):
         return _missing_article(request)
     # Everyone's comment section, unless a message waits for this reader (comments' tag
-    # decides; a signed-in reader gets everyone's and site.js fills in their name).
+    # decides; a signed-in reader gets everyone's and comments.js fills in their name).
     shared_comments = not has_flash_message(request)
     parts = article_page_parts(article, shared=not is_preview, shared_comments=shared_comments)
     context = {"article": article, "is_preview": is_preview, "signed_in_as": reader, **parts}

@@ -107,7 +107,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         # A signed-in reader may leave their name and address blank: their account's are used
-        # (the form on a shared page is everyone's; site.js fills both in when they write).
+        # (the form on a shared page is everyone's; comments.js fills both in when they write).
         self.account = account_identity(user)
         for field, value in self.account.items():
             if self.is_bound:

@@ -1,8 +1,8 @@
 """A reader's report of a published comment.
 
 Every comment of a shared page links here: without JavaScript the link opens this page, a form
-of the reader's own. site.js instead opens the page's one report form under the comment; being
-in a shared page it carries no CSRF token until site.js fills one in from comments:form-token,
+of the reader's own. comments.js instead opens the page's one report form under the comment; being
+in a shared page it carries no CSRF token until comments.js fills one in from comments:form-token,
 and a post that still lacks one comes back once as this page, with a token and the reader's
 choice kept (see comments.views.csrf_failure), exactly like the comment form.
 """

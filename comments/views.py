@@ -153,7 +153,7 @@ def _post(request, article_id):
 def form_token_view(request, article_id):
     """What a shared page's comment form lacks, for this reader: the CSRF token (its cookie is
     set with this answer), the signed start time and, for a signed-in reader, the name and
-    address their comments go out under. Asked for by site.js when a reader starts writing;
+    address their comments go out under. Asked for by comments.js when a reader starts writing;
     tiny, and never cached."""
     article = get_object_or_404(Article.objects.published().only("pk"), pk=article_id)
     return JsonResponse(

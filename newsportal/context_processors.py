@@ -11,6 +11,7 @@ HEAD_ASSETS = {
     "bootstrap": "vendor/bootstrap/bootstrap.min.css",
     "site_css": "css/site.css",
     "site_js": "js/site.js",
+    "comments_js": "js/comments.js",  # article pages (articles/article_detail.html)
 }
 
 

@@ -166,7 +166,7 @@ def report_url(comment):
 
 @pytest.fixture
 def reader_with_token():
-    """A reader whose browser ran site.js: a CSRF cookie and token from the form-token URL."""
+    """A reader whose browser ran comments.js: a CSRF cookie and token from the form-token URL."""
 
     def make(article, ip="198.51.100.7"):
         client = Client(enforce_csrf_checks=True, REMOTE_ADDR=ip)

@@ -33,7 +33,7 @@ def test_the_form_is_headed_with_the_article_title_and_labels_every_field(reader
 
 
 def test_a_logged_in_reader_finds_name_and_email_filled_in(client, article, django_user_model):
-    # The page's form is everyone's; what site.js asks for when they start writing fills it in
+    # The page's form is everyone's; what comments.js asks for when they start writing fills it in
     # (tests/browser/test_commenting.py shows the filled fields).
     user = django_user_model.objects.create_user(
         "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"

@@ -21,7 +21,7 @@ def test_every_published_comment_has_a_report_link_inside_it_and_the_page_one_fo
         anchor = html.index(f'id="comment-{comment.pk}"')
         link = html.index(f'href="{report_url(comment)}">Report<')
         assert anchor < link < html.index("</article>", anchor)
-    # One form for them all (site.js opens it under the comment), not one per comment, and in
+    # One form for them all (comments.js opens it under the comment), not one per comment, and in
     # a shared page it carries no token of one reader.
     assert html.count(">Send report</button>") == 1
     form = report_form_html(html)

@@ -1,7 +1,7 @@
 """{% comment_section article %}: the comments under an article and the form to add one.
 
 Everyone's section (any reader with no message waiting, signed in or not) holds nothing of one
-reader: no CSRF token, no start time, no name. site.js asks for them when the reader starts
+reader: no CSRF token, no start time, no name. comments.js asks for them when the reader starts
 writing (comments:form-token); without JavaScript the first send comes back once with them
 filled in (comments.views).
 """
@@ -123,7 +123,7 @@ def shared_comment_section(article):
 def gets_shared_section(request) -> bool:
     """Whether this reader's comment section is everyone's: no message waits for them (the
     promise after posting, their status link) and they answer no comment without JavaScript.
-    A signed-in reader's too: site.js fills in their name and address when they write."""
+    A signed-in reader's too: comments.js fills in their name and address when they write."""
     return not has_flash_message(request) and REPLY_PARAM not in request.GET
 
 

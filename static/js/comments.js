@@ -1,0 +1,304 @@
+// The comments under an article: the form on a shared page gets its reader's tokens,
+// replies open in place, drafts are kept, reports open in place. Progressive
+// enhancement only: every comment can be written, sent and reported without this file.
+(function () {
+  "use strict";
+
+  // Each comment form's "ask for this reader's tokens" (enhanceCommentForm), for the reply links.
+  var formTokens = new WeakMap();
+  // What a signed-in reader's account fills in, when the field is still empty.
+  var IDENTITY_FIELDS = ["name", "email"];
+  // Each comment form's "open under the comment with this id" (enhanceReplies), for drafts.
+  var replyOpeners = new WeakMap();
+  var DRAFT_KEY = "newsportal:comment-draft:";
+
+  // "Reply" opens the comment form right under the comment it answers. Without this, the link
+  // draws the page again with the form (under that comment) set to answer it.
+  function enhanceReplies(form) {
+    var parent = form.querySelector("input[name=parent]");
+    var heading = form.querySelector("#comment-form-heading");
+    var links = document.querySelectorAll("a[data-reply-to]");
+    if (!parent || !heading || !links.length) return;
+    var title = document.getElementById("article-title");
+    var newHeading = parent.value
+      ? "Add a comment on " + (title ? title.textContent : "this article")
+      : heading.textContent;
+    // The no-JavaScript way back to a new comment, on a page drawn to answer one.
+    var instead = form.querySelector('a[href$="#comment-form"]');
+    var home = document.createComment("the comment form's own place");
+    // A page drawn to answer a comment has the form under it: its own place ends the comments.
+    var section = form.closest(".comments");
+    if (form.closest(".comment-thread") && section) section.appendChild(home);
+    else form.parentNode.insertBefore(home, form);
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-link cancel-reply";
+    cancel.textContent = "Cancel reply";
+    cancel.hidden = true;
+    var submit = form.querySelector("button[type=submit]");
+    if (submit) submit.after(cancel);
+    var opener = null;
+
+    function openUnder(link) {
+      link.closest(".comment-actions").after(form);
+      parent.value = link.getAttribute("data-reply-to");
+      heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+      cancel.hidden = false;
+      if (instead) instead.parentNode.hidden = true; // "Cancel reply" does its work here
+      opener = link;
+      form.dispatchEvent(new CustomEvent("comment-form-moved"));
+    }
+
+    function close() {
+      home.after(form);
+      parent.value = "";
+      heading.textContent = newHeading;
+      cancel.hidden = true;
+      if (instead) instead.parentNode.hidden = true;
+      if (opener) opener.focus();
+      opener = null;
+      form.dispatchEvent(new CustomEvent("comment-form-moved"));
+    }
+
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        // A new tab or window gets the page drawn to answer that comment, as the link says.
+        var elsewhere = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
+        if (event.button !== 0 || elsewhere) return;
+        event.preventDefault();
+        openUnder(link);
+        form.scrollIntoView({ block: "nearest" });
+        // A signed-in reader's name comes with the form's tokens: focus the first field still
+        // empty once it has arrived, not a name field about to be filled under the cursor.
+        // A reader who has meanwhile gone to a field of their choice keeps it: focus taken away
+        // mid-word would send the rest of their comment into the name field.
+        var focusAtClick = document.activeElement;
+        var tokens = formTokens.get(form);
+        (tokens ? tokens() : Promise.resolve()).then(function () {
+          if (opener !== link || document.activeElement !== focusAtClick) return;
+          var empty = IDENTITY_FIELDS
+            .map(function (field) {
+              return form.elements.namedItem(field);
+            })
+            .filter(function (input) {
+              return input && !input.value;
+            });
+          var field = empty[0] || form.elements.namedItem("body");
+          if (field) field.focus();
+        });
+      });
+    });
+    cancel.addEventListener("click", close);
+    replyOpeners.set(form, function (id) {
+      var link = Array.prototype.find.call(links, function (candidate) {
+        return candidate.getAttribute("data-reply-to") === id;
+      });
+      if (link) openUnder(link);
+      return Boolean(link);
+    });
+
+    // A page drawn to answer a comment (the link followed before this ran, or errors in a reply).
+    if (parent.value) {
+      var link = document.querySelector('a[data-reply-to="' + parent.value + '"]');
+      if (link) {
+        openUnder(link);
+        if (window.location.hash === "#comment-form") form.scrollIntoView();
+      }
+    }
+  }
+
+  // "Report" opens the page's one report form right under that comment, pointed at it. Without
+  // this, the link opens the report page (a form of the reader's own).
+  function enhanceReports(form) {
+    var opener = null;
+
+    function close() {
+      form.hidden = true;
+      if (opener) {
+        opener.setAttribute("aria-expanded", "false");
+        opener.focus();
+      }
+      opener = null;
+    }
+
+    // Links say they open something, before the first press too.
+    document.querySelectorAll("a.comment-report-link").forEach(function (link) {
+      link.setAttribute("aria-controls", form.id);
+      link.setAttribute("aria-expanded", "false");
+    });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a.comment-report-link");
+      var comment = link && link.closest(".comment");
+      if (!comment) return;
+      // A new tab or window gets the report page, as the link says.
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+        return;
+      }
+      event.preventDefault();
+      if (opener === link) return close();
+      if (opener) opener.setAttribute("aria-expanded", "false");
+      form.reset(); // one reader's choice for one comment never carries over to another
+      form.action = link.href;
+      comment.appendChild(form);
+      form.hidden = false;
+      link.setAttribute("aria-expanded", "true");
+      opener = link;
+      form.querySelector("input[name=reason]").focus();
+    });
+    form.querySelector("[data-report-cancel]").addEventListener("click", close);
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") close();
+    });
+  }
+
+  // Shared pages carry no per-reader token: when a reader starts writing, ask for this
+  // reader's CSRF token and start time (a tiny uncached request) and put them in the form,
+  // with a signed-in reader's name and address.
+  // Without this, the first send comes back with them filled in, to send once more.
+  function enhanceCommentForm(form) {
+    var url = form.getAttribute("data-token-url");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    var started = form.querySelector("input[name=started]");
+    if (!url || !token || !started) return;
+    var pending = null;
+    function fetchTokens() {
+      if (token.value) return Promise.resolve();
+      if (!pending) {
+        pending = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.json();
+          })
+          .then(function (data) {
+            token.value = data.csrfmiddlewaretoken;
+            started.value = data.started;
+            // A signed-in reader's name and address, where they have typed nothing yet.
+            IDENTITY_FIELDS.forEach(function (field) {
+              var input = form.elements.namedItem(field);
+              if (input && !input.value && data[field]) input.value = data[field];
+            });
+          })
+          .catch(function () {
+            pending = null; // the plain post still works: it comes back to send once more
+          });
+      }
+      return pending;
+    }
+    formTokens.set(form, fetchTokens);
+    form.addEventListener("focusin", fetchTokens);
+    // A double click sends once: a second post would replace the first one's answer (the
+    // success and the status link) with "you have already sent this". Not for ever, though: a
+    // post the reader stopped can be sent again.
+    var sentAt = 0;
+    form.addEventListener("submit", function (event) {
+      if (Date.now() - sentAt < 5000) {
+        event.preventDefault();
+        return;
+      }
+      sentAt = Date.now();
+      if (token.value) return;
+      event.preventDefault();
+      fetchTokens().then(function () {
+        form.submit();
+      });
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) sentAt = 0; // back on this page: it may be sent again at once
+    });
+  }
+
+  function storedDraft(key) {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(key) || "null");
+    } catch (error) {
+      return null; // storage switched off, or not ours to read: nothing to put back
+    }
+  }
+
+  function storeDraft(key, draft) {
+    try {
+      if (draft) window.sessionStorage.setItem(key, JSON.stringify(draft));
+      else window.sessionStorage.removeItem(key);
+    } catch (error) {
+      // Full or switched off: the form works as it does without drafts.
+    }
+  }
+
+  // What a reader writes is kept in this tab until the page says it arrived, so an outage on
+  // the way (the proxy's error page, a lost connection, the database's) costs them nothing:
+  // back on the article, their text is in the form again. One draft per article, with the
+  // comment it answers. "sent" marks a post not yet known to have arrived.
+  function keepDraft(form) {
+    var body = form.elements.namedItem("body");
+    var parent = form.elements.namedItem("parent");
+    if (!body || !parent) return;
+    var key = DRAFT_KEY + form.getAttribute("action").split("#")[0];
+
+    function save(sent) {
+      var text = body.value.trim() ? body.value : "";
+      storeDraft(key, text && { text: text, parent: parent.value, sent: sent });
+    }
+
+    // Whatever page follows a post says whether it arrived: any other page, or a return by
+    // Back, means it did not (a success on this page later may be a report's).
+    function notSent() {
+      var draft = storedDraft(key);
+      if (draft && draft.sent) storeDraft(key, { text: draft.text, parent: draft.parent });
+    }
+
+    function say(text) {
+      var note = form.querySelector(".comment-draft-note");
+      if (!note && !text) return;
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "form-text comment-draft-note";
+        note.setAttribute("role", "status");
+        body.parentNode.appendChild(note);
+      }
+      // Filled after the live region is in the page, so screen readers announce it.
+      window.setTimeout(function () {
+        note.textContent = text;
+      }, 100);
+    }
+
+    function restore(draft) {
+      var reply = Boolean(draft.parent);
+      if (draft.parent !== parent.value) {
+        if (parent.value) return; // drawn to answer another comment: not this text's place
+        var open = replyOpeners.get(form);
+        // A reply whose comment is no longer shown comes back as a comment, not lost.
+        reply = Boolean(open && open(draft.parent));
+      }
+      body.value = draft.text;
+      say(reply ? "Your unsent reply was restored." : "Your unsent comment was restored.");
+    }
+
+    var draft = storedDraft(key);
+    if (draft && draft.sent && document.querySelector("#comments .messages .alert-success")) {
+      storeDraft(key, null);
+    } else if (draft) {
+      notSent();
+      if (!body.value && draft.text) restore(draft);
+    }
+    body.addEventListener("input", function () {
+      save(false);
+      if (!body.value.trim()) say("");
+    });
+    form.addEventListener("comment-form-moved", function () {
+      if (body.value.trim()) save(false);
+    });
+    form.addEventListener("submit", function () {
+      save(true);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) notSent();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
+    document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
+    document.querySelectorAll("form#comment-form").forEach(keepDraft);
+    document.querySelectorAll("form#report-form").forEach(enhanceReports);
+  });
+})();
