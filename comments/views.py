@@ -136,8 +136,8 @@ def _post(request, article_id):
     messages.info(
         request,
         format_html(
-            'Follow the review of your comment on its <a href="{}">private status page</a> '
-            "(keep this link to yourself).",
+            'Follow the review of your comment on its <a class="comment-status-link" href="{}">'
+            "private status page</a> (keep this link to yourself).",
             comment.status_url,
         ),
     )

@@ -12,6 +12,11 @@
   var replyOpeners = new WeakMap();
   var DRAFT_KEY = "newsportal:comment-draft:";
 
+  // A click meant for a new tab or window, which the link's own page then answers.
+  function opensElsewhere(event) {
+    return event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
+  }
+
   // "Reply" opens the comment form right under the comment it answers. Without this, the link
   // draws the page again with the form (under that comment) set to answer it.
   function enhanceReplies(form) {
@@ -63,8 +68,7 @@
     links.forEach(function (link) {
       link.addEventListener("click", function (event) {
         // A new tab or window gets the page drawn to answer that comment, as the link says.
-        var elsewhere = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
-        if (event.button !== 0 || elsewhere) return;
+        if (opensElsewhere(event)) return;
         event.preventDefault();
         openUnder(link);
         form.scrollIntoView({ block: "nearest" });
@@ -131,13 +135,13 @@
       var comment = link && link.closest(".comment");
       if (!comment) return;
       // A new tab or window gets the report page, as the link says.
-      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-        return;
-      }
+      if (opensElsewhere(event)) return;
       event.preventDefault();
       if (opener === link) return close();
       if (opener) opener.setAttribute("aria-expanded", "false");
-      form.reset(); // one reader's choice for one comment never carries over to another
+      // One reader's choice for one comment never carries over to another; closed and opened
+      // again on the same comment, it is still there (an Escape pressed by mistake costs nothing).
+      if (form.action !== link.href) form.reset();
       form.action = link.href;
       comment.appendChild(form);
       form.hidden = false;
@@ -198,7 +202,15 @@
       sentAt = Date.now();
       if (token.value) return;
       event.preventDefault();
+      var parent = form.elements.namedItem("parent");
+      var answering = parent && parent.value;
       fetchTokens().then(function () {
+        // "Cancel reply" (or another Reply) while the tokens came: the reader changed what this
+        // text answers, so it is not sent as something else. It stays, to send again.
+        if (parent && parent.value !== answering) {
+          sentAt = 0;
+          return;
+        }
         form.submit();
       });
     });
@@ -274,7 +286,8 @@
     }
 
     var draft = storedDraft(key);
-    if (draft && draft.sent && document.querySelector("#comments .messages .alert-success")) {
+    // Arrived: the page links to the comment's private status page (a report's thanks do not).
+    if (draft && draft.sent && document.querySelector("#comments .messages .comment-status-link")) {
       storeDraft(key, null);
     } else if (draft) {
       notSent();

@@ -81,10 +81,17 @@
       link.addEventListener("click", function (event) {
         if (!navigator.clipboard) return;
         event.preventDefault();
-        navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(function () {
-          (link.querySelector(".share-label") || link).textContent = "Link copied";
-          link.classList.add("is-copied");
-        });
+        var label = link.querySelector(".share-label") || link;
+        navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(
+          function () {
+            label.textContent = "Link copied";
+            link.classList.add("is-copied");
+          },
+          function () {
+            // Refused (a browser setting, a page not in front): the reader is told, not ignored.
+            label.textContent = "Could not copy: the link is in the address bar";
+          }
+        );
       });
     });
   }

@@ -238,6 +238,32 @@ def test_cancel_before_the_form_s_tokens_arrive_leaves_focus_on_the_reply_contro
     expect(page.locator("#comments > #comment-form")).to_have_count(1)
 
 
+def test_a_reply_sent_then_cancelled_before_its_tokens_arrive_is_not_posted_as_a_comment(
+    page, discussion
+):
+    article, _ = discussion
+    held = []
+    page.route("**/comments/form-token/**", lambda route: held.append(route))
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Reply to Ben").click()
+    fill_comment_form(page, name="Maria", email="maria@example.com", body="Meant for Ben only.")
+    # Send waits for the tokens (a slow connection); the reader thinks better of replying.
+    page.get_by_role("button", name="Send comment").click()
+    page.get_by_role("button", name="Cancel reply").click()
+    release_when_asked(page, held, "the form's tokens")
+    expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+
+    # Nothing went out as a comment on the article; the words wait in the form at its end.
+    expect(page.locator("#comment-form-heading")).to_have_text(re.compile(r"^Add a comment"))
+    expect(page.locator("#id_body")).to_have_value("Meant for Ben only.")
+    expect(page.locator(".messages")).to_have_count(0)
+    assert not Comment.objects.filter(body="Meant for Ben only.").exists()
+    # Sent again on purpose, it is the new comment the form now says it is.
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    assert Comment.objects.get(body="Meant for Ben only.").parent_id is None
+
+
 def test_reply_with_ctrl_opens_the_answer_in_a_new_tab_and_leaves_this_page_as_it_was(
     page, discussion
 ):

@@ -99,6 +99,37 @@ def test_a_report_sent_meanwhile_does_not_take_the_comment_being_written(page, d
     expect(page.locator("#comment-form").get_by_role("status")).to_have_text(RESTORED)
 
 
+def test_a_comment_whose_post_was_stopped_is_kept_through_a_report_s_thanks(page, discussion):
+    # The reader stops the post on its way (the browser's Stop: the page stays), then reports
+    # a comment: the thanks are a success at the comments, but their comment never arrived.
+    article, _ = discussion
+    stopped = []
+
+    def stop(route):
+        stopped.append(route.request.url)
+        route.abort("aborted")
+
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="Maria Lopez", email="maria@example.com", body="Stopped text.")
+    page.route(f"**/comments/post/{article.pk}/**", lambda route: stop(route))
+    page.get_by_role("button", name="Send comment").click()
+    for _ in range(100):
+        if stopped:
+            break
+        page.wait_for_timeout(50)
+    assert stopped, "the post never left"
+    page.unroute(f"**/comments/post/{article.pk}/**")
+
+    page.get_by_role("link", name="Report the comment by Ben").click()
+    page.get_by_label("Off-topic").check()
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
+
+    assert not Comment.objects.filter(body="Stopped text.").exists()
+    expect(_comment_field(page)).to_have_value("Stopped text.")
+    expect(page.locator("#comment-form").get_by_role("status")).to_have_text(RESTORED)
+
+
 def test_a_reply_being_written_comes_back_under_the_comment_it_answers(page, discussion):
     article, (_, ben, _) = discussion
     page.goto(article.get_absolute_url())

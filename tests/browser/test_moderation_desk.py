@@ -236,6 +236,14 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     page.keyboard.press("Escape")
     expect(reasons).to_be_hidden()
     expect(second_link).to_be_focused()
+    # Closed and opened again on the same comment, what the reader chose and wrote is there.
+    second_link.click()
+    page.get_by_label("Spam or advertising").check()
+    page.get_by_label("Anything to add (optional)").fill("Links to a shop")
+    page.keyboard.press("Escape")
+    second_link.click()
+    expect(page.get_by_label("Spam or advertising")).to_be_checked()
+    expect(page.get_by_label("Anything to add (optional)")).to_have_value("Links to a shop")
     assert not Report.objects.exists()
 
     # Sent after moving around, the report is about the comment it was last opened under.

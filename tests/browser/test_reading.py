@@ -167,3 +167,27 @@ def test_a_reader_who_moves_on_while_more_loads_keeps_their_place(page, newsroom
     page.keyboard.type("ery")
     expect(search).to_be_focused()
     expect(search).to_have_value("battery")
+
+
+def test_copy_link_puts_the_article_s_address_on_the_clipboard_or_says_it_could_not(
+    page, article, settings
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Copy link").click()
+    expect(page.get_by_role("link", name="Link copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        settings.SITE_URL + article.get_absolute_url()
+    )
+
+    # A browser that refuses (a setting, a page not in front) gets said so, on the page.
+    page.add_init_script(
+        "navigator.clipboard.writeText = () =>"
+        " Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));"
+    )
+    page.reload()
+    page.get_by_role("link", name="Copy link").click()
+    expect(
+        page.get_by_role("link", name="Could not copy: the link is in the address bar")
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
