@@ -49,7 +49,7 @@ def render_markdown(text: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=_safe_attribute,
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
     # An <img> the author typed as HTML keeps no address of ours: no picture, so no element.

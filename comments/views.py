@@ -84,9 +84,9 @@ def post_comment(request, article_id):
 
 @csrf_protect
 def _post(request, article_id):
-    article = get_object_or_404(
-        Article.objects.published().select_related("section"), pk=article_id
-    )
+    article = Article.objects.published().select_related("section").filter(pk=article_id).first()
+    if article is None:
+        return _article_gone(request)
     if not comments_open(article):
         return _closed_while_writing(request, article)
     # Every post counts, refused or not: a bot that never gets a form right is limited too.
@@ -186,7 +186,7 @@ def csrf_failure(request, reason=""):
         .first()
     )
     if article is None:
-        return django_csrf_failure(request, reason)
+        return _article_gone(request)
     if not comments_open(article):
         return _closed_while_writing(request, article)
     fields = ("name", "email", "body", "notify", "notify_reply", "parent")
@@ -206,6 +206,19 @@ def _closed_while_writing(request, article):
     page was drawn: nothing is sent, and their text is shown back to keep."""
     body = request.POST.get("body", "").strip()
     return _article_page(request, article, form=None, status=403, unsent_text=body)
+
+
+def _article_gone(request):
+    """The article was taken down (or never was) while the reader wrote: nothing is sent, and
+    their text is shown back to keep, rather than a bare 404 or a token error."""
+    text = request.POST.get("body", "").strip()
+    said = "It was taken down while you were writing, so your comment was not sent."
+    context = {
+        "heading": "This article is no longer on the site",
+        "paragraphs": [f"{said} Here is your text, to keep a copy." if text else said],
+        "unsent_text": text,
+    }
+    return personal_page(render(request, "comments/notice.html", context, status=404))
 
 
 def _from_another_site(request) -> bool:

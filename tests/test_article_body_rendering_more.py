@@ -211,6 +211,13 @@ def test_definition_lists_and_abbreviations_are_kept():
     assert '<abbr title="Electric vehicle">EV</abbr>' in html
 
 
+def test_mail_and_phone_links_work():
+    html = render_markdown("[Write](mailto:desk@example.com) or [call](tel:+351-210-000-000).")
+
+    assert '<a href="mailto:desk@example.com" rel="noopener noreferrer">Write</a>' in html
+    assert '<a href="tel:+351-210-000-000" rel="noopener noreferrer">call</a>' in html
+
+
 # --- Still safe ---
 
 

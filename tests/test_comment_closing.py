@@ -12,12 +12,28 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import save_article
+from articles.services import save_article, unpublish_articles
 from comments.models import Comment, ModerationPolicy
 
 
 def _post(client, article, data, **extra):
     return client.post(reverse("comments:post", args=[article.pk]), data, **extra)
+
+
+def _as_sent_from_a_shared_page(browser, article, form, with_javascript):
+    if with_javascript:  # comments.js asked for this reader's tokens
+        form.update(browser.get(reverse("comments:form-token", args=[article.pk])).json())
+    else:
+        form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+
+
+def _sent_later(browser, article, form, *, status):
+    """The reader presses Send a little later; the answer, kept by no cache, as HTML."""
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        response = _post(browser, article, form)
+    assert response.status_code == status
+    assert "no-store" in response["Cache-Control"]
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("with_javascript", [True, False])
@@ -30,10 +46,7 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
     browser = Client(enforce_csrf_checks=True)
     assert 'id="comment-form"' in browser.get(article.get_absolute_url()).content.decode()
     form = comment_form_data(article, body="Closing <b>too</b> soon & without warning.")
-    if with_javascript:
-        form.update(browser.get(reverse("comments:form-token", args=[article.pk])).json())
-    else:
-        form.update(csrfmiddlewaretoken="", started="")  # as the shared page has them
+    _as_sent_from_a_shared_page(browser, article, form, with_javascript)
     # The newsroom closes comments (a write) or the policy's days run out (no write at all)
     # while the reader writes.
     if closed_by == "age":
@@ -45,17 +58,34 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
         article.comments_enabled = False
         save_article(article=article)
 
-    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
-        response = _post(browser, article, form)
-
-    assert response.status_code == 403
-    assert "no-store" in response["Cache-Control"]
-    html = response.content.decode()
+    html = _sent_later(browser, article, form, status=403)
     assert "Comments are closed on this article." in html
     assert "Your comment was not sent" in html
     assert "Closing &lt;b&gt;too&lt;/b&gt; soon &amp; without warning." in html
     assert 'name="body"' not in html  # no form to send it with
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("with_javascript", [True, False])
+def test_an_article_taken_down_while_a_reader_writes_gives_their_text_back(
+    make_article, comment_form_data, with_javascript
+):
+    article = make_article()
+    browser = Client(enforce_csrf_checks=True)
+    form = comment_form_data(article, body="Taken <b>down</b> & gone.")
+    _as_sent_from_a_shared_page(browser, article, form, with_javascript)
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+
+    html = _sent_later(browser, article, form, status=404)
+    assert "This article is no longer on the site" in html
+    assert "your comment was not sent" in html
+    assert "Taken &lt;b&gt;down&lt;/b&gt; &amp; gone." in html
+    assert not Comment.objects.exists()
+    # Sent by another site (which cannot know the token), it is refused as a forgery, with
+    # nothing shown back.
+    forged = {**form, "csrfmiddlewaretoken": ""}
+    forged = _post(browser, article, forged, HTTP_SEC_FETCH_SITE="cross-site")
+    assert forged.status_code == 403 and "Taken" not in forged.content.decode()
 
 
 @pytest.mark.parametrize("fragments_kept", [True, False])

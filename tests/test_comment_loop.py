@@ -86,6 +86,9 @@ def test_a_rejected_comment_shows_the_moderators_reason_on_its_private_status_pa
     status_page = reader.get(status_url).content.decode()
     assert "rejected" in status_page
     assert "Off topic for this article." in status_page
+    # Not on the site, so deleting cannot take it off: it removes it.
+    assert "Deleting removes it for good." in status_page
+    assert "takes it off the site" not in status_page
     assert (
         "Good to see prices falling at last."
         not in reader.get(article.get_absolute_url()).content.decode()
@@ -115,6 +118,26 @@ def test_the_status_link_of_an_approved_comment_points_to_it_on_the_article(
     page = reader.get(status_url).content.decode()
     assert "approved" in page
     assert f'{article.get_absolute_url()}#comment-{comment.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_an_approved_comment_on_an_article_taken_down_says_it_is_off_the_site(
+    reader, article, comment_form_data, moderator
+):
+    from articles.models import Article
+    from articles.services import unpublish_articles
+    from comments.services import approve
+
+    status_url = _status_url(_post(reader, article, comment_form_data(article)))
+    approve(comment=Comment.objects.get(), by=moderator)
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+
+    page = reader.get(status_url).content.decode()
+    assert "off the site with the article" in page
+    assert "and published" not in page
+    # No link to a page that answers 404.
+    assert f'href="{article.get_absolute_url()}' not in page
+    assert "Deleting removes it for good." in page
 
 
 @pytest.mark.django_db
