@@ -68,7 +68,12 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The article's address. Changed after publication, the old address still "
+        "leads here.",
+    )
     standfirst = models.TextField(
         "lead", max_length=600, help_text="One or two sentences shown under the title."
     )
@@ -166,6 +171,17 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class OldSlug(models.Model):
+    """An address a published article had before its slug was changed: links already out
+    (shared, mailed, in feeds and search engines) lead on to it (articles.views)."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return self.slug
 
 
 class RelatedLink(models.Model):

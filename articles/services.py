@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.images import make_crops, make_renditions
-from articles.models import Article
+from articles.models import Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
     LATEST,
@@ -133,7 +133,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
             stored = (
                 Article.objects.select_for_update()
                 .filter(pk=article.pk)
-                .values("status", "published_at", *EDITORIAL_FIELDS)
+                .values("status", "published_at", "slug", *EDITORIAL_FIELDS)
                 .first()
             )
         _dated_for_publication(article, stored, now)
@@ -159,6 +159,8 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
                     if not f.primary_key and f.name not in _KEPT_ELSEWHERE
                 ]
             )
+            if stored["slug"] != article.slug and stored["status"] == Article.Status.PUBLISHED:
+                _keep_old_address(article, stored["slug"])
         else:
             article.save()
         if hero_changed:
@@ -170,6 +172,13 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         transaction.on_commit(lambda: _purge_queryset(Article.objects.filter(pk=article.pk)))
         transaction.on_commit(lambda: _purge_on_release([article.pk]))
     return article
+
+
+def _keep_old_address(article: Article, old_slug: str) -> None:
+    # The newest article to have had an address is the one it leads to; its own current
+    # address is no longer an old one.
+    OldSlug.objects.filter(slug=article.slug).delete()
+    OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
 
 
 def refresh_hero_renditions(*, article: Article) -> None:

@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -14,6 +14,7 @@ from articles.search import clean_query, search_articles, snippet_html
 from newsportal.caching import (
     LISTS,
     SITE,
+    article_key,
     cached,
     fragments_kept,
     has_flash_message,
@@ -138,6 +139,17 @@ def _missing_article(request):
     return response
 
 
+def _moved_or_missing(request, slug):
+    """An address the newsroom has since changed leads on for good (301), the reader's query
+    (?comments-page=) with it; shared caches keep that answer under the article's key."""
+    moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug").first()
+    if moved is None:
+        return _missing_article(request)
+    query = request.META.get("QUERY_STRING")
+    response = redirect(moved.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+    return mark_shared(request, response, article_key(moved.pk))
+
+
 @read_only
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
@@ -146,7 +158,9 @@ def article_detail(request, slug):
     article = rows.filter(slug=slug).first()
     reader = signed_in_user(request)
     is_preview = article is not None and not article.is_public
-    if article is None or (is_preview and (reader is None or not reader.is_staff)):
+    if article is None:
+        return _moved_or_missing(request, slug)
+    if is_preview and (reader is None or not reader.is_staff):
         return _missing_article(request)
     # Everyone's comment section, unless a message waits for this reader (comments' tag
     # decides; a signed-in reader gets everyone's and comments.js fills in their name).

@@ -1,0 +1,60 @@
+"""An article's address changed after publication: links already out (shared, mailed, in feeds
+and search engines) still lead to it."""
+
+from articles.models import Article
+from articles.services import save_article, unpublish_articles
+
+
+def _rename(article, slug):
+    article.slug = slug
+    return save_article(article=article)
+
+
+def test_a_published_article_s_old_address_leads_on_to_its_new_one_for_good(client, article):
+    _rename(article, "xiaomi-starts-car-production")
+
+    response = client.get("/articles/xiaomi-car/?comments-page=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/xiaomi-starts-car-production/?comments-page=2"
+    # Any shared cache may keep it, and forgets it when the article changes again.
+    assert "public" in response["Cache-Control"]
+    assert f"article-{article.pk}" in response["Surrogate-Key"].split()
+    assert client.get(response["Location"]).status_code == 200
+    assert client.head("/articles/xiaomi-car/").status_code == 301
+
+
+def test_every_earlier_address_leads_to_the_current_one_and_back_again(client, article):
+    _rename(article, "second-name")
+    _rename(article, "third-name")
+    for old in ("xiaomi-car", "second-name"):
+        assert client.get(f"/articles/{old}/")["Location"] == "/articles/third-name/"
+
+    _rename(article, "xiaomi-car")  # back to its first name
+    assert client.get("/articles/xiaomi-car/").status_code == 200
+    assert client.get("/articles/third-name/")["Location"] == "/articles/xiaomi-car/"
+
+
+def test_an_old_address_taken_by_another_article_is_that_article_s(client, article, make_article):
+    _rename(article, "xiaomi-car-production")
+    newer = make_article(title="Xiaomi's car, reviewed", slug="xiaomi-car")
+
+    response = client.get("/articles/xiaomi-car/")
+    assert response.status_code == 200
+    assert newer.title in response.content.decode()
+    # And when that one moves on, the address is its to lead on from.
+    _rename(newer, "xiaomi-car-reviewed")
+    assert client.get("/articles/xiaomi-car/")["Location"] == "/articles/xiaomi-car-reviewed/"
+
+
+def test_no_old_address_leads_to_an_article_not_on_the_site(client, article, draft):
+    _rename(article, "xiaomi-car-production")
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+    assert client.get("/articles/xiaomi-car/").status_code == 404
+
+    # A draft's names before it went out were never given to anyone.
+    old = draft.slug
+    _rename(draft, "draft-renamed")
+    draft.status = Article.Status.PUBLISHED
+    save_article(article=draft)
+    assert client.get(f"/articles/{old}/").status_code == 404
+    assert client.get("/articles/draft-renamed/").status_code == 200
