@@ -117,6 +117,9 @@ def test_the_reported_queue_lists_reported_comments_with_count_and_reasons(
     moderator_client, approved_comment, article, make_comment
 ):
     make_comment(article, status="approved", body="Nobody minded this one")
+    # Held when it was sent, approved since: that is history here, not why it waits.
+    approved_comment.held_because = ["first-time commenter"]
+    approved_comment.save(update_fields=["held_because"])
     _report_from(approved_comment, 1)
     Report.objects.create(
         comment=approved_comment, reason="other", text="Insults me", reporter="reader-2"
@@ -133,6 +136,8 @@ def test_the_reported_queue_lists_reported_comments_with_count_and_reasons(
     assert "2 reports" in html
     assert "Abusive or hateful × 1" in html
     assert "“Insults me”" in html
+    assert "Why it was held</span><ul><li>first-time commenter</li>" in html
+    assert "Held because" not in html
     assert ">Take down</button>" in html
     assert ">Dismiss</button>" in html
 
