@@ -43,6 +43,19 @@ def test_the_commenter_status_page_shows_the_reason_after_a_take_down(
     html = client.get(approved_comment.status_url).content.decode()
 
     assert "Personal attack" in html
+    assert "a moderator took it off the site" in html
+
+
+def test_a_take_down_without_a_reason_still_tells_its_author_what_happened(
+    moderator_client, client, approved_comment
+):
+    # The reported queue's "Take down" button asks for no reason.
+    take_down(moderator_client, approved_comment, reason="")
+
+    html = client.get(approved_comment.status_url).content.decode()
+
+    assert "<strong>taken down</strong>: it was published, then a moderator took it" in html
+    assert "Moderator’s reason" not in html
 
 
 def test_taking_down_a_pending_comment_changes_nothing(moderator_client, article, make_comment):
