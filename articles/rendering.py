@@ -27,7 +27,15 @@ ALLOWED_ATTRIBUTES = {
     "sup": {"id"},
     "li": {"id"},
 }
-ALLOWED_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
+# A table column's alignment ("|:-:|", "|--:|") as the stylesheet's classes: the page's CSP
+# allows no style attribute.
+_ALIGNED = {"left": "text-start", "center": "text-center", "right": "text-end"}
+ALLOWED_CLASSES = {
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote"},
+    "th": set(_ALIGNED.values()),
+    "td": set(_ALIGNED.values()),
+}
 # The page's headline is its only <h1>; the body's headings live between these levels.
 TOP_HEADING, BOTTOM_HEADING = 2, 4
 _UNSAFE_IN_SRC = re.compile(r"[\\\x00-\x20\x7f]")
@@ -81,14 +89,23 @@ class _NewsroomTreeprocessor(Treeprocessor):
       and a hot-linked picture tracks readers and can change after we publish. A paragraph that
       is only a picture becomes a <figure>, its title the caption;
     - footnotes: their ids move to a namespace of their own ("fn-1", "fnref-1"), so they can
-      work without letting an author's {: #id } clash with the page's own ids.
+      work without letting an author's {: #id } clash with the page's own ids;
+    - a table column's alignment becomes a class (_ALIGNED).
     """
 
     def run(self, root):
         self._headings(root)
         self._images(root)
         self._footnote_ids(root)
+        self._table_alignment(root)
         return None
+
+    def _table_alignment(self, root):
+        for cell in root.iter():
+            if cell.tag in ("th", "td"):
+                align = re.search(r"text-align:\s*(\w+)", cell.attrib.pop("style", ""))
+                if align and align.group(1) in _ALIGNED:
+                    cell.set("class", _ALIGNED[align.group(1)])
 
     def _headings(self, root):
         # The author's outline, redrawn from <h2> (under the headline) and never skipping a level

@@ -218,6 +218,15 @@ def test_mail_and_phone_links_work():
     assert '<a href="tel:+351-210-000-000" rel="noopener noreferrer">call</a>' in html
 
 
+def test_a_table_s_column_alignment_is_kept_as_a_class_not_a_style():
+    html = render_markdown("| Team | Goals | Share |\n|:--|:-:|--:|\n| A | 3 | 50% |")
+
+    assert '<th class="text-start">Team</th>' in html
+    assert '<th class="text-center">Goals</th>' in html
+    assert '<td class="text-end">50%</td>' in html
+    assert "style=" not in html  # the page's CSP would refuse it
+
+
 # --- Still safe ---
 
 
