@@ -160,9 +160,10 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
                 ]
             )
             if stored["slug"] != article.slug and stored["status"] == Article.Status.PUBLISHED:
-                _keep_old_address(article, stored["slug"])
+                OldSlug.objects.update_or_create(slug=stored["slug"], defaults={"article": article})
         else:
             article.save()
+        _take_address(article)
         if hero_changed:
             refresh_hero_renditions(article=article)
             _drop_hero_files(old_files - article.hero_file_names)
@@ -174,11 +175,14 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
     return article
 
 
-def _keep_old_address(article: Article, old_slug: str) -> None:
-    # The newest article to have had an address is the one it leads to; its own current
-    # address is no longer an old one.
-    OldSlug.objects.filter(slug=article.slug).delete()
-    OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})
+def _take_address(article: Article) -> None:
+    """An article's address is no longer an old one that leads elsewhere: shared caches drop
+    the redirect they keep there (under the article it led to)."""
+    taken = OldSlug.objects.filter(slug=article.slug)
+    led_to = list(taken.exclude(article=article).values_list("article_id", flat=True))
+    taken.delete()
+    if led_to:
+        transaction.on_commit(lambda: purge_articles(article_ids=led_to))
 
 
 def refresh_hero_renditions(*, article: Article) -> None:
