@@ -375,6 +375,13 @@ class BlockAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Moderators set blocks from commenters' pages; they may read them back here (and
+        # follow "Recent actions" to them).
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "comments.moderate_comment"
+        )
+
 
 @admin.register(CommentPolicyPage)
 class CommentPolicyPageAdmin(admin.ModelAdmin):

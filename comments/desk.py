@@ -123,23 +123,35 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
             value = sender(value)  # an IPv6 sender's whole /64, as the rate limits count it
         except ValueError:
             raise ValidationError(f"{value} is not an IP address.") from None
+    now = timezone.now()
     block = Block(
         kind=kind,
         value=value,
         reason=reason.strip(),
         created_by=by,
-        expires_at=timezone.now() + length if length else None,
+        expires_at=now + length if length else None,
     )
     block.full_clean()
-    block.save()
+    with transaction.atomic():
+        # The new period replaces an earlier block of the same sender: "for a day" after "for
+        # good" shortens it (lifting the new block then lifts the sender's block).
+        earlier = Block.objects.active().matching(kind, value)
+        replaced = list(earlier.select_for_update())
+        earlier.update(expires_at=now)
+        block.save()
+    for old in replaced:
+        old.expires_at = now
+        record(by, [old], f"Replaced by a block {words}")
     message = f"Blocked {value} {words}" + (f": {block.reason}" if block.reason else "")
     record(by, [block], message, flag=ADDITION)
     return block
 
 
 def lift_block(*, block: Block, by) -> bool:
-    lifted = Block.objects.active().filter(pk=block.pk).update(expires_at=timezone.now())
+    now = timezone.now()
+    lifted = Block.objects.active().filter(pk=block.pk).update(expires_at=now)
     if lifted:
+        block.expires_at = now  # the log names it as it is now: ended
         record(by, [block], f"Lifted the block of {block.shown_value}")
     return bool(lifted)
 

@@ -212,3 +212,21 @@ def test_updated_time_is_shown_only_for_a_real_update(client, make_article):
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Updated <time" in html
+
+
+def test_staff_see_only_the_links_to_pages_they_may_open(
+    client, article, moderator, editor, django_user_model
+):
+    edit, queue = "Edit this article</a>", "Comments waiting for review</a>"
+    plain = django_user_model.objects.create_user("plain", "plain@example.com", is_staff=True)
+    for user, shown in ((editor, {edit, queue}), (moderator, {queue}), (plain, set())):
+        client.force_login(user)
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert {link for link in (edit, queue) if link in html} == shown, user.username
+    # And what they are shown opens.
+    for user, url in (
+        (editor, f"/admin/articles/article/{article.pk}/change/"),
+        (moderator, "/admin/comments/comment/"),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == 200

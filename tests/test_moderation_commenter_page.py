@@ -199,6 +199,29 @@ def test_a_moderator_lifts_a_block_early(moderator_client, moderator, article, s
     block.refresh_from_db()
     assert not block.is_active
     assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
-    assert LogEntry.objects.get(user=moderator).change_message == (
-        "Lifted the block of maria@example.com"
+    entry = LogEntry.objects.get(user=moderator)
+    assert entry.change_message == "Lifted the block of maria@example.com"
+    # "Recent actions" names the block as it now is, not as a block.
+    assert entry.object_repr.startswith("E-mail address maria@example.com: block ended ")
+    # Moderators may follow it there, and read every block back.
+    assert moderator_client.get(f"/admin/comments/block/{block.pk}/change/").status_code == 200
+    assert "maria@example.com" in moderator_client.get("/admin/comments/block/").content.decode()
+
+
+def test_a_new_block_replaces_the_senders_earlier_one(moderator_client, article, submit):
+    for period in ("forever", "1"):
+        moderator_client.post(
+            f"{COMMENTER}?email=maria@example.com", {"action": "block", "period": period}
+        )
+
+    active = Block.objects.active()
+    assert active.count() == 1 and active.get().expires_at is not None  # for a day, not for good
+    # Lifting the block lifts the sender's block: nothing else holds them back.
+    moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com", {"action": "lift", "block": active.get().pk}
     )
+    assert submit(article, email="maria@example.com").status == Comment.Status.PENDING
+
+
+def test_an_editor_cannot_read_the_blocks(editor_client):
+    assert editor_client.get("/admin/comments/block/").status_code == 403
