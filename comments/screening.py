@@ -1,8 +1,10 @@
 """Why a comment might be bad: the reasons moderators see next to it in the queue."""
 
+import ipaddress
 import re
 
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
+from comments.models.comment import ip_networks
 
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
@@ -13,14 +15,31 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def _contains_word(text: str, word: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+    # A phrase matches however its words are spaced or broken across lines.
+    phrase = r"\s+".join(re.escape(part) for part in word.split())
+    return re.search(rf"(?<!\w){phrase}(?!\w)", text) is not None
 
 
 def _blocked_email(email: str, entries: list[str]) -> bool:
     email = email.lower()
-    domain = "@" + email.rpartition("@")[2]
+    domain = email.rpartition("@")[2]
     # An address erased at its owner's request stays in the list as its keyed hash.
-    return any(entry in (email, domain, erased_email(email)) for entry in entries)
+    if any(entry in (email, erased_email(email)) for entry in entries):
+        return True
+    # "@junk.example" blocks that domain and the ones under it (mail.junk.example).
+    return any(
+        entry.startswith("@") and (domain == entry[1:] or domain.endswith("." + entry[1:]))
+        for entry in entries
+    )
+
+
+def _blocked_ip(ip: str | None, entries: list[str]) -> bool:
+    if not ip:
+        return False
+    address = ipaddress.ip_address(ip)
+    # Addresses and networks (203.0.113.0/24), however IPv6 is written (the policy's clean()
+    # refuses a line that is neither).
+    return any(address in network for network in ip_networks(entries))
 
 
 def _confirmed(email: str) -> bool:
@@ -54,7 +73,7 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     ]
     if _blocked_email(comment.email, policy.lines(policy.blocked_emails)):
         blocked.append("blocked e-mail address")
-    if comment.ip_address and comment.ip_address.lower() in policy.lines(policy.blocked_ips):
+    if _blocked_ip(comment.ip_address, policy.lines(policy.blocked_ips)):
         blocked.append("blocked IP address")
     blocked += Block.objects.reasons_against(email=comment.email, ip=comment.ip_address)
     if blocked:

@@ -1,11 +1,12 @@
 """The screen: why a comment is held (shown to moderators), and what goes straight to spam."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import approve
+from comments.services import approve, update_policy
 from tests.mail_helpers import verify
 
 
@@ -54,6 +55,49 @@ def test_the_block_list_sends_a_comment_straight_to_spam(submit, article, policy
 
     assert comment.status == Comment.Status.SPAM
     assert comment.held_because[0].startswith("blocked")
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"ip": "198.51.100.77"}, Comment.Status.SPAM),  # in the network
+        ({"ip": "198.51.101.1"}, Comment.Status.PENDING),
+        ({"ip": "2001:db8::777"}, Comment.Status.SPAM),  # written out in full in the list
+        ({"email": "five@mail.junk.example"}, Comment.Status.SPAM),  # under the domain
+        ({"email": "five@notjunk.example"}, Comment.Status.PENDING),
+    ],
+)
+def test_blocked_networks_and_domains_hold_everyone_under_them(
+    submit, article, policy, fields, status
+):
+    policy.blocked_ips += "\n198.51.100.0/24\n2001:0DB8:0000:0000:0000:0000:0000:0777"
+    update_policy(policy=policy)
+
+    assert submit(article, **fields).status == status
+
+
+def test_a_phrase_is_found_however_its_words_are_spaced(submit, article, policy):
+    comment = submit(article, body="You will GET   rich\nquickly, they say.")
+
+    assert "moderation word “get rich”" in comment.held_because
+
+
+@pytest.mark.parametrize(
+    ("field", "line", "said"),
+    [
+        ("blocked_ips", "203.0.113.0/33", "“203.0.113.0/33” is not an IP address or network"),
+        ("blocked_ips", "spammer.example", "“spammer.example” is not an IP address or network"),
+        ("blocked_emails", "junk.example", "“junk.example” is neither an e-mail address nor"),
+    ],
+)
+def test_a_block_list_line_that_could_never_match_is_refused_by_name(policy, field, line, said):
+    setattr(policy, field, f"{getattr(policy, field)}\n{line}")
+
+    with pytest.raises(ValidationError) as refused:
+        update_policy(policy=policy)
+
+    assert said in refused.value.message_dict[field][0]
+    assert line not in ModerationPolicy.lines(getattr(ModerationPolicy.objects.get(), field))
 
 
 def test_returning_commenters_still_wait_by_default(submit, article, make_comment):

@@ -1,5 +1,8 @@
 """A comment and the moderation policy that screens it."""
 
+import contextlib
+import ipaddress
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -137,9 +140,15 @@ class ModerationPolicy(models.Model):
     blocked_emails = models.TextField(
         "blocked e-mail addresses",
         blank=True,
-        help_text="One per line; a line starting with @ blocks a whole domain.",
+        help_text="One per line; a line starting with @ blocks a whole domain (and the domains "
+        "under it).",
     )
-    blocked_ips = models.TextField("blocked IP addresses", blank=True, help_text="One per line.")
+    blocked_ips = models.TextField(
+        "blocked IP addresses",
+        blank=True,
+        help_text="One per line: an address (203.0.113.7) or a network (203.0.113.0/24, "
+        "2001:db8::/48).",
+    )
     auto_approve_returning = models.BooleanField(
         "auto-approve returning commenters",
         default=False,
@@ -196,3 +205,32 @@ class ModerationPolicy(models.Model):
     @staticmethod
     def lines(text: str) -> list[str]:
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+    def clean(self):
+        # A line the screen could never match would look like a block and hold nobody back.
+        errors = {}
+        for line in self.lines(self.blocked_ips):
+            if not ip_networks([line]):
+                errors["blocked_ips"] = (
+                    f"“{line}” is not an IP address or network (like 203.0.113.7 or "
+                    "203.0.113.0/24)."
+                )
+                break
+        for line in self.lines(self.blocked_emails):
+            if "@" not in line or line.endswith("@"):
+                errors["blocked_emails"] = (
+                    f"“{line}” is neither an e-mail address nor a domain starting with @."
+                )
+                break
+        if errors:
+            raise ValidationError(errors)
+
+
+def ip_networks(lines: list[str]) -> list:
+    """The addresses and networks these lines name (one address is a network of one); a line
+    that names none is left out."""
+    networks = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            networks.append(ipaddress.ip_network(line, strict=False))
+    return networks
