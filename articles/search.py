@@ -14,6 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
+# English with accents folded ("são" finds "São" and "Sao"): migration 0010 makes it.
+SEARCH_CONFIG = "newsportal_english"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -46,7 +48,7 @@ def search_articles(queryset, query: str):
     if not query:
         return queryset.none()
     if connection.vendor == "postgresql":
-        ts_query = SearchQuery(query, search_type="websearch", config="english")
+        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         return (
             queryset.filter(search_vector=ts_query)
             .annotate(
@@ -54,7 +56,7 @@ def search_articles(queryset, query: str):
                 headline=SearchHeadline(
                     _plain_text_sql("body_html"),
                     ts_query,
-                    config="english",
+                    config=SEARCH_CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
                     max_words=40,

@@ -31,6 +31,22 @@ def test_matches_are_highlighted_in_an_escaped_snippet(client, make_article):
     assert "<b>bold</b>" not in html
 
 
+def test_accents_and_case_do_not_stand_in_a_readers_way(client, make_article):
+    make_article(title="A factory for São Paulo", body="Work starts near Praça da Sé.")
+    queries = ["são paulo"]
+    # The product's search folds accents and case; SQLite's development fallback is a
+    # substring match that folds ASCII case only (README).
+    if connection.vendor == "postgresql":
+        queries += ["sao paulo", "SÃO", "Praca", "SAO PAULO"]
+    for query in queries:
+        html = client.get("/search/", {"q": query}).content.decode()
+        assert "1 result" in html, query
+        assert "A factory for São Paulo" in html, query
+    if connection.vendor == "postgresql":
+        html = client.get("/search/", {"q": "praca"}).content.decode()
+        assert "<mark>Praça</mark>" in html
+
+
 def test_title_matches_rank_above_newer_body_matches(client, make_article):
     make_article(title="Phone sales", body="Xiaomi sold many phones this quarter.")
     make_article(title="Xiaomi electric car plans", body="A phone maker builds cars.")  # older
