@@ -5,7 +5,22 @@ PostgreSQL and is a trusted extension: the database's owner may create it."""
 
 from django.db import migrations
 
-FORWARD = """
+# The trigger's function, for a text search configuration.
+TRIGGER = """
+CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
+BEGIN
+  NEW.search_vector :=
+    setweight(to_tsvector('{config}', coalesce(NEW.title, '')), 'A') ||
+    setweight(to_tsvector('{config}', coalesce(NEW.standfirst, '')), 'B') ||
+    setweight(to_tsvector('{config}', coalesce(NEW.body, '')), 'C');
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+
+UPDATE articles_article SET title = title;
+"""
+
+CONFIGURATION = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
 DO $$
 BEGIN
@@ -16,34 +31,12 @@ BEGIN
   END IF;
 END
 $$;
-
-CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
-BEGIN
-  NEW.search_vector :=
-    setweight(to_tsvector('newsportal_english', coalesce(NEW.title, '')), 'A') ||
-    setweight(to_tsvector('newsportal_english', coalesce(NEW.standfirst, '')), 'B') ||
-    setweight(to_tsvector('newsportal_english', coalesce(NEW.body, '')), 'C');
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-
-UPDATE articles_article SET title = title;
 """
 
-BACKWARD = """
-CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger AS $$
-BEGIN
-  NEW.search_vector :=
-    setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') ||
-    setweight(to_tsvector('english', coalesce(NEW.standfirst, '')), 'B') ||
-    setweight(to_tsvector('english', coalesce(NEW.body, '')), 'C');
-  RETURN NEW;
-END
-$$ LANGUAGE plpgsql;
-
-UPDATE articles_article SET title = title;
-DROP TEXT SEARCH CONFIGURATION IF EXISTS newsportal_english;
-"""
+FORWARD = CONFIGURATION + TRIGGER.format(config="newsportal_english")
+BACKWARD = TRIGGER.format(config="english") + (
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS newsportal_english;"
+)
 
 
 def forward(apps, schema_editor):
