@@ -141,6 +141,21 @@ def test_an_approved_comment_on_an_article_taken_down_says_it_is_off_the_site(
 
 
 @pytest.mark.django_db
+def test_a_comment_the_block_list_held_back_says_so_on_its_status_page(
+    reader, article, comment_form_data
+):
+    from comments.models import ModerationPolicy
+
+    ModerationPolicy.objects.create(blocked_words="casino")
+    response = _post(reader, article, comment_form_data(article, body="Best casino offers"))
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+    page = reader.get(_status_url(response)).content.decode()
+    assert "<strong>not published</strong>: the site’s filters held it back as spam." in page
+    assert "rejected" not in page
+
+
+@pytest.mark.django_db
 def test_a_forged_status_link_is_not_found(reader, article, make_comment):
     comment = make_comment(article)
 
