@@ -49,10 +49,13 @@ def search_articles(queryset, query: str):
         return queryset.none()
     if connection.vendor == "postgresql":
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        # Ranked by the words wanted: a "-word" left in makes ts_rank near zero for every row.
+        wanted = " ".join(word for word in query.split() if not word.startswith("-"))
+        rank_query = SearchQuery(wanted or query, search_type="websearch", config=SEARCH_CONFIG)
         return (
             queryset.filter(search_vector=ts_query)
             .annotate(
-                rank=SearchRank(F("search_vector"), ts_query),
+                rank=SearchRank(F("search_vector"), rank_query),
                 headline=SearchHeadline(
                     _plain_text_sql("body_html"),
                     ts_query,
@@ -71,10 +74,15 @@ def search_articles(queryset, query: str):
     words = query.split()[:8]
     condition = in_title = Q()
     for word in words:
-        condition &= (
+        # "-word" leaves out what holds it, as PostgreSQL's web search syntax does.
+        left_out = word.startswith("-") and len(word) > 1
+        word = word[1:] if left_out else word
+        anywhere = (
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )
-        in_title &= Q(title__icontains=word)
+        condition &= ~anywhere if left_out else anywhere
+        if not left_out:
+            in_title &= Q(title__icontains=word)
     # No ranking here, but a headline that names every word still comes first. The snippet is
     # cut from the rendered body, so load it with the rows (whatever a listing defers).
     return (

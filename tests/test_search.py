@@ -31,6 +31,17 @@ def test_matches_are_highlighted_in_an_escaped_snippet(client, make_article):
     assert "<b>bold</b>" not in html
 
 
+def test_a_word_left_out_keeps_title_matches_first(client, make_article):
+    make_article(title="Phone sales", body="Xiaomi sold phones, and cars too.")
+    make_article(title="Market notes", body="Shoppers looked at cars this week.")
+    make_article(title="Second-hand cars find buyers", body="Dealers are busy.")  # the oldest
+
+    html = client.get("/search/", {"q": "cars -xiaomi"}).content.decode()
+
+    assert "2 results" in html
+    assert html.index("Second-hand cars find buyers") < html.index("Market notes")
+
+
 def test_accents_and_case_do_not_stand_in_a_readers_way(client, make_article):
     make_article(title="A factory for São Paulo", body="Work starts near Praça da Sé.")
     queries = ["são paulo"]
