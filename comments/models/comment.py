@@ -15,6 +15,8 @@ from newsportal.caching import SITE, cached
 
 MAX_NAME_LENGTH = 80
 MAX_BODY_LENGTH = 3000
+# How the block lists keep an address erased at its owner's request: a keyed hash after this.
+ERASED_PREFIX = "erased:"
 
 
 class Comment(models.Model):
@@ -217,6 +219,8 @@ class ModerationPolicy(models.Model):
                 )
                 break
         for line in self.lines(self.blocked_emails):
+            if line.startswith(ERASED_PREFIX):
+                continue  # an address erased at its owner's request, kept as its keyed hash
             if "@" not in line or line.endswith("@"):
                 errors["blocked_emails"] = (
                     f"“{line}” is neither an e-mail address nor a domain starting with @."

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from comments.models.comment import Comment, ModerationPolicy
+from comments.models.comment import ERASED_PREFIX, Comment, ModerationPolicy
 from comments.ratelimit import sender
 
 
@@ -89,9 +89,6 @@ class Report(models.Model):
 
     def __str__(self):
         return f"Report of comment {self.comment_id}: {self.get_reason_display()}"
-
-
-ERASED_PREFIX = "erased:"
 
 
 def erased_email(email: str) -> str:
