@@ -133,7 +133,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
             stored = (
                 Article.objects.select_for_update()
                 .filter(pk=article.pk)
-                .values("status", "published_at", "slug", *EDITORIAL_FIELDS)
+                .values("status", "published_at", "first_published_at", "slug", *EDITORIAL_FIELDS)
                 .first()
             )
         _dated_for_publication(article, stored, now)
@@ -159,7 +159,10 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
                     if not f.primary_key and f.name not in _KEPT_ELSEWHERE
                 ]
             )
-            if stored["slug"] != article.slug and stored["status"] == Article.Status.PUBLISHED:
+            # An address readers may have: the story went out under it (it may be a draft
+            # again now, taken down for a correction); a name before it went out is nobody's.
+            went_out = stored["first_published_at"] and stored["first_published_at"] <= now
+            if stored["slug"] != article.slug and went_out:
                 OldSlug.objects.update_or_create(slug=stored["slug"], defaults={"article": article})
         else:
             article.save()

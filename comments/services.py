@@ -288,6 +288,10 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     outcome = Report.Outcome.DISMISSED
     if status != Comment.Status.APPROVED:
         outcome = Report.Outcome.TAKEN_DOWN
+        # Readers reported it on the page: rejected now, it was published and is taken down
+        # (its writer's status page says so).
+        rejected = Comment.objects.filter(pk__in=reported, status=Comment.Status.REJECTED)
+        rejected.update(taken_down_by=by, taken_down_at=now)
         take_down_replies(Comment.objects.approved().filter(parent_id__in=reported), by=by, now=now)
     closed = reports.close(by=by, outcome=outcome, now=now)
     words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"

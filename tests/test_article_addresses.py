@@ -1,6 +1,10 @@
 """An article's address changed after publication: links already out (shared, mailed, in feeds
 and search engines) still lead to it."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from articles.models import Article
 from articles.services import save_article, unpublish_articles
 
@@ -64,3 +68,24 @@ def test_no_old_address_leads_to_an_article_not_on_the_site(client, article, dra
     save_article(article=draft)
     assert client.get(f"/articles/{old}/").status_code == 404
     assert client.get("/articles/draft-renamed/").status_code == 200
+
+
+def test_a_story_renamed_while_taken_down_for_a_correction_keeps_the_address_it_went_out_under(
+    client, article
+):
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+    article.refresh_from_db()
+    _rename(article, "xiaomi-car-corrected")
+    article.status = Article.Status.PUBLISHED
+    save_article(article=article)
+
+    assert client.get("/articles/xiaomi-car/")["Location"] == "/articles/xiaomi-car-corrected/"
+
+
+def test_a_scheduled_story_s_name_before_its_release_is_nobody_s(client, make_article):
+    scheduled = make_article(slug="embargoed-name", published_at=timezone.now() + timedelta(days=1))
+    _rename(scheduled, "released-name")
+    Article.objects.filter(pk=scheduled.pk).update(
+        published_at=timezone.now(), first_published_at=timezone.now()
+    )
+    assert client.get("/articles/embargoed-name/").status_code == 404

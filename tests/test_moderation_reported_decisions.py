@@ -289,3 +289,26 @@ def test_a_comment_hidden_by_reports_is_decided_as_a_report_everywhere(
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/take-down/"' in html
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/dismiss/"' in html
         assert f'formaction="{CHANGELIST}{approved_comment.pk}/approve/"' not in html
+
+
+@pytest.mark.parametrize("how", ["take-down", "reject"])
+def test_a_comment_its_reports_hid_then_taken_down_tells_its_writer_it_was_taken_down(
+    moderator_client, client, hidden, how
+):
+    # The Reported queue's Take down asks no reason; the queue's Reject on the hidden comment.
+    moderator_client.post(f"{CHANGELIST}{hidden.pk}/{how}/", {f"seen-{hidden.pk}": hidden.revision})
+
+    page = client.get(hidden.status_url).content.decode()
+    assert "<strong>taken down</strong>: it was published, then a moderator took it" in page
+
+
+def test_spam_a_moderator_marked_is_not_said_to_be_the_filters_doing(
+    moderator_client, client, article, make_comment
+):
+    pending = make_comment(article)
+    moderator_client.post(f"{CHANGELIST}{pending.pk}/spam/", {f"seen-{pending.pk}": 0})
+
+    assert Comment.objects.get(pk=pending.pk).status == Comment.Status.SPAM
+    page = client.get(pending.status_url).content.decode()
+    assert "<strong>not published</strong>: a moderator marked it as spam." in page
+    assert "filters" not in page
