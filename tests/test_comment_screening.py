@@ -41,6 +41,14 @@ def test_a_word_from_the_moderation_list_is_a_reason(submit, article, policy):
     assert "moderation word “get rich”" in comment.held_because
 
 
+def test_a_phrase_is_not_made_of_the_end_of_a_name_and_the_start_of_a_comment(
+    submit, article, policy
+):
+    comment = submit(article, name="Ann Get", body="Rich countries buy more cars.")
+
+    assert not any("get rich" in reason for reason in comment.held_because)
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -65,12 +73,14 @@ def test_the_block_list_sends_a_comment_straight_to_spam(submit, article, policy
         ({"ip": "2001:db8::777"}, Comment.Status.SPAM),  # written out in full in the list
         ({"email": "five@mail.junk.example"}, Comment.Status.SPAM),  # under the domain
         ({"email": "five@notjunk.example"}, Comment.Status.PENDING),
+        ({"ip": "192.0.2.200"}, Comment.Status.SPAM),  # listed as dual-stack logs write it
     ],
 )
 def test_blocked_networks_and_domains_hold_everyone_under_them(
     submit, article, policy, fields, status
 ):
     policy.blocked_ips += "\n198.51.100.0/24\n2001:0DB8:0000:0000:0000:0000:0000:0777"
+    policy.blocked_ips += "\n::ffff:192.0.2.200"
     update_policy(policy=policy)
 
     assert submit(article, **fields).status == status
@@ -88,6 +98,9 @@ def test_a_phrase_is_found_however_its_words_are_spaced(submit, article, policy)
         ("blocked_ips", "203.0.113.0/33", "“203.0.113.0/33” is not an IP address or network"),
         ("blocked_ips", "spammer.example", "“spammer.example” is not an IP address or network"),
         ("blocked_emails", "junk.example", "“junk.example” is neither an e-mail address nor"),
+        ("blocked_emails", "*@junk.example", "“*@junk.example” is neither an e-mail address"),
+        ("blocked_emails", "a@x.example, b@y.example", "“a@x.example, b@y.example” is neither"),
+        ("blocked_emails", "@junk", "“@junk” is neither an e-mail address nor"),
     ],
 )
 def test_a_block_list_line_that_could_never_match_is_refused_by_name(policy, field, line, said):
@@ -214,3 +227,25 @@ def test_staff_edit_the_policy_in_the_admin(superuser_client):
     policy = ModerationPolicy.current()
     assert policy.link_limit == 3
     assert policy.moderation_words == "casino"
+
+
+def test_a_line_saved_before_lines_were_checked_stops_no_later_save_nor_an_erase(
+    policy, article, make_comment, moderator
+):
+    from comments.privacy import erase_comments
+
+    # Saved when the policy took any line (it never matched anything).
+    ModerationPolicy.objects.filter(pk=policy.pk).update(
+        blocked_emails="mailinator.com\nmaria@example.com", blocked_ips="203.0.113.*"
+    )
+    policy.refresh_from_db()
+    policy.link_limit = 5
+    update_policy(policy=policy)
+    assert ModerationPolicy.objects.get().link_limit == 5
+
+    make_comment(article, email="maria@example.com")
+    assert erase_comments(email="maria@example.com") == 1
+    kept = ModerationPolicy.lines(ModerationPolicy.objects.get().blocked_emails)
+    assert "maria@example.com" not in kept and kept[0] == "mailinator.com"
+    # Still blocked when she comes back, without the list naming her.
+    assert policy.__class__.objects.get().blocked_emails.count("erased:") == 1

@@ -5,6 +5,7 @@ import ipaddress
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -210,24 +211,47 @@ class ModerationPolicy(models.Model):
 
     def clean(self):
         # A line the screen could never match would look like a block and hold nobody back.
+        # Only lines new in this save are checked: one saved before the check existed must not
+        # stop every later save of the policy (or an erase, which rewrites the list).
+        stored = type(self).objects.filter(pk=self.pk).values(*_LINE_CHECKS).first() or {}
         errors = {}
-        for line in self.lines(self.blocked_ips):
-            if not ip_networks([line]):
-                errors["blocked_ips"] = (
-                    f"“{line}” is not an IP address or network (like 203.0.113.7 or "
-                    "203.0.113.0/24)."
-                )
-                break
-        for line in self.lines(self.blocked_emails):
-            if line.startswith(ERASED_PREFIX):
-                continue  # an address erased at its owner's request, kept as its keyed hash
-            if "@" not in line or line.endswith("@"):
-                errors["blocked_emails"] = (
-                    f"“{line}” is neither an e-mail address nor a domain starting with @."
-                )
-                break
+        for field, (names_something, what_it_is_not) in _LINE_CHECKS.items():
+            known = set(self.lines(stored.get(field, "")))
+            for line in self.lines(getattr(self, field)):
+                if line not in known and not names_something(line):
+                    errors[field] = f"“{line}” {what_it_is_not}"
+                    break
         if errors:
             raise ValidationError(errors)
+
+
+def _names_a_network(line: str) -> bool:
+    return bool(ip_networks([line]))
+
+
+def _names_an_address(line: str) -> bool:
+    if line.startswith(ERASED_PREFIX):
+        return True  # an address erased at its owner's request, kept as its keyed hash
+    if "*" in line:
+        return False  # a wildcard the screen does not read: "@junk.example" is the whole domain
+    try:
+        # "@junk.example" names a domain: checked as the domain of an address.
+        validate_email("someone" + line if line.startswith("@") else line)
+    except ValidationError:
+        return False
+    return True
+
+
+_LINE_CHECKS = {
+    "blocked_ips": (
+        _names_a_network,
+        "is not an IP address or network (like 203.0.113.7 or 203.0.113.0/24).",
+    ),
+    "blocked_emails": (
+        _names_an_address,
+        "is neither an e-mail address nor a domain starting with @.",
+    ),
+}
 
 
 def ip_networks(lines: list[str]) -> list:
@@ -236,5 +260,11 @@ def ip_networks(lines: list[str]) -> list:
     networks = []
     for line in lines:
         with contextlib.suppress(ValueError):
-            networks.append(ipaddress.ip_network(line, strict=False))
+            network = ipaddress.ip_network(line, strict=False)
+            mapped = network.version == 6 and network.network_address.ipv4_mapped
+            if mapped and network.prefixlen >= 96:
+                # "::ffff:203.0.113.7", as dual-stack logs write it: the sender is seen as
+                # 203.0.113.7, never inside an IPv6 network.
+                network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
+            networks.append(network)
     return networks
