@@ -19,6 +19,7 @@ SEARCH_CONFIG = "newsportal_english"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WORD = re.compile(r"\w", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+_TERM = re.compile(r'(?:(?<=[\s"])|^)(-?)("[^"]*"?|[^\s"]+)')
 # Private-use markers survive ts_headline untouched; we escape the text and only then turn them
 # into <mark>, so nothing from an article's source can become markup.
 _START, _STOP = "\ue000", "\ue001"
@@ -44,13 +45,26 @@ def clean_query(raw: str | None) -> str:
     return text if _WORD.search(text) else ""
 
 
+def _terms(query: str) -> list[tuple[str, bool]]:
+    """The words and "quoted phrases" of a query, each with whether it is left out ("-word",
+    '-"a phrase"'), as PostgreSQL's web search syntax reads them."""
+    terms = []
+    for match in _TERM.finditer(query):
+        left_out, term = bool(match.group(1)), match.group(2).strip('"').strip()
+        if term:
+            terms.append((term, left_out))
+    return terms
+
+
 def search_articles(queryset, query: str):
     if not query:
         return queryset.none()
     if connection.vendor == "postgresql":
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         # Ranked by the words wanted: a "-word" left in makes ts_rank near zero for every row.
-        wanted = " ".join(word for word in query.split() if not word.startswith("-"))
+        wanted = " ".join(
+            f'"{term}"' if " " in term else term for term, left_out in _terms(query) if not left_out
+        )
         rank_query = SearchQuery(wanted or query, search_type="websearch", config=SEARCH_CONFIG)
         return (
             queryset.filter(search_vector=ts_query)
@@ -71,12 +85,8 @@ def search_articles(queryset, query: str):
             .defer("body_html")  # the headline is all of it the page shows
             .order_by("-rank", "-published_at", "-pk")
         )
-    words = query.split()[:8]
     condition = in_title = Q()
-    for word in words:
-        # "-word" leaves out what holds it, as PostgreSQL's web search syntax does.
-        left_out = word.startswith("-") and len(word) > 1
-        word = word[1:] if left_out else word
+    for word, left_out in _terms(query)[:8]:
         anywhere = (
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )

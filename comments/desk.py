@@ -117,7 +117,7 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
     if period not in BLOCK_PERIODS:
         raise ValidationError(f"Choose how long to block: {', '.join(BLOCK_PERIODS)}.")
     words, length = BLOCK_PERIODS[period]
-    value = value.strip().lower()
+    value = typed = value.strip().lower()
     if kind == Block.Kind.IP:
         try:
             value = sender(value)  # an IPv6 sender's whole /64, as the rate limits count it
@@ -135,7 +135,9 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
     with transaction.atomic():
         # The new period replaces an earlier block of the same sender: "for a day" after "for
         # good" shortens it (lifting the new block then lifts the sender's block).
-        earlier = Block.objects.active().matching(kind, value)
+        # (Matched by the address typed: a block made before named one IPv6 address, not its
+        # /64.)
+        earlier = Block.objects.active().matching(kind, typed)
         replaced = list(earlier.select_for_update())
         earlier.update(expires_at=now)
         block.save()

@@ -209,6 +209,10 @@ def test_a_block_made_of_one_ipv6_address_before_still_holds(moderator, article,
 
     assert submit(article, ip="2001:db8::1").status == Comment.Status.SPAM
 
+    # A shorter block now replaces it: when that one ends, so has the sender's block.
+    block_sender(kind="ip", value="2001:db8::1", period="1", by=moderator)
+    assert Block.objects.active().count() == 1
+
 
 def test_an_approval_by_mistake_goes_back_to_the_queue_from_the_comments_page(
     moderator_client, client, moderator, thread

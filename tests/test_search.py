@@ -162,3 +162,17 @@ def test_postgres_search_predicate_is_served_by_the_gin_index(archive):
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "articles_article_search_gin" in plan
+
+
+def test_a_phrase_left_out_leaves_its_articles_out_and_its_words_out_of_the_ranking(
+    client, make_article
+):
+    make_article(title="Phone sales", body="The Xiaomi SU7 sold well, like other cars.")
+    make_article(title="Market notes", body="Cars: the SU7 class, SU7 rivals, SU7 prices.")
+    make_article(title="Second-hand cars find buyers", body="Dealers are busy.")  # the oldest
+
+    html = client.get("/search/", {"q": 'cars -"xiaomi su7"'}).content.decode()
+
+    assert "2 results" in html
+    assert "Phone sales" not in html
+    assert html.index("Second-hand cars find buyers") < html.index("Market notes")
