@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.html import format_html
 
 from articles.images import CheckedImageField
-from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.services import (
     delete_articles,
     delete_listing_entries,
@@ -61,6 +61,21 @@ class RelatedLinkInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class OldSlugInline(admin.TabularInline):
+    """The addresses that lead on to the article. One deleted (a name that must not stand,
+    say) answers "not found" from the save on: the save purges the article's pages, its
+    redirects with them."""
+
+    model = OldSlug
+    extra = 0
+    fields = readonly_fields = ["slug"]
+    verbose_name = "old address"
+    verbose_name_plural = "Old addresses (links to them lead here; delete one to end it)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # kept by the article's save when its slug changes
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "section", "published_at", "is_live", "comments_enabled"]
@@ -71,7 +86,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags"]
     readonly_fields = ["hero_preview", "updated_at"]
-    inlines = [RelatedLinkInline]
+    inlines = [RelatedLinkInline, OldSlugInline]
     formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
     actions = ["publish", "unpublish"]
     fieldsets = [
@@ -86,6 +101,12 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Comments", {"fields": ["comments_enabled"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # Old addresses only where there are some: most articles never change their slug.
+        if obj is None or not obj.old_slugs.exists():
+            return [RelatedLinkInline]
+        return self.inlines
 
     @admin.display(boolean=True, description="live")
     def is_live(self, obj):

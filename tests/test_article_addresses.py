@@ -89,3 +89,41 @@ def test_a_scheduled_story_s_name_before_its_release_is_nobody_s(client, make_ar
         published_at=timezone.now(), first_published_at=timezone.now()
     )
     assert client.get("/articles/embargoed-name/").status_code == 404
+
+
+def test_an_editor_ends_an_old_address_on_the_article_s_page(
+    client, article, purges, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.test_article_admin import change_form_data
+
+    _rename(article, "xiaomi-car-production")
+    editor = get_user_model().objects.create_superuser("desk", "desk@example.com", "pw")
+    editor_client = client.__class__()
+    editor_client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    assert "Old addresses" in editor_client.get(url).content.decode()
+
+    old = article.old_slugs.get()
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            url,
+            change_form_data(
+                article,
+                **{
+                    "old_slugs-TOTAL_FORMS": "1",
+                    "old_slugs-INITIAL_FORMS": "1",
+                    "old_slugs-0-id": old.pk,
+                    "old_slugs-0-article": article.pk,
+                    "old_slugs-0-DELETE": "on",
+                },
+            ),
+        )
+
+    assert response.status_code == 302
+    assert client.get("/articles/xiaomi-car/").status_code == 404
+    # The redirect shared caches kept under the article's key goes too.
+    assert any(f"article-{article.pk}" in keys for keys in purges)
+    assert client.get("/articles/xiaomi-car-production/").status_code == 200
