@@ -47,7 +47,10 @@ _VOID = {"br", "hr", "img"}
 
 
 def render_markdown(text: str) -> str:
-    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    # mdx_truly_sane_lists: a list nested by two spaces is nested (Python-Markdown wants four);
+    # magiclink: an address typed bare (https://..., www...) is a link.
+    extensions = ["extra", "mdx_truly_sane_lists", "pymdownx.magiclink"]
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     # After every other tree step (attr_list, footnotes' duplicates), before the unescaping.
     md.treeprocessors.register(_NewsroomTreeprocessor(md), "newsroom", 1)
     html = nh3.clean(
@@ -90,7 +93,8 @@ class _NewsroomTreeprocessor(Treeprocessor):
       is only a picture becomes a <figure>, its title the caption;
     - footnotes: their ids move to a namespace of their own ("fn-1", "fnref-1"), so they can
       work without letting an author's {: #id } clash with the page's own ids;
-    - a table column's alignment becomes a class (_ALIGNED).
+    - a table column's alignment becomes a class (_ALIGNED);
+    - a bare "www." address is linked over https.
     """
 
     def run(self, root):
@@ -98,7 +102,15 @@ class _NewsroomTreeprocessor(Treeprocessor):
         self._images(root)
         self._footnote_ids(root)
         self._table_alignment(root)
+        self._bare_www_links(root)
         return None
+
+    def _bare_www_links(self, root):
+        # "www.example.org" typed bare is linked over https, not the http magiclink assumes.
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if href.startswith("http://www.") and link.text == href.removeprefix("http://"):
+                link.set("href", "https://" + link.text)
 
     def _table_alignment(self, root):
         for cell in root.iter():

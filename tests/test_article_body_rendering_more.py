@@ -218,6 +218,24 @@ def test_mail_and_phone_links_work():
     assert '<a href="tel:+351-210-000-000" rel="noopener noreferrer">call</a>' in html
 
 
+def test_an_address_typed_bare_is_a_link():
+    html = render_markdown("See https://example.org/report?page=2 or www.example.com.")
+
+    assert '<a href="https://example.org/report?page=2" rel="noopener noreferrer">' in html
+    assert (
+        '<a href="https://www.example.com" rel="noopener noreferrer">www.example.com</a>.' in html
+    )
+
+
+def test_a_list_nested_by_two_spaces_is_nested():
+    html = render_markdown("- Phones\n  - Xiaomi 14\n  - Redmi\n- Cars\n\n1. First\n   - a detail")
+
+    assert re.sub(r"\s", "", html) == (
+        "<ul><li>Phones<ul><li>Xiaomi14</li><li>Redmi</li></ul></li><li>Cars</li></ul>"
+        "<ol><li>First<ul><li>adetail</li></ul></li></ol>"
+    )
+
+
 def test_a_table_s_column_alignment_is_kept_as_a_class_not_a_style():
     html = render_markdown("| Team | Goals | Share |\n|:--|:-:|--:|\n| A | 3 | 50% |")
 
