@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 
 from articles.models import Article, Section
 
@@ -25,6 +25,14 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item):
         return item.standfirst
+
+    # What feed readers know a story by: not its address, which a corrected headline's new
+    # slug changes (readers would be shown the story again as a new one).
+    item_guid_is_permalink = False
+
+    def item_guid(self, item):
+        first = item.first_published_at or item.published_at
+        return get_tag_uri(f"{settings.SITE_URL}/articles/{item.pk}", first)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -108,6 +108,8 @@ def article_page_context(article: Article) -> dict:
         "latest_articles": latest_articles(article),
         "share_url": share_url,
         "surrogate_keys": keys,
+        # The parts are drawn without a request, so without the context processors.
+        "SITE_NAME": settings.SITE_NAME,
     }
 
 

@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from articles.context_processors import drawn_menus
@@ -92,10 +93,17 @@ def listing(request, slug, *, kind):
         # The cards leave out what the page is about (a section's name, an author's byline).
         context = {"page_obj": page_obj, "listing": kind}
         html = render_to_string("includes/article_list.html", context)
+        feeds = {}
+        if kind == "section":
+            feeds = {
+                "rss": reverse("articles:section-feed", args=[slug]),
+                "atom": reverse("articles:section-atom", args=[slug]),
+            }
         return {
             "title": title(owner),
             "description": description(owner),
             "html": html,
+            "feeds": feeds,
             **drawn_menus(current_path=request.path),
         }
 

@@ -55,6 +55,9 @@ def test_meta_tags_canonical_and_open_graph_are_present(client, article, setting
     )
     check.assertContains(response, f'<meta property="og:url" content="{url}">', html=True)
     check.assertContains(response, '<meta property="og:type" content="article">', html=True)
+    check.assertContains(
+        response, f'<meta property="og:site_name" content="{settings.SITE_NAME}">', html=True
+    )
     check.assertContains(response, '<meta name="twitter:card" content="summary">', html=True)
     check.assertContains(
         response, f'<meta name="twitter:title" content="{article.title}">', html=True

@@ -42,6 +42,27 @@ def test_atom_feed_parses(client, article):
     ]
 
 
+def test_a_story_keeps_its_feed_id_when_its_address_changes(client, article):
+    from articles.services import save_article
+
+    def ids():
+        rss, atom = parse(client.get("/feed/")), parse(client.get("/atom/"))
+        guid = rss.find("channel/item/guid")
+        assert guid.get("isPermaLink") == "false"
+        return guid.text, atom.findtext("atom:entry/atom:id", namespaces=NS)
+
+    before = ids()
+    article.slug = "xiaomi-car-production-starts"
+    save_article(article=article)
+
+    assert ids() == before  # feed readers do not list the corrected story again as new
+    assert (
+        parse(client.get("/feed/"))
+        .find("channel/item/link")
+        .text.endswith("/articles/xiaomi-car-production-starts/")
+    )
+
+
 def test_section_feed_lists_only_that_section(client, make_article, article):
     from articles.models import Section
 
@@ -52,6 +73,10 @@ def test_section_feed_lists_only_that_section(client, make_article, article):
 
     assert [item.findtext("title") for item in root.iter("item")] == ["Derby preview"]
     assert client.get("/section/nope/feed/").status_code == 404
+    # The section's page leads to its feeds, for readers and for their feed readers.
+    page = client.get("/section/sport/").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in page
+    assert 'href="/section/sport/feed/"' in page and 'href="/section/sport/atom/"' in page
 
 
 def test_sitemap_index_leads_to_every_article_and_section(client, article):
