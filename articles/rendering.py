@@ -59,7 +59,11 @@ def render_markdown(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=_safe_attribute,
-        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+        set_tag_attribute_values={
+            "img": {"loading": "lazy", "decoding": "async"},
+            # A table wider than the column scrolls sideways: keyboard readers scroll it too.
+            "table": {"tabindex": "0"},
+        },
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )

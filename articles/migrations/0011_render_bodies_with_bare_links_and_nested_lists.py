@@ -2,8 +2,9 @@ from importlib import import_module
 
 from django.db import migrations
 
-# The renderer now links addresses typed bare and nests lists indented by two spaces: stored
-# bodies are drawn again, as saving an article would (the same step as 0006).
+# The renderer now links addresses typed bare, nests lists indented by two spaces and lets the
+# keyboard scroll a wide table: stored bodies are drawn again, as saving an article would (the
+# same step as 0006).
 render_bodies = import_module("articles.migrations.0006_render_bodies_again").render_bodies
 
 

@@ -195,3 +195,24 @@ def test_on_a_phone_search_opens_from_a_button_and_works_without_javascript(
         expect(plain.get_by_role("searchbox").first).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_wide_table_in_an_article_scrolls_on_a_phone_and_keeps_its_words_whole(
+    page, make_article, artifacts, assert_accessible
+):
+    header = "| Line | Stops | First | Last | Every | Length | Opens | Depot |"
+    row = "| Line 28E | 34 stops | 06:00 | 23:45 | 9 minutes | 7.2 km | March 2027 | Belém |"
+    article = make_article(body=f"The new timetable:\n\n{header}\n|{'---|' * 8}\n{row}\n")
+    page.goto(article.get_absolute_url())
+    check_both_widths(page, artifacts, assert_accessible, "article-with-table")
+
+    phone(page)
+    table = page.locator(".article-body table")
+    sizes = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+    assert sizes[0] > sizes[1], "the table does not scroll inside the column"
+    # Each cell's words stay whole: "9 minutes" takes at most two lines, never one per letter.
+    line = page.locator(".article-body td").first.evaluate(
+        "td => parseFloat(getComputedStyle(td).lineHeight)"
+    )
+    for cell in page.locator(".article-body td").all():
+        assert cell.bounding_box()["height"] <= 2 * line + 16, cell.inner_text()
