@@ -112,7 +112,12 @@ class Article(models.Model):
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
     comments_enabled = models.BooleanField(
-        "comments open", default=True, help_text="Untick to close comments on this article."
+        "comments allowed",
+        default=True,
+        help_text=(
+            "Untick to close comments on this article. The moderation policy (Comments › "
+            "Moderation policy) may also close them some days after publication."
+        ),
     )
 
     # Weighted title/lead/body vector, kept by a PostgreSQL trigger (migration 0002) and
@@ -216,6 +221,8 @@ class RelatedLink(models.Model):
                     | models.Q(target_article__isnull=True) & ~models.Q(url="")
                 ),
                 name="related_link_has_one_target",
+                # The form checks this too (Model.full_clean): the editor reads these words.
+                violation_error_message="Choose either one of our articles or an external URL.",
             )
         ]
 
@@ -223,8 +230,7 @@ class RelatedLink(models.Model):
         return self.display_title
 
     def clean(self):
-        if bool(self.target_article_id) == bool(self.url):
-            raise ValidationError("Choose either one of our articles or an external URL.")
+        # "One of our articles or a URL, not both" is the constraint's (Meta), said once.
         if self.url and not self.title:
             raise ValidationError({"title": "An external link needs a title."})
         if self.target_article_id and self.target_article_id == self.article_id:

@@ -160,6 +160,9 @@ def config() -> dict:
             "ASSET_BURST": str(min(miss_limit * 5, 2**31 - 1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
             "ADMIN_BODY_MAX": str(env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)),
+            # The largest picture Django takes (the variable and default of newsportal/settings.py),
+            # named on the proxy's 413 page as the form names it.
+            "IMAGE_MAX": str(env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)),
             "STALE_IF_ERROR": str(env_int("PROXY_STALE_IF_ERROR", 86400, minimum=0)),
         },
     }

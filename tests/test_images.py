@@ -126,7 +126,10 @@ def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, art
     response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
     assert response.status_code == 200
-    assert "Describe the image for readers who cannot see it" in response.content.decode()
+    page = response.content.decode()
+    assert "Describe the image for readers who cannot see it" in page
+    # The browser cannot keep the chosen file: the editor is told to choose it again.
+    assert "The picture you chose was not saved because of the errors on this page" in page
     article.refresh_from_db()
     assert not article.hero_image
 
