@@ -216,6 +216,30 @@ def test_a_long_photo_credit_does_not_make_the_article_scroll_sideways(
     )
 
 
+def test_a_commenters_long_unbroken_name_does_not_push_any_page_sideways(
+    page, article, make_comment
+):
+    from articles.models import Article
+    from comments.models import Comment
+
+    name = "W" * 80  # the longest name the form takes
+    comment = make_comment(article, name=name, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in (
+        article.get_absolute_url(),  # every reader of the article
+        comment.status_url,  # its writer
+        reverse("comments:report", args=[comment.pk]),  # a reader reporting it
+    ):
+        page.goto(url)
+        expect(page.get_by_text(name).first).to_be_visible()
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{url} scrolls sideways ({widths[0]} > {widths[1]})"
+
+
 # --- Windows high contrast --------------------------------------------------------------------
 def test_in_forced_colours_only_the_current_section_is_underlined(
     page, make_article, section, artifacts
