@@ -81,6 +81,10 @@ def commenter_context(comment: Comment) -> dict:
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
+        "address_confirmed": subscribed
+        and CommenterAddress.objects.filter(
+            email=comment.email, verified_at__isnull=False
+        ).exists(),
         "token": status_token(comment),
     }
 

@@ -110,26 +110,42 @@ def notify_commenters(comment_ids) -> int:
 
 
 def notify_subscribers(reply_ids) -> int:
-    """Queue a mail to the author of each comment these (approved) replies answer, when they
-    asked for replies at a confirmed address: once per reply, however often it is approved."""
+    """Queue a mail about each of these (approved) replies to whoever asked to hear of replies
+    in its conversation, at a confirmed address: the author of the comment it answers, and
+    the authors of the other replies there (replies are one level deep, so a reply's "when
+    someone replies" follows the conversation). Once per reply and address, however often it
+    is approved; never about one's own reply."""
     replies = Comment.objects.filter(
-        pk__in=list(reply_ids),
-        status=Comment.Status.APPROVED,
-        withdrawn_at__isnull=True,
-        parent__reply_subscription__isnull=False,
-        parent__owner_vouched=True,
-        parent__email__in=_mailable().values("email"),
-    ).select_related("parent__reply_subscription")
+        pk__in=list(reply_ids), status=Comment.Status.APPROVED, withdrawn_at__isnull=True
+    ).exclude(parent=None)
     queued = 0
     for reply in replies:
-        if reply.email == reply.parent.email:
-            continue  # nobody needs telling about their own reply
-        notice, created = ReplyNotice.objects.get_or_create(
-            subscription=reply.parent.reply_subscription, reply=reply
+        followers = (
+            ReplySubscription.objects.filter(
+                # Replies written before this one: a later one did not join for older news.
+                Q(comment_id=reply.parent_id)
+                | Q(comment__parent_id=reply.parent_id, comment__created_at__lt=reply.created_at),
+                comment__owner_vouched=True,
+                comment__withdrawn_at__isnull=True,
+                comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+                comment__email__in=_mailable().values("email"),
+            )
+            .exclude(comment_id=reply.pk)
+            .exclude(comment__email=reply.email)
+            .select_related("comment")
+            .order_by("comment_id")  # the comment answered first: its author's mail says so
         )
-        if created:
-            queue_mail("reply", notice.pk)
-            queued += 1
+        mailed = set()
+        for subscription in followers:
+            if subscription.comment.email in mailed:
+                continue  # one mail to an address, whichever of its comments asked
+            mailed.add(subscription.comment.email)
+            notice, created = ReplyNotice.objects.get_or_create(
+                subscription=subscription, reply=reply
+            )
+            if created:
+                queue_mail("reply", notice.pk)
+                queued += 1
     return queued
 
 
@@ -275,7 +291,9 @@ def _reply_mail(ref, to):
     }
     return _message(
         "reply",
-        "Someone replied to your comment",
+        "A new reply in a conversation you joined"
+        if comment.parent_id
+        else "Someone replied to your comment",
         comment.email,
         context,
         _one_click(unsubscribe_url),
