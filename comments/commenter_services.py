@@ -233,14 +233,20 @@ def confirm_address(*, address_id: int) -> CommenterAddress | None:
 
 def confirm_comment_mail(*, comment_id: int) -> bool:
     """The address's owner says this comment is theirs: what they asked for about it may be
-    mailed (a decision made meanwhile, now; replies from now on)."""
+    mailed (a decision made meanwhile, now; replies from now on). The question goes at most
+    once a day, so the comments written with the address since were never asked about: the
+    answer covers them too, as a confirmation of the address covers what waited for it."""
     with transaction.atomic():
-        confirmed = Comment.objects.filter(pk=comment_id, owner_vouched=False).update(
-            owner_vouched=True
+        comment = Comment.objects.filter(pk=comment_id, owner_vouched=False).first()
+        if comment is None:
+            return False
+        covered = Comment.objects.filter(
+            email=comment.email, owner_vouched=False, created_at__gte=comment.created_at
         )
-        if confirmed:
-            notify_commenters([comment_id])
-    return confirmed == 1
+        ids = list(covered.values_list("pk", flat=True))
+        Comment.objects.filter(pk__in=ids).update(owner_vouched=True)
+        notify_commenters(ids)
+    return True
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:

@@ -142,6 +142,29 @@ def test_a_comment_from_a_browser_that_only_ever_typed_it_proves_nothing(
     assert subjects(to_victim()) == ["Is this comment yours?"]
 
 
+def test_the_owners_answer_covers_the_comments_sent_with_the_address_since_the_question(
+    article, comment_form_data, moderator
+):
+    verify(VICTIM)
+    first = post(Client(), article, comment_form_data, notify="on")
+    run_mail_queue()
+    [question] = to_victim()
+    # Within the day, from yet another new browser: no second question may go.
+    second = post(Client(), article, comment_form_data, notify="on")
+    approve(comment=first, by=moderator)
+    approve(comment=second, by=moderator)
+    run_mail_queue()
+    assert subjects(to_victim()) == ["Is this comment yours?"]
+
+    answer = Client().post(link_in(question, "/comments/confirm-comment/"))
+    run_mail_queue()
+
+    assert "and about any you wrote with this address since" in answer.content.decode()
+    assert subjects(to_victim()) == ["Is this comment yours?"] + 2 * [
+        "Your comment has been reviewed"
+    ]
+
+
 def test_the_question_s_link_is_not_written_down_in_logs():
     from newsportal.redaction import redact
 
