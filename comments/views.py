@@ -22,7 +22,7 @@ from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
-from comments.services import comments_open, is_duplicate, submit_comment
+from comments.services import comments_open, duplicate_of, submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
@@ -114,15 +114,17 @@ def _post(request, article_id):
         return _article_page(request, article, form=form)
 
     data = form.cleaned_data
+    # Before the flood check, so a repeat (its first answer lost) starts no wait.
+    sent = duplicate_of(article=article, email=data["email"], ip=ip, body=data["body"])
+    if sent is not None:
+        form.add_error("body", _already_sent(request, sent))
+        return _article_page(request, article, form=form)
     flood = check_flood(ip=ip, email=data["email"])
     if not flood.allowed:
         form.add_error(
             None, f"Please wait {flood.retry_after} seconds before sending another comment."
         )
         return _article_page(request, article, form=form, status=429, retry_after=flood.retry_after)
-    if is_duplicate(article=article, email=data["email"], ip=ip, body=data["body"]):
-        form.add_error("body", DUPLICATE)
-        return _article_page(request, article, form=form)
     try:
         data.pop("website")  # the honeypot, empty by now
         comment = submit_comment(
@@ -146,6 +148,19 @@ def _post(request, article_id):
     response = redirect(article.get_absolute_url() + "#comments")
     remember_written(request, response, comment.pk)
     return response
+
+
+def _already_sent(request, comment):
+    """The double post's answer; this browser wrote the first (its cookie names it), so the
+    link to its status page, which a lost answer never showed, comes with it."""
+    if comment.pk not in written_here(request):
+        return DUPLICATE
+    return format_html(
+        '{} Follow its review on its <a class="comment-status-link" href="{}">private status '
+        "page</a> (keep this link to yourself).",
+        DUPLICATE,
+        comment.status_url,
+    )
 
 
 @never_cache

@@ -298,6 +298,38 @@ def test_the_exact_same_comment_twice_is_refused_as_a_duplicate(
     assert Comment.objects.count() == 1
 
 
+def test_a_repeat_whose_first_answer_was_lost_gets_the_status_link_and_no_wait(
+    reader, article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    _post(reader, article, comment_form_data(article))  # its answer never reached the reader
+
+    page = _post(reader, article, comment_form_data(article)).content.decode()
+
+    assert DUPLICATE in page and "Please wait" not in page
+    assert Comment.objects.get().status_url in page  # this browser wrote it
+    # Another browser typing the same words and address learns no private link.
+    other = _post(Client(), article, comment_form_data(article)).content.decode()
+    assert DUPLICATE in other and Comment.objects.get().status_url not in other
+
+
+def test_a_post_the_flood_interval_refused_starts_no_wait_of_its_own(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    _post(Client(REMOTE_ADDR="192.0.2.1"), article, comment_form_data(article, body="one"))
+    # Bob on the same connection a moment later: refused (the connection's wait).
+    bob = comment_form_data(article, email="bob@example.com", body="Bob's view")
+    assert _post(Client(REMOTE_ADDR="192.0.2.1"), article, bob).status_code == 429
+
+    # From his own connection he is not held up by the post that was refused.
+    assert _post(Client(REMOTE_ADDR="192.0.2.7"), article, bob).status_code == 302
+
+
 class BrokenCache:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
