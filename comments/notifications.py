@@ -262,9 +262,10 @@ def _decision_mail(ref, to):
         "comment_url": links.absolute(links.public_path(comment)),
         "stop_url": stop_url,
     }
-    return _message(
-        "decision", "Your comment has been reviewed", comment.email, context, _one_click(stop_url)
+    subject = (
+        "Your comment was taken down" if comment.taken_down_at else "Your comment has been reviewed"
     )
+    return _message("decision", subject, comment.email, context, _one_click(stop_url))
 
 
 def _reply_mail(ref, to):

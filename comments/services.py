@@ -311,6 +311,8 @@ def take_down_replies(replies, *, by, now) -> int:
     taken = down.mark_taken_down(by=by, reason=REPLY_TAKEN_DOWN, now=now)
     if taken:
         record(by, down.only("pk", "name"), f"Taken down: {REPLY_TAKEN_DOWN}")
+        # Their writers were told they were published; told now they are not.
+        notify_commenters(ids)
     return taken
 
 
@@ -375,6 +377,7 @@ def take_down(comments, *, by, reason: str = "") -> int:
             chosen = ours.filter(pk__in=[pk for pks in by_article.values() for pk in pks])
             chosen = chosen.only("pk", "name")
             record(by, chosen, f"Taken down: {reason}" if reason else "Taken down")
+            notify_commenters(chosen.values_list("pk", flat=True))
             # Taken down however it was chosen (the bulk action too): its reports were right.
             Report.objects.filter(comment__in=ours).close(
                 by=by, outcome=Report.Outcome.TAKEN_DOWN, now=now

@@ -131,6 +131,32 @@ def test_a_commenter_who_asked_is_told_the_reason_for_a_rejection(article, make_
     assert "Please stay on topic" in mail.outbox[0].alternatives[0].content
 
 
+def test_a_commenter_told_of_publication_is_told_of_a_take_down_too(
+    article, make_comment, moderator
+):
+    from comments.services import take_down
+
+    comment = make_comment(article, notify_on_decision=True)
+    reply = make_comment(article, parent=comment, notify_on_decision=True, email="bob@example.com")
+    verify(comment.email)
+    verify(reply.email)
+    approve(comment=comment, by=moderator)
+    approve(comment=Comment.objects.get(pk=reply.pk), by=moderator)
+    run_mail_queue()
+    mail.outbox.clear()
+
+    take_down(Comment.objects.filter(pk=comment.pk), by=moderator, reason="Libel")
+    run_mail_queue()
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert sorted(by_address) == ["bob@example.com", comment.email]
+    theirs = by_address[comment.email]
+    assert theirs.subject == "[Newsportal] Your comment was taken down"
+    assert "It was published, then a moderator took it off the site." in theirs.body
+    assert "Reason: Libel" in theirs.body
+    assert "took it off the site" in by_address["bob@example.com"].alternatives[0].content
+
+
 def test_nobody_is_mailed_who_did_not_ask_or_was_marked_as_spam(article, make_comment, moderator):
     quiet = make_comment(article, notify_on_decision=False)
     spammer = make_comment(article, notify_on_decision=True)
