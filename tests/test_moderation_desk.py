@@ -234,6 +234,20 @@ def test_the_queue_shows_the_comment_a_reply_answers_and_the_whole_text(
     assert long_text.strip() in html
 
 
+def test_a_reply_under_a_withdrawn_comment_says_so_instead_of_an_empty_name(
+    moderator_client, article, make_comment
+):
+    from django.utils import timezone
+
+    parent = make_comment(article, status="approved", name="", body="", withdrawn_at=timezone.now())
+    make_comment(article, parent=parent, body="Still worth saying.")
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "In reply to a comment its author withdrew." in html
+    assert "In reply to :" not in html
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
