@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -244,12 +245,20 @@ def confirm_comment(request, token):
     """A comment asked for mail at a confirmed address from elsewhere: its owner says whether
     it is theirs."""
     comment_id = links.comment_id_from_confirm_comment(token)
-    if comment_id is None:
+    comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
+    if comment is None:
         return _stale_confirmation(request)
+    # Which comment, in our words: what a stranger wrote never reaches the address's owner.
+    sent = timezone.localtime(comment.created_at)
     return _ask_then_act(
         request,
         heading="Is this comment yours?",
         ask="Is this comment yours?",
+        detail=(
+            f"Someone commented on “{comment.article.title}” on {sent.day} "
+            f"{sent:%b %Y at %H:%M %Z} with your address, from a browser that had not written "
+            "with it before, and asked us to e-mail them about it."
+        ),
         button="It is mine",
         act=lambda: confirm_comment_mail(comment_id=comment_id),
         done=(
@@ -270,13 +279,13 @@ def _stale_confirmation(request):
     )
 
 
-def _ask_then_act(request, *, heading, ask, button, act, done):
+def _ask_then_act(request, *, heading, ask, button, act, done, detail=""):
     """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
     a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
     a token, and must get a 2xx straight away: the signed link is the protection. `act`
     returning False: the link's row is gone or done with. `done`: the heading and the words."""
     if request.method != "POST":
-        context = {"heading": heading, "ask": ask, "button": button}
+        context = {"heading": heading, "ask": ask, "detail": detail, "button": button}
         return _page(request, "comments/unsubscribe.html", context)
     if act() is False:
         return _stale_confirmation(request)

@@ -49,6 +49,20 @@ def test_the_status_page_offers_edit_and_delete(reader, article, make_comment):
     assert "no-store" in response["Cache-Control"]
 
 
+def test_the_edit_window_of_a_published_comment_names_its_time_zone(
+    reader, article, make_comment, settings
+):
+    settings.TIME_ZONE = "Europe/Lisbon"
+    moderated = timezone.now()
+    comment = make_comment(article, status="approved", moderated_at=moderated)
+
+    page = reader.get(comment.status_url).content.decode()
+
+    deadline = timezone.localtime(moderated + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES))
+    assert "You can edit it until <time" in page
+    assert f">{deadline:%H:%M} {deadline.tzname()}</time>" in page
+
+
 def test_a_waiting_comment_is_edited_and_the_moderator_sees_what_it_said_before(
     reader, article, make_comment, moderator_client
 ):

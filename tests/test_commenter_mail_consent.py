@@ -92,6 +92,8 @@ def test_the_owner_says_the_comment_is_theirs_and_then_gets_what_they_asked_for(
 
     page = Client().get(link)  # a mail scanner opening the link vouches for nothing
     assert "It is mine</button>" in page.content.decode()
+    # Which comment it asks about, in our words (not what was written).
+    assert f"Someone commented on “{article.title}” on " in page.content.decode()
     run_mail_queue()
     assert len(to_victim()) == 1
     answer = Client(enforce_csrf_checks=True).post(link)
