@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from articles.models import Article
 from comments import links
 from comments.commenter_services import (
     can_edit,
@@ -36,7 +37,7 @@ from comments.privacy import (
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
-from newsportal.methods import get_or_post, post_only
+from newsportal.methods import get_or_post, post_only, read_only
 
 PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
@@ -135,10 +136,19 @@ def edit(request, token):
 def delete(request, token):
     comment = comment_from_token(token)
     if request.method == "POST":
-        article = comment.article
+        article_id = comment.article_id
         delete_own_comment(comment=comment)
-        return _page(request, "comments/deleted.html", {"article": article})
+        # POST/redirect/GET: a reload of the answer does not send the delete again.
+        return redirect("comments:deleted", article_id=article_id)
     return _page(request, "comments/delete.html", {"comment": comment})
+
+
+@never_cache
+@read_only
+def deleted(request, article_id):
+    """After a delete: where it was, with the way back while the article is on the site."""
+    article = Article.objects.filter(pk=article_id).first()
+    return _page(request, "comments/deleted.html", {"article": article})
 
 
 def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False):

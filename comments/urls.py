@@ -11,6 +11,7 @@ urlpatterns = [
     # Commenters in control: their status link, and the links mailed to them.
     path("status/<str:token>/edit/", commenter_views.edit, name="edit"),
     path("status/<str:token>/delete/", commenter_views.delete, name="delete"),
+    path("deleted/<int:article_id>/", commenter_views.deleted, name="deleted"),
     path("status/<str:token>/privacy/", commenter_views.status_privacy, name="status-privacy"),
     path("privacy/", commenter_views.privacy, name="privacy"),
     path("privacy/<str:token>/", commenter_views.privacy_action, name="privacy-action"),

@@ -169,11 +169,14 @@ def test_deleting_a_comment_takes_it_off_the_page_the_count_feed_and_search_at_o
     )
 
     confirm = reader.get(delete_url(comment))
-    response = reader.post(delete_url(comment))
+    response = reader.post(delete_url(comment), follow=True)
 
     assert "Delete my comment" in confirm.content.decode()
+    # Answered by a redirect, so a reload of the answer sends nothing again.
+    assert [status for _, status in response.redirect_chain] == [302]
     assert response.status_code == 200
     assert "Your comment is deleted" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert not Comment.objects.filter(pk=comment.pk).exists()
     article.refresh_from_db()
     assert article.approved_comment_count == 0
