@@ -147,7 +147,9 @@ def delete(request, token):
 @read_only
 def deleted(request, article_id):
     """After a delete: where it was, with the way back while the article is on the site."""
-    article = Article.objects.filter(pk=article_id).first()
+    # Anyone may open this address: it names an article only while readers may see it (never
+    # a draft's or an embargoed story's headline).
+    article = Article.objects.published().filter(pk=article_id).first()
     return _page(request, "comments/deleted.html", {"article": article})
 
 

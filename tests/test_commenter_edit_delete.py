@@ -47,6 +47,11 @@ def test_the_status_page_offers_edit_and_delete(reader, article, make_comment):
     assert re.search(r'href="/comments/status/[^"/]+/edit/">Edit</a>', page)
     assert re.search(r'href="/comments/status/[^"/]+/delete/">Delete</a>', page)
     assert "no-store" in response["Cache-Control"]
+    # Its address names the article by number: a draft's headline is never shown there.
+    draft = type(article).objects.create(
+        title="Embargoed merger", slug="embargoed", section=article.section, status="draft"
+    )
+    assert "Embargoed merger" not in reader.get(f"/comments/deleted/{draft.pk}/").content.decode()
 
 
 def test_the_edit_window_of_a_published_comment_names_its_time_zone(
