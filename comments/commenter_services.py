@@ -21,7 +21,11 @@ from comments.models import (
     ReplySubscription,
     Report,
 )
-from comments.notifications import notify_commenters, notify_moderators
+from comments.notifications import (
+    ask_about_the_next_waiting,
+    notify_commenters,
+    notify_moderators,
+)
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
 from newsportal.caching import article_key, purge
@@ -233,19 +237,16 @@ def confirm_address(*, address_id: int) -> CommenterAddress | None:
 
 def confirm_comment_mail(*, comment_id: int) -> bool:
     """The address's owner says this comment is theirs: what they asked for about it may be
-    mailed (a decision made meanwhile, now; replies from now on). The question goes at most
-    once a day, so the comments written with the address since were never asked about: the
-    answer covers them too, as a confirmation of the address covers what waited for it."""
+    mailed (a decision made meanwhile, now; replies from now on). Only this comment: the next
+    one sent with the address that waits for an answer is asked about now, in a mail of its
+    own, since the daily limit held its question back."""
     with transaction.atomic():
         comment = Comment.objects.filter(pk=comment_id, owner_vouched=False).first()
         if comment is None:
             return False
-        covered = Comment.objects.filter(
-            email=comment.email, owner_vouched=False, created_at__gte=comment.created_at
-        )
-        ids = list(covered.values_list("pk", flat=True))
-        Comment.objects.filter(pk__in=ids).update(owner_vouched=True)
-        notify_commenters(ids)
+        Comment.objects.filter(pk=comment_id).update(owner_vouched=True)
+        notify_commenters([comment_id])
+        ask_about_the_next_waiting(comment.email)
     return True
 
 

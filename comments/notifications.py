@@ -210,6 +210,23 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
         queue_mail("confirm-comment", comment.pk)
 
 
+def ask_about_the_next_waiting(email: str) -> None:
+    """The owner answered "Is this comment yours?": the oldest other comment sent with the
+    address whose mail waits for that answer (its question held back by the once-a-day limit)
+    is asked about now. Nothing is vouched for unseen, and no stranger speeds this up: each
+    question follows an answer of the owner's."""
+    waiting = (
+        Comment.objects.filter(email=email, owner_vouched=False, withdrawn_at__isnull=True)
+        .exclude(status=Comment.Status.SPAM)
+        .filter(Q(notify_on_decision=True) | Q(reply_subscription__isnull=False))
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if waiting is not None and _mailable().filter(email=email).exists():
+        CommenterAddress.objects.filter(email=email).update(question_sent_at=timezone.now())
+        queue_mail("confirm-comment", waiting.pk)
+
+
 # --- Drawing a mail when the worker sends it ------------------------------------------------------
 
 
