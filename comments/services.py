@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.audit import record
+from comments.mail import drop_queued
 from comments.models import Comment, ModerationPolicy, Report
 from comments.notifications import (
     note_mail_wishes,
@@ -245,12 +246,16 @@ def return_to_queue(comments, *, by) -> int:
             spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
             # Replies taken down only because of it hang on it again: hidden while it waits,
             # back on the page (and in the count) when it is approved.
-            Comment.objects.filter(
+            put_back = Comment.objects.filter(
                 parent_id__in=ids,
                 status=Comment.Status.REJECTED,
                 rejection_reason=REPLY_TAKEN_DOWN,
                 withdrawn_at=None,
-            ).mark_put_back()
+            )
+            # Their "taken down" mail, if still waiting, would be drawn as "published" now.
+            for pk in put_back.values_list("pk", flat=True):
+                drop_queued("decision", pk)
+            put_back.mark_put_back()
             back += Comment.objects.filter(pk__in=ids).mark_undecided()
             changes[article_id] = (
                 Comment.objects.counted().filter(pk__in=thread).count() - shown_before

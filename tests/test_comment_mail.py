@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from articles.models import Article
 from comments.models import Comment, ModerationPolicy
 from comments.services import approve, mark_spam, reject
 from tests.comment_fixtures import as_shown
@@ -155,6 +156,26 @@ def test_a_commenter_told_of_publication_is_told_of_a_take_down_too(
     assert "It was published, then a moderator took it off the site." in theirs.body
     assert "Reason: Libel" in theirs.body
     assert "took it off the site" in by_address["bob@example.com"].alternatives[0].content
+
+
+def test_a_take_down_undone_before_its_mail_went_tells_no_reply_writer_it_is_published(
+    article, make_comment, moderator
+):
+    from comments.services import return_to_queue, take_down
+
+    comment = make_comment(article, status="approved")
+    reply = make_comment(
+        article, parent=comment, status="approved", notify_on_decision=True, email="bob@x.org"
+    )
+    verify(reply.email)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    take_down(Comment.objects.filter(pk=comment.pk), by=moderator)
+    return_to_queue(Comment.objects.filter(pk=comment.pk), by=moderator)  # by mistake
+    run_mail_queue()
+
+    # Bob's reply hangs hidden on a comment waiting again: nothing says it is on the article.
+    assert [m for m in mail.outbox if "published" in m.body] == []
 
 
 def test_nobody_is_mailed_who_did_not_ask_or_was_marked_as_spam(article, make_comment, moderator):
