@@ -251,7 +251,15 @@ def confirm_comment_mail(*, comment_id: int) -> bool:
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:
-    ReplySubscription.objects.filter(comment_id=comment_id).delete()
+    """No more mail about the conversation: the address's wishes on every comment of it go
+    (the next reply would otherwise come through its wish on another of them)."""
+    comment = Comment.objects.filter(pk=comment_id).only("email", "parent_id").first()
+    if comment is None:
+        return
+    top = comment.parent_id or comment.pk
+    ReplySubscription.objects.filter(
+        Q(comment_id=top) | Q(comment__parent_id=top), comment__email=comment.email
+    ).delete()
 
 
 def resume_mail(*, address_id: int) -> bool:

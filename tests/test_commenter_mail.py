@@ -447,3 +447,20 @@ def test_the_status_page_asks_for_a_confirmation_only_while_the_address_lacks_on
     # Maria confirmed hers.
     on_comment = reader.get(parent.status_url).content.decode()
     assert "We e-mail you when someone replies.</span>" in on_comment
+
+
+def test_no_more_mail_about_a_conversation_means_none_through_another_comment_in_it(
+    article, thread, moderator, make_comment
+):
+    parent, bob = thread
+    # Maria replied in her own conversation too, asking again.
+    own = make_comment(article, parent=parent, email=parent.email, status="approved")
+    ReplySubscription.objects.create(comment=own)
+    approve(comment=bob, by=moderator)
+    [message] = mailed_to(parent.email)
+
+    Client().post(message.extra_headers["List-Unsubscribe"].strip("<>"))  # one click
+    carol = make_comment(article, parent=parent, email="carol@example.com")
+    approve(comment=carol, by=moderator)
+
+    assert len(mailed_to(parent.email)) == 1
