@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
@@ -77,22 +76,8 @@ class OldSlugInline(admin.TabularInline):
         return False  # kept by the article's save when its slug changes
 
 
-class ArticleForm(forms.ModelForm):
-    def full_clean(self):
-        super().full_clean()
-        # A browser cannot show a chosen file again: a form back with errors says so by the
-        # picture, or the editor fixes the rest, saves, and the story goes out without it.
-        if self.errors and self.files.get("hero_image") and "hero_image" not in self.errors:
-            self.add_error(
-                "hero_image",
-                "The picture you chose was not saved because of the errors on this page: "
-                "choose it again before you save.",
-            )
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    form = ArticleForm
     list_display = ["title", "status", "section", "published_at", "is_live", "comments_enabled"]
     list_filter = ["status", "section", "comments_enabled", "published_at"]
     list_select_related = ["section"]
@@ -116,6 +101,21 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Comments", {"fields": ["comments_enabled"]}),
     ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # A browser cannot show a chosen file again: a form back with errors (its own or a
+        # related link's) says so by the picture, or the editor fixes the rest, saves, and the
+        # story goes out without it.
+        form = context["adminform"].form
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        has_errors = form.errors or any(f.total_error_count() for f in formsets)
+        if request.FILES.get("hero_image") and has_errors and "hero_image" not in form.errors:
+            form.add_error(
+                "hero_image",
+                "The picture you chose was not saved because of the errors on this page: "
+                "choose it again before you save.",
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inlines(self, request, obj):
         # Old addresses only where there are some: most articles never change their slug.

@@ -134,6 +134,30 @@ def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, art
     assert not article.hero_image
 
 
+def test_a_related_link_error_also_tells_the_editor_to_choose_the_picture_again(
+    superuser_client, article, make_article
+):
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(
+        article,
+        hero_alt="A red square",
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-order": "0",
+            "related_links-0-target_article": make_article().pk,
+            "related_links-0-url": "https://example.org/both",
+            "related_links-0-title": "Both",
+        },
+    )
+    data["hero_image"] = image_file()
+
+    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "The picture you chose was not saved because of the errors" in response.content.decode()
+
+
 @pytest.mark.parametrize("size", [(2000, 1), (1, 1), (3000, 3), (1200, 150)])
 def test_a_sliver_of_a_picture_is_refused_with_its_size_and_the_form_kept(
     superuser_client, article, size
