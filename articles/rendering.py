@@ -20,6 +20,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
+    # The scrolling frame of a table (_NewsroomTreeprocessor._table_frames).
+    "div": {"tabindex", "role", "aria-label"},
     "th": {"scope"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
@@ -32,7 +34,7 @@ ALLOWED_ATTRIBUTES = {
 _ALIGNED = {"left": "text-start", "center": "text-center", "right": "text-end"}
 ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
-    "div": {"footnote"},
+    "div": {"footnote", "table-scroll"},
     "th": set(_ALIGNED.values()),
     "td": set(_ALIGNED.values()),
 }
@@ -61,8 +63,6 @@ def render_markdown(text: str) -> str:
         attribute_filter=_safe_attribute,
         set_tag_attribute_values={
             "img": {"loading": "lazy", "decoding": "async"},
-            # A table wider than the column scrolls sideways: keyboard readers scroll it too.
-            "table": {"tabindex": "0"},
         },
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
@@ -98,7 +98,8 @@ class _NewsroomTreeprocessor(Treeprocessor):
     - footnotes: their ids move to a namespace of their own ("fn-1", "fnref-1"), so they can
       work without letting an author's {: #id } clash with the page's own ids;
     - a table column's alignment becomes a class (_ALIGNED);
-    - a bare "www." address is linked over https.
+    - a bare "www." address is linked over https;
+    - a table sits in a frame that scrolls sideways when it is wider than the column.
     """
 
     def run(self, root):
@@ -107,7 +108,20 @@ class _NewsroomTreeprocessor(Treeprocessor):
         self._footnote_ids(root)
         self._table_alignment(root)
         self._bare_www_links(root)
+        self._table_frames(root)
         return None
+
+    def _table_frames(self, root):
+        # A table wider than the column scrolls sideways in a frame of its own (the table
+        # itself keeps its table semantics for screen readers), which the keyboard can scroll.
+        for parent in list(root.iter()):
+            for index, table in enumerate(list(parent)):
+                if table.tag == "table":
+                    attrs = {"class": "table-scroll", "tabindex": "0", "role": "region"}
+                    frame = ElementTree.Element("div", {**attrs, "aria-label": "Table"})
+                    frame.tail, table.tail = table.tail, None
+                    frame.append(table)
+                    parent[index] = frame
 
     def _bare_www_links(self, root):
         # "www.example.org" typed bare is linked over https, not the http magiclink assumes.

@@ -117,6 +117,7 @@ def config() -> dict:
     threads = env_int("PROXY_THREADS", 32, minimum=10)
     body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
     miss_limit = env_int("PROXY_MISS_LIMIT", 20, minimum=1)
+    admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)
     return {
         "host": host,
         "port": port,
@@ -159,10 +160,12 @@ def config() -> dict:
             # overflows).
             "ASSET_BURST": str(min(miss_limit * 5, 2**31 - 1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
-            "ADMIN_BODY_MAX": str(env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)),
+            "ADMIN_BODY_MAX": str(admin_body_max),
             # The largest picture Django takes (the variable and default of newsportal/settings.py),
-            # named on the proxy's 413 page as the form names it.
-            "IMAGE_MAX": str(env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)),
+            # named on the proxy's 413 page as the form names it; never more than passes here.
+            "IMAGE_MAX": str(
+                min(admin_body_max, env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
+            ),
             "STALE_IF_ERROR": str(env_int("PROXY_STALE_IF_ERROR", 86400, minimum=0)),
         },
     }
