@@ -50,7 +50,7 @@ class TagAdmin(ListingEntryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(admin.StackedInline):
     model = RelatedLink
     fk_name = "article"
     extra = 1

@@ -218,3 +218,18 @@ def test_a_wide_table_in_an_article_scrolls_on_a_phone_and_keeps_its_words_whole
     )
     for cell in page.locator(".article-body td").all():
         assert cell.bounding_box()["height"] <= 2 * line + 16, cell.inner_text()
+
+
+# --- The newsroom's article form -------------------------------------------------------------
+def test_the_article_form_fits_a_laptop_screen_with_its_related_links(
+    page, article, superuser, artifacts
+):
+    from tests.browser.helpers import log_in_to_admin
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in_to_admin(page, "boss")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    expect(page.get_by_role("heading", name="Related links")).to_be_visible()
+    page.screenshot(path=artifacts.path("article-form-1280.png"), full_page=True)
+    # Every field of a related link, its Delete box too, is on screen without scrolling sideways.
+    assert_no_sideways_scroll(page, "article form at 1280")
