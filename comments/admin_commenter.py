@@ -17,6 +17,10 @@ from comments.services import decision_words
 
 SHOWN = 100
 WAITING_UNDER_UNPUBLISHED = "{} reply/replies left waiting under unpublished comments."
+TYPED_FOR_REJECT_ALL = (
+    "You typed a reason for rejecting, so nothing was approved: press “Reject all” to reject "
+    "the waiting comments with that reason, or clear the reason to approve them."
+)
 
 
 def _sender(request) -> tuple[str, str]:
@@ -48,8 +52,11 @@ def commenter_view(model_admin, request):
     if request.method == "POST":
         if not model_admin.has_moderate_permission(request):
             raise PermissionDenied
-        _act(request, model_admin, kind, value)
-        return HttpResponseRedirect(request.get_full_path())
+        kept = _act(request, model_admin, kind, value)
+        if kept is None:
+            return HttpResponseRedirect(request.get_full_path())
+    else:
+        kept = {}
     comments = Comment.objects.filter(**lookup).select_related("article").order_by("-created_at")
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
     shown = list(comments.defer("article__body", "article__search_vector")[:SHOWN])
@@ -68,15 +75,23 @@ def commenter_view(model_admin, request):
         "blocks": Block.objects.matching(kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
+        # What the moderator typed, back in its box when their press did nothing.
+        "kept": kept,
     }
     return TemplateResponse(request, "admin/comments/commenter.html", context)
 
 
-def _act(request, model_admin, kind, value):
+def _act(request, model_admin, kind, value) -> dict | None:
+    """Do what the moderator pressed. None when done; else what they typed, to show again."""
     post = request.POST
     sender = {kind: value}
     action = post.get("action")
     try:
+        if action == "approve_all" and post.get("reason", "").strip():
+            # Enter in the reason box presses the form's first button, Approve all: words
+            # typed for a rejection never publish the comments.
+            model_admin.message_user(request, TYPED_FOR_REJECT_ALL, messages.ERROR)
+            return {"reason": post["reason"]}
         if action in ("approve_all", "reject_all", "spam_all"):
             status = DECISIONS[action.removesuffix("_all")][0]
             reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
@@ -109,4 +124,7 @@ def _act(request, model_admin, kind, value):
         else:
             model_admin.message_user(request, "Nothing to do.", messages.WARNING)
     except ValidationError as exc:
-        model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        said = " ".join(exc.messages)
+        if action == "note":
+            said = "Write the note in its box before pressing “Add note”."
+        model_admin.message_user(request, said, messages.ERROR)

@@ -107,6 +107,27 @@ def test_a_moderator_rejects_all_pending_comments_of_one_commenter(
     assert LogEntry.objects.filter(user=moderator, change_message="Rejected: Trolling").count() == 3
 
 
+def test_enter_in_the_reason_box_publishes_none_of_a_commenters_comments(
+    moderator_client, article, make_comment
+):
+    theirs = [make_comment(article, email="troll@example.com") for _ in range(3)]
+
+    # Enter in the box presses the form's first button, "Approve all".
+    response = moderator_client.post(
+        f"{COMMENTER}?email=troll@example.com",
+        {
+            "action": "approve_all",
+            "reason": "Trolling, sorry",
+            **{f"seen-{c.pk}": c.revision for c in theirs},
+        },
+    )
+
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+    page = response.content.decode()
+    assert "You typed a reason for rejecting, so nothing was approved" in page
+    assert 'value="Trolling, sorry"' in page  # kept, to press "Reject all" with
+
+
 def test_a_block_with_an_expiry_sends_the_next_comments_to_spam(
     moderator_client, moderator, article, submit
 ):
@@ -166,7 +187,7 @@ def test_an_empty_note_is_refused_with_a_message(db, moderator_client):
         f"{COMMENTER}?email=maria@example.com", {"action": "note", "text": " "}, follow=True
     )
 
-    assert "This field cannot be blank." in response.content.decode()
+    assert "Write the note in its box before pressing “Add note”." in response.content.decode()
     assert not ModeratorNote.objects.exists()
 
 
