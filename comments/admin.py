@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -255,9 +255,14 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         # Only the words the page showed are decided ("Select all" reaches comments it never
         # showed, and a ticked comment may have been edited since): each row posts its revision.
         seen = seen_revisions(request.POST)
+        # Ticked rows the list no longer holds (another moderator decided them, or their author
+        # deleted them, since the page was drawn): the action never sees them, so count them.
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()}
+        gone = len(ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True)))
         result = self._or_tell_why(request, decide, queryset, status=status, seen=seen)
         if result is None:
             return
+        result = result._replace(lost=result.lost + gone)
         if result.decided:
             reason = request.POST.get("reason", "").strip()
             said = f" with the reason “{reason}”" if reason and decision == "reject" else ""
@@ -268,8 +273,8 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             self.message_user(
                 request,
                 f"{result.lost} comment(s) had already been decided (their history says by "
-                "whom) and were left as they were; to decide one again, put it back in the "
-                "queue first.",
+                "whom), or deleted by their authors, and were left as they were; to decide one "
+                "again, put it back in the queue first.",
                 messages.WARNING,
             )
         tell_left_waiting(self, request, result)

@@ -101,6 +101,13 @@ def _act(request, model_admin, kind, value) -> dict | None:
             words = decision_words(status, reason.strip())
             text = sentence(f"{result.decided} pending comment(s) from {value}: {words}")
             model_admin.message_user(request, text, messages.SUCCESS)
+            if result.lost:
+                model_admin.message_user(
+                    request,
+                    f"{result.lost} of them had been decided meanwhile (their history says by "
+                    "whom) and were left as they were.",
+                    messages.WARNING,
+                )
             tell_left_waiting(model_admin, request, result, waiting=WAITING_UNDER_UNPUBLISHED)
         elif action == "note":
             add_note(by=request.user, text=post.get("text", ""), **sender)

@@ -70,6 +70,47 @@ def test_the_moderator_who_lost_in_the_admin_sees_a_warning(
     assert comment.status == Comment.Status.APPROVED
 
 
+def test_a_bulk_action_on_the_queue_counts_ticked_comments_another_moderator_decided(
+    moderator_client, article, make_comment, second_moderator
+):
+    from comments.services import mark_spam
+
+    comments = [make_comment(article) for _ in range(3)]
+    ticked = {f"seen-{c.pk}": c.revision for c in comments}
+    mark_spam(comment=comments[0], by=second_moderator)  # while the page was open
+
+    response = moderator_client.post(
+        "/admin/comments/comment/",  # the queue: pending only, so the spam one has left it
+        {"action": "approve_selected", "_selected_action": [c.pk for c in comments], **ticked},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "2 comment(s) approved." in html
+    assert "1 comment(s) had already been decided" in html
+
+
+def test_all_of_a_commenters_waiting_comments_counts_one_another_moderator_decided(
+    moderator_client, article, make_comment, second_moderator
+):
+    from comments.services import mark_spam
+
+    theirs = [make_comment(article, email="reader7@example.net") for _ in range(4)]
+    shown = {f"seen-{c.pk}": c.revision for c in theirs}
+    mark_spam(comment=theirs[0], by=second_moderator)
+
+    response = moderator_client.post(
+        "/admin/comments/comment/commenter/?email=reader7@example.net",
+        {"action": "reject_all", "reason": "Repetitive", **shown},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "3 pending comment(s) from reader7@example.net: rejected" in html
+    assert "1 of them had been decided meanwhile" in html
+    assert Comment.objects.get(pk=theirs[0].pk).status == Comment.Status.SPAM
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
     article, make_comment, moderator, second_moderator
