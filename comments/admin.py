@@ -309,7 +309,7 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         ]
 
         def take_all_down(comments, *, by, reason):
-            down = sum(take_down_reported(comment=c, by=by, reason=reason) for c in hidden)
+            down = sum(bool(take_down_reported(comment=c, by=by, reason=reason)) for c in hidden)
             return down + take_down(
                 comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason
             )

@@ -216,7 +216,9 @@ class DecisionViews:
         except ValidationError as exc:
             return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
         text = f"Comment by {comment.name} taken down."
-        if not down:
+        if down is None:
+            text = "Those reports had already been dealt with."
+        elif not down:
             text = f"The comment by {comment.name} was not published any more; reports closed."
         return self._answer(request, comment, "taken-down" if down else None, text)
 

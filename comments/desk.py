@@ -86,11 +86,14 @@ def dismiss_reports(*, comment: Comment, by) -> int:
     return closed
 
 
-def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool:
+def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool | None:
     """The reports were right: the comment comes off the page (or, back in the queue because
     its reports hid it or its author edited it, stays off as rejected) and its reports are
-    closed. False when it was not up or waiting any more."""
+    closed. False when it was not up or waiting any more; None when its reports had been
+    dealt with meanwhile (another moderator dismissed them: theirs stands)."""
     with transaction.atomic():
+        if not comment.reports.open().exists():
+            return None
         if comment.status == Comment.Status.PENDING:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:

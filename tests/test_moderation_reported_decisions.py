@@ -216,6 +216,25 @@ def test_a_second_dismiss_learns_it_came_late(moderator_client, approved_comment
     assert late.json()["message"] == "Those reports had already been dealt with."
 
 
+def test_a_take_down_after_another_moderator_dismissed_the_reports_changes_nothing(
+    moderator_client, second_moderator, client, approved_comment
+):
+    from comments.desk import dismiss_reports
+
+    _report_from(approved_comment, 1)
+    # Both had the Reported queue open; the other moderator dismissed first.
+    dismiss_reports(comment=approved_comment, by=second_moderator)
+
+    late = moderator_client.post(
+        f"{CHANGELIST}{approved_comment.pk}/take-down/", HTTP_ACCEPT="application/json"
+    )
+
+    assert late.status_code == 409
+    assert late.json()["message"] == "Those reports had already been dealt with."
+    assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.APPROVED
+    assert Report.objects.get().outcome == Report.Outcome.DISMISSED
+
+
 def test_report_controls_need_the_moderation_permission(
     editor_client, stranger_client, approved_comment
 ):
@@ -244,7 +263,8 @@ def test_two_moderators_taking_down_the_same_comment_count_once(
     seen_by_second = Comment.objects.get(pk=approved_comment.pk)
 
     assert take_down_reported(comment=seen_by_first, by=moderator) is True
-    assert take_down_reported(comment=seen_by_second, by=second_moderator) is False
+    # The first closed the reports: the second is told they were dealt with.
+    assert take_down_reported(comment=seen_by_second, by=second_moderator) is None
 
     approved_comment.refresh_from_db()
     assert approved_comment.taken_down_by == moderator
