@@ -115,7 +115,8 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             # cells would be computed for nothing, fifty rows at a time.
             return ["__str__"]
         if self.has_moderate_permission(request):
-            return [*self.list_display, "decide_buttons"]
+            # Beside the words they decide on: at the end of the row they sat off screen.
+            return [*self.list_display[:3], "decide_buttons", *self.list_display[3:]]
         return self.list_display
 
     # Comments come from readers and change only through decisions (which keep the counts).
@@ -371,7 +372,7 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     """The blocks moderators set from a commenter's page: read here, lifted by expiring."""
 
-    list_display = ["value", "kind", "expires_at", "reason", "created_by", "created_at"]
+    list_display = ["value", "kind", "in_force", "until", "reason", "created_by", "set_at"]
     list_filter = ["kind"]
     search_fields = ["value", "reason"]
     readonly_fields = ["kind", "value", "reason", "created_by", "created_at"]
@@ -379,6 +380,18 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(boolean=True, description="in force")
+    def in_force(self, obj):
+        return obj.is_active
+
+    @admin.display(description="until", ordering="expires_at")
+    def until(self, obj):
+        return _when(obj.expires_at) if obj.expires_at else "for good"
+
+    @admin.display(description="set", ordering="created_at")
+    def set_at(self, obj):
+        return _when(obj.created_at)
 
     def has_view_permission(self, request, obj=None):
         # Moderators set blocks from commenters' pages; they may read them back here (and

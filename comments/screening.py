@@ -83,7 +83,7 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     reasons = []
     links = len(LINK_PATTERN.findall(comment.body))
     if policy.link_limit and links >= policy.link_limit:
-        reasons.append(f"{links} links (limit {policy.link_limit})")
+        reasons.append(f"{links} link{'s' if links != 1 else ''} (limit {policy.link_limit})")
     reasons += [
         f"moderation word “{word}”"
         for word in policy.lines(policy.moderation_words)

@@ -237,6 +237,9 @@ def test_a_new_block_replaces_the_senders_earlier_one(moderator_client, article,
 
     active = Block.objects.active()
     assert active.count() == 1 and active.get().expires_at is not None  # for a day, not for good
+    # The Blocks list says which one holds: one row in force, the replaced one not.
+    listing = moderator_client.get("/admin/comments/block/").content.decode()
+    assert listing.count('alt="True"') == 1 and listing.count('alt="False"') == 1
     # Lifting the block lifts the sender's block: nothing else holds them back.
     moderator_client.post(
         f"{COMMENTER}?email=maria@example.com", {"action": "lift", "block": active.get().pk}
