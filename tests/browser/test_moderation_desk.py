@@ -336,3 +336,19 @@ def test_a_comment_edited_after_the_queue_opened_comes_back_with_its_new_words(
     refused = [problem for problem in watch.problems if url in problem and "409" in problem]
     assert len(refused) == 2  # the response and the console line about it
     watch.problems = [problem for problem in watch.problems if problem not in refused]
+
+
+def test_in_the_list_of_all_comments_the_decision_buttons_are_in_view(
+    page, article, make_comment, moderator
+):
+    _queue_of(article, make_comment, 3)
+    page.set_viewport_size(DESKTOP)
+    log_in_to_admin(page, "moderator")
+    page.goto(QUEUE + "?status=all")
+
+    approve = page.locator("#result_list").get_by_role("button", name="Approve").first
+    expect(approve).to_be_visible()
+    box = approve.bounding_box()
+    results = page.locator(".results").bounding_box()
+    # Inside the list's box, not behind its sideways scroll.
+    assert box["x"] + box["width"] <= results["x"] + results["width"], (box, results)
