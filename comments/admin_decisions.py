@@ -21,6 +21,7 @@ DECISIONS = {
 
 
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
+KEPT_REASON = "comments-kept-reason"
 TYPED_FOR_REJECT = (
     "You typed a reason for rejecting this comment, so it was not approved: press Reject to "
     "reject it with that reason, or clear the reason to approve it."
@@ -89,8 +90,10 @@ class DecisionViews:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
             extra_context = {**(extra_context or {}), "requeue": requeue}
+        kept_pk, kept_reason = request.session.pop(KEPT_REASON, [None, ""])
         extra_context = {
             **(extra_context or {}),
+            "kept_reason": kept_reason if comment is not None and kept_pk == comment.pk else "",
             "moderation_actions": actions,
             "seen_revision": comment.revision if actions else None,
             "presets": RejectionReason.objects.all() if actions else [],
@@ -126,7 +129,9 @@ class DecisionViews:
         status, _ = DECISIONS[decision]
         if status == Comment.Status.APPROVED and self._typed_reason(request, comment.pk):
             # Enter in the reason box of a comment's page presses its first button, Approve:
-            # words typed for a rejection never publish the comment.
+            # words typed for a rejection never publish the comment. They wait in the box
+            # (kept in the moderator's session over the redirect) for Reject.
+            request.session[KEPT_REASON] = [comment.pk, self._typed_reason(request, comment.pk)]
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)

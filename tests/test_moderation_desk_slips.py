@@ -289,15 +289,25 @@ def test_enter_in_the_reason_box_of_a_comments_page_never_approves_it(
     comment = make_comment(article)
 
     # Enter presses the form's first button, Approve, with the reason typed for a rejection.
+    page = f"http://testserver{CHANGELIST}{comment.pk}/change/"
     response = moderator_client.post(
         f"{CHANGELIST}{comment.pk}/approve/",
         {"reason": "Personal attack", f"seen-{comment.pk}": comment.revision},
         follow=True,
+        HTTP_REFERER=page,
     )
 
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
-    assert "press Reject to reject it with that reason" in response.content.decode()
+    html = response.content.decode()
+    assert "press Reject to reject it with that reason" in html
+    # Back on the comment's page, the reason is still in its box, for Reject.
+    assert (
+        'name="reason" id="id_reason" maxlength="300" class="vTextField" value="Personal attack"'
+        in html
+    )
+    # Only once: opened again later, the box is empty.
+    assert 'value="Personal attack"' not in moderator_client.get(page).content.decode()
 
 
 def test_a_comment_once_hidden_by_reports_put_back_in_the_queue_is_decided_as_any_other(
