@@ -178,6 +178,27 @@ def test_enter_in_a_reported_cards_reason_box_takes_nothing_down_and_keeps_the_w
     assert reported.status == Comment.Status.APPROVED
 
 
+def test_a_key_a_hidden_comment_does_not_take_says_which_keys_do(
+    page, article, moderator, make_comment
+):
+    from comments.desk import report_comment
+    from comments.models import ModerationPolicy
+
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    hidden = make_comment(article, status=Comment.Status.APPROVED, body="Words readers reported.")
+    type(article).objects.filter(pk=article.pk).update(approved_comment_count=1)
+    report_comment(comment=hidden, reason="abuse", ip="198.51.100.7")
+    _open_queue(page, moderator)
+
+    page.keyboard.press("a")
+
+    expect(page.locator(".queue-status")).to_contain_text(
+        "reports hid this comment: press t to take it down, or x to dismiss the reports."
+    )
+    hidden.refresh_from_db()
+    assert hidden.status == Comment.Status.PENDING
+
+
 def test_a_comment_edited_meanwhile_never_takes_the_key_meant_for_the_next_one(
     page, watch, article, moderator, make_comment
 ):
