@@ -156,7 +156,7 @@ class DecisionViews:
         script gets the new words to show in the card; a form post goes back to read them."""
         text = f"The comment by {comment.name} was edited since you read it: read it again."
         if _wants_json(request):
-            comment.refresh_from_db(fields=["body", "revision"])
+            comment.refresh_from_db(fields=["body", "revision", "held_because"])
             return JsonResponse(
                 {
                     "outcome": None,
@@ -164,6 +164,8 @@ class DecisionViews:
                     "message": text,
                     "body": comment.body,
                     "revision": comment.revision,
+                    # Why the new words are held (links, words): the card's list is of the old.
+                    "held_because": comment.held_because,
                 },
                 status=409,
             )

@@ -186,6 +186,18 @@
       var seen = row.querySelector(".queue-seen");
       if (text) text.textContent = body.body;
       if (seen) seen.value = body.revision;
+      var held = row.querySelector(".queue-held");
+      if (held && body.held_because) {
+        // Why the new words are held: the card listed why the old ones were.
+        var list = held.querySelector("ul");
+        list.textContent = "";
+        body.held_because.forEach(function (reason) {
+          var item = document.createElement("li");
+          item.textContent = reason;
+          list.appendChild(item);
+        });
+        held.hidden = body.held_because.length === 0;
+      }
       reopen(row);
     }
 

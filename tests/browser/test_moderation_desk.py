@@ -321,6 +321,9 @@ def test_a_comment_edited_after_the_queue_opened_comes_back_with_its_new_words(
     card = page.locator(f"#queue-{comment.pk}")
     expect(card.locator(".queue-outcome")).to_contain_text("edited since you read it")
     expect(card.locator(".queue-body")).to_have_text("Buy cheap watches at example.com today")
+    # Why the new words are held, not the old words' reasons.
+    expect(card.locator(".queue-held")).to_be_visible()
+    expect(card.locator(".queue-held")).to_contain_text("edited by its author; it said before")
     expect(card).not_to_have_class(re.compile("is-decided"))
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
