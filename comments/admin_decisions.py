@@ -9,6 +9,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from comments.admin_queue import current_queue
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
 from comments.services import decide, decision_words, return_to_queue
@@ -105,7 +106,10 @@ class DecisionViews:
         waiting = Comment.objects.pending().filter(pk=typed_in).first() if typed_in else None
         if waiting and not hidden_by_reports(waiting) and self.has_moderate_permission(request):
             return self.decide_view(request, typed_in, "reject")
-        return super().changelist_view(request, extra_context)
+        # The page's title says which list it is (the stock one: "Select comment to view").
+        titles = {"pending": "Comments waiting for review", "reported": "Reported comments"}
+        title = titles.get(current_queue(request), "Comments")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def _decidable(self, request, object_id):
         if request.method != "POST":

@@ -248,6 +248,16 @@ def test_a_reply_under_a_withdrawn_comment_says_so_instead_of_an_empty_name(
     assert "In reply to :" not in html
 
 
+def test_each_list_s_page_title_says_which_list_it_is(moderator_client):
+    for query, title in (
+        ("", "Comments waiting for review"),
+        ("?status=reported", "Reported comments"),
+        ("?status=all", "Comments"),
+    ):
+        html = moderator_client.get(CHANGELIST + query).content.decode()
+        assert f"<title>{title} | " in html, query
+
+
 def _queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
