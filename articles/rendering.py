@@ -44,6 +44,8 @@ _UNSAFE_IN_SRC = re.compile(r"[\\\x00-\x20\x7f]")
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-\d+(?:-\d+)?$")
 # An <img> as the sanitiser writes it: every attribute name="value", any '"' in it escaped.
 _IMG = re.compile(r'<img((?:\s[^\s="/>]+="[^"]*")*)\s*/?>')
+# What a table's scrolling frame carries (_NewsroomTreeprocessor._table_frames).
+_TABLE_FRAME = {"tabindex": "0", "role": "region", "aria-label": "Table"}
 # The void elements the sanitiser lets through (ALLOWED_TAGS): they have no end tag.
 _VOID = {"br", "hr", "img"}
 
@@ -75,6 +77,10 @@ def _safe_attribute(tag: str, attr: str, value: str) -> str | None:
     """A last word on what the tree step wrote, and on any raw HTML the author typed."""
     if attr == "id":
         return value if _FOOTNOTE_ID.match(value) else None
+    if tag == "div" and attr in _TABLE_FRAME:
+        # Only as the table's frame has them: an author's div jumps no focus order and plays
+        # no alert, dialog or navigation.
+        return value if value == _TABLE_FRAME[attr] else None
     if tag == "img" and attr == "src":
         return value if _is_same_site(value) else None
     return value
@@ -117,8 +123,7 @@ class _NewsroomTreeprocessor(Treeprocessor):
         for parent in list(root.iter()):
             for index, table in enumerate(list(parent)):
                 if table.tag == "table":
-                    attrs = {"class": "table-scroll", "tabindex": "0", "role": "region"}
-                    frame = ElementTree.Element("div", {**attrs, "aria-label": "Table"})
+                    frame = ElementTree.Element("div", {"class": "table-scroll", **_TABLE_FRAME})
                     frame.tail, table.tail = table.tail, None
                     frame.append(table)
                     parent[index] = frame

@@ -259,7 +259,9 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         # Ticked rows the list no longer holds (another moderator decided them, or their author
         # deleted them, since the page was drawn): the action never sees them, so count them.
         ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()}
-        gone = len(ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True)))
+        missing = ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
+        # (Still waiting, a row only left the list's filter or search: not decided by anyone.)
+        gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
         result = self._or_tell_why(request, decide, queryset, status=status, seen=seen)
         if result is None:
             return

@@ -132,6 +132,6 @@ def _act(request, model_admin, kind, value) -> dict | None:
             model_admin.message_user(request, "Nothing to do.", messages.WARNING)
     except ValidationError as exc:
         said = " ".join(exc.messages)
-        if action == "note":
+        if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
         model_admin.message_user(request, said, messages.ERROR)

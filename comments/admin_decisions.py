@@ -135,7 +135,8 @@ class DecisionViews:
             # Enter in the reason box of a comment's page presses its first button, Approve:
             # words typed for a rejection never publish the comment. They wait in the box
             # (kept in the moderator's session over the redirect) for Reject.
-            request.session[KEPT_REASON] = [comment.pk, self._typed_reason(request, comment.pk)]
+            if "_next_pending" in request.POST:  # sent from the comment's own page
+                request.session[KEPT_REASON] = [comment.pk, self._typed_reason(request, comment.pk)]
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)

@@ -175,6 +175,6 @@ def decide_sender(
     """One commenter's pending comments (by e-mail or by IP) at once: those the moderator was
     shown ({pk: revision}), as they were shown. One that came in or was edited since waits."""
     # Not only the pending ones: decide() counts those another moderator decided meanwhile.
-    shown = Comment.objects.filter(pk__in=list(seen))
+    shown = Comment.objects.filter(pk__in=list(seen), withdrawn_at=None)
     shown = shown.filter(email=email.lower()) if email else shown.filter(ip_address=ip)
     return decide(shown, status=status, by=by, reason=reason, seen=seen)

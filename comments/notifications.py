@@ -266,8 +266,6 @@ def _decision_mail(ref, to):
         Comment.objects.filter(
             pk=ref, notify_on_decision=True, status__in=DECIDED, withdrawn_at__isnull=True
         )
-        # Never "published" for a reply hidden while the comment it answers waits again.
-        .exclude(status=Comment.Status.APPROVED, parent__status=Comment.Status.PENDING)
         .select_related("article")
         .first()
     )

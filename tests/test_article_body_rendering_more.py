@@ -236,6 +236,18 @@ def test_a_list_nested_by_two_spaces_is_nested():
     )
 
 
+def test_an_authors_div_gets_no_focus_order_nor_role_of_its_own():
+    html = render_markdown(
+        '<div tabindex="999" role="alert" aria-label="Breaking">Read me first</div>\n\n'
+        "| A | B |\n|---|---|\n| 1 | 2 |"
+    )
+
+    assert 'tabindex="999"' not in html and 'role="alert"' not in html
+    assert "Breaking" not in html
+    # The table's own frame keeps what it needs to scroll by keyboard.
+    assert '<div aria-label="Table" class="table-scroll" role="region" tabindex="0">' in html
+
+
 def test_a_table_s_column_alignment_is_kept_as_a_class_not_a_style():
     html = render_markdown("| Team | Goals | Share |\n|:--|:-:|--:|\n| A | 3 | 50% |")
 

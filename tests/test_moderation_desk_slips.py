@@ -292,7 +292,7 @@ def test_enter_in_the_reason_box_of_a_comments_page_never_approves_it(
     page = f"http://testserver{CHANGELIST}{comment.pk}/change/"
     response = moderator_client.post(
         f"{CHANGELIST}{comment.pk}/approve/",
-        {"reason": "Personal attack", f"seen-{comment.pk}": comment.revision},
+        {"reason": "Personal attack", f"seen-{comment.pk}": comment.revision, "_next_pending": 1},
         follow=True,
         HTTP_REFERER=page,
     )

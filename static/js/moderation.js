@@ -289,9 +289,9 @@
         event.preventDefault();
         startRejecting(current);
       } else if (current && key.length === 1 && "asd".indexOf(key) >= 0 && button(current, "take-down")) {
-        // Hidden by its readers' reports, it is decided as a report: say which keys do.
+        // Reported (hidden by its reports, or up), it is decided as a report: say which keys do.
         event.preventDefault();
-        say("Readers\u2019 reports hid this comment: press t to take it down, or x to dismiss the reports.");
+        say("This comment is decided as a report: press t to take it down, or x to dismiss the reports.");
       } else if (current && key === "o") {
         event.preventDefault();
         var url = current.getAttribute("data-change-url");

@@ -193,7 +193,7 @@ def test_a_key_a_hidden_comment_does_not_take_says_which_keys_do(
     page.keyboard.press("a")
 
     expect(page.locator(".queue-status")).to_contain_text(
-        "reports hid this comment: press t to take it down, or x to dismiss the reports."
+        "decided as a report: press t to take it down, or x to dismiss the reports."
     )
     hidden.refresh_from_db()
     assert hidden.status == Comment.Status.PENDING
