@@ -18,10 +18,11 @@ ALLOWED_TAGS = {
     "blockquote", "code", "pre", "hr", "figure", "figcaption", "table", "thead",
     "tbody", "tr", "th", "td", "img", "sup", "sub", "abbr", "dl", "dt", "dd", "div",
 }  # fmt: skip
+# What a table's scrolling frame carries (_NewsroomTreeprocessor._table_frames).
+_TABLE_FRAME = {"tabindex": "0", "role": "region", "aria-label": "Table"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    # The scrolling frame of a table (_NewsroomTreeprocessor._table_frames).
-    "div": {"tabindex", "role", "aria-label"},
+    "div": set(_TABLE_FRAME),  # only as a table's frame has them (_safe_attribute)
     "th": {"scope"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
@@ -44,8 +45,6 @@ _UNSAFE_IN_SRC = re.compile(r"[\\\x00-\x20\x7f]")
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-\d+(?:-\d+)?$")
 # An <img> as the sanitiser writes it: every attribute name="value", any '"' in it escaped.
 _IMG = re.compile(r'<img((?:\s[^\s="/>]+="[^"]*")*)\s*/?>')
-# What a table's scrolling frame carries (_NewsroomTreeprocessor._table_frames).
-_TABLE_FRAME = {"tabindex": "0", "role": "region", "aria-label": "Table"}
 # The void elements the sanitiser lets through (ALLOWED_TAGS): they have no end tag.
 _VOID = {"br", "hr", "img"}
 
@@ -63,9 +62,7 @@ def render_markdown(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=_safe_attribute,
-        set_tag_attribute_values={
-            "img": {"loading": "lazy", "decoding": "async"},
-        },
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )

@@ -4,7 +4,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -19,24 +18,20 @@ from comments.admin_decisions import (
     seen_revisions,
     tell_left_waiting,
 )
-from comments.admin_queue import StatusFilter, current_queue, highlight, prepare_queue
+from comments.admin_queue import (
+    StatusFilter,
+    current_queue,
+    highlight,
+    prepare_queue,
+    time_cell,
+)
 from comments.desk import hidden_by_reports, take_down_reported
-from comments.models import Block, Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
+from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
 BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>'
-
-
-def _when(value) -> str:
-    if value is None:
-        return "–"
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        value.isoformat(timespec="seconds"),
-        f"{timezone.localtime(value):%d %b %Y, %H:%M}",  # the newsroom's time, as lists show
-    )
 
 
 class ModerationActionForm(ActionForm):
@@ -185,15 +180,15 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
 
     @admin.display(description="received")
     def received(self, obj):
-        return _when(obj.created_at)
+        return time_cell(obj.created_at)
 
     @admin.display(description="decided")
     def decided(self, obj):
-        return _when(obj.moderated_at)
+        return time_cell(obj.moderated_at)
 
     @admin.display(description="taken down")
     def taken_down(self, obj):
-        return _when(obj.taken_down_at)
+        return time_cell(obj.taken_down_at)
 
     @admin.display(description="decide")
     def decide_buttons(self, obj):
@@ -368,39 +363,6 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
             raise PermissionDenied
         url = reverse("admin:comments_moderationpolicy_change", args=[1])
         return HttpResponseRedirect(url)
-
-
-@admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
-    """The blocks moderators set from a commenter's page: read here, lifted by expiring."""
-
-    list_display = ["value", "kind", "in_force", "until", "reason", "created_by", "set_at"]
-    list_filter = ["kind"]
-    search_fields = ["value", "reason"]
-    readonly_fields = ["kind", "value", "reason", "created_by", "created_at"]
-    fields = [*readonly_fields, "expires_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(boolean=True, description="in force")
-    def in_force(self, obj):
-        return obj.is_active
-
-    @admin.display(description="until", ordering="expires_at")
-    def until(self, obj):
-        return _when(obj.expires_at) if obj.expires_at else "for good"
-
-    @admin.display(description="set", ordering="created_at")
-    def set_at(self, obj):
-        return _when(obj.created_at)
-
-    def has_view_permission(self, request, obj=None):
-        # Moderators set blocks from commenters' pages; they may read them back here (and
-        # follow "Recent actions" to them).
-        return super().has_view_permission(request, obj) or request.user.has_perm(
-            "comments.moderate_comment"
-        )
 
 
 @admin.register(CommentPolicyPage)

@@ -3,7 +3,7 @@ pending comments decided at once, moderators' notes, and blocks with an expiry."
 
 import ipaddress
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count
@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
+from comments.admin_queue import time_cell
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
 from comments.models import Block, Comment, ModeratorNote
 from comments.services import decision_words
@@ -135,3 +136,36 @@ def _act(request, model_admin, kind, value) -> dict | None:
         if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
         model_admin.message_user(request, said, messages.ERROR)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    """The blocks moderators set from a commenter's page: read here, lifted by expiring."""
+
+    list_display = ["value", "kind", "in_force", "until", "reason", "created_by", "set_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+    readonly_fields = ["kind", "value", "reason", "created_by", "created_at"]
+    fields = [*readonly_fields, "expires_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description="in force")
+    def in_force(self, obj):
+        return obj.is_active
+
+    @admin.display(description="until", ordering="expires_at")
+    def until(self, obj):
+        return time_cell(obj.expires_at) if obj.expires_at else "for good"
+
+    @admin.display(description="set", ordering="created_at")
+    def set_at(self, obj):
+        return time_cell(obj.created_at)
+
+    def has_view_permission(self, request, obj=None):
+        # Moderators set blocks from commenters' pages; they may read them back here (and
+        # follow "Recent actions" to them).
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "comments.moderate_comment"
+        )

@@ -131,12 +131,13 @@ class DecisionViews:
         if not isinstance(comment, Comment):
             return comment
         status, _ = DECISIONS[decision]
-        if status == Comment.Status.APPROVED and self._typed_reason(request, comment.pk):
+        typed = self._typed_reason(request, comment.pk)
+        if status == Comment.Status.APPROVED and typed:
             # Enter in the reason box of a comment's page presses its first button, Approve:
             # words typed for a rejection never publish the comment. They wait in the box
             # (kept in the moderator's session over the redirect) for Reject.
             if "_next_pending" in request.POST:  # sent from the comment's own page
-                request.session[KEPT_REASON] = [comment.pk, self._typed_reason(request, comment.pk)]
+                request.session[KEPT_REASON] = [comment.pk, typed]
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)

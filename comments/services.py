@@ -48,13 +48,6 @@ def comments_close_at(article: Article, policy: ModerationPolicy | None = None):
     return article.published_at + timedelta(days=days) if days else None
 
 
-def duplicate_of(*, article: Article, email: str, ip: str | None, body: str) -> Comment | None:
-    """The comment this post repeats: the same words on the same article from the same
-    address or IP (a double post), or None."""
-    same_sender = Q(email=email.lower()) | Q(ip_address=ip) if ip else Q(email=email.lower())
-    return Comment.objects.filter(same_sender, article=article, body=body.strip()).first()
-
-
 def submit_comment(
     *,
     article: Article,

@@ -22,7 +22,7 @@ from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit
-from comments.services import comments_open, duplicate_of, submit_comment
+from comments.services import comments_open, submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
@@ -115,7 +115,8 @@ def _post(request, article_id):
 
     data = form.cleaned_data
     # Before the flood check, so a repeat (its first answer lost) starts no wait.
-    sent = duplicate_of(article=article, email=data["email"], ip=ip, body=data["body"])
+    repeated = Comment.objects.repeating(article, email=data["email"], ip=ip, body=data["body"])
+    sent = repeated.first()
     if sent is not None:
         form.add_error("body", _already_sent(request, sent))
         return _article_page(request, article, form=form)

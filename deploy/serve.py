@@ -118,6 +118,8 @@ def config() -> dict:
     body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
     miss_limit = env_int("PROXY_MISS_LIMIT", 20, minimum=1)
     admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)
+    # The picture limit Django's form names (newsportal/settings.py), for the proxy's 413 page.
+    image_max = min(admin_body_max, env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
     return {
         "host": host,
         "port": port,
@@ -161,11 +163,7 @@ def config() -> dict:
             "ASSET_BURST": str(min(miss_limit * 5, 2**31 - 1)),
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
             "ADMIN_BODY_MAX": str(admin_body_max),
-            # The largest picture Django takes (the variable and default of newsportal/settings.py),
-            # named on the proxy's 413 page as the form names it; never more than passes here.
-            "IMAGE_MAX": str(
-                min(admin_body_max, env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
-            ),
+            "IMAGE_MAX": str(image_max),
             "STALE_IF_ERROR": str(env_int("PROXY_STALE_IF_ERROR", 86400, minimum=0)),
         },
     }
