@@ -1,12 +1,13 @@
 """Pages a commenter reaches by a private link (their status page, a mailed link): edit,
 delete, confirm an address, unsubscribe, export or erase. Every one is personal: never cached,
-never indexed. The links themselves are the keys (signed), so a wrong one is a plain 404."""
+never indexed. The links themselves are the keys (signed): a wrong or spent one answers 404
+with the same words everywhere ("This link no longer works") and what to do instead."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -63,14 +64,25 @@ def _notice(request, heading, *paragraphs, status=200):
     return _page(request, "comments/notice.html", context, status)
 
 
-def comment_from_token(token) -> Comment:
-    """The comment a status or control link names (404 for a bad link or a withdrawn comment)."""
+def link_gone(request, why="It is incomplete: open it exactly as it came in our mail."):
+    return _notice(request, "This link no longer works", why, status=404)
+
+
+def comment_gone(request):
+    return link_gone(
+        request,
+        "The comment it was for was deleted, or the link is incomplete: use it exactly as we "
+        "gave it to you.",
+    )
+
+
+def comment_from_token(token) -> Comment | None:
+    """The comment a status or control link names (None for a bad link or a withdrawn one)."""
     comment_id = comment_id_from_token(token)
     if comment_id is None:
-        raise Http404("No such comment")
-    return get_object_or_404(
-        Comment.objects.select_related("article"), pk=comment_id, withdrawn_at__isnull=True
-    )
+        return None
+    found = Comment.objects.select_related("article").filter(withdrawn_at__isnull=True)
+    return found.filter(pk=comment_id).first()
 
 
 def commenter_context(comment: Comment) -> dict:
@@ -95,6 +107,8 @@ def commenter_context(comment: Comment) -> dict:
 @get_or_post
 def edit(request, token):
     comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
     status_url = comment.status_url
     form = CommentEditForm(
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
@@ -135,6 +149,8 @@ def edit(request, token):
 @get_or_post
 def delete(request, token):
     comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
     if request.method == "POST":
         article_id = comment.article_id
         delete_own_comment(comment=comment)
@@ -176,6 +192,8 @@ def status_privacy(request, token):
     post with any address and get a status page, so only a comment its owner vouched for (they
     confirmed the address, or said "It is mine") speaks for an owner who stopped all mail."""
     comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
@@ -206,11 +224,8 @@ def privacy_action(request, token):
     found = links.privacy_request_from(token)
     address = found and CommenterAddress.objects.filter(pk=found[0]).first()
     if not address:
-        return _notice(
-            request,
-            "This link no longer works",
-            "It is out of date or was used already. Ask for a new one on the privacy page.",
-            status=404,
+        return link_gone(
+            request, "It is out of date or was used already. Ask for a new one on the privacy page."
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):
@@ -284,11 +299,8 @@ def confirm_comment(request, token):
 
 
 def _stale_confirmation(request):
-    return _notice(
-        request,
-        "This link no longer works",
-        "It is out of date. Tick an e-mail box when you next comment to get a new one.",
-        status=404,
+    return link_gone(
+        request, "It is out of date. Tick an e-mail box when you next comment to get a new one."
     )
 
 
@@ -309,7 +321,7 @@ def _ask_then_act(request, *, heading, ask, button, act, done, detail=""):
 def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
-        raise Http404("No such subscription")
+        return link_gone(request)
     heading = "No more mail about replies"
     return _ask_then_act(
         request,
@@ -325,7 +337,7 @@ def unsubscribe(request, token):
 def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
     if address_id is None:
-        raise Http404("No such address")
+        return link_gone(request)
     if not CommenterAddress.objects.filter(pk=address_id).exists():
         # Forgotten with its last comment (or erased): the link stops nothing any more.
         return _notice(

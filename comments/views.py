@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.pages import article_page_parts
-from comments.commenter_views import comment_from_token, commenter_context
+from comments.commenter_views import comment_from_token, comment_gone, commenter_context
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
@@ -251,6 +251,8 @@ def _from_another_site(request) -> bool:
 @read_only
 def comment_status(request, token):
     comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
     # An approved reply is off the page while the comment it answers waits again.
     shown = Comment.objects.counted().filter(pk=comment.pk).exists()
     public_url = None

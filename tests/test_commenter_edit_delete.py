@@ -160,8 +160,15 @@ def test_an_empty_edit_is_refused_with_the_form_shown_again(reader, article, mak
 def test_a_forged_link_opens_nothing(reader, article, make_comment):
     comment = make_comment(article)
 
-    assert reader.get(f"/comments/status/{comment.pk}/edit/").status_code == 404
-    assert reader.post(f"/comments/status/{comment.pk}/delete/").status_code == 404
+    for response in [
+        reader.get(f"/comments/status/{comment.pk}/"),
+        reader.get(f"/comments/status/{comment.pk}/edit/"),
+        reader.post(f"/comments/status/{comment.pk}/delete/"),
+    ]:
+        assert response.status_code == 404
+        # In the words every other private link uses, not a bare "Page not found".
+        assert "This link no longer works" in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_deleting_a_comment_takes_it_off_the_page_the_count_feed_and_search_at_once(
@@ -190,7 +197,13 @@ def test_deleting_a_comment_takes_it_off_the_page_the_count_feed_and_search_at_o
     assert "0 comments" in page
     for url in ["/feed/", "/atom/", "/search/?q=withdraw"]:
         assert "Words about batteries" not in reader.get(url).content.decode()
-    assert reader.get(comment.status_url).status_code == 404
+    status_page = reader.get(comment.status_url)
+    assert status_page.status_code == 404
+    assert "The comment it was for was deleted" in status_page.content.decode()
+    # Delete pressed again from a page kept open in another tab.
+    again = reader.post(delete_url(comment))
+    assert again.status_code == 404
+    assert "The comment it was for was deleted" in again.content.decode()
 
 
 def test_a_deleted_comment_with_replies_leaves_a_withdrawn_placeholder_and_the_replies_stay(
