@@ -9,10 +9,11 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from comments.admin_queue import current_queue
+from comments.admin_queue import current_queue, highlight, policy_words
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason
 from comments.services import decide, decision_words, return_to_queue
+from comments.versions import word_diff
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -163,12 +164,18 @@ class DecisionViews:
         text = f"The comment by {comment.name} was edited since you read it: read it again."
         if _wants_json(request):
             comment.refresh_from_db(fields=["body", "revision", "held_because"])
+            earlier = comment.versions.order_by("-replaced_at", "-pk").first()
+            edit = word_diff(earlier.body, comment.body, context=4) if earlier else ""
             return JsonResponse(
                 {
                     "outcome": None,
                     "edited": True,
                     "message": text,
                     "body": comment.body,
+                    # As the card draws them: links and the policy's words marked, and what
+                    # the last edit changed.
+                    "body_html": highlight(comment.body, policy_words()),
+                    "edit_html": edit,
                     "revision": comment.revision,
                     # Why the new words are held (links, words): the card's list is of the old.
                     "held_because": comment.held_because,

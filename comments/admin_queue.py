@@ -80,6 +80,12 @@ def current_queue(request) -> str | None:
     return value if value in QUEUES else None
 
 
+def policy_words() -> list[str]:
+    """The words the policy holds or blocks comments for: marked on the cards."""
+    policy = ModerationPolicy.current()
+    return policy.lines(policy.moderation_words) + policy.lines(policy.blocked_words)
+
+
 def highlight(text: str, words: list[str]) -> str:
     """The comment's text, escaped, with links and the policy's words marked."""
     patterns = [LINK_PATTERN.pattern] + [rf"(?<!\w){re.escape(word)}(?!\w)" for word in words]
@@ -124,8 +130,7 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
     open_reports = Report.objects.open().filter(comment__in=[c.pk for c in comments])
     for report in open_reports if can_moderate else []:
         reports[report.comment_id].append(report)
-    policy = ModerationPolicy.current()
-    words = policy.lines(policy.moderation_words) + policy.lines(policy.blocked_words)
+    words = policy_words()
     base = reverse("admin:comments_comment_changelist")
     commenter = reverse("admin:comments_comment_commenter")
     for comment in comments:

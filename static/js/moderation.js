@@ -184,8 +184,14 @@
     function reread(row, body) {
       var text = row.querySelector(".queue-body");
       var seen = row.querySelector(".queue-seen");
-      if (text) text.textContent = body.body;
+      // Drawn by the site as the card was (escaped there, links and words marked).
+      if (text) text.innerHTML = body.body_html;
       if (seen) seen.value = body.revision;
+      var edit = row.querySelector(".queue-edit");
+      if (edit && body.edit_html) {
+        edit.innerHTML = '<span class="queue-label">Edited by its author</span> ' + body.edit_html;
+        edit.hidden = false;
+      }
       var held = row.querySelector(".queue-held");
       if (held && body.held_because) {
         // Why the new words are held: the card listed why the old ones were.

@@ -314,13 +314,21 @@ def test_a_comment_edited_after_the_queue_opened_comes_back_with_its_new_words(
     (comment,) = _queue_of(article, make_comment, 1)
     log_in_to_admin(page, moderator.username)
     page.goto(QUEUE)
-    edit_comment(comment=comment, body="Buy cheap watches at example.com today")
+    expect(page.locator(f"#queue-{comment.pk} .queue-edit")).to_be_hidden()
+    edit_comment(comment=comment, body="Buy cheap watches at https://watches.example/ today")
 
     page.keyboard.press("a")
 
     card = page.locator(f"#queue-{comment.pk}")
     expect(card.locator(".queue-outcome")).to_contain_text("edited since you read it")
-    expect(card.locator(".queue-body")).to_have_text("Buy cheap watches at example.com today")
+    expect(card.locator(".queue-body")).to_have_text(
+        "Buy cheap watches at https://watches.example/ today"
+    )
+    # Drawn as a card is on a fresh queue: the link marked, and what the edit changed.
+    expect(card.locator(".queue-body mark")).to_have_text("https://watches.example/")
+    expect(card.locator(".queue-edit")).to_be_visible()
+    expect(card.locator(".queue-edit ins").first).to_have_text("Buy")
+    expect(card.locator(".queue-edit del").first).to_have_text("Queued")
     # Why the new words are held, not the old words' reasons.
     expect(card.locator(".queue-held")).to_be_visible()
     expect(card.locator(".queue-held")).to_contain_text("edited by its author; it said before")
