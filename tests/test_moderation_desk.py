@@ -118,6 +118,19 @@ def test_every_decision_is_in_the_admin_log_with_its_reason(moderator, article, 
     }
 
 
+def test_recent_actions_name_each_decision_with_its_comment(
+    moderator_client, moderator, article, make_comment
+):
+    one, two = make_comment(article, name="Ann"), make_comment(article, name="Bo")
+    approve(comment=one, by=moderator)
+    reject(comment=two, by=moderator, reason="Off-topic")
+
+    html = moderator_client.get("/admin/").content.decode()
+
+    assert f"Comment {one.pk} by Ann · Approved" in html
+    assert f"Comment {two.pk} by Bo · Rejected" in html
+
+
 def test_a_lost_decision_writes_no_log(moderator, second_moderator, article, make_comment):
     comment = make_comment(article)
     approve(comment=comment, by=second_moderator)
