@@ -344,14 +344,17 @@ def _privacy_mail(action):
         address = CommenterAddress.objects.filter(pk=ref).first()
         if address is None:
             return None
+        # Anyone who typed the address in a comment may ask: its owner can stop these too.
+        stop_url = links.stop_mail_url(address.pk)
         context = {
             "action": action,
             "action_url": links.privacy_url(address.pk, action),
             "days": links.PRIVACY_DAYS,
             "count": Comment.objects.filter(email=address.email).count(),
+            "stop_url": stop_url,
         }
         subject = "Your comments: the link you asked for"
-        return _message("privacy", subject, address.email, context)
+        return _message("privacy", subject, address.email, context, _one_click(stop_url))
 
     return build
 

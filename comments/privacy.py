@@ -65,14 +65,27 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
 def delete_own_comment(*, comment: Comment) -> None:
     """Its author deletes a comment (from its status page): off the pages and the counts, and
     out of our records as the page promises. The moderators' log keeps what was done to it, not
-    the name; an address left with no comment is forgotten (what mail it wanted, confirmed or
-    stopped)."""
+    the name; an address left with no comment is forgotten (what mail it wanted, confirmed),
+    unless its owner must be kept from mail (_forgettable_addresses)."""
     with transaction.atomic():
         withdraw_comment(comment=comment)
         names = {comment.name} if comment.name else set()
         _forget_in_admin_log(None, names, {Comment: [comment.pk]})
-        if not Comment.objects.filter(email=comment.email).exists():
-            CommenterAddress.objects.filter(email=comment.email).delete()
+        _forgettable_addresses(timezone.now()).filter(email=comment.email).delete()
+
+
+def _forgettable_addresses(now):
+    """Addresses no comment is written with any more, which we may forget. Not one whose owner
+    stopped all mail, nor one mailed within COMMENTS_CONFIRM_RESEND_HOURS: whoever posts may
+    delete their comment, and a stranger who typed the address would otherwise post, delete
+    and post again to mail it a confirmation each time, the owner's stop forgotten with it."""
+    lately = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
+    return (
+        CommenterAddress.objects.filter(mail_stopped_at__isnull=True)
+        .exclude(email__in=Comment.objects.values("email"))
+        .exclude(confirmation_sent_at__gte=lately)
+        .exclude(question_sent_at__gte=lately)
+    )
 
 
 def export_comments(*, email: str) -> dict:
@@ -192,12 +205,14 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
 class Pruned(NamedTuple):
     deleted: int
     ips_cleared: int
+    addresses_forgotten: int
 
 
 def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
     (a take-down's, when one was approved first; their arrival, when screened), IP addresses
-    COMMENTS_KEEP_IP_DAYS after arrival."""
+    COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
+    needs them (_forgettable_addresses)."""
     now = now or timezone.now()
     rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
     old_rejects = Comment.objects.filter(
@@ -212,4 +227,5 @@ def prune_old_data(now=None) -> Pruned:
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
         ip_address=None
     )
-    return Pruned(deleted, cleared)
+    forgotten, _ = _forgettable_addresses(now).delete()
+    return Pruned(deleted, cleared, forgotten)

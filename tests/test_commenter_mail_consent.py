@@ -3,14 +3,18 @@ address only when the comment is its owner's: written from a browser (or account
 with the address before, or one the owner said is theirs."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, CommenterAddress
 from comments.services import approve
+from comments.tokens import status_token
 from tests.mail_helpers import run_mail_queue, verify
 
 VICTIM = "maria@example.com"
@@ -202,3 +206,53 @@ def test_the_owner_on_a_new_device_is_asked_even_the_day_they_confirmed_their_ad
 
     assert "waits until the address’s owner says the comment is theirs" in page
     assert subjects(to_victim()) == ["Is this comment yours?"]
+
+
+def _delete(browser, comment) -> None:
+    response = browser.post(reverse("comments:delete", args=[status_token(comment)]))
+    assert response.status_code == 302
+
+
+def test_a_stranger_who_deletes_and_posts_again_mails_no_second_confirmation(
+    article, comment_form_data
+):
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    for n in range(3):
+        comment = post(stranger, article, comment_form_data, body=f"Try {n}", notify="on")
+        run_mail_queue()
+        _delete(stranger, comment)
+
+    assert subjects(to_victim()) == ["Please confirm your e-mail address"]
+
+
+def test_the_owners_stop_outlives_a_stranger_deleting_every_comment_with_the_address(
+    article, comment_form_data, settings
+):
+    stranger = Client(REMOTE_ADDR="198.51.100.7")
+    first = post(stranger, article, comment_form_data, notify="on")
+    run_mail_queue()
+    [confirmation] = to_victim()
+    Client().post(link_in(confirmation, "/comments/stop-mail/"))  # the owner's one click
+    _delete(stranger, first)
+    # A day later, the confirmation's own limit long over.
+    CommenterAddress.objects.update(confirmation_sent_at=timezone.now() - timedelta(days=2))
+    call_command("prune_comments", verbosity=0)
+    _delete(stranger, post(stranger, article, comment_form_data, notify="on", notify_reply="on"))
+    post(stranger, article, comment_form_data, notify="on")
+    run_mail_queue()
+
+    assert to_victim() == [confirmation]
+    assert CommenterAddress.objects.get(email=VICTIM).mail_stopped_at is not None
+
+
+def test_an_address_left_with_no_comment_is_forgotten_once_nothing_needs_it(
+    article, comment_form_data
+):
+    writer = Client()
+    _delete(writer, post(writer, article, comment_form_data, notify="on"))
+    assert CommenterAddress.objects.filter(email=VICTIM).exists()  # mailed today: kept a day
+
+    CommenterAddress.objects.update(confirmation_sent_at=timezone.now() - timedelta(days=2))
+    call_command("prune_comments", verbosity=0)
+
+    assert not CommenterAddress.objects.filter(email=VICTIM).exists()

@@ -10,8 +10,10 @@ import pytest
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,6 +100,25 @@ def test_an_export_link_is_mailed_and_downloads_every_comment_as_json(
     assert [c["body"] for c in data["comments"]] == ["First", "Second"]
     assert data["comments"][0]["earlier_versions"][0]["body"] == "Frist"
     assert data["comments"][0]["article_url"].startswith(settings.SITE_URL)
+
+
+def test_whoever_gets_a_privacy_mail_they_did_not_ask_for_can_stop_every_mail(
+    reader, article, make_comment, settings
+):
+    # Anyone who once typed the address in a comment can have this mail sent to it.
+    make_comment(article, email="maria@example.com")
+    reader.post(PRIVACY, {"email": "maria@example.com", "action": "erase"})
+    run_mail_queue()
+    [message] = mail.outbox
+    stop = re.search(r"https?://\S+/comments/stop-mail/\S+/", message.body).group(0)
+
+    assert message.extra_headers["List-Unsubscribe"] == f"<{stop}>"
+    Client().post(stop, {"List-Unsubscribe": "One-Click"})  # the mail client's one click
+    mail.outbox.clear()
+    cache.clear()  # past the ten minutes between two such mails
+    reader.post(PRIVACY, {"email": "maria@example.com", "action": "erase"})
+    run_mail_queue()
+    assert mail.outbox == []
 
 
 def test_an_address_without_comments_gets_the_same_answer_and_no_mail(reader, db):
