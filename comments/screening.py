@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+import unicodedata
 
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 from comments.models.comment import ip_networks
@@ -14,10 +15,18 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u20
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
+def _as_read(text: str) -> str:
+    """The text as a reader sees it, for matching words: without the invisible characters
+    (zero-width spaces, soft hyphens, joiners) that would part "cas\u00adino" from "casino",
+    and with compatibility forms folded (full-width "ｃａｓｉｎｏ" is "casino")."""
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", visible).casefold()
+
+
 def _contains_word(texts: tuple[str, ...], word: str) -> bool:
     # A phrase matches however its words are spaced or broken across lines, within one text:
     # a name ending "Free" and a body starting "money" do not say "free money".
-    phrase = r"\s+".join(re.escape(part) for part in word.split())
+    phrase = r"\s+".join(re.escape(part) for part in _as_read(word).split())
     return any(re.search(rf"(?<!\w){phrase}(?!\w)", text) for text in texts)
 
 
@@ -65,7 +74,7 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     confirmed address, who wrote one of its approved comments (`written_before`: the ids this
     browser's cookie names).
     """
-    texts = (comment.name.lower(), comment.body.lower())
+    texts = (_as_read(comment.name), _as_read(comment.body))
 
     blocked = [
         f"blocked word “{word}”"

@@ -93,6 +93,24 @@ def test_a_phrase_is_found_however_its_words_are_spaced(submit, article, policy)
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        "Cheap vi\u200bagra here",  # a zero-width space
+        "Cheap vi\u00adagra here",  # a soft hyphen
+        "Cheap via\u2060gra here",  # a word joiner
+        "Cheap ｖｉａｇｒａ here",  # full-width letters
+    ],
+)
+def test_a_blocked_word_hidden_by_invisible_characters_is_still_blocked(
+    submit, article, policy, body
+):
+    comment = submit(article, body=body)
+
+    assert comment.status == Comment.Status.SPAM
+    assert comment.body == body  # kept as written, for the moderator to see
+
+
+@pytest.mark.parametrize(
     ("field", "line", "said"),
     [
         ("blocked_ips", "203.0.113.0/33", "“203.0.113.0/33” is not an IP address or network"),
