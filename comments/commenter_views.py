@@ -282,7 +282,7 @@ def confirm_comment(request, token):
         heading="Is this comment yours?",
         ask="Is this comment yours?",
         detail=(
-            f"Someone commented on “{comment.article.title}” on {sent.day} "
+            f"Someone commented on {comment.article_named} on {sent.day} "
             f"{sent:%b %Y at %H:%M %Z} with your address, from a browser that had not written "
             "with it before, and asked us to e-mail them about it."
         ),

@@ -141,6 +141,37 @@ def test_an_approved_comment_on_an_article_taken_down_says_it_is_off_the_site(
 
 
 @pytest.mark.django_db
+def test_the_commenters_pages_and_mail_never_name_an_article_renamed_off_the_site(
+    reader, article, comment_form_data, moderator
+):
+    from django.core import mail
+
+    from articles.models import Article
+    from articles.services import save_article, unpublish_articles
+    from comments.services import reject
+    from tests.mail_helpers import run_mail_queue, verify
+
+    data = comment_form_data(article, email="ann@example.com", notify="on")
+    status_url = _status_url(_post(reader, article, data))
+    verify("ann@example.com")
+    Comment.objects.update(owner_vouched=True)  # as if she had said "It is mine"
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+    article.refresh_from_db()
+    article.title = "EMBARGOED: Chief executive to resign on Friday"
+    save_article(article=article)
+    reject(comment=Comment.objects.get(), by=moderator)
+    run_mail_queue()
+
+    pages = [reader.get(status_url + path).content.decode() for path in ["", "edit/", "delete/"]]
+    [decision] = [m for m in mail.outbox if m.to == ["ann@example.com"]]
+    naming = [pages[0], pages[2], decision.body, decision.alternatives[0].content]
+    for text in pages + naming:
+        assert "EMBARGOED" not in text
+    for text in naming:
+        assert "an article no longer on the site" in text
+
+
+@pytest.mark.django_db
 def test_a_comment_the_block_list_held_back_says_so_on_its_status_page(
     reader, article, comment_form_data
 ):

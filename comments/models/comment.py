@@ -122,6 +122,15 @@ class Comment(models.Model):
         return self.status == self.Status.APPROVED
 
     @property
+    def article_named(self) -> str:
+        """How the commenter's pages and mail name the article: by its title while readers
+        may see it, not once it is off the site (perhaps renamed under embargo or for a legal
+        correction; anyone may post a comment and hold its status link)."""
+        if self.article.is_public:
+            return f"“{self.article.title}”"
+        return "an article no longer on the site"
+
+    @property
     def status_url(self) -> str:
         from comments.tokens import status_token
 
