@@ -40,6 +40,14 @@ def client_ip(request) -> str | None:
     return remote
 
 
+def login_sender(request) -> str | None:
+    """Whom django-axes counts admin logins by (AXES_CLIENT_IP_CALLABLE): as every other limit
+    here, an IPv6 client by its /64, named by the network's first address (axes keeps an
+    address), so twelve addresses of one subscriber are one sender, not twelve."""
+    ip = client_ip(request)
+    return sender(ip).removesuffix("/64") if ip else ip
+
+
 def sender(ip: str) -> str:
     """Who an address stands for: itself, or for IPv6 its /64, which one subscriber is
     usually handed whole (so a bot cannot walk through its own addresses)."""

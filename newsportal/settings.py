@@ -227,8 +227,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py start (it buried `make run`'s login)
 AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-After
-# The reader's address as the comment rate limits see it (our proxy's header, from it only).
-AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.client_ip"
+# The reader's address as the comment rate limits see it (our proxy's header, from it only;
+# an IPv6 reader by its /64).
+AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.login_sender"
 
 # --- Time: stored in UTC (USE_TZ), shown in TIME_ZONE; English (Django's default language) ------
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")

@@ -210,6 +210,15 @@ def test_five_wrong_passwords_from_one_ip_across_five_usernames_lock_that_ip(acc
     assert _signed_in(elsewhere)
 
 
+def test_an_ipv6_client_is_one_sender_across_the_addresses_of_its_64(accounts):
+    for n, account in enumerate(accounts[:4]):
+        assert _log_in(account.username, "wrong", f"2001:db8:1:2::{n + 1}").status_code == 200
+    assert _log_in(accounts[4].username, "wrong", "2001:db8:1:2::99").status_code == 429
+
+    assert _log_in(accounts[5].username, PASSWORD, "2001:db8:1:2:abcd::7").status_code == 429
+    assert _signed_in(_log_in(accounts[5].username, PASSWORD, "2001:db8:1:3::1"))
+
+
 def test_five_failures_for_one_username_from_five_ips_lock_that_username(accounts):
     for n in range(4):
         assert _log_in("desk0", "wrong", f"198.51.100.{n + 1}").status_code == 200
