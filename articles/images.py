@@ -4,9 +4,15 @@ Uploads are checked before anything decodes them: the format must be one we serv
 small enough, and the pixel count (read from the header) low enough that a decompression bomb is
 refused with a clear message instead of eating the server's memory. Renditions are made once,
 when the image is saved, so no request ever resizes an image.
+
+What a camera writes into a picture (EXIF, XMP and IPTC: where it was taken, who took it, the
+camera's serial number; comments) never reaches storage: an upload is stored again without it
+(`without_metadata`), and renditions and crops are named with a random token of their own, not
+after the upload, so a public page does not lead to the stored original either.
 """
 
 import io
+import re
 import secrets
 import shutil
 from pathlib import Path, PurePosixPath
@@ -16,9 +22,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 # What we accept, and the extension each is stored under.
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
@@ -30,8 +37,9 @@ RENDITIONS_ROOM = 8 * 1024 * 1024
 
 
 def hero_upload_to(instance, filename: str) -> str:
-    """heroes/YYYY/MM/<random>-<name>: the picture of a story under embargo (and its renditions,
-    named after it) cannot be found by guessing a camera's file name before the story is out."""
+    """heroes/YYYY/MM/<random>-<name>: the picture of a story under embargo cannot be found by
+    guessing a camera's file name before the story is out (its renditions and crops have random
+    names of their own: _public_stem)."""
     return f"heroes/{timezone.now():%Y/%m}/{secrets.token_urlsafe(9)}-{filename}"
 
 
@@ -76,6 +84,65 @@ def validate_image_upload(file) -> str:
             file.seek(position)
 
 
+# What a stored original keeps of what came with its pixels: how to show its colours. The rest
+# (EXIF with GPS, the photographer's name and the camera's serial, XMP, IPTC, comments, text
+# chunks) may name a source or a photographer, and is dropped.
+KEPT_INFO = ("icc_profile", "transparency")
+
+
+def without_metadata(file, image_format: str) -> bytes:
+    """The upload's picture encoded again in its own format, with nothing but its pixels and
+    colour profile. The EXIF orientation is applied to the pixels first (it goes with the
+    EXIF), as the renditions already do, so the picture stays upright. A JPEG is encoded with
+    its own quantization tables and subsampling, so it loses as little as a JPEG can when
+    encoded again; PNG and GIF lose nothing; a WebP is encoded at quality 90. An animated GIF,
+    WebP or PNG keeps its first frame: the one its renditions are made from, all readers see.
+
+    Stripping what is stored is the belt, the renditions' own names (_public_stem) the braces.
+    Keeping originals out of /media/ instead would leave the metadata in what staff download
+    and in every copy of MEDIA_ROOT (backups, object storage), and would take the editor's
+    "Currently" link away; so the file stays served, and holds nothing but the picture."""
+    file.seek(0)
+    with Image.open(file) as original:
+        original.load()
+        options = {}
+        if image_format == "JPEG":
+            # Optimized Huffman tables, and progressive if it was: no bigger a file than sent
+            # (it is checked against IMAGE_MAX_BYTES again), with the very same pixels.
+            options.update(
+                qtables=original.quantization,
+                optimize=True,
+                progressive=bool(original.info.get("progressive")),
+            )
+            sampling = JpegImagePlugin.get_sampling(original)
+            if sampling != -1:
+                options["subsampling"] = sampling
+        elif image_format == "WEBP":
+            options["quality"] = 90
+        upright = ImageOps.exif_transpose(original)
+    # Nothing from what was read rides along unasked (JPEG writes a comment it read, PNG a
+    # profile): what is kept is handed to the encoder, which writes only that.
+    kept = {key: upright.info[key] for key in KEPT_INFO if upright.info.get(key) is not None}
+    upright.info = {}
+    buffer = io.BytesIO()
+    upright.save(buffer, image_format, **kept, **options)
+    return buffer.getvalue()
+
+
+def stored_without_metadata(image_field) -> ContentFile:
+    """A picture stored before uploads were stripped, as it is stored now: its bytes without
+    metadata, named as it was uploaded (without the random part its stored name begins with)."""
+    image_field.open("rb")
+    try:
+        with Image.open(image_field) as probe:
+            image_format = probe.format
+        cleaned = without_metadata(image_field, image_format)
+    finally:
+        image_field.close()
+    name = PurePosixPath(image_field.name).name
+    return ContentFile(cleaned, name=re.sub(r"^[\w-]{12}-(?=.)", "", name))
+
+
 def room_to_store(size: int) -> bool:
     """Whether the media disk has room for an upload, its renditions and crops (a few MB of
     JPEG at most): a full disk found halfway through the save would lose the editor's whole
@@ -106,10 +173,16 @@ class CheckedImageField(forms.ImageField):
                     "full). Your changes are kept: save without the picture, or tell whoever "
                     "runs the site."
                 )
+            try:
+                cleaned = without_metadata(data, image_format)
+            except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+                raise ValidationError("The file is not a valid image.") from None
             # Stored, and served from our own site, under the extension of what it is: a PNG
             # named report.pdf would otherwise go out as a PDF.
             stem = PurePosixPath(data.name or "image").stem or "image"
-            data.name = stem + ALLOWED_FORMATS[image_format]
+            data = SimpleUploadedFile(
+                stem + ALLOWED_FORMATS[image_format], cleaned, getattr(data, "content_type", None)
+            )
         return super().to_python(data)
 
 
@@ -118,7 +191,8 @@ def _decoded(image_field) -> Image.Image:
     try:
         with Image.open(image_field) as original:
             original.load()
-            # Phone photos are stored sideways with an EXIF note saying how to turn them.
+            # Phone photos are stored sideways with an EXIF note saying how to turn them (an upload
+            # is turned when it is stored, without_metadata; a picture stored before may not be).
             return ImageOps.exif_transpose(original).convert("RGB")
     finally:
         image_field.close()
@@ -130,13 +204,20 @@ def _save_jpeg(image: Image.Image, name: str) -> str:
     return default_storage.save(name, ContentFile(buffer.getvalue()))
 
 
+def _public_stem() -> str:
+    """The start of a rendition's or crop's name: a random token of its own, nothing of the
+    upload's name. Readers see these names; named after the upload (random part and all), they
+    told anyone the stored original's address, and the original is not for readers."""
+    return f"renditions/{secrets.token_urlsafe(9)}"
+
+
 def make_crops(image_field) -> dict[str, dict]:
     """The shapes search engines and social cards ask for (Google's NewsArticle guidelines: 16:9,
     4:3 and 1:1), cut from the centre, at most CROP_WIDTH wide: {ratio: {name, width, height}}."""
     if not image_field:
         return {}
     source = _decoded(image_field)
-    stem = PurePosixPath(image_field.name).stem
+    stem = _public_stem()
     crops = {}
     for key, (across, down) in CROP_RATIOS.items():
         width = min(source.width, source.height * across // down)
@@ -146,7 +227,7 @@ def make_crops(image_field) -> dict[str, dict]:
         if width > CROP_WIDTH:
             width, height = CROP_WIDTH, CROP_WIDTH * down // across
             cut = cut.resize((width, height), Image.Resampling.LANCZOS)
-        name = _save_jpeg(cut, f"renditions/{stem}-{key}.jpg")
+        name = _save_jpeg(cut, f"{stem}-{key}.jpg")
         crops[key] = {"name": name, "width": width, "height": height}
     return crops
 
@@ -166,7 +247,7 @@ def make_renditions(image_field) -> dict[str, str]:
         return {}
     renditions: dict[str, str] = {}
     source = _decoded(image_field)
-    stem = PurePosixPath(image_field.name).stem
+    stem = _public_stem()
     # Every standard width narrower than the original, plus the original width (capped), so a
     # small picture is never blown up.
     widths = [w for w in RENDITION_WIDTHS if w < source.width]
@@ -174,7 +255,7 @@ def make_renditions(image_field) -> dict[str, str]:
     for width in sorted(set(widths)):
         height = max(1, round(source.height * width / source.width))
         resized = source.resize((width, height), Image.Resampling.LANCZOS)
-        renditions[str(width)] = _save_jpeg(resized, f"renditions/{stem}-{width}w.jpg")
+        renditions[str(width)] = _save_jpeg(resized, f"{stem}-{width}w.jpg")
     return renditions
 
 

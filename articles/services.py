@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from articles.images import make_crops, make_renditions
+from articles.images import make_crops, make_renditions, stored_without_metadata
 from articles.models import Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
@@ -195,6 +195,31 @@ def refresh_hero_renditions(*, article: Article) -> None:
     Article.objects.filter(pk=article.pk).update(hero_renditions=renditions, hero_crops=crops)
     article.hero_renditions, article.hero_crops = renditions, crops
     purge_articles(article_ids=[article.pk])
+
+
+def strip_stored_hero(*, article_id: int) -> bool:
+    """An original stored before uploads were stripped of their metadata: stored again without
+    it (articles.images.without_metadata), under a new name, with renditions and crops under new
+    names (the old ones led to the old original); the old files leave storage and the front
+    caches. What readers read is the same picture, so the story's "Updated" time stays. False
+    when the article has no picture. The row is locked meanwhile: an editor replacing the
+    picture at the same moment waits, and the picture they chose is the one kept."""
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .only("hero_image", "hero_renditions", "hero_crops")
+            .filter(pk=article_id)
+            .first()
+        )
+        if article is None or not article.hero_image:
+            return False
+        old_files = article.hero_file_names
+        cleaned = stored_without_metadata(article.hero_image)
+        article.hero_image.save(cleaned.name, cleaned, save=False)  # a new random name
+        Article.objects.filter(pk=article.pk).update(hero_image=article.hero_image.name)
+        refresh_hero_renditions(article=article)
+        _drop_hero_files(old_files - article.hero_file_names)
+    return True
 
 
 def publish_articles(*, queryset) -> int:
