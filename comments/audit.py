@@ -18,8 +18,9 @@ def record(by, objects, message: str, flag: int = CHANGE) -> None:
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
             object_id=str(obj.pk),
             # "Recent actions" shows only this: what was done, not the bare name. Without the
-            # reason typed after the colon, which may name people (comments.privacy erases).
-            object_repr=f"{obj} · {message.split(':', 1)[0]}"[:200],
+            # reason typed after ": ", which may name people (comments.privacy erases); an IPv6
+            # address has colons, never ": ".
+            object_repr=f"{obj} · {message.split(': ', 1)[0]}"[:200],
             action_flag=flag,
             change_message=message,
         )

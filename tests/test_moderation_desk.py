@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments.desk import block_sender
 from comments.models import Comment, ModerationPolicy, RejectionReason
 from comments.services import approve, mark_spam, reject
 
@@ -125,10 +126,13 @@ def test_recent_actions_name_each_decision_with_its_comment(
     approve(comment=one, by=moderator)
     reject(comment=two, by=moderator, reason="Off-topic")
 
+    block = block_sender(kind="ip", value="2001:db8:1:2::7", period="7", by=moderator)
+
     html = moderator_client.get("/admin/").content.decode()
 
     assert f"Comment {one.pk} by Ann · Approved" in html
-    assert f"Comment {two.pk} by Bo · Rejected" in html
+    assert f"Comment {two.pk} by Bo · Rejected<" in html
+    assert f"{block} · Blocked 2001:db8:1:2::/64 for a week<" in html
 
 
 def test_a_lost_decision_writes_no_log(moderator, second_moderator, article, make_comment):
