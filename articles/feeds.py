@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, get_tag_uri
 
 from articles.models import Article, Section
+from newsportal.caching import also_keyed, listed_key
 
 FEED_SIZE = 30
 
@@ -19,6 +20,16 @@ class LatestArticlesFeed(Feed):
 
     def items(self):
         return Article.objects.for_listing()[:FEED_SIZE]
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The keys of the stories it lists, read from the items drawn (item_extra_kwargs): a
+        # takedown purges the feed for good.
+        also_keyed(request, *(listed_key(item["article_id"]) for item in feed.items))
+        return feed
+
+    def item_extra_kwargs(self, item):
+        return {"article_id": item.pk}  # kept on the item only: the feed writers ignore it
 
     def item_title(self, item):
         return item.title

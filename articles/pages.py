@@ -20,6 +20,7 @@ from newsportal.caching import (
     article_key,
     cached,
     fragments_kept,
+    listed_key,
     section_key,
     tag_key,
 )
@@ -68,7 +69,7 @@ def article_page_parts(
 
     if not shared:
         return make()
-    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing"
+    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed"
     return cached(name, [SITE, LISTS, article_key(article.pk)], make)
 
 
@@ -89,8 +90,10 @@ def article_page_context(article: Article) -> dict:
     # scheme the first of them happened to use.
     share_url = settings.SITE_URL + article.get_absolute_url()
     images = share_images(article)
-    # The rail's newest stories change with any publication: LATEST, not every article's key.
-    keys = [article_key(article.pk), LATEST]
+    latest = latest_articles(article)
+    # The rail's newest stories change with any publication: LATEST, not every article's key;
+    # each one's listed key takes the page down for good with the story.
+    keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
     keys += [article_key(link.target_article_id) for link in links if link.target_article_id]
     keys += [article_key(other.pk) for other in fallback]
     if not links:
@@ -105,7 +108,7 @@ def article_page_context(article: Article) -> dict:
         "body_html": body_with_inline_links(article.body_html, links),
         "related_links": links,
         "related_fallback": fallback,
-        "latest_articles": latest_articles(article),
+        "latest_articles": latest,
         "share_url": share_url,
         "surrogate_keys": keys,
         # The parts are drawn without a request, so without the context processors.

@@ -13,10 +13,12 @@ from articles.images import make_crops, make_renditions, stored_without_metadata
 from articles.models import Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
+    ALL_LISTED,
     LATEST,
     LISTS,
     SITE,
     article_key,
+    listed_key,
     media_key,
     purge,
     run_at,
@@ -27,13 +29,15 @@ from newsportal.caching import (
 logger = logging.getLogger(__name__)
 
 
-def purge_articles(*, article_ids, section_ids=(), tag_ids=()) -> None:
+def purge_articles(*, article_ids, section_ids=(), tag_ids=(), taken_down=False) -> None:
     """Every page that shows these articles: their own pages, the pages that link to them
     (they carry the linked article's key), every list, every article page's newest stories,
     and the related-story fallbacks drawn from their sections and tags (a newly published
-    story may belong there)."""
+    story may belong there). Taken off the site, the pages that list them are purged for good
+    too (their listed keys): the wide keys alone leave stale copies an outage would serve."""
     purge(
         *(article_key(pk) for pk in article_ids),
+        *((*(listed_key(pk) for pk in article_ids), ALL_LISTED) if taken_down else ()),
         LISTS,
         LATEST,
         *(section_key(pk) for pk in section_ids),
@@ -41,7 +45,7 @@ def purge_articles(*, article_ids, section_ids=(), tag_ids=()) -> None:
     )
 
 
-def _purge_queryset(queryset) -> None:
+def _purge_queryset(queryset, *, taken_down=False) -> None:
     rows = list(queryset.values_list("pk", "section_id"))
     tag_ids = set(
         Article.tags.through.objects.filter(article_id__in=[pk for pk, _ in rows]).values_list(
@@ -52,6 +56,7 @@ def _purge_queryset(queryset) -> None:
         article_ids=[pk for pk, _ in rows],
         section_ids={section_id for _, section_id in rows},
         tag_ids=tag_ids,
+        taken_down=taken_down,
     )
 
 
@@ -148,8 +153,15 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         )
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
-            # What the article used to be listed under is stale too (a moved section, new slug).
-            _purge_queryset(Article.objects.filter(pk=article.pk))
+            # What the article used to be listed under is stale too (a moved section, new slug);
+            # gone for good if this save takes it off the site (back to draft, or moved later).
+            was_public = (
+                stored["status"] == Article.Status.PUBLISHED and stored["published_at"] <= now
+            )
+            _purge_queryset(
+                Article.objects.filter(pk=article.pk),
+                taken_down=was_public and not article.is_public,
+            )
             if hero_changed:
                 old_files = _hero_files(Article.objects.filter(pk=article.pk))
             article.save(
@@ -247,7 +259,7 @@ def unpublish_articles(*, queryset) -> int:
     now = timezone.now()
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
-        _purge_queryset(published)
+        _purge_queryset(published, taken_down=True)
         # A schedule withdrawn before its time: the story has not been out.
         published.filter(first_published_at__gt=now).update(first_published_at=None)
         return published.update(status=Article.Status.DRAFT)
@@ -255,7 +267,7 @@ def unpublish_articles(*, queryset) -> int:
 
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
-        _purge_queryset(queryset)
+        _purge_queryset(queryset, taken_down=True)
         _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count

@@ -6,11 +6,14 @@ from django.urls import path
 
 from articles.sitemaps import SITEMAPS, NewsSitemap, news_sitemap
 from articles.urls import shared_list_view
+from newsportal.caching import ALL_LISTED
 
 urlpatterns = [
     path(
         "sitemap-news.xml",
-        shared_list_view(news_sitemap),
+        # Sitemaps name more stories than a header could carry keys for: ALL_LISTED instead, so
+        # any takedown purges them for good.
+        shared_list_view(news_sitemap, ALL_LISTED),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",
     ),
@@ -24,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        shared_list_view(sitemap_views.sitemap),
+        shared_list_view(sitemap_views.sitemap, ALL_LISTED),
         {"sitemaps": SITEMAPS},
         name="sitemap-part",
     ),

@@ -5,10 +5,10 @@ from newsportal.caching import LISTS, links_from_site_url, shared
 from newsportal.methods import read_only
 
 
-def shared_list_view(view):
+def shared_list_view(view, *keys):
     """Feeds and sitemaps: polled hard by readers' apps and crawlers, answered by shared caches
     (with ETag / 304), their links from SITE_URL."""
-    return read_only(shared(LISTS)(links_from_site_url(view)))
+    return read_only(shared(LISTS, *keys)(links_from_site_url(view)))
 
 
 app_name = "articles"

@@ -19,6 +19,7 @@ from newsportal.caching import (
     cached,
     fragments_kept,
     has_flash_message,
+    listed_key,
     mark_personal,
     mark_shared,
     signed_in_user,
@@ -54,11 +55,16 @@ def _drawn_once(request, name, make):
     if number > MAX_CACHED_PAGE:
         parts = make(number)
     else:
-        # "with-menus": the parts' shape since they carry the menus drawn.
-        parts = cached(f"{name}|{number}|with-menus", [SITE, LISTS], lambda: make(number))
+        # "with-menus|listed": the parts' shape since they carry the menus drawn and the keys.
+        parts = cached(f"{name}|{number}|with-menus|listed", [SITE, LISTS], lambda: make(number))
     if parts is None:
         raise Http404("No such page")
     return parts
+
+
+def _listed(articles) -> list[str]:
+    """The keys of the stories a page shows: taking one down purges the page for good."""
+    return [listed_key(article.pk) for article in articles]
 
 
 def _paged(request, title: str) -> dict:
@@ -104,6 +110,7 @@ def listing(request, slug, *, kind):
             "description": description(owner),
             "html": html,
             "feeds": feeds,
+            "surrogate_keys": _listed(page_obj),
             **drawn_menus(current_path=request.path),
         }
 
@@ -111,7 +118,8 @@ def listing(request, slug, *, kind):
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
     context = {**parts, **_paged(request, parts["title"])}
-    return mark_shared(request, render(request, "articles/article_list.html", context), LISTS)
+    response = render(request, "articles/article_list.html", context)
+    return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
 
 
 @read_only
@@ -123,15 +131,18 @@ def home(request):
         if page_obj is None:
             return None
         # The lead story tops the first page only; later pages continue the list.
-        context = {"lead": lead if page_obj.number == 1 else None, "page_obj": page_obj}
+        lead = lead if page_obj.number == 1 else None
+        context = {"lead": lead, "page_obj": page_obj}
         return {
             "listing_html": render_to_string("includes/home_listing.html", context),
+            "surrogate_keys": _listed([lead, *page_obj] if lead else page_obj),
             **drawn_menus(current_path=request.path),
         }
 
     parts = _drawn_once(request, "list|home", make)
     context = {**parts, **_paged(request, "Latest news")}
-    return mark_shared(request, render(request, "articles/home.html", context), LISTS)
+    response = render(request, "articles/home.html", context)
+    return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
 
 
 # A story scheduled for later is missing until its time, and no write purges it then: an
@@ -194,6 +205,7 @@ def search(request):
         context = {"query": query, "page_obj": page_obj}
         return {
             "results_html": render_to_string("includes/search_results.html", context),
+            "surrogate_keys": _listed(page_obj),
             **drawn_menus(current_path=request.path),
         }
 
@@ -202,4 +214,4 @@ def search(request):
     title = f"Search: {query}" if query else "Search"
     context = {"query": query, **parts, **_paged(request, title)}
     response = render(request, "articles/search.html", context)
-    return mark_shared(request, response, LISTS)
+    return mark_shared(request, response, LISTS, *parts.get("surrogate_keys", ()))

@@ -34,12 +34,22 @@ LISTS = "list"
 # Every article page lists the newest stories beside it: purged when articles change, not when
 # comments do (which purge LISTS, for the counts on list cards).
 LATEST = "latest"
+# The wide keys above are purged softly (deploy/: copies stay for stale-if-error). A page that
+# shows a story's headline without being its page (a list, a feed, search results, another
+# article's rail) also carries the story's listed_key(), and a sitemap, which names too many
+# stories to carry a key for each, ALL_LISTED: a takedown purges those for good, so no outage
+# brings a pulled story back from a stale list.
+ALL_LISTED = "listed-all"
 # Statuses RFC 9111 lets a shared cache keep by default; anything else is never shared.
 _SHAREABLE_STATUSES = {200, 301, 404, 410}
 
 
 def article_key(pk: int) -> str:
     return f"article-{pk}"
+
+
+def listed_key(pk: int) -> str:
+    return f"listed-{pk}"
 
 
 def section_key(pk: int) -> str:
@@ -106,12 +116,19 @@ def mark_shared(request, response, *keys: str):
         stale_while_revalidate=stale,
         stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
     )
+    keys = (*keys, *getattr(request, "newsportal_keys", ()))
     response["Surrogate-Key"] = " ".join(dict.fromkeys((SITE, *keys)))
     # A feed's or sitemap's date is its newest story's: taking that story down moves the date
     # back, and a cache revalidating by date (If-Modified-Since) would keep the story. The
     # ETag, hashed from the content, says whether it changed.
     del response["Last-Modified"]
     return response
+
+
+def also_keyed(request, *keys: str) -> None:
+    """Add keys to the page mark_shared() marks, from deep inside a view it wraps (the stories
+    a feed drawn by Django's Feed lists)."""
+    request.newsportal_keys = (*getattr(request, "newsportal_keys", ()), *keys)
 
 
 def changes_at(request, when) -> None:

@@ -77,6 +77,33 @@ def test_an_anonymous_article_page_is_shared_and_names_every_article_it_shows(
     assert "csrftoken" not in response.cookies
 
 
+def test_every_page_that_shows_a_story_carries_its_listed_key(client, article, tag, make_article):
+    # What a takedown purges for good (tests/test_purges.py, tests/test_proxy_soft_purge.py):
+    # the lists, feeds and search results that show the story, other stories' rails; sitemaps,
+    # which name every story, carry one key for all.
+    article.tags.add(tag)
+    other = make_article(title="Batteries are getting cheaper")
+    showing = [
+        "/",
+        article.section.get_absolute_url(),
+        article.authors.first().get_absolute_url(),
+        tag.get_absolute_url(),
+        "/search/?q=car",
+        "/feed/",
+        "/atom/",
+        f"{article.section.get_absolute_url()}feed/",
+        other.get_absolute_url(),
+    ]
+    for url in showing:
+        assert_shared(client.get(url), f"listed-{article.pk}")
+    for url in ("/sitemap-articles.xml", "/sitemap-news.xml"):
+        assert_shared(client.get(url), "listed-all")
+
+    elsewhere = client.get("/search/?q=batteries")
+    assert other.title in elsewhere.content.decode()
+    assert f"listed-{article.pk}" not in elsewhere["Surrogate-Key"].split()
+
+
 def test_robots_txt_and_a_missing_page_are_shared(client, db):
     assert_shared(client.get("/robots.txt"))
     # An article address that finds nothing is kept for seconds only (a scheduled story may

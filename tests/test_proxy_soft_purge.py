@@ -13,6 +13,7 @@ A stack of its own, on a Redis database of its own: these tests take its databas
 import contextlib
 import os
 import re
+import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -47,6 +48,41 @@ def _retitle(stack: Stack, path: str, title: str) -> None:
         f"article.title = {title!r}\n"
         "services.save_article(article=article)",
     )
+
+
+def _unpublish(stack: Stack, path: str) -> None:
+    stack.manage(
+        "shell",
+        "-c",
+        "from articles.models import Article\n"
+        "from articles import services\n"
+        f"services.unpublish_articles(queryset=Article.objects.filter(slug={_slug(path)!r}))",
+    )
+
+
+def _story(stack: Stack, path: str) -> tuple[str, str, str, str]:
+    """A story's title, its section's page, another section's page, and the newest story in
+    another section that neither links to it nor shares a tag with it (its page shows the
+    story in its rail of newest stories only)."""
+    with sqlite3.connect(stack.db_path, timeout=5) as db:
+        pk, title, section_id, section = db.execute(
+            "SELECT a.id, a.title, s.id, s.slug FROM articles_article a"
+            " JOIN articles_section s ON s.id = a.section_id WHERE a.slug = ?",
+            (_slug(path),),
+        ).fetchone()
+        [other_section] = db.execute(
+            "SELECT slug FROM articles_section WHERE id != ? LIMIT 1", (section_id,)
+        ).fetchone()
+        [rail_only] = db.execute(
+            "SELECT slug FROM articles_article WHERE status = 'published' AND section_id != ?"
+            " AND id NOT IN (SELECT article_id FROM articles_article_tags WHERE tag_id IN"
+            "  (SELECT tag_id FROM articles_article_tags WHERE article_id = ?))"
+            " AND id NOT IN (SELECT article_id FROM articles_relatedlink"
+            "  WHERE target_article_id = ?)"
+            " ORDER BY published_at DESC LIMIT 1",
+            (section_id, pk, pk),
+        ).fetchone()
+    return title, f"/section/{section}/", f"/section/{other_section}/", f"/articles/{rail_only}/"
 
 
 def _approve_new_comment(stack: Stack, path: str, body: str) -> None:
@@ -191,6 +227,33 @@ def test_a_taken_down_comment_or_story_never_comes_back_from_the_cache_during_an
         response = stack.get(stack.articles[1])
         assert response.status == 503
         assert response.body != page.body
+
+
+def test_a_story_taken_down_leaves_every_list_that_showed_it_even_during_an_outage(own_stack):
+    """A pulled story's headline, lead and snippet are on the home page, its section, the
+    feeds, search results and other stories' rails too: those copies go for good with it
+    (`listed-N`); a list that never showed it keeps its copy for the outage."""
+    stack = own_stack
+    story = stack.articles[3]
+    title, section, elsewhere, rail_only = _story(stack, story)
+    word = max(re.findall(r"\w+", title), key=len)
+    showing = ["/", "/feed/", section, f"/search/?q={word}", rail_only]
+    for path in showing:
+        page = warm(stack, path)
+        assert page.header("X-Cache") == "HIT", path
+        assert f"/articles/{_slug(story)}/" in page.text, path
+    kept = warm(stack, elsewhere)
+    assert kept.header("X-Cache") == "HIT"
+    assert f"/articles/{_slug(story)}/" not in kept.text
+
+    _unpublish(stack, story)
+
+    with database_down(stack, until_the_probe_says_so=True):
+        gone = {path: stack.get(path) for path in showing}
+        still = stack.get(elsewhere)
+    assert {path: response.status for path, response in gone.items()} == dict.fromkeys(showing, 503)
+    assert not [path for path, response in gone.items() if _slug(story) in response.text]
+    assert (still.status, still.body) == (200, kept.body)
 
 
 def test_a_purged_copy_is_served_when_the_origin_is_gone(proxy_of_fake_origin):  # noqa: F811

@@ -31,6 +31,45 @@ def test_publishing_unpublishing_and_deleting_purge_the_article_and_the_lists(
     assert purges == []
 
 
+def test_only_taking_a_story_off_the_site_purges_the_pages_that_listed_it_for_good(
+    purges, article, django_capture_on_commit_callbacks
+):
+    # The proxy purges `listed-N` and `listed-all` for good (deploy/newsportal.vcl.in), the wide
+    # keys softly: an edit or a publication keeps the stale copies an outage needs.
+    from articles.services import (
+        delete_articles,
+        publish_articles,
+        save_article,
+        unpublish_articles,
+    )
+
+    gone_for_good = {f"listed-{article.pk}", "listed-all"}
+    the_article = Article.objects.filter(pk=article.pk)
+
+    def purged_by(change, **fields):
+        purges.clear()
+        article.refresh_from_db()
+        for name, value in fields.items():
+            setattr(article, name, value)
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        return set().union(*purges) & gone_for_good
+
+    def edit():
+        save_article(article=article)
+
+    assert purged_by(edit, title="Edited") == set()
+    assert purged_by(lambda: unpublish_articles(queryset=the_article)) == gone_for_good
+    assert purged_by(lambda: publish_articles(queryset=the_article)) == set()
+    # Taken down in the form: back to draft, or moved to a later time.
+    assert purged_by(edit, status=Article.Status.DRAFT) == gone_for_good
+    assert purged_by(edit, status=Article.Status.PUBLISHED) == set()
+    later = timezone.now() + timedelta(days=1)
+    assert purged_by(edit, published_at=later) == gone_for_good
+    assert purged_by(edit, title="Edited while scheduled") == set()
+    assert purged_by(lambda: delete_articles(queryset=the_article)) == gone_for_good
+
+
 def test_saving_an_article_in_the_admin_purges_it(
     purges, editor_client, article, django_capture_on_commit_callbacks
 ):
