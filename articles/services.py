@@ -29,15 +29,16 @@ from newsportal.caching import (
 logger = logging.getLogger(__name__)
 
 
-def purge_articles(*, article_ids, section_ids=(), tag_ids=(), taken_down=False) -> None:
+def purge_articles(*, article_ids, section_ids=(), tag_ids=(), for_good=False) -> None:
     """Every page that shows these articles: their own pages, the pages that link to them
     (they carry the linked article's key), every list, every article page's newest stories,
     and the related-story fallbacks drawn from their sections and tags (a newly published
-    story may belong there). Taken off the site, the pages that list them are purged for good
-    too (their listed keys): the wide keys alone leave stale copies an outage would serve."""
+    story may belong there). `for_good`: taken off the site, or its words changed, the pages
+    that list them are purged for good too (their listed keys): the wide keys alone leave stale
+    copies an outage would serve (a pulled story, a headline corrected for legal reasons)."""
     purge(
         *(article_key(pk) for pk in article_ids),
-        *((*(listed_key(pk) for pk in article_ids), ALL_LISTED) if taken_down else ()),
+        *((*(listed_key(pk) for pk in article_ids), ALL_LISTED) if for_good else ()),
         LISTS,
         LATEST,
         *(section_key(pk) for pk in section_ids),
@@ -45,7 +46,7 @@ def purge_articles(*, article_ids, section_ids=(), tag_ids=(), taken_down=False)
     )
 
 
-def _purge_queryset(queryset, *, taken_down=False) -> None:
+def _purge_queryset(queryset, *, for_good=False) -> None:
     rows = list(queryset.values_list("pk", "section_id"))
     tag_ids = set(
         Article.tags.through.objects.filter(article_id__in=[pk for pk, _ in rows]).values_list(
@@ -56,7 +57,7 @@ def _purge_queryset(queryset, *, taken_down=False) -> None:
         article_ids=[pk for pk, _ in rows],
         section_ids={section_id for _, section_id in rows},
         tag_ids=tag_ids,
-        taken_down=taken_down,
+        for_good=for_good,
     )
 
 
@@ -142,7 +143,10 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
                 .first()
             )
         _dated_for_publication(article, stored, now)
-        if stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS):
+        edited = stored is not None and any(
+            getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS
+        )
+        if edited:
             article.updated_at = now
         # The first edition is what went out; and never "updated" before it went out (a draft
         # started days ago and published today).
@@ -154,13 +158,14 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug);
-            # gone for good if this save takes it off the site (back to draft, or moved later).
+            # gone for good if this save takes it off the site (back to draft, or moved later)
+            # or changes what lists show of it (a headline corrected must not come back).
             was_public = (
                 stored["status"] == Article.Status.PUBLISHED and stored["published_at"] <= now
             )
             _purge_queryset(
                 Article.objects.filter(pk=article.pk),
-                taken_down=was_public and not article.is_public,
+                for_good=was_public and (edited or not article.is_public),
             )
             if hero_changed:
                 old_files = _hero_files(Article.objects.filter(pk=article.pk))
@@ -259,7 +264,7 @@ def unpublish_articles(*, queryset) -> int:
     now = timezone.now()
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
-        _purge_queryset(published, taken_down=True)
+        _purge_queryset(published, for_good=True)
         # A schedule withdrawn before its time: the story has not been out.
         published.filter(first_published_at__gt=now).update(first_published_at=None)
         return published.update(status=Article.Status.DRAFT)
@@ -267,7 +272,7 @@ def unpublish_articles(*, queryset) -> int:
 
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
-        _purge_queryset(queryset, taken_down=True)
+        _purge_queryset(queryset, for_good=True)
         _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count

@@ -31,11 +31,12 @@ def test_publishing_unpublishing_and_deleting_purge_the_article_and_the_lists(
     assert purges == []
 
 
-def test_only_taking_a_story_off_the_site_purges_the_pages_that_listed_it_for_good(
+def test_taking_a_story_off_the_site_or_changing_its_words_purges_its_lists_for_good(
     purges, article, django_capture_on_commit_callbacks
 ):
     # The proxy purges `listed-N` and `listed-all` for good (deploy/newsportal.vcl.in), the wide
-    # keys softly: an edit or a publication keeps the stale copies an outage needs.
+    # keys softly: a publication, or a save that changes nothing readers see of a story, keeps
+    # the stale copies an outage needs; a changed headline must not come back from them.
     from articles.services import (
         delete_articles,
         publish_articles,
@@ -58,7 +59,9 @@ def test_only_taking_a_story_off_the_site_purges_the_pages_that_listed_it_for_go
     def edit():
         save_article(article=article)
 
-    assert purged_by(edit, title="Edited") == set()
+    assert purged_by(edit, title="Headline corrected") == gone_for_good
+    assert purged_by(edit, standfirst="Standfirst corrected") == gone_for_good
+    assert purged_by(edit) == set()  # saved again unchanged
     assert purged_by(lambda: unpublish_articles(queryset=the_article)) == gone_for_good
     assert purged_by(lambda: publish_articles(queryset=the_article)) == set()
     # Taken down in the form: back to draft, or moved to a later time.
