@@ -24,7 +24,7 @@ class LatestArticlesFeed(Feed):
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         # The keys of the stories it lists, read from the items drawn (item_extra_kwargs): a
-        # takedown purges the feed for good.
+        # takedown, or an edit of a story's words, purges the feed for good.
         also_keyed(request, *(listed_key(item["article_id"]) for item in feed.items))
         return feed
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path(
         "sitemap-news.xml",
         # Sitemaps name more stories than a header could carry keys for: ALL_LISTED instead, so
-        # any takedown purges them for good.
+        # any takedown or edit of a story's words purges them for good.
         shared_list_view(news_sitemap, ALL_LISTED),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news-sitemap",

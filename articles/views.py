@@ -63,7 +63,8 @@ def _drawn_once(request, name, make):
 
 
 def _listed(articles) -> list[str]:
-    """The keys of the stories a page shows: taking one down purges the page for good."""
+    """The keys of the stories a page shows: taking one down, or editing its words, purges the
+    page for good."""
     return [listed_key(article.pk) for article in articles]
 
 

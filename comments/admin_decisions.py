@@ -164,7 +164,7 @@ class DecisionViews:
         text = f"The comment by {comment.name} was edited since you read it: read it again."
         if _wants_json(request):
             comment.refresh_from_db(fields=["body", "revision", "held_because"])
-            earlier = comment.versions.order_by("-replaced_at", "-pk").first()
+            earlier = comment.versions.last()  # the text before the last edit
             edit = word_diff(earlier.body, comment.body, context=4) if earlier else ""
             return JsonResponse(
                 {
