@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -139,13 +140,22 @@ def live_server(request):
     server.thread.static_handler = _WhiteNoiseOnly
     server.start()
     yield server
-    # Let the requests still in flight finish first: on SQLite each one closes the shared
-    # in-memory connection when done, which fails once stop() has made it unshareable again.
+    # On SQLite each request closes the shared in-memory connection when done, which fails
+    # once stop() has made it unshareable again.
+    _finish_requests_in_flight()
+    server.stop()
+
+
+def _finish_requests_in_flight(seconds: float = 10) -> None:
+    """Wait for the live server's request threads. A page closed at the end of a test can leave
+    a request (an image, a script's fetch) still running in the server, and the test's database
+    flush must not start under it: on SQLite the flush then fails on a locked table and the next
+    test starts on the last one's rows."""
+    deadline = time.monotonic() + seconds
     for thread in threading.enumerate():
         target = getattr(thread, "_target", None)
         if getattr(target, "__name__", "") == "process_request_thread":
-            thread.join(timeout=5)
-    server.stop()
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 # --- The browser ----------------------------------------------------------------------------------
@@ -265,6 +275,7 @@ def new_page(browser, live_server, watch):
     yield open_page
     for context in contexts:
         context.close()
+    _finish_requests_in_flight()
 
 
 @pytest.fixture
