@@ -26,7 +26,13 @@ from comments.commenter_services import (
     unsubscribe_replies,
 )
 from comments.forms import CommentEditForm, PrivacyRequestForm
-from comments.models import Comment, CommenterAddress, CommentPolicyPage, ReplySubscription
+from comments.models import (
+    ERASED_PREFIX,
+    Comment,
+    CommenterAddress,
+    CommentPolicyPage,
+    ReplySubscription,
+)
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import (
     PRIVACY_MAIL_MINUTES,
@@ -222,7 +228,9 @@ def privacy(request):
 def privacy_action(request, token):
     """Where the mailed link leads: download everything (JSON), or erase it all."""
     found = links.privacy_request_from(token)
-    address = found and CommenterAddress.objects.filter(pk=found[0]).first()
+    # An erased address whose stop is kept (under a keyed hash) has nothing left to export.
+    kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
+    address = found and kept.filter(pk=found[0]).first()
     if not address:
         return link_gone(
             request, "It is out of date or was used already. Ask for a new one on the privacy page."
@@ -244,7 +252,7 @@ def privacy_action(request, token):
             "author”.",
         )
     count = Comment.objects.filter(email=address.email).count()
-    context = {"action": action, "count": count}
+    context = {"action": action, "count": count, "mail_stopped": address.mail_stopped_at}
     return _page(request, "comments/privacy_action.html", context)
 
 

@@ -195,7 +195,7 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
         comment.owner_vouched = True
     if not (notify_reply or comment.notify_on_decision):
         return
-    address, _ = CommenterAddress.objects.get_or_create(email=comment.email)
+    address = CommenterAddress.objects.claim(comment.email)
     if address.mail_stopped_at is not None:
         Comment.objects.filter(pk=comment.pk).update(notify_on_decision=False)
         comment.notify_on_decision = False

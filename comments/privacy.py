@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comments.commenter_services import withdraw_comment, withdraw_comments
+from comments.links import PRIVACY_ACTIONS
+from comments.mail import drop_queued
 from comments.models import (
     Block,
     Comment,
@@ -47,8 +49,7 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
     # An address mail was asked for is on record too (its owner may have deleted every comment).
     if not known and not CommenterAddress.objects.filter(email=email).exists():
         return False
-    stopped = CommenterAddress.objects.filter(email=email, mail_stopped_at__isnull=False)
-    if not by_owner and stopped.exists():
+    if not by_owner and CommenterAddress.objects.stopped(email).exists():
         return False
     key = "comments:privacy-mail:" + hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
     try:
@@ -57,7 +58,7 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
     except Exception as exc:
         logger.warning("privacy mail limit unavailable: %s", type(exc).__name__)
     with transaction.atomic():
-        address, _ = CommenterAddress.objects.get_or_create(email=email)
+        address = CommenterAddress.objects.claim(email)
         queue_mail(f"privacy-{action}", address.pk)
     return True
 
@@ -154,8 +155,27 @@ def erase_comments(*, email: str) -> int:
             block.value, block.reason = erased_email(email), _without_names(block.reason, names)
         Block.objects.bulk_update(kept, ["value", "reason"])
         _hash_in_policy(email)
-        CommenterAddress.objects.filter(email=email).delete()
+        _forget_address(email)
     return count
+
+
+def _forget_address(email: str) -> None:
+    """The address goes, unless its owner stopped all mail: then the stop outlives the erase,
+    under a keyed hash of the address with nothing else kept, so that a stranger who types the
+    address again cannot have it mailed (CommenterAddress.objects.claim takes the row back)."""
+    addresses = CommenterAddress.objects.filter(email=email)
+    stopped = addresses.filter(mail_stopped_at__isnull=False)
+    for address in stopped:
+        for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
+            drop_queued(kind, address.pk)  # mail waiting to go would reach no address
+        CommenterAddress.objects.filter(email=erased_email(email)).delete()  # an older erase's
+    stopped.update(
+        email=erased_email(email),
+        confirmation_sent_at=None,
+        question_sent_at=None,
+        verified_at=None,
+    )
+    addresses.delete()
 
 
 def _hash_in_policy(email: str) -> None:

@@ -1,6 +1,7 @@
 """Comments' tables, one module per concern; import them from here."""
 
 from comments.models.comment import (
+    ERASED_PREFIX,
     MAX_BODY_LENGTH,
     MAX_NAME_LENGTH,
     Comment,
@@ -22,6 +23,7 @@ from comments.models.desk import (
 )
 
 __all__ = [
+    "ERASED_PREFIX",
     "MAX_BODY_LENGTH",
     "MAX_NAME_LENGTH",
     "Block",

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from comments.models.comment import MAX_BODY_LENGTH, Comment
+from comments.models.desk import erased_email
 
 
 class CommentVersion(models.Model):
@@ -21,6 +22,20 @@ class CommentVersion(models.Model):
         return f"Earlier text of comment {self.comment_id}"
 
 
+class CommenterAddressManager(models.Manager):
+    def claim(self, email: str) -> "CommenterAddress":
+        """The address's row, made when mail is first asked for. An owner who stopped all mail
+        and then erased everything left their row under a keyed hash of the address
+        (comments.privacy): typed again, the address takes that row back, and the stop with it."""
+        if not self.filter(email=email).exists():
+            self.filter(email=erased_email(email)).update(email=email)
+        return self.get_or_create(email=email)[0]
+
+    def stopped(self, email: str):
+        """The row of an owner who stopped all mail to this address, erased or not."""
+        return self.filter(email__in=[email, erased_email(email)], mail_stopped_at__isnull=False)
+
+
 class CommenterAddress(models.Model):
     """An e-mail address commenters used for mail: no notification or decision mail goes to it
     until its owner followed the confirmation link once; its owner may stop all mail."""
@@ -32,6 +47,8 @@ class CommenterAddress(models.Model):
     question_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     mail_stopped_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommenterAddressManager()
 
     class Meta:
         verbose_name = "commenter address"

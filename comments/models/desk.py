@@ -92,8 +92,9 @@ class Report(models.Model):
 
 
 def erased_email(email: str) -> str:
-    """How a block keeps an address its owner had erased: a keyed hash, so the block still
-    knows the address when it comes back, while no row says it in clear."""
+    """How a block, or an owner's stop of all mail, keeps an address its owner had erased: a
+    keyed hash, so it still knows the address when it comes back, while no row says it in
+    clear."""
     digest = salted_hmac("comments.block", email.strip().lower(), algorithm="sha256")
     return ERASED_PREFIX + digest.hexdigest()
 
