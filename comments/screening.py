@@ -4,6 +4,8 @@ import ipaddress
 import re
 import unicodedata
 
+from confusable_homoglyphs import categories, confusables
+
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, erased_email
 from comments.models.comment import ip_networks
 
@@ -18,9 +20,28 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 def _as_read(text: str) -> str:
     """The text as a reader sees it, for matching words: without the invisible characters
     (zero-width spaces, soft hyphens, joiners) that would part "cas\u00adino" from "casino",
-    and with compatibility forms folded (full-width "ｃａｓｉｎｏ" is "casino")."""
+    with compatibility forms folded (full-width "ｃａｓｉｎｏ" is "casino"), and with letters of
+    other scripts read as the Latin ones they look like (a Cyrillic "а" in "cаsino")."""
     visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", visible).casefold()
+    folded = unicodedata.normalize("NFKC", visible).casefold()
+    return folded.translate(_look_alikes(folded)).casefold()
+
+
+def _look_alikes(text: str) -> dict[int, str]:
+    """Each letter of another script in the text that Unicode's confusables data says looks
+    like a Latin one, and that Latin letter. A word in the lists is read the same way, so a
+    Cyrillic word there still finds itself; digits and punctuation are left as they are."""
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin", "common"])
+    table = {}
+    for entry in found or ():
+        latin = [
+            glyph["c"]
+            for glyph in entry["homoglyphs"]
+            if all(categories.alias(c) == "LATIN" for c in glyph["c"])
+        ]
+        if latin:
+            table[ord(entry["character"])] = latin[0]
+    return table
 
 
 def _contains_word(texts: tuple[str, ...], word: str) -> bool:

@@ -99,15 +99,34 @@ def test_a_phrase_is_found_however_its_words_are_spaced(submit, article, policy)
         "Cheap vi\u00adagra here",  # a soft hyphen
         "Cheap via\u2060gra here",  # a word joiner
         "Cheap ｖｉａｇｒａ here",  # full-width letters
+        "Cheap vi\u0430gr\u0430 here",  # Cyrillic "а" for the Latin "a"
+        "Cheap V\u0406\u0410GR\u0410 here",  # Cyrillic capitals "І" and "А"
+        "Cheap v\u0456agr\u03b1 here",  # Cyrillic "і", Greek "α"
     ],
 )
-def test_a_blocked_word_hidden_by_invisible_characters_is_still_blocked(
+def test_a_blocked_word_hidden_by_invisible_or_look_alike_characters_is_still_blocked(
     submit, article, policy, body
 ):
     comment = submit(article, body=body)
 
     assert comment.status == Comment.Status.SPAM
     assert comment.body == body  # kept as written, for the moderator to see
+
+
+def test_text_in_other_scripts_is_not_taken_for_a_blocked_word_it_does_not_show(
+    submit, article, policy
+):
+    policy.blocked_words = "viagra\nказино\ncop"
+    update_policy(policy=policy)
+
+    russian = submit(article, email="ivan@example.com", body="Хорошая статья, спасибо.")
+    greek = submit(article, email="eleni@example.com", body="Ευχαριστώ για το άρθρο.")
+    numbers = submit(article, email="sam@example.com", body="It cost 10 000 dollars in 2024.")
+    cyrillic_word = submit(article, email="oleg@example.com", body="Лучшее КАЗИНО онлайн")
+
+    assert [russian.status, greek.status, numbers.status] == [Comment.Status.PENDING] * 3
+    assert cyrillic_word.status == Comment.Status.SPAM  # a word listed in Cyrillic finds itself
+    assert "blocked word “казино”" in cyrillic_word.held_because
 
 
 @pytest.mark.parametrize(
