@@ -74,11 +74,9 @@ def privacy_request_from(token: str) -> tuple[int, str] | None:
     return (address_id, value["x"]) if isinstance(address_id, int) else None
 
 
-def public_path(comment, anchor: str = "") -> str:
-    """A published comment's place on its article: the right page of threads, and its anchor
-    (or another on that page)."""
+def page_of(comment) -> int:
+    """The page of threads a published comment's thread is on."""
     from comments.models import Comment
-    from comments.templatetags.comment_tags import PAGE_PARAM
 
     thread = comment.parent if comment.parent_id else comment
     earlier = (
@@ -86,6 +84,14 @@ def public_path(comment, anchor: str = "") -> str:
         .filter(created_at__lt=thread.created_at)
         .count()
     )
-    page = earlier // settings.COMMENTS_PER_PAGE + 1
+    return earlier // settings.COMMENTS_PER_PAGE + 1
+
+
+def public_path(comment, anchor: str = "") -> str:
+    """A published comment's place on its article: the right page of threads, and its anchor
+    (or another on that page)."""
+    from comments.templatetags.comment_tags import PAGE_PARAM
+
+    page = page_of(comment)
     query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
     return f"{comment.article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"

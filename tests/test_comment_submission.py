@@ -182,6 +182,23 @@ def test_the_reply_and_paging_links_of_a_page_drawn_again_lead_to_the_article(
         assert href.startswith(article.get_absolute_url())
 
 
+def test_a_reply_drawn_again_with_an_error_is_on_the_page_of_the_comment_it_answers(
+    reader, article, comment_form_data, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, status="approved", body="The first thread")
+    answered = make_comment(article, status="approved", body="The second thread")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+
+    data = comment_form_data(article, parent=answered.pk, email="bad-email", body="My answer")
+    page = _post(reader, article, data).content.decode()
+
+    assert "Enter a valid email address" in page
+    assert "The second thread" in page and "The first thread" not in page
+    # The form, with the reader's text, is drawn under the comment it answers.
+    assert page.index("The second thread") < page.index("My answer")
+
+
 def test_an_oversized_request_gets_a_readable_page(reader, article, comment_form_data, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     data = comment_form_data(article, body="x" * 20_000)

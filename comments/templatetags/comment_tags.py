@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
+from comments import links
 from comments.forms import CommentForm
 from comments.models import Comment, Report
 from comments.services import comments_close_at, comments_open, open_before
@@ -51,10 +52,10 @@ def reply_target(query, article):
     return Comment.objects.repliable(article).filter(pk=parent_id).first()
 
 
-def _comments_page(request, article) -> int:
+def _comments_page(article, wanted: int | None) -> int:
     # Junk or out-of-range page numbers fall on a real page, and share its cached copy.
     last_page = max(1, math.ceil(article.approved_comment_count / settings.COMMENTS_PER_PAGE))
-    return min(_positive_int(request.GET.get(PAGE_PARAM)) or 1, last_page)
+    return min(wanted or 1, last_page)
 
 
 def _section_parts(article, number: int, blank_form, is_open: bool) -> tuple[str, str]:
@@ -148,7 +149,13 @@ def comment_section(context, article, shared="", shared_closes_at=""):
     request = context["request"]
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
-    number = _comments_page(request, article)
+    reply_to = context.get("comment_reply_to")
+    if form is not None and reply_to is not None:
+        # A reply drawn again (errors, or to send once more) was posted to an address that names
+        # no page: the page of the comment it answers, where the form is drawn under it.
+        number = _comments_page(article, links.page_of(reply_to))
+    else:
+        number = _comments_page(article, _positive_int(request.GET.get(PAGE_PARAM)))
     is_preview = context.get("is_preview", False)
     unsent_text = context.get("comment_unsent_text", "")
     if form is None and not unsent_text and not is_preview and gets_shared_section(request):
@@ -170,7 +177,7 @@ def comment_section(context, article, shared="", shared_closes_at=""):
         comments_open(article),
         form=form,
         personal=True,
-        reply_to=context.get("comment_reply_to"),
+        reply_to=reply_to,
         is_preview=is_preview,
         messages=context.get("messages"),
         unsent_text=unsent_text,
