@@ -312,8 +312,17 @@ def _lost_text(comment: Comment) -> str:
     if comment.withdrawn_at:
         # Its row stays, as a placeholder, while published replies hang on it.
         return "Its author deleted that comment meanwhile; your decision was not applied."
+    spam = comment.status == Comment.Status.SPAM
+    done = "marked as spam" if spam else comment.status
+    if comment.moderated_by is None and comment.versions.exists():
+        # Screened again when its author edited it (a block, or a blocked word in the new text).
+        screened = "marked the new text as spam" if spam else f"{done} the new text"
+        return (
+            f"Comment by {comment.name} was edited by its author since, and the screen "
+            f"{screened}; your decision was not applied."
+        )
     who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
     return (
-        f"Comment by {comment.name} had already been {comment.get_status_display().lower()}"
-        f" by {who}; your decision was not applied."
+        f"Comment by {comment.name} had already been {done} by {who}; your decision was not "
+        "applied."
     )

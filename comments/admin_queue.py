@@ -156,5 +156,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         reasons = Counter(r.get_reason_display() for r in comment.open_reports)
         comment.report_reasons = reasons.most_common()
     cl.moderation_queue = queue
+    # A search or a filter that leaves nothing is not an empty queue.
+    cl.queue_narrowed = bool(cl.query) or any(
+        key != StatusFilter.parameter_name for key in cl.get_filters_params()
+    )
     cl.can_moderate = can_moderate
     cl.presets = list(RejectionReason.objects.all()) if can_moderate else []

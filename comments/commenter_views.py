@@ -143,6 +143,12 @@ def edit(request, token):
                 messages.info(request, "Nothing changed: your comment is as it was.")
             elif outcome.status == Comment.Status.APPROVED:
                 messages.success(request, "Your comment is updated on the article.")
+            elif outcome.status == Comment.Status.SPAM:
+                messages.warning(
+                    request,
+                    "Your comment is updated, but the site's filters held the new text back: "
+                    "it will not be published.",
+                )
             else:
                 messages.success(
                     request, "Your comment is updated. A moderator will review the new text."

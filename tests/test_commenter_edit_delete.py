@@ -299,6 +299,17 @@ def test_an_edit_the_block_list_sends_to_spam_no_longer_names_the_moderator_who_
     assert article.approved_comment_count == 0
 
 
+def test_an_edit_the_filters_hold_back_is_not_promised_a_review(reader, article, make_comment):
+    ModerationPolicy.objects.create(blocked_words="casino")
+    comment = make_comment(article, body="Fair point")
+
+    page = reader.post(edit_url(comment), {"body": "Fair point, visit my casino"}, follow=True)
+
+    text = page.content.decode()
+    assert "the site&#x27;s filters held the new text back: it will not be published" in text
+    assert "A moderator will review the new text" not in text
+
+
 def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
     article, published, settings, purges, django_capture_on_commit_callbacks
 ):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments.commenter_services import edit_comment
 from comments.desk import block_sender
 from comments.models import Comment, ModerationPolicy, RejectionReason
 from comments.services import approve, mark_spam, reject
@@ -69,6 +70,42 @@ def test_the_queue_answers_the_script_with_json_and_a_lost_race_with_409(
     assert won.json() == {"outcome": "approved", "message": f"Comment by {comment.name}: approved."}
     assert lost.status_code == 409
     assert "had already been approved by moderator" in lost.json()["message"]
+
+
+def test_a_decision_on_a_comment_its_author_edited_into_spam_says_what_happened(
+    moderator_client, article, make_comment
+):
+    ModerationPolicy.objects.create(blocked_words="casino")
+    comment = make_comment(article, body="Fair point")
+    read_at = comment.revision  # the queue is open on the first words
+    edit_comment(comment=comment, body="Fair point, visit my casino")
+
+    lost = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/",
+        {f"seen-{comment.pk}": read_at},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert lost.status_code == 409
+    assert lost.json()["message"] == (
+        f"Comment by {comment.name} was edited by its author since, and the screen marked the "
+        "new text as spam; your decision was not applied."
+    )
+
+
+def test_a_search_that_finds_nothing_waiting_does_not_say_the_queue_is_empty(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article, body="Still waiting")
+
+    found = moderator_client.get(CHANGELIST, {"q": "no such words"}).content.decode()
+    moderator_client.post(f"{CHANGELIST}{comment.pk}/approve/")
+    empty = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "Nothing waiting matches this search or filter." in found
+    assert "every comment has been decided" not in found
+    assert 'href="?status=pending">Show the whole queue</a>' in found
+    assert "Nothing waiting: every comment has been decided." in empty
 
 
 def test_deciding_on_a_comments_page_moves_on_to_the_next_waiting_one(
