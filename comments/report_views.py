@@ -24,6 +24,9 @@ from newsportal.methods import get_or_post
 
 REPORTED = "Thank you: a moderator will look at this comment."
 REPORTED_BEFORE = "You have already reported this comment: a moderator will look at it."
+REPORTED_AND_HIDDEN = (
+    "Thank you: the comment is hidden from the page until a moderator has looked at it."
+)
 SEND_AGAIN = "To protect your report, please press “Send report” once more."
 
 
@@ -83,9 +86,13 @@ def report_view(request, comment_id):
         comment=comment, reason=data["reason"], text=data["text"], ip=client_ip(request)
     )
     # The thanks are drawn at the top of the comments, where the reader lands, with a link
-    # back to the comment (the list itself is the same for every reader).
-    said = REPORTED if counted else REPORTED_BEFORE
-    messages.success(request, said, extra_tags=f"comment-{comment.pk}")
+    # back to the comment (the list itself is the same for every reader), unless this report
+    # hid it until a moderator looks.
+    if not Comment.objects.approved().filter(pk=comment.pk).exists():
+        messages.success(request, REPORTED_AND_HIDDEN)
+    else:
+        said = REPORTED if counted else REPORTED_BEFORE
+        messages.success(request, said, extra_tags=f"comment-{comment.pk}")
     return redirect(public_path(comment, anchor="comments"))
 
 

@@ -1,6 +1,8 @@
 """Readers report published comments. What moderators then do:
 test_moderation_reported_decisions."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -172,6 +174,20 @@ def test_the_policy_can_hide_a_comment_after_n_reports_until_a_moderator_decides
     assert "hidden after 2 reader reports" in approved_comment.held_because
     assert Article.objects.get(pk=article.pk).approved_comment_count == 0
     assert "Early Bird" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_report_that_hides_a_comment_says_so_and_links_to_no_missing_comment(
+    reader_with_token, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    reader = reader_with_token(approved_comment.article)
+
+    landed = reader.get(send_report(reader, approved_comment)["Location"]).content.decode()
+
+    assert "the comment is hidden from the page until a moderator has looked at it" in landed
+    assert "Back to the comment" not in landed
+    anchors = re.findall(r'href="#([^"]+)"', landed)
+    assert all(f'id="{anchor}"' in landed for anchor in anchors), anchors
 
 
 def test_reports_hide_nothing_by_default(reader_with_token, approved_comment):
