@@ -99,8 +99,9 @@ def _post(request, article_id):
         retry_at = timezone.localtime() + timedelta(seconds=limit.retry_after)
         form.add_error(
             None,
-            "You have sent several comments in a short time; to keep spam out we accept only "
-            f"a few from one connection at a time. Please try again in {limit.retry_after} "
+            "Several comments were sent from your connection in a short time (those the form "
+            "sent back count too); to keep spam out we take only a few from one connection at "
+            f"a time. Please try again in {limit.retry_after} "
             f"seconds, after {retry_at:%H:%M}. Your comment was not sent: your text is kept "
             "below.",
         )

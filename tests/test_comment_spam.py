@@ -194,6 +194,8 @@ def test_refused_posts_count_towards_the_limit_too(reader, article, comment_form
 
     assert response.status_code == 429
     assert not Comment.objects.exists()
+    # Told the truth: no comment of theirs arrived, but the tries count.
+    assert "(those the form sent back count too)" in response.content.decode()
 
 
 def test_behind_our_proxy_the_rate_limit_keys_on_the_readers_address(
