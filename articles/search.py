@@ -95,9 +95,11 @@ def search_articles(queryset, query: str):
             in_title &= Q(title__icontains=word)
     # No ranking here, but a headline that names every word still comes first. The snippet is
     # cut from the rendered body, so load it with the rows (whatever a listing defers).
+    # Only words left out ("-car"): no headline can name a wanted word.
+    first = Case(When(in_title, then=Value(1)), default=Value(0)) if in_title else Value(0)
     return (
         queryset.filter(condition)
-        .annotate(in_title=Case(When(in_title, then=Value(1)), default=Value(0)))
+        .annotate(in_title=first)
         .defer(None)
         .defer("search_vector", "body")
         .order_by("-in_title", "-published_at", "-pk")

@@ -79,6 +79,8 @@ def test_title_matches_rank_above_newer_body_matches(client, make_article):
         "a & | ! ( ) :* <-> \\",
         "\x00\x01nul",
         "<script>alert(1)</script>",
+        "--xiaomi",
+        "- -",
     ],
 )
 def test_odd_queries_get_a_normal_page(client, archive, query):
@@ -86,6 +88,16 @@ def test_odd_queries_get_a_normal_page(client, archive, query):
 
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["-xiaomi", '-"electric car" -phone'])
+def test_a_search_of_only_words_left_out_lists_the_rest(client, archive, query):
+    response = client.get("/search/", {"q": query})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Marathon record" in html
+    assert "Xiaomi electric car plans" not in html
 
 
 def test_search_results_page_and_keep_the_query(client, make_article):
