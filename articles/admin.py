@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.images import CheckedImageField
@@ -144,8 +145,26 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish(self, request, queryset):
+        drafts = list(queryset.filter(status=Article.Status.DRAFT).values_list("pk", flat=True))
         count = publish_articles(queryset=queryset)
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+        # A draft dated later is scheduled, not live: the editor is told which they got.
+        scheduled = Article.objects.filter(pk__in=drafts, published_at__gt=timezone.now())
+        later = scheduled.count()
+        said = []
+        if count - later:
+            said.append(f"Published {count - later} article(s).")
+        if later:
+            first = timezone.localtime(scheduled.earliest("published_at").published_at)
+            said.append(
+                f"Scheduled {later} article(s), dated later: each goes out at its publication "
+                f"time (the first at {first:%-d %b %Y, %H:%M %Z})."
+            )
+        if not said:
+            said.append(
+                "Nothing to publish: the selected articles were already published or "
+                "scheduled. To publish a scheduled one now, set its publication time to now."
+            )
+        self.message_user(request, " ".join(said), messages.SUCCESS if count else messages.INFO)
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
     def unpublish(self, request, queryset):

@@ -68,11 +68,24 @@ def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time
     later = timezone.now() + timedelta(days=2)
     scheduled = make_article(status=Article.Status.DRAFT, published_at=later)
 
-    editor_client.post(
+    answer = editor_client.post(
         "/admin/articles/article/",
         {"action": "publish", "_selected_action": [old.pk, scheduled.pk]},
+        follow=True,
+    )
+    again = editor_client.post(
+        "/admin/articles/article/",
+        {"action": "publish", "_selected_action": [scheduled.pk]},
+        follow=True,
     )
 
+    # The editor is told which went out and which waits for its time.
+    said = [str(m) for m in answer.context["messages"]]
+    assert said == [
+        "Published 1 article(s). Scheduled 1 article(s), dated later: each goes out at its "
+        f"publication time (the first at {timezone.localtime(later):%-d %b %Y, %H:%M %Z})."
+    ]
+    assert "Nothing to publish" in " ".join(str(m) for m in again.context["messages"])
     old.refresh_from_db()
     scheduled.refresh_from_db()
     assert old.status == scheduled.status == Article.Status.PUBLISHED
