@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -62,6 +63,12 @@ class Tag(models.Model):
         return reverse("articles:tag", args=[self.slug])
 
 
+# How a credit that says what the picture is begins ("Photograph: …", "Illustration by …").
+OWN_CREDIT_WORD = re.compile(
+    r"(photo\w*|picture|image|illustration|graphic|drawing|cartoon|map|chart|video)\b", re.I
+)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -85,7 +92,12 @@ class Article(models.Model):
     )
     hero_alt = models.CharField("hero alt text", max_length=250, blank=True)
     hero_caption = models.CharField(max_length=300, blank=True)
-    hero_credit = models.CharField(max_length=120, blank=True)
+    hero_credit = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Printed after “Photo:” under the picture (“Jane Doe/Reuters”), unless it "
+        "starts with a word of its own (“Photo:”, “Illustration:”, “Graphic:”…).",
+    )
     # Widths -> storage names, made once when the image is saved (see articles.images).
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # Centre crops in the shapes search engines and social cards ask for: ratio -> {name,
@@ -167,6 +179,15 @@ class Article(models.Model):
     @property
     def hero_srcset(self) -> str:
         return ", ".join(f"{url} {width}w" for width, url in rendition_urls(self.hero_renditions))
+
+    @property
+    def hero_credit_line(self) -> str:
+        """The credit as printed: "Photo: " before it, unless the editor began with a word of
+        their own ("Photo: …", "Illustration by …"), as newsroom credits often do."""
+        credit = self.hero_credit.strip()
+        if not credit or OWN_CREDIT_WORD.match(credit):
+            return credit
+        return f"Photo: {credit}"
 
     @property
     def was_updated(self) -> bool:

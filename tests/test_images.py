@@ -250,3 +250,22 @@ def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(art
     renditions = make_renditions(article.hero_image)
 
     assert sorted(renditions, key=int) == ["400", "800", "1200"]
+
+
+@pytest.mark.parametrize(
+    ("credit", "printed"),
+    [
+        ("Jane Doe/Reuters", "Photo: Jane Doe/Reuters"),
+        ("Photo: Jane Doe/Reuters", "Photo: Jane Doe/Reuters"),
+        ("Illustration by Bo Lee", "Illustration by Bo Lee"),
+    ],
+)
+def test_the_picture_credit_says_photo_once(client, article, credit, printed):
+    article.hero_image.save("hero.png", image_file(), save=True)
+    article.hero_alt, article.hero_credit = "A red test card", credit
+    article.save()
+    refresh_hero_renditions(article=article)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert f'<span class="credit">{printed}</span>' in html
