@@ -163,19 +163,19 @@ def _forget_address(email: str) -> None:
     """The address goes, unless its owner stopped all mail: then the stop outlives the erase,
     under a keyed hash of the address with nothing else kept, so that a stranger who types the
     address again cannot have it mailed (CommenterAddress.objects.claim takes the row back)."""
-    addresses = CommenterAddress.objects.filter(email=email)
-    stopped = addresses.filter(mail_stopped_at__isnull=False)
-    for address in stopped:
-        for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
-            drop_queued(kind, address.pk)  # mail waiting to go would reach no address
-        CommenterAddress.objects.filter(email=erased_email(email)).delete()  # an older erase's
-    stopped.update(
-        email=erased_email(email),
-        confirmation_sent_at=None,
-        question_sent_at=None,
-        verified_at=None,
-    )
-    addresses.delete()
+    address = CommenterAddress.objects.filter(email=email).first()
+    if address is None:
+        return
+    if address.mail_stopped_at is None:
+        address.delete()
+        return
+    for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
+        drop_queued(kind, address.pk)  # mail waiting to go would reach no address
+    hashed = erased_email(email)
+    CommenterAddress.objects.filter(email=hashed).delete()  # an older erase's, if any
+    address.email, address.verified_at = hashed, None
+    address.confirmation_sent_at = address.question_sent_at = None
+    address.save(update_fields=["email", "verified_at", "confirmation_sent_at", "question_sent_at"])
 
 
 def _hash_in_policy(email: str) -> None:
