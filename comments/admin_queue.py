@@ -2,7 +2,6 @@
 comment a reply answers, the commenter's record, the reports, the reasons it was held with the
 offending links and words marked), gathered for the whole page in a fixed number of queries."""
 
-import re
 from collections import Counter, defaultdict
 
 from django.contrib import admin
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from comments.desk import hidden_by_reports
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
-from comments.screening import LINK_PATTERN
+from comments.screening import LINK_PATTERN, word_spans
 from comments.stats import reported_count
 from comments.versions import word_diff
 
@@ -87,13 +86,17 @@ def policy_words() -> list[str]:
 
 
 def highlight(text: str, words: list[str]) -> str:
-    """The comment's text, escaped, with links and the policy's words marked."""
-    patterns = [LINK_PATTERN.pattern] + [rf"(?<!\w){re.escape(word)}(?!\w)" for word in words]
-    found = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """The comment's text, escaped, with links and the policy's words marked where the screen
+    reads them (however they are spelt: "cаsino" with a Cyrillic "а", "ｃａｓｉｎｏ")."""
+    spans = [m.span() for m in LINK_PATTERN.finditer(text)] + word_spans(text, words)
     parts, last = [], 0
-    for match in found.finditer(text):
-        parts += [escape(text[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
-        last = match.end()
+    for start, end in sorted(spans):
+        if start < last:  # a word inside a link, or two listed words that overlap
+            start = last
+        if end <= start:
+            continue
+        parts += [escape(text[last:start]), f"<mark>{escape(text[start:end])}</mark>"]
+        last = end
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))  # every piece went through escape()
 

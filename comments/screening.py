@@ -15,6 +15,7 @@ LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Bidirectional overrides and isolates: in a name they can make it read as someone else's.
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+ASCII_OR_ONE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 
 
 def _as_read(text: str) -> str:
@@ -22,9 +23,63 @@ def _as_read(text: str) -> str:
     (zero-width spaces, soft hyphens, joiners) that would part "cas\u00adino" from "casino",
     with compatibility forms folded (full-width "ｃａｓｉｎｏ" is "casino"), and with letters of
     other scripts read as the Latin ones they look like (a Cyrillic "а" in "cаsino")."""
-    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    folded = unicodedata.normalize("NFKC", visible).casefold()
-    return folded.translate(_look_alikes(folded)).casefold()
+    return _reading(text)[0]
+
+
+def _reading(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text as read (see _as_read) and, for each of its characters, the span of the text
+    it was read from: so the queue can mark "cаsino" where the screen found "casino".
+    A letter is folded with the accents that follow it, so "cafe" + U+0301 reads as "café"."""
+    pieces = []
+    for start, end in _letters(text):
+        written = text[start:end]
+        if written.isascii():  # most of any text, and read as it is but for case
+            pieces.append((start, end, written.lower(), True))
+            continue
+        visible = "".join(c for c in written if unicodedata.category(c) != "Cf")
+        if visible:
+            folded = unicodedata.normalize("NFKC", visible).casefold()
+            pieces.append((start, end, folded, False))
+    table = _look_alikes("".join(piece[2] for piece in pieces))
+    read, origins = [], []
+    for start, end, piece, one_to_one in pieces:
+        if one_to_one:
+            read.append(piece)
+            origins += [(index, index + 1) for index in range(start, start + len(piece))]
+            continue
+        as_read = piece.translate(table).casefold()
+        read.append(as_read)
+        origins += [(start, end)] * len(as_read)
+    return "".join(read), origins
+
+
+def _letters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text's runs of ASCII and of each other character, with the
+    combining marks and invisible characters that follow it (which take the run's last
+    letter with them): "e", a soft hyphen and an accent read as one "é"."""
+    spans = []
+    for chunk in ASCII_OR_ONE.finditer(text):
+        start, end = chunk.span()
+        if spans and not chunk.group().isascii() and _joins_the_letter_before(chunk.group()):
+            before, after = spans.pop()
+            if after - before > 1 and text[before:after].isascii():
+                spans.append((before, after - 1))
+                before = after - 1
+            start = before
+        spans.append((start, end))
+    return spans
+
+
+def _joins_the_letter_before(character: str) -> bool:
+    # Marks (and what NFKC reads as one, like the half-width kana voicing mark), invisible
+    # characters, and the Hangul vowel and final jamo that NFKC composes with the consonant
+    # before them into one syllable.
+    return (
+        unicodedata.category(character) in ("Mn", "Mc", "Me", "Cf")
+        or unicodedata.combining(unicodedata.normalize("NFKC", character)[:1] or " ") != 0
+        or "\u1160" <= character <= "\u11ff"
+        or "\ud7b0" <= character <= "\ud7ff"
+    )
 
 
 def _look_alikes(text: str) -> dict[int, str]:
@@ -44,11 +99,28 @@ def _look_alikes(text: str) -> dict[int, str]:
     return table
 
 
-def _contains_word(texts: tuple[str, ...], word: str) -> bool:
+def _phrase(word: str) -> re.Pattern:
     # A phrase matches however its words are spaced or broken across lines, within one text:
     # a name ending "Free" and a body starting "money" do not say "free money".
     phrase = r"\s+".join(re.escape(part) for part in _as_read(word).split())
-    return any(re.search(rf"(?<!\w){phrase}(?!\w)", text) for text in texts)
+    return re.compile(rf"(?<!\w){phrase}(?!\w)")
+
+
+def _contains_word(texts: tuple[str, ...], word: str) -> bool:
+    pattern = _phrase(word)
+    return any(pattern.search(text) for text in texts)
+
+
+def word_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Where in the text, as written, the screen reads each of the words (for the queue's
+    marks): "vіаgrа" spelt with Cyrillic letters is found where "viagra" is listed."""
+    read, origins = _reading(text)
+    return [
+        (origins[found.start()][0], origins[found.end() - 1][1])
+        for word in words
+        for found in _phrase(word).finditer(read)
+        if found.end() > found.start()
+    ]
 
 
 def _blocked_email(email: str, entries: list[str]) -> bool:

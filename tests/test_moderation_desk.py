@@ -274,6 +274,25 @@ def test_the_queue_marks_the_links_and_words_that_held_a_comment(
     assert "&lt;b&gt;now&lt;/b&gt;" in html
 
 
+def test_the_queue_marks_a_listed_word_however_the_screen_found_it_spelt(
+    moderator_client, article, make_comment
+):
+    ModerationPolicy.objects.create(moderation_words="casino\nfree money")
+    make_comment(
+        article,
+        body="Try the c\u0430sino, the \uff43\uff41\uff53\uff49\uff4e\uff4f and the "
+        "cas\u00adino for Free\n money; casinos are fine.",
+    )
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "<mark>c\u0430sino</mark>" in html  # a Cyrillic "а"
+    assert "<mark>\uff43\uff41\uff53\uff49\uff4e\uff4f</mark>" in html  # full-width letters
+    assert "<mark>cas\u00adino</mark>" in html  # a soft hyphen inside
+    assert "<mark>Free\n money</mark>" in html  # a phrase broken across lines
+    assert "<mark>casinos</mark>" not in html  # another word, as for the screen
+
+
 def test_the_queue_shows_the_comment_a_reply_answers_and_the_whole_text(
     moderator_client, article, make_comment
 ):
