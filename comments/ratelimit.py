@@ -90,7 +90,7 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return ALLOWED
-    keys = [_key("flood-email", email)] + ([_key("flood-ip", sender(ip))] if ip else [])
+    keys = _flood_keys(ip=ip, email=email)
     now = int(time.time())
     claimed = []
     try:
@@ -108,6 +108,21 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
             "comment flood check unavailable, letting it through: %s", type(exc).__name__
         )
     return ALLOWED
+
+
+def release_flood(*, ip: str | None, email: str) -> None:
+    """Gives back the wait check_flood() started, for a post that was not stored after all
+    (comments closed while it was on its way): the reader's next try is not told to wait."""
+    if not settings.COMMENTS_FLOOD_SECONDS:
+        return
+    try:
+        cache.delete_many(_flood_keys(ip=ip, email=email))
+    except Exception as exc:
+        logger.warning("comment flood wait not given back: %s", type(exc).__name__)
+
+
+def _flood_keys(*, ip: str | None, email: str) -> list[str]:
+    return [_key("flood-email", email)] + ([_key("flood-ip", sender(ip))] if ip else [])
 
 
 def hit_report_limit(ip: str | None) -> Verdict:

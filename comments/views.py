@@ -21,7 +21,7 @@ from comments.commenter_views import comment_from_token, comment_gone, commenter
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
-from comments.ratelimit import check_flood, client_ip, hit_rate_limit
+from comments.ratelimit import check_flood, client_ip, hit_rate_limit, release_flood
 from comments.services import comments_open, submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
@@ -133,8 +133,12 @@ def _post(request, article_id):
             article=article, ip=ip, user=user, written_before=written_here(request), **data
         )
     except ValidationError as exc:
+        release_flood(ip=ip, email=data["email"])
         form.add_error(None, exc)
         return _article_page(request, article, form=form)
+    except Exception:
+        release_flood(ip=ip, email=data["email"])  # the database failed: nothing was stored
+        raise
 
     messages.success(request, COMMENT_RECEIVED)
     messages.info(

@@ -287,6 +287,37 @@ def test_the_flood_interval_also_holds_for_one_email_from_another_ip(
     assert response.status_code == 429
 
 
+def _comments_close_on_the_way():
+    # Comments close in the moment between the page's check and the comment being stored.
+    return mock.patch("comments.services.comments_open", return_value=False)
+
+
+def _database_goes_away():
+    from django.db import OperationalError
+
+    error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    return mock.patch("comments.models.Comment.save", side_effect=error)
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"), [(_comments_close_on_the_way, 200), (_database_goes_away, 503)]
+)
+def test_a_post_not_stored_after_the_flood_check_starts_no_wait(
+    reader, article, comment_form_data, settings, failure, status
+):
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    reader.raise_request_exception = False
+    with failure():
+        refused = _post(reader, article, comment_form_data(article, body="Worth keeping"))
+    assert refused.status_code == status
+    assert "Worth keeping" in refused.content.decode()  # given back to send again
+
+    response = _post(reader, article, comment_form_data(article, body="Worth keeping"))
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Worth keeping"
+
+
 def test_the_exact_same_comment_twice_is_refused_as_a_duplicate(
     reader, article, comment_form_data, settings
 ):
