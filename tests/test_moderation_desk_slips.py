@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 
 from articles.models import Article
 from comments.commenter_services import withdraw_comment
-from comments.desk import block_sender, report_comment
+from comments.desk import block_sender, lift_block, report_comment
 from comments.models import Block, Comment, ModerationPolicy, Report
 
 CHANGELIST = "/admin/comments/comment/"
@@ -212,6 +212,19 @@ def test_a_block_made_of_one_ipv6_address_before_still_holds(moderator, article,
     # A shorter block now replaces it: when that one ends, so has the sender's block.
     block_sender(kind="ip", value="2001:db8::1", period="1", by=moderator)
     assert Block.objects.active().count() == 1
+
+
+def test_a_new_block_of_an_ipv6_sender_replaces_one_made_before_of_another_of_its_addresses(
+    moderator, article, submit
+):
+    Block.objects.create(kind="ip", value="2001:db8::1", created_by=moderator)
+
+    block = block_sender(kind="ip", value="2001:db8::2", period="1", by=moderator)
+
+    assert list(Block.objects.active()) == [block]
+    # Lifting the sender's block lifts it for all of the /64, the older address included.
+    lift_block(block=block, by=moderator)
+    assert submit(article, ip="2001:db8::1").status != Comment.Status.SPAM
 
 
 def test_an_approval_by_mistake_goes_back_to_the_queue_from_the_comments_page(

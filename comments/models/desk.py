@@ -1,5 +1,7 @@
 """The moderator's desk: preset reasons, readers' reports, blocks, notes."""
 
+import ipaddress
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,6 +110,13 @@ def _ip_values(ip: str) -> list[str]:
         return [ip.lower()]
 
 
+def _within(address: str, network) -> bool:
+    try:
+        return ipaddress.ip_address(address) in network
+    except ValueError:
+        return False
+
+
 class BlockQuerySet(models.QuerySet):
     def active(self):
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
@@ -116,7 +125,14 @@ class BlockQuerySet(models.QuerySet):
         """The blocks of this address, also once it was erased (kept as a keyed hash)."""
         if kind == Block.Kind.EMAIL:
             return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
-        return self.filter(kind=kind, value__in=_ip_values(value))
+        values = _ip_values(value)
+        if len(values) < 2 or values[0] == values[1]:
+            return self.filter(kind=kind, value__in=values)
+        # A block made before named one IPv6 address: any of the /64 is this sender's.
+        network = ipaddress.ip_network(values[1])
+        ipv6 = self.filter(kind=kind, value__contains=":").exclude(value__contains="/")
+        earlier = [pk for pk, one in ipv6.values_list("pk", "value") if _within(one, network)]
+        return self.filter(Q(kind=kind, value__in=values) | Q(pk__in=earlier))
 
     def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
         """Why the active blocks send this sender's comment to spam (one query)."""
