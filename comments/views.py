@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
+# Set with the answer to a stored comment, for comments.js on the article (so readable by
+# scripts; it says only that a comment went): the landing's own script usually learns it from the
+# status link, but a reader may reload before that script ran, and then the draft kept in the
+# tab would come back as if never sent. Front caches drop it (it is no personal cookie).
+SENT_COOKIE = "comment-sent"
 SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
 
 
@@ -153,6 +158,14 @@ def _post(request, article_id):
     # where the messages are shown.
     response = redirect(article.get_absolute_url() + "#comments")
     remember_written(request, response, comment.pk)
+    response.set_cookie(
+        SENT_COOKIE,
+        "1",
+        max_age=3600,
+        path=article.get_absolute_url(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
     return response
 
 

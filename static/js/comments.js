@@ -236,6 +236,17 @@
     }
   }
 
+  // Set by the site on this article's path when it stored a comment (SENT_COOKIE in
+  // comments/views.py); read once, by the first page to run this script after it.
+  function takeSentCookie() {
+    var name = "comment-sent=";
+    var found = document.cookie.split("; ").some(function (cookie) {
+      return cookie.indexOf(name) === 0;
+    });
+    if (found) document.cookie = name + "; Max-Age=0; Path=" + window.location.pathname;
+    return found;
+  }
+
   // What a reader writes is kept in this tab until the page says it arrived, so an outage on
   // the way (the proxy's error page, a lost connection, the database's) costs them nothing:
   // back on the article, their text is in the form again. One draft per article, with the
@@ -286,8 +297,11 @@
     }
 
     var draft = storedDraft(key);
-    // Arrived: the page links to the comment's private status page (a report's thanks do not).
-    if (draft && draft.sent && document.querySelector("#comments .messages .comment-status-link")) {
+    // Arrived: the page links to the comment's private status page (a report's thanks do not),
+    // or, when the reader reloaded before this script ran there, the site's cookie says so.
+    var sentCookie = takeSentCookie(); // taken on every page, so it speaks of one post only
+    var arrived = sentCookie || document.querySelector("#comments .messages .comment-status-link");
+    if (draft && draft.sent && arrived) {
       storeDraft(key, null);
     } else if (draft) {
       notSent();

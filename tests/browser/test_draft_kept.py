@@ -75,6 +75,28 @@ def test_a_comment_lost_to_an_outage_is_in_the_form_again_until_it_is_sent(
     watch.problems = [problem for problem in watch.problems if problem not in outage]
 
 
+def test_a_reload_before_the_landing_s_script_ran_does_not_bring_the_sent_comment_back(
+    page, article, watch
+):
+    body = "Sent once, and only once."
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="Maria Lopez", email="maria@example.com", body=body)
+    # The reader reloads while the landing's script is still on its way: it never runs there.
+    page.route("**/js/comments*.js", lambda route: route.abort())
+
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator("#comments .messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    page.unroute("**/js/comments*.js")
+    page.reload()
+
+    assert Comment.objects.get().body == body
+    expect(page.locator("#comment-form")).to_be_visible()
+    page.wait_for_load_state("load")
+    expect(_comment_field(page)).to_have_value("")
+    expect(page.locator(".comment-draft-note")).to_have_count(0)
+    watch.problems = [problem for problem in watch.problems if "comments" not in problem]
+
+
 def test_a_comment_emptied_by_the_reader_is_not_put_back(page, article):
     page.goto(article.get_absolute_url())
     _comment_field(page).fill("Second thoughts: better not.")
