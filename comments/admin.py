@@ -14,6 +14,7 @@ from comments.admin_decisions import (
     DECISIONS,
     ONE_CLICK,
     DecisionViews,
+    card_reasons,
     decision_links,
     seen_revisions,
     tell_left_waiting,
@@ -27,7 +28,7 @@ from comments.admin_queue import (
 )
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
-from comments.services import decide, delete_comments, take_down, update_policy
+from comments.services import Decision, decide, delete_comments, take_down, update_policy
 from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
@@ -102,6 +103,9 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
             raise PermissionDenied
         if queue:
             prepare_queue(cl, queue=queue, can_moderate=self.has_moderate_permission(request))
+            kept = getattr(request, "kept_reasons", {})
+            for comment in cl.result_list if kept else ():
+                comment.kept_reason = kept.get(str(comment.pk), "")
         return cl
 
     def get_list_display(self, request):
@@ -235,13 +239,14 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
     def commenter_view(self, request):
         return commenter_view(self, request)
 
-    def _or_tell_why(self, request, service, comments, **kwargs):
-        """Run a moderation service with the reason from the action bar; a reason it refuses
-        (too long) comes back to the moderator as a message, with nothing changed."""
+    def _or_tell_why(self, request, service, comments, reason=None, **kwargs):
+        """Run a moderation service with the reason given (by default the action bar's); a
+        reason it refuses (too long) comes back to the moderator as a message, with nothing
+        changed."""
+        if reason is None:
+            reason = request.POST.get("reason", "")
         try:
-            return service(
-                comments, by=request.user, reason=request.POST.get("reason", ""), **kwargs
-            )
+            return service(comments, by=request.user, reason=reason, **kwargs)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
@@ -257,13 +262,37 @@ class CommentAdmin(DecisionViews, admin.ModelAdmin):
         missing = ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
         # (Still waiting, a row only left the list's filter or search: not decided by anyone.)
         gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
-        result = self._or_tell_why(request, decide, queryset, status=status, seen=seen)
-        if result is None:
-            return
+        # A card's own reason goes with it (typed, or a preset chosen): the bar's is for the
+        # rest. Given for a rejection, it never lets "Approve selected" publish the comment.
+        own = card_reasons(request.POST, ticked)
+        groups = {None: queryset}
+        if decision == "approve" and own:
+            groups = {None: queryset.exclude(pk__in=list(own))}
+            self.message_user(
+                request,
+                f"{len(own)} comment(s) with a reason for rejecting were left waiting: press "
+                "Reject on them, or clear the reason to approve them.",
+                messages.WARNING,
+            )
+        elif decision == "reject" and own:
+            groups = {None: queryset.exclude(pk__in=list(own))}
+            for reason in set(own.values()):
+                groups[reason] = queryset.filter(pk__in=[pk for pk in own if own[pk] == reason])
+        results = []
+        for reason, comments in groups.items():
+            result = self._or_tell_why(
+                request, decide, comments, status=status, seen=seen, reason=reason
+            )
+            if result is None:
+                return
+            results.append(result)
+        result = Decision(*map(sum, zip(*results, strict=True)))
         result = result._replace(lost=result.lost + gone)
         if result.decided:
-            reason = request.POST.get("reason", "").strip()
-            said = f" with the reason “{reason}”" if reason and decision == "reject" else ""
+            bar = request.POST.get("reason", "").strip()
+            said = f" with the reason “{bar}”" if bar and decision == "reject" else ""
+            if own and decision == "reject":
+                said += " (those given a reason on their card, with theirs)"
             self.message_user(
                 request, f"{result.decided} comment(s) {done}{said}.", messages.SUCCESS
             )

@@ -2,12 +2,15 @@
 outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
 moderation.js and with a message and a redirect to a plain form post."""
 
+from copy import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse, QueryDict
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
@@ -25,8 +28,14 @@ DECISIONS = {
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
 KEPT_REASON = "comments-kept-reason"
 TYPED_FOR_REJECT = (
-    "You typed a reason for rejecting this comment, so it was not approved: press Reject to "
+    "You gave a reason for rejecting this comment, so it was not approved: press Reject to "
     "reject it with that reason, or clear the reason to approve it."
+)
+KEPT_REASONS = "comments-kept-reasons"
+TYPED_ON_SEVERAL = (
+    "You typed reasons on {} comments and pressed Enter: nothing was decided, and your words "
+    "are kept. Press Reject on the comment you mean, or tick them and choose “Reject selected "
+    "comments”: each goes with its own reason."
 )
 
 
@@ -97,13 +106,23 @@ class DecisionViews:
             **(extra_context or {}),
             "kept_reason": kept_reason if comment is not None and kept_pk == comment.pk else "",
             "moderation_actions": actions,
+            "queue_filters": request.GET.get("_changelist_filters", ""),
             "seen_revision": comment.revision if actions else None,
             "presets": RejectionReason.objects.all() if actions else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        typed_in = _reason_box_entered(request)
+        typed = _reasons_typed(request)
+        if len(typed) > 1:
+            # Enter in one of several cards' boxes, without JavaScript: which one is unknown.
+            request.session[KEPT_REASONS] = typed
+            self.message_user(request, TYPED_ON_SEVERAL.format(len(typed)), messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
+        if request.method == "GET":
+            # The words of the cards that Enter left undecided, back in their boxes.
+            request.kept_reasons = request.session.pop(KEPT_REASONS, {})
+        typed_in = next(iter(typed), None)
         waiting = Comment.objects.pending().filter(pk=typed_in).first() if typed_in else None
         if waiting and not hidden_by_reports(waiting) and self.has_moderate_permission(request):
             return self.decide_view(request, typed_in, "reject")
@@ -133,10 +152,11 @@ class DecisionViews:
             return comment
         status, _ = DECISIONS[decision]
         typed = self._typed_reason(request, comment.pk)
-        if status == Comment.Status.APPROVED and typed:
-            # Enter in the reason box of a comment's page presses its first button, Approve:
-            # words typed for a rejection never publish the comment. They wait in the box
-            # (kept in the moderator's session over the redirect) for Reject.
+        if status == Comment.Status.APPROVED and (typed or self._preset(request, comment.pk)):
+            # A reason typed or chosen for a rejection never publishes the comment (Enter in
+            # the reason box of a comment's page presses its first button, Approve; a
+            # moderator may press Approve or `a` with words left in a card's box). Typed words
+            # wait in the box (kept in the moderator's session over the redirect) for Reject.
             if "_next_pending" in request.POST:  # sent from the comment's own page
                 request.session[KEPT_REASON] = [comment.pk, typed]
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
@@ -245,15 +265,17 @@ class DecisionViews:
     def _reason(self, request, pk) -> str:
         """The reason typed for this comment (its own box in the queue, or the action bar's),
         else the preset chosen for it."""
-        post = request.POST
         typed = self._typed_reason(request, pk)
         if typed:
             return typed
-        preset = post.get(f"preset-{pk}") or post.get("preset")
-        if preset and preset.isdigit():
-            chosen = RejectionReason.objects.filter(pk=preset).first()
-            return chosen.text if chosen else ""
-        return ""
+        preset = self._preset(request, pk)
+        chosen = RejectionReason.objects.filter(pk=preset).first() if preset else None
+        return chosen.text if chosen else ""
+
+    @staticmethod
+    def _preset(request, pk) -> str:
+        preset = request.POST.get(f"preset-{pk}") or request.POST.get("preset") or ""
+        return preset if preset.isdigit() else ""
 
     @staticmethod
     def _typed_reason(request, pk) -> str:
@@ -269,14 +291,31 @@ class DecisionViews:
             )
         self.message_user(request, text, level)
         if outcome and "_next_pending" in request.POST:
-            following = (
-                Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
-            )
-            nxt = following.values_list("pk", flat=True).first()
+            filters = request.POST.get("_changelist_filters", "")
+            nxt = self._next_waiting(request, comment, filters)
+            kept = f"?{urlencode({'_changelist_filters': filters})}" if filters else ""
             if nxt:
-                return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[nxt]))
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+                change = reverse("admin:comments_comment_change", args=[nxt])
+                return HttpResponseRedirect(change + kept)
+            listing = reverse("admin:comments_comment_changelist")
+            return HttpResponseRedirect(f"{listing}?{filters}" if filters else listing)
         return HttpResponseRedirect(self._back(request))
+
+    def _next_waiting(self, request, comment, filters: str) -> int | None:
+        """The waiting comment after this one in the list the moderator opened it from (its
+        search and filters, oldest first), else the first of that list: one they skipped on
+        purpose comes back only once they reach the end."""
+        listing = copy(request)
+        listing.method, listing.GET = "GET", QueryDict(filters)
+        waiting = self.get_changelist_instance(listing).queryset.filter(
+            status=Comment.Status.PENDING, withdrawn_at=None
+        )
+        waiting = waiting.exclude(pk=comment.pk).order_by("created_at", "pk")
+        later = Q(created_at__gt=comment.created_at) | Q(
+            created_at=comment.created_at, pk__gt=comment.pk
+        )
+        found = waiting.filter(later).values_list("pk", flat=True).first()
+        return found or waiting.values_list("pk", flat=True).first()
 
     def _back(self, request):
         referer = request.headers.get("referer", "")
@@ -292,19 +331,31 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _reason_box_entered(request) -> str | None:
+def _reasons_typed(request) -> dict[str, str]:
     """Without JavaScript, Enter in a card's reason box submits the list's form through its
     first button, the actions bar's "Go", with no action chosen: the moderator meant that
-    card's Reject, with the words they typed. The comment's id, or None."""
+    card's Reject, with the words they typed. {comment id: words} of the boxes with words."""
     post = request.POST
     if request.method != "POST" or post.get("action") or "index" not in post:
-        return None
-    typed = [
-        name.removeprefix("reason-")
+        return {}
+    return {
+        pk: value.strip()
         for name, value in post.items()
-        if name.startswith("reason-") and value.strip()
-    ]
-    return typed[0] if len(typed) == 1 and typed[0].isdigit() else None
+        if (pk := name.removeprefix("reason-")) != name and pk.isdigit() and value.strip()
+    }
+
+
+def card_reasons(post, pks) -> dict[int, str]:
+    """{comment id: reason} of the cards given one of their own, typed or a preset chosen."""
+    presets = dict(RejectionReason.objects.values_list("pk", "text"))
+    reasons = {}
+    for pk in pks:
+        preset = post.get(f"preset-{pk}", "")
+        typed = post.get(f"reason-{pk}", "").strip()
+        reason = typed or (presets.get(int(preset), "") if preset.isdigit() else "")
+        if reason:
+            reasons[pk] = reason
+    return reasons
 
 
 def _lost_text(comment: Comment) -> str:

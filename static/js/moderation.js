@@ -19,6 +19,9 @@
     var REJECT_PROMPT =
       "Reject: press 1–9 for a preset reason, or type one and press Enter (Esc cancels).";
     var CONNECTION_LOST = "Not sent: check the connection and try again.";
+    var GAVE_REASON =
+      "Not approved: a reason for rejecting is given on this comment. Press Reject to send " +
+      "it, or clear the reason to approve.";
     var SIGNED_OUT =
       "Your session has ended or you may no longer moderate: sign in again (reload the page), " +
       "then decide again.";
@@ -114,6 +117,12 @@
     // Sent at once and the next comment selected before the answer: a moderator never waits.
     function send(row, button, fields) {
       if (!button || !open(row)) return;
+      if (button.getAttribute("data-action") === "approve" && Object.keys(fields).length) {
+        // Words typed (or a preset chosen) for a rejection never publish the comment.
+        outcome(row, GAVE_REASON);
+        say(GAVE_REASON);
+        return;
+      }
       stopRejecting();
       var data = new FormData();
       data.append("csrfmiddlewaretoken", tokenField ? tokenField.value : "");
@@ -165,7 +174,8 @@
         .then(function () {
           inFlight -= 1;
           if (!inFlight && !rows.some(open)) {
-            say("Every comment on this page is decided.");
+            // After the last decision's own words, which the status line would otherwise lose.
+            say((status ? status.textContent + " " : "") + "Every comment on this page is decided.");
             // More may wait on the next pages: bring them in.
             if (document.querySelector(".paginator a")) window.location.reload();
           }
@@ -290,7 +300,7 @@
         select(step(key === "j" ? 1 : -1, false) || current);
       } else if (current && actions[key] && button(current, actions[key])) {
         event.preventDefault();
-        send(current, button(current, actions[key]), key === "t" ? reasonFields(current) : {});
+        send(current, button(current, actions[key]), key === "x" ? {} : reasonFields(current));
       } else if (current && key === "d" && button(current, "reject") && open(current)) {
         event.preventDefault();
         startRejecting(current);
@@ -319,8 +329,7 @@
       event.preventDefault();
       select(row);
       var action = clicked.getAttribute("data-action");
-      var withReason = action === "reject" || action === "take-down";
-      send(row, clicked, withReason ? reasonFields(row) : {});
+      send(row, clicked, action === "dismiss" ? {} : reasonFields(row));
     });
 
     // Reject mode lasts while its box has the focus: a click or Tab elsewhere ends it. (The
@@ -336,6 +345,14 @@
     table.addEventListener("focusin", function (event) {
       var row = event.target.closest(".queue-row");
       if (row && row !== current && open(row)) mark(row);
+    });
+
+    // A card's reason goes with its decision, and with "Reject selected" (each its own): not
+    // the unsaved field the admin's actions script warns would be lost when Go is pressed.
+    rows.forEach(function (row) {
+      row.addEventListener("change", function (event) {
+        if (event.target.matches(".queue-reason, .queue-preset")) event.stopPropagation();
+      });
     });
 
     if (help) {

@@ -31,6 +31,13 @@ def log_in_to_admin(page: Page, username: str) -> None:
     expect(page.locator("#site-name")).to_be_visible()
 
 
+def open_queue(page: Page, username: str) -> None:
+    """Signed in, the pending queue open with its first card selected by the queue's script."""
+    log_in_to_admin(page, username)
+    page.goto("/admin/comments/comment/")
+    expect(page.locator(".queue-row").first).to_have_class(re.compile(r"\bis-selected\b"))
+
+
 def decide_in_queue(page: Page, *, excerpt: str, action: str, reason: str = "") -> None:
     """From the admin index: open the pending queue, tick the comment, run a bulk action."""
     page.goto("/admin/")

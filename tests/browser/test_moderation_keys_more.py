@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment, Report
-from tests.browser.helpers import log_in_to_admin
+from tests.browser.helpers import log_in_to_admin, open_queue
 
 # The seeded preset reasons (tests/browser/conftest.py), in every test here.
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
@@ -40,17 +40,11 @@ def _queue_of(article, make_comment, count):
     ]
 
 
-def _open_queue(page, moderator):
-    log_in_to_admin(page, moderator.username)
-    page.goto(QUEUE)
-    expect(page.locator(".queue-row").first).to_have_class(re.compile(r"\bis-selected\b"))
-
-
 def test_digits_typed_in_the_search_box_after_d_are_a_search_not_a_rejection(
     page, article, moderator, make_comment
 ):
     first, _second = _queue_of(article, make_comment, 2)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
     card = page.locator(f"#queue-{first.pk}")
 
     page.keyboard.press("d")
@@ -75,7 +69,7 @@ def test_enter_in_a_cards_own_reason_box_rejects_it_with_those_words(
     page, article, moderator, make_comment
 ):
     first, second = _queue_of(article, make_comment, 2)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
     page.evaluate("window.sameDocument = true")
     box = page.locator(f"#queue-{first.pk} .queue-reason")
 
@@ -109,7 +103,7 @@ def test_a_comment_deleted_since_the_queue_opened_is_said_to_be_gone(
     # Waits for the server to answer 410 with JSON for a comment that no longer exists.
     gone, kept = _queue_of(article, make_comment, 2)
     gone_pk = gone.pk
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
     gone.delete()  # by another moderator, or an erase, meanwhile
 
     page.keyboard.press("a")
@@ -137,7 +131,7 @@ def test_a_decision_after_the_session_ended_says_so_and_opens_the_comment_again(
     page, article, moderator, make_comment
 ):
     first, second = _queue_of(article, make_comment, 2)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
     Session.objects.all().delete()  # signed out meanwhile (elsewhere, or expired)
 
     page.keyboard.press("a")
@@ -188,7 +182,7 @@ def test_a_key_a_hidden_comment_does_not_take_says_which_keys_do(
     hidden = make_comment(article, status=Comment.Status.APPROVED, body="Words readers reported.")
     type(article).objects.filter(pk=article.pk).update(approved_comment_count=1)
     report_comment(comment=hidden, reason="abuse", ip="198.51.100.7")
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
 
     page.keyboard.press("a")
 
@@ -205,7 +199,7 @@ def test_a_comment_edited_meanwhile_never_takes_the_key_meant_for_the_next_one(
     from comments.commenter_services import edit_comment
 
     first, second = _queue_of(article, make_comment, 2)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
     edit_comment(comment=first, body="Buy cheap watches at example.com today")
 
     page.keyboard.press("a")  # the first, read before its author changed it
@@ -230,7 +224,7 @@ def test_a_comment_edited_meanwhile_never_takes_the_key_meant_for_the_next_one(
 
 def test_a_decision_key_held_down_decides_one_comment(page, article, moderator, make_comment):
     first, second, third = _queue_of(article, make_comment, 3)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
 
     page.keyboard.down("a")
     page.evaluate(
@@ -251,7 +245,7 @@ def test_one_card_is_current_for_a_screen_reader_after_tab_and_keys(
     page, article, moderator, make_comment
 ):
     _first, _second, third, fourth = _queue_of(article, make_comment, 4)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
 
     page.locator(f"#queue-{third.pk} button[data-action=approve]").focus()
     expect(page.locator(".queue-row[aria-current]")).to_have_attribute("id", f"queue-{third.pk}")
@@ -267,7 +261,7 @@ def test_opening_a_comment_right_after_deciding_others_loses_no_decision(
     page, article, moderator, make_comment
 ):
     first, second, third = _queue_of(article, make_comment, 3)
-    _open_queue(page, moderator)
+    open_queue(page, moderator.username)
 
     page.keyboard.press("a")
     page.keyboard.press("a")

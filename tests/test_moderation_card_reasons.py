@@ -1,0 +1,162 @@
+"""A reason given on a queue card (typed, or a preset chosen) goes with that card's rejection,
+alone or in "Reject selected", and never lets the comment be approved; a comment decided on its
+own page leads on to the next one waiting in the list it was opened from."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.utils import timezone
+
+from comments.models import Comment, RejectionReason
+from tests.comment_fixtures import as_shown
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def _statuses(*comments):
+    return [Comment.objects.get(pk=c.pk).status for c in comments]
+
+
+def test_a_preset_chosen_on_a_card_keeps_approve_from_publishing_it(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+    preset = RejectionReason.objects.get(label="Abusive")
+
+    refused = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/",
+        {f"preset-{comment.pk}": preset.pk, **as_shown([comment])},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert refused.status_code == 409
+    assert "press Reject to reject it with that reason" in refused.json()["message"]
+    assert _statuses(comment) == [Comment.Status.PENDING]
+
+
+def test_reject_selected_sends_each_card_its_own_reason_and_the_bar_s_to_the_rest(
+    moderator_client, article, make_comment
+):
+    typed, chosen, plain = (make_comment(article) for _ in range(3))
+    preset = RejectionReason.objects.get(label="Advertising")
+
+    response = moderator_client.post(
+        CHANGELIST,
+        {
+            "action": "reject_selected",
+            "_selected_action": [typed.pk, chosen.pk, plain.pk],
+            "reason": "Off topic.",
+            f"reason-{typed.pk}": "Shouting at other readers.",
+            f"preset-{chosen.pk}": preset.pk,
+            **as_shown([typed, chosen, plain]),
+        },
+        follow=True,
+    )
+
+    reasons = dict(Comment.objects.values_list("pk", "rejection_reason"))
+    assert reasons == {
+        typed.pk: "Shouting at other readers.",
+        chosen.pk: preset.text,
+        plain.pk: "Off topic.",
+    }
+    assert _statuses(typed, chosen, plain) == [Comment.Status.REJECTED] * 3
+    assert (
+        "3 comment(s) rejected with the reason “Off topic.” (those given a reason on their card"
+        in (response.content.decode())
+    )
+
+
+def test_approve_selected_leaves_the_cards_given_a_reason_waiting(
+    moderator_client, article, make_comment
+):
+    given, plain = make_comment(article), make_comment(article)
+
+    response = moderator_client.post(
+        CHANGELIST,
+        {
+            "action": "approve_selected",
+            "_selected_action": [given.pk, plain.pk],
+            f"reason-{given.pk}": "Personal attack",
+            **as_shown([given, plain]),
+        },
+        follow=True,
+    )
+
+    assert _statuses(given, plain) == [Comment.Status.PENDING, Comment.Status.APPROVED]
+    html = response.content.decode()
+    assert "1 comment(s) with a reason for rejecting were left waiting" in html
+    assert "1 comment(s) approved." in html
+
+
+def test_enter_in_one_of_several_cards_with_words_decides_nothing_and_keeps_the_words(
+    moderator_client, article, make_comment
+):
+    first, second = make_comment(article), make_comment(article)
+
+    # Without JavaScript, Enter submits the list's form through "Go", with no action chosen.
+    response = moderator_client.post(
+        f"{CHANGELIST}?status=pending",
+        {
+            "action": "",
+            "index": "0",
+            f"reason-{first.pk}": "Off topic",
+            f"reason-{second.pk}": "Rude",
+            **as_shown([first, second]),
+        },
+        follow=True,
+    )
+
+    assert _statuses(first, second) == [Comment.Status.PENDING] * 2
+    html = response.content.decode()
+    assert "You typed reasons on 2 comments and pressed Enter: nothing was decided" in html
+    assert f'name="reason-{first.pk}"' in html and 'value="Off topic"' in html
+    assert 'value="Rude"' in html
+    # Given back once: the queue opened again later has empty boxes.
+    assert 'value="Rude"' not in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_deciding_on_a_comments_page_moves_on_to_the_one_after_it_not_the_oldest(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    skipped, opened, after = (
+        make_comment(article, created_at=now - timedelta(hours=hours)) for hours in (3, 2, 1)
+    )
+
+    response = moderator_client.post(f"{CHANGELIST}{opened.pk}/approve/", {"_next_pending": "1"})
+    assert response["Location"] == f"{CHANGELIST}{after.pk}/change/"
+
+    # At the end of the list, the one skipped on purpose comes round again.
+    last = moderator_client.post(f"{CHANGELIST}{after.pk}/approve/", {"_next_pending": "1"})
+    assert last["Location"] == f"{CHANGELIST}{skipped.pk}/change/"
+
+
+def test_deciding_on_a_comments_page_stays_in_the_search_it_was_opened_from(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    frank = [
+        make_comment(article, name="Frank", created_at=now - timedelta(hours=hours))
+        for hours in (3, 1)
+    ]
+    make_comment(article, name="Heidi", created_at=now - timedelta(hours=2))
+    filters = urlencode({"q": "Frank"})
+    page = moderator_client.get(
+        f"{CHANGELIST}{frank[0].pk}/change/", {"_changelist_filters": filters}
+    ).content.decode()
+    assert f'name="_changelist_filters" value="{filters}"' in page
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{frank[0].pk}/approve/",
+        {"_next_pending": "1", "_changelist_filters": filters},
+    )
+    assert response["Location"] == (
+        f"{CHANGELIST}{frank[1].pk}/change/?{urlencode({'_changelist_filters': filters})}"
+    )
+
+    # The search's last: back to the search, not to the whole queue.
+    last = moderator_client.post(
+        f"{CHANGELIST}{frank[1].pk}/approve/",
+        {"_next_pending": "1", "_changelist_filters": filters},
+    )
+    assert last["Location"] == f"{CHANGELIST}?{filters}"
