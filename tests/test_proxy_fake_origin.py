@@ -48,6 +48,8 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    do_POST = do_GET
+
     def log_message(self, *args):
         pass
 
@@ -152,6 +154,18 @@ def test_stale_copies_are_served_while_revalidating_and_while_the_origin_fails(
     assert response.header("Retry-After") == "5"
 
 
+def relayed(proxy, reader, method, path) -> bytes:
+    """A request as a TLS terminator passes it on, naming its reader (PROXY protocol v1)."""
+    family, to = ("TCP6", "::1") if ":" in reader else ("TCP4", "127.0.0.1")
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+        sock.sendall(
+            f"PROXY {family} {reader} {to} 40000 {proxy.port}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: news.example\r\nContent-Length: 0\r\n"
+            "xkey-purge: page\r\nConnection: close\r\n\r\n".encode()
+        )
+        return read_head(sock, 5)
+
+
 @pytest.mark.parametrize("proxy_of_fake_origin", [{"PROXY_PROTOCOL": "true"}], indirect=True)
 def test_behind_a_terminator_speaking_the_proxy_protocol_readers_keep_their_addresses(
     proxy_of_fake_origin,
@@ -161,20 +175,39 @@ def test_behind_a_terminator_speaking_the_proxy_protocol_readers_keep_their_addr
     purge ACL see that address, not its own."""
     proxy, origin = proxy_of_fake_origin
 
-    def relayed(reader, method, path):
-        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
-            sock.sendall(
-                f"PROXY TCP4 {reader} 127.0.0.1 40000 {proxy.port}\r\n"
-                f"{method} {path} HTTP/1.1\r\nHost: news.example\r\n"
-                "xkey-purge: page\r\nConnection: close\r\n\r\n".encode()
-            )
-            return read_head(sock, 5)
-
-    assert relayed("203.0.113.7", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert relayed(proxy, "203.0.113.7", "GET", "/page").startswith(b"HTTP/1.1 200 ")
     assert origin.forwarded_for == "203.0.113.7"
-    assert relayed("198.51.100.20", "GET", "/other").startswith(b"HTTP/1.1 200 ")
+    assert relayed(proxy, "198.51.100.20", "GET", "/other").startswith(b"HTTP/1.1 200 ")
     assert origin.forwarded_for == "198.51.100.20"
     # Purges are not taken from readers, even one the terminator says is this machine.
-    assert relayed("127.0.0.1", "PURGE", "/").startswith(b"HTTP/1.1 405 ")
-    assert relayed("127.0.0.1", "GET", "/page").startswith(b"HTTP/1.1 200 ")
-    assert "X-Cache: HIT" in relayed("203.0.113.7", "GET", "/page").decode()
+    assert relayed(proxy, "127.0.0.1", "PURGE", "/").startswith(b"HTTP/1.1 405 ")
+    assert relayed(proxy, "127.0.0.1", "GET", "/page").startswith(b"HTTP/1.1 200 ")
+    assert "X-Cache: HIT" in relayed(proxy, "203.0.113.7", "GET", "/page").decode()
+
+
+@pytest.mark.parametrize(
+    "proxy_of_fake_origin",
+    [{"PROXY_PROTOCOL": "true", "PROXY_POST_LIMIT": "4", "PROXY_MISS_LIMIT": "5"}],
+    indirect=True,
+)
+def test_the_proxy_limits_an_ipv6_reader_by_its_64_as_django_does(proxy_of_fake_origin):
+    """One subscriber is usually handed a whole /64 and can send each request from another
+    address of it: the throttles count the /64, as Django's limits do, not each address."""
+    proxy, _ = proxy_of_fake_origin
+
+    def status(reader, method, path):
+        return int(relayed(proxy, reader, method, path).split(b" ", 2)[1])
+
+    # Comment posts (4 a minute) from one /64, spelt every way a terminator or inet_ntop may.
+    household = ["2001:db8::1", "2001:DB8:0:0:0:0:0:2", "2001:db8:0:0:1::", "2001:db8::1:0:0:1"]
+    assert [status(reader, "POST", "/comments/post/1/") for reader in household] == [200] * 4
+    assert status("2001:db8::a:b:c:d", "POST", "/comments/post/1/") == 429
+    # The next /64 has limits of its own, and IPv4 readers (mapped ones too) one each.
+    assert status("2001:db8:0:1::1", "POST", "/comments/post/1/") == 200
+    readers = [f"::ffff:203.0.113.{n}" for n in range(1, 6)]
+    assert [status(reader, "POST", "/comments/post/1/") for reader in readers] == [200] * 5
+
+    # Misses (5 a second), each from another address of one /64.
+    misses = [status(f"2001:db8:1:1::{n:x}", "GET", f"/search/?q=unique{n}") for n in range(10)]
+    assert 429 in misses
+    assert status("2001:db8:1:2::1", "GET", "/search/?q=neighbour") == 200
