@@ -6,10 +6,13 @@ from datetime import timedelta
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
 
+from comments.desk import block_sender
 from comments.models import Block, Comment, ModeratorNote
+from comments.privacy import erase_comments
 
 CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
+BLOCKS = "/admin/comments/block/"
 
 
 def test_a_comments_page_links_to_a_plus_address_commenter_that_opens(
@@ -249,3 +252,28 @@ def test_a_new_block_replaces_the_senders_earlier_one(moderator_client, article,
 
 def test_an_editor_cannot_read_the_blocks(editor_client):
     assert editor_client.get("/admin/comments/block/").status_code == 403
+
+
+def test_the_blocks_list_words_an_erased_address_as_the_commenter_page_does(
+    moderator_client, moderator, article, make_comment
+):
+    make_comment(article, email="maria@example.com")
+    block_sender(kind="email", value="maria@example.com", period="forever", by=moderator)
+    Block.objects.create(kind=Block.Kind.EMAIL, value="troll@example.com")
+    erase_comments(email="maria@example.com")
+    erased = Block.objects.get(value__startswith="erased:")
+    erased_link = f"/admin/comments/block/{erased.pk}/change/"
+
+    listing = moderator_client.get(BLOCKS).content.decode()
+    assert "(erased at its owner&#x27;s request)" in listing
+    assert "troll@example.com" in listing
+    assert erased.value not in listing
+    assert erased.value not in moderator_client.get(erased_link).content.decode()
+    # Typed again in full, the address finds its block; no other address does.
+    found = moderator_client.get(BLOCKS, {"q": " Maria@Example.com "}).content.decode()
+    assert erased_link in found and "troll@example.com" not in found
+    other = moderator_client.get(BLOCKS, {"q": "ann@example.com"}).content.decode()
+    assert erased_link not in other
+    lift = {"action": "lift", "block": erased.pk}
+    lifted = moderator_client.post(f"{COMMENTER}?email=maria%40example.com", lift, follow=True)
+    assert "Block of (erased at its owner&#x27;s request) lifted." in lifted.content.decode()
