@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import log_in_to_admin
 
 pytestmark = pytest.mark.browser
@@ -58,3 +58,42 @@ def test_a_list_of_decided_comments_shows_author_and_status_without_sideways_scr
             assert shown["x"] + shown["width"] <= box["x"] + box["width"], (n, cell, shown, box)
     # The time since it came, whether the comment still waits or not.
     expect(page.locator("#result_list thead th").nth(1)).to_have_text("Received")
+
+
+@pytest.mark.parametrize("query", ["", "?status=all"], ids=["queue", "all"])
+def test_on_a_phone_the_action_bar_stacks_and_every_checkbox_is_a_24_px_target(
+    page, moderator, decided_and_waiting, query, artifacts
+):
+    log_in_to_admin(page, moderator.username)
+    page.set_viewport_size(PHONE)
+    page.goto(LIST + query)
+    page.screenshot(path=artifacts.path("list-390.png"), full_page=True)
+
+    bar = page.locator("#changelist-form .actions").bounding_box()
+    action = page.locator("select[name=action]").bounding_box()
+    # As wide as the bar, where it showed "-----" in 50 px.
+    assert action["width"] >= bar["width"] - 1, (action, bar)
+    reason = page.get_by_label("Reason (sent with rejections)")
+    label_bottom = reason.evaluate(
+        """(box) => {
+            const words = document.createRange();
+            words.selectNodeContents(box.labels[0].firstChild);
+            return words.getBoundingClientRect().bottom;
+        }"""
+    )
+    shown = reason.bounding_box()
+    assert label_bottom <= shown["y"], "the reason's label is beside its box, not above it"
+    assert shown["width"] >= bar["width"] - 1, (shown, bar)
+
+    checkboxes = page.locator("#result_list input[type=checkbox]:visible")
+    rows = page.locator("#result_list tbody tr").count()
+    assert rows and checkboxes.count() >= rows
+    for n in range(checkboxes.count()):
+        target = checkboxes.nth(n).bounding_box()
+        assert target["width"] >= 24 and target["height"] >= 24, (n, target)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+        " document.querySelector('.results').scrollWidth,"
+        " document.querySelector('.results').clientWidth]"
+    )
+    assert widths[0] <= widths[1] and widths[2] <= widths[3], f"sideways scroll: {widths}"
