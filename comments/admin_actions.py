@@ -1,0 +1,134 @@
+"""The comment list's bulk actions (approve, reject, spam, take down the ticked comments),
+mixed into CommentAdmin: each decides only what the page showed, with the reason given."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
+from django.core.exceptions import ValidationError
+
+from comments.admin_decisions import DECISIONS, card_reasons, seen_revisions, tell_left_waiting
+from comments.desk import hidden_by_reports, take_down_reported
+from comments.models import Comment
+from comments.services import Decision, decide, take_down
+
+
+class ModerationActionForm(ActionForm):
+    reason = forms.CharField(
+        label="Reason (sent with rejections)",
+        required=False,
+        max_length=Comment._meta.get_field("rejection_reason").max_length,
+    )
+
+
+class BulkActions:
+    """Mixed into CommentAdmin (its `actions` name these)."""
+
+    def _or_tell_why(self, request, service, comments, reason=None, **kwargs):
+        """Run a moderation service with the reason given (by default the action bar's); a
+        reason it refuses (too long) comes back to the moderator as a message, with nothing
+        changed."""
+        if reason is None:
+            reason = request.POST.get("reason", "")
+        try:
+            return service(comments, by=request.user, reason=reason, **kwargs)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return None
+
+    def _decide_selected(self, request, queryset, decision):
+        status, done = DECISIONS[decision]
+        # Only the words the page showed are decided ("Select all" reaches comments it never
+        # showed, and a ticked comment may have been edited since): each row posts its revision.
+        seen = seen_revisions(request.POST)
+        # Ticked rows the list no longer holds (another moderator decided them, or their author
+        # deleted them, since the page was drawn): the action never sees them, so count them.
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()}
+        missing = ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
+        # (Still waiting, a row only left the list's filter or search: not decided by anyone.)
+        gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
+        # A card's own reason goes with it (typed, or a preset chosen): the bar's is for the
+        # rest. Given for a rejection, it never lets "Approve selected" publish the comment.
+        own = card_reasons(request.POST, ticked)
+        groups = {None: queryset}
+        if decision == "approve" and own:
+            groups = {None: queryset.exclude(pk__in=list(own))}
+            self.message_user(
+                request,
+                f"{len(own)} comment(s) with a reason for rejecting were left waiting: press "
+                "Reject on them, or clear the reason to approve them.",
+                messages.WARNING,
+            )
+        elif decision == "reject" and own:
+            groups = {None: queryset.exclude(pk__in=list(own))}
+            for reason in set(own.values()):
+                groups[reason] = queryset.filter(pk__in=[pk for pk in own if own[pk] == reason])
+        results = []
+        for reason, comments in groups.items():
+            result = self._or_tell_why(
+                request, decide, comments, status=status, seen=seen, reason=reason
+            )
+            if result is None:
+                return
+            results.append(result)
+        result = Decision(*map(sum, zip(*results, strict=True)))
+        result = result._replace(lost=result.lost + gone)
+        if result.decided:
+            bar = request.POST.get("reason", "").strip()
+            said = f" with the reason “{bar}”" if bar and decision == "reject" else ""
+            if own and decision == "reject":
+                said += " (those given a reason on their card, with theirs)"
+            self.message_user(
+                request, f"{result.decided} comment(s) {done}{said}.", messages.SUCCESS
+            )
+        if result.lost:
+            self.message_user(
+                request,
+                f"{result.lost} comment(s) had already been decided (their history says by "
+                "whom), or deleted by their authors, and were left as they were; to decide one "
+                "again, put it back in the queue first.",
+                messages.WARNING,
+            )
+        tell_left_waiting(self, request, result)
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        self._decide_selected(request, queryset, "approve")
+
+    @admin.action(
+        description="Reject selected comments (with the reason)", permissions=["moderate"]
+    )
+    def reject_selected(self, request, queryset):
+        self._decide_selected(request, queryset, "reject")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def spam_selected(self, request, queryset):
+        self._decide_selected(request, queryset, "spam")
+
+    @admin.action(
+        description="Take down selected published comments (with the reason)",
+        permissions=["moderate"],
+    )
+    def take_down_selected(self, request, queryset):
+        # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
+        # "Take down" does it, with its reports upheld.
+        # Only those shown, at the revision shown ("Select all" reaches comments never read).
+        seen = seen_revisions(request.POST)
+        hidden = [
+            comment
+            for comment in queryset.pending()
+            if hidden_by_reports(comment) and seen.get(comment.pk) == comment.revision
+        ]
+
+        def take_all_down(comments, *, by, reason):
+            down = sum(bool(take_down_reported(comment=c, by=by, reason=reason)) for c in hidden)
+            return down + take_down(
+                comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason
+            )
+
+        count = self._or_tell_why(request, take_all_down, queryset)
+        if count is None:
+            return
+        if count:
+            self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
+        else:
+            self.message_user(request, "None of those comments was published.", messages.WARNING)
