@@ -19,12 +19,28 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from newsportal.redaction import redact
+
 logger = logging.getLogger(__name__)
 RETRY_CAP_SECONDS = 3600
 
 
 class MailNotSent(Exception):
     pass
+
+
+def _reason(exc: Exception) -> str:
+    """The exception with its message (the server's reply, a missing setting), which is what
+    tells an operator what to fix; readers' addresses it names (a refused recipient) redacted,
+    as the line is also kept in the task row."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Its text is the dict of refused addresses: their replies alone say why.
+        replies = exc.recipients.values()
+        message = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in replies)
+    else:
+        message = str(exc)
+    message = redact(message).strip()
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _fail(message: str):
@@ -90,9 +106,9 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
         # Refused for good or given up: logged, and the task row ends FAILED, where
         # `requeue_mail --failed` finds it once the server is fixed.
         if not _is_transient(exc):
-            _fail(f"{kind} mail {ref} not sent: {type(exc).__name__}")
+            _fail(f"{kind} mail {ref} not sent: {_reason(exc)}")
         if attempt >= settings.MAIL_MAX_ATTEMPTS or not deliver.get_backend().supports_defer:
-            _fail(f"{kind} mail {ref} given up after {attempt} attempts: {type(exc).__name__}")
+            _fail(f"{kind} mail {ref} given up after {attempt} attempts: {_reason(exc)}")
         if isinstance(exc, OperationalError) and not connection.in_atomic_block:
             # The worker runs tasks outside a transaction: a broken connection is dropped, so
             # the retry below is queued on a fresh one.
@@ -105,7 +121,7 @@ def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
             "%s mail %s not sent (%s): attempt %d in %d s",
             kind,
             ref,
-            type(exc).__name__,
+            _reason(exc),
             attempt + 1,
             delay,
         )

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.utils.module_loading import import_string
 
 
@@ -45,8 +46,16 @@ class NewsportalConfig(AppConfig):
         # A typo in EMAIL_BACKEND would drop every mail when it is sent: stop at start-up
         # instead. Checked here, not in settings, as a backend may read settings on import.
         try:
-            import_string(settings.EMAIL_BACKEND)
+            backend = import_string(settings.EMAIL_BACKEND)
         except ImportError as exc:
             raise ImproperlyConfigured(
                 f"EMAIL_BACKEND must be an importable class, not {settings.EMAIL_BACKEND!r}: {exc}"
             ) from None
+        # Without a directory the file backend fails on every mail, which the queue takes for a
+        # refusal and drops; an empty path would write mail into whatever directory we run in.
+        file_backend = isinstance(backend, type) and issubclass(backend, FileEmailBackend)
+        if file_backend and not settings.EMAIL_FILE_PATH:
+            raise ImproperlyConfigured(
+                "EMAIL_FILE_PATH must be set (the directory mail is written to) when "
+                "EMAIL_BACKEND is the file backend"
+            )

@@ -269,6 +269,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
         "implicit TLS (usually port 465), not both"
     )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")  # the file backend's directory (newsportal/apps.py)
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -204,7 +204,7 @@ def test_a_decision_mail_never_costs_the_decision_and_is_logged_without_personal
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
     assert [m["attempt"] for m in queued("decision")] == [2]
-    assert f"decision mail {comment.pk} not sent (ConnectionRefusedError)" in caplog.text
+    assert f"decision mail {comment.pk} not sent (ConnectionRefusedError: " in caplog.text
     assert "maria@example.com" not in caplog.text
 
 

@@ -195,6 +195,32 @@ def test_a_refused_recipient_is_not_retried_and_the_others_go_out(
     assert f"decision mail {comments[1].pk} not sent: SMTPRecipientsRefused" in caplog.text
 
 
+def test_a_mail_not_sent_is_logged_with_the_reason_and_without_the_address(
+    article, make_comment, moderator, smtp, settings, caplog
+):
+    from comments.services import approve
+
+    [comment] = waiting_comments(article, make_comment, 1)
+    approve(comment=comment, by=moderator)
+    smtp.start()
+    smtp.refuse.add(comment.email)
+    with caplog.at_level(logging.ERROR):
+        run_mail_queue()
+    # A file backend with nowhere to write (the operator's setting, not the reader's address).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = None
+    call_command("requeue_mail", "--failed", stdout=StringIO())
+    with caplog.at_level(logging.ERROR):
+        run_mail_queue()
+
+    [refused, no_path] = [r.getMessage() for r in caplog.records if r.name == "comments.mail"]
+    not_sent = f"decision mail {comment.pk} not sent:"
+    assert refused == f"{not_sent} SMTPRecipientsRefused: 550 no such user"
+    assert no_path.startswith(f"{not_sent} TypeError: expected str, bytes or os.PathLike object")
+    assert comment.email not in caplog.text
+    assert comment.email not in DBTaskResult.objects.get(status="FAILED").traceback
+
+
 def test_a_recipient_greylisted_for_now_is_tried_again_and_then_gets_the_mail(
     article, make_comment, moderator, smtp
 ):

@@ -123,6 +123,27 @@ def test_starttls_and_implicit_tls_together_stop_start_up():
     assert "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in result.stderr
 
 
+def test_the_file_mail_backend_writes_each_mail_into_email_file_path(tmp_path):
+    env = production_env(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path),
+    )
+    code = "from django.core.mail import send_mail; send_mail('Hello', 'Body', None, ['a@b.c'])"
+    result = manage("shell", "-v", "0", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    [written] = tmp_path.iterdir()
+    assert "Subject: Hello" in written.read_text()
+
+
+def test_the_file_mail_backend_without_email_file_path_refuses_to_start():
+    env = production_env(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: EMAIL_FILE_PATH must be set" in result.stderr
+
+
 def test_debug_off_without_a_secret_key_refuses_to_start():
     result = manage("check", env=production_env(DJANGO_SECRET_KEY=None))
 
