@@ -212,6 +212,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # when `next` is missing or leads off the site
 # Login throttling (django-axes): failed logins are counted in the database, which every
 # gunicorn process shares. After LOGIN_FAILURE_LIMIT failures for one username, or from one
 # address, within LOGIN_COOLOFF_MINUTES, every login attempt for it is refused at once (the right
