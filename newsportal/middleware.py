@@ -73,6 +73,18 @@ class LoggedOutageFilter(logging.Filter):
         return not getattr(getattr(record, "request", None), "database_outage_logged", False)
 
 
+class SecurityEventFilter(logging.Filter):
+    """django.security's events (a forged Host header, a path climbing out of media/, a failed
+    CSRF check) are what anyone can send: one WARNING line each, without the traceback Django
+    logs most of them with at ERROR, so that ERROR still means something for us to fix."""
+
+    def filter(self, record):
+        if record.name.startswith("django.security.") and record.levelno >= logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class OneLineFormatter(logging.Formatter):
     """Folds tracebacks onto the record's line (as a literal \\n), so one event is one line and
     log collectors never split an error into dozens of unrelated entries."""

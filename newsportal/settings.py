@@ -366,7 +366,8 @@ MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
 
 # --- Logging: one line per event, to stderr, with the request id --------------------------------
 # One handler: the request id, e-mail addresses and secret links redacted, a traceback folded
-# onto the line. Request data is never formatted (only AdminEmailHandler would; it is not used).
+# onto the line (django.security's events, which anyone can cause, are a WARNING without one).
+# Request data is never formatted (only AdminEmailHandler would; it is not used).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(
@@ -379,6 +380,7 @@ LOGGING = {
         "request_id": {"()": "newsportal.middleware.RequestIdFilter"},
         "redact": {"()": "newsportal.middleware.RedactEmailFilter"},
         "logged_outage": {"()": "newsportal.middleware.LoggedOutageFilter"},
+        "security_event": {"()": "newsportal.middleware.SecurityEventFilter"},
     },
     "formatters": {
         "line": {
@@ -390,7 +392,7 @@ LOGGING = {
         "stderr": {
             "class": "logging.StreamHandler",
             "formatter": "line",
-            "filters": ["request_id", "redact", "logged_outage"],
+            "filters": ["security_event", "request_id", "redact", "logged_outage"],
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},

@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError, connections
+from django.test import Client
 from django.urls import path
 
 import newsportal.urls
@@ -199,3 +200,21 @@ def test_a_secret_link_in_an_error_is_not_written_down(client, log_output, appro
     written = log_output.getvalue()
     assert "/comments/status/[link redacted]/edit/" in written
     assert status_path not in written
+
+
+@pytest.mark.django_db
+def test_what_anyone_can_send_is_one_warning_line_without_a_traceback(client, log_output):
+    traversal = client.get("/media/..%2f..%2fx", headers={"X-Request-ID": "req-media"})
+    forged_host = client.get("/comments/privacy/", headers={"Host": "evil.example"})
+    no_token = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "a"})
+
+    assert [traversal.status_code, forged_host.status_code, no_token.status_code] == [400, 400, 403]
+    lines = log_output.getvalue().splitlines()
+    assert [line.split(" [")[0].split(" ", 2)[2] for line in lines] == [
+        "WARNING django.security.SuspiciousFileOperation",
+        "WARNING django.security.DisallowedHost",
+        "WARNING django.security.csrf",  # still said
+    ]
+    assert "[req-media] The joined path" in lines[0]
+    assert "Invalid HTTP_HOST header: 'evil.example'" in lines[1]
+    assert "Traceback" not in log_output.getvalue()
