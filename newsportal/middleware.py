@@ -1,5 +1,5 @@
-"""Request ids and redaction (newsportal.redaction) for log lines, cache headers every response
-gets, and a friendly 503 while the database is unreachable."""
+"""Request ids and redaction (newsportal.redaction) for log lines, HEAD answers without a body,
+cache headers every response gets, and a friendly 503 while the database is unreachable."""
 
 import logging
 import re
@@ -109,6 +109,27 @@ class RequestIdMiddleware:
         finally:
             _local.request_id = "-"
         response["X-Request-ID"] = request_id
+        return response
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD is answered with the GET's headers (Content-Length and ETag included) and no body.
+    Django draws the GET's page for it and would send that too: runserver and the test client
+    drop it, gunicorn sends it and logs a warning each time (Varnish turns a HEAD for a shared
+    page into a GET, but passes those for /admin/ and /comments/ on as they come)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method != "HEAD":
+            return response
+        if response.streaming:
+            response.streaming_content = []
+        else:
+            response.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
         return response
 
 

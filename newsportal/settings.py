@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it drops the body of every answer to a HEAD, whichever layer made it.
+    "newsportal.middleware.HeadWithoutBodyMiddleware",
     "newsportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,7 +6,8 @@ import time
 from unittest import mock
 
 import pytest
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -306,6 +307,36 @@ def test_head_works_on_the_comment_pages_too(client, approved_comment, page):
     head = client.head(url)
     assert head.status_code == 200
     assert head.content == b""
+
+
+def as_gunicorn_gets_it(method, url, cookies):
+    """The answer as it leaves Django for the WSGI server: the test client drops a HEAD answer's
+    body itself, so it cannot tell whether the site sent one."""
+    factory = RequestFactory()
+    factory.cookies = cookies
+    return WSGIHandler().get_response(factory.generic(method, url))
+
+
+@pytest.mark.parametrize("page", ["admin-index", "admin-login", "privacy", "status"])
+def test_head_sends_the_headers_of_the_get_and_no_body(client, moderator, approved_comment, page):
+    url = {
+        "admin-index": "/admin/",
+        "admin-login": "/admin/login/",
+        "privacy": "/comments/privacy/",
+        "status": approved_comment.status_url,
+    }[page]
+    if page == "admin-index":
+        client.force_login(moderator)
+
+    get = as_gunicorn_gets_it("GET", url, client.cookies)
+    head = as_gunicorn_gets_it("HEAD", url, client.cookies)
+
+    assert (get.status_code, head.status_code) == (200, 200)
+    assert get.content and head.content == b""
+    assert head["Content-Length"] == get["Content-Length"] == str(len(get.content))
+    assert set(head.headers) == set(get.headers)
+    for name in ("Content-Type", "Cache-Control", "Vary", "X-Frame-Options"):
+        assert head.get(name) == get.get(name), name
 
 
 @pytest.mark.parametrize(
