@@ -54,6 +54,23 @@ def test_the_status_page_offers_edit_and_delete(reader, article, make_comment):
     assert "Embargoed merger" not in reader.get(f"/comments/deleted/{draft.pk}/").content.decode()
 
 
+@pytest.mark.parametrize("shown", ["public", "draft", "unknown"])
+def test_the_deleted_page_says_where_the_comment_was_in_a_whole_sentence(
+    reader, article, draft, shown
+):
+    article_id = {"public": article.pk, "draft": draft.pk, "unknown": 999}[shown]
+
+    page = reader.get(f"/comments/deleted/{article_id}/")
+
+    said = {
+        "public": "It is gone from “Xiaomi will mass-produce its car” and from our records;",
+        "draft": "It is gone from our records;",
+        "unknown": "It is gone from our records;",
+    }[shown]
+    assert page.status_code == 200
+    assert f"<p>{said} its private status link no longer works.</p>" in page.content.decode()
+
+
 def test_the_edit_window_of_a_published_comment_names_its_time_zone(
     reader, article, make_comment, settings
 ):
