@@ -104,6 +104,18 @@
     strip.scrollLeft = item.offsetLeft - (strip.clientWidth - item.offsetWidth) / 2;
   }
 
+  // Chromium leaves a link that focus reaches half under the strip's edge fade where it is (it
+  // scrolls only for one out of sight): bring it in, clear of the fade (the strip's
+  // scroll-padding in site.css), so the focus ring shows. Keyboard focus only: a link pressed
+  // with a finger or mouse takes focus before the press ends, and moved under it the press
+  // would end on another element and open nothing.
+  function keepFocusedSectionInView(strip) {
+    strip.addEventListener("focusin", function (event) {
+      if (!event.target.matches(":focus-visible")) return;
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    });
+  }
+
   // Phones keep the search box behind a button. Without this, the link opens the search page.
   function enhanceSearchToggle(link) {
     var header = link.closest(".site-header");
@@ -127,6 +139,7 @@
     document.querySelectorAll("[data-load-more-nav]").forEach(enhancePager);
     document.querySelectorAll("a[data-search-toggle]").forEach(enhanceSearchToggle);
     document.querySelectorAll(".section-nav ul").forEach(revealCurrentSection);
+    document.querySelectorAll(".section-nav ul").forEach(keepFocusedSectionInView);
     enhanceCopyLinks();
   });
 })();

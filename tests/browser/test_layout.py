@@ -113,6 +113,48 @@ def test_on_a_phone_the_current_section_is_in_view_in_the_section_strip(
     assert_no_sideways_scroll(page, "sport section")
 
 
+def test_on_a_phone_each_section_tabbed_to_is_clear_of_the_strips_edge_fade(page, make_article):
+    # The demo's sections: "Culture" took focus half under the fade, and the strip stayed put.
+    for order, name in enumerate(["Business", "Science", "Culture", "Sport"], start=2):
+        Section.objects.create(name=name, slug=name.lower(), order=order)
+    make_article(title="Title race goes to the final weekend")
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+
+    links = page.locator(".section-nav a")
+    count = links.count()
+    links.first.focus()
+    # Along the strip with Tab, and back with Shift+Tab.
+    for index, key in [(i, "Tab") for i in range(1, count)] + [
+        (i, "Shift+Tab") for i in reversed(range(count - 1))
+    ]:
+        page.keyboard.press(key)
+        expect(links.nth(index)).to_be_focused()
+        seen = page.evaluate(
+            """() => {
+                const link = document.activeElement.getBoundingClientRect();
+                const strip = document.activeElement.closest("ul").getBoundingClientRect();
+                const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+                // The fade over the strip's right edge (site.css: 2.5rem, phones only).
+                return {name: document.activeElement.textContent.trim(), left: link.left,
+                        right: link.right, start: strip.left, end: strip.right - 2.5 * rem};
+            }"""
+        )
+        # A pixel's grace: the strip scrolls by whole pixels, the links' widths are fractions.
+        assert seen["start"] <= seen["left"] and seen["right"] <= seen["end"] + 1, (
+            f"{seen['name']} takes focus out of view in the section strip ({key}: {seen})"
+        )
+
+    # A tap on the visible part of a section under the fade opens it: the strip does not slide
+    # away under the finger.
+    page.reload()
+    culture = page.locator(".section-nav a", has_text="Culture")
+    box = culture.bounding_box()
+    assert box["x"] + box["width"] > PHONE["width"], "Culture no longer starts under the fade"
+    page.mouse.click(box["x"] + 4, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"/section/culture/$"))
+
+
 # --- The article --------------------------------------------------------------------------
 def test_the_article_reads_in_a_column_with_a_rail_of_related_and_latest_stories(
     page, newsroom, artifacts, assert_accessible
