@@ -118,6 +118,8 @@ class CommentForm(forms.Form):
         self.helper.form_tag = False  # the template writes the <form> with its signed start
         # ...and the CSRF token, only on a page drawn for one reader (never a shared one).
         self.helper.disable_csrf = True
+        # The form's own errors are said in the summary above the fields (comments/form.html).
+        self.helper.template = "comments/form_layout.html"
         self.helper.layout = Layout(
             "name",
             "email",

@@ -322,10 +322,24 @@
     });
   }
 
+  // A form sent back with errors starts the reader at its summary (comments/error_summary.html):
+  // not every screen reader reads out an alert that came with the page, and a keyboard's next
+  // Tab goes from there to the links to the fields.
+  function focusErrorSummary() {
+    var summary = document.getElementById("comment-form-errors");
+    if (!summary) return;
+    summary.focus();
+    // The page was sent to #comment-form, and once its styles are in, Chromium and Safari land
+    // there by taking focus from whatever has it (the form cannot take it): land on the summary
+    // instead, which they then focus themselves. Replaced, so Back does not stop at it.
+    if (window.location.hash === "#comment-form") window.location.replace("#comment-form-errors");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
     document.querySelectorAll("form#comment-form").forEach(keepDraft);
     document.querySelectorAll("form#report-form").forEach(enhanceReports);
+    focusErrorSummary(); // once a reply's form is under its comment
   });
 })();

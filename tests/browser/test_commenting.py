@@ -24,6 +24,14 @@ def article(make_article):
     return make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
 
 
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    context.set_default_timeout(5_000)
+    yield context.new_page()
+    context.close()
+
+
 def test_commenter_sees_the_exact_message_and_a_reload_does_not_post_again(page, article, snap):
     page.goto(article.get_absolute_url())
     expect(page.locator("#comment-form-heading")).to_have_text(
@@ -57,7 +65,8 @@ def test_commenter_sees_the_errors_with_the_text_kept(
     fill_comment_form(page, name="", email="not-an-address", body=body)
     page.get_by_role("button", name="Send comment").click()
 
-    expect(page).to_have_url(re.compile(r"/comments/post/\d+/#comment-form$"))
+    # At its summary (comments.js moves there from #comment-form, where the post lands).
+    expect(page).to_have_url(re.compile(r"/comments/post/\d+/#comment-form-errors$"))
     expect(page.locator("#error_1_id_name")).to_have_text("This field is required.")
     expect(page.locator("#error_1_id_email")).to_have_text("Enter a valid email address.")
     expect(page.locator("#id_email")).to_have_value("not-an-address")
@@ -77,6 +86,48 @@ def test_commenter_sees_the_errors_with_the_text_kept(
     page.get_by_role("button", name="Send comment").click()
     expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
     assert Comment.objects.get().body == body
+
+
+def test_a_form_sent_back_with_errors_says_so_first_and_leads_to_each_field(
+    page, article, snap, assert_accessible
+):
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="K", email="not-an-email", body="")
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.get_by_role("alert").filter(has_text="Your comment was not sent")
+    expect(summary).to_be_focused()
+    expect(page.locator("#comment-form-heading")).to_be_in_viewport(ratio=1)
+    expect(summary.get_by_role("listitem")).to_have_text(
+        ["E-mail: Enter a valid email address.", "Comment: This field is required."]
+    )
+    snap("comment-error-summary", phone_layout=True)
+    assert_accessible("comment error summary")
+
+    # Tab goes from the summary to its links; each takes the reader to its field.
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link", name="E-mail")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_email")).to_be_focused()
+    label = page.locator("label[for=id_email]").bounding_box()
+    assert label["y"] >= 0, "the field's label is above the top of the window"
+
+
+def test_without_javascript_a_form_sent_back_with_errors_lands_on_its_summary(
+    page_without_javascript, article
+):
+    page = page_without_javascript
+    # A page drawn for this reader (errors come back with a token), then sent wrong.
+    page.goto(article.get_absolute_url())
+    page.get_by_role("button", name="Send comment").click()
+    fill_comment_form(page, name="K", email="not-an-email", body="")
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.get_by_role("alert").filter(has_text="Your comment was not sent")
+    expect(summary).to_be_in_viewport()
+    expect(summary.get_by_role("link")).to_have_text(["E-mail", "Comment"])
 
 
 def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
@@ -120,26 +171,21 @@ def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
 
 
 def test_without_javascript_a_comment_from_a_shared_page_is_sent_once_more(
-    browser, live_server, article
+    page_without_javascript, article
 ):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    context.set_default_timeout(5_000)
-    page = context.new_page()
-    try:
-        page.goto(article.get_absolute_url())
-        body = "Sent without JavaScript, from the page everyone shares."
-        fill_comment_form(page, name="Nora Script", email="nora@example.com", body=body)
-        page.get_by_role("button", name="Send comment").click()
+    page = page_without_javascript
+    page.goto(article.get_absolute_url())
+    body = "Sent without JavaScript, from the page everyone shares."
+    fill_comment_form(page, name="Nora Script", email="nora@example.com", body=body)
+    page.get_by_role("button", name="Send comment").click()
 
-        expect(page.locator(".messages")).to_contain_text("once more")
-        expect(page.locator("#id_body")).to_have_value(body)
-        assert not Comment.objects.exists()
+    expect(page.locator(".messages")).to_contain_text("once more")
+    expect(page.locator("#id_body")).to_have_value(body)
+    assert not Comment.objects.exists()
 
-        page.get_by_role("button", name="Send comment").click()
-        expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
-        assert Comment.objects.get().body == body
-    finally:
-        context.close()
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    assert Comment.objects.get().body == body
 
 
 def test_a_signed_in_staff_member_finds_their_name_filled_in_and_the_way_to_the_desk(

@@ -1,0 +1,88 @@
+"""A comment form sent back with errors says so before anything else, without JavaScript too:
+the page's title begins "Error: " (the first thing a screen reader reads of a page) and the form
+opens with a summary, an alert, of every problem, each linking to its field. With JavaScript
+the summary takes focus (tests/browser/test_commenting.py)."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from comments.forms import TOO_FAST
+
+TITLE = "Xiaomi will mass-produce its car · Newsportal"
+
+
+def _post(client, article, data):
+    return client.post(reverse("comments:post", args=[article.pk]), data).content.decode()
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def _summary(html: str) -> tuple[str, list[str], list[str]]:
+    """The summary's opening tag, its problems as read (tags dropped) and where its links go."""
+    match = re.search(r'(<div [^>]*id="comment-form-errors"[^>]*>)(.*?)</div>', html, re.S)
+    assert match, "no error summary in the page"
+    items = re.findall(r"<li>(.*?)</li>", match.group(2), re.S)
+    return (
+        match.group(1),
+        [re.sub(r"<[^>]+>", "", item).strip() for item in items],
+        re.findall(r'href="(#[^"]+)"', match.group(2)),
+    )
+
+
+def test_only_a_form_sent_back_with_errors_puts_error_in_the_page_title(
+    reader, article, comment_form_data
+):
+    shared = reader.get(article.get_absolute_url()).content.decode()
+    # Sent from the shared page without JavaScript: back to press once more, nothing wrong.
+    send_again = _post(Client(enforce_csrf_checks=True), article, comment_form_data(article))
+    refused = _post(reader, article, comment_form_data(article, email="not-an-email"))
+
+    assert [_title(page) for page in (shared, send_again, refused)] == [
+        TITLE,
+        TITLE,
+        f"Error: {TITLE}",
+    ]
+    assert 'id="comment-form-errors"' not in shared + send_again
+
+
+def test_the_form_opens_with_a_summary_of_its_errors_linking_to_each_field(
+    reader, article, comment_form_data
+):
+    data = comment_form_data(article, name="K", email="not-an-email", body="")
+
+    html = _post(reader, article, data)
+
+    opening, problems, links = _summary(html)
+    assert problems == [
+        "E-mail: Enter a valid email address.",
+        "Comment: This field is required.",
+    ]
+    assert links == ["#id_email", "#id_body"]
+    # Read out as the page loads, and focusable for comments.js (not by Tab).
+    assert 'role="alert"' in opening and 'tabindex="-1"' in opening
+    # At the top of the form the browser lands on (#comment-form), under its heading.
+    form = html.split('id="comment-form"', 1)[1]
+    assert (
+        form.index("comment-form-heading")
+        < form.index("comment-form-errors")
+        < form.index('id="id_name"')
+    )
+
+
+def test_a_problem_with_the_whole_form_or_a_hidden_field_is_said_once_in_the_summary(
+    reader, article, comment_form_data
+):
+    # Sent at once ("That was quick!"), answering a comment that is not there.
+    data = comment_form_data(article, seconds_ago=0, parent="999999")
+
+    html = _post(reader, article, data)
+
+    _, problems, links = _summary(html)
+    assert problems == [TOO_FAST, "You can only reply to a published comment."]
+    assert links == []
+    assert html.count(TOO_FAST) == 1
+    assert html.count("You can only reply to a published comment.") == 1
