@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from articles.models import Article
 from comments.models import Comment
@@ -331,7 +332,7 @@ def test_a_reader_can_reply_to_a_published_comment(
     reader, article, approved_comment, comment_form_data
 ):
     page = reader.get(f"{article.get_absolute_url()}?reply-to={approved_comment.pk}")
-    assert "Reply to Early Bird" in page.content.decode()
+    assert "Reply to Early Bird" in strip_tags(page.content.decode())
 
     response = _post(reader, article, comment_form_data(article, parent=approved_comment.pk))
 

@@ -47,7 +47,11 @@
     function openUnder(link) {
       link.closest(".comment-actions").after(form);
       parent.value = link.getAttribute("data-reply-to");
-      heading.textContent = "Reply to " + link.getAttribute("data-reply-name");
+      // The name in its own direction, as the page draws it (comments/form.html).
+      var name = document.createElement("bdi");
+      name.textContent = link.getAttribute("data-reply-name");
+      heading.textContent = "Reply to ";
+      heading.appendChild(name);
       cancel.hidden = false;
       if (instead) instead.parentNode.hidden = true; // "Cancel reply" does its work here
       opener = link;

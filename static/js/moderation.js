@@ -199,7 +199,8 @@
       if (seen) seen.value = body.revision;
       var edit = row.querySelector(".queue-edit");
       if (edit && body.edit_html) {
-        edit.innerHTML = '<span class="queue-label">Edited by its author</span> ' + body.edit_html;
+        edit.innerHTML =
+          '<span class="queue-label">Edited by its author</span> <bdi>' + body.edit_html + '</bdi>';
         edit.hidden = false;
       }
       var held = row.querySelector(".queue-held");

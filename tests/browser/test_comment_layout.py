@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Article
 from comments.models import Comment
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import (
@@ -147,6 +148,26 @@ def test_reply_opens_the_form_under_the_comment_it_answers(
     _post(page, name="Maria", body="Prices decide everything.")
     _assert_landed_at_the_comments(page, "reply sent")
     assert Comment.objects.get(body="Prices decide everything.").parent_id == chloe.pk
+
+
+def test_a_right_to_left_name_leaves_the_comment_line_in_reading_order(page, article, make_comment):
+    make_comment(article, name="محمد", status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    page.goto(article.get_absolute_url())
+
+    # "محمد · 4 Dec 2026, 15:43": the time after the name, not its day pulled to the left.
+    line = page.evaluate(
+        """() => {
+            const name = document.querySelector(".comment-author").getBoundingClientRect();
+            const time = [...document.querySelector(".comment time").getClientRects()];
+            return {nameRight: name.right, timeLeft: Math.min(...time.map((r) => r.left))};
+        }"""
+    )
+    assert line["timeLeft"] > line["nameRight"], f"the time runs into the name: {line}"
+    # The form JavaScript moves under it is headed with the name in its own direction too.
+    page.get_by_role("link", name="Reply to محمد").click()
+    expect(page.locator("#comment-form-heading bdi")).to_have_text("محمد")
+    expect(page.locator("#comment-form-heading")).to_have_text("Reply to محمد")
 
 
 def test_a_page_drawn_to_answer_a_comment_opens_its_form_under_that_comment(page, discussion):
