@@ -322,3 +322,22 @@ def _send(url: str, keys) -> bool:
     except (OSError, http.client.HTTPException) as exc:  # e.g. a port that is not HTTP
         logger.warning("front cache purge failed: %s: %s", url, exc)
         return False
+
+
+def unpurged_front_caches_note() -> str:
+    """For a command that promises a purge (purge_pages, strip_hero_metadata): what an operator
+    must hear when FRONT_CACHE_PURGE_URLS is empty, as it is in a shell of their own (make
+    serve sets it for gunicorn and the worker only), so the purge reached no front cache; ""
+    when it names some."""
+    if settings.FRONT_CACHE_PURGE_URLS:
+        return ""
+    return (
+        "FRONT_CACHE_PURGE_URLS is empty: no front cache was purged. A front cache already "
+        "running (make serve's Varnish) keeps serving its copies until they expire: pages for "
+        f"up to {settings.EDGE_CACHE_SECONDS} s (EDGE_CACHE_SECONDS), "
+        f"{settings.EDGE_STALE_SECONDS} s more while it fetches them again (EDGE_STALE_SECONDS)."
+    )
+
+
+# Where make serve's Varnish takes purges, for the notes above (PROXY_PURGE_PORT may move it).
+SERVE_PURGE_URL = "http://127.0.0.1:<PORT + 2>/"

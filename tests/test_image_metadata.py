@@ -137,10 +137,14 @@ def test_other_formats_are_stored_without_their_metadata_too(desk, article, fmt)
         assert image.info.get("icc_profile") == SRGB
 
 
+@pytest.mark.parametrize("front_cache", [True, False])
 def test_pictures_stored_before_are_stored_again_without_metadata_by_a_command(
-    client, article, django_capture_on_commit_callbacks
+    client, article, django_capture_on_commit_callbacks, settings, request, front_cache
 ):
     """Originals uploaded before uploads were stripped: `manage.py strip_hero_metadata`."""
+    purges = request.getfixturevalue("purges") if front_cache else None
+    if not front_cache:
+        settings.FRONT_CACHE_PURGE_URLS = []  # a shell of the operator's own
     article.hero_alt = "The plant at night"
     article.hero_image.save("IMG_2041.jpg", SimpleUploadedFile("IMG_2041.jpg", camera_jpeg()))
     refresh_hero_renditions(article=article)
@@ -153,6 +157,12 @@ def test_pictures_stored_before_are_stored_again_without_metadata_by_a_command(
 
     article.refresh_from_db()
     assert "1 picture(s) stored again without metadata; 0 failed." in out.getvalue()
+    if front_cache:
+        assert purges and "no front cache" not in out.getvalue()
+    else:
+        # The old pictures stay in a front cache that kept them: the command says so.
+        assert "no front cache was purged" in out.getvalue()
+        assert "stay at their old addresses there for up to 30 days" in out.getvalue()
     assert article.updated_at == updated_at  # the same picture: not an update for readers
     assert article.hero_image.name.endswith("-IMG_2041.jpg")
     assert not old_files & article.hero_file_names

@@ -354,6 +354,40 @@ def test_a_deploy_drops_the_pages_the_old_release_drew(
     assert purges == [{"site"}]
 
 
+def test_purge_pages_names_the_front_caches_it_purged(
+    purges, settings, db, django_capture_on_commit_callbacks
+):
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_pages", stdout=out)
+
+    assert purges == [{"site"}]
+    assert f"Every cached page will be drawn again (front caches: {purges_url(settings)})" in (
+        out.getvalue()
+    )
+    assert "no front cache" not in out.getvalue()
+
+
+def test_purge_pages_says_plainly_when_no_front_cache_was_purged(settings, db):
+    # A shell of the operator's own, without make serve's FRONT_CACHE_PURGE_URLS: Varnish keeps
+    # the old pages, and the operator must not be told every page will be drawn again.
+    settings.FRONT_CACHE_PURGE_URLS = []
+    settings.EDGE_CACHE_SECONDS, settings.EDGE_STALE_SECONDS = 120, 15
+    out = io.StringIO()
+    call_command("purge_pages", stdout=out)
+
+    said = out.getvalue()
+    assert "Every cached page" not in said
+    assert "FRONT_CACHE_PURGE_URLS is empty: no front cache was purged." in said
+    assert "for up to 120 s (EDGE_CACHE_SECONDS), 15 s more" in said
+    assert "set FRONT_CACHE_PURGE_URLS=http://127.0.0.1:<PORT + 2>/" in said
+
+
+def purges_url(settings):
+    [url] = settings.FRONT_CACHE_PURGE_URLS
+    return url
+
+
 def test_kept_pages_cost_no_queries_once_drawn(fragments_on, client, article, tag):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article
 from articles.services import strip_stored_hero
+from newsportal.caching import SERVE_PURGE_URL, unpurged_front_caches_note
+from newsportal.views import MEDIA_CACHE_SECONDS
 
 
 class Command(BaseCommand):
@@ -25,3 +27,12 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"article {pk}: {exc}")
         self.stdout.write(f"{done} picture(s) stored again without metadata; {failed} failed.")
+        if done and (note := unpurged_front_caches_note()):
+            # The old files left storage, not a front cache that kept them; and a second run
+            # purges the names the first one gave, never these.
+            days = MEDIA_CACHE_SECONDS // 86400
+            self.stdout.write(
+                f"{note} The old pictures, metadata and all, stay at their old addresses there "
+                f"for up to {days} days: restart make serve (its Varnish starts empty), and set "
+                f"FRONT_CACHE_PURGE_URLS={SERVE_PURGE_URL} for the commands you run by hand."
+            )
