@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
+from deploy.children import Restarting, stop, wait_for_port  # noqa: E402
 from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
 
 VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
@@ -248,47 +248,6 @@ def worker_command() -> list[str]:
     ]
 
 
-class Restarting:
-    """A child the site can do without for a while (the mail worker): when it exits it is
-    started again, after a pause doubling from `first_delay` up to `max_delay` seconds while
-    it keeps exiting; once it has run `stable_after` seconds the pause starts small again."""
-
-    def __init__(
-        self, command, *, name, first_delay=1.0, max_delay=60.0, stable_after=60.0, **popen
-    ):
-        self.command, self.name, self.popen = command, name, popen
-        self.first_delay, self.max_delay, self.stable_after = first_delay, max_delay, stable_after
-        self.delay = first_delay
-        self.starts = 0
-        self.restart_at = None
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(self.command, **self.popen)
-        self.started_at = time.monotonic()
-        self.restart_at = None
-        self.starts += 1
-
-    def check(self) -> None:
-        """Call often: notices an exit, and starts the child again when its pause is over."""
-        if self.process.poll() is None:
-            return
-        now = time.monotonic()
-        if self.restart_at is None:
-            if now - self.started_at >= self.stable_after:
-                self.delay = self.first_delay
-            self.restart_at = now + self.delay
-            print(
-                f"serve: the {self.name} exited ({self.process.returncode}); "
-                f"starting it again in {self.delay:g} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            self.delay = min(self.delay * 2, self.max_delay)
-        elif now >= self.restart_at:
-            self.start()
-
-
 def gunicorn_env(cfg: dict) -> dict:
     env = dict(os.environ)
     purge_urls = [cfg["purge_url"]] + [
@@ -305,30 +264,6 @@ def gunicorn_env(cfg: dict) -> dict:
         MAIL_QUEUE="database",
     )
     return env
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float, stopping: list) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None and not stopping:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def stop(processes: list[subprocess.Popen], seconds: float) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + seconds
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def main(argv: list[str]) -> int:
