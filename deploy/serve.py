@@ -60,14 +60,47 @@ def url_host(host: str) -> str:
     return host
 
 
+def env_host(name: str, default: str) -> str:
+    """An address to listen on: a name, an IP address (IPv6 bare or in brackets) or a wildcard,
+    checked here, since urllib and Varnish would only stop on it with a traceback."""
+    value = env_str(name, default)
+    try:
+        ipaddress.ip_address(value[1:-1] if value[:1] + value[-1:] == "[]" else value)
+    except ValueError:
+        if value not in WILDCARDS and not re.fullmatch(r"[A-Za-z0-9.-]+", value):
+            raise ImproperlyConfigured(
+                f"{name} must name a plain host, not {value!r}: an address or a name to listen "
+                "on, without a port (PORT sets that)"
+            ) from None
+    return value
+
+
+def env_port(name: str, default: int) -> int:
+    number = env_int(name, default, minimum=1)
+    if number > 65535:
+        raise ImproperlyConfigured(f"{name} must be a port number up to 65535, not {number}")
+    return number
+
+
 def config() -> dict:
-    host = env_str("HOST", "127.0.0.1")
-    port = env_int("PORT", 8000, minimum=1)
-    backend_port = env_int("BACKEND_PORT", port + 1, minimum=1)
+    host = env_host("HOST", "127.0.0.1")
+    port = env_port("PORT", 8000)
+    backend_port = env_port("BACKEND_PORT", port + 1)
     if backend_port == port:
         raise ImproperlyConfigured("BACKEND_PORT must differ from PORT")
+    if host in WILDCARDS and not env_str("SITE_URL"):
+        # Made from HOST it would be the loopback: links, feeds and mail would point there, and
+        # logins and comment tokens would be refused to readers who type the site's name.
+        raise ImproperlyConfigured(
+            f"SITE_URL must be set when HOST is {host!r} (every address): the address readers "
+            "type, e.g. SITE_URL=https://news.example.com (other names they use go in "
+            "DJANGO_ALLOWED_HOSTS)"
+        )
     site_url = env_str("SITE_URL") or f"http://{url_host(host)}:{port}"
-    canonical_host = urlsplit(site_url).netloc
+    try:
+        canonical_host = urlsplit(site_url).netloc
+    except ValueError:  # an unclosed "[": refused below, by name
+        canonical_host = ""
     # It goes into the VCL as a string: a plain host[:port], nothing else.
     if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", canonical_host):
         # SITE_URL, when unset, is made from HOST: name the variable that was given.
@@ -85,7 +118,7 @@ def config() -> dict:
     # Purges arrive on a listener of their own, on the loopback unless other app servers purge
     # too: never on PORT, where readers (or a TLS terminator relaying them) come in.
     purge_host = env_str("PROXY_PURGE_HOST", "127.0.0.1")
-    purge_port = env_int("PROXY_PURGE_PORT", port + 2, minimum=1)
+    purge_port = env_port("PROXY_PURGE_PORT", port + 2)
     if purge_port in (port, backend_port):
         raise ImproperlyConfigured("PROXY_PURGE_PORT must differ from PORT and BACKEND_PORT")
     purgers = []

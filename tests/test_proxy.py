@@ -65,6 +65,7 @@ def test_purges_from_a_private_purge_address_are_taken(monkeypatch):
     # purge listener from that address, not from the loopback.
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("PORT", "8000")
+    monkeypatch.setenv("SITE_URL", "https://news.example.com")
     monkeypatch.setenv("PROXY_PURGE_HOST", "10.0.0.5")
     monkeypatch.setenv("PROXY_PURGERS", "10.0.0.6,10.0.0.0/29")
     cfg = serve.config()

@@ -9,6 +9,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -131,6 +132,10 @@ def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(serve
     [
         ({"HOST": "news example"}, "HOST must name a plain host, not 'news example'"),
         ({"HOST": "127.0.0.1", "SITE_URL": "http://a b/"}, "SITE_URL must name a plain host"),
+        # urllib's ValueError (a traceback) before these were checked.
+        ({"HOST": "news.example.com:80"}, "not 'news.example.com:80': an address or a name"),
+        ({"HOST": "127.0.0.1", "SITE_URL": "http://[news"}, "SITE_URL must name a plain host"),
+        ({"HOST": "127.0.0.1", "PORT": "80000"}, "PORT must be a port number up to 65535"),
     ],
 )
 def test_a_bad_address_stops_serve_naming_the_variable_that_was_given(
@@ -144,3 +149,43 @@ def test_a_bad_address_stops_serve_naming_the_variable_that_was_given(
 
     with pytest.raises(ImproperlyConfigured, match=re.escape(named)):
         serve.config()
+
+
+def run_serve(*args, **variables):
+    """deploy/serve.py as an operator starts it, with these variables only."""
+    env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": "", **variables}
+    return subprocess.run(
+        [sys.executable, "deploy/serve.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_every_address_without_a_site_url_is_refused_in_one_line_saying_what_to_set(host):
+    # SITE_URL made from a wildcard HOST is the loopback: canonical links, feeds and mail point
+    # at 127.0.0.1, and readers who type the site's name cannot log in or get a comment token.
+    refused = run_serve("--print-vcl", HOST=host, PORT="80")
+
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"serve: SITE_URL must be set when HOST is '{host}' (every address): the address "
+        "readers type, e.g. SITE_URL=https://news.example.com (other names they use go in "
+        "DJANGO_ALLOWED_HOSTS)"
+    ]
+    served = run_serve("--print-vcl", HOST=host, PORT="80", SITE_URL="http://news.example.com")
+    assert served.returncode == 0, served.stderr
+    assert 'set bereq.http.Host = "news.example.com";' in served.stdout
+
+
+def test_a_host_with_a_port_is_refused_in_one_line_naming_host():
+    refused = run_serve(HOST="news.example.com:80")
+
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "serve: HOST must name a plain host, not 'news.example.com:80': an address or a name to "
+        "listen on, without a port (PORT sets that)"
+    ]
