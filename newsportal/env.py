@@ -120,9 +120,14 @@ def env_emails(name: str, default: list[str]) -> list[str]:
 
 
 def _check_email(name: str, value: str) -> None:
-    # What a mail server takes, not a web form's rules: "noreply@mailhost" is an address.
-    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", parseaddr(value)[1]):
-        raise ImproperlyConfigured(f"{name} must hold e-mail addresses, not {value!r}")
+    # What a mail server takes, not a web form's rules: "noreply@mailhost" is an address. And
+    # all of the value: parseaddr reads "a@b.c;d@e.f" as a@b.c, but Django's send refuses what
+    # is left over (ValueError), so every mail to it was dropped.
+    address = parseaddr(value)[1]
+    whole = value.strip() == address or value.strip().endswith(f"<{address}>")
+    if not (whole and re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address)):
+        several = " (separate addresses with commas)" if value.count("@") > 1 else ""
+        raise ImproperlyConfigured(f"{name} must hold e-mail addresses, not {value!r}{several}")
 
 
 def env_hosts(name: str, default: list[str]) -> list[str]:

@@ -104,6 +104,19 @@ def test_check_deploy_warns_when_https_is_turned_off():
             "desk@example.com, mod at example.com",
             "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses, not 'mod at example.com'",
         ),
+        # Taken as one address (the first) by the check, refused by every send: no moderator
+        # was ever mailed.
+        (
+            "COMMENTS_MODERATOR_EMAILS",
+            "desk@example.com;night@example.com",
+            "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses, not "
+            "'desk@example.com;night@example.com' (separate addresses with commas)",
+        ),
+        (
+            "COMMENTS_MODERATOR_EMAILS",
+            "Desk <desk@example.com> night@example.com",
+            "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses",
+        ),
         ("MEDIA_URL", "media/", "MEDIA_URL must be a path like /media/"),
         ("MEDIA_URL", "https://media.example.com", "(ending with a slash)"),
     ],
