@@ -147,3 +147,68 @@ def test_saving_an_article_in_the_admin_updates_the_cached_page(
     assert response.status_code == 302
     html = Client().get(article.get_absolute_url()).content.decode()
     assert "Headline fixed in the admin" in html
+
+
+@pytest.fixture
+def newsroom_editor(db):
+    """Staff status ticked and in the Editors group, as README says to make an editor."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        "writer", "writer@example.com", "pw-writer-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_an_editor_logs_in_writes_previews_and_publishes_a_story(
+    client, newsroom_editor, section, author
+):
+    login = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "writer", "password": "pw-writer-123", "next": "/admin/"},
+    )
+    assert login.status_code == 302 and login["Location"] == "/admin/"
+    assert client.get("/admin/articles/article/add/").status_code == 200
+
+    written = client.post(
+        "/admin/articles/article/add/",
+        {
+            "title": "Tram line opens",
+            "slug": "tram-line-opens",
+            "standfirst": "The first trams run on Monday.",
+            "body": "The new line links the station with the harbour.",
+            "section": section.pk,
+            "authors": [author.pk],
+            "status": "draft",
+            "published_at_0": "2024-01-01",
+            "published_at_1": "10:00:00",
+            "comments_enabled": "on",
+            "related_links-TOTAL_FORMS": "0",
+            "related_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert written.status_code == 302, written.context["adminform"].form.errors
+    story = Article.objects.get(slug="tram-line-opens")
+    assert client.get(story.get_absolute_url()).status_code == 200  # the draft's preview
+
+    client.post("/admin/articles/article/", {"action": "publish", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_an_editor_can_neither_moderate_comments_nor_change_the_moderation_policy(
+    client, newsroom_editor
+):
+    from django.contrib.auth.models import Group
+
+    client.force_login(newsroom_editor)
+
+    assert client.get("/admin/comments/comment/").status_code == 403
+    assert client.get("/admin/comments/moderationpolicy/").status_code == 403
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert "/admin/comments/" not in client.get("/admin/").content.decode()
+    apps = Group.objects.get(name="Editors").permissions.values_list(
+        "content_type__app_label", flat=True
+    )
+    assert set(apps) == {"articles"}
