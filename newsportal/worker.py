@@ -27,3 +27,10 @@ def worker_backlog() -> dict | None:
         .aggregate(count=Count("pk"), since=Min("due_at"))
     )
     return overdue if overdue["count"] else None
+
+
+def mail_failed_last_hour() -> int:
+    """Mail that ended failed in the last hour: refused for good (a 550, an address no mail can
+    carry) or given up after MAIL_MAX_ATTEMPTS. Readers never see it, so /healthz says it."""
+    since = timezone.now() - timedelta(hours=1)
+    return DBTaskResult.objects.failed().filter(queue_name="mail", finished_at__gte=since).count()

@@ -2,6 +2,7 @@
 
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -66,8 +67,29 @@ def test_healthz_answers_200_when_the_database_answers(client):
         "database": "up",
         "worker": "keeping up",
         "tasks_overdue": 0,
+        "mail_failed_last_hour": 0,
     }
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_counts_the_mail_that_failed_in_the_last_hour(
+    client, submit, article, smtp, settings
+):
+    # A mail server refusing for good is seen by nobody else: no reader waits on mail.
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.mail_helpers import run_mail_queue
+
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    settings.MAIL_MAX_ATTEMPTS = 1  # the server refuses connections: given up at once
+    submit(article)
+    run_mail_queue()
+
+    assert client.get("/healthz").json()["mail_failed_last_hour"] == 1
+    assert client.get("/healthz").status_code == 200  # the probe keeps the site in
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(minutes=61))
+    assert client.get("/healthz").json()["mail_failed_last_hour"] == 0
 
 
 @pytest.mark.django_db
