@@ -283,9 +283,10 @@ def worker_command() -> list[str]:
 
 def gunicorn_env(cfg: dict) -> dict:
     env = dict(os.environ)
-    purge_urls = [cfg["purge_url"]] + [
-        url for url in env_list("FRONT_CACHE_PURGE_URLS", []) if url != cfg["purge_url"]
-    ]
+    # The variables' file names this Varnish too, for commands run by hand: sent once.
+    own = cfg["purge_url"].rstrip("/")
+    others = [url for url in env_list("FRONT_CACHE_PURGE_URLS", []) if url.rstrip("/") != own]
+    purge_urls = [cfg["purge_url"], *others]
     env.update(
         # Only Varnish talks to gunicorn.
         GUNICORN_BIND=f"127.0.0.1:{cfg['backend_port']}",

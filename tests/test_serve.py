@@ -127,6 +127,19 @@ def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(serve
     assert "DJANGO_BEHIND_PROXY" not in env  # no TLS here: nobody may claim HTTPS
 
 
+def test_the_variables_file_naming_this_varnish_for_commands_by_hand_is_purged_once(monkeypatch):
+    for key in ("HOST", "SITE_URL", "PROXY_PURGE_HOST", "PROXY_PURGE_PORT"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("PORT", "8000")
+    # Written without the final slash (the same listener; the proxy tests' stack names it with
+    # one, as README does).
+    monkeypatch.setenv("FRONT_CACHE_PURGE_URLS", "http://127.0.0.1:8002,http://10.0.0.9:8002/")
+
+    env = serve.gunicorn_env(serve.config())
+
+    assert env["FRONT_CACHE_PURGE_URLS"] == "http://127.0.0.1:8002/,http://10.0.0.9:8002/"
+
+
 @pytest.mark.parametrize(
     ("variables", "named"),
     [
