@@ -26,6 +26,7 @@ from newsportal.env import (
     env_url_list,
     env_url_path,
 )
+from newsportal.log_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -375,33 +376,4 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(
         f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
     )
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {"()": "newsportal.middleware.RequestIdFilter"},
-        "redact": {"()": "newsportal.middleware.RedactEmailFilter"},
-        "logged_outage": {"()": "newsportal.middleware.LoggedOutageFilter"},
-        "security_event": {"()": "newsportal.middleware.SecurityEventFilter"},
-    },
-    "formatters": {
-        "line": {
-            "()": "newsportal.middleware.OneLineFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
-        }
-    },
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "line",
-            "filters": ["security_event", "request_id", "redact", "logged_outage"],
-        }
-    },
-    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        # runserver prints "Watching for file changes" itself; logged too, it says it twice.
-        "django.utils.autoreload": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)
