@@ -95,7 +95,8 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
             prepare_queue(cl, queue=queue, can_moderate=self.has_moderate_permission(request))
             kept = getattr(request, "kept_reasons", {})
             for comment in cl.result_list if kept else ():
-                comment.kept_reason = kept.get(str(comment.pk), "")
+                given = kept.get(str(comment.pk), {})
+                comment.kept_reason, comment.kept_preset = given.get("reason"), given.get("preset")
         return cl
 
     def get_list_display(self, request):

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from comments.admin_decisions import DECISIONS, card_reasons, seen_revisions, tell_left_waiting
 from comments.desk import hidden_by_reports, take_down_reported
@@ -23,14 +24,13 @@ class ModerationActionForm(ActionForm):
 class BulkActions:
     """Mixed into CommentAdmin (its `actions` name these)."""
 
-    def _or_tell_why(self, request, service, comments, reason=None, **kwargs):
-        """Run a moderation service with the reason given (by default the action bar's); a
-        reason it refuses (too long) comes back to the moderator as a message, with nothing
-        changed."""
-        if reason is None:
-            reason = request.POST.get("reason", "")
+    def _or_tell_why(self, request, service, comments, **kwargs):
+        """Run a moderation service with the reason from the action bar; a reason it refuses
+        (too long) comes back to the moderator as a message, with nothing changed."""
         try:
-            return service(comments, by=request.user, reason=reason, **kwargs)
+            return service(
+                comments, by=request.user, reason=request.POST.get("reason", ""), **kwargs
+            )
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return None
@@ -62,14 +62,18 @@ class BulkActions:
             groups = {None: queryset.exclude(pk__in=list(own))}
             for reason in set(own.values()):
                 groups[reason] = queryset.filter(pk__in=[pk for pk in own if own[pk] == reason])
-        results = []
-        for reason, comments in groups.items():
-            result = self._or_tell_why(
-                request, decide, comments, status=status, seen=seen, reason=reason
-            )
-            if result is None:
-                return
-            results.append(result)
+
+        def decide_each(_, *, by, reason):
+            # All or nothing: a reason refused for one card leaves every card as it was.
+            with transaction.atomic():
+                return [
+                    decide(comments, status=status, by=by, seen=seen, reason=given or reason)
+                    for given, comments in groups.items()
+                ]
+
+        results = self._or_tell_why(request, decide_each, queryset)
+        if results is None:
+            return
         result = Decision(*map(sum, zip(*results, strict=True)))
         result = result._replace(lost=result.lost + gone)
         if result.decided:

@@ -5,7 +5,9 @@ moderation.js and with a message and a redirect to a plain form post."""
 from copy import copy
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse, QueryDict
@@ -26,11 +28,12 @@ DECISIONS = {
 
 
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
-KEPT_REASON = "comments-kept-reason"
 TYPED_FOR_REJECT = (
     "You gave a reason for rejecting this comment, so it was not approved: press Reject to "
     "reject it with that reason, or clear the reason to approve it."
 )
+# What a moderator gave for a rejection and a page sent back undecided, for its boxes once more:
+# {comment id: {"reason": words, "preset": preset id}}, kept in their session over the redirect.
 KEPT_REASONS = "comments-kept-reasons"
 TYPED_ON_SEVERAL = (
     "You typed reasons on {} comments and pressed Enter: nothing was decided, and your words "
@@ -101,10 +104,11 @@ class DecisionViews:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
             extra_context = {**(extra_context or {}), "requeue": requeue}
-        kept_pk, kept_reason = request.session.pop(KEPT_REASON, [None, ""])
+        kept = request.session.pop(KEPT_REASONS, {}).get(str(comment.pk) if comment else "", {})
         extra_context = {
             **(extra_context or {}),
-            "kept_reason": kept_reason if comment is not None and kept_pk == comment.pk else "",
+            "kept_reason": kept.get("reason", ""),
+            "kept_preset": kept.get("preset"),
             "moderation_actions": actions,
             "queue_filters": request.GET.get("_changelist_filters", ""),
             "seen_revision": comment.revision if actions else None,
@@ -116,7 +120,7 @@ class DecisionViews:
         typed = _reasons_typed(request)
         if len(typed) > 1:
             # Enter in one of several cards' boxes, without JavaScript: which one is unknown.
-            request.session[KEPT_REASONS] = typed
+            request.session[KEPT_REASONS] = {pk: _to_keep(request.POST, pk) for pk in typed}
             self.message_user(request, TYPED_ON_SEVERAL.format(len(typed)), messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
         if request.method == "GET":
@@ -151,14 +155,16 @@ class DecisionViews:
         if not isinstance(comment, Comment):
             return comment
         status, _ = DECISIONS[decision]
-        typed = self._typed_reason(request, comment.pk)
-        if status == Comment.Status.APPROVED and (typed or self._preset(request, comment.pk)):
+        typed, preset = given(request.POST, comment.pk, bar=True)
+        if status == Comment.Status.APPROVED and (typed or preset):
             # A reason typed or chosen for a rejection never publishes the comment (Enter in
             # the reason box of a comment's page presses its first button, Approve; a
-            # moderator may press Approve or `a` with words left in a card's box). Typed words
-            # wait in the box (kept in the moderator's session over the redirect) for Reject.
-            if "_next_pending" in request.POST:  # sent from the comment's own page
-                request.session[KEPT_REASON] = [comment.pk, typed]
+            # moderator may press Approve or `a` with words left in a card's box). It waits in
+            # its boxes (kept in the moderator's session over the redirect) for Reject.
+            if not _wants_json(request):
+                request.session[KEPT_REASONS] = {
+                    str(comment.pk): _to_keep(request.POST, comment.pk, bar=True)
+                }
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)
@@ -263,24 +269,9 @@ class DecisionViews:
         return self._answer(request, comment, "taken-down" if down else None, text)
 
     def _reason(self, request, pk) -> str:
-        """The reason typed for this comment (its own box in the queue, or the action bar's),
+        """The reason given for this comment (its own box in the queue, or the action bar's),
         else the preset chosen for it."""
-        typed = self._typed_reason(request, pk)
-        if typed:
-            return typed
-        preset = self._preset(request, pk)
-        chosen = RejectionReason.objects.filter(pk=preset).first() if preset else None
-        return chosen.text if chosen else ""
-
-    @staticmethod
-    def _preset(request, pk) -> str:
-        preset = request.POST.get(f"preset-{pk}") or request.POST.get("preset") or ""
-        return preset if preset.isdigit() else ""
-
-    @staticmethod
-    def _typed_reason(request, pk) -> str:
-        post = request.POST
-        return (post.get(f"reason-{pk}") or post.get("reason") or "").strip()
+        return card_reasons(request.POST, [pk], bar=True).get(pk, "")
 
     def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
         """The queue's script asks for JSON (and moves on without a reload); a plain form post
@@ -306,10 +297,15 @@ class DecisionViews:
         search and filters, oldest first), else the first of that list: one they skipped on
         purpose comes back only once they reach the end."""
         listing = copy(request)
-        listing.method, listing.GET = "GET", QueryDict(filters)
-        waiting = self.get_changelist_instance(listing).queryset.filter(
-            status=Comment.Status.PENDING, withdrawn_at=None
-        )
+        listing.GET = QueryDict(filters, mutable=True)
+        for page_only in (PAGE_VAR, ALL_VAR, ERROR_FLAG):  # the list, whatever page it was on
+            listing.GET.pop(page_only, None)
+        try:
+            # The stock change list's search and filters (not ours: no cards drawn).
+            waiting = super().get_changelist_instance(listing).queryset
+        except IncorrectLookupParameters:  # a filter that no longer applies: the whole queue
+            waiting = Comment.objects.all()
+        waiting = waiting.filter(status=Comment.Status.PENDING, withdrawn_at=None)
         waiting = waiting.exclude(pk=comment.pk).order_by("created_at", "pk")
         later = Q(created_at__gt=comment.created_at) | Q(
             created_at=comment.created_at, pk__gt=comment.pk
@@ -345,14 +341,27 @@ def _reasons_typed(request) -> dict[str, str]:
     }
 
 
-def card_reasons(post, pks) -> dict[int, str]:
-    """{comment id: reason} of the cards given one of their own, typed or a preset chosen."""
+def given(post, pk, *, bar: bool) -> tuple[str, str]:
+    """The words typed and the preset (its id) given for a rejection of this comment: on its
+    card or, with `bar`, failing that in the form's own box and select (a comment's page, and
+    the queue's action bar, which a card's button posts too)."""
+    typed = post.get(f"reason-{pk}", "").strip() or (post.get("reason", "").strip() if bar else "")
+    preset = post.get(f"preset-{pk}", "") or (post.get("preset", "") if bar else "")
+    return typed, preset if preset.isdigit() else ""
+
+
+def _to_keep(post, pk, *, bar: bool = False) -> dict:
+    typed, preset = given(post, pk, bar=bar)
+    return {"reason": typed, "preset": int(preset) if preset else None}
+
+
+def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
+    """{comment id: reason} of the comments given one (typed, else a preset chosen)."""
     presets = dict(RejectionReason.objects.values_list("pk", "text"))
     reasons = {}
     for pk in pks:
-        preset = post.get(f"preset-{pk}", "")
-        typed = post.get(f"reason-{pk}", "").strip()
-        reason = typed or (presets.get(int(preset), "") if preset.isdigit() else "")
+        typed, preset = given(post, pk, bar=bar)
+        reason = typed or (presets.get(int(preset), "") if preset else "")
         if reason:
             reasons[pk] = reason
     return reasons

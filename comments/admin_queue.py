@@ -89,12 +89,14 @@ def highlight(text: str, words: list[str]) -> str:
     """The comment's text, escaped, with links and the policy's words marked where the screen
     reads them (however they are spelt: "cаsino" with a Cyrillic "а", "ｃａｓｉｎｏ")."""
     spans = [m.span() for m in LINK_PATTERN.finditer(text)] + word_spans(text, words)
-    parts, last = [], 0
+    merged = []  # one mark for what overlaps: a word inside a link, "free" in "free money"
     for start, end in sorted(spans):
-        if start < last:  # a word inside a link, or two listed words that overlap
-            start = last
-        if end <= start:
-            continue
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, last = [], 0
+    for start, end in merged:
         parts += [escape(text[last:start]), f"<mark>{escape(text[start:end])}</mark>"]
         last = end
     parts.append(escape(text[last:]))

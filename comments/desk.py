@@ -138,9 +138,8 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
     with transaction.atomic():
         # The new period replaces an earlier block of the same sender: "for a day" after "for
         # good" shortens it (lifting the new block then lifts the sender's block).
-        # (Matched by the address typed: a block made before named one IPv6 address, not its
-        # /64.)
-        earlier = Block.objects.active().matching(kind, typed)
+        # (A block made before named one IPv6 address, not its /64: any of the sender's.)
+        earlier = Block.objects.active().of_sender(kind, typed)
         replaced = list(earlier.select_for_update())
         earlier.update(expires_at=now)
         block.save()

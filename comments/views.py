@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -141,7 +142,7 @@ def _post(request, article_id):
         release_flood(ip=ip, email=data["email"])
         form.add_error(None, exc)
         return _article_page(request, article, form=form)
-    except Exception:
+    except DatabaseError:
         release_flood(ip=ip, email=data["email"])  # the database failed: nothing was stored
         raise
 

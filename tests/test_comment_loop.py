@@ -192,3 +192,18 @@ def test_a_forged_status_link_is_not_found(reader, article, make_comment):
 
     assert reader.get(f"/comments/status/{comment.pk}/").status_code == 404
     assert reader.get("/comments/status/MQ:1abc:forged/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_answer_to_a_stored_comment_tells_the_article_s_script_it_went(
+    reader, article, comment_form_data
+):
+    response = _post(reader, article, comment_form_data(article))
+
+    sent = response.cookies["comment-sent"]
+    # For comments.js on the article only (so not HttpOnly); it says nothing of who sent what.
+    assert (sent.value, sent["path"], sent["httponly"]) == ("1", article.get_absolute_url(), "")
+    assert "private" in response["Cache-Control"]
+    # A comment the form sends back sets nothing.
+    refused = _post(reader, article, comment_form_data(article, body=""))
+    assert "comment-sent" not in refused.cookies

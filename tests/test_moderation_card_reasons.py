@@ -160,3 +160,73 @@ def test_deciding_on_a_comments_page_stays_in_the_search_it_was_opened_from(
         {"_next_pending": "1", "_changelist_filters": filters},
     )
     assert last["Location"] == f"{CHANGELIST}?{filters}"
+
+
+def test_a_preset_that_kept_approve_from_publishing_is_still_chosen_for_reject(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+    preset = RejectionReason.objects.get(label="Abusive")
+    choose = f'<option value="{preset.pk}" selected>'
+
+    # From the comment's own page, then from a queue card without JavaScript.
+    own_page = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/",
+        {"preset": preset.pk, "_next_pending": "1"},
+        HTTP_REFERER=f"http://testserver{CHANGELIST}{comment.pk}/change/",
+        follow=True,
+    ).content.decode()
+    queue = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/approve/",
+        {f"preset-{comment.pk}": preset.pk, **as_shown([comment])},
+        HTTP_REFERER=f"http://testserver{CHANGELIST}",
+        follow=True,
+    ).content.decode()
+
+    assert choose in own_page and "press Reject to reject it with that reason" in own_page
+    assert choose in queue
+    assert _statuses(comment) == [Comment.Status.PENDING]
+    assert choose not in moderator_client.get(CHANGELIST).content.decode()  # given back once
+
+
+def test_a_comments_page_opened_from_a_later_page_of_the_queue_leads_on_when_that_page_empties(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    comments = [make_comment(article, created_at=now - timedelta(minutes=60 - n)) for n in range(51)]
+    last = comments[-1]  # alone on page 2 of 50
+    shown = {"_next_pending": "1", "_changelist_filters": urlencode({"p": "2"})}
+
+    response = moderator_client.post(f"{CHANGELIST}{last.pk}/approve/", shown)
+    # A filter that no longer applies (a section since deleted, a bad date) is the whole queue.
+    broken = {"_next_pending": "1", "_changelist_filters": "created_at__gte=yesterday"}
+    following = moderator_client.post(f"{CHANGELIST}{comments[0].pk}/approve/", broken)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{CHANGELIST}{comments[0].pk}/change/")
+    assert following.status_code == 302
+    assert following["Location"].startswith(f"{CHANGELIST}{comments[1].pk}/change/")
+    assert _statuses(last, comments[0]) == [Comment.Status.APPROVED] * 2
+
+
+def test_reject_selected_with_a_card_reason_refused_decides_none_of_them(
+    moderator_client, article, make_comment
+):
+    fine, too_long = make_comment(article), make_comment(article)
+
+    response = moderator_client.post(
+        CHANGELIST,
+        {
+            "action": "reject_selected",
+            "_selected_action": [fine.pk, too_long.pk],
+            f"reason-{fine.pk}": "Off topic.",
+            f"reason-{too_long.pk}": "x" * 301,  # past what the box lets one type
+            **as_shown([fine, too_long]),
+        },
+        follow=True,
+    )
+
+    assert _statuses(fine, too_long) == [Comment.Status.PENDING] * 2
+    html = response.content.decode()
+    assert "Keep the reason to 300 characters (it has 301)." in html
+    assert "comment(s) rejected" not in html

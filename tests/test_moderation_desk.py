@@ -395,3 +395,12 @@ def test_the_chart_follows_the_oldest_wait_per_day(moderator_client, article, ma
     assert len(waits) == 30
     assert waits[-1] == "3 d 1 h"  # today
     assert waits[0] == "–"  # a month ago, before it was written
+
+
+def test_listed_words_that_overlap_are_marked_once(moderator_client, article, make_comment):
+    ModerationPolicy.objects.create(moderation_words="free\nfree money")
+    make_comment(article, body="Get free money today.")
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "<mark>free money</mark>" in html

@@ -125,10 +125,14 @@ class BlockQuerySet(models.QuerySet):
         """The blocks of this address, also once it was erased (kept as a keyed hash)."""
         if kind == Block.Kind.EMAIL:
             return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
+        return self.filter(kind=kind, value__in=_ip_values(value))
+
+    def of_sender(self, kind: str, value: str):
+        """matching(), and the blocks made before of one address of an IPv6 sender's /64 (each
+        holds that address only, but a new block of the sender takes its place)."""
         values = _ip_values(value)
-        if len(values) < 2 or values[0] == values[1]:
-            return self.filter(kind=kind, value__in=values)
-        # A block made before named one IPv6 address: any of the /64 is this sender's.
+        if kind == Block.Kind.EMAIL or len(values) < 2 or values[0] == values[1]:
+            return self.matching(kind, value)
         network = ipaddress.ip_network(values[1])
         ipv6 = self.filter(kind=kind, value__contains=":").exclude(value__contains="/")
         earlier = [pk for pk, one in ipv6.values_list("pk", "value") if _within(one, network)]
