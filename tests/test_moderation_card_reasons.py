@@ -13,6 +13,12 @@ from tests.comment_fixtures import as_shown
 CHANGELIST = "/admin/comments/comment/"
 
 
+def _bulk(client, action, comments, **fields):
+    """A bulk action on these ticked cards, as the queue page posts it."""
+    data = {"action": action, "_selected_action": [c.pk for c in comments], **as_shown(comments)}
+    return client.post(CHANGELIST, {**data, **fields}, follow=True)
+
+
 def _statuses(*comments):
     return [Comment.objects.get(pk=c.pk).status for c in comments]
 
@@ -40,17 +46,12 @@ def test_reject_selected_sends_each_card_its_own_reason_and_the_bar_s_to_the_res
     typed, chosen, plain = (make_comment(article) for _ in range(3))
     preset = RejectionReason.objects.get(label="Advertising")
 
-    response = moderator_client.post(
-        CHANGELIST,
-        {
-            "action": "reject_selected",
-            "_selected_action": [typed.pk, chosen.pk, plain.pk],
-            "reason": "Off topic.",
-            f"reason-{typed.pk}": "Shouting at other readers.",
-            f"preset-{chosen.pk}": preset.pk,
-            **as_shown([typed, chosen, plain]),
-        },
-        follow=True,
+    response = _bulk(
+        moderator_client,
+        "reject_selected",
+        [typed, chosen, plain],
+        reason="Off topic.",
+        **{f"reason-{typed.pk}": "Shouting at other readers.", f"preset-{chosen.pk}": preset.pk},
     )
 
     reasons = dict(Comment.objects.values_list("pk", "rejection_reason"))
@@ -71,15 +72,11 @@ def test_approve_selected_leaves_the_cards_given_a_reason_waiting(
 ):
     given, plain = make_comment(article), make_comment(article)
 
-    response = moderator_client.post(
-        CHANGELIST,
-        {
-            "action": "approve_selected",
-            "_selected_action": [given.pk, plain.pk],
-            f"reason-{given.pk}": "Personal attack",
-            **as_shown([given, plain]),
-        },
-        follow=True,
+    response = _bulk(
+        moderator_client,
+        "approve_selected",
+        [given, plain],
+        **{f"reason-{given.pk}": "Personal attack"},
     )
 
     assert _statuses(given, plain) == [Comment.Status.PENDING, Comment.Status.APPROVED]
@@ -193,7 +190,9 @@ def test_a_comments_page_opened_from_a_later_page_of_the_queue_leads_on_when_tha
     moderator_client, article, make_comment
 ):
     now = timezone.now()
-    comments = [make_comment(article, created_at=now - timedelta(minutes=60 - n)) for n in range(51)]
+    comments = [
+        make_comment(article, created_at=now - timedelta(minutes=60 - n)) for n in range(51)
+    ]
     last = comments[-1]  # alone on page 2 of 50
     shown = {"_next_pending": "1", "_changelist_filters": urlencode({"p": "2"})}
 
@@ -214,16 +213,12 @@ def test_reject_selected_with_a_card_reason_refused_decides_none_of_them(
 ):
     fine, too_long = make_comment(article), make_comment(article)
 
-    response = moderator_client.post(
-        CHANGELIST,
-        {
-            "action": "reject_selected",
-            "_selected_action": [fine.pk, too_long.pk],
-            f"reason-{fine.pk}": "Off topic.",
-            f"reason-{too_long.pk}": "x" * 301,  # past what the box lets one type
-            **as_shown([fine, too_long]),
-        },
-        follow=True,
+    response = _bulk(
+        moderator_client,
+        "reject_selected",
+        [fine, too_long],
+        # The second past what the box lets one type.
+        **{f"reason-{fine.pk}": "Off topic.", f"reason-{too_long.pk}": "x" * 301},
     )
 
     assert _statuses(fine, too_long) == [Comment.Status.PENDING] * 2
