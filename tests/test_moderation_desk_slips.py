@@ -384,15 +384,14 @@ def test_a_comment_taken_down_put_back_and_approved_again_brings_its_replies_bac
     assert "rejected" not in client.get(reply.status_url).content.decode()
 
 
-def test_a_commenter_page_lists_only_the_blocks_that_hold_that_address(
-    moderator_client, moderator
-):
+def test_a_commenter_page_lists_only_the_blocks_that_hold_that_address(moderator_client, moderator):
     Block.objects.create(kind="ip", value="2001:db8::1", reason="old one", created_by=moderator)
 
     neighbour = moderator_client.get(f"{CHANGELIST}commenter/", {"ip": "2001:db8::2"})
 
     # Made before blocks covered a /64, it holds ::1 alone: ::2's page must not say it is blocked.
     assert "old one" not in neighbour.content.decode()
-    assert "old one" in moderator_client.get(
-        f"{CHANGELIST}commenter/", {"ip": "2001:db8::1"}
-    ).content.decode()
+    assert (
+        "old one"
+        in moderator_client.get(f"{CHANGELIST}commenter/", {"ip": "2001:db8::1"}).content.decode()
+    )
