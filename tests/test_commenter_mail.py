@@ -151,6 +151,22 @@ def test_a_reply_is_mailed_to_a_confirmed_subscriber_once(
     assert len(mail.outbox) == 1
 
 
+def test_a_reply_in_a_right_to_left_script_keeps_the_mail_s_line_in_order(
+    article, thread, moderator
+):
+    _, reply = thread
+    Comment.objects.filter(pk=reply.pk).update(name="محمد", body="مرحبا")
+
+    approve(comment=Comment.objects.get(pk=reply.pk), by=moderator)
+    run_mail_queue()
+
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    # The name and the words take their own direction, not the English line's around them.
+    assert "<bdi>محمد</bdi>" in html
+    assert re.search(r'<blockquote dir="auto"[^>]*>مرحبا</blockquote>', html)
+
+
 def test_an_unconfirmed_subscriber_gets_no_reply_mail(article, thread, moderator):
     parent, reply = thread
     CommenterAddress.objects.filter(email=parent.email).update(verified_at=None)
