@@ -48,20 +48,18 @@ class BulkActions:
         gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
         # A card's own reason goes with it (typed, or a preset chosen): the bar's is for the
         # rest. Given for a rejection, it never lets "Approve selected" publish the comment.
-        own = card_reasons(request.POST, ticked)
-        groups = {None: queryset}
-        if decision == "approve" and own:
-            groups = {None: queryset.exclude(pk__in=list(own))}
+        own = card_reasons(request.POST, ticked) if decision != "spam" else {}
+        groups = {None: queryset.exclude(pk__in=list(own))}  # the bar's reason
+        if decision == "reject":
+            for reason in set(own.values()):
+                groups[reason] = queryset.filter(pk__in=[pk for pk in own if own[pk] == reason])
+        elif own:
             self.message_user(
                 request,
                 f"{len(own)} comment(s) with a reason for rejecting were left waiting: press "
                 "Reject on them, or clear the reason to approve them.",
                 messages.WARNING,
             )
-        elif decision == "reject" and own:
-            groups = {None: queryset.exclude(pk__in=list(own))}
-            for reason in set(own.values()):
-                groups[reason] = queryset.filter(pk__in=[pk for pk in own if own[pk] == reason])
 
         def decide_each(_, *, by, reason):
             # All or nothing: a reason refused for one card leaves every card as it was.

@@ -112,7 +112,8 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
 
 def release_flood(*, ip: str | None, email: str) -> None:
     """Gives back the wait check_flood() started, for a post that was not stored after all
-    (comments closed while it was on its way): the reader's next try is not told to wait."""
+    (comments closed while it was on its way, the database gone): the reader's next try is not
+    told to wait."""
     if not settings.COMMENTS_FLOOD_SECONDS:
         return
     try:

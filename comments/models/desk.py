@@ -136,7 +136,7 @@ class BlockQuerySet(models.QuerySet):
         network = ipaddress.ip_network(values[1])
         ipv6 = self.filter(kind=kind, value__contains=":").exclude(value__contains="/")
         earlier = [pk for pk, one in ipv6.values_list("pk", "value") if _within(one, network)]
-        return self.filter(Q(kind=kind, value__in=values) | Q(pk__in=earlier))
+        return self.matching(kind, value) | self.filter(pk__in=earlier)
 
     def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
         """Why the active blocks send this sender's comment to spam (one query)."""
