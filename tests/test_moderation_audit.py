@@ -1,0 +1,80 @@
+"""The audit trail: every decision, block and policy change is in Django's admin log, named
+with its reason, in Recent actions and in each comment's history."""
+
+from django.contrib.admin.models import LogEntry
+
+from comments.desk import block_sender
+from comments.models import ModerationPolicy
+from comments.services import approve, mark_spam, reject
+
+CHANGELIST = "/admin/comments/comment/"
+COMMENTER = f"{CHANGELIST}commenter/"
+
+
+def test_every_decision_is_in_the_admin_log_with_its_reason(moderator, article, make_comment):
+    one, two, three = (make_comment(article) for _ in range(3))
+
+    approve(comment=one, by=moderator)
+    reject(comment=two, by=moderator, reason="Off-topic")
+    mark_spam(comment=three, by=moderator)
+
+    messages = dict(
+        LogEntry.objects.filter(user=moderator).values_list("object_id", "change_message")
+    )
+    assert messages == {
+        str(one.pk): "Approved",
+        str(two.pk): "Rejected: Off-topic",
+        str(three.pk): "Marked as spam",
+    }
+
+
+def test_recent_actions_name_each_decision_with_its_comment(
+    moderator_client, moderator, article, make_comment
+):
+    one, two = make_comment(article, name="Ann"), make_comment(article, name="Bo")
+    approve(comment=one, by=moderator)
+    reject(comment=two, by=moderator, reason="Off-topic")
+
+    block = block_sender(kind="ip", value="2001:db8:1:2::7", period="7", by=moderator)
+
+    html = moderator_client.get("/admin/").content.decode()
+
+    assert f"Comment {one.pk} by Ann · Approved" in html
+    assert f"Comment {two.pk} by Bo · Rejected<" in html
+    assert f"{block} · Blocked 2001:db8:1:2::/64 for a week<" in html
+
+
+def test_a_lost_decision_writes_no_log(moderator, second_moderator, article, make_comment):
+    comment = make_comment(article)
+    approve(comment=comment, by=second_moderator)
+
+    assert not approve(comment=comment, by=moderator)
+
+    assert not LogEntry.objects.filter(user=moderator).exists()
+
+
+def test_decisions_show_in_the_comments_history(moderator_client, moderator, article, make_comment):
+    comment = make_comment(article)
+    reject(comment=comment, by=moderator, reason="Personal attack")
+
+    html = moderator_client.get(f"{CHANGELIST}{comment.pk}/history/").content.decode()
+
+    assert "Rejected: Personal attack" in html
+    assert "moderator" in html
+
+
+def test_a_policy_change_is_logged(superuser_client, superuser):
+    superuser_client.post(
+        "/admin/comments/moderationpolicy/1/change/",
+        {
+            "link_limit": 4,
+            "hide_after_reports": 3,
+            "rejection_reasons-TOTAL_FORMS": 0,
+            "rejection_reasons-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert ModerationPolicy.current().hide_after_reports == 3
+    entry = LogEntry.objects.get(user=superuser)
+    assert entry.object_repr == "Moderation policy"
+    assert "Link limit" in entry.get_change_message()
