@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_key, shared
 from newsportal.methods import read_only
 from newsportal.middleware import database_unavailable, is_database_unavailable
-from newsportal.worker import mail_failed_last_hour, worker_backlog
+from newsportal.worker import mail_failed_last_hour, mail_retrying_last_hour, worker_backlog
 
 
 @never_cache
@@ -32,12 +32,14 @@ def healthz(request):
         # without the worker for a while. Monitors alarm on this field.
         try:
             backlog, failed = worker_backlog(), mail_failed_last_hour()
+            retrying = mail_retrying_last_hour()
         except DatabaseError:  # the queue's table is not there yet (migrate has not run)
             health["worker"] = "unknown"
         else:
             health["worker"] = "behind" if backlog else "keeping up"
             health["tasks_overdue"] = backlog["count"] if backlog else 0
             health["mail_failed_last_hour"] = failed
+            health["mail_retrying_last_hour"] = retrying
     return JsonResponse(health)
 
 

@@ -34,3 +34,12 @@ def mail_failed_last_hour() -> int:
     carry) or given up after MAIL_MAX_ATTEMPTS. Readers never see it, so /healthz says it."""
     since = timezone.now() - timedelta(hours=1)
     return DBTaskResult.objects.failed().filter(queue_name="mail", finished_at__gte=since).count()
+
+
+def mail_retrying_last_hour() -> int:
+    """Tries in the last hour that found the mail server away, busy or refusing our login, each
+    to be tried again. Nothing fails for about a day (MAIL_MAX_ATTEMPTS), so this is what says
+    within minutes that the server wants a look."""
+    since = timezone.now() - timedelta(hours=1)
+    tries = DBTaskResult.objects.successful().filter(queue_name="mail", finished_at__gte=since)
+    return tries.filter(return_value="retrying").count()

@@ -68,6 +68,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
         "worker": "keeping up",
         "tasks_overdue": 0,
         "mail_failed_last_hour": 0,
+        "mail_retrying_last_hour": 0,
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -90,6 +91,25 @@ def test_healthz_counts_the_mail_that_failed_in_the_last_hour(
     assert client.get("/healthz").status_code == 200  # the probe keeps the site in
     DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(minutes=61))
     assert client.get("/healthz").json()["mail_failed_last_hour"] == 0
+
+
+def test_healthz_says_within_minutes_that_the_mail_server_is_away(
+    client, submit, article, smtp, settings
+):
+    # Nothing fails for about a day of tries, so the tries themselves are counted.
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.mail_helpers import run_mail_queue
+
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    submit(article)
+    run_mail_queue()
+
+    health = client.get("/healthz").json()
+    assert (health["mail_retrying_last_hour"], health["mail_failed_last_hour"]) == (1, 0)
+    DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(minutes=61))
+    assert client.get("/healthz").json()["mail_retrying_last_hour"] == 0
 
 
 @pytest.mark.django_db
