@@ -344,12 +344,36 @@ def test_a_comment_edited_after_the_queue_opened_comes_back_with_its_new_words(
     expect(card.locator(".queue-outcome")).to_contain_text("approved")
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+    _expect_one_refusal(page, watch, comment)
+
+
+def _expect_one_refusal(page, watch, comment):
     # The refusal is a 409 by design, which the watch (and Chromium's console) report: only
     # that one answer, once, is expected.
     url = f"{page.url.split('/admin/')[0]}{QUEUE}{comment.pk}/approve/"
     refused = [problem for problem in watch.problems if url in problem and "409" in problem]
     assert len(refused) == 2  # the response and the console line about it
     watch.problems = [problem for problem in watch.problems if problem not in refused]
+
+
+def test_words_edited_into_a_right_to_left_script_keep_their_own_direction_on_the_card(
+    page, watch, article, moderator, make_comment
+):
+    # In the English line around them, "3" would otherwise join the Arabic run.
+    from comments.commenter_services import edit_comment
+
+    (comment,) = _queue_of(article, make_comment, 1)
+    log_in_to_admin(page, moderator.username)
+    page.goto(QUEUE)
+    edit_comment(comment=comment, body="مقال رائع! 3 أسباب للتفاؤل.")
+
+    page.keyboard.press("a")
+
+    card = page.locator(f"#queue-{comment.pk}")
+    expect(card.locator(".queue-outcome")).to_contain_text("edited since you read it")
+    expect(card.locator(".queue-body[dir=auto]")).to_have_text("مقال رائع! 3 أسباب للتفاؤل.")
+    expect(card.locator(".queue-edit bdi ins").first).to_contain_text("مقال")
+    _expect_one_refusal(page, watch, comment)
 
 
 def test_in_the_list_of_all_comments_the_decision_buttons_are_in_view(
