@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.audit import record
+from comments.closing import comments_open
 from comments.mail import drop_queued
 from comments.models import Comment, ModerationPolicy, Report
 from comments.notifications import (
@@ -29,23 +29,6 @@ REPLY_TAKEN_DOWN = "The comment it answered was taken down."
 # Why a published comment went back to the queue (comments.desk: readers' reports hid it).
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
 HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
-
-
-def comments_open(article: Article, policy: ModerationPolicy | None = None) -> bool:
-    takes_comments = article.comments_enabled and article.is_public  # else no policy asked
-    return takes_comments and open_before(article, comments_close_at(article, policy))
-
-
-def open_before(article: Article, closes_at) -> bool:
-    """comments_open() for a caller that knows when they close by age (None: they do not)."""
-    takes_comments = article.comments_enabled and article.is_public
-    return takes_comments and (closes_at is None or timezone.now() < closes_at)
-
-
-def comments_close_at(article: Article, policy: ModerationPolicy | None = None):
-    """When the policy's days after publication run out (None: comments never close by age)."""
-    days = (policy or ModerationPolicy.current()).effective_close_after_days
-    return article.published_at + timedelta(days=days) if days else None
 
 
 def submit_comment(

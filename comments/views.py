@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.pages import article_page_parts
+from comments.closing import comments_open
 from comments.commenter_views import comment_from_token, comment_gone, commenter_context
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
 from comments.ratelimit import check_flood, client_ip, hit_rate_limit, release_flood
-from comments.services import comments_open, submit_comment
+from comments.services import submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user

@@ -16,9 +16,9 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from comments import links
+from comments.closing import comments_close_at, comments_open, open_before
 from comments.forms import CommentForm
 from comments.models import Comment, Report
-from comments.services import comments_close_at, comments_open, open_before
 from comments.tokens import form_age, form_token
 from newsportal.caching import (
     SITE,

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from articles.demo_content import LEAD_SLUG
 from articles.models import Article
+from comments.closing import comments_open
 from comments.models import Comment, ModerationPolicy
-from comments.services import approve, comments_open, submit_comment, update_policy
+from comments.services import approve, submit_comment, update_policy
 
 DATA = json.loads(
     (Path(__file__).resolve().parents[2] / "demo_comments.json").read_text(encoding="utf-8")
