@@ -1,10 +1,8 @@
 """Who did what to which comment, in Django's own admin log: "Recent actions" and each object's
 history read it, so a decision made anywhere (the queue, a bulk action, the shell) shows there."""
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-
-__all__ = ["ADDITION", "CHANGE", "record"]
 
 
 def record(by, objects, message: str, flag: int = CHANGE) -> None:

@@ -7,12 +7,13 @@ moderators could act at once, purges of what readers see, and a LogEntry for eve
 
 from datetime import timedelta
 
+from django.contrib.admin.models import ADDITION
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from comments.audit import ADDITION, record
+from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
 from comments.ratelimit import sender
 from comments.services import (
