@@ -155,6 +155,12 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     uncovered = {}
     waiting = 0
     with transaction.atomic():
+        if status == Comment.Status.APPROVED:
+            # A comment coming off the page meanwhile (taken down, edited, back in the queue)
+            # holds its row until it is done: wait for it, so its replies' UPDATE below reads
+            # where it ended up, not the snapshot from before (the reply would go up unseen).
+            replies = Comment.objects.filter(pk__in=all_pks, parent__isnull=False)
+            _locked(Comment.objects.filter(pk__in=replies.values("parent_id")))
         for article_id, pks in by_article.items():
             pending = Comment.objects.filter(
                 pk__in=pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True

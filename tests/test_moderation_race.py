@@ -1,15 +1,19 @@
 """Two moderators deciding the same comment at once: exactly one decision lands, the other
-moderator is told, and the approved count moves once."""
+moderator is told, and the approved count moves once. A reply approved while its comment comes
+off the page waits for it."""
 
 import threading
 import time
+from functools import partial
 
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection, connections, transaction
+from django.utils import timezone
 
 from articles.models import Article
+from comments.commenter_services import edit_comment
 from comments.models import Comment
-from comments.services import approve, decide, reject
+from comments.services import approve, decide, reject, return_to_queue, take_down
 
 
 def test_the_second_of_two_moderators_loses_and_nothing_is_overwritten(
@@ -111,6 +115,17 @@ def test_all_of_a_commenters_waiting_comments_counts_one_another_moderator_decid
     assert Comment.objects.get(pk=theirs[0].pk).status == Comment.Status.SPAM
 
 
+def _retrying_while_sqlite_is_locked(work):
+    # SQLite's shared in-memory test database answers "locked" instead of waiting (see below).
+    for attempt in range(200):
+        try:
+            return work()
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+            time.sleep(0.01 * (attempt % 5 + 1))
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
     article, make_comment, moderator, second_moderator
@@ -129,17 +144,11 @@ def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decisio
         try:
             loaded = Comment.objects.get(pk=comment.pk)
             barrier.wait(timeout=10)
-            for attempt in range(200):
-                try:
-                    if verdict == "approve":
-                        results[user.username] = approve(comment=loaded, by=user)
-                    else:
-                        results[user.username] = reject(comment=loaded, by=user, reason="race")
-                    break
-                except OperationalError as exc:
-                    if connection.vendor != "sqlite" or "locked" not in str(exc):
-                        raise
-                    time.sleep(0.01 * (attempt % 5 + 1))
+            if verdict == "approve":
+                decision = partial(approve, comment=loaded, by=user)
+            else:
+                decision = partial(reject, comment=loaded, by=user, reason="race")
+            results[user.username] = _retrying_while_sqlite_is_locked(decision)
         except Exception as exc:  # reported by the assertions below, not lost in the thread
             errors.append(exc)
         finally:
@@ -177,3 +186,56 @@ def test_deciding_a_comment_deleted_meanwhile_returns_to_the_queue_with_a_word(
     assert response.redirect_chain[-1][0] == reverse("admin:comments_comment_changelist")
     assert "That comment no longer exists" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["take_down", "return_to_queue", "edit"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reply_approved_while_its_comment_comes_off_the_page_waits_for_it(
+    change, article, make_comment, moderator, second_moderator
+):
+    parent = make_comment(article, status=Comment.Status.APPROVED, moderated_at=timezone.now())
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    reply = make_comment(article, parent=parent)
+    changing = threading.Event()
+    errors = []
+
+    def off_the_page():
+        parents = Comment.objects.filter(pk=parent.pk)
+        try:
+            with transaction.atomic():  # still changing when the reply's approval comes
+                if change == "take_down":
+                    take_down(parents, by=second_moderator, reason="Libel")
+                elif change == "return_to_queue":
+                    return_to_queue(parents, by=second_moderator)
+                else:
+                    edit_comment(comment=parent, body="Edited by its author: waits again.")
+                changing.set()
+                time.sleep(0.5)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            changing.set()
+            connections.close_all()
+
+    def approve_the_reply():
+        try:
+            changing.wait(timeout=10)
+            _retrying_while_sqlite_is_locked(partial(approve, comment=reply, by=moderator))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=off_the_page), threading.Thread(target=approve_the_reply)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    parent.refresh_from_db()
+    reply.refresh_from_db()
+    assert parent.status != Comment.Status.APPROVED
+    assert reply.status == Comment.Status.PENDING  # waits for its comment, as readers see it
+    shown = Comment.objects.counted().filter(article=article).count()
+    assert Article.objects.get(pk=article.pk).approved_comment_count == shown == 0
