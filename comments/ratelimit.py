@@ -126,6 +126,49 @@ def _flood_keys(*, ip: str | None, email: str) -> list[str]:
     return [_key("flood-email", email)] + ([_key("flood-ip", sender(ip))] if ip else [])
 
 
+# A double click without JavaScript sends the form twice, and the browser shows only the second
+# answer: the first one's success and status link are lost with it. The same words from the same
+# browser (its CSRF cookie, which no other browser has) within a minute are that one post, so
+# the second answer says what the first would have.
+DOUBLE_POST_SECONDS = 60
+ON_ITS_WAY = 0
+
+
+def post_key(request, article_id: int, body: str) -> str:
+    browser = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return _key("post", f"{article_id}:{browser}:{body.strip()}") if browser else ""
+
+
+def note_post(key: str, comment_id: int = ON_ITS_WAY) -> None:
+    """The post is on its way (checked, being stored), or stored as this comment."""
+    _try_cache(lambda: key and cache.set(key, comment_id, timeout=DOUBLE_POST_SECONDS))
+
+
+def forget_post(key: str) -> None:
+    """Not stored after all: a second press is a new try."""
+    _try_cache(lambda: key and cache.delete(key))
+
+
+def stored_as(key: str, *, wait: float = 0) -> int | None:
+    """The comment this post was stored as; while the first press is still on its way, waits up
+    to `wait` seconds for it (None: not stored, or not by this browser)."""
+    deadline = time.monotonic() + wait
+    while key:
+        value = _try_cache(lambda: cache.get(key))
+        if value != ON_ITS_WAY or time.monotonic() >= deadline:
+            return value or None
+        time.sleep(0.1)
+    return None
+
+
+def _try_cache(work):
+    try:
+        return work()
+    except Exception as exc:  # the answer is only less helpful: never cost a comment for it
+        logger.warning("double post check unavailable: %s", type(exc).__name__)
+        return None
+
+
 def hit_report_limit(ip: str | None) -> Verdict:
     """Reports from one address: a reader flags a few comments, a bot flags them all."""
     return hit_rate_limit(

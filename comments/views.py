@@ -23,7 +23,16 @@ from comments.commenter_views import comment_from_token, comment_gone, commenter
 from comments.forms import CommentForm, account_identity
 from comments.links import public_path
 from comments.models import Comment
-from comments.ratelimit import check_flood, client_ip, hit_rate_limit, release_flood
+from comments.ratelimit import (
+    check_flood,
+    client_ip,
+    forget_post,
+    hit_rate_limit,
+    note_post,
+    post_key,
+    release_flood,
+    stored_as,
+)
 from comments.services import submit_comment
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
@@ -122,18 +131,25 @@ def _post(request, article_id):
         return _article_page(request, article, form=form)
 
     data = form.cleaned_data
+    post = post_key(request, article.pk, data["body"])
     # Before the flood check, so a repeat (its first answer lost) starts no wait.
     repeated = Comment.objects.repeating(article, email=data["email"], ip=ip, body=data["body"])
     sent = repeated.first()
+    if sent is None:
+        flood = check_flood(ip=ip, email=data["email"])
+        if not flood.allowed:
+            # A double click's first press may still be on its way: its answer, once stored.
+            sent = repeated.filter(pk=stored_as(post, wait=3)).first()
+        if sent is None and not flood.allowed:
+            wait = flood.retry_after
+            form.add_error(None, f"Please wait {wait} seconds before sending another comment.")
+            return _article_page(request, article, form=form, status=429, retry_after=wait)
     if sent is not None:
+        if stored_as(post) == sent.pk:
+            return _answer_sent(request, article, sent)  # what this browser's first press lost
         form.add_error("body", _already_sent(request, sent))
         return _article_page(request, article, form=form)
-    flood = check_flood(ip=ip, email=data["email"])
-    if not flood.allowed:
-        form.add_error(
-            None, f"Please wait {flood.retry_after} seconds before sending another comment."
-        )
-        return _article_page(request, article, form=form, status=429, retry_after=flood.retry_after)
+    note_post(post)
     try:
         data.pop("website")  # the honeypot, empty by now
         comment = submit_comment(
@@ -141,12 +157,18 @@ def _post(request, article_id):
         )
     except ValidationError as exc:
         release_flood(ip=ip, email=data["email"])
+        forget_post(post)
         form.add_error(None, exc)
         return _article_page(request, article, form=form)
     except DatabaseError:
         release_flood(ip=ip, email=data["email"])  # the database failed: nothing was stored
+        forget_post(post)
         raise
+    note_post(post, comment.pk)
+    return _answer_sent(request, article, comment)
 
+
+def _answer_sent(request, article, comment):
     messages.success(request, COMMENT_RECEIVED)
     messages.info(
         request,

@@ -1,12 +1,18 @@
 """The flood interval: one comment per COMMENTS_FLOOD_SECONDS from one address or one e-mail,
 with the refused text kept, and a wait started only by a comment that was stored."""
 
+import re
+import threading
+import time
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 from django.urls import reverse
 
 from comments.models import Comment
+from comments.views import DUPLICATE
 
 
 def _post(client, article, data, **extra):
@@ -86,3 +92,67 @@ def test_a_post_the_flood_interval_refused_starts_no_wait_of_its_own(
 
     # From his own connection he is not held up by the post that was refused.
     assert _post(Client(REMOTE_ADDR="192.0.2.7"), article, bob).status_code == 302
+
+
+def _browser(csrf_cookie):
+    # One browser's requests: every press carries its CSRF cookie, and a press whose answer the
+    # browser dropped left it no other cookie.
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    client.cookies[django_settings.CSRF_COOKIE_NAME] = csrf_cookie
+    return client
+
+
+def _lands_on_the_success_with_its_status_link(response):
+    assert response.status_code == 302
+    followed = response.client.get(response["Location"]).content.decode()
+    assert "Comment sent successfully! We will review it in the next few hours." in followed
+    assert re.search(r'class="comment-status-link" href="/comments/status/[^"/]+/"', followed)
+
+
+def test_a_double_click_gets_the_answer_its_first_press_lost(article, comment_form_data, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    data = comment_form_data(article)
+    _post(_browser("a" * 32), article, data)  # the answer the browser dropped
+
+    second_press = _post(_browser("a" * 32), article, data)
+
+    _lands_on_the_success_with_its_status_link(second_press)
+    assert Comment.objects.count() == 1
+    # Another browser sending the same words learns nothing private.
+    other = _post(_browser("b" * 32), article, data).content.decode()
+    assert DUPLICATE in other and "/comments/status/" not in other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_while_the_first_press_is_still_being_stored_is_not_told_to_wait(
+    article, comment_form_data, settings
+):
+    from comments import views
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    data = comment_form_data(article)
+    on_its_way = threading.Event()
+    store = views.submit_comment
+
+    def slow_store(**fields):  # a busy server: the first press takes a moment
+        on_its_way.set()
+        time.sleep(0.5)
+        return store(**fields)
+
+    def first_press():
+        try:
+            _post(_browser("a" * 32), article, data)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(views, "submit_comment", slow_store):
+        first = threading.Thread(target=first_press)
+        first.start()
+        on_its_way.wait(timeout=10)
+        second_press = _post(_browser("a" * 32), article, data)
+        first.join(timeout=30)
+
+    _lands_on_the_success_with_its_status_link(second_press)
+    assert Comment.objects.count() == 1
