@@ -15,6 +15,7 @@ from django.utils.crypto import salted_hmac
 
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
+from comments.notifications import notify_moderators
 from comments.ratelimit import sender
 from comments.services import (
     HIDDEN_BY_REPORTS,
@@ -62,6 +63,7 @@ def _hide_if_reported(comment: Comment, limit: int) -> None:
             # Its published replies leave the page with it (they hang under it), so they leave
             # the count too; they come back with it.
             move_approved_counts({comment.article_id: -1 - _approved_replies(comment).count()})
+            notify_moderators()  # waiting for a decision, as a new comment does
 
 
 def _approved_replies(comment: Comment):

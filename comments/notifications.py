@@ -24,6 +24,9 @@ from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscri
 logger = logging.getLogger(__name__)
 THROTTLE_KEY = "comments:moderator-mail-sent"
 LAST_SENT_KEY = "comments:moderator-mail-last-sent"
+# A comment came into the queue while the interval held its mail back (posted, edited back
+# into the queue, hidden by reports): the reminder owes the moderators a mail.
+HELD_BACK_KEY = "comments:moderator-mail-held-back"
 DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED]
 
 
@@ -68,21 +71,27 @@ def notify_moderators() -> bool:
     arrive. The queue retries while the mail server is away, so the interval is never lost to
     a failed send. Returns whether mail was queued."""
     recipients = moderator_addresses()
-    if not recipients or not _throttle_allows():
+    if not recipients:
+        return False
+    if not _throttle_allows():
+        _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
         return False
     for address in recipients:
         queue_mail("moderators", 0, address)
     _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
+    _cache_call("record", lambda: cache.delete(HELD_BACK_KEY))
     return True
 
 
 def remind_moderators() -> bool:
-    """For a scheduler (`manage.py remind_moderators` every few minutes): a comment that came in
-    while mail was held back by the interval gets its mail once the interval is over. Nothing
-    is sent when every waiting comment arrived before the last mail."""
+    """For a scheduler (`manage.py remind_moderators` every few minutes): a comment that came
+    into the queue while mail was held back by the interval gets its mail once the interval is
+    over. Nothing is sent when nothing came in since the last mail."""
+    held_back = _cache_call("record", lambda: cache.get(HELD_BACK_KEY))
     last_sent = _cache_call("record", lambda: cache.get(LAST_SENT_KEY))
     waiting = Comment.objects.pending()
-    if last_sent:
+    if last_sent and not held_back:
+        # Without the cache's word (restarted meanwhile), what was posted since the last mail.
         waiting = waiting.filter(created_at__gt=datetime.fromtimestamp(last_sent, UTC))
     return waiting.exists() and notify_moderators()
 

@@ -291,6 +291,42 @@ def test_a_comment_held_back_by_the_interval_gets_its_mail_from_the_reminder(
     assert len(mail.outbox) == 2  # nothing arrived since the last mail
 
 
+def test_a_comment_edited_back_into_the_queue_inside_the_interval_gets_its_reminder(
+    submit, article, make_comment, moderator, moderator_mail, settings
+):
+    from django.core.management import call_command
+
+    from comments.commenter_services import edit_comment
+
+    published = make_comment(article, email="a@example.com")
+    approve(comment=published, by=moderator)
+    submit(article, body="Another", email="b@example.com")  # mails the moderators
+    published.refresh_from_db()
+    edit_comment(comment=published, body="Other words, to be read again")  # held back
+    run_mail_queue()
+    assert len(mail.outbox) == 1
+
+    with clock_moved_on(settings.COMMENTS_MODERATOR_MAIL_INTERVAL + 5):
+        call_command("remind_moderators")
+        run_mail_queue()
+    assert len(mail.outbox) == 2
+    assert "2 comments" in mail.outbox[1].body
+
+
+def test_a_comment_readers_reports_hide_is_mailed_to_the_moderators(
+    article, approved_comment, moderator_mail
+):
+    from comments.desk import report_comment
+
+    ModerationPolicy.objects.create(hide_after_reports=1)
+
+    report_comment(comment=approved_comment, reason="abuse", ip="192.0.2.1")
+    run_mail_queue()
+
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]
+
+
 def test_commenters_of_a_bulk_decision_get_one_mail_each(moderator_client, article, make_comment):
     comments = [
         make_comment(article, notify_on_decision=True, email=f"r{n}@example.com") for n in range(3)
