@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.admin_forms import ArticleForm
 from articles.images import CheckedImageField
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.services import (
@@ -79,6 +80,7 @@ class OldSlugInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["title", "status", "section", "published_at", "is_live", "comments_enabled"]
     list_filter = ["status", "section", "comments_enabled", "published_at"]
     list_select_related = ["section"]
@@ -135,7 +137,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
 
     def save_model(self, request, obj, form, change):
-        save_article(article=obj, hero_changed="hero_image" in form.changed_data)
+        seen = form.opened["seen"] if form.opened else None
+        save_article(article=obj, hero_changed="hero_image" in form.changed_data, seen=seen)
+        if form.meanwhile:  # another editor's decision kept, around this editor's changes
+            self.message_user(
+                request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
+            )
 
     def delete_queryset(self, request, queryset):
         delete_articles(queryset=queryset)
@@ -147,6 +154,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         drafts = list(queryset.filter(status=Article.Status.DRAFT).values_list("pk", flat=True))
         count = publish_articles(queryset=queryset)
+        self._log(request, drafts, "Published.")
         # A draft dated later is scheduled, not live: the editor is told which they got.
         scheduled = Article.objects.filter(pk__in=drafts, published_at__gt=timezone.now())
         later = scheduled.count()
@@ -168,5 +176,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
     def unpublish(self, request, queryset):
+        pulled = list(queryset.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
         count = unpublish_articles(queryset=queryset)
+        self._log(request, pulled, "Unpublished.")
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+
+    def _log(self, request, pks, message: str) -> None:
+        # In the story's history, and named to an editor whose form it changed meanwhile.
+        for article in Article.objects.filter(pk__in=pks):
+            self.log_change(request, article, message)

@@ -3,6 +3,7 @@ shared caches (newsportal.caching), after commit."""
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.images import make_crops, make_renditions, stored_without_metadata
+from articles.meanwhile import GUARDED, merge
 from articles.models import Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
@@ -128,20 +130,49 @@ def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
     article.first_published_at = article.published_at
 
 
-def save_article(*, article: Article, hero_changed: bool = False) -> Article:
-    """Create or edit an article: the body is rendered to HTML once here, not per request."""
+class EditedMeanwhile(ValidationError):
+    """A save refused: another editor changed these fields (names) since the form was opened,
+    and this editor changed them too."""
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+        super().__init__(f"Changed by someone else meanwhile: {', '.join(fields)}.")
+
+
+def _locked(pk) -> dict | None:
+    """The stored story, its row locked until the transaction ends: what a save compares with."""
+    fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}
+    return Article.objects.select_for_update().filter(pk=pk).values(*fields).first()
+
+
+def edits_since(*, article: Article, seen: dict) -> tuple[list[str], list[str]]:
+    """For the editor's form, before it saves: what others changed since it was opened (`seen`,
+    articles.meanwhile), now taken into `article` (kept), and what both changed (clashed). The
+    row stays locked to the end of the transaction, so the save that follows finds the same."""
+    stored = _locked(article.pk)
+    return ([], []) if stored is None else merge(article, stored, seen)
+
+
+def save_article(
+    *, article: Article, hero_changed: bool = False, seen: dict | None = None
+) -> Article:
+    """Create or edit an article: the body is rendered to HTML once here, not per request.
+    `seen`: the fingerprints of the fields as the editor's form showed them (articles.meanwhile):
+    what someone else changed since is kept where this editor left it as it was; a field both
+    changed raises EditedMeanwhile, nothing saved."""
     article.body_html = render_markdown(article.body)
     now = timezone.now()
     with transaction.atomic():
         old_files = set()
         stored = None
         if article.pk is not None:
-            stored = (
-                Article.objects.select_for_update()
-                .filter(pk=article.pk)
-                .values("status", "published_at", "first_published_at", "slug", *EDITORIAL_FIELDS)
-                .first()
-            )
+            stored = _locked(article.pk)
+        if stored is not None and seen is not None:
+            kept, clashed = merge(article, stored, seen)
+            if clashed:
+                raise EditedMeanwhile(clashed)
+            if "body" in kept:
+                article.body_html = render_markdown(article.body)
         _dated_for_publication(article, stored, now)
         edited = stored is not None and any(
             getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS

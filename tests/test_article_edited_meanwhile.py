@@ -1,0 +1,185 @@
+"""Two editors on one story: a change form opened before another editor's change never undoes
+it unseen (a pulled story back online, comments reopened, words overwritten), and the editor's
+own work is never lost."""
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from tests.test_article_publishing_dates import form_as_shown
+
+CHANGELIST = "/admin/articles/article/"
+TYPO_FIX = "\n\nCorrection: the plant is in Lisbon, not Porto."
+
+
+def _editor(username: str, first_name: str) -> Client:
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
+    user.first_name = first_name
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def chief(db):
+    return _editor("chief", "Dana")
+
+
+@pytest.fixture
+def sub(db):
+    return _editor("sub", "Sam")
+
+
+def _change(article) -> str:
+    return f"{CHANGELIST}{article.pk}/change/"
+
+
+def opened(client, article, **changes) -> dict:
+    """The change form as the editor's browser opened it now, posted later with their changes."""
+    page = client.get(_change(article)).content.decode()
+    carried = re.search(r'name="opened_as" value="([^"]*)"', page)
+    if carried:  # what the form was opened with; posted without it, the form saves as before
+        changes["opened_as"] = html.unescape(carried.group(1))
+    return form_as_shown(article, **changes)
+
+
+def posted_again(response) -> dict:
+    """The form the editor got back, as their browser posts it when they save again."""
+    return dict(response.context["adminform"].form.data.lists())
+
+
+def _said(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def _pull_with_the_action(chief, story):
+    chief.post(CHANGELIST, {"action": "unpublish", "_selected_action": [story.pk]})
+
+
+def _pull_with_the_form(chief, story):
+    assert chief.post(_change(story), opened(chief, story, status="draft")).status_code == 302
+
+
+@pytest.mark.parametrize("pull", [_pull_with_the_action, _pull_with_the_form])
+def test_a_typo_fixed_in_a_form_opened_before_the_story_was_pulled_leaves_it_pulled(
+    chief, sub, article, pull
+):
+    subs_form = opened(sub, article, body=article.body + TYPO_FIX)
+    pull(chief, article)
+
+    response = sub.post(_change(article), subs_form, follow=True)
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.body.endswith("not Porto.")  # the fix is in, for when it goes out again
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    said = _said(response)
+    assert "changed since you opened this form by Dana at" in said
+    assert "Status is now “Draft” (kept)" in said
+
+
+def test_comments_closed_meanwhile_stay_closed(chief, sub, article):
+    subs_form = opened(sub, article, body=article.body + TYPO_FIX)
+    chief.post(_change(article), opened(chief, article, comments_enabled=""))
+
+    response = sub.post(_change(article), subs_form, follow=True)
+
+    article.refresh_from_db()
+    assert article.comments_enabled is False
+    assert article.body.endswith("not Porto.")
+    assert "Comments allowed is now “unticked” (kept)" in _said(response)
+
+
+def test_a_draft_published_meanwhile_stays_published(chief, sub, draft):
+    subs_form = opened(sub, draft, status="draft", body=draft.body + TYPO_FIX)
+    chief.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+
+    sub.post(_change(draft), subs_form)
+
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert Client().get(draft.get_absolute_url()).status_code == 200
+    assert "not Porto." in Client().get(draft.get_absolute_url()).content.decode()
+
+
+def test_a_story_scheduled_meanwhile_stays_scheduled(chief, sub, article):
+    subs_form = opened(sub, article, body=article.body + TYPO_FIX)
+    later = timezone.localtime(timezone.now() + timedelta(hours=3))
+    chiefs_form = opened(chief, article)
+    chiefs_form.update(
+        published_at_0=later.strftime("%Y-%m-%d"), published_at_1=later.strftime("%H:%M:%S")
+    )
+    assert chief.post(_change(article), chiefs_form).status_code == 302
+
+    sub.post(_change(article), subs_form)
+
+    article.refresh_from_db()
+    assert article.published_at > timezone.now() + timedelta(hours=2)
+    assert article.title not in Client().get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "field, theirs, mine",
+    [
+        ("body", "The plant opens in May.", "The plant opens in June."),
+        ("title", "Xiaomi delays its car", "Xiaomi's car comes in June"),
+    ],
+)
+def test_two_editors_rewording_the_same_story_never_save_over_each_other_unread(
+    chief, sub, article, field, theirs, mine
+):
+    subs_form = opened(sub, article, **{field: mine})
+    assert (
+        chief.post(_change(article), opened(chief, article, **{field: theirs})).status_code == 302
+    )
+
+    refused = sub.post(_change(article), subs_form)
+
+    assert refused.status_code == 200  # the form again, with what happened
+    page = refused.content.decode()
+    assert "This story was changed since you opened this form by Dana at" in page
+    assert "Your version, below, was not saved" in page
+    assert html.escape(mine) in page  # the editor's words, kept in the form
+    assert getattr(Article.objects.get(pk=article.pk), field) == theirs
+    # Having read theirs, the editor saves again: their words replace the other's, knowingly.
+    assert sub.post(_change(article), posted_again(refused)).status_code == 302
+    assert getattr(Article.objects.get(pk=article.pk), field) == mine
+
+
+def test_refused_for_the_words_the_form_shows_the_pull_and_saving_again_keeps_it(
+    chief, sub, article
+):
+    subs_form = opened(sub, article, body="Sam's rewrite.")
+    chief.post(_change(article), opened(chief, article, status="draft", body="Dana's rewrite."))
+
+    refused = sub.post(_change(article), subs_form)
+
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert form["status"].value() == "draft"  # as it is now, not as it was opened
+    assert "Status is now “Draft” (kept)" in refused.content.decode()
+    sub.post(_change(article), posted_again(refused))
+    article.refresh_from_db()
+    assert (article.status, article.body) == (Article.Status.DRAFT, "Sam's rewrite.")
+
+
+def test_editors_changing_different_fields_both_keep_theirs_line_ends_as_browsers_post_them(
+    chief, sub, article
+):
+    # A browser posts a text box's lines ending in CRLF: the body left alone is not an edit.
+    subs_form = opened(
+        sub, article, title="Xiaomi's car comes in June", body=article.body.replace("\n", "\r\n")
+    )
+    chief.post(_change(article), opened(chief, article, body="Dana's rewrite."))
+
+    assert sub.post(_change(article), subs_form).status_code == 302
+
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("Xiaomi's car comes in June", "Dana's rewrite.")
