@@ -12,7 +12,7 @@ from django_tasks import task
 
 from articles.images import make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import GUARDED, merge
-from articles.models import Article, OldSlug
+from articles.models import UPDATE_GRACE, Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
     ALL_LISTED,
@@ -153,6 +153,22 @@ def edits_since(*, article: Article, seen: dict) -> tuple[list[str], list[str]]:
     return ([], []) if stored is None else merge(article, stored, seen)
 
 
+def _updated_at(article: Article, stored: dict | None, edited: bool, now):
+    if stored is None:
+        return article.published_at  # the first edition is what went out
+    if edited:
+        updated = now
+    elif stored["updated_at"] - stored["published_at"] <= UPDATE_GRACE:
+        # Never updated since it went out, or not out yet: its first edition moves with it (a
+        # schedule released early or moved), or it would read "Updated" hours ahead.
+        updated = article.published_at
+    else:
+        updated = stored["updated_at"]
+    # Never "updated" before it went out (a draft started days ago and published today), nor
+    # at a time still to come.
+    return max(min(updated, now), article.published_at)
+
+
 def save_article(
     *, article: Article, hero_changed: bool = False, seen: dict | None = None
 ) -> Article:
@@ -177,15 +193,7 @@ def save_article(
         edited = stored is not None and any(
             getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS
         )
-        if edited:
-            article.updated_at = now
-        # The first edition is what went out; and never "updated" before it went out (a draft
-        # started days ago and published today).
-        article.updated_at = (
-            article.published_at
-            if stored is None
-            else max(article.updated_at, article.published_at)
-        )
+        article.updated_at = _updated_at(article, stored, edited, now)
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug);

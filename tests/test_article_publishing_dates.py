@@ -1,7 +1,8 @@
 """What an editor's save, publish and unpublish do to a story's dates, its comment count and
 its pictures, as readers and moderators then see them."""
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -181,3 +182,54 @@ def test_a_draft_published_from_its_form_is_never_updated_before_it_went_out(
     assert draft.updated_at >= draft.published_at
     sitemap = superuser_client.get("/sitemap-articles.xml").content.decode()
     assert draft.updated_at.date().isoformat() in sitemap
+
+
+def _last_updated(client, story) -> dict:
+    """When the story's page, the Atom feed and the sitemap say it was last updated."""
+    page = client.get(story.get_absolute_url()).content.decode()
+    atom = client.get("/atom/").content.decode()
+    sitemap = client.get("/sitemap-articles.xml").content.decode()
+    entry = next(e for e in atom.split("<entry>") if f"/{story.slug}/" in e)
+    url = next(u for u in sitemap.split("<url>") if f"/{story.slug}/" in u)
+    said = {
+        "page": re.search(r'"dateModified": ?"([^"]+)"', page).group(1),
+        "atom": re.search(r"<updated>([^<]+)</updated>", entry).group(1),
+        "sitemap": re.search(r"<lastmod>([^<]+)</lastmod>", url).group(1),
+    }
+    # The sitemap gives the day alone.
+    return {where: datetime.fromisoformat(when) for where, when in said.items()} | {
+        "sitemap": date.fromisoformat(said["sitemap"])
+    }
+
+
+def _dated(story, when) -> dict:
+    shown = timezone.localtime(when)
+    return change_form_data(
+        story, published_at_0=shown.strftime("%Y-%m-%d"), published_at_1=shown.strftime("%H:%M:%S")
+    )
+
+
+def test_a_schedule_released_early_is_not_updated_hours_ahead(superuser_client, make_article):
+    story = make_article(published_at=timezone.now() + timedelta(hours=6))
+
+    assert superuser_client.post(_change(story), _dated(story, timezone.now())).status_code == 302
+
+    page = superuser_client.get(story.get_absolute_url()).content.decode()
+    assert "Published <time" in page and "Updated <time" not in page
+    said = _last_updated(superuser_client, story)
+    assert said["page"] <= timezone.now() and said["atom"] <= timezone.now()
+    assert said["sitemap"] <= timezone.localdate()
+
+
+def test_a_schedule_moved_earlier_goes_out_unupdated(superuser_client, make_article):
+    story = make_article(published_at=timezone.now() + timedelta(hours=6))
+    moved = timezone.now() + timedelta(hours=2)
+    assert superuser_client.post(_change(story), _dated(story, moved)).status_code == 302
+
+    _days_pass(story, 1)  # its new time came, hours ago
+
+    story.refresh_from_db()
+    page = superuser_client.get(story.get_absolute_url()).content.decode()
+    assert "Updated <time" not in page
+    said = _last_updated(superuser_client, story)
+    assert said["page"] == said["atom"] == story.published_at.replace(microsecond=0)
