@@ -1,15 +1,47 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, get_tag_uri
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
 
 from articles.models import Article, Section
 from newsportal.caching import also_keyed, listed_key
+from newsportal.text import xml_safe
 
 FEED_SIZE = 30
 
 
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (list, tuple)):  # categories
+        return [_xml_safe(v) for v in value]
+    return value
+
+
+class XmlSafeFeedMixin:
+    """Every text of the feed and its items made one XML can carry. The models refuse control
+    characters, but a row saved before they did (or written around them) would otherwise make
+    the feed a 500 (Django refuses to write them) for every reader until it is edited."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_safe(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
+
+
+class XmlSafeRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class XmlSafeAtomFeed(XmlSafeFeedMixin, Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
+    feed_type = XmlSafeRssFeed
     description = "The latest articles."
 
     def title(self):
@@ -59,7 +91,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
     subtitle = LatestArticlesFeed.description
 
 
@@ -81,7 +113,7 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def subtitle(self, section):
         return self.description(section)

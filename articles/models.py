@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.images import crop_images, hero_upload_to, rendition_urls, validate_image_upload
 from articles.querysets import ArticleManager, SectionQuerySet
+from newsportal.text import clean_pasted_fields
 
 UPDATE_GRACE = timedelta(minutes=10)
 
@@ -30,6 +31,11 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", args=[self.slug])
 
+    def clean(self):
+        # Printed in every page's menu and in the feeds (XML, which control characters break).
+        if errors := clean_pasted_fields(self, one_line=["name"]):
+            raise ValidationError(errors)
+
 
 class Author(models.Model):
     name = models.CharField("byline name", max_length=120)
@@ -48,6 +54,11 @@ class Author(models.Model):
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
 
+    def clean(self):
+        # The byline, in pages and feeds (XML, which control characters break).
+        if errors := clean_pasted_fields(self, one_line=["name"], several_lines=["bio"]):
+            raise ValidationError(errors)
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
@@ -61,6 +72,10 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", args=[self.slug])
+
+    def clean(self):
+        if errors := clean_pasted_fields(self, one_line=["name"]):
+            raise ValidationError(errors)
 
 
 # How a credit that says what the picture is begins ("Photograph: …", "Illustration by …").
@@ -149,10 +164,20 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.slug])
 
     def clean(self):
+        # Text pasted from Word or InDesign brings its line breaks and, at times, other control
+        # characters: the headline and lead go into the feeds and sitemaps (XML, which they
+        # break) and every field into the page.
+        errors = clean_pasted_fields(
+            self,
+            one_line=["title", "hero_alt", "hero_caption", "hero_credit"],
+            several_lines=["standfirst", "body"],
+        )
         if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError(
-                {"hero_alt": "Describe the image for readers who cannot see it (alt text)."}
+            errors.setdefault(
+                "hero_alt", "Describe the image for readers who cannot see it (alt text)."
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def hero_url(self) -> str:
@@ -251,6 +276,8 @@ class RelatedLink(models.Model):
         return self.display_title
 
     def clean(self):
+        if errors := clean_pasted_fields(self, one_line=["title"]):
+            raise ValidationError(errors)
         # "One of our articles or a URL, not both" is the constraint's (Meta), said once.
         if self.url and not self.title:
             raise ValidationError({"title": "An external link needs a title."})

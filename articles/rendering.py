@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.treeprocessors import Treeprocessor
 
+from newsportal.text import pasted_breaks_as
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "a", "ul", "ol", "li",
     "blockquote", "code", "pre", "hr", "figure", "figcaption", "table", "thead",
@@ -57,7 +59,9 @@ def render_markdown(text: str) -> str:
     # After every other tree step (attr_list, footnotes' duplicates), before the unescaping.
     md.treeprocessors.register(_NewsroomTreeprocessor(md), "newsroom", 1)
     html = nh3.clean(
-        md.convert(text),
+        # A body saved through the services is rendered before its fields are cleaned: its
+        # pasted breaks are read here as the clean makes them (line breaks), not left in the page.
+        md.convert(pasted_breaks_as(text, "\n")),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,

@@ -7,19 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
-from comments.screening import BIDI_CONTROLS, CONTROL_CHARACTERS
+from comments.screening import BIDI_CONTROLS
 from comments.tokens import form_age
+from newsportal.text import no_control_characters
 
 TOO_FAST = "That was quick! Please check your comment and send it again."
 TOO_OLD = "This form was open for a long time. Please send your comment again."
-
-
-def no_control_characters(value: str) -> None:
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError(
-            "Remove the invisible control characters (such as NUL bytes) from this field.",
-            code="control_characters",
-        )
 
 
 def single_line(value: str) -> None:

@@ -10,9 +10,6 @@ from comments.models import Block, Comment, CommenterAddress, ModerationPolicy, 
 from comments.models.comment import ip_networks
 
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-# Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
-# paragraph separators): never typed by a person.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Bidirectional overrides and isolates: in a name they can make it read as someone else's.
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 ASCII_OR_ONE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")

@@ -212,3 +212,47 @@ def test_an_editor_can_neither_moderate_comments_nor_change_the_moderation_polic
         "content_type__app_label", flat=True
     )
     assert set(apps) == {"articles"}
+
+
+def test_text_pasted_from_a_word_processor_is_cleaned_or_refused_on_its_field(
+    editor_client, article
+):
+    url = f"/admin/articles/article/{article.pk}/change/"
+
+    # A soft return (Word's manual line break) or a forced line break (InDesign) reads as a
+    # break: the one-line headline gets a space there, the lead its line break.
+    saved = editor_client.post(
+        url,
+        change_form_data(
+            article, title="Budget vote\x0bdelayed again", standfirst="The vote\u2028slips."
+        ),
+    )
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.standfirst) == ("Budget vote delayed again", "The vote\nslips.")
+
+    # Anything else invisible is refused on its field, the editor's text kept to fix.
+    refused = editor_client.post(
+        url, change_form_data(article, title="Budget vote\x08 delayed", hero_credit="Jane\x1fDoe")
+    )
+    assert refused.status_code == 200
+    form = refused.context["adminform"].form
+    assert form.errors["title"] == [
+        "Remove the invisible control characters from this field (found: U+0008)."
+    ]
+    assert "U+001F" in form.errors["hero_credit"][0]
+    assert form["title"].value() == "Budget vote\x08 delayed"
+    article.refresh_from_db()
+    assert article.title == "Budget vote delayed again"
+
+
+def test_a_section_name_with_a_control_character_is_refused(editor_client, section):
+    response = editor_client.post(
+        f"/admin/articles/section/{section.pk}/change/",
+        {"name": "Tech\x07nology", "slug": section.slug, "order": "1"},
+    )
+
+    assert response.status_code == 200
+    assert "Remove the invisible control characters" in response.content.decode()
+    section.refresh_from_db()
+    assert section.name == "Technology"

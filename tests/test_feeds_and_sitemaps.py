@@ -145,3 +145,32 @@ def test_robots_txt_points_at_the_sitemaps(client):
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in body
     assert f"Sitemap: {SITE_URL}/sitemap-news.xml" in body
     assert "Disallow: /admin/" in body
+
+
+def test_feeds_and_sitemaps_stay_well_formed_with_control_characters_already_stored(
+    client, article, section, author
+):
+    from articles.models import Article, Author, Section
+
+    # Saved before the models refused them (or written around the checks): Word's soft
+    # return, a backspace, a unit separator.
+    Article.objects.filter(pk=article.pk).update(
+        title="Budget vote\x0bdelayed again\x08", standfirst="Lead from Word\x0bwith\x1f junk"
+    )
+    Section.objects.filter(pk=section.pk).update(name="Tech\x0cnology")
+    Author.objects.filter(pk=author.pk).update(name="Marta\x0bRibeiro")
+
+    documents = ["/feed/", "/atom/", "/section/technology/feed/", "/section/technology/atom/"]
+    documents += ["/sitemap-news.xml", "/sitemap.xml", "/sitemap-articles.xml"]
+    for url in documents:
+        root = parse(client.get(url))  # a 500 or ill-formed XML before
+        text = "".join(root.itertext())
+        assert "\x0b" not in text and "\x08" not in text, url
+
+    titles = [item.findtext("title") for item in parse(client.get("/feed/")).iter("item")]
+    assert [title.split() for title in titles] == [["Budget", "vote", "delayed", "again"]]
+    news = parse(client.get("/sitemap-news.xml"))
+    assert news.findtext("sm:url/news:news/news:title", namespaces=NS).split()[:2] == [
+        "Budget",
+        "vote",
+    ]
