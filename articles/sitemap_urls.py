@@ -28,7 +28,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         shared_list_view(sitemap_views.sitemap, ALL_LISTED),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-part",
     ),
 ]

@@ -174,3 +174,20 @@ def test_feeds_and_sitemaps_stay_well_formed_with_control_characters_already_sto
         "Budget",
         "vote",
     ]
+
+
+def test_the_article_sitemap_dates_a_same_day_correction_to_the_second(client, make_article):
+    from articles.models import Article
+
+    morning = timezone.now().replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(1)
+    story = make_article(published_at=morning)
+    Article.objects.filter(pk=story.pk).update(
+        updated_at=morning.replace(hour=15, minute=30, second=7, microsecond=250)
+    )
+
+    root = parse(client.get("/sitemap-articles.xml"))
+
+    # The date alone would say nothing changed since the morning's crawl.
+    assert root.findtext("sm:url/sm:lastmod", namespaces=NS) == (
+        morning.strftime("%Y-%m-%d") + "T15:30:07+00:00"
+    )
