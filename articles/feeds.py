@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
+from django.utils.html import escape
 
 from articles.models import Article, Section
 from newsportal.caching import also_keyed, listed_key
@@ -67,7 +68,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # Both feeds carry the description as HTML: the lead is plain text, so "the <blink>
+        # tag" must not reach feed readers as a tag, nor "R&amp;D" as "R&D".
+        return escape(item.standfirst)
 
     # What feed readers know a story by: not its address, which a corrected headline's new
     # slug changes (readers would be shown the story again as a new one).

@@ -191,3 +191,19 @@ def test_the_article_sitemap_dates_a_same_day_correction_to_the_second(client, m
     assert root.findtext("sm:url/sm:lastmod", namespaces=NS) == (
         morning.strftime("%Y-%m-%d") + "T15:30:07+00:00"
     )
+
+
+def test_feed_readers_show_the_lead_as_the_editor_wrote_it(client, make_article):
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    lead = "Why the <blink> tag died, and R&amp;D costs rose: 5 < 6."
+    make_article(standfirst=lead)
+
+    rss = parse(client.get("/feed/")).findtext("channel/item/description")
+    atom = parse(client.get("/atom/")).find("atom:entry/atom:summary", NS)
+
+    # Both carry HTML: what a reader shows is the markup's text.
+    assert atom.get("type") == "html"
+    assert unescape(strip_tags(rss)) == unescape(strip_tags(atom.text)) == lead
