@@ -1,10 +1,14 @@
+import mimetypes
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, get_tag_uri
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, get_tag_uri
 from django.utils.html import escape
 
 from articles.models import Article, Section
+from articles.pages import absolute
 from newsportal.caching import also_keyed, listed_key
 from newsportal.text import xml_safe
 
@@ -91,6 +95,28 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item):
         return [item.section.name]
+
+    def item_enclosures(self, item):
+        # The picture social cards share: never the upload, which no public page names.
+        name = shared_picture_name(item)
+        if not name:
+            return []
+        try:
+            length = default_storage.size(name)
+        except OSError:
+            return []  # a file gone from storage: the story goes out without its picture
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return [Enclosure(absolute(default_storage.url(name)), str(length), kind)]
+
+
+def shared_picture_name(article) -> str:
+    """The stored name of the hero's 16:9 crop (Open Graph's image), or the widest rendition's
+    for a picture saved before crops were made; "" without a picture."""
+    crops = article.hero_crop_images
+    if crops:
+        return crops[0]["name"]
+    widths = article.hero_renditions
+    return widths[max(widths, key=int)] if widths else ""
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -207,3 +207,29 @@ def test_feed_readers_show_the_lead_as_the_editor_wrote_it(client, make_article)
     # Both carry HTML: what a reader shows is the markup's text.
     assert atom.get("type") == "html"
     assert unescape(strip_tags(rss)) == unescape(strip_tags(atom.text)) == lead
+
+
+def test_feeds_carry_the_hero_picture_as_an_enclosure(client, article, make_article):
+    from django.core.files.storage import default_storage
+
+    from tests.test_article_metadata import with_hero
+
+    with_hero(article)
+    make_article(title="No picture", published_at=timezone.now() - timedelta(days=1))
+
+    rss = parse(client.get("/feed/"))
+    pictured, plain = rss.findall("channel/item")
+    enclosure = pictured.find("enclosure")
+    atom = parse(client.get("/atom/")).find("atom:entry/atom:link[@rel='enclosure']", NS)
+
+    url = enclosure.get("url")
+    assert url.startswith(SITE_URL + settings.MEDIA_URL + "renditions/")  # not the upload
+    assert (atom.get("href"), atom.get("length"), atom.get("type")) == (
+        url,
+        enclosure.get("length"),
+        enclosure.get("type"),
+    )
+    assert enclosure.get("type") == "image/jpeg"
+    stored = url.removeprefix(SITE_URL + settings.MEDIA_URL)
+    assert int(enclosure.get("length")) == default_storage.size(stored)
+    assert plain.find("enclosure") is None
