@@ -106,3 +106,13 @@ def test_an_article_without_a_hero_has_no_image_metadata(client, article):
 
     assert "og:image" not in html
     assert "image" not in json_ld(html)
+
+
+def test_open_graph_times_are_iso_8601_as_in_the_json_ld(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    data = json_ld(html)
+    # RFC 3339 / ISO 8601 extended: "+00:00", as Open Graph and Facebook's parser read it.
+    assert f'<meta property="article:published_time" content="{data["datePublished"]}">' in html
+    assert f'<meta property="article:modified_time" content="{data["dateModified"]}">' in html
+    assert data["datePublished"].endswith("+00:00")
