@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 
 from articles.context_processors import drawn_menus
 from articles.models import Article
@@ -24,11 +23,9 @@ from newsportal.caching import (
     section_key,
     tag_key,
 )
+from newsportal.context_processors import publisher_logo
 
 RELATED_FALLBACK_COUNT = 5
-# The newsroom's logo for search engines (the favicon's mark, as a square PNG).
-PUBLISHER_LOGO = "logo.png"
-PUBLISHER_LOGO_SIZE = 512
 LATEST_COUNT = 5
 
 
@@ -103,8 +100,9 @@ def article_page_context(article: Article) -> dict:
     return {
         "article": article,
         "json_ld": json_ld_script(news_article_json_ld(article, share_url, images)),
-        # Social cards: the widest shape (16:9), with its size so they draw before fetching it.
-        "share_image": images[0] if images else None,
+        # Social cards: the widest shape (16:9), with its size so they draw before fetching it;
+        # the newsroom's logo for a story without a picture (a card with none looks broken).
+        "share_image": {**images[0], "alt": article.hero_alt} if images else publisher_logo(),
         "body_html": body_with_inline_links(article.body_html, links),
         "related_links": links,
         "related_fallback": fallback,
@@ -130,6 +128,7 @@ def share_images(article) -> list[dict]:
 
 
 def news_article_json_ld(article, url: str, images: list[dict]) -> dict:
+    logo = publisher_logo()
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -150,9 +149,9 @@ def news_article_json_ld(article, url: str, images: list[dict]) -> dict:
             "url": absolute("/"),
             "logo": {
                 "@type": "ImageObject",
-                "url": absolute(static(PUBLISHER_LOGO)),
-                "width": PUBLISHER_LOGO_SIZE,
-                "height": PUBLISHER_LOGO_SIZE,
+                "url": logo["url"],
+                "width": logo["width"],
+                "height": logo["height"],
             },
         },
     }

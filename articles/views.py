@@ -142,6 +142,9 @@ def home(request):
 
     parts = _drawn_once(request, "list|home", make)
     context = {**parts, **_paged(request, "Latest news")}
+    # Shared on social networks as the site itself, not as one of its lists.
+    if context["page_number"] == 1:
+        context["share_title"] = settings.SITE_NAME
     response = render(request, "articles/home.html", context)
     return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
 

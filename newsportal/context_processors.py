@@ -1,4 +1,5 @@
 from functools import cache
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -34,9 +35,31 @@ def asset_urls() -> dict[str, str]:
     return {key: static(path) for key, path in HEAD_ASSETS.items()}
 
 
+# The newsroom's logo (the favicon's mark, as a square PNG): the publisher's in the articles'
+# JSON-LD, and the picture social cards show of a page that has none of its own.
+PUBLISHER_LOGO = "logo.png"
+PUBLISHER_LOGO_SIZE = 512
+
+
+@cache
+def _publisher_logo_path() -> str:
+    return static(PUBLISHER_LOGO)
+
+
+def publisher_logo() -> dict[str, str | int]:
+    """{url, width, height, alt}, the address absolute from SITE_URL (shared pages)."""
+    return {
+        "url": urljoin(settings.SITE_URL + "/", _publisher_logo_path()),
+        "width": PUBLISHER_LOGO_SIZE,
+        "height": PUBLISHER_LOGO_SIZE,
+        "alt": f"{settings.SITE_NAME} logo",
+    }
+
+
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "site_urls": site_urls(),
         "assets": asset_urls(),
+        "publisher_logo": publisher_logo(),
     }

@@ -86,6 +86,7 @@ def test_open_graph_image_has_its_size(client, article):
         f'<meta property="og:image" content="{image["url"]}">',
         '<meta property="og:image:width" content="1200">',
         '<meta property="og:image:height" content="675">',
+        '<meta property="og:image:alt" content="Assembly line at dusk">',
     ):
         assert tag in response.content.decode()
 
@@ -101,10 +102,10 @@ def test_hero_is_fetched_first_at_the_reading_columns_width(client, article):
     assert 'sizes="(min-width: 1200px) 760px, (min-width: 992px) 588px' in hero
 
 
-def test_an_article_without_a_hero_has_no_image_metadata(client, article):
+def test_an_article_without_a_hero_has_no_image_in_its_json_ld(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert "og:image" not in html
+    # Not the logo: Google wants the story's own picture there (social cards get the logo).
     assert "image" not in json_ld(html)
 
 

@@ -2,8 +2,10 @@
 share: one robots line (large picture previews, or noindex), Open Graph and Twitter cards."""
 
 import re
+from html import unescape
 
 import pytest
+from django.conf import settings
 
 
 def robots_lines(html: str) -> list[str]:
@@ -32,3 +34,48 @@ def test_pages_kept_out_of_search_say_only_noindex(client, article, make_comment
 
     for url in ("/search/?q=car", pending.status_url):
         assert robots_lines(client.get(url).content.decode()) == ["noindex"], url
+
+
+def meta(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<meta (?:property|name)="((?:og|twitter):[^"]+)" content="([^"]*)"', html)
+    )
+
+
+def logo_url() -> str:
+    from django.templatetags.static import static
+
+    return settings.SITE_URL + static("logo.png")
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("/", settings.SITE_NAME),
+        ("/?page=2", "Latest news - page 2"),
+        ("/section/technology/", "Technology"),
+        ("/tag/electric-cars/", "Tagged “Electric cars”"),
+        ("/author/marta-ribeiro/", "Marta Ribeiro"),
+    ],
+)
+def test_list_pages_have_social_cards_with_the_logo(client, second_page, article, page, title):
+    html = client.get(page).content.decode()
+
+    tags = meta(html)
+    assert tags["og:type"] == "website"
+    assert tags["og:title"] == tags["twitter:title"] == unescape(title)
+    # Their one address, from SITE_URL: every reader shares the same card.
+    assert tags["og:url"] == settings.SITE_URL + page
+    assert f'<link rel="canonical" href="{tags["og:url"]}">' in html.replace("&amp;", "&")
+    assert tags["og:image"] == logo_url()
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("512", "512")
+    assert tags["twitter:card"] == "summary"
+
+
+def test_an_article_without_a_picture_is_shared_with_the_logo(client, article):
+    tags = meta(client.get(article.get_absolute_url()).content.decode())
+
+    assert tags["og:type"] == "article"
+    assert tags["og:image"] == logo_url()
+    assert tags["og:image:alt"] == f"{settings.SITE_NAME} logo"
+    assert tags["twitter:card"] == "summary"
