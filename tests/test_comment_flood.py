@@ -125,7 +125,7 @@ def test_a_double_click_gets_the_answer_its_first_press_lost(article, comment_fo
     assert DUPLICATE in other and "/comments/status/" not in other
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_double_click_while_the_first_press_is_still_being_stored_is_not_told_to_wait(
     article, comment_form_data, settings
 ):
