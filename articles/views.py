@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
 from articles.pages import article_page_parts
-from articles.search import clean_query, search_articles, snippet_html
+from articles.search import add_snippets, clean_query, search_articles
 from newsportal.caching import (
     LISTS,
     SITE,
@@ -204,8 +204,7 @@ def search(request):
         page_obj = _page(search_articles(Article.objects.for_listing(), query), number)
         if page_obj is None:
             return None
-        for article in page_obj:
-            article.snippet = snippet_html(article, query)
+        add_snippets(page_obj, query)
         context = {"query": query, "page_obj": page_obj}
         return {
             "results_html": render_to_string("includes/search_results.html", context),
