@@ -79,9 +79,14 @@ def move_approved_counts(changes: dict[int, int], *, shown: Iterable[int] = ()) 
     whose published comments changed whatever their count did (one gone and a reply back under
     a placeholder add up to nothing)."""
     touched = [article_id for article_id, delta in changes.items() if delta]
+    # One UPDATE per size of change, not per article: an erase of a prolific commenter's
+    # comments, or a bulk decision, moves hundreds of articles by the same one or two.
+    by_delta = defaultdict(list)
     for article_id in touched:
-        Article.objects.filter(pk=article_id).update(
-            approved_comment_count=F("approved_comment_count") + changes[article_id]
+        by_delta[changes[article_id]].append(article_id)
+    for delta, article_ids in by_delta.items():
+        Article.objects.filter(pk__in=article_ids).update(
+            approved_comment_count=F("approved_comment_count") + delta
         )
     keys = [article_key(pk) for pk in dict.fromkeys([*touched, *shown])]
     if keys:
