@@ -2,8 +2,8 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Min, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Min, Q, Window
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from comments.models import Comment, Report
@@ -12,14 +12,16 @@ WINDOW_DAYS = 7
 
 
 def median_decision_time(days: int = WINDOW_DAYS) -> timedelta | None:
-    """Median time from submission to a moderator's decision, computed in the database."""
-    decided = Comment.objects.decided_since(days)
-    total = decided.count()
-    if not total:
-        return None
-    waits = decided.annotate(wait=F("moderated_at") - F("created_at")).order_by("wait")
-    middle = list(waits.values_list("wait", flat=True)[(total - 1) // 2 : total // 2 + 1])
-    return sum(middle, timedelta()) / len(middle)
+    """Median time from submission to a moderator's decision, computed in the database: the
+    middle one or two waits by their rank among the window's, in one pass over its rows."""
+    wait = F("moderated_at") - F("created_at")
+    ranked = Comment.objects.decided_since(days).annotate(
+        wait=wait, rank=Window(RowNumber(), order_by=wait.asc()), total=Window(Count("pk"))
+    )
+    # Ranks count from 1: of 5 waits the 3rd, of 4 the 2nd and 3rd (integer division).
+    middle = ranked.filter(rank__gte=(F("total") + 1) / 2, rank__lte=F("total") / 2 + 1)
+    waits = list(middle.values_list("wait", flat=True))
+    return sum(waits, timedelta()) / len(waits) if waits else None
 
 
 def moderation_summary() -> dict:
@@ -77,9 +79,11 @@ def daily(days: int = 30) -> list[dict]:
         )
         for n, end in enumerate(ends)
     }
+    # Only a comment waiting now lacks a decision's time (a comment its author withdrew while
+    # it waited is a placeholder, no longer waiting), so what waited at some day's end is
+    # waiting now or decided since the first day: each side read from an index, not the table.
     oldest = Comment.objects.filter(
-        Q(moderated_at__isnull=True) | Q(moderated_at__gt=start) | back_in_queue,
-        created_at__lte=now,
+        back_in_queue | Q(moderated_at__gt=start), created_at__lte=now
     ).aggregate(**waiting_at)
     return [
         {

@@ -96,6 +96,11 @@ class Comment(models.Model):
             # A commenter's record in the queue: their comments by e-mail and by IP.
             models.Index(fields=["email", "status"], name="comment_sender_email_idx"),
             models.Index(fields=["ip_address", "status"], name="comment_sender_ip_idx"),
+            # The admin's lists of every status, oldest first (the ordering), and the index
+            # chart's comments received per day.
+            models.Index(fields=["created_at", "id"], name="comment_received_idx"),
+            # The index panel and chart: decisions per day, the median wait, what waited.
+            models.Index(fields=["moderated_at"], name="comment_decided_idx"),
         ]
 
     def __str__(self):
