@@ -17,3 +17,11 @@ def test_comments_are_indexed_by_when_they_came_and_when_they_were_decided():
 
     assert ["created_at", "id"] in columns  # the lists' order, the chart's received per day
     assert ["moderated_at"] in columns  # decided per day, the median, what waited
+
+
+@pytest.mark.django_db
+def test_the_admin_log_is_indexed_by_object_and_by_who_acted_when():
+    columns = _indexed_columns("django_admin_log")
+
+    assert ["content_type_id", "object_id"] in columns  # a comment's History, an erase
+    assert ["user_id", "action_time"] in columns  # the admin index's "Recent actions"
