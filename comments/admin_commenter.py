@@ -144,6 +144,9 @@ class BlockAdmin(admin.ModelAdmin):
 
     list_display = ["address", "kind", "in_force", "until", "reason", "created_by", "set_at"]
     list_filter = ["kind"]
+    # Who set each block, in the page's query: the changelist joins only the non-null keys
+    # by itself, and created_by may be empty (a moderator's account deleted since).
+    list_select_related = ["created_by"]
     search_fields = ["value", "reason"]
     readonly_fields = ["kind", "address", "reason", "created_by", "created_at"]
     fields = [*readonly_fields, "expires_at"]

@@ -4,6 +4,8 @@ on that commenter."""
 from datetime import timedelta
 
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.desk import block_sender
@@ -277,3 +279,27 @@ def test_the_blocks_list_words_an_erased_address_as_the_commenter_page_does(
     lift = {"action": "lift", "block": erased.pk}
     lifted = moderator_client.post(f"{COMMENTER}?email=maria%40example.com", lift, follow=True)
     assert "Block of (erased at its owner&#x27;s request) lifted." in lifted.content.decode()
+
+
+def test_the_blocks_list_costs_the_same_queries_for_2_or_40_blocks(moderator_client, moderator):
+    def add(n):
+        start = Block.objects.count()
+        for i in range(start, start + n):
+            Block.objects.create(
+                kind=Block.Kind.EMAIL, value=f"b{i}@example.com", created_by=moderator
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            listing = moderator_client.get(BLOCKS).content.decode()
+        # Each block says who set it.
+        setters = listing.count('<td class="field-created_by nowrap">moderator</td>')
+        assert setters == Block.objects.count()
+        return len(ctx.captured_queries)
+
+    add(2)
+    queries()  # warm: the moderator's user row is cached from the first request on
+    few = queries()
+    add(38)
+
+    assert queries() == few
