@@ -1,13 +1,15 @@
 """Feeds, sitemaps and robots.txt parse and list only public articles."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
+
+from articles.models import Article
 
 # Shared by every reader, so their links name the site, not the Host a request came with.
 SITE_URL = settings.SITE_URL
@@ -108,6 +110,24 @@ def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_articl
         root = parse(client.get(part.removeprefix(SITE_URL)))
         listed |= {loc.text for loc in root.findall("sm:url/sm:loc", NS)}
     assert listed == {SITE_URL + a.get_absolute_url() for a in articles}
+
+
+def test_the_sitemap_index_dates_the_articles_by_the_newest_published_change(
+    client, make_article, draft
+):
+    corrected, _ = make_article(), make_article()
+    latest = timezone.now().replace(microsecond=0)
+    Article.objects.filter(pk=corrected.pk).update(updated_at=latest)
+    Article.objects.filter(pk=draft.pk).update(updated_at=latest + timedelta(hours=1))
+
+    index = parse(client.get("/sitemap.xml"))
+
+    [articles] = [
+        entry
+        for entry in index.findall("sm:sitemap", NS)
+        if "sitemap-articles.xml" in entry.find("sm:loc", NS).text
+    ]
+    assert datetime.fromisoformat(articles.find("sm:lastmod", NS).text) == latest
 
 
 def test_news_sitemap_has_only_the_last_two_days(client, make_article):
