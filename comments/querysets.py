@@ -58,11 +58,12 @@ class CommentQuerySet(models.QuerySet):
             mine |= Q(user_id=user_id)
         return self.filter(mine, email=email.lower())
 
-    def repeating(self, article, *, email: str, ip: str | None, body: str):
-        """What a post would repeat: the same words on the same article from the same address
-        or IP (a double post)."""
+    def repeating(self, article, *, parent, email: str, ip: str | None, body: str):
+        """What a post would repeat: the same words in the same place (the article, or the
+        comment answered) from the same address or IP (a double post). "Thanks, agreed." to
+        two readers is two replies."""
         same_sender = Q(email=email.lower()) | Q(ip_address=ip) if ip else Q(email=email.lower())
-        return self.filter(same_sender, article=article, body=body.strip())
+        return self.filter(same_sender, article=article, parent=parent, body=body.strip())
 
     def pending(self):
         # A placeholder of a withdrawn comment is never pending; older rows may be: not queued.

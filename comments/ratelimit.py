@@ -134,9 +134,10 @@ DOUBLE_POST_SECONDS = 60
 ON_ITS_WAY = 0
 
 
-def post_key(request, article_id: int, body: str) -> str:
+def post_key(request, article_id: int, parent_id: int | None, body: str) -> str:
     browser = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    return _key("post", f"{article_id}:{browser}:{body.strip()}") if browser else ""
+    post = f"{article_id}:{parent_id or ''}:{browser}:{body.strip()}"
+    return _key("post", post) if browser else ""
 
 
 def note_post(key: str, comment_id: int = ON_ITS_WAY) -> None:

@@ -131,15 +131,18 @@ def _post(request, article_id):
         return _article_page(request, article, form=form)
 
     data = form.cleaned_data
-    post = post_key(request, article.pk, data["body"])
+    parent = data["parent"]
+    post = post_key(request, article.pk, parent and parent.pk, data["body"])
     # Before the flood check, so a repeat (its first answer lost) starts no wait.
-    repeated = Comment.objects.repeating(article, email=data["email"], ip=ip, body=data["body"])
+    repeated = Comment.objects.repeating(
+        article, parent=parent, email=data["email"], ip=ip, body=data["body"]
+    )
     sent = repeated.first()
     if sent is None:
         flood = check_flood(ip=ip, email=data["email"])
-        if not flood.allowed:
-            # A double click's first press may still be on its way: its answer, once stored.
-            sent = repeated.filter(pk=stored_as(post, wait=3)).first()
+        # A double click's first press may still be on its way: its answer, once stored.
+        if not flood.allowed and (first_press := stored_as(post, wait=3)):
+            sent = repeated.filter(pk=first_press).first()
         if sent is None and not flood.allowed:
             wait = flood.retry_after
             form.add_error(None, f"Please wait {wait} seconds before sending another comment.")

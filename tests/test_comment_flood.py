@@ -156,3 +156,20 @@ def test_a_double_click_while_the_first_press_is_still_being_stored_is_not_told_
 
     _lands_on_the_success_with_its_status_link(second_press)
     assert Comment.objects.count() == 1
+
+
+def test_the_same_words_to_two_readers_are_two_replies_not_a_double_click(
+    article, make_comment, comment_form_data, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    ann, bob = (make_comment(article, status=Comment.Status.APPROVED) for _ in range(2))
+    browser = _browser("a" * 32)
+
+    for parent in (ann, bob):
+        data = comment_form_data(article, body="Thanks, agreed.", parent=parent.pk)
+        _lands_on_the_success_with_its_status_link(_post(browser, article, data))
+
+    assert set(Comment.objects.filter(body="Thanks, agreed.").values_list("parent", flat=True)) == {
+        ann.pk,
+        bob.pk,
+    }
