@@ -159,9 +159,10 @@ def _updated_at(article: Article, stored: dict | None, edited: bool, now):
     if edited:
         updated = now
     elif stored["updated_at"] - stored["published_at"] <= UPDATE_GRACE:
-        # Never updated since it went out, or not out yet: its first edition moves with it (a
-        # schedule released early or moved), or it would read "Updated" hours ahead.
-        updated = article.published_at
+        # Never updated since it went out (or not out yet), or corrected at once: its dates move
+        # together when a schedule is released early or moved (or it would read "Updated" hours
+        # ahead), and stay as they are otherwise (a correction's time is kept).
+        updated = stored["updated_at"] + (article.published_at - stored["published_at"])
     else:
         updated = stored["updated_at"]
     # Never "updated" before it went out (a draft started days ago and published today), nor

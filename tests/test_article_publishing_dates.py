@@ -229,3 +229,22 @@ def test_a_schedule_moved_earlier_goes_out_unupdated(superuser_client, make_arti
     assert "Updated <time" not in page
     said = _last_updated(superuser_client, story)
     assert set(said.values()) == {story.published_at.replace(microsecond=0)}
+
+
+def test_a_correction_made_at_once_keeps_its_time_when_comments_close(make_article):
+    from unittest import mock
+
+    from articles.services import save_article
+
+    out = timezone.now() - timedelta(days=1)
+    story = make_article(published_at=out)
+    with mock.patch("django.utils.timezone.now", return_value=out + timedelta(minutes=5)):
+        story.body += "\n\nCorrection: the plant is in Lisbon."
+        save_article(article=story)
+
+    story.refresh_from_db()
+    story.comments_enabled = False  # a day later: nothing readers read changes
+    save_article(article=story)
+
+    story.refresh_from_db()
+    assert story.updated_at == out + timedelta(minutes=5)
