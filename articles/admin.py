@@ -137,8 +137,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
 
     def save_model(self, request, obj, form, change):
-        seen = form.opened["seen"] if form.opened else None
-        save_article(article=obj, hero_changed="hero_image" in form.changed_data, seen=seen)
+        save_article(article=obj, hero_changed="hero_image" in form.changed_data)
         if form.meanwhile:  # another editor's decision kept, around this editor's changes
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING

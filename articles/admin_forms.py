@@ -15,10 +15,20 @@ from articles.models import Article
 from articles.services import edits_since
 
 
+class OpenedAsField(forms.CharField):
+    """What the form was opened with. Never a change to the story: its time is new on every
+    post, and the admin's log would say "Changed opened_as" of every save."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class ArticleForm(forms.ModelForm):
     """ArticleAdmin's form (the admin makes it a form for Article, with the fields shown)."""
 
-    opened_as = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_as = OpenedAsField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,22 +62,26 @@ class ArticleForm(forms.ModelForm):
         self._show_as_now(current, self.kept)
 
     def _said(self, current: Article, names: list[str]) -> str:
-        entry = (
+        # Everyone who saved it since, each at their last save: the log cannot say which of
+        # them made which change (History can).
+        entries = (
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Article),
                 object_id=str(current.pk),
                 action_time__gt=self.opened["at"],
             )
             .select_related("user")
-            .order_by("-action_time")
-            .first()
+            .order_by("action_time")
         )
-        by = ""
-        if entry is not None:
-            who = entry.user.get_full_name() or entry.user.get_username()
-            by = f" by {who} at {timezone.localtime(entry.action_time):%H:%M}"
+        last_saves = {entry.user: entry.action_time for entry in entries}
+        by = " and ".join(
+            f"{user.get_full_name() or user.get_username()} at {timezone.localtime(at):%H:%M}"
+            for user, at in last_saves.items()
+        )
         what = "; ".join(self._now(current, name) for name in names)
-        return f"This story was changed since you opened this form{by}: {what}."
+        return (
+            f"This story was changed since you opened this form{f' by {by}' if by else ''}: {what}."
+        )
 
     def _now(self, current: Article, name: str) -> str:
         label = str(self.fields[name].label) if name in self.fields else name

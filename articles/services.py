@@ -3,7 +3,6 @@ shared caches (newsportal.caching), after commit."""
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -130,15 +129,6 @@ def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
     article.first_published_at = article.published_at
 
 
-class EditedMeanwhile(ValidationError):
-    """A save refused: another editor changed these fields (names) since the form was opened,
-    and this editor changed them too."""
-
-    def __init__(self, fields: list[str]):
-        self.fields = fields
-        super().__init__(f"Changed by someone else meanwhile: {', '.join(fields)}.")
-
-
 def _locked(pk) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
     fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}
@@ -170,13 +160,10 @@ def _updated_at(article: Article, stored: dict | None, edited: bool, now):
     return max(min(updated, now), article.published_at)
 
 
-def save_article(
-    *, article: Article, hero_changed: bool = False, seen: dict | None = None
-) -> Article:
-    """Create or edit an article: the body is rendered to HTML once here, not per request.
-    `seen`: the fingerprints of the fields as the editor's form showed them (articles.meanwhile):
-    what someone else changed since is kept where this editor left it as it was; a field both
-    changed raises EditedMeanwhile, nothing saved."""
+def save_article(*, article: Article, hero_changed: bool = False) -> Article:
+    """Create or edit an article: the body is rendered to HTML once here, not per request. An
+    editor's form first takes in what others changed since it was opened (edits_since), in the
+    same transaction."""
     article.body_html = render_markdown(article.body)
     now = timezone.now()
     with transaction.atomic():
@@ -184,12 +171,6 @@ def save_article(
         stored = None
         if article.pk is not None:
             stored = _locked(article.pk)
-        if stored is not None and seen is not None:
-            kept, clashed = merge(article, stored, seen)
-            if clashed:
-                raise EditedMeanwhile(clashed)
-            if "body" in kept:
-                article.body_html = render_markdown(article.body)
         _dated_for_publication(article, stored, now)
         edited = stored is not None and any(
             getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS

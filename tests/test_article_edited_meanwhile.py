@@ -85,6 +85,28 @@ def test_a_typo_fixed_in_a_form_opened_before_the_story_was_pulled_leaves_it_pul
     assert "Status is now “Draft” (kept)" in said
 
 
+def test_everyone_who_saved_the_story_meanwhile_is_named_not_only_the_last(chief, sub, article):
+    subs_form = opened(sub, article, body=article.body + TYPO_FIX)
+    _pull_with_the_action(chief, article)
+    chris = _editor("chris", "Chris")
+    as_it_is = opened(chris, article, status="draft")  # saved with nothing changed
+    assert chris.post(_change(article), as_it_is).status_code == 302
+
+    said = _said(sub.post(_change(article), subs_form, follow=True))
+
+    assert re.search(r"by Dana at \d\d:\d\d and Chris at \d\d:\d\d: Status is now", said)
+
+
+def test_the_storys_history_says_what_the_editor_changed_and_nothing_else(sub, article):
+    from django.contrib.admin.models import LogEntry
+
+    retitled = opened(sub, article, title="A new headline")
+    assert sub.post(_change(article), retitled).status_code == 302
+
+    said = LogEntry.objects.get().get_change_message()
+    assert "Title" in said and "opened" not in said.lower()
+
+
 def test_comments_closed_meanwhile_stay_closed(chief, sub, article):
     subs_form = opened(sub, article, body=article.body + TYPO_FIX)
     chief.post(_change(article), opened(chief, article, comments_enabled=""))
