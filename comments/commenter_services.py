@@ -21,10 +21,10 @@ from comments.models import (
     ReplySubscription,
     Report,
 )
+from comments.moderator_mail import notify_moderators
 from comments.notifications import (
     ask_about_the_next_waiting,
     notify_commenters,
-    notify_moderators,
 )
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts

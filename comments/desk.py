@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
-from comments.notifications import notify_moderators
+from comments.moderator_mail import notify_moderators
 from comments.ratelimit import sender
 from comments.services import (
     HIDDEN_BY_REPORTS,

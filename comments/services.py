@@ -14,10 +14,10 @@ from comments.audit import record
 from comments.closing import comments_open
 from comments.mail import drop_queued
 from comments.models import Comment, ModerationPolicy, Report
+from comments.moderator_mail import notify_moderators
 from comments.notifications import (
     note_mail_wishes,
     notify_commenters,
-    notify_moderators,
     notify_subscribers,
 )
 from comments.screening import screen

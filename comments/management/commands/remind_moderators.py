@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.notifications import remind_moderators
+from comments.moderator_mail import remind_moderators
 
 
 class Command(BaseCommand):

@@ -1,0 +1,89 @@
+"""Mail to the moderators that comments wait for them: one mail to each, at most once per
+COMMENTS_MODERATOR_MAIL_INTERVAL however many come in, and a reminder (`manage.py
+remind_moderators`) for what came in while the interval held the mail back. The mail itself is
+drawn by comments.notifications when the worker sends it."""
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Q
+
+from comments.mail import queue_mail
+from comments.models import Comment
+
+logger = logging.getLogger(__name__)
+THROTTLE_KEY = "comments:moderator-mail-sent"
+LAST_SENT_KEY = "comments:moderator-mail-last-sent"
+# A comment came into the queue while the interval held its mail back (posted, edited back
+# into the queue, hidden by reports): the reminder owes the moderators a mail.
+HELD_BACK_KEY = "comments:moderator-mail-held-back"
+
+
+def moderator_addresses() -> list[str]:
+    if settings.COMMENTS_MODERATOR_EMAILS:
+        return list(settings.COMMENTS_MODERATOR_EMAILS)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(groups__permissions__codename="moderate_comment")
+            | Q(user_permissions__codename="moderate_comment")
+            | Q(is_superuser=True)  # may moderate without being granted it
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(users)
+
+
+def _cache_call(what: str, call) -> object:
+    try:
+        return call()
+    except Exception as exc:
+        # Better one mail too many than a queue nobody hears about.
+        logger.warning("moderator mail %s unavailable: %s", what, type(exc).__name__)
+        return None
+
+
+def _throttle_allows() -> bool:
+    interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
+    if not interval:
+        return True
+    allowed = _cache_call("throttle", lambda: cache.add(THROTTLE_KEY, 1, timeout=interval))
+    return allowed is not False
+
+
+def notify_moderators() -> bool:
+    """Queue a mail to each moderator (one each: nobody sees the others' addresses) saying
+    comments are waiting, at most once per COMMENTS_MODERATOR_MAIL_INTERVAL however many
+    arrive. The queue retries while the mail server is away, so the interval is never lost to
+    a failed send. Returns whether mail was queued."""
+    recipients = moderator_addresses()
+    if not recipients:
+        return False
+    if not _throttle_allows():
+        _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+        return False
+    for address in recipients:
+        queue_mail("moderators", 0, address)
+    _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
+    _cache_call("record", lambda: cache.delete(HELD_BACK_KEY))
+    return True
+
+
+def remind_moderators() -> bool:
+    """For a scheduler (`manage.py remind_moderators` every few minutes): a comment that came
+    into the queue while mail was held back by the interval gets its mail once the interval is
+    over. Nothing is sent when nothing came in since the last mail."""
+    held_back = _cache_call("record", lambda: cache.get(HELD_BACK_KEY))
+    last_sent = _cache_call("record", lambda: cache.get(LAST_SENT_KEY))
+    waiting = Comment.objects.pending()
+    if last_sent and not held_back:
+        # Without the cache's word (restarted meanwhile), what was posted since the last mail.
+        waiting = waiting.filter(created_at__gt=datetime.fromtimestamp(last_sent, UTC))
+    return waiting.exists() and notify_moderators()
