@@ -1,3 +1,4 @@
+import logging
 import mimetypes
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from articles.pages import absolute
 from newsportal.caching import also_keyed, listed_key
 from newsportal.text import xml_safe
 
+logger = logging.getLogger(__name__)
 FEED_SIZE = 30
 
 
@@ -98,25 +100,28 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, item):
         # The picture social cards share: never the upload, which no public page names.
-        name = shared_picture_name(item)
+        name, length = shared_picture(item)
         if not name:
             return []
-        try:
-            length = default_storage.size(name)
-        except OSError:
-            return []  # a file gone from storage: the story goes out without its picture
+        if length is None:
+            try:  # a picture cropped before crops kept their size
+                length = default_storage.size(name)
+            except Exception as exc:  # gone from storage, or the storage away: no picture
+                logger.warning("feed enclosure left out: %s", type(exc).__name__)
+                return []
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return [Enclosure(absolute(default_storage.url(name)), str(length), kind)]
 
 
-def shared_picture_name(article) -> str:
-    """The stored name of the hero's 16:9 crop (Open Graph's image), or the widest rendition's
-    for a picture saved before crops were made; "" without a picture."""
+def shared_picture(article) -> tuple[str, int | None]:
+    """The stored name of the hero's 16:9 crop (Open Graph's image) and its size in bytes, or
+    the widest rendition's name for a picture saved before crops were made; ("", None) without
+    a picture. The size is None where it was not kept."""
     crops = article.hero_crop_images
     if crops:
-        return crops[0]["name"]
+        return crops[0]["name"], crops[0].get("bytes")
     widths = article.hero_renditions
-    return widths[max(widths, key=int)] if widths else ""
+    return (widths[max(widths, key=int)], None) if widths else ("", None)
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -213,7 +213,8 @@ def _public_stem() -> str:
 
 def make_crops(image_field) -> dict[str, dict]:
     """The shapes search engines and social cards ask for (Google's NewsArticle guidelines: 16:9,
-    4:3 and 1:1), cut from the centre, at most CROP_WIDTH wide: {ratio: {name, width, height}}."""
+    4:3 and 1:1), cut from the centre, at most CROP_WIDTH wide:
+    {ratio: {name, width, height, bytes}}."""
     if not image_field:
         return {}
     source = _decoded(image_field)
@@ -228,7 +229,14 @@ def make_crops(image_field) -> dict[str, dict]:
             width, height = CROP_WIDTH, CROP_WIDTH * down // across
             cut = cut.resize((width, height), Image.Resampling.LANCZOS)
         name = _save_jpeg(cut, f"{stem}-{key}.jpg")
-        crops[key] = {"name": name, "width": width, "height": height}
+        # Its size in bytes, for the feeds' enclosure: asked once here, not of the storage (a
+        # request each, on object storage) every time a feed is drawn.
+        crops[key] = {
+            "name": name,
+            "width": width,
+            "height": height,
+            "bytes": default_storage.size(name),
+        }
     return crops
 
 

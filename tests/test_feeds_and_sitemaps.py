@@ -253,3 +253,29 @@ def test_feeds_carry_the_hero_picture_as_an_enclosure(client, article, make_arti
     stored = url.removeprefix(SITE_URL + settings.MEDIA_URL)
     assert int(enclosure.get("length")) == default_storage.size(stored)
     assert plain.find("enclosure") is None
+
+
+def test_a_feed_asks_the_storage_nothing_and_an_older_picture_it_cannot_size_is_left_out(
+    client, article, make_article
+):
+    # On object storage each question is a request: thirty of them every time a feed is drawn.
+    from django.core.files.storage import default_storage
+
+    from tests.test_article_metadata import with_hero
+
+    with_hero(article)
+    older = with_hero(make_article(published_at=timezone.now() - timedelta(days=1)))
+    older.refresh_from_db()
+    Article.objects.filter(pk=older.pk).update(
+        hero_crops={
+            k: {n: v for n, v in c.items() if n != "bytes"} for k, c in older.hero_crops.items()
+        }
+    )
+
+    with mock.patch.object(default_storage, "size", side_effect=RuntimeError("storage away")):
+        response = client.get("/feed/")
+
+    assert response.status_code == 200
+    pictured, unsized = parse(response).findall("channel/item")
+    assert int(pictured.find("enclosure").get("length")) > 0
+    assert unsized.find("enclosure") is None
