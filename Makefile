@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis varnish nu java serve bench bench-pair lint format install clean
+.PHONY: run test browser redis varnish nu java serve bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -141,6 +141,10 @@ bench: $(STAMP) varnish
 # PAIR_PATH=/..., after `make bench` has seeded its database.
 bench-pair: $(STAMP)
 	$(PY) -m bench.pair
+
+# Time and queries of what grows with data, at three years' volumes (bench/scale.py; SCALE_FACTOR).
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

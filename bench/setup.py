@@ -96,23 +96,25 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def prepare_database(cfg: dict) -> dict:
+def server_sql(database_url: str, sql: str, params: list | None = None) -> tuple | None:
+    """One statement on the maintenance database of DATABASE_URL's server, in autocommit (CREATE
+    and DROP DATABASE refuse a transaction); its first row, if it returns rows."""
     import psycopg
+
+    admin_url = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchone() if cursor.description else None
+
+
+def prepare_database(cfg: dict) -> dict:
     from django.core.management import call_command
     from django.db import connections
 
     from bench import seed
 
-    parts = urlsplit(cfg["database_url"])
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    name = cfg["database_name"]
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    url, name = cfg["database_url"], cfg["database_name"]
+    exists = server_sql(url, "SELECT 1 FROM pg_database WHERE datname = %s", [name])
     if exists and not cfg["reseed"]:
         pending = seed.migrations_pending()
         if not pending and seed.stored_signature() == seed.signature():
@@ -120,8 +122,8 @@ def prepare_database(cfg: dict) -> dict:
             return seed.facts()
         connections.close_all()
     if exists:
-        admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
+        server_sql(url, f'DROP DATABASE "{name}" WITH (FORCE)')
+    server_sql(url, f'CREATE DATABASE "{name}"')
     log(f"Created database {name}; migrating and seeding")
     started = time.monotonic()
     call_command("migrate", "--noinput", verbosity=0)
