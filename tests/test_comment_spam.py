@@ -306,7 +306,7 @@ def test_a_cache_outage_never_blocks_a_comment(reader, article, comment_form_dat
     with (
         mock.patch("comments.ratelimit.cache", broken),
         mock.patch("newsportal.caching.cache", broken),
-        mock.patch("comments.notifications.cache", broken),
+        mock.patch("comments.moderator_mail.cache", broken),
         caplog.at_level(logging.WARNING),
     ):
         response = _post(reader, article, comment_form_data(article), follow=True)
