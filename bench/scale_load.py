@@ -12,10 +12,8 @@ loads at one factor hold the same rows (their dates move with the day it runs).
 import random
 from datetime import timedelta
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
@@ -26,17 +24,12 @@ from django.utils.text import slugify
 from articles.images import make_crops
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
+from bench.scale_desk import admin_log, moderators_desk
 from bench.seed import SECTIONS, VOCABULARY, _hero_files, _paragraph, _sentence
 from comments.models import (
-    Block,
     Comment,
     CommenterAddress,
-    CommentVersion,
-    ModeratorNote,
-    ReplySubscription,
-    Report,
 )
-from comments.services import decision_message
 
 # At SCALE_FACTOR=1. Every count is scaled (at least 1), the hot articles' comments too.
 SIZES = {
@@ -107,8 +100,8 @@ def load(factor: float, log=print) -> None:
         made, replies = _comments(rng, now, sizes, published, hot, addresses, moderators)
         log(f"  {len(addresses) + 1} addresses, {made} comments, {replies} approved replies")
         _withdraw_and_count(now, sizes)
-        _desk(rng, now, sizes, addresses, moderators)
-        _admin_log(rng, published, sizes, admin)
+        moderators_desk(rng, now, sizes, addresses, moderators, heavy_email=HEAVY[1])
+        admin_log(rng, published, sizes, admin)
     with connection.cursor() as cursor:
         # Bulk loading leaves stale statistics and GIN pending lists that autovacuum would have
         # cleared on a live site: without this the planner misjudges the indexes.
@@ -336,94 +329,3 @@ def _withdraw_and_count(now, sizes) -> None:
     counted = Comment.objects.counted().filter(article=OuterRef("pk")).order_by().values("article")
     counted = counted.annotate(n=Count("pk")).values("n")
     Article.objects.update(approved_comment_count=Coalesce(Subquery(counted), Value(0)))
-
-
-def _desk(rng, now, sizes, addresses, moderators) -> None:
-    approved = list(
-        Comment.objects.filter(status=APPROVED, withdrawn_at=None)
-        .order_by("-created_at", "-pk")
-        .values_list("pk", flat=True)[:60_000]
-    )
-    reports = []
-    for n, cid in enumerate(rng.pick(approved, sizes["reported_comments"])):
-        resolved = {}
-        if n >= sizes["open_reports"]:
-            resolved = {"resolved_at": now - timedelta(days=1), "resolved_by": moderators[0]}
-            resolved["outcome"] = rng.choice(Report.Outcome.values)
-        reports += [
-            Report(
-                comment_id=cid,
-                reason=rng.choice(Report.Reason.values),
-                text="" if rng.random() < 0.6 else _sentence(rng, 8),
-                reporter=f"{cid:x}{k:04x}".rjust(64, "0"),  # a reader's hash, one per reader
-                created_at=now - timedelta(days=rng.randint(0, 30)),
-                **resolved,
-            )
-            for k in range(rng.choice((1, 1, 1, 2, 3, 8)))
-        ]
-    Report.objects.bulk_create(reports, batch_size=5000)
-    Block.objects.bulk_create(
-        Block(
-            kind=Block.Kind.EMAIL if n % 2 else Block.Kind.IP,
-            value=addresses[n][1] if n % 2 else addresses[n][2],
-            reason="Spam run",
-            expires_at=None if n % 3 == 0 else now + timedelta(days=rng.randint(-200, 30)),
-            created_by=rng.choice(moderators),
-            created_at=now - timedelta(days=rng.randint(0, 900)),
-        )
-        for n in range(min(len(addresses), sizes["blocks"]))
-    )
-    notes = [
-        ModeratorNote(email=email, text=_sentence(rng, 10), author=rng.choice(moderators))
-        for _, email, _ in addresses[: sizes["notes"]]
-    ]
-    notes.append(ModeratorNote(email=HEAVY[1], text="Prolific; mostly fine.", author=moderators[0]))
-    ModeratorNote.objects.bulk_create(notes)
-    CommentVersion.objects.bulk_create(
-        CommentVersion(comment_id=cid, body=_sentence(rng, 12), status=APPROVED)
-        for cid in rng.pick(approved, sizes["versions"])
-    )
-    subscribed = rng.pick(approved, sizes["subscriptions"])
-    ReplySubscription.objects.bulk_create(ReplySubscription(comment_id=cid) for cid in subscribed)
-
-
-def _admin_log(rng, published, sizes, admin) -> None:
-    """One entry per moderator's decision, as comments.audit.record writes it, and the
-    editors' additions and edits of stories."""
-    comment_type = ContentType.objects.get_for_model(Comment)
-    article_type = ContentType.objects.get_for_model(Article)
-    decided = (
-        Comment.objects.filter(moderated_by__isnull=False)
-        .order_by("pk")
-        .values_list("pk", "name", "status", "rejection_reason", "moderated_by_id", "moderated_at")
-    )
-    entries = []
-    for pk, name, status, reason, by, at in decided.iterator(chunk_size=20_000):
-        message = decision_message(status, reason)
-        what = message.split(": ", 1)[0]
-        entries.append(
-            LogEntry(
-                user_id=by,
-                content_type=comment_type,
-                object_id=str(pk),
-                object_repr=f"Comment {pk} by {name} · {what}"[:200],
-                action_flag=CHANGE,
-                change_message=message,
-                action_time=at,
-            )
-        )
-    edited = '[{"changed": {"fields": ["Body"]}}]'
-    for article in rng.pick(published, sizes["logged_articles"]):
-        entries += [
-            LogEntry(
-                user_id=admin.pk,
-                content_type=article_type,
-                object_id=str(article.pk),
-                object_repr=article.title[:200],
-                action_flag=CHANGE if k else ADDITION,
-                change_message=edited if k else '[{"added": {}}]',
-                action_time=article.published_at + timedelta(minutes=k * 30),
-            )
-            for k in range(rng.choice((1, 2, 3)))
-        ]
-    LogEntry.objects.bulk_create(entries, batch_size=20_000)
