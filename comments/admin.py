@@ -101,11 +101,12 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
             # Reports hold readers' words about a commenter: for moderators only.
             raise PermissionDenied
         if queue:
-            prepare_queue(cl, queue=queue, can_moderate=self.has_moderate_permission(request))
-            kept = getattr(request, "kept_reasons", {})
-            for comment in cl.result_list if kept else ():
-                given = kept.get(str(comment.pk), {})
-                comment.kept_reason, comment.kept_preset = given.get("reason"), given.get("preset")
+            prepare_queue(
+                cl,
+                queue=queue,
+                can_moderate=self.has_moderate_permission(request),
+                kept=getattr(request, "kept_reasons", {}),
+            )
         return cl
 
     def get_list_display(self, request):

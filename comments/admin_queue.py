@@ -8,9 +8,10 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
 from comments.desk import hidden_by_reports
 from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
@@ -74,6 +75,29 @@ def time_cell(value) -> str:
     )
 
 
+def received_cell(value) -> str:
+    """When a card's comment came: how long ago, the newsroom's time on hover. Written here
+    for the same reason as the record: three template filters on fifty cards were a tenth of
+    the page's time."""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{} ago</time>',
+        value.isoformat(timespec="seconds"),
+        f"{local.day} {local:%b %Y, %H:%M}",
+        timesince(value),
+    )
+
+
+def preset_options(numbered, *, chosen) -> str:
+    """A card's <option>s of the preset reasons, chosen selected: a template loop on each of
+    fifty cards was an eighth of the page's time."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == chosen else "", label) for pk, label in numbered),
+    )
+
+
 def current_queue(request) -> str | None:
     value = request.GET.get(StatusFilter.parameter_name) or StatusFilter.default
     return value if value in QUEUES else None
@@ -122,8 +146,9 @@ def _record(field: str, values) -> dict[str, str]:
     }
 
 
-def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
-    """Attach to the change list (and each comment on its page) everything the cards show."""
+def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
+    """Attach to the change list (and each comment on its page) everything the cards show;
+    kept: {comment id: {"reason", "preset"}} a moderator typed and has to see again."""
     comments = list(cl.result_list)
     emails = {c.email for c in comments}
     ips = {c.ip_address for c in comments if c.ip_address}
@@ -136,6 +161,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
     for report in open_reports if can_moderate else []:
         reports[report.comment_id].append(report)
     words = policy_words()
+    presets = list(RejectionReason.objects.all()) if can_moderate else []
+    # The first nine with the key that picks them (d, then 1-9).
+    numbered = [(p.pk, f"{n}. {p.label}" if n < 10 else p.label) for n, p in enumerate(presets, 1)]
     base = reverse("admin:comments_comment_changelist")
     commenter = reverse("admin:comments_comment_commenter")
     for comment in comments:
@@ -145,12 +173,16 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         if comment.ip_address:
             comment.urls["by_ip"] = f"{commenter}?{urlencode({'ip': comment.ip_address})}"
         comment.marked_body = highlight(comment.body, words)
+        comment.received = received_cell(comment.created_at)
         comment.edit = None
         if getattr(comment, "earlier_body", None) is not None:
             comment.edit = word_diff(comment.earlier_body, comment.body, context=4)
         comment.record_by_email = by_email.get(comment.email, "")
         comment.record_by_ip = by_ip.get(comment.ip_address, "")
         comment.note_count = notes.get(comment.email, 0)
+        given = kept.get(str(comment.pk), {})
+        comment.kept_reason = given.get("reason", "")
+        comment.preset_options = preset_options(numbered, chosen=given.get("preset"))
         comment.open_reports = reports.get(comment.pk, [])
         # Up, or hidden by its reports: the reports are decided (Take down, Dismiss). Back in
         # the queue because its author edited it, its new words are decided as any edit is.
@@ -166,4 +198,4 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool) -> None:
         key != StatusFilter.parameter_name for key in cl.get_filters_params()
     )
     cl.can_moderate = can_moderate
-    cl.presets = list(RejectionReason.objects.all()) if can_moderate else []
+    cl.presets = presets
