@@ -1,6 +1,6 @@
 """Write paths for comments: a reader submits, a moderator decides."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -141,9 +141,9 @@ def _as_read(seen: dict[int, int], pks: list[int]) -> Q:
 def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decision:
     """Approve, reject or mark as spam.
 
-    Each article's share is one conditional UPDATE (status still pending), so when two moderators
-    act at once exactly one decision lands and the other learns it lost; the article's approved
-    count moves in the same transaction. A reply is only published under a published comment,
+    One conditional UPDATE (status still pending), so when two moderators act at once exactly
+    one decision lands and the other learns it lost; the articles' approved counts move in the
+    same transaction. A reply is only published under a published comment,
     so approving one whose comment is not (or no longer) public leaves it waiting.
 
     `seen` ({pk: revision}) is what the moderator read: the UPDATE also asks for that revision,
@@ -152,12 +152,10 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
     reason = _clean_reason(reason) if status == Comment.Status.REJECTED else ""
-    by_article = _ids_by_article(comments)
-    all_pks = [pk for pks in by_article.values() for pk in pks]
+    all_pks = [pk for pks in _ids_by_article(comments).values() for pk in pks]
     now = timezone.now()
     values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
-    changes = {}
-    uncovered = {}
+    shown_again = Counter()
     waiting = 0
     with transaction.atomic():
         if status == Comment.Status.APPROVED:
@@ -166,30 +164,27 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
             # where it ended up, not the snapshot from before (the reply would go up unseen).
             replies = Comment.objects.filter(pk__in=all_pks, parent__isnull=False)
             _locked(Comment.objects.filter(pk__in=replies.values("parent_id")))
-        for article_id, pks in by_article.items():
-            pending = Comment.objects.filter(
-                pk__in=pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True
-            )
-            if seen is not None:
-                pending = pending.filter(_as_read(seen, pks))
-            if status == Comment.Status.APPROVED:
-                # Comments first, so a reply approved together with its comment goes up too.
-                changes[article_id] = pending.filter(parent__isnull=True).update(**values)
-                # Published replies a comment hid while it waited again (edited by its author,
-                # hidden by reports) come back with it, into the count too.
-                uncovered[article_id] = Comment.objects.filter(
-                    parent__in=pks,
-                    parent__moderated_by=by,
-                    parent__moderated_at=now,
-                    status=Comment.Status.APPROVED,
-                ).count()
-                changes[article_id] += pending.filter(
-                    parent__status=Comment.Status.APPROVED
-                ).update(**values)
-            else:
-                changes[article_id] = pending.update(**values)
+        pending = Comment.objects.filter(
+            pk__in=all_pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True
+        )
+        if seen is not None:
+            pending = pending.filter(_as_read(seen, all_pks))
+        # Ours are the rows carrying our name and our timestamp.
+        ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
         if status == Comment.Status.APPROVED:
-            move_approved_counts({pk: n + uncovered.get(pk, 0) for pk, n in changes.items()})
+            # Comments first, so a reply approved together with its comment goes up too.
+            pending.filter(parent__isnull=True).update(**values)
+            # Published replies a comment hid while it waited again (edited by its author,
+            # hidden by reports) come back with it, into the count too.
+            uncovered = Comment.objects.filter(parent__in=ours, status=Comment.Status.APPROVED)
+            shown_again = Counter(uncovered.values_list("article_id", flat=True))
+            pending.filter(parent__status=Comment.Status.APPROVED).update(**values)
+        else:
+            pending.update(**values)
+        # Per article from our rows, not per article's UPDATE: one query for fifty stories.
+        changes = Counter(ours.values_list("article_id", flat=True))
+        if status == Comment.Status.APPROVED:
+            move_approved_counts(changes + shown_again)
         left = Comment.objects.filter(pk__in=all_pks, status=Comment.Status.PENDING)
         left = dict(left.values_list("pk", "revision"))
         shown = {} if seen is None else {pk: rev for pk, rev in left.items() if pk in seen}
@@ -198,9 +193,8 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
         if status == Comment.Status.APPROVED:
             waiting = len(left) - edited - unseen
         decided = sum(changes.values())
-        # Ours are the rows carrying our name and our timestamp. Read inside the
-        # transaction: once it commits, nothing here may fail and hide that we won.
-        ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
+        # Read inside the transaction: once it commits, nothing here may fail and hide that
+        # we won.
         if decided:
             record(by, ours.only("pk", "name"), decision_message(status, reason))
             _answer_reports(ours, status=status, by=by, now=now, reason=reason)
