@@ -25,6 +25,9 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
         self.forwarded_for = None
+        # Cleared: pages hang (a gunicorn stuck in a worker), /healthz still answers.
+        self.answering = threading.Event()
+        self.answering.set()
         super().__init__(("127.0.0.1", 0), FakeOriginHandler)
 
 
@@ -35,6 +38,7 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         origin = self.server
         status, body = (200, b"ok") if self.path == "/healthz" else (origin.status, origin.body)
         if self.path != "/healthz":
+            origin.answering.wait(60)
             origin.requests += 1
             origin.forwarded_for = self.headers.get("X-Forwarded-For")
         self.send_response(status)

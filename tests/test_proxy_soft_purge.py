@@ -274,6 +274,25 @@ def test_a_purged_copy_is_served_when_the_origin_is_gone(proxy_of_fake_origin): 
     assert "Back in a moment" in response.text
 
 
+def test_a_purged_copy_is_served_within_seconds_when_the_origin_hangs(
+    proxy_of_fake_origin,  # noqa: F811
+):
+    # Hung, not down: its health check still passes, so only the fetch's own timeout can tell.
+    proxy, origin = proxy_of_fake_origin
+    assert proxy.get("/page").body == b"v1"
+    proxy.fetch("PURGE", "/", headers={"xkey-purge": "site"}, port=proxy.purge_port)
+
+    origin.answering.clear()
+    try:
+        started = time.monotonic()
+        response = proxy.get("/page", timeout=60)
+        waited = time.monotonic() - started
+    finally:
+        origin.answering.set()
+    assert (response.status, response.body) == (200, b"v1")
+    assert waited < 10  # not gunicorn's timeout and more (35 s) for a page the proxy holds
+
+
 # --- 3. What a reader sent while the origin was down ----------------------------------------------
 
 
