@@ -57,16 +57,16 @@ def queue_mail(kind: str, ref: int = 0, to: str = "") -> None:
         transaction.on_commit(lambda: deliver.enqueue(kind, ref, to))
 
 
-def drop_queued(kind: str, ref: int) -> int:
-    """Mail of this kind about this row, still waiting to go: a newer one replaces it (a
-    decision undone and made again would be told twice)."""
-    if not isinstance(deliver.get_backend(), DatabaseBackend):
+def drop_queued(kind: str, *refs: int) -> int:
+    """Mail of this kind about these rows, still waiting to go: a newer one replaces it (a
+    decision undone and made again would be told twice). One DELETE for them all."""
+    if not refs or not isinstance(deliver.get_backend(), DatabaseBackend):
         return 0
     waiting = DBTaskResult.objects.filter(
         status=TaskResultStatus.READY,  # a retry waiting for its time too
         task_path=deliver.module_path,
         args_kwargs__args__0=kind,
-        args_kwargs__args__1=ref,
+        args_kwargs__args__1__in=refs,
     )
     return waiting.delete()[0]
 

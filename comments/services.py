@@ -102,15 +102,10 @@ def update_policy(*, policy: ModerationPolicy) -> ModerationPolicy:
     return policy
 
 
-def _ids_by_article(comments) -> dict[int, list[int]]:
+def _pks(comments) -> list[int]:
     if isinstance(comments, QuerySet):
-        pairs = comments.values_list("pk", "article_id")
-    else:
-        pairs = [(comment.pk, comment.article_id) for comment in comments]
-    by_article = defaultdict(list)
-    for pk, article_id in pairs:
-        by_article[article_id].append(pk)
-    return by_article
+        return list(comments.values_list("pk", flat=True))
+    return [comment.pk for comment in comments]
 
 
 class Decision(NamedTuple):
@@ -152,7 +147,7 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
     reason = _clean_reason(reason) if status == Comment.Status.REJECTED else ""
-    all_pks = [pk for pks in _ids_by_article(comments).values() for pk in pks]
+    all_pks = _pks(comments)
     now = timezone.now()
     values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
     shown_again = Counter()
@@ -212,43 +207,40 @@ def return_to_queue(comments, *, by) -> int:
     queue again, undecided. One that was published leaves the page, its published replies
     with it (they come back when it is approved again), and the counts move. Logged. Returns
     how many went back."""
-    by_article = _ids_by_article(comments)
-    changes = {}
-    back = 0
+    pks = _pks(comments)
     with transaction.atomic():
-        for article_id, pks in by_article.items():
-            thread = [
-                row.pk
-                for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
-            ]
-            shown_before = Comment.objects.counted().filter(pk__in=thread).count()
-            decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
-            ids = list(decided.values_list("pk", flat=True))
-            spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
-            # Replies taken down only because of it hang on it again: hidden while it waits,
-            # back on the page (and in the count) when it is approved.
-            put_back = Comment.objects.filter(
-                parent_id__in=ids,
-                status=Comment.Status.REJECTED,
-                rejection_reason=REPLY_TAKEN_DOWN,
-                withdrawn_at=None,
-            )
-            # Their "taken down" mail, if still waiting, would be drawn as "published" now.
-            for pk in put_back.values_list("pk", flat=True):
-                drop_queued("decision", pk)
-            put_back.mark_put_back()
-            back += Comment.objects.filter(pk__in=ids).mark_undecided()
-            changes[article_id] = (
-                Comment.objects.counted().filter(pk__in=thread).count() - shown_before
-            )
-            if ids:
-                back_again = Comment.objects.filter(pk__in=ids).only("pk", "name", "held_because")
-                record(by, back_again, "Back to the queue")
-                _forget_hiding(back_again)
-            for comment in Comment.objects.filter(pk__in=spam):
-                # Spam asked for no mail when it came in (a spammer must not mail anyone): a
-                # moderator's "not spam" lets its decision mail be asked for, as at posting.
-                note_mail_wishes(comment, notify_reply=False)
+        thread = [
+            row.pk for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        ]
+        # Each article's change is what readers see after less what they saw before, read for
+        # all articles at once: the same queries for fifty stories as for one.
+        counted = Comment.objects.counted().filter(pk__in=thread)
+        changes = Counter()
+        changes.subtract(counted.values_list("article_id", flat=True))
+        decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
+        ids = list(decided.values_list("pk", flat=True))
+        spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
+        # Replies taken down only because of their comment hang on it again: hidden while it waits,
+        # back on the page (and in the count) when it is approved.
+        put_back = Comment.objects.filter(
+            parent_id__in=ids,
+            status=Comment.Status.REJECTED,
+            rejection_reason=REPLY_TAKEN_DOWN,
+            withdrawn_at=None,
+        )
+        # Their "taken down" mail, if still waiting, would be drawn as "published" now.
+        drop_queued("decision", *put_back.values_list("pk", flat=True))
+        put_back.mark_put_back()
+        back = Comment.objects.filter(pk__in=ids).mark_undecided()
+        changes.update(counted.values_list("article_id", flat=True))
+        if ids:
+            back_again = Comment.objects.filter(pk__in=ids).only("pk", "name", "held_because")
+            record(by, back_again, "Back to the queue")
+            _forget_hiding(back_again)
+        for comment in Comment.objects.filter(pk__in=spam):
+            # Spam asked for no mail when it came in (a spammer must not mail anyone): a
+            # moderator's "not spam" lets its decision mail be asked for, as at posting.
+            note_mail_wishes(comment, notify_reply=False)
         move_approved_counts(changes)
     return back
 
@@ -336,32 +328,29 @@ def take_down(comments, *, by, reason: str = "") -> int:
     The comments and their replies are locked first, so an edit or a report that hides one
     meanwhile waits, and nothing leaves the count twice. Returns how many came down."""
     reason = _clean_reason(reason)
-    by_article = _ids_by_article(comments)
+    pks = _pks(comments)
     now = timezone.now()
-    changes = {}
-    taken = 0
     ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
     with transaction.atomic():
-        for article_id, pks in by_article.items():
-            thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks))
-            locked = [row.pk for row in _locked(thread)]
-            # A reply hidden under a comment back in the queue is not in the count.
-            counted = Comment.objects.counted().filter(pk__in=locked)
-            shown = list(counted.values_list("pk", flat=True))
-            # Still published (a placeholder too: it stays, its replies come down).
-            parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
-            parents = list(parents.values_list("pk", flat=True))
-            # A placeholder is not counted: nothing to take down (its replies come down).
-            up = Comment.objects.filter(status=Comment.Status.APPROVED, withdrawn_at__isnull=True)
-            chosen = up.filter(pk__in=parents)
-            taken += chosen.mark_taken_down(by=by, reason=reason, now=now)
-            replies = up.filter(parent_id__in=parents).exclude(pk__in=parents)
-            taken += take_down_replies(replies, by=by, now=now)
-            changes[article_id] = -ours.filter(pk__in=shown).count()
-        move_approved_counts(changes)
+        locked = [
+            row.pk for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        ]
+        # A reply hidden under a comment back in the queue is not in the count.
+        counted = Comment.objects.counted().filter(pk__in=locked)
+        shown = list(counted.values_list("pk", flat=True))
+        # Still published (a placeholder too: it stays, its replies come down).
+        parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
+        parents = list(parents.values_list("pk", flat=True))
+        # A placeholder is not counted: nothing to take down (its replies come down).
+        up = Comment.objects.filter(status=Comment.Status.APPROVED, withdrawn_at__isnull=True)
+        taken = up.filter(pk__in=parents).mark_taken_down(by=by, reason=reason, now=now)
+        replies = up.filter(parent_id__in=parents).exclude(pk__in=parents)
+        taken += take_down_replies(replies, by=by, now=now)
+        # Per article from our rows, not per article's UPDATEs: one query for fifty stories.
+        gone = Counter(ours.filter(pk__in=shown).values_list("article_id", flat=True))
+        move_approved_counts({article_id: -n for article_id, n in gone.items()})
         if taken:
-            chosen = ours.filter(pk__in=[pk for pks in by_article.values() for pk in pks])
-            chosen = chosen.only("pk", "name")
+            chosen = ours.filter(pk__in=pks).only("pk", "name")
             record(by, chosen, f"Taken down: {reason}" if reason else "Taken down")
             notify_commenters(chosen.values_list("pk", flat=True))
             # Taken down however it was chosen (the bulk action too): its reports were right.

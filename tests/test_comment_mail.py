@@ -159,22 +159,27 @@ def test_a_commenter_told_of_publication_is_told_of_a_take_down_too(
 
 
 def test_a_take_down_undone_before_its_mail_went_tells_no_reply_writer_it_is_published(
-    article, make_comment, moderator
+    make_article, make_comment, moderator
 ):
     from comments.services import return_to_queue, take_down
 
-    comment = make_comment(article, status="approved")
-    reply = make_comment(
-        article, parent=comment, status="approved", notify_on_decision=True, email="bob@x.org"
-    )
-    verify(reply.email)
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    taken = []
+    for writer in ["bob@x.org", "eve@x.org"]:  # on two stories, taken down and back at once
+        article = make_article()
+        comment = make_comment(article, status="approved")
+        make_comment(
+            article, parent=comment, status="approved", notify_on_decision=True, email=writer
+        )
+        verify(writer)
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+        taken.append(comment.pk)
 
-    take_down(Comment.objects.filter(pk=comment.pk), by=moderator)
-    return_to_queue(Comment.objects.filter(pk=comment.pk), by=moderator)  # by mistake
+    take_down(Comment.objects.filter(pk__in=taken), by=moderator)
+    return_to_queue(Comment.objects.filter(pk__in=taken), by=moderator)  # by mistake
     run_mail_queue()
 
-    # Bob's reply hangs hidden on a comment waiting again: nothing says it is on the article.
+    # Bob's and Eve's replies hang hidden on comments waiting again: nothing says they are on
+    # the articles.
     assert [m for m in mail.outbox if "published" in m.body] == []
 
 
