@@ -3,8 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.admin_forms import ArticleForm
+from articles.admin_forms import ArticleForm, RelatedLinkFormSet
 from articles.images import CheckedImageField
+from articles.meanwhile import LINK_FIELDS
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.services import (
     delete_articles,
@@ -54,9 +55,10 @@ class TagAdmin(ListingEntryAdmin):
 
 class RelatedLinkInline(admin.StackedInline):
     model = RelatedLink
+    formset = RelatedLinkFormSet
     fk_name = "article"
     extra = 1
-    fields = ["order", "target_article", "url", "title", "in_body_after_paragraph"]
+    fields = list(LINK_FIELDS)  # a field shown is a field guarded (articles.meanwhile)
     autocomplete_fields = ["target_article"]
     ordering = ["order", "pk"]
     # A link typed without a scheme is taken as https (Django 6's default, chosen now).

@@ -1,18 +1,35 @@
-"""The article's change form, which knows what it was opened with (articles.meanwhile): another
-editor's decision made since (the story pulled, comments closed, a schedule moved) is kept, and
-two editors' words on the same field are never saved over each other unread."""
+"""The article's change form and its related links, which know what they were opened with
+(articles.meanwhile): another editor's decision made since (the story pulled, comments closed, a
+schedule moved, a byline or a link added) is kept, and two editors' changes to the same field
+are never saved over each other unread."""
 
 from datetime import datetime
 
 from django import forms
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from articles.meanwhile import opened_state, read_opened, stored_values
-from articles.models import Article
+from articles.meanwhile import (
+    ALONGSIDE,
+    GUARDED,
+    attname,
+    ids,
+    links_now,
+    opened_state,
+    posted_links,
+    read_opened,
+    stored_alongside,
+    stored_values,
+)
+from articles.models import Article, RelatedLink
 from articles.services import edits_since
+
+CHANGED_SINCE = "Changed by someone else since you opened this form."
 
 
 class OpenedAsField(forms.CharField):
@@ -44,7 +61,13 @@ class ArticleForm(forms.ModelForm):
         self.opened = read_opened(self.data.get(self.add_prefix("opened_as")))
         if self.opened is None:
             return
-        self.kept, clashed = edits_since(article=self.instance, seen=self.opened["seen"])
+        mine = self._written()
+        self.kept, clashed = edits_since(article=self.instance, seen=self.opened["seen"], mine=mine)
+        for name in self.kept:
+            if name in GUARDED:
+                setattr(self.instance, attname(name), mine[name])
+            elif name in self.fields:  # authors, tags: saved after the story, from these
+                self.cleaned_data[name] = self.fields[name].queryset.filter(pk__in=mine[name])
         if not (self.kept or clashed):
             return
         current = Article.objects.get(pk=self.instance.pk)
@@ -53,13 +76,25 @@ class ArticleForm(forms.ModelForm):
             return  # saved, with theirs kept; the editor is told (ArticleAdmin.save_model)
         self.add_error(None, self.meanwhile)
         for name in clashed:
-            self.add_error(
-                name,
-                "Changed by someone else since you opened this form. Your version, below, was "
-                "not saved: read theirs (View on site, or History), then save again to replace "
-                "it with yours.",
-            )
+            if name in self.fields:  # the related links say it themselves (RelatedLinkFormSet)
+                self.add_error(
+                    name,
+                    f"{CHANGED_SINCE} Your version, below, was not saved: read theirs (View on "
+                    "site, or History), then save again to replace it with yours.",
+                )
         self._show_as_now(current, self.kept)
+
+    def _written(self) -> dict:
+        """What this form writes of the story, as posted (by name, as articles.meanwhile has it);
+        a field refused on its own (no author left, say) is left out."""
+        written = {name: getattr(self.instance, attname(name)) for name in GUARDED}
+        for name in ALONGSIDE:
+            if name in self.cleaned_data:
+                written[name] = ids(self.cleaned_data[name])
+        links = posted_links(self.data)
+        if links is not None:
+            written["related_links"] = links
+        return written
 
     def _said(self, current: Article, names: list[str]) -> str:
         # Everyone who saved it since, each at their last save: the log cannot say which of
@@ -85,8 +120,13 @@ class ArticleForm(forms.ModelForm):
 
     def _now(self, current: Article, name: str) -> str:
         label = str(self.fields[name].label) if name in self.fields else name
-        value = getattr(current, name)
         kept = " (kept)" if name in self.kept else ""
+        if name == "related_links":
+            return f"{capfirst(RelatedLink._meta.verbose_name_plural)} were changed{kept}"
+        if name in ALONGSIDE:
+            names = ", ".join(map(str, getattr(current, name).all()))
+            return f"{label} are now “{names}”{kept}" if names else f"{label} are now none{kept}"
+        value = getattr(current, name)
         if name == "status":
             value = current.get_status_display()
         elif isinstance(value, str | FieldFile):
@@ -103,8 +143,13 @@ class ArticleForm(forms.ModelForm):
         now counts as opened now: saved again, this editor's words replace theirs, knowingly."""
         data = self.data.copy()
         for name in names:
-            value = getattr(current, "section_id" if name == "section" else name)
+            if name == "related_links":
+                continue  # the inline shows them as they are now (RelatedLinkFormSet)
             widget, key = self.fields[name].widget, self.add_prefix(name)
+            if name in ALONGSIDE:
+                data.setlist(key, [str(pk) for pk in stored_alongside(current, [name])[name]])
+                continue
+            value = getattr(current, attname(name))
             if isinstance(widget, forms.CheckboxInput):
                 data.setlist(key, ["on"] if value else [])
             elif isinstance(widget, forms.MultiWidget):  # the date and the time
@@ -116,3 +161,40 @@ class ArticleForm(forms.ModelForm):
                 data[key] = "" if value is None else str(value)
         data[self.add_prefix("opened_as")] = opened_state(stored_values(current))
         self.data = data
+
+
+class RelatedLinkFormSet(BaseInlineFormSet):
+    """The article's related links (RelatedLinkInline), which know what the form was opened with
+    (articles.meanwhile), as one whole. Changed by another editor since, and left as they were
+    by this one: the rows posted back are taken as the links are now, so nothing of them is
+    saved (posted as they were, they would put the old links back). Changed by both: the save
+    is refused, the article's form saying by whom, and the form shows this editor's changes
+    over the links as they are now: saved again, they go over the other's, knowingly."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.clashed = False
+        article = kwargs.get("instance")
+        if data is not None and article is not None and article.pk is not None:
+            data = self._merged(data, article, kwargs.get("prefix") or self.get_default_prefix())
+        super().__init__(data, *args, **kwargs)
+
+    def _merged(self, data, article: Article, prefix: str):
+        opened = read_opened(data.get("opened_as"))
+        mine = {"related_links": posted_links(data, prefix)}
+        if opened is None or mine["related_links"] is None:
+            return data  # posted without them (a script): saved as posted
+        kept, clashed = edits_since(article=article, seen=opened["seen"], mine=mine)
+        if not (kept or clashed):
+            return data
+        self.clashed = bool(clashed)
+        now = stored_alongside(article, ["related_links"])["related_links"]
+        return links_now(data, now, opened["seen"].get("related_link_rows", {}), prefix)
+
+    def clean(self):
+        super().clean()
+        if self.clashed:
+            raise ValidationError(
+                f"{CHANGED_SINCE} Your changes to the related links were not saved: they are "
+                "shown below over the links as they are now. Read theirs (View on site, or "
+                "History), then save again to make your changes over theirs."
+            )

@@ -8,16 +8,27 @@ So the form carries a fingerprint of each field as it showed it; on save, a fiel
 else changed keeps their value (the pull, the schedule, comments closed), a field only this
 editor changed is written, and a field both changed differently (two editors rewording the
 body) is refused, the editor's words kept in the form, to be saved again once they have read
-the other's. Nothing another editor decided is undone without the editor being told."""
+the other's. Nothing another editor decided is undone without the editor being told.
+
+The authors and tags are guarded the same way, each as the set the form showed (a colleague's
+byline added meanwhile is not dropped by a form that still lists the old ones), and the related
+links as one whole, the inline's rows as the form showed them: a link is often added or fixed by
+the desk while a sub-editor has the story open, and the rows the sub's browser posts back
+unchanged would put the old links back."""
 
 import hashlib
 import json
+import re
 from datetime import datetime
 
 from django.db.models.fields.files import FieldFile
+from django.forms import CheckboxInput
+from django.forms.formsets import DEFAULT_MAX_NUM
 from django.utils import timezone
 
-# Every field of the story an editor's form writes.
+from articles.models import RelatedLink
+
+# Every field of the story's own row an editor's form writes.
 GUARDED = (
     "title",
     "slug",
@@ -32,9 +43,15 @@ GUARDED = (
     "published_at",
     "comments_enabled",
 )
+# What the same save writes beside the row: the form's many-to-many fields, and the related
+# links (the article admin's inline, whose default prefix is this name too).
+ALONGSIDE = ("authors", "tags", "related_links")
+# A related link as the inline shows it (articles.admin.RelatedLinkInline shows these).
+LINK_FIELDS = ("order", "target_article", "url", "title", "in_body_after_paragraph")
+LINK_ROW = ("id", *LINK_FIELDS)
 
 
-def _attname(name: str) -> str:
+def attname(name: str) -> str:
     return "section_id" if name == "section" else name
 
 
@@ -50,14 +67,115 @@ def fingerprint(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
 
 
+def ids(objs) -> tuple:
+    """Authors or tags as a set (the form's order of them is not the editor's choice)."""
+    return tuple(sorted(obj.pk for obj in objs))
+
+
+def _as_posted(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def link_row(link: RelatedLink) -> tuple[str, ...]:
+    """A related link as its row in the form shows it, as a browser posts it back: its id, then
+    its fields (a new row, not saved yet, has no id)."""
+    fields = (getattr(link, link._meta.get_field(name).attname) for name in LINK_FIELDS)
+    return (_as_posted(link.pk), *map(_as_posted, fields))
+
+
+def link_rows(links) -> tuple:
+    return tuple(sorted(map(link_row, links)))
+
+
+def stored_alongside(article, names=ALONGSIDE) -> dict:
+    # order_by: from the database, not from what a prefetch read earlier.
+    return {
+        name: (link_rows if name == "related_links" else ids)(getattr(article, name).order_by())
+        for name in names
+    }
+
+
 def stored_values(article) -> dict:
-    return {name: getattr(article, _attname(name)) for name in GUARDED}
+    """Everything of the story an editor's form writes (GUARDED and ALONGSIDE), as stored."""
+    return {name: getattr(article, attname(name)) for name in GUARDED} | stored_alongside(article)
+
+
+def _count(data, key: str) -> int | None:
+    # More than this, and the formset refuses the post itself.
+    value = str(data.get(key, ""))
+    return min(int(value), DEFAULT_MAX_NUM) if value.isdigit() else None
+
+
+def _posted_rows(data, prefix: str) -> list[dict]:
+    """The related links' rows a form posts, each its values by name (a list, as posted)."""
+    return [
+        {key.removeprefix(row): data.getlist(key) for key in data if key.startswith(row)}
+        for row in (f"{prefix}-{i}-" for i in range(_count(data, f"{prefix}-TOTAL_FORMS") or 0))
+    ]
+
+
+def _last(row: dict, name: str):
+    return (row.get(name) or [None])[-1]
+
+
+def _as_row(posted: dict) -> tuple[str, ...]:
+    return tuple(_as_posted(_last(posted, name)) for name in LINK_ROW)
+
+
+def _ticked_for_deletion(row: dict) -> bool:
+    return CheckboxInput().value_from_datadict({"DELETE": _last(row, "DELETE")}, {}, "DELETE")
+
+
+def posted_links(data, prefix: str = "related_links") -> tuple | None:
+    """The related links as a form posts them (link_rows): a row ticked for deletion is left out,
+    and so is a blank row for a new link left blank. None: posted without them (a script)."""
+    if _count(data, f"{prefix}-TOTAL_FORMS") is None:
+        return None
+    blank = link_row(RelatedLink())
+    rows = (_as_row(row) for row in _posted_rows(data, prefix) if not _ticked_for_deletion(row))
+    return tuple(sorted(row for row in rows if row != blank))
+
+
+def links_now(data, now: tuple, shown: dict, prefix: str = "related_links"):
+    """`data`, a form's post, with its related links' rows numbered afresh for the links as they
+    are now (`now`, link_rows), as the inline shows them (its rows of saved links are those
+    links, in their order): the form's row of a link where this editor changed it, else the link
+    as it is now; a row of a link gone since, only where this editor changed it (as a new
+    link's, unless ticked for deletion); then the new rows posted. `shown`: each row as the
+    form showed it (opened_state), by link id. Left numbered for the links as they were, a row
+    of a link gone would be refused, and rows shown beside other links."""
+    posted = _posted_rows(data, prefix)
+    initial = min(_count(data, f"{prefix}-INITIAL_FORMS") or 0, len(posted))
+    changed = {}
+    for row in posted[:initial]:
+        link_id = _as_row(row)[0]
+        if _ticked_for_deletion(row) or fingerprint(_as_row(row)) != shown.get(link_id):
+            changed[link_id] = row
+    rows = [
+        changed.pop(link[0], None) or dict(zip(LINK_ROW, ([value] for value in link), strict=True))
+        for link in sorted(now, key=lambda link: (int(link[1]), int(link[0])))  # order, then id
+    ]
+    saved = len(rows)
+    gone = [row | {"id": [""]} for row in changed.values() if not _ticked_for_deletion(row)]
+    rows += gone + posted[initial:]
+    rebased = data.copy()
+    for key in [key for key in data if re.match(rf"{re.escape(prefix)}-\d+-", key)]:
+        del rebased[key]
+    rebased[f"{prefix}-INITIAL_FORMS"] = str(saved)
+    rebased[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    for i, row in enumerate(rows):
+        for name, values in row.items():
+            rebased.setlist(f"{prefix}-{i}-{name}", values)
+    return rebased
 
 
 def opened_state(values: dict) -> str:
-    """What a form showing these values (GUARDED, by name) carries: their fingerprints, and when
-    it was opened (to name who changed the story since, from the admin's log)."""
-    seen = {name: fingerprint(values[name]) for name in GUARDED}
+    """What a form showing these values (stored_values, by name) carries: their fingerprints, each
+    related link's too (to show it again as it is now where this editor left it, links_now), and
+    when it was opened (to name who changed the story since, from the admin's log)."""
+    seen = {name: fingerprint(value) for name, value in values.items()}
+    if "related_links" in values:
+        seen["related_link_rows"] = {row[0]: fingerprint(row) for row in values["related_links"]}
     return json.dumps({"at": timezone.now().isoformat(), "seen": seen})
 
 
@@ -70,18 +188,17 @@ def read_opened(text: str) -> dict | None:
         return None
 
 
-def merge(article, stored: dict, seen: dict) -> tuple[list[str], list[str]]:
-    """Take into `article` what others changed since the form was opened (`seen`) where this
-    editor left the field as it was. Returns (kept: fields only others changed, now theirs in
-    `article`; clashed: fields both changed, to different values)."""
+def merge(mine: dict, stored: dict, seen: dict) -> tuple[list[str], list[str]]:
+    """Take into `mine`, what this editor's form writes (by name), what others changed since the
+    form was opened (`seen`) where this editor left it as it was. Returns (kept: what only
+    others changed, now theirs in `mine`; clashed: what both changed, to different values)."""
     kept, clashed = [], []
-    for name in GUARDED:
+    for name, value in mine.items():
         if name not in seen or fingerprint(stored[name]) == seen[name]:
             continue  # nobody else changed it
-        mine = fingerprint(getattr(article, _attname(name)))
-        if mine == seen[name]:
-            setattr(article, _attname(name), stored[name])
+        if fingerprint(value) == seen[name]:
+            mine[name] = stored[name]
             kept.append(name)
-        elif mine != fingerprint(stored[name]):
+        elif fingerprint(value) != fingerprint(stored[name]):
             clashed.append(name)
     return kept, clashed

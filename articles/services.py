@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.images import make_crops, make_renditions, stored_without_metadata
-from articles.meanwhile import GUARDED, merge
+from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
@@ -135,12 +135,17 @@ def _locked(pk) -> dict | None:
     return Article.objects.select_for_update().filter(pk=pk).values(*fields).first()
 
 
-def edits_since(*, article: Article, seen: dict) -> tuple[list[str], list[str]]:
-    """For the editor's form, before it saves: what others changed since it was opened (`seen`,
-    articles.meanwhile), now taken into `article` (kept), and what both changed (clashed). The
-    row stays locked to the end of the transaction, so the save that follows finds the same."""
+def edits_since(*, article: Article, seen: dict, mine: dict) -> tuple[list[str], list[str]]:
+    """For the editor's form, before it saves: of what it writes (`mine`, by name), what others
+    changed since it was opened (`seen`, articles.meanwhile), now theirs in `mine` (kept), and
+    what both changed (clashed). The row stays locked to the end of the transaction, so the save
+    that follows finds the same; every admin save of the story takes this lock before it writes
+    the story's authors, tags and related links, so they are read here as that save leaves them."""
     stored = _locked(article.pk)
-    return ([], []) if stored is None else merge(article, stored, seen)
+    if stored is None:
+        return [], []
+    stored |= stored_alongside(article, [name for name in mine if name in ALONGSIDE])
+    return merge(mine, stored, seen)
 
 
 def _updated_at(article: Article, stored: dict | None, edited: bool, now):

@@ -3,6 +3,7 @@ it unseen (a pulled story back online, comments reopened, words overwritten), an
 own work is never lost."""
 
 import html
+import html.parser
 import re
 from datetime import timedelta
 
@@ -41,18 +42,59 @@ def _change(article) -> str:
     return f"{CHANGELIST}{article.pk}/change/"
 
 
+class ShownLists(html.parser.HTMLParser):
+    """What a browser posts back of a change page's lists as it shows them: the authors and tags
+    chosen, and the related links' rows (the template row for "Add another" is not one)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.posted, self._select = {}, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name") or ""
+        shown = name in ("authors", "tags") or (
+            name.startswith("related_links-") and "__prefix__" not in name
+        )
+        if tag == "select" and shown:
+            self._select = {"name": name, "multiple": "multiple" in attrs, "first": None}
+            self.posted[name] = []
+        elif tag == "option" and self._select:
+            if self._select["first"] is None:
+                self._select["first"] = attrs.get("value", "")
+            if "selected" in attrs:
+                self.posted[self._select["name"]].append(attrs.get("value", ""))
+        elif tag == "input" and shown and (attrs.get("type") != "checkbox" or "checked" in attrs):
+            self.posted.setdefault(name, []).append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            # A list of one choice with none chosen posts its first.
+            select, self._select = self._select, None
+            if (
+                not (select["multiple"] or self.posted[select["name"]])
+                and select["first"] is not None
+            ):
+                self.posted[select["name"]] = [select["first"]]
+
+
 def opened(client, article, **changes) -> dict:
     """The change form as the editor's browser opened it now, posted later with their changes."""
     page = client.get(_change(article)).content.decode()
     carried = re.search(r'name="opened_as" value="([^"]*)"', page)
     if carried:  # what the form was opened with; posted without it, the form saves as before
         changes["opened_as"] = html.unescape(carried.group(1))
-    return form_as_shown(article, **changes)
+    return form_as_shown(article) | ShownLists(page).posted | changes
 
 
 def posted_again(response) -> dict:
     """The form the editor got back, as their browser posts it when they save again."""
-    return dict(response.context["adminform"].form.data.lists())
+    shown = ShownLists(response.content.decode()).posted  # the related links as shown again
+    data = response.context["adminform"].form.data
+    return {key: values for key, values in data.lists() if not key.startswith("related_links")} | (
+        shown
+    )
 
 
 def _said(response) -> str:
