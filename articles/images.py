@@ -30,6 +30,9 @@ from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 # What we accept, and the extension each is stored under.
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 RENDITION_WIDTHS = (400, 800, 1200)
+# The widest a phone is offered: twice its width. A 3x screen would take the widest, three times
+# the bytes (and the largest paint past 2.5 s on slow 4G), for sharpness hard to see.
+PHONE_WIDEST = 800
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200

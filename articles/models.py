@@ -8,7 +8,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.images import crop_images, hero_upload_to, rendition_urls, validate_image_upload
+from articles.images import (
+    PHONE_WIDEST,
+    RENDITION_WIDTHS,
+    crop_images,
+    hero_upload_to,
+    rendition_urls,
+    validate_image_upload,
+)
 from articles.querysets import ArticleManager, SectionQuerySet
 from newsportal.text import clean_pasted_fields
 
@@ -203,7 +210,15 @@ class Article(models.Model):
 
     @property
     def hero_srcset(self) -> str:
-        return ", ".join(f"{url} {width}w" for width, url in rendition_urls(self.hero_renditions))
+        return self._srcset(widest=RENDITION_WIDTHS[-1])
+
+    @property
+    def hero_phone_srcset(self) -> str:
+        return self._srcset(widest=PHONE_WIDEST)
+
+    def _srcset(self, *, widest: int) -> str:
+        urls = rendition_urls(self.hero_renditions)
+        return ", ".join(f"{url} {width}w" for width, url in urls if width <= widest)
 
     @property
     def hero_credit_line(self) -> str:
