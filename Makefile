@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis varnish nu java serve bench bench-pair bench-scale lint format install clean
+.PHONY: run test browser redis varnish nu java css serve bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,31 @@ java:
 	  else \
 	    echo "Java is missing: install Debian's default-jre-headless (the HTML checker needs it)"; \
 	  fi; }
+
+# The vendored Bootstrap, static/vendor/bootstrap/bootstrap.min.css, is the part of Bootstrap the
+# pages use, compiled from Bootstrap's own Sass (frontend/bootstrap-subset.scss says which parts
+# and why). It is committed, so nothing else here needs npm; `make css` rebuilds it after a change
+# there: npm ci into frontend/node_modules/ (git-ignored) the versions frontend/package-lock.json
+# pins (bootstrap, sass, postcss-cli, autoprefixer), then sass, autoprefixer (the vendor prefixes
+# Bootstrap's own dist carries, for the browsers in frontend/package.json; the caniuse data it
+# reads is the pinned one, old or not) and sass again to minify, keeping the licence banner.
+BOOTSTRAP_CSS := static/vendor/bootstrap/bootstrap.min.css
+css:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's npm to build the CSS"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; \
+	  else \
+	    echo "npm is missing: install Debian's npm (make css builds with it)"; exit 1; \
+	  fi; }
+	@npm ci --prefix frontend --silent --no-audit --no-fund
+	@set -o pipefail; cd frontend && \
+	  node_modules/.bin/sass --no-source-map --load-path=node_modules bootstrap-subset.scss \
+	  | BROWSERSLIST_IGNORE_OLD_DATA=1 node_modules/.bin/postcss --no-map --use autoprefixer \
+	  | node_modules/.bin/sass --stdin --style=compressed --no-source-map > bootstrap.min.css.new \
+	  || { rm -f bootstrap.min.css.new; exit 1; }
+	@mv frontend/bootstrap.min.css.new $(BOOTSTRAP_CSS)
+	@echo "$(BOOTSTRAP_CSS): $$(wc -c < $(BOOTSTRAP_CSS)) bytes, $$(gzip -9c $(BOOTSTRAP_CSS) | wc -c) gzipped"
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 browser:
@@ -155,4 +180,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .vnu
+	rm -rf $(VENV) staticfiles .vnu frontend/node_modules
