@@ -38,8 +38,8 @@ def notify_commenters(comment_ids) -> int:
             email__in=_mailable().values("email"),
         ).values_list("pk", flat=True)
     )
+    drop_queued("decision", *ids)
     for pk in ids:
-        drop_queued("decision", pk)
         queue_mail("decision", pk)
     return len(ids)
 

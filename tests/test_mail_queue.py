@@ -9,6 +9,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
@@ -26,6 +27,9 @@ SMTP_OPEN = "django.core.mail.backends.smtp.EmailBackend.open"
 
 
 def bulk_approve(client, comments):
+    # Each decision looks the log's content type up afresh: whether an earlier test left it
+    # cached must not change what one costs.
+    ContentType.objects.clear_cache()
     return client.post(
         "/admin/comments/comment/",
         {
@@ -121,6 +125,22 @@ def test_a_50_comment_bulk_decision_never_waits_on_the_mail_server(
 
     assert smtp_open.call_count == 0
     assert len(up_queries) == len(down_queries)
+
+
+def test_each_more_decision_mail_in_a_bulk_decision_costs_only_its_own_queueing(
+    moderator_client, article, make_comment
+):
+    # Twenty more mails cost twenty more queued tasks, nothing else per mail (a DELETE of any
+    # older mail about each comment ran once per comment).
+    few = waiting_comments(article, make_comment, 5, prefix="few")
+    many = waiting_comments(article, make_comment, 25, prefix="many")
+    with CaptureQueriesContext(connection) as few_queries:
+        bulk_approve(moderator_client, few)
+    with CaptureQueriesContext(connection) as many_queries:
+        bulk_approve(moderator_client, many)
+
+    assert len(queued("decision")) == 30
+    assert len(many_queries) - len(few_queries) == 20
 
 
 def test_retries_back_off_and_give_up_after_the_last_attempt(
