@@ -2,6 +2,7 @@ import sys
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,7 +15,12 @@ from django.views.decorators.cache import never_cache
 from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_key, shared
 from newsportal.methods import read_only
 from newsportal.middleware import database_unavailable, is_database_unavailable
-from newsportal.worker import mail_failed_last_hour, mail_retrying_last_hour, worker_backlog
+from newsportal.worker import (
+    mail_failed_last_hour,
+    mail_retrying_last_hour,
+    mail_stuck,
+    worker_backlog,
+)
 
 
 @never_cache
@@ -26,13 +32,13 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    health = {"status": "ok", "database": "up"}
+    health = {"status": "ok", "database": "up", "cache": _cache_health()}
     if settings.MAIL_QUEUE == "database":
         # Still 200: the proxy's probe takes the site out on a non-200, and readers can do
         # without the worker for a while. Monitors alarm on this field.
         try:
             backlog, failed = worker_backlog(), mail_failed_last_hour()
-            retrying = mail_retrying_last_hour()
+            retrying, stuck = mail_retrying_last_hour(), mail_stuck()
         except DatabaseError:  # the queue's table is not there yet (migrate has not run)
             health["worker"] = "unknown"
         else:
@@ -40,7 +46,18 @@ def healthz(request):
             health["tasks_overdue"] = backlog["count"] if backlog else 0
             health["mail_failed_last_hour"] = failed
             health["mail_retrying_last_hour"] = retrying
+            health["mail_stuck"] = stuck
     return JsonResponse(health)
+
+
+def _cache_health() -> str:
+    """Redis down costs readers nothing they see (rate limits and the moderators' mail interval
+    go, with a warning in the log), so the site stays in the proxy and monitors are told here."""
+    try:
+        cache.get("healthz")
+    except Exception:  # whatever the backend's client raises for a server it cannot reach
+        return "down"
+    return "up"
 
 
 @read_only

@@ -43,3 +43,14 @@ def mail_retrying_last_hour() -> int:
     since = timezone.now() - timedelta(hours=1)
     tries = DBTaskResult.objects.successful().filter(queue_name="mail", finished_at__gte=since)
     return tries.filter(return_value="retrying").count()
+
+
+# `requeue_mail`, run every ten minutes by cron, puts back mail left running 15 minutes: mail
+# running for an hour says that cron line is missing (the mail would never go).
+STUCK_MINUTES = 60
+
+
+def mail_stuck() -> int:
+    """Mail a worker started over STUCK_MINUTES ago and never finished (it was killed)."""
+    since = timezone.now() - timedelta(minutes=STUCK_MINUTES)
+    return DBTaskResult.objects.running().filter(queue_name="mail", started_at__lt=since).count()

@@ -9,6 +9,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import IntegrityError, OperationalError, connections
 from django.template.response import TemplateResponse
+from django.test import override_settings
 from django.urls import path
 
 import newsportal.urls
@@ -65,10 +66,12 @@ def test_healthz_answers_200_when_the_database_answers(client):
     assert response.json() == {
         "status": "ok",
         "database": "up",
+        "cache": "up",
         "worker": "keeping up",
         "tasks_overdue": 0,
         "mail_failed_last_hour": 0,
         "mail_retrying_last_hour": 0,
+        "mail_stuck": 0,
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -110,6 +113,43 @@ def test_healthz_says_within_minutes_that_the_mail_server_is_away(
     assert (health["mail_retrying_last_hour"], health["mail_failed_last_hour"]) == (1, 0)
     DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(minutes=61))
     assert client.get("/healthz").json()["mail_retrying_last_hour"] == 0
+
+
+def test_healthz_counts_mail_a_killed_worker_left_running_until_cron_puts_it_back(
+    client, submit, article, settings
+):
+    # Without the requeue_mail cron line, such a mail never goes, and nothing else says so.
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    submit(article)
+    mail = DBTaskResult.objects.filter(queue_name="mail")
+    mail.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=50))
+    assert client.get("/healthz").json()["mail_stuck"] == 0  # cron has not had its turn
+
+    mail.update(started_at=timezone.now() - timedelta(minutes=61))
+    assert client.get("/healthz").json()["mail_stuck"] == 1
+    assert client.get("/healthz").status_code == 200  # readers lose nothing: the site stays in
+
+    call_command("requeue_mail", verbosity=0)
+    assert client.get("/healthz").json()["mail_stuck"] == 0
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_cache_is_down_and_keeps_the_site_in(client):
+    # Nothing listens on port 1: rate limits and the moderators' mail interval are off.
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["cache"] == "down"
 
 
 @pytest.mark.django_db

@@ -56,8 +56,10 @@ def test_healthz_says_the_worker_is_behind_and_still_answers_200(work_queued, cl
     assert client.get("/healthz").json() == {
         "status": "ok",
         "database": "up",
+        "cache": "up",
         "worker": "keeping up",
         "tasks_overdue": 0,
         "mail_failed_last_hour": 0,
         "mail_retrying_last_hour": 0,
+        "mail_stuck": 0,
     }
