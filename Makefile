@@ -3,14 +3,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# Named after pyproject.toml and the python3 it was made with: after an OS upgrade brings a new
+# python3, the venv's packages are built for the old one, so the venv is made again.
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)-py$(PY_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test browser redis varnish nu java css serve bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	@echo "Installing the Python packages into $(VENV) (a minute the first time)"
 	@# Errors only (-qq): pip's and setuptools' notes are for package authors, not for us.
 	@$(PY) -m pip install -qq --disable-pip-version-check --progress-bar off --upgrade pip
