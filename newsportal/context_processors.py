@@ -10,6 +10,7 @@ HEAD_ASSETS = {
     "icon": "favicon.svg",
     "font": "vendor/source-serif-4/source-serif-4-latin-wght-normal.woff2",
     "bootstrap": "vendor/bootstrap/bootstrap.min.css",
+    "fonts_css": "css/fonts.css",
     "site_css": "css/site.css",
     "site_js": "js/site.js",
     "comments_js": "js/comments.js",  # article pages (articles/article_detail.html)

@@ -16,6 +16,7 @@
     button.addEventListener("click", function () {
       button.disabled = true;
       button.textContent = "Loading…";
+      var placeholder = holdRoomBelow(list);
       fetch(next.href, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);
@@ -40,6 +41,7 @@
               list.appendChild(adopted);
             });
           }
+          placeholder.remove();
           if (newNav) {
             var imported = document.importNode(newNav, true);
             // The loaded page's "Previous page" points at what is already shown here: keep
@@ -58,10 +60,26 @@
         })
         .catch(function () {
           // Fall back to the plain link so the reader can still go on.
+          placeholder.remove();
           button.replaceWith(next);
           next.textContent = "Next page";
         });
     });
+  }
+
+  // On a slow connection the next page lands after the click has stopped excusing what moves
+  // (Chromium allows 500 ms): its stories would push the pager and the footer down in front of
+  // the reader, a layout shift. The room is taken at once instead, while the click still
+  // excuses it, and made taller than the screen (site.css): when the stories fill it, whatever
+  // they push is out of sight.
+  function holdRoomBelow(list) {
+    var placeholder = document.createElement("div");
+    placeholder.className = "load-more-placeholder";
+    placeholder.textContent = "Loading more stories…";
+    // For the eye: a screen reader hears "Loading…" from the button, where its focus is.
+    placeholder.setAttribute("aria-hidden", "true");
+    list.after(placeholder);
+    return placeholder;
   }
 
   function matchHeadingLevel(card, tagName) {

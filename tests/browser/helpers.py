@@ -62,14 +62,16 @@ def unlabelled_fields(page) -> list[str]:
     )
 
 
-def release_when_asked(page: Page, held: list, what: str) -> None:
+def release_when_asked(page: Page, held: list, what: str, *, not_before: float = 0) -> None:
     """Let through the requests a test held back (its page.route handler appends each route
-    to held), once the page has sent one: a slow connection, made to measure."""
+    to held), once the page has sent one and its clock (performance.now(), in ms) has reached
+    not_before: a slow connection, made to measure."""
     for _ in range(100):
         if held:
             break
         page.wait_for_timeout(50)
     else:
         raise AssertionError(f"the page never asked for {what}")
+    page.wait_for_function("(t) => performance.now() >= t", arg=not_before)
     for route in held:
         route.continue_()
