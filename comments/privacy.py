@@ -7,12 +7,14 @@ import re
 from datetime import timedelta
 from typing import NamedTuple
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
 from comments.commenter_services import withdraw_comment, withdraw_comments
@@ -230,13 +232,17 @@ class Pruned(NamedTuple):
     deleted: int
     ips_cleared: int
     addresses_forgotten: int
+    blocks_deleted: int
+    notes_cleared: int
+    sign_ins_deleted: int
 
 
 def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
     (a take-down's, when one was approved first; their arrival, when screened), IP addresses
     COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
-    needs them (_forgettable_addresses)."""
+    needs them (_forgettable_addresses). The other IP addresses we hold go after
+    COMMENTS_KEEP_IP_DAYS too (_prune_other_ips)."""
     now = now or timezone.now()
     rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
     old_rejects = Comment.objects.filter(
@@ -252,4 +258,41 @@ def prune_old_data(now=None) -> Pruned:
         ip_address=None
     )
     forgotten, _ = _forgettable_addresses(now).delete()
-    return Pruned(deleted, cleared, forgotten)
+    return Pruned(deleted, cleared, forgotten, *_prune_other_ips(ip_before))
+
+
+IP_CLEARED = "[IP address cleared]"
+
+
+def _prune_other_ips(before) -> tuple[int, int, int]:
+    """IP blocks that ended before `before` go (the admin's log keeps who blocked and lifted
+    them, and the reason, without the address); so do notes on an IP address written before
+    it, which say nothing once it is cleared (one also on an e-mail address loses the IP
+    only). Staff sign-ins (django-axes' access log, and its failure log when turned on) go
+    by its own API, counted from today; its lockout attempts it deletes itself, at the next
+    sign-in after their cool-off. Returns how many blocks, notes and sign-ins went."""
+    with transaction.atomic():
+        blocks = Block.objects.filter(kind=Block.Kind.IP, expires_at__lt=before)
+        _clear_in_admin_log(blocks, "IP address block " + IP_CLEARED, address_field="value")
+        blocks_deleted, _ = blocks.delete()
+        notes = ModeratorNote.objects.filter(created_at__lt=before, ip_address__isnull=False)
+        _clear_in_admin_log(notes.filter(email=""), "Note on an IP address " + IP_CLEARED)
+        notes_cleared = notes.filter(email="").delete()[0] + notes.update(ip_address=None)
+    days = settings.COMMENTS_KEEP_IP_DAYS
+    sign_ins = AxesProxyHandler.reset_logs(age_days=days)
+    sign_ins += AxesProxyHandler.reset_failure_logs(age_days=days)
+    return blocks_deleted, notes_cleared, sign_ins
+
+
+def _clear_in_admin_log(rows, name: str, address_field: str = "") -> None:
+    """The log entries about these rows name them `name`, and their messages lose the row's
+    address_field ("Blocked 203.0.113.7 for a day: …"), in one UPDATE."""
+    keyed = rows.annotate(key=Cast("pk", CharField()))
+    changes = {"object_repr": name}
+    if address_field:
+        address = keyed.filter(key=OuterRef("object_id")).values(address_field)[:1]
+        changes["change_message"] = Replace("change_message", Subquery(address), Value(IP_CLEARED))
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(rows.model),
+        object_id__in=keyed.values("key"),
+    ).update(**changes)

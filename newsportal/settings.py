@@ -341,7 +341,8 @@ COMMENTS_REPORT_WINDOW_SECONDS = env_int("COMMENTS_REPORT_WINDOW_SECONDS", 3600,
 # A commenter may edit their words while they wait, and this long after approval.
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15, minimum=0)
 # `manage.py prune_comments` (cron, daily) deletes rejected and spam comments this many days
-# after the decision, and clears the IP address of every comment this many days old.
+# after the decision, and clears the IP address of every comment this many days old (and the
+# other IP addresses we hold: notes, ended blocks, staff sign-ins; comments.privacy).
 COMMENTS_KEEP_REJECTED_DAYS = env_int("COMMENTS_KEEP_REJECTED_DAYS", 90, minimum=1)
 COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30, minimum=1)
 # One confirmation mail per address; another only after this many hours (a lost mail).

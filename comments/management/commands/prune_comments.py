@@ -6,9 +6,10 @@ from comments.privacy import prune_old_data
 
 class Command(BaseCommand):
     help = (
-        "Delete rejected and spam comments COMMENTS_KEEP_REJECTED_DAYS after the decision and "
-        "clear IP addresses COMMENTS_KEEP_IP_DAYS after a comment arrived; forget addresses "
-        "left with no comment. Run it daily (cron, a systemd timer)."
+        "Delete rejected and spam comments COMMENTS_KEEP_REJECTED_DAYS after the decision; clear "
+        "IP addresses COMMENTS_KEEP_IP_DAYS after a comment arrived, and delete IP blocks that "
+        "ended, notes on IP addresses and staff sign-in records as old; forget addresses left "
+        "with no comment. Run it daily (cron, a systemd timer)."
     )
 
     def handle(self, *args, verbosity, **options):
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(
                 f"Deleted {pruned.deleted} rejected or spam comment(s) older than "
-                f"{settings.COMMENTS_KEEP_REJECTED_DAYS} days; cleared {pruned.ips_cleared} IP "
-                f"address(es) older than {settings.COMMENTS_KEEP_IP_DAYS} days; forgot "
-                f"{pruned.addresses_forgotten} e-mail address(es) left with no comment."
+                f"{settings.COMMENTS_KEEP_REJECTED_DAYS} days; cleared the IP address of "
+                f"{pruned.ips_cleared} comment(s) and {pruned.notes_cleared} moderator note(s) "
+                f"older than {settings.COMMENTS_KEEP_IP_DAYS} days, and deleted "
+                f"{pruned.blocks_deleted} IP block(s) ended and {pruned.sign_ins_deleted} staff "
+                f"sign-in record(s) as old; forgot {pruned.addresses_forgotten} e-mail "
+                f"address(es) left with no comment."
             )
