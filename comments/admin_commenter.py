@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.admin_queue import time_cell
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
-from comments.models import Block, Comment, ModeratorNote, erased_email
+from comments.models import Block, Comment, ModeratorNote, erased_emails
 from comments.services import decision_words
 
 SHOWN = 100
@@ -166,7 +166,7 @@ class BlockAdmin(admin.ModelAdmin):
         if "@" in typed:
             # Typed in full, an erased address still finds its block, as the commenter's page
             # finds it.
-            found |= queryset.filter(kind=Block.Kind.EMAIL, value=erased_email(typed))
+            found |= queryset.filter(kind=Block.Kind.EMAIL, value__in=erased_emails(typed))
         return found, may_have_duplicates
 
     @admin.display(boolean=True, description="in force")

@@ -11,10 +11,9 @@ from django.contrib.admin.models import ADDITION
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from comments.audit import record
-from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report
+from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
 from comments.moderator_mail import notify_moderators
 from comments.ratelimit import sender
 from comments.services import (
@@ -27,17 +26,21 @@ from comments.services import (
 )
 
 
-def reporter_key(ip: str | None) -> str:
+def reporter_keys(ip: str | None) -> list[str]:
     """Who reported, as a keyed hash of the address (its /64 for IPv6): counts a reader once
-    without keeping their address."""
-    return salted_hmac("comments.report", sender(ip) if ip else "unknown").hexdigest()
+    without keeping their address. The first is stored; the others, under the keys before a
+    rotation, still find a report made then."""
+    return keyed_hashes("comments.report", sender(ip) if ip else "unknown")
 
 
 def report_comment(*, comment: Comment, reason: str, text: str = "", ip: str | None) -> bool:
     """Record a reader's report. False when this reader had reported it already (it counts
     once). With the policy's threshold reached, the comment leaves the page until a moderator
     decides: it goes back to the pending queue, saying why."""
-    report = Report(comment=comment, reason=reason, text=text.strip(), reporter=reporter_key(ip))
+    reporter, *before = reporter_keys(ip)
+    if before and comment.reports.filter(reporter__in=before).exists():
+        return False
+    report = Report(comment=comment, reason=reason, text=text.strip(), reporter=reporter)
     report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():

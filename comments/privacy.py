@@ -27,6 +27,7 @@ from comments.models import (
     ModerationPolicy,
     ModeratorNote,
     erased_email,
+    erased_emails,
 )
 from comments.notifications import queue_mail
 from comments.services import delete_comments, update_policy
@@ -177,9 +178,9 @@ def _forget_address(email: str) -> None:
         return
     for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
         drop_queued(kind, address.pk)  # mail waiting to go would reach no address
-    hashed = erased_email(email)
-    CommenterAddress.objects.filter(email=hashed).delete()  # an older erase's, if any
-    address.email, address.verified_at = hashed, None
+    # An older erase's, if any (under any key still known).
+    CommenterAddress.objects.filter(email__in=erased_emails(email)).delete()
+    address.email, address.verified_at = erased_email(email), None
     address.confirmation_sent_at = address.question_sent_at = None
     address.save(update_fields=["email", "verified_at", "confirmation_sent_at", "question_sent_at"])
 

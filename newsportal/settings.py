@@ -48,6 +48,14 @@ if not SECRET_KEY:
         )
     # Only reachable with DEBUG on, which is never a production configuration.
     SECRET_KEY = "django-insecure-local-development-only"
+# The keys before a rotation: what was signed (mailed links) or hashed (erased addresses) with
+# them still checks out. Leave a leaked key out: what its holder signs would still be believed.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+if SECRET_KEY in SECRET_KEY_FALLBACKS:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY_FALLBACKS must hold the keys used before DJANGO_SECRET_KEY "
+        "(the old key goes there), not DJANGO_SECRET_KEY itself"
+    )
 
 ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

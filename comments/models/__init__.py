@@ -20,6 +20,8 @@ from comments.models.desk import (
     RejectionReason,
     Report,
     erased_email,
+    erased_emails,
+    keyed_hashes,
 )
 
 __all__ = [
@@ -38,4 +40,6 @@ __all__ = [
     "ReplySubscription",
     "Report",
     "erased_email",
+    "erased_emails",
+    "keyed_hashes",
 ]

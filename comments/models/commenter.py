@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from comments.models.comment import MAX_BODY_LENGTH, Comment
-from comments.models.desk import erased_email
+from comments.models.desk import erased_emails
 
 
 class CommentVersion(models.Model):
@@ -28,12 +28,12 @@ class CommenterAddressManager(models.Manager):
         and then erased everything left their row under a keyed hash of the address
         (comments.privacy): typed again, the address takes that row back, and the stop with it."""
         if not self.filter(email=email).exists():
-            self.filter(email=erased_email(email)).update(email=email)
+            self.filter(email__in=erased_emails(email)).update(email=email)
         return self.get_or_create(email=email)[0]
 
     def stopped(self, email: str):
         """The row of an owner who stopped all mail to this address, erased or not."""
-        return self.filter(email__in=[email, erased_email(email)], mail_stopped_at__isnull=False)
+        return self.filter(email__in=[email, *erased_emails(email)], mail_stopped_at__isnull=False)
 
 
 class CommenterAddress(models.Model):

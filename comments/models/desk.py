@@ -93,12 +93,26 @@ class Report(models.Model):
         return f"Report of comment {self.comment_id}: {self.get_reason_display()}"
 
 
-def erased_email(email: str) -> str:
+def keyed_hashes(salt: str, value: str, **kwargs) -> list[str]:
+    """The value's salted_hmac under SECRET_KEY (as stored now), then under each of
+    SECRET_KEY_FALLBACKS, to match with `__in`: a hash stored under the key before a rotation
+    cannot be re-keyed (only the hash was kept), so it matches while that key stays a fallback.
+    The rotation operators already follow (deploy/README.md), not a second secret that would
+    need backing up and rotating the same way."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return [salted_hmac(salt, value, secret=key, **kwargs).hexdigest() for key in keys]
+
+
+def erased_emails(email: str) -> list[str]:
     """How a block, or an owner's stop of all mail, keeps an address its owner had erased: a
     keyed hash, so it still knows the address when it comes back, while no row says it in
-    clear."""
-    digest = salted_hmac("comments.block", email.strip().lower(), algorithm="sha256")
-    return ERASED_PREFIX + digest.hexdigest()
+    clear. The first is how an erase stores it now; any of them is the address."""
+    digests = keyed_hashes("comments.block", email.strip().lower(), algorithm="sha256")
+    return [ERASED_PREFIX + digest for digest in digests]
+
+
+def erased_email(email: str) -> str:
+    return erased_emails(email)[0]
 
 
 def _ip_values(ip: str) -> list[str]:
@@ -124,7 +138,7 @@ class BlockQuerySet(models.QuerySet):
     def matching(self, kind: str, value: str):
         """The blocks of this address, also once it was erased (kept as a keyed hash)."""
         if kind == Block.Kind.EMAIL:
-            return self.filter(kind=kind, value__in=[value.lower(), erased_email(value)])
+            return self.filter(kind=kind, value__in=[value.lower(), *erased_emails(value)])
         return self.filter(kind=kind, value__in=_ip_values(value))
 
     def of_sender(self, kind: str, value: str):
@@ -140,7 +154,7 @@ class BlockQuerySet(models.QuerySet):
 
     def reasons_against(self, *, email: str, ip: str | None) -> list[str]:
         """Why the active blocks send this sender's comment to spam (one query)."""
-        match = Q(kind=Block.Kind.EMAIL, value__in=[email.lower(), erased_email(email)])
+        match = Q(kind=Block.Kind.EMAIL, value__in=[email.lower(), *erased_emails(email)])
         if ip:
             match |= Q(kind=Block.Kind.IP, value__in=_ip_values(ip))
         kinds = set(self.active().filter(match).values_list("kind", flat=True))
