@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.images import (
+    MODERN_TYPES,
     PHONE_WIDEST,
     RENDITION_WIDTHS,
     crop_images,
     hero_upload_to,
     rendition_urls,
+    srcset,
     validate_image_upload,
 )
 from articles.querysets import ArticleManager, SectionQuerySet
@@ -120,8 +122,11 @@ class Article(models.Model):
         help_text="Printed after “Photo:” under the picture (“Jane Doe/Reuters”), unless it "
         "starts with a word of its own (“Photo:”, “Illustration:”, “Graphic:”…).",
     )
-    # Widths -> storage names, made once when the image is saved (see articles.images).
+    # Widths -> storage names of the JPEGs, made once when the image is saved (articles.images).
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The same widths in AVIF and WebP: MIME type -> {width: storage name}. Empty for a picture
+    # saved before they were made (manage.py make_modern_renditions): it is offered as JPEG.
+    hero_modern_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # Centre crops in the shapes search engines and social cards ask for: ratio -> {name,
     # width, height} (articles.images.make_crops), made with the renditions.
     hero_crops = models.JSONField(default=dict, blank=True, editable=False)
@@ -206,19 +211,29 @@ class Article(models.Model):
     def hero_file_names(self) -> set[str]:
         """Every stored file of its picture: the upload, its renditions and its crops."""
         names = {*self.hero_renditions.values(), *(c["name"] for c in self.hero_crops.values())}
+        names.update(*(widths.values() for widths in self.hero_modern_renditions.values()))
         return names | {self.hero_image.name} if self.hero_image else names
 
     @property
     def hero_srcset(self) -> str:
-        return self._srcset(widest=RENDITION_WIDTHS[-1])
+        return srcset(self.hero_renditions, widest=RENDITION_WIDTHS[-1])
 
     @property
     def hero_phone_srcset(self) -> str:
-        return self._srcset(widest=PHONE_WIDEST)
+        return srcset(self.hero_renditions, widest=PHONE_WIDEST)
 
-    def _srcset(self, *, widest: int) -> str:
-        urls = rendition_urls(self.hero_renditions)
-        return ", ".join(f"{url} {width}w" for width, url in urls if width <= widest)
+    @property
+    def hero_modern_sources(self) -> list[dict]:
+        """[{type, srcset, phone_srcset}] of the formats it has, best first (MODERN_TYPES)."""
+        return [
+            {
+                "type": mime_type,
+                "srcset": srcset(widths, widest=RENDITION_WIDTHS[-1]),
+                "phone_srcset": srcset(widths, widest=PHONE_WIDEST),
+            }
+            for mime_type in MODERN_TYPES
+            if (widths := self.hero_modern_renditions.get(mime_type))
+        ]
 
     @property
     def hero_credit_line(self) -> str:

@@ -17,6 +17,7 @@ PAGE_BODY_FIELDS = (
     "hero_caption",
     "hero_credit",
     "hero_renditions",
+    "hero_modern_renditions",
     "hero_crops",
 )
 

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from articles.images import make_crops, make_renditions, stored_without_metadata
+from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, OldSlug
 from articles.rendering import render_markdown
@@ -83,9 +83,13 @@ def release_scheduled(article_id: int) -> str:
     return "released"
 
 
+# What a picture's save makes of it (refresh_hero_renditions), each naming files of its own.
+HERO_MADE_FIELDS = ("hero_renditions", "hero_modern_renditions", "hero_crops")
+
+
 def _hero_files(queryset) -> set[str]:
     # select_related(None): the admin's list joins the section, which only() cannot defer.
-    rows = queryset.select_related(None).only("hero_image", "hero_renditions", "hero_crops")
+    rows = queryset.select_related(None).only("hero_image", *HERO_MADE_FIELDS)
     return set().union(*(article.hero_file_names for article in rows))
 
 
@@ -109,7 +113,7 @@ def _drop_hero_files(names: set[str]) -> None:
 # moving it to another section or retagging it does not).
 EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
 # Kept by other services while an editor has the form open: never written back from it.
-_KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", "hero_renditions", "hero_crops"}
+_KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", *HERO_MADE_FIELDS}
 
 
 def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
@@ -232,12 +236,38 @@ def _take_address(article: Article) -> None:
 
 
 def refresh_hero_renditions(*, article: Article) -> None:
-    """Make the srcset renditions and the shaped crops once, when the hero image is set or
-    replaced."""
-    renditions, crops = make_renditions(article.hero_image), make_crops(article.hero_image)
-    Article.objects.filter(pk=article.pk).update(hero_renditions=renditions, hero_crops=crops)
-    article.hero_renditions, article.hero_crops = renditions, crops
+    """Make the srcset renditions (JPEG, AVIF and WebP) and the shaped crops once, when the hero
+    image is set or replaced."""
+    renditions = make_renditions(article.hero_image)
+    article.hero_renditions = renditions.pop("image/jpeg", {})
+    article.hero_modern_renditions = renditions  # the rest: AVIF and WebP
+    article.hero_crops = make_crops(article.hero_image)
+    Article.objects.filter(pk=article.pk).update(
+        hero_renditions=article.hero_renditions,
+        hero_modern_renditions=renditions,
+        hero_crops=article.hero_crops,
+    )
     purge_articles(article_ids=[article.pk])
+
+
+def add_modern_renditions(*, article_id: int) -> bool:
+    """A picture saved before AVIF and WebP renditions were made gets them, at its JPEG
+    renditions' widths. The JPEGs stay under their names: nothing a reader or a cache holds goes
+    stale. False when there is nothing to add. The row is locked meanwhile: an editor replacing
+    the picture at the same moment waits, and then their picture's files replace these."""
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .only("hero_image", "hero_modern_renditions")
+            .filter(pk=article_id)
+            .first()
+        )
+        if article is None or not article.hero_image or article.hero_modern_renditions:
+            return False
+        modern = make_renditions(article.hero_image, MODERN_TYPES)
+        Article.objects.filter(pk=article.pk).update(hero_modern_renditions=modern)
+        purge_articles(article_ids=[article.pk])
+    return True
 
 
 def strip_stored_hero(*, article_id: int) -> bool:
@@ -250,7 +280,7 @@ def strip_stored_hero(*, article_id: int) -> bool:
     with transaction.atomic():
         article = (
             Article.objects.select_for_update()
-            .only("hero_image", "hero_renditions", "hero_crops")
+            .only("hero_image", *HERO_MADE_FIELDS)
             .filter(pk=article_id)
             .first()
         )

@@ -88,10 +88,10 @@ def load(factor: float, log=print) -> None:
     rng = Random(20261204)
     now = timezone.now()
     admin, moderators = _staff()
-    # Three pictures and their renditions and crops, made once: every story points at one.
+    # Three pictures, their renditions (JPEG, AVIF, WebP) and crops, made once: each story has one.
     pictures = [
-        (name, rend, make_crops(Article(hero_image=name).hero_image))
-        for name, rend in _hero_files()
+        (name, rend, modern, make_crops(Article(hero_image=name).hero_image))
+        for name, rend, modern in _hero_files()
     ]
     with transaction.atomic():
         published = _articles(rng, now, sizes, pictures, log)
@@ -155,8 +155,13 @@ def _articles(rng, now, sizes, pictures, log) -> list[Article]:
             status, published = Article.Status.DRAFT, now - timedelta(days=rng.randint(0, 30))
         else:
             published = first = now + timedelta(hours=rng.randint(2, 72))
-        name, renditions, crops = pictures[i % 3]
-        hero = {"hero_image": name, "hero_renditions": renditions, "hero_crops": crops}
+        name, renditions, modern, crops = pictures[i % 3]
+        hero = {
+            "hero_image": name,
+            "hero_renditions": renditions,
+            "hero_modern_renditions": modern,
+            "hero_crops": crops,
+        }
         hero.update(hero_alt=_sentence(rng, 6), hero_caption=_sentence(rng, 10), hero_credit="AP")
         title, body = _sentence(rng, rng.randint(6, 10))[:-1], _body(rng, extra)
         articles.append(

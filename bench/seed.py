@@ -110,8 +110,9 @@ def _body(rng: random.Random, *, with_word: bool) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _hero_files() -> list[tuple[str, dict]]:
-    """A few JPEGs and their renditions, made once; every article points at one of them."""
+def _hero_files() -> list[tuple[str, dict, dict]]:
+    """A few JPEGs and their renditions (JPEG, and AVIF and WebP), made once; every article
+    points at one of them."""
     made = []
     for n in range(HERO_IMAGES):
         image = Image.new("RGB", (1600, 900), (30 + 60 * n, 90, 160 - 40 * n))
@@ -122,7 +123,8 @@ def _hero_files() -> list[tuple[str, dict]]:
         image.save(buffer, "JPEG", quality=80)
         name = default_storage.save(f"heroes/bench/hero-{n}.jpg", ContentFile(buffer.getvalue()))
         field = Article(hero_image=name).hero_image
-        made.append((name, make_renditions(field)))
+        renditions = make_renditions(field)
+        made.append((name, renditions.pop("image/jpeg"), renditions))
     return made
 
 
@@ -152,7 +154,7 @@ def seed(log=print) -> dict:
         articles = []
         for i in range(SIZES["articles"]):
             title = _sentence(rng, rng.randint(6, 10))[:-1]
-            hero_name, renditions = heroes[i % len(heroes)]
+            hero_name, renditions, modern = heroes[i % len(heroes)]
             articles.append(
                 Article(
                     title=title,
@@ -166,6 +168,7 @@ def seed(log=print) -> dict:
                     hero_caption=_sentence(rng, 10),
                     hero_credit="Bench Photo Agency",
                     hero_renditions=renditions,
+                    hero_modern_renditions=modern,
                     section=sections[0] if i == 0 else rng.choice(sections),
                     status=Article.Status.PUBLISHED,
                     # Newest first: the article under test was published an hour ago, so its

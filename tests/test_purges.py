@@ -288,7 +288,8 @@ def test_a_replaced_or_deleted_hero_picture_leaves_storage_and_the_front_caches(
             response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
         assert response.status_code == 302
         article.refresh_from_db()
-        renditions = [url.split()[0] for url in article.hero_srcset.split(", ")]
+        srcsets = [article.hero_srcset, *(s["srcset"] for s in article.hero_modern_sources)]
+        renditions = [url.split()[0] for srcset in srcsets for url in srcset.split(", ")]
         crops = [crop["url"] for crop in article.hero_crop_images]
         return [article.hero_image.url, *renditions, *crops]
 

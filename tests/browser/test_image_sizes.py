@@ -1,6 +1,7 @@
 """The `sizes` of the pictures (the article's hero, the home page's lead, the cards' thumbnails)
 say how wide the layout really draws them, from phone to wide desktop: the browser then fetches the
-rendition that fits, neither a blurry one nor one twice too big. Measured in Chromium."""
+rendition that fits, neither a blurry one nor one twice too big, and in the first format it
+shows (AVIF: 25-45% fewer bytes than the JPEG). Measured in Chromium."""
 
 import io
 
@@ -36,6 +37,16 @@ DECLARED_AND_DRAWN = """(selector) => {
   probe.remove();
   return {declared, drawn: img.getBoundingClientRect().width, length};
 }"""
+
+
+def rendition_kinds(stories) -> dict[str, tuple[str, int]]:
+    """Every rendition's address: (its MIME type, its width)."""
+    found = {}
+    for story in stories:
+        by_type = {"image/jpeg": story.hero_renditions, **story.hero_modern_renditions}
+        for mime_type, renditions in by_type.items():
+            found.update({url: (mime_type, width) for width, url in rendition_urls(renditions)})
+    return found
 
 
 @pytest.fixture
@@ -88,8 +99,32 @@ def test_a_phone_with_a_dense_screen_fetches_the_picture_twice_its_width_not_the
         drawn = page.eval_on_selector(selector, "img => img.getBoundingClientRect().width")
     finally:
         context.close()
-    widths = {
-        url: width for story in pictured for width, url in rendition_urls(story.hero_renditions)
-    }
-    assert widths.get(fetched.removeprefix(live_server.url)) == 800, fetched
+    kind = rendition_kinds(pictured).get(fetched.removeprefix(live_server.url))
+    assert kind == ("image/avif", 800), fetched
     assert drawn >= PHONE["width"] - 1  # still drawn across the screen
+
+
+@pytest.mark.parametrize(("where", "selector"), [("article", ".hero img"), ("home", ".lead-image")])
+def test_the_browser_fetches_and_draws_the_avif_rendition_not_the_jpeg(
+    page, live_server, pictured, where, selector
+):
+    fetched = {}
+    page.on("response", lambda response: fetched.setdefault(response.url, response))
+    page.goto(pictured[0].get_absolute_url() if where == "article" else "/")
+    # Drawn: a file the browser could not decode would leave it complete but 0 pixels wide.
+    page.wait_for_function(
+        "(s) => document.querySelector(s).complete && document.querySelector(s).naturalWidth",
+        arg=selector,
+    )
+
+    current = page.eval_on_selector(selector, "img => img.currentSrc")
+    assert rendition_kinds(pictured).get(current.removeprefix(live_server.url)) == (
+        "image/avif",
+        800,  # the slot is 760 or 778 px wide on this 1280 px screen
+    )
+    response = fetched[current]
+    assert response.headers["content-type"] == "image/avif"
+    with Image.open(io.BytesIO(response.body())) as served:
+        assert (served.format, served.width) == ("AVIF", 800)
+    jpegs = {live_server.url + url for _, url in rendition_urls(pictured[0].hero_renditions)}
+    assert not jpegs & set(fetched)  # not the JPEG as well

@@ -5,7 +5,7 @@ does no harm (each picture gets new names once more, and the front caches are pu
 
 from django.core.management.base import BaseCommand
 
-from articles.models import Article
+from articles.management.pictures import on_every_picture
 from articles.services import strip_stored_hero
 from newsportal.caching import SERVE_PURGE_URL, unpurged_front_caches_note
 from newsportal.views import MEDIA_CACHE_SECONDS
@@ -18,14 +18,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        ids = Article.objects.exclude(hero_image="").order_by("pk").values_list("pk", flat=True)
-        done = failed = 0
-        for pk in ids:
-            try:
-                done += strip_stored_hero(article_id=pk)
-            except OSError as exc:  # a file missing or unreadable: the others still go
-                failed += 1
-                self.stderr.write(f"article {pk}: {exc}")
+        done, failed = on_every_picture(self, strip_stored_hero)
         self.stdout.write(f"{done} picture(s) stored again without metadata; {failed} failed.")
         if done and (note := unpurged_front_caches_note()):
             # The old files left storage, not a front cache that kept them; and a second run
