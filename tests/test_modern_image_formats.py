@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -94,6 +95,30 @@ def test_a_story_saved_before_the_modern_formats_offers_its_jpegs_only(client, p
     assert phone == {"media": PHONE, "srcset": pictured.hero_phone_srcset, "sizes": "100vw"}
     assert img["srcset"] == pictured.hero_srcset and img["src"] == pictured.hero_url
     assert ".avif" not in html and ".webp" not in html and 'srcset=""' not in html
+
+
+@pytest.mark.parametrize("saved_before", [False, True])
+def test_a_list_card_offers_its_picture_in_avif_then_webp_too(client, pictured, saved_before):
+    # The cards are most of a list's pictures: a section page is ten of them.
+    if saved_before:
+        old_story(pictured)
+    html = client.get(pictured.section.get_absolute_url()).content.decode()
+
+    *sources, img = picture(html)
+
+    assert "card-image" in img["class"]
+    assert all(url.endswith(".jpg") for url, _ in candidates(img["srcset"]))
+    if saved_before:
+        assert sources == [] and ".avif" not in html and ".webp" not in html
+        return
+    assert [s["type"] for s in sources] == ["image/avif", "image/webp"]
+    assert [s["sizes"] for s in sources] == [img["sizes"]] * 2
+    for source in sources:
+        widths = [width for _, width in candidates(source["srcset"])]
+        assert widths == [width for _, width in candidates(img["srcset"])]
+        for url, width in candidates(source["srcset"]):
+            with Image.open(default_storage.open(url.removeprefix(settings.MEDIA_URL))) as file:
+                assert (file.format, file.width) == (DECODED_AS[source["type"]], width)
 
 
 def test_a_command_gives_stories_saved_before_their_avif_and_webp(
