@@ -59,7 +59,7 @@ def assert_friendly_503(response):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_200_when_the_database_answers(client):
+def test_healthz_answers_200_when_the_database_answers(client, cron_on_time):
     response = client.get("/healthz")
 
     assert response.status_code == 200
@@ -72,6 +72,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
         "mail_failed_last_hour": 0,
         "mail_retrying_last_hour": 0,
         "mail_stuck": 0,
+        "jobs_overdue": [],
     }
     assert "no-cache" in response["Cache-Control"]
 

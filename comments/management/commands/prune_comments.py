@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from comments.privacy import prune_old_data
+from newsportal.jobs import record_run
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity, **options):
         pruned = prune_old_data()
+        record_run("prune_comments")
         if verbosity:
             self.stdout.write(
                 f"Deleted {pruned.deleted} rejected or spam comment(s) older than "

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from comments.moderator_mail import remind_moderators
+from newsportal.jobs import record_run
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity, **options):
         told = remind_moderators()
+        record_run("remind_moderators")
         if verbosity:  # -v0 from cron: no output, so no cron mail every few minutes
             self.stdout.write(
                 "Moderators were told that comments are waiting."

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from comments.mail import requeue_failed, requeue_stale
+from newsportal.jobs import record_run
 
 
 class Command(BaseCommand):
@@ -28,5 +29,6 @@ class Command(BaseCommand):
         count = requeue_stale(minutes=minutes)
         if failed:
             count += requeue_failed(days=days)
+        record_run("requeue_mail")
         if verbosity:
             self.stdout.write(f"Put {count} unfinished mail(s) back in the queue.")
