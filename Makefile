@@ -39,13 +39,18 @@ run: $(STAMP)
 	  exec $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
+# pytest-xdist: one process per CPU, each sent a module (or a class) whole, in pytest-django's
+# order: in every process, tests that empty the database run after those that need the
+# migrations' rows (tests/conftest.py), and a module's Varnish stack starts once.
+# TEST_WORKERS=0: everything in pytest's own process.
+TEST_WORKERS ?= auto
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
 test: $(STAMP) browser redis varnish nu
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The W3C Nu HTML checker (tests/test_html_validity.py): npm's vnu-jar, pinned, in .vnu/
 # (git-ignored), run with Java; Debian's default-jre-headless (and npm) installed as root when

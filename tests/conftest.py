@@ -32,6 +32,33 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def _empties_the_database(item) -> bool:
+    """A test that commits for real: pytest-django empties every table when it ends, the rows
+    the migrations wrote (groups, permissions, preset reasons) too."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    # pytest-django runs such tests after those that need the migrations' rows; `make test`'s
+    # processes keep that order only between scopes (--dist loadscope sends a module, or a
+    # class, to one process whole), so a module holding both kinds puts the former in a class.
+    scopes: dict[str, set[bool]] = {}
+    for item in items:
+        if "db" in item.fixturenames or item.get_closest_marker("django_db"):
+            scope = item.nodeid.split("::")[0] + (f"::{item.cls.__name__}" if item.cls else "")
+            scopes.setdefault(scope, set()).add(_empties_the_database(item))
+    mixed = sorted(scope for scope, kinds in scopes.items() if len(kinds) == 2)
+    if mixed:
+        raise pytest.UsageError(
+            "Tests that commit for real (transaction=True, transactional_db, live_server) share "
+            "a module with tests that need the migrations' rows; move them into a class of "
+            "their own: " + ", ".join(mixed)
+        )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

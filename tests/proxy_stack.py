@@ -213,14 +213,16 @@ def stack(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
+def running_stack(tmp: Path):
     """`deploy/serve.py` started as a deployment starts it, stopped with SIGTERM at the end.
-    A second stack beside the shared one needs a Redis database of its own."""
+    Stacks running at once (a second one in a test file, or another pytest-xdist worker's)
+    share the Redis database under key prefixes of their own."""
     port, backend_port, purge_port = free_port(), free_port(), free_port()
     # Varnish's compiler runs as its own user when started as root: its files live in a
     # world-readable directory (pytest's tmp dirs are private).
     workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
     workdir.chmod(0o755)
+    cache_prefix = f"newsportal-test-{uuid.uuid4().hex[:12]}"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -244,9 +246,10 @@ def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
         DJANGO_DEBUG="false",
         DJANGO_SECURE_HTTPS="false",
         DATABASE_URL=f"sqlite:///{tmp / 'proxy.sqlite3'}",
-        # As in production: the fragments and rate limits of every process in one Redis (a
-        # database of its own, emptied first), so a write's purge reaches all of them.
-        REDIS_URL=redis_url,
+        # As in production: the fragments and rate limits of every process in one Redis, so a
+        # write's purge reaches all of them; a prefix of this stack's own starts it empty.
+        REDIS_URL=PROXY_REDIS_URL,
+        CACHE_KEY_PREFIX=cache_prefix,
         MEDIA_ROOT=str(tmp / "media"),
         WEB_CONCURRENCY="2",
         HOST="127.0.0.1",
@@ -272,7 +275,6 @@ def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
     )
-    redis.Redis.from_url(redis_url).flushdb()
     # Loaded before the proxy runs: a cache not started yet has nothing to purge, and purges
     # sent again by the worker later would drop the pages the tests warm.
     unpurged = {**env, "FRONT_CACHE_PURGE_URLS": ""}
@@ -320,6 +322,9 @@ def running_stack(tmp: Path, redis_url: str = PROXY_REDIS_URL):
             os.killpg(process.pid, signal.SIGKILL)  # anything left of this stack, nothing else
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+        client = redis.Redis.from_url(PROXY_REDIS_URL)
+        for key in client.scan_iter(f"{cache_prefix}:*", count=1000):
+            client.delete(key)
 
 
 def read_head(sock, seconds) -> bytes:

@@ -126,52 +126,6 @@ def _retrying_while_sqlite_is_locked(work):
             time.sleep(0.01 * (attempt % 5 + 1))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
-    article, make_comment, moderator, second_moderator
-):
-    # Real threads, each with its own database connection and transaction: on PostgreSQL the
-    # loser's UPDATE waits for the winner's row lock and then finds the row no longer pending.
-    # SQLite's test database is in memory with a shared cache, which answers "table is locked"
-    # at once instead of waiting like the real file database does (timeout=20): there the
-    # loser retries, which is what the busy timeout does in production.
-    comment = make_comment(article)
-    barrier = threading.Barrier(2)
-    results = {}
-    errors = []
-
-    def decide_as(user, verdict):
-        try:
-            loaded = Comment.objects.get(pk=comment.pk)
-            barrier.wait(timeout=10)
-            if verdict == "approve":
-                decision = partial(approve, comment=loaded, by=user)
-            else:
-                decision = partial(reject, comment=loaded, by=user, reason="race")
-            results[user.username] = _retrying_while_sqlite_is_locked(decision)
-        except Exception as exc:  # reported by the assertions below, not lost in the thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=decide_as, args=(moderator, "approve")),
-        threading.Thread(target=decide_as, args=(second_moderator, "reject")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    comment.refresh_from_db()
-    assert errors == []
-    assert sorted(results.values()) == [False, True], connection.vendor
-    winner = next(name for name, won in results.items() if won)
-    assert comment.moderated_by.username == winner
-    expected_count = 1 if comment.status == Comment.Status.APPROVED else 0
-    assert Article.objects.get(pk=article.pk).approved_comment_count == expected_count
-
-
 def test_deciding_a_comment_deleted_meanwhile_returns_to_the_queue_with_a_word(
     moderator_client, article, make_comment
 ):
@@ -188,54 +142,105 @@ def test_deciding_a_comment_deleted_meanwhile_returns_to_the_queue_with_a_word(
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize("change", ["take_down", "return_to_queue", "edit"])
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_reply_approved_while_its_comment_comes_off_the_page_waits_for_it(
-    change, article, make_comment, moderator, second_moderator
-):
-    parent = make_comment(article, status=Comment.Status.APPROVED, moderated_at=timezone.now())
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
-    reply = make_comment(article, parent=parent)
-    changing = threading.Event()
-    errors = []
+class TestRealConcurrentTransactions:
+    """They commit for real: a class of their own (tests/conftest.py says why)."""
 
-    def off_the_page():
-        parents = Comment.objects.filter(pk=parent.pk)
-        try:
-            with transaction.atomic():  # still changing when the reply's approval comes
-                if change == "take_down":
-                    take_down(parents, by=second_moderator, reason="Libel")
-                elif change == "return_to_queue":
-                    return_to_queue(parents, by=second_moderator)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_two_moderators_in_real_concurrent_transactions_make_exactly_one_decision(
+        self, article, make_comment, moderator, second_moderator
+    ):
+        # Real threads, each with its own database connection and transaction: on PostgreSQL the
+        # loser's UPDATE waits for the winner's row lock and then finds the row no longer pending.
+        # SQLite's test database is in memory with a shared cache, which answers "table is locked"
+        # at once instead of waiting like the real file database does (timeout=20): there the
+        # loser retries, which is what the busy timeout does in production.
+        comment = make_comment(article)
+        barrier = threading.Barrier(2)
+        results = {}
+        errors = []
+
+        def decide_as(user, verdict):
+            try:
+                loaded = Comment.objects.get(pk=comment.pk)
+                barrier.wait(timeout=10)
+                if verdict == "approve":
+                    decision = partial(approve, comment=loaded, by=user)
                 else:
-                    edit_comment(comment=parent, body="Edited by its author: waits again.")
+                    decision = partial(reject, comment=loaded, by=user, reason="race")
+                results[user.username] = _retrying_while_sqlite_is_locked(decision)
+            except Exception as exc:  # reported by the assertions below, not lost in the thread
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=decide_as, args=(moderator, "approve")),
+            threading.Thread(target=decide_as, args=(second_moderator, "reject")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        comment.refresh_from_db()
+        assert errors == []
+        assert sorted(results.values()) == [False, True], connection.vendor
+        winner = next(name for name, won in results.items() if won)
+        assert comment.moderated_by.username == winner
+        expected_count = 1 if comment.status == Comment.Status.APPROVED else 0
+        assert Article.objects.get(pk=article.pk).approved_comment_count == expected_count
+
+    @pytest.mark.parametrize("change", ["take_down", "return_to_queue", "edit"])
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_reply_approved_while_its_comment_comes_off_the_page_waits_for_it(
+        self, change, article, make_comment, moderator, second_moderator
+    ):
+        parent = make_comment(article, status=Comment.Status.APPROVED, moderated_at=timezone.now())
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+        reply = make_comment(article, parent=parent)
+        changing = threading.Event()
+        errors = []
+
+        def off_the_page():
+            parents = Comment.objects.filter(pk=parent.pk)
+            try:
+                with transaction.atomic():  # still changing when the reply's approval comes
+                    if change == "take_down":
+                        take_down(parents, by=second_moderator, reason="Libel")
+                    elif change == "return_to_queue":
+                        return_to_queue(parents, by=second_moderator)
+                    else:
+                        edit_comment(comment=parent, body="Edited by its author: waits again.")
+                    changing.set()
+                    time.sleep(0.5)
+            except Exception as exc:
+                errors.append(exc)
+            finally:
                 changing.set()
-                time.sleep(0.5)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            changing.set()
-            connections.close_all()
+                connections.close_all()
 
-    def approve_the_reply():
-        try:
-            changing.wait(timeout=10)
-            _retrying_while_sqlite_is_locked(partial(approve, comment=reply, by=moderator))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        def approve_the_reply():
+            try:
+                changing.wait(timeout=10)
+                _retrying_while_sqlite_is_locked(partial(approve, comment=reply, by=moderator))
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                connections.close_all()
 
-    threads = [threading.Thread(target=off_the_page), threading.Thread(target=approve_the_reply)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        threads = [
+            threading.Thread(target=off_the_page),
+            threading.Thread(target=approve_the_reply),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
 
-    assert errors == []
-    parent.refresh_from_db()
-    reply.refresh_from_db()
-    assert parent.status != Comment.Status.APPROVED
-    assert reply.status == Comment.Status.PENDING  # waits for its comment, as readers see it
-    shown = Comment.objects.counted().filter(article=article).count()
-    assert Article.objects.get(pk=article.pk).approved_comment_count == shown == 0
+        assert errors == []
+        parent.refresh_from_db()
+        reply.refresh_from_db()
+        assert parent.status != Comment.Status.APPROVED
+        assert reply.status == Comment.Status.PENDING  # waits for its comment, as readers see it
+        shown = Comment.objects.counted().filter(article=article).count()
+        assert Article.objects.get(pk=article.pk).approved_comment_count == shown == 0

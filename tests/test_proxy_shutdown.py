@@ -14,7 +14,7 @@ from tests.proxy_stack import running_stack, scrape_form
 
 
 def test_a_comment_being_saved_when_the_stack_is_stopped_reaches_its_reader(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stopping"), "redis://127.0.0.1:6379/10") as stack:
+    with running_stack(tmp_path_factory.mktemp("stopping")) as stack:
         article = stack.articles[0]
         action, fields = scrape_form(stack.get(article).text, "comment-form")
         body = f"Sent just as the site went down for a deploy {uuid.uuid4().hex}."

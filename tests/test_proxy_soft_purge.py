@@ -23,12 +23,10 @@ import pytest
 from tests.proxy_stack import Response, Stack, running_stack, scrape_form, warm
 from tests.test_proxy_fake_origin import proxy_of_fake_origin  # noqa: F401  (a fixture)
 
-REDIS_URL = "redis://127.0.0.1:6379/9"
-
 
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("soft-purge"), REDIS_URL) as running:
+    with running_stack(tmp_path_factory.mktemp("soft-purge")) as running:
         yield running
 
 
