@@ -131,3 +131,10 @@ def test_pruning_many_old_rows_takes_as_many_queries_as_pruning_one(moderator):
         return len(queries)
 
     assert queries_to_prune(1) == queries_to_prune(6)
+
+
+def test_the_privacy_page_as_shipped_says_how_long_a_blocked_address_is_kept(client, db):
+    page = client.get("/comments/privacy/").content.decode()
+
+    assert "IP addresses are cleared after a few weeks" in page
+    assert "blocked from commenting, a few weeks after the block ends" in page

@@ -100,8 +100,9 @@ class CommentPolicyPage(models.Model):
             "first; we do not publish insults, advertising or private details about anyone.\n\n"
             "We keep your name, e-mail address and comment, and the IP address you wrote "
             "from. Your e-mail address is never shown; we write to it only when you ask us "
-            "to and have confirmed it. IP addresses are cleared after a few weeks, rejected "
-            "comments deleted after a few months.\n\n"
+            "to and have confirmed it. IP addresses are cleared after a few weeks (one we have "
+            "blocked from commenting, a few weeks after the block ends), rejected comments "
+            "deleted after a few months.\n\n"
             "You can edit or delete each comment from its private status page, and have every "
             "comment made with your address sent to you or erased below."
         ),
