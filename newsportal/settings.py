@@ -51,11 +51,18 @@ if not SECRET_KEY:
 # The keys before a rotation: what was signed (mailed links) or hashed (erased addresses) with
 # them still checks out. Leave a leaked key out: what its holder signs would still be believed.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
-if SECRET_KEY in SECRET_KEY_FALLBACKS:
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY_FALLBACKS must hold the keys used before DJANGO_SECRET_KEY "
-        "(the old key goes there), not DJANGO_SECRET_KEY itself"
-    )
+# A leaked key, left out of the fallbacks: only to recognise what was hashed under it (an erased
+# address's blocks and stop of all mail), never to believe what it signed.
+SECRET_KEYS_HASH_ONLY = env_list("DJANGO_SECRET_KEYS_HASH_ONLY", [])
+for _name, _keys in (
+    ("DJANGO_SECRET_KEY_FALLBACKS", SECRET_KEY_FALLBACKS),
+    ("DJANGO_SECRET_KEYS_HASH_ONLY", SECRET_KEYS_HASH_ONLY),
+):
+    if SECRET_KEY in _keys:
+        raise ImproperlyConfigured(
+            f"{_name} must hold the keys used before DJANGO_SECRET_KEY (the old key goes "
+            "there), not DJANGO_SECRET_KEY itself"
+        )
 
 ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

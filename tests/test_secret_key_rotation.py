@@ -2,6 +2,7 @@
 still open, an address erased before stays known by its keyed hash (its blocks, its owner's stop
 of all mail), and a reader who reported a comment before still counts once."""
 
+import pytest
 from django.core import signing
 from django.urls import reverse
 
@@ -82,6 +83,24 @@ def test_without_the_old_key_an_erased_address_is_no_longer_known(
     assert submit(article, email=EMAIL).status != Comment.Status.SPAM
 
 
+def test_a_leaked_key_kept_for_hashes_only_keeps_erased_addresses_known_and_opens_no_link(
+    reader, article, make_comment, moderator, submit, settings
+):
+    settings.SECRET_KEY = OLD
+    comment = make_comment(article, email=EMAIL)
+    status = reverse("comments:status", args=[status_token(comment)])
+    block_sender(kind="email", value=EMAIL, period="forever", by=moderator)
+    erase_comments(email=EMAIL)
+
+    _rotate(settings, keep_old=False)
+    settings.SECRET_KEYS_HASH_ONLY = [OLD]
+
+    assert reader.get(status).status_code == 404  # what the leaked key signed is not believed
+    back = submit(article, email=EMAIL)
+    assert back.status == Comment.Status.SPAM
+    assert "E-mail address blocked by a moderator" in back.held_because
+
+
 def test_a_reader_who_reported_before_a_rotation_counts_once(approved_comment, settings):
     settings.SECRET_KEY = OLD
     assert report_comment(comment=approved_comment, reason="spam", ip="198.51.100.7")
@@ -110,14 +129,16 @@ def test_the_variable_gives_django_its_fallback_keys_and_empty_entries_are_ignor
     assert got == "7"
 
 
-def test_the_new_key_listed_as_a_fallback_stops_start_up_naming_the_variable():
-    env = production_env(DJANGO_SECRET_KEY=NEW, DJANGO_SECRET_KEY_FALLBACKS=f"{OLD},{NEW}")
-    result = manage("check", env=env)
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY_FALLBACKS", "DJANGO_SECRET_KEYS_HASH_ONLY"]
+)
+def test_the_new_key_listed_among_the_old_ones_stops_start_up_naming_the_variable(variable):
+    result = manage(
+        "check", env=production_env(DJANGO_SECRET_KEY=NEW, **{variable: f"{OLD},{NEW}"})
+    )
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured: DJANGO_SECRET_KEY_FALLBACKS must hold the keys used before" in (
-        result.stderr
-    )
+    assert f"ImproperlyConfigured: {variable} must hold the keys used before" in result.stderr
 
 
 def test_check_deploy_warns_of_a_weak_fallback_key():

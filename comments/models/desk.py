@@ -96,10 +96,11 @@ class Report(models.Model):
 def keyed_hashes(salt: str, value: str, **kwargs) -> list[str]:
     """The value's salted_hmac under SECRET_KEY (as stored now), then under each of
     SECRET_KEY_FALLBACKS, to match with `__in`: a hash stored under the key before a rotation
-    cannot be re-keyed (only the hash was kept), so it matches while that key stays a fallback.
-    The rotation operators already follow (deploy/README.md), not a second secret that would
-    need backing up and rotating the same way."""
-    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    cannot be re-keyed (only the hash was kept), so it matches while that key stays a fallback,
+    or is listed in SECRET_KEYS_HASH_ONLY after a leak (a hash is only compared, never believed
+    as a signature). The rotation operators already follow (deploy/README.md), not a second
+    secret that would need backing up and rotating the same way."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS, *settings.SECRET_KEYS_HASH_ONLY]
     return [salted_hmac(salt, value, secret=key, **kwargs).hexdigest() for key in keys]
 
 
