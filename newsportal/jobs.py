@@ -20,15 +20,6 @@ from django_tasks_db.models import DBTaskResult
 from newsportal.models import JobRun
 
 
-def _finished_tasks(queue: str) -> Callable[[datetime], QuerySet]:
-    def finished_before(cutoff: datetime) -> QuerySet:
-        if settings.MAIL_QUEUE != "database":  # no task rows, and the command refuses to run
-            return DBTaskResult.objects.none()
-        return DBTaskResult.objects.finished().filter(queue_name=queue, finished_at__lt=cutoff)
-
-    return finished_before
-
-
 def _expired_sessions(cutoff: datetime) -> QuerySet:
     return Session.objects.filter(expire_date__lt=cutoff)
 
@@ -45,6 +36,25 @@ class Job:
     left_before: Callable[[datetime], QuerySet] | None = None
 
 
+def _task_pruning(queue: str, piling_up: str, *, minute: int, min_age_days: int) -> Job:
+    """README's daily prune_db_task_results line for one queue: late once what it deletes is
+    two days older than the age it deletes at."""
+
+    def finished_before(cutoff: datetime) -> QuerySet:
+        if settings.MAIL_QUEUE != "database":  # no task rows, and the command refuses to run
+            return DBTaskResult.objects.none()
+        return DBTaskResult.objects.finished().filter(queue_name=queue, finished_at__lt=cutoff)
+
+    command = f"prune_db_task_results --queue-name {queue}"
+    return Job(
+        command,
+        f'{minute} 3 * * *   eval "$RUN {command} --min-age-days {min_age_days} -v0"',
+        timedelta(days=min_age_days + 2),
+        piling_up=piling_up,
+        left_before=finished_before,
+    )
+
+
 JOBS = (
     Job(
         "remind_moderators",
@@ -53,20 +63,8 @@ JOBS = (
     ),
     Job("requeue_mail", '*/10 * * * * eval "$RUN requeue_mail -v0"', timedelta(hours=1)),
     Job("prune_comments", '17 3 * * *   eval "$RUN prune_comments -v0"', timedelta(days=2)),
-    Job(
-        "prune_db_task_results --queue-name mail",
-        '27 3 * * *   eval "$RUN prune_db_task_results --queue-name mail --min-age-days 30 -v0"',
-        timedelta(days=32),
-        piling_up="finished mail tasks",
-        left_before=_finished_tasks("mail"),
-    ),
-    Job(
-        "prune_db_task_results --queue-name purge",
-        '29 3 * * *   eval "$RUN prune_db_task_results --queue-name purge --min-age-days 1 -v0"',
-        timedelta(days=3),
-        piling_up="finished cache purge tasks",
-        left_before=_finished_tasks("purge"),
-    ),
+    _task_pruning("mail", "finished mail tasks", minute=27, min_age_days=30),
+    _task_pruning("purge", "finished cache purge tasks", minute=29, min_age_days=1),
     Job(
         "clearsessions",
         '37 3 * * *   eval "$RUN clearsessions -v0"',

@@ -323,8 +323,8 @@ def running_stack(tmp: Path):
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
         client = redis.Redis.from_url(PROXY_REDIS_URL)
-        for key in client.scan_iter(f"{cache_prefix}:*", count=1000):
-            client.delete(key)
+        if keys := list(client.scan_iter(f"{cache_prefix}:*", count=1000)):
+            client.delete(*keys)
 
 
 def read_head(sock, seconds) -> bytes:
