@@ -5,6 +5,7 @@ subject carries reader-written text, so nothing a reader types can reach a mail 
 name row ids, never addresses or words."""
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -49,39 +50,52 @@ def notify_subscribers(reply_ids) -> int:
     in its conversation, at a confirmed address: the author of the comment it answers, and
     the authors of the other replies there (replies are one level deep, so a reply's "when
     someone replies" follows the conversation). Once per reply and address, however often it
-    is approved; never about one's own reply."""
-    replies = Comment.objects.filter(
-        pk__in=list(reply_ids), status=Comment.Status.APPROVED, withdrawn_at__isnull=True
-    ).exclude(parent=None)
-    queued = 0
-    for reply in replies:
-        followers = (
-            ReplySubscription.objects.filter(
-                # Replies written before this one: a later one did not join for older news.
-                Q(comment_id=reply.parent_id)
-                | Q(comment__parent_id=reply.parent_id, comment__created_at__lt=reply.created_at),
-                comment__owner_vouched=True,
-                comment__withdrawn_at__isnull=True,
-                comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
-                comment__email__in=_mailable().values("email"),
-            )
-            .exclude(comment_id=reply.pk)
-            .exclude(comment__email=reply.email)
-            .select_related("comment")
-            .order_by("comment_id")  # the comment answered first: its author's mail says so
+    is approved; never about one's own reply. Three queries and one insert whatever the number
+    of replies (a moderator may approve a page of them at once), then one task per mail."""
+    replies = list(
+        Comment.objects.filter(
+            pk__in=list(reply_ids), status=Comment.Status.APPROVED, withdrawn_at__isnull=True
         )
-        mailed = set()
-        for subscription in followers:
-            if subscription.comment.email in mailed:
+        .exclude(parent=None)
+        .only("pk", "parent_id", "email", "created_at")
+    )
+    if not replies:
+        return 0
+    parents = {reply.parent_id for reply in replies}
+    in_conversations = (
+        ReplySubscription.objects.filter(
+            Q(comment_id__in=parents) | Q(comment__parent_id__in=parents),
+            comment__owner_vouched=True,
+            comment__withdrawn_at__isnull=True,
+            comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+            comment__email__in=_mailable().values("email"),
+        )
+        .select_related("comment")
+        .only("pk", "comment__parent_id", "comment__email", "comment__created_at")
+        .order_by("comment_id")  # the comment answered first: its author's mail says so
+    )
+    by_conversation = defaultdict(list)
+    for subscription in in_conversations:
+        follows = subscription.comment
+        by_conversation[follows.parent_id or follows.pk].append(subscription)
+    already = set(
+        ReplyNotice.objects.filter(reply__in=replies).values_list("subscription_id", "reply_id")
+    )
+    notices = []
+    for reply in replies:
+        mailed = {reply.email}
+        for subscription in by_conversation[reply.parent_id]:
+            follows = subscription.comment
+            # Replies written before this one: a later one did not join for older news.
+            joined = follows.parent_id is None or follows.created_at < reply.created_at
+            if follows.pk == reply.pk or not joined or follows.email in mailed:
                 continue  # one mail to an address, whichever of its comments asked
-            mailed.add(subscription.comment.email)
-            notice, created = ReplyNotice.objects.get_or_create(
-                subscription=subscription, reply=reply
-            )
-            if created:
-                queue_mail("reply", notice.pk)
-                queued += 1
-    return queued
+            mailed.add(follows.email)
+            if (subscription.pk, reply.pk) not in already:
+                notices.append(ReplyNotice(subscription=subscription, reply=reply))
+    for notice in ReplyNotice.objects.bulk_create(notices):
+        queue_mail("reply", notice.pk)
+    return len(notices)
 
 
 def mail_waits_for_owner(comment: Comment) -> bool:

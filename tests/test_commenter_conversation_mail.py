@@ -3,10 +3,12 @@ level deep): mailed about the replies approved there after theirs, once per addr
 unsubscribe stops the whole conversation."""
 
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, ReplySubscription
-from comments.services import approve
+from comments.services import approve, decide
 from tests.mail_helpers import run_mail_queue, verify
 from tests.test_commenter_mail import mailed_to
 from tests.test_commenter_mail import thread as _thread
@@ -84,3 +86,41 @@ def test_no_more_mail_about_a_conversation_means_none_through_another_comment_in
     approve(comment=carol, by=moderator)
 
     assert len(mailed_to(parent.email)) == 1
+
+
+def test_a_page_of_replies_approved_at_once_tells_every_follower_in_the_same_queries_as_two(
+    article, moderator, make_comment
+):
+    def conversations(tag: str, count: int) -> list[Comment]:
+        """Each a subscribed comment at a confirmed address, with a reply and a subscribed
+        earlier reply (both told of the new one)."""
+        replies = []
+        for n in range(count):
+            parent = make_comment(article, status="approved", email=f"{tag}{n}@example.com")
+            earlier = make_comment(
+                article, parent=parent, status="approved", email=f"{tag}{n}-early@example.com"
+            )
+            for follower in (parent, earlier):
+                ReplySubscription.objects.create(comment=follower)
+                verify(follower.email)
+            replies.append(make_comment(article, parent=parent, email=f"{tag}{n}-new@example.com"))
+        return replies
+
+    few, many = conversations("few", 2), conversations("many", 20)
+
+    def approve_all(replies) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            decide(replies, status="approved", by=moderator)
+        # One queued task per mail is the mail queue's design; everything else stays flat.
+        queued = 'INSERT INTO "django_tasks_database_dbtaskresult"'
+        return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(queued)]
+
+    assert len(approve_all(many)) == len(approve_all(few))
+    run_mail_queue()
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted(
+        f"{tag}{n}{who}@example.com"
+        for tag, count in (("few", 2), ("many", 20))
+        for n in range(count)
+        for who in ("", "-early")
+    )
