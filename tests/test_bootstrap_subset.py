@@ -1,5 +1,5 @@
 """The vendored Bootstrap is only the part of it the pages use (frontend/bootstrap-subset.scss,
-compiled by `make css`). Every class that looks like one of Bootstrap's and that site.css does not
+compiled by `make css`). Every class that looks like one of Bootstrap's and that our CSS does not
 style itself, named by a public template, by static/js or by the Python that writes markup, or
 drawn by crispy-forms and the messages on a page, must be in the compiled file: a template that
 starts using `.badge` or `.mt-md-3` fails here until the subset keeps it."""
@@ -14,10 +14,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.rendering import ALLOWED_CLASSES
+from newsportal.context_processors import HEAD_ASSETS
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 SUBSET = BASE_DIR / "static" / "vendor" / "bootstrap" / "bootstrap.min.css"
-SITE_CSS = BASE_DIR / "static" / "css" / "site.css"
+# The public pages' own stylesheets (site.css, article.css, ...), not the vendored one.
+SITE_CSS = [
+    BASE_DIR / "static" / path
+    for path in HEAD_ASSETS.values()
+    if path.startswith("css/") and path.endswith(".css")
+]
 
 # Bootstrap 5's class names: its components and helpers, and its utilities' prefixes. A class the
 # site names that matches none of these (a hook for a script, a test) is not Bootstrap's concern.
@@ -74,7 +80,7 @@ def _public_sources() -> list[Path]:
 
 
 def _missing(used: set[str]) -> list[str]:
-    site, subset = _defined(SITE_CSS), _defined(SUBSET)
+    site, subset = set().union(*map(_defined, SITE_CSS)), _defined(SUBSET)
     return sorted(
         name
         for name in used
