@@ -236,6 +236,7 @@ class Pruned(NamedTuple):
     blocks_deleted: int
     notes_cleared: int
     sign_ins_deleted: int
+    email_blocks_deleted: int
 
 
 def prune_old_data(now=None) -> Pruned:
@@ -243,7 +244,9 @@ def prune_old_data(now=None) -> Pruned:
     (a take-down's, when one was approved first; their arrival, when screened), IP addresses
     COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
     needs them (_forgettable_addresses). The other IP addresses we hold go after
-    COMMENTS_KEEP_IP_DAYS too (_prune_other_ips)."""
+    COMMENTS_KEEP_IP_DAYS too (_prune_other_ips); a block of an e-mail address
+    COMMENTS_KEEP_REJECTED_DAYS after it ended, with the rejected comments that were its
+    reason."""
     now = now or timezone.now()
     rejected_before = now - timedelta(days=settings.COMMENTS_KEEP_REJECTED_DAYS)
     old_rejects = Comment.objects.filter(
@@ -259,10 +262,23 @@ def prune_old_data(now=None) -> Pruned:
         ip_address=None
     )
     forgotten, _ = _forgettable_addresses(now).delete()
-    return Pruned(deleted, cleared, forgotten, *_prune_other_ips(ip_before))
+    ips = _prune_other_ips(ip_before)
+    return Pruned(deleted, cleared, forgotten, *ips, _prune_email_blocks(rejected_before))
 
 
 IP_CLEARED = "[IP address cleared]"
+EMAIL_CLEARED = "[e-mail address cleared]"
+
+
+def _prune_email_blocks(before) -> int:
+    """Blocks of an e-mail address that ended before `before` go (a block in force keeps its
+    address, in clear or as an erased address's hash); the admin's log keeps who blocked and
+    lifted them, and the reason, without the address. Returns how many went."""
+    with transaction.atomic():
+        blocks = Block.objects.filter(kind=Block.Kind.EMAIL, expires_at__lt=before)
+        name = "E-mail address block " + EMAIL_CLEARED
+        _clear_in_admin_log(blocks, name, address_field="value", cleared=EMAIL_CLEARED)
+        return blocks.delete()[0]
 
 
 def _prune_other_ips(before) -> tuple[int, int, int]:
@@ -285,14 +301,14 @@ def _prune_other_ips(before) -> tuple[int, int, int]:
     return blocks_deleted, notes_cleared, sign_ins
 
 
-def _clear_in_admin_log(rows, name: str, address_field: str = "") -> None:
-    """The log entries about these rows name them `name`, and their messages lose the row's
-    address_field ("Blocked 203.0.113.7 for a day: …"), in one UPDATE."""
+def _clear_in_admin_log(rows, name: str, address_field: str = "", cleared=IP_CLEARED) -> None:
+    """The log entries about these rows name them `name`, and their messages say `cleared`
+    for the row's address_field ("Blocked 203.0.113.7 for a day: …"), in one UPDATE."""
     keyed = rows.annotate(key=Cast("pk", CharField()))
     changes = {"object_repr": name}
     if address_field:
         address = keyed.filter(key=OuterRef("object_id")).values(address_field)[:1]
-        changes["change_message"] = Replace("change_message", Subquery(address), Value(IP_CLEARED))
+        changes["change_message"] = Replace("change_message", Subquery(address), Value(cleared))
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(rows.model),
         object_id__in=keyed.values("key"),

@@ -1,7 +1,8 @@
 """The IP addresses kept besides comments' go on the same schedule: `prune_comments` deletes IP
 blocks that ended COMMENTS_KEEP_IP_DAYS ago (the admin's log keeps what was done, without the
 address), moderators' notes on an IP address as old, and django-axes' records of staff sign-ins
-as old."""
+as old. E-mail blocks go COMMENTS_KEEP_REJECTED_DAYS after they ended, as the rejected comments
+that were their reason do."""
 
 from datetime import timedelta
 from io import StringIO
@@ -77,6 +78,39 @@ def test_an_ip_block_that_ended_long_ago_goes_and_its_log_keeps_what_was_done_wi
     assert "Lifted the block of 198.51.100.8" in LogEntry.objects.values_list(
         "change_message", flat=True
     )
+
+
+def test_an_email_block_that_ended_months_ago_goes_and_its_log_keeps_what_was_done(
+    moderator, settings
+):
+    settings.COMMENTS_KEEP_REJECTED_DAYS = 90
+    old = block_sender(kind="email", value="pills@example.com", period="1", by=moderator)
+    lift_block(block=old, by=moderator)
+    Block.objects.filter(pk=old.pk).update(expires_at=_days_ago(91))
+    lately = block_sender(kind="email", value="lately@example.com", period="7", by=moderator)
+    Block.objects.filter(pk=lately.pk).update(expires_at=_days_ago(89))
+    for_good = block_sender(
+        kind="email", value="always@example.com", period="forever", by=moderator
+    )
+    Block.objects.filter(pk=for_good.pk).update(created_at=_days_ago(400))
+
+    assert "deleted 1 e-mail block(s) ended over 90 days ago" in _prune()
+
+    assert sorted(Block.objects.values_list("value", flat=True)) == [
+        "always@example.com",
+        "lately@example.com",
+    ]
+    assert _rows_holding("pills@example.com") == []
+    about_it = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Block), object_id=str(old.pk)
+    )
+    assert sorted(about_it.values_list("user__username", "change_message")) == [
+        ("moderator", "Blocked [e-mail address cleared] for a day"),
+        ("moderator", "Lifted the block of [e-mail address cleared]"),
+    ]
+    assert set(about_it.values_list("object_repr", flat=True)) == {
+        "E-mail address block [e-mail address cleared]"
+    }
 
 
 def test_a_note_on_an_ip_address_goes_as_old_and_one_also_on_an_email_address_keeps_its_words(
