@@ -12,20 +12,27 @@ after the upload, so a public page does not lead to the stored original either.
 """
 
 import io
+import logging
+import posixpath
 import re
 import secrets
 import shutil
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # What we accept, and the extension each is stored under.
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
@@ -52,6 +59,11 @@ CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200
 RENDITIONS_ROOM = 8 * 1024 * 1024
+# What a picture in an article's body is read as, for its size: what browsers show (and we
+# write). Pillow tries no other parser on a file that is none of these.
+BODY_PICTURE_FORMATS = (*ALLOWED_FORMATS, "AVIF")
+# EXIF orientations that turn a picture a quarter: browsers draw it with its sides swapped.
+_QUARTER_TURNS = {5, 6, 7, 8}
 
 
 def hero_upload_to(instance, filename: str) -> str:
@@ -298,3 +310,36 @@ def rendition_urls(renditions: dict[str, str]) -> list[tuple[int, str]]:
 
 def srcset(renditions: dict[str, str], *, widest: int) -> str:
     return ", ".join(f"{url} {w}w" for w, url in rendition_urls(renditions) if w <= widest)
+
+
+def picture_size(path: str) -> tuple[int, int] | None:
+    """(width, height) of the picture at this path on our site (its query and fragment aside),
+    as browsers draw it: under MEDIA_URL read from the default storage, under STATIC_URL from
+    the static files. Only its header is read, never its pixels, and Pillow's decompression-bomb
+    guard applies. None when it cannot be told (no such file, not a picture, SVG, a storage
+    error), which costs the picture its size only: the caller (an article's save) goes on."""
+    path = posixpath.normpath(unquote(urlsplit(path).path))  # "a/../b" as a browser asks
+    try:
+        with _file_served_at(path) as file, Image.open(file, formats=BODY_PICTURE_FORMATS) as image:
+            width, height = image.size
+            # The EXIF the header carried (a PNG's getexif() would decode its pixels for more).
+            exif = Image.Exif()
+            exif.load(image.info.get("exif") or b"")
+            if exif.get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+                width, height = height, width
+    except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
+        logger.info("No size for the body picture %s: %r", path, exc)
+        return None
+    return width, height
+
+
+def _file_served_at(path: str) -> File:
+    if path.startswith(settings.MEDIA_URL):
+        return default_storage.open(path.removeprefix(settings.MEDIA_URL))
+    if path.startswith(settings.STATIC_URL):
+        name = path.removeprefix(settings.STATIC_URL)
+        if staticfiles_storage.exists(name):  # collected (a hashed name too)
+            return staticfiles_storage.open(name)
+        if found := finders.find(name):  # not collected yet: where collectstatic takes it from
+            return File(open(found, "rb"))  # closed by the caller's with
+    raise FileNotFoundError(path)

@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.treeprocessors import Treeprocessor
 
+from articles.images import picture_size
 from newsportal.text import pasted_breaks_as
 
 ALLOWED_TAGS = {
@@ -66,12 +68,29 @@ def render_markdown(text: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=_safe_attribute,
-        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
-    # An <img> the author typed as HTML keeps no address of ours: no picture, so no element.
-    return _IMG.sub(lambda m: m.group(0) if ' src="' in m.group(1) else "", html)
+    sizes: dict[str, tuple[int, int] | None] = {}  # each file read once a body
+    return _IMG.sub(lambda img: _picture(img, sizes), html)
+
+
+def _picture(img: re.Match, sizes: dict) -> str:
+    """A picture as the page shows it: lazily loaded, with its file's width and height when they
+    can be read, so the text below it does not jump as it loads (the stylesheet's `height: auto`
+    keeps it within the column). Written here, after the sanitiser, which lets no width or
+    height through: an author's own, typed as HTML, never reaches the page. (Here rather than
+    by nh3's set_tag_attribute_values, which wrote the two in either order: the same body came
+    out different from one save to the next.)"""
+    src = re.search(r' src="([^"]*)"', img.group(1))
+    if src is None:
+        # An <img> the author typed as HTML keeps no address of ours: no picture, so no element.
+        return ""
+    path = unescape(src.group(1))
+    if path not in sizes:
+        sizes[path] = picture_size(path)
+    size = ' width="{}" height="{}"'.format(*sizes[path]) if sizes[path] else ""
+    return f'<img{img.group(1)} loading="lazy" decoding="async"{size}>'
 
 
 def _safe_attribute(tag: str, attr: str, value: str) -> str | None:
@@ -98,10 +117,11 @@ class _NewsroomTreeprocessor(Treeprocessor):
 
     - headings: the page's <h1> is the headline, so the body's outline starts at <h2>, skips no
       level, and stops at <h4> (the site styles no further): "# A / ## B" is h2/h3;
-    - images: ours (a path on this site) stay, lazily loaded; a picture from elsewhere becomes a
-      link with its alt text, since the page's Content-Security-Policy would block it anyway
-      and a hot-linked picture tracks readers and can change after we publish. A paragraph that
-      is only a picture becomes a <figure>, its title the caption;
+    - images: ours (a path on this site) stay, lazily loaded and sized (_picture); a
+      picture from elsewhere becomes a link with its alt text, since the page's
+      Content-Security-Policy would block it anyway and a hot-linked picture tracks readers
+      and can change after we publish. A paragraph that is only a picture becomes a <figure>,
+      its title the caption;
     - footnotes: their ids move to a namespace of their own ("fn-1", "fnref-1"), so they can
       work without letting an author's {: #id } clash with the page's own ids;
     - a table column's alignment becomes a class (_ALIGNED);

@@ -270,6 +270,26 @@ def add_modern_renditions(*, article_id: int) -> bool:
     return True
 
 
+def render_body_again(*, article_id: int) -> bool:
+    """A body stored as an older renderer drew it, drawn again as a save draws it now (our
+    pictures' width and height, say). Not an edit: "Updated" stays, and only the article's own
+    page, the one that shows its body, is purged. False when nothing changed. An editor who
+    changes the body meanwhile wins: their save drew it, and this one is not stored."""
+    article = Article.objects.only("body", "body_html").filter(pk=article_id).first()
+    if article is None:
+        return False
+    body_html = render_markdown(article.body)
+    if body_html == article.body_html:
+        return False
+    with transaction.atomic():
+        changed = Article.objects.filter(pk=article_id, body=article.body).update(
+            body_html=body_html
+        )
+        if changed:
+            purge(article_key(article_id))
+    return bool(changed)
+
+
 def strip_stored_hero(*, article_id: int) -> bool:
     """An original stored before uploads were stripped of their metadata: stored again without
     it (articles.images.without_metadata), under a new name, with renditions and crops under new
