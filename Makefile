@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)-py$(
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser redis varnish nu java css serve bench bench-pair bench-scale lint format install clean
+.PHONY: run test browser redis varnish nu java css serve reload bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
@@ -163,6 +163,18 @@ serve: $(STAMP) varnish redis
 	@# again), and other machines' are purged once the last runs this release (README.md).
 	FRONT_CACHE_PURGE_URLS= $(PY) manage.py purge_pages --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) exec $(PY) deploy/serve.py
+
+# A new release into the running `make serve`, with no reader turned away: packages, static
+# files and migrations first (the old release keeps serving), then serve.py starts the new
+# gunicorn beside the old one, switches Varnish to it once it answers (its cache kept), lets the
+# old one finish its requests, restarts the mail worker and soft-purges the old pages
+# (deploy/origin.py). A release that does not come up leaves the old one serving (exit 1).
+reload: export NEWSPORTAL_ENV_FILE ?=
+reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
+reload: $(STAMP)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --reload
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db
 # (see "Benchmark" in README.md). BENCH_QUICK=1 for a short run.

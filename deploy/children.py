@@ -27,6 +27,11 @@ class Restarting:
         self.restart_at = None
         self.starts += 1
 
+    def restart(self, seconds: float) -> None:
+        """Stopped (what it is doing, it finishes) and started again now: a new release."""
+        stop([self.process], seconds)
+        self.start()
+
     def check(self) -> None:
         """Call often: notices an exit, and starts the child again when its pause is over."""
         if self.process.poll() is None:

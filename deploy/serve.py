@@ -32,6 +32,7 @@ sys.path.insert(0, str(BASE_DIR))
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from deploy.children import Restarting, stop, wait_for_port  # noqa: E402
+from deploy.origin import Origin, Varnish, ask_for_reload, reload_release  # noqa: E402
 from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
 
 VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
@@ -121,6 +122,13 @@ def config() -> dict:
     purge_port = env_port("PROXY_PURGE_PORT", port + 2)
     if purge_port in (port, backend_port):
         raise ImproperlyConfigured("PROXY_PURGE_PORT must differ from PORT and BACKEND_PORT")
+    # A reload starts the new release here, beside the old one, then Varnish switches to it;
+    # the next reload comes back to BACKEND_PORT (deploy/origin.py).
+    reload_port = env_port("RELOAD_BACKEND_PORT", port + 3)
+    if reload_port in (port, backend_port, purge_port):
+        raise ImproperlyConfigured(
+            "RELOAD_BACKEND_PORT must differ from PORT, BACKEND_PORT and PROXY_PURGE_PORT"
+        )
     purgers = []
     # The app reaches the purge listener from its own address there when it is not loopback.
     for item in dict.fromkeys([host, purge_host, *env_list("PROXY_PURGERS", [])]):
@@ -157,6 +165,8 @@ def config() -> dict:
         "host": host,
         "port": port,
         "backend_port": backend_port,
+        "reload_port": reload_port,
+        "canonical_host": canonical_host,
         "site_url": site_url,
         "purge_host": purge_host,
         "purge_port": purge_port,
@@ -310,6 +320,8 @@ def main(argv: list[str]) -> int:
     if "--print-vcl" in argv:
         sys.stdout.write(vcl)
         return 0
+    if "--reload" in argv:
+        return ask_for_reload(cfg["workdir"])
     if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
         # Each worker would count the rate limits on its own (and purge only its own copy of
         # a fragment): a flood limit of one comment per 15 s would let one through per worker.
@@ -329,41 +341,51 @@ def main(argv: list[str]) -> int:
     vcl_path.chmod(0o644)
     varnish_cmd = varnish_command(cfg, vcl_path)
 
-    stopping = []
+    stopping, reloads = [], []
 
     def on_signal(signum, frame):
-        stopping.append(signum)
+        (reloads if signum == signal.SIGUSR2 else stopping).append(signum)
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR2):
         signal.signal(signum, on_signal)
 
     env = gunicorn_env(cfg)
-    gunicorn = subprocess.Popen(gunicorn_command(cfg), cwd=BASE_DIR, env=env)
-    processes = [gunicorn]
+    ports = (cfg["backend_port"], cfg["reload_port"])
+    origin = Origin(gunicorn_command(cfg), env, ports, cfg["canonical_host"], BASE_DIR)
+    varnish = Varnish(workdir, lambda port: render_vcl({**cfg["vcl"], "BACKEND_PORT": str(port)}))
+    processes = []
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
+    pid_path = workdir / "serve.pid"
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
-        wait_for_port(cfg["backend_port"], gunicorn, 120, stopping)
-        if gunicorn.poll() is None and not stopping:
+        wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
+        if origin.process.poll() is None and not stopping:
             processes.append(subprocess.Popen(varnish_cmd, cwd=workdir))
+            pid_path.write_text(str(os.getpid()))
             print(
                 f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front of "
                 f"gunicorn on 127.0.0.1:{cfg['backend_port']} "
                 f"(varnishadm -n {workdir / 'varnish'})",
                 flush=True,
             )
-        while not stopping and all(process.poll() is None for process in processes):
+        while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
+            if reloads:
+                reloads.clear()
+                purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
+                reload_release(origin, varnish, worker, purge_pages, graceful, stopping)
+            origin.check_draining()
             worker.check()
             time.sleep(0.2)
     finally:
+        pid_path.unlink(missing_ok=True)
         # The origin first: gunicorn finishes the requests it holds (a comment being saved)
         # while Varnish, still up, delivers their answers; then the proxy.
-        stop([gunicorn, worker.process], graceful)
-        stop(processes[1:], graceful)
+        origin.stop([worker.process], graceful)
+        stop(processes, graceful)
     if stopping:
         return 0
-    failed = [process for process in processes if process.returncode]
+    failed = [process for process in [origin.process, *processes] if process.returncode]
     return failed[0].returncode if failed else 1
 
 

@@ -238,7 +238,15 @@ def running_stack(tmp: Path):
                 "FRONT_CACHE_",
             )
         )
-        and key not in ("SITE_URL", "HOST", "PORT", "BACKEND_PORT", "WEB_CONCURRENCY")
+        and key
+        not in (
+            "SITE_URL",
+            "HOST",
+            "PORT",
+            "BACKEND_PORT",
+            "RELOAD_BACKEND_PORT",
+            "WEB_CONCURRENCY",
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="newsportal.settings",
@@ -255,6 +263,7 @@ def running_stack(tmp: Path):
         HOST="127.0.0.1",
         PORT=str(port),
         BACKEND_PORT=str(backend_port),
+        RELOAD_BACKEND_PORT=str(free_port()),
         PROXY_PURGE_PORT=str(purge_port),
         PROXY_WORKDIR=str(workdir),
         # The throttle tests use addresses of their own (127.0.0.2, .3); the other tests post a

@@ -149,6 +149,10 @@ def test_the_variables_file_naming_this_varnish_for_commands_by_hand_is_purged_o
         ({"HOST": "news.example.com:80"}, "not 'news.example.com:80': an address or a name"),
         ({"HOST": "127.0.0.1", "SITE_URL": "http://[news"}, "SITE_URL must name a plain host"),
         ({"HOST": "127.0.0.1", "PORT": "80000"}, "PORT must be a port number up to 65535"),
+        (
+            {"HOST": "127.0.0.1", "PORT": "8000", "RELOAD_BACKEND_PORT": "8001"},
+            "RELOAD_BACKEND_PORT must differ from PORT, BACKEND_PORT and PROXY_PURGE_PORT",
+        ),
     ],
 )
 def test_a_bad_address_stops_serve_naming_the_variable_that_was_given(

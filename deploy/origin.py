@@ -1,0 +1,174 @@
+"""serve.py's gunicorn, and how a reload puts a new release in its place without a reader
+noticing (`make reload`, or SIGUSR2 to serve.py).
+
+Why two ports and a VCL switch, and not gunicorn's own upgrade signals: the app is loaded once
+in gunicorn's master (`preload_app`), so SIGHUP restarts workers on the code already loaded;
+USR2 starts a new master as a child of the old one, which serve.py could then neither watch nor
+stop. Instead a new gunicorn starts on the other of two ports, beside the old one, and only once
+its /healthz answers 200 does Varnish switch to a VCL that points there (`vcl.use` keeps the
+cache: readers go on getting the pages it holds). The old gunicorn is then stopped gracefully:
+the requests it holds (a comment being saved) finish and Varnish delivers their answers. A new
+release that does not come up never reaches a reader: the old one goes on serving."""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from deploy.children import stop, wait_for_port
+
+HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
+
+
+class Origin:
+    def __init__(self, command: list[str], env: dict, ports: tuple[int, int], host: str, cwd):
+        self.command, self.env, self.ports, self.host, self.cwd = command, env, ports, host, cwd
+        self.port = ports[0]
+        self.process = self._start(self.port)
+        self.draining: list[tuple[subprocess.Popen, float]] = []
+
+    def _start(self, port: int) -> subprocess.Popen:
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        return subprocess.Popen(self.command, cwd=self.cwd, env=env)
+
+    def answers(self, process: subprocess.Popen, port: int, seconds: float, stopping) -> str:
+        """ "" once gunicorn on `port` answers /healthz with a 200, else what went wrong."""
+        deadline = time.monotonic() + seconds
+        if not wait_for_port(port, process, seconds, stopping):
+            return "it exited" if process.poll() is not None else "its port never opened"
+        status = None
+        while time.monotonic() < deadline and process.poll() is None and not stopping:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                conn.request("GET", "/healthz", headers={"Host": self.host})
+                status = conn.getresponse().status
+            except OSError:
+                status = None
+            finally:
+                conn.close()
+            if status == 200:
+                return ""
+            time.sleep(0.5)
+        return f"/healthz answered {status}" if status else "/healthz never answered"
+
+    def reload(self, switch_to, graceful: float, stopping) -> str:
+        """Start the new release on the other port; once it answers, `switch_to(port)` points
+        Varnish there and the old one drains. Returns "" or why the old one still serves."""
+        port = self.ports[1] if self.port == self.ports[0] else self.ports[0]
+        new = self._start(port)
+        problem = self.answers(new, port, HEALTH_SECONDS, stopping)
+        if not problem:
+            problem = switch_to(port)
+        if problem:
+            stop([new], graceful)
+            return problem
+        self.draining.append((self.process, time.monotonic() + graceful))
+        self.process.terminate()  # graceful for gunicorn: in-flight requests finish
+        self.process, self.port = new, port
+        return ""
+
+    def check_draining(self) -> None:
+        still = []
+        for process, deadline in self.draining:
+            if process.poll() is None:
+                if time.monotonic() > deadline:
+                    process.kill()
+                still.append((process, deadline))
+        self.draining = still
+
+    def stop(self, others: list[subprocess.Popen], graceful: float) -> None:
+        stop([self.process, *others, *(process for process, _ in self.draining)], graceful)
+
+
+class Varnish:
+    """varnishadm for the running Varnish: a new VCL in use, the cache kept."""
+
+    def __init__(self, workdir: Path, render):
+        self.name = str(workdir / "varnish")
+        self.workdir, self.render = workdir, render
+        self.loads = 0
+
+    def admin(self, *args: str) -> subprocess.CompletedProcess:
+        varnishadm = shutil.which("varnishadm") or "/usr/bin/varnishadm"
+        return subprocess.run(
+            [varnishadm, "-n", self.name, *args], capture_output=True, text=True, timeout=60
+        )
+
+    def use_backend(self, port: int) -> str:
+        # VCLs left from earlier reloads (idle by now) go first; the one in use cannot.
+        for line in self.admin("vcl.list").stdout.splitlines():
+            fields = line.split()
+            if fields and fields[0] == "available":
+                self.admin("vcl.discard", fields[-1])
+        self.loads += 1
+        name = f"reload{self.loads}"
+        path = self.workdir / f"newsportal-{name}.vcl"
+        path.write_text(self.render(port))
+        path.chmod(0o644)  # Varnish's compiler runs as its own user
+        for args in (("vcl.load", name, str(path)), ("vcl.use", name)):
+            done = self.admin(*args)
+            if done.returncode:
+                return f"varnishadm {args[0]} failed: {(done.stdout + done.stderr).strip()}"
+        return ""
+
+
+def reload_release(origin, varnish, worker, purge_pages, graceful, stopping) -> None:
+    """The new release in place of the old; then the mail worker on the new code, and the
+    pages the old release drew dropped (soft-purged in Varnish: readers get them while they are
+    drawn again). The outcome goes where `ask_for_reload` reads it."""
+    generation = read_status(varnish.workdir)["generation"] + 1
+    print("serve: reloading: starting the new release beside the old one", flush=True)
+    problem = origin.reload(varnish.use_backend, graceful, stopping)
+    if problem:
+        print(f"serve: reload failed, the old release still serves: {problem}", flush=True)
+    else:
+        worker.restart(graceful)
+        purged = subprocess.run([*purge_pages, "--verbosity", "0"], cwd=origin.cwd, env=origin.env)
+        if purged.returncode:
+            print("serve: purge_pages failed: the old release's pages expire on their own")
+        print(f"serve: reloaded: gunicorn on 127.0.0.1:{origin.port}", flush=True)
+    write_status(varnish.workdir, generation, problem)
+
+
+def status_path(workdir: Path) -> Path:
+    return workdir / "reload.json"
+
+
+def write_status(workdir: Path, generation: int, problem: str) -> None:
+    path = status_path(workdir)
+    path.with_suffix(".tmp").write_text(json.dumps({"generation": generation, "problem": problem}))
+    path.with_suffix(".tmp").replace(path)
+
+
+def read_status(workdir: Path) -> dict:
+    try:
+        return json.loads(status_path(workdir).read_text())
+    except (OSError, ValueError):
+        return {"generation": 0, "problem": ""}
+
+
+def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
+    """`serve.py --reload`: signal the running serve.py and wait for its answer."""
+    try:
+        pid = int((workdir / "serve.pid").read_text())
+        before = read_status(workdir)["generation"]
+        os.kill(pid, signal.SIGUSR2)
+    except (OSError, ValueError):
+        print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
+        return 1
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = read_status(workdir)
+        if status["generation"] > before:
+            if status["problem"]:
+                print(f"serve: reload failed, the old release still serves: {status['problem']}")
+                return 1
+            print("serve: reloaded: the new release serves; the old one ends its requests")
+            return 0
+        time.sleep(0.2)
+    print("serve: no answer to the reload; see the stack's output")
+    return 1
