@@ -36,7 +36,7 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
-    list_display = ["received_ago", "excerpt", "author", "status"]
+    list_display = ["received_ago", "excerpt", "author", "decision"]
     list_filter = [StatusFilter, "article__section", "created_at"]
     # Words anywhere in these; an e-mail address, IP address or network typed whole finds its
     # sender's comments instead (get_search_results).
@@ -82,7 +82,7 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("article", "parent")
+            .select_related("article", "parent", "moderated_by")
             .defer("article__body", "article__standfirst", "article__search_vector")
             .annotate(earlier_body=last_earlier_body())  # the queue card's "edited"
         )
@@ -158,6 +158,21 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
             Truncator(obj.body).chars(140),
             Truncator(obj.article.title).chars(60),
             held,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def decision(self, obj):
+        """The status, and for a decided comment why and by whom: the lists of rejected and
+        spam comments answer "why is this not up?" without opening each one."""
+        if obj.status == Comment.Status.PENDING or not obj.moderated_by_id:
+            return obj.get_status_display()
+        why = Truncator(obj.rejection_reason).chars(80)
+        return format_html(
+            '{}<div class="decided-by">{}{}by {}</div>',
+            obj.get_status_display(),
+            why,
+            ", " if why else "",
+            obj.moderated_by.get_username(),
         )
 
     @admin.display(description="comment")

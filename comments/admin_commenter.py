@@ -151,6 +151,9 @@ class BlockAdmin(admin.ModelAdmin):
     readonly_fields = ["kind", "address", "reason", "created_by", "created_at"]
     fields = [*readonly_fields, "expires_at"]
 
+    class Media:
+        css = {"all": ["css/moderation.css"]}  # its list fits beside the sidebar at 1280 px
+
     def has_add_permission(self, request):
         return False
 

@@ -345,3 +345,27 @@ def test_a_comment_and_its_reply_approved_together_both_go_up(
     html = client.get(article.get_absolute_url()).content.decode()
     assert "First Voice" in html
     assert "Second Voice" in html
+
+
+def test_the_rejected_list_says_why_and_by_whom_in_the_same_queries_for_5_or_30(
+    moderator_client, moderator, second_moderator, article, make_comment
+):
+    def reject(count, by, reason):
+        for _ in range(count):
+            make_comment(article, status="rejected", moderated_by=by, rejection_reason=reason)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            page = moderator_client.get(f"{CHANGELIST}?status=rejected")
+        return page.content.decode(), len(ctx.captured_queries)
+
+    reject(4, moderator, "Off-topic")
+    reject(1, second_moderator, "")
+    page, few = queries()
+    assert page.count('<div class="decided-by">Off-topic, by moderator</div>') == 4
+    assert page.count('<div class="decided-by">by moderator2</div>') == 1
+
+    reject(25, second_moderator, "Insults <another reader>")
+    page, many = queries()
+    assert many == few
+    assert "Insults &lt;another reader&gt;, by moderator2" in page
