@@ -1,6 +1,7 @@
 """The moderation queue's page: what each card shows beside the comment (the article, the
-comment a reply answers, the commenter's record, the reports, the reasons it was held with the
-offending links and words marked), gathered for the whole page in a fixed number of queries."""
+comment a reply answers, the commenter's record and blocks in force, the reports, the reasons it
+was held with the offending links and words marked), gathered for the whole page in a fixed
+number of queries."""
 
 from collections import Counter, defaultdict
 
@@ -14,7 +15,14 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from comments.desk import hidden_by_reports
-from comments.models import Comment, ModerationPolicy, ModeratorNote, RejectionReason, Report
+from comments.models import (
+    Block,
+    Comment,
+    ModerationPolicy,
+    ModeratorNote,
+    RejectionReason,
+    Report,
+)
 from comments.screening import LINK_PATTERN, word_spans
 from comments.stats import reported_count
 from comments.versions import word_diff
@@ -75,17 +83,48 @@ def time_cell(value) -> str:
     )
 
 
+def card_time(value) -> str:
+    """The newsroom's time as a card writes it: 12 Dec 2026, 06:19."""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 def received_cell(value) -> str:
     """When a card's comment came: how long ago, the newsroom's time on hover. Written here
     for the same reason as the record: three template filters on fifty cards were a tenth of
     the page's time."""
-    local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}" title="{}">{} ago</time>',
         value.isoformat(timespec="seconds"),
-        f"{local.day} {local:%b %Y, %H:%M}",
+        card_time(value),
         timesince(value),
     )
+
+
+BLOCKED_WORDS = {Block.Kind.EMAIL: "e-mail address", Block.Kind.IP: "IP address"}
+
+
+def blocked_cell(blocks: dict, senders: list[tuple[str, str | None, str | None]]) -> str:
+    """What of a card's sender is blocked now, each linking to the commenter page where the
+    block is lifted ("e-mail address until 12 Dec 2026, 06:19 · IP address for good"), or "".
+    blocks: Block.objects.active().matching_each(); senders: (kind, address, its page)."""
+    parts = []
+    for kind, address, url in senders:
+        ends = [block.expires_at for block in blocks.get((kind, address), [])]
+        if not ends:
+            continue
+        # Two may be in force (one made before blocks named an IPv6 /64): the longest shows.
+        if None in ends:
+            until = "for good"
+        else:
+            end = max(ends)
+            until = format_html(
+                'until <time datetime="{}">{}</time>',
+                end.isoformat(timespec="seconds"),
+                card_time(end),
+            )
+        parts.append(format_html('<a href="{}">{}</a> {}', url, BLOCKED_WORDS[kind], until))
+    return mark_safe(" · ".join(parts))  # every part went through format_html()
 
 
 def preset_options(numbered, *, chosen) -> str:
@@ -155,6 +194,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     by_email = _record("email", emails)
     by_ip = _record("ip_address", ips)
     notes = Counter(ModeratorNote.objects.filter(email__in=emails).values_list("email", flat=True))
+    # Blocks in force, matched as the screen matches them (an erased address, an IPv6 /64).
+    senders = [(Block.Kind.EMAIL, e) for e in emails] + [(Block.Kind.IP, ip) for ip in ips]
+    blocks = Block.objects.active().matching_each(senders)
     reports = defaultdict(list)
     # Readers' words about a commenter, and who is being reported: for moderators only.
     open_reports = Report.objects.open().filter(comment__in=[c.pk for c in comments])
@@ -180,6 +222,13 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
         comment.record_by_email = by_email.get(comment.email, "")
         comment.record_by_ip = by_ip.get(comment.ip_address, "")
         comment.note_count = notes.get(comment.email, 0)
+        comment.blocked = blocked_cell(
+            blocks,
+            [
+                (Block.Kind.EMAIL, comment.email, comment.urls["by_email"]),
+                (Block.Kind.IP, comment.ip_address, comment.urls.get("by_ip")),
+            ],
+        )
         given = kept.get(str(comment.pk), {})
         comment.kept_reason = given.get("reason", "")
         comment.preset_options = preset_options(numbered, chosen=given.get("preset"))

@@ -1,5 +1,5 @@
 """The queue's page costs a fixed number of queries however many comments wait, with everything
-each card shows (replies, records, reports, notes); a bulk action, however many stories its
+each card shows (replies, records, reports, notes, blocks); a bulk action, however many stories its
 comments are on."""
 
 from functools import partial
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from comments.models import Comment, ModeratorNote, Report
+from comments.models import Block, Comment, ModeratorNote, Report
 from comments.services import REPLY_TAKEN_DOWN
 from tests.comment_fixtures import as_shown
 
@@ -33,6 +33,9 @@ def fill(article, make_comment):
             if n % 5 == 0:
                 Report.objects.create(comment=comment, reason="spam", reporter=f"r{comment.pk}")
                 ModeratorNote.objects.create(email=comment.email, text="Seen before.")
+            if n % 4 == 0:
+                Block.objects.create(kind="email", value=comment.email)
+                Block.objects.create(kind="ip", value=comment.ip_address)
 
     return fill
 
