@@ -83,7 +83,7 @@ class OldSlugInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["title", "status", "section", "published_at", "is_live", "comments_enabled"]
+    list_display = ["title", "state", "section", "published", "comments_enabled"]
     list_filter = ["status", "section", "comments_enabled", "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst"]
@@ -128,9 +128,19 @@ class ArticleAdmin(admin.ModelAdmin):
             return [RelatedLinkInline]
         return self.inlines
 
-    @admin.display(boolean=True, description="live")
-    def is_live(self, obj):
-        return obj.is_public
+    @admin.display(description="status", ordering="status")
+    def state(self, obj):
+        # "Published" with a date to come read as live: the list says what readers see.
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public:
+            return "Scheduled"
+        return obj.get_status_display()
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, obj):
+        # As the comment lists write times, not "Jan. 1, 2030, 9 a.m.".
+        if obj.published_at is None:
+            return "–"
+        return f"{timezone.localtime(obj.published_at):%d %b %Y, %H:%M}"
 
     @admin.display(description="preview")
     def hero_preview(self, obj):

@@ -1,5 +1,7 @@
 """Editors manage articles in the admin."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -44,6 +46,26 @@ def test_article_list_shows_status_section_and_filters(editor_client, article, d
     assert 'data-filter-title="section"' in html
     # The editor's switch, not a promise: the policy may close comments by age as well.
     assert "Comments allowed" in html and "Comments open" not in html
+
+
+def test_the_article_list_tells_a_scheduled_story_from_a_live_one(editor_client, make_article):
+    make_article(title="Out now", published_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    make_article(title="Coming", published_at=datetime(2099, 1, 1, 9, 0, tzinfo=UTC))
+    make_article(title="Not yet written", status="draft")
+
+    html = editor_client.get("/admin/articles/article/?o=1").content.decode()
+    rows = {
+        title: row
+        for row in html.split("<tr")[1:]
+        for title in ("Out now", "Coming", "Not yet written")
+        if f">{title}<" in row
+    }
+
+    assert '<td class="field-state">Published</td>' in rows["Out now"]
+    assert '<td class="field-state">Scheduled</td>' in rows["Coming"]
+    assert '<td class="field-state">Draft</td>' in rows["Not yet written"]
+    # Times as the comment lists write them (TIME_ZONE is the newsroom's).
+    assert "01 Jan 2099, " in rows["Coming"] and "Jan. 1, 2099" not in rows["Coming"]
 
 
 def test_publish_and_unpublish_actions(editor_client, article, draft):
