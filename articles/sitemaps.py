@@ -9,6 +9,12 @@ from articles.models import Article, Section
 from newsportal.caching import changes_at
 
 
+def _seconds(moment):
+    """Every sitemap dates to the second: the index and the news sitemap wrote microseconds
+    where the article sitemap wrote none."""
+    return moment.replace(microsecond=0) if moment else moment
+
+
 class ArticleSitemap(Sitemap):
     changefreq = "daily"
     limit = 5000
@@ -21,12 +27,12 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, item):
-        return item.updated_at
+        return _seconds(item.updated_at)
 
     def get_latest_lastmod(self):
         # What the index dates each page by: one MAX, not every story loaded to compare (Django's
         # default asks lastmod() of each item: 10,000 rows drawn for one date).
-        return self.items().order_by().aggregate(latest=Max("updated_at"))["latest"]
+        return _seconds(self.items().order_by().aggregate(latest=Max("updated_at"))["latest"])
 
 
 class SectionSitemap(Sitemap):
@@ -53,7 +59,7 @@ class NewsSitemap(Sitemap):
         )
 
     def lastmod(self, item):
-        return item.published_at
+        return _seconds(item.published_at)
 
     def leaves_at(self):
         """When the oldest story listed leaves: no write happens then, so nothing purges."""

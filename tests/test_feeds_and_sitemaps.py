@@ -1,7 +1,7 @@
 """Feeds, sitemaps and robots.txt parse and list only public articles."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 from xml.etree import ElementTree
 
@@ -279,3 +279,22 @@ def test_a_feed_asks_the_storage_nothing_and_an_older_picture_it_cannot_size_is_
     pictured, unsized = parse(response).findall("channel/item")
     assert int(pictured.find("enclosure").get("length")) > 0
     assert unsized.find("enclosure") is None
+
+
+def test_every_sitemap_dates_to_the_second_as_the_article_sitemap_does(client, make_article):
+    from articles.models import Article
+
+    written = timezone.now().replace(microsecond=304476) - timedelta(hours=3)
+    story = make_article(published_at=written)
+    Article.objects.filter(pk=story.pk).update(updated_at=written)
+    stamp = written.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    index = parse(client.get("/sitemap.xml")).findtext("sm:sitemap/sm:lastmod", namespaces=NS)
+    news = parse(client.get("/sitemap-news.xml")).findtext(
+        "sm:url/news:news/news:publication_date", namespaces=NS
+    )
+    articles = parse(client.get("/sitemap-articles.xml")).findtext(
+        "sm:url/sm:lastmod", namespaces=NS
+    )
+
+    assert index == news == articles == stamp
