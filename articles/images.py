@@ -70,7 +70,7 @@ def hero_upload_to(instance, filename: str) -> str:
     """heroes/YYYY/MM/<random>-<name>: the picture of a story under embargo cannot be found by
     guessing a camera's file name before the story is out (its renditions and crops have random
     names of their own: _public_stem)."""
-    return f"heroes/{timezone.now():%Y/%m}/{secrets.token_urlsafe(9)}-{filename}"
+    return f"heroes/{timezone.now():%Y/%m}/{_random_part()}-{filename}"
 
 
 def validate_image_upload(file) -> str:
@@ -243,7 +243,13 @@ def _public_stem() -> str:
     """The start of a rendition's or crop's name: a random token of its own, nothing of the
     upload's name. Readers see these names; named after the upload (random part and all), they
     told anyone the stored original's address, and the original is not for readers."""
-    return f"renditions/{secrets.token_urlsafe(9)}"
+    return f"renditions/{_random_part()}"
+
+
+def _random_part() -> str:
+    # 72 random bits, in letters and digits only: a urlsafe token may start with "-", which a
+    # shell then reads as an option ("ls -FFYhQuRAxsa-16x9.jpg").
+    return secrets.token_hex(9)
 
 
 def make_crops(image_field) -> dict[str, dict]:

@@ -88,6 +88,8 @@ def test_a_reader_finds_no_camera_metadata_in_any_picture_the_article_page_leads
         served = client.get(address)
         assert served.status_code == 200
         assert_no_metadata(b"".join(served.streaming_content), address)
+        # A name a shell takes as a name, not an option.
+        assert PurePosixPath(address).name[0].isalnum(), address
         # What the reviewer did: the original's address built from a rendition's name.
         stem = PurePosixPath(address).stem.rsplit("-", 1)[0]
         for guess in (f"/media/{month}/{stem}.jpg", f"/media/heroes/{stem}.jpg"):
