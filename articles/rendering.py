@@ -71,6 +71,9 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
+    # "mailto:desk@example.org" typed bare: magiclink links the address and leaves "mailto:"
+    # before the link as words. (In code, nothing is linked, and "<a" is written "&lt;a".)
+    html = html.replace('mailto:<a href="mailto:', '<a href="mailto:')
     sizes: dict[str, tuple[int, int] | None] = {}  # each file read once a body
     return _IMG.sub(lambda img: _picture(img, sizes), html)
 

@@ -127,6 +127,15 @@ def test_no_heading_text_is_left_outside_a_block(client, make_article):
 # --- Pictures: ours are shown, others become links ---
 
 
+def test_an_address_typed_with_mailto_in_front_is_one_link_without_the_prefix_left_over():
+    html = render_markdown("Tips: mailto:desk@example.org, or `mailto:desk@example.org` in code.")
+
+    assert html == (
+        '<p>Tips: <a href="mailto:desk@example.org" rel="noopener noreferrer">'
+        "desk@example.org</a>, or <code>mailto:desk@example.org</code> in code.</p>"
+    )
+
+
 def test_a_picture_of_ours_on_its_own_is_a_figure_with_its_title_as_caption():
     html = render_markdown('![Cars at the plant](/media/plant.jpg "The plant in May")')
 
