@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 from crispy_forms.helper import FormHelper
@@ -10,6 +11,8 @@ from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
 from comments.screening import BIDI_CONTROLS
 from comments.tokens import form_age
 from newsportal.text import no_control_characters
+
+BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 TOO_FAST = "That was quick! Please check your comment and send it again."
 TOO_OLD = "This form was open for a long time. Please send your comment again."
@@ -38,10 +41,13 @@ def no_direction_overrides(value: str) -> None:
 
 class MultilineTextField(forms.CharField):
     """Browsers send line breaks as CRLF but count them as one character against maxlength:
-    count them the same way here, so text the form accepted is not refused as too long."""
+    count them the same way here, so text the form accepted is not refused as too long. A run
+    of blank lines is one: the page keeps a comment's lines as written (a screen of empty
+    lines pushed the next comments down)."""
 
     def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+        text = super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+        return BLANK_LINES.sub("\n\n", text)
 
 
 def account_identity(user) -> dict[str, str]:

@@ -292,7 +292,10 @@ def test_a_cross_site_post_is_refused(article, comment_form_data, headers):
     )
 
     assert response.status_code == 403
-    assert "Sent by another site." not in response.content.decode()
+    page = response.content.decode()
+    assert "Sent by another site." not in page
+    assert "This form came to us from another website" in page
+    assert "open for a long time" not in page
     assert not Comment.objects.exists()
 
 
@@ -311,6 +314,13 @@ def test_html_and_scripts_in_a_comment_are_shown_as_text(
     assert '<script>alert("x")' not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_a_run_of_blank_lines_in_a_comment_is_kept_as_one(reader, article, comment_form_data):
+    body = "First thought.\r\n\r\n\r\n  \r\n\r\nSecond thought.\n\nThird, after one."
+    _post(reader, article, comment_form_data(article, body=body))
+
+    assert Comment.objects.get().body == "First thought.\n\nSecond thought.\n\nThird, after one."
 
 
 def test_posting_to_a_missing_article_is_not_found(reader, article, comment_form_data):
