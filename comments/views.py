@@ -230,15 +230,19 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW. A comment sent from a shared page without JavaScript carries no token:
     the reader gets the form back with their text, a token and a start time, and sends it once
     more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
+    if _from_another_site(request):
+        # Said as it is: "your form was open for a long time" misleads whoever was sent here.
+        context = {"from_another_site": True}
+        return render(request, "403_csrf.html", context, status=403)
     match = request.resolver_match
     reporting = match is not None and match.view_name == "comments:report"
-    if reporting and not _from_another_site(request):
+    if reporting:
         from comments.report_views import report_again
 
         again = report_again(request, match.kwargs["comment_id"])
         if again is not None:
             return again
-    if match is None or match.view_name != "comments:post" or _from_another_site(request):
+    if match is None or match.view_name != "comments:post":
         return django_csrf_failure(request, reason)
     article = (
         Article.objects.published()
