@@ -168,10 +168,17 @@ serve: $(STAMP) varnish redis
 # files and migrations first (the old release keeps serving), then serve.py starts the new
 # gunicorn beside the old one, switches Varnish to it once it answers (its cache kept), lets the
 # old one finish its requests, restarts the mail worker and soft-purges the old pages
-# (deploy/origin.py). A release that does not come up leaves the old one serving (exit 1).
+# (deploy/origin.py). A release that does not come up leaves the old one serving (exit 1); one
+# with migrations goes in only with MIGRATE=1.
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
 reload: $(STAMP)
+	@# Migrations run while the old release serves: only when the operator says it can run
+	@# beside them (README.md, "Upgrading").
+	@[ "$(MIGRATE)" = 1 ] || $(PY) manage.py migrate --check >/dev/null || { echo "reload: \
+	this release has migrations to apply (or the database did not answer). If the running \
+	release can work beside them (README.md, 'Upgrading'), run make reload MIGRATE=1; \
+	otherwise stop make serve and start it again."; exit 1; }
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --reload

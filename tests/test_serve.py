@@ -206,3 +206,33 @@ def test_a_host_with_a_port_is_refused_in_one_line_naming_host():
         "serve: HOST must name a plain host, not 'news.example.com:80': an address or a name to "
         "listen on, without a port (PORT sets that)"
     ]
+
+
+def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_release_can_run_beside(
+    tmp_path,
+):
+    import sqlite3
+
+    database = tmp_path / "not-migrated.sqlite3"
+    env = {
+        "PATH": os.environ["PATH"],
+        "NEWSPORTAL_ENV_FILE": "",
+        "DJANGO_SECRET_KEY": "reload-test-" + "k" * 50,
+        "DJANGO_SECURE_HTTPS": "false",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    refused = subprocess.run(
+        ["make", "-s", "reload", f"PORT={free_port()}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert refused.returncode != 0
+    assert "this release has migrations to apply" in refused.stdout
+    assert "run make reload MIGRATE=1" in refused.stdout
+    with sqlite3.connect(database) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert not tables - {"django_migrations", "sqlite_sequence"}, tables
