@@ -155,6 +155,10 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
     """`serve.py --reload`: signal the running serve.py and wait for its answer."""
     try:
         pid = int((workdir / "serve.pid").read_text())
+        # A pid file left by a killed stack may name another process by now: SIGUSR2 would
+        # end it.
+        if b"serve.py" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            raise ProcessLookupError(pid)
         before = read_status(workdir)["generation"]
         os.kill(pid, signal.SIGUSR2)
     except (OSError, ValueError):

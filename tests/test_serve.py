@@ -236,3 +236,19 @@ def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_relea
     with sqlite3.connect(database) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert not tables - {"django_migrations", "sqlite_sequence"}, tables
+
+
+def test_a_reload_never_signals_a_process_a_stale_pid_file_names(tmp_path):
+    # A stack killed outright leaves its pid file; the number may belong to anything by now.
+    bystander = subprocess.Popen(["sleep", "30"])
+    try:
+        (tmp_path / "serve.pid").write_text(str(bystander.pid))
+        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path))
+        time.sleep(0.2)
+
+        assert refused.returncode == 1
+        assert "no running stack found" in refused.stdout
+        assert bystander.poll() is None  # SIGUSR2 would have ended it
+    finally:
+        bystander.kill()
+        bystander.wait()
