@@ -339,11 +339,27 @@
     if (window.location.hash === "#comment-form") window.location.replace("#comment-form-errors");
   }
 
+  // After posting, what the reader was told ("Comment sent successfully!", the status link)
+  // takes focus, for the reason above: its status region came with the page, so it is not
+  // always read out. Again once the page has loaded: landing on #comments, which cannot take
+  // focus, Chromium and Safari take it from whatever has it.
+  function focusCommentMessages() {
+    var box = document.querySelector("#comments .messages");
+    if (!box || document.getElementById("comment-form-errors")) return;
+    box.setAttribute("tabindex", "-1");
+    // Where the page landed (the top of the comments, the message first) stays.
+    box.focus({ preventScroll: true });
+    window.addEventListener("load", function () {
+      if (document.activeElement === document.body) box.focus({ preventScroll: true });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
     document.querySelectorAll("form#comment-form").forEach(keepDraft);
     document.querySelectorAll("form#report-form").forEach(enhanceReports);
     focusErrorSummary(); // once a reply's form is under its comment
+    focusCommentMessages();
   });
 })();

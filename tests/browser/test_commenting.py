@@ -45,6 +45,9 @@ def test_commenter_sees_the_exact_message_and_a_reload_does_not_post_again(page,
     )
     expect(page).to_have_url(re.compile(r"/articles/xiaomi-car/#comments$"))
     expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    # Focus on what they were told: a status region that came with the page is not always read.
+    page.wait_for_load_state("load")
+    expect(page.locator("#comments .messages")).to_be_focused()
     expect(page.locator(".messages")).to_contain_text("private status page")
     # Pending: stored, but shown to nobody, not even its author.
     expect(page.locator("#comments-heading")).to_have_text("0 comments")
