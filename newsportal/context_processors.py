@@ -27,6 +27,7 @@ def site_urls() -> dict[str, str]:
         "feed": reverse("articles:feed"),
         "atom": reverse("articles:atom"),
         "sitemap": reverse("sitemap-index"),
+        "privacy": reverse("comments:privacy"),  # the footer's, for every page
     }
 
 

@@ -23,3 +23,23 @@ def test_an_oversized_post_elsewhere_gets_a_readable_400(client, settings, db):
 
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+
+
+def test_a_missing_page_offers_its_own_search_box_and_the_front_page(client, db):
+    # On a phone the header's box hides behind a button; "search above" said nothing there.
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<label class="form-label" for="not-found-q">Search the archive</label>' in page
+    assert 'role="search" action="/search/"' in page
+    assert "search the archive above" not in page
+    assert page.count('role="search"') == 1  # not a second box in the header
+    assert '<a href="/">Go to the front page</a>' in page
+
+
+def test_every_page_links_to_the_comment_and_privacy_policy_in_its_footer(client, article):
+    for url in ("/", article.get_absolute_url(), "/no-such-page/"):
+        page = client.get(url).content.decode()
+        footer = page[page.index("<footer") :]
+        assert '<a href="/comments/privacy/">Comments and your privacy</a>' in footer, url
