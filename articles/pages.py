@@ -87,12 +87,16 @@ def article_page_context(article: Article) -> dict:
     # scheme the first of them happened to use.
     share_url = settings.SITE_URL + article.get_absolute_url()
     images = share_images(article)
-    latest = latest_articles(article)
+    # The rail's "Latest" leaves out what "Related" (and the body's links) already show.
+    shown = [link.target_article_id for link in links if link.target_article_id]
+    latest = latest_articles(article, leaving_out=[*shown, *(other.pk for other in fallback)])
     # The rail's newest stories change with any publication: LATEST, not every article's key;
     # each one's listed key takes the page down for good with the story.
     keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
-    keys += [article_key(link.target_article_id) for link in links if link.target_article_id]
-    keys += [article_key(other.pk) for other in fallback]
+    # Every story the page shows, by its listed key too: taken down, it leaves this page for
+    # good (a hard purge), not after the stale copy's grace.
+    for pk in [*shown, *(other.pk for other in fallback)]:
+        keys += [article_key(pk), listed_key(pk)]
     if not links:
         # A story published later in the same section or under a shared tag may join the list.
         keys.append(section_key(article.section_id))
@@ -171,11 +175,12 @@ def related_fallback(article):
     )
 
 
-def latest_articles(article):
-    """The newest published stories but this one, for the rail: titles and times, one query."""
+def latest_articles(article, leaving_out=()):
+    """The newest published stories but this one and those left out, for the rail: titles and
+    times, one query."""
     return list(
         Article.objects.published()
-        .exclude(pk=article.pk)
+        .exclude(pk__in=[article.pk, *leaving_out])
         .only("title", "slug", "published_at")
         .order_by("-published_at", "-pk")[:LATEST_COUNT]
     )

@@ -233,3 +233,21 @@ def test_staff_see_only_the_links_to_pages_they_may_open(
     ):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+def test_the_rails_latest_leaves_out_the_stories_related_already_shows(
+    client, make_article, add_related
+):
+    import re
+
+    story = make_article(title="The story read")
+    newest = [make_article(title=f"Newest {n}") for n in range(1, 8)]  # 1 is the newest
+    add_related(story, newest[0])
+    add_related(story, newest[2], in_body=1)
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    rail = page[page.index('id="latest-heading"') :]
+    latest = re.findall(r">(Newest \d)<", rail[: rail.index("</ol>")])
+
+    assert latest == ["Newest 2", "Newest 4", "Newest 5", "Newest 6", "Newest 7"]
+    assert "Newest 1" in page and "Newest 3" in page  # shown once, under Related and in the body

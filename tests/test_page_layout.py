@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article
+from articles.models import Article, Section
 from tests.test_article_metadata import with_hero
 
 RECEIVED = "Comment sent successfully! We will review it in the next few hours."
@@ -48,10 +48,16 @@ def test_the_section_nav_marks_the_section_page_and_the_section_of_an_article(
 
 
 def test_the_article_rail_lists_the_newest_other_published_stories(client, article, make_article):
-    older = make_article(title="An older story", published_at=timezone.now() - timedelta(days=2))
-    newest = make_article(title="The newest story")
-    make_article(title="A draft nobody sees", status=Article.Status.DRAFT)
-    make_article(title="Tomorrow's story", published_at=timezone.now() + timedelta(days=1))
+    # From another section: stories of its own section would be under "Related" instead.
+    sport = Section.objects.create(name="Sport", slug="sport")
+    older = make_article(
+        title="An older story", published_at=timezone.now() - timedelta(days=2), section=sport
+    )
+    newest = make_article(title="The newest story", section=sport)
+    make_article(title="A draft nobody sees", status=Article.Status.DRAFT, section=sport)
+    make_article(
+        title="Tomorrow's story", published_at=timezone.now() + timedelta(days=1), section=sport
+    )
 
     html = client.get(article.get_absolute_url()).content.decode()
     rail = _between(html, 'id="latest-heading"', "</ol>")
@@ -193,13 +199,14 @@ def test_under_the_home_pages_lead_every_card_picture_loads_lazily(client, artic
 
 
 def test_rail_headlines_are_links_inside_headings(client, article, make_article, add_related):
-    other = make_article(title="The newest story")
-    add_related(article, other)
+    related = make_article(title="The related story")
+    add_related(article, related)
+    newest = make_article(title="The newest story")  # "Latest" leaves out what Related shows
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    link = f'<a href="{other.get_absolute_url()}">The newest story</a>'
-    for heading_id in ("latest-heading", "related-heading"):
+    for heading_id, other in (("latest-heading", newest), ("related-heading", related)):
+        link = f'<a href="{other.get_absolute_url()}">{other.title}</a>'
         rail = _between(html, f'id="{heading_id}"', "</section>")
         assert f'<h3 class="rail-headline">{link}</h3>' in rail
 
