@@ -31,6 +31,9 @@ def test_the_form_is_headed_with_the_article_title_and_labels_every_field(reader
         assert f'for="{field_id}"' in html
         assert label in html
     assert "Never shown publicly." in html
+    # The labels' "*" is explained where the form starts.
+    assert html.count('class="asteriskField">*</span>') == 3
+    assert "Fields marked * are required." in html
 
 
 def test_a_logged_in_reader_finds_name_and_email_filled_in(client, article, django_user_model):

@@ -151,6 +151,13 @@
       button.setAttribute("aria-expanded", open ? "true" : "false");
       if (open) form.querySelector("input[type=search]").focus();
     });
+    // Escape closes it again, as it closes any panel a button opened, back on its button.
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !header.classList.contains("search-open")) return;
+      header.classList.remove("search-open");
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -218,6 +218,12 @@ def test_on_a_phone_search_opens_from_a_button_and_works_without_javascript(
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(box).to_be_focused()
+    page.keyboard.press("Escape")  # closes it, back on the button
+    expect(box).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    toggle.click()
+    expect(box).to_be_focused()
     page.screenshot(path=artifacts.path("search-open-phone-first-screen.png"))
     page.keyboard.type("Xiaomi")
     page.keyboard.press("Enter")
