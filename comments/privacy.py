@@ -263,22 +263,23 @@ def prune_old_data(now=None) -> Pruned:
     )
     forgotten, _ = _forgettable_addresses(now).delete()
     ips = _prune_other_ips(ip_before)
-    return Pruned(deleted, cleared, forgotten, *ips, _prune_email_blocks(rejected_before))
+    with transaction.atomic():
+        email_blocks = _delete_ended_blocks(Block.Kind.EMAIL, rejected_before, EMAIL_CLEARED)
+    return Pruned(deleted, cleared, forgotten, *ips, email_blocks)
 
 
 IP_CLEARED = "[IP address cleared]"
 EMAIL_CLEARED = "[e-mail address cleared]"
 
 
-def _prune_email_blocks(before) -> int:
-    """Blocks of an e-mail address that ended before `before` go (a block in force keeps its
-    address, in clear or as an erased address's hash); the admin's log keeps who blocked and
-    lifted them, and the reason, without the address. Returns how many went."""
-    with transaction.atomic():
-        blocks = Block.objects.filter(kind=Block.Kind.EMAIL, expires_at__lt=before)
-        name = "E-mail address block " + EMAIL_CLEARED
-        _clear_in_admin_log(blocks, name, address_field="value", cleared=EMAIL_CLEARED)
-        return blocks.delete()[0]
+def _delete_ended_blocks(kind: str, before, cleared: str) -> int:
+    """Blocks of this kind that ended before `before` go (a block in force keeps its address,
+    in clear or as an erased address's hash); the admin's log keeps who blocked and lifted
+    them, and the reason, with `cleared` for the address. Returns how many went."""
+    blocks = Block.objects.filter(kind=kind, expires_at__lt=before)
+    name = f"{Block.Kind(kind).label} block {cleared}"
+    _clear_in_admin_log(blocks, name, address_field="value", cleared=cleared)
+    return blocks.delete()[0]
 
 
 def _prune_other_ips(before) -> tuple[int, int, int]:
@@ -289,9 +290,7 @@ def _prune_other_ips(before) -> tuple[int, int, int]:
     by its own API, counted from today; its lockout attempts it deletes itself, at the next
     sign-in after their cool-off. Returns how many blocks, notes and sign-ins went."""
     with transaction.atomic():
-        blocks = Block.objects.filter(kind=Block.Kind.IP, expires_at__lt=before)
-        _clear_in_admin_log(blocks, "IP address block " + IP_CLEARED, address_field="value")
-        blocks_deleted, _ = blocks.delete()
+        blocks_deleted = _delete_ended_blocks(Block.Kind.IP, before, IP_CLEARED)
         notes = ModeratorNote.objects.filter(created_at__lt=before, ip_address__isnull=False)
         _clear_in_admin_log(notes.filter(email=""), "Note on an IP address " + IP_CLEARED)
         notes_cleared = notes.filter(email="").delete()[0] + notes.update(ip_address=None)
