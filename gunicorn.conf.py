@@ -61,14 +61,24 @@ forwarder_headers = ""
 # e-mail address), and nothing a reader typed goes into the logs.
 class AccessLogWithoutSecretLinks(Logger):
     """The access log, with the signed tokens of commenters' status and privacy links cut out of
-    the paths it writes (newsportal.redaction)."""
+    the paths it writes (newsportal.redaction), and what a client sent written so that it can
+    never start a line or close a quoted field of its own."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for name in ("U", "r", "f"):  # the path, the request line, the referer
+        for name in ("U", "r", "f", "a"):  # the path, the request line, the referer, the browser
             if isinstance(atoms.get(name), str):
-                atoms[name] = redact_links(atoms[name])
+                atoms[name] = escape_for_log(redact_links(atoms[name]))
         return atoms
+
+
+def escape_for_log(text: str) -> str:
+    # The path is decoded: /x%0a127.0.0.1%20"GET... would write a forged line, %00 a NUL that
+    # makes grep call the log binary. As nginx does, such bytes are written as \xHH.
+    return "".join(
+        f"\\x{ord(char):02X}" if char in '"\\' or ord(char) < 0x20 or ord(char) == 0x7F else char
+        for char in text
+    )
 
 
 logger_class = AccessLogWithoutSecretLinks

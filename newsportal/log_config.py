@@ -31,5 +31,9 @@ def logging_config(level: str) -> dict:
             "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             # runserver prints "Watching for file changes" itself; logged too, it says it twice.
             "django.utils.autoreload": {"level": "WARNING"},
+            # django-axes writes four INFO lines per staff sign-in and two per nightly prune
+            # ("Reset 0 access logs..."), which cron would mail every night. Its failures and
+            # lockouts are WARNINGs, and every sign-in stays in its AccessLog table.
+            "axes": {"level": "WARNING"},
         },
     }

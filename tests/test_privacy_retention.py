@@ -172,3 +172,17 @@ def test_the_privacy_page_as_shipped_says_how_long_a_blocked_address_is_kept(cli
 
     assert "IP addresses are cleared after a few weeks" in page
     assert "blocked from commenting, a few weeks after the block ends" in page
+
+
+@pytest.mark.django_db
+def test_the_nightly_prune_writes_nothing_when_nothing_failed(caplog, capsys):
+    # Cron mails whatever a job writes: the README's `prune_comments -v0` must stay silent.
+    signed_in = AccessLog.objects.create(ip_address=IP, user_agent="Firefox", username="editor")
+    AccessLog.objects.filter(pk=signed_in.pk).update(attempt_time=_days_ago(40))
+
+    with caplog.at_level("INFO"):
+        call_command("prune_comments", verbosity=0)
+
+    assert not AccessLog.objects.exists()  # the work was done...
+    assert [record.getMessage() for record in caplog.records] == []  # ...without a word
+    assert capsys.readouterr() == ("", "")

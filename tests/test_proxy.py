@@ -12,7 +12,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings
@@ -387,6 +387,20 @@ def test_the_access_log_never_holds_a_secret_link(stack, path):
     line = next(line for line in stack.log().splitlines() if f"[{rid}]" in line)
     assert token not in stack.log()
     assert path.format("[link redacted]") in line
+
+
+def test_a_path_cannot_write_a_line_of_its_own_into_the_access_log(stack):
+    forged = '127.0.0.1 "GET /admin/ HTTP/1.1" 200 42 1ms "forged"'
+    rid = request_id()
+
+    stack.get(f"/articles/x%0a{quote(forged)}%00/", headers={"X-Request-ID": rid})
+
+    assert stack.reached_gunicorn(rid)
+    log = stack.log_path.read_bytes()
+    assert b"\0" not in log  # grep would call the log a binary file
+    assert not any(line.startswith(forged) for line in log.decode().splitlines())
+    line = next(line for line in log.decode().splitlines() if f"[{rid}]" in line)
+    assert "/articles/x\\x0A127.0.0.1 \\x22GET /admin/ HTTP/1.1\\x22" in line
 
 
 def test_an_address_too_long_for_the_origin_gets_our_page_at_the_proxy(stack):
