@@ -1,3 +1,6 @@
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
@@ -37,12 +40,50 @@ def mail_delivered(app_configs, **kwargs):
     ]
 
 
+def site_address(app_configs, **kwargs):
+    """Links in mail, feeds, sitemaps and shared pages are written with SITE_URL, and mail goes
+    out from DEFAULT_FROM_EMAIL: their defaults are for a laptop and pass every other check."""
+    if settings.DEBUG:
+        return []
+    found = []
+    if urlsplit(settings.SITE_URL).hostname in ("127.0.0.1", "localhost", "::1"):
+        found.append(
+            checks.Warning(
+                f"SITE_URL is {settings.SITE_URL}: links in mail, feeds, sitemaps and shared "
+                "pages point at this machine, not at the site readers use.",
+                hint="Set SITE_URL to the site's address, e.g. https://news.example.com.",
+                id="newsportal.W003",
+            )
+        )
+    elif settings.SECURE_SSL_REDIRECT and settings.SITE_URL.startswith("http:"):
+        found.append(
+            checks.Warning(
+                f"SITE_URL is {settings.SITE_URL} while the site redirects to https: every link "
+                "in mail and feeds takes a redirect, and feed readers see each story twice.",
+                hint="Start SITE_URL with https://.",
+                id="newsportal.W004",
+            )
+        )
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower()
+    if domain == "localhost" or domain.endswith(".localhost"):
+        found.append(
+            checks.Warning(
+                f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL}: mail servers refuse or "
+                "junk mail from an address at localhost.",
+                hint="Set DEFAULT_FROM_EMAIL to an address at the newsroom's domain.",
+                id="newsportal.W005",
+            )
+        )
+    return found
+
+
 class NewsportalConfig(AppConfig):
     name = "newsportal"
 
     def ready(self):
         checks.register(shared_cache, checks.Tags.caches, deploy=True)
         checks.register(mail_delivered, deploy=True)
+        checks.register(site_address, deploy=True)
         # A typo in EMAIL_BACKEND would drop every mail when it is sent: stop at start-up
         # instead. Checked here, not in settings, as a backend may read settings on import.
         try:

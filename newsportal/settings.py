@@ -65,7 +65,7 @@ for _name, _keys in (
         )
 
 ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS", schemes=("https", "http"))
 # Shared pages carry no CSRF token: a comment posted without one (no JavaScript) gets its form
 # back with a token and the text kept, to send once more (see comments/views.py).
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
@@ -73,6 +73,12 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 SITE_NAME = env_str("SITE_NAME", "Newsportal")
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
+if any(urlsplit(SITE_URL)[2:]):
+    # Every page is served from the root: a path here would be glued onto each link.
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address without a path, like https://news.example.com, "
+        f"not {SITE_URL!r}"
+    )
 # Shared feeds and sitemaps are drawn as if asked for at SITE_URL, so its host is always allowed.
 if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)

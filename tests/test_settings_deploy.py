@@ -30,6 +30,7 @@ def production_env(**overrides):
         "REDIS_URL": "redis://cache.internal:6379/0",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.internal",
+        "DEFAULT_FROM_EMAIL": "The Newsroom <newsroom@news.example.com>",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -209,6 +210,43 @@ def test_check_deploy_warns_when_mail_would_go_to_the_log_instead_of_readers():
 
     assert "newsportal.W002" in result.stderr
     assert "never reaches anyone" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "warning", "words"),
+    [
+        ({"SITE_URL": None}, "newsportal.W003", "point at this machine"),
+        ({"SITE_URL": "http://localhost:8000"}, "newsportal.W003", "point at this machine"),
+        ({"SITE_URL": "http://news.example.com"}, "newsportal.W004", "takes a redirect"),
+        ({"DEFAULT_FROM_EMAIL": None}, "newsportal.W005", "from an address at localhost"),
+    ],
+)
+def test_check_deploy_warns_when_links_or_mail_would_carry_a_laptops_address(
+    variables, warning, words
+):
+    result = manage("check", "--deploy", env=production_env(**variables))
+
+    assert warning in result.stderr
+    assert words in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("SITE_URL", "https://news.example.com/news/", "SITE_URL must be the site's address"),
+        ("SITE_URL", "https://news.example.com/?x=1", "SITE_URL must be the site's address"),
+        (
+            "DJANGO_CSRF_TRUSTED_ORIGINS",
+            "news.example.com",
+            "DJANGO_CSRF_TRUSTED_ORIGINS must be a URL like https://host",
+        ),
+    ],
+)
+def test_an_address_the_site_cannot_use_stops_start_up_naming_the_variable(name, value, expected):
+    result = manage("check", env=production_env(**{name: value}))
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {expected}" in result.stderr
 
 
 def test_serve_refuses_several_workers_without_a_shared_cache():
