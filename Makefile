@@ -172,7 +172,11 @@ serve: $(STAMP) varnish redis
 # with migrations goes in only with MIGRATE=1.
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
-reload: $(STAMP)
+reload:
+	@# Nothing is installed, collected or migrated unless there is a stack to switch to it.
+	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
+	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
+	@$(MAKE) --no-print-directory $(STAMP)
 	@# Migrations run while the old release serves: only when the operator says it can run
 	@# beside them (README.md, "Upgrading").
 	@[ "$(MIGRATE)" = 1 ] || $(PY) manage.py migrate --check >/dev/null || { echo "reload: \

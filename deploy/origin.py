@@ -151,18 +151,29 @@ def read_status(workdir: Path) -> dict:
         return {"generation": 0, "problem": ""}
 
 
-def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
-    """`serve.py --reload`: signal the running serve.py and wait for its answer."""
+def running_stack(workdir: Path) -> int | None:
+    """The pid of the serve.py running the stack in this workdir, or None (and says so)."""
     try:
         pid = int((workdir / "serve.pid").read_text())
         # A pid file left by a killed stack may name another process by now: SIGUSR2 would
         # end it.
-        if b"serve.py" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            raise ProcessLookupError(pid)
-        before = read_status(workdir)["generation"]
-        os.kill(pid, signal.SIGUSR2)
+        if b"serve.py" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
     except (OSError, ValueError):
-        print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
+        pass
+    print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
+    return None
+
+
+def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
+    """`serve.py --reload`: signal the running serve.py and wait for its answer."""
+    if (pid := running_stack(workdir)) is None:
+        return 1
+    before = read_status(workdir)["generation"]
+    try:
+        os.kill(pid, signal.SIGUSR2)
+    except OSError as exc:  # it ended in between, or is not ours to signal
+        print(f"serve: could not signal the running stack (pid {pid}): {exc}")
         return 1
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(BASE_DIR))
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from deploy.children import Restarting, stop, wait_for_port  # noqa: E402
-from deploy.origin import Origin, Varnish, ask_for_reload, reload_release  # noqa: E402
+from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
 from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
 
 VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
@@ -322,6 +322,8 @@ def main(argv: list[str]) -> int:
         return 0
     if "--reload" in argv:
         return ask_for_reload(cfg["workdir"])
+    if "--running" in argv:  # `make reload` asks before it changes anything
+        return 0 if running_stack(cfg["workdir"]) else 1
     if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
         # Each worker would count the rate limits on its own (and purge only its own copy of
         # a fragment): a flood limit of one comment per 15 s would let one through per worker.

@@ -208,21 +208,17 @@ def test_a_host_with_a_port_is_refused_in_one_line_naming_host():
     ]
 
 
-def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_release_can_run_beside(
-    tmp_path,
-):
-    import sqlite3
-
-    database = tmp_path / "not-migrated.sqlite3"
+def make_reload(database: Path, workdir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ["PATH"],
         "NEWSPORTAL_ENV_FILE": "",
         "DJANGO_SECRET_KEY": "reload-test-" + "k" * 50,
         "DJANGO_SECURE_HTTPS": "false",
         "DATABASE_URL": f"sqlite:///{database}",
+        "PROXY_WORKDIR": str(workdir),
     }
-    refused = subprocess.run(
-        ["make", "-s", "reload", f"PORT={free_port()}"],
+    return subprocess.run(
+        ["make", "-s", "reload", f"PORT={free_port()}", *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -230,12 +226,43 @@ def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_relea
         timeout=180,
     )
 
-    assert refused.returncode != 0
-    assert "this release has migrations to apply" in refused.stdout
-    assert "run make reload MIGRATE=1" in refused.stdout
+
+def tables_in(database: Path) -> set[str]:
+    import sqlite3
+
     with sqlite3.connect(database) as db:
-        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
-    assert not tables - {"django_migrations", "sqlite_sequence"}, tables
+        names = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    return names - {"django_migrations", "sqlite_sequence"}
+
+
+def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_release_can_run_beside(
+    tmp_path,
+):
+    # A stand-in for the running stack: what `make reload` checks is a serve.py behind the pid.
+    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    try:
+        (tmp_path / "serve.pid").write_text(str(stack.pid))
+        database = tmp_path / "not-migrated.sqlite3"
+        refused = make_reload(database, tmp_path)
+
+        assert refused.returncode != 0
+        assert "this release has migrations to apply" in refused.stdout
+        assert "run make reload MIGRATE=1" in refused.stdout
+        assert not tables_in(database)
+        assert stack.poll() is None  # never asked to reload
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_make_reload_without_a_running_stack_changes_nothing(tmp_path):
+    # Even told it may migrate: there is nothing to switch to the new release.
+    database = tmp_path / "not-migrated.sqlite3"
+    refused = make_reload(database, tmp_path, "MIGRATE=1")
+
+    assert refused.returncode != 0
+    assert "no running stack found" in refused.stdout
+    assert not tables_in(database)
 
 
 def test_a_reload_never_signals_a_process_a_stale_pid_file_names(tmp_path):
