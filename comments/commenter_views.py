@@ -239,7 +239,9 @@ def privacy_action(request, token):
     address = found and kept.filter(pk=found[0]).first()
     if not address:
         return link_gone(
-            request, "It is out of date or was used already. Ask for a new one on the privacy page."
+            request,
+            "It is out of date, was used already, or is incomplete (open it exactly as it came "
+            "in our mail). Ask for a new one on the privacy page.",
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):
@@ -314,7 +316,9 @@ def confirm_comment(request, token):
 
 def _stale_confirmation(request):
     return link_gone(
-        request, "It is out of date. Tick an e-mail box when you next comment to get a new one."
+        request,
+        "It is out of date, or incomplete (open it exactly as it came in our mail). Tick an "
+        "e-mail box when you next comment to get a new one.",
     )
 
 

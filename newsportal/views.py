@@ -2,6 +2,7 @@ import sys
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -116,6 +117,7 @@ def locked_out(request, original_response=None, credentials=None):
     should carry. The whole cool-off is an upper bound: the oldest counted failure may expire
     sooner, never later."""
     cool_off = get_cool_off(request)
-    response = render(request, "admin/locked_out.html", {"cooloff_timedelta": cool_off}, status=429)
+    context = {**admin.site.each_context(request), "cooloff_timedelta": cool_off}
+    response = render(request, "admin/locked_out.html", context, status=429)
     response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response

@@ -43,3 +43,13 @@ def test_every_page_links_to_the_comment_and_privacy_policy_in_its_footer(client
         page = client.get(url).content.decode()
         footer = page[page.index("<footer") :]
         assert '<a href="/comments/privacy/">Comments and your privacy</a>' in footer, url
+
+
+def test_a_cut_off_mailed_link_says_it_may_be_incomplete(db):
+    # Mail programs break long links: the reader needs to hear that it may be the link's fault.
+    for url in ["/comments/privacy/MTc:1xY/", "/comments/confirm/MTc:1xY/"]:
+        response = Client().get(url)
+
+        assert response.status_code == 404
+        assert "This link no longer works" in response.content.decode()
+        assert "incomplete (open it exactly as it came in our mail)" in response.content.decode()

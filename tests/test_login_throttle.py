@@ -205,6 +205,8 @@ def test_five_wrong_passwords_from_one_ip_across_five_usernames_lock_that_ip(acc
 
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
+    assert "Newsportal newsroom" in locked.content.decode()  # the admin's own header
+    assert "Django administration" not in locked.content.decode()
     assert "try again in 15 min" in locked.content.decode()
     assert locked["Retry-After"] == "900"  # the cool-off, in seconds
     assert _signed_in(elsewhere)

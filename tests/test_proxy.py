@@ -409,6 +409,14 @@ def test_an_address_too_long_for_the_origin_gets_our_page_at_the_proxy(stack):
     response = stack.get("/search/?q=" + "a" * 5000, headers={"X-Request-ID": rid})
 
     assert response.status == 414
-    assert "That address is too long" in response.text
+    assert "That address is too long. Please search with fewer words." in response.text
     assert response.header("Cache-Control") == "no-store"
     assert stack.never_reached_gunicorn(rid)
+
+
+def test_a_long_address_that_is_not_a_search_is_not_answered_about_searching(stack):
+    response = stack.get("/articles/" + "a" * 9000 + "/")
+
+    assert response.status == 414
+    assert "Check the link you followed, or search for the story." in response.text
+    assert "fewer words" not in response.text
