@@ -403,6 +403,14 @@ def test_a_path_cannot_write_a_line_of_its_own_into_the_access_log(stack):
     assert "/articles/x\\x0A127.0.0.1 \\x22GET /admin/ HTTP/1.1\\x22" in line
 
 
+def test_the_proxy_s_health_checks_fill_no_access_log_while_they_pass(stack):
+    # Varnish asks /healthz every 5 s: a day's worth would be 17,000 lines saying nothing.
+    time.sleep(5.5)  # at least one probe, whenever this test runs
+    assert stack.get("/healthz").status == 200
+
+    assert "[varnish-health-probe]" not in stack.log()
+
+
 def test_an_address_too_long_for_the_origin_gets_our_page_at_the_proxy(stack):
     rid = request_id()
 
