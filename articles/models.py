@@ -24,29 +24,40 @@ from newsportal.text import clean_pasted_fields
 UPDATE_GRACE = timedelta(minutes=10)
 
 
-class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the menu.")
+class ListingEntry(models.Model):
+    """A section, an author or a tag: a name printed in pages, menus and feeds (XML, which
+    control characters break), and a page listing its articles (the URL named `kind`)."""
 
-    objects = SectionQuerySet.as_manager()
+    kind = ""
+    several_lines = ()  # text fields beside the name, kept with their line breaks
 
     class Meta:
-        ordering = ["order", "name"]
+        abstract = True
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return reverse(f"articles:{self.kind}", args=[self.slug])
 
     def clean(self):
-        # Printed in every page's menu and in the feeds (XML, which control characters break).
-        if errors := clean_pasted_fields(self, one_line=["name"]):
+        if errors := clean_pasted_fields(self, one_line=["name"], several_lines=self.several_lines):
             raise ValidationError(errors)
 
 
-class Author(models.Model):
+class Section(ListingEntry):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the menu.")
+
+    objects = SectionQuerySet.as_manager()
+    kind = "section"
+
+    class Meta:
+        ordering = ["order", "name"]
+
+
+class Author(ListingEntry):
     name = models.CharField("byline name", max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     bio = models.TextField("short bio", blank=True, max_length=1000)
@@ -54,37 +65,21 @@ class Author(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
 
+    kind = "author"
+    several_lines = ["bio"]
+
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
 
-    def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
-
-    def clean(self):
-        # The byline, in pages and feeds (XML, which control characters break).
-        if errors := clean_pasted_fields(self, one_line=["name"], several_lines=["bio"]):
-            raise ValidationError(errors)
-
-
-class Tag(models.Model):
+class Tag(ListingEntry):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
+    kind = "tag"
+
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:tag", args=[self.slug])
-
-    def clean(self):
-        if errors := clean_pasted_fields(self, one_line=["name"]):
-            raise ValidationError(errors)
 
 
 # How a credit that says what the picture is begins ("Photograph: …", "Illustration by …").
