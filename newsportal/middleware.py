@@ -112,17 +112,13 @@ class RequestIdMiddleware:
         return response
 
 
-class HeadWithoutBodyMiddleware:
+class HeadWithoutBodyMiddleware(MiddlewareMixin):
     """A HEAD is answered with the GET's headers (Content-Length and ETag included) and no body.
     Django draws the GET's page for it and would send that too: runserver and the test client
     drop it, gunicorn sends it and logs a warning each time (Varnish turns a HEAD for a shared
     page into a GET, but passes those for /admin/ and /comments/ on as they come)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
+    def process_response(self, request, response):
         if request.method != "HEAD":
             return response
         if response.streaming:
