@@ -30,7 +30,6 @@ def moderation_summary() -> dict:
     return {
         "pending": queue["count"],
         "oldest_pending_at": oldest,
-        "oldest_pending_age": timezone.now() - oldest if oldest else None,
         "median_decision_time": median_decision_time(),
         "window_days": WINDOW_DAYS,
         "reported": reported_count(),
