@@ -387,8 +387,10 @@ def stop_mail(request, token):
         heading=heading,
         done=(
             heading,
-            "We will send no more mail about comments to this address. Changed your mind? "
-            "Open the same link again.",
+            "We will send no more mail about comments to this address, not even mail already "
+            "on its way. Only a link to export or erase your comments still comes, if you ask "
+            "for one from the status page of a comment you wrote. Changed your mind? Open the "
+            "same link again.",
         ),
         ask="Stop all mail about comments to this address?",
         button="Stop all mail",

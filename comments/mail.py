@@ -92,13 +92,15 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPServerDisconnected | OSError | OperationalError)
 
 
-@task(queue_name="mail")
-def deliver(kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
+@task(queue_name="mail", takes_context=True)
+def deliver(context, kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
     from comments.notifications import build_mail
 
     try:
-        # Drawn from the database: a database that is away for a moment is retried too.
-        message = build_mail(kind, ref, to)
+        # Drawn from the database: a database that is away for a moment is retried too. When
+        # it was queued tells a privacy link its owner asked for after stopping all mail from
+        # one queued before the stop (which the stop cancels).
+        message = build_mail(kind, ref, to, context.task_result.enqueued_at)
         if message is None:
             return "nothing to send"
         message.send()

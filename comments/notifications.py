@@ -199,7 +199,7 @@ def _one_click(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _moderators_mail(ref, to):
+def _moderators_mail(ref, to, asked_at):
     pending = Comment.objects.pending().count()
     if not pending:
         return None  # decided before the mail went out
@@ -210,7 +210,7 @@ def _moderators_mail(ref, to):
     return _message("moderators", "Comments are waiting for review", to, context)
 
 
-def _decision_mail(ref, to):
+def _decision_mail(ref, to, asked_at):
     comment = (
         Comment.objects.filter(
             pk=ref, notify_on_decision=True, status__in=DECIDED, withdrawn_at__isnull=True
@@ -234,7 +234,7 @@ def _decision_mail(ref, to):
     return _message("decision", subject, comment.email, context, _one_click(stop_url))
 
 
-def _reply_mail(ref, to):
+def _reply_mail(ref, to, asked_at):
     notice = (
         ReplyNotice.objects.filter(
             pk=ref, reply__status=Comment.Status.APPROVED, reply__withdrawn_at__isnull=True
@@ -267,8 +267,12 @@ def _reply_mail(ref, to):
     )
 
 
-def _confirm_mail(ref, to):
-    address = CommenterAddress.objects.filter(pk=ref, verified_at__isnull=True).first()
+def _confirm_mail(ref, to, asked_at):
+    # Not to an address whose owner stopped all mail, even one asked for before the stop.
+    unconfirmed = CommenterAddress.objects.filter(
+        verified_at__isnull=True, mail_stopped_at__isnull=True
+    )
+    address = unconfirmed.filter(pk=ref).first()
     if address is None:
         return None
     # Anyone may type an address: its owner can stop these too, in one click.
@@ -288,10 +292,18 @@ def _confirm_mail(ref, to):
     )
 
 
+def _stopped_since(address: CommenterAddress, asked_at) -> bool:
+    """The owner stopped all mail after this link was asked for: the stop takes effect at once,
+    even for mail already queued. One asked for after the stop goes: only its owner can ask
+    then (request_privacy_link's `by_owner`, from a comment they vouched for)."""
+    stopped_at = address.mail_stopped_at
+    return stopped_at is not None and (asked_at is None or asked_at <= stopped_at)
+
+
 def _privacy_mail(action):
-    def build(ref, to):
+    def build(ref, to, asked_at):
         address = CommenterAddress.objects.filter(pk=ref).first()
-        if address is None:
+        if address is None or _stopped_since(address, asked_at):
             return None
         # Anyone who typed the address in a comment may ask: its owner can stop these too.
         stop_url = links.stop_mail_url(address.pk)
@@ -308,7 +320,7 @@ def _privacy_mail(action):
     return build
 
 
-def _confirm_comment_mail(ref, to):
+def _confirm_comment_mail(ref, to, asked_at):
     # Only our own words and the article's title: what a stranger wrote never reaches the
     # address through this mail.
     comment = (
@@ -338,11 +350,13 @@ BUILDERS = {
 }
 
 
-def build_mail(kind: str, ref: int, to: str = "") -> EmailMultiAlternatives | None:
+def build_mail(kind: str, ref: int, to: str = "", asked_at=None) -> EmailMultiAlternatives | None:
     """The mail a queued task stands for, as things are now; None when there is nothing (any
-    more) to say: the comment was erased, the reader unsubscribed, the queue emptied."""
+    more) to say: the comment was erased, the reader unsubscribed or stopped all mail, the
+    queue emptied. `asked_at`: when the task was queued (None: unknown, taken as before any
+    stop)."""
     builder = BUILDERS.get(kind)
     if builder is None:
         logger.error("unknown mail kind %r", kind)
         return None
-    return builder(ref, to)
+    return builder(ref, to, asked_at)
