@@ -21,6 +21,10 @@ LAST_SENT_KEY = "comments:moderator-mail-last-sent"
 # A comment came into the queue while the interval held its mail back (posted, edited back
 # into the queue, hidden by reports): the reminder owes the moderators a mail.
 HELD_BACK_KEY = "comments:moderator-mail-held-back"
+NOBODY_TO_MAIL = (
+    "comments wait and no moderator is mailed: no active moderator or superuser has an e-mail "
+    "address and COMMENTS_MODERATOR_EMAILS is empty (set it, or give a moderator an address)"
+)
 
 
 def moderator_addresses() -> list[str]:
@@ -65,6 +69,9 @@ def notify_moderators() -> bool:
     a failed send. Returns whether mail was queued."""
     recipients = moderator_addresses()
     if not recipients:
+        # Nothing fails that anyone sees: the queue just grows unannounced. Said each time, so
+        # the operator meets it in the log (and superusers on the admin's front page).
+        logger.warning(NOBODY_TO_MAIL)
         return False
     if not _throttle_allows():
         _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))

@@ -3,12 +3,19 @@ from datetime import timedelta
 from django import template
 
 from comments import stats
+from comments.moderator_mail import moderator_addresses
 
 register = template.Library()
 
 
 # The numbers behind "we will review it in the next few hours": editors see them first.
 register.simple_tag(stats.moderation_summary)
+
+
+@register.simple_tag
+def moderator_mail_goes_nowhere() -> bool:
+    """Nobody would be mailed that comments wait (notify_moderators logs it too)."""
+    return not moderator_addresses()
 
 
 @register.filter
