@@ -186,7 +186,9 @@ def _message(template: str, subject: str, to: str, context: dict, headers=None):
         render_to_string(f"comments/email/{template}.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [to],
-        headers=headers or {},
+        # RFC 3834: every mail we send is automatic, so vacation responders and the like do
+        # not answer it (nobody reads the sender's mailbox for them).
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
     )
     message.attach_alternative(
         render_to_string(f"comments/email/{template}.html", context), "text/html"
@@ -331,13 +333,21 @@ def _confirm_comment_mail(ref, to, asked_at):
     address = comment and _mailable().filter(email=comment.email).first()
     if not address:
         return None
+    # Anyone may type the address, so this comes unasked too: its owner stops it in one click.
+    stop_url = links.stop_mail_url(address.pk)
     context = {
         "comment": comment,
         "confirm_url": links.confirm_comment_url(comment.pk),
         "days": links.CONFIRM_DAYS,
-        "stop_url": links.stop_mail_url(address.pk),
+        "stop_url": stop_url,
     }
-    return _message("confirm_comment", "Is this comment yours?", comment.email, context)
+    return _message(
+        "confirm_comment",
+        "Is this comment yours?",
+        comment.email,
+        context,
+        _one_click(stop_url),
+    )
 
 
 BUILDERS = {

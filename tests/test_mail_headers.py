@@ -1,0 +1,72 @@
+"""Headers every mail carries: `Auto-Submitted: auto-generated` (RFC 3834) on each, readers' and
+moderators', so vacation responders do not answer it; and on each mail to a reader a one-click
+stop (RFC 8058), the "Is this comment yours?" question included."""
+
+from django.core import mail
+from django.test import Client
+
+from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments.services import approve
+from tests.mail_helpers import make_due, run_mail_queue, verify
+
+
+def _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    submit(article, email="new@example.com", notify=True)  # moderators; confirm
+    verify("maria@example.com")
+    submit(article, email="maria@example.com", notify=True)  # confirm-comment
+    decided = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    approve(comment=decided, by=moderator)  # decision
+    parent = make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
+    ReplySubscription.objects.create(comment=parent)
+    approve(comment=make_comment(article, parent=parent), by=moderator)  # reply
+    for action, email in (("export", "maria@example.com"), ("erase", "new@example.com")):
+        reader.post("/comments/privacy/", {"email": email, "action": action})
+    make_due()
+    run_mail_queue()
+    return {m.subject.split("] ", 1)[1]: m for m in mail.outbox}
+
+
+def test_every_mail_says_it_was_sent_automatically(
+    article, submit, make_comment, moderator, reader, settings
+):
+    sent = _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings)
+
+    assert sorted(sent) == [
+        "Comments are waiting for review",
+        "Is this comment yours?",
+        "Please confirm your e-mail address",
+        "Someone replied to your comment",
+        "Your comment has been reviewed",
+        "Your comments: the link you asked for",
+    ]
+    for message in mail.outbox:
+        assert message.message()["Auto-Submitted"] == "auto-generated", message.subject
+
+
+def test_every_mail_to_a_reader_has_a_one_click_stop(
+    article, submit, make_comment, moderator, reader, settings
+):
+    sent = _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings)
+
+    for message in mail.outbox:
+        if message.to == ["desk@newsroom.example"]:
+            continue
+        headers = message.message()
+        assert headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}/"), message.subject
+        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", message.subject
+    assert "List-Unsubscribe" not in sent["Comments are waiting for review"].message()
+
+
+def test_the_one_click_stop_of_is_this_comment_yours_stops_all_mail(article, submit):
+    verify("maria@example.com")
+    submit(article, email="maria@example.com", notify=True)
+    run_mail_queue()
+    [question] = mail.outbox
+    assert question.subject == "[Newsportal] Is this comment yours?"
+    stop = question.message()["List-Unsubscribe"].strip("<>")
+    assert f"{stop}\n" in question.body  # the stop link the mail shows
+
+    assert Client().post(stop, {"List-Unsubscribe": "One-Click"}).status_code == 200
+
+    assert CommenterAddress.objects.get(email="maria@example.com").mail_stopped_at is not None
