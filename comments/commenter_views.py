@@ -299,8 +299,9 @@ def confirm_comment(request, token):
         ask="Is this comment yours?",
         detail=(
             f"Someone commented on {comment.article_named} on {sent.day} "
-            f"{sent:%b %Y at %H:%M %Z} with your address, from a browser that had not written "
-            "with it before, and asked us to e-mail them about it."
+            f"{sent:%b %Y at %H:%M %Z} with your address and asked us to e-mail them about it. "
+            "Anyone can type an address, and we had not seen yours used to comment from that "
+            "browser before, so we ask you first."
         ),
         button="It is mine",
         act=lambda: confirm_comment_mail(comment_id=comment_id),

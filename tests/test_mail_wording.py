@@ -1,0 +1,97 @@
+"""What the mails tell a reader to do matches the pages their links open: opening a link only
+asks (mail scanners open every link), so each mail names the button to press, by the name the
+page gives it, in its text and in its HTML; and the question "Is this comment yours?" says in
+plain words why it is asked."""
+
+import html as entities
+import re
+
+from django.core import mail
+from django.test import Client
+
+from comments.models import Comment, ReplySubscription
+from comments.services import approve
+from tests.mail_helpers import run_mail_queue, verify
+
+QUOTED = r"[\"“]([^\"”]+)[\"”]"
+
+
+def _only_mail(subject: str) -> mail.EmailMessage:
+    run_mail_queue()
+    [message] = [m for m in mail.outbox if m.subject == f"[Newsportal] {subject}"]
+    return message
+
+
+def _button_named_after(text: str, path: str) -> tuple[str, str]:
+    """The button the words before the link `path` tell the reader to press, and the link."""
+    found = re.search(rf"press {QUOTED}[^\n]*\n(?:[^\n]*\n)??\s*(https?://\S+{path}\S+/)", text)
+    assert found, f"no 'press \"…\"' before the {path} link"
+    return found.group(1), found.group(2)
+
+
+def _page_button(url: str) -> str:
+    page = Client().get(url).content.decode()
+    return re.search(r'<button class="btn btn-primary" type="submit">([^<]+)</button>', page).group(
+        1
+    )
+
+
+def test_the_confirmation_mail_names_the_button_the_page_has(article, submit):
+    submit(article, notify=True)
+    message = _only_mail("Please confirm your e-mail address")
+
+    button, url = _button_named_after(message.body, "/comments/confirm/")
+
+    assert button == "Confirm my address" == _page_button(url)
+    assert "by opening this link" not in message.body
+    html = entities.unescape(message.alternatives[0].content)
+    assert "press “Confirm my address”" in html
+    assert f'">{button}</a>' in html  # the link styled as a button says the same
+
+
+def test_is_this_comment_yours_names_the_button_the_page_has(article, submit):
+    verify("maria@example.com")
+    submit(article, notify=True)
+    message = _only_mail("Is this comment yours?")
+
+    button, url = _button_named_after(message.body, "/comments/confirm-comment/")
+
+    assert button == "It is mine" == _page_button(url)
+    assert "by opening this link" not in message.body
+    html = entities.unescape(message.alternatives[0].content)
+    assert "press “It is mine”" in html
+    assert '">It is mine</a>' in html and "The comment is mine" not in html
+
+
+def test_is_this_comment_yours_says_plainly_why_it_asks(article, submit):
+    verify("maria@example.com")
+    comment = submit(article, notify=True)
+    message = _only_mail("Is this comment yours?")
+    html = message.alternatives[0].content
+    url = re.search(r"https?://\S+/comments/confirm-comment/\S+/", message.body).group(0)
+    page = Client().get(url).content.decode()
+
+    for text in (message.body, html, page):
+        flat = " ".join(text.split())
+        assert "has not written with it" not in flat and "had not written with it" not in flat
+        assert "Anyone can type an address" in flat
+        assert "used to comment from that browser before, so we ask you first" in flat
+    assert comment.body not in message.body  # still only our words
+
+
+def test_every_mail_to_a_reader_names_the_stop_button(article, make_comment, submit, moderator):
+    verify("maria@example.com")
+    decided = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    approve(comment=decided, by=moderator)
+    parent = make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
+    ReplySubscription.objects.create(comment=parent)
+    approve(comment=make_comment(article, parent=parent), by=moderator)
+    submit(article, notify=True)  # "Is this comment yours?"
+    submit(article, email="new@example.com", notify=True)  # the confirmation
+    run_mail_queue()
+
+    to_readers = [m for m in mail.outbox if m.to != [moderator.email]]
+    assert len(to_readers) == 4
+    for message in to_readers:
+        button, url = _button_named_after(message.body, "/comments/stop-mail/")
+        assert button == "Stop all mail" == _page_button(url), message.subject
