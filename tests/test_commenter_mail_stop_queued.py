@@ -138,3 +138,21 @@ def test_the_stop_page_says_what_the_stop_covers(article, make_comment, settings
     assert "We will send no more mail about comments to this address" in page
     assert "not even mail already on its way" in page
     assert "export or erase" in page and "status page" in page
+
+
+def test_a_link_that_waits_for_a_retry_is_not_sent_once_its_owner_stopped_mail(
+    article, make_comment, reader, smtp, settings
+):
+    # The retry is queued after the first try: it still counts as asked for before the stop.
+    make_comment(article, email=MARIA)
+    reader.post("/comments/privacy/", {"email": MARIA, "action": "export"})
+    run_mail_queue()  # the mail server refuses: a retry waits
+    assert [m["kind"] for m in queued()] == ["privacy-export"]
+
+    press_stop_all_mail(settings)
+    smtp.start()
+    make_due()
+    run_mail_queue()
+
+    assert smtp.received == []
+    assert queued() == []
