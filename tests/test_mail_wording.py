@@ -95,3 +95,16 @@ def test_every_mail_to_a_reader_names_the_stop_button(article, make_comment, sub
     for message in to_readers:
         button, url = _button_named_after(message.body, "/comments/stop-mail/")
         assert button == "Stop all mail" == _page_button(url), message.subject
+
+
+def test_the_reply_mail_names_the_unsubscribe_button(article, make_comment, moderator):
+    verify("maria@example.com")
+    parent = make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
+    ReplySubscription.objects.create(comment=parent)
+    approve(comment=make_comment(article, parent=parent), by=moderator)
+    run_mail_queue()
+    [message] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
+
+    button, url = _button_named_after(message.body, "/comments/unsubscribe/")
+
+    assert button == "Unsubscribe" == _page_button(url)
