@@ -13,6 +13,12 @@ from comments.models import CommentVersion
 
 _WORDS = re.compile(r"\S+|\s+")
 GAP = "…"
+# difflib's matcher does cubic work on a text that repeats a word ("a a a …" edited to
+# "a b a b …"): one anonymous edit held the queue's page for minutes. Only the stretch between
+# the words both texts start and end with is matched, and only while it is this small (words
+# and spaces, old times new: about 40 words each, under 10 ms at worst); a longer one is
+# shown taken out and put in whole.
+MAX_MATCHED_PAIRS = 80 * 80
 
 
 def last_earlier_body():
@@ -27,8 +33,7 @@ def word_diff(before: str, after: str, *, context: int | None = None) -> str:
     in <ins>. With `context`, unchanged stretches keep only that many words either side."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
     parts = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(old, new):
         if op == "equal":
             parts.append(_same(new[j1:j2], context, first=j1 == 0, last=j2 == len(new)))
             continue
@@ -37,6 +42,31 @@ def word_diff(before: str, after: str, *, context: int | None = None) -> str:
         if j2 > j1:
             parts.append(format_html("<ins>{}</ins>", "".join(new[j1:j2])))
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple]:
+    """difflib's opcodes, with the work bounded (MAX_MATCHED_PAIRS)."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_end, new_end = len(old) - end, len(new) - end
+    found = [("equal", 0, start, 0, start)] if start else []
+    if (old_end - start) * (new_end - start) > MAX_MATCHED_PAIRS:
+        found.append(("replace", start, old_end, start, new_end))
+    else:
+        matcher = difflib.SequenceMatcher(
+            a=old[start:old_end], b=new[start:new_end], autojunk=False
+        )
+        found += [
+            (op, i1 + start, i2 + start, j1 + start, j2 + start)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    if end:
+        found.append(("equal", old_end, len(old), new_end, len(new)))
+    return found
 
 
 def _same(tokens: list[str], context: int | None, *, first: bool, last: bool) -> str:

@@ -48,3 +48,17 @@ def test_a_diff_shows_reader_markup_as_text():
 
     assert "<script>" not in html and "<b>" not in html
     assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins> claim" in html
+
+
+def test_a_long_rewrite_shows_taken_out_and_put_in_whole_between_the_words_kept(
+    article, make_comment, moderator_client
+):
+    # Matched word by word, "a a a ..." edited to "a b a b ..." took minutes at 800 words and
+    # held the queue's page; a rewrite this long is shown whole instead.
+    taken_out, put_in = "x " + "a " * 150 + "y", "z " + "a b " * 75 + "w"
+    comment = make_comment(article, body=f"Start {taken_out} end.")
+    edit_comment(comment=comment, body=f"Start {put_in} end.")
+
+    page = moderator_client.get("/admin/comments/comment/?status=pending").content.decode()
+
+    assert f"Start <del>{taken_out}</del><ins>{put_in}</ins> end." in card(page, comment.pk)
