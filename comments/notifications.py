@@ -227,7 +227,11 @@ def _decision_mail(ref, to, asked_at):
     context = {
         "comment": comment,
         "status_url": links.absolute(comment.status_url),
-        "comment_url": links.absolute(links.public_path(comment)),
+        # Not while the article is off the site: its address may name a story pulled or
+        # renamed under embargo (as article_named does not).
+        "comment_url": (
+            links.absolute(links.public_path(comment)) if comment.article.is_public else ""
+        ),
         "stop_url": stop_url,
     }
     subject = (

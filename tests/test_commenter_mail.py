@@ -291,3 +291,24 @@ def test_no_reply_mail_points_at_an_article_unpublished_meanwhile(article, threa
     run_mail_queue()
 
     assert mail.outbox == []
+
+
+def test_a_decision_mail_never_gives_the_address_of_an_article_off_the_site(
+    article, make_comment, moderator
+):
+    # Pulled and renamed under embargo: the new address would name the story.
+    from articles.models import Article
+
+    verify("maria@example.com")
+    comment = make_comment(article, email="maria@example.com", notify_on_decision=True)
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.DRAFT, slug="minister-named-in-fraud-probe"
+    )
+    approve(comment=comment, by=moderator)
+    run_mail_queue()
+
+    [message] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
+    for text in (message.body, message.alternatives[0].content):
+        assert "minister-named-in-fraud-probe" not in text
+        assert "now published" not in text
+        assert "It will show when the article is back on the site." in text
