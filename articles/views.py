@@ -183,7 +183,9 @@ def article_detail(request, slug):
     is_preview = article is not None and not article.is_public
     if article is None:
         return _moved_or_missing(request, slug)
-    if is_preview and (reader is None or not reader.is_staff):
+    # Drafts and stories under embargo: for those who may read articles in the admin (editors,
+    # superusers), not for every staff account (a moderator holds nothing of articles).
+    if is_preview and (reader is None or not reader.has_perm("articles.view_article")):
         return _missing_article(request)
     # Everyone's comment section, unless a message waits for this reader (comments' tag
     # decides; a signed-in reader gets everyone's and comments.js fills in their name).

@@ -1,4 +1,5 @@
-"""Drafts and scheduled articles appear nowhere public; staff can preview them."""
+"""Drafts and scheduled articles appear nowhere public; staff who may read articles in the
+admin (editors, superusers) can preview them."""
 
 import pytest
 from django.urls import reverse
@@ -71,8 +72,14 @@ def test_scheduled_article_page_is_404_for_readers_until_its_time(client, schedu
     assert client.get(scheduled.get_absolute_url()).status_code == 404
 
 
-def test_staff_can_preview_a_draft_and_it_is_never_cached(staff_client, draft):
-    response = staff_client.get(draft.get_absolute_url())
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_an_editor_can_preview_a_draft_and_it_is_never_cached(editor_client, draft):
+    response = editor_client.get(draft.get_absolute_url())
 
     assert response.status_code == 200
     assert "Preview: this article is a draft" in response.content.decode()
@@ -80,11 +87,23 @@ def test_staff_can_preview_a_draft_and_it_is_never_cached(staff_client, draft):
     assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
-def test_staff_can_preview_a_scheduled_article(staff_client, scheduled):
-    response = staff_client.get(scheduled.get_absolute_url())
+def test_an_editor_can_preview_a_scheduled_article(editor_client, scheduled):
+    response = editor_client.get(scheduled.get_absolute_url())
 
     assert response.status_code == 200
     assert "scheduled for" in response.content.decode()
+
+
+def test_staff_who_may_not_read_articles_in_the_admin_cannot_preview_them(
+    client, moderator, staff_user, draft, scheduled
+):
+    # A moderator holds "nothing of articles": a story under embargo is not theirs to read.
+    for user in (moderator, staff_user):
+        client.force_login(user)
+        for story in (draft, scheduled):
+            response = client.get(story.get_absolute_url())
+            assert response.status_code == 404
+            assert story.title not in response.content.decode()
 
 
 def test_related_link_to_a_draft_is_not_shown(client, article, draft, add_related):

@@ -153,8 +153,9 @@ def test_a_reply_form_without_javascript_is_the_readers_alone_and_expected(
     assert "made private" not in caplog.text  # by design, not a bug to chase
 
 
-def test_a_draft_preview_is_personal(staff_client, draft):
-    response = staff_client.get(draft.get_absolute_url())
+def test_a_draft_preview_is_personal(client, editor, draft):
+    client.force_login(editor)
+    response = client.get(draft.get_absolute_url())
 
     assert response.status_code == 200
     assert_personal(response)
