@@ -133,16 +133,22 @@ def _post(request, article_id):
     data = form.cleaned_data
     parent = data["parent"]
     post = post_key(request, article.pk, parent and parent.pk, data["body"])
-    # Before the flood check, so a repeat (its first answer lost) starts no wait.
+    # Before the flood check, so a repeat (its first answer lost) starts no wait. Known by the
+    # browser or the connection, never the address alone: the answer would tell anyone who
+    # types an address with a published comment's words whether that address wrote it.
+    written = written_here(request)
     repeated = Comment.objects.repeating(
-        article, parent=parent, email=data["email"], ip=ip, body=data["body"]
+        article, parent=parent, ids=written, ip=ip, body=data["body"]
     )
     sent = repeated.first()
     if sent is None:
         flood = check_flood(ip=ip, email=data["email"])
-        # A double click's first press may still be on its way: its answer, once stored.
+        # A double click's first press may still be on its way: its answer, once stored (this
+        # browser's, by its CSRF cookie, even if its connection changed meanwhile).
         if not flood.allowed and (first_press := stored_as(post, wait=3)):
-            sent = repeated.filter(pk=first_press).first()
+            sent = Comment.objects.repeating(
+                article, parent=parent, ids=[first_press], ip=None, body=data["body"]
+            ).first()
         if sent is None and not flood.allowed:
             wait = flood.retry_after
             form.add_error(None, f"Please wait {wait} seconds before sending another comment.")
@@ -155,9 +161,7 @@ def _post(request, article_id):
     note_post(post)
     try:
         data.pop("website")  # the honeypot, empty by now
-        comment = submit_comment(
-            article=article, ip=ip, user=user, written_before=written_here(request), **data
-        )
+        comment = submit_comment(article=article, ip=ip, user=user, written_before=written, **data)
     except ValidationError as exc:
         release_flood(ip=ip, email=data["email"])
         forget_post(post)

@@ -176,3 +176,54 @@ class TestWhileTheFirstPressIsStored:
 
         _lands_on_the_success_with_its_status_link(second_press)
         assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("flood_seconds", [0, 15])
+def test_a_stranger_sending_a_published_comment_s_words_cannot_tell_whose_address_wrote_it(
+    article, make_comment, comment_form_data, settings, flood_seconds
+):
+    # The form says the address is never shown: whichever address a stranger types with a
+    # published comment's words, from their own connection, they get the same answer.
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = flood_seconds
+    alices = make_comment(
+        article,
+        status=Comment.Status.APPROVED,
+        email="alice@example.com",
+        body="I was at the launch: it was great.",
+        ip_address="192.0.2.50",
+    )
+
+    answers = {}
+    for n, guess in enumerate(("bob@example.com", "alice@example.com")):
+        stranger = Client(REMOTE_ADDR=f"198.51.100.{90 + n}")
+        # A comment of their own first: within the flood interval, a new one waits.
+        hello = comment_form_data(article, email=f"me{n}@example.net", body=f"Hello {n}")
+        assert _post(stranger, article, hello).status_code == 302
+        data = comment_form_data(article, email=guess, body=alices.body)
+        response = _post(stranger, article, data)
+        page = response.content.decode()
+        answers[guess] = (response.status_code, DUPLICATE in page, "Please wait" in page)
+
+    assert answers["alice@example.com"] == answers["bob@example.com"]
+    assert answers["alice@example.com"][1] is False  # never "already sent"
+
+
+def test_the_author_s_browser_on_another_connection_is_still_told_it_sent_this_already(
+    article, comment_form_data, settings
+):
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    data = comment_form_data(article)
+    phone = Client(REMOTE_ADDR="198.51.100.7")
+    _post(phone, article, data)  # its answer never reached the reader
+
+    # Off the wifi, onto mobile data: the browser sends it again, with its cookies.
+    phone.defaults["REMOTE_ADDR"] = "192.0.2.200"
+    page = _post(phone, article, data).content.decode()
+
+    assert DUPLICATE in page and "Please wait" not in page
+    assert re.search(r'Follow its review on its <a class="comment-status-link" href="/comm', page)
+    assert Comment.objects.count() == 1

@@ -288,9 +288,13 @@ def test_a_repeat_whose_first_answer_was_lost_gets_the_status_link_and_no_wait(
         r'Follow its review on its <a class="comment-status-link" href="/comments/status/[^"/]+/"'
     )
     assert link.search(page)
-    # Another browser typing the same words and address learns no private link.
-    other = _post(Client(), article, comment_form_data(article)).content.decode()
+    # Another browser on the same connection typing the same words and address learns no
+    # private link; on another connection, it is not even told the address wrote them.
+    same_connection = Client(REMOTE_ADDR="198.51.100.7")
+    other = _post(same_connection, article, comment_form_data(article)).content.decode()
     assert DUPLICATE in other and "/comments/status/" not in other
+    elsewhere = _post(Client(), article, comment_form_data(article)).content.decode()
+    assert DUPLICATE not in elsewhere and "/comments/status/" not in elsewhere
 
 
 class BrokenCache:
