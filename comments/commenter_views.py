@@ -101,7 +101,10 @@ def commenter_context(comment: Comment) -> dict:
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
+        # Only to a writer who showed they own the address: to anyone else, it would say
+        # whether the address they typed is a confirmed commenter's.
         "address_confirmed": subscribed
+        and comment.owner_vouched
         and CommenterAddress.objects.filter(
             email=comment.email, verified_at__isnull=False
         ).exists(),

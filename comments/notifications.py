@@ -99,9 +99,11 @@ def notify_subscribers(reply_ids) -> int:
 
 
 def mail_waits_for_owner(comment: Comment) -> bool:
-    """Mail was asked for about this comment at a confirmed address its writer did not show
-    they own: nothing goes out until the owner answers "Is this comment yours?"."""
-    if comment.owner_vouched or not _mailable().filter(email=comment.email).exists():
+    """Mail was asked for about this comment, and its writer did not show they own the
+    address: nothing goes out until the owner answers (the confirmation mail, or "Is this
+    comment yours?" at a confirmed address). Whichever of the two, so that the status page
+    tells its reader nothing of the address: anyone may type one."""
+    if comment.owner_vouched or comment.status == Comment.Status.SPAM:
         return False
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     return comment.notify_on_decision or subscribed

@@ -256,3 +256,49 @@ def test_an_address_left_with_no_comment_is_forgotten_once_nothing_needs_it(
     call_command("prune_comments", verbosity=0)
 
     assert not CommenterAddress.objects.filter(email=VICTIM).exists()
+
+
+def _what_the_status_page_says(browser, comment) -> str:
+    # Its words about the comment's mail, links and times aside (they differ by comment).
+    page = browser.get(comment.status_url).content.decode()
+    controls = page[page.index('<div class="comment-controls') : page.index("<h2 id=")]
+    return " ".join(re.sub(r"<[^>]+>", " ", controls).split())
+
+
+def test_a_stranger_s_status_page_says_the_same_whatever_the_address_they_typed(
+    article, comment_form_data
+):
+    # Anyone may type an address: the page must not tell them whether it is a confirmed
+    # commenter's, only what happens next.
+    said = {}
+    for n, state in enumerate(["never seen", "waiting for confirmation", "confirmed"]):
+        if state == "confirmed":  # its owner, in her own browser, confirms from the mail
+            run_mail_queue()
+            Client().post(link_in(to_victim()[0], "/comments/confirm/"))
+            assert CommenterAddress.objects.get(email=VICTIM).verified_at is not None
+        stranger = Client(REMOTE_ADDR=f"198.51.100.{30 + n}")
+        theirs = post(
+            stranger, article, comment_form_data, body=f"Guess {n}", notify="on", notify_reply="on"
+        )
+        said[state] = _what_the_status_page_says(stranger, theirs)
+
+    assert said["never seen"] == said["waiting for confirmation"] == said["confirmed"]
+    assert "we first mail the address to ask its owner" in said["confirmed"]
+    assert "Until they answer, nothing about this comment is sent." in said["confirmed"]
+    assert "(once the address’s owner has answered)" in said["confirmed"]
+
+
+def test_the_owner_s_status_page_says_mail_waits_for_her_answer_until_she_confirms(
+    article, comment_form_data
+):
+    browser = Client()
+    first = post(browser, article, comment_form_data, notify="on", notify_reply="on")
+    before = _what_the_status_page_says(browser, first)
+    run_mail_queue()
+    Client().post(link_in(to_victim()[0], "/comments/confirm/"))
+    after = _what_the_status_page_says(browser, first)
+
+    assert "we first mail the address to ask its owner (at most once a day; look in" in before
+    assert "We e-mail you when someone replies (once the address’s owner has answered)." in before
+    assert "waits until" not in after
+    assert "We e-mail you when someone replies. Stop mail about replies" in after
