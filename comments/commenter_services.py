@@ -31,6 +31,10 @@ from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
 from newsportal.caching import article_key, purge
 
 EDITED = "edited by its author"
+# Each edit keeps the earlier words for the moderator, whose page shows every version, and puts
+# the comment before them again: a writer who needs more than this is better served by deleting
+# it and writing anew, and a script editing one comment for ever fills nobody's queue.
+MAX_EDITS = 20
 
 
 def edit_deadline(comment: Comment):
@@ -41,7 +45,7 @@ def edit_deadline(comment: Comment):
 
 
 def can_edit(comment: Comment, now=None) -> bool:
-    if comment.withdrawn_at is not None:
+    if comment.withdrawn_at is not None or comment.revision >= MAX_EDITS:
         return False
     if comment.status == Comment.Status.PENDING:
         return True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Article
 from comments import links
 from comments.commenter_services import (
+    MAX_EDITS,
     can_edit,
     confirm_address,
     confirm_comment_mail,
@@ -100,6 +101,8 @@ def commenter_context(comment: Comment) -> dict:
         "can_edit": can_edit(comment),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+        "edits_used_up": comment.revision >= MAX_EDITS,
+        "max_edits": MAX_EDITS,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
         # Only to a writer who showed they own the address: to anyone else, it would say
         # whether the address they typed is a confirmed commenter's.
@@ -124,7 +127,10 @@ def edit(request, token):
     )
     if not can_edit(comment):
         why = (
-            f"Comments can be edited while they wait for review, and for "
+            f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write a new "
+            "one if you need to."
+            if comment.revision >= MAX_EDITS
+            else f"Comments can be edited while they wait for review, and for "
             f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
         )
         if request.method != "POST":

@@ -1,7 +1,11 @@
 """The moderator sees what changed when a commenter edited: every earlier version, with the
 words each edit took out and put in, on the comment's page; the last edit on its queue card."""
 
+from django.urls import reverse
+
 from comments.commenter_services import edit_comment
+from comments.models import Comment
+from comments.tokens import status_token
 from comments.versions import word_diff
 
 
@@ -62,3 +66,24 @@ def test_a_long_rewrite_shows_taken_out_and_put_in_whole_between_the_words_kept(
     page = moderator_client.get("/admin/comments/comment/?status=pending").content.decode()
 
     assert f"Start <del>{taken_out}</del><ins>{put_in}</ins> end." in card(page, comment.pk)
+
+
+def test_a_comment_edited_twenty_times_can_be_edited_no_more_and_its_writer_is_told_why(
+    reader, article, make_comment
+):
+    # Every edit is another version on the moderator's page and another turn in the queue.
+    comment = make_comment(article, body="Version 19")
+    Comment.objects.filter(pk=comment.pk).update(revision=19)
+    edit_url = reverse("comments:edit", args=[status_token(comment)])
+
+    assert reader.post(edit_url, {"body": "Version 20"}).status_code == 302
+    refused = reader.post(edit_url, {"body": "Version 21"})
+    status_page = reader.get(comment.status_url).content.decode()
+
+    assert refused.status_code == 403
+    assert "It has been edited 20 times, the most we allow" in refused.content.decode()
+    assert "Version 21" in refused.content.decode()  # the words come back to keep
+    assert ">Edit</a>" not in status_page
+    assert "It has been edited 20 times, the most we allow." in status_page
+    comment.refresh_from_db()
+    assert comment.body == "Version 20"
