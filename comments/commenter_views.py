@@ -1,12 +1,12 @@
 """Pages a commenter reaches by a private link (their status page, a mailed link): edit,
-delete, confirm an address, unsubscribe, export or erase. Every one is personal: never cached,
-never indexed. The links themselves are the keys (signed): a wrong or spent one answers 404
-with the same words everywhere ("This link no longer works") and what to do instead."""
+delete, confirm an address, unsubscribe (export and erase: comments.privacy_views). Every one
+is personal: never cached, never indexed. The links themselves are the keys (signed): a wrong or
+spent one answers 404 with the same words everywhere ("This link no longer works") and what to
+do instead."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -26,33 +26,19 @@ from comments.commenter_services import (
     stop_all_mail,
     unsubscribe_replies,
 )
-from comments.forms import CommentEditForm, PrivacyRequestForm
+from comments.forms import CommentEditForm
 from comments.models import (
-    ERASED_PREFIX,
     Comment,
     CommenterAddress,
-    CommentPolicyPage,
     ReplySubscription,
 )
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import (
-    PRIVACY_MAIL_MINUTES,
     delete_own_comment,
-    erase_comments,
-    export_comments,
-    request_privacy_link,
 )
-from comments.ratelimit import client_ip, hit_rate_limit
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
-from newsportal.methods import get_or_post, post_only, read_only
-
-PRIVACY_SENT = (
-    "If we hold comments made with that address, we have mailed it a link. It works for "
-    f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives. We send one such "
-    f"link every {PRIVACY_MAIL_MINUTES} minutes at most, and none to an address whose owner "
-    "stopped all mail (they ask from a comment's status page)."
-)
+from newsportal.methods import get_or_post, read_only
 
 
 def signed_link(view):
@@ -62,17 +48,17 @@ def signed_link(view):
     return never_cache(csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(view)))
 
 
-def _page(request, template, context=None, status=200):
+def commenter_page(request, template, context=None, status=200):
     return personal_page(render(request, template, context or {}, status=status))
 
 
-def _notice(request, heading, *paragraphs, status=200):
+def notice_page(request, heading, *paragraphs, status=200):
     context = {"heading": heading, "paragraphs": paragraphs}
-    return _page(request, "comments/notice.html", context, status)
+    return commenter_page(request, "comments/notice.html", context, status)
 
 
 def link_gone(request, why="It is incomplete: open it exactly as it came in our mail."):
-    return _notice(request, "This link no longer works", why, status=404)
+    return notice_page(request, "This link no longer works", why, status=404)
 
 
 def comment_gone(request):
@@ -134,12 +120,12 @@ def edit(request, token):
             f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
         )
         if request.method != "POST":
-            return _notice(request, "This comment can no longer be edited", why, status=403)
+            return notice_page(request, "This comment can no longer be edited", why, status=403)
         # Decided or out of time while its author wrote: the new words come back to keep.
         form.is_valid()
         form.add_error(None, f"This comment can no longer be edited. {why}")
         context = {"comment": comment, "form": form, "closed": True}
-        return _page(request, "comments/edit.html", context, status=403)
+        return commenter_page(request, "comments/edit.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])
@@ -163,7 +149,7 @@ def edit(request, token):
                     request, "Your comment is updated. A moderator will review the new text."
                 )
             return redirect(status_url)
-    return _page(request, "comments/edit.html", {"comment": comment, "form": form})
+    return commenter_page(request, "comments/edit.html", {"comment": comment, "form": form})
 
 
 @never_cache
@@ -177,7 +163,7 @@ def delete(request, token):
         delete_own_comment(comment=comment)
         # POST/redirect/GET: a reload of the answer does not send the delete again.
         return redirect("comments:deleted", article_id=article_id)
-    return _page(request, "comments/delete.html", {"comment": comment})
+    return commenter_page(request, "comments/delete.html", {"comment": comment})
 
 
 @never_cache
@@ -187,90 +173,7 @@ def deleted(request, article_id):
     # Anyone may open this address: it names an article only while readers may see it (never
     # a draft's or an embargoed story's headline).
     article = Article.objects.published().filter(pk=article_id).first()
-    return _page(request, "comments/deleted.html", {"article": article})
-
-
-def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False):
-    """The export or erase link mailed to the address (at most five asks an hour per IP)."""
-    limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
-    if not limit.allowed:
-        response = _notice(
-            request,
-            "Please wait a little",
-            f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
-            status=429,
-        )
-        response["Retry-After"] = str(limit.retry_after)
-        return response
-    request_privacy_link(email=email, action=action, by_owner=by_owner)
-    return _notice(request, "Check your mail", PRIVACY_SENT)
-
-
-@never_cache
-@post_only
-def status_privacy(request, token):
-    """Export or Erase from a status page: the link goes to the comment's address. Anyone may
-    post with any address and get a status page, so only a comment its owner vouched for (they
-    confirmed the address, or said "It is mine") speaks for an owner who stopped all mail."""
-    comment = comment_from_token(token)
-    if comment is None:
-        return comment_gone(request)
-    action = request.POST.get("action")
-    if action not in links.PRIVACY_ACTIONS:
-        return HttpResponseBadRequest("Choose Export or Erase.")
-    by_owner = comment.owner_vouched
-    return _send_privacy_link(request, email=comment.email, action=action, by_owner=by_owner)
-
-
-@never_cache
-@get_or_post
-def privacy(request):
-    """The comment policy and privacy page (written by staff), with the form to ask for a
-    link to export or erase one's comments."""
-    form = PrivacyRequestForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action")
-        if action not in links.PRIVACY_ACTIONS:
-            form.add_error(None, "Choose Export or Erase.")
-        else:
-            return _send_privacy_link(request, email=form.cleaned_data["email"], action=action)
-    context = {"page": CommentPolicyPage.current(), "form": form}
-    return _page(request, "comments/privacy.html", context)
-
-
-@never_cache
-@get_or_post
-def privacy_action(request, token):
-    """Where the mailed link leads: download everything (JSON), or erase it all."""
-    found = links.privacy_request_from(token)
-    # An erased address whose stop is kept (under a keyed hash) has nothing left to export.
-    kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
-    address = found and kept.filter(pk=found[0]).first()
-    if not address:
-        return link_gone(
-            request,
-            "It is out of date, was used already, or is incomplete (open it exactly as it came "
-            "in our mail). Ask for a new one on the privacy page.",
-        )
-    action = found[1]
-    if action == "export" and request.GET.get("download"):
-        response = JsonResponse(
-            export_comments(email=address.email), json_dumps_params={"indent": 2}
-        )
-        response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
-        return personal_page(response)
-    if action == "erase" and request.method == "POST":
-        erased = erase_comments(email=address.email)
-        return _notice(
-            request,
-            "Your comments are erased",
-            f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
-            "site. Where others had replied, the reply stays under “comment withdrawn by its "
-            "author”.",
-        )
-    count = Comment.objects.filter(email=address.email).count()
-    context = {"action": action, "count": count, "mail_stopped": address.mail_stopped_at}
-    return _page(request, "comments/privacy_action.html", context)
+    return commenter_page(request, "comments/deleted.html", {"article": article})
 
 
 @signed_link
@@ -339,10 +242,10 @@ def _ask_then_act(request, *, heading, ask, button, act, done, detail=""):
     returning False: the link's row is gone or done with. `done`: the heading and the words."""
     if request.method != "POST":
         context = {"heading": heading, "ask": ask, "detail": detail, "button": button}
-        return _page(request, "comments/unsubscribe.html", context)
+        return commenter_page(request, "comments/unsubscribe.html", context)
     if act() is False:
         return _stale_confirmation(request)
-    return _notice(request, *done)
+    return notice_page(request, *done)
 
 
 @signed_link
@@ -368,7 +271,7 @@ def stop_mail(request, token):
         return link_gone(request)
     if not CommenterAddress.objects.filter(pk=address_id).exists():
         # Forgotten with its last comment (or erased): the link stops nothing any more.
-        return _notice(
+        return notice_page(
             request,
             "This link no longer works",
             "We forgot this address when its last comment was deleted or erased, so this link "
@@ -377,7 +280,7 @@ def stop_mail(request, token):
     # Only the owner's own button sends "resume": a mail client's one-click POST always stops.
     if request.method == "POST" and request.POST.get("resume"):
         resume_mail(address_id=address_id)
-        return _notice(
+        return notice_page(
             request,
             "Mail about comments again",
             "When you tick a box under a comment you write, we mail this address again.",
@@ -390,7 +293,7 @@ def stop_mail(request, token):
             "button": "Send me mail again",
             "resume": True,
         }
-        return _page(request, "comments/unsubscribe.html", context)
+        return commenter_page(request, "comments/unsubscribe.html", context)
     heading = "No more mail from us"
     return _ask_then_act(
         request,

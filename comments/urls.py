@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import commenter_views, report_views, views
+from comments import commenter_views, privacy_views, report_views, views
 
 app_name = "comments"
 
@@ -12,9 +12,9 @@ urlpatterns = [
     path("status/<str:token>/edit/", commenter_views.edit, name="edit"),
     path("status/<str:token>/delete/", commenter_views.delete, name="delete"),
     path("deleted/<int:article_id>/", commenter_views.deleted, name="deleted"),
-    path("status/<str:token>/privacy/", commenter_views.status_privacy, name="status-privacy"),
-    path("privacy/", commenter_views.privacy, name="privacy"),
-    path("privacy/<str:token>/", commenter_views.privacy_action, name="privacy-action"),
+    path("status/<str:token>/privacy/", privacy_views.status_privacy, name="status-privacy"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("privacy/<str:token>/", privacy_views.privacy_action, name="privacy-action"),
     path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
     path("confirm-comment/<str:token>/", commenter_views.confirm_comment, name="confirm-comment"),
     path("unsubscribe/<str:token>/", commenter_views.unsubscribe, name="unsubscribe"),

@@ -6,6 +6,7 @@ plain words why it is asked."""
 import html as entities
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 
@@ -36,31 +37,29 @@ def _page_button(url: str) -> str:
     )
 
 
-def test_the_confirmation_mail_names_the_button_the_page_has(article, submit):
+@pytest.mark.parametrize(
+    ("confirmed", "subject", "path", "button"),
+    [
+        (False, "Please confirm your e-mail address", "/comments/confirm/", "Confirm my address"),
+        (True, "Is this comment yours?", "/comments/confirm-comment/", "It is mine"),
+    ],
+)
+def test_the_asking_mails_name_the_button_the_page_has(
+    article, submit, confirmed, subject, path, button
+):
+    if confirmed:
+        verify("maria@example.com")
     submit(article, notify=True)
-    message = _only_mail("Please confirm your e-mail address")
+    message = _only_mail(subject)
 
-    button, url = _button_named_after(message.body, "/comments/confirm/")
+    named, url = _button_named_after(message.body, path)
 
-    assert button == "Confirm my address" == _page_button(url)
+    assert named == button == _page_button(url)
     assert "by opening this link" not in message.body
     html = entities.unescape(message.alternatives[0].content)
-    assert "press “Confirm my address”" in html
+    assert f"press “{button}”" in html
     assert f'">{button}</a>' in html  # the link styled as a button says the same
-
-
-def test_is_this_comment_yours_names_the_button_the_page_has(article, submit):
-    verify("maria@example.com")
-    submit(article, notify=True)
-    message = _only_mail("Is this comment yours?")
-
-    button, url = _button_named_after(message.body, "/comments/confirm-comment/")
-
-    assert button == "It is mine" == _page_button(url)
-    assert "by opening this link" not in message.body
-    html = entities.unescape(message.alternatives[0].content)
-    assert "press “It is mine”" in html
-    assert '">It is mine</a>' in html and "The comment is mine" not in html
+    assert "The comment is mine" not in html
 
 
 def test_is_this_comment_yours_says_plainly_why_it_asks(article, submit):

@@ -1,0 +1,116 @@
+"""The privacy pages: the comment policy with its form to ask for a link that exports or
+erases one's comments (from the page, or from a comment's status page), and where that mailed
+link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
+
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from comments import links
+from comments.commenter_views import (
+    comment_from_token,
+    comment_gone,
+    commenter_page,
+    link_gone,
+    notice_page,
+)
+from comments.forms import PrivacyRequestForm
+from comments.models import ERASED_PREFIX, Comment, CommenterAddress, CommentPolicyPage
+from comments.privacy import (
+    PRIVACY_MAIL_MINUTES,
+    erase_comments,
+    export_comments,
+    request_privacy_link,
+)
+from comments.ratelimit import client_ip, hit_rate_limit
+from newsportal.caching import personal_page
+from newsportal.methods import get_or_post, post_only
+
+PRIVACY_SENT = (
+    "If we hold comments made with that address, we have mailed it a link. It works for "
+    f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives. We send one such "
+    f"link every {PRIVACY_MAIL_MINUTES} minutes at most, and none to an address whose owner "
+    "stopped all mail (they ask from a comment's status page)."
+)
+
+
+def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False):
+    """The export or erase link mailed to the address (at most five asks an hour per IP)."""
+    limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
+    if not limit.allowed:
+        response = notice_page(
+            request,
+            "Please wait a little",
+            f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
+            status=429,
+        )
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    request_privacy_link(email=email, action=action, by_owner=by_owner)
+    return notice_page(request, "Check your mail", PRIVACY_SENT)
+
+
+@never_cache
+@post_only
+def status_privacy(request, token):
+    """Export or Erase from a status page: the link goes to the comment's address. Anyone may
+    post with any address and get a status page, so only a comment its owner vouched for (they
+    confirmed the address, or said "It is mine") speaks for an owner who stopped all mail."""
+    comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
+    action = request.POST.get("action")
+    if action not in links.PRIVACY_ACTIONS:
+        return HttpResponseBadRequest("Choose Export or Erase.")
+    by_owner = comment.owner_vouched
+    return _send_privacy_link(request, email=comment.email, action=action, by_owner=by_owner)
+
+
+@never_cache
+@get_or_post
+def privacy(request):
+    """The comment policy and privacy page (written by staff), with the form to ask for a
+    link to export or erase one's comments."""
+    form = PrivacyRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        if action not in links.PRIVACY_ACTIONS:
+            form.add_error(None, "Choose Export or Erase.")
+        else:
+            return _send_privacy_link(request, email=form.cleaned_data["email"], action=action)
+    context = {"page": CommentPolicyPage.current(), "form": form}
+    return commenter_page(request, "comments/privacy.html", context)
+
+
+@never_cache
+@get_or_post
+def privacy_action(request, token):
+    """Where the mailed link leads: download everything (JSON), or erase it all."""
+    found = links.privacy_request_from(token)
+    # An erased address whose stop is kept (under a keyed hash) has nothing left to export.
+    kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
+    address = found and kept.filter(pk=found[0]).first()
+    if not address:
+        return link_gone(
+            request,
+            "It is out of date, was used already, or is incomplete (open it exactly as it came "
+            "in our mail). Ask for a new one on the privacy page.",
+        )
+    action = found[1]
+    if action == "export" and request.GET.get("download"):
+        response = JsonResponse(
+            export_comments(email=address.email), json_dumps_params={"indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+        return personal_page(response)
+    if action == "erase" and request.method == "POST":
+        erased = erase_comments(email=address.email)
+        return notice_page(
+            request,
+            "Your comments are erased",
+            f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
+            "site. Where others had replied, the reply stays under “comment withdrawn by its "
+            "author”.",
+        )
+    count = Comment.objects.filter(email=address.email).count()
+    context = {"action": action, "count": count, "mail_stopped": address.mail_stopped_at}
+    return commenter_page(request, "comments/privacy_action.html", context)
