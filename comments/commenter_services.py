@@ -44,8 +44,12 @@ def edit_deadline(comment: Comment):
     return comment.moderated_at + timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
 
 
+def edits_used_up(comment: Comment) -> bool:
+    return comment.revision >= MAX_EDITS  # every edit moves the revision, nothing else does
+
+
 def can_edit(comment: Comment, now=None) -> bool:
-    if comment.withdrawn_at is not None or comment.revision >= MAX_EDITS:
+    if comment.withdrawn_at is not None or edits_used_up(comment):
         return False
     if comment.status == Comment.Status.PENDING:
         return True

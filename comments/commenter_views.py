@@ -22,6 +22,7 @@ from comments.commenter_services import (
     confirm_comment_mail,
     edit_comment,
     edit_deadline,
+    edits_used_up,
     resume_mail,
     stop_all_mail,
     unsubscribe_replies,
@@ -87,7 +88,7 @@ def commenter_context(comment: Comment) -> dict:
         "can_edit": can_edit(comment),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
-        "edits_used_up": comment.revision >= MAX_EDITS,
+        "edits_used_up": edits_used_up(comment),
         "max_edits": MAX_EDITS,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
         # Only to a writer who showed they own the address: to anyone else, it would say
@@ -115,7 +116,7 @@ def edit(request, token):
         why = (
             f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write a new "
             "one if you need to."
-            if comment.revision >= MAX_EDITS
+            if edits_used_up(comment)
             else f"Comments can be edited while they wait for review, and for "
             f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
         )
