@@ -76,7 +76,7 @@ def test_the_worker_serve_starts_delivers_queued_mail_once_after_the_server_come
 
 
 def test_a_worker_that_dies_is_started_again_with_growing_pauses_and_the_site_stays_up(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, capsys
 ):
     # Stand-ins for gunicorn (a plain HTTP server on the backend port) and Varnish; the worker
     # notes when it starts, then exits at once, as db_worker does when the database is away.
@@ -119,5 +119,10 @@ def test_a_worker_that_dies_is_started_again_with_growing_pauses_and_the_site_st
     times = [float(line) for line in starts.read_text().split()]
     assert len(times) >= 3
     pauses = [later - earlier for earlier, later in itertools.pairwise(times)]
+    # Lower bounds only: a loaded machine starts the stand-in worker late, which lengthens a
+    # measured pause but never shortens it, so comparing one pause with the next was flaky.
     assert pauses[0] >= 0.9
-    assert pauses[1] >= pauses[0] + 0.5  # the pause doubled (1 s, then 2 s)
+    assert pauses[1] >= 1.8  # the pause doubled: 1 s, then 2 s
+    told = capsys.readouterr().err
+    assert "starting it again in 1 s" in told
+    assert "starting it again in 2 s" in told
