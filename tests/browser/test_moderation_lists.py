@@ -60,6 +60,32 @@ def test_a_list_of_decided_comments_shows_author_and_status_without_sideways_scr
     expect(page.locator("#result_list thead th").nth(1)).to_have_text("Received")
 
 
+@pytest.mark.parametrize("width", [800, 1024], ids=["tablet", "small-laptop"])
+@pytest.mark.parametrize("query", ["?status=all", "?status=all&q=example"])
+def test_on_a_tablet_or_a_small_laptop_the_comments_of_a_list_can_be_read(
+    page, moderator, decided_and_waiting, query, width, artifacts
+):
+    # Beside the sidebar and the filters, the table's narrow columns left the comment 0 px: a
+    # letter a line, the list 60,000 px tall.
+    log_in_to_admin(page, moderator.username)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(LIST + query)
+    expect(page.locator("#nav-sidebar")).to_be_visible()
+    page.screenshot(path=artifacts.path(f"list-{width}.png"), full_page=True)
+
+    comments = page.locator("#result_list td.field-excerpt")
+    assert comments.count() > 0
+    for n in range(comments.count()):
+        shown = comments.nth(n).bounding_box()
+        assert shown["width"] >= 150, (n, shown)
+    for cell in ("field-author", "field-decision"):
+        expect(page.locator(f"#result_list td.{cell}").first).to_be_visible()
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"sideways scroll: {widths}"
+
+
 @pytest.mark.parametrize("query", ["", "?status=all"], ids=["queue", "all"])
 def test_on_a_phone_the_action_bar_stacks_and_every_checkbox_is_a_24_px_target(
     page, moderator, decided_and_waiting, query, artifacts
