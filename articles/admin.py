@@ -150,6 +150,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_article(article=obj, hero_changed="hero_image" in form.changed_data)
+        if obj.status == Article.Status.PUBLISHED and not obj.is_public:
+            # "Published" with a date to come saves as "added successfully", which reads as
+            # live: the editor is told when it goes out, as the Publish action tells them.
+            when = timezone.localtime(obj.published_at)
+            self.message_user(
+                request,
+                f"Scheduled: “{obj.title}” goes out at its publication time, "
+                f"{when:%-d %b %Y, %H:%M %Z}. Until then only staff see it (View on site).",
+                messages.INFO,
+            )
         if form.meanwhile:  # another editor's decision kept, around this editor's changes
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING

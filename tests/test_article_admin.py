@@ -117,6 +117,26 @@ def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time
     assert scheduled.title not in editor_client.get("/").content.decode()
 
 
+def test_saving_a_story_published_with_a_time_to_come_says_it_is_scheduled_and_when(
+    editor_client, article
+):
+    from django.utils import timezone
+
+    later = datetime(2099, 1, 1, 9, 0, tzinfo=UTC)
+    data = change_form_data(article, published_at_0="2099-01-01", published_at_1="09:00:00")
+    answer = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data, follow=True)
+    now_out = editor_client.post(
+        f"/admin/articles/article/{article.pk}/change/", change_form_data(article), follow=True
+    )
+
+    said = " ".join(str(m) for m in answer.context["messages"])
+    assert (
+        f"Scheduled: “{article.title}” goes out at its publication time, "
+        f"{timezone.localtime(later):%-d %b %Y, %H:%M %Z}." in said
+    )
+    assert "Scheduled" not in " ".join(str(m) for m in now_out.context["messages"])
+
+
 def test_change_page_has_related_links_inline_and_view_on_site(editor_client, article):
     html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 
