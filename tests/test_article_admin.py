@@ -256,6 +256,30 @@ def test_an_editor_can_neither_moderate_comments_nor_change_the_moderation_polic
     assert set(apps) == {"articles"}
 
 
+def test_an_editor_edits_a_byline_without_the_user_lookup_they_may_not_open(
+    client, newsroom_editor, author
+):
+    author.user = newsroom_editor
+    author.save()
+    client.force_login(newsroom_editor)
+    page = f"/admin/articles/author/{author.pk}/change/"
+
+    html = client.get(page).content.decode()
+    saved = client.post(page, {"name": "Ann Byline", "slug": author.slug, "bio": ""})
+
+    assert 'name="user"' not in html and "/admin/auth/user/" not in html
+    assert client.get("/admin/auth/user/").status_code == 403  # where the lookup led
+    assert saved.status_code == 302
+    author.refresh_from_db()
+    assert (author.name, author.user) == ("Ann Byline", newsroom_editor)
+
+
+def test_a_superuser_still_links_a_byline_to_an_account(editor_client, author):
+    html = editor_client.get(f"/admin/articles/author/{author.pk}/change/").content.decode()
+
+    assert 'name="user"' in html
+
+
 def test_text_pasted_from_a_word_processor_is_cleaned_or_refused_on_its_field(
     editor_client, article
 ):
