@@ -182,7 +182,9 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     reasons = []
     links = len(LINK_PATTERN.findall(comment.body))
     if policy.link_limit and links >= policy.link_limit:
-        reasons.append(f"{links} link{'s' if links != 1 else ''} (limit {policy.link_limit})")
+        reasons.append(
+            f"{links} link{'s' if links != 1 else ''} (held at {policy.link_limit} or more)"
+        )
     reasons += [
         f"moderation word “{word}”"
         for word in policy.lines(policy.moderation_words)

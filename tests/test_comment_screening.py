@@ -31,7 +31,7 @@ def test_a_first_time_commenter_waits_with_that_reason(submit, article):
 def test_links_at_or_above_the_limit_are_a_reason(submit, article, policy):
     comment = submit(article, body="See https://a.example and www.b.example for more")
 
-    assert "2 links (limit 2)" in comment.held_because
+    assert "2 links (held at 2 or more)" in comment.held_because
 
 
 def test_a_word_from_the_moderation_list_is_a_reason(submit, article, policy):

@@ -70,7 +70,11 @@ def test_demo_comments_fill_the_lead_article_and_the_moderation_queue(db, client
     assert lead.approved_comment_count == approved.count()
     pending = Comment.objects.pending().filter(article=lead)
     reasons = sorted(reason for comment in pending for reason in comment.held_because)
-    assert reasons == ["2 links (limit 2)", "first-time commenter", "moderation word “scam”"]
+    assert reasons == [
+        "2 links (held at 2 or more)",
+        "first-time commenter",
+        "moderation word “scam”",
+    ]
     # Nobody wrote from the future, and replies come after what they answer.
     comments = Comment.objects.filter(article=lead)
     assert all(lead.published_at < c.created_at <= timezone.now() for c in comments)

@@ -44,11 +44,11 @@ def test_the_list_opens_on_the_pending_queue_oldest_first(moderator_client, arti
 
 
 def test_the_queue_shows_why_a_comment_was_held(moderator_client, article, make_comment):
-    make_comment(article, held_because=["3 links (limit 2)", "first-time commenter"])
+    make_comment(article, held_because=["3 links (held at 2 or more)", "first-time commenter"])
 
     html = moderator_client.get(CHANGELIST).content.decode()
 
-    assert "<li>3 links (limit 2)</li>" in html
+    assert "<li>3 links (held at 2 or more)</li>" in html
     assert "<li>first-time commenter</li>" in html
 
 

@@ -126,13 +126,13 @@ def test_a_comments_page_shows_reasons_as_words_and_dates_day_first(
 ):
     comment = make_comment(
         article,
-        held_because=["3 links (limit 2)"],
+        held_because=["3 links (held at 2 or more)"],
         created_at=timezone.now().replace(year=2026, month=3, day=4, hour=9, minute=5),
     )
 
     html = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
 
-    assert "<li>3 links (limit 2)</li>" in html
+    assert "<li>3 links (held at 2 or more)</li>" in html
     assert '["3 links' not in html
     assert "04 Mar 2026, 09:05" in html
     assert "everything from this e-mail" in html
