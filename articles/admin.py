@@ -87,11 +87,31 @@ class OldSlugInline(admin.TabularInline):
         return False  # kept by the article's save when its slug changes
 
 
+class StateFilter(admin.SimpleListFilter):
+    """By what readers see, as the list's status column says it: a story set to "Published"
+    with a time to come is scheduled, not live."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        return {
+            "draft": queryset.filter(status=Article.Status.DRAFT),
+            "scheduled": published.filter(published_at__gt=now),
+            "live": published.filter(published_at__lte=now),
+        }.get(self.value())
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     list_display = ["title", "state", "section", "published", "comments_enabled"]
-    list_filter = ["status", "section", "comments_enabled", "published_at"]
+    list_filter = [StateFilter, "section", "comments_enabled", "published_at"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst"]
     date_hierarchy = "published_at"

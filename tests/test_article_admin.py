@@ -68,6 +68,25 @@ def test_the_article_list_tells_a_scheduled_story_from_a_live_one(editor_client,
     assert "01 Jan 2099, " in rows["Coming"] and "Jan. 1, 2099" not in rows["Coming"]
 
 
+@pytest.mark.parametrize(
+    "choice, listed",
+    [("draft", {"Not yet written"}), ("scheduled", {"Coming"}), ("live", {"Out now"})],
+)
+def test_the_article_list_filters_scheduled_stories_apart_from_live_ones(
+    editor_client, make_article, choice, listed
+):
+    make_article(title="Out now", published_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    make_article(title="Coming", published_at=datetime(2099, 1, 1, 9, 0, tzinfo=UTC))
+    make_article(title="Not yet written", status="draft")
+
+    everything = editor_client.get("/admin/articles/article/").content.decode()
+    assert 'href="?state=scheduled"' in everything
+    html = editor_client.get(f"/admin/articles/article/?state={choice}").content.decode()
+
+    shown = {t for t in ("Out now", "Coming", "Not yet written") if f">{t}<" in html}
+    assert shown == listed
+
+
 def test_publish_and_unpublish_actions(editor_client, article, draft):
     url = "/admin/articles/article/"
     editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
