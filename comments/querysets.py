@@ -4,6 +4,18 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+# What the comment list draws of each comment (templates/comments/comment.html).
+SHOWN_FIELDS = (
+    "article_id",
+    "parent_id",
+    "name",
+    "from_newsroom",
+    "body",
+    "created_at",
+    "status",
+    "withdrawn_at",
+)
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -79,7 +91,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.approved()
             .filter(Q(withdrawn_at=None) | Q(Exists(answered)), article=article, parent=None)
-            .only("article_id", "parent_id", "name", "body", "created_at", "status", "withdrawn_at")
+            .only(*SHOWN_FIELDS)
             .order_by("created_at", "pk")
         )
 
@@ -91,7 +103,7 @@ class CommentQuerySet(models.QuerySet):
             self.approved()
             .filter(article=article)
             .filter(Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page))
-            .only("article_id", "parent_id", "name", "body", "created_at", "status", "withdrawn_at")
+            .only(*SHOWN_FIELDS)
             .order_by("created_at", "pk")
         )
 

@@ -191,7 +191,10 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
         if _contains_word(texts, word)
     ]
     returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
-    if not returning:
+    if comment.from_newsroom:
+        # Still a moderator's decision, but "first-time commenter" would mislead about who wrote.
+        reasons.append(f"from the staff account “{comment.user.get_username()}”")
+    elif not returning:
         reasons.append("first-time commenter")
     elif policy.auto_approve_returning and not _proven_returning(comment, written_before):
         # Anyone can type a regular's address: the moderator should know this one did not

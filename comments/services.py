@@ -56,6 +56,7 @@ def submit_comment(
         ip_address=ip,
         notify_on_decision=notify,
         user=user if user is not None and user.is_authenticated else None,
+        from_newsroom=user is not None and user.is_authenticated and user.is_staff,
     )
     comment.status, comment.held_because = screen(comment, policy, written_before)
     if comment.status != Comment.Status.PENDING:

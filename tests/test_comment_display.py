@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from comments.models import Comment
+from comments.services import approve
 from comments.tokens import form_token
 
 
@@ -204,3 +205,32 @@ def test_a_logged_in_reader_gets_everyones_form_and_their_own_name_to_fill_it(
     )
     assert response.status_code == 302
     assert Comment.objects.get(body="Hi").name == "Jo & Co"
+
+
+def test_a_staff_account_s_comment_wears_the_newsroom_badge_and_a_typed_name_does_not(
+    client, reader, article, comment_form_data, django_user_model, moderator
+):
+    reporter = django_user_model.objects.create_user(
+        "marta", "marta@newsroom.example", "pw", first_name="Marta", last_name="Ribeiro"
+    )
+    reporter.is_staff = True
+    reporter.save()
+    client.force_login(reporter)
+    data = comment_form_data(article, name="", email="", body="Reporter here: the date is right.")
+    assert client.post(f"/comments/post/{article.pk}/", data).status_code == 302
+    impostor = comment_form_data(
+        article, name="Marta Ribeiro", email="marta@example.net", body="Reporter here, honest."
+    )
+    assert reader.post(f"/comments/post/{article.pk}/", impostor).status_code == 302
+
+    # Both wait for a moderator, who is told which came from the newsroom's account.
+    ours, theirs = Comment.objects.order_by("pk")
+    assert (ours.status, ours.held_because) == ("pending", ["from the staff account “marta”"])
+    assert theirs.status == "pending" and "first-time commenter" in theirs.held_because
+    for comment in (ours, theirs):
+        approve(comment=comment, by=moderator)
+
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert html.count(">Newsroom</span>") == 1
+    badge = html.index(">Newsroom</span>")
+    assert html.index(f'id="comment-{ours.pk}"') < badge < html.index(f'id="comment-{theirs.pk}"')

@@ -47,6 +47,8 @@ class Comment(models.Model):
     # comment with it before. Mail about a comment goes only to a vouched one's address
     # (notifications.note_mail_wishes).
     owner_vouched = models.BooleanField(default=False, editable=False)
+    # Anyone may type a reporter's name: the badge says it came from a signed-in staff account.
+    from_newsroom = models.BooleanField("from the newsroom", default=False, editable=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
