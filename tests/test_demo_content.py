@@ -59,6 +59,17 @@ def test_demo_login_keeps_its_password_and_the_editors_sessions_across_runs(
     assert "password 'same-every-run-42'" in capsys.readouterr().out
 
 
+def test_the_demo_reporter_s_reply_wears_the_newsroom_badge(db, client, monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "same-every-run-42")
+    call_command("load_demo_content", "--no-images")
+    call_command("load_demo_comments", verbosity=0)
+
+    html = client.get(f"/articles/{LEAD_SLUG}/").content.decode()
+
+    assert html.count(">Newsroom</span>") == 1
+    assert re.search(r">Marta Ribeiro</strong> <span class=\"comment-badge\"", html)
+
+
 def test_demo_comments_fill_the_lead_article_and_the_moderation_queue(db, client):
     call_command("load_demo_content", "--no-images", "--no-user")
     call_command("load_demo_comments", verbosity=0)

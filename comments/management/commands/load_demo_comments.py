@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 body=spec["body"],
                 ip=addresses.setdefault(spec["email"], f"203.0.113.{len(addresses) + 10}"),
                 notify=False,
+                user=editor if spec.get("newsroom") else None,
             )
             if publish:
                 approve(comment=comment, by=editor)
