@@ -38,6 +38,14 @@ class RejectionReason(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def described(self) -> str:
+        """The label with what the commenter reads, said once: the presets we ship begin their
+        text with their label ("Off-topic: comments need ..."), which read "Off-topic: Off-topic"."""
+        if self.text.casefold().startswith(self.label.casefold()):
+            return self.text
+        return f"{self.label}: {self.text}"
+
 
 class ReportQuerySet(models.QuerySet):
     def open(self):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.helpers import open_queue
+from tests.browser.helpers import log_in_to_admin, open_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
 
@@ -68,3 +68,26 @@ def test_reject_selected_takes_each_cards_own_reason_without_an_unsaved_changes_
     assert dialogs == []
     reasons = dict(Comment.objects.values_list("pk", "rejection_reason"))
     assert reasons == {first.pk: "Shouting at other readers.", second.pk: "Off topic."}
+
+
+def test_a_comment_s_own_page_on_a_tablet_lines_up_its_reasons_and_fits_the_decision(
+    page, article, moderator, make_comment
+):
+    comment = make_comment(article, held_because=["2 links (held at 2 or more)"])
+    log_in_to_admin(page, moderator.username)
+    page.set_viewport_size({"width": 800, "height": 1000})
+    page.goto(f"/admin/comments/comment/{comment.pk}/change/")
+
+    # The reasons start where the other values do (the name's), not 170 px further in.
+    reason = page.locator(".field-held_because_words li").bounding_box()
+    name = page.locator(".field-name .readonly").bounding_box()
+    assert reason["x"] - name["x"] < 30, (reason, name)
+    # The preset reasons' list stays inside the Decide panel.
+    preset = page.get_by_label("Preset reason (for a rejection)")
+    panel = page.locator(".moderation-decision").first.bounding_box()
+    shown = preset.bounding_box()
+    assert shown["x"] + shown["width"] <= panel["x"] + panel["width"], (shown, panel)
+    # Each preset says its label once, with what the commenter reads.
+    expect(preset.locator("option").nth(1)).to_have_text(
+        "Off-topic: comments need to be about the article."
+    )
