@@ -41,7 +41,7 @@ class RejectionReason(models.Model):
     @property
     def described(self) -> str:
         """The label with what the commenter reads, said once: the presets we ship begin their
-        text with their label ("Off-topic: comments need ..."), which read "Off-topic: Off-topic"."""
+        text with their label ("Off-topic: comments need ..."): "Off-topic: Off-topic: ..."."""
         if self.text.casefold().startswith(self.label.casefold()):
             return self.text
         return f"{self.label}: {self.text}"
