@@ -145,8 +145,19 @@ class CommentForm(forms.Form):
             return None
         parent = Comment.objects.repliable(self.article).filter(pk=parent_id).first()
         if parent is None:
+            self.forget_parent()
             raise ValidationError("You can only reply to a published comment.")
         return parent
+
+    # The comment answered left the page (taken down, withdrawn) while the reader wrote.
+    parent_lost = False
+
+    def forget_parent(self) -> None:
+        """The form comes back as a new comment's, the text kept: still answering the gone
+        comment, every later send would fail the same way, and the reader could never post."""
+        self.data = self.data.copy()
+        self.data["parent"] = ""
+        self.parent_lost = True
 
     def clean(self):
         cleaned = super().clean()

@@ -166,6 +166,8 @@ def _post(request, article_id):
         release_flood(ip=ip, email=data["email"])
         forget_post(post)
         form.add_error(None, exc)
+        if form.has_error("parent"):
+            form.forget_parent()  # it left the page since the form's own check
         return _article_page(request, article, form=form)
     except DatabaseError:
         release_flood(ip=ip, email=data["email"])  # the database failed: nothing was stored

@@ -86,3 +86,32 @@ def test_a_problem_with_the_whole_form_or_a_hidden_field_is_said_once_in_the_sum
     assert links == []
     assert html.count(TOO_FAST) == 1
     assert html.count("You can only reply to a published comment.") == 1
+
+
+def _hidden(html: str, name: str) -> str:
+    """What the browser sends back of a hidden field (a field without a value sends none)."""
+    tag = re.search(rf'<input type="hidden" name="{name}"[^>]*>', html).group(0)
+    value = re.search(r'value="([^"]*)"', tag)
+    return value.group(1) if value else ""
+
+
+def test_a_reply_whose_comment_left_the_page_comes_back_to_send_as_a_new_comment(
+    reader, article, approved_comment, moderator, comment_form_data
+):
+    from comments.models import Comment
+    from comments.services import take_down
+
+    data = comment_form_data(article, parent=approved_comment.pk, body="I answer the Early Bird")
+    take_down(Comment.objects.filter(pk=approved_comment.pk), by=moderator, reason="Abuse")
+
+    html = _post(reader, article, data)
+
+    _, problems, _ = _summary(html)
+    assert problems == ["You can only reply to a published comment."]
+    assert "no longer on the page" in html
+    # Sent again as the page now holds it (the same words), it goes as a comment of its own:
+    # before, the form kept answering the gone comment, and every send failed the same way.
+    again = {**data, "parent": _hidden(html, "parent"), "started": _hidden(html, "started")}
+    _post(reader, article, again)
+    sent = Comment.objects.get(body="I answer the Early Bird")
+    assert sent.parent is None
