@@ -40,7 +40,7 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
         response = notice_page(
             request,
             "Please wait a little",
-            f"You have asked for several links. Please try again in {limit.retry_after} seconds.",
+            f"You have asked for several links. Please try again in {limit.wait}.",
             status=429,
         )
         response["Retry-After"] = str(limit.retry_after)

@@ -21,6 +21,11 @@ class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds
 
+    @property
+    def wait(self) -> str:
+        """The wait as readers are told it: "1 second", "40 seconds"."""
+        return f"{self.retry_after} second{'' if self.retry_after == 1 else 's'}"
+
 
 ALLOWED = Verdict(True)
 

@@ -117,9 +117,8 @@ def _post(request, article_id):
             None,
             "Several comments were sent from your connection in a short time (those the form "
             "sent back count too); to keep spam out we take only a few from one connection at "
-            f"a time. Please try again in {limit.retry_after} "
-            f"seconds, after {retry_at:%H:%M}. Your comment was not sent: your text is kept "
-            "below.",
+            f"a time. Please try again in {limit.wait}, after {retry_at:%H:%M}. Your comment "
+            "was not sent: your text is kept below.",
         )
         return _article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
     if form.is_bot:
@@ -150,9 +149,10 @@ def _post(request, article_id):
                 article, parent=parent, ids=[first_press], ip=None, body=data["body"]
             ).first()
         if sent is None and not flood.allowed:
-            wait = flood.retry_after
-            form.add_error(None, f"Please wait {wait} seconds before sending another comment.")
-            return _article_page(request, article, form=form, status=429, retry_after=wait)
+            form.add_error(None, f"Please wait {flood.wait} before sending another comment.")
+            return _article_page(
+                request, article, form=form, status=429, retry_after=flood.retry_after
+            )
     if sent is not None:
         if stored_as(post) == sent.pk:
             return _answer_sent(request, article, sent)  # what this browser's first press lost

@@ -1,0 +1,46 @@
+"""A reader asked to wait is told for how long in plain words: "1 second", never "1 seconds"
+(the report page always said it so; the comment form and the privacy form did not)."""
+
+from unittest import mock
+
+from django.urls import reverse
+
+
+def _post(client, article, data):
+    return client.post(reverse("comments:post", args=[article.pk]), data)
+
+
+def test_the_flood_interval_says_one_second(reader, article, comment_form_data, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 1
+    _post(reader, article, comment_form_data(article, body="First thought"))
+
+    response = _post(reader, article, comment_form_data(article, body="Second thought"))
+
+    assert response.status_code == 429
+    assert "Please wait 1 second before sending another comment." in response.content.decode()
+
+
+def test_the_rate_limit_says_one_second(reader, article, comment_form_data, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_RATE_WINDOW_SECONDS = 1
+    # Both posts in the same second, the window's last: one second is left of it.
+    with mock.patch("comments.ratelimit.time.time", return_value=1_800_000_000.5):
+        _post(reader, article, comment_form_data(article, body="First thought"))
+        response = _post(reader, article, comment_form_data(article, body="Second thought"))
+
+    assert response.status_code == 429
+    assert "Please try again in 1 second, after" in response.content.decode()
+
+
+def test_the_privacy_form_says_one_second(reader, db):
+    # The limit's window is an hour: these asks come in its last second.
+    last_second = 3600 * 500_000 + 3599
+    with mock.patch("comments.ratelimit.time.time", return_value=last_second):
+        for _ in range(6):
+            response = reader.post(
+                reverse("comments:privacy"), {"email": "maria@example.com", "action": "export"}
+            )
+
+    assert response.status_code == 429
+    assert "Please try again in 1 second." in response.content.decode()
