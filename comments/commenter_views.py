@@ -184,7 +184,6 @@ def confirm(request, token):
         return _stale_confirmation(request)
     return _ask_then_act(
         request,
-        heading="Confirm your e-mail address",
         ask="Confirm your e-mail address?",
         button="Confirm my address",
         act=lambda: confirm_address(address_id=address_id) is not None,
@@ -208,7 +207,6 @@ def confirm_comment(request, token):
     sent = timezone.localtime(comment.created_at)
     return _ask_then_act(
         request,
-        heading="Is this comment yours?",
         ask="Is this comment yours?",
         detail=(
             f"Someone commented on {comment.article_named} on {sent.day} "
@@ -236,13 +234,15 @@ def _stale_confirmation(request):
     )
 
 
-def _ask_then_act(request, *, heading, ask, button, act, done, detail=""):
+def _ask_then_act(request, *, ask, button, act, done, detail=""):
     """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
     a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
     a token, and must get a 2xx straight away: the signed link is the protection. `act`
-    returning False: the link's row is gone or done with. `done`: the heading and the words."""
+    returning False: the link's row is gone or done with. `done`: the heading and the words.
+    The question is the page's title too: a title saying it was done ("No more mail from us"),
+    the first thing a tab shows and a screen reader says, sent readers away before the button."""
     if request.method != "POST":
-        context = {"heading": heading, "ask": ask, "detail": detail, "button": button}
+        context = {"heading": ask, "ask": ask, "detail": detail, "button": button}
         return commenter_page(request, "comments/unsubscribe.html", context)
     if act() is False:
         return _stale_confirmation(request)
@@ -254,11 +254,12 @@ def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
         return link_gone(request)
-    heading = "No more mail about replies"
     return _ask_then_act(
         request,
-        heading=heading,
-        done=(heading, "You will get no more mail about replies to this comment."),
+        done=(
+            "No more mail about replies",
+            "You will get no more mail about replies to this comment.",
+        ),
         ask="Stop the mail about replies to your comment?",
         button="Unsubscribe",
         act=lambda: unsubscribe_replies(comment_id=comment_id),
@@ -295,12 +296,10 @@ def stop_mail(request, token):
             "resume": True,
         }
         return commenter_page(request, "comments/unsubscribe.html", context)
-    heading = "No more mail from us"
     return _ask_then_act(
         request,
-        heading=heading,
         done=(
-            heading,
+            "No more mail from us",
             "We will send no more mail about comments to this address, not even mail already "
             "on its way. Only a link to export or erase your comments still comes, if you ask "
             "for one from the status page of a comment you wrote. Changed your mind? Open the "

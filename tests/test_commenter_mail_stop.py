@@ -131,3 +131,28 @@ def test_a_stop_link_whose_address_was_forgotten_says_it_stops_nothing(
 
     assert "This link no longer works" in page
     assert "We will send no more mail" not in page
+
+
+def test_a_mailed_link_opened_names_in_its_title_what_its_button_does_not_that_it_is_done(
+    article, make_comment, settings
+):
+    """The title is what a tab shows and a screen reader says first: "No more mail from us"
+    there, before the button was pressed, told readers they were done while nothing was."""
+    import re
+
+    from comments import links
+
+    verify("maria@example.com")
+    comment = make_comment(article, email="maria@example.com")
+    ReplySubscription.objects.create(comment=comment)
+    address = CommenterAddress.objects.get(email="maria@example.com")
+    pages = {
+        "Stop all mail about comments to this address?": links.stop_mail_url(address.pk),
+        "Stop the mail about replies to your comment?": links.unsubscribe_url(comment.pk),
+    }
+
+    for asked, url in pages.items():
+        page = Client().get(url.removeprefix(settings.SITE_URL)).content.decode()
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+        assert title.startswith(asked)
+    assert ReplySubscription.objects.exists() and address.mail_stopped_at is None
