@@ -115,3 +115,24 @@ def test_a_reply_whose_comment_left_the_page_comes_back_to_send_as_a_new_comment
     _post(reader, article, again)
     sent = Comment.objects.get(body="I answer the Early Bird")
     assert sent.parent is None
+
+
+def test_the_other_reader_forms_sent_back_with_errors_say_error_in_their_title_too(
+    reader, article, approved_comment, make_comment
+):
+    """The edit form of a status page, the report page and the privacy page's form: the same
+    first words as the comment form, so a screen reader says at once that nothing was done."""
+    from comments.tokens import status_token
+
+    mine = make_comment(article)
+    forms = {
+        reverse("comments:edit", args=[status_token(mine)]): {"body": ""},
+        reverse("comments:report", args=[approved_comment.pk]): {"reason": ""},
+        reverse("comments:privacy"): {"email": "not an address", "action": "export"},
+    }
+
+    for url, data in forms.items():
+        shown = _title(reader.get(url).content.decode())
+        sent_back = _title(reader.post(url, data).content.decode())
+        assert not shown.startswith("Error: ")
+        assert sent_back == f"Error: {shown}", url
