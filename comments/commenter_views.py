@@ -82,6 +82,8 @@ def comment_from_token(token) -> Comment | None:
 def commenter_context(comment: Comment) -> dict:
     """What the status page offers its commenter (comments.views.comment_status)."""
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
+    # The box "E-mail me when my comment has been reviewed", while that mail is still to come.
+    review_mail = comment.notify_on_decision and comment.status == Comment.Status.PENDING
     return {
         # Said, so that the address's owner knows to answer the question.
         "mail_waits_for_owner": mail_waits_for_owner(comment),
@@ -91,9 +93,10 @@ def commenter_context(comment: Comment) -> dict:
         "edits_used_up": edits_used_up(comment),
         "max_edits": MAX_EDITS,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
+        "review_mail": review_mail,
         # Only to a writer who showed they own the address: to anyone else, it would say
         # whether the address they typed is a confirmed commenter's.
-        "address_confirmed": subscribed
+        "address_confirmed": (subscribed or review_mail)
         and comment.owner_vouched
         and CommenterAddress.objects.filter(
             email=comment.email, verified_at__isnull=False

@@ -302,3 +302,25 @@ def test_the_owner_s_status_page_says_mail_waits_for_her_answer_until_she_confir
     assert "We e-mail you when someone replies (once the address’s owner has answered)." in before
     assert "waits until" not in after
     assert "We e-mail you when someone replies. Stop mail about replies" in after
+
+
+def test_the_status_page_says_the_review_mail_asked_for_comes_until_it_came(
+    article, comment_form_data, moderator
+):
+    """Only "when someone replies" was said: a reader who ticked "E-mail me when my comment
+    has been reviewed" read nothing of it and could not tell whether it would come."""
+    browser = Client()
+    first = post(browser, article, comment_form_data, notify="on")
+    before = _what_the_status_page_says(browser, first)
+    run_mail_queue()
+    Client().post(link_in(to_victim()[0], "/comments/confirm/"))
+    confirmed = _what_the_status_page_says(browser, first)
+    approve(comment=first, by=moderator)
+    decided = _what_the_status_page_says(browser, first)
+
+    assert "We e-mail you when it has been reviewed (once the address’s owner has answered)." in (
+        before
+    )
+    assert "We e-mail you when it has been reviewed." in confirmed
+    assert "when it has been reviewed" not in decided
+    assert "someone replies" not in before + confirmed  # that box was left empty
