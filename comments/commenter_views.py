@@ -167,7 +167,10 @@ def delete(request, token):
         delete_own_comment(comment=comment)
         # POST/redirect/GET: a reload of the answer does not send the delete again.
         return redirect("comments:deleted", article_id=article_id)
-    return commenter_page(request, "comments/delete.html", {"comment": comment})
+    # Replies readers see: those are what stays under the placeholder it leaves.
+    has_replies = Comment.objects.approved().filter(parent=comment).exists()
+    context = {"comment": comment, "has_replies": has_replies}
+    return commenter_page(request, "comments/delete.html", context)
 
 
 @never_cache
