@@ -271,10 +271,19 @@ def unsubscribe_replies(*, comment_id: int) -> None:
 
 
 def resume_mail(*, address_id: int) -> bool:
-    """The owner, from the stop link: mail they ask for from now on may come again (what they
-    asked for before the stop does not come back)."""
-    resumed = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
-    return resumed.update(mail_stopped_at=None) == 1
+    """The owner, from the stop link: mail they ask for from now on may come again (what was
+    asked for before, or while mail was stopped, by anyone who typed the address, does not)."""
+    with transaction.atomic():
+        resumed = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
+        emails = list(resumed.values_list("email", flat=True))
+        _drop_mail_wishes(emails)
+        return resumed.update(mail_stopped_at=None) == 1
+
+
+def _drop_mail_wishes(emails: list[str]) -> None:
+    written = Comment.objects.filter(email__in=emails)
+    written.filter(notify_on_decision=True).update(notify_on_decision=False)
+    ReplySubscription.objects.filter(comment__in=written).delete()
 
 
 def stop_all_mail(*, address_id: int) -> None:
@@ -285,6 +294,4 @@ def stop_all_mail(*, address_id: int) -> None:
         stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
         emails = list(stopping.values_list("email", flat=True))
         stopping.update(mail_stopped_at=timezone.now())
-        written = Comment.objects.filter(email__in=emails)
-        written.filter(notify_on_decision=True).update(notify_on_decision=False)
-        ReplySubscription.objects.filter(comment__in=written).delete()
+        _drop_mail_wishes(emails)

@@ -94,6 +94,11 @@ def commenter_context(comment: Comment) -> dict:
         "max_edits": MAX_EDITS,
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
         "review_mail": review_mail,
+        # Said to its owner only (to anyone else, it would say whose address it is).
+        "mail_stopped": comment.owner_vouched
+        and CommenterAddress.objects.filter(
+            email=comment.email, mail_stopped_at__isnull=False
+        ).exists(),
         # Only to a writer who showed they own the address: to anyone else, it would say
         # whether the address they typed is a confirmed commenter's.
         "address_confirmed": (subscribed or review_mail)

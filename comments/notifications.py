@@ -136,9 +136,11 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     COMMENTS_CONFIRM_RESEND_HOURS, should the first be lost). A comment the block list sent
     to spam asks for nothing: no mail goes out on its behalf.
 
-    Anyone may type an address: at one whose owner stopped all mail, a ticked box asks for
-    nothing, not even a confirmation (the stop page promised no more mail). The owner sends
-    mail again from the stop link they were mailed, then ticks the box."""
+    Anyone may type an address: at one whose owner stopped all mail, a ticked box mails
+    nothing, not even a confirmation (the stop page promised no more mail); every mail is
+    checked against the stop when queued and sent. The wish is still written down, so that the
+    status page says the same as for any other address (silence there told a stranger whose
+    address it is); resume_mail drops such wishes, and the owner ticks the box again."""
     if comment.status == Comment.Status.SPAM:
         return
     if _vouched_by_writer(comment, written_before):
@@ -147,12 +149,10 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     if not (notify_reply or comment.notify_on_decision):
         return
     address = CommenterAddress.objects.claim(comment.email)
-    if address.mail_stopped_at is not None:
-        Comment.objects.filter(pk=comment.pk).update(notify_on_decision=False)
-        comment.notify_on_decision = False
-        return
     if notify_reply:
         ReplySubscription.objects.get_or_create(comment=comment)
+    if address.mail_stopped_at is not None:
+        return
     now = timezone.now()
     if address.verified_at is None:
         if _claim(address, "confirmation_sent_at", now, verified_at__isnull=True):

@@ -324,3 +324,56 @@ def test_the_status_page_says_the_review_mail_asked_for_comes_until_it_came(
     assert "We e-mail you when it has been reviewed." in confirmed
     assert "when it has been reviewed" not in decided
     assert "someone replies" not in before + confirmed  # that box was left empty
+
+
+def test_a_stranger_s_status_page_does_not_tell_that_the_owner_stopped_all_mail(
+    article, comment_form_data
+):
+    """A ticked box at a stopped address used to leave the page silent, where any other address
+    gets "we first mail the address to ask its owner": the difference told a stranger that the
+    address is a commenter's who stopped our mail."""
+    first = Client(REMOTE_ADDR="198.51.100.41")
+    theirs = post(first, article, comment_form_data, notify="on", notify_reply="on")
+    never_seen = _what_the_status_page_says(first, theirs)
+    CommenterAddress.objects.filter(email=VICTIM).update(mail_stopped_at=timezone.now())
+
+    stranger = Client(REMOTE_ADDR="198.51.100.42")
+    after = post(stranger, article, comment_form_data, body="Again", notify="on", notify_reply="on")
+
+    assert _what_the_status_page_says(stranger, after) == never_seen
+    run_mail_queue()
+    assert to_victim() == []  # the stop holds: not even the confirmation asked for before it
+
+
+def test_the_owner_s_status_page_says_she_stopped_all_mail(
+    article, comment_form_data, marias_browser
+):
+    CommenterAddress.objects.filter(email=VICTIM).update(mail_stopped_at=timezone.now())
+
+    mine = post(marias_browser, article, comment_form_data, notify="on", notify_reply="on")
+
+    said = _what_the_status_page_says(marias_browser, mine)
+    assert "You asked us to stop all mail to this address" in said
+    assert "We e-mail you" not in said and "waits until" not in said
+
+
+def test_mail_asked_for_while_mail_was_stopped_does_not_come_once_it_is_sent_again(
+    article, comment_form_data, marias_browser, moderator
+):
+    from comments.commenter_services import resume_mail
+
+    address = CommenterAddress.objects.get(email=VICTIM)
+    CommenterAddress.objects.filter(pk=address.pk).update(mail_stopped_at=timezone.now())
+    mine = post(marias_browser, article, comment_form_data, notify="on", notify_reply="on")
+    stranger = post(Client(REMOTE_ADDR="198.51.100.43"), article, comment_form_data, notify="on")
+
+    resume_mail(address_id=address.pk)
+    approve(comment=mine, by=moderator)
+    approve(comment=stranger, by=moderator)
+    reply = Comment.objects.create(
+        article=article, parent=mine, name="Bob", email="bob@example.com", body="Hello"
+    )
+    approve(comment=reply, by=moderator)
+    run_mail_queue()
+
+    assert to_victim() == []  # she ticks a box again for mail from now on
