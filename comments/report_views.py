@@ -35,6 +35,7 @@ class ReportForm(forms.Form):
         label="Why should a moderator look at it?",
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose why a moderator should look at it."},
     )
     text = forms.CharField(
         label="Anything to add (optional)",

@@ -230,3 +230,23 @@ def test_the_report_page_leads_back_to_the_page_the_comment_is_on(
     back = f"{article.get_absolute_url()}?comments-page=2#comment-{later.pk}"
     assert f'href="{back}">Back to the article' in page
     assert "The second thread" in client.get(back).content.decode()
+
+
+def test_a_report_sent_back_ties_each_problem_to_its_field_for_screen_readers(
+    reader_with_token, approved_comment
+):
+    """Said under the radios in red only, "This field is required." reached no screen reader:
+    the group and the box now name their problem (aria-describedby), in words about a report."""
+    reader = reader_with_token(approved_comment.article)
+
+    no_reason = send_report(reader, approved_comment, reason="").content.decode()
+    no_words = send_report(reader, approved_comment, reason="other", text="").content.decode()
+
+    group = re.search(r'<fieldset[^>]*aria-describedby="([^"]+)"', no_reason)
+    assert group, "the reasons' group names no problem"
+    said = re.search(rf'id="{group.group(1)}"[^>]*>(.*?)</', no_reason, re.S).group(1)
+    assert said.strip() == "Choose why a moderator should look at it."
+    box = re.search(r'<textarea[^>]*name="text"[^>]*>', no_words).group(0)
+    assert 'aria-invalid="true"' in box
+    described = re.search(r'aria-describedby="([^"]+)"', box).group(1)
+    assert re.search(rf'id="{described}"[^>]*>\s*Tell the moderators what is wrong', no_words)
