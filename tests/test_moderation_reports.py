@@ -248,5 +248,27 @@ def test_a_report_sent_back_ties_each_problem_to_its_field_for_screen_readers(
     assert said.strip() == "Choose why a moderator should look at it."
     box = re.search(r'<textarea[^>]*name="text"[^>]*>', no_words).group(0)
     assert 'aria-invalid="true"' in box
-    described = re.search(r'aria-describedby="([^"]+)"', box).group(1)
-    assert re.search(rf'id="{described}"[^>]*>\s*Tell the moderators what is wrong', no_words)
+    described = re.search(r'aria-describedby="([^"]+)"', box).group(1).split()
+    assert any(
+        re.search(rf'id="{name}"[^>]*>\s*Tell the moderators what is wrong', no_words)
+        for name in described
+    )
+
+
+HINT = "Needed if you choose “Something else”."
+
+
+def test_the_optional_words_say_they_are_needed_for_something_else(reader, approved_comment):
+    """ "Anything to add (optional)", then refused as missing for "Something else": the box
+    says when it is needed, on the article's form and on the report page."""
+    pages = [
+        reader.get(approved_comment.article.get_absolute_url()).content.decode(),
+        reader.get(report_url(approved_comment)).content.decode(),
+    ]
+
+    for page in pages:
+        box = re.search(r'<textarea[^>]*name="text"[^>]*>', page).group(0)
+        described = re.search(r'aria-describedby="([^"]+)"', box)
+        assert described, "the words box has no hint"
+        hint = re.search(rf'id="{described.group(1).split()[0]}"[^>]*>(.*?)</', page, re.S)
+        assert hint.group(1).strip() == HINT
