@@ -49,6 +49,13 @@ class MultilineTextField(forms.CharField):
         text = super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
         return BLANK_LINES.sub("\n\n", text)
 
+    def widget_attrs(self, widget):
+        # No maxlength: a browser cuts a longer paste there without a word, and the rest of
+        # the reader's text is lost. Too long, it comes back whole with the error, to shorten.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
 
 def account_identity(user) -> dict[str, str]:
     """The name and address a signed-in reader comments under unless they type others: their

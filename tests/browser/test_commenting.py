@@ -248,3 +248,29 @@ def test_a_second_press_of_send_while_the_first_is_on_its_way_posts_nothing_more
     expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
     expect(page.locator(".messages")).to_contain_text("private status page")
     assert Comment.objects.count() == 1
+
+
+def test_a_pasted_comment_too_long_comes_back_whole_instead_of_cut_without_a_word(
+    page, article, make_comment
+):
+    """The box's maxlength cut a paste at 3,000 characters and said nothing: the rest was lost,
+    and what went out stopped mid-sentence. The page now refuses it, the text kept whole to
+    shorten (GOV.UK's character count advises against maxlength for this reason)."""
+    text = ("Every word of this matters to me. " * 100).strip()  # 3,399 characters
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="Maria Lopez", email="maria@example.com", body="")
+    page.locator("#id_body").focus()
+    page.keyboard.insert_text(text)  # a paste: what a browser's maxlength cuts
+    expect(page.locator("#id_body")).to_have_value(text)
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page.locator("#error_1_id_body")).to_contain_text("at most 3000 characters")
+    expect(page.locator("#id_body")).to_have_value(text)
+    assert not Comment.objects.exists()
+
+    # The same on the status page's edit form.
+    mine = make_comment(article, body="Short at first")
+    page.goto(mine.status_url + "edit/")
+    page.locator("#id_body").fill("")
+    page.keyboard.insert_text(text)
+    expect(page.locator("#id_body")).to_have_value(text)
