@@ -66,6 +66,24 @@ def test_comments_closing_while_a_reader_writes_keep_their_text_for_them(
     assert not Comment.objects.exists()
 
 
+def test_a_comment_refused_because_comments_closed_says_error_in_the_page_title(
+    make_article, comment_form_data
+):
+    """The article page again, its title unchanged, read to a screen reader as if all were
+    well; "Error: " opens it, as on a comment form sent back with errors."""
+    article = make_article()
+    browser = Client(enforce_csrf_checks=True)
+    form = comment_form_data(article, body="Just too late")
+    _as_sent_from_a_shared_page(browser, article, form, with_javascript=True)
+    article.comments_enabled = False
+    save_article(article=article)
+
+    html = _sent_later(browser, article, form, status=403)
+
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+    assert title == f"Error: {article.title} · Newsportal"
+
+
 @pytest.mark.parametrize("with_javascript", [True, False])
 def test_an_article_taken_down_while_a_reader_writes_gives_their_text_back(
     make_article, comment_form_data, with_javascript
