@@ -264,10 +264,13 @@ def csrf_failure(request, reason=""):
     initial = {name: request.POST.get(name, "") for name in fields}
     initial["notify"] = bool(initial["notify"])
     initial["notify_reply"] = bool(initial["notify_reply"])
+    reply_to = reply_target(request.POST, article)
+    if reply_to is None:
+        initial["parent"] = ""  # the comment answered left the page: this goes as a new one
     # What they left empty, a signed-in reader's account fills in (they see it before sending).
     typed = {name: value for name, value in initial.items() if value != ""}
     form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
-    reply_to = reply_target(request.POST, article)
+    form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
     messages.warning(request, SEND_AGAIN)
     return _article_page(request, article, form=form, reply_to=reply_to)
 

@@ -136,3 +136,30 @@ def test_the_other_reader_forms_sent_back_with_errors_say_error_in_their_title_t
         sent_back = _title(reader.post(url, data).content.decode())
         assert not shown.startswith("Error: ")
         assert sent_back == f"Error: {shown}", url
+
+
+def test_without_javascript_a_reply_whose_comment_left_the_page_is_told_so_at_once(
+    article, approved_comment, moderator, comment_form_data, settings
+):
+    """From a shared page without JavaScript the first press only fetches a token ("press Send
+    comment once more"): the form came back still answering the gone comment, under "Add a
+    comment on ...", and only the next press said it could not go as a reply."""
+    from comments.models import Comment
+    from comments.services import take_down
+
+    settings.COMMENTS_MIN_FORM_SECONDS = 0  # pressed again at once
+    browser = Client(enforce_csrf_checks=True)
+    data = comment_form_data(article, parent=approved_comment.pk, body="A late answer")
+    take_down(Comment.objects.filter(pk=approved_comment.pk), by=moderator, reason="Abuse")
+
+    html = _post(browser, article, {**data, "csrfmiddlewaretoken": "", "started": ""})
+
+    assert "no longer on the page" in html
+    again = {
+        **data,
+        "parent": _hidden(html, "parent"),
+        "started": _hidden(html, "started"),
+        "csrfmiddlewaretoken": _hidden(html, "csrfmiddlewaretoken"),
+    }
+    _post(browser, article, again)
+    assert Comment.objects.get(body="A late answer").parent is None
