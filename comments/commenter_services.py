@@ -258,16 +258,25 @@ def confirm_comment_mail(*, comment_id: int) -> bool:
     return True
 
 
-def unsubscribe_replies(*, comment_id: int) -> None:
-    """No more mail about the conversation: the address's wishes on every comment of it go
-    (the next reply would otherwise come through its wish on another of them)."""
+def _conversation_wishes(comment_id: int):
+    """The address's wishes to hear of replies on every comment of this one's conversation
+    (the next reply would come through its wish on any of them)."""
     comment = Comment.objects.filter(pk=comment_id).only("email", "parent_id").first()
     if comment is None:
-        return
+        return ReplySubscription.objects.none()
     top = comment.parent_id or comment.pk
-    ReplySubscription.objects.filter(
+    return ReplySubscription.objects.filter(
         Q(comment_id=top) | Q(comment__parent_id=top), comment__email=comment.email
-    ).delete()
+    )
+
+
+def follows_replies(comment_id: int) -> bool:
+    return _conversation_wishes(comment_id).exists()
+
+
+def unsubscribe_replies(*, comment_id: int) -> None:
+    """No more mail about the conversation: the address's wishes on every comment of it go."""
+    _conversation_wishes(comment_id).delete()
 
 
 def resume_mail(*, address_id: int) -> bool:

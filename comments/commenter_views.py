@@ -23,6 +23,7 @@ from comments.commenter_services import (
     edit_comment,
     edit_deadline,
     edits_used_up,
+    follows_replies,
     resume_mail,
     stop_all_mail,
     unsubscribe_replies,
@@ -265,6 +266,11 @@ def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
         return link_gone(request)
+    if request.method != "POST" and not follows_replies(comment_id):
+        # Opened again once done: asked again, the reader would think the first press failed.
+        return notice_page(
+            request, "No more mail about replies", "You get no mail about replies to this comment."
+        )
     return _ask_then_act(
         request,
         done=(

@@ -156,3 +156,20 @@ def test_a_mailed_link_opened_names_in_its_title_what_its_button_does_not_that_i
         title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
         assert title.startswith(asked)
     assert ReplySubscription.objects.exists() and address.mail_stopped_at is None
+
+
+def test_an_unsubscribe_link_opened_again_says_it_is_done_instead_of_asking_again(
+    article, make_comment, settings
+):
+    from comments import links
+
+    comment = make_comment(article, email="maria@example.com")
+    ReplySubscription.objects.create(comment=comment)
+    unsubscribe = links.unsubscribe_url(comment.pk).removeprefix(settings.SITE_URL)
+    Client().post(unsubscribe)
+
+    page = Client().get(unsubscribe).content.decode()
+
+    assert "You get no mail about replies to this comment." in page
+    assert "Unsubscribe</button>" not in page
+    assert Client().post(unsubscribe).status_code == 200  # a mail client's one click, again
