@@ -53,7 +53,8 @@ class MultilineTextField(forms.CharField):
         # No maxlength: a browser cuts a longer paste there without a word, and the rest of
         # the reader's text is lost. Too long, it comes back whole with the error, to shorten.
         attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
+        if attrs.pop("maxlength", None):
+            attrs["data-max-characters"] = str(self.max_length)  # comments.js counts down
         return attrs
 
 

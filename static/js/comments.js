@@ -326,6 +326,41 @@
     });
   }
 
+  // Near the limit, how many characters are left, and past it how many too many (the box has
+  // no maxlength, which would cut a paste without a word: comments/forms.py). Counted as the
+  // site counts them, by character, a line break as one. Said to screen readers once typing
+  // pauses, not at every key.
+  function countCharacters(form) {
+    var body = form.querySelector("textarea[data-max-characters]");
+    if (!body) return;
+    var limit = Number(body.getAttribute("data-max-characters"));
+    var count = document.createElement("p");
+    count.className = "form-text character-count";
+    count.id = body.id + "-count";
+    count.setAttribute("aria-live", "polite");
+    body.after(count);
+    var described = body.getAttribute("aria-describedby");
+    body.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
+    function characters(n) {
+      return n + (n === 1 ? " character" : " characters");
+    }
+    var timer = null;
+    function update() {
+      var left = limit - Array.from(body.value.replace(/\r\n/g, "\n")).length;
+      var said = "";
+      if (left < 0) said = "You have " + characters(-left) + " too many";
+      else if (left <= limit / 10) said = "You have " + characters(left) + " left";
+      count.classList.toggle("is-over", left < 0);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        if (count.textContent !== said) count.textContent = said;
+      }, 300);
+    }
+    body.addEventListener("input", update);
+    form.addEventListener("comment-form-moved", update);
+    update();
+  }
+
   // A form sent back with errors starts the reader at its summary (comments/error_summary.html):
   // not every screen reader reads out an alert that came with the page, and a keyboard's next
   // Tab goes from there to the links to the fields.
@@ -358,6 +393,7 @@
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
     document.querySelectorAll("form#comment-form").forEach(keepDraft);
+    document.querySelectorAll("form#comment-form").forEach(countCharacters);
     document.querySelectorAll("form#report-form").forEach(enhanceReports);
     focusErrorSummary(); // once a reply's form is under its comment
     focusCommentMessages();

@@ -274,3 +274,21 @@ def test_a_pasted_comment_too_long_comes_back_whole_instead_of_cut_without_a_wor
     page.locator("#id_body").fill("")
     page.keyboard.insert_text(text)
     expect(page.locator("#id_body")).to_have_value(text)
+
+
+def test_near_its_limit_the_comment_box_counts_what_is_left_and_what_is_too_many(page, article):
+    """With no maxlength to stop them, readers are told as they write, not only once sent; a
+    screen reader hears it when typing pauses (a live region tied to the box)."""
+    page.goto(article.get_absolute_url())
+    box = page.locator("#id_body")
+    count = page.locator("#id_body-count")
+    box.fill("Short and sweet.")
+    expect(count).to_have_text("")
+
+    box.fill("x" * 2_990)
+    box.press("End")
+    page.keyboard.type("yy")  # the reader goes on writing
+    expect(count).to_have_text("You have 8 characters left")
+    page.keyboard.insert_text("\n" + "z" * 10)
+    expect(count).to_have_text("You have 3 characters too many")
+    assert "id_body-count" in (box.get_attribute("aria-describedby") or "")
