@@ -292,3 +292,22 @@ def test_near_its_limit_the_comment_box_counts_what_is_left_and_what_is_too_many
     page.keyboard.insert_text("\n" + "z" * 10)
     expect(count).to_have_text("You have 3 characters too many")
     assert "id_body-count" in (box.get_attribute("aria-describedby") or "")
+
+
+def test_a_report_s_words_pasted_too_long_come_back_whole(page, article, make_comment):
+    """The report box's maxlength cut a paste at 500 characters without a word, as the comment
+    box's did."""
+    from articles.models import Article
+
+    make_comment(article, name="First Reader", body="One view.", status="approved")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    words = ("It names my neighbour and where she lives. " * 14).strip()  # 601 characters
+    page.goto(article.get_absolute_url())
+    page.get_by_role("link", name="Report the comment by First Reader").click()
+    page.get_by_label("Abusive or hateful").check()
+    page.get_by_label("Anything to add (optional)").focus()
+    page.keyboard.insert_text(words)
+    page.get_by_role("button", name="Send report").click()
+
+    expect(page.locator("#report-text-error")).to_contain_text("at most 500 characters")
+    expect(page.get_by_label("Anything to add (optional)")).to_have_value(words)
