@@ -54,13 +54,16 @@ def commenter_page(request, template, context=None, status=200):
     return personal_page(render(request, template, context or {}, status=status))
 
 
-def notice_page(request, heading, *paragraphs, status=200):
-    context = {"heading": heading, "paragraphs": paragraphs}
+def notice_page(request, heading, *paragraphs, status=200, way_on=None):
+    """way_on: (address, words) of the page a reader goes on to, above the front page."""
+    context = {"heading": heading, "paragraphs": paragraphs, "way_on": way_on}
     return commenter_page(request, "comments/notice.html", context, status)
 
 
-def link_gone(request, why="It is incomplete: open it exactly as it came in our mail."):
-    return notice_page(request, "This link no longer works", why, status=404)
+def link_gone(
+    request, why="It is incomplete: open it exactly as it came in our mail.", *, way_on=None
+):
+    return notice_page(request, "This link no longer works", why, status=404, way_on=way_on)
 
 
 def comment_gone(request):

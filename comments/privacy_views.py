@@ -3,6 +3,7 @@ erases one's comments (from the page, or from a comment's status page), and wher
 link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from comments import links
@@ -94,6 +95,7 @@ def privacy_action(request, token):
             request,
             "It is out of date, was used already, or is incomplete (open it exactly as it came "
             "in our mail). Ask for a new one on the privacy page.",
+            way_on=(reverse("comments:privacy"), "Ask for a new link on the privacy page"),
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):

@@ -253,7 +253,12 @@ def test_after_an_erase_no_row_holds_the_address(
     assert "Reply" in page
     article.refresh_from_db()
     assert article.approved_comment_count == 1
-    assert reader.get(link).status_code == 404  # the address is gone: the link is spent
+    spent = reader.get(link)
+    assert spent.status_code == 404  # the address is gone: the link is spent
+    # ...and the page leads to where a new one is asked for, as its words say.
+    assert '<a href="/comments/privacy/">Ask for a new link on the privacy page</a>' in (
+        spent.content.decode()
+    )
 
 
 def test_deleting_ones_only_comment_leaves_no_row_holding_the_address_or_name(
