@@ -1,6 +1,7 @@
 """A reader asked to wait is told for how long in plain words: "1 second", never "1 seconds"
 (the report page always said it so; the comment form and the privacy form did not)."""
 
+import re
 from unittest import mock
 
 from django.urls import reverse
@@ -21,6 +22,7 @@ def test_the_flood_interval_says_one_second(reader, article, comment_form_data, 
 
 
 def test_the_rate_limit_says_one_second(reader, article, comment_form_data, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # no summer time: the zone's name is always JST
     settings.COMMENTS_FLOOD_SECONDS = 0
     settings.COMMENTS_RATE_LIMIT = 1
     settings.COMMENTS_RATE_WINDOW_SECONDS = 1
@@ -31,6 +33,8 @@ def test_the_rate_limit_says_one_second(reader, article, comment_form_data, sett
 
     assert response.status_code == 429
     assert "Please try again in 1 second, after" in response.content.decode()
+    # The time names its zone: a reader elsewhere would read it as their own.
+    assert re.search(r"after \d\d:\d\d JST\.", response.content.decode())
 
 
 def test_the_privacy_form_says_one_second(reader, db):
