@@ -72,6 +72,9 @@ def account_identity(user) -> dict[str, str]:
             continue  # blank, too long, not an address: they type their own
     return identity
 
+# Django says "email"; every page and mail here says "e-mail".
+NOT_AN_ADDRESS = "Enter an e-mail address such as name@example.com."
+
 
 class CommentForm(forms.Form):
     name = forms.CharField(
@@ -85,6 +88,7 @@ class CommentForm(forms.Form):
         label="E-mail",
         # Django's validator accepts control characters inside a quoted local part.
         validators=[no_control_characters],
+        error_messages={"invalid": NOT_AN_ADDRESS},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Never shown publicly.",
     )
@@ -193,6 +197,7 @@ class PrivacyRequestForm(forms.Form):
     email = forms.EmailField(
         label="Your e-mail address",
         validators=[no_control_characters],
+        error_messages={"invalid": NOT_AN_ADDRESS},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="The one you commented with. We mail the link there, so only you can use it.",
     )

@@ -58,7 +58,7 @@ def test_the_form_opens_with_a_summary_of_its_errors_linking_to_each_field(
 
     opening, problems, links = _summary(html)
     assert problems == [
-        "E-mail: Enter a valid email address.",
+        "E-mail: Enter an e-mail address such as name@example.com.",
         "Comment: This field is required.",
     ]
     assert links == ["#id_email", "#id_body"]

@@ -133,7 +133,7 @@ def test_a_logged_in_readers_comment_is_linked_to_their_account(
         ("email", "", "This field is required."),
         ("body", "", "This field is required."),
         ("body", "x" * 3001, "Ensure this value has at most 3000 characters (it has 3001)."),
-        ("email", "not-an-address", "Enter a valid email address."),
+        ("email", "not-an-address", "Enter an e-mail address such as name@example.com."),
         ("name", "N" * 81, "Ensure this value has at most 80 characters (it has 81)."),
         ("name", "Maria\nBcc: victim@example.com", "Write your name on one line."),
         ("body", "Hello\x07 there", "Remove the invisible control characters"),
@@ -197,7 +197,7 @@ def test_a_reply_drawn_again_with_an_error_is_on_the_page_of_the_comment_it_answ
     data = comment_form_data(article, parent=answered.pk, email="bad-email", body="My answer")
     page = _post(reader, article, data).content.decode()
 
-    assert "Enter a valid email address" in page
+    assert "Enter an e-mail address such as name@example.com" in page
     assert "The second thread" in page and "The first thread" not in page
     # The form, with the reader's text, is drawn under the comment it answers.
     assert page.index("The second thread") < page.index("My answer")
