@@ -72,6 +72,7 @@ def account_identity(user) -> dict[str, str]:
             continue  # blank, too long, not an address: they type their own
     return identity
 
+
 # Django says "email"; every page and mail here says "e-mail".
 NOT_AN_ADDRESS = "Enter an e-mail address such as name@example.com."
 

@@ -71,7 +71,9 @@ def test_commenter_sees_the_errors_with_the_text_kept(
     # At its summary (comments.js moves there from #comment-form, where the post lands).
     expect(page).to_have_url(re.compile(r"/comments/post/\d+/#comment-form-errors$"))
     expect(page.locator("#error_1_id_name")).to_have_text("This field is required.")
-    expect(page.locator("#error_1_id_email")).to_have_text("Enter an e-mail address such as name@example.com.")
+    expect(page.locator("#error_1_id_email")).to_have_text(
+        "Enter an e-mail address such as name@example.com."
+    )
     expect(page.locator("#id_email")).to_have_value("not-an-address")
     expect(page.locator("#id_body")).to_have_value(body)
     expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
@@ -103,7 +105,10 @@ def test_a_form_sent_back_with_errors_says_so_first_and_leads_to_each_field(
     expect(summary).to_be_focused()
     expect(page.locator("#comment-form-heading")).to_be_in_viewport(ratio=1)
     expect(summary.get_by_role("listitem")).to_have_text(
-        ["E-mail: Enter an e-mail address such as name@example.com.", "Comment: This field is required."]
+        [
+            "E-mail: Enter an e-mail address such as name@example.com.",
+            "Comment: This field is required.",
+        ]
     )
     snap("comment-error-summary", phone_layout=True)
     assert_accessible("comment error summary")
