@@ -216,6 +216,27 @@ def test_a_long_photo_credit_does_not_make_the_article_scroll_sideways(
     )
 
 
+@pytest.mark.parametrize("width", [360, 375])
+def test_the_load_more_button_fits_a_phone_with_the_text_at_200_percent(page, second_page, width):
+    page.set_viewport_size({"width": width, "height": 740})
+    for url in ("/section/technology/", "/search/?q=story"):
+        page.goto(url)
+        page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+        button = page.get_by_role("button", name="Load more")
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (
+            f"{url} at {width} px with the text at 200% scrolls sideways "
+            f"(scrollWidth {widths[0]} > clientWidth {widths[1]})"
+        )
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+            f"{url}: 'Load more' runs off the screen ({box})"
+        )
+
+
 def test_a_commenters_long_unbroken_name_does_not_push_any_page_sideways(
     page, article, make_comment
 ):
