@@ -65,6 +65,24 @@ def test_home_leads_with_one_story_and_a_grid_and_fits_five_stories_on_a_phone_s
     assert stories[0] == newsroom[0].get_absolute_url()
 
 
+def test_the_lead_storys_picture_opens_the_story_and_its_other_links_still_work(page, newsroom):
+    lead = newsroom[0]
+    for size in (phone, desktop):
+        page.goto("/")
+        size(page)
+        # Where a reader taps: the middle of the picture, whatever is drawn over it.
+        box = page.locator(".lead-image").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(page).to_have_url(re.compile(re.escape(lead.get_absolute_url()) + "$"))
+
+    page.goto("/")
+    page.locator(".lead-story .kicker a").click()
+    expect(page).to_have_url(re.compile(re.escape(lead.section.get_absolute_url()) + "$"))
+    page.goto("/")
+    page.locator(".lead-story .comment-link").click()
+    expect(page).to_have_url(re.compile(re.escape(lead.get_absolute_url()) + "#comments$"))
+
+
 def test_section_author_and_tag_pages_list_compact_rows_on_a_phone(
     page, newsroom, artifacts, assert_accessible
 ):
