@@ -251,3 +251,23 @@ def test_the_rails_latest_leaves_out_the_stories_related_already_shows(
 
     assert latest == ["Newest 2", "Newest 4", "Newest 5", "Newest 6", "Newest 7"]
     assert "Newest 1" in page and "Newest 3" in page  # shown once, under Related and in the body
+
+
+def test_the_byline_says_which_time_zone_its_times_are_in(client, make_article, settings):
+    # A reader abroad cannot tell "10:30" in the newsroom's time from their own.
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Europe/London"
+    summer = make_article(published_at=datetime(2026, 7, 1, 9, 30, tzinfo=UTC))
+    type(summer).objects.filter(pk=summer.pk).update(
+        updated_at=datetime(2026, 7, 1, 12, tzinfo=UTC)
+    )
+    winter = make_article(published_at=datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
+
+    html = client.get(summer.get_absolute_url()).content.decode()
+    assert '+0100">1 Jul 2026, 10:30 BST</time>' in html
+    assert 'Updated <time datetime="2026-07-01T13:00:00+0100">1 Jul 2026, 13:00 BST</time>' in html
+    html = client.get(winter.get_absolute_url()).content.decode()
+    assert (
+        'Published <time datetime="2026-01-05T09:30:00+0000">5 Jan 2026, 09:30 GMT</time>' in html
+    )
