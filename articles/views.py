@@ -214,6 +214,8 @@ def search(request):
             **drawn_menus(current_path=request.path),
         }
 
+    if not query and _page_number(request) > 1:
+        raise Http404("No such page")  # the page without words lists nothing to page through
     # A word everyone looks up at once (a story everyone follows) is ranked once.
     parts = _drawn_once(request, f"list|search|{query}", make) if query else {}
     title = f"Search: {query}" if query else "Search"

@@ -128,6 +128,17 @@ def test_search_page_two_has_its_own_title_and_past_the_end_is_404(client, make_
     assert client.get("/search/", {"q": "battery", "page": "3"}).status_code == 404
 
 
+def test_the_search_page_without_words_has_no_page_two(client, make_article):
+    # It lists nothing: a "Search - page 2" heading over "Type a word or two" is a page that is
+    # not there, as page 3 of a two-page search is.
+    for i in range(12):
+        make_article(title=f"Battery story {i}")
+
+    assert client.get("/search/").status_code == 200
+    for query in ({}, {"q": ""}, {"q": "  "}, {"q": "!?"}):
+        assert client.get("/search/", {**query, "page": "2"}).status_code == 404, query
+
+
 def test_a_snippet_from_the_middle_of_a_body_starts_and_ends_on_whole_words(client, make_article):
     filler = "Extraordinarily " * 30
     make_article(title="Long read", body=f"{filler}the zeppelin landed softly. {filler}")
