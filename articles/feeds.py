@@ -50,6 +50,8 @@ class XmlSafeAtomFeed(XmlSafeFeedMixin, Atom1Feed):
 class LatestArticlesFeed(Feed):
     feed_type = XmlSafeRssFeed
     description = "The latest articles."
+    # As the pages' lang and the news sitemap say it (Django would write LANGUAGE_CODE, en-us).
+    language = "en"
 
     def title(self):
         return settings.SITE_NAME

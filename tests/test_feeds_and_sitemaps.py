@@ -34,10 +34,14 @@ def test_rss_feed_parses_and_lists_articles_newest_first(client, make_article):
     titles = [item.findtext("title") for item in root.iter("item")]
     assert titles == [newer.title, older.title]
     assert root.find("channel/item/link").text.endswith(newer.get_absolute_url())
+    # The language the pages and the news sitemap give, not Django's default en-us.
+    assert root.findtext("channel/language") == "en"
 
 
 def test_atom_feed_parses(client, article):
     root = parse(client.get("/atom/"))
+
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
 
     assert [e.findtext("atom:title", namespaces=NS) for e in root.findall("atom:entry", NS)] == [
         article.title
