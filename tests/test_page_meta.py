@@ -70,6 +70,10 @@ def test_list_pages_have_social_cards_with_the_logo(client, second_page, article
     assert tags["og:image"] == logo_url()
     assert (tags["og:image:width"], tags["og:image:height"]) == ("512", "512")
     assert tags["twitter:card"] == "summary"
+    # What a network shows under the title (the home page's is the site's own description).
+    assert tags["og:description"] == unescape(
+        re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
+    )
 
 
 def test_an_article_without_a_picture_is_shared_with_the_logo(client, article):
