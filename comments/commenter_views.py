@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -249,7 +250,7 @@ def _stale_confirmation(request):
     )
 
 
-def _ask_then_act(request, *, ask, button, act, done, detail=""):
+def _ask_then_act(request, *, ask, button, act, done, detail="", way_on=None):
     """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
     a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
     a token, and must get a 2xx straight away: the signed link is the protection. `act`
@@ -261,7 +262,7 @@ def _ask_then_act(request, *, ask, button, act, done, detail=""):
         return commenter_page(request, "comments/unsubscribe.html", context)
     if act() is False:
         return _stale_confirmation(request)
-    return notice_page(request, *done)
+    return notice_page(request, *done, way_on=way_on)
 
 
 @signed_link
@@ -274,6 +275,9 @@ def unsubscribe(request, token):
         return notice_page(
             request, "No more mail about replies", "You get no mail about replies to this comment."
         )
+    # Pressed on the comment's status page (which sends its own link along): the way back.
+    status = request.POST.get("status", "")
+    from_status = status and comment_id_from_token(status) == comment_id
     return _ask_then_act(
         request,
         done=(
@@ -283,6 +287,9 @@ def unsubscribe(request, token):
         ask="Stop the mail about replies to your comment?",
         button="Unsubscribe",
         act=lambda: unsubscribe_replies(comment_id=comment_id),
+        way_on=(reverse("comments:status", args=[status]), "Back to your comment")
+        if from_status
+        else None,
     )
 
 

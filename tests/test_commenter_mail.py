@@ -249,12 +249,30 @@ def test_the_status_page_stops_reply_mail_with_one_button(reader, article, threa
 
     page = reader.get(parent.status_url).content.decode()
     action = re.search(r'<form method="post" action="(/comments/unsubscribe/[^"]+)"', page).group(1)
-    response = reader.post(action)
+    status = re.search(r'<input type="hidden" name="status" value="([^"]+)">', page).group(1)
+    response = reader.post(action, {"status": status})
 
     assert "Stop mail about replies</button>" in page
     assert response.status_code == 200
     assert not ReplySubscription.objects.filter(comment=parent).exists()
+    # The page done leads back to the comment's page, not only to the front page.
+    assert f'<a href="{parent.status_url}">Back to your comment</a>' in response.content.decode()
     assert "Stop mail about replies" not in reader.get(parent.status_url).content.decode()
+
+
+def test_the_reply_mail_stop_leads_back_only_to_the_page_of_its_own_comment(
+    reader, article, thread
+):
+    parent, reply = thread
+    action = re.search(
+        r'<form method="post" action="(/comments/unsubscribe/[^"]+)"',
+        reader.get(parent.status_url).content.decode(),
+    ).group(1)
+    other = reply.status_url.rstrip("/").rsplit("/", 1)[1]
+
+    done = reader.post(action, {"status": other}).content.decode()
+
+    assert "No more mail about replies" in done and "Back to your comment" not in done
 
 
 def test_reader_markup_in_a_reply_is_shown_as_text_in_the_html_mail(article, thread, moderator):
