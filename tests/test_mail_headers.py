@@ -70,3 +70,20 @@ def test_the_one_click_stop_of_is_this_comment_yours_stops_all_mail(article, sub
     assert Client().post(stop, {"List-Unsubscribe": "One-Click"}).status_code == 200
 
     assert CommenterAddress.objects.get(email="maria@example.com").mail_stopped_at is not None
+
+
+def test_every_mail_is_identified_by_the_senders_domain_not_the_servers_name(
+    article, submit, make_comment, moderator, reader, settings
+):
+    # Django's default names the machine (here `localhost`, in production an internal host or
+    # a container's id), which spam filters score as not a domain and which tells readers
+    # the newsroom's server names.
+    settings.DEFAULT_FROM_EMAIL = "The Newsroom <newsroom@news.example.com>"
+    _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings)
+
+    ids = [message.message()["Message-ID"] for message in mail.outbox]
+    assert len(set(ids)) == len(ids) == 7  # one of each kind, the privacy link for each action
+    for message, message_id in zip(mail.outbox, ids, strict=True):
+        assert message_id.startswith("<") and message_id.endswith("@news.example.com>"), (
+            message.subject
+        )
