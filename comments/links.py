@@ -15,6 +15,9 @@ PRIVACY_SALT = "comments.privacy"
 CONFIRM_DAYS = 14
 PRIVACY_DAYS = 2
 PRIVACY_ACTIONS = ("export", "erase")
+# The button on the page a privacy link opens, which its mail names: opening the link alone
+# does nothing (mail scanners open every link).
+PRIVACY_BUTTONS = {"export": "Download my comments (JSON)", "erase": "Erase all my comments"}
 
 
 def absolute(path: str) -> str:

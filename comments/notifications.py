@@ -334,6 +334,7 @@ def _privacy_mail(action):
         context = {
             "action": action,
             "action_url": links.privacy_url(address.pk, action),
+            "button": links.PRIVACY_BUTTONS[action],
             "days": links.PRIVACY_DAYS,
             "count": Comment.objects.filter(email=address.email).count(),
             "stop_url": stop_url,

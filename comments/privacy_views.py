@@ -114,5 +114,10 @@ def privacy_action(request, token):
             "author”.",
         )
     count = Comment.objects.filter(email=address.email).count()
-    context = {"action": action, "count": count, "mail_stopped": address.mail_stopped_at}
+    context = {
+        "action": action,
+        "button": links.PRIVACY_BUTTONS[action],
+        "count": count,
+        "mail_stopped": address.mail_stopped_at,
+    }
     return commenter_page(request, "comments/privacy_action.html", context)

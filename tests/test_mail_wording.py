@@ -107,3 +107,26 @@ def test_the_reply_mail_names_the_unsubscribe_button(article, make_comment, mode
     button, url = _button_named_after(message.body, "/comments/unsubscribe/")
 
     assert button == "Unsubscribe" == _page_button(url)
+
+
+@pytest.mark.parametrize(
+    ("action", "button"),
+    [("export", "Download my comments (JSON)"), ("erase", "Erase all my comments")],
+)
+def test_the_privacy_link_mail_names_the_button_its_page_has(
+    article, make_comment, reader, action, button
+):
+    make_comment(article, email="maria@example.com")
+    reader.post("/comments/privacy/", {"email": "maria@example.com", "action": action})
+    message = _only_mail("Your comments: the link you asked for")
+
+    named, url = _button_named_after(message.body, "/comments/privacy/")
+
+    page = Client().get(url).content.decode()
+    assert named == button and f">{button}</" in page
+    html = entities.unescape(message.alternatives[0].content)
+    assert f"press “{button}”" in html
+    assert f'">{button}</a>' in html
+    # Anyone who typed the address may ask: the mail does not say its reader did.
+    for text in (message.body, html):
+        assert "Someone, probably you, asked" in " ".join(text.split())
