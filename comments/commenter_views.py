@@ -270,21 +270,23 @@ def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
         return link_gone(request)
+    # A reply's wish follows its conversation (replies are one level deep), as its mail says.
+    in_reply = Comment.objects.filter(pk=comment_id, parent__isnull=False).exists()
+    about = "replies in this conversation" if in_reply else "replies to this comment"
     if request.method != "POST" and not follows_replies(comment_id):
         # Opened again once done: asked again, the reader would think the first press failed.
-        return notice_page(
-            request, "No more mail about replies", "You get no mail about replies to this comment."
-        )
+        return notice_page(request, "No more mail about replies", f"You get no mail about {about}.")
     # Pressed on the comment's status page (which sends its own link along): the way back.
     status = request.POST.get("status", "")
     from_status = status and comment_id_from_token(status) == comment_id
     return _ask_then_act(
         request,
-        done=(
-            "No more mail about replies",
-            "You will get no more mail about replies to this comment.",
+        done=("No more mail about replies", f"You will get no more mail about {about}."),
+        ask=(
+            "Stop the mail about replies in this conversation?"
+            if in_reply
+            else "Stop the mail about replies to your comment?"
         ),
-        ask="Stop the mail about replies to your comment?",
         button="Unsubscribe",
         act=lambda: unsubscribe_replies(comment_id=comment_id),
         way_on=(reverse("comments:status", args=[status]), "Back to your comment")

@@ -124,3 +124,31 @@ def test_a_page_of_replies_approved_at_once_tells_every_follower_in_the_same_que
         for n in range(count)
         for who in ("", "-early")
     )
+
+
+def test_the_unsubscribe_page_a_replier_opens_speaks_of_the_conversation(
+    article, thread, moderator, make_comment
+):
+    import re
+
+    parent, bob = thread
+    ReplySubscription.objects.create(comment=bob)
+    verify("bob@example.com")
+    approve(comment=bob, by=moderator)
+    approve(comment=make_comment(article, parent=parent, name="Carol"), by=moderator)
+    run_mail_queue()
+    [to_bob] = mailed_to("bob@example.com")
+    unsubscribe = re.search(r"https?://\S+(/comments/unsubscribe/\S+/)", to_bob.body).group(1)
+
+    # Bob's comment is a reply, which has no replies of its own: the mail said "this
+    # conversation", and so does the page (not "replies to your comment").
+    asked = Client().get(unsubscribe).content.decode()
+    done = Client().post(unsubscribe).content.decode()
+    again = Client().get(unsubscribe).content.decode()
+
+    assert "Stop the mail about replies in this conversation?" in asked
+    assert "You will get no more mail about replies in this conversation." in done
+    assert "You get no mail about replies in this conversation." in again
+    for page in (asked, done, again):
+        assert "replies to your comment" not in page and "replies to this comment" not in page
+    assert not ReplySubscription.objects.filter(comment=bob).exists()
