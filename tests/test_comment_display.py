@@ -234,3 +234,20 @@ def test_a_staff_account_s_comment_wears_the_newsroom_badge_and_a_typed_name_doe
     assert html.count(">Newsroom</span>") == 1
     badge = html.index(">Newsroom</span>")
     assert html.index(f'id="comment-{ours.pk}"') < badge < html.index(f'id="comment-{theirs.pk}"')
+
+
+def test_a_comments_time_says_which_time_zone_it_is_in(reader, article, make_comment, settings):
+    # As the byline above it does: "22:30" in New York is 03:30 the next day in London, and
+    # the commenter's status page gives the edit deadline beside it with its zone already.
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "America/New_York"
+    comment = make_comment(article, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=datetime(2026, 1, 16, 3, 30, tzinfo=UTC)
+    )
+    shown = '<time datetime="2026-01-15T22:30:00-0500">15 Jan 2026, 22:30 EST</time>'
+
+    for url in (article.get_absolute_url(), comment.status_url, f"/comments/report/{comment.pk}/"):
+        assert shown in reader.get(url).content.decode(), url
