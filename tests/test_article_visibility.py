@@ -120,3 +120,20 @@ def test_unknown_pages_get_the_styled_404(client, db):
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert reverse("articles:home") in response.content.decode()
+
+
+def test_the_preview_of_a_scheduled_article_gives_its_time_with_the_zone(
+    editor_client, scheduled, settings
+):
+    # As the admin's "Scheduled: ... goes out at 2 Jul 2027, 10:30 BST" says it: an editor
+    # abroad, or one reading "01:30" near a clock change, must not misread when it goes out.
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Europe/London"
+    type(scheduled).objects.filter(pk=scheduled.pk).update(
+        published_at=datetime(2027, 7, 2, 9, 30, tzinfo=UTC)
+    )
+
+    page = editor_client.get(scheduled.get_absolute_url()).content.decode()
+
+    assert "scheduled for 2 Jul 2027, 10:30 BST and not visible to readers" in page
