@@ -226,6 +226,9 @@ def _moderators_mail(ref, to, asked_at):
     context = {
         "pending": pending,
         "queue_url": links.absolute(reverse("admin:comments_comment_changelist")),
+        # Why this address gets it, and so who can stop it (comments.moderator_mail).
+        "listed": to in settings.COMMENTS_MODERATOR_EMAILS,
+        "interval_minutes": settings.COMMENTS_MODERATOR_MAIL_INTERVAL // 60,
     }
     return _message("moderators", "Comments are waiting for review", to, context)
 

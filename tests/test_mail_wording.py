@@ -130,3 +130,35 @@ def test_the_privacy_link_mail_names_the_button_its_page_has(
     # Anyone who typed the address may ask: the mail does not say its reader did.
     for text in (message.body, html):
         assert "Someone, probably you, asked" in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("listed", "why", "stop"),
+    [
+        (
+            True,
+            "this address is on the site's list of moderators' addresses",
+            "ask whoever runs the site to take this address off that list",
+        ),
+        (
+            False,
+            "your account on Newsportal may moderate comments",
+            "take the address or the moderation permission off your account",
+        ),
+    ],
+)
+def test_the_moderators_mail_says_why_it_comes_and_how_to_stop_it(
+    article, submit, moderator, settings, listed, why, stop
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"] if listed else []
+    settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
+    submit(article)
+    message = _only_mail("Comments are waiting for review")
+    assert message.to == (["desk@newsroom.example"] if listed else [moderator.email])
+
+    html = entities.unescape(message.alternatives[0].content)
+    for text in (message.body, html):
+        flat = " ".join(text.split())
+        assert f"You get this mail because {why}" in flat
+        assert "at most one every 5 minutes while comments come in" in flat
+        assert stop in flat
