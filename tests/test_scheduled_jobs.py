@@ -212,3 +212,19 @@ class TestTheUpgradeItself:
         later = timezone.now() + timedelta(minutes=31)
         with mock.patch("django.utils.timezone.now", return_value=later):
             assert overdue(client) == ["remind_moderators"]  # its cron line was never added
+
+
+def test_a_late_jobs_last_run_is_written_as_the_other_admin_times_are(
+    superuser_client, cron_on_time, settings
+):
+    # Not Django's "Oct. 31, 2026, 11:30 p.m.", among the desk's "31 Oct 2026, 23:30", and
+    # with its zone: cron runs on the server's clock, which need not be in TIME_ZONE.
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "America/New_York"
+    name = sorted(OURS)[0]
+    JobRun.objects.filter(name=name).update(finished_at=datetime(2026, 11, 1, 3, 30, tzinfo=UTC))
+
+    said = [text for text, _ in _warnings(superuser_client.get("/admin/").content.decode())]
+
+    assert any(f"{name}: no run since 31 Oct 2026, 23:30 EDT (" in text for text in said)
