@@ -125,3 +125,27 @@ def test_the_queue_isolates_an_authors_edit_and_a_readers_report_words(
     # What the edit changed, marked word by word, stands apart from "Edited by its author".
     assert "Edited by its author</span> <bdi>مقال رائع! <del>4</del><ins>3</ins>" in pending
     assert_isolated(reports, REPORT_TEXT, times=1)
+
+
+def test_a_right_to_left_name_does_not_turn_the_reply_mails_text_around(
+    article, make_comment, moderator
+):
+    # The HTML part has <bdi>; plain text sets the name apart with Unicode's isolates, so a
+    # client taking the line's direction from its first letter still reads it left to right.
+    from django.core import mail
+
+    from comments.models import ReplySubscription
+    from comments.services import approve
+    from tests.mail_helpers import run_mail_queue, verify
+
+    verify("maria@example.com")
+    parent = make_comment(article, email="maria@example.com", status=Comment.Status.APPROVED)
+    ReplySubscription.objects.create(comment=parent)
+    approve(comment=make_comment(article, parent=parent, name="שרה כהן"), by=moderator)
+    approve(comment=make_comment(article, parent=parent, name="Carol"), by=moderator)
+    run_mail_queue()
+    [hebrew, latin] = [m for m in mail.outbox if m.to == ["maria@example.com"]]
+
+    assert "\n\u2068שרה כהן\u2069 replied to your comment on “" in hebrew.body
+    assert "<bdi>שרה כהן</bdi>" in hebrew.alternatives[0].content
+    assert "\nCarol replied to your comment on “" in latin.body
