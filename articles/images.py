@@ -187,7 +187,29 @@ def room_to_store(size: int) -> bool:
         free = shutil.disk_usage(folder).free
     except OSError:
         return True
-    return free > size + RENDITIONS_ROOM
+    if free > size + RENDITIONS_ROOM:
+        return True
+    # The editor is told to tell whoever runs the site: this line is what that person finds.
+    logger.error("media storage full: %d bytes free at %s, a picture refused", free, location)
+    return False
+
+
+def storage_takes_writes() -> bool:
+    """Whether the media storage stores a file now. A MEDIA_ROOT the server may not write to (a
+    read-only mount, another owner after a restore) or a bucket refusing us showed only when
+    the story was saved: a 500 page, and the editor's whole edit lost with it."""
+    try:
+        name = default_storage.save(f"heroes/.write-check-{_random_part()}", ContentFile(b""))
+    except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
+        logger.error(
+            "media storage refuses writes, a picture refused: %s: %s", type(exc).__name__, exc
+        )
+        return False
+    try:
+        default_storage.delete(name)
+    except Exception as exc:
+        logger.warning("could not delete %s: %s", name, exc)
+    return True
 
 
 class CheckedImageField(forms.ImageField):
@@ -201,6 +223,12 @@ class CheckedImageField(forms.ImageField):
                 raise ValidationError(
                     "The server has no room to store this picture right now (its disk is "
                     "full). Your changes are kept: save without the picture, or tell whoever "
+                    "runs the site."
+                )
+            if not storage_takes_writes():
+                raise ValidationError(
+                    "The server cannot store pictures right now (its media storage refuses "
+                    "files). Your changes are kept: save without the picture, or tell whoever "
                     "runs the site."
                 )
             try:

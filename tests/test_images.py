@@ -215,27 +215,51 @@ def test_an_image_named_as_another_kind_of_file_is_stored_and_served_as_the_imag
     assert served["Content-Type"] == "image/png"
 
 
+def refused_picture_page(client, article) -> str:
+    """An editor's change with a picture the media storage cannot take: the form comes back
+    (not an error page) with their words, and nothing is stored."""
+    from tests.test_article_admin import change_form_data
+
+    data = change_form_data(article, body="A new paragraph, long to write.", hero_alt="Plant")
+    data["hero_image"] = image_file()
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A new paragraph, long to write." in page
+    article.refresh_from_db()
+    assert not article.hero_image
+    return page
+
+
 def test_a_full_media_disk_refuses_the_picture_and_keeps_the_editor_s_changes(
-    superuser_client, article, monkeypatch
+    superuser_client, article, monkeypatch, caplog
 ):
     import shutil
-
-    from tests.test_article_admin import change_form_data
 
     real_disk_usage = shutil.disk_usage
     monkeypatch.setattr(
         shutil, "disk_usage", lambda path: real_disk_usage(path)._replace(free=150_000)
     )
-    data = change_form_data(article, body="A new paragraph, long to write.", hero_alt="Plant")
-    data["hero_image"] = image_file()
-    response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    page = refused_picture_page(superuser_client, article)
 
-    assert response.status_code == 200  # the form again, not an error page
-    page = response.content.decode()
     assert "no room to store this picture" in page
-    assert "A new paragraph, long to write." in page
-    article.refresh_from_db()
-    assert not article.hero_image
+    assert "media storage full" in caplog.text  # the editor is told to tell the operator
+
+
+def test_media_storage_that_refuses_writes_refuses_the_picture_and_keeps_the_editor_s_changes(
+    superuser_client, article, settings, tmp_path, caplog
+):
+    """A MEDIA_ROOT the server cannot write to (here: under a plain file, which no one, root
+    included, can make a folder in) was found only when the story was saved: a 500 page."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = str(blocker / "media")
+
+    page = refused_picture_page(superuser_client, article)
+
+    assert "cannot store pictures right now" in page
+    assert "media storage refuses writes" in caplog.text  # what the operator reads
 
 
 def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(article):
