@@ -5,6 +5,7 @@ settings.py, so a typo fails at start-up naming the variable.
 """
 
 import os
+import traceback
 
 from gunicorn.glogging import Logger
 
@@ -37,6 +38,21 @@ worker_class = "sync"
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5, minimum=0)
+
+
+def worker_abort(worker):
+    """A request past `timeout` (a database holding a lock, a hung call): gunicorn would answer
+    it with a bare "Internal Server Error" page of its own, which the proxy passes on as it
+    comes, so a reader whose comment was being saved read only that. A worker gone without an
+    answer is one the proxy answers for: "Not sent" (their words are still in the form they
+    go back to) to a post, "Back in a moment" or a stale copy to a reader of a page. Where it
+    hung goes to the log first, on one line (what gunicorn's own traceback said)."""
+    stack = "".join(traceback.format_stack()[:-1]).rstrip().replace("\n", "\\n")
+    worker.log.critical(
+        "worker %s timed out; its request left unanswered, at: %s", worker.pid, stack
+    )
+    os._exit(1)
+
 
 # Load Django once in the master and fork workers from it: a recycled worker starts in
 # milliseconds instead of re-importing everything, and workers share the loaded code's memory.

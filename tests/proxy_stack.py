@@ -213,10 +213,11 @@ def stack(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def running_stack(tmp: Path):
+def running_stack(tmp: Path, **variables: str):
     """`deploy/serve.py` started as a deployment starts it, stopped with SIGTERM at the end.
     Stacks running at once (a second one in a test file, or another pytest-xdist worker's)
-    share the Redis database under key prefixes of their own."""
+    share the Redis database under key prefixes of their own. `variables` are set last (a
+    deployment's own GUNICORN_TIMEOUT, say)."""
     port, backend_port, purge_port = free_port(), free_port(), free_port()
     # Varnish's compiler runs as its own user when started as root: its files live in a
     # world-readable directory (pytest's tmp dirs are private).
@@ -284,6 +285,7 @@ def running_stack(tmp: Path):
         COMMENTS_CLIENT_IP_HEADER="X-Forwarded-For",
         SITE_URL=f"http://127.0.0.1:{port}",
     )
+    env.update(variables)
     # Loaded before the proxy runs: a cache not started yet has nothing to purge, and purges
     # sent again by the worker later would drop the pages the tests warm.
     unpurged = {**env, "FRONT_CACHE_PURGE_URLS": ""}
