@@ -230,11 +230,13 @@ def _new_generation(generation_key: str) -> str:
     return token if cache.add(generation_key, token, None) else cache.get(generation_key, token)
 
 
-def _drop_generations(keys: tuple[str, ...]) -> None:
+def _drop_generations(keys) -> bool:
     try:
         cache.delete_many([_generation_key(key) for key in keys])
     except Exception as exc:
         logger.warning("fragment cache purge failed: %s", type(exc).__name__)
+        return False
+    return True
 
 
 def purge(*keys: str) -> None:
@@ -245,12 +247,21 @@ def purge(*keys: str) -> None:
     if not keys:
         return
     _drop_generations(keys)
-    transaction.on_commit(lambda: _drop_generations(keys))
+    transaction.on_commit(lambda: _purge_after_commit(keys))
+
+
+def _purge_after_commit(keys: tuple[str, ...]) -> None:
+    # A fragment purge Redis missed (away, or slow past its 1 s timeout) left the old fragments
+    # to be drawn into every page the front caches fetch again, for FRAGMENT_CACHE_SECONDS, and
+    # those pages kept for EDGE_CACHE_SECONDS: the worker's purges drop the fragments too.
+    fragments_dropped = _drop_generations(keys)
     if settings.FRONT_CACHE_PURGE_URLS:
-        transaction.on_commit(lambda: send_purge(keys))
+        send_purge(keys, fragments=not fragments_dropped)
+    elif not fragments_dropped:
+        _purge_later(keys, [], delay=1, written=time.time(), fragments=True)
 
 
-def send_purge(keys: tuple[str, ...]) -> None:
+def send_purge(keys: tuple[str, ...], *, fragments: bool = False) -> None:
     """Purge the front caches now, and have the worker purge them again: soon, where a front
     cache could not be reached (restarting, say); and after every write, since a purge cannot
     drop what is not stored yet: a page drawn from the old rows as the write committed is
@@ -260,28 +271,33 @@ def send_purge(keys: tuple[str, ...]) -> None:
     urls = list(settings.FRONT_CACHE_PURGE_URLS)
     written = time.time()
     failed = [url for url in urls if not _send(url, keys)]
-    if failed:
-        _purge_later(keys, failed, delay=1, written=written)
+    if failed or fragments:
+        # Fragments still to drop: every front cache again after them, since each may have
+        # fetched pages drawn from those fragments meanwhile.
+        again = urls if fragments else failed
+        _purge_later(keys, again, delay=1, written=written, fragments=fragments)
     repeats = (settings.FRONT_CACHE_PURGE_SOON_SECONDS, settings.FRONT_CACHE_PURGE_AGAIN_SECONDS)
     for delay in repeats:
         if delay:
-            _purge_later(keys, urls, delay=delay, written=written)
+            _purge_later(keys, urls, delay=delay, written=written, fragments=fragments)
 
 
 @task(queue_name="purge")
-def purge_again(keys: list[str], urls: list[str], written: float) -> str:
-    failed = [url for url in urls if not _send(url, keys)]
+def purge_again(keys: list[str], urls: list[str], written: float, fragments: bool = False) -> str:
+    still_kept = fragments and not _drop_generations(keys)
+    failed = urls if still_kept else [url for url in urls if not _send(url, keys)]
     waited = time.time() - written
     # Past EDGE_CACHE_SECONDS the pages have expired anyway.
-    if failed and waited < settings.EDGE_CACHE_SECONDS:
-        _purge_later(keys, failed, delay=min(max(waited, 1), 60), written=written)
+    if (failed or still_kept) and waited < settings.EDGE_CACHE_SECONDS:
+        delay = min(max(waited, 1), 60)
+        _purge_later(keys, failed, delay=delay, written=written, fragments=still_kept)
         return "retrying"
-    return "given up" if failed else "purged"
+    return "given up" if failed or still_kept else "purged"
 
 
-def _purge_later(keys, urls: list[str], *, delay: float, written: float) -> None:
+def _purge_later(keys, urls: list[str], *, delay: float, written: float, fragments=False) -> None:
     run_after = timezone.now() + timedelta(seconds=delay)
-    run_at(run_after, purge_again, list(keys), urls, written)
+    run_at(run_after, purge_again, list(keys), urls, written, fragments)
 
 
 def run_at(when, purge_task, *args, once: bool = False) -> None:

@@ -138,3 +138,61 @@ def test_every_purge_is_sent_again_once_pages_drawn_meanwhile_are_stored(
     assert purges == once * 2
     run_purge_queue_at(after + wait)
     assert purges == once * 3
+
+
+def redis_away(*args, **kwargs):
+    raise ConnectionError("Redis did not answer")
+
+
+def test_fragments_a_purge_missed_are_dropped_by_the_worker_before_the_front_cache_again(
+    purges, settings, approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis away, or slow past its 1 s timeout, as a moderator takes a comment down: its
+    page's kept fragments were not dropped, the front cache's purge went through, and the page
+    it fetched again was drawn from them, the comment on it, and kept for EDGE_CACHE_SECONDS."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from comments.services import take_down
+    from tests.mail_helpers import make_due, run_mail_queue
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    url = approved_comment.article.get_absolute_url()
+    assert "Early Bird" in Client().get(url).content.decode()  # drawn and kept
+
+    monkeypatch.setattr(cache, "delete_many", redis_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert take_down([approved_comment], by=moderator) == 1
+    monkeypatch.undo()  # back, with all it held
+    assert purges  # the front cache was told, and fetches the page again
+
+    make_due()
+    run_mail_queue("purge")
+
+    assert "Early Bird" not in Client().get(url).content.decode()
+    assert len(purges) > 1  # and again, after the fragments went
+
+
+def test_fragments_a_purge_missed_are_dropped_by_the_worker_without_a_front_cache(
+    settings, approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from comments.services import take_down
+    from tests.mail_helpers import make_due, run_mail_queue
+
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    settings.FRONT_CACHE_PURGE_URLS = []
+    url = approved_comment.article.get_absolute_url()
+    assert "Early Bird" in Client().get(url).content.decode()
+
+    monkeypatch.setattr(cache, "delete_many", redis_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert take_down([approved_comment], by=moderator) == 1
+    monkeypatch.undo()
+
+    make_due()
+    run_mail_queue("purge")
+
+    assert "Early Bird" not in Client().get(url).content.decode()
