@@ -1,6 +1,8 @@
 """/healthz, the friendly 503 while the database is unreachable, and recovery afterwards."""
 
+import socketserver
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from io import BytesIO
@@ -148,6 +150,51 @@ def test_healthz_says_the_cache_is_down_and_keeps_the_site_in(client):
     }
     with override_settings(CACHES={"default": unreachable}):
         response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["cache"] == "down"
+
+
+class ReadOnlyRedis(socketserver.StreamRequestHandler):
+    """A Redis that answers reads and refuses every write, as one does whose snapshot to disk
+    failed (stop-writes-on-bgsave-error) or that is full with the noeviction policy."""
+
+    def handle(self):
+        while line := self.rfile.readline():
+            if not line.startswith(b"*"):
+                continue
+            args = []
+            for _ in range(int(line[1:])):
+                size = int(self.rfile.readline()[1:])
+                args.append(self.rfile.read(size + 2)[:-2].upper())
+            if args[0] == b"HELLO":  # redis-py speaks RESP3
+                self.wfile.write(b"%1\r\n$5\r\nproto\r\n:3\r\n")
+            elif args[0] == b"GET":
+                self.wfile.write(b"_\r\n")
+            elif args[0] in (b"CLIENT", b"SELECT", b"PING"):
+                self.wfile.write(b"+OK\r\n")
+            else:
+                self.wfile.write(b"-MISCONF Redis is unable to persist to disk\r\n")
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_cache_is_down_while_it_refuses_writes(client):
+    """Rate limits, the double-post check and fragment purges all write: with writes refused
+    they are off (each logs a warning), while a read still answered and /healthz said "up"."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ReadOnlyRedis)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    read_only = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{server.server_address[1]}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    try:
+        with override_settings(CACHES={"default": read_only}):
+            response = client.get("/healthz")
+    finally:
+        server.shutdown()
+        server.server_close()
 
     assert response.status_code == 200
     assert response.json()["cache"] == "down"
