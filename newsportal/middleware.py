@@ -165,14 +165,25 @@ class PrivateByDefaultMiddleware(MiddlewareMixin):
 
 # --- Database outages ---------------------------------------------------------------------------
 # SQLSTATEs of a server that is gone or going: connection exceptions (class 08) and the
-# shutdown and start-up refusals of class 57 (a cancelled query, 57014, is not among them).
-_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
-# Without a SQLSTATE (the client library failed before the server could say anything).
-_UNREACHABLE_WORDS = ("connect", "server closed", "terminating", "unable to open", "is locked")
+# shutdown and start-up refusals of class 57 (a cancelled query, 57014, is not among them);
+# and of one that takes no writes for now: a standby still read-only after a failover (25006),
+# a full disk, memory or connection slots (class 53). None is a bug in a query.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "25006", "53")
+# Without a SQLSTATE (the client library failed before the server could say anything; SQLite).
+_UNREACHABLE_WORDS = (
+    "connect",
+    "server closed",
+    "terminating",
+    "unable to open",
+    "is locked",
+    "readonly database",
+    "disk is full",
+)
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """An error that means "the database cannot be reached (for now)", not a bug in a query:
+    """An error that means "the database cannot be reached (for now)", or takes no writes for
+    now, not a bug in a query:
     a deadlock, a timeout or a missing table still answers 500 and is logged with its
     traceback."""
     if not isinstance(error, DatabaseError):

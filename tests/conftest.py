@@ -183,6 +183,26 @@ def cron_on_time(db):
 
 
 @pytest.fixture
+def database_read_only(transactional_db):
+    """The database answers reads and refuses writes, for real: a PostgreSQL standby the site
+    reaches before a failover has finished (SQLSTATE 25006), a read-only SQLite file."""
+    from django.db import connection
+
+    read_only, writable = {
+        "postgresql": (
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+        ),
+        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(read_only)
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(writable)
+
+
+@pytest.fixture
 def database_down():
     """Every new cursor on the default database fails as if the server had gone away."""
     error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")

@@ -161,3 +161,23 @@ def test_another_post_during_the_outage_keeps_the_short_page(client, database_do
     assert response.status_code == 503
     assert Page(response.content.decode()).heading == "Back in a moment"
     assert "secret words" not in response.content.decode()
+
+
+class TestWithTheDatabaseReadOnly:
+    """It commits for real (the read-only session must be the connection's own)."""
+
+    def test_a_comment_posted_while_the_database_takes_no_writes_comes_back_to_copy(
+        self, client, article, comment_form_data, database_read_only
+    ):
+        from comments.models import Comment
+
+        data = comment_form_data(article, body=WORDS, name="Maria Lopez", email="maria@example.com")
+
+        response = client.post(f"/comments/post/{article.pk}/", data)
+
+        assert response.status_code == 503  # was a 500, "Something went wrong", the words lost
+        page = Page(response.content.decode())
+        assert page.heading == "Your comment was not sent"
+        assert page.words == WORDS
+        assert_never_kept(response)
+        assert not Comment.objects.exists()
