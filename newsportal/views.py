@@ -24,17 +24,25 @@ from newsportal.worker import (
     worker_backlog,
 )
 
+# Whether the database takes writes (a standby still read-only after a failover answers reads).
+_READ_ONLY_QUERIES = {
+    "postgresql": "SELECT current_setting('transaction_read_only')",
+    "sqlite": "PRAGMA query_only",
+}
+
 
 @never_cache
 @read_only
 def healthz(request):
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+            cursor.execute(_READ_ONLY_QUERIES.get(connection.vendor, "SELECT 0"))
+            refuses_writes = cursor.fetchone()[0] in ("on", 1)
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    health = {"status": "ok", "database": "up", "cache": _cache_health()}
+    # Still 200 while it takes no writes: readers read. Comments, sign-ins and moderation fail.
+    database = "read-only" if refuses_writes else "up"
+    health = {"status": "ok", "database": database, "cache": _cache_health()}
     if settings.MAIL_QUEUE == "database":
         # Still 200: the proxy's probe takes the site out on a non-200, and readers can do
         # without the worker for a while. Monitors alarm on this field.

@@ -362,3 +362,13 @@ def test_persistent_connections_are_health_checked():
     if settings_dict["ENGINE"] == "django.db.backends.postgresql":
         assert settings_dict["CONN_MAX_AGE"] > 0
         assert settings_dict["OPTIONS"]["connect_timeout"] == 3
+
+
+class TestWithTheDatabaseReadOnly:
+    """It commits for real (the read-only session must be the connection's own)."""
+
+    def test_healthz_says_the_database_takes_no_writes(self, client, database_read_only):
+        response = client.get("/healthz")
+
+        assert response.status_code == 200  # readers still read
+        assert response.json()["database"] == "read-only"  # was "up"
