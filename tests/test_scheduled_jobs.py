@@ -135,8 +135,9 @@ def make_every_job_late() -> None:
 def test_healthz_reads_the_same_few_queries_whatever_is_late(
     client, cron_on_time, django_assert_num_queries
 ):
-    # SELECT 1, four for the worker, and four for cron: every job's last run at once, and one
-    # indexed look for what each of the three stock commands would delete.
+    # The database (does it take writes?), four for the worker, and four for cron: every
+    # job's last run at once, and one indexed look for what each of the three stock commands
+    # would delete.
     with django_assert_num_queries(9):
         assert overdue(client) == []
 
