@@ -193,7 +193,9 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
     returning = Comment.objects.approved().filter(email=comment.email.lower()).exists()
     if comment.from_newsroom:
         # Still a moderator's decision, but "first-time commenter" would mislead about who wrote.
-        reasons.append(f"from the staff account “{comment.user.get_username()}”")
+        # Said when it comes in: an edit is screened as anyone's (its account may be gone).
+        if comment.pk is None and comment.user is not None:
+            reasons.append(f"from the staff account “{comment.user.get_username()}”")
     elif not returning:
         reasons.append("first-time commenter")
     elif policy.auto_approve_returning and not _proven_returning(comment, written_before):

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
@@ -251,3 +252,29 @@ def test_a_comments_time_says_which_time_zone_it_is_in(reader, article, make_com
 
     for url in (article.get_absolute_url(), comment.status_url, f"/comments/report/{comment.pk}/"):
         assert shown in reader.get(url).content.decode(), url
+
+
+def test_a_staff_comment_edited_cleanly_stays_published_even_once_its_account_is_gone(
+    reader, article, make_comment, django_user_model
+):
+    from comments.models import ModerationPolicy
+    from comments.tokens import status_token
+
+    ModerationPolicy.objects.create(publish_clean_edits=True)
+    reporter = django_user_model.objects.create_user("marta", "marta@newsroom.example", "pw")
+    published = {"status": "approved", "moderated_at": timezone.now(), "from_newsroom": True}
+    typo = make_comment(article, user=reporter, body="Reporter hree.", **published)
+    fixed = make_comment(article, user=reporter, body="Thanks, all.", **published)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    edit = "/comments/status/{}/edit/"
+
+    reader.post(edit.format(status_token(typo)), {"body": "Reporter here."})
+    reporter.delete()  # a reporter who only commented: nothing of theirs in the admin's log
+    answer = reader.post(edit.format(status_token(fixed)), {"body": "Thanks, everyone."})
+
+    assert answer.status_code == 302
+    assert list(Comment.objects.order_by("pk").values_list("status", "body")) == [
+        ("approved", "Reporter here."),
+        ("approved", "Thanks, everyone."),
+    ]
+    assert "Thanks, everyone." in reader.get(article.get_absolute_url()).content.decode()
