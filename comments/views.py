@@ -112,7 +112,8 @@ def _post(request, article_id):
     form = CommentForm(request.POST, article=article, user=user)
     if not limit.allowed:
         # The reader's words come back with the form, to send once the wait is over.
-        retry_at = timezone.localtime() + timedelta(seconds=limit.retry_after)
+        # The instant, then the local clock: over a clock change local time plus a wait is off.
+        retry_at = timezone.localtime(timezone.now() + timedelta(seconds=limit.retry_after))
         form.add_error(
             None,
             "Several comments were sent from your connection in a short time (those the form "

@@ -2,6 +2,7 @@
 (the report page always said it so; the comment form and the privacy form did not)."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from django.urls import reverse
@@ -48,3 +49,26 @@ def test_the_privacy_form_says_one_second(reader, db):
 
     assert response.status_code == 429
     assert "Please try again in 1 second." in response.content.decode()
+
+
+def test_the_time_to_try_again_is_right_across_a_clock_change(
+    reader, article, comment_form_data, settings
+):
+    settings.TIME_ZONE = "Europe/London"
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_RATE_WINDOW_SECONDS = 3600
+    # 01:58 BST on 25 Oct 2026; the window ends 120 s later, at 01:00 GMT (the clocks go
+    # back at 02:00 BST), not at 02:00 GMT, which is an hour later.
+    now = datetime(2026, 10, 25, 0, 58, tzinfo=UTC)
+    type(article).objects.filter(pk=article.pk).update(published_at=now - timedelta(days=1))
+    with (
+        mock.patch("comments.ratelimit.time.time", return_value=now.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=now),
+    ):
+        _post(reader, article, comment_form_data(article, body="First thought"))
+        response = _post(reader, article, comment_form_data(article, body="Second thought"))
+
+    assert response.status_code == 429
+    said = re.search(r"Please try again in [^<]*", response.content.decode()).group(0)
+    assert "in 120 seconds, after 01:00 GMT." in said, said
