@@ -167,8 +167,9 @@ class PrivateByDefaultMiddleware(MiddlewareMixin):
 # SQLSTATEs of a server that is gone or going: connection exceptions (class 08) and the
 # shutdown and start-up refusals of class 57 (a cancelled query, 57014, is not among them);
 # and of one that takes no writes for now: a standby still read-only after a failover (25006),
-# a full disk, memory or connection slots (class 53). None is a bug in a query.
-_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "25006", "53")
+# a full disk or no connection slots left (53100, 53300). None is a bug in a query; out of
+# memory (53200) may be one query's own doing, and keeps its traceback.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "25006", "53100", "53300")
 # Without a SQLSTATE (the client library failed before the server could say anything; SQLite).
 _UNREACHABLE_WORDS = (
     "connect",

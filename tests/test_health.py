@@ -278,6 +278,10 @@ def test_an_outage_is_told_from_a_bug_by_its_sqlstate():
     assert is_database_unavailable(wrapped(errors.CannotConnectNow("the system is starting up")))
     assert not is_database_unavailable(wrapped(errors.QueryCanceled("statement timeout")))
     assert not is_database_unavailable(wrapped(errors.DeadlockDetected("deadlock detected")))
+    # Out of room for everyone's writes, but one query's own hunger for memory is that query's.
+    assert is_database_unavailable(wrapped(errors.DiskFull("could not extend file")))
+    assert is_database_unavailable(wrapped(errors.TooManyConnections("too many clients")))
+    assert not is_database_unavailable(wrapped(errors.OutOfMemory("out of memory")))
     assert is_database_unavailable(OperationalError("server closed the connection unexpectedly"))
 
 
