@@ -24,6 +24,19 @@ def test_a_fresh_install_has_the_preset_reasons_in_order(db):
     assert labels == ["Off-topic", "Abusive", "Advertising", "Personal information"]
 
 
+def test_a_comment_s_page_names_each_preset_once_with_what_the_commenter_reads(
+    moderator_client, article, make_comment
+):
+    RejectionReason.objects.create(label="Spam", text="Spammy links are not published.")
+    comment = make_comment(article)
+
+    html = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+
+    # A text that begins with its label says it once; one that merely begins alike keeps it.
+    assert ">Off-topic: comments need to be about the article.</option>" in html
+    assert ">Spam: Spammy links are not published.</option>" in html
+
+
 def test_a_preset_reason_is_stored_and_named_in_the_confirmation(
     moderator_client, article, make_comment
 ):

@@ -42,7 +42,7 @@ class RejectionReason(models.Model):
     def described(self) -> str:
         """The label with what the commenter reads, said once: the presets we ship begin their
         text with their label ("Off-topic: comments need ..."): "Off-topic: Off-topic: ..."."""
-        if self.text.casefold().startswith(self.label.casefold()):
+        if self.text.casefold().startswith(f"{self.label}:".casefold()):
             return self.text
         return f"{self.label}: {self.text}"
 
