@@ -287,8 +287,11 @@ def purge_again(keys: list[str], urls: list[str], written: float, fragments: boo
     still_kept = fragments and not _drop_generations(keys)
     failed = urls if still_kept else [url for url in urls if not _send(url, keys)]
     waited = time.time() - written
-    # Past EDGE_CACHE_SECONDS the pages have expired anyway.
-    if (failed or still_kept) and waited < settings.EDGE_CACHE_SECONDS:
+    # Past EDGE_CACHE_SECONDS the pages have expired anyway; fragments live their own time.
+    lives = settings.EDGE_CACHE_SECONDS
+    if still_kept:
+        lives = max(lives, settings.FRAGMENT_CACHE_SECONDS)
+    if (failed or still_kept) and waited < lives:
         delay = min(max(waited, 1), 60)
         _purge_later(keys, failed, delay=delay, written=written, fragments=still_kept)
         return "retrying"

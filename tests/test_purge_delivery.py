@@ -196,3 +196,37 @@ def test_fragments_a_purge_missed_are_dropped_by_the_worker_without_a_front_cach
     run_mail_queue("purge")
 
     assert "Early Bird" not in Client().get(url).content.decode()
+
+
+def test_the_worker_drops_missed_fragments_for_as_long_as_they_live_not_only_the_edge_time(
+    settings, approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Behind a CDN that cannot purge, pages live EDGE_CACHE_SECONDS (5 s) but fragments
+    FRAGMENT_CACHE_SECONDS (60 s): a retry 10 s on, with Redis still away, must not give up."""
+    import time
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from comments.services import take_down
+    from tests.mail_helpers import make_due, run_mail_queue
+
+    settings.EDGE_CACHE_SECONDS = 5
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    settings.FRONT_CACHE_PURGE_URLS = []
+    url = approved_comment.article.get_absolute_url()
+    assert "Early Bird" in Client().get(url).content.decode()
+
+    monkeypatch.setattr(cache, "delete_many", redis_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert take_down([approved_comment], by=moderator) == 1
+    ten_seconds_on = time.time() + 10
+    monkeypatch.setattr(time, "time", lambda: ten_seconds_on)
+    make_due()
+    run_mail_queue("purge")  # Redis still away
+    monkeypatch.undo()
+
+    make_due()
+    run_mail_queue("purge")
+
+    assert "Early Bird" not in Client().get(url).content.decode()
