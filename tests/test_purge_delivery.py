@@ -144,25 +144,36 @@ def redis_away(*args, **kwargs):
     raise ConnectionError("Redis did not answer")
 
 
+def take_down_while_redis_away(comment, moderator, monkeypatch, on_commit) -> str:
+    """The comment's page drawn (its fragments kept), then taken down while Redis misses the
+    purge of those fragments; Redis stays away until the caller's monkeypatch.undo()."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from comments.services import take_down
+
+    url = comment.article.get_absolute_url()
+    assert "Early Bird" in Client().get(url).content.decode()  # drawn and kept
+    monkeypatch.setattr(cache, "delete_many", redis_away)
+    with on_commit(execute=True):
+        assert take_down([comment], by=moderator) == 1
+    return url
+
+
 def test_fragments_a_purge_missed_are_dropped_by_the_worker_before_the_front_cache_again(
     purges, settings, approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
     """Redis away, or slow past its 1 s timeout, as a moderator takes a comment down: its
     page's kept fragments were not dropped, the front cache's purge went through, and the page
     it fetched again was drawn from them, the comment on it, and kept for EDGE_CACHE_SECONDS."""
-    from django.core.cache import cache
     from django.test import Client
 
-    from comments.services import take_down
     from tests.mail_helpers import make_due, run_mail_queue
 
     settings.FRAGMENT_CACHE_SECONDS = 300
-    url = approved_comment.article.get_absolute_url()
-    assert "Early Bird" in Client().get(url).content.decode()  # drawn and kept
-
-    monkeypatch.setattr(cache, "delete_many", redis_away)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert take_down([approved_comment], by=moderator) == 1
+    url = take_down_while_redis_away(
+        approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+    )
     monkeypatch.undo()  # back, with all it held
     assert purges  # the front cache was told, and fetches the page again
 
@@ -176,20 +187,15 @@ def test_fragments_a_purge_missed_are_dropped_by_the_worker_before_the_front_cac
 def test_fragments_a_purge_missed_are_dropped_by_the_worker_without_a_front_cache(
     settings, approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from django.core.cache import cache
     from django.test import Client
 
-    from comments.services import take_down
     from tests.mail_helpers import make_due, run_mail_queue
 
     settings.FRAGMENT_CACHE_SECONDS = 300
     settings.FRONT_CACHE_PURGE_URLS = []
-    url = approved_comment.article.get_absolute_url()
-    assert "Early Bird" in Client().get(url).content.decode()
-
-    monkeypatch.setattr(cache, "delete_many", redis_away)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert take_down([approved_comment], by=moderator) == 1
+    url = take_down_while_redis_away(
+        approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+    )
     monkeypatch.undo()
 
     make_due()
@@ -205,21 +211,16 @@ def test_the_worker_drops_missed_fragments_for_as_long_as_they_live_not_only_the
     FRAGMENT_CACHE_SECONDS (60 s): a retry 10 s on, with Redis still away, must not give up."""
     import time
 
-    from django.core.cache import cache
     from django.test import Client
 
-    from comments.services import take_down
     from tests.mail_helpers import make_due, run_mail_queue
 
     settings.EDGE_CACHE_SECONDS = 5
     settings.FRAGMENT_CACHE_SECONDS = 60
     settings.FRONT_CACHE_PURGE_URLS = []
-    url = approved_comment.article.get_absolute_url()
-    assert "Early Bird" in Client().get(url).content.decode()
-
-    monkeypatch.setattr(cache, "delete_many", redis_away)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert take_down([approved_comment], by=moderator) == 1
+    url = take_down_while_redis_away(
+        approved_comment, moderator, monkeypatch, django_capture_on_commit_callbacks
+    )
     ten_seconds_on = time.time() + 10
     monkeypatch.setattr(time, "time", lambda: ten_seconds_on)
     make_due()
