@@ -199,7 +199,8 @@ def storage_takes_writes() -> bool:
     read-only mount, another owner after a restore) or a bucket refusing us showed only when
     the story was saved: a 500 page, and the editor's whole edit lost with it."""
     try:
-        name = default_storage.save(f"heroes/.write-check-{_random_part()}", ContentFile(b""))
+        # Where the upload goes (hero_upload_to): a month's folder may be another owner's.
+        name = default_storage.save(hero_upload_to(None, ".write-check"), ContentFile(b""))
     except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
         logger.error(
             "media storage refuses writes, a picture refused: %s: %s", type(exc).__name__, exc

@@ -262,6 +262,23 @@ def test_media_storage_that_refuses_writes_refuses_the_picture_and_keeps_the_edi
     assert "media storage refuses writes" in caplog.text  # what the operator reads
 
 
+def test_a_month_s_folder_the_server_cannot_write_to_refuses_the_picture_too(
+    superuser_client, article, settings, tmp_path
+):
+    """After a restore only this month's folder may be another's: the rest of the storage
+    takes writes, the upload's own folder does not (here: a plain file in its place)."""
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    month = tmp_path / "media" / "heroes" / f"{timezone.now():%Y}"
+    month.mkdir(parents=True)
+    (month / f"{timezone.now():%m}").write_text("")
+
+    page = refused_picture_page(superuser_client, article)
+
+    assert "cannot store pictures right now" in page
+
+
 def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(article):
     """The size check lets a 200-pixel-high panorama through; its narrow renditions would be
     0 pixels high."""
