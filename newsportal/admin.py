@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
 
 User = get_user_model()
 
@@ -25,9 +26,14 @@ class StaffUserAdmin(UserAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # The stock page then says "Cannot delete", lists these, and deletes nothing on POST
         # (one account's Delete button and the "Delete selected" action alike).
+        entries = dict(
+            LogEntry.objects.filter(user__in=objs)
+            .values_list("user")
+            .annotate(Count("pk"))
+            .order_by()
+        )
         for user in objs:
-            count = LogEntry.objects.filter(user=user).count()
-            if count:
+            if count := entries.get(user.pk):
                 name = user.get_full_name() or user.get_username()
                 protected.append(KEEP_THE_RECORD.format(count=count, name=name))
         return deleted, counts, perms_needed, protected

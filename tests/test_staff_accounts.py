@@ -56,3 +56,24 @@ def test_deactivating_an_account_keeps_its_history_and_ends_its_access(
 
     assert moderator_client.get("/admin/comments/comment/").status_code == 302  # to log in
     assert LogEntry.objects.filter(user=moderator).count() == 1
+
+
+def test_asking_to_delete_many_accounts_costs_as_many_queries_as_two(
+    superuser_client, django_user_model, moderator, article, make_comment
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    approve(comment=make_comment(article), by=moderator)
+    others = [django_user_model.objects.create_user(f"old{n}") for n in range(6)]
+
+    def queries_to_ask(users) -> int:
+        pks = [user.pk for user in users]
+        with CaptureQueriesContext(connection) as queries:
+            page = superuser_client.post(
+                USERS, {"action": "delete_selected", "_selected_action": pks}
+            )
+        assert "Cannot delete user" in page.content.decode()  # the moderator is among them
+        return len(queries)
+
+    assert queries_to_ask([moderator, *others]) == queries_to_ask([moderator, others[0]])
