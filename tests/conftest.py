@@ -183,9 +183,12 @@ def cron_on_time(db):
 
 
 @pytest.fixture
-def database_read_only(transactional_db):
+def database_read_only(transactional_db, django_db_serialized_rollback):
     """The database answers reads and refuses writes, for real: a PostgreSQL standby the site
-    reaches before a failover has finished (SQLSTATE 25006), a read-only SQLite file."""
+    reaches before a failover has finished (SQLSTATE 25006), a read-only SQLite file. It
+    commits for real, so it puts back the migrations' rows as every such test here does: a flush
+    without them recreated the content types under new ids, which the next such test's restore
+    then collided with."""
     from django.db import connection
 
     read_only, writable = {
