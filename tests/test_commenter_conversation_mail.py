@@ -2,6 +2,8 @@
 level deep): mailed about the replies approved there after theirs, once per address, and one
 unsubscribe stops the whole conversation."""
 
+import re
+
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -16,13 +18,18 @@ from tests.test_commenter_mail import thread as _thread
 thread = _thread  # Maria's subscribed comment and Bob's waiting reply (a fixture)
 
 
+def bob_follows_the_conversation(bob, moderator):
+    """Bob's reply, published, at his confirmed address, with mail about later replies asked."""
+    ReplySubscription.objects.create(comment=bob)
+    verify("bob@example.com")
+    approve(comment=bob, by=moderator)
+
+
 def test_a_replier_who_asked_for_replies_hears_of_later_replies_in_the_conversation(
     article, thread, moderator, make_comment
 ):
     parent, bob = thread
-    ReplySubscription.objects.create(comment=bob)
-    verify("bob@example.com")
-    approve(comment=bob, by=moderator)
+    bob_follows_the_conversation(bob, moderator)
     run_mail_queue()
     mail.outbox.clear()
 
@@ -129,12 +136,8 @@ def test_a_page_of_replies_approved_at_once_tells_every_follower_in_the_same_que
 def test_the_unsubscribe_page_a_replier_opens_speaks_of_the_conversation(
     article, thread, moderator, make_comment
 ):
-    import re
-
     parent, bob = thread
-    ReplySubscription.objects.create(comment=bob)
-    verify("bob@example.com")
-    approve(comment=bob, by=moderator)
+    bob_follows_the_conversation(bob, moderator)
     approve(comment=make_comment(article, parent=parent, name="Carol"), by=moderator)
     run_mail_queue()
     [to_bob] = mailed_to("bob@example.com")
