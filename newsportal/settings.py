@@ -264,6 +264,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# /favicon.ico and /apple-touch-icon.png: browsers, feed readers and iOS ask for these addresses
+# whatever the page links to. WhiteNoise serves this folder's files at the root.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env_url_path("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

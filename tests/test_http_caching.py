@@ -238,3 +238,19 @@ def test_without_javascript_a_reader_pressing_send_again_too_soon_is_not_caught_
 
     assert sent.status_code == 302
     assert Comment.objects.get().body == "Sent from a shared page, quickly."
+
+
+def test_the_site_icons_browsers_ask_for_at_the_root_are_there_and_cacheable(client, db):
+    # Browsers, feed readers and iOS ask for these whatever the page links to.
+    icon = client.get("/favicon.ico")
+    touch = client.get("/apple-touch-icon.png")
+
+    assert icon.status_code == 200
+    assert icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(icon.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
+    assert touch.status_code == 200
+    assert touch["Content-Type"] == "image/png"
+    assert b"".join(touch.streaming_content).startswith(b"\x89PNG")
+    for response in (icon, touch):
+        assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+        assert not response.cookies

@@ -56,9 +56,12 @@ def fetch_all(stack, paths, source, headers=None):
         return list(pool.map(one, paths))
 
 
-@pytest.mark.parametrize("which", ["static", "media"])
+@pytest.mark.parametrize("which", ["static", "media", "/favicon.ico", "/apple-touch-icon.png"])
 def test_static_files_and_media_come_from_the_cache_whatever_cookies_the_reader_sends(stack, which):
-    path = static_url("admin/js/prepopulate.js") if which == "static" else media_url(stack)
+    if which.startswith("/"):
+        path = which  # the site's icons, asked for at the root by browsers and iOS
+    else:
+        path = static_url("admin/js/prepopulate.js") if which == "static" else media_url(stack)
 
     first = stack.get(path, headers=PERSONAL)
     rid = request_id()
