@@ -1,4 +1,5 @@
 import re
+from functools import wraps
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -38,6 +39,25 @@ def _page_number(request) -> int:
     if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
         raise Http404("No such page")
     return int(raw)
+
+
+def _page_one_at_one_address(param):
+    """?page=1 (typed, or linked from elsewhere) would be page 1 under a second address: it
+    leads on for good (301) to the address without it, the rest of the query kept."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.GET.get(param) != "1":
+                return view(request, *args, **kwargs)
+            query = request.GET.copy()
+            del query[param]
+            address = request.path + (f"?{query.urlencode()}" if query else "")
+            return mark_shared(request, redirect(address, permanent=True))
+
+        return wrapped
+
+    return decorator
 
 
 def _page(queryset, number):
@@ -86,6 +106,7 @@ LISTINGS = {
 
 
 @read_only
+@_page_one_at_one_address("page")
 def listing(request, slug, *, kind):
     """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
     model, field, title, description = LISTINGS[kind]
@@ -124,6 +145,7 @@ def listing(request, slug, *, kind):
 
 
 @read_only
+@_page_one_at_one_address("page")
 def home(request):
     def make(number):
         listing = Article.objects.for_listing()
@@ -174,6 +196,7 @@ def _moved_or_missing(request, slug):
 
 
 @read_only
+@_page_one_at_one_address("comments-page")  # comments' own pages
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
     # it and around it comes from its fragment, so the body is read only to draw that again.
@@ -199,6 +222,7 @@ def article_detail(request, slug):
 
 
 @read_only
+@_page_one_at_one_address("page")
 def search(request):
     query = clean_query(request.GET.get("q"))
 

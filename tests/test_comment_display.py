@@ -71,6 +71,19 @@ def test_many_comments_are_split_into_pages(reader, article, make_comment, setti
     assert "Page 3 of 3" in third
 
 
+def test_the_first_page_of_comments_has_one_address(reader, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = 5
+    _approve_many(article, make_comment, 7)
+    url = article.get_absolute_url()
+
+    second = reader.get(url + "?comments-page=2").content.decode()
+    asked = reader.get(url + "?comments-page=1&reply-to=5")
+
+    assert f'rel="prev" href="{url}#comments"' in second
+    assert asked.status_code == 301
+    assert asked["Location"] == url + "?reply-to=5"
+
+
 def test_a_junk_comment_page_number_shows_a_page_not_an_error(reader, article, make_comment):
     _approve_many(article, make_comment, 2)
 

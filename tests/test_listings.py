@@ -35,7 +35,7 @@ def test_the_last_page_says_no_more_pages_to_load(client, archive):
 
 
 def test_every_article_appears_exactly_once_across_the_pages(client, archive):
-    pages = [client.get(f"/?page={n}").content.decode() for n in (1, 2, 3)]
+    pages = [client.get(address).content.decode() for address in ("/", "/?page=2", "/?page=3")]
     joined = "".join(pages)
 
     for article in archive:
@@ -68,6 +68,24 @@ def test_each_list_page_names_its_one_canonical_address_on_the_site_url(client, 
 
     assert '<link rel="canonical" href="https://news.example/section/technology/">' in first
     assert '<link rel="canonical" href="https://news.example/?page=2">' in second
+
+
+@pytest.mark.parametrize(
+    ("asked", "led_to"),
+    [
+        ("/?page=1", "/"),
+        ("/section/technology/?page=1", "/section/technology/"),
+        ("/tag/electric-cars/?page=1", "/tag/electric-cars/"),
+        ("/search/?q=car+news&page=1", "/search/?q=car+news"),
+        ("/search/?page=1&q=car", "/search/?q=car"),
+    ],
+)
+def test_page_one_asked_by_number_leads_for_good_to_its_one_address(client, archive, asked, led_to):
+    response = client.get(asked)
+
+    assert response.status_code == 301
+    assert response["Location"] == led_to
+    assert "public" in response["Cache-Control"]  # every reader is sent the same way
 
 
 def test_previous_page_links_to_page_one_by_its_one_address(client, archive):
