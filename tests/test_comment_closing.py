@@ -173,3 +173,25 @@ def test_staff_can_change_when_comments_close_without_a_deploy(
     ModerationPolicy.objects.create(close_after_days=0)  # 0: never close
 
     assert _post(reader, old, comment_form_data(old)).status_code == 302
+
+
+def _byline(page) -> str:
+    return re.search(r'<div class="byline">.*?</div>', page.content.decode(), re.S)[0]
+
+
+@pytest.mark.parametrize("closed_by", ["the newsroom", "age"])
+def test_a_closed_article_without_comments_says_nothing_of_comments_in_its_byline(
+    reader, make_article, make_comment, closed_by
+):
+    # As the lists' cards and the lead say nothing of 0: "0 comments" invited to a closed box.
+    if closed_by == "age":
+        days = ModerationPolicy.current().effective_close_after_days
+        closed = make_article(published_at=timezone.now() - timedelta(days=days + 1))
+    else:
+        closed = make_article(comments_enabled=False)
+    commented = make_article(comments_enabled=False)
+    make_comment(commented, status="approved")
+    Article.objects.filter(pk=commented.pk).update(approved_comment_count=1)
+
+    assert "comment" not in _byline(reader.get(closed.get_absolute_url()))
+    assert "1 comment" in _byline(reader.get(commented.get_absolute_url()))
