@@ -91,6 +91,19 @@ def search_articles(queryset, query: str):
     )
 
 
+def only_common_words(query: str) -> bool:
+    """Whether PostgreSQL leaves out every word of the query as too common to search for ("the
+    and of": its stop words), so it matches nothing; readers are told why. SQLite's substring
+    search looks for every word."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query]
+        )
+        return cursor.fetchone()[0] == 0
+
+
 def _ts_query(query: str) -> SearchQuery:
     return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
 

@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
 from articles.pages import article_page_parts
-from articles.search import add_snippets, clean_query, search_articles
+from articles.search import add_snippets, clean_query, only_common_words, search_articles
 from newsportal.caching import (
     LISTS,
     SITE,
@@ -231,7 +231,8 @@ def search(request):
         if page_obj is None:
             return None
         add_snippets(page_obj, query)
-        context = {"query": query, "page_obj": page_obj}
+        common_only = not page_obj.paginator.count and only_common_words(query)
+        context = {"query": query, "page_obj": page_obj, "common_words_only": common_only}
         return {
             "results_html": render_to_string("includes/search_results.html", context),
             "surrogate_keys": _listed(page_obj),

@@ -117,6 +117,22 @@ def test_a_search_with_no_results_does_not_talk_about_more_pages(client, archive
     assert "No more pages to load" not in html
 
 
+def test_a_search_of_only_common_words_says_why_it_finds_nothing(client, make_article):
+    make_article(title="The rise and fall of the phone", body="A story of phones.")
+
+    html = client.get("/search/", {"q": "the and of"}).content.decode()
+
+    if connection.vendor == "postgresql":
+        # Its stop words are left out of the search: nothing is left to look for.
+        assert "0 results" in html
+        assert "Words as common as these" in html and "Try a word particular" in html
+    else:
+        # SQLite's substring search (development) looks for every word.
+        assert "1 result" in html and "The rise and fall of the phone" in html
+    specific = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "0 results" in specific and "Words as common" not in specific
+
+
 def test_search_page_two_has_its_own_title_and_past_the_end_is_404(client, make_article):
     for i in range(12):
         make_article(title=f"Battery story {i}")
