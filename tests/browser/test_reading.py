@@ -191,3 +191,40 @@ def test_copy_link_puts_the_article_s_address_on_the_clipboard_or_says_it_could_
         page.get_by_role("link", name="Could not copy: the link is in the address bar")
     ).to_be_visible()
     expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+
+
+def test_a_printed_article_says_which_site_it_came_from_and_leaves_the_furniture_out(
+    page, article, approved_comment, settings, snap
+):
+    page.goto(article.get_absolute_url())
+    expect(page.locator(".print-source")).to_be_hidden()  # on screen, the address bar says it
+
+    page.emulate_media(media="print")
+    masthead = page.locator(".site-header .site-name")
+    expect(masthead).to_be_visible()
+    expect(masthead).to_have_text(settings.SITE_NAME)
+    # In ink: the navy background stays off paper, so white letters would not print.
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('.site-header .site-name')).color"
+        )
+        == "rgb(0, 0, 0)"
+    )
+    expect(page.locator(".print-source")).to_be_visible()
+    expect(page.locator(".print-source")).to_have_text(
+        f"{settings.SITE_NAME}: {settings.SITE_URL}{article.get_absolute_url()}"
+    )
+    expect(page.locator("h1")).to_have_text(article.title)
+    expect(page.get_by_text(approved_comment.body)).to_be_visible()  # the comments print
+    for furniture in (
+        ".site-search",
+        ".search-toggle",
+        ".section-nav",
+        ".site-footer",
+        ".share",
+        ".article-rail",
+        ".comment-form",
+        ".end-of-content",
+    ):
+        expect(page.locator(furniture).first).to_be_hidden()
+    snap("article-printed")
