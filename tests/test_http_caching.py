@@ -244,6 +244,7 @@ def test_the_site_icons_browsers_ask_for_at_the_root_are_there_and_cacheable(cli
     # Browsers, feed readers and iOS ask for these whatever the page links to.
     icon = client.get("/favicon.ico")
     touch = client.get("/apple-touch-icon.png")
+    older_ios = client.get("/apple-touch-icon-precomposed.png")
 
     assert icon.status_code == 200
     assert icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
@@ -251,6 +252,7 @@ def test_the_site_icons_browsers_ask_for_at_the_root_are_there_and_cacheable(cli
     assert touch.status_code == 200
     assert touch["Content-Type"] == "image/png"
     assert b"".join(touch.streaming_content).startswith(b"\x89PNG")
-    for response in (icon, touch):
+    assert older_ios.status_code == 200 and older_ios["Content-Type"] == "image/png"
+    for response in (icon, touch, older_ios):
         assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
         assert not response.cookies

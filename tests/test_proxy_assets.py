@@ -56,7 +56,16 @@ def fetch_all(stack, paths, source, headers=None):
         return list(pool.map(one, paths))
 
 
-@pytest.mark.parametrize("which", ["static", "media", "/favicon.ico", "/apple-touch-icon.png"])
+@pytest.mark.parametrize(
+    "which",
+    [
+        "static",
+        "media",
+        "/favicon.ico",
+        "/apple-touch-icon.png",
+        "/apple-touch-icon-precomposed.png",
+    ],
+)
 def test_static_files_and_media_come_from_the_cache_whatever_cookies_the_reader_sends(stack, which):
     if which.startswith("/"):
         path = which  # the site's icons, asked for at the root by browsers and iOS
