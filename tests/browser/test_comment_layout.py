@@ -302,3 +302,17 @@ def test_reply_with_ctrl_opens_the_answer_in_a_new_tab_and_leaves_this_page_as_i
     expect(page.locator("#comment-form-heading")).to_have_text(heading)
     expect(page.locator("#comments > #comment-form")).to_have_count(1)
     tab.close()
+
+
+def test_on_a_phone_a_comment_s_time_keeps_its_zone_on_its_line(page, article, make_comment):
+    # A name long enough to push the time to the line's end, where "UTC" used to wrap alone.
+    make_comment(article, name="James Whitfield", status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    phone(page)
+    page.goto(article.get_absolute_url())
+
+    lines = page.evaluate(
+        "() => new Set([...document.querySelector('.comment time').getClientRects()]"
+        ".map((r) => Math.round(r.top))).size"
+    )
+    assert lines == 1, "the comment's time is broken over two lines"
