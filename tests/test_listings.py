@@ -1,5 +1,8 @@
 """Home, section, author and tag pages: paging that works without JavaScript."""
 
+import re
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -152,3 +155,25 @@ def test_listing_query_count_does_not_depend_on_page_size(
     assert _queries(client, url) == small
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_list_times_say_their_zone_as_the_article_s_byline_does(client, make_article, settings):
+    settings.TIME_ZONE = "America/New_York"
+    lead, card = make_article(), make_article()
+    lead.published_at, card.published_at = card.published_at, lead.published_at  # lead newest
+    for story in (lead, card):
+        type(story).objects.filter(pk=story.pk).update(published_at=story.published_at)
+
+    html = client.get("/").content.decode()
+    article_page = client.get(card.get_absolute_url()).content.decode()
+
+    for story in (lead, card):
+        local = story.published_at.astimezone(ZoneInfo("America/New_York"))
+        shown = f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}</time>"
+        assert html.count(shown) >= 1, f"{story.title}: no zone on the home page"
+    assert f"{local:%H:%M} {local.tzname()}</time>" in article_page
+    # The rail of latest stories beside an article (after the suggested ones): "5 Dec, 07:48 EST".
+    more = [make_article() for _ in range(5)]
+    rail = client.get(more[-1].get_absolute_url()).content.decode()
+    assert 'class="rail-block latest"' in rail
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d E[SD]T</time>", rail), "no zone in the rail"
