@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from comments.closing import comments_open
 from comments.models import (
     MAX_BODY_LENGTH,
     Comment,
@@ -50,6 +51,9 @@ def edits_used_up(comment: Comment) -> bool:
 
 def can_edit(comment: Comment, now=None) -> bool:
     if comment.withdrawn_at is not None or edits_used_up(comment):
+        return False
+    # Closed comments take no new words, not even a waiting comment's (deleting it still works).
+    if not comments_open(comment.article):
         return False
     if comment.status == Comment.Status.PENDING:
         return True

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from comments import links
+from comments.closing import comments_open
 from comments.commenter_services import (
     MAX_EDITS,
     can_edit,
@@ -42,6 +43,8 @@ from comments.privacy import (
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
+
+CLOSED = "Comments are closed on this article."
 
 
 def signed_link(view):
@@ -93,6 +96,7 @@ def commenter_context(comment: Comment) -> dict:
         # Said, so that the address's owner knows to answer the question.
         "mail_waits_for_owner": mail_waits_for_owner(comment),
         "can_edit": can_edit(comment),
+        "comments_closed": not comments_open(comment.article),
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "edits_used_up": edits_used_up(comment),
@@ -126,19 +130,27 @@ def edit(request, token):
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
     )
     if not can_edit(comment):
-        why = (
-            f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write a new "
-            "one if you need to."
-            if edits_used_up(comment)
-            else f"Comments can be edited while they wait for review, and for "
-            f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
-        )
+        if edits_used_up(comment):
+            why = (
+                f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
+                "a new one if you need to."
+            )
+        elif not comments_open(comment.article):
+            why = f"{CLOSED} You can still delete it."
+        else:
+            why = (
+                "Comments can be edited while they wait for review, and for "
+                f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
+            )
         if request.method != "POST":
-            return notice_page(request, "This comment can no longer be edited", why, status=403)
+            delete_it = (reverse("comments:delete", args=[token]), "Delete your comment")
+            return notice_page(
+                request, "This comment can no longer be edited", why, status=403, way_on=delete_it
+            )
         # Decided or out of time while its author wrote: the new words come back to keep.
         form.is_valid()
         form.add_error(None, f"This comment can no longer be edited. {why}")
-        context = {"comment": comment, "form": form, "closed": True}
+        context = {"comment": comment, "form": form, "closed": True, "token": token}
         return commenter_page(request, "comments/edit.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,57 @@
+"""Once comments close on an article (its switch, or the policy's days), a comment written there
+takes no new words, even one still waiting for review: its author is told why, keeps what they
+typed, and may still delete it."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment, ModerationPolicy
+from comments.tokens import status_token
+
+
+def _close(article, by):
+    if by == "age":
+        days = ModerationPolicy.current().effective_close_after_days
+        published = timezone.now() - timedelta(days=days, minutes=1)
+        Article.objects.filter(pk=article.pk).update(published_at=published)
+    else:
+        Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+
+@pytest.mark.parametrize("closed_by", ["the newsroom", "age"])
+def test_a_waiting_comment_cannot_be_edited_once_comments_close(
+    reader, article, make_comment, closed_by
+):
+    comment = make_comment(article, body="Waiting words")
+    token = status_token(comment)
+    _close(article, closed_by)
+
+    status_page = reader.get(comment.status_url).content.decode()
+    opened = reader.get(reverse("comments:edit", args=[token]))
+    posted = reader.post(reverse("comments:edit", args=[token]), {"body": "Late <b>words</b>"})
+
+    assert ">Edit</a>" not in status_page
+    assert "Comments are closed on this article, so it can no longer be edited." in status_page
+    assert opened.status_code == 403
+    assert "<p>Comments are closed on this article. You can still delete it.</p>" in (
+        opened.content.decode()
+    )
+    assert posted.status_code == 403
+    page = posted.content.decode()
+    refused = "This comment can no longer be edited. Comments are closed on this article."
+    assert f"{refused} You can still delete it." in page
+    assert "Late &lt;b&gt;words&lt;/b&gt;" in page  # what they typed, to keep
+    assert "Save changes" not in page
+    delete = reverse("comments:delete", args=[token])
+    assert f'href="{delete}"' in page
+    comment.refresh_from_db()
+    assert comment.body == "Waiting words"
+    assert not comment.versions.exists()
+
+    reader.post(delete)
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
