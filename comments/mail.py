@@ -94,7 +94,7 @@ def _is_transient(exc: Exception) -> bool:
 
 @task(queue_name="mail", takes_context=True)
 def deliver(context, kind: str, ref: int, to: str = "", attempt: int = 1) -> str:
-    from comments.notifications import build_mail
+    from comments.letters import build_mail
 
     try:
         # Drawn from the database: a database that is away for a moment is retried too. When

@@ -288,7 +288,7 @@ def test_the_immediate_backend_sends_after_commit_for_make_run(
 def test_a_database_error_while_a_mail_is_drawn_is_retried_not_lost(
     article, make_comment, moderator, settings
 ):
-    from comments.notifications import build_mail
+    from comments.letters import build_mail
     from comments.services import approve
 
     [comment] = waiting_comments(article, make_comment, 1)
@@ -301,7 +301,7 @@ def test_a_database_error_while_a_mail_is_drawn_is_retried_not_lost(
             raise OperationalError("server closed the connection unexpectedly")
         return build_mail(*args)
 
-    with mock.patch("comments.notifications.build_mail", side_effect=database_away_once):
+    with mock.patch("comments.letters.build_mail", side_effect=database_away_once):
         run_mail_queue()
         assert mail.outbox == []
         [retry] = queued("decision")
