@@ -18,13 +18,23 @@ from comments.notifications import DECIDED, mailable
 logger = logging.getLogger(__name__)
 
 
-def _message(template: str, subject: str, to: str, context: dict, headers=None):
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+def _message(template: str, subject: str, to: str, context: dict, headers=None, *, staff=False):
+    # A reader who answers one of our mails writes to the sender, whose mailbox nobody reads:
+    # their mail says so, and where replies do reach someone (MAIL_REPLY_TO), if anywhere.
+    reply_to = "" if staff else settings.MAIL_REPLY_TO
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "for_readers": not staff,
+        "reply_to": parseaddr(reply_to)[1],
+        **context,
+    }
     message = EmailMultiAlternatives(
         f"[{settings.SITE_NAME}] {subject}",
         render_to_string(f"comments/email/{template}.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [to],
+        reply_to=[reply_to] if reply_to else None,
         # RFC 3834: every mail we send is automatic, so vacation responders and the like do
         # not answer it (nobody reads the sender's mailbox for them).
         headers={
@@ -65,7 +75,7 @@ def _moderators_mail(ref, to, asked_at):
         "listed": to in settings.COMMENTS_MODERATOR_EMAILS,
         "interval_minutes": settings.COMMENTS_MODERATOR_MAIL_INTERVAL // 60,
     }
-    return _message("moderators", "Comments are waiting for review", to, context)
+    return _message("moderators", "Comments are waiting for review", to, context, staff=True)
 
 
 def _to_its_author(**only):

@@ -105,9 +105,10 @@ def env_ips(name: str, default: list[str]) -> list[str]:
 
 
 def env_email(name: str, default: str) -> str:
-    """One address, bare or as `Name <address>`."""
+    """One address, bare or as `Name <address>` (none, for an optional one whose default is "")."""
     value = os.environ.get(name, "").strip() or default
-    _check_email(name, value)
+    if value:
+        _check_email(name, value)
     return value
 
 

@@ -300,6 +300,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")  # the file backend's directory (newsportal/apps.py)
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAIL_REPLY_TO = env_email("MAIL_REPLY_TO", "")  # a mailbox people read; none: "do not reply"
 
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

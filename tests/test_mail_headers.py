@@ -1,6 +1,8 @@
 """Headers every mail carries: `Auto-Submitted: auto-generated` (RFC 3834) on each, readers' and
 moderators', so vacation responders do not answer it; and on each mail to a reader a one-click
-stop (RFC 8058), the "Is this comment yours?" question included."""
+stop (RFC 8058), the "Is this comment yours?" question included; and on each mail to a reader
+the newsroom's contact address as Reply-To when it has one (MAIL_REPLY_TO), or a line asking
+not to reply."""
 
 from django.core import mail
 from django.test import Client
@@ -87,3 +89,40 @@ def test_every_mail_is_identified_by_the_senders_domain_not_the_servers_name(
         assert message_id.startswith("<") and message_id.endswith("@news.example.com>"), (
             message.subject
         )
+
+
+def _parts(message):
+    return message.body, message.alternatives[0].content
+
+
+def test_without_a_contact_address_every_mail_to_a_reader_asks_not_to_reply(
+    article, submit, make_comment, moderator, reader, settings
+):
+    settings.MAIL_REPLY_TO = ""
+    sent = _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings)
+
+    for subject, message in sent.items():
+        assert "Reply-To" not in message.message(), subject
+        if subject == "Comments are waiting for review":
+            continue
+        for part in _parts(message):
+            assert "Please do not reply to this mail" in part, subject
+
+
+def test_replies_to_a_readers_mail_go_to_the_newsrooms_contact_address(
+    article, submit, make_comment, moderator, reader, settings
+):
+    settings.MAIL_REPLY_TO = "Readers' desk <letters@newsroom.example>"
+    sent = _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings)
+
+    for subject, message in sent.items():
+        if subject == "Comments are waiting for review":
+            assert "Reply-To" not in message.message()  # a moderator's mail is not a reader's
+            assert "Replies to this mail" not in message.body
+            continue
+        assert message.message()["Reply-To"] == settings.MAIL_REPLY_TO, subject
+        for part in _parts(message):
+            assert "Replies to this mail reach the newsroom at letters@newsroom.example." in (
+                part
+            ), subject
+            assert "do not reply" not in part, subject

@@ -108,6 +108,7 @@ def test_check_deploy_warns_when_https_is_turned_off():
             "DJANGO_ALLOWED_HOSTS must hold host names such as news.example.com",
         ),
         ("DEFAULT_FROM_EMAIL", "not an address", "DEFAULT_FROM_EMAIL must hold e-mail addresses"),
+        ("MAIL_REPLY_TO", "letters at example.com", "MAIL_REPLY_TO must hold e-mail addresses"),
         (
             "COMMENTS_MODERATOR_EMAILS",
             "desk@example.com, mod at example.com",
