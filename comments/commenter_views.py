@@ -32,19 +32,29 @@ from comments.commenter_services import (
 )
 from comments.forms import CommentEditForm
 from comments.models import (
+    ERASED_PREFIX,
     Comment,
     CommenterAddress,
     ReplySubscription,
 )
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import (
+    PRIVACY_MAIL_MINUTES,
     delete_own_comment,
+    request_privacy_link,
 )
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
 
 CLOSED = "Comments are closed on this article."
+
+
+EXPORT_SENT = (
+    "We have mailed this address a link to export your comments; its page leads to each "
+    f"comment's status page. It works for {links.PRIVACY_DAYS} days; we send one such link every "
+    f"{PRIVACY_MAIL_MINUTES} minutes at most."
+)
 
 
 def signed_link(view):
@@ -328,6 +338,14 @@ def stop_mail(request, token):
             "Mail about comments again",
             "When you tick a box under a comment you write, we mail this address again.",
         )
+    # Its owner, who asked for no mail and lost a comment's status link: the export link's page
+    # leads back to each comment (not for an erased address, kept as a hash only). Only that
+    # button sends "export": it never stops mail, should mail have started again meanwhile.
+    kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
+    exportable = kept.filter(pk=address_id).first()
+    if request.method == "POST" and request.POST.get("export") and exportable:
+        request_privacy_link(email=exportable.email, action="export", by_owner=True)
+        return notice_page(request, "Check your mail", EXPORT_SENT)
     stopped = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
     if request.method != "POST" and stopped.exists():
         context = {
@@ -335,6 +353,7 @@ def stop_mail(request, token):
             "ask": "We send no mail about comments to this address. Send mail again?",
             "button": "Send me mail again",
             "resume": True,
+            "export": exportable is not None,
         }
         return commenter_page(request, "comments/unsubscribe.html", context)
     return _ask_then_act(
@@ -343,8 +362,8 @@ def stop_mail(request, token):
             "No more mail from us",
             "We will send no more mail about comments to this address, not even mail already "
             "on its way. Only a link to export or erase your comments still comes, if you ask "
-            "for one from the status page of a comment you wrote. Changed your mind? Open the "
-            "same link again.",
+            "for one from the status page of a comment you wrote or from this link. Changed "
+            "your mind? Open the same link again.",
         ),
         ask="Stop all mail about comments to this address?",
         button="Stop all mail",

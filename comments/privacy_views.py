@@ -30,7 +30,8 @@ PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
     f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives. We send one such "
     f"link every {PRIVACY_MAIL_MINUTES} minutes at most, and none to an address whose owner "
-    "stopped all mail (they ask from a comment's status page)."
+    "stopped all mail (they ask from a comment's status page, or from the “Stop all mail” link "
+    "in one of our mails)."
 )
 
 
@@ -113,11 +114,16 @@ def privacy_action(request, token):
             "site. Where others had replied, the reply stays under “comment withdrawn by its "
             "author”.",
         )
-    count = Comment.objects.filter(email=address.email).count()
+    written = Comment.objects.filter(email=address.email)
     context = {
         "action": action,
         "button": links.PRIVACY_BUTTONS[action],
-        "count": count,
+        "count": written.count(),
         "mail_stopped": address.mail_stopped_at,
+        # The way back to each comment's status page (to edit or delete it) for a reader who
+        # lost its link: this page opens only from a link mailed to the address.
+        "written": written.select_related("article").order_by("-created_at", "-pk")
+        if action == "export"
+        else (),
     }
     return commenter_page(request, "comments/privacy_action.html", context)
