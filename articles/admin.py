@@ -15,6 +15,7 @@ from articles.services import (
     save_listing_entries,
     unpublish_articles,
 )
+from newsportal.formats import newsroom_time
 
 
 class ListingEntryAdmin(admin.ModelAdmin):
@@ -167,7 +168,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # As the comment lists write times, not "Jan. 1, 2030, 9 a.m.".
         if obj.published_at is None:
             return "–"
-        return f"{timezone.localtime(obj.published_at):%d %b %Y, %H:%M}"
+        return newsroom_time(obj.published_at)
 
     @admin.display(description="preview")
     def hero_preview(self, obj):

@@ -2,11 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
 
 from comments.admin_actions import BulkActions, ModerationActionForm
 from comments.admin_commenter import commenter_view
@@ -21,6 +19,7 @@ from comments.admin_queue import (
     current_queue,
     highlight,
     prepare_queue,
+    received_cell,
     time_cell,
 )
 from comments.admin_search import by_sender
@@ -138,12 +137,7 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
     @admin.display(description="received", ordering="created_at")
     def received_ago(self, obj):
         # Not "waiting": most comments in these lists were decided long ago.
-        return format_html(
-            '<time datetime="{}" title="{}">{} ago</time>',
-            obj.created_at.isoformat(timespec="seconds"),
-            f"{timezone.localtime(obj.created_at):%d %b %Y, %H:%M}",
-            timesince(obj.created_at),
-        )
+        return received_cell(obj.created_at)
 
     @admin.display(description="comment")
     def excerpt(self, obj):

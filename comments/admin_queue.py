@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -26,6 +25,7 @@ from comments.models import (
 from comments.screening import LINK_PATTERN, word_spans
 from comments.stats import reported_count
 from comments.versions import word_diff
+from newsportal.formats import newsroom_time
 
 QUEUES = ("pending", "reported")
 CARD_URLS = ["change", "approve", "reject", "spam", "take-down", "dismiss"]
@@ -79,14 +79,8 @@ def time_cell(value) -> str:
     return format_html(
         '<time datetime="{}">{}</time>',
         value.isoformat(timespec="seconds"),
-        f"{timezone.localtime(value):%d %b %Y, %H:%M}",
+        newsroom_time(value),
     )
-
-
-def card_time(value) -> str:
-    """The newsroom's time as a card writes it: 12 Dec 2026, 06:19."""
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def received_cell(value) -> str:
@@ -96,7 +90,7 @@ def received_cell(value) -> str:
     return format_html(
         '<time datetime="{}" title="{}">{} ago</time>',
         value.isoformat(timespec="seconds"),
-        card_time(value),
+        newsroom_time(value),
         timesince(value),
     )
 
@@ -121,7 +115,7 @@ def blocked_cell(blocks: dict, senders: list[tuple[str, str | None, str | None]]
             until = format_html(
                 'until <time datetime="{}">{}</time>',
                 end.isoformat(timespec="seconds"),
-                card_time(end),
+                newsroom_time(end),
             )
         parts.append(format_html('<a href="{}">{}</a> {}', url, BLOCKED_WORDS[kind], until))
     return mark_safe(" · ".join(parts))  # every part went through format_html()

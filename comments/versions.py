@@ -6,10 +6,10 @@ import difflib
 import re
 
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from comments.models import CommentVersion
+from newsportal.formats import newsroom_time
 
 _WORDS = re.compile(r"\S+|\s+")
 GAP = "…"
@@ -87,7 +87,7 @@ def versions_html(comment) -> str:
     later = [v.body for v in versions[1:]] + [comment.body]
     rows = (
         (
-            f"{timezone.localtime(v.replaced_at):%d %b %Y, %H:%M}",
+            newsroom_time(v.replaced_at),
             v.get_status_display().lower(),
             word_diff(v.body, nxt),
         )

@@ -259,6 +259,7 @@ AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.login_sender"
 # --- Time: stored in UTC (USE_TZ), shown in TIME_ZONE; English (Django's default language) ------
 TIME_ZONE = env_time_zone("TIME_ZONE", "UTC")
 USE_TZ = True
+FORMAT_MODULE_PATH = "newsportal.formats"  # dates as the pages write them, in the admin too
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"

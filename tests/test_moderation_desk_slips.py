@@ -190,7 +190,7 @@ def test_the_change_page_and_blocks_show_the_newsrooms_time(
     block.refresh_from_db()
 
     assert "30 Nov 2026, 23:46" in page  # Berlin, not UTC's 22:46
-    assert str(block).endswith("blocked until 07 Dec 2026 23:46")
+    assert str(block).endswith("blocked until 7 Dec 2026, 23:46")
 
 
 def test_an_ipv6_block_covers_the_senders_64_as_the_rate_limits_do(moderator, article, submit):

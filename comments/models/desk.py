@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 
 from comments.models.comment import ERASED_PREFIX, Comment, ModerationPolicy
 from comments.ratelimit import sender
+from newsportal.formats import newsroom_time
 
 
 class RejectionReason(models.Model):
@@ -223,7 +224,7 @@ class Block(models.Model):
         who = f"{self.get_kind_display()} {self.shown_value}"
         if self.expires_at is None:
             return f"{who} blocked for good"
-        until = f"{timezone.localtime(self.expires_at):%d %b %Y %H:%M}"
+        until = newsroom_time(self.expires_at)
         # What the admin's "Recent actions" names: a lifted block must not read as a block.
         if self.expires_at <= timezone.now():
             return f"{who}: block ended {until}"
