@@ -212,8 +212,27 @@ _UNSENT_WORDS = {
 }
 
 
-def _unsent_words(request) -> dict[str, str] | None:
-    """What the reader posted and the outage lost, for the page to give back; else None."""
+# A staff post's fields that are not what they wrote: the CSRF token, passwords, and what the
+# admin's forms carry for them (buttons and _changelist_filters, the action's name, a
+# confirmation's "post", the article form's opened_as fingerprint). Ids, counts, times and
+# ticked boxes (no letter, or "on") are left out by their values.
+_NOT_WRITTEN = re.compile(r"csrfmiddlewaretoken|.*password.*|_.*|action|post|(.*-)?opened_as", re.I)
+
+
+def _written(post) -> list[tuple[str, str]]:
+    """A staff post's text fields, as (name, text), in the order the form sent them."""
+    return [
+        (re.sub(r"[_-]+", " ", name), value)
+        for name, values in post.lists()
+        if not _NOT_WRITTEN.fullmatch(name)
+        for value in values
+        if value != "on" and any(c.isalpha() for c in value)
+    ]
+
+
+def _unsent_words(request) -> dict | None:
+    """What the reader or staff member posted and the outage lost, for the page to give back;
+    else None."""
     if request.method != "POST":
         return None
     try:
@@ -221,30 +240,39 @@ def _unsent_words(request) -> dict[str, str] | None:
         match = request.resolver_match or resolve(request.path_info)
     except Resolver404:
         return None
-    if match.view_name not in _UNSENT_WORDS:
+    if match.view_name in _UNSENT_WORDS:
+        field, heading, label, verb = _UNSENT_WORDS[match.view_name]
+    elif match.view_name.startswith("admin:") and match.view_name != "admin:login":
+        # Staff: a moderator's reasons and notes, an editor's story; whatever they wrote.
+        field, heading, label, verb = None, "Your changes were not saved", "", "save"
+    else:
         return None
-    field, heading, label, verb = _UNSENT_WORDS[match.view_name]
     try:
-        text = request.POST.get(field, "")
+        if field is None:
+            fields = _written(request.POST)
+        else:
+            text = request.POST.get(field, "")
+            fields = [(label, text)] if text else []
     except Exception:
         # A body that cannot be parsed (too large, cut off) must not cost the reader the page
         # that tells them nothing was sent.
-        text = ""
-    return {"heading": heading, "label": label, "verb": verb, "text": text}
+        fields = []
+    return {"heading": heading, "verb": verb, "fields": fields}
 
 
 def database_unavailable(request, error: BaseException) -> HttpResponse:
     """The short 503 page, and one log line naming the cause: no traceback (it is an outage,
     not a bug) and no second "Service Unavailable" line from django.request for it. A post of
-    a reader's words (a comment, a report) gets them back on the page, to copy."""
+    a reader's words (a comment, a report), or of a staff member's in the admin, gets them back
+    on the page, to copy."""
     unsent = _unsent_words(request)
     # No context processors: they query the database, which is what is missing. Drawn before
     # the request is marked as logged, so a page that fails to draw keeps its traceback.
     html = render_to_string("503.html", {"request": request, "unsent": unsent})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "5"
-    if unsent:
-        # The reader's own words: personal, as every page holding them is.
+    if request.method == "POST":
+        # An answer to one person's post, their words on it: personal, as every such page is.
         mark_personal(response)
     else:
         response["Cache-Control"] = "no-store"
