@@ -97,9 +97,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "newsportal",  # before django_tasks_db: its db_worker command is newsportal's
     "django_tasks",
     "django_tasks_db",
-    "newsportal",
     "articles",
     "comments",
 ]

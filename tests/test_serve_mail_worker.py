@@ -32,6 +32,13 @@ def manage(env, *args):
     )
 
 
+def start_worker(env, **output) -> subprocess.Popen:
+    """The worker as serve.py starts it beside gunicorn."""
+    return subprocess.Popen(
+        serve.worker_command(), cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, **output
+    )
+
+
 def test_the_worker_serve_starts_delivers_queued_mail_once_after_the_server_comes_back(
     tmp_path, monkeypatch
 ):
@@ -51,13 +58,7 @@ def test_the_worker_serve_starts_delivers_queued_mail_once_after_the_server_come
     manage(env, "migrate", "--noinput")
     manage(env, "shell", "-c", QUEUE_A_MAIL)
 
-    worker = subprocess.Popen(
-        serve.worker_command(),
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = start_worker(env, stderr=subprocess.DEVNULL)
     try:
         time.sleep(3)  # the server refuses: the worker tries, backs off, tries again
         assert smtp.received == []
