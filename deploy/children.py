@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -50,6 +51,28 @@ class Restarting:
             self.delay = min(self.delay * 2, self.max_delay)
         elif now >= self.restart_at:
             self.start()
+
+
+def relayed(command: list[str], *, cwd, but: str, once: threading.Event) -> subprocess.Popen:
+    """The command started, its stderr copied to ours line by line, but the line `but` once
+    `once` is set: what the child says of a stop we asked for. Not a daemon thread: the child's
+    last lines are written before we exit."""
+    process = subprocess.Popen(
+        command, cwd=cwd, stderr=subprocess.PIPE, text=True, errors="replace"
+    )
+
+    def copy():
+        for line in process.stderr:
+            if once.is_set() and line.rstrip("\n") == but:
+                continue
+            try:
+                sys.stderr.write(line)
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass  # our stderr gone (a closed terminal): the pipe is still drained
+
+    threading.Thread(target=copy, name="relay").start()
+    return process
 
 
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float, stopping: list) -> bool:

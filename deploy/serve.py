@@ -19,9 +19,9 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from deploy.children import Restarting, stop, wait_for_port  # noqa: E402
+from deploy.children import Restarting, relayed, stop, wait_for_port  # noqa: E402
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
 from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
 
@@ -41,6 +41,9 @@ VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
 PERSONAL_COOKIES = ("sessionid", "messages")
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
 HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+# What Varnish's manager writes for SIGTERM, the only way to stop it, whatever its options:
+# left out when the stop is ours, so that an "Error" of Varnish's still means one.
+VARNISH_STOPPED = "Error: Manager got SIGTERM"
 
 
 def find_varnishd() -> str:
@@ -355,7 +358,7 @@ def main(argv: list[str]) -> int:
     ports = (cfg["backend_port"], cfg["reload_port"])
     origin = Origin(gunicorn_command(cfg), env, ports, cfg["canonical_host"], BASE_DIR)
     varnish = Varnish(workdir, lambda port: render_vcl({**cfg["vcl"], "BACKEND_PORT": str(port)}))
-    processes = []
+    processes, ours = [], threading.Event()  # set: Varnish is stopped by us
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
     pid_path = workdir / "serve.pid"
@@ -363,7 +366,7 @@ def main(argv: list[str]) -> int:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
-            processes.append(subprocess.Popen(varnish_cmd, cwd=workdir))
+            processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
             pid_path.write_text(str(os.getpid()))
             print(
                 f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front of "
@@ -384,6 +387,7 @@ def main(argv: list[str]) -> int:
         # The origin first: gunicorn finishes the requests it holds (a comment being saved)
         # while Varnish, still up, delivers their answers; then the proxy.
         origin.stop([worker.process], graceful)
+        ours.set()
         stop(processes, graceful)
     if stopping:
         return 0

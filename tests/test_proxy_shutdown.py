@@ -46,3 +46,6 @@ def test_a_comment_being_saved_when_the_stack_is_stopped_reaches_its_reader(tmp_
         assert stack.comment_status(body) == "pending"
         stack.process.wait(45)
         assert stack.process.returncode == 0, stack.log()
+        # A normal stop alarms nobody: no "Error" from Varnish for the SIGTERM that stops it,
+        # no WARNING from the mail worker for its own.
+        assert "Error:" not in stack.log() and " WARNING " not in stack.log(), stack.log()

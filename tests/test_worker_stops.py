@@ -1,14 +1,16 @@
 """What the mail worker (`manage.py db_worker`, as make serve runs it) writes when it stops: one
 ERROR line naming the cause while the database is unreachable (make serve starts it again and
-says so on one line), and a traceback still for an error nobody expected."""
+says so on one line), an INFO line for the SIGTERM of a normal stop or reload, and a traceback
+still for an error nobody expected."""
 
+import signal
 import subprocess
 
 import pytest
 
 from deploy import serve
 from tests.mail_helpers import free_port
-from tests.test_serve_mail_worker import start_worker
+from tests.test_serve_mail_worker import manage, start_worker
 
 
 @pytest.fixture
@@ -27,8 +29,11 @@ def worker_env(tmp_path, monkeypatch):
     return env
 
 
-def run_worker(env) -> tuple[int, list[str]]:
+def run_worker(env, *, stop=False) -> tuple[int, list[str]]:
     worker = start_worker(env, stderr=subprocess.PIPE, text=True)
+    if stop:  # once it runs (its signal handlers set), as make serve stops it or reloads
+        assert "Starting worker" in worker.stderr.readline()
+        worker.send_signal(signal.SIGTERM)
     _, err = worker.communicate(timeout=60)
     return worker.returncode, err.splitlines()
 
@@ -45,6 +50,17 @@ def test_a_worker_that_finds_postgresql_down_says_so_in_one_error_line(worker_en
     assert "Connection refused" in errors[0]
     assert not any("Traceback" in line for line in lines), lines
     assert all(line[:4].isdigit() for line in lines), lines  # log lines, nothing else
+
+
+def test_a_normal_stop_of_the_worker_is_not_a_warning(worker_env, tmp_path):
+    env = worker_env(f"sqlite:///{tmp_path / 'worker.sqlite3'}")
+    manage(env, "migrate", "--noinput")
+
+    returncode, lines = run_worker(env, stop=True)
+
+    assert returncode == 0
+    assert not [line for line in lines if " WARNING " in line or " ERROR " in line], lines
+    assert any(" INFO django_tasks_db " in line and "Terminated" in line for line in lines)
 
 
 def test_an_error_nobody_expected_keeps_its_traceback(worker_env, tmp_path):
