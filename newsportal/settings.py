@@ -220,12 +220,10 @@ FRONT_CACHE_PURGE_AGAIN_SECONDS = env_int(
 # a purge must reach every process (a scheduled article shows within this + EDGE_CACHE_SECONDS).
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 0, minimum=0)
 
-# Sessions (signed-in staff and readers only: anonymous pages never open one) live in the
-# database alone: read through Redis (cached_db), every sign-in and signed-in page failed while
-# Redis was away, and a primary-key read costs about as much.
+# Sessions (the signed-in only: anonymous pages open none) live in the database alone: through
+# Redis (cached_db), every signed-in page failed while Redis was away, for no speed gained.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Flash messages ride in a cookie of their own, so showing one never opens a session; the
-# front cache passes any request that carries it to Django.
+# Flash messages in a cookie of their own: showing one opens no session (Varnish passes it on).
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -265,8 +263,7 @@ FORMAT_MODULE_PATH = "newsportal.formats"  # dates as the pages write them, in t
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# /favicon.ico and /apple-touch-icon.png: browsers, feed readers and iOS ask for these addresses
-# whatever the page links to. WhiteNoise serves this folder's files at the root.
+# Served at the root: /favicon.ico and the like, asked for whatever a page links to.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env_url_path("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -320,9 +317,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE_HTTPS 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
-    # Preloading is a decision about the whole domain and all its subdomains that cannot be
-    # undone quickly, so it stays an explicit opt-in (DJANGO_HSTS_PRELOAD=true, see README)
-    # rather than a warning every deployment learns to ignore.
+    # Preloading binds the whole domain and its subdomains, and is slow to undo: an explicit
+    # opt-in (DJANGO_HSTS_PRELOAD=true, see README), not a warning everyone learns to ignore.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # nosniff, X-Frame-Options: DENY, COOP same-origin and HttpOnly sessions are Django's defaults.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
