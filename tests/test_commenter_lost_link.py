@@ -51,6 +51,8 @@ def test_the_export_link_leads_back_to_each_comment_to_edit_or_delete_it(
     assert _status_links(page) == [published.status_url, waiting.status_url]  # newest first
     assert f"Your comment on “{article.title}”</a>" in page
     assert "waiting for review" in page and "approved" in page
+    # Two comments on one story: their first words tell them apart.
+    assert "“Still waiting”" in page and "“Out there”" in page
     status = Client().get(_status_links(page)[1]).content.decode()
     assert "Still waiting" in status
     assert ">Edit</a>" in status and ">Delete</a>" in status
