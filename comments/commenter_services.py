@@ -49,11 +49,12 @@ def edits_used_up(comment: Comment) -> bool:
     return comment.revision >= MAX_EDITS  # every edit moves the revision, nothing else does
 
 
-def can_edit(comment: Comment, now=None) -> bool:
+def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool:
+    """is_open: whether comments are open on its article, if the caller knows already."""
     if comment.withdrawn_at is not None or edits_used_up(comment):
         return False
     # Closed comments take no new words, not even a waiting comment's (deleting it still works).
-    if not comments_open(comment.article):
+    if not (comments_open(comment.article) if is_open is None else is_open):
         return False
     if comment.status == Comment.Status.PENDING:
         return True

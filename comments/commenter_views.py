@@ -102,11 +102,12 @@ def commenter_context(comment: Comment) -> dict:
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     # The box "E-mail me when my comment has been reviewed", while that mail is still to come.
     review_mail = comment.notify_on_decision and comment.status == Comment.Status.PENDING
+    is_open = comments_open(comment.article)
     return {
         # Said, so that the address's owner knows to answer the question.
         "mail_waits_for_owner": mail_waits_for_owner(comment),
-        "can_edit": can_edit(comment),
-        "comments_closed": not comments_open(comment.article),
+        "can_edit": can_edit(comment, is_open=is_open),
+        "comments_closed": not is_open,
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "edits_used_up": edits_used_up(comment),
@@ -343,7 +344,9 @@ def stop_mail(request, token):
     # button sends "export": it never stops mail, should mail have started again meanwhile.
     kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
     exportable = kept.filter(pk=address_id).first()
-    if request.method == "POST" and request.POST.get("export") and exportable:
+    if request.method == "POST" and request.POST.get("export"):
+        if exportable is None:
+            return notice_page(request, "Nothing to export", "We hold no comments from it.")
         request_privacy_link(email=exportable.email, action="export", by_owner=True)
         return notice_page(request, "Check your mail", EXPORT_SENT)
     stopped = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)

@@ -168,7 +168,7 @@ def _confirm_mail(ref, to, asked_at):
 def _stopped_since(address: CommenterAddress, asked_at) -> bool:
     """The owner stopped all mail after this link was asked for: the stop takes effect at once,
     even for mail already queued. One asked for after the stop goes: only its owner can ask
-    then (request_privacy_link's `by_owner`, from a comment they vouched for)."""
+    then (request_privacy_link's `by_owner`: a comment they vouched for, or the stop link)."""
     stopped_at = address.mail_stopped_at
     return stopped_at is not None and (asked_at is None or asked_at <= stopped_at)
 

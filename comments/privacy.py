@@ -45,8 +45,8 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
     address only (so only its owner can follow it): at most one every PRIVACY_MAIL_MINUTES
     per address. Nothing is mailed for an address without comments, nor to one whose owner
     stopped all mail, unless the owner asks (`by_owner`: from the status page of a comment they
-    vouched for); the caller's answer is the same either way, so nobody learns who commented.
-    Returns whether a mail was queued."""
+    vouched for, or from the stop link mailed to the address); the caller's answer is the same
+    either way, so nobody learns who commented. Returns whether a mail was queued."""
     email = email.strip().lower()
     known = Comment.objects.filter(email=email).exists()
     # An address mail was asked for is on record too (its owner may have deleted every comment).
@@ -94,16 +94,19 @@ def _forgettable_addresses(now):
     )
 
 
-def export_comments(*, email: str) -> dict:
-    """Every comment written with this address, with its earlier versions, as JSON data."""
-    comments = (
+def written_with(email: str):
+    """Every comment written with this address, each with its article's title and address."""
+    return (
         Comment.objects.filter(email=email)
         .select_related("article")
         # Each comment names its article: not the story's text, thousands of times over.
         .defer("article__body", "article__body_html", "article__search_vector")
-        .prefetch_related("versions")
-        .order_by("created_at", "pk")
     )
+
+
+def export_comments(*, email: str) -> dict:
+    """Every comment written with this address, with its earlier versions, as JSON data."""
+    comments = written_with(email).prefetch_related("versions").order_by("created_at", "pk")
     address = CommenterAddress.objects.filter(email=email).first()
     return {
         "email": email,

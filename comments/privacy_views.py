@@ -15,12 +15,13 @@ from comments.commenter_views import (
     notice_page,
 )
 from comments.forms import PrivacyRequestForm
-from comments.models import ERASED_PREFIX, Comment, CommenterAddress, CommentPolicyPage
+from comments.models import ERASED_PREFIX, CommenterAddress, CommentPolicyPage
 from comments.privacy import (
     PRIVACY_MAIL_MINUTES,
     erase_comments,
     export_comments,
     request_privacy_link,
+    written_with,
 )
 from comments.ratelimit import client_ip, hit_rate_limit
 from newsportal.caching import personal_page
@@ -114,7 +115,7 @@ def privacy_action(request, token):
             "site. Where others had replied, the reply stays under “comment withdrawn by its "
             "author”.",
         )
-    written = Comment.objects.filter(email=address.email)
+    written = written_with(address.email)
     context = {
         "action": action,
         "button": links.PRIVACY_BUTTONS[action],
@@ -122,8 +123,6 @@ def privacy_action(request, token):
         "mail_stopped": address.mail_stopped_at,
         # The way back to each comment's status page (to edit or delete it) for a reader who
         # lost its link: this page opens only from a link mailed to the address.
-        "written": written.select_related("article").order_by("-created_at", "-pk")
-        if action == "export"
-        else (),
+        "written": written.order_by("-created_at", "-pk") if action == "export" else (),
     }
     return commenter_page(request, "comments/privacy_action.html", context)

@@ -5,6 +5,8 @@ typed, and may still delete it."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,3 +57,16 @@ def test_a_waiting_comment_cannot_be_edited_once_comments_close(
     reader.post(delete)
 
     assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_status_page_asks_for_the_moderation_policy_once(
+    reader, article, make_comment, settings
+):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # no shared cache: every read of the policy is a query
+    comment = make_comment(article)
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert reader.get(comment.status_url).status_code == 200
+
+    policy_reads = [q for q in ctx.captured_queries if "moderationpolicy" in q["sql"]]
+    assert len(policy_reads) == 1, [q["sql"] for q in policy_reads]

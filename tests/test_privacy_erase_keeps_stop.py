@@ -72,3 +72,11 @@ def test_an_erase_without_a_stop_says_nothing_of_a_fingerprint(reader, article, 
     assert "fingerprint" not in reader.get(erase).content.decode()
     reader.post(erase)
     assert not CommenterAddress.objects.exists()
+
+
+def test_the_stop_link_of_an_erased_address_has_nothing_to_export(reader, stopped_then_erased):
+    # The page offers no export here; a button sent anyway gets the truth, not "No more mail".
+    answered = reader.post(stopped_then_erased["stop"], {"export": "1"}).content.decode()
+
+    assert "Nothing to export" in answered and "No more mail from us" not in answered
+    assert mailed_to(EMAIL) == []
