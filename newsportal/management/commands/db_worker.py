@@ -1,8 +1,8 @@
 """manage.py db_worker: django-tasks-db's worker (mail, purges sent again), as make serve runs it
 and restarts it. A database outage stops it (make serve starts it again): that is one ERROR
-line naming the cause, not a traceback; a traceback stays for what nobody expected. The SIGTERM
-of a normal stop or reload is an INFO line, not a WARNING an operator learns to ignore. It
-overrides the stock command (INSTALLED_APPS lists newsportal first)."""
+line naming the cause, not a traceback; a traceback stays for what nobody expected (and the
+SIGTERM of a normal stop is an INFO line: newsportal.log_config). It overrides the stock
+command (INSTALLED_APPS lists newsportal first)."""
 
 import logging
 
@@ -12,22 +12,6 @@ from django_tasks_db.management.commands import db_worker
 from newsportal.middleware import is_database_unavailable
 
 logger = logging.getLogger("newsportal.worker")
-
-
-class StopIsNotAWarning(logging.Filter):
-    """The worker's "Received Terminated - shutting down gracefully..." at INFO: a stop asked
-    for, the task in hand finished first. A second signal ("terminating current task") cuts a
-    task short and stays a WARNING."""
-
-    def filter(self, record):
-        if record.levelno == logging.WARNING and str(record.msg).startswith(
-            "Received %s - shutting down gracefully"
-        ):
-            record.levelno, record.levelname = logging.INFO, "INFO"
-        return True
-
-
-db_worker.logger.addFilter(StopIsNotAWarning())
 
 
 class Command(db_worker.Command):
