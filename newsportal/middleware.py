@@ -212,11 +212,17 @@ _UNSENT_WORDS = {
 }
 
 
-# A staff post's fields that are not what they wrote: the CSRF token, passwords, and what the
-# admin's forms carry for them (buttons and _changelist_filters, the action's name, a
-# confirmation's "post", the article form's opened_as fingerprint). Ids, counts, times and
-# ticked boxes (no letter, or "on") are left out by their values.
-_NOT_WRITTEN = re.compile(r"csrfmiddlewaretoken|.*password.*|_.*|action|post|(.*-)?opened_as", re.I)
+# A staff post's fields that are not what they wrote: the CSRF token, anything named like a
+# secret (a password, a token, a key, a one-time code), and what the admin's forms carry for
+# them (buttons and _changelist_filters, the action's name, a confirmation's "post", the article
+# form's opened_as fingerprint). Ids, counts, times and ticked boxes (no letter, or "on") are
+# left out by their values.
+_NOT_WRITTEN = re.compile(
+    r".*(password|secret|token|key|otp).*|_.*|action|post|(.*-)?opened_as", re.I
+)
+
+
+_NOTHING_WRITTEN = {"admin:login", "admin:logout"}
 
 
 def _written(post) -> list[tuple[str, str]]:
@@ -242,7 +248,7 @@ def _unsent_words(request) -> dict | None:
         return None
     if match.view_name in _UNSENT_WORDS:
         field, heading, label, verb = _UNSENT_WORDS[match.view_name]
-    elif match.view_name.startswith("admin:") and match.view_name != "admin:login":
+    elif match.view_name.startswith("admin:") and match.view_name not in _NOTHING_WRITTEN:
         # Staff: a moderator's reasons and notes, an editor's story; whatever they wrote.
         field, heading, label, verb = None, "Your changes were not saved", "", "save"
     else:

@@ -113,6 +113,34 @@ def test_a_sign_in_during_the_outage_is_personal_and_shows_nothing_it_sent(clien
     assert_never_kept(response)
 
 
+@pytest.mark.django_db
+def test_fields_named_like_secrets_never_come_back(client, moderator, article, make_comment):
+    comment = make_comment(article)
+    client.force_login(moderator)
+    secrets = {"api_token": "tok secret", "otp_code": "otp secret", "signing_key": "key secret"}
+
+    with database_down():
+        response = client.post(
+            f"/admin/comments/comment/{comment.pk}/reject/",
+            {**secrets, f"reason-{comment.pk}": "Off topic", "client_secret": "cs secret"},
+        )
+
+    assert boxes(response) == {f"reason {comment.pk}": "Off topic"}
+    assert "secret" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_out_during_the_outage_is_not_told_of_unsaved_changes(client, moderator):
+    client.force_login(moderator)
+
+    with database_down():
+        response = client.post("/admin/logout/", {"csrfmiddlewaretoken": TOKEN})
+
+    assert response.status_code == 503
+    assert Page(response.content.decode()).heading != "Your changes were not saved"
+    assert_never_kept(response)
+
+
 class TestWithTheDatabaseReadOnly:
     """It commits for real (the read-only session must be the connection's own)."""
 
