@@ -95,8 +95,8 @@ def only_common_words(query: str) -> bool:
     """Whether PostgreSQL leaves out every word of the query as too common to search for ("the
     and of": its stop words), so it matches nothing; readers are told why. SQLite's substring
     search looks for every word."""
-    if connection.vendor != "postgresql":
-        return False
+    if connection.vendor != "postgresql" or not any(c.isalpha() for c in query):
+        return False  # marks that are no words ("_ -") are no common words either
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query]
