@@ -37,7 +37,8 @@ def _reading(text: str) -> tuple[str, list[tuple[int, int]]]:
         if visible:
             folded = unicodedata.normalize("NFKC", visible).casefold()
             pieces.append((start, end, folded, False))
-    table = _look_alikes("".join(piece[2] for piece in pieces))
+    # Only what was read from other scripts may look like a Latin letter (ASCII is read as is).
+    table = _look_alikes("".join(piece[2] for piece in pieces if not piece[3]))
     read, origins = [], []
     for start, end, piece, one_to_one in pieces:
         if one_to_one:
