@@ -4,6 +4,7 @@ was held with the offending links and words marked), gathered for the whole page
 number of queries."""
 
 from collections import Counter, defaultdict
+from functools import cache
 
 from django.contrib import admin
 from django.db.models import Count
@@ -202,9 +203,13 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     numbered = [(p.pk, f"{n}. {p.label}" if n < 10 else p.label) for n, p in enumerate(presets, 1)]
     base = reverse("admin:comments_comment_changelist")
     commenter = reverse("admin:comments_comment_commenter")
+    # Once per story and per preset chosen, not once per card: 7% of the page's work.
+    article_url = cache(lambda article: article.get_absolute_url())
+    options = cache(lambda chosen: preset_options(numbered, chosen=chosen))
     for comment in comments:
         # Every card's addresses from two reversed ones (fifty cards, six links each).
         comment.urls = {n.replace("-", "_"): f"{base}{comment.pk}/{n}/" for n in CARD_URLS}
+        comment.urls["article"] = article_url(comment.article)
         comment.urls["by_email"] = f"{commenter}?{urlencode({'email': comment.email})}"
         if comment.ip_address:
             comment.urls["by_ip"] = f"{commenter}?{urlencode({'ip': comment.ip_address})}"
@@ -225,7 +230,7 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
         )
         given = kept.get(str(comment.pk), {})
         comment.kept_reason = given.get("reason", "")
-        comment.preset_options = preset_options(numbered, chosen=given.get("preset"))
+        comment.preset_options = options(given.get("preset"))
         comment.open_reports = reports.get(comment.pk, [])
         # Up, or hidden by its reports: the reports are decided (Take down, Dismiss). Back in
         # the queue because its author edited it, its new words are decided as any edit is.

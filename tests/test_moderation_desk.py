@@ -1,6 +1,7 @@
 """The moderator's desk in the admin: preset reasons, the commenter's page, blocks, the policy
 row, and the index panel."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -248,6 +249,23 @@ def test_the_queue_shows_the_comment_a_reply_answers_and_the_whole_text(
     assert "In reply to Early Bird:" in strip_tags(html)  # the name in a <bdi> of its own
     assert "Prices fall." in html
     assert long_text.strip() in html
+
+
+def test_each_card_links_the_story_its_comment_is_on(
+    moderator_client, article, make_article, make_comment
+):
+    other = make_article(title="Batteries & the grid")
+    for story in (article, other, article):  # the queue lists them oldest first
+        make_comment(story)
+
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    linked = re.findall(r'<span class="queue-on">on</span> <a href="([^"]+)">([^<]+)</a>', html)
+    first, second = (
+        (article.get_absolute_url(), article.title),
+        (other.get_absolute_url(), "Batteries &amp; the grid"),
+    )
+    assert linked == [first, second, first]
 
 
 def test_a_reply_under_a_withdrawn_comment_says_so_instead_of_an_empty_name(
