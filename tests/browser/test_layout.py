@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Section
+from articles.models import Article, Author, Section
 from tests.browser.conftest import PHONE
 from tests.browser.layout import (
     MIN_PHONE_STORIES,
@@ -112,6 +112,31 @@ def test_section_author_and_tag_pages_list_compact_rows_on_a_phone(
         phone(page)
         assert len(stories_in_first_screen(page)) >= MIN_PHONE_STORIES, name
         desktop(page)
+
+
+def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, newsroom):
+    # Two long names after the time push the count to the line's end at some width, where
+    # "14" was left there and "comments" went to the next line.
+    long_names = [
+        Author.objects.create(name="Maria Fernanda Albuquerque-Villanueva", slug="maria"),
+        Author.objects.create(name="Jonathan Whitfield-Henderson", slug="jonathan"),
+    ]
+    for article in newsroom:
+        article.authors.set(long_names)
+    Article.objects.update(approved_comment_count=14)
+    broken = []
+    # The section's cards, and the home page's lead (its count a link) and cards.
+    for url in (newsroom[0].section.get_absolute_url(), "/"):
+        page.goto(url)
+        for width in range(360, 1281, 5):
+            page.set_viewport_size({"width": width, "height": 844})
+            lines = page.evaluate(
+                """() => [...document.querySelectorAll(".card-meta .comment-count")].map((n) =>
+                    new Set([...n.getClientRects()].map((r) => Math.round(r.top))).size)"""
+            )
+            if max(lines) > 1:
+                broken.append(f"{url} at {width}")
+    assert not broken, f"'14 comments' broken over two lines on {broken} (px wide)"
 
 
 def test_on_a_phone_the_current_section_is_in_view_in_the_section_strip(
