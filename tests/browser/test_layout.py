@@ -128,7 +128,7 @@ def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, newsroom):
     # The section's cards, and the home page's lead (its count a link) and cards.
     for url in (newsroom[0].section.get_absolute_url(), "/"):
         page.goto(url)
-        for width in range(360, 1281, 5):
+        for width in range(360, 1281, 10):
             page.set_viewport_size({"width": width, "height": 844})
             lines = page.evaluate(
                 """() => [...document.querySelectorAll(".card-meta .comment-count")].map((n) =>
