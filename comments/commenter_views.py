@@ -52,7 +52,7 @@ CLOSED = "Comments are closed on this article."
 
 EXPORT_SENT = (
     "We have mailed this address a link to export your comments; its page leads to each "
-    f"comment's status page. It works for {links.PRIVACY_DAYS} days; we send one such link every "
+    f"comment’s status page. It works for {links.PRIVACY_DAYS} days; we send one such link every "
     f"{PRIVACY_MAIL_MINUTES} minutes at most."
 )
 

@@ -99,6 +99,7 @@ def test_an_owner_who_stopped_all_mail_asks_from_the_stop_link_of_an_old_mail(
 
     assert "Mail me a link to my comments</button>" in offered
     assert "Check your mail" in answered.content.decode()
+    assert "leads to each comment’s status page" in answered.content.decode()  # as the site types
     [message] = _mailed("maria@example.com")
     assert _linked_comments(_export_page(message, settings)) == [comment.pk]
     # ... and its owner's stop still holds for everything else.
