@@ -323,7 +323,8 @@ def stop_mail(request, token):
     address_id = links.address_id_from_stop(token)
     if address_id is None:
         return link_gone(request)
-    if not CommenterAddress.objects.filter(pk=address_id).exists():
+    address = CommenterAddress.objects.filter(pk=address_id).first()
+    if address is None:
         # Forgotten with its last comment (or erased): the link stops nothing any more.
         return notice_page(
             request,
@@ -342,21 +343,19 @@ def stop_mail(request, token):
     # Its owner, who asked for no mail and lost a comment's status link: the export link's page
     # leads back to each comment (not for an erased address, kept as a hash only). Only that
     # button sends "export": it never stops mail, should mail have started again meanwhile.
-    kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
-    exportable = kept.filter(pk=address_id).first()
+    exportable = not address.email.startswith(ERASED_PREFIX)
     if request.method == "POST" and request.POST.get("export"):
-        if exportable is None:
+        if not exportable:
             return notice_page(request, "Nothing to export", "We hold no comments from it.")
-        request_privacy_link(email=exportable.email, action="export", by_owner=True)
+        request_privacy_link(email=address.email, action="export", by_owner=True)
         return notice_page(request, "Check your mail", EXPORT_SENT)
-    stopped = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
-    if request.method != "POST" and stopped.exists():
+    if request.method != "POST" and address.mail_stopped_at is not None:
         context = {
             "heading": "Mail is stopped",
             "ask": "We send no mail about comments to this address. Send mail again?",
             "button": "Send me mail again",
             "resume": True,
-            "export": exportable is not None,
+            "export": exportable,
         }
         return commenter_page(request, "comments/unsubscribe.html", context)
     return _ask_then_act(
