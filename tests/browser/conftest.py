@@ -10,8 +10,6 @@ import importlib
 import os
 import re
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
 
 from tests.browser.helpers import PASSWORD
+from tests.browser.live import WhiteNoiseOnly, finish_requests_in_flight
 from tests.browser.watch import PageWatch
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -123,18 +122,6 @@ def _content_types(transactional_db):
         emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
 
 
-class _WhiteNoiseOnly:
-    """The live server's static handler, as a no-op: pytest-django's default serves files from
-    the finders, which know nothing of the hashed names in STATIC_ROOT's manifest. Without it
-    whitenoise serves the collected files, as it does in production."""
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        return self.application(environ, start_response)
-
-
 @pytest.fixture(scope="session")
 def live_server(request):
     """pytest-django's live server, with static files served the production way (whitenoise
@@ -154,25 +141,13 @@ def live_server(request):
         or "localhost"
     )
     server = live_server_helper.LiveServer(addr, start=False)
-    server.thread.static_handler = _WhiteNoiseOnly
+    server.thread.static_handler = WhiteNoiseOnly
     server.start()
     yield server
     # On SQLite each request closes the shared in-memory connection when done, which fails
     # once stop() has made it unshareable again.
-    _finish_requests_in_flight()
+    finish_requests_in_flight()
     server.stop()
-
-
-def _finish_requests_in_flight(seconds: float = 10) -> None:
-    """Wait for the live server's request threads. A page closed at the end of a test can leave
-    a request (an image, a script's fetch) still running in the server, and the test's database
-    flush must not start under it: on SQLite the flush then fails on a locked table and the next
-    test starts on the last one's rows."""
-    deadline = time.monotonic() + seconds
-    for thread in threading.enumerate():
-        target = getattr(thread, "_target", None)
-        if getattr(target, "__name__", "") == "process_request_thread":
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 # --- The browser ----------------------------------------------------------------------------------
@@ -249,7 +224,7 @@ def new_page(browser, live_server, watch):
     yield open_page
     for context in contexts:
         context.close()
-    _finish_requests_in_flight()
+    finish_requests_in_flight()
 
 
 @pytest.fixture
