@@ -23,6 +23,7 @@ from comments.admin_queue import (
     time_cell,
 )
 from comments.admin_search import by_sender
+from comments.admin_typed import TypedFields
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import delete_comments, update_policy
 from comments.versions import last_earlier_body, versions_html
@@ -32,7 +33,7 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 
 
 @admin.register(Comment)
-class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
+class CommentAdmin(DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
     list_display = ["received_ago", "excerpt", "author", "decision"]
@@ -226,7 +227,13 @@ class CommentAdmin(DecisionViews, BulkActions, admin.ModelAdmin):
         return format_html("{}{}", seen, buttons)
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        def view(method):
+            wrapped = self.admin_site.admin_view(method)
+            # As the admin's own URLs carry it (ModelAdmin.get_urls): the outage page asks the
+            # resolved view what its form calls the words typed in it (newsportal.unsent).
+            wrapped.model_admin = self
+            return wrapped
+
         urls = [
             path(
                 f"<path:object_id>/{name}/",

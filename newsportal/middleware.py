@@ -11,11 +11,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware import http
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
 from django.utils.deprecation import MiddlewareMixin
 
 from newsportal.caching import mark_personal
 from newsportal.redaction import redact
+from newsportal.unsent import unsent_words
 
 logger = logging.getLogger("newsportal.request")
 _local = threading.local()
@@ -198,80 +198,12 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError) and any(w in text for w in _UNREACHABLE_WORDS)
 
 
-# A reader's words posted to these views: the field that carries them, and what the outage page
-# says of them. It gives them back, since a reload would only post them into the same outage.
-_UNSENT_WORDS = {
-    "comments:post": ("body", "Your comment was not sent", "Your comment (not sent)", "send"),
-    "comments:edit": ("body", "Your changes were not saved", "Your comment (not saved)", "save"),
-    "comments:report": (
-        "text",
-        "Your report was not sent",
-        "What you added to your report (not sent)",
-        "send",
-    ),
-}
-
-
-# A staff post's fields that are not what they wrote: the CSRF token, anything named like a
-# secret (a password, a token, a key, a one-time code), and what the admin's forms carry for
-# them (buttons and _changelist_filters, the action's name, a confirmation's "post", the article
-# form's opened_as fingerprint). Ids, counts, times and ticked boxes (no letter, or "on") are
-# left out by their values.
-_NOT_WRITTEN = re.compile(
-    r".*(password|secret|token|key|otp).*|_.*|action|post|(.*-)?opened_as", re.I
-)
-
-
-_NOTHING_WRITTEN = {"admin:login", "admin:logout"}
-
-
-def _written(post) -> list[tuple[str, str]]:
-    """A staff post's text fields, as (name, text), in the order the form sent them."""
-    return [
-        (re.sub(r"[_-]+", " ", name), value)
-        for name, values in post.lists()
-        if not _NOT_WRITTEN.fullmatch(name)
-        for value in values
-        if value != "on" and any(c.isalpha() for c in value)
-    ]
-
-
-def _unsent_words(request) -> dict | None:
-    """What the reader or staff member posted and the outage lost, for the page to give back;
-    else None."""
-    if request.method != "POST":
-        return None
-    try:
-        # An outage met in a middleware before the URL was resolved leaves no resolver_match.
-        match = request.resolver_match or resolve(request.path_info)
-    except Resolver404:
-        return None
-    if match.view_name in _UNSENT_WORDS:
-        field, heading, label, verb = _UNSENT_WORDS[match.view_name]
-    elif match.view_name.startswith("admin:") and match.view_name not in _NOTHING_WRITTEN:
-        # Staff: a moderator's reasons and notes, an editor's story; whatever they wrote.
-        field, heading, label, verb = None, "Your changes were not saved", "", "save"
-    else:
-        return None
-    try:
-        if field is None:
-            fields = _written(request.POST)
-        else:
-            text = request.POST.get(field, "")
-            fields = [(label, text)] if text else []
-    except Exception:
-        # A body that cannot be parsed (too large, cut off) must not cost the reader the page
-        # that tells them nothing was sent.
-        fields = []
-    return {"heading": heading, "verb": verb, "fields": fields}
-
-
 def database_unavailable(request, error: BaseException) -> HttpResponse:
     """The short 503 page, and one log line naming the cause: no traceback (it is an outage,
     not a bug) and no second "Service Unavailable" line from django.request for it. A post of
     a reader's words (a comment, a report), or of a staff member's in the admin, gets them back
     on the page, to copy."""
-    unsent = _unsent_words(request)
+    unsent = unsent_words(request)
     # No context processors: they query the database, which is what is missing. Drawn before
     # the request is marked as logged, so a page that fails to draw keeps its traceback.
     html = render_to_string("503.html", {"request": request, "unsent": unsent})
