@@ -1,10 +1,60 @@
 """serve.py's children: started, watched, restarted and stopped (see serve.py)."""
 
+import functools
+import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
+
+GUARD = Path(__file__).with_name("guard.py")
+
+
+def start_child(command: list[str], **popen) -> subprocess.Popen:
+    """`command` started as every child of serve.py is: in a session of its own, so Ctrl-C in
+    a terminal, which signals the whole foreground process group, reaches serve.py alone, and
+    serve.py stops the children in order (gunicorn ends the requests it holds first); and
+    watched by the guard, which stops it if serve.py ends without doing so."""
+    process = subprocess.Popen(command, start_new_session=True, **popen)
+    if watching := guard():
+        watching.watch(process)
+    return process
+
+
+class Guard:
+    """deploy/guard.py, running beside serve.py, and our end of its socket."""
+
+    def __init__(self):
+        self.socket, theirs = socket.socketpair()
+        with theirs:
+            # A session of its own too: Ctrl-C is for serve.py to handle.
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", str(GUARD)], stdin=theirs, start_new_session=True
+            )
+
+    def watch(self, child: subprocess.Popen) -> None:
+        # Opened before anything could collect the child's exit: the guard can never signal
+        # a process that got its pid later.
+        pidfd = os.pidfd_open(child.pid)
+        try:
+            socket.send_fds(self.socket, [b"+"], [pidfd])
+        except OSError:
+            pass  # the guard was killed: serve.py still stops its children itself
+        finally:
+            os.close(pidfd)
+
+
+@functools.cache
+def guard() -> Guard | None:
+    """The guard, started with serve.py's first child; None where there are no pidfds (Linux
+    before 5.3, other systems): there a serve.py killed outright leaves its children running."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return None
+    return Guard()
 
 
 class Restarting:
@@ -23,7 +73,7 @@ class Restarting:
         self.start()
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, **self.popen)
+        self.process = start_child(self.command, **self.popen)
         self.started_at = time.monotonic()
         self.restart_at = None
         self.starts += 1
@@ -57,9 +107,7 @@ def relayed(command: list[str], *, cwd, but: str, once: threading.Event) -> subp
     """The command started, its stderr copied to ours line by line, but the line `but` once
     `once` is set: what the child says of a stop we asked for. Not a daemon thread: the child's
     last lines are written before we exit."""
-    process = subprocess.Popen(
-        command, cwd=cwd, stderr=subprocess.PIPE, text=True, errors="replace"
-    )
+    process = start_child(command, cwd=cwd, stderr=subprocess.PIPE, text=True, errors="replace")
 
     def copy():
         for line in process.stderr:

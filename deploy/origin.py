@@ -19,7 +19,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from deploy.children import stop, wait_for_port
+from deploy.children import start_child, stop, wait_for_port
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 
@@ -33,7 +33,7 @@ class Origin:
 
     def _start(self, port: int) -> subprocess.Popen:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-        return subprocess.Popen(self.command, cwd=self.cwd, env=env)
+        return start_child(self.command, cwd=self.cwd, env=env)
 
     def answers(self, process: subprocess.Popen, port: int, seconds: float, stopping) -> str:
         """ "" once gunicorn on `port` answers /healthz with a 200, else what went wrong."""

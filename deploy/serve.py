@@ -3,12 +3,12 @@
     Varnish on HOST:PORT  ->  gunicorn (gunicorn.conf.py) on 127.0.0.1:BACKEND_PORT
     the mail worker (manage.py db_worker): sends the queued mail, retrying while SMTP is away
 
-All run as children of this process and stop together: on SIGTERM, SIGINT or SIGHUP, or when
-Varnish or gunicorn exits. The mail worker is started again when it exits (it does on a database
-error, e.g. while PostgreSQL restarts), after a pause that grows while it keeps failing: mail
-waits in the queue meanwhile, and readers never notice. Run collectstatic and migrate first
-(`make serve` does). The VCL is made from deploy/newsportal.vcl.in with the ports and the
-PROXY_* tunables filled in; see deploy/README.md.
+All run as children of this process, each in a session of its own (Ctrl-C in a terminal reaches
+this process alone), and stop together, gunicorn first: on SIGTERM, SIGINT or SIGHUP, or when
+Varnish or gunicorn exits; deploy/guard.py stops them if this process is killed. The mail worker
+is started again when it exits (on a database error), after a pause growing while it keeps
+failing: mail waits in the queue. Run collectstatic and migrate first (`make serve` does). The
+VCL is deploy/newsportal.vcl.in with the ports and PROXY_* tunables in; see deploy/README.md.
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit

@@ -306,7 +306,9 @@ def running_stack(tmp: Path, **variables: str):
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown reaches every child
+            # Its own process group, as a terminal's foreground job: test_proxy_shutdown.py
+            # sends Ctrl-C's SIGINT to all of it.
+            start_new_session=True,
         )
     stack = Stack(port, backend_port, env, log_path, tmp / "proxy.sqlite3", process)
     try:
@@ -330,7 +332,8 @@ def running_stack(tmp: Path, **variables: str):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=45)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # anything left of this stack, nothing else
+            # serve.py, had it not stopped: its guard then stops the children (deploy/guard.py).
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
         client = redis.Redis.from_url(PROXY_REDIS_URL)

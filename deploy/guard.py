@@ -1,0 +1,44 @@
+"""serve.py's children never outlive it: this process, started by serve.py with its first
+child (deploy/children.py), is handed a pidfd of each child it starts, over a socket whose
+other end only serve.py holds. When serve.py ends, however it ends (SIGKILL, the OOM killer, a
+crash), the socket closes, and the guard sends SIGTERM, their ordinary stop, to each child
+still running (gunicorn then stops its workers, Varnish its cache process), and exits. After a
+normal stop there is none left to signal.
+
+Not PR_SET_PDEATHSIG in each child: the kernel clears it when a process changes its effective
+user, as Varnish's manager does all the time when started as root (its "unix" jail), so Varnish
+outlived a killed serve.py. Pidfds, not pids: the pid of a child that ended may belong to
+another process by now."""
+
+import contextlib
+import os
+import select
+import signal
+import socket
+
+
+def main() -> None:
+    serve = socket.socket(fileno=0)
+    poller = select.poll()
+    poller.register(serve, select.POLLIN)
+    children = set()
+    while True:
+        for fd, _ in poller.poll():
+            if fd != serve.fileno():  # a pidfd is readable once its process has ended
+                poller.unregister(fd)
+                children.discard(fd)
+                os.close(fd)
+                continue
+            message, pidfds, _, _ = socket.recv_fds(serve, 1, 8)
+            if not message:  # serve.py has ended
+                for pidfd in children:
+                    with contextlib.suppress(ProcessLookupError):  # ended just now
+                        signal.pidfd_send_signal(pidfd, signal.SIGTERM)
+                return
+            for pidfd in pidfds:
+                poller.register(pidfd, select.POLLIN)
+                children.add(pidfd)
+
+
+if __name__ == "__main__":
+    main()
