@@ -1,8 +1,6 @@
-import re
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +24,7 @@ from newsportal.caching import (
     signed_in_user,
 )
 from newsportal.methods import read_only
+from newsportal.paging import page_number, page_one_redirect, page_or_none
 from newsportal.views import page_not_found
 
 PAGE_SIZE = 10
@@ -33,27 +32,23 @@ MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot 
 
 
 def _page_number(request) -> int:
-    # A page that is not a plain positive number does not exist: one address per page, so
-    # search engines and caches see no copies under made-up numbers.
-    raw = request.GET.get("page", "1")
-    if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
+    number = page_number(request)
+    if number is None:
         raise Http404("No such page")
-    return int(raw)
+    return number
 
 
 def _page_one_at_one_address(param):
-    """?page=1 (typed, or linked from elsewhere) would be page 1 under a second address: it
-    leads on for good (301) to the address without it, the rest of the query kept."""
+    """?page=1 leads on for good to the address without it (newsportal.paging), the same way
+    for every reader."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.GET.get(param) != "1":
+            moved = page_one_redirect(request, param)
+            if moved is None:
                 return view(request, *args, **kwargs)
-            query = request.GET.copy()
-            del query[param]
-            address = request.path + (f"?{query.urlencode()}" if query else "")
-            return mark_shared(request, redirect(address, permanent=True))
+            return mark_shared(request, moved)
 
         return wrapped
 
@@ -61,11 +56,7 @@ def _page_one_at_one_address(param):
 
 
 def _page(queryset, number):
-    """The page, or None past the last one (the first page of an empty list exists)."""
-    try:
-        return Paginator(queryset, PAGE_SIZE).page(number)
-    except EmptyPage:
-        return None
+    return page_or_none(queryset, PAGE_SIZE, number)
 
 
 def _drawn_once(request, name, make):

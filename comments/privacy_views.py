@@ -2,6 +2,7 @@
 erases one's comments (from the page, or from a comment's status page), and where that mailed
 link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,7 @@ from comments.privacy import (
 from comments.ratelimit import client_ip, hit_rate_limit
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, post_only
+from newsportal.paging import page_number, page_one_redirect, page_or_none
 
 PRIVACY_SENT = (
     "If we hold comments made with that address, we have mailed it a link. It works for "
@@ -115,14 +117,43 @@ def privacy_action(request, token):
             "site. Where others had replied, the reply stays under “comment withdrawn by its "
             "author”.",
         )
-    written = written_with(address.email)
+    if action == "erase":
+        context = {
+            "action": action,
+            "button": links.PRIVACY_BUTTONS[action],
+            "count": written_with(address.email).count(),
+            "mail_stopped": address.mail_stopped_at,
+        }
+        return commenter_page(request, "comments/privacy_action.html", context)
+    return _export_page(request, address)
+
+
+def _export_page(request, address):
+    """The export link's page: the download, and each comment with its status page (to edit
+    or delete it) for a reader who lost that link, newest first, a page at a time as the
+    site's other lists (newsportal.paging). The signed link is the page's address, so its
+    pages are found under it; a page that is not there is this reader's own 404, as private
+    as the rest."""
+    moved = page_one_redirect(request)
+    if moved is not None:
+        return personal_page(moved)
+    number = page_number(request)
+    newest_first = written_with(address.email).order_by("-created_at", "-pk")
+    page = number and page_or_none(newest_first, settings.COMMENTS_PER_PAGE, number)
+    if page is None:
+        return notice_page(
+            request,
+            "No such page",
+            "Your comments have no page by that number (any you deleted since are gone from "
+            "the list, which may be shorter now).",
+            status=404,
+            way_on=(request.path, "See your newest comments"),
+        )
     context = {
-        "action": action,
-        "button": links.PRIVACY_BUTTONS[action],
-        "count": written.count(),
-        "mail_stopped": address.mail_stopped_at,
-        # The way back to each comment's status page (to edit or delete it) for a reader who
-        # lost its link: this page opens only from a link mailed to the address.
-        "written": written.order_by("-created_at", "-pk") if action == "export" else (),
+        "action": "export",
+        "button": links.PRIVACY_BUTTONS["export"],
+        "count": page.paginator.count,
+        "page_obj": page,
+        "pagination_label": "More of your comments",
     }
     return commenter_page(request, "comments/privacy_action.html", context)

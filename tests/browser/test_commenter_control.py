@@ -1,12 +1,14 @@
 """A commenter in control, with their hands: asks for reply mail, opens their private status
-page, edits the comment, reads the privacy note from the form, and deletes the comment."""
+page, edits the comment, reads the privacy note from the form, and deletes the comment; and
+pages through all their comments from the export link."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment, CommentVersion, ReplySubscription
+from comments import links
+from comments.models import Comment, CommenterAddress, CommentVersion, ReplySubscription
 from tests.browser.helpers import fill_comment_form
 
 pytestmark = pytest.mark.browser
@@ -46,3 +48,28 @@ def test_the_privacy_note_is_one_click_from_the_comment_form(page, article):
     expect(page.get_by_role("heading", level=1)).to_have_text("Comments and your privacy")
     expect(page.get_by_role("button", name="Export my comments")).to_be_visible()
     expect(page.get_by_role("button", name="Erase my comments")).to_be_visible()
+
+
+def test_the_export_links_pages_keep_the_readers_place_when_they_come_back_from_a_comment(
+    page, article, make_comment, settings, snap
+):
+    settings.COMMENTS_PER_PAGE = 2
+    for n in range(5):
+        make_comment(article, email="maria@example.com", body=f"Thought number {n}")
+    address = CommenterAddress.objects.claim("maria@example.com")
+    page.goto(links.privacy_url(address.pk, "export").removeprefix(settings.SITE_URL))
+    excerpts = page.locator("main li span")
+    expect(excerpts).to_have_text(["“Thought number 4”", "“Thought number 3”"])
+
+    page.get_by_role("link", name="Next page").click()
+    expect(excerpts).to_have_text(["“Thought number 2”", "“Thought number 1”"])
+    page.get_by_role("link", name="Your comment on").first.click()
+    expect(page.locator(".comment-body")).to_have_text("Thought number 2")
+    page.go_back()
+
+    # This page is never kept, so Back asks for it again: the reader is on page 2 still.
+    expect(excerpts).to_have_text(["“Thought number 2”", "“Thought number 1”"])
+    snap("export-page-2", phone_layout=True)
+    page.get_by_role("link", name="Next page").click()
+    expect(excerpts).to_have_text(["“Thought number 0”"])
+    expect(page.get_by_text("No more pages to load")).to_be_visible()

@@ -1,0 +1,137 @@
+"""The export link's page lists a commenter's comments a page at a time, as the site's other
+lists are paged (?page=N, page 1 at the link itself, no page under a made-up number), newest
+first: a regular who wrote thousands gets pages, not one enormous page and query. The signed
+link is the page's address, so every page works from it, and each stays as private as the
+first."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comments import links
+from comments.models import Comment
+from comments.tokens import comment_id_from_token
+from tests.mail_helpers import verify
+
+
+@pytest.fixture
+def per_page(settings):
+    settings.COMMENTS_PER_PAGE = 2
+    return 2
+
+
+@pytest.fixture
+def written(article, make_comment):
+    """Five comments by maria@, the newest last, and one by someone else."""
+    now = timezone.now()
+    comments = []
+    for n in range(5):
+        comment = make_comment(article, email="maria@example.com", body=f"Thought number {n}")
+        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(days=5 - n))
+        comments.append(comment)
+    make_comment(article, email="someone@example.com")
+    return comments
+
+
+def _export_link(email, settings) -> str:
+    return links.privacy_url(verify(email).pk, "export").removeprefix(settings.SITE_URL)
+
+
+def _linked_comments(page: str) -> list[int]:
+    links_ = re.findall(r'href="/comments/status/([^"/]+)/"', page)
+    return [comment_id_from_token(token) for token in links_]
+
+
+def test_the_export_page_lists_a_page_of_comments_newest_first_and_pages_under_its_link(
+    written, per_page, settings
+):
+    link = _export_link("maria@example.com", settings)
+    reader = Client()
+
+    pages = [reader.get(link + query).content.decode() for query in ("", "?page=2", "?page=3")]
+
+    newest_first = [comment.pk for comment in reversed(written)]
+    assert [_linked_comments(page) for page in pages] == [
+        newest_first[:2],
+        newest_first[2:4],
+        newest_first[4:],
+    ]
+    for page in pages:
+        assert "We hold 5 comments made with your address." in page
+        assert '<nav class="pagination-nav my-4" aria-label="More of your comments"' in page
+    # Relative links: the signed link stays the address of every page.
+    assert 'rel="next" data-load-more href="?page=2">Next page</a>' in pages[0]
+    assert 'rel="prev" href=".">Previous page</a>' in pages[1]
+    assert 'rel="next" data-load-more href="?page=3">Next page</a>' in pages[1]
+    assert 'rel="prev" href="?page=2">Previous page</a>' in pages[2]
+    assert "No more pages to load" in pages[2]
+    assert "<title>Your comments - page 2 · " in pages[1]
+    assert "<title>Your comments · " in pages[0]
+
+
+def test_page_one_asked_by_number_leads_to_the_link_itself_and_nobody_keeps_the_answer(
+    written, per_page, settings
+):
+    link = _export_link("maria@example.com", settings)
+
+    response = Client().get(link + "?page=1")
+
+    assert response.status_code == 301
+    assert response["Location"] == link
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert "Surrogate-Key" not in response
+
+
+@pytest.mark.parametrize("page", ["4", "999", "0", "-1", "abc", "2.0", "99999999999"])
+def test_a_page_past_the_end_or_not_a_number_is_a_private_404_that_leads_back(
+    written, per_page, settings, page
+):
+    link = _export_link("maria@example.com", settings)
+
+    response = Client().get(f"{link}?page={page}")
+
+    assert response.status_code == 404
+    assert "No such page" in response.content.decode()
+    assert f'<a href="{link}">See your newest comments</a>' in response.content.decode()
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert "Surrogate-Key" not in response
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_every_page_costs_the_same_few_queries_however_many_comments(
+    article, make_comment, settings, django_assert_num_queries
+):
+    make_comment(article, email="few@example.com")
+    for _ in range(3 * settings.COMMENTS_PER_PAGE):
+        make_comment(article, email="many@example.com")
+    few = _export_link("few@example.com", settings)
+    many = _export_link("many@example.com", settings)
+    reader = Client()
+
+    # The address, the count, the site's sections (the menu), the page's comments with their
+    # stories.
+    for address in (few, many, many + "?page=2", many + "?page=3"):
+        with django_assert_num_queries(4):
+            assert reader.get(address).status_code == 200
+
+
+def test_every_page_is_private_and_tells_other_sites_nothing_of_its_link(
+    written, per_page, settings
+):
+    response = Client().get(_export_link("maria@example.com", settings) + "?page=2")
+
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "Surrogate-Key" not in response
+
+
+def test_the_erase_page_still_counts_every_comment(written, per_page, settings):
+    link = links.privacy_url(verify("maria@example.com").pk, "erase")
+    page = Client().get(link.removeprefix(settings.SITE_URL)).content.decode()
+
+    assert "We hold 5 comments made with your address." in page
+    assert "/comments/status/" not in page
