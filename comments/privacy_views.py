@@ -3,7 +3,7 @@ erases one's comments (from the page, or from a comment's status page), and wher
 link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -20,7 +20,7 @@ from comments.models import ERASED_PREFIX, CommenterAddress, CommentPolicyPage
 from comments.privacy import (
     PRIVACY_MAIL_MINUTES,
     erase_comments,
-    export_comments,
+    export_json,
     request_privacy_link,
     written_with,
 )
@@ -103,8 +103,9 @@ def privacy_action(request, token):
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):
-        response = JsonResponse(
-            export_comments(email=address.email), json_dumps_params={"indent": 2}
+        # Sent as it is read: a download of thousands of comments is never held whole.
+        response = StreamingHttpResponse(
+            export_json(address=address), content_type="application/json"
         )
         response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
         return personal_page(response)

@@ -4,15 +4,17 @@ first: a regular who wrote thousands gets pages, not one enormous page and query
 link is the page's address, so every page works from it, and each stays as private as the
 first."""
 
+import json
 import re
 from datetime import timedelta
+from unittest.mock import ANY
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments import links
-from comments.models import Comment
+from comments import links, privacy
+from comments.models import Comment, CommentVersion
 from comments.tokens import comment_id_from_token
 from tests.mail_helpers import verify
 
@@ -135,3 +137,44 @@ def test_the_erase_page_still_counts_every_comment(written, per_page, settings):
 
     assert "We hold 5 comments made with your address." in page
     assert "/comments/status/" not in page
+
+
+def test_a_download_of_many_comments_is_sent_a_batch_at_a_time_and_holds_every_one(
+    article, make_comment, settings, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(privacy, "EXPORT_BATCH", 2, raising=False)
+    mine = [
+        make_comment(article, email="maria@example.com", body=f"Thought number {n}")
+        for n in range(5)
+    ]
+    for comment in (mine[0], mine[3]):
+        CommentVersion.objects.create(comment=comment, body=f"Draft {comment.body}")
+    make_comment(article, email="someone@example.com")
+    link = _export_link("maria@example.com", settings)
+
+    # The link's address and which comments; then, for each two comments, them and their
+    # earlier versions: never every comment in one list.
+    with django_assert_num_queries(2 + 3 * 2):
+        download = Client().get(link + "?download=1")
+        data = json.loads(download.getvalue())
+
+    assert download.streaming
+    assert download["Content-Type"] == "application/json"
+    assert download["Content-Disposition"] == 'attachment; filename="my-comments.json"'
+    assert "private" in download["Cache-Control"] and "no-store" in download["Cache-Control"]
+    assert data["email"] == "maria@example.com"
+    assert [c["body"] for c in data["comments"]] == [f"Thought number {n}" for n in range(5)]
+    assert [c["earlier_versions"] for c in data["comments"]][::3] == [
+        [{"body": "Draft Thought number 0", "replaced_at": ANY}],
+        [{"body": "Draft Thought number 3", "replaced_at": ANY}],
+    ]
+    assert [c["earlier_versions"] for c in data["comments"]][1:3] == [[], []]
+
+
+def test_an_address_with_no_comment_left_downloads_an_empty_list(db, settings):
+    link = _export_link("maria@example.com", settings)
+
+    data = json.loads(Client().get(link + "?download=1").getvalue())
+
+    assert data["comments"] == []
+    assert data["address_confirmed_at"]

@@ -96,7 +96,7 @@ def test_an_export_link_is_mailed_and_downloads_every_comment_as_json(
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="my-comments.json"'
     assert "private" in download["Cache-Control"]
-    data = json.loads(download.content)
+    data = json.loads(download.getvalue())
     assert [c["body"] for c in data["comments"]] == ["First", "Second"]
     assert data["comments"][0]["earlier_versions"][0]["body"] == "Frist"
     assert data["comments"][0]["article_url"].startswith(settings.SITE_URL)
