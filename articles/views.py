@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
@@ -24,7 +24,15 @@ from newsportal.caching import (
     signed_in_user,
 )
 from newsportal.methods import read_only
-from newsportal.paging import page_number, page_one_redirect, page_or_none
+from newsportal.paging import (
+    COMMENTS_PAGE_PARAM,
+    PastTheLastPage,
+    no_page_redirect,
+    page_address,
+    page_number,
+    page_one_redirect,
+    page_or_none,
+)
 from newsportal.views import page_not_found
 
 PAGE_SIZE = 10
@@ -38,14 +46,14 @@ def _page_number(request) -> int:
     return number
 
 
-def _page_one_at_one_address(param):
+def _page_one_at_one_address(param, moves=page_one_redirect):
     """?page=1 leads on for good to the address without it (newsportal.paging), the same way
-    for every reader."""
+    for every reader; moves(request, param) says which other values do too."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            moved = page_one_redirect(request, param)
+            moved = moves(request, param)
             if moved is None:
                 return view(request, *args, **kwargs)
             return mark_shared(request, moved)
@@ -186,8 +194,25 @@ def _moved_or_missing(request, slug):
     return mark_shared(request, response, article_key(moved.pk))
 
 
+def _to_last_comments_page(request, last_page: int):
+    """A number past the last page of comments leads to that page (the article itself when it
+    is the first). For now only: the last page moves on as comments are approved, so 302.
+
+    Kept by no cache: the front caches keep only what a cache may keep by default (200, 301,
+    404, 410: mark_shared, deploy/), and this address is one nobody was given (a made-up number,
+    or a page that emptied when comments were taken down), so a kept copy would spare the site
+    little, let made-up numbers fill the proxy's memory again, and point at a page that no
+    longer is the last once more comments are approved. Answering costs little: the row, the
+    fragments' lookups and a count of the threads."""
+    response = redirect(page_address(request, COMMENTS_PAGE_PARAM, last_page))
+    add_never_cache_headers(response)
+    return response
+
+
 @read_only
-@_page_one_at_one_address("comments-page")  # comments' own pages
+# Comments' own pages: one address each, as a list's; but a wrong value leads to the article,
+# not to a 404 (newsportal.paging.no_page_redirect).
+@_page_one_at_one_address(COMMENTS_PAGE_PARAM, moves=no_page_redirect)
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
     # it and around it comes from its fragment, so the body is read only to draw that again.
@@ -206,8 +231,18 @@ def article_detail(request, slug):
     # decides; a signed-in reader gets everyone's and comments.js fills in their name).
     shared_comments = not has_flash_message(request)
     parts = article_page_parts(article, shared=not is_preview, shared_comments=shared_comments)
-    context = {"article": article, "is_preview": is_preview, "signed_in_as": reader, **parts}
-    response = render(request, "articles/article_detail.html", context)
+    context = {
+        "article": article,
+        "is_preview": is_preview,
+        "signed_in_as": reader,
+        # The page of comments this address names (any value that names none has led on).
+        "comments_page_number": page_number(request, COMMENTS_PAGE_PARAM),
+        **parts,
+    }
+    try:
+        response = render(request, "articles/article_detail.html", context)
+    except PastTheLastPage as past:  # found while drawing the comments (comments' tag)
+        return _to_last_comments_page(request, past.last_page)
     if is_preview:
         return mark_personal(response)
     return mark_shared(request, response, *parts["surrogate_keys"])

@@ -14,7 +14,13 @@ def _rename(article, slug):
     return save_article(article=article)
 
 
-def test_a_published_article_s_old_address_leads_on_to_its_new_one_for_good(client, article):
+def test_a_published_article_s_old_address_leads_on_to_its_new_one_for_good(
+    client, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    for _ in range(2):  # so its comments have a page 2
+        make_comment(article, status="approved")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
     _rename(article, "xiaomi-starts-car-production")
 
     response = client.get("/articles/xiaomi-car/?comments-page=2")

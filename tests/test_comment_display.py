@@ -84,11 +84,19 @@ def test_the_first_page_of_comments_has_one_address(reader, article, make_commen
     assert asked["Location"] == url + "?reply-to=5"
 
 
-def test_a_junk_comment_page_number_shows_a_page_not_an_error(reader, article, make_comment):
+def test_a_junk_comment_page_number_leads_to_a_page_not_an_error(reader, article, make_comment):
+    """Not the page drawn under that address (a copy of the article at an address without end),
+    nor a 404 for the article: a redirect to a page that is there (more in
+    tests/test_comment_page_addresses.py)."""
     _approve_many(article, make_comment, 2)
+    url = article.get_absolute_url()
 
-    assert reader.get(article.get_absolute_url() + "?comments-page=abc").status_code == 200
-    assert reader.get(article.get_absolute_url() + "?comments-page=999").status_code == 200
+    junk = reader.get(url + "?comments-page=abc")
+    past_the_end = reader.get(url + "?comments-page=999")
+
+    assert (junk.status_code, junk["Location"]) == (301, url)
+    assert (past_the_end.status_code, past_the_end["Location"]) == (302, url)
+    assert reader.get(url).status_code == 200
 
 
 def test_comment_text_is_never_made_into_links(reader, article, make_comment):

@@ -186,21 +186,39 @@ def test_the_reply_and_paging_links_of_a_page_drawn_again_lead_to_the_article(
         assert href.startswith(article.get_absolute_url())
 
 
-def test_a_reply_drawn_again_with_an_error_is_on_the_page_of_the_comment_it_answers(
-    reader, article, comment_form_data, make_comment, settings
-):
+@pytest.fixture
+def bad_reply_on_page_two(article, comment_form_data, make_comment, settings):
+    """A reply with a bad address to the second of two threads, one thread a page."""
     settings.COMMENTS_PER_PAGE = 1
     make_comment(article, status="approved", body="The first thread")
     answered = make_comment(article, status="approved", body="The second thread")
     Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    return comment_form_data(article, parent=answered.pk, email="bad-email", body="My answer")
 
-    data = comment_form_data(article, parent=answered.pk, email="bad-email", body="My answer")
-    page = _post(reader, article, data).content.decode()
+
+def test_a_reply_drawn_again_with_an_error_is_on_the_page_of_the_comment_it_answers(
+    reader, article, bad_reply_on_page_two
+):
+    page = _post(reader, article, bad_reply_on_page_two).content.decode()
 
     assert "Enter an e-mail address such as name@example.com" in page
     assert "The second thread" in page and "The first thread" not in page
     # The form, with the reader's text, is drawn under the comment it answers.
     assert page.index("The second thread") < page.index("My answer")
+
+
+def test_a_reply_drawn_again_after_its_page_emptied_shows_the_last_page(
+    reader, article, bad_reply_on_page_two
+):
+    """The comment answered may leave between the form's check and the drawing of its page: the
+    reader gets their text back on the last page, not an error."""
+    with mock.patch("comments.links.page_of", return_value=3):
+        response = _post(reader, article, bad_reply_on_page_two)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Page 2 of 2" in page and "The second thread" in page
+    assert "My answer" in page
 
 
 def test_an_oversized_request_gets_a_readable_page(reader, article, comment_form_data, settings):

@@ -6,7 +6,6 @@ writing (comments:form-token); without JavaScript the first send comes back once
 filled in (comments.views).
 """
 
-import math
 from datetime import datetime
 
 from django import template
@@ -29,10 +28,11 @@ from newsportal.caching import (
     may_predate,
     signed_in_user,
 )
+from newsportal.paging import COMMENTS_PAGE_PARAM, PastTheLastPage
 
 register = template.Library()
 
-PAGE_PARAM = "comments-page"
+PAGE_PARAM = COMMENTS_PAGE_PARAM
 REPLY_PARAM = "reply-to"
 
 
@@ -50,12 +50,6 @@ def reply_target(query, article):
     if parent_id is None:
         return None
     return Comment.objects.repliable(article).filter(pk=parent_id).first()
-
-
-def _comments_page(article, wanted: int | None) -> int:
-    # Junk or out-of-range page numbers fall on a real page, and share its cached copy.
-    last_page = max(1, math.ceil(article.approved_comment_count / settings.COMMENTS_PER_PAGE))
-    return min(wanted or 1, last_page)
 
 
 def _section_parts(article, number: int, blank_form, is_open: bool) -> tuple[str, str]:
@@ -76,9 +70,13 @@ def _section_parts(article, number: int, blank_form, is_open: bool) -> tuple[str
 
 
 def _list_context(article, number: int, is_open: bool) -> dict:
-    """What comments/list.html draws: this page's approved threads, each with its replies."""
+    """What comments/list.html draws: this page's approved threads, each with its replies.
+    Past the last page it raises PastTheLastPage, before anything is drawn or kept: no page of
+    comments has a second address, and made-up numbers leave nothing in the cache."""
     per_page = settings.COMMENTS_PER_PAGE
     page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
+    if page.number != number:
+        raise PastTheLastPage(page.number)
     rows = list(
         Comment.objects.threads_for(article, offset=(page.number - 1) * per_page, limit=per_page)
     )
@@ -145,17 +143,27 @@ def _closes_by_age_at(article):
 def comment_section(context, article, shared="", shared_closes_at=""):
     """shared, shared_closes_at: what shared_comment_section and shared_comments_close_at drew
     into the page's fragment, used when this reader would get just that (it saves the cache
-    round trips for the section and the policy)."""
+    round trips for the section and the policy).
+
+    The article view says which page of comments its address names (comments_page_number) and
+    turns PastTheLastPage into a redirect to the last one. comments.views draws the page again
+    at the address the form posted to, which names no page: a reply's is the page of the
+    comment it answers (the form is drawn under it), anything else's the first."""
+    number = context.get("comments_page_number")
+    if number is not None:
+        return _section(context, article, number, shared, shared_closes_at)
+    form, reply_to = context.get("comment_form"), context.get("comment_reply_to")
+    number = links.page_of(reply_to) if form is not None and reply_to is not None else 1
+    try:
+        return _section(context, article, number, shared, shared_closes_at)
+    except PastTheLastPage as past:  # the comment answered was taken down just now
+        return _section(context, article, past.last_page, shared, shared_closes_at)
+
+
+def _section(context, article, number: int, shared: str, shared_closes_at: str) -> str:
     request = context["request"]
     # comments.views hands back a reader's form (with errors, or to send once more).
     form = context.get("comment_form")
-    reply_to = context.get("comment_reply_to")
-    if form is not None and reply_to is not None:
-        # A reply drawn again (errors, or to send once more) was posted to an address that names
-        # no page: the page of the comment it answers, where the form is drawn under it.
-        number = _comments_page(article, links.page_of(reply_to))
-    else:
-        number = _comments_page(article, _positive_int(request.GET.get(PAGE_PARAM)))
     is_preview = context.get("is_preview", False)
     unsent_text = context.get("comment_unsent_text", "")
     if form is None and not unsent_text and not is_preview and gets_shared_section(request):
@@ -177,7 +185,7 @@ def comment_section(context, article, shared="", shared_closes_at=""):
         comments_open(article),
         form=form,
         personal=True,
-        reply_to=reply_to,
+        reply_to=context.get("comment_reply_to"),
         is_preview=is_preview,
         messages=context.get("messages"),
         unsent_text=unsent_text,
