@@ -1,0 +1,40 @@
+"""A commenter's own pages as a reader sees them, at 1280 and 390 px: the export link's list of
+their comments, and a comment's private status page."""
+
+from itertools import pairwise
+
+import pytest
+
+from comments import links
+from comments.models import CommenterAddress
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+# A row's lines are 24 px apart: less than half a line between two rows reads as one run of text.
+ROW_GAP = 10
+
+
+def _open_export_page(page, email, settings):
+    address = CommenterAddress.objects.claim(email)
+    page.goto(links.privacy_url(address.pk, "export").removeprefix(settings.SITE_URL))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_each_comment_on_the_export_page_is_a_row_of_its_own(
+    page, article, make_comment, settings, snap, viewport
+):
+    for n in range(4):
+        make_comment(article, email="maria@example.com", body=f"Thought number {n} " * 6)
+    page.set_viewport_size(viewport)
+    _open_export_page(page, "maria@example.com", settings)
+
+    rows = page.locator("main li").evaluate_all(
+        "items => items.map((item) => item.getBoundingClientRect())"
+        ".map((box) => ({top: box.top, bottom: box.bottom}))"
+    )
+
+    gaps = [below["top"] - above["bottom"] for above, below in pairwise(rows)]
+    assert len(gaps) == 3
+    assert min(gaps) >= ROW_GAP, f"rows {gaps} px apart at {viewport['width']} px"
+    snap("export-page", phone_layout=True)
