@@ -38,3 +38,28 @@ def test_each_comment_on_the_export_page_is_a_row_of_its_own(
     assert len(gaps) == 3
     assert min(gaps) >= ROW_GAP, f"rows {gaps} px apart at {viewport['width']} px"
     snap("export-page", phone_layout=True)
+
+
+def _looks(locator) -> dict:
+    return locator.evaluate(
+        "(element) => { const style = getComputedStyle(element);"
+        " return {text: style.color, border: style.borderTopColor, weight: style.fontWeight}; }"
+    )
+
+
+def test_the_status_pages_export_and_erase_look_like_its_other_actions_not_disabled(
+    page, article, make_comment, snap
+):
+    comment = make_comment(article, email="maria@example.com")
+    page.goto(comment.status_url)
+    controls = page.get_by_role("group", name="Your comment")
+    asks = page.get_by_role("region", name="All your comments")
+
+    export, erase = (asks.get_by_role("button", name=name) for name in ("Export", "Erase"))
+
+    # Export draws as Edit (the site's secondary action, as on the privacy page); Erase, which
+    # deletes every comment, as Delete: neither in the grey of a control that cannot be used.
+    assert _looks(export) == _looks(controls.get_by_role("link", name="Edit"))
+    assert _looks(erase) == _looks(controls.get_by_role("link", name="Delete"))
+    assert _looks(export) != _looks(erase)
+    snap("status-page", phone_layout=True)
