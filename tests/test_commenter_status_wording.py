@@ -1,0 +1,94 @@
+"""A comment's private status page says only what is true of that comment: whether and until
+when it can be edited, in words that fit where it stands (waiting, published, rejected, marked
+as spam, taken down, on a story taken off the site or closed to comments)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from comments.commenter_services import MAX_EDITS
+from comments.models import Comment
+
+# The rule for every comment, which the page said to each whatever its own state.
+ANY_COMMENT = "Comments can be edited while they wait"
+
+
+def _moderated(minutes_ago: int) -> dict:
+    return {"moderated_at": timezone.now() - timedelta(minutes=minutes_ago)}
+
+
+# Each state's fields and what its page says: decided so many minutes before the page is read
+# ("decided"), taken down then too ("taken_down").
+STATES = {
+    "waiting": ({}, "You can edit it while it waits for review."),
+    "waiting, edited the most times": (
+        {"revision": MAX_EDITS},
+        f"It has been edited {MAX_EDITS} times, the most we allow.",
+    ),
+    "published a minute ago": (
+        {"status": "approved", "decided": 1},
+        "You can edit it until <time",
+    ),
+    "published an hour ago": (
+        {"status": "approved", "decided": 60},
+        "It could be edited for 15 minutes after it was published; that time is over.",
+    ),
+    "rejected": (
+        {"status": "rejected", "rejection_reason": "Off topic.", "decided": 1},
+        "It was rejected, so it can no longer be edited.",
+    ),
+    "marked as spam": ({"status": "spam"}, "It was marked as spam, so it can no longer be edited."),
+    "taken down": (
+        {"status": "rejected", "taken_down": True, "decided": 1},
+        "It was taken down, so it can no longer be edited.",
+    ),
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_the_status_page_says_whether_this_comment_can_be_edited(
+    reader, article, make_comment, settings, state
+):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    fields, said = STATES[state]
+    fields = dict(fields)
+    if "decided" in fields:
+        fields |= _moderated(fields.pop("decided"))
+    if fields.pop("taken_down", False):
+        fields["taken_down_at"] = fields["moderated_at"]
+    comment = make_comment(article, **fields)
+
+    page = reader.get(comment.status_url).content.decode()
+
+    assert said in page
+    assert ANY_COMMENT not in page
+
+
+@pytest.mark.parametrize("status", ["rejected", "spam"])
+def test_a_comment_turned_down_on_a_closed_story_is_told_why_it_stays_as_it_is(
+    reader, article, make_comment, status
+):
+    comment = make_comment(article, status=status)
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+    page = reader.get(comment.status_url).content.decode()
+
+    # Closing is not why: it could not be edited on an open story either.
+    assert "Comments are closed on this article" not in page
+    assert "so it can no longer be edited." in page
+
+
+@pytest.mark.parametrize("status", ["pending", "approved"])
+def test_a_comment_on_a_story_taken_off_the_site_is_not_told_its_comments_closed(
+    reader, article, make_comment, status
+):
+    comment = make_comment(article, status=status, **_moderated(1))
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    page = reader.get(comment.status_url).content.decode()
+
+    assert "Its article is off the site, so it can no longer be edited." in page
+    assert "Comments are closed on this article" not in page
+    assert Comment.objects.get().status == status
