@@ -3,6 +3,7 @@ erases one's comments (from the page, or from a comment's status page), and wher
 link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -25,6 +26,7 @@ from comments.privacy import (
     written_with,
 )
 from comments.ratelimit import client_ip, hit_rate_limit
+from comments.status import standing
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, post_only
 from newsportal.paging import page_number, page_one_redirect, page_or_none
@@ -139,7 +141,13 @@ def _export_page(request, address):
     if moved is not None:
         return personal_page(moved)
     number = page_number(request)
-    newest_first = written_with(address.email).order_by("-created_at", "-pk")
+    # Each row says where its comment stands as its status page does (comments.status), which
+    # asks of a reply how the comment it answers stands: read in the page's one query.
+    newest_first = (
+        written_with(address.email)
+        .annotate(parent_status=F("parent__status"))
+        .order_by("-created_at", "-pk")
+    )
     page = number and page_or_none(newest_first, settings.COMMENTS_PER_PAGE, number)
     if page is None:
         return notice_page(
@@ -150,6 +158,8 @@ def _export_page(request, address):
             status=404,
             way_on=(request.path, "See your newest comments"),
         )
+    for comment in page:
+        comment.standing = standing(comment, parent_status=comment.parent_status)
     context = {
         "action": "export",
         "button": links.PRIVACY_BUTTONS["export"],

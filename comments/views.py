@@ -34,6 +34,7 @@ from comments.ratelimit import (
     stored_as,
 )
 from comments.services import submit_comment
+from comments.status import Standing, standing
 from comments.templatetags.comment_tags import reply_target
 from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
@@ -312,17 +313,12 @@ def comment_status(request, token):
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
-    # An approved reply is off the page while the comment it answers waits again.
-    shown = Comment.objects.counted().filter(pk=comment.pk).exists()
-    public_url = None
-    if shown and comment.article.is_public:
-        public_url = public_path(comment)
+    parent_status = comment.parent.status if comment.parent_id else None
+    stands = standing(comment, parent_status=parent_status)
     context = {
         "comment": comment,
-        "public_url": public_url,
-        "off_with_parent": comment.is_public and not shown,
-        "parent_waits": comment.parent_id is not None
-        and comment.parent.status == Comment.Status.PENDING,
+        "standing": stands,
+        "public_url": public_path(comment) if stands is Standing.PUBLISHED else None,
         **commenter_context(comment),
     }
     return personal_page(render(request, "comments/status.html", context))

@@ -178,3 +178,69 @@ def test_an_address_with_no_comment_left_downloads_an_empty_list(db, settings):
 
     assert data["comments"] == []
     assert data["address_confirmed_at"]
+
+
+def _words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def _said(page: str) -> list[str]:
+    """What each "Status:" on a page says."""
+    found = re.findall(r'class="comment-status">Status:(.*?)</(?:p|div)>', page, flags=re.DOTALL)
+    return [_words(said) for said in found]
+
+
+def _rows(page: str) -> list[str]:
+    """The list of the reader's comments, a row's words each."""
+    listed = re.search(r'<ul class="your-comments">(.*?)</ul>', page, flags=re.DOTALL).group(1)
+    return [_words(row) for row in re.findall(r"<li>(.*?)</li>", listed, flags=re.DOTALL)]
+
+
+def test_the_export_page_says_where_each_comment_stands_as_its_status_page_does(
+    article, make_article, make_comment, settings, django_assert_num_queries
+):
+    kept, waits_again, taken_down = (
+        make_comment(article, status="approved", email=f"{who}@example.com")
+        for who in ("kept", "waits", "gone")
+    )
+    pulled = make_article(title="Pulled story", slug="pulled")
+
+    def mine(parent=None, on=article, **fields):
+        fields = {"status": "approved", **fields}
+        return make_comment(on, parent=parent, email="maria@example.com", **fields)
+
+    off_the_page = [
+        mine(waits_again),
+        mine(taken_down),
+        mine(on=pulled),
+        mine(status="rejected", taken_down_at=timezone.now()),
+    ]
+    shown = mine(kept)
+    Comment.objects.filter(pk=waits_again.pk).update(status="pending")
+    Comment.objects.filter(pk=taken_down.pk).update(status="rejected", taken_down_at=timezone.now())
+    type(pulled).objects.filter(pk=pulled.pk).update(status="draft")
+    link = _export_link("maria@example.com", settings)
+
+    # The address, the count, the site's sections, the page's comments with their stories and
+    # the status of the comments they answer: as many as for comments that answer none.
+    with django_assert_num_queries(4):
+        page = Client().get(link).content.decode()
+
+    on_their_pages = [_said(Client().get(c.status_url).content.decode()) for c in off_the_page]
+    assert on_their_pages == [
+        ["approved, and off the page for now: the comment it answers is being reviewed again."],
+        [
+            "approved, but off the page: the comment it answers was not kept on the site, and a "
+            "reply cannot stand without it."
+        ],
+        ["approved, but off the site with the article: the newsroom has taken the article down."],
+        ["taken down: it was published, then a moderator took it off the site."],
+    ]
+    # Newest first; the one readers see is published (its own page links to it there).
+    rows = _rows(page)
+    for row, (said,) in zip(rows[1:], reversed(on_their_pages), strict=True):
+        assert f"Status: {said} “" in row
+    assert "Status: approved and published. “" in rows[0]
+    assert _said(Client().get(shown.status_url).content.decode()) == [
+        "approved and published: see it on the article."
+    ]
