@@ -1,15 +1,19 @@
 """A comment's private status page says only what is true of that comment: whether and until
 when it can be edited, in words that fit where it stands (waiting, published, rejected, marked
-as spam, taken down, on a story taken off the site or closed to comments)."""
+as spam, taken down, on a story taken off the site or closed to comments), and whether mail
+about replies comes."""
 
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article
 from comments.commenter_services import MAX_EDITS
-from comments.models import Comment
+from comments.models import Comment, ReplySubscription
+from comments.services import approve
+from tests.mail_helpers import run_mail_queue, verify
 
 # The rule for every comment, which the page said to each whatever its own state.
 ANY_COMMENT = "Comments can be edited while they wait"
@@ -92,3 +96,29 @@ def test_a_comment_on_a_story_taken_off_the_site_is_not_told_its_comments_closed
     assert "Its article is off the site, so it can no longer be edited." in page
     assert "Comments are closed on this article" not in page
     assert Comment.objects.get().status == status
+
+
+@pytest.mark.parametrize("turned_down", ["rejected", "spam", "taken down"])
+def test_a_comment_turned_down_is_not_promised_mail_about_replies(
+    reader, article, make_comment, moderator, turned_down
+):
+    parent = make_comment(article, status="approved", email="maria@example.com")
+    fields = {"status": "spam" if turned_down == "spam" else "rejected"}
+    if turned_down == "taken down":
+        fields["taken_down_at"] = timezone.now()
+    mine = make_comment(article, parent=parent, email="bob@example.com", **fields)
+    ReplySubscription.objects.create(comment=mine)
+    verify("bob@example.com")
+
+    later = make_comment(article, parent=parent, email="carol@example.com")
+    approve(comment=later, by=moderator)
+    run_mail_queue()
+    page = reader.get(mine.status_url).content.decode()
+
+    assert [m for m in mail.outbox if "bob@example.com" in m.to] == []  # as the page says
+    assert "We e-mail you when someone replies" not in page
+    assert (
+        "You asked for mail when someone replies in this conversation: none comes while your "
+        "comment is not published."
+    ) in page
+    assert "Stop mail about replies</button>" in page  # should a moderator put it back
