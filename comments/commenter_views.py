@@ -130,6 +130,30 @@ def commenter_context(comment: Comment) -> dict:
     }
 
 
+def _why_not_editable(comment: Comment) -> str:
+    """Why this comment takes no more edits, in the order its status page says it
+    (comments/status_controls.html): a decision first, which holds on an open story too."""
+    if comment.taken_down_at:
+        return "It was taken down. You can still delete it."
+    if comment.status == Comment.Status.REJECTED:
+        return "It was rejected. You can still delete it."
+    if comment.status == Comment.Status.SPAM:
+        return "It was marked as spam. You can still delete it."
+    if not comment.article.is_public:
+        return "Its article is off the site. You can still delete it."
+    if not comments_open(comment.article):
+        return f"{CLOSED} You can still delete it."
+    if edits_used_up(comment):
+        return (
+            f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
+            "a new one if you need to."
+        )
+    return (
+        f"A published comment can be edited for {settings.COMMENTS_EDIT_MINUTES} minutes; "
+        "that time is over. You can still delete it."
+    )
+
+
 @never_cache
 @get_or_post
 def edit(request, token):
@@ -141,18 +165,7 @@ def edit(request, token):
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
     )
     if not can_edit(comment):
-        if edits_used_up(comment):
-            why = (
-                f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
-                "a new one if you need to."
-            )
-        elif not comments_open(comment.article):
-            why = f"{CLOSED} You can still delete it."
-        else:
-            why = (
-                "Comments can be edited while they wait for review, and for "
-                f"{settings.COMMENTS_EDIT_MINUTES} minutes after they are published."
-            )
+        why = _why_not_editable(comment)
         if request.method != "POST":
             delete_it = (reverse("comments:delete", args=[token]), "Delete your comment")
             return notice_page(

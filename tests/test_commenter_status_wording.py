@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from comments.commenter_services import MAX_EDITS
 from comments.models import Comment, ReplySubscription
 from comments.services import approve
+from comments.tokens import status_token
 from tests.mail_helpers import run_mail_queue, verify
 
 # The rule for every comment, which the page said to each whatever its own state.
@@ -122,3 +124,49 @@ def test_a_comment_turned_down_is_not_promised_mail_about_replies(
         "comment is not published."
     ) in page
     assert "Stop mail about replies</button>" in page  # should a moderator put it back
+
+
+# What the edit page, opened from an old link or a bookmark, says of a comment it refuses.
+REFUSED = {
+    "published an hour ago": "A published comment can be edited for 15 minutes; that time is over.",
+    "rejected": "It was rejected. You can still delete it.",
+    "marked as spam": "It was marked as spam. You can still delete it.",
+    "taken down": "It was taken down. You can still delete it.",
+    "waiting, edited the most times": f"It has been edited {MAX_EDITS} times, the most we allow",
+}
+
+
+@pytest.mark.parametrize("state", list(REFUSED))
+def test_the_edit_page_gives_the_reason_its_status_page_gives(
+    reader, article, make_comment, settings, state
+):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    fields = dict(STATES[state][0])
+    if "decided" in fields:
+        fields |= _moderated(fields.pop("decided"))
+    if fields.pop("taken_down", False):
+        fields["taken_down_at"] = fields["moderated_at"]
+    comment = make_comment(article, **fields)
+    edit = reverse("comments:edit", args=[status_token(comment)])
+
+    opened = reader.get(edit)
+    posted = reader.post(edit, {"body": "New words for a comment that stays as it is"})
+
+    for response in (opened, posted):
+        assert response.status_code == 403
+        assert REFUSED[state] in response.content.decode()
+        assert ANY_COMMENT not in response.content.decode()
+    assert "New words for a comment that stays as it is" in posted.content.decode()
+
+
+def test_the_edit_page_of_a_comment_on_a_story_taken_off_the_site_says_so(
+    reader, article, make_comment
+):
+    comment = make_comment(article)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    opened = reader.get(reverse("comments:edit", args=[status_token(comment)]))
+
+    assert opened.status_code == 403
+    assert "Its article is off the site. You can still delete it." in opened.content.decode()
+    assert "Comments are closed" not in opened.content.decode()
