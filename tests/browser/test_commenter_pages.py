@@ -4,6 +4,7 @@ their comments, and a comment's private status page."""
 from itertools import pairwise
 
 import pytest
+from django.utils import timezone
 
 from comments import links
 from comments.models import CommenterAddress
@@ -63,3 +64,23 @@ def test_the_status_pages_export_and_erase_look_like_its_other_actions_not_disab
     assert _looks(erase) == _looks(controls.get_by_role("link", name="Delete"))
     assert _looks(export) != _looks(erase)
     snap("status-page", phone_layout=True)
+
+
+def test_the_stop_mail_pages_mail_me_a_link_button_looks_usable(
+    page, article, make_comment, settings, snap
+):
+    comment = make_comment(article, email="maria@example.com")
+    address = CommenterAddress.objects.claim("maria@example.com")
+    CommenterAddress.objects.filter(pk=address.pk).update(mail_stopped_at=timezone.now())
+    page.goto(comment.status_url)
+    edit_look = _looks(
+        page.get_by_role("group", name="Your comment").get_by_role("link", name="Edit")
+    )
+
+    page.goto(links.stop_mail_url(address.pk).removeprefix(settings.SITE_URL))
+    ask = page.get_by_role("button", name="Mail me a link to my comments")
+
+    # A second action beside "Stop all mail", drawn as the site's other second actions are, not
+    # in the grey of a control that cannot be used.
+    assert _looks(ask) == edit_look
+    snap("stop-mail-page", phone_layout=True)
