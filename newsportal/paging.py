@@ -21,12 +21,13 @@ class PastTheLastPage(Exception):
 
 
 def page_number(request, param: str = "page") -> int | None:
-    """The page asked for (1 when none is), or None for anything but a plain positive number:
-    one address per page, so search engines and caches see no copies under made-up numbers."""
-    raw = request.GET.get(param, "1")
-    if not re.fullmatch(r"[1-9][0-9]{0,8}", raw):
+    """The page asked for (1 when none is), or None for anything but one plain positive number:
+    one address per page, so search engines and caches see no copies under made-up numbers (nor
+    under the parameter given twice, which would name a page twice)."""
+    values = request.GET.getlist(param) or ["1"]
+    if len(values) > 1 or not re.fullmatch(r"[1-9][0-9]{0,8}", values[0]):
         return None
-    return int(raw)
+    return int(values[0])
 
 
 def page_or_none(queryset, per_page: int, number: int):
@@ -63,7 +64,6 @@ def no_page_redirect(request, param: str):
     no page (`abc`, `0`, `01`, empty, the parameter given twice), leads for good (301) to the
     address without it, the rest of the query kept. None for no value and for a plain positive
     number (whether that page exists is for the drawing to find: PastTheLastPage)."""
-    values = request.GET.getlist(param)
-    if not values or (len(values) == 1 and page_number(request, param) not in (None, 1)):
+    if param not in request.GET or page_number(request, param) not in (None, 1):
         return None
     return redirect(page_address(request, param, 1), permanent=True)

@@ -87,7 +87,7 @@ def test_page_one_asked_by_number_leads_to_the_link_itself_and_nobody_keeps_the_
     assert "Surrogate-Key" not in response
 
 
-@pytest.mark.parametrize("page", ["4", "999", "0", "-1", "abc", "2.0", "99999999999"])
+@pytest.mark.parametrize("page", ["4", "999", "0", "-1", "abc", "2.0", "99999999999", "2&page=2"])
 def test_a_page_past_the_end_or_not_a_number_is_a_private_404_that_leads_back(
     written, per_page, settings, page
 ):
