@@ -4,7 +4,7 @@ link leads. Personal and signed, as the other commenter pages (comments.commente
 
 from django.conf import settings
 from django.db.models import F
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -105,11 +105,12 @@ def privacy_action(request, token):
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):
-        # Sent as it is read: a download of thousands of comments is never held whole.
-        response = StreamingHttpResponse(
-            export_json(address=address), content_type="application/json"
+        response = FileResponse(
+            export_json(address=address),
+            as_attachment=True,
+            filename="my-comments.json",
+            content_type="application/json",
         )
-        response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
         return personal_page(response)
     if action == "erase" and request.method == "POST":
         erased = erase_comments(email=address.email)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from unittest.mock import ANY
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -139,7 +140,7 @@ def test_the_erase_page_still_counts_every_comment(written, per_page, settings):
     assert "/comments/status/" not in page
 
 
-def test_a_download_of_many_comments_is_sent_a_batch_at_a_time_and_holds_every_one(
+def test_a_download_of_many_comments_is_read_a_batch_at_a_time_and_holds_every_one(
     article, make_comment, settings, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr(privacy, "EXPORT_BATCH", 2, raising=False)
@@ -169,6 +170,56 @@ def test_a_download_of_many_comments_is_sent_a_batch_at_a_time_and_holds_every_o
         [{"body": "Draft Thought number 3", "replaced_at": ANY}],
     ]
     assert [c["earlier_versions"] for c in data["comments"]][1:3] == [[], []]
+
+
+def test_a_database_lost_while_the_download_is_read_gets_the_outage_page_not_half_a_file(
+    article, make_comment, settings, monkeypatch
+):
+    monkeypatch.setattr(privacy, "EXPORT_BATCH", 1, raising=False)
+    for n in range(3):
+        make_comment(article, email="maria@example.com", body=f"Thought number {n}")
+    link = _export_link("maria@example.com", settings)
+    exported = privacy._exported
+    calls = []
+
+    def fails_on_the_second(comment):
+        calls.append(comment.pk)
+        if len(calls) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return exported(comment)
+
+    monkeypatch.setattr(privacy, "_exported", fails_on_the_second)
+
+    response = Client().get(link + "?download=1")
+
+    assert response.status_code == 503
+    assert "Content-Disposition" not in response
+    assert "Thought number 0" not in response.content.decode()
+
+
+def test_a_comment_deleted_while_the_download_is_read_leaves_a_file_that_still_reads(
+    article, make_comment, settings, monkeypatch
+):
+    monkeypatch.setattr(privacy, "EXPORT_BATCH", 2, raising=False)
+    mine = [
+        make_comment(article, email="maria@example.com", body=f"Thought number {n}")
+        for n in range(4)
+    ]
+    link = _export_link("maria@example.com", settings)
+    written_with = privacy.written_with
+    calls = []
+
+    def first_batch_deleted_meanwhile(email):
+        calls.append(email)
+        if len(calls) == 2:  # after the list of ids, before the first batch is read
+            Comment.objects.filter(pk__in=[mine[0].pk, mine[1].pk]).delete()
+        return written_with(email)
+
+    monkeypatch.setattr(privacy, "written_with", first_batch_deleted_meanwhile)
+
+    data = json.loads(Client().get(link + "?download=1").getvalue())
+
+    assert [c["body"] for c in data["comments"]] == ["Thought number 2", "Thought number 3"]
 
 
 def test_an_address_with_no_comment_left_downloads_an_empty_list(db, settings):
