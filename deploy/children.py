@@ -18,8 +18,11 @@ def start_child(command: list[str], **popen) -> subprocess.Popen:
     serve.py stops the children in order (gunicorn ends the requests it holds first); and
     watched by the guard, which stops it if serve.py ends without doing so."""
     process = subprocess.Popen(command, start_new_session=True, **popen)
-    if watching := guard():
-        watching.watch(process)
+    try:
+        if watching := guard():
+            watching.watch(process)
+    except OSError:
+        pass  # no guard (out of file descriptors, say): the child runs, as without pidfds
     return process
 
 

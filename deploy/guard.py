@@ -2,8 +2,8 @@
 child (deploy/children.py), is handed a pidfd of each child it starts, over a socket whose
 other end only serve.py holds. When serve.py ends, however it ends (SIGKILL, the OOM killer, a
 crash), the socket closes, and the guard sends SIGTERM, their ordinary stop, to each child
-still running (gunicorn then stops its workers, Varnish its cache process), and exits. After a
-normal stop there is none left to signal.
+still running (gunicorn then stops its workers, Varnish its cache process), SIGKILL to any
+still there STOP_SECONDS later, and exits. After a normal stop there is none left to signal.
 
 Not PR_SET_PDEATHSIG in each child: the kernel clears it when a process changes its effective
 user, as Varnish's manager does all the time when started as root (its "unix" jail), so Varnish
@@ -15,6 +15,11 @@ import os
 import select
 import signal
 import socket
+import time
+
+# How long the children have to stop on SIGTERM before SIGKILL: gunicorn's graceful stop (30 s:
+# the requests it holds) and Varnish's, with room; what deploy/README.md gives systemd too.
+STOP_SECONDS = 45
 
 
 def main() -> None:
@@ -31,13 +36,31 @@ def main() -> None:
                 continue
             message, pidfds, _, _ = socket.recv_fds(serve, 1, 8)
             if not message:  # serve.py has ended
-                for pidfd in children:
-                    with contextlib.suppress(ProcessLookupError):  # ended just now
-                        signal.pidfd_send_signal(pidfd, signal.SIGTERM)
+                poller.unregister(serve)
+                stop(children, poller)
                 return
             for pidfd in pidfds:
                 poller.register(pidfd, select.POLLIN)
                 children.add(pidfd)
+
+
+def stop(children: set[int], poller) -> None:
+    """SIGTERM to each child still running, then SIGKILL to any still there STOP_SECONDS
+    later: a hung child must not keep holding its port. One that cannot be signalled (ended
+    just now, or out of our reach) does not keep the others from being stopped."""
+    send(children, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_SECONDS
+    while children and (left := deadline - time.monotonic()) > 0:
+        for fd, _ in poller.poll(left * 1000):
+            poller.unregister(fd)
+            children.discard(fd)
+    send(children, signal.SIGKILL)
+
+
+def send(pidfds, signal_number) -> None:
+    for pidfd in pidfds:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(pidfd, signal_number)
 
 
 if __name__ == "__main__":

@@ -332,13 +332,41 @@ def running_stack(tmp: Path, **variables: str):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=45)
         with contextlib.suppress(ProcessLookupError):
-            # serve.py, had it not stopped: its guard then stops the children (deploy/guard.py).
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(process.pid, signal.SIGKILL)  # serve.py, had it not stopped
         process.wait(timeout=10)
+        # serve.py's children run in sessions of their own, and its guard gives them time to
+        # stop: anything left of this stack (and nothing else) is found by the prefix only its
+        # processes were given, and is gone before its Varnish's directory is, and before the
+        # next stack takes ports.
+        _kill_every_process_with(f"CACHE_KEY_PREFIX={cache_prefix}")
         shutil.rmtree(workdir, ignore_errors=True)
         client = redis.Redis.from_url(PROXY_REDIS_URL)
         if keys := list(client.scan_iter(f"{cache_prefix}:*", count=1000)):
             client.delete(*keys)
+
+
+def _kill_every_process_with(variable: str, seconds: float = 10) -> None:
+    marker = variable.encode() + b"\0"
+    left = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "environ").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+                left.append(entry)
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+    deadline = time.monotonic() + seconds
+    while left and time.monotonic() < deadline:
+        # Killed, it is gone once its parent (or init) has collected it: a zombie holds no port.
+        left = [entry for entry in left if _state(entry) not in ("", "Z")]
+        time.sleep(0.05)
+
+
+def _state(entry: Path) -> str:
+    try:
+        return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def read_head(sock, seconds) -> bytes:
