@@ -201,9 +201,8 @@ def _to_last_comments_page(request, last_page: int):
     Kept by no cache: the front caches keep only what a cache may keep by default (200, 301,
     404, 410: mark_shared, deploy/), and this address is one nobody was given (a made-up number,
     or a page that emptied when comments were taken down), so a kept copy would spare the site
-    little, let made-up numbers fill the proxy's memory again, and point at a page that no
-    longer is the last once more comments are approved. Answering costs little: the row, the
-    fragments' lookups and a count of the threads."""
+    little and point at a page that no longer is the last once more comments are approved.
+    Answering costs little: the row, the fragments' lookups and a count of the threads."""
     response = redirect(page_address(request, COMMENTS_PAGE_PARAM, last_page))
     add_never_cache_headers(response)
     return response

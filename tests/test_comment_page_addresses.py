@@ -1,6 +1,7 @@
 """Each page of an article's comments has one address: the article's own for the first,
 `?comments-page=N` for the others. Any other value leads to one of them, so search engines see
-no copies of the article and made-up addresses leave nothing in a shared cache."""
+no copies of the article, and a shared cache keeps at most a small redirect for a made-up
+address, never another copy of the page."""
 
 import re
 
