@@ -70,7 +70,8 @@ CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS", schemes=("htt
 # back with a token and the text kept, to send once more (see comments/views.py).
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
-SITE_NAME = env_str("SITE_NAME", "Newsportal")
+# Set empty, as unset, like the other variables: a page header and mail without a name.
+SITE_NAME = env_str("SITE_NAME") or "Newsportal"
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
 if any(urlsplit(SITE_URL)[2:]):
@@ -261,12 +262,14 @@ FORMAT_MODULE_PATH = "newsportal.formats"  # dates as the pages write them, in t
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Set empty, as unset: an empty path is the directory the site runs in, the checkout, which
+# WhiteNoise (or the media view) would then serve whole: .env, the SQLite file, the code.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served at the root: /favicon.ico and the like, asked for whatever a page links to.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env_url_path("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -283,7 +286,7 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"  # empty: no server at all, every send failed
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")

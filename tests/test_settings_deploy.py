@@ -190,6 +190,46 @@ def test_an_empty_site_url_means_the_default_as_other_empty_variables_do():
     assert "None" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("name", "setting", "default"),
+    [
+        # An empty path is the directory the site runs in, the checkout: WhiteNoise served it
+        # under /static/ and the media view under /media/ (.env, db.sqlite3, the code).
+        ("STATIC_ROOT", "STATIC_ROOT", str(BASE_DIR / "staticfiles")),
+        ("MEDIA_ROOT", "MEDIA_ROOT", str(BASE_DIR / "media")),
+        # A header and mail without the site's name; mail sent to no server at all.
+        ("SITE_NAME", "SITE_NAME", "Newsportal"),
+        ("EMAIL_HOST", "EMAIL_HOST", "localhost"),
+    ],
+)
+def test_a_path_or_name_set_empty_means_its_default(name, setting, default):
+    code = f"from django.conf import settings; print(settings.{setting})"
+    result = manage("shell", "-v", "0", "-c", code, env=production_env(**{name: ""}))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == default
+
+
+@pytest.mark.parametrize(("name", "path"), [("STATIC_ROOT", "/static/"), ("MEDIA_ROOT", "/media/")])
+def test_the_checkout_is_not_served_when_a_files_root_is_set_empty(name, path):
+    # No database or Redis here: the 404 page may fail to draw; what matters is what is sent.
+    env = production_env(**{name: ""}, DATABASE_URL="sqlite:///:memory:", REDIS_URL=None)
+    code = (
+        "from django.test import Client\n"
+        "response = Client(raise_request_exception=False).get(\n"
+        f"    '{path}manage.py', secure=True, headers={{'host': 'news.example.com'}}\n"
+        ")\n"
+        "print(response.status_code)\n"
+        "body = response.streaming_content if response.streaming else [response.content]\n"
+        "print(b''.join(body))"
+    )
+    result = manage("shell", "-v", "0", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] != "200"
+    assert "DJANGO_SETTINGS_MODULE" not in result.stdout  # manage.py's own text
+
+
 def test_good_values_of_the_checked_variables_start():
     result = manage(
         "check",
