@@ -168,7 +168,7 @@ serve: $(STAMP) varnish redis
 # files and migrations first (the old release keeps serving), then serve.py starts the new
 # gunicorn beside the old one, switches Varnish to it once it answers (its cache kept), lets the
 # old one finish its requests, restarts the mail worker and soft-purges the old pages
-# (deploy/origin.py). A release that does not come up leaves the old one serving (exit 1); one
+# (deploy/origin.py). A release that does not come up leaves the old one serving (make fails); one
 # with migrations goes in only with MIGRATE=1.
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
