@@ -70,8 +70,7 @@ CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS", schemes=("htt
 # back with a token and the text kept, to send once more (see comments/views.py).
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
-# Set empty, as unset, like the other variables: a page header and mail without a name.
-SITE_NAME = env_str("SITE_NAME") or "Newsportal"
+SITE_NAME = env_str("SITE_NAME") or "Newsportal"  # empty, as unset: never a nameless site
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
 if any(urlsplit(SITE_URL)[2:]):
@@ -262,8 +261,7 @@ FORMAT_MODULE_PATH = "newsportal.formats"  # dates as the pages write them, in t
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"
-# Set empty, as unset: an empty path is the directory the site runs in, the checkout, which
-# WhiteNoise (or the media view) would then serve whole: .env, the SQLite file, the code.
+# Empty, as unset: an empty path is the checkout, served whole (.env, the SQLite file, the code).
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served at the root: /favicon.ico and the like, asked for whatever a page links to.
