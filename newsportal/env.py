@@ -21,6 +21,17 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_file(name: str, default: str) -> str:
+    """A file of variables to read: the default when unset, none when set empty. One named that
+    is not there is a typo (or a missing mount) that would start the site on other settings."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value and not os.path.isfile(value):
+        raise ImproperlyConfigured(f"{name} names no file: {value!r} (set it empty for none)")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":

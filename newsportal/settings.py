@@ -16,6 +16,7 @@ from newsportal.env import (
     env_bool,
     env_email,
     env_emails,
+    env_file,
     env_hosts,
     env_int,
     env_ips,
@@ -31,9 +32,8 @@ from newsportal.log_config import logging_config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A laptop's own settings: `make run` writes a git-ignored .env (debug on, a secret key, the demo
-# password) so manage.py works with no variables set; real variables win. The tests set
-# NEWSPORTAL_ENV_FILE empty (a developer's file must not change what they check).
-ENV_FILE = env_str("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
+# password); real variables win. Tests and production set NEWSPORTAL_ENV_FILE empty: none.
+ENV_FILE = env_file("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
 if ENV_FILE:
     load_dotenv(ENV_FILE, override=False)
 

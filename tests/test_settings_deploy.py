@@ -127,6 +127,12 @@ def test_check_deploy_warns_when_https_is_turned_off():
             "Desk <desk@example.com> night@example.com",
             "COMMENTS_MODERATOR_EMAILS must hold e-mail addresses",
         ),
+        # A typo, or a mount not there yet: the site started on other settings (its defaults).
+        (
+            "NEWSPORTAL_ENV_FILE",
+            "/etc/newsportal.evn",
+            "NEWSPORTAL_ENV_FILE names no file: '/etc/newsportal.evn'",
+        ),
         ("MEDIA_URL", "media/", "MEDIA_URL must be a path like /media/"),
         ("MEDIA_URL", "https://media.example.com", "(ending with a slash)"),
     ],
