@@ -133,6 +133,7 @@ def test_check_deploy_warns_when_https_is_turned_off():
             "/etc/newsportal.evn",
             "NEWSPORTAL_ENV_FILE names no file: '/etc/newsportal.evn'",
         ),
+        ("EMAIL_PORT", "70000", "EMAIL_PORT must be at most 65535, not 70000"),
         ("MEDIA_URL", "media/", "MEDIA_URL must be a path like /media/"),
         ("MEDIA_URL", "https://media.example.com", "(ending with a slash)"),
     ],
