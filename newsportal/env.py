@@ -27,7 +27,7 @@ def env_file(name: str, default: str) -> str:
     value = os.environ.get(name)
     if value is None:
         return default
-    if value and not os.path.isfile(value):
+    if value and (not os.path.exists(value) or os.path.isdir(value)):
         raise ImproperlyConfigured(f"{name} names no file: {value!r} (set it empty for none)")
     return value
 

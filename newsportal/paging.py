@@ -53,7 +53,7 @@ def page_one_redirect(request, param: str = "page"):
     """?page=1 (typed, or linked from elsewhere) would be page 1 under a second address: the
     redirect for good (301) to the address without it, the rest of the query kept; None for
     any other request. The caller says who may keep it."""
-    if request.GET.get(param) != "1":
+    if request.GET.getlist(param) != ["1"]:  # named twice, it is no page (page_number)
         return None
     return redirect(page_address(request, param, 1), permanent=True)
 

@@ -346,11 +346,11 @@ def running_stack(tmp: Path, **variables: str):
 
 
 def _kill_every_process_with(variable: str, seconds: float = 10) -> None:
-    marker = variable.encode() + b"\0"
+    marker = b"\0" + variable.encode() + b"\0"  # the whole variable, not one ending so
     left = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and marker in (entry / "environ").read_bytes():
+            if entry.name.isdigit() and marker in b"\0" + (entry / "environ").read_bytes():
                 os.kill(int(entry.name), signal.SIGKILL)
                 left.append(entry)
         except OSError:

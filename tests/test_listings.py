@@ -46,7 +46,8 @@ def test_every_article_appears_exactly_once_across_the_pages(client, archive):
 
 
 @pytest.mark.parametrize(
-    "page", ["4", "999", "0", "-1", "abc", "1e9", "2.0", "99999999999", "2&page=3", "2&page=2"]
+    "page",
+    ["4", "999", "0", "-1", "abc", "1e9", "2.0", "99999999999", "2&page=3", "2&page=2", "2&page=1"],
 )
 def test_pages_past_the_end_or_not_numbers_do_not_exist(client, archive, page):
     # A page named twice is not a second address of either.

@@ -295,3 +295,10 @@ def test_serve_refuses_several_workers_without_a_shared_cache():
 
     assert refused.returncode == 2
     assert "REDIS_URL must be set when gunicorn runs more than one worker" in refused.stderr
+
+
+def test_an_env_file_that_is_no_regular_file_but_reads_empty_is_taken():
+    # /dev/null (or a shell's <(...)): "read nothing", as an empty name says.
+    result = manage("check", env=production_env(NEWSPORTAL_ENV_FILE="/dev/null"))
+
+    assert result.returncode == 0, result.stderr
