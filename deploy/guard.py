@@ -48,19 +48,31 @@ def stop(children: set[int], poller) -> None:
     """SIGTERM to each child still running, then SIGKILL to any still there STOP_SECONDS
     later: a hung child must not keep holding its port. One that cannot be signalled (ended
     just now, or out of our reach) does not keep the others from being stopped."""
-    send(children, signal.SIGTERM)
+    for pidfd in children:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(pidfd, signal.SIGTERM)
     deadline = time.monotonic() + STOP_SECONDS
     while children and (left := deadline - time.monotonic()) > 0:
         for fd, _ in poller.poll(left * 1000):
             poller.unregister(fd)
             children.discard(fd)
-    send(children, signal.SIGKILL)
+    for pidfd in children:
+        kill_group(pidfd)
 
 
-def send(pidfds, signal_number) -> None:
-    for pidfd in pidfds:
-        with contextlib.suppress(OSError):
-            signal.pidfd_send_signal(pidfd, signal_number)
+def kill_group(pidfd: int) -> None:
+    """SIGKILL to the child and every process of its group (gunicorn's workers share the
+    listening socket; one stuck in a request would keep the port). Each child leads a session
+    of its own, so its group is its pid, which no other group can take while it runs (and it
+    does: its pidfd has not said it ended)."""
+    with contextlib.suppress(OSError):
+        with open(f"/proc/self/fdinfo/{pidfd}") as info:
+            pid = next((int(line.split()[1]) for line in info if line.startswith("Pid:")), 0)
+        if pid > 0:
+            os.killpg(pid, signal.SIGKILL)
+            return
+    with contextlib.suppress(OSError):
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 that does not stop on SIGTERM (hung, or ignoring it) is killed in the end, so it cannot keep
 holding its port; and one child it cannot signal does not keep the others running."""
 
+import contextlib
 import os
 import select
 import signal
@@ -11,16 +12,23 @@ import time
 
 from deploy import guard
 
-# A child that ignores SIGTERM, as a hung one would, and says when it is ready.
-DEAF = (
-    "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-    "print('ready', flush=True); time.sleep(120)"
+# Deaf too, with a worker of its own in its group (as gunicorn's), which says its pid.
+DEAF_WITH_A_WORKER = (
+    "import os, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "worker = os.fork()\n"
+    "if worker == 0:\n    time.sleep(120)\n    os._exit(0)\n"
+    "print('ready', worker, flush=True); time.sleep(120)"
 )
 
 
 def _start(code: str) -> tuple[subprocess.Popen, int]:
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "ready"
+    # In a session of its own, as serve.py starts each child (deploy/children.py).
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    said = child.stdout.readline().split()
+    assert said[0] == "ready"
+    child.said = said[1:]
     return child, os.pidfd_open(child.pid)
 
 
@@ -33,7 +41,8 @@ def _ended_within(child: subprocess.Popen, seconds: float) -> bool:
 
 def test_a_child_deaf_to_sigterm_is_killed_once_its_time_to_stop_is_over(monkeypatch):
     monkeypatch.setattr(guard, "STOP_SECONDS", 1)
-    deaf, deaf_fd = _start(DEAF)
+    deaf, deaf_fd = _start(DEAF_WITH_A_WORKER)
+    worker_fd = os.pidfd_open(int(deaf.said[0]))
     polite, polite_fd = _start("import time; print('ready', flush=True); time.sleep(120)")
     # One that ended already and was collected: signalling it fails, the rest go on.
     gone, gone_fd = _start("print('ready', flush=True)")
@@ -49,9 +58,13 @@ def test_a_child_deaf_to_sigterm_is_killed_once_its_time_to_stop_is_over(monkeyp
         assert polite.returncode == -signal.SIGTERM
         assert _ended_within(deaf, 5), "a child deaf to SIGTERM outlived the guard"
         assert deaf.returncode == -signal.SIGKILL
+        # ...and its worker with it: it would have kept the listening socket.
+        assert select.select([worker_fd], [], [], 5)[0] == [worker_fd], "its worker lives on"
     finally:
         for child in (deaf, polite):
             if child.poll() is None:
                 child.kill()
-        for fd in (deaf_fd, polite_fd, gone_fd):
+        with contextlib.suppress(ProcessLookupError):
+            signal.pidfd_send_signal(worker_fd, signal.SIGKILL)
+        for fd in (deaf_fd, polite_fd, gone_fd, worker_fd):
             os.close(fd)
