@@ -12,7 +12,8 @@ import time
 
 from deploy import guard
 
-# Deaf too, with a worker of its own in its group (as gunicorn's), which says its pid.
+# A child that ignores SIGTERM, as a hung one would, with a worker of its own in its group (as
+# gunicorn's); it says the worker's pid when ready.
 DEAF_WITH_A_WORKER = (
     "import os, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
     "worker = os.fork()\n"
