@@ -10,6 +10,9 @@ from comments.models import Comment
 
 class Standing(StrEnum):
     WAITING = "waiting"
+    # A reply is published only under a published comment: under one rejected (or taken down)
+    # it waits until a moderator puts that back or turns the reply down too.
+    WAITING_UNDER_GONE_PARENT = "waiting-under-gone-parent"
     PUBLISHED = "published"
     # Approved, but readers do not see it: a reply shows only under a published comment.
     OFF_WHILE_PARENT_WAITS = "off-while-parent-waits"
@@ -28,6 +31,8 @@ def standing(comment: Comment, *, parent_status: str | None) -> Standing:
     approved comment, even one its author withdrew (a placeholder keeps its status)."""
     status = comment.status
     if status == Comment.Status.PENDING:
+        if parent_status in (Comment.Status.REJECTED, Comment.Status.SPAM):
+            return Standing.WAITING_UNDER_GONE_PARENT
         return Standing.WAITING
     if status == Comment.Status.APPROVED:
         if parent_status == Comment.Status.PENDING:

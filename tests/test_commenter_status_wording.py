@@ -170,3 +170,29 @@ def test_the_edit_page_of_a_comment_on_a_story_taken_off_the_site_says_so(
     assert opened.status_code == 403
     assert "Its article is off the site. You can still delete it." in opened.content.decode()
     assert "Comments are closed" not in opened.content.decode()
+
+
+@pytest.mark.parametrize("gone", ["rejected", "spam", "taken down"])
+def test_a_reply_waiting_under_a_comment_turned_down_is_not_told_it_will_be_published_soon(
+    reader, article, make_comment, moderator, gone
+):
+    parent = make_comment(article, status="approved", email="maria@example.com")
+    mine = make_comment(article, parent=parent, email="bob@example.com")
+    ReplySubscription.objects.create(comment=mine)
+    fields = {"status": "spam" if gone == "spam" else "rejected"}
+    if gone == "taken down":
+        fields["taken_down_at"] = timezone.now()
+    Comment.objects.filter(pk=parent.pk).update(**fields)
+
+    # A moderator's Approve leaves it waiting: a reply is published under a published comment.
+    approve(comment=mine, by=moderator)
+    page = reader.get(mine.status_url).content.decode()
+
+    assert Comment.objects.get(pk=mine.pk).status == "pending"
+    assert "We will review it in the next few hours" not in page
+    assert (
+        "<strong>waiting</strong>, and it cannot be published while the comment it answers is "
+        "off the site"
+    ) in page
+    assert "We e-mail you when someone replies" not in page
+    assert "none comes while the comment it answers is off the site." in page
