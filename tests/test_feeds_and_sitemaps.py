@@ -116,6 +116,22 @@ def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_articl
     assert listed == {SITE_URL + a.get_absolute_url() for a in articles}
 
 
+def test_an_article_sitemap_page_asks_the_database_twice_however_many_stories_it_names(
+    client, make_article, django_assert_num_queries
+):
+    stories = [make_article()]
+    with django_assert_num_queries(2):  # how many stories (to split pages by), and the page
+        parse(client.get("/sitemap-articles.xml"))
+    # Slugs may hold capitals and underscores: each address is still the story's own.
+    stories += [make_article(slug=f"Breaking_News-{n}") for n in range(5)]
+
+    with django_assert_num_queries(2):
+        root = parse(client.get("/sitemap-articles.xml"))
+
+    listed = [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+    assert sorted(listed) == sorted(SITE_URL + story.get_absolute_url() for story in stories)
+
+
 def test_the_sitemap_index_dates_the_articles_by_the_newest_published_change(
     client, make_article, draft
 ):
