@@ -107,7 +107,7 @@ def escape_for_log(text: str) -> str:
 logger_class = AccessLogWithoutSecretLinks
 accesslog = "-"
 errorlog = "-"
-loglevel = env_str("LOG_LEVEL", "info").lower()
+loglevel = (env_str("LOG_LEVEL") or "info").lower()  # empty, as unset (as the settings)
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" [%({x-request-id}o)s]'
 
 # Gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), so two

@@ -392,7 +392,7 @@ MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
 # One handler: the request id, e-mail addresses and secret links redacted, a traceback folded
 # onto the line (django.security's events, which anyone can cause, are a WARNING without one).
 # Request data is never formatted (only AdminEmailHandler would; it is not used).
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()  # empty, as unset
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(
         f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"

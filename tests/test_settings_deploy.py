@@ -207,6 +207,8 @@ def test_an_empty_site_url_means_the_default_as_other_empty_variables_do():
         # A header and mail without the site's name; mail sent to no server at all.
         ("SITE_NAME", "SITE_NAME", "Newsportal"),
         ("EMAIL_HOST", "EMAIL_HOST", "localhost"),
+        # Start-up stopped, as for a level misspelt.
+        ("LOG_LEVEL", "LOG_LEVEL", "INFO"),
     ],
 )
 def test_a_path_or_name_set_empty_means_its_default(name, setting, default):
