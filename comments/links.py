@@ -6,6 +6,7 @@ from django.core import signing
 from django.urls import reverse
 
 from comments.tokens import signed_value
+from newsportal.paging import COMMENTS_PAGE_PARAM
 
 CONFIRM_SALT = "comments.confirm-address"
 CONFIRM_COMMENT_SALT = "comments.confirm-comment"
@@ -93,8 +94,6 @@ def page_of(comment) -> int:
 def public_path(comment, anchor: str = "") -> str:
     """A published comment's place on its article: the right page of threads, and its anchor
     (or another on that page)."""
-    from comments.templatetags.comment_tags import PAGE_PARAM
-
     page = page_of(comment)
-    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    query = f"?{COMMENTS_PAGE_PARAM}={page}" if page > 1 else ""
     return f"{comment.article.get_absolute_url()}{query}#{anchor or f'comment-{comment.pk}'}"

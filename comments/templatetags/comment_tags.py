@@ -32,7 +32,6 @@ from newsportal.paging import COMMENTS_PAGE_PARAM, PastTheLastPage
 
 register = template.Library()
 
-PAGE_PARAM = COMMENTS_PAGE_PARAM
 REPLY_PARAM = "reply-to"
 
 
@@ -92,7 +91,7 @@ def _list_context(article, number: int, is_open: bool) -> dict:
         "comments_open": is_open,
         "comments_page": page,
         "comment_threads": threads,
-        "comments_page_param": PAGE_PARAM,
+        "comments_page_param": COMMENTS_PAGE_PARAM,
         "comments_reply_param": REPLY_PARAM,
         "report_reasons": Report.Reason.choices,
     }
