@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 AXE_JS = BASE_DIR / "tests" / "vendor" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+SCREENSHOT_ATTEMPTS = 3
 
 # Recorded in every page before its own scripts run. Playwright injects it through the DevTools
 # protocol, not as an inline <script>, so the page's CSP does not block it (the watchdog test
@@ -183,6 +184,25 @@ class Artifacts:
         self.directory.mkdir(parents=True, exist_ok=True)
         return self.directory / name
 
+    def screenshot(self, target, name: str, *, full_page: bool = False) -> None:
+        """Saves a screenshot of a page or a locator. Chromium now and then answers "Unable to
+        capture screenshot" when the compositor gives no frame in time (a busy CI machine, a page
+        of a second browser context in the background); a screenshot is evidence for a person,
+        so it is taken again, the page brought to the front, before the test is failed for it."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        page = getattr(target, "page", target)
+        kwargs = {"full_page": True} if full_page else {}
+        for attempt in range(1, SCREENSHOT_ATTEMPTS + 1):
+            try:
+                target.screenshot(path=self.path(name), **kwargs)
+                return
+            except PlaywrightError as exc:
+                if "Unable to capture screenshot" not in str(exc) or attempt == SCREENSHOT_ATTEMPTS:
+                    raise
+                page.bring_to_front()
+                page.wait_for_timeout(250 * attempt)
+
 
 @pytest.fixture
 def artifacts(request):
@@ -241,7 +261,7 @@ def page(request, new_page, watch, artifacts):
         pages = [p for context in new_page.contexts for p in context.pages if not p.is_closed()]
         for number, open_page in enumerate(pages, start=1):
             name = "failure.png" if number == 1 else f"failure-{number}.png"
-            open_page.screenshot(path=artifacts.path(name), full_page=True)
+            artifacts.screenshot(open_page, name, full_page=True)
     if watch.problems:
         pytest.fail(
             f"The pages logged {len(watch.problems)} problem(s) (see "
@@ -259,10 +279,10 @@ def snap(page, artifacts):
 
     def snap(name: str, *, phone_layout: bool = False, on=None) -> None:
         page = on or default_page
-        page.screenshot(path=artifacts.path(f"{name}-desktop.png"), full_page=True)
+        artifacts.screenshot(page, f"{name}-desktop.png", full_page=True)
         page.set_viewport_size(PHONE)
         try:
-            page.screenshot(path=artifacts.path(f"{name}-phone.png"), full_page=True)
+            artifacts.screenshot(page, f"{name}-phone.png", full_page=True)
             if phone_layout:
                 widths = page.evaluate(
                     "() => [document.documentElement.scrollWidth,"

@@ -143,8 +143,8 @@ def screens(page, artifacts, name: str) -> None:
     for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
         page.set_viewport_size(size)
         page.evaluate("() => window.scrollTo(0, 0)")
-        page.screenshot(path=artifacts.path(f"{name}-{label}-first-screen.png"))
-        page.screenshot(path=artifacts.path(f"{name}-{label}.png"), full_page=True)
+        artifacts.screenshot(page, f"{name}-{label}-first-screen.png")
+        artifacts.screenshot(page, f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
 
 

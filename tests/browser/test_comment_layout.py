@@ -67,19 +67,19 @@ def test_after_posting_the_reader_lands_at_the_comments_with_the_promise_there(
     page.goto(article.get_absolute_url())
     _post(page, name="Maria", body="Posted on a wide screen.")
     _assert_landed_at_the_comments(page, "desktop")
-    page.screenshot(path=artifacts.path("comment-sent-desktop-first-screen.png"))
+    artifacts.screenshot(page, "comment-sent-desktop-first-screen.png")
     assert_accessible("comment sent at 1280")
 
     page.set_viewport_size(PHONE)
     page.goto(article.get_absolute_url())
     _post(page, name="Nuno", body="Posted on a phone.")
     _assert_landed_at_the_comments(page, "phone")
-    page.screenshot(path=artifacts.path("comment-sent-phone-first-screen.png"))
+    artifacts.screenshot(page, "comment-sent-phone-first-screen.png")
     assert_no_sideways_scroll(page, "comment sent on a phone")
     assert_accessible("comment sent at 390")
     page.evaluate("() => window.scrollTo(0, 0)")
     assert_compact_phone_header(page, "comment sent")
-    page.screenshot(path=artifacts.path("comment-sent-phone.png"), full_page=True)
+    artifacts.screenshot(page, "comment-sent-phone.png", full_page=True)
     assert Comment.objects.count() == 2
 
 
@@ -130,7 +130,7 @@ def test_reply_opens_the_form_under_the_comment_it_answers(
     phone(page)
     page.locator("#comment-form").scroll_into_view_if_needed()
     _assert_form_under(page, ben.pk, "phone")
-    page.screenshot(path=artifacts.path("reply-phone-at-the-form.png"))
+    artifacts.screenshot(page, "reply-phone-at-the-form.png")
     desktop(page)
 
     # Cancel puts the form back after the comments and focus back on the control.

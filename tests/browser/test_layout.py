@@ -269,7 +269,7 @@ def test_on_a_phone_search_opens_from_a_button_and_works_without_javascript(
     expect(toggle).to_be_focused()
     toggle.click()
     expect(box).to_be_focused()
-    page.screenshot(path=artifacts.path("search-open-phone-first-screen.png"))
+    artifacts.screenshot(page, "search-open-phone-first-screen.png")
     page.keyboard.type("Xiaomi")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=Xiaomi$"))
@@ -323,6 +323,6 @@ def test_the_article_form_fits_a_laptop_screen_with_its_related_links(
     log_in_to_admin(page, "boss")
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     expect(page.get_by_role("heading", name="Related links")).to_be_visible()
-    page.screenshot(path=artifacts.path("article-form-1280.png"), full_page=True)
+    artifacts.screenshot(page, "article-form-1280.png", full_page=True)
     # Every field of a related link, its Delete box too, is on screen without scrolling sideways.
     assert_no_sideways_scroll(page, "article form at 1280")

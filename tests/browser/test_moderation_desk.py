@@ -148,7 +148,7 @@ def test_the_first_comments_controls_are_in_view(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"the queue scrolls sideways: {widths}"
-    page.screenshot(path=artifacts.path(f"queue-{viewport['width']}.png"))
+    artifacts.screenshot(page, f"queue-{viewport['width']}.png")
 
 
 def _report(page, comment, reason_label):

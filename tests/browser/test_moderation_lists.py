@@ -44,7 +44,7 @@ def test_a_list_of_decided_comments_shows_author_and_status_without_sideways_scr
     page.goto(LIST + query)
     expect(page.locator("#nav-sidebar")).to_be_visible()
     expect(page.locator("#changelist-filter")).to_be_visible()
-    page.screenshot(path=artifacts.path("list-1280.png"), full_page=True)
+    artifacts.screenshot(page, "list-1280.png", full_page=True)
 
     results = page.locator(".results")
     scroll, client = results.evaluate("(box) => [box.scrollWidth, box.clientWidth]")
@@ -71,7 +71,7 @@ def test_on_a_tablet_or_a_small_laptop_the_comments_of_a_list_can_be_read(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(LIST + query)
     expect(page.locator("#nav-sidebar")).to_be_visible()
-    page.screenshot(path=artifacts.path(f"list-{width}.png"), full_page=True)
+    artifacts.screenshot(page, f"list-{width}.png", full_page=True)
 
     comments = page.locator("#result_list td.field-excerpt")
     assert comments.count() > 0
@@ -93,7 +93,7 @@ def test_on_a_phone_the_action_bar_stacks_and_every_checkbox_is_a_24_px_target(
     log_in_to_admin(page, moderator.username)
     page.set_viewport_size(PHONE)
     page.goto(LIST + query)
-    page.screenshot(path=artifacts.path("list-390.png"), full_page=True)
+    artifacts.screenshot(page, "list-390.png", full_page=True)
 
     bar = page.locator("#changelist-form .actions").bounding_box()
     action = page.locator("select[name=action]").bounding_box()
@@ -143,7 +143,7 @@ def test_a_list_of_rejected_comments_says_why_under_headers_that_do_not_overlap(
     log_in_to_admin(page, moderator.username)
     page.set_viewport_size(DESKTOP)
     page.goto(LIST + "?status=rejected")
-    page.screenshot(path=artifacts.path("rejected-1280.png"), full_page=True)
+    artifacts.screenshot(page, "rejected-1280.png", full_page=True)
 
     assert _overflowing_headers(page) == []  # "DECIDE" ran into "AUTHOR"
     expect(page.locator("#result_list td.field-decision")).to_have_text(
@@ -166,7 +166,7 @@ def test_the_blocks_list_fits_beside_the_sidebar_at_1280_px(page, superuser, art
     log_in_to_admin(page, superuser.username)
     page.set_viewport_size(DESKTOP)
     page.goto("/admin/comments/block/")
-    page.screenshot(path=artifacts.path("blocks-1280.png"), full_page=True)
+    artifacts.screenshot(page, "blocks-1280.png", full_page=True)
 
     box = page.locator(".results").bounding_box()
     for n in range(2):

@@ -115,7 +115,7 @@ def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, 
     page.goto("/")
     _tab_until(page, "() => document.activeElement.matches('header input[type=search]')")
     assert_focus_ring(page, "the header's search box")
-    page.locator("header").screenshot(path=artifacts.path("focus-header-search-box.png"))
+    artifacts.screenshot(page.locator("header"), "focus-header-search-box.png")
     page.keyboard.press("Tab")
     expect(page.locator("header").get_by_role("button", name="Search")).to_be_focused()
     assert_focus_ring(page, "the header's Search button")
@@ -130,14 +130,14 @@ def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, 
     form = page.locator("#comment-form")
     form.get_by_label(re.compile(r"^\s*Name\s*\*?\s*$")).focus()
     assert_focus_ring(page, "the comment form's Name field")
-    form.screenshot(path=artifacts.path("focus-comment-name.png"))
+    artifacts.screenshot(form, "focus-comment-name.png")
     _tab_until(page, "() => document.activeElement.matches('#comment-form textarea')")
     assert_focus_ring(page, "the comment form's Comment field")
     _tab_until(page, "() => document.activeElement.matches('#comment-form [type=checkbox]')")
     assert_focus_ring(page, "the comment form's e-mail checkbox")
     _tab_until(page, "() => document.activeElement.textContent.trim() === 'Send comment'")
     assert_focus_ring(page, "Send comment")
-    form.screenshot(path=artifacts.path("focus-send-comment.png"))
+    artifacts.screenshot(form, "focus-send-comment.png")
 
     # "Cancel reply", after opening a reply with the keyboard.
     page.get_by_role("link", name="Reply to Ben").focus()
@@ -151,7 +151,7 @@ def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, 
     page.keyboard.press("Enter")
     expect(page.locator("#report-form input[name=reason]").first).to_be_focused()
     assert_focus_ring(page, "a report reason")
-    page.locator("#report-form").screenshot(path=artifacts.path("focus-report-reason.png"))
+    artifacts.screenshot(page.locator("#report-form"), "focus-report-reason.png")
 
     # The search page's own box.
     page.goto("/search/?q=battery")
@@ -307,7 +307,7 @@ def test_in_forced_colours_only_the_current_section_is_underlined(
             return False
         return link["colour"] != link["background"]
 
-    page.locator("header").screenshot(path=artifacts.path("forced-colours-header.png"))
+    artifacts.screenshot(page.locator("header"), "forced-colours-header.png")
     shown = [link["name"] for link in links if underlined(link)]
     assert shown == ["Technology"], f"sections underlined in forced colours: {shown} ({links})"
 
@@ -386,5 +386,5 @@ def test_the_report_pages_choices_are_drawn_as_the_sites_radio_buttons(
     # Pressing a label chooses its reason, and the page stays accessible.
     page.get_by_text("Spam or advertising").click()
     expect(page.get_by_role("radio", name="Spam or advertising")).to_be_checked()
-    page.screenshot(path=artifacts.path("report-page.png"), full_page=True)
+    artifacts.screenshot(page, "report-page.png", full_page=True)
     assert_accessible("report page")
