@@ -161,11 +161,11 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+# Read whatever the engine, so a bad value stops start-up before the day it moves to PostgreSQL.
+database_connect_timeout = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
-    )
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", database_connect_timeout)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite cannot share persistent connections between threads safely under runserver.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -146,6 +146,17 @@ def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
     assert expected in result.stderr
 
 
+def test_a_bad_database_connect_timeout_stops_start_up_on_sqlite_too():
+    # Read on PostgreSQL only, it let a SQLite site start with a value that would stop it the
+    # day it moved to PostgreSQL.
+    env = production_env(DATABASE_URL="sqlite:////tmp/np-unused.sqlite3")
+    assert manage("check", env=env).returncode == 0
+    result = manage("check", env={**env, "DATABASE_CONNECT_TIMEOUT": "3s"})
+
+    assert result.returncode != 0
+    assert "DATABASE_CONNECT_TIMEOUT must be a whole number, not '3s'" in result.stderr
+
+
 def test_starttls_and_implicit_tls_together_stop_start_up():
     result = manage("check", env=production_env(EMAIL_USE_TLS="true", EMAIL_USE_SSL="true"))
 
