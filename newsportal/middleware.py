@@ -138,8 +138,12 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     def process_response(self, request, response):
         content_type = response.get("Content-Type")
         response = super().process_response(request, response)
-        if response.status_code == 304 and content_type:
-            response["Content-Type"] = content_type
+        if response.status_code == 304:
+            if content_type:
+                response["Content-Type"] = content_type
+            # CommonMiddleware measures the empty body of a view's own 304 (a media file's):
+            # "Content-Length: 0" there would tell a cache the file it keeps is empty.
+            del response["Content-Length"]
         return response
 
 

@@ -1,3 +1,4 @@
+import mimetypes
 import sys
 
 from axes.helpers import get_cool_off
@@ -108,6 +109,9 @@ def media(request, path):
     content (a replaced image gets a new name), so caches may keep a file for a month; the
     proxy drops it when the service that replaces or deletes it purges its key."""
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 304:
+        # Django answers a revalidation bare: it says what the kept copy is, as the 200 did.
+        response["Content-Type"] = mimetypes.guess_type(path)[0] or "application/octet-stream"
     patch_cache_control(response, public=True, max_age=MEDIA_CACHE_SECONDS)
     response["Surrogate-Key"] = media_key(path)
     return response

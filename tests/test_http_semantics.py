@@ -189,3 +189,20 @@ def test_media_files_are_cacheable_for_a_month(client, settings, tmp_path, db):
     assert response.status_code == 200
     assert "max-age=2592000" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
+
+
+def test_a_media_file_revalidated_by_date_keeps_its_type_and_sends_no_empty_length(
+    client, settings, tmp_path, db
+):
+    # What a CDN or browser holding the picture asks once its month is up.
+    (tmp_path / "media").mkdir(exist_ok=True)
+    (tmp_path / "media" / "photo.jpg").write_bytes(b"not really a jpeg")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first = client.get("/media/photo.jpg")
+
+    again = client.get("/media/photo.jpg", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == 304
+    assert again["Content-Type"] == first["Content-Type"] == "image/jpeg"
+    assert "Content-Length" not in again  # "0" would say the picture is empty
+    assert again["Cache-Control"] == first["Cache-Control"]
