@@ -119,8 +119,8 @@ class HeadWithoutBodyMiddleware(MiddlewareMixin):
     page into a GET, but passes those for /admin/ and /comments/ on as they come)."""
 
     def process_response(self, request, response):
-        if request.method != "HEAD":
-            return response
+        if request.method != "HEAD" or response.status_code == 304:
+            return response  # a 304 has no body to measure: its length is not the page's
         if response.streaming:
             response.streaming_content = []
         else:
@@ -133,11 +133,18 @@ class HeadWithoutBodyMiddleware(MiddlewareMixin):
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     """Django's: ETags hashed from the content, so every process agrees on them. A 304 also
     keeps the Content-Type the 200 had (Django drops it), so a feed reader that revalidates
-    still knows it holds XML."""
+    still knows it holds XML. A HEAD is treated as the GET it mirrors: Django leaves it alone,
+    its body being empty by then elsewhere, but here the body is still the GET's
+    (HeadWithoutBodyMiddleware drops it outside), so a HEAD gets the GET's ETag and its 304."""
 
     def process_response(self, request, response):
         content_type = response.get("Content-Type")
-        response = super().process_response(request, response)
+        method = request.method
+        request.method = "GET" if method == "HEAD" else method
+        try:
+            response = super().process_response(request, response)
+        finally:
+            request.method = method
         if response.status_code == 304:
             if content_type:
                 response["Content-Type"] = content_type

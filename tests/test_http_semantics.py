@@ -77,6 +77,19 @@ def test_head_works_on_the_comment_pages_too(client, approved_comment, page):
     assert head.content == b""
 
 
+@pytest.mark.parametrize("path", ["/", "/feed/", "/robots.txt", "article"])
+def test_a_head_carries_the_get_s_etag_and_revalidates_as_a_get_does(client, article, path):
+    # What a CDN, a link checker or a monitor asking with HEAD is owed (RFC 9110 13.1.2).
+    path = article.get_absolute_url() if path == "article" else path
+    get = client.get(path)
+
+    assert client.head(path)["ETag"] == get["ETag"]
+    again = client.head(path, HTTP_IF_NONE_MATCH=get["ETag"])
+    assert again.status_code == 304
+    assert again["Content-Type"] == get["Content-Type"]
+    assert "Content-Length" not in again
+
+
 def as_gunicorn_gets_it(method, url, cookies):
     """The answer as it leaves Django for the WSGI server: the test client drops a HEAD answer's
     body itself, so it cannot tell whether the site sent one."""
