@@ -301,6 +301,27 @@ def test_tracking_tags_on_a_shared_link_neither_split_the_cache_nor_reach_gunico
     assert stack.never_reached_gunicorn(rid)
 
 
+def test_google_s_newer_tags_on_a_shared_link_neither_split_the_cache_nor_reach_gunicorn(stack):
+    # GA4's campaign parameters with an underscore in their names, and what Google Ads (every
+    # ad click) and Google's result pages add to a link.
+    article = stack.articles[2]
+    normal = warm(stack, article)
+    assert normal.header("X-Cache") == "HIT"
+    for tag in (
+        "utm_source_platform",
+        "utm_creative_format",
+        "utm_marketing_tactic",
+        "gad_source",
+        "gad_campaignid",
+        "srsltid",
+    ):
+        rid = request_id()
+        tagged = stack.get(f"{article}?{tag}={rid}", headers={"X-Request-ID": rid}, source=READER)
+        assert tagged.header("X-Cache") == "HIT", tag
+        assert tagged.body == normal.body
+        assert stack.never_reached_gunicorn(rid), tag
+
+
 def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
     tagged = stack.get(f"/?utm_campaign=x&page=2&msclkid={request_id()}", source=READER)
     assert tagged.status == 200
