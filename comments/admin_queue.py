@@ -202,6 +202,9 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     # The first nine with the key that picks them (d, then 1-9).
     numbered = [(p.pk, f"{n}. {p.label}" if n < 10 else p.label) for n, p in enumerate(presets, 1)]
     base = reverse("admin:comments_comment_changelist")
+    # A comment's page opened from a search or filter (the name, or `o`) leads on, after the
+    # decision, to the next comment of that list, as the stock list's links do.
+    from_list = f"?{cl.preserved_filters}" if cl.preserved_filters else ""
     commenter = reverse("admin:comments_comment_commenter")
     # Once per story and per preset chosen, not once per card: 7% of the page's work.
     article_url = cache(lambda article: article.get_absolute_url())
@@ -209,6 +212,7 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     for comment in comments:
         # Every card's addresses from two reversed ones (fifty cards, six links each).
         comment.urls = {n.replace("-", "_"): f"{base}{comment.pk}/{n}/" for n in CARD_URLS}
+        comment.urls["change"] += from_list
         comment.urls["article"] = article_url(comment.article)
         comment.urls["by_email"] = f"{commenter}?{urlencode({'email': comment.email})}"
         if comment.ip_address:

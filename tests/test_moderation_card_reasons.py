@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.html import escape
 
 from comments.models import Comment, RejectionReason
 from tests.comment_fixtures import as_shown
@@ -138,9 +139,11 @@ def test_deciding_on_a_comments_page_stays_in_the_search_it_was_opened_from(
     ]
     make_comment(article, name="Heidi", created_at=now - timedelta(hours=2))
     filters = urlencode({"q": "Frank"})
-    page = moderator_client.get(
-        f"{CHANGELIST}{frank[0].pk}/change/", {"_changelist_filters": filters}
-    ).content.decode()
+    # Opened from the searched queue by the card's name (the link `o` follows too).
+    queue = moderator_client.get(f"{CHANGELIST}?{filters}").content.decode()
+    opened = f"{CHANGELIST}{frank[0].pk}/change/?{urlencode({'_changelist_filters': filters})}"
+    assert f'href="{escape(opened)}"' in queue
+    page = moderator_client.get(opened).content.decode()
     assert f'name="_changelist_filters" value="{filters}"' in page
 
     response = moderator_client.post(
