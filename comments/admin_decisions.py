@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
-from comments.models import Comment, RejectionReason
+from comments.models import Comment, RejectionReason, Report
 from comments.services import decide, decision_words, return_to_queue
 from comments.versions import word_diff
 
@@ -35,6 +35,10 @@ TYPED_FOR_REJECT = (
 # What a moderator gave for a rejection and a page sent back undecided, for its boxes once more:
 # {comment id: {"reason": words, "preset": preset id}}, kept in their session over the redirect.
 KEPT_REASONS = "comments-kept-reasons"
+TYPED_FOR_TAKE_DOWN = (
+    "Nothing was taken down: press Take down to send the reason you typed, or Dismiss to keep "
+    "the comment up."
+)
 TYPED_ON_SEVERAL = (
     "You typed reasons on {} comments and pressed Enter: nothing was decided, and your words "
     "are kept. Press Reject on the comment you mean, or tick them and choose “Reject selected "
@@ -130,6 +134,12 @@ class DecisionViews:
         waiting = Comment.objects.pending().filter(pk=typed_in).first() if typed_in else None
         if waiting and not hidden_by_reports(waiting) and self.has_moderate_permission(request):
             return self.decide_view(request, typed_in, "reject")
+        if typed_in and Report.objects.open().filter(comment_id=typed_in).exists():
+            # A reported card's box holds a take-down's reason: Enter there decides nothing (as
+            # with JavaScript), and its words wait in the box for Take down.
+            request.session[KEPT_REASONS] = {typed_in: _to_keep(request.POST, typed_in)}
+            self.message_user(request, TYPED_FOR_TAKE_DOWN, messages.WARNING)
+            return HttpResponseRedirect(request.get_full_path())
         # The page's title says which list it is (the stock one: "Select comment to view").
         titles = {"pending": "Comments waiting for review", "reported": "Reported comments"}
         title = titles.get(current_queue(request), "Comments")

@@ -333,3 +333,32 @@ def test_spam_a_moderator_marked_is_not_said_to_be_the_filters_doing(
     page = client.get(pending.status_url).content.decode()
     assert "<strong>not published</strong>: a moderator marked it as spam." in page
     assert "filters" not in page
+
+
+@pytest.fixture
+def reported(approved_comment):
+    """A published comment with one report, still up (the policy hides none)."""
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    return approved_comment
+
+
+@pytest.mark.parametrize("which", ["reported", "hidden"])
+def test_enter_in_a_reported_cards_reason_box_without_javascript_keeps_the_words(
+    request, moderator_client, which
+):
+    comment = request.getfixturevalue(which)
+    status = comment.status
+    queue = f"{CHANGELIST}?status=reported"
+
+    # Without JavaScript, Enter submits the list's form through "Go", with no action chosen.
+    response = moderator_client.post(
+        queue,
+        {"action": "", "index": "0", f"reason-{comment.pk}": "Insults another reader"},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "Nothing was taken down: press Take down to send the reason you typed" in html
+    assert 'value="Insults another reader"' in html  # in its box, for Take down
+    assert Comment.objects.get(pk=comment.pk).status == status
+    assert Report.objects.open().count() == 1
