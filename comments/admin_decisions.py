@@ -131,10 +131,12 @@ class DecisionViews:
             # The words of the cards that Enter left undecided, back in their boxes.
             request.kept_reasons = request.session.pop(KEPT_REASONS, {})
         typed_in = next(iter(typed), None)
-        waiting = Comment.objects.pending().filter(pk=typed_in).first() if typed_in else None
-        if waiting and not hidden_by_reports(waiting) and self.has_moderate_permission(request):
-            return self.decide_view(request, typed_in, "reject")
-        if typed_in and Report.objects.open().filter(comment_id=typed_in).exists():
+        if typed_in and self.has_moderate_permission(request):
+            waiting = Comment.objects.pending().filter(pk=typed_in).first()
+            reported = Report.objects.open().filter(comment_id=typed_in).exists()
+            if (waiting and not hidden_by_reports(waiting)) or not reported:
+                # The card's Reject (decided or deleted since the page was drawn: it says so).
+                return self.decide_view(request, typed_in, "reject")
             # A reported card's box holds a take-down's reason: Enter there decides nothing (as
             # with JavaScript), and its words wait in the box for Take down.
             request.session[KEPT_REASONS] = {typed_in: _to_keep(request.POST, typed_in)}

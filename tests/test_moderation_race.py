@@ -74,6 +74,26 @@ def test_the_moderator_who_lost_in_the_admin_sees_a_warning(
     assert comment.status == Comment.Status.APPROVED
 
 
+def test_enter_in_a_cards_reason_box_without_javascript_after_another_decided_it_says_so(
+    moderator_client, article, make_comment, second_moderator
+):
+    comment = make_comment(article)
+    approve(comment=comment, by=second_moderator)  # while the page was open
+
+    # Without JavaScript, Enter submits the list's form through "Go", with no action chosen.
+    response = moderator_client.post(
+        "/admin/comments/comment/",
+        {"action": "", "index": "0", f"reason-{comment.pk}": "Off topic"},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "had already been approved by moderator2" in html
+    assert "Items must be selected" not in html
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
 def test_a_bulk_action_on_the_queue_counts_ticked_comments_another_moderator_decided(
     moderator_client, article, make_comment, second_moderator
 ):
