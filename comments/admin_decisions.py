@@ -193,7 +193,8 @@ class DecisionViews:
             text = sentence(f"Comment by {comment.name}: {words}")
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
-            return self._answer(request, comment, None, WAITING_TEXT.format(1), messages.WARNING)
+            text = WAITING_TEXT.format(1)
+            return self._answer(request, comment, None, text, messages.WARNING, waits=True)
         return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
 
     def _edited(self, request, comment):
@@ -285,13 +286,12 @@ class DecisionViews:
         else the preset chosen for it."""
         return card_reasons(request.POST, [pk], bar=True).get(pk, "")
 
-    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS):
-        """The queue's script asks for JSON (and moves on without a reload); a plain form post
-        gets the message and goes back, or, from a comment's page, on to the next waiting one."""
+    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS, waits=False):
+        """JSON to the queue's script (`waits`: the card opens again, still to decide); a plain
+        form post gets the message and goes back, or, from a comment's page, on to the next."""
         if _wants_json(request):
-            return JsonResponse(
-                {"outcome": outcome, "message": text}, status=200 if outcome else 409
-            )
+            answer = {"outcome": outcome, "message": text} | ({"waiting": True} if waits else {})
+            return JsonResponse(answer, status=200 if outcome else 409)
         self.message_user(request, text, level)
         if outcome and "_next_pending" in request.POST:
             filters = request.POST.get("_changelist_filters", "")

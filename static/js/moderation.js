@@ -153,6 +153,8 @@
           // Any status: 200 decided, 409 refused, 410 gone (the card stays greyed).
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
           if (answer.body.edited) reread(row, answer.body);
+          // Not taken, and still to decide (a reply whose comment waits): open again.
+          else if (answer.body.waiting) reopen(row);
           outcome(row, message);
           say(message);
         })

@@ -215,11 +215,38 @@ def test_a_comment_edited_meanwhile_never_takes_the_key_meant_for_the_next_one(
     second.refresh_from_db()
     assert second.status == Comment.Status.SPAM
     assert first.status == Comment.Status.PENDING
-    # The refusal is a 409 by design, which the watch (and Chromium's console) report.
-    url = f"{page.url.split('/admin/')[0]}{QUEUE}{first.pk}/approve/"
+    _expect_refused(page, watch, first)
+
+
+def _expect_refused(page, watch, comment):
+    """The refusal of Approve on this comment is a 409 by design, which the watch (and
+    Chromium's console) report: expected, once."""
+    url = f"{page.url.split('/admin/')[0]}{QUEUE}{comment.pk}/approve/"
     refused = [problem for problem in watch.problems if url in problem and "409" in problem]
     assert len(refused) == 2  # the response and the console line about it
     watch.problems = [problem for problem in watch.problems if problem not in refused]
+
+
+def test_a_reply_left_waiting_for_its_comment_can_be_approved_once_that_is(
+    page, watch, article, moderator, make_comment
+):
+    start = timezone.now() - timedelta(hours=1)
+    parent = make_comment(article, created_at=start + timedelta(minutes=1))
+    reply = make_comment(article, parent=parent, name="Rita", created_at=start)
+    open_queue(page, moderator.username)
+    card = page.locator(f"#queue-{reply.pk}")
+
+    page.keyboard.press("a")  # the reply, first in the queue, under a comment still waiting
+    expect(card.locator(".queue-outcome")).to_contain_text("Approve the comment first.")
+    expect(card).not_to_have_class(re.compile(r"\bis-decided\b"))  # still to decide
+    page.keyboard.press("a")  # the comment it answers, selected next
+    expect(page.locator(f"#queue-{parent.pk} .queue-outcome")).to_contain_text("approved")
+    card.locator("button[data-action=approve]").click()
+
+    expect(card.locator(".queue-outcome")).to_have_text("Comment by Rita: approved.")
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.APPROVED
+    _expect_refused(page, watch, reply)
 
 
 def test_a_decision_key_held_down_decides_one_comment(page, article, moderator, make_comment):
