@@ -132,6 +132,13 @@ class CommentAdmin(DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         delete_comments(queryset)
 
+    def view_on_site(self, obj):
+        # Only where readers see it: a comment waiting, refused or taken down has no place on
+        # the page ("View on site" led to the article, the comment nowhere on it).
+        if obj.status == Comment.Status.APPROVED and obj.article.is_public:
+            return obj.get_absolute_url()
+        return None
+
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
 

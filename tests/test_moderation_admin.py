@@ -281,6 +281,24 @@ def test_a_moderator_can_decide_from_the_comments_own_page(moderator_client, art
     assert comment.status == Comment.Status.SPAM
 
 
+def test_view_on_site_is_offered_only_for_a_comment_readers_can_see(
+    moderator_client, article, make_comment
+):
+    waiting = make_comment(article)
+    rejected = make_comment(article, status=Comment.Status.REJECTED)
+    published = make_comment(article, status=Comment.Status.APPROVED)
+
+    def own_page(comment):
+        return moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+
+    # It led to the article, where a comment waiting or refused is nowhere to be seen.
+    assert "View on site" not in own_page(waiting)
+    assert "View on site" not in own_page(rejected)
+    page = own_page(published)
+    assert "View on site" in page
+    assert f'href="{published.get_absolute_url()}"' in page
+
+
 def test_an_editor_gets_no_decision_buttons_on_a_comments_page(
     editor_client, article, make_comment
 ):
