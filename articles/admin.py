@@ -228,6 +228,10 @@ class ArticleAdmin(admin.ModelAdmin):
         pulled = list(queryset.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
         count = unpublish_articles(queryset=queryset)
         self._log(request, pulled, "Unpublished.")
+        if not count:  # a green "Unpublished 0 article(s)." read as done
+            said = "Nothing to unpublish: the selected articles were drafts already."
+            self.message_user(request, said, messages.INFO)
+            return
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
 
     def _log(self, request, pks, message: str) -> None:

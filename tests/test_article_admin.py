@@ -136,6 +136,19 @@ def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time
     assert scheduled.title not in editor_client.get("/").content.decode()
 
 
+def test_unpublishing_a_draft_says_nothing_was_unpublished(editor_client, make_article):
+    draft = make_article(status=Article.Status.DRAFT)
+
+    answer = editor_client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    said = [(m.level_tag, str(m)) for m in answer.context["messages"]]
+    assert said == [("info", "Nothing to unpublish: the selected articles were drafts already.")]
+
+
 def test_saving_a_story_published_with_a_time_to_come_says_it_is_scheduled_and_when(
     editor_client, article
 ):
