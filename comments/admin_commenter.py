@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.admin_queue import time_cell
@@ -76,6 +77,9 @@ def commenter_view(model_admin, request):
         "blocks": Block.objects.matching(kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
+        # A comment opened from here leads on, once decided, to this sender's next one (the
+        # queue's search finds an address typed whole), not to another sender's.
+        "from_list": urlencode({"_changelist_filters": urlencode({"q": value})}),
         # What the moderator typed, back in its box when their press did nothing.
         "kept": kept,
     }

@@ -1,7 +1,9 @@
 """The commenter's page: reached from any comment whatever its address holds, and acting only
 on that commenter."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.db import connection
@@ -73,6 +75,29 @@ def test_the_commenter_page_shows_everything_from_one_address(
     assert "Someone else" not in html
     assert "<strong>1</strong> approved" in html
     assert "<strong>1</strong> pending" in html
+
+
+def test_a_comment_opened_from_a_commenters_page_leads_on_to_their_next_one(
+    moderator_client, article, make_comment
+):
+    now = timezone.now()
+    senders = [("maria@example.com", 3), ("other@example.com", 2), ("maria@example.com", 1)]
+    first, _other, last = (
+        make_comment(article, email=email, created_at=now - timedelta(hours=hours))
+        for email, hours in senders
+    )
+    html = moderator_client.get(COMMENTER, {"email": "maria@example.com"}).content.decode()
+    link = re.search(rf'href="({CHANGELIST}{first.pk}/change/[^"]*)"', html)[1]
+
+    page = moderator_client.get(unescape(link)).content.decode()
+    filters = re.search(r'name="_changelist_filters" value="([^"]*)"', page)[1]
+    response = moderator_client.post(
+        f"{CHANGELIST}{first.pk}/approve/",
+        {"_next_pending": "1", "_changelist_filters": unescape(filters)},
+    )
+
+    # Maria's next, not the other sender's comment that came in between.
+    assert response["Location"].startswith(f"{CHANGELIST}{last.pk}/change/")
 
 
 def test_the_queue_links_each_comment_to_its_commenter_and_record(
