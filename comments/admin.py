@@ -168,7 +168,8 @@ class CommentAdmin(DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
         spam comments answer "why is this not up?" without opening each one."""
         if obj.status == Comment.Status.PENDING or not obj.moderated_by_id:
             return obj.get_status_display()
-        why = Truncator(obj.rejection_reason).chars(80)
+        # The shipped reasons are sentences: "... about the article., by mod" read as a typo.
+        why = Truncator(obj.rejection_reason.strip().removesuffix(".")).chars(80)
         return format_html(
             '{}<div class="decided-by">{}{}by {}</div>',
             obj.get_status_display(),

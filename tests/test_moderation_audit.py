@@ -78,3 +78,18 @@ def test_a_policy_change_is_logged(superuser_client, superuser):
     entry = LogEntry.objects.get(user=superuser)
     assert entry.object_repr == "Moderation policy"
     assert "Link limit" in entry.get_change_message()
+
+
+def test_a_reason_written_as_a_sentence_reads_as_one_beside_who_decided(
+    moderator_client, moderator, article, make_comment
+):
+    make_comment(
+        article,
+        status="rejected",
+        moderated_by=moderator,
+        rejection_reason="Your comment is not about the article. ",
+    )
+
+    page = moderator_client.get(f"{CHANGELIST}?status=rejected").content.decode()
+
+    assert "Your comment is not about the article, by moderator</div>" in page
