@@ -255,6 +255,15 @@ def confirm_comment(request, token):
     comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
     if comment is None:
         return _stale_confirmation(request)
+    if comment.owner_vouched:
+        # Answered already (a second press, the mail opened again, or the address confirmed
+        # since): asked again, then told the link is "out of date", its owner would think the
+        # answer was lost.
+        return link_gone(
+            request,
+            "This comment is already known to be yours: we mail you what you asked for about "
+            "it, and every mail has a link to stop them.",
+        )
     # Which comment, in our words: what a stranger wrote never reaches the address's owner.
     sent = timezone.localtime(comment.created_at)
     return _ask_then_act(

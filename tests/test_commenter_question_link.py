@@ -1,0 +1,42 @@
+"""The "Is this comment yours?" link once there is nothing to ask: answered already, or the
+comment it asks about deleted by its writer. Its page says so, rather than asking again or
+calling the link out of date (the question itself: tests/test_commenter_mail_consent.py)."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.mail_helpers import run_mail_queue, verify
+
+OWNER = "maria@example.com"
+
+
+@pytest.fixture
+def asked(article, comment_form_data, settings):
+    """A comment sent with a confirmed address from a browser new to it, and the link of the
+    question mailed to the address: (the writer's browser, the comment, the link)."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    verify(OWNER)
+    writer = Client()
+    data = comment_form_data(article, email=OWNER, notify="on")
+    assert writer.post(reverse("comments:post", args=[article.pk]), data).status_code == 302
+    run_mail_queue()
+    [question] = [m for m in mail.outbox if m.to == [OWNER]]
+    link = re.search(r"https?://\S+/comments/confirm-comment/\S+/", question.body).group(0)
+    return writer, Comment.objects.get(), link
+
+
+def test_opened_again_once_answered_it_says_so_rather_than_asking_again(asked):
+    _, _, link = asked
+    Client().post(link)
+
+    # The mail opened again, and a second press (a double click without JavaScript).
+    for answer in (Client().get(link), Client().post(link)):
+        page = answer.content.decode()
+        assert answer.status_code == 404
+        assert "already known to be yours" in page
+        assert "It is mine</button>" not in page and "out of date" not in page
