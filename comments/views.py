@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from articles.pages import article_page_parts
@@ -83,8 +83,14 @@ class SkipFiles(FileUploadHandler):
 
 
 @csrf_exempt  # only so the size check comes first: CSRF is checked right after, in _post
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, article_id):
+    if request.method != "POST":
+        # The address of every form sent back (errors, "send once more", a wait): opened again
+        # from the address bar or the history, it leads to the article's form (where, with
+        # JavaScript, the draft comes back), not to a blank 405.
+        article = get_object_or_404(Article.objects.published().only("slug"), pk=article_id)
+        return redirect(article.get_absolute_url() + "#comment-form")
     # The form sends no files: a body larger than any comment is refused unread, and file parts
     # in a smaller one are dropped rather than written to disk.
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

@@ -175,6 +175,22 @@ def test_forms_refuse_methods_they_never_take(approved_comment):
     assert (response.status_code, response["Allow"]) == (405, "POST")
 
 
+def test_the_address_a_comment_form_came_back_at_leads_to_the_article_when_opened_again(
+    article, draft
+):
+    # Without JavaScript every first send comes back at it ("press Send comment once more"),
+    # as do form errors: the reader presses Enter in the address bar, or opens it from history.
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("comments:post", args=[article.pk])
+    for method in (client.get, client.head):
+        response = method(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{article.get_absolute_url()}#comment-form"
+    assert client.get(url, follow=True).status_code == 200
+    # A story that is not on the site is not named.
+    assert client.get(reverse("comments:post", args=[draft.pk])).status_code == 404
+
+
 @pytest.mark.parametrize(
     "headers", [{"HTTP_HOST": "localhost:6666"}, {"HTTP_X_FORWARDED_PROTO": "https"}]
 )
