@@ -40,8 +40,9 @@ PRIVACY_SENT = (
 )
 
 
-def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False):
-    """The export or erase link mailed to the address (at most five asks an hour per IP)."""
+def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False, way_on=None):
+    """The export or erase link mailed to the address (at most five asks an hour per IP).
+    way_on: (address, words) of the page the reader asked from, to go back to."""
     limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
     if not limit.allowed:
         response = notice_page(
@@ -49,11 +50,12 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
             "Please wait a little",
             f"You have asked for several links. Please try again in {limit.wait}.",
             status=429,
+            way_on=way_on,
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
     request_privacy_link(email=email, action=action, by_owner=by_owner)
-    return notice_page(request, "Check your mail", PRIVACY_SENT)
+    return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=way_on)
 
 
 @never_cache
@@ -69,7 +71,11 @@ def status_privacy(request, token):
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
     by_owner = comment.owner_vouched
-    return _send_privacy_link(request, email=comment.email, action=action, by_owner=by_owner)
+    # The way back, as "Stop mail about replies" on the same page gives it.
+    back = (reverse("comments:status", args=[token]), "Back to your comment")
+    return _send_privacy_link(
+        request, email=comment.email, action=action, by_owner=by_owner, way_on=back
+    )
 
 
 @never_cache
