@@ -252,9 +252,13 @@ def confirm_comment(request, token):
     """A comment asked for mail at a confirmed address from elsewhere: its owner says whether
     it is theirs."""
     comment_id = links.comment_id_from_confirm_comment(token)
-    comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
-    if comment is None:
+    if comment_id is None:
         return _stale_confirmation(request)
+    # Deleted by its writer (or left emptied where replies hang on it): nothing to answer.
+    found = Comment.objects.filter(pk=comment_id, withdrawn_at__isnull=True)
+    if (comment := found.select_related("article").first()) is None:
+        why = "The comment it asked about was deleted: nothing about it will be mailed to you."
+        return link_gone(request, why)
     if comment.owner_vouched:
         # Answered already (a second press, the mail opened again, or the address confirmed
         # since): asked again, then told the link is "out of date", its owner would think the

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
+from comments.services import approve
+from comments.tokens import status_token
 from tests.mail_helpers import run_mail_queue, verify
 
 OWNER = "maria@example.com"
@@ -40,3 +42,22 @@ def test_opened_again_once_answered_it_says_so_rather_than_asking_again(asked):
         assert answer.status_code == 404
         assert "already known to be yours" in page
         assert "It is mine</button>" not in page and "out of date" not in page
+
+
+@pytest.mark.parametrize("with_reply", [False, True])
+def test_it_says_when_the_comment_it_asks_about_was_deleted(
+    asked, article, moderator, make_comment, with_reply
+):
+    writer, theirs, link = asked
+    if with_reply:  # its row stays, emptied, under the reply
+        approve(comment=theirs, by=moderator)
+        approve(comment=make_comment(article, parent=theirs, body="A reply"), by=moderator)
+    delete = reverse("comments:delete", args=[status_token(theirs)])
+    assert writer.post(delete).status_code == 302
+
+    for answer in (Client().get(link), Client().post(link)):
+        page = answer.content.decode()
+        assert answer.status_code == 404
+        assert "The comment it asked about was deleted" in page
+        assert "It is mine</button>" not in page and "out of date" not in page
+    assert not Comment.objects.filter(pk=theirs.pk, owner_vouched=True).exists()
