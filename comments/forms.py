@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
 from comments.screening import BIDI_CONTROLS
 from comments.tokens import form_age
-from newsportal.text import no_control_characters
+from newsportal.text import no_control_characters, pasted_breaks_as
 
 BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
@@ -43,10 +43,13 @@ class MultilineTextField(forms.CharField):
     """Browsers send line breaks as CRLF but count them as one character against maxlength:
     count them the same way here, so text the form accepted is not refused as too long. A run
     of blank lines is one: the page keeps a comment's lines as written (a screen of empty
-    lines pushed the next comments down)."""
+    lines pushed the next comments down). A word processor's breaks pasted in (U+000B,
+    U+2028...) are line breaks, as in the newsroom's fields: the writer saw a break there, and
+    could not find an invisible character to remove."""
 
     def to_python(self, value):
         text = super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+        text = pasted_breaks_as(text, "\n")
         return BLANK_LINES.sub("\n\n", text)
 
     def widget_attrs(self, widget):

@@ -11,6 +11,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article
 from comments.models import Comment
+from comments.tokens import status_token
 
 
 def _post(client, article, data, **extra):
@@ -164,6 +165,24 @@ def test_bad_input_is_refused_next_to_its_field_and_the_text_is_kept(
         assert "My carefully written thoughts." in html
     assert "Xiaomi will mass-produce its car" in html  # still the article page
     assert not Comment.objects.exists()
+
+
+def test_line_breaks_pasted_from_a_word_processor_are_line_breaks_when_posting_and_editing(
+    reader, article, comment_form_data
+):
+    # Word's soft return, a page break, and the line and paragraph separators (Word for Mac,
+    # Pages, Google Docs): invisible to the writer, who saw a break there.
+    pasted = "Dear editor,\x0bone\x0ctwo\u2028three\u2029four"
+
+    response = _post(reader, article, comment_form_data(article, body=pasted))
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.body == "Dear editor,\none\ntwo\nthree\nfour"
+    edit = reverse("comments:edit", args=[status_token(comment)])
+    assert reader.post(edit, {"body": "Edited\u2028again"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Edited\nagain"
 
 
 def test_the_reply_and_paging_links_of_a_page_drawn_again_lead_to_the_article(
