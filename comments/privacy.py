@@ -25,6 +25,7 @@ from comments.commenter_services import withdraw_comment, withdraw_comments
 from comments.links import PRIVACY_ACTIONS
 from comments.mail import drop_queued
 from comments.models import (
+    ARTICLE_OFF_SITE,
     Block,
     Comment,
     CommenterAddress,
@@ -160,10 +161,14 @@ def _export_pieces(email: str, ids: list[int], about: dict) -> Iterator[str]:
 
 
 def _exported(comment: Comment) -> dict:
+    # An article off the site is not named, as on the commenter's pages and in their mail
+    # (Comment.article_named): pulled and renamed under embargo, its new title and address
+    # would go to whoever holds the address.
+    public = comment.article.is_public
     return {
         "id": comment.pk,
-        "article": comment.article.title,
-        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+        "article": comment.article.title if public else ARTICLE_OFF_SITE,
+        "article_url": settings.SITE_URL + comment.article.get_absolute_url() if public else None,
         "in_reply_to": comment.parent_id,
         "name": comment.name,
         "body": comment.body,

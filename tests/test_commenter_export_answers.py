@@ -2,9 +2,15 @@
 to it; in the download, no article off the site named (the rest of the privacy requests:
 tests/test_commenter_privacy.py)."""
 
+import json
+import re
+
+from django.core import mail
 from django.urls import reverse
 
+from articles.models import Article
 from comments.tokens import status_token
+from tests.mail_helpers import run_mail_queue
 
 
 def test_asked_from_the_status_page_the_answer_leads_back_to_the_comment(
@@ -22,3 +28,30 @@ def test_asked_from_the_status_page_the_answer_leads_back_to_the_comment(
     assert "Check your mail" in answers[0].content.decode()
     for answer in (answers[0], answers[-1]):
         assert back in answer.content.decode()
+
+
+def test_the_download_does_not_name_an_article_taken_off_the_site(
+    reader, make_article, make_comment, settings
+):
+    shown = make_article(title="Still on the site")
+    pulled = make_article(title="Old headline")
+    for article in (shown, pulled):
+        make_comment(article, email="maria@example.com", status="approved")
+    # Pulled and renamed under embargo: as its status page and mail, the export keeps it quiet.
+    Article.objects.filter(pk=pulled.pk).update(
+        status=Article.Status.DRAFT, title="Embargoed scoop", slug="embargoed-scoop"
+    )
+    reader.post("/comments/privacy/", {"email": "maria@example.com", "action": "export"})
+    run_mail_queue()
+    [message] = mail.outbox
+    found = re.search(r"https?://\S+/comments/privacy/\S+/", message.body).group(0)
+    link = found.removeprefix(settings.SITE_URL)
+
+    download = reader.get(link + "?download=1").getvalue().decode()
+
+    assert "Embargoed scoop" not in download and "embargoed-scoop" not in download
+    exported = {c["article"]: c["article_url"] for c in json.loads(download)["comments"]}
+    assert exported == {
+        "Still on the site": settings.SITE_URL + shown.get_absolute_url(),
+        "an article no longer on the site": None,
+    }

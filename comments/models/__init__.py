@@ -1,6 +1,7 @@
 """Comments' tables, one module per concern; import them from here."""
 
 from comments.models.comment import (
+    ARTICLE_OFF_SITE,
     ERASED_PREFIX,
     MAX_BODY_LENGTH,
     MAX_NAME_LENGTH,
@@ -25,6 +26,7 @@ from comments.models.desk import (
 )
 
 __all__ = [
+    "ARTICLE_OFF_SITE",
     "ERASED_PREFIX",
     "MAX_BODY_LENGTH",
     "MAX_NAME_LENGTH",

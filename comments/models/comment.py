@@ -18,6 +18,8 @@ MAX_NAME_LENGTH = 80
 MAX_BODY_LENGTH = 3000
 # How the block lists keep an address erased at its owner's request: a keyed hash after this.
 ERASED_PREFIX = "erased:"
+# How a commenter's pages, mail and export name an article that is off the site.
+ARTICLE_OFF_SITE = "an article no longer on the site"
 
 
 class Comment(models.Model):
@@ -143,7 +145,7 @@ class Comment(models.Model):
         correction; anyone may post a comment and hold its status link)."""
         if self.article.is_public:
             return f"“{self.article.title}”"
-        return "an article no longer on the site"
+        return ARTICLE_OFF_SITE
 
     @property
     def status_url(self) -> str:
