@@ -43,6 +43,8 @@ from newsportal.methods import read_only
 logger = logging.getLogger(__name__)
 
 COMMENT_RECEIVED = "Comment sent successfully! We will review it in the next few hours."
+# A returning commenter the policy approves at once (ModerationPolicy.auto_approve_returning).
+COMMENT_PUBLISHED = "Comment sent successfully! It is published."
 DUPLICATE = "You have already sent this comment: there is no need to send it again."
 # Set with the answer to a stored comment, for comments.js on the article (so readable by
 # scripts; it says only that a comment went): the landing's own script usually learns it from the
@@ -186,12 +188,14 @@ def _post(request, article_id):
 
 
 def _answer_sent(request, article, comment):
-    messages.success(request, COMMENT_RECEIVED)
+    published = comment.status == Comment.Status.APPROVED  # no review to wait for, or follow
+    messages.success(request, COMMENT_PUBLISHED if published else COMMENT_RECEIVED)
     messages.info(
         request,
         format_html(
-            'Follow the review of your comment on its <a class="comment-status-link" href="{}">'
-            "private status page</a> (keep this link to yourself).",
+            '{} on its <a class="comment-status-link" href="{}">private status page</a> (keep '
+            "this link to yourself).",
+            "Edit or delete it" if published else "Follow the review of your comment",
             comment.status_url,
         ),
     )

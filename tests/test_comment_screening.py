@@ -189,6 +189,28 @@ def test_the_policy_can_auto_approve_a_returning_commenter_and_the_count_follows
     assert article.approved_comment_count == 2
 
 
+def test_a_returning_commenter_approved_at_once_is_not_told_it_waits_for_a_review(
+    article, comment_form_data, moderator
+):
+    ModerationPolicy.objects.create(auto_approve_returning=True)
+    marias_browser = Client(REMOTE_ADDR="198.51.100.7")
+    first = comment_form_data(article, body="My first words here.")
+    waits = marias_browser.post(reverse("comments:post", args=[article.pk]), first, follow=True)
+    assert "We will review it in the next few hours." in waits.content.decode()
+    approve(comment=Comment.objects.get(), by=moderator)
+    verify("maria@example.com")
+
+    answer = marias_browser.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article), follow=True
+    )
+
+    page = answer.content.decode()
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
+    assert "Comment sent successfully! It is published." in page
+    assert "We will review it" not in page and "Follow the review" not in page
+    assert 'Edit or delete it on its <a class="comment-status-link"' in page
+
+
 def test_a_regulars_address_typed_in_another_browser_still_waits(
     article, comment_form_data, moderator, make_comment
 ):
