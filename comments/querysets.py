@@ -70,14 +70,15 @@ class CommentQuerySet(models.QuerySet):
             mine |= Q(user_id=user_id)
         return self.filter(mine, email=email.lower())
 
-    def repeating(self, article, *, parent, ids, ip: str | None, body: str):
+    def repeating(self, article, *, parent, ids, ip: str | None, email: str | None, body: str):
         """What a post would repeat: the same words in the same place (the article, or the
-        comment answered) from the same browser (the ids its signed cookie names) or IP (a
-        double post). "Thanks, agreed." to two readers is two replies. Never by the address
+        comment answered) from the same browser (the ids its signed cookie names) or from the
+        same IP under the same address (a double post). "Thanks, agreed." to two readers is two
+        replies, two readers behind one office or carrier address included. Never by the address
         alone: anyone may type one, and the answer would tell them who wrote a public comment."""
         same_sender = Q(pk__in=list(ids))
-        if ip:
-            same_sender |= Q(ip_address=ip)
+        if ip and email:
+            same_sender |= Q(ip_address=ip, email__iexact=email)
         return self.filter(same_sender, article=article, parent=parent, body=body.strip())
 
     def pending(self):

@@ -147,7 +147,7 @@ def _post(request, article_id):
     # types an address with a published comment's words whether that address wrote it.
     written = written_here(request)
     repeated = Comment.objects.repeating(
-        article, parent=parent, ids=written, ip=ip, body=data["body"]
+        article, parent=parent, ids=written, ip=ip, email=data["email"], body=data["body"]
     )
     sent = repeated.first()
     if sent is None:
@@ -156,7 +156,7 @@ def _post(request, article_id):
         # browser's, by its CSRF cookie, even if its connection changed meanwhile).
         if not flood.allowed and (first_press := stored_as(post, wait=3)):
             sent = Comment.objects.repeating(
-                article, parent=parent, ids=[first_press], ip=None, body=data["body"]
+                article, parent=parent, ids=[first_press], ip=None, email=None, body=data["body"]
             ).first()
         if sent is None and not flood.allowed:
             form.add_error(None, f"Please wait {flood.wait} before sending another comment.")

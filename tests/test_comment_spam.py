@@ -297,6 +297,27 @@ def test_a_repeat_whose_first_answer_was_lost_gets_the_status_link_and_no_wait(
     assert DUPLICATE not in elsewhere and "/comments/status/" not in elsewhere
 
 
+def test_two_readers_behind_one_address_may_write_the_same_words(
+    article, comment_form_data, settings
+):
+    # An office network or a mobile carrier puts many readers behind one IP: the second to write
+    # "Great article!" was told they had already sent it, and nothing was stored.
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    words = {"body": "Great article!"}
+    _post(Client(REMOTE_ADDR="198.51.100.7"), article, comment_form_data(article, **words))
+    other_reader = comment_form_data(article, name="Jon Park", email="jon@example.net", **words)
+
+    page = _post(Client(REMOTE_ADDR="198.51.100.7"), article, other_reader).content.decode()
+
+    assert DUPLICATE not in page
+    assert sorted(Comment.objects.values_list("email", flat=True)) == [
+        "jon@example.net",
+        "maria@example.com",
+    ]
+
+
 class BrokenCache:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
