@@ -183,9 +183,9 @@ class _NewsroomTreeprocessor(Treeprocessor):
 
     def _images(self, root):
         for parent in list(root.iter()):
-            for index, img in enumerate(list(parent)):
-                if img.tag == "img":
-                    self._image(parent, index, img)
+            for img in [child for child in parent if child.tag == "img"]:
+                # Its place now: a picture dropped before it in this parent moved it up one.
+                self._image(parent, list(parent).index(img), img)
 
     def _image(self, parent, index, img):
         src, alt = img.get("src", "").strip(), img.get("alt", "")

@@ -303,3 +303,22 @@ def test_a_picture_address_another_site_hides_behind_a_tab_or_break_is_not_kept(
     html = render_markdown(f'Before.\n\n<img src="/{gap}/evil.example/p.png" alt="x">\n\nAfter.')
 
     assert "evil.example" not in html
+
+
+def test_two_pictures_from_nowhere_safe_in_one_paragraph_keep_their_words():
+    # The second one's place was read before the first left: the editor's save failed (500).
+    html = render_markdown("See ![one](javascript:a) and ![two](data:image/png,x) here.")
+
+    assert "<img" not in html
+    assert "See one and two here." in html
+
+
+def test_a_picture_from_nowhere_safe_moves_no_other_words_out_of_the_paragraph():
+    # The linked picture after it took the place of the next element, and that element's words
+    # were lost from the page.
+    html = render_markdown(
+        "A ![gone](javascript:a) *b* ![chart](https://example.org/c.png) *kept* end."
+    )
+
+    assert '<a href="https://example.org/c.png" rel="noopener noreferrer">chart</a>' in html
+    assert "<em>kept</em> end." in html
