@@ -53,6 +53,12 @@ class AuthorAdmin(ListingEntryAdmin):
             return super().get_exclude(request, obj)
         return ["user"]
 
+    def get_list_display(self, request):
+        # Nor the list: its column named the accounts behind the bylines (their login names).
+        if request.user.has_perm("auth.view_user"):
+            return super().get_list_display(request)
+        return [field for field in self.list_display if field != "user"]
+
 
 @admin.register(Tag)
 class TagAdmin(ListingEntryAdmin):

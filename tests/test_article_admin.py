@@ -306,6 +306,19 @@ def test_an_editor_edits_a_byline_without_the_user_lookup_they_may_not_open(
     assert (author.name, author.user) == ("Ann Byline", newsroom_editor)
 
 
+def test_an_editor_reads_the_bylines_without_the_accounts_behind_them(
+    client, newsroom_editor, author
+):
+    author.user = get_user_model().objects.create_user("chief-login", is_staff=True)
+    author.save()
+    client.force_login(newsroom_editor)
+
+    html = client.get("/admin/articles/author/").content.decode()
+
+    assert author.name in html
+    assert "chief-login" not in html
+
+
 def test_a_superuser_still_links_a_byline_to_an_account(editor_client, author):
     html = editor_client.get(f"/admin/articles/author/{author.pk}/change/").content.decode()
 
