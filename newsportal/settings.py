@@ -247,7 +247,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_USE_ATTEMPT_EXPIRATION = True  # "5 failures within 15 minutes", not 5 ever
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False  # a sign-in wiped the failures of its whole address (see README)
 AXES_VERBOSE = False  # no banner on every manage.py start (it buried `make run`'s login)
 AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-After
 # The reader's address as the comment rate limits see it (our proxy's header, from it only;
