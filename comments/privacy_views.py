@@ -5,6 +5,7 @@ link leads. Personal and signed, as the other commenter pages (comments.commente
 from django.conf import settings
 from django.db.models import F
 from django.http import FileResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -28,7 +29,7 @@ from comments.privacy import (
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.status import standing
 from newsportal.caching import personal_page
-from newsportal.methods import get_or_post, post_only
+from newsportal.methods import get_or_post
 from newsportal.paging import page_number, page_one_redirect, page_or_none
 
 PRIVACY_SENT = (
@@ -59,7 +60,7 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
 
 
 @never_cache
-@post_only
+@get_or_post
 def status_privacy(request, token):
     """Export or Erase from a status page: the link goes to the comment's address. Anyone may
     post with any address and get a status page, so only a comment its owner vouched for (they
@@ -67,6 +68,10 @@ def status_privacy(request, token):
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
+    if request.method != "POST":
+        # The address of the "Check your mail" answer, opened again from the address bar or
+        # the history: the comment's status page, where the buttons are (it was a blank 405).
+        return redirect("comments:status", token)
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")

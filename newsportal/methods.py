@@ -14,8 +14,3 @@ def read_only(view):
 def get_or_post(view):
     """GET, HEAD and a POST that passes the CSRF check; anything else 405."""
     return csrf_exempt(require_http_methods(["GET", "HEAD", "POST"])(csrf_protect(view)))
-
-
-def post_only(view):
-    """A POST that passes the CSRF check; anything else 405."""
-    return csrf_exempt(require_http_methods(["POST"])(csrf_protect(view)))

@@ -167,12 +167,25 @@ def test_forms_refuse_methods_they_never_take(approved_comment):
         "/comments/privacy/",
         f"/comments/report/{approved_comment.pk}/",
         f"{approved_comment.status_url}edit/",
+        f"{approved_comment.status_url}privacy/",
     ):
         for method in (client.put, client.delete):
             response = method(url)
             assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, POST"), url
-    response = client.put(f"{approved_comment.status_url}privacy/")
-    assert (response.status_code, response["Allow"]) == (405, "POST")
+
+
+def test_the_address_of_check_your_mail_leads_back_to_the_comment_when_opened_again(
+    approved_comment,
+):
+    # Export or Erase on a status page answers "Check your mail" at this address; opened again
+    # from the address bar or the history, it was a blank page (a 405 with no words).
+    client = Client(enforce_csrf_checks=True)
+    for method in (client.get, client.head):
+        response = method(f"{approved_comment.status_url}privacy/")
+        assert response.status_code == 302
+        assert response["Location"] == approved_comment.status_url
+    page = client.get(f"{approved_comment.status_url}privacy/", follow=True)
+    assert page.status_code == 200 and "Export" in page.content.decode()
 
 
 def test_the_address_a_comment_form_came_back_at_leads_to_the_article_when_opened_again(
