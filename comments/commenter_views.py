@@ -31,18 +31,10 @@ from comments.commenter_services import (
     unsubscribe_replies,
 )
 from comments.forms import CommentEditForm
-from comments.models import (
-    ERASED_PREFIX,
-    Comment,
-    CommenterAddress,
-    ReplySubscription,
-)
+from comments.models import ERASED_PREFIX, Comment, CommenterAddress, ReplySubscription
 from comments.notifications import mail_waits_for_owner
-from comments.privacy import (
-    PRIVACY_MAIL_MINUTES,
-    delete_own_comment,
-    request_privacy_link,
-)
+from comments.privacy import PRIVACY_MAIL_MINUTES, delete_own_comment, request_privacy_link
+from comments.status import standing
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
@@ -167,9 +159,10 @@ def edit(request, token):
     if not can_edit(comment):
         why = _why_not_editable(comment)
         if request.method != "POST":
-            delete_it = (reverse("comments:delete", args=[token]), "Delete your comment")
+            # Its status page: the comment as it stands, and its Delete button.
+            back = (status_url, "Back to your comment")
             return notice_page(
-                request, "This comment can no longer be edited", why, status=403, way_on=delete_it
+                request, "This comment can no longer be edited", why, status=403, way_on=back
             )
         # Decided or out of time while its author wrote: the new words come back to keep.
         form.is_valid()
@@ -199,7 +192,9 @@ def edit(request, token):
                     request, "Your comment is updated. A moderator will review the new text."
                 )
             return redirect(status_url)
-    return commenter_page(request, "comments/edit.html", {"comment": comment, "form": form})
+    stands = standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
+    context = {"comment": comment, "form": form, "standing": stands}
+    return commenter_page(request, "comments/edit.html", context)
 
 
 @never_cache

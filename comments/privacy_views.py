@@ -129,7 +129,7 @@ def privacy_action(request, token):
             request,
             "Your comments are erased",
             f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
-            "site. Where others had replied, the reply stays under “comment withdrawn by its "
+            "site. Where others had replied, the reply stays under “Comment withdrawn by its "
             "author”.",
         )
     if action == "erase":

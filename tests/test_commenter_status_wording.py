@@ -156,6 +156,8 @@ def test_the_edit_page_gives_the_reason_its_status_page_gives(
         assert response.status_code == 403
         assert REFUSED[state] in response.content.decode()
         assert ANY_COMMENT not in response.content.decode()
+    # The way on is the comment itself, where its Delete button is (not only the front page).
+    assert f'<a href="{comment.status_url}">Back to your comment</a>' in opened.content.decode()
     assert "New words for a comment that stays as it is" in posted.content.decode()
 
 
@@ -196,3 +198,19 @@ def test_a_reply_waiting_under_a_comment_turned_down_is_not_told_it_will_be_publ
     ) in page
     assert "We e-mail you when someone replies" not in page
     assert "none comes while the comment it answers is off the site." in page
+    # Its edit page says the same, and promises no reading that leads to publication.
+    edit_page = reader.get(reverse("comments:edit", args=[status_token(mine)])).content.decode()
+    assert "the moderator will read the new text" not in edit_page
+    assert "it cannot be published while the comment it answers is off the site" in edit_page
+
+
+def test_the_edit_page_of_a_reply_off_the_page_with_its_comment_does_not_call_it_published(
+    reader, article, make_comment
+):
+    parent = make_comment(article, status="pending")
+    mine = make_comment(article, parent=parent, status="approved", moderated_at=timezone.now())
+
+    edit_page = reader.get(reverse("comments:edit", args=[status_token(mine)])).content.decode()
+
+    assert "Your comment is published" not in edit_page
+    assert "and off the page for now: the comment it answers is being reviewed again" in edit_page
