@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from comments.admin_actions import BulkActions, ModerationActionForm
+from comments.admin_comment_page import CommentPageViews
 from comments.admin_commenter import commenter_view
 from comments.admin_decisions import (
     DECISIONS,
@@ -33,7 +34,7 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 
 
 @admin.register(Comment)
-class CommentAdmin(DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
+class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
     list_display = ["received_ago", "excerpt", "author", "decision"]

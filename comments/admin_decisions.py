@@ -2,15 +2,10 @@
 outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
 moderation.js and with a message and a redirect to a plain form post."""
 
-from copy import copy
-
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
@@ -91,34 +86,6 @@ def decision_links(pk, names) -> list[tuple[str, str]]:
 
 class DecisionViews:
     """Mixed into CommentAdmin (which routes the URLs to these views)."""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        comment = self.get_object(request, unquote(object_id))
-        moderator = comment is not None and self.has_moderate_permission(request)
-        actions = []
-        if moderator and comment.status == Comment.Status.PENDING:
-            actions = decision_links(comment.pk, ONE_CLICK)
-            if hidden_by_reports(comment) and comment.reports.open().exists():
-                # Hidden by its readers' reports: decided as a report, with its replies. (Back
-                # in the queue because its author edited it, it is decided as any edit is.)
-                actions = decision_links(
-                    comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
-                )
-        elif moderator and not comment.withdrawn_at:
-            # Decided (by mistake, say): it can wait in the queue again.
-            requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
-            extra_context = {**(extra_context or {}), "requeue": requeue}
-        kept = request.session.pop(KEPT_REASONS, {}).get(str(comment.pk) if comment else "", {})
-        extra_context = {
-            **(extra_context or {}),
-            "kept_reason": kept.get("reason", ""),
-            "kept_preset": kept.get("preset"),
-            "moderation_actions": actions,
-            "queue_filters": request.GET.get("_changelist_filters", ""),
-            "seen_revision": comment.revision if actions else None,
-            "presets": RejectionReason.objects.all() if actions else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         typed = _reasons_typed(request)
@@ -303,27 +270,6 @@ class DecisionViews:
             listing = reverse("admin:comments_comment_changelist")
             return HttpResponseRedirect(f"{listing}?{filters}" if filters else listing)
         return HttpResponseRedirect(self._back(request))
-
-    def _next_waiting(self, request, comment, filters: str) -> int | None:
-        """The waiting comment after this one in the list the moderator opened it from (its
-        search and filters, oldest first), else the first of that list: one they skipped on
-        purpose comes back only once they reach the end."""
-        listing = copy(request)
-        listing.GET = QueryDict(filters, mutable=True)
-        for page_only in (PAGE_VAR, ALL_VAR, ERROR_FLAG):  # the list, whatever page it was on
-            listing.GET.pop(page_only, None)
-        try:
-            # The stock change list's search and filters (not ours: no cards drawn).
-            waiting = super().get_changelist_instance(listing).queryset
-        except IncorrectLookupParameters:  # a filter that no longer applies: the whole queue
-            waiting = Comment.objects.all()
-        waiting = waiting.filter(status=Comment.Status.PENDING, withdrawn_at=None)
-        waiting = waiting.exclude(pk=comment.pk).order_by("created_at", "pk")
-        later = Q(created_at__gt=comment.created_at) | Q(
-            created_at=comment.created_at, pk__gt=comment.pk
-        )
-        found = waiting.filter(later).values_list("pk", flat=True).first()
-        return found or waiting.values_list("pk", flat=True).first()
 
     def _back(self, request):
         referer = request.headers.get("referer", "")
