@@ -12,8 +12,11 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from comments.admin_decisions import KEPT_REASONS, ONE_CLICK, decision_links
+from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
 from comments.models import Comment, RejectionReason
+
+REPORT_LINKS = [("take_down", "Take down"), ("dismiss", "Dismiss")]
 
 
 class CommentPageViews:
@@ -23,15 +26,19 @@ class CommentPageViews:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         comment = self.get_object(request, unquote(object_id))
         moderator = comment is not None and self.has_moderate_permission(request)
-        actions = []
+        # Readers' words about a commenter, and who is being reported: for moderators only.
+        reports = list(comment.reports.open()) if moderator else []
+        actions, on_reports = [], False
         if moderator and comment.status == Comment.Status.PENDING:
-            actions = decision_links(comment.pk, ONE_CLICK)
-            if hidden_by_reports(comment) and comment.reports.open().exists():
-                # Hidden by its readers' reports: decided as a report, with its replies. (Back
-                # in the queue because its author edited it, it is decided as any edit is.)
-                actions = decision_links(
-                    comment.pk, [("take_down", "Take down"), ("dismiss", "Dismiss")]
-                )
+            # Hidden by its readers' reports: decided as a report, with its replies. (Back in
+            # the queue because its author edited it, it is decided as any edit is.)
+            on_reports = hidden_by_reports(comment) and bool(reports)
+            actions = decision_links(comment.pk, REPORT_LINKS if on_reports else ONE_CLICK)
+        elif moderator and reports and not comment.withdrawn_at:
+            # Up and reported (opened from the Reported queue): its reports are decided here as
+            # on its card, not sent "Back to the queue" as if decided by mistake.
+            on_reports = True
+            actions = decision_links(comment.pk, REPORT_LINKS)
         elif moderator and not comment.withdrawn_at:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
@@ -39,6 +46,9 @@ class CommentPageViews:
         kept = request.session.pop(KEPT_REASONS, {}).get(str(comment.pk) if comment else "", {})
         extra_context = {
             **(extra_context or {}),
+            "open_reports": reports,
+            "report_reasons": report_reasons(reports),
+            "on_reports": on_reports,
             "kept_reason": kept.get("reason", ""),
             "kept_preset": kept.get("preset"),
             "moderation_actions": actions,
@@ -61,7 +71,11 @@ class CommentPageViews:
             waiting = super().get_changelist_instance(listing).queryset
         except IncorrectLookupParameters:  # a filter that no longer applies: the whole queue
             waiting = Comment.objects.all()
-        waiting = waiting.filter(status=Comment.Status.PENDING, withdrawn_at=None)
+        waiting = waiting.filter(withdrawn_at=None)
+        if current_queue(listing) != "reported":
+            # The Reported queue's comments wait for a decision on their reports, published
+            # or not (its filter keeps those with open reports); the others, for a decision.
+            waiting = waiting.filter(status=Comment.Status.PENDING)
         waiting = waiting.exclude(pk=comment.pk).order_by("created_at", "pk")
         later = Q(created_at__gt=comment.created_at) | Q(
             created_at=comment.created_at, pk__gt=comment.pk

@@ -180,6 +180,12 @@ def _record(field: str, values) -> dict[str, str]:
     }
 
 
+def report_reasons(reports) -> list[tuple[str, int]]:
+    """How many reports give each reason, the most given first: [("Spam", 2), ...]. A list: a
+    Counter in a template answers 0 to ".items"."""
+    return Counter(report.get_reason_display() for report in reports).most_common()
+
+
 def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     """Attach to the change list (and each comment on its page) everything the cards show;
     kept: {comment id: {"reason", "preset"}} a moderator typed and has to see again."""
@@ -241,9 +247,7 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
         edited_back = comment.status == Comment.Status.PENDING and not hidden_by_reports(comment)
         reported = bool(comment.open_reports) or queue == "reported"
         comment.report_controls = reported and not edited_back
-        # A list: a Counter in a template answers 0 to ".items".
-        reasons = Counter(r.get_reason_display() for r in comment.open_reports)
-        comment.report_reasons = reasons.most_common()
+        comment.report_reasons = report_reasons(comment.open_reports)
     cl.moderation_queue = queue
     # A search or a filter that leaves nothing is not an empty queue.
     cl.queue_narrowed = bool(cl.query) or any(
