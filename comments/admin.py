@@ -107,6 +107,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
                 queue=queue,
                 can_moderate=self.has_moderate_permission(request),
                 kept=getattr(request, "kept_reasons", {}),
+                can_view_articles=request.user.has_perm("articles.view_article"),
             )
         return cl
 

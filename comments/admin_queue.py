@@ -186,7 +186,22 @@ def report_reasons(reports) -> list[tuple[str, int]]:
     return Counter(report.get_reason_display() for report in reports).most_common()
 
 
-def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
+def article_place(article, *, admin_page: str | None) -> tuple[str, str]:
+    """Where a card's article link leads, and what the card says of a story readers cannot
+    see ("" for one on the site). Off the site (a draft, or scheduled) its public address is a
+    404 to a moderator who may not preview stories: its admin page (admin_page, the address of
+    the articles' list for those who may open them) instead, else no link."""
+    if article.is_public:
+        return article.get_absolute_url(), ""
+    off = "draft"
+    if article.status == article.Status.PUBLISHED:
+        off = f"scheduled for {newsroom_time(article.published_at)}"
+    return (f"{admin_page}{article.pk}/change/" if admin_page else ""), off
+
+
+def prepare_queue(
+    cl, *, queue: str, can_moderate: bool, kept: dict, can_view_articles: bool = False
+) -> None:
     """Attach to the change list (and each comment on its page) everything the cards show;
     kept: {comment id: {"reason", "preset"}} a moderator typed and has to see again."""
     comments = list(cl.result_list)
@@ -213,13 +228,14 @@ def prepare_queue(cl, *, queue: str, can_moderate: bool, kept: dict) -> None:
     from_list = f"?{cl.preserved_filters}" if cl.preserved_filters else ""
     commenter = reverse("admin:comments_comment_commenter")
     # Once per story and per preset chosen, not once per card: 7% of the page's work.
-    article_url = cache(lambda article: article.get_absolute_url())
+    articles = reverse("admin:articles_article_changelist") if can_view_articles else None
+    place = cache(lambda article: article_place(article, admin_page=articles))
     options = cache(lambda chosen: preset_options(numbered, chosen=chosen))
     for comment in comments:
         # Every card's addresses from two reversed ones (fifty cards, six links each).
         comment.urls = {n.replace("-", "_"): f"{base}{comment.pk}/{n}/" for n in CARD_URLS}
         comment.urls["change"] += from_list
-        comment.urls["article"] = article_url(comment.article)
+        comment.urls["article"], comment.article_off_site = place(comment.article)
         comment.urls["by_email"] = f"{commenter}?{urlencode({'email': comment.email})}"
         if comment.ip_address:
             comment.urls["by_ip"] = f"{commenter}?{urlencode({'ip': comment.ip_address})}"

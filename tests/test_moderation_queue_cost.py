@@ -2,12 +2,14 @@
 each card shows (replies, records, reports, notes, blocks); a bulk action, however many stories its
 comments are on."""
 
+from datetime import timedelta
 from functools import partial
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Block, Comment, ModeratorNote, Report
@@ -56,6 +58,31 @@ def test_the_queue_costs_the_same_queries_for_60_or_240_pending(moderator_client
     fill(180)
 
     assert _queries(moderator_client, url) == few
+
+
+@pytest.mark.parametrize("persona", ["moderator", "superuser"])
+def test_the_queue_costs_the_same_for_comments_on_2_or_12_stories_off_the_site(
+    request, make_article, make_comment, persona
+):
+    # Each card says whether its story is on the site, and links a story off it to its admin
+    # page for whoever may open it (the superuser).
+    client = request.getfixturevalue(f"{persona}_client")
+
+    def queue_on(count):
+        later = timezone.now() + timedelta(days=1)
+        for n in range(count):
+            off = {"status": Article.Status.DRAFT} if n % 2 else {"published_at": later}
+            make_comment(make_article(**off))
+
+    queue_on(2)
+    _queries(client, CHANGELIST)  # warm: the session and permissions
+    few = _queries(client, CHANGELIST)
+
+    queue_on(10)
+
+    html = client.get(CHANGELIST).content.decode()
+    assert html.count("Article off the site") == 12
+    assert _queries(client, CHANGELIST) == few
 
 
 def _bulk_cost(client, action, comments, *, queue=Comment.Status.PENDING, **bar) -> int:
