@@ -9,12 +9,14 @@ from django.core.validators import validate_email
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.admin_queue import time_cell
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
-from comments.models import Block, Comment, ModeratorNote, erased_emails
+from comments.models import ERASED_PREFIX, Block, Comment, ModeratorNote, erased_emails
 from comments.services import decision_words
 
 SHOWN = 100
@@ -160,6 +162,35 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_list_display(self, request):
+        # A block is lifted on its commenter's page (lift_block, for moderators): each row
+        # leads there, and says so to those who may lift it.
+        lifts = request.user.has_perm("comments.moderate_comment")
+        return [*self.list_display, "lift_link" if lifts else "commenter_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        lifts = request.user.has_perm("comments.moderate_comment")
+        return [*self.readonly_fields, "lift_link" if lifts else "commenter_link"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.get_readonly_fields(request, obj), "expires_at"]
+
+    @admin.display(description="commenter")
+    def commenter_link(self, obj, words="Their page"):
+        if obj.value.startswith(ERASED_PREFIX):
+            # Kept as a keyed hash: its page opens with the address typed whole (search here).
+            return "–"
+        query = {"email": obj.value}
+        if obj.kind == Block.Kind.IP:
+            # An IPv6 sender's /64 by its first address: the page finds the sender's block by it.
+            query = {"ip": obj.value.split("/")[0]}
+        url = f"{reverse('admin:comments_comment_commenter')}?{urlencode(query)}"
+        return format_html('<a href="{}">{}</a>', url, words)
+
+    @admin.display(description="commenter")
+    def lift_link(self, obj):
+        return self.commenter_link(obj, "Lift on their page" if obj.is_active else "Their page")
 
     @admin.display(description="address", ordering="value")
     def address(self, obj):
