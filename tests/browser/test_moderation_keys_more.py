@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.models import Comment, Report
+from comments.services import approve
 from tests.browser.helpers import log_in_to_admin, open_queue
 
 # The seeded preset reasons (tests/browser/conftest.py), in every test here.
@@ -298,3 +299,29 @@ def test_opening_a_comment_right_after_deciding_others_loses_no_decision(
     for comment in (first, second):
         comment.refresh_from_db()
         assert comment.status == Comment.Status.APPROVED
+
+
+def test_enter_in_the_reason_box_of_a_reported_comments_page_takes_nothing_down(
+    page, article, moderator, make_comment
+):
+    # The page's first button was Take down, which Enter in a text box presses.
+    comment = make_comment(article, body="A comment two readers reported.")
+    approve(comment=comment, by=moderator)
+    for n in range(2):
+        Report.objects.create(comment=comment, reason="abuse", reporter=f"r-{n}")
+    log_in_to_admin(page, moderator.username)
+    page.goto(f"{QUEUE}{comment.pk}/change/?_changelist_filters=status%3Dreported")
+
+    box = page.get_by_label(re.compile("Or your own reason"))
+    box.fill("Insulting another reader")
+    box.press("Enter")
+    page.wait_for_timeout(500)  # a submission, had there been one, would have left the page
+
+    expect(page.get_by_role("heading", name="Decide on the reports")).to_be_visible()
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=comment.pk).taken_down_at is None
+    assert Report.objects.filter(comment=comment).count() == 2
+    # The buttons still work.
+    page.get_by_role("button", name="Take down").click()
+    expect(page.locator(".messagelist")).to_contain_text("taken down")
+    assert Comment.objects.get(pk=comment.pk).taken_down_at is not None
