@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Author, Section
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.layout import (
     MIN_PHONE_STORIES,
     assert_no_sideways_scroll,
@@ -137,6 +137,26 @@ def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, newsroom):
             if max(lines) > 1:
                 broken.append(f"{url} at {width}")
     assert not broken, f"'14 comments' broken over two lines on {broken} (px wide)"
+
+
+def test_a_headline_with_a_very_long_word_wraps_instead_of_widening_the_page(
+    page, newsroom, tag, add_related
+):
+    # A real headline of 2013: German's longest word, 63 letters, wider than a phone's column
+    # and than the article's rail. As the lead, a card or a story in the rail it pushed the page
+    # into scrolling sideways: lists on a phone, every article listing it on a laptop.
+    Article.objects.filter(pk=newsroom[0].pk).update(
+        title="Germany drops its longest word, "
+        "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz"
+    )
+    add_related(newsroom[1], newsroom[2])  # so the rail's "Latest" lists the story
+    urls = ("/", newsroom[0].section.get_absolute_url(), tag.get_absolute_url())
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        for url in (*urls, newsroom[1].get_absolute_url()):
+            page.goto(url)
+            expect(page.get_by_text("Germany drops its longest word").first).to_be_visible()
+            assert_no_sideways_scroll(page, f"{url} at {size['width']}")
 
 
 def test_on_a_phone_the_current_section_is_in_view_in_the_section_strip(
