@@ -114,6 +114,25 @@ def test_section_author_and_tag_pages_list_compact_rows_on_a_phone(
         desktop(page)
 
 
+def test_the_lead_storys_section_link_is_big_enough_to_tap_apart_from_the_story(
+    page, newsroom, axe_source
+):
+    # The section's name above the lead's headline is a link of its own, 14 px tall, on top
+    # of the story's link that covers the whole lead: a tap a little off it opened the story.
+    # WCAG 2.2's target size (axe's target-size, not among its default rules): 24 px.
+    page.goto("/")
+    page.evaluate(axe_source)
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        box = page.locator(".lead-story .kicker a").bounding_box()
+        assert box["height"] >= 24, f"{box['height']:.1f} px tall at {size['width']} px"
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: ["target-size"]})).violations
+                .flatMap((v) => v.nodes.map((n) => n.target.join(" ")))"""
+        )
+        assert not violations, f"too small to tap at {size['width']} px: {violations}"
+
+
 def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, newsroom):
     # Two long names after the time push the count to the line's end at some width, where
     # "14" was left there and "comments" went to the next line.
