@@ -10,6 +10,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Left, Right
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -23,6 +24,9 @@ _TERM = re.compile(r'(?:(?<=[\s"])|^)(-?)("[^"]*"?|[^\s"]+)')
 # Private-use markers survive ts_headline untouched; we escape the text and only then turn them
 # into <mark>, so nothing from an article's source can become markup.
 _START, _STOP = "\ue000", "\ue001"
+# How much of the text's start and end is read back with a PostgreSQL snippet, and how much of
+# its first and last fragment must match them there: whether it was cut (entities decode shorter).
+_ENDS, _MATCHED = 300, 100
 # body_html to plain text, step by step. The same patterns run in Python (SQLite) and in
 # PostgreSQL's regexp_replace (inside the query, so ts_headline reads text, not tags); they hold
 # for the sanitiser's output, where every attribute is name="value" with '"' escaped inside.
@@ -125,12 +129,29 @@ def add_snippets(articles, query: str) -> None:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
+        plain = _plain_text_sql("body_html")
         shown = type(articles[0]).objects.filter(pk__in=[article.pk for article in articles])
-        headlines = dict(shown.annotate(headline=headline).values_list("pk", "headline"))
+        rows = shown.annotate(
+            headline=headline, head=Left(plain, _ENDS), tail=Right(plain, _ENDS)
+        ).values_list("pk", "headline", "head", "tail")
+        headlines = {pk: _with_cuts(*ends) for pk, *ends in rows}
         for article in articles:
             article.headline = headlines[article.pk]
     for article in articles:
         article.snippet = snippet_html(article, query)
+
+
+def _with_cuts(headline: str, head: str, tail: str) -> str:
+    """ts_headline's snippet with "…" where it begins after the text's start or stops before
+    its end, as the SQLite snippet has: ts_headline marks only the cuts between fragments."""
+    fragments = _plain(headline.replace(_START, "").replace(_STOP, "")).split(" … ")
+    prefix = "" if _plain(head).startswith(fragments[0][:_MATCHED]) else "… "
+    suffix = "" if _plain(tail).endswith(fragments[-1][-_MATCHED:]) else " …"
+    return prefix + headline + suffix
+
+
+def _plain(text: str) -> str:
+    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 def snippet_html(article, query: str) -> str:

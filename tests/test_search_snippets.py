@@ -102,3 +102,23 @@ def test_plain_text_of_a_rendered_body(html, text):
     from articles.search import plain_text
 
     assert plain_text(html) == text
+
+
+def test_a_snippet_cut_out_of_the_text_says_so_at_each_end_it_was_cut(client, make_article):
+    # PostgreSQL's snippets (ts_headline) marked the cut between their fragments only: a reader
+    # saw one begin mid-sentence ("next ten years. It has also bought") and stop mid-sentence
+    # ("was due to begin in") with nothing to say so; SQLite's said "…", as they do now.
+    opening = " ".join(f"Opening sentence number {n} of the report." for n in range(30))
+    closing = " ".join(f"Closing sentence number {n} of the report." for n in range(30))
+    make_article(title="Airships", body=f"{opening}\n\nThe zeppelin landed.\n\n{closing}")
+    make_article(title="Dirigible news", body="The airship landed in a field. " * 40)
+    make_article(title="Blimp news", body="The old hangar is a museum now.")
+
+    middle = _snippet(client, "zeppelin")
+    assert "<mark>zeppelin</mark> landed." in middle
+    assert middle.startswith("… ") and middle.endswith(" …"), middle
+    # The word only in the headline: the snippet is the text's beginning, cut at its end.
+    title_only = _snippet(client, "dirigible")
+    assert title_only.startswith("The airship landed in a field.") and title_only.endswith(" …")
+    # A text shorter than a snippet is all there, and nothing says it was cut.
+    assert _snippet(client, "blimp") == "The old hangar is a museum now."
