@@ -1,10 +1,12 @@
 """A reader on the reading site: the home page, "Load more", an article, a related link, search."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from articles.models import Article
 from articles.views import PAGE_SIZE
 from tests.browser.helpers import release_when_asked, unlabelled_fields
 
@@ -228,3 +230,22 @@ def test_a_printed_article_says_which_site_it_came_from_and_leaves_the_furniture
     ):
         expect(page.locator(furniture).first).to_be_hidden()
     snap("article-printed")
+
+
+def test_an_updated_storys_updated_time_is_never_parted_from_its_label(page, make_article):
+    # At 390 px "· Updated" ended the line and its time began the next, read as two things.
+    article = make_article(title="Xiaomi may outsource its electric car production")
+    Article.objects.filter(pk=article.pk).update(
+        updated_at=article.published_at + timedelta(hours=5)
+    )
+    page.goto(article.get_absolute_url())
+    parted = []
+    for width in range(320, 1281, 10):
+        page.set_viewport_size({"width": width, "height": 844})
+        lines = page.evaluate(
+            """() => new Set([...document.querySelector(".byline-updated").getClientRects()]
+                .map((r) => Math.round(r.top))).size"""
+        )
+        if lines > 1:
+            parted.append(width)
+    assert not parted, f"'Updated' and its time on two lines at {parted} px wide"
