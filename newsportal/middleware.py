@@ -217,7 +217,8 @@ def database_unavailable(request, error: BaseException) -> HttpResponse:
     unsent = unsent_words(request)
     # No context processors: they query the database, which is what is missing. Drawn before
     # the request is marked as logged, so a page that fails to draw keeps its traceback.
-    html = render_to_string("503.html", {"request": request, "unsent": unsent})
+    context = {"request": request, "unsent": unsent, "site_name": settings.SITE_NAME}
+    html = render_to_string("503.html", context)
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "5"
     if request.method == "POST":

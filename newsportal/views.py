@@ -123,7 +123,7 @@ def server_error(request):
     if is_database_unavailable(error):
         return database_unavailable(request, error)
     # No context processors here: they may be what failed.
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(render_to_string("500.html", {"site_name": settings.SITE_NAME}), status=500)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -1,5 +1,6 @@
 """/healthz, the friendly 503 while the database is unreachable, and recovery afterwards."""
 
+import re
 import socketserver
 import sys
 import threading
@@ -293,6 +294,18 @@ def test_a_bug_still_answers_500_with_the_error_page_and_no_traceback(client):
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
     assert "ZeroDivisionError" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_error_page_names_the_site_in_its_title_and_masthead(client, settings):
+    # It was a bare Bootstrap page: no name, no masthead, nothing of the site's look.
+    settings.SITE_NAME = "Harbour Gazette"
+    page = client.get("/test/bug/").content.decode()
+
+    assert "<title>Something went wrong · Harbour Gazette</title>" in page
+    assert '<a class="site-name" href="/">Harbour Gazette</a>' in page
+    assert re.search(r"/static/css/site\.[0-9a-f.]*css", page)
 
 
 def wsgi_get(path):

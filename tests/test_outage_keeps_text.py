@@ -4,6 +4,7 @@ sent and gives the reader's words back to copy, on a page no cache keeps."""
 import html.parser
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 
 from newsportal.views import server_error
@@ -150,6 +151,9 @@ def test_pages_read_during_the_outage_keep_the_short_page(client, article, datab
     assert page.boxes == []
     assert response["Cache-Control"] == "no-store"
     assert response["Retry-After"] == "5"
+    # The site's name and look, though nothing could be read from the database.
+    assert f"<title>Back in a moment · {settings.SITE_NAME}</title>" in response.content.decode()
+    assert f'<a class="site-name" href="/">{settings.SITE_NAME}</a>' in response.content.decode()
 
 
 @pytest.mark.django_db
