@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -140,9 +141,10 @@ def _why_not_editable(comment: Comment) -> str:
             f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
             "a new one if you need to."
         )
+    minutes = settings.COMMENTS_EDIT_MINUTES
     return (
-        f"A published comment can be edited for {settings.COMMENTS_EDIT_MINUTES} minutes; "
-        "that time is over. You can still delete it."
+        f"A published comment can be edited for {minutes} minute{pluralize(minutes)}; that time "
+        "is over. You can still delete it."
     )
 
 

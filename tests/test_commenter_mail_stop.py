@@ -173,3 +173,13 @@ def test_an_unsubscribe_link_opened_again_says_it_is_done_instead_of_asking_agai
     assert "You get no mail about replies to this comment." in page
     assert "Unsubscribe</button>" not in page
     assert Client().post(unsubscribe).status_code == 200  # a mail client's one click, again
+
+
+def test_a_one_hour_resend_interval_is_said_in_the_singular(article, submit, settings):
+    settings.COMMENTS_CONFIRM_RESEND_HOURS = 1
+    submit(article, email="new@example.org", notify=True)
+    run_mail_queue()
+
+    [message] = [m for m in mail.outbox if m.to == ["new@example.org"]]
+    assert "at most once every 1 hour." in message.body
+    assert "at most once every 1 hour." in message.alternatives[0][0]

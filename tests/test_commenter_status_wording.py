@@ -214,3 +214,14 @@ def test_the_edit_page_of_a_reply_off_the_page_with_its_comment_does_not_call_it
 
     assert "Your comment is published" not in edit_page
     assert "and off the page for now: the comment it answers is being reviewed again" in edit_page
+
+
+def test_a_one_minute_edit_window_is_said_in_the_singular(reader, article, make_comment, settings):
+    settings.COMMENTS_EDIT_MINUTES = 1
+    comment = make_comment(article, status="approved", **_moderated(5))
+
+    status_page = reader.get(comment.status_url).content.decode()
+    edit_page = reader.get(reverse("comments:edit", args=[status_token(comment)])).content.decode()
+
+    assert "It could be edited for 1 minute after it was published" in status_page
+    assert "A published comment can be edited for 1 minute; that time is over." in edit_page
