@@ -2,12 +2,12 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.models import Article, Section
+from articles.models import Article, Author, Section, Tag
 from newsportal.caching import changes_at
 
 _SLUG_MARK = "slug-goes-here"
@@ -55,12 +55,21 @@ class ArticleSitemap(Sitemap):
         return _seconds(self.items().order_by().aggregate(latest=Max("updated_at"))["latest"])
 
 
-class SectionSitemap(Sitemap):
+class ListingSitemap(Sitemap):
+    """The front page, and the page of every section, and of each author and tag with a story
+    out (one with none is an empty page not worth a crawler's visit): sitemap-sections.xml."""
+
     changefreq = "hourly"
     priority = 0.8
 
     def items(self):
-        return Section.objects.all()
+        out = Article.objects.published()
+        authors = Author.objects.filter(Exists(out.filter(authors=OuterRef("pk"))))
+        tags = Tag.objects.filter(Exists(out.filter(tags=OuterRef("pk"))))
+        return [None, *Section.objects.all(), *authors.order_by("slug"), *tags.order_by("slug")]
+
+    def location(self, item):
+        return item.get_absolute_url() if item else reverse("articles:home")
 
 
 class NewsSitemap(Sitemap):
@@ -95,4 +104,4 @@ def news_sitemap(request, **kwargs):
     return sitemap_views.sitemap(request, **kwargs)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
+SITEMAPS = {"articles": ArticleSitemap, "sections": ListingSitemap}

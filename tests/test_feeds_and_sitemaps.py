@@ -98,6 +98,28 @@ def test_sitemap_index_leads_to_every_article_and_section(client, article):
     assert SITE_URL + "/section/technology/" in locations
 
 
+def test_the_listing_sitemap_names_the_front_page_and_the_authors_and_tags_with_stories_out(
+    client, make_article, tag
+):
+    # It named the sections alone: the front page, authors' and topics' pages were in none.
+    from articles.models import Author, Tag
+
+    unpublished = Author.objects.create(name="Ana Draft", slug="ana-draft")
+    unused = Tag.objects.create(name="Nothing yet", slug="nothing-yet")
+    make_article(tags=[tag])
+    make_article(status="draft", authors=[unpublished], tags=[unused])
+
+    root = parse(client.get("/sitemap-sections.xml"))
+    listed = [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
+
+    assert listed == [
+        f"{SITE_URL}/",
+        f"{SITE_URL}/section/technology/",
+        f"{SITE_URL}/author/marta-ribeiro/",
+        f"{SITE_URL}/tag/electric-cars/",
+    ]
+
+
 def test_a_large_archive_is_split_into_pages_the_index_lists(client, make_article, monkeypatch):
     from articles.sitemaps import ArticleSitemap
 
