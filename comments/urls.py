@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import commenter_views, privacy_views, report_views, views
+from comments import commenter_views, privacy_views, report_views, stop_views, views
 
 app_name = "comments"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("privacy/<str:token>/", privacy_views.privacy_action, name="privacy-action"),
     path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
     path("confirm-comment/<str:token>/", commenter_views.confirm_comment, name="confirm-comment"),
-    path("unsubscribe/<str:token>/", commenter_views.unsubscribe, name="unsubscribe"),
-    path("stop-mail/<str:token>/", commenter_views.stop_mail, name="stop-mail"),
+    path("unsubscribe/<str:token>/", stop_views.unsubscribe, name="unsubscribe"),
+    path("stop-mail/<str:token>/", stop_views.stop_mail, name="stop-mail"),
     path("report/<int:comment_id>/", report_views.report_view, name="report"),
 ]
