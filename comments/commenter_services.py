@@ -25,6 +25,7 @@ from comments.models import (
 from comments.moderator_mail import notify_moderators
 from comments.notifications import (
     ask_about_the_next_waiting,
+    ask_owner,
     notify_commenters,
 )
 from comments.screening import screen
@@ -36,6 +37,7 @@ EDITED = "edited by its author"
 # the comment before them again: a writer who needs more than this is better served by deleting
 # it and writing anew, and a script editing one comment for ever fills nobody's queue.
 MAX_EDITS = 20
+TURNED_DOWN = (Comment.Status.REJECTED, Comment.Status.SPAM)  # a take-down rejects too
 
 
 def edit_deadline(comment: Comment):
@@ -277,6 +279,34 @@ def _conversation_wishes(comment_id: int):
 
 def follows_replies(comment_id: int) -> bool:
     return _conversation_wishes(comment_id).exists()
+
+
+def reply_mail_can_come(comment: Comment) -> bool:
+    """Whether mail about replies may come for this comment, as its status page says: while it
+    is published or waiting (comments.notifications.notify_subscribers), under a comment on the
+    site (a reply is published only there), on a story on the site."""
+    if comment.withdrawn_at is not None or comment.status in TURNED_DOWN:
+        return False
+    if comment.parent_id and comment.parent.status in TURNED_DOWN:
+        return False
+    return comment.article.is_public
+
+
+def follow_replies(*, comment_id: int) -> bool:
+    """Its writer asks, after posting, to hear of replies: the same as the box "E-mail me when
+    someone replies" ticked when posting (comments.notifications.note_mail_wishes), the same
+    confirmation mail or question to the address's owner within the same limits. Anyone may
+    post with any address and get a status page: it mails an address no more than posting
+    does, and a second press asks nothing again. False: no mail about replies can come."""
+    with transaction.atomic():
+        # Locked: a decision or a delete meanwhile waits, then finds the wish (a delete takes it).
+        locked = Comment.objects.select_for_update(of=("self",)).select_related("article")
+        comment = locked.filter(pk=comment_id, withdrawn_at__isnull=True).first()
+        if comment is None or not reply_mail_can_come(comment):
+            return False
+        if ReplySubscription.objects.get_or_create(comment=comment)[1]:
+            ask_owner(comment)
+    return True
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:

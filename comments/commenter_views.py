@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,12 +20,15 @@ from comments import links
 from comments.closing import comments_open
 from comments.commenter_services import (
     MAX_EDITS,
+    TURNED_DOWN,
     can_edit,
     confirm_address,
     confirm_comment_mail,
     edit_comment,
     edit_deadline,
     edits_used_up,
+    follow_replies,
+    reply_mail_can_come,
 )
 from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
@@ -93,7 +97,10 @@ def commenter_context(comment: Comment) -> dict:
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "edits_used_up": edits_used_up(comment),
         "max_edits": MAX_EDITS,
+        # Only where it has the wish: that link answers for the address's wishes in the whole
+        # conversation, which are no business of whoever typed the address without one.
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
+        "can_follow_replies": not subscribed and reply_mail_can_come(comment),
         "review_mail": review_mail,
         # Said to its owner only (to anyone else, it would say whose address it is).
         "mail_stopped": comment.owner_vouched
@@ -214,6 +221,31 @@ def deleted(request, article_id):
     return commenter_page(request, "comments/deleted.html", {"article": article})
 
 
+def why_no_reply_mail(comment: Comment) -> str:
+    """Why no mail about replies can come for it, as its status page says of a wish it has."""
+    if comment.status in TURNED_DOWN:
+        return "No mail about replies comes while your comment is not published."
+    if comment.parent_id and comment.parent.status in TURNED_DOWN:
+        return "No mail about replies comes while the comment it answers is off the site."
+    return "No mail about replies comes while its article is off the site."
+
+
+@never_cache
+@get_or_post
+def follow(request, token):
+    """The status page's "Mail me when someone replies": the box left empty at posting, ticked
+    now (comments.commenter_services.follow_replies)."""
+    comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
+    if request.method == "POST" and not follow_replies(comment_id=comment.pk):
+        # Decided, or its story taken off the site, since the page was drawn.
+        messages.warning(request, why_no_reply_mail(comment))
+    # POST/redirect/GET, to the page's own words about the mail that comes (a GET: this
+    # address opened again from the history), at the link it came from.
+    return redirect(reverse("comments:status", args=[token]) + "#reply-mail")
+
+
 @signed_link
 def confirm(request, token):
     address_id = links.address_id_from_confirm(token)
@@ -288,7 +320,8 @@ def ask_then_act(request, *, ask, button, act, done, detail="", way_on=None):
     """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
     a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
     a token, and must get a 2xx straight away: the signed link is the protection. `act`
-    returning False: the link's row is gone or done with. `done`: the heading and the words.
+    returning False: the link's row is gone or done with. `done`: the heading and the words,
+    or a function drawing the page.
     The question is the page's title too: a title saying it was done ("No more mail from us"),
     the first thing a tab shows and a screen reader says, sent readers away before the button."""
     if request.method != "POST":
@@ -296,4 +329,6 @@ def ask_then_act(request, *, ask, button, act, done, detail="", way_on=None):
         return commenter_page(request, "comments/unsubscribe.html", context)
     if act() is False:
         return _stale_confirmation(request)
+    if callable(done):
+        return done()
     return notice_page(request, *done, way_on=way_on)

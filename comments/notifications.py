@@ -145,6 +145,16 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     address = CommenterAddress.objects.claim(comment.email)
     if notify_reply:
         ReplySubscription.objects.get_or_create(comment=comment)
+    ask_owner(comment, address)
+
+
+def ask_owner(comment: Comment, address: CommenterAddress | None = None) -> None:
+    """Mail was asked for about this comment (at posting, or later from its status page): where
+    its writer has not shown they own the address, ask its owner, once (the confirmation mail
+    at an address not confirmed yet, else "Is this comment yours?"; another only after
+    COMMENTS_CONFIRM_RESEND_HOURS), and nothing at all where the owner stopped all mail."""
+    if address is None:
+        address = CommenterAddress.objects.claim(comment.email)
     if address.mail_stopped_at is not None:
         return
     now = timezone.now()

@@ -3,21 +3,27 @@ mail about a conversation's replies (unsubscribe), or none at all to the address
 mail). Signed links, asked then acted on, as the other commenter pages
 (comments.commenter_views)."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from comments import links
 from comments.commenter_services import (
+    follow_replies,
     follows_replies,
+    reply_mail_can_come,
     resume_mail,
     stop_all_mail,
     unsubscribe_replies,
 )
 from comments.commenter_views import (
     ask_then_act,
+    commenter_context,
     commenter_page,
     link_gone,
     notice_page,
     signed_link,
+    why_no_reply_mail,
 )
 from comments.models import ERASED_PREFIX, Comment, CommenterAddress
 from comments.privacy import PRIVACY_MAIL_MINUTES, request_privacy_link
@@ -35,18 +41,28 @@ def unsubscribe(request, token):
     comment_id = links.comment_id_from_unsubscribe(token)
     if comment_id is None:
         return link_gone(request)
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     # A reply's wish follows its conversation (replies are one level deep), as its mail says.
-    in_reply = Comment.objects.filter(pk=comment_id, parent__isnull=False).exists()
+    in_reply = comment is not None and comment.parent_id is not None
     about = "replies in this conversation" if in_reply else "replies to this comment"
+    # Pressed on the comment's status page (which sends its own link along): the way back.
+    # Only there: whoever holds the mail's link alone is not given the comment's page.
+    status = request.POST.get("status", "")
+    back = None
+    if status and comment_id_from_token(status) == comment_id:
+        back = (reverse("comments:status", args=[status]), "Back to your comment")
+    # Only the way back's own button sends "follow": a mail client's one-click POST always
+    # stops, as it never sends mail again from the stop link.
+    if request.method == "POST" and request.POST.get("follow"):
+        return _follow_again(request, comment, back)
     if request.method != "POST" and not follows_replies(comment_id):
         # Opened again once done: asked again, the reader would think the first press failed.
-        return notice_page(request, "No more mail about replies", f"You get no mail about {about}.")
-    # Pressed on the comment's status page (which sends its own link along): the way back.
-    status = request.POST.get("status", "")
-    from_status = status and comment_id_from_token(status) == comment_id
+        return _not_followed(request, comment, f"You get no mail about {about}.", back)
     return ask_then_act(
         request,
-        done=("No more mail about replies", f"You will get no more mail about {about}."),
+        done=lambda: _not_followed(
+            request, comment, f"You will get no more mail about {about}.", back
+        ),
         ask=(
             "Stop the mail about replies in this conversation?"
             if in_reply
@@ -54,10 +70,56 @@ def unsubscribe(request, token):
         ),
         button="Unsubscribe",
         act=lambda: unsubscribe_replies(comment_id=comment_id),
-        way_on=(reverse("comments:status", args=[status]), "Back to your comment")
-        if from_status
-        else None,
     )
+
+
+def _not_followed(request, comment, said, back):
+    """No mail about replies, and the way back to it while some can come for the comment.
+    The signed link is the key to both, as to Unsubscribe."""
+    if comment is None or not reply_mail_can_come(comment):
+        return notice_page(request, "No more mail about replies", said, way_on=back)
+    context = {
+        "heading": "No more mail about replies",
+        "ask": "No more mail about replies",
+        "detail": f"{said} Changed your mind?",
+        "button": "Mail me when someone replies",
+        "follow": True,
+        "status": request.POST.get("status") if back else "",
+        "way_on": back,
+    }
+    return commenter_page(request, "comments/unsubscribe.html", context)
+
+
+def _follow_again(request, comment, back):
+    """Mail about replies again, asked for as the box ticked at posting asks for it
+    (comments.commenter_services.follow_replies), in the words of the comment's status page."""
+    if comment is None or comment.withdrawn_at is not None:
+        why = "The comment it was for was deleted: no mail about replies to it comes."
+        return link_gone(request, why)
+    if back is not None:
+        if not follow_replies(comment_id=comment.pk):
+            messages.warning(request, why_no_reply_mail(comment))
+        # POST/redirect/GET, to the page's own words about the mail that now comes.
+        return redirect(f"{back[0]}#reply-mail")
+    if not follow_replies(comment_id=comment.pk):
+        return notice_page(request, "No mail about replies", why_no_reply_mail(comment))
+    return notice_page(request, "Mail about replies", _reply_mail_said(comment))
+
+
+def _reply_mail_said(comment) -> str:
+    """What the comment's status page says of its mail about replies (status_controls.html),
+    told with the same care to whoever holds the link: where the writer has not shown they own
+    the address, nothing about the address (anyone may type one)."""
+    said = commenter_context(comment)
+    if said["mail_stopped"]:
+        return "You asked us to stop all mail to this address, so none comes about this comment."
+    where = " in this conversation" if comment.parent_id else ""
+    when = ""
+    if said["mail_waits_for_owner"]:
+        when = " (once the address’s owner has answered)"
+    elif not said["address_confirmed"]:
+        when = " (once you have confirmed your address)"
+    return f"We e-mail you when someone replies{where}{when}."
 
 
 @signed_link

@@ -323,7 +323,9 @@ def test_the_status_page_says_the_review_mail_asked_for_comes_until_it_came(
     )
     assert "We e-mail you when it has been reviewed." in confirmed
     assert "when it has been reviewed" not in decided
-    assert "someone replies" not in before + confirmed  # that box was left empty
+    # That box was left empty: no mail about replies is promised, only offered.
+    assert "We e-mail you when someone replies" not in before + confirmed
+    assert "This comment asks for no mail when someone replies. Mail me when" in before
 
 
 def test_a_stranger_s_status_page_does_not_tell_that_the_owner_stopped_all_mail(
