@@ -228,3 +228,24 @@ def test_a_one_minute_edit_window_is_said_in_the_singular(reader, article, make_
 
     assert "It could be edited for 1 minute after it was published" in status_page
     assert "A published comment can be edited for 1 minute; that time is over." in edit_page
+
+
+@pytest.mark.parametrize("status", ["pending", "approved"])
+def test_a_comment_on_a_story_taken_off_the_site_is_not_promised_mail_about_replies(
+    reader, article, make_comment, moderator, status
+):
+    mine = make_comment(article, status=status, email="bob@example.com", **_moderated(1))
+    ReplySubscription.objects.create(comment=mine)
+    verify("bob@example.com")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+
+    approve(comment=make_comment(article, parent=mine, email="carol@example.com"), by=moderator)
+    run_mail_queue()
+    page = reader.get(mine.status_url).content.decode()
+
+    assert [m for m in mail.outbox if "bob@example.com" in m.to] == []  # as the page says
+    assert "We e-mail you when someone replies" not in page
+    assert (
+        "You asked for mail when someone replies: none comes while its article is off the site."
+    ) in page
+    assert "Stop mail about replies</button>" in page  # should the story come back
