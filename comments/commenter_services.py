@@ -310,8 +310,15 @@ def follow_replies(*, comment_id: int) -> bool:
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:
-    """No more mail about the conversation: the address's wishes on every comment of it go."""
-    _conversation_wishes(comment_id).delete()
+    """No more mail about the conversation: the address's wishes on every comment of it go,
+    when the link is of a comment its owner vouched for (the only ones reply mail goes to).
+    Else only this comment's wish: anyone may post with an address and hold that comment's
+    status page, whose stop would otherwise end the owner's own mail about the conversation."""
+    comment = Comment.objects.filter(pk=comment_id).only("owner_vouched").first()
+    if comment is not None and comment.owner_vouched:
+        _conversation_wishes(comment_id).delete()
+    else:
+        ReplySubscription.objects.filter(comment_id=comment_id).delete()
 
 
 def resume_mail(*, address_id: int) -> bool:

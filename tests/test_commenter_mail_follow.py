@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
+from comments import links
 from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.services import approve
 from tests.mail_helpers import queued, run_mail_queue
@@ -284,3 +285,27 @@ def test_the_button_is_a_form_of_the_page_another_site_cannot_press(article, mak
     assert not ReplySubscription.objects.exists()
     press(browser, mine)
     assert ReplySubscription.objects.filter(comment=mine).exists()
+
+
+def test_a_stranger_s_stop_on_their_own_page_leaves_the_owner_s_mail_about_replies(
+    article, make_comment
+):
+    # Maria follows the replies to her comment. A stranger answers it with her address, the
+    # box ticked, and presses "Stop mail about replies" on their own status page: it ended
+    # her wish too (every wish of the address in the conversation).
+    maria = make_comment(article, status="approved", email="maria@example.com")
+    ReplySubscription.objects.create(comment=maria)
+    typed = make_comment(article, parent=maria, email="maria@example.com", owner_vouched=False)
+    ReplySubscription.objects.create(comment=typed)
+    stranger = Client()
+
+    page = stranger.get(typed.status_url).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" id="reply-mail".*?</form>', page, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)">', form.group(0)))
+    assert stranger.post(form.group(1), fields).status_code == 200
+
+    assert list(ReplySubscription.objects.values_list("comment_id", flat=True)) == [maria.pk]
+    # Her own stop, from her mail's link, still ends the conversation's mail for the address.
+    ReplySubscription.objects.create(comment=typed)
+    Client().post(links.unsubscribe_path(maria.pk), {})
+    assert not ReplySubscription.objects.exists()
