@@ -252,13 +252,22 @@ def _decoded(image_field) -> Image.Image:
             original.load()
             # Phone photos are stored sideways with an EXIF note saying how to turn them (an upload
             # is turned when it is stored, without_metadata; a picture stored before may not be).
-            upright = ImageOps.exif_transpose(original).convert("RGB")
+            upright = _on_white(ImageOps.exif_transpose(original))
     finally:
         image_field.close()
     # The pixels only: the AVIF encoder writes the colour profile it finds, the JPEG one does
     # not, and one picture must look the same in every format.
     upright.info = {}
     return upright
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """RGB, a transparent background made white, the page's: a chart, map or logo exported
+    without one hides black there (what most tools write), and converted as it was it showed
+    readers a black box."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+    return image.convert("RGB")
 
 
 def _save(image: Image.Image, stem: str, mime_type: str = "image/jpeg") -> str:

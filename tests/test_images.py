@@ -117,6 +117,29 @@ def test_a_sideways_phone_photo_is_turned_upright_in_its_renditions(article):
         assert out.height > out.width  # upright: taller than wide
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
+def test_a_graphic_on_a_transparent_background_is_shown_on_white_not_black(article, fmt):
+    # A chart or map exported with no background: black lines on transparent pixels, which
+    # hide black (what most tools write there).
+    from django.core.files.storage import default_storage
+
+    graphic = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    graphic.paste((0, 0, 0, 255), (250, 150, 350, 250))
+    buffer = io.BytesIO()
+    graphic.save(buffer, fmt)
+    article.hero_image.save(f"chart.{fmt.lower()}", SimpleUploadedFile("c", buffer.getvalue()))
+
+    refresh_hero_renditions(article=article)
+
+    names = [*article.hero_renditions.values(), *(c["name"] for c in article.hero_crops.values())]
+    names += [n for widths in article.hero_modern_renditions.values() for n in widths.values()]
+    for name in names:
+        with default_storage.open(name) as stored, Image.open(stored) as out:
+            rgb = out.convert("RGB")
+            assert min(rgb.getpixel((2, 2))) > 240, name  # the background: white, as the page
+            assert max(rgb.getpixel((rgb.width // 2, rgb.height // 2))) < 15, name  # the line
+
+
 def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, article):
     from tests.test_article_admin import change_form_data
 
