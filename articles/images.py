@@ -62,6 +62,10 @@ RENDITIONS_ROOM = 8 * 1024 * 1024
 # What a picture in an article's body is read as, for its size: what browsers show (and we
 # write). Pillow tries no other parser on a file that is none of these.
 BODY_PICTURE_FORMATS = (*ALLOWED_FORMATS, "AVIF")
+HEIC_REFUSED = (
+    "This is a HEIC picture (as iPhones take them), which browsers cannot show: save it as a "
+    "JPEG (on a Mac: open it in Preview, File › Export…, Format JPEG) and choose that file."
+)
 # EXIF orientations that turn a picture a quarter: browsers draw it with its sides swapped.
 _QUARTER_TURNS = {5, 6, 7, 8}
 
@@ -108,6 +112,12 @@ def validate_image_upload(file) -> str:
     except Image.DecompressionBombError:
         raise ValidationError("The image has far too many pixels to be processed.") from None
     except (UnidentifiedImageError, OSError, SyntaxError):
+        file.seek(0)
+        head = file.read(12)
+        # An iPhone's photo copied as it is (AirDrop, a cable): HEIF's brand in an ISO media
+        # file's "ftyp" box (AVIF, in the same box, Pillow reads and we refuse above by name).
+        if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"hevc", b"hevx", b"mif1"}:
+            raise ValidationError(HEIC_REFUSED) from None
         raise ValidationError("The file is not a valid image.") from None
     finally:
         if position is not None:

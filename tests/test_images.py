@@ -334,3 +334,21 @@ def test_the_picture_credit_says_photo_once(client, article, credit, printed):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert f'<span class="credit">{printed}</span>' in html
+
+
+def test_an_iphone_s_heic_photo_is_named_as_such_with_what_to_do(editor_client, article):
+    # What a photo AirDropped from an iPhone to a Mac is: no browser shows it, and Pillow
+    # cannot read it. "Not a valid image" sent the editor looking for a broken file.
+    from tests.test_article_admin import change_form_data
+
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 500
+    data = change_form_data(article, body="Typed on deadline.", hero_alt="The bridge")
+    data["hero_image"] = SimpleUploadedFile("IMG_0412.HEIC", heic)
+
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not a valid image" not in page
+    assert "a HEIC picture (as iPhones take them)" in page and "as a JPEG" in page
+    assert "Typed on deadline." in page
