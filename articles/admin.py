@@ -194,6 +194,17 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"{when:%-d %b %Y, %H:%M %Z}. Until then only staff see it (View on site).",
                 messages.INFO,
             )
+        elif obj.status == Article.Status.DRAFT and obj.published_at > timezone.now():
+            # The time's help says a time to come schedules the story: as a draft it never
+            # goes out, and the list shows it dated then all the same.
+            when = timezone.localtime(obj.published_at)
+            self.message_user(
+                request,
+                f"Not scheduled: “{obj.title}” is a draft, so it will not go out at its "
+                f"publication time, {when:%-d %b %Y, %H:%M %Z}. To schedule it, set its status "
+                "to Published and save.",
+                messages.WARNING,
+            )
         if form.meanwhile:  # another editor's decision kept, around this editor's changes
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING

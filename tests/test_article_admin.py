@@ -169,6 +169,32 @@ def test_saving_a_story_published_with_a_time_to_come_says_it_is_scheduled_and_w
     assert "Scheduled" not in " ".join(str(m) for m in now_out.context["messages"])
 
 
+def test_a_draft_given_a_time_to_come_is_told_it_will_not_go_out_then(editor_client, draft):
+    # The time's help says a time to come schedules the story; as a draft it never goes out.
+    from django.utils import timezone
+
+    later = datetime(2099, 1, 1, 9, 0, tzinfo=UTC)
+    data = change_form_data(
+        draft, status="draft", published_at_0="2099-01-01", published_at_1="09:00:00"
+    )
+    answer = editor_client.post(f"/admin/articles/article/{draft.pk}/change/", data, follow=True)
+    now = editor_client.post(
+        f"/admin/articles/article/{draft.pk}/change/",
+        change_form_data(draft, status="draft", published_at_0="2020-01-01"),
+        follow=True,
+    )
+
+    said = [(m.level_tag, str(m)) for m in answer.context["messages"]]
+    assert (
+        "warning",
+        f"Not scheduled: “{draft.title}” is a draft, so it will not go out at its publication "
+        f"time, {timezone.localtime(later):%-d %b %Y, %H:%M %Z}. To schedule it, set its "
+        "status to Published and save.",
+    ) in said
+    assert "Not scheduled" not in " ".join(str(m) for m in now.context["messages"])
+    assert "Scheduled" not in " ".join(str(m) for m in answer.context["messages"])
+
+
 def test_change_page_has_related_links_inline_and_view_on_site(editor_client, article):
     html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 
