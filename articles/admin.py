@@ -183,7 +183,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
 
     def save_model(self, request, obj, form, change):
-        save_article(article=obj, hero_changed="hero_image" in form.changed_data)
+        save_article(
+            article=obj,
+            hero_changed="hero_image" in form.changed_data,
+            date_set="published_at" in form.changed_data,
+        )
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
             # "Published" with a date to come saves as "added successfully", which reads as
             # live: the editor is told when it goes out, as the Publish action tells them.

@@ -116,19 +116,24 @@ EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "he
 _KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", *HERO_MADE_FIELDS}
 
 
-def _dated_for_publication(article: Article, stored: dict | None, now) -> None:
+def _dated_for_publication(article: Article, stored: dict | None, now, date_set: bool) -> None:
     """A draft going out for the first time on a date it already had (the time its form was
-    opened, days ago) is news of today, as with publish_articles; a date the editor set in the
-    same save, a scheduled time, and a story published before keep theirs. Until a story has
-    been out, its first publication follows its (scheduled) time, and a schedule withdrawn
-    before its time leaves none."""
+    opened, days ago) is news of today, as with publish_articles; so is a new story published
+    in its first save with the time its add form showed when opened (hours ago, written in
+    it). A date the editor set in the same save, a scheduled time, and a story published before
+    keep theirs. Until a story has been out, its first publication follows its (scheduled)
+    time, and a schedule withdrawn before its time leaves none."""
     if article.first_published_at is not None and article.first_published_at <= now:
         return  # it has been out: that date is its own
     if article.status != Article.Status.PUBLISHED:
         article.first_published_at = None
         return
-    going_out = stored is None or stored["status"] == Article.Status.DRAFT
-    if going_out and stored is not None and article.published_at == stored["published_at"]:
+    if stored is None:
+        as_opened = not date_set
+    else:
+        going_out = stored["status"] == Article.Status.DRAFT
+        as_opened = going_out and article.published_at == stored["published_at"]
+    if as_opened:
         article.published_at = max(article.published_at, now)
     article.first_published_at = article.published_at
 
@@ -169,10 +174,11 @@ def _updated_at(article: Article, stored: dict | None, edited: bool, now):
     return max(min(updated, now), article.published_at)
 
 
-def save_article(*, article: Article, hero_changed: bool = False) -> Article:
+def save_article(*, article: Article, hero_changed: bool = False, date_set: bool = True) -> Article:
     """Create or edit an article: the body is rendered to HTML once here, not per request. An
     editor's form first takes in what others changed since it was opened (edits_since), in the
-    same transaction."""
+    same transaction. date_set=False: a new story's publication time is its add form's
+    default (when the form was opened), not one the editor chose."""
     article.body_html = render_markdown(article.body)
     now = timezone.now()
     with transaction.atomic():
@@ -180,7 +186,7 @@ def save_article(*, article: Article, hero_changed: bool = False) -> Article:
         stored = None
         if article.pk is not None:
             stored = _locked(article.pk)
-        _dated_for_publication(article, stored, now)
+        _dated_for_publication(article, stored, now, date_set)
         edited = stored is not None and any(
             getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS
         )

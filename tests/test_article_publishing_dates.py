@@ -248,3 +248,36 @@ def test_a_correction_made_at_once_keeps_its_time_when_comments_close(make_artic
 
     story.refresh_from_db()
     assert story.updated_at == out + timedelta(minutes=5)
+
+
+def _add_form(article, when, *, initial) -> dict:
+    """The add form posted as a browser posts it: its publication time, and the time it showed
+    when opened (the admin's hidden initial value: the default, now, at opening)."""
+    data = change_form_data(article, title="Written all evening", slug="written-all-evening")
+    for i, value in enumerate([f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}"]):
+        data[f"published_at_{i}"] = value
+    for i, value in enumerate([f"{initial:%Y-%m-%d}", f"{initial:%H:%M:%S}"]):
+        data[f"initial-published_at_{i}"] = value
+    return data
+
+
+@pytest.mark.parametrize("chosen", [False, True])
+def test_a_story_written_in_the_add_form_and_published_there_goes_out_dated_now(
+    superuser_client, article, chosen
+):
+    # Three hours writing, then Published and Save: it went out dated when the form was
+    # opened, under every story published meanwhile (home, section, feeds, news sitemap).
+    opened = timezone.localtime(timezone.now() - timedelta(hours=3))
+    set_to = opened - timedelta(days=1) if chosen else opened
+    data = _add_form(article, set_to, initial=opened)
+
+    assert superuser_client.post("/admin/articles/article/add/", data).status_code == 302
+
+    story = Article.objects.get(slug="written-all-evening")
+    if chosen:  # a time the editor set is theirs
+        assert story.published_at == set_to.replace(microsecond=0)
+        return
+    assert timezone.now() - story.published_at < timedelta(minutes=1)
+    assert story.published_at == story.first_published_at == story.updated_at
+    home = superuser_client.get("/").content.decode()
+    assert home.index("Written all evening") < home.index(article.title)  # the newest
