@@ -180,7 +180,16 @@ class ArticleAdmin(admin.ModelAdmin):
     def hero_preview(self, obj):
         if not obj.hero_renditions:
             return "No image yet."
-        return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
+        crops = obj.hero_crop_images
+        if not crops:  # saved before crops were made
+            return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
+        # As readers get it: shown whole, a portrait or a tall chart gave no hint that pages
+        # cut off its top and bottom (a head, a title).
+        return format_html(
+            '<img src="{}" alt="" width="240" height="135"><br>Pages show it cut to this shape '
+            "(16:9) from the centre: what matters should be in the middle.",
+            crops[0]["url"],
+        )
 
     def save_model(self, request, obj, form, change):
         save_article(

@@ -352,3 +352,18 @@ def test_an_iphone_s_heic_photo_is_named_as_such_with_what_to_do(editor_client, 
     assert "not a valid image" not in page
     assert "a HEIC picture (as iPhones take them)" in page and "as a JPEG" in page
     assert "Typed on deadline." in page
+
+
+def test_the_admin_s_preview_shows_the_picture_as_pages_cut_it(editor_client, article):
+    # Pages show a hero at 16:9, cut from the centre: a portrait loses the top of its head
+    # there, a tall chart its title. The preview showed it whole, as no reader sees it.
+    article.hero_image.save("portrait.jpg", image_file("JPEG", (1200, 1600), "portrait.jpg"))
+    article.hero_alt = "The mayor"
+    refresh_hero_renditions(article=article)
+
+    page = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    preview = page[page.index("field-hero_preview") :][:1200]
+    assert article.hero_crop_images[0]["url"] in preview  # the 16:9 crop pages show
+    assert article.thumbnail_url not in preview
+    assert "Pages show it cut to this shape (16:9) from the centre" in preview
