@@ -82,9 +82,10 @@ class Tag(ListingEntry):
         ordering = ["name"]
 
 
-# How a credit that says what the picture is begins ("Photograph: …", "Illustration by …").
+# A word by which a credit says what the picture is: first ("Photograph: …", "Illustration by
+# …") or after an agency's name, as agencies credit their own ("AP Photo/Jane Doe").
 OWN_CREDIT_WORD = re.compile(
-    r"(photo\w*|picture|image|illustration|graphic|drawing|cartoon|map|chart|video)\b", re.I
+    r"\b(photo\w*|picture|image|illustration|graphic|drawing|cartoon|map|chart|video)\b", re.I
 )
 
 
@@ -232,10 +233,10 @@ class Article(models.Model):
 
     @property
     def hero_credit_line(self) -> str:
-        """The credit as printed: "Photo: " before it, unless the editor began with a word of
-        their own ("Photo: …", "Illustration by …"), as newsroom credits often do."""
+        """The credit as printed: "Photo: " before it, unless it says what it is ("Photo: …",
+        "Illustration by …", "AP Photo/…"), as newsroom credits often do."""
         credit = self.hero_credit.strip()
-        if not credit or OWN_CREDIT_WORD.match(credit):
+        if not credit or OWN_CREDIT_WORD.search(credit):
             return credit
         return f"Photo: {credit}"
 

@@ -323,6 +323,11 @@ def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(art
         ("Jane Doe/Reuters", "Photo: Jane Doe/Reuters"),
         ("Photo: Jane Doe/Reuters", "Photo: Jane Doe/Reuters"),
         ("Illustration by Bo Lee", "Illustration by Bo Lee"),
+        # The agencies' own credit lines name it after the agency.
+        ("AP Photo/Jane Doe", "AP Photo/Jane Doe"),
+        ("AFP Photo / Bo Lee", "AFP Photo / Bo Lee"),
+        ("Getty Images", "Photo: Getty Images"),
+        ("Jane Mapp/OpenStreetMaps", "Photo: Jane Mapp/OpenStreetMaps"),
     ],
 )
 def test_the_picture_credit_says_photo_once(client, article, credit, printed):
