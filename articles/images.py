@@ -262,7 +262,7 @@ def _decoded(image_field) -> Image.Image:
             original.load()
             # Phone photos are stored sideways with an EXIF note saying how to turn them (an upload
             # is turned when it is stored, without_metadata; a picture stored before may not be).
-            upright = _on_white(ImageOps.exif_transpose(original))
+            upright = _as_shown(ImageOps.exif_transpose(original))
     finally:
         image_field.close()
     # The pixels only: the AVIF encoder writes the colour profile it finds, the JPEG one does
@@ -271,10 +271,11 @@ def _decoded(image_field) -> Image.Image:
     return upright
 
 
-def _on_white(image: Image.Image) -> Image.Image:
-    """RGB, a transparent background made white, the page's: a chart, map or logo exported
-    without one hides black there (what most tools write), and converted as it was it showed
-    readers a black box."""
+def _as_shown(image: Image.Image) -> Image.Image:
+    """RGB, as on our page: a transparent background white (a chart or logo hides black there,
+    which showed as a black box), 16-bit greys (archive scans) at 8 bits (clipped, all white)."""
+    if image.mode.startswith("I"):
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
     return image.convert("RGB")

@@ -140,6 +140,24 @@ def test_a_graphic_on_a_transparent_background_is_shown_on_white_not_black(artic
             assert max(rgb.getpixel((rgb.width // 2, rgb.height // 2))) < 15, name  # the line
 
 
+def test_a_sixteen_bit_black_and_white_scan_keeps_its_greys(article):
+    # Archive scans come as 16-bit grey PNGs: converted as they were, every grey lighter than
+    # 1/256 of white came out white, and readers saw a blank picture.
+    from django.core.files.storage import default_storage
+
+    buffer = io.BytesIO()
+    scan = Image.new("I;16", (600, 400), 30_000)  # a mid grey of 65,535
+    scan.paste(0, (250, 150, 350, 250))
+    scan.save(buffer, "PNG")
+    article.hero_image.save("scan.png", SimpleUploadedFile("scan.png", buffer.getvalue()))
+
+    refresh_hero_renditions(article=article)
+
+    with default_storage.open(article.hero_renditions["600"]) as stored, Image.open(stored) as out:
+        assert all(100 < channel < 135 for channel in out.convert("RGB").getpixel((2, 2)))
+        assert max(out.convert("RGB").getpixel((300, 200))) < 15
+
+
 def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, article):
     from tests.test_article_admin import change_form_data
 
