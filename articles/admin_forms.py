@@ -32,6 +32,14 @@ from articles.services import edits_since
 CHANGED_SINCE = "Changed by someone else since you opened this form."
 
 
+def said_not_cut(form) -> None:
+    """No maxlength on the form's fields: a browser cuts a longer paste there without a word (a
+    lead from Word went out ending mid-word, a long link broken); the form says it is too long
+    instead, the text kept whole to shorten, as the comment forms do."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
 class OpenedAsField(forms.CharField):
     """What the form was opened with. Never a change to the story: its time is new on every
     post, and the admin's log would say "Changed opened_as" of every save."""
@@ -49,6 +57,7 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        said_not_cut(self)
         self.opened, self.kept, self.meanwhile = None, [], ""
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
@@ -177,6 +186,10 @@ class RelatedLinkFormSet(BaseInlineFormSet):
         if data is not None and article is not None and article.pk is not None:
             data = self._merged(data, article, kwargs.get("prefix") or self.get_default_prefix())
         super().__init__(data, *args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        said_not_cut(form)
 
     def _merged(self, data, article: Article, prefix: str):
         opened = read_opened(data.get("opened_as"))
