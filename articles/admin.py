@@ -22,6 +22,14 @@ class ListingEntryAdmin(admin.ModelAdmin):
     """Sections, authors and tags: saved and deleted through the services, which purge the
     pages that print their names."""
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # No maxlength, as in the article's form (admin_forms.said_not_cut): a bio pasted too
+        # long was cut without a word; it comes back whole with the error instead.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.pop("maxlength", None)
+        return field
+
     def save_model(self, request, obj, form, change):
         save_listing_entries(objs=[obj])
 

@@ -32,3 +32,19 @@ def test_a_lead_pasted_too_long_comes_back_whole_instead_of_cut_without_a_word(
     expect(page.locator("#id_standfirst")).to_have_value(lead)
     expect(page.locator("#id_related_links-0-url")).to_have_value(link)
     assert Article.objects.get(pk=article.pk).standfirst == article.standfirst
+
+
+def test_a_byline_s_bio_pasted_too_long_comes_back_whole(page, django_user_model):
+    bio = ("Covers energy and the cities that run on it, from Lisbon. " * 20).strip()  # 1,179
+    django_user_model.objects.create_superuser("sam", "sam@example.com", PASSWORD)
+    log_in_to_admin(page, "sam")
+    page.goto("/admin/articles/author/add/")
+    page.locator("#id_name").fill("Ana Sousa")
+    page.locator("#id_bio").focus()
+    page.keyboard.insert_text(bio)
+    expect(page.locator("#id_bio")).to_have_value(bio)
+
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".field-bio .errorlist")).to_contain_text("at most 1000 characters")
+    expect(page.locator("#id_bio")).to_have_value(bio)
