@@ -15,6 +15,8 @@ SHOWN_FIELDS = (
     "status",
     "withdrawn_at",
 )
+# How long a post from the same IP under the same address is taken for a repeat of the first.
+REPEAT_MINUTES = 10
 
 
 class CommentQuerySet(models.QuerySet):
@@ -72,13 +74,15 @@ class CommentQuerySet(models.QuerySet):
 
     def repeating(self, article, *, parent, ids, ip: str | None, email: str | None, body: str):
         """What a post would repeat: the same words in the same place (the article, or the
-        comment answered) from the same browser (the ids its signed cookie names) or from the
-        same IP under the same address (a double post). "Thanks, agreed." to two readers is two
-        replies, two readers behind one office or carrier address included. Never by the address
-        alone: anyone may type one, and the answer would tell them who wrote a public comment."""
+        comment answered) from the same browser (the ids its signed cookie names) or, within
+        REPEAT_MINUTES, from the same IP under the same address (a double post whose answer was
+        lost). "Thanks, agreed." to two readers is two replies, two readers behind one office or
+        carrier address included. Never by the address alone, nor by it for long: anyone may
+        type one, and the answer would tell them who wrote a comment."""
         same_sender = Q(pk__in=list(ids))
         if ip and email:
-            same_sender |= Q(ip_address=ip, email__iexact=email)
+            since = timezone.now() - timedelta(minutes=REPEAT_MINUTES)
+            same_sender |= Q(ip_address=ip, email__iexact=email, created_at__gte=since)
         return self.filter(same_sender, article=article, parent=parent, body=body.strip())
 
     def pending(self):

@@ -318,6 +318,32 @@ def test_two_readers_behind_one_address_may_write_the_same_words(
     ]
 
 
+def test_after_a_few_minutes_the_answer_says_nothing_of_the_address_typed(
+    article, comment_form_data, settings
+):
+    # Someone behind the same office IP typing a commenter's exact words with her address, then
+    # with another, learned from the two answers whether that address wrote them.
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    words = {"body": "Great article!"}
+    _post(Client(REMOTE_ADDR="198.51.100.7"), article, comment_form_data(article, **words))
+    Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+
+    hers = comment_form_data(article, name="Someone", email="MARIA@example.com", **words)
+    other = comment_form_data(article, name="Someone", email="someone@example.net", **words)
+    answers = [
+        _post(Client(REMOTE_ADDR="198.51.100.7"), article, data).content.decode()
+        for data in (hers, other)
+    ]
+
+    assert [DUPLICATE in answer for answer in answers] == [False, False]
+    assert Comment.objects.count() == 3
+
+
 class BrokenCache:
     def __getattr__(self, name):
         def fail(*args, **kwargs):
