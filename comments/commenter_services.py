@@ -277,8 +277,18 @@ def _conversation_wishes(comment_id: int):
     )
 
 
+def _link_wishes(comment_id: int):
+    """The wishes a comment's unsubscribe link speaks for: the address's in the whole
+    conversation for a comment its owner vouched for (the only ones reply mail goes to), else
+    that comment's own. Anyone may post with an address and hold that comment's status page:
+    its link must neither end nor tell of the owner's own wishes."""
+    if Comment.objects.filter(pk=comment_id, owner_vouched=True).exists():
+        return _conversation_wishes(comment_id)
+    return ReplySubscription.objects.filter(comment_id=comment_id)
+
+
 def follows_replies(comment_id: int) -> bool:
-    return _conversation_wishes(comment_id).exists()
+    return _link_wishes(comment_id).exists()
 
 
 def reply_mail_can_come(comment: Comment) -> bool:
@@ -310,15 +320,9 @@ def follow_replies(*, comment_id: int) -> bool:
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:
-    """No more mail about the conversation: the address's wishes on every comment of it go,
-    when the link is of a comment its owner vouched for (the only ones reply mail goes to).
-    Else only this comment's wish: anyone may post with an address and hold that comment's
-    status page, whose stop would otherwise end the owner's own mail about the conversation."""
-    comment = Comment.objects.filter(pk=comment_id).only("owner_vouched").first()
-    if comment is not None and comment.owner_vouched:
-        _conversation_wishes(comment_id).delete()
-    else:
-        ReplySubscription.objects.filter(comment_id=comment_id).delete()
+    """No more mail about the conversation, or, for a comment its owner did not vouch for, about
+    that comment (_link_wishes)."""
+    _link_wishes(comment_id).delete()
 
 
 def resume_mail(*, address_id: int) -> bool:

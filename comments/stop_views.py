@@ -42,9 +42,13 @@ def unsubscribe(request, token):
     if comment_id is None:
         return link_gone(request)
     comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
-    # A reply's wish follows its conversation (replies are one level deep), as its mail says.
+    # A reply's wish follows its conversation (replies are one level deep), as its mail says;
+    # the link of a comment its owner did not vouch for speaks for that comment alone.
     in_reply = comment is not None and comment.parent_id is not None
     about = "replies in this conversation" if in_reply else "replies to this comment"
+    own_only = comment is not None and not comment.owner_vouched
+    if own_only:
+        about = "replies, for this comment"
     # Pressed on the comment's status page (which sends its own link along): the way back.
     # Only there: whoever holds the mail's link alone is not given the comment's page.
     status = request.POST.get("status", "")
@@ -64,8 +68,8 @@ def unsubscribe(request, token):
             request, comment, f"You will get no more mail about {about}.", back
         ),
         ask=(
-            "Stop the mail about replies in this conversation?"
-            if in_reply
+            f"Stop the mail about {about}?"
+            if in_reply or own_only
             else "Stop the mail about replies to your comment?"
         ),
         button="Unsubscribe",

@@ -305,6 +305,10 @@ def test_a_stranger_s_stop_on_their_own_page_leaves_the_owner_s_mail_about_repli
     assert stranger.post(form.group(1), fields).status_code == 200
 
     assert list(ReplySubscription.objects.values_list("comment_id", flat=True)) == [maria.pk]
+    # Opened again, the stranger's link says nothing of her wish: it speaks for their comment.
+    again = stranger.get(form.group(1)).content.decode()
+    assert "You get no mail about replies, for this comment." in again
+    assert "in this conversation" not in again
     # Her own stop, from her mail's link, still ends the conversation's mail for the address.
     ReplySubscription.objects.create(comment=typed)
     Client().post(links.unsubscribe_path(maria.pk), {})
