@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 
 
@@ -38,23 +39,30 @@ class NewsportalAdminSite(admin.AdminSite):
         return [view, *super().get_urls()]
 
     def view_on_site(self, request, content_type_id, object_id):
-        """Where an object is on the site, for whoever may see it in the admin; a 404 for
-        everyone else, as for an object that does not exist."""
+        """Where an object is on the site, for whoever may see it in the admin, by its admin's
+        own rule (ModelAdmin.view_on_site: a comment waiting, or on a story off the site, has
+        no place there); a 404 for everyone else, as for an object that does not exist."""
         # Imported here, as in index(): the content types' model is not loaded with this module.
         from django.contrib.contenttypes.models import ContentType
         from django.contrib.contenttypes.views import shortcut
 
         try:
             model = ContentType.objects.get_for_id(content_type_id).model_class()
-        except ContentType.DoesNotExist:
+            model_admin = self.get_model_admin(model)
+        except (ContentType.DoesNotExist, NotRegistered):
             raise Http404 from None
-        model_admin = self._registry.get(model)
-        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        # None too for a key of another kind ("1" for a UUID).
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
             raise Http404
-        try:
-            return shortcut(request, content_type_id, object_id)
-        except ValidationError:  # not a key of that model at all ("1" for a UUID)
-            raise Http404 from None
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+            if not url:
+                raise Http404
+            return HttpResponseRedirect(url)
+        if not model_admin.view_on_site:
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
 
 class NewsportalAdminConfig(AdminConfig):

@@ -43,3 +43,15 @@ def test_a_key_of_the_wrong_kind_is_not_found_not_a_server_error(superuser_clien
     response = superuser_client.get(reverse("admin:view_on_site", args=[content_type.pk, "1"]))
 
     assert response.status_code == 404
+
+
+def test_a_moderator_is_not_told_a_drafts_address_through_a_comment_on_it(
+    moderator_client, draft, make_comment
+):
+    # The comment's own page offers no "View on site"; its address led there all the same.
+    waiting = make_comment(draft)
+
+    response = _view_on_site(moderator_client, waiting)
+
+    assert response.status_code == 404
+    assert "secret-draft" not in response.get("Location", "")
