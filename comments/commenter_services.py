@@ -256,10 +256,11 @@ def confirm_comment_mail(*, comment_id: int) -> bool:
     one sent with the address that waits for an answer is asked about now, in a mail of its
     own, since the daily limit held its question back."""
     with transaction.atomic():
-        comment = Comment.objects.filter(pk=comment_id, owner_vouched=False).first()
-        if comment is None:
+        waiting = Comment.objects.filter(pk=comment_id, owner_vouched=False)
+        comment = waiting.first()
+        # Conditional: of two presses at once (a double click), one answers and one mail goes.
+        if comment is None or not waiting.update(owner_vouched=True):
             return False
-        Comment.objects.filter(pk=comment_id).update(owner_vouched=True)
         notify_commenters([comment_id])
         ask_about_the_next_waiting(comment.email)
     return True
