@@ -23,6 +23,9 @@ def test_an_oversized_post_elsewhere_gets_a_readable_400(client, settings, db):
 
     assert response.status_code == 400
     assert "We could not read that request" in response.content.decode()
+    # Said to an editor whose article was too large too: not "a few thousand characters".
+    assert "nothing was saved. Please go back, where" in response.content.decode()
+    assert "a few thousand characters" not in response.content.decode()
 
 
 def test_a_missing_page_offers_its_own_search_box_and_the_front_page(client, db):
