@@ -163,15 +163,17 @@ class BlockAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def get_list_display(self, request):
+    def _commenter_column(self, request) -> str:
         # A block is lifted on its commenter's page (lift_block, for moderators): each row
         # leads there, and says so to those who may lift it.
         lifts = request.user.has_perm("comments.moderate_comment")
-        return [*self.list_display, "lift_link" if lifts else "commenter_link"]
+        return "lift_link" if lifts else "commenter_link"
+
+    def get_list_display(self, request):
+        return [*self.list_display, self._commenter_column(request)]
 
     def get_readonly_fields(self, request, obj=None):
-        lifts = request.user.has_perm("comments.moderate_comment")
-        return [*self.readonly_fields, "lift_link" if lifts else "commenter_link"]
+        return [*self.readonly_fields, self._commenter_column(request)]
 
     def get_fields(self, request, obj=None):
         return [*self.get_readonly_fields(request, obj), "expires_at"]

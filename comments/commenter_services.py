@@ -38,6 +38,7 @@ EDITED = "edited by its author"
 # it and writing anew, and a script editing one comment for ever fills nobody's queue.
 MAX_EDITS = 20
 TURNED_DOWN = (Comment.Status.REJECTED, Comment.Status.SPAM)  # a take-down rejects too
+NO_REPLY_MAIL_DELETED = "The comment it was for was deleted: no mail about replies to it comes."
 
 
 def edit_deadline(comment: Comment):
@@ -292,15 +293,24 @@ def follows_replies(comment_id: int) -> bool:
     return _link_wishes(comment_id).exists()
 
 
-def reply_mail_can_come(comment: Comment) -> bool:
-    """Whether mail about replies may come for this comment, as its status page says: while it
-    is published or waiting (comments.notifications.notify_subscribers), under a comment on the
-    site (a reply is published only there), on a story on the site."""
-    if comment.withdrawn_at is not None or comment.status in TURNED_DOWN:
-        return False
+def why_no_reply_mail(comment: Comment) -> str:
+    """Why no mail about replies can come for this comment, as its status page says of a wish
+    it has ("" when it can): it comes while the comment is published or waiting
+    (comments.notifications.notify_subscribers), under a comment on the site (a reply is
+    published only there), on a story on the site."""
+    if comment.withdrawn_at is not None:
+        return NO_REPLY_MAIL_DELETED
+    if comment.status in TURNED_DOWN:
+        return "No mail about replies comes while your comment is not published."
     if comment.parent_id and comment.parent.status in TURNED_DOWN:
-        return False
-    return comment.article.is_public
+        return "No mail about replies comes while the comment it answers is off the site."
+    if not comment.article.is_public:
+        return "No mail about replies comes while its article is off the site."
+    return ""
+
+
+def reply_mail_can_come(comment: Comment) -> bool:
+    return not why_no_reply_mail(comment)
 
 
 def follow_replies(*, comment_id: int) -> bool:

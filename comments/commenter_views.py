@@ -20,7 +20,6 @@ from comments import links
 from comments.closing import comments_open
 from comments.commenter_services import (
     MAX_EDITS,
-    TURNED_DOWN,
     can_edit,
     confirm_address,
     confirm_comment_mail,
@@ -29,6 +28,7 @@ from comments.commenter_services import (
     edits_used_up,
     follow_replies,
     reply_mail_can_come,
+    why_no_reply_mail,
 )
 from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
@@ -219,15 +219,6 @@ def deleted(request, article_id):
     # a draft's or an embargoed story's headline).
     article = Article.objects.published().filter(pk=article_id).first()
     return commenter_page(request, "comments/deleted.html", {"article": article})
-
-
-def why_no_reply_mail(comment: Comment) -> str:
-    """Why no mail about replies can come for it, as its status page says of a wish it has."""
-    if comment.status in TURNED_DOWN:
-        return "No mail about replies comes while your comment is not published."
-    if comment.parent_id and comment.parent.status in TURNED_DOWN:
-        return "No mail about replies comes while the comment it answers is off the site."
-    return "No mail about replies comes while its article is off the site."
 
 
 @never_cache

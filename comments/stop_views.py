@@ -9,12 +9,14 @@ from django.urls import reverse
 
 from comments import links
 from comments.commenter_services import (
+    NO_REPLY_MAIL_DELETED,
     follow_replies,
     follows_replies,
     reply_mail_can_come,
     resume_mail,
     stop_all_mail,
     unsubscribe_replies,
+    why_no_reply_mail,
 )
 from comments.commenter_views import (
     ask_then_act,
@@ -23,7 +25,6 @@ from comments.commenter_views import (
     link_gone,
     notice_page,
     signed_link,
-    why_no_reply_mail,
 )
 from comments.models import ERASED_PREFIX, Comment, CommenterAddress
 from comments.privacy import PRIVACY_MAIL_MINUTES, request_privacy_link
@@ -98,14 +99,14 @@ def _follow_again(request, comment, back):
     """Mail about replies again, asked for as the box ticked at posting asks for it
     (comments.commenter_services.follow_replies), in the words of the comment's status page."""
     if comment is None or comment.withdrawn_at is not None:
-        why = "The comment it was for was deleted: no mail about replies to it comes."
-        return link_gone(request, why)
+        return link_gone(request, NO_REPLY_MAIL_DELETED)
+    followed = follow_replies(comment_id=comment.pk)
     if back is not None:
-        if not follow_replies(comment_id=comment.pk):
+        if not followed:
             messages.warning(request, why_no_reply_mail(comment))
         # POST/redirect/GET, to the page's own words about the mail that now comes.
         return redirect(f"{back[0]}#reply-mail")
-    if not follow_replies(comment_id=comment.pk):
+    if not followed:
         return notice_page(request, "No mail about replies", why_no_reply_mail(comment))
     return notice_page(request, "Mail about replies", _reply_mail_said(comment))
 
