@@ -27,6 +27,7 @@ from comments.notifications import (
     ask_about_the_next_waiting,
     ask_owner,
     notify_commenters,
+    notify_replies_meanwhile,
 )
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
@@ -236,7 +237,8 @@ def withdraw_comment(*, comment: Comment) -> None:
 
 def confirm_address(*, address_id: int) -> CommenterAddress | None:
     """The owner followed the confirmation link: mail may go to this address from now on.
-    Decisions made while it waited for confirmation were not mailed: they are now."""
+    Decisions and replies approved while it waited for confirmation were not mailed: they
+    are now."""
     with transaction.atomic():
         confirmed = CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
             verified_at=timezone.now()
@@ -246,16 +248,18 @@ def confirm_address(*, address_id: int) -> CommenterAddress | None:
             # The owner vouches for what was written with the address while it waited (a
             # stranger's comment of those days too: the confirmation names no comment).
             written = Comment.objects.filter(email=address.email)
-            written.filter(owner_vouched=False).update(owner_vouched=True)
+            vouched = list(written.filter(owner_vouched=False).values_list("pk", flat=True))
+            written.filter(pk__in=vouched).update(owner_vouched=True)
             notify_commenters(written.values_list("pk", flat=True))
+            notify_replies_meanwhile(vouched)
     return address
 
 
 def confirm_comment_mail(*, comment_id: int) -> bool:
     """The address's owner says this comment is theirs: what they asked for about it may be
-    mailed (a decision made meanwhile, now; replies from now on). Only this comment: the next
-    one sent with the address that waits for an answer is asked about now, in a mail of its
-    own, since the daily limit held its question back."""
+    mailed (a decision made meanwhile, and the replies approved meanwhile, now). Only this
+    comment: the next one sent with the address that waits for an answer is asked about now,
+    in a mail of its own, since the daily limit held its question back."""
     with transaction.atomic():
         waiting = Comment.objects.filter(pk=comment_id, owner_vouched=False)
         comment = waiting.first()
@@ -263,6 +267,7 @@ def confirm_comment_mail(*, comment_id: int) -> bool:
         if comment is None or not waiting.update(owner_vouched=True):
             return False
         notify_commenters([comment_id])
+        notify_replies_meanwhile([comment_id])
         ask_about_the_next_waiting(comment.email)
     return True
 

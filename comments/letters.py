@@ -107,37 +107,58 @@ def _decision_mail(ref, to, asked_at):
     return _message("decision", subject, comment.email, context, _one_click(stop_url))
 
 
+# The most replies one mail quotes: past that, a link to the next on the article.
+REPLIES_QUOTED = 10
+
+
 def _reply_mail(ref, to, asked_at):
-    notice = (
-        ReplyNotice.objects.filter(
-            pk=ref, reply__status=Comment.Status.APPROVED, reply__withdrawn_at__isnull=True
-        )
+    return _replies_letter(ReplyNotice.objects.filter(pk=ref))
+
+
+def _replies_meanwhile_mail(ref, to, asked_at):
+    """The replies approved while mail waited for the owner's answer, in one mail
+    (comments.notifications.notify_replies_meanwhile), named by the newest of their notices:
+    a reply approved after the answer has its own mail."""
+    wish = ReplyNotice.objects.filter(pk=ref).values("subscription_id")
+    notices = ReplyNotice.objects.filter(subscription_id__in=wish, pk__lte=ref)
+    return _replies_letter(notices, meanwhile=True)
+
+
+def _replies_letter(notices, *, meanwhile=False):
+    notices = list(
+        notices.filter(reply__status=Comment.Status.APPROVED, reply__withdrawn_at__isnull=True)
         .select_related("subscription__comment__article", "reply__article")
-        .first()
+        .order_by("reply__created_at", "reply_id")
     )
-    if notice is None or not notice.reply.article.is_public:
-        return None  # unsubscribed, the reply is gone, or its article was unpublished
-    comment = notice.subscription.comment
+    if not notices or not notices[0].reply.article.is_public:
+        return None  # unsubscribed, the replies are gone, or their article was unpublished
+    comment = notices[0].subscription.comment
     address = mailable().filter(email=comment.email).first()
     if address is None:
         return None
     unsubscribe_url = links.unsubscribe_url(comment.pk)
+    quoted = [
+        (notice.reply, links.absolute(links.public_path(notice.reply)))
+        for notice in notices[:REPLIES_QUOTED]
+    ]
+    rest = notices[REPLIES_QUOTED:]
     context = {
         "comment": comment,
-        "reply": notice.reply,
-        "reply_url": links.absolute(links.public_path(notice.reply)),
+        "replies": quoted,
+        "meanwhile": meanwhile,
+        "count": len(notices),
+        "more": len(rest),
+        "more_url": links.absolute(links.public_path(rest[0].reply)) if rest else "",
         "unsubscribe_url": unsubscribe_url,
         "stop_url": links.stop_mail_url(address.pk),
     }
-    return _message(
-        "reply",
-        "A new reply in a conversation you joined"
-        if comment.parent_id
-        else "Someone replied to your comment",
-        comment.email,
-        context,
-        _one_click(unsubscribe_url),
-    )
+    if comment.parent_id:
+        subject = "A new reply" if len(notices) == 1 else "New replies"
+        subject += " in a conversation you joined"
+    else:
+        subject = "Someone replied" if len(notices) == 1 else "Replies"
+        subject += " to your comment"
+    return _message("reply", subject, comment.email, context, _one_click(unsubscribe_url))
 
 
 def _confirm_mail(ref, to, asked_at):
@@ -220,6 +241,7 @@ BUILDERS = {
     "moderators": _moderators_mail,
     "decision": _decision_mail,
     "reply": _reply_mail,
+    "replies": _replies_meanwhile_mail,
     "confirm": _confirm_mail,
     "confirm-comment": _confirm_comment_mail,
     **{f"privacy-{action}": _privacy_mail(action) for action in links.PRIVACY_ACTIONS},

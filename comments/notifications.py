@@ -92,6 +92,49 @@ def notify_subscribers(reply_ids) -> int:
     return len(notices)
 
 
+def notify_replies_meanwhile(comment_ids) -> int:
+    """The owner has just answered for these comments (confirmed the address, or said one is
+    theirs): the replies approved in their conversations since they asked to hear of replies,
+    which notify_subscribers passed over while the answer was awaited, as the status page
+    promised ("once the address's owner has answered"). One mail per wish listing them
+    (comments.letters), not one per reply: a lively thread a day before the answer would
+    otherwise come as a pile. Never a reply the address was told of through another of its
+    wishes, nor one written before the comment that asked (as notify_subscribers)."""
+    wishes = (
+        ReplySubscription.objects.filter(
+            comment_id__in=list(comment_ids),
+            comment__owner_vouched=True,
+            comment__withdrawn_at__isnull=True,
+            comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
+            comment__email__in=mailable().values("email"),
+        )
+        .select_related("comment")
+        .order_by("comment_id")
+    )
+    queued = 0
+    for wish in wishes:
+        follows = wish.comment
+        told = ReplyNotice.objects.filter(subscription__comment__email=follows.email)
+        missed = (
+            Comment.objects.filter(
+                parent_id=follows.parent_id or follows.pk,
+                status=Comment.Status.APPROVED,
+                withdrawn_at__isnull=True,
+                created_at__gt=follows.created_at,
+                moderated_at__gte=wish.created_at,
+            )
+            .exclude(email=follows.email)
+            .exclude(pk__in=told.values("reply_id"))
+            .order_by("created_at", "pk")
+        )
+        notices = [ReplyNotice(subscription=wish, reply=reply) for reply in missed]
+        if notices:
+            # Named by its newest notice: the mail lists the wish's notices up to it.
+            queue_mail("replies", ReplyNotice.objects.bulk_create(notices)[-1].pk)
+            queued += 1
+    return queued
+
+
 def mail_waits_for_owner(comment: Comment) -> bool:
     """Mail was asked for about this comment, and its writer did not show they own the
     address: nothing goes out until the owner answers (the confirmation mail, or "Is this
