@@ -291,10 +291,10 @@ def confirm_comment(request, token):
         act=lambda: confirm_comment_mail(comment_id=comment_id),
         done=(
             "Thank you",
-            "From now on we mail you what you asked for about this comment (its review, if it "
-            "came meanwhile, comes now); every mail has a link to stop them. Should another "
-            "comment sent with your address be waiting for the same answer, we ask about it "
-            "next.",
+            "From now on we mail you what you asked for about this comment (its review and its "
+            "replies, if they came meanwhile, come now); every mail has a link to stop them. "
+            "Should another comment sent with your address be waiting for the same answer, we "
+            "ask about it next.",
         ),
     )
 

@@ -90,8 +90,9 @@ def test_a_reply_approved_before_the_owner_said_the_comment_is_hers_comes_after_
     [question] = to_maria()
     assert question.subject == "[Newsportal] Is this comment yours?"
 
-    Client().post(link_in(question, "/comments/confirm-comment/"))
+    answer = Client().post(link_in(question, "/comments/confirm-comment/"))
     Client().post(link_in(question, "/comments/confirm-comment/"))  # a second press
+    assert "its review and its replies, if they came meanwhile, come now" in answer.text
     run_mail_queue()
 
     [_, replies] = to_maria()
