@@ -5,6 +5,7 @@ mail). Signed links, asked then acted on, as the other commenter pages
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comments import links
@@ -112,19 +113,10 @@ def _follow_again(request, comment, back):
 
 
 def _reply_mail_said(comment) -> str:
-    """What the comment's status page says of its mail about replies (status_controls.html),
-    told with the same care to whoever holds the link: where the writer has not shown they own
-    the address, nothing about the address (anyone may type one)."""
-    said = commenter_context(comment)
-    if said["mail_stopped"]:
-        return "You asked us to stop all mail to this address, so none comes about this comment."
-    where = " in this conversation" if comment.parent_id else ""
-    when = ""
-    if said["mail_waits_for_owner"]:
-        when = " (once the address’s owner has answered)"
-    elif not said["address_confirmed"]:
-        when = " (once you have confirmed your address)"
-    return f"We e-mail you when someone replies{where}{when}."
+    """The comment's status page's own words about its mail about replies, told to whoever
+    holds the link: the same template, so the two never drift apart."""
+    context = {"comment": comment, **commenter_context(comment)}
+    return render_to_string("comments/reply_mail_words.html", context)
 
 
 @signed_link

@@ -313,3 +313,32 @@ def test_a_stranger_s_stop_on_their_own_page_leaves_the_owner_s_mail_about_repli
     ReplySubscription.objects.create(comment=typed)
     Client().post(links.unsubscribe_path(maria.pk), {})
     assert not ReplySubscription.objects.exists()
+
+
+FOLLOWED_STATES = {
+    "a stranger's": ({"owner_vouched": False}, {"verified_at": timezone.now()}),
+    "the owner's, unconfirmed": ({}, {}),
+    "the owner's, confirmed": ({}, {"verified_at": timezone.now()}),
+    "the owner's, stopped": (
+        {},
+        {"verified_at": timezone.now(), "mail_stopped_at": timezone.now()},
+    ),
+    "a reply, confirmed": ({"parent": True}, {"verified_at": timezone.now()}),
+}
+
+
+@pytest.mark.parametrize("state", list(FOLLOWED_STATES))
+def test_pressed_from_the_mail_s_link_the_answer_is_what_the_status_page_says(
+    article, make_comment, state
+):
+    fields, address = FOLLOWED_STATES[state]
+    if fields.pop("parent", False):
+        fields["parent"] = make_comment(article, status="approved", email="olga@example.com")
+    mine = make_comment(article, status="approved", email=VICTIM, **fields)
+    CommenterAddress.objects.create(email=VICTIM, **address)
+
+    answer = Client().post(links.unsubscribe_path(mine.pk), {"follow": "1"})
+    said = re.search(r"<h1 [^>]*>Mail about replies</h1>\s*<p>([^<]+)</p>", answer.text).group(1)
+
+    assert said in _what_the_status_page_says(Client(), mine)
+    assert said.startswith("You asked us to stop" if "stopped" in state else "We e-mail you")
