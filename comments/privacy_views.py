@@ -41,6 +41,37 @@ PRIVACY_SENT = (
 )
 
 
+def owner_told(request, *, action: str, sent: bool, way_on=None):
+    """What the address's owner reads once they asked for a link (from the status page of a
+    comment they vouched for, or from the stop link mailed to the address): they are the
+    owner, so it says what happened, where anyone else reads PRIVACY_SENT whatever it was.
+    "We have mailed it a link" after a second press within the limit sent them looking for
+    an erase link when the one that came, the first, exported."""
+    minutes = PRIVACY_MAIL_MINUTES
+    if not sent:
+        return notice_page(
+            request,
+            "No new link yet",
+            f"We mailed your address a link to your comments less than {minutes} minutes ago, "
+            f"and send at most one every {minutes} minutes, so none went now. Look for that "
+            f"mail (and in your spam folder), or ask again in {minutes} minutes if it is not "
+            "the link you wanted.",
+            way_on=way_on,
+        )
+    what = {
+        "export": "export your comments; its page also leads to each comment’s status page, "
+        "to edit or delete it",
+        "erase": "erase your comments",
+    }[action]
+    return notice_page(
+        request,
+        "Check your mail",
+        f"We have mailed your address a link to {what}. It works for {links.PRIVACY_DAYS} days; "
+        "check your spam folder if nothing arrives.",
+        way_on=way_on,
+    )
+
+
 def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False, way_on=None):
     """The export or erase link mailed to the address (at most five asks an hour per IP).
     way_on: (address, words) of the page the reader asked from, to go back to."""
@@ -55,7 +86,9 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
-    request_privacy_link(email=email, action=action, by_owner=by_owner)
+    sent = request_privacy_link(email=email, action=action, by_owner=by_owner)
+    if by_owner:
+        return owner_told(request, action=action, sent=sent, way_on=way_on)
     return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=way_on)
 
 

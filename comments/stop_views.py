@@ -28,14 +28,9 @@ from comments.commenter_views import (
     signed_link,
 )
 from comments.models import ERASED_PREFIX, Comment, CommenterAddress
-from comments.privacy import PRIVACY_MAIL_MINUTES, request_privacy_link
+from comments.privacy import request_privacy_link
+from comments.privacy_views import owner_told
 from comments.tokens import comment_id_from_token
-
-EXPORT_SENT = (
-    "We have mailed this address a link to export your comments; its page leads to each "
-    f"comment’s status page. It works for {links.PRIVACY_DAYS} days; we send one such link every "
-    f"{PRIVACY_MAIL_MINUTES} minutes at most."
-)
 
 
 @signed_link
@@ -148,8 +143,8 @@ def stop_mail(request, token):
     if request.method == "POST" and request.POST.get("export"):
         if not exportable:
             return notice_page(request, "Nothing to export", "We hold no comments from it.")
-        request_privacy_link(email=address.email, action="export", by_owner=True)
-        return notice_page(request, "Check your mail", EXPORT_SENT)
+        sent = request_privacy_link(email=address.email, action="export", by_owner=True)
+        return owner_told(request, action="export", sent=sent)
     if request.method != "POST" and address.mail_stopped_at is not None:
         context = {
             "heading": "Mail is stopped",

@@ -6,11 +6,13 @@ import json
 import re
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from comments import links
 from comments.tokens import status_token
-from tests.mail_helpers import run_mail_queue
+from tests.mail_helpers import run_mail_queue, verify
 
 
 def test_asked_from_the_status_page_the_answer_leads_back_to_the_comment(
@@ -55,3 +57,27 @@ def test_the_download_does_not_name_an_article_taken_off_the_site(
         "Still on the site": settings.SITE_URL + shown.get_absolute_url(),
         "an article no longer on the site": None,
     }
+
+
+def test_an_owner_asking_again_within_the_limit_is_told_no_new_link_went(
+    reader, article, make_comment, settings
+):
+    """Export then Erase on her own status page: both answered "we have mailed it a link",
+    though the ten-minute limit held the second back, and the mail that came was the export
+    link. Whoever holds a page of a comment its owner vouched for is its owner: told as it is."""
+    comment = make_comment(article, email="maria@example.com")
+    url = reverse("comments:status-privacy", args=[status_token(comment)])
+
+    exported = reader.post(url, {"action": "export"}).content.decode()
+    erased = reader.post(url, {"action": "erase"}).content.decode()
+    address = comment.email
+    stop = Client().post(links.stop_mail_url(verify(address).pk), {"export": "1"})
+    run_mail_queue()
+
+    assert "We have mailed your address a link to export your comments" in exported
+    assert "No new link yet" in erased and "we have mailed" not in erased.lower()
+    assert "less than 10 minutes ago" in erased and "ask again in 10 minutes" in erased
+    assert "No new link yet" in stop.content.decode()
+    assert [m.subject for m in mail.outbox] == [
+        "[Newsportal] Your comments: the link you asked for"
+    ]
