@@ -39,6 +39,7 @@ EDITED = "edited by its author"
 # it and writing anew, and a script editing one comment for ever fills nobody's queue.
 MAX_EDITS = 20
 TURNED_DOWN = (Comment.Status.REJECTED, Comment.Status.SPAM)  # a take-down rejects too
+EMPTY_EDIT = "Write something, or delete the comment instead."
 NO_REPLY_MAIL_DELETED = "The comment it was for was deleted: no mail about replies to it comes."
 
 
@@ -83,7 +84,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
     policy keeps clean edits published and the screen finds nothing."""
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write something, or delete the comment instead."})
+        raise ValidationError({"body": EMPTY_EDIT})
     if len(body) > MAX_BODY_LENGTH:
         raise ValidationError({"body": f"Keep it to {MAX_BODY_LENGTH:,} characters."})
     policy = ModerationPolicy.current()

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from comments.commenter_services import EMPTY_EDIT
 from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
 from comments.screening import BIDI_CONTROLS
 from comments.tokens import form_age
@@ -192,6 +193,8 @@ class CommentEditForm(forms.Form):
         label="Your comment",
         max_length=MAX_BODY_LENGTH,
         validators=[no_control_characters],
+        # An author who empties the box may mean to take the comment away: say how.
+        error_messages={"required": EMPTY_EDIT},
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"Up to {MAX_BODY_LENGTH:,} characters.",
     )
