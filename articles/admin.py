@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.admin_deletion import deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet
 from articles.images import CheckedImageField
 from articles.meanwhile import LINK_FIELDS
@@ -230,6 +231,9 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
             )
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_stories(self, objs, request)
 
     def delete_queryset(self, request, queryset):
         delete_articles(queryset=queryset)

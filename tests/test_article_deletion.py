@@ -1,0 +1,73 @@
+"""Deleting stories in the admin: what goes with them, who may, and what readers see after."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from articles.models import Article
+from comments.models import Comment
+
+
+@pytest.fixture
+def newsroom_editor_client(db, django_user_model):
+    """Staff in the Editors group, as README says to make an editor: no comment permissions."""
+    user = django_user_model.objects.create_user("desk", "desk@newsroom.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def commented(article, make_comment):
+    first = make_comment(article, status=Comment.Status.APPROVED, body="Great reporting.")
+    make_comment(article, status=Comment.Status.APPROVED, parent=first, body="Agreed.")
+    make_comment(article, body="Waiting for a moderator, with my phone number 555-0101.")
+    return article
+
+
+def test_an_editor_deletes_a_story_with_comments_and_its_comments_go_with_it(
+    newsroom_editor_client, commented, purges, django_capture_on_commit_callbacks
+):
+    page = f"/admin/articles/article/{commented.pk}/delete/"
+
+    confirm = newsroom_editor_client.get(page)
+    html = confirm.content.decode()
+    assert "permission to delete" not in html
+    assert "3 comments" in html  # said before anything goes
+    assert "555-0101" not in html  # readers' words are not the editor's to read
+    with django_capture_on_commit_callbacks(execute=True):
+        done = newsroom_editor_client.post(page, {"post": "yes"})
+
+    assert done.status_code == 302
+    assert not Article.objects.filter(pk=commented.pk).exists()
+    assert not Comment.objects.exists()
+    assert any(f"article-{commented.pk}" in keys for keys in purges)
+    assert Client().get(commented.get_absolute_url()).status_code == 404
+
+
+def test_an_editor_deletes_several_stories_with_comments_from_the_list(
+    newsroom_editor_client, commented, make_article, purges, django_capture_on_commit_callbacks
+):
+    other = make_article(title="A quiet story")
+    data = {"action": "delete_selected", "_selected_action": [commented.pk, other.pk]}
+
+    confirm = newsroom_editor_client.post("/admin/articles/article/", data)
+    assert "permission to delete" not in confirm.content.decode()
+    assert "3 comments" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom_editor_client.post("/admin/articles/article/", {**data, "post": "yes"})
+
+    assert not Article.objects.filter(pk__in=[commented.pk, other.pk]).exists()
+    assert not Comment.objects.exists()
+    assert any(f"article-{commented.pk}" in keys for keys in purges)
+
+
+def test_staff_who_may_not_delete_stories_still_cannot(editor_client, commented):
+    # The fixture's editor may change stories and read comments, not delete stories.
+    page = f"/admin/articles/article/{commented.pk}/delete/"
+
+    assert editor_client.get(page).status_code == 403
+    assert editor_client.post(page, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=commented.pk).exists()
+    assert Comment.objects.count() == 3
