@@ -5,11 +5,16 @@ permission to delete comments, which the Editors group rightly lacks (an editor 
 and then refused; it also listed readers' words, pending ones too, to staff who may not read
 them. Here they are counted instead, and the editor is told how to keep them."""
 
-from django.contrib.admin.utils import NestedObjects
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects, get_deleted_objects
 from django.db import router
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+
+from articles.models import BYLINE_KEPT, Article
 
 KEEP_THEM = "To take the story off the site and keep them, unpublish it instead."
 
@@ -31,6 +36,23 @@ def _flattened(nested) -> list:
     ]
 
 
+def _line(site, request, perms_needed: set, obj) -> str:
+    """An object as the confirmation lists it, as Django's does: linked to its page, if it has
+    one (perms_needed takes its kind, if this user may not delete it)."""
+    opts = obj._meta
+    if site.is_registered(type(obj)):
+        if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        name = f"{site.name}:{opts.app_label}_{opts.model_name}_change"
+        try:
+            url = reverse(name, args=[obj.pk])
+        except NoReverseMatch:
+            pass  # no page of its own
+        else:
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+    return f"{capfirst(opts.verbose_name)}: {obj}"
+
+
 def deleted_stories(model_admin, objs, request):
     """ModelAdmin.get_deleted_objects for stories: (to_delete, model_count, perms_needed,
     protected), as Django's, with what other apps hang on a story counted under it."""
@@ -39,20 +61,7 @@ def deleted_stories(model_admin, objs, request):
     collector = NestedObjects(using=router.db_for_write(model_admin.model), origin=objs)
     collector.collect(objs)
     perms_needed = set()
-
-    def line(obj):
-        opts = obj._meta
-        if site.is_registered(type(obj)):
-            if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):
-                perms_needed.add(opts.verbose_name)
-            name = f"{site.name}:{opts.app_label}_{opts.model_name}_change"
-            try:
-                url = reverse(name, args=[obj.pk])
-            except NoReverseMatch:
-                pass  # no page of its own
-            else:
-                return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
-        return f"{capfirst(opts.verbose_name)}: {obj}"
+    line = partial(_line, site, request, perms_needed)
 
     to_delete = []
     nested = collector.nested()
@@ -78,3 +87,17 @@ def deleted_stories(model_admin, objs, request):
         if not model._meta.auto_created
     }
     return to_delete, model_count, perms_needed, [line(obj) for obj in collector.protected]
+
+
+def deleted_authors(model_admin, objs, request):
+    """ModelAdmin.get_deleted_objects for authors: Django's answer, with the stories that name
+    them as what keeps them (as a section's stories keep the section), and why said on top."""
+    to_delete, model_count, perms_needed, protected = get_deleted_objects(
+        objs, request, model_admin.admin_site
+    )
+    bylined = Article.objects.filter(authors__in=objs).distinct().order_by("-published_at")
+    if bylined:
+        line = partial(_line, model_admin.admin_site, request, set())
+        protected = [*protected, *map(line, bylined)]
+        messages.warning(request, BYLINE_KEPT)
+    return to_delete, model_count, perms_needed, protected

@@ -57,6 +57,14 @@ class Section(ListingEntry):
         ordering = ["order", "name"]
 
 
+# Why an author with stories cannot be deleted (articles.services.delete_listing_entries).
+BYLINE_KEPT = (
+    "An author named on stories cannot be deleted: their stories would be left without a "
+    "byline. Give those stories another author first (or keep the author: their page lists "
+    "what they wrote)."
+)
+
+
 class Author(ListingEntry):
     name = models.CharField("byline name", max_length=120)
     slug = models.SlugField(max_length=120, unique=True)

@@ -5,13 +5,13 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django_tasks import task
 
 from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
-from articles.models import UPDATE_GRACE, Article, OldSlug
+from articles.models import BYLINE_KEPT, UPDATE_GRACE, Article, Author, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
     ALL_LISTED,
@@ -373,6 +373,13 @@ def save_listing_entries(*, objs: list) -> None:
 
 
 def delete_listing_entries(*, queryset) -> None:
+    """A section or an author with stories is kept (ProtectedError, naming the stories): a
+    story must have both, and a byline is the record of who wrote it; removed from its stories,
+    they would go unsigned and be refused at their next save. A tag goes from its stories."""
     with transaction.atomic():
+        if queryset.model is Author:
+            bylined = Article.objects.filter(authors__in=queryset).distinct()
+            if bylined.exists():
+                raise ProtectedError(BYLINE_KEPT, set(bylined))
         queryset.delete()
         purge(SITE)

@@ -2,9 +2,10 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import ProtectedError
 from django.test import Client
 
-from articles.models import Article
+from articles.models import Article, Author
 from comments.models import Comment
 
 
@@ -71,3 +72,44 @@ def test_staff_who_may_not_delete_stories_still_cannot(editor_client, commented)
     assert editor_client.post(page, {"post": "yes"}).status_code == 403
     assert Article.objects.filter(pk=commented.pk).exists()
     assert Comment.objects.count() == 3
+
+
+# --- Bylines ---------------------------------------------------------------------------------
+def test_an_author_with_stories_is_kept_and_the_editor_told_which_stories_name_them(
+    newsroom_editor_client, article, author
+):
+    page = f"/admin/articles/author/{author.pk}/delete/"
+
+    html = newsroom_editor_client.get(page).content.decode()
+    newsroom_editor_client.post(page, {"post": "yes"})
+    data = {"action": "delete_selected", "_selected_action": [author.pk], "post": "yes"}
+    listed = newsroom_editor_client.post("/admin/articles/author/", data).content.decode()
+
+    assert "Xiaomi will mass-produce its car" in html and "Yes, I’m sure" not in html
+    assert "Xiaomi will mass-produce its car" in listed
+    assert list(article.authors.all()) == [author]
+    assert Client().get(author.get_absolute_url()).status_code == 200
+
+
+def test_the_service_refuses_to_leave_a_story_without_its_author(article, author):
+    # Not only the admin: a script or a shell session goes through the same service.
+    from articles.services import delete_listing_entries
+
+    with pytest.raises(ProtectedError):
+        delete_listing_entries(queryset=Author.objects.filter(pk=author.pk))
+
+    assert list(article.authors.all()) == [author]
+
+
+def test_an_author_without_stories_is_deleted(
+    newsroom_editor_client, article, purges, django_capture_on_commit_callbacks
+):
+    other = Author.objects.create(name="Left Early", slug="left-early")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = newsroom_editor_client.post(
+            f"/admin/articles/author/{other.pk}/delete/", {"post": "yes"}
+        )
+
+    assert done.status_code == 302
+    assert not Author.objects.filter(pk=other.pk).exists()
+    assert Client().get(other.get_absolute_url()).status_code == 404
