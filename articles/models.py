@@ -40,6 +40,12 @@ class ListingEntry(models.Model):
     def get_absolute_url(self):
         return reverse(f"articles:{self.kind}", args=[self.slug])
 
+    @classmethod
+    def page_key(cls, slug: str) -> str:
+        """The surrogate key of the address of the entry's page, found or not: a new tag is on
+        no page but there, where a cache may keep the "not found" a reader was answered."""
+        return f"{cls.kind}-page-{slug}"
+
     def clean(self):
         if errors := clean_pasted_fields(self, one_line=["name"], several_lines=self.several_lines):
             raise ValidationError(errors)

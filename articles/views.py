@@ -14,6 +14,7 @@ from articles.search import add_snippets, clean_query, only_common_words, search
 from newsportal.caching import (
     LISTS,
     SITE,
+    also_keyed,
     article_key,
     cached,
     fragments_kept,
@@ -67,15 +68,16 @@ def _page(queryset, number):
     return page_or_none(queryset, PAGE_SIZE, number)
 
 
-def _drawn_once(request, name, make):
-    """make(page number), kept for every reader until a write purges the lists; a page past the
-    end (make gives None) is a 404."""
+def _drawn_once(request, name, make, keys=()):
+    """make(page number), kept for every reader until a write purges the lists (or one of
+    these keys); a page past the end (make gives None) is a 404."""
     number = _page_number(request)
     if number > MAX_CACHED_PAGE:
         parts = make(number)
     else:
         # "with-menus|listed": the parts' shape since they carry the menus drawn and the keys.
-        parts = cached(f"{name}|{number}|with-menus|listed", [SITE, LISTS], lambda: make(number))
+        name = f"{name}|{number}|with-menus|listed"
+        parts = cached(name, [SITE, LISTS, *keys], lambda: make(number))
     if parts is None:
         raise Http404("No such page")
     return parts
@@ -109,6 +111,8 @@ LISTINGS = {
 def listing(request, slug, *, kind):
     """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
     model, field, title, description = LISTINGS[kind]
+    # Every answer at this address, "not found" too: a new tag or author purges only this.
+    also_keyed(request, model.page_key(slug))
 
     def make(number):
         owner = model.objects.filter(slug=slug).first()
@@ -135,7 +139,7 @@ def listing(request, slug, *, kind):
             **drawn_menus(current_path=request.path),
         }
 
-    parts = _drawn_once(request, f"list|{kind}|{slug}", make)
+    parts = _drawn_once(request, f"list|{kind}|{slug}", make, [model.page_key(slug)])
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
     context = {**parts, **_paged(request, parts["title"])}
