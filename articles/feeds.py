@@ -142,7 +142,7 @@ class SectionFeed(LatestArticlesFeed):
         return section.get_absolute_url()
 
     def description(self, section):
-        return f"The latest articles in {section.name}."
+        return section.description or f"The latest articles in {section.name}."
 
     def items(self, section):
         return Article.objects.for_listing().filter(section=section)[:FEED_SIZE]

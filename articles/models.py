@@ -29,6 +29,7 @@ class ListingEntry(models.Model):
     control characters break), and a page listing its articles (the URL named `kind`)."""
 
     kind = ""
+    one_line = ("name",)  # text fields printed in one line (a page's head, a feed's title)
     several_lines = ()  # text fields beside the name, kept with their line breaks
 
     class Meta:
@@ -47,7 +48,9 @@ class ListingEntry(models.Model):
         return f"{cls.kind}-page-{slug}"
 
     def clean(self):
-        if errors := clean_pasted_fields(self, one_line=["name"], several_lines=self.several_lines):
+        if errors := clean_pasted_fields(
+            self, one_line=self.one_line, several_lines=self.several_lines
+        ):
             raise ValidationError(errors)
 
 
@@ -55,9 +58,17 @@ class Section(ListingEntry):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the menu.")
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the section covers, in a sentence or two: shown under its name on its "
+        "page, and the description search engines, social cards and its feeds show. Left "
+        "empty, they say “The latest from” and its name.",
+    )
 
     objects = SectionQuerySet.as_manager()
     kind = "section"
+    one_line = ("name", "description")
 
     class Meta:
         ordering = ["order", "name"]

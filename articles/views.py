@@ -100,7 +100,12 @@ def _paged(request, title: str) -> dict:
 
 # What a list page of each kind lists, its title and its description.
 LISTINGS = {
-    "section": (Section, "section", lambda s: s.name, lambda s: f"The latest from {s.name}."),
+    "section": (
+        Section,
+        "section",
+        lambda s: s.name,
+        lambda s: s.description or f"The latest from {s.name}.",
+    ),
     "author": (Author, "authors", lambda a: a.name, lambda a: a.bio),
     "tag": (Tag, "tags", lambda t: f"Tagged “{t.name}”", lambda t: f"Articles about {t.name}."),
 }
