@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.admin_deletion import deleted_authors, deleted_stories
+from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet
 from articles.images import CheckedImageField
 from articles.meanwhile import LINK_FIELDS
@@ -31,6 +31,9 @@ class ListingEntryAdmin(admin.ModelAdmin):
             field.widget.attrs.pop("maxlength", None)
         return field
 
+    def get_deleted_objects(self, objs, request):
+        return deleted_entries(self, objs, request)
+
     def save_model(self, request, obj, form, change):
         save_listing_entries(objs=[obj])
 
@@ -54,9 +57,6 @@ class AuthorAdmin(ListingEntryAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
-
-    def get_deleted_objects(self, objs, request):
-        return deleted_authors(self, objs, request)
 
     def get_exclude(self, request, obj=None):
         # The account a byline names is looked up among the users, which an editor may not see:

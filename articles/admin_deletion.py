@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from articles.models import BYLINE_KEPT, Article
+from articles.models import BYLINE_KEPT, Article, Author, Section
 
 KEEP_THEM = "To take the story off the site and keep them, unpublish it instead."
 
@@ -89,15 +89,33 @@ def deleted_stories(model_admin, objs, request):
     return to_delete, model_count, perms_needed, [line(obj) for obj in collector.protected]
 
 
-def deleted_authors(model_admin, objs, request):
-    """ModelAdmin.get_deleted_objects for authors: Django's answer, with the stories that name
-    them as what keeps them (as a section's stories keep the section), and why said on top."""
-    to_delete, model_count, perms_needed, protected = get_deleted_objects(
-        objs, request, model_admin.admin_site
-    )
-    bylined = Article.objects.filter(authors__in=objs).distinct().order_by("-published_at")
-    if bylined:
-        line = partial(_line, model_admin.admin_site, request, set())
-        protected = [*protected, *map(line, bylined)]
-        messages.warning(request, BYLINE_KEPT)
+def deleted_entries(model_admin, objs, request):
+    """ModelAdmin.get_deleted_objects for sections, authors and tags: Django's answer, with the
+    stories an entry is taken off named (Django listed the rows that filed them there, "Article_
+    tags object (12)", by number), and for an author the stories that name them as what keeps
+    them (as a section's stories keep the section), with why said on top."""
+    site = model_admin.admin_site
+    _, model_count, perms_needed, protected = get_deleted_objects(objs, request, site)
+    line = partial(_line, site, request, set())
+    if model_admin.model is Author:
+        bylined = Article.objects.filter(authors__in=objs).distinct().order_by("-published_at")
+        if bylined:
+            protected = [*protected, *map(line, bylined)]
+            messages.warning(request, BYLINE_KEPT)
+    to_delete = []
+    for entry in objs:
+        # A section's stories keep it (protected): only a tag's are taken off.
+        stories = [] if isinstance(entry, Section) else entry.articles.order_by("-published_at")
+        taken_off = [
+            format_html(
+                'Taken off the story <a href="{}">{}</a>',
+                reverse(f"{site.name}:articles_article_change", args=[story.pk]),
+                story,
+            )
+            for story in stories
+        ]
+        to_delete += [line(entry), taken_off] if taken_off else [line(entry)]
+    through = {Article.tags.through, Article.authors.through}
+    counted = {model._meta.verbose_name_plural for model in through}
+    model_count = {name: n for name, n in model_count.items() if name not in counted}
     return to_delete, model_count, perms_needed, protected

@@ -113,3 +113,19 @@ def test_an_author_without_stories_is_deleted(
     assert done.status_code == 302
     assert not Author.objects.filter(pk=other.pk).exists()
     assert Client().get(other.get_absolute_url()).status_code == 404
+
+
+def test_deleting_a_tag_names_the_stories_it_is_taken_off(
+    newsroom_editor_client, make_article, tag, django_capture_on_commit_callbacks
+):
+    story = make_article(title="Chargers on every street", tags=[tag])
+    page = f"/admin/articles/tag/{tag.pk}/delete/"
+
+    html = newsroom_editor_client.get(page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        newsroom_editor_client.post(page, {"post": "yes"})
+
+    assert "Chargers on every street" in html
+    assert "Article_tags object" not in html  # the row that filed it, named by its number
+    assert list(story.tags.all()) == []
+    assert Client().get(story.get_absolute_url()).status_code == 200
