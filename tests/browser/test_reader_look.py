@@ -1,0 +1,41 @@
+"""How the reading pages look to a reader on a laptop, a tablet and a phone: headlines in one
+weight, lines of a readable length, even spacing between comment threads, a footer that ends the
+window on a short page."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment
+
+pytestmark = pytest.mark.browser
+
+
+def font_weight(page, selector: str) -> int:
+    return int(
+        page.evaluate(
+            "(s) => getComputedStyle(document.querySelector(s)).fontWeight",
+            selector,
+        )
+    )
+
+
+def test_search_results_and_the_comment_sections_headings_are_as_bold_as_every_headline(
+    page, make_article, make_comment
+):
+    # Headings drawn a size smaller with Bootstrap's .h4/.h5 came out in its medium weight:
+    # search results' headlines, "3 comments", "Add a comment on ..." looked washed out.
+    article = make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+    make_comment(article, name="Ana", body="First thoughts.", status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    page.goto(reverse("articles:search") + "?q=Xiaomi")
+    expect(page.locator(".search-result h2")).to_have_text(article.title)
+    assert font_weight(page, ".search-result h2") >= 700
+
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#comments-heading")).to_have_text("1 comment")
+    assert font_weight(page, "h1") >= 700
+    assert font_weight(page, "#comments-heading") >= 700
+    assert font_weight(page, "#comment-form-heading") >= 700
