@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
+from tests.browser.conftest import DESKTOP
+from tests.browser.layout import rect
 
 pytestmark = pytest.mark.browser
 
@@ -39,3 +41,13 @@ def test_search_results_and_the_comment_sections_headings_are_as_bold_as_every_h
     assert font_weight(page, "h1") >= 700
     assert font_weight(page, "#comments-heading") >= 700
     assert font_weight(page, "#comment-form-heading") >= 700
+
+
+@pytest.mark.parametrize("address", ["/search/?q=nothing-like-this", "/no-such-page/"])
+def test_on_a_short_page_the_footer_ends_the_window_with_no_white_band_below(page, watch, address):
+    page.goto(address)
+    # The 404 is the page under test, not a fault of it.
+    watch.problems[:] = [problem for problem in watch.problems if "/no-such-page/" not in problem]
+    footer = rect(page, ".site-footer")
+    assert footer["bottom"] == pytest.approx(DESKTOP["height"], abs=1), footer
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= DESKTOP["height"]
