@@ -51,3 +51,12 @@ def test_on_a_short_page_the_footer_ends_the_window_with_no_white_band_below(pag
     footer = rect(page, ".site-footer")
     assert footer["bottom"] == pytest.approx(DESKTOP["height"], abs=1), footer
     assert page.evaluate("() => document.documentElement.scrollHeight") <= DESKTOP["height"]
+
+
+def test_the_rule_above_the_footers_last_line_spans_the_footers_text_not_past_it(page):
+    page.goto("/")
+    legal = rect(page, ".footer-legal")
+    about = rect(page, ".footer-about")
+    last_column = rect(page, ".site-footer .footer-nav:last-of-type")
+    assert legal["left"] == pytest.approx(about["left"], abs=1)
+    assert legal["right"] == pytest.approx(last_column["right"], abs=1)
