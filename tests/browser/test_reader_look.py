@@ -60,3 +60,19 @@ def test_the_rule_above_the_footers_last_line_spans_the_footers_text_not_past_it
     last_column = rect(page, ".site-footer .footer-nav:last-of-type")
     assert legal["left"] == pytest.approx(about["left"], abs=1)
     assert legal["right"] == pytest.approx(last_column["right"], abs=1)
+
+
+def test_every_comment_thread_ends_as_far_above_the_next_one_whether_or_not_it_has_replies(
+    page, discussion
+):
+    article, threads = discussion
+    page.goto(article.get_absolute_url())
+    expect(page.locator(".comment-thread")).to_have_count(len(threads))
+    gaps = page.evaluate(
+        """() => [...document.querySelectorAll(".comment-thread")].map((thread) => {
+            const last = thread.lastElementChild.getBoundingClientRect();
+            return Math.round(thread.getBoundingClientRect().bottom - last.bottom);
+        })"""
+    )
+    # The first thread has a reply, the others none.
+    assert max(gaps) - min(gaps) <= 2, f"space under each thread's last line: {gaps} px"
