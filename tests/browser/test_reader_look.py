@@ -13,6 +13,32 @@ from tests.browser.layout import rect
 
 pytestmark = pytest.mark.browser
 
+LONG_PARAGRAPH = (
+    "Xiaomi, best known for its smartphones, says its electric car is on track. Speaking at a "
+    "meeting with investors, chief executive Lei Jun said the company expects to begin mass "
+    "production in the first half of next year, and that a second factory is being planned "
+    "for the years after that, with suppliers from the phone business lined up to help."
+)
+
+# The letters on each line the paragraph is drawn in, found from where each letter lands.
+LETTERS_PER_LINE_JS = """(selector) => {
+    const lines = new Map();
+    const paragraph = document.querySelector(selector);
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getClientRects()[0];
+            if (!box) continue;
+            const top = Math.round(box.top);
+            lines.set(top, (lines.get(top) || 0) + 1);
+        }
+    }
+    return [...lines.values()];
+}"""
+
 
 def font_weight(page, selector: str) -> int:
     return int(
@@ -76,3 +102,16 @@ def test_every_comment_thread_ends_as_far_above_the_next_one_whether_or_not_it_h
     )
     # The first thread has a reply, the others none.
     assert max(gaps) - min(gaps) <= 2, f"space under each thread's last line: {gaps} px"
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_an_articles_lines_are_short_enough_to_read_on_a_laptop_and_a_tablet(
+    page, make_article, width
+):
+    article = make_article(body=LONG_PARAGRAPH + "\n\nSecond paragraph.")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(article.get_absolute_url())
+    letters = page.evaluate(LETTERS_PER_LINE_JS, ".article-body p")
+    assert len(letters) >= 3
+    # Newspapers set 60-75 letters a line; past 80 the eye loses the start of the next one.
+    assert max(letters) <= 80, f"letters on each line at {width} px: {letters}"
