@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet
-from articles.images import CheckedImageField
+from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit, keep
 from articles.meanwhile import LINK_FIELDS
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.services import (
@@ -138,7 +139,9 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["authors", "tags"]
     readonly_fields = ["hero_preview", "updated_at"]
     inlines = [RelatedLinkInline, OldSlugInline]
-    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
+    formfield_overrides = {
+        models.ImageField: {"form_class": KeepingImageField, "widget": KeepingImageInput}
+    }
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
@@ -155,17 +158,22 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         # A browser cannot show a chosen file again: a form back with errors (its own or a
-        # related link's) says so by the picture, or the editor fixes the rest, saves, and the
-        # story goes out without it.
+        # related link's) keeps the picture for the next save and says so, or the editor fixes
+        # the rest, saves, and the story goes out without it.
         form = context["adminform"].form
         formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
         has_errors = form.errors or any(f.total_error_count() for f in formsets)
-        if request.FILES.get("hero_image") and has_errors and "hero_image" not in form.errors:
-            form.add_error(
-                "hero_image",
-                "The picture you chose was not saved because of the errors on this page: "
-                "choose it again before you save.",
-            )
+        upload = getattr(form, "cleaned_data", {}).get("hero_image")
+        if has_errors and isinstance(upload, UploadedFile) and "hero_image" not in form.errors:
+            kept = keep(upload)
+            if kept:
+                form.fields["hero_image"].widget.kept = kept
+            else:
+                form.add_error(
+                    "hero_image",
+                    "The picture you chose was not saved because of the errors on this page: "
+                    "choose it again before you save.",
+                )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_inlines(self, request, obj):
@@ -209,6 +217,7 @@ class ArticleAdmin(admin.ModelAdmin):
             hero_changed="hero_image" in form.changed_data,
             date_set="published_at" in form.changed_data,
         )
+        forget_on_commit(form.cleaned_data.get("hero_image"))
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
             # "Published" with a date to come saves as "added successfully", which reads as
             # live: the editor is told when it goes out, as the Publish action tells them.

@@ -169,13 +169,13 @@ def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, art
     assert response.status_code == 200
     page = response.content.decode()
     assert "Describe the image for readers who cannot see it" in page
-    # The browser cannot keep the chosen file: the editor is told to choose it again.
-    assert "The picture you chose was not saved because of the errors on this page" in page
+    # The browser cannot keep the chosen file: the site keeps it, and says so.
+    assert "Picture kept: hero.png" in page
     article.refresh_from_db()
     assert not article.hero_image
 
 
-def test_a_related_link_error_also_tells_the_editor_to_choose_the_picture_again(
+def test_a_related_link_error_also_keeps_the_picture_and_says_so(
     superuser_client, article, make_article
 ):
     from tests.test_article_admin import change_form_data
@@ -196,7 +196,7 @@ def test_a_related_link_error_also_tells_the_editor_to_choose_the_picture_again(
     response = superuser_client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
     assert response.status_code == 200
-    assert "The picture you chose was not saved because of the errors" in response.content.decode()
+    assert "Picture kept: hero.png" in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [(2000, 1), (1, 1), (3000, 3), (1200, 150)])

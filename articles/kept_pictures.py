@@ -1,0 +1,151 @@
+"""A hero picture chosen in an article's form that comes back with other errors (no headline, a
+related link refused) is kept for the next save. A browser cannot show a chosen file again, so
+the editor who fixed the headline and saved sent the story out without its picture, or had to
+find the file again on a deadline. The checked upload (articles.images: metadata stripped) is
+stored under a temporary random name, and the form carries a signed reference to it in a hidden
+field and says "Picture kept: <name>". Saved, the story's picture is stored from it as an upload
+is, and the temporary file goes; one the editor never saves is swept once it is past KEPT_FOR.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import format_html
+
+from articles.images import CheckedImageField
+
+logger = logging.getLogger(__name__)
+
+KEPT_FOLDER = "kept-pictures"
+# Long enough for a form left open overnight; the sweep removes older ones.
+KEPT_FOR = timedelta(days=2)
+_SALT = "articles.kept_pictures"
+
+
+class LostPicture:
+    """A kept picture that cannot be used any more (expired, swept, a storage error): the field
+    says so, rather than saving the story without the picture the form said was kept."""
+
+    def __init__(self, shown: str):
+        self.message = (
+            f"The picture kept for you ({shown}) is no longer kept (pictures are kept for "
+            f"{KEPT_FOR.days} days): choose it again before you save."
+        )
+
+
+def keep(upload: UploadedFile) -> dict | None:
+    """Store a checked upload until the form is saved: {token, shown}. None when the storage
+    refuses (the form then asks for the picture again)."""
+    if getattr(upload, "kept_token", None):  # kept before: the same file, the same time limit
+        return {"token": upload.kept_token, "shown": upload.name}
+    try:
+        upload.seek(0)
+        name = f"{KEPT_FOLDER}/{secrets.token_hex(9)}-{upload.name}"  # unguessable, as heroes'
+        stored = default_storage.save(name, File(upload))
+    except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
+        logger.warning("could not keep a picture for a form: %s: %s", type(exc).__name__, exc)
+        return None
+    _sweep()
+    token = signing.dumps({"name": stored, "shown": upload.name}, salt=_SALT)
+    return {"token": token, "shown": upload.name}
+
+
+def kept_upload(token: str) -> UploadedFile | LostPicture | None:
+    """The upload a form's signed reference names, as it was chosen, or why it cannot be had."""
+    try:
+        kept = signing.loads(token, salt=_SALT, max_age=KEPT_FOR)
+    except signing.SignatureExpired:
+        shown = signing.loads(token, salt=_SALT)["shown"]
+        return LostPicture(shown)
+    except signing.BadSignature:
+        return None  # not ours: as if no picture was posted
+    try:
+        with default_storage.open(kept["name"], "rb") as stored:
+            content = stored.read()
+    except Exception as exc:
+        logger.info("kept picture %s unreadable: %s", kept["name"], exc)
+        return LostPicture(kept["shown"])
+    upload = SimpleUploadedFile(kept["shown"], content)
+    upload.kept_token, upload.kept_name = token, kept["name"]
+    return upload
+
+
+def forget_on_commit(upload) -> None:
+    """The story's own copy is stored: the temporary one goes once the save is in."""
+    name = getattr(upload, "kept_name", None)
+    if name:
+        transaction.on_commit(lambda: _delete(name))
+
+
+def _delete(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception as exc:
+        logger.warning("could not delete %s: %s", name, exc)
+
+
+def _sweep() -> None:
+    """Kept pictures whose forms were never saved (the editor left, or chose another)."""
+    cutoff = timezone.now() - KEPT_FOR - timedelta(hours=1)
+    try:
+        _, names = default_storage.listdir(KEPT_FOLDER)
+        for name in names:
+            path = f"{KEPT_FOLDER}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                _delete(path)
+    except Exception as exc:
+        logger.warning("could not sweep kept pictures: %s: %s", type(exc).__name__, exc)
+
+
+class KeepingImageInput(AdminFileWidget):
+    """The admin's file input, plus the picture kept from the last post, if any."""
+
+    kept: dict | None = None  # {token, shown}, set when the form comes back (ArticleAdmin)
+
+    def value_from_datadict(self, data, files, name):
+        upload = super().value_from_datadict(data, files, name)
+        token = data.get(f"{name}_kept")
+        if upload is None and token and not data.get(f"{name}_kept_drop"):
+            return kept_upload(token)
+        return upload  # a file chosen now replaces the kept one
+
+    def value_omitted_from_data(self, data, files, name):
+        omitted = super().value_omitted_from_data(data, files, name)
+        return omitted and f"{name}_kept" not in data
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if not self.kept:
+            return html
+        return html + format_html(
+            '<p class="kept-picture"><strong>Picture kept: {}</strong> (it is saved with the '
+            "story; choose another file to replace it). "
+            '<input type="hidden" name="{}_kept" value="{}">'
+            '<label><input type="checkbox" name="{}_kept_drop"> Do not use it</label></p>',
+            self.kept["shown"],
+            name,
+            self.kept["token"],
+            name,
+        )
+
+
+class KeepingImageField(CheckedImageField):
+    widget = KeepingImageInput
+
+    def to_python(self, data):
+        if isinstance(data, LostPicture):
+            raise ValidationError(data.message)
+        if getattr(data, "kept_token", None):
+            # Checked and stripped of its metadata when it was chosen: encoded again, a JPEG
+            # would lose a little more for nothing.
+            return super(CheckedImageField, self).to_python(data)
+        return super().to_python(data)
