@@ -16,18 +16,15 @@ import logging
 import posixpath
 import re
 import secrets
-import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
@@ -58,7 +55,6 @@ PHONE_WIDEST = 800
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200
-RENDITIONS_ROOM = 8 * 1024 * 1024
 # What a picture in an article's body is read as, for its size: what browsers show (and we
 # write). Pillow tries no other parser on a file that is none of these.
 BODY_PICTURE_FORMATS = (*ALLOWED_FORMATS, "AVIF")
@@ -181,78 +177,6 @@ def stored_without_metadata(image_field) -> ContentFile:
         image_field.close()
     name = PurePosixPath(image_field.name).name
     return ContentFile(cleaned, name=re.sub(r"^[\w-]{12}-(?=.)", "", name))
-
-
-def room_to_store(size: int) -> bool:
-    """Whether the media disk has room for an upload, its renditions and crops (a few MB of
-    JPEG at most): a full disk found halfway through the save would lose the editor's whole
-    edit to an error page. Storages other than a local disk are not asked."""
-    location = getattr(default_storage, "location", None)
-    if location is None:
-        return True
-    folder = Path(location)
-    while not folder.exists() and folder != folder.parent:  # made at the first upload
-        folder = folder.parent
-    try:
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return True
-    if free > size + RENDITIONS_ROOM:
-        return True
-    # The editor is told to tell whoever runs the site: this line is what that person finds.
-    logger.error("media storage full: %d bytes free at %s, a picture refused", free, location)
-    return False
-
-
-def storage_takes_writes() -> bool:
-    """Whether the media storage stores a file now. A MEDIA_ROOT the server may not write to (a
-    read-only mount, another owner after a restore) or a bucket refusing us showed only when
-    the story was saved: a 500 page, and the editor's whole edit lost with it."""
-    try:
-        # Where the upload goes (hero_upload_to): a month's folder may be another owner's.
-        name = default_storage.save(hero_upload_to(None, ".write-check"), ContentFile(b""))
-    except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
-        logger.error(
-            "media storage refuses writes, a picture refused: %s: %s", type(exc).__name__, exc
-        )
-        return False
-    try:
-        default_storage.delete(name)
-    except Exception as exc:
-        logger.warning("could not delete %s: %s", name, exc)
-    return True
-
-
-class CheckedImageField(forms.ImageField):
-    """Django's ImageField decodes the upload first and reports any failure, a decompression
-    bomb included, as "not a valid image": run our checks before it, with their own words."""
-
-    def to_python(self, data):
-        if data and hasattr(data, "seek"):
-            image_format = validate_image_upload(data)
-            if not room_to_store(data.size):
-                raise ValidationError(
-                    "The server has no room to store this picture right now (its disk is "
-                    "full). Your changes are kept: save without the picture, or tell whoever "
-                    "runs the site."
-                )
-            if not storage_takes_writes():
-                raise ValidationError(
-                    "The server cannot store pictures right now (its media storage refuses "
-                    "files). Your changes are kept: save without the picture, or tell whoever "
-                    "runs the site."
-                )
-            try:
-                cleaned = without_metadata(data, image_format)
-            except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-                raise ValidationError("The file is not a valid image.") from None
-            # Stored, and served from our own site, under the extension of what it is: a PNG
-            # named report.pdf would otherwise go out as a PDF.
-            stem = PurePosixPath(data.name or "image").stem or "image"
-            data = SimpleUploadedFile(
-                stem + ALLOWED_FORMATS[image_format], cleaned, getattr(data, "content_type", None)
-            )
-        return super().to_python(data)
 
 
 def _decoded(image_field) -> Image.Image:

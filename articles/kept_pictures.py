@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.images import CheckedImageField
+from articles.picture_field import CheckedImageField
 
 logger = logging.getLogger(__name__)
 
