@@ -14,6 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from articles.images import picture_limits
 from articles.meanwhile import (
     ALONGSIDE,
     GUARDED,
@@ -58,6 +59,8 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         said_not_cut(self)
+        if "hero_image" in self.fields:
+            self.fields["hero_image"].help_text = picture_limits()
         self.opened, self.kept, self.meanwhile = None, [], ""
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))

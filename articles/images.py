@@ -62,6 +62,11 @@ HEIC_REFUSED = (
     "This is a HEIC picture (as iPhones take them), which browsers cannot show: save it as a "
     "JPEG (on a Mac: open it in Preview, File › Export…, Format JPEG) and choose that file."
 )
+# What to do with a picture too large: it is shown at most RENDITION_WIDTHS[-1] pixels wide.
+SAVE_SMALLER = (
+    "Save a smaller copy (4,000 pixels across is plenty: pages show it at most 1,200 wide) "
+    "and choose that file."
+)
 # EXIF orientations that turn a picture a quarter: browsers draw it with its sides swapped.
 _QUARTER_TURNS = {5, 6, 7, 8}
 
@@ -73,13 +78,39 @@ def hero_upload_to(instance, filename: str) -> str:
     return f"heroes/{timezone.now():%Y/%m}/{_random_part()}-{filename}"
 
 
+def pixels_accepted(image_format: str | None) -> int:
+    """A JPEG is decoded at a half or a quarter of its size when it is over IMAGE_MAX_PIXELS
+    (libjpeg scales as it decodes: `without_metadata`), so a phone's 48- or 50-megapixel photo
+    costs no more memory than a 12-megapixel one, up to Pillow's own guard. Other formats are
+    decoded whole."""
+    if image_format != "JPEG":
+        return settings.IMAGE_MAX_PIXELS
+    return max(settings.IMAGE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or 0)
+
+
+def picture_limits() -> str:
+    """The limits, as the picture field's help says them before an editor chooses a file."""
+    megapixels = settings.IMAGE_MAX_PIXELS // 1_000_000
+    jpeg = pixels_accepted("JPEG") // 1_000_000
+    larger = (
+        f" A JPEG photo larger than that (up to {jpeg} megapixels, as phones take them) is "
+        "stored at a half or a quarter of its size."
+        if jpeg > megapixels
+        else ""
+    )
+    return (
+        f"JPEG, PNG, WebP or GIF, at most {filesizeformat(settings.IMAGE_MAX_BYTES)} and "
+        f"{megapixels} megapixels.{larger}"
+    )
+
+
 def validate_image_upload(file) -> str:
     """The upload's format (checked from its bytes, whatever its name says), or ValidationError."""
     size = getattr(file, "size", None)
     if size is not None and size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
             f"The image is {filesizeformat(size)}; the limit is "
-            f"{filesizeformat(settings.IMAGE_MAX_BYTES)}."
+            f"{filesizeformat(settings.IMAGE_MAX_BYTES)}. {SAVE_SMALLER}"
         )
     position = file.tell() if hasattr(file, "tell") else None
     try:
@@ -88,11 +119,8 @@ def validate_image_upload(file) -> str:
         with Image.open(file) as image:
             image_format = image.format
             width, height = image.size
-            if width * height > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    f"The image is {width}×{height} pixels, more than the "
-                    f"{settings.IMAGE_MAX_PIXELS:,} pixels we accept."
-                )
+            if width * height > pixels_accepted(image_format):
+                raise ValidationError(too_many_pixels(width, height, image_format))
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(
                     f"{image_format or 'This'} images are not accepted; use JPEG, PNG, WebP or GIF."
@@ -106,7 +134,9 @@ def validate_image_upload(file) -> str:
             image.verify()
             return image_format
     except Image.DecompressionBombError:
-        raise ValidationError("The image has far too many pixels to be processed.") from None
+        raise ValidationError(
+            f"The image has far too many pixels to be processed. {SAVE_SMALLER}"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         file.seek(0)
         head = file.read(12)
@@ -118,6 +148,19 @@ def validate_image_upload(file) -> str:
     finally:
         if position is not None:
             file.seek(position)
+
+
+def too_many_pixels(width: int, height: int, image_format: str | None) -> str:
+    accepted = pixels_accepted(image_format)
+    as_jpeg = ""
+    if accepted < pixels_accepted("JPEG"):
+        jpeg = pixels_accepted("JPEG") // 1_000_000
+        as_jpeg = f" (a JPEG up to {jpeg} megapixels is made smaller for you)"
+    return (
+        f"The image is {width}×{height} pixels ({width * height // 1_000_000} megapixels), more "
+        f"than the {accepted // 1_000_000} megapixels we accept in this format{as_jpeg}. "
+        + SAVE_SMALLER
+    )
 
 
 # What a stored original keeps of what came with its pixels: how to show its colours. The rest
@@ -140,6 +183,18 @@ def without_metadata(file, image_format: str) -> bytes:
     "Currently" link away; so the file stays served, and holds nothing but the picture."""
     file.seek(0)
     with Image.open(file) as original:
+        width, height = original.size
+        if width * height > settings.IMAGE_MAX_PIXELS:
+            # A large JPEG (pixels_accepted) is decoded scaled down, to the first of a half, a
+            # quarter or an eighth that is within the limit: stored so, it is what pages need.
+            fits = (s for s in (2, 4, 8) if width // s * (height // s) <= settings.IMAGE_MAX_PIXELS)
+            scale = next(fits, 8)
+            original.draft(original.mode, (width // scale, height // scale))
+            if original.size[0] * original.size[1] > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    f"The image is {width}×{height} pixels, more than we can make smaller. "
+                    + SAVE_SMALLER
+                )
         original.load()
         options = {}
         if image_format == "JPEG":
