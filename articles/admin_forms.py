@@ -14,7 +14,6 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.images import picture_limits
 from articles.meanwhile import (
     ALONGSIDE,
     GUARDED,
@@ -28,6 +27,7 @@ from articles.meanwhile import (
     stored_values,
 )
 from articles.models import Article, RelatedLink
+from articles.picture_field import picture_limits
 from articles.services import edits_since
 
 CHANGED_SINCE = "Changed by someone else since you opened this form."

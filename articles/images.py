@@ -27,7 +27,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from PIL import ExifTags, Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -86,22 +86,6 @@ def pixels_accepted(image_format: str | None) -> int:
     if image_format != "JPEG":
         return settings.IMAGE_MAX_PIXELS
     return max(settings.IMAGE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or 0)
-
-
-def picture_limits() -> str:
-    """The limits, as the picture field's help says them before an editor chooses a file."""
-    megapixels = settings.IMAGE_MAX_PIXELS // 1_000_000
-    jpeg = pixels_accepted("JPEG") // 1_000_000
-    larger = (
-        f" A JPEG photo larger than that (up to {jpeg} megapixels, as phones take them) is "
-        "stored at a half or a quarter of its size."
-        if jpeg > megapixels
-        else ""
-    )
-    return (
-        f"JPEG, PNG, WebP or GIF, at most {filesizeformat(settings.IMAGE_MAX_BYTES)} and "
-        f"{megapixels} megapixels.{larger}"
-    )
 
 
 def validate_image_upload(file) -> str:
@@ -241,13 +225,34 @@ def _decoded(image_field) -> Image.Image:
             original.load()
             # Phone photos are stored sideways with an EXIF note saying how to turn them (an upload
             # is turned when it is stored, without_metadata; a picture stored before may not be).
-            upright = _as_shown(ImageOps.exif_transpose(original))
+            upright = _in_srgb(ImageOps.exif_transpose(original))
     finally:
         image_field.close()
     # The pixels only: the AVIF encoder writes the colour profile it finds, the JPEG one does
     # not, and one picture must look the same in every format.
     upright.info = {}
     return upright
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """Its colours as sRGB, which is what a picture without a profile is shown as: renditions
+    carry no profile, so a Display P3 (iPhone) or Adobe RGB photo's numbers read as sRGB looked
+    washed out. Converted through its own profile (LittleCMS); a profile it cannot use leaves the
+    numbers as they are, as before."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return _as_shown(image)
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = profile.profile.xcolor_space.strip()
+        if space not in ("RGB", "GRAY") or image.mode == "CMYK":  # print files: as before
+            return _as_shown(image)
+        source = _as_shown(image).convert("RGB" if space == "RGB" else "L")
+        srgb = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(source, profile, srgb, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError) as exc:
+        logger.info("colour profile not applied: %r", exc)
+        return _as_shown(image)
 
 
 def _as_shown(image: Image.Image) -> Image.Image:

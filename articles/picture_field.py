@@ -8,17 +8,41 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
-from articles.images import ALLOWED_FORMATS, hero_upload_to, validate_image_upload, without_metadata
+from articles.images import (
+    ALLOWED_FORMATS,
+    hero_upload_to,
+    pixels_accepted,
+    validate_image_upload,
+    without_metadata,
+)
 
 logger = logging.getLogger(__name__)
 
 RENDITIONS_ROOM = 8 * 1024 * 1024
+
+
+def picture_limits() -> str:
+    """The limits, as the picture field's help says them before an editor chooses a file."""
+    megapixels = settings.IMAGE_MAX_PIXELS // 1_000_000
+    jpeg = pixels_accepted("JPEG") // 1_000_000
+    larger = (
+        f" A JPEG photo larger than that (up to {jpeg} megapixels, as phones take them) is "
+        "stored at a half or a quarter of its size."
+        if jpeg > megapixels
+        else ""
+    )
+    return (
+        f"JPEG, PNG, WebP or GIF, at most {filesizeformat(settings.IMAGE_MAX_BYTES)} and "
+        f"{megapixels} megapixels.{larger}"
+    )
 
 
 def room_to_store(size: int) -> bool:
