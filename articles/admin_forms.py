@@ -6,6 +6,7 @@ are never saved over each other unread."""
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from articles.meanwhile import (
 from articles.models import Article, RelatedLink
 from articles.picture_field import picture_limits
 from articles.services import edits_since
+from newsportal.text import most_text_sent
 
 CHANGED_SINCE = "Changed by someone else since you opened this form."
 
@@ -61,6 +63,12 @@ class ArticleForm(forms.ModelForm):
         said_not_cut(self)
         if "hero_image" in self.fields:
             self.fields["hero_image"].help_text = picture_limits()
+        if "body" in self.fields:
+            # A longer story was refused by a bare error page, its limit unnamed: named here,
+            # and checked by the browser before sending (static/js/admin-forms.js).
+            body = self.fields["body"]
+            body.help_text = f"{body.help_text} One save takes at most {most_text_sent()} of text."
+            body.widget.attrs["data-max-bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         self.opened, self.kept, self.meanwhile = None, [], ""
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))

@@ -4,7 +4,9 @@ comment forms and the newsroom's models."""
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 # Control characters other than tab and line breaks (C0, DEL, C1, and the Unicode line and
 # paragraph separators): never typed by a person.
@@ -59,3 +61,11 @@ def clean_pasted_fields(instance, *, one_line=(), several_lines=()) -> dict[str,
             except ValidationError as error:
                 errors[name] = error
     return errors
+
+
+def most_text_sent() -> str:
+    """How much text one form may send (DATA_UPLOAD_MAX_MEMORY_SIZE), as an editor reckons it:
+    "256.0 KB (about 40,000 words)", at some six bytes a word of English with its space."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    words = round(limit / 6.5, -3) if limit >= 6500 else round(limit / 6.5)
+    return f"{filesizeformat(limit)} (about {words:,.0f} words)"

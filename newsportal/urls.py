@@ -24,5 +24,6 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
         )
     ]
 
+handler400 = "newsportal.views.bad_request"
 handler404 = "newsportal.views.page_not_found"
 handler500 = "newsportal.views.server_error"

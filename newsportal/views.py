@@ -5,8 +5,9 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +19,7 @@ from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_ke
 from newsportal.jobs import overdue_jobs
 from newsportal.methods import read_only
 from newsportal.middleware import database_unavailable, is_database_unavailable
+from newsportal.text import most_text_sent
 from newsportal.worker import (
     mail_failed_last_hour,
     mail_retrying_last_hour,
@@ -92,6 +94,15 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('news-sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def bad_request(request, exception):
+    """Django's 400 page (drawn as Django draws it, from the template alone), and for a request
+    over DATA_UPLOAD_MAX_MEMORY_SIZE (an article's long body) how much one form may send."""
+    context = {}
+    if isinstance(exception, RequestDataTooBig):
+        context["most_text"] = most_text_sent()
+    return HttpResponseBadRequest(render_to_string("400.html", context))
 
 
 def page_not_found(request, exception):

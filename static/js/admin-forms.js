@@ -15,6 +15,42 @@
     return Boolean(kept) && !(dropped && dropped.checked);
   }
 
+  // What the server counts against DATA_UPLOAD_MAX_MEMORY_SIZE (the body's data-max-bytes):
+  // each text field's name and value in UTF-8, line breaks sent as CR LF. Over it, the story
+  // was refused by an error page; the browser says so here, before anything is sent.
+  function textBytes(form) {
+    var encoder = new TextEncoder();
+    var total = 0;
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value !== "string") return; // files are not counted
+      total += encoder.encode(name).length + 2;
+      total += encoder.encode(value.replace(/\r\n|\r|\n/g, "\r\n")).length;
+    });
+    return total;
+  }
+
+  function kilobytes(bytes) {
+    return Math.ceil(bytes / 1024).toLocaleString("en") + " KB";
+  }
+
+  document.addEventListener("submit", function (event) {
+    var body = event.target.querySelector("#id_body[data-max-bytes]");
+    if (!body) return;
+    var limit = Number(body.dataset.maxBytes);
+    var sent = textBytes(event.target);
+    if (sent <= limit) return;
+    event.preventDefault();
+    event.stopImmediatePropagation(); // one question at a time
+    body.setCustomValidity(
+      "This story is " + kilobytes(sent) + " of text; one save takes at most " +
+      kilobytes(limit) + ". Shorten the body (a very long story can go out in parts), " +
+      "then save: nothing you typed is lost."
+    );
+    body.reportValidity();
+    body.focus();
+    body.addEventListener("input", function () { body.setCustomValidity(""); }, { once: true });
+  });
+
   document.addEventListener("submit", function (event) {
     var picture = event.target.querySelector("#id_hero_image");
     var alt = event.target.querySelector("#id_hero_alt");
