@@ -27,6 +27,7 @@ from comments.admin_search import by_sender
 from comments.admin_typed import TypedFields
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import delete_comments, update_policy
+from comments.status import Standing, standing
 from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
@@ -135,9 +136,11 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         delete_comments(queryset)
 
     def view_on_site(self, obj):
-        # Only where readers see it: a comment waiting, refused or taken down has no place on
-        # the page ("View on site" led to the article, the comment nowhere on it).
-        if obj.status == Comment.Status.APPROVED and obj.article.is_public:
+        # Only where readers see it, by the rule its commenter's status page reads: a comment
+        # waiting, refused or taken down, or a reply under one, has no place on the page ("View
+        # on site" led to the article, the comment nowhere on it).
+        parent_status = obj.parent.status if obj.parent_id else None
+        if standing(obj, parent_status=parent_status) == Standing.PUBLISHED:
             return obj.get_absolute_url()
         return None
 
