@@ -4,12 +4,13 @@ pending comments decided at once, moderators' notes, and blocks with an expiry."
 import ipaddress
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
@@ -173,10 +174,46 @@ class BlockAdmin(admin.ModelAdmin):
         return [*self.list_display, self._commenter_column(request)]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, self._commenter_column(request)]
+        # As in the list, but never the list's link from an erased address's block to its own
+        # page, this one.
+        column = self._commenter_column(request)
+        return [*self.readonly_fields, "on_their_page" if column == "lift_link" else column]
 
     def get_fields(self, request, obj=None):
         return [*self.get_readonly_fields(request, obj), "expires_at"]
+
+    def get_urls(self):
+        lift = self.admin_site.admin_view(self.lift_view)
+        return [
+            path("<path:object_id>/lift/", lift, name="comments_block_lift"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        block = self.get_object(request, unquote(object_id))
+        lift = None
+        if block and block.is_active and request.user.has_perm("comments.moderate_comment"):
+            # The one place a block of an erased address can be lifted (no commenter page
+            # names it), and one for any block followed here from "Recent actions".
+            lift = reverse("admin:comments_block_lift", args=[block.pk])
+            filters = request.GET.get("_changelist_filters")
+            lift += f"?{urlencode({'_changelist_filters': filters})}" if filters else ""
+        extra_context = {**(extra_context or {}), "lift": lift}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def lift_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("comments.moderate_comment"):
+            raise PermissionDenied
+        block = self.get_object(request, unquote(object_id))
+        if block and lift_block(block=block, by=request.user):
+            self.message_user(request, f"Block of {block.shown_value} lifted.")
+        else:
+            self.message_user(request, "That block was over already.", messages.WARNING)
+        listing = reverse("admin:comments_block_changelist")
+        filters = request.GET.get("_changelist_filters")
+        return HttpResponseRedirect(f"{listing}?{filters}" if filters else listing)
 
     @admin.display(description="commenter")
     def commenter_link(self, obj, words="Their page"):
@@ -192,6 +229,14 @@ class BlockAdmin(admin.ModelAdmin):
 
     @admin.display(description="commenter")
     def lift_link(self, obj):
+        if obj.value.startswith(ERASED_PREFIX) and obj.is_active:
+            # No commenter page names it: the block's own page lifts it.
+            url = reverse("admin:comments_block_change", args=[obj.pk])
+            return format_html('<a href="{}">Lift on its page</a>', url)
+        return self.on_their_page(obj)
+
+    @admin.display(description="commenter")
+    def on_their_page(self, obj):
         return self.commenter_link(obj, "Lift on their page" if obj.is_active else "Their page")
 
     @admin.display(description="address", ordering="value")
