@@ -16,8 +16,10 @@ from django.utils.http import urlencode
 
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.admin_queue import time_cell
+from comments.admin_search import from_network
 from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
 from comments.models import ERASED_PREFIX, Block, Comment, ModeratorNote, erased_emails
+from comments.ratelimit import sender
 from comments.services import decision_words
 
 SHOWN = 100
@@ -53,7 +55,15 @@ def commenter_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     kind, value = _sender(request)
-    lookup = {"email": value} if kind == "email" else {"ip_address": value}
+    # An IPv6 sender is their /64 (one subscriber's addresses, which change): as a block of
+    # them holds it, and as rate limits and reports count them.
+    network = ipaddress.ip_network(sender(value)) if kind == "ip" else None
+
+    def of_sender(queryset):
+        if network is None:
+            return queryset.filter(email=value)
+        return from_network(queryset, network)
+
     if request.method == "POST":
         if not model_admin.has_moderate_permission(request):
             raise PermissionDenied
@@ -62,27 +72,29 @@ def commenter_view(model_admin, request):
             return HttpResponseRedirect(request.get_full_path())
     else:
         kept = {}
-    comments = Comment.objects.filter(**lookup).select_related("article").order_by("-created_at")
+    comments = of_sender(Comment.objects.select_related("article")).order_by("-created_at")
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
     shown = list(comments.defer("article__body", "article__search_vector")[:SHOWN])
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
-        "title": f"Commenter: {value}",
+        "title": f"Commenter: {network or value}",
         "kind": kind,
         "value": value,
+        # What the page covers, when more than the address it was opened with.
+        "network": network if network and network.num_addresses > 1 else None,
         "comments": shown,
         "shown": SHOWN,
         "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
         # "All" are the waiting ones on this page, in the words shown: decide_sender.
         "pending": [c for c in shown if c.status == Comment.Status.PENDING],
-        "notes": ModeratorNote.objects.filter(**lookup).select_related("author"),
+        "notes": of_sender(ModeratorNote.objects.select_related("author")),
         "blocks": Block.objects.matching(kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
         # A comment opened from here leads on, once decided, to this sender's next one (the
         # queue's search finds an address typed whole), not to another sender's.
-        "from_list": urlencode({"_changelist_filters": urlencode({"q": value})}),
+        "from_list": urlencode({"_changelist_filters": urlencode({"q": network or value})}),
         # What the moderator typed, back in its box when their press did nothing.
         "kept": kept,
     }

@@ -30,17 +30,18 @@ def by_sender(queryset, term: str):
     networks = ip_networks([typed]) if "." in typed or ":" in typed else []
     if not networks:
         return None
-    return _from_network(queryset, networks[0])
+    return from_network(queryset, networks[0])
 
 
-def _from_network(queryset, network):
+def from_network(queryset, network, field: str = "ip_address"):
+    """The rows whose address (in `field`) is in the network, through its index."""
     if network.num_addresses == 1:
-        return queryset.filter(ip_address=str(network.network_address))
+        return queryset.filter(**{field: str(network.network_address)})
     first, last = str(network.network_address), str(network.broadcast_address)
     if connection.vendor == "postgresql":
         # inet sorts by address within its family: a network is a range of the sender index.
-        return queryset.filter(ip_address__gte=first, ip_address__lte=last)
+        return queryset.filter(**{f"{field}__gte": first, f"{field}__lte": last})
     # Elsewhere an address is text, which does not sort as addresses do ("…113.9" after
     # "…113.255"): a development database is small enough to read through.
-    senders = queryset.filter(ip_address__isnull=False).values_list("pk", "ip_address")
-    return queryset.filter(pk__in=[pk for pk, ip in senders if ipaddress.ip_address(ip) in network])
+    rows = queryset.filter(**{f"{field}__isnull": False}).values_list("pk", field)
+    return queryset.filter(pk__in=[pk for pk, ip in rows if ipaddress.ip_address(ip) in network])

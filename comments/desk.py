@@ -5,6 +5,7 @@ Like the decisions in comments.services: keyword-only arguments, conditional UPD
 moderators could act at once, purges of what readers see, and a LogEntry for every act.
 """
 
+import ipaddress
 from datetime import timedelta
 
 from django.contrib.admin.models import ADDITION
@@ -177,9 +178,15 @@ def add_note(*, by, text: str, email: str = "", ip: str | None = None) -> Modera
 def decide_sender(
     *, status: str, by, seen: dict[int, int], email: str = "", ip: str | None = None, reason=""
 ):
-    """One commenter's pending comments (by e-mail or by IP) at once: those the moderator was
-    shown ({pk: revision}), as they were shown. One that came in or was edited since waits."""
+    """One commenter's pending comments (by e-mail, or by IP: an IPv6 sender's /64) at once:
+    those the moderator was shown ({pk: revision}), as they were shown. One that came in or
+    was edited since waits."""
     # Not only the pending ones: decide() counts those another moderator decided meanwhile.
     shown = Comment.objects.filter(pk__in=list(seen), withdrawn_at=None)
-    shown = shown.filter(email=email.lower()) if email else shown.filter(ip_address=ip)
+    if email:
+        shown = shown.filter(email=email.lower())
+    else:
+        network = ipaddress.ip_network(sender(ip))
+        rows = shown.filter(ip_address__isnull=False).values_list("pk", "ip_address")
+        shown = shown.filter(pk__in=[pk for pk, at in rows if ipaddress.ip_address(at) in network])
     return decide(shown, status=status, by=by, reason=reason, seen=seen)

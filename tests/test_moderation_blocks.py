@@ -64,3 +64,67 @@ def test_only_moderators_lift_a_block_and_only_by_a_post(
     assert superuser_client.post(lift).status_code == 302
     block.refresh_from_db()
     assert not block.is_active
+
+
+COMMENTER = "/admin/comments/comment/commenter/"
+
+
+def test_an_ipv6_blocks_commenter_page_shows_the_whole_64_it_covers(
+    moderator_client, moderator, article, make_comment
+):
+    # One subscriber's addresses change within their /64 (privacy addresses): the block holds
+    # them all, and the page it leads to read one address, the network's first, which none used.
+    for n, ip in enumerate(["2001:db8:1:2::5", "2001:db8:1:2:aaaa::9"]):
+        make_comment(article, ip_address=ip, body=f"From the household {n}", status="spam")
+    make_comment(article, ip_address="2001:db8:1:2::5", body="Waiting from the household")
+    make_comment(article, ip_address="2001:db8:1:3::5", body="From next door")
+    block_sender(kind="ip", value="2001:db8:1:2::5", period="7", by=moderator)
+    listing = moderator_client.get(BLOCKS).content.decode()
+    url = f"{COMMENTER}?ip=2001%3Adb8%3A1%3A2%3A%3A"
+    assert f'<a href="{url}">Lift on their page</a>' in listing
+
+    page = moderator_client.get(url).content.decode()
+
+    assert "From the household 0" in page and "From the household 1" in page
+    assert "Waiting from the household" in page
+    assert "From next door" not in page
+    assert "<strong>2</strong> spam" in page and "<strong>1</strong> pending" in page
+    assert "2001:db8:1:2::/64" in page
+    assert "2001:db8:1:2:aaaa::9" in page  # which address each comment came from
+
+
+def test_a_card_leads_to_its_ipv6_senders_64_and_rejects_all_of_it(
+    moderator_client, moderator, article, make_comment
+):
+    theirs = [make_comment(article, ip_address=ip) for ip in ["2001:db8:1:2::5", "2001:db8:1:2::6"]]
+    next_door = make_comment(article, ip_address="2001:db8:1:3::5")
+    url = f"{COMMENTER}?ip=2001:db8:1:2::5"
+    page = moderator_client.get(url).content.decode()
+    assert "Reject all 2 waiting" in page
+
+    moderator_client.post(
+        url,
+        {
+            "action": "reject_all",
+            "reason": "Flooding",
+            **{f"seen-{c.pk}": c.revision for c in [*theirs, next_door]},
+        },
+    )
+
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in theirs] == [Comment.Status.REJECTED] * 2
+    assert statuses[next_door.pk] == Comment.Status.PENDING
+
+
+def test_a_note_on_an_ipv6_sender_is_read_on_the_page_of_any_address_of_their_64(
+    moderator_client, db
+):
+    moderator_client.post(
+        f"{COMMENTER}?ip=2001:db8:1:2::5", {"action": "note", "text": "Same household as X."}
+    )
+
+    household = moderator_client.get(COMMENTER, {"ip": "2001:db8:1:2::77"}).content.decode()
+    next_door = moderator_client.get(COMMENTER, {"ip": "2001:db8:1:3::5"}).content.decode()
+
+    assert "Same household as X." in household
+    assert "Same household as X." not in next_door
