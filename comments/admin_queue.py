@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from comments.admin_typed import card_about
 from comments.desk import hidden_by_reports
 from comments.models import (
     Block,
@@ -240,6 +241,7 @@ def prepare_queue(
         if comment.ip_address:
             comment.urls["by_ip"] = f"{commenter}?{urlencode({'ip': comment.ip_address})}"
         comment.marked_body = highlight(comment.body, words)
+        comment.about = card_about(comment.name, comment.body)
         comment.received = received_cell(comment.created_at)
         comment.edit = None
         if getattr(comment, "earlier_body", None) is not None:

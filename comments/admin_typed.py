@@ -4,10 +4,16 @@ database is down (newsportal.unsent) names its boxes so, and gives back nothing 
 
 import re
 
+from django.utils.text import Truncator
+
 CARD_REASON = re.compile(r"reason-(?P<pk>\d+)")
 # The desk's labels (templates/admin/comments/), said whole where the page leans on what stands
 # around them: the outage page shows them alone.
 CARD_REASON_LABEL = "Reason for comment {pk} (sent to the commenter)"
+# With the card's own words for its comment (about-<pk>, posted with the form, since the
+# database cannot be asked): the author and the first words, as the card showed them.
+CARD_ABOUT_LABEL = "Reason for the comment by {about} (sent to the commenter)"
+ABOUT_LENGTH = 120
 COMMENT_PAGE_REASON = "Your own reason (for a rejection)"
 COMMENTER_REASON = "Reason (sent with a rejection)"
 BLOCK_REASON = "Why (blocking this commenter)"
@@ -22,7 +28,7 @@ class TypedFields:
         preset, a block's period, the revisions read) are chosen or carried for them. Reads the
         post alone: it runs while the database is down."""
         typed = {
-            name: CARD_REASON_LABEL.format(pk=found["pk"])
+            name: _card_label(found["pk"], post)
             for name in post
             if (found := CARD_REASON.fullmatch(name))
         }
@@ -36,3 +42,16 @@ class TypedFields:
         else:
             typed["reason"] = COMMENT_PAGE_REASON
         return typed
+
+
+def card_about(name: str, body: str) -> str:
+    """How a card names its comment where the card itself is not seen: its author, and its
+    first words (spaces as the card shows them)."""
+    return f"{name}, “{Truncator(' '.join(body.split())).words(8)}”"
+
+
+def _card_label(pk: str, post) -> str:
+    about = Truncator(post.get(f"about-{pk}", "").strip()).chars(ABOUT_LENGTH)
+    if not about:
+        return CARD_REASON_LABEL.format(pk=pk)
+    return CARD_ABOUT_LABEL.format(about=about)

@@ -4,7 +4,9 @@ does, each box named as their form named it (the article form's labels, an inlin
 moderator's desk's own words); never a choice they made, their password, the CSRF token or what
 the form carried for them, and on a page no cache keeps."""
 
+import re
 from contextlib import contextmanager
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -322,3 +324,30 @@ def test_the_commenters_page_names_each_box_as_it_does(client, moderator, post, 
     # The block's period is a choice they made, not words they wrote.
     assert "forever" not in response.content.decode()
     assert_never_kept(response)
+
+
+@pytest.mark.django_db
+def test_a_cards_reason_is_named_by_its_comments_author_and_first_words(
+    client, moderator, article, make_comment
+):
+    # "Reason for comment 4127" named nothing a moderator had seen on the card.
+    comment = make_comment(
+        article, name="Ann <b>Lee</b>", body="Prices   falling at last, and high time too, say I."
+    )
+    client.force_login(moderator)
+    queue = client.get("/admin/comments/comment/").content.decode()
+    drawn = re.search(rf'name="about-{comment.pk}" value="([^"]*)"', queue)[1]
+    data = queue_form(comment, **{f"about-{comment.pk}": unescape(drawn)})
+
+    with database_down():
+        response = client.post(
+            f"/admin/comments/comment/{comment.pk}/reject/",
+            {**data, f"reason-{comment.pk}": REASON},
+        )
+
+    label = (
+        "Reason for the comment by Ann &lt;b&gt;Lee&lt;/b&gt;, "
+        "“Prices falling at last, and high time too,…” (sent to the commenter)"
+    )
+    assert boxes(response) == {label: REASON}
+    assert "<b>Lee" not in response.content.decode()
