@@ -99,6 +99,10 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         cl = super().get_changelist_instance(request)
         queue = current_queue(request)
         cl.moderation_queue = None
+        # The lists by status, above the list too: on a phone the filters come after fifty
+        # cards, the Reported queue 24,000 px down.
+        statuses = [spec for spec in cl.filter_specs if isinstance(spec, StatusFilter)]
+        cl.status_tabs = list(statuses[0].choices(cl)) if statuses else []
         if queue == "reported" and not self.has_moderate_permission(request):
             # Reports hold readers' words about a commenter: for moderators only.
             raise PermissionDenied

@@ -174,3 +174,26 @@ def test_the_blocks_list_fits_beside_the_sidebar_at_1280_px(page, superuser, art
         right = shown.bounding_box()["x"] + shown.bounding_box()["width"]
         assert right <= box["x"] + box["width"], "when it was set is cut off"
     assert _overflowing_headers(page) == []
+
+
+def test_on_a_phone_the_reported_queue_is_a_tap_away_from_the_top_of_the_queue(
+    page, moderator, decided_and_waiting, make_comment, artifacts
+):
+    # The filters came after the fifty cards: "Reported" was 24,000 px down.
+    article = decided_and_waiting[0].article
+    for n in range(30):
+        make_comment(article, body=f"Waiting comment {n}. " * 8)
+    log_in_to_admin(page, moderator.username)
+    page.set_viewport_size(PHONE)
+    page.goto(LIST)
+    artifacts.screenshot(page, "queue-tabs-390.png")
+
+    tab = page.get_by_role("navigation", name="Comments by status").get_by_role(
+        "link", name="Reported (0)"
+    )
+    expect(tab).to_be_in_viewport()
+    tab.click()
+    expect(page.locator("h1")).to_have_text("Reported comments")
+    # Beside the filters, where those say it already, they are not drawn twice.
+    page.set_viewport_size(DESKTOP)
+    expect(page.get_by_role("navigation", name="Comments by status")).to_be_hidden()
