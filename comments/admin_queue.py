@@ -3,11 +3,13 @@ comment a reply answers, the commenter's record and blocks in force, the reports
 was held with the offending links and words marked), gathered for the whole page in a fixed
 number of queries."""
 
+import ipaddress
 from collections import Counter, defaultdict
 from functools import cache
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
@@ -24,6 +26,7 @@ from comments.models import (
     RejectionReason,
     Report,
 )
+from comments.ratelimit import sender
 from comments.screening import LINK_PATTERN, word_spans
 from comments.stats import reported_count
 from comments.versions import word_diff
@@ -181,6 +184,29 @@ def _record(field: str, values) -> dict[str, str]:
     }
 
 
+def _record_by_sender(ips) -> dict[str, str]:
+    """_record() by IP address as the commenter's page counts a sender: an IPv4 address alone,
+    an IPv6 address with its whole /64 (one subscriber's changing addresses), in one query."""
+    senders = {ip: sender(ip) for ip in ips}
+    networks = [ipaddress.ip_network(s) for s in set(senders.values()) if "/" in s]
+    match = Q(ip_address__in=[ip for ip, s in senders.items() if s == ip])
+    for network in networks:
+        if connection.vendor == "postgresql":  # a range of the sender index
+            first, last = str(network.network_address), str(network.broadcast_address)
+            match |= Q(ip_address__gte=first, ip_address__lte=last)
+        else:  # text, which does not sort as addresses do: every IPv6 sender, sorted out here
+            match |= Q(ip_address__contains=":")
+    rows = Comment.objects.filter(match).values("ip_address", "status").annotate(n=Count("pk"))
+    counts = defaultdict(Counter)
+    for row in rows.order_by():
+        counts[sender(row["ip_address"])][row["status"]] += row["n"]
+    return {
+        ip: " · ".join(f"{counts[s][status]} {status.label.lower()}" for status in RECORD_STATUSES)
+        for ip, s in senders.items()
+        if s in counts
+    }
+
+
 def report_reasons(reports) -> list[tuple[str, int]]:
     """How many reports give each reason, the most given first: [("Spam", 2), ...]. A list: a
     Counter in a template answers 0 to ".items"."""
@@ -209,7 +235,7 @@ def prepare_queue(
     emails = {c.email for c in comments}
     ips = {c.ip_address for c in comments if c.ip_address}
     by_email = _record("email", emails)
-    by_ip = _record("ip_address", ips)
+    by_ip = _record_by_sender(ips)
     notes = Counter(ModeratorNote.objects.filter(email__in=emails).values_list("email", flat=True))
     # Blocks in force, matched as the screen matches them (an erased address, an IPv6 /64).
     senders = [(Block.Kind.EMAIL, e) for e in emails] + [(Block.Kind.IP, ip) for ip in ips]
@@ -248,6 +274,9 @@ def prepare_queue(
             comment.edit = word_diff(comment.earlier_body, comment.body, context=4)
         comment.record_by_email = by_email.get(comment.email, "")
         comment.record_by_ip = by_ip.get(comment.ip_address, "")
+        # What its link opens: the commenter's page of the sender (an IPv6 address's /64).
+        network = comment.ip_address and "/" in sender(comment.ip_address)
+        comment.ip_sender = "This IPv6 /64" if network else "This IP"
         comment.note_count = notes.get(comment.email, 0)
         comment.blocked = blocked_cell(
             blocks,

@@ -3,6 +3,8 @@ its commenter's page can be opened or not (an address erased at its owner's requ
 only as a keyed hash), and a block of an IPv6 /64 leads to the whole /64's comments."""
 
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comments.desk import block_sender
 from comments.models import Block, Comment
@@ -128,3 +130,40 @@ def test_a_note_on_an_ipv6_sender_is_read_on_the_page_of_any_address_of_their_64
 
     assert "Same household as X." in household
     assert "Same household as X." not in next_door
+
+
+def test_a_cards_record_counts_its_ipv6_senders_whole_64_as_its_link_opens(
+    moderator_client, article, make_comment
+):
+    # "This IP: 0 spam" on a card whose household's other addresses sent spam led to approving.
+    for ip in ["2001:db8:1:2::5", "2001:db8:1:2:bbbb::1"]:
+        make_comment(article, ip_address=ip, status="spam")
+    make_comment(article, ip_address="2001:db8:1:3::5", status="spam")  # next door
+    make_comment(article, ip_address="2001:db8:1:2::6")
+    make_comment(article, ip_address="192.0.2.4")
+
+    html = moderator_client.get("/admin/comments/comment/").content.decode()
+
+    household = f'<a href="{COMMENTER}?ip=2001%3Adb8%3A1%3A2%3A%3A6">This IPv6 /64</a>'
+    assert f"{household}: 0 approved · 0 rejected · 2 spam · 1 pending" in html
+    v4 = f'<a href="{COMMENTER}?ip=192.0.2.4">This IP</a>'
+    assert f"{v4}: 0 approved · 0 rejected · 0 spam · 1 pending" in html
+
+
+def test_the_queue_costs_the_same_for_2_or_20_ipv6_senders(moderator_client, article, make_comment):
+    def queue_from(count):
+        start = Comment.objects.count()
+        for n in range(start, start + count):
+            make_comment(article, ip_address=f"2001:db8:{n}:1::{n + 1:x}")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert moderator_client.get("/admin/comments/comment/").status_code == 200
+        return len(ctx.captured_queries)
+
+    queue_from(2)
+    queries()  # warm: the session and permissions
+    few = queries()
+    queue_from(18)
+
+    assert queries() == few
