@@ -157,12 +157,31 @@ def _act(request, model_admin, kind, value) -> dict | None:
         model_admin.message_user(request, said, messages.ERROR)
 
 
+class InForceFilter(admin.SimpleListFilter):
+    """Every block stays listed once over (a new one of the sender replaces the old): those
+    that still hold, apart."""
+
+    title = "in force"
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In force"), ("no", "Over")]
+
+    def queryset(self, request, queryset):
+        active = queryset.active()
+        if self.value() == "yes":
+            return active
+        if self.value() == "no":
+            return queryset.exclude(pk__in=active.values("pk"))
+        return queryset
+
+
 @admin.register(Block)
 class BlockAdmin(admin.ModelAdmin):
     """The blocks moderators set from a commenter's page: read here, lifted by expiring."""
 
     list_display = ["address", "kind", "in_force", "until", "reason", "created_by", "set_at"]
-    list_filter = ["kind"]
+    list_filter = [InForceFilter, "kind"]
     # Who set each block, in the page's query: the changelist joins only the non-null keys
     # by itself, and created_by may be empty (a moderator's account deleted since).
     list_select_related = ["created_by"]
@@ -175,6 +194,10 @@ class BlockAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Not the stock "Select block to view": nothing here is selected.
+        return super().changelist_view(request, {"title": "Blocks", **(extra_context or {})})
 
     def _commenter_column(self, request) -> str:
         # A block is lifted on its commenter's page (lift_block, for moderators): each row

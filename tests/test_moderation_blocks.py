@@ -167,3 +167,16 @@ def test_the_queue_costs_the_same_for_2_or_20_ipv6_senders(moderator_client, art
     queue_from(18)
 
     assert queries() == few
+
+
+def test_the_blocks_in_force_are_listed_apart_from_those_over(moderator_client, moderator):
+    # Each new block of a sender replaces their last one, which stays listed, over.
+    for period in ("1", "7", "30"):
+        block_sender(kind="email", value="troll@example.com", period=period, by=moderator)
+
+    in_force = moderator_client.get(BLOCKS, {"in_force": "yes"}).content.decode()
+    over = moderator_client.get(BLOCKS, {"in_force": "no"}).content.decode()
+
+    assert "<h1>Blocks</h1>" in in_force
+    assert in_force.count('alt="True"') == 1 and 'alt="False"' not in in_force
+    assert over.count('alt="False"') == 2 and 'alt="True"' not in over
