@@ -42,6 +42,10 @@ LATEST = "latest"
 ALL_LISTED = "listed-all"
 # Statuses RFC 9111 lets a shared cache keep by default; anything else is never shared.
 _SHAREABLE_STATUSES = {200, 301, 404, 410}
+# The first path segments of the admin and of the comment endpoints (status pages, mailed links,
+# form posts), as newsportal/urls.py mounts them: whatever is answered there, an error page
+# included, belongs to one reader. (The Varnish in deploy/ passes them; a CDN might not.)
+PERSONAL_PATHS = ("admin", "comments")
 
 
 def article_key(pk: int) -> str:
@@ -86,6 +90,10 @@ def signed_in_user(request):
     return user if user.is_authenticated else None
 
 
+def is_personal_path(request) -> bool:
+    return request.path_info.lstrip("/").split("/", 1)[0] in PERSONAL_PATHS
+
+
 def mark_personal(response):
     add_never_cache_headers(response)  # no-store and private: no cache may keep it
     return response
@@ -101,7 +109,14 @@ def personal_page(response):
 def mark_shared(request, response, *keys: str):
     """Let shared caches keep this response for EDGE_CACHE_SECONDS, purged by these keys; or,
     when it belongs to one reader after all, let nobody keep it."""
-    if is_personal(request) or response.cookies or response.status_code not in _SHAREABLE_STATUSES:
+    if (
+        is_personal(request)
+        or is_personal_path(request)
+        # The answer to a POST (even its 404) is the sender's.
+        or request.method not in ("GET", "HEAD")
+        or response.cookies
+        or response.status_code not in _SHAREABLE_STATUSES
+    ):
         return mark_personal(response)
     keep, stale = settings.EDGE_CACHE_SECONDS, settings.EDGE_STALE_SECONDS
     changes_in = _seconds_until_change(request)
