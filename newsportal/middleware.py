@@ -13,7 +13,7 @@ from django.middleware import http
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
 
-from newsportal.caching import mark_personal
+from newsportal.caching import mark_personal, mark_shared
 from newsportal.redaction import redact
 from newsportal.unsent import unsent_words
 
@@ -161,6 +161,10 @@ class PrivateByDefaultMiddleware(MiddlewareMixin):
     message, set by the middleware below this one) is never shared, whatever the view said."""
 
     def process_response(self, request, response):
+        if _adds_a_slash(request, response):
+            # CommonMiddleware's APPEND_SLASH redirect: it follows from the address alone, so
+            # shared caches keep it as they keep the page (not for a personal path or reader).
+            mark_shared(request, response)
         if not response.has_header("Cache-Control") or response.cookies:
             if response.cookies and "Surrogate-Key" in response:
                 # A page drawn with the reader's CSRF token (a form for them alone, such as a
@@ -172,6 +176,14 @@ class PrivateByDefaultMiddleware(MiddlewareMixin):
                 del response["Cache-Control"]
             mark_personal(response)
         return response
+
+
+def _adds_a_slash(request, response) -> bool:
+    return (
+        response.status_code == 301
+        and not response.has_header("Cache-Control")
+        and response.get("Location") == request.get_full_path(force_append_slash=True)
+    )
 
 
 # --- Database outages ---------------------------------------------------------------------------
