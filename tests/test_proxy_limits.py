@@ -315,11 +315,24 @@ def test_google_s_newer_tags_on_a_shared_link_neither_split_the_cache_nor_reach_
         "gad_campaignid",
         "srsltid",
     ):
-        rid = request_id()
-        tagged = stack.get(f"{article}?{tag}={rid}", headers={"X-Request-ID": rid}, source=READER)
-        assert tagged.header("X-Cache") == "HIT", tag
-        assert tagged.body == normal.body
-        assert stack.never_reached_gunicorn(rid), tag
+        _assert_the_cached_copy_answers(stack, article, f"{tag}={request_id()}", normal)
+
+
+def test_tracking_tags_in_capitals_neither_split_the_cache_nor_reach_gunicorn(stack):
+    # Some mailers and link shorteners write the tags in capitals; Django reads neither spelling.
+    article = stack.articles[3]
+    normal = warm(stack, article)
+    assert normal.header("X-Cache") == "HIT"
+    for query in ("UTM_SOURCE=x", "Utm_Campaign=x&FBCLID=y", "GCLID=z", "Gad_Source=1"):
+        _assert_the_cached_copy_answers(stack, article, query, normal)
+
+
+def _assert_the_cached_copy_answers(stack, article, query, normal):
+    rid = request_id()
+    tagged = stack.get(f"{article}?{query}", headers={"X-Request-ID": rid}, source=READER)
+    assert tagged.header("X-Cache") == "HIT", query
+    assert tagged.body == normal.body
+    assert stack.never_reached_gunicorn(rid), query
 
 
 def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
@@ -327,6 +340,13 @@ def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
     assert tagged.status == 200
     assert re.search(r"<title>[^<]* - page 2", tagged.text)
     assert stack.get("/?page=2", source=READER).body == tagged.body
+    on_page_2 = stack.get("/?page=2&UTM_MEDIUM=mail", source=READER)
+    assert on_page_2.body == tagged.body
+    # A search for a tag's name, in any case, is still that search.
+    for words in ("gclid", "UTM_SOURCE"):
+        found = stack.get(f"/search/?q={words}", source=READER)
+        assert found.status == 200
+        assert f"<title>Search: {words} " in found.text, words
 
 
 # --- Throttles (from addresses of their own, so no other test is affected) -----------------------
