@@ -1,5 +1,6 @@
 import logging
 import mimetypes
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -39,11 +40,24 @@ class XmlSafeFeedMixin:
         self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
 
 
-class XmlSafeRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
+# What a feed without stories dates itself by (Django's default is the time of the request).
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class StableDateMixin:
+    """A feed's date (RSS lastBuildDate, Atom updated) is its newest story's; an empty one (a
+    new or quiet section) gives one that never moves, not the time of each request, which told
+    feed readers it had changed at every poll and gave every response a new ETag."""
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else EMPTY_FEED_DATE
+
+
+class XmlSafeRssFeed(XmlSafeFeedMixin, StableDateMixin, Rss201rev2Feed):
     pass
 
 
-class XmlSafeAtomFeed(XmlSafeFeedMixin, Atom1Feed):
+class XmlSafeAtomFeed(XmlSafeFeedMixin, StableDateMixin, Atom1Feed):
     pass
 
 
