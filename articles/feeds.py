@@ -53,12 +53,29 @@ class StableDateMixin:
         return super().latest_post_date() if self.items else EMPTY_FEED_DATE
 
 
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
 class XmlSafeRssFeed(XmlSafeFeedMixin, StableDateMixin, Rss201rev2Feed):
-    pass
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        # RSS's own <author> is an e-mail address: Dublin Core's creator, once per byline.
+        for name, _ in item["bylines"]:
+            handler.addQuickElement("dc:creator", name)
 
 
 class XmlSafeAtomFeed(XmlSafeFeedMixin, StableDateMixin, Atom1Feed):
-    pass
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        # Django's Feed gives an entry one author; a story written together has several.
+        for name, uri in item["bylines"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", uri)
+            handler.endElement("author")
 
 
 class LatestArticlesFeed(Feed):
@@ -83,8 +100,17 @@ class LatestArticlesFeed(Feed):
         also_keyed(request, *(listed_key(item["article_id"]) for item in feed.items))
         return feed
 
+    def author_name(self):
+        # Atom's entries need an author: one without a byline is the site's.
+        return settings.SITE_NAME
+
     def item_extra_kwargs(self, item):
-        return {"article_id": item.pk}  # kept on the item only: the feed writers ignore it
+        return {
+            "article_id": item.pk,  # kept on the item only: the feed writers ignore it
+            # Each author's name and page, written by the feed classes above (item_author_name
+            # gives Django one author per story).
+            "bylines": [(a.name, absolute(a.get_absolute_url())) for a in item.authors.all()],
+        }
 
     def item_title(self, item):
         return item.title
@@ -107,9 +133,6 @@ class LatestArticlesFeed(Feed):
 
     def item_updateddate(self, item):
         return item.updated_at
-
-    def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all())
 
     def item_categories(self, item):
         return [item.section.name]

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
@@ -44,3 +45,32 @@ def test_a_feed_with_stories_is_dated_by_its_newest_change(client, make_article)
     Article.objects.filter(pk=story.pk).update(updated_at=edited)
 
     assert feed_dates(client, story.section.get_absolute_url()) == (edited, edited)
+
+
+def test_each_author_of_a_story_is_an_author_of_its_own_in_both_feeds(client, make_article, author):
+    second = Author.objects.create(name="Li, Wei", slug="li-wei")
+    make_article(title="Written together", authors=[author, second])
+
+    entry = parse(client.get("/atom/")).find("atom:entry", ATOM)
+    bylines = [
+        (a.findtext("atom:name", namespaces=ATOM), a.findtext("atom:uri", namespaces=ATOM))
+        for a in entry.findall("atom:author", ATOM)
+    ]
+    item = parse(client.get("/feed/")).find("channel/item")
+    creators = [c.text for c in item.findall("{http://purl.org/dc/elements/1.1/}creator")]
+
+    # In the order the story's page gives them.
+    assert bylines == [
+        ("Li, Wei", f"{settings.SITE_URL}/author/li-wei/"),
+        ("Marta Ribeiro", f"{settings.SITE_URL}/author/marta-ribeiro/"),
+    ]
+    assert creators == ["Li, Wei", "Marta Ribeiro"]
+
+
+def test_a_story_without_a_byline_is_the_sites_in_atom_not_an_empty_name(client, make_article):
+    make_article(title="From the desk", authors=[])
+
+    root = parse(client.get("/atom/"))
+
+    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == settings.SITE_NAME
+    assert root.findall("atom:entry/atom:author", ATOM) == []
