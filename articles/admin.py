@@ -168,7 +168,9 @@ class ArticleAdmin(admin.ModelAdmin):
         formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
         has_errors = form.errors or any(f.total_error_count() for f in formsets)
         upload = getattr(form, "cleaned_data", {}).get("hero_image")
-        if has_errors and isinstance(upload, UploadedFile) and "hero_image" not in form.errors:
+        if "hero_image" in form.errors:  # refused for itself, unless only for another's change
+            upload = form.picture_refused
+        if has_errors and isinstance(upload, UploadedFile):
             kept = keep(upload)
             if kept:
                 form.fields["hero_image"].widget.kept = kept

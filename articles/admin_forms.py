@@ -70,6 +70,7 @@ class ArticleForm(forms.ModelForm):
             body.help_text = f"{body.help_text} One save takes at most {most_text_sent()} of text."
             body.widget.attrs["data-max-bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         self.opened, self.kept, self.meanwhile = None, [], ""
+        self.picture_refused = None
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
 
@@ -95,6 +96,10 @@ class ArticleForm(forms.ModelForm):
         if not clashed:
             return  # saved, with theirs kept; the editor is told (ArticleAdmin.save_model)
         self.add_error(None, self.meanwhile)
+        if "hero_image" in clashed:
+            # Refused, the upload leaves cleaned_data: the admin keeps it for the next save
+            # (ArticleAdmin.render_change_form), or the editor's picture was lost unseen.
+            self.picture_refused = self.cleaned_data.get("hero_image")
         for name in clashed:
             if name in self.fields:  # the related links say it themselves (RelatedLinkFormSet)
                 self.add_error(

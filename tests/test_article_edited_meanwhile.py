@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from tests.test_article_kept_picture import kept_token, photo
 from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"
@@ -247,3 +248,51 @@ def test_editors_changing_different_fields_both_keep_theirs_line_ends_as_browser
 
     article.refresh_from_db()
     assert (article.title, article.body) == ("Xiaomi's car comes in June", "Dana's rewrite.")
+
+
+# Two editors choose a picture for the same story: the second is refused (the first one's is not
+# replaced unseen), and the picture they chose is kept for their next save, as on any other
+# error: a browser cannot show a chosen file again.
+def _chief_chooses_a_picture(chief, article):
+    form = opened(chief, article, hero_alt="The bridge at dawn")
+    saved = chief.post(_change(article), {**form, "hero_image": photo("dawn.jpg", (30, 200, 30))})
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    return article.hero_image.name
+
+
+def test_a_picture_chosen_while_another_editor_changed_it_is_kept_for_the_next_save(
+    chief, sub, article
+):
+    subs_form = opened(sub, article, hero_alt="The bridge at dusk")
+    theirs = _chief_chooses_a_picture(chief, article)
+
+    refused = sub.post(_change(article), {**subs_form, "hero_image": photo("dusk.jpg")})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "This story was changed since you opened this form by Dana at" in page
+    assert "Picture kept: dusk.jpg" in page
+    assert "choose it again" not in page
+    assert Article.objects.get(pk=article.pk).hero_image.name == theirs
+    # Having looked at theirs, the editor saves again: their picture replaces the other's.
+    again = posted_again(refused) | {"hero_image_kept": kept_token(page)}
+    assert sub.post(_change(article), again).status_code == 302
+    article.refresh_from_db()
+    assert re.search(r"-dusk\.jpg$", article.hero_image.name)
+    assert article.hero_alt == "The bridge at dusk"
+
+
+def test_the_editor_who_prefers_the_other_picture_drops_theirs_and_it_stays(chief, sub, article):
+    subs_form = opened(sub, article, hero_alt="The bridge at dusk")
+    theirs = _chief_chooses_a_picture(chief, article)
+    refused = sub.post(_change(article), {**subs_form, "hero_image": photo("dusk.jpg")})
+    page = refused.content.decode()
+
+    again = posted_again(refused) | {
+        "hero_image_kept": kept_token(page),
+        "hero_image_kept_drop": "on",
+    }
+
+    assert sub.post(_change(article), again).status_code == 302
+    assert Article.objects.get(pk=article.pk).hero_image.name == theirs
