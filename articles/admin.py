@@ -22,6 +22,15 @@ from articles.services import (
 from newsportal.formats import newsroom_time
 
 
+def _named(articles, most: int = 3) -> str:
+    """The stories an action changed, by headline: a count alone let a story ticked by mistake
+    (the row above the one meant) go unnoticed until a reader asked where it went."""
+    titles = [f"“{title}”" for title in articles.values_list("title", flat=True)[: most + 1]]
+    if len(titles) <= most:
+        return ", ".join(titles[:-1]) + " and " + titles[-1] if len(titles) > 1 else "".join(titles)
+    return f"{', '.join(titles[:most])} and {articles.count() - most} more"
+
+
 class ListingEntryAdmin(admin.ModelAdmin):
     """Sections, authors and tags: saved and deleted through the services, which purge the
     pages that print their names."""
@@ -276,16 +285,18 @@ class ArticleAdmin(admin.ModelAdmin):
         count = publish_articles(queryset=queryset)
         self._log(request, drafts, "Published.")
         # A draft dated later is scheduled, not live: the editor is told which they got.
-        scheduled = Article.objects.filter(pk__in=drafts, published_at__gt=timezone.now())
+        published = Article.objects.filter(pk__in=drafts).order_by("published_at", "pk")
+        scheduled = published.filter(published_at__gt=timezone.now())
+        live = published.exclude(pk__in=scheduled.values("pk"))
         later = scheduled.count()
         said = []
         if count - later:
-            said.append(f"Published {count - later} article(s).")
+            said.append(f"Published {count - later} article(s): {_named(live)}.")
         if later:
-            first = timezone.localtime(scheduled.earliest("published_at").published_at)
+            first = timezone.localtime(scheduled.first().published_at)
             said.append(
-                f"Scheduled {later} article(s), dated later: each goes out at its publication "
-                f"time (the first at {first:%-d %b %Y, %H:%M %Z})."
+                f"Scheduled {later} article(s), dated later: {_named(scheduled)}; each goes out "
+                f"at its publication time (the first at {first:%-d %b %Y, %H:%M %Z})."
             )
         if not said:
             said.append(
@@ -303,7 +314,10 @@ class ArticleAdmin(admin.ModelAdmin):
             said = "Nothing to unpublish: the selected articles were drafts already."
             self.message_user(request, said, messages.INFO)
             return
-        self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+        taken_down = _named(Article.objects.filter(pk__in=pulled).order_by("-published_at", "pk"))
+        self.message_user(
+            request, f"Unpublished {count} article(s): {taken_down}.", messages.SUCCESS
+        )
 
     def _log(self, request, pks, message: str) -> None:
         # In the story's history, and named to an editor whose form it changed meanwhile.

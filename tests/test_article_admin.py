@@ -123,8 +123,9 @@ def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time
     # The editor is told which went out and which waits for its time.
     said = [str(m) for m in answer.context["messages"]]
     assert said == [
-        "Published 1 article(s). Scheduled 1 article(s), dated later: each goes out at its "
-        f"publication time (the first at {timezone.localtime(later):%-d %b %Y, %H:%M %Z})."
+        f"Published 1 article(s): “{old.title}”. Scheduled 1 article(s), dated later: "
+        f"“{scheduled.title}”; each goes out at its publication time (the first at "
+        f"{timezone.localtime(later):%-d %b %Y, %H:%M %Z})."
     ]
     assert "Nothing to publish" in " ".join(str(m) for m in again.context["messages"])
     old.refresh_from_db()
