@@ -238,12 +238,14 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        before = Article.objects.filter(pk=obj.pk).first() if change else None
         save_article(
             article=obj,
             hero_changed="hero_image" in form.changed_data,
             date_set="published_at" in form.changed_data,
         )
         forget_on_commit(form.cleaned_data.get("hero_image"))
+        self._say_what_readers_see(request, obj, before)
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
             # "Published" with a date to come saves as "added successfully", which reads as
             # live: the editor is told when it goes out, as the Publish action tells them.
@@ -269,6 +271,27 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
             )
+
+    def _say_what_readers_see(self, request, obj, before: Article | None) -> None:
+        # "Changed successfully" read the same whether the story went out, came down or moved:
+        # the editor is told which, as the Publish and Unpublish actions tell them.
+        was_public = before is not None and before.is_public
+        if obj.is_public and not was_public:
+            said = f"Published: “{obj.title}” is on the site now."
+            self.message_user(request, said, messages.SUCCESS)
+        elif was_public and obj.status == Article.Status.DRAFT:
+            said = (
+                f"Unpublished: “{obj.title}” is a draft again: readers no longer see it, and "
+                "its address answers “not found” until it is published again."
+            )
+            self.message_user(request, said, messages.INFO)
+        if obj.is_public and before and obj.old_slugs.filter(slug=before.slug).exists():
+            old = Article(slug=before.slug).get_absolute_url()
+            said = (
+                f"Its address is now {obj.get_absolute_url()}: links to the old one, {old}, "
+                "lead readers here."
+            )
+            self.message_user(request, said, messages.INFO)
 
     def get_deleted_objects(self, objs, request):
         return deleted_stories(self, objs, request)

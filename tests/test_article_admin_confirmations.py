@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
+from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -65,3 +66,46 @@ def test_a_headline_with_markup_is_named_as_typed(admin_client, make_article):
     )
 
     assert "“The &lt;blink&gt; tag returns”" in answer.content.decode()
+
+
+def _saved(client, article, **changes):
+    data = form_as_shown(article, **changes)
+    return client.post(f"{CHANGELIST}{article.pk}/change/", data, follow=True)
+
+
+def test_a_draft_published_in_its_form_is_said_to_be_on_the_site_now(admin_client, draft):
+    answer = _saved(admin_client, draft, status="published")
+
+    assert f"Published: “{draft.title}” is on the site now." in _said(answer)
+
+
+def test_a_story_taken_down_in_its_form_is_said_to_be_off_the_site(admin_client, article):
+    answer = _saved(admin_client, article, status="draft")
+
+    said = _said(answer)
+    assert f"Unpublished: “{article.title}” is a draft again: readers no longer see it" in said
+
+
+def test_a_correction_saved_says_nothing_of_publishing(admin_client, article, draft):
+    fixed = _saved(admin_client, article, title="Xiaomi will mass-produce its first car")
+    kept_draft = _saved(admin_client, draft, status="draft", body="A better draft.")
+
+    assert "Published:" not in _said(fixed) and "Unpublished:" not in _said(fixed)
+    assert "Published:" not in _said(kept_draft)
+
+
+def test_a_published_story_s_new_address_is_said_and_that_the_old_one_leads_to_it(
+    admin_client, article
+):
+    answer = _saved(admin_client, article, slug="xiaomi-first-car")
+
+    assert (
+        "Its address is now /articles/xiaomi-first-car/: links to the old one, "
+        "/articles/xiaomi-car/, lead readers here." in _said(answer)
+    )
+
+
+def test_a_draft_s_new_address_says_nothing_of_an_old_one(admin_client, draft):
+    answer = _saved(admin_client, draft, status="draft", slug="renamed-draft")
+
+    assert "old one" not in _said(answer)
