@@ -202,6 +202,15 @@ class ArticleAdmin(admin.ModelAdmin):
         in_story = search_articles(queryset.model.objects.all(), query).values("pk")
         return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=in_story)), False
 
+    def get_fieldsets(self, request, obj=None):
+        # A story not written yet has no "Updated at": the add form showed the time it opened.
+        if obj is not None:
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "updated_at"]})
+            for name, options in self.fieldsets
+        ]
+
     def get_inlines(self, request, obj):
         # Old addresses only where there are some: most articles never change their slug.
         if obj is None or not obj.old_slugs.exists():

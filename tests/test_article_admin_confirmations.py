@@ -109,3 +109,18 @@ def test_a_draft_s_new_address_says_nothing_of_an_old_one(admin_client, draft):
     answer = _saved(admin_client, draft, status="draft", slug="renamed-draft")
 
     assert "old one" not in _said(answer)
+
+
+def test_a_new_story_s_form_shows_no_updated_time_and_a_saved_one_does(admin_client, article):
+    # The add form showed "Updated at: <now>" of a story not written yet.
+    adding = admin_client.get(f"{CHANGELIST}add/").content.decode()
+    changing = admin_client.get(f"{CHANGELIST}{article.pk}/change/").content.decode()
+
+    assert "Updated at" not in adding
+    assert "Updated at" in changing
+    added = admin_client.post(
+        f"{CHANGELIST}add/",
+        form_as_shown(article, slug="a-new-story", **{"related_links-TOTAL_FORMS": "0"}),
+    )
+    assert added.status_code == 302
+    assert Article.objects.filter(slug="a-new-story").exists()
