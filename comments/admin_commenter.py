@@ -17,7 +17,14 @@ from django.utils.http import urlencode
 from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
 from comments.admin_queue import time_cell
 from comments.admin_search import from_network
-from comments.desk import BLOCK_PERIODS, add_note, block_sender, decide_sender, lift_block
+from comments.desk import (
+    BLOCK_PERIODS,
+    BlockedMeanwhile,
+    add_note,
+    block_sender,
+    decide_sender,
+    lift_block,
+)
 from comments.models import ERASED_PREFIX, Block, Comment, ModeratorNote, erased_emails
 from comments.ratelimit import sender
 from comments.services import decision_words
@@ -133,14 +140,7 @@ def _act(request, model_admin, kind, value) -> dict | None:
             add_note(by=request.user, text=post.get("text", ""), **sender)
             model_admin.message_user(request, "Note added.", messages.SUCCESS)
         elif action == "block":
-            block = block_sender(
-                kind=kind,
-                value=value,
-                period=post.get("period", ""),
-                by=request.user,
-                reason=post.get("reason", ""),
-            )
-            model_admin.message_user(request, f"{block}.", messages.SUCCESS)
+            return _block(request, model_admin, kind, value)
         elif action == "lift":
             # Only a block of the address on this page: the form names it by id.
             block = Block.objects.matching(kind, value).filter(pk=_number(post, "block")).first()
@@ -155,6 +155,35 @@ def _act(request, model_admin, kind, value) -> dict | None:
         if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
         model_admin.message_user(request, said, messages.ERROR)
+
+
+def _block(request, model_admin, kind, value) -> dict | None:
+    post = request.POST
+    # The blocks in force the page showed: one set since by someone else is not replaced
+    # unseen. (A post without the field, from a page drawn before it was added: as before.)
+    shown = post.getlist("shown_block") if "blocks_shown" in post else None
+    try:
+        block = block_sender(
+            kind=kind,
+            value=value,
+            period=post.get("period", ""),
+            by=request.user,
+            reason=post.get("reason", ""),
+            shown=None if shown is None else [int(pk) for pk in shown if pk.isdigit()],
+        )
+    except BlockedMeanwhile as exc:
+        theirs = exc.block
+        who = theirs.created_by.get_username() if theirs.created_by else "another moderator"
+        why = f" ({theirs.reason})" if theirs.reason else ""
+        model_admin.message_user(
+            request,
+            f"Blocked meanwhile by {who}: {theirs}{why}. Yours was not set, so theirs is not "
+            "replaced: to replace it, press Block again.",
+            messages.WARNING,
+        )
+        return {"period": post.get("period", ""), "block_reason": post.get("reason", "")}
+    model_admin.message_user(request, f"{block}.", messages.SUCCESS)
+    return None
 
 
 class InForceFilter(admin.SimpleListFilter):

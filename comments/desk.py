@@ -121,9 +121,21 @@ BLOCK_PERIODS = {
 }
 
 
-def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") -> Block:
+class BlockedMeanwhile(Exception):
+    """Another moderator blocked the sender after this one's page was drawn: theirs stands."""
+
+    def __init__(self, block: Block):
+        super().__init__(str(block))
+        self.block = block
+
+
+def block_sender(*, kind: str, value: str, period: str, by, reason: str = "", shown=None) -> Block:
     """Send an e-mail address's or IP address's next comments straight to spam, for a period
-    or for good (comments.screening reads the active blocks)."""
+    or for good (comments.screening reads the active blocks).
+
+    `shown`: the ids of the sender's blocks in force that the moderator's page showed. A block
+    set since, by another moderator, is not replaced unseen ("for a day" over their "for
+    good"): BlockedMeanwhile, and nothing changes."""
     if period not in BLOCK_PERIODS:
         raise ValidationError(f"Choose how long to block: {', '.join(BLOCK_PERIODS)}.")
     words, length = BLOCK_PERIODS[period]
@@ -148,6 +160,14 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "") ->
         # (A block made before named one IPv6 address, not its /64: any of the sender's.)
         earlier = Block.objects.active().of_sender(kind, typed)
         replaced = list(earlier.select_for_update())
+        if shown is not None:
+            # What the page listed (matching(), not the single-address blocks of an IPv6
+            # sender's /64 made before blocks named the /64, which no page shows).
+            listed = Block.objects.matching(kind, typed).values_list("pk", flat=True)
+            unseen = set(listed) - set(shown)
+            for earlier_block in replaced:
+                if earlier_block.pk in unseen:
+                    raise BlockedMeanwhile(earlier_block)
         earlier.update(expires_at=now)
         block.save()
     for old in replaced:

@@ -1,0 +1,70 @@
+"""Two moderators at the desk at once, each from the page they have in front of them: what one
+of them did meanwhile is never overwritten unseen, and the other is told who did what."""
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client
+
+from comments.models import Block
+
+COMMENTER = "/admin/comments/comment/commenter/"
+
+
+@pytest.fixture
+def second_client(second_moderator):
+    client = Client()
+    client.force_login(second_moderator)
+    return client
+
+
+def block_form(page: str, **typed) -> dict:
+    """The fields the commenter page's Block form posts, as drawn, with what the moderator
+    chose: the browser's view of the form."""
+    form = next(f for f in page.split("<form")[1:] if 'value="block"' in f.split("</form>")[0])
+    fields = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
+        fields.setdefault(name, []).append(unescape(value))
+    fields.pop("csrfmiddlewaretoken", None)
+    return {**fields, "action": "block", **typed}
+
+
+def test_a_block_set_meanwhile_by_another_moderator_is_not_replaced_unseen(
+    moderator_client, second_client, moderator
+):
+    url = f"{COMMENTER}?email=troll%40example.com"
+    mine = moderator_client.get(url).content.decode()
+    theirs = second_client.get(url).content.decode()  # drawn before the first one blocks
+
+    moderator_client.post(url, block_form(mine, period="forever", reason="Casino spam"))
+    answer = second_client.post(url, block_form(theirs, period="1", reason="Cool off"))
+
+    # The first block stands, for good; the second moderator is told whose it is, and what
+    # they chose is back in the form.
+    block = Block.objects.active().get()
+    assert (block.created_by, block.expires_at, block.reason) == (moderator, None, "Casino spam")
+    page = answer.content.decode()
+    assert (
+        "Blocked meanwhile by moderator: E-mail address troll@example.com blocked for good "
+        "(Casino spam). Yours was not set, so theirs is not replaced: to replace it, press Block "
+        "again."
+    ) in unescape(page)
+    assert 'value="Cool off"' in page
+    assert '<option value="1" selected>for a day</option>' in page
+
+    # Now that they have seen it, Block replaces it, as a new block does.
+    second_client.post(url, block_form(page, period="1", reason="Cool off"))
+    block = Block.objects.active().get()
+    assert (block.reason, block.expires_at is not None) == ("Cool off", True)
+
+
+def test_a_moderator_replaces_a_block_their_page_showed(moderator_client, moderator):
+    url = f"{COMMENTER}?email=troll%40example.com"
+    moderator_client.post(url, block_form(moderator_client.get(url).content.decode(), period="1"))
+    page = moderator_client.get(url).content.decode()
+
+    moderator_client.post(url, block_form(page, period="forever", reason="Again"))
+
+    assert Block.objects.active().get().expires_at is None
+    assert Block.objects.count() == 2
