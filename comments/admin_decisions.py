@@ -233,7 +233,7 @@ class DecisionViews:
             where = "it stays up" if up else "it waits in the queue"
             text = f"{closed} report(s) on the comment by {comment.name} dismissed: {where}."
             if not closed:
-                text = "Those reports had already been dealt with."
+                text = _reports_answered(comment)
             return self._answer(request, comment, "dismissed" if closed else None, text)
         try:
             down = take_down_reported(
@@ -243,7 +243,7 @@ class DecisionViews:
             return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
         text = f"Comment by {comment.name} taken down."
         if down is None:
-            text = "Those reports had already been dealt with."
+            text = _reports_answered(comment)
         elif not down:
             text = f"The comment by {comment.name} was not published any more; reports closed."
         return self._answer(request, comment, "taken-down" if down else None, text)
@@ -323,6 +323,30 @@ def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
         if reason:
             reasons[pk] = reason
     return reasons
+
+
+def _reports_answered(comment: Comment) -> str:
+    """What became of reports another moderator decided first, and who: their Take down or
+    Dismiss stands, and this one, who meant the other, knows where to go from there."""
+    last = (
+        comment.reports.exclude(resolved_at=None)
+        .select_related("resolved_by")
+        .order_by("-resolved_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return "Those reports had already been dealt with."
+    who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
+    if last.outcome == Report.Outcome.TAKEN_DOWN:
+        return f"Those reports had already been upheld by {who}: the comment was taken down."
+    comment.refresh_from_db(fields=["status"])
+    if comment.status != Comment.Status.APPROVED:
+        return f"Those reports had already been dismissed by {who}."
+    return (
+        f"Those reports had already been dismissed by {who}: the comment stays up. To take it "
+        "down all the same, tick it in the Approved list and choose “Take down selected "
+        "published comments”."
+    )
 
 
 def _lost_text(comment: Comment) -> str:

@@ -214,7 +214,9 @@ def test_a_second_dismiss_learns_it_came_late(moderator_client, approved_comment
     late = moderator_client.post(url, HTTP_ACCEPT="application/json")
 
     assert late.status_code == 409
-    assert late.json()["message"] == "Those reports had already been dealt with."
+    assert late.json()["message"].startswith(
+        "Those reports had already been dismissed by moderator: the comment stays up."
+    )
 
 
 def test_a_take_down_after_another_moderator_dismissed_the_reports_changes_nothing(
@@ -231,7 +233,11 @@ def test_a_take_down_after_another_moderator_dismissed_the_reports_changes_nothi
     )
 
     assert late.status_code == 409
-    assert late.json()["message"] == "Those reports had already been dealt with."
+    assert late.json()["message"] == (
+        "Those reports had already been dismissed by moderator2: the comment stays up. To take "
+        "it down all the same, tick it in the Approved list and choose “Take down selected "
+        "published comments”."
+    )
     assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.APPROVED
     assert Report.objects.get().outcome == Report.Outcome.DISMISSED
 

@@ -110,7 +110,7 @@ def test_take_down_on_the_page_after_another_moderator_dismissed_changes_nothing
     response = moderator_client.get(response["Location"])
 
     html = response.content.decode()
-    assert "Those reports had already been dealt with." in html
+    assert "Those reports had already been dismissed by moderator2: the comment stays up." in html
     assert Comment.objects.get(pk=reported.pk).status == Comment.Status.APPROVED
     assert Report.objects.filter(outcome=Report.Outcome.DISMISSED).count() == 2
     # Nothing left to decide on the reports: a decided, published comment's page again.

@@ -7,7 +7,8 @@ from html import unescape
 import pytest
 from django.test import Client
 
-from comments.models import Block
+from comments.desk import take_down_reported
+from comments.models import Block, Comment, Report
 
 COMMENTER = "/admin/comments/comment/commenter/"
 
@@ -68,3 +69,22 @@ def test_a_moderator_replaces_a_block_their_page_showed(moderator_client, modera
 
     assert Block.objects.active().get().expires_at is None
     assert Block.objects.count() == 2
+
+
+def test_a_dismiss_after_another_moderators_take_down_says_who_took_it_down(
+    moderator_client, second_moderator, approved_comment
+):
+    for n in range(2):
+        Report.objects.create(comment=approved_comment, reason="abuse", reporter=f"r{n}")
+    # Both had the Reported queue open; the other moderator took the comment down first.
+    take_down_reported(comment=approved_comment, by=second_moderator, reason="Abusive")
+
+    late = moderator_client.post(
+        f"/admin/comments/comment/{approved_comment.pk}/dismiss/", HTTP_ACCEPT="application/json"
+    )
+
+    assert late.status_code == 409
+    assert late.json()["message"] == (
+        "Those reports had already been upheld by moderator2: the comment was taken down."
+    )
+    assert Comment.objects.get(pk=approved_comment.pk).taken_down_by == second_moderator
