@@ -18,6 +18,7 @@ from comments.admin_decisions import (
 from comments.admin_queue import (
     StatusFilter,
     current_queue,
+    found_elsewhere,
     highlight,
     prepare_queue,
     received_cell,
@@ -114,6 +115,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
                 kept=getattr(request, "kept_reasons", {}),
                 can_view_articles=request.user.has_perm("articles.view_article"),
             )
+        cl.found_elsewhere = found_elsewhere(cl, request) if queue == "pending" else []
         return cl
 
     def get_list_display(self, request):

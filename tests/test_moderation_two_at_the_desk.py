@@ -5,12 +5,15 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from comments.desk import take_down_reported
 from comments.models import Block, Comment, Report
 
-COMMENTER = "/admin/comments/comment/commenter/"
+CHANGELIST = "/admin/comments/comment/"
+COMMENTER = f"{CHANGELIST}commenter/"
 
 
 @pytest.fixture
@@ -88,3 +91,45 @@ def test_a_dismiss_after_another_moderators_take_down_says_who_took_it_down(
         "Those reports had already been upheld by moderator2: the comment was taken down."
     )
     assert Comment.objects.get(pk=approved_comment.pk).taken_down_by == second_moderator
+
+
+def test_a_search_of_the_queue_says_what_it_finds_among_decided_comments(
+    moderator_client, article, make_comment
+):
+    # A reader writes in about a published comment; the moderator types their address.
+    make_comment(article, email="ann@example.com", status="approved")
+    make_comment(article, email="ann@example.com", status="approved")
+    make_comment(article, email="ann@example.com", status="rejected")
+    make_comment(article, email="bob@example.com", status="spam")
+
+    page = moderator_client.get(CHANGELIST, {"q": "ann@example.com"}).content.decode()
+
+    assert "Nothing waiting matches this search or filter." in page
+    assert (
+        "Already decided, and so not in the queue, this search also finds: "
+        '<a href="?q=ann%40example.com&amp;status=approved">2 approved</a> · '
+        '<a href="?q=ann%40example.com&amp;status=rejected">1 rejected</a>.'
+    ) in page
+    listed = moderator_client.get(CHANGELIST, {"q": "ann@example.com", "status": "approved"})
+    assert len(listed.context["cl"].result_list) == 2
+    # Nothing searched, nothing said.
+    assert "this search also finds" not in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_the_searched_queue_costs_one_query_more_however_much_it_finds(
+    moderator_client, article, make_comment
+):
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert moderator_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_comment(article, body="Elm Street again", status="approved")
+    queries(CHANGELIST)  # warm: the session and permissions
+    plain = queries(CHANGELIST)
+    searched = queries(f"{CHANGELIST}?q=Elm")
+    for status in ["approved", "rejected", "spam"] * 5:
+        make_comment(article, body="Elm Street again", status=status)
+
+    assert searched == plain + 1
+    assert queries(f"{CHANGELIST}?q=Elm") == searched
