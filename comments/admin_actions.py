@@ -6,8 +6,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from comments.admin_decisions import DECISIONS, card_reasons, seen_revisions, tell_left_waiting
+from comments.admin_decisions import (
+    DECISIONS,
+    card_reasons,
+    decided_by_others,
+    seen_revisions,
+    tell_left_waiting,
+)
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Comment
 from comments.services import Decision, decide, take_down
@@ -69,6 +76,7 @@ class BulkActions:
                     for given, comments in groups.items()
                 ]
 
+        started = timezone.now()
         results = self._or_tell_why(request, decide_each, queryset)
         if results is None:
             return
@@ -83,10 +91,12 @@ class BulkActions:
                 request, f"{result.decided} comment(s) {done}{said}.", messages.SUCCESS
             )
         if result.lost:
+            others = decided_by_others(ticked, by=request.user, since=started)
             self.message_user(
                 request,
-                f"{result.lost} comment(s) had already been decided (their history says by "
-                "whom), or deleted by their authors, and were left as they were; to decide one "
+                f"{result.lost} comment(s) had already been decided"
+                + (f" ({others})" if others else "")
+                + ", or deleted by their authors, and were left as they were; to decide one "
                 "again, put it back in the queue first.",
                 messages.WARNING,
             )

@@ -11,10 +11,17 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from comments.admin_decisions import DECISIONS, seen_revisions, sentence, tell_left_waiting
+from comments.admin_decisions import (
+    DECISIONS,
+    decided_by_others,
+    seen_revisions,
+    sentence,
+    tell_left_waiting,
+)
 from comments.admin_queue import time_cell
 from comments.admin_search import from_network
 from comments.desk import (
@@ -122,6 +129,7 @@ def _act(request, model_admin, kind, value) -> dict | None:
         if action in ("approve_all", "reject_all", "spam_all"):
             status = DECISIONS[action.removesuffix("_all")][0]
             reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
+            started = timezone.now()
             result = decide_sender(
                 status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
             )
@@ -129,10 +137,12 @@ def _act(request, model_admin, kind, value) -> dict | None:
             text = sentence(f"{result.decided} pending comment(s) from {value}: {words}")
             model_admin.message_user(request, text, messages.SUCCESS)
             if result.lost:
+                others = decided_by_others(seen_revisions(post), by=request.user, since=started)
                 model_admin.message_user(
                     request,
-                    f"{result.lost} of them had been decided meanwhile (their history says by "
-                    "whom) and were left as they were.",
+                    f"{result.lost} of them had been decided meanwhile"
+                    + (f" ({others})" if others else "")
+                    + " and were left as they were.",
                     messages.WARNING,
                 )
             tell_left_waiting(model_admin, request, result, waiting=WAITING_UNDER_UNPUBLISHED)

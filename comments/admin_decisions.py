@@ -5,6 +5,7 @@ moderation.js and with a message and a redirect to a plain form post."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -323,6 +324,24 @@ def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
         if reason:
             reasons[pk] = reason
     return reasons
+
+
+def decided_by_others(pks, *, by, since) -> str:
+    """Who decided which of these comments before this moderator, who started at `since`:
+    "2 approved by ann · 1 marked as spam by bob" (one query), the words a bulk action lost
+    to another's say, so that no one opens each comment's history to learn it."""
+    rows = (
+        Comment.objects.filter(pk__in=pks, moderated_by__isnull=False)
+        .exclude(status=Comment.Status.PENDING)
+        .exclude(moderated_by=by, moderated_at__gte=since)
+        .values("status", "moderated_by__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "moderated_by__username", "status")
+    )
+    words = dict(DECISIONS.values())
+    return " · ".join(
+        f"{row['n']} {words[row['status']]} by {row['moderated_by__username']}" for row in rows
+    )
 
 
 def _reports_answered(comment: Comment) -> str:

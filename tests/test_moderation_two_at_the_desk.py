@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.desk import take_down_reported
 from comments.models import Block, Comment, Report
+from comments.services import decide
 
 CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
@@ -133,3 +134,39 @@ def test_the_searched_queue_costs_one_query_more_however_much_it_finds(
 
     assert searched == plain + 1
     assert queries(f"{CHANGELIST}?q=Elm") == searched
+
+
+def test_a_bulk_decision_that_lost_to_another_moderator_says_who_decided_what(
+    moderator_client, second_moderator, article, make_comment
+):
+    comments = [make_comment(article) for _ in range(4)]
+    shown = {f"seen-{c.pk}": c.revision for c in comments}
+    # While the queue was open, the other moderator approved two and marked one as spam.
+    decide(comments[:2], status=Comment.Status.APPROVED, by=second_moderator)
+    decide(comments[2:3], status=Comment.Status.SPAM, by=second_moderator)
+
+    html = moderator_client.post(
+        CHANGELIST,
+        {"action": "reject_selected", "_selected_action": [c.pk for c in comments], **shown},
+        follow=True,
+    ).content.decode()
+
+    assert "1 comment(s) rejected." in html
+    assert (
+        "3 comment(s) had already been decided (2 approved by moderator2 · 1 marked as spam by "
+        "moderator2), or deleted by their authors"
+    ) in html
+
+
+def test_all_of_a_commenters_comments_says_who_decided_some_meanwhile(
+    moderator_client, second_moderator, article, make_comment
+):
+    theirs = [make_comment(article, email="troll@example.com") for _ in range(3)]
+    shown = {f"seen-{c.pk}": c.revision for c in theirs}
+    decide(theirs[:1], status=Comment.Status.APPROVED, by=second_moderator)
+
+    html = moderator_client.post(
+        f"{COMMENTER}?email=troll@example.com", {"action": "spam_all", **shown}, follow=True
+    ).content.decode()
+
+    assert "1 of them had been decided meanwhile (1 approved by moderator2)" in html
