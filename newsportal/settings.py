@@ -369,10 +369,9 @@ COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30, minimum=1)
 COMMENTS_CONFIRM_RESEND_HOURS = env_int("COMMENTS_CONFIRM_RESEND_HOURS", 24, minimum=1)
 
 # --- Mail queue ---------------------------------------------------------------------------------
-# Every mail is a task row written in the transaction of the change that causes it, and sent by
-# `manage.py db_worker` (started beside gunicorn by `make serve`), retried with backoff while
-# the mail server is away. "immediate" sends after commit inside the process (`make run`, where
-# the console backend prints the mail); the default under DEBUG.
+# Every mail is a task row written in the transaction of the change that causes it, sent by
+# `manage.py db_worker` (beside gunicorn under `make serve`) and retried while the mail server is
+# away. "immediate" sends after commit in the process (`make run`'s console); DEBUG's default.
 MAIL_QUEUE = env_str("MAIL_QUEUE", "immediate" if DEBUG else "database")
 if MAIL_QUEUE not in ("database", "immediate"):
     raise ImproperlyConfigured(f"MAIL_QUEUE must be database or immediate, not {MAIL_QUEUE!r}")
@@ -398,3 +397,4 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
     )
 LOGGING = logging_config(LOG_LEVEL)
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")  # /healthz's details for monitors, via the proxy too
