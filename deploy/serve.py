@@ -33,7 +33,7 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from deploy.children import Restarting, relayed, stop, wait_for_port  # noqa: E402
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
-from newsportal.env import env_bool, env_int, env_list, env_str  # noqa: E402
+from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
 VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
 # Django's session cookie and the flash-message cookie (CookieStorage): a request carrying
@@ -161,9 +161,12 @@ def config() -> dict:
     threads = env_int("PROXY_THREADS", 32, minimum=10)
     body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
     miss_limit = env_int("PROXY_MISS_LIMIT", 20, minimum=1)
-    admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", 12 * 1024 * 1024, minimum=1024)
-    # The picture limit Django's form names (newsportal/settings.py), for the proxy's 413 page.
-    image_max = min(admin_body_max, env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024))
+    # The picture limit Django's form names (newsportal/settings.py). A picture up to twice it
+    # still reaches Django, whose form says it is too large with all the editor typed kept;
+    # only a larger body gets the proxy's 413 page (naming the limit), whose Back may lose it.
+    image_max = env_image_max_bytes()
+    least = image_max + 1024 * 1024  # and the form's text (DATA_UPLOAD_MAX_MEMORY_SIZE), framing
+    admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", least + image_max, minimum=least)
     return {
         "host": host,
         "port": port,

@@ -169,3 +169,10 @@ def env_url_path(name: str, default: str) -> str:
             f"(ending with a slash), not {value!r}"
         )
     return value
+
+
+def env_image_max_bytes() -> int:
+    """IMAGE_MAX_BYTES, the largest picture an editor may upload, read alike by Django's settings
+    and by deploy/serve.py, whose proxy must let a form holding one through. 30 MB by default:
+    a 48-megapixel phone JPEG is often over 10 MB, and a camera's 25-30 MB."""
+    return env_int("IMAGE_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)

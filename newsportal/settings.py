@@ -18,6 +18,7 @@ from newsportal.env import (
     env_emails,
     env_file,
     env_hosts,
+    env_image_max_bytes,
     env_int,
     env_ips,
     env_list,
@@ -250,8 +251,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
 AXES_RESET_ON_SUCCESS = False  # a sign-in wiped the failures of its whole address (see README)
 AXES_VERBOSE = False  # no banner on every manage.py start (it buried `make run`'s login)
 AXES_LOCKOUT_CALLABLE = "newsportal.views.locked_out"  # our page, with Retry-After
-# The reader's address as the comment rate limits see it (our proxy's header, from it only;
-# an IPv6 reader by its /64).
+# The reader's address as the comment rate limits see it (our proxy's header; IPv6 by its /64).
 AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.login_sender"
 
 # --- Time: stored in UTC (USE_TZ), shown in TIME_ZONE; English (Django's default language) ------
@@ -279,7 +279,7 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Uploads: refuse oversized requests before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IMAGE_MAX_BYTES = env_image_max_bytes()  # 30 MB, and the proxy lets it through (deploy/)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_a_file_over_the_size_limit_says_what_to_do(editor_client, article, sett
 def test_the_picture_field_names_its_limits_before_a_file_is_chosen(editor_client, article):
     page = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 
-    assert "JPEG, PNG, WebP or GIF, at most 10.0\xa0MB and 40 megapixels." in page
+    assert "JPEG, PNG, WebP or GIF, at most 30.0\xa0MB and 40 megapixels." in page
     assert "A JPEG photo larger than that (up to 89 megapixels" in page
 
 

@@ -147,12 +147,12 @@ def test_a_hero_image_over_the_admin_s_cap_gets_a_page_an_editor_understands(sta
         stack,
         "/admin/articles/article/add/",
         "multipart/form-data; boundary=----hero",
-        13 * 1024 * 1024,
+        64 * 1024 * 1024,
     )
 
     assert head.startswith(b"HTTP/1.1 413 "), head
     # The picture limit the article form states too, not the proxy's cap on the whole body.
-    assert "The upload is larger than this site accepts: a picture may be at most 10 MB." in page
+    assert "The upload is larger than this site accepts: a picture may be at most 30 MB." in page
     assert "choose a smaller picture and save again" in page
     assert "Comments" not in page
 

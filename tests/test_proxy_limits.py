@@ -184,7 +184,7 @@ def test_a_100_mb_upload_to_the_comment_endpoint_is_refused_at_once(stack):
         ("/search/", {"Content-Type": "application/x-www-form-urlencoded"}, 10, 405),
         ("/%63omments/post/1/", {"Content-Type": "multipart/form-data; boundary=x"}, 100, 400),
         ("/comments/post/1/", {"Content-Type": "multipart/form-data; boundary=x"}, 100, 415),
-        ("/admin/login/", {"Content-Type": "multipart/form-data; boundary=x"}, 13_000_000, 413),
+        ("/admin/login/", {"Content-Type": "multipart/form-data; boundary=x"}, 64_000_000, 413),
     ],
 )
 def test_bodies_the_site_does_not_take_are_refused_at_the_proxy(stack, path, headers, size, status):
