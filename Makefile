@@ -156,6 +156,7 @@ varnish:
 serve: export NEWSPORTAL_ENV_FILE ?=
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: $(STAMP) varnish redis
+	@$(PY) -m newsportal.first_run settings
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	@# Pages drawn by the release before this one (Django's fragments in Redis) are dropped; not
@@ -175,6 +176,7 @@ reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
 reload:
 	@# Nothing is installed, collected or migrated unless there is a stack to switch to it.
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
+	@$(PY) -m newsportal.first_run settings
 	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
 	@$(MAKE) --no-print-directory $(STAMP)
 	@# Migrations run while the old release serves: only when the operator says it can run

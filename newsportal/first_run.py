@@ -3,6 +3,7 @@
     python -m newsportal.first_run env .env            .env: debug on, a secret key, a password
     python -m newsportal.first_run port-free HOST PORT  fail early, with a hint, if PORT is taken
     python -m newsportal.first_run announce HOST PORT   once the server answers: URL and login
+    python -m newsportal.first_run settings             `make serve`'s first step (see below)
 
 The login is printed last, after the development server's banner, so it is the one thing a new
 user reads on the screen, and it stays the same on every run (read from .env).
@@ -97,6 +98,20 @@ def announce(host: str, port: int, env_file: Path, *, timeout: float = 60.0) -> 
     return 0
 
 
+def settings_load() -> int:
+    """`make serve` and `make reload` run on the environment alone: a variable missing or wrong
+    stops them here with the one line naming it, not at the end of a traceback that starts with
+    KeyError: 'collectstatic' (manage.py's, when the settings fail to load)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import newsportal.settings  # noqa: F401
+    except ImproperlyConfigured as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str]) -> int:
     match argv:
         case ["env", path]:
@@ -113,6 +128,8 @@ def main(argv: list[str]) -> int:
             return 0
         case ["announce", host, port]:
             return announce(host, int(port), Path(".env"))
+        case ["settings"]:
+            return settings_load()
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -209,3 +210,29 @@ def test_a_server_on_every_address_is_announced_at_this_machines_own():
 
     assert lines[-2].startswith("Newsportal is running at http://127.0.0.1:8000/")
     assert lines[-1].endswith("http://127.0.0.1:8000/admin/  user editor  password secret")
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be true or false, not 'maybe'"),
+    ],
+)
+def test_make_serve_stops_on_a_missing_or_bad_variable_with_one_line_naming_it(variables, named):
+    env = {**os.environ, "DJANGO_SECRET_KEY": "k" * 50, "NEWSPORTAL_ENV_FILE": ""}
+    env.pop("DJANGO_DEBUG", None)
+    env.update(variables)
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "newsportal.first_run", "settings"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert checked.returncode == 1
+    assert checked.stderr.startswith(f"Cannot start: {named}")
+    assert "Traceback" not in checked.stderr
