@@ -31,6 +31,7 @@ from comments.notifications import (
 )
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
+from comments.status import as_its_writer_sees
 from newsportal.caching import article_key, purge
 
 EDITED = "edited by its author"
@@ -61,7 +62,7 @@ def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool
     # Closed comments take no new words, not even a waiting comment's (deleting it still works).
     if not (comments_open(comment.article) if is_open is None else is_open):
         return False
-    if comment.status == Comment.Status.PENDING:
+    if as_its_writer_sees(comment) == Comment.Status.PENDING:
         return True
     deadline = edit_deadline(comment)
     return deadline is not None and (now or timezone.now()) <= deadline
@@ -69,7 +70,7 @@ def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool
 
 class EditOutcome(NamedTuple):
     changed: bool
-    status: str  # the comment's status after the edit
+    status: str  # the comment's status after the edit, as its writer sees it (comments.status)
 
 
 def _was(body: str) -> str:
@@ -96,7 +97,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         if not can_edit(comment):
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:
-            return EditOutcome(False, comment.status)
+            return EditOutcome(False, as_its_writer_sees(comment))
         CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
         old_body, was = comment.body, comment.status
         # What readers see of it now: itself and its published replies (none when it is a
@@ -138,7 +139,8 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
                 move_approved_counts({comment.article_id: -shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators()
-    return EditOutcome(True, now_status)
+        comment.refresh_from_db(fields=["status", "held_because", "moderated_by"])
+    return EditOutcome(True, as_its_writer_sees(comment))
 
 
 def _placeholder_fields(now) -> dict:
@@ -306,7 +308,7 @@ def why_no_reply_mail(comment: Comment) -> str:
     published only there), on a story on the site."""
     if comment.withdrawn_at is not None:
         return NO_REPLY_MAIL_DELETED
-    if comment.status in TURNED_DOWN:
+    if as_its_writer_sees(comment) in TURNED_DOWN:
         return "No mail about replies comes while your comment is not published."
     if comment.parent_id and comment.parent.status in TURNED_DOWN:
         return "No mail about replies comes while the comment it answers is off the site."

@@ -34,7 +34,7 @@ from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import delete_own_comment
-from comments.status import standing
+from comments.status import as_its_writer_sees, standing
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
@@ -86,7 +86,8 @@ def commenter_context(comment: Comment) -> dict:
     """What the status page offers its commenter (comments.views.comment_status)."""
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     # The box "E-mail me when my comment has been reviewed", while that mail is still to come.
-    review_mail = comment.notify_on_decision and comment.status == Comment.Status.PENDING
+    waiting = as_its_writer_sees(comment) == Comment.Status.PENDING
+    review_mail = comment.notify_on_decision and waiting
     is_open = comments_open(comment.article)
     return {
         # Said, so that the address's owner knows to answer the question.
@@ -125,7 +126,7 @@ def _why_not_editable(comment: Comment) -> str:
         return "It was taken down. You can still delete it."
     if comment.status == Comment.Status.REJECTED:
         return "It was rejected. You can still delete it."
-    if comment.status == Comment.Status.SPAM:
+    if as_its_writer_sees(comment) == Comment.Status.SPAM:
         return "It was marked as spam. You can still delete it."
     if not comment.article.is_public:
         return "Its article is off the site. You can still delete it."

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from comments.mail import drop_queued, queue_mail
 from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscription
+from comments.status import as_its_writer_sees, waiting_to_its_writer
 
 DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED]
 
@@ -59,9 +60,10 @@ def notify_subscribers(reply_ids) -> int:
     in_conversations = (
         ReplySubscription.objects.filter(
             Q(comment_id__in=parents) | Q(comment__parent_id__in=parents),
+            # A comment waiting, as its writer sees it, hears of replies as it was promised.
+            Q(comment__status=Comment.Status.APPROVED) | waiting_to_its_writer("comment__"),
             comment__owner_vouched=True,
             comment__withdrawn_at__isnull=True,
-            comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
             comment__email__in=mailable().values("email"),
         )
         .select_related("comment")
@@ -102,10 +104,10 @@ def notify_replies_meanwhile(comment_ids) -> int:
     wishes, nor one written before the comment that asked (as notify_subscribers)."""
     wishes = (
         ReplySubscription.objects.filter(
+            Q(comment__status=Comment.Status.APPROVED) | waiting_to_its_writer("comment__"),
             comment_id__in=list(comment_ids),
             comment__owner_vouched=True,
             comment__withdrawn_at__isnull=True,
-            comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
             comment__email__in=mailable().values("email"),
         )
         .select_related("comment")
@@ -140,7 +142,7 @@ def mail_waits_for_owner(comment: Comment) -> bool:
     address: nothing goes out until the owner answers (the confirmation mail, or "Is this
     comment yours?" at a confirmed address). Whichever of the two, so that the status page
     tells its reader nothing of the address: anyone may type one."""
-    if comment.owner_vouched or comment.status == Comment.Status.SPAM:
+    if comment.owner_vouched or as_its_writer_sees(comment) == Comment.Status.SPAM:
         return False
     subscribed = ReplySubscription.objects.filter(comment=comment).exists()
     return comment.notify_on_decision or subscribed
@@ -171,14 +173,16 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     """At posting: remember a wish to hear of replies, and when any mail was asked for at an
     address not confirmed yet, queue its one confirmation mail (another only after
     COMMENTS_CONFIRM_RESEND_HOURS, should the first be lost). A comment the block list sent
-    to spam asks for nothing: no mail goes out on its behalf.
+    to spam asks for nothing: no mail goes out on its behalf; but one held for its address
+    alone asks as a waiting comment does (comments.status.held_for_its_address: silence would
+    tell its writer the address is blocked).
 
     Anyone may type an address: at one whose owner stopped all mail, a ticked box mails
     nothing, not even a confirmation (the stop page promised no more mail); every mail is
     checked against the stop when queued and sent. The wish is still written down, so that the
     status page says the same as for any other address (silence there told a stranger whose
     address it is); resume_mail drops such wishes, and the owner ticks the box again."""
-    if comment.status == Comment.Status.SPAM:
+    if as_its_writer_sees(comment) == Comment.Status.SPAM:
         return
     if _vouched_by_writer(comment, written_before):
         Comment.objects.filter(pk=comment.pk).update(owner_vouched=True)
@@ -215,7 +219,7 @@ def ask_about_the_next_waiting(email: str) -> None:
     question follows an answer of the owner's."""
     waiting = (
         Comment.objects.filter(email=email, owner_vouched=False, withdrawn_at__isnull=True)
-        .exclude(status=Comment.Status.SPAM)
+        .filter(Q(status__in=DECIDED) | waiting_to_its_writer())
         .filter(Q(notify_on_decision=True) | Q(reply_subscription__isnull=False))
         .order_by("created_at", "pk")
         .first()

@@ -13,6 +13,9 @@ LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Bidirectional overrides and isolates: in a name they can make it read as someone else's.
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 ASCII_OR_ONE = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
+# Read by comments.status too: a comment held for its address alone looks to its writer as if
+# it waited (anyone may type an address).
+BLOCKED_EMAIL = "blocked e-mail address"
 
 
 def _as_read(text: str) -> str:
@@ -173,7 +176,7 @@ def screen(comment: Comment, policy: ModerationPolicy, written_before=()) -> tup
         if _contains_word(texts, word)
     ]
     if _blocked_email(comment.email, policy.lines(policy.blocked_emails)):
-        blocked.append("blocked e-mail address")
+        blocked.append(BLOCKED_EMAIL)
     if _blocked_ip(comment.ip_address, policy.lines(policy.blocked_ips)):
         blocked.append("blocked IP address")
     blocked += Block.objects.reasons_against(email=comment.email, ip=comment.ip_address)

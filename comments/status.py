@@ -4,8 +4,16 @@ page (comments.views.comment_status) and the export link's list of their comment
 whose page says it is off the site (templates/comments/status_words.html words it)."""
 
 from enum import StrEnum
+from itertools import permutations
 
-from comments.models import Comment
+from django.db.models import Q
+
+from comments.models import Block, Comment
+from comments.models.desk import block_reason
+from comments.screening import BLOCKED_EMAIL
+
+# The screen's reasons that name nothing but the address a comment was sent with.
+ADDRESS_BLOCKED = (BLOCKED_EMAIL, block_reason(Block.Kind.EMAIL))
 
 
 class Standing(StrEnum):
@@ -29,7 +37,7 @@ def standing(comment: Comment, *, parent_status: str | None) -> Standing:
     none), which a list reads with its comments in the same query. The comment's article is
     read with it too. The same rule as Comment.objects.counted(): a reply shows under an
     approved comment, even one its author withdrew (a placeholder keeps its status)."""
-    status = comment.status
+    status = as_its_writer_sees(comment)
     if status == Comment.Status.PENDING:
         if parent_status in (Comment.Status.REJECTED, Comment.Status.SPAM):
             return Standing.WAITING_UNDER_GONE_PARENT
@@ -45,3 +53,34 @@ def standing(comment: Comment, *, parent_status: str | None) -> Standing:
     if status == Comment.Status.SPAM:
         return Standing.SPAM_BY_MODERATOR if comment.moderated_by_id else Standing.SPAM_BY_FILTERS
     return Standing.TAKEN_DOWN if comment.taken_down_at else Standing.REJECTED
+
+
+def held_for_its_address(comment: Comment) -> bool:
+    """Sent to spam by the screen for its address alone. Anyone may type anyone's address: its
+    writer must not learn from it that a moderator blocked the address (a decision about a
+    third party, perhaps), so to them it is a comment waiting for review; moderators find it
+    held as spam. Blocked words, or the writer's own IP address, are about the writer: such a
+    comment says the filters held it back, as it would with any address."""
+    reasons = comment.held_because
+    return (
+        comment.status == Comment.Status.SPAM
+        and comment.moderated_by_id is None
+        and bool(reasons)
+        and set(reasons) <= set(ADDRESS_BLOCKED)
+    )
+
+
+def as_its_writer_sees(comment: Comment) -> str:
+    """The status its writer's pages, buttons and mail go by (held_for_its_address)."""
+    return Comment.Status.PENDING if held_for_its_address(comment) else comment.status
+
+
+def waiting_to_its_writer(prefix: str = "") -> Q:
+    """as_its_writer_sees() is PENDING, for a query (prefix: the path to the comment, as
+    "comment__")."""
+    held = Q()
+    for n in range(1, len(ADDRESS_BLOCKED) + 1):
+        for reasons in permutations(ADDRESS_BLOCKED, n):
+            held |= Q(**{f"{prefix}held_because": list(reasons)})
+    spam = Q(**{f"{prefix}status": Comment.Status.SPAM, f"{prefix}moderated_by": None})
+    return Q(**{f"{prefix}status": Comment.Status.PENDING}) | (spam & held)

@@ -193,7 +193,12 @@ class BlockQuerySet(models.QuerySet):
         if ip:
             match |= Q(kind=Block.Kind.IP, value__in=_block_values(Block.Kind.IP, ip))
         kinds = set(self.active().filter(match).values_list("kind", flat=True))
-        return [f"{Block.Kind(kind).label} blocked by a moderator" for kind in sorted(kinds)]
+        return [block_reason(kind) for kind in sorted(kinds)]
+
+
+def block_reason(kind: str) -> str:
+    """Why a moderator's block sent a comment to spam, as moderators read it."""
+    return f"{Block.Kind(kind).label} blocked by a moderator"
 
 
 class Block(models.Model):
