@@ -279,6 +279,11 @@ def csrf_failure(request, reason=""):
     reply_to = reply_target(request.POST, article)
     if reply_to is None:
         initial["parent"] = ""  # the comment answered left the page: this goes as a new one
+    # The start time the first press carried (asked for by comments.js, or on a page drawn for
+    # this reader) counts from then: they have been writing since. Anyone may ask for one, so
+    # keeping it skips no wait; a press without one (a shared page's form, without JavaScript)
+    # proves no time and gets a new one (comment_tags._start_time checks and renews it).
+    initial["started"] = request.POST.get("started", "")
     # What they left empty, a signed-in reader's account fills in (they see it before sending).
     typed = {name: value for name, value in initial.items() if value != ""}
     form = CommentForm(article=article, initial=typed, user=signed_in_user(request))

@@ -5,10 +5,12 @@ import re
 import time
 from unittest import mock
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
+from comments.tokens import form_token
 
 SHARED = ("public", "s-maxage=300", "stale-while-revalidate=30", "stale-if-error=86400")
 
@@ -238,6 +240,43 @@ def test_without_javascript_a_reader_pressing_send_again_too_soon_is_not_caught_
 
     assert sent.status_code == 302
     assert Comment.objects.get().body == "Sent from a shared page, quickly."
+
+
+@pytest.mark.parametrize(
+    "carried, sent",
+    [
+        # Asked for when they started writing, a minute ago; the CSRF cookie was lost since.
+        ({"seconds_ago": 60}, True),
+        # Asked for and sent at once (a bot provoking the page): the wait still counts from then.
+        ({"seconds_ago": 0}, False),
+        ({"started": form_token(10**6, issued_at=time.time() - 60)}, False),  # another article's
+        ({"started": "forged"}, False),
+    ],
+)
+def test_a_start_time_the_first_press_carried_still_counts_when_sent_once_more(
+    article, comment_form_data, carried, sent
+):
+    browser = Client(enforce_csrf_checks=True)
+    form = comment_form_data(article, body="Written over a minute.", **carried)
+    form["csrfmiddlewaretoken"] = ""
+    url = reverse("comments:post", args=[article.pk])
+    clock = time.time()
+
+    with mock.patch("comments.tokens.time.time", return_value=clock):
+        first = browser.post(url, form)
+    html = first.content.decode()
+    assert "once more" in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    with mock.patch("comments.tokens.time.time", return_value=clock + 1):  # pressed at once
+        again = browser.post(url, {**form, "csrfmiddlewaretoken": token, "started": started})
+
+    if sent:
+        assert again.status_code == 302
+        assert Comment.objects.get().body == "Written over a minute."
+    else:
+        assert "That was quick!" in again.content.decode()
+        assert not Comment.objects.exists()
 
 
 def test_the_site_icons_browsers_ask_for_at_the_root_are_there_and_cacheable(client, db):

@@ -193,11 +193,12 @@ def _section(context, article, number: int, shared: str, shared_closes_at: str) 
 
 def _start_time(form, article) -> str:
     """The form's signed start time. A reader's form drawn again (with an error, "That was
-    quick!" included) keeps the one it was sent with while that is in the first half of its
-    life: the minimum time counts from when the form was first shown, so pressing again after
-    it passes the time check. An older one (or none, a forged or another article's) is
-    renewed, so the form never comes back about to expire."""
-    sent = form.data.get("started", "") if form.is_bound else ""
+    quick!" included, or to send once more) keeps the one it was sent with while that is in the
+    first half of its life: the minimum time counts from when the form was first shown, so
+    pressing again after it passes the time check. An older one (or none, a forged or another
+    article's) is renewed, so the form never comes back about to expire."""
+    # The form sent back to press once more is unbound: what the press carried is its initial.
+    sent = form.data.get("started", "") if form.is_bound else form.initial.get("started", "")
     age = form_age(sent, article.pk)
     if age is not None and 0 <= age < settings.COMMENTS_MAX_FORM_AGE_SECONDS / 2:
         return sent
