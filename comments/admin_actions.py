@@ -28,8 +28,21 @@ class ModerationActionForm(ActionForm):
     )
 
 
+# What the action bar's reason goes with, named by the list: in the Reported queue and the
+# Approved list the comments are up, and the reason is a take-down's.
+TAKE_DOWN_REASON = "Reason (sent with take-downs)"
+TAKE_DOWN_LISTS = {"reported", Comment.Status.APPROVED}
+
+
 class BulkActions:
     """Mixed into CommentAdmin (its `actions` name these)."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("action_form")
+        if form is not None and request.GET.get("status") in TAKE_DOWN_LISTS:
+            form.fields["reason"].label = TAKE_DOWN_REASON
+        return response
 
     def _or_tell_why(self, request, service, comments, **kwargs):
         """Run a moderation service with the reason from the action bar; a reason it refuses

@@ -1,7 +1,9 @@
 """A published comment can be taken down again, with a reason, by moderators only."""
 
+import pytest
+
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, Report
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -124,3 +126,23 @@ def test_a_take_down_keeps_the_record_of_the_approval(
     assert (comment.moderated_by, comment.moderated_at) == (second_moderator, approved_at)
     assert comment.taken_down_by == moderator
     assert comment.taken_down_at >= approved_at
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("?status=reported", "Reason (sent with take-downs)"),
+        ("?status=approved", "Reason (sent with take-downs)"),
+        ("", "Reason (sent with rejections)"),
+    ],
+)
+def test_the_action_bars_reason_is_named_for_what_it_goes_with_in_each_list(
+    moderator_client, approved_comment, query, label
+):
+    Report.objects.create(comment=approved_comment, reason="abuse", reporter="r1")
+
+    page = moderator_client.get(f"/admin/comments/comment/{query}").content.decode()
+
+    assert f"<label>{label} <input" in page
+    other = {"Reason (sent with take-downs)", "Reason (sent with rejections)"} - {label}
+    assert other.pop() not in page
