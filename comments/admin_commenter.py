@@ -1,6 +1,7 @@
 """The commenter, in one place: everything one e-mail address or IP address has sent, their
 pending comments decided at once, moderators' notes, and blocks with an expiry."""
 
+import contextlib
 import ipaddress
 
 from django.contrib import admin, messages
@@ -157,7 +158,7 @@ def _act(request, model_admin, kind, value) -> dict | None:
             if block and lift_block(block=block, by=request.user):
                 model_admin.message_user(request, f"Block of {block.shown_value} lifted.")
             else:
-                model_admin.message_user(request, "That block was over already.", messages.WARNING)
+                model_admin.message_user(request, not_lifted(block), messages.WARNING)
         else:
             model_admin.message_user(request, "Nothing to do.", messages.WARNING)
     except ValidationError as exc:
@@ -165,6 +166,30 @@ def _act(request, model_admin, kind, value) -> dict | None:
         if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
         model_admin.message_user(request, said, messages.ERROR)
+
+
+def not_lifted(block: Block | None) -> str:
+    """Why Lift lifted nothing. A block replaced since (another period set, by anyone) is over,
+    but the sender is not free: the newer block holds, and is named, with the page that lifts
+    it."""
+    newer = None
+    if block is not None:
+        values = [block.value]
+        if block.kind == Block.Kind.IP:
+            with contextlib.suppress(ValueError):  # one IPv6 address's block: its /64's now
+                values.append(sender(block.value))
+        holding = Block.objects.active().filter(kind=block.kind, value__in=values)
+        newer = holding.exclude(pk=block.pk).select_related("created_by").first()
+    if newer is None:
+        return "That block was over already."
+    who = newer.created_by.get_username() if newer.created_by else "a moderator"
+    return format_html(
+        'That block was replaced by a newer one, which holds: {}, set by {}. <a href="{}">Lift '
+        "that one</a> to let the sender comment again.",
+        newer,
+        who,
+        reverse("admin:comments_block_change", args=[newer.pk]),
+    )
 
 
 def _block(request, model_admin, kind, value) -> dict | None:
@@ -284,7 +309,7 @@ class BlockAdmin(admin.ModelAdmin):
         if block and lift_block(block=block, by=request.user):
             self.message_user(request, f"Block of {block.shown_value} lifted.")
         else:
-            self.message_user(request, "That block was over already.", messages.WARNING)
+            self.message_user(request, not_lifted(block), messages.WARNING)
         listing = reverse("admin:comments_block_changelist")
         filters = request.GET.get("_changelist_filters")
         return HttpResponseRedirect(f"{listing}?{filters}" if filters else listing)

@@ -180,3 +180,27 @@ def test_the_blocks_in_force_are_listed_apart_from_those_over(moderator_client, 
     assert "<h1>Blocks</h1>" in in_force
     assert in_force.count('alt="True"') == 1 and 'alt="False"' not in in_force
     assert over.count('alt="False"') == 2 and 'alt="True"' not in over
+
+
+def test_lifting_a_block_replaced_since_names_the_newer_block_that_holds(
+    moderator_client, moderator, second_moderator
+):
+    old = block_sender(kind="email", value="troll@example.com", period="1", by=moderator)
+    newer = block_sender(
+        kind="email", value="troll@example.com", period="forever", by=second_moderator
+    )
+    commenter = "/admin/comments/comment/commenter/?email=troll%40example.com"
+
+    for told in (
+        moderator_client.post(f"{BLOCKS}{old.pk}/lift/", follow=True),
+        moderator_client.post(commenter, {"action": "lift", "block": old.pk}, follow=True),
+    ):
+        page = told.content.decode()
+        assert "That block was over already." not in page
+        assert (
+            "That block was replaced by a newer one, which holds: E-mail address "
+            "troll@example.com blocked for good, set by moderator2." in page
+        )
+        assert f'<a href="{BLOCKS}{newer.pk}/change/">Lift that one</a>' in page
+    newer.refresh_from_db()
+    assert newer.is_active
