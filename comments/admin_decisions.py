@@ -10,6 +10,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from comments.admin_meanwhile import DECIDED_AS, not_undone
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
@@ -21,7 +22,6 @@ DECISIONS = {
     "reject": (Comment.Status.REJECTED, "rejected"),
     "spam": (Comment.Status.SPAM, "marked as spam"),
 }
-
 
 ONE_CLICK = [("approve", "Approve"), ("reject", "Reject"), ("spam", "Spam")]
 TYPED_FOR_REJECT = (
@@ -196,10 +196,16 @@ class DecisionViews:
         comment = self._decidable(request, object_id)
         if not isinstance(comment, Comment):
             return comment
-        if return_to_queue([comment], by=request.user):
+        # A queue card's Undo names the decision it undoes: never one made since by another.
+        undoing = request.POST.get(f"decided-{comment.pk}")
+        if undoing not in DECIDED_AS:
+            undoing = None
+        if return_to_queue([comment], by=request.user, undoing=undoing):
             text = f"The comment by {comment.name} is back in the queue, undecided."
             return self._answer(request, comment, "requeued", text)
         text = "That comment was not decided (any more)."
+        if undoing:
+            text = not_undone(comment, by=request.user)
         return self._answer(request, comment, None, text, messages.WARNING)
 
     @admin.action(

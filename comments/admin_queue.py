@@ -33,7 +33,7 @@ from comments.versions import word_diff
 from newsportal.formats import newsroom_time
 
 QUEUES = ("pending", "reported")
-CARD_URLS = ["change", "approve", "reject", "spam", "take-down", "dismiss"]
+CARD_URLS = ["change", "approve", "reject", "spam", "take-down", "dismiss", "requeue"]
 RECORD_STATUSES = [
     Comment.Status.APPROVED,
     Comment.Status.REJECTED,

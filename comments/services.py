@@ -203,11 +203,15 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     return Decision(decided, lost, waiting, edited, unseen)
 
 
-def return_to_queue(comments, *, by) -> int:
+def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
     """Undo decisions (a key pressed by mistake, second thoughts): decided comments wait in the
     queue again, undecided. One that was published leaves the page, its published replies
     with it (they come back when it is approved again), and the counts move. Logged. Returns
-    how many went back."""
+    how many went back.
+
+    `undoing`: the decision (a status) `by` made and now undoes (the queue card's Undo): a
+    comment goes back only while that decision stands. One decided again since, by another
+    moderator, keeps their decision: it is theirs to undo."""
     pks = _pks(comments)
     with transaction.atomic():
         thread = [
@@ -219,6 +223,9 @@ def return_to_queue(comments, *, by) -> int:
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
+        if undoing is not None:
+            # Read under the row locks above: no decision slips in between.
+            decided = decided.filter(status=undoing, moderated_by=by)
         ids = list(decided.values_list("pk", flat=True))
         spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
         # Replies taken down only because of their comment hang on it again: hidden while it waits,

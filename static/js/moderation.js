@@ -1,6 +1,6 @@
-// The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, o, ?) and
-// decisions sent without a reload. Only an enhancement: every button posts the page's form
-// without it.
+// The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, u, o, ?) and
+// decisions sent without a reload, each undone from its card. Only an enhancement: every
+// button posts the page's form without it.
 (function () {
   "use strict";
 
@@ -22,6 +22,9 @@
     var GAVE_REASON =
       "Not approved: a reason for rejecting is given on this comment. Press Reject to send " +
       "it, or clear the reason to approve.";
+    // A decided card's Undo names the decision it undoes: the site undoes only that one.
+    var UNDOABLE = { approved: true, rejected: true, spam: true };
+    var undoable = []; // the cards Undo is offered on, the last decided last
     var SIGNED_OUT =
       "Your session has ended or you may no longer moderate: sign in again (reload the page), " +
       "then decide again.";
@@ -114,6 +117,17 @@
       );
     }
 
+    function post(url, data) {
+      return fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).catch(function () {
+        throw new NotTaken(CONNECTION_LOST); // no answer at all
+      });
+    }
+
     // Sent at once and the next comment selected before the answer: a moderator never waits.
     function send(row, button, fields) {
       if (!button || !open(row)) return;
@@ -135,21 +149,11 @@
       row.classList.add("is-decided");
       outcome(row, "Sending: " + button.textContent + "…");
       if (row === current) select(step(1, true) || step(-1, true));
-      inFlight += 1;
-      // One at a time, in the order given: the next selected at once, the posts in a line.
-      sending = sending
-        .then(function () {
-          return fetch(button.getAttribute("formaction"), {
-            method: "POST",
-            body: data,
-            credentials: "same-origin",
-            headers: { Accept: "application/json" },
-          }).catch(function () {
-            throw new NotTaken(CONNECTION_LOST); // no answer at all
-          });
-        })
-        .then(read)
-        .then(function (answer) {
+      // The next selected at once, the posts in a line.
+      inLine(
+        button.getAttribute("formaction"),
+        data,
+        function (answer) {
           // Any status: 200 decided, 409 refused, 410 gone (the card stays greyed).
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
           if (answer.body.edited) reread(row, answer.body);
@@ -157,8 +161,11 @@
           else if (answer.body.waiting) reopen(row);
           outcome(row, message);
           say(message);
-        })
-        .catch(function (error) {
+          if (answer.status === 200 && UNDOABLE[answer.body.outcome]) {
+            offerUndo(row, answer.body.outcome);
+          }
+        },
+        function (error) {
           row.classList.remove("is-decided");
           outcome(
             row,
@@ -172,7 +179,20 @@
               ? "A decision was not taken: the comment is selected again."
               : "A decision was not taken: that comment is open again (j/k to reach it)."
           );
+        }
+      );
+    }
+
+    // One post at a time, in the order given, each after the answer to the one before.
+    function inLine(url, data, answered, failed) {
+      inFlight += 1;
+      sending = sending
+        .then(function () {
+          return post(url, data);
         })
+        .then(read)
+        .then(answered)
+        .catch(failed)
         .then(function () {
           inFlight -= 1;
           if (!inFlight && !rows.some(open)) {
@@ -182,6 +202,58 @@
             if (document.querySelector(".paginator a")) window.location.reload();
           }
         });
+    }
+
+    // On the decided card, after its outcome: the decision undone where it was made, as
+    // WordPress's "Undo" does, not from the comment's own page.
+    function offerUndo(row, decided) {
+      if (!row.getAttribute("data-requeue-url")) return;
+      row.setAttribute("data-decided", decided);
+      var undo = document.createElement("button");
+      undo.type = "button"; // never the change list's form: the script sends it
+      undo.className = "button queue-undo";
+      undo.textContent = "Undo";
+      // Beside the outcome, not in it: the words stay the site's answer alone.
+      row.querySelector(".queue-outcome").after(undo);
+      undoable.push(row);
+    }
+
+    // Back in the queue, undecided, through the site's "Back to the queue" (which takes the
+    // comment off the page if the decision had published it): only while this moderator's
+    // decision stands. One decided again since by another is theirs: the site says so.
+    function undo(row) {
+      var decided = row.getAttribute("data-decided");
+      if (!decided) return;
+      row.removeAttribute("data-decided");
+      row.querySelector(".queue-undo").remove();
+      undoable = undoable.filter(function (other) {
+        return other !== row;
+      });
+      var data = new FormData();
+      data.append("csrfmiddlewaretoken", tokenField ? tokenField.value : "");
+      data.append("decided-" + row.getAttribute("data-pk"), decided);
+      outcome(row, "Undoing…");
+      // After the decision it undoes, in the same line of posts.
+      inLine(
+        row.getAttribute("data-requeue-url"),
+        data,
+        function (answer) {
+          var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
+          if (answer.body.outcome === "requeued") {
+            message = "Undone: " + message;
+            row.classList.remove("is-decided");
+            select(row); // asked for: decided again from here
+          }
+          outcome(row, message);
+          say(message);
+        },
+        function (error) {
+          var text = error instanceof NotTaken ? error.message : "the answer could not be read.";
+          outcome(row, "Not undone: " + text);
+          offerUndo(row, decided); // the decision stands: Undo again when it can be sent
+          say("Not undone: " + text);
+        }
+      );
     }
 
     // A card open again (its decision not taken, or its words edited since): selected only if
@@ -318,6 +390,13 @@
         sending.then(function () {
           window.location.href = url;
         });
+      } else if (key === "u") {
+        event.preventDefault();
+        // The selected card's decision, else the last one made.
+        var chosen = current && current.getAttribute("data-decided") ? current : null;
+        chosen = chosen || undoable[undoable.length - 1];
+        if (chosen) undo(chosen);
+        else say("Nothing to undo: no decision made on this page is waiting to be undone.");
       } else if (key === "?" && help) {
         event.preventDefault();
         help.showModal();
@@ -326,6 +405,11 @@
 
     // A click decides the same way: no reload, the next comment selected.
     table.addEventListener("click", function (event) {
+      var undoButton = event.target.closest(".queue-undo");
+      if (undoButton) {
+        undo(undoButton.closest(".queue-row"));
+        return;
+      }
       var clicked = event.target.closest("button[data-action]");
       if (!clicked) return;
       var row = clicked.closest(".queue-row");

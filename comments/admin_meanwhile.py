@@ -1,0 +1,35 @@
+"""What other moderators did meanwhile to the comments on one moderator's screen: why a
+queue card's Undo put nothing back."""
+
+from comments.models import Comment
+
+# What a card's decision is called, by the status it set.
+DECIDED_AS = {
+    Comment.Status.APPROVED: "approved",
+    Comment.Status.REJECTED: "rejected",
+    Comment.Status.SPAM: "marked as spam",
+}
+
+
+def not_undone(comment: Comment, *, by) -> str:
+    """Why a card's Undo put nothing back: the comment was decided again, or put back, since
+    this moderator's decision. Theirs stands: said, never overwritten unseen."""
+    comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
+    if comment.withdrawn_at:
+        return "Its author deleted that comment meanwhile: nothing to undo."
+    if comment.status == Comment.Status.PENDING:
+        return (
+            f"The comment by {comment.name} is back in the queue already (put back by another "
+            "moderator, or edited by its author): nothing to undo."
+        )
+    # A take-down keeps the approval's moderator: the one who took it down decided last.
+    last = comment.taken_down_by if comment.taken_down_at else comment.moderated_by
+    done = "taken down" if comment.taken_down_at else DECIDED_AS[comment.status]
+    who = "the screen"
+    if last:
+        who = "you" if last == by else last.get_username()
+    return (
+        f"The comment by {comment.name} was decided again meanwhile: {done} by {who}. "
+        "That decision stands: "
+        "yours was not undone. To change it, open the comment and press “Back to the queue”."
+    )
