@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -15,6 +15,7 @@ from comments.admin_decisions import (
     DecisionViews,
     decision_links,
 )
+from comments.admin_meanwhile import MOST_CARDS, decided_meanwhile
 from comments.admin_queue import (
     StatusFilter,
     current_queue,
@@ -273,6 +274,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         ]
         urls += [
             path("commenter/", view(self.commenter_view), name="comments_comment_commenter"),
+            path("meanwhile/", view(self.meanwhile_view), name="comments_comment_meanwhile"),
             path(
                 "<path:object_id>/requeue/",
                 view(self.requeue_view),
@@ -283,6 +285,14 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
 
     def commenter_view(self, request):
         return commenter_view(self, request)
+
+    def meanwhile_view(self, request):
+        """The queue's script asks, now and then, which of the cards it shows as waiting were
+        decided by someone else since: those cards close, saying by whom."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdigit()]
+        return JsonResponse({"decided": decided_meanwhile(pks, by=request.user)})
 
 
 class RejectionReasonInline(admin.TabularInline):

@@ -147,6 +147,7 @@
       var seen = row.querySelector(".queue-seen");
       if (seen) data.append(seen.name, seen.value);
       row.classList.add("is-decided");
+      row.touched = ++touches;
       outcome(row, "Sending: " + button.textContent + "…");
       if (row === current) select(step(1, true) || step(-1, true));
       // The next selected at once, the posts in a line.
@@ -225,6 +226,7 @@
       var decided = row.getAttribute("data-decided");
       if (!decided) return;
       row.removeAttribute("data-decided");
+      row.touched = ++touches;
       row.querySelector(".queue-undo").remove();
       undoable = undoable.filter(function (other) {
         return other !== row;
@@ -441,6 +443,44 @@
         if (event.target.matches(".queue-reason, .queue-preset")) event.stopPropagation();
       });
     });
+
+    // Cards another moderator decided go stale on this screen: when the tab is seen again, and
+    // every 30 s while it is, the site is asked (one query) which of the open cards were
+    // decided meanwhile, and those close with who decided what.
+    var meanwhileUrl = table.getAttribute("data-meanwhile-url");
+    var touches = 0; // moves made here: an answer asked before one is not about its card
+    function checkMeanwhile() {
+      if (!meanwhileUrl || document.visibilityState !== "visible") return;
+      var shown = rows.filter(open);
+      if (!shown.length) return;
+      var asked = touches;
+      var query = shown.map(function (row) {
+        return "pk=" + encodeURIComponent(row.getAttribute("data-pk"));
+      });
+      fetch(meanwhileUrl + "?" + query.join("&"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          return response.ok && type.indexOf("application/json") !== -1 ? response.json() : null;
+        })
+        .then(function (body) {
+          if (!body) return;
+          shown.forEach(function (row) {
+            var said = body.decided[row.getAttribute("data-pk")];
+            // Decided or reopened here since the question: this screen's own answer stands.
+            if (!said || !open(row) || (row.touched || 0) > asked) return;
+            if (row === rejecting) stopRejecting();
+            row.classList.add("is-decided");
+            outcome(row, said);
+            if (row === current) select(step(1, true) || step(-1, true));
+          });
+        })
+        .catch(function () {}); // a check missed: the next one asks again
+    }
+    document.addEventListener("visibilitychange", checkMeanwhile);
+    window.setInterval(checkMeanwhile, 30000);
 
     if (help) {
       help.querySelector(".queue-keys-close").addEventListener("click", function () {

@@ -1,0 +1,59 @@
+"""Cards go stale: the queue's script asks which of the cards it shows as waiting were decided
+(or deleted) since, and is told by whom, in one query however many cards it shows."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.commenter_services import withdraw_comment
+from comments.models import Comment
+from comments.services import approve, reject
+
+MEANWHILE = "/admin/comments/comment/meanwhile/"
+
+
+def _ask(client, pks):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(MEANWHILE, {"pk": pks})
+    assert response.status_code == 200
+    return response.json()["decided"], len(queries)
+
+
+def test_the_queue_is_told_which_of_its_cards_were_decided_meanwhile_and_by_whom(
+    moderator_client, moderator, second_moderator, article, make_comment
+):
+    waiting, theirs, mine, withdrawn = (make_comment(article) for _ in range(4))
+    reject(comment=theirs, by=second_moderator, reason="Off-topic")
+    approve(comment=mine, by=moderator)
+    withdraw_comment(comment=withdrawn)  # by its author: no replies hang on it, the row goes
+
+    decided, _ = _ask(moderator_client, [c.pk for c in (waiting, theirs, mine, withdrawn)])
+
+    assert decided == {
+        str(theirs.pk): "Decided meanwhile by moderator2: rejected.",
+        str(mine.pk): "Decided meanwhile by you, on another page: approved.",
+        str(withdrawn.pk): "Deleted meanwhile.",
+    }
+
+
+def test_asking_about_fifty_cards_costs_what_asking_about_one_does(
+    moderator_client, second_moderator, article, make_comment
+):
+    comments = [make_comment(article) for _ in range(50)]
+    for comment in comments[::2]:
+        approve(comment=comment, by=second_moderator)
+
+    one, one_cost = _ask(moderator_client, [comments[0].pk])
+    fifty, fifty_cost = _ask(moderator_client, [c.pk for c in comments])
+
+    assert len(one) == 1 and len(fifty) == 25
+    assert fifty_cost == one_cost
+    # The session, its user, their permissions (theirs and their groups'), and one question
+    # about the cards.
+    assert one_cost <= 5
+
+
+def test_only_moderators_ask(editor_client, article, make_comment):
+    comment = make_comment(article)
+
+    assert editor_client.get(MEANWHILE, {"pk": comment.pk}).status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
