@@ -191,6 +191,10 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def changelist_view(self, request, extra_context=None):
+        # Not the stock "Select article to change": the newsroom's list of its stories.
+        return super().changelist_view(request, {"title": "Articles", **(extra_context or {})})
+
     def get_search_results(self, request, queryset, search_term):
         """The admin's own search (a headline's or lead's part of a word: "Xiao"), or the site's
         search of the whole story, the body too: on PostgreSQL through its GIN index, as readers'
