@@ -103,14 +103,15 @@ class RelatedLinkInline(admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class OldSlugInline(admin.TabularInline):
+class OldSlugInline(admin.StackedInline):
     """The addresses that lead on to the article. One deleted (a name that must not stand,
     say) answers "not found" from the save on: the save purges the article's pages, its
     redirects with them."""
 
     model = OldSlug
     extra = 0
-    fields = readonly_fields = ["slug"]
+    # Each row's heading names its address: the slug as a field too said it twice.
+    exclude = ["slug"]
     verbose_name = "old address"
     verbose_name_plural = "Old addresses (links to them lead here; delete one to end it)"
 

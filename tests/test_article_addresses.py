@@ -1,6 +1,7 @@
 """An article's address changed after publication: links already out (shared, mailed, in feeds
 and search engines) still lead to it."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -133,3 +134,14 @@ def test_an_editor_ends_an_old_address_on_the_article_s_page(
     # The redirect shared caches kept under the article's key goes too.
     assert any(f"article-{article.pk}" in keys for keys in purges)
     assert client.get("/articles/xiaomi-car-production/").status_code == 200
+
+
+def test_the_article_s_form_names_each_old_address_once(superuser_client, article):
+    _rename(article, "xiaomi-car-production")
+
+    html = superuser_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    group = html.split('id="old_slugs-group"', 1)[1].split("</fieldset>", 1)[0]
+
+    # Row heading and field both said it: a list of two addresses read as four.
+    assert len(re.findall(r"xiaomi-car\b(?!-)", group)) == 1
+    assert 'name="old_slugs-0-DELETE"' in group
