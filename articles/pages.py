@@ -112,6 +112,9 @@ def article_page_context(article: Article) -> dict:
         "related_fallback": fallback,
         "latest_articles": latest,
         "share_url": share_url,
+        # Drawn for staff alone (never kept for readers): the page says what it is, not
+        # "Published", and offers no sharing of an address readers cannot open yet.
+        "is_preview": not article.is_public,
         "surrogate_keys": keys,
         # The parts are drawn without a request, so without the context processors.
         "SITE_NAME": settings.SITE_NAME,
