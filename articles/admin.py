@@ -157,6 +157,10 @@ class ArticleAdmin(admin.ModelAdmin):
         models.ImageField: {"form_class": KeepingImageField, "widget": KeepingImageInput}
     }
     actions = ["publish", "unpublish"]
+
+    class Media:
+        css = {"all": ["css/admin-lists.css"]}  # the status tabs, above the rows on a phone
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         (
@@ -195,6 +199,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # Not the stock "Select article to change": the newsroom's list of its stories.
         return super().changelist_view(request, {"title": "Articles", **(extra_context or {})})
+
+    def get_changelist_instance(self, request):
+        # The lists by status above the rows too, as the comment lists have them: on a phone
+        # the filters come after every row.
+        cl = super().get_changelist_instance(request)
+        states = [spec for spec in cl.filter_specs if isinstance(spec, StateFilter)]
+        cl.status_tabs = list(states[0].choices(cl)) if states else []
+        return cl
 
     def get_search_results(self, request, queryset, search_term):
         """The admin's own search (a headline's or lead's part of a word: "Xiao"), or the site's

@@ -79,7 +79,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
     ]
 
     class Media:
-        css = {"all": ["css/moderation.css"]}
+        css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
         js = ["js/moderation.js"]
 
     def get_queryset(self, request):
