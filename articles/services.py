@@ -321,18 +321,26 @@ def strip_stored_hero(*, article_id: int) -> bool:
     return True
 
 
-def publish_articles(*, queryset) -> int:
+def publish_articles(*, queryset, now_too: bool = False) -> int:
     """Publish drafts. A draft never published and dated in the past goes out now, as news of
     today (not backdated to when it was started); one with a future time stays scheduled until
-    then; a story published before (taken down for a correction, say) keeps its date."""
+    then; a story published before (taken down for a correction, say) keeps its date. now_too:
+    the scheduled ones, and drafts dated later, go out now, ahead of their time."""
     now = timezone.now()
     published = Article.Status.PUBLISHED
+    count = 0
     with transaction.atomic():
+        if now_too:
+            early = queryset.filter(published_at__gt=now)
+            scheduled = early.filter(status=published)
+            _purge_queryset(scheduled)
+            count = scheduled.update(published_at=now, first_published_at=now, updated_at=now)
+            early.update(published_at=now)  # the drafts left: out below, as those dated before
         drafts = queryset.filter(status=Article.Status.DRAFT)
         _purge_queryset(drafts)
         draft_ids = list(drafts.values_list("pk", flat=True))
         transaction.on_commit(lambda: _purge_on_release(draft_ids))
-        count = drafts.filter(first_published_at__lte=now).update(status=published)
+        count += drafts.filter(first_published_at__lte=now).update(status=published)
         count += drafts.filter(published_at__gt=now).update(
             status=published, first_published_at=F("published_at")
         )
