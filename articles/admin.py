@@ -8,15 +8,14 @@ from django.utils.html import format_html
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit, keep
+from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.meanwhile import LINK_FIELDS
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.search import clean_query, search_articles
 from articles.services import (
     delete_articles,
-    delete_listing_entries,
     publish_articles,
     save_article,
-    save_listing_entries,
     unpublish_articles,
 )
 from newsportal.formats import newsroom_time

@@ -74,7 +74,7 @@ class Section(ListingEntry):
         ordering = ["order", "name"]
 
 
-# Why an author with stories cannot be deleted (articles.services.delete_listing_entries).
+# Why an author with stories cannot be deleted (articles.listing_services.delete_listing_entries).
 BYLINE_KEPT = (
     "An author named on stories cannot be deleted: their stories would be left without a "
     "byline. Give those stories another author first (or keep the author: their page lists "

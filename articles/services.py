@@ -5,19 +5,18 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
 from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
-from articles.models import BYLINE_KEPT, UPDATE_GRACE, Article, Author, OldSlug, Section
+from articles.models import UPDATE_GRACE, Article, OldSlug
 from articles.rendering import render_markdown
 from newsportal.caching import (
     ALL_LISTED,
     LATEST,
     LISTS,
-    SITE,
     article_key,
     listed_key,
     media_key,
@@ -366,46 +365,3 @@ def delete_articles(*, queryset) -> int:
         _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count
-
-
-def _printed_on(obj, stored_slug: str = "") -> set[str]:
-    """What pages a section, an author or a tag is printed on. A section is in every page's
-    menu, and one with stories on theirs and the lists: the site. A tag or an author named on
-    no story is on no page but its own, at its address (a new one's, where a cache may keep the
-    "not found" a reader had, and the one it had before a new slug)."""
-    if isinstance(obj, Section) or (obj.pk is not None and obj.articles.exists()):
-        return {SITE}
-    return {type(obj).page_key(slug) for slug in (stored_slug, obj.slug) if slug}
-
-
-def _purge_printed(keys: set[str]) -> None:
-    if keys:
-        purge(*({SITE} if SITE in keys else sorted(keys)))  # the site holds every page
-
-
-def save_listing_entries(*, objs: list) -> None:
-    """Sections, authors or tags: their names are printed on list and article pages (sections
-    in every page's menu), so a rename shows everywhere at once. One purge for them all (the
-    demo loader saves many), none for none."""
-    keys = set()
-    with transaction.atomic():
-        for obj in objs:
-            obj.full_clean()
-            stored = type(obj).objects.filter(pk=obj.pk).values_list("slug", flat=True)
-            keys |= _printed_on(obj, (obj.pk and stored.first()) or "")
-            obj.save()
-        _purge_printed(keys)
-
-
-def delete_listing_entries(*, queryset) -> None:
-    """A section or an author with stories is kept (ProtectedError, naming the stories): a
-    story must have both, and a byline is the record of who wrote it; removed from its stories,
-    they would go unsigned and be refused at their next save. A tag goes from its stories."""
-    with transaction.atomic():
-        if queryset.model is Author:
-            bylined = Article.objects.filter(authors__in=queryset).distinct()
-            if bylined.exists():
-                raise ProtectedError(BYLINE_KEPT, set(bylined))
-        keys = set().union(*(_printed_on(obj) for obj in queryset))
-        queryset.delete()
-        _purge_printed(keys)

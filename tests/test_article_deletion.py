@@ -93,7 +93,7 @@ def test_an_author_with_stories_is_kept_and_the_editor_told_which_stories_name_t
 
 def test_the_service_refuses_to_leave_a_story_without_its_author(article, author):
     # Not only the admin: a script or a shell session goes through the same service.
-    from articles.services import delete_listing_entries
+    from articles.listing_services import delete_listing_entries
 
     with pytest.raises(ProtectedError):
         delete_listing_entries(queryset=Author.objects.filter(pk=author.pk))

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import demo_content
+from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
-from articles.services import purge_articles, refresh_hero_renditions, save_listing_entries
+from articles.services import purge_articles, refresh_hero_renditions
 
 # Illustrations made for the demo (no text on them, no one else's photographs).
 PICTURES = Path(demo_content.__file__).with_name("demo_pictures")
