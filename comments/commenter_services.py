@@ -31,7 +31,7 @@ from comments.notifications import (
 )
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
-from comments.status import as_its_writer_sees
+from comments.status import as_its_writer_sees, held_for_its_address
 from newsportal.caching import article_key, purge
 
 EDITED = "edited by its author"
@@ -100,6 +100,8 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             return EditOutcome(False, as_its_writer_sees(comment))
         CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
         old_body, was = comment.body, comment.status
+        # Its writer was told it waits for review: it must, once its address no longer holds it.
+        held_for_address = held_for_its_address(comment)
         # What readers see of it now: itself and its published replies (none when it is a
         # reply hidden under a comment that waits again).
         shown = Comment.objects.counted().filter(Q(pk=comment.pk) | Q(parent_id=comment.pk))
@@ -121,7 +123,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             # Hidden by its reports, it is still a reported comment, decided as one.
             hidden = [r for r in comment.held_because if r.startswith(HIDDEN_BY_REPORTS_START)]
             fields["held_because"] = [*reasons, *hidden, _was(old_body)]
-        elif reasons or not policy.publish_clean_edits:
+        elif held_for_address or reasons or not policy.publish_clean_edits:
             fields |= {
                 "status": Comment.Status.PENDING,
                 "held_because": [*reasons, _was(old_body)],

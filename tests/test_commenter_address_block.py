@@ -146,3 +146,28 @@ def test_a_held_reply_hears_of_later_replies_as_any_waiting_reply_does(
     notices = ReplyNotice.objects.filter(pk__in=[m["ref"] for m in queued("reply")])
     told = sorted(notices.values_list("subscription__comment__email", flat=True))
     assert told == sorted([BLOCKED, OTHER])
+
+
+def test_edited_once_its_block_is_lifted_it_goes_to_the_queue(
+    article, comment_form_data, make_comment, moderator
+):
+    # The block was all that held it: the new words of a regular, found clean, wait for a
+    # moderator as any edited comment's do (it stayed in spam, where no moderator looks and the
+    # retention job deletes, while its writer read that a moderator would review it).
+    from comments.desk import lift_block
+    from comments.models import Block
+
+    ModerationPolicy.objects.create(publish_clean_edits=True)
+    _block("block", moderator)
+    client, held, _ = _post(article, comment_form_data, BLOCKED, "198.51.100.21")
+    make_comment(article, email=BLOCKED, status=Comment.Status.APPROVED)  # a regular's
+    lift_block(block=Block.objects.get(value=BLOCKED), by=moderator)
+    mails_before = len(queued("moderators"))
+
+    response = client.post(held.status_url + "edit/", {"body": "Better words."}, follow=True)
+
+    assert "A moderator will review the new text." in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING
+    assert any(reason.startswith("edited by its author") for reason in held.held_because)
+    assert len(queued("moderators")) > mails_before
