@@ -103,7 +103,7 @@ def stored_values(article) -> dict:
 def _count(data, key: str) -> int | None:
     # More than this, and the formset refuses the post itself.
     value = str(data.get(key, ""))
-    return min(int(value), DEFAULT_MAX_NUM) if value.isdigit() else None
+    return min(int(value), DEFAULT_MAX_NUM) if value.isdecimal() else None
 
 
 def _posted_rows(data, prefix: str) -> list[dict]:

@@ -291,7 +291,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         decided by someone else since: those cards close, saying by whom."""
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdigit()]
+        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
         return JsonResponse({"decided": decided_meanwhile(pks, by=request.user)})
 
 

@@ -62,7 +62,7 @@ class BulkActions:
         seen = seen_revisions(request.POST)
         # Ticked rows the list no longer holds (another moderator decided them, or their author
         # deleted them, since the page was drawn): the action never sees them, so count them.
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()}
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
         missing = ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
         # (Still waiting, a row only left the list's filter or search: not decided by anyone.)
         gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()

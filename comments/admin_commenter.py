@@ -63,7 +63,7 @@ def _sender(request) -> tuple[str, str]:
 
 def _number(post, name: str) -> int:
     value = post.get(name, "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 def commenter_view(model_admin, request):
@@ -204,7 +204,7 @@ def _block(request, model_admin, kind, value) -> dict | None:
             period=post.get("period", ""),
             by=request.user,
             reason=post.get("reason", ""),
-            shown=None if shown is None else [int(pk) for pk in shown if pk.isdigit()],
+            shown=None if shown is None else [int(pk) for pk in shown if pk.isdecimal()],
         )
     except BlockedMeanwhile as exc:
         theirs = exc.block

@@ -47,7 +47,7 @@ def seen_revisions(post) -> dict[int, int]:
     seen = {}
     for name, value in post.items():
         pk = name.removeprefix("seen-")
-        if pk != name and pk.isdigit() and value.isdigit():
+        if pk != name and pk.isdecimal() and value.isdecimal():
             seen[int(pk)] = int(value)
     return seen
 
@@ -302,7 +302,7 @@ def _reasons_typed(request) -> dict[str, str]:
     return {
         pk: value.strip()
         for name, value in post.items()
-        if (pk := name.removeprefix("reason-")) != name and pk.isdigit() and value.strip()
+        if (pk := name.removeprefix("reason-")) != name and pk.isdecimal() and value.strip()
     }
 
 
@@ -312,7 +312,7 @@ def given(post, pk, *, bar: bool) -> tuple[str, str]:
     the queue's action bar, which a card's button posts too)."""
     typed = post.get(f"reason-{pk}", "").strip() or (post.get("reason", "").strip() if bar else "")
     preset = post.get(f"preset-{pk}", "") or (post.get("preset", "") if bar else "")
-    return typed, preset if preset.isdigit() else ""
+    return typed, preset if preset.isdecimal() else ""
 
 
 def _to_keep(post, pk, *, bar: bool = False) -> dict:

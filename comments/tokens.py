@@ -54,7 +54,7 @@ def written_here(request) -> list[int]:
     ids = request.get_signed_cookie(
         WRITTEN_COOKIE, "", salt=WRITTEN_SALT, max_age=WRITTEN_DAYS * 86400
     )
-    return [int(pk) for pk in ids.split(",") if pk.isdigit()]
+    return [int(pk) for pk in ids.split(",") if pk.isdecimal()]
 
 
 def remember_written(request, response, comment_id: int) -> None:

@@ -57,3 +57,12 @@ def test_only_moderators_ask(editor_client, article, make_comment):
 
     assert editor_client.get(MEANWHILE, {"pk": comment.pk}).status_code == 403
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
+def test_a_card_number_that_is_no_number_is_passed_over(moderator_client, article, make_comment):
+    # '²' passes str.isdigit() but is no number int() reads: it was a 500.
+    comment = make_comment(article)
+
+    decided, _ = _ask(moderator_client, ["²", "¹2", str(comment.pk)])
+
+    assert decided == {}
