@@ -63,6 +63,9 @@ class ArticleForm(forms.ModelForm):
         said_not_cut(self)
         if "hero_image" in self.fields:
             self.fields["hero_image"].help_text = picture_limits()
+            # Far over it, the proxy refused the form with a bare page, the text lost with it:
+            # the browser refuses such a file first (static/js/admin-forms.js).
+            self.fields["hero_image"].widget.attrs["data-max-bytes"] = settings.IMAGE_MAX_BYTES
         if "body" in self.fields:
             # A longer story was refused by a bare error page, its limit unnamed: named here,
             # and checked by the browser before sending (static/js/admin-forms.js).

@@ -33,6 +33,38 @@
     return Math.ceil(bytes / 1024).toLocaleString("en") + " KB";
   }
 
+  // As the server's refusal says sizes (Django's filesizeformat): "30.0 MB".
+  function size(bytes) {
+    var units = [" bytes", " KB", " MB", " GB"];
+    var unit = 0;
+    while (bytes >= 1024 && unit < units.length - 1) {
+      bytes /= 1024;
+      unit += 1;
+    }
+    return (unit ? bytes.toFixed(1) : String(bytes)) + units[unit];
+  }
+
+  // A picture over IMAGE_MAX_BYTES (the field's data-max-bytes) was sent all the same: far
+  // over, the proxy refused it with a bare page, and Back on a no-store admin page could bring
+  // the form back empty. It is refused here, when chosen and at save, before anything is sent.
+  function tooLarge(picture) {
+    var limit = Number(picture.dataset.maxBytes);
+    var file = picture.files[0];
+    if (!file || file.size <= limit) return "";
+    return (
+      "“" + file.name + "” is " + size(file.size) + "; a picture can be at most " +
+      size(limit) + ". Save a smaller copy (4,000 pixels across is plenty) and choose that " +
+      "file: nothing you typed is lost."
+    );
+  }
+
+  document.addEventListener("change", function (event) {
+    var picture = event.target;
+    if (!picture.matches || !picture.matches("input[type=file][data-max-bytes]")) return;
+    picture.setCustomValidity(tooLarge(picture));
+    if (picture.validationMessage) picture.reportValidity();
+  });
+
   document.addEventListener("submit", function (event) {
     var body = event.target.querySelector("#id_body[data-max-bytes]");
     if (!body) return;
@@ -49,6 +81,20 @@
     body.reportValidity();
     body.focus();
     body.addEventListener("input", function () { body.setCustomValidity(""); }, { once: true });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var pictures = event.target.querySelectorAll("input[type=file][data-max-bytes]");
+    for (var i = 0; i < pictures.length; i++) {
+      var said = tooLarge(pictures[i]);
+      if (!said) continue;
+      event.preventDefault();
+      event.stopImmediatePropagation(); // its alt text is not asked for a picture refused
+      pictures[i].setCustomValidity(said);
+      pictures[i].reportValidity();
+      pictures[i].focus();
+      return;
+    }
   });
 
   document.addEventListener("submit", function (event) {
