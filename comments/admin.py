@@ -80,7 +80,8 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
 
     class Media:
         css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
-        js = ["js/moderation.js"]
+        # The core first: the other two add Undo and the cards decided meanwhile to it.
+        js = ["js/moderation.js", "js/moderation-undo.js", "js/moderation-meanwhile.js"]
 
     def get_queryset(self, request):
         return (

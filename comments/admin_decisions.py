@@ -1,6 +1,7 @@
 """The comment admin's one-click views: a decision (approve, reject, spam) or a report's
 outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
-moderation.js and with a message and a redirect to a plain form post."""
+the queue's scripts (moderation.js, and moderation-undo.js for Undo) and with a message and a
+redirect to a plain form post."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -288,7 +289,7 @@ class DecisionViews:
 
 
 def _wants_json(request) -> bool:
-    # The queue's script (moderation.js) asks for JSON; a plain form post does not.
+    # The queue's scripts (static/js/moderation*.js) ask for JSON; a plain form post does not.
     return "application/json" in request.headers.get("Accept", "")
 
 

@@ -1,8 +1,13 @@
 // The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, u, o, ?) and
-// decisions sent without a reload, each undone from its card. Only an enhancement: every
-// button posts the page's form without it.
+// decisions sent without a reload. Only an enhancement: every button posts the page's form
+// without it. Undo (moderation-undo.js) and the cards others decided (moderation-meanwhile.js)
+// load after this file and add to the queue through window.moderationQueue, its one global.
 (function () {
   "use strict";
+
+  // Each is called with the queue (below) once the page is read, before a card is selected.
+  var extensions = [];
+  window.moderationQueue = { extensions: extensions };
 
   function start() {
     var table = document.querySelector("#result_list.moderation-queue");
@@ -22,9 +27,6 @@
     var GAVE_REASON =
       "Not approved: a reason for rejecting is given on this comment. Press Reject to send " +
       "it, or clear the reason to approve.";
-    // A decided card's Undo names the decision it undoes: the site undoes only that one.
-    var UNDOABLE = { approved: true, rejected: true, spam: true };
-    var undoable = []; // the cards Undo is offered on, the last decided last
     var SIGNED_OUT =
       "Your session has ended or you may no longer moderate: sign in again (reload the page), " +
       "then decide again.";
@@ -147,7 +149,7 @@
       var seen = row.querySelector(".queue-seen");
       if (seen) data.append(seen.name, seen.value);
       row.classList.add("is-decided");
-      row.touched = ++touches;
+      queue.touch(row);
       outcome(row, "Sending: " + button.textContent + "…");
       if (row === current) select(step(1, true) || step(-1, true));
       // The next selected at once, the posts in a line.
@@ -157,14 +159,12 @@
         function (answer) {
           // Any status: 200 decided, 409 refused, 410 gone (the card stays greyed).
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
-          if (answer.body.edited) reread(row, answer.body);
+          if (answer.body.edited) queue.edited(row, answer.body);
           // Not taken, and still to decide (a reply whose comment waits): open again.
           else if (answer.body.waiting) reopen(row);
           outcome(row, message);
           say(message);
-          if (answer.status === 200 && UNDOABLE[answer.body.outcome]) {
-            offerUndo(row, answer.body.outcome);
-          }
+          queue.decided(row, answer);
         },
         function (error) {
           row.classList.remove("is-decided");
@@ -205,93 +205,12 @@
         });
     }
 
-    // On the decided card, after its outcome: the decision undone where it was made, as
-    // WordPress's "Undo" does, not from the comment's own page.
-    function offerUndo(row, decided) {
-      if (!row.getAttribute("data-requeue-url")) return;
-      row.setAttribute("data-decided", decided);
-      var undo = document.createElement("button");
-      undo.type = "button"; // never the change list's form: the script sends it
-      undo.className = "button queue-undo";
-      undo.textContent = "Undo";
-      // Beside the outcome, not in it: the words stay the site's answer alone.
-      row.querySelector(".queue-outcome").after(undo);
-      undoable.push(row);
-    }
-
-    // Back in the queue, undecided, through the site's "Back to the queue" (which takes the
-    // comment off the page if the decision had published it): only while this moderator's
-    // decision stands. One decided again since by another is theirs: the site says so.
-    function undo(row) {
-      var decided = row.getAttribute("data-decided");
-      if (!decided) return;
-      row.removeAttribute("data-decided");
-      row.touched = ++touches;
-      row.querySelector(".queue-undo").remove();
-      undoable = undoable.filter(function (other) {
-        return other !== row;
-      });
-      var data = new FormData();
-      data.append("csrfmiddlewaretoken", tokenField ? tokenField.value : "");
-      data.append("decided-" + row.getAttribute("data-pk"), decided);
-      outcome(row, "Undoing…");
-      // After the decision it undoes, in the same line of posts.
-      inLine(
-        row.getAttribute("data-requeue-url"),
-        data,
-        function (answer) {
-          var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
-          if (answer.body.outcome === "requeued") {
-            message = "Undone: " + message;
-            row.classList.remove("is-decided");
-            select(row); // asked for: decided again from here
-          }
-          outcome(row, message);
-          say(message);
-        },
-        function (error) {
-          var text = error instanceof NotTaken ? error.message : "the answer could not be read.";
-          outcome(row, "Not undone: " + text);
-          offerUndo(row, decided); // the decision stands: Undo again when it can be sent
-          say("Not undone: " + text);
-        }
-      );
-    }
-
     // A card open again (its decision not taken, or its words edited since): selected only if
     // the moderator has nothing else selected. An answer comes while they read the next card;
     // taking the selection back then would send their next key to this one, unread.
     function reopen(row) {
       row.classList.remove("is-decided");
       if (!current || !open(current)) select(row);
-    }
-
-    // Edited by its author after the moderator read it: the new words, open again.
-    function reread(row, body) {
-      var text = row.querySelector(".queue-body");
-      var seen = row.querySelector(".queue-seen");
-      // Drawn by the site as the card was (escaped there, links and words marked).
-      if (text) text.innerHTML = body.body_html;
-      if (seen) seen.value = body.revision;
-      var edit = row.querySelector(".queue-edit");
-      if (edit && body.edit_html) {
-        edit.innerHTML =
-          '<span class="queue-label">Edited by its author</span> <bdi>' + body.edit_html + '</bdi>';
-        edit.hidden = false;
-      }
-      var held = row.querySelector(".queue-held");
-      if (held && body.held_because) {
-        // Why the new words are held: the card listed why the old ones were.
-        var list = held.querySelector("ul");
-        list.textContent = "";
-        body.held_because.forEach(function (reason) {
-          var item = document.createElement("li");
-          item.textContent = reason;
-          list.appendChild(item);
-        });
-        held.hidden = body.held_because.length === 0;
-      }
-      reopen(row);
     }
 
     function button(row, action) {
@@ -392,13 +311,9 @@
         sending.then(function () {
           window.location.href = url;
         });
-      } else if (key === "u") {
+      } else if (queue.keys[key]) {
         event.preventDefault();
-        // The selected card's decision, else the last one made.
-        var chosen = current && current.getAttribute("data-decided") ? current : null;
-        chosen = chosen || undoable[undoable.length - 1];
-        if (chosen) undo(chosen);
-        else say("Nothing to undo: no decision made on this page is waiting to be undone.");
+        queue.keys[key]();
       } else if (key === "?" && help) {
         event.preventDefault();
         help.showModal();
@@ -407,11 +322,6 @@
 
     // A click decides the same way: no reload, the next comment selected.
     table.addEventListener("click", function (event) {
-      var undoButton = event.target.closest(".queue-undo");
-      if (undoButton) {
-        undo(undoButton.closest(".queue-row"));
-        return;
-      }
       var clicked = event.target.closest("button[data-action]");
       if (!clicked) return;
       var row = clicked.closest(".queue-row");
@@ -444,49 +354,39 @@
       });
     });
 
-    // Cards another moderator decided go stale on this screen: when the tab is seen again, and
-    // every 30 s while it is, the site is asked (one query) which of the open cards were
-    // decided meanwhile, and those close with who decided what.
-    var meanwhileUrl = table.getAttribute("data-meanwhile-url");
-    var touches = 0; // moves made here: an answer asked before one is not about its card
-    function checkMeanwhile() {
-      if (!meanwhileUrl || document.visibilityState !== "visible") return;
-      var shown = rows.filter(open);
-      if (!shown.length) return;
-      var asked = touches;
-      var query = shown.map(function (row) {
-        return "pk=" + encodeURIComponent(row.getAttribute("data-pk"));
-      });
-      fetch(meanwhileUrl + "?" + query.join("&"), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          return response.ok && type.indexOf("application/json") !== -1 ? response.json() : null;
-        })
-        .then(function (body) {
-          if (!body) return;
-          shown.forEach(function (row) {
-            var said = body.decided[row.getAttribute("data-pk")];
-            // Decided or reopened here since the question: this screen's own answer stands.
-            if (!said || !open(row) || (row.touched || 0) > asked) return;
-            if (row === rejecting) stopRejecting();
-            row.classList.add("is-decided");
-            outcome(row, said);
-            if (row === current) select(step(1, true) || step(-1, true));
-          });
-        })
-        .catch(function () {}); // a check missed: the next one asks again
-    }
-    document.addEventListener("visibilitychange", checkMeanwhile);
-    window.setInterval(checkMeanwhile, 30000);
-
     if (help) {
       help.querySelector(".queue-keys-close").addEventListener("click", function () {
         help.close();
       });
     }
+
+    // What the other files need, and no more. current and rejecting change: read them each time.
+    var queue = {
+      table: table,
+      rows: rows,
+      tokenField: tokenField,
+      current: function () {
+        return current;
+      },
+      rejecting: function () {
+        return rejecting;
+      },
+      NotTaken: NotTaken,
+      open: open,
+      select: select,
+      step: step,
+      say: say,
+      outcome: outcome,
+      stopRejecting: stopRejecting,
+      inLine: inLine,
+      reopen: reopen,
+      // Filled in by the other files:
+      touch: function () {}, // a card decided or undone here, by this moderator
+      keys: Object.create(null), // a key no branch above takes, to what it does
+      decided: function () {}, // each answer to a decision sent from here, as it comes
+      edited: reopen, // a decision refused because the author edited the words since
+    };
+    for (var i = 0; i < extensions.length; i++) extensions[i](queue);
 
     select(rows.filter(open)[0] || null);
   }

@@ -1,0 +1,79 @@
+// Moderation queue cards that changed while the moderator read them: words their author edited
+// (a decision's answer brings the new ones) and comments another moderator decided (asked for).
+// Loaded after moderation.js, which calls this with the queue once the page is read.
+(function () {
+  "use strict";
+
+  window.moderationQueue.extensions.push(function (queue) {
+    var touches = 0; // moves made here: an answer asked before one is not about its card
+
+    queue.touch = function (row) {
+      row.touched = ++touches;
+    };
+
+    // Edited by its author after the moderator read it: the new words, open again.
+    queue.edited = function (row, body) {
+      var text = row.querySelector(".queue-body");
+      var seen = row.querySelector(".queue-seen");
+      // Drawn by the site as the card was (escaped there, links and words marked).
+      if (text) text.innerHTML = body.body_html;
+      if (seen) seen.value = body.revision;
+      var edit = row.querySelector(".queue-edit");
+      if (edit && body.edit_html) {
+        edit.innerHTML =
+          '<span class="queue-label">Edited by its author</span> <bdi>' + body.edit_html + '</bdi>';
+        edit.hidden = false;
+      }
+      var held = row.querySelector(".queue-held");
+      if (held && body.held_because) {
+        // Why the new words are held: the card listed why the old ones were.
+        var list = held.querySelector("ul");
+        list.textContent = "";
+        body.held_because.forEach(function (reason) {
+          var item = document.createElement("li");
+          item.textContent = reason;
+          list.appendChild(item);
+        });
+        held.hidden = body.held_because.length === 0;
+      }
+      queue.reopen(row);
+    };
+
+    // Cards another moderator decided go stale on this screen: when the tab is seen again, and
+    // every 30 s while it is, the site is asked (one query) which of the open cards were
+    // decided meanwhile, and those close with who decided what.
+    var meanwhileUrl = queue.table.getAttribute("data-meanwhile-url");
+    function checkMeanwhile() {
+      if (!meanwhileUrl || document.visibilityState !== "visible") return;
+      var shown = queue.rows.filter(queue.open);
+      if (!shown.length) return;
+      var asked = touches;
+      var query = shown.map(function (row) {
+        return "pk=" + encodeURIComponent(row.getAttribute("data-pk"));
+      });
+      fetch(meanwhileUrl + "?" + query.join("&"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          return response.ok && type.indexOf("application/json") !== -1 ? response.json() : null;
+        })
+        .then(function (body) {
+          if (!body) return;
+          shown.forEach(function (row) {
+            var said = body.decided[row.getAttribute("data-pk")];
+            // Decided or reopened here since the question: this screen's own answer stands.
+            if (!said || !queue.open(row) || (row.touched || 0) > asked) return;
+            if (row === queue.rejecting()) queue.stopRejecting();
+            row.classList.add("is-decided");
+            queue.outcome(row, said);
+            if (row === queue.current()) queue.select(queue.step(1, true) || queue.step(-1, true));
+          });
+        })
+        .catch(function () {}); // a check missed: the next one asks again
+    }
+    document.addEventListener("visibilitychange", checkMeanwhile);
+    window.setInterval(checkMeanwhile, 30000);
+  });
+})();
