@@ -63,6 +63,11 @@ JOBS = (
     ),
     Job("requeue_mail", '*/10 * * * * eval "$RUN requeue_mail -v0"', timedelta(hours=1)),
     Job("prune_comments", '17 3 * * *   eval "$RUN prune_comments -v0"', timedelta(days=2)),
+    Job(
+        "prune_kept_pictures",
+        '41 * * * *   eval "$RUN prune_kept_pictures -v0"',
+        timedelta(hours=6),
+    ),
     _task_pruning("mail", "finished mail tasks", minute=27, min_age_days=30),
     _task_pruning("purge", "finished cache purge tasks", minute=29, min_age_days=1),
     Job(

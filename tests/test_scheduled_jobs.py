@@ -22,6 +22,7 @@ OURS = {  # each of our commands, and how long after its last run it is late
     "remind_moderators": timedelta(minutes=30),
     "requeue_mail": timedelta(hours=1),
     "prune_comments": timedelta(days=2),
+    "prune_kept_pictures": timedelta(hours=6),
 }
 MAIL_PRUNING = "prune_db_task_results --queue-name mail"
 PURGE_PRUNING = "prune_db_task_results --queue-name purge"
@@ -143,7 +144,7 @@ def test_healthz_reads_the_same_few_queries_whatever_is_late(
 
     make_every_job_late()
     with django_assert_num_queries(9):
-        assert len(overdue(client)) == 6
+        assert len(overdue(client)) == 7
 
 
 def _readme_cron_lines() -> set[str]:
@@ -172,7 +173,7 @@ def test_a_superuser_is_told_on_the_admin_which_job_is_late_and_the_line_to_add(
     warnings = _warnings(superuser_client.get("/admin/").content.decode())
 
     said = [text for text, _ in warnings]
-    assert len(said) == 6
+    assert len(said) == 7
     for name in OURS:
         assert any(f"Scheduled job {name}: no run since" in text for text in said)
     assert "(3 days ago)" in said[0]
@@ -213,6 +214,9 @@ class TestTheUpgradeItself:
         later = timezone.now() + timedelta(minutes=31)
         with mock.patch("django.utils.timezone.now", return_value=later):
             assert overdue(client) == ["remind_moderators"]  # its cron line was never added
+        later = timezone.now() + timedelta(hours=7)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            assert "prune_kept_pictures" in overdue(client)  # counted from the upgrade too
 
 
 def test_a_late_jobs_last_run_is_written_as_the_other_admin_times_are(
