@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.picture_field import CheckedImageField
+from newsportal.views import PRIVATE_MEDIA_FOLDER
 
 logger = logging.getLogger(__name__)
 
-KEPT_FOLDER = "kept-pictures"
+KEPT_FOLDER = PRIVATE_MEDIA_FOLDER  # in the media storage, never served under MEDIA_URL
 # Long enough for a form left open overnight; the sweep removes older ones.
 KEPT_FOR = timedelta(days=2)
 _SALT = "articles.kept_pictures"

@@ -1,5 +1,6 @@
 import ipaddress
 import mimetypes
+import posixpath
 import sys
 
 from axes.helpers import get_cool_off
@@ -8,7 +9,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -146,6 +147,10 @@ def page_not_found(request, exception):
 
 
 MEDIA_CACHE_SECONDS = 30 * 86400
+# Pictures kept for an article form that came back with errors (articles.kept_pictures): an
+# editor's unsaved choice, perhaps under embargo, not for readers or the month-long caches, and
+# deleted with no purge.
+PRIVATE_MEDIA_FOLDER = "kept-pictures"
 
 
 @read_only
@@ -153,6 +158,9 @@ def media(request, path):
     """Uploaded media, for a single box (SERVE_MEDIA). Storage never reuses a name for other
     content (a replaced image gets a new name), so caches may keep a file for a month; the
     proxy drops it when the service that replaces or deletes it purges its key."""
+    # As static.serve reads the path, and whatever the case (a case-insensitive disk).
+    if posixpath.normpath(path).lstrip("/").casefold().split("/")[0] == PRIVATE_MEDIA_FOLDER:
+        raise Http404
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     if response.status_code == 304:
         # Django answers a revalidation bare: it says what the kept copy is, as the 200 did.

@@ -1,0 +1,49 @@
+"""A picture kept for an article form that came back with errors is the editor's unsaved
+choice: nobody else reads it, and one form's post reads it once."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.test_article_admin import change_form_data
+from tests.test_article_kept_picture import kept_files, photo, post_change
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/media/kept-pictures/{name}",
+        "/media/Kept-Pictures/{name}",  # a case-insensitive disk would find it
+        "/media/heroes/../kept-pictures/{name}",
+        "/media//kept-pictures/{name}",
+    ],
+)
+def test_a_kept_picture_is_not_served_under_media(client, editor_client, article, address):
+    data = change_form_data(article, title="", hero_alt="The new bridge")
+    post_change(editor_client, article, data, hero_image=photo())
+    (name,) = kept_files()
+
+    response = client.get(address.format(name=name))
+
+    assert response.status_code == 404
+    assert "max-age=2592000" not in response.get("Cache-Control", "")
+
+
+def test_the_saved_story_s_picture_is_still_served(client, editor_client, article):
+    data = change_form_data(article, hero_alt="The new bridge")
+    post_change(editor_client, article, data, hero_image=photo())
+    article.refresh_from_db()
+
+    response = client.get(f"/media/{article.hero_image.name}")
+
+    assert response.status_code == 200
+    assert "max-age=2592000" in response["Cache-Control"]
+
+
+@pytest.fixture
+def editor_client(db):
+    from django.test import Client
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    editor = Client()
+    editor.force_login(user)
+    return editor
