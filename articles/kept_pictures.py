@@ -118,12 +118,20 @@ class KeepingImageInput(AdminFileWidget):
     """The admin's file input, plus the picture kept from the last post, if any."""
 
     kept: dict | None = None  # {token, shown}, set when the form comes back (ArticleAdmin)
+    # (token, what it gave): each field access asks again (cleaning, changed_data, the admin's
+    # log), and the picture may be 30 MB. Each form has its own copy of the widget.
+    _read: tuple | None = None
 
     def value_from_datadict(self, data, files, name):
         upload = super().value_from_datadict(data, files, name)
         token = data.get(f"{name}_kept")
         if upload is None and token and not data.get(f"{name}_kept_drop"):
-            return kept_upload(token)
+            if self._read is None or self._read[0] != token:
+                self._read = (token, kept_upload(token))
+            kept = self._read[1]
+            if hasattr(kept, "seek"):
+                kept.seek(0)  # as if read for the first time
+            return kept
         return upload  # a file chosen now replaces the kept one
 
     def value_omitted_from_data(self, data, files, name):

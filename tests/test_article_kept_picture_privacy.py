@@ -1,11 +1,14 @@
 """A picture kept for an article form that came back with errors is the editor's unsaved
 choice: nobody else reads it, and one form's post reads it once."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 
 from tests.test_article_admin import change_form_data
-from tests.test_article_kept_picture import kept_files, photo, post_change
+from tests.test_article_kept_picture import kept_files, kept_token, photo, post_change
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,26 @@ def editor_client(db):
     editor = Client()
     editor.force_login(user)
     return editor
+
+
+def test_one_save_reads_the_kept_picture_once(editor_client, article):
+    # Up to 30 MB each time: the form, its changed fields, the admin's log and the save
+    # each asked the widget for the picture.
+    data = change_form_data(article, title="", hero_alt="The new bridge")
+    page = post_change(editor_client, article, data, hero_image=photo()).content.decode()
+    data.update(title="A bridge opens", hero_image_kept=kept_token(page))
+    opened = []
+    real_open = default_storage.open
+
+    def counting_open(name, *args, **kwargs):
+        opened.append(name)
+        return real_open(name, *args, **kwargs)
+
+    with mock.patch.object(default_storage, "open", counting_open):
+        assert post_change(editor_client, article, data).status_code == 302
+
+    assert [name for name in opened if name.startswith("kept-pictures/")] == [
+        f"kept-pictures/{kept_files()[0]}"
+    ]
+    article.refresh_from_db()
+    assert article.hero_image.name.endswith("-bridge.jpg")
