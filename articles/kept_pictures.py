@@ -34,14 +34,24 @@ _SALT = "articles.kept_pictures"
 
 
 class LostPicture:
-    """A kept picture that cannot be used any more (expired, swept, a storage error): the field
-    says so, rather than saving the story without the picture the form said was kept."""
+    """A kept picture that cannot be used any more: the field says why, rather than saving the
+    story without the picture the form said was kept."""
 
-    def __init__(self, shown: str):
-        self.message = (
-            f"The picture kept for you ({shown}) is no longer kept (pictures are kept for "
-            f"{KEPT_FOR.days} days): choose it again before you save."
-        )
+    def __init__(self, shown: str, why: str):
+        self.message = f"The picture kept for you ({shown}) {why}"
+
+
+EXPIRED = (
+    f"is no longer kept (pictures are kept for {KEPT_FOR.days} days): choose it again before "
+    "you save."
+)
+# Gone while its reference is still good: only a save deletes such a copy (the sweep takes
+# older ones), so this is the form posted again, from the browser's Back.
+USED = (
+    "was already used by an earlier save of this form, which stored it with the story: save "
+    "again to leave the story's picture as it is, or choose a file to replace it."
+)
+UNREADABLE = "could not be read from the media storage: choose it again before you save."
 
 
 def keep(upload: UploadedFile) -> dict | None:
@@ -65,8 +75,7 @@ def kept_upload(token: str) -> UploadedFile | LostPicture | None:
     try:
         kept = signing.loads(token, salt=_SALT, max_age=KEPT_FOR)
     except signing.SignatureExpired:
-        shown = signing.loads(token, salt=_SALT)["shown"]
-        return LostPicture(shown)
+        return LostPicture(signing.loads(token, salt=_SALT)["shown"], EXPIRED)
     except signing.BadSignature:
         return None  # not ours: as if no picture was posted
     try:
@@ -74,10 +83,17 @@ def kept_upload(token: str) -> UploadedFile | LostPicture | None:
             content = stored.read()
     except Exception as exc:
         logger.info("kept picture %s unreadable: %s", kept["name"], exc)
-        return LostPicture(kept["shown"])
+        return LostPicture(kept["shown"], UNREADABLE if _still_there(kept["name"]) else USED)
     upload = SimpleUploadedFile(kept["shown"], content)
     upload.kept_token, upload.kept_name = token, kept["name"]
     return upload
+
+
+def _still_there(name: str) -> bool:
+    try:
+        return default_storage.exists(name)
+    except Exception:  # the storage is away: not known to be gone
+        return True
 
 
 def forget_on_commit(upload) -> None:

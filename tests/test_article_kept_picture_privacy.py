@@ -1,5 +1,6 @@
 """A picture kept for an article form that came back with errors is the editor's unsaved
-choice: nobody else reads it, and one form's post reads it once."""
+choice: nobody else reads it, one form's post reads it once, and one that cannot be had any
+more is told truly (used by an earlier save, unreadable)."""
 
 from unittest import mock
 
@@ -73,3 +74,41 @@ def test_one_save_reads_the_kept_picture_once(editor_client, article):
     ]
     article.refresh_from_db()
     assert article.hero_image.name.endswith("-bridge.jpg")
+
+
+def test_a_form_posted_again_after_its_save_says_the_picture_was_used_by_that_save(
+    editor_client, article, django_capture_on_commit_callbacks
+):
+    # The browser's Back, then Save again: the kept copy went with the first save.
+    data = change_form_data(article, title="", hero_alt="The new bridge")
+    page = post_change(editor_client, article, data, hero_image=photo()).content.decode()
+    data.update(title="A bridge opens", hero_image_kept=kept_token(page))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_change(editor_client, article, data).status_code == 302
+
+    again = post_change(editor_client, article, data)
+
+    said = again.content.decode()
+    assert again.status_code == 200
+    assert "The picture kept for you (bridge.jpg) was already used by an earlier save" in said
+    assert "pictures are kept for 2 days" not in said
+    article.refresh_from_db()
+    assert article.hero_image.name.endswith("-bridge.jpg")  # as the first save left it
+    # What it says to do: saved again (the form came back without the kept picture), the
+    # story's picture stays.
+    del data["hero_image_kept"]
+    assert post_change(editor_client, article, data).status_code == 302
+    article.refresh_from_db()
+    assert article.hero_image.name.endswith("-bridge.jpg")
+
+
+def test_a_kept_picture_the_storage_cannot_read_is_not_said_to_be_used(editor_client, article):
+    data = change_form_data(article, title="", hero_alt="The new bridge")
+    page = post_change(editor_client, article, data, hero_image=photo()).content.decode()
+    data.update(title="A bridge opens", hero_image_kept=kept_token(page))
+
+    with mock.patch.object(default_storage, "open", side_effect=OSError("I/O error")):
+        said = post_change(editor_client, article, data).content.decode()
+
+    assert "The picture kept for you (bridge.jpg) could not be read" in said
+    assert "already used" not in said
