@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, Author
 from articles.services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
@@ -58,6 +58,20 @@ def newsroom(make_article, add_related, tag):
     add_related(articles[0], articles[1])
     add_related(articles[0], articles[2])
     return articles
+
+
+@pytest.fixture
+def bylined_newsroom(newsroom):
+    """The newsroom's stories each by two people with long names, each with 14 comments: meta
+    lines long enough to wrap at many widths."""
+    long_names = [
+        Author.objects.create(name="Maria Fernanda Albuquerque-Villanueva", slug="maria"),
+        Author.objects.create(name="Jonathan Whitfield-Henderson", slug="jonathan"),
+    ]
+    for article in newsroom:
+        article.authors.set(long_names)
+    Article.objects.update(approved_comment_count=14)
+    return newsroom
 
 
 @pytest.fixture

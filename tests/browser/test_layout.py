@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Section
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.layout import (
     MIN_PHONE_STORIES,
@@ -133,16 +133,10 @@ def test_the_lead_storys_section_link_is_big_enough_to_tap_apart_from_the_story(
         assert not violations, f"too small to tap at {size['width']} px: {violations}"
 
 
-def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, newsroom):
+def test_a_lists_comment_counts_are_never_broken_over_two_lines(page, bylined_newsroom):
     # Two long names after the time push the count to the line's end at some width, where
     # "14" was left there and "comments" went to the next line.
-    long_names = [
-        Author.objects.create(name="Maria Fernanda Albuquerque-Villanueva", slug="maria"),
-        Author.objects.create(name="Jonathan Whitfield-Henderson", slug="jonathan"),
-    ]
-    for article in newsroom:
-        article.authors.set(long_names)
-    Article.objects.update(approved_comment_count=14)
+    newsroom = bylined_newsroom
     broken = []
     # The section's cards, and the home page's lead (its count a link) and cards.
     for url in (newsroom[0].section.get_absolute_url(), "/"):
