@@ -1,7 +1,9 @@
 """A commenter's data: a link mailed to export or erase everything written with an address, and
 the retention rules cron runs (manage.py prune_comments)."""
 
+import functools
 import hashlib
+import html
 import json
 import logging
 import re
@@ -17,9 +19,11 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from comments.commenter_services import withdraw_comment, withdraw_comments
 from comments.links import PRIVACY_ACTIONS
@@ -36,6 +40,7 @@ from comments.models import (
 )
 from comments.notifications import queue_mail
 from comments.services import delete_comments, update_policy
+from comments.status import Standing, standing
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +155,8 @@ def _export_pieces(email: str, ids: list[int], about: dict) -> Iterator[str]:
         batch = (
             written_with(email)
             .filter(pk__in=ids[start : start + EXPORT_BATCH])
+            # Where a reply stands depends on the comment it answers (comments.status).
+            .annotate(parent_status=F("parent__status"))
             .prefetch_related("versions")
             .order_by("created_at", "pk")
         )
@@ -165,6 +172,10 @@ def _exported(comment: Comment) -> dict:
     # (Comment.article_named): pulled and renamed under embargo, its new title and address
     # would go to whoever holds the address.
     public = comment.article.is_public
+    # Where it stands as its status page and the export page say it, never the raw status: a
+    # comment held for its address alone is "waiting" to its writer there, and "spam" here told
+    # them of a block on the address. The README lists the keys.
+    stands = standing(comment, parent_status=comment.parent_status)
     return {
         "id": comment.pk,
         "article": comment.article.title if public else ARTICLE_OFF_SITE,
@@ -172,7 +183,8 @@ def _exported(comment: Comment) -> dict:
         "in_reply_to": comment.parent_id,
         "name": comment.name,
         "body": comment.body,
-        "status": comment.status,
+        "status": stands.value,
+        "status_words": _status_words(stands),
         "rejection_reason": comment.rejection_reason,
         "created_at": comment.created_at.isoformat(),
         "ip_address": comment.ip_address,
@@ -182,6 +194,13 @@ def _exported(comment: Comment) -> dict:
             for v in comment.versions.all()
         ],
     }
+
+
+@functools.cache
+def _status_words(stands: Standing) -> str:
+    """The sentence the status page says, from the template both pages use, as plain text."""
+    said = render_to_string("comments/status_words.html", {"standing": stands, "public_url": None})
+    return " ".join(html.unescape(strip_tags(said)).split())
 
 
 def erase_comments(*, email: str) -> int:

@@ -17,6 +17,8 @@ ADDRESS_BLOCKED = (BLOCKED_EMAIL, block_reason(Block.Kind.EMAIL))
 
 
 class Standing(StrEnum):
+    # The values are also the "status" of each comment in its owner's JSON download (the README
+    # lists them): files already downloaded name them, so a value is never renamed.
     WAITING = "waiting"
     # A reply is published only under a published comment: under one rejected (or taken down)
     # it waits until a moderator puts that back or turns the reply down too.
