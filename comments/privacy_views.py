@@ -42,9 +42,9 @@ PRIVACY_SENT = (
 
 
 def owner_told(request, *, action: str, sent: bool, way_on=None):
-    """What the address's owner reads once they asked for a link (from the status page of a
-    comment they vouched for, or from the stop link mailed to the address): they are the
-    owner, so it says what happened, where anyone else reads PRIVACY_SENT whatever it was.
+    """What the address's owner reads once they asked for a link from the stop link mailed to
+    the address (theirs alone): it says what happened, where anyone else reads PRIVACY_SENT
+    whatever it was.
     "We have mailed it a link" after a second press within the limit sent them looking for
     an erase link when the one that came, the first, exported."""
     minutes = PRIVACY_MAIL_MINUTES
@@ -86,9 +86,10 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
-    sent = request_privacy_link(email=email, action=action, by_owner=by_owner)
-    if by_owner:
-        return owner_told(request, action=action, sent=sent, way_on=way_on)
+    # Said alike whatever happened, even from a comment its owner vouched for: confirming an
+    # address vouches for a stranger's comment of those days too, and "no new link yet" would
+    # tell them when the owner last asked. The stop link, the owner's alone, says (owner_told).
+    request_privacy_link(email=email, action=action, by_owner=by_owner)
     return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=way_on)
 
 
