@@ -161,9 +161,8 @@ def config() -> dict:
     threads = env_int("PROXY_THREADS", 32, minimum=10)
     body_limit = env_int("PROXY_BODY_LIMIT", 60, minimum=1)
     miss_limit = env_int("PROXY_MISS_LIMIT", 20, minimum=1)
-    # The picture limit Django's form names (newsportal/settings.py). A picture up to twice it
-    # still reaches Django, whose form says it is too large with all the editor typed kept;
-    # only a larger body gets the proxy's 413 page (naming the limit), whose Back may lose it.
+    # The picture limit Django's form names: a picture up to twice it reaches Django, whose form
+    # refuses it with all the editor typed kept; a larger one gets the 413 page (naming it).
     image_max = env_image_max_bytes()
     least = image_max + 1024 * 1024  # and the form's text (DATA_UPLOAD_MAX_MEMORY_SIZE), framing
     admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", least + image_max, minimum=least)
