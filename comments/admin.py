@@ -80,8 +80,13 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
 
     class Media:
         css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
-        # The core first: the other two add Undo and the cards decided meanwhile to it.
-        js = ["js/moderation.js", "js/moderation-undo.js", "js/moderation-meanwhile.js"]
+        # The core first: the others add Undo, the cards decided meanwhile and the next page.
+        js = [
+            "js/moderation.js",
+            "js/moderation-undo.js",
+            "js/moderation-meanwhile.js",
+            "js/moderation-next.js",
+        ]
 
     def get_queryset(self, request):
         return (

@@ -187,6 +187,7 @@
     // One post at a time, in the order given, each after the answer to the one before.
     function inLine(url, data, answered, failed) {
       inFlight += 1;
+      queue.settled(false);
       sending = sending
         .then(function () {
           return post(url, data);
@@ -196,12 +197,11 @@
         .catch(failed)
         .then(function () {
           inFlight -= 1;
-          if (!inFlight && !rows.some(open)) {
-            // After the last decision's own words, which the status line would otherwise lose.
-            say((status ? status.textContent + " " : "") + "Every comment on this page is decided.");
-            // More may wait on the next pages: bring them in.
-            if (document.querySelector(".paginator a")) window.location.reload();
-          }
+          if (inFlight) return;
+          var done = !rows.some(open);
+          // After the last decision's own words, which the status line would otherwise lose.
+          if (done) say((status ? status.textContent : "") + " Every comment on this page is decided.");
+          queue.settled(done);
         });
     }
 
@@ -384,6 +384,7 @@
       touch: function () {}, // a card decided or undone here, by this moderator
       keys: Object.create(null), // a key no branch above takes, to what it does
       decided: function () {}, // each answer to a decision sent from here, as it comes
+      settled: function () {}, // false as a post goes, then (all answered) if all is decided
       edited: reopen, // a decision refused because the author edited the words since
     };
     for (var i = 0; i < extensions.length; i++) extensions[i](queue);

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from comments.admin import CommentAdmin
 from comments.models import Comment
 from comments.services import reject, return_to_queue
 from tests.browser.helpers import open_queue
@@ -89,3 +90,43 @@ def test_undo_says_whose_decision_came_since_and_leaves_it(
     refused = [problem for problem in watch.problems if url in problem and "409" in problem]
     assert len(refused) == 2  # the response and Chromium's console line about it
     watch.problems = [problem for problem in watch.problems if problem not in refused]
+
+
+def test_the_last_card_of_a_page_keeps_its_undo_until_the_moderator_moves_on(
+    page, moderator, make_article, make_comment, monkeypatch
+):
+    # Three cards a page (fifty on the site): a page with pages after it, decided in three keys.
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 3)
+    article = make_article(title="Xiaomi will mass-produce its car", slug="xiaomi-car")
+    start = timezone.now() - timedelta(hours=1)
+    comments = [
+        make_comment(article, body=f"Paged comment {n}.", created_at=start + timedelta(minutes=n))
+        for n in range(5)
+    ]
+    open_queue(page, moderator.username)
+    page.evaluate("window.sameDocument = true")
+    last = page.locator(f"#queue-{comments[2].pk}")
+
+    for _ in range(3):
+        page.keyboard.press("a")
+
+    next_page = page.get_by_role("button", name="Next page")
+    expect(next_page).to_be_visible()
+    expect(page.locator(".queue-status")).to_contain_text("Press n (or Next page)")
+    # The last decision was a mistake: undone on its card, still on the screen.
+    last.get_by_role("button", name="Undo").click()
+    expect(last.locator(".queue-outcome")).to_contain_text("Undone")
+    assert _status(comments[2]) == Comment.Status.PENDING
+    expect(next_page).to_be_hidden()  # a card to decide again first
+    assert page.evaluate("window.sameDocument") is True
+
+    page.keyboard.press("s")
+    expect(next_page).to_be_visible()
+    assert _status(comments[2]) == Comment.Status.SPAM
+    page.keyboard.press("n")
+
+    # The next comments, on the page the decided ones left.
+    rows = page.locator(".queue-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_id(f"queue-{comments[3].pk}")
+    expect(rows.first).to_have_class(re.compile(r"\bis-selected\b"))
