@@ -17,15 +17,14 @@ from comments.admin_decisions import (
 )
 from comments.admin_meanwhile import MOST_CARDS, decided_meanwhile
 from comments.admin_queue import (
-    StatusFilter,
     current_queue,
-    found_elsewhere,
     highlight,
     prepare_queue,
     received_cell,
     time_cell,
 )
 from comments.admin_search import by_sender
+from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import delete_comments, update_policy
@@ -109,8 +108,8 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         cl.moderation_queue = None
         # The lists by status, above the list too: on a phone the filters come after fifty
         # cards, the Reported queue 24,000 px down.
-        statuses = [spec for spec in cl.filter_specs if isinstance(spec, StatusFilter)]
-        cl.status_tabs = list(statuses[0].choices(cl)) if statuses else []
+        statuses = next((s for s in cl.filter_specs if isinstance(s, StatusFilter)), None)
+        cl.status_tabs = list(statuses.choices(cl)) if statuses else []
         if queue == "reported" and not self.has_moderate_permission(request):
             # Reports hold readers' words about a commenter: for moderators only.
             raise PermissionDenied
@@ -122,7 +121,9 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
                 kept=getattr(request, "kept_reasons", {}),
                 can_view_articles=request.user.has_perm("articles.view_article"),
             )
-        cl.found_elsewhere = found_elsewhere(cl, request) if queue == "pending" else []
+        cl.found_elsewhere = (
+            found_elsewhere(cl, statuses) if statuses and queue == "pending" else []
+        )
         return cl
 
     def get_list_display(self, request):

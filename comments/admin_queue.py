@@ -7,7 +7,6 @@ import ipaddress
 from collections import Counter, defaultdict
 from functools import cache
 
-from django.contrib import admin
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from comments.admin_status import StatusFilter, narrowed
 from comments.admin_typed import card_about
 from comments.desk import hidden_by_reports
 from comments.models import (
@@ -28,7 +28,6 @@ from comments.models import (
 )
 from comments.ratelimit import sender
 from comments.screening import LINK_PATTERN, word_spans
-from comments.stats import reported_count
 from comments.versions import word_diff
 from newsportal.formats import newsroom_time
 
@@ -40,41 +39,6 @@ RECORD_STATUSES = [
     Comment.Status.SPAM,
     Comment.Status.PENDING,
 ]
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Status, opening on the pending queue: the list moderators come for. "Reported": the
-    published comments readers have reported, waiting for a moderator."""
-
-    title = "status"
-    parameter_name = "status"
-    default = Comment.Status.PENDING
-
-    def lookups(self, request, model_admin):
-        if not request.user.has_perm("comments.moderate_comment"):
-            # Readers' reports are for moderators (CommentAdmin refuses the queue to others).
-            return [*Comment.Status.choices, ("all", "All")]
-        reported = reported_count()
-        return [*Comment.Status.choices, ("reported", f"Reported ({reported})"), ("all", "All")]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value == "all":
-            return queryset
-        if value == "reported":
-            return queryset.filter(pk__in=Report.objects.open().values("comment_id"))
-        if value == Comment.Status.PENDING:
-            return queryset.pending()  # never a placeholder a commenter left (older rows)
-        return queryset.filter(status=value)
 
 
 def time_cell(value) -> str:
@@ -207,32 +171,6 @@ def _record_by_sender(ips) -> dict[str, str]:
     }
 
 
-DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
-
-
-def found_elsewhere(cl, request) -> list[tuple[int, str, str]]:
-    """What the pending queue's search finds in the other lists, (count, status, the list's
-    address with the search), in one query: a reader's complaint is about a comment already
-    decided, which the queue, searched, never shows."""
-    if not cl.query:
-        return []
-    # The list's other filters (section, date) and its search, as its links to those lists
-    # keep them; from the filters it has built (the stock way builds them all again: three
-    # queries more).
-    matches = cl.root_queryset
-    for spec in cl.filter_specs:
-        if not isinstance(spec, StatusFilter):
-            matches = spec.queryset(request, matches)
-    matches, _ = cl.model_admin.get_search_results(request, matches, cl.query)
-    rows = matches.filter(status__in=DECIDED).values("status").annotate(n=Count("pk"))
-    counts = {row["status"]: row["n"] for row in rows.order_by()}
-    return [
-        (counts[status], status.label.lower(), cl.get_query_string({"status": status}))
-        for status in DECIDED
-        if counts.get(status)
-    ]
-
-
 def report_reasons(reports) -> list[tuple[str, int]]:
     """How many reports give each reason, the most given first: [("Spam", 2), ...]. A list: a
     Counter in a template answers 0 to ".items"."""
@@ -323,8 +261,6 @@ def prepare_queue(
         comment.report_reasons = report_reasons(comment.open_reports)
     cl.moderation_queue = queue
     # A search or a filter that leaves nothing is not an empty queue.
-    cl.queue_narrowed = bool(cl.query) or any(
-        key != StatusFilter.parameter_name for key in cl.get_filters_params()
-    )
+    cl.queue_narrowed = narrowed(cl)
     cl.can_moderate = can_moderate
     cl.presets = presets
