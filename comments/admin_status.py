@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from comments.models import Comment, Report
+from comments.querysets import PENDING
 from comments.stats import reported_count
 
 DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM]
@@ -39,8 +40,7 @@ class StatusFilter(admin.SimpleListFilter):
         if value == "reported":
             return Q(pk__in=Report.objects.open().values("comment_id"))
         if value == Comment.Status.PENDING:
-            # As Comment.objects.pending(): never a placeholder a commenter left (older rows).
-            return Q(status=value, withdrawn_at=None)
+            return PENDING  # Comment.objects.pending()'s condition
         return Q(status=value)
 
     def queryset(self, request, queryset):

@@ -15,6 +15,8 @@ SHOWN_FIELDS = (
     "status",
     "withdrawn_at",
 )
+# The queue: a placeholder of a withdrawn comment is never pending; older rows may be: not queued.
+PENDING = Q(status="pending", withdrawn_at=None)
 # How long a post from the same IP under the same address is taken for a repeat of the first.
 REPEAT_MINUTES = 10
 
@@ -86,8 +88,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(same_sender, article=article, parent=parent, body=body.strip())
 
     def pending(self):
-        # A placeholder of a withdrawn comment is never pending; older rows may be: not queued.
-        return self.filter(status="pending", withdrawn_at=None)
+        return self.filter(PENDING)
 
     def top_level_for(self, article):
         """Approved top-level comments of one article, oldest first: one page of threads. A
