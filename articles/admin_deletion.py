@@ -5,6 +5,7 @@ permission to delete comments, which the Editors group rightly lacks (an editor 
 and then refused; it also listed readers' words, pending ones too, to staff who may not read
 them. Here they are counted instead, and the editor is told how to keep them."""
 
+from collections import Counter
 from functools import partial
 
 from django.contrib import messages
@@ -20,10 +21,7 @@ KEEP_THEM = "To take the story off the site and keep them, unpublish it instead.
 
 
 def _counted(objs) -> str:
-    counts = {}
-    for obj in objs:
-        counts.setdefault(obj._meta, 0)
-        counts[obj._meta] += 1
+    counts = Counter(obj._meta for obj in objs)
     return ", ".join(
         f"{n} {opts.verbose_name if n == 1 else opts.verbose_name_plural}"
         for opts, n in counts.items()
