@@ -41,12 +41,11 @@ PRIVACY_SENT = (
 )
 
 
-def owner_told(request, *, action: str, sent: bool, way_on=None):
-    """What the address's owner reads once they asked for a link from the stop link mailed to
-    the address (theirs alone): it says what happened, where anyone else reads PRIVACY_SENT
-    whatever it was.
-    "We have mailed it a link" after a second press within the limit sent them looking for
-    an erase link when the one that came, the first, exported."""
+def owner_told(request, *, sent: bool):
+    """What the address's owner reads once they asked for the export link from the stop link
+    mailed to the address (theirs alone): it says what happened, where anyone else reads
+    PRIVACY_SENT whatever it was. "We have mailed it a link" after a second press within the
+    limit sent them looking for a link that did not come."""
     minutes = PRIVACY_MAIL_MINUTES
     if not sent:
         return notice_page(
@@ -56,19 +55,13 @@ def owner_told(request, *, action: str, sent: bool, way_on=None):
             f"and send at most one every {minutes} minutes, so none went now. Look for that "
             f"mail (and in your spam folder), or ask again in {minutes} minutes if it is not "
             "the link you wanted.",
-            way_on=way_on,
         )
-    what = {
-        "export": "export your comments; its page also leads to each comment’s status page, "
-        "to edit or delete it",
-        "erase": "erase your comments",
-    }[action]
     return notice_page(
         request,
         "Check your mail",
-        f"We have mailed your address a link to {what}. It works for {links.PRIVACY_DAYS} days; "
-        "check your spam folder if nothing arrives.",
-        way_on=way_on,
+        "We have mailed your address a link to export your comments; its page also leads to "
+        "each comment’s status page, to edit or delete it. It works for "
+        f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives.",
     )
 
 

@@ -144,7 +144,7 @@ def stop_mail(request, token):
         if not exportable:
             return notice_page(request, "Nothing to export", "We hold no comments from it.")
         sent = request_privacy_link(email=address.email, action="export", by_owner=True)
-        return owner_told(request, action="export", sent=sent)
+        return owner_told(request, sent=sent)
     if request.method != "POST" and address.mail_stopped_at is not None:
         context = {
             "heading": "Mail is stopped",
