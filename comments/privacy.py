@@ -9,7 +9,7 @@ import logging
 import re
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import timedelta
 from typing import BinaryIO, NamedTuple
 
@@ -121,12 +121,19 @@ EXPORT_BATCH = 500
 EXPORT_IN_MEMORY_BYTES = 1024 * 1024
 
 
-def export_json(*, address: CommenterAddress) -> BinaryIO:
+IP_ADDRESSES_NOTE = (
+    "An IP address is given only for a comment you showed is yours (confirmed_as_yours) or "
+    "sent from the browser that downloaded this file (sent_from_this_browser): anyone can type "
+    "an address, and a comment someone else sent with yours carries their IP address, not yours."
+)
+
+
+def export_json(*, address: CommenterAddress, written_here: Collection[int] = ()) -> BinaryIO:
     """Every comment written with this address, with its earlier versions, as a JSON file
     (oldest first), read EXPORT_BATCH comments at a time (a query for them and one for their
     versions). Written whole before a byte is sent, to memory or, when large, a temporary file:
     a database that fails meanwhile gets the outage page, not a download cut off half-way under
-    a 200."""
+    a 200. written_here: the comments the downloading browser wrote (its signed cookie)."""
     email = address.email
     ids = list(written_with(email).order_by("created_at", "pk").values_list("pk", flat=True))
     confirmed = address.verified_at
@@ -134,11 +141,12 @@ def export_json(*, address: CommenterAddress) -> BinaryIO:
         "email": email,
         "exported_at": timezone.now().isoformat(),
         "address_confirmed_at": confirmed.isoformat() if confirmed else None,
+        "about_ip_addresses": IP_ADDRESSES_NOTE,
     }
     # Open for FileResponse to send and close.
     file = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY_BYTES)  # noqa: SIM115
     try:
-        for piece in _export_pieces(email, ids, about):
+        for piece in _export_pieces(email, ids, about, set(written_here)):
             file.write(piece.encode())
     except BaseException:
         file.close()
@@ -147,7 +155,7 @@ def export_json(*, address: CommenterAddress) -> BinaryIO:
     return file
 
 
-def _export_pieces(email: str, ids: list[int], about: dict) -> Iterator[str]:
+def _export_pieces(email: str, ids: list[int], about: dict, here: set[int]) -> Iterator[str]:
     # As json.dumps(indent=2) would write the whole: the comments a list under "comments".
     yield json.dumps(about, indent=2).removesuffix("\n}") + ',\n  "comments": ['
     first = True  # by what was written: a comment deleted meanwhile is simply not there
@@ -161,6 +169,7 @@ def _export_pieces(email: str, ids: list[int], about: dict) -> Iterator[str]:
             .order_by("created_at", "pk")
         )
         for comment in batch:
+            comment.sent_here = comment.pk in here
             exported = textwrap.indent(json.dumps(_exported(comment), indent=2), "    ")
             yield f"{'' if first else ','}\n{exported}"
             first = False
@@ -176,6 +185,10 @@ def _exported(comment: Comment) -> dict:
     # comment held for its address alone is "waiting" to its writer there, and "spam" here told
     # them of a block on the address. The README lists the keys.
     stands = standing(comment, parent_status=comment.parent_status)
+    # Anyone may type an address: a comment its owner never showed is theirs may be a
+    # stranger's, whose IP address is that stranger's, not the address owner's to download.
+    here = getattr(comment, "sent_here", False)
+    yours = comment.owner_vouched or here
     return {
         "id": comment.pk,
         "article": comment.article.title if public else ARTICLE_OFF_SITE,
@@ -187,7 +200,9 @@ def _exported(comment: Comment) -> dict:
         "status_words": _status_words(stands),
         "rejection_reason": comment.rejection_reason,
         "created_at": comment.created_at.isoformat(),
-        "ip_address": comment.ip_address,
+        "confirmed_as_yours": comment.owner_vouched,
+        "sent_from_this_browser": here,
+        "ip_address": comment.ip_address if yours else None,
         "mail_on_decision": comment.notify_on_decision,
         "earlier_versions": [
             {"body": v.body, "replaced_at": v.replaced_at.isoformat()}

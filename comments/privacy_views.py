@@ -28,6 +28,7 @@ from comments.privacy import (
 )
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.status import standing
+from comments.tokens import written_here
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post
 from newsportal.paging import page_number, page_one_redirect, page_or_none
@@ -144,7 +145,7 @@ def privacy_action(request, token):
     action = found[1]
     if action == "export" and request.GET.get("download"):
         response = FileResponse(
-            export_json(address=address),
+            export_json(address=address, written_here=written_here(request)),
             as_attachment=True,
             filename="my-comments.json",
             content_type="application/json",
