@@ -4,9 +4,10 @@ link leads. Personal and signed, as the other commenter pages (comments.commente
 
 from django.conf import settings
 from django.db.models import F
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from comments import links
@@ -40,6 +41,8 @@ PRIVACY_SENT = (
     "stopped all mail (they ask from a comment's status page, or from the “Stop all mail” link "
     "in one of our mails)."
 )
+
+EXPORT_FILENAME = "my-comments.json"
 
 
 def owner_told(request, *, sent: bool):
@@ -144,13 +147,7 @@ def privacy_action(request, token):
         )
     action = found[1]
     if action == "export" and request.GET.get("download"):
-        response = FileResponse(
-            export_json(address=address, written_here=written_here(request)),
-            as_attachment=True,
-            filename="my-comments.json",
-            content_type="application/json",
-        )
-        return personal_page(response)
+        return personal_page(_download(request, address))
     if action == "erase" and request.method == "POST":
         erased = erase_comments(email=address.email)
         return notice_page(
@@ -169,6 +166,23 @@ def privacy_action(request, token):
         }
         return commenter_page(request, "comments/privacy_action.html", context)
     return _export_page(request, address)
+
+
+def _download(request, address):
+    if request.method == "HEAD":
+        # The headers alone (a download manager or link checker asking): reading every comment
+        # and writing the file is for the GET that takes it. Its length is known only once it
+        # is written, which RFC 9110 (9.3.2) lets a HEAD leave out; streamed, so nothing adds
+        # a Content-Length of 0 either.
+        response = StreamingHttpResponse((), content_type="application/json")
+        response["Content-Disposition"] = content_disposition_header(True, EXPORT_FILENAME)
+        return response
+    return FileResponse(
+        export_json(address=address, written_here=written_here(request)),
+        as_attachment=True,
+        filename=EXPORT_FILENAME,
+        content_type="application/json",
+    )
 
 
 def _export_page(request, address):
