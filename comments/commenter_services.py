@@ -31,7 +31,7 @@ from comments.notifications import (
 )
 from comments.screening import screen
 from comments.services import HIDDEN_BY_REPORTS_START, move_approved_counts
-from comments.status import as_its_writer_sees, held_for_its_address
+from comments.status import address_alone, as_its_writer_sees, held_for_its_address
 from newsportal.caching import article_key, purge
 
 EDITED = "edited by its author"
@@ -109,6 +109,11 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         comment.body = body
         status, reasons = screen(comment, policy)
         reasons = [r for r in reasons if not r.startswith("auto-approved")]
+        if was == Comment.Status.APPROVED and status == Comment.Status.SPAM:
+            # A moderator published the earlier words: a block of the address placed since
+            # keeps the new ones off the page until a moderator reads them (the queue, as its
+            # writer is told), never sends the comment to spam, where none would.
+            status = Comment.Status.PENDING if address_alone(reasons) else status
         # A moderator who read the earlier words can no longer decide on these unseen.
         fields = {"body": body, "revision": F("revision") + 1}
         if status == Comment.Status.SPAM:

@@ -63,13 +63,16 @@ def held_for_its_address(comment: Comment) -> bool:
     third party, perhaps), so to them it is a comment waiting for review; moderators find it
     held as spam. Blocked words, or the writer's own IP address, are about the writer: such a
     comment says the filters held it back, as it would with any address."""
-    reasons = comment.held_because
     return (
         comment.status == Comment.Status.SPAM
         and comment.moderated_by_id is None
-        and bool(reasons)
-        and set(reasons) <= set(ADDRESS_BLOCKED)
+        and address_alone(comment.held_because)
     )
+
+
+def address_alone(reasons: list[str]) -> bool:
+    """The screen's reasons name nothing but the address the comment was sent with."""
+    return bool(reasons) and set(reasons) <= set(ADDRESS_BLOCKED)
 
 
 def as_its_writer_sees(comment: Comment) -> str:
