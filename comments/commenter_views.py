@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from comments import links
+from comments.ask_again import ask_again
 from comments.closing import comments_open
 from comments.commenter_services import (
     MAX_EDITS,
@@ -40,6 +41,12 @@ from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
 
 CLOSED = "Comments are closed on this article."
+# Said alike whatever happened: a status page is anyone's who typed the address, and must not
+# tell them whether it was asked lately, is confirmed, or its owner stopped all mail.
+ASKED_AGAIN = (
+    "Unless we asked in the last {hours} hours, a new mail is on its way to the address. Its "
+    "link works for {days} days; look in the spam folder too."
+)
 
 
 def signed_link(view):
@@ -89,9 +96,35 @@ def commenter_context(comment: Comment) -> dict:
     waiting = as_its_writer_sees(comment) == Comment.Status.PENDING
     review_mail = comment.notify_on_decision and waiting
     is_open = comments_open(comment.article)
+    waits = mail_waits_for_owner(comment)
+    # Said to its owner only (to anyone else, it would say whose address it is).
+    mail_stopped = (
+        comment.owner_vouched
+        and CommenterAddress.objects.filter(
+            email=comment.email, mail_stopped_at__isnull=False
+        ).exists()
+    )
+    # Only to a writer who showed they own the address: to anyone else, it would say
+    # whether the address they typed is a confirmed commenter's.
+    address_confirmed = (
+        (subscribed or review_mail)
+        and comment.owner_vouched
+        and CommenterAddress.objects.filter(
+            email=comment.email, verified_at__isnull=False
+        ).exists()
+    )
     return {
         # Said, so that the address's owner knows to answer the question.
-        "mail_waits_for_owner": mail_waits_for_owner(comment),
+        "mail_waits_for_owner": waits,
+        # The mail that asks them may be lost or out of date: it is asked for again here
+        # (comments.ask_again), the same offer whatever the address, as the words above.
+        "can_ask_again": waits
+        or (
+            comment.owner_vouched
+            and (subscribed or review_mail)
+            and as_its_writer_sees(comment) != Comment.Status.SPAM
+            and not (mail_stopped or address_confirmed)
+        ),
         "can_edit": can_edit(comment, is_open=is_open),
         "comments_closed": not is_open,
         "edit_deadline": edit_deadline(comment),
@@ -103,18 +136,8 @@ def commenter_context(comment: Comment) -> dict:
         "unsubscribe_path": links.unsubscribe_path(comment.pk) if subscribed else None,
         "can_follow_replies": not subscribed and reply_mail_can_come(comment),
         "review_mail": review_mail,
-        # Said to its owner only (to anyone else, it would say whose address it is).
-        "mail_stopped": comment.owner_vouched
-        and CommenterAddress.objects.filter(
-            email=comment.email, mail_stopped_at__isnull=False
-        ).exists(),
-        # Only to a writer who showed they own the address: to anyone else, it would say
-        # whether the address they typed is a confirmed commenter's.
-        "address_confirmed": (subscribed or review_mail)
-        and comment.owner_vouched
-        and CommenterAddress.objects.filter(
-            email=comment.email, verified_at__isnull=False
-        ).exists(),
+        "mail_stopped": mail_stopped,
+        "address_confirmed": address_confirmed,
         "token": status_token(comment),
     }
 
@@ -226,10 +249,17 @@ def deleted(request, article_id):
 @get_or_post
 def follow(request, token):
     """The status page's "Mail me when someone replies": the box left empty at posting, ticked
-    now (comments.commenter_services.follow_replies)."""
+    now (comments.commenter_services.follow_replies); and its "Ask again" for the mail that
+    asks the address's owner (comments.ask_again)."""
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
+    if request.method == "POST" and request.POST.get("ask_again"):
+        # The status page's "Ask again", for the mail that asks the address's owner to answer.
+        ask_again(comment_id=comment.pk)
+        hours, days = settings.COMMENTS_CONFIRM_RESEND_HOURS, links.CONFIRM_DAYS
+        messages.info(request, ASKED_AGAIN.format(hours=hours, days=days))
+        return redirect(reverse("comments:status", args=[token]) + "#mail-asked")
     if request.method == "POST" and not follow_replies(comment_id=comment.pk):
         # Decided, or its story taken off the site, since the page was drawn.
         messages.warning(request, why_no_reply_mail(comment))
@@ -303,8 +333,9 @@ def confirm_comment(request, token):
 def _stale_confirmation(request):
     return link_gone(
         request,
-        "It is out of date, or incomplete (open it exactly as it came in our mail). Tick an "
-        "e-mail box when you next comment to get a new one.",
+        "It is out of date, or incomplete (open it exactly as it came in our mail). For a new "
+        "one, press “Mail it again” on your comment’s status page, or tick an e-mail box when "
+        "you next comment.",
     )
 
 

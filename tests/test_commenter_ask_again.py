@@ -1,0 +1,134 @@
+"""The mail that asks an address's owner to answer (the confirmation mail, "Is this comment
+yours?") can be lost, land in a spam folder, or be opened after its link ran out: the status
+page asks for it again ("Mail it again"), within the once-a-day limit, in the same words
+whatever the address, and never to an owner who stopped all mail."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments import links
+from comments.models import CommenterAddress, ReplySubscription
+from tests.mail_helpers import queued, verify
+from tests.test_commenter_mail_consent import VICTIM, post
+
+BUTTON = 'name="ask_again" value="1">Mail it again</button>'
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_interval(settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+
+
+def _a_day_later():
+    earlier = timezone.now() - timedelta(hours=25)
+    CommenterAddress.objects.filter(email=VICTIM).update(
+        confirmation_sent_at=earlier, question_sent_at=earlier
+    )
+
+
+def _press(browser, comment) -> str:
+    response = browser.post(f"{comment.status_url}follow/", {"ask_again": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == comment.status_url + "#mail-asked"
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
+def _kinds() -> list[str]:
+    # The queue names no reader's address: the only reader here is VICTIM.
+    return [m["kind"] for m in queued() if m["kind"] != "moderators"]
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_the_mail_that_asks_the_owner_is_sent_again_from_the_status_page_once_a_day(
+    article, comment_form_data, confirmed
+):
+    if confirmed:  # the question "Is this comment yours?", not the confirmation mail
+        verify(VICTIM)
+    browser = Client()
+    comment = post(browser, article, comment_form_data, notify="on")
+    kind = "confirm-comment" if confirmed else "confirm"
+    assert _kinds() == [kind]
+
+    page = browser.get(comment.status_url).content.decode()
+    too_soon = _press(browser, comment)
+    _a_day_later()
+    asked = _press(browser, comment)
+
+    assert BUTTON in page
+    assert "No mail came, or its link no longer works?" in page
+    assert _kinds() == [kind, kind]
+    assert (
+        too_soon
+        == asked
+        == (
+            "Unless we asked in the last 24 hours, a new mail is on its way to the address. Its "
+            "link works for 14 days; look in the spam folder too."
+        )
+    )
+
+
+def test_a_writer_who_owns_the_address_gets_the_confirmation_mail_again(
+    article, comment_form_data, make_comment
+):
+    """Signed in, or from a browser that wrote with the address: the mail waits only for the
+    address to be confirmed."""
+    browser = Client()
+    comment = post(browser, article, comment_form_data, notify_reply="on")
+    comment.__class__.objects.filter(pk=comment.pk).update(owner_vouched=True)
+    _a_day_later()
+
+    page = browser.get(comment.status_url).content.decode()
+    _press(browser, comment)
+
+    assert "No confirmation mail came, or its link no longer works?" in page
+    assert _kinds() == ["confirm", "confirm"]
+
+
+def test_nothing_goes_to_an_owner_who_stopped_all_mail_and_the_answer_is_the_same(
+    article, comment_form_data
+):
+    browser = Client()
+    comment = post(browser, article, comment_form_data, notify="on")
+    address = CommenterAddress.objects.get(email=VICTIM)
+    Client().post(links.stop_mail_url(address.pk))
+    _a_day_later()
+
+    said = _press(browser, comment)
+
+    assert said.startswith("Unless we asked in the last 24 hours, a new mail is on its way")
+    assert _kinds() == ["confirm"]
+
+
+def test_a_comment_without_mail_waiting_offers_nothing_and_asks_nothing(article, comment_form_data):
+    browser = Client()
+    comment = post(browser, article, comment_form_data)
+    _a_day_later()
+
+    page = browser.get(comment.status_url).content.decode()
+    _press(browser, comment)
+
+    assert BUTTON not in page
+    assert _kinds() == []
+    assert not ReplySubscription.objects.filter(comment=comment).exists()
+
+
+def test_the_button_needs_the_pages_csrf_token(article, comment_form_data):
+    browser = Client(enforce_csrf_checks=True)
+    comment = post(Client(), article, comment_form_data, notify="on")
+    _a_day_later()
+
+    forged = browser.post(f"{comment.status_url}follow/", {"ask_again": "1"})
+
+    assert forged.status_code == 403
+    assert _kinds() == ["confirm"]
+
+
+def test_an_out_of_date_confirmation_link_says_where_to_get_a_new_one(db):
+    page = Client().get(reverse("comments:confirm", args=["nonsense"])).content.decode()
+
+    assert "press “Mail it again” on your comment’s status page" in page
