@@ -212,13 +212,18 @@ def _export_page(request, address):
             status=404,
             way_on=(request.path, "See your newest comments"),
         )
+    here = set(written_here(request))
     for comment in page:
         comment.standing = standing(comment, parent_status=comment.parent_status)
+        # Anyone can type an address: the list says which comments its owner showed are
+        # theirs (or this browser wrote), as the download does (comments.privacy._exported).
+        comment.shown_yours = comment.owner_vouched or comment.pk in here
     context = {
         "action": "export",
         "button": links.PRIVACY_BUTTONS["export"],
         "count": page.paginator.count,
         "page_obj": page,
         "pagination_label": "More of your comments",
+        "not_all_shown_yours": not all(comment.shown_yours for comment in page),
     }
     return commenter_page(request, "comments/privacy_action.html", context)

@@ -4,6 +4,7 @@ is the stranger's, not the owner's. The download gives an IP address only for th
 owner showed are theirs, or sent from the browser that downloads it, and says which."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -89,3 +90,31 @@ def test_the_export_page_says_whose_ip_addresses_the_download_holds(
     page = " ".join(Client().get(link).content.decode().split())
 
     assert "the IP address we still hold for those you showed are yours" in page
+
+
+def _rows(page: str) -> list[str]:
+    listed = re.search(r'<ul class="your-comments">(.*?)</ul>', page, flags=re.DOTALL).group(1)
+    return [" ".join(re.sub(r"<[^>]+>", "", row).split()) for row in listed.split("<li>")[1:]]
+
+
+def test_the_export_page_calls_yours_only_what_the_owner_showed_is_theirs(
+    article, make_comment, comment_form_data, settings
+):
+    make_comment(article, email=OWNER, body="Confirmed.")
+    make_comment(article, email=OWNER, body="Someone's.", owner_vouched=False)
+    browser = Client()
+    data = comment_form_data(article, email=OWNER, body="From here.")
+    assert browser.post(reverse("comments:post", args=[article.pk]), data).status_code == 302
+    link = links.privacy_url(verify(OWNER).pk, "export").removeprefix(settings.SITE_URL)
+
+    page = browser.get(link).content.decode()
+
+    title = f"on “{article.title}”"
+    assert [row.split(", sent")[0] for row in _rows(page)] == [
+        f"Your comment {title}",
+        f"A comment sent with your address {title}",
+        f"Your comment {title}",
+    ]
+    assert "“Sent with your address” marks a comment you never confirmed as yours" in page
+    alike = Client().get(link).content.decode()
+    assert "A comment sent with your address" in _rows(alike)[0]
