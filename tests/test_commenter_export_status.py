@@ -63,7 +63,10 @@ def test_the_download_says_where_each_comment_stands_as_its_pages_do(
         [on_its_page] = _said(Client().get(comment.status_url).content.decode())
         assert on_its_page.startswith(words.removesuffix(".")), what
     held = exported[comments["held for its address"].pk]
-    assert held["status_words"] == "waiting for review. We will review it in the next few hours."
+    assert held["status_words"] == (
+        "waiting for review. We review comments in the order they came in, usually within a few "
+        "hours."
+    )
     assert "spam" not in json.dumps(held)
     # What the moderator wrote to its writer is still theirs to keep.
     assert exported[comments["rejected"].pk]["rejection_reason"] == "Off topic."

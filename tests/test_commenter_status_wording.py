@@ -249,3 +249,20 @@ def test_a_comment_on_a_story_taken_off_the_site_is_not_promised_mail_about_repl
         "You asked for mail when someone replies: none comes while its article is off the site."
     ) in page
     assert "Stop mail about replies</button>" in page  # should the story come back
+
+
+def test_a_comment_waiting_for_days_is_not_promised_a_review_in_the_next_few_hours(
+    reader, article, make_comment
+):
+    """Its page (and the export's list and download) say the same words whenever they are read:
+    "in the next few hours", true as it was sent, was still promised days later (and, to the
+    writer of a comment held for its address, for the 90 days it is kept)."""
+    comment = make_comment(article, created_at=timezone.now() - timedelta(days=3))
+
+    page = reader.get(comment.status_url).content.decode()
+
+    assert "in the next few hours" not in page
+    assert (
+        "<strong>waiting for review</strong>. We review comments in the order they came in, "
+        "usually within a few hours."
+    ) in page
