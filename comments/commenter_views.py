@@ -73,10 +73,15 @@ def link_gone(
 
 
 def comment_gone(request):
+    # Every way a comment goes, said alike: "deleted" alone, to a writer who deleted nothing
+    # (turned down, or held for its address while they read "waiting", then removed by
+    # comments.privacy.prune_old_data), was a riddle.
+    days = settings.COMMENTS_KEEP_REJECTED_DAYS
     return link_gone(
         request,
-        "The comment it was for was deleted, or the link is incomplete: use it exactly as we "
-        "gave it to you.",
+        "The comment it was for was deleted from its page, erased at its address’s request, "
+        f"or, not published, removed after {days} days; or the link is incomplete: use it "
+        "exactly as we gave it to you.",
     )
 
 
@@ -109,9 +114,7 @@ def commenter_context(comment: Comment) -> dict:
     address_confirmed = (
         (subscribed or review_mail)
         and comment.owner_vouched
-        and CommenterAddress.objects.filter(
-            email=comment.email, verified_at__isnull=False
-        ).exists()
+        and CommenterAddress.objects.filter(email=comment.email, verified_at__isnull=False).exists()
     )
     return {
         # Said, so that the address's owner knows to answer the question.

@@ -49,7 +49,7 @@ def test_new_words_of_a_published_comment_whose_address_was_blocked_since_wait_f
     assert "First thoughts." not in Client().get(article.get_absolute_url()).content.decode()
 
 
-def test_a_held_comment_goes_with_the_spam_and_its_link_then_reads_as_a_deleted_ones(
+def test_a_held_comment_goes_with_the_spam_and_its_link_then_says_how_comments_go(
     article, comment_form_data, moderator, settings
 ):
     settings.COMMENTS_FLOOD_SECONDS = 0
@@ -70,3 +70,18 @@ def test_a_held_comment_goes_with_the_spam_and_its_link_then_reads_as_a_deleted_
     assert not Comment.objects.filter(pk=held.pk).exists()
     assert gone.status_code == 404
     assert gone.content == Client().get(deleted_link).content
+    assert f"or, not published, removed after {days} days" in gone.content.decode()
+
+
+def test_a_rejected_comment_removed_after_the_retention_days_says_so_on_its_link(
+    article, make_comment, moderator, settings
+):
+    comment = make_comment(article, status=Comment.Status.REJECTED, moderated_by=moderator)
+    Comment.objects.filter(pk=comment.pk).update(moderated_at=timezone.now())
+    days = settings.COMMENTS_KEEP_REJECTED_DAYS
+
+    prune_old_data(now=timezone.now() + timedelta(days=days + 1))
+    gone = Client().get(comment.status_url)
+
+    assert gone.status_code == 404
+    assert f"or, not published, removed after {days} days;" in gone.content.decode()
