@@ -28,11 +28,11 @@ def waits_for_an_answer(comment: Comment) -> bool:
     for a writer who showed they own the address, to confirm it."""
     if mail_waits_for_owner(comment):
         return True
-    if not comment.owner_vouched:
+    # No mail comes about a comment the filters turned down (as the status page offers none).
+    sees = as_its_writer_sees(comment)
+    if not comment.owner_vouched or sees == Comment.Status.SPAM:
         return False
-    review_mail = comment.notify_on_decision and (
-        as_its_writer_sees(comment) == Comment.Status.PENDING
-    )
+    review_mail = comment.notify_on_decision and sees == Comment.Status.PENDING
     wished = review_mail or ReplySubscription.objects.filter(comment=comment).exists()
     unconfirmed = CommenterAddress.objects.filter(
         email=comment.email, verified_at__isnull=True, mail_stopped_at__isnull=True

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import links
-from comments.models import CommenterAddress, ReplySubscription
+from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from tests.mail_helpers import queued, verify
 from tests.test_commenter_mail_consent import VICTIM, post
 
@@ -32,9 +32,10 @@ def _a_day_later():
 
 
 def _press(browser, comment) -> str:
-    response = browser.post(f"{comment.status_url}follow/", {"ask_again": "1"})
+    status_url = comment.status_url  # signed with the second it was made: read once
+    response = browser.post(f"{status_url}follow/", {"ask_again": "1"})
     assert response.status_code == 302
-    assert response["Location"] == comment.status_url + "#mail-asked"
+    assert response["Location"] == status_url + "#mail-asked"
     return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
 
@@ -132,3 +133,21 @@ def test_an_out_of_date_confirmation_link_says_where_to_get_a_new_one(db):
     page = Client().get(reverse("comments:confirm", args=["nonsense"])).content.decode()
 
     assert "press “Mail it again” on your comment’s status page" in page
+
+
+def test_no_mail_is_asked_for_a_comment_the_filters_turned_down(article, comment_form_data):
+    """Nothing about it will be mailed: the page offers no button, and a press sent anyway
+    (a page drawn before, a script) asks nothing."""
+    ModerationPolicy.objects.create(blocked_words="casino")
+    browser = Client()
+    comment = post(browser, article, comment_form_data, body="Best casino", notify_reply="on")
+    Comment.objects.filter(pk=comment.pk).update(owner_vouched=True)
+    ReplySubscription.objects.get_or_create(comment=comment)
+    CommenterAddress.objects.claim(VICTIM)  # asked for mail under another comment, say
+    _a_day_later()
+
+    page = browser.get(comment.status_url).content.decode()
+    _press(browser, comment)
+
+    assert BUTTON not in page
+    assert _kinds() == []
