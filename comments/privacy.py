@@ -124,7 +124,8 @@ EXPORT_IN_MEMORY_BYTES = 1024 * 1024
 IP_ADDRESSES_NOTE = (
     "An IP address is given only for a comment you showed is yours (confirmed_as_yours) or "
     "sent from the browser that downloaded this file (sent_from_this_browser): anyone can type "
-    "an address, and a comment someone else sent with yours carries their IP address, not yours."
+    "an address, and a comment someone else sent with yours carries their IP address, not yours. "
+    "We clear each IP address {days} days after its comment came in: older comments have none."
 )
 
 
@@ -141,7 +142,7 @@ def export_json(*, address: CommenterAddress, written_here: Collection[int] = ()
         "email": email,
         "exported_at": timezone.now().isoformat(),
         "address_confirmed_at": confirmed.isoformat() if confirmed else None,
-        "about_ip_addresses": IP_ADDRESSES_NOTE,
+        "about_ip_addresses": IP_ADDRESSES_NOTE.format(days=settings.COMMENTS_KEEP_IP_DAYS),
     }
     # Open for FileResponse to send and close.
     file = tempfile.SpooledTemporaryFile(max_size=EXPORT_IN_MEMORY_BYTES)  # noqa: SIM115

@@ -50,7 +50,12 @@ def test_a_strangers_comment_sent_with_the_address_leaves_its_ip_address_out(
     assert comments["A stranger's."]["confirmed_as_yours"] is False
     assert comments["A stranger's."]["sent_from_this_browser"] is False
     assert "203.0.113.66" not in json.dumps(data)
-    assert "someone else sent with yours carries their IP address" in data["about_ip_addresses"]
+    note = data["about_ip_addresses"]
+    assert "someone else sent with yours carries their IP address" in note
+    assert note.endswith(
+        f"We clear each IP address {settings.COMMENTS_KEEP_IP_DAYS} days after its comment came "
+        "in: older comments have none."
+    )
 
 
 def test_a_comment_sent_from_the_downloading_browser_keeps_its_ip_address(
