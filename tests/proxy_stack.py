@@ -134,6 +134,14 @@ class Stack:
         time.sleep(0.2)
         return f"[{rid}]" not in self.log()
 
+    def forget(self, *paths: str) -> None:
+        """Empty the proxy's copies of these addresses, as a restart would: the next reader's
+        request is a miss (a made-up query no longer is one: the proxy drops it)."""
+        varnish = ["varnishadm", "-n", str(Path(self.env["PROXY_WORKDIR"]) / "varnish")]
+        for path in paths:
+            done = subprocess.run([*varnish, "ban", "req.url", "==", path], capture_output=True)
+            assert done.returncode == 0, done.stdout + done.stderr
+
     def manage(self, *args, timeout=60) -> str:
         result = subprocess.run(
             [*MANAGE, *args, "--verbosity", "0"],
