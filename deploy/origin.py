@@ -10,6 +10,7 @@ cache: readers go on getting the pages it holds). The old gunicorn is then stopp
 the requests it holds (a comment being saved) finish and Varnish delivers their answers. A new
 release that does not come up never reaches a reader: the old one goes on serving."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -22,6 +23,18 @@ from pathlib import Path
 from deploy.children import start_child, stop, wait_for_port
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
+HALTED = "halted before the switch"
+UNSEEN = "the new release was stopped before any reader reached it"
+
+
+class Either:
+    """True once any of these lists of signals received is: a wait is halted by any of them."""
+
+    def __init__(self, *lists: list):
+        self.lists = lists
+
+    def __bool__(self) -> bool:
+        return any(self.lists)
 
 
 class Origin:
@@ -55,12 +68,16 @@ class Origin:
             time.sleep(0.5)
         return f"/healthz answered {status}" if status else "/healthz never answered"
 
-    def reload(self, switch_to, graceful: float, stopping) -> str:
+    def reload(self, switch_to, graceful: float, halted) -> str:
         """Start the new release on the other port; once it answers, `switch_to(port)` points
-        Varnish there and the old one drains. Returns "" or why the old one still serves."""
+        Varnish there and the old one drains. Returns "" or why the old one still serves. Halted
+        (the stack stopping, the operator's Ctrl-C) before the switch, the new one is stopped
+        and no reader ever reaches it; from the switch on, the reload is finished."""
         port = self.ports[1] if self.port == self.ports[0] else self.ports[0]
         new = self._start(port)
-        problem = self.answers(new, port, HEALTH_SECONDS, stopping)
+        problem = self.answers(new, port, HEALTH_SECONDS, halted)
+        if halted:
+            problem = HALTED
         if not problem:
             problem = switch_to(port)
         if problem:
@@ -116,14 +133,21 @@ class Varnish:
         return ""
 
 
-def reload_release(origin, varnish, worker, purge_pages, graceful, stopping) -> None:
+def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, cancels) -> None:
     """The new release in place of the old; then the mail worker on the new code, and the
     pages the old release drew dropped (soft-purged in Varnish: readers get them while they are
-    drawn again). The outcome goes where `ask_for_reload` reads it."""
+    drawn again). A cancel (`cancels`: the operator's Ctrl-C in `make reload`) or a stop before
+    the switch leaves the old release serving; one after it, the reload is finished. The
+    outcome goes where `ask_for_reload` reads it."""
     generation = read_status(varnish.workdir)["generation"] + 1
+    cancels.clear()  # one sent as an earlier reload ended
     print("serve: reloading: starting the new release beside the old one", flush=True)
-    problem = origin.reload(varnish.use_backend, graceful, stopping)
-    if problem:
+    problem = origin.reload(varnish.use_backend, graceful, Either(stopping, cancels))
+    if problem == HALTED:
+        why = "the stack is stopping" if stopping else "cancelled (Ctrl-C in make reload)"
+        problem = f"{why}: {UNSEEN}"
+        print(f"serve: reload stopped, the old release still serves: {problem}", flush=True)
+    elif problem:
         print(f"serve: reload failed, the old release still serves: {problem}", flush=True)
     else:
         worker.restart(graceful)
@@ -166,24 +190,60 @@ def running_stack(workdir: Path) -> int | None:
 
 
 def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
-    """`serve.py --reload`: signal the running serve.py and wait for its answer."""
+    """`serve.py --reload`: signal the running serve.py and wait for its answer. The reload is
+    the stack's doing: Ctrl-C here asks it to cancel (SIGUSR1) and waits for what it did, so a
+    reload is never left half done nor its outcome unsaid; a second Ctrl-C stops waiting."""
     if (pid := running_stack(workdir)) is None:
         return 1
     before = read_status(workdir)["generation"]
+    cancelled = []
+
+    def cancel(signum, frame):
+        if cancelled:
+            raise KeyboardInterrupt
+        cancelled.append(signum)
+        with contextlib.suppress(OSError):  # it ended meanwhile: the outcome says so
+            os.kill(pid, signal.SIGUSR1)
+        print(
+            "serve: cancelling the reload: the old release goes on serving unless Varnish has "
+            "switched to the new one already (then the reload is finished); waiting for the "
+            "outcome (Ctrl-C again to stop waiting)",
+            flush=True,
+        )
+
+    signal.signal(signal.SIGINT, cancel)
+    signal.signal(signal.SIGTERM, cancel)
     try:
         os.kill(pid, signal.SIGUSR2)
     except OSError as exc:  # it ended in between, or is not ours to signal
         print(f"serve: could not signal the running stack (pid {pid}): {exc}")
         return 1
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        status = read_status(workdir)
-        if status["generation"] > before:
-            if status["problem"]:
-                print(f"serve: reload failed, the old release still serves: {status['problem']}")
-                return 1
-            print("serve: reloaded: the new release serves; the old one ends its requests")
-            return 0
-        time.sleep(0.2)
+    try:
+        while time.monotonic() < deadline:
+            status = read_status(workdir)
+            if status["generation"] > before:
+                return _told(status["problem"], cancelled)
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print(
+            "serve: stopped waiting; the running stack ends the reload on its own (finished, "
+            f"or the old release kept): its output says which, and {status_path(workdir)}",
+            flush=True,
+        )
+        return 130
     print("serve: no answer to the reload; see the stack's output")
     return 1
+
+
+def _told(problem: str, cancelled: list) -> int:
+    if problem:
+        verb = "stopped" if UNSEEN in problem else "failed"
+        print(f"serve: reload {verb}, the old release still serves: {problem}")
+        return 1
+    if cancelled:
+        print("serve: too late to cancel: Varnish had switched to the new release, so the reload")
+        print("was finished: the new release serves; the old one ends its requests")
+        return 0
+    print("serve: reloaded: the new release serves; the old one ends its requests")
+    return 0

@@ -17,7 +17,6 @@ VCL is deploy/newsportal.vcl.in with the ports and PROXY_* tunables in; see depl
 import ipaddress
 import os
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from deploy.children import Restarting, relayed, stop, wait_for_port  # noqa: E402
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
+from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
 VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
@@ -44,15 +44,6 @@ HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
 # What Varnish's manager writes for SIGTERM, the only way to stop it, whatever its options:
 # left out when the stop is ours, so that an "Error" of Varnish's still means one.
 VARNISH_STOPPED = "Error: Manager got SIGTERM"
-
-
-def find_varnishd() -> str:
-    found = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin:/usr/local/sbin")
-    if not found:
-        raise SystemExit(
-            "varnishd is missing: `make varnish` installs Debian's varnish and varnish-modules"
-        )
-    return found
 
 
 def url_host(host: str) -> str:
@@ -227,53 +218,6 @@ def render_vcl(values: dict) -> str:
     return text
 
 
-def varnish_command(cfg: dict, vcl_path: Path) -> list[str]:
-    def listen(host: str) -> str:
-        return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-    public = f"public={listen(cfg['host'])}:{cfg['port']}" + (
-        ",PROXY" if cfg["proxy_protocol"] else ""
-    )
-    return [
-        find_varnishd(),
-        "-F",  # in the foreground, as our child
-        "-n",
-        str(cfg["workdir"] / "varnish"),  # its own work dir: two stacks on one machine
-        "-a",
-        public,
-        "-a",
-        f"purge={listen(cfg['purge_host'])}:{cfg['purge_port']}",
-        "-T",
-        "127.0.0.1:0",  # varnishadm -n <work dir> finds it
-        "-f",
-        str(vcl_path),
-        "-s",
-        f"malloc,{cfg['cache_size']}",
-    ] + [arg for name, value in _varnish_params(cfg).items() for arg in ("-p", f"{name}={value}")]
-
-
-def _varnish_params(cfg: dict) -> dict:
-    return {
-        "thread_pools": 2,
-        "thread_pool_min": max(10, cfg["threads"] // 2),
-        "thread_pool_max": cfg["threads"],
-        "thread_queue_limit": 1000,
-        # Slow clients cost a thread of Varnish's, never a gunicorn worker, and not for long:
-        # the request headers must arrive within timeout_idle, responses within send_timeout.
-        "timeout_idle": 5,
-        "send_timeout": 120,
-        "idle_send_timeout": 10,
-        # Only responses that say how long they may be kept are kept.
-        "default_ttl": 0,
-        "default_grace": 0,
-        # Room for long Surrogate-Key headers (a list names every article on it).
-        "workspace_backend": "256k",
-        "http_resp_size": "160k",
-        "http_resp_hdr_len": "64k",
-        "syslog_cli_traffic": "off",
-    }
-
-
 def gunicorn_command(cfg: dict) -> list[str]:
     return [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -348,12 +292,13 @@ def main(argv: list[str]) -> int:
     vcl_path.chmod(0o644)
     varnish_cmd = varnish_command(cfg, vcl_path)
 
-    stopping, reloads = [], []
+    # SIGUSR2 asks for a reload (`make reload`), SIGUSR1 cancels it (Ctrl-C there).
+    stopping, reloads, cancels = [], [], []
 
     def on_signal(signum, frame):
-        (reloads if signum == signal.SIGUSR2 else stopping).append(signum)
+        {signal.SIGUSR2: reloads, signal.SIGUSR1: cancels}.get(signum, stopping).append(signum)
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR2):
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(signum, on_signal)
 
     env = gunicorn_env(cfg)
@@ -380,7 +325,7 @@ def main(argv: list[str]) -> int:
             if reloads:
                 reloads.clear()
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
-                reload_release(origin, varnish, worker, purge_pages, graceful, stopping)
+                reload_release(origin, varnish, worker, purge_pages, graceful, stopping, cancels)
             origin.check_draining()
             worker.check()
             time.sleep(0.2)
