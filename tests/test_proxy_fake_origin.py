@@ -25,6 +25,9 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
         self.forwarded_for = None
+        self.cache_control = (
+            "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60"
+        )
         # Cleared: pages hang (a gunicorn stuck in a worker), /healthz still answers.
         self.answering = threading.Event()
         self.answering.set()
@@ -47,10 +50,7 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header(
-            "Cache-Control",
-            "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60",
-        )
+        self.send_header("Cache-Control", origin.cache_control)
         self.send_header("Surrogate-Key", "site page")
         self.end_headers()
         self.wfile.write(body)
@@ -159,6 +159,27 @@ def test_stale_copies_are_served_while_revalidating_and_while_the_origin_fails(
     assert response.status == 503
     assert "Back in a moment" in response.text
     assert response.header("Retry-After") == "5"
+
+
+def test_a_file_that_names_no_stale_if_error_is_still_served_while_the_origin_fails(
+    proxy_of_fake_origin,
+):
+    """The media view and WhiteNoise (the site's icons: 60 s) say how long a file is fresh,
+    not how long it may be served stale: the proxy keeps it PROXY_STALE_IF_ERROR (a day) all
+    the same, so an outage does not break the pictures of the pages it still serves."""
+    proxy, origin = proxy_of_fake_origin
+    origin.cache_control, origin.body = "public, max-age=1", b"picture"
+    assert proxy.get("/media/renditions/a.jpg").body == b"picture"
+
+    time.sleep(1.5)
+    origin.status, origin.body = 500, b"error"
+    response = proxy.get("/media/renditions/a.jpg")
+    assert (response.status, response.body) == (200, b"picture")
+
+    origin.shutdown()
+    origin.server_close()
+    response = proxy.get("/media/renditions/a.jpg")
+    assert (response.status, response.body) == (200, b"picture")
 
 
 def relayed(proxy, reader, method, path) -> bytes:
