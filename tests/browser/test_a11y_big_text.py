@@ -1,0 +1,78 @@
+"""A reader on a phone with the browser's text size at 200%: every date and time is read whole,
+inside its column, wrapping when it is longer than a line rather than running off the page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# Each time on the page whose box ends past its column's or the window's right edge (a column
+# with overflow: clip cuts it off there; without, the page scrolls sideways).
+TIMES_PAST_THE_EDGE = """() => {
+    const window_right = document.documentElement.clientWidth;
+    return Array.from(document.querySelectorAll("time")).flatMap((time) => {
+        const box = time.getBoundingClientRect();
+        const column = time.closest("p, header, figcaption, li, div").getBoundingClientRect();
+        const edge = Math.min(window_right, column.right);
+        return box.right > edge + 0.5
+            ? [`${time.textContent} ends at ${Math.round(box.right)} px, past ${Math.round(edge)}`]
+            : [];
+    });
+}"""
+
+
+@pytest.fixture
+def discussed_story(article, make_comment):
+    from articles.models import Article
+    from comments.models import Comment
+
+    first = make_comment(article, name="Priya Nair", status=Comment.Status.APPROVED)
+    make_comment(article, name="Lucas Ferreira", parent=first, status=Comment.Status.APPROVED)
+    # Updated an hour after it came out: the byline says "Updated …" too.
+    Article.objects.filter(pk=article.pk).update(
+        approved_comment_count=2, updated_at=article.published_at + timedelta(hours=1)
+    )
+    return article, first
+
+
+def test_at_200_percent_text_on_a_phone_every_time_stays_in_its_column(
+    page, discussed_story, artifacts
+):
+    article, comment = discussed_story
+    page.set_viewport_size({"width": 360, "height": 740})
+    for name, url in (
+        # the byline's "Updated …", a comment's and a reply's time in their headers
+        ("article", article.get_absolute_url()),
+        # the comment quoted above the form, "Priya Nair, 6 Dec 2026, 01:26 UTC"
+        ("report", reverse("comments:report", args=[comment.pk])),
+    ):
+        page.goto(url)
+        expect(page.locator("time").first).to_be_attached()
+        # The reader's browser setting "text size", as a root font size (CSSOM: the CSP allows
+        # it), as tests/browser/test_reader_access.py sets it.
+        page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+        artifacts.screenshot(page, f"{name}-200-percent.png", full_page=True)
+        assert page.evaluate(TIMES_PAST_THE_EDGE) == [], name
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], f"{name} scrolls sideways ({widths[0]} > {widths[1]})"
+
+
+def test_at_the_usual_text_size_a_time_still_moves_to_the_next_line_whole(page, discussed_story):
+    article, _ = discussed_story
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(article.get_absolute_url())
+    expect(page.locator(".byline-updated")).to_contain_text("Updated")
+    lines = page.evaluate(
+        """() => Array.from(document.querySelectorAll("time")).map(
+            (time) => [time.textContent, time.getClientRects().length,
+                       Math.round(time.getBoundingClientRect().height
+                                  / parseFloat(getComputedStyle(time).lineHeight))])"""
+    )
+    assert lines
+    for text, boxes, rows in lines:
+        assert (boxes, rows) == (1, 1), f"{text!r} is broken over lines"
