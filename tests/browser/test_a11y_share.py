@@ -1,0 +1,29 @@
+"""The share buttons under a story, as a screen reader and a phone reader meet them."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+NETWORKS = ["X", "Facebook", "WhatsApp", "LinkedIn"]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["1280", "phone"])
+def test_each_share_link_says_what_it_shares_on_and_that_it_opens_a_new_tab(
+    page, article, viewport
+):
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(article.get_absolute_url())
+    share = page.get_by_role("region", name="Share this article")
+    # A screen reader's list of the page's links reads each name alone, without the heading.
+    for network in NETWORKS:
+        link = share.get_by_role("link", name=f"Share on {network} (opens a new tab)", exact=True)
+        expect(link).to_have_attribute("target", "_blank")
+    expect(share.get_by_role("link", name="Share by E-mail", exact=True)).to_be_visible()
+    expect(share.get_by_role("link", name="Copy link", exact=True)).to_be_visible()
+    # What the eye reads is unchanged: the network's name (on a phone, its icon alone).
+    names = share.locator(".share-label")
+    expect(names).to_have_text([*NETWORKS, "E-mail", "Copy link"])
