@@ -61,6 +61,7 @@
         })
         .then(function (body) {
           if (!body) return;
+          var closed = 0;
           shown.forEach(function (row) {
             var said = body.decided[row.getAttribute("data-pk")];
             // Decided or reopened here since the question: this screen's own answer stands.
@@ -68,8 +69,18 @@
             if (row === queue.rejecting()) queue.stopRejecting();
             row.classList.add("is-decided");
             queue.outcome(row, said);
+            closed += 1;
             if (row === queue.current()) queue.select(queue.step(1, true) || queue.step(-1, true));
           });
+          if (!closed) return;
+          // Said too, not only shown: a screen reader hears it, as it hears a decision.
+          queue.say(
+            closed === 1
+              ? "A comment on this page was decided meanwhile: its card says by whom."
+              : closed + " comments on this page were decided meanwhile: their cards say by whom."
+          );
+          // The page's last cards decided by others: the way on is offered as after one's own.
+          if (!queue.busy()) queue.settled(!queue.rows.some(queue.open));
         })
         .catch(function () {}); // a check missed: the next one asks again
     }

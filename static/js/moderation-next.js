@@ -1,42 +1,74 @@
-// The end of a queue page with pages after it: the next comments come when the moderator asks
-// (n, or the "Next page" button), not as the last answer arrives, so the last card's Undo can
-// still be seen and used. Loaded after moderation.js, which calls this with the queue.
+// The end of a queue page: once every card on it is decided (here, or by others meanwhile), the
+// way on is offered, and taken when the moderator asks (n, or the button), not as the last
+// answer arrives, so the last card's Undo can still be seen and used. With pages after this one
+// it is the next comments; on the last page, the queue again from its first page (comments
+// sent since, and any left undecided on earlier pages). Loaded after moderation.js.
 (function () {
   "use strict";
 
   window.moderationQueue.extensions.push(function (queue) {
     // Only a later page counts: the comments decided here leave the queue, and those of the
     // next page move up onto this one. (From the last page, the earlier ones are still linked.)
-    if (!document.querySelector(".paginator .this-page ~ a:not(.showall)")) return;
-    var next = document.createElement("p");
+    var later = !!document.querySelector(".paginator .this-page ~ a:not(.showall)");
+    var label = later ? "Next page" : "Check for new comments";
+    var next = document.createElement("div");
     next.className = "queue-next";
     next.hidden = true;
+    if (!later) {
+      var done = document.createElement("p");
+      done.className = "queue-caught-up";
+      done.textContent =
+        "All caught up. Press n (or the button) to see what waits now, new comments " +
+        "included; u undoes the last decision first.";
+      next.appendChild(done);
+    }
     var button = document.createElement("button");
     button.type = "button"; // never the change list's form
     button.className = "button default";
-    button.textContent = "Next page";
+    button.textContent = label;
     next.appendChild(button);
     // Under the last card, where the moderator's eyes are when the page is done.
     queue.table.closest(".results").after(next);
 
     function go() {
       if (next.hidden) return; // a decision or an undo still on its way
-      window.location.reload(); // this page's address: the next comments are on it now
+      if (later) {
+        window.location.reload(); // this page's address: the next comments are on it now
+        return;
+      }
+      // This page may be gone (its comments decided): the first one, same search and filters.
+      var url = new URL(window.location.href);
+      url.searchParams.delete("p");
+      window.location.assign(url.toString());
     }
 
     queue.settled = function (done) {
       next.hidden = !done;
       if (!done) return;
+      var said = document.querySelector(".queue-status").textContent;
+      // After the last decision's own words, which the status line would otherwise lose.
       queue.say(
-        document.querySelector(".queue-status").textContent +
-          " Press n (or Next page) for the next comments; u undoes the last decision first."
+        (said ? said + " " : "") +
+          "Every comment on this page is decided." +
+          (later
+            ? " Press n (or Next page) for the next comments; u undoes the last decision first."
+            : "")
       );
+      // The keyboard goes on from the button (Enter, or n), unless it is busy elsewhere.
+      var active = document.activeElement;
+      if (!active || active === document.body || queue.table.contains(active)) {
+        button.focus({ preventScroll: true });
+      }
       next.scrollIntoView({ block: "nearest" });
     };
 
     queue.keys.n = function () {
       if (next.hidden) {
-        queue.say("n brings the next page once every comment on this one is decided.");
+        queue.say(
+          later
+            ? "n brings the next page once every comment on this one is decided."
+            : "n checks for new comments once every comment on this page is decided."
+        );
       } else {
         go();
       }

@@ -197,11 +197,7 @@
         .catch(failed)
         .then(function () {
           inFlight -= 1;
-          if (inFlight) return;
-          var done = !rows.some(open);
-          // After the last decision's own words, which the status line would otherwise lose.
-          if (done) say((status ? status.textContent : "") + " Every comment on this page is decided.");
-          queue.settled(done);
+          if (!inFlight) queue.settled(!rows.some(open));
         });
     }
 
@@ -379,12 +375,16 @@
       outcome: outcome,
       stopRejecting: stopRejecting,
       inLine: inLine,
+      busy: function () {
+        return inFlight > 0; // a decision or an undo on its way
+      },
       reopen: reopen,
       // Filled in by the other files:
       touch: function () {}, // a card decided or undone here, by this moderator
       keys: Object.create(null), // a key no branch above takes, to what it does
       decided: function () {}, // each answer to a decision sent from here, as it comes
-      settled: function () {}, // false as a post goes, then (all answered) if all is decided
+      settled: function () {}, // false as a post goes, then (all answered, or cards closed by
+      // others meanwhile) whether every card on the page is decided
       edited: reopen, // a decision refused because the author edited the words since
     };
     for (var i = 0; i < extensions.length; i++) extensions[i](queue);
