@@ -16,6 +16,7 @@ from comments.admin_decisions import (
     decision_links,
 )
 from comments.admin_meanwhile import MOST_CARDS, decided_meanwhile
+from comments.admin_paging import NarrowOffsetPaginator
 from comments.admin_queue import (
     current_queue,
     highlight,
@@ -48,6 +49,7 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
     list_per_page = 50
     # The queue may hold tens of thousands of rows: never count the whole table.
     show_full_result_count = False
+    paginator = NarrowOffsetPaginator  # page 1,000 of "All" without reading the 49,950 before
     action_form = ModerationActionForm
     actions = [
         "approve_selected",
