@@ -44,20 +44,21 @@
         data,
         function (answer) {
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
-          if (answer.body.outcome === "requeued") {
+          var refused = answer.body.outcome !== "requeued"; // decided again by another: theirs
+          if (!refused) {
             message = "Undone: " + message;
             row.classList.remove("is-decided");
             queue.select(row); // asked for: decided again from here
           }
-          queue.outcome(row, message);
-          queue.say(message);
+          queue.outcome(row, message, refused);
+          queue.say(message, refused);
         },
         function (error) {
           var text =
             error instanceof queue.NotTaken ? error.message : "the answer could not be read.";
-          queue.outcome(row, "Not undone: " + text);
+          queue.outcome(row, "Not undone: " + text, true);
           offerUndo(row, decided); // the decision stands: Undo again when it can be sent
-          queue.say("Not undone: " + text);
+          queue.say("Not undone: " + text, true);
         }
       );
     }

@@ -75,11 +75,13 @@
       return null;
     }
 
-    function say(text) {
-      if (status) status.textContent = text;
+    // A problem (a decision not taken, refused) is told apart from an outcome by its colour.
+    function say(text, problem) {
+      status.textContent = text; // drawn with the queue, always
+      status.classList.toggle("is-problem", !!problem);
     }
 
-    function outcome(row, text) {
+    function outcome(row, text, problem) {
       var line = row.querySelector(".queue-outcome");
       if (!line) {
         line = document.createElement("p");
@@ -87,6 +89,7 @@
         row.querySelector(".queue-item").appendChild(line);
       }
       line.textContent = text;
+      line.classList.toggle("is-problem", !!problem);
     }
 
     function stopRejecting() {
@@ -135,8 +138,8 @@
       if (!button || !open(row)) return;
       if (button.getAttribute("data-action") === "approve" && Object.keys(fields).length) {
         // Words typed (or a preset chosen) for a rejection never publish the comment.
-        outcome(row, GAVE_REASON);
-        say(GAVE_REASON);
+        outcome(row, GAVE_REASON, true);
+        say(GAVE_REASON, true);
         return;
       }
       stopRejecting();
@@ -162,24 +165,22 @@
           if (answer.body.edited) queue.edited(row, answer.body);
           // Not taken, and still to decide (a reply whose comment waits): open again.
           else if (answer.body.waiting) reopen(row);
-          outcome(row, message);
-          say(message);
+          outcome(row, message, answer.status !== 200);
+          say(message, answer.status !== 200);
           queue.decided(row, answer);
         },
         function (error) {
-          row.classList.remove("is-decided");
-          outcome(
-            row,
+          var why =
             error instanceof NotTaken
               ? error.message
-              : "Not taken: the site's answer could not be read. Reload the page and try again."
-          );
+              : "Not taken: the site's answer could not be read. Reload the page and try again.";
+          outcome(row, why, true);
           reopen(row);
-          say(
-            row === current
-              ? "A decision was not taken: the comment is selected again."
-              : "A decision was not taken: that comment is open again (j/k to reach it)."
-          );
+          // Which comment, and where: the moderator is reading another one by now.
+          var name = row.querySelector(".queue-head a").textContent;
+          var where = rows.indexOf(row) < rows.indexOf(current) ? "above (k)" : "below (j)";
+          where = row === current ? "." : ", " + where + ".";
+          say(why + " The comment by " + name + " is open again" + where, true);
         }
       );
     }
@@ -383,8 +384,7 @@
       touch: function () {}, // a card decided or undone here, by this moderator
       keys: Object.create(null), // a key no branch above takes, to what it does
       decided: function () {}, // each answer to a decision sent from here, as it comes
-      settled: function () {}, // false as a post goes, then (all answered, or cards closed by
-      // others meanwhile) whether every card on the page is decided
+      settled: function () {}, // false as a post goes, then (all answered) if all is decided
       edited: reopen, // a decision refused because the author edited the words since
     };
     for (var i = 0; i < extensions.length; i++) extensions[i](queue);

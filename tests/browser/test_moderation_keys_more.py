@@ -143,8 +143,9 @@ def test_a_decision_after_the_session_ended_says_so_and_opens_the_comment_again(
     # The moderator is on the next card by now: it stays theirs, the first waits for them.
     expect(page.locator(f"#queue-{second.pk}")).to_have_class(re.compile(r"\bis-selected\b"))
     expect(card).not_to_have_class(re.compile(r"\bis-selected\b"))
+    # Which comment waits, and where, from the card the moderator is on.
     expect(page.locator(".queue-status")).to_have_text(
-        "A decision was not taken: that comment is open again (j/k to reach it)."
+        f"{SIGNED_OUT} The comment by {first.name} is open again, above (k)."
     )
     expect(page.locator(".queue-outcome", has_text="check the connection")).to_have_count(0)
     page.keyboard.press("k")
