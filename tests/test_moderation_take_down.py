@@ -137,9 +137,11 @@ def test_a_take_down_keeps_the_record_of_the_approval(
     ],
 )
 def test_the_action_bars_reason_is_named_for_what_it_goes_with_in_each_list(
-    moderator_client, approved_comment, query, label
+    moderator_client, approved_comment, make_comment, query, label
 ):
     Report.objects.create(comment=approved_comment, reason="abuse", reporter="r1")
+    # Every list holds a comment: an empty queue shows no action bar at all.
+    make_comment(approved_comment.article, name="Waiting Reader")
 
     page = moderator_client.get(f"/admin/comments/comment/{query}").content.decode()
 
