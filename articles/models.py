@@ -132,6 +132,9 @@ class Article(models.Model):
     body = models.TextField(help_text="Markdown. HTML is removed when the article is shown.")
     # The body as sanitised HTML, rendered once when the article is saved (articles.services).
     body_html = models.TextField(blank=True, editable=False)
+    # What readers read of body_html, as plain text (articles.search.plain_text), written with
+    # it: search looks in it and cuts snippets from it, never from the Markdown source.
+    body_text = models.TextField(blank=True, editable=False)
     hero_image = models.ImageField(
         upload_to=hero_upload_to, blank=True, validators=[validate_image_upload]
     )

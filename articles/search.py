@@ -1,16 +1,19 @@
 """Article search: ranked full-text search on PostgreSQL, a plain substring match on SQLite.
 
-The snippet under each result is cut from the article as readers see it (the rendered
-body_html made plain text), not from its Markdown source: no "**", "[text](url)" or "##", and
-the author's text is escaped exactly once, here."""
+Both look in the article as readers read it (Article.body_text: the rendered body_html made
+plain text, when it is saved), never in its Markdown source: an editor's <!-- note -->, a link
+definition no link uses, a <script> the sanitiser drops, a link's address, are words no reader
+is shown, and search must not confirm them one guess at a time. The snippet under each result
+is cut from the same text: no "**", "[text](url)" or "##", and the author's text is escaped
+exactly once, here."""
 
 import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Left, Right
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Left, Replace, Right
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -27,15 +30,17 @@ _START, _STOP = "\ue000", "\ue001"
 # How much of the text's start and end is read back with a PostgreSQL snippet, and how much of
 # its first and last fragment must match them there: whether it was cut (entities decode shorter).
 _ENDS, _MATCHED = 300, 100
-# body_html to plain text, step by step. The same patterns run in Python (SQLite) and in
-# PostgreSQL's regexp_replace (inside the query, so ts_headline reads text, not tags); they hold
-# for the sanitiser's output, where every attribute is name="value" with '"' escaped inside.
+# body_html to plain text, step by step. They hold for the sanitiser's output, where every
+# attribute is name="value" with '"' escaped inside.
 _TO_PLAIN_TEXT = (
     # Footnote markers ("claim¹") and their way back ("↩") are not words of the text.
     (r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>', ""),
     (r'<a class="footnote-backref"[^>]*>[^<]*</a>', ""),
+    # A picture's alt text is the story's words to those who hear the page read out, and to
+    # everyone when the picture does not load.
+    (r'<img\b(?:"[^"]*"|[^">])*?\salt="([^"]*)"(?:"[^"]*"|[^">])*>', r" \1 "),
     # A block's tags become a space, so two paragraphs' words do not run together; inline tags
-    # go ("<em>plant</em>." is "plant."). PostgreSQL reads "\b" otherwise: none here.
+    # go ("<em>plant</em>." is "plant.").
     (r'</?(?:p|br|hr|h[1-6]|[uo]l|li|d[ltd]|blockquote|pre|t[rhd]|t(?:able|head|body)|figure|'
      r'figcaption|div)(?:\s(?:"[^"]*"|[^">])*)?>', " "),
     (r'<(?:"[^"]*"|[^">])*>', ""),
@@ -71,26 +76,26 @@ def search_articles(queryset, query: str):
         return (
             queryset.filter(search_vector=_ts_query(query))
             .annotate(rank=SearchRank(F("search_vector"), _ts_query(wanted or query)))
-            .defer("body_html")  # the page shows a snippet of it, cut by add_snippets()
+            .defer("body_html", "body_text")  # the page shows a snippet, cut by add_snippets()
             .order_by("-rank", "-published_at", "-pk")
         )
     condition = in_title = Q()
     for word, left_out in _terms(query)[:8]:
         anywhere = (
-            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body_text__icontains=word)
         )
         condition &= ~anywhere if left_out else anywhere
         if not left_out:
             in_title &= Q(title__icontains=word)
     # No ranking here, but a headline that names every word still comes first. The snippet is
-    # cut from the rendered body, so load it with the rows (whatever a listing defers).
+    # cut from the reader's text, so load it with the rows (whatever a listing defers).
     # Only words left out ("-car"): no headline can name a wanted word.
     first = Case(When(in_title, then=Value(1)), default=Value(0)) if in_title else Value(0)
     return (
         queryset.filter(condition)
         .annotate(in_title=first)
         .defer(None)
-        .defer("search_vector", "body")
+        .defer("search_vector", "body", "body_html")
         .order_by("-in_title", "-published_at", "-pk")
     )
 
@@ -118,8 +123,9 @@ def add_snippets(articles, query: str) -> None:
     (2,000 headlines for page 200)."""
     articles = list(articles)  # a page: the same rows (and objects) the template then shows
     if articles and connection.vendor == "postgresql":
+        text = _as_html_text("body_text")
         headline = SearchHeadline(
-            _plain_text_sql("body_html"),
+            text,
             _ts_query(query),
             config=SEARCH_CONFIG,
             start_sel=_START,
@@ -129,10 +135,9 @@ def add_snippets(articles, query: str) -> None:
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        plain = _plain_text_sql("body_html")
         shown = type(articles[0]).objects.filter(pk__in=[article.pk for article in articles])
         rows = shown.annotate(
-            headline=headline, head=Left(plain, _ENDS), tail=Right(plain, _ENDS)
+            headline=headline, head=Left(text, _ENDS), tail=Right(text, _ENDS)
         ).values_list("pk", "headline", "head", "tail")
         headlines = {pk: _with_cuts(*ends) for pk, *ends in rows}
         for article in articles:
@@ -158,10 +163,10 @@ def snippet_html(article, query: str) -> str:
     """An escaped snippet with the matches wrapped in <mark>."""
     headline = getattr(article, "headline", None)
     if headline is None:
-        headline = _plain_snippet(plain_text(article.body_html), query)
+        headline = _plain_snippet(article.body_text, query)
     else:
-        # ts_headline read the HTML's text with its entities (&amp;): decode them once, so the
-        # escape below is the only one.
+        # ts_headline read the text with its entities (&amp;, _as_html_text): decode them once,
+        # so the escape below is the only one.
         headline = _SPACE.sub(" ", html.unescape(headline)).strip()
     safe = escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>")
     return mark_safe(safe)
@@ -175,17 +180,13 @@ def plain_text(body_html: str) -> str:
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
-def _plain_text_sql(field: str) -> Func:
+def _as_html_text(field: str) -> Replace:
+    """The plain text escaped as in HTML, for ts_headline: its parser takes "<mark>" in the text
+    (typed in a code sample) for a tag and leaves it out of the snippet; "&lt;mark&gt;" it
+    keeps as it is. The trigger (migration 0019) indexes the same."""
     text = F(field)
-    for pattern, replacement in _TO_PLAIN_TEXT:
-        text = Func(
-            text,
-            Value(pattern),
-            Value(replacement),
-            Value("g"),
-            function="regexp_replace",
-            output_field=TextField(),
-        )
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = Replace(text, Value(character), Value(entity))
     return text
 
 

@@ -13,6 +13,7 @@ from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_wi
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, OldSlug
 from articles.rendering import render_markdown
+from articles.search import plain_text
 from newsportal.caching import (
     ALL_LISTED,
     LATEST,
@@ -179,6 +180,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
     same transaction. date_set=False: a new story's publication time is its add form's
     default (when the form was opened), not one the editor chose."""
     article.body_html = render_markdown(article.body)
+    article.body_text = plain_text(article.body_html)
     now = timezone.now()
     with transaction.atomic():
         old_files = set()
@@ -280,15 +282,16 @@ def render_body_again(*, article_id: int) -> bool:
     pictures' width and height, say). Not an edit: "Updated" stays, and only the article's own
     page, the one that shows its body, is purged. False when nothing changed. An editor who
     changes the body meanwhile wins: their save drew it, and this one is not stored."""
-    article = Article.objects.only("body", "body_html").filter(pk=article_id).first()
+    article = Article.objects.only("body", "body_html", "body_text").filter(pk=article_id).first()
     if article is None:
         return False
     body_html = render_markdown(article.body)
-    if body_html == article.body_html:
+    body_text = plain_text(body_html)
+    if body_html == article.body_html and body_text == article.body_text:
         return False
     with transaction.atomic():
         changed = Article.objects.filter(pk=article_id, body=article.body).update(
-            body_html=body_html
+            body_html=body_html, body_text=body_text
         )
         if changed:
             purge(article_key(article_id))
