@@ -23,8 +23,9 @@ PAGE_BODY_FIELDS = (
 
 
 class ArticleQuerySet(models.QuerySet):
-    """Every read defers search_vector: a few KB of tsvector per row that only PostgreSQL's
-    WHERE and ORDER BY need, never Python."""
+    """Every read defers search_vector and body_text: a few KB of tsvector, and the body's text
+    again, per row, that only search needs (PostgreSQL's WHERE and ORDER BY, SQLite's search
+    and snippets, which ask for it)."""
 
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
@@ -80,4 +81,4 @@ def detail_prefetches() -> list:
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer("search_vector", "body_text")

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from articles.images import make_crops
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
+from articles.search import plain_text
 from bench.scale_desk import admin_log, moderators_desk
 from bench.seed import SECTIONS, VOCABULARY, _hero_files, _paragraph, _sentence
 from comments.models import (
@@ -170,7 +171,8 @@ def _articles(rng, now, sizes, pictures, log) -> list[Article]:
                 slug=f"{slugify(title)[:150]}-{i}",
                 standfirst=_sentence(rng, rng.randint(18, 30)),
                 body=body,
-                body_html=render_markdown(body),
+                body_html=(body_html := render_markdown(body)),
+                body_text=plain_text(body_html),
                 **(hero if rng.random() < 0.9 else {}),  # one story in ten without a picture
                 section=rng.choices(sections, weights=SECTION_WEIGHTS)[0],
                 status=status,

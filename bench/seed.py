@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 from articles.images import make_renditions
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
+from articles.search import plain_text
 from comments.models import Comment
 
 SEED_VERSION = 3
@@ -162,7 +163,8 @@ def seed(log=print) -> dict:
                     standfirst=_sentence(rng, rng.randint(18, 30)),
                     # The article under test always holds the word, so it is a search hit too.
                     body=(body := _body(rng, with_word=i == 0 or rng.random() < SEARCH_WORD_SHARE)),
-                    body_html=render_markdown(body),
+                    body_html=(body_html := render_markdown(body)),
+                    body_text=plain_text(body_html),
                     hero_image=hero_name,
                     hero_alt=_sentence(rng, 6),
                     hero_caption=_sentence(rng, 10),

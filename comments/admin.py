@@ -94,7 +94,12 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
             super()
             .get_queryset(request)
             .select_related("article", "parent", "moderated_by")
-            .defer("article__body", "article__standfirst", "article__search_vector")
+            .defer(
+                "article__body",
+                "article__standfirst",
+                "article__body_text",
+                "article__search_vector",
+            )
             .annotate(earlier_body=last_earlier_body())  # the queue card's "edited"
         )
 

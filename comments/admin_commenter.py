@@ -89,7 +89,9 @@ def commenter_view(model_admin, request):
         kept = {}
     comments = of_sender(Comment.objects.select_related("article")).order_by("-created_at")
     counts = dict(comments.values_list("status").annotate(n=Count("pk")).order_by())
-    shown = list(comments.defer("article__body", "article__search_vector")[:SHOWN])
+    shown = list(
+        comments.defer("article__body", "article__body_text", "article__search_vector")[:SHOWN]
+    )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,

@@ -110,7 +110,9 @@ def written_with(email: str):
         Comment.objects.filter(email=email)
         .select_related("article")
         # Each comment names its article: not the story's text, thousands of times over.
-        .defer("article__body", "article__body_html", "article__search_vector")
+        .defer(
+            "article__body", "article__body_html", "article__body_text", "article__search_vector"
+        )
     )
 
 

@@ -34,6 +34,21 @@ def test_demo_content_loads_twice_without_duplicates_or_changes(db, capsys):
     assert not any(article.was_updated for article in Article.objects.all())
 
 
+def test_the_demo_stories_are_found_by_the_words_of_their_bodies(db, client):
+    call_command("load_demo_content", "--no-images", "--no-user")
+    lead = Article.objects.get(slug=LEAD_SLUG)
+    elsewhere = f"{lead.title} {lead.standfirst}".lower()
+    word = next(
+        word
+        for word in sorted(set(re.findall(r"[a-z]{9,}", lead.body_text.lower())))
+        if word not in elsewhere and Article.objects.filter(body__icontains=word).count() == 1
+    )
+
+    html = client.get("/search/", {"q": word}).content.decode()
+
+    assert f">{unescape(lead.title)}<" in unescape(html)
+
+
 def test_demo_content_prints_a_generated_staff_login(db, capsys, monkeypatch):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     call_command("load_demo_content", "--no-images")

@@ -14,6 +14,7 @@ from articles import demo_content
 from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
+from articles.search import plain_text
 from articles.services import purge_articles, refresh_hero_renditions
 
 # Illustrations made for the demo (no text on them, no one else's photographs).
@@ -52,7 +53,8 @@ class Command(BaseCommand):
                 title=spec["title"],
                 standfirst=spec["standfirst"],
                 body=spec["body"],
-                body_html=render_markdown(spec["body"]),
+                body_html=(body_html := render_markdown(spec["body"])),
+                body_text=plain_text(body_html),
                 section=sections[spec["section"]],
                 status=Article.Status.PUBLISHED,
                 # The lead is the newest (out for two hours, time for readers to comment:
