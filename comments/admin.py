@@ -81,12 +81,13 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
 
     class Media:
         css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
-        # The core first: the others add Undo, the cards decided meanwhile and the next page.
+        # The core first: the others add Undo, the cards decided meanwhile, the next page and ?.
         js = [
             "js/moderation.js",
             "js/moderation-undo.js",
             "js/moderation-meanwhile.js",
             "js/moderation-next.js",
+            "js/moderation-help.js",
         ]
 
     def get_queryset(self, request):

@@ -1,7 +1,8 @@
-// The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, u, o, ?) and
+// The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, u, o) and
 // decisions sent without a reload. Only an enhancement: every button posts the page's form
-// without it. Undo (moderation-undo.js) and the cards others decided (moderation-meanwhile.js)
-// load after this file and add to the queue through window.moderationQueue, its one global.
+// without it. Undo (moderation-undo.js), the cards others decided (moderation-meanwhile.js), the
+// page's end (moderation-next.js) and the ? list (moderation-help.js) load after this file and
+// add to the queue through window.moderationQueue, its one global.
 (function () {
   "use strict";
 
@@ -56,13 +57,14 @@
       row.setAttribute("aria-current", "true");
     }
 
-    function select(row) {
+    function select(row, atLoad) {
       mark(row);
       if (!row) return;
-      var item = row.querySelector(".queue-item");
-      item.focus({ preventScroll: true });
+      row.querySelector(".queue-item").focus({ preventScroll: true });
       var box = row.getBoundingClientRect();
-      if (box.top < 0 || box.bottom > window.innerHeight) {
+      // A page opens at its top (the tabs, the search) while its first card starts on screen.
+      var below = atLoad ? box.top > window.innerHeight : box.bottom > window.innerHeight;
+      if (box.top < 0 || below) {
         row.scrollIntoView({ block: box.height > window.innerHeight ? "start" : "nearest" });
       }
     }
@@ -311,9 +313,6 @@
       } else if (queue.keys[key]) {
         event.preventDefault();
         queue.keys[key]();
-      } else if (key === "?" && help) {
-        event.preventDefault();
-        help.showModal();
       }
     });
 
@@ -351,12 +350,6 @@
       });
     });
 
-    if (help) {
-      help.querySelector(".queue-keys-close").addEventListener("click", function () {
-        help.close();
-      });
-    }
-
     // What the other files need, and no more. current and rejecting change: read them each time.
     var queue = {
       table: table,
@@ -389,7 +382,7 @@
     };
     for (var i = 0; i < extensions.length; i++) extensions[i](queue);
 
-    select(rows.filter(open)[0] || null);
+    select(rows.filter(open)[0] || null, true);
   }
 
   if (document.readyState === "loading") {
