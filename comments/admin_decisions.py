@@ -239,7 +239,8 @@ class DecisionViews:
             # Edited by its author since, it waits for a decision on its new words.
             up = comment.status == Comment.Status.APPROVED
             where = "it stays up" if up else "it waits in the queue"
-            text = f"{closed} report(s) on the comment by {comment.name} dismissed: {where}."
+            reports = "1 report" if closed == 1 else f"{closed} reports"
+            text = f"{reports} on the comment by {comment.name} dismissed: {where}."
             if not closed:
                 text = _reports_answered(comment)
             return self._answer(request, comment, "dismissed" if closed else None, text)

@@ -95,8 +95,18 @@ def test_dismiss_on_the_page_keeps_it_up_and_goes_back_to_the_reported_queue(
     assert Comment.objects.get(pk=reported.pk).status == Comment.Status.APPROVED
     assert not Report.objects.open().exists()
     told = moderator_client.get(response["Location"]).content.decode()
-    assert "2 report(s) on the comment by Early Bird dismissed: it stays up." in told
+    assert "2 reports on the comment by Early Bird dismissed: it stays up." in told
     assert "No reports waiting." in told
+
+
+def test_dismissing_one_report_says_one_report(moderator_client, approved_comment):
+    _report(approved_comment, 1)
+
+    response = _press(moderator_client, approved_comment, "dismiss", HTTP_ACCEPT="application/json")
+
+    assert response.json()["message"] == (
+        "1 report on the comment by Early Bird dismissed: it stays up."
+    )
 
 
 def test_take_down_on_the_page_after_another_moderator_dismissed_changes_nothing(
