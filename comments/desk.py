@@ -86,7 +86,7 @@ def dismiss_reports(*, comment: Comment, by) -> int:
     with transaction.atomic():
         closed = comment.reports.close(by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
-            record(by, [comment], f"Dismissed {closed} report(s)")
+            record(by, [comment], f"Dismissed {closed} report{'' if closed == 1 else 's'}")
             if hidden_by_reports(comment):
                 # Its published replies come back with it (decide counts them again).
                 decide([comment], status=Comment.Status.APPROVED, by=by)

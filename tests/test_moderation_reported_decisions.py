@@ -186,7 +186,7 @@ def test_dismiss_keeps_the_comment_up_and_is_logged(
     assert approved_comment.status == Comment.Status.APPROVED
     assert not Report.objects.open().exists()
     assert "Early Bird" in client.get(approved_comment.article.get_absolute_url()).content.decode()
-    assert LogEntry.objects.get(user=moderator).change_message == "Dismissed 2 report(s)"
+    assert LogEntry.objects.get(user=moderator).change_message == "Dismissed 2 reports"
     html = moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode()
     assert "No reports waiting." in html
 
