@@ -10,7 +10,8 @@
     // Only a later page counts: the comments decided here leave the queue, and those of the
     // next page move up onto this one. (From the last page, the earlier ones are still linked.)
     var later = !!document.querySelector(".paginator .this-page ~ a:not(.showall)");
-    var label = later ? "Next page" : "Check for new comments";
+    var reported = queue.table.getAttribute("data-queue") === "reported";
+    var label = later ? "Next page" : reported ? "Check for new reports" : "Check for new comments";
     var next = document.createElement("div");
     next.className = "queue-next";
     next.hidden = true;
@@ -18,8 +19,8 @@
       var done = document.createElement("p");
       done.className = "queue-caught-up";
       done.textContent =
-        "All caught up. Press n (or the button) to see what waits now, new comments " +
-        "included; u undoes the last decision first.";
+        "All caught up. Press n (or the button) to see what waits now, new " +
+        (reported ? "reports included." : "comments included; u undoes the last decision first.");
       next.appendChild(done);
     }
     var button = document.createElement("button");
@@ -67,7 +68,9 @@
         queue.say(
           later
             ? "n brings the next page once every comment on this one is decided."
-            : "n checks for new comments once every comment on this page is decided."
+            : "n checks for new " +
+              (reported ? "reports" : "comments") +
+              " once every comment on this page is decided."
         );
       } else {
         go();

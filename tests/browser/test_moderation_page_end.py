@@ -10,9 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments.admin import CommentAdmin
+from comments.desk import report_comment
 from comments.models import Comment
 from comments.services import approve, reject
-from tests.browser.helpers import open_queue
+from tests.browser.helpers import log_in_to_admin, open_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
 
@@ -135,3 +136,21 @@ def test_the_last_page_decided_by_colleagues_goes_back_to_the_first_page(
     rows = page.locator(".queue-row")
     expect(rows).to_have_count(3)
     expect(rows.first).to_have_id(f"queue-{comments[0].pk}")
+
+
+def test_the_reported_queue_done_checks_for_new_reports(page, moderator, article, make_comment):
+    comment = make_comment(article, status=Comment.Status.APPROVED, body="A reported comment.")
+    report_comment(comment=comment, reason="abuse", ip="192.0.2.1")
+    log_in_to_admin(page, moderator.username)
+    page.goto("/admin/comments/comment/?status=reported")
+    expect(page.locator(f"#queue-{comment.pk}")).to_have_class(re.compile(r"\bis-selected\b"))
+
+    page.keyboard.press("x")
+
+    check = page.get_by_role("button", name="Check for new reports")
+    expect(check).to_be_visible()
+    expect(page.locator(".queue-caught-up")).to_have_text(
+        "All caught up. Press n (or the button) to see what waits now, new reports included."
+    )
+    page.keyboard.press("n")
+    expect(page.locator(".queue-empty")).to_have_text("No reports waiting. Check again")
