@@ -52,7 +52,8 @@
         (said ? said + " " : "") +
           "Every comment on this page is decided." +
           (later
-            ? " Press n (or Next page) for the next comments; u undoes the last decision first."
+            ? " Press n (or Next page) for the next comments" +
+              (reported ? "." : "; u undoes the last decision first.")
             : "")
       );
       // The keyboard goes on from the button (Enter, or n), unless it is busy elsewhere.

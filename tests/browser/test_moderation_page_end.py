@@ -154,3 +154,24 @@ def test_the_reported_queue_done_checks_for_new_reports(page, moderator, article
     )
     page.keyboard.press("n")
     expect(page.locator(".queue-empty")).to_have_text("No reports waiting. Check again")
+
+
+def test_the_reported_queue_offers_its_next_page_without_an_undo_it_lacks(
+    page, moderator, article, make_comment, monkeypatch
+):
+    monkeypatch.setattr(CommentAdmin, "list_per_page", 1)
+    for n in range(2):
+        comment = make_comment(article, status=Comment.Status.APPROVED, body=f"Reported {n}.")
+        report_comment(comment=comment, reason="abuse", ip=f"192.0.2.{n + 1}")
+    log_in_to_admin(page, moderator.username)
+    page.goto("/admin/comments/comment/?status=reported")
+
+    page.keyboard.press("x")
+
+    expect(page.get_by_role("button", name="Next page")).to_be_visible()
+    expect(page.locator(".queue-status")).to_have_text(
+        re.compile(
+            r"dismissed: it stays up\. Every comment on this page is decided\. Press n "
+            r"\(or Next page\) for the next comments\.$"
+        )
+    )
