@@ -108,6 +108,7 @@
           function () {
             // Refused (a browser setting, a page not in front): the reader is told, not ignored.
             label.textContent = "Could not copy: the link is in the address bar";
+            link.classList.add("copy-failed");
           }
         );
       });

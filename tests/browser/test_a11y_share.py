@@ -27,3 +27,30 @@ def test_each_share_link_says_what_it_shares_on_and_that_it_opens_a_new_tab(
     # What the eye reads is unchanged: the network's name (on a phone, its icon alone).
     names = share.locator(".share-label")
     expect(names).to_have_text([*NETWORKS, "E-mail", "Copy link"])
+
+
+def test_on_a_phone_copy_link_says_in_words_whether_it_copied(page, article, artifacts):
+    """On a phone the buttons are icons; once "Copy link" is pressed its words show: the icon
+    alone turned green on success and showed nothing when the browser refused."""
+    page.set_viewport_size(PHONE)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(article.get_absolute_url())
+    copy = page.locator(".share-copy")
+    words = copy.locator(".share-label")
+    assert words.bounding_box()["width"] <= 1  # an icon until pressed
+    copy.click()
+    expect(words).to_have_text("Link copied")
+    assert words.bounding_box()["width"] > 40, "'Link copied' is not shown"
+    artifacts.screenshot(page.locator(".share"), "copied.png")
+
+    page.add_init_script(
+        "navigator.clipboard.writeText = () =>"
+        " Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));"
+    )
+    page.reload()
+    page.locator(".share-copy").click()
+    expect(words).to_have_text("Could not copy: the link is in the address bar")
+    box = words.bounding_box()
+    assert box["width"] > 40, "the refusal is not shown"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    artifacts.screenshot(page.locator(".share"), "refused.png")
