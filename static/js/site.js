@@ -136,14 +136,26 @@
   }
 
   // Phones keep the search box behind a button. Without this, the link opens the search page.
+  // A page with a search box of its own (the results, "Page not found") leaves the header's out:
+  // there the link opened an empty search page, the reader's words and results gone, and the
+  // button takes them to the page's box instead, the words in it ready to change.
   function enhanceSearchToggle(link) {
     var header = link.closest(".site-header");
     var form = document.getElementById(link.getAttribute("data-search-toggle"));
-    if (!header || !form) return;
+    var ownBox = document.querySelector("main form[role=search] input[type=search]");
+    if (!header || !(form || ownBox)) return;
     var button = document.createElement("button");
     button.type = "button";
     button.className = link.className;
     while (link.firstChild) button.appendChild(link.firstChild);
+    if (!form) {
+      link.replaceWith(button);
+      button.addEventListener("click", function () {
+        ownBox.focus();
+        ownBox.setSelectionRange(ownBox.value.length, ownBox.value.length);
+      });
+      return;
+    }
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", form.id);
     link.replaceWith(button);
