@@ -1,11 +1,19 @@
 """Redis is a cache here, allowed to forget and to go away: while it does not answer, readers
-still read and comment, and staff still sign in and moderate (slower, never refused)."""
+still read and comment, and staff still sign in and moderate (slower, never refused). What
+mails someone else's address is never let through for it."""
 
 import pytest
+from django.core import mail
 from django.test import Client, override_settings
+from django.urls import reverse
 
+from comments import links
 from comments.models import Comment
+from comments.tokens import status_token
 from tests.comment_fixtures import PASSWORD
+from tests.mail_helpers import run_mail_queue, verify
+
+PRIVACY = "/comments/privacy/"
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -56,3 +64,52 @@ def test_a_reader_reads_and_comments_while_redis_is_down(
     assert posted.status_code == 200
     assert "Comment sent successfully!" in posted.content.decode()
     assert Comment.objects.filter(article=article, name="Maria Lopez").exists()
+
+
+def _mailed(address: str) -> list[str]:
+    run_mail_queue()
+    return [m.subject for m in mail.outbox if address in m.to]
+
+
+def test_a_privacy_link_asked_for_again_while_redis_is_down_mails_the_address_once(
+    redis_down, reader, article, make_comment
+):
+    comment = make_comment(article, email="maria@example.com")
+    status_privacy = reverse("comments:status-privacy", args=[status_token(comment)])
+
+    first = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    again = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    from_status = Client().post(status_privacy, {"action": "erase"})
+
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content  # never says whether mail went
+    assert "Check your mail" in from_status.content.decode()
+    assert _mailed("maria@example.com") == ["[Newsportal] Your comments: the link you asked for"]
+
+
+def test_posting_asking_and_deleting_in_turn_mails_the_address_once_while_redis_is_down(
+    redis_down, reader, article, make_comment
+):
+    """Whoever posts with an address may delete the comment, and its address is then
+    forgotten: the limit must outlive that, or every round would mail the address."""
+    for _ in range(2):
+        comment = make_comment(article, email="maria@example.com")
+        reader.post(PRIVACY, {"email": "maria@example.com", "action": "erase"})
+        reader.post(reverse("comments:delete", args=[status_token(comment)]))
+
+    assert not Comment.objects.exists()
+    assert len(_mailed("maria@example.com")) == 1
+
+
+def test_the_stop_link_tells_its_owner_no_new_link_went_while_redis_is_down(
+    redis_down, article, make_comment
+):
+    make_comment(article, email="maria@example.com")
+    stop = links.stop_mail_url(verify("maria@example.com").pk)
+
+    first = Client().post(stop, {"export": "1"})
+    again = Client().post(stop, {"export": "1"})
+
+    assert "Check your mail" in first.content.decode()
+    assert "No new link yet" in again.content.decode()
+    assert len(_mailed("maria@example.com")) == 1

@@ -45,6 +45,9 @@ class CommenterAddress(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # The last "Is this comment yours?" (one a day: strangers may type the address).
     question_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last link to export or erase (comments.privacy): kept here, not in the cache, so that
+    # the limit holds while Redis is away (anyone may type the address).
+    privacy_mail_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     mail_stopped_at = models.DateTimeField(null=True, blank=True)
 
