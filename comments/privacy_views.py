@@ -18,15 +18,10 @@ from comments.commenter_views import (
     link_gone,
     notice_page,
 )
+from comments.export import export_json, written_with
 from comments.forms import PrivacyRequestForm
 from comments.models import ERASED_PREFIX, CommenterAddress, CommentPolicyPage
-from comments.privacy import (
-    PRIVACY_MAIL_MINUTES,
-    erase_comments,
-    export_json,
-    request_privacy_link,
-    written_with,
-)
+from comments.privacy import PRIVACY_MAIL_MINUTES, erase_comments, request_privacy_link
 from comments.ratelimit import client_ip, hit_rate_limit
 from comments.status import standing
 from comments.tokens import written_here
@@ -216,7 +211,7 @@ def _export_page(request, address):
     for comment in page:
         comment.standing = standing(comment, parent_status=comment.parent_status)
         # Anyone can type an address: the list says which comments its owner showed are
-        # theirs (or this browser wrote), as the download does (comments.privacy._exported).
+        # theirs (or this browser wrote), as the download does (comments.export._exported).
         comment.shown_yours = comment.owner_vouched or comment.pk in here
     context = {
         "action": "export",

@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from comments import links, privacy
+from comments import export, links
 from comments.models import Comment, CommentVersion
 from comments.tokens import comment_id_from_token
 from tests.mail_helpers import verify
@@ -143,7 +143,7 @@ def test_the_erase_page_still_counts_every_comment(written, per_page, settings):
 def test_a_download_of_many_comments_is_read_a_batch_at_a_time_and_holds_every_one(
     article, make_comment, settings, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr(privacy, "EXPORT_BATCH", 2, raising=False)
+    monkeypatch.setattr(export, "EXPORT_BATCH", 2, raising=False)
     mine = [
         make_comment(article, email="maria@example.com", body=f"Thought number {n}")
         for n in range(5)
@@ -175,11 +175,11 @@ def test_a_download_of_many_comments_is_read_a_batch_at_a_time_and_holds_every_o
 def test_a_database_lost_while_the_download_is_read_gets_the_outage_page_not_half_a_file(
     article, make_comment, settings, monkeypatch
 ):
-    monkeypatch.setattr(privacy, "EXPORT_BATCH", 1, raising=False)
+    monkeypatch.setattr(export, "EXPORT_BATCH", 1, raising=False)
     for n in range(3):
         make_comment(article, email="maria@example.com", body=f"Thought number {n}")
     link = _export_link("maria@example.com", settings)
-    exported = privacy._exported
+    exported = export._exported
     calls = []
 
     def fails_on_the_second(comment):
@@ -188,7 +188,7 @@ def test_a_database_lost_while_the_download_is_read_gets_the_outage_page_not_hal
             raise OperationalError("server closed the connection unexpectedly")
         return exported(comment)
 
-    monkeypatch.setattr(privacy, "_exported", fails_on_the_second)
+    monkeypatch.setattr(export, "_exported", fails_on_the_second)
 
     response = Client().get(link + "?download=1")
 
@@ -200,13 +200,13 @@ def test_a_database_lost_while_the_download_is_read_gets_the_outage_page_not_hal
 def test_a_comment_deleted_while_the_download_is_read_leaves_a_file_that_still_reads(
     article, make_comment, settings, monkeypatch
 ):
-    monkeypatch.setattr(privacy, "EXPORT_BATCH", 2, raising=False)
+    monkeypatch.setattr(export, "EXPORT_BATCH", 2, raising=False)
     mine = [
         make_comment(article, email="maria@example.com", body=f"Thought number {n}")
         for n in range(4)
     ]
     link = _export_link("maria@example.com", settings)
-    written_with = privacy.written_with
+    written_with = export.written_with
     calls = []
 
     def first_batch_deleted_meanwhile(email):
@@ -215,7 +215,7 @@ def test_a_comment_deleted_while_the_download_is_read_leaves_a_file_that_still_r
             Comment.objects.filter(pk__in=[mine[0].pk, mine[1].pk]).delete()
         return written_with(email)
 
-    monkeypatch.setattr(privacy, "written_with", first_batch_deleted_meanwhile)
+    monkeypatch.setattr(export, "written_with", first_batch_deleted_meanwhile)
 
     data = json.loads(Client().get(link + "?download=1").getvalue())
 
