@@ -12,8 +12,8 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from comments import links
@@ -252,23 +252,32 @@ def deleted(request, article_id):
 @get_or_post
 def follow(request, token):
     """The status page's "Mail me when someone replies": the box left empty at posting, ticked
-    now (comments.commenter_services.follow_replies); and its "Ask again" for the mail that
-    asks the address's owner (comments.ask_again)."""
+    now (comments.commenter_services.follow_replies)."""
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
-    if request.method == "POST" and request.POST.get("ask_again"):
-        # The status page's "Ask again", for the mail that asks the address's owner to answer.
-        ask_again(comment_id=comment.pk)
-        hours, days = settings.COMMENTS_CONFIRM_RESEND_HOURS, links.CONFIRM_DAYS
-        messages.info(request, ASKED_AGAIN.format(hours=hours, days=days))
-        return redirect(reverse("comments:status", args=[token]) + "#mail-asked")
     if request.method == "POST" and not follow_replies(comment_id=comment.pk):
         # Decided, or its story taken off the site, since the page was drawn.
         messages.warning(request, why_no_reply_mail(comment))
     # POST/redirect/GET, to the page's own words about the mail that comes (a GET: this
     # address opened again from the history), at the link it came from.
     return redirect(reverse("comments:status", args=[token]) + "#reply-mail")
+
+
+@never_cache
+@csrf_exempt  # 405 for another method before the CSRF check, as get_or_post gives it
+@require_POST
+@csrf_protect
+def ask_again_view(request, token):
+    """The status page's "Mail it again", for the mail that asks the address's owner to answer
+    (comments.ask_again): POST only, from the page's form with its CSRF token."""
+    comment = comment_from_token(token)
+    if comment is None:
+        return comment_gone(request)
+    ask_again(comment_id=comment.pk)
+    hours, days = settings.COMMENTS_CONFIRM_RESEND_HOURS, links.CONFIRM_DAYS
+    messages.info(request, ASKED_AGAIN.format(hours=hours, days=days))
+    return redirect(reverse("comments:status", args=[token]) + "#mail-asked")
 
 
 @signed_link

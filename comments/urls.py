@@ -12,6 +12,7 @@ urlpatterns = [
     path("status/<str:token>/edit/", commenter_views.edit, name="edit"),
     path("status/<str:token>/delete/", commenter_views.delete, name="delete"),
     path("status/<str:token>/follow/", commenter_views.follow, name="follow"),
+    path("status/<str:token>/ask-again/", commenter_views.ask_again_view, name="ask-again"),
     path("deleted/<int:article_id>/", commenter_views.deleted, name="deleted"),
     path("status/<str:token>/privacy/", privacy_views.status_privacy, name="status-privacy"),
     path("privacy/", privacy_views.privacy, name="privacy"),

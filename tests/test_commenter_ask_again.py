@@ -16,7 +16,7 @@ from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySu
 from tests.mail_helpers import queued, verify
 from tests.test_commenter_mail_consent import VICTIM, post
 
-BUTTON = 'name="ask_again" value="1">Mail it again</button>'
+BUTTON = 'type="submit">Mail it again</button>'
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def _a_day_later():
 
 def _press(browser, comment) -> str:
     status_url = comment.status_url  # signed with the second it was made: read once
-    response = browser.post(f"{status_url}follow/", {"ask_again": "1"})
+    response = browser.post(f"{status_url}ask-again/")
     assert response.status_code == 302
     assert response["Location"] == status_url + "#mail-asked"
     return [str(m) for m in get_messages(response.wsgi_request)][-1]
@@ -61,6 +61,7 @@ def test_the_mail_that_asks_the_owner_is_sent_again_from_the_status_page_once_a_
     asked = _press(browser, comment)
 
     assert BUTTON in page
+    assert f'action="{comment.status_url}ask-again/" id="mail-asked"' in page
     assert "No mail came, or its link no longer works?" in page
     assert _kinds() == [kind, kind]
     assert (
@@ -123,9 +124,21 @@ def test_the_button_needs_the_pages_csrf_token(article, comment_form_data):
     comment = post(Client(), article, comment_form_data, notify="on")
     _a_day_later()
 
-    forged = browser.post(f"{comment.status_url}follow/", {"ask_again": "1"})
+    forged = browser.post(f"{comment.status_url}ask-again/")
 
     assert forged.status_code == 403
+    assert _kinds() == ["confirm"]
+
+
+def test_the_button_has_its_own_address_which_takes_only_a_post(article, comment_form_data):
+    browser = Client()
+    comment = post(browser, article, comment_form_data, notify="on")
+    _a_day_later()
+
+    opened = browser.get(f"{comment.status_url}ask-again/")
+
+    assert opened.status_code == 405
+    assert opened["Allow"] == "POST"
     assert _kinds() == ["confirm"]
 
 
