@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.admin_bylines import BylineInline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit, keep
@@ -149,9 +150,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_help_text = "Words from the headline, lead, body or byline."
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["authors", "tags"]
+    autocomplete_fields = ["tags"]
     readonly_fields = ["hero_preview", "updated_at"]
-    inlines = [RelatedLinkInline, OldSlugInline]
+    inlines = [BylineInline, RelatedLinkInline, OldSlugInline]
     formfield_overrides = {
         models.ImageField: {"form_class": KeepingImageField, "widget": KeepingImageInput}
     }
@@ -168,7 +169,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (
             "Publishing",
-            {"fields": ["section", "authors", "tags", "status", "published_at", "updated_at"]},
+            {"fields": ["section", "tags", "status", "published_at", "updated_at"]},
         ),
         ("Comments", {"fields": ["comments_enabled"]}),
     ]
@@ -230,7 +231,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # Old addresses only where there are some: most articles never change their slug.
         if obj is None or not obj.old_slugs.exists():
-            return [RelatedLinkInline]
+            return [BylineInline, RelatedLinkInline]
         return self.inlines
 
     @admin.display(description="status", ordering="status")

@@ -22,6 +22,7 @@ from articles.meanwhile import (
     ids,
     links_now,
     opened_state,
+    posted_byline,
     posted_links,
     read_opened,
     stored_alongside,
@@ -29,6 +30,7 @@ from articles.meanwhile import (
 )
 from articles.models import Article, RelatedLink
 from articles.picture_field import picture_limits
+from articles.querysets import in_byline_order
 from articles.services import edits_since
 from newsportal.text import most_text_sent
 
@@ -119,6 +121,9 @@ class ArticleForm(forms.ModelForm):
         for name in ALONGSIDE:
             if name in self.cleaned_data:
                 written[name] = ids(self.cleaned_data[name])
+        authors = posted_byline(self.data)  # the byline's rows (articles.admin_bylines)
+        if authors is not None:
+            written["authors"] = authors
         links = posted_links(self.data)
         if links is not None:
             written["related_links"] = links
@@ -151,6 +156,9 @@ class ArticleForm(forms.ModelForm):
         kept = " (kept)" if name in self.kept else ""
         if name == "related_links":
             return f"{capfirst(RelatedLink._meta.verbose_name_plural)} were changed{kept}"
+        if name == "authors":  # the byline's inline, in its order
+            names = ", ".join(map(str, in_byline_order(current.authors.all())))
+            return f"The byline is now “{names}”{kept}"
         if name in ALONGSIDE:
             names = ", ".join(map(str, getattr(current, name).all()))
             return f"{label} are now “{names}”{kept}" if names else f"{label} are now none{kept}"
@@ -171,8 +179,8 @@ class ArticleForm(forms.ModelForm):
         now counts as opened now: saved again, this editor's words replace theirs, knowingly."""
         data = self.data.copy()
         for name in names:
-            if name == "related_links":
-                continue  # the inline shows them as they are now (RelatedLinkFormSet)
+            if name in ("authors", "related_links"):
+                continue  # their inlines show them as they are now (BylineFormSet too)
             widget, key = self.fields[name].widget, self.add_prefix(name)
             if name in ALONGSIDE:
                 data.setlist(key, [str(pk) for pk in stored_alongside(current, [name])[name]])
@@ -191,13 +199,10 @@ class ArticleForm(forms.ModelForm):
         self.data = data
 
 
-class RelatedLinkFormSet(BaseInlineFormSet):
-    """The article's related links (RelatedLinkInline), which know what the form was opened with
-    (articles.meanwhile), as one whole. Changed by another editor since, and left as they were
-    by this one: the rows posted back are taken as the links are now, so nothing of them is
-    saved (posted as they were, they would put the old links back). Changed by both: the save
-    is refused, the article's form saying by whom, and the form shows this editor's changes
-    over the links as they are now: saved again, they go over the other's, knowingly."""
+class GuardedInlineFormSet(BaseInlineFormSet):
+    """An inline of the article's form guarded as one whole (articles.meanwhile): its post is
+    taken in by _merged(data, article, prefix) before the rows are read, which sets `clashed`
+    where this editor and another both changed it."""
 
     def __init__(self, data=None, *args, **kwargs):
         self.clashed = False
@@ -205,6 +210,18 @@ class RelatedLinkFormSet(BaseInlineFormSet):
         if data is not None and article is not None and article.pk is not None:
             data = self._merged(data, article, kwargs.get("prefix") or self.get_default_prefix())
         super().__init__(data, *args, **kwargs)
+
+    def _merged(self, data, article: Article, prefix: str):
+        raise NotImplementedError
+
+
+class RelatedLinkFormSet(GuardedInlineFormSet):
+    """The article's related links (RelatedLinkInline), which know what the form was opened with
+    (articles.meanwhile), as one whole. Changed by another editor since, and left as they were
+    by this one: the rows posted back are taken as the links are now, so nothing of them is
+    saved (posted as they were, they would put the old links back). Changed by both: the save
+    is refused, the article's form saying by whom, and the form shows this editor's changes
+    over the links as they are now: saved again, they go over the other's, knowingly."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

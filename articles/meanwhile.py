@@ -10,9 +10,11 @@ editor changed is written, and a field both changed differently (two editors rew
 body) is refused, the editor's words kept in the form, to be saved again once they have read
 the other's. Nothing another editor decided is undone without the editor being told.
 
-The authors and tags are guarded the same way, each as the set the form showed (a colleague's
-byline added meanwhile is not dropped by a form that still lists the old ones), and the related
-links as one whole, the inline's rows as the form showed them: a link is often added or fixed by
+The tags are guarded the same way, as the set the form showed (a colleague's tag added meanwhile
+is not dropped by a form that still lists the old ones); the byline as the authors in the order
+the form showed them (a colleague putting the lead reporter first is a change too: its inline's
+rows come back numbered for the bylines as they are now, bylines_now); and the related links as
+one whole, the inline's rows as the form showed them: a link is often added or fixed by
 the desk while a sub-editor has the story open, and the rows the sub's browser posts back
 unchanged would put the old links back."""
 
@@ -27,6 +29,7 @@ from django.forms.formsets import DEFAULT_MAX_NUM
 from django.utils import timezone
 
 from articles.models import RelatedLink
+from articles.querysets import LINE_ORDER
 
 # Every field of the story's own row an editor's form writes.
 GUARDED = (
@@ -68,8 +71,84 @@ def fingerprint(value) -> str:
 
 
 def ids(objs) -> tuple:
-    """Authors or tags as a set (the form's order of them is not the editor's choice)."""
+    """Tags as a set (the form's order of them is not the editor's choice)."""
     return tuple(sorted(obj.pk for obj in objs))
+
+
+def byline(article) -> tuple:
+    """The story's authors (their ids) in its byline's order, as stored."""
+    bylines = article.bylines.order_by(*LINE_ORDER)
+    return tuple(bylines.values_list("author_id", flat=True))
+
+
+def _byline_rows(data, prefix: str) -> list[dict]:
+    """The byline inline's rows as posted, but those ticked for deletion or left blank."""
+    return [
+        row
+        for row in _posted_rows(data, prefix)
+        if _last(row, "author") and not _ticked_for_deletion(row)
+    ]
+
+
+def _in_byline_order(rows: list[dict]) -> list[dict]:
+    # As the formset saves them (articles.admin_bylines): by order, one left empty last.
+    def key(numbered):
+        position = str(_last(numbered[1], "position") or "").strip()
+        return (int(position) if position.isdecimal() else float("inf"), numbered[0])
+
+    return [row for _, row in sorted(enumerate(rows), key=key)]
+
+
+def _author_id(value):
+    value = _as_posted(value)
+    return int(value) if value.isdecimal() else value
+
+
+def posted_byline(data, prefix: str = "bylines") -> tuple | None:
+    """The byline as a form posts it (byline): None, posted without it (a script)."""
+    if _count(data, f"{prefix}-TOTAL_FORMS") is None:
+        return None
+    return tuple(
+        _author_id(_last(row, "author")) for row in _in_byline_order(_byline_rows(data, prefix))
+    )
+
+
+def bylines_now(data, article, *, theirs: bool, prefix: str = "bylines"):
+    """`data`, a form's post, with its byline's rows numbered afresh for the bylines as they are
+    now (another editor's save may have removed, added or replaced some since): theirs, as they
+    are, or this editor's, over them (a byline left out of it shown ticked for deletion, a new
+    author as a new row). Left numbered for the bylines as they were, a row of one gone is
+    refused ("Select a valid choice"), and others' rows are shown beside other authors."""
+    now = list(article.bylines.order_by(*LINE_ORDER))
+    posted = {_author_id(_last(row, "author")): row for row in _byline_rows(data, prefix)}
+    rows = []
+    for line in now:
+        row = {"id": [str(line.pk)], "article": [str(article.pk)], "author": [str(line.author_id)]}
+        mine = posted.pop(line.author_id, None)
+        if theirs:
+            row["position"] = [str(line.position)]
+        elif mine is None:
+            row |= {"position": [str(line.position)], "DELETE": ["on"]}
+        else:
+            row["position"] = mine.get("position") or [""]
+        rows.append(row)
+    if not theirs:
+        rows += [row | {"id": [""], "DELETE": []} for row in posted.values()]
+    return _renumbered(data, prefix, rows, saved=len(now))
+
+
+def _renumbered(data, prefix: str, rows: list[dict], saved: int):
+    """`data` with an inline's rows replaced by these (each its values by name), the first
+    `saved` of them its saved objects'."""
+    rebased = data.copy()
+    for key in [key for key in data if re.match(rf"{re.escape(prefix)}-\d+-", key)]:
+        del rebased[key]
+    rebased[f"{prefix}-INITIAL_FORMS"] = str(saved)
+    rebased[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    for i, row in enumerate(rows):
+        for name, values in row.items():
+            rebased.setlist(f"{prefix}-{i}-{name}", values)
+    return rebased
 
 
 def _as_posted(value) -> str:
@@ -90,7 +169,9 @@ def link_rows(links) -> tuple:
 def stored_alongside(article, names=ALONGSIDE) -> dict:
     # order_by: from the database, not from what a prefetch read earlier.
     return {
-        name: (link_rows if name == "related_links" else ids)(getattr(article, name).order_by())
+        name: byline(article)
+        if name == "authors"
+        else (link_rows if name == "related_links" else ids)(getattr(article, name).order_by())
         for name in names
     }
 
@@ -158,15 +239,7 @@ def links_now(data, now: tuple, shown: dict, prefix: str = "related_links"):
     saved = len(rows)
     gone = [row | {"id": [""]} for row in changed.values() if not _ticked_for_deletion(row)]
     rows += gone + posted[initial:]
-    rebased = data.copy()
-    for key in [key for key in data if re.match(rf"{re.escape(prefix)}-\d+-", key)]:
-        del rebased[key]
-    rebased[f"{prefix}-INITIAL_FORMS"] = str(saved)
-    rebased[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-    for i, row in enumerate(rows):
-        for name, values in row.items():
-            rebased.setlist(f"{prefix}-{i}-{name}", values)
-    return rebased
+    return _renumbered(data, prefix, rows, saved)
 
 
 def opened_state(values: dict) -> str:

@@ -155,7 +155,8 @@ class Article(models.Model):
     # width, height} (articles.images.make_crops), made with the renditions.
     hero_crops = models.JSONField(default=dict, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
-    authors = models.ManyToManyField(Author, related_name="articles")
+    # In the byline's order, as the editor set it (Byline.position): the lead reporter first.
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -276,6 +277,24 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+
+class Byline(models.Model):
+    """An author named on a story, at their place in its byline: a newsroom puts the lead
+    reporter first, and every page and feed prints them in this order (articles.querysets)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_names_author_once")
+        ]
+
+    def __str__(self):
+        return str(self.author)
 
 
 class OldSlug(models.Model):

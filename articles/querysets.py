@@ -22,6 +22,19 @@ PAGE_BODY_FIELDS = (
 )
 
 
+# Authors in a story's byline order (articles.models.Byline), ties (stories given their authors
+# without an order: a script's authors.set()) by name, as bylines read before they had one. In a
+# prefetch of Article.authors, the ordering reuses the prefetch's own join of the bylines.
+BYLINE_ORDER = ("bylines__position", "name", "pk")
+# The same order of the bylines themselves (articles.models.Byline rows).
+LINE_ORDER = ("position", "author__name", "author_id")
+
+
+def in_byline_order(authors):
+    """Authors (a story's, or a prefetch's queryset of them) in its byline's order."""
+    return authors.order_by(*BYLINE_ORDER)
+
+
 class ArticleQuerySet(models.QuerySet):
     """Every read defers search_vector and body_text: a few KB of tsvector, and the body's text
     again, per row, that only search needs (PostgreSQL's WHERE and ORDER BY, SQLite's search
@@ -44,7 +57,9 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.published()
             .select_related("section")
-            .prefetch_related(Prefetch("authors", queryset=Author.objects.only("name", "slug")))
+            .prefetch_related(
+                Prefetch("authors", queryset=in_byline_order(Author.objects.only("name", "slug")))
+            )
             .defer("body", "hero_caption", "hero_credit")
             .order_by("-published_at", "-pk")
         )
@@ -73,7 +88,7 @@ def detail_prefetches() -> list:
         .order_by("order", "pk")
     )
     return [
-        Prefetch("authors", queryset=Author.objects.all()),
+        Prefetch("authors", queryset=in_byline_order(Author.objects.all())),
         Prefetch("tags", queryset=Tag.objects.all()),
         Prefetch("related_links", queryset=visible_links, to_attr="visible_related_links"),
     ]

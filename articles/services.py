@@ -11,7 +11,7 @@ from django_tasks import task
 
 from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
-from articles.models import UPDATE_GRACE, Article, OldSlug
+from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
 from articles.rendering import render_markdown
 from articles.search import plain_text
 from newsportal.caching import (
@@ -368,3 +368,30 @@ def delete_articles(*, queryset) -> int:
         _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count
+
+
+def set_bylines(*, article: Article, authors: list) -> tuple[list, list, list]:
+    """The story's byline: these authors, in this order (the lead reporter first), numbered
+    from 1. Returns the bylines (added, moved, removed), for the story's history."""
+    with transaction.atomic():
+        now = {
+            line.author_id: line
+            for line in Byline.objects.select_for_update().filter(article=article)
+        }
+        added, moved = [], []
+        for position, author in enumerate(authors, start=1):
+            line = now.pop(author.pk, None)
+            if line is None:
+                line = Byline(article=article, author=author, position=position)
+                line.full_clean()
+                line.save()
+                added.append(line)
+            elif line.position != position:
+                line.position = position
+                line.save(update_fields=["position"])
+                moved.append(line)
+        removed = list(now.values())
+        Byline.objects.filter(pk__in=[line.pk for line in removed]).delete()
+        if added or moved or removed:
+            _purge_queryset(Article.objects.filter(pk=article.pk))
+    return added, moved, removed

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
+from tests.test_article_admin import as_new_story
 from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"
@@ -120,7 +121,9 @@ def test_a_new_story_s_form_shows_no_updated_time_and_a_saved_one_does(admin_cli
     assert "Updated at" in changing
     added = admin_client.post(
         f"{CHANGELIST}add/",
-        form_as_shown(article, slug="a-new-story", **{"related_links-TOTAL_FORMS": "0"}),
+        as_new_story(
+            form_as_shown(article, slug="a-new-story", **{"related_links-TOTAL_FORMS": "0"})
+        ),
     )
     assert added.status_code == 302
     assert Article.objects.filter(slug="a-new-story").exists()

@@ -44,8 +44,8 @@ def _change(article) -> str:
 
 
 class ShownLists(html.parser.HTMLParser):
-    """What a browser posts back of a change page's lists as it shows them: the authors and tags
-    chosen, and the related links' rows (the template row for "Add another" is not one)."""
+    """What a browser posts back of a change page's lists as it shows them: the tags chosen, and
+    the byline's and the related links' rows (the template row for "Add another" is not one)."""
 
     def __init__(self, page: str):
         super().__init__()
@@ -56,7 +56,7 @@ class ShownLists(html.parser.HTMLParser):
         attrs = dict(attrs)
         name = attrs.get("name") or ""
         shown = name in ("authors", "tags") or (
-            name.startswith("related_links-") and "__prefix__" not in name
+            name.startswith(("related_links-", "bylines-")) and "__prefix__" not in name
         )
         if tag == "select" and shown:
             self._select = {"name": name, "multiple": "multiple" in attrs, "first": None}
@@ -67,7 +67,9 @@ class ShownLists(html.parser.HTMLParser):
             if "selected" in attrs:
                 self.posted[self._select["name"]].append(attrs.get("value", ""))
         elif tag == "input" and shown and (attrs.get("type") != "checkbox" or "checked" in attrs):
-            self.posted.setdefault(name, []).append(attrs.get("value", ""))
+            # A ticked box without a value posts "on", as browsers send it.
+            default = "on" if attrs.get("type") == "checkbox" else ""
+            self.posted.setdefault(name, []).append(attrs.get("value", default))
 
     def handle_endtag(self, tag):
         if tag == "select" and self._select:
@@ -91,11 +93,11 @@ def opened(client, article, **changes) -> dict:
 
 def posted_again(response) -> dict:
     """The form the editor got back, as their browser posts it when they save again."""
-    shown = ShownLists(response.content.decode()).posted  # the related links as shown again
+    # The byline and the related links as shown again.
+    shown = ShownLists(response.content.decode()).posted
     data = response.context["adminform"].form.data
-    return {key: values for key, values in data.lists() if not key.startswith("related_links")} | (
-        shown
-    )
+    inlines = ("bylines", "related_links")
+    return {key: values for key, values in data.lists() if not key.startswith(inlines)} | shown
 
 
 def _said(response) -> str:

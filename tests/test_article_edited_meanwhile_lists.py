@@ -6,6 +6,7 @@ changes both made are refused, this editor's kept in the form."""
 import pytest
 
 from articles.models import Article, Author, Tag
+from tests.test_article_admin import byline_as
 from tests.test_article_edited_meanwhile import (
     TYPO_FIX,
     _change,
@@ -47,7 +48,41 @@ def linked(article, add_related, make_article):
 
 
 def _listed(article, field) -> list[str]:
-    return sorted(map(str, getattr(Article.objects.get(pk=article.pk), field).all()))
+    """The tags, by name; the byline, in its order."""
+    story = Article.objects.get(pk=article.pk)
+    if field == "authors":
+        return [str(line.author) for line in story.bylines.order_by("position", "author__name")]
+    return sorted(map(str, getattr(story, field).all()))
+
+
+def _chosen(article, field, objs) -> dict:
+    """The form's tags, or its byline's rows, as an editor leaves them to choose these."""
+    if field == "authors":
+        return byline_as(article, objs)
+    return {field: [obj.pk for obj in objs]}
+
+
+def _now(field, names) -> str:
+    """What the editor is told the list is now."""
+    if field == "authors":
+        return f"The byline is now “{', '.join(names)}”"
+    return f"{field.capitalize()} are now “{', '.join(names)}”"
+
+
+def _shown(response, field) -> list[str]:
+    """What the form back with an error shows: the tags chosen, the byline's authors (ids)."""
+    if field != "authors":
+        return response.context["adminform"].form[field].value()
+    (bylines,) = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "bylines"
+    ]
+    return [
+        form["author"].value()
+        for form in bylines.forms
+        if form["author"].value() and not form["DELETE"].value()
+    ]
 
 
 def _link_titles(article) -> list[str]:
@@ -56,7 +91,11 @@ def _link_titles(article) -> list[str]:
 
 def _saved(client, article, form) -> None:
     response = client.post(_change(article), form)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors,
+        [f.formset.errors for f in response.context["inline_admin_formsets"]],
+        [f.formset.non_form_errors() for f in response.context["inline_admin_formsets"]],
+    )
 
 
 NEW_LINK = {"related_links-2-url": "https://example.org/grid", "related_links-2-title": "The grid"}
@@ -82,14 +121,13 @@ def test_a_byline_or_tag_added_or_removed_meanwhile_stays_so(
         before, after = after, before
     getattr(article, field).set(before)
     subs_form = opened(sub, article, body=article.body + TYPO_FIX)
-    _saved(chief, article, opened(chief, article, **{field: [c.pk for c in after]}))
+    _saved(chief, article, opened(chief, article, **_chosen(article, field, after)))
 
     response = sub.post(_change(article), subs_form, follow=True)
 
     assert _listed(article, field) == sorted(map(str, after))
     assert Article.objects.get(pk=article.pk).body.endswith("not Porto.")
-    now = ", ".join(sorted(map(str, after)))
-    assert f"{field.capitalize()} are now “{now}” (kept)" in _said(response)
+    assert f"{_now(field, sorted(map(str, after)))} (kept)" in _said(response)
 
 
 @pytest.mark.parametrize("mine, theirs", [("authors", "tags"), ("tags", "authors")])
@@ -98,8 +136,8 @@ def test_editors_changing_different_lists_both_keep_theirs(
 ):
     for field, (first, _) in choices.items():
         getattr(article, field).set([first])
-    subs_form = opened(sub, article, **{mine: [c.pk for c in choices[mine]]})
-    _saved(chief, article, opened(chief, article, **{theirs: [c.pk for c in choices[theirs]]}))
+    subs_form = opened(sub, article, **_chosen(article, mine, choices[mine]))
+    _saved(chief, article, opened(chief, article, **_chosen(article, theirs, choices[theirs])))
 
     _saved(sub, article, subs_form)
 
@@ -113,22 +151,55 @@ def test_two_editors_changing_the_same_list_never_save_over_each_other_unread(
 ):
     first, second = choices[field]
     getattr(article, field).set([first])
-    subs_form = opened(sub, article, body="Sam's rewrite.", **{field: [second.pk]})
-    _saved(chief, article, opened(chief, article, **{field: [first.pk, second.pk]}))
+    subs_form = opened(sub, article, body="Sam's rewrite.", **_chosen(article, field, [second]))
+    _saved(chief, article, opened(chief, article, **_chosen(article, field, [first, second])))
 
     refused = sub.post(_change(article), subs_form)
 
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "This story was changed since you opened this form by Dana at" in page
-    assert f"{field.capitalize()} are now “{', '.join(sorted([str(first), str(second)]))}”" in page
-    assert "Your version, below, was not saved" in page
-    assert refused.context["adminform"].form[field].value() == [str(second.pk)]  # Sam's, kept
+    assert _now(field, sorted([str(first), str(second)])) in page
+    said = "Your byline was not saved" if field == "authors" else "Your version, below, was not"
+    assert said in page
+    assert _shown(refused, field) == [str(second.pk)]  # Sam's, kept
     assert _listed(article, field) == sorted([str(first), str(second)])
     assert Article.objects.get(pk=article.pk).body != "Sam's rewrite."
     # Having read theirs, the editor saves again: their choice replaces the other's, knowingly.
     _saved(sub, article, posted_again(refused))
     assert _listed(article, field) == [str(second)]
+
+
+def test_a_byline_put_in_another_order_meanwhile_stays_so(chief, sub, article, choices):
+    first, second = choices["authors"]
+    article.authors.set([first, second])
+    subs_form = opened(sub, article, body=article.body + TYPO_FIX)
+    _saved(chief, article, opened(chief, article, **_chosen(article, "authors", [second, first])))
+
+    response = sub.post(_change(article), subs_form, follow=True)
+
+    assert _listed(article, "authors") == [str(second), str(first)]
+    assert Article.objects.get(pk=article.pk).body.endswith("not Porto.")
+    assert f"{_now('authors', [str(second), str(first)])} (kept)" in _said(response)
+
+
+def test_two_editors_ordering_the_byline_differently_never_save_over_each_other_unread(
+    chief, sub, article, choices
+):
+    first, second = choices["authors"]
+    third = Author.objects.create(name="Ana Lopes", slug="ana-lopes")
+    article.authors.set([first, second])
+    subs_form = opened(sub, article, **_chosen(article, "authors", [second, first]))
+    _saved(chief, article, opened(chief, article, **_chosen(article, "authors", [first, third])))
+
+    refused = sub.post(_change(article), subs_form)
+
+    assert refused.status_code == 200
+    assert _now("authors", [str(first), str(third)]) in refused.content.decode()
+    assert _shown(refused, "authors") == [str(first.pk), str(second.pk)]  # rows, Sam's numbers
+    assert _listed(article, "authors") == [str(first), str(third)]
+    _saved(sub, article, posted_again(refused))
+    assert _listed(article, "authors") == [str(second), str(first)]
 
 
 @pytest.mark.parametrize("theirs", ["authors", "tags", "related_links"])
@@ -137,7 +208,7 @@ def test_refused_for_the_words_the_form_shows_their_lists_and_saving_again_keeps
 ):
     subs_form = opened(sub, linked, body="Sam's rewrite.")
     chiefs_change = {
-        "authors": {"authors": [c.pk for c in choices["authors"]]},
+        "authors": _chosen(linked, "authors", choices["authors"]),
         "tags": {"tags": [choices["tags"][1].pk]},
         "related_links": LINK_CHANGES["edited"][0],
     }[theirs]

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Article
-from tests.test_article_admin import change_form_data
+from tests.test_article_admin import as_new_story, change_form_data
 
 
 def photo(name="bridge.jpg", colour=(200, 30, 30)):
@@ -65,7 +65,9 @@ def test_a_picture_chosen_with_a_headline_missing_is_kept_and_saved_with_the_fix
 
 
 def test_a_new_story_s_picture_is_kept_too(editor_client, article):
-    data = change_form_data(article, slug="a-new-story", title="", hero_alt="The new bridge")
+    data = as_new_story(
+        change_form_data(article, slug="a-new-story", title="", hero_alt="The new bridge")
+    )
     data.pop("related_links-TOTAL_FORMS")
     data.update({"related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0"})
 

@@ -11,7 +11,7 @@ from articles.models import Article
 from articles.services import publish_articles, save_article, unpublish_articles
 from comments.models import Comment
 from comments.services import approve, take_down
-from tests.test_article_admin import change_form_data
+from tests.test_article_admin import as_new_story, change_form_data
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -253,7 +253,9 @@ def test_a_correction_made_at_once_keeps_its_time_when_comments_close(make_artic
 def _add_form(article, when, *, initial) -> dict:
     """The add form posted as a browser posts it: its publication time, and the time it showed
     when opened (the admin's hidden initial value: the default, now, at opening)."""
-    data = change_form_data(article, title="Written all evening", slug="written-all-evening")
+    data = as_new_story(
+        change_form_data(article, title="Written all evening", slug="written-all-evening")
+    )
     for i, value in enumerate([f"{when:%Y-%m-%d}", f"{when:%H:%M:%S}"]):
         data[f"published_at_{i}"] = value
     for i, value in enumerate([f"{initial:%Y-%m-%d}", f"{initial:%H:%M:%S}"]):

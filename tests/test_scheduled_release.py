@@ -36,10 +36,12 @@ def _minutes_pass(minutes: int) -> None:
 def test_a_story_scheduled_in_the_admin_joins_the_kept_lists_at_its_time(
     fragments_on, superuser_client, article, django_capture_on_commit_callbacks
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.test_article_admin import as_new_story, change_form_data
 
     when = timezone.localtime(timezone.now() + timedelta(hours=2))
-    data = change_form_data(article, title="Embargoed: the plant opens", slug="embargoed")
+    data = as_new_story(
+        change_form_data(article, title="Embargoed: the plant opens", slug="embargoed")
+    )
     data.update(
         {"published_at_0": when.strftime("%Y-%m-%d"), "published_at_1": when.strftime("%H:%M:%S")}
     )

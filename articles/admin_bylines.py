@@ -1,0 +1,97 @@
+"""The article's byline in its change form: its authors in the order the editor sets (the lead
+reporter first), each found by name (autocomplete), and guarded against another editor's change
+made meanwhile (articles.meanwhile) as the rest of the story is."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from articles.admin_forms import CHANGED_SINCE, GuardedInlineFormSet
+from articles.meanwhile import byline, bylines_now, fingerprint, posted_byline, read_opened
+from articles.models import Article, Byline
+from articles.querysets import LINE_ORDER
+from articles.services import edits_since, set_bylines
+
+NO_BYLINE = "Name at least one author: a story goes out with a byline."
+
+
+class BylineForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label="Order",
+        required=False,
+        min_value=0,
+        help_text="Lower comes first in the byline. Left empty: after the others.",
+    )
+
+    class Meta:
+        model = Byline
+        fields = ["author", "position"]
+
+    def clean_position(self):
+        # Kept as given (None: last, BylineFormSet.authors), the row valid either way.
+        self.order_given = self.cleaned_data["position"]
+        return self.order_given or 0
+
+
+class BylineFormSet(GuardedInlineFormSet):
+    """Saved as one whole, the authors in their order (articles.services.set_bylines). Changed
+    by another editor since the form was opened and left as it was by this one: the byline is
+    theirs. Changed by both: the save is refused, the form showing this editor's byline over
+    theirs (saved again, it goes over it, knowingly)."""
+
+    def _merged(self, data, article: Article, prefix: str):
+        opened = read_opened(data.get("opened_as"))
+        mine = posted_byline(data, prefix)
+        if opened is None or mine is None or "authors" not in opened["seen"]:
+            return data  # posted without them (a script): saved as posted
+        kept, clashed = edits_since(article=article, seen=opened["seen"], mine={"authors": mine})
+        self.clashed = bool(clashed)
+        if fingerprint(byline(article)) == opened["seen"]["authors"]:
+            return data  # nobody else changed it
+        # Theirs where this editor left it, else this editor's over theirs (the same as theirs,
+        # or refused): in rows numbered for the bylines as they are now.
+        return bylines_now(data, article, theirs=bool(kept), prefix=prefix)
+
+    def clean(self):
+        super().clean()
+        if self.clashed:
+            raise ValidationError(
+                f"{CHANGED_SINCE} Your byline was not saved: it is shown below over the byline "
+                "as it is now (an author ticked for deletion is one you left out). Read theirs "
+                "(View on site, or History), then save again to make yours replace it."
+            )
+        if not any(self._counted(form) for form in self.forms):
+            raise ValidationError(NO_BYLINE)
+
+    def _counted(self, form) -> bool:
+        return bool(form.cleaned_data.get("author")) and not self._should_delete_form(form)
+
+    def authors(self) -> list:
+        """The authors the rows name, in the order given (a row left unnumbered after those
+        numbered, in the order of the rows)."""
+
+        def key(row):
+            given = getattr(row[1], "order_given", None)
+            return (float("inf") if given is None else given, row[0])
+
+        rows = [(i, form) for i, form in enumerate(self.forms) if self._counted(form)]
+        return [form.cleaned_data["author"] for _, form in sorted(rows, key=key)]
+
+    def save(self, commit=True):
+        added, moved, removed = set_bylines(article=self.instance, authors=self.authors())
+        # For the story's history (ModelAdmin.construct_change_message).
+        self.new_objects, self.deleted_objects = added, removed
+        self.changed_objects = [(line, ["position"]) for line in moved]
+        return added + moved
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    form = BylineForm
+    formset = BylineFormSet
+    fk_name = "article"
+    extra = 1
+    autocomplete_fields = ["author"]
+    ordering = LINE_ORDER
+    verbose_name = "author"
+    verbose_name_plural = "Byline (its authors in the order printed, lowest first)"
