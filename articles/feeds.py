@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, get_tag_uri
 from django.utils.html import escape
 
@@ -169,6 +171,19 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class SectionFeed(LatestArticlesFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            # Followed in readers' apps: its address before the section's slug changed leads
+            # on to it (articles.listing_services), for good.
+            old = Section.objects.filter(old_slugs__slug=kwargs["slug"])
+            moved = old.values_list("slug", flat=True).first()
+            if moved is None:
+                raise
+            view_name = request.resolver_match.view_name
+            return redirect(reverse(view_name, args=[moved]), permanent=True)
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 

@@ -13,10 +13,22 @@ def _printed_on(obj, stored_slug: str = "") -> set[str]:
     """What pages a section, an author or a tag is printed on. A section is in every page's
     menu, and one with stories on theirs and the lists: the site. A tag or an author named on
     no story is on no page but its own, at its address (a new one's, where a cache may keep the
-    "not found" a reader had, and the one it had before a new slug)."""
+    "not found" a reader had, the one it had before a new slug, and its old ones, which lead on
+    to it)."""
     if isinstance(obj, Section) or (obj.pk is not None and obj.articles.exists()):
         return {SITE}
-    return {type(obj).page_key(slug) for slug in (stored_slug, obj.slug) if slug}
+    old = obj.old_slugs.values_list("slug", flat=True) if obj.pk is not None else []
+    return {type(obj).page_key(slug) for slug in (stored_slug, obj.slug, *old) if slug}
+
+
+def _keep_old_address(obj, stored_slug: str) -> None:
+    """A page's address before its slug changed leads on to it (articles.views.listing): links
+    are out there (shared, in search engines, a section's feed in readers' apps). Its address
+    now is no longer an old one, whoever it led to: the page there is this one."""
+    old_slugs = type(obj).old_slugs.rel.related_model.objects
+    old_slugs.filter(slug=obj.slug).delete()
+    if stored_slug and stored_slug != obj.slug:
+        old_slugs.update_or_create(slug=stored_slug, defaults={"entry": obj})
 
 
 def _purge_printed(keys: set[str]) -> None:
@@ -26,15 +38,18 @@ def _purge_printed(keys: set[str]) -> None:
 
 def save_listing_entries(*, objs: list) -> None:
     """Sections, authors or tags: their names are printed on list and article pages (sections
-    in every page's menu), so a rename shows everywhere at once. One purge for them all (the
-    demo loader saves many), none for none."""
+    in every page's menu), so a rename shows everywhere at once; a new slug keeps the old
+    address leading to the page. One purge for them all (the demo loader saves many), none for
+    none."""
     keys = set()
     with transaction.atomic():
         for obj in objs:
             obj.full_clean()
             stored = type(obj).objects.filter(pk=obj.pk).values_list("slug", flat=True)
-            keys |= _printed_on(obj, (obj.pk and stored.first()) or "")
+            stored_slug = (obj.pk and stored.first()) or ""
+            keys |= _printed_on(obj, stored_slug)
             obj.save()
+            _keep_old_address(obj, stored_slug)
         _purge_printed(keys)
 
 

@@ -308,6 +308,33 @@ class OldSlug(models.Model):
         return self.slug
 
 
+class OldEntrySlug(models.Model):
+    """An address a section's, an author's or a tag's page had before its slug was changed:
+    links already out (shared, in search engines, a section's feed in readers' apps) lead on to
+    its page (articles.views.listing), kept by articles.listing_services."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = "old address"
+
+    def __str__(self):
+        return self.slug
+
+
+class OldSectionSlug(OldEntrySlug):
+    entry = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+class OldAuthorSlug(OldEntrySlug):
+    entry = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="old_slugs")
+
+
+class OldTagSlug(OldEntrySlug):
+    entry = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
+
+
 class RelatedLink(models.Model):
     """A curated link shown in the article's "Related" block, and optionally inside the body."""
 

@@ -122,7 +122,9 @@ def listing(request, slug, *, kind):
     def make(number):
         owner = model.objects.filter(slug=slug).first()
         if owner is None:
-            return {"missing": True}
+            # An address it had before its slug changed (articles.listing_services).
+            moved = model.objects.filter(old_slugs__slug=slug).values_list("slug", flat=True)
+            return {"moved_to": moved[0]} if moved else {"missing": True}
         page_obj = _page(Article.objects.for_listing().filter(**{field: owner}), number)
         if page_obj is None:
             return None
@@ -147,9 +149,17 @@ def listing(request, slug, *, kind):
     parts = _drawn_once(request, f"list|{kind}|{slug}", make, [model.page_key(slug)])
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
+    if "moved_to" in parts:
+        # For good (301), the reader's page with it, as an article's old address leads on.
+        return mark_shared(request, _moved(request, f"articles:{kind}", parts["moved_to"]))
     context = {**parts, **_paged(request, parts["title"])}
     response = render(request, "articles/article_list.html", context)
     return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
+
+
+def _moved(request, name: str, slug: str):
+    query = request.META.get("QUERY_STRING")
+    return redirect(reverse(name, args=[slug]) + (f"?{query}" if query else ""), permanent=True)
 
 
 @read_only
@@ -198,9 +208,9 @@ def _moved_or_missing(request, slug):
     moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug").first()
     if moved is None:
         return _missing_article(request)
-    query = request.META.get("QUERY_STRING")
-    response = redirect(moved.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
-    return mark_shared(request, response, article_key(moved.pk))
+    return mark_shared(
+        request, _moved(request, "articles:detail", moved.slug), article_key(moved.pk)
+    )
 
 
 def _to_last_comments_page(request, last_page: int):

@@ -1,0 +1,112 @@
+"""A section's, an author's or a tag's page whose slug the newsroom changed keeps its old
+address: links already out (shared, in search engines, a section's feed in a reader's app) lead
+on to the new one for good (301), as an article's old address does."""
+
+import pytest
+
+from articles.listing_services import delete_listing_entries, save_listing_entries
+from articles.models import Author, Section, Tag
+
+
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def entries(section, author, tag):
+    return {"section": section, "author": author, "tag": tag}
+
+
+def _renamed(entry, slug: str):
+    entry.slug = slug
+    save_listing_entries(objs=[entry])
+    return entry
+
+
+@pytest.mark.parametrize("kind", ["section", "author", "tag"])
+def test_a_changed_slug_s_old_address_leads_on_to_the_page_for_good(
+    fragments_on, client, article, entries, kind
+):
+    entry = entries[kind]
+    article.tags.add(entries["tag"])
+    old = entry.get_absolute_url()
+    assert client.get(old).status_code == 200  # a reader was there, and kept the link
+
+    _renamed(entry, "renamed")
+
+    moved = client.get(f"{old}?page=1&utm_source=mail")
+    assert moved.status_code == 301
+    # ?page=1 leads to the page's one address first, the rest of the query kept.
+    assert moved["Location"] in (f"/{kind}/renamed/?utm_source=mail", f"{old}?utm_source=mail")
+    moved = client.get(f"{old}?utm_source=mail")
+    assert (moved.status_code, moved["Location"]) == (301, f"/{kind}/renamed/?utm_source=mail")
+    assert "public" in moved["Cache-Control"]  # shared caches keep it, as any 301
+    assert article.title in client.get(f"/{kind}/renamed/").content.decode()
+
+
+def test_the_admin_s_new_slug_keeps_the_old_address_too(superuser_client, client, author):
+    page = f"/admin/articles/author/{author.pk}/change/"
+    data = {"name": "Marta Ribeiro Silva", "slug": "marta-silva", "bio": author.bio}
+    assert superuser_client.post(page, data).status_code == 302
+
+    moved = client.get("/author/marta-ribeiro/")
+
+    assert (moved.status_code, moved["Location"]) == (301, "/author/marta-silva/")
+
+
+def test_an_address_changed_twice_leads_straight_to_the_page_now(fragments_on, client, tag):
+    client.get("/tag/electric-cars/")
+    _renamed(tag, "evs")
+    assert client.get("/tag/electric-cars/")["Location"] == "/tag/evs/"  # kept by caches too
+
+    _renamed(tag, "electric-vehicles")
+
+    for old in ("/tag/electric-cars/", "/tag/evs/"):
+        assert client.get(old)["Location"] == "/tag/electric-vehicles/"
+
+
+def test_an_old_address_taken_by_another_page_or_back_by_its_own_is_that_page(
+    fragments_on, client, tag, author
+):
+    _renamed(tag, "evs")
+    assert client.get("/tag/electric-cars/").status_code == 301
+    Tag.objects.create(name="Cars, electric", slug="placeholder")
+    taken = _renamed(Tag.objects.get(slug="placeholder"), "electric-cars")
+
+    assert client.get("/tag/electric-cars/").status_code == 200
+    assert "Cars, electric" in client.get(taken.get_absolute_url()).content.decode()
+    # Back to an address it had: its page is there again, and its last one leads to it.
+    _renamed(author, "ribeiro")
+    _renamed(author, "marta-ribeiro")
+    assert client.get("/author/marta-ribeiro/").status_code == 200
+    assert client.get("/author/ribeiro/")["Location"] == "/author/marta-ribeiro/"
+
+
+def test_a_deleted_page_s_old_addresses_are_not_found(client, db):
+    tag = Tag.objects.create(name="Heat pumps", slug="heat-pumps")
+    _renamed(tag, "heating")
+
+    delete_listing_entries(queryset=Tag.objects.filter(pk=tag.pk))
+
+    assert client.get("/tag/heat-pumps/").status_code == 404
+    assert client.get("/tag/heating/").status_code == 404
+
+
+def test_a_names_unknown_address_is_still_not_found(client, section, author):
+    assert client.get("/author/nobody/").status_code == 404
+    assert client.get("/section/nowhere/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("feed", ["feed", "atom"])
+def test_a_section_s_feed_followed_at_its_old_address_leads_on_to_its_feed(
+    client, article, section, feed
+):
+    _renamed(section, "tech")
+
+    moved = client.get(f"/section/technology/{feed}/")
+
+    assert (moved.status_code, moved["Location"]) == (301, f"/section/tech/{feed}/")
+    assert article.title in client.get(moved["Location"]).content.decode()
+    assert Section.objects.get(pk=section.pk).old_slugs.get().slug == "technology"
+    assert not Author.objects.filter(old_slugs__isnull=False).exists()
