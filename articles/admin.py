@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,8 +6,8 @@ from django.utils.html import format_html
 
 from articles.admin_bylines import BylineInline
 from articles.admin_deletion import deleted_entries, deleted_stories
-from articles.admin_forms import ArticleForm, RelatedLinkFormSet
-from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit, keep
+from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
+from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.meanwhile import LINK_FIELDS
 from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
@@ -175,25 +174,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def render_change_form(self, request, context, *args, **kwargs):
-        # A browser cannot show a chosen file again: a form back with errors (its own or a
-        # related link's) keeps the picture for the next save and says so, or the editor fixes
-        # the rest, saves, and the story goes out without it.
-        form = context["adminform"].form
-        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
-        has_errors = form.errors or any(f.total_error_count() for f in formsets)
-        upload = getattr(form, "cleaned_data", {}).get("hero_image")
-        if "hero_image" in form.errors:  # refused for itself, unless only for another's change
-            upload = form.picture_refused
-        if has_errors and isinstance(upload, UploadedFile):
-            kept = keep(upload)
-            if kept:
-                form.fields["hero_image"].widget.kept = kept
-            else:
-                form.add_error(
-                    "hero_image",
-                    "The picture you chose was not saved because of the errors on this page: "
-                    "choose it again before you save.",
-                )
+        shown_again(context)  # back with errors: the picture kept, and what to do said
         return super().render_change_form(request, context, *args, **kwargs)
 
     def changelist_view(self, request, extra_context=None):

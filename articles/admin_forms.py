@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from articles.kept_pictures import keep
 from articles.meanwhile import (
     ALONGSIDE,
     GUARDED,
@@ -197,6 +199,41 @@ class ArticleForm(forms.ModelForm):
                 data[key] = "" if value is None else str(value)
         data[self.add_prefix("opened_as")] = opened_state(stored_values(current))
         self.data = data
+
+
+def shown_again(context) -> None:
+    """The change form's context (ModelAdmin.render_change_form), back with errors: its own or
+    an inline's. A browser cannot show a chosen file again: the picture is kept for the next
+    save, and the form says so, or the editor fixes the rest, saves, and the story goes out
+    without it. Refused only because another editor changed the story meanwhile, it says that
+    on top (`refused_meanwhile`, the template), where Django's "Please correct the errors
+    below." sent the editor looking for a mistake of theirs."""
+    form = context["adminform"].form
+    formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+    has_errors = form.errors or any(f.total_error_count() for f in formsets)
+    upload = getattr(form, "cleaned_data", {}).get("hero_image")
+    if "hero_image" in form.errors:  # refused for itself, unless only for another's change
+        upload = form.picture_refused
+    if has_errors and isinstance(upload, UploadedFile):
+        kept = keep(upload)
+        if kept:
+            form.fields["hero_image"].widget.kept = kept
+        else:
+            form.add_error(
+                "hero_image",
+                "The picture you chose was not saved because of the errors on this page: "
+                "choose it again before you save.",
+            )
+    if has_errors and _only_for_changes_meanwhile(form, formsets):
+        context["errors"], context["refused_meanwhile"] = [], True
+
+
+def _only_for_changes_meanwhile(form, formsets) -> bool:
+    if not form.meanwhile or any(any(row) for f in formsets for row in f.errors):
+        return False
+    said = [*(e for errors in form.errors.values() for e in errors)]
+    said += [e for f in formsets for e in f.non_form_errors()]
+    return all(e == form.meanwhile or e.startswith(CHANGED_SINCE) for e in said)
 
 
 class GuardedInlineFormSet(BaseInlineFormSet):

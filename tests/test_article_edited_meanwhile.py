@@ -220,6 +220,40 @@ def test_two_editors_rewording_the_same_story_never_save_over_each_other_unread(
     assert getattr(Article.objects.get(pk=article.pk), field) == mine
 
 
+def test_a_save_refused_only_for_another_s_change_says_so_not_please_correct_the_errors(
+    chief, sub, article
+):
+    subs_form = opened(sub, article, body="Sam's rewrite.")
+    chief.post(_change(article), opened(chief, article, body="Dana's rewrite."))
+
+    refused = sub.post(_change(article), subs_form)
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Please correct the error" not in page  # nothing of the editor's is wrong
+    assert "<title>Not saved: " in page
+    top = page[page.index('<p class="errornote">') :]
+    assert top.startswith(
+        '<p class="errornote">Not saved: someone else changed this story since you opened this '
+        "form, where you changed it too (marked below)."
+    )
+    assert "This story was changed since you opened this form by Dana at" in top  # by whom
+    assert page.count("This story was changed since you opened this form by") == 1
+
+
+def test_a_save_refused_for_another_s_change_and_a_mistake_of_its_own_asks_to_correct_it(
+    chief, sub, article
+):
+    subs_form = opened(sub, article, body="Sam's rewrite.", title="")
+    chief.post(_change(article), opened(chief, article, body="Dana's rewrite."))
+
+    refused = sub.post(_change(article), subs_form)
+
+    page = refused.content.decode()
+    assert "Please correct the errors below." in page and "This field is required." in page
+    assert "Not saved: someone else" not in page
+
+
 def test_refused_for_the_words_the_form_shows_the_pull_and_saving_again_keeps_it(
     chief, sub, article
 ):

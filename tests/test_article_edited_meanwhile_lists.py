@@ -197,6 +197,7 @@ def test_two_editors_ordering_the_byline_differently_never_save_over_each_other_
     assert refused.status_code == 200
     assert _now("authors", [str(first), str(third)]) in refused.content.decode()
     assert _shown(refused, "authors") == [str(first.pk), str(second.pk)]  # rows, Sam's numbers
+    assert "Please correct the error" not in refused.content.decode()  # nothing wrong of his
     assert _listed(article, "authors") == [str(first), str(third)]
     _saved(sub, article, posted_again(refused))
     assert _listed(article, "authors") == [str(second), str(first)]
