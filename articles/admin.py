@@ -7,10 +7,11 @@ from django.utils.html import format_html
 from articles.admin_bylines import BylineInline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
+from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.meanwhile import LINK_FIELDS
-from articles.models import Article, Author, OldSlug, RelatedLink, Section, Tag
+from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.search import clean_query, search_articles
 from articles.services import (
     delete_articles,
@@ -41,6 +42,12 @@ class ListingEntryAdmin(admin.ModelAdmin):
         if field is not None:
             field.widget.attrs.pop("maxlength", None)
         return field
+
+    def get_inlines(self, request, obj):
+        # Old addresses only where there are some: most pages never change their slug.
+        if obj is None or not obj.old_slugs.exists():
+            return []
+        return [OLD_ADDRESSES[self.model]]
 
     def get_deleted_objects(self, objs, request):
         return deleted_entries(self, objs, request)
@@ -100,22 +107,6 @@ class RelatedLinkInline(admin.StackedInline):
     ordering = ["order", "pk"]
     # A link typed without a scheme is taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-class OldSlugInline(admin.StackedInline):
-    """The addresses that lead on to the article. One deleted (a name that must not stand,
-    say) answers "not found" from the save on: the save purges the article's pages, its
-    redirects with them."""
-
-    model = OldSlug
-    extra = 0
-    # Each row's heading names its address: the slug as a field too said it twice.
-    exclude = ["slug"]
-    verbose_name = "old address"
-    verbose_name_plural = "Old addresses (links to them lead here; delete one to end it)"
-
-    def has_add_permission(self, request, obj=None):
-        return False  # kept by the article's save when its slug changes
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -3,6 +3,8 @@ address: links already out (shared, in search engines, a section's feed in a rea
 on to the new one for good (301), as an article's old address does."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.models import Author, Section, Tag
@@ -110,3 +112,37 @@ def test_a_section_s_feed_followed_at_its_old_address_leads_on_to_its_feed(
     assert article.title in client.get(moved["Location"]).content.decode()
     assert Section.objects.get(pk=section.pk).old_slugs.get().slug == "technology"
     assert not Author.objects.filter(old_slugs__isnull=False).exists()
+
+
+def test_an_editor_ends_an_author_s_old_address_a_name_that_must_not_stand(
+    fragments_on, client, author
+):
+    _renamed(author, "marta-silva")
+    editor = get_user_model().objects.create_user("writer", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    desk = type(client)()
+    desk.force_login(editor)
+    page = f"/admin/articles/author/{author.pk}/change/"
+    assert client.get("/author/marta-ribeiro/").status_code == 301
+    old = author.old_slugs.get()
+    assert "Old addresses (links to them lead here; delete one to end it)" in (
+        desk.get(page).content.decode()
+    )
+
+    ended = desk.post(
+        page,
+        {
+            "name": author.name,
+            "slug": "marta-silva",
+            "bio": author.bio,
+            "old_slugs-TOTAL_FORMS": "1",
+            "old_slugs-INITIAL_FORMS": "1",
+            "old_slugs-0-id": str(old.pk),
+            "old_slugs-0-entry": str(author.pk),
+            "old_slugs-0-DELETE": "on",
+        },
+    )
+
+    assert ended.status_code == 302
+    assert client.get("/author/marta-ribeiro/").status_code == 404
+    assert "Old addresses" not in desk.get(page).content.decode()
