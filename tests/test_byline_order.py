@@ -97,6 +97,16 @@ def test_an_editor_of_the_newsroom_group_orders_the_byline_too(
     assert f"By {LEAD}, Marta Ribeiro" in _text(page)
 
 
+def test_the_byline_is_under_publishing_beside_the_section_and_tags_once(editor, article):
+    page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    assert page.count('id="bylines-group"') == 1
+    heading = 'class="fieldset-heading">{}</h2>'.format
+    group = page.index('id="bylines-group"')
+    assert page.index(heading("Publishing")) < group < page.index(heading("Comments"))
+    assert group < page.index('id="related_links-group"')
+
+
 def test_a_row_left_unnumbered_comes_after_the_numbered_ones(editor, article, author, lead):
     form = change_form_data(article) | byline_as(article, [lead, author])
     form["bylines-1-position"] = ""  # the new row, the lead reporter's, left unnumbered
