@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_every_story_s_authors_in_the_alphabetical_order_they_had():
     before, after = (
-        [("articles", "0016_section_description")],
-        [("articles", "0017_bylines_in_order")],
+        [("articles", "0017_search_reader_text")],
+        [("articles", "0018_bylines_in_order")],
     )
     executor = MigrationExecutor(connection)
     executor.migrate(before)

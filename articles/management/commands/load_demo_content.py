@@ -15,7 +15,7 @@ from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from articles.services import purge_articles, refresh_hero_renditions
+from articles.services import purge_articles, refresh_hero_renditions, set_bylines
 
 # Illustrations made for the demo (no text on them, no one else's photographs).
 PICTURES = Path(demo_content.__file__).with_name("demo_pictures")
@@ -64,7 +64,8 @@ class Command(BaseCommand):
                 updated_at=published_at,  # written as it went out, not edited since
                 hero_credit="Newsportal graphics (illustration)",
             )
-            article.authors.set([authors[slug] for slug in spec["authors"]])
+            # In the order the demo names them, as an editor sets a byline (lead reporter first).
+            set_bylines(article=article, authors=[authors[slug] for slug in spec["authors"]])
             article.tags.set([tags[slugify(name)] for name in spec["tags"]])
             if not options["no_images"]:
                 article.hero_alt = spec["picture"]["alt"]

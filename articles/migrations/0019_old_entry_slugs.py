@@ -26,7 +26,7 @@ def editors_end_old_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0017_bylines_in_order"),
+        ("articles", "0018_bylines_in_order"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -46,7 +46,7 @@ def editors_write_bylines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0016_section_description"),
+        ("articles", "0017_search_reader_text"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
