@@ -112,7 +112,11 @@ class Varnish:
     def admin(self, *args: str) -> subprocess.CompletedProcess:
         varnishadm = shutil.which("varnishadm") or "/usr/bin/varnishadm"
         return subprocess.run(
-            [varnishadm, "-n", self.name, *args], capture_output=True, text=True, timeout=60
+            [varnishadm, "-n", self.name, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            start_new_session=True,  # Ctrl-C to make serve: the switch is made or not, never cut
         )
 
     def use_backend(self, port: int) -> str:
@@ -151,7 +155,10 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, can
         print(f"serve: reload failed, the old release still serves: {problem}", flush=True)
     else:
         worker.restart(graceful)
-        purged = subprocess.run([*purge_pages, "--verbosity", "0"], cwd=origin.cwd, env=origin.env)
+        # A session of its own, as varnishadm's: a terminal's Ctrl-C to make serve reaches
+        # serve.py alone, which lets the purge finish before it stops the stack.
+        purge = [*purge_pages, "--verbosity", "0"]
+        purged = subprocess.run(purge, cwd=origin.cwd, env=origin.env, start_new_session=True)
         if purged.returncode:
             print("serve: purge_pages failed: the old release's pages expire on their own")
         print(f"serve: reloaded: gunicorn on 127.0.0.1:{origin.port}", flush=True)

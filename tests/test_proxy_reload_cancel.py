@@ -1,12 +1,15 @@
-"""Ctrl-C in the terminal of `make reload` (serve.py --reload): the running stack cancels the
-reload cleanly, whatever step it had reached before the switch, and says so; the operator is
-told what happened rather than shown a traceback while the reload goes on unseen. A stack of its
-own."""
+"""Ctrl-C during a reload. In the terminal of `make reload` (serve.py --reload): the running
+stack cancels the reload cleanly, whatever step it had reached before the switch, and says so;
+the operator is told what happened rather than shown a traceback while the reload goes on
+unseen. In the terminal of `make serve`: the reload's steps finish before the stack stops.
+Stacks of their own."""
 
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from tests.proxy_stack import BASE_DIR, running_stack
@@ -59,3 +62,52 @@ def test_ctrl_c_during_a_reload_leaves_the_old_release_serving_and_says_so(tmp_p
         assert again.returncode == 0, again.stdout + again.stderr + stack.log()
         assert "serve: reloaded" in again.stdout
         assert _answers(stack, other_port) and not _answers(stack, stack.backend_port)
+
+
+class SlowFrontCache(http.server.ThreadingHTTPServer):
+    """Another machine's front cache (FRONT_CACHE_PURGE_URLS), slow to answer a purge."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.started, self.answered = threading.Event(), threading.Event()
+        super().__init__(("127.0.0.1", 0), SlowPurge)
+
+
+class SlowPurge(http.server.BaseHTTPRequestHandler):
+    def do_PURGE(self):
+        self.server.started.set()
+        time.sleep(3)
+        self.send_response(200)
+        self.end_headers()
+        self.server.answered.set()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_ctrl_c_in_make_serve_s_terminal_during_a_reload_lets_its_purge_finish(tmp_path_factory):
+    """The terminal's Ctrl-C reaches serve.py's whole process group: the purge of the old
+    release's pages (manage.py purge_pages) and varnishadm are serve.py's to finish, not cut
+    short there, before the stack stops in order."""
+    other = SlowFrontCache()
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    variables = {"FRONT_CACHE_PURGE_URLS": f"http://127.0.0.1:{other.server_address[1]}/"}
+    try:
+        with running_stack(tmp_path_factory.mktemp("reload-stop"), **variables) as stack:
+            reloading = subprocess.Popen(
+                [*SERVE, "--reload"], env=stack.env, stdout=subprocess.PIPE, text=True
+            )
+            assert other.started.wait(120), stack.log()
+            os.killpg(stack.process.pid, signal.SIGINT)
+            assert stack.process.wait(90) == 0, stack.log()
+            reloading.communicate(timeout=60)
+
+            assert other.answered.is_set()
+            log = stack.log()
+            assert "serve: reloaded" in log, log
+            assert "purge_pages failed" not in log, log
+            assert "Traceback" not in log and "KeyboardInterrupt" not in log, log
+    finally:
+        other.shutdown()
+        other.server_close()
