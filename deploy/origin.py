@@ -10,7 +10,6 @@ cache: readers go on getting the pages it holds). The old gunicorn is then stopp
 the requests it holds (a comment being saved) finish and Varnish delivers their answers. A new
 release that does not come up never reaches a reader: the old one goes on serving."""
 
-import contextlib
 import http.client
 import json
 import os
@@ -27,14 +26,22 @@ HALTED = "halted before the switch"
 UNSEEN = "the new release was stopped before any reader reached it"
 
 
-class Either:
-    """True once any of these lists of signals received is: a wait is halted by any of them."""
+class Halted:
+    """Whether a reload is to stop short of the switch: the stack is stopping, or the operator
+    pressed Ctrl-C in `make reload` while waiting for this very reload (its generation in the
+    cancel file: a cancel sent as an earlier reload ended never stops a later one)."""
 
-    def __init__(self, *lists: list):
-        self.lists = lists
+    def __init__(self, stopping: list, workdir: Path, generation: int):
+        self.stopping, self.workdir, self.generation = stopping, workdir, generation
+
+    def cancelled(self) -> bool:
+        try:
+            return cancel_path(self.workdir).read_text() == str(self.generation)
+        except OSError:
+            return False
 
     def __bool__(self) -> bool:
-        return any(self.lists)
+        return bool(self.stopping) or self.cancelled()
 
 
 class Origin:
@@ -137,16 +144,16 @@ class Varnish:
         return ""
 
 
-def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, cancels) -> None:
+def reload_release(origin, varnish, worker, purge_pages, graceful, stopping) -> None:
     """The new release in place of the old; then the mail worker on the new code, and the
     pages the old release drew dropped (soft-purged in Varnish: readers get them while they are
-    drawn again). A cancel (`cancels`: the operator's Ctrl-C in `make reload`) or a stop before
-    the switch leaves the old release serving; one after it, the reload is finished. The
-    outcome goes where `ask_for_reload` reads it."""
+    drawn again). A cancel (the operator's Ctrl-C in `make reload`) or a stop before the switch
+    leaves the old release serving; one after it, the reload is finished. The outcome goes
+    where `ask_for_reload` reads it."""
     generation = read_status(varnish.workdir)["generation"] + 1
-    cancels.clear()  # one sent as an earlier reload ended
+    halted = Halted(stopping, varnish.workdir, generation)
     print("serve: reloading: starting the new release beside the old one", flush=True)
-    problem = origin.reload(varnish.use_backend, graceful, Either(stopping, cancels))
+    problem = origin.reload(varnish.use_backend, graceful, halted)
     if problem == HALTED:
         why = "the stack is stopping" if stopping else "cancelled (Ctrl-C in make reload)"
         problem = f"{why}: {UNSEEN}"
@@ -163,10 +170,15 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, can
             print("serve: purge_pages failed: the old release's pages expire on their own")
         print(f"serve: reloaded: gunicorn on 127.0.0.1:{origin.port}", flush=True)
     write_status(varnish.workdir, generation, problem)
+    cancel_path(varnish.workdir).unlink(missing_ok=True)
 
 
 def status_path(workdir: Path) -> Path:
     return workdir / "reload.json"
+
+
+def cancel_path(workdir: Path) -> Path:
+    return workdir / "reload-cancel"
 
 
 def write_status(workdir: Path, generation: int, problem: str) -> None:
@@ -198,19 +210,28 @@ def running_stack(workdir: Path) -> int | None:
 
 def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
     """`serve.py --reload`: signal the running serve.py and wait for its answer. The reload is
-    the stack's doing: Ctrl-C here asks it to cancel (SIGUSR1) and waits for what it did, so a
-    reload is never left half done nor its outcome unsaid; a second Ctrl-C stops waiting."""
+    the stack's doing: Ctrl-C here asks it to cancel (the cancel file, naming this reload) and
+    waits for what it did, so a reload is never left half done nor its outcome unsaid; a second
+    Ctrl-C stops waiting."""
     if (pid := running_stack(workdir)) is None:
         return 1
     before = read_status(workdir)["generation"]
-    cancelled = []
+    pressed, cancelled = [], []
 
     def cancel(signum, frame):
-        if cancelled:
+        if pressed:
             raise KeyboardInterrupt
+        pressed.append(signum)
+        # Read by the stack while it waits for the new release (Halted), however soon it
+        # comes: even before the stack has begun this reload.
+        path = cancel_path(workdir)
+        try:
+            path.with_suffix(".tmp").write_text(str(before + 1))
+            path.with_suffix(".tmp").replace(path)
+        except OSError as exc:  # not the stack's user: the reload goes on, and is reported
+            print(f"serve: could not ask the running stack to cancel: {exc}", flush=True)
+            return
         cancelled.append(signum)
-        with contextlib.suppress(OSError):  # it ended meanwhile: the outcome says so
-            os.kill(pid, signal.SIGUSR1)
         print(
             "serve: cancelling the reload: the old release goes on serving unless Varnish has "
             "switched to the new one already (then the reload is finished); waiting for the "

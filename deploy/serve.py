@@ -292,13 +292,12 @@ def main(argv: list[str]) -> int:
     vcl_path.chmod(0o644)
     varnish_cmd = varnish_command(cfg, vcl_path)
 
-    # SIGUSR2 asks for a reload (`make reload`), SIGUSR1 cancels it (Ctrl-C there).
-    stopping, reloads, cancels = [], [], []
+    stopping, reloads = [], []
 
     def on_signal(signum, frame):
-        {signal.SIGUSR2: reloads, signal.SIGUSR1: cancels}.get(signum, stopping).append(signum)
+        (reloads if signum == signal.SIGUSR2 else stopping).append(signum)
 
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR2):
         signal.signal(signum, on_signal)
 
     env = gunicorn_env(cfg)
@@ -325,7 +324,7 @@ def main(argv: list[str]) -> int:
             if reloads:
                 reloads.clear()
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
-                reload_release(origin, varnish, worker, purge_pages, graceful, stopping, cancels)
+                reload_release(origin, varnish, worker, purge_pages, graceful, stopping)
             origin.check_draining()
             worker.check()
             time.sleep(0.2)

@@ -6,11 +6,13 @@ Stacks of their own."""
 
 import http.server
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from tests.proxy_stack import BASE_DIR, running_stack
 
@@ -24,17 +26,21 @@ def _answers(stack, port) -> bool:
         return False
 
 
+def _make_reload(stack) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*SERVE, "--reload"],
+        env=stack.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a terminal's foreground job, for its Ctrl-C
+    )
+
+
 def test_ctrl_c_during_a_reload_leaves_the_old_release_serving_and_says_so(tmp_path_factory):
     with running_stack(tmp_path_factory.mktemp("reload-cancel")) as stack:
         other_port = int(stack.env["RELOAD_BACKEND_PORT"])
-        reloading = subprocess.Popen(
-            [*SERVE, "--reload"],
-            env=stack.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # a terminal's foreground job, for its Ctrl-C
-        )
+        reloading = _make_reload(stack)
         deadline = time.monotonic() + 30
         while "serve: reloading" not in stack.log():
             assert time.monotonic() < deadline, stack.log()
@@ -62,6 +68,35 @@ def test_ctrl_c_during_a_reload_leaves_the_old_release_serving_and_says_so(tmp_p
         assert again.returncode == 0, again.stdout + again.stderr + stack.log()
         assert "serve: reloaded" in again.stdout
         assert _answers(stack, other_port) and not _answers(stack, stack.backend_port)
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process handles SIGTERM yet (serve.py --reload does once it may be asked
+    to cancel), from the caught-signals mask the kernel shows."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = re.search(r"^SigCgt:\s*([0-9a-f]+)", status, re.M)
+    return bool(caught and int(caught[1], 16) & 1 << (signal.SIGTERM - 1))
+
+
+def test_ctrl_c_at_once_after_make_reload_starts_still_cancels(tmp_path_factory):
+    # Pressed before the stack has even begun the reload it was just asked for.
+    with running_stack(tmp_path_factory.mktemp("reload-cancel-at-once")) as stack:
+        reloading = _make_reload(stack)
+        deadline = time.monotonic() + 30
+        while not _catches_sigterm(reloading.pid):
+            assert time.monotonic() < deadline and reloading.poll() is None
+            time.sleep(0.001)
+        os.killpg(reloading.pid, signal.SIGINT)
+        out, err = reloading.communicate(timeout=180)
+
+        assert reloading.returncode == 1, out + err
+        assert "reload stopped, the old release still serves: cancelled" in out, out + err
+        time.sleep(1)
+        assert _answers(stack, stack.backend_port)
+        assert not _answers(stack, int(stack.env["RELOAD_BACKEND_PORT"]))
 
 
 class SlowFrontCache(http.server.ThreadingHTTPServer):
