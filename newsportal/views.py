@@ -165,7 +165,15 @@ def media(request, path):
     if response.status_code == 304:
         # Django answers a revalidation bare: it says what the kept copy is, as the 200 did.
         response["Content-Type"] = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    patch_cache_control(response, public=True, max_age=MEDIA_CACHE_SECONDS)
+    # Never changed under its name: no revalidation on a reload (immutable), and any cache in
+    # front, a CDN's as ours, may stand in with its copy while the origin is down.
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=MEDIA_CACHE_SECONDS,
+        immutable=True,
+        stale_if_error=settings.EDGE_STALE_IF_ERROR_SECONDS,
+    )
     response["Surrogate-Key"] = media_key(path)
     return response
 

@@ -249,3 +249,20 @@ def test_a_media_file_revalidated_by_date_keeps_its_type_and_sends_no_empty_leng
     assert again["Content-Type"] == first["Content-Type"] == "image/jpeg"
     assert "Content-Length" not in again  # "0" would say the picture is empty
     assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_a_media_file_tells_any_cache_it_never_changes_and_may_stand_in_for_an_outage(
+    client, settings, tmp_path, db
+):
+    # A name is never reused for other content: browsers need not revalidate on reload, and a
+    # CDN in front (not only our proxy, which keeps a day by its own rule) may serve its copy
+    # while the origin is down.
+    (tmp_path / "media").mkdir(exist_ok=True)
+    (tmp_path / "media" / "photo.jpg").write_bytes(b"not really a jpeg")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EDGE_STALE_IF_ERROR_SECONDS = 86400
+
+    cache_control = client.get("/media/photo.jpg")["Cache-Control"]
+
+    assert "immutable" in cache_control
+    assert "stale-if-error=86400" in cache_control
