@@ -133,12 +133,16 @@ class HeadWithoutBodyMiddleware(MiddlewareMixin):
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     """Django's: ETags hashed from the content, so every process agrees on them. A 304 also
     keeps the Content-Type the 200 had (Django drops it), so a feed reader that revalidates
-    still knows it holds XML. A HEAD is treated as the GET it mirrors: Django leaves it alone,
-    its body being empty by then elsewhere, but here the body is still the GET's
-    (HeadWithoutBodyMiddleware drops it outside), so a HEAD gets the GET's ETag and its 304."""
+    still knows it holds XML, and its Surrogate-Key. A HEAD is treated as the GET it mirrors:
+    Django leaves it alone, its body being empty by then elsewhere, but here the body is still
+    the GET's (HeadWithoutBodyMiddleware drops it outside), so a HEAD gets the GET's ETag and
+    its 304."""
 
     def process_response(self, request, response):
         content_type = response.get("Content-Type")
+        # Kept on a 304 too: a CDN revalidating here refreshes its copy's headers from it, and
+        # a copy that lost its keys would escape the purges meant for it.
+        keys = response.get("Surrogate-Key")
         method = request.method
         request.method = "GET" if method == "HEAD" else method
         try:
@@ -148,6 +152,8 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
         if response.status_code == 304:
             if content_type:
                 response["Content-Type"] = content_type
+            if keys:
+                response["Surrogate-Key"] = keys
             # CommonMiddleware measures the empty body of a view's own 304 (a media file's):
             # "Content-Length: 0" there would tell a cache the file it keeps is empty.
             del response["Content-Length"]

@@ -26,6 +26,20 @@ def test_a_304_keeps_the_content_type_and_sends_no_empty_length(client, article,
     assert again.get("Content-Length") != "0"
 
 
+@pytest.mark.parametrize("url", ["/feed/", "/", "/articles/{slug}/"])
+def test_a_304_names_the_same_surrogate_keys_as_the_200(client, article, url):
+    # A CDN revalidating against the origin refreshes what it stored from the 304's headers:
+    # without the keys, a later purge of the story would no longer reach that copy.
+    url = url.format(slug=article.slug)
+    first = client.get(url)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert first["Surrogate-Key"]
+    assert again.get("Surrogate-Key") == first["Surrogate-Key"]
+
+
 @pytest.mark.parametrize(
     "url", ["/feed/", "/atom/", "/section/technology/feed/", "/sitemap-news.xml"]
 )
