@@ -285,7 +285,7 @@ def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     record(
         by,
         Comment.objects.filter(pk__in=reported).only("pk", "name"),
-        f"{closed} report(s) {words} by the decision",
+        f"{closed} report{'' if closed == 1 else 's'} {words} by the decision",
     )
 
 
