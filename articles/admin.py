@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
@@ -62,11 +63,24 @@ class ListingEntryAdmin(admin.ModelAdmin):
         delete_listing_entries(queryset=queryset)
 
 
+class SectionOrderForm(forms.ModelForm):
+    """A row's order box in the sections' list: named for its section, as a screen reader says
+    it ("Place of Technology in the menu"). Its column's heading alone named none of the boxes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = f"Place of {self.instance.name} in the menu"
+        self.fields["order"].widget.attrs["aria-label"] = name
+
+
 @admin.register(Section)
 class SectionAdmin(ListingEntryAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=SectionOrderForm, **kwargs)
 
 
 @admin.register(Author)

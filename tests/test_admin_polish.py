@@ -1,9 +1,11 @@
 """Small things editors and moderators read in the admin: a decision's note in a comment's
-history counts its reports in plain words ('1 report', '2 reports'), not 'report(s)'."""
+history counts its reports in plain words ('1 report', '2 reports'), not 'report(s)'; each
+order box in the sections' list is named for its section, as a screen reader says it."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
 
+from articles.models import Section
 from comments.desk import report_comment
 from comments.models import ModerationPolicy
 
@@ -37,3 +39,14 @@ def test_a_decision_on_a_reported_comment_counts_its_reports_in_plain_words(
     history = moderator_client.get(f"{CHANGELIST}{approved_comment.pk}/history/").content.decode()
     assert said in history
     assert "report(s)" not in history
+
+
+def test_each_order_box_in_the_sections_list_is_named_for_its_section(superuser_client, section):
+
+    Section.objects.create(name="Science & nature", slug="science", order=2)
+
+    html = superuser_client.get("/admin/articles/section/").content.decode()
+
+    assert 'aria-label="Place of Technology in the menu"' in html
+    # Escaped as any name an editor types.
+    assert 'aria-label="Place of Science &amp; nature in the menu"' in html
