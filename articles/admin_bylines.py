@@ -93,5 +93,7 @@ class BylineInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["author"]
     ordering = LINE_ORDER
-    verbose_name = "author"
+    # Not "author": its "Add another author" link and each author box's "+" (a new author)
+    # were the same words to a screen reader, for two different things.
+    verbose_name = "byline name"
     verbose_name_plural = "Byline (its authors in the order printed, lowest first)"

@@ -1,6 +1,11 @@
 """Small things editors and moderators read in the admin: a decision's note in a comment's
 history counts its reports in plain words ('1 report', '2 reports'), not 'report(s)'; each
-order box in the sections' list is named for its section, as a screen reader says it."""
+order box in the sections' list is named for its section, as a screen reader says it; the
+byline's own "Add another" link is not named as each author box's "+" is."""
+
+import json
+import re
+from html import unescape
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -50,3 +55,13 @@ def test_each_order_box_in_the_sections_list_is_named_for_its_section(superuser_
     assert 'aria-label="Place of Technology in the menu"' in html
     # Escaped as any name an editor types.
     assert 'aria-label="Place of Science &amp; nature in the menu"' in html
+
+
+def test_the_bylines_add_link_and_each_authors_plus_are_told_apart(superuser_client, article):
+    html = superuser_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    group = html[html.index('id="bylines-group"') :]
+    formset = json.loads(unescape(re.search(r'data-inline-formset="([^"]*)"', group)[1]))
+    plus = re.search(r'<a[^>]*id="add_id_bylines-0-author"[^>]*>', group)[0]
+    assert formset["options"]["addText"] == "Add another Byline name"
+    assert 'title="Add another author"' in plus
