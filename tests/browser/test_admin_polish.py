@@ -1,12 +1,13 @@
 """The admin index's moderation chart as a moderator sees it, in the light and the dark theme:
 each series (received, decided, the oldest wait) stands out from the page at 3:1 or more as
-bars and line, and its key's words read at 4.5:1."""
+bars and line, and its key's words read at 4.5:1. The comment queues' headings, as a screen
+reader lists them: the page, the list, then each card, no level skipped."""
 
 import pytest
 from playwright.sync_api import expect
 
-from comments.models import Comment
-from tests.browser.helpers import log_in_to_admin
+from comments.models import Comment, Report
+from tests.browser.helpers import log_in_to_admin, open_queue
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +63,29 @@ def test_the_moderation_charts_series_stand_out_in_either_theme(
     unreadable = {part: ratio for part, ratio in keys.items() if ratio < 4.5}
     assert not unreadable, f"{theme}: the chart's words under 4.5:1: {unreadable}"
     assert_accessible(f"/admin/ in the {theme} theme")
+
+
+@pytest.mark.parametrize("queue", ["pending", "reported"])
+def test_the_queues_card_titles_come_under_a_heading_for_the_list(
+    page, moderator, article, make_comment, axe_source, queue
+):
+    waiting = make_comment(article, name="Chloe")
+    reported = make_comment(article, name="Ana", status=Comment.Status.APPROVED)
+    Report.objects.create(comment=reported, reason="abuse", reporter="reader-1")
+    open_queue(page, moderator.username)
+    page.goto(f"/admin/comments/comment/?status={queue}")
+    name = {"pending": waiting.name, "reported": reported.name}[queue]
+    card = page.get_by_role("heading", level=3, name=f"{name} on {article.title}")
+    expect(card).to_be_visible()
+
+    headings = page.evaluate(
+        """() => [...document.querySelectorAll("#content h1, #content h2, #content h3")]
+               .filter((h) => !h.closest("dialog")).map((h) => h.tagName).slice(0, 3)"""
+    )
+    assert headings == ["H1", "H2", "H3"]
+    page.evaluate(axe_source)
+    skipped = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ["heading-order"]})).violations
+               .flatMap((v) => v.nodes.map((n) => n.target.join(" ")))"""
+    )
+    assert not skipped, f"headings skip a level at {skipped}"
