@@ -11,7 +11,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from comments.admin_meanwhile import DECIDED_AS, not_undone
+from comments.admin_meanwhile import DECIDED_AS, not_undone, undo_report
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
@@ -199,6 +199,9 @@ class DecisionViews:
             return comment
         # A queue card's Undo names the decision it undoes: never one made since by another.
         undoing = request.POST.get(f"decided-{comment.pk}")
+        if undoing in Report.Outcome.values:  # a Reported card's Take down or Dismiss
+            undone = undo_report(comment, by=request.user, outcome=undoing)
+            return self._answer(request, comment, *undone)
         if undoing not in DECIDED_AS:
             undoing = None
         if return_to_queue([comment], by=request.user, undoing=undoing):

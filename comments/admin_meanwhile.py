@@ -1,7 +1,10 @@
 """What other moderators did meanwhile to the comments on one moderator's screen: why a
 queue card's Undo put nothing back."""
 
-from comments.models import Comment
+from django.contrib import messages
+
+from comments.models import Comment, Report
+from comments.services import undo_report_outcome
 
 # What a card's decision is called, by the status it set.
 DECIDED_AS = {
@@ -33,6 +36,30 @@ def not_undone(comment: Comment, *, by) -> str:
         "That decision stands: "
         "yours was not undone. To change it, open the comment and press “Back to the queue”."
     )
+
+
+def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str, int]:
+    """A Reported card's Undo of this moderator's Take down or Dismiss: (the JSON outcome, the
+    words, the message level) for the queue's answer."""
+    if undo_report_outcome(comment=comment, by=by, outcome=outcome):
+        comment.refresh_from_db(fields=["status"])
+        where = {
+            Comment.Status.APPROVED: "is up again",
+            Comment.Status.PENDING: "is hidden by its reports again",
+        }[comment.status]
+        done = "taken down" if outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
+        text = f"The comment by {comment.name} {where}, its reports open: decide again."
+        return "undone", f"Not {done} after all. {text}", messages.SUCCESS
+    last = comment.reports.exclude(resolved_at=None).order_by("-resolved_at", "-pk").first()
+    if last and last.resolved_by_id != by.pk:
+        who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
+        done = "upheld" if last.outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
+        text = (
+            f"The reports on the comment by {comment.name} were {done} by {who} meanwhile. "
+            "That decision stands: yours was not undone."
+        )
+        return None, text, messages.WARNING
+    return None, not_undone(comment, by=by), messages.WARNING
 
 
 # A page shows fifty cards: a question about more is not the queue's.

@@ -5,8 +5,16 @@
   "use strict";
 
   window.moderationQueue.extensions.push(function (queue) {
-    // A decided card's Undo names the decision it undoes: the site undoes only that one.
-    var UNDOABLE = { approved: true, rejected: true, spam: true };
+    // A decided card's Undo names the decision it undoes: the site undoes only that one. On
+    // the Reported queue, a Take down or a Dismiss: the comment and its reports as they were.
+    var UNDOABLE = {
+      approved: true,
+      rejected: true,
+      spam: true,
+      "taken-down": true,
+      dismissed: true,
+    };
+    var UNDONE = { requeued: true, undone: true }; // the site's words for "done"
     var undoable = []; // the cards Undo is offered on, the last decided last
 
     // On the decided card, after its outcome.
@@ -23,8 +31,9 @@
     }
 
     // Back in the queue, undecided, through the site's "Back to the queue" (which takes the
-    // comment off the page if the decision had published it): only while this moderator's
-    // decision stands. One decided again since by another is theirs: the site says so.
+    // comment off the page if the decision had published it), or, on the Reported queue, the
+    // comment and its reports as they stood before the Take down or Dismiss: only while this
+    // moderator's decision stands. One decided again since by another is theirs: the site says so.
     function undo(row) {
       var decided = row.getAttribute("data-decided");
       if (!decided) return;
@@ -44,7 +53,7 @@
         data,
         function (answer) {
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
-          var refused = answer.body.outcome !== "requeued"; // decided again by another: theirs
+          var refused = !UNDONE[answer.body.outcome]; // decided again by another: theirs
           if (!refused) {
             message = "Undone: " + message;
             row.classList.remove("is-decided");
