@@ -4,7 +4,7 @@ queue card's Undo put nothing back."""
 from django.contrib import messages
 
 from comments.models import Comment, Report
-from comments.services import undo_report_outcome
+from comments.report_undo import undo_report_outcome
 
 # What a card's decision is called, by the status it set.
 DECIDED_AS = {

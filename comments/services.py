@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -389,65 +389,3 @@ def delete_comments(comments) -> int:
         doomed.delete()
         move_approved_counts(changes, shown=shown)
     return len(ids)
-
-
-def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
-    """Undo this moderator's Take down or Dismiss on a reported comment (the Reported queue's
-    Undo): the comment stands as it did, its reports open again. Taken down: up again with the
-    replies that came down with it (hidden by its reports: back in the queue, hidden). Dismissed
-    when its reports hid it: hidden again. Only while that decision is the last one made on
-    it; one made since by another stands. Logged; the counts move and the pages follow.
-
-    Mail: one about the decision still waiting is dropped (as its writer sees it, nothing
-    changed); one about a take-down sent already is followed by the usual one: it is up."""
-    if outcome not in Report.Outcome.values:
-        raise ValueError(f"not a report's outcome: {outcome!r}")
-    down = outcome == Report.Outcome.TAKEN_DOWN
-    with transaction.atomic():
-        thread = [
-            c.pk for c in _locked(Comment.objects.filter(Q(pk=comment.pk) | Q(parent=comment)))
-        ]
-        row = Comment.objects.get(pk=comment.pk)
-        ours = Report.objects.filter(resolved_by=by, outcome=outcome)
-        when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
-        if when is None or row.withdrawn_at or row.reports.filter(resolved_at__gt=when).exists():
-            return False
-        if row.status != (Comment.Status.REJECTED if down else Comment.Status.APPROVED):
-            return False
-        if down and row.taken_down_by_id != by.pk:
-            return False
-        # Decided by the Take down or Dismiss itself (decide() names it): its reports had hid it.
-        hidden = row.moderated_by_id == by.pk and row.moderated_at is not None
-        hidden = hidden and (
-            row.moderated_at == row.taken_down_at if down else row.moderated_at >= when
-        )
-        counted = Comment.objects.counted().filter(pk__in=thread)
-        changes = Counter()
-        changes.subtract(counted.values_list("article_id", flat=True))
-        replies = []
-        if down:
-            replies = Comment.objects.filter(
-                parent=row, taken_down_by=by, taken_down_at=when, rejection_reason=REPLY_TAKEN_DOWN
-            )
-            replies = list(replies.filter(status=Comment.Status.REJECTED).only("pk", "name"))
-            Comment.objects.filter(pk__in=[r.pk for r in replies]).mark_put_back()
-        this = Comment.objects.filter(pk=row.pk)
-        if hidden:
-            this.mark_undecided()
-        elif down:
-            this.mark_put_back()
-        about = [row, *replies]
-        reopened = ours.filter(comment__in=about, resolved_at=when)
-        reopened = reopened.update(resolved_at=None, resolved_by=None, outcome="")
-        changes.update(counted.values_list("article_id", flat=True))
-        move_approved_counts(changes)
-        words = "hidden by its reports again" if hidden else "up again" if down else "still up"
-        undone = "Take-down" if down else "Dismissal"
-        record(by, [row], f"{undone} undone: {words}, {reopened} report(s) open again")
-        record(by, replies, "Put back with the comment it answers")
-        for mailed in about if down or hidden else []:
-            # A mail not sent yet never goes; told it came down, its writer hears it is up (a
-            # reply hanging on a hidden comment is not: mailed again when that is decided).
-            if not drop_queued("decision", mailed.pk) and down and not hidden:
-                notify_commenters([mailed.pk])
-    return True

@@ -20,7 +20,8 @@
       done.className = "queue-caught-up";
       done.textContent =
         "All caught up. Press n (or the button) to see what waits now, new " +
-        (reported ? "reports included." : "comments included; u undoes the last decision first.");
+        (reported ? "reports" : "comments") +
+        " included; u undoes the last decision first.";
       next.appendChild(done);
     }
     var button = document.createElement("button");
@@ -52,8 +53,7 @@
         (said ? said + " " : "") +
           "Every comment on this page is decided." +
           (later
-            ? " Press n (or Next page) for the next comments" +
-              (reported ? "." : "; u undoes the last decision first.")
+            ? " Press n (or Next page) for the next comments; u undoes the last decision first."
             : "")
       );
       // The keyboard goes on from the button (Enter, or n), unless it is busy elsewhere.

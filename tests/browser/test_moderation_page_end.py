@@ -150,13 +150,14 @@ def test_the_reported_queue_done_checks_for_new_reports(page, moderator, article
     check = page.get_by_role("button", name="Check for new reports")
     expect(check).to_be_visible()
     expect(page.locator(".queue-caught-up")).to_have_text(
-        "All caught up. Press n (or the button) to see what waits now, new reports included."
+        "All caught up. Press n (or the button) to see what waits now, new reports included; "
+        "u undoes the last decision first."
     )
     page.keyboard.press("n")
     expect(page.locator(".queue-empty")).to_have_text("No reports waiting. Check again")
 
 
-def test_the_reported_queue_offers_its_next_page_without_an_undo_it_lacks(
+def test_the_reported_queue_offers_its_next_page_and_says_its_undo_still_works(
     page, moderator, article, make_comment, monkeypatch
 ):
     monkeypatch.setattr(CommentAdmin, "list_per_page", 1)
@@ -172,6 +173,6 @@ def test_the_reported_queue_offers_its_next_page_without_an_undo_it_lacks(
     expect(page.locator(".queue-status")).to_have_text(
         re.compile(
             r"dismissed: it stays up\. Every comment on this page is decided\. Press n "
-            r"\(or Next page\) for the next comments\.$"
+            r"\(or Next page\) for the next comments; u undoes the last decision first\.$"
         )
     )
