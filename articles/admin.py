@@ -9,6 +9,7 @@ from articles.admin_bylines import BylineInline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
+from articles.admin_preview import preview_urls
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.meanwhile import LINK_FIELDS
@@ -177,6 +178,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Comments", {"fields": ["comments_enabled"]}),
     ]
+
+    def get_urls(self):
+        # "Preview changes" (articles.admin_preview): the form's words as the page, unsaved.
+        return [*preview_urls(self), *super().get_urls()]
 
     def render_change_form(self, request, context, *args, **kwargs):
         shown_again(context)  # back with errors: the picture kept, and what to do said

@@ -1,0 +1,118 @@
+"""“Preview changes” on an article's change form: the story's page drawn from the form as it
+stands, unsaved, in a new tab. "View on site" shows a story as last saved, so an editor
+correcting a published story had to save a change, live, to see how it read.
+
+Nothing is written and nothing is purged: the form, its byline and its related links are
+checked as a save checks them, and drawn. The rest of the page (comments, sharing, the newest
+stories) is not what the editor is changing, and is left out."""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
+
+from articles.models import Byline, RelatedLink
+from articles.querysets import detail_prefetches, in_byline_order
+from articles.rendering import body_with_inline_links, render_markdown
+from newsportal.caching import personal_page
+
+# The rows the preview draws, and how a problem in them is named (as the form's headings).
+HEADINGS = {Byline: "Byline", RelatedLink: "Related links"}
+
+
+def preview_urls(model_admin) -> list:
+    """ArticleAdmin's own address for it, to go before the admin's (whose "<id>/" would take
+    it). POST only, checked first: a GET is a 405, not a sign-in page or a CSRF refusal."""
+
+    def view(request, object_id):
+        return preview_changes(request, model_admin, object_id)
+
+    opts = model_admin.opts
+    return [
+        path(
+            "<path:object_id>/preview/",
+            require_POST(model_admin.admin_site.admin_view(view)),
+            name=f"{opts.app_label}_{opts.model_name}_preview",
+        )
+    ]
+
+
+def preview_changes(request, model_admin, object_id):
+    article = model_admin.get_object(request, unquote(object_id))
+    if article is None:
+        raise Http404("No such article")
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
+    # Without what the form was opened with: a save takes in what others changed meanwhile
+    # (articles.admin_forms), locking the row to do it; a preview shows this editor's version.
+    data = request.POST.copy()
+    data.pop("opened_as", None)
+    form = model_admin.get_form(request, article, change=True)(
+        data, request.FILES, instance=article
+    )
+    formsets = _formsets(request, model_admin, article, data)
+    checked = [form.is_valid(), *(formset.is_valid() for formset in formsets.values())]
+    if not all(checked):
+        context = {"problems": _problems(form, formsets.values())}
+        return personal_page(render(request, "articles/preview_refused.html", context, status=400))
+    # The form's values are in `article` now (in memory: never saved).
+    bylines = formsets.get(Byline)
+    links = _links(formsets.get(RelatedLink), article)
+    context = {
+        "article": article,
+        "authors": bylines.authors() if bylines else in_byline_order(article.authors.all()),
+        "tags": form.cleaned_data.get("tags", article.tags.all()),
+        "body_html": body_with_inline_links(render_markdown(article.body), links),
+        "related_links": links,
+        # The picture shown is the one saved: a new one's sizes and crops are made on saving.
+        "picture_changed": "hero_image" in form.changed_data,
+        "current_section": article.section.slug,
+    }
+    return personal_page(render(request, "articles/preview.html", context))
+
+
+def _formsets(request, model_admin, article, data) -> dict:
+    """The byline's and the related links' rows, by model, as the change form posts them (an
+    inline this editor may not change is not in their form, nor here)."""
+    formsets = {}
+    for formset, inline in model_admin.get_formsets_with_inlines(request, article):
+        if inline.model in HEADINGS:
+            prefix = formset.get_default_prefix()
+            kwargs = model_admin.get_formset_kwargs(request, article, inline, prefix)
+            formsets[inline.model] = formset(**{**kwargs, "data": data})
+    return formsets
+
+
+def _links(formset, article) -> list:
+    """The related links as the form has them, in their order, those readers would see: an
+    external one, or one to a story that is out. Without their rows in the form, as saved."""
+    if formset is None:
+        prefetch_related_objects([article], *detail_prefetches())
+        return article.visible_related_links
+    rows = [
+        form.instance
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    shown = [link for link in rows if link.is_external or link.target_article.is_public]
+    return sorted(shown, key=lambda link: (link.order, link.pk is None, link.pk or 0))
+
+
+def _problems(form, formsets) -> list[str]:
+    """What to fix, each said with the field it is in, as the form would show it on a save."""
+    problems = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{capfirst(field.label)}: " if field is not None and field.label else ""
+        problems += [f"{label}{error}" for error in errors]
+    for formset in formsets:
+        heading = HEADINGS[formset.model]
+        problems += [f"{heading}: {error}" for error in formset.non_form_errors()]
+        for number, errors in enumerate(formset.errors, start=1):
+            for said in errors.values():
+                problems += [f"{heading}, row {number}: {error}" for error in said]
+    return problems
