@@ -245,39 +245,59 @@ def withdraw_comment(*, comment: Comment) -> None:
         withdraw_comments([comment.pk])
 
 
-def confirm_address(*, address_id: int) -> CommenterAddress | None:
-    """The owner followed the confirmation link: mail may go to this address from now on.
-    Decisions and replies approved while it waited for confirmation were not mailed: they
-    are now."""
+def _vouch(email: str, ids) -> list[int]:
+    """The address's owner answered for these comments (those of them sent with the address):
+    what they asked for about them may be mailed now. Their newly vouched ids."""
+    # Locked: of two presses at once (a double click), the second waits, then finds them
+    # vouched for, and nothing is mailed twice.
+    shown = Comment.objects.select_for_update().filter(
+        email=email, pk__in=[pk for pk in ids if pk], owner_vouched=False, withdrawn_at__isnull=True
+    )
+    vouched = list(shown.values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=vouched).update(owner_vouched=True)
+    return vouched
+
+
+def confirm_address(
+    *, address_id: int, comment_id: int | None = None, written_here=()
+) -> CommenterAddress | None:
+    """The owner followed the confirmation link: mail may go to the address from now on. They
+    vouch for the comment whose wish the link was about (None: a link mailed before links named
+    it) and those written with the address from the browser that opened it (its cookie), never
+    every comment sent with it: anyone may type an address. Decisions and replies approved
+    meanwhile are mailed now; the next comment still waiting for an answer is asked about."""
     with transaction.atomic():
         confirmed = CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
             verified_at=timezone.now()
         )
         address = CommenterAddress.objects.filter(pk=address_id).first()
-        if confirmed and address:
-            # The owner vouches for what was written with the address while it waited (a
-            # stranger's comment of those days too: the confirmation names no comment).
-            written = Comment.objects.filter(email=address.email)
-            vouched = list(written.filter(owner_vouched=False).values_list("pk", flat=True))
-            written.filter(pk__in=vouched).update(owner_vouched=True)
-            notify_commenters(written.values_list("pk", flat=True))
-            notify_replies_meanwhile(vouched)
+        if address is None:
+            return None
+        vouched = _vouch(address.email, [comment_id, *written_here])
+        if confirmed:
+            # Those vouched for before (signed in, say) waited only for the confirmation.
+            owners = Comment.objects.filter(email=address.email, owner_vouched=True)
+        notify_commenters(owners.values_list("pk", flat=True) if confirmed else vouched)
+        notify_replies_meanwhile(vouched)
+        if confirmed:  # pressed again, it asks no question a second time
+            ask_about_the_next_waiting(address.email)
     return address
 
 
-def confirm_comment_mail(*, comment_id: int) -> bool:
+def confirm_comment_mail(*, comment_id: int, written_here=()) -> bool:
     """The address's owner says this comment is theirs: what they asked for about it may be
-    mailed (a decision made meanwhile, and the replies approved meanwhile, now). Only this
-    comment: the next one sent with the address that waits for an answer is asked about now,
+    mailed (a decision made meanwhile, and the replies approved meanwhile, now), and about the
+    others written with the address from the browser that answers (its signed cookie). Only
+    these: the next one sent with the address that waits for an answer is asked about now,
     in a mail of its own, since the daily limit held its question back."""
     with transaction.atomic():
-        waiting = Comment.objects.filter(pk=comment_id, owner_vouched=False)
-        comment = waiting.first()
-        # Conditional: of two presses at once (a double click), one answers and one mail goes.
-        if comment is None or not waiting.update(owner_vouched=True):
+        comment = Comment.objects.filter(pk=comment_id, owner_vouched=False).first()
+        if comment is None or comment_id not in (
+            vouched := _vouch(comment.email, [comment_id, *written_here])
+        ):
             return False
-        notify_commenters([comment_id])
-        notify_replies_meanwhile([comment_id])
+        notify_commenters(vouched)
+        notify_replies_meanwhile(vouched)
         ask_about_the_next_waiting(comment.email)
     return True
 
@@ -361,8 +381,8 @@ def resume_mail(*, address_id: int) -> bool:
         return resumed.update(mail_stopped_at=None) == 1
 
 
-def _drop_mail_wishes(emails: list[str]) -> None:
-    written = Comment.objects.filter(email__in=emails)
+def _drop_mail_wishes(emails: list[str], **only) -> None:
+    written = Comment.objects.filter(email__in=emails, **only)
     written.filter(notify_on_decision=True).update(notify_on_decision=False)
     ReplySubscription.objects.filter(comment__in=written).delete()
 
@@ -375,4 +395,6 @@ def stop_all_mail(*, address_id: int) -> None:
         stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
         emails = list(stopping.values_list("email", flat=True))
         stopping.update(mail_stopped_at=timezone.now())
-        _drop_mail_wishes(emails)
+        # A comment its owner never vouched for keeps its wishes, as one asked for while mail
+        # is stopped does (resume_mail drops them): its page is anyone's who typed the address.
+        _drop_mail_wishes(emails, owner_vouched=True)

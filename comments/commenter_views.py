@@ -36,7 +36,7 @@ from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.notifications import mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.status import as_its_writer_sees, standing
-from comments.tokens import comment_id_from_token, status_token
+from comments.tokens import comment_id_from_token, confirm_about, status_token, written_here
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
 
@@ -280,16 +280,40 @@ def ask_again_view(request, token):
     return redirect(reverse("comments:status", args=[token]) + "#mail-asked")
 
 
+def _confirmation_link(token) -> tuple[int, int | None] | None:
+    """The address a confirmation link confirms, and the comment whose mail wish asked for it
+    (None in a link mailed before links named it)."""
+    if named := confirm_about(token, links.CONFIRM_DAYS):
+        return named
+    address_id = links.address_id_from_confirm(token)
+    return None if address_id is None else (address_id, None)
+
+
+def _sent_on(comment: Comment) -> str:
+    sent = timezone.localtime(comment.created_at)
+    return f"Someone commented on {comment.article_named} on {sent.day} {sent:%b %Y at %H:%M %Z}"
+
+
 @signed_link
 def confirm(request, token):
-    address_id = links.address_id_from_confirm(token)
-    if address_id is None:
+    if (link := _confirmation_link(token)) is None:
         return _stale_confirmation(request)
+    address_id, comment_id = link
+    # Which comment confirming vouches for, in our words (what was written never reaches the
+    # address's owner): the one that asked, and those written from this browser.
+    found = Comment.objects.filter(pk=comment_id, withdrawn_at__isnull=True)
+    about = found.select_related("article").first() if comment_id else None
     return ask_then_act(
         request,
         ask="Confirm your e-mail address?",
+        detail=f"{_sent_on(about)} with this address and asked us to e-mail them." if about else "",
         button="Confirm my address",
-        act=lambda: confirm_address(address_id=address_id) is not None,
+        act=lambda: (
+            confirm_address(
+                address_id=address_id, comment_id=comment_id, written_here=written_here(request)
+            )
+            is not None
+        ),
         done=(
             "Your e-mail address is confirmed",
             "Thank you. We will mail you what you asked for, and nothing else; every mail has a "
@@ -320,18 +344,16 @@ def confirm_comment(request, token):
             "it, and every mail has a link to stop them.",
         )
     # Which comment, in our words: what a stranger wrote never reaches the address's owner.
-    sent = timezone.localtime(comment.created_at)
     return ask_then_act(
         request,
         ask="Is this comment yours?",
         detail=(
-            f"Someone commented on {comment.article_named} on {sent.day} "
-            f"{sent:%b %Y at %H:%M %Z} with your address and asked us to e-mail them about it. "
+            f"{_sent_on(comment)} with your address and asked us to e-mail them about it. "
             "Anyone can type an address, and we had not seen yours used to comment from that "
             "browser before, so we ask you first."
         ),
         button="It is mine",
-        act=lambda: confirm_comment_mail(comment_id=comment_id),
+        act=lambda: confirm_comment_mail(comment_id=comment_id, written_here=written_here(request)),
         done=(
             "Thank you",
             "From now on we mail you what you asked for about this comment (its review and its "

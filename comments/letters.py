@@ -14,6 +14,7 @@ from django.urls import reverse
 from comments import links
 from comments.models import Comment, CommenterAddress, ReplyNotice
 from comments.notifications import DECIDED, mailable
+from comments.tokens import confirm_about_token
 
 logger = logging.getLogger(__name__)
 
@@ -161,18 +162,34 @@ def _replies_letter(notices, *, meanwhile=False):
     return _message("reply", subject, comment.email, context, _one_click(unsubscribe_url))
 
 
-def _confirm_mail(ref, to, asked_at):
+def _unconfirmed():
     # Not to an address whose owner stopped all mail, even one asked for before the stop.
-    unconfirmed = CommenterAddress.objects.filter(
-        verified_at__isnull=True, mail_stopped_at__isnull=True
-    )
-    address = unconfirmed.filter(pk=ref).first()
-    if address is None:
+    return CommenterAddress.objects.filter(verified_at__isnull=True, mail_stopped_at__isnull=True)
+
+
+def _confirm_mail(ref, to, asked_at):
+    """Queued before confirmation links named the comment that asked (ref: the address): its
+    link vouches only for the comments of the browser that opens it."""
+    address = _unconfirmed().filter(pk=ref).first()
+    return _confirmation(address, links.confirm_url(address)) if address else None
+
+
+def _confirm_about_mail(ref, to, asked_at):
+    """ref: the comment whose mail wish asked for the confirmation. Its link names it: the
+    owner who confirms vouches for that comment, not for every one sent with the address."""
+    comment = Comment.objects.filter(pk=ref, withdrawn_at__isnull=True).first()
+    address = comment and _unconfirmed().filter(email=comment.email).first()
+    if not address:
         return None
+    token = confirm_about_token(address.pk, comment.pk)
+    return _confirmation(address, links.absolute(reverse("comments:confirm", args=[token])))
+
+
+def _confirmation(address: CommenterAddress, confirm_url: str):
     # Anyone may type an address: its owner can stop these too, in one click.
     stop_url = links.stop_mail_url(address.pk)
     context = {
-        "confirm_url": links.confirm_url(address),
+        "confirm_url": confirm_url,
         "days": links.CONFIRM_DAYS,
         "stop_url": stop_url,
         "resend_hours": settings.COMMENTS_CONFIRM_RESEND_HOURS,
@@ -243,6 +260,7 @@ BUILDERS = {
     "reply": _reply_mail,
     "replies": _replies_meanwhile_mail,
     "confirm": _confirm_mail,
+    "confirm-about": _confirm_about_mail,
     "confirm-comment": _confirm_comment_mail,
     **{f"privacy-{action}": _privacy_mail(action) for action in links.PRIVACY_ACTIONS},
 }

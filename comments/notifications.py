@@ -207,7 +207,9 @@ def ask_owner(comment: Comment, address: CommenterAddress | None = None) -> None
     now = timezone.now()
     if address.verified_at is None:
         if _claim(address, "confirmation_sent_at", now, verified_at__isnull=True):
-            queue_mail("confirm", address.pk)
+            # About this comment: confirming vouches for it (and for the comments of the
+            # browser that confirms), never for every comment sent with the address.
+            queue_mail("confirm-about", comment.pk)
     elif not comment.owner_vouched and _claim(address, "question_sent_at", now):
         queue_mail("confirm-comment", comment.pk)
 

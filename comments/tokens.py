@@ -12,6 +12,9 @@ WRITTEN_SALT = "comments.written-here"
 WRITTEN_COOKIE = "comments_written"
 WRITTEN_KEPT = 20
 WRITTEN_DAYS = 365
+# The confirmation link, naming the address and the comment whose mail wish asked for it
+# (comments.letters); an older link names the address alone (comments.links.confirm_url).
+CONFIRM_ABOUT_SALT = "comments.confirm-address-about"
 
 
 def status_token(comment) -> str:
@@ -46,6 +49,20 @@ def form_age(token: str, article_id: int) -> float | None:
     if value is None or value.get("a") != article_id:
         return None
     return time.time() - value.get("t", 0)
+
+
+def confirm_about_token(address_id: int, comment_id: int) -> str:
+    return signing.dumps({"a": address_id, "c": comment_id}, salt=CONFIRM_ABOUT_SALT)
+
+
+def confirm_about(token: str, max_days: int) -> tuple[int, int] | None:
+    """The address and the comment a confirmation link names; None for a forged, expired or
+    foreign one."""
+    value = signed_value(token, CONFIRM_ABOUT_SALT, dict, max_days)
+    address_id, comment_id = (value or {}).get("a"), (value or {}).get("c")
+    if isinstance(address_id, int) and isinstance(comment_id, int):
+        return address_id, comment_id
+    return None
 
 
 def written_here(request) -> list[int]:

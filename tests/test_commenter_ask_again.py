@@ -52,7 +52,7 @@ def test_the_mail_that_asks_the_owner_is_sent_again_from_the_status_page_once_a_
         verify(VICTIM)
     browser = Client()
     comment = post(browser, article, comment_form_data, notify="on")
-    kind = "confirm-comment" if confirmed else "confirm"
+    kind = "confirm-comment" if confirmed else "confirm-about"
     assert _kinds() == [kind]
 
     page = browser.get(comment.status_url).content.decode()
@@ -88,7 +88,7 @@ def test_a_writer_who_owns_the_address_gets_the_confirmation_mail_again(
     _press(browser, comment)
 
     assert "No confirmation mail came, or its link no longer works?" in page
-    assert _kinds() == ["confirm", "confirm"]
+    assert _kinds() == ["confirm-about", "confirm-about"]
 
 
 def test_nothing_goes_to_an_owner_who_stopped_all_mail_and_the_answer_is_the_same(
@@ -103,7 +103,7 @@ def test_nothing_goes_to_an_owner_who_stopped_all_mail_and_the_answer_is_the_sam
     said = _press(browser, comment)
 
     assert said.startswith("Unless we asked in the last 24 hours, a new mail is on its way")
-    assert _kinds() == ["confirm"]
+    assert _kinds() == ["confirm-about"]
 
 
 def test_a_comment_without_mail_waiting_offers_nothing_and_asks_nothing(article, comment_form_data):
@@ -127,7 +127,7 @@ def test_the_button_needs_the_pages_csrf_token(article, comment_form_data):
     forged = browser.post(f"{comment.status_url}ask-again/")
 
     assert forged.status_code == 403
-    assert _kinds() == ["confirm"]
+    assert _kinds() == ["confirm-about"]
 
 
 def test_the_button_has_its_own_address_which_takes_only_a_post(article, comment_form_data):
@@ -139,7 +139,7 @@ def test_the_button_has_its_own_address_which_takes_only_a_post(article, comment
 
     assert opened.status_code == 405
     assert opened["Allow"] == "POST"
-    assert _kinds() == ["confirm"]
+    assert _kinds() == ["confirm-about"]
 
 
 def test_an_out_of_date_confirmation_link_says_where_to_get_a_new_one(db):

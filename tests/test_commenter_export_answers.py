@@ -86,10 +86,10 @@ def test_an_owner_asking_again_within_the_limit_is_told_no_new_link_went(
 
 
 def test_a_status_page_does_not_tell_when_the_owner_last_asked_for_a_link(article, make_comment):
-    """Confirming an address vouches for every comment sent with it, a stranger's of those
-    days too: a status page is no proof of owning the address, so its answer is the same
-    whether or not the owner asked for a link a minute ago."""
-    strangers = make_comment(article, email="maria@example.com")  # vouched at confirmation
+    """Confirming an address once vouched for every comment sent with it, a stranger's of those
+    days too, and those rows stay vouched: a status page is no proof of owning the address, so
+    its answer is the same whether or not the owner asked for a link a minute ago."""
+    strangers = make_comment(article, email="maria@example.com")  # vouched by the old rule
     url = reverse("comments:status-privacy", args=[status_token(strangers)])
 
     nobody_asked = Client().post(url, {"action": "export"}).content.decode()

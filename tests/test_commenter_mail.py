@@ -65,7 +65,7 @@ def test_ticking_a_mail_box_sends_one_confirmation_mail_per_address(
     )
 
     assert response.status_code == 302
-    assert len(queued("confirm")) == 1
+    assert len(queued("confirm-about")) == 1
     assert ReplySubscription.objects.filter(comment__email="maria@example.com").count() == 1
     run_mail_queue()
     [message] = [m for m in mail.outbox if m.to == ["maria@example.com"]]

@@ -63,7 +63,7 @@ def kinds() -> list[str]:
 
 ADDRESS_STATES = {
     "never seen": ({}, []),
-    "waiting for its confirmation": ({"verified_at": None}, ["confirm"]),
+    "waiting for its confirmation": ({"verified_at": None}, ["confirm-about"]),
     "confirmed": ({"verified_at": timezone.now()}, ["confirm-comment"]),
     "stopped": ({"verified_at": timezone.now(), "mail_stopped_at": timezone.now()}, []),
 }

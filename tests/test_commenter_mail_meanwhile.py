@@ -124,8 +124,9 @@ def test_a_conversation_s_replies_are_mailed_once_to_an_address_whatever_comment
     article, comment_form_data, moderator, make_comment
 ):
     top = make_comment(article, status=Comment.Status.APPROVED, email="olga@example.com")
+    browser = Client()  # hers: confirming there vouches for both (one asked for the mail)
     first, second = (
-        post(Client(), article, comment_form_data, notify_reply="on", parent=str(top.pk), body=b)
+        post(browser, article, comment_form_data, notify_reply="on", parent=str(top.pk), body=b)
         for b in ("My first reply.", "My second reply.")
     )
     for mine in (first, second):
@@ -133,7 +134,7 @@ def test_a_conversation_s_replies_are_mailed_once_to_an_address_whatever_comment
     reply_to(make_comment, moderator, top, "Bob", "Later in the conversation.")
     run_mail_queue()
 
-    Client().post(link_in(to_maria()[0], "/comments/confirm/"))
+    browser.post(link_in(to_maria()[0], "/comments/confirm/"))
     run_mail_queue()
 
     [_, replies] = to_maria()

@@ -70,7 +70,7 @@ def _privacy_from_status_page(article, submit, make_comment, moderator, reader):
 @pytest.mark.parametrize(
     ("kind", "ask"),
     [
-        ("confirm", _confirm),
+        ("confirm-about", _confirm),
         ("confirm-comment", _confirm_comment),
         ("decision", _decision),
         ("reply", _reply),
@@ -106,7 +106,7 @@ def test_a_confirmation_a_stranger_asks_for_again_is_not_sent_once_its_owner_sto
     [first] = to_maria()
     CommenterAddress.objects.update(confirmation_sent_at=timezone.now() - timezone.timedelta(2))
     submit(article, notify=True, body="And again the next day")
-    assert [m["kind"] for m in queued("confirm")] == ["confirm"]
+    assert [m["kind"] for m in queued("confirm-about")] == ["confirm-about"]
 
     # Maria opens the stop link of the first mail before the worker sends the second.
     Client().post(first.extra_headers["List-Unsubscribe"].strip("<>"))
