@@ -78,9 +78,10 @@ def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = Fal
         )
         response["Retry-After"] = str(limit.retry_after)
         return response
-    # Said alike whatever happened, even from a comment its owner vouched for: confirming an
-    # address vouches for a stranger's comment of those days too, and "no new link yet" would
-    # tell them when the owner last asked. The stop link, the owner's alone, says (owner_told).
+    # Said alike whatever happened, even from a comment its owner vouched for: a stranger's
+    # comment may be one (vouched for by the rule before confirmations named their comment),
+    # and "no new link yet" would tell them when the owner last asked. The stop link, the
+    # owner's alone, says (owner_told).
     request_privacy_link(email=email, action=action, by_owner=by_owner)
     return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=way_on)
 
