@@ -171,6 +171,37 @@ def env_url_path(name: str, default: str) -> str:
     return value
 
 
+def env_database(name: str, default: str, *, conn_max_age: int) -> dict:
+    """Django's DATABASES["default"] from a URL. Set empty is refused, not taken for the default:
+    a placeholder left blank would start the site on an empty SQLite file in the checkout. The
+    error shows the scheme at most, never the URL: it holds the password."""
+    import dj_database_url
+
+    value = os.environ.get(name)
+    if value is not None and not value.strip():
+        raise ImproperlyConfigured(
+            f"{name} is set empty: give the database's URL, like {_DATABASE_EXAMPLE}, or leave "
+            "it unset for the SQLite file db.sqlite3"
+        )
+    url = default if value is None else value.strip()
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    try:
+        if not scheme:
+            raise ValueError("no scheme")
+        # Re-check a persistent connection before each request, so the site recovers by itself
+        # after the database restarts.
+        return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except ValueError:
+        said = f"no database is known by {scheme}://" if scheme else "it has no scheme"
+        raise ImproperlyConfigured(
+            f"{name} is not a valid database URL ({said}): give one like {_DATABASE_EXAMPLE} "
+            "or sqlite:////srv/newsportal/db.sqlite3"
+        ) from None
+
+
+_DATABASE_EXAMPLE = "postgres://user:password@host:5432/name"
+
+
 def env_image_max_bytes() -> int:
     """IMAGE_MAX_BYTES, the largest picture an editor may upload, read alike by Django's settings
     and by deploy/serve.py, whose proxy must let a form holding one through. 30 MB by default:

@@ -8,12 +8,12 @@ per-process memory cache.
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from newsportal.env import (
     env_bool,
+    env_database,
     env_email,
     env_emails,
     env_file,
@@ -149,19 +149,13 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            # Re-check a persistent connection before each request, so the site recovers by
-            # itself after the database restarts.
-            conn_health_checks=True,
-        )
-    }
-except ValueError as exc:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+DATABASES = {
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+    )
+}
 # Read whatever the engine, so a bad value stops start-up before the day it moves to PostgreSQL.
 database_connect_timeout = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
