@@ -202,6 +202,26 @@ def env_database(name: str, default: str, *, conn_max_age: int) -> dict:
 _DATABASE_EXAMPLE = "postgres://user:password@host:5432/name"
 
 
+def env_redis_url(name: str) -> str:
+    """A Redis URL whose database is a number. redis-py reads any other path (/O for /0, /cache)
+    as database 0, silently: perhaps another site's, whose keys share our default prefix."""
+    value = env_url(name, schemes=("redis", "rediss", "unix"))
+    if not value:  # none: each process keeps a cache of its own
+        return value
+    from redis.connection import parse_url
+
+    database = "" if value.startswith("unix:") else urlsplit(value).path.strip("/")
+    if database and not database.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} must name its database by number, like redis://host:6379/0, not {database!r}"
+        )
+    try:
+        parse_url(value)  # a query value it cannot read (?db=one, ?socket_timeout=soon)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+    return value
+
+
 def env_image_max_bytes() -> int:
     """IMAGE_MAX_BYTES, the largest picture an editor may upload, read alike by Django's settings
     and by deploy/serve.py, whose proxy must let a form holding one through. 30 MB by default:

@@ -22,6 +22,7 @@ from newsportal.env import (
     env_int,
     env_ips,
     env_list,
+    env_redis_url,
     env_str,
     env_time_zone,
     env_url,
@@ -173,7 +174,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when shared between processes, otherwise one per process ----------------
-REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -1,5 +1,5 @@
-"""What an operator sees when DATABASE_URL is wrong in the variables' file: start-up stops with a
-message naming the variable and the form it takes, never the password the URL holds."""
+"""What an operator sees when DATABASE_URL or REDIS_URL is wrong in the variables' file: start-up
+stops with a message naming the variable and the form it takes, never the password a URL holds."""
 
 import pytest
 
@@ -39,3 +39,37 @@ def test_a_misspelt_database_url_never_shows_its_password():
     assert result.returncode != 0
     assert "no database is known by postgress://" in result.stderr
     assert "hunter2-not-for-logs" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # redis-py took any path that is no number for database 0: perhaps another site's, whose
+        # keys share our default CACHE_KEY_PREFIX (fragments, rate limits, purges mixed).
+        (
+            "redis://cache.internal:6379/O",
+            "REDIS_URL must name its database by number, like redis://host:6379/0, not 'O'",
+        ),
+        ("redis://cache.internal:6379/?db=one", "REDIS_URL: Invalid value for 'db'"),
+    ],
+)
+def test_a_redis_url_naming_no_database_stops_start_up(value, expected):
+    result = manage("check", env=production_env(REDIS_URL=value))
+
+    assert result.returncode != 0
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis://cache.internal:6379",
+        "redis://cache.internal:6379/7/",
+        "rediss://:p%40ss@cache.internal:6380/3?ssl_cert_reqs=none",
+        "unix:///run/redis/redis-server.sock?db=2",
+    ],
+)
+def test_a_redis_url_in_any_form_redis_takes_starts(value):
+    result = manage("check", env=production_env(REDIS_URL=value))
+
+    assert result.returncode == 0, result.stderr
