@@ -14,11 +14,14 @@ def _printed_on(obj, stored_slug: str = "") -> set[str]:
     menu, and one with stories on theirs and the lists: the site. A tag or an author named on
     no story is on no page but its own, at its address (a new one's, where a cache may keep the
     "not found" a reader had, the one it had before a new slug, and its old ones, which lead on
-    to it)."""
-    if isinstance(obj, Section) or (obj.pk is not None and obj.articles.exists()):
-        return {SITE}
+    to it). Its own addresses are named beside the site even then: the site's key is only
+    soft-purged (a copy may still stand in while the origin is down), and an old address ended
+    (a former name that must not stand) must go for good."""
     old = obj.old_slugs.values_list("slug", flat=True) if obj.pk is not None else []
-    return {type(obj).page_key(slug) for slug in (stored_slug, obj.slug, *old) if slug}
+    pages = {type(obj).page_key(slug) for slug in (stored_slug, obj.slug, *old) if slug}
+    if isinstance(obj, Section) or (obj.pk is not None and obj.articles.exists()):
+        return {SITE, *pages}
+    return pages
 
 
 def _keep_old_address(obj, stored_slug: str) -> None:
@@ -33,7 +36,7 @@ def _keep_old_address(obj, stored_slug: str) -> None:
 
 def _purge_printed(keys: set[str]) -> None:
     if keys:
-        purge(*({SITE} if SITE in keys else sorted(keys)))  # the site holds every page
+        purge(*sorted(keys))
 
 
 def save_listing_entries(*, objs: list) -> None:

@@ -56,7 +56,8 @@ def test_a_new_section_purges_every_page_whose_menu_lists_it(
     with django_capture_on_commit_callbacks(execute=True):
         superuser_client.post("/admin/articles/section/add/", data)
 
-    assert purges == [{"site"}]
+    # The site (every menu), and the new page's own address, where a "not found" may be kept.
+    assert purges == [{"site", "section-page-climate"}]
     assert "Climate" in Client().get(article.get_absolute_url()).content.decode()
 
 
@@ -78,7 +79,8 @@ def test_renaming_a_tag_or_an_author_still_refreshes_the_story_that_prints_it(
 
     html = Client().get(story.get_absolute_url()).content.decode()
     assert "Battery storage" in html and "Marta R. Ribeiro" in html
-    assert purges == [{"site"}, {"site"}]
+    # The site (the story prints them), and each one's own page, purged for good.
+    assert purges == [{"site", "tag-page-batteries"}, {"site", f"author-page-{author.slug}"}]
 
 
 def test_a_tag_or_author_with_no_story_deleted_purges_only_its_own_address(

@@ -146,7 +146,7 @@ def test_renaming_a_section_purges_every_page(
         superuser_client.post(f"/admin/articles/section/{section.pk}/change/", data)
 
     assert Section.objects.get().name == "Tech & Science"
-    assert purges == [{"site"}]
+    assert purges == [{"site", f"section-page-{section.slug}"}]
 
 
 # --- Django's own fragments follow the same purges -----------------------------------------------
