@@ -97,3 +97,21 @@ class BylineInline(admin.TabularInline):
     # were the same words to a screen reader, for two different things.
     verbose_name = "byline name"
     verbose_name_plural = "Byline (its authors in the order printed, lowest first)"
+
+    # Part of the story, as its authors field was: whoever may write a story writes its byline,
+    # whatever group gave them the story's permissions (none of their own for Byline rows, and
+    # a form without the rows saved a story with no author).
+    def _may(self, request, action: str) -> bool:
+        return request.user.has_perm(f"articles.{action}_article")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or self._may(request, "change")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, "change" if obj is not None else "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)

@@ -97,6 +97,36 @@ def test_an_editor_of_the_newsroom_group_orders_the_byline_too(
     assert f"By {LEAD}, Marta Ribeiro" in _text(page)
 
 
+@pytest.fixture
+def staff_with_article_permissions(db):
+    """Staff given the article's permissions one by one (or by a group of the site's own), not
+    the Editors group: they wrote bylines before bylines had a model of their own."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("desk", is_staff=True)
+    names = ["add_article", "change_article", "view_article", "view_author"]
+    user.user_permissions.set(Permission.objects.filter(codename__in=names))
+    return user
+
+
+def test_staff_who_may_change_stories_write_their_bylines_whatever_their_group(
+    client, staff_with_article_permissions, article, author, lead
+):
+    client.force_login(staff_with_article_permissions)
+    change = f"/admin/articles/article/{article.pk}/change/"
+    assert 'name="bylines-0-author"' in client.get(change).content.decode()
+    assert 'name="bylines-0-author"' in client.get("/admin/articles/article/add/").content.decode()
+
+    refused = client.post(change, change_form_data(article, **{"bylines-0-DELETE": "on"}))
+    saved = client.post(change, change_form_data(article) | byline_as(article, [lead, author]))
+
+    assert refused.status_code == 200
+    assert "Name at least one author: a story goes out with a byline." in refused.content.decode()
+    assert saved.status_code == 302
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"By {LEAD}, Marta Ribeiro" in _text(page)
+
+
 def test_the_byline_is_under_publishing_beside_the_section_and_tags_once(editor, article):
     page = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 
