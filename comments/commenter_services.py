@@ -26,6 +26,7 @@ from comments.moderator_mail import notify_moderators
 from comments.notifications import (
     ask_about_the_next_waiting,
     ask_owner,
+    confirmation_unsent,
     notify_commenters,
     notify_replies_meanwhile,
 )
@@ -178,7 +179,7 @@ def withdraw_comments(ids: list[int]) -> int:
         Comment.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, withdrawn_at__isnull=True)
         .order_by("pk")
-        .only("pk", "article_id", "status")
+        .only("pk", "article_id", "status", "email")
     )
     if not locked:
         return 0
@@ -207,6 +208,7 @@ def withdraw_comments(ids: list[int]) -> int:
         for row in locked
         if row.status == Comment.Status.APPROVED or row.pk in answered_ids
     }
+    confirmation_unsent(locked)
     move_approved_counts(changes, shown=shown)
     return count + len(answered_ids)
 

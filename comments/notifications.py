@@ -219,13 +219,33 @@ def ask_about_the_next_waiting(email: str) -> None:
     address whose mail waits for that answer (its question held back by the once-a-day limit)
     is asked about now. Nothing is vouched for unseen, and no stranger speeds this up: each
     question follows an answer of the owner's."""
-    waiting = (
-        Comment.objects.filter(email=email, owner_vouched=False, withdrawn_at__isnull=True)
-        .filter(Q(status__in=DECIDED) | waiting_to_its_writer())
-        .filter(Q(notify_on_decision=True) | Q(reply_subscription__isnull=False))
-        .order_by("created_at", "pk")
-        .first()
-    )
+    waiting = _oldest_waiting(email).filter(owner_vouched=False).first()
     if waiting is not None and mailable().filter(email=email).exists():
         CommenterAddress.objects.filter(email=email).update(question_sent_at=timezone.now())
         queue_mail("confirm-comment", waiting.pk)
+
+
+def _oldest_waiting(email: str):
+    """The comments sent with the address whose mail wishes wait for its owner, oldest first."""
+    return (
+        Comment.objects.filter(email=email, withdrawn_at__isnull=True)
+        .filter(Q(status__in=DECIDED) | waiting_to_its_writer())
+        .filter(Q(notify_on_decision=True) | Q(reply_subscription__isnull=False))
+        .order_by("created_at", "pk")
+    )
+
+
+def confirmation_unsent(withdrawn: list[Comment]) -> None:
+    """These comments were deleted before the confirmation mail asked about them went: nothing
+    was sent, so the address's one mail of the day is not spent (a stranger who posts with it
+    and deletes would hold it back), and its oldest comment still waiting is asked about. One
+    query when no such mail waited (the erase of an address deletes all its comments: one
+    address; a writer deletes one)."""
+    if not drop_queued("confirm-about", *(comment.pk for comment in withdrawn)):
+        return
+    for email in {comment.email for comment in withdrawn}:
+        unconfirmed = CommenterAddress.objects.filter(email=email, verified_at__isnull=True)
+        unconfirmed.update(confirmation_sent_at=None)
+        waiting = _oldest_waiting(email).first()
+        if waiting is not None:
+            ask_owner(waiting)

@@ -228,3 +228,21 @@ def test_confirming_again_from_the_browser_that_wrote_them_vouches_for_its_comme
     assert subjects()[2:] == ["Your comment has been reviewed"]
     vouched = set(Comment.objects.filter(owner_vouched=True).values_list("body", flat=True))
     assert vouched == {"Mine, from the laptop", "Mine, from my phone"}
+
+
+def test_a_comment_deleted_before_its_confirmation_mail_went_leaves_the_mail_to_the_next(
+    article, comment_form_data
+):
+    # A stranger posts with the owner's address asking for mail, then deletes the comment
+    # before the mail goes: nothing was sent, so the day's one confirmation mail is not spent,
+    # and the owner's own comment, waiting for mail too, is asked about instead.
+    owners_browser, strangers_browser = Client(), Client()
+    stranger = post(strangers_browser, article, comment_form_data, "Not hers.", notify="on")
+    own = post(owners_browser, article, comment_form_data, "Hers, truly.", notify="on")
+    deleted = strangers_browser.post(reverse("comments:delete", args=[status_token(stranger)]))
+    assert deleted.status_code == 302
+
+    sent = to_owner()
+    assert [m.subject.split("] ")[1] for m in sent] == ["Please confirm your e-mail address"]
+    Client().post(link_in(sent[0], "/comments/confirm/"))  # confirmed from her phone
+    assert Comment.objects.get(pk=own.pk).owner_vouched

@@ -1,7 +1,9 @@
 """Bylines in the order the editor sets (Byline.position), where they printed alphabetically:
 each story's authors keep that alphabetical order as their first positions. The Editors group
 (0014) may write them: the byline is an inline of its own now, which the admin leaves out of
-the form of whoever may not add, change or delete bylines."""
+the form of whoever may not add, change or delete bylines (since, the inline follows the
+article's own permissions: articles.admin_bylines). Reversed, every story keeps its authors but
+not their order: forwards again, they print alphabetically."""
 
 from itertools import groupby
 
