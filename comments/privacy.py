@@ -15,7 +15,6 @@ from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
-from comments.commenter_services import withdraw_comment, withdraw_comments
 from comments.links import PRIVACY_ACTIONS
 from comments.mail import drop_queued
 from comments.models import (
@@ -29,6 +28,7 @@ from comments.models import (
 )
 from comments.notifications import queue_mail
 from comments.services import delete_comments, update_policy
+from comments.withdrawal import withdraw_comment, withdraw_comments
 
 ERASED = "(erased at its author's request)"
 # Where a moderator's own words named the commenter.

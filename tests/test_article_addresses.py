@@ -103,7 +103,7 @@ def test_an_editor_ends_an_old_address_on_the_article_s_page(
 ):
     from django.contrib.auth import get_user_model
 
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     _rename(article, "xiaomi-car-production")
     editor = get_user_model().objects.create_superuser("desk", "desk@example.com", "pw")

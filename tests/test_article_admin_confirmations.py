@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
-from tests.test_article_admin import as_new_story
+from tests.article_forms import as_new_story
 from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"

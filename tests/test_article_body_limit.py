@@ -3,7 +3,7 @@ that limit named: in the body's help before it is written, and on the page that 
 
 import pytest
 
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 
 LIMIT_SAID = "256.0\xa0KB (about 40,000 words)"
 

@@ -6,7 +6,7 @@ changes both made are refused, this editor's kept in the form."""
 import pytest
 
 from articles.models import Article, Author, Tag
-from tests.test_article_admin import byline_as
+from tests.article_forms import byline_as
 from tests.test_article_edited_meanwhile import (
     TYPO_FIX,
     _change,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Article
-from tests.test_article_admin import as_new_story, change_form_data
+from tests.article_forms import as_new_story, change_form_data
 
 
 def photo(name="bridge.jpg", colour=(200, 30, 30)):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 from tests.test_article_kept_picture import kept_files, kept_token, photo, post_change
 
 

@@ -13,7 +13,7 @@ from django.test import Client
 from articles.models import Article, Author, Section
 from articles.rendering import render_markdown
 from articles.services import set_bylines
-from tests.test_article_admin import byline_as, change_form_data
+from tests.article_forms import byline_as, change_form_data
 from tests.test_article_kept_picture import photo
 from tests.test_html_validity import nu_errors
 

@@ -11,7 +11,7 @@ from articles.models import Article
 from articles.services import publish_articles, save_article, unpublish_articles
 from comments.models import Comment
 from comments.services import approve, take_down
-from tests.test_article_admin import as_new_story, change_form_data
+from tests.article_forms import as_new_story, change_form_data
 
 CHANGELIST = "/admin/articles/article/"
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Author
 from articles.services import set_bylines
-from tests.test_article_admin import byline_as, change_form_data
+from tests.article_forms import byline_as, change_form_data
 
 LEAD = "Rui Costa"  # the lead reporter, who comes after Marta Ribeiro alphabetically
 

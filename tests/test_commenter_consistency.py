@@ -10,10 +10,11 @@ from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from articles.models import Article
-from comments.commenter_services import edit_comment, withdraw_comment
+from comments.commenter_services import edit_comment
 from comments.models import Comment, Report
 from comments.privacy import erase_comments
 from comments.services import approve, decide, delete_comments, take_down
+from comments.withdrawal import withdraw_comment
 from tests import test_commenter_edit_delete
 
 # The racing tests commit for real; serialized_rollback puts back what the migrations wrote

@@ -13,7 +13,7 @@ from django.test import Client
 from PIL import Image, ImageCms
 
 from articles.services import refresh_hero_renditions
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 
 GPS_IFD, ARTIST, ORIENTATION, EXIF_IFD, BODY_SERIAL = 0x8825, 0x013B, 0x0112, 0x8769, 0xA431
 PHOTOGRAPHER = "Jane Photographer (source: confidential)"

@@ -56,7 +56,7 @@ def png_header_claiming(width: int, height: int) -> bytes:
 
 
 def test_an_editor_uploading_a_bomb_in_the_admin_is_told_why(superuser_client, article):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article)
     data["hero_image"] = SimpleUploadedFile("bomb.png", png_header_claiming(30_000, 30_000))
@@ -159,7 +159,7 @@ def test_a_sixteen_bit_black_and_white_scan_keeps_its_greys(article):
 
 
 def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, article):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article, hero_alt="")
     data["hero_image"] = image_file()
@@ -178,7 +178,7 @@ def test_an_image_without_alt_text_is_refused_in_the_admin(superuser_client, art
 def test_a_related_link_error_also_keeps_the_picture_and_says_so(
     superuser_client, article, make_article
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(
         article,
@@ -203,7 +203,7 @@ def test_a_related_link_error_also_keeps_the_picture_and_says_so(
 def test_a_sliver_of_a_picture_is_refused_with_its_size_and_the_form_kept(
     superuser_client, article, size
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article, hero_alt="A sliver")
     data["hero_image"] = image_file(size=size)
@@ -221,7 +221,7 @@ def test_a_sliver_of_a_picture_is_refused_with_its_size_and_the_form_kept(
 def test_a_draft_s_picture_cannot_be_found_by_its_camera_file_name(
     superuser_client, client, make_article
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     drafts = [make_article(status="draft", title=f"Embargoed {n}") for n in range(2)]
     for draft in drafts:
@@ -243,7 +243,7 @@ def test_a_draft_s_picture_cannot_be_found_by_its_camera_file_name(
 def test_an_image_named_as_another_kind_of_file_is_stored_and_served_as_the_image_it_is(
     superuser_client, client, article
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article, hero_alt="The new plant")
     data["hero_image"] = image_file(name="report.pdf")  # a PNG, whatever its name says
@@ -259,7 +259,7 @@ def test_an_image_named_as_another_kind_of_file_is_stored_and_served_as_the_imag
 def refused_picture_page(client, article) -> str:
     """An editor's change with a picture the media storage cannot take: the form comes back
     (not an error page) with their words, and nothing is stored."""
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article, body="A new paragraph, long to write.", hero_alt="Plant")
     data["hero_image"] = image_file()
@@ -362,7 +362,7 @@ def test_the_picture_credit_says_photo_once(client, article, credit, printed):
 def test_an_iphone_s_heic_photo_is_named_as_such_with_what_to_do(editor_client, article):
     # What a photo AirDropped from an iPhone to a Mac is: no browser shows it, and Pillow
     # cannot read it. "Not a valid image" sent the editor looking for a broken file.
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 500
     data = change_form_data(article, body="Typed on deadline.", hero_alt="The bridge")

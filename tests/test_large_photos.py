@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 from tests.test_images import png_header_claiming
 
 

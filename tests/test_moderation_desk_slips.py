@@ -10,9 +10,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from articles.models import Article
-from comments.commenter_services import withdraw_comment
 from comments.desk import block_sender, lift_block, report_comment
 from comments.models import Block, Comment, ModerationPolicy, Report
+from comments.withdrawal import withdraw_comment
 
 CHANGELIST = "/admin/comments/comment/"
 # What the author of a reply is told when the comment it answers is taken down.

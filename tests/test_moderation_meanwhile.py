@@ -4,9 +4,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments.commenter_services import withdraw_comment
 from comments.models import Comment
 from comments.services import approve, reject
+from comments.withdrawal import withdraw_comment
 
 MEANWHILE = "/admin/comments/comment/meanwhile/"
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.services import refresh_hero_renditions
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 from tests.test_image_metadata import assert_no_metadata, camera_jpeg
 from tests.test_images import image_file
 

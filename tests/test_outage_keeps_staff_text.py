@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connections
 
-from tests.test_article_admin import change_form_data
+from tests.article_forms import change_form_data
 from tests.test_outage_keeps_text import Page, assert_never_kept
 
 TOKEN = "k3YtOkEnVaLuEfOrCsRfChEcKs0123456789abcdefghijklmnopqrstuv"

@@ -73,7 +73,7 @@ def test_taking_a_story_off_the_site_or_changing_its_words_purges_its_lists_for_
 def test_saving_an_article_in_the_admin_purges_it(
     purges, editor_client, article, django_capture_on_commit_callbacks
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     data = change_form_data(article, title="Fixed", comments_enabled="")
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,7 +87,7 @@ def test_saving_an_article_in_the_admin_purges_it(
 def test_a_tag_given_to_an_article_in_the_admin_purges_the_pages_of_that_tag(
     purges, editor_client, article, tag, django_capture_on_commit_callbacks
 ):
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
 
     # Saved after the article (the admin saves many-to-many fields last): stories under the
     # tag may now list this one among their related stories.
@@ -279,7 +279,7 @@ def test_a_replaced_or_deleted_hero_picture_leaves_storage_and_the_front_caches(
 ):
     # A picture taken down (for legal reasons, say) must not stay at its old address.
     from articles.services import delete_articles
-    from tests.test_article_admin import change_form_data
+    from tests.article_forms import change_form_data
     from tests.test_images import image_file
 
     def upload(name):

@@ -36,7 +36,7 @@ def _minutes_pass(minutes: int) -> None:
 def test_a_story_scheduled_in_the_admin_joins_the_kept_lists_at_its_time(
     fragments_on, superuser_client, article, django_capture_on_commit_callbacks
 ):
-    from tests.test_article_admin import as_new_story, change_form_data
+    from tests.article_forms import as_new_story, change_form_data
 
     when = timezone.localtime(timezone.now() + timedelta(hours=2))
     data = as_new_story(
