@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.utils.module_loading import import_string
 
+from newsportal.checks import shared_cache_answers
+
 
 def shared_cache(app_configs, **kwargs):
     """The rate limits, the moderators' mail interval and the fragments that purges empty live
@@ -82,6 +84,7 @@ class NewsportalConfig(AppConfig):
 
     def ready(self):
         checks.register(shared_cache, checks.Tags.caches, deploy=True)
+        checks.register(shared_cache_answers, checks.Tags.caches, deploy=True)
         checks.register(mail_delivered, deploy=True)
         checks.register(site_address, deploy=True)
         # A typo in EMAIL_BACKEND would drop every mail when it is sent: stop at start-up

@@ -25,9 +25,10 @@ def production_env(**overrides):
         "DJANGO_SECURE_HTTPS": "true",
         "DJANGO_BEHIND_PROXY": "true",
         "SITE_URL": "https://news.example.com",
-        # As README's production example; nothing here connects to them.
+        # As README's production example; nothing here connects to the database. `check
+        # --deploy` writes to Redis (newsportal.E001), so that one is the tests' own.
         "DATABASE_URL": "postgres://newsportal:secret@db.internal:5432/newsportal",
-        "REDIS_URL": "redis://cache.internal:6379/0",
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "smtp.internal",
         "DEFAULT_FROM_EMAIL": "The Newsroom <newsroom@news.example.com>",

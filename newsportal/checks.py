@@ -1,0 +1,40 @@
+"""System checks that ask the services a deployment names, for `manage.py check --deploy`.
+
+Deploy-tagged only: ordinary commands, the test suite and start-up never wait on the network."""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core import checks
+from django.core.cache import caches
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def shared_cache_answers(app_configs, **kwargs):
+    """A well-formed REDIS_URL where nothing answers passes every settings check, and the site
+    then serves with its rate limits and purged fragments gone: /healthz says "cache": "down"
+    only once it runs. A write, as /healthz does, since a Redis refusing writes still answers
+    reads; the cache's own 1 s socket timeouts keep this short."""
+    if not settings.REDIS_URL:
+        return []  # newsportal.W001 says what an unset one costs
+    try:
+        caches["default"].set("check-deploy", "ok", 10)
+    except Exception as exc:  # whatever redis-py raises for a server it cannot use
+        return [
+            checks.Error(
+                f"REDIS_URL is {_without_password(settings.REDIS_URL)}, and it cannot be used: "
+                f"{exc}",
+                hint="Start Redis there, or set REDIS_URL to the Redis that runs "
+                '(redis://host:6379/0); /healthz would say "cache": "down".',
+                id="newsportal.E001",
+            )
+        ]
+    return []
