@@ -261,6 +261,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Served at the root: /favicon.ico and the like, asked for whatever a page links to.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# They keep their names across releases (not `immutable`, as the hashed names are), but
+# WhiteNoise's 60 s had browsers and the proxy ask again every minute: a day. (Unhashed names
+# under /static/ too, which pages name only with DEBUG on: then 0, so edits show at once.)
+WHITENOISE_MAX_AGE = 0 if DEBUG else 86400
 MEDIA_URL = env_url_path("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
