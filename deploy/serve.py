@@ -8,7 +8,8 @@ this process alone), and stop together, gunicorn first: on SIGTERM, SIGINT or SI
 Varnish or gunicorn exits; deploy/guard.py stops them if this process is killed. The mail worker
 is started again when it exits (on a database error), after a pause growing while it keeps
 failing: mail waits in the queue. Run collectstatic and migrate first (`make serve` does). The
-VCL is deploy/newsportal.vcl.in with the ports and PROXY_* tunables in; see deploy/README.md.
+VCL is deploy/newsportal.vcl.in, with the parts it includes (deploy/vcl/) put in place and the
+ports and PROXY_* tunables filled in, as one file; see deploy/README.md.
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
@@ -208,8 +209,22 @@ def config() -> dict:
     }
 
 
+def vcl_source() -> str:
+    """The template with each `include "vcl/<part>.vcl.in";` line replaced by that part: one
+    file, so the reload's VCL (another backend port) is written whole as the first was, and
+    --print-vcl and `varnishadm vcl.show` show all of it."""
+
+    def part(match: re.Match) -> str:
+        path = (VCL_TEMPLATE.parent / match[1]).resolve()
+        if path.parent != VCL_TEMPLATE.parent / "vcl" or not path.is_file():
+            raise ImproperlyConfigured(f"{VCL_TEMPLATE.name} includes no part {match[1]!r}")
+        return f"# --- deploy/vcl/{path.name} ---\n{path.read_text()}# --- end of {path.name} ---"
+
+    return re.sub(r'^include "([^"]+)";$', part, VCL_TEMPLATE.read_text(), flags=re.M)
+
+
 def render_vcl(values: dict) -> str:
-    text = VCL_TEMPLATE.read_text()
+    text = vcl_source()
     for name, value in values.items():
         text = text.replace(f"@@{name}@@", value)
     leftover = re.findall(r"@@[A-Z_]+@@", text)
