@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import ImproperlyConfigured
 
 from deploy import serve
 from tests.proxy_stack import ADMIN_PASSWORD, BASE_DIR, request_id, scrape_form, warm
@@ -58,6 +59,24 @@ def test_the_generated_vcl_compiles_and_names_django_s_personal_cookies(monkeypa
     finally:
         shutil.rmtree(source, ignore_errors=True)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_the_generated_vcl_is_one_file_with_every_part_in_place(monkeypatch, tmp_path):
+    vcl = serve.render_vcl(serve.config()["vcl"])
+
+    assert not re.search(r"^include ", vcl, flags=re.M)
+    for part in sorted((BASE_DIR / "deploy" / "vcl").glob("*.vcl.in")):
+        assert f"# --- deploy/vcl/{part.name} ---" in vcl
+    assert vcl.count("sub vcl_recv {") == 1
+
+    # A part the template names that is not there stops start-up, naming it.
+    template = tmp_path / "newsportal.vcl.in"
+    template.write_text('vcl 4.1;\ninclude "vcl/missing.vcl.in";\n')
+    monkeypatch.setattr(serve, "VCL_TEMPLATE", template)
+    with pytest.raises(
+        ImproperlyConfigured, match=re.escape("includes no part 'vcl/missing.vcl.in'")
+    ):
+        serve.render_vcl({})
 
 
 def test_purges_from_a_private_purge_address_are_taken(monkeypatch):
