@@ -31,6 +31,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
+from deploy import cdn  # noqa: E402
 from deploy.children import Restarting, relayed, stop, wait_for_port  # noqa: E402
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
@@ -182,6 +183,7 @@ def config() -> dict:
             "CANONICAL_HOST": canonical_host,
             "FIRST_BYTE_TIMEOUT": str(gunicorn_timeout + 5),
             "PURGERS": "\n".join(purgers),
+            **cdn.vcl_values(),
             "FORWARDED_PROTO": (
                 f'    set req.http.X-Forwarded-Proto = "{forwarded_proto}";'
                 if forwarded_proto

@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,13 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def proxy_of_fake_origin(monkeypatch, request):
+    with proxy_before_fake_origin(monkeypatch, getattr(request, "param", {})) as running:
+        yield running
+
+
+@contextmanager
+def proxy_before_fake_origin(monkeypatch, variables: dict):
+    """Varnish as serve.py configures it, with these variables, before a FakeOrigin."""
     origin = FakeOrigin()
     threading.Thread(target=origin.serve_forever, daemon=True).start()
     port, purge_port = free_port(), free_port()
@@ -75,7 +83,7 @@ def proxy_of_fake_origin(monkeypatch, request):
     monkeypatch.setenv("BACKEND_PORT", str(origin.server_address[1]))
     monkeypatch.setenv("PROXY_PURGE_PORT", str(purge_port))
     monkeypatch.setenv("PROXY_WORKDIR", str(workdir))
-    for name, value in getattr(request, "param", {}).items():
+    for name, value in variables.items():
         monkeypatch.setenv(name, value)
     cfg = serve.config()
     vcl_path = workdir / "test.vcl"
