@@ -172,7 +172,7 @@ def test_stale_copies_are_served_while_revalidating_and_while_the_origin_fails(
 def test_a_file_that_names_no_stale_if_error_is_still_served_while_the_origin_fails(
     proxy_of_fake_origin,
 ):
-    """The media view and WhiteNoise (the site's icons: 60 s) say how long a file is fresh,
+    """The media view and WhiteNoise (the site's icons: a day) say how long a file is fresh,
     not how long it may be served stale: the proxy keeps it PROXY_STALE_IF_ERROR (a day) all
     the same, so an outage does not break the pictures of the pages it still serves."""
     proxy, origin = proxy_of_fake_origin
