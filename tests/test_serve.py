@@ -114,6 +114,19 @@ def test_gunicorn_serves_the_site_with_compressed_hashed_static_files_and_logs_r
     )
 
 
+def test_the_access_log_counts_the_bytes_of_files_too(server):
+    # Static files and media go out as files (wsgi.file_wrapper): the operator reading the log
+    # for what was sent saw 0 bytes for each of them.
+    base, log, _ = server
+    manifest = json.loads((BASE_DIR / "staticfiles" / "staticfiles.json").read_text())
+    for path in (f"/static/{manifest['paths']['css/site.css']}", "/favicon.ico"):
+        body = get(base + path, **{"X-Request-ID": "file-size-1"}).read()
+
+        lines = wait_for_line(log, lambda line, path=path: f'"GET {path} HTTP/1.1" 200' in line)
+        assert lines, path
+        assert f" 200 {len(body)} " in lines[-1], lines[-1]
+
+
 def test_gunicorn_listens_on_the_loopback_only_and_is_told_about_the_proxy(server):
     base, log, env = server
     port = base.rsplit(":", 1)[1]
