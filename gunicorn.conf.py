@@ -82,8 +82,12 @@ class AccessLogWithoutSecretLinks(Logger):
 
     def access(self, resp, req, environ, request_time):
         # Varnish asks /healthz every 5 s (deploy/newsportal.vcl.in): 17,000 lines a day that
-        # say nothing. A probe that is answered with anything but 200 is still written.
-        probe = environ.get("HTTP_X_REQUEST_ID") == "varnish-health-probe"
+        # say nothing. A probe that is answered with anything but 200 is still written. Any
+        # client can send the probe's request id: on another path it hides nothing.
+        probe = (
+            environ.get("HTTP_X_REQUEST_ID") == "varnish-health-probe"
+            and environ.get("PATH_INFO") == "/healthz"
+        )
         if not (probe and str(resp.status).startswith("200")):
             super().access(resp, req, environ, request_time)
 

@@ -48,6 +48,19 @@ def test_the_proxy_s_health_checks_fill_no_access_log_while_they_pass(stack):
     assert "[varnish-health-probe]" not in stack.log()
 
 
+def test_a_client_sending_the_probe_s_request_id_is_still_written_down(stack):
+    # Were the probe's id enough, anyone could keep a stolen link's use out of the access log.
+    answered = stack.get("/comments/privacy/", headers={"X-Request-ID": "varnish-health-probe"})
+    sentinel = request_id()
+    stack.get("/healthz", headers={"X-Request-ID": sentinel}, source="127.0.0.9")
+    assert stack.reached_gunicorn(sentinel)
+    time.sleep(0.2)
+
+    assert answered.status == 200
+    lines = [line for line in stack.log().splitlines() if "[varnish-health-probe]" in line]
+    assert any("/comments/privacy/" in line for line in lines)
+
+
 def test_an_address_too_long_for_the_origin_gets_our_page_at_the_proxy(stack):
     rid = request_id()
 
