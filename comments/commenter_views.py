@@ -256,6 +256,10 @@ def follow(request, token):
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
+    if request.method == "POST" and request.POST.get("ask_again"):
+        # "Mail it again" from a status page drawn before it had its own address (it posted
+        # here, with this field): it asks again as pressed, and follows no replies unasked.
+        return _ask_again(request, comment, token)
     if request.method == "POST" and not follow_replies(comment_id=comment.pk):
         # Decided, or its story taken off the site, since the page was drawn.
         messages.warning(request, why_no_reply_mail(comment))
@@ -274,6 +278,10 @@ def ask_again_view(request, token):
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
+    return _ask_again(request, comment, token)
+
+
+def _ask_again(request, comment, token):
     ask_again(comment_id=comment.pk)
     hours, days = settings.COMMENTS_CONFIRM_RESEND_HOURS, links.CONFIRM_DAYS
     messages.info(request, ASKED_AGAIN.format(hours=hours, days=days))

@@ -166,3 +166,24 @@ def test_no_mail_is_asked_for_a_comment_the_filters_turned_down(article, comment
 
     assert BUTTON not in page
     assert _kinds() == []
+
+
+def test_mail_it_again_from_a_page_drawn_before_the_button_moved_signs_up_for_no_replies(
+    article, comment_form_data
+):
+    """Pages drawn by the release before posted "Mail it again" (ask_again=1) to the follow
+    address: such a press, from a tab left open over a deploy, asks again as the button says
+    and never signs the comment up for mail about replies the writer did not ask for."""
+    browser = Client()
+    comment = post(browser, article, comment_form_data, notify="on")
+    _a_day_later()
+
+    status_url = comment.status_url
+    stale = browser.post(f"{status_url}follow/", {"ask_again": "1"})
+
+    assert stale.status_code == 302
+    assert stale["Location"] == status_url + "#mail-asked"
+    said = [str(m) for m in get_messages(stale.wsgi_request)]
+    assert said[-1].startswith("Unless we asked in the last 24 hours, a new mail is on its way")
+    assert not ReplySubscription.objects.filter(comment=comment).exists()
+    assert _kinds() == ["confirm-about", "confirm-about"]
