@@ -64,26 +64,21 @@ def owner_told(request, *, sent: bool):
     )
 
 
-def _send_privacy_link(request, *, email: str, action: str, by_owner: bool = False, way_on=None):
-    """The export or erase link mailed to the address (at most five asks an hour per IP).
-    way_on: (address, words) of the page the reader asked from, to go back to."""
-    limit = hit_rate_limit(client_ip(request), kind="privacy", limit=5, window=3600)
-    if not limit.allowed:
-        response = notice_page(
-            request,
-            "Please wait a little",
-            f"You have asked for several links. Please try again in {limit.wait}.",
-            status=429,
-            way_on=way_on,
-        )
-        response["Retry-After"] = str(limit.retry_after)
-        return response
-    # Said alike whatever happened, even from a comment its owner vouched for: a stranger's
-    # comment may be one (vouched for by the rule before confirmations named their comment),
-    # and "no new link yet" would tell them when the owner last asked. The stop link, the
-    # owner's alone, says (owner_told).
-    request_privacy_link(email=email, action=action, by_owner=by_owner)
-    return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=way_on)
+def _refused(request):
+    """Why no link may be asked for now, as (words, status, Retry-After), or None: at most
+    five asks an hour per IP, and none while the cache cannot count them (hit_rate_limit's
+    fail_open=False). Uncounted, one client could have us mail every commenter's address every
+    PRIVACY_MAIL_MINUTES, the only limit then (per address, in the database)."""
+    limit = hit_rate_limit(
+        client_ip(request), kind="privacy", limit=5, window=3600, fail_open=False
+    )
+    if limit.allowed:
+        return None
+    if limit.unavailable:
+        words = "We cannot send links just now: nothing was mailed. Please try again in a minute."
+        return words, 503, limit.retry_after
+    words = f"You have asked for several links. Please try again in {limit.wait}."
+    return words, 429, limit.retry_after
 
 
 @never_cache
@@ -102,12 +97,19 @@ def status_privacy(request, token):
     action = request.POST.get("action")
     if action not in links.PRIVACY_ACTIONS:
         return HttpResponseBadRequest("Choose Export or Erase.")
-    by_owner = comment.owner_vouched
     # The way back, as "Stop mail about replies" on the same page gives it.
     back = (reverse("comments:status", args=[token]), "Back to your comment")
-    return _send_privacy_link(
-        request, email=comment.email, action=action, by_owner=by_owner, way_on=back
-    )
+    if refused := _refused(request):
+        words, status, retry_after = refused
+        response = notice_page(request, "Please wait a little", words, status=status, way_on=back)
+        response["Retry-After"] = str(retry_after)
+        return response
+    # Said alike whatever happened, even from a comment its owner vouched for: a stranger's
+    # comment may be one (vouched for by the rule before confirmations named their comment),
+    # and "no new link yet" would tell them when the owner last asked. The stop link, the
+    # owner's alone, says (owner_told).
+    request_privacy_link(email=comment.email, action=action, by_owner=comment.owner_vouched)
+    return notice_page(request, "Check your mail", PRIVACY_SENT, way_on=back)
 
 
 @never_cache
@@ -116,14 +118,23 @@ def privacy(request):
     """The comment policy and privacy page (written by staff), with the form to ask for a
     link to export or erase one's comments."""
     form = PrivacyRequestForm(request.POST if request.method == "POST" else None)
+    status = retry_after = None
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
         if action not in links.PRIVACY_ACTIONS:
             form.add_error(None, "Choose Export or Erase.")
+        elif refused := _refused(request):
+            # The form again, the address kept in it, to send once the wait is over.
+            words, status, retry_after = refused
+            form.add_error(None, words)
         else:
-            return _send_privacy_link(request, email=form.cleaned_data["email"], action=action)
+            request_privacy_link(email=form.cleaned_data["email"], action=action)
+            return notice_page(request, "Check your mail", PRIVACY_SENT)
     context = {"page": CommentPolicyPage.current(), "form": form}
-    return commenter_page(request, "comments/privacy.html", context)
+    response = commenter_page(request, "comments/privacy.html", context, status=status or 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @never_cache

@@ -1,6 +1,8 @@
 """Per-IP rate limit and flood interval in Django's cache: shared by every server process when
 the cache is Redis. A cache outage lets comments through (and is logged): the queue is moderated
-anyway, so failing open costs a little spam, never a reader's comment."""
+anyway, so failing open costs a little spam, never a reader's comment. A limit that bounds mail
+to other people's addresses is asked with fail_open=False instead (django-ratelimit's default):
+while the cache is away, its posts wait."""
 
 import hashlib
 import ipaddress
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds
+    unavailable: bool = False  # not counted: the cache is away
 
     @property
     def wait(self) -> str:
@@ -28,6 +31,8 @@ class Verdict:
 
 
 ALLOWED = Verdict(True)
+# A minute: Redis back from a restart, or the operator alarmed by /healthz's "cache": "down".
+UNAVAILABLE = Verdict(False, 60, unavailable=True)
 
 
 def client_ip(request) -> str | None:
@@ -68,10 +73,11 @@ def _key(kind: str, value: str) -> str:
 
 
 def hit_rate_limit(
-    ip: str | None, *, kind: str = "rate", limit: int = 0, window: int = 0
+    ip: str | None, *, kind: str = "rate", limit: int = 0, window: int = 0, fail_open: bool = True
 ) -> Verdict:
     """Count one comment (or another kind of post) from this IP in a fixed window; refuse
-    above the limit (COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW_SECONDS unless given)."""
+    above the limit (COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW_SECONDS unless given), and,
+    unless fail_open, while the cache cannot count (UNAVAILABLE)."""
     if not ip:
         return ALLOWED
     window = window or settings.COMMENTS_RATE_WINDOW_SECONDS
@@ -83,8 +89,9 @@ def hit_rate_limit(
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
     except Exception as exc:
-        logger.warning("comment rate limit unavailable, letting it through: %s", type(exc).__name__)
-        return ALLOWED
+        said = "letting it through" if fail_open else "refusing it"
+        logger.warning("comment %s limit unavailable, %s: %s", kind, said, type(exc).__name__)
+        return ALLOWED if fail_open else UNAVAILABLE
     if count > limit:
         return Verdict(False, max(1, window_start + window - now))
     return ALLOWED

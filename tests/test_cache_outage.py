@@ -4,6 +4,7 @@ mails someone else's address is never let through for it."""
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -71,14 +72,18 @@ def _mailed(address: str) -> list[str]:
     return [m.subject for m in mail.outbox if address in m.to]
 
 
-def test_a_privacy_link_asked_for_again_while_redis_is_down_mails_the_address_once(
-    redis_down, reader, article, make_comment
+def test_a_privacy_link_asked_for_again_after_redis_forgot_mails_the_address_once(
+    reader, article, make_comment
 ):
+    """The one link per address every ten minutes is kept in the database: Redis forgetting
+    the count (evicted, restarted) lets no second mail go."""
     comment = make_comment(article, email="maria@example.com")
     status_privacy = reverse("comments:status-privacy", args=[status_token(comment)])
 
     first = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    cache.clear()
     again = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    cache.clear()
     from_status = Client().post(status_privacy, {"action": "erase"})
 
     assert first.status_code == again.status_code == 200
@@ -87,8 +92,8 @@ def test_a_privacy_link_asked_for_again_while_redis_is_down_mails_the_address_on
     assert _mailed("maria@example.com") == ["[Newsportal] Your comments: the link you asked for"]
 
 
-def test_posting_asking_and_deleting_in_turn_mails_the_address_once_while_redis_is_down(
-    redis_down, reader, article, make_comment
+def test_posting_asking_and_deleting_in_turn_mails_the_address_once_when_redis_forgets(
+    reader, article, make_comment
 ):
     """Whoever posts with an address may delete the comment, and its address is then
     forgotten: the limit must outlive that, or every round would mail the address."""
@@ -96,9 +101,32 @@ def test_posting_asking_and_deleting_in_turn_mails_the_address_once_while_redis_
         comment = make_comment(article, email="maria@example.com")
         reader.post(PRIVACY, {"email": "maria@example.com", "action": "erase"})
         reader.post(reverse("comments:delete", args=[status_token(comment)]))
+        cache.clear()
 
     assert not Comment.objects.exists()
     assert len(_mailed("maria@example.com")) == 1
+
+
+def test_no_privacy_link_is_mailed_from_the_site_while_redis_is_down(
+    redis_down, reader, article, make_comment
+):
+    """The five links an hour per IP address bound how many people one client can have us
+    mail; uncounted, one client could have every commenter's address mailed every ten
+    minutes. So the asks wait for Redis (as django-ratelimit fails closed by default), and
+    say so, the address kept in the form."""
+    comment = make_comment(article, email="maria@example.com")
+    status_privacy = reverse("comments:status-privacy", args=[status_token(comment)])
+
+    page = reader.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+    from_status = Client().post(status_privacy, {"action": "erase"})
+
+    for response in (page, from_status):
+        assert response.status_code == 503
+        assert response["Retry-After"] == "60"
+        assert "try again in a minute" in response.content.decode()
+    assert 'value="maria@example.com"' in page.content.decode()
+    assert "Back to your comment" in from_status.content.decode()
+    assert _mailed("maria@example.com") == []
 
 
 def test_the_stop_link_tells_its_owner_no_new_link_went_while_redis_is_down(
