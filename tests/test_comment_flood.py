@@ -48,6 +48,35 @@ def test_the_flood_interval_also_holds_for_one_email_from_another_ip(
     assert response.status_code == 429
 
 
+def test_a_post_with_an_address_that_just_posted_elsewhere_is_not_told_when_it_did(
+    article, comment_form_data, settings
+):
+    """Anyone may type anyone's address: the wait it is told is the whole interval, whichever
+    key held the post back, so the answer says no more than a refusal must (the address, or
+    this connection, sent a comment within the interval), never the second it did."""
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    owner = comment_form_data(article, email="maria@example.com", body="Maria's view")
+    stranger = comment_form_data(article, email="maria@example.com", body="Who is this?")
+    again = comment_form_data(article, email="bob@example.com", body="Bob again")
+    now = int(time.time())
+    with mock.patch("comments.ratelimit.time.time", return_value=now):
+        _post(Client(REMOTE_ADDR="192.0.2.1"), article, owner)
+        bob = comment_form_data(article, email="bob@example.com", body="Bob's view")
+        _post(Client(REMOTE_ADDR="192.0.2.9"), article, bob)
+    with mock.patch("comments.ratelimit.time.time", return_value=now + 10):
+        by_address = _post(Client(REMOTE_ADDR="192.0.2.2"), article, stranger)
+        by_connection = _post(Client(REMOTE_ADDR="192.0.2.9"), article, again)
+
+    for refused in (by_address, by_connection):
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "15"
+        assert "Please wait 15 seconds before sending another comment." in (
+            refused.content.decode()
+        )
+
+
 def _comments_close_on_the_way():
     # Comments close in the moment between the page's check and the comment being stored.
     return mock.patch("comments.services.comments_open", return_value=False)
