@@ -12,7 +12,9 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.defaultfilters import pluralize
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 
 from articles.models import Article
 from comments.desk import report_comment
@@ -63,10 +65,25 @@ def report_page(request, comment, form, *, status=200):
     return personal_page(render(request, "comments/report.html", context, status=status))
 
 
-def too_many_reports(request, retry_after: int):
-    retry_at = timezone.now() + timedelta(seconds=retry_after)
-    context = {"retry_after": retry_after, "retry_at": retry_at}
-    response = render(request, "comments/rate_limited.html", context, status=429)
+def too_many_reports(request, comment, form, retry_after: int):
+    """The report page again, with the reader's reason and words to send once the wait is
+    over (the back button, all the wait page offered, loses them on many phones)."""
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=retry_after))
+    form.is_valid()  # drawn as sent, its own errors too
+    form.add_error(
+        None,
+        format_html(
+            "You have sent several reports in a short time. To keep spam out, we accept only a "
+            "few reports from one connection at a time. Please try again in {} second{}, after "
+            '<time datetime="{}">{}</time>. Your report was not sent: your choice and words are '
+            "kept below.",
+            retry_after,
+            pluralize(retry_after),
+            dateformat.format(retry_at, "Y-m-d\\TH:i:sO"),
+            dateformat.format(retry_at, "H:i T"),
+        ),
+    )
+    response = report_page(request, comment, form, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -77,9 +94,9 @@ def report_view(request, comment_id):
     if request.method != "POST":
         return report_page(request, comment, ReportForm())
     limit = hit_report_limit(client_ip(request))
-    if not limit.allowed:
-        return too_many_reports(request, limit.retry_after)
     form = ReportForm(request.POST)
+    if not limit.allowed:
+        return too_many_reports(request, comment, form, limit.retry_after)
     if not form.is_valid():
         return report_page(request, comment, form)
     data = form.cleaned_data

@@ -162,6 +162,31 @@ def test_reports_are_rate_limited_per_address(reader_with_token, settings, artic
     assert re.search(r"after <time datetime=\"[^\"]+\">\d\d:\d\d JST</time>", page)
 
 
+def test_a_report_refused_for_the_rate_limit_comes_back_with_its_reason_and_words(
+    reader_with_token, settings, article, make_comment
+):
+    """The wait page said "use your browser's back button to find your text again": on a
+    phone, or after the report form under a comment, the words were gone."""
+    settings.COMMENTS_REPORT_LIMIT = 1
+    first, second = (make_comment(article, status="approved") for _ in range(2))
+    reader = reader_with_token(article)
+    send_report(reader, first)
+
+    refused = send_report(
+        reader, second, reason="other", text="Copies <b>my</b> post word for word"
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= settings.COMMENTS_REPORT_WINDOW_SECONDS
+    assert "<title>Error: Report a comment" in page
+    assert "Your report was not sent" in page
+    assert ">Copies &lt;b&gt;my&lt;/b&gt; post word for word</textarea>" in page
+    assert re.search(r'value="other" id="[^"]+" required checked', page)
+    assert ">Send report</button>" in page
+    assert Report.objects.filter(comment=second).count() == 0
+
+
 def test_the_policy_can_hide_a_comment_after_n_reports_until_a_moderator_decides(
     reader_with_token, client, approved_comment
 ):
