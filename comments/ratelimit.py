@@ -26,7 +26,10 @@ class Verdict:
 
     @property
     def wait(self) -> str:
-        """The wait as readers are told it: "1 second", "40 seconds"."""
+        """The wait as readers are told it: "1 second", "40 seconds", and past two minutes in
+        whole minutes, rounded up ("26 minutes", not "1541 seconds")."""
+        if self.retry_after > 120:
+            return f"{-(-self.retry_after // 60)} minutes"
         return f"{self.retry_after} second{'' if self.retry_after == 1 else 's'}"
 
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
@@ -20,7 +19,7 @@ from articles.models import Article
 from comments.desk import report_comment
 from comments.links import public_path
 from comments.models import Comment, Report
-from comments.ratelimit import client_ip, hit_report_limit
+from comments.ratelimit import Verdict, client_ip, hit_report_limit
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post
 
@@ -65,26 +64,25 @@ def report_page(request, comment, form, *, status=200):
     return personal_page(render(request, "comments/report.html", context, status=status))
 
 
-def too_many_reports(request, comment, form, retry_after: int):
+def too_many_reports(request, comment, form, limit: Verdict):
     """The report page again, with the reader's reason and words to send once the wait is
     over (the back button, all the wait page offered, loses them on many phones)."""
-    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=retry_after))
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=limit.retry_after))
     form.is_valid()  # drawn as sent, its own errors too
     form.add_error(
         None,
         format_html(
             "You have sent several reports in a short time. To keep spam out, we accept only a "
-            "few reports from one connection at a time. Please try again in {} second{}, after "
+            "few reports from one connection at a time. Please try again in {}, after "
             '<time datetime="{}">{}</time>. Your report was not sent: your choice and words are '
             "kept below.",
-            retry_after,
-            pluralize(retry_after),
+            limit.wait,
             dateformat.format(retry_at, "Y-m-d\\TH:i:sO"),
             dateformat.format(retry_at, "H:i T"),
         ),
     )
     response = report_page(request, comment, form, status=429)
-    response["Retry-After"] = str(retry_after)
+    response["Retry-After"] = str(limit.retry_after)
     return response
 
 
@@ -96,7 +94,7 @@ def report_view(request, comment_id):
     limit = hit_report_limit(client_ip(request))
     form = ReportForm(request.POST)
     if not limit.allowed:
-        return too_many_reports(request, comment, form, limit.retry_after)
+        return too_many_reports(request, comment, form, limit)
     if not form.is_valid():
         return report_page(request, comment, form)
     data = form.cleaned_data

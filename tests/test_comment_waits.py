@@ -7,6 +7,8 @@ from unittest import mock
 
 from django.urls import reverse
 
+from tests.comment_fixtures import send_report
+
 
 def _post(client, article, data):
     return client.post(reverse("comments:post", args=[article.pk]), data)
@@ -72,3 +74,33 @@ def test_the_time_to_try_again_is_right_across_a_clock_change(
     assert response.status_code == 429
     said = re.search(r"Please try again in [^<]*", response.content.decode()).group(0)
     assert "in 120 seconds, after 01:00 GMT." in said, said
+
+
+def test_a_wait_of_many_minutes_is_told_in_minutes(reader, db):
+    """The words "Please try again in 1541 seconds" left a reader to do the sum: past two
+    minutes, the wait is told in whole minutes, rounded up (Retry-After still counts seconds)."""
+    # The limit's window is an hour: these asks come 1,541 seconds before its end.
+    with mock.patch("comments.ratelimit.time.time", return_value=3600 * 500_000 + 2059):
+        for _ in range(6):
+            response = reader.post(
+                reverse("comments:privacy"), {"email": "maria@example.com", "action": "export"}
+            )
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "1541"
+    assert "Please try again in 26 minutes." in response.content.decode()
+
+
+def test_a_report_refused_for_a_long_wait_is_told_it_in_minutes(
+    reader_with_token, settings, article, make_comment
+):
+    settings.COMMENTS_REPORT_LIMIT = 1
+    settings.COMMENTS_REPORT_WINDOW_SECONDS = 3600
+    first, second = (make_comment(article, status="approved") for _ in range(2))
+    reader = reader_with_token(article)
+    with mock.patch("comments.ratelimit.time.time", return_value=3600 * 500_000 + 2059):
+        send_report(reader, first)
+        response = send_report(reader, second)
+
+    assert response.status_code == 429
+    assert "Please try again in 26 minutes, after" in response.content.decode()
