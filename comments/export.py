@@ -10,12 +10,12 @@ from collections.abc import Collection, Iterator
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from comments.models import ARTICLE_OFF_SITE, Comment, CommenterAddress
+from comments.models import ARTICLE_OFF_SITE, Comment, CommenterAddress, ReplySubscription
 from comments.status import Standing, standing
 
 
@@ -54,11 +54,12 @@ def export_json(*, address: CommenterAddress, written_here: Collection[int] = ()
     a 200. written_here: the comments the downloading browser wrote (its signed cookie)."""
     email = address.email
     ids = list(written_with(email).order_by("created_at", "pk").values_list("pk", flat=True))
-    confirmed = address.verified_at
+    confirmed, stopped = address.verified_at, address.mail_stopped_at
     about = {
         "email": email,
         "exported_at": timezone.now().isoformat(),
         "address_confirmed_at": confirmed.isoformat() if confirmed else None,
+        "all_mail_stopped_at": stopped.isoformat() if stopped else None,
         "about_ip_addresses": IP_ADDRESSES_NOTE.format(days=settings.COMMENTS_KEEP_IP_DAYS),
     }
     # Open for FileResponse to send and close.
@@ -82,7 +83,10 @@ def _export_pieces(email: str, ids: list[int], about: dict, here: set[int]) -> I
             written_with(email)
             .filter(pk__in=ids[start : start + EXPORT_BATCH])
             # Where a reply stands depends on the comment it answers (comments.status).
-            .annotate(parent_status=F("parent__status"))
+            .annotate(
+                parent_status=F("parent__status"),
+                follows=Exists(ReplySubscription.objects.filter(comment=OuterRef("pk"))),
+            )
             .prefetch_related("versions")
             .order_by("created_at", "pk")
         )
@@ -122,6 +126,7 @@ def _exported(comment: Comment) -> dict:
         "sent_from_this_browser": here,
         "ip_address": comment.ip_address if yours else None,
         "mail_on_decision": comment.notify_on_decision,
+        "mail_on_reply": comment.follows,
         "earlier_versions": [
             {"body": v.body, "replaced_at": v.replaced_at.isoformat()}
             for v in comment.versions.all()

@@ -8,9 +8,11 @@ import re
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from comments import links
+from comments.models import CommenterAddress, ReplySubscription
 from comments.tokens import status_token
 from tests.mail_helpers import run_mail_queue, verify
 
@@ -98,3 +100,23 @@ def test_a_status_page_does_not_tell_when_the_owner_last_asked_for_a_link(articl
 
     assert "No new link yet" not in owner_asked
     assert _csrf_out(owner_asked) == _csrf_out(nobody_asked)
+
+
+def test_the_download_holds_the_mail_wishes_kept_about_the_address(article, make_comment, settings):
+    """What we hold about the address, all of it: which comments ask for mail about replies
+    (the subscription is a row of ours), and when its owner stopped all mail."""
+    following = make_comment(article, email="maria@example.com", body="Tell me of replies")
+    make_comment(article, email="maria@example.com", body="No mail for this one")
+    ReplySubscription.objects.create(comment=following)
+    stopped = timezone.now()
+    address = CommenterAddress.objects.claim("maria@example.com")
+    CommenterAddress.objects.filter(pk=address.pk).update(mail_stopped_at=stopped)
+    link = links.privacy_url(address.pk, "export").removeprefix(settings.SITE_URL)
+
+    data = json.loads(Client().get(link + "?download=1").getvalue())
+
+    assert data["all_mail_stopped_at"] == stopped.isoformat()
+    assert {c["body"]: c["mail_on_reply"] for c in data["comments"]} == {
+        "Tell me of replies": True,
+        "No mail for this one": False,
+    }
