@@ -20,6 +20,7 @@ from comments.desk import report_comment
 from comments.links import public_path
 from comments.models import Comment, Report
 from comments.ratelimit import Verdict, client_ip, hit_report_limit
+from comments.tokens import cookie_not_kept
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post
 
@@ -29,6 +30,11 @@ REPORTED_AND_HIDDEN = (
     "Thank you: the comment is hidden from the page until a moderator has looked at it."
 )
 SEND_AGAIN = "To protect your report, please press “Send report” once more."
+COOKIE_BLOCKED = (
+    "Your report was not sent: your browser did not send back the cookie that protects this "
+    "form (we set it for nothing else; your browser may block cookies for this site). Allow "
+    "cookies for this site, then press “Send report”: your choice and words are kept."
+)
 
 
 class ReportForm(forms.Form):
@@ -119,5 +125,5 @@ def report_again(request, comment_id):
     if comment is None or not comment.article.is_public:
         return None
     initial = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}
-    messages.warning(request, SEND_AGAIN)
+    messages.warning(request, COOKIE_BLOCKED if cookie_not_kept(request) else SEND_AGAIN)
     return report_page(request, comment, ReportForm(initial=initial))

@@ -87,3 +87,12 @@ def remember_written(request, response, comment_id: int) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def cookie_not_kept(request) -> bool:
+    """Sent with the CSRF token a page of ours gave it, and still without the cookie that goes
+    with it: this browser does not keep our cookies (or cleared them while the form was open),
+    and "press Send once more" would send its reader round the same loop at every press."""
+    return bool(request.POST.get("csrfmiddlewaretoken")) and (
+        settings.CSRF_COOKIE_NAME not in request.COOKIES
+    )

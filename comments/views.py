@@ -36,7 +36,7 @@ from comments.ratelimit import (
 from comments.services import submit_comment
 from comments.status import Standing, standing
 from comments.templatetags.comment_tags import reply_target
-from comments.tokens import form_token, remember_written, written_here
+from comments.tokens import cookie_not_kept, form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
 from newsportal.methods import read_only
 
@@ -52,6 +52,11 @@ DUPLICATE = "You have already sent this comment: there is no need to send it aga
 # tab would come back as if never sent. Front caches drop it (it is no personal cookie).
 SENT_COOKIE = "comment-sent"
 SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
+COOKIE_BLOCKED = (
+    "Your comment was not sent: your browser did not send back the cookie that protects this "
+    "form (we set it for nothing else; your browser may block cookies for this site). Allow "
+    "cookies for this site, then press “Send comment”: your text is kept."
+)
 
 
 def _article_page(
@@ -288,7 +293,7 @@ def csrf_failure(request, reason=""):
     typed = {name: value for name, value in initial.items() if value != ""}
     form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
     form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
-    messages.warning(request, SEND_AGAIN)
+    messages.warning(request, COOKIE_BLOCKED if cookie_not_kept(request) else SEND_AGAIN)
     return _article_page(request, article, form=form, reply_to=reply_to)
 
 
