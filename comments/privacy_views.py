@@ -17,6 +17,7 @@ from comments.commenter_views import (
     commenter_page,
     link_gone,
     notice_page,
+    signed_link,
 )
 from comments.export import export_json, written_with
 from comments.forms import PrivacyRequestForm
@@ -137,10 +138,11 @@ def privacy(request):
     return response
 
 
-@never_cache
-@get_or_post
+@signed_link
 def privacy_action(request, token):
-    """Where the mailed link leads: download everything (JSON), or erase it all."""
+    """Where the mailed link leads: download everything (JSON), or erase it all. The link is
+    the key, as the other mailed links are: no cookie needed (a reader who blocks them could
+    not erase), and none set."""
     found = links.privacy_request_from(token)
     # An erased address whose stop is kept (under a keyed hash) has nothing left to export.
     kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)

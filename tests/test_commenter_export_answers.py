@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import links
-from comments.models import CommenterAddress, ReplySubscription
+from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.tokens import status_token
 from tests.mail_helpers import run_mail_queue, verify
 
@@ -120,3 +120,25 @@ def test_the_download_holds_the_mail_wishes_kept_about_the_address(article, make
         "Tell me of replies": True,
         "No mail for this one": False,
     }
+
+
+def test_the_mailed_erase_link_works_in_a_browser_that_keeps_no_cookies(
+    article, make_comment, settings
+):
+    """The link mailed to the address is the key, as the other mailed links (confirm, stop):
+    a reader who blocks cookies got the "Please try again" page at every press, and could not
+    erase their comments at all."""
+    make_comment(article, email="maria@example.com", body="Please forget me")
+    address = CommenterAddress.objects.claim("maria@example.com")
+    link = links.privacy_url(address.pk, "erase").removeprefix(settings.SITE_URL)
+    no_cookies = Client(enforce_csrf_checks=True)
+
+    page = no_cookies.get(link)
+    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
+    erased = no_cookies.post(link)
+
+    assert "Erase all my comments" in page.content.decode()
+    assert settings.CSRF_COOKIE_NAME not in page.cookies  # nothing to block, either
+    assert erased.status_code == 200
+    assert "Your comments are erased" in erased.content.decode()
+    assert not Comment.objects.filter(email="maria@example.com").exists()
