@@ -261,31 +261,6 @@ def test_a_post_without_a_csrf_token_is_not_stored_but_comes_back_to_send_again(
     assert form.index("comment-form-heading") < form.index("once more")
 
 
-def test_a_browser_that_blocks_cookies_is_told_so_rather_than_to_press_send_again(
-    article, comment_form_data
-):
-    """The form sent back carries a token whose cookie this browser never returns: "press
-    Send comment once more" sent it round the same loop at every press."""
-    from django.test import Client
-
-    browser = Client(enforce_csrf_checks=True)
-    data = comment_form_data(article, body="Kept though my browser blocks cookies.")
-    first = browser.post(reverse("comments:post", args=[article.pk]), data)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
-    browser.cookies.clear()  # blocked: nothing the site set comes back
-
-    again = browser.post(
-        reverse("comments:post", args=[article.pk]), {**data, "csrfmiddlewaretoken": token[1]}
-    )
-
-    page = again.content.decode()
-    assert "press “Send comment” once more" in first.content.decode()
-    assert "once more" not in page
-    assert "did not send back the cookie" in page
-    assert "Kept though my browser blocks cookies." in page
-    assert not Comment.objects.exists()
-
-
 @pytest.mark.parametrize(
     "headers",
     [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],

@@ -162,22 +162,6 @@ def test_reports_are_rate_limited_per_address(reader_with_token, settings, artic
     assert re.search(r"after <time datetime=\"[^\"]+\">\d\d:\d\d JST</time>", page)
 
 
-def test_a_report_from_a_browser_that_blocks_cookies_is_told_so(client, approved_comment):
-    no_cookies = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.8")
-    data = {"reason": "other", "text": "It names my neighbour"}
-    first = no_cookies.post(report_url(approved_comment), data).content.decode()
-    token = first.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
-
-    again = no_cookies.post(report_url(approved_comment), {**data, "csrfmiddlewaretoken": token})
-
-    html = again.content.decode()
-    assert SEND_AGAIN not in html
-    assert "did not send back the cookie" in html
-    assert "It names my neighbour" in html
-    assert not Report.objects.exists()
-
-
 def test_a_report_refused_for_the_rate_limit_comes_back_with_its_reason_and_words(
     reader_with_token, settings, article, make_comment
 ):

@@ -1,0 +1,51 @@
+"""A reader whose browser keeps no cookies of ours: a form sent with the token a page gave it
+but without the cookie that goes with it is told so, its text kept, rather than "press Send
+once more", which went round the same loop at every press."""
+
+import re
+
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment, Report
+from comments.report_views import SEND_AGAIN
+from tests.comment_fixtures import report_url
+
+
+def test_a_browser_that_blocks_cookies_is_told_so_rather_than_to_press_send_again(
+    article, comment_form_data
+):
+    """The form sent back carries a token whose cookie this browser never returns: "press
+    Send comment once more" sent it round the same loop at every press."""
+    browser = Client(enforce_csrf_checks=True)
+    data = comment_form_data(article, body="Kept though my browser blocks cookies.")
+    first = browser.post(reverse("comments:post", args=[article.pk]), data)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    browser.cookies.clear()  # blocked: nothing the site set comes back
+
+    again = browser.post(
+        reverse("comments:post", args=[article.pk]), {**data, "csrfmiddlewaretoken": token[1]}
+    )
+
+    page = again.content.decode()
+    assert "press “Send comment” once more" in first.content.decode()
+    assert "once more" not in page
+    assert "did not send back the cookie" in page
+    assert "Kept though my browser blocks cookies." in page
+    assert not Comment.objects.exists()
+
+
+def test_a_report_from_a_browser_that_blocks_cookies_is_told_so(client, approved_comment):
+    no_cookies = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.8")
+    data = {"reason": "other", "text": "It names my neighbour"}
+    first = no_cookies.post(report_url(approved_comment), data).content.decode()
+    token = first.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
+
+    again = no_cookies.post(report_url(approved_comment), {**data, "csrfmiddlewaretoken": token})
+
+    html = again.content.decode()
+    assert SEND_AGAIN not in html
+    assert "did not send back the cookie" in html
+    assert "It names my neighbour" in html
+    assert not Report.objects.exists()
