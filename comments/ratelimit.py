@@ -101,7 +101,8 @@ def hit_rate_limit(
 
 
 def check_flood(*, ip: str | None, email: str) -> Verdict:
-    """At most one comment per COMMENTS_FLOOD_SECONDS from one IP or one e-mail address. The
+    """At most one comment per COMMENTS_FLOOD_SECONDS from one IP or one e-mail address (""
+    for none). The
     wait told is the whole interval, whichever held the post back: anyone may type anyone's
     address, and the time left would tell them the second its owner last posted."""
     seconds = settings.COMMENTS_FLOOD_SECONDS
@@ -139,7 +140,9 @@ def release_flood(*, ip: str | None, email: str) -> None:
 
 
 def _flood_keys(*, ip: str | None, email: str) -> list[str]:
-    return [_key("flood-email", email)] + ([_key("flood-ip", sender(ip))] if ip else [])
+    """email "": none for the address (its owner's own browser, comments.views)."""
+    by_email = [_key("flood-email", email)] if email else []
+    return by_email + ([_key("flood-ip", sender(ip))] if ip else [])
 
 
 # A double click without JavaScript sends the form twice, and the browser shows only the second

@@ -155,8 +155,13 @@ def _post(request, article_id):
         article, parent=parent, ids=written, ip=ip, email=data["email"], body=data["body"]
     )
     sent = repeated.first()
+    # The address's owner, writing from a browser that showed it is theirs, waits on its own
+    # connection's interval only: anyone may type the address, and one comment with it every
+    # interval from elsewhere would otherwise hold its owner back.
+    owners = Comment.objects.filter(pk__in=written, email=data["email"], owner_vouched=True)
+    waits_for = "" if written and owners.exists() else data["email"]
     if sent is None:
-        flood = check_flood(ip=ip, email=data["email"])
+        flood = check_flood(ip=ip, email=waits_for)
         # A double click's first press may still be on its way: its answer, once stored (this
         # browser's, by its CSRF cookie, even if its connection changed meanwhile).
         if not flood.allowed and (first_press := stored_as(post, wait=3)):
@@ -178,14 +183,14 @@ def _post(request, article_id):
         data.pop("website")  # the honeypot, empty by now
         comment = submit_comment(article=article, ip=ip, user=user, written_before=written, **data)
     except ValidationError as exc:
-        release_flood(ip=ip, email=data["email"])
+        release_flood(ip=ip, email=waits_for)
         forget_post(post)
         form.add_error(None, exc)
         if form.has_error("parent"):
             form.forget_parent()  # it left the page since the form's own check
         return _article_page(request, article, form=form)
     except DatabaseError:
-        release_flood(ip=ip, email=data["email"])  # the database failed: nothing was stored
+        release_flood(ip=ip, email=waits_for)  # the database failed: nothing was stored
         forget_post(post)
         raise
     note_post(post, comment.pk)

@@ -77,6 +77,33 @@ def test_a_post_with_an_address_that_just_posted_elsewhere_is_not_told_when_it_d
         )
 
 
+def test_a_stranger_typing_an_address_does_not_hold_back_its_owners_own_browser(
+    article, make_article, comment_form_data, settings
+):
+    """Anyone may type anyone's address: a comment sent with it every interval held its owner
+    back. A browser that wrote a comment its owner showed is theirs (confirmed, or "It is
+    mine") is the owner's, and waits on its own connection's interval only; any other
+    browser still waits on the address's."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    settings.COMMENTS_FLOOD_SECONDS = 15
+    owner = Client(REMOTE_ADDR="192.0.2.1")
+    _post(owner, article, comment_form_data(article, body="Mine, confirmed"))
+    Comment.objects.update(owner_vouched=True)
+    cache.clear()  # the interval since passed
+    other = make_article()
+    stranger = comment_form_data(other, body="Posing as Maria")
+    assert _post(Client(REMOTE_ADDR="192.0.2.66"), other, stranger).status_code == 302
+
+    own = _post(owner, other, comment_form_data(other, body="Maria, held back?"))
+    elsewhere = _post(Client(REMOTE_ADDR="192.0.2.3"), other, comment_form_data(other))
+
+    assert own.status_code == 302
+    assert Comment.objects.filter(body="Maria, held back?").exists()
+    assert elsewhere.status_code == 429
+
+
 def _comments_close_on_the_way():
     # Comments close in the moment between the page's check and the comment being stored.
     return mock.patch("comments.services.comments_open", return_value=False)
