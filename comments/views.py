@@ -271,6 +271,8 @@ def csrf_failure(request, reason=""):
         if again is not None:
             return again
     if match is None or match.view_name != "comments:post":
+        if match is not None and match.namespace == "comments" and cookie_not_kept(request):
+            return _cookie_not_kept(request)
         return django_csrf_failure(request, reason)
     article = (
         Article.objects.published()
@@ -300,6 +302,22 @@ def csrf_failure(request, reason=""):
     form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
     messages.warning(request, COOKIE_BLOCKED if cookie_not_kept(request) else SEND_AGAIN)
     return _article_page(request, article, form=form, reply_to=reply_to)
+
+
+def _cookie_not_kept(request):
+    """A commenter's button (edit, delete, mail wishes, privacy) pressed in a browser that keeps
+    no cookies of ours: "reload the page and send it again" would only go round again. What an
+    edit said comes back to keep."""
+    context = {
+        "heading": "Not sent: your browser keeps no cookies from us",
+        "paragraphs": [
+            "Nothing was changed. Your browser did not send back the cookie that protects this "
+            "form (we set it for nothing else; your browser may block cookies for this site). "
+            "Allow cookies for this site, then open the page again and press the button."
+        ],
+        "unsent_text": request.POST.get("body", "").strip(),
+    }
+    return personal_page(render(request, "comments/notice.html", context, status=403))
 
 
 def _closed_while_writing(request, article):

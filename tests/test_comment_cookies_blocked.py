@@ -49,3 +49,28 @@ def test_a_report_from_a_browser_that_blocks_cookies_is_told_so(client, approved
     assert "did not send back the cookie" in html
     assert "It names my neighbour" in html
     assert not Report.objects.exists()
+
+
+def test_the_status_pages_buttons_say_why_nothing_happened_in_such_a_browser(article, make_comment):
+    """Delete, Edit and the other buttons of a commenter's pages answered "Go back, reload the
+    page and send it again", which only goes round again: they say what is wrong, and the
+    words of an edit come back to keep."""
+    comment = make_comment(article, body="Before my edit")
+    no_cookies = Client(enforce_csrf_checks=True)
+    status_url = comment.status_url
+    edit_page = no_cookies.get(f"{status_url}edit/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', edit_page)[1]
+    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
+
+    edited = no_cookies.post(
+        f"{status_url}edit/", {"body": "My careful new words", "csrfmiddlewaretoken": token}
+    )
+    deleted = no_cookies.post(f"{status_url}delete/", {"csrfmiddlewaretoken": token})
+
+    for answer in (edited, deleted):
+        assert answer.status_code == 403
+        assert "did not send back the cookie" in answer.content.decode()
+        assert "reload the page" not in answer.content.decode()
+    assert "My careful new words" in edited.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Before my edit"
