@@ -27,6 +27,7 @@ from comments.admin_queue import (
 from comments.admin_search import by_sender
 from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
+from comments.admin_undo import UndoTakeDownView
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import delete_comments, update_policy
 from comments.status import Standing, standing
@@ -37,7 +38,9 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 
 
 @admin.register(Comment)
-class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, admin.ModelAdmin):
+class CommentAdmin(
+    CommentPageViews, DecisionViews, BulkActions, TypedFields, UndoTakeDownView, admin.ModelAdmin
+):
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
     list_display = ["received_ago", "excerpt", "author", "decision"]
@@ -290,6 +293,11 @@ class CommentAdmin(CommentPageViews, DecisionViews, BulkActions, TypedFields, ad
         urls += [
             path("commenter/", view(self.commenter_view), name="comments_comment_commenter"),
             path("meanwhile/", view(self.meanwhile_view), name="comments_comment_meanwhile"),
+            path(
+                "undo-take-down/",
+                view(self.undo_take_down_view),
+                name="comments_comment_undo_take_down",
+            ),
             path(
                 "<path:object_id>/requeue/",
                 view(self.requeue_view),

@@ -15,6 +15,7 @@ from comments.admin_decisions import (
     seen_revisions,
     tell_left_waiting,
 )
+from comments.admin_undo import with_undo
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Comment
 from comments.services import Decision, decide, take_down
@@ -150,10 +151,19 @@ class BulkActions:
                 comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason
             )
 
+        started = timezone.now()
+        chosen = list(queryset.values_list("pk", flat=True))  # the list's filter: before they go
         count = self._or_tell_why(request, take_all_down, queryset)
         if count is None:
             return
         if count:
-            self.message_user(request, f"{count} comment(s) taken down.", messages.SUCCESS)
+            # Undone as a Reported card's take-down is: the ticked comments, with the replies
+            # that came down with them.
+            mine = Comment.objects.filter(
+                pk__in=chosen, taken_down_by=request.user, taken_down_at__gte=started
+            )
+            pks = list(mine.values_list("pk", flat=True))
+            text = with_undo(request, f"{count} comment(s) taken down.", pks)
+            self.message_user(request, text, messages.SUCCESS)
         else:
             self.message_user(request, "None of those comments was published.", messages.WARNING)

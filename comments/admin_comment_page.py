@@ -43,6 +43,11 @@ class CommentPageViews:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
             extra_context = {**(extra_context or {}), "requeue": requeue}
+            if comment.taken_down_at and comment.taken_down_by_id == request.user.pk:
+                # Their own take-down: undone as a Reported card's is, up again as it was
+                # ("Back to the queue" would leave it off the page, to be approved again).
+                undo = reverse("admin:comments_comment_undo_take_down")
+                extra_context["undo_take_down"] = undo
         kept = request.session.pop(KEPT_REASONS, {}).get(str(comment.pk) if comment else "", {})
         extra_context = {
             **(extra_context or {}),

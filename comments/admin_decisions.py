@@ -11,8 +11,15 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from comments.admin_meanwhile import DECIDED_AS, not_undone, undo_report
+from comments.admin_meanwhile import (
+    DECIDED_AS,
+    lost_text,
+    not_undone,
+    reports_answered,
+    undo_report,
+)
 from comments.admin_queue import current_queue, highlight, policy_words
+from comments.admin_undo import with_undo
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
 from comments.services import decide, decision_words, return_to_queue
@@ -164,7 +171,7 @@ class DecisionViews:
         if result.waiting:
             text = WAITING_TEXT.format(1)
             return self._answer(request, comment, None, text, messages.WARNING, waits=True)
-        return self._answer(request, comment, None, _lost_text(comment), messages.WARNING)
+        return self._answer(request, comment, None, lost_text(comment), messages.WARNING)
 
     def _edited(self, request, comment):
         """Its author changed the words after the moderator read them: nothing decided. The
@@ -245,7 +252,7 @@ class DecisionViews:
             reports = "1 report" if closed == 1 else f"{closed} reports"
             text = f"{reports} on the comment by {comment.name} dismissed: {where}."
             if not closed:
-                text = _reports_answered(comment)
+                text = reports_answered(comment)
             return self._answer(request, comment, "dismissed" if closed else None, text)
         try:
             down = take_down_reported(
@@ -254,8 +261,10 @@ class DecisionViews:
         except ValidationError as exc:
             return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
         text = f"Comment by {comment.name} taken down."
+        if down and not _wants_json(request):  # the queue's script offers its own Undo
+            text = with_undo(request, text, [comment.pk])
         if down is None:
-            text = _reports_answered(comment)
+            text = reports_answered(comment)
         elif not down:
             text = f"The comment by {comment.name} was not published any more; reports closed."
         return self._answer(request, comment, "taken-down" if down else None, text)
@@ -352,49 +361,4 @@ def decided_by_others(pks, *, by, since) -> str:
     words = dict(DECISIONS.values())
     return " · ".join(
         f"{row['n']} {words[row['status']]} by {row['moderated_by__username']}" for row in rows
-    )
-
-
-def _reports_answered(comment: Comment) -> str:
-    """What became of reports another moderator decided first, and who: their Take down or
-    Dismiss stands, and this one, who meant the other, knows where to go from there."""
-    last = (
-        comment.reports.exclude(resolved_at=None)
-        .select_related("resolved_by")
-        .order_by("-resolved_at", "-pk")
-        .first()
-    )
-    if last is None:
-        return "Those reports had already been dealt with."
-    who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
-    if last.outcome == Report.Outcome.TAKEN_DOWN:
-        return f"Those reports had already been upheld by {who}: the comment was taken down."
-    comment.refresh_from_db(fields=["status"])
-    if comment.status != Comment.Status.APPROVED:
-        return f"Those reports had already been dismissed by {who}."
-    return (
-        f"Those reports had already been dismissed by {who}: the comment stays up. To take it "
-        "down all the same, tick it in the Approved list and choose “Take down selected "
-        "published comments”."
-    )
-
-
-def _lost_text(comment: Comment) -> str:
-    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
-    if comment.withdrawn_at:
-        # Its row stays, as a placeholder, while published replies hang on it.
-        return "Its author deleted that comment meanwhile; your decision was not applied."
-    spam = comment.status == Comment.Status.SPAM
-    done = "marked as spam" if spam else comment.status
-    if comment.moderated_by is None and comment.versions.exists():
-        # Screened again when its author edited it (a block, or a blocked word in the new text).
-        screened = "marked the new text as spam" if spam else f"{done} the new text"
-        return (
-            f"Comment by {comment.name} was edited by its author since, and the screen "
-            f"{screened}; your decision was not applied."
-        )
-    who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
-    return (
-        f"Comment by {comment.name} had already been {done} by {who}; your decision was not "
-        "applied."
     )

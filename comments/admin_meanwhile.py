@@ -39,8 +39,8 @@ def not_undone(comment: Comment, *, by) -> str:
 
 
 def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str, int]:
-    """A Reported card's Undo of this moderator's Take down or Dismiss: (the JSON outcome, the
-    words, the message level) for the queue's answer."""
+    """An Undo of this moderator's Take down (a Reported card's, or one made from the Approved
+    list or a comment's page) or Dismiss: (the JSON outcome, the words, the message level)."""
     if undo_report_outcome(comment=comment, by=by, outcome=outcome):
         comment.refresh_from_db(fields=["status"])
         where = {
@@ -48,7 +48,9 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
             Comment.Status.PENDING: "is hidden by its reports again",
         }[comment.status]
         done = "taken down" if outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
-        text = f"The comment by {comment.name} {where}, its reports open: decide again."
+        text = f"The comment by {comment.name} {where}."
+        if comment.reports.open().exists():
+            text = f"The comment by {comment.name} {where}, its reports open: decide again."
         return "undone", f"Not {done} after all. {text}", messages.SUCCESS
     last = comment.reports.exclude(resolved_at=None).order_by("-resolved_at", "-pk").first()
     if last and last.resolved_by_id != by.pk:
@@ -81,3 +83,48 @@ def decided_meanwhile(pks, *, by) -> dict[str, str]:
             who = "you, on another page" if by_id == by.pk else username or "the screen"
             said[pk] = f"Decided meanwhile by {who}: {DECIDED_AS[status]}."
     return {str(pk): text for pk, text in said.items()}
+
+
+def reports_answered(comment: Comment) -> str:
+    """What became of reports another moderator decided first, and who: their Take down or
+    Dismiss stands, and this one, who meant the other, knows where to go from there."""
+    last = (
+        comment.reports.exclude(resolved_at=None)
+        .select_related("resolved_by")
+        .order_by("-resolved_at", "-pk")
+        .first()
+    )
+    if last is None:
+        return "Those reports had already been dealt with."
+    who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
+    if last.outcome == Report.Outcome.TAKEN_DOWN:
+        return f"Those reports had already been upheld by {who}: the comment was taken down."
+    comment.refresh_from_db(fields=["status"])
+    if comment.status != Comment.Status.APPROVED:
+        return f"Those reports had already been dismissed by {who}."
+    return (
+        f"Those reports had already been dismissed by {who}: the comment stays up. To take it "
+        "down all the same, tick it in the Approved list and choose “Take down selected "
+        "published comments”."
+    )
+
+
+def lost_text(comment: Comment) -> str:
+    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
+    if comment.withdrawn_at:
+        # Its row stays, as a placeholder, while published replies hang on it.
+        return "Its author deleted that comment meanwhile; your decision was not applied."
+    spam = comment.status == Comment.Status.SPAM
+    done = "marked as spam" if spam else comment.status
+    if comment.moderated_by is None and comment.versions.exists():
+        # Screened again when its author edited it (a block, or a blocked word in the new text).
+        screened = "marked the new text as spam" if spam else f"{done} the new text"
+        return (
+            f"Comment by {comment.name} was edited by its author since, and the screen "
+            f"{screened}; your decision was not applied."
+        )
+    who = comment.moderated_by.get_username() if comment.moderated_by else "the screen"
+    return (
+        f"Comment by {comment.name} had already been {done} by {who}; your decision was not "
+        "applied."
+    )

@@ -1,4 +1,5 @@
-"""The Reported queue's Undo: a moderator's own Take down or Dismiss put back as it stood, as
+"""Undo of a take-down or a dismissal: a moderator's own Take down (from the Reported queue, the
+Approved list's bulk action or a comment's page) or Dismiss put back as it stood, as
 comments.services.return_to_queue does for the pending queue's decisions."""
 
 from collections import Counter
@@ -31,12 +32,15 @@ def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
         ]
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
-        when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
+        if down:
+            # Reported or not (the Approved list's take-down closes no report): its reports,
+            # the comment and its replies all carry the take-down's one time.
+            when = row.taken_down_at if row.taken_down_by_id == by.pk else None
+        else:
+            when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
         if when is None or row.withdrawn_at or row.reports.filter(resolved_at__gt=when).exists():
             return False
         if row.status != (Comment.Status.REJECTED if down else Comment.Status.APPROVED):
-            return False
-        if down and row.taken_down_by_id != by.pk:
             return False
         # Decided by the Take down or Dismiss itself (decide() names it): its reports had hid it.
         hidden = row.moderated_by_id == by.pk and row.moderated_at is not None
@@ -66,7 +70,8 @@ def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
         words = "hidden by its reports again" if hidden else "up again" if down else "still up"
         undone = "Take-down" if down else "Dismissal"
         reports = "1 report" if reopened == 1 else f"{reopened} reports"
-        record(by, [row], f"{undone} undone: {words}, {reports} open again")
+        reports = f", {reports} open again" if reopened or not down else ""
+        record(by, [row], f"{undone} undone: {words}{reports}")
         record(by, replies, "Put back with the comment it answers")
         for mailed in about if down or hidden else []:
             # A mail not sent yet never goes; told it came down, its writer hears it is up (a
@@ -74,3 +79,10 @@ def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
             if not drop_queued("decision", mailed.pk) and down and not hidden:
                 notify_commenters([mailed.pk])
     return True
+
+
+def undo_take_down(*, comment: Comment, by) -> bool:
+    """Undo this moderator's take-down, however it was made (a Reported card, the Approved
+    list's bulk action, a comment's page): the comment is up again with the replies that came
+    down with it, and any reports the take-down closed are open again."""
+    return undo_report_outcome(comment=comment, by=by, outcome=Report.Outcome.TAKEN_DOWN)
