@@ -84,13 +84,15 @@ class CommentAdmin(
 
     class Media:
         css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
-        # The core first: the others add Undo, the cards decided meanwhile, the next page and ?.
+        # The core first: the others add Undo, the cards decided meanwhile, the next page, ? and
+        # the counts that follow the decisions.
         js = [
             "js/moderation.js",
             "js/moderation-undo.js",
             "js/moderation-meanwhile.js",
             "js/moderation-next.js",
             "js/moderation-help.js",
+            "js/moderation-count.js",
         ]
 
     def get_queryset(self, request):
