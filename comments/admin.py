@@ -16,7 +16,7 @@ from comments.admin_decisions import (
     decision_links,
 )
 from comments.admin_meanwhile import MOST_CARDS, decided_meanwhile
-from comments.admin_paging import NarrowOffsetPaginator
+from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_queue import (
     current_queue,
     highlight,
@@ -39,7 +39,13 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 
 @admin.register(Comment)
 class CommentAdmin(
-    CommentPageViews, DecisionViews, BulkActions, TypedFields, UndoTakeDownView, admin.ModelAdmin
+    CommentPageViews,
+    DecisionViews,
+    BulkActions,
+    TypedFields,
+    UndoTakeDownView,
+    KeptFiltersPaging,
+    admin.ModelAdmin,
 ):
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
