@@ -23,7 +23,7 @@ def nobody_to_mail(settings, moderator, superuser):
 
 
 def _notice(page: str) -> str:
-    found = re.search(rf'<ul class="messagelist" id="{WARNING_ID}">(.*?)</ul>', page, re.S)
+    found = re.search(rf'<p class="[^"]*" id="{WARNING_ID}">(.*?)</p>', page, re.S)
     return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split()) if found else ""
 
 
@@ -57,6 +57,19 @@ def test_the_admin_front_page_tells_a_superuser_that_moderator_mail_goes_nowhere
 
     assert "New comments are mailed to nobody" in said
     assert "COMMENTS_MODERATOR_EMAILS" in said
+
+
+def test_the_notice_is_a_line_of_the_moderation_panel_not_a_warning_across_the_page(
+    superuser_client, nobody_to_mail
+):
+    page = superuser_client.get("/admin/").content.decode()
+
+    # Said where the queue's numbers are, once; the page's warnings are for what is broken now
+    # (mail not going out at all, a scheduled job not running).
+    assert 'class="messagelist"' not in page
+    panel = page[page.index('id="moderation-summary"') : page.index('class="moderation-chart')]
+    assert "New comments are mailed to nobody" in _notice(panel)
+    assert "Users" in _notice(panel) and "COMMENTS_MODERATOR_EMAILS" in _notice(panel)
 
 
 def test_no_notice_once_someone_can_be_mailed(superuser_client, nobody_to_mail, settings):
