@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -143,6 +144,10 @@ class CommentAdmin(
         cl.found_elsewhere = (
             found_elsewhere(cl, statuses) if statuses and queue == "pending" else []
         )
+        # The admin's "Show all" beside the count dropped the status too: from the Approved
+        # list searched it led to the pending queue. It clears the search alone here.
+        cl.search_clears_only = True
+        cl.clear_search_url = cl.get_query_string(remove=[SEARCH_VAR])
         return cl
 
     def get_list_display(self, request):

@@ -65,3 +65,14 @@ def test_a_whole_address_finds_its_sender_only(moderator_client, article, make_c
 
     assert _found(moderator_client, "ann@example.com") == ["Ann"]
     assert _found(moderator_client, "nobody@example.com") == []
+
+
+def test_the_link_beside_the_count_clears_the_search_and_keeps_the_list(moderator_client, maria):
+    # From the Approved list searched, "Show all" led to the admin's unfiltered list: the
+    # pending queue. The link clears the search alone; without a search there is none.
+    searched = moderator_client.get(CHANGELIST, {"status": "approved", "q": "Maria"})
+    queue = moderator_client.get(CHANGELIST).content.decode()
+
+    assert '(<b><a href="?status=approved">Clear search</a></b>)' in searched.content.decode()
+    assert "Show all</a></b>)" not in searched.content.decode()
+    assert "Clear search" not in queue and "Show all</a></b>)" not in queue
