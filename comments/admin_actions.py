@@ -163,7 +163,16 @@ class BulkActions:
                 pk__in=chosen, taken_down_by=request.user, taken_down_at__gte=started
             )
             pks = list(mine.values_list("pk", flat=True))
-            text = with_undo(request, f"{count} comment(s) taken down.", pks)
+            # Told apart: "3 comment(s) taken down" for one ticked read as two more taken by
+            # mistake. (A hidden comment's replies were off the page already.)
+            up = [pk for pk in pks if pk not in {c.pk for c in hidden}]
+            replies = Comment.objects.filter(
+                parent_id__in=up, taken_down_by=request.user, taken_down_at__gte=started
+            ).count()
+            said = f"{len(pks)} comment(s) taken down"
+            if replies:
+                said += f", with {replies} published repl{'y' if replies == 1 else 'ies'} to them"
+            text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
         else:
             self.message_user(request, "None of those comments was published.", messages.WARNING)

@@ -148,3 +148,20 @@ def test_the_action_bars_reason_is_named_for_what_it_goes_with_in_each_list(
     assert f"<label>{label} <input" in page
     other = {"Reason (sent with take-downs)", "Reason (sent with rejections)"} - {label}
     assert other.pop() not in page
+
+
+def test_the_message_counts_the_comments_ticked_and_their_replies_apart(
+    moderator_client, article, approved_comment, make_comment
+):
+    for _ in range(2):
+        make_comment(article, parent=approved_comment, status=Comment.Status.APPROVED)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=3)
+
+    response = moderator_client.post(
+        CHANGELIST + "?status=approved",
+        {"action": "take_down_selected", "_selected_action": [approved_comment.pk]},
+        follow=True,
+    )
+
+    # "3 comment(s) taken down" for the one ticked read as two taken down by mistake.
+    assert "1 comment(s) taken down, with 2 published replies to them." in response.content.decode()
