@@ -1,5 +1,5 @@
-// The list's counts ("103 results" beside the search box, "103 comments" under the list, and on
-// the Reported queue its "Reported (4)" tab and filter), kept true as cards leave the list on
+// The list's counts ("103 results" beside the search box, "103 comments" under the list, and the
+// queue's own tab and filter, "Reported (4)"), kept true as cards leave the list on
 // this page: decided here, decided by others meanwhile (moderation-meanwhile.js), or back with
 // an Undo. They said what the page loaded with: 103 after all fifty cards were decided. Loaded
 // after moderation.js, which calls this with the queue once the page is read.
@@ -10,15 +10,13 @@
     var counts = Array.prototype.slice.call(document.querySelectorAll("[data-result-count]"));
     if (!counts.length) return;
     var loaded = Number(counts[0].getAttribute("data-result-count"));
-    // The Reported queue is the list its tab counts (under the same search): the same number.
-    var tabs = [];
-    if (queue.table.getAttribute("data-queue") === "reported") {
-      var tabText = "Reported (" + loaded + ")";
-      var links = document.querySelectorAll(".status-tabs a, #changelist-filter a");
-      tabs = Array.prototype.slice.call(links).filter(function (link) {
-        return link.textContent.trim() === tabText;
-      });
-    }
+    // The queue is the list its tab counts (under the same search): the same number. Reported
+    // always says it; Pending, with the filters' "Show counts".
+    var name = { pending: "Pending", reported: "Reported" }[queue.table.getAttribute("data-queue")];
+    var links = document.querySelectorAll(".status-tabs a, #changelist-filter a");
+    var tabs = Array.prototype.slice.call(links).filter(function (link) {
+      return link.textContent.trim() === name + " (" + loaded + ")";
+    });
     var said = loaded;
 
     function update() {
@@ -35,7 +33,7 @@
         count.textContent = left + " " + word;
       });
       tabs.forEach(function (link) {
-        link.textContent = "Reported (" + left + ")";
+        link.textContent = name + " (" + left + ")";
       });
     }
 

@@ -69,3 +69,17 @@ def test_the_reported_tab_follows_on_the_reported_queue(page, moderator, approve
     expect(tab).to_have_text("Reported (0)")
     expect(page.locator("#changelist-filter a", has_text="Reported")).to_have_text("Reported (0)")
     expect(_counts(page)[0]).to_contain_text("0 results")
+
+
+def test_with_show_counts_the_pending_tab_follows_too(page, moderator, article, make_comment):
+    make_comment(article, body="The first of two.")
+    make_comment(article, body="The second of two.")
+    log_in_to_admin(page, moderator.username)
+    page.goto("/admin/comments/comment/?_facets=True")
+    tab = page.locator(".status-tabs a", has_text=re.compile(r"^Pending"))
+    expect(tab).to_have_text("Pending (2)")
+
+    page.keyboard.press("a")
+
+    expect(tab).to_have_text("Pending (1)")
+    expect(page.locator("#changelist-filter a", has_text="Pending")).to_have_text("Pending (1)")
