@@ -28,7 +28,7 @@ from comments.admin_queue import (
 from comments.admin_search import by_sender
 from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
-from comments.admin_undo import UndoTakeDownView
+from comments.admin_undo import UndoViews
 from comments.models import Comment, CommentPolicyPage, ModerationPolicy, RejectionReason
 from comments.services import delete_comments, update_policy
 from comments.status import Standing, standing
@@ -44,7 +44,7 @@ class CommentAdmin(
     DecisionViews,
     BulkActions,
     TypedFields,
-    UndoTakeDownView,
+    UndoViews,
     KeptFiltersPaging,
     admin.ModelAdmin,
 ):
@@ -310,6 +310,11 @@ class CommentAdmin(
                 "undo-take-down/",
                 view(self.undo_take_down_view),
                 name="comments_comment_undo_take_down",
+            ),
+            path(
+                "undo-decisions/",
+                view(self.undo_decisions_view),
+                name="comments_comment_undo_decisions",
             ),
             path(
                 "<path:object_id>/requeue/",

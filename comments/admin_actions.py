@@ -101,8 +101,14 @@ class BulkActions:
             said = f" with the reason “{bar}”" if bar and decision == "reject" else ""
             if own and decision == "reject":
                 said += " (those given a reason on their card, with theirs)"
+            # Undone as a card's decision is: back in the queue, while it stands.
+            ours = Comment.objects.filter(
+                pk__in=list(seen), status=status, moderated_by=request.user
+            ).filter(moderated_at__gte=started)
+            text = f"{result.decided} comment(s) {done}{said}."
+            pks = list(ours.values_list("pk", flat=True))
             self.message_user(
-                request, f"{result.decided} comment(s) {done}{said}.", messages.SUCCESS
+                request, with_undo(request, text, pks, decided=status), messages.SUCCESS
             )
         if result.lost:
             others = decided_by_others(ticked, by=request.user, since=started)

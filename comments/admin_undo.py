@@ -1,6 +1,7 @@
-"""Undo of a take-down made away from the Reported queue's cards (whose script offers its own):
-the Approved list's "Take down selected" and a comment's page say what came down with an Undo
-button beside it, and a comment's page offers it while the take-down stands, as a card does."""
+"""Undo away from the queue's cards (whose script offers its own): the bulk actions' messages
+("3 comment(s) approved.", "1 comment(s) taken down.") and a take-down's from a comment's page
+carry an Undo button, and a comment's page offers it while its take-down stands, as a card
+does. Undone, a decision waits in the queue again; a take-down, the comment is up again."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,39 +10,70 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from comments.admin_meanwhile import not_undone
+from comments.admin_meanwhile import DECIDED_AS, not_undone
 from comments.models import Comment
 from comments.report_undo import undo_take_down
+from comments.services import return_to_queue
 
-UNDO_FIELD = "undo-take-down"
+UNDO_FIELD = "undo"
+TAKEN_DOWN = "taken-down"
 
 
-def with_undo(request, text: str, pks) -> str:
-    """The message saying what came down, with its own small form: the messages are drawn
-    outside the page's form, on whichever page comes next (the list, the next comment)."""
+def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN) -> str:
+    """The message saying what was done, with its own small form: the messages are drawn
+    outside the page's form, on whichever page comes next (the list, the next comment).
+    `decided`: a take-down, or the status a bulk decision set (only that one is undone)."""
+    view = "undo_take_down" if decided == TAKEN_DOWN else "undo_decisions"
     return format_html(
-        '{} <form method="post" action="{}" class="undo-take-down">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
+        '{} <form method="post" action="{}" class="undo-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="decided" value="{}">{}'
         '<button type="submit" class="button">Undo</button></form>',
         text,
-        reverse("admin:comments_comment_undo_take_down"),
+        reverse(f"admin:comments_comment_{view}"),
         get_token(request),
+        decided,
         format_html_join(
             "", '<input type="hidden" name="' + UNDO_FIELD + '" value="{}">', ((pk,) for pk in pks)
         ),
     )
 
 
-class UndoTakeDownView:
-    """Mixed into CommentAdmin (which routes the URL to undo_take_down_view) beside
-    DecisionViews."""
+class UndoViews:
+    """Mixed into CommentAdmin (which routes the URLs to these views) beside DecisionViews."""
+
+    def _undoing(self, request) -> list[int]:
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        return [int(pk) for pk in request.POST.getlist(UNDO_FIELD) if pk.isdecimal()]
+
+    def undo_decisions_view(self, request):
+        """A bulk decision's Undo: those of the comments still as this moderator decided them
+        wait in the queue again, undecided; one decided again since by another stays theirs."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pks = self._undoing(request)
+        decided = request.POST.get("decided", "")
+        if decided not in DECIDED_AS:
+            self.message_user(request, "Nothing to undo: no decision named.", messages.ERROR)
+            return HttpResponseRedirect(self._back(request))
+        chosen = Comment.objects.filter(pk__in=pks)
+        back = return_to_queue(chosen, by=request.user, undoing=decided)
+        if back:
+            text = f"Undone: {back} comment(s) back in the queue, undecided."
+            self.message_user(request, text, messages.SUCCESS)
+        if len(set(pks)) > back:
+            text = (
+                f"{len(set(pks)) - back} comment(s) were decided again, put back or deleted "
+                "since your decision: left as they are."
+            )
+            self.message_user(request, text, messages.WARNING)
+        return HttpResponseRedirect(self._back(request))
 
     def undo_take_down_view(self, request):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        pks = [int(pk) for pk in request.POST.getlist(UNDO_FIELD) if pk.isdecimal()]
+        pks = self._undoing(request)
         comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
         undone = [c for c in comments if undo_take_down(comment=c, by=request.user)]
         if len(undone) == 1:
