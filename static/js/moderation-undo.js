@@ -83,7 +83,11 @@
       var current = queue.current();
       var chosen = current && current.getAttribute("data-decided") ? current : null;
       chosen = chosen || undoable[undoable.length - 1];
+      // Else a bulk action's, or a take-down's from a comment's page: its message's Undo
+      // (comments/admin_undo.py), the last decision made before this page.
+      var made = document.querySelector(".messagelist .undo-form");
       if (chosen) undo(chosen);
+      else if (made) made.requestSubmit();
       else queue.say("Nothing to undo: no decision made on this page is waiting to be undone.");
     };
 

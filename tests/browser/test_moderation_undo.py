@@ -130,3 +130,21 @@ def test_the_last_card_of_a_page_keeps_its_undo_until_the_moderator_moves_on(
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_id(f"queue-{comments[3].pk}")
     expect(rows.first).to_have_class(re.compile(r"\bis-selected\b"))
+
+
+def test_u_undoes_a_bulk_action_chosen_by_mistake(page, moderator, comments):
+    first, second, third = comments
+    open_queue(page, moderator.username)
+    for comment in (first, second):
+        page.locator(f"#queue-{comment.pk} input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Mark selected comments as spam")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("2 comment(s) marked as spam.")
+    assert _status(first) == Comment.Status.SPAM
+
+    page.keyboard.press("u")
+
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Undone: 2 comment(s) back in the queue, undecided."
+    )
+    assert {_status(first), _status(second), _status(third)} == {Comment.Status.PENDING}
