@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -16,7 +16,7 @@ from comments.admin_decisions import (
     DecisionViews,
     decision_links,
 )
-from comments.admin_meanwhile import MOST_CARDS, decided_meanwhile
+from comments.admin_meanwhile import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_queue import (
     current_queue,
@@ -45,6 +45,7 @@ class CommentAdmin(
     BulkActions,
     TypedFields,
     UndoViews,
+    MeanwhileView,
     KeptFiltersPaging,
     admin.ModelAdmin,
 ):
@@ -326,14 +327,6 @@ class CommentAdmin(
 
     def commenter_view(self, request):
         return commenter_view(self, request)
-
-    def meanwhile_view(self, request):
-        """The queue's script asks, now and then, which of the cards it shows as waiting were
-        decided by someone else since: those cards close, saying by whom."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
-        return JsonResponse({"decided": decided_meanwhile(pks, by=request.user)})
 
 
 class RejectionReasonInline(admin.TabularInline):

@@ -2,6 +2,8 @@
 queue card's Undo put nothing back."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 
 from comments.models import Comment, Report
 from comments.report_undo import undo_report_outcome
@@ -85,6 +87,34 @@ def decided_meanwhile(pks, *, by) -> dict[str, str]:
     return {str(pk): text for pk, text in said.items()}
 
 
+def reports_decided_meanwhile(pks, *, by) -> dict[str, str]:
+    """The Reported queue's cards whose reports were all dealt with since the page was drawn
+    (by another moderator, or by this one on another page): {id: "Reports upheld meanwhile by
+    ann: taken down."}. Two queries, however many cards."""
+    still = set(
+        Report.objects.open().filter(comment_id__in=pks).values_list("comment_id", flat=True)
+    )
+    closed = [pk for pk in pks if pk not in still]
+    said = dict.fromkeys(closed, "Deleted meanwhile.")
+    last = (
+        Report.objects.filter(comment_id__in=closed)
+        .exclude(resolved_at=None)
+        .order_by("-resolved_at", "-pk")
+        .values_list("comment_id", "outcome", "resolved_by_id", "resolved_by__username")
+    )
+    told = set()
+    for pk, outcome, by_id, username in last:
+        if pk in told:
+            continue  # its last decision only
+        told.add(pk)
+        who = "you, on another page" if by_id == by.pk else username or "another moderator"
+        if outcome == Report.Outcome.TAKEN_DOWN:
+            said[pk] = f"Reports upheld meanwhile by {who}: taken down."
+        else:
+            said[pk] = f"Reports dismissed meanwhile by {who}."
+    return {str(pk): text for pk, text in said.items()}
+
+
 def reports_answered(comment: Comment) -> str:
     """What became of reports another moderator decided first, and who: their Take down or
     Dismiss stands, and this one, who meant the other, knows where to go from there."""
@@ -128,3 +158,17 @@ def lost_text(comment: Comment) -> str:
         f"Comment by {comment.name} had already been {done} by {who}; your decision was not "
         "applied."
     )
+
+
+class MeanwhileView:
+    """Mixed into CommentAdmin (which routes the URL to meanwhile_view)."""
+
+    def meanwhile_view(self, request):
+        """The queue's script asks, now and then, which of the cards it shows as waiting were
+        decided by someone else since: those cards close, saying by whom."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
+        if request.GET.get("queue") == "reported":  # decided: its reports, not the comment
+            return JsonResponse({"decided": reports_decided_meanwhile(pks, by=request.user)})
+        return JsonResponse({"decided": decided_meanwhile(pks, by=request.user)})

@@ -4,6 +4,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
+from comments.desk import dismiss_reports, report_comment, take_down_reported
 from comments.models import Comment
 from comments.services import approve, reject
 from comments.withdrawal import withdraw_comment
@@ -66,3 +68,28 @@ def test_a_card_number_that_is_no_number_is_passed_over(moderator_client, articl
     decided, _ = _ask(moderator_client, ["²", "¹2", str(comment.pk)])
 
     assert decided == {}
+
+
+def test_the_reported_queue_is_told_whose_reports_were_dealt_with_meanwhile(
+    moderator_client, moderator, second_moderator, article, make_comment
+):
+    waiting, upheld, dismissed, mine = (
+        make_comment(article, status=Comment.Status.APPROVED) for _ in range(4)
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=4)
+    for comment in (waiting, upheld, dismissed, mine):
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+    take_down_reported(comment=upheld, by=second_moderator)
+    dismiss_reports(comment=dismissed, by=second_moderator)
+    dismiss_reports(comment=mine, by=moderator)
+    pks = [c.pk for c in (waiting, upheld, dismissed, mine)]
+
+    response = moderator_client.get(MEANWHILE, {"queue": "reported", "pk": pks})
+
+    assert response.json()["decided"] == {
+        str(upheld.pk): "Reports upheld meanwhile by moderator2: taken down.",
+        str(dismissed.pk): "Reports dismissed meanwhile by moderator2.",
+        str(mine.pk): "Reports dismissed meanwhile by you, on another page.",
+    }
+    page = moderator_client.get("/admin/comments/comment/?status=reported").content.decode()
+    assert 'data-meanwhile-url="/admin/comments/comment/meanwhile/?queue=reported"' in page

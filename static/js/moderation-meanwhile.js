@@ -41,7 +41,8 @@
 
     // Cards another moderator decided go stale on this screen: when the tab is seen again, and
     // every 30 s while it is, the site is asked (one query) which of the open cards were
-    // decided meanwhile, and those close with who decided what.
+    // decided meanwhile (on the Reported queue, whose reports were), and those close with who
+    // decided what. The address names the queue: ?queue=pending or reported.
     var meanwhileUrl = queue.table.getAttribute("data-meanwhile-url");
     function checkMeanwhile() {
       if (!meanwhileUrl || document.visibilityState !== "visible") return;
@@ -51,7 +52,7 @@
       var query = shown.map(function (row) {
         return "pk=" + encodeURIComponent(row.getAttribute("data-pk"));
       });
-      fetch(meanwhileUrl + "?" + query.join("&"), {
+      fetch(meanwhileUrl + "&" + query.join("&"), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       })
