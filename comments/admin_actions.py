@@ -35,6 +35,12 @@ TAKE_DOWN_REASON = "Reason (sent with take-downs)"
 TAKE_DOWN_LISTS = {"reported", Comment.Status.APPROVED}
 
 
+BAR_REASON_FOR_REJECT = (
+    "Nothing was approved: a reason for rejecting is typed beside the action. Tick the comments "
+    "again and choose “Reject selected comments” to send it, or clear the reason to approve them."
+)
+
+
 class BulkActions:
     """Mixed into CommentAdmin (its `actions` name these)."""
 
@@ -58,6 +64,11 @@ class BulkActions:
 
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
+        if decision == "approve" and request.POST.get("reason", "").strip():
+            # The bar's reason was typed for a rejection: "Approve selected" chosen beside it
+            # (the first action in the list) would publish what the moderator meant to refuse.
+            self.message_user(request, BAR_REASON_FOR_REJECT, messages.ERROR)
+            return
         # Only the words the page showed are decided ("Select all" reaches comments it never
         # showed, and a ticked comment may have been edited since): each row posts its revision.
         seen = seen_revisions(request.POST)

@@ -228,3 +228,16 @@ def test_reject_selected_with_a_card_reason_refused_decides_none_of_them(
     html = response.content.decode()
     assert "Keep the reason to 300 characters (it has 301)." in html
     assert "comment(s) rejected" not in html
+
+
+def test_approve_selected_with_a_reason_typed_in_the_bar_publishes_nothing(
+    moderator_client, client, article, make_comment
+):
+    # A reason typed for a rejection, then "Approve selected" (the first action) chosen by slip.
+    meant_to_refuse = make_comment(article, body="An insult meant to be rejected.")
+
+    response = _bulk(moderator_client, "approve_selected", [meant_to_refuse], reason="Abusive")
+
+    assert _statuses(meant_to_refuse) == [Comment.Status.PENDING]
+    assert "Nothing was approved: a reason for rejecting is typed" in response.content.decode()
+    assert "An insult" not in client.get(article.get_absolute_url()).content.decode()
