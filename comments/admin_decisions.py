@@ -167,6 +167,8 @@ class DecisionViews:
         if result.decided:
             words = decision_words(status, reason)
             text = sentence(f"Comment by {comment.name}: {words}")
+            if not _wants_json(request):  # its page led on to the next: Undo goes with it
+                text = with_undo(request, text, [comment.pk], decided=status)
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
             text = WAITING_TEXT.format(1)

@@ -25,7 +25,7 @@ def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN) -> str:
     `decided`: a take-down, or the status a bulk decision set (only that one is undone)."""
     view = "undo_take_down" if decided == TAKEN_DOWN else "undo_decisions"
     return format_html(
-        '{} <form method="post" action="{}" class="undo-form">'
+        '{}<form method="post" action="{}" class="undo-form">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="decided" value="{}">{}'
         '<button type="submit" class="button">Undo</button></form>',

@@ -1,7 +1,7 @@
 """A bulk decision (Approve, Reject, Spam selected comments) made by mistake, the wrong action
-chosen in the list, is undone from its message, as a card's decision is from its Undo: the
-comments wait in the queue again, undecided (off the page if approving had published them);
-one decided again since by another moderator keeps their decision."""
+chosen in the list, or a decision on a comment's own page, is undone from its message, as a
+card's decision is from its Undo: the comments wait in the queue again, undecided (off the page
+if approving had published them); one decided again since by another moderator keeps theirs."""
 
 from django.test import Client
 
@@ -62,3 +62,23 @@ def test_only_moderators_undo_and_only_their_own(
 
     comment.refresh_from_db()
     assert comment.status == Comment.Status.REJECTED
+
+
+def test_a_decision_on_a_comments_own_page_is_undone_from_the_next_ones(
+    moderator_client, article, make_comment
+):
+    mistaken, following = make_comment(article), make_comment(article)
+    # Approve on its page, which leads on to the next comment waiting.
+    page = moderator_client.post(
+        f"{CHANGELIST}{mistaken.pk}/approve/",
+        {f"seen-{mistaken.pk}": mistaken.revision, "_next_pending": "1"},
+        follow=True,
+    )
+    assert page.redirect_chain[-1][0].startswith(f"{CHANGELIST}{following.pk}/change/")
+
+    url, fields = _undo_form(page.content.decode())
+    answer = moderator_client.post(url, fields, follow=True).content.decode()
+
+    assert "Undone: 1 comment(s) back in the queue, undecided." in answer
+    mistaken.refresh_from_db()
+    assert (mistaken.status, mistaken.moderated_by) == (Comment.Status.PENDING, None)
