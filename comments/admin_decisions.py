@@ -269,18 +269,24 @@ class DecisionViews:
             text = reports_answered(comment)
         elif not down:
             text = f"The comment by {comment.name} was not published any more; reports closed."
-        return self._answer(request, comment, "taken-down" if down else None, text)
+        # Reported replies came down with it, their reports upheld: their cards close too.
+        extra = {"with_it": _taken_down_with(comment, by=request.user)} if down else {}
+        return self._answer(request, comment, "taken-down" if down else None, text, extra=extra)
 
     def _reason(self, request, pk) -> str:
         """The reason given for this comment (its own box in the queue, or the action bar's),
         else the preset chosen for it."""
         return card_reasons(request.POST, [pk], bar=True).get(pk, "")
 
-    def _answer(self, request, comment, outcome, text, level=messages.SUCCESS, waits=False):
-        """JSON to the queue's script (`waits`: the card opens again, still to decide); a plain
-        form post gets the message and goes back, or, from a comment's page, on to the next."""
+    def _answer(
+        self, request, comment, outcome, text, level=messages.SUCCESS, waits=False, extra=None
+    ):
+        """JSON to the queue's script (`waits`: the card opens again, still to decide; `extra`:
+        more for it); a plain form post gets the message and goes back, or, from a comment's
+        page, on to the next."""
         if _wants_json(request):
             answer = {"outcome": outcome, "message": text} | ({"waiting": True} if waits else {})
+            answer |= extra or {}
             return JsonResponse(answer, status=200 if outcome else 409)
         self.message_user(request, text, level)
         if outcome and "_next_pending" in request.POST:
@@ -301,6 +307,15 @@ class DecisionViews:
         ):
             return referer
         return reverse("admin:comments_comment_changelist")
+
+
+def _taken_down_with(comment: Comment, *, by) -> list[int]:
+    """The replies whose open reports this moderator's take-down of the comment upheld."""
+    when = Comment.objects.filter(pk=comment.pk).values_list("taken_down_at", flat=True)
+    upheld = Report.objects.filter(
+        resolved_by=by, outcome=Report.Outcome.TAKEN_DOWN, resolved_at__in=when
+    )
+    return sorted(set(upheld.filter(comment__parent=comment).values_list("comment_id", flat=True)))
 
 
 def _wants_json(request) -> bool:

@@ -39,6 +39,23 @@
       queue.reopen(row);
     };
 
+    // A Reported card's take-down brings down its reported replies, their reports upheld:
+    // their cards close with it (and open again with its Undo, moderation-undo.js).
+    var decided = queue.decided;
+    queue.decided = function (row, answer) {
+      decided(row, answer);
+      (answer.body.with_it || []).forEach(function (pk) {
+        var reply = document.getElementById("queue-" + pk);
+        if (!reply || !queue.open(reply)) return;
+        if (reply === queue.rejecting()) queue.stopRejecting();
+        reply.classList.add("is-decided");
+        queue.touch(reply);
+        queue.outcome(reply, "Taken down with the comment it answers: its reports upheld.");
+        row.closedWithIt = (row.closedWithIt || []).concat(reply);
+        if (reply === queue.current()) queue.select(queue.step(1, true) || queue.step(-1, true));
+      });
+    };
+
     // Cards another moderator decided go stale on this screen: when the tab is seen again, and
     // every 30 s while it is, the site is asked (one query) which of the open cards were
     // decided meanwhile (on the Reported queue, whose reports were), and those close with who

@@ -57,6 +57,13 @@
           if (!refused) {
             message = "Undone: " + message;
             row.classList.remove("is-decided");
+            // Its reported replies, taken down with it, are up again, their reports open.
+            (row.closedWithIt || []).forEach(function (reply) {
+              reply.classList.remove("is-decided");
+              queue.touch(reply);
+              queue.outcome(reply, "Up again with the comment it answers, its reports open.");
+            });
+            row.closedWithIt = [];
             queue.select(row); // asked for: decided again from here
           }
           queue.outcome(row, message, refused);
