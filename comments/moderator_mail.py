@@ -21,6 +21,7 @@ LAST_SENT_KEY = "comments:moderator-mail-last-sent"
 # A comment came into the queue while the interval held its mail back (posted, edited back
 # into the queue, hidden by reports): the reminder owes the moderators a mail.
 HELD_BACK_KEY = "comments:moderator-mail-held-back"
+NOBODY_SAID_KEY = "comments:moderator-mail-nobody-said"
 NOBODY_TO_MAIL = (
     "comments wait and no moderator is mailed: no active moderator or superuser has an e-mail "
     "address and COMMENTS_MODERATOR_EMAILS is empty (set it, or give a moderator an address)"
@@ -69,9 +70,12 @@ def notify_moderators() -> bool:
     a failed send. Returns whether mail was queued."""
     recipients = moderator_addresses()
     if not recipients:
-        # Nothing fails that anyone sees: the queue just grows unannounced. Said each time, so
-        # the operator meets it in the log (and superusers on the admin's front page).
-        logger.warning(NOBODY_TO_MAIL)
+        # Nothing fails that anyone sees: the queue just grows unannounced. Said in the log once
+        # a day (and to superusers on the admin's front page): said for every comment and every
+        # run of remind_moderators, it was a cron mail every five minutes. Cache down: said.
+        said = _cache_call("record", lambda: cache.add(NOBODY_SAID_KEY, 1, timeout=86400))
+        if said is not False:
+            logger.warning(NOBODY_TO_MAIL)
         return False
     if not _throttle_allows():
         _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))

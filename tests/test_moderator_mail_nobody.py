@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from tests.mail_helpers import queued, run_mail_queue
 
@@ -85,3 +86,18 @@ def test_staff_who_are_not_superusers_are_not_shown_the_notice(moderator_client,
 
     assert page.status_code == 200
     assert WARNING_ID not in page.content.decode()
+
+
+def test_the_log_says_it_once_a_day_not_for_every_comment_and_every_reminder(
+    submit, article, nobody_to_mail, caplog
+):
+    # remind_moderators runs every five minutes from cron, which mails whatever it logs.
+    with caplog.at_level(logging.WARNING, logger="comments.moderator_mail"):
+        submit(article, email="first@example.com")
+        submit(article, email="second@example.com")
+        for _ in range(3):
+            call_command("remind_moderators", verbosity=0)
+
+    said = [r for r in caplog.records if r.name == "comments.moderator_mail"]
+    assert len(said) == 1
+    assert "COMMENTS_MODERATOR_EMAILS" in said[0].getMessage()
