@@ -82,3 +82,16 @@ def test_a_decision_on_a_comments_own_page_is_undone_from_the_next_ones(
     assert "Undone: 1 comment(s) back in the queue, undecided." in answer
     mistaken.refresh_from_db()
     assert (mistaken.status, mistaken.moderated_by) == (Comment.Status.PENDING, None)
+
+
+def test_the_message_with_its_undo_keeps_a_typed_reason_as_text(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article, name="<i>Ann</i>")
+    data = {"action": "reject_selected", "_selected_action": [comment.pk]}
+    data |= {f"seen-{comment.pk}": comment.revision, "reason": "<b>Rude</b>"}
+
+    page = moderator_client.post(CHANGELIST, data, follow=True).content.decode()
+
+    assert "rejected with the reason “&lt;b&gt;Rude&lt;/b&gt;”." in page
+    assert "<b>Rude</b>" not in page
