@@ -78,7 +78,10 @@ class BylineFormSet(GuardedInlineFormSet):
         return [form.cleaned_data["author"] for _, form in sorted(rows, key=key)]
 
     def save(self, commit=True):
-        added, moved, removed = set_bylines(article=self.instance, authors=self.authors())
+        # Saved after the story's save_model (ModelAdmin.save_related), in its transaction.
+        added, moved, removed = set_bylines(
+            article=self.instance, authors=self.authors(), with_save=True
+        )
         # For the story's history (ModelAdmin.construct_change_message).
         self.new_objects, self.deleted_objects = added, removed
         self.changed_objects = [(line, ["position"]) for line in moved]

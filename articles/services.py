@@ -12,54 +12,12 @@ from django_tasks import task
 from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
+from articles.purges import purge_articles, purge_queryset, queryset_keys
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from newsportal.caching import (
-    ALL_LISTED,
-    LATEST,
-    LISTS,
-    article_key,
-    listed_key,
-    media_key,
-    purge,
-    run_at,
-    section_key,
-    tag_key,
-)
+from newsportal.caching import article_key, media_key, purge, run_at
 
 logger = logging.getLogger(__name__)
-
-
-def purge_articles(*, article_ids, section_ids=(), tag_ids=(), for_good=False) -> None:
-    """Every page that shows these articles: their own pages, the pages that link to them
-    (they carry the linked article's key), every list, every article page's newest stories,
-    and the related-story fallbacks drawn from their sections and tags (a newly published
-    story may belong there). `for_good`: taken off the site, or its words changed, the pages
-    that list them are purged for good too (their listed keys): the wide keys alone leave stale
-    copies an outage would serve (a pulled story, a headline corrected for legal reasons)."""
-    purge(
-        *(article_key(pk) for pk in article_ids),
-        *((*(listed_key(pk) for pk in article_ids), ALL_LISTED) if for_good else ()),
-        LISTS,
-        LATEST,
-        *(section_key(pk) for pk in section_ids),
-        *(tag_key(pk) for pk in tag_ids),
-    )
-
-
-def _purge_queryset(queryset, *, for_good=False) -> None:
-    rows = list(queryset.values_list("pk", "section_id"))
-    tag_ids = set(
-        Article.tags.through.objects.filter(article_id__in=[pk for pk, _ in rows]).values_list(
-            "tag_id", flat=True
-        )
-    )
-    purge_articles(
-        article_ids=[pk for pk, _ in rows],
-        section_ids={section_id for _, section_id in rows},
-        tag_ids=tag_ids,
-        for_good=for_good,
-    )
 
 
 def _purge_on_release(article_ids) -> None:
@@ -79,7 +37,7 @@ def release_scheduled(article_id: int) -> str:
     due = Article.objects.published().filter(pk=article_id)
     if not due.exists():
         return "not due"
-    _purge_queryset(due)
+    purge_queryset(due)
     return "released"
 
 
@@ -185,6 +143,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
     with transaction.atomic():
         old_files = set()
         stored = None
+        stale = []
         if article.pk is not None:
             stored = _locked(article.pk)
         _dated_for_publication(article, stored, now, date_set)
@@ -200,7 +159,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
             was_public = (
                 stored["status"] == Article.Status.PUBLISHED and stored["published_at"] <= now
             )
-            _purge_queryset(
+            stale = queryset_keys(
                 Article.objects.filter(pk=article.pk),
                 for_good=was_public and (edited or not article.is_public),
             )
@@ -222,12 +181,14 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
             article.save()
         _take_address(article)
         if hero_changed:
-            refresh_hero_renditions(article=article)
+            _make_hero_renditions(article)
             _drop_hero_files(old_files - article.hero_file_names)
-        # Tags and related links are saved after this (the admin's many-to-many fields and
-        # inlines, in the same transaction): what the article is listed under now is read
-        # once they are in.
-        transaction.on_commit(lambda: _purge_queryset(Article.objects.filter(pk=article.pk)))
+        # One purge, after commit, of the pages it left and those it joins: every PURGE is a
+        # request to each front cache, repeated by the worker. Tags, related links and the
+        # byline are saved after this (the admin's many-to-many fields and inlines, in the
+        # same transaction): what the article is listed under now is read once they are in.
+        saved = Article.objects.filter(pk=article.pk)
+        transaction.on_commit(lambda: purge(*stale, *queryset_keys(saved)))
         transaction.on_commit(lambda: _purge_on_release([article.pk]))
     return article
 
@@ -245,6 +206,11 @@ def _take_address(article: Article) -> None:
 def refresh_hero_renditions(*, article: Article) -> None:
     """Make the srcset renditions (JPEG, AVIF and WebP) and the shaped crops once, when the hero
     image is set or replaced."""
+    _make_hero_renditions(article)
+    purge_articles(article_ids=[article.pk])
+
+
+def _make_hero_renditions(article: Article) -> None:
     renditions = make_renditions(article.hero_image)
     article.hero_renditions = renditions.pop("image/jpeg", {})
     article.hero_modern_renditions = renditions  # the rest: AVIF and WebP
@@ -254,7 +220,6 @@ def refresh_hero_renditions(*, article: Article) -> None:
         hero_modern_renditions=renditions,
         hero_crops=article.hero_crops,
     )
-    purge_articles(article_ids=[article.pk])
 
 
 def add_modern_renditions(*, article_id: int) -> bool:
@@ -335,11 +300,11 @@ def publish_articles(*, queryset, now_too: bool = False) -> int:
         if now_too:
             early = queryset.filter(published_at__gt=now)
             scheduled = early.filter(status=published)
-            _purge_queryset(scheduled)
+            purge_queryset(scheduled)
             count = scheduled.update(published_at=now, first_published_at=now, updated_at=now)
             early.update(published_at=now)  # the drafts left: out below, as those dated before
         drafts = queryset.filter(status=Article.Status.DRAFT)
-        _purge_queryset(drafts)
+        purge_queryset(drafts)
         draft_ids = list(drafts.values_list("pk", flat=True))
         transaction.on_commit(lambda: _purge_on_release(draft_ids))
         count += drafts.filter(first_published_at__lte=now).update(status=published)
@@ -356,7 +321,7 @@ def unpublish_articles(*, queryset) -> int:
     now = timezone.now()
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
-        _purge_queryset(published, for_good=True)
+        purge_queryset(published, for_good=True)
         # A schedule withdrawn before its time: the story has not been out.
         published.filter(first_published_at__gt=now).update(first_published_at=None)
         return published.update(status=Article.Status.DRAFT)
@@ -364,15 +329,19 @@ def unpublish_articles(*, queryset) -> int:
 
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
-        _purge_queryset(queryset, for_good=True)
+        purge_queryset(queryset, for_good=True)
         _drop_hero_files(_hero_files(queryset))
         count, _ = queryset.delete()
     return count
 
 
-def set_bylines(*, article: Article, authors: list) -> tuple[list, list, list]:
+def set_bylines(
+    *, article: Article, authors: list, with_save: bool = False
+) -> tuple[list, list, list]:
     """The story's byline: these authors, in this order (the lead reporter first), numbered
-    from 1. Returns the bylines (added, moved, removed), for the story's history."""
+    from 1. Returns the bylines (added, moved, removed), for the story's history. with_save:
+    written in the transaction of the story's own save_article, whose one purge after commit
+    reads the byline as this leaves it (a purge of its own here was a second one)."""
     with transaction.atomic():
         now = {
             line.author_id: line
@@ -392,6 +361,6 @@ def set_bylines(*, article: Article, authors: list) -> tuple[list, list, list]:
                 moved.append(line)
         removed = list(now.values())
         Byline.objects.filter(pk__in=[line.pk for line in removed]).delete()
-        if added or moved or removed:
-            _purge_queryset(Article.objects.filter(pk=article.pk))
+        if (added or moved or removed) and not with_save:
+            purge_queryset(Article.objects.filter(pk=article.pk))
     return added, moved, removed
