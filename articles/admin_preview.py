@@ -1,6 +1,7 @@
-"""“Preview changes” on an article's change form: the story's page drawn from the form as it
-stands, unsaved, in a new tab. "View on site" shows a story as last saved, so an editor
-correcting a published story had to save a change, live, to see how it read.
+"""“Preview changes” on an article's change form, and on the add form: the story's page drawn
+from the form as it stands, unsaved, in a new tab. "View on site" shows a story as last saved,
+so an editor correcting a published story had to save a change, live, to see how it read, and a
+reporter writing a new one had to save it (a draft) before reading it once.
 
 Nothing is written and nothing is purged: the form, its byline and its related links are
 checked as a save checks them, and drawn. The rest of the page (comments, sharing, the newest
@@ -25,37 +26,47 @@ HEADINGS = {Byline: "Byline", RelatedLink: "Related links"}
 
 
 def preview_urls(model_admin) -> list:
-    """ArticleAdmin's own address for it, to go before the admin's (whose "<id>/" would take
-    it). POST only, checked first: a GET is a 405, not a sign-in page or a CSRF refusal."""
+    """ArticleAdmin's own addresses for it (the add form's first: "<id>/" would take "add"),
+    to go before the admin's (whose "<id>/" would take them). POST only, checked first: a GET
+    is a 405, not a sign-in page or a CSRF refusal."""
 
-    def view(request, object_id):
+    def view(request, object_id=None):
         return preview_changes(request, model_admin, object_id)
 
     opts = model_admin.opts
+    name = f"{opts.app_label}_{opts.model_name}_preview"
+    preview = require_POST(model_admin.admin_site.admin_view(view))
     return [
-        path(
-            "<path:object_id>/preview/",
-            require_POST(model_admin.admin_site.admin_view(view)),
-            name=f"{opts.app_label}_{opts.model_name}_preview",
-        )
+        path("add/preview/", preview, name=f"{name}_new"),
+        path("<path:object_id>/preview/", preview, name=name),
     ]
 
 
 def preview_changes(request, model_admin, object_id):
-    article = model_admin.get_object(request, unquote(object_id))
-    if article is None:
-        raise Http404("No such article")
-    if not model_admin.has_change_permission(request, article):
-        raise PermissionDenied
+    """The story `object_id` as its change form has it, or with none a new story as the add
+    form has it."""
+    if object_id is None:
+        article = None
+        if not model_admin.has_add_permission(request):
+            raise PermissionDenied
+    else:
+        article = model_admin.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article")
+        if not model_admin.has_change_permission(request, article):
+            raise PermissionDenied
     # Without what the form was opened with: a save takes in what others changed meanwhile
     # (articles.admin_forms), locking the row to do it; a preview shows this editor's version.
     data = request.POST.copy()
     data.pop("opened_as", None)
-    form = model_admin.get_form(request, article, change=True)(
+    form = model_admin.get_form(request, article, change=article is not None)(
         data, request.FILES, instance=article
     )
+    form_valid = form.is_valid()
+    # A new story's rows hang from the form's own story, unsaved, as the add form's save has it.
+    article = form.instance
     formsets = _formsets(request, model_admin, article, data)
-    checked = [form.is_valid(), *(formset.is_valid() for formset in formsets.values())]
+    checked = [form_valid, *(formset.is_valid() for formset in formsets.values())]
     if not all(checked):
         context = {"problems": _problems(form, formsets.values())}
         return personal_page(render(request, "articles/preview_refused.html", context, status=400))
@@ -64,8 +75,10 @@ def preview_changes(request, model_admin, object_id):
     links = _links(formsets.get(RelatedLink), article)
     context = {
         "article": article,
-        "authors": bylines.authors() if bylines else in_byline_order(article.authors.all()),
-        "tags": form.cleaned_data.get("tags", article.tags.all()),
+        "authors": bylines.authors() if bylines else _saved(article, "authors", in_byline_order),
+        "tags": form.cleaned_data["tags"]
+        if "tags" in form.cleaned_data
+        else _saved(article, "tags"),
         "body_html": body_with_inline_links(render_markdown(article.body), links),
         "related_links": links,
         # The picture shown is the one saved: a new one's sizes and crops are made on saving.
@@ -76,10 +89,11 @@ def preview_changes(request, model_admin, object_id):
 
 
 def _formsets(request, model_admin, article, data) -> dict:
-    """The byline's and the related links' rows, by model, as the change form posts them (an
-    inline this editor may not change is not in their form, nor here)."""
+    """The byline's and the related links' rows, by model, as the form posts them (an inline
+    this editor may not change is not in their form, nor here)."""
     formsets = {}
-    for formset, inline in model_admin.get_formsets_with_inlines(request, article):
+    shown_for = article if article.pk is not None else None  # the add form's inlines
+    for formset, inline in model_admin.get_formsets_with_inlines(request, shown_for):
         if inline.model in HEADINGS:
             prefix = formset.get_default_prefix()
             kwargs = model_admin.get_formset_kwargs(request, article, inline, prefix)
@@ -87,10 +101,18 @@ def _formsets(request, model_admin, article, data) -> dict:
     return formsets
 
 
+def _saved(article, name: str, order=list) -> list:
+    """The story's authors or tags as saved, where the form has none (a field this editor may
+    not change): a new story has none saved."""
+    return order(getattr(article, name).all()) if article.pk is not None else []
+
+
 def _links(formset, article) -> list:
     """The related links as the form has them, in their order, those readers would see: an
     external one, or one to a story that is out. Without their rows in the form, as saved."""
     if formset is None:
+        if article.pk is None:
+            return []
         prefetch_related_objects([article], *detail_prefetches())
         return article.visible_related_links
     rows = [
