@@ -36,6 +36,9 @@ def preview_urls(model_admin) -> list:
     opts = model_admin.opts
     name = f"{opts.app_label}_{opts.model_name}_preview"
     preview = require_POST(model_admin.admin_site.admin_view(view))
+    # A form too large to read is refused before this view (newsportal.views.bad_request): in
+    # the preview's own tab, which has no Back, said as its other refusals are.
+    preview.bad_request_template = "articles/preview_refused.html"
     return [
         path("add/preview/", preview, name=f"{name}_new"),
         path("<path:object_id>/preview/", preview, name=name),

@@ -133,11 +133,15 @@ def robots_txt(request):
 
 def bad_request(request, exception):
     """Django's 400 page (drawn as Django draws it, from the template alone), and for a request
-    over DATA_UPLOAD_MAX_MEMORY_SIZE (an article's long body) how much one form may send."""
+    over DATA_UPLOAD_MAX_MEMORY_SIZE (an article's long body) how much one form may send. A
+    view may name a page of its own for it (`bad_request_template`: the editor's preview, in a
+    tab with no Back to go to)."""
     context = {}
     if isinstance(exception, RequestDataTooBig):
         context["most_text"] = most_text_sent()
-    return HttpResponseBadRequest(render_to_string("400.html", context))
+    view = getattr(request.resolver_match, "func", None)
+    template = getattr(view, "bad_request_template", "400.html")
+    return HttpResponseBadRequest(render_to_string(template, context))
 
 
 def page_not_found(request, exception):
