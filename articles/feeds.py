@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -42,17 +45,25 @@ class XmlSafeFeedMixin:
         self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
 
 
-# What a feed without stories dates itself by (Django's default is the time of the request).
-EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+def quiet_since() -> datetime:
+    """What a feed without stories (a new or quiet section) dates itself by: the newest change
+    readers could see on the site, or, with nothing published yet, when the site was set up
+    (its articles' tables made). Both feeds must give a date (Atom's updated is required), and
+    not the time of each request (Django's default), which told feed readers it had changed
+    at every poll and gave every response a new ETag; 1 January 1970 read as a broken feed."""
+    newest = Article.objects.published().aggregate(newest=Max("updated_at"))["newest"]
+    if newest is not None:
+        return newest
+    set_up = MigrationRecorder(connection).migration_qs.filter(app="articles", name="0001_initial")
+    return set_up.values_list("applied", flat=True).first() or datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class StableDateMixin:
-    """A feed's date (RSS lastBuildDate, Atom updated) is its newest story's; an empty one (a
-    new or quiet section) gives one that never moves, not the time of each request, which told
-    feed readers it had changed at every poll and gave every response a new ETag."""
+    """A feed's date (RSS lastBuildDate, Atom updated) is its newest story's; an empty one's is
+    quiet_since()'s, asked only then."""
 
     def latest_post_date(self):
-        return super().latest_post_date() if self.items else EMPTY_FEED_DATE
+        return super().latest_post_date() if self.items else quiet_since()
 
 
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"

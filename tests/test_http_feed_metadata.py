@@ -74,3 +74,30 @@ def test_a_story_without_a_byline_is_the_sites_in_atom_not_an_empty_name(client,
 
     assert root.findtext("atom:author/atom:name", namespaces=ATOM) == settings.SITE_NAME
     assert root.findall("atom:entry/atom:author", ATOM) == []
+
+
+def test_an_empty_section_is_dated_by_the_site_s_newest_change_not_1970(
+    client, make_article, section
+):
+    from articles.models import Section
+
+    quiet = Section.objects.create(name="Climate", slug="climate")
+    edited = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    story = make_article(section=section, published_at=edited - timedelta(hours=1))
+    Article.objects.filter(pk=story.pk).update(updated_at=edited)
+    make_article(section=quiet, status=Article.Status.DRAFT)  # no date of a draft's shown
+
+    assert feed_dates(client, quiet.get_absolute_url()) == (edited, edited)
+
+
+def test_a_site_with_nothing_published_dates_its_feeds_when_it_was_set_up(client, db):
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    set_up = MigrationRecorder(connection).migration_qs.get(app="articles", name="0001_initial")
+
+    built, updated = feed_dates(client, "/")
+
+    assert built.year > 1970
+    assert abs(updated - set_up.applied) < timedelta(seconds=1)
+    assert abs(built - set_up.applied) < timedelta(seconds=1)
