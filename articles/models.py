@@ -184,8 +184,8 @@ class Article(models.Model):
         ),
     )
 
-    # Weighted title/lead/body vector, kept by a PostgreSQL trigger (migration 0002) and
-    # GIN-indexed there; unused on SQLite.
+    # Weighted title/lead/body vector (and the picture's caption and alt text: migration 0020),
+    # kept by a PostgreSQL trigger (migration 0002) and GIN-indexed there; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()

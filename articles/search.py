@@ -1,7 +1,8 @@
 """Article search: ranked full-text search on PostgreSQL, a plain substring match on SQLite.
 
 Both look in the article as readers read it (Article.body_text: the rendered body_html made
-plain text, when it is saved), never in its Markdown source: an editor's <!-- note -->, a link
+plain text, when it is saved; and its picture's caption and alt text), never in its Markdown
+source: an editor's <!-- note -->, a link
 definition no link uses, a <script> the sanitiser drops, a link's address, are words no reader
 is shown, and search must not confirm them one guess at a time. The snippet under each result
 is cut from the same text: no "**", "[text](url)" or "##", and the author's text is escaped
@@ -81,8 +82,15 @@ def search_articles(queryset, query: str):
         )
     condition = in_title = Q()
     for word, left_out in _terms(query)[:8]:
+        # The picture's caption and alt text, as the trigger (migration 0020): while it has one.
+        pictured = ~Q(hero_image="") & (
+            Q(hero_alt__icontains=word) | Q(hero_caption__icontains=word)
+        )
         anywhere = (
-            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body_text__icontains=word)
+            Q(title__icontains=word)
+            | Q(standfirst__icontains=word)
+            | Q(body_text__icontains=word)
+            | pictured
         )
         condition &= ~anywhere if left_out else anywhere
         if not left_out:
