@@ -86,3 +86,12 @@ def test_a_preview_with_problems_says_to_close_the_tab_and_lists_them(browser, a
     assert "Go back" not in page
     assert "<li>Title: This field is required.</li>" in page
     assert "<li>Slug: This field is required.</li>" in page
+
+
+def test_a_preview_drawn_says_to_close_its_tab_to_return_to_the_form(browser, article):
+    response = _post_change_form(browser, article, "preview", title="Corrected")
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Corrected" in page
+    assert "Close this tab to return to the form" in page
+    assert "go back" not in page.lower()
