@@ -30,7 +30,7 @@ from articles.meanwhile import (
     stored_alongside,
     stored_values,
 )
-from articles.models import Article, RelatedLink
+from articles.models import Article, OldSlug, RelatedLink
 from articles.picture_field import picture_limits
 from articles.querysets import in_byline_order
 from articles.services import edits_since
@@ -80,6 +80,20 @@ class ArticleForm(forms.ModelForm):
         self.picture_refused = None
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        # Another story's old address: links already out lead readers there. Taken, they led
+        # here instead, with no word to the editor, and that story lost the address for good.
+        led = OldSlug.objects.filter(slug=slug).exclude(article_id=self.instance.pk)
+        title = led.values_list("article__title", flat=True).first()
+        if title is not None:
+            raise ValidationError(
+                f"“{slug}” is an old address of “{title}”: links to it lead readers to that "
+                "story. Choose another, or end that old address first (on that story's form, "
+                "under Old addresses)."
+            )
+        return slug
 
     def _post_clean(self):
         super()._post_clean()
