@@ -147,6 +147,10 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
         if article.pk is not None:
             stored = _locked(article.pk)
         _dated_for_publication(article, stored, now, date_set)
+        if hero_changed and not article.hero_image:
+            # The words described the picture removed: kept, the next one chosen went out
+            # described as that one (the form asks for alt text only when there is none).
+            article.hero_alt = article.hero_caption = article.hero_credit = ""
         edited = stored is not None and any(
             getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS
         )
