@@ -83,6 +83,8 @@ class ArticleForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
+        if slug == self.instance.slug:
+            return slug  # its own (taking it ended any old address of that name)
         # Another story's old address: links already out lead readers there. Taken, they led
         # here instead, with no word to the editor, and that story lost the address for good.
         led = OldSlug.objects.filter(slug=slug).exclude(article_id=self.instance.pk)
