@@ -263,6 +263,8 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         forget_on_commit(form.cleaned_data.get("hero_image"))
         self._say_what_readers_see(request, obj, before)
+        if said := form.old_words_for_new_picture():
+            self.message_user(request, said, messages.WARNING)
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
             # "Published" with a date to come saves as "added successfully", which reads as
             # live: the editor is told when it goes out, as the Publish action tells them.
