@@ -79,9 +79,7 @@ def preview_changes(request, model_admin, object_id):
     context = {
         "article": article,
         "authors": bylines.authors() if bylines else _saved(article, "authors", in_byline_order),
-        "tags": form.cleaned_data["tags"]
-        if "tags" in form.cleaned_data
-        else _saved(article, "tags"),
+        "tags": form.cleaned_data.get("tags") if "tags" in form.fields else _saved(article, "tags"),
         "body_html": body_with_inline_links(render_markdown(article.body), links),
         "related_links": links,
         # The picture shown is the one saved: a new one's sizes and crops are made on saving.
