@@ -19,6 +19,7 @@ from django.views import static
 from django.views.decorators.cache import never_cache
 
 from newsportal.caching import LISTS, links_from_site_url, mark_shared, media_key, shared
+from newsportal.context_processors import site
 from newsportal.jobs import overdue_jobs
 from newsportal.methods import read_only
 from newsportal.middleware import database_unavailable, is_database_unavailable
@@ -132,11 +133,13 @@ def robots_txt(request):
 
 
 def bad_request(request, exception):
-    """Django's 400 page (drawn as Django draws it, from the template alone), and for a request
-    over DATA_UPLOAD_MAX_MEMORY_SIZE (an article's long body) how much one form may send. A
-    view may name a page of its own for it (`bad_request_template`: the editor's preview, in a
-    tab with no Back to go to)."""
-    context = {}
+    """The 400 page, drawn from its template with the site's own context (its name and
+    stylesheets: Django's draws the template bare, out of the site's layout), nothing read from
+    the request's data, which may be what is wrong with it. For a request over
+    DATA_UPLOAD_MAX_MEMORY_SIZE (an article's long body), how much one form may send. A view may
+    name a page of its own for it (`bad_request_template`: the editor's preview, in a tab with
+    no Back to go to)."""
+    context = site(request)
     if isinstance(exception, RequestDataTooBig):
         context["most_text"] = most_text_sent()
     view = getattr(request.resolver_match, "func", None)

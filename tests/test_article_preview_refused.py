@@ -49,6 +49,9 @@ def test_a_form_too_large_for_the_preview_says_to_close_the_tab_and_shorten_it(b
     assert "shorten the body" in page
     assert "no-store" in response["Cache-Control"]
     assert '<meta name="robots" content="noindex">' in page
+    # In the site's layout, as every page: it came without its stylesheets or the site's name.
+    assert "<title>Error: no preview · Newsportal</title>" in page
+    assert 'rel="stylesheet" href="/static/css/site.' in page
     assert "inquiry" not in Article.objects.get(pk=article.pk).body
 
 
@@ -75,6 +78,7 @@ def test_a_form_too_large_to_save_still_says_go_back(browser, article):
 
     assert response.status_code == 400
     assert "Please go back, where your browser keeps what you typed" in response.text
+    assert "<title>Request not understood · Newsportal</title>" in response.text
 
 
 def test_a_preview_with_problems_says_to_close_the_tab_and_lists_them(browser, article):
