@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from articles.admin_old_addresses import not_anothers_old_address
 from articles.kept_pictures import keep
 from articles.meanwhile import (
     ALONGSIDE,
@@ -30,7 +31,7 @@ from articles.meanwhile import (
     stored_alongside,
     stored_values,
 )
-from articles.models import Article, OldSlug, RelatedLink
+from articles.models import Article, RelatedLink
 from articles.picture_field import picture_limits
 from articles.querysets import in_byline_order
 from articles.services import edits_since
@@ -82,20 +83,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
 
     def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        if slug == self.instance.slug:
-            return slug  # its own (taking it ended any old address of that name)
-        # Another story's old address: links already out lead readers there. Taken, they led
-        # here instead, with no word to the editor, and that story lost the address for good.
-        led = OldSlug.objects.filter(slug=slug).exclude(article_id=self.instance.pk)
-        title = led.values_list("article__title", flat=True).first()
-        if title is not None:
-            raise ValidationError(
-                f"“{slug}” is an old address of “{title}”: links to it lead readers to that "
-                "story. Choose another, or end that old address first (on that story's form, "
-                "under Old addresses)."
-            )
-        return slug
+        return not_anothers_old_address(self.instance, self.cleaned_data["slug"])
 
     def old_words_for_new_picture(self) -> str:
         """Said once saved, when a picture replaced another and its alt text and caption stayed
