@@ -88,10 +88,9 @@ class ArticleForm(forms.ModelForm):
     def old_words_for_new_picture(self) -> str:
         """Said once saved, when a picture replaced another and its alt text and caption stayed
         as they were: written for the one replaced, they may not describe this one."""
-        words = {"hero_alt", "hero_caption"} & set(self.changed_data)
-        if "hero_image" not in self.changed_data or words or not self.initial.get("hero_image"):
-            return ""
-        if not self.instance.hero_image:
+        replaced = self.initial.get("hero_image") and self.instance.hero_image
+        described = {"hero_alt", "hero_caption"} & set(self.changed_data)
+        if not replaced or "hero_image" not in self.changed_data or described:
             return ""
         return (
             "The new picture kept the alt text and caption of the one it replaced "

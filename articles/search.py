@@ -2,11 +2,10 @@
 
 Both look in the article as readers read it (Article.body_text: the rendered body_html made
 plain text, when it is saved; and its picture's caption and alt text), never in its Markdown
-source: an editor's <!-- note -->, a link
-definition no link uses, a <script> the sanitiser drops, a link's address, are words no reader
-is shown, and search must not confirm them one guess at a time. The snippet under each result
-is cut from the same text: no "**", "[text](url)" or "##", and the author's text is escaped
-exactly once, here."""
+source: an editor's <!-- note -->, a link definition no link uses, a <script> the sanitiser
+drops, a link's address, are words no reader is shown, and search must not confirm them one
+guess at a time. The snippet under each result is cut from the same text: no "**",
+"[text](url)" or "##", and the author's text is escaped exactly once, here."""
 
 import html
 import re
