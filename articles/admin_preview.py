@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Byline, RelatedLink
 from articles.querysets import detail_prefetches, in_byline_order
 from articles.rendering import body_with_inline_links, render_markdown
+from articles.services import date_as_saving_would
 from newsportal.caching import personal_page
 
 # The rows the preview draws, and how a problem in them is named (as the form's headings).
@@ -74,6 +75,7 @@ def preview_changes(request, model_admin, object_id):
         context = {"problems": _problems(form, formsets.values())}
         return personal_page(render(request, "articles/preview_refused.html", context, status=400))
     # The form's values are in `article` now (in memory: never saved).
+    date_as_saving_would(article=article, date_set="published_at" in form.changed_data)
     bylines = formsets.get(Byline)
     links = _links(formsets.get(RelatedLink), article)
     context = {

@@ -96,6 +96,17 @@ def _dated_for_publication(article: Article, stored: dict | None, now, date_set:
     article.first_published_at = article.published_at
 
 
+def date_as_saving_would(*, article: Article, date_set: bool = True) -> None:
+    """The story's publication time as save_article would give it now, for the editor's preview
+    (nothing written): a new story's add-form time, or a draft's old one, becomes now."""
+    now = timezone.now()
+    if article.first_published_at is not None and article.first_published_at <= now:
+        return  # it has been out: its date is its own (no query to learn it)
+    fields = ("status", "published_at", "first_published_at")
+    stored = Article.objects.filter(pk=article.pk).values(*fields).first() if article.pk else None
+    _dated_for_publication(article, stored, now, date_set)
+
+
 def _locked(pk) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
     fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}
