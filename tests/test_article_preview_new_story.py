@@ -11,6 +11,7 @@ from django.test import Client
 from articles.models import Article, Author, Byline, RelatedLink
 from tests.test_article_kept_picture import kept_files, photo
 from tests.test_article_preview_changes import BANNER
+from tests.test_html_validity import nu_errors
 
 ADD = "/admin/articles/article/add/"
 PREVIEW = "/admin/articles/article/add/preview/"
@@ -142,3 +143,17 @@ def test_a_new_story_s_picture_is_said_to_show_once_saved(reporter, new_story):
     assert response.status_code == 200
     assert "The picture you chose shows once you save." in response.content.decode()
     assert nothing_stored() and kept_files() == []
+
+
+def test_the_picture_chosen_is_shown_in_the_preview_as_pages_cut_it(reporter, new_story, tmp_path):
+    chosen = {**new_story, "hero_alt": "The ferry at the quay", "hero_caption": "Back in May."}
+
+    page = reporter.post(PREVIEW, {**chosen, "hero_image": photo()}).content.decode()
+
+    figure = page.split('<figure class="hero">', 1)[1].split("</figure>", 1)[0]
+    assert '<img src="data:image/jpeg;base64,' in figure
+    assert 'alt="The ferry at the quay" width="1200" height="675"' in figure
+    assert "<figcaption>Back in May.</figcaption>" in figure
+    assert "Below, as pages will show it." in page
+    assert nothing_stored() and kept_files() == []
+    assert nu_errors({"preview": page}, tmp_path) == []
