@@ -76,3 +76,35 @@ def test_at_the_usual_text_size_a_time_still_moves_to_the_next_line_whole(page, 
     assert lines
     for text, boxes, rows in lines:
         assert (boxes, rows) == (1, 1), f"{text!r} is broken over lines"
+
+
+# Each word of a story card's headline that the page draws over two lines or more.
+BROKEN_HEADLINE_WORDS = """() => Array.from(document.querySelectorAll(".card-headline")).flatMap(
+    (headline) => {
+        const text = headline.firstChild.firstChild;  // the headline link's text
+        const broken = [];
+        for (const word of text.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            const tops = new Set(Array.from(range.getClientRects(), (box) => Math.round(box.top)));
+            if (tops.size > 1) broken.push(`${word[0]} in “${text.data}”`);
+        }
+        return broken;
+    })"""
+
+
+@pytest.mark.parametrize("listing", ["home", "section"])
+def test_at_200_percent_text_on_a_phone_list_headlines_keep_their_words_whole(
+    page, newsroom, listing, artifacts
+):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/" if listing == "home" else newsroom[0].section.get_absolute_url())
+    expect(page.locator(".article-card img").first).to_be_visible()
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    artifacts.screenshot(page, f"{listing}-200-percent.png", full_page=True)
+    # The thumbnail beside the headline left it a column two letters wide ("Xia / om / i").
+    assert page.evaluate(BROKEN_HEADLINE_WORDS) == []
+    card = page.locator(".article-card").first
+    text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
+    assert image["y"] + image["height"] <= text["y"], "the picture goes above the headline"
