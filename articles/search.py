@@ -47,10 +47,15 @@ _TO_PLAIN_TEXT = (
 )  # fmt: skip
 
 
-def clean_query(raw: str | None) -> str:
-    """A search string that is safe to run: trimmed, bounded, free of control characters."""
+def tidy_query(raw: str | None) -> str:
+    """What the reader typed, safe to show back: trimmed, bounded, free of control characters."""
     text = _CONTROL.sub(" ", raw or "")
-    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def clean_query(raw: str | None) -> str:
+    """A search string that is safe to run: the tidied text, when it has a word to look for."""
+    text = tidy_query(raw)
     return text if _WORD.search(text) else ""
 
 

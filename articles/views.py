@@ -10,7 +10,13 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
 from articles.pages import article_page_parts
-from articles.search import add_snippets, clean_query, only_common_words, search_articles
+from articles.search import (
+    add_snippets,
+    clean_query,
+    only_common_words,
+    search_articles,
+    tidy_query,
+)
 from newsportal.caching import (
     LISTS,
     SITE,
@@ -289,6 +295,9 @@ def search(request):
     # A word everyone looks up at once (a story everyone follows) is ranked once.
     parts = _drawn_once(request, f"list|search|{query}", make) if query else {}
     title = f"Search: {query}" if query else "Search"
-    context = {"query": query, **parts, **_paged(request, title)}
+    # Marks with no word among them ("((", "?!") search nothing, but stay in the box, and the
+    # page says why, rather than a blank box as if the reader had typed nothing.
+    typed = query or tidy_query(request.GET.get("q"))
+    context = {"query": query, "typed": typed, **parts, **_paged(request, title)}
     response = render(request, "articles/search.html", context)
     return mark_shared(request, response, LISTS, *parts.get("surrogate_keys", ()))

@@ -74,6 +74,7 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
         "article": page(client, demo.get_absolute_url()),
         "search": page(client, reverse("articles:search") + "?q=Xiaomi"),
         "search-no-results": page(client, reverse("articles:search") + "?q=zzzzqqq"),
+        "search-no-words": page(client, reverse("articles:search") + "?q=%22((%3C"),
         "not-found": page(client, "/articles/no-such-story/", status=404),
         "comment-status": page(client, pending.status_url),
     }

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.utils.html import escape
 
 
 @pytest.fixture
@@ -216,3 +217,18 @@ def test_a_phrase_left_out_leaves_its_articles_out_and_its_words_out_of_the_rank
     assert "2 results" in html
     assert "Phone sales" not in html
     assert html.index("Second-hand cars find buyers") < html.index("Market notes")
+
+
+@pytest.mark.parametrize("typed", ["((", '"?!"', "<> &"])
+def test_marks_with_no_word_stay_in_the_box_and_the_page_says_why_nothing_was_searched(
+    client, archive, typed
+):
+    response = client.get("/search/", {"q": f"  {typed}\x01 "})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    shown = escape(typed)
+    assert f'value="{shown}"' in html  # not an empty box, as if nothing had been typed
+    assert f"“{shown}” has no letters or numbers to search for. Type a word or two." in html
+    assert "Type a word or two to search the archive." not in html
+    assert "<> &" not in html
