@@ -115,3 +115,15 @@ def test_an_articles_lines_are_short_enough_to_read_on_a_laptop_and_a_tablet(
     assert len(letters) >= 3
     # Newspapers set 60-75 letters a line; past 80 the eye loses the start of the next one.
     assert max(letters) <= 80, f"letters on each line at {width} px: {letters}"
+
+
+@pytest.mark.parametrize("width", [1400, 768])
+def test_the_lead_storys_standfirst_is_set_in_lines_short_enough_to_read(page, make_article, width):
+    # A story with no picture yet (news just in) leads with its text across the whole page.
+    make_article(title="Xiaomi car on track", standfirst=LONG_PARAGRAPH)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/")
+    expect(page.locator(".lead-standfirst")).to_have_text(LONG_PARAGRAPH)
+    letters = page.evaluate(LETTERS_PER_LINE_JS, ".lead-standfirst")
+    assert len(letters) >= 3
+    assert max(letters) <= 80, f"letters on each line of the lead's standfirst: {letters}"
