@@ -181,3 +181,14 @@ def test_list_times_say_their_zone_as_the_article_s_byline_does(client, make_art
     rail = client.get(more[-1].get_absolute_url()).content.decode()
     assert 'class="rail-block latest"' in rail
     assert re.search(r"\d{1,2} [A-Z][a-z]{2}, \d\d:\d\d E[SD]T</time>", rail), "no zone in the rail"
+
+
+def test_a_section_author_or_tag_with_no_stories_yet_leads_on_to_the_latest_news(
+    client, section, author, tag
+):
+    for owner in (section, author, tag):
+        html = client.get(owner.get_absolute_url()).content.decode()
+        assert "No stories here yet." in html, owner
+        assert 'Read <a href="/">the latest news on the front page</a>.' in html, owner
+    front = client.get("/").content.decode()  # a site with no stories at all
+    assert "No stories here yet." in front and "on the front page" not in front
