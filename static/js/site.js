@@ -100,15 +100,19 @@
         if (!navigator.clipboard) return;
         event.preventDefault();
         var label = link.querySelector(".share-label") || link;
+        var status = document.querySelector("[data-copy-status]");
+        function say(words, state) {
+          label.textContent = words;
+          link.classList.add(state);
+          if (status) status.textContent = words;
+        }
         navigator.clipboard.writeText(link.getAttribute("data-copy-link")).then(
           function () {
-            label.textContent = "Link copied";
-            link.classList.add("is-copied");
+            say("Link copied", "is-copied");
           },
           function () {
             // Refused (a browser setting, a page not in front): the reader is told, not ignored.
-            label.textContent = "Could not copy: the link is in the address bar";
-            link.classList.add("copy-failed");
+            say("Could not copy: the link is in the address bar", "copy-failed");
           }
         );
       });

@@ -54,3 +54,24 @@ def test_on_a_phone_copy_link_says_in_words_whether_it_copied(page, article, art
     assert box["width"] > 40, "the refusal is not shown"
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     artifacts.screenshot(page.locator(".share"), "refused.png")
+
+
+def test_a_screen_reader_hears_what_copy_link_did(page, article):
+    """The link's own words change where focus is, which screen readers do not read out: a
+    status message says it (WCAG 4.1.3), and says nothing until then."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(article.get_absolute_url())
+    status = page.get_by_role("region", name="Share this article").get_by_role("status")
+    expect(status).to_have_text("")
+    page.get_by_role("link", name="Copy link").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Link copied")
+
+    page.add_init_script(
+        "navigator.clipboard.writeText = () =>"
+        " Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));"
+    )
+    page.reload()
+    page.get_by_role("link", name="Copy link").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Could not copy: the link is in the address bar")
