@@ -108,3 +108,21 @@ def test_at_200_percent_text_on_a_phone_list_headlines_keep_their_words_whole(
     card = page.locator(".article-card").first
     text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
     assert image["y"] + image["height"] <= text["y"], "the picture goes above the headline"
+
+
+def test_a_phones_thumbnail_stays_beside_its_headline_whatever_file_a_wider_window_chose(
+    page, newsroom
+):
+    """Turned from landscape, or a window narrowed, keeps the picture a wider layout chose (280
+    px at 1280) until the browser picks again: that width must not put it on a line of its own
+    above the headline, which drops a phone's first screen from five stories to two."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(newsroom[0].section.get_absolute_url())
+    page.evaluate(
+        """() => document.querySelectorAll(".article-card source, .article-card img")
+            .forEach((element) => element.setAttribute("sizes", "280px"))"""
+    )
+    card = page.locator(".article-card").first
+    expect(card.locator("img")).to_have_js_property("naturalWidth", 280)
+    text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
+    assert image["x"] >= text["x"] + text["width"] and image["width"] <= 120
