@@ -126,3 +126,18 @@ def test_a_phones_thumbnail_stays_beside_its_headline_whatever_file_a_wider_wind
     expect(card.locator("img")).to_have_js_property("naturalWidth", 280)
     text, image = card.locator(".card-text").bounding_box(), card.locator("img").bounding_box()
     assert image["x"] >= text["x"] + text["width"] and image["width"] <= 120
+
+
+def test_with_larger_text_on_a_tablet_the_header_search_box_keeps_room_to_type_in(page, article):
+    page.set_viewport_size({"width": 768, "height": 900})
+    page.goto(article.get_absolute_url())
+    name, box = page.locator(".masthead .site-name"), page.locator("#site-search-q")
+    # The usual size: the box beside the name, on the masthead's one line.
+    assert abs(box.bounding_box()["y"] - name.bounding_box()["y"]) < name.bounding_box()["height"]
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    # It was squeezed to 61 px beside the name, a white square no word fits in.
+    assert box.bounding_box()["width"] >= 200
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
