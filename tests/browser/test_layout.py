@@ -233,6 +233,30 @@ def test_on_a_phone_each_section_tabbed_to_is_clear_of_the_strips_edge_fade(page
     expect(page).to_have_url(re.compile(r"/section/culture/$"))
 
 
+def test_on_a_laptop_a_newsroom_with_many_sections_shows_every_one_in_the_strip(page, section):
+    names = ["Business", "Science", "Culture", "Environment", "Sport", "Opinion", "Health"]
+    names += ["Education", "Politics", "World", "Travel", "Motoring"]
+    for order, name in enumerate(names, start=2):
+        Section.objects.create(name=name, slug=name.lower(), order=order)
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    expect(page.locator(".section-nav a")).to_have_count(len(names) + 2)
+    # Scrolled sideways with no scroll bar, those past the strip's edge were out of a mouse's
+    # reach: every one is wholly in view, where a click opens it.
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".section-nav a")).flatMap((link) => {
+            const box = link.getBoundingClientRect();
+            const strip = link.closest("ul").getBoundingClientRect();
+            const x = box.right - 4, y = box.top + box.height / 2;
+            const inView = box.right <= Math.min(strip.right, innerWidth) + 0.5;
+            return inView && document.elementFromPoint(x, y) === link ? [] : [link.textContent];
+        })"""
+    )
+    assert hidden == []
+    page.locator(".section-nav a", has_text="Motoring").click()
+    expect(page).to_have_url(re.compile(r"/section/motoring/$"))
+
+
 # --- The article --------------------------------------------------------------------------
 def test_the_article_reads_in_a_column_with_a_rail_of_related_and_latest_stories(
     page, newsroom, artifacts, assert_accessible
