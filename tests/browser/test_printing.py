@@ -45,3 +45,13 @@ def test_a_printed_article_breaks_its_pages_where_a_newspaper_would(
         assert {b["inside"] for b in found[whole]} == {"avoid"}, f"{whole}: {found[whole]}"
     # A comment's name and time never end a page away from its words.
     assert {b["after"] for b in found[".comment > header"]} == {"avoid"}
+
+
+def test_printed_search_results_list_the_stories_without_a_box_to_type_in(page, make_article):
+    make_article(title="Council votes for the new bridge", body=BODY)
+    page.goto("/search/?q=bridge")
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", name="Search: bridge").is_visible()
+    assert page.get_by_role("link", name="Council votes for the new bridge").is_visible()
+    assert not page.get_by_role("searchbox").is_visible()
+    assert not page.get_by_role("button", name="Search").is_visible()
