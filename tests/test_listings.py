@@ -192,3 +192,13 @@ def test_a_section_author_or_tag_with_no_stories_yet_leads_on_to_the_latest_news
         assert 'Read <a href="/">the latest news on the front page</a>.' in html, owner
     front = client.get("/").content.decode()  # a site with no stories at all
     assert "No stories here yet." in front and "on the front page" not in front
+
+
+def test_the_pager_reads_back_then_on(client, archive):
+    html = client.get("/?page=2").content.decode()
+    pager = html[html.index('class="pagination-nav') :]
+
+    # "Next page  Previous page" read (and tabbed) backwards.
+    assert pager.index(">Previous page<") < pager.index(">Next page<")
+    last = client.get("/?page=3").content.decode()
+    assert last.index(">Previous page<") < last.index("No more pages to load")
