@@ -118,3 +118,14 @@ def test_open_graph_times_are_iso_8601_as_in_the_json_ld(client, article):
     assert f'<meta property="article:published_time" content="{data["datePublished"]}">' in html
     assert f'<meta property="article:modified_time" content="{data["dateModified"]}">' in html
     assert data["datePublished"].endswith("+00:00")
+
+
+def test_a_shared_cards_picture_is_described_to_readers_of_x_too(client, article):
+    # X reads the picture's description from twitter:image:alt, not from og:image:alt: its
+    # card's picture had none for a screen reader.
+    with_hero(article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<meta name="twitter:image:alt" content="Assembly line at dusk">' in html
+
+    front = client.get("/").content.decode()
+    assert f'<meta name="twitter:image:alt" content="{settings.SITE_NAME} logo">' in front
