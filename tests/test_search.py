@@ -118,6 +118,13 @@ def test_a_search_with_no_results_does_not_talk_about_more_pages(client, archive
     assert "No more pages to load" not in html
 
 
+def test_a_search_with_no_results_leads_on_to_the_latest_news(client, archive):
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+
+    assert "No articles match. Try other words, or read " in html
+    assert '<a href="/">the latest news on the front page</a>.' in html
+
+
 def test_a_search_of_only_common_words_says_why_it_finds_nothing(client, make_article):
     make_article(title="The rise and fall of the phone", body="A story of phones.")
 
