@@ -141,3 +141,19 @@ def test_with_larger_text_on_a_tablet_the_header_search_box_keeps_room_to_type_i
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1]
+
+
+@pytest.mark.parametrize("address", ["/search/?q=battery", "/no-such-page/"])
+def test_with_larger_text_on_a_phone_a_pages_search_box_keeps_room_to_type_in(page, watch, address):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(address)
+    # The page not found answers 404 on purpose.
+    watch.problems[:] = [problem for problem in watch.problems if "/no-such-page/" not in problem]
+    box = page.get_by_role("main").get_by_role("searchbox")
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    # Beside its button it was 122 px wide: five letters of what the reader typed.
+    assert box.bounding_box()["width"] >= 250
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
