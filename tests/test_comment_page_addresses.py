@@ -204,3 +204,16 @@ def test_later_pages_of_comments_name_the_article_as_their_one_address(
     assert re.findall(r'<meta name="robots" content="([^"]*)">', html) == [
         "max-image-preview:large"
     ]
+
+
+def test_a_later_page_of_comments_says_which_in_its_title(reader, article, three_pages):
+    url = article.get_absolute_url()
+    title = re.compile(r"<title>(.*?)</title>")
+
+    first = reader.get(url).content.decode()
+    second = reader.get(f"{url}?comments-page=2").content.decode()
+
+    assert title.search(first).group(1) == f"{article.title} · {django_settings.SITE_NAME}"
+    assert title.search(second).group(1) == (
+        f"{article.title} - comments, page 2 · {django_settings.SITE_NAME}"
+    )
