@@ -8,11 +8,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from comments.mail import drop_queued, queue_mail
 from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscription
+from comments.models.commenter import mailbox_of
 from comments.status import as_its_writer_sees, waiting_to_its_writer
 
 DECIDED = [Comment.Status.APPROVED, Comment.Status.REJECTED]
@@ -160,12 +161,32 @@ def _vouched_by_writer(comment: Comment, written_before) -> bool:
 
 
 def _claim(address: CommenterAddress, field: str, now, **only) -> bool:
-    """One conditional UPDATE of the address's `field` (when that mail was last sent), so two
-    posts at once queue one mail; another only after COMMENTS_CONFIRM_RESEND_HOURS (should the
-    first be lost; and so strangers typing the address cannot mail it more often)."""
+    """Two posts at once queue one mail; another only after COMMENTS_CONFIRM_RESEND_HOURS
+    (should the first be lost; and so strangers typing the address cannot mail it more often),
+    counted per mailbox (claim_for_mailbox)."""
     resend_after = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
-    unsent_lately = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": resend_after})
-    claimed = CommenterAddress.objects.filter(unsent_lately, pk=address.pk, **only)
+    return claim_for_mailbox(address, field, since=resend_after, now=now, **only)
+
+
+def claim_for_mailbox(address: CommenterAddress, field: str, *, since, now, **only) -> bool:
+    """Whether a mail may go to the address now: one conditional UPDATE of its `field` (when
+    that mail last went to it), made only if no address of its mailbox (`name+1@…`,
+    `name+2@…`, `n.ame@gmail.com`: CommenterAddress.mailbox) had it set `since`, else one
+    client could have a new spelling mailed at each post, every one landing in the same inbox.
+    The check is the mailbox index's, in the same statement.
+
+    Two asks at once for the same address mail once (the second UPDATE waits for the row and
+    finds the field set). What a race can still do: asks for two different spellings whose
+    transactions overlap each miss the other's mark (on PostgreSQL it counts once committed),
+    so a burst of posts at the same instant may mail the inbox once per spelling; every ask
+    after that is held back until the limit has passed. Locking the mailbox's rows first
+    would narrow this, but could deadlock with a transaction that already holds one of them."""
+    mailbox = mailbox_of(address.email)
+    mailed_lately = CommenterAddress.objects.filter(mailbox=mailbox, **{f"{field}__gte": since})
+    unsent_here = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": since})
+    claimed = CommenterAddress.objects.filter(
+        unsent_here, ~Exists(mailed_lately), pk=address.pk, **only
+    )
     return claimed.update(**{field: now}) == 1
 
 

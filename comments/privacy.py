@@ -26,7 +26,7 @@ from comments.models import (
     erased_email,
     erased_emails,
 )
-from comments.notifications import queue_mail
+from comments.notifications import claim_for_mailbox, queue_mail
 from comments.services import delete_comments, update_policy
 from comments.withdrawal import withdraw_comment, withdraw_comments
 
@@ -59,13 +59,12 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
 
 
 def _claim_privacy_mail(address: CommenterAddress, now) -> bool:
-    """One conditional UPDATE, as for confirmation mails (comments.notifications._claim): of two
-    asks at once one mails. In the database, not the cache: with Redis away (or evicting the
-    key) anyone could have the site mail a commenter's address over and over."""
+    """As for confirmation mails (comments.notifications.claim_for_mailbox): of two asks at
+    once one mails, and the limit counts the mailbox, not the spelling of its address. In the
+    database, not the cache: with Redis away (or evicting the key) anyone could have the site
+    mail a commenter's address over and over."""
     since = now - timedelta(minutes=PRIVACY_MAIL_MINUTES)
-    unsent_lately = Q(privacy_mail_sent_at__isnull=True) | Q(privacy_mail_sent_at__lt=since)
-    claimed = CommenterAddress.objects.filter(unsent_lately, pk=address.pk)
-    return claimed.update(privacy_mail_sent_at=now) == 1
+    return claim_for_mailbox(address, "privacy_mail_sent_at", since=since, now=now)
 
 
 def delete_own_comment(*, comment: Comment) -> None:

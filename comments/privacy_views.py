@@ -45,16 +45,19 @@ def owner_told(request, *, sent: bool):
     """What the address's owner reads once they asked for the export link from the stop link
     mailed to the address (theirs alone): it says what happened, where anyone else reads
     PRIVACY_SENT whatever it was. "We have mailed it a link" after a second press within the
-    limit sent them looking for a link that did not come."""
+    limit sent them looking for a link that did not come. The limit counts the inbox
+    (comments.notifications.claim_for_mailbox): the link that held this one back may have gone
+    to another spelling of the address, and be about that spelling's comments."""
     minutes = PRIVACY_MAIL_MINUTES
     if not sent:
         return notice_page(
             request,
             "No new link yet",
-            f"We mailed your address a link to your comments less than {minutes} minutes ago, "
-            f"and send at most one every {minutes} minutes, so none went now. Look for that "
-            f"mail (and in your spam folder), or ask again in {minutes} minutes if it is not "
-            "the link you wanted.",
+            f"We mailed a link to your comments less than {minutes} minutes ago, to your "
+            "address or another spelling of it that reaches the same inbox (with a “+” tag, "
+            f"say), and send at most one every {minutes} minutes to an inbox, so none went "
+            f"now. Look for that mail (and in your spam folder), or ask again in {minutes} "
+            "minutes if it is not the link you wanted.",
         )
     return notice_page(
         request,

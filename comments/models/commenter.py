@@ -22,13 +22,33 @@ class CommentVersion(models.Model):
         return f"Earlier text of comment {self.comment_id}"
 
 
+# Gmail delivers to the same inbox whatever dots the name has, at either domain.
+GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
+
+
+def mailbox_of(email: str) -> str:
+    """The inbox an address reaches, as the limits on mail to an address count it: anyone may
+    type `name+1@…`, `name+2@…` (or, at Gmail, `n.ame@…`), each a new address that lands in the
+    same inbox. Lower case, without a `+tag`; at Gmail without dots too. Mail still goes to the
+    address as typed. Migration 0019 holds a copy to fill the rows it found: a change here
+    needs a migration that fills them again."""
+    local, at, domain = email.lower().rpartition("@")
+    if not at:
+        return email  # an erased address's keyed hash: a mailbox of its own
+    local = local.split("+", 1)[0] or local
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", "") or local, GMAIL_DOMAINS[0]
+    return f"{local}@{domain}"
+
+
 class CommenterAddressManager(models.Manager):
     def claim(self, email: str) -> "CommenterAddress":
         """The address's row, made when mail is first asked for. An owner who stopped all mail
         and then erased everything left their row under a keyed hash of the address
         (comments.privacy): typed again, the address takes that row back, and the stop with it."""
+        mailbox = mailbox_of(email)
         if not self.filter(email=email).exists():
-            self.filter(email__in=erased_emails(email)).update(email=email)
+            self.filter(email__in=erased_emails(email)).update(email=email, mailbox=mailbox)
         return self.get_or_create(email=email)[0]
 
     def stopped(self, email: str):
@@ -41,6 +61,9 @@ class CommenterAddress(models.Model):
     until its owner followed the confirmation link once; its owner may stop all mail."""
 
     email = models.EmailField("e-mail", unique=True)
+    # mailbox_of(email), which the limits on mail to the address count (one inbox, however
+    # the address is spelt); an erased address's keyed hash (comments.privacy) is its own.
+    mailbox = models.CharField(max_length=254, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # The last "Is this comment yours?" (one a day: strangers may type the address).
@@ -56,9 +79,19 @@ class CommenterAddress(models.Model):
     class Meta:
         verbose_name = "commenter address"
         verbose_name_plural = "commenter addresses"
+        # Equality only: one index (db_index would add a LIKE one on PostgreSQL).
+        indexes = [models.Index(fields=["mailbox"], name="commenter_address_mailbox")]
 
     def __str__(self):
         return f"Commenter address {self.pk}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Derived, so that a row written any way counts its inbox; an erase's keyed hash
+        # (comments.privacy) takes the inbox in clear with it.
+        self.mailbox = mailbox_of(self.email)
+        if update_fields is not None and "email" in update_fields:
+            update_fields = {*update_fields, "mailbox"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class ReplySubscription(models.Model):

@@ -1,0 +1,33 @@
+"""Addresses held before the mailbox limit came (migration 0019) count their inbox too: a
+confirmation mailed to one spelling just before the upgrade holds back the others."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from tests.test_commenter_mailbox_limit import post_from_each_ip, sent_to
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_interval(settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+
+
+# Its rows restored after it (serialized_rollback), as the tests that commit after it expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_addresses_held_before_the_upgrade_count_their_inbox_too(article, comment_form_data):
+    before = [("comments", "0018_privacy_mail_sent_at")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        # Mailed a confirmation a moment ago, by the code before the upgrade.
+        held = executor.loader.project_state(before).apps.get_model("comments", "CommenterAddress")
+        held.objects.create(email="v.ictim+1@gmail.com", confirmation_sent_at=timezone.now())
+    finally:
+        call_command("migrate", verbosity=0)  # the upgrade, as the deploy runs it
+
+    post_from_each_ip(article, comment_form_data, ["victim@gmail.com"], notify="on")
+
+    assert sent_to() == []
