@@ -19,6 +19,7 @@ from comments.admin_undo import with_undo
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Comment
 from comments.services import Decision, decide, take_down
+from newsportal.wording import counted, left_alone, were
 
 
 class ModerationActionForm(ActionForm):
@@ -88,7 +89,8 @@ class BulkActions:
         elif own:
             self.message_user(
                 request,
-                f"{len(own)} comment(s) with a reason for rejecting were left waiting: press "
+                f"{counted(len(own), 'comment')} with a reason for rejecting {were(len(own))} left "
+                "waiting: press "
                 "Reject on them, or clear the reason to approve them.",
                 messages.WARNING,
             )
@@ -116,7 +118,7 @@ class BulkActions:
             ours = Comment.objects.filter(
                 pk__in=list(seen), status=status, moderated_by=request.user
             ).filter(moderated_at__gte=started)
-            text = f"{result.decided} comment(s) {done}{said}."
+            text = f"{counted(result.decided, 'comment')} {done}{said}."
             pks = list(ours.values_list("pk", flat=True))
             self.message_user(
                 request, with_undo(request, text, pks, decided=status), messages.SUCCESS
@@ -125,9 +127,11 @@ class BulkActions:
             others = decided_by_others(ticked, by=request.user, since=started)
             self.message_user(
                 request,
-                f"{result.lost} comment(s) had already been decided"
+                f"{counted(result.lost, 'comment')} had already been decided"
                 + (f" ({others})" if others else "")
-                + ", or deleted by their authors, and were left as they were; to decide one "
+                + f", or deleted by {'its author' if result.lost == 1 else 'their authors'}, and "
+                + f"{left_alone(result.lost)}; "
+                "to decide one "
                 "again, put it back in the queue first.",
                 messages.WARNING,
             )
@@ -180,15 +184,15 @@ class BulkActions:
                 pk__in=chosen, taken_down_by=request.user, taken_down_at__gte=started
             )
             pks = list(mine.values_list("pk", flat=True))
-            # Told apart: "3 comment(s) taken down" for one ticked read as two more taken by
+            # Told apart: "3 comments taken down" for one ticked read as two more taken by
             # mistake. (A hidden comment's replies were off the page already.)
             up = [pk for pk in pks if pk not in {c.pk for c in hidden}]
             replies = Comment.objects.filter(
                 parent_id__in=up, taken_down_by=request.user, taken_down_at__gte=started
             ).count()
-            said = f"{len(pks)} comment(s) taken down"
+            said = f"{counted(len(pks), 'comment')} taken down"
             if replies:
-                said += f", with {replies} published repl{'y' if replies == 1 else 'ies'} to them"
+                said += f", with {counted(replies, 'published reply', 'published replies')} to them"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
         else:

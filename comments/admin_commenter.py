@@ -36,9 +36,15 @@ from comments.desk import (
 from comments.models import ERASED_PREFIX, Block, Comment, ModeratorNote, erased_emails
 from comments.ratelimit import sender
 from comments.services import decision_words
+from newsportal.wording import counted, left_alone
 
 SHOWN = 100
-WAITING_UNDER_UNPUBLISHED = "{} reply/replies left waiting under unpublished comments."
+
+
+def waiting_under_unpublished(n):
+    return f"{counted(n, 'reply', 'replies')} left waiting under unpublished comments."
+
+
 TYPED_FOR_REJECT_ALL = (
     "You typed a reason for rejecting, so nothing was approved: press “Reject all” to reject "
     "the waiting comments with that reason, or clear the reason to approve them."
@@ -137,7 +143,7 @@ def _act(request, model_admin, kind, value) -> dict | None:
                 status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
             )
             words = decision_words(status, reason.strip())
-            text = sentence(f"{result.decided} pending comment(s) from {value}: {words}")
+            text = sentence(f"{counted(result.decided, 'pending comment')} from {value}: {words}")
             model_admin.message_user(request, text, messages.SUCCESS)
             if result.lost:
                 others = decided_by_others(seen_revisions(post), by=request.user, since=started)
@@ -145,10 +151,10 @@ def _act(request, model_admin, kind, value) -> dict | None:
                     request,
                     f"{result.lost} of them had been decided meanwhile"
                     + (f" ({others})" if others else "")
-                    + " and were left as they were.",
+                    + f" and {left_alone(result.lost)}.",
                     messages.WARNING,
                 )
-            tell_left_waiting(model_admin, request, result, waiting=WAITING_UNDER_UNPUBLISHED)
+            tell_left_waiting(model_admin, request, result, waiting=waiting_under_unpublished)
         elif action == "note":
             add_note(by=request.user, text=post.get("text", ""), **sender)
             model_admin.message_user(request, "Note added.", messages.SUCCESS)

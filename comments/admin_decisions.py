@@ -24,6 +24,7 @@ from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
 from comments.services import decide, decision_words, return_to_queue
 from comments.versions import word_diff
+from newsportal.wording import counted, left_alone
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -65,28 +66,36 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
-WAITING_TEXT = (
-    "{} reply/replies left waiting: a reply can only be published under a published comment. "
-    "Approve the comment first."
-)
-EDITED_TEXT = (
-    "{} comment(s) edited by their author since you read them: left waiting. Read them again."
-)
-UNSEEN_TEXT = (
-    "{} comment(s) not shown to you (on other pages, or new since) were left as they were: "
-    "decide what you have read."
-)
+def waiting_text(n):
+    return (
+        f"{counted(n, 'reply', 'replies')} left waiting: a reply can only be published under a "
+        "published comment. Approve the comment first."
+    )
 
 
-def tell_left_waiting(model_admin, request, result, waiting=WAITING_TEXT) -> None:
+def edited_text(n):
+    return (
+        f"{counted(n, 'comment')} edited by {'its' if n == 1 else 'their'} author since you "
+        f"read {'it' if n == 1 else 'them'}: left waiting. Read {'it' if n == 1 else 'them'} again."
+    )
+
+
+def unseen_text(n):
+    return (
+        f"{counted(n, 'comment')} not shown to you (on other pages, or new since) "
+        f"{left_alone(n)}: decide what you have read."
+    )
+
+
+def tell_left_waiting(model_admin, request, result, waiting=waiting_text) -> None:
     """The warnings after a decision: what it left waiting, and why."""
     for count, text in (
         (result.waiting, waiting),
-        (result.edited, EDITED_TEXT),
-        (result.unseen, UNSEEN_TEXT),
+        (result.edited, edited_text),
+        (result.unseen, unseen_text),
     ):
         if count:
-            model_admin.message_user(request, text.format(count), messages.WARNING)
+            model_admin.message_user(request, text(count), messages.WARNING)
 
 
 def decision_links(pk, names) -> list[tuple[str, str]]:
@@ -171,7 +180,7 @@ class DecisionViews:
                 text = with_undo(request, text, [comment.pk], decided=status)
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
-            text = WAITING_TEXT.format(1)
+            text = waiting_text(1)
             return self._answer(request, comment, None, text, messages.WARNING, waits=True)
         return self._answer(request, comment, None, lost_text(comment), messages.WARNING)
 
@@ -229,12 +238,14 @@ class DecisionViews:
         shown = seen_revisions(request.POST)
         back = return_to_queue(queryset.filter(pk__in=list(shown)), by=request.user)
         if back:
-            self.message_user(request, f"{back} comment(s) back in the queue.", messages.SUCCESS)
+            self.message_user(
+                request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
+            )
         else:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
         unseen = queryset.exclude(pk__in=list(shown)).count()
         if unseen:
-            self.message_user(request, UNSEEN_TEXT.format(unseen), messages.WARNING)
+            self.message_user(request, unseen_text(unseen), messages.WARNING)
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)

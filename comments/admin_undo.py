@@ -1,5 +1,5 @@
 """Undo away from the queue's cards (whose script offers its own): the bulk actions' messages
-("3 comment(s) approved.", "1 comment(s) taken down.") and a take-down's from a comment's page
+("3 comments approved.", "1 comment taken down.") and a take-down's from a comment's page
 carry an Undo button, and a comment's page offers it while its take-down stands, as a card
 does. Undone, a decision waits in the queue again; a take-down, the comment is up again."""
 
@@ -14,6 +14,7 @@ from comments.admin_meanwhile import DECIDED_AS, not_undone
 from comments.models import Comment
 from comments.report_undo import undo_take_down
 from comments.services import return_to_queue
+from newsportal.wording import counted, were
 
 UNDO_FIELD = "undo"
 TAKEN_DOWN = "taken-down"
@@ -60,12 +61,13 @@ class UndoViews:
         chosen = Comment.objects.filter(pk__in=pks)
         back = return_to_queue(chosen, by=request.user, undoing=decided)
         if back:
-            text = f"Undone: {back} comment(s) back in the queue, undecided."
+            text = f"Undone: {counted(back, 'comment')} back in the queue, undecided."
             self.message_user(request, text, messages.SUCCESS)
         if len(set(pks)) > back:
             text = (
-                f"{len(set(pks)) - back} comment(s) were decided again, put back or deleted "
-                "since your decision: left as they are."
+                f"{counted(len(set(pks)) - back, 'comment')} {were(len(set(pks)) - back)} "
+                "decided again, put back or deleted since your decision: "
+                + ("left as it is." if len(set(pks)) - back == 1 else "left as they are.")
             )
             self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(self._back(request))
@@ -93,6 +95,6 @@ class UndoViews:
             self.message_user(request, text, messages.WARNING)
         gone = len(set(pks)) - len(comments)
         if gone:
-            text = f"{gone} comment(s) were deleted meanwhile: nothing to undo."
+            text = f"{counted(gone, 'comment')} {were(gone)} deleted meanwhile: nothing to undo."
             self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(self._back(request))  # DecisionViews: where it came from

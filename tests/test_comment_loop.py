@@ -51,7 +51,7 @@ def test_a_posted_comment_waits_for_review_and_then_appears_once_a_moderator_app
         },
         follow=True,
     )
-    assert "1 comment(s) approved." in decided.content.decode()
+    assert "1 comment approved." in decided.content.decode()
 
     page = reader.get(article.get_absolute_url())
     assert f'id="comment-{comment.pk}"' in page.content.decode()

@@ -63,7 +63,7 @@ def test_reject_selected_sends_each_card_its_own_reason_and_the_bar_s_to_the_res
     }
     assert _statuses(typed, chosen, plain) == [Comment.Status.REJECTED] * 3
     assert (
-        "3 comment(s) rejected with the reason “Off topic.” (those given a reason on their card"
+        "3 comments rejected with the reason “Off topic.” (those given a reason on their card"
         in (response.content.decode())
     )
 
@@ -82,8 +82,8 @@ def test_approve_selected_leaves_the_cards_given_a_reason_waiting(
 
     assert _statuses(given, plain) == [Comment.Status.PENDING, Comment.Status.APPROVED]
     html = response.content.decode()
-    assert "1 comment(s) with a reason for rejecting were left waiting" in html
-    assert "1 comment(s) approved." in html
+    assert "1 comment with a reason for rejecting was left waiting" in html
+    assert "1 comment approved." in html
 
 
 def test_enter_in_one_of_several_cards_with_words_decides_nothing_and_keeps_the_words(
@@ -227,7 +227,8 @@ def test_reject_selected_with_a_card_reason_refused_decides_none_of_them(
     assert _statuses(fine, too_long) == [Comment.Status.PENDING] * 2
     html = response.content.decode()
     assert "Keep the reason to 300 characters (it has 301)." in html
-    assert "comment(s) rejected" not in html
+    assert "comment rejected" not in html
+    assert "comments rejected" not in html
 
 
 def test_approve_selected_with_a_reason_typed_in_the_bar_publishes_nothing(

@@ -91,7 +91,7 @@ def test_a_comment_hidden_by_reports_comes_down_with_its_reply_from_the_card_or_
     assert f"Taken down: {REPLY_TAKEN_DOWN}" in _history(reply)
     assert not Report.objects.open().exists()
     if how == "bulk":
-        assert "1 comment(s) taken down." in told
+        assert "1 comment taken down." in told
         assert "None of those comments was published" not in told
 
 
@@ -273,7 +273,7 @@ def test_a_rejection_by_mistake_goes_back_to_the_queue_in_bulk_and_is_decided_ag
     ).content.decode()
     comment.refresh_from_db()
 
-    assert "1 comment(s) back in the queue." in told
+    assert "1 comment back in the queue." in told
     assert (comment.status, comment.rejection_reason) == (Comment.Status.PENDING, "")
     moderator_client.post(
         f"{CHANGELIST}{comment.pk}/approve/", {f"seen-{comment.pk}": comment.revision}
@@ -359,7 +359,7 @@ def test_select_all_puts_back_only_the_comments_the_page_showed(
     never_shown.refresh_from_db()
     assert shown.status == Comment.Status.PENDING
     assert never_shown.status == Comment.Status.APPROVED
-    assert "1 comment(s) not shown to you" in told
+    assert "1 comment not shown to you" in told
     assert Article.objects.get(pk=article.pk).approved_comment_count == 1
 
 

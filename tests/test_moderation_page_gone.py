@@ -68,7 +68,7 @@ def test_a_bulk_action_posted_from_a_page_emptied_meanwhile_still_acts(
 
     ticked.refresh_from_db()
     assert ticked.status == Comment.Status.SPAM
-    assert "1 comment(s) marked as spam." in response.content.decode()
+    assert "1 comment marked as spam." in response.content.decode()
     assert 'value="cats" id="searchbar"' in response.content.decode()
 
 

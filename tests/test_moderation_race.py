@@ -110,8 +110,8 @@ def test_a_bulk_action_on_the_queue_counts_ticked_comments_another_moderator_dec
     )
 
     html = response.content.decode()
-    assert "2 comment(s) approved." in html
-    assert "1 comment(s) had already been decided" in html
+    assert "2 comments approved." in html
+    assert "1 comment had already been decided" in html
 
 
 def test_all_of_a_commenters_waiting_comments_counts_one_another_moderator_decided(
@@ -130,7 +130,7 @@ def test_all_of_a_commenters_waiting_comments_counts_one_another_moderator_decid
     )
 
     html = response.content.decode()
-    assert "3 pending comment(s) from reader7@example.net: rejected" in html
+    assert "3 pending comments from reader7@example.net: rejected" in html
     assert "1 of them had been decided meanwhile" in html
     assert Comment.objects.get(pk=theirs[0].pk).status == Comment.Status.SPAM
 

@@ -163,5 +163,5 @@ def test_the_message_counts_the_comments_ticked_and_their_replies_apart(
         follow=True,
     )
 
-    # "3 comment(s) taken down" for the one ticked read as two taken down by mistake.
-    assert "1 comment(s) taken down, with 2 published replies to them." in response.content.decode()
+    # "3 comments taken down" for the one ticked read as two taken down by mistake.
+    assert "1 comment taken down, with 2 published replies to them." in response.content.decode()

@@ -153,9 +153,9 @@ def test_a_bulk_decision_that_lost_to_another_moderator_says_who_decided_what(
         follow=True,
     ).content.decode()
 
-    assert "1 comment(s) rejected." in html
+    assert "1 comment rejected." in html
     assert (
-        "3 comment(s) had already been decided (2 approved by moderator2 · 1 marked as spam by "
+        "3 comments had already been decided (2 approved by moderator2 · 1 marked as spam by "
         "moderator2), or deleted by their authors"
     ) in html
 

@@ -22,13 +22,13 @@ def _bulk(client, comments, action):
 def test_a_bulk_approval_is_undone_from_its_message(moderator_client, article, make_comment):
     comments = [make_comment(article, body=f"Bulk comment {n}.") for n in range(2)]
     page = _bulk(moderator_client, comments, "approve_selected")
-    assert "2 comment(s) approved." in page
+    assert "2 comments approved." in page
     assert "Bulk comment 0." in Client().get(article.get_absolute_url()).content.decode()
 
     url, fields = _undo_form(page)
     answer = moderator_client.post(url, fields, follow=True).content.decode()
 
-    assert "Undone: 2 comment(s) back in the queue, undecided." in answer
+    assert "Undone: 2 comments back in the queue, undecided." in answer
     assert set(Comment.objects.values_list("status", "moderated_by")) == {("pending", None)}
     assert Article.objects.get(pk=article.pk).approved_comment_count == 0
     assert "Bulk comment 0." not in Client().get(article.get_absolute_url()).content.decode()
@@ -45,8 +45,8 @@ def test_undo_leaves_what_another_moderator_decided_since(
 
     answer = moderator_client.post(url, fields, follow=True).content.decode()
 
-    assert "Undone: 1 comment(s) back in the queue, undecided." in answer
-    assert "1 comment(s) were decided again, put back or deleted since your decision" in answer
+    assert "Undone: 1 comment back in the queue, undecided." in answer
+    assert "1 comment was decided again, put back or deleted since your decision" in answer
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Comment.Status.PENDING, Comment.Status.APPROVED)
@@ -79,7 +79,7 @@ def test_a_decision_on_a_comments_own_page_is_undone_from_the_next_ones(
     url, fields = _undo_form(page.content.decode())
     answer = moderator_client.post(url, fields, follow=True).content.decode()
 
-    assert "Undone: 1 comment(s) back in the queue, undecided." in answer
+    assert "Undone: 1 comment back in the queue, undecided." in answer
     mistaken.refresh_from_db()
     assert (mistaken.status, mistaken.moderated_by) == (Comment.Status.PENDING, None)
 

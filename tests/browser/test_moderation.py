@@ -43,7 +43,7 @@ def test_moderator_approves_from_the_queue_and_the_reader_sees_it_after_reload(
     expect(admin.locator("#moderation-summary .moderation-pending")).to_have_text("1")
     snap("admin-index", on=admin)
     decide_in_queue(admin, excerpt="Prices are falling.", action="Approve selected comments")
-    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment approved.")
     snap("admin-approved", on=admin)
 
     page.reload()
@@ -76,7 +76,7 @@ def test_reply_is_posted_moderated_and_shown_under_its_parent(
     admin = new_page()
     log_in_to_admin(admin, moderator.username)
     decide_in_queue(admin, excerpt="I agree with you.", action="Approve selected comments")
-    expect(admin.locator(".messagelist")).to_contain_text("1 comment(s) approved.")
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment approved.")
 
     page.reload()
     thread = page.locator(".comment-list > li", has=page.locator(f"#comment-{parent.pk}"))
@@ -106,7 +106,7 @@ def test_rejected_comment_status_link_shows_the_reason(
         reason="Advertising is not allowed in comments.",
     )
     expect(admin.locator(".messagelist")).to_contain_text(
-        "1 comment(s) rejected with the reason “Advertising is not allowed in comments.”."
+        "1 comment rejected with the reason “Advertising is not allowed in comments.”."
     )
 
     page.goto(status_url)

@@ -64,7 +64,7 @@ def test_reject_selected_takes_each_cards_own_reason_without_an_unsaved_changes_
     page.get_by_label("Reason (sent with rejections)").fill("Off topic.")
     page.locator("button[name=index]").click()
 
-    expect(page.locator(".messagelist")).to_contain_text("2 comment(s) rejected")
+    expect(page.locator(".messagelist")).to_contain_text("2 comments rejected")
     assert dialogs == []
     reasons = dict(Comment.objects.values_list("pk", "rejection_reason"))
     assert reasons == {first.pk: "Shouting at other readers.", second.pk: "Off topic."}

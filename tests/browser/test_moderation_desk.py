@@ -303,7 +303,7 @@ def test_from_a_card_to_the_commenter_a_note_and_a_block(
     page.get_by_role("button", name="Block", exact=True).click()
     expect(page.locator(".commenter-block.is-active")).to_contain_text("blocked until")
     page.get_by_role("button", name="Reject all 2 waiting").click()
-    expect(page.locator(".messagelist")).to_contain_text("2 pending comment(s)")
+    expect(page.locator(".messagelist")).to_contain_text("2 pending comments")
     snap("commenter", phone_layout=True)
     assert_accessible("commenter page")
     assert Comment.objects.filter(status=Comment.Status.REJECTED).count() == 2

@@ -139,12 +139,12 @@ def test_u_undoes_a_bulk_action_chosen_by_mistake(page, moderator, comments):
         page.locator(f"#queue-{comment.pk} input.action-select").check()
     page.locator("select[name=action]").select_option(label="Mark selected comments as spam")
     page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("2 comment(s) marked as spam.")
+    expect(page.locator(".messagelist")).to_contain_text("2 comments marked as spam.")
     assert _status(first) == Comment.Status.SPAM
 
     page.keyboard.press("u")
 
     expect(page.locator(".messagelist")).to_contain_text(
-        "Undone: 2 comment(s) back in the queue, undecided."
+        "Undone: 2 comments back in the queue, undecided."
     )
     assert {_status(first), _status(second), _status(third)} == {Comment.Status.PENDING}
