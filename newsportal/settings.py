@@ -219,8 +219,9 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 if REDIS_URL else 
 # Sessions (the signed-in only: anonymous pages open none) live in the database alone: through
 # Redis (cached_db), every signed-in page failed while Redis was away, for no speed gained.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Flash messages in a cookie of their own: showing one opens no session (Varnish passes it on).
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Flash messages in a cookie of their own: showing one opens no session (Varnish passes it on);
+# what its 2 KB cannot hold (a sweep's Undo) goes to the session, not dropped without a word.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
