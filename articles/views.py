@@ -100,7 +100,7 @@ def _paged(request, title: str) -> dict:
     number = _page_number(request)
     canonical = settings.SITE_URL + request.path
     if number > 1:
-        title, canonical = f"{title} - page {number}", f"{canonical}?page={number}"
+        title, canonical = f"{title} \N{EN DASH} page {number}", f"{canonical}?page={number}"
     return {"page_number": number, "page_title": title, "canonical_url": canonical}
 
 

@@ -215,5 +215,5 @@ def test_a_later_page_of_comments_says_which_in_its_title(reader, article, three
 
     assert title.search(first).group(1) == f"{article.title} · {django_settings.SITE_NAME}"
     assert title.search(second).group(1) == (
-        f"{article.title} - comments, page 2 · {django_settings.SITE_NAME}"
+        f"{article.title} – comments, page 2 · {django_settings.SITE_NAME}"
     )

@@ -71,7 +71,8 @@ def test_the_export_page_lists_a_page_of_comments_newest_first_and_pages_under_i
     assert 'rel="next" data-load-more href="?page=3">Next page</a>' in pages[1]
     assert 'rel="prev" href="?page=2">Previous page</a>' in pages[2]
     assert "No more pages to load" in pages[2]
-    assert "<title>Your comments - page 2 · " in pages[1]
+    assert "<title>Your comments – page 2 · " in pages[1]
+    assert '<h1 class="h3">Your comments – page 2</h1>' in pages[1]
     assert "<title>Your comments · " in pages[0]
 
 

@@ -59,10 +59,10 @@ def test_page_two_says_which_page_it_is_in_its_title_and_heading(client, archive
     home = client.get("/?page=2").content.decode()
     section = client.get("/section/technology/?page=2").content.decode()
 
-    assert "<title>Latest news - page 2 · " in home
-    assert '<h1 class="mb-3">Latest news - page 2</h1>' in home
-    assert "<title>Technology - page 2 · " in section
-    assert ">Technology - page 2</h1>" in section
+    assert "<title>Latest news – page 2 · " in home
+    assert '<h1 class="mb-3">Latest news – page 2</h1>' in home
+    assert "<title>Technology – page 2 · " in section
+    assert ">Technology – page 2</h1>" in section
     first = client.get("/section/technology/").content.decode()
     assert "<title>Technology · " in first and "page 1" not in first
 

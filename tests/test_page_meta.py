@@ -52,7 +52,7 @@ def logo_url() -> str:
     ("page", "title"),
     [
         ("/", settings.SITE_NAME),
-        ("/?page=2", "Latest news - page 2"),
+        ("/?page=2", "Latest news – page 2"),
         ("/section/technology/", "Technology"),
         ("/tag/electric-cars/", "Tagged “Electric cars”"),
         ("/author/marta-ribeiro/", "Marta Ribeiro"),

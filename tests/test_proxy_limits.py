@@ -339,7 +339,7 @@ def _assert_the_cached_copy_answers(stack, article, query, normal):
 def test_a_tracking_tag_leaves_the_parameters_the_site_reads(stack):
     tagged = stack.get(f"/?utm_campaign=x&page=2&msclkid={request_id()}", source=READER)
     assert tagged.status == 200
-    assert re.search(r"<title>[^<]* - page 2", tagged.text)
+    assert re.search(r"<title>[^<]* – page 2", tagged.text)
     assert stack.get("/?page=2", source=READER).body == tagged.body
     on_page_2 = stack.get("/?page=2&UTM_MEDIUM=mail", source=READER)
     assert on_page_2.body == tagged.body

@@ -54,7 +54,7 @@ def test_static_files_and_media_read_no_query(stack):
 def test_the_parameters_a_page_reads_still_draw_their_own_page(stack):
     page_2 = stack.get("/?page=2&foo=1", source=READER)
     assert page_2.status == 200
-    assert re.search(r"<title>[^<]* - page 2", page_2.text)
+    assert re.search(r"<title>[^<]* – page 2", page_2.text)
     _the_copy_answers(stack, "/?bar=1&page=2", page_2)
 
     found = stack.get("/search/?zz=1&q=proxyalpha", source=READER)

@@ -148,7 +148,7 @@ def test_search_page_two_has_its_own_title_and_past_the_end_is_404(client, make_
 
     html = client.get("/search/", {"q": "battery", "page": "2"}).content.decode()
 
-    assert "<title>Search: battery - page 2 · " in html
+    assert "<title>Search: battery – page 2 · " in html
     assert 'rel="prev" href="?q=battery"' in html
     assert client.get("/search/", {"q": "battery", "page": "3"}).status_code == 404
 
