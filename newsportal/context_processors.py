@@ -12,6 +12,7 @@ HEAD_ASSETS = {
     "bootstrap": "vendor/bootstrap/bootstrap.min.css",
     "fonts_css": "css/fonts.css",
     "site_css": "css/site.css",
+    "lists_css": "css/lists.css",  # list and search pages (block stylesheets)
     "article_css": "css/article.css",  # article and comment pages (block stylesheets)
     "site_js": "js/site.js",
     "comments_js": "js/comments.js",  # article pages (articles/article_detail.html)
