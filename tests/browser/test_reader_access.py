@@ -110,7 +110,13 @@ def assert_focus_ring(page, what: str) -> None:
 
 
 # --- Focus on fields and buttons ------------------------------------------------------------
-def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, artifacts):
+# Both colour schemes: a reader whose system is dark gets the dark one (test_reader_dark.py).
+SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
+
+
+@SCHEMES
+def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, artifacts, scheme):
+    page.emulate_media(color_scheme=scheme)
     # The header: its search box and button, yellow on navy.
     page.goto("/")
     _tab_until(page, "() => document.activeElement.matches('header input[type=search]')")
@@ -160,7 +166,9 @@ def test_fields_and_buttons_show_a_clear_focus_ring(page, newsroom, discussion, 
 
 
 # --- Form controls on the grey panels ---------------------------------------------------------
-def test_form_controls_stand_out_from_the_grey_comment_and_report_panels(page, discussion):
+@SCHEMES
+def test_form_controls_stand_out_from_the_grey_comment_and_report_panels(page, discussion, scheme):
+    page.emulate_media(color_scheme=scheme)
     article, _ = discussion
     page.goto(article.get_absolute_url())
     controls = page.locator(
