@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from articles.admin_bylines import BylineInline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
+from articles.admin_lists import ArticleChangeList, BylineFilter, StateFilter, byline, mine_tabs
 from articles.admin_old_addresses import OLD_ADDRESSES, ListingEntryForm, OldSlugInline
 from articles.admin_preview import preview_urls
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
@@ -126,31 +127,11 @@ class RelatedLinkInline(admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class StateFilter(admin.SimpleListFilter):
-    """By what readers see, as the list's status column says it: a story set to "Published"
-    with a time to come is scheduled, not live."""
-
-    title = "status"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        published = queryset.filter(status=Article.Status.PUBLISHED)
-        return {
-            "draft": queryset.filter(status=Article.Status.DRAFT),
-            "scheduled": published.filter(published_at__gt=now),
-            "live": published.filter(published_at__lte=now),
-        }.get(self.value())
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["title", "state", "section", "published", "comments_enabled"]
-    list_filter = [StateFilter, "section", "comments_enabled", "published_at"]
+    list_display = ["title", byline, "state", "section", "published", "comments_enabled"]
+    list_filter = [StateFilter, BylineFilter, "section", "comments_enabled", "published_at"]
     list_select_related = ["section"]
     # Bylines too; the body through the search index (ArticleAdmin.get_search_results).
     search_fields = ["title", "standfirst", "authors__name"]
@@ -193,12 +174,16 @@ class ArticleAdmin(admin.ModelAdmin):
         # Not the stock "Select article to change": the newsroom's list of its stories.
         return super().changelist_view(request, {"title": "Articles", **(extra_context or {})})
 
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
     def get_changelist_instance(self, request):
         # The lists by status above the rows too, as the comment lists have them: on a phone
         # the filters come after every row.
         cl = super().get_changelist_instance(request)
         states = [spec for spec in cl.filter_specs if isinstance(spec, StateFilter)]
         cl.status_tabs = list(states[0].choices(cl)) if states else []
+        cl.byline_tabs = mine_tabs(cl)
         return cl
 
     def get_search_results(self, request, queryset, search_term):
