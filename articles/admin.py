@@ -224,6 +224,11 @@ class ArticleAdmin(admin.ModelAdmin):
         # As the comment lists write times, not "Jan. 1, 2030, 9 a.m.".
         if obj.published_at is None:
             return "–"
+        # A draft's time is the one its form was opened at, which it never went out at (it is
+        # dated when published): shown, it read as out. A draft taken down keeps its own.
+        out = obj.first_published_at is not None and obj.first_published_at <= timezone.now()
+        if obj.status == Article.Status.DRAFT and not out:
+            return "Not published yet"
         return newsroom_time(obj.published_at)
 
     @admin.display(description="preview")
