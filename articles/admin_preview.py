@@ -24,7 +24,7 @@ from PIL import Image, ImageOps
 from articles.models import Byline, RelatedLink
 from articles.querysets import detail_prefetches, in_byline_order
 from articles.rendering import body_with_inline_links, render_markdown
-from articles.services import date_as_saving_would
+from articles.services import dates_as_saving_would, dates_stored
 from newsportal.caching import personal_page
 
 # The rows the preview draws, and how a problem in them is named (as the form's headings).
@@ -70,6 +70,7 @@ def preview_changes(request, model_admin, object_id):
     # (articles.admin_forms), locking the row to do it; a preview shows this editor's version.
     data = request.POST.copy()
     data.pop("opened_as", None)
+    stored = dates_stored(article) if article is not None else None  # before the form changes it
     form = model_admin.get_form(request, article, change=article is not None)(
         data, request.FILES, instance=article
     )
@@ -81,8 +82,11 @@ def preview_changes(request, model_admin, object_id):
     if not all(checked):
         context = {"problems": _problems(form, formsets.values())}
         return personal_page(render(request, "articles/preview_refused.html", context, status=400))
-    # The form's values are in `article` now (in memory: never saved).
-    date_as_saving_would(article=article, date_set="published_at" in form.changed_data)
+    # The form's values are in `article` now (in memory: never saved); dated as the save will
+    # date it, "Updated" too.
+    dates_as_saving_would(
+        article=article, stored=stored, date_set="published_at" in form.changed_data
+    )
     bylines = formsets.get(Byline)
     links = _links(formsets.get(RelatedLink), article)
     context = {

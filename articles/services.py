@@ -96,15 +96,27 @@ def _dated_for_publication(article: Article, stored: dict | None, now, date_set:
     article.first_published_at = article.published_at
 
 
-def date_as_saving_would(*, article: Article, date_set: bool = True) -> None:
-    """The story's publication time as save_article would give it now, for the editor's preview
-    (nothing written): a new story's add-form time, or a draft's old one, becomes now."""
+# What a save dates a story from (save_article): its dates and what readers read of it.
+DATED_FROM = ("status", "published_at", "first_published_at", "updated_at", *EDITORIAL_FIELDS)
+
+
+def dates_stored(article: Article) -> dict:
+    """A saved story's DATED_FROM, read from it before a form changes it."""
+    return {name: getattr(article, name) for name in DATED_FROM}
+
+
+def dates_as_saving_would(*, article: Article, stored: dict | None, date_set: bool = True) -> None:
+    """The story's publication and "Updated" times as save_article would give them now, for
+    the editor's preview (nothing written), from `stored` (dates_stored; None: a new story): a
+    new story's add-form time, or a draft's old one, becomes now; a correction to a story out
+    for a while is dated now, and its page will say "Updated"."""
     now = timezone.now()
-    if article.first_published_at is not None and article.first_published_at <= now:
-        return  # it has been out: its date is its own (no query to learn it)
-    fields = ("status", "published_at", "first_published_at")
-    stored = Article.objects.filter(pk=article.pk).values(*fields).first() if article.pk else None
     _dated_for_publication(article, stored, now, date_set)
+    article.updated_at = _updated_at(article, stored, _edited(article, stored), now)
+
+
+def _edited(article: Article, stored: dict | None) -> bool:
+    return stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS)
 
 
 def _locked(pk) -> dict | None:
@@ -162,9 +174,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
             # The words described the picture removed: kept, the next one chosen went out
             # described as that one (the form asks for alt text only when there is none).
             article.hero_alt = article.hero_caption = article.hero_credit = ""
-        edited = stored is not None and any(
-            getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS
-        )
+        edited = _edited(article, stored)
         article.updated_at = _updated_at(article, stored, edited, now)
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
