@@ -147,7 +147,8 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "publish_now", "unpublish"]
 
     class Media:
-        css = {"all": ["css/admin-lists.css"]}  # the status tabs, above the rows on a phone
+        # The status tabs, above the rows on a phone; the body's box, the size of a story.
+        css = {"all": ["css/admin-lists.css", "css/admin-article-form.css"]}
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),

@@ -77,6 +77,9 @@ class ArticleForm(forms.ModelForm):
             body = self.fields["body"]
             body.help_text = f"{body.help_text} One save takes at most {most_text_sent()} of text."
             body.widget.attrs["data-max-bytes"] = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            # A story's length, not Django's 10 rows: its stylesheet sizes it to the screen
+            # (static/css/admin-article-form.css), this where that is not loaded.
+            body.widget.attrs["rows"] = 30
         self.opened, self.kept, self.meanwhile = None, [], ""
         self.picture_refused = None
         if self.instance.pk is not None:
