@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles.admin_bylines import BylineInline
+from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
 from articles.admin_lists import ArticleChangeList, BylineFilter, StateFilter, byline, mine_tabs
@@ -206,6 +206,12 @@ class ArticleAdmin(admin.ModelAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "updated_at"]})
             for name, options in self.fieldsets
         ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and request.method == "GET" and obj.pk is None:
+            kwargs["initial"] = own_byline(request)
+        return kwargs
 
     def get_inlines(self, request, obj):
         # Old addresses only where there are some: most articles never change their slug.
