@@ -23,6 +23,7 @@ from articles.services import (
     unpublish_articles,
 )
 from newsportal.formats import newsroom_time
+from newsportal.wording import counted
 
 
 def _named(articles, most: int = 3) -> str:
@@ -336,12 +337,12 @@ class ArticleAdmin(admin.ModelAdmin):
         later = scheduled.count()
         said = []
         if count - later:
-            said.append(f"Published {count - later} article(s): {_named(live)}.")
+            said.append(f"Published {counted(count - later, 'article')}: {_named(live)}.")
         if later:
             first = timezone.localtime(scheduled.first().published_at)
             said.append(
-                f"Scheduled {later} article(s), dated later: {_named(scheduled)}; each goes out "
-                f"at its publication time (the first at {first:%-d %b %Y, %H:%M %Z})."
+                f"Scheduled {counted(later, 'article')}, dated later: {_named(scheduled)}; each "
+                f"goes out at its publication time (the first at {first:%-d %b %Y, %H:%M %Z})."
             )
         if not count:
             said.append("Nothing to publish: the selected articles were published or scheduled.")
@@ -369,7 +370,7 @@ class ArticleAdmin(admin.ModelAdmin):
         for pks, how in [(drafts, ""), (early, ", ahead of schedule")]:
             if pks and count:
                 named = _named(Article.objects.filter(pk__in=pks).order_by("pk"))
-                said.append(f"Published {len(pks)} article(s) now{how}: {named}.")
+                said.append(f"Published {counted(len(pks), 'article')} now{how}: {named}.")
         self.message_user(request, " ".join(said), messages.SUCCESS if count else messages.INFO)
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
@@ -377,13 +378,13 @@ class ArticleAdmin(admin.ModelAdmin):
         pulled = list(queryset.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
         count = unpublish_articles(queryset=queryset)
         self._log(request, pulled, "Unpublished.")
-        if not count:  # a green "Unpublished 0 article(s)." read as done
+        if not count:  # a green "Unpublished 0 articles." read as done
             said = "Nothing to unpublish: the selected articles were drafts already."
             self.message_user(request, said, messages.INFO)
             return
         taken_down = _named(Article.objects.filter(pk__in=pulled).order_by("-published_at", "pk"))
         self.message_user(
-            request, f"Unpublished {count} article(s): {taken_down}.", messages.SUCCESS
+            request, f"Unpublished {counted(count, 'article')}: {taken_down}.", messages.SUCCESS
         )
 
     def _log(self, request, pks, message: str) -> None:

@@ -104,7 +104,7 @@ def test_publishing_an_old_draft_dates_it_now_and_a_scheduled_one_keeps_its_time
     # The editor is told which went out and which waits for its time.
     said = [str(m) for m in answer.context["messages"]]
     assert said == [
-        f"Published 1 article(s): “{old.title}”. Scheduled 1 article(s), dated later: "
+        f"Published 1 article: “{old.title}”. Scheduled 1 article, dated later: "
         f"“{scheduled.title}”; each goes out at its publication time (the first at "
         f"{timezone.localtime(later):%-d %b %Y, %H:%M %Z})."
     ]

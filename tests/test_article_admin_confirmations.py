@@ -25,7 +25,7 @@ def test_unpublishing_names_the_stories_taken_down(admin_client, make_article):
     )
 
     said = _said(answer)
-    assert "Unpublished 2 article(s)" in said
+    assert "Unpublished 2 articles" in said
     assert "“Battery pack prices fall”" in said and "“Xiaomi starts work on its car”" in said
 
 
@@ -42,8 +42,8 @@ def test_publishing_names_the_stories_out_now_and_those_scheduled(admin_client, 
     )
 
     said = _said(answer)
-    assert "Published 1 article(s): “Bridge reopens”." in said
-    assert "Scheduled 1 article(s), dated later: “Budget day preview”" in said
+    assert "Published 1 article: “Bridge reopens”." in said
+    assert "Scheduled 1 article, dated later: “Budget day preview”" in said
 
 
 def test_many_stories_are_named_up_to_a_few_and_the_rest_counted(admin_client, make_article):
@@ -56,7 +56,7 @@ def test_many_stories_are_named_up_to_a_few_and_the_rest_counted(admin_client, m
     )
 
     said = _said(answer)
-    assert "Unpublished 6 article(s): “Story 1”, “Story 2”, “Story 3” and 3 more." in said
+    assert "Unpublished 6 articles: “Story 1”, “Story 2”, “Story 3” and 3 more." in said
 
 
 def test_a_headline_with_markup_is_named_as_typed(admin_client, make_article):

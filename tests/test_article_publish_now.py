@@ -37,7 +37,7 @@ def test_publish_now_puts_a_scheduled_story_out_at_once(
     # The cached "not found" of its address and the lists it joins are dropped.
     assert any(f"article-{scheduled.pk}" in keys for keys in purges)
     said = _said(answer)
-    assert said == f"Published 1 article(s) now, ahead of schedule: “{scheduled.title}”."
+    assert said == f"Published 1 article now, ahead of schedule: “{scheduled.title}”."
     history = LogEntry.objects.get(object_id=str(scheduled.pk))
     assert "ahead of its scheduled time" in history.get_change_message()
 
@@ -58,7 +58,7 @@ def test_publish_now_puts_drafts_out_now_whatever_their_date(superuser_client, m
         story.refresh_from_db()
         assert story.is_public
         assert timezone.now() - story.published_at < timedelta(minutes=1)
-    assert "Published 2 article(s) now" in _said(answer)
+    assert "Published 2 articles now" in _said(answer)
 
 
 def test_publish_now_leaves_a_live_story_s_date_alone(superuser_client, article):
