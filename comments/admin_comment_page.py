@@ -15,6 +15,7 @@ from comments.admin_decisions import KEPT_REASONS, ONE_CLICK, decision_links
 from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
 from comments.models import Comment, RejectionReason
+from comments.report_undo import hangs_on_parent
 
 REPORT_LINKS = [("take_down", "Take down"), ("dismiss", "Dismiss")]
 
@@ -43,9 +44,11 @@ class CommentPageViews:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
             extra_context = {**(extra_context or {}), "requeue": requeue}
-            if comment.taken_down_at and comment.taken_down_by_id == request.user.pk:
-                # Their own take-down: undone as a Reported card's is, up again as it was
-                # ("Back to the queue" would leave it off the page, to be approved again).
+            mine = comment.taken_down_at and comment.taken_down_by_id == request.user.pk
+            # Their own take-down: undone as a Reported card's is, up again as it was ("Back to
+            # the queue" would leave it off the page, to be approved again). Not a reply's
+            # while the comment it answers keeps it off the page: that one is put up first.
+            if mine and not hangs_on_parent(comment):
                 undo = reverse("admin:comments_comment_undo_take_down")
                 extra_context["undo_take_down"] = undo
         kept = request.session.pop(KEPT_REASONS, {}).get(str(comment.pk) if comment else "", {})

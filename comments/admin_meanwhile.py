@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 
 from comments.models import Comment, Report
-from comments.report_undo import undo_report_outcome
+from comments.report_undo import hangs_on_parent, undo_report_outcome
+from comments.services import REPLY_TAKEN_DOWN
 
 # What a card's decision is called, by the status it set.
 DECIDED_AS = {
@@ -40,6 +41,19 @@ def not_undone(comment: Comment, *, by) -> str:
     )
 
 
+def waits_on_parent(comment: Comment) -> tuple[str, Comment] | tuple[None, None]:
+    """Why a taken-down reply cannot be put up alone, and the comment to put up instead."""
+    parent = hangs_on_parent(comment)
+    if parent is None:
+        return None, None
+    if comment.rejection_reason == REPLY_TAKEN_DOWN:
+        return (
+            "This reply came down with the comment it answers: undo that comment's take-down",
+            parent,
+        )
+    return "The comment this reply answers is not up: put that comment up first", parent
+
+
 def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str, int]:
     """An Undo of this moderator's Take down (a Reported card's, or one made from the Approved
     list or a comment's page) or Dismiss: (the JSON outcome, the words, the message level)."""
@@ -54,6 +68,11 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
         if comment.reports.open().exists():
             text = f"The comment by {comment.name} {where}, its reports open: decide again."
         return "undone", f"Not {done} after all. {text}", messages.SUCCESS
+    if outcome == Report.Outcome.TAKEN_DOWN:
+        comment.refresh_from_db()
+        why, parent = waits_on_parent(comment)
+        if why:
+            return None, f"{why} (the comment by {parent.name}).", messages.WARNING
     last = comment.reports.exclude(resolved_at=None).order_by("-resolved_at", "-pk").first()
     if last and last.resolved_by_id != by.pk:
         who = last.resolved_by.get_username() if last.resolved_by else "another moderator"

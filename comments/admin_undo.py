@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from comments.admin_meanwhile import DECIDED_AS, not_undone
+from comments.admin_meanwhile import DECIDED_AS, not_undone, waits_on_parent
 from comments.models import Comment
 from comments.report_undo import undo_take_down
 from comments.services import return_to_queue
@@ -88,10 +88,17 @@ class UndoViews:
             self.message_user(request, text, messages.SUCCESS)
         for comment in [c for c in comments if c not in undone][:5]:
             comment.refresh_from_db()
-            text = not_undone(comment, by=request.user)
-            if comment.status == Comment.Status.APPROVED and not comment.taken_down_at:
+            why, parent = waits_on_parent(comment)
+            if why:
+                page = reverse("admin:comments_comment_change", args=[parent.pk])
+                text = format_html(
+                    '{} (<a href="{}">the comment by {}</a>).', why, page, parent.name
+                )
+            elif comment.status == Comment.Status.APPROVED and not comment.taken_down_at:
                 # Pressed twice, or put back up by another moderator: up is what Undo wanted.
                 text = f"The comment by {comment.name} is up already: nothing to undo."
+            else:
+                text = not_undone(comment, by=request.user)
             self.message_user(request, text, messages.WARNING)
         gone = len(set(pks)) - len(comments)
         if gone:

@@ -14,6 +14,19 @@ from comments.notifications import notify_commenters
 from comments.services import REPLY_TAKEN_DOWN, _locked, move_approved_counts
 
 
+def hangs_on_parent(comment: Comment) -> Comment | None:
+    """The comment a taken-down reply hangs on, while that one keeps it off the page: taken down
+    with it, the reply comes back with it (that comment's Undo), and under a comment not up it
+    could not show. Put up alone, it would be "published" in its writer's mail, seen nowhere."""
+    down = comment.status == Comment.Status.REJECTED and comment.taken_down_at
+    if not comment.parent_id or not down or comment.withdrawn_at:
+        return None
+    parent = Comment.objects.only("pk", "name", "status").get(pk=comment.parent_id)
+    if comment.rejection_reason == REPLY_TAKEN_DOWN or parent.status != Comment.Status.APPROVED:
+        return parent
+    return None
+
+
 def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
     """Undo this moderator's Take down or Dismiss on a reported comment (the Reported queue's
     Undo): the comment stands as it did, its reports open again. Taken down: up again with the
@@ -27,9 +40,9 @@ def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
         raise ValueError(f"not a report's outcome: {outcome!r}")
     down = outcome == Report.Outcome.TAKEN_DOWN
     with transaction.atomic():
-        thread = [
-            c.pk for c in _locked(Comment.objects.filter(Q(pk=comment.pk) | Q(parent=comment)))
-        ]
+        # A reply's parent too: its status, read below, cannot change before this commits.
+        family = Q(pk=comment.pk) | Q(parent=comment) | Q(pk=comment.parent_id)
+        thread = [c.pk for c in _locked(Comment.objects.filter(family))]
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
         if down:
@@ -39,6 +52,8 @@ def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
         else:
             when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
         if when is None or row.withdrawn_at or row.reports.filter(resolved_at__gt=when).exists():
+            return False
+        if down and hangs_on_parent(row):
             return False
         if row.status != (Comment.Status.REJECTED if down else Comment.Status.APPROVED):
             return False
