@@ -54,20 +54,30 @@ def waits_on_parent(comment: Comment) -> tuple[str, Comment] | tuple[None, None]
     return "The comment this reply answers is not up: put that comment up first", parent
 
 
+# Where an undone take-down or dismissal left a comment, by its status.
+UNDONE_TO = {
+    Comment.Status.APPROVED: "is up again",
+    Comment.Status.PENDING: "is hidden by its reports again",
+}
+
+
+def undone_text(comment: Comment, *, outcome: str) -> str:
+    """What an undone Take down or Dismiss did, read afresh: a comment its reports had hidden
+    before is hidden by them again, not up."""
+    comment.refresh_from_db(fields=["status"])
+    where = UNDONE_TO[comment.status]
+    done = "taken down" if outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
+    text = f"The comment by {comment.name} {where}."
+    if comment.reports.open().exists():
+        text = f"The comment by {comment.name} {where}, its reports open: decide again."
+    return f"Not {done} after all. {text}"
+
+
 def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str, int]:
     """An Undo of this moderator's Take down (a Reported card's, or one made from the Approved
     list or a comment's page) or Dismiss: (the JSON outcome, the words, the message level)."""
     if undo_report_outcome(comment=comment, by=by, outcome=outcome):
-        comment.refresh_from_db(fields=["status"])
-        where = {
-            Comment.Status.APPROVED: "is up again",
-            Comment.Status.PENDING: "is hidden by its reports again",
-        }[comment.status]
-        done = "taken down" if outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
-        text = f"The comment by {comment.name} {where}."
-        if comment.reports.open().exists():
-            text = f"The comment by {comment.name} {where}, its reports open: decide again."
-        return "undone", f"Not {done} after all. {text}", messages.SUCCESS
+        return "undone", undone_text(comment, outcome=outcome), messages.SUCCESS
     if outcome == Report.Outcome.TAKEN_DOWN:
         comment.refresh_from_db()
         why, parent = waits_on_parent(comment)

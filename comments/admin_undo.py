@@ -3,6 +3,8 @@
 carry an Undo button, and a comment's page offers it while its take-down stands, as a card
 does. Undone, a decision waits in the queue again; a take-down, the comment is up again."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -10,8 +12,13 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from comments.admin_meanwhile import DECIDED_AS, not_undone, waits_on_parent
-from comments.models import Comment
+from comments.admin_meanwhile import (
+    DECIDED_AS,
+    not_undone,
+    undone_text,
+    waits_on_parent,
+)
+from comments.models import Comment, Report
 from comments.report_undo import undo_take_down
 from comments.services import return_to_queue
 from newsportal.wording import counted, were
@@ -38,6 +45,28 @@ def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN) -> str:
             "", '<input type="hidden" name="' + UNDO_FIELD + '" value="{}">', ((pk,) for pk in pks)
         ),
     )
+
+
+def _undone_many(undone) -> str:
+    """Several take-downs undone: how many are up, how many hidden by their reports again (they
+    had hidden them before they came down). One query, however many."""
+    statuses = Counter(
+        Comment.objects.filter(pk__in=[c.pk for c in undone]).values_list("status", flat=True)
+    )
+    where = [
+        (statuses[Comment.Status.APPROVED], "is up again", "are up again"),
+        (
+            statuses[Comment.Status.PENDING],
+            "is hidden by its reports again",
+            "are hidden by their reports again",
+        ),
+    ]
+    said = []
+    for number, one, many in where:
+        if number:
+            which = str(number) if said else counted(number, "comment")
+            said.append(f"{which} {one if number == 1 else many}")
+    return f"Not taken down after all: {', '.join(said)}."
 
 
 class UndoViews:
@@ -79,13 +108,10 @@ class UndoViews:
         comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
         undone = [c for c in comments if undo_take_down(comment=c, by=request.user)]
         if len(undone) == 1:
-            reported = undone[0].reports.open().exists()
-            also = ", its reports open: decide again" if reported else ""
-            text = f"Not taken down after all. The comment by {undone[0].name} is up again{also}."
+            text = undone_text(undone[0], outcome=Report.Outcome.TAKEN_DOWN)
             self.message_user(request, text, messages.SUCCESS)
         elif undone:
-            text = f"Not taken down after all: {len(undone)} comments are up again."
-            self.message_user(request, text, messages.SUCCESS)
+            self.message_user(request, _undone_many(undone), messages.SUCCESS)
         for comment in [c for c in comments if c not in undone][:5]:
             comment.refresh_from_db()
             why, parent = waits_on_parent(comment)
