@@ -1,0 +1,75 @@
+"""What the moderators' Undo endpoints and the Reported queue's "decided meanwhile?" question
+cost in queries: the same for one comment as for a page of them, except the Undo of
+take-downs, whose service undoes one comment at a time (its own lock, checks, log and mail),
+so its cost per comment is pinned here: a change that adds a query per comment shows."""
+
+import pytest
+
+from articles.models import Article
+from comments.desk import report_comment, take_down_reported
+from tests.test_moderation_undo_bulk import _bulk
+
+CHANGELIST = "/admin/comments/comment/"
+# The session, the moderator, and their permissions (user and group): every admin request's.
+LOGGED_IN = 4
+
+
+@pytest.mark.parametrize("how_many", [1, 5])
+def test_undo_of_bulk_decisions_costs_the_same_for_one_or_several(
+    moderator_client, article, make_comment, django_assert_num_queries, how_many
+):
+    comments = [make_comment(article) for _ in range(how_many)]
+    _bulk(moderator_client, comments, "approve_selected")
+    undo = {"decided": "approved", "undo": [c.pk for c in comments]}
+
+    with django_assert_num_queries(LOGGED_IN + 14):
+        answer = moderator_client.post(f"{CHANGELIST}undo-decisions/", undo)
+
+    assert answer.status_code == 302
+    assert article.comments.filter(status="pending").count() == how_many
+
+
+# Each take-down undone: its savepoint and release, lock, row, later reports, counts before and
+# after, replies, the two UPDATEs, the count's UPDATE, the log, the queued mail dropped and the
+# writers' mail wishes read.
+PER_TAKE_DOWN = 14
+
+
+@pytest.mark.parametrize("how_many", [1, 5])
+def test_undo_of_take_downs_costs_a_fixed_number_per_comment(
+    moderator_client, article, make_comment, django_assert_num_queries, how_many
+):
+    comments = [make_comment(article, status="approved") for _ in range(how_many)]
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=how_many)
+    data = {"action": "take_down_selected", "_selected_action": [c.pk for c in comments]}
+    data |= {f"seen-{c.pk}": c.revision for c in comments} | {"reason": "Personal attack"}
+    moderator_client.post(f"{CHANGELIST}?status=approved", data)
+    # Reading the comments; then the message: one's status and open reports, or all statuses.
+    message = 2 if how_many == 1 else 1
+
+    with django_assert_num_queries(LOGGED_IN + 1 + PER_TAKE_DOWN * how_many + message):
+        answer = moderator_client.post(
+            f"{CHANGELIST}undo-take-down/", {"undo": [c.pk for c in comments]}
+        )
+
+    assert answer.status_code == 302
+    assert Article.objects.get(pk=article.pk).approved_comment_count == how_many
+
+
+@pytest.mark.parametrize("how_many", [1, 20])
+def test_the_reported_queues_meanwhile_question_costs_the_same_for_one_card_or_twenty(
+    moderator_client, second_moderator, article, make_comment, django_assert_num_queries, how_many
+):
+    cards = [make_comment(article, status="approved") for _ in range(how_many)]
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=how_many)
+    for comment in cards:
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+    for comment in cards[::2]:  # every other one decided by another moderator meanwhile
+        take_down_reported(comment=comment, by=second_moderator)
+    asked = {"queue": "reported", "pk": [c.pk for c in cards]}
+
+    # Which still have open reports; the last decision on the others, with who made it.
+    with django_assert_num_queries(LOGGED_IN + 2):
+        answer = moderator_client.get(f"{CHANGELIST}meanwhile/", asked)
+
+    assert len(answer.json()["decided"]) == len(cards[::2])
