@@ -41,9 +41,10 @@ def not_undone(comment: Comment, *, by) -> str:
     )
 
 
-def waits_on_parent(comment: Comment) -> tuple[str, Comment] | tuple[None, None]:
-    """Why a taken-down reply cannot be put up alone, and the comment to put up instead."""
-    parent = hangs_on_parent(comment)
+def waits_on_parent(comment: Comment, *, by) -> tuple[str, Comment] | tuple[None, None]:
+    """Why a reply `by` took down cannot be put up alone, and the comment to put up instead.
+    (Taken down by another since: not_undone says by whom.)"""
+    parent = hangs_on_parent(comment) if comment.taken_down_by_id == by.pk else None
     if parent is None:
         return None, None
     if comment.rejection_reason == REPLY_TAKEN_DOWN:
@@ -80,7 +81,7 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
         return "undone", undone_text(comment, outcome=outcome), messages.SUCCESS
     if outcome == Report.Outcome.TAKEN_DOWN:
         comment.refresh_from_db()
-        why, parent = waits_on_parent(comment)
+        why, parent = waits_on_parent(comment, by=by)
         if why:
             return None, f"{why} (the comment by {parent.name}).", messages.WARNING
     last = comment.reports.exclude(resolved_at=None).order_by("-resolved_at", "-pk").first()

@@ -1,7 +1,9 @@
 """Undo away from the queue's cards (whose script offers its own): the bulk actions' messages
 ("3 comments approved.", "1 comment taken down.") and a take-down's from a comment's page
 carry an Undo button, and a comment's page offers it while its take-down stands, as a card
-does. Undone, a decision waits in the queue again; a take-down, the comment is up again."""
+does. Undone, a decision waits in the queue again; a take-down, the comment is up again (or
+hidden by its readers' reports again, if they had hidden it before it came down). A reply that
+came down with the comment it answers comes back with that one, never alone."""
 
 from collections import Counter
 
@@ -114,7 +116,7 @@ class UndoViews:
             self.message_user(request, _undone_many(undone), messages.SUCCESS)
         for comment in [c for c in comments if c not in undone][:5]:
             comment.refresh_from_db()
-            why, parent = waits_on_parent(comment)
+            why, parent = waits_on_parent(comment, by=request.user)
             if why:
                 page = reverse("admin:comments_comment_change", args=[parent.pk])
                 text = format_html(

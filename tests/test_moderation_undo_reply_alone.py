@@ -9,7 +9,7 @@ from django.test import Client
 from articles.models import Article
 from comments.desk import report_comment
 from comments.models import Comment
-from comments.services import REPLY_TAKEN_DOWN
+from comments.services import REPLY_TAKEN_DOWN, approve, return_to_queue, take_down
 from tests.mail_helpers import run_mail_queue, verify
 from tests.test_moderation_undo import _decide as _card
 from tests.test_moderation_undo import _undo as _card_undo
@@ -100,4 +100,21 @@ def test_a_reported_cards_undo_on_such_a_reply_says_which_comment_to_put_up(
         "The comment this reply answers is not up: put that comment up first "
         "(the comment by Early Bird)."
     )
+    assert Comment.objects.get(pk=reply.pk).status == Comment.Status.REJECTED
+
+
+def test_a_reply_taken_down_again_by_another_since_says_by_whom(
+    moderator_client, second_moderator, approved_comment, make_comment
+):
+    reply = _reply(approved_comment, make_comment)
+    _take_down_from_approved_list(moderator_client, reply)
+    # Put back and published by another moderator, then taken down with its comment by them.
+    return_to_queue([reply], by=second_moderator)
+    approve(comment=reply, by=second_moderator)
+    take_down([approved_comment], by=second_moderator, reason="Off topic")
+
+    answer = _undo(moderator_client, reply)
+
+    assert "was decided again meanwhile: taken down by moderator2" in answer
+    assert "came down with the comment it answers" not in answer
     assert Comment.objects.get(pk=reply.pk).status == Comment.Status.REJECTED
