@@ -15,7 +15,7 @@ from comments.admin_decisions import KEPT_REASONS, ONE_CLICK, decision_links
 from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
 from comments.models import Comment, RejectionReason
-from comments.report_undo import hangs_on_parent
+from comments.report_undo import came_down_with, hangs_on_parent
 
 REPORT_LINKS = [("take_down", "Take down"), ("dismiss", "Dismiss")]
 
@@ -40,6 +40,9 @@ class CommentPageViews:
             # on its card, not sent "Back to the queue" as if decided by mistake.
             on_reports = True
             actions = decision_links(comment.pk, REPORT_LINKS)
+        elif moderator and not comment.withdrawn_at and (parent := came_down_with(comment)):
+            # Sent back to the queue alone, its comment's Undo would no longer bring it back.
+            extra_context = {**(extra_context or {}), "came_down_with": parent}
         elif moderator and not comment.withdrawn_at:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])

@@ -22,6 +22,7 @@ from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
+from comments.report_undo import came_down_with
 from comments.services import decide, decision_words, return_to_queue
 from comments.versions import word_diff
 from newsportal.wording import counted, left_alone
@@ -222,6 +223,12 @@ class DecisionViews:
             return self._answer(request, comment, *undone)
         if undoing not in DECIDED_AS:
             undoing = None
+        if parent := came_down_with(comment):
+            text = (
+                f"This reply came down with the comment it answers (the comment by "
+                f"{parent.name}): it comes back with that comment, not on its own."
+            )
+            return self._answer(request, comment, None, text, messages.WARNING)
         if return_to_queue([comment], by=request.user, undoing=undoing):
             text = f"The comment by {comment.name} is back in the queue, undecided."
             return self._answer(request, comment, "requeued", text)

@@ -27,6 +27,14 @@ def hangs_on_parent(comment: Comment) -> Comment | None:
     return None
 
 
+def came_down_with(comment: Comment) -> Comment | None:
+    """The comment this reply came down with, while that one is down: the reply comes back with
+    it (its Undo, or its "Back to the queue"), never on its own."""
+    if comment.rejection_reason != REPLY_TAKEN_DOWN:
+        return None
+    return hangs_on_parent(comment)
+
+
 def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
     """Undo this moderator's Take down or Dismiss on a reported comment (the Reported queue's
     Undo): the comment stands as it did, its reports open again. Taken down: up again with the

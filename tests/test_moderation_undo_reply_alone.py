@@ -118,3 +118,27 @@ def test_a_reply_taken_down_again_by_another_since_says_by_whom(
     assert "was decided again meanwhile: taken down by moderator2" in answer
     assert "came down with the comment it answers" not in answer
     assert Comment.objects.get(pk=reply.pk).status == Comment.Status.REJECTED
+
+
+def test_a_reply_taken_down_with_its_comment_is_not_sent_back_to_the_queue_alone(
+    moderator_client, approved_comment, make_comment
+):
+    # Waiting in the queue on its own, the comment's Undo no longer brought it back: the
+    # comment was up again and its reply left waiting, the count one short.
+    reply = _reply(approved_comment, make_comment)
+    _take_down_from_approved_list(moderator_client, approved_comment)
+    page = moderator_client.get(f"{CHANGELIST}{reply.pk}/change/").content.decode()
+    assert "Back to the queue" not in page
+    assert "This reply comes back with" in page
+
+    answer = moderator_client.post(
+        f"{CHANGELIST}{reply.pk}/requeue/", {}, follow=True
+    ).content.decode()  # a page drawn before, or a forged post
+
+    assert "it comes back with that comment, not on its own" in answer
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.REJECTED
+    _undo(moderator_client, approved_comment)
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.APPROVED
+    assert Article.objects.get(pk=reply.article_id).approved_comment_count == 2
