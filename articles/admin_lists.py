@@ -58,7 +58,9 @@ class BylineFilter(admin.SimpleListFilter):
         if value == MINE:
             return queryset.filter(authors__user=request.user.pk)
         if value is not None:
-            return queryset.filter(authors__pk=int(value)) if value.isdigit() else queryset.none()
+            # isdecimal, not isdigit: "²" is a digit int() refuses.
+            number = value.isascii() and value.isdecimal()
+            return queryset.filter(authors__pk=int(value)) if number else queryset.none()
         return None
 
 

@@ -96,3 +96,15 @@ def test_a_byline_filter_that_names_nobody_lists_nothing(editor_client, make_art
     assert response.status_code == 200
     assert _rows(response.content.decode()) == {}
     assert "0 articles" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "12a", "-1"])
+def test_a_byline_filter_that_is_no_author_s_number_lists_nothing(
+    editor_client, make_article, value
+):
+    make_article(title="Hers")  # with its author, the filter is drawn
+
+    response = editor_client.get(LIST, {"author": value})
+
+    assert response.status_code == 200
+    assert "0 articles" in response.content.decode()
