@@ -223,7 +223,10 @@ def ask_owner(comment: Comment, address: CommenterAddress | None = None) -> None
     COMMENTS_CONFIRM_RESEND_HOURS), and nothing at all where the owner stopped all mail."""
     if address is None:
         address = CommenterAddress.objects.claim(comment.email)
-    if address.mail_stopped_at is not None:
+    if (
+        address.mail_stopped_at is not None
+        or CommenterAddress.objects.stopped(address.email).exists()
+    ):
         return
     now = timezone.now()
     if address.verified_at is None:

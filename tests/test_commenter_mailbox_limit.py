@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments import links
-from comments.models import Comment
+from comments.models import Comment, CommenterAddress
 from tests.mail_helpers import run_mail_queue, verify
 
 PRIVACY = "/comments/privacy/"
@@ -102,3 +103,13 @@ def test_the_owner_asking_from_the_stop_link_is_told_the_inbox_had_a_link_lately
     assert "No new link yet" in answer
     assert "another spelling of it that reaches the same inbox" in answer
     assert sent_to() == ["victim+1@example.org"]
+
+
+def test_an_inbox_whose_owner_stopped_all_mail_gets_none_under_another_spelling(
+    article, comment_form_data
+):
+    CommenterAddress.objects.create(email="victim@example.org", mail_stopped_at=timezone.now())
+
+    post_from_each_ip(article, comment_form_data, ["victim+1@example.org"], notify="on")
+
+    assert sent_to() == []

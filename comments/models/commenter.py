@@ -52,8 +52,12 @@ class CommenterAddressManager(models.Manager):
         return self.get_or_create(email=email)[0]
 
     def stopped(self, email: str):
-        """The row of an owner who stopped all mail to this address, erased or not."""
-        return self.filter(email__in=[email, *erased_emails(email)], mail_stopped_at__isnull=False)
+        """The row of an owner who stopped all mail to this address, erased or not, or to
+        another spelling of its inbox (a stranger's `name+1@…` must not mail it again)."""
+        spelt = models.Q(email__in=[email, *erased_emails(email)])
+        return self.filter(spelt | models.Q(mailbox=mailbox_of(email))).filter(
+            mail_stopped_at__isnull=False
+        )
 
 
 class CommenterAddress(models.Model):
