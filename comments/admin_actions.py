@@ -192,7 +192,8 @@ class BulkActions:
             ).count()
             said = f"{counted(len(pks), 'comment')} taken down"
             if replies:
-                said += f", with {counted(replies, 'published reply', 'published replies')} to them"
+                to = "it" if len(pks) == 1 else "them"
+                said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
         else:

@@ -164,4 +164,4 @@ def test_the_message_counts_the_comments_ticked_and_their_replies_apart(
     )
 
     # "3 comments taken down" for the one ticked read as two taken down by mistake.
-    assert "1 comment taken down, with 2 published replies to them." in response.content.decode()
+    assert "1 comment taken down, with 2 published replies to it." in response.content.decode()

@@ -67,7 +67,7 @@ def test_a_take_down_from_the_approved_list_is_undone_from_its_message(
     moderator_client, with_reply
 ):
     page = _take_down_from_approved_list(moderator_client, with_reply).content.decode()
-    assert "1 comment taken down, with 1 published reply to them." in page
+    assert "1 comment taken down, with 1 published reply to it." in page
     assert "Early Bird" not in _page(with_reply.article)
 
     url, fields = _undo_form(page)
