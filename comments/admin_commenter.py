@@ -20,11 +20,11 @@ from comments.admin_decisions import (
     DECISIONS,
     decided_by_others,
     seen_revisions,
-    sentence,
     tell_left_waiting,
 )
 from comments.admin_queue import time_cell
 from comments.admin_search import from_network
+from comments.admin_words import sentence
 from comments.desk import (
     BLOCK_PERIODS,
     BlockedMeanwhile,

@@ -20,12 +20,13 @@ from comments.admin_meanwhile import (
 )
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
+from comments.admin_words import came_down_text, edited_text, sentence, unseen_text, waiting_text
 from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
 from comments.models import Comment, RejectionReason, Report
 from comments.report_undo import came_down_with
-from comments.services import decide, decision_words, return_to_queue
+from comments.services import REPLY_TAKEN_DOWN, decide, decision_words, return_to_queue
 from comments.versions import word_diff
-from newsportal.wording import counted, left_alone
+from newsportal.wording import counted
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -60,32 +61,6 @@ def seen_revisions(post) -> dict[int, int]:
         if pk != name and pk.isdecimal() and value.isdecimal():
             seen[int(pk)] = int(value)
     return seen
-
-
-def sentence(text: str) -> str:
-    """A full stop after words that may end with their own (a preset reason)."""
-    return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-def waiting_text(n):
-    return (
-        f"{counted(n, 'reply', 'replies')} left waiting: a reply can only be published under a "
-        "published comment. Approve the comment first."
-    )
-
-
-def edited_text(n):
-    return (
-        f"{counted(n, 'comment')} edited by {'its' if n == 1 else 'their'} author since you "
-        f"read {'it' if n == 1 else 'them'}: left waiting. Read {'it' if n == 1 else 'them'} again."
-    )
-
-
-def unseen_text(n):
-    return (
-        f"{counted(n, 'comment')} not shown to you (on other pages, or new since) "
-        f"{left_alone(n)}: decide what you have read."
-    )
 
 
 def tell_left_waiting(model_admin, request, result, waiting=waiting_text) -> None:
@@ -242,15 +217,18 @@ class DecisionViews:
     )
     def requeue_selected(self, request, queryset):
         # Only the comments the page showed ("Select all" reaches others, never read).
-        shown = seen_revisions(request.POST)
-        back = return_to_queue(queryset.filter(pk__in=list(shown)), by=request.user)
+        shown = queryset.filter(pk__in=list(seen_revisions(request.POST)))
+        back = return_to_queue(shown, by=request.user)
         if back:
             self.message_user(
                 request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
             )
-        else:
+        left = shown.filter(rejection_reason=REPLY_TAKEN_DOWN, withdrawn_at=None).count()
+        if left:
+            self.message_user(request, came_down_text(left), messages.WARNING)
+        elif not back:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
-        unseen = queryset.exclude(pk__in=list(shown)).count()
+        unseen = queryset.exclude(pk__in=shown.values("pk")).count()
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
 

@@ -223,6 +223,9 @@ def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
+        # A reply that came down with its comment comes back with it (put_back below), never
+        # alone: up under a comment still down, it would be "published" and seen nowhere.
+        decided = decided.exclude(rejection_reason=REPLY_TAKEN_DOWN, parent__isnull=False)
         if undoing is not None:
             # Read under the row locks above: no decision slips in between.
             decided = decided.filter(status=undoing, moderated_by=by)

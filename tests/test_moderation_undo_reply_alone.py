@@ -136,9 +136,66 @@ def test_a_reply_taken_down_with_its_comment_is_not_sent_back_to_the_queue_alone
     ).content.decode()  # a page drawn before, or a forged post
 
     assert "it comes back with that comment, not on its own" in answer
+    _still_down_until_its_comment_is_undone(moderator_client, approved_comment, reply)
+
+
+def _still_down_until_its_comment_is_undone(client, comment, reply):
     reply.refresh_from_db()
     assert reply.status == Comment.Status.REJECTED
-    _undo(moderator_client, approved_comment)
+    _undo(client, comment)
     reply.refresh_from_db()
     assert reply.status == Comment.Status.APPROVED
     assert Article.objects.get(pk=reply.article_id).approved_comment_count == 2
+
+
+def _requeue_selected(client, *chosen):
+    """The Rejected list's "Put selected decided comments back in the queue", as drawn now."""
+    revisions = dict(
+        Comment.objects.filter(pk__in=[c.pk for c in chosen]).values_list("pk", "revision")
+    )
+    return client.post(
+        f"{CHANGELIST}?status=rejected",
+        {
+            "action": "requeue_selected",
+            "_selected_action": list(revisions),
+            **{f"seen-{pk}": revision for pk, revision in revisions.items()},
+        },
+        follow=True,
+    ).content.decode()
+
+
+def test_a_reply_taken_down_with_its_comment_is_not_sent_back_by_the_bulk_action(
+    moderator_client, approved_comment, make_comment
+):
+    reply = _reply(approved_comment, make_comment)
+    _take_down_from_approved_list(moderator_client, approved_comment)
+
+    answer = _requeue_selected(moderator_client, reply)
+
+    assert "1 reply came down with the comment it answers: it comes back with that" in answer
+    assert "back in the queue." not in answer
+    _still_down_until_its_comment_is_undone(moderator_client, approved_comment, reply)
+
+
+def test_the_bulk_action_sends_back_a_comment_with_the_reply_that_came_down_with_it(
+    moderator_client, approved_comment, make_comment
+):
+    reply = _reply(approved_comment, make_comment)
+    _take_down_from_approved_list(moderator_client, approved_comment)
+    chosen = [approved_comment, Comment.objects.get(pk=reply.pk)]
+
+    answer = moderator_client.post(
+        f"{CHANGELIST}?status=rejected",
+        {
+            "action": "requeue_selected",
+            "_selected_action": [c.pk for c in chosen],
+            **{f"seen-{c.pk}": Comment.objects.get(pk=c.pk).revision for c in chosen},
+        },
+        follow=True,
+    ).content.decode()
+
+    assert "1 comment back in the queue." in answer
+    assert "came down with" not in answer
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    # The reply hangs on its comment again: shown with it once it is approved.
+    assert statuses == {approved_comment.pk: "pending", reply.pk: "approved"}
