@@ -31,3 +31,27 @@ def test_addresses_held_before_the_upgrade_count_their_inbox_too(article, commen
     post_from_each_ip(article, comment_form_data, ["victim@gmail.com"], notify="on")
 
     assert sent_to() == []
+
+
+# Its rows restored after it (serialized_rollback), as the tests that commit after it expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_addresses_held_before_the_upgrade_count_their_new_spellings_too(
+    article, comment_form_data
+):
+    before = [("comments", "0019_commenter_address_mailbox")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        # Mailed a confirmation a moment ago, by the code before the upgrade.
+        held = executor.loader.project_state(before).apps.get_model("comments", "CommenterAddress")
+        held.objects.create(
+            email='"victim"@example.org',
+            mailbox='"victim"@example.org',
+            confirmation_sent_at=timezone.now(),
+        )
+    finally:
+        call_command("migrate", verbosity=0)  # the upgrade, as the deploy runs it
+
+    post_from_each_ip(article, comment_form_data, ["victim@example.org"], notify="on")
+
+    assert sent_to() == []

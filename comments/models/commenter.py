@@ -1,7 +1,10 @@
 """Commenters in control: earlier versions, confirmed addresses, reply mail, the policy page."""
 
+import re
+
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import punycode
 
 from comments.models.comment import MAX_BODY_LENGTH, Comment
 from comments.models.desk import erased_emails
@@ -24,21 +27,44 @@ class CommentVersion(models.Model):
 
 # Gmail delivers to the same inbox whatever dots the name has, at either domain.
 GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
+# Fastmail delivers anything@name.fastmail.com to name@fastmail.com (its documented subdomain
+# addressing): a subdomain there is one user's, so no two inboxes are counted as one.
+FASTMAIL_DOMAINS = ("fastmail.com", "fastmail.fm")
+MAILBOX_LENGTH = 254
 
 
 def mailbox_of(email: str) -> str:
     """The inbox an address reaches, as the limits on mail to an address count it: anyone may
-    type `name+1@…`, `name+2@…` (or, at Gmail, `n.ame@…`), each a new address that lands in the
-    same inbox. Lower case, without a `+tag`; at Gmail without dots too. Mail still goes to the
-    address as typed. Migration 0019 holds a copy to fill the rows it found: a change here
+    type `name+1@…`, `NAME@…`, `"name"@…` (RFC 5321: a quoted local part is the same mailbox,
+    and each of its backslash escapes doubles the spellings), a domain in Unicode or in
+    punycode (`xn--…`, as our mail goes out), or, at Gmail, `n.ame@…`, at Fastmail
+    `x@name.fastmail.com`: each a new address that lands in the same inbox. Case-folded,
+    unquoted, without a `+tag`, the domain in punycode. Not `-tags`: only some servers split
+    there, and `jean-paul@` and `jean-pierre@` are two people. Mail still goes to the address
+    as typed. Migrations 0019 and 0020 hold copies to fill the rows they found: a change here
     needs a migration that fills them again."""
-    local, at, domain = email.lower().rpartition("@")
+    local, at, domain = email.rpartition("@")
     if not at:
         return email  # an erased address's keyed hash: a mailbox of its own
+    if len(local) > 1 and local.startswith('"') and local.endswith('"'):
+        local = re.sub(r"\\(.)", r"\1", local[1:-1])
+    local, domain = local.lower(), _ascii_domain(domain)
     local = local.split("+", 1)[0] or local
     if domain in GMAIL_DOMAINS:
         local, domain = local.replace(".", "") or local, GMAIL_DOMAINS[0]
-    return f"{local}@{domain}"
+    user, _, provider = domain.partition(".")
+    if provider in FASTMAIL_DOMAINS and user:
+        local, domain = user, provider
+    # In punycode a long Unicode domain may outgrow the column: the start tells inboxes apart.
+    return f"{local}@{domain}"[:MAILBOX_LENGTH]
+
+
+def _ascii_domain(domain: str) -> str:
+    """The domain as mail reaches it (Django's mail sends it in punycode), in lower case."""
+    try:
+        return punycode(domain).lower()
+    except UnicodeError:
+        return domain.lower()  # not a name IDNA can spell (Django's validator let it through)
 
 
 class CommenterAddressManager(models.Manager):
@@ -67,7 +93,7 @@ class CommenterAddress(models.Model):
     email = models.EmailField("e-mail", unique=True)
     # mailbox_of(email), which the limits on mail to the address count (one inbox, however
     # the address is spelt); an erased address's keyed hash (comments.privacy) is its own.
-    mailbox = models.CharField(max_length=254, editable=False, default="")
+    mailbox = models.CharField(max_length=MAILBOX_LENGTH, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # The last "Is this comment yours?" (one a day: strangers may type the address).
