@@ -26,6 +26,7 @@ from comments.models import (
     erased_email,
     erased_emails,
 )
+from comments.models.commenter import mailbox_of
 from comments.notifications import claim_for_mailbox, queue_mail
 from comments.services import delete_comments, update_policy
 from comments.withdrawal import withdraw_comment, withdraw_comments
@@ -144,10 +145,13 @@ def _forget_address(email: str) -> None:
     # An older erase's, if any (under any key still known).
     CommenterAddress.objects.filter(email__in=erased_emails(email)).delete()
     address.email, address.verified_at = erased_email(email), None
+    # The inbox's hash, so that the stop holds for its other spellings too (stopped()).
+    address.mailbox = erased_email(mailbox_of(email))
     address.confirmation_sent_at = address.question_sent_at = address.privacy_mail_sent_at = None
     address.save(
         update_fields=[
             "email",
+            "mailbox",
             "verified_at",
             "confirmation_sent_at",
             "question_sent_at",

@@ -80,3 +80,18 @@ def test_the_stop_link_of_an_erased_address_has_nothing_to_export(reader, stoppe
 
     assert "Nothing to export" in answered and "No more mail from us" not in answered
     assert mailed_to(EMAIL) == []
+
+
+@pytest.mark.parametrize("spelling", ["maria+1@example.com", '"Maria"@example.com'])
+def test_her_stop_holds_for_other_spellings_of_her_inbox_after_the_erase(
+    reader, article, submit, stopped_then_erased, spelling
+):
+    """Her stop held for `maria+1@…` before she erased: after it, only for the address as
+    she had typed it, and a stranger had her inbox mailed again under another spelling."""
+    assert _rows_holding("maria@example.com") == []  # her inbox is not kept in clear either
+
+    submit(article, name="Not Maria", email=spelling, notify=True, notify_reply=True)
+    reader.post(PRIVACY, {"email": spelling, "action": "export"})
+
+    assert mailed_to(spelling) == []
+    assert mail.outbox == []

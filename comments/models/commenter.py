@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.encoding import punycode
 
-from comments.models.comment import MAX_BODY_LENGTH, Comment
+from comments.models.comment import ERASED_PREFIX, MAX_BODY_LENGTH, Comment
 from comments.models.desk import erased_emails
 
 
@@ -79,11 +79,13 @@ class CommenterAddressManager(models.Manager):
 
     def stopped(self, email: str):
         """The row of an owner who stopped all mail to this address, erased or not, or to
-        another spelling of its inbox (a stranger's `name+1@…` must not mail it again)."""
-        spelt = models.Q(email__in=[email, *erased_emails(email)])
-        return self.filter(spelt | models.Q(mailbox=mailbox_of(email))).filter(
-            mail_stopped_at__isnull=False
-        )
+        another spelling of its inbox (a stranger's `name+1@…` must not mail it again). An
+        erased row keeps its inbox as a keyed hash too (comments.privacy); one erased before it
+        did is found by its own hash when its spelling was the inbox's."""
+        mailbox = mailbox_of(email)
+        spelt = models.Q(email__in=[email, *erased_emails(email), *erased_emails(mailbox)])
+        inbox = models.Q(mailbox__in=[mailbox, *erased_emails(mailbox)])
+        return self.filter(spelt | inbox).filter(mail_stopped_at__isnull=False)
 
 
 class CommenterAddress(models.Model):
@@ -116,9 +118,11 @@ class CommenterAddress(models.Model):
         return f"Commenter address {self.pk}"
 
     def save(self, *args, update_fields=None, **kwargs):
-        # Derived, so that a row written any way counts its inbox; an erase's keyed hash
-        # (comments.privacy) takes the inbox in clear with it.
-        self.mailbox = mailbox_of(self.email)
+        # Derived, so that a row written any way counts its inbox. An erased row's is the keyed
+        # hash of its inbox (comments.privacy), which stays; never the inbox in clear.
+        erased = self.email.startswith(ERASED_PREFIX)
+        if not (erased and self.mailbox.startswith(ERASED_PREFIX)):
+            self.mailbox = mailbox_of(self.email)
         if update_fields is not None and "email" in update_fields:
             update_fields = {*update_fields, "mailbox"}
         super().save(*args, update_fields=update_fields, **kwargs)
