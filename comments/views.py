@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -304,18 +305,39 @@ def csrf_failure(request, reason=""):
     return _article_page(request, article, form=form, reply_to=reply_to)
 
 
+# What a commenter's button did not do, said first on the page that says why (_cookie_not_kept).
+NOT_DONE = {
+    "comments:edit": "Your comment was not changed.",
+    "comments:delete": "Your comment was not deleted.",
+    "comments:follow": "No mail about replies was asked for.",
+    "comments:ask-again": "Nothing was mailed.",
+    "comments:status-privacy": "No link was mailed.",
+    "comments:privacy": "No link was mailed.",
+}
+
+
 def _cookie_not_kept(request):
     """A commenter's button (edit, delete, mail wishes, privacy) pressed in a browser that keeps
-    no cookies of ours: "reload the page and send it again" would only go round again. What an
-    edit said comes back to keep."""
+    no cookies of ours: "reload the page and send it again" would only go round again. It says
+    what did not happen, and leads back to the page the button was on (a 403 at the button's
+    address left only the front page and Back); what an edit said comes back to keep."""
+    match = request.resolver_match
+    token = match.kwargs.get("token", "")
+    back = None
+    if match.url_name == "privacy":
+        back = (reverse("comments:privacy"), "Back to the privacy page")
+    elif match.url_name in ("edit", "delete", "follow", "ask-again", "status-privacy"):
+        back = (reverse("comments:status", args=[token]), "Back to your comment")
+    not_done = NOT_DONE.get(match.view_name, "Nothing was changed.")
     context = {
         "heading": "Not sent: your browser keeps no cookies from us",
         "paragraphs": [
-            "Nothing was changed. Your browser did not send back the cookie that protects this "
-            "form (we set it for nothing else; your browser may block cookies for this site). "
-            "Allow cookies for this site, then open the page again and press the button."
+            f"{not_done} Your browser did not send back the cookie that protects this form (we "
+            "set it for nothing else; your browser may block cookies for this site). Allow "
+            "cookies for this site, then go back to the page and press the button again."
         ],
         "unsent_text": request.POST.get("body", "").strip(),
+        "way_on": back,
     }
     return personal_page(render(request, "comments/notice.html", context, status=403))
 

@@ -4,6 +4,7 @@ once more", which went round the same loop at every press."""
 
 import re
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -74,3 +75,51 @@ def test_the_status_pages_buttons_say_why_nothing_happened_in_such_a_browser(art
     assert "My careful new words" in edited.content.decode()
     comment.refresh_from_db()
     assert comment.body == "Before my edit"
+
+
+@pytest.mark.parametrize(
+    ("button", "data", "not_done"),
+    [
+        ("edit/", {"body": "My careful new words"}, "Your comment was not changed."),
+        ("delete/", {}, "Your comment was not deleted."),
+        ("follow/", {}, "No mail about replies was asked for."),
+        ("ask-again/", {}, "Nothing was mailed."),
+        ("privacy/", {"action": "erase"}, "No link was mailed."),
+    ],
+)
+def test_each_status_page_button_says_what_it_did_not_do_and_leads_back(
+    article, make_comment, button, data, not_done
+):
+    """The answer said "Nothing was changed ... open the page again" with only the front page
+    to go on to: the reader had to find their comment's private page again by Back."""
+    comment = make_comment(article, body="Before my edit")
+    no_cookies = Client(enforce_csrf_checks=True)
+    status_page = no_cookies.get(comment.status_url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', status_page)[1]
+    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
+
+    answer = no_cookies.post(
+        f"{comment.status_url}{button}", {**data, "csrfmiddlewaretoken": token}
+    )
+
+    page = answer.content.decode()
+    assert answer.status_code == 403
+    assert not_done in page and "did not send back the cookie" in page
+    assert f'<a href="{comment.status_url}">Back to your comment</a>' in page
+    assert Comment.objects.filter(pk=comment.pk, body="Before my edit").exists()
+
+
+def test_the_privacy_page_ask_leads_back_to_the_privacy_page(client, make_comment, article):
+    make_comment(article, email="maria@example.com")
+    no_cookies = Client(enforce_csrf_checks=True)
+    form = no_cookies.get("/comments/privacy/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    no_cookies.cookies.clear()
+
+    answer = no_cookies.post(
+        "/comments/privacy/",
+        {"email": "maria@example.com", "action": "export", "csrfmiddlewaretoken": token},
+    ).content.decode()
+
+    assert "No link was mailed." in answer
+    assert '<a href="/comments/privacy/">Back to the privacy page</a>' in answer
