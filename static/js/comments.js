@@ -252,9 +252,9 @@
   }
 
   // What a reader writes is kept in this tab until the page says it arrived, so an outage on
-  // the way (the proxy's error page, a lost connection, the database's) costs them nothing:
-  // back on the article, their text is in the form again. One draft per article, with the
-  // comment it answers. "sent" marks a post not yet known to have arrived.
+  // the way (the proxy's error page, a lost connection) costs them nothing. The text alone, one
+  // per article with the comment it answers: never a name or address, for the next person at a
+  // shared computer to read (README). "sent" marks a post not yet known to have arrived.
   function keepDraft(form) {
     var body = form.elements.namedItem("body");
     var parent = form.elements.namedItem("parent");
