@@ -1,0 +1,40 @@
+"""A form posted under /comments/ to an address this release does not know: during a rolling
+deploy a page drawn by one release of the site may post to another (a machine not yet
+upgraded, or the release before, still finishing requests), and a button added since
+("Mail it again" moved to status/<token>/ask-again/) met a bare "Page not found", the
+reader's words gone. Here the reader is told what happened, given their words back and the way
+back to the page to press again once the update is over."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from newsportal.caching import personal_page
+
+# The fields of our forms that carry words a reader wrote (a comment or an edit; a report).
+WRITTEN_FIELDS = ("body", "text")
+
+
+def unknown_address(request, path):
+    """Any method but POST gets the site's 404, as before this route; a POST passed the CSRF
+    check (the middleware's, as for every view), so it came from a page of ours."""
+    if request.method != "POST":
+        raise Http404
+    written = next((request.POST[name] for name in WRITTEN_FIELDS if request.POST.get(name)), "")
+    came_from = request.META.get("HTTP_REFERER", "")
+    back = None
+    if url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = (came_from, "Back to the page you were on")
+    context = {
+        "heading": "Not sent: the site was being updated",
+        "paragraphs": [
+            "Nothing was changed. The page you pressed this on came from a newer or older "
+            "version of the site than the one that answered, while we were updating it. Wait a "
+            "minute, go back, reload the page, and press the button again."
+        ],
+        "unsent_text": written.strip(),
+        "way_on": back,
+    }
+    return personal_page(render(request, "comments/notice.html", context, status=404))

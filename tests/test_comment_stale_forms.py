@@ -1,0 +1,72 @@
+"""A rolling deploy: a page drawn by one release posts a form to another that does not know its
+address (status/<token>/ask-again/ came in a later release than the one still answering). The
+reader is told what happened, with their words and the way back, not a bare "Page not found"."""
+
+import re
+
+from django.test import Client
+
+from comments.models import Comment
+
+
+def _browser_on_status_page(comment):
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST="testserver")
+    page = browser.get(comment.status_url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    return browser, token
+
+
+def test_a_button_of_another_release_is_told_what_happened_with_its_words_kept(
+    article, make_comment
+):
+    comment = make_comment(article, body="As first written")
+    browser, token = _browser_on_status_page(comment)
+    came_from = f"http://testserver{comment.status_url}"
+
+    answer = browser.post(
+        f"{comment.status_url}a-button-of-a-newer-release/",
+        {"body": "My careful new words", "csrfmiddlewaretoken": token},
+        HTTP_REFERER=came_from,
+    )
+
+    page = answer.content.decode()
+    assert answer.status_code == 404
+    assert "the site was being updated" in page
+    assert "press the button again" in page
+    assert "My careful new words" in page
+    assert f'<a href="{came_from}">Back to the page you were on</a>' in page
+    assert "no-store" in answer["Cache-Control"]
+    assert Comment.objects.get().body == "As first written"
+
+
+def test_a_report_posted_to_an_unknown_address_keeps_its_words(article, make_comment):
+    comment = make_comment(article)
+    browser, token = _browser_on_status_page(comment)
+
+    answer = browser.post(
+        "/comments/reports-of-a-newer-release/1/",
+        {"reason": "other", "text": "It names my neighbour", "csrfmiddlewaretoken": token},
+        HTTP_REFERER="https://elsewhere.example/",
+    )
+
+    page = answer.content.decode()
+    assert "It names my neighbour" in page
+    assert "elsewhere.example" not in page  # the way back leads only to our own pages
+
+
+def test_another_site_posting_there_is_refused_and_shown_nothing_back(article, make_comment):
+    answer = Client(enforce_csrf_checks=True).post(
+        "/comments/a-button-of-a-newer-release/",
+        {"body": "Planted words"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+
+    assert answer.status_code == 403
+    assert "Planted words" not in answer.content.decode()
+
+
+def test_an_unknown_address_opened_is_still_the_site_s_404(client, db):
+    for url in ["/comments/nothing-here/", "/comments/post/abc/"]:
+        answer = client.get(url)
+        assert answer.status_code == 404
+        assert "the site was being updated" not in answer.content.decode()
