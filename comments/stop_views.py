@@ -3,6 +3,7 @@ mail about a conversation's replies (unsubscribe), or none at all to the address
 mail). Signed links, asked then acted on, as the other commenter pages
 (comments.commenter_views)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -97,13 +98,17 @@ def _follow_again(request, comment, back):
     if comment is None or comment.withdrawn_at is not None:
         return link_gone(request, NO_REPLY_MAIL_DELETED)
     followed = follow_replies(comment_id=comment.pk)
-    if back is not None:
+    # A browser that keeps no cookies of ours (the status page set one) would lose the warning
+    # on the way back, and land on its page with nothing said: it is said here instead.
+    if back is not None and (followed or settings.CSRF_COOKIE_NAME in request.COOKIES):
         if not followed:
             messages.warning(request, why_no_reply_mail(comment))
         # POST/redirect/GET, to the page's own words about the mail that now comes.
         return redirect(f"{back[0]}#reply-mail")
     if not followed:
-        return notice_page(request, "No mail about replies", why_no_reply_mail(comment))
+        return notice_page(
+            request, "No mail about replies", why_no_reply_mail(comment), way_on=back
+        )
     return notice_page(request, "Mail about replies", _reply_mail_said(comment))
 
 

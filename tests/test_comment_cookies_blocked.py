@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment, Report
+from comments.models import Comment, ReplySubscription, Report
 from comments.report_views import SEND_AGAIN
 from tests.comment_fixtures import report_url
 
@@ -123,3 +123,29 @@ def test_the_privacy_page_ask_leads_back_to_the_privacy_page(client, make_commen
 
     assert "No link was mailed." in answer
     assert '<a href="/comments/privacy/">Back to the privacy page</a>' in answer
+
+
+def test_mail_about_replies_asked_again_where_none_can_come_says_why_without_cookies(
+    article, make_comment
+):
+    """From the status page, "Stop mail about replies", then "Mail me when someone replies"
+    once the comment was turned down: the reason went with a flash message, which a browser
+    that keeps no cookies lost, landing on its page with nothing said."""
+    comment = make_comment(article, status=Comment.Status.APPROVED)
+    ReplySubscription.objects.create(comment=comment)
+    no_cookies = Client()
+    page = no_cookies.get(comment.status_url).content.decode()
+    action = re.search(r'<form method="post" action="(/comments/unsubscribe/[^"]+)"', page)[1]
+    status = re.search(r'<input type="hidden" name="status" value="([^"]+)">', page)[1]
+    no_cookies.cookies.clear()
+    no_cookies.post(action, {"status": status})
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.REJECTED)
+
+    no_cookies.cookies.clear()  # blocked: nothing the site set comes back
+    answer = no_cookies.post(action, {"status": status, "follow": "1"})
+
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "No mail about replies comes while your comment is not published." in html
+    assert f'<a href="{comment.status_url}">Back to your comment</a>' in html
+    assert not ReplySubscription.objects.exists()
