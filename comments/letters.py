@@ -167,11 +167,24 @@ def _unconfirmed():
     return CommenterAddress.objects.filter(verified_at__isnull=True, mail_stopped_at__isnull=True)
 
 
+def _inbox_stopped_since(email: str, asked_at) -> bool:
+    """The owner stopped all mail to the inbox this address reaches, under any spelling
+    (CommenterAddress.objects.stopped), after this mail was asked for (asked_at None: at any
+    time). A stranger asks these mails at `name+1@…` as readily as at the owner's spelling,
+    and the queue may hold them for a while (mail put off, the mail server away)."""
+    stopped = CommenterAddress.objects.stopped(email)
+    if asked_at is not None:
+        stopped = stopped.filter(mail_stopped_at__gte=asked_at)
+    return stopped.exists()
+
+
 def _confirm_mail(ref, to, asked_at):
     """Queued before confirmation links named the comment that asked (ref: the address): its
     link vouches only for the comments of the browser that opens it."""
     address = _unconfirmed().filter(pk=ref).first()
-    return _confirmation(address, links.confirm_url(address)) if address else None
+    if address is None or _inbox_stopped_since(address.email, None):
+        return None
+    return _confirmation(address, links.confirm_url(address))
 
 
 def _confirm_about_mail(ref, to, asked_at):
@@ -179,7 +192,7 @@ def _confirm_about_mail(ref, to, asked_at):
     owner who confirms vouches for that comment, not for every one sent with the address."""
     comment = Comment.objects.filter(pk=ref, withdrawn_at__isnull=True).first()
     address = comment and _unconfirmed().filter(email=comment.email).first()
-    if not address:
+    if not address or _inbox_stopped_since(address.email, None):
         return None
     token = confirm_about_token(address.pk, comment.pk)
     return _confirmation(address, links.absolute(reverse("comments:confirm", args=[token])))
@@ -216,6 +229,9 @@ def _privacy_mail(action):
         address = CommenterAddress.objects.filter(pk=ref).first()
         if address is None or _stopped_since(address, asked_at):
             return None
+        # Anyone may ask at another spelling of the inbox: a stop made since holds for it too.
+        if _inbox_stopped_since(address.email, asked_at):
+            return None
         # Anyone who typed the address in a comment may ask: its owner can stop these too.
         stop_url = links.stop_mail_url(address.pk)
         context = {
@@ -239,6 +255,8 @@ def _confirm_comment_mail(ref, to, asked_at):
     if not (found := _to_its_author(pk=ref, owner_vouched=False)):
         return None
     comment, stop_url = found
+    if _inbox_stopped_since(comment.email, None):
+        return None
     context = {
         "comment": comment,
         "confirm_url": links.confirm_comment_url(comment.pk),

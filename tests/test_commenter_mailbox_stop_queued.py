@@ -1,0 +1,59 @@
+"""An owner's "Stop all mail" holds for every spelling of their inbox (CommenterAddress.objects
+.stopped) when the worker sends too, as it does for their own address: a confirmation, a
+question or a link a stranger asked for at `maria+1@…` while the queue was slow (mail put off,
+the mail server away) went out after she had stopped all mail at `maria@…`."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from comments import links
+from comments.models import CommenterAddress
+from tests.mail_helpers import make_due, run_mail_queue, verify
+
+MARIA = "maria@example.com"
+TAGGED = "maria+1@example.com"
+
+
+def sent() -> list[str]:
+    make_due()
+    run_mail_queue()
+    return [to for message in mail.outbox for to in message.to]
+
+
+def _confirmation(article, submit, make_comment):
+    submit(article, email=TAGGED, notify=True)
+
+
+def _question(article, submit, make_comment):
+    verify(TAGGED)
+    submit(article, email=TAGGED, notify=True)  # from a browser that never wrote with it
+
+
+def _privacy_link(article, submit, make_comment):
+    make_comment(article, email=TAGGED)
+    Client().post("/comments/privacy/", {"email": TAGGED, "action": "export"})
+
+
+@pytest.mark.parametrize("ask", [_confirmation, _question, _privacy_link])
+def test_mail_a_stranger_asked_for_at_another_spelling_is_not_sent_after_her_stop(
+    article, submit, make_comment, settings, ask
+):
+    maria = CommenterAddress.objects.create(email=MARIA)
+    ask(article, submit, make_comment)  # queued, not sent yet
+
+    stop = links.stop_mail_url(maria.pk).removeprefix(settings.SITE_URL)
+    assert "No more mail from us" in Client().post(stop).content.decode()
+
+    assert sent() == []
+
+
+def test_her_own_ask_after_the_stop_still_goes(article, make_comment, settings):
+    maria = CommenterAddress.objects.create(email=MARIA)
+    make_comment(article, email=MARIA)
+    stop = links.stop_mail_url(maria.pk).removeprefix(settings.SITE_URL)
+    Client().post(stop)
+
+    Client().post(stop, {"export": "1"})  # from her stop link: hers alone
+
+    assert sent() == [MARIA]
