@@ -33,7 +33,7 @@ from comments.commenter_services import (
 )
 from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
-from comments.notifications import mail_waits_for_owner
+from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.status import as_its_writer_sees, standing
 from comments.tokens import comment_id_from_token, confirm_about, status_token, written_here
@@ -103,12 +103,7 @@ def commenter_context(comment: Comment) -> dict:
     is_open = comments_open(comment.article)
     waits = mail_waits_for_owner(comment)
     # Said to its owner only (to anyone else, it would say whose address it is).
-    mail_stopped = (
-        comment.owner_vouched
-        and CommenterAddress.objects.filter(
-            email=comment.email, mail_stopped_at__isnull=False
-        ).exists()
-    )
+    mail_stopped = comment.owner_vouched and mail_stopped_for(comment.email)
     # Only to a writer who showed they own the address: to anyone else, it would say
     # whether the address they typed is a confirmed commenter's.
     address_confirmed = (

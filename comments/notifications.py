@@ -138,6 +138,16 @@ def notify_replies_meanwhile(comment_ids) -> int:
     return queued
 
 
+def mail_stopped_for(email: str) -> bool:
+    """No mail comes to this address because its owner stopped all mail: to it, or to its inbox
+    under another spelling while it is not confirmed itself (ask_owner asks nothing there, so
+    it never will be). A confirmed spelling not stopped itself is mailed (mailable)."""
+    own = CommenterAddress.objects.filter(email=email).first()
+    if own is not None and (own.mail_stopped_at or own.verified_at):
+        return own.mail_stopped_at is not None
+    return CommenterAddress.objects.stopped(email).exists()
+
+
 def mail_waits_for_owner(comment: Comment) -> bool:
     """Mail was asked for about this comment, and its writer did not show they own the
     address: nothing goes out until the owner answers (the confirmation mail, or "Is this

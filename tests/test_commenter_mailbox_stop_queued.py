@@ -3,9 +3,12 @@
 question or a link a stranger asked for at `maria+1@…` while the queue was slow (mail put off,
 the mail server away) went out after she had stopped all mail at `maria@…`."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from comments import links
 from comments.models import CommenterAddress
@@ -57,3 +60,36 @@ def test_her_own_ask_after_the_stop_still_goes(article, make_comment, settings):
     Client().post(stop, {"export": "1"})  # from her stop link: hers alone
 
     assert sent() == [MARIA]
+
+
+def _status_page_words(comment) -> str:
+    page = Client().get(comment.status_url).content.decode()
+    controls = page[page.index('<div class="comment-controls') : page.index("<h2 id=")]
+    return " ".join(re.sub(r"<[^>]+>", " ", controls).split())
+
+
+def test_her_status_page_says_mail_is_stopped_for_a_spelling_of_her_inbox(article, make_comment):
+    """She stopped all mail at maria@, then commented as maria+1@ (from her own browser) with
+    the box ticked: the page promised mail once she confirmed, and its "Mail it again" sent
+    nothing, at every press (her stop holds for the inbox)."""
+    CommenterAddress.objects.create(email=MARIA, mail_stopped_at=timezone.now())
+    mine = make_comment(article, email=TAGGED, notify_on_decision=True, owner_vouched=True)
+
+    said = _status_page_words(mine)
+
+    assert "You asked us to stop all mail to this address" in said
+    assert "Mail it again" not in said
+    assert "We e-mail you when it has been reviewed" not in said
+
+
+def test_a_spelling_she_confirmed_and_did_not_stop_is_still_mailed_and_says_so(
+    article, make_comment
+):
+    CommenterAddress.objects.create(email=MARIA, mail_stopped_at=timezone.now())
+    verify(TAGGED)
+    mine = make_comment(article, email=TAGGED, notify_on_decision=True, owner_vouched=True)
+
+    said = _status_page_words(mine)
+
+    assert "We e-mail you when it has been reviewed." in said
+    assert "stop all mail" not in said
