@@ -57,7 +57,8 @@ def signed_link(view):
 
 
 def commenter_page(request, template, context=None, status=200):
-    return personal_page(render(request, template, context or {}, status=status))
+    page = personal_page(render(request, template, context or {}, status=status))
+    return links.keep_address_to_itself(page)
 
 
 def notice_page(request, heading, *paragraphs, status=200, way_on=None):

@@ -21,6 +21,17 @@ PRIVACY_ACTIONS = ("export", "erase")
 PRIVACY_BUTTONS = {"export": "Download my comments (JSON)", "erase": "Erase all my comments"}
 
 
+def keep_address_to_itself(response):
+    """A page whose address holds a secret token (a status page, a mailed link's page): the
+    requests it makes (its stylesheets and scripts, a link followed from it) send our origin
+    alone as their Referer. Same-origin ones sent the whole address, token and all, into the
+    proxy's log (varnishncsa writes every request's Referer; only the page's own request is
+    left out of it) or a CDN's; the token edits, deletes or erases comments. Not no-referrer:
+    browsers then send `Origin: null` with the page's forms, which the CSRF check refuses."""
+    response["Referrer-Policy"] = "strict-origin"
+    return response
+
+
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from comments.links import keep_address_to_itself
 from newsportal.caching import personal_page
 
 # The fields of our forms that carry words a reader wrote (a comment or an edit; a report).
@@ -37,4 +38,5 @@ def unknown_address(request, path):
         "unsent_text": written.strip(),
         "way_on": back,
     }
-    return personal_page(render(request, "comments/notice.html", context, status=404))
+    page = personal_page(render(request, "comments/notice.html", context, status=404))
+    return keep_address_to_itself(page)  # the address may hold a status page's token

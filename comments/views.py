@@ -22,7 +22,7 @@ from articles.pages import article_page_parts
 from comments.closing import comments_open
 from comments.commenter_views import comment_from_token, comment_gone, commenter_context
 from comments.forms import CommentForm, account_identity
-from comments.links import public_path
+from comments.links import keep_address_to_itself, public_path
 from comments.models import Comment
 from comments.ratelimit import (
     check_flood,
@@ -339,7 +339,8 @@ def _cookie_not_kept(request):
         "unsent_text": request.POST.get("body", "").strip(),
         "way_on": back,
     }
-    return personal_page(render(request, "comments/notice.html", context, status=403))
+    page = personal_page(render(request, "comments/notice.html", context, status=403))
+    return keep_address_to_itself(page)
 
 
 def _closed_while_writing(request, article):
@@ -386,4 +387,4 @@ def comment_status(request, token):
         "public_url": public_path(comment) if stands is Standing.PUBLISHED else None,
         **commenter_context(comment),
     }
-    return personal_page(render(request, "comments/status.html", context))
+    return keep_address_to_itself(personal_page(render(request, "comments/status.html", context)))
