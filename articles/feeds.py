@@ -10,9 +10,17 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, get_tag_uri
+from django.utils.feedgenerator import (
+    Atom1Feed,
+    Enclosure,
+    Rss201rev2Feed,
+    Stylesheet,
+    get_tag_uri,
+)
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.models import Article, Section
 from articles.pages import absolute
@@ -67,9 +75,16 @@ class StableDateMixin:
 
 
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+# Served as XML, not as application/rss+xml or atom+xml: Chromium shows those as plain text and
+# Firefox downloads them, so a reader who opens a feed never got its stylesheet's page. Feed
+# readers read the document, whatever its type (many feeds are application/xml), and the pages
+# still announce the feeds by their own types (<link rel="alternate">).
+FEED_CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
 class XmlSafeRssFeed(XmlSafeFeedMixin, StableDateMixin, Rss201rev2Feed):
+    content_type = FEED_CONTENT_TYPE
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
 
@@ -81,6 +96,20 @@ class XmlSafeRssFeed(XmlSafeFeedMixin, StableDateMixin, Rss201rev2Feed):
 
 
 class XmlSafeAtomFeed(XmlSafeFeedMixin, StableDateMixin, Atom1Feed):
+    content_type = FEED_CONTENT_TYPE
+
+    def write(self, outfile, encoding):
+        # Django (5.2) names the feed's stylesheets in RSS only: Atom's, opened in a browser,
+        # is drawn as the same page, the instruction placed where RSS has it (before the root).
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         # Django's Feed gives an entry one author; a story written together has several.
@@ -102,6 +131,12 @@ class LatestArticlesFeed(Feed):
 
     def link(self):
         return "/"
+
+    def stylesheets(self):
+        # Opened in a browser, a feed is a page saying what it is and how to follow it, not raw
+        # XML; feed readers ignore the instruction. Same origin (XSLT is refused across
+        # origins), under its hashed name; text/xsl is the type browsers look for.
+        return [Stylesheet(static("feeds/feed.xsl.xml"), mimetype="text/xsl")]
 
     def items(self):
         return Article.objects.for_listing()[:FEED_SIZE]
