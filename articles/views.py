@@ -286,6 +286,7 @@ def search(request):
         context = {"query": query, "page_obj": page_obj, "common_words_only": common_only}
         return {
             "results_html": render_to_string("includes/search_results.html", context),
+            "found": page_obj.paginator.count,
             "surrogate_keys": _listed(page_obj),
             **drawn_menus(current_path=request.path),
         }
@@ -293,7 +294,8 @@ def search(request):
     if not query and _page_number(request) > 1:
         raise Http404("No such page")  # the page without words lists nothing to page through
     # A word everyone looks up at once (a story everyone follows) is ranked once.
-    parts = _drawn_once(request, f"list|search|{query}", make) if query else {}
+    # ("counted": the parts say how many were found.)
+    parts = _drawn_once(request, f"list|search|counted|{query}", make) if query else {}
     title = f"Search: {query}" if query else "Search"
     # Marks with no word among them ("((", "?!") search nothing, but stay in the box, and the
     # page says why, rather than a blank box as if the reader had typed nothing.
