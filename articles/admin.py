@@ -9,7 +9,7 @@ from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
 from articles.admin_lists import ArticleChangeList, BylineFilter, StateFilter, byline, mine_tabs
-from articles.admin_old_addresses import OLD_ADDRESSES, ListingEntryForm, OldSlugInline
+from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
 from articles.listing_services import delete_listing_entries, save_listing_entries
@@ -37,9 +37,8 @@ def _named(articles, most: int = 3) -> str:
 
 class ListingEntryAdmin(admin.ModelAdmin):
     """Sections, authors and tags: saved and deleted through the services, which purge the
-    pages that print their names."""
-
-    form = ListingEntryForm  # refuses another page's old address as a slug
+    pages that print their names. A slug that is another page's old address is refused by
+    the model's validation (articles.old_addresses), which the form runs."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # No maxlength, as in the article's form (admin_forms.said_not_cut): a bio pasted too

@@ -16,7 +16,6 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from articles.admin_old_addresses import not_anothers_old_address
 from articles.kept_pictures import keep
 from articles.meanwhile import (
     ALONGSIDE,
@@ -84,9 +83,6 @@ class ArticleForm(forms.ModelForm):
         self.picture_refused = None
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
-
-    def clean_slug(self):
-        return not_anothers_old_address(self.instance, self.cleaned_data["slug"])
 
     def old_words_for_new_picture(self) -> str:
         """Said once saved, when a picture replaced another and its alt text and caption stayed

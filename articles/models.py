@@ -18,13 +18,14 @@ from articles.images import (
     srcset,
     validate_image_upload,
 )
+from articles.old_addresses import KeepsOldAddresses
 from articles.querysets import ArticleManager, SectionQuerySet
 from newsportal.text import clean_pasted_fields
 
 UPDATE_GRACE = timedelta(minutes=10)
 
 
-class ListingEntry(models.Model):
+class ListingEntry(KeepsOldAddresses, models.Model):
     """A section, an author or a tag: a name printed in pages, menus and feeds (XML, which
     control characters break), and a page listing its articles (the URL named `kind`)."""
 
@@ -114,7 +115,7 @@ OWN_CREDIT_WORD = re.compile(
 )
 
 
-class Article(models.Model):
+class Article(KeepsOldAddresses, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         # What is already there is left as it is: a second run changes nothing (no "Updated"
         # stamp), and what an editor changed in the admin (a story, a section's name or place
         # in the menu, a byline) stays. Only what is missing is made.
-        articles = Article.objects.in_bulk([spec["slug"] for spec in specs], field_name="slug")
+        articles = _by_slug(Article, [spec["slug"] for spec in specs])
         new_specs = [spec for spec in specs if spec["slug"] not in articles]
         created_now = {spec["slug"] for spec in new_specs}
         sections, new_sections = _found_or_new(Section, demo_content.SECTIONS)
@@ -120,8 +120,19 @@ def _found_or_new(model, fields_by_slug):
     """The rows with these slugs, by slug: those already there as they are, the missing ones
     made from these fields (not saved yet: they are returned apart too, for the caller to
     create through services.py)."""
-    found = model.objects.in_bulk(list(fields_by_slug), field_name="slug")
+    found = _by_slug(model, list(fields_by_slug))
     new = [
         model(slug=slug, **fields) for slug, fields in fields_by_slug.items() if slug not in found
     ]
     return {**found, **{obj.slug: obj for obj in new}}, new
+
+
+def _by_slug(model, slugs: list[str]) -> dict:
+    """The rows with these slugs, by slug, and those renamed since (an editor corrected a
+    headline): found by their old address. Not found, a second run made the page again under
+    it, taking the links that lead to the renamed one (or was refused for it: Article's and the
+    listing entries' validation)."""
+    found = model.objects.in_bulk(slugs, field_name="slug")
+    relation = model.old_slugs.field
+    renamed = relation.model.objects.filter(slug__in=slugs).select_related(relation.name)
+    return {old.slug: getattr(old, relation.name) for old in renamed} | found
