@@ -8,7 +8,14 @@ from django.utils.html import format_html
 from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
-from articles.admin_lists import ArticleChangeList, BylineFilter, StateFilter, byline, mine_tabs
+from articles.admin_lists import (
+    LAST_WORKED_ON_FIRST,
+    ArticleChangeList,
+    BylineFilter,
+    StateFilter,
+    byline,
+    mine_tabs,
+)
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
@@ -132,6 +139,7 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     list_display = ["title", byline, "state", "section", "published", "comments_enabled"]
     list_filter = [StateFilter, BylineFilter, "section", "comments_enabled", "published_at"]
+    ordering = LAST_WORKED_ON_FIRST
     list_select_related = ["section"]
     # Bylines too; the body through the search index (ArticleAdmin.get_search_results).
     search_fields = ["title", "standfirst", "authors__name"]
