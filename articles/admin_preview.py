@@ -19,8 +19,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
+from articles.images import QUARTER_TURNS, in_srgb
 from articles.models import Byline, RelatedLink
 from articles.querysets import detail_prefetches, in_byline_order
 from articles.rendering import body_with_inline_links, render_markdown
@@ -74,11 +75,14 @@ def preview_changes(request, model_admin, object_id):
     form = model_admin.get_form(request, article, change=article is not None)(
         data, request.FILES, instance=article
     )
+    if "hero_image" in form.fields:
+        form.fields["hero_image"].checks_only = True  # not stored: drawn small (_chosen_picture)
     form_valid = form.is_valid()
+    chosen_picture = _chosen_picture(form) if form_valid else ""
     # A new story's rows hang from the form's own story, unsaved, as the add form's save has it.
     article = form.instance
     formsets = _formsets(request, model_admin, article, data)
-    checked = [form_valid, *(formset.is_valid() for formset in formsets.values())]
+    checked = [form.is_valid(), *(formset.is_valid() for formset in formsets.values())]
     if not all(checked):
         context = {"problems": _problems(form, formsets.values())}
         return personal_page(render(request, "articles/preview_refused.html", context, status=400))
@@ -97,7 +101,7 @@ def preview_changes(request, model_admin, object_id):
         "related_links": links,
         # A new one is shown as chosen (its sizes and crops are made on saving).
         "picture_changed": "hero_image" in form.changed_data,
-        "chosen_picture": _chosen_picture(form),
+        "chosen_picture": chosen_picture,
         "current_section": article.section.slug,
     }
     return personal_page(render(request, "articles/preview.html", context))
@@ -119,22 +123,38 @@ def _formsets(request, model_admin, article, data) -> dict:
 def _chosen_picture(form) -> str:
     """A picture chosen in the form, not saved yet, as a data: address (the pages' CSP takes
     them), to see it with the story before it goes out: its sizes and crops are made only when
-    it is saved. Turned upright, on white, at most PREVIEW_WIDTH wide; "" when none was chosen
-    or it cannot be read (the preview then says it shows once saved)."""
+    it is saved. Drawn as the renditions are (upright, in sRGB, on white), at most
+    PREVIEW_WIDTH wide; "" when none was chosen. One that cannot be read is refused, in the
+    form's words, as a save refuses it."""
     upload = form.cleaned_data.get("hero_image")
     if "hero_image" not in form.changed_data or not isinstance(upload, UploadedFile):
         return ""
     try:
-        upload.seek(0)
-        with Image.open(upload) as opened:
-            upright = ImageOps.exif_transpose(opened).convert("RGBA")
-    except (OSError, ValueError, Image.DecompressionBombError):
+        shown = _drawn_small(upload)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        form.add_error("hero_image", "The file is not a valid image.")
         return ""
-    shown = Image.alpha_composite(Image.new("RGBA", upright.size, "white"), upright).convert("RGB")
-    shown.thumbnail((PREVIEW_WIDTH, PREVIEW_WIDTH * 4))
     buffer = io.BytesIO()
     shown.save(buffer, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _drawn_small(upload) -> Image.Image:
+    """The picture no larger than the preview draws it, decoded no larger than needed: a JPEG
+    at a half, a quarter or an eighth of its size, as libjpeg decodes it (draft). Decoded whole
+    (and once more before, by the form, to store it stripped: the preview stores nothing), a
+    phone's 40-megapixel photo took hundreds of MB of a worker's memory for 1,200 pixels."""
+    upload.seek(0)
+    with Image.open(upload) as opened:
+        box = (PREVIEW_WIDTH, PREVIEW_WIDTH * 4)
+        if opened.getexif().get(ExifTags.Base.Orientation) in QUARTER_TURNS:
+            box = box[::-1]  # turned upright below: its height is its width on the page
+        width, height = opened.size
+        scale = min(box[0] / width, box[1] / height, 1)
+        # Only a JPEG decodes scaled, to the smallest scale at least this large; the rest whole.
+        opened.draft(opened.mode, (max(1, int(width * scale)), max(1, int(height * scale))))
+        opened.thumbnail(box)
+        return in_srgb(ImageOps.exif_transpose(opened))
 
 
 def _saved(article, name: str, order=list) -> list:

@@ -68,7 +68,7 @@ SAVE_SMALLER = (
     "and choose that file."
 )
 # EXIF orientations that turn a picture a quarter: browsers draw it with its sides swapped.
-_QUARTER_TURNS = {5, 6, 7, 8}
+QUARTER_TURNS = {5, 6, 7, 8}
 
 
 def hero_upload_to(instance, filename: str) -> str:
@@ -225,7 +225,7 @@ def _decoded(image_field) -> Image.Image:
             original.load()
             # Phone photos are stored sideways with an EXIF note saying how to turn them (an upload
             # is turned when it is stored, without_metadata; a picture stored before may not be).
-            upright = _in_srgb(ImageOps.exif_transpose(original))
+            upright = in_srgb(ImageOps.exif_transpose(original))
     finally:
         image_field.close()
     # The pixels only: the AVIF encoder writes the colour profile it finds, the JPEG one does
@@ -234,7 +234,7 @@ def _decoded(image_field) -> Image.Image:
     return upright
 
 
-def _in_srgb(image: Image.Image) -> Image.Image:
+def in_srgb(image: Image.Image) -> Image.Image:
     """Its colours as sRGB, which is what a picture without a profile is shown as: renditions
     carry no profile, so a Display P3 (iPhone) or Adobe RGB photo's numbers read as sRGB looked
     washed out. Converted through its own profile (LittleCMS); a profile it cannot use leaves the
@@ -364,7 +364,7 @@ def picture_size(path: str) -> tuple[int, int] | None:
             # The EXIF the header carried (a PNG's getexif() would decode its pixels for more).
             exif = Image.Exif()
             exif.load(image.info.get("exif") or b"")
-            if exif.get(ExifTags.Base.Orientation) in _QUARTER_TURNS:
+            if exif.get(ExifTags.Base.Orientation) in QUARTER_TURNS:
                 width, height = height, width
     except Exception as exc:  # any storage's own errors too (object storage's are no OSError)
         logger.info("No size for the body picture %s: %r", path, exc)

@@ -89,9 +89,15 @@ class CheckedImageField(forms.ImageField):
     """Django's ImageField decodes the upload first and reports any failure, a decompression
     bomb included, as "not a valid image": run our checks before it, with their own words."""
 
+    # The preview's (articles.admin_preview): checked as a save checks it, from its header, but
+    # not decoded whole and encoded again to be stored: it is not stored, and is drawn small.
+    checks_only = False
+
     def to_python(self, data):
         if data and hasattr(data, "seek"):
             image_format = validate_image_upload(data)
+            if self.checks_only:
+                return super().to_python(data)
             if not room_to_store(data.size):
                 raise ValidationError(
                     "The server has no room to store this picture right now (its disk is "
