@@ -61,6 +61,9 @@ class ArticleForm(forms.ModelForm):
     """ArticleAdmin's form (the admin makes it a form for Article, with the fields shown)."""
 
     opened_as = OpenedAsField(required=False)
+    # The preview's (articles.admin_preview): what others changed since is taken in as a save
+    # takes it in, unlocked; what both changed is shown as this editor's, and said, not refused.
+    previewing = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +82,7 @@ class ArticleForm(forms.ModelForm):
             # A story's length, not Django's 10 rows: its stylesheet sizes it to the screen
             # (static/css/admin-article-form.css), this where that is not loaded.
             body.widget.attrs["rows"] = 30
-        self.opened, self.kept, self.meanwhile = None, [], ""
+        self.opened, self.kept, self.clashed, self.meanwhile = None, [], [], ""
         self.picture_refused = None
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
@@ -105,7 +108,10 @@ class ArticleForm(forms.ModelForm):
         if self.opened is None:
             return
         mine = self._written()
-        self.kept, clashed = edits_since(article=self.instance, seen=self.opened["seen"], mine=mine)
+        self.kept, self.clashed = edits_since(
+            article=self.instance, seen=self.opened["seen"], mine=mine, lock=not self.previewing
+        )
+        clashed = self.clashed
         for name in self.kept:
             if name in GUARDED:
                 setattr(self.instance, attname(name), mine[name])
@@ -115,8 +121,10 @@ class ArticleForm(forms.ModelForm):
             return
         current = Article.objects.get(pk=self.instance.pk)
         self.meanwhile = self._said(current, self.kept + clashed)
-        if not clashed:
-            return  # saved, with theirs kept; the editor is told (ArticleAdmin.save_model)
+        if not clashed or self.previewing:
+            # Saved, with theirs kept, the editor told (ArticleAdmin.save_model); previewed, with
+            # this editor's where both changed, as saving again would write it (the page says so).
+            return
         self.add_error(None, self.meanwhile)
         if "hero_image" in clashed:
             # Refused, the upload leaves cleaned_data: the admin keeps it for the next save

@@ -67,21 +67,24 @@ def preview_changes(request, model_admin, object_id):
             raise Http404("No such article")
         if not model_admin.has_change_permission(request, article):
             raise PermissionDenied
-    # Without what the form was opened with: a save takes in what others changed meanwhile
-    # (articles.admin_forms), locking the row to do it; a preview shows this editor's version.
+    # What others changed since the form was opened is taken in as a save takes it in (the
+    # form, articles.admin_forms), or the preview showed their correction undone and dated the
+    # page "Updated" now for a comment box unticked, neither of which the save does. The
+    # inlines are drawn as this editor has them.
     data = request.POST.copy()
-    data.pop("opened_as", None)
     stored = dates_stored(article) if article is not None else None  # before the form changes it
-    form = model_admin.get_form(request, article, change=article is not None)(
-        data, request.FILES, instance=article
-    )
+    form_class = model_admin.get_form(request, article, change=article is not None)
+    form = form_class(data, request.FILES, instance=article)
+    form.previewing = True
+    inline_data = data.copy()
+    inline_data.pop("opened_as", None)  # the related links would merge, locking, or refuse
     if "hero_image" in form.fields:
         form.fields["hero_image"].checks_only = True  # not stored: drawn small (_chosen_picture)
     form_valid = form.is_valid()
     chosen_picture = _chosen_picture(form) if form_valid else ""
     # A new story's rows hang from the form's own story, unsaved, as the add form's save has it.
     article = form.instance
-    formsets = _formsets(request, model_admin, article, data)
+    formsets = _formsets(request, model_admin, article, inline_data)
     checked = [form.is_valid(), *(formset.is_valid() for formset in formsets.values())]
     if not all(checked):
         context = {"problems": _problems(form, formsets.values())}
@@ -103,6 +106,8 @@ def preview_changes(request, model_admin, object_id):
         "picture_changed": "hero_image" in form.changed_data,
         "chosen_picture": chosen_picture,
         "current_section": article.section.slug,
+        "meanwhile": form.meanwhile,
+        "clashed": form.clashed,
     }
     return personal_page(render(request, "articles/preview.html", context))
 

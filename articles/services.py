@@ -119,19 +119,23 @@ def _edited(article: Article, stored: dict | None) -> bool:
     return stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS)
 
 
-def _locked(pk) -> dict | None:
+def _locked(pk, *, lock: bool = True) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
     fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}
-    return Article.objects.select_for_update().filter(pk=pk).values(*fields).first()
+    rows = Article.objects.select_for_update() if lock else Article.objects
+    return rows.filter(pk=pk).values(*fields).first()
 
 
-def edits_since(*, article: Article, seen: dict, mine: dict) -> tuple[list[str], list[str]]:
+def edits_since(
+    *, article: Article, seen: dict, mine: dict, lock: bool = True
+) -> tuple[list[str], list[str]]:
     """For the editor's form, before it saves: of what it writes (`mine`, by name), what others
     changed since it was opened (`seen`, articles.meanwhile), now theirs in `mine` (kept), and
     what both changed (clashed). The row stays locked to the end of the transaction, so the save
     that follows finds the same; every admin save of the story takes this lock before it writes
-    the story's authors, tags and related links, so they are read here as that save leaves them."""
-    stored = _locked(article.pk)
+    the story's authors, tags and related links, so they are read here as that save leaves them.
+    lock=False: for the preview, which writes nothing."""
+    stored = _locked(article.pk, lock=lock)
     if stored is None:
         return [], []
     stored |= stored_alongside(article, [name for name in mine if name in ALONGSIDE])
