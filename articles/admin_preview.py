@@ -13,7 +13,6 @@ import io
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -23,7 +22,7 @@ from PIL import ExifTags, Image, ImageOps
 
 from articles.images import QUARTER_TURNS, in_srgb
 from articles.models import Byline, RelatedLink
-from articles.querysets import detail_prefetches, in_byline_order
+from articles.querysets import in_byline_order
 from articles.rendering import body_with_inline_links, render_markdown
 from articles.services import dates_as_saving_would, dates_stored
 from newsportal.caching import personal_page
@@ -95,13 +94,14 @@ def preview_changes(request, model_admin, object_id):
         article=article, stored=stored, date_set="published_at" in form.changed_data
     )
     bylines = formsets.get(Byline)
-    links = _links(formsets.get(RelatedLink), article)
+    links, waiting_links = _links(formsets.get(RelatedLink), article)
     context = {
         "article": article,
         "authors": bylines.authors() if bylines else _saved(article, "authors", in_byline_order),
         "tags": form.cleaned_data.get("tags") if "tags" in form.fields else _saved(article, "tags"),
         "body_html": body_with_inline_links(render_markdown(article.body), links),
         "related_links": links,
+        "waiting_links": waiting_links,
         # A new one is shown as chosen (its sizes and crops are made on saving).
         "picture_changed": "hero_image" in form.changed_data,
         "chosen_picture": chosen_picture,
@@ -168,21 +168,24 @@ def _saved(article, name: str, order=list) -> list:
     return order(getattr(article, name).all()) if article.pk is not None else []
 
 
-def _links(formset, article) -> list:
-    """The related links as the form has them, in their order, those readers would see: an
-    external one, or one to a story that is out. Without their rows in the form, as saved."""
+def _links(formset, article) -> tuple[list, list]:
+    """The related links as the form has them (without their rows in the form, as saved), in
+    their order: those readers would see (an external one, or one to a story that is out), and
+    those to a story not out yet, left out of the page until it is. Left out without a word,
+    a link to a story going out later read as lost, to an editor checking the preview."""
     if formset is None:
-        if article.pk is None:
-            return []
-        prefetch_related_objects([article], *detail_prefetches())
-        return article.visible_related_links
-    rows = [
-        form.instance
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
-    shown = [link for link in rows if link.is_external or link.target_article.is_public]
-    return sorted(shown, key=lambda link: (link.order, link.pk is None, link.pk or 0))
+        rows = list(article.related_links.select_related("target_article")) if article.pk else []
+    else:
+        rows = [
+            form.instance
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+    rows.sort(key=lambda link: (link.order, link.pk is None, link.pk or 0))
+    shown, waiting = [], []
+    for link in rows:
+        (shown if link.is_external or link.target_article.is_public else waiting).append(link)
+    return shown, waiting
 
 
 def _problems(form, formsets) -> list[str]:
