@@ -14,6 +14,7 @@ from comments.admin_decisions import (
     decided_by_others,
     seen_revisions,
     tell_left_waiting,
+    unseen_text,
 )
 from comments.admin_undo import with_undo
 from comments.desk import hidden_by_reports, take_down_reported
@@ -156,15 +157,18 @@ class BulkActions:
         permissions=["moderate"],
     )
     def take_down_selected(self, request, queryset):
+        # Only the comments ticked on the page, at the revision it showed: "Select all" reaches
+        # comments never read, and a ticked one edited since says words never read.
+        seen = seen_revisions(request.POST)
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        rows = dict(queryset.filter(pk__in=ticked).values_list("pk", "revision"))
+        read = [pk for pk, revision in rows.items() if seen.get(pk, revision) == revision]
+        unseen = queryset.exclude(pk__in=ticked).count()
+        edited = len(rows) - len(read)
+        queryset = queryset.filter(pk__in=read)
         # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
         # "Take down" does it, with its reports upheld.
-        # Only those shown, at the revision shown ("Select all" reaches comments never read).
-        seen = seen_revisions(request.POST)
-        hidden = [
-            comment
-            for comment in queryset.pending()
-            if hidden_by_reports(comment) and seen.get(comment.pk) == comment.revision
-        ]
+        hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
 
         def take_all_down(comments, *, by, reason):
             down = sum(bool(take_down_reported(comment=c, by=by, reason=reason)) for c in hidden)
@@ -196,5 +200,17 @@ class BulkActions:
                 said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
-        else:
+        elif read:
             self.message_user(request, "None of those comments was published.", messages.WARNING)
+        if edited:
+            self.message_user(request, edited_since_text(edited), messages.WARNING)
+        if unseen:
+            self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+def edited_since_text(n):
+    it = "it" if n == 1 else "them"
+    return (
+        f"{counted(n, 'comment')} edited by {'its' if n == 1 else 'their'} author since you read "
+        f"{it} {left_alone(n)}: read {it} again."
+    )
