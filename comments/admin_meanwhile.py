@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 
 from comments.models import Comment, Report
-from comments.report_undo import hangs_on_parent, undo_report_outcome
-from comments.services import REPLY_TAKEN_DOWN
+from comments.report_undo import came_down_with, hangs_on_parent, undo_report_outcome
 
 # What a card's decision is called, by the status it set.
 DECIDED_AS = {
@@ -44,21 +43,22 @@ def not_undone(comment: Comment, *, by) -> str:
 def waits_on_parent(comment: Comment, *, by) -> tuple[str, Comment] | tuple[None, None]:
     """Why a reply `by` took down cannot be put up alone, and the comment to put up instead.
     (Taken down by another since: not_undone says by whom.)"""
-    parent = hangs_on_parent(comment) if comment.taken_down_by_id == by.pk else None
-    if parent is None:
+    if comment.taken_down_by_id != by.pk:
         return None, None
-    if comment.rejection_reason == REPLY_TAKEN_DOWN:
+    if parent := came_down_with(comment):
         return (
             "This reply came down with the comment it answers: undo that comment's take-down",
             parent,
         )
-    return "The comment this reply answers is not up: put that comment up first", parent
+    if parent := hangs_on_parent(comment):
+        return "The comment this reply answers is not up: put that comment up first", parent
+    return None, None
 
 
-# Where an undone take-down or dismissal left a comment, by its status.
+# Where an undone take-down or dismissal left a comment, by its status: (one, several).
 UNDONE_TO = {
-    Comment.Status.APPROVED: "is up again",
-    Comment.Status.PENDING: "is hidden by its reports again",
+    Comment.Status.APPROVED: ("is up again", "are up again"),
+    Comment.Status.PENDING: ("is hidden by its reports again", "are hidden by their reports again"),
 }
 
 
@@ -66,7 +66,7 @@ def undone_text(comment: Comment, *, outcome: str) -> str:
     """What an undone Take down or Dismiss did, read afresh: a comment its reports had hidden
     before is hidden by them again, not up."""
     comment.refresh_from_db(fields=["status"])
-    where = UNDONE_TO[comment.status]
+    where, _ = UNDONE_TO[comment.status]
     done = "taken down" if outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
     text = f"The comment by {comment.name} {where}."
     if comment.reports.open().exists():

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from comments.admin_meanwhile import (
     DECIDED_AS,
+    UNDONE_TO,
     not_undone,
     undone_text,
     waits_on_parent,
@@ -55,17 +56,9 @@ def _undone_many(undone) -> str:
     statuses = Counter(
         Comment.objects.filter(pk__in=[c.pk for c in undone]).values_list("status", flat=True)
     )
-    where = [
-        (statuses[Comment.Status.APPROVED], "is up again", "are up again"),
-        (
-            statuses[Comment.Status.PENDING],
-            "is hidden by its reports again",
-            "are hidden by their reports again",
-        ),
-    ]
     said = []
-    for number, one, many in where:
-        if number:
+    for status, (one, many) in UNDONE_TO.items():
+        if number := statuses[status]:
             which = str(number) if said else counted(number, "comment")
             said.append(f"{which} {one if number == 1 else many}")
     return f"Not taken down after all: {', '.join(said)}."
