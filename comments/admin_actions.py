@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from comments.admin_decisions import (
     DECISIONS,
@@ -16,6 +17,7 @@ from comments.admin_decisions import (
     tell_left_waiting,
     unseen_text,
 )
+from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
 from comments.admin_undo import with_undo
 from comments.desk import hidden_by_reports, take_down_reported
 from comments.models import Comment
@@ -38,8 +40,8 @@ TAKE_DOWN_LISTS = {"reported", Comment.Status.APPROVED}
 
 
 BAR_REASON_FOR_REJECT = (
-    "Nothing was approved: a reason for rejecting is typed beside the action. Tick the comments "
-    "again and choose “Reject selected comments” to send it, or clear the reason to approve them."
+    "Nothing was approved: a reason for rejecting is typed beside the action. Choose “Reject "
+    "selected comments” to send it, or clear the reason to approve them."
 )
 
 
@@ -47,11 +49,33 @@ class BulkActions:
     """Mixed into CommentAdmin (its `actions` name these)."""
 
     def changelist_view(self, request, extra_context=None):
+        if _no_action_chosen(request):
+            # Go pressed (or Enter in the bar's reason) with comments ticked and no action
+            # chosen: the admin says "No action selected." and the page comes back as it was.
+            keep_the_page(request)
+        bar = request.session.pop(KEPT_BAR, {}) if request.method == "GET" else {}
         response = super().changelist_view(request, extra_context)
         form = (getattr(response, "context_data", None) or {}).get("action_form")
         if form is not None and request.GET.get("status") in TAKE_DOWN_LISTS:
             form.fields["reason"].label = TAKE_DOWN_REASON
+        if form is not None and bar:
+            form.initial = {**form.initial, **bar}  # drawn with the response, after this
         return response
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        ticked = kept_ticks(request)
+        for comment in cl.result_list:
+            # A bulk action sent back undone: the comments ticked are ticked again.
+            comment.ticked = str(comment.pk) in ticked
+        return cl
+
+    def action_checkbox(self, obj):
+        """The stock list's box (the queue's cards draw their own), ticked again."""
+        box = super().action_checkbox(obj)
+        if getattr(obj, "ticked", False):
+            return mark_safe(box.replace('type="checkbox"', 'type="checkbox" checked', 1))
+        return box
 
     def _or_tell_why(self, request, service, comments, **kwargs):
         """Run a moderation service with the reason from the action bar; a reason it refuses
@@ -62,6 +86,7 @@ class BulkActions:
             )
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            keep_the_page(request)
             return None
 
     def _decide_selected(self, request, queryset, decision):
@@ -70,6 +95,7 @@ class BulkActions:
             # The bar's reason was typed for a rejection: "Approve selected" chosen beside it
             # (the first action in the list) would publish what the moderator meant to refuse.
             self.message_user(request, BAR_REASON_FOR_REJECT, messages.ERROR)
+            keep_the_page(request)
             return
         # Only the words the page showed are decided ("Select all" reaches comments it never
         # showed, and a ticked comment may have been edited since): each row posts its revision.
@@ -213,4 +239,14 @@ def edited_since_text(n):
     return (
         f"{counted(n, 'comment')} edited by {'its' if n == 1 else 'their'} author since you read "
         f"{it} {left_alone(n)}: read {it} again."
+    )
+
+
+def _no_action_chosen(request) -> bool:
+    post = request.POST
+    return (
+        request.method == "POST"
+        and "index" in post
+        and not post.get("action")
+        and bool(post.getlist(ACTION_CHECKBOX_NAME))
     )

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 
-from comments.admin_decisions import KEPT_REASONS, ONE_CLICK, decision_links
+from comments.admin_decisions import ONE_CLICK, decision_links
+from comments.admin_kept import KEPT_REASONS
 from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
 from comments.models import Comment, RejectionReason

@@ -11,6 +11,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonRespon
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from comments.admin_kept import KEPT_REASONS, given, keep_the_page, to_keep
 from comments.admin_meanwhile import (
     DECIDED_AS,
     lost_text,
@@ -39,9 +40,6 @@ TYPED_FOR_REJECT = (
     "You gave a reason for rejecting this comment, so it was not approved: press Reject to "
     "reject it with that reason, or clear the reason to approve it."
 )
-# What a moderator gave for a rejection and a page sent back undecided, for its boxes once more:
-# {comment id: {"reason": words, "preset": preset id}}, kept in their session over the redirect.
-KEPT_REASONS = "comments-kept-reasons"
 TYPED_FOR_TAKE_DOWN = (
     "Nothing was taken down: press Take down to send the reason you typed, or Dismiss to keep "
     "the comment up."
@@ -85,7 +83,7 @@ class DecisionViews:
         typed = _reasons_typed(request)
         if len(typed) > 1:
             # Enter in one of several cards' boxes, without JavaScript: which one is unknown.
-            request.session[KEPT_REASONS] = {pk: _to_keep(request.POST, pk) for pk in typed}
+            keep_the_page(request)
             self.message_user(request, TYPED_ON_SEVERAL.format(len(typed)), messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
         if request.method == "GET":
@@ -100,7 +98,7 @@ class DecisionViews:
                 return self.decide_view(request, typed_in, "reject")
             # A reported card's box holds a take-down's reason: Enter there decides nothing (as
             # with JavaScript), and its words wait in the box for Take down.
-            request.session[KEPT_REASONS] = {typed_in: _to_keep(request.POST, typed_in)}
+            keep_the_page(request)
             self.message_user(request, TYPED_FOR_TAKE_DOWN, messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())
         # The page's title says which list it is (the stock one: "Select comment to view").
@@ -136,7 +134,7 @@ class DecisionViews:
             # its boxes (kept in the moderator's session over the redirect) for Reject.
             if not _wants_json(request):
                 request.session[KEPT_REASONS] = {
-                    str(comment.pk): _to_keep(request.POST, comment.pk, bar=True)
+                    str(comment.pk): to_keep(request.POST, comment.pk, bar=True)
                 }
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
         reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
@@ -331,20 +329,6 @@ def _reasons_typed(request) -> dict[str, str]:
         for name, value in post.items()
         if (pk := name.removeprefix("reason-")) != name and pk.isdecimal() and value.strip()
     }
-
-
-def given(post, pk, *, bar: bool) -> tuple[str, str]:
-    """The words typed and the preset (its id) given for a rejection of this comment: on its
-    card or, with `bar`, failing that in the form's own box and select (a comment's page, and
-    the queue's action bar, which a card's button posts too)."""
-    typed = post.get(f"reason-{pk}", "").strip() or (post.get("reason", "").strip() if bar else "")
-    preset = post.get(f"preset-{pk}", "") or (post.get("preset", "") if bar else "")
-    return typed, preset if preset.isdecimal() else ""
-
-
-def _to_keep(post, pk, *, bar: bool = False) -> dict:
-    typed, preset = given(post, pk, bar=bar)
-    return {"reason": typed, "preset": int(preset) if preset else None}
 
 
 def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
