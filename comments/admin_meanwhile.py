@@ -4,8 +4,10 @@ queue card's Undo put nothing back."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment, Report
+from comments.querysets import PENDING
 from comments.report_undo import came_down_with, hangs_on_parent, undo_report_outcome
 
 # What a card's decision is called, by the status it set.
@@ -190,6 +192,15 @@ def lost_text(comment: Comment) -> str:
     )
 
 
+def _moment(value: str):
+    """The time a queue page was drawn, as it wrote it (with its zone); anything else: None."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment and moment.tzinfo else None
+
+
 class MeanwhileView:
     """Mixed into CommentAdmin (which routes the URL to meanwhile_view)."""
 
@@ -201,4 +212,12 @@ class MeanwhileView:
         pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
         if request.GET.get("queue") == "reported":  # decided: its reports, not the comment
             return JsonResponse({"decided": reports_decided_meanwhile(pks, by=request.user)})
-        return JsonResponse({"decided": decided_meanwhile(pks, by=request.user)})
+        answer = {"decided": decided_meanwhile(pks, by=request.user)}
+        since = _moment(request.GET.get("since", ""))
+        if since is not None:
+            # Asked at most once a minute (moderation-meanwhile.js): the comments sent since the
+            # page was drawn, under its search, which its counts and a line above it tell.
+            came = Comment.objects.filter(PENDING, created_at__gt=since)
+            came, _ = self.get_search_results(request, came, request.GET.get("q", ""))
+            answer["arrived"] = came.count()
+        return JsonResponse(answer)

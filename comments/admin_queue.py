@@ -10,6 +10,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -262,5 +263,9 @@ def prepare_queue(
     cl.moderation_queue = queue
     # A search or a filter that leaves nothing is not an empty queue.
     cl.queue_narrowed = narrowed(cl)
+    # When the page was drawn: the comments sent since are counted for it (meanwhile_view),
+    # under its search. Filtered by section or date, the new ones are not told.
+    filtered = any(key != StatusFilter.parameter_name for key in cl.get_filters_params())
+    cl.drawn_at = "" if filtered or queue != "pending" else timezone.now().isoformat()
     cl.can_moderate = can_moderate
     cl.presets = presets

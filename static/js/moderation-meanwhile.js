@@ -60,15 +60,24 @@
     // every 30 s while it is, the site is asked (one query) which of the open cards were
     // decided meanwhile (on the Reported queue, whose reports were), and those close with who
     // decided what. The address names the queue: ?queue=pending or reported.
+    // The same question asks, at most once a minute, how many comments were sent since the
+    // page was drawn (the pending queue's data-drawn-at): moderation-count.js tells them.
     var meanwhileUrl = queue.table.getAttribute("data-meanwhile-url");
+    var drawnAt = queue.table.getAttribute("data-drawn-at");
+    var arrivalsAsked = Date.now();
     function checkMeanwhile() {
       if (!meanwhileUrl || document.visibilityState !== "visible") return;
       var shown = queue.rows.filter(queue.open);
-      if (!shown.length) return;
+      var arrivals = !!drawnAt && Date.now() - arrivalsAsked >= 60000;
+      if (!shown.length && !arrivals) return;
       var asked = touches;
       var query = shown.map(function (row) {
         return "pk=" + encodeURIComponent(row.getAttribute("data-pk"));
       });
+      if (arrivals) {
+        arrivalsAsked = Date.now();
+        query.push("since=" + encodeURIComponent(drawnAt));
+      }
       fetch(meanwhileUrl + "&" + query.join("&"), {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
@@ -79,6 +88,7 @@
         })
         .then(function (body) {
           if (!body) return;
+          if (typeof body.arrived === "number" && queue.arrived) queue.arrived(body.arrived);
           var closed = 0;
           shown.forEach(function (row) {
             var said = body.decided[row.getAttribute("data-pk")];

@@ -1,0 +1,50 @@
+"""Comments sent while a moderator works the queue are counted for their page: its question
+about the cards decided meanwhile also asks, at most once a minute, how many came in since the
+page was drawn (under its search), so its counts go up and a line says so."""
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+
+from comments.models import Comment
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def drawn_at(html: str) -> str:
+    return re.search(r'data-drawn-at="([^"]+)"', html)[1]
+
+
+def test_the_queue_learns_how_many_comments_came_in_since_it_was_drawn(
+    moderator_client, article, make_comment
+):
+    make_comment(article, created_at=timezone.now() - timedelta(hours=1))
+    since = drawn_at(moderator_client.get(CHANGELIST).content.decode())
+    make_comment(article, body="A new one about the budget.")
+    make_comment(article, body="Another new one.")
+    make_comment(article, status=Comment.Status.APPROVED)  # published at once: not waiting
+
+    asked = moderator_client.get(f"{CHANGELIST}meanwhile/", {"queue": "pending", "since": since})
+    searched = moderator_client.get(
+        f"{CHANGELIST}meanwhile/", {"queue": "pending", "since": since, "q": "budget"}
+    )
+
+    assert asked.json()["arrived"] == 2
+    assert searched.json()["arrived"] == 1
+
+
+def test_the_question_names_the_pages_search_and_a_bad_time_is_ignored(
+    moderator_client, article, make_comment
+):
+    make_comment(article, body="About the budget.")
+
+    html = moderator_client.get(CHANGELIST, {"q": "budget"}).content.decode()
+    bad = moderator_client.get(
+        f"{CHANGELIST}meanwhile/", {"queue": "pending", "since": "2026-13-40"}
+    )
+
+    assert (
+        'data-meanwhile-url="/admin/comments/comment/meanwhile/?queue=pending&amp;q=budget"' in html
+    )
+    assert "arrived" not in bad.json()
