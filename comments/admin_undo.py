@@ -22,7 +22,7 @@ from comments.admin_meanwhile import (
     waits_on_parent,
 )
 from comments.models import Comment, Report
-from comments.report_undo import undo_take_down
+from comments.report_undo import undo_take_downs
 from comments.services import return_to_queue
 from newsportal.wording import counted, were
 
@@ -101,7 +101,8 @@ class UndoViews:
             return HttpResponseNotAllowed(["POST"])
         pks = self._undoing(request)
         comments = list(Comment.objects.filter(pk__in=pks).order_by("pk"))
-        undone = [c for c in comments if undo_take_down(comment=c, by=request.user)]
+        put_back = set(undo_take_downs(comments, by=request.user))
+        undone = [c for c in comments if c.pk in put_back]
         if len(undone) == 1:
             text = undone_text(undone[0], outcome=Report.Outcome.TAKEN_DOWN)
             self.message_user(request, text, messages.SUCCESS)

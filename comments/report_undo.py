@@ -2,7 +2,7 @@
 Approved list's bulk action or a comment's page) or Dismiss put back as it stood, as
 comments.services.return_to_queue does for the pending queue's decisions."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -37,75 +37,160 @@ def came_down_with(comment: Comment) -> Comment | None:
 
 def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
     """Undo this moderator's Take down or Dismiss on a reported comment (the Reported queue's
-    Undo): the comment stands as it did, its reports open again. Taken down: up again with the
-    replies that came down with it (hidden by its reports: back in the queue, hidden). Dismissed
-    when its reports hid it: hidden again. Only while that decision is the last one made on
-    it; one made since by another stands. Logged; the counts move and the pages follow.
-
-    Mail: one about the decision still waiting is dropped (as its writer sees it, nothing
-    changed); one about a take-down sent already is followed by the usual one: it is up."""
+    Undo): the comment stands as it did, its reports open again (undo_take_downs, and
+    _undo_dismissal). Only while that decision is the last one made on it; one made since by
+    another stands."""
     if outcome not in Report.Outcome.values:
         raise ValueError(f"not a report's outcome: {outcome!r}")
-    down = outcome == Report.Outcome.TAKEN_DOWN
+    if outcome == Report.Outcome.TAKEN_DOWN:
+        return bool(undo_take_downs([comment], by=by))
+    return _undo_dismissal(comment=comment, by=by)
+
+
+def _undo_dismissal(*, comment: Comment, by) -> bool:
+    """Dismissed when its reports hid it: hidden again, its reports open. Logged; the counts
+    move and the pages follow. A mail about the decision still waiting is dropped (as its
+    writer sees it, nothing changed)."""
+    outcome = Report.Outcome.DISMISSED
     with transaction.atomic():
-        # A reply's parent too: its status, read below, cannot change before this commits.
+        # A reply's parent too: its status cannot change before this commits.
         family = Q(pk=comment.pk) | Q(parent=comment) | Q(pk=comment.parent_id)
         thread = [c.pk for c in _locked(Comment.objects.filter(family))]
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
-        if down:
-            # Reported or not (the Approved list's take-down closes no report): its reports,
-            # the comment and its replies all carry the take-down's one time.
-            when = row.taken_down_at if row.taken_down_by_id == by.pk else None
-        else:
-            when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
+        when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
         if when is None or row.withdrawn_at or row.reports.filter(resolved_at__gt=when).exists():
             return False
-        if down and hangs_on_parent(row):
+        if row.status != Comment.Status.APPROVED:
             return False
-        if row.status != (Comment.Status.REJECTED if down else Comment.Status.APPROVED):
-            return False
-        # Decided by the Take down or Dismiss itself (decide() names it): its reports had hid it.
+        # Decided by the Dismiss itself (decide() names it): its reports had hid it.
         hidden = row.moderated_by_id == by.pk and row.moderated_at is not None
-        hidden = hidden and (
-            row.moderated_at == row.taken_down_at if down else row.moderated_at >= when
-        )
+        hidden = hidden and row.moderated_at >= when
         counted = Comment.objects.counted().filter(pk__in=thread)
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
-        replies = []
-        if down:
-            replies = Comment.objects.filter(
-                parent=row, taken_down_by=by, taken_down_at=when, rejection_reason=REPLY_TAKEN_DOWN
-            )
-            replies = list(replies.filter(status=Comment.Status.REJECTED).only("pk", "name"))
-            Comment.objects.filter(pk__in=[r.pk for r in replies]).mark_put_back()
-        this = Comment.objects.filter(pk=row.pk)
         if hidden:
-            this.mark_undecided()
-        elif down:
-            this.mark_put_back()
-        about = [row, *replies]
-        reopened = ours.filter(comment__in=about, resolved_at=when)
+            Comment.objects.filter(pk=row.pk).mark_undecided()
+        reopened = ours.filter(comment=row, resolved_at=when)
         reopened = reopened.update(resolved_at=None, resolved_by=None, outcome="")
         changes.update(counted.values_list("article_id", flat=True))
         move_approved_counts(changes)
-        words = "hidden by its reports again" if hidden else "up again" if down else "still up"
-        undone = "Take-down" if down else "Dismissal"
+        words = "hidden by its reports again" if hidden else "still up"
         reports = "1 report" if reopened == 1 else f"{reopened} reports"
-        reports = f", {reports} open again" if reopened or not down else ""
-        record(by, [row], f"{undone} undone: {words}{reports}")
-        record(by, replies, "Put back with the comment it answers")
-        for mailed in about if down or hidden else []:
-            # A mail not sent yet never goes; told it came down, its writer hears it is up (a
-            # reply hanging on a hidden comment is not: mailed again when that is decided).
-            if not drop_queued("decision", mailed.pk) and down and not hidden:
-                notify_commenters([mailed.pk])
+        record(by, [row], f"Dismissal undone: {words}, {reports} open again")
+        if hidden:
+            drop_queued("decision", row.pk)
     return True
 
 
-def undo_take_down(*, comment: Comment, by) -> bool:
-    """Undo this moderator's take-down, however it was made (a Reported card, the Approved
-    list's bulk action, a comment's page): the comment is up again with the replies that came
-    down with it, and any reports the take-down closed are open again."""
-    return undo_report_outcome(comment=comment, by=by, outcome=Report.Outcome.TAKEN_DOWN)
+def undo_take_downs(comments, *, by) -> list[int]:
+    """Undo this moderator's take-downs, however they were made (a Reported card, the Approved
+    list's bulk action, a comment's page): each comment is up again with the replies that came
+    down with it (hidden by its reports before: back in the queue, hidden), and the reports the
+    take-down closed are open again. Only while the take-down is the last decision on it (a
+    report decided since by another stands), and never a reply alone (hangs_on_parent).
+    Returns the ids of the comments put back.
+
+    A fixed number of queries for any number of comments, but for the mail: one about the
+    take-down still waiting is dropped (as its writer sees it, nothing changed), a query for
+    each writer who asked to hear of decisions; one sent already is followed by the usual
+    one: it is up."""
+    pks = [c.pk for c in comments]
+    parents = [c.parent_id for c in comments if c.parent_id]
+    with transaction.atomic():
+        # The parents too: their status, read below, cannot change before this commits.
+        family = Q(pk__in=pks) | Q(parent__in=pks) | Q(pk__in=parents)
+        thread = [c.pk for c in _locked(Comment.objects.filter(family))]
+        rows = Comment.objects.filter(
+            pk__in=pks,
+            status=Comment.Status.REJECTED,
+            taken_down_by=by,
+            taken_down_at__isnull=False,
+            withdrawn_at=None,
+        )
+        rows = list(rows.order_by("pk"))
+        later = dict(
+            Report.objects.filter(comment__in=rows)
+            .values("comment_id")
+            .annotate(last=Max("resolved_at"))
+            .values_list("comment_id", "last")
+        )
+        rows = [r for r in rows if not later.get(r.pk) or later[r.pk] <= r.taken_down_at]
+        rows = _not_hanging(rows)
+        if not rows:
+            return []
+        when = {row.pk: row.taken_down_at for row in rows}
+        # Decided by the Take down itself (decide() names it): its reports had hid it.
+        hidden = {
+            row.pk
+            for row in rows
+            if row.moderated_by_id == by.pk and row.moderated_at == row.taken_down_at
+        }
+        counted = Comment.objects.counted().filter(pk__in=thread)
+        changes = Counter()
+        changes.subtract(counted.values_list("article_id", flat=True))
+        replies = Comment.objects.filter(
+            parent__in=rows,
+            taken_down_by=by,
+            rejection_reason=REPLY_TAKEN_DOWN,
+            status=Comment.Status.REJECTED,
+        )
+        replies = [
+            r
+            for r in replies.only("pk", "name", "parent_id", "taken_down_at", "notify_on_decision")
+            if r.taken_down_at == when[r.parent_id]
+        ]
+        up = [r.pk for r in replies] + [pk for pk in when if pk not in hidden]
+        Comment.objects.filter(pk__in=up).mark_put_back()
+        Comment.objects.filter(pk__in=hidden).mark_undecided()
+        # Each comment's reports and its replies', closed by its take-down (at its time).
+        about = {row.pk: row.pk for row in rows} | {r.pk: r.parent_id for r in replies}
+        closed_then = Q(pk__in=[])
+        for pk, at in when.items():
+            closed_then |= Q(comment__in=[c for c, of in about.items() if of == pk], resolved_at=at)
+        ours = Report.objects.filter(resolved_by=by, outcome=Report.Outcome.TAKEN_DOWN)
+        reopened = list(ours.filter(closed_then).values_list("pk", "comment_id"))
+        Report.objects.filter(pk__in=[pk for pk, _ in reopened]).update(
+            resolved_at=None, resolved_by=None, outcome=""
+        )
+        changes.update(counted.values_list("article_id", flat=True))
+        move_approved_counts(changes)
+        _log_undone(rows, hidden, Counter(about[c] for _, c in reopened), by=by)
+        record(by, replies, "Put back with the comment it answers")
+        # A mail not sent yet never goes; told it came down, its writer hears it is up (a
+        # reply hanging on a hidden comment is not: mailed again when that is decided). Only
+        # a writer who asks to hear of decisions has one (comments.letters asks it again).
+        asked = [c.pk for c in [*rows, *replies] if c.notify_on_decision]
+        told = [pk for pk in asked if not drop_queued("decision", pk)]
+        notify_commenters([pk for pk in told if about[pk] not in hidden])
+    return [row.pk for row in rows]
+
+
+def _not_hanging(rows: list[Comment]) -> list[Comment]:
+    """The rows hangs_on_parent would let up: a reply taken down with the comment it answers,
+    or under one not up, stays down (one query for all their parents)."""
+    asked = [r.parent_id for r in rows if r.parent_id and r.rejection_reason != REPLY_TAKEN_DOWN]
+    up = set(
+        Comment.objects.filter(pk__in=asked, status=Comment.Status.APPROVED).values_list(
+            "pk", flat=True
+        )
+        if asked
+        else []
+    )
+    return [
+        r
+        for r in rows
+        if not r.parent_id or (r.rejection_reason != REPLY_TAKEN_DOWN and r.parent_id in up)
+    ]
+
+
+def _log_undone(rows, hidden, reopened: Counter, *, by) -> None:
+    """One log line per comment put back, written once for all those that read the same."""
+    said = defaultdict(list)
+    for row in rows:
+        words = "hidden by its reports again" if row.pk in hidden else "up again"
+        n = reopened[row.pk]
+        reports = f", {'1 report' if n == 1 else f'{n} reports'} open again" if n else ""
+        said[f"Take-down undone: {words}{reports}"].append(row)
+    for message, logged in said.items():
+        record(by, logged, message)

@@ -74,3 +74,34 @@ def test_several_undone_say_how_many_are_up_and_how_many_hidden(
         "approved",
         "pending",
     ]
+
+
+def test_one_undo_puts_back_each_comment_with_its_own_replies_and_reports(
+    moderator_client, client, article, make_comment
+):
+    with_reply = make_comment(article, status="approved", name="Thread Starter")
+    make_comment(article, status="approved", parent=with_reply, body="The reply.")
+    reported = make_comment(article, status="approved", name="Reported Writer")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=3)
+    report_comment(comment=reported, reason="abuse", ip="198.51.100.7")
+    ticked = [with_reply, reported]
+    url, fields = _undo_form(
+        moderator_client.post(
+            f"{CHANGELIST}?status=approved",
+            {
+                "action": "take_down_selected",
+                "_selected_action": [c.pk for c in ticked],
+                **{f"seen-{c.pk}": c.revision for c in ticked},
+            },
+            follow=True,
+        ).content.decode()
+    )
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+    answer = moderator_client.post(url, fields, follow=True).content.decode()
+
+    assert "Not taken down after all: 2 comments are up again." in answer
+    assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 3
+    assert reported.reports.open().count() == 1
+    assert "The reply." in client.get(article.get_absolute_url()).content.decode()
