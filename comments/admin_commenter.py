@@ -174,6 +174,17 @@ def _act(request, model_admin, kind, value) -> dict | None:
         if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
         model_admin.message_user(request, said, messages.ERROR)
+        return _typed(post, action)
+
+
+def _typed(post, action) -> dict:
+    """What the moderator typed for the press refused, back in its box (a note longer than the
+    limit, a reason refused), never lost to a redirect."""
+    if action == "block":
+        return {"period": post.get("period", ""), "block_reason": post.get("reason", "")}
+    if action == "note":
+        return {"note": post.get("text", "")}
+    return {"reason": post.get("reason", "")}
 
 
 def not_lifted(block: Block | None) -> str:
@@ -224,7 +235,7 @@ def _block(request, model_admin, kind, value) -> dict | None:
             "replaced: to replace it, press Block again.",
             messages.WARNING,
         )
-        return {"period": post.get("period", ""), "block_reason": post.get("reason", "")}
+        return _typed(post, "block")
     model_admin.message_user(request, f"{block}.", messages.SUCCESS)
     return None
 

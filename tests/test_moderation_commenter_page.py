@@ -328,3 +328,20 @@ def test_the_blocks_list_costs_the_same_queries_for_2_or_40_blocks(moderator_cli
     add(38)
 
     assert queries() == few
+
+
+def test_a_reason_refused_as_too_long_comes_back_in_its_box(moderator_client, article, submit):
+    waiting = submit(article)
+    # Past the box's own limit (a paste the browser let through, a script): the server's.
+    reason = "Repeated personal attacks on other readers. " * 7
+
+    page = moderator_client.post(
+        f"{COMMENTER}?email=maria@example.com",
+        {"action": "reject_all", "reason": reason, f"seen-{waiting.pk}": waiting.revision},
+        follow=True,
+    ).content.decode()
+
+    waiting.refresh_from_db()
+    assert waiting.status == Comment.Status.PENDING
+    assert "Keep the reason to 300 characters" in page
+    assert 'value="Repeated personal attacks on other readers. Repeated' in page
