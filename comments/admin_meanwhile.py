@@ -192,6 +192,15 @@ def lost_text(comment: Comment) -> str:
     )
 
 
+def newly_reported(since):
+    """The comments on the Reported queue now that were not when `since`: every open report on
+    them made since (a comment reported again after its reports were closed is new there)."""
+    still_open = Report.objects.open()
+    return Comment.objects.filter(pk__in=still_open.values("comment_id")).exclude(
+        pk__in=still_open.filter(created_at__lte=since).values("comment_id")
+    )
+
+
 def _moment(value: str):
     """The time a queue page was drawn, as it wrote it (with its zone); anything else: None."""
     try:
@@ -210,14 +219,17 @@ class MeanwhileView:
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
-        if request.GET.get("queue") == "reported":  # decided: its reports, not the comment
-            return JsonResponse({"decided": reports_decided_meanwhile(pks, by=request.user)})
-        answer = {"decided": decided_meanwhile(pks, by=request.user)}
         since = _moment(request.GET.get("since", ""))
-        if since is not None:
-            # Asked at most once a minute (moderation-meanwhile.js): the comments sent since the
-            # page was drawn, under its search, which its counts and a line above it tell.
-            came = Comment.objects.filter(PENDING, created_at__gt=since)
+        if request.GET.get("queue") == "reported":  # decided: its reports, not the comment
+            answer = {"decided": reports_decided_meanwhile(pks, by=request.user)}
+            came = newly_reported(since) if since else None
+        else:
+            answer = {"decided": decided_meanwhile(pks, by=request.user)}
+            came = Comment.objects.filter(PENDING, created_at__gt=since) if since else None
+        if came is not None:
+            # Asked at most once a minute (moderation-meanwhile.js): the comments that joined
+            # the queue since the page was drawn, under its search, which its counts and a line
+            # above the cards tell.
             came, _ = self.get_search_results(request, came, request.GET.get("q", ""))
             answer["arrived"] = came.count()
         return JsonResponse(answer)

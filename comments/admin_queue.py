@@ -263,9 +263,9 @@ def prepare_queue(
     cl.moderation_queue = queue
     # A search or a filter that leaves nothing is not an empty queue.
     cl.queue_narrowed = narrowed(cl)
-    # When the page was drawn: the comments sent since are counted for it (meanwhile_view),
-    # under its search. Filtered by section or date, the new ones are not told.
+    # When the page was drawn: the comments sent (or reported) since are counted for it
+    # (meanwhile_view), under its search. Filtered by section or date, the new ones are not told.
     filtered = any(key != StatusFilter.parameter_name for key in cl.get_filters_params())
-    cl.drawn_at = "" if filtered or queue != "pending" else timezone.now().isoformat()
+    cl.drawn_at = "" if filtered else timezone.now().isoformat()
     cl.can_moderate = can_moderate
     cl.presets = presets

@@ -1,12 +1,14 @@
 """Comments sent while a moderator works the queue are counted for their page: its question
 about the cards decided meanwhile also asks, at most once a minute, how many came in since the
-page was drawn (under its search), so its counts go up and a line says so."""
+page was drawn (under its search), so its counts go up and a line says so. On the Reported
+queue: how many comments were reported since."""
 
 import re
 from datetime import timedelta
 
 from django.utils import timezone
 
+from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment
 
 CHANGELIST = "/admin/comments/comment/"
@@ -48,3 +50,22 @@ def test_the_question_names_the_pages_search_and_a_bad_time_is_ignored(
         'data-meanwhile-url="/admin/comments/comment/meanwhile/?queue=pending&amp;q=budget"' in html
     )
     assert "arrived" not in bad.json()
+
+
+def test_the_reported_queue_learns_how_many_comments_were_reported_since_it_was_drawn(
+    moderator_client, moderator, article, make_comment
+):
+    on_the_page, reported_again, newly = (
+        make_comment(article, status=Comment.Status.APPROVED) for _ in range(3)
+    )
+    report_comment(comment=on_the_page, reason="abuse", ip="198.51.100.7")
+    report_comment(comment=reported_again, reason="spam", ip="198.51.100.9")
+    dismiss_reports(comment=reported_again, by=moderator)  # off the queue when it is drawn
+    since = drawn_at(moderator_client.get(CHANGELIST, {"status": "reported"}).content.decode())
+    report_comment(comment=on_the_page, reason="spam", ip="198.51.100.8")  # on the page already
+    report_comment(comment=newly, reason="abuse", ip="198.51.100.7")
+    report_comment(comment=reported_again, reason="abuse", ip="198.51.100.7")
+
+    asked = moderator_client.get(f"{CHANGELIST}meanwhile/", {"queue": "reported", "since": since})
+
+    assert asked.json()["arrived"] == 2

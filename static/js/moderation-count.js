@@ -16,14 +16,18 @@
     queue.table.closest(".results").before(line);
 
     // Told politely above the cards, never pushed in among them while the moderator reads:
-    // "2 new comments sent since you opened this page. Show the queue as it is now".
+    // "2 new comments sent since you opened this page. Show the queue as it is now" (on the
+    // Reported queue, "2 comments newly reported since ...").
     queue.arrived = function (number) {
       if (number === arrived) return;
       arrived = number;
       line.hidden = !number;
+      var reported = queue.table.getAttribute("data-queue") === "reported";
+      var comments = number === 1 ? " comment" : " comments";
       line.textContent =
-        (number === 1 ? "1 new comment" : number + " new comments") +
-        " sent since you opened this page. ";
+        number +
+        (reported ? comments + " newly reported" : " new" + comments + " sent") +
+        " since you opened this page. ";
       var link = document.createElement("a");
       link.href = window.location.href.split("#")[0];
       link.textContent = "Show the queue as it is now";

@@ -60,8 +60,8 @@
     // every 30 s while it is, the site is asked (one query) which of the open cards were
     // decided meanwhile (on the Reported queue, whose reports were), and those close with who
     // decided what. The address names the queue: ?queue=pending or reported.
-    // The same question asks, at most once a minute, how many comments were sent since the
-    // page was drawn (the pending queue's data-drawn-at): moderation-count.js tells them.
+    // The same question asks, at most once a minute, how many comments joined the queue since
+    // the page was drawn (data-drawn-at: sent, or reported): moderation-count.js tells them.
     var meanwhileUrl = queue.table.getAttribute("data-meanwhile-url");
     var drawnAt = queue.table.getAttribute("data-drawn-at");
     var arrivalsAsked = Date.now();
