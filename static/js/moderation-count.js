@@ -7,31 +7,40 @@
 (function () {
   "use strict";
 
-  window.moderationQueue.extensions.push(function (queue) {
-    var arrived = 0; // comments sent since the page was drawn (moderation-meanwhile.js asks)
+  // Told politely above the cards, never pushed in among them while the moderator reads:
+  // "2 new comments sent since you opened this page. Show the queue as it is now" (on the
+  // Reported queue, "2 comments newly reported since ..."). The line, made hidden, and then
+  // told how many (none: hidden again).
+  function arrivalsLine(before) {
     var line = document.createElement("p");
     line.className = "queue-arrivals";
     line.setAttribute("role", "status");
     line.hidden = true;
-    queue.table.closest(".results").before(line);
+    before.before(line);
+    return line;
+  }
 
-    // Told politely above the cards, never pushed in among them while the moderator reads:
-    // "2 new comments sent since you opened this page. Show the queue as it is now" (on the
-    // Reported queue, "2 comments newly reported since ...").
+  function tell(line, number, reported) {
+    line.hidden = !number;
+    var comments = number === 1 ? " comment" : " comments";
+    line.textContent =
+      number +
+      (reported ? comments + " newly reported" : " new" + comments + " sent") +
+      " since you opened this page. ";
+    var link = document.createElement("a");
+    link.href = window.location.href.split("#")[0];
+    link.textContent = "Show the queue as it is now";
+    line.appendChild(link);
+  }
+
+  window.moderationQueue.extensions.push(function (queue) {
+    var arrived = 0; // comments sent since the page was drawn (moderation-meanwhile.js asks)
+    var line = arrivalsLine(queue.table.closest(".results"));
+    var reported = queue.table.getAttribute("data-queue") === "reported";
     queue.arrived = function (number) {
       if (number === arrived) return;
       arrived = number;
-      line.hidden = !number;
-      var reported = queue.table.getAttribute("data-queue") === "reported";
-      var comments = number === 1 ? " comment" : " comments";
-      line.textContent =
-        number +
-        (reported ? comments + " newly reported" : " new" + comments + " sent") +
-        " since you opened this page. ";
-      var link = document.createElement("a");
-      link.href = window.location.href.split("#")[0];
-      link.textContent = "Show the queue as it is now";
-      line.appendChild(link);
+      tell(line, number, reported);
       if (update) update();
     };
 
@@ -72,4 +81,32 @@
       attributeFilter: ["class"],
     });
   });
+
+  // An empty queue ("Nothing waiting", "No reports waiting") has no cards and no queue script:
+  // once a minute, while the tab is seen, it asks the same question and says what joined it.
+  // The moderator had to think of pressing "Check for new comments".
+  function watchEmptyQueue() {
+    var empty = document.querySelector(".queue-empty[data-drawn-at]");
+    if (!empty) return;
+    var url = empty.getAttribute("data-meanwhile-url");
+    var since = "&since=" + encodeURIComponent(empty.getAttribute("data-drawn-at"));
+    var reported = url.indexOf("queue=reported") !== -1;
+    var line = arrivalsLine(empty);
+    var asked = Date.now();
+    function check() {
+      if (document.visibilityState !== "visible" || Date.now() - asked < 60000) return;
+      asked = Date.now();
+      window.moderationQueue.askJson(url + since).then(function (body) {
+        if (body && typeof body.arrived === "number") tell(line, body.arrived, reported);
+      });
+    }
+    document.addEventListener("visibilitychange", check);
+    window.setInterval(check, 15000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", watchEmptyQueue);
+  } else {
+    watchEmptyQueue();
+  }
 })();

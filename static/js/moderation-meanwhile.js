@@ -4,6 +4,20 @@
 (function () {
   "use strict";
 
+  // The site's answer to a question of the desk (meanwhile_view), or null: a check missed (the
+  // connection, a login lapsed) is asked again next time. Shared with moderation-count.js.
+  function askJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        return response.ok && type.indexOf("application/json") !== -1 ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+  window.moderationQueue.askJson = askJson;
+
   window.moderationQueue.extensions.push(function (queue) {
     var touches = 0; // moves made here: an answer asked before one is not about its card
 
@@ -78,14 +92,7 @@
         arrivalsAsked = Date.now();
         query.push("since=" + encodeURIComponent(drawnAt));
       }
-      fetch(meanwhileUrl + "&" + query.join("&"), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          return response.ok && type.indexOf("application/json") !== -1 ? response.json() : null;
-        })
+      askJson(meanwhileUrl + "&" + query.join("&"))
         .then(function (body) {
           if (!body) return;
           if (typeof body.arrived === "number" && queue.arrived) queue.arrived(body.arrived);

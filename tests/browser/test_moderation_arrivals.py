@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import open_queue
+from tests.browser.helpers import log_in_to_admin, open_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("presets")]
 
@@ -39,3 +39,22 @@ def test_new_comments_raise_the_counts_and_are_told_above_the_cards(
     expect(under_list).to_contain_text("3 comments")
     line.get_by_role("link", name="Show the queue as it is now").click()
     expect(page.locator(".queue-row")).to_have_count(3)
+
+
+def test_an_empty_queue_tells_the_comments_sent_while_the_moderator_waits(
+    page, moderator, article, make_comment
+):
+    page.clock.install()
+    log_in_to_admin(page, moderator.username)
+    page.goto("/admin/comments/comment/")
+    expect(page.locator(".queue-empty")).to_contain_text("Nothing waiting")
+
+    make_comment(article, body="The first of the evening.")
+    page.clock.run_for(61_000)  # asked once a minute
+
+    line = page.locator(".queue-arrivals")
+    expect(line).to_have_text(
+        "1 new comment sent since you opened this page. Show the queue as it is now"
+    )
+    line.get_by_role("link", name="Show the queue as it is now").click()
+    expect(page.locator(".queue-row")).to_have_count(1)
