@@ -157,6 +157,10 @@ serve: export NEWSPORTAL_ENV_FILE ?=
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
 serve: $(STAMP) varnish redis
 	@$(PY) -m newsportal.first_run settings
+	@# A production setting that would fail readers (a Redis that does not answer, ...) stops
+	@# the start here, with check --deploy's message, before anything is migrated or served;
+	@# its warnings are printed and the start goes on.
+	$(PY) manage.py check --deploy
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	@# Pages drawn by the release before this one (Django's fragments in Redis) are dropped; not

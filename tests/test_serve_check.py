@@ -1,0 +1,53 @@
+"""`make serve` runs `manage.py check --deploy` first: a production setting that would fail
+readers stops the start with the check's message, before anything is migrated or served."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from tests.proxy_stack import free_port
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def make_serve(tmp_path: Path, port: int, **variables: str) -> subprocess.CompletedProcess:
+    env = {
+        "PATH": os.environ["PATH"],
+        "NEWSPORTAL_ENV_FILE": "",
+        "DJANGO_SECRET_KEY": "serve-check-test-" + "k" * 50,
+        "DJANGO_SECURE_HTTPS": "false",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "PROXY_WORKDIR": str(tmp_path / "proxy"),
+        **variables,
+    }
+    return subprocess.run(
+        ["make", "-s", "serve", f"PORT={port}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_make_serve_refuses_to_start_on_a_deploy_error_saying_what_is_wrong(tmp_path):
+    # A Redis the site cannot use: the stack would serve with its rate limits gone.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        redis_url = f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+        port = free_port()
+        refused = make_serve(tmp_path, port, REDIS_URL=redis_url)
+
+    assert refused.returncode != 0
+    assert "newsportal.E001" in refused.stderr
+    assert f"REDIS_URL is {redis_url}, and it cannot be used" in refused.stderr
+    # Nothing went further: no migration, no proxy.
+    database = tmp_path / "site.sqlite3"
+    if database.exists():
+        with sqlite3.connect(database) as db:
+            assert not db.execute("SELECT name FROM sqlite_master").fetchall()
+    assert "serve: Varnish on" not in refused.stdout
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
