@@ -2,11 +2,19 @@
 
 Deploy-tagged only: ordinary commands, the test suite and start-up never wait on the network."""
 
+import contextlib
+import socket
+import threading
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
+
+# The cache's 1 s socket timeouts do not bound the name lookup before the connection: a
+# resolver that never answers (a wrong search domain, a DNS server down) would hold
+# `check --deploy`, and `make serve` behind it, for as long as it likes.
+NAME_LOOKUP_SECONDS = 5
 
 
 def _without_password(url: str) -> str:
@@ -25,6 +33,17 @@ def shared_cache_answers(app_configs, **kwargs):
     reads; the cache's own 1 s socket timeouts keep this short."""
     if not settings.REDIS_URL:
         return []  # newsportal.W001 says what an unset one costs
+    host = urlsplit(settings.REDIS_URL).hostname
+    if host and not _resolves_in_time(host):
+        return [
+            checks.Error(
+                f"REDIS_URL is {_without_password(settings.REDIS_URL)}, and its host {host!r} "
+                f"was not resolved within {NAME_LOOKUP_SECONDS} s.",
+                hint="Check the host's name and this machine's DNS (/etc/resolv.conf), or name "
+                "Redis by its address.",
+                id="newsportal.E001",
+            )
+        ]
     try:
         caches["default"].set("check-deploy", "ok", 10)
     except Exception as exc:  # whatever redis-py raises for a server it cannot use
@@ -38,3 +57,18 @@ def shared_cache_answers(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def _resolves_in_time(host: str) -> bool:
+    """Whether the name lookup ends in time, found or not. getaddrinfo() takes no timeout,
+    so it runs in a thread, left behind if it hangs."""
+    done = threading.Event()
+
+    def look_up():
+        # Not found, or a name no lookup takes: the connection below says which.
+        with contextlib.suppress(OSError, UnicodeError):
+            socket.getaddrinfo(host, None)
+        done.set()
+
+    threading.Thread(target=look_up, name="redis-name-lookup", daemon=True).start()
+    return done.wait(NAME_LOOKUP_SECONDS)
