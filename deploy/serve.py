@@ -32,7 +32,13 @@ sys.path.insert(0, str(BASE_DIR))
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from deploy import cdn  # noqa: E402
-from deploy.children import Restarting, relayed, stop, wait_for_port  # noqa: E402
+from deploy.children import (  # noqa: E402
+    Restarting,
+    relayed,
+    stop,
+    wait_for_answer,
+    wait_for_port,
+)
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
@@ -276,6 +282,20 @@ def gunicorn_env(cfg: dict) -> dict:
     return env
 
 
+def probe_host(host: str) -> str:
+    """Where this machine reaches a listener bound to `host`: a wildcard on its loopback."""
+    if host in ("::", "[::]"):
+        return "::1"
+    return url_host(host).strip("[]")
+
+
+def listening(cfg: dict, varnish, stopping: list, seconds: float = 60) -> bool:
+    public, purge = probe_host(cfg["host"]), probe_host(cfg["purge_host"])
+    return wait_for_port(cfg["port"], varnish, seconds, stopping, host=public) and (
+        wait_for_answer(purge, cfg["purge_port"], varnish, seconds, stopping)
+    )
+
+
 def main(argv: list[str]) -> int:
     try:
         cfg = config()
@@ -329,8 +349,14 @@ def main(argv: list[str]) -> int:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
-            processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
+            varnish_process = relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours)
+            processes.append(varnish_process)
             pid_path.write_text(str(os.getpid()))
+        # Said once readers would be answered (an operator's script takes it for "ready"): the
+        # readers' port takes connections, and the child behind both listeners answers on the
+        # purge one (the readers' one may expect the PROXY protocol). A Varnish that exits
+        # (its port taken) ends the stack below without a word of serving.
+        if processes and listening(cfg, varnish_process, stopping):
             print(
                 f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front of "
                 f"gunicorn on 127.0.0.1:{cfg['backend_port']} "
