@@ -11,7 +11,7 @@ import re
 
 from django.core.exceptions import ImproperlyConfigured
 
-from newsportal.env import env_list, env_str
+from newsportal.env import env_list, env_str, env_surrogate_key_header
 
 # Varnish adds the connection's address to X-Forwarded-For before the VCL reads it, and
 # Forwarded holds more than an address: neither is one address the CDN alone wrote.
@@ -19,6 +19,23 @@ NOT_ONE_ADDRESS = {"x-forwarded-for", "forwarded"}
 
 
 def vcl_values() -> dict[str, str]:
+    return {**_client_ip_values(), **_surrogate_key_values()}
+
+
+def _surrogate_key_values() -> dict[str, str]:
+    """The keys stay Varnish's own, unless the CDN in front reads them from Surrogate-Key too
+    (Fastly, EDGE_SURROGATE_KEY_HEADER): then they go on to it, which keeps them from readers.
+    Other CDNs' headers (Cache-Tag) pass as any header does."""
+    if env_surrogate_key_header() == "Surrogate-Key":
+        kept = "# Passed on: the CDN in front reads it (EDGE_SURROGATE_KEY_HEADER)."
+        return {"STORE_SURROGATE_KEY": f"        {kept}", "DELIVER_SURROGATE_KEY": f"    {kept}"}
+    return {
+        "STORE_SURROGATE_KEY": "        unset beresp.http.Surrogate-Key;",
+        "DELIVER_SURROGATE_KEY": "    unset resp.http.Surrogate-Key;",
+    }
+
+
+def _client_ip_values() -> dict[str, str]:
     header = env_str("PROXY_CLIENT_IP_HEADER")
     networks = env_list("PROXY_CLIENT_IP_FROM", [])
     if not header and not networks:

@@ -222,8 +222,42 @@ def env_redis_url(name: str) -> str:
     return value
 
 
+def env_log_level(name: str) -> str:
+    value = (env_str(name) or "INFO").upper()  # empty, as unset
+    if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ImproperlyConfigured(
+            f"{name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {value!r}"
+        )
+    return value
+
+
 def env_image_max_bytes() -> int:
     """IMAGE_MAX_BYTES, the largest picture an editor may upload, read alike by Django's settings
     and by deploy/serve.py, whose proxy must let a form holding one through. 30 MB by default:
     a 48-megapixel phone JPEG is often over 10 MB, and a camera's 25-30 MB."""
     return env_int("IMAGE_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
+
+
+# The headers CDNs read a page's purge keys from, and how each separates them.
+SURROGATE_KEY_HEADERS = {
+    "surrogate-key": ("Surrogate-Key", " "),  # Fastly (and our Varnish, which reads it anyway)
+    "cache-tag": ("Cache-Tag", ","),  # Cloudflare
+    "edge-cache-tag": ("Edge-Cache-Tag", ","),  # Akamai
+}
+
+
+def env_surrogate_key_header() -> str:
+    """EDGE_SURROGATE_KEY_HEADER, the header a CDN in front reads a page's keys from, read alike
+    by Django's settings (which write it) and by deploy/serve.py (whose Varnish then passes it
+    on instead of keeping the keys to itself); "" for none (no CDN, or one that cannot purge)."""
+    name = "EDGE_SURROGATE_KEY_HEADER"
+    value = env_str(name).strip()
+    if not value:
+        return ""
+    if value.lower() not in SURROGATE_KEY_HEADERS:
+        spellings = ", ".join(header for header, _ in SURROGATE_KEY_HEADERS.values())
+        raise ImproperlyConfigured(
+            f"{name} must be one of {spellings} (the header your CDN reads purge keys from), "
+            f"or empty, not {value!r}"
+        )
+    return SURROGATE_KEY_HEADERS[value.lower()][0]

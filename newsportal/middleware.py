@@ -133,10 +133,11 @@ class HeadWithoutBodyMiddleware(MiddlewareMixin):
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     """Django's: ETags hashed from the content, so every process agrees on them. A 304 also
     keeps the Content-Type the 200 had (Django drops it), so a feed reader that revalidates
-    still knows it holds XML, and its Surrogate-Key. A HEAD is treated as the GET it mirrors:
-    Django leaves it alone, its body being empty by then elsewhere, but here the body is still
-    the GET's (HeadWithoutBodyMiddleware drops it outside), so a HEAD gets the GET's ETag and
-    its 304."""
+    still knows it holds XML, and its Surrogate-Key (copied to EDGE_SURROGATE_KEY_HEADER for a
+    CDN that reads another, on every shared answer, 304 or not). A HEAD is treated as the GET
+    it mirrors: Django leaves it alone, its body being empty by then elsewhere, but here the
+    body is still the GET's (HeadWithoutBodyMiddleware drops it outside), so a HEAD gets the
+    GET's ETag and its 304."""
 
     def process_response(self, request, response):
         content_type = response.get("Content-Type")
@@ -157,6 +158,11 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
             # CommonMiddleware measures the empty body of a view's own 304 (a media file's):
             # "Content-Length: 0" there would tell a cache the file it keeps is empty.
             del response["Content-Length"]
+        cdn_header = settings.EDGE_SURROGATE_KEY_HEADER
+        if keys and cdn_header not in ("", "Surrogate-Key") and "Surrogate-Key" in response:
+            # The CDN in front reads the keys from a header of its own (Cloudflare's Cache-Tag),
+            # comma-separated; our Varnish still reads Surrogate-Key.
+            response[cdn_header] = ",".join(keys.split())
         return response
 
 

@@ -22,8 +22,10 @@ from newsportal.env import (
     env_int,
     env_ips,
     env_list,
+    env_log_level,
     env_redis_url,
     env_str,
+    env_surrogate_key_header,
     env_time_zone,
     env_url,
     env_url_list,
@@ -203,6 +205,8 @@ EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 300, minimum=0)
 EDGE_STALE_SECONDS = env_int("EDGE_STALE_SECONDS", 30, minimum=0)
 # ...and with the old copy for this long while the site answers errors (a database outage).
 EDGE_STALE_IF_ERROR_SECONDS = env_int("EDGE_STALE_IF_ERROR_SECONDS", 86400, minimum=0)
+# A CDN in front reads each shared page's keys from this header (README.md, "Behind a CDN").
+EDGE_SURROGATE_KEY_HEADER = env_surrogate_key_header()
 # Where purges go: each URL gets `PURGE` with an `xkey-purge: <keys>` header (see deploy/).
 FRONT_CACHE_PURGE_URLS = env_url_list("FRONT_CACHE_PURGE_URLS", schemes=("http", "https"))
 FRONT_CACHE_PURGE_TIMEOUT = env_int("FRONT_CACHE_PURGE_TIMEOUT", 2, minimum=1)
@@ -391,10 +395,6 @@ MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
 # One handler: the request id, e-mail addresses and secret links redacted, a traceback folded
 # onto the line (django.security's events, which anyone can cause, are a WARNING without one).
 # Request data is never formatted (only AdminEmailHandler would; it is not used).
-LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()  # empty, as unset
-if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-    raise ImproperlyConfigured(
-        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
-    )
+LOG_LEVEL = env_log_level("LOG_LEVEL")
 LOGGING = logging_config(LOG_LEVEL)
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")  # /healthz's details for monitors, via the proxy too
