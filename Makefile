@@ -161,6 +161,9 @@ serve: $(STAMP) varnish redis
 	@# the start here, with check --deploy's message, before anything is migrated or served;
 	@# its warnings are printed and the start goes on.
 	$(PY) manage.py check --deploy
+	@# A stack running already (its ports, its PROXY_WORKDIR) stops this one here, before its
+	@# static files, migrations and purge would reach the running release.
+	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --can-start
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	@# Pages drawn by the release before this one (Django's fragments in Redis) are dropped; not

@@ -194,7 +194,7 @@ def read_status(workdir: Path) -> dict:
         return {"generation": 0, "problem": ""}
 
 
-def running_stack(workdir: Path) -> int | None:
+def running_stack(workdir: Path, *, say: bool = True) -> int | None:
     """The pid of the serve.py running the stack in this workdir, or None (and says so)."""
     try:
         pid = int((workdir / "serve.pid").read_text())
@@ -204,7 +204,8 @@ def running_stack(workdir: Path) -> int | None:
             return pid
     except (OSError, ValueError):
         pass
-    print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
+    if say:
+        print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
     return None
 
 

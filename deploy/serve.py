@@ -13,8 +13,10 @@ ports and PROXY_* tunables filled in, as one file; see deploy/README.md.
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
+    .venv/bin/python deploy/serve.py --can-start  # whether it would start (ports, a stack)
 """
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -36,10 +38,10 @@ from deploy.children import (  # noqa: E402
     Restarting,
     relayed,
     stop,
-    wait_for_answer,
     wait_for_port,
 )
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
+from deploy.ports import WILDCARDS, already_taken, listening, url_host  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
@@ -47,20 +49,10 @@ VCL_TEMPLATE = Path(__file__).resolve().parent / "newsportal.vcl.in"
 # Django's session cookie and the flash-message cookie (CookieStorage): a request carrying
 # either one gets a personal page, so the proxy passes it (with its cookies) to Django.
 PERSONAL_COOKIES = ("sessionid", "messages")
-WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
 HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
 # What Varnish's manager writes for SIGTERM, the only way to stop it, whatever its options:
 # left out when the stop is ours, so that an "Error" of Varnish's still means one.
 VARNISH_STOPPED = "Error: Manager got SIGTERM"
-
-
-def url_host(host: str) -> str:
-    """HOST as it is written in a URL (IPv6 in brackets); a wildcard bind as the loopback."""
-    if host in WILDCARDS:
-        return "127.0.0.1"
-    if ":" in host and not host.startswith("["):
-        return f"[{host}]"
-    return host
 
 
 def env_host(name: str, default: str) -> str:
@@ -282,20 +274,6 @@ def gunicorn_env(cfg: dict) -> dict:
     return env
 
 
-def probe_host(host: str) -> str:
-    """Where this machine reaches a listener bound to `host`: a wildcard on its loopback."""
-    if host in ("::", "[::]"):
-        return "::1"
-    return url_host(host).strip("[]")
-
-
-def listening(cfg: dict, varnish, stopping: list, seconds: float = 60) -> bool:
-    public, purge = probe_host(cfg["host"]), probe_host(cfg["purge_host"])
-    return wait_for_port(cfg["port"], varnish, seconds, stopping, host=public) and (
-        wait_for_answer(purge, cfg["purge_port"], varnish, seconds, stopping)
-    )
-
-
 def main(argv: list[str]) -> int:
     try:
         cfg = config()
@@ -320,6 +298,12 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+
+    if refusal := already_taken(cfg):
+        print(f"serve: {refusal}", file=sys.stderr)
+        return 2
+    if "--can-start" in argv:  # `make serve` asks before it collects, migrates or purges
+        return 0
 
     workdir = cfg["workdir"]
     workdir.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -372,7 +356,10 @@ def main(argv: list[str]) -> int:
             worker.check()
             time.sleep(0.2)
     finally:
-        pid_path.unlink(missing_ok=True)
+        # Ours only: one a stack started since wrote is that stack's (make reload finds it).
+        with contextlib.suppress(OSError):
+            if pid_path.read_text() == str(os.getpid()):
+                pid_path.unlink()
         # The origin first: gunicorn finishes the requests it holds (a comment being saved)
         # while Varnish, still up, delivers their answers; then the proxy.
         origin.stop([worker.process], graceful)

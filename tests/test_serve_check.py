@@ -1,5 +1,6 @@
 """`make serve` runs `manage.py check --deploy` first: a production setting that would fail
-readers stops the start with the check's message, before anything is migrated or served."""
+readers stops the start with the check's message, before anything is migrated or served; and
+so does a stack running already on its ports."""
 
 import os
 import socket
@@ -51,3 +52,21 @@ def test_make_serve_refuses_to_start_on_a_deploy_error_saying_what_is_wrong(tmp_
     assert "serve: Varnish on" not in refused.stdout
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_make_serve_beside_a_running_stack_stops_before_migrating_saying_why(tmp_path):
+    # The running stack's Varnish, as a second `make serve` on its port finds it.
+    with socket.socket() as running:
+        running.bind(("127.0.0.1", 0))
+        running.listen(1)
+        port = running.getsockname()[1]
+        refused = make_serve(
+            tmp_path, port, REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+        )
+
+    assert refused.returncode != 0
+    assert f"serve: something already answers on 127.0.0.1:{port} (PORT)" in refused.stderr
+    database = tmp_path / "site.sqlite3"
+    if database.exists():
+        with sqlite3.connect(database) as db:
+            assert not db.execute("SELECT name FROM sqlite_master").fetchall()

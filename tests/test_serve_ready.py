@@ -1,6 +1,7 @@
 """deploy/serve.py says it serves ("serve: Varnish on ...") only once readers are answered: an
 operator, or a script waiting for that line, gets a page right after it, never a connection
-refused; and a Varnish that cannot take its port never has the line said."""
+refused. A second `make serve` where a stack runs (its ports, its PROXY_WORKDIR) stops at once,
+saying why, and leaves the running stack as it was."""
 
 import http.client
 import os
@@ -83,15 +84,52 @@ def test_the_stack_answers_as_soon_as_serve_says_it_serves(tmp_path, workdir):
         stopped(serve)
 
 
-def test_a_varnish_that_cannot_take_its_port_never_says_it_serves(tmp_path, workdir):
+def test_a_port_taken_stops_serve_at_once_naming_it_and_never_says_it_serves(tmp_path, workdir):
+    # Another stack's Varnish, or any program, on PORT: the port answers, as a running one does.
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
-        serve = start_serve(tmp_path, workdir, taken.getsockname()[1])
+        port = taken.getsockname()[1]
+        serve = start_serve(tmp_path, workdir, port)
         try:
             output, _ = serve.communicate(timeout=120)
         finally:
             stopped(serve)
 
-    assert serve.returncode != 0
+    assert serve.returncode == 2
     assert READY not in output
+    log = (tmp_path / "serve.log").read_text()
+    assert f"serve: something already answers on 127.0.0.1:{port} (PORT)" in log
+    assert "Booting worker" not in log  # nothing was started beside what runs
+
+
+def test_a_second_serve_in_a_running_stack_s_directory_leaves_that_stack_to_make_reload(
+    tmp_path, workdir
+):
+    # A stand-in for the running stack: what serve.py and `make reload` check is a serve.py
+    # behind the pid in PROXY_WORKDIR.
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    try:
+        (workdir / "serve.pid").write_text(str(running.pid))
+        second = start_serve(tmp_path, workdir, free_port())
+        try:
+            second.communicate(timeout=120)
+        finally:
+            stopped(second)
+        found = subprocess.run(
+            [sys.executable, str(BASE_DIR / "deploy" / "serve.py"), "--running"],
+            env={**os.environ, "PROXY_WORKDIR": str(workdir), "NEWSPORTAL_ENV_FILE": ""},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        running.kill()
+        running.wait()
+
+    assert second.returncode == 2
+    assert (
+        f"serve: a stack is running already in {workdir} (serve.py, pid {running.pid})"
+        in (tmp_path / "serve.log").read_text()
+    )
+    assert found.returncode == 0, found.stdout  # make reload still finds the running one

@@ -1,0 +1,60 @@
+"""serve.py's listeners: where this machine reaches them, whether something holds their ports
+already (a second `make serve`), and whether the proxy answers on them yet."""
+
+import socket
+
+from deploy.children import wait_for_answer, wait_for_port
+from deploy.origin import running_stack
+
+WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
+
+
+def url_host(host: str) -> str:
+    """HOST as it is written in a URL (IPv6 in brackets); a wildcard bind as the loopback."""
+    if host in WILDCARDS:
+        return "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"
+    return host
+
+
+def probe_host(host: str) -> str:
+    """Where this machine reaches a listener bound to `host`: a wildcard on its loopback."""
+    if host in ("::", "[::]"):
+        return "::1"
+    return url_host(host).strip("[]")
+
+
+def listening(cfg: dict, varnish, stopping: list, seconds: float = 60) -> bool:
+    public, purge = probe_host(cfg["host"]), probe_host(cfg["purge_host"])
+    return wait_for_port(cfg["port"], varnish, seconds, stopping, host=public) and (
+        wait_for_answer(purge, cfg["purge_port"], varnish, seconds, stopping)
+    )
+
+
+def already_taken(cfg: dict) -> str:
+    """Why this stack cannot start beside what runs (a second `make serve`, by hand beside the
+    unit's), or "". Found before anything starts: the second one's gunicorn, worker and
+    purge_pages would run, its Varnish fail on the port, and on its way out it took the
+    running stack's serve.pid with it (`make reload` then finds no stack)."""
+    workdir = cfg["workdir"]
+    if pid := running_stack(workdir, say=False):
+        return (
+            f"a stack is running already in {workdir} (serve.py, pid {pid}): `make reload` "
+            "puts a new release into it; stop it first to start it again"
+        )
+    ports = [
+        ("PORT", probe_host(cfg["host"]), cfg["port"]),
+        ("PROXY_PURGE_PORT", probe_host(cfg["purge_host"]), cfg["purge_port"]),
+        ("BACKEND_PORT", "127.0.0.1", cfg["backend_port"]),
+    ]
+    for name, host, port in ports:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            continue
+        return (
+            f"something already answers on {host}:{port} ({name}): another stack or program "
+            "holds it. Stop it, or give this stack other ports (PORT, and PROXY_WORKDIR if set)"
+        )
+    return ""
