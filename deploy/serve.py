@@ -274,6 +274,15 @@ def gunicorn_env(cfg: dict) -> dict:
     return env
 
 
+def exit_reason(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"status {returncode}"
+
+
 def main(argv: list[str]) -> int:
     try:
         cfg = config()
@@ -355,6 +364,18 @@ def main(argv: list[str]) -> int:
             origin.check_draining()
             worker.check()
             time.sleep(0.2)
+        if not stopping:
+            # Said, since what follows is the other children stopping: without it the log tells
+            # an operator that the stack stopped, not which part failed.
+            names = {origin.process: "gunicorn", **dict.fromkeys(processes, "Varnish")}
+            for process, name in names.items():
+                if process.poll() is not None:
+                    print(
+                        f"serve: {name} exited ({exit_reason(process.returncode)}); stopping "
+                        "the stack",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     finally:
         # Ours only: one a stack started since wrote is that stack's (make reload finds it).
         with contextlib.suppress(OSError):

@@ -1,7 +1,8 @@
 """deploy/serve.py says it serves ("serve: Varnish on ...") only once readers are answered: an
 operator, or a script waiting for that line, gets a page right after it, never a connection
 refused. A second `make serve` where a stack runs (its ports, its PROXY_WORKDIR) stops at once,
-saying why, and leaves the running stack as it was."""
+saying why, and leaves the running stack as it was. A part of the stack that dies stops the rest,
+and serve.py says which part and how it ended: the log an operator reads names the cause."""
 
 import http.client
 import os
@@ -133,3 +134,40 @@ def test_a_second_serve_in_a_running_stack_s_directory_leaves_that_stack_to_make
         in (tmp_path / "serve.log").read_text()
     )
     assert found.returncode == 0, found.stdout  # make reload still finds the running one
+
+
+def child_of(parent: int, word: bytes) -> int:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and word in (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    raise AssertionError(f"serve.py ({parent}) has no {word.decode()} child")
+
+
+@pytest.mark.parametrize(
+    "word, name", [(b"gunicorn", "gunicorn"), (b"varnishd", "Varnish")], ids=["gunicorn", "varnish"]
+)
+def test_a_killed_part_stops_the_stack_which_says_which_part_and_how(tmp_path, workdir, word, name):
+    serve = start_serve(tmp_path, workdir, free_port())
+    try:
+        for line in serve.stdout:
+            if line.startswith(READY):
+                break
+        else:
+            raise AssertionError((tmp_path / "serve.log").read_text())
+        os.kill(child_of(serve.pid, word), signal.SIGKILL)
+        serve.stdout.read()
+        serve.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the stack did not stop") from None
+    finally:
+        stopped(serve)
+
+    assert serve.returncode != 0
+    log = (tmp_path / "serve.log").read_text()
+    assert f"serve: {name} exited (killed by SIGKILL); stopping the stack" in log
