@@ -1,7 +1,6 @@
 """serve.py's children: started, watched, restarted and stopped (see serve.py)."""
 
 import functools
-import http.client
 import os
 import socket
 import subprocess
@@ -127,35 +126,14 @@ def relayed(command: list[str], *, cwd, but: str, once: threading.Event) -> subp
     return process
 
 
-def wait_for_port(
-    port: int, process: subprocess.Popen, seconds: float, stopping: list, *, host="127.0.0.1"
-) -> bool:
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float, stopping: list) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None and not stopping:
         try:
-            socket.create_connection((host, port), timeout=0.5).close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return True
         except OSError:
             time.sleep(0.1)
-    return False
-
-
-def wait_for_answer(
-    host: str, port: int, process: subprocess.Popen, seconds: float, stopping: list
-) -> bool:
-    """Whether an HTTP server there answers a request, any answer, while `process` runs: a
-    port taken is not yet a server that serves (Varnish binds before its child runs the VCL)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None and not stopping:
-        connection = http.client.HTTPConnection(host, port, timeout=2)
-        try:
-            connection.request("GET", "/")
-            connection.getresponse().read()
-            return True
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.1)
-        finally:
-            connection.close()
     return False
 
 

@@ -1,9 +1,9 @@
 """serve.py's listeners: where this machine reaches them, whether something holds their ports
 already (a second `make serve`), and whether the proxy answers on them yet."""
 
+import http.client
 import socket
 
-from deploy.children import wait_for_answer, wait_for_port
 from deploy.origin import running_stack
 
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
@@ -25,11 +25,26 @@ def probe_host(host: str) -> str:
     return url_host(host).strip("[]")
 
 
-def listening(cfg: dict, varnish, stopping: list, seconds: float = 60) -> bool:
-    public, purge = probe_host(cfg["host"]), probe_host(cfg["purge_host"])
-    return wait_for_port(cfg["port"], varnish, seconds, stopping, host=public) and (
-        wait_for_answer(purge, cfg["purge_port"], varnish, seconds, stopping)
+def answering(cfg: dict) -> bool:
+    """Whether readers would be answered now: Varnish's port takes connections, and the child
+    behind both listeners answers a request on the purge one (the readers' one may expect the
+    PROXY protocol). A port taken is not yet a server that serves: Varnish binds before its
+    child runs the VCL. One quick try, for serve.py's loop to make while it does its rounds."""
+    try:
+        socket.create_connection((probe_host(cfg["host"]), cfg["port"]), timeout=0.5).close()
+    except OSError:
+        return False
+    connection = http.client.HTTPConnection(
+        probe_host(cfg["purge_host"]), cfg["purge_port"], timeout=0.5
     )
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 def already_taken(cfg: dict) -> str:

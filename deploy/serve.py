@@ -41,7 +41,7 @@ from deploy.children import (  # noqa: E402
     wait_for_port,
 )
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
-from deploy.ports import WILDCARDS, already_taken, listening, url_host  # noqa: E402
+from deploy.ports import WILDCARDS, already_taken, answering, url_host  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
@@ -342,21 +342,20 @@ def main(argv: list[str]) -> int:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
-            varnish_process = relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours)
-            processes.append(varnish_process)
+            processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
             pid_path.write_text(str(os.getpid()))
-        # Said once readers would be answered (an operator's script takes it for "ready"): the
-        # readers' port takes connections, and the child behind both listeners answers on the
-        # purge one (the readers' one may expect the PROXY protocol). A Varnish that exits
-        # (its port taken) ends the stack below without a word of serving.
-        if processes and listening(cfg, varnish_process, stopping):
-            print(
-                f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front of "
-                f"gunicorn on 127.0.0.1:{cfg['backend_port']} "
-                f"(varnishadm -n {workdir / 'varnish'})",
-                flush=True,
-            )
+        announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
+            # Said once readers would be answered, not when Varnish was started (before it
+            # bound its port): an operator's script takes the line for "ready". A Varnish that
+            # exits first ends the stack without a word of serving.
+            if processes and not announced and (announced := answering(cfg)):
+                print(
+                    f"serve: Varnish on http://{url_host(cfg['host'])}:{cfg['port']}/ in front "
+                    f"of gunicorn on 127.0.0.1:{cfg['backend_port']} "
+                    f"(varnishadm -n {workdir / 'varnish'})",
+                    flush=True,
+                )
             if reloads:
                 reloads.clear()
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
