@@ -49,8 +49,8 @@ def answering(cfg: dict) -> bool:
 
 def already_taken(cfg: dict) -> str:
     """Why this stack cannot start beside what runs (a second `make serve`, by hand beside the
-    unit's), or "". Found before anything starts: the second one's gunicorn, worker and
-    purge_pages would run, its Varnish fail on the port, and on its way out it took the
+    unit's), or "". Found before anything starts: otherwise the second one's gunicorn, worker
+    and purge_pages run, its Varnish fails on the port, and on its way out it would take the
     running stack's serve.pid with it (`make reload` then finds no stack)."""
     workdir = cfg["workdir"]
     if pid := running_stack(workdir, say=False):
