@@ -84,9 +84,9 @@ def test_renditions_are_made_once_and_used_in_srcset(client, article):
     refresh_hero_renditions(article=article)
     article.refresh_from_db()
 
-    assert sorted(article.hero_renditions) == ["1200", "400", "800"]
+    assert sorted(article.hero_renditions) == ["1200", "1600", "400", "800"]
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "400w" in html and "1200w" in html
+    assert "400w" in html and "1200w" in html and "1600w" in html
     assert 'alt="A red test card"' in html
     from django.core.files.storage import default_storage
 
@@ -332,7 +332,7 @@ def test_a_picture_far_wider_than_high_gets_renditions_at_least_a_pixel_high(art
     renditions = make_renditions(article.hero_image)
 
     assert list(renditions) == ["image/jpeg", "image/avif", "image/webp"]
-    assert all(list(by_width) == ["400", "800", "1200"] for by_width in renditions.values())
+    assert all(list(by_width) == ["400", "800", "1200", "1600"] for by_width in renditions.values())
 
 
 @pytest.mark.parametrize(

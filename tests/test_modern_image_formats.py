@@ -82,7 +82,7 @@ def test_a_phone_is_offered_800_px_at_most_in_every_format(client, pictured, whe
 
     for source in picture(html):
         widths = [width for _, width in candidates(source["srcset"])]
-        assert widths == ([400, 800] if "media" in source else [400, 800, 1200]), source
+        assert widths == ([400, 800] if "media" in source else [400, 800, 1200, 1600]), source
 
 
 @pytest.mark.parametrize("where", ["article", "home"])
@@ -178,7 +178,7 @@ def test_replacing_or_removing_the_picture_deletes_its_avif_and_webp_files(
 
     def modern_files():
         names = {n for widths in pictured.hero_modern_renditions.values() for n in widths.values()}
-        assert len(names) == 6 and all(default_storage.exists(name) for name in names)
+        assert len(names) == 8 and all(default_storage.exists(name) for name in names)
         return names
 
     first = modern_files()
