@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
-from articles.admin_forms import ArticleForm, RelatedLinkFormSet, shown_again
+from articles.admin_forms import ArticleForm, shown_again
 from articles.admin_lists import (
     LAST_WORKED_ON_FIRST,
     ArticleChangeList,
@@ -18,10 +18,10 @@ from articles.admin_lists import (
 )
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
+from articles.admin_related_links import RelatedLinkInline, link_target_urls
 from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
 from articles.listing_services import delete_listing_entries, save_listing_entries
-from articles.meanwhile import LINK_FIELDS
-from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.models import Article, Author, Section, Tag
 from articles.search import clean_query, search_articles
 from articles.services import (
     delete_articles,
@@ -122,18 +122,6 @@ class TagAdmin(ListingEntryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RelatedLinkInline(admin.StackedInline):
-    model = RelatedLink
-    formset = RelatedLinkFormSet
-    fk_name = "article"
-    extra = 1
-    fields = list(LINK_FIELDS)  # a field shown is a field guarded (articles.meanwhile)
-    autocomplete_fields = ["target_article"]
-    ordering = ["order", "pk"]
-    # A link typed without a scheme is taken as https (Django 6's default, chosen now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
@@ -172,8 +160,9 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self):
-        # "Preview changes" (articles.admin_preview): the form's words as the page, unsaved.
-        return [*preview_urls(self), *super().get_urls()]
+        # "Preview changes" (articles.admin_preview): the form's words as the page, unsaved. The
+        # related links' picker, which says which stories are not out (admin_related_links).
+        return [*preview_urls(self), *link_target_urls(self), *super().get_urls()]
 
     def render_change_form(self, request, context, *args, **kwargs):
         shown_again(context)  # back with errors: the picture kept, and what to do said
