@@ -56,6 +56,9 @@ MODERN_TYPES = ("image/avif", "image/webp")
 # The widest a phone is offered: twice its width. A 3x screen would take the widest, three times
 # the bytes (and the largest paint past 2.5 s on slow 4G), for sharpness hard to see.
 PHONE_WIDEST = 800
+# Screens of 3 pixels a point are phones, held sideways too (the hero then 696 px wide, so they
+# took the widest): they keep to what they took before the 1600 px renditions came.
+DENSE_WIDEST = 1200
 CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 CROP_WIDTH = 1200
 MIN_SIDE = 200
@@ -360,6 +363,16 @@ def rendition_urls(renditions: dict[str, str]) -> list[tuple[int, str]]:
 
 def srcset(renditions: dict[str, str], *, widest: int) -> str:
     return ", ".join(f"{url} {w}w" for w, url in rendition_urls(renditions) if w <= widest)
+
+
+def srcsets(renditions: dict[str, str]) -> dict[str, str]:
+    """One format's srcsets for the hero's sources: phones held upright (PHONE_WIDEST), screens
+    of 2.5 pixels a point and more (DENSE_WIDEST), and the rest."""
+    return {
+        "srcset": srcset(renditions, widest=RENDITION_WIDTHS[-1]),
+        "phone_srcset": srcset(renditions, widest=PHONE_WIDEST),
+        "dense_srcset": srcset(renditions, widest=DENSE_WIDEST),
+    }
 
 
 def picture_size(path: str) -> tuple[int, int] | None:

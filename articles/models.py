@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from articles.images import (
     MODERN_TYPES,
-    PHONE_WIDEST,
     RENDITION_WIDTHS,
     crop_images,
     hero_upload_to,
     rendition_urls,
     srcset,
+    srcsets,
     validate_image_upload,
 )
 from articles.old_addresses import KeepsOldAddresses
@@ -245,18 +245,14 @@ class Article(KeepsOldAddresses, models.Model):
         return srcset(self.hero_renditions, widest=RENDITION_WIDTHS[-1])
 
     @property
-    def hero_phone_srcset(self) -> str:
-        return srcset(self.hero_renditions, widest=PHONE_WIDEST)
+    def hero_jpeg_srcsets(self) -> dict[str, str]:
+        return srcsets(self.hero_renditions)
 
     @property
     def hero_modern_sources(self) -> list[dict]:
-        """[{type, srcset, phone_srcset}] of the formats it has, best first (MODERN_TYPES)."""
+        """[{type, srcset, phone_srcset, dense_srcset}] of the formats it has, best first."""
         return [
-            {
-                "type": mime_type,
-                "srcset": srcset(widths, widest=RENDITION_WIDTHS[-1]),
-                "phone_srcset": srcset(widths, widest=PHONE_WIDEST),
-            }
+            {"type": mime_type, **srcsets(widths)}
             for mime_type in MODERN_TYPES
             if (widths := self.hero_modern_renditions.get(mime_type))
         ]

@@ -15,7 +15,7 @@ from articles.images import SAVE_SMALLER
 from articles.models import Article
 from articles.services import refresh_hero_renditions
 from tests.test_images import image_file
-from tests.test_modern_image_formats import DECODED_AS, PHONE, candidates, picture
+from tests.test_modern_image_formats import DECODED_AS, WIDTHS_FOR, candidates, picture
 
 
 def pictured(article, size):
@@ -56,9 +56,9 @@ def test_a_wide_upload_is_offered_1600_px_on_large_screens_and_800_on_phones(
     html = client.get(article.get_absolute_url() if where == "article" else "/").content.decode()
 
     offered = widths_offered(html)
-    assert len(offered) == 6
+    assert len(offered) == 9  # for phones, for 3x screens (phones held sideways), for the rest
     for mime_type, media, widths in offered:
-        assert widths == ([400, 800] if media == PHONE else [400, 800, 1200, 1600]), mime_type
+        assert widths == WIDTHS_FOR[media], mime_type
     for source in picture(html):
         for url, width in candidates(source["srcset"]):
             response = client.get(url)
@@ -75,7 +75,7 @@ def test_an_upload_1200_px_wide_gets_nothing_wider(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
     for _, media, widths in widths_offered(html):
-        assert widths == ([400, 800] if media == PHONE else [400, 800, 1200])
+        assert widths == [w for w in WIDTHS_FOR[media] if w <= 1200]
 
 
 def test_an_upload_1400_px_wide_is_offered_at_its_own_width(client, article):
@@ -118,7 +118,7 @@ def test_a_command_gives_pictures_saved_before_their_1600_px_renditions(
         assert widths.items() <= article.hero_modern_renditions[mime_type].items()
     html = client.get(article.get_absolute_url()).content.decode()
     for mime_type, media, widths in widths_offered(html):
-        assert widths == ([400, 800] if media == PHONE else [400, 800, 1200, 1600]), mime_type
+        assert widths == WIDTHS_FOR[media], mime_type
     for source in picture(html):
         url, width = candidates(source["srcset"])[-1]
         with Image.open(default_storage.open(url.removeprefix("/media/"))) as made:

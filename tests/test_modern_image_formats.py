@@ -19,6 +19,8 @@ from tests.test_image_metadata import assert_no_metadata, camera_jpeg
 from tests.test_images import image_file
 
 PHONE = "(max-width: 575.98px)"
+DENSE = "(min-resolution: 2.5dppx)"  # 3x screens: phones, held sideways too
+WIDTHS_FOR = {PHONE: [400, 800], DENSE: [400, 800, 1200], None: [400, 800, 1200, 1600]}
 DECODED_AS = {"image/avif": "AVIF", "image/webp": "WEBP", None: "JPEG"}
 
 
@@ -57,10 +59,13 @@ def test_the_picture_is_offered_in_avif_then_webp_before_the_jpeg(client, pictur
 
     assert [(s.get("type"), s.get("media")) for s in sources] == [
         ("image/avif", PHONE),
+        ("image/avif", DENSE),
         ("image/avif", None),
         ("image/webp", PHONE),
+        ("image/webp", DENSE),
         ("image/webp", None),
         (None, PHONE),
+        (None, DENSE),
     ]
     # The <img> is the JPEG it was, with its size and priority.
     assert all(url.endswith(".jpg") for url, _ in candidates(img["srcset"]))
@@ -78,11 +83,12 @@ def test_the_picture_is_offered_in_avif_then_webp_before_the_jpeg(client, pictur
 
 @pytest.mark.parametrize("where", ["article", "home"])
 def test_a_phone_is_offered_800_px_at_most_in_every_format(client, pictured, where):
+    # Held sideways, a 3x phone draws the hero 696 px wide: 1200 px at most, as before 1600 came.
     html = client.get(pictured.get_absolute_url() if where == "article" else "/").content.decode()
 
     for source in picture(html):
         widths = [width for _, width in candidates(source["srcset"])]
-        assert widths == ([400, 800] if "media" in source else [400, 800, 1200, 1600]), source
+        assert widths == WIDTHS_FOR[source.get("media")], source
 
 
 @pytest.mark.parametrize("where", ["article", "home"])
@@ -91,8 +97,10 @@ def test_a_story_saved_before_the_modern_formats_offers_its_jpegs_only(client, p
 
     html = client.get(pictured.get_absolute_url() if where == "article" else "/").content.decode()
 
-    phone, img = picture(html)
-    assert phone == {"media": PHONE, "srcset": pictured.hero_phone_srcset, "sizes": "100vw"}
+    phone, dense, img = picture(html)
+    jpegs = pictured.hero_jpeg_srcsets
+    assert phone == {"media": PHONE, "srcset": jpegs["phone_srcset"], "sizes": "100vw"}
+    assert (dense["media"], dense["srcset"]) == (DENSE, jpegs["dense_srcset"])
     assert img["srcset"] == pictured.hero_srcset and img["src"] == pictured.hero_url
     assert ".avif" not in html and ".webp" not in html and 'srcset=""' not in html
 
@@ -141,8 +149,8 @@ def test_a_command_gives_stories_saved_before_their_avif_and_webp(
     pictured.refresh_from_db()
     assert pictured.hero_renditions == jpegs  # the JPEGs readers and caches have stay
     sources = picture(client.get(pictured.get_absolute_url()).content.decode())
-    assert [s.get("type") for s in sources] == ["image/avif"] * 2 + ["image/webp"] * 2 + [None] * 2
-    for source in sources[:4]:
+    assert [s.get("type") for s in sources] == ["image/avif"] * 3 + ["image/webp"] * 3 + [None] * 3
+    for source in sources[:6]:
         for url, width in candidates(source["srcset"]):
             with (
                 default_storage.open(url.removeprefix("/media/")) as stored,
