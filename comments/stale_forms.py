@@ -5,10 +5,14 @@ upgraded, or the release before, still finishing requests), and a button added s
 reader's words gone. Here the reader is told what happened, given their words back and the way
 back to the page to press again once the update is over."""
 
+from urllib.parse import urlsplit
+
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from articles.models import Article
 from comments.links import keep_address_to_itself
 from newsportal.caching import personal_page
 
@@ -22,12 +26,6 @@ def unknown_address(request, path):
     if request.method != "POST":
         raise Http404
     written = next((request.POST[name] for name in WRITTEN_FIELDS if request.POST.get(name)), "")
-    came_from = request.META.get("HTTP_REFERER", "")
-    back = None
-    if url_has_allowed_host_and_scheme(
-        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = (came_from, "Back to the page you were on")
     context = {
         "heading": "Not sent: the site was being updated",
         "paragraphs": [
@@ -36,7 +34,44 @@ def unknown_address(request, path):
             "minute, go back, reload the page, and press the button again."
         ],
         "unsent_text": written.strip(),
-        "way_on": back,
+        "way_on": _way_back(path) or _page_it_names(request),
     }
     page = personal_page(render(request, "comments/notice.html", context, status=404))
     return keep_address_to_itself(page)  # the address may hold a status page's token
+
+
+# The pages whose address is a token after a prefix: a button added to one posts below it.
+TOKEN_PAGES = {
+    "status": ("comments:status", "Back to your comment"),
+    "unsubscribe": ("comments:unsubscribe", "Back to the page you were on"),
+    "stop-mail": ("comments:stop-mail", "Back to the page you were on"),
+}
+
+
+def _way_back(path):
+    """The page the form was on, read from the address it posted to (our own routes alone): a
+    token page's Referer is our origin alone (comments.links.keep_address_to_itself)."""
+    first, _, rest = path.partition("/")
+    key, _, below = rest.partition("/")
+    if first in TOKEN_PAGES and key and below:
+        name, words = TOKEN_PAGES[first]
+        return reverse(name, args=[key]), words
+    if first == "privacy":
+        return reverse("comments:privacy"), "Back to the privacy page"
+    if first == "post" and key.isdigit():
+        article = Article.objects.published().filter(pk=int(key)).first()
+        if article is not None:
+            return article.get_absolute_url() + "#comment-form", "Back to the article"
+    return None
+
+
+def _page_it_names(request):
+    """Otherwise the Referer, when it names a page of ours (an article's sends its address; a
+    token page's, our origin alone, which the front page link below already is)."""
+    came_from = request.META.get("HTTP_REFERER", "")
+    own = url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if own and urlsplit(came_from).path not in ("", "/"):
+        return came_from, "Back to the page you were on"
+    return None

@@ -9,9 +9,9 @@ from django.test import Client
 from comments.models import Comment
 
 
-def _browser_on_status_page(comment):
+def _browser_on_status_page(comment, status_url=None):
     browser = Client(enforce_csrf_checks=True, HTTP_HOST="testserver")
-    page = browser.get(comment.status_url).content.decode()
+    page = browser.get(status_url or comment.status_url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     return browser, token
 
@@ -20,13 +20,14 @@ def test_a_button_of_another_release_is_told_what_happened_with_its_words_kept(
     article, make_comment
 ):
     comment = make_comment(article, body="As first written")
-    browser, token = _browser_on_status_page(comment)
-    came_from = f"http://testserver{comment.status_url}"
+    status_url = comment.status_url  # signed with the time: read once
+    browser, token = _browser_on_status_page(comment, status_url)
 
     answer = browser.post(
-        f"{comment.status_url}a-button-of-a-newer-release/",
+        f"{status_url}a-button-of-a-newer-release/",
         {"body": "My careful new words", "csrfmiddlewaretoken": token},
-        HTTP_REFERER=came_from,
+        # All a browser sends from a token page (Referrer-Policy: strict-origin).
+        HTTP_REFERER="http://testserver/",
     )
 
     page = answer.content.decode()
@@ -34,7 +35,7 @@ def test_a_button_of_another_release_is_told_what_happened_with_its_words_kept(
     assert "the site was being updated" in page
     assert "press the button again" in page
     assert "My careful new words" in page
-    assert f'<a href="{came_from}">Back to the page you were on</a>' in page
+    assert f'<a href="{status_url}">Back to your comment</a>' in page
     assert "no-store" in answer["Cache-Control"]
     assert Comment.objects.get().body == "As first written"
 
@@ -70,3 +71,32 @@ def test_an_unknown_address_opened_is_still_the_site_s_404(client, db):
         answer = client.get(url)
         assert answer.status_code == 404
         assert "the site was being updated" not in answer.content.decode()
+
+
+def test_an_article_s_comment_form_posted_to_an_unknown_address_leads_back_to_the_article(
+    article, make_comment
+):
+    browser, token = _browser_on_status_page(make_comment(article))
+
+    answer = browser.post(
+        f"/comments/post/{article.pk}/a-newer-step/",
+        {"body": "Words for the article", "csrfmiddlewaretoken": token},
+        HTTP_REFERER="http://testserver/",
+    )
+
+    link = f'<a href="{article.get_absolute_url()}#comment-form">Back to the article</a>'
+    assert link in answer.content.decode()
+
+
+def test_the_privacy_page_s_button_of_another_release_leads_back_to_the_privacy_page(
+    article, make_comment
+):
+    browser, token = _browser_on_status_page(make_comment(article))
+
+    answer = browser.post(
+        "/comments/privacy/a-newer/button/",
+        {"email": "reader@example.com", "csrfmiddlewaretoken": token},
+        HTTP_REFERER="http://testserver/",
+    )
+
+    assert '<a href="/comments/privacy/">Back to the privacy page</a>' in answer.content.decode()
