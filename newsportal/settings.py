@@ -109,10 +109,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: it drops the body of every answer to a HEAD, whichever layer made it.
-    "newsportal.middleware.HeadWithoutBodyMiddleware",
+    "newsportal.middleware.HeadWithoutBodyMiddleware",  # outermost: any layer's HEAD answer
     "newsportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "comments.token_addresses.TokenAddressMiddleware",  # inside it: Security's is a default
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Below the header middleware, so static files carry every security header too.
