@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.common import no_append_slash
 
 from articles.models import Article
 from comments.links import keep_address_to_itself
@@ -20,9 +21,12 @@ from newsportal.caching import personal_page
 WRITTEN_FIELDS = ("body", "text")
 
 
+@no_append_slash
 def unknown_address(request, path):
     """Any method but POST gets the site's 404, as before this route; a POST passed the CSRF
-    check (the middleware's, as for every view), so it came from a page of ours."""
+    check (the middleware's, as for every view), so it came from a page of ours. An unknown
+    address without its slash stays unknown: APPEND_SLASH would send it here with one (a 301,
+    a POST's words lost on the way; under DEBUG a RuntimeError)."""
     if request.method != "POST":
         raise Http404
     written = next((request.POST[name] for name in WRITTEN_FIELDS if request.POST.get(name)), "")

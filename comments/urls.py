@@ -31,6 +31,6 @@ urlpatterns = [
     path("report/<int:comment_id>/", report_views.report_view, name="report"),
     # Last: a form from a page another release drew, posted to an address this one does not
     # know (a rolling deploy). Only addresses ending in a slash, so that one without still
-    # finds its page by the slash redirect first.
+    # finds a page of ours by the slash redirect first (the view asks for none to itself).
     re_path(r"^(?P<path>.+/)$", stale_forms.unknown_address, name="unknown-address"),
 ]

@@ -100,3 +100,27 @@ def test_the_privacy_page_s_button_of_another_release_leads_back_to_the_privacy_
     )
 
     assert '<a href="/comments/privacy/">Back to the privacy page</a>' in answer.content.decode()
+
+
+def test_an_unknown_address_without_its_slash_is_not_found_for_every_method(client, db):
+    for method in ("get", "head", "post"):
+        answer = getattr(client, method)("/comments/nothing-here")
+        assert answer.status_code == 404, method
+        assert "Location" not in answer, method
+
+
+def test_a_post_to_an_unknown_address_without_its_slash_is_answered_under_debug(
+    client, db, settings
+):
+    settings.DEBUG = True  # APPEND_SLASH raised RuntimeError for a POST it would redirect
+
+    answer = client.post("/comments/nothing-here", {"body": "My words"})
+
+    assert answer.status_code == 404
+
+
+def test_a_known_page_without_its_slash_still_finds_it(client, db):
+    answer = client.get("/comments/privacy")
+
+    assert answer.status_code == 301
+    assert answer["Location"] == "/comments/privacy/"
