@@ -5,6 +5,7 @@ upgraded, or the release before, still finishing requests), and a button added s
 reader's words gone. Here the reader is told what happened, given their words back and the way
 back to the page to press again once the update is over."""
 
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.http import Http404
@@ -12,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.common import no_append_slash
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from articles.models import Article
 from comments.links import keep_address_to_itself
@@ -21,14 +23,27 @@ from newsportal.caching import personal_page
 WRITTEN_FIELDS = ("body", "text")
 
 
-@no_append_slash
+def only_posts(view):
+    """Any method but POST gets the site's 404, as any address we do not know, answered before
+    the CSRF check could call a PUT or DELETE a forgery; a POST is checked as every form is, so
+    what reaches the view came from a page of ours. And an unknown address without its slash
+    stays unknown: APPEND_SLASH would send it here with one (a 301, a POST's words lost on the
+    way; under DEBUG a RuntimeError)."""
+    checked = csrf_protect(view)
+
+    @no_append_slash
+    @csrf_exempt
+    @wraps(view)
+    def guarded(request, path):
+        if request.method != "POST":
+            raise Http404
+        return checked(request, path)
+
+    return guarded
+
+
+@only_posts
 def unknown_address(request, path):
-    """Any method but POST gets the site's 404, as before this route; a POST passed the CSRF
-    check (the middleware's, as for every view), so it came from a page of ours. An unknown
-    address without its slash stays unknown: APPEND_SLASH would send it here with one (a 301,
-    a POST's words lost on the way; under DEBUG a RuntimeError)."""
-    if request.method != "POST":
-        raise Http404
     written = next((request.POST[name] for name in WRITTEN_FIELDS if request.POST.get(name)), "")
     context = {
         "heading": "Not sent: the site was being updated",

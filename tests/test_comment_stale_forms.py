@@ -124,3 +124,10 @@ def test_a_known_page_without_its_slash_still_finds_it(client, db):
 
     assert answer.status_code == 301
     assert answer["Location"] == "/comments/privacy/"
+
+
+def test_other_methods_at_an_unknown_address_are_not_found_not_called_forgeries(db):
+    browser = Client(enforce_csrf_checks=True)
+    for method in ("put", "delete", "patch", "options"):
+        answer = getattr(browser, method)("/comments/a-button-of-a-newer-release/")
+        assert answer.status_code == 404, method
