@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from django.utils.encoding import punycode
 
 from tests.test_commenter_mailbox_limit import post_from_each_ip, sent_to
 
@@ -55,3 +56,29 @@ def test_addresses_held_before_the_upgrade_count_their_new_spellings_too(
     post_from_each_ip(article, comment_form_data, ["victim@example.org"], notify="on")
 
     assert sent_to() == []
+
+
+# Its rows restored after it (serialized_rollback), as the tests that commit after it expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_unicode_inbox_keyed_by_its_start_before_the_upgrade_keeps_its_stop(
+    article, comment_form_data
+):
+    domain = ".".join(["bücherwürmerübung"] * 10)
+    before = [("comments", "0020_commenter_address_mailbox_spellings")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        # Stopped by its owner under the release that cut the key at 254 characters.
+        held = executor.loader.project_state(before).apps.get_model("comments", "CommenterAddress")
+        cut = f"reader@{punycode(domain)}.de"[:254]
+        held.objects.create(
+            email=f"reader@{domain}.de", mailbox=cut, mail_stopped_at=timezone.now()
+        )
+    finally:
+        call_command("migrate", verbosity=0)  # the upgrade, as the deploy runs it
+
+    # Another spelling of her inbox, and another inbox the cut key had taken for hers.
+    addresses = [f"Reader+1@{domain}.de", f"reader@{domain}.com"]
+    post_from_each_ip(article, comment_form_data, addresses, notify="on")
+
+    assert sent_to() == [f"reader@{domain}.com"]

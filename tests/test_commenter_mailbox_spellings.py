@@ -50,3 +50,30 @@ def test_an_owner_who_stopped_all_mail_gets_none_at_a_quoted_or_unicode_spelling
     )
 
     assert sent_to() == []
+
+
+# Under 254 characters as typed, over it in punycode (each label becomes xn--…).
+LONG_DOMAIN = ".".join(["bücherwürmerübung"] * 10)
+
+
+def test_two_long_unicode_domains_alike_in_their_start_are_two_inboxes(article, comment_form_data):
+    addresses = [f"reader@{LONG_DOMAIN}.de", f"reader@{LONG_DOMAIN}.com"]
+
+    post_from_each_ip(article, comment_form_data, addresses, notify="on")
+
+    assert sent_to() == addresses
+
+
+def test_an_owner_s_stop_at_a_long_unicode_domain_holds_there_alone(article, comment_form_data):
+    CommenterAddress.objects.create(
+        email=f"reader@{LONG_DOMAIN}.de", mail_stopped_at=timezone.now()
+    )
+
+    post_from_each_ip(
+        article,
+        comment_form_data,
+        [f"READER+1@{LONG_DOMAIN}.de", f"reader@{LONG_DOMAIN}.com"],
+        notify="on",
+    )
+
+    assert sent_to() == [f"reader@{LONG_DOMAIN}.com"]

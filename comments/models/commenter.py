@@ -1,5 +1,6 @@
 """Commenters in control: earlier versions, confirmed addresses, reply mail, the policy page."""
 
+import hashlib
 import re
 
 from django.db import models
@@ -31,6 +32,7 @@ GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 # addressing): a subdomain there is one user's, so no two inboxes are counted as one.
 FASTMAIL_DOMAINS = ("fastmail.com", "fastmail.fm")
 MAILBOX_LENGTH = 254
+LONG_MAILBOX_PREFIX = "sha256:"
 
 
 def mailbox_of(email: str) -> str:
@@ -41,7 +43,7 @@ def mailbox_of(email: str) -> str:
     `x@name.fastmail.com`: each a new address that lands in the same inbox. Case-folded,
     unquoted, without a `+tag`, the domain in punycode. Not `-tags`: only some servers split
     there, and `jean-paul@` and `jean-pierre@` are two people. Mail still goes to the address
-    as typed. Migrations 0019 and 0020 hold copies to fill the rows they found: a change here
+    as typed. Migrations 0019 to 0021 hold copies to fill the rows they found: a change here
     needs a migration that fills them again."""
     local, at, domain = email.rpartition("@")
     if not at:
@@ -55,8 +57,16 @@ def mailbox_of(email: str) -> str:
     user, _, provider = domain.partition(".")
     if provider in FASTMAIL_DOMAINS and user:
         local, domain = user, provider
-    # In punycode a long Unicode domain may outgrow the column: the start tells inboxes apart.
-    return f"{local}@{domain}"[:MAILBOX_LENGTH]
+    return _fitted(f"{local}@{domain}")
+
+
+def _fitted(mailbox: str) -> str:
+    """In punycode a long Unicode domain may outgrow the column (an address is at most 254
+    characters as typed): a hash of the whole, not its start, which two inboxes may share
+    (`…übung.de` and `…übung.com`). Unkeyed, as the value it stands for is kept in clear."""
+    if len(mailbox) <= MAILBOX_LENGTH:
+        return mailbox
+    return LONG_MAILBOX_PREFIX + hashlib.sha256(mailbox.encode()).hexdigest()
 
 
 def _ascii_domain(domain: str) -> str:
