@@ -19,8 +19,8 @@ from articles.models import Article
 from comments.links import keep_address_to_itself
 from newsportal.caching import personal_page
 
-# The fields of our forms that carry words a reader wrote (a comment or an edit; a report).
-WRITTEN_FIELDS = ("body", "text")
+# The fields of our forms that carry words a reader wrote, and what the page calls them.
+WRITTEN_FIELDS = {"body": "Your comment (not sent)", "text": "Your report (not sent)"}
 
 
 def only_posts(view):
@@ -44,7 +44,7 @@ def only_posts(view):
 
 @only_posts
 def unknown_address(request, path):
-    written = next((request.POST[name] for name in WRITTEN_FIELDS if request.POST.get(name)), "")
+    field = next((name for name in WRITTEN_FIELDS if request.POST.get(name, "").strip()), None)
     context = {
         "heading": "Not sent: the site was being updated",
         "paragraphs": [
@@ -52,7 +52,8 @@ def unknown_address(request, path):
             "version of the site than the one that answered, while we were updating it. Wait a "
             "minute, go back, reload the page, and press the button again."
         ],
-        "unsent_text": written.strip(),
+        "unsent_text": request.POST[field].strip() if field else "",
+        "unsent_label": WRITTEN_FIELDS.get(field),
         "way_on": _way_back(path) or _page_it_names(request),
     }
     page = personal_page(render(request, "comments/notice.html", context, status=404))

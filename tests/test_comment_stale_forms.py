@@ -35,6 +35,7 @@ def test_a_button_of_another_release_is_told_what_happened_with_its_words_kept(
     assert "the site was being updated" in page
     assert "press the button again" in page
     assert "My careful new words" in page
+    assert ">Your comment (not sent)</label>" in page
     assert f'<a href="{status_url}">Back to your comment</a>' in page
     assert "no-store" in answer["Cache-Control"]
     assert Comment.objects.get().body == "As first written"
@@ -52,6 +53,8 @@ def test_a_report_posted_to_an_unknown_address_keeps_its_words(article, make_com
 
     page = answer.content.decode()
     assert "It names my neighbour" in page
+    assert ">Your report (not sent)</label>" in page
+    assert "Your comment" not in page
     assert "elsewhere.example" not in page  # the way back leads only to our own pages
 
 
