@@ -224,13 +224,21 @@ def _stopped_since(address: CommenterAddress, asked_at) -> bool:
     return stopped_at is not None and (asked_at is None or asked_at <= stopped_at)
 
 
+# A privacy link's `to`: its owner asked for it (request_privacy_link's `by_owner`). Old
+# releases' workers read no `to` for these mails.
+ASKED_BY_OWNER = "owner"
+
+
 def _privacy_mail(action):
     def build(ref, to, asked_at):
         address = CommenterAddress.objects.filter(pk=ref).first()
         if address is None or _stopped_since(address, asked_at):
             return None
-        # Anyone may ask at another spelling of the inbox: a stop made since holds for it too.
-        if _inbox_stopped_since(address.email, asked_at):
+        # Anyone may ask at another spelling of the inbox: a stop made since holds for it too,
+        # as for confirmations and questions. Not for its owner's own ask at a spelling she
+        # confirmed and did not stop: that spelling is mailed, as about her comments (mailable).
+        owner_s = to == ASKED_BY_OWNER and address.verified_at is not None
+        if not owner_s and _inbox_stopped_since(address.email, asked_at):
             return None
         # Anyone who typed the address in a comment may ask: its owner can stop these too.
         stop_url = links.stop_mail_url(address.pk)

@@ -15,6 +15,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_ACTIONS
 from comments.mail import drop_queued
 from comments.models import (
@@ -55,7 +56,7 @@ def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> 
         address = CommenterAddress.objects.claim(email)
         if not _claim_privacy_mail(address, timezone.now()):
             return False
-        queue_mail(f"privacy-{action}", address.pk)
+        queue_mail(f"privacy-{action}", address.pk, ASKED_BY_OWNER if by_owner else "")
     return True
 
 

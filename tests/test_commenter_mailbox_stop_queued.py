@@ -93,3 +93,38 @@ def test_a_spelling_she_confirmed_and_did_not_stop_is_still_mailed_and_says_so(
 
     assert "We e-mail you when it has been reviewed." in said
     assert "stop all mail" not in said
+
+
+def _ask_then_stop_at_maria(asker, settings):
+    maria = CommenterAddress.objects.create(email=MARIA)
+    asker()  # queued, not sent yet
+    stop = links.stop_mail_url(maria.pk).removeprefix(settings.SITE_URL)
+    Client().post(stop)
+    return sent()
+
+
+def test_her_own_link_asked_at_a_spelling_she_confirmed_goes_after_a_stop_at_another(
+    article, make_comment, settings
+):
+    """Decided: mail she asked for at a spelling she confirmed and did not stop goes there, as
+    mail about her comments does (her status page says so); her stop at maria@ held it back."""
+    verify(TAGGED)
+    mine = make_comment(article, email=TAGGED, owner_vouched=True)
+
+    def from_her_status_page():
+        Client().post(f"{mine.status_url}privacy/", {"action": "export"})
+
+    assert _ask_then_stop_at_maria(from_her_status_page, settings) == [TAGGED]
+
+
+def test_a_link_anyone_asked_at_a_spelling_she_confirmed_waits_no_more_after_her_stop(
+    article, make_comment, settings
+):
+    """As a question anyone set off there: held back by her stop at another spelling."""
+    verify(TAGGED)
+    make_comment(article, email=TAGGED, owner_vouched=True)
+
+    def from_the_privacy_page():
+        Client().post("/comments/privacy/", {"email": TAGGED, "action": "export"})
+
+    assert _ask_then_stop_at_maria(from_the_privacy_page, settings) == []
