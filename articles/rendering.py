@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.treeprocessors import Treeprocessor
 
-from articles.images import picture_size
+from articles.picture_sizes import picture_size
 from newsportal.text import pasted_breaks_as
 
 ALLOWED_TAGS = {
