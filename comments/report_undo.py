@@ -116,16 +116,11 @@ def undo_take_downs(comments, *, by) -> list[int]:
             .values_list("comment_id", "last")
         )
         rows = [r for r in rows if not later.get(r.pk) or later[r.pk] <= r.taken_down_at]
-        rows = _not_hanging(rows)
+        rows = _not_hanging(rows, by=by)
         if not rows:
             return []
         when = {row.pk: row.taken_down_at for row in rows}
-        # Decided by the Take down itself (decide() names it): its reports had hid it.
-        hidden = {
-            row.pk
-            for row in rows
-            if row.moderated_by_id == by.pk and row.moderated_at == row.taken_down_at
-        }
+        hidden = {row.pk for row in rows if _was_hidden(row, by=by)}
         counted = Comment.objects.counted().filter(pk__in=thread)
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
@@ -166,17 +161,20 @@ def undo_take_downs(comments, *, by) -> list[int]:
     return [row.pk for row in rows]
 
 
-def _not_hanging(rows: list[Comment]) -> list[Comment]:
+def _was_hidden(row: Comment, *, by) -> bool:
+    """Decided by the Take down itself (decide() names it): its reports had hid it."""
+    return row.moderated_by_id == by.pk and row.moderated_at == row.taken_down_at
+
+
+def _not_hanging(rows: list[Comment], *, by) -> list[Comment]:
     """The rows hangs_on_parent would let up: a reply taken down with the comment it answers,
-    or under one not up, stays down (one query for all their parents)."""
+    or under one not up, stays down (one query for all their parents). One under a comment this
+    same Undo puts up (the two ticked and taken down together) goes up with it."""
     asked = [r.parent_id for r in rows if r.parent_id and r.rejection_reason != REPLY_TAKEN_DOWN]
-    up = set(
-        Comment.objects.filter(pk__in=asked, status=Comment.Status.APPROVED).values_list(
-            "pk", flat=True
-        )
-        if asked
-        else []
-    )
+    up = {r.pk for r in rows if not r.parent_id and not _was_hidden(r, by=by)}
+    if asked:
+        approved = Comment.objects.filter(pk__in=asked, status=Comment.Status.APPROVED)
+        up.update(approved.values_list("pk", flat=True))
     return [
         r
         for r in rows

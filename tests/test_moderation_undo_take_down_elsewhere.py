@@ -159,3 +159,32 @@ def test_only_the_moderator_who_took_it_down_undoes_it(
     with_reply.refresh_from_db()
     assert with_reply.status == Comment.Status.REJECTED
     assert moderator_client.get(url).status_code == 405
+
+
+def test_a_comment_and_its_reply_taken_down_together_are_both_put_back_by_its_undo(
+    moderator_client, client, article, make_comment
+):
+    # Both ticked, the reply comes down for the moderator's reason, not with its comment: the
+    # Undo read the comment as still down, left the reply down and said "you" decided it since.
+    parent = make_comment(article, status="approved", name="Thread Starter")
+    reply = make_comment(article, status="approved", parent=parent, body="The reply.")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    page = moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {
+            "action": "take_down_selected",
+            "_selected_action": [parent.pk, reply.pk],
+            **{f"seen-{c.pk}": c.revision for c in (parent, reply)},
+            "reason": "Personal attack",
+        },
+        follow=True,
+    ).content.decode()
+    url, fields = _undo_form(page)
+
+    answer = moderator_client.post(url, fields, follow=True).content.decode()
+
+    assert "2 comments are up again" in answer
+    assert "decided again meanwhile" not in answer
+    assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 2
+    assert "The reply." in client.get(article.get_absolute_url()).content.decode()
