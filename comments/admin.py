@@ -3,6 +3,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -124,6 +125,8 @@ class CommentAdmin(
         return found, False
 
     def get_changelist_instance(self, request):
+        # Before the list is read: a comment sent while its cards are drawn is told as new.
+        drawn_at = timezone.now()
         cl = super().get_changelist_instance(request)
         queue = current_queue(request)
         cl.moderation_queue = None
@@ -140,6 +143,7 @@ class CommentAdmin(
                 queue=queue,
                 can_moderate=self.has_moderate_permission(request),
                 kept=getattr(request, "kept_reasons", {}),
+                drawn_at=drawn_at,
                 can_view_articles=request.user.has_perm("articles.view_article"),
             )
         cl.found_elsewhere = (

@@ -10,7 +10,6 @@ from functools import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -192,10 +191,11 @@ def article_place(article, *, admin_page: str | None) -> tuple[str, str]:
 
 
 def prepare_queue(
-    cl, *, queue: str, can_moderate: bool, kept: dict, can_view_articles: bool = False
+    cl, *, queue: str, can_moderate: bool, kept: dict, drawn_at, can_view_articles: bool = False
 ) -> None:
     """Attach to the change list (and each comment on its page) everything the cards show;
-    kept: {comment id: {"reason", "preset"}} a moderator typed and has to see again."""
+    kept: {comment id: {"reason", "preset"}} a moderator typed and has to see again; drawn_at:
+    the moment before the list was read (what is sent after it is new to this page)."""
     comments = list(cl.result_list)
     emails = {c.email for c in comments}
     ips = {c.ip_address for c in comments if c.ip_address}
@@ -266,6 +266,6 @@ def prepare_queue(
     # When the page was drawn: the comments sent (or reported) since are counted for it
     # (meanwhile_view), under its search. Filtered by section or date, the new ones are not told.
     filtered = any(key != StatusFilter.parameter_name for key in cl.get_filters_params())
-    cl.drawn_at = "" if filtered else timezone.now().isoformat()
+    cl.drawn_at = "" if filtered else drawn_at.isoformat()
     cl.can_moderate = can_moderate
     cl.presets = presets

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+import comments.admin_queue
 from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment
 
@@ -69,3 +70,26 @@ def test_the_reported_queue_learns_how_many_comments_were_reported_since_it_was_
     asked = moderator_client.get(f"{CHANGELIST}meanwhile/", {"queue": "reported", "since": since})
 
     assert asked.json()["arrived"] == 2
+
+
+def test_a_comment_sent_while_the_page_is_drawn_is_counted_for_it(
+    moderator_client, article, make_comment, monkeypatch
+):
+    # Stamped after the cards were drawn, the page's time left out a comment that came in after
+    # its list was read: on the page neither, nor ever counted.
+    make_comment(article, body="Waiting already.")
+    drawing = comments.admin_queue.policy_words
+    sent = []
+
+    def a_reader_posts_meanwhile():
+        if not sent:
+            sent.append(make_comment(article, body="Sent while the page was drawn."))
+        return drawing()
+
+    monkeypatch.setattr(comments.admin_queue, "policy_words", a_reader_posts_meanwhile)
+    html = moderator_client.get(CHANGELIST).content.decode()
+
+    assert "Sent while the page was drawn." not in html
+    since = drawn_at(html)
+    asked = moderator_client.get(f"{CHANGELIST}meanwhile/", {"queue": "pending", "since": since})
+    assert asked.json()["arrived"] == 1
