@@ -108,6 +108,8 @@ def preview_changes(request, model_admin, object_id):
         "current_section": article.section.slug,
         "meanwhile": form.meanwhile,
         "clashed": form.clashed,
+        # Drawn from this editor's rows (merging them would lock the story): the page says so.
+        "rows_as_yours": {"authors", "related_links"} & {*form.kept, *form.clashed},
     }
     return personal_page(render(request, "articles/preview.html", context))
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author
+from tests.article_forms import byline_as
 from tests.test_article_edited_meanwhile import TYPO_FIX, _change, opened
 
 
@@ -83,3 +84,21 @@ def test_what_both_changed_is_previewed_as_this_editor_s_and_said(
 
     assert "<title>Preview: The sub&#x27;s headline" in page
     assert "saving will first show you theirs there, to read before you save again." in page
+
+
+def test_a_byline_changed_meanwhile_is_said_to_be_drawn_as_this_form_has_it(
+    superuser_client, editor_client, article, author
+):
+    # The preview draws the byline and links from this editor's rows: it said it showed the
+    # colleague's changes, which a co-author added meanwhile contradicted.
+    rui = Author.objects.create(name="Rui Costa", slug="rui-costa")
+    subs_form = opened(editor_client, article, body=article.body + TYPO_FIX)
+    chiefs = opened(superuser_client, article, **byline_as(article, [author, rui]))
+    assert superuser_client.post(_change(article), chiefs).status_code == 302
+
+    page = _preview(editor_client, article, subs_form)
+
+    assert "The byline is now" in page
+    assert "The byline and related links are drawn as your form has them" in page
+    assert editor_client.post(_change(article), subs_form).status_code == 302
+    assert "Rui Costa" in [str(b.author) for b in Article.objects.get(pk=article.pk).bylines.all()]
