@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from articles.images import SAVE_SMALLER
 from articles.models import Article
 from articles.services import refresh_hero_renditions
 from tests.test_images import image_file
@@ -84,10 +83,6 @@ def test_an_upload_1400_px_wide_is_offered_at_its_own_width(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert widths_offered(html)[-1][2] == [400, 800, 1200, 1400]
-
-
-def test_a_picture_too_large_is_refused_saying_pages_show_1600_px_at_most():
-    assert "pages show it at most 1,600 wide" in SAVE_SMALLER
 
 
 def test_a_command_gives_pictures_saved_before_their_1600_px_renditions(

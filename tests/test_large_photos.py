@@ -44,6 +44,7 @@ def test_a_png_over_the_limit_names_it_and_what_to_do(editor_client, article):
     assert response.status_code == 200
     assert "The image is 9000×6000 pixels (54 megapixels), more than the 40 megapixels" in page
     assert "Save a smaller copy (4,000 pixels across is plenty" in page
+    assert "pages show it at most 1,600 wide" in page
     assert "Filed from the quay." in page
 
 
