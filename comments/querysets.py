@@ -1,7 +1,19 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 # What the comment list draws of each comment (templates/comments/comment.html).
@@ -14,9 +26,15 @@ SHOWN_FIELDS = (
     "created_at",
     "status",
     "withdrawn_at",
+    "picked_at",
 )
 # The queue: a placeholder of a withdrawn comment is never pending; older rows may be: not queued.
 PENDING = Q(status="pending", withdrawn_at=None)
+# An editors' pick readers see: counted (published, not withdrawn, a reply under a published
+# comment) and in the words it was picked in. picked_revision is None when unpicked.
+PICKED = Q(status="approved", withdrawn_at=None, picked_revision=F("revision")) & (
+    Q(parent__isnull=True) | Q(parent__status="approved")
+)
 # How long a post from the same IP under the same address is taken for a repeat of the first.
 REPEAT_MINUTES = 10
 
@@ -101,17 +119,34 @@ class CommentQuerySet(models.QuerySet):
             .order_by("created_at", "pk")
         )
 
-    def threads_for(self, article, *, offset: int, limit: int):
+    def picks(self):
+        return self.filter(PICKED)
+
+    def threads_for(self, article, *, offset: int, limit: int, with_picks: bool = False):
         """One page of threads (top-level comments and their replies) in ONE query, even
-        when the page is empty, so the article page costs the same with 0 or 200 comments."""
+        when the page is empty, so the article page costs the same with 0 or 200 comments.
+        Each row says whether it is an editors' pick (is_pick). with_picks: the article's
+        picks on other pages come too, each with how many threads start before its own
+        (earlier: the page it is on), still in the one query."""
         page = self.top_level_for(article).values("pk")[offset : offset + limit]
-        return (
-            self.approved()
-            .filter(article=article)
-            .filter(Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page))
-            .only(*SHOWN_FIELDS)
-            .order_by("created_at", "pk")
-        )
+        shown = Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page)
+        rows = self.approved().filter(article=article)
+        rows = rows.annotate(is_pick=ExpressionWrapper(PICKED, output_field=BooleanField()))
+        if with_picks:
+            shown |= PICKED
+            thread_start = Coalesce(OuterRef("parent__created_at"), OuterRef("created_at"))
+            before = (
+                self.top_level_for(article)
+                .filter(created_at__lt=thread_start)
+                .order_by()
+                .values("article_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            rows = rows.annotate(
+                earlier=Case(When(PICKED, then=Coalesce(Subquery(before), 0)), default=None)
+            )
+        return rows.filter(shown).only(*SHOWN_FIELDS).order_by("created_at", "pk")
 
     def decided_since(self, days: int = 7):
         # Decisions a person made: screened spam and auto-approvals have no moderator.

@@ -79,6 +79,19 @@ class Comment(models.Model):
     # so words written after they read it are never approved unseen (services.decide).
     revision = models.PositiveIntegerField(default=0, editable=False)
 
+    # An editors' pick (comments.picks): shown above the comments while its words are the ones
+    # the moderator picked (an edit since, re-approved or not, leaves it unpicked).
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    picked_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:

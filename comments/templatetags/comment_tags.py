@@ -76,9 +76,15 @@ def _list_context(article, number: int, is_open: bool) -> dict:
     page = Paginator(Comment.objects.top_level_for(article), per_page).get_page(number)
     if page.number != number:
         raise PastTheLastPage(page.number)
+    offset = (page.number - 1) * per_page
     rows = list(
-        Comment.objects.threads_for(article, offset=(page.number - 1) * per_page, limit=per_page)
+        Comment.objects.threads_for(
+            article, offset=offset, limit=per_page, with_picks=page.number == 1
+        )
     )
+    picks = _picks(rows, article, per_page) if page.number == 1 else []
+    # The picks from later pages came along for the box above: not threads of this page.
+    rows = [row for row in rows if not (row.is_pick and row.earlier >= per_page)] if picks else rows
     threads = [comment for comment in rows if comment.parent_id is None]
     by_parent = {comment.pk: comment for comment in threads}
     for comment in threads:
@@ -91,10 +97,22 @@ def _list_context(article, number: int, is_open: bool) -> dict:
         "comments_open": is_open,
         "comments_page": page,
         "comment_threads": threads,
+        "comment_picks": picks,
         "comments_page_param": COMMENTS_PAGE_PARAM,
         "comments_reply_param": REPLY_PARAM,
         "report_reasons": Report.Reason.choices,
     }
+
+
+def _picks(rows, article, per_page: int) -> list:
+    """The editors' picks for the box above the first page, in the order they were picked,
+    each with its address in the conversation (the page its thread is on)."""
+    picks = sorted((row for row in rows if row.is_pick), key=lambda row: row.picked_at)
+    for row in picks:
+        page = row.earlier // per_page + 1
+        query = f"?{COMMENTS_PAGE_PARAM}={page}" if page > 1 else ""
+        row.pick_path = f"{article.get_absolute_url()}{query}#comment-{row.pk}"
+    return picks
 
 
 def _fields_html(form) -> str:

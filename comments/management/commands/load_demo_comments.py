@@ -20,6 +20,7 @@ from articles.demo_content import LEAD_SLUG
 from articles.models import Article
 from comments.closing import comments_open
 from comments.models import Comment, ModerationPolicy
+from comments.picks import pick
 from comments.services import approve, submit_comment, update_policy
 
 DATA = json.loads(
@@ -107,6 +108,8 @@ class Command(BaseCommand):
             if publish:
                 approve(comment=comment, by=editor)
                 comment.refresh_from_db()  # approved by an UPDATE: a reply checks its status
+                if spec.get("pick"):
+                    pick(comment=comment, by=editor, revision=comment.revision)
             comments.append(comment)
             return comment
 
