@@ -19,6 +19,7 @@ from comments.admin_decisions import (
 )
 from comments.admin_meanwhile import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
+from comments.admin_picks import PickFilter, PickViews
 from comments.admin_queue import (
     current_queue,
     highlight,
@@ -43,6 +44,7 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 class CommentAdmin(
     CommentPageViews,
     DecisionViews,
+    PickViews,
     BulkActions,
     TypedFields,
     UndoViews,
@@ -53,7 +55,7 @@ class CommentAdmin(
     # The article and why a comment was held are told under its words, not in columns of their
     # own: beside the sidebar and the filters a 1280 px screen leaves the list 630 px.
     list_display = ["received_ago", "excerpt", "author", "decision"]
-    list_filter = [StatusFilter, "article__section", "created_at"]
+    list_filter = [StatusFilter, "article__section", "created_at", PickFilter]
     # Words anywhere in these; an e-mail address, IP address or network typed whole finds its
     # sender's comments instead (get_search_results).
     search_fields = ["name", "email", "body"]
@@ -321,6 +323,7 @@ class CommentAdmin(
                 view(self.undo_decisions_view),
                 name="comments_comment_undo_decisions",
             ),
+            *self.pick_urls(view),
             path(
                 "<path:object_id>/requeue/",
                 view(self.requeue_view),
