@@ -15,7 +15,7 @@ from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
 from articles.purges import purge_articles, purge_queryset, queryset_keys
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from newsportal.caching import article_key, media_key, purge, run_at
+from newsportal.caching import LISTS, article_key, listed_key, media_key, purge, run_at
 
 logger = logging.getLogger(__name__)
 
@@ -273,22 +273,26 @@ def add_modern_renditions(*, article_id: int) -> bool:
 
 def render_body_again(*, article_id: int) -> bool:
     """A body stored as an older renderer drew it, drawn again as a save draws it now (our
-    pictures' width and height, say). Not an edit: "Updated" stays, and only the article's own
-    page, the one that shows its body, is purged. False when nothing changed. An editor who
-    changes the body meanwhile wins: their save drew it, and this one is not stored."""
+    pictures' width and height, say). Not an edit: "Updated" stays, and only the pages that show
+    its body are purged: its own, and search's when its plain text changed. False when nothing
+    changed. An editor who changes the body meanwhile wins: their save drew it, and this one is
+    not stored."""
     article = Article.objects.only("body", "body_html", "body_text").filter(pk=article_id).first()
     if article is None:
         return False
     body_html = render_markdown(article.body)
     body_text = plain_text(body_html)
-    if body_html == article.body_html and body_text == article.body_text:
+    words_changed = body_text != article.body_text
+    if body_html == article.body_html and not words_changed:
         return False
+    # Search matches and quotes the plain text: its result pages drop it too.
+    words_too = (LISTS, listed_key(article_id)) if words_changed else ()
     with transaction.atomic():
         changed = Article.objects.filter(pk=article_id, body=article.body).update(
             body_html=body_html, body_text=body_text
         )
         if changed:
-            purge(article_key(article_id))
+            purge(article_key(article_id), *words_too)
     return bool(changed)
 
 

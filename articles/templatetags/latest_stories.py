@@ -5,7 +5,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from articles.models import Article
-from newsportal.caching import LATEST, LISTS, also_keyed, cached, listed_key
+from newsportal.caching import LATEST, LISTS, SITE, also_keyed, cached, listed_key
 
 register = template.Library()
 LOST_READER_COUNT = 6
@@ -26,7 +26,8 @@ def _drawn() -> tuple[str, list[int]]:
 def latest_stories(context):
     # Dropped (LATEST, LISTS) when a story is published, edited or pulled, as the article
     # rail's list is; the page carries each story's key too, so a takedown purges it for good.
-    html, shown = cached("latest-stories", [LISTS, LATEST], _drawn)
+    # SITE: each story's section is printed, and a section renamed purges SITE.
+    html, shown = cached("latest-stories", [SITE, LISTS, LATEST], _drawn)
     request = context.get("request")
     if request is not None:
         also_keyed(request, LATEST, *(listed_key(pk) for pk in shown))
