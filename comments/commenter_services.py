@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from comments.closing import comments_open
@@ -301,3 +302,28 @@ def stop_all_mail(*, address_id: int) -> None:
         # A comment its owner never vouched for keeps its wishes, as one asked for while mail
         # is stopped does (resume_mail drops them): its page is anyone's who typed the address.
         _drop_mail_wishes(emails, owner_vouched=True)
+
+
+def why_not_editable(comment: Comment) -> str:
+    """Why this comment takes no more edits, in the order its status page says it
+    (comments/status_controls.html): a decision first, which holds on an open story too."""
+    if comment.taken_down_at:
+        return "It was taken down. You can still delete it."
+    if comment.status == Comment.Status.REJECTED:
+        return "It was rejected. You can still delete it."
+    if as_its_writer_sees(comment) == Comment.Status.SPAM:
+        return "It was marked as spam. You can still delete it."
+    if not comment.article.is_public:
+        return "Its article is off the site. You can still delete it."
+    if not comments_open(comment.article):
+        return "Comments are closed on this article. You can still delete it."
+    if edits_used_up(comment):
+        return (
+            f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
+            "a new one if you need to."
+        )
+    minutes = settings.COMMENTS_EDIT_MINUTES
+    return (
+        f"A published comment can be edited for {minutes} minute{pluralize(minutes)}; that time "
+        "is over. You can still delete it."
+    )

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -30,6 +29,7 @@ from comments.commenter_services import (
     follow_replies,
     reply_mail_can_come,
     why_no_reply_mail,
+    why_not_editable,
 )
 from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
@@ -40,7 +40,6 @@ from comments.tokens import comment_id_from_token, confirm_about, status_token, 
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
 
-CLOSED = "Comments are closed on this article."
 # Said alike whatever happened: a status page is anyone's who typed the address, and must not
 # tell them whether it was asked lately, is confirmed, or its owner stopped all mail.
 ASKED_AGAIN = (
@@ -73,17 +72,45 @@ def link_gone(
     return notice_page(request, "This link no longer works", why, status=404, way_on=way_on)
 
 
-def comment_gone(request):
+def _ways_gone() -> str:
     # Every way a comment goes, said alike: "deleted" alone, to a writer who deleted nothing
     # (turned down, or held for its address while they read "waiting", then removed by
     # comments.privacy.prune_old_data), was a riddle.
     days = settings.COMMENTS_KEEP_REJECTED_DAYS
+    return (
+        "deleted from its page, erased at its address’s request, or, not published, removed "
+        f"after {days} days"
+    )
+
+
+def comment_gone(request):
     return link_gone(
         request,
-        "The comment it was for was deleted from its page, erased at its address’s request, "
-        f"or, not published, removed after {days} days; or the link is incomplete: use it "
-        "exactly as we gave it to you.",
+        f"The comment it was for was {_ways_gone()}; or the link is incomplete: use it exactly "
+        "as we gave it to you.",
     )
+
+
+def _edit_of_a_gone_comment(request, token):
+    """An edit sent after its comment went (deleted in another tab, or by whoever else holds
+    the link, erased, pruned): a bare "This link no longer works" lost the words typed."""
+    text = request.POST.get("body", "").strip()
+    if (comment_id := comment_id_from_token(token)) is None or not text:
+        return comment_gone(request)
+    # Withdrawn under a placeholder, the row still names its story: the way to post it anew.
+    placeholder = Comment.objects.filter(pk=comment_id).values("article_id")
+    article = Article.objects.published().filter(pk__in=placeholder).first()
+    context = {
+        "way_on": article and (f"{article.get_absolute_url()}#comment-form", "Back to the article"),
+        "heading": "Not saved: this comment was withdrawn",
+        "paragraphs": [
+            f"Your edit was not saved: while you wrote, the comment was {_ways_gone()} (from "
+            "another tab, or by anyone else who has its link). Here is your text, to keep a copy."
+        ],
+        "unsent_text": text,
+        "unsent_label": "Your edit (not saved)",
+    }
+    return commenter_page(request, "comments/notice.html", context, status=404)
 
 
 def comment_from_token(token) -> Comment | None:
@@ -141,43 +168,20 @@ def commenter_context(comment: Comment) -> dict:
     }
 
 
-def _why_not_editable(comment: Comment) -> str:
-    """Why this comment takes no more edits, in the order its status page says it
-    (comments/status_controls.html): a decision first, which holds on an open story too."""
-    if comment.taken_down_at:
-        return "It was taken down. You can still delete it."
-    if comment.status == Comment.Status.REJECTED:
-        return "It was rejected. You can still delete it."
-    if as_its_writer_sees(comment) == Comment.Status.SPAM:
-        return "It was marked as spam. You can still delete it."
-    if not comment.article.is_public:
-        return "Its article is off the site. You can still delete it."
-    if not comments_open(comment.article):
-        return f"{CLOSED} You can still delete it."
-    if edits_used_up(comment):
-        return (
-            f"It has been edited {MAX_EDITS} times, the most we allow: delete it and write "
-            "a new one if you need to."
-        )
-    minutes = settings.COMMENTS_EDIT_MINUTES
-    return (
-        f"A published comment can be edited for {minutes} minute{pluralize(minutes)}; that time "
-        "is over. You can still delete it."
-    )
-
-
 @never_cache
 @get_or_post
 def edit(request, token):
     comment = comment_from_token(token)
     if comment is None:
+        if request.method == "POST":
+            return _edit_of_a_gone_comment(request, token)
         return comment_gone(request)
     status_url = comment.status_url
     form = CommentEditForm(
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
     )
     if not can_edit(comment):
-        why = _why_not_editable(comment)
+        why = why_not_editable(comment)
         if request.method != "POST":
             # Its status page: the comment as it stands, and its Delete button.
             back = (status_url, "Back to your comment")

@@ -1,6 +1,7 @@
 """Once comments close on an article (its switch, or the policy's days), a comment written there
 takes no new words, even one still waiting for review: its author is told why, keeps what they
-typed, and may still delete it."""
+typed, and may still delete it. An edit sent after the comment was deleted gives its words back
+too."""
 
 from datetime import timedelta
 
@@ -70,3 +71,36 @@ def test_the_status_page_asks_for_the_moderation_policy_once(
 
     policy_reads = [q for q in ctx.captured_queries if "moderationpolicy" in q["sql"]]
     assert len(policy_reads) == 1, [q["sql"] for q in policy_reads]
+
+
+@pytest.mark.parametrize("with_reply", [True, False])
+def test_an_edit_sent_after_its_comment_was_deleted_gives_the_words_back(
+    reader, article, make_comment, with_reply
+):
+    """Deleted from another tab (or by whoever else has the link) while the edit was typed:
+    emptied under a placeholder where a reply hangs on it, gone otherwise."""
+    comment = make_comment(article, body="First words")
+    if with_reply:
+        make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply")
+    edit = reverse("comments:edit", args=[status_token(comment)])
+    reader.post(reverse("comments:delete", args=[status_token(comment)]))
+
+    posted = reader.post(edit, {"body": "Second <b>thoughts</b>, long typed"})
+
+    assert posted.status_code == 404
+    assert "no-store" in posted["Cache-Control"]
+    page = posted.content.decode()
+    assert "Not saved: this comment was withdrawn" in page
+    assert "Your edit was not saved: while you wrote, the comment was deleted" in page
+    assert "Second &lt;b&gt;thoughts&lt;/b&gt;, long typed</textarea>" in page
+    assert Comment.objects.filter(body__contains="Second").count() == 0
+    # Where the placeholder still names its story, the way to post the words anew.
+    back = f'<a href="{article.get_absolute_url()}#comment-form">Back to the article</a>'
+    assert (back in page) is with_reply
+
+
+def test_an_edit_sent_to_a_forged_link_is_told_the_link_no_longer_works(reader, article):
+    posted = reader.post("/comments/status/12345/edit/", {"body": "Words"})
+
+    assert posted.status_code == 404
+    assert "This link no longer works" in posted.content.decode()
