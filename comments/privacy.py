@@ -36,6 +36,8 @@ ERASED = "(erased at its author's request)"
 # Where a moderator's own words named the commenter.
 ERASED_NAME = "[name erased]"
 PRIVACY_MAIL_MINUTES = 10
+# Asks about one inbox a day, from the privacy page or a status page (comments.privacy_views).
+PRIVACY_ASKS_PER_DAY = 5
 
 
 def request_privacy_link(*, email: str, action: str, by_owner: bool = False) -> bool:

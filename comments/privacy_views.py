@@ -22,8 +22,14 @@ from comments.commenter_views import (
 from comments.export import export_json, written_with
 from comments.forms import PrivacyRequestForm
 from comments.models import ERASED_PREFIX, CommenterAddress, CommentPolicyPage
-from comments.privacy import PRIVACY_MAIL_MINUTES, erase_comments, request_privacy_link
-from comments.ratelimit import client_ip, hit_rate_limit
+from comments.models.commenter import mailbox_of
+from comments.privacy import (
+    PRIVACY_ASKS_PER_DAY,
+    PRIVACY_MAIL_MINUTES,
+    erase_comments,
+    request_privacy_link,
+)
+from comments.ratelimit import client_ip, hit_inbox_limit, hit_rate_limit
 from comments.status import standing
 from comments.tokens import written_here
 from newsportal.caching import personal_page
@@ -68,16 +74,34 @@ def owner_told(request, *, sent: bool):
     )
 
 
-def _refused(request):
+def _refused(request, email):
     """Why no link may be asked for now, as (words, status, Retry-After), or None: at most
-    five asks an hour per IP, and none while the cache cannot count them (hit_rate_limit's
-    fail_open=False). Uncounted, one client could have us mail every commenter's address every
-    PRIVACY_MAIL_MINUTES, the only limit then (per address, in the database)."""
+    five asks an hour per IP, PRIVACY_ASKS_PER_DAY a day about one inbox (however its address
+    is spelt), and none while the cache cannot count them (fail_open=False). Uncounted, one
+    client could have us mail every commenter's address every PRIVACY_MAIL_MINUTES, the only
+    limit then (per address, in the database); counted per IP alone, a stranger rotating IPs
+    had one inbox mailed that often, 144 links a day. The day counts asks, not mails, and
+    ends at midnight UTC for every inbox: its answer tells nobody whether the address has
+    comments, stopped mail or when its owner last asked."""
     limit = hit_rate_limit(
         client_ip(request), kind="privacy", limit=5, window=3600, fail_open=False
     )
     if limit.allowed:
-        return None
+        limit = hit_inbox_limit(
+            mailbox_of(email.strip().lower()),
+            kind="privacy-inbox",
+            limit=PRIVACY_ASKS_PER_DAY,
+            window=86400,
+        )
+        if limit.allowed:
+            return None
+        if not limit.unavailable:
+            words = (
+                f"Links for this address were asked for {PRIVACY_ASKS_PER_DAY} times today, "
+                "the most we take for one inbox in a day: nothing was mailed. Please try again "
+                f"in {limit.wait}."
+            )
+            return words, 429, limit.retry_after
     if limit.unavailable:
         words = "We cannot send links just now: nothing was mailed. Please try again in a minute."
         return words, 503, limit.retry_after
@@ -103,7 +127,7 @@ def status_privacy(request, token):
         return HttpResponseBadRequest("Choose Export or Erase.")
     # The way back, as "Stop mail about replies" on the same page gives it.
     back = (reverse("comments:status", args=[token]), "Back to your comment")
-    if refused := _refused(request):
+    if refused := _refused(request, comment.email):
         words, status, retry_after = refused
         response = notice_page(request, "Please wait a little", words, status=status, way_on=back)
         response["Retry-After"] = str(retry_after)
@@ -127,7 +151,7 @@ def privacy(request):
         action = request.POST.get("action")
         if action not in links.PRIVACY_ACTIONS:
             form.add_error(None, "Choose Export or Erase.")
-        elif refused := _refused(request):
+        elif refused := _refused(request, form.cleaned_data["email"]):
             # The form again, the address kept in it, to send once the wait is over.
             words, status, retry_after = refused
             form.add_error(None, words)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from newsportal.env import canonical_ip
 
@@ -27,7 +28,9 @@ class Verdict:
     @property
     def wait(self) -> str:
         """The wait as readers are told it: "1 second", "40 seconds", and past two minutes in
-        whole minutes, rounded up ("26 minutes", not "1541 seconds")."""
+        whole minutes, rounded up ("26 minutes", not "1541 seconds"), past two hours in hours."""
+        if self.retry_after > 7200:
+            return f"{-(-self.retry_after // 3600)} hours"
         if self.retry_after > 120:
             return f"{-(-self.retry_after // 60)} minutes"
         return f"{self.retry_after} second{'' if self.retry_after == 1 else 's'}"
@@ -85,9 +88,24 @@ def hit_rate_limit(
         return ALLOWED
     window = window or settings.COMMENTS_RATE_WINDOW_SECONDS
     limit = limit or settings.COMMENTS_RATE_LIMIT
+    return _count(kind, sender(ip), limit=limit, window=window, fail_open=fail_open)
+
+
+def hit_inbox_limit(mailbox: str, *, kind: str, limit: int, window: int) -> Verdict:
+    """Count one ask about this inbox (comments.models.commenter.mailbox_of), whoever asks
+    from wherever: a limit per IP alone lets a stranger rotating addresses have one inbox
+    mailed as often as the mail's own limit allows. Refused while the cache cannot count.
+    Keyed (an erase promises no trace of the address: a plain hash of it in Redis for the day
+    would name it to whoever tries it)."""
+    keyed = salted_hmac("comments.inbox-limit", mailbox, algorithm="sha256").hexdigest()
+    return _count(kind, keyed, limit=limit, window=window, fail_open=False)
+
+
+def _count(kind: str, who: str, *, limit: int, window: int, fail_open: bool) -> Verdict:
+    """One more in this fixed window (a day's starts at midnight UTC); refused above limit."""
     now = int(time.time())
     window_start = now - now % window
-    key = _key(kind, f"{sender(ip)}:{window_start}")
+    key = _key(kind, f"{who}:{window_start}")
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)

@@ -1,0 +1,86 @@
+"""A stranger rotating IP addresses asks, again and again, for the privacy link ("send me my
+data / erase") to be mailed to someone's inbox: the limit per IP never held them, and the ten
+minutes per inbox let 144 links a day through. Asks about one inbox, however its address is
+spelt and wherever they come from, are counted for the day in the shared cache; past
+PRIVACY_ASKS_PER_DAY (five) the asker reads why, in words that say nothing of the address."""
+
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import CommenterAddress
+from comments.tokens import status_token
+from tests.mail_helpers import make_due, run_mail_queue
+
+PRIVACY = "/comments/privacy/"
+ASKS_A_DAY = 5  # comments.privacy.PRIVACY_ASKS_PER_DAY
+SPELLINGS = ["maria@example.com", "MARIA@example.com", "Maria@example.com"]
+
+
+def _ask(n: int, email: str, path: str = PRIVACY, **data):
+    # A new IP address each time, well inside the limit of five asks an hour per IP.
+    client = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+    return client.post(path, {"email": email, "action": "export", **data})
+
+
+def _ten_minutes_pass():
+    earlier = timezone.now() - timedelta(minutes=11)
+    CommenterAddress.objects.update(privacy_mail_sent_at=earlier)
+
+
+def test_a_stranger_rotating_ips_gets_an_inbox_mailed_five_times_a_day_at_most(
+    article, make_comment
+):
+    make_comment(article, email="maria@example.com")
+    answers = []
+    for n in range(ASKS_A_DAY + 3):
+        answers.append(_ask(n, SPELLINGS[n % len(SPELLINGS)]))
+        _ten_minutes_pass()
+    make_due()
+    run_mail_queue()
+
+    assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
+    assert len(mail.outbox) == ASKS_A_DAY
+    refused = answers[-1]
+    assert int(refused["Retry-After"]) <= 86400
+    page = refused.content.decode()
+    assert "Links for this address were asked for 5 times today" in page
+    assert "nothing was mailed" in page and "Check your mail" not in page
+    assert 'value="MARIA@example.com"' in page  # kept in the form, to send later
+
+
+def _words(response) -> str:
+    page = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]+@[^"]+"', "", page)
+
+
+def test_the_refusal_reads_the_same_for_an_address_without_comments(article, make_comment):
+    make_comment(article, email="maria@example.com")
+    for n in range(ASKS_A_DAY):
+        _ask(n, "maria@example.com")
+        _ask(n, "nobody@example.com")
+
+    known = _ask(9, "maria@example.com")
+    unknown = _ask(9, "nobody@example.com")
+
+    assert known.status_code == unknown.status_code == 429
+    assert _words(known) == _words(unknown)
+
+
+def test_asks_from_a_status_page_count_with_the_privacy_pages(article, make_comment):
+    """A stranger who posted with the address gets a status page, and asks from there."""
+    comment = make_comment(article, email="maria+news@example.com")
+    from_status = reverse("comments:status-privacy", args=[status_token(comment)])
+    for n in range(ASKS_A_DAY):
+        _ask(n, "maria@example.com")
+
+    refused = _ask(7, "", path=from_status)
+
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Links for this address were asked for 5 times today" in page
+    assert "Back to your comment" in page
