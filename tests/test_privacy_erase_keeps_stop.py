@@ -6,9 +6,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from comments import links
-from comments.models import CommenterAddress
+from comments.models import CommenterAddress, erased_email
 from tests.test_commenter_privacy import PRIVACY, _rows_holding, mailed_to
 
 EMAIL = "maria@example.com"
@@ -95,3 +96,23 @@ def test_her_stop_holds_for_other_spellings_of_her_inbox_after_the_erase(
 
     assert mailed_to(spelling) == []
     assert mail.outbox == []
+
+
+def test_a_stop_erased_before_inbox_hashes_learns_its_inbox_when_its_spelling_comes_back(
+    article, submit
+):
+    """Erased before the release that kept the inbox's keyed hash, the row holds only the hash
+    of the address as typed (migration 0019 gave it that as its mailbox): no migration can
+    re-key it, since the address is nowhere in clear, and until that spelling is typed again,
+    other spellings of the inbox are not held. Typed again, the row is taken back and its
+    stop holds for every spelling from then on."""
+    typed = "Maria.Lopez+news@gmail.com"
+    hashed = erased_email(typed)
+    CommenterAddress.objects.create(email=hashed, mailbox=hashed, mail_stopped_at=timezone.now())
+    assert CommenterAddress.objects.get().mailbox == hashed  # as the older release left it
+
+    submit(article, name="Not Maria", email=typed, notify=True, notify_reply=True)
+    submit(article, name="Not Maria", email="marialopez@googlemail.com", notify=True)
+
+    assert mailed_to("marialopez@googlemail.com") == [] and mail.outbox == []
+    assert CommenterAddress.objects.get(email=typed.lower()).mailbox == "marialopez@gmail.com"
