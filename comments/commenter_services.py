@@ -54,6 +54,9 @@ def edits_used_up(comment: Comment) -> bool:
     return comment.revision >= MAX_EDITS  # every edit moves the revision, nothing else does
 
 
+GONE = "gone"  # edit_comment's error code for a comment deleted meanwhile
+
+
 def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool:
     """is_open: whether comments are open on its article, if the caller knows already."""
     if comment.withdrawn_at is not None or edits_used_up(comment):
@@ -92,7 +95,10 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         # Locked: a moderator's decision or a second edit waits, then sees this one.
         # Only the comment's row: the article is read, never held.
         locked = Comment.objects.select_for_update(of=("self",)).select_related("article")
-        comment = locked.get(pk=comment.pk)
+        comment = locked.filter(pk=comment.pk).first()
+        if comment is None or comment.withdrawn_at is not None:
+            # Deleted (from another tab) since the page read it: the caller gives words back.
+            raise ValidationError("This comment was deleted.", code=GONE)
         if not can_edit(comment):
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:

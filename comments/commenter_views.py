@@ -19,6 +19,7 @@ from comments import links
 from comments.ask_again import ask_again
 from comments.closing import comments_open
 from comments.commenter_services import (
+    GONE,
     MAX_EDITS,
     can_edit,
     confirm_address,
@@ -94,7 +95,7 @@ def comment_gone(request):
 def _edit_of_a_gone_comment(request, token):
     """An edit sent after its comment went (deleted in another tab, or by whoever else holds
     the link, erased, pruned): a bare "This link no longer works" lost the words typed."""
-    text = request.POST.get("body", "").strip()
+    text = request.POST.get("body", "").strip()  # none in a GET
     if (comment_id := comment_id_from_token(token)) is None or not text:
         return comment_gone(request)
     # Withdrawn under a placeholder, the row still names its story: the way to post it anew.
@@ -173,9 +174,7 @@ def commenter_context(comment: Comment) -> dict:
 def edit(request, token):
     comment = comment_from_token(token)
     if comment is None:
-        if request.method == "POST":
-            return _edit_of_a_gone_comment(request, token)
-        return comment_gone(request)
+        return _edit_of_a_gone_comment(request, token)
     status_url = comment.status_url
     form = CommentEditForm(
         request.POST if request.method == "POST" else None, initial={"body": comment.body}
@@ -197,6 +196,8 @@ def edit(request, token):
         try:
             outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])
         except ValidationError as exc:
+            if getattr(exc, "code", None) == GONE:
+                return _edit_of_a_gone_comment(request, token)
             for field, errors in exc.update_error_dict({}).items():
                 for error in errors:
                     form.add_error("body" if field == "body" else None, error)

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.models import Comment, ModerationPolicy
+from comments import commenter_views
+from comments.models import Comment, CommentVersion, ModerationPolicy
+from comments.privacy import delete_own_comment
 from comments.tokens import status_token
 
 
@@ -104,3 +106,33 @@ def test_an_edit_sent_to_a_forged_link_is_told_the_link_no_longer_works(reader, 
 
     assert posted.status_code == 404
     assert "This link no longer works" in posted.content.decode()
+
+
+@pytest.mark.parametrize("with_reply", [True, False])
+def test_an_edit_saved_while_its_comment_is_deleted_gives_the_words_back(
+    reader, article, make_comment, monkeypatch, with_reply
+):
+    """Delete pressed in another tab while this edit was on its way, between the edit's first
+    read of the comment and its save: the save found the row gone (a server error) or emptied
+    under its placeholder (the edit form again, as if it could still be saved)."""
+    comment = make_comment(article, body="First words")
+    if with_reply:
+        make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply")
+    read = commenter_views.comment_from_token
+
+    def deleted_meanwhile(token):
+        found = read(token)
+        delete_own_comment(comment=found)
+        return found
+
+    monkeypatch.setattr(commenter_views, "comment_from_token", deleted_meanwhile)
+    edit = reverse("comments:edit", args=[status_token(comment)])
+
+    posted = reader.post(edit, {"body": "Second thoughts"})
+
+    assert posted.status_code == 404
+    page = posted.content.decode()
+    assert "Not saved: this comment was withdrawn" in page
+    assert "Second thoughts</textarea>" in page
+    assert not Comment.objects.filter(body__contains="thoughts").exists()
+    assert not CommentVersion.objects.exists()
