@@ -385,6 +385,8 @@ def comment_status(request, token):
         "comment": comment,
         "standing": stands,
         "public_url": public_path(comment) if stands is Standing.PUBLISHED else None,
+        # In the words it was picked in (comments.picks): an edit since took it off.
+        "is_pick": stands is Standing.PUBLISHED and comment.picked_revision == comment.revision,
         **commenter_context(comment),
     }
     return keep_address_to_itself(personal_page(render(request, "comments/status.html", context)))

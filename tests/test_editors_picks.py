@@ -229,3 +229,19 @@ def test_the_demo_lead_story_shows_two_editors_picks(db, client):
     assert "Editors’ picks" in box
     assert box.count("In the conversation") == 2
     assert "Henrik Larsen" in box
+
+
+def test_its_writer_reads_on_the_status_page_that_it_is_a_pick(
+    reader, article, make_comment, moderator
+):
+    from comments.tokens import status_token
+
+    [chosen] = _published(article, make_comment, 1)
+    status = f"/comments/status/{status_token(chosen)}/"
+    assert "editors’ pick" not in reader.get(status).content.decode()
+
+    pick(comment=chosen, by=moderator, revision=0)
+
+    assert "chose it as an <strong>editors’ pick</strong>" in reader.get(status).content.decode()
+    Comment.objects.filter(pk=chosen.pk).update(revision=1)  # edited since: off the picks
+    assert "editors’ pick" not in reader.get(status).content.decode()
