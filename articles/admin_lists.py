@@ -3,11 +3,11 @@ byline, "My stories" first for an editor who writes under one."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Case, F, Prefetch, Q, When
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from articles.models import Article, Author
-from articles.querysets import in_byline_order
+from articles.querysets import in_byline_order, last_worked_on
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -68,11 +68,8 @@ class BylineFilter(admin.SimpleListFilter):
 # time sorted by when its form was first opened (it is dated when it goes out): the story a
 # reporter wrote all morning sat pages down, under everything opened since. A draft is placed by
 # its last edit of what readers will read (updated_at, which its saves move: articles.services),
-# a story out or scheduled by its publication time, as before.
-LAST_WORKED_ON_FIRST = [
-    Case(When(status=Article.Status.DRAFT, then=F("updated_at")), default=F("published_at")).desc(),
-    "-pk",
-]
+# a story out or scheduled by its publication time, as before. Read through an index of its own.
+LAST_WORKED_ON_FIRST = [last_worked_on().desc(), "-pk"]
 
 
 class ArticleChangeList(ChangeList):
