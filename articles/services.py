@@ -143,6 +143,13 @@ def edits_since(
 
 
 def _updated_at(article: Article, stored: dict | None, edited: bool, now):
+    if article.status == Article.Status.DRAFT:
+        # Its last edit, which places it in the admin's list (querysets.last_worked_on): raised
+        # to a publication time to come, a draft dated next week sat at the top of it for a
+        # week. A new one was written from when its form opened (its default time).
+        if stored is None:
+            return min(article.published_at, now)
+        return now if edited else min(stored["updated_at"], now)
     if stored is None:
         return article.published_at  # the first edition is what went out
     if edited:
@@ -342,7 +349,7 @@ def publish_articles(*, queryset, now_too: bool = False) -> int:
         transaction.on_commit(lambda: _purge_on_release(draft_ids))
         count += drafts.filter(first_published_at__lte=now).update(status=published)
         count += drafts.filter(published_at__gt=now).update(
-            status=published, first_published_at=F("published_at")
+            status=published, first_published_at=F("published_at"), updated_at=F("published_at")
         )
         count += drafts.update(
             status=published, published_at=now, first_published_at=now, updated_at=now
@@ -355,8 +362,9 @@ def unpublish_articles(*, queryset) -> int:
     with transaction.atomic():
         published = queryset.filter(status=Article.Status.PUBLISHED)
         purge_queryset(published, for_good=True)
-        # A schedule withdrawn before its time: the story has not been out.
-        published.filter(first_published_at__gt=now).update(first_published_at=None)
+        # A schedule withdrawn before its time: the story has not been out, and its last edit
+        # (a draft's place in the list) is now, not the time it was to go out.
+        published.filter(first_published_at__gt=now).update(first_published_at=None, updated_at=now)
         return published.update(status=Article.Status.DRAFT)
 
 

@@ -283,3 +283,18 @@ def test_a_story_written_in_the_add_form_and_published_there_goes_out_dated_now(
     assert story.published_at == story.first_published_at == story.updated_at
     home = superuser_client.get("/").content.decode()
     assert home.index("Written all evening") < home.index(article.title)  # the newest
+
+
+def test_a_draft_dated_later_and_published_goes_out_unupdated(superuser_client, make_article):
+    # A draft's "Updated" time is its last edit (the drafts list's order), before its time:
+    # scheduled with the Publish action, it would go out "modified" before it was published.
+    later = (timezone.now() + timedelta(hours=6)).replace(microsecond=0)
+    draft = make_article(status=Article.Status.DRAFT, published_at=later)
+    publish = {"action": "publish", "_selected_action": [draft.pk]}
+    assert superuser_client.post(CHANGELIST, publish).status_code == 302
+
+    _days_pass(draft, 1)  # its time came, hours ago
+
+    draft.refresh_from_db()
+    said = _last_updated(superuser_client, draft)
+    assert set(said.values()) == {draft.published_at}
