@@ -1,23 +1,24 @@
 """Write paths for articles. Each one that changes what readers see also purges it from the
-shared caches (newsportal.caching), after commit."""
+shared caches (newsportal.caching), after commit. Those of the hero picture's files are in
+articles.picture_services."""
 
-import logging
-
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from articles.images import MODERN_TYPES, make_crops, make_renditions, stored_without_metadata
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
+from articles.picture_services import (
+    HERO_MADE_FIELDS,
+    drop_hero_files,
+    hero_files,
+    make_hero_renditions,
+)
 from articles.purges import purge_articles, purge_queryset, queryset_keys
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from newsportal.caching import LISTS, article_key, listed_key, media_key, purge, run_at
-
-logger = logging.getLogger(__name__)
+from newsportal.caching import LISTS, article_key, listed_key, purge, run_at
 
 
 def _purge_on_release(article_ids) -> None:
@@ -39,32 +40,6 @@ def release_scheduled(article_id: int) -> str:
         return "not due"
     purge_queryset(due)
     return "released"
-
-
-# What a picture's save makes of it (refresh_hero_renditions), each naming files of its own.
-HERO_MADE_FIELDS = ("hero_renditions", "hero_modern_renditions", "hero_crops")
-
-
-def _hero_files(queryset) -> set[str]:
-    # select_related(None): the admin's list joins the section, which only() cannot defer.
-    rows = queryset.select_related(None).only("hero_image", *HERO_MADE_FIELDS)
-    return set().union(*(article.hero_file_names for article in rows))
-
-
-def _drop_hero_files(names: set[str]) -> None:
-    """After commit: these picture files (each upload has names of its own) leave storage and
-    the front caches, so a picture taken down is not reachable at its old address."""
-
-    def drop():
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except OSError as exc:
-                logger.warning("could not delete %s: %s", name, exc)
-        purge(*(media_key(name) for name in names))
-
-    if names:
-        transaction.on_commit(drop)
 
 
 # What readers read of a story: an edit of these moves its "Updated" time (closing comments,
@@ -200,7 +175,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
                 for_good=was_public and (edited or not article.is_public),
             )
             if hero_changed:
-                old_files = _hero_files(Article.objects.filter(pk=article.pk))
+                old_files = hero_files(Article.objects.filter(pk=article.pk))
             article.save(
                 update_fields=[
                     f.name
@@ -217,8 +192,8 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
             article.save()
         _take_address(article)
         if hero_changed:
-            _make_hero_renditions(article)
-            _drop_hero_files(old_files - article.hero_file_names)
+            make_hero_renditions(article)
+            drop_hero_files(old_files - article.hero_file_names)
         # One purge, after commit, of the pages it left and those it joins: every PURGE is a
         # request to each front cache, repeated by the worker. Tags, related links and the
         # byline are saved after this (the admin's many-to-many fields and inlines, in the
@@ -237,45 +212,6 @@ def _take_address(article: Article) -> None:
     taken.delete()
     if led_to:
         transaction.on_commit(lambda: purge_articles(article_ids=led_to))
-
-
-def refresh_hero_renditions(*, article: Article) -> None:
-    """Make the srcset renditions (JPEG, AVIF and WebP) and the shaped crops once, when the hero
-    image is set or replaced."""
-    _make_hero_renditions(article)
-    purge_articles(article_ids=[article.pk])
-
-
-def _make_hero_renditions(article: Article) -> None:
-    renditions = make_renditions(article.hero_image)
-    article.hero_renditions = renditions.pop("image/jpeg", {})
-    article.hero_modern_renditions = renditions  # the rest: AVIF and WebP
-    article.hero_crops = make_crops(article.hero_image)
-    Article.objects.filter(pk=article.pk).update(
-        hero_renditions=article.hero_renditions,
-        hero_modern_renditions=renditions,
-        hero_crops=article.hero_crops,
-    )
-
-
-def add_modern_renditions(*, article_id: int) -> bool:
-    """A picture saved before AVIF and WebP renditions were made gets them, at its JPEG
-    renditions' widths. The JPEGs stay under their names: nothing a reader or a cache holds goes
-    stale. False when there is nothing to add. The row is locked meanwhile: an editor replacing
-    the picture at the same moment waits, and then their picture's files replace these."""
-    with transaction.atomic():
-        article = (
-            Article.objects.select_for_update()
-            .only("hero_image", "hero_modern_renditions")
-            .filter(pk=article_id)
-            .first()
-        )
-        if article is None or not article.hero_image or article.hero_modern_renditions:
-            return False
-        modern = make_renditions(article.hero_image, MODERN_TYPES)
-        Article.objects.filter(pk=article.pk).update(hero_modern_renditions=modern)
-        purge_articles(article_ids=[article.pk])
-    return True
 
 
 def render_body_again(*, article_id: int) -> bool:
@@ -301,31 +237,6 @@ def render_body_again(*, article_id: int) -> bool:
         if changed:
             purge(article_key(article_id), *words_too)
     return bool(changed)
-
-
-def strip_stored_hero(*, article_id: int) -> bool:
-    """An original stored before uploads were stripped of their metadata: stored again without
-    it (articles.images.without_metadata), under a new name, with renditions and crops under new
-    names (the old ones led to the old original); the old files leave storage and the front
-    caches. What readers read is the same picture, so the story's "Updated" time stays. False
-    when the article has no picture. The row is locked meanwhile: an editor replacing the
-    picture at the same moment waits, and the picture they chose is the one kept."""
-    with transaction.atomic():
-        article = (
-            Article.objects.select_for_update()
-            .only("hero_image", *HERO_MADE_FIELDS)
-            .filter(pk=article_id)
-            .first()
-        )
-        if article is None or not article.hero_image:
-            return False
-        old_files = article.hero_file_names
-        cleaned = stored_without_metadata(article.hero_image)
-        article.hero_image.save(cleaned.name, cleaned, save=False)  # a new random name
-        Article.objects.filter(pk=article.pk).update(hero_image=article.hero_image.name)
-        refresh_hero_renditions(article=article)
-        _drop_hero_files(old_files - article.hero_file_names)
-    return True
 
 
 def publish_articles(*, queryset, now_too: bool = False) -> int:
@@ -371,7 +282,7 @@ def unpublish_articles(*, queryset) -> int:
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
         purge_queryset(queryset, for_good=True)
-        _drop_hero_files(_hero_files(queryset))
+        drop_hero_files(hero_files(queryset))
         count, _ = queryset.delete()
     return count
 

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 
 
 def with_hero(article, size=(1600, 900)):

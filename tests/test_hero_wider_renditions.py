@@ -12,7 +12,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Article
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from tests.test_images import image_file
 from tests.test_modern_image_formats import DECODED_AS, WIDTHS_FOR, candidates, picture
 

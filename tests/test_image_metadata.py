@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from PIL import Image, ImageCms
 
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from tests.article_forms import change_form_data
 
 GPS_IFD, ARTIST, ORIENTATION, EXIF_IFD, BODY_SERIAL = 0x8825, 0x013B, 0x0112, 0x8769, 0xA431

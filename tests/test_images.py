@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.images import validate_image_upload
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 
 
 def image_file(fmt="PNG", size=(1600, 900), name="hero.png"):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Article
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from tests.article_forms import change_form_data
 from tests.test_image_metadata import assert_no_metadata, camera_jpeg
 from tests.test_images import image_file

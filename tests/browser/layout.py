@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article, Author
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
 

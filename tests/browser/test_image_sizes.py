@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.images import rendition_urls
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser

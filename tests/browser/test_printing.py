@@ -4,7 +4,7 @@ print stylesheet tells Chromium (the computed style under print media)."""
 import pytest
 
 from articles.models import Article
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.layout import picture
 

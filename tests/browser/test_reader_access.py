@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Section
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from tests.browser.conftest import PHONE
 from tests.browser.layout import picture
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.services import refresh_hero_renditions
+from articles.picture_services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.helpers import COMMENT_RECEIVED, post_comment
 from tests.browser.layout import picture

@@ -13,9 +13,10 @@ from django.utils.text import slugify
 from articles import demo_content
 from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.picture_services import refresh_hero_renditions
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from articles.services import purge_articles, refresh_hero_renditions, set_bylines
+from articles.services import purge_articles, set_bylines
 
 # Illustrations made for the demo (no text on them, no one else's photographs).
 PICTURES = Path(demo_content.__file__).with_name("demo_pictures")

@@ -5,7 +5,7 @@ does no harm (a picture that has them is left alone)."""
 from django.core.management.base import BaseCommand
 
 from articles.management.pictures import on_every_picture
-from articles.services import add_modern_renditions
+from articles.picture_services import add_modern_renditions
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ wider, is left alone)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.management.pictures import add_wider_renditions, on_every_picture
+from articles.management.pictures import on_every_picture
+from articles.picture_services import add_wider_renditions
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ does no harm (each picture gets new names once more, and the front caches are pu
 from django.core.management.base import BaseCommand
 
 from articles.management.pictures import on_every_picture
-from articles.services import strip_stored_hero
+from articles.picture_services import strip_stored_hero
 from newsportal.caching import SERVE_PURGE_URL, unpurged_front_caches_note
 from newsportal.views import MEDIA_CACHE_SECONDS
 
