@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
-from articles.admin_forms import ArticleForm, shown_again
+from articles.admin_forms import ArticleForm, changed_in_form, shown_again
 from articles.admin_lists import (
     LAST_WORKED_ON_FIRST,
     ArticleChangeList,
@@ -25,6 +25,7 @@ from articles.models import Article, Author, Section, Tag
 from articles.search import clean_query, search_articles
 from articles.services import (
     delete_articles,
+    draft_edited,
     publish_articles,
     save_article,
     unpublish_articles,
@@ -286,6 +287,12 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
             )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A draft's byline, tags, links or section alone: edited too, up the list of drafts.
+        if change and "status" not in form.changed_data and changed_in_form(form, formsets):
+            draft_edited(article=form.instance)
 
     def _say_what_readers_see(self, request, obj, before: Article | None) -> None:
         # "Changed successfully" read the same whether the story went out, came down or moved:

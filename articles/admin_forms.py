@@ -251,6 +251,13 @@ def shown_again(context) -> None:
         context["errors"], context["refused_meanwhile"] = [], True
 
 
+def changed_in_form(form, formsets) -> bool:
+    """Whether this editor changed anything of the story: its fields, its byline or related
+    links (what another editor changed meanwhile is not this one's: the form shows it as
+    opened, the rows are taken as they are now)."""
+    return form.has_changed() or any(f.has_changed() for f in formsets)
+
+
 def _only_for_changes_meanwhile(form, formsets) -> bool:
     if not form.meanwhile or any(any(row) for f in formsets for row in f.errors):
         return False

@@ -94,6 +94,16 @@ def _edited(article: Article, stored: dict | None) -> bool:
     return stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS)
 
 
+def draft_edited(*, article: Article) -> None:
+    """An editor changed a draft, if only its byline, tags, related links, section or time
+    (save_article moves its last edit for what readers will read): its last edit, which places
+    it in the admin's list, is now. A story out keeps its time: readers' "Updated" is for what
+    they read, not for a retagging."""
+    now = timezone.now()
+    if Article.objects.filter(pk=article.pk, status=Article.Status.DRAFT).update(updated_at=now):
+        article.updated_at = now
+
+
 def _locked(pk, *, lock: bool = True) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
     fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}

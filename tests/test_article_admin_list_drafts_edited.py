@@ -1,0 +1,93 @@
+"""A draft's place in the article list is its last edit, whatever the edit: its byline, tags,
+related links, section or time are the story's too. A reporter who added the second author and
+the tags left the draft pages down, under every draft touched since."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Author, Section, Tag
+from tests.article_forms import byline_as, change_form_data
+from tests.test_article_admin_list_order import LIST, _as_dated, _draft, _titles
+
+
+@pytest.fixture
+def editor_client(db):
+    """Staff in the Editors group, who write stories, tag them and link them."""
+    desk = Client()
+    editors = Group.objects.get(name="Editors")
+    desk.force_login(editors.user_set.create(username="desk", is_staff=True))
+    return desk
+
+
+def _as_shown(article) -> dict:
+    """The draft's form as a browser posts it back: its time, and the time it showed (the
+    admin's hidden initial value, by which it tells a time changed)."""
+    shown = _as_dated(article)
+    return (
+        change_form_data(article, status="draft")
+        | shown
+        | {f"initial-{name}": value for name, value in shown.items()}
+    )
+
+
+def _tagged(article) -> dict:
+    return {"tags": [Tag.objects.create(name="Transport", slug="transport").pk]}
+
+
+def _second_author(article) -> dict:
+    second = Author.objects.create(name="Marta Ribeiro", slug="marta")
+    return byline_as(article, [*article.authors.all(), second])
+
+
+def _linked(article) -> dict:
+    return {
+        "related_links-TOTAL_FORMS": "1",
+        "related_links-0-order": "0",
+        "related_links-0-url": "https://example.org/timetable",
+        "related_links-0-title": "The new timetable",
+    }
+
+
+def _moved(article) -> dict:
+    return {"section": Section.objects.create(name="Cities", slug="cities").pk}
+
+
+@pytest.mark.parametrize("edit", [_tagged, _second_author, _linked, _moved])
+def test_a_draft_whose_byline_tags_or_links_are_edited_comes_first(
+    editor_client, make_article, edit
+):
+    draft = _draft(make_article, "Being written", days_ago=3)
+    _draft(make_article, "Touched yesterday", days_ago=1)
+    data = _as_shown(draft) | edit(draft)
+
+    response = editor_client.post(f"{LIST}{draft.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _titles(editor_client, state="draft") == ["Being written", "Touched yesterday"]
+
+
+def test_a_draft_saved_unchanged_keeps_its_place(editor_client, make_article):
+    draft = _draft(make_article, "Opened and saved", days_ago=3)
+    _draft(make_article, "Touched yesterday", days_ago=1)
+    data = _as_shown(draft)
+
+    assert editor_client.post(f"{LIST}{draft.pk}/change/", data).status_code == 302
+
+    assert _titles(editor_client, state="draft") == ["Touched yesterday", "Opened and saved"]
+
+
+def test_a_story_out_retagged_is_not_updated(editor_client, make_article):
+    # Readers' "Updated" is for what they read: a story out keeps its place and its time.
+    story = make_article(title="Out", published_at=timezone.now() - timedelta(days=2))
+    make_article(title="Out since", published_at=timezone.now() - timedelta(days=1))
+    data = _as_shown(story) | {"status": "published"} | _tagged(story) | _second_author(story)
+
+    assert editor_client.post(f"{LIST}{story.pk}/change/", data).status_code == 302
+
+    assert _titles(editor_client) == ["Out since", "Out"]
+    story.refresh_from_db()
+    assert not story.was_updated
