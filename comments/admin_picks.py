@@ -14,7 +14,8 @@ def pick_context(comment: Comment) -> dict:
     """What the comment's page offers: to pick it (in the words shown) or to take it off."""
     if comment.status != Comment.Status.APPROVED or comment.withdrawn_at is not None:
         return {}
-    picked = comment.picked_revision is not None and comment.picked_revision == comment.revision
+    # As readers see it: not while the comment it answers is off the page, say.
+    picked = Comment.objects.picks().filter(pk=comment.pk).exists()
     return {
         "pick_url": reverse("admin:comments_comment_pick", args=[comment.pk]),
         "unpick_url": reverse("admin:comments_comment_unpick", args=[comment.pk]),

@@ -3,6 +3,7 @@ signed (SECRET_KEY), names row ids rather than addresses, and is written on SITE
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 
 from comments.tokens import signed_value
@@ -94,11 +95,9 @@ def page_of(comment) -> int:
     from comments.models import Comment
 
     thread = comment.parent if comment.parent_id else comment
-    earlier = (
-        Comment.objects.top_level_for(comment.article)
-        .filter(created_at__lt=thread.created_at)
-        .count()
-    )
+    # In the pages' own order: threads sent in the same instant go by their number.
+    before = Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk)
+    earlier = Comment.objects.top_level_for(comment.article).filter(before).count()
     return earlier // settings.COMMENTS_PER_PAGE + 1
 
 

@@ -1,19 +1,7 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
 # What the comment list draws of each comment (templates/comments/comment.html).
@@ -126,26 +114,14 @@ class CommentQuerySet(models.QuerySet):
         """One page of threads (top-level comments and their replies) in ONE query, even
         when the page is empty, so the article page costs the same with 0 or 200 comments.
         Each row says whether it is an editors' pick (is_pick). with_picks: the article's
-        picks on other pages come too, each with how many threads start before its own
-        (earlier: the page it is on), still in the one query."""
+        picks on later pages come too, after this page's threads (comment_tags sets them
+        apart), still in the one query."""
         page = self.top_level_for(article).values("pk")[offset : offset + limit]
         shown = Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page)
-        rows = self.approved().filter(article=article)
-        rows = rows.annotate(is_pick=ExpressionWrapper(PICKED, output_field=BooleanField()))
         if with_picks:
             shown |= PICKED
-            thread_start = Coalesce(OuterRef("parent__created_at"), OuterRef("created_at"))
-            before = (
-                self.top_level_for(article)
-                .filter(created_at__lt=thread_start)
-                .order_by()
-                .values("article_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            rows = rows.annotate(
-                earlier=Case(When(PICKED, then=Coalesce(Subquery(before), 0)), default=None)
-            )
+        rows = self.approved().filter(article=article)
+        rows = rows.annotate(is_pick=ExpressionWrapper(PICKED, output_field=BooleanField()))
         return rows.filter(shown).only(*SHOWN_FIELDS).order_by("created_at", "pk")
 
     def decided_since(self, days: int = 7):

@@ -8,6 +8,7 @@ from comments import (
     stop_views,
     views,
 )
+from comments.conversation import in_conversation
 
 app_name = "comments"
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", stop_views.unsubscribe, name="unsubscribe"),
     path("stop-mail/<str:token>/", stop_views.stop_mail, name="stop-mail"),
     path("report/<int:comment_id>/", report_views.report_view, name="report"),
+    path("<int:comment_id>/in-conversation/", in_conversation, name="in-conversation"),
     # Last: a form from a page another release drew, posted to an address this one does not
     # know (a rolling deploy). Only addresses ending in a slash, so that one without still
     # finds a page of ours by the slash redirect first (the view asks for none to itself).

@@ -1,6 +1,9 @@
 """Editors' picks: a moderator sets published comments above an article's comments; readers see
 them there, each leading to its place in the conversation, and wearing a badge in it."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -67,7 +70,9 @@ def test_a_pick_on_a_later_page_leads_to_that_page_and_stays_out_of_the_first(
     settings.COMMENTS_PER_PAGE = 2
     comments = _published(article, make_comment, 5)
     late = comments[4]
-    reply = make_comment(article, parent=comments[2], status="approved", body="A sharp reply.")
+    reply = make_comment(
+        article, parent=comments[2], status="approved", body="A sharp reply.\n\nIn two parts."
+    )
     pick(comment=late, by=moderator, revision=0)
     pick(comment=reply, by=moderator, revision=0)
 
@@ -75,11 +80,14 @@ def test_a_pick_on_a_later_page_leads_to_that_page_and_stays_out_of_the_first(
     first = reader.get(url).content.decode()
     box = _picks_box(first)
 
-    assert f'href="{url}?comments-page=3#comment-{late.pk}"' in box
-    assert f'href="{url}?comments-page=2#comment-{reply.pk}"' in box
-    assert "A sharp reply." in box
-    # Picked in this order, shown in it.
-    assert box.index(f"#comment-{late.pk}") < box.index(f"#comment-{reply.pk}")
+    # Each leads to the page its thread is on when followed (comments approved meanwhile
+    # move it), by an address the box, kept for every reader, can hold.
+    links = re.findall(r'href="([^"]+)">In the conversation', box)
+    assert [reader.get(link)["Location"] for link in links] == [
+        f"{url}?comments-page=3#comment-{late.pk}",
+        f"{url}?comments-page=2#comment-{reply.pk}",
+    ]
+    assert "A sharp reply.\n\nIn two parts." in box  # its paragraphs kept
     # On the first page only in the box: not drawn among that page's threads.
     assert f'id="comment-{late.pk}"' not in first
     assert f'id="comment-{reply.pk}"' not in first
@@ -88,6 +96,41 @@ def test_a_pick_on_a_later_page_leads_to_that_page_and_stays_out_of_the_first(
     assert 'class="comment-picks"' not in later
     assert f'id="comment-{late.pk}"' in later
     assert "comment-badge-pick" in later
+
+
+def test_threads_sent_in_the_same_instant_keep_one_page_each(
+    reader, article, make_comment, moderator, settings
+):
+    settings.COMMENTS_PER_PAGE = 2
+    instant = timezone.now() - timedelta(hours=1)
+    comments = _published(article, make_comment, 4, created_at=instant)
+    pick(comment=comments[3], by=moderator, revision=0)
+
+    url = article.get_absolute_url()
+    first = reader.get(url).content.decode()
+    [link] = re.findall(r'href="([^"]+)">In the conversation', _picks_box(first))
+
+    assert reader.get(link)["Location"] == f"{url}?comments-page=2#comment-{comments[3].pk}"
+    assert first.count('class="comment-thread"') == 2
+    assert f'id="comment-{comments[3].pk}"' not in first
+    second = reader.get(url + "?comments-page=2").content.decode()
+    assert f'id="comment-{comments[3].pk}"' in second
+
+
+def test_the_way_to_a_pick_taken_off_the_page_since_leads_to_the_comments(
+    reader, article, make_comment, moderator
+):
+    from django.urls import reverse
+
+    [chosen] = _published(article, make_comment, 1)
+    way = reverse("comments:in-conversation", args=[chosen.pk])
+    assert reader.get(way)["Location"] == f"{article.get_absolute_url()}#comment-{chosen.pk}"
+
+    Comment.objects.filter(pk=chosen.pk).update(withdrawn_at=timezone.now())
+    assert reader.get(way)["Location"] == f"{article.get_absolute_url()}#comments"
+    Comment.objects.filter(pk=chosen.pk).update(status="rejected")
+    assert reader.get(way).status_code == 404
+    assert reader.get(reverse("comments:in-conversation", args=[9999])).status_code == 404
 
 
 def test_the_first_page_costs_the_same_queries_with_picks_as_without(

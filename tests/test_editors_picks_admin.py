@@ -107,3 +107,23 @@ def test_the_comment_list_finds_the_picks(moderator_client, moderator, article, 
 
     assert "Listed comment chosen." in listed.content.decode()
     assert "Listed comment other." not in listed.content.decode()
+
+
+def test_a_reply_s_page_does_not_call_it_shown_while_its_comment_is_off_the_page(
+    moderator_client, moderator, article, make_comment
+):
+    from comments.picks import pick
+
+    parent = make_comment(article, status=Comment.Status.APPROVED)
+    reply = make_comment(article, parent=parent, status=Comment.Status.APPROVED)
+    pick(comment=reply, by=moderator, revision=0)
+    assert (
+        "Shown above the comments" in moderator_client.get(PAGE.format(reply.pk)).content.decode()
+    )
+
+    Comment.objects.filter(pk=parent.pk).update(status=Comment.Status.PENDING)
+
+    assert (
+        "Shown above the comments"
+        not in moderator_client.get(PAGE.format(reply.pk)).content.decode()
+    )

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from comments import links
 from comments.closing import comments_close_at, comments_open, open_before
 from comments.forms import CommentForm
 from comments.models import Comment, Report
+from comments.picks import MAX_PICKS
 from comments.tokens import form_age, form_token
 from newsportal.caching import (
     SITE,
@@ -82,9 +84,9 @@ def _list_context(article, number: int, is_open: bool) -> dict:
             article, offset=offset, limit=per_page, with_picks=page.number == 1
         )
     )
-    picks = _picks(rows, article, per_page) if page.number == 1 else []
-    # The picks from later pages came along for the box above: not threads of this page.
-    rows = [row for row in rows if not (row.is_pick and row.earlier >= per_page)] if picks else rows
+    picks = []
+    if page.number == 1:
+        rows, picks = _set_apart_picks(rows, article, per_page)
     threads = [comment for comment in rows if comment.parent_id is None]
     by_parent = {comment.pk: comment for comment in threads}
     for comment in threads:
@@ -104,15 +106,26 @@ def _list_context(article, number: int, is_open: bool) -> dict:
     }
 
 
-def _picks(rows, article, per_page: int) -> list:
-    """The editors' picks for the box above the first page, in the order they were picked,
-    each with its address in the conversation (the page its thread is on)."""
+def _set_apart_picks(rows, article, per_page: int) -> tuple[list, list]:
+    """The first page's rows (in the threads' order) as its threads and replies, and the
+    editors' picks for the box above them, in the order they were picked. Picks from later
+    pages come after this page's threads: its threads are the first per_page top-level rows.
+    A pick here is linked by its anchor; one elsewhere by the address that finds its page when
+    followed (comments approved meanwhile move it), which keeps this fragment one query."""
+    top_level = [row.pk for row in rows if row.parent_id is None]
+    on_page = set(top_level[:per_page])
+    here = [row for row in rows if row.pk in on_page or row.parent_id in on_page]
+    # At most MAX_PICKS, the latest: a reply's pick hidden while its comment was reviewed
+    # again may come back beside those picked meanwhile.
     picks = sorted((row for row in rows if row.is_pick), key=lambda row: row.picked_at)
+    picks = picks[-MAX_PICKS:]
+    shown_here = {row.pk for row in here}
     for row in picks:
-        page = row.earlier // per_page + 1
-        query = f"?{COMMENTS_PAGE_PARAM}={page}" if page > 1 else ""
-        row.pick_path = f"{article.get_absolute_url()}{query}#comment-{row.pk}"
-    return picks
+        if row.pk in shown_here:
+            row.pick_path = f"{article.get_absolute_url()}#comment-{row.pk}"
+        else:
+            row.pick_path = reverse("comments:in-conversation", args=[row.pk])
+    return here, picks
 
 
 def _fields_html(form) -> str:
