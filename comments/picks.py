@@ -29,6 +29,9 @@ def pick(*, comment: Comment, by, revision: int) -> bool:
     """Pick a published comment in the words the moderator read (its revision then). Returns
     False if it already was; raises ValidationError saying why it cannot be."""
     with transaction.atomic():
+        # The comment first, as a take-down or an edit locks it (then the article's count): one
+        # landing meanwhile waits for this pick, or this pick reads what it left.
+        Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk).only("pk").first()
         # Two moderators picking the last places at once: the second waits, then counts.
         Article.objects.select_for_update().filter(pk=comment.article_id).first()
         picks = Comment.objects.picks().filter(article_id=comment.article_id)
