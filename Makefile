@@ -159,8 +159,9 @@ serve: $(STAMP) varnish redis
 	@$(PY) -m newsportal.first_run settings
 	@# A production setting that would fail readers (a Redis that does not answer, ...) stops
 	@# the start here, with check --deploy's message, before anything is migrated or served;
-	@# its warnings are printed and the start goes on.
-	$(PY) manage.py check --deploy
+	@# its warnings are printed and the start goes on. Run by serve.py with the variables
+	@# gunicorn gets (SITE_URL made from HOST and PORT when unset).
+	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check
 	@# A stack running already (its ports, its PROXY_WORKDIR) stops this one here, before its
 	@# static files, migrations and purge would reach the running release.
 	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --can-start

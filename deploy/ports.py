@@ -2,9 +2,14 @@
 already (a second `make serve`), and whether the proxy answers on them yet."""
 
 import http.client
+import ipaddress
+import re
 import socket
 
+from django.core.exceptions import ImproperlyConfigured
+
 from deploy.origin import running_stack
+from newsportal.env import env_int, env_str
 
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
 
@@ -73,3 +78,25 @@ def already_taken(cfg: dict) -> str:
             "holds it. Stop it, or give this stack other ports (PORT, and PROXY_WORKDIR if set)"
         )
     return ""
+
+
+def env_host(name: str, default: str) -> str:
+    """An address to listen on: a name, an IP address (IPv6 bare or in brackets) or a wildcard,
+    checked here, since urllib and Varnish would only stop on it with a traceback."""
+    value = env_str(name, default)
+    try:
+        ipaddress.ip_address(value[1:-1] if value[:1] + value[-1:] == "[]" else value)
+    except ValueError:
+        if value not in WILDCARDS and not re.fullmatch(r"[A-Za-z0-9.-]+", value):
+            raise ImproperlyConfigured(
+                f"{name} must name a plain host, not {value!r}: an address or a name to listen "
+                "on, without a port (PORT sets that)"
+            ) from None
+    return value
+
+
+def env_port(name: str, default: int) -> int:
+    number = env_int(name, default, minimum=1)
+    if number > 65535:
+        raise ImproperlyConfigured(f"{name} must be a port number up to 65535, not {number}")
+    return number

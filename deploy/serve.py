@@ -14,6 +14,7 @@ ports and PROXY_* tunables filled in, as one file; see deploy/README.md.
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
     .venv/bin/python deploy/serve.py --can-start  # whether it would start (ports, a stack)
+    .venv/bin/python deploy/serve.py --check      # manage.py check --deploy, as gunicorn runs
 """
 
 import contextlib
@@ -21,6 +22,7 @@ import ipaddress
 import os
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +43,14 @@ from deploy.children import (  # noqa: E402
     wait_for_port,
 )
 from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
-from deploy.ports import WILDCARDS, already_taken, answering, url_host  # noqa: E402
+from deploy.ports import (  # noqa: E402
+    WILDCARDS,
+    already_taken,
+    answering,
+    env_host,
+    env_port,
+    url_host,
+)
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
@@ -53,28 +62,6 @@ HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
 # What Varnish's manager writes for SIGTERM, the only way to stop it, whatever its options:
 # left out when the stop is ours, so that an "Error" of Varnish's still means one.
 VARNISH_STOPPED = "Error: Manager got SIGTERM"
-
-
-def env_host(name: str, default: str) -> str:
-    """An address to listen on: a name, an IP address (IPv6 bare or in brackets) or a wildcard,
-    checked here, since urllib and Varnish would only stop on it with a traceback."""
-    value = env_str(name, default)
-    try:
-        ipaddress.ip_address(value[1:-1] if value[:1] + value[-1:] == "[]" else value)
-    except ValueError:
-        if value not in WILDCARDS and not re.fullmatch(r"[A-Za-z0-9.-]+", value):
-            raise ImproperlyConfigured(
-                f"{name} must name a plain host, not {value!r}: an address or a name to listen "
-                "on, without a port (PORT sets that)"
-            ) from None
-    return value
-
-
-def env_port(name: str, default: int) -> int:
-    number = env_int(name, default, minimum=1)
-    if number > 65535:
-        raise ImproperlyConfigured(f"{name} must be a port number up to 65535, not {number}")
-    return number
 
 
 def config() -> dict:
@@ -274,6 +261,14 @@ def gunicorn_env(cfg: dict) -> dict:
     return env
 
 
+def check_deploy(cfg: dict) -> int:
+    """`manage.py check --deploy` with the variables gunicorn gets: SITE_URL made from HOST and
+    PORT when unset, so a warning names the address this stack serves (run alone, the
+    settings' default is port 8000's)."""
+    command = [sys.executable, str(BASE_DIR / "manage.py"), "check", "--deploy"]
+    return subprocess.run(command, cwd=BASE_DIR, env=gunicorn_env(cfg)).returncode
+
+
 def exit_reason(returncode: int) -> str:
     if returncode < 0:
         try:
@@ -293,6 +288,8 @@ def main(argv: list[str]) -> int:
     if "--print-vcl" in argv:
         sys.stdout.write(vcl)
         return 0
+    if "--check" in argv:  # `make serve` and `make reload`, before anything else
+        return check_deploy(cfg)
     if "--reload" in argv:
         return ask_for_reload(cfg["workdir"])
     if "--running" in argv:  # `make reload` asks before it changes anything

@@ -70,3 +70,18 @@ def test_make_serve_beside_a_running_stack_stops_before_migrating_saying_why(tmp
     if database.exists():
         with sqlite3.connect(database) as db:
             assert not db.execute("SELECT name FROM sqlite_master").fetchall()
+
+
+def test_make_serve_checks_the_site_address_it_will_serve_on_its_own_port(tmp_path):
+    # SITE_URL unset: the stack makes it from HOST and PORT, and check --deploy's warning
+    # names that address, not the settings' own default (port 8000). Stopped by the Redis.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = free_port()
+        refused = make_serve(
+            tmp_path, port, REDIS_URL=f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+        )
+
+    assert refused.returncode != 0
+    assert f"newsportal.W003) SITE_URL is http://127.0.0.1:{port}: links" in refused.stderr
+    assert ":8000" not in refused.stderr
