@@ -265,7 +265,9 @@ def check_deploy(cfg: dict) -> int:
     """`manage.py check --deploy` with the variables gunicorn gets: SITE_URL made from HOST and
     PORT when unset, so a warning names the address this stack serves (run alone, the
     settings' default is port 8000's)."""
-    command = [sys.executable, str(BASE_DIR / "manage.py"), "check", "--deploy"]
+    # --database: DATABASE_URL is connected to too (newsportal.E002), before migrate needs it.
+    check = ["check", "--deploy", "--database", "default"]
+    command = [sys.executable, str(BASE_DIR / "manage.py"), *check]
     return subprocess.run(command, cwd=BASE_DIR, env=gunicorn_env(cfg)).returncode
 
 

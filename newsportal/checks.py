@@ -1,8 +1,10 @@
 """System checks that ask the services a deployment names, for `manage.py check --deploy`.
 
-Deploy-tagged only: ordinary commands, the test suite and start-up never wait on the network."""
+Deploy-tagged, or asked for the databases (`--database default`, and migrate's own checks):
+ordinary commands, the test suite and start-up never wait on the network."""
 
 import contextlib
+import os
 import socket
 import threading
 from urllib.parse import urlsplit, urlunsplit
@@ -10,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
+from django.db import connections
 
 # The cache's 1 s socket timeouts do not bound the name lookup before the connection: a
 # resolver that never answers (a wrong search domain, a DNS server down) would hold
@@ -57,6 +60,38 @@ def shared_cache_answers(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.database)
+def database_answers(app_configs, databases=None, **kwargs):
+    """A DATABASE_URL with a wrong host, password or database name passes the settings, and
+    migrate then stopped on it with a page of traceback. Run by `check --deploy --database
+    default` (make serve and make reload, first) and by migrate itself, never by other
+    commands; the connection's own timeout (DATABASE_CONNECT_TIMEOUT) bounds it, and the name
+    lookup, which that does not cover, is bounded as for Redis."""
+    if "default" not in (databases or ()):
+        return []
+    connection = connections["default"]
+    url = os.environ.get("DATABASE_URL") or f"unset (SQLite, {connection.settings_dict['NAME']})"
+    host = connection.settings_dict.get("HOST")
+    if host and not host.startswith("/") and not _resolves_in_time(host):
+        problem = f"its host {host!r} was not resolved within {NAME_LOOKUP_SECONDS} s"
+    else:
+        try:
+            connection.ensure_connection()
+        except Exception as exc:  # whatever the driver raises for a server it cannot use
+            problem = "it cannot be used: " + " ".join(str(exc).split())
+        else:
+            return []
+    return [
+        checks.Error(
+            f"DATABASE_URL is {_without_password(url)}, and {problem}"
+            + ("" if problem.endswith((".", "?")) else "."),
+            hint="Check its host, port, user, password and database name: the database must "
+            "exist, and its user may connect (README.md, 'Running in production').",
+            id="newsportal.E002",
+        )
+    ]
 
 
 def _resolves_in_time(host: str) -> bool:

@@ -85,3 +85,26 @@ def test_make_serve_checks_the_site_address_it_will_serve_on_its_own_port(tmp_pa
     assert refused.returncode != 0
     assert f"newsportal.W003) SITE_URL is http://127.0.0.1:{port}: links" in refused.stderr
     assert ":8000" not in refused.stderr
+
+
+def test_make_serve_stops_on_a_database_it_cannot_reach_in_one_line_naming_database_url(tmp_path):
+    # A wrong host or port (a wrong password or database name reads alike): one error line
+    # naming the variable and the server's answer, before static files or migrations.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"postgres://newsportal:not-for-the-log@127.0.0.1:{closed.getsockname()[1]}/news"
+        port = free_port()
+        refused = make_serve(
+            tmp_path,
+            port,
+            DATABASE_URL=url,
+            REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        )
+
+    assert refused.returncode != 0
+    masked = url.replace("not-for-the-log", "***")
+    assert f"(newsportal.E002) DATABASE_URL is {masked}, and it cannot be used: " in refused.stderr
+    assert "Connection refused" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "not-for-the-log" not in refused.stdout + refused.stderr
+    assert "serve: Varnish on" not in refused.stdout

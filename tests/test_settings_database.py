@@ -1,0 +1,44 @@
+"""A DATABASE_URL the site cannot use (a wrong host, port, password or database name) passes
+the settings, which only read its form: `check --deploy --database default` (make serve's and
+make reload's first step) and migrate say so in one error naming the variable, not in a page of
+traceback. Other commands never connect for it."""
+
+import socket
+
+import pytest
+
+from tests.test_settings_deploy import manage, production_env
+
+
+@pytest.fixture
+def unreachable_url():
+    # A port bound but never listened on: connections to it are refused at once.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        yield f"postgres://newsportal:not-for-the-log@127.0.0.1:{port}/newsportal", port
+
+
+@pytest.mark.parametrize(
+    "command", [("check", "--deploy", "--database", "default"), ("migrate", "--noinput")]
+)
+def test_a_database_that_does_not_answer_is_one_error_naming_database_url(unreachable_url, command):
+    url, port = unreachable_url
+    result = manage(*command, env=production_env(DATABASE_URL=url))
+
+    assert result.returncode == 1
+    assert (
+        f"(newsportal.E002) DATABASE_URL is postgres://newsportal:***@127.0.0.1:{port}/newsportal"
+        ", and it cannot be used: connection failed: " in result.stderr
+    )
+    assert "Connection refused" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not-for-the-log" not in result.stdout + result.stderr
+
+
+def test_check_deploy_without_database_does_not_connect_to_it(unreachable_url):
+    # README's `check --deploy` on a machine before its database is set up: not an error.
+    result = manage("check", "--deploy", env=production_env(DATABASE_URL=unreachable_url[0]))
+
+    assert result.returncode == 0, result.stderr
+    assert "E002" not in result.stderr
