@@ -177,8 +177,8 @@ serve: $(STAMP) varnish redis
 # files and migrations first (the old release keeps serving), then serve.py starts the new
 # gunicorn beside the old one, switches Varnish to it once it answers (its cache kept), lets the
 # old one finish its requests, restarts the mail worker and soft-purges the old pages
-# (deploy/origin.py). A release that does not come up leaves the old one serving (make fails); one
-# with migrations goes in only with MIGRATE=1.
+# (deploy/origin.py). A release that does not come up, or fails check --deploy as make serve's
+# does, leaves the old one serving (make fails); one with migrations goes in only with MIGRATE=1.
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
 reload:
@@ -187,6 +187,10 @@ reload:
 	@$(PY) -m newsportal.first_run settings
 	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
 	@$(MAKE) --no-print-directory $(STAMP)
+	@# As make serve: a setting the new release would fail readers with (a Redis or database
+	@# that does not answer, ...) stops the reload here, before anything is collected or
+	@# migrated, and the running stack goes on as it was.
+	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check
 	@# Migrations run while the old release serves: only when the operator says it can run
 	@# beside them (README.md, "Upgrading").
 	@[ "$(MIGRATE)" = 1 ] || $(PY) manage.py migrate --check >/dev/null || { echo "reload: \

@@ -221,7 +221,9 @@ def test_a_host_with_a_port_is_refused_in_one_line_naming_host():
     ]
 
 
-def make_reload(database: Path, workdir: Path, *args: str) -> subprocess.CompletedProcess:
+def make_reload(
+    database: Path, workdir: Path, *args: str, **variables: str
+) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ["PATH"],
         "NEWSPORTAL_ENV_FILE": "",
@@ -229,6 +231,7 @@ def make_reload(database: Path, workdir: Path, *args: str) -> subprocess.Complet
         "DJANGO_SECURE_HTTPS": "false",
         "DATABASE_URL": f"sqlite:///{database}",
         "PROXY_WORKDIR": str(workdir),
+        **variables,
     }
     return subprocess.run(
         ["make", "-s", "reload", f"PORT={free_port()}", *args],
@@ -292,3 +295,26 @@ def test_a_reload_never_signals_a_process_a_stale_pid_file_names(tmp_path):
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_make_reload_refuses_a_setting_check_deploy_refuses_leaving_the_stack_as_it_was(tmp_path):
+    # As make serve: a Redis the site cannot use stops the reload before static files,
+    # migrations (allowed here) or the signal to the running stack.
+    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    try:
+        (tmp_path / "serve.pid").write_text(str(stack.pid))
+        database = tmp_path / "not-migrated.sqlite3"
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            redis_url = f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+            refused = make_reload(database, tmp_path, "MIGRATE=1", REDIS_URL=redis_url)
+
+        assert refused.returncode != 0
+        assert f"(newsportal.E001) REDIS_URL is {redis_url}, and it cannot be used" in (
+            refused.stderr
+        )
+        assert not tables_in(database)
+        assert stack.poll() is None  # never asked to reload (SIGUSR2 would have ended it)
+    finally:
+        stack.kill()
+        stack.wait()
