@@ -186,11 +186,14 @@ reload:
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
 	@$(PY) -m newsportal.first_run settings
 	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
-	@$(MAKE) --no-print-directory $(STAMP)
+	@# -s: no "is up to date" line on every reload; installing says so itself.
+	@$(MAKE) -s --no-print-directory $(STAMP)
 	@# As make serve: a setting the new release would fail readers with (a Redis or database
 	@# that does not answer, ...) stops the reload here, before anything is collected or
 	@# migrated, and the running stack goes on as it was.
-	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check
+	@echo "HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check"
+	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check || { echo "reload: stopped \
+	before collecting or migrating anything: the running release still serves"; exit 1; }
 	@# Migrations run while the old release serves: only when the operator says it can run
 	@# beside them (README.md, "Upgrading").
 	@[ "$(MIGRATE)" = 1 ] || $(PY) manage.py migrate --check >/dev/null || { echo "reload: \

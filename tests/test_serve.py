@@ -313,6 +313,10 @@ def test_make_reload_refuses_a_setting_check_deploy_refuses_leaving_the_stack_as
         assert f"(newsportal.E001) REDIS_URL is {redis_url}, and it cannot be used" in (
             refused.stderr
         )
+        assert (
+            "reload: stopped before collecting or migrating anything: the running release "
+            "still serves" in refused.stdout
+        )
         assert not tables_in(database)
         assert stack.poll() is None  # never asked to reload (SIGUSR2 would have ended it)
     finally:
