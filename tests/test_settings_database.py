@@ -42,3 +42,23 @@ def test_check_deploy_without_database_does_not_connect_to_it(unreachable_url):
 
     assert result.returncode == 0, result.stderr
     assert "E002" not in result.stderr
+
+
+def test_an_sqlite_file_in_a_directory_that_is_not_there_stops_start_up_naming_database_url(
+    tmp_path,
+):
+    missing = tmp_path / "not-made"
+    result = manage(
+        "check",
+        "--deploy",
+        "--database",
+        "default",
+        env=production_env(DATABASE_URL=f"sqlite:///{missing / 'site.sqlite3'}"),
+    )
+
+    assert result.returncode == 1
+    assert (
+        f"DATABASE_URL names the SQLite file {missing / 'site.sqlite3'}, in a directory that "
+        f"does not exist ({missing}): create it, or give another path"
+    ) in result.stderr
+    assert "OperationalError" not in result.stderr
