@@ -253,6 +253,13 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
             status = read_status(workdir)
             if status["generation"] > before:
                 return _told(status["problem"], cancelled)
+            if running_stack(workdir, say=False) != pid:
+                # Stopped or killed meanwhile: no answer will come (it was waited for minutes).
+                print(
+                    f"serve: the running stack (pid {pid}) exited during the reload: see its "
+                    "output; start it again with make serve"
+                )
+                return 1
             time.sleep(0.2)
     except KeyboardInterrupt:
         print(

@@ -322,3 +322,21 @@ def test_make_reload_refuses_a_setting_check_deploy_refuses_leaving_the_stack_as
     finally:
         stack.kill()
         stack.wait()
+
+
+def test_a_reload_whose_stack_exits_meanwhile_says_so_at_once(tmp_path):
+    # A stack that ends instead of answering (stopped, killed, crashed): said when it happens,
+    # not after the minutes a new release may take to come up.
+    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    try:
+        (tmp_path / "serve.pid").write_text(str(stack.pid))
+        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path))  # SIGUSR2 ends it
+
+        assert refused.returncode == 1
+        assert (
+            f"serve: the running stack (pid {stack.pid}) exited during the reload: see its "
+            "output; start it again with make serve"
+        ) in refused.stdout
+    finally:
+        stack.kill()
+        stack.wait()
