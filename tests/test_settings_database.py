@@ -4,10 +4,13 @@ make reload's first step) and migrate say so in one error naming the variable, n
 traceback. Other commands never connect for it."""
 
 import socket
+import subprocess
+import sys
 
 import pytest
 
-from tests.test_settings_deploy import manage, production_env
+from tests.test_checks_redis_dns import HANGING_RESOLVER
+from tests.test_settings_deploy import BASE_DIR, manage, production_env
 
 
 @pytest.fixture
@@ -62,3 +65,28 @@ def test_an_sqlite_file_in_a_directory_that_is_not_there_stops_start_up_naming_d
         f"does not exist ({missing}): create it, or give another path"
     ) in result.stderr
     assert "OperationalError" not in result.stderr
+
+
+def test_a_database_host_whose_name_lookup_never_answers_is_an_error_not_a_hang():
+    # A resolver down or a wrong search domain: the connection's timeout does not cover the
+    # lookup, which would hold make serve's first step for as long as it likes.
+    resolver = HANGING_RESOLVER.replace("redis.hangs.example", "db.hangs.example")
+    url = "postgres://newsportal:not-for-the-log@db.hangs.example:5432/newsportal"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", resolver, "check", "--deploy", "--database", "default"],
+            cwd=BASE_DIR,
+            env=production_env(DATABASE_URL=url),
+            capture_output=True,
+            text=True,
+            timeout=40,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("check --deploy still waited on the name lookup after 40 s") from None
+
+    assert result.returncode == 1
+    assert (
+        "(newsportal.E002) DATABASE_URL is postgres://newsportal:***@db.hangs.example:5432/"
+        "newsportal, and its host 'db.hangs.example' was not resolved within 5 s." in result.stderr
+    )
+    assert "not-for-the-log" not in result.stdout + result.stderr
