@@ -23,6 +23,9 @@ PENDING = Q(status="pending", withdrawn_at=None)
 PICKED = Q(status="approved", withdrawn_at=None, picked_revision=F("revision")) & (
     Q(parent__isnull=True) | Q(parent__status="approved")
 )
+# What leaving the page does to a pick: it ends (an Undo or a new approval does not bring it back
+# beside those picked meanwhile; a moderator picks it again).
+UNPICKED = {"picked_at": None, "picked_by": None, "picked_revision": None}
 # How long a post from the same IP under the same address is taken for a repeat of the first.
 REPEAT_MINUTES = 10
 
@@ -51,6 +54,7 @@ class CommentQuerySet(models.QuerySet):
             taken_down_by=by,
             taken_down_at=now or timezone.now(),
             rejection_reason=reason,
+            **UNPICKED,
         )
 
     def mark_undecided(self) -> int:
@@ -63,6 +67,7 @@ class CommentQuerySet(models.QuerySet):
             rejection_reason="",
             taken_down_by=None,
             taken_down_at=None,
+            **UNPICKED,
         )
 
     def mark_put_back(self) -> int:

@@ -288,3 +288,24 @@ def test_its_writer_reads_on_the_status_page_that_it_is_a_pick(
     assert "chose it as an <strong>editors’ pick</strong>" in reader.get(status).content.decode()
     Comment.objects.filter(pk=chosen.pk).update(revision=1)  # edited since: off the picks
     assert "editors’ pick" not in reader.get(status).content.decode()
+
+
+def test_leaving_the_page_ends_a_pick(reader, article, make_comment, moderator):
+    from comments.report_undo import undo_take_downs
+    from comments.services import approve, return_to_queue
+
+    taken, requeued, *others = _published(article, make_comment, MAX_PICKS + 2)
+    for comment in (taken, requeued, *others[: MAX_PICKS - 2]):
+        pick(comment=comment, by=moderator, revision=0)
+    take_down(Comment.objects.filter(pk=taken.pk), by=moderator, reason="Libel")
+    return_to_queue([requeued], by=moderator)
+    pick(comment=others[-2], by=moderator, revision=0)
+    pick(comment=others[-1], by=moderator, revision=0)
+
+    # Put back by mistake's Undo, approved again: published, not picked.
+    undo_take_downs([Comment.objects.get(pk=taken.pk)], by=moderator)
+    approve(comment=Comment.objects.get(pk=requeued.pk), by=moderator)
+
+    assert Comment.objects.approved().filter(pk__in=[taken.pk, requeued.pk]).count() == 2
+    assert Comment.objects.picks().count() == MAX_PICKS
+    assert not Comment.objects.picks().filter(pk__in=[taken.pk, requeued.pk]).exists()
