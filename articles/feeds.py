@@ -22,6 +22,7 @@ from django.utils.feedgenerator import (
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from articles.images import fallback_rendition
 from articles.models import Article, Section
 from articles.pages import absolute
 from newsportal.caching import also_keyed, listed_key
@@ -202,13 +203,14 @@ class LatestArticlesFeed(Feed):
 
 def shared_picture(article) -> tuple[str, int | None]:
     """The stored name of the hero's 16:9 crop (Open Graph's image) and its size in bytes, or
-    the widest rendition's name for a picture saved before crops were made; ("", None) without
-    a picture. The size is None where it was not kept."""
+    for a picture saved before crops were made the rendition Open Graph shares then (up to the
+    crops' width: images.fallback_rendition); ("", None) without a picture. The size is None
+    where it was not kept."""
     crops = article.hero_crop_images
     if crops:
         return crops[0]["name"], crops[0].get("bytes")
-    widths = article.hero_renditions
-    return (widths[max(widths, key=int)], None) if widths else ("", None)
+    name = fallback_rendition(article.hero_renditions)
+    return (name, None) if name else ("", None)
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -357,6 +357,19 @@ def rendition_urls(renditions: dict[str, str]) -> list[tuple[int, str]]:
     return sorted((int(width), default_storage.url(name)) for width, name in renditions.items())
 
 
+def fallback_rendition(renditions: dict[str, str]) -> str:
+    """The storage name of the JPEG a browser without srcset is given (the <img>'s src), and
+    search engines, social cards and feeds for a picture saved before crops were made: the
+    widest up to CROP_WIDTH (what the crops are cut at; Google wants 1200 px wide for large
+    previews), never the 1600 px one that 2x screens choose from the srcset for themselves.
+    "" without renditions."""
+    if not renditions:
+        return ""
+    by_width = sorted((int(width), name) for width, name in renditions.items())
+    fitting = [name for width, name in by_width if width <= CROP_WIDTH]
+    return fitting[-1] if fitting else by_width[0][1]
+
+
 def srcset(renditions: dict[str, str], *, widest: int) -> str:
     return ", ".join(f"{url} {w}w" for w, url in rendition_urls(renditions) if w <= widest)
 

@@ -101,7 +101,9 @@ def test_a_story_saved_before_the_modern_formats_offers_its_jpegs_only(client, p
     jpegs = pictured.hero_jpeg_srcsets
     assert phone == {"media": PHONE, "srcset": jpegs["phone_srcset"], "sizes": "100vw"}
     assert (dense["media"], dense["srcset"]) == (DENSE, jpegs["dense_srcset"])
-    assert img["srcset"] == pictured.hero_srcset and img["src"] == pictured.hero_url
+    # Without srcset, its 1200 px JPEG (tests/test_hero_fallback_size.py).
+    assert img["srcset"] == pictured.hero_srcset
+    assert img["src"] == default_storage.url(pictured.hero_renditions["1200"])
     assert ".avif" not in html and ".webp" not in html and 'srcset=""' not in html
 
 
