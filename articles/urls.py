@@ -17,12 +17,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("section/<slug:slug>/", views.listing, {"kind": "section"}, name="section"),
+    path("section/<slug:slug>/follow/", views.follow, name="section-follow"),
     path("section/<slug:slug>/feed/", shared_list_view(feeds.SectionFeed()), name="section-feed"),
     path(
         "section/<slug:slug>/atom/", shared_list_view(feeds.SectionAtomFeed()), name="section-atom"
     ),
     path("author/<slug:slug>/", views.listing, {"kind": "author"}, name="author"),
     path("tag/<slug:slug>/", views.listing, {"kind": "tag"}, name="tag"),
+    path("follow/", views.follow, name="follow"),
     path("feed/", shared_list_view(feeds.LatestArticlesFeed()), name="feed"),
     path("atom/", shared_list_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),

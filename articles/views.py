@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from articles.context_processors import drawn_menus
 from articles.models import Article, Author, Section, Tag
-from articles.pages import article_page_parts
+from articles.pages import absolute, article_page_parts
 from articles.search import (
     add_snippets,
     clean_query,
@@ -159,6 +159,8 @@ def listing(request, slug, *, kind):
         # For good (301), the reader's page with it, as an article's old address leads on.
         return mark_shared(request, _moved(request, f"articles:{kind}", parts["moved_to"]))
     context = {**parts, **_paged(request, parts["title"])}
+    if kind == "section":  # where its visible feed link leads (the head names the feeds)
+        context["follow_url"] = reverse("articles:section-follow", args=[slug])
     response = render(request, "articles/article_list.html", context)
     return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
 
@@ -303,3 +305,40 @@ def search(request):
     context = {"query": query, "typed": typed, **parts, **_paged(request, title)}
     response = render(request, "articles/search.html", context)
     return mark_shared(request, response, LISTS, *parts.get("surrogate_keys", ()))
+
+
+def _feeds(rss: str, atom: str) -> list[dict]:
+    """A follow page's feeds: their paths (the head's <link rel="alternate">) and the addresses
+    readers copy, from SITE_URL (the page is shared, whatever host it was asked by)."""
+    return [
+        {"kind": kind, "path": path, "url": absolute(path), "id": f"feed-{kind.lower()}"}
+        for kind, path in (("RSS", rss), ("Atom", atom))
+    ]
+
+
+@read_only
+def follow(request, slug=None):
+    """How to follow the site, or a section, in a feed reader, with the feeds' addresses to copy:
+    where the pages' visible feed links lead. A feed itself is XML for feed readers (the head's
+    <link rel="alternate"> still names it for them), which browsers are ceasing to draw as a
+    page (they are retiring XSLT, static/feeds/feed.xsl.xml)."""
+    context = {"section": None, "canonical_url": settings.SITE_URL + request.path}
+    if slug is None:
+        context["feeds"] = _feeds(reverse("articles:feed"), reverse("articles:atom"))
+        response = render(request, "articles/follow.html", context)
+        return mark_shared(request, response)
+    # Every answer at this address, "not found" too: a rename or a new section purges it.
+    also_keyed(request, Section.page_key(slug))
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        # Its address before the section's slug changed leads on, as its page's and feeds' do.
+        moved = Section.objects.filter(old_slugs__slug=slug).values_list("slug", flat=True)
+        if not moved:
+            raise Http404("No such section")
+        return mark_shared(request, _moved(request, "articles:section-follow", moved[0]))
+    context["section"] = section
+    context["feeds"] = _feeds(
+        reverse("articles:section-feed", args=[slug]), reverse("articles:section-atom", args=[slug])
+    )
+    response = render(request, "articles/follow.html", context)
+    return mark_shared(request, response)

@@ -69,6 +69,10 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
         "home": page(client, "/"),
         "home-page-2": page(client, "/?page=2"),
         "section": page(client, demo.section.get_absolute_url()),
+        "follow": page(client, reverse("articles:follow")),
+        "section-follow": page(
+            client, reverse("articles:section-follow", args=[demo.section.slug])
+        ),
         "tag": page(client, tag.get_absolute_url()),
         "author": page(client, author.get_absolute_url()),
         "article": page(client, demo.get_absolute_url()),

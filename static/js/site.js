@@ -119,6 +119,35 @@
     });
   }
 
+  // A follow page's feed addresses (articles/follow.html): a Copy button beside each box where
+  // the browser lets a page write to the clipboard (over HTTPS); the box alone otherwise, its
+  // address selected whole when it takes focus, to copy from the keyboard or the menu.
+  function enhanceCopyButtons() {
+    var status = document.querySelector("[data-copy-status]");
+    document.querySelectorAll("[data-copy-source]").forEach(function (box) {
+      box.addEventListener("focus", function () {
+        box.select();
+      });
+    });
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var box = document.getElementById(button.getAttribute("data-copy"));
+      if (!box) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(box.value).then(
+          function () {
+            if (status) status.textContent = "Copied: " + box.value;
+          },
+          function () {
+            box.focus();
+            if (status) status.textContent = "Could not copy: the address is selected, copy it from your menu";
+          }
+        );
+      });
+    });
+  }
+
   // On a phone the section strip scrolls sideways: bring the current section into view.
   function revealCurrentSection(strip) {
     var current = strip.querySelector("a[aria-current]");
@@ -183,5 +212,6 @@
     document.querySelectorAll(".section-nav ul").forEach(revealCurrentSection);
     document.querySelectorAll(".section-nav ul").forEach(keepFocusedSectionInView);
     enhanceCopyLinks();
+    enhanceCopyButtons();
   });
 })();
