@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.templatetags.static import static
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import (
     Atom1Feed,
@@ -25,7 +25,8 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from articles.images import fallback_rendition
 from articles.models import Article, Section
 from articles.pages import absolute
-from newsportal.caching import also_keyed, listed_key
+from newsportal.caching import also_keyed, listed_key, mark_shared
+from newsportal.methods import read_only
 from newsportal.text import xml_safe
 
 logger = logging.getLogger(__name__)
@@ -136,8 +137,8 @@ class LatestArticlesFeed(Feed):
     def stylesheets(self):
         # Opened in a browser, a feed is a page saying what it is and how to follow it, not raw
         # XML; feed readers ignore the instruction. Same origin (XSLT is refused across
-        # origins), under its hashed name; text/xsl is the type browsers look for.
-        return [Stylesheet(static("feeds/feed.xsl.xml"), mimetype="text/xsl")]
+        # origins; stylesheet below); text/xsl is the type browsers look for.
+        return [Stylesheet(reverse("articles:feed-stylesheet"), mimetype="text/xsl")]
 
     def items(self):
         return Article.objects.for_listing()[:FEED_SIZE]
@@ -253,3 +254,12 @@ class SectionAtomFeed(SectionFeed):
 
     def subtitle(self, section):
         return self.description(section)
+
+
+@read_only
+def stylesheet(request):
+    """The XSLT the feeds name (templates/articles/feed.xsl.xml), drawn by Django so it names
+    its CSS by the hashed name (fresh with each release, kept for good) where a static file
+    could only name it unhashed (kept a day). Shared, and revalidated by browsers (a 304)."""
+    xslt = render_to_string("articles/feed.xsl.xml")
+    return mark_shared(request, HttpResponse(xslt, content_type=FEED_CONTENT_TYPE))

@@ -19,7 +19,14 @@ XSLT = "{http://www.w3.org/1999/XSL/Transform}"
 STYLESHEET_PI = re.compile(
     rb'^<\?xml version="1.0" encoding="utf-8"\?>\n<\?xml-stylesheet ([^?]*)\?><(rss|feed) '
 )
-SAME_ORIGIN_XSL = re.compile(r"/static/feeds/feed\.xsl\.[0-9a-f]{12}\.xml")
+# Our own address: drawn by Django (articles.feeds.stylesheet), so it names its CSS by the
+# hashed name.
+SAME_ORIGIN_XSL = re.compile(r"/feed\.xsl")
+HASHED_CSS = re.compile(r"/static/feeds/feed\.[0-9a-f]{12}\.css")
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def stylesheet_named(content: bytes) -> dict:
@@ -54,7 +61,8 @@ def test_the_stylesheet_is_served_from_our_own_site_as_xml(client, article):
 
     assert response.status_code == 200
     assert response["Content-Type"].split(";")[0] in ("text/xml", "application/xml", "text/xsl")
-    stylesheet = ElementTree.fromstring(b"".join(response.streaming_content))
+    assert_shared(response)
+    stylesheet = ElementTree.fromstring(body(response))
     assert stylesheet.tag == f"{XSLT}stylesheet"
     text = ElementTree.tostring(stylesheet, encoding="unicode", method="text")
     assert "Paste it into your feed reader" in text
@@ -62,3 +70,15 @@ def test_the_stylesheet_is_served_from_our_own_site_as_xml(client, article):
     css = stylesheet.find(".//{*}link[@rel='stylesheet']")
     assert css is not None and css.get("href").startswith("/static/")
     assert client.get(css.get("href")).status_code == 200
+
+
+def test_the_stylesheet_names_its_css_by_the_hashed_name(client, article):
+    # A change to the feed page's look reaches readers with the release: the unhashed name,
+    # kept for a day by browsers and the proxy, showed the old look that long.
+    href = stylesheet_named(client.get("/feed/").content)["href"]
+    stylesheet = ElementTree.fromstring(body(client.get(href)))
+
+    css = stylesheet.find(".//{*}link[@rel='stylesheet']").get("href")
+
+    assert HASHED_CSS.fullmatch(css), css
+    assert b"--brand" in body(client.get(css))
