@@ -1,4 +1,5 @@
-"""A reader who clicks "RSS feed" or "Atom feed" in a browser gets a page, not raw XML: what a
+"""A reader who opens a feed in a browser that still draws XSLT (a link from elsewhere: ours lead
+to the follow pages, tests/browser/test_reader_follow.py) gets a page, not raw XML: what a
 feed is, its address to copy into a feed reader, and the stories in it, in the site's colours
 (dark too), readable on a phone, with nothing the feed's CSP blocks."""
 
