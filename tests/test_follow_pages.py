@@ -19,7 +19,7 @@ ALTERNATE = '<link rel="alternate" type="application/{kind}+xml" title="{title}"
 def copy_boxes(html: str) -> dict[str, str]:
     """Each read-only box's label and the address in it."""
     labels = dict(re.findall(r'<label [^>]*for="([^"]+)">([^<]*)<', html))
-    boxes = re.findall(r'<input [^>]*id="([^"]+)" type="text" value="([^"]*)" readonly', html)
+    boxes = re.findall(r'<textarea [^>]*id="([^"]+)"[^>]* readonly[^>]*>([^<]*)</textarea>', html)
     return {labels[id_]: value for id_, value in boxes}
 
 

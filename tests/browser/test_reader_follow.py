@@ -42,3 +42,8 @@ def test_a_reader_follows_one_section_from_its_page(page, article, section, asse
     selected = "(box) => box.value.slice(box.selectionStart, box.selectionEnd)"
     assert box.evaluate(selected) == box.input_value()
     assert_accessible("section follow")
+    # On a phone each address shows whole, wrapped, not cut at the box's edge.
+    page.set_viewport_size({"width": 390, "height": 844})
+    cut = "(box) => box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight + 1"
+    for name in ("Technology, RSS feed", "Technology, Atom feed"):
+        assert not page.get_by_label(name).evaluate(cut), name
