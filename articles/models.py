@@ -223,12 +223,6 @@ class Article(KeepsOldAddresses, models.Model):
             raise ValidationError(errors)
 
     @property
-    def hero_url(self) -> str:
-        """The widest rendition: the one shared in Open Graph cards."""
-        urls = rendition_urls(self.hero_renditions)
-        return urls[-1][1] if urls else ""
-
-    @property
     def thumbnail_url(self) -> str:
         urls = rendition_urls(self.hero_renditions)
         return urls[0][1] if urls else ""
