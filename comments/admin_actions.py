@@ -1,6 +1,8 @@
 """The comment list's bulk actions (approve, reject, spam, take down the ticked comments),
 mixed into CommentAdmin: each decides only what the page showed, with the reason given."""
 
+from contextlib import suppress
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
@@ -19,7 +21,7 @@ from comments.admin_decisions import (
 )
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
 from comments.admin_undo import with_undo
-from comments.desk import hidden_by_reports, take_down_reported
+from comments.desk import EditedMeanwhile, hidden_by_reports, take_down_reported
 from comments.models import Comment
 from comments.services import Decision, decide, take_down
 from newsportal.wording import counted, left_alone, were
@@ -184,22 +186,29 @@ class BulkActions:
     )
     def take_down_selected(self, request, queryset):
         # Only the comments ticked on the page, at the revision it showed: "Select all" reaches
-        # comments never read, and a ticked one edited since says words never read.
+        # comments never read, and a ticked one edited since says words never read. One posted
+        # without its revision was never shown (as `decide` takes it). The revisions are
+        # checked by the service under its row locks: an edit landing now is never taken down.
         seen = seen_revisions(request.POST)
         ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
-        rows = dict(queryset.filter(pk__in=ticked).values_list("pk", "revision"))
-        read = [pk for pk, revision in rows.items() if seen.get(pk, revision) == revision]
-        unseen = queryset.exclude(pk__in=ticked).count()
-        edited = len(rows) - len(read)
+        read = list(queryset.filter(pk__in=[pk for pk in ticked if pk in seen]).values_list("pk"))
+        read = [pk for (pk,) in read]
+        unseen = queryset.exclude(pk__in=read).count()
         queryset = queryset.filter(pk__in=read)
         # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
         # "Take down" does it, with its reports upheld.
         hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
 
         def take_all_down(comments, *, by, reason):
-            down = sum(bool(take_down_reported(comment=c, by=by, reason=reason)) for c in hidden)
+            down = 0
+            for comment in hidden:
+                # One edited since stays as it is: told below with the others.
+                with suppress(EditedMeanwhile):
+                    down += bool(
+                        take_down_reported(comment=comment, by=by, reason=reason, seen=seen)
+                    )
             return down + take_down(
-                comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason
+                comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason, seen=seen
             )
 
         started = timezone.now()
@@ -207,6 +216,9 @@ class BulkActions:
         count = self._or_tell_why(request, take_all_down, queryset)
         if count is None:
             return
+        # Read after the take-down: what it left up at other words than the page showed.
+        left = Comment.objects.filter(pk__in=read).exclude(taken_down_at__gte=started)
+        edited = sum(seen[pk] != rev for pk, rev in left.values_list("pk", "revision"))
         if count:
             # Undone as a Reported card's take-down is: the ticked comments, with the replies
             # that came down with them.
@@ -226,7 +238,7 @@ class BulkActions:
                 said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
-        elif read:
+        elif len(read) > edited:
             self.message_user(request, "None of those comments was published.", messages.WARNING)
         if edited:
             self.message_user(request, edited_since_text(edited), messages.WARNING)

@@ -22,7 +22,12 @@ from comments.admin_meanwhile import (
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
 from comments.admin_words import came_down_text, edited_text, sentence, unseen_text, waiting_text
-from comments.desk import dismiss_reports, hidden_by_reports, take_down_reported
+from comments.desk import (
+    EditedMeanwhile,
+    dismiss_reports,
+    hidden_by_reports,
+    take_down_reported,
+)
 from comments.models import Comment, RejectionReason, Report
 from comments.report_undo import came_down_with
 from comments.services import REPLY_TAKEN_DOWN, decide, decision_words, return_to_queue
@@ -251,11 +256,17 @@ class DecisionViews:
                 text = reports_answered(comment)
             return self._answer(request, comment, "dismissed" if closed else None, text)
         try:
+            # Checked again under its row lock: an edit landing now is not taken down unread.
             down = take_down_reported(
-                comment=comment, by=request.user, reason=self._reason(request, comment.pk)
+                comment=comment,
+                by=request.user,
+                reason=self._reason(request, comment.pk),
+                seen=None if seen is None else {comment.pk: seen},
             )
         except ValidationError as exc:
             return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        except EditedMeanwhile:
+            return self._edited(request, comment)
         text = f"Comment by {comment.name} taken down."
         if down and not _wants_json(request):  # the queue's script offers its own Undo
             text = with_undo(request, text, [comment.pk])

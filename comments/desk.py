@@ -93,12 +93,24 @@ def dismiss_reports(*, comment: Comment, by) -> int:
     return closed
 
 
-def take_down_reported(*, comment: Comment, by, reason: str = "") -> bool | None:
+class EditedMeanwhile(Exception):
+    """Its author edited the comment after the moderator's page showed it: nothing was done."""
+
+
+def take_down_reported(
+    *, comment: Comment, by, reason: str = "", seen: dict[int, int] | None = None
+) -> bool | None:
     """The reports were right: the comment comes off the page (or, back in the queue because
     its reports hid it or its author edited it, stays off as rejected) and its reports are
     closed. False when it was not up or waiting any more; None when its reports had been
-    dealt with meanwhile (another moderator dismissed them: theirs stands)."""
+    dealt with meanwhile (another moderator dismissed them: theirs stands). `seen`
+    ({pk: revision}, as for `decide`): words edited since, or never shown, raise
+    EditedMeanwhile with nothing done, read under the comment's row lock."""
     with transaction.atomic():
+        if seen is not None:
+            row = Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk)
+            if list(row.values_list("revision", flat=True)) != [seen.get(comment.pk)]:
+                raise EditedMeanwhile(comment.pk)
         if not comment.reports.open().exists():
             return None
         if comment.status == Comment.Status.PENDING:

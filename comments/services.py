@@ -330,14 +330,15 @@ def mark_spam(*, comment: Comment, by) -> bool:
     return decide([comment], status=Comment.Status.SPAM, by=by).decided == 1
 
 
-def take_down(comments, *, by, reason: str = "") -> int:
+def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = None) -> int:
     """Unpublish approved comments (second thoughts, or a complaint), with their approved
     replies, which cannot stand without them. Like a decision: what is still up comes down
     (a comment back in the queue, edited or hidden by reports, is decided there and keeps its
     replies), the counts move in the same transaction, pages follow at once.
 
     The comments and their replies are locked first, so an edit or a report that hides one
-    meanwhile waits, and nothing leaves the count twice. Returns how many came down."""
+    meanwhile waits, and nothing leaves the count twice. `seen` as for `decide`, read under
+    those locks: a comment edited since (or never shown) stays up. Returns how many came down."""
     reason = _clean_reason(reason)
     pks = _pks(comments)
     now = timezone.now()
@@ -351,6 +352,8 @@ def take_down(comments, *, by, reason: str = "") -> int:
         shown = list(counted.values_list("pk", flat=True))
         # Still published (a placeholder too: it stays, its replies come down).
         parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
+        if seen is not None:
+            parents = parents.filter(_as_read(seen, pks))
         parents = list(parents.values_list("pk", flat=True))
         # A placeholder is not counted: nothing to take down (its replies come down).
         up = Comment.objects.filter(status=Comment.Status.APPROVED, withdrawn_at__isnull=True)

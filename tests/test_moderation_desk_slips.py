@@ -13,6 +13,7 @@ from articles.models import Article
 from comments.desk import block_sender, lift_block, report_comment
 from comments.models import Block, Comment, ModerationPolicy, Report
 from comments.withdrawal import withdraw_comment
+from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
 # What the author of a reply is told when the comment it answers is taken down.
@@ -44,6 +45,7 @@ def test_a_reply_taken_down_with_its_comment_is_told_why_in_its_own_words_and_lo
         {
             "action": "take_down_selected",
             "_selected_action": [comment.pk],
+            **as_shown([comment]),
             "reason": "Doxxing: contains a home address",
         },
     )
@@ -369,7 +371,12 @@ def test_a_comment_taken_down_put_back_and_approved_again_brings_its_replies_bac
     comment, reply = thread
     moderator_client.post(
         f"{CHANGELIST}?status=approved",
-        {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": "Wrong"},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [comment.pk],
+            **as_shown([comment]),
+            "reason": "Wrong",
+        },
     )
 
     moderator_client.post(f"{CHANGELIST}{comment.pk}/requeue/")

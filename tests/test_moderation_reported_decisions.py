@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from articles.models import Article
 from comments.desk import report_comment
 from comments.models import Comment, ModerationPolicy, Report
-from tests.comment_fixtures import send_report
+from tests.comment_fixtures import as_shown, send_report
 
 CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
@@ -99,7 +99,12 @@ def test_take_down_selected_closes_the_reports_of_a_published_comment(
 
     moderator_client.post(
         f"{CHANGELIST}?status=approved",
-        {"action": "take_down_selected", "_selected_action": [approved_comment.pk], "reason": "x"},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [approved_comment.pk],
+            **as_shown([approved_comment]),
+            "reason": "x",
+        },
     )
 
     approved_comment.refresh_from_db()

@@ -4,15 +4,22 @@ import pytest
 
 from articles.models import Article
 from comments.models import Comment, Report
+from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
 
 
 def take_down(client, comment, reason="Personal attack"):
-    # From the list of published comments, where a moderator finds it.
+    # From the list of published comments, where a moderator finds it (its row posts the
+    # revision it showed).
     return client.post(
         CHANGELIST + "?status=approved",
-        {"action": "take_down_selected", "_selected_action": [comment.pk], "reason": reason},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [comment.pk],
+            **as_shown([comment]),
+            "reason": reason,
+        },
     )
 
 
@@ -66,7 +73,12 @@ def test_taking_down_a_pending_comment_changes_nothing(moderator_client, article
     # Selected on the unfiltered list, where a pending comment is shown too.
     response = moderator_client.post(
         CHANGELIST,
-        {"action": "take_down_selected", "_selected_action": [pending.pk], "reason": "Spite"},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [pending.pk],
+            **as_shown([pending]),
+            "reason": "Spite",
+        },
         follow=True,
     )
 
@@ -159,7 +171,11 @@ def test_the_message_counts_the_comments_ticked_and_their_replies_apart(
 
     response = moderator_client.post(
         CHANGELIST + "?status=approved",
-        {"action": "take_down_selected", "_selected_action": [approved_comment.pk]},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [approved_comment.pk],
+            **as_shown([approved_comment]),
+        },
         follow=True,
     )
 

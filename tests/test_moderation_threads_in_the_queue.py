@@ -11,6 +11,7 @@ from comments.desk import report_comment
 from comments.models import Comment, ModerationPolicy, Report
 from comments.privacy import erase_comments
 from comments.tokens import status_token
+from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
 
@@ -48,7 +49,12 @@ def test_take_down_selected_leaves_a_comment_back_in_the_queue_and_its_replies(
 
     moderator_client.post(
         CHANGELIST,
-        {"action": "take_down_selected", "_selected_action": [parent.pk], "reason": "x"},
+        {
+            "action": "take_down_selected",
+            "_selected_action": [parent.pk],
+            **as_shown([parent]),
+            "reason": "x",
+        },
     )
 
     parent.refresh_from_db()
