@@ -57,18 +57,34 @@ def queue_mail(kind: str, ref: int = 0, to: str = "") -> None:
         transaction.on_commit(lambda: deliver.enqueue(kind, ref, to))
 
 
-def drop_queued(kind: str, *refs: int) -> int:
-    """Mail of this kind about these rows, still waiting to go: a newer one replaces it (a
-    decision undone and made again would be told twice). One DELETE for them all."""
-    if not refs or not isinstance(deliver.get_backend(), DatabaseBackend):
-        return 0
-    waiting = DBTaskResult.objects.filter(
+def _waiting(kind: str, refs):
+    return DBTaskResult.objects.filter(
         status=TaskResultStatus.READY,  # a retry waiting for its time too
         task_path=deliver.module_path,
         args_kwargs__args__0=kind,
         args_kwargs__args__1__in=refs,
     )
-    return waiting.delete()[0]
+
+
+def drop_queued(kind: str, *refs: int) -> int:
+    """Mail of this kind about these rows, still waiting to go: a newer one replaces it (a
+    decision undone and made again would be told twice). One DELETE for them all."""
+    if not refs or not isinstance(deliver.get_backend(), DatabaseBackend):
+        return 0
+    return _waiting(kind, refs).delete()[0]
+
+
+def drop_queued_of(kind: str, *refs: int) -> set[int]:
+    """drop_queued, saying which of the rows had mail waiting (its writer was never told, and
+    needs no mail that takes it back): two queries however many rows. In the caller's
+    transaction: the rows read are locked, so a worker never sends one reported dropped."""
+    if not refs or not isinstance(deliver.get_backend(), DatabaseBackend):
+        return set()
+    waiting = _waiting(kind, refs).select_for_update().values_list("pk", "args_kwargs__args__1")
+    waiting = dict(waiting)
+    if waiting:
+        DBTaskResult.objects.filter(pk__in=list(waiting)).delete()
+    return set(waiting.values())
 
 
 def retry_delay(attempt: int) -> int:

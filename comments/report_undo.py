@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from comments.audit import record
-from comments.mail import drop_queued
+from comments.mail import drop_queued, drop_queued_of
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
 from comments.services import REPLY_TAKEN_DOWN, _locked, move_approved_counts
@@ -91,10 +91,9 @@ def undo_take_downs(comments, *, by) -> list[int]:
     report decided since by another stands), and never a reply alone (hangs_on_parent).
     Returns the ids of the comments put back.
 
-    A fixed number of queries for any number of comments, but for the mail: one about the
-    take-down still waiting is dropped (as its writer sees it, nothing changed), a query for
-    each writer who asked to hear of decisions; one sent already is followed by the usual
-    one: it is up."""
+    A fixed number of queries for any number of comments, the mail's too: one about the
+    take-down still waiting is dropped (as its writer sees it, nothing changed); one sent
+    already is followed by the usual one: it is up."""
     pks = [c.pk for c in comments]
     parents = [c.parent_id for c in comments if c.parent_id]
     with transaction.atomic():
@@ -156,7 +155,8 @@ def undo_take_downs(comments, *, by) -> list[int]:
         # reply hanging on a hidden comment is not: mailed again when that is decided). Only
         # a writer who asks to hear of decisions has one (comments.letters asks it again).
         asked = [c.pk for c in [*rows, *replies] if c.notify_on_decision]
-        told = [pk for pk in asked if not drop_queued("decision", pk)]
+        dropped = drop_queued_of("decision", *asked)  # two queries for them all
+        told = [pk for pk in asked if pk not in dropped]
         notify_commenters([pk for pk in told if about[pk] not in hidden])
     return [row.pk for row in rows]
 

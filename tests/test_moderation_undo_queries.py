@@ -1,11 +1,14 @@
 """What the moderators' Undo endpoints and the Reported queue's "decided meanwhile?" question
-cost in queries: the same for one comment as for a page of them (but for the mail of the
-writers who asked to hear of decisions): a change that adds a query per comment shows."""
+cost in queries: the same for one comment as for a page of them (the mail of the writers who
+asked to hear of decisions too): a change that adds a query per comment shows."""
 
 import pytest
+from django.core import mail
 
 from articles.models import Article
 from comments.desk import report_comment, take_down_reported
+from tests.comment_fixtures import as_shown
+from tests.mail_helpers import run_mail_queue, verify
 from tests.test_moderation_undo_bulk import _bulk
 
 CHANGELIST = "/admin/comments/comment/"
@@ -47,9 +50,10 @@ def test_undo_of_take_downs_costs_the_same_for_one_or_several(
     data = {"action": "take_down_selected", "_selected_action": [c.pk for c in comments]}
     data |= {f"seen-{c.pk}": c.revision for c in comments} | {"reason": "Personal attack"}
     moderator_client.post(f"{CHANGELIST}?status=approved", data)
-    # Writers who asked to hear of decisions: each one's mail about the take-down, dropped while
-    # it waits still (here: so no new one goes); then which of them are told it is up.
-    mail = how_many + 1 if wants_mail else 0
+    # Writers who asked to hear of decisions: their mail about the take-down, read and dropped
+    # while it waits still (here: so no new one goes), in two queries for them all (it was one
+    # for each writer).
+    mail = 2 if wants_mail else 0
     # Reading the comments; then the message: one's status and open reports, or all statuses.
     message = 2 if how_many == 1 else 1
 
@@ -79,3 +83,29 @@ def test_the_reported_queues_meanwhile_question_costs_the_same_for_one_card_or_t
         answer = moderator_client.get(f"{CHANGELIST}meanwhile/", asked)
 
     assert len(answer.json()["decided"]) == len(cards[::2])
+
+
+def test_one_undo_of_two_take_downs_tells_only_the_writer_already_told(
+    moderator_client, article, make_comment
+):
+    # Their mail dropped together, in one query: each writer still hears what is true of theirs.
+    told, untold = (
+        make_comment(article, status="approved", notify_on_decision=True, email=address)
+        for address in ("told@example.com", "untold@example.com")
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    for address in ("told@example.com", "untold@example.com"):
+        verify(address)
+    for comment in (told, untold):
+        data = {"action": "take_down_selected", "_selected_action": [comment.pk]}
+        moderator_client.post(f"{CHANGELIST}?status=approved", data | as_shown([comment]))
+        if comment is told:
+            run_mail_queue()  # its take-down mail went; the other's still waits
+
+    moderator_client.post(f"{CHANGELIST}undo-take-down/", {"undo": [told.pk, untold.pk]})
+    run_mail_queue()
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["told@example.com"], "[Newsportal] Your comment was taken down"),
+        (["told@example.com"], "[Newsportal] Your comment has been reviewed"),
+    ]
