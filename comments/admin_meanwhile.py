@@ -1,7 +1,12 @@
 """What other moderators did meanwhile to the comments on one moderator's screen: why a
 queue card's Undo put nothing back."""
 
+from contextlib import suppress
+
 from django.contrib import messages
+from django.contrib.admin import FieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
@@ -228,8 +233,21 @@ class MeanwhileView:
             came = Comment.objects.filter(PENDING, created_at__gt=since) if since else None
         if came is not None:
             # Asked at most once a minute (moderation-meanwhile.js): the comments that joined
-            # the queue since the page was drawn, under its search, which its counts and a line
-            # above the cards tell.
+            # the queue since the page was drawn, under its search and its section and date
+            # filters, which its counts and a line above the cards tell.
             came, _ = self.get_search_results(request, came, request.GET.get("q", ""))
-            answer["arrived"] = came.count()
+            with suppress(IncorrectLookupParameters):  # one the list refuses: nothing told
+                answer["arrived"] = self._as_filtered(request, came).count()
         return JsonResponse(answer)
+
+    def _as_filtered(self, request, comments):
+        """The list's own filters (by section, by date: the status is the queue asked about),
+        read from the question's address as the list reads them from its own."""
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        for path in self.list_filter:
+            if not isinstance(path, str) or not any(k.startswith(path) for k in params):
+                continue  # the status filter; or a filter not in use (never build its choices)
+            field = get_fields_from_path(self.model, path)[-1]
+            spec = FieldListFilter.create(field, request, params, self.model, self, path)
+            comments = spec.queryset(request, comments)
+        return comments

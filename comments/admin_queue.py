@@ -264,8 +264,11 @@ def prepare_queue(
     # A search or a filter that leaves nothing is not an empty queue.
     cl.queue_narrowed = narrowed(cl)
     # When the page was drawn: the comments sent (or reported) since are counted for it
-    # (meanwhile_view), under its search. Filtered by section or date, the new ones are not told.
-    filtered = any(key != StatusFilter.parameter_name for key in cl.get_filters_params())
-    cl.drawn_at = "" if filtered else drawn_at.isoformat()
+    # (meanwhile_view), under its search and its filters by section or date, which its
+    # question names as the page's address does.
+    filters = cl.get_filters_params()
+    filters.pop(StatusFilter.parameter_name, None)
+    cl.meanwhile_filters = urlencode(filters, doseq=True)
+    cl.drawn_at = drawn_at.isoformat()
     cl.can_moderate = can_moderate
     cl.presets = presets

@@ -1,14 +1,17 @@
 """Comments sent while a moderator works the queue are counted for their page: its question
 about the cards decided meanwhile also asks, at most once a minute, how many came in since the
-page was drawn (under its search), so its counts go up and a line says so. On the Reported
-queue: how many comments were reported since."""
+page was drawn (under its search and its filters by section or date), so its counts go up and
+a line says so. On the Reported queue: how many comments were reported since."""
 
 import re
 from datetime import timedelta
+from html import unescape as html_unescape
 
 from django.utils import timezone
+from django.utils.http import urlencode
 
 import comments.admin_queue
+from articles.models import Section
 from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment
 
@@ -93,3 +96,31 @@ def test_a_comment_sent_while_the_page_is_drawn_is_counted_for_it(
     since = drawn_at(html)
     asked = moderator_client.get(f"{CHANGELIST}meanwhile/", {"queue": "pending", "since": since})
     assert asked.json()["arrived"] == 1
+
+
+def test_a_queue_filtered_by_section_and_date_counts_what_came_in_under_its_filters(
+    moderator_client, article, make_article, make_comment
+):
+    sport = Section.objects.create(name="Sport", slug="sport", order=2)
+    match = make_article(title="The match", section=sport)
+    make_comment(match, body="Waiting already.")
+    # As the sidebar's "Sport" and "Today" links write them.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = {"article__section__id__exact": sport.pk, "created_at__gte": str(midnight)}
+    html = moderator_client.get(CHANGELIST, today).content.decode()
+    make_comment(match, body="Sent since, on the match.")
+    make_comment(article, body="Sent since, on another section's story.")
+    make_comment(match, status=Comment.Status.APPROVED)  # published at once: not waiting
+
+    # The question the page's script asks: its address, and the moment the page was drawn.
+    url = html_unescape(re.search(r'data-meanwhile-url="([^"]+)"', html)[1])
+    url += f"&{urlencode({'since': drawn_at(html)})}"
+    asked = moderator_client.get(url)
+
+    # A filter the list would refuse (a section since deleted, a date mangled) tells nothing.
+    broken = moderator_client.get(url.replace("created_at__gte=", "created_at__gte=x"))
+
+    assert f"article__section__id__exact={sport.pk}" in url and "created_at__gte=" in url
+    assert asked.json()["arrived"] == 1
+    assert broken.status_code == 200 and "arrived" not in broken.json()
+    assert "Waiting already." in html
