@@ -149,7 +149,7 @@ class DecisionViews:
                 [comment], status=status, by=request.user, reason=reason, seen=seen or None
             )
         except ValidationError as exc:
-            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+            return self._refused(request, comment, exc)
         if result.edited:
             return self._edited(request, comment)
         if result.decided:
@@ -264,7 +264,7 @@ class DecisionViews:
                 seen=None if seen is None else {comment.pk: seen},
             )
         except ValidationError as exc:
-            return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+            return self._refused(request, comment, exc)
         except EditedMeanwhile:
             return self._edited(request, comment)
         text = f"Comment by {comment.name} taken down."
@@ -277,6 +277,15 @@ class DecisionViews:
         # Reported replies came down with it, their reports upheld: their cards close too.
         extra = {"with_it": _taken_down_with(comment, by=request.user)} if down else {}
         return self._answer(request, comment, "taken-down" if down else None, text, extra=extra)
+
+    def _refused(self, request, comment, exc):
+        """A reason refused (too long: pasted, or typed past the box's limit by a script):
+        nothing decided, and the words wait in their box for the moderator to shorten, kept in
+        their session over the redirect as a reason typed for a rejection is."""
+        if not _wants_json(request):  # the queue's script keeps its card's words itself
+            kept = to_keep(request.POST, comment.pk, bar=True)
+            request.session[KEPT_REASONS] = {str(comment.pk): kept}
+        return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
 
     def _reason(self, request, pk) -> str:
         """The reason given for this comment (its own box in the queue, or the action bar's),

@@ -1,0 +1,65 @@
+"""A reason past the box's 300 characters (pasted, or filled in by a script or a password
+manager's snippet) on a comment's own page is refused, nothing decided: the page comes back
+saying what is wrong, with the moderator's words still in the box to shorten, not an empty box
+and a reason to write again."""
+
+from html import unescape
+
+import pytest
+
+from comments.desk import report_comment
+from comments.models import Comment
+
+CHANGELIST = "/admin/comments/comment/"
+LONG = "Personal attack on another reader, " + "and more of the same; " * 13 + "the end."
+
+
+def _posted_from_its_page(client, comment, action):
+    page = f"{CHANGELIST}{comment.pk}/change/"
+    return client.post(
+        f"{CHANGELIST}{comment.pk}/{action}/",
+        {"_next_pending": "1", f"seen-{comment.pk}": comment.revision, "reason": LONG},
+        HTTP_REFERER=f"http://testserver{page}",
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("action", ["reject", "take-down"])
+def test_a_reason_too_long_on_a_comments_page_comes_back_in_its_box_with_what_is_wrong(
+    moderator_client, approved_comment, make_comment, action
+):
+    comment = approved_comment
+    if action == "reject":
+        comment = make_comment(approved_comment.article)
+    else:
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+    assert len(LONG) > 300
+
+    response = _posted_from_its_page(moderator_client, comment, action)
+
+    assert response.redirect_chain[-1][0].endswith(f"{CHANGELIST}{comment.pk}/change/")
+    html = unescape(response.content.decode())
+    assert f"Keep the reason to 300 characters (it has {len(LONG)})." in html
+    assert f'name="reason" id="id_reason" maxlength="300" class="vTextField" value="{LONG}"' in html
+    assert Comment.objects.get(pk=comment.pk).status == (
+        Comment.Status.PENDING if action == "reject" else Comment.Status.APPROVED
+    )
+
+
+def test_a_reason_too_long_in_a_queue_cards_box_comes_back_in_it_without_javascript(
+    moderator_client, article, make_comment
+):
+    comment = make_comment(article)
+
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/reject/",
+        {f"seen-{comment.pk}": comment.revision, f"reason-{comment.pk}": LONG},
+        HTTP_REFERER=f"http://testserver{CHANGELIST}",
+        follow=True,
+    )
+
+    html = unescape(response.content.decode())
+    assert f"Keep the reason to 300 characters (it has {len(LONG)})." in html
+    assert f'name="reason-{comment.pk}" maxlength="300"' in html
+    assert f'placeholder="or your own words" value="{LONG}"' in html
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
