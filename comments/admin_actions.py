@@ -191,8 +191,11 @@ class BulkActions:
         # checked by the service under its row locks: an edit landing now is never taken down.
         seen = seen_revisions(request.POST)
         ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
-        read = list(queryset.filter(pk__in=[pk for pk in ticked if pk in seen]).values_list("pk"))
-        read = [pk for (pk,) in read]
+        listed = set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
+        read = [pk for pk in listed if pk in seen]
+        # Ticked rows the list no longer holds (taken down or put back meanwhile, deleted by
+        # their author, since the page was drawn): the action never sees them, so count them.
+        gone = len(ticked - listed)
         unseen = queryset.exclude(pk__in=read).count()
         queryset = queryset.filter(pk__in=read)
         # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
@@ -242,8 +245,19 @@ class BulkActions:
             self.message_user(request, "None of those comments was published.", messages.WARNING)
         if edited:
             self.message_user(request, edited_since_text(edited), messages.WARNING)
+        if gone:
+            self.message_user(request, left_the_list_text(gone), messages.WARNING)
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+def left_the_list_text(n):
+    it = "it" if n == 1 else "them"
+    return (
+        f"{counted(n, 'comment')} ticked had left this list since the page showed {it} (taken "
+        f"down or put back in the queue meanwhile, or deleted by {'its' if n == 1 else 'their'} "
+        f"author) and {left_alone(n)}."
+    )
 
 
 def edited_since_text(n):

@@ -1,12 +1,13 @@
 """A take-down from the list's action bar, like the other bulk actions, takes down only what the
 page showed, as it showed it: "Select all" reaches comments the moderator never read, and a
 ticked comment its author edited since says other words now. Those stay up, and the moderator
-is told so."""
+is told so, as of the ticked ones another moderator took down meanwhile."""
 
 from django.db.models import F
 
 from articles.models import Article
 from comments.models import Comment
+from comments.services import take_down
 from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
@@ -60,3 +61,23 @@ def test_a_ticked_comment_edited_since_the_page_showed_it_stays_up(
     assert Comment.objects.get(pk=edited.pk).status == Comment.Status.APPROVED
     assert "1 comment taken down." in told
     assert "1 comment edited by its author since you read it was left as it was" in told
+
+
+def test_a_ticked_comment_taken_down_meanwhile_by_another_moderator_is_told(
+    moderator_client, second_moderator, approved_comment
+):
+    shown = as_shown([approved_comment])  # the page is drawn; then another takes it down
+    take_down([approved_comment], by=second_moderator, reason="Off topic")
+
+    told = moderator_client.post(
+        f"{CHANGELIST}?status=approved",
+        {"action": "take_down_selected", "_selected_action": [approved_comment.pk], **shown},
+        follow=True,
+    ).content.decode()
+
+    # It said nothing at all: the moderator could not tell whether Go had done anything.
+    assert (
+        "1 comment ticked had left this list since the page showed it (taken down or put back "
+        "in the queue meanwhile, or deleted by its author) and was left as it was." in told
+    )
+    assert Comment.objects.get(pk=approved_comment.pk).rejection_reason == "Off topic"
