@@ -16,6 +16,7 @@ from django.utils import timezone
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
 from comments.moderator_mail import notify_moderators
+from comments.querysets import UNPICKED
 from comments.ratelimit import sender
 from comments.services import (
     HIDDEN_BY_REPORTS,
@@ -62,6 +63,7 @@ def _hide_if_reported(comment: Comment, limit: int) -> None:
         hidden = Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).update(
             status=Comment.Status.PENDING,
             held_because=[*comment.held_because, HIDDEN_BY_REPORTS.format(n=count)],
+            **UNPICKED,  # readers' reports took it off the page: no longer a pick
         )
         if hidden:
             # Its published replies leave the page with it (they hang under it), so they leave

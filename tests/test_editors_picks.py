@@ -309,3 +309,19 @@ def test_leaving_the_page_ends_a_pick(reader, article, make_comment, moderator):
     assert Comment.objects.approved().filter(pk__in=[taken.pk, requeued.pk]).count() == 2
     assert Comment.objects.picks().count() == MAX_PICKS
     assert not Comment.objects.picks().filter(pk__in=[taken.pk, requeued.pk]).exists()
+
+
+def test_a_pick_readers_reports_hide_is_no_longer_one(article, make_comment, moderator):
+    from comments.desk import report_comment
+    from comments.services import approve
+
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    [chosen] = _published(article, make_comment, 1)
+    pick(comment=chosen, by=moderator, revision=0)
+
+    report_comment(comment=chosen, reason="abuse", ip="192.0.2.1")
+    assert not Comment.objects.picks().exists()
+    approve(comment=Comment.objects.get(pk=chosen.pk), by=moderator)  # kept after a look
+
+    assert Comment.objects.approved().filter(pk=chosen.pk).exists()
+    assert not Comment.objects.picks().exists()
