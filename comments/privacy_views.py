@@ -74,7 +74,7 @@ def owner_told(request, *, sent: bool):
     )
 
 
-def _refused(request, email):
+def _refused(request, email, *, counts_for_inbox: bool = True):
     """Why no link may be asked for now, as (words, status, Retry-After), or None: at most
     five asks an hour per IP, PRIVACY_ASKS_PER_DAY a day about one inbox (however its address
     is spelt), and none while the cache cannot count them (fail_open=False). Uncounted, one
@@ -82,10 +82,15 @@ def _refused(request, email):
     limit then (per address, in the database); counted per IP alone, a stranger rotating IPs
     had one inbox mailed that often, 144 links a day. The day counts asks, not mails, and
     ends at midnight UTC for every inbox: its answer tells nobody whether the address has
-    comments, stopped mail or when its owner last asked."""
+    comments or stopped mail. counts_for_inbox=False: an ask from the status page of a comment
+    its owner vouched for, neither counted nor refused by the day's count: a stranger's five
+    asks would lock the owner out of their own data until midnight, and the owner's own asks
+    would show a stranger, by an early refusal, that they asked today."""
     limit = hit_rate_limit(
         client_ip(request), kind="privacy", limit=5, window=3600, fail_open=False
     )
+    if limit.allowed and not counts_for_inbox:
+        return None
     if limit.allowed:
         limit = hit_inbox_limit(
             mailbox_of(email.strip().lower()),
@@ -127,7 +132,7 @@ def status_privacy(request, token):
         return HttpResponseBadRequest("Choose Export or Erase.")
     # The way back, as "Stop mail about replies" on the same page gives it.
     back = (reverse("comments:status", args=[token]), "Back to your comment")
-    if refused := _refused(request, comment.email):
+    if refused := _refused(request, comment.email, counts_for_inbox=not comment.owner_vouched):
         words, status, retry_after = refused
         response = notice_page(request, "Please wait a little", words, status=status, way_on=back)
         response["Retry-After"] = str(retry_after)

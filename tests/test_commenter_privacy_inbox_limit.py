@@ -73,7 +73,7 @@ def test_the_refusal_reads_the_same_for_an_address_without_comments(article, mak
 
 def test_asks_from_a_status_page_count_with_the_privacy_pages(article, make_comment):
     """A stranger who posted with the address gets a status page, and asks from there."""
-    comment = make_comment(article, email="maria+news@example.com")
+    comment = make_comment(article, email="maria+news@example.com", owner_vouched=False)
     from_status = reverse("comments:status-privacy", args=[status_token(comment)])
     for n in range(ASKS_A_DAY):
         _ask(n, "maria@example.com")
@@ -84,3 +84,33 @@ def test_asks_from_a_status_page_count_with_the_privacy_pages(article, make_comm
     page = refused.content.decode()
     assert "Links for this address were asked for 5 times today" in page
     assert "Back to your comment" in page
+
+
+def test_a_stranger_s_asks_never_lock_the_owner_out_of_their_status_page(article, make_comment):
+    # Her comment, vouched for (she confirmed the address); a stranger spends the day's asks.
+    comment = make_comment(article, email="maria@example.com", owner_vouched=True)
+    own_status = reverse("comments:status-privacy", args=[status_token(comment)])
+    for n in range(ASKS_A_DAY):
+        assert _ask(n, "maria@example.com").status_code == 200
+    assert _ask(6, "maria@example.com").status_code == 429
+    _ten_minutes_pass()
+
+    answer = _ask(7, "", path=own_status)
+    make_due()
+    run_mail_queue()
+
+    assert answer.status_code == 200
+    assert "Check your mail" in answer.content.decode()
+    assert mail.outbox[-1].to == ["maria@example.com"]
+
+
+def test_the_owner_s_own_asks_tell_a_stranger_nothing(article, make_comment):
+    comment = make_comment(article, email="maria@example.com", owner_vouched=True)
+    own_status = reverse("comments:status-privacy", args=[status_token(comment)])
+    for n in range(3):
+        _ask(n, "", path=own_status)
+
+    probes = [_ask(10 + n, "maria@example.com").status_code for n in range(ASKS_A_DAY)]
+    control = [_ask(20 + n, "nobody@example.com").status_code for n in range(ASKS_A_DAY)]
+
+    assert probes == control == [200] * ASKS_A_DAY
