@@ -124,10 +124,19 @@
   // address selected whole when it takes focus, to copy from the keyboard or the menu.
   function enhanceCopyButtons() {
     var status = document.querySelector("[data-copy-status]");
+    var sizedByCss = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
     document.querySelectorAll("[data-copy-source]").forEach(function (box) {
       box.addEventListener("focus", function () {
         box.select();
       });
+      if (sizedByCss) return;
+      // Firefox, and Safari before 26.2: the box as tall as its address, as field-sizing draws it.
+      var fit = function () {
+        box.style.height = "auto";
+        box.style.height = box.scrollHeight + box.offsetHeight - box.clientHeight + "px";
+      };
+      fit();
+      window.addEventListener("resize", fit);
     });
     if (!navigator.clipboard) return;
     document.querySelectorAll("button[data-copy]").forEach(function (button) {
