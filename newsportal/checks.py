@@ -21,12 +21,17 @@ NAME_LOOKUP_SECONDS = 5
 
 
 def _without_password(url: str) -> str:
+    """The URL as a check may print it (to make serve's output, the journal): never its
+    password, nor its query (a driver takes ?password= too), nor what follows a "#", which
+    ends the address: a "#" typed in a password leaves the rest of it there."""
+    if "#" in url:
+        return "not shown (it holds a “#”: in a password, write it %23)"
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
+    query = "?…" if parts.query else ""
+    return urlunsplit(parts._replace(netloc=netloc, query="", fragment="")) + query
 
 
 def shared_cache_answers(app_configs, **kwargs):

@@ -190,22 +190,13 @@ def env_database(name: str, default: str, *, conn_max_age: int) -> dict:
             raise ValueError("no scheme")
         # Re-check a persistent connection before each request, so the site recovers by itself
         # after the database restarts.
-        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     except ValueError:
         said = f"no database is known by {scheme}://" if scheme else "it has no scheme"
         raise ImproperlyConfigured(
             f"{name} is not a valid database URL ({said}): give one like {_DATABASE_EXAMPLE} "
             "or sqlite:////srv/newsportal/db.sqlite3"
         ) from None
-    # An SQLite file in a directory that is not there: Django's own checks open it before
-    # newsportal.E002 can say so, and stopped every command with a traceback.
-    directory = os.path.dirname(str(config["NAME"]))
-    if config["ENGINE"].endswith("sqlite3") and directory and not os.path.isdir(directory):
-        raise ImproperlyConfigured(
-            f"{name} names the SQLite file {config['NAME']}, in a directory that does not exist "
-            f"({directory}): create it, or give another path"
-        )
-    return config
 
 
 _DATABASE_EXAMPLE = "postgres://user:password@host:5432/name"
