@@ -5,7 +5,6 @@ through an index: sorted row by row, its first page read every story of the arch
 from datetime import timedelta
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -13,10 +12,18 @@ from articles.models import Article
 LIST = "/admin/articles/article/"
 
 
-def _list_query(client) -> str:
-    with CaptureQueriesContext(connection) as queries:
+def _list_query(client) -> tuple[str, tuple]:
+    """The list's query as it is sent, its parameters apart: a planner matches an index on an
+    expression only to the same expression, and SQLite's a bound parameter to no literal."""
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         assert client.get(LIST).status_code == 200
-    return next(q["sql"] for q in queries.captured_queries if "ORDER BY CASE" in q["sql"])
+    return next((sql, params) for sql, params in sent if "ORDER BY CASE" in sql)
 
 
 def test_the_article_list_reads_its_first_page_through_an_index(editor_client, section):
@@ -35,7 +42,7 @@ def test_the_article_list_reads_its_first_page_through_an_index(editor_client, s
         )
         for n in range(120)
     )
-    sql = _list_query(editor_client)
+    sql, params = _list_query(editor_client)
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -43,9 +50,9 @@ def test_the_article_list_reads_its_first_page_through_an_index(editor_client, s
             cursor.execute("ANALYZE articles_article")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute(f"EXPLAIN {sql}")
+            cursor.execute(f"EXPLAIN {sql}", params)
         else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
 
     assert "article_worked_on_idx" in plan

@@ -6,6 +6,7 @@ that was to come: a draft dated next week sat at the top of the list until then.
 last edit now (articles.services); those saved before are placed as edited at this upgrade."""
 
 from django.db import migrations, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 
@@ -26,7 +27,9 @@ class Migration(migrations.Migration):
             index=models.Index(
                 models.OrderBy(
                     models.Case(
-                        models.When(status="draft", then=models.F("updated_at")),
+                        models.When(
+                            models.Q(status=RawSQL("'draft'", ())), then=models.F("updated_at")
+                        ),
                         default=models.F("published_at"),
                     ),
                     descending=True,
