@@ -269,6 +269,14 @@ def prepare_queue(
     filters = cl.get_filters_params()
     filters.pop(StatusFilter.parameter_name, None)
     cl.meanwhile_filters = urlencode(filters, doseq=True)
-    cl.drawn_at = drawn_at.isoformat()
+    # Only the filters the count applies (admin_meanwhile._as_filtered): under another (the
+    # editors' picks, a lookup typed in the address) no count, rather than a wrong one.
+    counted = {
+        parameter
+        for spec in cl.filter_specs
+        if getattr(spec, "field_path", None) in cl.model_admin.list_filter
+        for parameter in spec.expected_parameters()
+    }
+    cl.drawn_at = drawn_at.isoformat() if set(filters) <= counted else None
     cl.can_moderate = can_moderate
     cl.presets = presets

@@ -124,3 +124,17 @@ def test_a_queue_filtered_by_section_and_date_counts_what_came_in_under_its_filt
     assert asked.json()["arrived"] == 1
     assert broken.status_code == 200 and "arrived" not in broken.json()
     assert "Waiting already." in html
+
+
+def test_a_queue_under_a_filter_the_count_cannot_apply_is_not_counted(
+    moderator_client, article, make_comment
+):
+    make_comment(article, body="Waiting already.", email="a@example.com")
+    # The editors' picks (never a waiting comment), or a lookup typed in the address.
+    for narrowed in ({"pick": "yes"}, {"email": "a@example.com"}):
+        html = moderator_client.get(CHANGELIST, {"status": "pending", **narrowed}).content.decode()
+
+        assert "data-drawn-at" not in html  # no count, rather than one of other comments
+    assert (
+        "data-drawn-at" in moderator_client.get(CHANGELIST, {"status": "pending"}).content.decode()
+    )
