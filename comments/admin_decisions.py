@@ -118,12 +118,7 @@ class DecisionViews:
             raise PermissionDenied
         comment = self.get_object(request, unquote(object_id))
         if comment is None:
-            # Deleted meanwhile (by its author, an erase, another moderator): told so.
-            text = "That comment no longer exists: it was deleted meanwhile."
-            if _wants_json(request):
-                return JsonResponse({"outcome": None, "message": text}, status=410)
-            messages.warning(request, text)
-            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+            return _deleted_meanwhile(request)
         return comment
 
     def decide_view(self, request, object_id, decision):
@@ -166,6 +161,8 @@ class DecisionViews:
     def _edited(self, request, comment):
         """Its author changed the words after the moderator read them: nothing decided. The
         script gets the new words to show in the card; a form post goes back to read them."""
+        if not Comment.objects.filter(pk=comment.pk).exists():
+            return _deleted_meanwhile(request)  # a row gone fails the words' check too
         text = f"The comment by {comment.name} was edited since you read it: read it again."
         if _wants_json(request):
             comment.refresh_from_db(fields=["body", "revision", "held_because"])
@@ -379,3 +376,12 @@ def decided_by_others(pks, *, by, since) -> str:
     return " · ".join(
         f"{row['n']} {words[row['status']]} by {row['moderated_by__username']}" for row in rows
     )
+
+
+def _deleted_meanwhile(request):
+    # Deleted (by its author, an erase, another moderator) since the page was drawn: told so.
+    text = "That comment no longer exists: it was deleted meanwhile."
+    if _wants_json(request):
+        return JsonResponse({"outcome": None, "message": text}, status=410)
+    messages.warning(request, text)
+    return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))

@@ -114,3 +114,24 @@ def test_a_ticked_comment_posted_without_the_revision_shown_is_left_up_and_said(
     assert "taken down" not in html and "None of those comments was published." not in html
     assert "1 comment not shown to you (on other pages, or new since) was left as it was" in html
     assert "Early Bird" in client.get(approved_comment.article.get_absolute_url()).content.decode()
+
+
+def test_a_comment_deleted_during_a_reported_cards_take_down_is_said_gone(
+    moderator_client, approved_comment
+):
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    real = admin_decisions.take_down_reported
+
+    def deleted_first(*args, **kwargs):
+        Comment.objects.filter(pk=approved_comment.pk).delete()  # its author, in another tab
+        return real(*args, **kwargs)
+
+    with mock.patch.object(admin_decisions, "take_down_reported", deleted_first):
+        answer = moderator_client.post(
+            f"{CHANGELIST}{approved_comment.pk}/take-down/",
+            {**as_shown([approved_comment]), f"reason-{approved_comment.pk}": "Libel"},
+            HTTP_ACCEPT="application/json",
+        )
+
+    assert answer.status_code == 410
+    assert answer.json()["message"] == "That comment no longer exists: it was deleted meanwhile."
