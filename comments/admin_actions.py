@@ -28,11 +28,10 @@ from newsportal.wording import counted, left_alone, were
 
 
 class ModerationActionForm(ActionForm):
-    reason = forms.CharField(
-        label="Reason (sent with rejections)",
-        required=False,
-        max_length=Comment._meta.get_field("rejection_reason").max_length,
-    )
+    # No max_length: the admin's action form refused a longer reason as "No action selected.",
+    # the ticks and the words gone, and the box's maxlength cut a paste without a word. The
+    # services refuse it with its length, and the page comes back as it was (_or_tell_why).
+    reason = forms.CharField(label="Reason (sent with rejections)", required=False)
 
 
 # What the action bar's reason goes with, named by the list: in the Reported queue and the

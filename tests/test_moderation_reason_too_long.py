@@ -63,3 +63,25 @@ def test_a_reason_too_long_in_a_queue_cards_box_comes_back_in_it_without_javascr
     assert f'name="reason-{comment.pk}" maxlength="300"' in html
     assert f'placeholder="or your own words" value="{LONG}"' in html
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
+def test_a_reason_too_long_in_the_action_bar_keeps_the_ticks_and_the_words(
+    moderator_client, approved_comment
+):
+    from tests.comment_fixtures import as_shown
+    from tests.test_moderation_refused_keeps_ticks import ticked_on
+
+    data = {
+        "action": "take_down_selected",
+        "_selected_action": [approved_comment.pk],
+        **as_shown([approved_comment]),
+        "reason": LONG,
+    }
+    response = moderator_client.post(f"{CHANGELIST}?status=approved", data, follow=True)
+
+    html = unescape(response.content.decode())
+    assert f"Keep the reason to 300 characters (it has {len(LONG)})" in html
+    assert "No action selected" not in html
+    assert f'value="{LONG}"' in html  # the bar's words, to shorten
+    assert ticked_on(html) == {approved_comment.pk}
+    assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.APPROVED
