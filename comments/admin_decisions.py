@@ -280,8 +280,14 @@ class DecisionViews:
         nothing decided, and the words wait in their box for the moderator to shorten, kept in
         their session over the redirect as a reason typed for a rejection is."""
         if not _wants_json(request):  # the queue's script keeps its card's words itself
-            kept = to_keep(request.POST, comment.pk, bar=True)
-            request.session[KEPT_REASONS] = {str(comment.pk): kept}
+            kept = {}
+            if "action" in request.POST:
+                # A card's button posts the whole list: its ticks and other cards' words too.
+                keep_the_page(request)
+                kept = request.session[KEPT_REASONS]
+            pk = str(comment.pk)
+            kept[pk] = {**kept.get(pk, {}), **to_keep(request.POST, comment.pk, bar=True)}
+            request.session[KEPT_REASONS] = kept
         return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
 
     def _reason(self, request, pk) -> str:

@@ -85,3 +85,34 @@ def test_a_reason_too_long_in_the_action_bar_keeps_the_ticks_and_the_words(
     assert f'value="{LONG}"' in html  # the bar's words, to shorten
     assert ticked_on(html) == {approved_comment.pk}
     assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.APPROVED
+
+
+def test_a_cards_reason_refused_keeps_the_other_cards_words_and_the_ticks(
+    moderator_client, article, make_comment
+):
+    from tests.comment_fixtures import as_shown
+    from tests.test_moderation_refused_keeps_ticks import ticked_on
+
+    first, second, third = (make_comment(article) for _ in range(3))
+
+    # Reject pressed on the first card without JavaScript: its button posts the list's form.
+    response = moderator_client.post(
+        f"{CHANGELIST}{first.pk}/reject/",
+        {
+            "action": "",
+            "index": "0",
+            "_selected_action": [second.pk, third.pk],
+            f"reason-{first.pk}": LONG,
+            f"reason-{second.pk}": "Words typed for the second",
+            **as_shown([first, second, third]),
+        },
+        HTTP_REFERER=f"http://testserver{CHANGELIST}",
+        follow=True,
+    )
+
+    html = unescape(response.content.decode())
+    assert f"Keep the reason to 300 characters (it has {len(LONG)})." in html
+    assert f'value="{LONG}"' in html
+    assert 'value="Words typed for the second"' in html
+    assert ticked_on(html) == {second.pk, third.pk}
+    assert not Comment.objects.exclude(status=Comment.Status.PENDING).exists()
