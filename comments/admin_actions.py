@@ -253,9 +253,10 @@ class BulkActions:
 def left_the_list_text(n):
     it = "it" if n == 1 else "them"
     return (
-        f"{counted(n, 'comment')} ticked had left this list since the page showed {it} (taken "
-        f"down or put back in the queue meanwhile, or deleted by {'its' if n == 1 else 'their'} "
-        f"author) and {left_alone(n)}."
+        f"{counted(n, 'comment')} ticked had left this list since the page showed {it} "
+        "(decided, taken down, put back in the queue or its reports answered by another "
+        f"moderator meanwhile, or deleted by {'its' if n == 1 else 'their'} author) and "
+        f"{left_alone(n)}."
     )
 
 

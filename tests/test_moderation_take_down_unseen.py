@@ -77,7 +77,27 @@ def test_a_ticked_comment_taken_down_meanwhile_by_another_moderator_is_told(
 
     # It said nothing at all: the moderator could not tell whether Go had done anything.
     assert (
-        "1 comment ticked had left this list since the page showed it (taken down or put back "
-        "in the queue meanwhile, or deleted by its author) and was left as it was." in told
+        "1 comment ticked had left this list since the page showed it (decided, taken down, put "
+        "back in the queue or its reports answered by another moderator meanwhile, or deleted by "
+        "its author) and was left as it was." in told
     )
     assert Comment.objects.get(pk=approved_comment.pk).rejection_reason == "Off topic"
+
+
+def test_a_ticked_comment_whose_reports_were_answered_meanwhile_is_told_so(
+    moderator_client, second_moderator, approved_comment
+):
+    from comments.desk import dismiss_reports, report_comment
+
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    shown = as_shown([approved_comment])  # the Reported queue is drawn; another dismisses
+    dismiss_reports(comment=approved_comment, by=second_moderator)
+
+    told = moderator_client.post(
+        f"{CHANGELIST}?status=reported",
+        {"action": "take_down_selected", "_selected_action": [approved_comment.pk], **shown},
+        follow=True,
+    ).content.decode()
+
+    assert "its reports answered by another moderator meanwhile" in told
+    assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.APPROVED
