@@ -143,12 +143,11 @@ def test_a_search_result_s_line_never_leaves_its_separator_alone(
     assert_no_lone_separator_at_any_width(page, ".search-result h2 + p", artifacts, "search")
 
 
-def test_a_section_s_feed_links_never_leave_their_separator_alone(
-    page, long_named_section, artifacts
-):
+def test_a_section_s_follow_line_keeps_every_word_in_sight(page, long_named_section, artifacts):
+    # Its feed links ("RSS · Atom") became one link to its follow page, which names both.
     page.goto(long_named_section.get_absolute_url())
     assert_no_lone_separator_at_any_width(
-        page, ".list-intro p:has(a[href$='/atom/'])", artifacts, "feeds"
+        page, ".list-intro p:has(a[href$='/follow/'])", artifacts, "follow"
     )
 
 
