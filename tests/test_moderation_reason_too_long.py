@@ -3,6 +3,7 @@ manager's snippet) on a comment's own page is refused, nothing decided: the page
 saying what is wrong, with the moderator's words still in the box to shorten, not an empty box
 and a reason to write again."""
 
+import re
 from html import unescape
 
 import pytest
@@ -40,7 +41,7 @@ def test_a_reason_too_long_on_a_comments_page_comes_back_in_its_box_with_what_is
     assert response.redirect_chain[-1][0].endswith(f"{CHANGELIST}{comment.pk}/change/")
     html = unescape(response.content.decode())
     assert f"Keep the reason to 300 characters (it has {len(LONG)})." in html
-    assert f'name="reason" id="id_reason" maxlength="300" class="vTextField" value="{LONG}"' in html
+    assert f'name="reason" id="id_reason" class="vTextField" value="{LONG}"' in html
     assert Comment.objects.get(pk=comment.pk).status == (
         Comment.Status.PENDING if action == "reject" else Comment.Status.APPROVED
     )
@@ -60,7 +61,7 @@ def test_a_reason_too_long_in_a_queue_cards_box_comes_back_in_it_without_javascr
 
     html = unescape(response.content.decode())
     assert f"Keep the reason to 300 characters (it has {len(LONG)})." in html
-    assert f'name="reason-{comment.pk}" maxlength="300"' in html
+    assert f'name="reason-{comment.pk}" class="queue-reason"' in html
     assert f'placeholder="or your own words" value="{LONG}"' in html
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
 
@@ -116,3 +117,20 @@ def test_a_cards_reason_refused_keeps_the_other_cards_words_and_the_ticks(
     assert 'value="Words typed for the second"' in html
     assert ticked_on(html) == {second.pk, third.pk}
     assert not Comment.objects.exclude(status=Comment.Status.PENDING).exists()
+
+
+def test_no_reason_box_cuts_a_paste_without_a_word(
+    moderator_client, approved_comment, make_comment
+):
+    # The server says what is too long and keeps the words (above); a maxlength in the browser
+    # cut a pasted reason at 300 characters, and the rest was gone before anyone was told.
+    waiting = make_comment(approved_comment.article)
+    queue = moderator_client.get(CHANGELIST, {"status": "pending"}).content.decode()
+    page = moderator_client.get(f"{CHANGELIST}{approved_comment.pk}/change/").content.decode()
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    reported = moderator_client.get(f"{CHANGELIST}{approved_comment.pk}/change/").content.decode()
+
+    assert f'name="reason-{waiting.pk}"' in queue
+    assert 'name="reason" id="id_reason"' in reported
+    for html in (queue, page, reported):
+        assert not re.search(r'<input[^>]*name="reason[^"]*"[^>]*maxlength', html)

@@ -37,7 +37,10 @@ def test_approve_refused_for_the_bars_reason_keeps_the_ticks_and_the_words(
     assert not Comment.objects.exclude(status=Comment.Status.PENDING).exists()
     assert ticked_on(page) == {first.pk, third.pk}
     assert 'value="Off topic for this story"' in page
-    assert f'name="reason-{second.pk}" maxlength="300"' in page and 'value="Needs a source"' in page
+    assert (
+        f'name="reason-{second.pk}" class="queue-reason"' in page
+        and 'value="Needs a source"' in page
+    )
     # Shown once: the next visit to the queue starts afresh.
     assert ticked_on(moderator_client.get(CHANGELIST).content.decode()) == set()
 
