@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -13,6 +14,7 @@ from articles.images import (
     MODERN_TYPES,
     RENDITION_WIDTHS,
     crop_images,
+    fallback_rendition,
     hero_upload_to,
     rendition_urls,
     srcset,
@@ -221,6 +223,12 @@ class Article(KeepsOldAddresses, models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def hero_fallback_url(self) -> str:
+        """The <img> src (no srcset), and how an uncropped picture is shared: fallback_rendition."""
+        name = fallback_rendition(self.hero_renditions)
+        return default_storage.url(name) if name else ""
 
     @property
     def thumbnail_url(self) -> str:

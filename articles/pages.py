@@ -4,13 +4,11 @@ again with a reader's form (they may import this; nobody imports views)."""
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
 
 from articles.context_processors import drawn_menus
-from articles.images import fallback_rendition
 from articles.models import Article
 from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
@@ -134,8 +132,7 @@ def share_images(article) -> list[dict]:
     crops = article.hero_crop_images
     if crops:
         return [{**crop, "url": absolute(crop["url"])} for crop in crops]
-    name = fallback_rendition(article.hero_renditions)
-    return [{"url": absolute(default_storage.url(name))}] if name else []
+    return [{"url": absolute(article.hero_fallback_url)}] if article.hero_renditions else []
 
 
 def news_article_json_ld(article, url: str, images: list[dict]) -> dict:

@@ -321,7 +321,7 @@ def follow(request, slug=None):
     """How to follow the site, or a section, in a feed reader, with the feeds' addresses to copy:
     where the pages' visible feed links lead. A feed itself is XML for feed readers (the head's
     <link rel="alternate"> still names it for them), which browsers are ceasing to draw as a
-    page (they are retiring XSLT, static/feeds/feed.xsl.xml)."""
+    page (they are retiring XSLT, templates/articles/feed.xsl.xml)."""
     context = {"section": None, "canonical_url": settings.SITE_URL + request.path}
     if slug is None:
         context["feeds"] = _feeds(reverse("articles:feed"), reverse("articles:atom"))

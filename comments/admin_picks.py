@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
+from comments.admin_decisions import seen_revisions
 from comments.models import Comment
 from comments.picks import MAX_PICKS, pick, unpick
 
@@ -50,10 +51,8 @@ class PickViews:
             else:
                 messages.warning(request, "That comment was not an editors' pick (any more).")
             return HttpResponseRedirect(page)
-        try:
-            seen = int(request.POST.get(f"pick-seen-{comment.pk}", ""))
-        except ValueError:
-            seen = -1  # no revision posted: taken as unread, as a decision takes it
+        # No revision posted: taken as unread, as a decision takes it.
+        seen = seen_revisions(request.POST).get(comment.pk, -1)
         try:
             done = pick(comment=comment, by=request.user, revision=seen)
         except ValidationError as refused:

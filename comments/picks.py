@@ -1,7 +1,8 @@
 """Editors' picks: published comments a moderator sets above an article's comments, the way
 newsrooms show the comments that best answer a story. A pick holds the words the moderator read:
-an edit since takes it off the picks until someone picks it again, and a comment taken down or
-withdrawn leaves them with it (comments.querysets.PICKED). The writes purge the article's page."""
+an edit since, a withdrawal or a reply's comment off the page hides it (querysets.PICKED); leaving
+the page (a take-down, back to the queue, hidden by reports) ends it (querysets.UNPICKED). The
+writes purge the article's page."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,11 +38,11 @@ def pick(*, comment: Comment, by, revision: int) -> bool:
         picks = Comment.objects.picks().filter(article_id=comment.article_id)
         if picks.filter(pk=comment.pk, revision=revision).exists():
             return False
-        current = Comment.objects.counted().filter(pk=comment.pk).values_list("revision")
-        current = current.first()
+        shown = Comment.objects.counted().filter(pk=comment.pk)
+        current = shown.values_list("revision", flat=True).first()
         if current is None:
             raise ValidationError(NOT_PUBLISHED)
-        if current[0] != revision:
+        if current != revision:
             raise ValidationError(EDITED_SINCE)
         if picks.count() >= MAX_PICKS:
             raise ValidationError(TOO_MANY)

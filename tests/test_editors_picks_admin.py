@@ -21,7 +21,7 @@ def test_a_moderator_picks_a_published_comment_from_its_page(
 
     answer = moderator_client.post(
         f"/admin/comments/comment/{published.pk}/pick/",
-        {f"pick-seen-{published.pk}": "0"},
+        {f"seen-{published.pk}": "0"},
         follow=True,
     )
 
@@ -38,7 +38,7 @@ def test_words_edited_after_the_page_was_drawn_are_not_picked(moderator_client, 
 
     answer = moderator_client.post(
         f"/admin/comments/comment/{published.pk}/pick/",
-        {f"pick-seen-{published.pk}": "0"},
+        {f"seen-{published.pk}": "0"},
         follow=True,
     )
 
@@ -80,7 +80,7 @@ def test_only_moderators_pick(editor_client, published):
     )
 
     answer = editor_client.post(
-        f"/admin/comments/comment/{published.pk}/pick/", {f"pick-seen-{published.pk}": "0"}
+        f"/admin/comments/comment/{published.pk}/pick/", {f"seen-{published.pk}": "0"}
     )
 
     assert answer.status_code == 403
