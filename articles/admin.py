@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles import admin_corrections  # noqa: F401 (registers Articles › Corrections)
 from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories
 from articles.admin_forms import ArticleForm, changed_in_form, shown_again

@@ -90,6 +90,8 @@ def article_page_context(article: Article) -> dict:
     # The rail's "Latest" leaves out what "Related" (and the body's links) already show.
     shown = [link.target_article_id for link in links if link.target_article_id]
     latest = latest_articles(article, leaving_out=[*shown, *(other.pk for other in fallback)])
+    # Read only for a story that has some (Article.corrected_at): most never do.
+    corrections = list(article.corrections.all()) if article.corrected_at else []
     # The rail's newest stories change with any publication: LATEST, not every article's key;
     # each one's listed key takes the page down for good with the story.
     keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
@@ -103,7 +105,8 @@ def article_page_context(article: Article) -> dict:
         keys += [tag_key(tag.pk) for tag in article.tags.all()]
     return {
         "article": article,
-        "json_ld": json_ld_script(news_article_json_ld(article, share_url, images)),
+        "json_ld": json_ld_script(news_article_json_ld(article, share_url, images, corrections)),
+        "corrections": corrections,
         # Social cards: the widest shape (16:9), with its size so they draw before fetching it;
         # the newsroom's logo for a story without a picture (a card with none looks broken).
         "share_image": {**images[0], "alt": article.hero_alt} if images else publisher_logo(),
@@ -135,7 +138,7 @@ def share_images(article) -> list[dict]:
     return [{"url": absolute(article.hero_fallback_url)}] if article.hero_renditions else []
 
 
-def news_article_json_ld(article, url: str, images: list[dict]) -> dict:
+def news_article_json_ld(article, url: str, images: list[dict], corrections=()) -> dict:
     logo = publisher_logo()
     data = {
         "@context": "https://schema.org",
@@ -165,6 +168,15 @@ def news_article_json_ld(article, url: str, images: list[dict]) -> dict:
     }
     if images:
         data["image"] = [image["url"] for image in images]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.published_at.isoformat(timespec="seconds"),
+            }
+            for correction in corrections
+        ]
     return data
 
 

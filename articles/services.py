@@ -46,7 +46,7 @@ def release_scheduled(article_id: int) -> str:
 # moving it to another section or retagging it does not).
 EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
 # Kept by other services while an editor has the form open: never written back from it.
-_KEPT_ELSEWHERE = {"approved_comment_count", "search_vector", *HERO_MADE_FIELDS}
+_KEPT_ELSEWHERE = {"approved_comment_count", "corrected_at", "search_vector", *HERO_MADE_FIELDS}
 
 
 def _dated_for_publication(article: Article, stored: dict | None, now, date_set: bool) -> None:

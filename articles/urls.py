@@ -25,6 +25,7 @@ urlpatterns = [
     path("author/<slug:slug>/", views.listing, {"kind": "author"}, name="author"),
     path("tag/<slug:slug>/", views.listing, {"kind": "tag"}, name="tag"),
     path("follow/", views.follow, name="follow"),
+    path("corrections/", views.corrections, name="corrections"),
     path("feed.xsl", feeds.stylesheet, name="feed-stylesheet"),
     path("feed/", shared_list_view(feeds.LatestArticlesFeed()), name="feed"),
     path("atom/", shared_list_view(feeds.LatestArticlesAtomFeed()), name="atom"),

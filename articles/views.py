@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from articles.context_processors import drawn_menus
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Correction, Section, Tag
 from articles.pages import absolute, article_page_parts
 from articles.search import (
     add_snippets,
@@ -18,6 +18,7 @@ from articles.search import (
     tidy_query,
 )
 from newsportal.caching import (
+    CORRECTIONS,
     LISTS,
     SITE,
     also_keyed,
@@ -305,6 +306,38 @@ def search(request):
     context = {"query": query, "typed": typed, **parts, **_paged(request, title)}
     response = render(request, "articles/search.html", context)
     return mark_shared(request, response, LISTS, *parts.get("surrogate_keys", ()))
+
+
+CORRECTIONS_PER_PAGE = 25
+
+
+@read_only
+@_page_one_at_one_address("page")
+def corrections(request):
+    """Every correction to a story on the site, the newest first: what the newsroom got wrong
+    and what is right, in one place (each story says its own at its end)."""
+
+    def make(number):
+        on_the_site = Correction.objects.filter(article__in=Article.objects.published())
+        listed = (
+            on_the_site.select_related("article")
+            .only("text", "published_at", "article__title", "article__slug")
+            .order_by("-published_at", "-pk")
+        )
+        page_obj = page_or_none(listed, CORRECTIONS_PER_PAGE, number)
+        if page_obj is None:
+            return None
+        context = {"page_obj": page_obj, "pagination_label": "More corrections"}
+        return {
+            "listing_html": render_to_string("includes/correction_list.html", context),
+            "surrogate_keys": [listed_key(pk) for pk in {c.article_id for c in page_obj}],
+            **drawn_menus(current_path=request.path),
+        }
+
+    parts = _drawn_once(request, "list|corrections", make, [CORRECTIONS])
+    context = {**parts, **_paged(request, "Corrections")}
+    response = render(request, "articles/corrections.html", context)
+    return mark_shared(request, response, LISTS, CORRECTIONS, *parts["surrogate_keys"])
 
 
 def _feeds(rss: str, atom: str) -> list[dict]:

@@ -40,6 +40,8 @@ LATEST = "latest"
 # stories to carry a key for each, ALL_LISTED: a takedown or an edit of the story's words purges
 # those for good, so no outage brings a pulled story or an old headline back from a stale list.
 ALL_LISTED = "listed-all"
+# The corrections page (articles.views.corrections): purged by every write to a correction.
+CORRECTIONS = "corrections"
 # Statuses RFC 9111 lets a shared cache keep by default; anything else is never shared.
 _SHAREABLE_STATUSES = {200, 301, 404, 410}
 # The first path segments of the admin and of the comment endpoints (status pages, mailed links,

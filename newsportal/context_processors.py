@@ -29,6 +29,7 @@ def site_urls() -> dict[str, str]:
         "atom": reverse("articles:atom"),
         "sitemap": reverse("sitemap-index"),
         "privacy": reverse("comments:privacy"),  # the footer's, for every page
+        "corrections": reverse("articles:corrections"),
     }
 
 

@@ -75,13 +75,15 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
         ),
         "tag": page(client, tag.get_absolute_url()),
         "author": page(client, author.get_absolute_url()),
-        "article": page(client, demo.get_absolute_url()),
+        "article": page(client, demo.get_absolute_url()),  # with the demo's correction
+        "corrections": page(client, reverse("articles:corrections")),
         "search": page(client, reverse("articles:search") + "?q=Xiaomi"),
         "search-no-results": page(client, reverse("articles:search") + "?q=zzzzqqq"),
         "search-no-words": page(client, reverse("articles:search") + "?q=%22((%3C"),
         "not-found": page(client, "/articles/no-such-story/", status=404),
         "comment-status": page(client, pending.status_url),
     }
+    assert 'id="corrections"' in pages["article"] and "DeepMotion" in pages["corrections"]
     post_url = reverse("comments:post", args=[demo.pk])
     refused = client.post(post_url, comment_form_data(demo, body=""))
     pages["comment-form-errors"] = refused.content.decode()

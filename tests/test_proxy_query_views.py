@@ -114,6 +114,7 @@ def site(article, approved_comment, tag, author, section):
         f"/author/{author.slug}/",
         f"/tag/{tag.slug}/",
         "/follow/",
+        "/corrections/",
         "/feed.xsl",
         "/feed/",
         "/atom/",

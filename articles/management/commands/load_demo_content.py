@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from articles import demo_content
 from articles.listing_services import save_listing_entries
-from articles.models import Article, Author, RelatedLink, Section, Tag
+from articles.models import Article, Author, Correction, RelatedLink, Section, Tag
 from articles.picture_services import refresh_hero_renditions
 from articles.rendering import render_markdown
 from articles.search import plain_text
@@ -68,6 +68,15 @@ class Command(BaseCommand):
             # In the order the demo names them, as an editor sets a byline (lead reporter first).
             set_bylines(article=article, authors=[authors[slug] for slug in spec["authors"]])
             article.tags.set([tags[slugify(name)] for name in spec["tags"]])
+            # Told an hour after it went out, as a newsroom corrects a story readers flagged.
+            for text in spec.get("corrections", []):
+                told = Correction.objects.create(
+                    article=article, text=text, published_at=published_at + timedelta(hours=1)
+                )
+                article.updated_at = article.corrected_at = told.published_at
+                Article.objects.filter(pk=article.pk).update(
+                    updated_at=told.published_at, corrected_at=told.published_at
+                )
             if not options["no_images"]:
                 article.hero_alt = spec["picture"]["alt"]
                 with (PICTURES / spec["picture"]["file"]).open("rb") as picture:

@@ -1,7 +1,6 @@
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -21,94 +20,12 @@ from articles.images import (
     srcsets,
     validate_image_upload,
 )
+from articles.models.listing import Author, Section, Tag
 from articles.old_addresses import KeepsOldAddresses
-from articles.querysets import ArticleManager, SectionQuerySet, last_worked_on
+from articles.querysets import ArticleManager, last_worked_on
 from newsportal.text import clean_pasted_fields
 
 UPDATE_GRACE = timedelta(minutes=10)
-
-
-class ListingEntry(KeepsOldAddresses, models.Model):
-    """A section, an author or a tag: a name printed in pages, menus and feeds (XML, which
-    control characters break), and a page listing its articles (the URL named `kind`)."""
-
-    kind = ""
-    one_line = ("name",)  # text fields printed in one line (a page's head, a feed's title)
-    several_lines = ()  # text fields beside the name, kept with their line breaks
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse(f"articles:{self.kind}", args=[self.slug])
-
-    @classmethod
-    def page_key(cls, slug: str) -> str:
-        """The surrogate key of the address of the entry's page, found or not: a new tag is on
-        no page but there, where a cache may keep the "not found" a reader was answered."""
-        return f"{cls.kind}-page-{slug}"
-
-    def clean(self):
-        if errors := clean_pasted_fields(
-            self, one_line=self.one_line, several_lines=self.several_lines
-        ):
-            raise ValidationError(errors)
-
-
-class Section(ListingEntry):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in the menu.")
-    description = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="What the section covers, in a sentence or two: shown under its name on its "
-        "page, and the description search engines, social cards and its feeds show. Left "
-        "empty, they say “The latest from” and its name.",
-    )
-
-    objects = SectionQuerySet.as_manager()
-    kind = "section"
-    one_line = ("name", "description")
-
-    class Meta:
-        ordering = ["order", "name"]
-
-
-# Why an author with stories cannot be deleted (articles.listing_services.delete_listing_entries).
-BYLINE_KEPT = (
-    "An author named on stories cannot be deleted: their stories would be left without a "
-    "byline. Give those stories another author first (or keep the author: their page lists "
-    "what they wrote)."
-)
-
-
-class Author(ListingEntry):
-    name = models.CharField("byline name", max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    bio = models.TextField("short bio", blank=True, max_length=1000)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-
-    kind = "author"
-    several_lines = ["bio"]
-
-    class Meta:
-        ordering = ["name"]
-
-
-class Tag(ListingEntry):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-
-    kind = "tag"
-
-    class Meta:
-        ordering = ["name"]
 
 
 # A word by which a credit says what the picture is: first ("Photograph: …", "Illustration by
@@ -176,6 +93,9 @@ class Article(KeepsOldAddresses, models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Moved by an edit of what readers read (articles.services), not by closing comments.
     updated_at = models.DateTimeField(default=timezone.now)
+    # When readers were last told of a correction (articles.correction_services keeps it): a
+    # page reads its corrections only when it has some, as most stories never do.
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept by the comment moderation services (comments.services), so lists show counts
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -279,6 +199,11 @@ class Article(KeepsOldAddresses, models.Model):
         return self.updated_at - self.published_at > UPDATE_GRACE
 
     @property
+    def has_gone_out(self) -> bool:
+        """Readers have read it (it may be off the site now, taken down for a correction)."""
+        return self.first_published_at is not None and self.first_published_at <= timezone.now()
+
+    @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
@@ -310,33 +235,6 @@ class OldSlug(models.Model):
 
     def __str__(self):
         return self.slug
-
-
-class OldEntrySlug(models.Model):
-    """An address a section's, an author's or a tag's page had before its slug was changed:
-    links already out (shared, in search engines, a section's feed in readers' apps) lead on to
-    its page (articles.views.listing), kept by articles.listing_services."""
-
-    slug = models.SlugField(max_length=120, unique=True)
-
-    class Meta:
-        abstract = True
-        verbose_name = "old address"
-
-    def __str__(self):
-        return self.slug
-
-
-class OldSectionSlug(OldEntrySlug):
-    entry = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="old_slugs")
-
-
-class OldAuthorSlug(OldEntrySlug):
-    entry = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="old_slugs")
-
-
-class OldTagSlug(OldEntrySlug):
-    entry = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
 
 
 class RelatedLink(models.Model):

@@ -1,0 +1,66 @@
+"""Corrections in the admin (Articles › Corrections, and a story's change form, which lists its
+own and leads here to add one): written through articles.correction_services."""
+
+from django.contrib import admin
+from django.utils.text import Truncator
+
+from articles.correction_services import append_correction, delete_corrections, mend_correction
+from articles.models import Correction
+from newsportal.formats import newsroom_time
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["corrected", "article", "words"]
+    list_select_related = ["article"]
+    search_fields = ["article__title", "text"]
+    search_help_text = "Words from the correction or the story's headline."
+    autocomplete_fields = ["article"]
+    ordering = ["-published_at", "-pk"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # No maxlength (as in the story's form): a paste too long comes back whole with the
+        # error, never cut without a word.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.pop("maxlength", None)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        # Said to the readers of that story on that day: moved to another story it would say
+        # something nobody was told there. Delete it and add one to the right story instead.
+        return ["article", "corrected"] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return ["article", "corrected", "text"] if obj is not None else ["article", "text"]
+
+    @admin.display(description="corrected", ordering="published_at")
+    def corrected(self, obj):
+        return newsroom_time(obj.published_at)
+
+    @admin.display(description="correction")
+    def words(self, obj):
+        return Truncator(obj.text).chars(120)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            mend_correction(correction=obj)
+            self._in_story_history(request, [obj], "Mended the words of a correction")
+            return
+        added = append_correction(article=obj.article, text=obj.text)
+        obj.pk, obj.published_at = added.pk, added.published_at
+        self._in_story_history(request, [obj], "Added a correction")
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Correction.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        gone = list(queryset.select_related("article"))
+        delete_corrections(queryset=queryset)
+        self._in_story_history(request, gone, "Deleted a correction")
+
+    def _in_story_history(self, request, corrections, done: str) -> None:
+        # The story's History says it too, where an editor reads what happened to a story.
+        for correction in corrections:
+            words = Truncator(correction.text).chars(200)
+            self.log_change(request, correction.article, f"{done}: “{words}”")

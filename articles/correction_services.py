@@ -1,0 +1,59 @@
+"""Write paths for corrections (articles.models.Correction). Each purges the story's page and
+the corrections page after commit; a correction added to a story on the site moves its
+"Updated" time too (feeds and sitemaps say it changed)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+
+from articles.models import Article, Correction
+from newsportal.caching import CORRECTIONS, LISTS, article_key, purge
+
+
+def _purge_after_commit(article_ids) -> None:
+    keys = [*(article_key(pk) for pk in article_ids), LISTS, CORRECTIONS]
+    transaction.on_commit(lambda: purge(*keys))
+
+
+def append_correction(*, article: Article, text: str) -> Correction:
+    """Tell readers what the story got wrong, dated now. Its "Updated" time moves to now if it
+    is on the site (taken down meanwhile, it keeps its own until it is out again)."""
+    with transaction.atomic():
+        # The story's row lock, as an editor's save takes it: the two never cross halfway.
+        locked = Article.objects.select_for_update().filter(pk=article.pk).first()
+        if locked is None:
+            raise ValidationError({"article": "This story was deleted meanwhile."})
+        correction = Correction(article=locked, text=text)
+        correction.full_clean()
+        correction.save()
+        told = correction.published_at
+        written = {"corrected_at": told}
+        if locked.is_public and locked.updated_at < told:
+            written["updated_at"] = told
+        Article.objects.filter(pk=locked.pk).update(**written)
+        _purge_after_commit([locked.pk])
+    return correction
+
+
+def mend_correction(*, correction: Correction) -> Correction:
+    """A correction's words mended (a typo, a clearer sentence): its date stays the day readers
+    were told, and the story's "Updated" time stays too."""
+    with transaction.atomic():
+        correction.full_clean()
+        correction.save(update_fields=["text"])
+        _purge_after_commit([correction.article_id])
+    return correction
+
+
+def delete_corrections(*, queryset) -> int:
+    """Corrections added by mistake (to the wrong story, say) taken off the pages."""
+    with transaction.atomic():
+        article_ids = set(queryset.values_list("article_id", flat=True))
+        count, _ = queryset.delete()
+        # The latest correction left (none: the story's page no longer looks for any).
+        latest = Correction.objects.filter(article=OuterRef("pk")).order_by("-published_at")
+        Article.objects.filter(pk__in=article_ids).update(
+            corrected_at=Subquery(latest.values("published_at")[:1])
+        )
+        _purge_after_commit(article_ids)
+    return count

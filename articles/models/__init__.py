@@ -1,0 +1,42 @@
+"""The newsroom's stories (article), the names they are listed under (listing) and the
+corrections appended to them (correction)."""
+
+from articles.models.article import (
+    OWN_CREDIT_WORD,
+    UPDATE_GRACE,
+    Article,
+    Byline,
+    OldSlug,
+    RelatedLink,
+)
+from articles.models.correction import Correction
+from articles.models.listing import (
+    BYLINE_KEPT,
+    Author,
+    ListingEntry,
+    OldAuthorSlug,
+    OldEntrySlug,
+    OldSectionSlug,
+    OldTagSlug,
+    Section,
+    Tag,
+)
+
+__all__ = [
+    "BYLINE_KEPT",
+    "OWN_CREDIT_WORD",
+    "UPDATE_GRACE",
+    "Article",
+    "Author",
+    "Byline",
+    "Correction",
+    "ListingEntry",
+    "OldAuthorSlug",
+    "OldEntrySlug",
+    "OldSectionSlug",
+    "OldSlug",
+    "OldTagSlug",
+    "RelatedLink",
+    "Section",
+    "Tag",
+]
