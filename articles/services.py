@@ -3,7 +3,7 @@ shared caches (newsportal.caching), after commit. Those of the hero picture's fi
 articles.picture_services."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -98,9 +98,12 @@ def draft_edited(*, article: Article) -> None:
     """An editor changed a draft, if only its byline, tags, related links, section or time
     (save_article moves its last edit for what readers will read): its last edit, which places
     it in the admin's list, is now. A story out keeps its time: readers' "Updated" is for what
-    they read, not for a retagging."""
+    they read, not for a retagging. So does one taken down (a draft that has been out): its last
+    edit is the "Updated" its page shows once it is published again."""
     now = timezone.now()
-    if Article.objects.filter(pk=article.pk, status=Article.Status.DRAFT).update(updated_at=now):
+    drafts = Article.objects.filter(pk=article.pk, status=Article.Status.DRAFT)
+    never_out = Q(first_published_at__isnull=True) | Q(first_published_at__gt=now)
+    if drafts.filter(never_out).update(updated_at=now):
         article.updated_at = now
 
 

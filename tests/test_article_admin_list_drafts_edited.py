@@ -91,3 +91,50 @@ def test_a_story_out_retagged_is_not_updated(editor_client, make_article):
     assert _titles(editor_client) == ["Out since", "Out"]
     story.refresh_from_db()
     assert not story.was_updated
+
+
+def _taken_down_with_the_action(editor_client, story):
+    editor_client.post(LIST, {"action": "unpublish", "_selected_action": [story.pk]})
+
+
+def _taken_down_with_the_form(editor_client, story):
+    data = _as_shown(story) | {"status": "draft"}
+    assert editor_client.post(f"{LIST}{story.pk}/change/", data).status_code == 302
+
+
+def _published_with_the_action(editor_client, story):
+    editor_client.post(LIST, {"action": "publish", "_selected_action": [story.pk]})
+
+
+def _published_with_the_form(editor_client, story):
+    data = _as_shown(story) | {"status": "published"}
+    assert editor_client.post(f"{LIST}{story.pk}/change/", data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "take_down, publish",
+    [
+        (_taken_down_with_the_action, _published_with_the_form),
+        (_taken_down_with_the_form, _published_with_the_action),
+    ],
+)
+@pytest.mark.parametrize("edit", [_tagged, _second_author, _linked, _moved])
+def test_a_story_retagged_while_off_the_site_is_not_updated_when_back(
+    client, editor_client, make_article, take_down, publish, edit
+):
+    # Its words are as readers read them: "Updated" would tell them of a correction there was
+    # none of. (Its words corrected while it is down read "Updated" once back, as they should.)
+    story = make_article(title="Out", published_at=timezone.now() - timedelta(days=2))
+    take_down(editor_client, story)
+    story.refresh_from_db()
+    data = _as_shown(story) | edit(story)
+    assert editor_client.post(f"{LIST}{story.pk}/change/", data).status_code == 302
+
+    story.refresh_from_db()
+    publish(editor_client, story)
+
+    story.refresh_from_db()
+    assert story.is_public
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Updated" not in page
+    assert not story.was_updated
