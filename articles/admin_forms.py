@@ -254,8 +254,10 @@ def shown_again(context) -> None:
 def changed_in_form(form, formsets) -> bool:
     """Whether this editor changed anything of the story: its fields, its byline or related
     links (what another editor changed meanwhile is not this one's: the form shows it as
-    opened, the rows are taken as they are now)."""
-    return form.has_changed() or any(f.has_changed() for f in formsets)
+    opened, the rows are taken as they are now). A field only another editor changed since
+    differs from the form's post too, which still holds it as opened: theirs, kept (`kept`)."""
+    mine = [name for name in form.changed_data if name not in form.kept]
+    return bool(mine) or any(f.has_changed() for f in formsets)
 
 
 def _only_for_changes_meanwhile(form, formsets) -> bool:

@@ -9,18 +9,23 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Author, Section, Tag
+from articles.models import Article, Author, Section, Tag
 from tests.article_forms import byline_as, change_form_data
 from tests.test_article_admin_list_order import LIST, _as_dated, _draft, _titles
+from tests.test_article_edited_meanwhile import opened
+
+
+def _in_editors(username: str) -> Client:
+    desk = Client()
+    editors = Group.objects.get(name="Editors")
+    desk.force_login(editors.user_set.create(username=username, is_staff=True))
+    return desk
 
 
 @pytest.fixture
 def editor_client(db):
     """Staff in the Editors group, who write stories, tag them and link them."""
-    desk = Client()
-    editors = Group.objects.get(name="Editors")
-    desk.force_login(editors.user_set.create(username="desk", is_staff=True))
-    return desk
+    return _in_editors("desk")
 
 
 def _as_shown(article) -> dict:
@@ -138,3 +143,35 @@ def test_a_story_retagged_while_off_the_site_is_not_updated_when_back(
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Updated" not in page
     assert not story.was_updated
+
+
+def _retitled(article) -> dict:
+    return {"title": "Being written, retitled by the desk"}
+
+
+@pytest.mark.parametrize("edit", [_tagged, _second_author, _linked, _moved, _retitled])
+def test_a_draft_saved_unchanged_after_a_colleagues_edit_keeps_its_place(
+    editor_client, make_article, edit
+):
+    # The colleague's change is kept (articles.meanwhile), and was theirs: this editor changed
+    # nothing, and the draft stays where the colleague's edit put it.
+    draft = _draft(make_article, "Being written", days_ago=3)
+    other = _draft(make_article, "Touched since", days_ago=2)
+    draft.bylines.update(position=1)  # as the admin numbers them (a script's authors.set: 0)
+    data = opened(editor_client, draft, status="draft")
+    data |= {f"initial-{name}": data[name] for name in ("published_at_0", "published_at_1")}
+    colleague = _in_editors("colleague")
+    change = _as_shown(draft) | edit(draft)
+    assert colleague.post(f"{LIST}{draft.pk}/change/", change).status_code == 302
+    rewritten = _as_shown(other) | {"body": "Rewritten since."}
+    assert colleague.post(f"{LIST}{other.pk}/change/", rewritten).status_code == 302
+    assert _titles(editor_client, state="draft")[:2] == ["Touched since", draft_title(draft)]
+
+    response = editor_client.post(f"{LIST}{draft.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _titles(editor_client, state="draft")[:2] == ["Touched since", draft_title(draft)]
+
+
+def draft_title(draft) -> str:
+    return Article.objects.get(pk=draft.pk).title
