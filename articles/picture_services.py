@@ -54,38 +54,57 @@ def refresh_hero_renditions(*, article: Article) -> None:
 
 
 def make_hero_renditions(article: Article) -> None:
-    renditions = make_renditions(article.hero_image)
-    article.hero_renditions = renditions.pop("image/jpeg", {})
-    article.hero_modern_renditions = renditions  # the rest: AVIF and WebP
-    article.hero_crops = make_crops(article.hero_image)
-    Article.objects.filter(pk=article.pk).update(
-        hero_renditions=article.hero_renditions,
-        hero_modern_renditions=renditions,
-        hero_crops=article.hero_crops,
-    )
+    made = _hero_made(article.hero_image)
+    for name, value in made.items():
+        setattr(article, name, value)
+    Article.objects.filter(pk=article.pk).update(**made)
+
+
+def _hero_made(image) -> dict:
+    """HERO_MADE_FIELDS of a picture: its files written, the row left alone."""
+    renditions = make_renditions(image)
+    return {
+        "hero_renditions": renditions.pop("image/jpeg", {}),
+        "hero_modern_renditions": renditions,  # the rest: AVIF and WebP
+        "hero_crops": make_crops(image),
+    }
+
+
+class PictureChanged(Exception):
+    """The story's picture was replaced or removed (an editor's save) while a command made files
+    of it: nothing was added, and what it made left storage. Skipped, not failed."""
 
 
 def _added_unless_changed(article_id: int, fields: tuple, make) -> bool:
     """make(article) -> the fields' new values ({} or None: nothing to add), its files written
     with the row unlocked: encoding a story's picture at three widths takes seconds, and an
     editor's save of the story waited for them. The row is locked only to write them, if its
-    picture is still the one they were made of: an editor who replaced it (or removed it)
-    meanwhile keeps theirs, and these files leave storage. False when nothing was added."""
+    picture is still the one they were made of; then the files they no longer name leave
+    storage. An editor who replaced it (or removed it) meanwhile keeps theirs, these files
+    leave storage, and PictureChanged says so (its file gone from under make, too). False when
+    nothing was added."""
     article = Article.objects.only("hero_image", *fields).filter(pk=article_id).first()
     if article is None or not article.hero_image:
         return False
     seen = {"hero_image": article.hero_image.name, **{f: getattr(article, f) for f in fields}}
-    made = make(article)
+    rows = Article.objects.filter(pk=article_id)
+    try:
+        made = make(article)
+    except OSError:
+        if rows.values(*seen).first() == seen:
+            raise  # missing or unreadable, not changed: a failure to chase
+        raise PictureChanged from None
     if not made:
         return False
+    ours, theirs = Article(**{**seen, **made}).hero_file_names, Article(**seen).hero_file_names
     with transaction.atomic():
-        now = Article.objects.select_for_update().filter(pk=article_id).values(*seen).first()
-        if now != seen:
-            ours = Article(**{**seen, **made}).hero_file_names
-            drop_hero_files(ours - Article(**seen).hero_file_names)
-            return False
-        Article.objects.filter(pk=article_id).update(**made)
-        purge_articles(article_ids=[article_id])
+        unchanged = rows.select_for_update().values(*seen).first() == seen
+        if unchanged:
+            rows.update(**made)
+            purge_articles(article_ids=[article_id])
+        drop_hero_files(theirs - ours if unchanged else ours - theirs)
+    if not unchanged:
+        raise PictureChanged
     return True
 
 
@@ -135,21 +154,12 @@ def strip_stored_hero(*, article_id: int) -> bool:
     it (articles.images.without_metadata), under a new name, with renditions and crops under new
     names (the old ones led to the old original); the old files leave storage and the front
     caches. What readers read is the same picture, so the story's "Updated" time stays. False
-    when the article has no picture. The row is locked meanwhile: an editor replacing the
-    picture at the same moment waits, and the picture they chose is the one kept."""
-    with transaction.atomic():
-        article = (
-            Article.objects.select_for_update()
-            .only("hero_image", *HERO_MADE_FIELDS)
-            .filter(pk=article_id)
-            .first()
-        )
-        if article is None or not article.hero_image:
-            return False
-        old_files = article.hero_file_names
+    when the article has no picture. Made with the row unlocked, as _added_unless_changed: an
+    editor replacing the picture meanwhile saves at once, and theirs is kept."""
+
+    def make(article):
         cleaned = stored_without_metadata(article.hero_image)
         article.hero_image.save(cleaned.name, cleaned, save=False)  # a new random name
-        Article.objects.filter(pk=article.pk).update(hero_image=article.hero_image.name)
-        refresh_hero_renditions(article=article)
-        drop_hero_files(old_files - article.hero_file_names)
-    return True
+        return {"hero_image": article.hero_image.name, **_hero_made(article.hero_image)}
+
+    return _added_unless_changed(article_id, HERO_MADE_FIELDS, make)

@@ -4,7 +4,7 @@ does no harm (a picture that has them is left alone)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.management.pictures import on_every_picture
+from articles.management.pictures import exit_status, on_every_picture
 from articles.picture_services import add_modern_renditions
 
 
@@ -15,5 +15,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        done, failed = on_every_picture(self, add_modern_renditions)
-        self.stdout.write(f"{done} picture(s) given AVIF and WebP renditions; {failed} failed.")
+        did = "given AVIF and WebP renditions"
+        _, failed = on_every_picture(self, add_modern_renditions, did)
+        exit_status(failed)

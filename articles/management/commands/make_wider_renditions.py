@@ -5,7 +5,7 @@ wider, is left alone)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.management.pictures import on_every_picture
+from articles.management.pictures import exit_status, on_every_picture
 from articles.picture_services import add_wider_renditions
 
 
@@ -16,5 +16,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        done, failed = on_every_picture(self, add_wider_renditions)
-        self.stdout.write(f"{done} picture(s) given wider renditions; {failed} failed.")
+        _, failed = on_every_picture(self, add_wider_renditions, "given wider renditions")
+        exit_status(failed)

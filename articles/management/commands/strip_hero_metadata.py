@@ -5,7 +5,7 @@ does no harm (each picture gets new names once more, and the front caches are pu
 
 from django.core.management.base import BaseCommand
 
-from articles.management.pictures import on_every_picture
+from articles.management.pictures import exit_status, on_every_picture
 from articles.picture_services import strip_stored_hero
 from newsportal.caching import SERVE_PURGE_URL, unpurged_front_caches_note
 from newsportal.views import MEDIA_CACHE_SECONDS
@@ -18,8 +18,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        done, failed = on_every_picture(self, strip_stored_hero)
-        self.stdout.write(f"{done} picture(s) stored again without metadata; {failed} failed.")
+        done, failed = on_every_picture(self, strip_stored_hero, "stored again without metadata")
         if done and (note := unpurged_front_caches_note()):
             # The old files left storage, not a front cache that kept them; and a second run
             # purges the names the first one gave, never these.
@@ -29,3 +28,4 @@ class Command(BaseCommand):
                 f"for up to {days} days: restart make serve (its Varnish starts empty), and set "
                 f"FRONT_CACHE_PURGE_URLS={SERVE_PURGE_URL} for the commands you run by hand."
             )
+        exit_status(failed)
