@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from articles import admin_corrections  # noqa: F401 (registers Articles › Corrections)
 from articles.admin_bylines import BylineInline, own_byline
-from articles.admin_deletion import deleted_entries, deleted_stories
+from articles.admin_deletion import deleted_entries, deleted_stories, picture_stays
 from articles.admin_forms import ArticleForm, changed_in_form, shown_again
 from articles.admin_lists import (
     LAST_WORKED_ON_FIRST,
@@ -307,6 +307,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"Unpublished: “{obj.title}” is a draft again: readers no longer see it, and "
                 "its address answers “not found” until it is published again."
             )
+            said += picture_stays(Article.objects.filter(pk=obj.pk))
             self.message_user(request, said, messages.INFO)
         if obj.is_public and before and obj.old_slugs.filter(slug=before.slug).exists():
             old = Article(slug=before.slug).get_absolute_url()
@@ -386,10 +387,9 @@ class ArticleAdmin(admin.ModelAdmin):
             said = "Nothing to unpublish: the selected articles were drafts already."
             self.message_user(request, said, messages.INFO)
             return
-        taken_down = _named(Article.objects.filter(pk__in=pulled).order_by("-published_at", "pk"))
-        self.message_user(
-            request, f"Unpublished {counted(count, 'article')}: {taken_down}.", messages.SUCCESS
-        )
+        pulled = Article.objects.filter(pk__in=pulled).order_by("-published_at", "pk")
+        said = f"Unpublished {counted(count, 'article')}: {_named(pulled)}.{picture_stays(pulled)}"
+        self.message_user(request, said, messages.SUCCESS)
 
     def _log(self, request, pks, message: str) -> None:
         # In the story's history, and named to an editor whose form it changed meanwhile.

@@ -18,6 +18,16 @@ from django.utils.text import capfirst
 from articles.models import BYLINE_KEPT, Article, Author, Section
 
 KEEP_THEM = "To take the story off the site and keep them, unpublish it instead."
+# Unpublished, a story keeps its picture's files (README, "Purges"): said when it has one.
+PICTURE_STAYS = (
+    "Its picture stays stored, at addresses no page shows now, for when it is published again: "
+    "to take it down too (a story pulled for legal reasons), clear its Hero image and save."
+)
+
+
+def picture_stays(articles) -> str:
+    """PICTURE_STAYS, after a message, when one of these stories taken down has a picture."""
+    return f" {PICTURE_STAYS}" if articles.exclude(hero_image="").exists() else ""
 
 
 def _counted(objs) -> str:

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from articles.admin_deletion import PICTURE_STAYS
 from articles.models import Article
 from tests.article_forms import as_new_story
+from tests.test_article_kept_picture import photo, post_change
 from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"
@@ -127,3 +129,43 @@ def test_a_new_story_s_form_shows_no_updated_time_and_a_saved_one_does(admin_cli
     )
     assert added.status_code == 302
     assert Article.objects.filter(slug="a-new-story").exists()
+
+
+def _pictured(client, article) -> Article:
+    post_change(client, article, form_as_shown(article, hero_alt="A roof"), hero_image=photo())
+    return Article.objects.get(pk=article.pk)
+
+
+def _media_addresses(article) -> list[str]:
+    return [f"/media/{name}" for name in Article.objects.get(pk=article.pk).hero_file_names]
+
+
+def test_a_story_taken_down_with_its_picture_says_how_to_take_the_picture_down_too(
+    admin_client, client, article, django_capture_on_commit_callbacks
+):
+    # Kept at its unguessable addresses for when it is published again (the correction case);
+    # a story pulled for legal reasons has its picture taken down by clearing it, as said.
+    with django_capture_on_commit_callbacks(execute=True):
+        _pictured(admin_client, article)
+    addresses = _media_addresses(article)
+    answer = admin_client.post(
+        CHANGELIST, {"action": "unpublish", "_selected_action": [article.pk]}, follow=True
+    )
+    said = _said(answer)
+    assert PICTURE_STAYS in said
+    assert all(client.get(address).status_code == 200 for address in addresses)
+
+    draft = Article.objects.get(pk=article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        cleared = _saved(admin_client, draft, status="draft", **{"hero_image-clear": "on"})
+
+    assert "Unpublished" not in _said(cleared)
+    assert all(client.get(address).status_code == 404 for address in addresses)
+
+
+def test_a_story_taken_down_in_its_form_says_so_of_its_picture_too(admin_client, article):
+    story = _pictured(admin_client, article)
+
+    said = _said(_saved(admin_client, story, status="draft", hero_alt="A roof"))
+
+    assert PICTURE_STAYS in said
