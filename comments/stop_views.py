@@ -21,13 +21,13 @@ from comments.commenter_services import (
     why_no_reply_mail,
 )
 from comments.commenter_views import (
-    ask_then_act,
     commenter_context,
     commenter_page,
     link_gone,
     notice_page,
     signed_link,
 )
+from comments.confirm_views import ask_then_act
 from comments.models import ERASED_PREFIX, Comment, CommenterAddress
 from comments.privacy import request_privacy_link
 from comments.privacy_views import owner_told

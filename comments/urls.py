@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from comments import (
     commenter_views,
+    confirm_views,
     privacy_views,
     report_views,
     stale_forms,
@@ -25,8 +26,8 @@ urlpatterns = [
     path("status/<str:token>/privacy/", privacy_views.status_privacy, name="status-privacy"),
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("privacy/<str:token>/", privacy_views.privacy_action, name="privacy-action"),
-    path("confirm/<str:token>/", commenter_views.confirm, name="confirm"),
-    path("confirm-comment/<str:token>/", commenter_views.confirm_comment, name="confirm-comment"),
+    path("confirm/<str:token>/", confirm_views.confirm, name="confirm"),
+    path("confirm-comment/<str:token>/", confirm_views.confirm_comment, name="confirm-comment"),
     path("unsubscribe/<str:token>/", stop_views.unsubscribe, name="unsubscribe"),
     path("stop-mail/<str:token>/", stop_views.stop_mail, name="stop-mail"),
     path("report/<int:comment_id>/", report_views.report_view, name="report"),
