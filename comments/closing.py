@@ -14,6 +14,13 @@ def comments_open(article: Article, policy: ModerationPolicy | None = None) -> b
     return takes_comments and open_before(article, comments_close_at(article, policy))
 
 
+def way_back_to(article: Article) -> tuple[str, str]:
+    """A notice's link back to the article (its address, its words): to the comment form while
+    comments are open, else to the comments, where "Comments are closed" is (no form there)."""
+    place = "#comment-form" if comments_open(article) else "#comments"
+    return article.get_absolute_url() + place, "Back to the article"
+
+
 def open_before(article: Article, closes_at) -> bool:
     """comments_open() for a caller that knows when they close by age (None: they do not)."""
     takes_comments = article.comments_enabled and article.is_public

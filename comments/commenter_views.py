@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from articles.models import Article
 from comments import links
 from comments.ask_again import ask_again
-from comments.closing import comments_open
+from comments.closing import comments_open, way_back_to
 from comments.commenter_services import (
     GONE,
     MAX_EDITS,
@@ -100,7 +100,7 @@ def _edit_of_a_gone_comment(request, token):
     placeholder = Comment.objects.filter(pk=comment_id).values("article_id")
     article = Article.objects.published().filter(pk__in=placeholder).first()
     context = {
-        "way_on": article and (f"{article.get_absolute_url()}#comment-form", "Back to the article"),
+        "way_on": article and way_back_to(article),
         "heading": "Not saved: this comment was withdrawn",
         "paragraphs": [
             f"Your edit was not saved: while you wrote, the comment was {_ways_gone()} (from "

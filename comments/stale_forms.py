@@ -16,6 +16,7 @@ from django.views.decorators.common import no_append_slash
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from articles.models import Article
+from comments.closing import way_back_to
 from comments.links import keep_address_to_itself
 from newsportal.caching import personal_page
 
@@ -81,7 +82,7 @@ def _way_back(path):
     if first == "post" and key.isdigit():
         article = Article.objects.published().filter(pk=int(key)).first()
         if article is not None:
-            return article.get_absolute_url() + "#comment-form", "Back to the article"
+            return way_back_to(article)
     return None
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from articles.pages import article_page_parts
-from comments.closing import comments_open
+from comments.closing import comments_open, way_back_to
 from comments.commenter_views import comment_from_token, comment_gone, commenter_context
 from comments.forms import CommentForm, account_identity
 from comments.links import keep_address_to_itself, public_path
@@ -96,9 +96,9 @@ def post_comment(request, article_id):
     if request.method != "POST":
         # The address of every form sent back (errors, "send once more", a wait): opened again
         # from the address bar or the history, it leads to the article's form (where, with
-        # JavaScript, the draft comes back), not to a blank 405.
-        article = get_object_or_404(Article.objects.published().only("slug"), pk=article_id)
-        return redirect(article.get_absolute_url() + "#comment-form")
+        # JavaScript, the draft comes back), not to a blank 405; to its comments once closed.
+        article = get_object_or_404(Article.objects.published(), pk=article_id)
+        return redirect(way_back_to(article)[0])
     # The form sends no files: a body larger than any comment is refused unread, and file parts
     # in a smaller one are dropped rather than written to disk.
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

@@ -6,6 +6,7 @@ import re
 
 from django.test import Client
 
+from articles.models import Article
 from comments.models import Comment
 
 
@@ -88,6 +89,21 @@ def test_an_article_s_comment_form_posted_to_an_unknown_address_leads_back_to_th
     )
 
     link = f'<a href="{article.get_absolute_url()}#comment-form">Back to the article</a>'
+    assert link in answer.content.decode()
+
+
+def test_a_form_of_an_article_whose_comments_closed_leads_back_to_its_comments(
+    article, make_comment
+):
+    browser, token = _browser_on_status_page(make_comment(article))
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+    answer = browser.post(
+        f"/comments/post/{article.pk}/a-newer-step/",
+        {"body": "Words for the article", "csrfmiddlewaretoken": token},
+    )
+
+    link = f'<a href="{article.get_absolute_url()}#comments">Back to the article</a>'
     assert link in answer.content.decode()
 
 

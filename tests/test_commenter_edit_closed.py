@@ -101,6 +101,24 @@ def test_an_edit_sent_after_its_comment_was_deleted_gives_the_words_back(
     assert (back in page) is with_reply
 
 
+@pytest.mark.parametrize("closed_by", ["the newsroom", "age"])
+def test_the_way_back_from_an_edit_of_a_withdrawn_comment_leads_to_what_its_article_shows(
+    reader, article, make_comment, closed_by
+):
+    """Comments closed meanwhile: the article has no form to land on, only its comments."""
+    comment = make_comment(article, body="First words")
+    make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply")
+    edit = reverse("comments:edit", args=[status_token(comment)])
+    reader.post(reverse("comments:delete", args=[status_token(comment)]))
+    _close(article, closed_by)
+
+    page = reader.post(edit, {"body": "Second thoughts"}).content.decode()
+
+    assert "#comment-form" not in page
+    assert f'<a href="{article.get_absolute_url()}#comments">Back to the article</a>' in page
+    assert "Comments are closed" in reader.get(article.get_absolute_url()).content.decode()
+
+
 def test_an_edit_sent_to_a_forged_link_is_told_the_link_no_longer_works(reader, article):
     posted = reader.post("/comments/status/12345/edit/", {"body": "Words"})
 

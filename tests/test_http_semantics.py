@@ -219,6 +219,17 @@ def test_the_address_a_comment_form_came_back_at_leads_to_the_article_when_opene
     assert client.get(reverse("comments:post", args=[draft.pk])).status_code == 404
 
 
+def test_the_address_a_comment_form_came_back_at_leads_to_the_comments_once_they_closed(
+    article,
+):
+    # No form to land on: the section where "Comments are closed" is.
+    Article.objects.filter(pk=article.pk).update(comments_enabled=False)
+
+    response = Client().get(reverse("comments:post", args=[article.pk]))
+
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
 @pytest.mark.parametrize(
     "headers", [{"HTTP_HOST": "localhost:6666"}, {"HTTP_X_FORWARDED_PROTO": "https"}]
 )
