@@ -21,7 +21,7 @@ from comments.commenter_views import (
 )
 from comments.export import export_json, written_with
 from comments.forms import PrivacyRequestForm
-from comments.models import ERASED_PREFIX, CommenterAddress, CommentPolicyPage
+from comments.models import ERASED_PREFIX, Comment, CommenterAddress, CommentPolicyPage
 from comments.models.commenter import mailbox_of
 from comments.privacy import (
     PRIVACY_ASKS_PER_DAY,
@@ -83,7 +83,8 @@ def _refused(request, email, *, counts_for_inbox: bool = True):
     had one inbox mailed that often, 144 links a day. The day counts asks, not mails, and
     ends at midnight UTC for every inbox: its answer tells nobody whether the address has
     comments or stopped mail. counts_for_inbox=False: an ask from the status page of a comment
-    its owner vouched for, neither counted nor refused by the day's count: a stranger's five
+    its owner vouched for, or from the privacy page in the browser that wrote one
+    (_owner_s_browser), neither counted nor refused by the day's count: a stranger's five
     asks would lock the owner out of their own data until midnight, and the owner's own asks
     would show a stranger, by an early refusal, that they asked today."""
     limit = hit_rate_limit(
@@ -112,6 +113,19 @@ def _refused(request, email, *, counts_for_inbox: bool = True):
         return words, 503, limit.retry_after
     words = f"You have asked for several links. Please try again in {limit.wait}."
     return words, 429, limit.retry_after
+
+
+def _owner_s_browser(request, email: str) -> bool:
+    """This browser wrote (its signed comments_written cookie) a comment with an address of
+    this inbox that its owner vouched for: the owner, asking from the privacy page, is as
+    exempt from the day's count as from that comment's status page (_refused). What the
+    browser proves, not what was typed: a stranger's comment typed with the address is not
+    vouched for, so a stranger's browser is counted as anyone."""
+    if not (ids := written_here(request)):
+        return False
+    inbox = mailbox_of(email.strip().lower())
+    vouched = Comment.objects.filter(pk__in=ids, owner_vouched=True).exclude(email="")
+    return any(mailbox_of(written) == inbox for written in vouched.values_list("email", flat=True))
 
 
 @never_cache
@@ -156,7 +170,11 @@ def privacy(request):
         action = request.POST.get("action")
         if action not in links.PRIVACY_ACTIONS:
             form.add_error(None, "Choose Export or Erase.")
-        elif refused := _refused(request, form.cleaned_data["email"]):
+        elif refused := _refused(
+            request,
+            form.cleaned_data["email"],
+            counts_for_inbox=not _owner_s_browser(request, form.cleaned_data["email"]),
+        ):
             # The form again, the address kept in it, to send once the wait is over.
             words, status, retry_after = refused
             form.add_error(None, words)

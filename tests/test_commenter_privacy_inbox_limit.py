@@ -2,7 +2,9 @@
 data / erase") to be mailed to someone's inbox: the limit per IP never held them, and the ten
 minutes per inbox let 144 links a day through. Asks about one inbox, however its address is
 spelt and wherever they come from, are counted for the day in the shared cache; past
-PRIVACY_ASKS_PER_DAY (five) the asker reads why, in words that say nothing of the address."""
+PRIVACY_ASKS_PER_DAY (five) the asker reads why, in words that say nothing of the address.
+The address's owner is not counted where she shows it is hers: on the status page of a comment
+she vouched for, and on the privacy page in the browser that wrote one."""
 
 import re
 from datetime import timedelta
@@ -12,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import CommenterAddress
+from comments.models import Comment, CommenterAddress
 from comments.tokens import status_token
 from tests.mail_helpers import make_due, run_mail_queue
 
@@ -114,3 +116,63 @@ def test_the_owner_s_own_asks_tell_a_stranger_nothing(article, make_comment):
     control = [_ask(20 + n, "nobody@example.com").status_code for n in range(ASKS_A_DAY)]
 
     assert probes == control == [200] * ASKS_A_DAY
+
+
+def _write_from(browser, article, comment_form_data, email: str, body: str) -> Comment:
+    """A comment sent from this browser, which keeps its signed comments_written cookie."""
+    data = comment_form_data(article, email=email, body=body)
+    assert browser.post(reverse("comments:post", args=[article.pk]), data).status_code == 302
+    return Comment.objects.get(body=body)
+
+
+def test_a_stranger_s_asks_never_lock_the_owner_out_of_the_privacy_page_in_her_browser(
+    article, comment_form_data, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    hers = Client(REMOTE_ADDR="198.51.100.7")
+    mine = _write_from(hers, article, comment_form_data, "maria@example.com", "Mine")
+    Comment.objects.filter(pk=mine.pk).update(owner_vouched=True)  # she confirmed it
+    for n in range(ASKS_A_DAY):
+        assert _ask(n, "maria@example.com").status_code == 200
+    assert _ask(6, "maria@example.com").status_code == 429
+    _ten_minutes_pass()
+
+    answer = hers.post(PRIVACY, {"email": "Maria@Example.com", "action": "export"})
+    make_due()
+    run_mail_queue()
+
+    assert answer.status_code == 200
+    assert "Check your mail" in answer.content.decode()
+    assert mail.outbox[-1].to == ["maria@example.com"]
+    assert _ask(8, "maria@example.com").status_code == 429  # the stranger still is refused
+
+
+def test_the_owner_s_asks_from_her_browser_tell_a_stranger_nothing(
+    article, comment_form_data, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    hers = Client(REMOTE_ADDR="198.51.100.7")
+    mine = _write_from(hers, article, comment_form_data, "maria@example.com", "Mine")
+    Comment.objects.filter(pk=mine.pk).update(owner_vouched=True)
+    for _ in range(3):
+        hers.post(PRIVACY, {"email": "maria@example.com", "action": "erase"})
+
+    probes = [_ask(10 + n, "maria@example.com").status_code for n in range(ASKS_A_DAY)]
+
+    assert probes == [200] * ASKS_A_DAY
+
+
+def test_a_browser_that_wrote_with_the_address_unvouched_is_counted_as_anyone(
+    article, comment_form_data, settings
+):
+    """Anyone may type the address into the comment form: a stranger's browser then holds a
+    comment written with it, which its owner never said is hers."""
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    strangers = Client(REMOTE_ADDR="198.51.100.9")
+    _write_from(strangers, article, comment_form_data, "maria@example.com", "Typed by him")
+    for n in range(ASKS_A_DAY):
+        _ask(n, "maria@example.com")
+
+    answer = strangers.post(PRIVACY, {"email": "maria@example.com", "action": "export"})
+
+    assert answer.status_code == 429
