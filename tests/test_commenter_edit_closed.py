@@ -137,6 +137,9 @@ def test_an_edit_saved_while_its_comment_is_deleted_gives_the_words_back(
     if with_reply:
         make_comment(article, parent=comment, status=Comment.Status.APPROVED, body="A reply")
     read = commenter_views.comment_from_token
+    # Before the patch: the first reverse() imports the URLconf, and with it every module that
+    # imports comment_from_token by name (comments.views), which would keep the patched one.
+    edit = reverse("comments:edit", args=[status_token(comment)])
 
     def deleted_meanwhile(token):
         found = read(token)
@@ -144,7 +147,6 @@ def test_an_edit_saved_while_its_comment_is_deleted_gives_the_words_back(
         return found
 
     monkeypatch.setattr(commenter_views, "comment_from_token", deleted_meanwhile)
-    edit = reverse("comments:edit", args=[status_token(comment)])
 
     posted = reader.post(edit, {"body": "Second thoughts"})
 
