@@ -73,6 +73,7 @@ def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool
 class EditOutcome(NamedTuple):
     changed: bool
     status: str  # the comment's status after the edit, as its writer sees it (comments.status)
+    revision: int  # after the edit: above the one its form was drawn at, it was edited since
 
 
 def _was(body: str) -> str:
@@ -102,7 +103,7 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
         if not can_edit(comment):
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:
-            return EditOutcome(False, as_its_writer_sees(comment))
+            return EditOutcome(False, as_its_writer_sees(comment), comment.revision)
         CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
         old_body, was = comment.body, comment.status
         # Its writer was told it waits for review: it must, once its address no longer holds it.
@@ -151,8 +152,8 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
                 move_approved_counts({comment.article_id: -shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators()
-        comment.refresh_from_db(fields=["status", "held_because", "moderated_by"])
-    return EditOutcome(True, as_its_writer_sees(comment))
+        comment.refresh_from_db(fields=["status", "held_because", "moderated_by", "revision"])
+    return EditOutcome(True, as_its_writer_sees(comment), comment.revision)
 
 
 def _vouch(email: str, ids) -> list[int]:

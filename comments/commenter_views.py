@@ -175,7 +175,8 @@ def edit(request, token):
         return _edit_of_a_gone_comment(request, token)
     status_url = comment.status_url
     form = CommentEditForm(
-        request.POST if request.method == "POST" else None, initial={"body": comment.body}
+        request.POST if request.method == "POST" else None,
+        initial={"body": comment.body, "revision": comment.revision},
     )
     if not can_edit(comment):
         why = why_not_editable(comment)
@@ -200,7 +201,10 @@ def edit(request, token):
                 for error in errors:
                     form.add_error("body" if field == "body" else None, error)
         else:
-            if not outcome.changed:
+            # Saved by an earlier press of this form (or another tab's same words): updated.
+            drawn_at = form.cleaned_data.get("revision")
+            saved_since = drawn_at is not None and outcome.revision > drawn_at
+            if not (outcome.changed or saved_since):
                 messages.info(request, "Nothing changed: your comment is as it was.")
             elif outcome.status == Comment.Status.APPROVED:
                 messages.success(request, "Your comment is updated on the article.")

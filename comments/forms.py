@@ -198,6 +198,9 @@ class CommentEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=f"Up to {MAX_BODY_LENGTH:,} characters.",
     )
+    # The comment's revision when the form was drawn: a second press of Save (a double click
+    # without JavaScript) finds its words saved since, and is told so, not "Nothing changed".
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class PrivacyRequestForm(forms.Form):
