@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -27,6 +28,8 @@ def _without_password(url: str) -> str:
     if "#" in url:
         return "not shown (it holds a “#”: in a password, write it %23)"
     parts = urlsplit(url)
+    if parts.password is None and not parts.query:
+        return url  # as given: taken apart and put together, sqlite:////srv/db loses a slash
     netloc = parts.netloc
     if parts.password is not None:
         netloc = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
@@ -79,7 +82,16 @@ def database_answers(app_configs, databases=None, **kwargs):
     connection = connections["default"]
     url = os.environ.get("DATABASE_URL") or f"unset (SQLite, {connection.settings_dict['NAME']})"
     host = connection.settings_dict.get("HOST")
-    if host and not host.startswith("/") and not _resolves_in_time(host):
+    hint = (
+        "Check its host, port, user, password and database name: the database must "
+        "exist, and its user may connect (README.md, 'Running in production')."
+    )
+    directory = _sqlite_directory(connection)
+    if directory is not None:
+        hint = "Create the directory, writable by the site's user, or name the file where it is."
+    if directory is not None and not directory.is_dir():
+        problem = f"its directory {directory} does not exist"
+    elif host and not host.startswith("/") and not _resolves_in_time(host):
         problem = f"its host {host!r} was not resolved within {NAME_LOOKUP_SECONDS} s"
     else:
         try:
@@ -92,11 +104,30 @@ def database_answers(app_configs, databases=None, **kwargs):
         checks.Error(
             f"DATABASE_URL is {_without_password(url)}, and {problem}"
             + ("" if problem.endswith((".", "?")) else "."),
-            hint="Check its host, port, user, password and database name: the database must "
-            "exist, and its user may connect (README.md, 'Running in production').",
+            hint=hint,
             id="newsportal.E002",
         )
     ]
+
+
+def _sqlite_directory(connection) -> Path | None:
+    """The directory of an SQLite file (None for another engine, or SQLite in memory)."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor != "sqlite" or name.startswith("file:") or name == ":memory:":
+        return None
+    return Path(name).absolute().parent
+
+
+class DatabaseFirst:
+    """For check and migrate (newsportal/management/commands): the database's checks, E002,
+    before the others. Django runs checks in no set order, and on SQLite a model check (a
+    JSONField's) opens the database to ask what it supports: a file it cannot open was a page
+    of traceback from there, before E002 could say why."""
+
+    def check(self, *args, databases=None, **kwargs):
+        if databases:
+            super().check(tags=[checks.Tags.database], databases=databases)
+        return super().check(*args, databases=databases, **kwargs)
 
 
 def _resolves_in_time(host: str) -> bool:

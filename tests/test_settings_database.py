@@ -72,14 +72,40 @@ def test_a_database_host_whose_name_lookup_never_answers_is_an_error_not_a_hang(
     assert "not-for-the-log" not in result.stdout + result.stderr
 
 
-def test_commands_that_use_no_database_run_before_its_directory_is_there(tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [("check", "--deploy"), ("collectstatic", "--noinput", "--dry-run", "--verbosity", "0")],
+)
+def test_commands_that_use_no_database_run_before_its_directory_is_there(tmp_path, command):
     # A build step (collectstatic, check --deploy) before the data volume is mounted.
     missing = tmp_path / "not-mounted-yet"
-    result = manage(
-        "check", "--deploy", env=production_env(DATABASE_URL=f"sqlite:///{missing / 's.sqlite3'}")
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{missing / 's.sqlite3'}", STATIC_ROOT=str(tmp_path / "static")
     )
+    result = manage(*command, env=env)
 
     assert result.returncode == 0, result.stderr
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [("check", "--deploy", "--database", "default"), ("migrate", "--noinput")]
+)
+def test_an_sqlite_file_in_a_directory_not_there_is_one_error_naming_database_url(
+    tmp_path, command
+):
+    # make serve's first step, and migrate, where the data volume is not mounted: E002 as for
+    # a PostgreSQL server that does not answer, not a traceback from the first model check.
+    missing = tmp_path / "not-mounted-yet"
+    result = manage(*command, env=production_env(DATABASE_URL=f"sqlite:///{missing}/s.sqlite3"))
+
+    assert result.returncode == 1
+    assert (
+        f"(newsportal.E002) DATABASE_URL is sqlite:///{missing}/s.sqlite3, and its directory "
+        f"{missing} does not exist." in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not missing.exists()
 
 
 @pytest.mark.parametrize(
