@@ -179,29 +179,32 @@ serve: $(STAMP) varnish redis
 # old one finish its requests, restarts the mail worker and soft-purges the old pages
 # (deploy/origin.py). A release that does not come up, or fails check --deploy as make serve's
 # does, leaves the old one serving (make fails); one with migrations goes in only with MIGRATE=1.
+# Every step after finding the stack runs with the running stack's variables (STACK: read from
+# its serve.py, as the new release gets them), not the shell's: the shell needs only what finds
+# the stack (PROXY_WORKDIR, or PORT).
+STACK = HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --stack-env
 reload: export NEWSPORTAL_ENV_FILE ?=
-reload: export REDIS_URL ?= redis://127.0.0.1:6379/0
 reload:
 	@# Nothing is installed, collected or migrated unless there is a stack to switch to it.
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
-	@$(PY) -m newsportal.first_run settings
 	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
 	@# -s: no "is up to date" line on every reload; installing says so itself.
 	@$(MAKE) -s --no-print-directory $(STAMP)
+	@$(STACK) -m newsportal.first_run settings
 	@# As make serve: a setting the new release would fail readers with (a Redis or database
 	@# that does not answer, ...) stops the reload here, before anything is collected or
 	@# migrated, and the running stack goes on as it was.
-	@echo "HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check"
-	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check || { echo "reload: stopped \
+	@echo "$(STACK) deploy/serve.py --check"
+	@$(STACK) deploy/serve.py --check || { echo "reload: stopped \
 	before collecting or migrating anything: the running release still serves"; exit 1; }
 	@# Migrations run while the old release serves: only when the operator says it can run
 	@# beside them (README.md, "Upgrading").
-	@[ "$(MIGRATE)" = 1 ] || $(PY) manage.py migrate --check >/dev/null || { echo "reload: \
+	@[ "$(MIGRATE)" = 1 ] || $(STACK) manage.py migrate --check >/dev/null || { echo "reload: \
 	this release has migrations to apply (or the database did not answer). If the running \
 	release can work beside them (README.md, 'Upgrading'), run make reload MIGRATE=1; \
 	otherwise stop make serve and start it again."; exit 1; }
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py migrate --noinput
+	$(STACK) manage.py collectstatic --noinput --verbosity 0
+	$(STACK) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --reload
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db

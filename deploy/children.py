@@ -2,6 +2,7 @@
 
 import functools
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -148,3 +149,12 @@ def stop(processes: list[subprocess.Popen], seconds: float) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def exit_reason(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"status {returncode}"

@@ -16,11 +16,15 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from deploy.children import start_child, stop, wait_for_port
 
+BASE_DIR = Path(__file__).resolve().parent.parent
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 HALTED = "halted before the switch"
 UNSEEN = "the new release was stopped before any reader reached it"
@@ -207,6 +211,28 @@ def running_stack(workdir: Path, *, say: bool = True) -> int | None:
     if say:
         print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
     return None
+
+
+def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> int:
+    """`serve.py --stack-env ARGUMENTS`: python run with ARGUMENTS (make reload's steps: the
+    settings, check --deploy, collectstatic, migrate) with the variables of the stack running in
+    this workdir, as stack_env() makes its gunicorn's from them: those the new release will
+    get, not the shell's (a variables' file changed since the start, or never loaded)."""
+    if (pid := running_stack(workdir)) is None:
+        return 1
+    try:
+        variables = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError as exc:  # another user's stack
+        print(f"serve: cannot read the running stack's variables (pid {pid}): {exc}", flush=True)
+        return 1
+    os.environ.clear()
+    os.environ.update(os.fsdecode(item).split("=", 1) for item in variables if b"=" in item)
+    try:
+        env = stack_env()
+    except ImproperlyConfigured as exc:  # a value this release's serve.py refuses
+        print(f"serve: {exc} (the running stack's)", file=sys.stderr)
+        return 2
+    return subprocess.run([sys.executable, *arguments], cwd=BASE_DIR, env=env).returncode
 
 
 def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:

@@ -15,6 +15,7 @@ ports and PROXY_* tunables filled in, as one file; see deploy/README.md.
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
     .venv/bin/python deploy/serve.py --can-start  # whether it would start (ports, a stack)
     .venv/bin/python deploy/serve.py --check      # manage.py check --deploy, as gunicorn runs
+    .venv/bin/python deploy/serve.py --stack-env manage.py ...  # with the stack's variables
 """
 
 import contextlib
@@ -38,11 +39,19 @@ from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from deploy import cdn  # noqa: E402
 from deploy.children import (  # noqa: E402
     Restarting,
+    exit_reason,
     relayed,
     stop,
     wait_for_port,
 )
-from deploy.origin import Origin, Varnish, ask_for_reload, reload_release, running_stack  # noqa: E402
+from deploy.origin import (  # noqa: E402
+    Origin,
+    Varnish,
+    ask_for_reload,
+    reload_release,
+    run_with_stack_variables,
+    running_stack,
+)
 from deploy.ports import (  # noqa: E402
     WILDCARDS,
     already_taken,
@@ -271,15 +280,6 @@ def check_deploy(cfg: dict) -> int:
     return subprocess.run(command, cwd=BASE_DIR, env=gunicorn_env(cfg)).returncode
 
 
-def exit_reason(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            return f"killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"killed by signal {-returncode}"
-    return f"status {returncode}"
-
-
 def main(argv: list[str]) -> int:
     try:
         cfg = config()
@@ -290,6 +290,8 @@ def main(argv: list[str]) -> int:
     if "--print-vcl" in argv:
         sys.stdout.write(vcl)
         return 0
+    if argv[:1] == ["--stack-env"]:  # `make reload`'s steps, with the running stack's variables
+        return run_with_stack_variables(cfg["workdir"], argv[1:], lambda: gunicorn_env(config()))
     if "--check" in argv:  # `make serve` and `make reload`, before anything else
         return check_deploy(cfg)
     if "--reload" in argv:

@@ -221,10 +221,8 @@ def test_a_host_with_a_port_is_refused_in_one_line_naming_host():
     ]
 
 
-def make_reload(
-    database: Path, workdir: Path, *args: str, **variables: str
-) -> subprocess.CompletedProcess:
-    env = {
+def reload_variables(database: Path, workdir: Path, **variables: str) -> dict:
+    return {
         "PATH": os.environ["PATH"],
         "NEWSPORTAL_ENV_FILE": "",
         "DJANGO_SECRET_KEY": "reload-test-" + "k" * 50,
@@ -233,6 +231,21 @@ def make_reload(
         "PROXY_WORKDIR": str(workdir),
         **variables,
     }
+
+
+def stand_in(workdir: Path, env: dict) -> subprocess.Popen:
+    """A stand-in for the running stack, with the variables it started with: what `make reload`
+    checks is a serve.py behind the pid, and it runs its steps with that one's variables."""
+    command = [sys.executable, "-c", "import time; time.sleep(120)", "serve.py"]
+    stack = subprocess.Popen(command, env=env)
+    (workdir / "serve.pid").write_text(str(stack.pid))
+    return stack
+
+
+def make_reload(
+    database: Path, workdir: Path, *args: str, **variables: str
+) -> subprocess.CompletedProcess:
+    env = reload_variables(database, workdir, **variables)
     return subprocess.run(
         ["make", "-s", "reload", f"PORT={free_port()}", *args],
         cwd=BASE_DIR,
@@ -254,11 +267,9 @@ def tables_in(database: Path) -> set[str]:
 def test_make_reload_applies_no_migration_unless_the_operator_says_the_old_release_can_run_beside(
     tmp_path,
 ):
-    # A stand-in for the running stack: what `make reload` checks is a serve.py behind the pid.
-    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    database = tmp_path / "not-migrated.sqlite3"
+    stack = stand_in(tmp_path, reload_variables(database, tmp_path))
     try:
-        (tmp_path / "serve.pid").write_text(str(stack.pid))
-        database = tmp_path / "not-migrated.sqlite3"
         refused = make_reload(database, tmp_path)
 
         assert refused.returncode != 0
@@ -300,28 +311,27 @@ def test_a_reload_never_signals_a_process_a_stale_pid_file_names(tmp_path):
 def test_make_reload_refuses_a_setting_check_deploy_refuses_leaving_the_stack_as_it_was(tmp_path):
     # As make serve: a Redis the site cannot use stops the reload before static files,
     # migrations (allowed here) or the signal to the running stack.
-    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
-    try:
-        (tmp_path / "serve.pid").write_text(str(stack.pid))
-        database = tmp_path / "not-migrated.sqlite3"
-        with socket.socket() as closed:
-            closed.bind(("127.0.0.1", 0))
-            redis_url = f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+    database = tmp_path / "not-migrated.sqlite3"
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        redis_url = f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+        stack = stand_in(tmp_path, reload_variables(database, tmp_path, REDIS_URL=redis_url))
+        try:
             refused = make_reload(database, tmp_path, "MIGRATE=1", REDIS_URL=redis_url)
 
-        assert refused.returncode != 0
-        assert f"(newsportal.E001) REDIS_URL is {redis_url}, and it cannot be used" in (
-            refused.stderr
-        )
-        assert (
-            "reload: stopped before collecting or migrating anything: the running release "
-            "still serves" in refused.stdout
-        )
-        assert not tables_in(database)
-        assert stack.poll() is None  # never asked to reload (SIGUSR2 would have ended it)
-    finally:
-        stack.kill()
-        stack.wait()
+            assert refused.returncode != 0
+            assert f"(newsportal.E001) REDIS_URL is {redis_url}, and it cannot be used" in (
+                refused.stderr
+            )
+            assert (
+                "reload: stopped before collecting or migrating anything: the running release "
+                "still serves" in refused.stdout
+            )
+            assert not tables_in(database)
+            assert stack.poll() is None  # never asked to reload (SIGUSR2 would have ended it)
+        finally:
+            stack.kill()
+            stack.wait()
 
 
 def test_a_reload_whose_stack_exits_meanwhile_says_so_at_once(tmp_path):
