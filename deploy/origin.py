@@ -16,15 +16,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from deploy.children import start_child, stop, wait_for_port
+from deploy.stacks import running_stack, systemd_unit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 HALTED = "halted before the switch"
 UNSEEN = "the new release was stopped before any reader reached it"
@@ -198,43 +195,6 @@ def read_status(workdir: Path) -> dict:
         return {"generation": 0, "problem": ""}
 
 
-def running_stack(workdir: Path, *, say: bool = True) -> int | None:
-    """The pid of the serve.py running the stack in this workdir, or None (and says so)."""
-    try:
-        pid = int((workdir / "serve.pid").read_text())
-        # A pid file left by a killed stack may name another process by now: SIGUSR2 would
-        # end it.
-        if b"serve.py" in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return pid
-    except (OSError, ValueError):
-        pass
-    if say:
-        print(f"serve: no running stack found ({workdir / 'serve.pid'}): start it with make serve")
-    return None
-
-
-def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> int:
-    """`serve.py --stack-env ARGUMENTS`: python run with ARGUMENTS (make reload's steps: the
-    settings, check --deploy, collectstatic, migrate) with the variables of the stack running in
-    this workdir, as stack_env() makes its gunicorn's from them: those the new release will
-    get, not the shell's (a variables' file changed since the start, or never loaded)."""
-    if (pid := running_stack(workdir)) is None:
-        return 1
-    try:
-        variables = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    except OSError as exc:  # another user's stack
-        print(f"serve: cannot read the running stack's variables (pid {pid}): {exc}", flush=True)
-        return 1
-    os.environ.clear()
-    os.environ.update(os.fsdecode(item).split("=", 1) for item in variables if b"=" in item)
-    try:
-        env = stack_env()
-    except ImproperlyConfigured as exc:  # a value this release's serve.py refuses
-        print(f"serve: {exc} (the running stack's)", file=sys.stderr)
-        return 2
-    return subprocess.run([sys.executable, *arguments], cwd=BASE_DIR, env=env).returncode
-
-
 def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
     """`serve.py --reload`: signal the running serve.py and wait for its answer. The reload is
     the stack's doing: Ctrl-C here asks it to cancel (the cancel file, naming this reload) and
@@ -243,6 +203,7 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
     if (pid := running_stack(workdir)) is None:
         return 1
     before = read_status(workdir)["generation"]
+    unit = systemd_unit(pid)  # read now: once it has exited, nothing is left to read
     pressed, cancelled = [], []
 
     def cancel(signum, frame):
@@ -282,8 +243,13 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
             if running_stack(workdir, say=False) != pid:
                 # Stopped or killed meanwhile: no answer will come (it was waited for minutes).
                 print(
-                    f"serve: the running stack (pid {pid}) exited during the reload: see its "
-                    "output; start it again with make serve"
+                    f"serve: the running stack (pid {pid}) exited during the reload: "
+                    + (
+                        f"see journalctl -u {unit}; systemd starts it again after a failure "
+                        f"(Restart=on-failure), otherwise systemctl start {unit}"
+                        if unit
+                        else "see its output; start it again with make serve"
+                    )
                 )
                 return 1
             time.sleep(0.2)

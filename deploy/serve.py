@@ -49,8 +49,6 @@ from deploy.origin import (  # noqa: E402
     Varnish,
     ask_for_reload,
     reload_release,
-    run_with_stack_variables,
-    running_stack,
 )
 from deploy.ports import (  # noqa: E402
     WILDCARDS,
@@ -60,6 +58,7 @@ from deploy.ports import (  # noqa: E402
     env_port,
     url_host,
 )
+from deploy.stacks import run_with_stack_variables, running_stack  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 

@@ -1,0 +1,60 @@
+"""What `make reload` tells an operator whose stack runs under systemd (deploy/README.md, "Under
+systemd"): the unit's commands, never to start `make serve` by hand beside the unit, which would
+run a second stack outside it (or be refused on its ports)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_serve import run_serve
+
+
+def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
+    """A serve.py as systemd runs it (its variables carry systemd's INVOCATION_ID), with the
+    unit's PROXY_WORKDIR, and its pid file there."""
+    script = tmp_path / "checkout" / "deploy" / "serve.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("import time\ntime.sleep(120)\n")
+    env = {
+        "PATH": os.environ["PATH"],
+        "INVOCATION_ID": "0123456789abcdef0123456789abcdef",
+        "PROXY_WORKDIR": str(workdir),
+    }
+    stack = subprocess.Popen([sys.executable, str(script)], env=env)
+    workdir.mkdir()
+    (workdir / "serve.pid").write_text(str(stack.pid))
+    return stack
+
+
+def test_reload_without_the_unit_s_variables_names_the_unit_s_stack_and_what_to_load(tmp_path):
+    # The operator's shell did not load /etc/newsportal.env: the default work dir has no stack.
+    stack = unit_stand_in(tmp_path, tmp_path / "unit")
+    try:
+        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "shell"))
+
+        assert refused.returncode == 1
+        assert "no running stack found" in refused.stdout
+        assert f"pid {stack.pid}, under systemd" in refused.stdout
+        assert f"PROXY_WORKDIR={tmp_path / 'unit'}" in refused.stdout
+        assert "set -a; . /etc/newsportal.env; set +a" in refused.stdout
+        assert "make serve" not in refused.stdout
+        assert stack.poll() is None
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_a_unit_s_stack_that_exits_during_a_reload_is_left_to_systemd(tmp_path):
+    stack = unit_stand_in(tmp_path, tmp_path / "unit")
+    try:
+        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "unit"))  # SIGUSR2 ends it
+
+        assert refused.returncode == 1
+        assert f"the running stack (pid {stack.pid}) exited during the reload" in refused.stdout
+        assert "journalctl -u" in refused.stdout
+        assert "systemctl start" in refused.stdout
+        assert "make serve" not in refused.stdout
+    finally:
+        stack.kill()
+        stack.wait()
