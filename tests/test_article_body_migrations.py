@@ -7,8 +7,8 @@ longer run (moved, renamed, given an article or a field those steps do not have 
 here, not on an operator's upgrade. A fresh database has no rows there: they render nothing."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migration_steps import apps_at, back_to_the_latest
 
 
 # Its rows restored after it (serialized_rollback), as the tests that commit after it expect.
@@ -18,9 +18,7 @@ def test_a_story_from_before_bodies_were_stored_reaches_0017_rendered_with_its_r
         [("articles", "0002_search_vector_trigger")],
         [("articles", "0017_search_reader_text")],
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = apps_at(before)
     section = old.get_model("articles", "Section").objects.create(name="Tech", slug="tech")
     story = old.get_model("articles", "Article").objects.create(
         title="Tram",
@@ -30,15 +28,11 @@ def test_a_story_from_before_bodies_were_stored_reaches_0017_rendered_with_its_r
         section=section,
     )
     try:
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
-        new = executor.loader.project_state(after).apps
-        stored = new.get_model("articles", "Article").objects.get(pk=story.pk)
+        stored = apps_at(after).get_model("articles", "Article").objects.get(pk=story.pk)
 
         assert "<em>words</em>" in stored.body_html
         assert "<h2>A heading</h2>" in stored.body_html
         assert 'href="https://www.example.org"' in stored.body_html  # 0011's bare links
         assert stored.body_text == "Some words here. A heading See www.example.org"
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        back_to_the_latest()

@@ -1,0 +1,17 @@
+"""A test's database taken to a migration and back, for the tests of data migrations (mark them
+django_db(transaction=True, serialized_rollback=True): their rows are restored after them)."""
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def apps_at(targets: list[tuple[str, str]]):
+    """The database migrated to these targets; the models as they were there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def back_to_the_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
