@@ -202,7 +202,7 @@ reload:
 	@[ "$(MIGRATE)" = 1 ] || $(STACK) manage.py migrate --check >/dev/null || { echo "reload: \
 	this release has migrations to apply (or the database did not answer). If the running \
 	release can work beside them (README.md, 'Upgrading'), run make reload MIGRATE=1; \
-	otherwise stop make serve and start it again."; exit 1; }
+	otherwise $$(HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --how-to-restart)."; exit 1; }
 	$(STACK) manage.py collectstatic --noinput --verbosity 0
 	$(STACK) manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --reload

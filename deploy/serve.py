@@ -58,7 +58,7 @@ from deploy.ports import (  # noqa: E402
     env_port,
     url_host,
 )
-from deploy.stacks import run_with_stack_variables, running_stack  # noqa: E402
+from deploy.stacks import how_to_restart, run_with_stack_variables, running_stack  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
@@ -295,6 +295,9 @@ def main(argv: list[str]) -> int:
         return check_deploy(cfg)
     if "--reload" in argv:
         return ask_for_reload(cfg["workdir"])
+    if "--how-to-restart" in argv:  # `make reload`, for a release it cannot put in
+        print(how_to_restart(cfg["workdir"]))
+        return 0
     if "--running" in argv:  # `make reload` asks before it changes anything
         return 0 if running_stack(cfg["workdir"]) else 1
     if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":

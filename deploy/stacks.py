@@ -45,6 +45,14 @@ def systemd_unit(pid: int) -> str | None:
     return next((name for name in names if name.endswith(".service")), UNIT)
 
 
+def how_to_restart(workdir: Path) -> str:
+    """`serve.py --how-to-restart`, for make reload when a release takes a restart: the unit's
+    command under systemd (a `make serve` by hand would run a second stack outside it)."""
+    pid = _pid_in(workdir)
+    unit = systemd_unit(pid) if pid else None
+    return f"restart it: systemctl restart {unit}" if unit else "stop make serve and start it again"
+
+
 def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> int:
     """`serve.py --stack-env ARGUMENTS`: python run with ARGUMENTS (make reload's steps: the
     settings, check --deploy, collectstatic, migrate) with the variables of the stack running in

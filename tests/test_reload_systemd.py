@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_serve import run_serve
+from tests.test_serve import make_reload, reload_variables, run_serve, stand_in
 
 
 def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
@@ -55,6 +55,24 @@ def test_a_unit_s_stack_that_exits_during_a_reload_is_left_to_systemd(tmp_path):
         assert "journalctl -u" in refused.stdout
         assert "systemctl start" in refused.stdout
         assert "make serve" not in refused.stdout
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_a_reload_with_migrations_to_apply_says_to_restart_the_unit(tmp_path):
+    # Migrations the running release cannot run beside: the stack is restarted, by its unit.
+    database = tmp_path / "not-migrated.sqlite3"
+    variables = reload_variables(database, tmp_path, INVOCATION_ID="0123456789abcdef")
+    stack = stand_in(tmp_path, variables)
+    try:
+        refused = make_reload(database, tmp_path)
+
+        assert refused.returncode != 0
+        assert "this release has migrations to apply" in refused.stdout
+        assert "systemctl restart newsportal" in refused.stdout
+        assert "make serve" not in refused.stdout
+        assert stack.poll() is None  # never asked to reload
     finally:
         stack.kill()
         stack.wait()
