@@ -122,12 +122,15 @@ def _elsewhere() -> str:
 
 
 def _serve_processes():
-    """The pids of processes running a deploy/serve.py (any checkout) with no option: stacks."""
+    """The pids of processes running a deploy/serve.py with no option (stacks) in this checkout
+    (make serve's and the unit's working directory): another checkout's stack is not for its
+    make reload."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
             try:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
+                here = (entry / "cwd").resolve() == BASE_DIR
             except OSError:
                 continue
-            if len(argv) == 3 and argv[1].endswith(b"deploy/serve.py") and not argv[2]:
+            if here and len(argv) == 3 and argv[1].endswith(b"deploy/serve.py") and not argv[2]:
                 yield int(entry.name)

@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_serve import make_reload, reload_variables, run_serve, stand_in
+from tests.test_serve import BASE_DIR, make_reload, reload_variables, run_serve, stand_in
 
 
 def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
     """A serve.py as systemd runs it (its variables carry systemd's INVOCATION_ID), with the
-    unit's PROXY_WORKDIR, and its pid file there."""
+    unit's PROXY_WORKDIR, and its pid file there, run where the unit runs it: in the checkout."""
     script = tmp_path / "checkout" / "deploy" / "serve.py"
     script.parent.mkdir(parents=True)
     script.write_text("import time\ntime.sleep(120)\n")
@@ -21,7 +21,7 @@ def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
         "INVOCATION_ID": "0123456789abcdef0123456789abcdef",
         "PROXY_WORKDIR": str(workdir),
     }
-    stack = subprocess.Popen([sys.executable, str(script)], env=env)
+    stack = subprocess.Popen([sys.executable, str(script)], cwd=BASE_DIR, env=env)
     workdir.mkdir()
     (workdir / "serve.pid").write_text(str(stack.pid))
     return stack
