@@ -165,6 +165,8 @@ def test_pictures_stored_before_are_stored_again_without_metadata_by_a_command(
         # The old pictures stay in a front cache that kept them: the command says so.
         assert "no front cache was purged" in out.getvalue()
         assert "stay at their old addresses there for up to 30 days" in out.getvalue()
+        # How to empty it, make serve's or a systemd unit's.
+        assert "make serve again, or systemctl restart its unit" in out.getvalue()
     assert article.updated_at == updated_at  # the same picture: not an update for readers
     assert article.hero_image.name.endswith("-IMG_2041.jpg")
     assert not old_files & article.hero_file_names

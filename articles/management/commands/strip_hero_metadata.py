@@ -25,7 +25,8 @@ class Command(BaseCommand):
             days = MEDIA_CACHE_SECONDS // 86400
             self.stdout.write(
                 f"{note} The old pictures, metadata and all, stay at their old addresses there "
-                f"for up to {days} days: restart make serve (its Varnish starts empty), and set "
+                f"for up to {days} days: restart the stack (make serve again, or systemctl "
+                f"restart its unit under systemd: its Varnish starts empty), and set "
                 f"FRONT_CACHE_PURGE_URLS={SERVE_PURGE_URL} for the commands you run by hand."
             )
         exit_status(failed)
