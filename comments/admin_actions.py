@@ -1,8 +1,6 @@
 """The comment list's bulk actions (approve, reject, spam, take down the ticked comments),
 mixed into CommentAdmin: each decides only what the page showed, with the reason given."""
 
-from contextlib import suppress
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
@@ -21,7 +19,7 @@ from comments.admin_decisions import (
 )
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
 from comments.admin_undo import with_undo
-from comments.desk import EditedMeanwhile, hidden_by_reports, take_down_reported
+from comments.desk import hidden_by_reports, take_down_hidden
 from comments.models import Comment
 from comments.services import Decision, decide, take_down
 from newsportal.wording import counted, left_alone, were
@@ -202,13 +200,8 @@ class BulkActions:
         hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
 
         def take_all_down(comments, *, by, reason):
-            down = 0
-            for comment in hidden:
-                # One edited since stays as it is: told below with the others.
-                with suppress(EditedMeanwhile):
-                    down += bool(
-                        take_down_reported(comment=comment, by=by, reason=reason, seen=seen)
-                    )
+            # One edited since stays as it is: told below with the others.
+            down = take_down_hidden(hidden, by=by, reason=reason, seen=seen)
             return down + take_down(
                 comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason, seen=seen
             )

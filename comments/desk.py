@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib.admin.models import ADDITION
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from comments.audit import record
@@ -21,6 +22,7 @@ from comments.ratelimit import sender
 from comments.services import (
     HIDDEN_BY_REPORTS,
     HIDDEN_BY_REPORTS_START,
+    _locked,
     decide,
     move_approved_counts,
     take_down,
@@ -125,6 +127,33 @@ def take_down_reported(
         if comment.reports.close(by=by, outcome=Report.Outcome.TAKEN_DOWN) and not done:
             record(by, [comment], "Reports closed: the comment was already down")
     return bool(done)
+
+
+def take_down_hidden(comments, *, by, reason: str = "", seen: dict[int, int]) -> int:
+    """take_down_reported for comments readers' reports hid ("Take down selected"), all in one
+    pass: the same queries for a page of them as for one. Those at the revision the moderator
+    read (`seen`) with their reports still open are rejected as the card's Take down rejects
+    them, their reports upheld and their hidden replies down for good (decide); one edited since
+    is left as it is, one whose reports another moderator answered meanwhile keeps theirs.
+    Returns how many came down."""
+    pks = [comment.pk for comment in comments]
+    if not pks:
+        return 0
+    with transaction.atomic():
+        # With their replies, in pk order (as take_down): a report or an edit meanwhile waits.
+        _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        rows = Comment.objects.filter(pk__in=pks).values_list("pk", "revision")
+        read = [pk for pk, revision in rows if seen.get(pk) == revision]
+        reported = Report.objects.open().filter(comment_id__in=read)
+        chosen = Comment.objects.filter(pk__in=reported.values("comment_id"))
+        done = decide(chosen, status=Comment.Status.REJECTED, by=by, reason=reason, seen=seen)
+        # Still reported and not ours to reject (deleted by its author meanwhile): closed.
+        left = Report.objects.open().filter(comment_id__in=read)
+        if down := set(left.values_list("comment_id", flat=True)):
+            left.close(by=by, outcome=Report.Outcome.TAKEN_DOWN)
+            down = Comment.objects.filter(pk__in=down).only("pk", "name")
+            record(by, down, "Reports closed: the comment was already down")
+    return done.decided
 
 
 BLOCK_PERIODS = {

@@ -90,9 +90,9 @@ def test_an_edit_landing_during_take_down_selected_of_a_hidden_comment_keeps_it_
         "_selected_action": [approved_comment.pk],
         **as_shown([approved_comment]),
     }
-    real = admin_actions.take_down_reported
+    real = admin_actions.take_down_hidden
     racing = _edited_first(real, approved_comment)
-    with mock.patch.object(admin_actions, "take_down_reported", racing):
+    with mock.patch.object(admin_actions, "take_down_hidden", racing):
         told = moderator_client.post(f"{CHANGELIST}?status=reported", data, follow=True)
 
     comment = Comment.objects.get(pk=approved_comment.pk)
