@@ -88,9 +88,15 @@ def dismiss_reports(*, comment: Comment, by) -> int:
     """The reports were wrong: close them, and put a comment they hid back on the page.
     Returns how many open reports were closed (0: someone else got there first)."""
     with transaction.atomic():
+        # Its row first, as a Take down takes it (with its thread, in pk order): one pressed
+        # meanwhile by another moderator waits, then finds the reports answered, and this waits
+        # for one pressed before. Without it both landed: down, with its reports dismissed.
+        family = Q(pk=comment.pk) | Q(parent_id=comment.pk) | Q(pk=comment.parent_id)
+        _locked(Comment.objects.filter(family))
         closed = comment.reports.close(by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report{'' if closed == 1 else 's'}")
+            comment = Comment.objects.get(pk=comment.pk)  # as it is now, under the lock
             if hidden_by_reports(comment):
                 # Its published replies come back with it (decide counts them again).
                 decide([comment], status=Comment.Status.APPROVED, by=by)
@@ -111,13 +117,16 @@ def take_down_reported(
     ({pk: revision}, as for `decide`): words edited since, or never shown, raise
     EditedMeanwhile with nothing done, read under the comment's row lock."""
     with transaction.atomic():
-        if seen is not None:
-            row = Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk)
-            if list(row.values_list("revision", flat=True)) != [seen.get(comment.pk)]:
-                raise EditedMeanwhile(comment.pk)
+        # Read under its row lock, as a Dismiss takes it: one pressed meanwhile has answered
+        # the reports by the time this reads them.
+        row = Comment.objects.select_for_update(of=("self",)).filter(pk=comment.pk)
+        row = list(row.values_list("revision", "status"))
+        if seen is not None and [revision for revision, _ in row] != [seen.get(comment.pk)]:
+            raise EditedMeanwhile(comment.pk)
         if not comment.reports.open().exists():
             return None
-        if comment.status == Comment.Status.PENDING:
+        # Where it is now (hidden by a report since the page was read: waiting).
+        if row and row[0][1] == Comment.Status.PENDING:
             done = decide([comment], status=Comment.Status.REJECTED, by=by, reason=reason).decided
             if done:
                 # Its replies left the page and the count with it: now for good.

@@ -1,0 +1,141 @@
+"""Two moderators on the same reported comment at once, one pressing Take down and the other
+Dismiss: one of them decides it, and the other's press changes nothing (the comment is not
+taken down with its reports dismissed, and neither moderator gets a server error)."""
+
+import threading
+import time
+from functools import partial
+from unittest import mock
+
+import pytest
+from django.db import connections, transaction
+
+from articles.models import Article
+from comments import desk
+from comments.desk import dismiss_reports, report_comment, take_down_reported
+from comments.models import Comment, ModerationPolicy, Report
+from comments.services import reject
+from tests.test_moderation_race import _retrying_while_sqlite_is_locked
+
+
+def _at_once(first, second, *, started=None):
+    """`first` runs and keeps its transaction open half a second; `second` starts meanwhile
+    (or once `started` is set, by `first` on its way). Returns what each returned."""
+    started = started or threading.Event()
+    results, errors = {}, []
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                results["first"] = first()
+                started.set()
+                time.sleep(0.5)  # still deciding when the other moderator presses
+        except Exception as exc:  # reported by the assertions, not lost in the thread
+            errors.append(exc)
+        finally:
+            started.set()
+            connections.close_all()
+
+    def run_second():
+        try:
+            started.wait(timeout=10)
+            results["second"] = _retrying_while_sqlite_is_locked(second)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    return results
+
+
+class TestTakeDownAndDismissAtOnce:
+    """They commit for real: a class of their own (tests/conftest.py says why)."""
+
+    @pytest.mark.parametrize("hidden", [False, True], ids=["up", "hidden by its reports"])
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_take_down_pressed_while_another_dismisses_changes_nothing(
+        self, article, make_comment, moderator, second_moderator, hidden
+    ):
+        # On PostgreSQL the Take down read the reports still open (the Dismiss not committed)
+        # and took the comment down: down, with its reports dismissed by the other moderator.
+        comment = make_comment(article, status="approved")
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+        if hidden:
+            ModerationPolicy.objects.create(hide_after_reports=1)
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+        shown = Comment.objects.get(pk=comment.pk)  # both moderators' cards
+
+        results = _at_once(
+            partial(dismiss_reports, comment=shown, by=second_moderator),
+            partial(
+                take_down_reported,
+                comment=shown,
+                by=moderator,
+                seen={comment.pk: shown.revision},
+            ),
+        )
+
+        comment.refresh_from_db()
+        assert results == {"first": 1, "second": None}  # "its reports were answered meanwhile"
+        assert comment.status == Comment.Status.APPROVED and comment.taken_down_at is None
+        assert list(Report.objects.values_list("outcome", flat=True)) == ["dismissed"]
+        assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_dismiss_pressed_while_another_takes_down_changes_nothing(
+        self, article, make_comment, moderator, second_moderator
+    ):
+        comment = make_comment(article, status="approved")
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+        shown = Comment.objects.get(pk=comment.pk)
+
+        results = _at_once(
+            partial(take_down_reported, comment=shown, by=moderator, reason="Libel"),
+            partial(dismiss_reports, comment=shown, by=second_moderator),
+        )
+
+        comment.refresh_from_db()
+        assert results == {"first": True, "second": 0}
+        assert comment.status == Comment.Status.REJECTED and comment.taken_down_by == moderator
+        assert list(Report.objects.values_list("outcome", flat=True)) == ["taken-down"]
+        assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_rejection_in_the_queue_while_another_dismisses_the_reports_is_no_error(
+        self, article, make_comment, moderator, second_moderator
+    ):
+        # Hidden by its reports, the comment is on both desks: the pending queue (Reject) and
+        # the Reported queue (Dismiss). The Dismiss had closed the reports and was about to put
+        # the comment back up when the Reject took the comment's row and waited for the reports:
+        # each waited on the other, and PostgreSQL ended one with a deadlock (a server error).
+        comment = make_comment(article, status="approved")
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+        ModerationPolicy.objects.create(hide_after_reports=1)
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+        shown = Comment.objects.get(pk=comment.pk)
+        closed, real = threading.Event(), desk.hidden_by_reports
+
+        def after_closing(row):
+            closed.set()
+            time.sleep(0.5)  # the other moderator's Reject lands now
+            return real(row)
+
+        with mock.patch.object(desk, "hidden_by_reports", after_closing):
+            results = _at_once(
+                partial(dismiss_reports, comment=shown, by=second_moderator),
+                partial(reject, comment=shown, by=moderator, reason="Abusive"),
+                started=closed,
+            )
+
+        comment.refresh_from_db()
+        assert results == {"first": 1, "second": False}
+        assert comment.status == Comment.Status.APPROVED
+        assert list(Report.objects.values_list("outcome", flat=True)) == ["dismissed"]
+        assert Article.objects.get(pk=article.pk).approved_comment_count == 1
