@@ -242,7 +242,11 @@ class DecisionViews:
         if seen is not None and seen != comment.revision:
             return self._edited(request, comment)
         if action == "dismiss":
-            closed = dismiss_reports(comment=comment, by=request.user)
+            try:
+                shown = None if seen is None else {comment.pk: seen}
+                closed = dismiss_reports(comment=comment, by=request.user, seen=shown)
+            except EditedMeanwhile:
+                return self._edited(request, comment)
             comment.refresh_from_db(fields=["status"])
             # Edited by its author since, it waits for a decision on its new words.
             up = comment.status == Comment.Status.APPROVED

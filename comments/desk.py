@@ -84,15 +84,21 @@ def hidden_by_reports(comment: Comment) -> bool:
     )
 
 
-def dismiss_reports(*, comment: Comment, by) -> int:
+def dismiss_reports(*, comment: Comment, by, seen: dict[int, int] | None = None) -> int:
     """The reports were wrong: close them, and put a comment they hid back on the page.
-    Returns how many open reports were closed (0: someone else got there first)."""
+    Returns how many open reports were closed (0: someone else got there first). `seen` as
+    for take_down_reported: words edited since raise EditedMeanwhile, nothing done."""
     with transaction.atomic():
         # Its row first, as a Take down takes it (with its thread, in pk order): one pressed
         # meanwhile by another moderator waits, then finds the reports answered, and this waits
         # for one pressed before. Without it both landed: down, with its reports dismissed.
         family = Q(pk=comment.pk) | Q(parent_id=comment.pk) | Q(pk=comment.parent_id)
         _locked(Comment.objects.filter(family))
+        if seen is not None:
+            # Read under the lock: an edit landing now is never put back up unread.
+            row = Comment.objects.filter(pk=comment.pk).values_list("revision", flat=True)
+            if list(row) != [seen.get(comment.pk)]:
+                raise EditedMeanwhile(comment.pk)
         closed = comment.reports.close(by=by, outcome=Report.Outcome.DISMISSED)
         if closed:
             record(by, [comment], f"Dismissed {closed} report{'' if closed == 1 else 's'}")

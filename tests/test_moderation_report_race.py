@@ -9,12 +9,15 @@ from unittest import mock
 
 import pytest
 from django.db import connections, transaction
+from django.utils import timezone
 
 from articles.models import Article
-from comments import desk
+from comments import admin_decisions, desk
+from comments.commenter_services import edit_comment
 from comments.desk import dismiss_reports, report_comment, take_down_reported
 from comments.models import Comment, ModerationPolicy, Report
 from comments.services import reject
+from tests.comment_fixtures import as_shown
 from tests.test_moderation_race import _retrying_while_sqlite_is_locked
 
 
@@ -139,3 +142,33 @@ class TestTakeDownAndDismissAtOnce:
         assert comment.status == Comment.Status.APPROVED
         assert list(Report.objects.values_list("outcome", flat=True)) == ["dismissed"]
         assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def test_an_edit_landing_during_a_dismiss_of_a_hidden_comment_keeps_it_waiting(
+    moderator_client, client, article, make_comment
+):
+    # The card's Dismiss checked the words it showed before taking the comment's row: an edit
+    # landing in between was put up unread, with the reports that hid it dismissed.
+    comment = make_comment(article, status="approved", moderated_at=timezone.now())
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+    real = admin_decisions.dismiss_reports
+
+    def edited_first(**kwargs):
+        edit_comment(comment=Comment.objects.get(pk=comment.pk), body="Words nobody read.")
+        return real(**kwargs)
+
+    with mock.patch.object(admin_decisions, "dismiss_reports", edited_first):
+        answer = moderator_client.post(
+            f"/admin/comments/comment/{comment.pk}/dismiss/",
+            as_shown([comment]),
+            HTTP_ACCEPT="application/json",
+        )
+
+    assert answer.status_code == 409
+    assert answer.json()["edited"] is True
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert Report.objects.open().filter(comment=comment).count() == 1
+    assert "Words nobody read." not in client.get(article.get_absolute_url()).content.decode()
