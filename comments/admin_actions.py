@@ -18,9 +18,10 @@ from comments.admin_decisions import (
     unseen_text,
 )
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
+from comments.admin_queue import current_queue
 from comments.admin_undo import with_undo
-from comments.desk import hidden_by_reports, take_down_hidden
-from comments.models import Comment
+from comments.desk import hidden_by_reports, take_down_hidden, take_down_still_reported
+from comments.models import Comment, Report
 from comments.services import Decision, decide, take_down
 from newsportal.wording import counted, left_alone, were
 
@@ -199,12 +200,17 @@ class BulkActions:
         # "Take down" does it, with its reports upheld.
         hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
 
+        # In the Reported queue, one whose reports another moderator answered meanwhile (their
+        # Dismiss) is left as they decided, as a card's Take down leaves it.
+        reported = current_queue(request) == "reported"
+
         def take_all_down(comments, *, by, reason):
             # One edited since stays as it is: told below with the others.
             down = take_down_hidden(hidden, by=by, reason=reason, seen=seen)
-            return down + take_down(
-                comments.exclude(pk__in=[c.pk for c in hidden]), by=by, reason=reason, seen=seen
-            )
+            up = comments.exclude(pk__in=[c.pk for c in hidden])
+            if reported:
+                return down + take_down_still_reported(up, by=by, reason=reason, seen=seen)
+            return down + take_down(up, by=by, reason=reason, seen=seen)
 
         started = timezone.now()
         chosen = list(queryset.values_list("pk", flat=True))  # the list's filter: before they go
@@ -213,7 +219,14 @@ class BulkActions:
             return
         # Read after the take-down: what it left up at other words than the page showed.
         left = Comment.objects.filter(pk__in=read).exclude(taken_down_at__gte=started)
-        edited = sum(seen[pk] != rev for pk, rev in left.values_list("pk", "revision"))
+        left = dict(left.values_list("pk", "revision"))
+        edited = sum(seen[pk] != rev for pk, rev in left.items())
+        answered = 0
+        if reported:
+            # Their reports answered by another moderator meanwhile: they left the list.
+            still = Report.objects.filter(comment_id__in=list(left)).open()
+            still = set(still.values_list("comment_id", flat=True))
+            answered = sum(seen[pk] == rev for pk, rev in left.items() if pk not in still)
         if count:
             # Undone as a Reported card's take-down is: the ticked comments, with the replies
             # that came down with them.
@@ -233,8 +246,9 @@ class BulkActions:
                 said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
-        elif len(read) > edited:
+        elif len(read) > edited + answered:
             self.message_user(request, "None of those comments was published.", messages.WARNING)
+        gone += answered
         if edited:
             self.message_user(request, edited_since_text(edited), messages.WARNING)
         if gone:

@@ -171,6 +171,17 @@ def take_down_hidden(comments, *, by, reason: str = "", seen: dict[int, int]) ->
     return done.decided
 
 
+def take_down_still_reported(comments, *, by, reason: str = "", seen: dict[int, int]) -> int:
+    """take_down for the Reported queue's "Take down selected": only the comments whose reports
+    are still open, read under their row locks as the card's Take down reads them, so another
+    moderator's Dismiss meanwhile stands (the list read the reports before it committed)."""
+    pks = list(comments.values_list("pk", flat=True))
+    with transaction.atomic():
+        _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        reported = Report.objects.open().filter(comment_id__in=pks).values("comment_id")
+        return take_down(Comment.objects.filter(pk__in=reported), by=by, reason=reason, seen=seen)
+
+
 BLOCK_PERIODS = {
     "1": ("for a day", timedelta(days=1)),
     "7": ("for a week", timedelta(days=7)),
