@@ -1,12 +1,18 @@
 """Corrections in the admin (Articles › Corrections, and a story's change form, which lists its
 own and leads here to add one): written through articles.correction_services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.text import Truncator
 
 from articles.correction_services import append_correction, delete_corrections, mend_correction
 from articles.models import Correction
 from newsportal.formats import newsroom_time
+
+
+class NotSaved(Exception):
+    """A correction's story or the correction itself deleted between the form and its save."""
 
 
 @admin.register(Correction)
@@ -42,14 +48,34 @@ class CorrectionAdmin(admin.ModelAdmin):
     def words(self, obj):
         return Truncator(obj.text).chars(120)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except NotSaved as refused:
+            # Nothing was written (the admin's transaction rolled back): the words typed are
+            # given back to copy, as nothing else on this page can keep them.
+            typed = request.POST.get("text", "")
+            said = f"Not saved: {refused} Your words: “{typed}”"
+            self.message_user(request, said, messages.ERROR)
+            return redirect("admin:articles_correction_changelist")
+
     def save_model(self, request, obj, form, change):
-        if change:
-            mend_correction(correction=obj)
-            self._in_story_history(request, [obj], "Mended the words of a correction")
-            return
-        added = append_correction(article=obj.article, text=obj.text)
+        try:
+            if change:
+                self._mend(request, obj, form)
+                return
+            added = append_correction(article=obj.article, text=obj.text)
+        except ValidationError as refused:
+            raise NotSaved(" ".join(refused.messages)) from None
         obj.pk, obj.published_at = added.pk, added.published_at
         self._in_story_history(request, [obj], "Added a correction")
+
+    def _mend(self, request, obj, form) -> None:
+        if "text" not in form.changed_data:
+            return  # saved as it was: nothing for readers, the caches or the story's History
+        was = Truncator(form.initial.get("text", "")).chars(200)
+        mend_correction(correction=obj)
+        self._in_story_history(request, [obj], f"Mended a correction, which said “{was}”")
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, Correction.objects.filter(pk=obj.pk))

@@ -16,8 +16,8 @@ def _purge_after_commit(article_ids) -> None:
 
 
 def append_correction(*, article: Article, text: str) -> Correction:
-    """Tell readers what the story got wrong, dated now. Its "Updated" time moves to now if it
-    is on the site (taken down meanwhile, it keeps its own until it is out again)."""
+    """Tell readers what the story got wrong, dated now. Its "Updated" time moves to now (a
+    story taken down for the correction reads "Updated" once it is out again)."""
     with transaction.atomic():
         # The story's row lock, as an editor's save takes it: the two never cross halfway.
         locked = Article.objects.select_for_update().filter(pk=article.pk).first()
@@ -28,7 +28,7 @@ def append_correction(*, article: Article, text: str) -> Correction:
         correction.save()
         told = correction.published_at
         written = {"corrected_at": told}
-        if locked.is_public and locked.updated_at < told:
+        if locked.has_gone_out and locked.updated_at < told:
             written["updated_at"] = told
         Article.objects.filter(pk=locked.pk).update(**written)
         _purge_after_commit([locked.pk])
@@ -40,15 +40,22 @@ def mend_correction(*, correction: Correction) -> Correction:
     were told, and the story's "Updated" time stays too."""
     with transaction.atomic():
         correction.full_clean()
-        correction.save(update_fields=["text"])
+        mended = Correction.objects.filter(pk=correction.pk).update(text=correction.text)
+        if not mended:
+            raise ValidationError("This correction was deleted meanwhile.")
         _purge_after_commit([correction.article_id])
     return correction
 
 
 def delete_corrections(*, queryset) -> int:
-    """Corrections added by mistake (to the wrong story, say) taken off the pages."""
+    """Corrections added by mistake (to the wrong story, say) taken off the pages. The story's
+    "Updated" time stays: readers may have read the correction and the page as it was."""
     with transaction.atomic():
         article_ids = set(queryset.values_list("article_id", flat=True))
+        # Their stories' row locks, as append_correction takes them: a correction added
+        # meanwhile is counted in what is left, never lost from its story's page.
+        stories = Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk")
+        list(stories.values_list("pk", flat=True))
         count, _ = queryset.delete()
         # The latest correction left (none: the story's page no longer looks for any).
         latest = Correction.objects.filter(article=OuterRef("pk")).order_by("-published_at")

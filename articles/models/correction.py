@@ -32,7 +32,7 @@ class Correction(models.Model):
     def clean(self):
         if errors := clean_pasted_fields(self, several_lines=["text"]):
             raise ValidationError(errors)
-        if not self.text.strip():
+        if self.text and not self.text.strip():  # empty: the field's own "required"
             raise ValidationError({"text": "Say what was wrong and what is right."})
         if self.article_id and not self.article.has_gone_out:
             raise ValidationError(
