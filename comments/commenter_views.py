@@ -34,6 +34,7 @@ from comments.forms import CommentEditForm
 from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
+from comments.ratelimit import delete_key, deleted_from
 from comments.status import as_its_writer_sees, standing
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
@@ -229,16 +230,31 @@ def edit(request, token):
 def delete(request, token):
     comment = comment_from_token(token)
     if comment is None:
-        return comment_gone(request)
+        return _delete_of_a_gone_comment(request, token)
     if request.method == "POST":
-        article_id = comment.article_id
-        delete_own_comment(comment=comment)
+        if not delete_own_comment(comment=comment, pressed_in=delete_key(request, comment.pk)):
+            # Gone while this press waited on an earlier one, or another way.
+            return _delete_of_a_gone_comment(request, token)
         # POST/redirect/GET: a reload of the answer does not send the delete again.
-        return redirect("comments:deleted", article_id=article_id)
+        return redirect("comments:deleted", article_id=comment.article_id)
     # Replies readers see: those are what stays under the placeholder it leaves.
     has_replies = Comment.objects.approved().filter(parent=comment).exists()
     context = {"comment": comment, "has_replies": has_replies}
     return commenter_page(request, "comments/delete.html", context)
+
+
+def _delete_of_a_gone_comment(request, token):
+    """The delete page, in the browser that deleted its comment: Delete pressed again (a double
+    click without JavaScript, whose second answer the browser shows), or the page opened again
+    (Back, which fetches it anew), is answered as the first press was. Anyone else, or a
+    comment gone another way (a moderator, an erase, the pruning), hears what a link that
+    never worked hears: nothing the link did not say."""
+    comment_id = comment_id_from_token(token)
+    if comment_id is not None:
+        article_id = deleted_from(delete_key(request, comment_id))
+        if article_id is not None:
+            return redirect("comments:deleted", article_id=article_id)
+    return comment_gone(request)
 
 
 @never_cache

@@ -29,6 +29,7 @@ from comments.models import (
 )
 from comments.models.commenter import mailbox_of
 from comments.notifications import claim_for_mailbox, queue_mail
+from comments.ratelimit import forget_deleted, note_deleted
 from comments.services import delete_comments, update_policy
 from comments.withdrawal import withdraw_comment, withdraw_comments
 
@@ -71,16 +72,29 @@ def _claim_privacy_mail(address: CommenterAddress, now) -> bool:
     return claim_for_mailbox(address, "privacy_mail_sent_at", since=since, now=now)
 
 
-def delete_own_comment(*, comment: Comment) -> None:
+def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
     """Its author deletes a comment (from its status page): off the pages and the counts, and
     out of our records as the page promises. The moderators' log keeps what was done to it, not
     the name; an address left with no comment is forgotten (what mail it wanted, confirmed),
-    unless its owner must be kept from mail (_forgettable_addresses)."""
-    with transaction.atomic():
-        withdraw_comment(comment=comment)
-        names = {comment.name} if comment.name else set()
-        _forget_in_admin_log(None, names, {Comment: [comment.pk]})
-        _forgettable_addresses(timezone.now()).filter(email=comment.email).delete()
+    unless its owner must be kept from mail (_forgettable_addresses). pressed_in: the browser's
+    key (comments.ratelimit.delete_key), under which its next press finds it deleted there.
+    False: gone already, by an earlier press or another way (withdraw_comment)."""
+    noted = ""
+    try:
+        with transaction.atomic():
+            if not withdraw_comment(comment=comment):
+                return False
+            # Before the commit, not after: a second press of the same browser, waiting on
+            # the row's lock, reads it as soon as it has the lock (and finds the row gone).
+            noted = pressed_in
+            note_deleted(noted, article_id=comment.article_id)
+            names = {comment.name} if comment.name else set()
+            _forget_in_admin_log(None, names, {Comment: [comment.pk]})
+            _forgettable_addresses(timezone.now()).filter(email=comment.email).delete()
+    except BaseException:
+        forget_deleted(noted)  # not deleted after all (its commit too): its next press deletes
+        raise
+    return True
 
 
 def _forgettable_addresses(now):

@@ -199,6 +199,33 @@ def stored_as(key: str, *, wait: float = 0) -> int | None:
     return None
 
 
+# Delete pressed twice (a double click without JavaScript, or Back and Delete again): the first
+# press deleted the comment, and the second, finding its link spent, said "This link no longer
+# works", as if the delete had failed. The browser that deleted it (its CSRF cookie, which no
+# other browser has) and the comment's number, hashed, are kept for an hour with the article's,
+# so that its next press is answered as its first was; anyone else's press, as before.
+DELETED_HERE_SECONDS = 3600
+
+
+def delete_key(request, comment_id: int) -> str:
+    browser = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return _key("deleted", f"{comment_id}:{browser}") if browser else ""
+
+
+def note_deleted(key: str, *, article_id: int) -> None:
+    _try_cache(lambda: key and cache.set(key, article_id, timeout=DELETED_HERE_SECONDS))
+
+
+def forget_deleted(key: str) -> None:
+    """Not deleted after all (its transaction failed): a next press deletes."""
+    _try_cache(lambda: key and cache.delete(key))
+
+
+def deleted_from(key: str) -> int | None:
+    """The article of the comment this browser deleted (None: not by this browser, lately)."""
+    return (_try_cache(lambda: cache.get(key)) if key else None) or None
+
+
 def _try_cache(work):
     try:
         return work()

@@ -104,6 +104,8 @@ def _keep_places(rows: list[Comment], changes: dict, now, replies) -> None:
         changes[row["article_id"]] += row["n"]
 
 
-def withdraw_comment(*, comment: Comment) -> None:
+def withdraw_comment(*, comment: Comment) -> bool:
+    """False: it was gone already (deleted by an earlier press, whose lock this one waited on,
+    or erased, deleted by a moderator or pruned meanwhile)."""
     with transaction.atomic():
-        withdraw_comments([comment.pk])
+        return withdraw_comments([comment.pk]) > 0

@@ -73,3 +73,29 @@ def test_the_export_links_pages_keep_the_readers_place_when_they_come_back_from_
     page.get_by_role("link", name="Next page").click()
     expect(excerpts).to_have_text(["“Thought number 0”"])
     expect(page.get_by_text("No more pages to load")).to_be_visible()
+
+
+def test_back_from_the_deleted_page_says_the_comment_is_deleted(
+    browser, live_server, article, make_comment
+):
+    """Back fetches the delete page anew (it is never kept): it said "This link no longer
+    works", as if the delete had failed; Delete pressed twice, where a browser sends it twice,
+    is answered alike (tests/test_commenter_delete_twice.py)."""
+    comment = make_comment(article, body="Deleted, then Back")
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    context.set_default_timeout(5_000)
+    page = context.new_page()
+    page.goto(comment.status_url)
+    page.get_by_role("link", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Delete my comment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your comment is deleted")
+
+    page.go_back()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your comment is deleted")
+    expect(page.get_by_role("link", name="Back to the article")).to_have_attribute(
+        "href", article.get_absolute_url()
+    )
+    page.go_back()  # the status page: its link no longer works, as the answer said
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    context.close()
