@@ -291,8 +291,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A draft's byline, tags, links or section alone: edited too, up the list of drafts.
-        if change and "status" not in form.changed_data and changed_in_form(form, formsets):
+        # A draft's byline, tags, links or section alone: edited too, up the list of drafts
+        # (a status only a colleague changed meanwhile, kept, is not this editor's change).
+        status_mine = "status" in form.changed_data and "status" not in form.kept
+        if change and not status_mine and changed_in_form(form, formsets):
             draft_edited(article=form.instance)
 
     def _say_what_readers_see(self, request, obj, before: Article | None) -> None:

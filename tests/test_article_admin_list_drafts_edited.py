@@ -175,3 +175,27 @@ def test_a_draft_saved_unchanged_after_a_colleagues_edit_keeps_its_place(
 
 def draft_title(draft) -> str:
     return Article.objects.get(pk=draft.pk).title
+
+
+def test_a_story_a_colleague_pulled_back_to_draft_and_this_editor_retagged_moves_up(
+    editor_client, make_article
+):
+    # The status is the colleague's change, kept (articles.meanwhile): this editor's own
+    # change, the tags, is an edit of the draft it now is, as any draft's retagging is.
+    story = make_article(title="Scheduled", published_at=timezone.now() + timedelta(days=1))
+    other = _draft(make_article, "Touched since", days_ago=1)
+    story.bylines.update(position=1)
+    data = opened(editor_client, story, status="published")
+    data |= {f"initial-{name}": data[name] for name in ("published_at_0", "published_at_1")}
+    colleague = _in_editors("colleague")
+    pulled = _as_shown(story) | {"status": "draft"}
+    assert colleague.post(f"{LIST}{story.pk}/change/", pulled).status_code == 302
+    rewritten = _as_shown(other) | {"body": "Rewritten since."}
+    assert colleague.post(f"{LIST}{other.pk}/change/", rewritten).status_code == 302
+    assert _titles(editor_client, state="draft")[:2] == ["Touched since", "Scheduled"]
+
+    response = editor_client.post(f"{LIST}{story.pk}/change/", data | _tagged(story))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Article.objects.get(pk=story.pk).status == "draft"
+    assert _titles(editor_client, state="draft")[:2] == ["Scheduled", "Touched since"]
