@@ -39,6 +39,7 @@ EDITED = "edited by its author"
 # it and writing anew, and a script editing one comment for ever fills nobody's queue.
 MAX_EDITS = 20
 TURNED_DOWN = (Comment.Status.REJECTED, Comment.Status.SPAM)  # a take-down rejects too
+EDITABLE = (Comment.Status.PENDING, Comment.Status.APPROVED)  # as its writer sees it
 EMPTY_EDIT = "Write something, or delete the comment instead."
 NO_REPLY_MAIL_DELETED = "The comment it was for was deleted: no mail about replies to it comes."
 
@@ -76,16 +77,30 @@ class EditOutcome(NamedTuple):
     revision: int  # after the edit: above the one its form was drawn at, it was edited since
 
 
+def saved_by_an_earlier_press(comment: Comment, *, body: str, drawn_at: int | None) -> bool:
+    """These words are the comment's already, saved since its form was drawn at `drawn_at` (by
+    an earlier press of the same form: Save pressed twice), and no moderator decided on it
+    since: its writer is told it is updated, as the first press told them, even once that edit
+    was its last (MAX_EDITS) or the filters sent it to spam, where a refusal read as if it was
+    lost. drawn_at None: a form drawn before forms said their revision."""
+    if drawn_at is None or comment.revision <= drawn_at or body.strip() != comment.body:
+        return False
+    status = as_its_writer_sees(comment)
+    # Spam by the filters (the edit's own screen), not by a moderator since.
+    return status in EDITABLE or (status == Comment.Status.SPAM and not comment.moderated_by_id)
+
+
 def _was(body: str) -> str:
     excerpt = body if len(body) <= 200 else body[:199] + "…"
     return f"{EDITED}; it said before: “{excerpt}”"
 
 
-def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
+def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) -> EditOutcome:
     """The author's new words. The earlier text is kept (CommentVersion) and shown to the
     moderator among the reasons; the new text is screened again. A pending comment stays in
     the queue; an approved one goes back to it (off the page until approved again) unless the
-    policy keeps clean edits published and the screen finds nothing."""
+    policy keeps clean edits published and the screen finds nothing. drawn_at: the revision
+    its form was drawn at (None: unknown, a page drawn by an earlier release)."""
     body = body.strip()
     if not body:
         raise ValidationError({"body": EMPTY_EDIT})
@@ -101,6 +116,9 @@ def edit_comment(*, comment: Comment, body: str) -> EditOutcome:
             # Deleted (from another tab) since the page read it: the caller gives words back.
             raise ValidationError("This comment was deleted.", code=GONE)
         if not can_edit(comment):
+            # Its last edit, or one sent to spam, saved by the press this one waited on.
+            if saved_by_an_earlier_press(comment, body=body, drawn_at=drawn_at):
+                return EditOutcome(False, as_its_writer_sees(comment), comment.revision)
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:
             return EditOutcome(False, as_its_writer_sees(comment), comment.revision)

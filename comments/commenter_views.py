@@ -27,6 +27,7 @@ from comments.commenter_services import (
     edits_used_up,
     follow_replies,
     reply_mail_can_come,
+    saved_by_an_earlier_press,
     why_no_reply_mail,
     why_not_editable,
 )
@@ -187,14 +188,21 @@ def edit(request, token):
             return notice_page(
                 request, "This comment can no longer be edited", why, status=403, way_on=back
             )
-        # Decided or out of time while its author wrote: the new words come back to keep.
         form.is_valid()
+        if _pressed_again(comment, form):
+            # Its last edit, or one the filters sent to spam, saved by the first press.
+            _say_updated(request, as_its_writer_sees(comment))
+            return redirect(status_url)
+        # Decided or out of time while its author wrote: the new words come back to keep.
         form.add_error(None, f"This comment can no longer be edited. {why}")
         context = {"comment": comment, "form": form, "closed": True, "token": token}
         return commenter_page(request, "comments/edit.html", context, status=403)
     if request.method == "POST" and form.is_valid():
+        drawn_at = form.cleaned_data.get("revision")
         try:
-            outcome = edit_comment(comment=comment, body=form.cleaned_data["body"])
+            outcome = edit_comment(
+                comment=comment, body=form.cleaned_data["body"], drawn_at=drawn_at
+            )
         except ValidationError as exc:
             if getattr(exc, "code", None) == GONE:
                 return _edit_of_a_gone_comment(request, token)
@@ -203,26 +211,42 @@ def edit(request, token):
                     form.add_error("body" if field == "body" else None, error)
         else:
             # Saved by an earlier press of this form (or another tab's same words): updated.
-            drawn_at = form.cleaned_data.get("revision")
             saved_since = drawn_at is not None and outcome.revision > drawn_at
             if not (outcome.changed or saved_since):
                 messages.info(request, "Nothing changed: your comment is as it was.")
-            elif outcome.status == Comment.Status.APPROVED:
-                messages.success(request, "Your comment is updated on the article.")
-            elif outcome.status == Comment.Status.SPAM:
-                messages.warning(
-                    request,
-                    "Your comment is updated, but the site's filters held the new text back: "
-                    "it will not be published.",
-                )
             else:
-                messages.success(
-                    request, "Your comment is updated. A moderator will review the new text."
-                )
+                _say_updated(request, outcome.status)
             return redirect(status_url)
+    return _edit_page(request, comment, form)
+
+
+def _edit_page(request, comment, form):
     stands = standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
     context = {"comment": comment, "form": form, "standing": stands}
     return commenter_page(request, "comments/edit.html", context)
+
+
+def _pressed_again(comment, form) -> bool:
+    """Save pressed again (a double click): its words are the comment's, saved since its form
+    was drawn, by the first press."""
+    data = getattr(form, "cleaned_data", {})
+    return "body" in data and saved_by_an_earlier_press(
+        comment, body=data["body"], drawn_at=data.get("revision")
+    )
+
+
+def _say_updated(request, status: str) -> None:
+    """What an edit saved says, by where the comment stands now (as its writer sees it)."""
+    if status == Comment.Status.APPROVED:
+        messages.success(request, "Your comment is updated on the article.")
+    elif status == Comment.Status.SPAM:
+        messages.warning(
+            request,
+            "Your comment is updated, but the site's filters held the new text back: "
+            "it will not be published.",
+        )
+    else:
+        messages.success(request, "Your comment is updated. A moderator will review the new text.")
 
 
 @never_cache
