@@ -56,6 +56,8 @@ def edits_used_up(comment: Comment) -> bool:
 
 
 GONE = "gone"  # edit_comment's error code for a comment deleted meanwhile
+# edit_comment's error code for words sent from a form drawn before another edit: nothing saved.
+EDITED_SINCE = "edited-since"
 
 
 def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool:
@@ -100,7 +102,8 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
     moderator among the reasons; the new text is screened again. A pending comment stays in
     the queue; an approved one goes back to it (off the page until approved again) unless the
     policy keeps clean edits published and the screen finds nothing. drawn_at: the revision
-    its form was drawn at (None: unknown, a page drawn by an earlier release)."""
+    its form was drawn at (None: unknown, a page drawn by an earlier release); other words
+    saved since (another tab) are not overwritten unseen (EDITED_SINCE)."""
     body = body.strip()
     if not body:
         raise ValidationError({"body": EMPTY_EDIT})
@@ -122,6 +125,9 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
             raise ValidationError("This comment can no longer be edited.")
         if body == comment.body:
             return EditOutcome(False, as_its_writer_sees(comment), comment.revision)
+        if drawn_at is not None and comment.revision > drawn_at:
+            # Read under the lock: a save from the other tab a moment before is seen too.
+            raise ValidationError("Edited since this form was drawn.", code=EDITED_SINCE)
         CommentVersion.objects.create(comment=comment, body=comment.body, status=comment.status)
         old_body, was = comment.body, comment.status
         # Its writer was told it waits for review: it must, once its address no longer holds it.

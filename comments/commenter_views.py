@@ -19,6 +19,7 @@ from comments import links
 from comments.ask_again import ask_again
 from comments.closing import comments_open, way_back_to
 from comments.commenter_services import (
+    EDITED_SINCE,
     GONE,
     MAX_EDITS,
     can_edit,
@@ -46,6 +47,11 @@ from newsportal.methods import get_or_post, read_only
 ASKED_AGAIN = (
     "Unless we asked in the last {hours} hours, a new mail is on its way to the address. Its "
     "link works for {days} days; look in the spam folder too."
+)
+EDITED_ELSEWHERE = (
+    "Not saved: you changed this comment in another tab or window since this page was opened. "
+    "Its words now are shown above; yours are still in the box: Save changes puts them in "
+    "their place."
 )
 
 
@@ -206,6 +212,8 @@ def edit(request, token):
         except ValidationError as exc:
             if getattr(exc, "code", None) == GONE:
                 return _edit_of_a_gone_comment(request, token)
+            if getattr(exc, "code", None) == EDITED_SINCE:
+                return _edited_elsewhere(request, token)
             for field, errors in exc.update_error_dict({}).items():
                 for error in errors:
                     form.add_error("body" if field == "body" else None, error)
@@ -220,10 +228,10 @@ def edit(request, token):
     return _edit_page(request, comment, form)
 
 
-def _edit_page(request, comment, form):
+def _edit_page(request, comment, form, *, status=200, **more):
     stands = standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
-    context = {"comment": comment, "form": form, "standing": stands}
-    return commenter_page(request, "comments/edit.html", context)
+    context = {"comment": comment, "form": form, "standing": stands, **more}
+    return commenter_page(request, "comments/edit.html", context, status=status)
 
 
 def _pressed_again(comment, form) -> bool:
@@ -247,6 +255,22 @@ def _say_updated(request, status: str) -> None:
         )
     else:
         messages.success(request, "Your comment is updated. A moderator will review the new text.")
+
+
+def _edited_elsewhere(request, token):
+    """Words sent from a page drawn before another edit was saved (another tab or window):
+    nothing saved, where they replaced the newer words unseen. The words saved are shown
+    beside those typed here, kept in a form drawn at the comment's revision now, so that
+    pressing Save puts them in place on purpose."""
+    comment = comment_from_token(token)
+    if comment is None:
+        return _edit_of_a_gone_comment(request, token)
+    data = request.POST.copy()
+    data["revision"] = str(comment.revision)
+    form = CommentEditForm(data)
+    form.is_valid()
+    form.add_error(None, EDITED_ELSEWHERE)
+    return _edit_page(request, comment, form, status=409, saved_words=comment.body)
 
 
 @never_cache
