@@ -29,7 +29,7 @@ from comments.models import (
 )
 from comments.models.commenter import mailbox_of
 from comments.notifications import claim_for_mailbox, queue_mail
-from comments.ratelimit import forget_deleted, note_deleted
+from comments.ratelimit import forget_deleted, note_deleted, note_erased
 from comments.services import delete_comments, update_policy
 from comments.withdrawal import withdraw_comment, withdraw_comments
 
@@ -115,11 +115,25 @@ def _forgettable_addresses(now):
     )
 
 
-def erase_comments(*, email: str) -> int:
+def erase_comments(*, email: str, pressed_in: str = "") -> int:
     """Erase everything written with this address: comments deleted (or emptied where replies
     hang on them), their versions and subscriptions, moderators' notes on the address and the
     address itself, and the names signed under them wherever moderators wrote them down about
-    these. Returns how many comments went."""
+    these. Returns how many comments went. pressed_in: the link's key
+    (comments.ratelimit.erase_key), under which its next press finds what this one erased."""
+    noted = ""
+    try:
+        with transaction.atomic():
+            count = _erase(email)
+            # Before the commit: a second press waiting on these rows' locks finds it at once.
+            noted = pressed_in if note_erased(pressed_in, count=count) else ""
+    except BaseException:
+        forget_deleted(noted)  # not erased after all (its commit too): its next press erases
+        raise
+    return count
+
+
+def _erase(email: str) -> int:
     with transaction.atomic():
         written = Comment.objects.filter(email=email)
         ids = list(written.values_list("pk", flat=True))

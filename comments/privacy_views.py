@@ -29,7 +29,13 @@ from comments.privacy import (
     erase_comments,
     request_privacy_link,
 )
-from comments.ratelimit import client_ip, hit_inbox_limit, hit_rate_limit
+from comments.ratelimit import (
+    client_ip,
+    erase_key,
+    erased_by,
+    hit_inbox_limit,
+    hit_rate_limit,
+)
 from comments.status import standing
 from comments.tokens import written_here
 from newsportal.caching import personal_page
@@ -197,6 +203,13 @@ def privacy_action(request, token):
     # An erased address whose stop is kept (under a keyed hash) has nothing left to export.
     kept = CommenterAddress.objects.exclude(email__startswith=ERASED_PREFIX)
     address = found and kept.filter(pk=found[0]).first()
+    # Erase pressed twice (a double click without JavaScript, whose second answer the browser
+    # shows): answered as the first press was, not "This link no longer works", which read as
+    # if the erase had failed. Opened again, the link is spent, as its page says.
+    pressed_again = request.method == "POST" and found and found[1] == "erase"
+    erased_here = erased_by(erase_key(token)) if pressed_again else None
+    if not address and erased_here is not None:
+        return _erased(request, erased_here)
     if not address:
         return link_gone(
             request,
@@ -208,14 +221,9 @@ def privacy_action(request, token):
     if action == "export" and request.GET.get("download"):
         return personal_page(_download(request, address))
     if action == "erase" and request.method == "POST":
-        erased = erase_comments(email=address.email)
-        return notice_page(
-            request,
-            "Your comments are erased",
-            f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
-            "site. Where others had replied, the reply stays under “Comment withdrawn by its "
-            "author”.",
-        )
+        erased = erase_comments(email=address.email, pressed_in=erase_key(token))
+        # A press that waited on the first one's locks erased none: the first one's count.
+        return _erased(request, erased_by(erase_key(token)) or erased)
     if action == "erase":
         context = {
             "action": action,
@@ -225,6 +233,16 @@ def privacy_action(request, token):
         }
         return commenter_page(request, "comments/privacy_action.html", context)
     return _export_page(request, address)
+
+
+def _erased(request, erased: int):
+    return notice_page(
+        request,
+        "Your comments are erased",
+        f"{erased} comment{'s' if erased != 1 else ''} and your address are gone from our "
+        "site. Where others had replied, the reply stays under “Comment withdrawn by its "
+        "author”.",
+    )
 
 
 def _download(request, address):

@@ -226,6 +226,28 @@ def deleted_from(key: str) -> int | None:
     return (_try_cache(lambda: cache.get(key)) if key else None) or None
 
 
+# The erase link pressed twice (a double click without JavaScript) or opened again (Back): the
+# first press erased the comments and the address, so the second found nothing and said "This
+# link no longer works", as if the erase had failed. The link (hashed), which only its holder
+# has, is kept for an hour with how many comments its erase took, and answered so again.
+ERASED_SECONDS = 3600
+
+
+def erase_key(token: str) -> str:
+    return _key("erased", token)
+
+
+def note_erased(key: str, *, count: int) -> bool:
+    """The first press's count stays: a press that waited on it erases none (cache.add).
+    False: not noted by this press."""
+    return bool(_try_cache(lambda: key and cache.add(key, count, timeout=ERASED_SECONDS)))
+
+
+def erased_by(key: str) -> int | None:
+    """How many comments this link's erase took (None: it erased nothing lately)."""
+    return _try_cache(lambda: cache.get(key)) if key else None
+
+
 def _try_cache(work):
     try:
         return work()

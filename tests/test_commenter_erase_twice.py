@@ -1,0 +1,81 @@
+"""The mailed Erase link's button pressed twice (a double click without JavaScript, whose second
+answer the browser shows): the first press erased the comments and the address, and the second
+said "This link no longer works: It is out of date, was used already, or is incomplete", which
+read as if the erase had failed."""
+
+import time
+from unittest import mock
+
+from django.urls import reverse
+
+from comments import links, privacy_views
+from comments.models import Comment, CommenterAddress
+
+EMAIL = "maria@example.com"
+ERASED = "Your comments are erased"
+GONE = "This link no longer works"
+
+
+def _erase_link(article, make_comment, settings, action="erase") -> str:
+    make_comment(article, email=EMAIL, body="Mine, first")
+    make_comment(article, email=EMAIL, body="Mine, second")
+    address = CommenterAddress.objects.create(email=EMAIL)
+    return links.privacy_url(address.pk, action).removeprefix(settings.SITE_URL)
+
+
+def test_erase_pressed_twice_says_the_comments_are_erased_again(
+    reader, article, make_comment, settings
+):
+    link = _erase_link(article, make_comment, settings)
+    assert ERASED in reader.post(link).content.decode()
+
+    second = reader.post(link)
+
+    page = second.content.decode()
+    assert second.status_code == 200
+    assert ERASED in page and "2 comments and your address are gone" in page
+    assert GONE not in page
+    assert not Comment.objects.filter(email=EMAIL).exists()
+
+
+def test_a_press_that_waited_on_the_first_says_what_the_first_erased(
+    reader, article, make_comment, settings
+):
+    # Both presses at once: the second read the address before the first committed, then
+    # waited on the comments' locks, and found none left to erase ("0 comments ... gone").
+    link = _erase_link(article, make_comment, settings)
+    erase = privacy_views.erase_comments
+
+    def first_press_lands_first(**kwargs):
+        erase(**kwargs)
+        return erase(**kwargs)
+
+    with mock.patch.object(privacy_views, "erase_comments", side_effect=first_press_lands_first):
+        second = reader.post(link).content.decode()
+
+    assert "2 comments and your address are gone" in second
+
+
+def test_another_link_still_no_longer_works_once_the_address_is_erased(
+    reader, article, make_comment, settings
+):
+    link = _erase_link(article, make_comment, settings)
+    address_id = CommenterAddress.objects.get().pk
+    later = time.time() + 5  # another mail's link, signed a moment later
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        other_erase = links.privacy_url(address_id, "erase").removeprefix(settings.SITE_URL)
+    export = links.privacy_url(address_id, "export").removeprefix(settings.SITE_URL)
+    reader.post(link)
+
+    for other in (other_erase, export):
+        answer = reader.post(other)
+        assert answer.status_code == 404
+        assert GONE in answer.content.decode()
+        assert ERASED not in answer.content.decode()
+
+
+def test_a_link_that_never_worked_still_says_so(reader, db):
+    answer = reader.post(reverse("comments:privacy-action", args=["not-a-link"]))
+
+    assert answer.status_code == 404
+    assert GONE in answer.content.decode()
