@@ -122,12 +122,22 @@ class DatabaseFirst:
     """For check and migrate (newsportal/management/commands): the database's checks, E002,
     before the others. Django runs checks in no set order, and on SQLite a model check (a
     JSONField's) opens the database to ask what it supports: a file it cannot open was a page
-    of traceback from there, before E002 could say why."""
+    of traceback from there, before E002 could say why. Only when the database's tag is among
+    those asked for, and only to stop (an issue at the fail level: printed once, alone);
+    otherwise the whole pass says everything, as Django's check does."""
 
-    def check(self, *args, databases=None, **kwargs):
-        if databases:
-            super().check(tags=[checks.Tags.database], databases=databases)
-        return super().check(*args, databases=databases, **kwargs)
+    def check(self, app_configs=None, tags=None, *args, databases=None, **kwargs):
+        fail_level = kwargs.get("fail_level", checks.ERROR)
+        if databases and (not tags or checks.Tags.database in tags):
+            deploy = kwargs.get("include_deployment_checks", False)
+            first = checks.run_checks(
+                app_configs, [checks.Tags.database], deploy, databases=databases
+            )
+            if any(e.level >= fail_level and not e.is_silenced() for e in first):
+                super().check(
+                    app_configs, [checks.Tags.database], *args, databases=databases, **kwargs
+                )
+        return super().check(app_configs, tags, *args, databases=databases, **kwargs)
 
 
 def _resolves_in_time(host: str) -> bool:

@@ -130,3 +130,27 @@ def test_e002_never_prints_a_password_given_in_the_query_or_cut_by_a_hash(url, s
     assert shown in result.stderr
     assert "not-for-the-log" not in result.stdout + result.stderr
     assert ":12" not in result.stderr
+
+
+def test_check_with_tags_leaves_the_database_alone_as_django_s_check_does(unreachable_url):
+    result = manage(
+        "check",
+        "--tag",
+        "templates",
+        "--database",
+        "default",
+        env=production_env(DATABASE_URL=unreachable_url[0]),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "E002" not in result.stderr
+
+
+def test_check_below_its_fail_level_says_the_database_error_once_and_passes(unreachable_url):
+    env = production_env(DATABASE_URL=unreachable_url[0])
+    result = manage("check", "--database", "default", "--fail-level", "CRITICAL", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("(newsportal.E002) DATABASE_URL is") == 1, result.stderr
+    assert "Traceback" not in result.stderr
