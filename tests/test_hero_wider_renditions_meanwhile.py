@@ -141,3 +141,46 @@ class TestAFileMissing:
 
         assert out.getvalue().splitlines()[0] == f"0 picture(s) {what}; 1 failed."
         assert f"article {article.pk}: " in err.getvalue()
+
+    @pytest.mark.parametrize("command", ["make_wider_renditions", "make_modern_renditions"])
+    def test_it_says_to_run_the_command_again_once_fixed(self, article, command):
+        _as_the_command_finds_it(article, command)
+        default_storage.delete(article.hero_image.name)
+
+        with pytest.raises(CommandError) as failed:
+            call_command(command, stdout=io.StringIO(), stderr=io.StringIO())
+
+        assert str(failed.value) == (
+            "1 picture failed (above): once fixed, run the command again: the pictures it did "
+            "are left as they are."
+        )
+
+    def test_strip_hero_metadata_says_to_store_the_failed_ones_alone(self, article, make_article):
+        # Run again whole, it would give every picture new names once more: the pages shared
+        # with the names the first run gave (share cards) would lose their picture.
+        _as_the_command_finds_it(article, "strip_hero_metadata")
+        other = pictured(make_article(), (800, 450))
+        default_storage.delete(article.hero_image.name)
+
+        with pytest.raises(CommandError) as failed:
+            call_command("strip_hero_metadata", stdout=io.StringIO(), stderr=io.StringIO())
+        assert f"once fixed, run manage.py strip_hero_metadata --article {article.pk} for " in (
+            str(failed.value)
+        )
+        stored_once = Article.objects.get(pk=other.pk).hero_image.name
+        assert stored_once != other.hero_image.name  # the first run stored it again
+
+        out = io.StringIO()
+        with pytest.raises(CommandError):  # its file still missing
+            call_command(
+                "strip_hero_metadata",
+                "--article",
+                str(article.pk),
+                stdout=out,
+                stderr=io.StringIO(),
+            )
+        assert (
+            out.getvalue().splitlines()[0]
+            == "0 picture(s) stored again without metadata; 1 failed."
+        )
+        assert Article.objects.get(pk=other.pk).hero_image.name == stored_once

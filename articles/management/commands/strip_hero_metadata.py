@@ -1,7 +1,9 @@
 """Store every hero picture again without the metadata its camera wrote (GPS position, the
 photographer's name, the camera's serial): for pictures uploaded before uploads were stripped
-(articles.images.without_metadata). Run it once after deploying that change; running it again
-does no harm (each picture gets new names once more, and the front caches are purged)."""
+(articles.images.without_metadata). Run it once after deploying that change. Each run gives every
+picture new names (the old files are deleted and purged): pages shared before with the old ones
+(share cards) lose their picture, so after a failure only the failed ones go again
+(--article)."""
 
 from django.core.management.base import BaseCommand
 
@@ -17,8 +19,18 @@ class Command(BaseCommand):
         "under new names, with new renditions and crops; the old files are deleted and purged."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--article",
+            type=int,
+            action="append",
+            dest="articles",
+            help="Only this article's picture (repeat for more): those a run said failed.",
+        )
+
     def handle(self, *args, **options):
-        done, failed = on_every_picture(self, strip_stored_hero, "stored again without metadata")
+        did = "stored again without metadata"
+        done, failed = on_every_picture(self, strip_stored_hero, did, only=options["articles"])
         if done and (note := unpurged_front_caches_note()):
             # The old files left storage, not a front cache that kept them; and a second run
             # purges the names the first one gave, never these.
@@ -29,4 +41,10 @@ class Command(BaseCommand):
                 f"restart its unit under systemd: its Varnish starts empty), and set "
                 f"FRONT_CACHE_PURGE_URLS={SERVE_PURGE_URL} for the commands you run by hand."
             )
-        exit_status(failed)
+        only = " ".join(f"--article {pk}" for pk in failed)
+        exit_status(
+            failed,
+            f"run manage.py strip_hero_metadata {only} for those alone (run without --article, it "
+            "stores every picture again under new names, and pages shared with the old ones lose "
+            "their picture)",
+        )
