@@ -18,7 +18,6 @@ ports and PROXY_* tunables filled in, as one file; see deploy/README.md.
     .venv/bin/python deploy/serve.py --stack-env manage.py ...  # with the stack's variables
 """
 
-import contextlib
 import ipaddress
 import os
 import re
@@ -36,7 +35,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from deploy import cdn  # noqa: E402
+from deploy import cdn, stacks  # noqa: E402
 from deploy.children import (  # noqa: E402
     Restarting,
     exit_reason,
@@ -58,7 +57,6 @@ from deploy.ports import (  # noqa: E402
     env_port,
     url_host,
 )
-from deploy.stacks import how_to_restart, run_with_stack_variables, running_stack  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str  # noqa: E402
 
@@ -290,16 +288,17 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(vcl)
         return 0
     if argv[:1] == ["--stack-env"]:  # `make reload`'s steps, with the running stack's variables
-        return run_with_stack_variables(cfg["workdir"], argv[1:], lambda: gunicorn_env(config()))
+        stack_env = lambda: gunicorn_env(config())  # noqa: E731
+        return stacks.run_with_stack_variables(cfg["workdir"], argv[1:], stack_env)
     if "--check" in argv:  # `make serve` and `make reload`, before anything else
         return check_deploy(cfg)
     if "--reload" in argv:
         return ask_for_reload(cfg["workdir"])
     if "--how-to-restart" in argv:  # `make reload`, for a release it cannot put in
-        print(how_to_restart(cfg["workdir"]))
+        print(stacks.how_to_restart(cfg["workdir"]))
         return 0
     if "--running" in argv:  # `make reload` asks before it changes anything
-        return 0 if running_stack(cfg["workdir"]) else 1
+        return 0 if stacks.running_stack(cfg["workdir"]) else 1
     if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
         # Each worker would count the rate limits on its own (and purge only its own copy of
         # a fragment): a flood limit of one comment per 15 s would let one through per worker.
@@ -340,13 +339,12 @@ def main(argv: list[str]) -> int:
     processes, ours = [], threading.Event()  # set: Varnish is stopped by us
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
-    pid_path = workdir / "serve.pid"
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
             processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
-            pid_path.write_text(str(os.getpid()))
+            stacks.record(workdir)  # make reload finds it by this
         announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
             # Said once readers would be answered, not when Varnish was started (before it
@@ -380,9 +378,7 @@ def main(argv: list[str]) -> int:
                     )
     finally:
         # Ours only: one a stack started since wrote is that stack's (make reload finds it).
-        with contextlib.suppress(OSError):
-            if pid_path.read_text() == str(os.getpid()):
-                pid_path.unlink()
+        stacks.forget(workdir)
         # The origin first: gunicorn finishes the requests it holds (a comment being saved)
         # while Varnish, still up, delivers their answers; then the proxy.
         origin.stop([worker.process], graceful)

@@ -1,10 +1,19 @@
 """Finding the running stack (serve.py) from another process: `make reload`'s steps, and what
 they say when it is not where they look.
 
-A stack is known by its work dir's serve.pid; its variables and its systemd unit are read from
-/proc, as the user it runs as (or root)."""
+A stack is known by its work dir's serve.pid. make reload adopts it (signals it, runs its steps
+with its variables) only when all of it is the reloading user's own: the work dir and pid file
+(not writable by others), and the process, which runs this checkout's deploy/serve.py. Root
+adopts root's stacks only: a pid file in a world-writable /tmp could otherwise hand root any
+user's process, and its variables (PYTHONPATH, LD_PRELOAD) would run that user's code as root.
+Its variables are read from /proc, or, where the kernel closes that to the stack's own user (a
+unit with AmbientCapabilities=), from the file serve.py writes them to (stack.json, mode 600)."""
 
+import contextlib
+import json
 import os
+import pwd
+import stat
 import subprocess
 import sys
 import tempfile
@@ -13,17 +22,61 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+SERVE = BASE_DIR / "deploy" / "serve.py"
 # deploy/README.md's unit, for a stack under systemd whose cgroup does not name its own.
 UNIT = "newsportal"
 LOAD = "set -a; . /etc/newsportal.env; set +a"
+# Variables that change which code python or the dynamic loader runs: the steps run this
+# checkout's code alone, whatever the stack was started with.
+LOADER_VARIABLES = ("PYTHON", "LD_", "GCONV_PATH")
+
+
+class Refused(Exception):
+    """A stack found that make reload may not adopt; the message says why."""
 
 
 def running_stack(workdir: Path, *, say: bool = True) -> int | None:
     """The pid of the serve.py running the stack in this workdir, or None (and says so)."""
-    pid = _pid_in(workdir)
+    try:
+        pid = _pid_in(workdir)
+    except Refused as exc:
+        if say:
+            print(f"serve: not taking the stack in {workdir}: {exc}", flush=True)
+        return None
     if pid is None and say:
         print(f"serve: no running stack found ({workdir / 'serve.pid'}): {_elsewhere()}")
     return pid
+
+
+def record(workdir: Path) -> None:
+    """serve.py's pid file, and what `make reload` reads where /proc is closed to the stack's
+    own user (AmbientCapabilities=): its pid, checkout and variables, in a file only that user
+    reads (it holds the secrets). The pid file goes last: make reload looks for the stack there."""
+    variables = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": dict(os.environ)}
+    _write(stack_file(workdir), json.dumps(variables), 0o600)
+    _write(workdir / "serve.pid", str(os.getpid()), 0o644)
+
+
+def forget(workdir: Path) -> None:
+    """At the stop: its files gone, if still ours (a stack started since wrote its own)."""
+    with contextlib.suppress(OSError):
+        if (workdir / "serve.pid").read_text() == str(os.getpid()):
+            (workdir / "serve.pid").unlink()
+            stack_file(workdir).unlink()
+
+
+def _write(path: Path, text: str, mode: int) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    with os.fdopen(fd, "w") as file:
+        os.fchmod(fd, mode)  # whatever the umask: make reload refuses a file others may change
+        file.write(text)
+    temporary.replace(path)
+
+
+def stack_file(workdir: Path) -> Path:
+    return workdir / "stack.json"
 
 
 def stack_variables(pid: int) -> dict[str, str]:
@@ -48,7 +101,10 @@ def systemd_unit(pid: int) -> str | None:
 def how_to_restart(workdir: Path) -> str:
     """`serve.py --how-to-restart`, for make reload when a release takes a restart: the unit's
     command under systemd (a `make serve` by hand would run a second stack outside it)."""
-    pid = _pid_in(workdir)
+    try:
+        pid = _pid_in(workdir)
+    except Refused:
+        pid = None
     unit = systemd_unit(pid) if pid else None
     return f"restart it: systemctl restart {unit}" if unit else "stop make serve and start it again"
 
@@ -57,16 +113,19 @@ def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> 
     """`serve.py --stack-env ARGUMENTS`: python run with ARGUMENTS (make reload's steps: the
     settings, check --deploy, collectstatic, migrate) with the variables of the stack running in
     this workdir, as stack_env() makes its gunicorn's from them: those the new release will
-    get, not the shell's (a variables' file changed since the start, or never loaded)."""
+    get, not the shell's (a variables' file changed since the start, or never loaded); less
+    those that change which code runs (LOADER_VARIABLES)."""
     if (pid := running_stack(workdir)) is None:
         return 1
     try:
-        variables = stack_variables(pid)
-    except OSError as exc:  # another user's stack
+        variables = _variables_of(pid, workdir)
+    except (OSError, Refused) as exc:
         print(f"serve: cannot read the running stack's variables (pid {pid}): {exc}", flush=True)
         return 1
     os.environ.clear()
-    os.environ.update(variables)
+    os.environ.update(
+        (name, value) for name, value in variables.items() if not name.startswith(LOADER_VARIABLES)
+    )
     try:
         env = stack_env()
     except ImproperlyConfigured as exc:  # a value this release's serve.py refuses
@@ -75,16 +134,101 @@ def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> 
     return subprocess.run([sys.executable, *arguments], cwd=BASE_DIR, env=env).returncode
 
 
-def _pid_in(workdir: Path) -> int | None:
+def _variables_of(pid: int, workdir: Path) -> dict[str, str]:
     try:
-        pid = int((workdir / "serve.pid").read_text())
-        # A pid file left by a killed stack may name another process by now: SIGUSR2 would
-        # end it.
-        if b"serve.py" in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return pid
-    except (OSError, ValueError):
+        return stack_variables(pid)
+    except PermissionError:  # a capability the reader lacks (AmbientCapabilities=)
         pass
-    return None
+    path = stack_file(workdir)
+    try:
+        record = json.loads(_own_file(path, private=True))
+    except FileNotFoundError:
+        raise Refused(
+            f"/proc/{pid}/environ is closed to this user (the stack holds a capability, "
+            f"AmbientCapabilities=) and {path} is not there (a stack started before serve.py "
+            "wrote it): restart the stack once"
+        ) from None
+    if record.get("pid") != pid or record.get("checkout") != str(BASE_DIR):
+        raise Refused(f"{path} is not this stack's (pid {record.get('pid')})")
+    return record["variables"]
+
+
+def _user(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _owned(info: os.stat_result, what: str, *, private: bool = False) -> None:
+    """Refused unless it belongs to the user running this and no one else may change it (or,
+    `private`, read it)."""
+    me = os.geteuid()
+    if info.st_uid != me:
+        raise Refused(f"{what} belongs to {_user(info.st_uid)}, not {_user(me)}")
+    if info.st_mode & (0o077 if private else 0o022):
+        raise Refused(f"{what} is open to others (mode {stat.S_IMODE(info.st_mode):o})")
+
+
+def _own_file(path: Path, *, private: bool = False) -> str:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd) as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"{path} is not a file")
+        _owned(info, str(path), private=private)
+        return file.read()
+
+
+def _pid_in(workdir: Path) -> int | None:
+    """The pid in the workdir's serve.pid, when a stack of this checkout runs there; None when
+    none does (no file, or one left by a killed stack: its pid may name another process by now,
+    which SIGUSR2 would end). Refused when what is there is not wholly the reloading user's."""
+    try:
+        _owned(workdir.stat(), str(workdir))
+        text = _own_file(workdir / "serve.pid")
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise Refused(str(exc)) from None
+    try:
+        pid = int(text)
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, ValueError):
+        return None
+    if len(argv) != 2 or not os.path.basename(argv[0]).startswith(b"python"):
+        return None
+    script = os.fsdecode(argv[1])
+    if script not in ("deploy/serve.py", str(SERVE)):
+        return None
+    uids = next(line.split()[1:] for line in status.splitlines() if line.startswith("Uid:"))
+    if any(int(uid) != os.geteuid() for uid in uids):
+        owner = _user(int(uids[1]))
+        why = " (root never runs with another user's variables)" if os.geteuid() == 0 else ""
+        raise Refused(
+            f"its serve.py (pid {pid}) runs as {owner}, not {_user(os.geteuid())}: run make "
+            f"reload as {owner}, sudo -u {owner} (deploy/README.md){why}"
+        )
+    try:
+        here = Path(os.readlink(f"/proc/{pid}/cwd")) == BASE_DIR
+    except PermissionError:  # a capability the reader lacks: serve.py's own file says
+        try:
+            record = json.loads(_own_file(stack_file(workdir), private=True))
+        except (OSError, ValueError):
+            record = {}
+        if record.get("pid") != pid:
+            raise Refused(
+                f"/proc/{pid} is closed to this user (the stack holds a capability, "
+                f"AmbientCapabilities=) and {stack_file(workdir)} does not name it (a stack "
+                "started before serve.py wrote it): restart the stack once"
+            ) from None
+        here = record.get("checkout") == str(BASE_DIR)
+    except OSError:
+        return None
+    if not here:
+        raise Refused(f"its serve.py (pid {pid}) is not this checkout's ({BASE_DIR})")
+    return pid
 
 
 def _elsewhere() -> str:
@@ -101,7 +245,12 @@ def _elsewhere() -> str:
         port = variables.get("PORT") or "8000"
         default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
         workdir = variables.get("PROXY_WORKDIR") or str(default)
-        if _pid_in(Path(workdir)) == pid:
+        try:
+            adoptable = _pid_in(Path(workdir)) == pid
+        except Refused as exc:
+            found.append(f"pid {pid}, with PROXY_WORKDIR={workdir}, not for this user: {exc}")
+            continue
+        if adoptable:
             unit = systemd_unit(pid)
             found.append(
                 f"pid {pid}, under systemd ({unit}), with PROXY_WORKDIR={workdir}"
@@ -132,5 +281,6 @@ def _serve_processes():
                 here = (entry / "cwd").resolve() == BASE_DIR
             except OSError:
                 continue
-            if here and len(argv) == 3 and argv[1].endswith(b"deploy/serve.py") and not argv[2]:
+            script = argv[1:2] == [b"deploy/serve.py"] or argv[1:2] == [bytes(SERVE)]
+            if here and script and len(argv) == 3 and not argv[2]:
                 yield int(entry.name)

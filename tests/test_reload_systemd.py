@@ -4,27 +4,21 @@ run a second stack outside it (or be refused on its ports)."""
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.test_serve import BASE_DIR, make_reload, reload_variables, run_serve, stand_in
+from tests.test_serve import make_reload, reload_variables, run_serve, stand_in
 
 
 def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
     """A serve.py as systemd runs it (its variables carry systemd's INVOCATION_ID), with the
     unit's PROXY_WORKDIR, and its pid file there, run where the unit runs it: in the checkout."""
-    script = tmp_path / "checkout" / "deploy" / "serve.py"
-    script.parent.mkdir(parents=True)
-    script.write_text("import time\ntime.sleep(120)\n")
     env = {
         "PATH": os.environ["PATH"],
         "INVOCATION_ID": "0123456789abcdef0123456789abcdef",
         "PROXY_WORKDIR": str(workdir),
     }
-    stack = subprocess.Popen([sys.executable, str(script)], cwd=BASE_DIR, env=env)
     workdir.mkdir()
-    (workdir / "serve.pid").write_text(str(stack.pid))
-    return stack
+    return stand_in(workdir, env)
 
 
 def test_reload_without_the_unit_s_variables_names_the_unit_s_stack_and_what_to_load(tmp_path):

@@ -233,11 +233,17 @@ def reload_variables(database: Path, workdir: Path, **variables: str) -> dict:
     }
 
 
-def stand_in(workdir: Path, env: dict) -> subprocess.Popen:
+def stand_in(workdir: Path, env: dict, **popen) -> subprocess.Popen:
     """A stand-in for the running stack, with the variables it started with: what `make reload`
-    checks is a serve.py behind the pid, and it runs its steps with that one's variables."""
-    command = [sys.executable, "-c", "import time; time.sleep(120)", "serve.py"]
-    stack = subprocess.Popen(command, env=env)
+    checks is this checkout's deploy/serve.py behind the pid (run as make serve runs it), and
+    it runs its steps with that one's variables. A sitecustomize of its own holds it before
+    serve.py begins (make reload's steps run without the stack's PYTHONPATH)."""
+    held = workdir / "stand-in"
+    held.mkdir(exist_ok=True)
+    (held / "sitecustomize.py").write_text("import time\ntime.sleep(120)\nraise SystemExit\n")
+    command = [sys.executable, "deploy/serve.py"]
+    popen = {"cwd": BASE_DIR, **popen}
+    stack = subprocess.Popen(command, env={**env, "PYTHONPATH": str(held)}, **popen)
     (workdir / "serve.pid").write_text(str(stack.pid))
     return stack
 
@@ -337,9 +343,8 @@ def test_make_reload_refuses_a_setting_check_deploy_refuses_leaving_the_stack_as
 def test_a_reload_whose_stack_exits_meanwhile_says_so_at_once(tmp_path):
     # A stack that ends instead of answering (stopped, killed, crashed): said when it happens,
     # not after the minutes a new release may take to come up.
-    stack = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    stack = stand_in(tmp_path, {"PATH": os.environ["PATH"]})
     try:
-        (tmp_path / "serve.pid").write_text(str(stack.pid))
         refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path))  # SIGUSR2 ends it
 
         assert refused.returncode == 1

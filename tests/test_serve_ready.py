@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.proxy_stack import PROXY_REDIS_URL, free_port
+from tests.test_serve import stand_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 READY = "serve: Varnish on"
@@ -107,11 +108,10 @@ def test_a_port_taken_stops_serve_at_once_naming_it_and_never_says_it_serves(tmp
 def test_a_second_serve_in_a_running_stack_s_directory_leaves_that_stack_to_make_reload(
     tmp_path, workdir
 ):
-    # A stand-in for the running stack: what serve.py and `make reload` check is a serve.py
-    # behind the pid in PROXY_WORKDIR.
-    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "serve.py"])
+    # A stand-in for the running stack: what serve.py and `make reload` check is this
+    # checkout's serve.py behind the pid in PROXY_WORKDIR.
+    running = stand_in(workdir, {"PATH": os.environ["PATH"], "PROXY_WORKDIR": str(workdir)})
     try:
-        (workdir / "serve.pid").write_text(str(running.pid))
         second = start_serve(tmp_path, workdir, free_port())
         try:
             second.communicate(timeout=120)

@@ -1,0 +1,223 @@
+"""`make reload` adopts only a stack that is wholly its user's: the work dir and pid file (not
+writable by others), and the process, which runs this checkout's deploy/serve.py as that user.
+Root runs no other user's stack's variables (a pid file planted in /tmp named a process started
+with PYTHONPATH of the planter's: root's steps ran the planter's code). Under a unit with
+AmbientCapabilities= (/proc closed to the stack's own user) the steps read the variables from
+the file serve.py keeps them in. The stand-ins run as `nobody` via setpriv: as root only."""
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import BASE_DIR, reload_variables, run_serve, stand_in
+
+NOBODY = 65534
+AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+CAPABLE = ["--inh-caps=+net_bind_service", "--ambient-caps=+net_bind_service"]
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="stand-ins run as nobody"
+)
+
+
+# The packages, for a python nobody can run where the venv's links into root's home.
+PACKAGES = {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
+
+
+@pytest.fixture(scope="module")
+def python() -> str:
+    """A python nobody can run, and that can run itself (make reload's steps do)."""
+    again = "import subprocess, sys, django; subprocess.run([sys.executable, '-c', ''], check=True)"
+    minor = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (sys.executable, minor):
+        ran = subprocess.run(
+            [*AS_NOBODY, candidate, "-c", again],
+            cwd=BASE_DIR,
+            env={"PATH": os.environ["PATH"], **PACKAGES},
+            capture_output=True,
+        )
+        if not ran.returncode:
+            return candidate
+    pytest.skip("nobody cannot run this checkout's python")
+
+
+@pytest.fixture
+def shared():
+    """A directory all may read (pytest's are private), nobody's own, as /tmp's would be."""
+    path = Path(tempfile.mkdtemp(prefix="newsportal-reload-owner-"))
+    path.chmod(0o755)
+    os.chown(path, NOBODY, NOBODY)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def nobody_s_stack(python: str, shared: Path, env: dict, *options: str) -> subprocess.Popen:
+    """This checkout's serve.py run as nobody (a sitecustomize writes its pid file and stack
+    file as serve.py does, then holds it: a stand-in), its files all nobody's."""
+    held = shared / "held"
+    held.mkdir()
+    (held / "sitecustomize.py").write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(BASE_DIR)!r})\n"
+        f"sys.path.insert(0, {PACKAGES['PYTHONPATH']!r})\n"
+        "from pathlib import Path\n"
+        "from deploy import stacks\n"
+        f"open({str(shared / 'ran-as')!r}, 'a').write(f'{{os.getuid()}}\\n')\n"
+        "if os.getuid():\n"
+        "    stacks.record(Path(os.environ['PROXY_WORKDIR']))\n"
+        "    time.sleep(120)\n"
+        "    raise SystemExit\n"
+    )
+    (shared / "ran-as").touch()
+    os.chmod(shared / "ran-as", 0o666)
+    for path in (held, held / "sitecustomize.py", shared / "ran-as"):
+        os.chown(path, NOBODY, NOBODY)
+    command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *options]
+    stack = subprocess.Popen(
+        [*command, "--", python, "deploy/serve.py"],
+        cwd=BASE_DIR,
+        env={**env, "PYTHONPATH": str(held)},
+    )
+    pid_file = Path(env["PROXY_WORKDIR"]) / "serve.pid"
+    for _ in range(300):
+        if pid_file.exists():
+            break
+        subprocess.run(["sleep", "0.05"])
+    return stack
+
+
+def test_root_s_reload_never_runs_with_another_user_s_stack_variables(python, shared):
+    workdir = shared / "newsportal-varnish-8000"  # made by nobody before root's stack was
+    workdir.mkdir()
+    os.chown(workdir, NOBODY, NOBODY)
+    env = reload_variables(shared / "db.sqlite3", workdir)
+    stack = nobody_s_stack(python, shared, env)
+    try:
+        step = run_serve("--stack-env", "-c", "print('step ran')", PROXY_WORKDIR=str(workdir))
+
+        assert step.returncode == 1
+        assert "step ran" not in step.stdout
+        assert "belongs to nobody, not root" in step.stdout, step.stdout + step.stderr
+        assert (shared / "ran-as").read_text().split() == [str(NOBODY)]  # never as root
+        # Nor signalled.
+        signalled = run_serve("--reload", PROXY_WORKDIR=str(workdir))
+        assert signalled.returncode == 1
+        assert stack.poll() is None
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_root_s_own_work_dir_naming_another_user_s_serve_py_is_refused(python, shared, tmp_path):
+    # The pid file root's, the process nobody's: refused, naming whose it is.
+    workdir = tmp_path / "proxy"
+    workdir.mkdir()
+    env = reload_variables(shared / "db.sqlite3", shared / "theirs")
+    (shared / "theirs").mkdir()
+    os.chown(shared / "theirs", NOBODY, NOBODY)
+    stack = nobody_s_stack(python, shared, env)
+    try:
+        (workdir / "serve.pid").write_text(str(stack.pid))
+        step = run_serve("--stack-env", "-c", "print('step ran')", PROXY_WORKDIR=str(workdir))
+
+        assert step.returncode == 1
+        assert "step ran" not in step.stdout
+        assert f"(pid {stack.pid}) runs as nobody, not root" in step.stdout, step.stdout
+        assert (shared / "ran-as").read_text().split() == [str(NOBODY)]
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+@pytest.mark.parametrize("mode", ["workdir", "pid file"])
+def test_a_work_dir_or_pid_file_others_may_write_is_refused(tmp_path, mode):
+    workdir = tmp_path / "proxy"
+    workdir.mkdir()
+    stack = stand_in(workdir, reload_variables(tmp_path / "db.sqlite3", workdir))
+    try:
+        (workdir if mode == "workdir" else workdir / "serve.pid").chmod(0o777)
+        step = run_serve("--stack-env", "-c", "print('step ran')", PROXY_WORKDIR=str(workdir))
+
+        assert step.returncode == 1
+        assert "step ran" not in step.stdout
+        assert "is open to others (mode 777)" in step.stdout, step.stdout
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_the_steps_run_without_the_stack_s_pythonpath_or_ld_preload(tmp_path):
+    workdir = tmp_path / "proxy"
+    workdir.mkdir()
+    env = reload_variables(tmp_path / "db.sqlite3", workdir, LD_PRELOAD="", SITE_NAME="Ours")
+    stack = stand_in(workdir, env)  # started with a PYTHONPATH
+    try:
+        names = "('PYTHONPATH', 'LD_PRELOAD', 'SITE_NAME')"
+        show = f"import os; print([os.environ.get(name) for name in {names}])"
+        step = run_serve("--stack-env", "-c", show, PROXY_WORKDIR=str(workdir))
+
+        assert step.returncode == 0, step.stdout + step.stderr
+        assert step.stdout.splitlines()[-1] == "[None, None, 'Ours']"
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_another_checkout_s_serve_py_is_neither_adopted_nor_named(tmp_path):
+    # Its pid file is where this shell looks, or it runs with other variables: neither makes it
+    # this checkout's stack (d532056: "no running stack found" names this checkout's alone).
+    other = tmp_path / "other-checkout"
+    (other / "deploy").mkdir(parents=True)
+    (other / "deploy" / "serve.py").write_text("")
+    theirs, ours = tmp_path / "theirs", tmp_path / "ours"
+    theirs.mkdir()
+    ours.mkdir()
+    elsewhere = stand_in(theirs, reload_variables(tmp_path / "db.sqlite3", theirs), cwd=other)
+    here = stand_in(ours, reload_variables(tmp_path / "db.sqlite3", ours))
+    try:
+        adopted = run_serve("--reload", PROXY_WORKDIR=str(theirs))
+        assert adopted.returncode == 1
+        assert f"(pid {elsewhere.pid}) is not this checkout's" in adopted.stdout, adopted.stdout
+        assert elsewhere.poll() is None  # never signalled
+
+        looked = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "shell"))
+        assert "no running stack found" in looked.stdout
+        assert f"pid {here.pid}," in looked.stdout
+        assert f"pid {elsewhere.pid}" not in looked.stdout
+    finally:
+        for stack in (elsewhere, here):
+            stack.kill()
+            stack.wait()
+
+
+def test_under_ambient_capabilities_the_steps_read_the_variables_serve_py_kept(python, shared):
+    # AmbientCapabilities=CAP_NET_BIND_SERVICE (PORT=80): /proc/<pid>/environ and cwd are closed
+    # to the stack's own user, who runs make reload.
+    workdir = shared / "proxy"
+    workdir.mkdir()
+    os.chown(workdir, NOBODY, NOBODY)
+    env = reload_variables(shared / "stack.sqlite3", workdir, SITE_NAME="Kept")
+    stack = nobody_s_stack(python, shared, env, *CAPABLE)
+    try:
+        show = "import os; print(os.environ['SITE_NAME'], os.environ['DATABASE_URL'])"
+        step = subprocess.run(
+            [*AS_NOBODY, python, "deploy/serve.py", "--stack-env", "-c", show],
+            cwd=BASE_DIR,
+            env={"PATH": os.environ["PATH"], "PROXY_WORKDIR": str(workdir), **PACKAGES},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+        assert step.returncode == 0, step.stdout + step.stderr
+        assert step.stdout.splitlines()[-1] == f"Kept sqlite:///{shared / 'stack.sqlite3'}"
+        assert oct((workdir / "stack.json").stat().st_mode & 0o777) == "0o600"
+    finally:
+        stack.kill()
+        stack.wait()
