@@ -245,8 +245,8 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
                 print(
                     f"serve: the running stack (pid {pid}) exited during the reload: "
                     + (
-                        f"see journalctl -u {unit}; systemd starts it again after a failure "
-                        f"(Restart=on-failure), otherwise systemctl start {unit}"
+                        f"see {unit.journal()}; systemd starts it again after a failure "
+                        f"(Restart=on-failure), otherwise {unit.systemctl('start')}"
                         if unit
                         else "see its output; start it again with make serve"
                     )

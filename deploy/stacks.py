@@ -18,12 +18,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SERVE = BASE_DIR / "deploy" / "serve.py"
-# deploy/README.md's unit, for a stack under systemd whose cgroup does not name its own.
+# deploy/README.md's unit, named when no stack runs on a machine with systemd.
 UNIT = "newsportal"
 LOAD = "set -a; . /etc/newsportal.env; set +a"
 # Variables that change which code python or the dynamic loader runs: the steps run this
@@ -85,17 +86,37 @@ def stack_variables(pid: int) -> dict[str, str]:
     return dict(os.fsdecode(item).split("=", 1) for item in items if b"=" in item)
 
 
-def systemd_unit(pid: int) -> str | None:
-    """The systemd service running this process, or None when it runs outside systemd (which
-    gives each service's processes INVOCATION_ID), or is not ours to read."""
+class Unit(NamedTuple):
+    """A systemd service, the system's or a user's own (`systemctl --user`)."""
+
+    name: str
+    user: bool
+
+    def __str__(self) -> str:
+        return f"{self.name}, the user's own" if self.user else self.name
+
+    def systemctl(self, verb: str) -> str:
+        return f"systemctl {'--user ' if self.user else ''}{verb} {self.name}"
+
+    def journal(self) -> str:
+        return f"journalctl {'--user ' if self.user else ''}-u {self.name}"
+
+
+def systemd_unit(pid: int) -> Unit | None:
+    """The systemd service this process runs in, from its cgroup (readable by all), or None
+    outside one: a process that merely inherited INVOCATION_ID (a make serve typed in a shell a
+    unit started, a container) is no unit's stack."""
     try:
-        if "INVOCATION_ID" not in stack_variables(pid):
-            return None
         cgroup = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
     except OSError:
         return None
-    names = [line.rpartition("/")[2] for line in cgroup]
-    return next((name for name in names if name.endswith(".service")), UNIT)
+    for line in cgroup:
+        parts = line.partition(":")[2].partition(":")[2].split("/")
+        if parts[-1].endswith(".service"):
+            # A user's own systemd runs their units under user@UID.service.
+            user = any(part.startswith("user@") and part.endswith(".service") for part in parts)
+            return Unit(parts[-1], user)
+    return None
 
 
 def how_to_restart(workdir: Path) -> str:
@@ -106,7 +127,9 @@ def how_to_restart(workdir: Path) -> str:
     except Refused:
         pid = None
     unit = systemd_unit(pid) if pid else None
-    return f"restart it: systemctl restart {unit}" if unit else "stop make serve and start it again"
+    return (
+        f"restart it: {unit.systemctl('restart')}" if unit else "stop make serve and start it again"
+    )
 
 
 def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> int:
