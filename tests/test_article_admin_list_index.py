@@ -50,6 +50,10 @@ def test_the_article_list_reads_its_first_page_through_an_index(editor_client, s
             cursor.execute("ANALYZE articles_article")
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
+            # And no sort where an index gives the order: priced on a table the tests before
+            # filled and emptied (dead rows, more pages), sorting 120 rows can look cheaper than
+            # any index. Without an index for this very order the plan still sorts.
+            cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute(f"EXPLAIN {sql}", params)
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
