@@ -223,7 +223,7 @@ def privacy_action(request, token):
     if action == "erase" and request.method == "POST":
         erased = erase_comments(email=address.email, pressed_in=erase_key(token))
         # A press that waited on the first one's locks erased none: the first one's count.
-        return _erased(request, erased_by(erase_key(token)) or erased)
+        return _erased(request, erased or erased_by(erase_key(token)) or 0)
     if action == "erase":
         context = {
             "action": action,

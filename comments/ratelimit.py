@@ -226,10 +226,11 @@ def deleted_from(key: str) -> int | None:
     return (_try_cache(lambda: cache.get(key)) if key else None) or None
 
 
-# The erase link pressed twice (a double click without JavaScript) or opened again (Back): the
-# first press erased the comments and the address, so the second found nothing and said "This
-# link no longer works", as if the erase had failed. The link (hashed), which only its holder
-# has, is kept for an hour with how many comments its erase took, and answered so again.
+# The erase link's button pressed twice (a double click without JavaScript): the first press
+# erased the comments and the address, so the second found nothing and said "This link no
+# longer works", as if the erase had failed (opened again, the link is spent, as it says). The
+# link (hashed), which only its holder has, is kept for an hour with how many comments its
+# erase took, and answered so again.
 ERASED_SECONDS = 3600
 
 
@@ -238,8 +239,13 @@ def erase_key(token: str) -> str:
 
 
 def note_erased(key: str, *, count: int) -> bool:
-    """The first press's count stays: a press that waited on it erases none (cache.add).
-    False: not noted by this press."""
+    """What this press erased, for the link's next press: a press that waited on it erases
+    none and keeps its count (cache.add); one that erased some (the link used again on words
+    written since: an address whose mail was stopped keeps its row) says its own. False: not
+    noted by this press."""
+    if count:
+        noted = _try_cache(lambda: key and (cache.set(key, count, timeout=ERASED_SECONDS) or 1))
+        return bool(noted)
     return bool(_try_cache(lambda: key and cache.add(key, count, timeout=ERASED_SECONDS)))
 
 

@@ -79,3 +79,22 @@ def test_a_link_that_never_worked_still_says_so(reader, db):
 
     assert answer.status_code == 404
     assert GONE in answer.content.decode()
+
+
+def test_the_link_used_again_on_new_words_says_what_it_erased_this_time(
+    reader, article, make_comment, settings
+):
+    # An address whose owner stopped all mail is kept after an erase (the stop stays), and its
+    # link, still in date, erases what was written with it since: that count, not the first's.
+    from django.utils import timezone
+
+    link = _erase_link(article, make_comment, settings)
+    CommenterAddress.objects.filter(email=EMAIL).update(mail_stopped_at=timezone.now())
+    assert "2 comments and your address are gone" in reader.post(link).content.decode()
+    CommenterAddress.objects.claim(EMAIL)  # typed again with a box ticked: its row back
+    make_comment(article, email=EMAIL, body="Written since")
+
+    again = reader.post(link).content.decode()
+
+    assert not Comment.objects.filter(email=EMAIL).exists()
+    assert "1 comment and your address are gone" in again
