@@ -58,6 +58,9 @@ def edits_used_up(comment: Comment) -> bool:
 GONE = "gone"  # edit_comment's error code for a comment deleted meanwhile
 # edit_comment's error code for words sent from a form drawn before another edit: nothing saved.
 EDITED_SINCE = "edited-since"
+# edit_comment's error code for a comment no longer editable when the save came to it (its last
+# edit saved from another tab meanwhile, a moderator's decision): why_not_editable says why.
+CLOSED = "closed"
 
 
 def can_edit(comment: Comment, now=None, *, is_open: bool | None = None) -> bool:
@@ -122,7 +125,7 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
             # Its last edit, or one sent to spam, saved by the press this one waited on.
             if saved_by_an_earlier_press(comment, body=body, drawn_at=drawn_at):
                 return EditOutcome(False, as_its_writer_sees(comment), comment.revision)
-            raise ValidationError("This comment can no longer be edited.")
+            raise ValidationError("This comment can no longer be edited.", code=CLOSED)
         if body == comment.body:
             return EditOutcome(False, as_its_writer_sees(comment), comment.revision)
         if drawn_at is not None and comment.revision > drawn_at:

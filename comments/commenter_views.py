@@ -19,6 +19,7 @@ from comments import links
 from comments.ask_again import ask_again
 from comments.closing import comments_open, way_back_to
 from comments.commenter_services import (
+    CLOSED,
     EDITED_SINCE,
     GONE,
     MAX_EDITS,
@@ -199,10 +200,7 @@ def edit(request, token):
             # Its last edit, or one the filters sent to spam, saved by the first press.
             _say_updated(request, as_its_writer_sees(comment))
             return redirect(status_url)
-        # Decided or out of time while its author wrote: the new words come back to keep.
-        form.add_error(None, f"This comment can no longer be edited. {why}")
-        context = {"comment": comment, "form": form, "closed": True, "token": token}
-        return commenter_page(request, "comments/edit.html", context, status=403)
+        return _closed_meanwhile(request, comment, form, token, why)
     if request.method == "POST" and form.is_valid():
         drawn_at = form.cleaned_data.get("revision")
         try:
@@ -214,6 +212,9 @@ def edit(request, token):
                 return _edit_of_a_gone_comment(request, token)
             if getattr(exc, "code", None) == EDITED_SINCE:
                 return _edited_elsewhere(request, token)
+            if getattr(exc, "code", None) == CLOSED:  # found so under the lock: read it again
+                comment = comment_from_token(token) or comment
+                return _closed_meanwhile(request, comment, form, token, why_not_editable(comment))
             for field, errors in exc.update_error_dict({}).items():
                 for error in errors:
                     form.add_error("body" if field == "body" else None, error)
@@ -226,6 +227,14 @@ def edit(request, token):
                 _say_updated(request, outcome.status)
             return redirect(status_url)
     return _edit_page(request, comment, form)
+
+
+def _closed_meanwhile(request, comment, form, token, why: str):
+    """Decided, out of time, or edited its last time from another tab while its author wrote:
+    the new words come back to keep, with why, and no Save that could only be refused."""
+    form.add_error(None, f"This comment can no longer be edited. {why}")
+    context = {"comment": comment, "form": form, "closed": True, "token": token}
+    return commenter_page(request, "comments/edit.html", context, status=403)
 
 
 def _edit_page(request, comment, form, *, status=200, **more):

@@ -129,3 +129,28 @@ def test_the_page_that_says_so_has_no_html_errors(reader, article, make_comment,
     errors = nu_errors({"edited-elsewhere": page}, tmp_path)
 
     assert not errors, "\n".join(errors)
+
+
+def test_a_stale_tab_s_save_waiting_on_the_other_s_last_edit_says_why_it_cannot_save(
+    reader, article, make_comment
+):
+    # Tab B's save was the comment's last allowed edit: tab A's words are refused with the
+    # reason, its words kept, and no Save button that could only be refused again.
+    comment = make_comment(article, body="First words")
+    Comment.objects.filter(pk=comment.pk).update(revision=19)
+    comment.refresh_from_db()
+    tab_a = _form_as_drawn(reader, comment, "Words typed in tab A")
+
+    def tab_b_lands_first(**kwargs):
+        edit_comment(comment=comment, body="Newer words from tab B")
+        return edit_comment(**kwargs)
+
+    with mock.patch.object(commenter_views, "edit_comment", side_effect=tab_b_lands_first):
+        answer = reader.post(_edit(comment), tab_a)
+
+    page = answer.content.decode()
+    assert answer.status_code == 403
+    assert "This comment can no longer be edited. It has been edited 20 times" in page
+    assert "Words typed in tab A" in page
+    assert "Save changes" not in page
+    assert Comment.objects.get(pk=comment.pk).body == "Newer words from tab B"
