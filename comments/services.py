@@ -20,12 +20,11 @@ from comments.notifications import (
     notify_commenters,
     notify_subscribers,
 )
+from comments.report_answers import REPLY_TAKEN_DOWN, answer_reports, take_down_replies
 from comments.screening import screen
 from newsportal.caching import LISTS, SITE, article_key, purge
 
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
-# The reason a reply is given when the comment it answers comes down (it is told to its author).
-REPLY_TAKEN_DOWN = "The comment it answered was taken down."
 # Why a published comment went back to the queue (comments.desk: readers' reports hid it).
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
 HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
@@ -193,7 +192,7 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
         # we won.
         if decided:
             record(by, ours.only("pk", "name"), decision_message(status, reason))
-            _answer_reports(ours, status=status, by=by, now=now, reason=reason)
+            answer_reports(ours, status=status, by=by, now=now, reason=reason)
         if decided and status != Comment.Status.SPAM:
             # Queued in this transaction: the mail server is never waited on here.
             notify_commenters(ours.filter(notify_on_decision=True).values_list("pk", flat=True))
@@ -263,46 +262,6 @@ def _forget_hiding(comments) -> None:
         kept = [r for r in comment.held_because if not r.startswith(HIDDEN_BY_REPORTS_START)]
         if kept != comment.held_because:
             Comment.objects.filter(pk=comment.pk).update(held_because=kept)
-
-
-def _answer_reports(ours, *, status: str, by, now, reason: str) -> None:
-    """A decided comment that readers' reports were open on (hidden by them, or edited after
-    them): the decision answers the reports too, so it leaves the Reported queue and a new
-    report starts counting afresh. Approved: the reports were wrong, as Dismiss says (its
-    published replies came back with it, above). Rejected or spam: they were right, as Take down
-    says: its published replies, off the page and the count since it was hidden, stay off."""
-    reports = Report.objects.open().filter(comment__in=ours)
-    reported = list(reports.values_list("comment_id", flat=True).distinct())
-    if not reported:
-        return
-    outcome = Report.Outcome.DISMISSED
-    if status != Comment.Status.APPROVED:
-        outcome = Report.Outcome.TAKEN_DOWN
-        # Readers reported it on the page: rejected now, it was published and is taken down
-        # (its writer's status page says so).
-        rejected = Comment.objects.filter(pk__in=reported, status=Comment.Status.REJECTED)
-        rejected.update(taken_down_by=by, taken_down_at=now)
-        take_down_replies(Comment.objects.approved().filter(parent_id__in=reported), by=by, now=now)
-    closed = reports.close(by=by, outcome=outcome, now=now)
-    words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"
-    record(
-        by,
-        Comment.objects.filter(pk__in=reported).only("pk", "name"),
-        f"{closed} report{'' if closed == 1 else 's'} {words} by the decision",
-    )
-
-
-def take_down_replies(replies, *, by, now) -> int:
-    """Published replies that cannot stand without the comment they answer come down with it,
-    saying so in their own words (the comment's reason is not about them), and logged."""
-    ids = list(replies.values_list("pk", flat=True))
-    down = Comment.objects.filter(pk__in=ids)
-    taken = down.mark_taken_down(by=by, reason=REPLY_TAKEN_DOWN, now=now)
-    if taken:
-        record(by, down.only("pk", "name"), f"Taken down: {REPLY_TAKEN_DOWN}")
-        # Their writers were told they were published; told now they are not.
-        notify_commenters(ids)
-    return taken
 
 
 def decision_message(status: str, reason: str = "") -> str:
