@@ -1,6 +1,8 @@
 """What a moderator's decision does to readers' reports of a comment, and to the replies that
 cannot stand without it: comments.services decides, these answer for it."""
 
+from collections import Counter, defaultdict
+
 from comments.audit import record
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
@@ -16,7 +18,10 @@ def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     published replies came back with it, in decide). Rejected or spam: they were right, as Take down
     says: its published replies, off the page and the count since it was hidden, stay off."""
     reports = Report.objects.open().filter(comment__in=ours)
-    reported = list(reports.values_list("comment_id", flat=True).distinct())
+    # Each comment's own count: a bulk decision closes the reports of them all at once. (No
+    # report comes in meanwhile: readers report only what is published, these were not.)
+    open_on = Counter(reports.values_list("comment_id", flat=True))
+    reported = list(open_on)
     if not reported:
         return
     outcome = Report.Outcome.DISMISSED
@@ -27,13 +32,14 @@ def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
         rejected = Comment.objects.filter(pk__in=reported, status=Comment.Status.REJECTED)
         rejected.update(taken_down_by=by, taken_down_at=now)
         take_down_replies(Comment.objects.approved().filter(parent_id__in=reported), by=by, now=now)
-    closed = reports.close(by=by, outcome=outcome, now=now)
+    reports.close(by=by, outcome=outcome, now=now)
     words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"
-    record(
-        by,
-        Comment.objects.filter(pk__in=reported).only("pk", "name"),
-        f"{closed} report{'' if closed == 1 else 's'} {words} by the decision",
-    )
+    said = defaultdict(list)  # one log line per comment, written once for those that read alike
+    for comment in Comment.objects.filter(pk__in=reported).only("pk", "name"):
+        n = open_on[comment.pk]
+        said[f"{n} report{'' if n == 1 else 's'} {words} by the decision"].append(comment)
+    for message, logged in said.items():
+        record(by, logged, message)
 
 
 def take_down_replies(replies, *, by, now) -> int:

@@ -1,11 +1,14 @@
 """The audit trail: every decision, block and policy change is in Django's admin log, named
 with its reason, in Recent actions and in each comment's history."""
 
+import pytest
 from django.contrib.admin.models import LogEntry
 
-from comments.desk import block_sender
-from comments.models import ModerationPolicy
+from articles.models import Article
+from comments.desk import block_sender, report_comment
+from comments.models import Comment, ModerationPolicy
 from comments.services import approve, mark_spam, reject
+from tests.comment_fixtures import as_shown
 
 CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
@@ -93,3 +96,35 @@ def test_a_reason_written_as_a_sentence_reads_as_one_beside_who_decided(
     page = moderator_client.get(f"{CHANGELIST}?status=rejected").content.decode()
 
     assert "Your comment is not about the article, by moderator</div>" in page
+
+
+@pytest.mark.parametrize(
+    ("action", "queue", "words"),
+    [
+        ("take_down_selected", "reported", "upheld"),
+        ("reject_selected", "pending", "upheld"),
+        ("spam_selected", "pending", "upheld"),
+        ("approve_selected", "pending", "dismissed"),
+    ],
+)
+def test_comments_their_reports_hid_decided_together_each_log_their_own_reports(
+    moderator_client, article, make_comment, action, queue, words
+):
+    # Decided in one pass, each history read the reports of them all: "4 reports upheld".
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    once, thrice = (make_comment(article, status="approved") for _ in range(2))
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    report_comment(comment=once, reason="abuse", ip="198.51.100.1")
+    for n in range(3):
+        report_comment(comment=thrice, reason="spam", ip=f"198.51.100.{n + 2}")
+    assert set(Comment.objects.values_list("status", flat=True)) == {"pending"}
+
+    moderator_client.post(
+        f"{CHANGELIST}?status={queue}",
+        {"action": action, "_selected_action": [once.pk, thrice.pk], **as_shown([once, thrice])},
+    )
+
+    for comment, said in [(once, "1 report"), (thrice, "3 reports")]:
+        html = moderator_client.get(f"{CHANGELIST}{comment.pk}/history/").content.decode()
+        assert f"{said} {words} by the decision" in html
+        assert "4 reports" not in html
