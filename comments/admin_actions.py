@@ -233,10 +233,12 @@ class BulkActions:
             mine = Comment.objects.filter(
                 pk__in=chosen, taken_down_by=request.user, taken_down_at__gte=started
             )
-            pks = list(mine.values_list("pk", flat=True))
+            rows = list(mine.values_list("pk", "moderated_at", "taken_down_at"))
+            pks = [pk for pk, _, _ in rows]
             # Told apart: "3 comments taken down" for one ticked read as two more taken by
-            # mistake. (A hidden comment's replies were off the page already.)
-            up = [pk for pk in pks if pk not in {c.pk for c in hidden}]
+            # mistake. (A hidden comment's replies were off the page already: it was rejected
+            # as it came down. One put back up meanwhile came down with its replies.)
+            up = [pk for pk, decided, down in rows if decided != down]
             replies = Comment.objects.filter(
                 parent_id__in=up, taken_down_by=request.user, taken_down_at__gte=started
             ).count()

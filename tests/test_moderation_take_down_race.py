@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import admin_actions, admin_decisions
 from comments.commenter_services import edit_comment
-from comments.desk import report_comment
+from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment, ModerationPolicy, Report
 from tests.comment_fixtures import as_shown
 
@@ -135,3 +135,41 @@ def test_a_comment_deleted_during_a_reported_cards_take_down_is_said_gone(
 
     assert answer.status_code == 410
     assert answer.json()["message"] == "That comment no longer exists: it was deleted meanwhile."
+
+
+def test_a_hidden_comment_put_back_up_and_reported_again_meanwhile_comes_down_with_the_rest(
+    moderator_client, client, second_moderator, article, make_comment
+):
+    # Between the page's post and the take-down's lock, another moderator dismissed the reports
+    # that hid the second comment (back up, with its reply) and a reader reported it again,
+    # below the threshold: it stayed up, its new report closed as "already down".
+    ModerationPolicy.objects.create(hide_after_reports=2)
+    still, back, shown = (make_comment(article, status="approved") for _ in range(3))
+    for comment in (still, back, shown):
+        make_comment(article, status="approved", parent=comment, body=f"Agreed with {comment.pk}")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=6)
+    for n, comment in enumerate([still, still, back, back, shown]):
+        report_comment(comment=comment, reason="abuse", ip=f"198.51.100.{n + 1}")
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 2  # two hidden
+    ticked = [still, back, shown]
+    data = {"action": "take_down_selected", "_selected_action": [c.pk for c in ticked]}
+    data |= as_shown(ticked) | {"reason": "Libel"}
+    real = admin_actions.take_down_hidden
+
+    def put_back_and_reported_first(*args, **kwargs):
+        dismiss_reports(comment=back, by=second_moderator)
+        report_comment(comment=back, reason="spam", ip="192.0.2.9")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(admin_actions, "take_down_hidden", put_back_and_reported_first):
+        told = moderator_client.post(f"{CHANGELIST}?status=reported", data, follow=True)
+
+    assert set(Comment.objects.values_list("status", flat=True)) == {"rejected"}
+    assert Report.objects.get(reason="spam").outcome == "taken-down"
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    assert f"Agreed with {back.pk}" not in client.get(article.get_absolute_url()).content.decode()
+    history = moderator_client.get(f"{CHANGELIST}{back.pk}/history/").content.decode()
+    assert "Taken down: Libel" in history and "already down" not in history
+    # Its reply was up with it and came down with it; the still hidden one's was off the page.
+    html = told.content.decode()
+    assert "3 comments taken down, with 2 published replies to them." in html
