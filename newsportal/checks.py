@@ -4,6 +4,7 @@ Deploy-tagged, or asked for the databases (`--database default`, and migrate's o
 ordinary commands, the test suite and start-up never wait on the network."""
 
 import contextlib
+import contextvars
 import os
 import socket
 import threading
@@ -19,6 +20,9 @@ from django.db import connections
 # resolver that never answers (a wrong search domain, a DNS server down) would hold
 # `check --deploy`, and `make serve` behind it, for as long as it likes.
 NAME_LOOKUP_SECONDS = 5
+# Within one command's checks (DatabaseFirst), database_answers' first answer: a database that
+# does not answer is waited for once, not once per pass.
+_answered: contextvars.ContextVar[list | None] = contextvars.ContextVar("answered", default=None)
 
 
 def _without_password(url: str) -> str:
@@ -79,6 +83,16 @@ def database_answers(app_configs, databases=None, **kwargs):
     lookup, which that does not cover, is bounded as for Redis."""
     if "default" not in (databases or ()):
         return []
+    known = _answered.get()
+    if known:  # an earlier pass of the same command asked
+        return known[0]
+    issues = _database_issues()
+    if known is not None:
+        known.append(issues)
+    return issues
+
+
+def _database_issues() -> list:
     connection = connections["default"]
     url = os.environ.get("DATABASE_URL") or f"unset (SQLite, {connection.settings_dict['NAME']})"
     host = connection.settings_dict.get("HOST")
@@ -124,9 +138,17 @@ class DatabaseFirst:
     JSONField's) opens the database to ask what it supports: a file it cannot open was a page
     of traceback from there, before E002 could say why. Only when the database's tag is among
     those asked for, and only to stop (an issue at the fail level: printed once, alone);
-    otherwise the whole pass says everything, as Django's check does."""
+    otherwise the whole pass says everything, as Django's check does. The database is asked once
+    for all the passes (_answered): one that does not answer costs its connect timeout once."""
 
-    def check(self, app_configs=None, tags=None, *args, databases=None, **kwargs):
+    def check(self, *args, **kwargs):
+        token = _answered.set([])
+        try:
+            return self._check(*args, **kwargs)
+        finally:
+            _answered.reset(token)
+
+    def _check(self, app_configs=None, tags=None, *args, databases=None, **kwargs):
         fail_level = kwargs.get("fail_level", checks.ERROR)
         if databases and (not tags or checks.Tags.database in tags):
             deploy = kwargs.get("include_deployment_checks", False)

@@ -6,6 +6,8 @@ traceback. Other commands never connect for it."""
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -154,3 +156,55 @@ def test_check_below_its_fail_level_says_the_database_error_once_and_passes(unre
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("(newsportal.E002) DATABASE_URL is") == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def silent_database():
+    """A server that takes connections and never answers (a database host hung, a firewall
+    that swallows packets): each connection waits out DATABASE_CONNECT_TIMEOUT."""
+    taken = []
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        sock.settimeout(0.2)
+        stop = threading.Event()
+
+        def take():
+            while not stop.is_set():
+                try:
+                    taken.append(sock.accept()[0])
+                except TimeoutError:
+                    continue
+
+        thread = threading.Thread(target=take, daemon=True)
+        thread.start()
+        url = f"postgres://newsportal:not-for-the-log@127.0.0.1:{sock.getsockname()[1]}/newsportal"
+        try:
+            yield url, taken
+        finally:
+            stop.set()
+            thread.join()
+            for connection in taken:
+                connection.close()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "--deploy", "--database", "default"),
+        ("check", "--database", "default", "--fail-level", "CRITICAL"),
+        ("migrate", "--noinput"),
+    ],
+)
+def test_a_database_that_never_answers_is_waited_for_once(silent_database, command):
+    # make serve's and make reload's first step: the connect timeout, not twice it.
+    url, taken = silent_database
+    env = production_env(DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="2")
+    started = time.monotonic()
+    result = manage(*command, env=env)
+    elapsed = time.monotonic() - started
+
+    assert result.stderr.count("(newsportal.E002) DATABASE_URL is") == 1, result.stderr
+    assert "timeout" in result.stderr
+    assert len(taken) == 1
+    assert elapsed < 2 * 2, elapsed
