@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_serve import BASE_DIR, reload_variables, run_serve, stand_in
+from tests.test_serve import BASE_DIR, pid_file, reload_variables, run_serve, stand_in
 
 NOBODY = 65534
 AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
@@ -59,7 +59,9 @@ def shared():
 
 def nobody_s_stack(python: str, shared: Path, env: dict, *options: str) -> subprocess.Popen:
     """This checkout's serve.py run as nobody (a sitecustomize writes its pid file and stack
-    file as serve.py does, then holds it: a stand-in), its files all nobody's."""
+    file as serve.py does, then holds it: a stand-in), its files all nobody's; its work dir gets
+    the mode serve.py gives it, whatever the umask."""
+    Path(env["PROXY_WORKDIR"]).chmod(0o755)
     held = shared / "held"
     held.mkdir()
     (held / "sitecustomize.py").write_text(
@@ -118,12 +120,13 @@ def test_root_s_own_work_dir_naming_another_user_s_serve_py_is_refused(python, s
     # The pid file root's, the process nobody's: refused, naming whose it is.
     workdir = tmp_path / "proxy"
     workdir.mkdir()
+    workdir.chmod(0o755)  # whatever the umask: the stack it names, not the dir, is refused
     env = reload_variables(shared / "db.sqlite3", shared / "theirs")
     (shared / "theirs").mkdir()
     os.chown(shared / "theirs", NOBODY, NOBODY)
     stack = nobody_s_stack(python, shared, env)
     try:
-        (workdir / "serve.pid").write_text(str(stack.pid))
+        pid_file(workdir, stack.pid)
         step = run_serve("--stack-env", "-c", "print('step ran')", PROXY_WORKDIR=str(workdir))
 
         assert step.returncode == 1

@@ -237,15 +237,24 @@ def stand_in(workdir: Path, env: dict, **popen) -> subprocess.Popen:
     """A stand-in for the running stack, with the variables it started with: what `make reload`
     checks is this checkout's deploy/serve.py behind the pid (run as make serve runs it), and
     it runs its steps with that one's variables. A sitecustomize of its own holds it before
-    serve.py begins (make reload's steps run without the stack's PYTHONPATH)."""
+    serve.py begins (make reload's steps run without the stack's PYTHONPATH). The work dir and
+    pid file get serve.py's modes whatever the umask (make reload refuses others' write)."""
+    workdir.chmod(0o755)
     held = workdir / "stand-in"
     held.mkdir(exist_ok=True)
     (held / "sitecustomize.py").write_text("import time\ntime.sleep(120)\nraise SystemExit\n")
     command = [sys.executable, "deploy/serve.py"]
     popen = {"cwd": BASE_DIR, **popen}
     stack = subprocess.Popen(command, env={**env, "PYTHONPATH": str(held)}, **popen)
-    (workdir / "serve.pid").write_text(str(stack.pid))
+    pid_file(workdir, stack.pid)
     return stack
+
+
+def pid_file(workdir: Path, pid: int) -> None:
+    """A serve.pid naming this pid, mode 644 as serve.py writes it, whatever the umask."""
+    path = workdir / "serve.pid"
+    path.write_text(str(pid))
+    path.chmod(0o644)
 
 
 def make_reload(
@@ -302,7 +311,7 @@ def test_a_reload_never_signals_a_process_a_stale_pid_file_names(tmp_path):
     # A stack killed outright leaves its pid file; the number may belong to anything by now.
     bystander = subprocess.Popen(["sleep", "30"])
     try:
-        (tmp_path / "serve.pid").write_text(str(bystander.pid))
+        pid_file(tmp_path, bystander.pid)
         refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path))
         time.sleep(0.2)
 
