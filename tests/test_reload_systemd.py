@@ -1,8 +1,9 @@
 """What `make reload` tells an operator whose stack runs under systemd (deploy/README.md, "Under
 systemd"): the unit's commands, never to start `make serve` by hand beside the unit, which would
 run a second stack outside it (or be refused on its ports). A stack is a unit's when its cgroup
-is a service's, as systemd runs it; a stand-in is put in a cgroup of that name for the test (as
-root, where a cgroup hierarchy is writable), then the cgroup is removed."""
+is a service's, as systemd runs it, and that service's main process is the stack's serve.py or
+its parent (make serve); a stand-in is put in a cgroup of that name for the test (as root, where
+a cgroup hierarchy is writable; removed after), and a systemctl of the test's says its MainPID."""
 
 import contextlib
 import os
@@ -25,33 +26,59 @@ def _hierarchy() -> Path | None:
     return None
 
 
-@pytest.fixture
-def service():
-    """service(stack, *parents) puts the stand-in in a cgroup named <unit>.service (under
-    `parents`); returns the unit's name."""
-    top = _hierarchy()
-    if os.geteuid() != 0 or top is None:
-        pytest.skip("no cgroup hierarchy this test may write")
-    root = top / f"newsportal-test-{uuid.uuid4().hex[:8]}.slice"
-    made = []
+# systemctl as systemd answers `systemctl [--user] show -p MainPID --value UNIT`: the pid kept
+# for the unit (a file named as the unit, "--user" first for a user's), otherwise 0.
+SYSTEMCTL = """#!/bin/sh
+[ "$1" = --user ] && user=--user. || user=
+for unit; do :; done
+cat "$(dirname "$0")/$user$unit" 2>/dev/null || echo 0
+"""
 
-    def put(stack: subprocess.Popen, *parents: str) -> str:
-        name = f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
-        path = root.joinpath(*parents, name)
-        for part in [root, *reversed(path.parents)]:
-            if part.is_relative_to(root) and not part.exists():
+
+class Systemd:
+    """Units for the stand-ins: a cgroup named <unit>.service (under `parents`), as systemd
+    makes, and their MainPID from a systemctl of the test's own, first on PATH (this machine
+    may run no systemd, or the suite may run under a unit of its own)."""
+
+    def __init__(self, tmp_path: Path):
+        self.bin = tmp_path / "systemd-bin"
+        self.bin.mkdir()
+        (self.bin / "systemctl").write_text(SYSTEMCTL)
+        (self.bin / "systemctl").chmod(0o755)
+        self.path = f"{self.bin}:{os.environ['PATH']}"
+        top = _hierarchy()
+        self.root = top / f"newsportal-test-{uuid.uuid4().hex[:8]}.slice" if top else None
+        self.made = []
+
+    def put(self, process, *parents: str, name: str = "", main: int | None = None) -> str:
+        """Puts the process in a cgroup <name> (a new <unit>.service unless named), whose
+        MainPID systemctl says is `main` (the process itself unless given; none for a name
+        that is no service's); returns the cgroup's name."""
+        if os.geteuid() != 0 or self.root is None:
+            pytest.skip("no cgroup hierarchy this test may write")
+        name = name or f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
+        path = self.root.joinpath(*parents, name)
+        for part in [*reversed(path.parents), path]:
+            if part.is_relative_to(self.root) and not part.exists():
                 part.mkdir()
-                made.append(part)
-        if not path.exists():
-            path.mkdir()
-            made.append(path)
-        (path / "cgroup.procs").write_text(str(stack.pid))
+                self.made.append(part)
+        (path / "cgroup.procs").write_text(str(process.pid))
+        if name.endswith(".service"):
+            user = "--user." if any(part.startswith("user@") for part in parents) else ""
+            (self.bin / f"{user}{name}").write_text(f"{main or process.pid}\n")
         return name
 
-    yield put
-    for path in reversed(made):
-        with contextlib.suppress(OSError):
-            path.rmdir()
+    def remove(self) -> None:
+        for path in reversed(self.made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+@pytest.fixture
+def systemd(tmp_path):
+    units = Systemd(tmp_path)
+    yield units
+    units.remove()
 
 
 def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
@@ -67,13 +94,14 @@ def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:
 
 
 def test_reload_without_the_unit_s_variables_names_the_unit_s_stack_and_what_to_load(
-    tmp_path, service
+    tmp_path, systemd
 ):
     # The operator's shell did not load /etc/newsportal.env: the default work dir has no stack.
     stack = unit_stand_in(tmp_path, tmp_path / "unit")
     try:
-        unit = service(stack, "system.slice")
-        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "shell"))
+        unit = systemd.put(stack, "system.slice")
+        shell = tmp_path / "shell"
+        refused = run_serve("--reload", PROXY_WORKDIR=str(shell), PATH=systemd.path)
 
         assert refused.returncode == 1
         assert "no running stack found" in refused.stdout
@@ -87,11 +115,12 @@ def test_reload_without_the_unit_s_variables_names_the_unit_s_stack_and_what_to_
         stack.wait()
 
 
-def test_a_unit_s_stack_that_exits_during_a_reload_is_left_to_systemd(tmp_path, service):
+def test_a_unit_s_stack_that_exits_during_a_reload_is_left_to_systemd(tmp_path, systemd):
     stack = unit_stand_in(tmp_path, tmp_path / "unit")
     try:
-        unit = service(stack, "system.slice")
-        refused = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "unit"))  # SIGUSR2 ends it
+        unit = systemd.put(stack, "system.slice")
+        workdir = str(tmp_path / "unit")
+        refused = run_serve("--reload", PROXY_WORKDIR=workdir, PATH=systemd.path)  # SIGUSR2 ends it
 
         assert refused.returncode == 1
         assert f"the running stack (pid {stack.pid}) exited during the reload" in refused.stdout
@@ -103,15 +132,17 @@ def test_a_unit_s_stack_that_exits_during_a_reload_is_left_to_systemd(tmp_path, 
         stack.wait()
 
 
+@pytest.mark.parametrize("make", [False, True], ids=["ExecStart=serve.py", "ExecStart=make serve"])
 @pytest.mark.parametrize("user", [False, True], ids=["system", "systemctl --user"])
-def test_a_reload_with_migrations_to_apply_says_to_restart_the_unit(tmp_path, service, user):
+def test_a_reload_with_migrations_to_apply_says_to_restart_the_unit(tmp_path, systemd, user, make):
     # Migrations the running release cannot run beside: the stack is restarted, by its unit.
     database = tmp_path / "not-migrated.sqlite3"
     stack = stand_in(tmp_path, reload_variables(database, tmp_path, INVOCATION_ID=INVOCATION_ID))
     try:
         parents = ["user.slice", "user-0.slice", "user@0.service", "app.slice"] if user else []
-        unit = service(stack, *parents)
-        refused = make_reload(database, tmp_path)
+        # Under make serve, the unit's main process is make, serve.py's parent (here, pytest).
+        unit = systemd.put(stack, *parents, main=os.getpid() if make else None)
+        refused = make_reload(database, tmp_path, PATH=systemd.path)
 
         assert refused.returncode != 0
         assert "this release has migrations to apply" in refused.stdout
@@ -124,13 +155,14 @@ def test_a_reload_with_migrations_to_apply_says_to_restart_the_unit(tmp_path, se
         stack.wait()
 
 
-def test_a_make_serve_that_only_inherited_invocation_id_is_told_as_make_serve(tmp_path):
+def test_a_make_serve_that_only_inherited_invocation_id_is_told_as_make_serve(tmp_path, systemd):
     # make serve typed in a shell a unit started (or in a container): INVOCATION_ID, no
     # service's cgroup. It is no unit's stack: systemctl restart would not restart it.
     database = tmp_path / "not-migrated.sqlite3"
     stack = stand_in(tmp_path, reload_variables(database, tmp_path, INVOCATION_ID=INVOCATION_ID))
     try:
-        refused = make_reload(database, tmp_path)
+        systemd.put(stack, name=f"newsportal-test-{uuid.uuid4().hex[:8]}.scope")
+        refused = make_reload(database, tmp_path, PATH=systemd.path)
 
         assert refused.returncode != 0
         assert "otherwise stop make serve and start it again" in refused.stdout
@@ -138,3 +170,29 @@ def test_a_make_serve_that_only_inherited_invocation_id_is_told_as_make_serve(tm
     finally:
         stack.kill()
         stack.wait()
+
+
+def test_a_make_serve_typed_in_a_shell_another_unit_started_is_told_as_make_serve(
+    tmp_path, systemd
+):
+    # A CI runner's job, or tmux under a user's unit: the stack is in that unit's cgroup, whose
+    # main process is the runner. systemctl restart would restart the runner, not the stack.
+    database = tmp_path / "not-migrated.sqlite3"
+    runner = subprocess.Popen(["sleep", "120"])
+    stack = stand_in(tmp_path, reload_variables(database, tmp_path, INVOCATION_ID=INVOCATION_ID))
+    try:
+        unit = systemd.put(runner, "system.slice")
+        systemd.put(stack, "system.slice", name=unit, main=runner.pid)
+        refused = make_reload(database, tmp_path, PATH=systemd.path)
+        reloaded = run_serve("--reload", PROXY_WORKDIR=str(tmp_path), PATH=systemd.path)
+
+        assert refused.returncode != 0
+        assert "otherwise stop make serve and start it again" in refused.stdout
+        assert "systemctl" not in refused.stdout
+        assert reloaded.returncode == 1  # the stand-in ends on SIGUSR2
+        assert "start it again with make serve" in reloaded.stdout
+        assert "systemctl" not in reloaded.stdout + refused.stdout
+    finally:
+        for process in (stack, runner):
+            process.kill()
+            process.wait()
