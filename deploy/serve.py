@@ -310,14 +310,17 @@ def main(argv: list[str]) -> int:
         )
         return 2
 
-    if refusal := already_taken(cfg):
+    workdir = cfg["workdir"]
+    if refusal := already_taken(cfg) or stacks.not_mine(workdir):
         print(f"serve: {refusal}", file=sys.stderr)
         return 2
     if "--can-start" in argv:  # `make serve` asks before it collects, migrates or purges
         return 0
 
-    workdir = cfg["workdir"]
     workdir.mkdir(mode=0o755, parents=True, exist_ok=True)
+    if refusal := stacks.not_mine(workdir):  # made by another meanwhile
+        print(f"serve: {refusal}", file=sys.stderr)
+        return 2
     workdir.chmod(0o755)  # Varnish's compiler runs as its own user and must read the VCL
     vcl_path = workdir / "newsportal.vcl"
     vcl_path.write_text(vcl)

@@ -203,6 +203,23 @@ def _user(uid: int) -> str:
         return f"uid {uid}"
 
 
+def not_mine(workdir: Path) -> str | None:
+    """Why a stack may not start in this work dir (another user's, made first in a /tmp all may
+    write: its owner could change the VCL, the pid file and Varnish's files under this user's
+    stack), or None: this user's own, or not there."""
+    try:
+        info = workdir.stat()
+    except FileNotFoundError:
+        return None
+    if info.st_uid == os.geteuid():
+        return None
+    me = _user(os.geteuid())
+    return (
+        f"not starting in {workdir}: it belongs to {_user(info.st_uid)}, not {me} (another user "
+        f"may change what the stack runs): remove it, or set PROXY_WORKDIR to a directory of {me}'s"
+    )
+
+
 def _owned(info: os.stat_result, what: str, *, private: bool = False) -> None:
     """Refused unless it belongs to the user running this and no one else may change it (or,
     `private`, read it)."""

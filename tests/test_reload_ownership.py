@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_serve import BASE_DIR, pid_file, reload_variables, run_serve, stand_in
+from tests.test_serve import (
+    BASE_DIR,
+    free_port,
+    pid_file,
+    reload_variables,
+    run_serve,
+    stand_in,
+)
 
 NOBODY = 65534
 AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
@@ -224,3 +231,24 @@ def test_under_ambient_capabilities_the_steps_read_the_variables_serve_py_kept(p
     finally:
         stack.kill()
         stack.wait()
+
+
+@pytest.mark.parametrize("start", [["--can-start"], []], ids=["make serve's question", "start"])
+def test_root_s_stack_never_starts_in_a_work_dir_another_user_made(shared, start):
+    # /tmp/newsportal-varnish-PORT made first by nobody: its owner could change the VCL, the pid
+    # file and Varnish's files under root's stack. Refused, left as it was.
+    workdir = shared / "newsportal-varnish-8000"
+    workdir.mkdir(mode=0o700)
+    os.chown(workdir, NOBODY, NOBODY)
+    ports = {"PORT": str(free_port()), "BACKEND_PORT": str(free_port())}
+    env = reload_variables(shared / "db.sqlite3", workdir, **ports, WEB_CONCURRENCY="1")
+    # Should it start, gunicorn exits at once (no such app) and the stack with it.
+    started = run_serve(*start, **{**env, "SERVE_WSGI_APP": "no_such_module:app"})
+
+    assert started.returncode == 2, started.stdout + started.stderr
+    assert (
+        f"serve: not starting in {workdir}: it belongs to nobody, not root (another user may "
+        "change what the stack runs): remove it, or set PROXY_WORKDIR to a directory of root's"
+    ) in started.stderr
+    assert oct(workdir.stat().st_mode & 0o777) == "0o700"
+    assert os.listdir(workdir) == []
