@@ -322,6 +322,7 @@ def main(argv: list[str]) -> int:
         print(f"serve: {refusal}", file=sys.stderr)
         return 2
     workdir.chmod(0o755)  # Varnish's compiler runs as its own user and must read the VCL
+    stacks.stack_file(workdir).unlink(missing_ok=True)  # a killed stack's secrets
     vcl_path = workdir / "newsportal.vcl"
     vcl_path.write_text(vcl)
     vcl_path.chmod(0o644)

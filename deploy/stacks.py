@@ -7,9 +7,11 @@ with its variables) only when all of it is the reloading user's own: the work di
 adopts root's stacks only: a pid file in a world-writable /tmp could otherwise hand root any
 user's process, and its variables (PYTHONPATH, LD_PRELOAD) would run that user's code as root.
 Its variables are read from /proc, or, where the kernel closes that to the stack's own user (a
-unit with AmbientCapabilities=), from the file serve.py writes them to (stack.json, mode 600)."""
+unit with AmbientCapabilities=), from the file serve.py writes them to then alone (stack.json,
+mode 600, removed at its stop)."""
 
 import contextlib
+import ctypes
 import json
 import os
 import pwd
@@ -30,6 +32,7 @@ LOAD = "set -a; . /etc/newsportal.env; set +a"
 # Variables that change which code python or the dynamic loader runs: the steps run this
 # checkout's code alone, whatever the stack was started with.
 LOADER_VARIABLES = ("PYTHON", "LD_", "GCONV_PATH")
+PR_GET_DUMPABLE = 3  # prctl(2)
 
 
 class Refused(Exception):
@@ -50,20 +53,36 @@ def running_stack(workdir: Path, *, say: bool = True) -> int | None:
 
 
 def record(workdir: Path) -> None:
-    """serve.py's pid file, and what `make reload` reads where /proc is closed to the stack's
-    own user (AmbientCapabilities=): its pid, checkout and variables, in a file only that user
-    reads (it holds the secrets). The pid file goes last: make reload looks for the stack there."""
-    variables = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": dict(os.environ)}
-    _write(stack_file(workdir), json.dumps(variables), 0o600)
+    """serve.py's pid file, and, where /proc is closed to the stack's own user (_proc_closed),
+    what `make reload` reads instead: its pid, checkout and variables, in a file only that user
+    reads (it holds the secrets), written then alone. The pid file goes last: make reload looks
+    for the stack there."""
+    if _proc_closed():
+        variables = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": dict(os.environ)}
+        _write(stack_file(workdir), json.dumps(variables), 0o600)
     _write(workdir / "serve.pid", str(os.getpid()), 0o644)
 
 
 def forget(workdir: Path) -> None:
-    """At the stop: its files gone, if still ours (a stack started since wrote its own)."""
+    """At the stop: its files gone, each if still ours (a stack started since wrote its own);
+    the variables by the pid they were written with, whatever the pid file says by then."""
     with contextlib.suppress(OSError):
         if (workdir / "serve.pid").read_text() == str(os.getpid()):
             (workdir / "serve.pid").unlink()
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(stack_file(workdir).read_text()).get("pid") == os.getpid():
             stack_file(workdir).unlink()
+
+
+def _proc_closed() -> bool:
+    """Whether the kernel closes this process's /proc/<pid>/environ and cwd to its own user's
+    other processes (make reload): when it holds capabilities they lack (a unit's
+    AmbientCapabilities=, for a port under 1024; root's make reload holds root's), or is not
+    dumpable."""
+    status = Path("/proc/self/status").read_text().splitlines()
+    held = int(next(line.split()[1] for line in status if line.startswith("CapPrm:")), 16)
+    dumpable = ctypes.CDLL(None, use_errno=True).prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)
+    return dumpable != 1 or (held != 0 and os.geteuid() != 0)
 
 
 def _write(path: Path, text: str, mode: int) -> None:

@@ -64,9 +64,16 @@ def shared():
     shutil.rmtree(path, ignore_errors=True)
 
 
+def nobody_s_dir(path: Path) -> Path:
+    path.mkdir()
+    os.chown(path, NOBODY, NOBODY)
+    return path
+
+
 def nobody_s_stack(python: str, shared: Path, env: dict, *options: str) -> subprocess.Popen:
     """This checkout's serve.py run as nobody (a sitecustomize writes its pid file and stack
-    file as serve.py does, then holds it: a stand-in), its files all nobody's; its work dir gets
+    file as serve.py does, and removes them on SIGTERM as it does, otherwise holds it: a
+    stand-in), its files all nobody's; its work dir gets
     the mode serve.py gives it, whatever the umask."""
     Path(env["PROXY_WORKDIR"]).chmod(0o755)
     held = shared / "held"
@@ -79,7 +86,10 @@ def nobody_s_stack(python: str, shared: Path, env: dict, *options: str) -> subpr
         "from deploy import stacks\n"
         f"open({str(shared / 'ran-as')!r}, 'a').write(f'{{os.getuid()}}\\n')\n"
         "if os.getuid():\n"
-        "    stacks.record(Path(os.environ['PROXY_WORKDIR']))\n"
+        "    import signal\n"
+        "    workdir = Path(os.environ['PROXY_WORKDIR'])\n"
+        "    signal.signal(signal.SIGTERM, lambda *_: (stacks.forget(workdir), os._exit(0)))\n"
+        "    stacks.record(workdir)\n"
         "    time.sleep(120)\n"
         "    raise SystemExit\n"
     )
@@ -102,9 +112,8 @@ def nobody_s_stack(python: str, shared: Path, env: dict, *options: str) -> subpr
 
 
 def test_root_s_reload_never_runs_with_another_user_s_stack_variables(python, shared):
-    workdir = shared / "newsportal-varnish-8000"  # made by nobody before root's stack was
-    workdir.mkdir()
-    os.chown(workdir, NOBODY, NOBODY)
+    # Made by nobody before root's stack was.
+    workdir = nobody_s_dir(shared / "newsportal-varnish-8000")
     env = reload_variables(shared / "db.sqlite3", workdir)
     stack = nobody_s_stack(python, shared, env)
     try:
@@ -209,9 +218,7 @@ def test_another_checkout_s_serve_py_is_neither_adopted_nor_named(tmp_path):
 def test_under_ambient_capabilities_the_steps_read_the_variables_serve_py_kept(python, shared):
     # AmbientCapabilities=CAP_NET_BIND_SERVICE (PORT=80): /proc/<pid>/environ and cwd are closed
     # to the stack's own user, who runs make reload.
-    workdir = shared / "proxy"
-    workdir.mkdir()
-    os.chown(workdir, NOBODY, NOBODY)
+    workdir = nobody_s_dir(shared / "proxy")
     env = reload_variables(shared / "stack.sqlite3", workdir, SITE_NAME="Kept")
     stack = nobody_s_stack(python, shared, env, *CAPABLE)
     try:
@@ -252,3 +259,45 @@ def test_root_s_stack_never_starts_in_a_work_dir_another_user_made(shared, start
     ) in started.stderr
     assert oct(workdir.stat().st_mode & 0o777) == "0o700"
     assert os.listdir(workdir) == []
+
+
+def test_a_stack_whose_variables_proc_shows_leaves_them_in_no_file(python, shared):
+    # stack.json holds the secret key and the passwords: written only where /proc is closed.
+    workdir = nobody_s_dir(shared / "proxy")
+    stack = nobody_s_stack(python, shared, reload_variables(shared / "db.sqlite3", workdir))
+    try:
+        assert (workdir / "serve.pid").read_text() == str(stack.pid)
+        assert not (workdir / "stack.json").exists()
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_a_capable_stack_s_variables_go_with_it_whatever_its_pid_file_says(python, shared):
+    # Its serve.pid removed (or taken) meanwhile: the file with its secrets still goes at its stop.
+    workdir = nobody_s_dir(shared / "proxy")
+    env = reload_variables(shared / "db.sqlite3", workdir)
+    stack = nobody_s_stack(python, shared, env, *CAPABLE)
+    try:
+        assert (workdir / "stack.json").exists()
+        (workdir / "serve.pid").unlink()
+        stack.terminate()
+        assert stack.wait(timeout=30) == 0
+
+        assert not (workdir / "stack.json").exists()
+    finally:
+        stack.kill()
+        stack.wait()
+
+
+def test_a_killed_stack_s_variables_are_removed_at_the_next_start(tmp_path):
+    workdir = tmp_path / "proxy"
+    workdir.mkdir()
+    (workdir / "stack.json").write_text('{"pid": 1, "variables": {"DJANGO_SECRET_KEY": "old"}}')
+    ports = {"PORT": str(free_port()), "BACKEND_PORT": str(free_port())}
+    env = reload_variables(tmp_path / "db.sqlite3", workdir, **ports, WEB_CONCURRENCY="1")
+    # gunicorn exits at once (no such app), and the stack with it.
+    started = run_serve(**{**env, "SERVE_WSGI_APP": "no_such_module:app"})
+
+    assert started.returncode != 0
+    assert not (workdir / "stack.json").exists()
