@@ -50,6 +50,9 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
+            if request.method == "POST" and object_id and not self._still_there(object_id):
+                # The admin's own "doesn't exist" would drop the words typed.
+                raise NotSaved("This correction was deleted meanwhile.")
             return super().changeform_view(request, object_id, form_url, extra_context)
         except NotSaved as refused:
             # Nothing was written (the admin's transaction rolled back): the words typed are
@@ -58,6 +61,9 @@ class CorrectionAdmin(admin.ModelAdmin):
             said = f"Not saved: {refused} Your words: “{typed}”"
             self.message_user(request, said, messages.ERROR)
             return redirect("admin:articles_correction_changelist")
+
+    def _still_there(self, object_id) -> bool:
+        return str(object_id).isdigit() and Correction.objects.filter(pk=object_id).exists()
 
     def save_model(self, request, obj, form, change):
         try:

@@ -3,7 +3,8 @@ delete, follow replies, ask again for the mail that asks its owner (confirming a
 a comment: comments.confirm_views; unsubscribe and stop all mail: comments.stop_views; export
 and erase: comments.privacy_views). Every one is personal: never cached, never indexed. The links
 themselves are the keys (signed): a wrong or spent one answers 404 with the same words
-everywhere ("This link no longer works") and what to do instead."""
+everywhere ("This link no longer works") and what to do instead, except Delete or Erase pressed
+again by whoever pressed it (comments.ratelimit): that press answers as the first did."""
 
 from django.conf import settings
 from django.contrib import messages

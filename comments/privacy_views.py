@@ -1,6 +1,7 @@
 """The privacy pages: the comment policy with its form to ask for a link that exports or
 erases one's comments (from the page, or from a comment's status page), and where that mailed
-link leads. Personal and signed, as the other commenter pages (comments.commenter_views)."""
+link leads. Personal and signed, asked then acted on (comments.confirm_views.ask_then_act), as
+the other commenter pages."""
 
 from django.conf import settings
 from django.db.models import F

@@ -1,7 +1,7 @@
 """The links that stop mail, on every mail to a commenter and on their status page: no more
 mail about a conversation's replies (unsubscribe), or none at all to the address (stop all
-mail). Signed links, asked then acted on, as the other commenter pages
-(comments.commenter_views)."""
+mail). Signed links, asked then acted on (comments.confirm_views.ask_then_act), as the other
+commenter pages."""
 
 from django.conf import settings
 from django.contrib import messages

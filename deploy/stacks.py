@@ -268,6 +268,12 @@ def _pid_in(workdir: Path) -> int | None:
         text = _own_file(workdir / "serve.pid")
     except (FileNotFoundError, NotADirectoryError):
         return None
+    except Refused as refused:  # another user's stack (root's reload of the unit's, say)
+        owner = _user(workdir.stat().st_uid)
+        if workdir.stat().st_uid == os.geteuid():
+            raise
+        advice = f"run make reload as {owner}, sudo -u {owner} (deploy/README.md)"
+        raise Refused(f"{refused}: {advice}") from None
     except OSError as exc:
         raise Refused(str(exc)) from None
     try:

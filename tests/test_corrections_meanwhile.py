@@ -156,3 +156,16 @@ def test_with_fragments_kept_every_write_shows_at_once(
     written(lambda: delete_corrections(queryset=Correction.objects.all()))
     for address in (story.get_absolute_url(), "/corrections/"):
         assert "Mended words." not in client.get(address).content.decode()
+
+
+def test_a_correction_deleted_before_its_form_is_sent_gives_the_words_back(desk, article):
+    correction = append_correction(article=article, text="The bridge is 3 km long.")
+    url = f"/admin/articles/correction/{correction.pk}/change/"
+    assert desk.get(url).status_code == 200
+    Correction.objects.filter(pk=correction.pk).delete()  # by another editor, meanwhile
+
+    answer = desk.post(url, {"text": REAL}, follow=True)
+
+    said = answer.content.decode()
+    assert "Not saved: This correction was deleted meanwhile." in said
+    assert f"Your words: “{REAL}”" in said

@@ -1,7 +1,7 @@
 """What 'Take down selected' costs in queries for comments readers' reports had hidden: the
 same for one as for a page of them (a query or lock per comment shows). The mail each writer
-is sent is queued after commit, one task each through the queue's own enqueue (comments.mail),
-outside what is counted here."""
+is sent is queued in the transaction, one task row each through the queue's own enqueue
+(comments.mail), counted here: two a thread (the comment's writer and its reply's)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType

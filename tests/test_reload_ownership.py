@@ -122,6 +122,7 @@ def test_root_s_reload_never_runs_with_another_user_s_stack_variables(python, sh
         assert step.returncode == 1
         assert "step ran" not in step.stdout
         assert "belongs to nobody, not root" in step.stdout, step.stdout + step.stderr
+        assert "run make reload as nobody, sudo -u nobody" in step.stdout  # what to do instead
         assert (shared / "ran-as").read_text().split() == [str(NOBODY)]  # never as root
         # Nor signalled.
         signalled = run_serve("--reload", PROXY_WORKDIR=str(workdir))
