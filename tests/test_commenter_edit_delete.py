@@ -218,9 +218,7 @@ def test_deleting_a_comment_takes_it_off_the_page_the_count_feed_and_search_at_o
     status_page = reader.get(comment.status_url)
     assert status_page.status_code == 404
     assert "The comment it was for was deleted" in status_page.content.decode()
-    # Delete pressed again from a page kept open in another tab of the same browser: told
-    # what its first press was told (tests/test_commenter_delete_twice.py), not "This link no
-    # longer works"; in another browser, as before.
+    # Pressed again in this browser: as its first press (test_commenter_delete_twice.py).
     again = reader.post(delete_url(comment), follow=True)
     assert again.redirect_chain == response.redirect_chain
     assert "Your comment is deleted" in again.content.decode()

@@ -36,6 +36,17 @@ def _edit(comment):
     return reverse("comments:edit", args=[status_token(comment)])
 
 
+def _sent_as_tab_b_lands_first(reader, comment, tab_a):
+    """Tab A's Save, with tab B's save landing first, while tab A's press waits on its row."""
+
+    def tab_b_lands_first(**kwargs):
+        edit_comment(comment=comment, body="Newer words from tab B")
+        return edit_comment(**kwargs)
+
+    with mock.patch.object(commenter_views, "edit_comment", side_effect=tab_b_lands_first):
+        return reader.post(_edit(comment), tab_a)
+
+
 def test_a_stale_tab_s_save_keeps_the_newer_words_and_says_so(reader, article, make_comment):
     comment = make_comment(article, body="First words")
     tab_a = _form_as_drawn(reader, comment, "Words typed in tab A")
@@ -104,12 +115,7 @@ def test_a_stale_tab_s_save_waiting_on_the_other_s_lock_saves_nothing(
     comment = make_comment(article, body="First words")
     tab_a = _form_as_drawn(reader, comment, "Words typed in tab A")
 
-    def tab_b_lands_first(**kwargs):
-        edit_comment(comment=comment, body="Newer words from tab B")
-        return edit_comment(**kwargs)
-
-    with mock.patch.object(commenter_views, "edit_comment", side_effect=tab_b_lands_first):
-        answer = reader.post(_edit(comment), tab_a)
+    answer = _sent_as_tab_b_lands_first(reader, comment, tab_a)
 
     assert answer.status_code == 409
     assert NOT_SAVED in answer.content.decode()
@@ -141,12 +147,7 @@ def test_a_stale_tab_s_save_waiting_on_the_other_s_last_edit_says_why_it_cannot_
     comment.refresh_from_db()
     tab_a = _form_as_drawn(reader, comment, "Words typed in tab A")
 
-    def tab_b_lands_first(**kwargs):
-        edit_comment(comment=comment, body="Newer words from tab B")
-        return edit_comment(**kwargs)
-
-    with mock.patch.object(commenter_views, "edit_comment", side_effect=tab_b_lands_first):
-        answer = reader.post(_edit(comment), tab_a)
+    answer = _sent_as_tab_b_lands_first(reader, comment, tab_a)
 
     page = answer.content.decode()
     assert answer.status_code == 403
