@@ -61,20 +61,9 @@ def confirm_comment(request, token):
     comment_id = links.comment_id_from_confirm_comment(token)
     if comment_id is None:
         return _stale_confirmation(request)
-    # Deleted by its writer (or left emptied where replies hang on it): nothing to answer.
-    found = Comment.objects.filter(pk=comment_id, withdrawn_at__isnull=True)
-    if (comment := found.select_related("article").first()) is None:
-        why = "The comment it asked about was deleted: nothing about it will be mailed to you."
-        return link_gone(request, why)
-    if comment.owner_vouched:
-        # Answered already (a second press, the mail opened again, or the address confirmed
-        # since): asked again, then told the link is "out of date", its owner would think the
-        # answer was lost.
-        return link_gone(
-            request,
-            "This comment is already known to be yours: we mail you what you asked for about "
-            "it, and every mail has a link to stop them.",
-        )
+    comment = _asked_about(comment_id)
+    if (answered := _nothing_to_ask(request, comment)) is not None:
+        return answered
     # Which comment, in our words: what a stranger wrote never reaches the address's owner.
     return ask_then_act(
         request,
@@ -86,6 +75,10 @@ def confirm_comment(request, token):
         ),
         button="It is mine",
         act=lambda: confirm_comment_mail(comment_id=comment_id, written_here=written_here(request)),
+        # A press that waited on another's lock (a double click, whose second answer the browser
+        # shows; Delete in the status page's tab) found it answered or deleted: said so, as to a
+        # press after it, not "out of date", which read as if the answer was lost.
+        spent=lambda: _nothing_to_ask(request, _asked_about(comment_id)),
         done=(
             "Thank you",
             "From now on we mail you what you asked for about this comment (its review and its "
@@ -94,6 +87,29 @@ def confirm_comment(request, token):
             "ask about it next.",
         ),
     )
+
+
+def _asked_about(comment_id: int) -> Comment | None:
+    # Deleted by its writer (or left emptied where replies hang on it): nothing to answer.
+    found = Comment.objects.filter(pk=comment_id, withdrawn_at__isnull=True)
+    return found.select_related("article").first()
+
+
+def _nothing_to_ask(request, comment: Comment | None):
+    """What the question's link says once nothing is left to ask (None while something is): the
+    comment was deleted, or is known to be theirs already (a second press, the mail opened
+    again, the address confirmed since). Asked again, or told the link is "out of date", its
+    owner would think the answer was lost."""
+    if comment is None:
+        why = "The comment it asked about was deleted: nothing about it will be mailed to you."
+        return link_gone(request, why)
+    if comment.owner_vouched:
+        return link_gone(
+            request,
+            "This comment is already known to be yours: we mail you what you asked for about "
+            "it, and every mail has a link to stop them.",
+        )
+    return None
 
 
 def _stale_confirmation(request):
@@ -105,11 +121,12 @@ def _stale_confirmation(request):
     )
 
 
-def ask_then_act(request, *, ask, button, act, done, detail="", way_on=None):
+def ask_then_act(request, *, ask, button, act, done, detail="", way_on=None, spent=None):
     """Opening a mailed link asks; only its button acts, as mail scanners follow every link in
     a mail. RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` here without cookies or
     a token, and must get a 2xx straight away: the signed link is the protection. `act`
-    returning False: the link's row is gone or done with. `done`: the heading and the words,
+    returning False: the link's row is gone or done with (`spent`: a function drawing what
+    to say then, when it knows better than "out of date"). `done`: the heading and the words,
     or a function drawing the page.
     The question is the page's title too: a title saying it was done ("No more mail from us"),
     the first thing a tab shows and a screen reader says, sent readers away before the button."""
@@ -117,7 +134,8 @@ def ask_then_act(request, *, ask, button, act, done, detail="", way_on=None):
         context = {"heading": ask, "ask": ask, "detail": detail, "button": button}
         return commenter_page(request, "comments/unsubscribe.html", context)
     if act() is False:
-        return _stale_confirmation(request)
+        said = spent() if spent else None
+        return _stale_confirmation(request) if said is None else said
     if callable(done):
         return done()
     return notice_page(request, *done, way_on=way_on)

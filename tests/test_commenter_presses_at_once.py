@@ -24,7 +24,7 @@ from articles.models import Article
 from comments import links
 from comments.models import Comment, CommenterAddress, CommentVersion
 from comments.tokens import comment_id_from_token, status_token
-from tests.mail_helpers import queued
+from tests.mail_helpers import queued, verify
 from tests.test_commenter_delete_twice import _published
 from tests.test_commenter_edit_twice import UPDATED, _form_as_drawn
 
@@ -246,3 +246,31 @@ class TestPressesOnRealConnections:
         assert list(CommentVersion.objects.values_list("body", flat=True)) == ["Waiting words"]
         assert _count(article) == 0
         assert NEW_WORDS not in reader.get(article.get_absolute_url()).content.decode()
+
+    def test_it_is_mine_pressed_twice_answers_once_and_never_says_out_of_date(
+        self, article, make_comment, settings
+    ):
+        # Approved while its mail waited for the address's owner to say the comment is theirs.
+        verify("maria@example.com")
+        comment = _published(
+            article,
+            make_comment,
+            email="maria@example.com",
+            owner_vouched=False,
+            notify_on_decision=True,
+        )
+        link = links.confirm_comment_url(comment.pk).removeprefix(settings.SITE_URL)
+        first, second = Client(), Client()
+
+        answers = _at_the_same_moment(
+            _rows(comment), lambda: first.post(link), lambda: second.post(link)
+        )
+
+        thanked, known = sorted(answers, key=lambda answer: answer.status_code)
+        assert thanked.status_code == 200 and "Thank you" in thanked.content.decode()
+        page = known.content.decode()
+        assert known.status_code == 404
+        assert "This comment is already known to be yours" in page
+        assert "out of date" not in page and "Mail it again" not in page
+        assert Comment.objects.filter(pk=comment.pk, owner_vouched=True).exists()
+        assert len(queued("decision")) == 1

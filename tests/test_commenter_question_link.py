@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from comments import confirm_views
 from comments.models import Comment
 from comments.services import approve
 from comments.tokens import status_token
@@ -61,3 +62,35 @@ def test_it_says_when_the_comment_it_asks_about_was_deleted(
         assert "The comment it asked about was deleted" in page
         assert "It is mine</button>" not in page and "out of date" not in page
     assert not Comment.objects.filter(pk=theirs.pk, owner_vouched=True).exists()
+
+
+@pytest.mark.parametrize("meanwhile", ["answered", "deleted"])
+def test_a_press_that_waited_on_another_says_what_happened_not_out_of_date(
+    asked, monkeypatch, meanwhile
+):
+    """ "It is mine" pressed twice at once (a double click without JavaScript, whose second
+    answer the browser shows), or Delete pressed in the status page's tab meanwhile: the press
+    read the comment unanswered, then waited on the other's lock and found it answered (or
+    deleted). It said the link was "out of date", as if the answer was lost."""
+    writer, theirs, link = asked
+    answer = confirm_views.confirm_comment_mail
+
+    def the_other_lands_first(**kwargs):
+        if meanwhile == "answered":
+            assert answer(**kwargs) is True
+        else:
+            writer.post(reverse("comments:delete", args=[status_token(theirs)]))
+        return answer(**kwargs)
+
+    monkeypatch.setattr(confirm_views, "confirm_comment_mail", the_other_lands_first)
+
+    pressed = Client().post(link)
+
+    page = pressed.content.decode()
+    assert pressed.status_code == 404
+    assert "out of date" not in page and "Mail it again" not in page
+    said = {
+        "answered": "This comment is already known to be yours",
+        "deleted": "The comment it asked about was deleted",
+    }[meanwhile]
+    assert said in page
