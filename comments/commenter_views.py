@@ -39,7 +39,7 @@ from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.ratelimit import delete_key, deleted_from
-from comments.status import as_its_writer_sees, standing
+from comments.status import Standing, as_its_writer_sees, standing
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
@@ -199,7 +199,7 @@ def edit(request, token):
         form.is_valid()
         if _pressed_again(comment, form):
             # Its last edit, or one the filters sent to spam, saved by the first press.
-            _say_updated(request, as_its_writer_sees(comment))
+            _say_updated(request, comment)
             return redirect(status_url)
         return _closed_meanwhile(request, comment, form, token, why)
     if request.method == "POST" and form.is_valid():
@@ -225,7 +225,8 @@ def edit(request, token):
             if not (outcome.changed or saved_since):
                 messages.info(request, "Nothing changed: your comment is as it was.")
             else:
-                _say_updated(request, outcome.status)
+                # Read again, for where it stands now.
+                _say_updated(request, comment_from_token(token) or comment)
             return redirect(status_url)
     return _edit_page(request, comment, form)
 
@@ -239,8 +240,7 @@ def _closed_meanwhile(request, comment, form, token, why: str):
 
 
 def _edit_page(request, comment, form, *, status=200, **more):
-    stands = standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
-    context = {"comment": comment, "form": form, "standing": stands, **more}
+    context = {"comment": comment, "form": form, "standing": _stands(comment), **more}
     return commenter_page(request, "comments/edit.html", context, status=status)
 
 
@@ -253,18 +253,29 @@ def _pressed_again(comment, form) -> bool:
     )
 
 
-def _say_updated(request, status: str) -> None:
-    """What an edit saved says, by where the comment stands now (as its writer sees it)."""
-    if status == Comment.Status.APPROVED:
+def _stands(comment) -> Standing:
+    return standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
+
+
+def _say_updated(request, comment) -> None:
+    """What an edit saved says, by where the comment stands now, as its status page (below the
+    message) words it: "on the article" only where readers see it. A reply approved under a
+    comment back in the queue (or not kept) is off the page, its edit kept published there by
+    the policy's "keep clean edits published": "updated on the article" sent its writer
+    looking for it."""
+    stands = _stands(comment)
+    if stands == Standing.PUBLISHED:
         messages.success(request, "Your comment is updated on the article.")
-    elif status == Comment.Status.SPAM:
+    elif stands == Standing.SPAM_BY_FILTERS:
         messages.warning(
             request,
             "Your comment is updated, but the site's filters held the new text back: "
             "it will not be published.",
         )
-    else:
+    elif stands in (Standing.WAITING, Standing.WAITING_UNDER_GONE_PARENT):
         messages.success(request, "Your comment is updated. A moderator will review the new text.")
+    else:  # approved, off the page for now: its status, right below, says why
+        messages.success(request, "Your comment is updated.")
 
 
 def _edited_elsewhere(request, token):
