@@ -72,7 +72,7 @@ def test_the_generated_vcl_is_one_file_with_every_part_in_place(monkeypatch, tmp
     # A part the template names that is not there stops start-up, naming it.
     template = tmp_path / "newsportal.vcl.in"
     template.write_text('vcl 4.1;\ninclude "vcl/missing.vcl.in";\n')
-    monkeypatch.setattr(serve, "VCL_TEMPLATE", template)
+    monkeypatch.setattr("deploy.vcl.VCL_TEMPLATE", template)
     with pytest.raises(
         ImproperlyConfigured, match=re.escape("includes no part 'vcl/missing.vcl.in'")
     ):
