@@ -2,18 +2,18 @@
 
 Defaults are safe for production (DEBUG off, secure cookies when HTTPS is on) and friendly for a
 laptop: with no DATABASE_URL the site uses an embedded SQLite file, with no REDIS_URL a
-per-process memory cache.
+per-process memory cache. The readers are newsportal/env.py's (one variable each) and
+newsportal/env_settings.py's (a setting made of several); a bad value stops start-up with an
+ImproperlyConfigured naming the variable.
 """
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from newsportal.env import (
     env_bool,
-    env_database,
     env_email,
     env_emails,
     env_file,
@@ -21,15 +21,21 @@ from newsportal.env import (
     env_image_max_bytes,
     env_int,
     env_ips,
-    env_list,
     env_log_level,
     env_redis_url,
     env_str,
     env_surrogate_key_header,
     env_time_zone,
-    env_url,
     env_url_list,
     env_url_path,
+)
+from newsportal.env_settings import (
+    env_caches,
+    env_databases,
+    env_email_tls,
+    env_mail_queue,
+    env_secret_keys,
+    env_site_url,
 )
 from newsportal.log_config import logging_config
 
@@ -43,30 +49,9 @@ if ENV_FILE:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
-            "(generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
-        )
-    # Only reachable with DEBUG on, which is never a production configuration.
-    SECRET_KEY = "django-insecure-local-development-only"
-# The keys before a rotation: what was signed (mailed links) or hashed (erased addresses) with
-# them still checks out. Leave a leaked key out: what its holder signs would still be believed.
-SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
-# A leaked key, left out of the fallbacks: only to recognise what was hashed under it (an erased
-# address's blocks and stop of all mail), never to believe what it signed.
-SECRET_KEYS_HASH_ONLY = env_list("DJANGO_SECRET_KEYS_HASH_ONLY", [])
-for _name, _keys in (
-    ("DJANGO_SECRET_KEY_FALLBACKS", SECRET_KEY_FALLBACKS),
-    ("DJANGO_SECRET_KEYS_HASH_ONLY", SECRET_KEYS_HASH_ONLY),
-):
-    if SECRET_KEY in _keys:
-        raise ImproperlyConfigured(
-            f"{_name} must hold the keys used before DJANGO_SECRET_KEY (the old key goes "
-            "there), not DJANGO_SECRET_KEY itself"
-        )
+# The key, the keys before a rotation (what they signed or hashed still checks out), and leaked
+# ones kept only to recognise what was hashed under them (deploy/README.md, "Rotating").
+SECRET_KEY, SECRET_KEY_FALLBACKS, SECRET_KEYS_HASH_ONLY = env_secret_keys(debug=DEBUG)
 
 ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS", schemes=("https", "http"))
@@ -76,13 +61,7 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 SITE_NAME = env_str("SITE_NAME") or "Newsportal"  # empty, as unset: never a nameless site
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("https", "http")).rstrip("/")
-if any(urlsplit(SITE_URL)[2:]):
-    # Every page is served from the root: a path here would be glued onto each link.
-    raise ImproperlyConfigured(
-        f"SITE_URL must be the site's address without a path, like https://news.example.com, "
-        f"not {SITE_URL!r}"
-    )
+SITE_URL = env_site_url()
 # Shared feeds and sitemaps are drawn as if asked for at SITE_URL, so its host is always allowed.
 if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
@@ -152,50 +131,14 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": env_database(
-        "DATABASE_URL",
-        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-    )
-}
-# Read whatever the engine, so a bad value stops start-up before the day it moves to PostgreSQL.
-database_connect_timeout = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", database_connect_timeout)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite cannot share persistent connections between threads safely under runserver.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# DATABASE_URL (SQLite's db.sqlite3 when unset), with its connection's age and timeout.
+DATABASES = env_databases(BASE_DIR)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when shared between processes, otherwise one per process ----------------
 REDIS_URL = env_redis_url("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsportal"),
-            "TIMEOUT": 600,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "newsportal",
-            "TIMEOUT": 600,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    }
+CACHES = env_caches(REDIS_URL)
 
 # --- Shared caches in front (a CDN, or the Varnish in deploy/) ---------------------------------
 # Anonymous pages may be kept this long by shared caches; writes purge them sooner through
@@ -292,13 +235,7 @@ EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"  # empty: no server at all, ev
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfigured(
-        "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: STARTTLS (usually port 587) or "
-        "implicit TLS (usually port 465), not both"
-    )
+EMAIL_USE_TLS, EMAIL_USE_SSL = env_email_tls()  # STARTTLS or implicit TLS, not both
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")  # the file backend's directory (newsportal/apps.py)
 DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", "newsroom@localhost")
@@ -373,20 +310,9 @@ COMMENTS_KEEP_IP_DAYS = env_int("COMMENTS_KEEP_IP_DAYS", 30, minimum=1)
 COMMENTS_CONFIRM_RESEND_HOURS = env_int("COMMENTS_CONFIRM_RESEND_HOURS", 24, minimum=1)
 
 # --- Mail queue ---------------------------------------------------------------------------------
-# Every mail is a task row written in the transaction of the change that causes it, sent by
-# `manage.py db_worker` (beside gunicorn under `make serve`) and retried while the mail server is
-# away. "immediate" sends after commit in the process (`make run`'s console); DEBUG's default.
-MAIL_QUEUE = env_str("MAIL_QUEUE", "immediate" if DEBUG else "database")
-if MAIL_QUEUE not in ("database", "immediate"):
-    raise ImproperlyConfigured(f"MAIL_QUEUE must be database or immediate, not {MAIL_QUEUE!r}")
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend"
-        if MAIL_QUEUE == "database"
-        else "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["mail", "purge"],
-    }
-}
+# "database": task rows written with the change, sent by `manage.py db_worker` and retried while
+# the mail server is away; "immediate": sent after commit in the process (DEBUG's default).
+MAIL_QUEUE, TASKS = env_mail_queue(debug=DEBUG)
 # Attempts per mail, and the first wait between them (doubled each time, at most an hour).
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 30, minimum=1)  # about a day
 MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30, minimum=1)
