@@ -116,7 +116,11 @@ browser:
 
 # `make serve` and the shared-cache tests (rate limits across processes) need a Redis at
 # 127.0.0.1:6379 unless REDIS_URL names another: start one when none answers, installing
-# Debian's redis-server first when it is missing (as root).
+# Debian's redis-server first when it is missing (as root). Not for `make serve` run by a systemd
+# service (its cgroup is the unit's): a Redis started there would live in the unit, be killed
+# with the stack at each stop or restart (KillMode=mixed), and hold the port Debian's
+# redis-server.service wants. It says to start that service, and fails: the unit's
+# Restart=on-failure tries again. (The tests, under a CI runner's unit say, still get one.)
 redis:
 	@case "$${REDIS_URL:-redis://127.0.0.1:6379}" in \
 	  redis://127.0.0.1:6379*|redis://localhost:6379*) ;; \
@@ -124,6 +128,14 @@ redis:
 	esac; \
 	$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
 	  2>/dev/null || { \
+	  unit=$$(sed -nE 's#^[0-9]+:(name=systemd)?:.*/([^/]+[.]service)$$#\2#p' /proc/self/cgroup | head -n 1); \
+	  if [ "$(REDIS_FOR)" = serve ] && [ -n "$$unit" ]; then \
+	    echo "Redis does not answer on 127.0.0.1:6379, and make serve runs in $$unit: a Redis \
+	started here would be stopped with it (and hold the port of Debian's redis-server). Start \
+	Debian's, as root: systemctl enable --now redis-server (apt-get install redis-server first \
+	if it is missing), or set REDIS_URL to a Redis of its own (deploy/README.md, 'Under systemd')" >&2; \
+	    exit 1; \
+	  fi; \
 	  command -v redis-server >/dev/null 2>&1 || { \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	      echo "Installing Debian's redis-server (the shared cache)"; \
@@ -155,6 +167,7 @@ varnish:
 # shared cache is a local Redis (db 0) unless REDIS_URL names one.
 serve: export NEWSPORTAL_ENV_FILE ?=
 serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: REDIS_FOR := serve
 serve: $(STAMP) varnish redis
 	@$(PY) -m newsportal.first_run settings
 	@# A production setting that would fail readers (a Redis that does not answer, ...) stops

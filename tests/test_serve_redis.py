@@ -1,0 +1,85 @@
+"""`make serve` run by a systemd unit never starts a Redis of its own (deploy/README.md, "Under
+systemd"): one started there lives in the unit's cgroup, is killed with the stack at each stop or
+restart, and holds the port Debian's redis-server.service wants. It says to start that service
+and fails, so the unit's Restart=on-failure tries again. A `make serve` typed in a login session
+still starts one, as before. Each make runs in a network namespace of its own, where nothing
+answers on 127.0.0.1:6379, and in a cgroup the test makes (tests/test_reload_systemd.py)."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.test_reload_systemd import Systemd
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Make serve's steps after `make redis` stop at once without a key: no stack is ever started.
+MAKE_SERVE = 'read go; exec unshare --net sh -c "ip link set lo up && exec make -s serve"'
+
+
+@pytest.fixture
+def systemd(tmp_path):
+    units = Systemd(tmp_path)
+    yield units
+    units.remove()
+
+
+def make_serve_in(systemd: Systemd, *parents: str, name: str):
+    """make serve with no Redis answering, in the cgroup `name`; returns what it said and the
+    processes it left in that cgroup, which are then killed."""
+    env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": ""}
+    make = subprocess.Popen(
+        ["sh", "-c", MAKE_SERVE],
+        cwd=BASE_DIR,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cgroup = systemd.root.joinpath(*parents, systemd.put(make, *parents, name=name))
+    try:
+        out, err = make.communicate("go\n", timeout=120)
+        left = [Path(f"/proc/{pid}/comm").read_text().strip() for pid in _pids(cgroup)]
+    finally:
+        make.kill()
+        make.wait()
+        for pid in _pids(cgroup):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for _ in range(50):
+            if not _pids(cgroup):
+                break
+            time.sleep(0.1)
+    return make.returncode, out, err, left
+
+
+def _pids(cgroup: Path) -> list[int]:
+    return [int(pid) for pid in (cgroup / "cgroup.procs").read_text().split()]
+
+
+def test_make_serve_in_a_unit_starts_no_redis_and_says_to_start_debian_s(systemd):
+    unit = f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
+    returncode, out, err, left = make_serve_in(systemd, "system.slice", name=unit)
+
+    assert returncode != 0
+    assert f"Redis does not answer on 127.0.0.1:6379, and make serve runs in {unit}" in err
+    assert "systemctl enable --now redis-server" in err
+    assert "Starting Redis" not in out
+    assert left == []  # no redis-server in the unit's cgroup
+
+
+def test_make_serve_in_a_login_session_still_starts_one(systemd):
+    session = f"session-test-{uuid.uuid4().hex[:8]}.scope"
+    returncode, out, err, left = make_serve_in(systemd, "user.slice", "user-0.slice", name=session)
+
+    assert "Starting Redis on 127.0.0.1:6379 (no persistence)" in out, err
+    assert "redis-server" in left
+    # Then the step after it, which stops without a key: no stack is started here.
+    assert returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in err
