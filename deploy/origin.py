@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from deploy.children import start_child, stop, wait_for_port
-from deploy.stacks import running_stack, systemd_unit
+from deploy.stacks import running_stack
+from deploy.units import systemd_unit
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 HALTED = "halted before the switch"
