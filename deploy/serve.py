@@ -21,6 +21,7 @@ line), children.py and guard.py (the children), origin.py (reloads), stacks.py a
     .venv/bin/python deploy/serve.py --stack-env manage.py ...  # with the stack's variables
 """
 
+import os
 import signal
 import sys
 import threading
@@ -54,6 +55,7 @@ from deploy.origin import (  # noqa: E402
     reload_release,
 )
 from deploy.ports import already_taken, answering, url_host  # noqa: E402
+from deploy.units import shell_in_front  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from deploy.vcl import render_vcl  # noqa: E402
 from newsportal.env import env_int, env_str  # noqa: E402
@@ -102,6 +104,17 @@ def main(argv: list[str]) -> int:
         return 2
     if "--can-start" in argv:  # `make serve` asks before it collects, migrates or purges
         return 0
+    if front := shell_in_front(os.getpid()):
+        # The unit runs, and restarts; only its stops are not clean: said at each start.
+        print(
+            f"serve: {front[0].name}'s main process is a shell (pid {front[1]}) in front of make "
+            "serve: systemctl stop and restart signal that shell alone, which exits without "
+            "passing the signal on, and systemd then kills the stack outright (the requests "
+            "gunicorn holds are cut). Have the shell exec make: ExecStart=/bin/sh -c '... exec "
+            "make serve' (deploy/README.md, 'Under systemd')",
+            file=sys.stderr,
+            flush=True,
+        )
 
     workdir.mkdir(mode=0o755, parents=True, exist_ok=True)
     if refusal := stacks.not_mine(workdir):  # made by another meanwhile

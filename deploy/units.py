@@ -7,6 +7,9 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
+# What a unit's ExecStart= may run make serve through (/bin/sh -c '...', a script).
+SHELLS = ("sh", "dash", "bash")
+
 
 class Unit(NamedTuple):
     """A systemd service, the system's or a user's own (`systemctl --user`)."""
@@ -26,25 +29,56 @@ class Unit(NamedTuple):
 
 def systemd_unit(pid: int) -> Unit | None:
     """The systemd service whose stack this process is, or None: the service its cgroup
-    (readable by all) names, when systemd's main process for it is this serve.py or its parent
-    (ExecStart=make serve). A make serve typed in a shell another unit started (a CI runner,
-    tmux under a user's unit) is in that unit's cgroup, and is not its stack: `systemctl
-    restart` would restart the other unit. A process that merely inherited INVOCATION_ID (a
-    container) is no unit's stack either."""
+    (readable by all) names, when systemd's main process for it is this serve.py, its parent
+    (ExecStart=make serve) or the shell in front of its make (ExecStart=/bin/sh -c '... make
+    serve', a script: see shell_in_front). A make serve typed in a shell another unit started
+    (a CI runner, tmux under a user's unit) is in that unit's cgroup, and is not its stack:
+    `systemctl restart` would restart the other unit. A process that merely inherited
+    INVOCATION_ID (a container) is no unit's stack either."""
     try:
         cgroup = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
-        status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    parent = next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "")
     for line in cgroup:
         parts = line.partition(":")[2].partition(":")[2].split("/")
         if parts[-1].endswith(".service"):
             # A user's own systemd runs their units under user@UID.service.
             user = any(part.startswith("user@") and part.endswith(".service") for part in parts)
             unit = Unit(parts[-1], user)
-            return unit if _main_pid(unit) in (str(pid), parent) else None
+            return unit if _main_pid(unit) in _heads(pid) else None
     return None
+
+
+def shell_in_front(pid: int) -> tuple[Unit, str] | None:
+    """The unit whose stack this serve.py is, and its main process, when that is a shell in
+    front of make or serve.py: ExecStart=/bin/sh -c '... make serve' (Debian's sh, dash, runs
+    the last command as a child, not in its own place) or a script. systemd signals the main
+    process alone (KillMode=mixed), and a shell exits on SIGTERM without passing it on, so
+    systemd then kills what is left, the whole stack, outright. None otherwise."""
+    unit = systemd_unit(pid)
+    main = _main_pid(unit) if unit else None
+    return (unit, main) if main and _status(main).get("Name") in SHELLS else None
+
+
+def _heads(pid: int) -> list[str]:
+    """The processes a unit running this serve.py may have as its main process: serve.py, its
+    parent (make, or a shell), and the shell in front of its make."""
+    heads = [str(pid)]
+    if parent := _status(pid).get("PPid"):
+        heads.append(parent)
+        shell = _status(parent).get("PPid") if _status(parent).get("Name") == "make" else None
+        if shell and _status(shell).get("Name") in SHELLS:
+            heads.append(shell)
+    return heads
+
+
+def _status(pid: int | str) -> dict[str, str]:
+    """/proc/<pid>/status's fields (Name, PPid, ...), or none for a process gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {name: value.strip() for name, _, value in (line.partition(":") for line in lines)}
 
 
 def _main_pid(unit: Unit) -> str | None:

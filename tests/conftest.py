@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
 from articles.views import PAGE_SIZE
+from tests.systemd_units import Systemd
 
 pytest_plugins = [
     "tests.comment_fixtures",
@@ -67,6 +68,14 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def systemd(tmp_path):
+    """Units for stand-ins: cgroups named as systemd names them, and their MainPID."""
+    units = Systemd(tmp_path)
+    yield units
+    units.remove()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ is a service's, as systemd runs it, and that service's main process is the stack
 its parent (make serve); a stand-in is put in a cgroup of that name for the test (as root, where
 a cgroup hierarchy is writable; removed after), and a systemctl of the test's says its MainPID."""
 
-import contextlib
 import os
 import subprocess
 import uuid
@@ -16,69 +15,6 @@ import pytest
 from tests.test_serve import make_reload, reload_variables, run_serve, stand_in
 
 INVOCATION_ID = "0123456789abcdef0123456789abcdef"
-
-
-def _hierarchy() -> Path | None:
-    """Where a test may make a cgroup: systemd's own (v1) hierarchy, or the unified one."""
-    for path in ("/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified", "/sys/fs/cgroup"):
-        if os.access(path, os.W_OK) and (Path(path) / "cgroup.procs").exists():
-            return Path(path)
-    return None
-
-
-# systemctl as systemd answers `systemctl [--user] show -p MainPID --value UNIT`: the pid kept
-# for the unit (a file named as the unit, "--user" first for a user's), otherwise 0.
-SYSTEMCTL = """#!/bin/sh
-[ "$1" = --user ] && user=--user. || user=
-for unit; do :; done
-cat "$(dirname "$0")/$user$unit" 2>/dev/null || echo 0
-"""
-
-
-class Systemd:
-    """Units for the stand-ins: a cgroup named <unit>.service (under `parents`), as systemd
-    makes, and their MainPID from a systemctl of the test's own, first on PATH (this machine
-    may run no systemd, or the suite may run under a unit of its own)."""
-
-    def __init__(self, tmp_path: Path):
-        self.bin = tmp_path / "systemd-bin"
-        self.bin.mkdir()
-        (self.bin / "systemctl").write_text(SYSTEMCTL)
-        (self.bin / "systemctl").chmod(0o755)
-        self.path = f"{self.bin}:{os.environ['PATH']}"
-        top = _hierarchy()
-        self.root = top / f"newsportal-test-{uuid.uuid4().hex[:8]}.slice" if top else None
-        self.made = []
-
-    def put(self, process, *parents: str, name: str = "", main: int | None = None) -> str:
-        """Puts the process in a cgroup <name> (a new <unit>.service unless named), whose
-        MainPID systemctl says is `main` (the process itself unless given; none for a name
-        that is no service's); returns the cgroup's name."""
-        if os.geteuid() != 0 or self.root is None:
-            pytest.skip("no cgroup hierarchy this test may write")
-        name = name or f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
-        path = self.root.joinpath(*parents, name)
-        for part in [*reversed(path.parents), path]:
-            if part.is_relative_to(self.root) and not part.exists():
-                part.mkdir()
-                self.made.append(part)
-        (path / "cgroup.procs").write_text(str(process.pid))
-        if name.endswith(".service"):
-            user = "--user." if any(part.startswith("user@") for part in parents) else ""
-            (self.bin / f"{user}{name}").write_text(f"{main or process.pid}\n")
-        return name
-
-    def remove(self) -> None:
-        for path in reversed(self.made):
-            with contextlib.suppress(OSError):
-                path.rmdir()
-
-
-@pytest.fixture
-def systemd(tmp_path):
-    units = Systemd(tmp_path)
-    yield units
-    units.remove()
 
 
 def unit_stand_in(tmp_path: Path, workdir: Path) -> subprocess.Popen:

@@ -240,14 +240,19 @@ def stand_in(workdir: Path, env: dict, **popen) -> subprocess.Popen:
     serve.py begins (make reload's steps run without the stack's PYTHONPATH). The work dir and
     pid file get serve.py's modes whatever the umask (make reload refuses others' write)."""
     workdir.chmod(0o755)
+    command = [sys.executable, "deploy/serve.py"]
+    popen = {"cwd": BASE_DIR, **popen}
+    stack = subprocess.Popen(command, env={**env, "PYTHONPATH": hold(workdir)}, **popen)
+    pid_file(workdir, stack.pid)
+    return stack
+
+
+def hold(workdir: Path) -> str:
+    """A PYTHONPATH whose sitecustomize holds python before it runs anything (stand_in)."""
     held = workdir / "stand-in"
     held.mkdir(exist_ok=True)
     (held / "sitecustomize.py").write_text("import time\ntime.sleep(120)\nraise SystemExit\n")
-    command = [sys.executable, "deploy/serve.py"]
-    popen = {"cwd": BASE_DIR, **popen}
-    stack = subprocess.Popen(command, env={**env, "PYTHONPATH": str(held)}, **popen)
-    pid_file(workdir, stack.pid)
-    return stack
+    return str(held)
 
 
 def pid_file(workdir: Path, pid: int) -> None:

@@ -3,46 +3,27 @@ systemd"): one started there lives in the unit's cgroup, is killed with the stac
 restart, and holds the port Debian's redis-server.service wants. It says to start that service
 and fails, so the unit's Restart=on-failure tries again. A `make serve` typed in a login session
 still starts one, as before. Each make runs in a network namespace of its own, where nothing
-answers on 127.0.0.1:6379, and in a cgroup the test makes (tests/test_reload_systemd.py)."""
+answers on 127.0.0.1:6379, and in a cgroup the test makes (tests/systemd_units.py)."""
 
 import contextlib
 import os
 import signal
-import subprocess
 import time
 import uuid
 from pathlib import Path
 
-import pytest
-
-from tests.test_reload_systemd import Systemd
+from tests.systemd_units import Systemd
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Make serve's steps after `make redis` stop at once without a key: no stack is ever started.
-MAKE_SERVE = 'read go; exec unshare --net sh -c "ip link set lo up && exec make -s serve"'
-
-
-@pytest.fixture
-def systemd(tmp_path):
-    units = Systemd(tmp_path)
-    yield units
-    units.remove()
+MAKE_SERVE = 'exec unshare --net sh -c "ip link set lo up && exec make -s serve"'
 
 
 def make_serve_in(systemd: Systemd, *parents: str, name: str):
     """make serve with no Redis answering, in the cgroup `name`; returns what it said and the
     processes it left in that cgroup, which are then killed."""
     env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": ""}
-    make = subprocess.Popen(
-        ["sh", "-c", MAKE_SERVE],
-        cwd=BASE_DIR,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    cgroup = systemd.root.joinpath(*parents, systemd.put(make, *parents, name=name))
+    make, cgroup = systemd.shell(MAKE_SERVE, *parents, name=name, cwd=BASE_DIR, env=env)
     try:
         out, err = make.communicate("go\n", timeout=120)
         left = [Path(f"/proc/{pid}/comm").read_text().strip() for pid in _pids(cgroup)]
