@@ -34,6 +34,11 @@ def worker_command() -> list[str]:
 
 
 def gunicorn_env(cfg: dict) -> dict:
+    """The stack's whole environment, and serve.py's own choices over it. Whole, since the site
+    is configured from its environment, and not only by README's variables: libpq reads PG*
+    (PGSSLROOTCERT), OpenSSL SSL_CERT_FILE, the C library TZ; a list of ours would drop one a
+    deployment relies on, without a word. Two that gunicorn reads itself, and that would undo
+    the stack, config() refuses (config.UNDOING)."""
     env = dict(os.environ)
     # The variables' file names this Varnish too, for commands run by hand: sent once.
     own = cfg["purge_url"].rstrip("/")

@@ -3,6 +3,7 @@ and the values the VCL is filled in with (deploy/README.md, "Tunables"). A bad v
 ImproperlyConfigured naming the variable; serve.py prints it and stops."""
 
 import ipaddress
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -18,9 +19,25 @@ from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env
 # either one gets a personal page, so the proxy passes it (with its cookies) to Django.
 PERSONAL_COOKIES = ("sessionid", "messages")
 HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+# Gunicorn gets the stack's whole environment (commands.gunicorn_env), but for these, which it
+# reads itself and which would undo what the stack is: refused, naming them, before anything.
+UNDOING = {
+    "GUNICORN_CMD_ARGS": (
+        "gunicorn would take its options over gunicorn.conf.py's (a --bind there puts gunicorn "
+        "on every address, past Varnish and its limits): set the variables README.md offers "
+        "instead (WEB_CONCURRENCY, GUNICORN_TIMEOUT, ...), and unset it"
+    ),
+    "SCRIPT_NAME": (
+        "gunicorn would mount the site under it, moving every link in the pages the proxy keeps "
+        "for everyone: the site is served from its root, so unset it"
+    ),
+}
 
 
 def config() -> dict:
+    for name, why in UNDOING.items():
+        if value := os.environ.get(name):
+            raise ImproperlyConfigured(f"{name} is set ({value!r}): {why}")
     host = env_host("HOST", "127.0.0.1")
     port = env_port("PORT", 8000)
     backend_port = env_port("BACKEND_PORT", port + 1)
