@@ -286,21 +286,24 @@ def reply_mail_can_come(comment: Comment) -> bool:
     return not why_no_reply_mail(comment)
 
 
-def follow_replies(*, comment_id: int) -> bool:
+def follow_replies(*, comment_id: int) -> str:
     """Its writer asks, after posting, to hear of replies: the same as the box "E-mail me when
     someone replies" ticked when posting (comments.notifications.note_mail_wishes), the same
     confirmation mail or question to the address's owner within the same limits. Anyone may
     post with any address and get a status page: it mails an address no more than posting
-    does, and a second press asks nothing again. False: no mail about replies can come."""
+    does, and a second press asks nothing again. Returns why no mail about replies can come,
+    as found under the lock ("": it will): the comment the press's page read may have been
+    deleted (NO_REPLY_MAIL_DELETED) or decided since, and said of as read, it was "" too."""
     with transaction.atomic():
         # Locked: a decision or a delete meanwhile waits, then finds the wish (a delete takes it).
         locked = Comment.objects.select_for_update(of=("self",)).select_related("article")
-        comment = locked.filter(pk=comment_id, withdrawn_at__isnull=True).first()
-        if comment is None or not reply_mail_can_come(comment):
-            return False
+        comment = locked.filter(pk=comment_id).first()
+        why = NO_REPLY_MAIL_DELETED if comment is None else why_no_reply_mail(comment)
+        if why:
+            return why
         if ReplySubscription.objects.get_or_create(comment=comment)[1]:
             ask_owner(comment)
-    return True
+    return ""
 
 
 def unsubscribe_replies(*, comment_id: int) -> None:

@@ -24,6 +24,7 @@ from comments.commenter_services import (
     EDITED_SINCE,
     GONE,
     MAX_EDITS,
+    NO_REPLY_MAIL_DELETED,
     can_edit,
     edit_comment,
     edit_deadline,
@@ -31,7 +32,6 @@ from comments.commenter_services import (
     follow_replies,
     reply_mail_can_come,
     saved_by_an_earlier_press,
-    why_no_reply_mail,
     why_not_editable,
 )
 from comments.forms import CommentEditForm
@@ -348,9 +348,15 @@ def follow(request, token):
         # "Mail it again" from a status page drawn before it had its own address (it posted
         # here, with this field): it asks again as pressed, and follows no replies unasked.
         return _ask_again(request, comment, token)
-    if request.method == "POST" and not follow_replies(comment_id=comment.pk):
-        # Decided, or its story taken off the site, since the page was drawn.
-        messages.warning(request, why_no_reply_mail(comment))
+    if request.method == "POST" and (why := follow_replies(comment_id=comment.pk)):
+        if why == NO_REPLY_MAIL_DELETED:
+            # Deleted (from another tab, say) while this press was on its way: what a press a
+            # moment later hears, without a detour by its status page, gone too.
+            return comment_gone(request)
+        # Decided, or its story taken off the site, since the page was drawn: said as found
+        # under the lock (the comment as this press first read it had no reason to give, and
+        # an empty warning is dropped: the press said nothing).
+        messages.warning(request, why)
     # POST/redirect/GET, to the page's own words about the mail that comes (a GET: this
     # address opened again from the history), at the link it came from.
     return redirect(reverse("comments:status", args=[token]) + "#reply-mail")

@@ -18,7 +18,6 @@ from comments.commenter_services import (
     resume_mail,
     stop_all_mail,
     unsubscribe_replies,
-    why_no_reply_mail,
 )
 from comments.commenter_views import (
     commenter_context,
@@ -97,18 +96,19 @@ def _follow_again(request, comment, back):
     (comments.commenter_services.follow_replies), in the words of the comment's status page."""
     if comment is None or comment.withdrawn_at is not None:
         return link_gone(request, NO_REPLY_MAIL_DELETED)
-    followed = follow_replies(comment_id=comment.pk)
+    # Why none comes, read under the lock: deleted or decided since this page read the comment.
+    why = follow_replies(comment_id=comment.pk)
+    if why == NO_REPLY_MAIL_DELETED:
+        return link_gone(request, why)  # its status page, the way back, is gone with it
     # A browser that keeps no cookies of ours (the status page set one) would lose the warning
     # on the way back, and land on its page with nothing said: it is said here instead.
-    if back is not None and (followed or settings.CSRF_COOKIE_NAME in request.COOKIES):
-        if not followed:
-            messages.warning(request, why_no_reply_mail(comment))
+    if back is not None and (not why or settings.CSRF_COOKIE_NAME in request.COOKIES):
+        if why:
+            messages.warning(request, why)
         # POST/redirect/GET, to the page's own words about the mail that now comes.
         return redirect(f"{back[0]}#reply-mail")
-    if not followed:
-        return notice_page(
-            request, "No mail about replies", why_no_reply_mail(comment), way_on=back
-        )
+    if why:
+        return notice_page(request, "No mail about replies", why, way_on=back)
     return notice_page(request, "Mail about replies", _reply_mail_said(comment))
 
 

@@ -1,15 +1,15 @@
 """A commenter's presses that meet on the server, on real connections: Save pressed twice (a double
-click), Save in one tab while Delete is pressed in another, the mailed Erase link's button
-pressed twice, and an edit saved while a moderator decides on the comment. Each press is a
-request of its own in a thread of its own (its own connection and transaction), the presses
-released together by a barrier while a third transaction holds the comment's row, as a slow
-one would: on PostgreSQL both have read the comment before either writes, then one waits on
-the other's lock. What each person is shown, and what the database keeps: one edit, one mail,
-no words lost or published unread, no server error.
+click), Save (or "Mail me when someone replies") in one tab while Delete is pressed in another,
+the mailed Erase link's button pressed twice, and an edit saved while a moderator decides on
+the comment. Each press is a request of its own in a thread of its own (its own connection and
+transaction), the presses released together by a barrier while a third transaction holds the
+comment's row, as a slow one would: on PostgreSQL both have read the comment before either
+writes, then one waits on the other's lock. What each person is shown, and what the database
+keeps: one edit, one mail, no words lost or published unread, no server error.
 
 The tests with one press patched to land inside the other (tests/test_commenter_edit_twice.py,
-test_commenter_edit_other_tab.py, test_commenter_edit_closed.py, test_commenter_erase_twice.py)
-say the same of each order one at a time."""
+test_commenter_edit_other_tab.py, test_commenter_edit_closed.py, test_commenter_erase_twice.py,
+test_commenter_follow_meanwhile.py) say the same of each order one at a time."""
 
 import threading
 import time
@@ -22,10 +22,10 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments import links
-from comments.models import Comment, CommenterAddress, CommentVersion
+from comments.models import Comment, CommenterAddress, CommentVersion, ReplySubscription
 from comments.tokens import comment_id_from_token, status_token
 from tests.mail_helpers import queued, verify
-from tests.test_commenter_delete_twice import _published
+from tests.test_commenter_delete_twice import GONE, _published
 from tests.test_commenter_edit_twice import UPDATED, _form_as_drawn
 
 CHANGELIST = "/admin/comments/comment/"
@@ -171,6 +171,36 @@ class TestPressesOnRealConnections:
         shown = reader.get(article.get_absolute_url()).content.decode()
         assert NEW_WORDS not in shown and "Published words" not in shown
         assert ("A reply" in shown) is with_reply
+
+    @pytest.mark.parametrize("first", ["follow", "delete"])
+    def test_follow_in_one_tab_while_delete_is_pressed_in_another(
+        self, reader, article, make_comment, first
+    ):
+        comment = _published(article, make_comment, body="Published words")
+        follow = reverse("comments:follow", args=[status_token(comment)])
+        delete = reverse("comments:delete", args=[status_token(comment)])
+        reader.get(delete)  # the Delete page in one tab, the status page in the other
+        following, deleting = _same_browser(reader), _same_browser(reader)
+        presses = {
+            "follow": lambda: following.post(follow),
+            "delete": lambda: deleting.post(delete, follow=True),
+        }
+        order = [first, *(press for press in presses if press != first)]
+
+        answers = dict(
+            zip(order, _at_the_same_moment(_rows(comment), *map(presses.get, order), in_turn=True))
+        )
+
+        assert "Your comment is deleted" in answers["delete"].content.decode()
+        followed = answers["follow"]
+        _in_that_order(first, ["follow" if followed.status_code == 302 else "delete"])
+        if followed.status_code == 302:  # followed, then deleted with its wish
+            assert followed["Location"].endswith("#reply-mail")
+        else:  # deleted first: said so, as a press a moment later hears it
+            assert followed.status_code == 404
+            assert GONE in followed.content.decode()
+        assert not ReplySubscription.objects.exists()
+        assert not Comment.objects.filter(pk=comment.pk).exists()
 
     def test_the_erase_link_pressed_twice_erases_once_and_both_answers_say_so(
         self, reader, article, make_comment, settings
