@@ -35,7 +35,7 @@ from comments.commenter_services import (
     why_not_editable,
 )
 from comments.forms import CommentEditForm
-from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.ratelimit import delete_key, deleted_from
@@ -137,7 +137,8 @@ def commenter_context(comment: Comment) -> dict:
     # The box "E-mail me when my comment has been reviewed", while that mail is still to come.
     waiting = as_its_writer_sees(comment) == Comment.Status.PENDING
     review_mail = comment.notify_on_decision and waiting
-    is_open = comments_open(comment.article)
+    policy = ModerationPolicy.current()  # read once: whether it is open, what an edit does
+    is_open = comments_open(comment.article, policy)
     waits = mail_waits_for_owner(comment)
     # Said to its owner only (to anyone else, it would say whose address it is).
     mail_stopped = comment.owner_vouched and mail_stopped_for(comment.email)
@@ -161,6 +162,8 @@ def commenter_context(comment: Comment) -> dict:
             and not (mail_stopped or address_confirmed)
         ),
         "can_edit": can_edit(comment, is_open=is_open),
+        # What an edit of an approved comment does (comments/what_an_edit_does.html).
+        "clean_edits_kept": policy.publish_clean_edits,
         "comments_closed": not is_open,
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
@@ -240,7 +243,15 @@ def _closed_meanwhile(request, comment, form, token, why: str):
 
 
 def _edit_page(request, comment, form, *, status=200, **more):
-    context = {"comment": comment, "form": form, "standing": _stands(comment), **more}
+    context = {
+        "comment": comment,
+        "form": form,
+        "standing": _stands(comment),
+        # What an edit of an approved comment does (comments/what_an_edit_does.html).
+        "clean_edits_kept": comment.status == Comment.Status.APPROVED
+        and ModerationPolicy.current().publish_clean_edits,
+        **more,
+    }
     return commenter_page(request, "comments/edit.html", context, status=status)
 
 

@@ -2,7 +2,9 @@
 published": "Your comment is updated on the article" only where readers see it. A reply approved
 under a comment that is off the page (its author's edit back in the queue, or then rejected)
 was told so, just above its status saying it was off the page, and was nowhere on the
-article."""
+article. The status and edit pages say beforehand what Save will do, in its words."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -64,3 +66,57 @@ def test_a_published_comment_kept_published_is_said_updated_on_the_article(reade
 
         assert ON_THE_ARTICLE in answer.content.decode()
         assert words in reader.get(article.get_absolute_url()).content.decode()
+
+
+# What the status and edit pages of an approved comment say an edit does, and what Save then says
+# of a clean one: by the policy's "keep clean edits published", and where the comment stands.
+PROMISES = {
+    ("kept", "published"): (
+        "An edit is on the article at once, unless the site’s filters flag it: then a moderator "
+        "will review the new text, and the comment is off the page until then.",
+        ON_THE_ARTICLE,
+        Comment.Status.APPROVED,
+    ),
+    ("kept", "off the page"): (
+        "An edit keeps it approved, unless the site’s filters flag it: then a moderator will "
+        "review the new text.",
+        "Your comment is updated.",
+        Comment.Status.APPROVED,
+    ),
+    ("reviewed", "published"): (
+        "After an edit, a moderator will review the new text, and the comment is off the page "
+        "until then.",
+        "Your comment is updated. A moderator will review the new text.",
+        Comment.Status.PENDING,
+    ),
+    ("reviewed", "off the page"): (
+        "After an edit, a moderator will review the new text.",
+        "Your comment is updated. A moderator will review the new text.",
+        Comment.Status.PENDING,
+    ),
+}
+
+
+@pytest.mark.parametrize(("edits", "stands"), list(PROMISES))
+def test_the_status_and_edit_pages_say_what_an_edit_will_do_as_save_then_says(
+    reader, thread, edits, stands
+):
+    """The status page said "an edit is reviewed again" whatever the policy: a clean edit the
+    policy keeps published is not, and Save then said "updated on the article"."""
+    comment, reply = thread
+    ModerationPolicy.objects.update(publish_clean_edits=edits == "kept")
+    if stands == "off the page":  # its comment's edit is held for a moderator
+        edit_comment(comment=comment, body="First words, and crypto")
+    promise, said, status = PROMISES[edits, stands]
+    edit = reverse("comments:edit", args=[status_token(reply)])
+
+    status_page = reader.get(reply.status_url).content.decode()
+    edit_page = reader.get(edit).content.decode()
+    answer = _saved(reader, reply, "Reply words, put better").content.decode()
+
+    assert "You can edit it until <time" in status_page
+    assert re.search(r"</time>\.\s+" + re.escape(promise), status_page)
+    assert "reviewed again" not in status_page.replace("answers is being reviewed again", "")
+    assert promise in edit_page and "reviewed again: it may leave" not in edit_page
+    assert f'<div class="alert alert-success">{said}' in answer
+    assert Comment.objects.get(pk=reply.pk).status == status
