@@ -237,6 +237,12 @@ def privacy_action(request, token):
 
 
 def _erased(request, erased: int):
+    if not erased:  # each deleted from its page before: "0 comments and your address…"
+        return notice_page(
+            request,
+            "Your address is erased",
+            "It is gone from our site; no comments made with it were left.",
+        )
     return notice_page(
         request,
         "Your comments are erased",

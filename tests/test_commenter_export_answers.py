@@ -142,3 +142,40 @@ def test_the_mailed_erase_link_works_in_a_browser_that_keeps_no_cookies(
     assert erased.status_code == 200
     assert "Your comments are erased" in erased.content.decode()
     assert not Comment.objects.filter(email="maria@example.com").exists()
+
+
+def test_an_address_whose_comments_were_all_deleted_is_not_told_of_0_comments(
+    reader, article, comment_form_data
+):
+    """Delete your comment, then erase your data: the address stays on record a day after we
+    mailed it (README, Delete). The mail said "(0 now)", the page "We hold 0 comments made
+    with your address" over "Erasing deletes them all", and the answer "0 comments and your
+    address are gone from our site. Where others had replied…"."""
+    data = comment_form_data(article, notify="on", body="Mine, deleted before I erase.")
+    reader.post(reverse("comments:post", args=[article.pk]), data)
+    run_mail_queue()  # the confirmation mail went: the address is kept a day once deleted
+    delete = reverse("comments:delete", args=[status_token(Comment.objects.get())])
+    reader.get(delete)
+    reader.post(delete)
+    pages = {}
+    for action in ("export", "erase"):
+        CommenterAddress.objects.update(privacy_mail_sent_at=None)
+        reader.post(reverse("comments:privacy"), {"email": "maria@example.com", "action": action})
+        run_mail_queue()
+        said = mail.outbox[-1].body
+        assert "(0 now)" not in said
+        assert "every comment made with this address (none now)" in said
+        link = re.search(r"https?://\S+/comments/privacy/\S+/", said).group(0)
+        pages[action] = Client().get(link).content.decode()
+
+    for page in pages.values():
+        assert "We hold 0 comments" not in page
+        assert "We hold no comments made with your address any more." in page
+    assert "deletes them all" not in pages["erase"]
+    assert "Erasing forgets your address. It cannot be undone." in pages["erase"]
+    erased, again = (Client().post(link).content.decode() for _ in range(2))  # a double click
+    assert "0 comments" not in erased and "Where others had replied" not in erased
+    for answer in (erased, again):
+        assert "Your address is erased" in answer
+        assert "It is gone from our site; no comments made with it were left." in answer
+    assert not CommenterAddress.objects.exists()
