@@ -1,14 +1,19 @@
+"""The admin's pages for stories and what they are filed under (sections, authors, tags): what
+each shows and lists. The article's change form is saved in articles.admin_saving; the list's
+actions (publish, unpublish) are in articles.admin_actions."""
+
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
 from articles import admin_corrections  # noqa: F401 (registers Articles › Corrections)
+from articles.admin_actions import ArticleActions
 from articles.admin_bylines import BylineInline, own_byline
-from articles.admin_deletion import deleted_entries, deleted_stories, picture_stays
-from articles.admin_forms import ArticleForm, changed_in_form, shown_again
+from articles.admin_deletion import deleted_entries, deleted_stories
+from articles.admin_forms import ArticleForm, shown_again
 from articles.admin_lists import (
     LAST_WORKED_ON_FIRST,
     ArticleChangeList,
@@ -20,28 +25,13 @@ from articles.admin_lists import (
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
 from articles.admin_related_links import RelatedLinkInline, link_target_urls
-from articles.kept_pictures import KeepingImageField, KeepingImageInput, forget_on_commit
+from articles.admin_saving import ArticleSaving
+from articles.kept_pictures import KeepingImageField, KeepingImageInput
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.models import Article, Author, Section, Tag
 from articles.search import clean_query, search_articles
-from articles.services import (
-    delete_articles,
-    draft_edited,
-    publish_articles,
-    save_article,
-    unpublish_articles,
-)
+from articles.services import delete_articles
 from newsportal.formats import newsroom_time
-from newsportal.wording import counted
-
-
-def _named(articles, most: int = 3) -> str:
-    """The stories an action changed, by headline: a count alone let a story ticked by mistake
-    (the row above the one meant) go unnoticed until a reader asked where it went."""
-    titles = [f"“{title}”" for title in articles.values_list("title", flat=True)[: most + 1]]
-    if len(titles) <= most:
-        return ", ".join(titles[:-1]) + " and " + titles[-1] if len(titles) > 1 else "".join(titles)
-    return f"{', '.join(titles[:most])} and {articles.count() - most} more"
 
 
 class ListingEntryAdmin(admin.ModelAdmin):
@@ -125,7 +115,7 @@ class TagAdmin(ListingEntryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
     form = ArticleForm
     list_display = ["title", byline, "state", "section", "published", "comments_enabled"]
     list_filter = [StateFilter, BylineFilter, "section", "comments_enabled", "published_at"]
@@ -252,73 +242,6 @@ class ArticleAdmin(admin.ModelAdmin):
             crops[0]["url"],
         )
 
-    def save_model(self, request, obj, form, change):
-        before = Article.objects.filter(pk=obj.pk).first() if change else None
-        save_article(
-            article=obj,
-            hero_changed="hero_image" in form.changed_data,
-            date_set="published_at" in form.changed_data,
-        )
-        forget_on_commit(form.cleaned_data.get("hero_image"))
-        self._say_what_readers_see(request, obj, before)
-        if said := form.old_words_for_new_picture():
-            self.message_user(request, said, messages.WARNING)
-        if obj.status == Article.Status.PUBLISHED and not obj.is_public:
-            # "Published" with a date to come saves as "added successfully", which reads as
-            # live: the editor is told when it goes out, as the Publish action tells them.
-            when = timezone.localtime(obj.published_at)
-            self.message_user(
-                request,
-                f"Scheduled: “{obj.title}” goes out at its publication time, "
-                f"{when:%-d %b %Y, %H:%M %Z}. Until then only staff see it (View on site).",
-                messages.INFO,
-            )
-        elif obj.status == Article.Status.DRAFT and obj.published_at > timezone.now():
-            # The time's help says a time to come schedules the story: as a draft it never
-            # goes out, and the list shows it dated then all the same.
-            when = timezone.localtime(obj.published_at)
-            self.message_user(
-                request,
-                f"Not scheduled: “{obj.title}” is a draft, so it will not go out at its "
-                f"publication time, {when:%-d %b %Y, %H:%M %Z}. To schedule it, set its status "
-                "to Published and save.",
-                messages.WARNING,
-            )
-        if form.meanwhile:  # another editor's decision kept, around this editor's changes
-            self.message_user(
-                request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
-            )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A draft's byline, tags, links or section alone: edited too, up the list of drafts
-        # (a status only a colleague changed meanwhile, kept, is not this editor's change).
-        status_mine = "status" in form.changed_data and "status" not in form.kept
-        if change and not status_mine and changed_in_form(form, formsets):
-            draft_edited(article=form.instance)
-
-    def _say_what_readers_see(self, request, obj, before: Article | None) -> None:
-        # "Changed successfully" read the same whether the story went out, came down or moved:
-        # the editor is told which, as the Publish and Unpublish actions tell them.
-        was_public = before is not None and before.is_public
-        if obj.is_public and not was_public:
-            said = f"Published: “{obj.title}” is on the site now."
-            self.message_user(request, said, messages.SUCCESS)
-        elif was_public and obj.status == Article.Status.DRAFT:
-            said = (
-                f"Unpublished: “{obj.title}” is a draft again: readers no longer see it, and "
-                "its address answers “not found” until it is published again."
-            )
-            said += picture_stays(Article.objects.filter(pk=obj.pk))
-            self.message_user(request, said, messages.INFO)
-        if obj.is_public and before and obj.old_slugs.filter(slug=before.slug).exists():
-            old = Article(slug=before.slug).get_absolute_url()
-            said = (
-                f"Its address is now {obj.get_absolute_url()}: links to the old one, {old}, "
-                "lead readers here."
-            )
-            self.message_user(request, said, messages.INFO)
-
     def get_deleted_objects(self, objs, request):
         return deleted_stories(self, objs, request)
 
@@ -327,73 +250,3 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         delete_articles(queryset=Article.objects.filter(pk=obj.pk))
-
-    @admin.action(description="Publish selected articles", permissions=["change"])
-    def publish(self, request, queryset):
-        # A schedule is kept: it is often an embargo, and a story ticked with the drafts must
-        # not go out early. "Publish now" says it does that.
-        waiting = queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        waiting = list(waiting.values_list("pk", flat=True))
-        drafts = list(queryset.filter(status=Article.Status.DRAFT).values_list("pk", flat=True))
-        count = publish_articles(queryset=queryset)
-        self._log(request, drafts, "Published.")
-        # A draft dated later is scheduled, not live: the editor is told which they got.
-        published = Article.objects.filter(pk__in=drafts).order_by("published_at", "pk")
-        scheduled = published.filter(published_at__gt=timezone.now())
-        live = published.exclude(pk__in=scheduled.values("pk"))
-        later = scheduled.count()
-        said = []
-        if count - later:
-            said.append(f"Published {counted(count - later, 'article')}: {_named(live)}.")
-        if later:
-            first = timezone.localtime(scheduled.first().published_at)
-            said.append(
-                f"Scheduled {counted(later, 'article')}, dated later: {_named(scheduled)}; each "
-                f"goes out at its publication time (the first at {first:%-d %b %Y, %H:%M %Z})."
-            )
-        if not count:
-            said.append("Nothing to publish: the selected articles were published or scheduled.")
-        if waiting:
-            kept = _named(Article.objects.filter(pk__in=waiting).order_by("published_at", "pk"))
-            it = "them" if len(waiting) > 1 else "it"
-            said.append(
-                f"Left as scheduled: {kept}. To publish {it} now, ahead of schedule, choose "
-                "“Publish selected articles now”."
-            )
-        self.message_user(request, " ".join(said), messages.SUCCESS if count else messages.INFO)
-
-    @admin.action(description="Publish selected articles now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        # Scheduled ones too, ahead of their time: their publication time becomes now.
-        early = queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        early = list(early.values_list("pk", flat=True))
-        drafts = list(queryset.filter(status=Article.Status.DRAFT).values_list("pk", flat=True))
-        count = publish_articles(queryset=queryset, now_too=True)
-        self._log(request, drafts, "Published now.")
-        self._log(request, early, "Published now, ahead of its scheduled time.")
-        said = (
-            [] if count else ["Nothing to publish: the selected articles were already published."]
-        )
-        for pks, how in [(drafts, ""), (early, ", ahead of schedule")]:
-            if pks and count:
-                named = _named(Article.objects.filter(pk__in=pks).order_by("pk"))
-                said.append(f"Published {counted(len(pks), 'article')} now{how}: {named}.")
-        self.message_user(request, " ".join(said), messages.SUCCESS if count else messages.INFO)
-
-    @admin.action(description="Unpublish selected articles", permissions=["change"])
-    def unpublish(self, request, queryset):
-        pulled = list(queryset.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
-        count = unpublish_articles(queryset=queryset)
-        self._log(request, pulled, "Unpublished.")
-        if not count:  # a green "Unpublished 0 articles." read as done
-            said = "Nothing to unpublish: the selected articles were drafts already."
-            self.message_user(request, said, messages.INFO)
-            return
-        pulled = Article.objects.filter(pk__in=pulled).order_by("-published_at", "pk")
-        said = f"Unpublished {counted(count, 'article')}: {_named(pulled)}.{picture_stays(pulled)}"
-        self.message_user(request, said, messages.SUCCESS)
-
-    def _log(self, request, pks, message: str) -> None:
-        # In the story's history, and named to an editor whose form it changed meanwhile.
-        for article in Article.objects.filter(pk__in=pks):
-            self.log_change(request, article, message)
