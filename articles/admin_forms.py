@@ -84,6 +84,7 @@ class ArticleForm(forms.ModelForm):
             body.widget.attrs["rows"] = 30
         self.opened, self.kept, self.clashed, self.meanwhile = None, [], [], ""
         self.picture_refused = None
+        self.stored_before = {}  # the story as its save found it (articles.admin_saving)
         if self.instance.pk is not None:
             self.fields["opened_as"].initial = opened_state(stored_values(self.instance))
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.admin_deletion import picture_stays
 from articles.admin_forms import changed_in_form
 from articles.kept_pictures import forget_on_commit
+from articles.meanwhile import ALONGSIDE, stored_values
 from articles.models import Article
 from articles.services import draft_edited, save_article
 
@@ -17,6 +18,8 @@ class ArticleSaving:
 
     def save_model(self, request, obj, form, change):
         before = Article.objects.filter(pk=obj.pk).first() if change else None
+        if before is not None:  # what this save changes of it, for its History
+            form.stored_before = _as_stored(before, form)
         save_article(
             article=obj,
             hero_changed="hero_image" in form.changed_data,
@@ -60,6 +63,21 @@ class ArticleSaving:
         if change and not status_mine and changed_in_form(form, formsets):
             draft_edited(article=form.instance)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if not add:
+            # Django names every field whose post differs from what the form was given. One
+            # another editor changed since this form was opened differs too, though the save
+            # kept theirs (articles.meanwhile): a form saved unchanged wrote "Changed Title and
+            # Tags" in the story's History, over the colleague's own entry. Named: what this
+            # save changed of the story as it stood (its byline and links say it themselves).
+            now = _as_stored(form.instance, form)
+            form.changed_data = [
+                name
+                for name in form.changed_data
+                if name not in now or now[name] != form.stored_before.get(name)
+            ]
+        return super().construct_change_message(request, form, formsets, add)
+
     def _say_what_readers_see(self, request, obj, before: Article | None) -> None:
         # "Changed successfully" read the same whether the story went out, came down or moved:
         # the editor is told which, as the Publish and Unpublish actions tell them.
@@ -81,3 +99,8 @@ class ArticleSaving:
                 "lead readers here."
             )
             self.message_user(request, said, messages.INFO)
+
+
+def _as_stored(article: Article, form) -> dict:
+    """What the story holds, as stored, of what the form writes: its row's fields, its tags."""
+    return stored_values(article, alongside=[name for name in ALONGSIDE if name in form.fields])

@@ -176,9 +176,10 @@ def stored_alongside(article, names=ALONGSIDE) -> dict:
     }
 
 
-def stored_values(article) -> dict:
+def stored_values(article, alongside=ALONGSIDE) -> dict:
     """Everything of the story an editor's form writes (GUARDED and ALONGSIDE), as stored."""
-    return {name: getattr(article, attname(name)) for name in GUARDED} | stored_alongside(article)
+    row = {name: getattr(article, attname(name)) for name in GUARDED}
+    return row | stored_alongside(article, alongside)
 
 
 def _count(data, key: str) -> int | None:
