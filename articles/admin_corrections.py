@@ -2,8 +2,11 @@
 own and leads here to add one): written through articles.correction_services."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.text import Truncator
 
 from articles.correction_services import append_correction, delete_corrections, mend_correction
@@ -15,6 +18,24 @@ class NotSaved(Exception):
     """A correction's story or the correction itself deleted between the form and its save."""
 
 
+STORIES_URL_NAME = "articles_correction_stories"
+
+
+class CorrectableStories(AutocompleteJsonView):
+    """The story picker's search (the admin's own search of stories): those that have been out
+    alone. A draft never out has nothing readers read to correct; offered, it was refused only
+    once chosen and sent. One that comes anyway (an ?article= address typed, a script) is
+    still refused, saying why (Correction.clean)."""
+
+    def get_queryset(self):
+        return super().get_queryset().gone_out()
+
+
+class CorrectableStorySelect(AutocompleteSelect):
+    def get_url(self):
+        return reverse(f"{self.admin_site.name}:{STORIES_URL_NAME}")
+
+
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
     list_display = ["corrected", "article", "words"]
@@ -23,6 +44,21 @@ class CorrectionAdmin(admin.ModelAdmin):
     search_help_text = "Words from the correction or the story's headline."
     autocomplete_fields = ["article"]
     ordering = ["-published_at", "-pk"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(CorrectableStories.as_view(admin_site=self.admin_site))
+        return [path("stories/", view, name=STORIES_URL_NAME), *super().get_urls()]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["widget"] = CorrectableStorySelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs["help_text"] = (
+                "Only stories that have been out (on the site, or taken down since): one never "
+                "published has nothing readers read to correct; mend the story itself."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # No maxlength (as in the story's form): a paste too long comes back whole with the

@@ -54,6 +54,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
 
+    def gone_out(self):
+        """Stories readers have read, on the site now or taken down since (Article.has_gone_out)."""
+        return self.filter(first_published_at__lte=timezone.now())
+
     def for_page_frame(self):
         """What the article view reads of the row on every request: whether it is public, its
         title for the page's head, the comment section's switches. The rest goes into the

@@ -87,6 +87,38 @@ def test_a_story_never_out_has_nothing_to_correct(desk, draft):
     assert "Add a correction" not in form
 
 
+def _picked(desk, term: str = "") -> list[str]:
+    """The story picker's choices on the add form, as its search box asks for them."""
+    form = desk.get("/admin/articles/correction/add/").content.decode()
+    picker = re.search(r'<select name="article"[^>]*>', form).group(0)
+    asked = dict(re.findall(r'data-(ajax--url|app-label|model-name|field-name)="([^"]*)"', picker))
+    found = desk.get(
+        asked["ajax--url"],
+        {
+            "term": term,
+            "app_label": asked["app-label"],
+            "model_name": asked["model-name"],
+            "field_name": asked["field-name"],
+        },
+    )
+    assert found.status_code == 200
+    return [result["text"] for result in found.json()["results"]]
+
+
+def test_the_story_picker_offers_only_stories_that_have_been_out(
+    desk, article, draft, scheduled, make_article
+):
+    pulled = make_article(title="Battery plant story taken down")
+    unpublish_articles(queryset=Article.objects.filter(pk=pulled.pk))
+
+    offered = _picked(desk)
+
+    assert sorted(offered) == sorted([article.title, pulled.title])
+    assert _picked(desk, "batter") == [pulled.title]  # the drafts' words find them no more
+    form = desk.get("/admin/articles/correction/add/").content.decode()
+    assert "Only stories that have been out" in form
+
+
 def test_the_story_s_form_lists_its_corrections_and_leads_to_add_one(desk, article):
     append_correction(article=article, text="Spelling of the <b>chief</b> executive's name.")
 
