@@ -66,9 +66,10 @@ class BylineFilter(admin.SimpleListFilter):
 
 # The list's order: what the newsroom worked on last first. A draft sorted by its publication
 # time sorted by when its form was first opened (it is dated when it goes out): the story a
-# reporter wrote all morning sat pages down, under everything opened since. A draft is placed by
-# its last edit of what readers will read (updated_at, which its saves move: articles.services),
-# a story out or scheduled by its publication time, as before. Read through an index of its own.
+# reporter wrote all morning sat pages down, under everything opened since. A draft (a story
+# taken down too) is placed by when it was last worked on (worked_on_at, which its saves and its
+# take-down move: articles.services), a story out or scheduled by its publication time, as
+# before. Read through an index of its own.
 LAST_WORKED_ON_FIRST = [last_worked_on().desc(), "-pk"]
 
 

@@ -27,7 +27,7 @@ def append_correction(*, article: Article, text: str) -> Correction:
         correction.full_clean()
         correction.save()
         told = correction.published_at
-        written = {"corrected_at": told}
+        written = {"corrected_at": told, "worked_on_at": told}
         if locked.has_gone_out and locked.updated_at < told:
             written["updated_at"] = told
         Article.objects.filter(pk=locked.pk).update(**written)

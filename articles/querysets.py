@@ -32,13 +32,13 @@ LINE_ORDER = ("position", "author__name", "author_id")
 
 
 def last_worked_on():
-    """The admin list's order (articles.admin_lists): a draft by its last edit, a story out or
-    scheduled by its publication time. An index holds it (Article.Meta, article_worked_on_idx):
-    the planner uses one only for this very expression, so both take it from here. 'draft' is
-    written into the SQL, not sent as a parameter: SQLite matches no index's literal to a
-    bound parameter, and sorted the archive row by row."""
+    """The admin list's order (articles.admin_lists): a draft (a story taken down too) by when
+    it was last worked on, a story out or scheduled by its publication time. An index holds it
+    (Article.Meta, article_worked_on_idx): the planner uses one only for this very expression,
+    so both take it from here. 'draft' is written into the SQL, not sent as a parameter: SQLite
+    matches no index's literal to a bound parameter, and sorted the archive row by row."""
     is_draft = Q(status=RawSQL("'draft'", ()))
-    return Case(When(is_draft, then=F("updated_at")), default=F("published_at"))
+    return Case(When(is_draft, then=F("worked_on_at")), default=F("published_at"))
 
 
 def in_byline_order(authors):

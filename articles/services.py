@@ -3,7 +3,7 @@ shared caches (newsportal.caching), after commit. Those of the hero picture's fi
 articles.picture_services."""
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django_tasks import task
 
@@ -96,20 +96,24 @@ def _edited(article: Article, stored: dict | None) -> bool:
 
 def draft_edited(*, article: Article) -> None:
     """An editor changed a draft, if only its byline, tags, related links, section or time
-    (save_article moves its last edit for what readers will read): its last edit, which places
-    it in the admin's list, is now. A story out keeps its time: readers' "Updated" is for what
-    they read, not for a retagging. So does one taken down (a draft that has been out): its last
-    edit is the "Updated" its page shows once it is published again."""
+    (save_article moves it for what readers will read): it was worked on now, which places it
+    in the admin's list, a story taken down too. A draft never out was last edited now as well
+    (its form's "Updated at"). A story taken down keeps its "Updated", which its page shows once
+    it is published again: readers' "Updated" is for what they read, not for a retagging."""
     now = timezone.now()
-    drafts = Article.objects.filter(pk=article.pk, status=Article.Status.DRAFT)
     never_out = Q(first_published_at__isnull=True) | Q(first_published_at__gt=now)
-    if drafts.filter(never_out).update(updated_at=now):
-        article.updated_at = now
+    edited = Article.objects.filter(pk=article.pk, status=Article.Status.DRAFT).update(
+        worked_on_at=now, updated_at=Case(When(never_out, then=Value(now)), default=F("updated_at"))
+    )
+    if edited:
+        article.worked_on_at = now
+        if not article.has_gone_out:
+            article.updated_at = now
 
 
 def _locked(pk, *, lock: bool = True) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
-    fields = {"first_published_at", "updated_at", *EDITORIAL_FIELDS, *GUARDED}
+    fields = {"first_published_at", "updated_at", "worked_on_at", *EDITORIAL_FIELDS, *GUARDED}
     rows = Article.objects.select_for_update() if lock else Article.objects
     return rows.filter(pk=pk).values(*fields).first()
 
@@ -130,11 +134,23 @@ def edits_since(
     return merge(mine, stored, seen)
 
 
+def _worked_on_at(article: Article, stored: dict | None, edited: bool, now):
+    """A draft's place in the admin's list (querysets.last_worked_on): now, for a save that
+    changes what readers read or takes the story down (or out). A new one was written from when
+    its form opened (its default time), never from a time to come. The rest of a draft's changes
+    (its byline, tags, section) are its form's to say: draft_edited."""
+    if stored is None:
+        return min(article.published_at, now)
+    if edited or article.status != stored["status"]:
+        return now
+    return stored["worked_on_at"]
+
+
 def _updated_at(article: Article, stored: dict | None, edited: bool, now):
     if article.status == Article.Status.DRAFT:
-        # Its last edit, which places it in the admin's list (querysets.last_worked_on): raised
-        # to a publication time to come, a draft dated next week sat at the top of it for a
-        # week. A new one was written from when its form opened (its default time).
+        # Its last edit, as its form shows it ("Updated at"): raised to a publication time to
+        # come, a draft dated next week read as edited then. A new one was written from when
+        # its form opened (its default time).
         if stored is None:
             return min(article.published_at, now)
         return now if edited else min(stored["updated_at"], now)
@@ -175,6 +191,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
             article.hero_alt = article.hero_caption = article.hero_credit = ""
         edited = _edited(article, stored)
         article.updated_at = _updated_at(article, stored, edited, now)
+        article.worked_on_at = _worked_on_at(article, stored, edited, now)
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug);
@@ -287,9 +304,11 @@ def unpublish_articles(*, queryset) -> int:
         published = queryset.filter(status=Article.Status.PUBLISHED)
         purge_queryset(published, for_good=True)
         # A schedule withdrawn before its time: the story has not been out, and its last edit
-        # (a draft's place in the list) is now, not the time it was to go out.
+        # is now, not the time it was to go out.
         published.filter(first_published_at__gt=now).update(first_published_at=None, updated_at=now)
-        return published.update(status=Article.Status.DRAFT)
+        # Taken down to be fixed, most often: first among the drafts (a story out keeps its
+        # "Updated", which its page shows again once it is back).
+        return published.update(status=Article.Status.DRAFT, worked_on_at=now)
 
 
 def delete_articles(*, queryset) -> int:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from articles.correction_services import append_correction
 from articles.models import Article, Author, Section, Tag
 from tests.article_forms import byline_as, change_form_data
 from tests.test_article_admin_list_order import LIST, _as_dated, _draft, _titles
@@ -143,6 +144,64 @@ def test_a_story_retagged_while_off_the_site_is_not_updated_when_back(
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Updated" not in page
     assert not story.was_updated
+
+
+@pytest.mark.parametrize("take_down", [_taken_down_with_the_action, _taken_down_with_the_form])
+def test_a_story_taken_down_comes_first_among_the_drafts(editor_client, make_article, take_down):
+    # Taken down to be fixed: it sat among the drafts by its last "Updated", a week down.
+    story = make_article(title="Out last week", published_at=timezone.now() - timedelta(days=7))
+    _draft(make_article, "Touched yesterday", days_ago=1)
+
+    take_down(editor_client, story)
+
+    assert _titles(editor_client, state="draft") == ["Out last week", "Touched yesterday"]
+
+
+@pytest.mark.parametrize("edit", [_tagged, _second_author, _linked, _moved])
+def test_a_story_taken_down_moves_up_for_any_edit_and_readers_see_no_update(
+    client, editor_client, make_article, edit
+):
+    story = make_article(title="Out last week", published_at=timezone.now() - timedelta(days=7))
+    _taken_down_with_the_action(editor_client, story)
+    other = _draft(make_article, "Rewritten since", days_ago=3)
+    rewritten = _as_shown(other) | {"body": "Rewritten since."}
+    assert editor_client.post(f"{LIST}{other.pk}/change/", rewritten).status_code == 302
+    assert _titles(editor_client, state="draft") == ["Rewritten since", "Out last week"]
+    story.refresh_from_db()
+
+    response = editor_client.post(f"{LIST}{story.pk}/change/", _as_shown(story) | edit(story))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _titles(editor_client, state="draft") == ["Out last week", "Rewritten since"]
+    _published_with_the_action(editor_client, story)
+    story.refresh_from_db()
+    assert story.is_public and not story.was_updated
+    assert "Updated" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_story_taken_down_saved_unchanged_keeps_its_place(editor_client, make_article):
+    story = make_article(title="Out last week", published_at=timezone.now() - timedelta(days=7))
+    _taken_down_with_the_action(editor_client, story)
+    other = _draft(make_article, "Rewritten since", days_ago=3)
+    rewritten = _as_shown(other) | {"body": "Rewritten since."}
+    assert editor_client.post(f"{LIST}{other.pk}/change/", rewritten).status_code == 302
+    story.refresh_from_db()
+
+    assert editor_client.post(f"{LIST}{story.pk}/change/", _as_shown(story)).status_code == 302
+
+    assert _titles(editor_client, state="draft") == ["Rewritten since", "Out last week"]
+
+
+def test_a_story_taken_down_and_corrected_moves_up(editor_client, make_article):
+    story = make_article(title="Out last week", published_at=timezone.now() - timedelta(days=7))
+    _taken_down_with_the_action(editor_client, story)
+    other = _draft(make_article, "Rewritten since", days_ago=3)
+    rewritten = _as_shown(other) | {"body": "Rewritten since."}
+    assert editor_client.post(f"{LIST}{other.pk}/change/", rewritten).status_code == 302
+
+    append_correction(article=story, text="The plant opened in 2024, not 2023.")
+
+    assert _titles(editor_client, state="draft") == ["Out last week", "Rewritten since"]
 
 
 def _retitled(article) -> dict:

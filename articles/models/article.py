@@ -93,6 +93,11 @@ class Article(KeepsOldAddresses, models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Moved by an edit of what readers read (articles.services), not by closing comments.
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the newsroom last worked on it (a save that changed anything of it, its take-down,
+    # a correction added): a draft's place in the admin's list (querysets.last_worked_on), a
+    # story taken down's too. Never shown to readers, whose "Updated" a retagging must not
+    # move: placed by that, a story taken down sat pages down the drafts while being fixed.
+    worked_on_at = models.DateTimeField(default=timezone.now, editable=False)
     # When readers were last told of a correction (articles.correction_services keeps it): a
     # page reads its corrections only when it has some, as most stories never do.
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
