@@ -148,7 +148,7 @@ class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
             "Publishing",
             {"fields": ["section", "tags", "status", "published_at", "updated_at"]},
         ),
-        ("Comments", {"fields": ["comments_enabled"]}),
+        ("Comments", {"fields": ["comments_enabled", "readers_question"]}),
     ]
 
     def get_urls(self):

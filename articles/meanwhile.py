@@ -45,6 +45,7 @@ GUARDED = (
     "status",
     "published_at",
     "comments_enabled",
+    "readers_question",
 )
 # What the same save writes beside the row: the form's many-to-many fields, and the related
 # links (the article admin's inline, whose default prefix is this name too).

@@ -62,6 +62,7 @@ def change_form_data(article, **overrides) -> dict:
         "published_at_0": "2024-01-01",
         "published_at_1": "10:00:00",
         "comments_enabled": "on",
+        "readers_question": article.readers_question,
         "related_links-TOTAL_FORMS": "0",
         "related_links-INITIAL_FORMS": "0",
     }

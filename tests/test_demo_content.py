@@ -114,6 +114,11 @@ def test_demo_comments_fill_the_lead_article_and_the_moderation_queue(db, client
     reply = approved.filter(parent__isnull=False).first()
     assert f'id="comment-{reply.pk}"' in page.content.decode()
     assert pending.first().body not in page.content.decode()
+    # The story asks its readers a question, above the conversation it started.
+    question = "What do you make of a phone maker building its own car? Would you buy one?"
+    assert lead.readers_question == question
+    html = page.content.decode()
+    assert html.index(question) < html.index(f'id="comment-{reply.pk}"')
 
 
 def test_demo_comments_load_twice_without_changes(db, capsys):

@@ -75,7 +75,7 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
         ),
         "tag": page(client, tag.get_absolute_url()),
         "author": page(client, author.get_absolute_url()),
-        "article": page(client, demo.get_absolute_url()),  # with the demo's correction
+        "article": page(client, demo.get_absolute_url()),  # with its correction and question
         "corrections": page(client, reverse("articles:corrections")),
         "search": page(client, reverse("articles:search") + "?q=Xiaomi"),
         "search-no-results": page(client, reverse("articles:search") + "?q=zzzzqqq"),
@@ -84,6 +84,7 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
         "comment-status": page(client, pending.status_url),
     }
     assert 'id="corrections"' in pages["article"] and "DeepMotion" in pages["corrections"]
+    assert 'class="readers-question"' in pages["article"]  # the demo asks its readers
     post_url = reverse("comments:post", args=[demo.pk])
     refused = client.post(post_url, comment_form_data(demo, body=""))
     pages["comment-form-errors"] = refused.content.decode()

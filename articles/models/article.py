@@ -112,6 +112,17 @@ class Article(KeepsOldAddresses, models.Model):
             "Moderation policy) may also close them some days after publication."
         ),
     )
+    # Coral's "message box", a newsroom's "Tell us": what the story asks its readers, set above
+    # the conversation it starts. Not news: changing it moves no "Updated".
+    readers_question = models.CharField(
+        "question for readers",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Asked above the comments to start the conversation (“Have you driven an electric "
+            "car? What made you choose it?”). Leave empty for none."
+        ),
+    )
 
     # Weighted title/lead/body vector (and the picture's caption and alt text: migration 0020),
     # kept by a PostgreSQL trigger (migration 0002) and GIN-indexed there; unused on SQLite.
@@ -139,7 +150,7 @@ class Article(KeepsOldAddresses, models.Model):
         # break) and every field into the page.
         errors = clean_pasted_fields(
             self,
-            one_line=["title", "hero_alt", "hero_caption", "hero_credit"],
+            one_line=["title", "hero_alt", "hero_caption", "hero_credit", "readers_question"],
             several_lines=["standfirst", "body"],
         )
         if self.hero_image and not self.hero_alt.strip():

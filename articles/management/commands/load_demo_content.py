@@ -64,6 +64,7 @@ class Command(BaseCommand):
                 first_published_at=published_at,
                 updated_at=published_at,  # written as it went out, not edited since
                 hero_credit="Newsportal graphics (illustration)",
+                readers_question=spec.get("readers_question", ""),
             )
             # In the order the demo names them, as an editor sets a byline (lead reporter first).
             set_bylines(article=article, authors=[authors[slug] for slug in spec["authors"]])
