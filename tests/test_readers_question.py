@@ -153,3 +153,24 @@ def test_a_question_a_colleague_set_meanwhile_is_kept(article):
     assert article.body.endswith("Lisbon, not Porto.")
     assert "by Dana at" in (said := _said(response))
     assert "Question for readers was edited (kept)" in said
+
+
+def test_moderators_read_the_question_beside_the_comments_that_answer_it(
+    moderator_client, article, make_comment
+):
+    Article.objects.filter(pk=article.pk).update(readers_question=QUESTION)
+    answer = make_comment(article, body="I would, if it charged fast.")
+    published = make_comment(article, status=Comment.Status.APPROVED, name="Ann")
+    reply = make_comment(article, parent=published, body="Agreed with Ann.")
+
+    page = moderator_client.get("/admin/comments/comment/").content.decode()
+
+    def card(comment):
+        start = page.index(f'id="queue-{comment.pk}"')
+        return page[start : page.index("</article>", start)]
+
+    assert "The story asks readers:" in card(answer)
+    assert QUESTION in card(answer)
+    # A reply answers the comment above it, which the card quotes instead.
+    assert QUESTION not in card(reply)
+    assert "In reply to" in card(reply)
