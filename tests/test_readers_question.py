@@ -174,3 +174,17 @@ def test_moderators_read_the_question_beside_the_comments_that_answer_it(
     # A reply answers the comment above it, which the card quotes instead.
     assert QUESTION not in card(reply)
     assert "In reply to" in card(reply)
+
+
+def test_an_editor_s_preview_of_a_draft_shows_the_question_as_readers_will_read_it(
+    editor_client, draft
+):
+    Article.objects.filter(pk=draft.pk).update(readers_question=QUESTION)
+
+    page = editor_client.get(draft.get_absolute_url()).content.decode()
+
+    assert "Preview: this article is a draft" in page
+    box = _box(page)
+    assert QUESTION in box
+    assert "We’d like to hear from you" in box
+    assert "#comment-form" not in box  # a preview has no form to answer in
