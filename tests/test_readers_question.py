@@ -188,3 +188,27 @@ def test_an_editor_s_preview_of_a_draft_shows_the_question_as_readers_will_read_
     assert QUESTION in box
     assert "We’d like to hear from you" in box
     assert "#comment-form" not in box  # a preview has no form to answer in
+
+
+def test_preview_changes_shows_the_question_as_the_form_has_it(editor_client, article):
+    data = form_as_shown(article, readers_question=QUESTION)
+
+    page = editor_client.post(f"/admin/articles/article/{article.pk}/preview/", data)
+
+    assert "Preview of unsaved changes" in (html := page.content.decode())
+    assert QUESTION in _box(html)
+    assert Article.objects.get(pk=article.pk).readers_question == ""  # nothing saved
+
+
+def test_without_javascript_a_page_drawn_to_reply_sends_the_answer_to_a_new_comment(
+    client, article, make_comment
+):
+    answered = make_comment(article, status=Comment.Status.APPROVED, name="Ann")
+    Article.objects.filter(pk=article.pk).update(
+        readers_question=QUESTION, approved_comment_count=1
+    )
+
+    html = client.get(f"{article.get_absolute_url()}?reply-to={answered.pk}").content.decode()
+
+    assert "Reply to <bdi>Ann</bdi>" in html  # the form under Ann's comment answers her
+    assert f'<a href="{article.get_absolute_url()}#comment-form">Add your answer</a>' in _box(html)

@@ -65,8 +65,9 @@ def _section_parts(article, number: int, blank_form, is_open: bool) -> tuple[str
         return render_to_string("comments/list.html", context), fields
 
     # Whether comments are open is in the name: once they close by age (which purges nothing),
-    # the fragment drawn while they were open is not used.
-    name = f"comments:{article.pk}:{number}:{values}:{is_open}"
+    # the fragment drawn while they were open is not used. ("comments-list": the list without
+    # its heading, which the section draws since the question for readers came under it.)
+    name = f"comments-list:{article.pk}:{number}:{values}:{is_open}"
     return cached(name, [SITE, article_key(article.pk)], make)
 
 

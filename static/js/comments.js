@@ -97,6 +97,17 @@
       });
     });
     cancel.addEventListener("click", close);
+    // "Add your answer" (the story's question for readers) asks for a new comment: a reply
+    // opened meanwhile closes first, or the answer went under another reader's comment.
+    document.querySelectorAll(".readers-question-answer a").forEach(function (answer) {
+      answer.addEventListener("click", function (event) {
+        if (!opener || opensElsewhere(event)) return;
+        event.preventDefault();
+        opener = null; // the reader goes on to the form, not back to the Reply they pressed
+        close();
+        form.scrollIntoView();
+      });
+    });
     replyOpeners.set(form, function (id) {
       var link = Array.prototype.find.call(links, function (candidate) {
         return candidate.getAttribute("data-reply-to") === id;

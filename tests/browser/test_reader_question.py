@@ -52,3 +52,20 @@ def test_the_question_reads_clearly_and_axe_finds_nothing_serious(
         page, [".readers-question-heading", ".readers-question-text"], f"question, {scheme}"
     )
     assert_accessible(f"article asking its readers, {scheme}")
+
+
+def test_add_your_answer_after_pressing_reply_writes_a_new_comment(page, asking):
+    page.goto(asking.get_absolute_url())
+    page.get_by_role("link", name="Reply to Reader 1", exact=True).click()
+    form = page.locator("#comment-form")
+    expect(form.locator("#comment-form-heading")).to_have_text("Reply to Reader 1")
+
+    page.get_by_role("link", name="Add your answer").click()
+
+    # Back at its own place after the comments, as a new comment on the story.
+    expect(form.locator("#comment-form-heading")).to_have_text(
+        "Add a comment on Council votes for the new bridge"
+    )
+    expect(page.locator(".comment-thread #comment-form")).to_have_count(0)
+    expect(form.locator("input[name=parent]")).to_have_value("")
+    expect(form).to_be_in_viewport()
