@@ -27,6 +27,7 @@ from comments.admin_queue import (
     received_cell,
     time_cell,
 )
+from comments.admin_requeue import RequeueViews
 from comments.admin_search import by_sender
 from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
@@ -44,6 +45,7 @@ BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}"
 class CommentAdmin(
     CommentPageViews,
     DecisionViews,
+    RequeueViews,
     PickViews,
     BulkActions,
     TypedFields,

@@ -9,17 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from comments.admin_decisions import (
-    DECISIONS,
-    card_reasons,
-    decided_by_others,
-    seen_revisions,
-    tell_left_waiting,
-    unseen_text,
-)
+from comments.admin_decisions import DECISIONS
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
+from comments.admin_meanwhile import decided_by_others
+from comments.admin_posted import card_reasons, seen_revisions
 from comments.admin_queue import current_queue
 from comments.admin_undo import with_undo
+from comments.admin_words import tell_left_waiting, unseen_text
 from comments.desk import hidden_by_reports, take_down_hidden, take_down_still_reported
 from comments.models import Comment, Report
 from comments.services import Decision, decide, take_down

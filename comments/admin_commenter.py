@@ -16,15 +16,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from comments.admin_decisions import (
-    DECISIONS,
-    decided_by_others,
-    seen_revisions,
-    tell_left_waiting,
-)
+from comments.admin_decisions import DECISIONS
+from comments.admin_meanwhile import decided_by_others
+from comments.admin_posted import seen_revisions
 from comments.admin_queue import time_cell
 from comments.admin_search import from_network
-from comments.admin_words import sentence
+from comments.admin_words import sentence, tell_left_waiting
 from comments.desk import (
     BLOCK_PERIODS,
     BlockedMeanwhile,

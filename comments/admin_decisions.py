@@ -1,38 +1,31 @@
 """The comment admin's one-click views: a decision (approve, reject, spam) or a report's
 outcome (take down, dismiss) posted from a queue card or a comment's page, answered in JSON to
 the queue's scripts (moderation.js, and moderation-undo.js for Undo) and with a message and a
-redirect to a plain form post."""
+redirect to a plain form post. "Back to the queue" is comments.admin_requeue's; what the page
+posted is read by comments.admin_posted."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from comments.admin_kept import KEPT_REASONS, given, keep_the_page, to_keep
-from comments.admin_meanwhile import (
-    DECIDED_AS,
-    lost_text,
-    not_undone,
-    reports_answered,
-    undo_report,
-)
+from comments.admin_meanwhile import lost_text, reports_answered
+from comments.admin_posted import card_reasons, reasons_typed, seen_revisions, wants_json
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
-from comments.admin_words import came_down_text, edited_text, sentence, unseen_text, waiting_text
+from comments.admin_words import sentence, waiting_text
 from comments.desk import (
     EditedMeanwhile,
     dismiss_reports,
     hidden_by_reports,
     take_down_reported,
 )
-from comments.models import Comment, RejectionReason, Report
-from comments.report_undo import came_down_with
-from comments.services import REPLY_TAKEN_DOWN, decide, decision_words, return_to_queue
+from comments.models import Comment, Report
+from comments.services import decide, decision_words
 from comments.versions import word_diff
-from newsportal.wording import counted
 
 DECISIONS = {
     "approve": (Comment.Status.APPROVED, "approved"),
@@ -56,27 +49,6 @@ TYPED_ON_SEVERAL = (
 )
 
 
-def seen_revisions(post) -> dict[int, int]:
-    """The comments a page showed, each at the revision shown: `seen-<pk>` = revision."""
-    seen = {}
-    for name, value in post.items():
-        pk = name.removeprefix("seen-")
-        if pk != name and pk.isdecimal() and value.isdecimal():
-            seen[int(pk)] = int(value)
-    return seen
-
-
-def tell_left_waiting(model_admin, request, result, waiting=waiting_text) -> None:
-    """The warnings after a decision: what it left waiting, and why."""
-    for count, text in (
-        (result.waiting, waiting),
-        (result.edited, edited_text),
-        (result.unseen, unseen_text),
-    ):
-        if count:
-            model_admin.message_user(request, text(count), messages.WARNING)
-
-
 def decision_links(pk, names) -> list[tuple[str, str]]:
     return [(reverse(f"admin:comments_comment_{name}", args=[pk]), label) for name, label in names]
 
@@ -85,7 +57,7 @@ class DecisionViews:
     """Mixed into CommentAdmin (which routes the URLs to these views)."""
 
     def changelist_view(self, request, extra_context=None):
-        typed = _reasons_typed(request)
+        typed = reasons_typed(request)
         if len(typed) > 1:
             # Enter in one of several cards' boxes, without JavaScript: which one is unknown.
             keep_the_page(request)
@@ -132,7 +104,7 @@ class DecisionViews:
             # the reason box of a comment's page presses its first button, Approve; a
             # moderator may press Approve or `a` with words left in a card's box). It waits in
             # its boxes (kept in the moderator's session over the redirect) for Reject.
-            if not _wants_json(request):
+            if not wants_json(request):
                 request.session[KEPT_REASONS] = {
                     str(comment.pk): to_keep(request.POST, comment.pk, bar=True)
                 }
@@ -150,7 +122,7 @@ class DecisionViews:
         if result.decided:
             words = decision_words(status, reason)
             text = sentence(f"Comment by {comment.name}: {words}")
-            if not _wants_json(request):  # its page led on to the next: Undo goes with it
+            if not wants_json(request):  # its page led on to the next: Undo goes with it
                 text = with_undo(request, text, [comment.pk], decided=status)
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
@@ -164,7 +136,7 @@ class DecisionViews:
         if not Comment.objects.filter(pk=comment.pk).exists():
             return _deleted_meanwhile(request)  # a row gone fails the words' check too
         text = f"The comment by {comment.name} was edited since you read it: read it again."
-        if _wants_json(request):
+        if wants_json(request):
             comment.refresh_from_db(fields=["body", "revision", "held_because"])
             earlier = comment.versions.last()  # the text before the last edit
             edit = word_diff(earlier.body, comment.body, context=4) if earlier else ""
@@ -186,51 +158,6 @@ class DecisionViews:
             )
         self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
-
-    def requeue_view(self, request, object_id):
-        comment = self._decidable(request, object_id)
-        if not isinstance(comment, Comment):
-            return comment
-        # A queue card's Undo names the decision it undoes: never one made since by another.
-        undoing = request.POST.get(f"decided-{comment.pk}")
-        if undoing in Report.Outcome.values:  # a Reported card's Take down or Dismiss
-            undone = undo_report(comment, by=request.user, outcome=undoing)
-            return self._answer(request, comment, *undone)
-        if undoing not in DECIDED_AS:
-            undoing = None
-        if parent := came_down_with(comment):
-            text = (
-                f"This reply came down with the comment it answers (the comment by "
-                f"{parent.name}): it comes back with that comment, not on its own."
-            )
-            return self._answer(request, comment, None, text, messages.WARNING)
-        if return_to_queue([comment], by=request.user, undoing=undoing):
-            text = f"The comment by {comment.name} is back in the queue, undecided."
-            return self._answer(request, comment, "requeued", text)
-        text = "That comment was not decided (any more)."
-        if undoing:
-            text = not_undone(comment, by=request.user)
-        return self._answer(request, comment, None, text, messages.WARNING)
-
-    @admin.action(
-        description="Put selected decided comments back in the queue", permissions=["moderate"]
-    )
-    def requeue_selected(self, request, queryset):
-        # Only the comments the page showed ("Select all" reaches others, never read).
-        shown = queryset.filter(pk__in=list(seen_revisions(request.POST)))
-        back = return_to_queue(shown, by=request.user)
-        if back:
-            self.message_user(
-                request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
-            )
-        left = shown.filter(rejection_reason=REPLY_TAKEN_DOWN, withdrawn_at=None).count()
-        if left:
-            self.message_user(request, came_down_text(left), messages.WARNING)
-        elif not back:
-            self.message_user(request, "None of those comments was decided.", messages.WARNING)
-        unseen = queryset.exclude(pk__in=shown.values("pk")).count()
-        if unseen:
-            self.message_user(request, unseen_text(unseen), messages.WARNING)
 
     def report_view(self, request, object_id, action):
         comment = self._decidable(request, object_id)
@@ -269,7 +196,7 @@ class DecisionViews:
         except EditedMeanwhile:
             return self._edited(request, comment)
         text = f"Comment by {comment.name} taken down."
-        if down and not _wants_json(request):  # the queue's script offers its own Undo
+        if down and not wants_json(request):  # the queue's script offers its own Undo
             text = with_undo(request, text, [comment.pk])
         if down is None:
             text = reports_answered(comment)
@@ -283,7 +210,7 @@ class DecisionViews:
         """A reason refused (too long: pasted, or typed past the box's limit by a script):
         nothing decided, and the words wait in their box for the moderator to shorten, kept in
         their session over the redirect as a reason typed for a rejection is."""
-        if not _wants_json(request):  # the queue's script keeps its card's words itself
+        if not wants_json(request):  # the queue's script keeps its card's words itself
             kept = {}
             if "action" in request.POST:
                 # A card's button posts the whole list: its ticks and other cards' words too.
@@ -305,7 +232,7 @@ class DecisionViews:
         """JSON to the queue's script (`waits`: the card opens again, still to decide; `extra`:
         more for it); a plain form post gets the message and goes back, or, from a comment's
         page, on to the next."""
-        if _wants_json(request):
+        if wants_json(request):
             answer = {"outcome": outcome, "message": text} | ({"waiting": True} if waits else {})
             answer |= extra or {}
             return JsonResponse(answer, status=200 if outcome else 409)
@@ -339,59 +266,10 @@ def _taken_down_with(comment: Comment, *, by) -> list[int]:
     return sorted(set(upheld.filter(comment__parent=comment).values_list("comment_id", flat=True)))
 
 
-def _wants_json(request) -> bool:
-    # The queue's scripts (static/js/moderation*.js) ask for JSON; a plain form post does not.
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def _reasons_typed(request) -> dict[str, str]:
-    """Without JavaScript, Enter in a card's reason box submits the list's form through its
-    first button, the actions bar's "Go", with no action chosen: the moderator meant that
-    card's Reject, with the words they typed. {comment id: words} of the boxes with words."""
-    post = request.POST
-    if request.method != "POST" or post.get("action") or "index" not in post:
-        return {}
-    return {
-        pk: value.strip()
-        for name, value in post.items()
-        if (pk := name.removeprefix("reason-")) != name and pk.isdecimal() and value.strip()
-    }
-
-
-def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
-    """{comment id: reason} of the comments given one (typed, else a preset chosen)."""
-    presets = dict(RejectionReason.objects.values_list("pk", "text"))
-    reasons = {}
-    for pk in pks:
-        typed, preset = given(post, pk, bar=bar)
-        reason = typed or (presets.get(int(preset), "") if preset else "")
-        if reason:
-            reasons[pk] = reason
-    return reasons
-
-
-def decided_by_others(pks, *, by, since) -> str:
-    """Who decided which of these comments before this moderator, who started at `since`:
-    "2 approved by ann · 1 marked as spam by bob" (one query), the words a bulk action lost
-    to another's say, so that no one opens each comment's history to learn it."""
-    rows = (
-        Comment.objects.filter(pk__in=pks, moderated_by__isnull=False)
-        .exclude(status=Comment.Status.PENDING)
-        .exclude(moderated_by=by, moderated_at__gte=since)
-        .values("status", "moderated_by__username")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "moderated_by__username", "status")
-    )
-    words = dict(DECISIONS.values())
-    return " · ".join(
-        f"{row['n']} {words[row['status']]} by {row['moderated_by__username']}" for row in rows
-    )
-
-
 def _deleted_meanwhile(request):
     # Deleted (by its author, an erase, another moderator) since the page was drawn: told so.
     text = "That comment no longer exists: it was deleted meanwhile."
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"outcome": None, "message": text}, status=410)
     messages.warning(request, text)
     return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))

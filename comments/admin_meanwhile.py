@@ -8,6 +8,7 @@ from django.contrib.admin import FieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 
@@ -101,6 +102,23 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
         )
         return None, text, messages.WARNING
     return None, not_undone(comment, by=by), messages.WARNING
+
+
+def decided_by_others(pks, *, by, since) -> str:
+    """Who decided which of these comments before this moderator, who started at `since`:
+    "2 approved by ann · 1 marked as spam by bob" (one query), the words a bulk action lost
+    to another's say, so that no one opens each comment's history to learn it."""
+    rows = (
+        Comment.objects.filter(pk__in=pks, moderated_by__isnull=False)
+        .exclude(status=Comment.Status.PENDING)
+        .exclude(moderated_by=by, moderated_at__gte=since)
+        .values("status", "moderated_by__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "moderated_by__username", "status")
+    )
+    return " · ".join(
+        f"{row['n']} {DECIDED_AS[row['status']]} by {row['moderated_by__username']}" for row in rows
+    )
 
 
 # A page shows fifty cards: a question about more is not the queue's.

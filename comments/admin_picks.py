@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
-from comments.admin_decisions import seen_revisions
+from comments.admin_posted import seen_revisions
 from comments.models import Comment
 from comments.picks import MAX_PICKS, pick, unpick
 

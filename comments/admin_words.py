@@ -1,6 +1,8 @@
 """The admin's warnings after a decision, counted in words: what a decision left as it was,
 and why."""
 
+from django.contrib import messages
+
 from newsportal.wording import counted, left_alone
 
 
@@ -37,3 +39,14 @@ def came_down_text(n):
         else f"{n} replies came down with the comments they answer: each comes"
     )
     return f"{what} back with that comment (its Undo), not on its own."
+
+
+def tell_left_waiting(model_admin, request, result, waiting=waiting_text) -> None:
+    """The warnings after a decision: what it left waiting, and why."""
+    for count, text in (
+        (result.waiting, waiting),
+        (result.edited, edited_text),
+        (result.unseen, unseen_text),
+    ):
+        if count:
+            model_admin.message_user(request, text(count), messages.WARNING)
