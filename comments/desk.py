@@ -22,7 +22,6 @@ from comments.ratelimit import sender
 from comments.services import (
     HIDDEN_BY_REPORTS,
     HIDDEN_BY_REPORTS_START,
-    _locked,
     decide,
     move_approved_counts,
     take_down,
@@ -93,7 +92,7 @@ def dismiss_reports(*, comment: Comment, by, seen: dict[int, int] | None = None)
         # meanwhile by another moderator waits, then finds the reports answered, and this waits
         # for one pressed before. Without it both landed: down, with its reports dismissed.
         family = Q(pk=comment.pk) | Q(parent_id=comment.pk) | Q(pk=comment.parent_id)
-        _locked(Comment.objects.filter(family))
+        Comment.objects.filter(family).lock_rows()
         if seen is not None:
             # Read under the lock: an edit landing now is never put back up unread.
             row = Comment.objects.filter(pk=comment.pk).values_list("revision", flat=True)
@@ -159,7 +158,7 @@ def take_down_hidden(comments, *, by, reason: str = "", seen: dict[int, int]) ->
     with transaction.atomic():
         # With their replies, in pk order (as take_down): a report, an edit or a Dismiss
         # meanwhile waits, or has landed by the time the rows are read here.
-        _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
         reported = Report.objects.open().filter(comment_id__in=pks).values("comment_id")
         rows = Comment.objects.filter(pk__in=reported).only(
             "pk", "revision", "status", "held_because", "withdrawn_at"
@@ -191,7 +190,7 @@ def take_down_still_reported(comments, *, by, reason: str = "", seen: dict[int, 
     moderator's Dismiss meanwhile stands (the list read the reports before it committed)."""
     pks = list(comments.values_list("pk", flat=True))
     with transaction.atomic():
-        _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
+        Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
         reported = Report.objects.open().filter(comment_id__in=pks).values("comment_id")
         return take_down(Comment.objects.filter(pk__in=reported), by=by, reason=reason, seen=seen)
 

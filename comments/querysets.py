@@ -45,6 +45,13 @@ class CommentQuerySet(models.QuerySet):
         """The comments a reader may answer: approved, top-level, on this article."""
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
+    def lock_rows(self) -> list[int]:
+        """Lock these comments' rows until the transaction ends (a writer meanwhile waits, and
+        this one reads its rows as they are once it got them); their ids. Taken in pk order, so
+        two writers locking overlapping rows never wait on each other in a circle."""
+        rows = self.select_for_update(of=("self",)).order_by("pk").only("pk")
+        return [row.pk for row in rows]
+
     def mark_taken_down(self, *, by, reason: str, now=None) -> int:
         """Rejected, saying who took them down, when and why: the bare UPDATE. Taking comments
         down is comments.services.take_down, which also moves the approved counts, logs,

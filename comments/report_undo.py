@@ -11,7 +11,7 @@ from comments.audit import record
 from comments.mail import drop_queued, drop_queued_of
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
-from comments.services import REPLY_TAKEN_DOWN, _locked, move_approved_counts
+from comments.services import REPLY_TAKEN_DOWN, move_approved_counts
 
 
 def hangs_on_parent(comment: Comment) -> Comment | None:
@@ -55,7 +55,7 @@ def _undo_dismissal(*, comment: Comment, by) -> bool:
     with transaction.atomic():
         # A reply's parent too: its status cannot change before this commits.
         family = Q(pk=comment.pk) | Q(parent=comment) | Q(pk=comment.parent_id)
-        thread = [c.pk for c in _locked(Comment.objects.filter(family))]
+        thread = Comment.objects.filter(family).lock_rows()
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
         when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
@@ -99,7 +99,7 @@ def undo_take_downs(comments, *, by) -> list[int]:
     with transaction.atomic():
         # The parents too: their status, read below, cannot change before this commits.
         family = Q(pk__in=pks) | Q(parent__in=pks) | Q(pk__in=parents)
-        thread = [c.pk for c in _locked(Comment.objects.filter(family))]
+        thread = Comment.objects.filter(family).lock_rows()
         rows = Comment.objects.filter(
             pk__in=pks,
             status=Comment.Status.REJECTED,

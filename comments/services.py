@@ -158,7 +158,7 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
             # holds its row until it is done: wait for it, so its replies' UPDATE below reads
             # where it ended up, not the snapshot from before (the reply would go up unseen).
             replies = Comment.objects.filter(pk__in=all_pks, parent__isnull=False)
-            _locked(Comment.objects.filter(pk__in=replies.values("parent_id")))
+            Comment.objects.filter(pk__in=replies.values("parent_id")).lock_rows()
         pending = Comment.objects.filter(
             pk__in=all_pks, status=Comment.Status.PENDING, withdrawn_at__isnull=True
         )
@@ -213,9 +213,7 @@ def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
     moderator, keeps their decision: it is theirs to undo."""
     pks = _pks(comments)
     with transaction.atomic():
-        thread = [
-            row.pk for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
-        ]
+        thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
         # Each article's change is what readers see after less what they saw before, read for
         # all articles at once: the same queries for fifty stories as for one.
         counted = Comment.objects.counted().filter(pk__in=thread)
@@ -303,9 +301,7 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
     now = timezone.now()
     ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
     with transaction.atomic():
-        locked = [
-            row.pk for row in _locked(Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)))
-        ]
+        locked = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
         # A reply hidden under a comment back in the queue is not in the count.
         counted = Comment.objects.counted().filter(pk__in=locked)
         shown = list(counted.values_list("pk", flat=True))
@@ -333,18 +329,13 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
     return taken
 
 
-def _locked(comments) -> list[Comment]:
-    # In pk order, so two writers locking overlapping rows never wait on each other in a circle.
-    return list(comments.select_for_update(of=("self",)).order_by("pk").only("pk"))
-
-
 def delete_comments(comments) -> int:
     """Delete comments (and, with a parent, its replies) keeping the approved counts right."""
     with transaction.atomic():
         ids = set(comments.values_list("pk", flat=True))
         ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
         doomed = Comment.objects.filter(pk__in=ids)
-        _locked(doomed)  # a decision or a withdrawal meanwhile waits, and moves no count twice
+        doomed.lock_rows()  # a decision or a withdrawal meanwhile waits, and moves no count twice
         # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
         # comment that went back to the queue (and was rejected, say).
         approved = doomed.counted().values("article_id").annotate(n=Count("pk"))
