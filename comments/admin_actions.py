@@ -201,12 +201,15 @@ class BulkActions:
         reported = current_queue(request) == "reported"
 
         def take_all_down(comments, *, by, reason):
+            # One bulk action, one transaction: a failure on the published comments leaves the
+            # hidden ones, taken down first, as they were too (never half done, said as none).
             # One edited since stays as it is: told below with the others.
-            down = take_down_hidden(hidden, by=by, reason=reason, seen=seen)
-            up = comments.exclude(pk__in=[c.pk for c in hidden])
-            if reported:
-                return down + take_down_still_reported(up, by=by, reason=reason, seen=seen)
-            return down + take_down(up, by=by, reason=reason, seen=seen)
+            with transaction.atomic():
+                down = take_down_hidden(hidden, by=by, reason=reason, seen=seen)
+                up = comments.exclude(pk__in=[c.pk for c in hidden])
+                if reported:
+                    return down + take_down_still_reported(up, by=by, reason=reason, seen=seen)
+                return down + take_down(up, by=by, reason=reason, seen=seen)
 
         started = timezone.now()
         chosen = list(queryset.values_list("pk", flat=True))  # the list's filter: before they go
