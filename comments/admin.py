@@ -20,6 +20,7 @@ from comments.admin_decisions import (
 from comments.admin_meanwhile import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_picks import PickFilter, PickViews
+from comments.admin_posted import as_shown
 from comments.admin_queue import (
     current_queue,
     highlight,
@@ -276,9 +277,9 @@ class CommentAdmin(
 
     @admin.display(description="decide")
     def decide_buttons(self, obj):
-        # The revision of the words on the row: what a decision, or "Back to the queue",
-        # may act on.
-        seen = format_html('<input type="hidden" name="seen-{}" value="{}">', obj.pk, obj.revision)
+        # The revision of the words on the row, and its status: what a decision, "Back to the
+        # queue" or a take-down may act on.
+        seen = as_shown(obj)
         if obj.status != Comment.Status.PENDING:
             return format_html("{}–", seen)
         # Buttons of the changelist form (which carries the CSRF token) posting elsewhere:

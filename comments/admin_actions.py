@@ -12,13 +12,13 @@ from django.utils.safestring import mark_safe
 from comments.admin_decisions import DECISIONS
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
 from comments.admin_meanwhile import decided_by_others
-from comments.admin_posted import card_reasons, seen_revisions
+from comments.admin_posted import card_reasons, seen_revisions, shown_statuses
 from comments.admin_queue import current_queue
 from comments.admin_undo import with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
-from comments.desk import hidden_by_reports, take_down_hidden, take_down_still_reported
-from comments.models import Comment, Report
-from comments.services import Decision, decide, take_down
+from comments.bulk_take_down import take_down_ticked
+from comments.models import Comment
+from comments.services import Decision, decide
 from newsportal.wording import counted, left_alone, were
 
 
@@ -187,50 +187,29 @@ class BulkActions:
         ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
         listed = set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
         read = [pk for pk in listed if pk in seen]
-        # Ticked rows the list no longer holds (taken down or put back meanwhile, deleted by
-        # their author, since the page was drawn): the action never sees them, so count them.
-        gone = len(ticked - listed)
         unseen = queryset.exclude(pk__in=read).count()
-        queryset = queryset.filter(pk__in=read)
-        # Hidden by readers' reports, a comment waits in the queue: it comes down as its card's
-        # "Take down" does it, with its reports upheld.
-        hidden = [comment for comment in queryset.pending() if hidden_by_reports(comment)]
-
+        # Where each stood on the page (its row says; a page drawn before rows said it, its
+        # list, else as the list reads it now). One that has left the list since (hidden by
+        # readers' reports, dismissed, decided by another) is read too, as it was shown: the
+        # service says what became of it, and takes down what the moderator saw published.
+        shown = shown_statuses(request, sorted(pk for pk in ticked if pk in seen))
+        unsaid = [pk for pk in read if not shown[pk]]
+        now = dict(Comment.objects.filter(pk__in=unsaid).values_list("pk", "status"))
+        shown = {pk: was or now.get(pk, "") for pk, was in shown.items() if was or pk in now}
         # In the Reported queue, one whose reports another moderator answered meanwhile (their
         # Dismiss) is left as they decided, as a card's Take down leaves it.
         reported = current_queue(request) == "reported"
 
-        def take_all_down(comments, *, by, reason):
-            # One bulk action, one transaction: a failure on the published comments leaves the
-            # hidden ones, taken down first, as they were too (never half done, said as none).
-            # One edited since stays as it is: told below with the others.
-            with transaction.atomic():
-                down = take_down_hidden(hidden, by=by, reason=reason, seen=seen)
-                up = comments.exclude(pk__in=[c.pk for c in hidden])
-                if reported:
-                    return down + take_down_still_reported(up, by=by, reason=reason, seen=seen)
-                return down + take_down(up, by=by, reason=reason, seen=seen)
-
         started = timezone.now()
-        chosen = list(queryset.values_list("pk", flat=True))  # the list's filter: before they go
-        count = self._or_tell_why(request, take_all_down, queryset)
-        if count is None:
+        taken = self._or_tell_why(request, take_down_ticked, shown, seen=seen, reported=reported)
+        if taken is None:
             return
-        # Read after the take-down: what it left up at other words than the page showed.
-        left = Comment.objects.filter(pk__in=read).exclude(taken_down_at__gte=started)
-        left = dict(left.values_list("pk", "revision"))
-        edited = sum(seen[pk] != rev for pk, rev in left.items())
-        answered = 0
-        if reported:
-            # Their reports answered by another moderator meanwhile: they left the list.
-            still = Report.objects.filter(comment_id__in=list(left)).open()
-            still = set(still.values_list("comment_id", flat=True))
-            answered = sum(seen[pk] == rev for pk, rev in left.items() if pk not in still)
-        if count:
+        pks = []
+        if taken.down:
             # Undone as a Reported card's take-down is: the ticked comments, with the replies
             # that came down with them.
             mine = Comment.objects.filter(
-                pk__in=chosen, taken_down_by=request.user, taken_down_at__gte=started
+                pk__in=list(shown), taken_down_by=request.user, taken_down_at__gte=started
             )
             rows = list(mine.values_list("pk", "moderated_at", "taken_down_at"))
             pks = [pk for pk, _, _ in rows]
@@ -247,15 +226,33 @@ class BulkActions:
                 said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
             text = with_undo(request, f"{said}.", pks)
             self.message_user(request, text, messages.SUCCESS)
-        elif len(read) > edited + answered:
-            self.message_user(request, "None of those comments was published.", messages.WARNING)
-        gone += answered
-        if edited:
-            self.message_user(request, edited_since_text(edited), messages.WARNING)
+        for comment in taken.hidden_since:
+            self.message_user(request, HIDDEN_SINCE.format(name=comment.name), messages.INFO)
+        if taken.not_published:
+            told = taken.down or taken.changed or taken.edited or taken.gone
+            text = not_published_text(taken.not_published) if told else NONE_PUBLISHED
+            self.message_user(request, text, messages.WARNING)
+        if taken.edited:
+            self.message_user(request, edited_since_text(len(taken.edited)), messages.WARNING)
+        # Ticked rows the list no longer holds (taken down or put back meanwhile, deleted by
+        # their author, since the page was drawn), and those left as others left them.
+        gone = ticked - listed - set(pks) - set(taken.edited)
+        gone |= {*taken.answered, *taken.gone, *(comment.pk for comment in taken.changed)}
         if gone:
-            self.message_user(request, left_the_list_text(gone), messages.WARNING)
+            self.message_user(request, left_the_list_text(len(gone)), messages.WARNING)
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+HIDDEN_SINCE = (
+    "The comment by {name} was hidden by readers’ reports after your page showed it published: "
+    "taken down all the same, its reports upheld."
+)
+NONE_PUBLISHED = "None of those comments was published."
+
+
+def not_published_text(n):
+    return f"{counted(n, 'comment')} ticked {were(n)} not published and {left_alone(n)}."
 
 
 def left_the_list_text(n):

@@ -1,9 +1,12 @@
 """What a moderator's page posts with a decision, read for the views that decide: the words each
-row showed (its revision), the reasons given on cards or in the action bar, the boxes Enter was
-pressed in, and whether the queue's script asks for JSON."""
+row showed (its revision) and where it stood (its status), the reasons given on cards or in the
+action bar, the boxes Enter was pressed in, and whether the queue's script asks for JSON."""
+
+from django.utils.html import format_html
 
 from comments.admin_kept import given
-from comments.models import RejectionReason
+from comments.admin_status import StatusFilter
+from comments.models import Comment, RejectionReason
 
 
 def seen_revisions(post) -> dict[int, int]:
@@ -14,6 +17,32 @@ def seen_revisions(post) -> dict[int, int]:
         if pk != name and pk.isdecimal() and value.isdecimal():
             seen[int(pk)] = int(value)
     return seen
+
+
+def as_shown(comment: Comment) -> str:
+    """A table row's hidden fields: the revision of the words it shows, and its status (where
+    it stood: a bulk action acts on it only as it was shown, and says what changed meanwhile).
+    The queue's cards write theirs in templates/admin/comments/queue.html."""
+    return format_html(
+        '<input type="hidden" name="seen-{0}" value="{1}">'
+        '<input type="hidden" name="status-{0}" value="{2}">',
+        comment.pk,
+        comment.revision,
+        comment.status,
+    )
+
+
+def shown_statuses(request, pks) -> dict[int, str]:
+    """{comment id: the status the page showed it in}: its row's `status-<pk>`, else that of
+    the list it was on (a page drawn before rows posted it); "" where neither says (the All
+    list's, the Reported queue's)."""
+    listed = request.GET.get(StatusFilter.parameter_name) or StatusFilter.default
+    listed = listed if listed in Comment.Status.values else ""
+    shown = {}
+    for pk in pks:
+        posted = request.POST.get(f"status-{pk}", "")
+        shown[pk] = posted if posted in Comment.Status.values else listed
+    return shown
 
 
 def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:

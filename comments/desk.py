@@ -143,58 +143,6 @@ def take_down_reported(
     return bool(done)
 
 
-def take_down_hidden(comments, *, by, reason: str = "", seen: dict[int, int]) -> int:
-    """take_down_reported for comments readers' reports hid ("Take down selected"), all in one
-    pass: the same queries for a page of them as for one. Read under their row locks, as the
-    card's Take down reads them: those at the revision the moderator read (`seen`) with their
-    reports still open and still hidden are rejected as the card rejects them, their reports
-    upheld and their hidden replies down for good (decide); one put back up meanwhile and
-    reported again is taken down as a published one is, with its replies. One edited since is
-    left as it is, one whose reports another moderator answered meanwhile keeps theirs.
-    Returns how many came down (a published one's replies too, as take_down counts them)."""
-    pks = [comment.pk for comment in comments]
-    if not pks:
-        return 0
-    with transaction.atomic():
-        # With their replies, in pk order (as take_down): a report, an edit or a Dismiss
-        # meanwhile waits, or has landed by the time the rows are read here.
-        Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
-        reported = Report.objects.open().filter(comment_id__in=pks).values("comment_id")
-        rows = Comment.objects.filter(pk__in=reported).only(
-            "pk", "revision", "status", "held_because", "withdrawn_at"
-        )
-        read = [row for row in rows if seen.get(row.pk) == row.revision]
-        hidden = [row for row in read if hidden_by_reports(row) and not row.withdrawn_at]
-        done = 0
-        if hidden:
-            rejected = Comment.Status.REJECTED
-            done = decide(hidden, status=rejected, by=by, reason=reason, seen=seen).decided
-        # Up again (another moderator's Dismiss) and reported since: down as the card takes it.
-        if up := [row.pk for row in read if row.status == Comment.Status.APPROVED]:
-            up = Comment.objects.filter(pk__in=up)
-            done += take_down(up, by=by, reason=reason, seen=seen)
-        # Still reported and not ours to take down (deleted by its author meanwhile): closed.
-        # One back in the queue by a moderator's hand waits there with its reports.
-        down = [row.pk for row in read if row.status != Comment.Status.PENDING or row.withdrawn_at]
-        left = Report.objects.open().filter(comment_id__in=down)
-        if down := set(left.values_list("comment_id", flat=True)):
-            left.close(by=by, outcome=Report.Outcome.TAKEN_DOWN)
-            down = Comment.objects.filter(pk__in=down).only("pk", "name")
-            record(by, down, "Reports closed: the comment was already down")
-    return done
-
-
-def take_down_still_reported(comments, *, by, reason: str = "", seen: dict[int, int]) -> int:
-    """take_down for the Reported queue's "Take down selected": only the comments whose reports
-    are still open, read under their row locks as the card's Take down reads them, so another
-    moderator's Dismiss meanwhile stands (the list read the reports before it committed)."""
-    pks = list(comments.values_list("pk", flat=True))
-    with transaction.atomic():
-        Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
-        reported = Report.objects.open().filter(comment_id__in=pks).values("comment_id")
-        return take_down(Comment.objects.filter(pk__in=reported), by=by, reason=reason, seen=seen)
-
-
 BLOCK_PERIODS = {
     "1": ("for a day", timedelta(days=1)),
     "7": ("for a week", timedelta(days=7)),

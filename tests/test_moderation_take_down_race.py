@@ -46,8 +46,8 @@ def test_an_edit_landing_during_take_down_selected_stays_up(
         **as_shown([approved_comment]),
         "reason": "Libel",
     }
-    racing = _edited_first(admin_actions.take_down, approved_comment)
-    with mock.patch.object(admin_actions, "take_down", racing):
+    racing = _edited_first(admin_actions.take_down_ticked, approved_comment)
+    with mock.patch.object(admin_actions, "take_down_ticked", racing):
         told = moderator_client.post(f"{CHANGELIST}?status=approved", data, follow=True)
 
     comment = Comment.objects.get(pk=approved_comment.pk)
@@ -90,9 +90,9 @@ def test_an_edit_landing_during_take_down_selected_of_a_hidden_comment_keeps_it_
         "_selected_action": [approved_comment.pk],
         **as_shown([approved_comment]),
     }
-    real = admin_actions.take_down_hidden
+    real = admin_actions.take_down_ticked
     racing = _edited_first(real, approved_comment)
-    with mock.patch.object(admin_actions, "take_down_hidden", racing):
+    with mock.patch.object(admin_actions, "take_down_ticked", racing):
         told = moderator_client.post(f"{CHANGELIST}?status=reported", data, follow=True)
 
     comment = Comment.objects.get(pk=approved_comment.pk)
@@ -154,14 +154,14 @@ def test_a_hidden_comment_put_back_up_and_reported_again_meanwhile_comes_down_wi
     ticked = [still, back, shown]
     data = {"action": "take_down_selected", "_selected_action": [c.pk for c in ticked]}
     data |= as_shown(ticked) | {"reason": "Libel"}
-    real = admin_actions.take_down_hidden
+    real = admin_actions.take_down_ticked
 
     def put_back_and_reported_first(*args, **kwargs):
         dismiss_reports(comment=back, by=second_moderator)
         report_comment(comment=back, reason="spam", ip="192.0.2.9")
         return real(*args, **kwargs)
 
-    with mock.patch.object(admin_actions, "take_down_hidden", put_back_and_reported_first):
+    with mock.patch.object(admin_actions, "take_down_ticked", put_back_and_reported_first):
         told = moderator_client.post(f"{CHANGELIST}?status=reported", data, follow=True)
 
     assert set(Comment.objects.values_list("status", flat=True)) == {"rejected"}
