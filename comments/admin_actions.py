@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from comments.admin_decisions import DECISIONS
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
-from comments.admin_meanwhile import decided_by_others
+from comments.admin_meanwhile import changed_meanwhile, decided_by_others
 from comments.admin_posted import card_reasons, seen_revisions, shown_statuses
 from comments.admin_queue import current_queue
 from comments.admin_undo import with_undo
@@ -235,15 +235,27 @@ class BulkActions:
         if taken.edited:
             self.message_user(request, edited_since_text(len(taken.edited)), messages.WARNING)
         # Ticked rows the list no longer holds (taken down or put back meanwhile, deleted by
-        # their author, since the page was drawn), and those left as others left them.
+        # their author, since the page was drawn), and those whose reports were answered.
         gone = ticked - listed - set(pks) - set(taken.edited)
-        gone |= {*taken.answered, *taken.gone, *(comment.pk for comment in taken.changed)}
+        gone |= {*taken.answered, *taken.gone}
         if gone:
             self.message_user(request, left_the_list_text(len(gone)), messages.WARNING)
+        for comment in taken.changed[:NAMED]:
+            self.message_user(
+                request, changed_meanwhile(comment, by=request.user), messages.WARNING
+            )
+        if len(taken.changed) > NAMED:
+            more = len(taken.changed) - NAMED
+            text = (
+                f"{counted(more, 'more comment')} changed by others meanwhile {left_alone(more)}."
+            )
+            self.message_user(request, text, messages.WARNING)
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
 
 
+# How many ticked comments left as others left them meanwhile are named, each in a line.
+NAMED = 5
 HIDDEN_SINCE = (
     "The comment by {name} was hidden by readers’ reports after your page showed it published: "
     "taken down all the same, its reports upheld."

@@ -194,6 +194,38 @@ def reports_answered(comment: Comment) -> str:
     )
 
 
+def changed_meanwhile(comment: Comment, *, by) -> str:
+    """Why a bulk action left a ticked comment as it is: what another moderator did to it
+    since the page showed it (theirs stands), named with the comment and who. Three queries."""
+    comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
+    name = comment.name
+    if comment.status == Comment.Status.PENDING:
+        return f"The comment by {name} was put back in the queue meanwhile: it waits there."
+    if comment.status == Comment.Status.APPROVED:
+        last = comment.reports.exclude(resolved_at=None).select_related("resolved_by")
+        last = last.order_by("-resolved_at", "-pk").first()
+        if last and last.outcome == Report.Outcome.DISMISSED:
+            who = _who(last.resolved_by, by=by, nobody="another moderator")
+            return (
+                f"The reports on the comment by {name} were dismissed by {who} meanwhile: it "
+                "stays up, as they left it."
+            )
+        who = _who(comment.moderated_by, by=by, nobody="the screen")
+        return f"The comment by {name} was approved by {who} meanwhile: it stays up."
+    if comment.taken_down_at:
+        done, who = "taken down", _who(comment.taken_down_by, by=by, nobody="another moderator")
+    else:
+        done = DECIDED_AS[comment.status]
+        who = _who(comment.moderated_by, by=by, nobody="the screen")
+    return f"The comment by {name} had been {done} by {who} meanwhile: that decision stands."
+
+
+def _who(user, *, by, nobody: str) -> str:
+    if user is None:
+        return nobody
+    return "you, on another page" if user.pk == by.pk else user.get_username()
+
+
 def lost_text(comment: Comment) -> str:
     comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
     if comment.withdrawn_at:

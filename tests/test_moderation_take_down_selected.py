@@ -1,7 +1,7 @@
 """One "Take down selected" is one decision: the comments readers' reports hid and the
 published ones ticked with them come down together or not at all, each as the page showed it:
-one its readers' reports hid in the moment before comes down all the same, and the moderator
-is told which, and why."""
+one its readers' reports hid in the moment before comes down all the same, one whose reports
+another moderator dismissed stays up, and the moderator is told which, and why."""
 
 import time
 from functools import partial
@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 
 from articles.models import Article
 from comments import services
-from comments.desk import report_comment
+from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment, ModerationPolicy, Report
 from comments.services import REPLY_TAKEN_DOWN
 from tests.comment_fixtures import as_shown
@@ -111,6 +111,40 @@ class TestReadersAndModeratorsMeanwhile:
         ) in html
         assert "None of those comments was published." not in html
 
+    @pytest.mark.parametrize("listed", ["pending", "all"])
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_a_hidden_comment_whose_reports_another_dismisses_meanwhile_stays_up_and_is_named(
+        self, moderator_client, second_moderator, article, make_comment, listed
+    ):
+        # The Dismiss committed while the take-down waited for the row: the moderator read
+        # "None of those comments was published." (On the Pending list, pressed after it: "1
+        # comment ticked had left this list"; on the All list it was taken down, the other
+        # moderator's Dismiss overridden unseen.)
+        ModerationPolicy.objects.create(hide_after_reports=1)
+        comment = make_comment(article, status="approved", name="Ann")
+        Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+        report_comment(comment=comment, reason="abuse", ip="198.51.100.7")
+        shown = Comment.objects.get(pk=comment.pk)
+        assert shown.status == Comment.Status.PENDING
+        data = _ticked([comment], "pending") | {"reason": "Libel"}
+
+        results = _at_once(
+            partial(dismiss_reports, comment=shown, by=second_moderator),
+            partial(_post_until_unlocked, moderator_client, f"{CHANGELIST}?status={listed}", data),
+        )
+
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED and comment.taken_down_at is None
+        assert list(Report.objects.values_list("outcome", flat=True)) == ["dismissed"]
+        assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+        html = results["second"]
+        assert (
+            "The reports on the comment by Ann were dismissed by moderator2 meanwhile: it "
+            "stays up, as they left it."
+        ) in html
+        assert "taken down." not in html
+        assert "None of those comments was published." not in html
+
 
 def test_each_row_posts_the_status_it_shows_the_comment_in(moderator_client, article, make_comment):
     pending = make_comment(article)
@@ -122,3 +156,25 @@ def test_each_row_posts_the_status_it_shows_the_comment_in(moderator_client, art
     assert f'name="status-{rejected.pk}" value="rejected"' in table
     assert f'name="status-{pending.pk}" value="pending"' in table
     assert f'name="status-{pending.pk}" value="pending"' in cards
+
+
+def test_a_comment_another_moderator_took_down_meanwhile_is_named_with_who(
+    moderator_client, second_moderator, approved_comment, make_comment
+):
+    # Ticked on the All list with another that is not published: the page showed both, then
+    # another moderator took the first down. It read "None of those comments was published."
+    waiting = make_comment(approved_comment.article)
+    data = _ticked([approved_comment], "approved") | _ticked([waiting], "pending")
+    data["_selected_action"] = [approved_comment.pk, waiting.pk]
+    services.take_down([approved_comment], by=second_moderator, reason="Off topic")
+
+    html = moderator_client.post(f"{CHANGELIST}?status=all", data, follow=True).content.decode()
+
+    assert (
+        "The comment by Early Bird had been taken down by moderator2 meanwhile: that decision "
+        "stands."
+    ) in html
+    assert "1 comment ticked was not published and was left as it was." in html
+    assert "None of those comments was published." not in html
+    assert Comment.objects.get(pk=approved_comment.pk).rejection_reason == "Off topic"
+    assert Comment.objects.get(pk=waiting.pk).status == Comment.Status.PENDING
