@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from comments.admin_decisions import DECISIONS
 from comments.admin_kept import KEPT_BAR, keep_the_page, kept_ticks
-from comments.admin_meanwhile import changed_meanwhile, decided_by_others
+from comments.admin_meanwhile import NAMED, changed_meanwhile, decided_by_others
 from comments.admin_posted import card_reasons, seen_revisions, shown_statuses
 from comments.admin_queue import current_queue
 from comments.admin_undo import with_undo
@@ -254,8 +254,6 @@ class BulkActions:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
 
 
-# How many ticked comments left as others left them meanwhile are named, each in a line.
-NAMED = 5
 HIDDEN_SINCE = (
     "The comment by {name} was hidden by readers’ reports after your page showed it published: "
     "taken down all the same, its reports upheld."

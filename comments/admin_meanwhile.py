@@ -5,8 +5,10 @@ from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.admin import FieldListFilter
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import JsonResponse
@@ -14,7 +16,12 @@ from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment, Report
 from comments.querysets import PENDING
-from comments.report_undo import came_down_with, hangs_on_parent, undo_report_outcome
+from comments.report_undo import (
+    TAKE_DOWN_UNDONE,
+    came_down_with,
+    hangs_on_parent,
+    undo_report_outcome,
+)
 
 # What a card's decision is called, by the status it set.
 DECIDED_AS = {
@@ -194,13 +201,32 @@ def reports_answered(comment: Comment) -> str:
     )
 
 
+# How many ticked comments left as others left them meanwhile a bulk action names, a line each.
+NAMED = 5
+
+
 def changed_meanwhile(comment: Comment, *, by) -> str:
-    """Why a bulk action left a ticked comment as it is: what another moderator did to it
-    since the page showed it (theirs stands), named with the comment and who. Three queries."""
+    """Why a bulk action (or "Back to the queue") left a comment as it is: what another
+    moderator did to it since the page showed it (theirs stands), named with the comment and
+    who. Four queries."""
     comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
     name = comment.name
+    last = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment), object_id=str(comment.pk)
+    )
+    last = last.select_related("user").order_by("-action_time", "-pk").first()
+    if last and last.change_message.startswith(TAKE_DOWN_UNDONE) and comment.status in UNDONE_TO:
+        who = _who(last.user, by=by, nobody="another moderator")
+        where, _ = UNDONE_TO[comment.status]
+        return (
+            f"The take-down of the comment by {name} was undone by {who} meanwhile: it {where}, "
+            "and stays so."
+        )
     if comment.status == Comment.Status.PENDING:
-        return f"The comment by {name} was put back in the queue meanwhile: it waits there."
+        return (
+            f"The comment by {name} is back in the queue since (put back by another moderator, "
+            "or edited by its author): it waits there."
+        )
     if comment.status == Comment.Status.APPROVED:
         last = comment.reports.exclude(resolved_at=None).select_related("resolved_by")
         last = last.order_by("-resolved_at", "-pk").first()

@@ -38,11 +38,13 @@ def shown_statuses(request, pks) -> dict[int, str]:
     list's, the Reported queue's)."""
     listed = request.GET.get(StatusFilter.parameter_name) or StatusFilter.default
     listed = listed if listed in Comment.Status.values else ""
-    shown = {}
-    for pk in pks:
-        posted = request.POST.get(f"status-{pk}", "")
-        shown[pk] = posted if posted in Comment.Status.values else listed
-    return shown
+    return {pk: posted_status(request.POST, pk) or listed for pk in pks}
+
+
+def posted_status(post, pk) -> str:
+    """The status a page showed this comment in (`status-<pk>`), or "" if it posted none."""
+    posted = post.get(f"status-{pk}", "")
+    return posted if posted in Comment.Status.values else ""
 
 
 def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:

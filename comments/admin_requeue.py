@@ -3,9 +3,18 @@ Undo (only while that moderator's decision stands) or the lists' bulk action. Th
 again, undecided (comments.services.return_to_queue)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
+from django.utils import timezone
 
-from comments.admin_meanwhile import DECIDED_AS, not_undone, undo_report
-from comments.admin_posted import seen_revisions
+from comments.admin_meanwhile import (
+    DECIDED_AS,
+    NAMED,
+    changed_meanwhile,
+    not_undone,
+    undo_report,
+)
+from comments.admin_posted import posted_status, seen_revisions, shown_statuses
 from comments.admin_words import came_down_text, unseen_text
 from comments.models import Comment, Report
 from comments.report_undo import came_down_with
@@ -33,30 +42,61 @@ class RequeueViews:
                 f"{parent.name}): it comes back with that comment, not on its own."
             )
             return self._answer(request, comment, None, text, messages.WARNING)
-        if return_to_queue([comment], by=request.user, undoing=undoing):
+        # Where its page showed it: put back up (its take-down undone) or decided again by
+        # another meanwhile, it stays as they left it (read under its row lock).
+        was = posted_status(request.POST, comment.pk)
+        shown = {comment.pk: was} if was else None
+        if return_to_queue([comment], by=request.user, undoing=undoing, shown=shown):
             text = f"The comment by {comment.name} is back in the queue, undecided."
             return self._answer(request, comment, "requeued", text)
         text = "That comment was not decided (any more)."
         if undoing:
             text = not_undone(comment, by=request.user)
+        elif was and Comment.objects.filter(pk=comment.pk).exclude(status=was).exists():
+            text = changed_meanwhile(comment, by=request.user)
         return self._answer(request, comment, None, text, messages.WARNING)
 
     @admin.action(
         description="Put selected decided comments back in the queue", permissions=["moderate"]
     )
     def requeue_selected(self, request, queryset):
-        # Only the comments the page showed ("Select all" reaches others, never read).
-        shown = queryset.filter(pk__in=list(seen_revisions(request.POST)))
-        back = return_to_queue(shown, by=request.user)
+        # Only the comments the page showed ("Select all" reaches others, never read), where
+        # it showed them: one that left the list since (its take-down undone, decided again
+        # by another) is read too, under its row lock, and said.
+        seen = seen_revisions(request.POST)
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        listed = set(queryset.filter(pk__in=list(seen)).values_list("pk", flat=True))
+        was = {pk: s for pk, s in shown_statuses(request, ticked & set(seen)).items() if s}
+        shown = Comment.objects.filter(pk__in=listed | set(was))
+        started = timezone.now()
+        back = return_to_queue(shown, by=request.user, shown=was)
         if back:
             self.message_user(
                 request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
             )
         left = shown.filter(rejection_reason=REPLY_TAKEN_DOWN, withdrawn_at=None).count()
+        changed = _changed(was, by=request.user, since=started)
+        for comment in changed[:NAMED]:
+            self.message_user(
+                request, changed_meanwhile(comment, by=request.user), messages.WARNING
+            )
         if left:
             self.message_user(request, came_down_text(left), messages.WARNING)
-        elif not back:
+        elif not back and not changed:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
-        unseen = queryset.exclude(pk__in=shown.values("pk")).count()
+        unseen = queryset.exclude(pk__in=listed).count()
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+def _changed(was: dict[int, str], *, by, since) -> list[Comment]:
+    """The comments standing elsewhere than the page showed them that this moderator did not
+    put back in the queue: another moderator (or an Undo) moved them meanwhile."""
+    mine = LogEntry.objects.filter(
+        user=by,
+        object_id__in=[str(pk) for pk in was],
+        action_time__gte=since,
+        change_message="Back to the queue",
+    ).values_list("object_id", flat=True)
+    moved = Comment.objects.filter(pk__in=list(was)).exclude(pk__in=[int(pk) for pk in mine])
+    return [c for c in moved.only("pk", "status").order_by("pk") if c.status != was[c.pk]]

@@ -13,6 +13,9 @@ from comments.models import Comment, Report
 from comments.notifications import notify_commenters
 from comments.services import REPLY_TAKEN_DOWN, move_approved_counts
 
+# How the admin log begins an undone take-down (what another moderator's page is told).
+TAKE_DOWN_UNDONE = "Take-down undone"
+
 
 def hangs_on_parent(comment: Comment) -> Comment | None:
     """The comment a taken-down reply hangs on, while that one keeps it off the page: taken down
@@ -189,6 +192,6 @@ def _log_undone(rows, hidden, reopened: Counter, *, by) -> None:
         words = "hidden by its reports again" if row.pk in hidden else "up again"
         n = reopened[row.pk]
         reports = f", {'1 report' if n == 1 else f'{n} reports'} open again" if n else ""
-        said[f"Take-down undone: {words}{reports}"].append(row)
+        said[f"{TAKE_DOWN_UNDONE}: {words}{reports}"].append(row)
     for message, logged in said.items():
         record(by, logged, message)

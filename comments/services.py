@@ -202,7 +202,9 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
     return Decision(decided, lost, waiting, edited, unseen)
 
 
-def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
+def return_to_queue(
+    comments, *, by, undoing: str | None = None, shown: dict[int, str] | None = None
+) -> int:
     """Undo decisions (a key pressed by mistake, second thoughts): decided comments wait in the
     queue again, undecided. One that was published leaves the page, its published replies
     with it (they come back when it is approved again), and the counts move. Logged. Returns
@@ -210,7 +212,11 @@ def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
 
     `undoing`: the decision (a status) `by` made and now undoes (the queue card's Undo): a
     comment goes back only while that decision stands. One decided again since, by another
-    moderator, keeps their decision: it is theirs to undo."""
+    moderator, keeps their decision: it is theirs to undo.
+
+    `shown` ({pk: status}): where the moderator's page showed each (a comment missing there:
+    anywhere decided). One that stands elsewhere now, read under its row lock (put back up by
+    an Undo of its take-down, decided again, back in the queue), keeps what was done to it."""
     pks = _pks(comments)
     with transaction.atomic():
         thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
@@ -226,6 +232,11 @@ def return_to_queue(comments, *, by, undoing: str | None = None) -> int:
         if undoing is not None:
             # Read under the row locks above: no decision slips in between.
             decided = decided.filter(status=undoing, moderated_by=by)
+        if shown:
+            as_shown = Q(pk__in=[pk for pk in pks if pk not in shown])
+            for status in set(shown.values()):
+                as_shown |= Q(pk__in=[pk for pk, s in shown.items() if s == status], status=status)
+            decided = decided.filter(as_shown)
         ids = list(decided.values_list("pk", flat=True))
         spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
         # Replies taken down only because of their comment hang on it again: hidden while it waits,
