@@ -120,3 +120,17 @@ def test_the_status_and_edit_pages_say_what_an_edit_will_do_as_save_then_says(
     assert promise in edit_page and "reviewed again: it may leave" not in edit_page
     assert f'<div class="alert alert-success">{said}' in answer
     assert Comment.objects.get(pk=reply.pk).status == status
+
+
+def test_a_clean_edit_stays_published_with_returning_commenters_auto_approved(reader, thread):
+    # The status link shows who wrote the comment: screened as from "another browser", every
+    # edit went back to the queue, though the status page had promised it would stay up.
+    comment, _reply = thread
+    ModerationPolicy.objects.update(auto_approve_returning=True)
+    assert "An edit is on the article at once" in reader.get(comment.status_url).content.decode()
+
+    answer = _saved(reader, comment, "First words, put better").content.decode()
+
+    saved = Comment.objects.get(pk=comment.pk)
+    assert (saved.status, saved.body) == (Comment.Status.APPROVED, "First words, put better")
+    assert ON_THE_ARTICLE in answer
