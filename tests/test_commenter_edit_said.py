@@ -73,24 +73,26 @@ def test_a_published_comment_kept_published_is_said_updated_on_the_article(reade
 PROMISES = {
     ("kept", "published"): (
         "An edit is on the article at once, unless the site’s filters flag it: then a moderator "
-        "will review the new text, and the comment is off the page until then.",
+        "will review the new text, and the comment is off the page until then, or the filters "
+        "hold it back.",
         ON_THE_ARTICLE,
         Comment.Status.APPROVED,
     ),
     ("kept", "off the page"): (
         "An edit keeps it approved, unless the site’s filters flag it: then a moderator will "
-        "review the new text.",
+        "review the new text, or the filters hold it back.",
         "Your comment is updated.",
         Comment.Status.APPROVED,
     ),
     ("reviewed", "published"): (
         "After an edit, a moderator will review the new text, and the comment is off the page "
-        "until then.",
+        "until then, unless the site’s filters hold it back.",
         "Your comment is updated. A moderator will review the new text.",
         Comment.Status.PENDING,
     ),
     ("reviewed", "off the page"): (
-        "After an edit, a moderator will review the new text.",
+        "After an edit, a moderator will review the new text, unless the site’s filters hold it "
+        "back.",
         "Your comment is updated. A moderator will review the new text.",
         Comment.Status.PENDING,
     ),
