@@ -4,7 +4,7 @@ own and leads here to add one): written through articles.correction_services."""
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.text import Truncator
@@ -25,7 +25,15 @@ class CorrectableStories(AutocompleteJsonView):
     """The story picker's search (the admin's own search of stories): those that have been out
     alone. A draft never out has nothing readers read to correct; offered, it was refused only
     once chosen and sent. One that comes anyway (an ?article= address typed, a script) is
-    still refused, saying why (Correction.clean)."""
+    still refused, saying why (Correction.clean). It answers for Correction.article alone: any
+    other field its address names is refused (403), as the stock search refuses a field it does
+    not know, rather than searched with this filter (its stories' own, not another model's)."""
+
+    def process_request(self, request):
+        asked = [request.GET.get(name) for name in ("app_label", "model_name", "field_name")]
+        if asked != [Correction._meta.app_label, Correction._meta.model_name, "article"]:
+            raise PermissionDenied
+        return super().process_request(request)
 
     def get_queryset(self):
         return super().get_queryset().gone_out()
