@@ -15,3 +15,9 @@ def apps_at(targets: list[tuple[str, str]]):
 def back_to_the_latest() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def models_at(targets: list[tuple[str, str]]):
+    """The models as they were at these targets, the database left as it is: what an older
+    release reads and writes with on today's schema (`make reload MIGRATE=1`)."""
+    return MigrationExecutor(connection).loader.project_state(targets).apps

@@ -4,10 +4,13 @@ taken down keeps for readers, so such a story moved up only when its words chang
 by the day it was last updated (pages down) while it was being fixed.
 
 Each story starts from its "Updated" time: every draft keeps its place at the upgrade, and a
-story taken down moves up at its next change."""
+story taken down moves up at its next change. The column has a database default (now), as
+0024's has (""): the release before, which does not know them, adds stories on this schema
+during `make reload MIGRATE=1`."""
 
 from django.db import migrations, models
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
 from django.utils import timezone
 
 
@@ -25,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="worked_on_at",
-            field=models.DateTimeField(default=timezone.now, editable=False),
+            field=models.DateTimeField(db_default=Now(), default=timezone.now, editable=False),
         ),
         migrations.RunPython(worked_on_when_updated, migrations.RunPython.noop, elidable=True),
         migrations.RemoveIndex(model_name="article", name="article_worked_on_idx"),

@@ -14,6 +14,8 @@ class Migration(migrations.Migration):
             name="readers_question",
             field=models.CharField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Asked above the comments to start the conversation (“Have you driven an electric car? What made you choose it?”). Leave empty for none.",
                 max_length=200,
                 verbose_name="question for readers",

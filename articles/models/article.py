@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,7 +98,9 @@ class Article(KeepsOldAddresses, models.Model):
     # a correction added): a draft's place in the admin's list (querysets.last_worked_on), a
     # story taken down's too. Never shown to readers, whose "Updated" a retagging must not
     # move: placed by that, a story taken down sat pages down the drafts while being fixed.
-    worked_on_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The database's default too: the release before it (which knows no such column) adds
+    # stories on this schema during `make reload MIGRATE=1`.
+    worked_on_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     # When readers were last told of a correction (articles.correction_services keeps it): a
     # page reads its corrections only when it has some, as most stories never do.
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -113,11 +116,14 @@ class Article(KeepsOldAddresses, models.Model):
         ),
     )
     # Coral's "message box", a newsroom's "Tell us": what the story asks its readers, set above
-    # the conversation it starts. Not news: changing it moves no "Updated".
+    # the conversation it starts. Not news: changing it moves no "Updated". The database's
+    # default too, for the release before it (worked_on_at); "" in Python as before.
     readers_question = models.CharField(
         "question for readers",
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=(
             "Asked above the comments to start the conversation (“Have you driven an electric "
             "car? What made you choose it?”). Leave empty for none."
