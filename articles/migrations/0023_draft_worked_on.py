@@ -3,8 +3,11 @@ worked on, a time of its own (Article.worked_on_at): it was its "Updated" time, 
 taken down keeps for readers, so such a story moved up only when its words changed, and sorted
 by the day it was last updated (pages down) while it was being fixed.
 
-Each story starts from its "Updated" time: every draft keeps its place at the upgrade, and a
-story taken down moves up at its next change. The column has a database default (now), as
+Each draft starts from its "Updated" time: every draft keeps its place at the upgrade, and a
+story taken down moves up at its next change. A story out or scheduled is placed by its
+publication time and keeps the upgrade's time (the column's default), unread: it is given its
+own when taken down (articles.services: unpublish_articles, or save_article's change of status),
+so only the drafts' rows are written, not the archive, while the table is locked. The column has a database default (now), as
 0024's has (""): the release before, which does not know them, adds stories on this schema
 during `make reload MIGRATE=1`."""
 
@@ -16,7 +19,7 @@ from django.utils import timezone
 
 def worked_on_when_updated(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
-    Article.objects.update(worked_on_at=models.F("updated_at"))
+    Article.objects.filter(status="draft").update(worked_on_at=models.F("updated_at"))
 
 
 class Migration(migrations.Migration):
