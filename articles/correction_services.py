@@ -1,10 +1,12 @@
 """Write paths for corrections (articles.models.Correction). Each purges the story's page and
 the corrections page after commit; a correction added to a story on the site moves its
-"Updated" time too (feeds and sitemaps say it changed)."""
+"Updated" time too (feeds and sitemaps say it changed). Each is work on the story: it moves its
+worked_on_at, a draft's place in the admin's list (a story taken down to be fixed comes first)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from articles.models import Article, Correction
 from newsportal.caching import CORRECTIONS, LISTS, article_key, purge
@@ -37,9 +39,12 @@ def append_correction(*, article: Article, text: str) -> Correction:
 
 def mend_correction(*, correction: Correction) -> Correction:
     """A correction's words mended (a typo, a clearer sentence): its date stays the day readers
-    were told, and the story's "Updated" time stays too."""
+    were told, and the story's "Updated" time stays too; it was worked on now."""
     with transaction.atomic():
         correction.full_clean()
+        # The story's row first (its lock), as the other two take it: never crosswise with a
+        # deletion of its corrections, which would wait on each other.
+        Article.objects.filter(pk=correction.article_id).update(worked_on_at=timezone.now())
         mended = Correction.objects.filter(pk=correction.pk).update(text=correction.text)
         if not mended:
             raise ValidationError("This correction was deleted meanwhile.")
@@ -49,7 +54,8 @@ def mend_correction(*, correction: Correction) -> Correction:
 
 def delete_corrections(*, queryset) -> int:
     """Corrections added by mistake (to the wrong story, say) taken off the pages. The story's
-    "Updated" time stays: readers may have read the correction and the page as it was."""
+    "Updated" time stays: readers may have read the correction and the page as it was. Its
+    stories were worked on now."""
     with transaction.atomic():
         article_ids = set(queryset.values_list("article_id", flat=True))
         # Their stories' row locks, as append_correction takes them: a correction added
@@ -60,7 +66,7 @@ def delete_corrections(*, queryset) -> int:
         # The latest correction left (none: the story's page no longer looks for any).
         latest = Correction.objects.filter(article=OuterRef("pk")).order_by("-published_at")
         Article.objects.filter(pk__in=article_ids).update(
-            corrected_at=Subquery(latest.values("published_at")[:1])
+            corrected_at=Subquery(latest.values("published_at")[:1]), worked_on_at=timezone.now()
         )
         _purge_after_commit(article_ids)
     return count
