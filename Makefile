@@ -117,10 +117,12 @@ browser:
 # `make serve` and the shared-cache tests (rate limits across processes) need a Redis at
 # 127.0.0.1:6379 unless REDIS_URL names another: start one when none answers, installing
 # Debian's redis-server first when it is missing (as root). Not for `make serve` run by a systemd
-# service (its cgroup is the unit's): a Redis started there would live in the unit, be killed
-# with the stack at each stop or restart (KillMode=mixed), and hold the port Debian's
-# redis-server.service wants. It says to start that service, and fails: the unit's
-# Restart=on-failure tries again. (The tests, under a CI runner's unit say, still get one.)
+# service: a Redis started there would live in the unit, be killed with the stack at each stop
+# or restart (KillMode=mixed), and hold the port Debian's redis-server.service wants. It says to
+# start that service, and fails: the unit's Restart=on-failure tries again. The unit's as
+# deploy/units.py says (make reload's rule): the unit's main process is this make ($PPID, the
+# recipe's parent) or the shell in front of it. A make serve typed in a shell another unit
+# started (a terminal's, tmux's, a CI runner's) still gets one, and so do the tests.
 redis:
 	@case "$${REDIS_URL:-redis://127.0.0.1:6379}" in \
 	  redis://127.0.0.1:6379*|redis://localhost:6379*) ;; \
@@ -128,8 +130,8 @@ redis:
 	esac; \
 	$(PYTHON) -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1).close()' \
 	  2>/dev/null || { \
-	  unit=$$(sed -nE 's#^[0-9]+:(name=systemd)?:.*/([^/]+[.]service)$$#\2#p' /proc/self/cgroup | head -n 1); \
-	  if [ "$(REDIS_FOR)" = serve ] && [ -n "$$unit" ]; then \
+	  unit=$$([ "$(REDIS_FOR)" != serve ] || $(PYTHON) deploy/units.py $$PPID); \
+	  if [ -n "$$unit" ]; then \
 	    echo "Redis does not answer on 127.0.0.1:6379, and make serve runs in $$unit: a Redis \
 	started here would be stopped with it (and hold the port of Debian's redis-server). Start \
 	Debian's, as root: systemctl enable --now redis-server (apt-get install redis-server first \

@@ -1,9 +1,11 @@
 """The systemd unit whose stack a serve.py is, when it is one's: what `make reload` names to the
 operator (systemctl restart or start, journalctl) instead of `make serve`, which would run a
-second stack outside the unit."""
+second stack outside the unit. And the unit whose stack a `make serve` is, for `make redis`,
+which starts no Redis there (python3 deploy/units.py MAKE_PID prints its name, or nothing)."""
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,6 +37,24 @@ def systemd_unit(pid: int) -> Unit | None:
     (a CI runner, tmux under a user's unit) is in that unit's cgroup, and is not its stack:
     `systemctl restart` would restart the other unit. A process that merely inherited
     INVOCATION_ID (a container) is no unit's stack either."""
+    unit = _service(pid)
+    return unit if unit and _main_pid(unit) in _heads(pid) else None
+
+
+def make_serve_unit(make: int) -> Unit | None:
+    """The systemd service whose stack a `make serve` is, by its make's pid, as systemd_unit
+    says of a serve.py: systemd's main process for the service its cgroup names is this make
+    or the shell in front of it. A make serve typed in a shell another unit started is no
+    unit's. One whose unit systemd does not say the main process of (no systemctl, no bus to
+    ask) is taken for the unit's, as the cgroup says: a Redis started in a unit is killed with
+    it at each restart, and holds the port Debian's redis-server wants."""
+    unit = _service(make)
+    main = _main_pid(unit) if unit else None
+    return unit if unit and (main is None or main in _make_heads(str(make))) else None
+
+
+def _service(pid: int) -> Unit | None:
+    """The systemd service the process's cgroup names (a unit's cgroup, or one within it)."""
     try:
         cgroup = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
     except OSError:
@@ -44,8 +64,7 @@ def systemd_unit(pid: int) -> Unit | None:
         if parts[-1].endswith(".service"):
             # A user's own systemd runs their units under user@UID.service.
             user = any(part.startswith("user@") and part.endswith(".service") for part in parts)
-            unit = Unit(parts[-1], user)
-            return unit if _main_pid(unit) in _heads(pid) else None
+            return Unit(parts[-1], user)
     return None
 
 
@@ -65,11 +84,15 @@ def _heads(pid: int) -> list[str]:
     parent (make, or a shell), and the shell in front of its make."""
     heads = [str(pid)]
     if parent := _status(pid).get("PPid"):
-        heads.append(parent)
-        shell = _status(parent).get("PPid") if _status(parent).get("Name") == "make" else None
-        if shell and _status(shell).get("Name") in SHELLS:
-            heads.append(shell)
+        heads += _make_heads(parent) if _status(parent).get("Name") == "make" else [parent]
     return heads
+
+
+def _make_heads(make: str) -> list[str]:
+    """The processes a unit running this make may have as its main process: make itself, and
+    the shell in front of it."""
+    shell = _status(make).get("PPid")
+    return [make, shell] if shell and _status(shell).get("Name") in SHELLS else [make]
 
 
 def _status(pid: int | str) -> dict[str, str]:
@@ -93,3 +116,8 @@ def _main_pid(unit: Unit) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return shown.stdout.strip() if shown.returncode == 0 else None
+
+
+if __name__ == "__main__":  # make redis: python3 deploy/units.py $PPID (the make serve's make)
+    found = make_serve_unit(int(sys.argv[1]))
+    print(found.name if found else "")

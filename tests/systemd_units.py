@@ -62,10 +62,10 @@ class Systemd:
             (self.bin / f"{user}{name}").write_text(f"{main or process.pid}\n")
         return name
 
-    def shell(self, script: str, *parents: str, name: str = "", **popen):
-        """`sh -c SCRIPT` put in the cgroup <name> (put's) before it runs SCRIPT, so that all it
-        starts is there too: it waits for the test's first line on its stdin. Returns it, and
-        the cgroup's path."""
+    def shell(self, script: str, *parents: str, name: str = "", main: int | None = None, **popen):
+        """`sh -c SCRIPT` put in the cgroup <name> (put's, with its `main`) before it runs
+        SCRIPT, so that all it starts is there too: it waits for the test's first line on its
+        stdin. Returns it, and the cgroup's path."""
         shell = subprocess.Popen(
             ["sh", "-c", f"read go; {script}"],
             stdin=subprocess.PIPE,
@@ -74,7 +74,8 @@ class Systemd:
             text=True,
             **popen,
         )
-        return shell, self.root.joinpath(*parents, self.put(shell, *parents, name=name))
+        name = self.put(shell, *parents, name=name, main=main)
+        return shell, self.root.joinpath(*parents, name)
 
     def remove(self) -> None:
         for path in reversed(self.made):
