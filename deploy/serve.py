@@ -111,7 +111,8 @@ def main(argv: list[str]) -> int:
             "serve: systemctl stop and restart signal that shell alone, which exits without "
             "passing the signal on, and systemd then kills the stack outright (the requests "
             "gunicorn holds are cut). Have the shell exec make: ExecStart=/bin/sh -c '... exec "
-            "make serve' (deploy/README.md, 'Under systemd')",
+            "make serve', or a script's last line exec make serve (deploy/README.md, 'Under "
+            "systemd')",
             file=sys.stderr,
             flush=True,
         )

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-# What a unit's ExecStart= may run make serve through (/bin/sh -c '...', a script).
+# What a unit's ExecStart= may run make serve through (/bin/sh -c '...', a script's #! line).
 SHELLS = ("sh", "dash", "bash")
 
 
@@ -76,7 +76,7 @@ def shell_in_front(pid: int) -> tuple[Unit, str] | None:
     systemd then kills what is left, the whole stack, outright. None otherwise."""
     unit = systemd_unit(pid)
     main = _main_pid(unit) if unit else None
-    return (unit, main) if main and _status(main).get("Name") in SHELLS else None
+    return (unit, main) if main and _is_shell(main) else None
 
 
 def _heads(pid: int) -> list[str]:
@@ -92,7 +92,19 @@ def _make_heads(make: str) -> list[str]:
     """The processes a unit running this make may have as its main process: make itself, and
     the shell in front of it."""
     shell = _status(make).get("PPid")
-    return [make, shell] if shell and _status(shell).get("Name") in SHELLS else [make]
+    return [make, shell] if shell and _is_shell(shell) else [make]
+
+
+def _is_shell(pid: str) -> bool:
+    """Whether the process is a shell: by the program it runs (/proc/PID/exe), since a script
+    (#!/bin/sh) is named after itself in /proc/PID/status, not after its shell; a shell upgraded
+    since it started still counts. By its name too: busybox's sh, and one whose exe is closed to
+    this user."""
+    try:
+        program = os.path.basename(os.readlink(f"/proc/{pid}/exe")).removesuffix(" (deleted)")
+    except OSError:
+        program = ""
+    return program in SHELLS or _status(pid).get("Name") in SHELLS
 
 
 def _status(pid: int | str) -> dict[str, str]:

@@ -1,11 +1,13 @@
 """A systemd unit that runs make serve through a shell, ExecStart=/bin/sh -c '... make serve'
-(Debian's sh stays the unit's main process, make its child): `make reload` knows the stack as
-the unit's and names systemctl, never a make serve by hand beside the unit; and serve.py says at
-each start that the unit's stops kill the stack outright, and to have the shell exec make
-(deploy/README.md, "Under systemd"). Cgroups and MainPID as in tests/systemd_units.py."""
+(Debian's sh stays the unit's main process, make its child), or through a script (#!/bin/sh,
+named after itself, not "sh"): `make reload` knows the stack as the unit's and names systemctl,
+never a make serve by hand beside the unit; and serve.py says at each start that the unit's
+stops kill the stack outright, and to have the shell exec make (deploy/README.md, "Under
+systemd"). Cgroups and MainPID as in tests/systemd_units.py."""
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +23,16 @@ from tests.test_serve import BASE_DIR, hold, make_reload, pid_file, reload_varia
 MAKEFILE = "stack:\n\tcd {base} && exec {python} deploy/serve.py\n"
 WITHOUT_EXEC = "make -s -f {makefile} stack; exit $?"
 WITH_EXEC = "exec make -s -f {makefile} stack"
+# ExecStart=/opt/newsportal/start-newsportal, a script with make serve at its end, no exec.
+SCRIPT = "#!{shell}\n{first}make -s -f {makefile} stack\nexit $?\n"
+
+
+def script(tmp_path: Path, shell: str = "/bin/sh", first: str = "") -> str:
+    """The unit's ExecStart=: a script running make through `shell`, `first` before it."""
+    path = tmp_path / "start-newsportal"
+    path.write_text(SCRIPT.format(shell=shell, first=first, makefile=tmp_path / "unit.mk"))
+    path.chmod(0o755)
+    return f"exec {path}"
 
 
 def unit_through_a_shell(tmp_path: Path, systemd: Systemd, env: dict, script: str):
@@ -59,11 +71,12 @@ def _end(*pids: int) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_reload_of_a_unit_running_make_through_a_shell_names_the_unit(tmp_path, systemd):
+def reload_refused(tmp_path: Path, systemd: Systemd, execstart: str) -> None:
+    """make reload of a release with migrations, beside the unit's stack: it names the unit."""
     database = tmp_path / "not-migrated.sqlite3"
     env = reload_variables(database, tmp_path, INVOCATION_ID=INVOCATION_ID)
     env["PYTHONPATH"] = hold(tmp_path)  # the stand-in serve.py: held before it runs
-    shell, unit = unit_through_a_shell(tmp_path, systemd, env, WITHOUT_EXEC)
+    shell, unit = unit_through_a_shell(tmp_path, systemd, env, execstart)
     try:
         shell.stdin.write("go\n")
         shell.stdin.flush()
@@ -80,6 +93,14 @@ def test_a_reload_of_a_unit_running_make_through_a_shell_names_the_unit(tmp_path
         _end(*[pid for make in _children(shell.pid) for pid in _children(make)])
         shell.kill()
         shell.communicate()
+
+
+def test_a_reload_of_a_unit_running_make_through_a_shell_names_the_unit(tmp_path, systemd):
+    reload_refused(tmp_path, systemd, WITHOUT_EXEC)
+
+
+def test_a_reload_of_a_unit_running_make_through_a_script_names_the_unit(tmp_path, systemd):
+    reload_refused(tmp_path, systemd, script(tmp_path))
 
 
 def start(tmp_path: Path, systemd: Systemd, script: str) -> tuple[str, str, str]:
@@ -127,3 +148,19 @@ def test_a_shell_that_execs_make_is_said_nothing(tmp_path, systemd):
     _, _, err = start(tmp_path, systemd, WITH_EXEC)
 
     assert "main process is a shell" not in err
+
+
+def test_serve_says_it_at_its_start_when_the_shell_in_front_is_a_script(tmp_path, systemd):
+    unit, shell, err = start(tmp_path, systemd, script(tmp_path))
+
+    assert f"serve: {unit}'s main process is a shell (pid {shell}) in front of make serve" in err
+    assert "or a script's last line exec make serve" in err
+
+
+def test_serve_says_it_when_the_script_s_shell_was_upgraded_since_it_started(tmp_path, systemd):
+    # apt upgraded dash under the running unit: the script's process runs a program deleted.
+    dash = tmp_path / "dash"
+    shutil.copy("/bin/dash", dash)
+    unit, shell, err = start(tmp_path, systemd, script(tmp_path, str(dash), f"rm {dash}\n"))
+
+    assert f"serve: {unit}'s main process is a shell (pid {shell}) in front of make serve" in err

@@ -86,6 +86,22 @@ def test_make_serve_in_a_unit_through_a_shell_starts_no_redis_either(systemd):
     assert left == []
 
 
+def test_make_serve_in_a_unit_through_a_script_starts_no_redis_either(tmp_path, systemd):
+    # ExecStart=/opt/newsportal/start-newsportal: its process is named after the script.
+    script = tmp_path / "start-newsportal"
+    script.write_text("#!/bin/sh\nip link set lo up && make -s serve\nexit $?\n")
+    script.chmod(0o755)
+    unit = f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
+    returncode, out, err, left = make_serve_in(
+        systemd, "system.slice", name=unit, script=f"exec unshare --net {script}"
+    )
+
+    assert returncode != 0
+    assert f"Redis does not answer on 127.0.0.1:6379, and make serve runs in {unit}" in err
+    assert "Starting Redis" not in out
+    assert left == []
+
+
 def test_make_serve_typed_in_a_shell_another_unit_started_still_starts_one(systemd):
     # A terminal's shell under a user's unit (gnome-terminal-server.service, tmux as a user's
     # service, a CI runner's unit): in that unit's cgroup, but the unit's main process is the
