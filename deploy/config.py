@@ -13,7 +13,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from deploy import cdn
 from deploy.ports import WILDCARDS, env_host, env_port, url_host
-from newsportal.env import env_bool, env_image_max_bytes, env_int, env_list, env_str
+from newsportal.env import (
+    SCRIPT_NAME_UNDOES,
+    env_bool,
+    env_image_max_bytes,
+    env_int,
+    env_list,
+    env_str,
+)
 
 # Django's session cookie and the flash-message cookie (CookieStorage): a request carrying
 # either one gets a personal page, so the proxy passes it (with its cookies) to Django.
@@ -27,10 +34,7 @@ UNDOING = {
         "on every address, past Varnish and its limits): set the variables README.md offers "
         "instead (WEB_CONCURRENCY, GUNICORN_TIMEOUT, ...), and unset it"
     ),
-    "SCRIPT_NAME": (
-        "gunicorn would mount the site under it, moving every link in the pages the proxy keeps "
-        "for everyone: the site is served from its root, so unset it"
-    ),
+    "SCRIPT_NAME": SCRIPT_NAME_UNDOES,
 }
 
 

@@ -12,9 +12,15 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values, load_dotenv
 
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
+# Gunicorn reads SCRIPT_NAME from its environment at each request (deploy/serve.py refuses it).
+SCRIPT_NAME_UNDOES = (
+    "gunicorn would mount the site under it, moving every link in the pages the proxy keeps for "
+    "everyone: the site is served from its root, so unset it"
+)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -30,6 +36,20 @@ def env_file(name: str, default: str) -> str:
     if value and (not os.path.exists(value) or os.path.isdir(value)):
         raise ImproperlyConfigured(f"{name} names no file: {value!r} (set it empty for none)")
     return value
+
+
+def load_env_file(path: str) -> None:
+    """The variables' file (none when empty), loaded under the environment: real variables win.
+    SCRIPT_NAME, set in either, is refused: the settings are loaded in gunicorn's master
+    (preload_app), so the file's would reach the environment gunicorn reads it from, past
+    serve.py's refusal; and a gunicorn run on an app machine, not by serve.py, reads it too."""
+    if path:
+        load_dotenv(path, override=False)
+    if value := os.environ.get("SCRIPT_NAME"):
+        # Read again (Django loads the settings twice after an error): the file, if it says so.
+        in_file = path and dotenv_values(path).get("SCRIPT_NAME") == value
+        where = f"in {path} (NEWSPORTAL_ENV_FILE)" if in_file else "in the environment"
+        raise ImproperlyConfigured(f"SCRIPT_NAME is set ({value!r}) {where}: {SCRIPT_NAME_UNDOES}")
 
 
 def env_bool(name: str, default: bool) -> bool:

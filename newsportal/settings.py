@@ -10,8 +10,6 @@ ImproperlyConfigured naming the variable.
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dotenv import load_dotenv
-
 from newsportal.env import (
     env_bool,
     env_email,
@@ -28,6 +26,7 @@ from newsportal.env import (
     env_time_zone,
     env_url_list,
     env_url_path,
+    load_env_file,
 )
 from newsportal.env_settings import (
     env_caches,
@@ -42,10 +41,10 @@ from newsportal.log_config import logging_config
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A laptop's own settings: `make run` writes a git-ignored .env (debug on, a secret key, the demo
-# password); real variables win. Tests and production set NEWSPORTAL_ENV_FILE empty: none.
+# password); real variables win. Tests and production set NEWSPORTAL_ENV_FILE empty: none. A
+# SCRIPT_NAME, there or in the environment, stops start-up (gunicorn would read it).
 ENV_FILE = env_file("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
-if ENV_FILE:
-    load_dotenv(ENV_FILE, override=False)
+load_env_file(ENV_FILE)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 

@@ -58,3 +58,19 @@ def test_gunicorn_gets_what_a_deployment_sets_for_the_libraries_beneath_the_site
     env = serve.gunicorn_env(serve.config())
 
     assert {name: env[name] for name in kept} == kept
+
+
+def test_script_name_in_the_variables_file_stops_the_start_naming_the_file(tmp_path):
+    # NEWSPORTAL_ENV_FILE is read by the settings, in gunicorn's master (preload_app): past
+    # serve.py's refusal, into the environment gunicorn reads SCRIPT_NAME from at each request.
+    variables = tmp_path / "newsportal.env"
+    variables.write_text(f"DJANGO_SECRET_KEY={'k' * 50}\nSCRIPT_NAME=/news\n")
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+
+    refused = run_serve("--check", NEWSPORTAL_ENV_FILE=str(variables), DATABASE_URL=database)
+
+    assert refused.returncode != 0
+    assert (
+        f"SCRIPT_NAME is set ('/news') in {variables} (NEWSPORTAL_ENV_FILE): gunicorn would "
+        "mount the site under it"
+    ) in refused.stderr

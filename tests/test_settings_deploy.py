@@ -137,6 +137,13 @@ def test_check_deploy_warns_when_https_is_turned_off():
         ("EMAIL_PORT", "70000", "EMAIL_PORT must be at most 65535, not 70000"),
         ("MEDIA_URL", "media/", "MEDIA_URL must be a path like /media/"),
         ("MEDIA_URL", "https://media.example.com", "(ending with a slash)"),
+        # Gunicorn run on an app machine, not by serve.py (which refuses it): every link Django
+        # drew, in pages shared caches keep for everyone, moved under /news.
+        (
+            "SCRIPT_NAME",
+            "/news",
+            "SCRIPT_NAME is set ('/news') in the environment: gunicorn would mount the site",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value, expected):
