@@ -14,6 +14,7 @@ from django.urls import reverse
 from comments.admin_decisions import ONE_CLICK, decision_links
 from comments.admin_kept import KEPT_REASONS
 from comments.admin_picks import pick_context
+from comments.admin_posted import decision_moment
 from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
 from comments.models import Comment, RejectionReason
@@ -49,6 +50,7 @@ class CommentPageViews:
             # Decided (by mistake, say): it can wait in the queue again.
             requeue = reverse("admin:comments_comment_requeue", args=[comment.pk])
             extra_context = {**(extra_context or {}), "requeue": requeue, **pick_context(comment)}
+            extra_context["decided_at"] = decision_moment(comment)
             mine = comment.taken_down_at and comment.taken_down_by_id == request.user.pk
             # Their own take-down: undone as a Reported card's is, up again as it was ("Back to
             # the queue" would leave it off the page, to be approved again). Not a reply's

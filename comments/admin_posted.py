@@ -2,6 +2,7 @@
 row showed (its revision) and where it stood (its status), the reasons given on cards or in the
 action bar, the boxes Enter was pressed in, and whether the queue's script asks for JSON."""
 
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
 from comments.admin_kept import given
@@ -20,16 +21,45 @@ def seen_revisions(post) -> dict[int, int]:
 
 
 def as_shown(comment: Comment) -> str:
-    """A table row's hidden fields: the revision of the words it shows, and its status (where
-    it stood: a bulk action acts on it only as it was shown, and says what changed meanwhile).
-    The queue's cards write theirs in templates/admin/comments/queue.html."""
+    """A table row's hidden fields: the revision of the words it shows, its status (where it
+    stood: a bulk action acts on it only as it was shown, and says what changed meanwhile) and
+    the moment of the decision it shows ("Back to the queue" undoes that decision, never one
+    made again since, to the same status, by another). The queue's cards write theirs in
+    templates/admin/comments/queue.html."""
     return format_html(
         '<input type="hidden" name="seen-{0}" value="{1}">'
-        '<input type="hidden" name="status-{0}" value="{2}">',
+        '<input type="hidden" name="status-{0}" value="{2}">'
+        '<input type="hidden" name="decided-at-{0}" value="{3}">',
         comment.pk,
         comment.revision,
         comment.status,
+        decision_moment(comment),
     )
+
+
+def decision_moment(comment: Comment) -> str:
+    """When the decision a page shows was made (its take-down, else its decision; "" for none),
+    written to the microsecond: posted back as `decided-at-<pk>`."""
+    moment = comment.taken_down_at or comment.moderated_at
+    return moment.isoformat() if moment else ""
+
+
+def posted_decision_moments(post, pks) -> dict:
+    """{comment id: the moment of the decision its page showed (None: undecided)} for those
+    whose page posted one (`decided-at-<pk>`); a page drawn before rows posted it says none."""
+    moments = {}
+    for pk in pks:
+        posted = post.get(f"decided-at-{pk}")
+        if posted is None:
+            continue
+        try:
+            moment = parse_datetime(posted) if posted else None
+        except ValueError:
+            continue
+        if posted and (moment is None or moment.tzinfo is None):
+            continue
+        moments[pk] = moment
+    return moments
 
 
 def shown_statuses(request, pks) -> dict[int, str]:

@@ -14,7 +14,12 @@ from comments.admin_meanwhile import (
     not_undone,
     undo_report,
 )
-from comments.admin_posted import posted_status, seen_revisions, shown_statuses
+from comments.admin_posted import (
+    posted_decision_moments,
+    posted_status,
+    seen_revisions,
+    shown_statuses,
+)
 from comments.admin_words import came_down_text, unseen_text
 from comments.models import Comment, Report
 from comments.report_undo import came_down_with
@@ -42,17 +47,18 @@ class RequeueViews:
                 f"{parent.name}): it comes back with that comment, not on its own."
             )
             return self._answer(request, comment, None, text, messages.WARNING)
-        # Where its page showed it: put back up (its take-down undone) or decided again by
-        # another meanwhile, it stays as they left it (read under its row lock).
+        # Where its page showed it, decided when: put back up (its take-down undone) or decided
+        # again by another meanwhile, it stays as they left it (read under its row lock).
         was = posted_status(request.POST, comment.pk)
         shown = {comment.pk: was} if was else None
-        if return_to_queue([comment], by=request.user, undoing=undoing, shown=shown):
+        at = posted_decision_moments(request.POST, [comment.pk])
+        if return_to_queue([comment], by=request.user, undoing=undoing, shown=shown, decided_at=at):
             text = f"The comment by {comment.name} is back in the queue, undecided."
             return self._answer(request, comment, "requeued", text)
         text = "That comment was not decided (any more)."
         if undoing:
             text = not_undone(comment, by=request.user)
-        elif was and Comment.objects.filter(pk=comment.pk).exclude(status=was).exists():
+        elif was and _moved({comment.pk: was}, at):
             text = changed_meanwhile(comment, by=request.user)
         return self._answer(request, comment, None, text, messages.WARNING)
 
@@ -67,15 +73,16 @@ class RequeueViews:
         ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
         listed = set(queryset.filter(pk__in=list(seen)).values_list("pk", flat=True))
         was = {pk: s for pk, s in shown_statuses(request, ticked & set(seen)).items() if s}
+        at = posted_decision_moments(request.POST, list(was))
         shown = Comment.objects.filter(pk__in=listed | set(was))
         started = timezone.now()
-        back = return_to_queue(shown, by=request.user, shown=was)
+        back = return_to_queue(shown, by=request.user, shown=was, decided_at=at)
         if back:
             self.message_user(
                 request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
             )
         left = shown.filter(rejection_reason=REPLY_TAKEN_DOWN, withdrawn_at=None).count()
-        changed = _changed(was, by=request.user, since=started)
+        changed = _changed(was, at, by=request.user, since=started)
         for comment in changed[:NAMED]:
             self.message_user(
                 request, changed_meanwhile(comment, by=request.user), messages.WARNING
@@ -89,14 +96,28 @@ class RequeueViews:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
 
 
-def _changed(was: dict[int, str], *, by, since) -> list[Comment]:
-    """The comments standing elsewhere than the page showed them that this moderator did not
-    put back in the queue: another moderator (or an Undo) moved them meanwhile."""
+def _changed(was: dict[int, str], at: dict, *, by, since) -> list[Comment]:
+    """The comments standing elsewhere than the page showed them, or decided again since, that
+    this moderator did not put back in the queue: another moderator (or an Undo) moved them
+    meanwhile."""
     mine = LogEntry.objects.filter(
         user=by,
         object_id__in=[str(pk) for pk in was],
         action_time__gte=since,
         change_message="Back to the queue",
     ).values_list("object_id", flat=True)
-    moved = Comment.objects.filter(pk__in=list(was)).exclude(pk__in=[int(pk) for pk in mine])
-    return [c for c in moved.only("pk", "status").order_by("pk") if c.status != was[c.pk]]
+    mine = [int(pk) for pk in mine]
+    moved = _moved(was, at)
+    return [c for c in moved if c.pk not in mine]
+
+
+def _moved(was: dict[int, str], at: dict) -> list[Comment]:
+    """Those of the comments a page showed (`was`: {pk: status}; `at`: {pk: when decided}) that
+    stand elsewhere now, or were decided again since."""
+    rows = Comment.objects.filter(pk__in=list(was)).order_by("pk")
+    rows = rows.only("pk", "name", "status", "parent_id", "taken_down_at", "moderated_at")
+    return [
+        c
+        for c in rows
+        if c.status != was[c.pk] or (c.pk in at and at[c.pk] != (c.taken_down_at or c.moderated_at))
+    ]

@@ -203,7 +203,12 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
 
 
 def return_to_queue(
-    comments, *, by, undoing: str | None = None, shown: dict[int, str] | None = None
+    comments,
+    *,
+    by,
+    undoing: str | None = None,
+    shown: dict[int, str] | None = None,
+    decided_at: dict | None = None,
 ) -> int:
     """Undo decisions (a key pressed by mistake, second thoughts): decided comments wait in the
     queue again, undecided. One that was published leaves the page, its published replies
@@ -216,7 +221,10 @@ def return_to_queue(
 
     `shown` ({pk: status}): where the moderator's page showed each (a comment missing there:
     anywhere decided). One that stands elsewhere now, read under its row lock (put back up by
-    an Undo of its take-down, decided again, back in the queue), keeps what was done to it."""
+    an Undo of its take-down, decided again, back in the queue), keeps what was done to it.
+    `decided_at` ({pk: when}): when the decision the page showed was made (its take-down, else
+    its decision): one decided again since to the same status (taken down again after an Undo,
+    rejected again after another's "Back to the queue") keeps that decision too."""
     pks = _pks(comments)
     with transaction.atomic():
         thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
@@ -238,7 +246,11 @@ def return_to_queue(
                 as_shown |= Q(pk__in=[pk for pk, s in shown.items() if s == status], status=status)
             decided = decided.filter(as_shown)
         ids = list(decided.values_list("pk", flat=True))
-        spam = list(decided.filter(status=Comment.Status.SPAM).values_list("pk", flat=True))
+        if decided_at:
+            ids = _as_decided_then(ids, decided_at)
+        spam = list(
+            decided.filter(pk__in=ids, status=Comment.Status.SPAM).values_list("pk", flat=True)
+        )
         # Replies taken down only because of their comment hang on it again: hidden while it waits,
         # back on the page (and in the count) when it is approved.
         put_back = Comment.objects.filter(
@@ -262,6 +274,16 @@ def return_to_queue(
             note_mail_wishes(comment, notify_reply=False)
         move_approved_counts(changes)
     return back
+
+
+def _as_decided_then(ids: list[int], decided_at: dict) -> list[int]:
+    """Those of `ids` whose decision stands as made when the page showed it (read under their
+    row locks): its take-down, else its decision, at the moment posted (one not posted: any)."""
+    rows = Comment.objects.filter(pk__in=ids).values_list("pk", "taken_down_at", "moderated_at")
+    changed = {
+        pk for pk, down, made in rows if pk in decided_at and decided_at[pk] != (down or made)
+    }
+    return [pk for pk in ids if pk not in changed]
 
 
 def _forget_hiding(comments) -> None:
