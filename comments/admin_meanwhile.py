@@ -208,7 +208,7 @@ NAMED = 5
 def changed_meanwhile(comment: Comment, *, by) -> str:
     """Why a bulk action (or "Back to the queue") left a comment as it is: what another
     moderator did to it since the page showed it (theirs stands), named with the comment and
-    who. Four queries."""
+    who. Four or five queries."""
     comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
     name = comment.name
     last = LogEntry.objects.filter(
@@ -230,7 +230,7 @@ def changed_meanwhile(comment: Comment, *, by) -> str:
     if comment.status == Comment.Status.APPROVED:
         last = comment.reports.exclude(resolved_at=None).select_related("resolved_by")
         last = last.order_by("-resolved_at", "-pk").first()
-        if last and last.outcome == Report.Outcome.DISMISSED:
+        if last and last.outcome == Report.Outcome.DISMISSED and _left_it_up(comment, last):
             who = _who(last.resolved_by, by=by, nobody="another moderator")
             return (
                 f"The reports on the comment by {name} were dismissed by {who} meanwhile: it "
@@ -244,6 +244,26 @@ def changed_meanwhile(comment: Comment, *, by) -> str:
         done = DECIDED_AS[comment.status]
         who = _who(comment.moderated_by, by=by, nobody="the screen")
     return f"The comment by {name} had been {done} by {who} meanwhile: that decision stands."
+
+
+def _left_it_up(comment: Comment, dismissal: Report) -> bool:
+    """Whether this Dismiss is what left the comment up as it is: made since its approval (a
+    Dismiss while it was up; an approval answering its reports, at the same moment), or the
+    approval was the Dismiss's own (one that hid it closes its reports, then approves it: the
+    same moderator, nothing logged between). An old Dismiss, before a take-down, "Back to the
+    queue" and another's approval, is not what they did meanwhile."""
+    made = comment.moderated_at
+    if made is None or dismissal.resolved_at >= made:
+        return True
+    if dismissal.resolved_by_id is None or dismissal.resolved_by_id != comment.moderated_by_id:
+        return False
+    between = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Comment),
+        object_id=str(comment.pk),
+        action_time__gt=dismissal.resolved_at,
+        action_time__lt=made,
+    )
+    return not between.exclude(change_message__startswith="Dismissed ").exists()
 
 
 def _who(user, *, by, nobody: str) -> str:
