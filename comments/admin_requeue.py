@@ -99,7 +99,8 @@ class RequeueViews:
 def _changed(was: dict[int, str], at: dict, *, by, since) -> list[Comment]:
     """The comments standing elsewhere than the page showed them, or decided again since, that
     this moderator did not put back in the queue: another moderator (or an Undo) moved them
-    meanwhile."""
+    meanwhile. A reply that came down with its comment and is up again because this action put
+    that comment back in the queue was moved by this moderator: not said."""
     mine = LogEntry.objects.filter(
         user=by,
         object_id__in=[str(pk) for pk in was],
@@ -108,7 +109,7 @@ def _changed(was: dict[int, str], at: dict, *, by, since) -> list[Comment]:
     ).values_list("object_id", flat=True)
     mine = [int(pk) for pk in mine]
     moved = _moved(was, at)
-    return [c for c in moved if c.pk not in mine]
+    return [c for c in moved if c.pk not in mine and c.parent_id not in mine]
 
 
 def _moved(was: dict[int, str], at: dict) -> list[Comment]:
