@@ -238,6 +238,10 @@ class BulkActions:
         # their author, since the page was drawn), and those whose reports were answered.
         gone = ticked - listed - set(pks) - set(taken.edited)
         gone |= {*taken.answered, *taken.gone}
+        if not reported:
+            # Named below, with what was done to each and by whom: told once. (The Reported
+            # queue says too that they left it.)
+            gone -= {comment.pk for comment in taken.changed}
         if gone:
             self.message_user(request, left_the_list_text(len(gone)), messages.WARNING)
         for comment in taken.changed[:NAMED]:
