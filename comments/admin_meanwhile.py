@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 
+from comments.desk import hidden_by_reports
 from comments.models import Comment, Report
 from comments.querysets import PENDING
 from comments.report_undo import (
@@ -221,6 +222,11 @@ def changed_meanwhile(comment: Comment, *, by) -> str:
         return (
             f"The take-down of the comment by {name} was undone by {who} meanwhile: it {where}, "
             "and stays so."
+        )
+    if hidden_by_reports(comment):
+        return (
+            f"The comment by {name} was hidden by readers’ reports meanwhile: it waits in the "
+            "Reported queue."
         )
     if comment.status == Comment.Status.PENDING:
         return (

@@ -6,10 +6,15 @@ import pytest
 
 from comments.admin_meanwhile import changed_meanwhile
 from comments.desk import dismiss_reports, report_comment
-from comments.models import Comment, ModerationPolicy
+from comments.models import Comment, ModerationPolicy, Report
 from comments.services import approve, return_to_queue, take_down
 from tests.comment_fixtures import _staff
-from tests.test_moderation_requeue_decided_again import press_back_to_the_queue
+from tests.test_moderation_requeue_decided_again import (
+    CHANGELIST,
+    messages,
+    page_fields,
+    press_back_to_the_queue,
+)
 
 
 @pytest.mark.parametrize("where", ["rejected list", "comment page"])
@@ -41,3 +46,24 @@ def test_a_dismissal_made_meanwhile_is_still_named(moderator, second_moderator, 
         "The reports on the comment by Early Bird were dismissed by moderator2 meanwhile: it "
         "stays up, as they left it."
     )
+
+
+def test_back_to_the_queue_of_a_comment_readers_reports_hid_meanwhile_blames_no_moderator(
+    moderator_client, approved_comment
+):
+    # It read "… is back in the queue since (put back by another moderator, or edited by its
+    # author): it waits there.": neither had happened.
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    url = f"{CHANGELIST}?status=approved"
+    data = page_fields(moderator_client, url, approved_comment.pk)
+    data |= {"action": "requeue_selected", "_selected_action": [approved_comment.pk]}
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+
+    said = messages(moderator_client.post(url, data, follow=True).content.decode())
+
+    assert said == [
+        "The comment by Early Bird was hidden by readers’ reports meanwhile: it waits in the "
+        "Reported queue."
+    ]
+    assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.PENDING
+    assert Report.objects.open().filter(comment=approved_comment).count() == 1
