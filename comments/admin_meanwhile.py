@@ -210,8 +210,11 @@ def changed_meanwhile(comment: Comment, *, by) -> str:
     """Why a bulk action (or "Back to the queue") left a comment as it is: what another
     moderator did to it since the page showed it (theirs stands), named with the comment and
     who. Four or five queries."""
-    comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
     name = comment.name
+    rows = Comment.objects.select_related("moderated_by", "taken_down_by")
+    comment = rows.filter(pk=comment.pk).first()
+    if comment is None:  # deleted since (its author, an erase): read after the action's commit
+        return f"The comment by {name} was deleted meanwhile."
     last = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Comment), object_id=str(comment.pk)
     )

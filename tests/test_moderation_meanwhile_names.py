@@ -2,9 +2,13 @@
 after their page showed it: what was done to it meanwhile, and by whom (never an old act, nor
 a moderator for what readers' reports did), and no server error for one deleted meanwhile."""
 
+from unittest import mock
+
 import pytest
 
+from comments import admin_actions
 from comments.admin_meanwhile import changed_meanwhile
+from comments.bulk_take_down import take_down_ticked
 from comments.desk import dismiss_reports, report_comment
 from comments.models import Comment, ModerationPolicy, Report
 from comments.services import approve, return_to_queue, take_down
@@ -67,3 +71,25 @@ def test_back_to_the_queue_of_a_comment_readers_reports_hid_meanwhile_blames_no_
     ]
     assert Comment.objects.get(pk=approved_comment.pk).status == Comment.Status.PENDING
     assert Report.objects.open().filter(comment=approved_comment).count() == 1
+
+
+def test_a_comment_deleted_just_after_the_action_is_told_not_a_server_error(
+    moderator_client, second_moderator, approved_comment
+):
+    # Read again after the action's commit with .get(): a comment deleted in between (its
+    # author, an erase) was a server error.
+    url = f"{CHANGELIST}?status=approved"
+    data = page_fields(moderator_client, url, approved_comment.pk)
+    data |= {"action": "take_down_selected", "_selected_action": [approved_comment.pk]}
+    take_down([approved_comment], by=second_moderator, reason="Off topic")
+
+    def then_deleted(*args, **kwargs):
+        taken = take_down_ticked(*args, **kwargs)
+        Comment.objects.filter(pk=approved_comment.pk).delete()
+        return taken
+
+    with mock.patch.object(admin_actions, "take_down_ticked", then_deleted):
+        answer = moderator_client.post(url, data, follow=True)
+
+    assert answer.status_code == 200
+    assert messages(answer.content.decode()) == ["The comment by Early Bird was deleted meanwhile."]
