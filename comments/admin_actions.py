@@ -224,8 +224,12 @@ class BulkActions:
             if replies:
                 to = "it" if len(pks) == 1 else "them"
                 said += f", with {counted(replies, 'published reply', 'published replies')} to {to}"
-            text = with_undo(request, f"{said}.", pks)
-            self.message_user(request, text, messages.SUCCESS)
+            if pks:
+                self.message_user(request, with_undo(request, f"{said}.", pks), messages.SUCCESS)
+            # A comment its author deleted stays as a placeholder, its replies under it: they
+            # came down, it did not ("0 comments taken down." said nothing of them).
+            if under := _under_placeholders(set(shown) - set(pks), by=request.user, since=started):
+                self.message_user(request, under, messages.SUCCESS)
         for comment in taken.hidden_since:
             self.message_user(request, HIDDEN_SINCE.format(name=comment.name), messages.INFO)
         if taken.not_published:
@@ -256,6 +260,23 @@ class BulkActions:
             self.message_user(request, text, messages.WARNING)
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+def _under_placeholders(pks, *, by, since) -> str:
+    """What came down under the ticked comments their authors had deleted (placeholders, their
+    names gone, kept for their published replies): "2 published replies to a comment its
+    author deleted taken down." """
+    replies = Comment.objects.filter(
+        parent_id__in=pks,
+        parent__withdrawn_at__isnull=False,
+        taken_down_by=by,
+        taken_down_at__gte=since,
+    )
+    n, parents = replies.count(), len(set(replies.values_list("parent_id", flat=True)))
+    if not n:
+        return ""
+    whose = "a comment its author" if parents == 1 else "comments their authors"
+    return f"{counted(n, 'published reply', 'published replies')} to {whose} deleted taken down."
 
 
 HIDDEN_SINCE = (
