@@ -14,6 +14,7 @@ from tests.systemd_units import Systemd
 
 pytest_plugins = [
     "tests.comment_fixtures",
+    "tests.editor_fixtures",
     "tests.proxy_stack",
     "tests.mail_helpers",
     "tests.purge_helpers",

@@ -8,35 +8,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from tests.editor_fixtures import signed_in_editor
 from tests.test_article_kept_picture import kept_token, photo
 from tests.test_article_publishing_dates import form_as_shown
 
 CHANGELIST = "/admin/articles/article/"
 TYPO_FIX = "\n\nCorrection: the plant is in Lisbon, not Porto."
-
-
-def _editor(username: str, first_name: str) -> Client:
-    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
-    user.first_name = first_name
-    user.save()
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def chief(db):
-    return _editor("chief", "Dana")
-
-
-@pytest.fixture
-def sub(db):
-    return _editor("sub", "Sam")
 
 
 def _change(article) -> str:
@@ -133,7 +114,7 @@ def test_a_typo_fixed_in_a_form_opened_before_the_story_was_pulled_leaves_it_pul
 def test_everyone_who_saved_the_story_meanwhile_is_named_not_only_the_last(chief, sub, article):
     subs_form = opened(sub, article, body=article.body + TYPO_FIX)
     _pull_with_the_action(chief, article)
-    chris = _editor("chris", "Chris")
+    chris = signed_in_editor("chris", "Chris")
     as_it_is = opened(chris, article, status="draft")  # saved with nothing changed
     assert chris.post(_change(article), as_it_is).status_code == 302
 

@@ -10,7 +10,6 @@ from tests.article_forms import byline_as
 from tests.test_article_edited_meanwhile import (
     TYPO_FIX,
     _change,
-    _editor,
     _said,
     opened,
     posted_again,
@@ -18,16 +17,6 @@ from tests.test_article_edited_meanwhile import (
 
 EXTERNAL = {"url": "https://example.org/plant", "title": "The plant in Lisbon"}
 FACTORY = "Xiaomi opens its factory"  # one of our stories, linked after it, under its own title
-
-
-@pytest.fixture
-def chief(db):
-    return _editor("chief", "Dana")
-
-
-@pytest.fixture
-def sub(db):
-    return _editor("sub", "Sam")
 
 
 @pytest.fixture

@@ -9,22 +9,12 @@ from django.contrib.admin.models import LogEntry
 
 from articles.models import Article, Author
 from tests.article_forms import byline_as
-from tests.test_article_edited_meanwhile import TYPO_FIX, _change, _editor, opened
+from tests.test_article_edited_meanwhile import TYPO_FIX, _change, opened
 from tests.test_article_edited_meanwhile_lists import EXTERNAL
 
 RETITLED = "Xiaomi's car comes in June"
 # A link added in the form's blank row (the story has one link: the form's row 0).
 NEW_LINK = {"related_links-1-url": "https://example.org/grid", "related_links-1-title": "The grid"}
-
-
-@pytest.fixture
-def chief(db):
-    return _editor("chief", "Dana")
-
-
-@pytest.fixture
-def sub(db):
-    return _editor("sub", "Sam")
 
 
 @pytest.fixture

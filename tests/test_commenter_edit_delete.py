@@ -348,8 +348,7 @@ def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
     kept = Client().get(url).content.decode()
     assert "Xavier Secret" in kept and "An answer that comes back" not in kept
 
-    # One published comment goes, one reply comes back under a placeholder: the count is as it
-    # was, the page is not.
+    # One published comment goes, one reply comes back under a placeholder: the count holds.
     keys = purged_keys(
         purges,
         django_capture_on_commit_callbacks,

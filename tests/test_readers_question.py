@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from comments.models import Comment
-from tests.test_article_edited_meanwhile import _change, _editor, _said, opened
+from tests.test_article_edited_meanwhile import _change, _said, opened
 from tests.test_article_publishing_dates import form_as_shown
 
 QUESTION = "Have you driven an electric car? What made you choose it?"
@@ -141,8 +141,7 @@ def test_the_question_costs_the_page_no_query(client, article, make_comment):
     assert len(with_question) == len(without)
 
 
-def test_a_question_a_colleague_set_meanwhile_is_kept(article):
-    chief, sub = _editor("chief", "Dana"), _editor("sub", "Sam")
+def test_a_question_a_colleague_set_meanwhile_is_kept(article, chief, sub):
     subs_form = opened(sub, article, body=article.body + "\n\nFixed: Lisbon, not Porto.")
     chief.post(_change(article), opened(chief, article, readers_question=QUESTION))
 
