@@ -9,7 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import admin_corrections  # noqa: F401 (registers Articles › Corrections)
+from articles import (
+    admin_breaking,  # noqa: F401 (registers Articles › Breaking news)
+    admin_corrections,  # noqa: F401 (registers Articles › Corrections)
+)
 from articles.admin_actions import ArticleActions
 from articles.admin_bylines import BylineInline, own_byline
 from articles.admin_deletion import deleted_entries, deleted_stories

@@ -2,13 +2,11 @@
 own and leads here to add one): written through articles.correction_services."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.urls import path, reverse
 from django.utils.text import Truncator
 
+from articles.admin_story_picker import story_picker_url, story_picker_widget
 from articles.correction_services import append_correction, delete_corrections, mend_correction
 from articles.models import Correction
 from newsportal.formats import newsroom_time
@@ -16,32 +14,6 @@ from newsportal.formats import newsroom_time
 
 class NotSaved(Exception):
     """A correction's story or the correction itself deleted between the form and its save."""
-
-
-STORIES_URL_NAME = "articles_correction_stories"
-
-
-class CorrectableStories(AutocompleteJsonView):
-    """The story picker's search (the admin's own search of stories): those that have been out
-    alone. A draft never out has nothing readers read to correct; offered, it was refused only
-    once chosen and sent. One that comes anyway (an ?article= address typed, a script) is
-    still refused, saying why (Correction.clean). It answers for Correction.article alone: any
-    other field its address names is refused (403), as the stock search refuses a field it does
-    not know, rather than searched with this filter (its stories' own, not another model's)."""
-
-    def process_request(self, request):
-        asked = [request.GET.get(name) for name in ("app_label", "model_name", "field_name")]
-        if asked != [Correction._meta.app_label, Correction._meta.model_name, "article"]:
-            raise PermissionDenied
-        return super().process_request(request)
-
-    def get_queryset(self):
-        return super().get_queryset().gone_out()
-
-
-class CorrectableStorySelect(AutocompleteSelect):
-    def get_url(self):
-        return reverse(f"{self.admin_site.name}:{STORIES_URL_NAME}")
 
 
 @admin.register(Correction)
@@ -54,14 +26,14 @@ class CorrectionAdmin(admin.ModelAdmin):
     ordering = ["-published_at", "-pk"]
 
     def get_urls(self):
-        view = self.admin_site.admin_view(CorrectableStories.as_view(admin_site=self.admin_site))
-        return [path("stories/", view, name=STORIES_URL_NAME), *super().get_urls()]
+        # Only stories that have been out: a draft never out has nothing readers read to
+        # correct; offered, it was refused only once chosen and sent. One that comes anyway (an
+        # ?article= address typed, a script) is still refused, saying why (Correction.clean).
+        return [story_picker_url(self, "gone_out"), *super().get_urls()]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "article":
-            kwargs["widget"] = CorrectableStorySelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
+            kwargs["widget"] = story_picker_widget(self, db_field, **kwargs)
             kwargs["help_text"] = (
                 "Only stories that have been out (on the site, or taken down since): one never "
                 "published has nothing readers read to correct; mend the story itself."

@@ -1,8 +1,8 @@
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import Section
-from newsportal.caching import SITE, cached
+from articles.models import BreakingNews, Section
+from newsportal.caching import SITE, also_keyed, cached, changes_at, listed_key
 from newsportal.context_processors import site_urls
 
 
@@ -15,25 +15,82 @@ def navigation_sections() -> list[dict]:
     ]
 
 
-def drawn_menus(*, current_path: str = "", current_section: str = "") -> dict:
-    """Both section menus (header and footer) drawn, for a page that keeps them in its own
-    fragment: their loops cost more than the rest of base.html, drawn for every reader.
-    current_path marks the page itself in the header, current_section an article's section."""
+def breaking_news() -> dict | None:
+    """The breaking-news strip readers see now, if one is up (BreakingNews.shown)."""
+    banner = (
+        BreakingNews.objects.shown()
+        .select_related("article")
+        .only("label", "text", "ends_at", "article__slug")
+        .first()
+    )
+    if banner is None:
+        return None
+    return {
+        "kind": banner.label,
+        "label": banner.get_label_display(),
+        "text": banner.text,
+        "url": banner.article.get_absolute_url() if banner.article else "",
+        "article_id": banner.article_id,
+        "ends_at": banner.ends_at,
+    }
+
+
+def drawn_menus(
+    *, current_path: str = "", current_section: str = "", current_article: int | None = None
+) -> dict:
+    """Both section menus (header and footer) and the breaking-news strip drawn, for a page that
+    keeps them in its own fragment: their loops cost more than the rest of base.html, drawn for
+    every reader. current_path marks the page itself in the header, current_section an
+    article's section; the strip is left off the page of the story it leads to. The page must
+    carry what the strip needs of it (mark_menus)."""
+    banner = breaking_news()
+    leads_here = banner and current_article and banner["article_id"] == current_article
     context = {
         "nav_sections": navigation_sections(),
         "site_urls": site_urls(),
         "current_path": current_path,
         "current_section": current_section,
+        "banner": None if leads_here else banner,
     }
     return {
         "section_menu": render_to_string("includes/section_menu.html", context),
+        "breaking_news_bar": render_to_string("includes/breaking_news.html", context),
         "footer_sections": render_to_string("includes/footer_sections.html", context),
+        **_strip_marks(banner),
     }
 
 
+def _strip_marks(banner: dict | None) -> dict:
+    if banner is None:
+        return {"menu_keys": [], "menu_changes_at": None}
+    # Its story's key: the story taken down purges every page leading to it for good (as lists
+    # showing its headline are), so no outage serves the strip from a stale copy.
+    keys = [listed_key(banner["article_id"])] if banner["article_id"] else []
+    return {"menu_keys": keys, "menu_changes_at": banner["ends_at"]}
+
+
+def mark_menus(request, parts: dict) -> None:
+    """What a page drawn with drawn_menus() must say of the strip on it: its story's key, and
+    its end (shared caches keep the page no longer; a CDN that cannot be purged included)."""
+    also_keyed(request, *parts.get("menu_keys", ()))
+    if parts.get("menu_changes_at"):
+        changes_at(request, parts["menu_changes_at"])
+
+
 def navigation(request):
-    # Lazy: only templates that draw the menu look it up (the outage page must not query).
-    # Renaming or adding a section purges the site, and so the menu.
+    # Lazy: only templates that draw the menu or the strip look them up (the outage page must
+    # not query). Renaming or adding a section, or a strip put up or ended, purges the site.
+    def site_parts():
+        parts = cached(
+            "navigation|breaking",
+            [SITE],
+            lambda: {"sections": navigation_sections(), "breaking": breaking_news()},
+        )
+        mark_menus(request, _strip_marks(parts["breaking"]))
+        return parts
+
+    parts = SimpleLazyObject(site_parts)
     return {
-        "nav_sections": SimpleLazyObject(lambda: cached("navigation", [SITE], navigation_sections))
+        "nav_sections": SimpleLazyObject(lambda: parts["sections"]),
+        "breaking_news": SimpleLazyObject(lambda: parts["breaking"]),
     }

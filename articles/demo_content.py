@@ -11,3 +11,5 @@ AUTHORS: dict[str, dict] = _DATA["authors"]
 # The lead story first: the newest, the one the demo comments are on.
 ARTICLES: list[dict] = _DATA["articles"]
 LEAD_SLUG = ARTICLES[0]["slug"]
+# The strip across every page while the lead story develops (articles.BreakingNews).
+BREAKING_NEWS: dict = _DATA["breaking_news"]

@@ -61,12 +61,12 @@ def article_page_parts(
             ),
             "surrogate_keys": context["surrogate_keys"],
             # The menu marks the article's section (the row alone does not carry it).
-            **drawn_menus(current_section=article.section.slug),
+            **drawn_menus(current_section=article.section.slug, current_article=article.pk),
         }
 
     if not shared:
         return make()
-    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed"
+    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed|breaking"
     return cached(name, [SITE, LISTS, article_key(article.pk)], make)
 
 

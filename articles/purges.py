@@ -1,11 +1,12 @@
 """What a write to articles purges from the shared caches (newsportal.caching): the keys of
 every page that shows the stories written (articles.services)."""
 
-from articles.models import Article
+from articles.models import Article, BreakingNews
 from newsportal.caching import (
     ALL_LISTED,
     LATEST,
     LISTS,
+    SITE,
     article_key,
     listed_key,
     purge,
@@ -44,12 +45,16 @@ def queryset_keys(queryset, *, for_good=False) -> list[str]:
             "tag_id", flat=True
         )
     )
-    return article_keys(
+    keys = article_keys(
         article_ids=[pk for pk, _ in rows],
         section_ids={section_id for _, section_id in rows},
         tag_ids=tag_ids,
         for_good=for_good,
     )
+    # The breaking-news strip leads to its story only while the story is out: every page
+    # shows it, so a story going out or off under a strip that is up purges the site.
+    under_strip = BreakingNews.objects.live().filter(article_id__in=[pk for pk, _ in rows])
+    return [*keys, SITE] if under_strip.exists() else keys
 
 
 def purge_queryset(queryset, *, for_good=False) -> None:

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from articles.context_processors import drawn_menus
+from articles.context_processors import drawn_menus, mark_menus
 from articles.models import Article, Author, Correction, Section, Tag
 from articles.pages import absolute, article_page_parts
 from articles.search import (
@@ -82,11 +82,13 @@ def _drawn_once(request, name, make, keys=()):
     if number > MAX_CACHED_PAGE:
         parts = make(number)
     else:
-        # "with-menus|listed": the parts' shape since they carry the menus drawn and the keys.
-        name = f"{name}|{number}|with-menus|listed"
+        # "with-menus|listed|breaking": the parts' shape since they carry the menus and the
+        # breaking-news strip drawn, and the keys.
+        name = f"{name}|{number}|with-menus|listed|breaking"
         parts = cached(name, [SITE, LISTS, *keys], lambda: make(number))
     if parts is None:
         raise Http404("No such page")
+    mark_menus(request, parts)
     return parts
 
 
@@ -258,6 +260,7 @@ def article_detail(request, slug):
     # decides; a signed-in reader gets everyone's and comments.js fills in their name).
     shared_comments = not has_flash_message(request)
     parts = article_page_parts(article, shared=not is_preview, shared_comments=shared_comments)
+    mark_menus(request, parts)
     context = {
         "article": article,
         "is_preview": is_preview,

@@ -1,8 +1,10 @@
-"""Two editors of the newsroom, each signed in in a browser of their own: the desk chief (Dana)
-and a sub-editor (Sam), for the tests of two editors on one story."""
+"""Editors of the newsroom, each signed in in a browser of their own: the desk chief (Dana)
+and a sub-editor (Sam), for the tests of two editors on one story; and the desk, an editor
+with the Editors group's rights alone."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 
 
@@ -23,3 +25,12 @@ def chief(db):
 @pytest.fixture
 def sub(db):
     return signed_in_editor("sub", "Sam")
+
+
+@pytest.fixture
+def desk(db):
+    """Staff in the Editors group, as the newsroom's editors are."""
+    client = Client()
+    user = Group.objects.get(name="Editors").user_set.create(username="desk", is_staff=True)
+    client.force_login(user)
+    return client

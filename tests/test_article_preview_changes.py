@@ -257,10 +257,11 @@ def test_the_preview_asks_the_database_a_bounded_number_of_times(
     editor_client, article, django_assert_max_num_queries
 ):
     # The session, the user and their permissions, the story and what its form was opened
-    # with, the checks a save makes (slug, section, each byline's author), the menu.
+    # with, the checks a save makes (slug, section, each byline's author), the menu and the
+    # breaking-news strip.
     data = change_form_data(article)
 
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = editor_client.post(preview_url(article), data)
 
     assert response.status_code == 200

@@ -115,10 +115,10 @@ def test_every_page_costs_the_same_few_queries_however_many_comments(
     many = _export_link("many@example.com", settings)
     reader = Client()
 
-    # The address, the count, the site's sections (the menu), the page's comments with their
-    # stories.
+    # The address, the count, the site's sections (the menu), the breaking-news strip, the
+    # page's comments with their stories.
     for address in (few, many, many + "?page=2", many + "?page=3"):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert reader.get(address).status_code == 200
 
 
@@ -274,9 +274,10 @@ def test_the_export_page_says_where_each_comment_stands_as_its_status_page_does(
     type(pulled).objects.filter(pk=pulled.pk).update(status="draft")
     link = _export_link("maria@example.com", settings)
 
-    # The address, the count, the site's sections, the page's comments with their stories and
-    # the status of the comments they answer: as many as for comments that answer none.
-    with django_assert_num_queries(4):
+    # The address, the count, the site's sections, the breaking-news strip, the page's comments
+    # with their stories and the status of the comments they answer: as many as for comments
+    # that answer none.
+    with django_assert_num_queries(5):
         page = Client().get(link).content.decode()
 
     on_their_pages = [_said(Client().get(c.status_url).content.decode()) for c in off_the_page]

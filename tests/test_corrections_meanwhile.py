@@ -8,8 +8,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from articles import admin_corrections
@@ -19,14 +17,6 @@ from articles.services import publish_articles, save_article, unpublish_articles
 from tests.test_moderation_report_race import _at_once
 
 REAL = "The bridge is 300 m long, not 3 km."
-
-
-@pytest.fixture
-def desk(db):
-    client = Client()
-    user = Group.objects.get(name="Editors").user_set.create(username="desk", is_staff=True)
-    client.force_login(user)
-    return client
 
 
 def _days_old(article, days=2):

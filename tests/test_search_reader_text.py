@@ -118,6 +118,6 @@ def test_a_search_costs_the_queries_it_did(client, make_article, django_assert_n
         make_article(title=f"Battery story {n}", body=f"{VISIBLE} <!-- note {n} -->")
 
     # The page, its count, and on PostgreSQL the page's snippets in one more: per page, not
-    # per result.
-    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
+    # per result (and the menu's two: the sections, the breaking-news strip).
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 5):
         assert client.get("/search/", {"q": "tuesday"}).status_code == 200

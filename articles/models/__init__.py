@@ -1,5 +1,5 @@
-"""The newsroom's stories (article), the names they are listed under (listing) and the
-corrections appended to them (correction)."""
+"""The newsroom's stories (article), the names they are listed under (listing), the
+corrections appended to them (correction) and the breaking-news strip (breaking)."""
 
 from articles.models.article import (
     OWN_CREDIT_WORD,
@@ -9,6 +9,7 @@ from articles.models.article import (
     OldSlug,
     RelatedLink,
 )
+from articles.models.breaking import BreakingNews
 from articles.models.correction import Correction
 from articles.models.listing import (
     BYLINE_KEPT,
@@ -28,6 +29,7 @@ __all__ = [
     "UPDATE_GRACE",
     "Article",
     "Author",
+    "BreakingNews",
     "Byline",
     "Correction",
     "ListingEntry",

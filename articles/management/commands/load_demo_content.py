@@ -11,8 +11,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import demo_content
+from articles.breaking_services import put_up_breaking_news
 from articles.listing_services import save_listing_entries
-from articles.models import Article, Author, Correction, RelatedLink, Section, Tag
+from articles.models import (
+    Article,
+    Author,
+    BreakingNews,
+    Correction,
+    RelatedLink,
+    Section,
+    Tag,
+)
 from articles.picture_services import refresh_hero_renditions
 from articles.rendering import render_markdown
 from articles.search import plain_text
@@ -101,6 +110,8 @@ class Command(BaseCommand):
                 section_ids={sections[spec["section"]].pk for spec in new_specs},
                 tag_ids={tags[slugify(name)].pk for spec in new_specs for name in spec["tags"]},
             )
+        if not BreakingNews.objects.exists():  # once: an editor may have ended it since
+            _put_up_strip(articles)
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(articles)} articles."))
         if not options["no_user"]:
@@ -125,6 +136,17 @@ class Command(BaseCommand):
                     f"Staff login for /admin/: user {username!r}, password {password!r}"
                 )
             )
+
+
+def _put_up_strip(articles) -> None:
+    spec = demo_content.BREAKING_NEWS
+    banner = BreakingNews(
+        label=spec["label"],
+        text=spec["text"],
+        article=articles[spec["article"]],
+        ends_at=timezone.now() + timedelta(hours=spec["hours"]),
+    )
+    put_up_breaking_news(banner=banner)
 
 
 def _found_or_new(model, fields_by_slug):
