@@ -7,6 +7,15 @@ PY := $(VENV)/bin/python
 # python3, the venv's packages are built for the old one, so the venv is made again.
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)-py$(PY_VERSION)
+# HOST, PORT and REDIS_URL as the settings, gunicorn.conf.py and deploy/serve.py take them: from
+# the environment (or make's command line), else from the variables' file NEWSPORTAL_ENV_FILE
+# names, read by their helper (newsportal/env.py), else the defaults. Not before make install.
+ifneq ($(NEWSPORTAL_ENV_FILE),)
+FILE_VALUES := $(shell $(PY) -m newsportal.env HOST PORT REDIS_URL 2>/dev/null)
+$(foreach name,HOST PORT REDIS_URL,\
+  $(if $(and $(filter undefined,$(origin $(name))),$(filter $(name)=%,$(FILE_VALUES))),\
+  $(eval $(name) := $$(patsubst $(name)=%,%,$$(filter $(name)=%,$$(FILE_VALUES))))))
+endif
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -1,7 +1,8 @@
 """Gunicorn settings for `make serve` (see "Running in production" in README.md).
 
-Everything a deployment tunes comes from the environment, read with the same helpers as
-settings.py, so a typo fails at start-up naming the variable.
+Everything a deployment tunes comes from the environment (and the variables' file
+NEWSPORTAL_ENV_FILE names), read with the same helpers as settings.py, so a typo fails at
+start-up naming the variable.
 """
 
 import os
@@ -9,8 +10,12 @@ import traceback
 
 from gunicorn.glogging import Logger
 
-from newsportal.env import env_int, env_str
+from newsportal.env import env_int, env_str, load_variables_file
 from newsportal.redaction import redact_links
+
+# The variables' file NEWSPORTAL_ENV_FILE names, read as the settings read it: this file runs
+# before them, and a WEB_CONCURRENCY, PORT or GUNICORN_TIMEOUT set only there was not seen here.
+load_variables_file()
 
 
 def default_workers(cpu_count: int | None) -> int:

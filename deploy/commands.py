@@ -38,8 +38,10 @@ def gunicorn_env(cfg: dict) -> dict:
     is configured from its environment, and not only by README's variables: libpq reads PG*
     (PGSSLROOTCERT), OpenSSL SSL_CERT_FILE, the C library TZ; a list of ours would drop one a
     deployment relies on, without a word. Two that gunicorn reads itself, and that would undo
-    the stack, config() refuses (config.UNDOING)."""
-    env = dict(os.environ)
+    the stack, config() refuses (config.UNDOING). Without what serve.py took from the
+    variables' file (cfg["environ"], serve.stack_config): gunicorn and each command read that
+    file themselves, as it reads when they start."""
+    env = dict(cfg.get("environ", os.environ))
     # The variables' file names this Varnish too, for commands run by hand: sent once.
     own = cfg["purge_url"].rstrip("/")
     others = [url for url in env_list("FRONT_CACHE_PURGE_URLS", []) if url.rstrip("/") != own]

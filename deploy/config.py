@@ -38,10 +38,14 @@ UNDOING = {
 }
 
 
-def config() -> dict:
+def refuse_undoing() -> None:
     for name, why in UNDOING.items():
         if value := os.environ.get(name):
             raise ImproperlyConfigured(f"{name} is set ({value!r}): {why}")
+
+
+def config() -> dict:
+    refuse_undoing()
     host = env_host("HOST", "127.0.0.1")
     port = env_port("PORT", 8000)
     backend_port = env_port("BACKEND_PORT", port + 1)

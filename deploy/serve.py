@@ -47,7 +47,7 @@ from deploy.commands import (  # noqa: E402
     gunicorn_env,
     worker_command,
 )
-from deploy.config import PERSONAL_COOKIES, config  # noqa: E402, F401
+from deploy.config import PERSONAL_COOKIES, config, refuse_undoing  # noqa: E402, F401
 from deploy.origin import (  # noqa: E402
     Origin,
     Varnish,
@@ -58,16 +58,29 @@ from deploy.ports import already_taken, answering, url_host  # noqa: E402
 from deploy.units import shell_in_front  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from deploy.vcl import render_vcl  # noqa: E402
-from newsportal.env import env_int, env_str  # noqa: E402
+from newsportal.env import env_int, env_str, load_variables_file  # noqa: E402
 
 # What Varnish's manager writes for SIGTERM, the only way to stop it, whatever its options:
 # left out when the stop is ours, so that an "Error" of Varnish's still means one.
 VARNISH_STOPPED = "Error: Manager got SIGTERM"
 
 
+def stack_config() -> dict:
+    """config(), from the environment and, under it, the variables' file NEWSPORTAL_ENV_FILE
+    names, read as the settings read it (they load it again in gunicorn and each command): a
+    PORT, GUNICORN_TIMEOUT or REDIS_URL set only there is this stack's too, and a
+    GUNICORN_CMD_ARGS there is refused. Its children get the environment serve.py started with
+    (cfg["environ"], under serve.py's own choices) and read the file themselves: a release
+    `make reload` starts reads it as it is then, as its check --deploy did."""
+    refuse_undoing()  # in the environment, said as such; the file's then say where
+    started_with = dict(os.environ)
+    load_variables_file()
+    return {**config(), "environ": started_with}
+
+
 def main(argv: list[str]) -> int:
     try:
-        cfg = config()
+        cfg = stack_config()
         vcl = render_vcl(cfg["vcl"])
     except ImproperlyConfigured as exc:
         print(f"serve: {exc}", file=sys.stderr)
@@ -76,7 +89,8 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(vcl)
         return 0
     if argv[:1] == ["--stack-env"]:  # `make reload`'s steps, with the running stack's variables
-        stack_env = lambda: gunicorn_env(config())  # noqa: E731
+        # The running stack's variables, then its file as it reads now (as the settings will).
+        stack_env = lambda: gunicorn_env(stack_config())  # noqa: E731
         return stacks.run_with_stack_variables(cfg["workdir"], argv[1:], stack_env)
     if "--check" in argv:  # `make serve` and `make reload`, before anything else
         return check_deploy(cfg)
@@ -148,7 +162,7 @@ def main(argv: list[str]) -> int:
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
             processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
-            stacks.record(workdir)  # make reload finds it by this
+            stacks.record(workdir, cfg["environ"])  # make reload finds it by this
         announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
             # Said once readers would be answered, not when Varnish was started (before it

@@ -53,14 +53,15 @@ def running_stack(workdir: Path, *, say: bool = True) -> int | None:
     return pid
 
 
-def record(workdir: Path) -> None:
+def record(workdir: Path, variables: dict[str, str] | None = None) -> None:
     """serve.py's pid file, and, where /proc is closed to the stack's own user (_proc_closed),
     what `make reload` reads instead: its pid, checkout and variables, in a file only that user
     reads (it holds the secrets), written then alone. The pid file goes last: make reload looks
     for the stack there."""
     if _proc_closed():
-        variables = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": dict(os.environ)}
-        _write(stack_file(workdir), json.dumps(variables), 0o600)
+        variables = dict(os.environ if variables is None else variables)  # as /proc has them
+        saved = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": variables}
+        _write(stack_file(workdir), json.dumps(saved), 0o600)
     _write(workdir / "serve.pid", str(os.getpid()), 0o644)
 
 

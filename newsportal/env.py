@@ -7,8 +7,10 @@ at start-up with a message that says what to fix, not somewhere deep in a reques
 import ipaddress
 import os
 import re
+import sys
 import zoneinfo
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +52,18 @@ def load_env_file(path: str) -> None:
         in_file = path and dotenv_values(path).get("SCRIPT_NAME") == value
         where = f"in {path} (NEWSPORTAL_ENV_FILE)" if in_file else "in the environment"
         raise ImproperlyConfigured(f"SCRIPT_NAME is set ({value!r}) {where}: {SCRIPT_NAME_UNDOES}")
+
+
+def load_variables_file() -> str:
+    """The file NEWSPORTAL_ENV_FILE names (the checkout's .env when unset, none when empty),
+    loaded under the environment, and its path. Read first, alike, by everything that reads
+    the variables: the settings, gunicorn.conf.py (loaded before the settings, in gunicorn's
+    master), deploy/serve.py (before its own), and the Makefile through `python -m
+    newsportal.env` (HOST, PORT, REDIS_URL): a value set only there was taken by the settings
+    and not by gunicorn's workers, bind and timeouts, nor by serve.py's ports and VCL."""
+    path = env_file("NEWSPORTAL_ENV_FILE", str(Path(__file__).resolve().parent.parent / ".env"))
+    load_env_file(path)
+    return path
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -281,3 +295,16 @@ def env_surrogate_key_header() -> str:
             f"or empty, not {value!r}"
         )
     return SURROGATE_KEY_HEADERS[value.lower()][0]
+
+
+if __name__ == "__main__":
+    # The Makefile's reading (make serve, make reload): NAME=value for each name asked for that
+    # the environment or the variables' file sets; nothing when the file cannot be read (the
+    # settings then stop the start, naming the fault).
+    try:
+        load_variables_file()
+    except ImproperlyConfigured:
+        sys.exit(1)
+    for name in sys.argv[1:]:
+        if value := os.environ.get(name):
+            print(f"{name}={value}")

@@ -14,7 +14,6 @@ from newsportal.env import (
     env_bool,
     env_email,
     env_emails,
-    env_file,
     env_hosts,
     env_image_max_bytes,
     env_int,
@@ -26,7 +25,7 @@ from newsportal.env import (
     env_time_zone,
     env_url_list,
     env_url_path,
-    load_env_file,
+    load_variables_file,
 )
 from newsportal.env_settings import (
     env_caches,
@@ -42,9 +41,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A laptop's own settings: `make run` writes a git-ignored .env (debug on, a secret key, the demo
 # password); real variables win. Tests and production set NEWSPORTAL_ENV_FILE empty: none. A
-# SCRIPT_NAME, there or in the environment, stops start-up (gunicorn would read it).
-ENV_FILE = env_file("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
-load_env_file(ENV_FILE)
+# SCRIPT_NAME, there or in the environment, stops start-up (gunicorn would read it). The same
+# reading as gunicorn.conf.py's and deploy/serve.py's, so they all take the file's values.
+ENV_FILE = load_variables_file()
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 

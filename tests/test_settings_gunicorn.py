@@ -90,15 +90,8 @@ def test_a_bad_worker_count_fails_naming_the_variable(load_config):
         load_config(WEB_CONCURRENCY="0")
 
 
-def test_gunicorn_itself_reads_the_settings_by_their_real_names():
-    # A misspelt name in a config file is silently ignored by gunicorn; its resolved
-    # configuration shows each value really took effect.
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "WEB_CONCURRENCY": "2",
-        "PORT": "8123",
-    }
+def gunicorn_resolved(env: dict) -> dict:
+    """Gunicorn's resolved configuration (--print-config), run with these variables only."""
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -113,12 +106,24 @@ def test_gunicorn_itself_reads_the_settings_by_their_real_names():
         text=True,
         timeout=30,
     )
-    resolved = {
+    assert result.returncode == 0, result.stderr
+    return {
         name.strip(): value.strip()
         for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
     }
 
-    assert result.returncode == 0, result.stderr
+
+def test_gunicorn_itself_reads_the_settings_by_their_real_names():
+    # A misspelt name in a config file is silently ignored by gunicorn; its resolved
+    # configuration shows each value really took effect.
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "WEB_CONCURRENCY": "2",
+        "PORT": "8123",
+    }
+    resolved = gunicorn_resolved(env)
+
     assert resolved["workers"] == "2"
     assert resolved["bind"] == "['127.0.0.1:8123']"
     assert resolved["graceful_timeout"] == "30"
