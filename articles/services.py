@@ -18,7 +18,7 @@ from articles.picture_services import (
 from articles.purges import purge_articles, purge_queryset, queryset_keys
 from articles.rendering import render_markdown
 from articles.search import plain_text
-from newsportal.caching import LISTS, article_key, listed_key, purge, run_at
+from newsportal.caching import ALL_LISTED, LISTS, article_key, listed_key, purge, run_at
 
 
 def _purge_on_release(article_ids) -> None:
@@ -258,8 +258,9 @@ def render_body_again(*, article_id: int) -> bool:
     words_changed = body_text != article.body_text
     if body_html == article.body_html and not words_changed:
         return False
-    # Search matches and quotes the plain text: its result pages drop it too.
-    words_too = (LISTS, listed_key(article_id)) if words_changed else ()
+    # Search matches and quotes the plain text: its result pages drop it too (ALL_LISTED with
+    # every listed key: a page naming more stories than a CDN's header takes carries it).
+    words_too = (LISTS, listed_key(article_id), ALL_LISTED) if words_changed else ()
     with transaction.atomic():
         changed = Article.objects.filter(pk=article_id, body=article.body).update(
             body_html=body_html, body_text=body_text

@@ -37,8 +37,9 @@ LATEST = "latest"
 # The wide keys above are purged softly (deploy/: copies stay for stale-if-error). A page that
 # shows a story's headline without being its page (a list, a feed, search results, another
 # article's rail) also carries the story's listed_key(), and a sitemap, which names too many
-# stories to carry a key for each, ALL_LISTED: a takedown or an edit of the story's words purges
-# those for good, so no outage brings a pulled story or an old headline back from a stale list.
+# stories to carry a key for each, ALL_LISTED (and so does a page past a CDN's limit, in
+# newsportal.middleware): a takedown or an edit of the story's words purges those for good, so
+# no outage brings a pulled story or an old headline back from a stale list.
 ALL_LISTED = "listed-all"
 # The corrections page (articles.views.corrections): purged by every write to a correction.
 CORRECTIONS = "corrections"

@@ -13,7 +13,7 @@ from django.middleware import http
 from django.template.loader import render_to_string
 from django.utils.deprecation import MiddlewareMixin
 
-from newsportal.caching import mark_personal, mark_shared
+from newsportal.caching import ALL_LISTED, mark_personal, mark_shared
 from newsportal.redaction import redact
 from newsportal.unsent import unsent_words
 
@@ -161,9 +161,43 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
         cdn_header = settings.EDGE_SURROGATE_KEY_HEADER
         if keys and cdn_header not in ("", "Surrogate-Key") and "Surrogate-Key" in response:
             # The CDN in front reads the keys from a header of its own (Cloudflare's Cache-Tag),
-            # comma-separated; our Varnish still reads Surrogate-Key.
-            response[cdn_header] = ",".join(keys.split())
+            # comma-separated; our Varnish still reads Surrogate-Key, all of them.
+            limits = CDN_KEY_LIMITS[cdn_header]
+            cdn_keys = fewer_keys(keys.split(), *limits)
+            if not fits(cdn_keys, *limits):  # the page's own keys alone: said, not hidden
+                logger.warning(
+                    "%s carries %d keys, more than %s takes: the CDN ignores the last ones",
+                    request.path,
+                    len(cdn_keys),
+                    cdn_header,
+                )
+            response[cdn_header] = ",".join(cdn_keys)
         return response
+
+
+# What each CDN takes on one response, in keys and in bytes: past it the keys are ignored, the
+# last ones first (Akamai keeps the first 128 tags; Cloudflare's Cache-Tag holds 16 KB).
+CDN_KEY_LIMITS = {"Edge-Cache-Tag": (128, None), "Cache-Tag": (None, 16 * 1024)}
+
+
+def fits(keys: list[str], most: int | None, most_bytes: int | None) -> bool:
+    return (most is None or len(keys) <= most) and (
+        most_bytes is None or len(",".join(keys).encode()) <= most_bytes
+    )
+
+
+def fewer_keys(keys: list[str], most: int | None, most_bytes: int | None) -> list[str]:
+    """The keys, or, when the CDN would take only part of them (an article naming a hundred
+    related stories), the stories' keys named by the list-level ALL_LISTED: purged with every
+    listed-<id> (articles.purges, articles.services), as the sitemaps, which name too many
+    stories, carry it. A story's article-<id> goes with its listed-<id>: a story's takedown
+    purges both and ALL_LISTED. The page's own keys stay; never cut at the limit, where the
+    CDN would drop the last ones (a takedown's) without a word."""
+    if fits(keys, most, most_bytes):
+        return keys
+    shown = {key.removeprefix("listed-") for key in keys if re.fullmatch(r"listed-\d+", key)}
+    named = {f"{kind}-{pk}" for pk in shown for kind in ("listed", "article")}
+    return list(dict.fromkeys(ALL_LISTED if key in named else key for key in keys))
 
 
 class PrivateByDefaultMiddleware(MiddlewareMixin):

@@ -5,6 +5,7 @@ answers carry none. A value that is none of those stops start-up, naming the var
 
 import pytest
 
+from articles.models import Article
 from tests.test_settings_deploy import manage, production_env
 
 
@@ -68,3 +69,58 @@ def test_a_header_no_cdn_reads_stops_start_up_naming_the_variable():
         "EDGE_SURROGATE_KEY_HEADER must be one of Surrogate-Key, Cache-Tag, Edge-Cache-Tag "
         "(the header your CDN reads purge keys from), or empty, not 'X-Purge-Keys'"
     ) in result.stderr
+
+
+@pytest.fixture
+def story_naming_many(make_article, add_related):
+    """A story whose related links name 80 others: two keys each, over Akamai's 128 tags."""
+    story = make_article(title="Everything about ferries", slug="ferries")
+    for order in range(80):
+        add_related(story, make_article(), order=order)
+    return story
+
+
+@pytest.mark.django_db
+def test_akamai_gets_the_list_level_key_for_stories_past_its_128_tags(
+    client, settings, story_naming_many, make_article
+):
+    # Akamai keeps the first 128 tags and ignores the rest: a related story taken down and
+    # purged by its keys (README, "Behind a CDN") would have stayed on this page.
+    settings.EDGE_SURROGATE_KEY_HEADER = "Edge-Cache-Tag"
+
+    page = client.get(story_naming_many.get_absolute_url())
+
+    tags = keys(page, "Edge-Cache-Tag", ",")
+    assert len(keys(page)) > 128  # our Varnish still gets every key
+    assert len(tags) <= 128
+    assert "listed-all" in tags  # purged with every story's listed key
+    assert f"article-{story_naming_many.pk}" in tags
+    assert "latest" in tags and "site" in tags
+    assert not [tag for tag in tags if tag.startswith("listed-") and tag != "listed-all"]
+    # Under the limit nothing changes.
+    short = client.get(make_article().get_absolute_url())
+    assert keys(short, "Edge-Cache-Tag", ",") == keys(short)
+
+
+@pytest.mark.django_db
+def test_every_purge_of_a_listed_key_purges_the_key_that_stands_for_it(article, monkeypatch):
+    # Its words drawn again (render_body_again) purge the search pages that quote them by
+    # listed-<id>: listed-all too, which such a page carries at a CDN in its stead.
+    from articles import purges, services
+
+    purged = []
+    monkeypatch.setattr(services, "purge", lambda *keys: purged.append(keys))
+    Article.objects.filter(pk=article.pk).update(body_text="Words drawn by an older renderer.")
+
+    assert services.render_body_again(article_id=article.pk)
+    assert f"listed-{article.pk}" in purged[0] and "listed-all" in purged[0]
+    assert "listed-all" in purges.article_keys(article_ids=[article.pk], for_good=True)
+
+
+@pytest.mark.django_db
+def test_cloudflare_gets_every_key_well_under_its_16_kb(client, settings, story_naming_many):
+    settings.EDGE_SURROGATE_KEY_HEADER = "Cache-Tag"
+
+    page = client.get(story_naming_many.get_absolute_url())
+
+    assert keys(page, "Cache-Tag", ",") == keys(page)
