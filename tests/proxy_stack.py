@@ -3,7 +3,6 @@ DEBUG off on a SQLite database of its own, loaded with the demo content. One sta
 proxy test module (a session fixture), started the first time one asks for it."""
 
 import contextlib
-import html.parser
 import http.client
 import http.server
 import os
@@ -20,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import redis
@@ -166,52 +165,6 @@ class Stack:
 
     def comment_ip(self, body: str) -> str | None:
         return self._comment("ip_address", body)
-
-
-class FormScraper(html.parser.HTMLParser):
-    """Every <form> on a page: its attributes and the fields a browser would submit."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: dict[str, dict] = {}
-        self._form = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self._form = {"attrs": attrs, "fields": {}}
-            self.forms[attrs.get("id") or f"form-{len(self.forms)}"] = self._form
-        elif self._form is None or "name" not in attrs:
-            return
-        elif tag == "input":
-            kind = attrs.get("type", "text").lower()
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            if kind not in ("submit", "button", "file", "image"):
-                self._form["fields"][attrs["name"]] = attrs.get("value", "")
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self._form["fields"][self._textarea] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._form["fields"][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "form":
-            self._form = None
-
-
-def scrape_form(page: str, form_id: str) -> tuple[str, dict]:
-    scraper = FormScraper()
-    scraper.feed(page)
-    assert form_id in scraper.forms, f"no form #{form_id} on the page"
-    form = scraper.forms[form_id]
-    action = urlsplit(form["attrs"].get("action", ""))
-    return action.path + (f"?{action.query}" if action.query else ""), dict(form["fields"])
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import ImproperlyConfigured
 
 from deploy import serve
-from tests.proxy_stack import ADMIN_PASSWORD, BASE_DIR, request_id, scrape_form, warm
+from tests.page_forms import scrape_form
+from tests.proxy_stack import ADMIN_PASSWORD, BASE_DIR, request_id, warm
 
 
 def test_the_generated_vcl_compiles_and_names_django_s_personal_cookies(monkeypatch):

@@ -9,7 +9,8 @@ import uuid
 
 from django.conf import settings
 
-from tests.proxy_stack import running_stack, scrape_form
+from tests.page_forms import scrape_form
+from tests.proxy_stack import running_stack
 
 
 def test_a_comment_held_past_gunicorn_s_timeout_is_answered_not_sent(tmp_path_factory):

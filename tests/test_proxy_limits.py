@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.proxy_stack import read_head, request_id, scrape_form, warm
+from tests.page_forms import scrape_form
+from tests.proxy_stack import read_head, request_id, warm
 
 # --- 5. Slow clients -----------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ import uuid
 
 from django.conf import settings
 
-from tests.proxy_stack import BASE_DIR, running_stack, scrape_form
+from tests.page_forms import scrape_form
+from tests.proxy_stack import BASE_DIR, running_stack
 
 SERVE = [sys.executable, str(BASE_DIR / "deploy" / "serve.py")]
 

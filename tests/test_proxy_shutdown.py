@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.proxy_stack import running_stack, scrape_form
+from tests.page_forms import scrape_form
+from tests.proxy_stack import running_stack
 
 
 def stop_as_systemd_does(stack):

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.proxy_stack import Response, Stack, running_stack, scrape_form, warm
+from tests.page_forms import scrape_form
+from tests.proxy_stack import Response, Stack, running_stack, warm
 from tests.test_proxy_fake_origin import proxy_of_fake_origin  # noqa: F401  (a fixture)
 
 
