@@ -34,7 +34,7 @@ from articles.models import Article, RelatedLink
 from articles.picture_field import picture_limits
 from articles.querysets import in_byline_order
 from articles.services import edits_since
-from newsportal.text import most_text_sent
+from newsportal.text import most_text_sent, one_kind_of_line_end
 
 CHANGED_SINCE = "Changed by someone else since you opened this form."
 
@@ -57,10 +57,27 @@ class OpenedAsField(forms.CharField):
         return False
 
 
+class TextBoxField(forms.CharField):
+    """The lead's and the body's box: a browser posts its text with "\r\n" line ends, trimmed.
+    Shown a story a script wrote ("\n", a last one too) and posted back unchanged, it is no
+    change: the draft keeps its place in the list (admin_saving.save_related)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return one_kind_of_line_end(value) if isinstance(value, str) else value
+
+    def has_changed(self, initial, data) -> bool:
+        return super().has_changed(self.to_python(initial), data)
+
+
 class ArticleForm(forms.ModelForm):
     """ArticleAdmin's form (the admin makes it a form for Article, with the fields shown)."""
 
     opened_as = OpenedAsField(required=False)
+
+    class Meta:
+        field_classes = {"standfirst": TextBoxField, "body": TextBoxField}
+
     # The preview's (articles.admin_preview): what others changed since is taken in as a save
     # takes it in, unlocked; what both changed is shown as this editor's, and said, not refused.
     previewing = False

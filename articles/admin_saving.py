@@ -11,6 +11,7 @@ from articles.kept_pictures import forget_on_commit
 from articles.meanwhile import ALONGSIDE, stored_values
 from articles.models import Article
 from articles.services import draft_edited, save_article
+from newsportal.text import as_a_form_posts
 
 
 class ArticleSaving:
@@ -69,12 +70,14 @@ class ArticleSaving:
             # another editor changed since this form was opened differs too, though the save
             # kept theirs (articles.meanwhile): a form saved unchanged wrote "Changed Title and
             # Tags" in the story's History, over the colleague's own entry. Named: what this
-            # save changed of the story as it stood (its byline and links say it themselves).
+            # save changed of the story as it stood (its byline and links say it themselves),
+            # text as the form posts it (a body a script wrote is not changed by "\r\n").
             now = _as_stored(form.instance, form)
             form.changed_data = [
                 name
                 for name in form.changed_data
-                if name not in now or now[name] != form.stored_before.get(name)
+                if name not in now
+                or as_a_form_posts(now[name]) != as_a_form_posts(form.stored_before.get(name))
             ]
         return super().construct_change_message(request, form, formsets, add)
 

@@ -19,6 +19,7 @@ from articles.purges import purge_articles, purge_queryset, queryset_keys
 from articles.rendering import render_markdown
 from articles.search import plain_text
 from newsportal.caching import ALL_LISTED, LISTS, article_key, listed_key, purge, run_at
+from newsportal.text import as_a_form_posts
 
 
 def _purge_on_release(article_ids) -> None:
@@ -91,7 +92,11 @@ def dates_as_saving_would(*, article: Article, stored: dict | None, date_set: bo
 
 
 def _edited(article: Article, stored: dict | None) -> bool:
-    return stored is not None and any(getattr(article, f) != stored[f] for f in EDITORIAL_FIELDS)
+    # As the form posts it: a body a script wrote ("\n") saved unchanged in the admin ("\r\n",
+    # trimmed) read "Updated".
+    return stored is not None and any(
+        as_a_form_posts(getattr(article, f)) != as_a_form_posts(stored[f]) for f in EDITORIAL_FIELDS
+    )
 
 
 def draft_edited(*, article: Article) -> None:

@@ -37,6 +37,20 @@ def pasted_breaks_as(value: str, replacement: str) -> str:
     return PASTED_BREAK.sub(replacement, value)
 
 
+def one_kind_of_line_end(value: str) -> str:
+    """Every line end "\n": a browser posts a text box's with "\r\n", a script writes "\n", a
+    paste from an old Mac "\r". Stored one way, a story saved unchanged reads the same."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def as_a_form_posts(value):
+    """A value as the admin's form shows it and a browser posts it back: text with "\n" line
+    ends (one_kind_of_line_end) and the blanks around it trimmed, as the form trims them; what
+    is not text, as it is. Compared so, a story written by a script (the demo loader, the shell:
+    "\n", a last one too) and saved unchanged in the admin is not changed."""
+    return one_kind_of_line_end(value).strip() if isinstance(value, str) else value
+
+
 def xml_safe(value: str) -> str:
     """Text any XML document can carry: a row saved before fields were checked (or written
     around the checks) still leaves feeds and sitemaps well-formed."""
@@ -45,8 +59,9 @@ def xml_safe(value: str) -> str:
 
 def clean_pasted_fields(instance, *, one_line=(), several_lines=()) -> dict[str, ValidationError]:
     """For a model's clean(): each field's pasted breaks made a space (one line) or a line break
-    (several), then any other control character refused on the field, the text kept in the
-    form for the editor to fix. The errors, by field, for the model to raise with its own."""
+    (several, whose line ends are all made "\n"), then any other control character refused on
+    the field, the text kept in the form for the editor to fix. The errors, by field, for the
+    model to raise with its own."""
     errors = {}
     for names, replacement in ((one_line, " "), (several_lines, "\n")):
         for name in names:
@@ -54,6 +69,8 @@ def clean_pasted_fields(instance, *, one_line=(), several_lines=()) -> dict[str,
             if not value:
                 continue
             fixed = pasted_breaks_as(value, replacement)
+            if names is several_lines:
+                fixed = one_kind_of_line_end(fixed)
             if fixed != value:
                 setattr(instance, name, fixed.strip() if replacement == " " else fixed)
             try:
