@@ -99,6 +99,14 @@ class ArticleForm(forms.ModelForm):
             # A story's length, not Django's 10 rows: its stylesheet sizes it to the screen
             # (static/css/admin-article-form.css), this where that is not loaded.
             body.widget.attrs["rows"] = 30
+        if "readers_question" in self.fields:
+            # Set on a story closed to comments that has none, it showed nowhere, unsaid.
+            question = self.fields["readers_question"]
+            question.help_text = (
+                f"{question.help_text} Once comments close (“Comments allowed” unticked, or the "
+                "moderation policy’s days after publication run out), readers see it only on a "
+                "story with comments."
+            )
         self.opened, self.kept, self.clashed, self.meanwhile = None, [], [], ""
         self.picture_refused = None
         self.stored_before = {}  # the story as its save found it (articles.admin_saving)

@@ -51,6 +51,8 @@ class ArticleSaving:
                 "to Published and save.",
                 messages.WARNING,
             )
+        if said := _question_unseen(obj):
+            self.message_user(request, said, messages.WARNING)
         if form.meanwhile:  # another editor's decision kept, around this editor's changes
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
@@ -102,6 +104,21 @@ class ArticleSaving:
                 "lead readers here."
             )
             self.message_user(request, said, messages.INFO)
+
+
+def _question_unseen(article: Article) -> str:
+    """Once comments close, the question for readers shows only above comments it drew: on a
+    story closed with none, nobody reads it, and the save said nothing of it. (Closed by the
+    moderation policy's days, a matter of the comments app, its help says so.)"""
+    if not article.readers_question or article.comments_enabled:
+        return ""
+    stored = Article.objects.filter(pk=article.pk).values_list("approved_comment_count", flat=True)
+    if stored.first():
+        return ""
+    return (
+        f"Readers will not see the question for readers: comments on “{article.title}” are "
+        "closed and it has no comments. Tick “Comments allowed” to ask it."
+    )
 
 
 def _as_stored(article: Article, form) -> dict:
