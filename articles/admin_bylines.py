@@ -79,9 +79,14 @@ class BylineFormSet(GuardedInlineFormSet):
 
     def save(self, commit=True):
         # Saved after the story's save_model (ModelAdmin.save_related), in its transaction.
+        ranks = {pk: rank for rank, pk in enumerate(byline(self.instance), start=1)}
         added, moved, removed = set_bylines(
             article=self.instance, authors=self.authors(), with_save=True
         )
+        # A byline a script gave (authors.set(): every name numbered 0, read by name) is
+        # numbered 1, 2… at its first save: no move, and a form saved unchanged read "Changed
+        # Order for byline" of every name. Moved: a name whose place in the byline changed.
+        moved = [line for line in moved if ranks.get(line.author_id) != line.position]
         # For the story's history (ModelAdmin.construct_change_message).
         self.new_objects, self.deleted_objects = added, removed
         self.changed_objects = [(line, ["position"]) for line in moved]

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Author
 from articles.services import set_bylines
 from tests.article_forms import byline_as, change_form_data
+from tests.test_article_history_meanwhile import in_a_browser
 
 LEAD = "Rui Costa"  # the lead reporter, who comes after Marta Ribeiro alphabetically
 
@@ -197,3 +199,18 @@ def test_the_feeds_name_the_authors_in_the_byline_s_order(
     assert creators == [LEAD, "Marta Ribeiro"]
     names = [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}name")]
     assert names[-2:] == [LEAD, "Marta Ribeiro"]  # after the feed's own author, the site
+
+
+def test_a_byline_a_script_gave_saved_unchanged_logs_no_change_of_order(
+    editor, make_article, author, lead
+):
+    # authors.set() (a script, the shell) numbers nobody: the byline reads by name.
+    article = make_article(authors=[lead, author])
+    form = in_a_browser(editor, article)
+
+    assert editor.post(f"/admin/articles/article/{article.pk}/change/", form).status_code == 302
+
+    (entry,) = LogEntry.objects.filter(object_id=str(article.pk))
+    assert entry.get_change_message() == "No fields changed."
+    page = editor.get(article.get_absolute_url()).content.decode()
+    assert f"By Marta Ribeiro, {LEAD}" in _text(page)
