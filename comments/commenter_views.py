@@ -39,7 +39,13 @@ from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySu
 from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.ratelimit import delete_key, deleted_from
-from comments.status import Standing, as_its_writer_sees, standing
+from comments.status import (
+    Standing,
+    as_its_writer_sees,
+    replies_off_said,
+    replies_shown_with,
+    standing,
+)
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
 from newsportal.methods import get_or_post, read_only
@@ -164,6 +170,8 @@ def commenter_context(comment: Comment) -> dict:
         "can_edit": can_edit(comment, is_open=is_open),
         # What an edit of an approved comment does (comments/what_an_edit_does.html).
         "clean_edits_kept": policy.publish_clean_edits,
+        # Replies go off the page with it (comments/what_an_edit_does.html, replies_off.html).
+        "replies_shown": replies_shown_with(comment),
         "comments_closed": not is_open,
         "edit_deadline": edit_deadline(comment),
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
@@ -250,6 +258,7 @@ def _edit_page(request, comment, form, *, status=200, **more):
         # What an edit of an approved comment does (comments/what_an_edit_does.html).
         "clean_edits_kept": comment.status == Comment.Status.APPROVED
         and ModerationPolicy.current().publish_clean_edits,
+        "replies_shown": replies_shown_with(comment),
         **more,
     }
     return commenter_page(request, "comments/edit.html", context, status=status)
@@ -281,10 +290,14 @@ def _say_updated(request, comment) -> None:
         messages.warning(
             request,
             "Your comment is updated, but the site's filters held the new text back: "
-            "it will not be published.",
+            "it will not be published." + replies_off_said(comment),
         )
     elif stands in (Standing.WAITING, Standing.WAITING_UNDER_GONE_PARENT):
-        messages.success(request, "Your comment is updated. A moderator will review the new text.")
+        messages.success(
+            request,
+            "Your comment is updated. A moderator will review the new text."
+            + replies_off_said(comment),
+        )
     else:  # approved, off the page for now: its status, right below, says why
         messages.success(request, "Your comment is updated.")
 

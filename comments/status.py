@@ -7,6 +7,7 @@ from enum import StrEnum
 from itertools import permutations
 
 from django.db.models import Q
+from django.template.loader import render_to_string
 
 from comments.models import Block, Comment
 from comments.models.desk import block_reason
@@ -89,3 +90,21 @@ def waiting_to_its_writer(prefix: str = "") -> Q:
             held |= Q(**{f"{prefix}held_because": list(reasons)})
     spam = Q(**{f"{prefix}status": Comment.Status.SPAM, f"{prefix}moderated_by": None})
     return Q(**{f"{prefix}status": Comment.Status.PENDING}) | (spam & held)
+
+
+def replies_shown_with(comment: Comment) -> int:
+    """The replies readers see under this comment while it is published (approved, not
+    withdrawn): they leave the page whenever it does (Comment.objects.counted), which its
+    writer's pages say before and after an edit sends it back to a moderator."""
+    if comment.parent_id is not None:  # replies are one level deep
+        return 0
+    return Comment.objects.approved().filter(parent=comment, withdrawn_at=None).count()
+
+
+def replies_off_said(comment: Comment) -> str:
+    """After an edit took it off the page, in its status page's words (replies_off.html), to
+    follow Save's message: readers saw its replies vanish, and nothing told their writer."""
+    said = render_to_string(
+        "comments/replies_off.html", {"replies_shown": replies_shown_with(comment)}
+    )
+    return f" {said.strip()}" if said.strip() else ""
