@@ -31,6 +31,7 @@ from comments.privacy import (
     request_privacy_link,
 )
 from comments.ratelimit import (
+    NOT_KNOWN,
     client_ip,
     erase_key,
     erased_by,
@@ -237,6 +238,17 @@ def privacy_action(request, token):
 
 
 def _erased(request, erased: int):
+    if erased == NOT_KNOWN:
+        # The cache away, this press erased nothing, or found the address gone: no count to
+        # give, and "0 comments" or "This link no longer works" read as a failed erase. What
+        # the database shows is true whichever press did it.
+        return notice_page(
+            request,
+            "Your address is erased",
+            "It is gone from our site, and so are the comments made with it: Erase was pressed "
+            "already, or they had been deleted from their pages. Where others had replied, the "
+            "reply stays under “Comment withdrawn by its author”.",
+        )
     if not erased:  # each deleted from its page before: "0 comments and your address…"
         return notice_page(
             request,

@@ -249,17 +249,22 @@ def note_erased(key: str, *, count: int) -> bool:
     return bool(_try_cache(lambda: key and cache.add(key, count, timeout=ERASED_SECONDS)))
 
 
+# The cache did not answer: whether this link erased, and how many, is not known here.
+NOT_KNOWN = -1
+
+
 def erased_by(key: str) -> int | None:
-    """How many comments this link's erase took (None: it erased nothing lately)."""
-    return _try_cache(lambda: cache.get(key)) if key else None
+    """How many comments this link's erase took (None: it erased nothing lately; NOT_KNOWN:
+    the cache is away, and the first press's count with it)."""
+    return _try_cache(lambda: cache.get(key), failed=NOT_KNOWN) if key else None
 
 
-def _try_cache(work):
+def _try_cache(work, *, failed=None):
     try:
         return work()
     except Exception as exc:  # the answer is only less helpful: never cost a comment for it
         logger.warning("double post check unavailable: %s", type(exc).__name__)
-        return None
+        return failed
 
 
 def hit_report_limit(ip: str | None) -> Verdict:

@@ -6,10 +6,12 @@ read as if the erase had failed."""
 import time
 from unittest import mock
 
+import pytest
 from django.urls import reverse
 
 from comments import links, privacy_views
 from comments.models import Comment, CommenterAddress
+from tests.test_cache_outage import redis_down  # noqa: F401 (a fixture)
 
 EMAIL = "maria@example.com"
 ERASED = "Your comments are erased"
@@ -38,12 +40,9 @@ def test_erase_pressed_twice_says_the_comments_are_erased_again(
     assert not Comment.objects.filter(email=EMAIL).exists()
 
 
-def test_a_press_that_waited_on_the_first_says_what_the_first_erased(
-    reader, article, make_comment, settings
-):
-    # Both presses at once: the second read the address before the first committed, then
-    # waited on the comments' locks, and found none left to erase ("0 comments ... gone").
-    link = _erase_link(article, make_comment, settings)
+def _second_of_two_at_once(reader, link) -> str:
+    """Both presses at once: the second read the address before the first committed, then
+    waited on the comments' locks, and found none left to erase."""
     erase = privacy_views.erase_comments
 
     def first_press_lands_first(**kwargs):
@@ -51,7 +50,16 @@ def test_a_press_that_waited_on_the_first_says_what_the_first_erased(
         return erase(**kwargs)
 
     with mock.patch.object(privacy_views, "erase_comments", side_effect=first_press_lands_first):
-        second = reader.post(link).content.decode()
+        return reader.post(link).content.decode()
+
+
+def test_a_press_that_waited_on_the_first_says_what_the_first_erased(
+    reader, article, make_comment, settings
+):
+    # Both presses at once: the second read the address before the first committed, then
+    # waited on the comments' locks, and found none left to erase ("0 comments ... gone").
+    link = _erase_link(article, make_comment, settings)
+    second = _second_of_two_at_once(reader, link)
 
     assert "2 comments and your address are gone" in second
 
@@ -98,3 +106,42 @@ def test_the_link_used_again_on_new_words_says_what_it_erased_this_time(
 
     assert not Comment.objects.filter(email=EMAIL).exists()
     assert "1 comment and your address are gone" in again
+
+
+# With the cache away, the first press erases (the database is the record) but notes no count:
+# the second found neither the address nor the count, and said "This link no longer works ... It
+# is out of date, was used already", and one that had waited on the first's locks said "no
+# comments made with it were left", as if there had been none.
+ERASED_NOT_COUNTED = (
+    "It is gone from our site, and so are the comments made with it: Erase was pressed already, "
+    "or they had been deleted from their pages."
+)
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_erase_pressed_twice_while_the_cache_is_away_says_what_is_true(
+    reader, article, make_comment, settings
+):
+    link = _erase_link(article, make_comment, settings)
+    first = reader.post(link).content.decode()
+    assert "2 comments and your address are gone" in first
+
+    second = reader.post(link)
+
+    page = second.content.decode()
+    assert second.status_code == 200
+    assert "Your address is erased" in page and ERASED_NOT_COUNTED in page
+    assert GONE not in page and "were left" not in page
+    # Opened again (not pressed), the link is spent, as with the cache up.
+    assert GONE in reader.get(link).content.decode()
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_a_press_that_waited_on_the_first_while_the_cache_is_away_says_what_is_true(
+    reader, article, make_comment, settings
+):
+    link = _erase_link(article, make_comment, settings)
+    second = _second_of_two_at_once(reader, link)
+
+    assert ERASED_NOT_COUNTED in second and "were left" not in second
+    assert not Comment.objects.filter(email=EMAIL).exists()
