@@ -259,6 +259,7 @@ def _edit_page(request, comment, form, *, status=200, **more):
         "clean_edits_kept": comment.status == Comment.Status.APPROVED
         and ModerationPolicy.current().publish_clean_edits,
         "replies_shown": replies_shown_with(comment),
+        "edit_deadline": edit_deadline(comment),  # comments/edit_until.html
         **more,
     }
     return commenter_page(request, "comments/edit.html", context, status=status)
