@@ -85,6 +85,7 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
     }
     assert 'id="corrections"' in pages["article"] and "DeepMotion" in pages["corrections"]
     assert 'class="readers-question"' in pages["article"]  # the demo asks its readers
+    assert 'class="breaking-news' in pages["section"]  # and runs a breaking-news strip
     post_url = reverse("comments:post", args=[demo.pk])
     refused = client.post(post_url, comment_form_data(demo, body=""))
     pages["comment-form-errors"] = refused.content.decode()
