@@ -40,11 +40,10 @@ from comments.notifications import mail_stopped_for, mail_waits_for_owner
 from comments.privacy import delete_own_comment
 from comments.ratelimit import delete_key, deleted_from
 from comments.status import (
-    Standing,
     as_its_writer_sees,
-    replies_off_said,
     replies_shown_with,
-    standing,
+    say_updated,
+    stands_now,
 )
 from comments.tokens import comment_id_from_token, status_token
 from newsportal.caching import personal_page
@@ -210,7 +209,7 @@ def edit(request, token):
         form.is_valid()
         if _pressed_again(comment, form):
             # Its last edit, or one the filters sent to spam, saved by the first press.
-            _say_updated(request, comment)
+            say_updated(request, comment)
             return redirect(status_url)
         return _closed_meanwhile(request, comment, form, token, why)
     if request.method == "POST" and form.is_valid():
@@ -237,7 +236,7 @@ def edit(request, token):
                 messages.info(request, "Nothing changed: your comment is as it was.")
             else:
                 # Read again, for where it stands now.
-                _say_updated(request, comment_from_token(token) or comment)
+                say_updated(request, comment_from_token(token) or comment)
             return redirect(status_url)
     return _edit_page(request, comment, form)
 
@@ -254,7 +253,7 @@ def _edit_page(request, comment, form, *, status=200, **more):
     context = {
         "comment": comment,
         "form": form,
-        "standing": _stands(comment),
+        "standing": stands_now(comment),
         # What an edit of an approved comment does (comments/what_an_edit_does.html).
         "clean_edits_kept": comment.status == Comment.Status.APPROVED
         and ModerationPolicy.current().publish_clean_edits,
@@ -272,35 +271,6 @@ def _pressed_again(comment, form) -> bool:
     return "body" in data and saved_by_an_earlier_press(
         comment, body=data["body"], drawn_at=data.get("revision")
     )
-
-
-def _stands(comment) -> Standing:
-    return standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
-
-
-def _say_updated(request, comment) -> None:
-    """What an edit saved says, by where the comment stands now, as its status page (below the
-    message) words it: "on the article" only where readers see it. A reply approved under a
-    comment back in the queue (or not kept) is off the page, its edit kept published there by
-    the policy's "keep clean edits published": "updated on the article" sent its writer
-    looking for it."""
-    stands = _stands(comment)
-    if stands == Standing.PUBLISHED:
-        messages.success(request, "Your comment is updated on the article.")
-    elif stands == Standing.SPAM_BY_FILTERS:
-        messages.warning(
-            request,
-            "Your comment is updated, but the site's filters held the new text back: "
-            "it will not be published." + replies_off_said(comment),
-        )
-    elif stands in (Standing.WAITING, Standing.WAITING_UNDER_GONE_PARENT):
-        messages.success(
-            request,
-            "Your comment is updated. A moderator will review the new text."
-            + replies_off_said(comment),
-        )
-    else:  # approved, off the page for now: its status, right below, says why
-        messages.success(request, "Your comment is updated.")
 
 
 def _edited_elsewhere(request, token):

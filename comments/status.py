@@ -1,11 +1,13 @@
 """Where a commenter's comment stands, as both of their own pages say it: its private status
 page (comments.views.comment_status) and the export link's list of their comments
 (comments.privacy_views). Read in one place, so the list never calls "approved" a comment
-whose page says it is off the site (templates/comments/status_words.html words it)."""
+whose page says it is off the site (templates/comments/status_words.html words it); and
+what Save says of an edit, in the same words."""
 
 from enum import StrEnum
 from itertools import permutations
 
+from django.contrib import messages
 from django.db.models import Q
 from django.template.loader import render_to_string
 
@@ -108,3 +110,33 @@ def replies_off_said(comment: Comment) -> str:
         "comments/replies_off.html", {"replies_shown": replies_shown_with(comment)}
     )
     return f" {said.strip()}" if said.strip() else ""
+
+
+def stands_now(comment) -> Standing:
+    """Where this comment stands, its parent's status read from the row it holds."""
+    return standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
+
+
+def say_updated(request, comment) -> None:
+    """What an edit saved says, by where the comment stands now, as its status page (below the
+    message) words it: "on the article" only where readers see it. A reply approved under a
+    comment back in the queue (or not kept) is off the page, its edit kept published there by
+    the policy's "keep clean edits published": "updated on the article" sent its writer
+    looking for it."""
+    stands = stands_now(comment)
+    if stands == Standing.PUBLISHED:
+        messages.success(request, "Your comment is updated on the article.")
+    elif stands == Standing.SPAM_BY_FILTERS:
+        messages.warning(
+            request,
+            "Your comment is updated, but the site's filters held the new text back: "
+            "it will not be published." + replies_off_said(comment),
+        )
+    elif stands in (Standing.WAITING, Standing.WAITING_UNDER_GONE_PARENT):
+        messages.success(
+            request,
+            "Your comment is updated. A moderator will review the new text."
+            + replies_off_said(comment),
+        )
+    else:  # approved, off the page for now: its status, right below, says why
+        messages.success(request, "Your comment is updated.")
