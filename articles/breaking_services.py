@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.models import BreakingNews
-from newsportal.caching import SITE, purge, run_at
+from newsportal.caching import SITE, breaking_key, purge, run_at
 
 
 def put_up_breaking_news(*, banner: BreakingNews, user=None) -> BreakingNews:
@@ -20,9 +20,10 @@ def put_up_breaking_news(*, banner: BreakingNews, user=None) -> BreakingNews:
     banner.started_by = user
     with transaction.atomic():
         banner.full_clean()
-        BreakingNews.objects.live().update(ends_at=now)
+        replaced = list(BreakingNews.objects.live().values_list("pk", flat=True))
+        BreakingNews.objects.filter(pk__in=replaced).update(ends_at=now)
         banner.save()
-        _purge_site(banner)
+        _purge_put_up(banner, stale=replaced)
     return banner
 
 
@@ -31,30 +32,42 @@ def mend_breaking_news(*, banner: BreakingNews) -> BreakingNews:
     with transaction.atomic():
         banner.full_clean()
         banner.save()
-        _purge_site(banner)
+        _purge_put_up(banner, stale=[banner.pk])  # its old words
     return banner
 
 
 def end_breaking_news(*, queryset) -> int:
     """Take these strips off the pages now (those already ended keep the time they ended)."""
     with transaction.atomic():
-        count = queryset.live().update(ends_at=timezone.now())
-        if count:
-            purge(SITE)
-    return count
+        ended = list(queryset.live().values_list("pk", flat=True))
+        BreakingNews.objects.filter(pk__in=ended).update(ends_at=timezone.now())
+        _purge_ended(ended)
+    return len(ended)
+
+
+def end_strips_leading_to(*, article_ids) -> None:
+    """Stories about to be deleted: a strip up leading to one ends with it (kept as a record,
+    its words without the story)."""
+    end_breaking_news(queryset=BreakingNews.objects.filter(article_id__in=article_ids))
 
 
 def delete_breaking_news(*, queryset) -> int:
     with transaction.atomic():
-        shown = queryset.live().exists()
+        shown = list(queryset.live().values_list("pk", flat=True))
         count, _ = queryset.delete()
-        if shown:
-            purge(SITE)
+        _purge_ended(shown)
     return count
 
 
-def _purge_site(banner: BreakingNews) -> None:
-    purge(SITE)
+def _purge_ended(pks) -> None:
+    # Its key is purged for good: a strip taken down must not come back from a stale copy.
+    if pks:
+        purge(SITE, *(breaking_key(pk) for pk in pks))
+
+
+def _purge_put_up(banner: BreakingNews, *, stale) -> None:
+    """Every page shows the strip now; those showing the stale strips, for good."""
+    purge(SITE, *(breaking_key(pk) for pk in stale))
     if banner.ends_at is not None and banner.ends_at > timezone.now():
         pk, ends_at = banner.pk, banner.ends_at
         args = (pk, ends_at.isoformat())
@@ -68,5 +81,5 @@ def breaking_news_ended(banner_id: int, ends_at: str) -> str:
     ended = BreakingNews.objects.filter(pk=banner_id, ends_at=datetime.fromisoformat(ends_at))
     if not ended.exists():
         return "not due"
-    purge(SITE)
+    _purge_ended([banner_id])
     return "ended"

@@ -1,8 +1,9 @@
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import BreakingNews, Section
-from newsportal.caching import SITE, also_keyed, cached, changes_at, listed_key
+from newsportal.caching import SITE, also_keyed, breaking_key, cached, changes_at
 from newsportal.context_processors import site_urls
 
 
@@ -26,6 +27,7 @@ def breaking_news() -> dict | None:
     if banner is None:
         return None
     return {
+        "pk": banner.pk,
         "kind": banner.label,
         "label": banner.get_label_display(),
         "text": banner.text,
@@ -44,13 +46,14 @@ def drawn_menus(
     article's section; the strip is left off the page of the story it leads to. The page must
     carry what the strip needs of it (mark_menus)."""
     banner = breaking_news()
-    leads_here = banner and current_article and banner["article_id"] == current_article
+    if banner and current_article and banner["article_id"] == current_article:
+        banner = None  # its readers are there already
     context = {
         "nav_sections": navigation_sections(),
         "site_urls": site_urls(),
         "current_path": current_path,
         "current_section": current_section,
-        "banner": None if leads_here else banner,
+        "banner": banner,
     }
     return {
         "section_menu": render_to_string("includes/section_menu.html", context),
@@ -63,10 +66,16 @@ def drawn_menus(
 def _strip_marks(banner: dict | None) -> dict:
     if banner is None:
         return {"menu_keys": [], "menu_changes_at": None}
-    # Its story's key: the story taken down purges every page leading to it for good (as lists
-    # showing its headline are), so no outage serves the strip from a stale copy.
-    keys = [listed_key(banner["article_id"])] if banner["article_id"] else []
-    return {"menu_keys": keys, "menu_changes_at": banner["ends_at"]}
+    # Its own key: mended or ended, the pages showing it are purged for good, so no outage
+    # serves a strip the newsroom took down.
+    return {"menu_keys": [breaking_key(banner["pk"])], "menu_changes_at": banner["ends_at"]}
+
+
+def strip_outlived(parts: dict) -> bool:
+    """Kept parts drawn with a strip whose time has passed: the worker purges them then, but
+    a page drawn from them before it does (or with no worker) must not show it, nor be kept."""
+    ends_at = parts.get("menu_changes_at")
+    return ends_at is not None and ends_at <= timezone.now()
 
 
 def mark_menus(request, parts: dict) -> None:
@@ -80,13 +89,15 @@ def mark_menus(request, parts: dict) -> None:
 def navigation(request):
     # Lazy: only templates that draw the menu or the strip look them up (the outage page must
     # not query). Renaming or adding a section, or a strip put up or ended, purges the site.
+    def make():
+        breaking = breaking_news()
+        return {"sections": navigation_sections(), "breaking": breaking, **_strip_marks(breaking)}
+
     def site_parts():
-        parts = cached(
-            "navigation|breaking",
-            [SITE],
-            lambda: {"sections": navigation_sections(), "breaking": breaking_news()},
-        )
-        mark_menus(request, _strip_marks(parts["breaking"]))
+        parts = cached("navigation|breaking|marks", [SITE], make)
+        if strip_outlived(parts):
+            parts = make()
+        mark_menus(request, parts)
         return parts
 
     parts = SimpleLazyObject(site_parts)

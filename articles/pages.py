@@ -8,7 +8,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
 
-from articles.context_processors import drawn_menus
+from articles.context_processors import drawn_menus, strip_outlived
 from articles.models import Article
 from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
@@ -67,7 +67,8 @@ def article_page_parts(
     if not shared:
         return make()
     name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed|breaking"
-    return cached(name, [SITE, LISTS, article_key(article.pk)], make)
+    parts = cached(name, [SITE, LISTS, article_key(article.pk)], make)
+    return make() if strip_outlived(parts) else parts
 
 
 def article_page_context(article: Article) -> dict:

@@ -7,6 +7,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django_tasks import task
 
+from articles.breaking_services import end_strips_leading_to
 from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
 from articles.picture_services import (
@@ -319,6 +320,7 @@ def unpublish_articles(*, queryset) -> int:
 
 def delete_articles(*, queryset) -> int:
     with transaction.atomic():
+        end_strips_leading_to(article_ids=queryset.values("pk"))
         purge_queryset(queryset, for_good=True)
         drop_hero_files(hero_files(queryset))
         count, _ = queryset.delete()

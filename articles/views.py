@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from articles.context_processors import drawn_menus, mark_menus
+from articles.context_processors import drawn_menus, mark_menus, strip_outlived
 from articles.models import Article, Author, Correction, Section, Tag
 from articles.pages import absolute, article_page_parts
 from articles.search import (
@@ -86,6 +86,8 @@ def _drawn_once(request, name, make, keys=()):
         # breaking-news strip drawn, and the keys.
         name = f"{name}|{number}|with-menus|listed|breaking"
         parts = cached(name, [SITE, LISTS, *keys], lambda: make(number))
+        if parts is not None and strip_outlived(parts):
+            parts = make(number)
     if parts is None:
         raise Http404("No such page")
     mark_menus(request, parts)

@@ -67,6 +67,12 @@ def tag_key(pk: int) -> str:
     return f"tag-{pk}"
 
 
+def breaking_key(pk: int) -> str:
+    """A breaking-news strip's key, on every page that shows it: purged for good when its words
+    change or it ends, so no outage brings back a strip the newsroom took down."""
+    return f"breaking-{pk}"
+
+
 def media_key(name: str) -> str:
     """One stored media file's key (its name may hold what a key may not): a replaced or
     deleted picture is purged from the front caches, as pages are."""

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The story readers open from the strip, if there is one yet. It must be on the site; taken down, the strip leaves the pages with it.",
                         null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to="articles.article",
                         verbose_name="story",

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from articles.models.article import Article
@@ -10,9 +10,14 @@ from newsportal.text import clean_pasted_fields
 
 class BreakingNewsQuerySet(models.QuerySet):
     def live(self):
-        """Up now, as far as its own times go (not ended, or ending later)."""
-        now = timezone.now()
-        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), started_at__lte=now)
+        """Up now: not ended, by its time or by hand, and no strip put up after it. The last
+        holds whatever two editors do at once (each ending what it saw up, then adding its own:
+        both would stay up), and a strip replaced never comes back when its successor ends."""
+        return self.filter(_up_now())
+
+    def with_up(self):
+        """Each strip with `up` (live), for a list of them in one query."""
+        return self.annotate(up=ExpressionWrapper(_up_now(), output_field=BooleanField()))
 
     def shown(self):
         """What readers see: live, and its story (where it names one) on the site."""
@@ -21,6 +26,11 @@ class BreakingNewsQuerySet(models.QuerySet):
             Q(article__isnull=True)
             | Q(article__status=Article.Status.PUBLISHED, article__published_at__lte=now)
         )
+
+
+def _up_now() -> Q:
+    newer = BreakingNews.objects.filter(pk__gt=OuterRef("pk"))
+    return (Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())) & ~Exists(newer)
 
 
 class BreakingNews(models.Model):
@@ -40,9 +50,10 @@ class BreakingNews(models.Model):
         help_text="One line, as readers will read it: “Storm closes the coast road; police "
         "ask drivers to stay away.” Plain text.",
     )
+    # A story deleted leaves the strip's record (articles.services.delete_articles ends it).
     article = models.ForeignKey(
         Article,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -80,8 +91,9 @@ class BreakingNews(models.Model):
 
     @property
     def is_live(self) -> bool:
-        now = timezone.now()
-        return self.started_at <= now and (self.ends_at is None or self.ends_at > now)
+        if "up" in self.__dict__:  # read with_up()
+            return self.up
+        return type(self).objects.live().filter(pk=self.pk).exists()
 
     def clean(self):
         if errors := clean_pasted_fields(self, one_line=["text"]):
