@@ -1,0 +1,69 @@
+"""The desk's settings beside the comments: the moderation policy (one row, with its preset
+rejection reasons) and the comment-policy page readers read. Registered here, imported by
+comments.admin."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from comments.models import CommentPolicyPage, ModerationPolicy, RejectionReason
+from comments.services import update_policy
+
+
+class RejectionReasonInline(admin.TabularInline):
+    model = RejectionReason
+    extra = 1
+    fields = ["order", "label", "text"]
+    verbose_name_plural = "preset rejection reasons (keys 1–9 in the queue, in this order)"
+
+
+@admin.register(ModerationPolicy)
+class ModerationPolicyAdmin(admin.ModelAdmin):
+    fieldsets = [
+        ("Hold for a closer look", {"fields": ["link_limit", "moderation_words"]}),
+        ("Straight to spam", {"fields": ["blocked_words", "blocked_emails", "blocked_ips"]}),
+        (
+            "Publishing",
+            {"fields": ["auto_approve_returning", "publish_clean_edits", "close_after_days"]},
+        ),
+        ("Readers' reports", {"fields": ["hide_after_reports"]}),
+    ]
+    inlines = [RejectionReasonInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        # Until staff save it, the policy is its defaults, unsaved: reading it never writes
+        # the row (whoever may only look at it, or may not even do that).
+        if str(object_id) != "1":
+            return None
+        return ModerationPolicy.objects.filter(pk=1).first() or ModerationPolicy(pk=1)
+
+    def save_model(self, request, obj, form, change):
+        update_policy(policy=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        # One policy: the list is just a detour to it (for those who may see it).
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        url = reverse("admin:comments_moderationpolicy_change", args=[1])
+        return HttpResponseRedirect(url)
+
+
+@admin.register(CommentPolicyPage)
+class CommentPolicyPageAdmin(admin.ModelAdmin):
+    """What commenters see of the site's rules: the privacy and comment-policy page."""
+
+    fields = ["title", "body"]
+
+    def has_add_permission(self, request):
+        # One page: it is created by its first save, from the defaults.
+        return super().has_add_permission(request) and not CommentPolicyPage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
