@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from articles.models import Article
@@ -78,16 +78,24 @@ def move_approved_counts(changes: dict[int, int], *, shown: Iterable[int] = ()) 
     and comment list, and the lists (which print the counts), are purged. `shown`: articles
     whose published comments changed whatever their count did (one gone and a reply back under
     a placeholder add up to nothing)."""
-    touched = [article_id for article_id, delta in changes.items() if delta]
-    # One UPDATE per size of change, not per article: an erase of a prolific commenter's
-    # comments, or a bulk decision, moves hundreds of articles by the same one or two.
-    by_delta = defaultdict(list)
-    for article_id in touched:
-        by_delta[changes[article_id]].append(article_id)
-    for delta, article_ids in by_delta.items():
-        Article.objects.filter(pk__in=article_ids).update(
-            approved_comment_count=F("approved_comment_count") + delta
+    touched = sorted(article_id for article_id, delta in changes.items() if delta)
+    if touched:
+        # One UPDATE however many articles and sizes of change (an erase of a prolific
+        # commenter's comments, a bulk decision, moves hundreds), its rows locked first in pk
+        # order: two take-downs across the same stories at once lock them in the same order, so
+        # neither waits on the other crosswise (a deadlock on PostgreSQL, one of them refused).
+        in_order = Article.objects.filter(pk__in=touched).order_by("pk").select_for_update()
+        by_delta = defaultdict(list)
+        for article_id in touched:
+            by_delta[changes[article_id]].append(article_id)
+        moved = Case(
+            *[When(pk__in=ids, then=Value(delta)) for delta, ids in by_delta.items()],
+            output_field=IntegerField(),
         )
+        with transaction.atomic(savepoint=False):
+            Article.objects.filter(pk__in=in_order.values("pk")).update(
+                approved_comment_count=F("approved_comment_count") + moved
+            )
     keys = [article_key(pk) for pk in dict.fromkeys([*touched, *shown])]
     if keys:
         purge(*keys, *([LISTS] if touched else []))
