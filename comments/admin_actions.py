@@ -228,8 +228,12 @@ class BulkActions:
                 self.message_user(request, with_undo(request, f"{said}.", pks), messages.SUCCESS)
             # A comment its author deleted stays as a placeholder, its replies under it: they
             # came down, it did not ("0 comments taken down." said nothing of them).
-            if under := _under_placeholders(set(shown) - set(pks), by=request.user, since=started):
-                self.message_user(request, under, messages.SUCCESS)
+            # Undone as the others are: those replies up again under it.
+            under, replies = _under_placeholders(
+                set(shown) - set(pks), by=request.user, since=started
+            )
+            if replies:
+                self.message_user(request, with_undo(request, under, replies), messages.SUCCESS)
         for comment in taken.hidden_since:
             self.message_user(request, HIDDEN_SINCE.format(name=comment.name), messages.INFO)
         if taken.not_published:
@@ -262,21 +266,23 @@ class BulkActions:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
 
 
-def _under_placeholders(pks, *, by, since) -> str:
+def _under_placeholders(pks, *, by, since) -> tuple[str, list[int]]:
     """What came down under the ticked comments their authors had deleted (placeholders, their
     names gone, kept for their published replies): "2 published replies to a comment its
-    author deleted taken down." """
+    author deleted taken down.", and those replies."""
     replies = Comment.objects.filter(
         parent_id__in=pks,
         parent__withdrawn_at__isnull=False,
         taken_down_by=by,
         taken_down_at__gte=since,
     )
-    n, parents = replies.count(), len(set(replies.values_list("parent_id", flat=True)))
-    if not n:
-        return ""
+    rows = list(replies.values_list("pk", "parent_id"))
+    if not rows:
+        return "", []
+    n, parents = len(rows), len({parent for _, parent in rows})
     whose = "a comment its author" if parents == 1 else "comments their authors"
-    return f"{counted(n, 'published reply', 'published replies')} to {whose} deleted taken down."
+    text = f"{counted(n, 'published reply', 'published replies')} to {whose} deleted taken down."
+    return text, [pk for pk, _ in rows]
 
 
 HIDDEN_SINCE = (

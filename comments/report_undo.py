@@ -24,8 +24,12 @@ def hangs_on_parent(comment: Comment) -> Comment | None:
     down = comment.status == Comment.Status.REJECTED and comment.taken_down_at
     if not comment.parent_id or not down or comment.withdrawn_at:
         return None
-    parent = Comment.objects.only("pk", "name", "status").get(pk=comment.parent_id)
-    if comment.rejection_reason == REPLY_TAKEN_DOWN or parent.status != Comment.Status.APPROVED:
+    parent = Comment.objects.only("pk", "name", "status", "withdrawn_at").get(pk=comment.parent_id)
+    if parent.status != Comment.Status.APPROVED:
+        return parent
+    # A comment its author deleted stays up, in its place, for its replies: "Take down
+    # selected" on it took down its replies alone, and they come back alone (their Undo).
+    if comment.rejection_reason == REPLY_TAKEN_DOWN and not parent.withdrawn_at:
         return parent
     return None
 
@@ -172,16 +176,21 @@ def _was_hidden(row: Comment, *, by) -> bool:
 def _not_hanging(rows: list[Comment], *, by) -> list[Comment]:
     """The rows hangs_on_parent would let up: a reply taken down with the comment it answers,
     or under one not up, stays down (one query for all their parents). One under a comment this
-    same Undo puts up (the two ticked and taken down together) goes up with it."""
-    asked = [r.parent_id for r in rows if r.parent_id and r.rejection_reason != REPLY_TAKEN_DOWN]
+    same Undo puts up (the two ticked and taken down together) goes up with it; one under a
+    comment its author deleted (up, in its place) goes up alone, as it came down."""
+    asked = [r.parent_id for r in rows if r.parent_id]
     up = {r.pk for r in rows if not r.parent_id and not _was_hidden(r, by=by)}
+    kept = set()  # the placeholders
     if asked:
         approved = Comment.objects.filter(pk__in=asked, status=Comment.Status.APPROVED)
-        up.update(approved.values_list("pk", flat=True))
+        for pk, withdrawn_at in approved.values_list("pk", "withdrawn_at"):
+            (kept if withdrawn_at else up).add(pk)
     return [
         r
         for r in rows
-        if not r.parent_id or (r.rejection_reason != REPLY_TAKEN_DOWN and r.parent_id in up)
+        if not r.parent_id
+        or r.parent_id in kept
+        or (r.rejection_reason != REPLY_TAKEN_DOWN and r.parent_id in up)
     ]
 
 

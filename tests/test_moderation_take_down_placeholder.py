@@ -1,28 +1,75 @@
 """ "Take down selected" on a comment its author deleted (a placeholder kept for its published
-replies): the replies come down, and the message says so, not "0 comments taken down."."""
+replies): the replies come down, and the message says so, not "0 comments taken down.", with an
+Undo that puts them back up under it (the placeholder itself never came down: nothing else would
+bring them back)."""
 
+import pytest
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
 from tests.test_moderation_requeue_decided_again import CHANGELIST, messages, page_fields
+from tests.test_moderation_undo_take_down_elsewhere import _undo_form
+
+URL = f"{CHANGELIST}?status=approved"
+
+
+@pytest.fixture
+def placeholder(article, make_comment):
+    placeholder = make_comment(article, status="approved", name="", withdrawn_at=timezone.now())
+    for n in (1, 2):
+        make_comment(article, status="approved", parent=placeholder, body=f"Reply {n} stays.")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    return placeholder
+
+
+def _take_down(client, placeholder):
+    data = page_fields(client, URL, placeholder.pk)
+    data |= {"action": "take_down_selected", "_selected_action": [placeholder.pk]}
+    return client.post(URL, data, follow=True).content.decode()
 
 
 def test_taking_down_a_placeholder_says_its_replies_came_down(
-    moderator_client, article, make_comment
+    moderator_client, article, placeholder
 ):
-    placeholder = make_comment(article, status="approved", name="", withdrawn_at=timezone.now())
-    replies = [make_comment(article, status="approved", parent=placeholder) for _ in range(2)]
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
-    url = f"{CHANGELIST}?status=approved"
-    data = page_fields(moderator_client, url, placeholder.pk)
-    data |= {"action": "take_down_selected", "_selected_action": [placeholder.pk]}
+    replies = list(placeholder.replies.all())
 
-    said = messages(moderator_client.post(url, data, follow=True).content.decode())
+    said = messages(_take_down(moderator_client, placeholder))
 
-    assert said == ["2 published replies to a comment its author deleted taken down."]
+    # The message's Undo button (its text read with the message's).
+    assert said == ["2 published replies to a comment its author deleted taken down.Undo"]
     assert {c.status for c in Comment.objects.filter(pk__in=[r.pk for r in replies])} == {
         "rejected"
     }
     assert Comment.objects.get(pk=placeholder.pk).withdrawn_at is not None
     assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+
+def test_the_undo_of_a_placeholder_s_take_down_puts_its_replies_back_up(
+    moderator_client, article, placeholder
+):
+    page = _take_down(moderator_client, placeholder)
+    assert "Reply 1 stays." not in Client().get(article.get_absolute_url()).content.decode()
+
+    url, fields = _undo_form(page)
+    said = messages(moderator_client.post(url, fields, follow=True).content.decode())
+
+    assert said == ["Not taken down after all: 2 comments are up again."]
+    assert set(placeholder.replies.values_list("status", "taken_down_at", "rejection_reason")) == {
+        ("approved", None, "")
+    }
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 2
+    shown = Client().get(article.get_absolute_url()).content.decode()
+    assert "Reply 1 stays." in shown and "Reply 2 stays." in shown
+
+
+def test_a_reply_taken_down_with_a_placeholder_offers_its_undo_on_its_page(
+    moderator_client, article, placeholder
+):
+    _take_down(moderator_client, placeholder)
+    reply = placeholder.replies.first()
+
+    page = moderator_client.get(f"{CHANGELIST}{reply.pk}/change/").content.decode()
+
+    assert "Undo the take-down" in page
