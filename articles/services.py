@@ -119,7 +119,8 @@ def draft_edited(*, article: Article) -> None:
 
 def _locked(pk, *, lock: bool = True) -> dict | None:
     """The stored story, its row locked until the transaction ends: what a save compares with."""
-    fields = {"first_published_at", "updated_at", "worked_on_at", *EDITORIAL_FIELDS, *GUARDED}
+    fields = {"first_published_at", "updated_at", "worked_on_at", "readers_question_set_at"}
+    fields |= {*EDITORIAL_FIELDS, *GUARDED}
     rows = Article.objects.select_for_update() if lock else Article.objects
     return rows.filter(pk=pk).values(*fields).first()
 
@@ -150,6 +151,16 @@ def _worked_on_at(article: Article, stored: dict | None, edited: bool, now):
     if edited or article.status != stored["status"]:
         return now
     return stored["worked_on_at"]
+
+
+def _question_set_at(article: Article, stored: dict | None, now):
+    """When the story's question for readers was asked: now for a new one (or a first), kept
+    while the same one stands (a colleague's, taken in by edits_since, keeps theirs)."""
+    if not article.readers_question:
+        return None
+    if stored is not None and stored["readers_question"] == article.readers_question:
+        return stored["readers_question_set_at"]
+    return now
 
 
 def _updated_at(article: Article, stored: dict | None, edited: bool, now):
@@ -198,6 +209,7 @@ def save_article(*, article: Article, hero_changed: bool = False, date_set: bool
         edited = _edited(article, stored)
         article.updated_at = _updated_at(article, stored, edited, now)
         article.worked_on_at = _worked_on_at(article, stored, edited, now)
+        article.readers_question_set_at = _question_set_at(article, stored, now)
         article.full_clean(exclude=["hero_image"] if not hero_changed else None)
         if stored is not None:
             # What the article used to be listed under is stale too (a moved section, new slug);

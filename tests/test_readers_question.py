@@ -5,6 +5,7 @@ conversation."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
@@ -157,7 +158,9 @@ def test_a_question_a_colleague_set_meanwhile_is_kept(article, chief, sub):
 def test_moderators_read_the_question_beside_the_comments_that_answer_it(
     moderator_client, article, make_comment
 ):
-    Article.objects.filter(pk=article.pk).update(readers_question=QUESTION)
+    # Asked before these comments were sent (tests/test_moderation_question_quoted.py: after).
+    asked = {"readers_question": QUESTION, "readers_question_set_at": timezone.now()}
+    Article.objects.filter(pk=article.pk).update(**asked)
     answer = make_comment(article, body="I would, if it charged fast.")
     published = make_comment(article, status=Comment.Status.APPROVED, name="Ann")
     reply = make_comment(article, parent=published, body="Agreed with Ann.")

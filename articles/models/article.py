@@ -129,6 +129,10 @@ class Article(KeepsOldAddresses, models.Model):
             "car? What made you choose it?”). Leave empty for none."
         ),
     )
+    # When the question readers read now was asked (set, or changed): the moderators' queue
+    # quotes it as what a comment answers only for one sent since. Empty with no question, and
+    # for one set before this was kept (articles 0025): when, nobody knows.
+    readers_question_set_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Weighted title/lead/body vector (and the picture's caption and alt text: migration 0020),
     # kept by a PostgreSQL trigger (migration 0002) and GIN-indexed there; unused on SQLite.

@@ -74,6 +74,7 @@ class Command(BaseCommand):
                 updated_at=published_at,  # written as it went out, not edited since
                 hero_credit="Newsportal graphics (illustration)",
                 readers_question=spec.get("readers_question", ""),
+                readers_question_set_at=published_at if spec.get("readers_question") else None,
             )
             # In the order the demo names them, as an editor sets a byline (lead reporter first).
             set_bylines(article=article, authors=[authors[slug] for slug in spec["authors"]])
