@@ -79,7 +79,7 @@ def test_a_question_asked_before_its_time_was_kept_is_said_to_be_today_s(
     moderator_client, article, make_comment
 ):
     answer = make_comment(article, body="I did, for the quiet.")
-    # Set before articles 0025 kept when.
+    # Set before articles 0026 kept when.
     Article.objects.filter(pk=article.pk).update(readers_question=QUESTION)
 
     card = _card(moderator_client, answer)

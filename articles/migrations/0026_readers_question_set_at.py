@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0024_readers_question"),
+        ("articles", "0025_breaking_news"),
     ]
 
     operations = [
