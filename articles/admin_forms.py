@@ -33,8 +33,8 @@ from articles.meanwhile import (
 from articles.models import Article, RelatedLink
 from articles.picture_field import picture_limits
 from articles.querysets import in_byline_order
-from articles.services import edits_since
-from newsportal.text import most_text_sent, one_kind_of_line_end
+from articles.services import TEXT_BOXES, edits_since
+from newsportal.text import as_a_form_posts, most_text_sent
 
 CHANGED_SINCE = "Changed by someone else since you opened this form."
 
@@ -58,13 +58,20 @@ class OpenedAsField(forms.CharField):
 
 
 class TextBoxField(forms.CharField):
-    """The lead's and the body's box: a browser posts its text with "\r\n" line ends, trimmed.
-    Shown a story a script wrote ("\n", a last one too) and posted back unchanged, it is no
-    change: the draft keeps its place in the list (admin_saving.save_related)."""
+    """The lead's and the body's box: a browser posts its text with "\r\n" line ends, and its
+    leading spaces as typed (four start a Markdown code block: trimmed, the story's first code
+    block became a paragraph); the blanks at its very end are dropped. Shown a story a script
+    wrote ("\n", a last one too) and posted back unchanged, it is no change: the draft keeps its
+    place in the list (admin_saving.save_related). Blanks alone are no text: "required" holds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
 
     def to_python(self, value):
         value = super().to_python(value)
-        return one_kind_of_line_end(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = as_a_form_posts(value, text_box=True) or self.empty_value
+        return value
 
     def has_changed(self, initial, data) -> bool:
         return super().has_changed(self.to_python(initial), data)
@@ -76,7 +83,7 @@ class ArticleForm(forms.ModelForm):
     opened_as = OpenedAsField(required=False)
 
     class Meta:
-        field_classes = {"standfirst": TextBoxField, "body": TextBoxField}
+        field_classes = dict.fromkeys(TEXT_BOXES, TextBoxField)
 
     # The preview's (articles.admin_preview): what others changed since is taken in as a save
     # takes it in, unlocked; what both changed is shown as this editor's, and said, not refused.

@@ -10,7 +10,7 @@ from articles.admin_forms import changed_in_form
 from articles.kept_pictures import forget_on_commit
 from articles.meanwhile import ALONGSIDE, stored_values
 from articles.models import Article
-from articles.services import draft_edited, save_article
+from articles.services import TEXT_BOXES, draft_edited, save_article
 from newsportal.text import as_a_form_posts
 
 
@@ -73,13 +73,15 @@ class ArticleSaving:
             # kept theirs (articles.meanwhile): a form saved unchanged wrote "Changed Title and
             # Tags" in the story's History, over the colleague's own entry. Named: what this
             # save changed of the story as it stood (its byline and links say it themselves),
-            # text as the form posts it (a body a script wrote is not changed by "\r\n").
+            # text as the form posts it (a body a script wrote is not changed by "\r\n"; one
+            # whose first line's indentation was taken away is).
             now = _as_stored(form.instance, form)
             form.changed_data = [
                 name
                 for name in form.changed_data
                 if name not in now
-                or as_a_form_posts(now[name]) != as_a_form_posts(form.stored_before.get(name))
+                or as_a_form_posts(now[name], text_box=name in TEXT_BOXES)
+                != as_a_form_posts(form.stored_before.get(name), text_box=name in TEXT_BOXES)
             ]
         return super().construct_change_message(request, form, formsets, add)
 

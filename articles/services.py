@@ -47,6 +47,8 @@ def release_scheduled(article_id: int) -> str:
 # What readers read of a story: an edit of these moves its "Updated" time (closing comments,
 # moving it to another section or retagging it does not).
 EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
+# Written in a text box of several lines (admin_forms.TextBoxField): its leading spaces count.
+TEXT_BOXES = ("standfirst", "body")
 # Kept by other services while an editor has the form open: never written back from it.
 _KEPT_ELSEWHERE = {"approved_comment_count", "corrected_at", "search_vector", *HERO_MADE_FIELDS}
 
@@ -93,10 +95,12 @@ def dates_as_saving_would(*, article: Article, stored: dict | None, date_set: bo
 
 
 def _edited(article: Article, stored: dict | None) -> bool:
-    # As the form posts it: a body a script wrote ("\n") saved unchanged in the admin ("\r\n",
-    # trimmed) read "Updated".
+    # As the form posts it: a body a script wrote ("\n", a last one) saved unchanged in the admin
+    # ("\r\n", none last) read "Updated"; a body's indentation taken away did not.
     return stored is not None and any(
-        as_a_form_posts(getattr(article, f)) != as_a_form_posts(stored[f]) for f in EDITORIAL_FIELDS
+        as_a_form_posts(getattr(article, f), text_box=f in TEXT_BOXES)
+        != as_a_form_posts(stored[f], text_box=f in TEXT_BOXES)
+        for f in EDITORIAL_FIELDS
     )
 
 

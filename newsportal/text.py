@@ -43,12 +43,17 @@ def one_kind_of_line_end(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def as_a_form_posts(value):
-    """A value as the admin's form shows it and a browser posts it back: text with "\n" line
-    ends (one_kind_of_line_end) and the blanks around it trimmed, as the form trims them; what
-    is not text, as it is. Compared so, a story written by a script (the demo loader, the shell:
-    "\n", a last one too) and saved unchanged in the admin is not changed."""
-    return one_kind_of_line_end(value).strip() if isinstance(value, str) else value
+def as_a_form_posts(value, *, text_box: bool = False):
+    """A value as the admin's form shows it and a browser posts it back, to tell whether a save
+    changed it: text with "\n" line ends (one_kind_of_line_end); a one-line box's trimmed, as the
+    form trims it; a text box (the lead, the body) with only the blanks at its very end dropped, its
+    first line's indentation kept (in Markdown, four spaces start a code block); what is not
+    text, as it is. Compared so, a story written by a script (the demo loader, the shell: "\n",
+    a last one too) and saved unchanged in the admin is not changed."""
+    if not isinstance(value, str):
+        return value
+    value = one_kind_of_line_end(value)
+    return value.rstrip() if text_box else value.strip()
 
 
 def xml_safe(value: str) -> str:

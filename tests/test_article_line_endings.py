@@ -1,6 +1,7 @@
 """A story written outside the admin (the demo content loader, a script, the shell) holds "\\n"
-line ends, often a last one too; a browser posts a text box back with "\\r\\n", trimmed. Saved
-unchanged in the admin, the story read "Changed Body" in its History, and its page "Updated"."""
+line ends, often a last one too; a browser posts a text box back with "\\r\\n", and its leading
+spaces as typed. Saved unchanged in the admin, the story read "Changed Body" in its History, and
+its page "Updated"; then a body opening with a code block lost its indentation, unlogged."""
 
 from datetime import timedelta
 
@@ -100,3 +101,54 @@ def test_a_story_the_admin_saved_before_is_not_updated_by_a_script_saving_it_unc
     story.standfirst = LEAD.replace("\n", "\r")
     save_article(article=story)
     assert Article.objects.get(pk=scripted.pk).standfirst == LEAD
+
+
+# Markdown's indented code block: four spaces before the body's first line.
+INDENTED = "    pip install newsportal\n\nThen open the site.\n"
+
+
+def _in_a_text_box(text: str) -> str:
+    # A browser posts a text box's leading spaces back as they were typed.
+    return text.rstrip().replace("\n", "\r\n")
+
+
+def test_a_body_opening_with_a_code_block_saved_unchanged_keeps_its_indentation(
+    superuser_client, make_article
+):
+    story = make_article(body=INDENTED, published_at=timezone.now() - timedelta(days=2))
+    data = in_a_browser(superuser_client, story, body=_in_a_text_box(INDENTED))
+
+    assert superuser_client.post(_change(story), data).status_code == 302
+
+    assert Article.objects.get(pk=story.pk).body == INDENTED.rstrip()
+    assert _history(story) == ["No fields changed."]
+    page = superuser_client.get(story.get_absolute_url()).content.decode()
+    assert "<pre><code>pip install newsportal" in page
+    assert "Updated <time" not in page
+
+
+def test_a_body_whose_indentation_is_taken_away_is_changed_and_updated(
+    superuser_client, make_article
+):
+    story = make_article(body=INDENTED, published_at=timezone.now() - timedelta(days=2))
+    data = in_a_browser(superuser_client, story, body=_in_a_text_box(INDENTED.lstrip()))
+
+    assert superuser_client.post(_change(story), data).status_code == 302
+
+    assert _history(story) == ["Changed Body."]
+    page = superuser_client.get(story.get_absolute_url()).content.decode()
+    assert "<p>pip install newsportal</p>" in page
+    assert "Updated <time" in page
+
+
+def test_a_lead_or_body_of_only_blanks_is_refused_as_empty(superuser_client, scripted):
+    # Kept as posted (leading spaces count), blanks alone are still no text.
+    data = in_a_browser(superuser_client, scripted, standfirst=" \r\n ", body="   \r\n  \r\n ")
+
+    refused = superuser_client.post(_change(scripted), data)
+
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    form = refused.context["adminform"].form
+    assert form.errors["body"] == form.errors["standfirst"] == ["This field is required."]
+    assert Article.objects.get(pk=scripted.pk).body == BODY
