@@ -244,7 +244,7 @@ def _privacy_mail(action):
         stop_url = links.stop_mail_url(address.pk)
         context = {
             "action": action,
-            "action_url": links.privacy_url(address.pk, action),
+            "action_url": links.privacy_url(address.pk, action, email=address.email),
             "button": links.PRIVACY_BUTTONS[action],
             "days": links.PRIVACY_DAYS,
             "count": Comment.objects.filter(email=address.email).count(),

@@ -1,6 +1,8 @@
 """Signed links in the mail commenters get: each one is the only key to what it opens, so it is
 signed (SECRET_KEY), names row ids rather than addresses, and is written on SITE_URL."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core import signing
 from django.db.models import Q
@@ -77,17 +79,48 @@ def address_id_from_stop(token: str) -> int | None:
     return signed_value(token, STOP_SALT, int)
 
 
-def privacy_url(address_id: int, action: str) -> str:
-    token = signing.dumps({"a": address_id, "x": action}, salt=PRIVACY_SALT)
+PRIVACY_MARK_SALT = "comments.privacy-link-address"
+
+
+def address_marks(email: str) -> list[str]:
+    """A privacy link's address as a short keyed hash, under each key (the current one first,
+    comments.models.desk.keyed_hashes), never in clear: the link names the address's row, which
+    an erase deletes, and with the cache away a press of a spent link must still learn whether
+    comments were written with the address since (comments.privacy.written_with_since)."""
+    from comments.models.desk import keyed_hashes
+
+    return [digest[:20] for digest in keyed_hashes(PRIVACY_MARK_SALT, email)]
+
+
+def privacy_url(address_id: int, action: str, *, email: str | None = None) -> str:
+    """email: the address's, which the mail has at hand; read from its row when not given."""
+    if email is None:
+        from comments.models import CommenterAddress
+
+        email = CommenterAddress.objects.filter(pk=address_id).values_list("email", flat=True)
+        email = email.first() or ""
+    value = {"a": address_id, "x": action}
+    if email:
+        value["m"] = address_marks(email)[0]
+    token = signing.dumps(value, salt=PRIVACY_SALT)
     return absolute(reverse("comments:privacy-action", args=[token]))
 
 
-def privacy_request_from(token: str) -> tuple[int, str] | None:
+class PrivacyRequest(NamedTuple):
+    address_id: int
+    action: str
+    # address_marks()[0] of the address, "" in links mailed before links carried it.
+    mark: str
+
+
+def privacy_request_from(token: str) -> PrivacyRequest | None:
     value = signed_value(token, PRIVACY_SALT, dict, PRIVACY_DAYS)
     if value is None or value.get("x") not in PRIVACY_ACTIONS:
         return None
-    address_id = value.get("a")
-    return (address_id, value["x"]) if isinstance(address_id, int) else None
+    address_id, mark = value.get("a"), value.get("m", "")
+    if not isinstance(address_id, int) or not isinstance(mark, str):
+        return None
+    return PrivacyRequest(address_id, value["x"], mark)
 
 
 def page_of(comment) -> int:

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
 from comments.letters import ASKED_BY_OWNER
-from comments.links import PRIVACY_ACTIONS
+from comments.links import PRIVACY_ACTIONS, PRIVACY_DAYS, address_marks
 from comments.mail import drop_queued
 from comments.models import (
     Block,
@@ -131,6 +131,18 @@ def erase_comments(*, email: str, pressed_in: str = "") -> int:
         forget_deleted(noted)  # not erased after all (its commit too): its next press erases
         raise
     return count
+
+
+def written_with_since(mark: str) -> bool:
+    """Whether a comment carries the address a privacy link's mark names (links.address_marks),
+    as an erase matches it (the whole address), once the link's address row is gone (erased, or
+    forgotten with no comment left): only one written since, so within the link's
+    PRIVACY_DAYS. Each address written with lately is hashed: the rare press of a spent link
+    while the cache is away (comments.privacy_views), a few thousand hashes at most."""
+    since = timezone.now() - timedelta(days=PRIVACY_DAYS)
+    lately = Comment.objects.filter(created_at__gte=since).exclude(email="")
+    emails = lately.order_by().values_list("email", flat=True).distinct()
+    return any(mark in address_marks(email) for email in emails.iterator())
 
 
 def _erase(email: str) -> int:

@@ -29,6 +29,7 @@ from comments.privacy import (
     PRIVACY_MAIL_MINUTES,
     erase_comments,
     request_privacy_link,
+    written_with_since,
 )
 from comments.ratelimit import (
     NOT_KNOWN,
@@ -210,6 +211,8 @@ def privacy_action(request, token):
     # if the erase had failed. Opened again, the link is spent, as its page says.
     pressed_again = request.method == "POST" and found and found[1] == "erase"
     erased_here = erased_by(erase_key(token)) if pressed_again else None
+    if not address and erased_here == NOT_KNOWN:
+        return _erased_not_counted(request, found.mark)
     if not address and erased_here is not None:
         return _erased(request, erased_here)
     if not address:
@@ -237,18 +240,45 @@ def privacy_action(request, token):
     return _export_page(request, address)
 
 
+ERASED_NOT_COUNTED = (
+    "It is gone from our site, and so are the comments made with it: Erase was pressed "
+    "already, or they had been deleted from their pages. Where others had replied, the reply "
+    "stays under “Comment withdrawn by its author”."
+)
+
+
+def _erased_not_counted(request, mark: str):
+    """Erase pressed on a link whose address is gone, the cache away (no count of an erase by
+    this link to give). Comments written with the address since (no mail box ticked: no row
+    back) this link erases none of: it no longer works, as the cache up says; "so are the
+    comments made with it" only where none are left. A link mailed before links carried the
+    mark cannot tell, and says both."""
+    if mark and written_with_since(mark):
+        return link_gone(
+            request,
+            "Erase was pressed already, or the comments made with your address then had been "
+            "deleted from their pages; comments written with it since are not erased by this "
+            "link. Ask for a new one on the privacy page.",
+            way_on=(reverse("comments:privacy"), "Ask for a new link on the privacy page"),
+        )
+    if mark:
+        return _erased(request, NOT_KNOWN)
+    return notice_page(
+        request,
+        "Your address is erased",
+        "Erase was pressed already, or its comments had been deleted from their pages: the "
+        "address and the comments made with it then are gone from our site. This link does "
+        "not erase any written with it since: for those, ask for a new link on the privacy page.",
+        way_on=(reverse("comments:privacy"), "Ask for a new link on the privacy page"),
+    )
+
+
 def _erased(request, erased: int):
     if erased == NOT_KNOWN:
         # The cache away, this press erased nothing, or found the address gone: no count to
         # give, and "0 comments" or "This link no longer works" read as a failed erase. What
-        # the database shows is true whichever press did it.
-        return notice_page(
-            request,
-            "Your address is erased",
-            "It is gone from our site, and so are the comments made with it: Erase was pressed "
-            "already, or they had been deleted from their pages. Where others had replied, the "
-            "reply stays under “Comment withdrawn by its author”.",
-        )
+        # the database shows (none left, _erased_not_counted) is true whichever press did it.
+        return notice_page(request, "Your address is erased", ERASED_NOT_COUNTED)
     if not erased:  # each deleted from its page before: "0 comments and your address…"
         return notice_page(
             request,

@@ -3,14 +3,18 @@ answer the browser shows): the first press erased the comments and the address, 
 said "This link no longer works: It is out of date, was used already, or is incomplete", which
 read as if the erase had failed."""
 
+import re
 import time
 from unittest import mock
 
 import pytest
+from django.core import mail, signing
 from django.urls import reverse
 
 from comments import links, privacy_views
 from comments.models import Comment, CommenterAddress
+from comments.privacy import request_privacy_link
+from tests.mail_helpers import make_due, run_mail_queue
 from tests.test_cache_outage import redis_down  # noqa: F401 (a fixture)
 
 EMAIL = "maria@example.com"
@@ -145,3 +149,56 @@ def test_a_press_that_waited_on_the_first_while_the_cache_is_away_says_what_is_t
 
     assert ERASED_NOT_COUNTED in second and "were left" not in second
     assert not Comment.objects.filter(email=EMAIL).exists()
+
+
+def _mailed_erase_link(article, make_comment, settings) -> str:
+    """The link as the mail carries it (comments.letters)."""
+    make_comment(article, email=EMAIL, body="Mine, first")
+    make_comment(article, email=EMAIL, body="Mine, second")
+    assert request_privacy_link(email=EMAIL, action="erase")
+    make_due()
+    run_mail_queue()
+    [message] = mail.outbox
+    found = re.search(r"https?://\S+/comments/privacy/\S+/", message.body).group(0)
+    return found.removeprefix(settings.SITE_URL)
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_an_old_link_pressed_on_comments_written_since_while_the_cache_is_away_says_it_is_spent(
+    reader, article, make_comment, settings
+):
+    # The owner erased, then commented again with the address (no mail box ticked, so no new
+    # address row), then pressed the old link's button: "so are the comments made with it", said
+    # of a comment still up, where the cache up says the link no longer works.
+    link = _mailed_erase_link(article, make_comment, settings)
+    assert "2 comments and your address are gone" in reader.post(link).content.decode()
+    since = make_comment(article, email=EMAIL, body="Written since")
+
+    again = reader.post(link)
+
+    page = again.content.decode()
+    assert again.status_code == 404
+    assert GONE in page and "Ask for a new one on the privacy page" in page
+    assert ERASED_NOT_COUNTED not in page and "Your address is erased" not in page
+    assert Comment.objects.filter(pk=since.pk, body="Written since").exists()
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_a_link_mailed_before_links_named_their_address_says_what_it_cannot_tell(
+    reader, article, make_comment, settings
+):
+    # Mailed by the release before (no mark of its address): whether comments were written with
+    # the address since cannot be told, so the page says what is true either way.
+    make_comment(article, email=EMAIL, body="Mine")
+    address = CommenterAddress.objects.create(email=EMAIL)
+    token = signing.dumps({"a": address.pk, "x": "erase"}, salt=links.PRIVACY_SALT)
+    link = reverse("comments:privacy-action", args=[token])
+    assert "1 comment and your address are gone" in reader.post(link).content.decode()
+    make_comment(article, email=EMAIL, body="Written since")
+
+    page = reader.post(link).content.decode()
+
+    assert "the comments made with it then are gone from our site" in page
+    assert "This link does not erase any written with it since" in page
+    assert ERASED_NOT_COUNTED not in page
+    assert Comment.objects.filter(email=EMAIL, body="Written since").exists()
