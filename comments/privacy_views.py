@@ -211,10 +211,8 @@ def privacy_action(request, token):
     # if the erase had failed. Opened again, the link is spent, as its page says.
     pressed_again = request.method == "POST" and found and found[1] == "erase"
     erased_here = erased_by(erase_key(token)) if pressed_again else None
-    if not address and erased_here == NOT_KNOWN:
-        return _erased_not_counted(request, found.mark)
     if not address and erased_here is not None:
-        return _erased(request, erased_here)
+        return _pressed_again(request, erased_here, found.mark)
     if not address:
         return link_gone(
             request,
@@ -247,12 +245,13 @@ ERASED_NOT_COUNTED = (
 )
 
 
-def _erased_not_counted(request, mark: str):
-    """Erase pressed on a link whose address is gone, the cache away (no count of an erase by
-    this link to give). Comments written with the address since (no mail box ticked: no row
-    back) this link erases none of: it no longer works, as the cache up says; "so are the
-    comments made with it" only where none are left. A link mailed before links carried the
-    mark cannot tell, and says both."""
+def _pressed_again(request, erased: int, mark: str):
+    """Erase pressed again on a link whose address is gone: what its erase took (the cache's
+    count), or NOT_KNOWN with the cache away. Comments written with the address since (no mail
+    box ticked: no row back) this link erases none of: it no longer works, as the cache up
+    says once the count is gone; "your address is gone", "so are the comments made with it",
+    only where none are left. A link mailed before links carried the mark cannot tell: with
+    the cache away it says both, with it up the count (as before)."""
     if mark and written_with_since(mark):
         return link_gone(
             request,
@@ -261,8 +260,8 @@ def _erased_not_counted(request, mark: str):
             "link. Ask for a new one on the privacy page.",
             way_on=(reverse("comments:privacy"), "Ask for a new link on the privacy page"),
         )
-    if mark:
-        return _erased(request, NOT_KNOWN)
+    if mark or erased != NOT_KNOWN:
+        return _erased(request, erased)
     return notice_page(
         request,
         "Your address is erased",
@@ -277,7 +276,7 @@ def _erased(request, erased: int):
     if erased == NOT_KNOWN:
         # The cache away, this press erased nothing, or found the address gone: no count to
         # give, and "0 comments" or "This link no longer works" read as a failed erase. What
-        # the database shows (none left, _erased_not_counted) is true whichever press did it.
+        # the database shows (none left, _pressed_again) is true whichever press did it.
         return notice_page(request, "Your address is erased", ERASED_NOT_COUNTED)
     if not erased:  # each deleted from its page before: "0 comments and your address…"
         return notice_page(
