@@ -142,7 +142,11 @@ class ArticleForm(forms.ModelForm):
             return
         mine = self._written()
         self.kept, self.clashed = edits_since(
-            article=self.instance, seen=self.opened["seen"], mine=mine, lock=not self.previewing
+            article=self.instance,
+            seen=self.opened["seen"],
+            mine=mine,
+            lock=not self.previewing,
+            trimmed=self.opened["trimmed"],
         )
         clashed = self.clashed
         for name in self.kept:

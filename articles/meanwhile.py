@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 from datetime import datetime
+from functools import partial
 
 from django.db.models.fields.files import FieldFile
 from django.forms import CheckboxInput
@@ -30,6 +31,7 @@ from django.utils import timezone
 
 from articles.models import RelatedLink
 from articles.querysets import LINE_ORDER
+from newsportal.text import as_a_form_posts
 
 # Every field of the story's own row an editor's form writes.
 GUARDED = (
@@ -47,28 +49,54 @@ GUARDED = (
     "comments_enabled",
     "readers_question",
 )
+# Written in a text box of several lines (admin_forms.TextBoxField): its leading spaces count.
+TEXT_BOXES = ("standfirst", "body")
 # What the same save writes beside the row: the form's many-to-many fields, and the related
 # links (the article admin's inline, whose default prefix is this name too).
 ALONGSIDE = ("authors", "tags", "related_links")
 # A related link as the inline shows it (articles.admin.RelatedLinkInline shows these).
 LINK_FIELDS = ("order", "target_article", "url", "title", "in_body_after_paragraph")
 LINK_ROW = ("id", *LINK_FIELDS)
+# What an opened form's fingerprints of text follow (opened_state): as_a_form_posts, a text box's
+# leading indentation counting. Forms opened before (a deploy while editors had forms open) carry
+# none: their text was trimmed at both ends (trimmed_fingerprint), and merge reads them so.
+TEXT_RULE = "as posted"
 
 
 def attname(name: str) -> str:
     return "section_id" if name == "section" else name
 
 
-def fingerprint(value) -> str:
-    """A value as the form shows it: text as a browser posts it back (CRLF line ends, surrounding
-    blanks trimmed by the form), a time to the second (the admin's time box has no more)."""
-    if isinstance(value, FieldFile):
-        value = value.name or ""
-    if isinstance(value, str):
-        value = value.replace("\r\n", "\n").strip()
-    elif isinstance(value, datetime):
+def fingerprint(value, *, text_box: bool = False) -> str:
+    """A value as the form shows it: text as a browser posts it back and the form takes it
+    (as_a_form_posts: a text box's leading indentation counts, a one-line box is trimmed), a
+    time to the second (the admin's time box has no more)."""
+    if isinstance(value, str | FieldFile):
+        value = as_a_form_posts(_named(value), text_box=text_box)
+    return _hashed(value)
+
+
+def trimmed_fingerprint(value) -> str:
+    """fingerprint as forms opened before TEXT_RULE carry it: text trimmed at both ends, so an
+    indentation added or taken away at the start of the lead or body went unseen."""
+    if isinstance(value, str | FieldFile):
+        value = _named(value).replace("\r\n", "\n").strip()
+    return _hashed(value)
+
+
+def _named(value) -> str:
+    return (value.name or "") if isinstance(value, FieldFile) else value
+
+
+def _hashed(value) -> str:
+    if isinstance(value, datetime):
         value = int(value.timestamp())
     return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def _leading_blanks(value) -> str:
+    text = as_a_form_posts(value or "", text_box=True)
+    return text[: len(text) - len(text.lstrip())]
 
 
 def ids(objs) -> tuple:
@@ -248,32 +276,49 @@ def opened_state(values: dict) -> str:
     """What a form showing these values (stored_values, by name) carries: their fingerprints, each
     related link's too (to show it again as it is now where this editor left it, links_now), and
     when it was opened (to name who changed the story since, from the admin's log)."""
-    seen = {name: fingerprint(value) for name, value in values.items()}
+    seen = {name: fingerprint(value, text_box=name in TEXT_BOXES) for name, value in values.items()}
     if "related_links" in values:
         seen["related_link_rows"] = {row[0]: fingerprint(row) for row in values["related_links"]}
-    return json.dumps({"at": timezone.now().isoformat(), "seen": seen})
+    return json.dumps({"at": timezone.now().isoformat(), "seen": seen, "text": TEXT_RULE})
 
 
 def read_opened(text: str) -> dict | None:
-    """{"at": datetime, "seen": {name: fingerprint}}, or None for a form that carried none."""
+    """{"at": datetime, "seen": {name: fingerprint}, "trimmed": bool}, or None for a form that
+    carried none. trimmed: opened before TEXT_RULE (its text's fingerprints are trimmed ones)."""
     try:
         opened = json.loads(text)
-        return {"at": datetime.fromisoformat(opened["at"]), "seen": dict(opened["seen"])}
-    except (TypeError, ValueError, KeyError):
+        return {
+            "at": datetime.fromisoformat(opened["at"]),
+            "seen": dict(opened["seen"]),
+            "trimmed": opened.get("text") != TEXT_RULE,
+        }
+    except (TypeError, ValueError, KeyError, AttributeError):
         return None
 
 
-def merge(mine: dict, stored: dict, seen: dict) -> tuple[list[str], list[str]]:
+def merge(
+    mine: dict, stored: dict, seen: dict, *, trimmed: bool = False
+) -> tuple[list[str], list[str]]:
     """Take into `mine`, what this editor's form writes (by name), what others changed since the
     form was opened (`seen`) where this editor left it as it was. Returns (kept: what only
-    others changed, now theirs in `mine`; clashed: what both changed, to different values)."""
+    others changed, now theirs in `mine`; clashed: what both changed, to different values).
+    trimmed: `seen` from a form opened before TEXT_RULE (read_opened)."""
     kept, clashed = [], []
     for name, value in mine.items():
-        if name not in seen or fingerprint(stored[name]) == seen[name]:
+        if name not in seen:
+            continue
+        text_box = name in TEXT_BOXES
+        shown = trimmed_fingerprint if trimmed else partial(fingerprint, text_box=text_box)
+        if shown(stored[name]) == seen[name]:
+            # Such a form cannot tell who changed the lead's or body's opening indentation,
+            # this editor or another since (its fingerprint never had it): where this save would
+            # change it, it is refused, the editor shown both, rather than undo another's unseen.
+            if trimmed and text_box and _leading_blanks(value) != _leading_blanks(stored[name]):
+                clashed.append(name)
             continue  # nobody else changed it
-        if fingerprint(value) == seen[name]:
+        if shown(value) == seen[name]:
             mine[name] = stored[name]
             kept.append(name)
-        elif fingerprint(value) != fingerprint(stored[name]):
+        elif fingerprint(value, text_box=text_box) != fingerprint(stored[name], text_box=text_box):
             clashed.append(name)
     return kept, clashed

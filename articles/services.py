@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.breaking_services import end_strips_leading_to
-from articles.meanwhile import ALONGSIDE, GUARDED, merge, stored_alongside
+from articles.meanwhile import ALONGSIDE, GUARDED, TEXT_BOXES, merge, stored_alongside
 from articles.models import UPDATE_GRACE, Article, Byline, OldSlug
 from articles.picture_services import (
     HERO_MADE_FIELDS,
@@ -47,8 +47,6 @@ def release_scheduled(article_id: int) -> str:
 # What readers read of a story: an edit of these moves its "Updated" time (closing comments,
 # moving it to another section or retagging it does not).
 EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
-# Written in a text box of several lines (admin_forms.TextBoxField): its leading spaces count.
-TEXT_BOXES = ("standfirst", "body")
 # Kept by other services while an editor has the form open: never written back from it.
 _KEPT_ELSEWHERE = {"approved_comment_count", "corrected_at", "search_vector", *HERO_MADE_FIELDS}
 
@@ -130,19 +128,20 @@ def _locked(pk, *, lock: bool = True) -> dict | None:
 
 
 def edits_since(
-    *, article: Article, seen: dict, mine: dict, lock: bool = True
+    *, article: Article, seen: dict, mine: dict, lock: bool = True, trimmed: bool = False
 ) -> tuple[list[str], list[str]]:
     """For the editor's form, before it saves: of what it writes (`mine`, by name), what others
     changed since it was opened (`seen`, articles.meanwhile), now theirs in `mine` (kept), and
     what both changed (clashed). The row stays locked to the end of the transaction, so the save
     that follows finds the same; every admin save of the story takes this lock before it writes
     the story's authors, tags and related links, so they are read here as that save leaves them.
-    lock=False: for the preview, which writes nothing."""
+    lock=False: for the preview, which writes nothing. trimmed: `seen` of a form opened before
+    its text's fingerprints kept indentation (articles.meanwhile.read_opened)."""
     stored = _locked(article.pk, lock=lock)
     if stored is None:
         return [], []
     stored |= stored_alongside(article, [name for name in mine if name in ALONGSIDE])
-    return merge(mine, stored, seen)
+    return merge(mine, stored, seen, trimmed=trimmed)
 
 
 def _worked_on_at(article: Article, stored: dict | None, edited: bool, now):
