@@ -60,13 +60,14 @@ def article_page_parts(
                 else ""
             ),
             "surrogate_keys": context["surrogate_keys"],
+            "shown_stories": context["shown_stories"],
             # The menu marks the article's section (the row alone does not carry it).
             **drawn_menus(current_section=article.section.slug, current_article=article.pk),
         }
 
     if not shared:
         return make()
-    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed|breaking"
+    name = f"article-page|{article.pk}|with-menus|{with_comments}|closing|listed|breaking|shown"
     parts = cached(name, [SITE, LISTS, article_key(article.pk)], make)
     return make() if strip_outlived(parts) else parts
 
@@ -98,7 +99,8 @@ def article_page_context(article: Article) -> dict:
     keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
     # Every story the page shows, by its listed key too: taken down, it leaves this page for
     # good (a hard purge), not after the stale copy's grace.
-    for pk in [*shown, *(other.pk for other in fallback)]:
+    shown_stories = [*shown, *(other.pk for other in fallback)]
+    for pk in shown_stories:
         keys += [article_key(pk), listed_key(pk)]
     if not links:
         # A story published later in the same section or under a shared tag may join the list.
@@ -120,6 +122,8 @@ def article_page_context(article: Article) -> dict:
         # "Published", and offers no sharing of an address readers cannot open yet.
         "is_preview": not article.is_public,
         "surrogate_keys": keys,
+        # Past a CDN's limit on keys these may go, the page's own never (caching.shows_stories).
+        "shown_stories": shown_stories,
         # The parts are drawn without a request, so without the context processors.
         "SITE_NAME": settings.SITE_NAME,
     }

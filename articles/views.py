@@ -29,6 +29,7 @@ from newsportal.caching import (
     listed_key,
     mark_personal,
     mark_shared,
+    shows_stories,
     signed_in_user,
 )
 from newsportal.methods import read_only
@@ -277,6 +278,7 @@ def article_detail(request, slug):
         return _to_last_comments_page(request, past.last_page)
     if is_preview:
         return mark_personal(response)
+    shows_stories(request, *parts["shown_stories"])
     return mark_shared(request, response, *parts["surrogate_keys"])
 
 

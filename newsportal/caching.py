@@ -155,6 +155,14 @@ def also_keyed(request, *keys: str) -> None:
     request.newsportal_keys = (*getattr(request, "newsportal_keys", ()), *keys)
 
 
+def shows_stories(request, *pks: int) -> None:
+    """Other stories this page shows (an article's related ones): past a CDN's limit on keys,
+    their article-<id> may be named by ALL_LISTED (newsportal.middleware.fewer_keys). A key the
+    page did not say so of is never folded: its own article-<id> is what a comment approved or a
+    correction purges, without ALL_LISTED."""
+    request.newsportal_shown = (*getattr(request, "newsportal_shown", ()), *pks)
+
+
 def changes_at(request, when) -> None:
     """Say that this page will change at `when` with no write to purge it (comments closing by
     the article's age): mark_shared() then lets shared caches keep it no longer."""

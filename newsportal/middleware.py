@@ -163,7 +163,8 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
             # The CDN in front reads the keys from a header of its own (Cloudflare's Cache-Tag),
             # comma-separated; our Varnish still reads Surrogate-Key, all of them.
             limits = CDN_KEY_LIMITS[cdn_header]
-            cdn_keys = fewer_keys(keys.split(), *limits)
+            shown = getattr(request, "newsportal_shown", ())
+            cdn_keys = fewer_keys(keys.split(), *limits, shown=shown)
             if not fits(cdn_keys, *limits):  # the page's own keys alone: said, not hidden
                 logger.warning(
                     "%s carries %d keys, more than %s takes: the CDN ignores the last ones",
@@ -186,18 +187,26 @@ def fits(keys: list[str], most: int | None, most_bytes: int | None) -> bool:
     )
 
 
-def fewer_keys(keys: list[str], most: int | None, most_bytes: int | None) -> list[str]:
+def fewer_keys(keys: list[str], most: int | None, most_bytes: int | None, *, shown=()) -> list[str]:
     """The keys, or, when the CDN would take only part of them (an article naming a hundred
-    related stories), the stories' keys named by the list-level ALL_LISTED: purged with every
-    listed-<id> (articles.purges, articles.services), as the sitemaps, which name too many
-    stories, carry it. A story's article-<id> goes with its listed-<id>: a story's takedown
-    purges both and ALL_LISTED. The page's own keys stay; never cut at the limit, where the
-    CDN would drop the last ones (a takedown's) without a word."""
+    related stories), fewer: every listed-<id> named by the list-level ALL_LISTED (every purge
+    of a listed key purges it too: articles.purges, articles.services), as the sitemaps, which
+    name too many stories, carry it; and so is the article-<id> of each story the page said it
+    shows besides itself (newsportal.caching.shows_stories), whose takedown or new words purge
+    its listed key. Every other key stays: the page's own article-<id>, which a comment approved
+    or a correction purges without ALL_LISTED, a strip's breaking-<id>, a section's or tag's.
+    Never cut at the limit, where the CDN would drop the last ones (a takedown's) unsaid."""
     if fits(keys, most, most_bytes):
         return keys
-    shown = {key.removeprefix("listed-") for key in keys if re.fullmatch(r"listed-\d+", key)}
-    named = {f"{kind}-{pk}" for pk in shown for kind in ("listed", "article")}
-    return list(dict.fromkeys(ALL_LISTED if key in named else key for key in keys))
+    folded = {f"article-{pk}" for pk in shown}
+    return list(
+        dict.fromkeys(
+            ALL_LISTED if key in folded or _LISTED.fullmatch(key) else key for key in keys
+        )
+    )
+
+
+_LISTED = re.compile(r"listed-\d+")
 
 
 class PrivateByDefaultMiddleware(MiddlewareMixin):

@@ -5,7 +5,10 @@ answers carry none. A value that is none of those stops start-up, naming the var
 
 import pytest
 
-from articles.models import Article
+from articles.breaking_services import put_up_breaking_news
+from articles.correction_services import append_correction
+from articles.models import Article, BreakingNews
+from newsportal.middleware import fewer_keys
 from tests.test_settings_deploy import manage, production_env
 
 
@@ -100,6 +103,44 @@ def test_akamai_gets_the_list_level_key_for_stories_past_its_128_tags(
     # Under the limit nothing changes.
     short = client.get(make_article().get_absolute_url())
     assert keys(short, "Edge-Cache-Tag", ",") == keys(short)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("leads_to", ["the story", "a related story"])
+def test_akamai_keeps_the_page_s_own_keys_past_its_128_tags(
+    client, settings, story_naming_many, purges, django_capture_on_commit_callbacks, leads_to
+):
+    # A correction (or a comment approved) purges the story's article-<id> and the lists, not
+    # listed-all: folded into it, the story's own page at the CDN would never be purged by them.
+    settings.EDGE_SURROGATE_KEY_HEADER = "Edge-Cache-Tag"
+    related = story_naming_many.related_links.first().target_article
+    story = story_naming_many if leads_to == "the story" else related
+    with django_capture_on_commit_callbacks(execute=True):
+        banner = put_up_breaking_news(banner=BreakingNews(text="Ferries stop", article=story))
+
+    tags = keys(client.get(story_naming_many.get_absolute_url()), "Edge-Cache-Tag", ",")
+    purges.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        append_correction(article=story_naming_many, text="The ferry leaves at nine.")
+
+    assert len(tags) <= 128 and "listed-all" in tags
+    assert f"article-{story_naming_many.pk}" in tags
+    assert any(f"article-{story_naming_many.pk}" in purged for purged in purges)
+    # The strip's own key where the page shows it (not on the page of the story it leads to).
+    assert (f"breaking-{banner.pk}" in tags) is (leads_to == "a related story")
+    assert f"article-{related.pk}" not in tags
+
+
+def test_only_the_keys_of_stories_a_page_said_it_shows_are_folded():
+    # A page naming its own story by its listed key too (as the strip's marks did on the
+    # story's own page) keeps its article-<id>; so does a page that said nothing of the others.
+    page = ["site", "article-1", "latest", "listed-1", "breaking-7", "section-3"]
+    others = [key for pk in range(2, 70) for key in (f"article-{pk}", f"listed-{pk}")]
+
+    unsaid = fewer_keys([*page, *others], 128, None)
+    assert "article-1" in unsaid and "article-2" in unsaid and "listed-2" not in unsaid
+    folded = fewer_keys([*page, *others], 128, None, shown=range(2, 70))
+    assert folded == ["site", "article-1", "latest", "listed-all", "breaking-7", "section-3"]
 
 
 @pytest.mark.django_db
