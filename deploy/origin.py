@@ -146,16 +146,19 @@ class Varnish:
         return ""
 
 
-def reload_release(origin, varnish, worker, purge_pages, graceful, stopping) -> None:
+def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, refused="") -> None:
     """The new release in place of the old; then the mail worker on the new code, and the
     pages the old release drew dropped (soft-purged in Varnish: readers get them while they are
     drawn again). A cancel (the operator's Ctrl-C in `make reload`) or a stop before the switch
-    leaves the old release serving; one after it, the reload is finished. The outcome goes
-    where `ask_for_reload` reads it."""
+    leaves the old release serving; one after it, the reload is finished; `refused` (a value the
+    reload cannot take), nothing is started. The outcome goes where `ask_for_reload` reads it."""
     generation = read_status(varnish.workdir)["generation"] + 1
     halted = Halted(stopping, varnish.workdir, generation)
-    print("serve: reloading: starting the new release beside the old one", flush=True)
-    problem = origin.reload(varnish.use_backend, graceful, halted)
+    if refused:
+        problem = refused
+    else:
+        print("serve: reloading: starting the new release beside the old one", flush=True)
+        problem = origin.reload(varnish.use_backend, graceful, halted)
     if problem == HALTED:
         why = "the stack is stopping" if stopping else "cancelled (Ctrl-C in make reload)"
         problem = f"{why}: {UNSEEN}"

@@ -71,11 +71,80 @@ def stack_config() -> dict:
     PORT, GUNICORN_TIMEOUT or REDIS_URL set only there is this stack's too, and a
     GUNICORN_CMD_ARGS there is refused. Its children get the environment serve.py started with
     (cfg["environ"], under serve.py's own choices) and read the file themselves: a release
-    `make reload` starts reads it as it is then, as its check --deploy did."""
+    `make reload` starts reads it as it is then, as its check --deploy did, and as serve.py
+    reads it again for that reload's VCL and checks (config_for_reload)."""
     refuse_undoing()  # in the environment, said as such; the file's then say where
     started_with = dict(os.environ)
     load_variables_file()
-    return {**config(), "environ": started_with}
+    fixed = {name: os.environ.get(name) for name in RESTART_ONLY_VARIABLES}
+    return {**config(), "environ": started_with, "fixed": fixed}
+
+
+# What Varnish was started with (its listeners, work dir, cache, threads), the ports its VCLs
+# point gunicorn at, and the address pages are drawn for: fixed until the stack is restarted.
+RESTART_ONLY = (
+    "host",
+    "port",
+    "backend_port",
+    "reload_port",
+    "site_url",
+    "purge_host",
+    "purge_port",
+    "proxy_protocol",
+    "workdir",
+    "cache_size",
+    "threads",
+    "wsgi_app",
+)
+# The variables they are read from (config.config).
+RESTART_ONLY_VARIABLES = (
+    "HOST",
+    "PORT",
+    "BACKEND_PORT",
+    "RELOAD_BACKEND_PORT",
+    "SITE_URL",
+    "PROXY_PURGE_HOST",
+    "PROXY_PURGE_PORT",
+    "PROXY_PROTOCOL",
+    "PROXY_WORKDIR",
+    "PROXY_CACHE_SIZE",
+    "PROXY_THREADS",
+    "SERVE_WSGI_APP",
+)
+
+
+def config_for_reload(cfg: dict) -> dict:
+    """The stack's config as a reload takes it: from the environment it started with and the
+    variables' file as it reads now, as the new gunicorn and make reload's steps read them, so
+    the new VCL (GUNICORN_TIMEOUT + 5 s, ...) and this file's checks agree with the release.
+    Raises ImproperlyConfigured, saying why, for a value the reload cannot take (RESTART_ONLY)
+    or that a start would refuse."""
+    os.environ.clear()
+    os.environ.update(cfg["environ"])
+    new = stack_config()
+    if any(new[field] != cfg[field] for field in RESTART_ONLY):
+        changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
+        raise ImproperlyConfigured(
+            f"{', '.join(changed)} changed since the stack started (the variables' file): a "
+            f"reload cannot move Varnish or its ports; {stacks.how_to_restart(cfg['workdir'])}"
+        )
+    refuse_workers_without_redis()
+    return new
+
+
+def refuse_workers_without_redis() -> None:
+    if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
+        # Each worker would count the rate limits on its own (and purge only its own copy of
+        # a fragment): a flood limit of one comment per 15 s would let one through per worker.
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set when gunicorn runs more than one worker (rate limits live "
+            "in Django's cache); `make serve` sets a local one, or set WEB_CONCURRENCY=1"
+        )
+
+
+def graceful_seconds() -> int:
+    """How long a gunicorn stopping is given before it is killed: its own graceful timeout."""
+    return env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
 
 
 def main(argv: list[str]) -> int:
@@ -101,15 +170,10 @@ def main(argv: list[str]) -> int:
         return 0
     if "--running" in argv:  # `make reload` asks before it changes anything
         return 0 if stacks.running_stack(cfg["workdir"]) else 1
-    if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
-        # Each worker would count the rate limits on its own (and purge only its own copy of
-        # a fragment): a flood limit of one comment per 15 s would let one through per worker.
-        print(
-            "serve: REDIS_URL must be set when gunicorn runs more than one worker (rate "
-            "limits live in Django's cache); `make serve` sets a local one, or set "
-            "WEB_CONCURRENCY=1",
-            file=sys.stderr,
-        )
+    try:
+        refuse_workers_without_redis()
+    except ImproperlyConfigured as exc:
+        print(f"serve: {exc}", file=sys.stderr)
         return 2
 
     workdir = cfg["workdir"]
@@ -153,10 +217,11 @@ def main(argv: list[str]) -> int:
     env = gunicorn_env(cfg)
     ports = (cfg["backend_port"], cfg["reload_port"])
     origin = Origin(gunicorn_command(cfg), env, ports, cfg["canonical_host"], BASE_DIR)
+    # Drawn at each reload from the config as that reload read it (config_for_reload).
     varnish = Varnish(workdir, lambda port: render_vcl({**cfg["vcl"], "BACKEND_PORT": str(port)}))
     processes, ours = [], threading.Event()  # set: Varnish is stopped by us
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
-    graceful = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
+    graceful = graceful_seconds()
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
@@ -177,8 +242,14 @@ def main(argv: list[str]) -> int:
                 )
             if reloads:
                 reloads.clear()
+                try:
+                    cfg, refused = config_for_reload(cfg), ""
+                    # Long enough for the old gunicorn's graceful stop and the new one's.
+                    graceful = max(graceful, graceful_seconds())
+                except ImproperlyConfigured as exc:
+                    refused = str(exc)
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
-                reload_release(origin, varnish, worker, purge_pages, graceful, stopping)
+                reload_release(origin, varnish, worker, purge_pages, graceful, stopping, refused)
             origin.check_draining()
             worker.check()
             time.sleep(0.2)

@@ -1,0 +1,91 @@
+"""`make reload` after the variables' file changed: the new gunicorn reads the file as it is then,
+and so does serve.py for that reload's VCL and checks. It rendered the reload's VCL from the
+config it built at its start: with GUNICORN_TIMEOUT=60 in the file, Varnish gave up after 35 s
+("Back in a moment") while gunicorn still had 25 s to decide. What Varnish was started with
+(its ports, threads, cache) takes a restart: a reload that would need one is refused."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from deploy import serve
+from deploy.vcl import render_vcl
+from tests.proxy_stack import BASE_DIR, running_stack
+from tests.test_settings_gunicorn import gunicorn_resolved
+
+
+def _reload(stack) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "deploy" / "serve.py"), "--reload"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def test_a_reload_gives_varnish_the_timeout_the_new_gunicorn_reads(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reload-file")
+    variables = tmp / "newsportal.env"
+    variables.write_text("GUNICORN_TIMEOUT=30\n")
+    with running_stack(tmp, NEWSPORTAL_ENV_FILE=str(variables)) as stack:
+        variables.write_text("GUNICORN_TIMEOUT=60\n")
+
+        reloaded = _reload(stack)
+
+        assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr + stack.log()
+        assert gunicorn_resolved(stack.env)["timeout"] == "60"  # the new release's
+        vcl = (Path(stack.env["PROXY_WORKDIR"]) / "newsportal-reload1.vcl").read_text()
+        assert ".first_byte_timeout = 65s;" in vcl  # GUNICORN_TIMEOUT + 5: gunicorn decides
+
+        variables.write_text("GUNICORN_TIMEOUT=60\nPROXY_THREADS=64\n")
+        refused = _reload(stack)
+
+        assert refused.returncode == 1
+        assert (
+            "serve: reload failed, the old release still serves: PROXY_THREADS changed since "
+            "the stack started (the variables' file): a reload cannot move Varnish or its ports; "
+            "stop make serve and start it again"
+        ) in refused.stdout
+        assert stack.get(stack.articles[0]).status == 200
+        assert stack.process.poll() is None
+
+
+@pytest.fixture
+def stack_config(tmp_path, monkeypatch):
+    """serve.py's config at its start, from a variables' file its tests rewrite."""
+    path = tmp_path / "newsportal.env"
+    path.write_text("WEB_CONCURRENCY=1\nGUNICORN_TIMEOUT=30\n")
+    for name in ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "REDIS_URL", *serve.RESTART_ONLY_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSPORTAL_ENV_FILE", str(path))
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # the file's load undone after
+    return path, serve.stack_config()
+
+
+def test_a_reload_reads_the_file_again_as_the_new_release_does(stack_config):
+    path, cfg = stack_config
+    path.write_text("WEB_CONCURRENCY=1\nGUNICORN_TIMEOUT=60\n")
+
+    assert ".first_byte_timeout = 65s;" in render_vcl(serve.config_for_reload(cfg)["vcl"])
+
+
+def test_a_reload_to_several_workers_without_redis_is_refused_as_a_start_is(stack_config):
+    # The new gunicorn would run them, each counting the rate limits on its own.
+    path, cfg = stack_config
+    path.write_text("WEB_CONCURRENCY=4\n")
+
+    with pytest.raises(ImproperlyConfigured, match=r"^REDIS_URL must be set when gunicorn runs"):
+        serve.config_for_reload(cfg)
+
+
+def test_a_reload_that_would_move_varnish_s_ports_is_refused_naming_the_variable(stack_config):
+    path, cfg = stack_config
+    path.write_text("WEB_CONCURRENCY=1\nPORT=8123\n")
+
+    with pytest.raises(ImproperlyConfigured, match=r"^PORT changed since the stack started"):
+        serve.config_for_reload(cfg)
