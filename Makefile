@@ -9,15 +9,21 @@ PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)-py$(PY_VERSION)
 # HOST, PORT and REDIS_URL as the settings, gunicorn.conf.py and deploy/serve.py take them: from
 # the environment (or make's command line), else from the variables' file NEWSPORTAL_ENV_FILE
-# names, read by their helper (newsportal/env.py), else the defaults. Not before make install.
+# names, read by their helper (newsportal/env.py), else the defaults. The file is read by a
+# recipe that needs a value once $(STAMP) has made the venv, then kept; not when make reads this
+# Makefile, when on a fresh machine (or with .venv's python gone after an OS upgrade) it gave
+# nothing, and make's defaults went over the file's values. One value a line: it may hold a
+# space. make serve and make reload pass serve.py no HOST or PORT of their own: it reads them.
 ifneq ($(NEWSPORTAL_ENV_FILE),)
-FILE_VALUES := $(shell $(PY) -m newsportal.env HOST PORT REDIS_URL 2>/dev/null)
-$(foreach name,HOST PORT REDIS_URL,\
-  $(if $(and $(filter undefined,$(origin $(name))),$(filter $(name)=%,$(FILE_VALUES))),\
-  $(eval $(name) := $$(patsubst $(name)=%,%,$$(filter $(name)=%,$$(FILE_VALUES))))))
+installed = $(shell test -e '$(STAMP)' && echo yes)
+read_file = $(shell NEWSPORTAL_ENV_FILE='$(subst ','\'',$(NEWSPORTAL_ENV_FILE))' \
+  $(PY) -m newsportal.env $(1) 2>/dev/null | cut -d= -f2-)
+FILE_HOST = $(if $(installed),$(eval FILE_HOST := $$(call read_file,HOST))$(FILE_HOST))
+FILE_PORT = $(if $(installed),$(eval FILE_PORT := $$(call read_file,PORT))$(FILE_PORT))
+FILE_REDIS_URL = $(if $(installed),$(eval FILE_REDIS_URL := $$(call read_file,REDIS_URL))$(FILE_REDIS_URL))
 endif
-HOST ?= 127.0.0.1
-PORT ?= 8000
+HOST ?= $(or $(FILE_HOST),127.0.0.1)
+PORT ?= $(or $(FILE_PORT),8000)
 
 .PHONY: run test browser redis varnish nu java css serve reload bench bench-pair bench-scale lint format install clean
 
@@ -177,7 +183,7 @@ varnish:
 # a deployment does, from the environment alone: make run's .env (debug on) is not read. The
 # shared cache is a local Redis (db 0) unless REDIS_URL names one.
 serve: export NEWSPORTAL_ENV_FILE ?=
-serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: export REDIS_URL ?= $(or $(FILE_REDIS_URL),redis://127.0.0.1:6379/0)
 serve: REDIS_FOR := serve
 serve: $(STAMP) varnish redis
 	@$(PY) -m newsportal.first_run settings
@@ -185,17 +191,17 @@ serve: $(STAMP) varnish redis
 	@# the start here, with check --deploy's message, before anything is migrated or served;
 	@# its warnings are printed and the start goes on. Run by serve.py with the variables
 	@# gunicorn gets (SITE_URL made from HOST and PORT when unset).
-	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --check
+	$(PY) deploy/serve.py --check
 	@# A stack running already (its ports, its PROXY_WORKDIR) stops this one here, before its
 	@# static files, migrations and purge would reach the running release.
-	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --can-start
+	@$(PY) deploy/serve.py --can-start
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	@# Pages drawn by the release before this one (Django's fragments in Redis) are dropped; not
 	@# the front caches': this Varnish starts after, empty (a purge now would fail and be sent
 	@# again), and other machines' are purged once the last runs this release (README.md).
 	FRONT_CACHE_PURGE_URLS= $(PY) manage.py purge_pages --verbosity 0
-	HOST=$(HOST) PORT=$(PORT) exec $(PY) deploy/serve.py
+	exec $(PY) deploy/serve.py
 
 # A new release into the running `make serve`, with no reader turned away: packages, static
 # files and migrations first (the old release keeps serving), then serve.py starts the new
@@ -206,12 +212,12 @@ serve: $(STAMP) varnish redis
 # Every step after finding the stack runs with the running stack's variables (STACK: read from
 # its serve.py, as the new release gets them), not the shell's: the shell needs only what finds
 # the stack (PROXY_WORKDIR, or PORT).
-STACK = HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --stack-env
+STACK = $(PY) deploy/serve.py --stack-env
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload:
 	@# Nothing is installed, collected or migrated unless there is a stack to switch to it.
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
-	@HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --running
+	@$(PY) deploy/serve.py --running
 	@# -s: no "is up to date" line on every reload; installing says so itself.
 	@$(MAKE) -s --no-print-directory $(STAMP)
 	@$(STACK) -m newsportal.first_run settings
@@ -226,10 +232,10 @@ reload:
 	@[ "$(MIGRATE)" = 1 ] || $(STACK) manage.py migrate --check >/dev/null || { echo "reload: \
 	this release has migrations to apply (or the database did not answer). If the running \
 	release can work beside them (README.md, 'Upgrading'), run make reload MIGRATE=1; \
-	otherwise $$(HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --how-to-restart)."; exit 1; }
+	otherwise $$($(PY) deploy/serve.py --how-to-restart)."; exit 1; }
 	$(STACK) manage.py collectstatic --noinput --verbosity 0
 	$(STACK) manage.py migrate --noinput
-	HOST=$(HOST) PORT=$(PORT) $(PY) deploy/serve.py --reload
+	$(PY) deploy/serve.py --reload
 
 # The load benchmark and the nothing-lost checks, on their own PostgreSQL database and Redis db
 # (see "Benchmark" in README.md). BENCH_QUICK=1 for a short run.

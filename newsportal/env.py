@@ -59,8 +59,9 @@ def load_variables_file() -> str:
     loaded under the environment, and its path. Read first, alike, by everything that reads
     the variables: the settings, gunicorn.conf.py (loaded before the settings, in gunicorn's
     master), deploy/serve.py (before its own), and the Makefile through `python -m
-    newsportal.env` (HOST, PORT, REDIS_URL): a value set only there was taken by the settings
-    and not by gunicorn's workers, bind and timeouts, nor by serve.py's ports and VCL."""
+    newsportal.env` (REDIS_URL, and make run's HOST and PORT): a value set only there was taken
+    by the settings and not by gunicorn's workers, bind and timeouts, nor by serve.py's ports
+    and VCL."""
     path = env_file("NEWSPORTAL_ENV_FILE", str(Path(__file__).resolve().parent.parent / ".env"))
     load_env_file(path)
     return path
@@ -298,9 +299,9 @@ def env_surrogate_key_header() -> str:
 
 
 if __name__ == "__main__":
-    # The Makefile's reading (make serve, make reload): NAME=value for each name asked for that
-    # the environment or the variables' file sets; nothing when the file cannot be read (the
-    # settings then stop the start, naming the fault).
+    # The Makefile's reading (make serve's REDIS_URL, make run's HOST and PORT): NAME=value for
+    # each name asked for that the environment or the variables' file sets; nothing when the
+    # file cannot be read (the settings then stop the start, naming the fault).
     try:
         load_variables_file()
     except ImproperlyConfigured:

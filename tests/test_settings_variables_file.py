@@ -5,8 +5,12 @@ set only there was the settings' alone: gunicorn ran its default workers and tim
 its default ports, each disagreeing with the settings without a word."""
 
 import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from deploy import serve
 from tests.test_serve import run_serve
@@ -87,7 +91,7 @@ def test_gunicorn_reads_the_file_itself_with_serve_s_choices_over_it(tmp_path, m
 
 
 def make_values(*arguments: str, **variables: str) -> list[str]:
-    shown = 'show: ; @printf "%s\\n" "$(HOST)" "$(PORT)" "$(REDIS_URL)"'
+    shown = 'show: ; @printf "%s\\n" "$(HOST)" "$(PORT)"'  # make run's
     result = subprocess.run(
         ["make", "-s", "--no-print-directory", "--eval", shown, *arguments],
         cwd=BASE_DIR,
@@ -100,26 +104,75 @@ def make_values(*arguments: str, **variables: str) -> list[str]:
     return result.stdout.splitlines()
 
 
-def test_make_serve_takes_host_port_and_redis_from_the_variables_file(tmp_path):
-    # A password with a "#" (make's comment) and "%" kept whole.
-    redis = "redis://:p%40ss#1@cache.internal:6379/3"
-    path = variables_file(tmp_path, f'PORT=8123\nREDIS_URL="{redis}"\n')
+def test_make_run_takes_host_and_port_from_the_variables_file(tmp_path):
+    path = variables_file(tmp_path, 'PORT=8123\nHOST="::1"\n')
 
-    assert make_values("show", NEWSPORTAL_ENV_FILE=str(path)) == ["127.0.0.1", "8123", redis]
+    assert make_values("show", NEWSPORTAL_ENV_FILE=str(path)) == ["::1", "8123"]
     # The environment and make's command line still win, as everywhere.
-    assert make_values("show", "PORT=8300", NEWSPORTAL_ENV_FILE=str(path), HOST="::1") == [
-        "::1",
+    assert make_values("show", "PORT=8300", NEWSPORTAL_ENV_FILE=str(path), HOST="127.0.0.2") == [
+        "127.0.0.2",
         "8300",
-        redis,
     ]
-    assert make_values("show", NEWSPORTAL_ENV_FILE="") == ["127.0.0.1", "8000", ""]
+    assert make_values("show", NEWSPORTAL_ENV_FILE="") == ["127.0.0.1", "8000"]
 
-    dry_run = subprocess.run(
-        ["make", "-n", "--no-print-directory", "serve"],
-        cwd=BASE_DIR,
-        env={"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": str(path)},
+
+def make_serve_on_a_fresh_machine(tmp_path: Path, *arguments: str, **variables: str) -> list:
+    """`make serve` in a copy of the Makefile with no .venv yet (a fresh machine, or its python
+    gone after an OS upgrade): make's own venv step makes a stand-in python, which reads the
+    variables' file with the real helper and records what each other command was given."""
+    if not (shutil.which("varnishd") or Path("/usr/sbin/varnishd").exists()):
+        pytest.skip("make serve's varnish step would install Varnish")
+    checkout, ran = tmp_path / "checkout", tmp_path / "ran"
+    checkout.mkdir(exist_ok=True)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(BASE_DIR / name, checkout)
+    python, made_venv = tmp_path / "python", tmp_path / "python3"
+    python.write_text(
+        "#!/bin/sh\n"
+        f'[ "$1 $2" != "-m newsportal.env" ] || PYTHONPATH={BASE_DIR} exec {sys.executable} "$@"\n'
+        f'printf \'%s|%s|%s|%s\\n\' "$*" "${{HOST-unset}}" "${{PORT-unset}}" '
+        f'"${{REDIS_URL-unset}}" >> {ran}\n'
+    )
+    made_venv.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in -c) echo 3.11 ;; -m) mkdir -p .venv/bin && '
+        f"cp {python} .venv/bin/python ;; esac\n"
+    )
+    python.chmod(0o755)
+    made_venv.chmod(0o755)
+    ran.unlink(missing_ok=True)
+    made = subprocess.run(
+        ["make", "-s", "--no-print-directory", "serve", f"PYTHON={made_venv}", *arguments],
+        cwd=checkout,
+        env={"PATH": os.environ["PATH"], **variables},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert "HOST=127.0.0.1 PORT=8123 exec .venv/bin/python deploy/serve.py" in dry_run.stdout
+    assert made.returncode == 0, made.stdout + made.stderr
+    return [line.split("|")[1:] for line in ran.read_text().splitlines() if "serve.py" in line]
+
+
+def test_make_serve_on_a_fresh_machine_leaves_the_variables_file_s_values_standing(tmp_path):
+    # Read when make parsed the Makefile, before its venv was made, the file gave nothing:
+    # make passed serve.py HOST=127.0.0.1 PORT=8000 and its own REDIS_URL, over the file's.
+    # A password with a "#" (make's comment), a "%" and a space, kept whole.
+    redis = "redis://:p%40s s#1@cache.internal:6379/3"
+    path = variables_file(tmp_path, f'PORT=8123\nREDIS_URL="{redis}"\n')
+
+    serve_runs = make_serve_on_a_fresh_machine(tmp_path, NEWSPORTAL_ENV_FILE=str(path))
+
+    # --check, --can-start and the stack: serve.py reads HOST and PORT from the file itself.
+    assert serve_runs == [["unset", "unset", redis]] * 3
+    # The environment and make's command line still win, as everywhere.
+    serve_runs = make_serve_on_a_fresh_machine(
+        tmp_path, "PORT=8300", NEWSPORTAL_ENV_FILE=str(path), REDIS_URL="redis://10.0.0.5/1"
+    )
+    assert serve_runs == [["unset", "8300", "redis://10.0.0.5/1"]] * 3
+
+
+def test_make_serve_without_a_variables_file_uses_its_local_redis(tmp_path):
+    assert (
+        make_serve_on_a_fresh_machine(tmp_path)
+        == [["unset", "unset", "redis://127.0.0.1:6379/0"]] * 3
+    )
