@@ -84,7 +84,11 @@ def move_approved_counts(changes: dict[int, int], *, shown: Iterable[int] = ()) 
         # commenter's comments, a bulk decision, moves hundreds), its rows locked first in pk
         # order: two take-downs across the same stories at once lock them in the same order, so
         # neither waits on the other crosswise (a deadlock on PostgreSQL, one of them refused).
-        in_order = Article.objects.filter(pk__in=touched).order_by("pk").select_for_update()
+        # FOR NO KEY UPDATE, as the UPDATE alone would take: a reply committing meanwhile holds
+        # its story FOR KEY SHARE (the deferred FK check) while it waits for the comment it
+        # answers, which a take-down holds; FOR UPDATE would wait for it, each for the other.
+        in_order = Article.objects.filter(pk__in=touched).order_by("pk")
+        in_order = in_order.select_for_update(no_key=True)
         by_delta = defaultdict(list)
         for article_id in touched:
             by_delta[changes[article_id]].append(article_id)
