@@ -22,8 +22,9 @@ from comments.admin_posted import (
 )
 from comments.admin_words import came_down_text, unseen_text
 from comments.models import Comment, Report
+from comments.report_answers import came_down_with_parent
 from comments.report_undo import came_down_with
-from comments.services import REPLY_TAKEN_DOWN, return_to_queue
+from comments.services import return_to_queue
 from newsportal.wording import counted
 
 
@@ -81,7 +82,7 @@ class RequeueViews:
             self.message_user(
                 request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
             )
-        left = shown.filter(rejection_reason=REPLY_TAKEN_DOWN, withdrawn_at=None).count()
+        left = shown.filter(came_down_with_parent(), withdrawn_at=None).count()
         changed = _changed(was, at, by=request.user, since=started)
         for comment in changed[:NAMED]:
             self.message_user(

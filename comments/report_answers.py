@@ -3,12 +3,24 @@ cannot stand without it: comments.services decides, these answer for it."""
 
 from collections import Counter, defaultdict
 
+from django.db.models import Q
+
 from comments.audit import record
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
 
 # The reason a reply is given when the comment it answers comes down (it is told to its author).
 REPLY_TAKEN_DOWN = "The comment it answered was taken down."
+# Under a comment its author deleted (up, in its place for its replies).
+_UNDER_A_PLACEHOLDER = Q(parent__status="approved", parent__withdrawn_at__isnull=False)
+
+
+def came_down_with_parent() -> Q:
+    """Replies taken down because the comment they answer came down: they come back with it,
+    never on their own (comments.report_undo.hangs_on_parent). Not those under a placeholder,
+    taken down by "Take down selected" on it (stored with REPLY_TAKEN_DOWN too): they came down,
+    and come back, on their own."""
+    return Q(rejection_reason=REPLY_TAKEN_DOWN, parent__isnull=False) & ~_UNDER_A_PLACEHOLDER
 
 
 def answer_reports(ours, *, status: str, by, now, reason: str) -> None:

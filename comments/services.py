@@ -20,7 +20,12 @@ from comments.notifications import (
     notify_commenters,
     notify_subscribers,
 )
-from comments.report_answers import REPLY_TAKEN_DOWN, answer_reports, take_down_replies
+from comments.report_answers import (
+    REPLY_TAKEN_DOWN,
+    answer_reports,
+    came_down_with_parent,
+    take_down_replies,
+)
 from comments.screening import screen
 from newsportal.caching import LISTS, SITE, article_key, purge
 
@@ -247,8 +252,9 @@ def return_to_queue(
         changes.subtract(counted.values_list("article_id", flat=True))
         decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
         # A reply that came down with its comment comes back with it (put_back below), never
-        # alone: up under a comment still down, it would be "published" and seen nowhere.
-        decided = decided.exclude(rejection_reason=REPLY_TAKEN_DOWN, parent__isnull=False)
+        # alone: up under a comment still down, it would be "published" and seen nowhere. (One
+        # under a comment its author deleted came down alone: it goes back alone.)
+        decided = decided.exclude(came_down_with_parent())
         if undoing is not None:
             # Read under the row locks above: no decision slips in between.
             decided = decided.filter(status=undoing, moderated_by=by)

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
-from tests.test_moderation_requeue_decided_again import CHANGELIST, messages, page_fields
+from tests.test_moderation_requeue_decided_again import (
+    CHANGELIST,
+    messages,
+    page_fields,
+    press_back_to_the_queue,
+)
 from tests.test_moderation_undo_take_down_elsewhere import _undo_form
 
 URL = f"{CHANGELIST}?status=approved"
@@ -73,3 +78,29 @@ def test_a_reply_taken_down_with_a_placeholder_offers_its_undo_on_its_page(
     page = moderator_client.get(f"{CHANGELIST}{reply.pk}/change/").content.decode()
 
     assert "Undo the take-down" in page
+
+
+@pytest.mark.parametrize("where", ["rejected list", "comment page"])
+def test_back_to_the_queue_on_a_reply_taken_down_with_a_placeholder_puts_it_in_the_queue(
+    moderator_client, second_moderator, article, placeholder, where
+):
+    # Its page offers "Back to the queue" (the reply came down alone, not with a comment):
+    # it goes there, alone.
+    _take_down(moderator_client, placeholder)
+    reply, other_reply = placeholder.replies.order_by("pk")
+    other = Client()
+    other.force_login(second_moderator)
+    assert "Back to the queue" in other.get(f"{CHANGELIST}{reply.pk}/change/").content.decode()
+
+    said = press_back_to_the_queue(other, reply, where)()
+
+    assert (
+        said
+        == {
+            "rejected list": ["1 comment back in the queue."],
+            "comment page": [f"The comment by {reply.name} is back in the queue, undecided."],
+        }[where]
+    )
+    statuses = dict(placeholder.replies.values_list("pk", "status"))
+    assert statuses == {reply.pk: "pending", other_reply.pk: "rejected"}
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
