@@ -14,6 +14,7 @@ from django.urls import reverse
 from comments import links
 from comments.models import Comment, CommenterAddress, ReplyNotice
 from comments.notifications import DECIDED, mailable
+from comments.report_answers import reason_told
 from comments.tokens import confirm_about_token
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def _decision_mail(ref, to, asked_at):
     if not (found := _to_its_author(pk=ref, notify_on_decision=True, status__in=DECIDED)):
         return None
     comment, stop_url = found
+    comment.rejection_reason = reason_told(comment)  # as told, never saved
     context = {
         "comment": comment,
         "status_url": links.absolute(comment.status_url),

@@ -11,6 +11,10 @@ from comments.notifications import notify_commenters
 
 # The reason a reply is given when the comment it answers comes down (it is told to its author).
 REPLY_TAKEN_DOWN = "The comment it answered was taken down."
+# And when "Take down selected" on a comment its author deleted (a placeholder, which stays up in
+# its place) takes down its replies: that comment was not taken down.
+REPLY_UNDER_DELETED = "The replies to a comment its author deleted were taken down."
+
 # Under a comment its author deleted (up, in its place for its replies).
 _UNDER_A_PLACEHOLDER = Q(parent__status="approved", parent__withdrawn_at__isnull=False)
 
@@ -18,9 +22,19 @@ _UNDER_A_PLACEHOLDER = Q(parent__status="approved", parent__withdrawn_at__isnull
 def came_down_with_parent() -> Q:
     """Replies taken down because the comment they answer came down: they come back with it,
     never on their own (comments.report_undo.hangs_on_parent). Not those under a placeholder,
-    taken down by "Take down selected" on it (stored with REPLY_TAKEN_DOWN too): they came down,
-    and come back, on their own."""
+    taken down by "Take down selected" on it (stored with REPLY_TAKEN_DOWN before
+    REPLY_UNDER_DELETED was): they came down, and come back, on their own."""
     return Q(rejection_reason=REPLY_TAKEN_DOWN, parent__isnull=False) & ~_UNDER_A_PLACEHOLDER
+
+
+def reason_told(comment: Comment) -> str:
+    """Its rejection reason as its writer is told it: a reply taken down under a placeholder
+    before REPLY_UNDER_DELETED was says REPLY_UNDER_DELETED (the comment was not taken down)."""
+    if comment.rejection_reason == REPLY_TAKEN_DOWN and comment.parent_id:
+        parent = comment.parent
+        if parent.status == Comment.Status.APPROVED and parent.withdrawn_at:
+            return REPLY_UNDER_DELETED
+    return comment.rejection_reason
 
 
 def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
@@ -54,14 +68,15 @@ def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
         record(by, logged, message)
 
 
-def take_down_replies(replies, *, by, now) -> int:
+def take_down_replies(replies, *, by, now, reason: str = REPLY_TAKEN_DOWN) -> int:
     """Published replies that cannot stand without the comment they answer come down with it,
-    saying so in their own words (the comment's reason is not about them), and logged."""
+    saying so in their own words (the comment's reason is not about them), and logged.
+    `reason`: REPLY_UNDER_DELETED for the replies to a placeholder (which stays up)."""
     ids = list(replies.values_list("pk", flat=True))
     down = Comment.objects.filter(pk__in=ids)
-    taken = down.mark_taken_down(by=by, reason=REPLY_TAKEN_DOWN, now=now)
+    taken = down.mark_taken_down(by=by, reason=reason, now=now)
     if taken:
-        record(by, down.only("pk", "name"), f"Taken down: {REPLY_TAKEN_DOWN}")
+        record(by, down.only("pk", "name"), f"Taken down: {reason}")
         # Their writers were told they were published; told now they are not.
         notify_commenters(ids)
     return taken

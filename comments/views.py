@@ -34,6 +34,7 @@ from comments.ratelimit import (
     release_flood,
     stored_as,
 )
+from comments.report_answers import reason_told
 from comments.services import submit_comment
 from comments.status import Standing, standing
 from comments.templatetags.comment_tags import reply_target
@@ -381,6 +382,7 @@ def comment_status(request, token):
         return comment_gone(request)
     parent_status = comment.parent.status if comment.parent_id else None
     stands = standing(comment, parent_status=parent_status)
+    comment.rejection_reason = reason_told(comment)  # as told, never saved
     context = {
         "comment": comment,
         "standing": stands,

@@ -4,11 +4,14 @@ Undo that puts them back up under it (the placeholder itself never came down: no
 bring them back)."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
+from comments.report_answers import REPLY_TAKEN_DOWN
+from tests.mail_helpers import run_mail_queue, verify
 from tests.test_moderation_requeue_decided_again import (
     CHANGELIST,
     messages,
@@ -18,6 +21,7 @@ from tests.test_moderation_requeue_decided_again import (
 from tests.test_moderation_undo_take_down_elsewhere import _undo_form
 
 URL = f"{CHANGELIST}?status=approved"
+UNDER_DELETED = "The replies to a comment its author deleted were taken down."
 
 
 @pytest.fixture
@@ -104,3 +108,35 @@ def test_back_to_the_queue_on_a_reply_taken_down_with_a_placeholder_puts_it_in_t
     statuses = dict(placeholder.replies.values_list("pk", "status"))
     assert statuses == {reply.pk: "pending", other_reply.pk: "rejected"}
     assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+
+def test_replies_taken_down_under_a_placeholder_are_told_truly_why(moderator_client, placeholder):
+    # Not "The comment it answered was taken down.": its author deleted it, and it stays.
+    replies = list(placeholder.replies.all())
+    Comment.objects.filter(pk__in=[r.pk for r in replies]).update(notify_on_decision=True)
+    for reply in replies:
+        verify(reply.email)
+
+    _take_down(moderator_client, placeholder)
+    run_mail_queue()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in replies)
+    for letter in mail.outbox:
+        assert f"Reason: {UNDER_DELETED}" in letter.body
+        assert "was taken down." not in letter.body.replace(UNDER_DELETED, "")
+    page = Client().get(replies[0].status_url).content.decode()
+    assert f"Moderator’s reason: {UNDER_DELETED}" in page
+
+
+def test_a_reply_taken_down_under_a_placeholder_before_this_release_is_told_truly_why(
+    moderator_client, placeholder
+):
+    # Stored then with the words of a reply whose comment came down: its page says what is so.
+    _take_down(moderator_client, placeholder)
+    reply = placeholder.replies.first()
+    Comment.objects.filter(pk=reply.pk).update(rejection_reason=REPLY_TAKEN_DOWN)
+
+    page = Client().get(reply.status_url).content.decode()
+
+    assert f"Moderator’s reason: {UNDER_DELETED}" in page
+    assert REPLY_TAKEN_DOWN not in page
