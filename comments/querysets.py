@@ -45,6 +45,13 @@ class CommentQuerySet(models.QuerySet):
         """The comments a reader may answer: approved, top-level, on this article."""
         return self.approved().filter(article=article, parent__isnull=True, withdrawn_at=None)
 
+    def lock_if_repliable(self, article, pk: int) -> bool:
+        """Lock the comment a reply answers until the transaction ends and say whether readers
+        may still answer it, read once locked: a take-down holding it is waited for, and what
+        it left is read. FOR NO KEY UPDATE: other replies' foreign key checks go on."""
+        list(self.filter(pk=pk).select_for_update(no_key=True, of=("self",)).only("pk"))
+        return self.repliable(article).filter(pk=pk).exists()
+
     def lock_rows(self) -> list[int]:
         """Lock these comments' rows until the transaction ends (a writer meanwhile waits, and
         this one reads its rows as they are once it got them); their ids. Taken in pk order, so

@@ -34,6 +34,8 @@ DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SP
 # Why a published comment went back to the queue (comments.desk: readers' reports hid it).
 HIDDEN_BY_REPORTS = "hidden after {n} reader reports"
 HIDDEN_BY_REPORTS_START = HIDDEN_BY_REPORTS.split("{")[0]
+# Why an auto-approved reply waits: what it answers left the page as it was sent.
+ANSWERED_GONE = "the comment it answers left the page as it was sent"
 
 
 def submit_comment(
@@ -68,6 +70,12 @@ def submit_comment(
         comment.moderated_at = timezone.now()  # decided by the screen, not by a person
     comment.full_clean()
     with transaction.atomic():
+        # The comment answered before the story's count, as a take-down locks them: the other
+        # way round each waited for the other. One gone meanwhile leaves the reply waiting.
+        to_check = comment.parent_id is not None and comment.status == Comment.Status.APPROVED
+        if to_check and not Comment.objects.lock_if_repliable(article, comment.parent_id):
+            comment.status, comment.moderated_at = Comment.Status.PENDING, None
+            comment.held_because = [ANSWERED_GONE]
         comment.save()
         if comment.status == Comment.Status.APPROVED:
             move_approved_counts({article.pk: 1})
@@ -353,9 +361,11 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
     now = timezone.now()
     ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)
     with transaction.atomic():
-        locked = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
-        # A reply hidden under a comment back in the queue is not in the count.
-        counted = Comment.objects.counted().filter(pk__in=locked)
+        family = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks))
+        family.lock_rows()
+        # A reply hidden under a comment back in the queue is not in the count. Read afresh, not
+        # as locked: a reply published as it was sent held its comment until saved, unseen then.
+        counted = Comment.objects.counted().filter(pk__in=family)
         shown = list(counted.values_list("pk", flat=True))
         # Still published (a placeholder too: it stays, its replies come down).
         parents = Comment.objects.filter(pk__in=pks, status=Comment.Status.APPROVED)
