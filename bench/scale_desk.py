@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from articles.models import Article
 from bench.seed import _sentence
+from comments.decision_words import decision_message
 from comments.models import (
     Block,
     Comment,
@@ -17,7 +18,6 @@ from comments.models import (
     ReplySubscription,
     Report,
 )
-from comments.services import decision_message
 
 
 def moderators_desk(rng, now, sizes, addresses, moderators, *, heavy_email: str) -> None:

@@ -22,6 +22,7 @@ from comments.admin_posted import seen_revisions
 from comments.admin_queue import time_cell
 from comments.admin_search import from_network
 from comments.admin_words import sentence, tell_left_waiting
+from comments.decision_words import decision_words
 from comments.desk import (
     BLOCK_PERIODS,
     BlockedMeanwhile,
@@ -32,7 +33,6 @@ from comments.desk import (
 )
 from comments.models import ERASED_PREFIX, Block, Comment, ModeratorNote, erased_emails
 from comments.ratelimit import sender
-from comments.services import decision_words
 from newsportal.wording import counted, left_alone
 
 SHOWN = 100

@@ -17,6 +17,7 @@ from comments.admin_posted import card_reasons, reasons_typed, seen_revisions, w
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
 from comments.admin_words import sentence, waiting_text
+from comments.decision_words import decision_words
 from comments.desk import (
     EditedMeanwhile,
     dismiss_reports,
@@ -24,7 +25,7 @@ from comments.desk import (
     take_down_reported,
 )
 from comments.models import Comment, Report
-from comments.services import decide, decision_words
+from comments.services import decide
 from comments.versions import word_diff
 
 DECISIONS = {

@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from comments.models import CommentPolicyPage, ModerationPolicy, RejectionReason
-from comments.services import update_policy
+from comments.policy_services import update_policy
 
 
 class RejectionReasonInline(admin.TabularInline):

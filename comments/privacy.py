@@ -29,8 +29,9 @@ from comments.models import (
 )
 from comments.models.commenter import mailbox_of
 from comments.notifications import claim_for_mailbox, queue_mail
+from comments.policy_services import update_policy
 from comments.ratelimit import forget_deleted, note_deleted, note_erased
-from comments.services import delete_comments, update_policy
+from comments.services import delete_comments
 from comments.withdrawal import withdraw_comment, withdraw_comments
 
 ERASED = "(erased at its author's request)"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments.audit import record
 from comments.closing import comments_open
+from comments.decision_words import decision_message
 from comments.mail import drop_queued
 from comments.models import Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators
@@ -28,7 +29,7 @@ from comments.report_answers import (
     take_down_replies,
 )
 from comments.screening import screen
-from newsportal.caching import LISTS, SITE, article_key, purge
+from newsportal.caching import LISTS, article_key, purge
 
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
 # Why a published comment went back to the queue (comments.desk: readers' reports hid it).
@@ -117,15 +118,6 @@ def move_approved_counts(changes: dict[int, int], *, shown: Iterable[int] = ()) 
     keys = [article_key(pk) for pk in dict.fromkeys([*touched, *shown])]
     if keys:
         purge(*keys, *([LISTS] if touched else []))
-
-
-def update_policy(*, policy: ModerationPolicy) -> ModerationPolicy:
-    """Save the moderation policy. Closing comments by age changes every article page's form,
-    so every shared page is dropped."""
-    policy.full_clean()
-    policy.save()
-    purge(SITE)
-    return policy
 
 
 def _pks(comments) -> list[int]:
@@ -320,19 +312,6 @@ def _forget_hiding(comments) -> None:
         kept = [r for r in comment.held_because if not r.startswith(HIDDEN_BY_REPORTS_START)]
         if kept != comment.held_because:
             Comment.objects.filter(pk=comment.pk).update(held_because=kept)
-
-
-def decision_message(status: str, reason: str = "") -> str:
-    """The words of the admin log (and of the moderator's confirmation) for a decision."""
-    if status == Comment.Status.REJECTED:
-        return f"Rejected: {reason}" if reason else "Rejected (no reason given)"
-    return {Comment.Status.APPROVED: "Approved", Comment.Status.SPAM: "Marked as spam"}[status]
-
-
-def decision_words(status: str, reason: str = "") -> str:
-    """The same words after "Comment by Ann:" (the moderator's reason as they typed it)."""
-    message = decision_message(status, reason)
-    return message[0].lower() + message[1:]
 
 
 def approve(*, comment: Comment, by) -> bool:

@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, ModerationPolicy
-from comments.services import approve, update_policy
+from comments.policy_services import update_policy
+from comments.services import approve
 from tests.mail_helpers import verify
 
 

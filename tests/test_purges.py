@@ -127,7 +127,7 @@ def test_a_pending_or_rejected_comment_purges_nothing(
 def test_closing_comments_in_the_policy_purges_every_page_and_shows_at_once(
     purges, article, settings, django_capture_on_commit_callbacks
 ):
-    from comments.services import update_policy
+    from comments.policy_services import update_policy
 
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(days=3))
     assert "Add a comment" in Client().get(article.get_absolute_url()).content.decode()
@@ -193,7 +193,7 @@ def test_a_kept_article_page_follows_an_edit_of_an_article_it_links_to(
 def test_the_kept_menu_and_policy_follow_the_admin(
     fragments_on, superuser_client, article, section, django_capture_on_commit_callbacks
 ):
-    from comments.services import update_policy
+    from comments.policy_services import update_policy
 
     assert "Technology" in Client().get("/").content.decode()
     data = {"name": "Tech & Science", "slug": section.slug, "order": 1}

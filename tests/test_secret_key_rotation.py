@@ -9,8 +9,8 @@ from django.urls import reverse
 from comments import links
 from comments.desk import block_sender, report_comment
 from comments.models import Block, Comment, CommenterAddress, ModerationPolicy
+from comments.policy_services import update_policy
 from comments.privacy import erase_comments
-from comments.services import update_policy
 from comments.tokens import STATUS_SALT, status_token
 from tests.test_commenter_privacy import mailed_to
 from tests.test_settings_deploy import manage, production_env

@@ -233,7 +233,7 @@ class ModerationPolicy(models.Model):
     @classmethod
     def current(cls) -> "ModerationPolicy":
         # Reading never writes: until staff save one, the defaults apply (unsaved). Every
-        # article page asks; saving it (comments.services.update_policy) purges the site.
+        # article page asks; saving it (comments.policy_services.update_policy) purges the site.
         return cached(
             "moderation-policy", [SITE], lambda: cls.objects.filter(pk=1).first() or cls(pk=1)
         )

@@ -21,7 +21,8 @@ from articles.models import Article
 from comments.closing import comments_open
 from comments.models import Comment, ModerationPolicy
 from comments.picks import pick
-from comments.services import approve, submit_comment, update_policy
+from comments.policy_services import update_policy
+from comments.services import approve, submit_comment
 
 DATA = json.loads(
     (Path(__file__).resolve().parents[2] / "demo_comments.json").read_text(encoding="utf-8")
