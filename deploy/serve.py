@@ -117,18 +117,28 @@ def config_for_reload(cfg: dict) -> dict:
     """The stack's config as a reload takes it: from the environment it started with and the
     variables' file as it reads now, as the new gunicorn and make reload's steps read them, so
     the new VCL (GUNICORN_TIMEOUT + 5 s, ...) and this file's checks agree with the release.
-    Raises ImproperlyConfigured, saying why, for a value the reload cannot take (RESTART_ONLY)
-    or that a start would refuse."""
+    Raises ImproperlyConfigured, saying why, for a value the reload cannot take (RESTART_ONLY),
+    one a start would refuse, or a file it cannot read (not UTF-8, not readable), the
+    environment then left as it was: serve.py's loop takes that as the reload's refusal."""
+    before = dict(os.environ)
     os.environ.clear()
     os.environ.update(cfg["environ"])
-    new = stack_config()
-    if any(new[field] != cfg[field] for field in RESTART_ONLY):
-        changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
-        raise ImproperlyConfigured(
-            f"{', '.join(changed)} changed since the stack started (the variables' file): a "
-            f"reload cannot move Varnish or its ports; {stacks.how_to_restart(cfg['workdir'])}"
-        )
-    refuse_workers_without_redis()
+    try:
+        new = stack_config()
+        if any(new[field] != cfg[field] for field in RESTART_ONLY):
+            changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
+            raise ImproperlyConfigured(
+                f"{', '.join(changed)} changed since the stack started (the variables' file): "
+                "a reload cannot move Varnish or its ports; "
+                f"{stacks.how_to_restart(cfg['workdir'])}"
+            )
+        refuse_workers_without_redis()
+    except ImproperlyConfigured:
+        # The old release goes on serving: so do the values it was started with (what
+        # graceful_seconds() and the next reload read), not the refused file's.
+        os.environ.clear()
+        os.environ.update(before)
+        raise
     return new
 
 

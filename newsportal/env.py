@@ -46,7 +46,14 @@ def load_env_file(path: str) -> None:
     (preload_app), so the file's would reach the environment gunicorn reads it from, past
     serve.py's refusal; and a gunicorn run on an app machine, not by serve.py, reads it too."""
     if path:
-        load_dotenv(path, override=False)
+        try:
+            load_dotenv(path, override=False)
+        except (OSError, ValueError) as exc:  # unreadable, or not UTF-8 (UnicodeDecodeError)
+            # Said as any other fault in the variables: serve.py refuses a reload on it, with
+            # the old release serving, instead of stopping the stack on a traceback.
+            raise ImproperlyConfigured(
+                f"the variables' file {path} (NEWSPORTAL_ENV_FILE) cannot be read: {exc}"
+            ) from None
     if value := os.environ.get("SCRIPT_NAME"):
         # Read again (Django loads the settings twice after an error): the file, if it says so.
         in_file = path and dotenv_values(path).get("SCRIPT_NAME") == value

@@ -5,14 +5,17 @@ config it built at its start: with GUNICORN_TIMEOUT=60 in the file, Varnish gave
 (its ports, threads, cache) takes a restart: a reload that would need one is refused."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from deploy import serve
+from deploy.origin import read_status
 from deploy.vcl import render_vcl
 from tests.proxy_stack import BASE_DIR, running_stack
 from tests.test_settings_gunicorn import gunicorn_resolved
@@ -89,3 +92,50 @@ def test_a_reload_that_would_move_varnish_s_ports_is_refused_naming_the_variable
 
     with pytest.raises(ImproperlyConfigured, match=r"^PORT changed since the stack started"):
         serve.config_for_reload(cfg)
+
+
+def test_a_file_that_is_not_utf8_at_reload_is_refused_naming_it(stack_config):
+    # Saved by a Latin-1 editor: anything but ImproperlyConfigured ended serve.py, and with it
+    # gunicorn and Varnish, on a reload.
+    path, cfg = stack_config
+    path.write_bytes(b"WEB_CONCURRENCY=1\nGUNICORN_TIMEOUT=60\nSITE_NAME=Caf\xe9\n")
+
+    with pytest.raises(ImproperlyConfigured, match=rf"^the variables' file {path} \("):
+        serve.config_for_reload(cfg)
+
+
+def test_a_refused_reload_leaves_the_values_the_stack_runs_with(stack_config):
+    path, cfg = stack_config
+    path.write_text("WEB_CONCURRENCY=4\nGUNICORN_GRACEFUL_TIMEOUT=90\n")  # refused: no Redis
+
+    with pytest.raises(ImproperlyConfigured):
+        serve.config_for_reload(cfg)
+
+    assert os.environ["WEB_CONCURRENCY"] == "1"
+    assert serve.graceful_seconds() == 35  # the running gunicorn's, not the refused file's
+
+
+def test_sigusr2_after_a_bad_edit_is_refused_and_the_site_stays_up(tmp_path_factory):
+    # README: SIGUSR2 to serve.py reloads (make reload's own steps stop before, on the file).
+    tmp = tmp_path_factory.mktemp("reload-bad-file")
+    variables = tmp / "newsportal.env"
+    variables.write_text("GUNICORN_TIMEOUT=30\n")
+    with running_stack(tmp, NEWSPORTAL_ENV_FILE=str(variables)) as stack:
+        variables.write_bytes(b"GUNICORN_TIMEOUT=30\nSITE_NAME=Caf\xe9 news\n")
+        workdir = Path(stack.env["PROXY_WORKDIR"])
+
+        os.kill(int((workdir / "serve.pid").read_text()), signal.SIGUSR2)
+        deadline = time.monotonic() + 60
+        while not (status := read_status(workdir))["generation"]:
+            assert stack.process.poll() is None, stack.log()
+            assert time.monotonic() < deadline, stack.log()
+            time.sleep(0.2)
+
+        said = (
+            "serve: reload failed, the old release still serves: the variables' file "
+            f"{variables} (NEWSPORTAL_ENV_FILE) cannot be read: 'utf-8' codec can't decode"
+        )
+        assert said in stack.log()
+        assert status["problem"].startswith(said.split("serves: ")[1])
+        assert stack.get(stack.articles[0]).status == 200
+        assert stack.process.poll() is None
