@@ -32,6 +32,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+from dotenv import dotenv_values  # noqa: E402
 
 from deploy import stacks  # noqa: E402
 from deploy.children import (  # noqa: E402
@@ -72,11 +73,18 @@ def stack_config() -> dict:
     GUNICORN_CMD_ARGS there is refused. Its children get the environment serve.py started with
     (cfg["environ"], under serve.py's own choices) and read the file themselves: a release
     `make reload` starts reads it as it is then, as its check --deploy did, and as serve.py
-    reads it again for that reload's VCL and checks (config_for_reload)."""
+    reads it again for that reload's VCL and checks (config_for_reload); but for what
+    serve.py gives them itself, fixed at their start (CHILDREN_FIXED)."""
     refuse_undoing()  # in the environment, said as such; the file's then say where
     started_with = dict(os.environ)
-    load_variables_file()
+    path = load_variables_file()
+    try:
+        in_file = dotenv_values(path) if path and os.path.isfile(path) else {}
+    except (OSError, ValueError) as exc:  # saved again, badly, since it was loaded
+        raise ImproperlyConfigured(f"the variables' file {path} cannot be read: {exc}") from None
     fixed = {name: os.environ.get(name) for name in RESTART_ONLY_VARIABLES}
+    # The file's own value too: `make serve` exports its REDIS_URL, which then wins over it.
+    fixed.update({name: (os.environ.get(name), in_file.get(name)) for name in CHILDREN_FIXED})
     return {**config(), "environ": started_with, "fixed": fixed}
 
 
@@ -112,6 +120,11 @@ RESTART_ONLY_VARIABLES = (
     "SERVE_WSGI_APP",
 )
 
+# What serve.py hands gunicorn and the mail worker itself, once, at their start (gunicorn_env:
+# FRONT_CACHE_PURGE_URLS with this Varnish's listener; REDIS_URL, which `make serve` exports):
+# over the file, so a reload's new release would still get the old values. Fixed too.
+CHILDREN_FIXED = ("REDIS_URL", "FRONT_CACHE_PURGE_URLS")
+
 
 def config_for_reload(cfg: dict) -> dict:
     """The stack's config as a reload takes it: from the environment it started with and the
@@ -125,12 +138,18 @@ def config_for_reload(cfg: dict) -> dict:
     os.environ.update(cfg["environ"])
     try:
         new = stack_config()
+        changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
         if any(new[field] != cfg[field] for field in RESTART_ONLY):
-            changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
             raise ImproperlyConfigured(
                 f"{', '.join(changed)} changed since the stack started (the variables' file): "
                 "a reload cannot move Varnish or its ports; "
                 f"{stacks.how_to_restart(cfg['workdir'])}"
+            )
+        if children := [name for name in changed if name in CHILDREN_FIXED]:
+            raise ImproperlyConfigured(
+                f"{', '.join(children)} changed since the stack started (the variables' file): "
+                "serve.py gives gunicorn and the mail worker the values they started with, and "
+                f"a reload would keep those; {stacks.how_to_restart(cfg['workdir'])}"
             )
         refuse_workers_without_redis()
     except ImproperlyConfigured:

@@ -63,7 +63,13 @@ def stack_config(tmp_path, monkeypatch):
     """serve.py's config at its start, from a variables' file its tests rewrite."""
     path = tmp_path / "newsportal.env"
     path.write_text("WEB_CONCURRENCY=1\nGUNICORN_TIMEOUT=30\n")
-    for name in ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "REDIS_URL", *serve.RESTART_ONLY_VARIABLES):
+    for name in (
+        "WEB_CONCURRENCY",
+        "GUNICORN_TIMEOUT",
+        "REDIS_URL",
+        "FRONT_CACHE_PURGE_URLS",
+        *serve.RESTART_ONLY_VARIABLES,
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NEWSPORTAL_ENV_FILE", str(path))
     monkeypatch.setattr(os, "environ", os.environ.copy())  # the file's load undone after
@@ -92,6 +98,31 @@ def test_a_reload_that_would_move_varnish_s_ports_is_refused_naming_the_variable
 
     with pytest.raises(ImproperlyConfigured, match=r"^PORT changed since the stack started"):
         serve.config_for_reload(cfg)
+
+
+def test_a_reload_that_would_change_the_purged_caches_is_refused_naming_it(stack_config):
+    # gunicorn and the mail worker got FRONT_CACHE_PURGE_URLS from serve.py at the start (over
+    # the file): the new release would purge the old list while the reload said it was taken.
+    path, cfg = stack_config
+    path.write_text("WEB_CONCURRENCY=1\nFRONT_CACHE_PURGE_URLS=http://10.0.0.9:8002/\n")
+
+    with pytest.raises(
+        ImproperlyConfigured, match=r"^FRONT_CACHE_PURGE_URLS changed since the stack started"
+    ):
+        serve.config_for_reload(cfg)
+
+
+def test_a_reload_that_would_change_redis_under_make_serve_is_refused_naming_it(stack_config):
+    # make serve exports the file's REDIS_URL to serve.py, where it wins over the file's.
+    path, _ = stack_config
+    path.write_text("WEB_CONCURRENCY=1\nREDIS_URL=redis://127.0.0.1:6379/0\n")
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    cfg = serve.stack_config()
+    path.write_text("WEB_CONCURRENCY=1\nREDIS_URL=redis://10.0.0.5:6379/2\n")
+
+    with pytest.raises(ImproperlyConfigured, match=r"^REDIS_URL changed since the stack started"):
+        serve.config_for_reload(cfg)
+    assert os.environ["REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
 def test_a_file_that_is_not_utf8_at_reload_is_refused_naming_it(stack_config):
