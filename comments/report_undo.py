@@ -62,7 +62,7 @@ def _undo_dismissal(*, comment: Comment, by) -> bool:
     with transaction.atomic():
         # A reply's parent too: its status cannot change before this commits.
         family = Q(pk=comment.pk) | Q(parent=comment) | Q(pk=comment.parent_id)
-        thread = Comment.objects.filter(family).lock_rows()
+        Comment.objects.filter(family).lock_rows()
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
         when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
@@ -73,7 +73,8 @@ def _undo_dismissal(*, comment: Comment, by) -> bool:
         # Decided by the Dismiss itself (decide() names it): its reports had hid it.
         hidden = row.moderated_by_id == by.pk and row.moderated_at is not None
         hidden = hidden and row.moderated_at >= when
-        counted = Comment.objects.counted().filter(pk__in=thread)
+        # By the filter: a reply sent while the locks waited is counted (services.return_to_queue).
+        counted = Comment.objects.counted().filter(family)
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         if hidden:
@@ -106,7 +107,7 @@ def undo_take_downs(comments, *, by) -> list[int]:
     with transaction.atomic():
         # The parents too: their status, read below, cannot change before this commits.
         family = Q(pk__in=pks) | Q(parent__in=pks) | Q(pk__in=parents)
-        thread = Comment.objects.filter(family).lock_rows()
+        Comment.objects.filter(family).lock_rows()
         rows = Comment.objects.filter(
             pk__in=pks,
             status=Comment.Status.REJECTED,
@@ -127,7 +128,7 @@ def undo_take_downs(comments, *, by) -> list[int]:
             return []
         when = {row.pk: row.taken_down_at for row in rows}
         hidden = {row.pk for row in rows if _was_hidden(row, by=by)}
-        counted = Comment.objects.counted().filter(pk__in=thread)
+        counted = Comment.objects.counted().filter(family)
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         replies = Comment.objects.filter(

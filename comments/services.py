@@ -245,10 +245,13 @@ def return_to_queue(
     rejected again after another's "Back to the queue") keeps that decision too."""
     pks = _pks(comments)
     with transaction.atomic():
-        thread = Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()
+        thread = Q(pk__in=pks) | Q(parent_id__in=pks)
+        Comment.objects.filter(thread).lock_rows()
         # Each article's change is what readers see after less what they saw before, read for
-        # all articles at once: the same queries for fifty stories as for one.
-        counted = Comment.objects.counted().filter(pk__in=thread)
+        # all articles at once: the same queries for fifty stories as for one. Read by the
+        # thread's filter, not the rows locked: a reply sent while the locks waited on the
+        # comment it answers (submit_comment locks that first) is in, and its count moves too.
+        counted = Comment.objects.counted().filter(thread)
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
@@ -376,8 +379,9 @@ def delete_comments(comments) -> int:
     """Delete comments (and, with a parent, its replies) keeping the approved counts right."""
     with transaction.atomic():
         ids = set(comments.values_list("pk", flat=True))
-        ids |= set(Comment.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
-        doomed = Comment.objects.filter(pk__in=ids)
+        # By the filter, not the rows read before the locks: a reply sent while they waited on
+        # the comment it answers is deleted, and uncounted, with it.
+        doomed = Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
         doomed.lock_rows()  # a decision or a withdrawal meanwhile waits, and moves no count twice
         # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
         # comment that went back to the queue (and was rejected, say).
@@ -385,6 +389,6 @@ def delete_comments(comments) -> int:
         changes = {row["article_id"]: -row["n"] for row in approved}
         # A placeholder is published but never counted: it leaves the page all the same.
         shown = set(doomed.approved().values_list("article_id", flat=True))
-        doomed.delete()
+        _, gone = doomed.delete()
         move_approved_counts(changes, shown=shown)
-    return len(ids)
+    return gone.get(Comment._meta.label, 0)

@@ -17,23 +17,25 @@ import pytest
 from articles.models import Article
 from comments.models import Comment, ModerationPolicy
 from comments.report_answers import REPLY_TAKEN_DOWN
-from comments.services import ANSWERED_GONE, submit_comment, take_down
+from comments.services import (
+    ANSWERED_GONE,
+    delete_comments,
+    return_to_queue,
+    submit_comment,
+    take_down,
+)
 from tests.mail_helpers import verify
 from tests.test_moderation_take_down_reply_meanwhile import _in_order
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize("first", ["reply", "take-down"])
-def test_a_comment_taken_down_while_an_auto_approved_reply_to_it_is_sent_both_land(
-    article, make_article, make_comment, moderator, first
-):
+def _bea_answers(article, make_article, make_comment, moderator, told):
+    """A published comment, and Bea's reply to it, sent when called: approved at once."""
     ModerationPolicy.objects.create(auto_approve_returning=True)
     # Bea is back: her browser wrote an approved comment, on another story, at her address.
     earlier = make_comment(make_article(), status="approved", email="bea@example.com")
     verify("bea@example.com")
-    parent = make_comment(article, status="approved")
+    parent = make_comment(article, status="approved", moderated_by=moderator)
     Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
-    told = {}
 
     def reply():
         told["status"] = submit_comment(
@@ -47,6 +49,16 @@ def test_a_comment_taken_down_while_an_auto_approved_reply_to_it_is_sent_both_la
             written_before=[earlier.pk],
         ).status
 
+    return parent, reply
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("first", ["reply", "take-down"])
+def test_a_comment_taken_down_while_an_auto_approved_reply_to_it_is_sent_both_land(
+    article, make_article, make_comment, moderator, first
+):
+    told = {}
+    parent, reply = _bea_answers(article, make_article, make_comment, moderator, told)
     sent = {"reply": reply, "take-down": lambda: take_down([parent], by=moderator)}
     then = "take-down" if first == "reply" else "reply"
     errors = _in_order(article, sent[first], sent[then])
@@ -64,5 +76,32 @@ def test_a_comment_taken_down_while_an_auto_approved_reply_to_it_is_sent_both_la
         assert told["status"] == "pending"
         assert (answer.status, answer.held_because) == ("pending", [ANSWERED_GONE])
         assert answer.moderated_at is None
+    assert not Comment.objects.counted().filter(article=article).exists()
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("change", ["back to the queue", "delete"])
+def test_a_comment_put_back_or_deleted_as_a_reply_to_it_is_sent_leaves_the_count_right(
+    article, make_article, make_comment, moderator, change
+):
+    """The reply first (it holds the comment it answers): the other waited for it, then worked
+    from the rows it had read before, without it; the reply stayed counted (1) where nothing
+    shows, for good. Locked again once its locks are held, it finds the reply."""
+    told = {}
+    parent, reply = _bea_answers(article, make_article, make_comment, moderator, told)
+    changes = {
+        "back to the queue": lambda: return_to_queue([parent], by=moderator),
+        "delete": lambda: delete_comments(Comment.objects.filter(pk=parent.pk)),
+    }
+
+    errors = _in_order(article, reply, changes[change])
+
+    assert errors == []
+    assert told["status"] == "approved"
+    if change == "delete":
+        assert not Comment.objects.filter(article=article).exists()
+    else:
+        assert Comment.objects.get(pk=parent.pk).status == "pending"
     assert not Comment.objects.counted().filter(article=article).exists()
     assert Article.objects.get(pk=article.pk).approved_comment_count == 0
