@@ -126,6 +126,19 @@ RESTART_ONLY_VARIABLES = (
 CHILDREN_FIXED = ("REDIS_URL", "FRONT_CACHE_PURGE_URLS")
 
 
+def _running(pair) -> str | None:
+    """The value serve.py's children run with: the environment's, over the file's."""
+    in_environment, in_file = pair
+    return in_environment if in_environment is not None else in_file
+
+
+def _meant(pair) -> str | None:
+    """The value the operator means now: the file's, where it names one (`make serve` exports
+    what the file said at the start, which would hide a change), else the environment's."""
+    in_environment, in_file = pair
+    return in_file if in_file is not None else in_environment
+
+
 def config_for_reload(cfg: dict) -> dict:
     """The stack's config as a reload takes it: from the environment it started with and the
     variables' file as it reads now, as the new gunicorn and make reload's steps read them, so
@@ -145,7 +158,11 @@ def config_for_reload(cfg: dict) -> dict:
                 "a reload cannot move Varnish or its ports; "
                 f"{stacks.how_to_restart(cfg['workdir'])}"
             )
-        if children := [name for name in changed if name in CHILDREN_FIXED]:
+        if children := [
+            name
+            for name in CHILDREN_FIXED
+            if _meant(new["fixed"][name]) != _running(cfg["fixed"][name])
+        ]:
             raise ImproperlyConfigured(
                 f"{', '.join(children)} changed since the stack started (the variables' file): "
                 "serve.py gives gunicorn and the mail worker the values they started with, and "

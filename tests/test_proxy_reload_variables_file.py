@@ -125,6 +125,17 @@ def test_a_reload_that_would_change_redis_under_make_serve_is_refused_naming_it(
     assert os.environ["REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
+def test_a_value_written_into_the_file_as_the_stack_runs_with_it_is_no_change(stack_config):
+    # make serve's default export, then the operator writes the same address into the file:
+    # gunicorn's value is the same, nothing for a restart to take.
+    path, _ = stack_config
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    cfg = serve.stack_config()
+    path.write_text("WEB_CONCURRENCY=1\nREDIS_URL=redis://127.0.0.1:6379/0\n")
+
+    assert serve.config_for_reload(cfg)["port"] == cfg["port"]
+
+
 def test_a_file_that_is_not_utf8_at_reload_is_refused_naming_it(stack_config):
     # Saved by a Latin-1 editor: anything but ImproperlyConfigured ended serve.py, and with it
     # gunicorn and Varnish, on a reload.
