@@ -1,6 +1,7 @@
 """Write paths for the breaking-news strip. It is on every page, so each write purges the site
-(newsportal.caching.SITE, which every shared page and the menus' fragments carry); a strip
-that ends by its own time has the worker purge the site then, when no write happens."""
+(newsportal.caching.SITE, which every shared page and the menus' fragments carry) and, for a
+strip that leaves or changes, its own key for good (breaking_key); a strip that ends by its own
+time has the worker purge them then, when no write happens."""
 
 from datetime import datetime
 
