@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from articles import (
     admin_breaking,  # noqa: F401 (registers Articles › Breaking news)
     admin_corrections,  # noqa: F401 (registers Articles › Corrections)
+    admin_live,  # noqa: F401 (registers Articles › Live updates)
 )
 from articles.admin_actions import ArticleActions
 from articles.admin_bylines import BylineInline, own_byline

@@ -1,23 +1,20 @@
 """Corrections in the admin (Articles › Corrections, and a story's change form, which lists its
 own and leads here to add one): written through articles.correction_services."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.utils.text import Truncator
 
 from articles.admin_story_picker import story_picker_url, story_picker_widget
+from articles.admin_words_kept import NotSaved, WordsKeptAdmin
 from articles.correction_services import append_correction, delete_corrections, mend_correction
 from articles.models import Correction
 from newsportal.formats import newsroom_time
 
 
-class NotSaved(Exception):
-    """A correction's story or the correction itself deleted between the form and its save."""
-
-
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(WordsKeptAdmin):
+    gone_meanwhile = "This correction was deleted meanwhile."
     list_display = ["corrected", "article", "words"]
     list_select_related = ["article"]
     search_fields = ["article__title", "text"]
@@ -40,14 +37,6 @@ class CorrectionAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # No maxlength (as in the story's form): a paste too long comes back whole with the
-        # error, never cut without a word.
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None:
-            field.widget.attrs.pop("maxlength", None)
-        return field
-
     def get_readonly_fields(self, request, obj=None):
         # Said to the readers of that story on that day: moved to another story it would say
         # something nobody was told there. Delete it and add one to the right story instead.
@@ -63,23 +52,6 @@ class CorrectionAdmin(admin.ModelAdmin):
     @admin.display(description="correction")
     def words(self, obj):
         return Truncator(obj.text).chars(120)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            if request.method == "POST" and object_id and not self._still_there(object_id):
-                # The admin's own "doesn't exist" would drop the words typed.
-                raise NotSaved("This correction was deleted meanwhile.")
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except NotSaved as refused:
-            # Nothing was written (the admin's transaction rolled back): the words typed are
-            # given back to copy, as nothing else on this page can keep them.
-            typed = request.POST.get("text", "")
-            said = f"Not saved: {refused} Your words: “{typed}”"
-            self.message_user(request, said, messages.ERROR)
-            return redirect("admin:articles_correction_changelist")
-
-    def _still_there(self, object_id) -> bool:
-        return str(object_id).isdigit() and Correction.objects.filter(pk=object_id).exists()
 
     def save_model(self, request, obj, form, change):
         try:

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from articles.context_processors import drawn_menus, strip_outlived
 from articles.models import Article
 from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
+from articles.search import plain_text
 from newsportal.caching import (
     LATEST,
     LISTS,
@@ -94,6 +96,8 @@ def article_page_context(article: Article) -> dict:
     latest = latest_articles(article, leaving_out=[*shown, *(other.pk for other in fallback)])
     # Read only for a story that has some (Article.corrected_at): most never do.
     corrections = list(article.corrections.all()) if article.corrected_at else []
+    # Likewise for live coverage (Article.live_since), the newest update first.
+    live_updates = list(article.live_updates.all()) if article.live_since else []
     # The rail's newest stories change with any publication: LATEST, not every article's key;
     # each one's listed key takes the page down for good with the story.
     keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
@@ -108,8 +112,14 @@ def article_page_context(article: Article) -> dict:
         keys += [tag_key(tag.pk) for tag in article.tags.all()]
     return {
         "article": article,
-        "json_ld": json_ld_script(news_article_json_ld(article, share_url, images, corrections)),
+        "json_ld": json_ld_script(
+            news_article_json_ld(article, share_url, images, corrections, live_updates)
+        ),
         "corrections": corrections,
+        "live_updates": live_updates,
+        "key_events": [update for update in live_updates if update.key_event],
+        # Each update's day too when the coverage runs over more than one.
+        "live_days": len({timezone.localdate(update.posted_at) for update in live_updates}),
         # Social cards: the widest shape (16:9), with its size so they draw before fetching it;
         # the newsroom's logo for a story without a picture (a card with none looks broken).
         "share_image": {**images[0], "alt": article.hero_alt} if images else publisher_logo(),
@@ -143,11 +153,14 @@ def share_images(article) -> list[dict]:
     return [{"url": absolute(article.hero_fallback_url)}] if article.hero_renditions else []
 
 
-def news_article_json_ld(article, url: str, images: list[dict], corrections=()) -> dict:
+def news_article_json_ld(
+    article, url: str, images: list[dict], corrections=(), live_updates=()
+) -> dict:
     logo = publisher_logo()
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        # Live coverage as search engines read it (their "Live" label on a result).
+        "@type": "LiveBlogPosting" if live_updates else "NewsArticle",
         "headline": article.title,
         "description": article.standfirst,
         "mainEntityOfPage": url,
@@ -182,7 +195,26 @@ def news_article_json_ld(article, url: str, images: list[dict], corrections=()) 
             }
             for correction in corrections
         ]
+    if live_updates:
+        data.update(_live_json_ld(article, url, live_updates))
     return data
+
+
+def _live_json_ld(article, url: str, live_updates) -> dict:
+    coverage = {"coverageStartTime": article.live_since.isoformat(timespec="seconds")}
+    if article.live_ended_at:
+        coverage["coverageEndTime"] = article.live_ended_at.isoformat(timespec="seconds")
+    coverage["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": update.headline or article.title,
+            "url": f"{url}#{update.anchor}",
+            "datePublished": update.posted_at.isoformat(timespec="seconds"),
+            "articleBody": plain_text(update.text_html),
+        }
+        for update in live_updates
+    ]
+    return coverage
 
 
 def related_fallback(article):

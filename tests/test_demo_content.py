@@ -32,9 +32,14 @@ def test_demo_content_loads_twice_without_duplicates_or_changes(db, capsys):
     lead = Article.objects.get(slug="xiaomi-electric-car-mass-production-2024")
     assert lead.related_links.filter(in_body_after_paragraph__isnull=False).exists()
     # Written as they went out: "Updated" only where the demo corrected a story, as a
-    # correction does (articles.correction_services), the lead's an hour after it went out.
-    assert not any(article.was_updated for article in Article.objects.exclude(pk=lead.pk))
+    # correction does (articles.correction_services), the lead's an hour after it went out, or
+    # followed it live, as an update does (articles.live_services), at its latest update.
+    heat = Article.objects.get(slug="heatwave-record-summer")
+    others = Article.objects.exclude(pk__in=[lead.pk, heat.pk])
+    assert not any(article.was_updated for article in others)
     assert lead.was_updated and lead.corrections.count() == 1
+    assert heat.is_live and heat.live_updates.count() == 5
+    assert heat.updated_at == heat.live_updates.first().posted_at
 
 
 def test_the_demo_stories_are_found_by_the_words_of_their_bodies(db, client):

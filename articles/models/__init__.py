@@ -1,5 +1,6 @@
 """The newsroom's stories (article), the names they are listed under (listing), the
-corrections appended to them (correction) and the breaking-news strip (breaking)."""
+corrections appended to them (correction), their live coverage (live) and the breaking-news
+strip (breaking)."""
 
 from articles.models.article import (
     OWN_CREDIT_WORD,
@@ -22,6 +23,7 @@ from articles.models.listing import (
     Section,
     Tag,
 )
+from articles.models.live import LiveUpdate
 
 __all__ = [
     "BYLINE_KEPT",
@@ -33,6 +35,7 @@ __all__ = [
     "Byline",
     "Correction",
     "ListingEntry",
+    "LiveUpdate",
     "OldAuthorSlug",
     "OldEntrySlug",
     "OldSectionSlug",

@@ -104,6 +104,12 @@ class Article(KeepsOldAddresses, models.Model):
     # When readers were last told of a correction (articles.correction_services keeps it): a
     # page reads its corrections only when it has some, as most stories never do.
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Live coverage (articles.live_services): since its first update, until an editor ends it.
+    # A page reads its updates only when it has some, as corrections above.
+    live_since = models.DateTimeField(null=True, blank=True, editable=False)
+    live_ended_at = models.DateTimeField(
+        "live coverage ended", null=True, blank=True, editable=False
+    )
     # Kept by the comment moderation services (comments.services), so lists show counts
     # without counting rows on every request.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -223,6 +229,11 @@ class Article(KeepsOldAddresses, models.Model):
     def was_updated(self) -> bool:
         # Saves right after publishing are part of publishing, not an update worth showing.
         return self.updated_at - self.published_at > UPDATE_GRACE
+
+    @property
+    def is_live(self) -> bool:
+        """Followed as it happens now: "Live" on its page and in the lists."""
+        return self.live_since is not None and self.live_ended_at is None
 
     @property
     def has_gone_out(self) -> bool:

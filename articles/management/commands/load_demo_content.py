@@ -18,6 +18,7 @@ from articles.models import (
     Author,
     BreakingNews,
     Correction,
+    LiveUpdate,
     RelatedLink,
     Section,
     Tag,
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 Article.objects.filter(pk=article.pk).update(
                     updated_at=told.published_at, corrected_at=told.published_at
                 )
+            _followed_live(article, spec.get("live_updates", []))
             if not options["no_images"]:
                 article.hero_alt = spec["picture"]["alt"]
                 with (PICTURES / spec["picture"]["file"]).open("rb") as picture:
@@ -137,6 +139,27 @@ class Command(BaseCommand):
                     f"Staff login for /admin/: user {username!r}, password {password!r}"
                 )
             )
+
+
+def _followed_live(article, updates: list[dict]) -> None:
+    """The story's live coverage, dated after it went out (live_services.post_update dates an
+    update now): written as the demo was, so the story reads as followed through the day."""
+    for update in updates:
+        posted_at = article.published_at + timedelta(minutes=update["minutes"])
+        LiveUpdate.objects.create(
+            article=article,
+            headline=update.get("headline", ""),
+            text=update["text"],
+            text_html=render_markdown(update["text"]),
+            key_event=update.get("key_event", False),
+            posted_at=posted_at,
+        )
+        article.live_since = article.live_since or posted_at
+        article.updated_at = posted_at
+    if updates:
+        Article.objects.filter(pk=article.pk).update(
+            live_since=article.live_since, updated_at=article.updated_at
+        )
 
 
 def _put_up_strip(articles) -> None:

@@ -1,0 +1,92 @@
+// A story followed live (includes/live_updates.html): while its coverage is live and the tab is
+// in view, look for new updates every minute, asking for the page through the same caches as
+// any reader (a kept copy, purged by each update), and offer them with a button rather than
+// moving the words under the reader's eyes. Without this file, reloading the page shows them.
+(function () {
+  "use strict";
+
+  var EVERY_MS = 60000;
+  var section = document.getElementById("live-updates");
+  if (!section || !section.hasAttribute("data-live") || !window.fetch || !window.DOMParser) return;
+
+  var bar = document.createElement("div");
+  bar.className = "live-new";
+  bar.hidden = true;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-primary btn-sm";
+  bar.appendChild(button);
+  // Said once by screen readers, without taking them from where they read.
+  var said = document.createElement("p");
+  said.className = "visually-hidden";
+  said.setAttribute("role", "status");
+  bar.appendChild(said);
+  var waiting = null;
+  var timer = null;
+
+  function place() {
+    var heading = section.querySelector(".live-coverage-heading");
+    section.insertBefore(bar, heading ? heading.nextSibling : section.firstChild);
+  }
+
+  function updateIds(root) {
+    return Array.prototype.map.call(root.querySelectorAll(".live-update"), function (update) {
+      return update.id;
+    });
+  }
+
+  function check() {
+    if (document.hidden) return;
+    fetch(window.location.pathname, {
+      credentials: "same-origin",
+      headers: { Accept: "text/html" },
+      // Asked again of the caches in front (a 304 when nothing changed), not the tab's own copy.
+      cache: "no-cache",
+    })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (text) {
+        if (!text) return;
+        var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("live-updates");
+        if (!fresh) return;
+        var shown = updateIds(section);
+        var count = updateIds(fresh).filter(function (id) {
+          return shown.indexOf(id) === -1;
+        }).length;
+        if (!fresh.hasAttribute("data-live")) window.clearInterval(timer);
+        if (!count) return;
+        waiting = fresh;
+        var words = count === 1 ? "1 new update" : count + " new updates";
+        button.textContent = words + ": show " + (count === 1 ? "it" : "them");
+        if (bar.hidden) said.textContent = words + " above the latest you read.";
+        bar.hidden = false;
+      })
+      .catch(function () {
+        // Offline for a moment, or the site busy: the next minute asks again.
+      });
+  }
+
+  button.addEventListener("click", function () {
+    if (!waiting) return;
+    var fresh = document.importNode(waiting, true);
+    section.replaceWith(fresh);
+    section = fresh;
+    waiting = null;
+    bar.hidden = true;
+    said.textContent = "";
+    place();
+    // The newest update is where the reader goes on reading.
+    var newest = section.querySelector(".live-update");
+    if (newest) {
+      newest.setAttribute("tabindex", "-1");
+      newest.focus();
+    }
+  });
+
+  place();
+  timer = window.setInterval(check, EVERY_MS);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) check();
+  });
+})();

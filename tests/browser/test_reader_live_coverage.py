@@ -1,0 +1,57 @@
+"""A story followed live, as a reader keeps it open: a new update is offered by a button, not
+pushed under their eyes, and shown where they read on; the "Live" label and the updates read
+at least 4.5:1 in either scheme; axe finds nothing serious."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.live_services import post_update
+from tests.browser.test_reader_dark import assert_readable
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live(article):
+    post_update(article=article, text="We follow the storm through the day.")
+    post_update(
+        article=article, text="Winds reach 120 km/h.", headline="Record gust", key_event=True
+    )
+    return article
+
+
+def test_a_reader_with_the_page_open_is_offered_the_new_update(page, live):
+    page.goto(live.get_absolute_url())
+    coverage = page.get_by_role("region", name="Live Updates")
+    expect(coverage.locator(".live-update")).to_have_count(2)
+
+    post_update(article=live, text="Trains stop at noon.", headline="Trains stop")
+    # The tab comes back into view: the script looks at once (else within the minute).
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    offer = page.get_by_role("button", name="1 new update: show it")
+    expect(offer).to_be_visible()
+    expect(coverage.locator(".live-update")).to_have_count(2)  # nothing moved meanwhile
+    offer.click()
+
+    newest = page.locator(".live-update").first
+    expect(newest).to_contain_text("Trains stop at noon.")
+    expect(newest).to_be_focused()
+    expect(page.locator(".live-update")).to_have_count(3)
+    expect(page.get_by_role("button", name="1 new update: show it")).to_be_hidden()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_live_coverage_reads_clearly_and_axe_finds_nothing_serious(
+    page, live, assert_accessible, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live.get_absolute_url())
+    assert_readable(
+        page,
+        [".live-label", ".live-update-time", ".key-event-label", ".key-events a"],
+        f"live coverage, {scheme}",
+    )
+    assert_accessible(f"live story, {scheme}")
+    page.goto("/")
+    assert_readable(page, [".live-label"], f"live label in the list, {scheme}")
