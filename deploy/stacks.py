@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
 
 from deploy.units import systemd_unit
 
@@ -276,9 +277,11 @@ def _elsewhere() -> str:
             variables = stack_variables(pid)
         except OSError:
             continue
-        port = variables.get("PORT") or "8000"
+        # Its variables over its file, as serve.py reads them: a PORT set only there is its own.
+        read = _as_read_by_serve(variables)
+        port = read.get("PORT") or "8000"
         default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
-        workdir = variables.get("PROXY_WORKDIR") or str(default)
+        workdir = read.get("PROXY_WORKDIR") or str(default)
         try:
             adoptable = _pid_in(Path(workdir)) == pid
         except Refused as exc:
@@ -302,6 +305,18 @@ def _elsewhere() -> str:
             "otherwise make serve"
         )
     return "start it with make serve"
+
+
+def _as_read_by_serve(variables: dict[str, str]) -> dict[str, str]:
+    """A stack's variables over the variables' file they name (newsportal.env's rule: the
+    checkout's .env when NEWSPORTAL_ENV_FILE is unset, none when empty; real variables win), as
+    it reads now; the variables alone when it cannot be read (serve.py refuses that itself)."""
+    path = variables.get("NEWSPORTAL_ENV_FILE", str(BASE_DIR / ".env"))
+    try:
+        in_file = dotenv_values(path) if path and os.path.isfile(path) else {}
+    except (OSError, ValueError):
+        in_file = {}
+    return {**{k: v for k, v in in_file.items() if v is not None}, **variables}
 
 
 def _serve_processes():

@@ -7,7 +7,14 @@ import os
 import socket
 from pathlib import Path
 
-from tests.test_serve import make_reload, reload_variables, stand_in, tables_in
+from tests.test_serve import (
+    free_port,
+    make_reload,
+    reload_variables,
+    run_serve,
+    stand_in,
+    tables_in,
+)
 
 
 def stack_variables(tmp_path: Path, **overrides: str) -> dict:
@@ -66,3 +73,29 @@ def test_make_reload_collects_and_migrates_where_the_stack_reads_not_where_the_s
     finally:
         stack.kill()
         stack.wait()
+
+
+def test_a_stack_whose_port_is_in_its_variables_file_alone_is_found_from_a_shell_without_it(
+    tmp_path,
+):
+    # The unit loads /etc/newsportal.env through NEWSPORTAL_ENV_FILE, PORT there alone; the
+    # operator's shell did not: the stack was judged by its environment (PORT 8000), missed,
+    # and make reload said to start one.
+    port = free_port()
+    variables = tmp_path / "newsportal.env"
+    variables.write_text(f"PORT={port}\n")
+    workdir = tmp_path / f"newsportal-varnish-{port}"  # the default, under TMPDIR
+    workdir.mkdir()
+    environment = {"PATH": os.environ["PATH"], "TMPDIR": str(tmp_path)}
+    stack = stand_in(workdir, {**environment, "NEWSPORTAL_ENV_FILE": str(variables)})
+    try:
+        found = run_serve("--running", TMPDIR=str(tmp_path))  # no variables' file
+    finally:
+        stack.kill()
+        stack.wait()
+
+    assert found.returncode == 1
+    assert (
+        f"one runs with other variables (pid {stack.pid}, with PROXY_WORKDIR={workdir} and "
+        f"PORT={port}): run make reload with its variables"
+    ) in found.stdout, found.stdout
