@@ -215,7 +215,8 @@ serve: $(STAMP) varnish redis
 STACK = $(PY) deploy/serve.py --stack-env
 reload: export NEWSPORTAL_ENV_FILE ?=
 reload:
-	@# Nothing is installed, collected or migrated unless there is a stack to switch to it.
+	@# Nothing is installed, collected or migrated unless there is a stack to switch to it, and
+	@# one that would take it: a change that takes a restart is refused here, as the stack would.
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
 	@$(PY) deploy/serve.py --running
 	@# -s: no "is up to date" line on every reload; installing says so itself.

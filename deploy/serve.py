@@ -178,6 +178,43 @@ def config_for_reload(cfg: dict) -> dict:
     return new
 
 
+def remembered(cfg: dict) -> dict:
+    """What refused_reload compares, as JSON keeps it (stacks.remember)."""
+    return {
+        **{field: cfg[field] for field in RESTART_ONLY},
+        "workdir": str(cfg["workdir"]),
+        "fixed": cfg["fixed"],
+    }
+
+
+def refused_reload(workdir: Path, pid: int) -> str:
+    """Why the stack with this pid would refuse a reload now (config_for_reload, from what it
+    remembered and its variables), or "": `serve.py --running`, make reload's first step, says
+    it before anything is installed, collected or migrated. A stack started before serve.py
+    remembered is left to refuse it itself."""
+    saved = stacks.remembered(workdir, pid)
+    try:
+        variables = stacks.variables_of(pid, workdir)
+    except (OSError, stacks.Refused):
+        return ""  # the steps that need them say why
+    if saved is None:
+        return ""
+    fixed = {
+        name: tuple(value) if name in CHILDREN_FIXED else value
+        for name, value in saved["fixed"].items()
+    }
+    cfg = {**saved, "workdir": Path(saved["workdir"]), "fixed": fixed, "environ": variables}
+    before = dict(os.environ)
+    try:
+        config_for_reload(cfg)
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+    return ""
+
+
 def refuse_workers_without_redis() -> None:
     if not env_str("REDIS_URL") and env_str("WEB_CONCURRENCY") != "1":
         # Each worker would count the rate limits on its own (and purge only its own copy of
@@ -215,7 +252,7 @@ def main(argv: list[str]) -> int:
         print(stacks.how_to_restart(cfg["workdir"]))
         return 0
     if "--running" in argv:  # `make reload` asks before it changes anything
-        return 0 if stacks.running_stack(cfg["workdir"]) else 1
+        return 0 if stacks.running_stack(cfg["workdir"], refused=refused_reload) else 1
     try:
         refuse_workers_without_redis()
     except ImproperlyConfigured as exc:
@@ -273,6 +310,7 @@ def main(argv: list[str]) -> int:
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
             processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
+            stacks.remember(workdir, remembered(cfg))
             stacks.record(workdir, cfg["environ"])  # make reload finds it by this
         announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
@@ -290,6 +328,7 @@ def main(argv: list[str]) -> int:
                 reloads.clear()
                 try:
                     cfg, refused = config_for_reload(cfg), ""
+                    stacks.remember(workdir, remembered(cfg))
                     # Long enough for the old gunicorn's graceful stop and the new one's.
                     graceful = max(graceful, graceful_seconds())
                 except ImproperlyConfigured as exc:

@@ -41,8 +41,10 @@ class Refused(Exception):
     """A stack found that make reload may not adopt; the message says why."""
 
 
-def running_stack(workdir: Path, *, say: bool = True) -> int | None:
-    """The pid of the serve.py running the stack in this workdir, or None (and says so)."""
+def running_stack(workdir: Path, *, say: bool = True, refused=None) -> int | None:
+    """The pid of the serve.py running the stack in this workdir, or None (and says so).
+    `refused(workdir, pid)`, make reload's first step: why that stack would refuse the reload
+    ("" for none), said then, with no pid given: before anything is installed or migrated."""
     try:
         pid = _pid_in(workdir)
     except Refused as exc:
@@ -50,7 +52,11 @@ def running_stack(workdir: Path, *, say: bool = True) -> int | None:
             print(f"serve: not taking the stack in {workdir}: {exc}", flush=True)
         return None
     if pid is None and say:
-        print(f"serve: no running stack found ({workdir / 'serve.pid'}): {_elsewhere()}")
+        print(f"serve: no running stack found ({workdir / 'serve.pid'}): {_elsewhere(refused)}")
+    elif pid is not None and refused and (why := refused(workdir, pid)):
+        # The stack's own words for it (origin.ask_for_reload), said before its steps run.
+        print(f"serve: reload failed, the old release still serves: {why}", flush=True)
+        return None
     return pid
 
 
@@ -66,15 +72,43 @@ def record(workdir: Path, variables: dict[str, str] | None = None) -> None:
     _write(workdir / "serve.pid", str(os.getpid()), 0o644)
 
 
+def remember(workdir: Path, values: dict) -> None:
+    """What the stack runs with that a reload cannot change (serve.RESTART_ONLY, CHILDREN_FIXED),
+    at its start and after each reload, for make reload to refuse such a reload before it
+    changes anything (serve.refused_reload), as the stack would after. Only its user reads it:
+    REDIS_URL may hold a password. Never raises: a reload must not end the stack over it (with
+    none, or an older one gone, make reload leaves the refusal to the stack)."""
+    try:
+        _write(running_file(workdir), json.dumps({"pid": os.getpid(), **values}), 0o600)
+    except OSError:
+        with contextlib.suppress(OSError):
+            running_file(workdir).unlink(missing_ok=True)
+
+
+def remembered(workdir: Path, pid: int) -> dict | None:
+    """What the stack with this pid remembered, or None: none (a stack started before serve.py
+    wrote it), or not its own."""
+    try:
+        saved = json.loads(_own_file(running_file(workdir), private=True))
+    except (OSError, ValueError, Refused):
+        return None
+    return saved if saved.get("pid") == pid else None
+
+
+def running_file(workdir: Path) -> Path:
+    return workdir / "running.json"
+
+
 def forget(workdir: Path) -> None:
     """At the stop: its files gone, each if still ours (a stack started since wrote its own);
     the variables by the pid they were written with, whatever the pid file says by then."""
     with contextlib.suppress(OSError):
         if (workdir / "serve.pid").read_text() == str(os.getpid()):
             (workdir / "serve.pid").unlink()
-    with contextlib.suppress(OSError, ValueError):
-        if json.loads(stack_file(workdir).read_text()).get("pid") == os.getpid():
-            stack_file(workdir).unlink()
+    for path in (stack_file(workdir), running_file(workdir)):
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(path.read_text()).get("pid") == os.getpid():
+                path.unlink()
 
 
 def _proc_closed() -> bool:
@@ -130,7 +164,7 @@ def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> 
     if (pid := running_stack(workdir)) is None:
         return 1
     try:
-        variables = _variables_of(pid, workdir)
+        variables = variables_of(pid, workdir)
     except (OSError, Refused) as exc:
         print(f"serve: cannot read the running stack's variables (pid {pid}): {exc}", flush=True)
         return 1
@@ -146,7 +180,7 @@ def run_with_stack_variables(workdir: Path, arguments: list[str], stack_env) -> 
     return subprocess.run([sys.executable, *arguments], cwd=BASE_DIR, env=env).returncode
 
 
-def _variables_of(pid: int, workdir: Path) -> dict[str, str]:
+def variables_of(pid: int, workdir: Path) -> dict[str, str]:
     try:
         return stack_variables(pid)
     except PermissionError:  # a capability the reader lacks (AmbientCapabilities=)
@@ -266,11 +300,12 @@ def _pid_in(workdir: Path) -> int | None:
     return pid
 
 
-def _elsewhere() -> str:
+def _elsewhere(refused=None) -> str:
     """What to do when no stack is where the shell's variables say: a stack found running with
-    other ones (the unit's, from a shell that did not load its file) is named, with what to load;
-    otherwise how to start one (under systemd, the unit: a `make serve` by hand would run a
-    second stack outside it)."""
+    other ones (the unit's, from a shell that did not load its file) is named, with what to load,
+    or with why it would refuse the reload (`refused`: a PORT changed in its file since it
+    started moved where the shell looks); otherwise how to start one (under systemd, the unit:
+    a `make serve` by hand would run a second stack outside it)."""
     found = []
     for pid in _serve_processes():
         try:
@@ -281,12 +316,15 @@ def _elsewhere() -> str:
         read = _as_read_by_serve(variables)
         port = read.get("PORT") or "8000"
         default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
-        workdir = read.get("PROXY_WORKDIR") or str(default)
+        # Where its Varnish runs is where it is, whatever its file says since it started.
+        workdir = str(_varnish_workdir(pid) or read.get("PROXY_WORKDIR") or default)
         try:
             adoptable = _pid_in(Path(workdir)) == pid
         except Refused as exc:
             found.append(f"pid {pid}, with PROXY_WORKDIR={workdir}, not for this user: {exc}")
             continue
+        if adoptable and refused and (why := refused(Path(workdir), pid)):
+            return f"the stack running in {workdir} (pid {pid}) would refuse the reload: {why}"
         if adoptable:
             unit = systemd_unit(pid)
             found.append(
@@ -317,6 +355,24 @@ def _as_read_by_serve(variables: dict[str, str]) -> dict[str, str]:
     except (OSError, ValueError):
         in_file = {}
     return {**{k: v for k, v in in_file.items() if v is not None}, **variables}
+
+
+def _varnish_workdir(pid: int) -> Path | None:
+    """The work dir of the Varnish this serve.py started (its -n, varnishd.varnish_command)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or _parent(entry) != pid:
+                continue
+            argv = [os.fsdecode(arg) for arg in (entry / "cmdline").read_bytes().split(b"\0")]
+        except (OSError, ValueError, IndexError):
+            continue
+        if os.path.basename(argv[0]) == "varnishd" and "-n" in argv[:-1]:
+            return Path(argv[argv.index("-n") + 1]).parent
+    return None
+
+
+def _parent(entry: Path) -> int:
+    return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _serve_processes():

@@ -174,12 +174,13 @@ def stack(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def running_stack(tmp: Path, **variables: str):
+def running_stack(tmp: Path, *, port: int | None = None, **variables: str | None):
     """`deploy/serve.py` started as a deployment starts it, stopped with SIGTERM at the end.
     Stacks running at once (a second one in a test file, or another pytest-xdist worker's)
     share the Redis database under key prefixes of their own. `variables` are set last (a
-    deployment's own GUNICORN_TIMEOUT, say)."""
-    port, backend_port, purge_port = free_port(), free_port(), free_port()
+    deployment's own GUNICORN_TIMEOUT, say; None unsets one, for a variables' file to set it,
+    and `port` is then the PORT it sets)."""
+    port, backend_port, purge_port = port or free_port(), free_port(), free_port()
     # Varnish's compiler runs as its own user when started as root: its files live in a
     # world-readable directory (pytest's tmp dirs are private).
     workdir = Path(tempfile.mkdtemp(prefix="newsportal-proxy-test-"))
@@ -247,6 +248,7 @@ def running_stack(tmp: Path, **variables: str):
         SITE_URL=f"http://127.0.0.1:{port}",
     )
     env.update(variables)
+    env = {key: value for key, value in env.items() if value is not None}
     # Loaded before the proxy runs: a cache not started yet has nothing to purge, and purges
     # sent again by the worker later would drop the pages the tests warm.
     unpurged = {**env, "FRONT_CACHE_PURGE_URLS": ""}

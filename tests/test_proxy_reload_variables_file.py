@@ -5,9 +5,11 @@ config it built at its start: with GUNICORN_TIMEOUT=60 in the file, Varnish gave
 (its ports, threads, cache) takes a restart: a reload that would need one is refused."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from deploy import serve
 from deploy.origin import read_status
 from deploy.vcl import render_vcl
-from tests.proxy_stack import BASE_DIR, running_stack
+from tests.proxy_stack import BASE_DIR, free_port, running_stack
 from tests.test_settings_gunicorn import gunicorn_resolved
 
 
@@ -181,3 +183,75 @@ def test_sigusr2_after_a_bad_edit_is_refused_and_the_site_stays_up(tmp_path_fact
         assert status["problem"].startswith(said.split("serves: ")[1])
         assert stack.get(stack.articles[0]).status == 200
         assert stack.process.poll() is None
+
+
+def test_make_reload_refuses_a_reload_that_takes_a_restart_before_changing_anything(
+    tmp_path_factory,
+):
+    # The stack refused it only once make reload had installed, collected and migrated: a
+    # migration the running release was never meant to run beside was applied. A PORT changed
+    # in the file also moved where make reload looked: "no running stack found".
+    tmp = tmp_path_factory.mktemp("reload-restart")
+    shared = Path(tempfile.mkdtemp(prefix="newsportal-reload-test-"))  # TMPDIR: Varnish's dir
+    shared.chmod(0o755)  # its compiler may run as its own user
+    port = free_port()
+    variables = tmp / "newsportal.env"
+    variables.write_text(f"PORT={port}\n")
+    try:
+        with running_stack(
+            tmp,
+            port=port,
+            PORT=None,
+            PROXY_WORKDIR=None,
+            TMPDIR=str(shared),
+            NEWSPORTAL_ENV_FILE=str(variables),
+        ) as stack:
+            stack.manage("migrate", "newsportal", "0001_job_runs")  # the release's migration
+
+            def make_reload() -> subprocess.CompletedProcess:
+                return subprocess.run(
+                    ["make", "reload", "MIGRATE=1"],
+                    cwd=BASE_DIR,
+                    env=stack.env,
+                    capture_output=True,
+                    text=True,
+                    timeout=240,
+                )
+
+            variables.write_text(f"PORT={free_port()}\n")
+            moved = make_reload()
+            variables.write_text(f"PORT={port}\nPROXY_THREADS=64\n")
+            threads = make_reload()
+            variables.write_text(f"PORT={port}\n")
+            found = subprocess.run(
+                [sys.executable, str(BASE_DIR / "deploy" / "serve.py"), "--running"],
+                env=stack.env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+            assert stack.get(stack.articles[0]).status == 200
+            assert stack.process.poll() is None
+            applied = stack.manage("showmigrations", "newsportal", "--plan")
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+    workdir = shared / f"newsportal-varnish-{port}"
+    assert moved.returncode != 0
+    assert (
+        f"the stack running in {workdir} (pid {stack.process.pid}) would refuse the reload: "
+        "PORT changed since the stack started (the variables' file): a reload cannot move "
+        "Varnish or its ports; stop make serve and start it again"
+    ) in moved.stdout, moved.stdout + moved.stderr
+    assert threads.returncode != 0
+    assert (
+        "serve: reload failed, the old release still serves: PROXY_THREADS changed since the "
+        "stack started (the variables' file): a reload cannot move Varnish or its ports; stop "
+        "make serve and start it again"
+    ) in threads.stdout, threads.stdout + threads.stderr
+    for refused in (moved, threads):
+        assert "collectstatic" not in refused.stdout
+        assert "migrate" not in refused.stdout
+    assert "[ ]  newsportal.0002_kept_pictures_job" in applied
+    assert found.returncode == 0, found.stdout  # the same file as at the start: no refusal
