@@ -213,6 +213,9 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     checked against the stop when queued and sent. The wish is still written down, so that the
     status page says the same as for any other address (silence there told a stranger whose
     address it is); resume_mail drops such wishes, and the owner ticks the box again."""
+    # Before any mail wish: its owner's stop link offers a link to the comments written with
+    # the address, which an erase's keyed hash alone cannot name.
+    CommenterAddress.objects.take_back(comment.email)
     if as_its_writer_sees(comment) == Comment.Status.SPAM:
         return
     if _vouched_by_writer(comment, written_before):

@@ -247,11 +247,11 @@ ERASED_NOT_COUNTED = (
 
 def _pressed_again(request, erased: int, mark: str):
     """Erase pressed again on a link whose address is gone: what its erase took (the cache's
-    count), or NOT_KNOWN with the cache away. Comments written with the address since (no mail
-    box ticked: no row back) this link erases none of: it no longer works, as the cache up
-    says once the count is gone; "your address is gone", "so are the comments made with it",
-    only where none are left. A link mailed before links carried the mark cannot tell: with
-    the cache away it says both, with it up the count (as before)."""
+    count), or NOT_KNOWN with the cache away. Comments written with the address since (its
+    row went with the erase: no stop kept it) this link erases none of: it no longer works, as
+    the cache up says once the count is gone; "your address is gone", "so are the comments
+    made with it", only where none are left. A link mailed before links carried the mark
+    cannot tell: with the cache away it says both, with it up the count (as before)."""
     if mark and written_with_since(mark):
         return link_gone(
             request,

@@ -142,7 +142,8 @@ def stop_mail(request, token):
             "When you tick a box under a comment you write, we mail this address again.",
         )
     # Its owner, who asked for no mail and lost a comment's status link: the export link's page
-    # leads back to each comment (not for an erased address, kept as a hash only). Only that
+    # leads back to each comment (not for an erased address, kept as a hash only until a comment
+    # is written with it again: CommenterAddress.objects.take_back). Only that
     # button sends "export": it never stops mail, should mail have started again meanwhile.
     exportable = not address.email.startswith(ERASED_PREFIX)
     if request.method == "POST" and request.POST.get("export"):

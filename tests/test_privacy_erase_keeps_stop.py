@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import links
@@ -116,3 +117,33 @@ def test_a_stop_erased_before_inbox_hashes_learns_its_inbox_when_its_spelling_co
 
     assert mailed_to("marialopez@googlemail.com") == [] and mail.outbox == []
     assert CommenterAddress.objects.get(email=typed.lower()).mailbox == "marialopez@gmail.com"
+
+
+def test_her_stop_link_mails_a_link_to_the_comment_she_wrote_after_the_erase(
+    reader, article, comment_form_data, settings
+):
+    """Maria stops all mail, erases everything, and writes again with her address, ticking no
+    box. Her stop link's "Mail me a link to my comments" was gone (the stop was kept under a
+    keyed hash only), and a press sent anyway said "We hold no comments from it": we do."""
+    settings.COMMENTS_FLOOD_SECONDS = 0  # she writes again later
+    post = reverse("comments:post", args=[article.pk])
+    reader.post(post, comment_form_data(article, notify="on", body="Before I erase."))
+    [confirmation] = mailed_to(EMAIL)
+    stop = _link(confirmation, "/comments/stop-mail/", settings)
+    reader.post(PRIVACY, {"email": EMAIL, "action": "erase"})
+    erase = _link(mailed_to(EMAIL)[-1], "/comments/privacy/", settings)
+    assert "No more mail from us" in reader.post(stop).content.decode()
+    assert "Your comments are erased" in reader.post(erase).content.decode()
+    reader.post(post, comment_form_data(article, body="Written after the erase."))
+    mail.outbox.clear()
+
+    page = reader.get(stop).content.decode()
+    assert "Mail is stopped" in page and "Mail me a link to my comments" in page
+    answered = reader.post(stop, {"export": "1"}).content.decode()
+
+    assert "Check your mail" in answered and "We hold no comments" not in answered
+    [export_mail] = mailed_to(EMAIL)
+    export = _link(export_mail, "/comments/privacy/", settings)
+    assert "Written after the erase." in reader.get(export).content.decode()
+    # Still stopped: the export link alone came, as the stop page promises.
+    assert CommenterAddress.objects.get(email=EMAIL).mail_stopped_at is not None

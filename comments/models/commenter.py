@@ -82,10 +82,15 @@ class CommenterAddressManager(models.Manager):
         """The address's row, made when mail is first asked for. An owner who stopped all mail
         and then erased everything left their row under a keyed hash of the address
         (comments.privacy): typed again, the address takes that row back, and the stop with it."""
-        mailbox = mailbox_of(email)
-        if not self.filter(email=email).exists():
-            self.filter(email__in=erased_emails(email)).update(email=email, mailbox=mailbox)
+        self.take_back(email)
         return self.get_or_create(email=email)[0]
+
+    def take_back(self, email: str) -> None:
+        """The address is typed again (a comment holds it in clear once more): a row kept
+        under its keyed hash by an erase is the address's again, its stop with it."""
+        if not self.filter(email=email).exists():
+            erased = self.filter(email__in=erased_emails(email))
+            erased.update(email=email, mailbox=mailbox_of(email))
 
     def stopped(self, email: str):
         """The row of an owner who stopped all mail to this address, erased or not, or to
