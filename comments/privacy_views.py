@@ -56,7 +56,7 @@ PRIVACY_SENT = (
 EXPORT_FILENAME = "my-comments.json"
 
 
-def owner_told(request, *, sent: bool):
+def owner_told(request, *, sent: bool, action: str = "export"):
     """What the address's owner reads once they asked for the export link from the stop link
     mailed to the address (theirs alone): it says what happened, where anyone else reads
     PRIVACY_SENT whatever it was. "We have mailed it a link" after a second press within the
@@ -74,12 +74,17 @@ def owner_told(request, *, sent: bool):
             f"now. Look for that mail (and in your spam folder), or ask again in {minutes} "
             "minutes if it is not the link you wanted.",
         )
+    what = (
+        "a link to erase your comments: nothing is erased until you press its page’s button"
+        if action == "erase"
+        else "a link to export your comments; its page also leads to each comment’s status "
+        "page, to edit or delete it"
+    )
     return notice_page(
         request,
         "Check your mail",
-        "We have mailed your address a link to export your comments; its page also leads to "
-        "each comment’s status page, to edit or delete it. It works for "
-        f"{links.PRIVACY_DAYS} days; check your spam folder if nothing arrives.",
+        f"We have mailed your address {what}. It works for {links.PRIVACY_DAYS} days; check "
+        "your spam folder if nothing arrives.",
     )
 
 

@@ -143,14 +143,17 @@ def stop_mail(request, token):
         )
     # Its owner, who asked for no mail and lost a comment's status link: the export link's page
     # leads back to each comment (not for an erased address, kept as a hash only until a comment
-    # is written with it again: CommenterAddress.objects.take_back). Only that
-    # button sends "export": it never stops mail, should mail have started again meanwhile.
+    # is written with it again: CommenterAddress.objects.take_back). Or who wants them erased:
+    # the status page mails no link to a stopped address for a comment its owner never vouched
+    # for (anyone may post with it), and this link is the owner's alone. Only those buttons
+    # send "export" or "erase": they never stop mail, should mail have started again meanwhile.
     exportable = not address.email.startswith(ERASED_PREFIX)
-    if request.method == "POST" and request.POST.get("export"):
+    asked = next((a for a in links.PRIVACY_ACTIONS if request.POST.get(a)), None)
+    if request.method == "POST" and asked:
         if not exportable:
-            return notice_page(request, "Nothing to export", "We hold no comments from it.")
-        sent = request_privacy_link(email=address.email, action="export", by_owner=True)
-        return owner_told(request, sent=sent)
+            return notice_page(request, f"Nothing to {asked}", "We hold no comments from it.")
+        sent = request_privacy_link(email=address.email, action=asked, by_owner=True)
+        return owner_told(request, sent=sent, action=asked)
     if request.method != "POST" and address.mail_stopped_at is not None:
         context = {
             "heading": "Mail is stopped",
