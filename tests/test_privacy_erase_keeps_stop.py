@@ -147,3 +147,20 @@ def test_her_stop_link_mails_a_link_to_the_comment_she_wrote_after_the_erase(
     assert "Written after the erase." in reader.get(export).content.decode()
     # Still stopped: the export link alone came, as the stop page promises.
     assert CommenterAddress.objects.get(email=EMAIL).mail_stopped_at is not None
+
+
+def test_her_erase_link_asks_to_erase_a_comment_she_wrote_since(
+    reader, article, submit, stopped_then_erased
+):
+    """The comment written since takes back the row her stop was kept under: the link, hers,
+    within its two days, shows it and erases it, her stop kept again as a hash."""
+    submit(article, email=EMAIL, body="Written after the erase.")
+
+    assert "We hold 1 comment made with your address" in (
+        reader.get(stopped_then_erased["erase"]).content.decode()
+    )
+    assert "1 comment and your address" in (
+        reader.post(stopped_then_erased["erase"]).content.decode()
+    )
+    assert _rows_holding(EMAIL) == []
+    assert CommenterAddress.objects.get().mail_stopped_at is not None
