@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -16,16 +18,26 @@ def navigation_sections() -> list[dict]:
     ]
 
 
-def breaking_news() -> dict | None:
-    """The breaking-news strip readers see now, if one is up (BreakingNews.shown)."""
-    banner = (
-        BreakingNews.objects.shown()
+def breaking_news() -> tuple[dict | None, datetime | None]:
+    """The breaking-news strip readers see now, if one is up (BreakingNews.shown), and when
+    that changes with no write to purge it: its end, or the start of the next one scheduled
+    (read in the same query: a page drawn afresh pays nothing for the schedule)."""
+    now = timezone.now()
+    rows = (
+        BreakingNews.objects.shown_or_next()
         .select_related("article")
-        .only("label", "text", "ends_at", "article__slug")
-        .first()
+        .only("label", "text", "ends_at", "started_at", "article__slug")
     )
+    banner = next_start = None
+    for row in rows:
+        if row.started_at > now:
+            next_start = row.started_at
+        else:
+            banner = row
+    changes = [when for when in (banner and banner.ends_at, next_start) if when]
+    changes_at = min(changes, default=None)
     if banner is None:
-        return None
+        return None, changes_at
     return {
         "pk": banner.pk,
         "kind": banner.label,
@@ -33,8 +45,7 @@ def breaking_news() -> dict | None:
         "text": banner.text,
         "url": banner.article.get_absolute_url() if banner.article else "",
         "article_id": banner.article_id,
-        "ends_at": banner.ends_at,
-    }
+    }, changes_at
 
 
 def drawn_menus(
@@ -45,9 +56,9 @@ def drawn_menus(
     every reader. current_path marks the page itself in the header, current_section an
     article's section; the strip is left off the page of the story it leads to. The page must
     carry what the strip needs of it (mark_menus)."""
-    banner = breaking_news()
+    banner, changes_at = breaking_news()
     if banner and current_article and banner["article_id"] == current_article:
-        banner = None  # its readers are there already
+        banner = None  # its readers are there already (a strip scheduled may replace it)
     context = {
         "nav_sections": navigation_sections(),
         "site_urls": site_urls(),
@@ -59,28 +70,29 @@ def drawn_menus(
         "section_menu": render_to_string("includes/section_menu.html", context),
         "breaking_news_bar": render_to_string("includes/breaking_news.html", context),
         "footer_sections": render_to_string("includes/footer_sections.html", context),
-        **_strip_marks(banner),
+        **_strip_marks(banner, changes_at),
     }
 
 
-def _strip_marks(banner: dict | None) -> dict:
-    if banner is None:
-        return {"menu_keys": [], "menu_changes_at": None}
+def _strip_marks(banner: dict | None, changes_at) -> dict:
     # Its own key: mended or ended, the pages showing it are purged for good, so no outage
     # serves a strip the newsroom took down.
-    return {"menu_keys": [breaking_key(banner["pk"])], "menu_changes_at": banner["ends_at"]}
+    keys = [breaking_key(banner["pk"])] if banner else []
+    return {"menu_keys": keys, "menu_changes_at": changes_at}
 
 
 def strip_outlived(parts: dict) -> bool:
-    """Kept parts drawn with a strip whose time has passed: the worker purges them then, but
-    a page drawn from them before it does (or with no worker) must not show it, nor be kept."""
+    """Kept parts drawn before the strip's end, or before a scheduled one's start, now past:
+    the worker purges them then, but a page drawn from them before it does (or with no
+    worker) must not show the old strip, nor be kept."""
     ends_at = parts.get("menu_changes_at")
     return ends_at is not None and ends_at <= timezone.now()
 
 
 def mark_menus(request, parts: dict) -> None:
     """What a page drawn with drawn_menus() must say of the strip on it: its story's key, and
-    its end (shared caches keep the page no longer; a CDN that cannot be purged included)."""
+    when it changes by itself, its end or a scheduled strip's start (shared caches keep the page
+    no longer; a CDN that cannot be purged included)."""
     also_keyed(request, *parts.get("menu_keys", ()))
     if parts.get("menu_changes_at"):
         changes_at(request, parts["menu_changes_at"])
@@ -90,8 +102,12 @@ def navigation(request):
     # Lazy: only templates that draw the menu or the strip look them up (the outage page must
     # not query). Renaming or adding a section, or a strip put up or ended, purges the site.
     def make():
-        breaking = breaking_news()
-        return {"sections": navigation_sections(), "breaking": breaking, **_strip_marks(breaking)}
+        breaking, changes_at = breaking_news()
+        return {
+            "sections": navigation_sections(),
+            "breaking": breaking,
+            **_strip_marks(breaking, changes_at),
+        }
 
     def site_parts():
         parts = cached("navigation|breaking|marks", [SITE], make)

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.breaking_services import end_breaking_news, put_up_breaking_news
 from articles.models import Article, BreakingNews
 from articles.services import delete_articles, publish_articles, unpublish_articles
+from tests.breaking_helpers import strip_of
 from tests.mail_helpers import make_due, run_mail_queue
 
 STRIP = "Xiaomi confirms its electric car goes into mass production in 2024"
@@ -23,11 +24,6 @@ STRIP = "Xiaomi confirms its electric car goes into mass production in 2024"
 @pytest.fixture
 def fragments_on(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-def _strip(html: str) -> str:
-    found = re.search(r'<div class="breaking-news[^"]*".*?</div>\s*</div>', html, re.S)
-    return found.group(0) if found else ""
 
 
 def _time_comes(banner) -> None:
@@ -57,7 +53,7 @@ def test_an_editor_puts_up_a_strip_and_every_page_shows_it_at_once(
     other = make_article(title="Another story", slug="another-story")
     pages = ["/", article.section.get_absolute_url(), other.get_absolute_url(), "/corrections/"]
     for url in pages:  # kept by the caches, as readers got them
-        assert _strip(client.get(url).content.decode()) == ""
+        assert strip_of(client.get(url).content.decode()) == ""
 
     form = desk.get("/admin/articles/breakingnews/add/").content.decode()
     offered = timezone.localtime() + timedelta(hours=6)
@@ -68,14 +64,14 @@ def test_an_editor_puts_up_a_strip_and_every_page_shows_it_at_once(
     assert "The strip is up on every page until" in added.content.decode()
     assert any("site" in keys for keys in purges)
     for url in pages:
-        strip = _strip(client.get(url).content.decode())
+        strip = strip_of(client.get(url).content.decode())
         assert 'aria-label="Breaking"' in strip, url
         assert f'<a href="{article.get_absolute_url()}">{STRIP}</a>' in strip, url
     # Its own story's readers are there already.
-    assert _strip(client.get(article.get_absolute_url()).content.decode()) == ""
+    assert strip_of(client.get(article.get_absolute_url()).content.decode()) == ""
     # Pages without a fragment of their own (search, a page not found) show it too.
-    assert STRIP in _strip(client.get("/search/?q=nothing-at-all").content.decode())
-    assert STRIP in _strip(client.get("/no-such-page/").content.decode())
+    assert STRIP in strip_of(client.get("/search/?q=nothing-at-all").content.decode())
+    assert STRIP in strip_of(client.get("/no-such-page/").content.decode())
     [banner] = BreakingNews.objects.all()
     assert banner.started_by.username == "desk"
 
@@ -86,13 +82,13 @@ def test_a_new_strip_replaces_the_one_up_which_does_not_come_back(
     first = put_up_breaking_news(banner=BreakingNews(text="Polls have closed"))
     second = put_up_breaking_news(banner=BreakingNews(text="First results are in"))
 
-    strip = _strip(client.get("/").content.decode())
+    strip = strip_of(client.get("/").content.decode())
     assert "First results are in" in strip and "Polls have closed" not in strip
     first.refresh_from_db()
     assert first.ends_at is not None and not first.is_live
     with django_capture_on_commit_callbacks(execute=True):
         end_breaking_news(queryset=BreakingNews.objects.filter(pk=second.pk))
-    assert _strip(client.get("/").content.decode()) == ""
+    assert strip_of(client.get("/").content.decode()) == ""
 
 
 def test_ending_a_strip_takes_it_off_the_kept_pages(
@@ -171,7 +167,7 @@ def test_a_time_already_past_is_refused_and_a_strip_without_a_story_is_plain_tex
     typed = "Storm <script>alert(1)</script> closes\u2028the coast road"  # a pasted break
     with django_capture_on_commit_callbacks(execute=True):
         desk.post("/admin/articles/breakingnews/add/", _form(text=typed, label="developing"))
-    strip = _strip(client.get("/").content.decode())
+    strip = strip_of(client.get("/").content.decode())
     assert 'aria-label="Developing story"' in strip
     assert "Storm &lt;script&gt;alert(1)&lt;/script&gt; closes the coast road" in strip
     assert "<a " not in strip
@@ -199,12 +195,12 @@ def test_a_strip_ends_by_its_own_time_through_the_caches(
     assert STRIP not in client.get("/").content.decode()
 
 
-def test_only_those_who_may_edit_stories_put_up_a_strip(moderator_client, desk):
+def test_only_those_who_may_edit_stories_put_up_astrip_of(moderator_client, desk):
     assert moderator_client.get("/admin/articles/breakingnews/add/").status_code == 403
     assert desk.get("/admin/articles/breakingnews/add/").status_code == 200
 
 
-def test_a_page_drawn_from_its_fragment_reads_nothing_more_for_the_strip(
+def test_a_page_drawn_from_its_fragment_reads_nothing_more_for_thestrip_of(
     client, article, make_article, fragments_on
 ):
     other = make_article(title="Another story", slug="another-story")
@@ -235,7 +231,7 @@ def test_every_page_with_the_strip_carries_its_key_and_a_mended_strip_purges_it(
     with django_capture_on_commit_callbacks(execute=True):
         desk.post(f"/admin/articles/breakingnews/{banner.pk}/change/", form)
     assert any({"site", f"breaking-{banner.pk}"} <= keys for keys in purges)
-    assert "Xiaomi confirms mass production" in _strip(client.get("/").content.decode())
+    assert "Xiaomi confirms mass production" in strip_of(client.get("/").content.decode())
 
 
 def test_saving_a_strip_that_ended_meanwhile_says_so_and_gives_the_words_back(
@@ -268,7 +264,7 @@ def test_two_strips_put_up_at_once_leave_one_up(client, db):
     assert list(BreakingNews.objects.live()) == [second]
     assert "Polls have closed" not in client.get("/").content.decode()
     end_breaking_news(queryset=BreakingNews.objects.all())
-    assert _strip(client.get("/").content.decode()) == ""
+    assert strip_of(client.get("/").content.decode()) == ""
     first.refresh_from_db()
     assert not first.is_live
 
@@ -303,4 +299,4 @@ def test_a_story_deleted_ends_its_strip_and_leaves_the_record(
     banner.refresh_from_db()
     assert banner.article is None and banner.text == STRIP and not banner.is_live
     assert any({"site", f"breaking-{banner.pk}"} <= keys for keys in purges)
-    assert _strip(client.get("/").content.decode()) == ""
+    assert strip_of(client.get("/").content.decode()) == ""

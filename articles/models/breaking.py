@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from articles.models.article import Article
@@ -10,33 +10,75 @@ from newsportal.text import clean_pasted_fields
 
 class BreakingNewsQuerySet(models.QuerySet):
     def live(self):
-        """Up now: not ended, by its time or by hand, and no strip put up after it. The last
-        holds whatever two editors do at once (each ending what it saw up, then adding its own:
-        both would stay up), and a strip replaced never comes back when its successor ends."""
-        return self.filter(_up_now())
+        """Up now: gone up by its "show from" time, not ended, by its time or by hand, and no
+        strip gone up after it (by start time). The last holds whatever two editors do at
+        once (each ending what it saw up, then adding its own: both would stay up), and a
+        strip replaced, by one put up now or by one scheduled for now, never comes back when
+        its successor ends."""
+        return self.live_at(timezone.now())
+
+    def live_at(self, when):
+        return self.filter(_up_at(when))
+
+    def scheduled(self):
+        """Waiting for its "show from" time (and not cancelled meanwhile)."""
+        return self.filter(_scheduled_at(timezone.now()))
 
     def with_up(self):
-        """Each strip with `up` (live), for a list of them in one query."""
-        return self.annotate(up=ExpressionWrapper(_up_now(), output_field=BooleanField()))
+        """Each strip with `up` (live) and `waiting` (scheduled), for a list in one query."""
+        now = timezone.now()
+        return self.annotate(
+            up=ExpressionWrapper(_up_at(now), output_field=BooleanField()),
+            waiting=ExpressionWrapper(_scheduled_at(now), output_field=BooleanField()),
+        )
 
     def shown(self):
         """What readers see: live, and its story (where it names one) on the site."""
+        return self.filter(_shown_at(timezone.now()))
+
+    def shown_or_next(self):
+        """What readers see now, and the next strip scheduled to go up (which replaces it
+        then), in one query: a page drawn now is kept no longer than until that start."""
         now = timezone.now()
-        return self.live().filter(
-            Q(article__isnull=True)
-            | Q(article__status=Article.Status.PUBLISHED, article__published_at__lte=now)
-        )
+        following = self.filter(_scheduled_at(now)).order_by("started_at", "pk").values("pk")
+        return self.filter(_shown_at(now) | Q(pk=Subquery(following[:1])))
 
 
-def _up_now() -> Q:
-    newer = BreakingNews.objects.filter(pk__gt=OuterRef("pk"))
-    return (Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())) & ~Exists(newer)
+def _went_up(now) -> Q:
+    # Ended (cancelled) before its start: it never went up, so it replaced nothing.
+    return Q(started_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=F("started_at")))
+
+
+def _scheduled_at(now) -> Q:
+    return Q(started_at__gt=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=F("started_at")))
+
+
+def newer_gone_up(now):
+    """Strips that went up after the outer one, by start time (save order for the same
+    instant): a scheduled strip saved first is still newer than one put up before its time."""
+    after = Q(started_at__gt=OuterRef("started_at")) | Q(
+        started_at=OuterRef("started_at"), pk__gt=OuterRef("pk")
+    )
+    return BreakingNews.objects.filter(after, _went_up(now))
+
+
+def _up_at(now) -> Q:
+    not_ended = Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    return Q(started_at__lte=now) & not_ended & ~Exists(newer_gone_up(now))
+
+
+def _shown_at(now) -> Q:
+    return _up_at(now) & (
+        Q(article__isnull=True)
+        | Q(article__status=Article.Status.PUBLISHED, article__published_at__lte=now)
+    )
 
 
 class BreakingNews(models.Model):
     """The strip across the top of every page that tells readers of news as it breaks, as
     newsrooms run a "Breaking" bar above their site for the hours a story develops. One at a
-    time: the newest put up replaces the one before it. Written through
+    time: the newest to go up (put up now, or scheduled for now) replaces the one before it.
+    Written through
     articles.breaking_services."""
 
     class Label(models.TextChoices):
@@ -68,7 +110,15 @@ class BreakingNews(models.Model):
         help_text="The strip leaves the pages by itself then (news does not break for days). "
         "Empty: until it is ended or another replaces it.",
     )
-    started_at = models.DateTimeField("put up", default=timezone.now, editable=False)
+    # When it goes up: saved with a time to come, it is scheduled and replaces the strip up
+    # then at that time (one at a time, by this time). Empty or past on a new strip: now.
+    started_at = models.DateTimeField(
+        "show from",
+        default=timezone.now,
+        blank=True,
+        help_text="Empty: now. A time to come schedules the strip: readers see it from then, "
+        "in place of the one up then.",
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -88,6 +138,12 @@ class BreakingNews(models.Model):
 
     def __str__(self):
         return f"{self.get_label_display()}: {self.text}"
+
+    @property
+    def is_scheduled(self) -> bool:
+        if "waiting" in self.__dict__:  # read with_up()
+            return self.waiting
+        return type(self).objects.scheduled().filter(pk=self.pk).exists()
 
     @property
     def is_live(self) -> bool:
@@ -114,6 +170,8 @@ class BreakingNews(models.Model):
                     "from the list of breaking news)."
                 }
             )
+        if self.ends_at is not None and self.started_at and self.ends_at <= self.started_at:
+            raise ValidationError({"ends_at": "Give a time after its “show from” time."})
 
     def _story_out(self) -> bool:
         return Article.objects.published().filter(pk=self.article_id).exists()
