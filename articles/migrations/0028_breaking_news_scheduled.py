@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0026_readers_question_set_at"),
+        ("articles", "0027_live_coverage"),
     ]
 
     operations = [
