@@ -20,6 +20,7 @@ from newsportal.formats import newsroom_time
 class LiveUpdateAdmin(WordsKeptAdmin):
     refused_as = "Not posted"
     gone_meanwhile = "This update was deleted meanwhile."
+    words_given_back = ("headline", "text")
     list_display = ["posted", "article", "words", "key_event", "posted_by"]
     list_select_related = ["article", "posted_by"]
     list_filter = ["key_event"]

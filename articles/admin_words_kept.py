@@ -13,6 +13,8 @@ class NotSaved(Exception):
 
 class WordsKeptAdmin(admin.ModelAdmin):
     refused_as = "Not saved"
+    # The boxes whose words are given back, in the form's order.
+    words_given_back = ("text",)
     # Said when the row itself was deleted between the form and its save.
     gone_meanwhile = "This was deleted meanwhile."
 
@@ -31,8 +33,9 @@ class WordsKeptAdmin(admin.ModelAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         except NotSaved as refused:
             # Nothing else on this page can keep the words: they are given back to copy.
-            typed = request.POST.get("text", "")
-            said = f"{self.refused_as}: {refused} Your words: “{typed}”"
+            typed = [request.POST.get(name, "") for name in self.words_given_back]
+            words = " ".join(f"“{text}”" for text in typed if text) or "“”"
+            said = f"{self.refused_as}: {refused} Your words: {words}"
             self.message_user(request, said, messages.ERROR)
             opts = self.model._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")

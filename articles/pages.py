@@ -29,6 +29,7 @@ from newsportal.context_processors import publisher_logo
 
 RELATED_FALLBACK_COUNT = 5
 LATEST_COUNT = 5
+LIVE_JSON_LD_UPDATES = 20
 
 
 def article_page_parts(
@@ -204,6 +205,8 @@ def _live_json_ld(article, url: str, live_updates) -> dict:
     coverage = {"coverageStartTime": article.live_since.isoformat(timespec="seconds")}
     if article.live_ended_at:
         coverage["coverageEndTime"] = article.live_ended_at.isoformat(timespec="seconds")
+    # The latest only: search engines show a few, and every update again in the page's head
+    # would double a long coverage's weight for each reader's poll (js/live.js).
     coverage["liveBlogUpdate"] = [
         {
             "@type": "BlogPosting",
@@ -212,7 +215,7 @@ def _live_json_ld(article, url: str, live_updates) -> dict:
             "datePublished": update.posted_at.isoformat(timespec="seconds"),
             "articleBody": plain_text(update.text_html),
         }
-        for update in live_updates
+        for update in live_updates[:LIVE_JSON_LD_UPDATES]
     ]
     return coverage
 

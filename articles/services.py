@@ -48,7 +48,14 @@ def release_scheduled(article_id: int) -> str:
 # moving it to another section or retagging it does not).
 EDITORIAL_FIELDS = ("title", "standfirst", "body", "hero_image", "hero_alt", "hero_caption")
 # Kept by other services while an editor has the form open: never written back from it.
-_KEPT_ELSEWHERE = {"approved_comment_count", "corrected_at", "search_vector", *HERO_MADE_FIELDS}
+_KEPT_ELSEWHERE = {
+    "approved_comment_count",
+    "corrected_at",
+    "live_since",  # articles.live_services: an update posted, or the coverage ended, meanwhile
+    "live_ended_at",
+    "search_vector",
+    *HERO_MADE_FIELDS,
+}
 
 
 def _dated_for_publication(article: Article, stored: dict | None, now, date_set: bool) -> None:

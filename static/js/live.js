@@ -16,17 +16,25 @@
   button.type = "button";
   button.className = "btn btn-primary btn-sm";
   bar.appendChild(button);
-  // Said once by screen readers, without taking them from where they read.
+  // Said once by screen readers, without taking them from where they read: a live region in
+  // the page from the start (one added, or hidden, as its words change is often not read).
   var said = document.createElement("p");
   said.className = "visually-hidden";
   said.setAttribute("role", "status");
-  bar.appendChild(said);
+  section.parentNode.insertBefore(said, section);
   var waiting = null;
   var timer = null;
+  var stopped = false;
 
   function place() {
     var heading = section.querySelector(".live-coverage-heading");
     section.insertBefore(bar, heading ? heading.nextSibling : section.firstChild);
+  }
+
+  // The coverage ended, or the story left the site: nothing more will come.
+  function stop() {
+    stopped = true;
+    window.clearInterval(timer);
   }
 
   function updateIds(root) {
@@ -36,7 +44,7 @@
   }
 
   function check() {
-    if (document.hidden) return;
+    if (document.hidden || stopped) return;
     fetch(window.location.pathname, {
       credentials: "same-origin",
       headers: { Accept: "text/html" },
@@ -44,6 +52,7 @@
       cache: "no-cache",
     })
       .then(function (response) {
+        if (response.status === 404 || response.status === 410) stop();
         return response.ok ? response.text() : null;
       })
       .then(function (text) {
@@ -54,7 +63,7 @@
         var count = updateIds(fresh).filter(function (id) {
           return shown.indexOf(id) === -1;
         }).length;
-        if (!fresh.hasAttribute("data-live")) window.clearInterval(timer);
+        if (!fresh.hasAttribute("data-live")) stop();
         if (!count) return;
         waiting = fresh;
         var words = count === 1 ? "1 new update" : count + " new updates";
