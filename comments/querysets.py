@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
@@ -49,13 +48,8 @@ class CommentQuerySet(models.QuerySet):
     def lock_if_repliable(self, article, pk: int) -> bool:
         """Lock the comment a reply answers until the transaction ends and say whether readers
         may still answer it, read once locked: a take-down holding it is waited for, and what
-        it left is read. FOR NO KEY UPDATE: other replies' foreign key checks go on.
-        Gone (deleted meanwhile), the reply is refused as the form refuses it (a ValidationError
-        on its parent): saved, it would fail its foreign key at commit, a server error. Any
-        reply locks it, held or not: a deletion meanwhile waits for the reply, and finds it
-        (its author's Delete keeps its place)."""
-        if not list(self.filter(pk=pk).select_for_update(no_key=True, of=("self",)).only("pk")):
-            raise ValidationError({"parent": "You can only reply to a published comment."})
+        it left is read. FOR NO KEY UPDATE: other replies' foreign key checks go on."""
+        list(self.filter(pk=pk).select_for_update(no_key=True, of=("self",)).only("pk"))
         return self.repliable(article).filter(pk=pk).exists()
 
     def lock_rows(self) -> list[int]:

@@ -72,13 +72,11 @@ def submit_comment(
     comment.full_clean()
     with transaction.atomic():
         # The comment answered before the story's count, as a take-down locks them: the other
-        # way round each waited for the other. One off the page meanwhile leaves the reply
-        # waiting; one deleted meanwhile (a held reply's too) refuses it, as the form does.
-        if comment.parent_id is not None:
-            answerable = Comment.objects.lock_if_repliable(article, comment.parent_id)
-            if comment.status == Comment.Status.APPROVED and not answerable:
-                comment.status, comment.moderated_at = Comment.Status.PENDING, None
-                comment.held_because = [ANSWERED_GONE]
+        # way round each waited for the other. One gone meanwhile leaves the reply waiting.
+        to_check = comment.parent_id is not None and comment.status == Comment.Status.APPROVED
+        if to_check and not Comment.objects.lock_if_repliable(article, comment.parent_id):
+            comment.status, comment.moderated_at = Comment.Status.PENDING, None
+            comment.held_because = [ANSWERED_GONE]
         comment.save()
         if comment.status == Comment.Status.APPROVED:
             move_approved_counts({article.pk: 1})

@@ -4,14 +4,11 @@ opens with a summary, an alert, of every problem, each linking to its field. Wit
 the summary takes focus (tests/browser/test_commenting.py)."""
 
 import re
-from unittest import mock
 
 from django.test import Client
 from django.urls import reverse
 
 from comments.forms import TOO_FAST
-from comments.models import Comment
-from comments.withdrawal import withdraw_comment
 
 TITLE = "Xiaomi will mass-produce its car · Newsportal"
 
@@ -166,26 +163,3 @@ def test_without_javascript_a_reply_whose_comment_left_the_page_is_told_so_at_on
     }
     _post(browser, article, again)
     assert Comment.objects.get(body="A late answer").parent is None
-
-
-def test_a_reader_whose_reply_s_comment_is_deleted_as_it_is_saved_gets_the_form_back(
-    reader, article, approved_comment, comment_form_data
-):
-    # Deleted by its author after every check the form and the model make, before the reply is
-    # saved: one writer after the other, as on SQLite (tests/test_moderation_reply_parent_deleted
-    # meets it on PostgreSQL's connections). Before, the reply's foreign key failed at commit: a
-    # server error, the words lost.
-    data = comment_form_data(article, parent=approved_comment.pk, body="I answer the Early Bird")
-    checked = Comment.full_clean
-
-    def checked_then_deleted(comment, *args, **kwargs):
-        checked(comment, *args, **kwargs)
-        withdraw_comment(comment=approved_comment)
-
-    with mock.patch.object(Comment, "full_clean", checked_then_deleted):
-        html = _post(reader, article, data)
-
-    _, problems, _ = _summary(html)
-    assert problems == ["You can only reply to a published comment."]
-    assert "no longer on the page" in html and "I answer the Early Bird" in html
-    assert not Comment.objects.filter(article=article).exists()
