@@ -71,8 +71,7 @@ def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
 def take_down_replies(replies, *, by, now, reason: str = REPLY_TAKEN_DOWN) -> int:
     """Published replies that cannot stand without the comment they answer come down with it,
     saying so in their own words (the comment's reason is not about them), and logged.
-    `reason`: for the replies to a placeholder (which stays up), the moderator's, else
-    REPLY_UNDER_DELETED."""
+    `reason`: REPLY_UNDER_DELETED for the replies to a placeholder (which stays up)."""
     ids = list(replies.values_list("pk", flat=True))
     down = Comment.objects.filter(pk__in=ids)
     taken = down.mark_taken_down(by=by, reason=reason, now=now)

@@ -358,10 +358,8 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
         up = Comment.objects.filter(status=Comment.Status.APPROVED, withdrawn_at__isnull=True)
         taken = up.filter(pk__in=parents).mark_taken_down(by=by, reason=reason, now=now)
         replies = up.filter(parent_id__in=parents).exclude(pk__in=parents)
-        # A placeholder's own words are gone: a reason typed with it ticked is about its replies.
         under_deleted = replies.filter(parent__withdrawn_at__isnull=False)
-        told = reason or REPLY_UNDER_DELETED
-        taken += take_down_replies(under_deleted, by=by, now=now, reason=told)
+        taken += take_down_replies(under_deleted, by=by, now=now, reason=REPLY_UNDER_DELETED)
         taken += take_down_replies(replies, by=by, now=now)
         # Per article from our rows, not per article's UPDATEs: one query for fifty stories.
         gone = Counter(ours.filter(pk__in=shown).values_list("article_id", flat=True))

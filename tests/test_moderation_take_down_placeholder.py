@@ -140,30 +140,3 @@ def test_a_reply_taken_down_under_a_placeholder_before_this_release_is_told_trul
 
     assert f"Moderator’s reason: {UNDER_DELETED}" in page
     assert REPLY_TAKEN_DOWN not in page
-
-
-def test_replies_taken_down_under_a_placeholder_are_told_the_moderator_s_reason(
-    moderator_client, placeholder
-):
-    # The placeholder's own words are gone: a reason typed with it ticked is about the replies
-    # it takes down, and reaches their writers (mail, status page) and the log, as a comment's
-    # own reason reaches its writer. (No reason typed: the words above.)
-    replies = list(placeholder.replies.all())
-    Comment.objects.filter(pk__in=[r.pk for r in replies]).update(notify_on_decision=True)
-    for reply in replies:
-        verify(reply.email)
-    typed = "The thread turned into a flame war."
-    data = page_fields(moderator_client, URL, placeholder.pk)
-    data |= {"action": "take_down_selected", "_selected_action": [placeholder.pk], "reason": typed}
-
-    moderator_client.post(URL, data, follow=True)
-    run_mail_queue()
-
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in replies)
-    for letter in mail.outbox:
-        assert f"Reason: {typed}" in letter.body
-        assert UNDER_DELETED not in letter.body
-    page = Client().get(replies[0].status_url).content.decode()
-    assert f"Moderator’s reason: {typed}" in page
-    history = moderator_client.get(f"{CHANGELIST}{replies[0].pk}/history/").content.decode()
-    assert f"Taken down: {typed}" in history
