@@ -184,6 +184,10 @@ def test_a_strip_ends_by_its_own_time_through_the_caches(
     # Shared caches keep the page no longer than the strip is up (a CDN that is never purged).
     kept = int(re.search(r"s-maxage=(\d+)", page["Cache-Control"]).group(1))
     assert kept <= 30 * 60
+    # The put-up's own repeat purges of the site (FRONT_CACHE_PURGE_SOON_SECONDS after it, and
+    # later): run first, so a slow machine's due repeat is not read as the strip's end.
+    DBTaskResult.objects.filter(task_path__endswith="purge_again").update(run_after=timezone.now())
+    run_mail_queue("purge")
     purges.clear()
     run_mail_queue("purge")
     assert not any("site" in keys for keys in purges)  # not its time yet
@@ -195,12 +199,12 @@ def test_a_strip_ends_by_its_own_time_through_the_caches(
     assert STRIP not in client.get("/").content.decode()
 
 
-def test_only_those_who_may_edit_stories_put_up_astrip_of(moderator_client, desk):
+def test_only_those_who_may_edit_stories_put_up_a_strip(moderator_client, desk):
     assert moderator_client.get("/admin/articles/breakingnews/add/").status_code == 403
     assert desk.get("/admin/articles/breakingnews/add/").status_code == 200
 
 
-def test_a_page_drawn_from_its_fragment_reads_nothing_more_for_thestrip_of(
+def test_a_page_drawn_from_its_fragment_reads_nothing_more_for_the_strip(
     client, article, make_article, fragments_on
 ):
     other = make_article(title="Another story", slug="another-story")
