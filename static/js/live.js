@@ -46,7 +46,9 @@
   function check() {
     if (document.hidden || stopped) return;
     fetch(window.location.pathname, {
-      credentials: "same-origin",
+      // The updates are the same for everyone: asked without cookies, a signed-in reader's poll
+      // is the shared page a cache in front answers, not a page drawn for them each minute.
+      credentials: "omit",
       headers: { Accept: "text/html" },
       // Asked again of the caches in front (a 304 when nothing changed), not the tab's own copy.
       cache: "no-cache",

@@ -55,3 +55,18 @@ def test_live_coverage_reads_clearly_and_axe_finds_nothing_serious(
     assert_accessible(f"live story, {scheme}")
     page.goto("/")
     assert_readable(page, [".live-label"], f"live label in the list, {scheme}")
+
+
+def test_a_signed_in_readers_poll_is_the_shared_page(page, live, django_user_model):
+    django_user_model.objects.create_user("desk", "desk@example.com", "pw-desk-123", is_staff=True)
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill("pw-desk-123")
+    page.get_by_role("button", name="Log in").click()
+    own = page.goto(live.get_absolute_url())
+    assert "public" not in own.headers["cache-control"]  # their page is their own
+
+    with page.expect_response(lambda r: r.url.endswith(live.get_absolute_url())) as polled:
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    # Asked without their cookies: the page every reader shares, kept by the caches in front.
+    assert polled.value.headers["cache-control"].startswith("public")
