@@ -213,17 +213,19 @@ def note_mail_wishes(comment: Comment, *, notify_reply: bool, written_before=())
     checked against the stop when queued and sent. The wish is still written down, so that the
     status page says the same as for any other address (silence there told a stranger whose
     address it is); resume_mail drops such wishes, and the owner ticks the box again."""
-    # Before any mail wish: its owner's stop link offers a link to the comments written with
-    # the address, which an erase's keyed hash alone cannot name.
-    CommenterAddress.objects.take_back(comment.email)
     if as_its_writer_sees(comment) == Comment.Status.SPAM:
         return
     if _vouched_by_writer(comment, written_before):
         Comment.objects.filter(pk=comment.pk).update(owner_vouched=True)
         comment.owner_vouched = True
     if not (notify_reply or comment.notify_on_decision):
+        # Its owner's stop link offers a link to the comments written with the address, which
+        # an erase's keyed hash alone cannot name. Not for spam held for its blocked address:
+        # a stranger's spam must not bring an erased address back in clear.
+        if comment.status != Comment.Status.SPAM:
+            CommenterAddress.objects.take_back(comment.email)
         return
-    address = CommenterAddress.objects.claim(comment.email)
+    address = CommenterAddress.objects.claim(comment.email)  # takes the row back too
     if notify_reply:
         ReplySubscription.objects.get_or_create(comment=comment)
     ask_owner(comment, address)

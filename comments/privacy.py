@@ -19,6 +19,7 @@ from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_ACTIONS, PRIVACY_DAYS, address_marks
 from comments.mail import drop_queued
 from comments.models import (
+    ERASED_PREFIX,
     Block,
     Comment,
     CommenterAddress,
@@ -77,7 +78,7 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
     """Its author deletes a comment (from its status page): off the pages and the counts, and
     out of our records as the page promises. The moderators' log keeps what was done to it, not
     the name; an address left with no comment is forgotten (what mail it wanted, confirmed),
-    unless its owner must be kept from mail (_forgettable_addresses). pressed_in: the browser's
+    unless its owner must be kept from mail (_forget_addresses). pressed_in: the browser's
     key (comments.ratelimit.delete_key), under which its next press finds it deleted there.
     False: gone already, by an earlier press or another way (withdraw_comment)."""
     noted = ""
@@ -91,7 +92,7 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
             note_deleted(noted, article_id=comment.article_id)
             names = {comment.name} if comment.name else set()
             _forget_in_admin_log(None, names, {Comment: [comment.pk]})
-            _forgettable_addresses(timezone.now()).filter(email=comment.email).delete()
+            _forget_addresses(timezone.now(), email=comment.email)
     except BaseException:
         forget_deleted(noted)  # not deleted after all (its commit too): its next press deletes
         raise
@@ -114,6 +115,21 @@ def _forgettable_addresses(now):
         # Forgotten, its privacy limit would go too: post, ask, delete, again.
         .exclude(privacy_mail_sent_at__gte=now - timedelta(minutes=PRIVACY_MAIL_MINUTES))
     )
+
+
+def _forget_addresses(now, **only) -> int:
+    """Addresses no comment is written with any more (of those `only` selects) are forgotten
+    (_forgettable_addresses); one whose owner stopped all mail keeps only the stop, under a
+    keyed hash, as an erase keeps it: a comment written with an erased address takes its row
+    back in clear (CommenterAddress.objects.take_back), anyone may type it, and once that
+    comment is deleted (by its writer, a moderator, the retention job) the address must not
+    stay in clear for good. Returns how many were forgotten."""
+    forgotten, _ = _forgettable_addresses(now).filter(**only).delete()
+    unwritten = ~Exists(Comment.objects.filter(email=OuterRef("email")))
+    stopped = CommenterAddress.objects.filter(unwritten, mail_stopped_at__isnull=False, **only)
+    for address in stopped.exclude(email__startswith=ERASED_PREFIX):
+        _keep_only_the_stop(address)
+    return forgotten
 
 
 def erase_comments(*, email: str, pressed_in: str = "") -> int:
@@ -184,6 +200,13 @@ def _forget_address(email: str) -> None:
     if address.mail_stopped_at is None:
         address.delete()
         return
+    _keep_only_the_stop(address)
+
+
+def _keep_only_the_stop(address: CommenterAddress) -> None:
+    """A stopped address's row, with no comment holding the address any more: its keyed hash
+    instead of the address, and nothing else kept but the stop."""
+    email = address.email
     for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
         drop_queued(kind, address.pk)  # mail waiting to go would reach no address
     # An older erase's, if any (under any key still known).
@@ -262,7 +285,7 @@ def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
     (a take-down's, when one was approved first; their arrival, when screened), IP addresses
     COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
-    needs them (_forgettable_addresses). The other IP addresses we hold go after
+    needs them (_forget_addresses). The other IP addresses we hold go after
     COMMENTS_KEEP_IP_DAYS too (_prune_other_ips); a block of an e-mail address
     COMMENTS_KEEP_REJECTED_DAYS after it ended, with the rejected comments that were its
     reason."""
@@ -280,7 +303,7 @@ def prune_old_data(now=None) -> Pruned:
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
         ip_address=None
     )
-    forgotten, _ = _forgettable_addresses(now).delete()
+    forgotten = _forget_addresses(now)
     ips = _prune_other_ips(ip_before)
     with transaction.atomic():
         email_blocks = _delete_ended_blocks(Block.Kind.EMAIL, rejected_before, EMAIL_CLEARED)

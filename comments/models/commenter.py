@@ -87,10 +87,12 @@ class CommenterAddressManager(models.Manager):
 
     def take_back(self, email: str) -> None:
         """The address is typed again (a comment holds it in clear once more): a row kept
-        under its keyed hash by an erase is the address's again, its stop with it."""
-        if not self.filter(email=email).exists():
-            erased = self.filter(email__in=erased_emails(email))
-            erased.update(email=email, mailbox=mailbox_of(email))
+        under its keyed hash by an erase is the address's again, its stop with it. One
+        conditional UPDATE, run at every post; the row goes back under its hash when the last
+        comment holding the address goes (comments.privacy.forget_addresses)."""
+        held = self.filter(email=email)
+        erased = self.filter(email__in=erased_emails(email)).exclude(models.Exists(held))
+        erased.update(email=email, mailbox=mailbox_of(email))
 
     def stopped(self, email: str):
         """The row of an owner who stopped all mail to this address, erased or not, or to
