@@ -151,17 +151,21 @@ def config_for_reload(cfg: dict) -> dict:
     os.environ.update(cfg["environ"])
     try:
         new = stack_config()
-        changed = [name for name, value in new["fixed"].items() if value != cfg["fixed"][name]]
-        if any(new[field] != cfg[field] for field in RESTART_ONLY):
-            raise ImproperlyConfigured(
-                f"{', '.join(changed)} changed since the stack started (the variables' file): "
+        # What cfg lacks (an older release's running.json: refused_reload) is not compared.
+        was = cfg["fixed"]
+        changed = [name for name, value in new["fixed"].items() if value != was.get(name, value)]
+        if moved := [field for field in RESTART_ONLY if new[field] != cfg.get(field, new[field])]:
+            # No variable changed: a default (another release's, for refused_reload) did.
+            source = "the variables' file" if changed else "no variable did"
+            raise (ImproperlyConfigured if changed else Unnamed)(
+                f"{', '.join(changed or moved)} changed since the stack started ({source}): "
                 "a reload cannot move Varnish or its ports; "
                 f"{stacks.how_to_restart(cfg['workdir'])}"
             )
         if children := [
             name
             for name in CHILDREN_FIXED
-            if _meant(new["fixed"][name]) != _running(cfg["fixed"][name])
+            if name in was and _meant(new["fixed"][name]) != _running(was[name])
         ]:
             raise ImproperlyConfigured(
                 f"{', '.join(children)} changed since the stack started (the variables' file): "
@@ -190,8 +194,10 @@ def remembered(cfg: dict) -> dict:
 def refused_reload(workdir: Path, pid: int) -> str:
     """Why the stack with this pid would refuse a reload now (config_for_reload, from what it
     remembered and its variables), or "": `serve.py --running`, make reload's first step, says
-    it before anything is installed, collected or migrated. A stack started before serve.py
-    remembered is left to refuse it itself."""
+    it before anything is installed, collected or migrated. This is the new release's code,
+    the file the running one's: what it did not remember (a stack started before serve.py
+    remembered, a name a release added since), or a difference no variable explains (a default
+    changed since), is left to the stack to refuse itself, at the end."""
     saved = stacks.remembered(workdir, pid)
     try:
         variables = stacks.variables_of(pid, workdir)
@@ -199,20 +205,41 @@ def refused_reload(workdir: Path, pid: int) -> str:
         return ""  # the steps that need them say why
     if saved is None:
         return ""
-    fixed = {
-        name: tuple(value) if name in CHILDREN_FIXED else value
-        for name, value in saved["fixed"].items()
-    }
-    cfg = {**saved, "workdir": Path(saved["workdir"]), "fixed": fixed, "environ": variables}
     before = dict(os.environ)
     try:
-        config_for_reload(cfg)
+        config_for_reload({"workdir": workdir, **_as_kept(saved), "environ": variables})
+    except Unnamed:
+        return ""
     except ImproperlyConfigured as exc:
         return str(exc)
     finally:
         os.environ.clear()
         os.environ.update(before)
     return ""
+
+
+def _as_kept(saved: dict) -> dict:
+    """What the stack remembered, as config_for_reload compares it: what is not in the shape
+    this release keeps it in (a release changed it since) is left out, as if not remembered."""
+    fixed = saved.get("fixed") if isinstance(saved.get("fixed"), dict) else {}
+    kept = {field: saved[field] for field in RESTART_ONLY if field in saved}
+    if "workdir" in kept:
+        workdir = kept.pop("workdir")
+        kept.update({"workdir": Path(workdir)} if isinstance(workdir, str) else {})
+    kept["fixed"] = {
+        name: tuple(value) if name in CHILDREN_FIXED else value
+        for name, value in fixed.items()
+        if (
+            isinstance(value, list) and len(value) == 2
+            if name in CHILDREN_FIXED
+            else value is None or isinstance(value, str)
+        )
+    }
+    return kept
+
+
+class Unnamed(ImproperlyConfigured):
+    """A refusal no variable explains (config_for_reload): not for make reload to say."""
 
 
 def refuse_workers_without_redis() -> None:
