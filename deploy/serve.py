@@ -205,16 +205,14 @@ def refused_reload(workdir: Path, pid: int) -> str:
         return ""  # the steps that need them say why
     if saved is None:
         return ""
-    before = dict(os.environ)
-    try:
-        config_for_reload({"workdir": workdir, **_as_kept(saved), "environ": variables})
-    except Unnamed:
-        return ""
-    except ImproperlyConfigured as exc:
-        return str(exc)
-    finally:
-        os.environ.clear()
-        os.environ.update(before)
+    # As the stack reads them: its variables and TMPDIR (the default work dir), not the shell's.
+    with stacks.environment(variables):
+        try:
+            config_for_reload({"workdir": workdir, **_as_kept(saved), "environ": variables})
+        except Unnamed:
+            return ""
+        except ImproperlyConfigured as exc:
+            return str(exc)
     return ""
 
 

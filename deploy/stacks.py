@@ -315,7 +315,8 @@ def _elsewhere(refused=None) -> str:
         # Its variables over its file, as serve.py reads them: a PORT set only there is its own.
         read = _as_read_by_serve(variables)
         port = read.get("PORT") or "8000"
-        default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
+        with environment(read):  # its TMPDIR: gettempdir() keeps the shell's
+            default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
         # Where its Varnish runs is where it is, whatever its file says since it started.
         workdir = str(_varnish_workdir(pid) or read.get("PROXY_WORKDIR") or default)
         try:
@@ -355,6 +356,22 @@ def _as_read_by_serve(variables: dict[str, str]) -> dict[str, str]:
     except (OSError, ValueError):
         in_file = {}
     return {**{k: v for k, v in in_file.items() if v is not None}, **variables}
+
+
+@contextlib.contextmanager
+def environment(variables: dict[str, str]):
+    """os.environ as another process's, and tempfile's directory as that process finds it
+    (gettempdir() keeps the first it found: this shell's TMPDIR); both as they were after."""
+    before, tempdir = dict(os.environ), tempfile.tempdir
+    os.environ.clear()
+    os.environ.update(variables)
+    tempfile.tempdir = None
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+        tempfile.tempdir = tempdir
 
 
 def _varnish_workdir(pid: int) -> Path | None:

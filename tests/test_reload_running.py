@@ -5,11 +5,15 @@ never a traceback, never a refusal naming nothing, never "restart" for the shell
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from tests.test_serve import BASE_DIR, free_port, run_serve, stand_in
+import pytest
+
+from tests.test_serve import BASE_DIR, free_port, pid_file, run_serve, stacks_named, stand_in
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -96,3 +100,60 @@ def test_a_default_changed_since_the_stack_started_is_no_refusal_naming_nothing(
 
     assert found.returncode == 0, found.stdout + found.stderr
     assert "reload failed" not in found.stdout
+
+
+def started_under(tmp_path: Path, *, with_varnish: bool) -> tuple:
+    """A stand-in stack started with TMPDIR=a, so its work dir the default a/newsportal-varnish-
+    PORT, its running.json as its serve.py writes it; with a Varnish (its -n there) or not."""
+    port = free_port()
+    (tmp_path / "a").mkdir()
+    workdir = tmp_path / "a" / f"newsportal-varnish-{port}"
+    workdir.mkdir(mode=0o755)
+    env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": "", "PORT": str(port)}
+    env.update(REDIS_URL=REDIS_URL, TMPDIR=str(tmp_path / "a"))
+    saved = remembered(env)
+    held = tmp_path / "stand-in"
+    held.mkdir()
+    varnishd = tmp_path / "varnishd"  # named so, as stacks finds it; it only waits
+    varnishd.symlink_to(os.path.realpath(sys.executable))
+    wait = "import time; time.sleep(60)"
+    varnish = f"[{str(varnishd)!r}, '-c', {wait!r}, '-n', {str(workdir / 'varnish')!r}]"
+    (held / "sitecustomize.py").write_text(
+        "import subprocess, time\n"
+        + (f"subprocess.Popen({varnish}, env={{}})\n" if with_varnish else "")
+        + "time.sleep(60)\nraise SystemExit\n"
+    )
+    stack = subprocess.Popen(
+        [sys.executable, "deploy/serve.py"],
+        cwd=BASE_DIR,
+        env={**env, "PYTHONPATH": str(held)},
+        start_new_session=True,  # its Varnish stopped with it
+    )
+    pid_file(workdir, stack.pid)
+    write_running(workdir, stack.pid, saved)
+    return stack, workdir, port
+
+
+@pytest.mark.parametrize("with_varnish", [True, False])
+def test_a_stack_started_under_another_tmpdir_is_named_with_its_variables(tmp_path, with_varnish):
+    # The shell's TMPDIR is b: it looks in b/newsportal-varnish-PORT, finds none, and names the
+    # stack running under a, to be reloaded with its variables (TMPDIR too). It was told the
+    # stack "would refuse the reload:  changed ...: stop make serve and start it again" (its
+    # work dir read under b, tempfile keeping the shell's), or, with no Varnish found, to start
+    # one with make serve.
+    (tmp_path / "b").mkdir()
+    stack, workdir, port = started_under(tmp_path, with_varnish=with_varnish)
+    try:
+        time.sleep(1)  # its Varnish started
+        found = run_serve("--running", PORT=str(port), TMPDIR=str(tmp_path / "b"))
+        same = run_serve("--running", PORT=str(port), TMPDIR=str(tmp_path / "a"))
+    finally:
+        os.killpg(stack.pid, signal.SIGKILL)
+        stack.wait()
+
+    assert same.returncode == 0, same.stdout  # the shell with the stack's TMPDIR
+    assert found.returncode == 1
+    assert "refuse" not in found.stdout, found.stdout
+    assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={port}" in stacks_named(
+        found.stdout
+    ), found.stdout

@@ -194,6 +194,14 @@ def run_serve(*args, **variables):
     )
 
 
+def stacks_named(said: str) -> list[str]:
+    """The stacks `serve.py --running` names as running with other variables, each as said:
+    a stand-in of another test module (pytest -n) may be among them."""
+    _, found, rest = said.partition("one runs with other variables (")
+    listed, advice, _ = rest.partition("): run make reload with its variables (")
+    return listed.split("; ") if found and advice else []
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_every_address_without_a_site_url_is_refused_in_one_line_saying_what_to_set(host):
     # SITE_URL made from a wildcard HOST is the loopback: canonical links, feeds and mail point
