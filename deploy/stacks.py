@@ -301,12 +301,12 @@ def _pid_in(workdir: Path) -> int | None:
 
 
 def _elsewhere(refused=None) -> str:
-    """What to do when no stack is where the shell's variables say: a stack found running with
-    other ones (the unit's, from a shell that did not load its file) is named, with what to load,
-    or with why it would refuse the reload (`refused`: a PORT changed in its file since it
+    """What to do when no stack is where the shell's variables say: each stack found running
+    with other ones (the unit's, from a shell that did not load its file) is named, with what to
+    load, or with why it would refuse the reload (`refused`: a PORT changed in its file since it
     started moved where the shell looks); otherwise how to start one (under systemd, the unit:
     a `make serve` by hand would run a second stack outside it)."""
-    found = []
+    found, refusing = [], []
     for pid in _serve_processes():
         try:
             variables = stack_variables(pid)
@@ -325,19 +325,23 @@ def _elsewhere(refused=None) -> str:
             found.append(f"pid {pid}, with PROXY_WORKDIR={workdir}, not for this user: {exc}")
             continue
         if adoptable and refused and (why := refused(Path(workdir), pid)):
-            return f"the stack running in {workdir} (pid {pid}) would refuse the reload: {why}"
-        if adoptable:
+            refusing.append(
+                f"the stack running in {workdir} (pid {pid}) would refuse the reload: {why}"
+            )
+        elif adoptable:
             unit = systemd_unit(pid)
             found.append(
                 f"pid {pid}, under systemd ({unit}), with PROXY_WORKDIR={workdir}"
                 if unit
                 else f"pid {pid}, with PROXY_WORKDIR={workdir} and PORT={port}"
             )
-    if found:
-        return (
+    if found:  # beside any refusing: which one the shell meant is the operator's to say
+        refusing.append(
             f"one runs with other variables ({'; '.join(found)}): run make reload with its "
             f"variables (the variables' file: {LOAD})"
         )
+    if refusing:  # each stack of this checkout said, whatever others run beside it
+        return "; and ".join(refusing)
     if Path("/run/systemd/system").is_dir():
         return (
             f"start it: systemctl start {UNIT} if it runs under systemd (deploy/README.md), "

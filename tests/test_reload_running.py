@@ -157,3 +157,36 @@ def test_a_stack_started_under_another_tmpdir_is_named_with_its_variables(tmp_pa
     assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={port}" in stacks_named(
         found.stdout
     ), found.stdout
+
+
+def test_a_stack_that_would_refuse_is_said_beside_the_others_not_instead(tmp_path):
+    # Two stacks of this checkout, neither where the shell looks: one whose file changed what
+    # takes a restart, one the shell did not load the variables of. Only the first was said.
+    stacks = []
+    try:
+        for name, file_after in (("moved", "PROXY_CACHE_SIZE=512m\n"), ("other", "")):
+            variables = tmp_path / f"{name}.env"
+            variables.write_text("")
+            workdir = tmp_path / name
+            workdir.mkdir()
+            env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": str(variables)}
+            env.update(PORT=str(free_port()), PROXY_WORKDIR=str(workdir), REDIS_URL=REDIS_URL)
+            saved = remembered(env)
+            stacks.append((stand_in(workdir, env), workdir, env["PORT"]))
+            write_running(workdir, stacks[-1][0].pid, saved)
+            variables.write_text(file_after)
+        found = run_serve("--running", PROXY_WORKDIR=str(tmp_path / "neither"))
+    finally:
+        for stack, _, _ in stacks:
+            stack.kill()
+            stack.wait()
+
+    (moved, moved_dir, _), (other, other_dir, other_port) = stacks
+    assert found.returncode == 1
+    assert (
+        f"the stack running in {moved_dir} (pid {moved.pid}) would refuse the reload: "
+        "PROXY_CACHE_SIZE changed since the stack started"
+    ) in found.stdout, found.stdout
+    assert f"pid {other.pid}, with PROXY_WORKDIR={other_dir} and PORT={other_port}" in (
+        stacks_named(found.stdout)
+    ), found.stdout

@@ -12,6 +12,7 @@ from tests.test_serve import (
     make_reload,
     reload_variables,
     run_serve,
+    stacks_named,
     stand_in,
     tables_in,
 )
@@ -95,7 +96,8 @@ def test_a_stack_whose_port_is_in_its_variables_file_alone_is_found_from_a_shell
         stack.wait()
 
     assert found.returncode == 1
-    assert (
-        f"one runs with other variables (pid {stack.pid}, with PROXY_WORKDIR={workdir} and "
-        f"PORT={port}): run make reload with its variables"
-    ) in found.stdout, found.stdout
+    # Named as such, with what to load; any other stack of this checkout running meanwhile (a
+    # stand-in of another test module, under pytest -n) is named beside it.
+    assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={port}" in stacks_named(
+        found.stdout
+    ), found.stdout
