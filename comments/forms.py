@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from comments.commenter_services import EMPTY_EDIT
-from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, Comment
+from comments.models import MAX_BODY_LENGTH, MAX_NAME_LENGTH, NOT_REPLIABLE, Comment
 from comments.screening import BIDI_CONTROLS
 from comments.tokens import form_age
 from newsportal.text import no_control_characters, pasted_breaks_as
@@ -163,7 +163,7 @@ class CommentForm(forms.Form):
         parent = Comment.objects.repliable(self.article).filter(pk=parent_id).first()
         if parent is None:
             self.forget_parent()
-            raise ValidationError("You can only reply to a published comment.")
+            raise ValidationError(NOT_REPLIABLE)
         return parent
 
     # The comment answered left the page (taken down, withdrawn) while the reader wrote.

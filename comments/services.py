@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from comments.audit import record
 from comments.closing import comments_open
 from comments.decision_words import decision_message
 from comments.mail import drop_queued
-from comments.models import Comment, ModerationPolicy, Report
+from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators
 from comments.notifications import (
     note_mail_wishes,
@@ -70,21 +70,27 @@ def submit_comment(
     if comment.status != Comment.Status.PENDING:
         comment.moderated_at = timezone.now()  # decided by the screen, not by a person
     comment.full_clean()
-    with transaction.atomic():
-        # The comment answered before the story's count, as a take-down locks them: the other
-        # way round each waited for the other. One gone meanwhile leaves the reply waiting.
-        to_check = comment.parent_id is not None and comment.status == Comment.Status.APPROVED
-        if to_check and not Comment.objects.lock_if_repliable(article, comment.parent_id):
-            comment.status, comment.moderated_at = Comment.Status.PENDING, None
-            comment.held_because = [ANSWERED_GONE]
-        comment.save()
-        if comment.status == Comment.Status.APPROVED:
-            move_approved_counts({article.pk: 1})
-            notify_subscribers([comment.pk])
-        # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
-        note_mail_wishes(comment, notify_reply=notify_reply, written_before=written_before)
-        if comment.status == Comment.Status.PENDING:
-            notify_moderators()
+    try:
+        with transaction.atomic():
+            # The comment answered before the story's count, as a take-down locks them: the other
+            # way round each waited for the other. One gone meanwhile leaves the reply waiting.
+            to_check = comment.parent_id is not None and comment.status == Comment.Status.APPROVED
+            if to_check and not Comment.objects.lock_if_repliable(article, comment.parent_id):
+                comment.status, comment.moderated_at = Comment.Status.PENDING, None
+                comment.held_because = [ANSWERED_GONE]
+            comment.save()
+            if comment.status == Comment.Status.APPROVED:
+                move_approved_counts({article.pk: 1})
+                notify_subscribers([comment.pk])
+            # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
+            note_mail_wishes(comment, notify_reply=notify_reply, written_before=written_before)
+            if comment.status == Comment.Status.PENDING:
+                notify_moderators()
+    except IntegrityError:
+        # Its comment deleted meanwhile: the deferred FK failed at commit, all rolled back.
+        if comment.parent_id is None or Comment.objects.filter(pk=comment.parent_id).exists():
+            raise
+        raise ValidationError({"parent": NOT_REPLIABLE}) from None
     return comment
 
 

@@ -5,6 +5,7 @@ from comments.models.comment import (
     ERASED_PREFIX,
     MAX_BODY_LENGTH,
     MAX_NAME_LENGTH,
+    NOT_REPLIABLE,
     Comment,
     ModerationPolicy,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "ERASED_PREFIX",
     "MAX_BODY_LENGTH",
     "MAX_NAME_LENGTH",
+    "NOT_REPLIABLE",
     "Block",
     "Comment",
     "CommentPolicyPage",

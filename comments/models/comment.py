@@ -20,6 +20,8 @@ MAX_BODY_LENGTH = 3000
 ERASED_PREFIX = "erased:"
 # How a commenter's pages, mail and export name an article that is off the site.
 ARTICLE_OFF_SITE = "an article no longer on the site"
+# A reply to a comment readers may not answer, or one deleted as the reply was sent.
+NOT_REPLIABLE = "You can only reply to a published comment."
 
 
 class Comment(models.Model):
@@ -136,6 +138,14 @@ class Comment(models.Model):
 
         return public_path(self)
 
+    def clean_fields(self, exclude=None):
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            if "parent" in exc.error_dict:  # deleted since the form read it: say it as the form
+                exc.error_dict["parent"] = [ValidationError(NOT_REPLIABLE)]
+            raise
+
     def clean(self):
         if self.parent_id is None:
             return
@@ -145,7 +155,7 @@ class Comment(models.Model):
             or parent.parent_id is not None
             or parent.status != self.Status.APPROVED
         ):
-            raise ValidationError({"parent": "You can only reply to a published comment."})
+            raise ValidationError({"parent": NOT_REPLIABLE})
 
     @property
     def is_public(self) -> bool:
