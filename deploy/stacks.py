@@ -367,10 +367,12 @@ def environment(variables: dict[str, str]):
     """os.environ as another process's, and tempfile's directory as that process finds it
     (gettempdir() keeps the first it found: this shell's TMPDIR); both as they were after."""
     before, tempdir = dict(os.environ), tempfile.tempdir
-    os.environ.clear()
-    os.environ.update(variables)
-    tempfile.tempdir = None
     try:
+        # Inside: a name the environment refuses (another process's odd "=x") leaves this
+        # shell's own as it was.
+        os.environ.clear()
+        os.environ.update(variables)
+        tempfile.tempdir = None
         yield
     finally:
         os.environ.clear()
