@@ -31,9 +31,10 @@ def post_update(
     live; one posted after the coverage ended takes it up again (the newsroom is back on it).
     The story's "Updated" time moves to now, as a correction moves it."""
     with transaction.atomic():
-        if not _locked([article.pk]):
+        # The story's row lock and its row, as append_correction reads them: one query.
+        story = Article.objects.select_for_update().filter(pk=article.pk).first()
+        if story is None:
             raise ValidationError({"article": "This story was deleted meanwhile."})
-        story = Article.objects.get(pk=article.pk)
         update = LiveUpdate(
             article=story, text=text, headline=headline, key_event=key_event, posted_by=by
         )
@@ -43,7 +44,7 @@ def post_update(
         now = update.posted_at
         written = {"updated_at": now, "worked_on_at": now, "live_ended_at": None}
         if not story.is_live:
-            written["live_since"] = story.live_since if story.live_since else now
+            written["live_since"] = story.live_since or now
         Article.objects.filter(pk=story.pk).update(**written)
         _purge([story.pk])
     return update
