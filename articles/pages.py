@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from articles.context_processors import drawn_menus, strip_outlived
+from articles.live_pages import live_coverage
 from articles.models import Article
 from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
@@ -29,6 +29,7 @@ from newsportal.context_processors import publisher_logo
 
 RELATED_FALLBACK_COUNT = 5
 LATEST_COUNT = 5
+# No more than a page shows (live_pages.LIVE_UPDATES_PER_PAGE): each named is on the page.
 LIVE_JSON_LD_UPDATES = 20
 
 
@@ -97,8 +98,9 @@ def article_page_context(article: Article) -> dict:
     latest = latest_articles(article, leaving_out=[*shown, *(other.pk for other in fallback)])
     # Read only for a story that has some (Article.corrected_at): most never do.
     corrections = list(article.corrections.all()) if article.corrected_at else []
-    # Likewise for live coverage (Article.live_since), the newest update first.
-    live_updates = list(article.live_updates.all()) if article.live_since else []
+    # Likewise for live coverage (Article.live_since): its newest updates, the earlier ones on
+    # pages of their own (articles.live_pages).
+    live = live_coverage(article)
     # The rail's newest stories change with any publication: LATEST, not every article's key;
     # each one's listed key takes the page down for good with the story.
     keys = [article_key(article.pk), LATEST, *(listed_key(other.pk) for other in latest)]
@@ -114,13 +116,10 @@ def article_page_context(article: Article) -> dict:
     return {
         "article": article,
         "json_ld": json_ld_script(
-            news_article_json_ld(article, share_url, images, corrections, live_updates)
+            news_article_json_ld(article, share_url, images, corrections, live["live_updates"])
         ),
         "corrections": corrections,
-        "live_updates": live_updates,
-        "key_events": [update for update in live_updates if update.key_event],
-        # Each update's day too when the coverage runs over more than one.
-        "live_days": len({timezone.localdate(update.posted_at) for update in live_updates}),
+        **live,
         # Social cards: the widest shape (16:9), with its size so they draw before fetching it;
         # the newsroom's logo for a story without a picture (a card with none looks broken).
         "share_image": {**images[0], "alt": article.hero_alt} if images else publisher_logo(),

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from articles import feeds, views
+from articles import feeds, live_views, views
 from newsportal.caching import LISTS, links_from_site_url, shared
 from newsportal.methods import read_only
 
@@ -30,4 +30,11 @@ urlpatterns = [
     path("feed/", shared_list_view(feeds.LatestArticlesFeed()), name="feed"),
     path("atom/", shared_list_view(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    # A page number is one plain positive number: any other spelling is no page (a 404), so a
+    # made-up value is not a second address of a real page.
+    re_path(
+        r"^articles/(?P<slug>[-a-zA-Z0-9_]+)/updates/(?P<number>[1-9][0-9]{0,8})/$",
+        live_views.live_updates_page,
+        name="live-updates",
+    ),
 ]

@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.demo_content import LEAD_SLUG
+from articles.live_pages import LIVE_UPDATES_PER_PAGE
+from articles.live_services import post_update
 from articles.models import Article
 from comments.models import Comment
 
@@ -98,6 +100,13 @@ def test_every_page_type_has_no_html_errors(demo, client, comment_form_data, set
     assert "once more" in again.content.decode()
     pages["send-once-more"] = again.content.decode()
     pages["comment-privacy"] = page(client, reverse("comments:privacy"))
+    # A coverage longer than a page: the story's page leads to the earlier updates' own.
+    live = Article.objects.filter(live_since__isnull=False).first()
+    for n in range(LIVE_UPDATES_PER_PAGE):
+        post_update(article=live, text=f"Update {n}", headline=f"Event {n}", key_event=n == 0)
+    pages["live-story"] = page(client, live.get_absolute_url())
+    assert "Earlier updates" in pages["live-story"]
+    pages["live-earlier"] = page(client, reverse("articles:live-updates", args=[live.slug, 2]))
     sent = client.post(post_url, comment_form_data(demo), follow=True)
     assert b"Comment sent successfully!" in sent.content
     pages["comment-success"] = sent.content.decode()

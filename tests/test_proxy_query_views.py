@@ -119,6 +119,8 @@ def site(article, approved_comment, tag, author, section):
         "/feed/",
         "/atom/",
         article.get_absolute_url(),
+        # A long live coverage's earlier updates (none here: the page's 404 reads no query).
+        f"{article.get_absolute_url()}updates/2/",
         "/sitemap.xml",
         "/sitemap-news.xml",
         "/sitemap-articles.xml",

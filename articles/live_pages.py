@@ -1,0 +1,85 @@
+"""A story's live coverage as its pages show it: the newest updates on the story's own page, the
+earlier ones a page each at /articles/<slug>/updates/<n>/, and on every page the key events of
+the whole coverage, each leading to the page it is on."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import LiveUpdate
+
+# A page's worth of updates: at 2 KB an update, some 40 KB of words, which every open tab fetches
+# again after each post (js/live.js) and readers scroll, rather than a long coverage's 600 KB.
+# Never fewer than the JSON-LD names (pages.LIVE_JSON_LD_UPDATES): each update it gives search
+# engines is on the page its address names.
+LIVE_UPDATES_PER_PAGE = 20
+
+
+def live_page_url(article, number: int) -> str:
+    """Page 1 is the story itself (its one address); the earlier ones their own."""
+    if number == 1:
+        return article.get_absolute_url()
+    return reverse("articles:live-updates", args=[article.slug, number])
+
+
+def live_coverage(article, number: int = 1) -> dict | None:
+    """The template context of includes/live_updates.html for page `number` of the coverage
+    (None past its last page): its updates, the newest first, read a page at a time; and the
+    coverage's key events, each with the link to it from this page."""
+    if not article.live_since:
+        return {"live_updates": [], "key_events": [], "live_days": 0, "live_page": 1}
+    per_page = LIVE_UPDATES_PER_PAGE
+    start = (number - 1) * per_page
+    # One more than shown: whether there are earlier ones, without counting them all.
+    rows = list(article.live_updates.all()[start : start + per_page + 1])
+    if not rows and number > 1:
+        return None
+    updates, earlier = rows[:per_page], len(rows) > per_page
+    if number == 1 and not earlier:
+        # All of them are here (most coverage): the key events are among them.
+        key_events = [update for update in updates if update.key_event]
+        for update in key_events:
+            update.href = f"#{update.anchor}"
+        days = {timezone.localdate(update.posted_at) for update in updates}
+    else:
+        key_events = _key_events(article, number)
+        # The coverage runs from its start to the story's "Updated" (the newest update's time,
+        # or later): the day is shown once any of it lies on another day than the rest.
+        spans = [article.live_since, article.updated_at, *updates, *key_events]
+        days = {timezone.localdate(getattr(when, "posted_at", when)) for when in spans}
+    return {
+        "live_updates": updates,
+        "key_events": key_events,
+        "live_days": len(days),
+        "live_page": number,
+        "newer_updates_url": live_page_url(article, number - 1) if number > 1 else "",
+        "earlier_updates_url": live_page_url(article, number + 1) if earlier else "",
+    }
+
+
+def _key_events(article, number: int) -> list[LiveUpdate]:
+    """Every key event of the coverage, the newest first, each with the page it is on (how many
+    updates are newer, counted by the database with the story's index: one query, the key
+    events' rows alone read)."""
+    newer = (
+        LiveUpdate.objects.filter(article=OuterRef("article"))
+        .filter(
+            Q(posted_at__gt=OuterRef("posted_at"))
+            | Q(posted_at=OuterRef("posted_at"), pk__gt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    key_events = list(
+        article.live_updates.filter(key_event=True)
+        .only("pk", "article_id", "headline", "posted_at", "key_event")
+        .annotate(newer=Coalesce(Subquery(newer, output_field=IntegerField()), Value(0)))
+    )
+    for update in key_events:
+        on_page = update.newer // LIVE_UPDATES_PER_PAGE + 1
+        here = "" if on_page == number else live_page_url(article, on_page)
+        update.href = f"{here}#{update.anchor}"
+    return key_events

@@ -1,0 +1,67 @@
+"""A long live coverage's earlier updates, a page at a time (articles.live_pages): shared by every
+reader like the story's page, and purged with it by each update (its key)."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from articles.context_processors import drawn_menus, mark_menus, strip_outlived
+from articles.live_pages import live_coverage
+from articles.models import Article
+from newsportal.caching import LISTS, SITE, article_key, cached, mark_shared
+from newsportal.methods import read_only
+
+# Beyond it, drawn but not kept: made-up numbers cannot fill the fragment cache (articles.views'
+# lists keep theirs the same way).
+MAX_CACHED_PAGE = 1000
+
+
+@read_only
+def live_updates_page(request, slug, number):
+    number = int(number)
+    story = Article.objects.published().filter(slug=slug).only("pk", "slug").first()
+    if story is None:
+        # An address the story had before its slug changed leads on, as the story's does.
+        moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug")
+        moved = moved.first()
+        if moved is None:
+            raise Http404("No article found")
+        to = reverse("articles:live-updates", args=[moved.slug, number])
+        return mark_shared(request, redirect(to, permanent=True), article_key(moved.pk))
+    if number == 1:
+        # The newest updates are on the story's own page: one address for them.
+        to = story.get_absolute_url() + "#live-updates"
+        return mark_shared(request, redirect(to, permanent=True), article_key(story.pk))
+
+    def make():
+        article = Article.objects.select_related("section").get(pk=story.pk)
+        live = live_coverage(article, number)
+        if live is None:
+            return None
+        context = {"article": article, **live}
+        return {
+            "title": article.title,
+            "coverage_html": render_to_string("includes/live_updates.html", context),
+            **drawn_menus(current_section=article.section.slug, current_article=article.pk),
+        }
+
+    if number > MAX_CACHED_PAGE:
+        parts = make()
+    else:
+        name = f"live-updates|{story.pk}|{number}|with-menus|breaking"
+        parts = cached(name, [SITE, LISTS, article_key(story.pk)], make)
+        if parts is not None and strip_outlived(parts):
+            parts = make()
+    if parts is None:
+        raise Http404("No such page")  # the shared 404, dropped by the next update (LISTS)
+    mark_menus(request, parts)
+    context = {
+        **parts,
+        "story_url": story.get_absolute_url(),
+        "page_number": number,
+        "canonical_url": settings.SITE_URL + request.path,
+    }
+    response = render(request, "articles/live_updates_page.html", context)
+    return mark_shared(request, response, article_key(story.pk))
