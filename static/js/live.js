@@ -23,6 +23,8 @@
   said.setAttribute("role", "status");
   section.parentNode.insertBefore(said, section);
   var waiting = null;
+  // The byline's dates from the same fetch: "Latest update" (and "Updated") say the newest shown.
+  var waitingDates = null;
   var timer = null;
   var stopped = false;
 
@@ -59,7 +61,8 @@
       })
       .then(function (text) {
         if (!text) return;
-        var fresh = new DOMParser().parseFromString(text, "text/html").getElementById("live-updates");
+        var doc = new DOMParser().parseFromString(text, "text/html");
+        var fresh = doc.getElementById("live-updates");
         if (!fresh) return;
         var shown = updateIds(section);
         var count = updateIds(fresh).filter(function (id) {
@@ -68,6 +71,7 @@
         if (!fresh.hasAttribute("data-live")) stop();
         if (!count) return;
         waiting = fresh;
+        waitingDates = doc.querySelector(".byline-dates");
         var words = count === 1 ? "1 new update" : count + " new updates";
         button.textContent = words + ": show " + (count === 1 ? "it" : "them");
         if (bar.hidden) said.textContent = words + " above the latest you read.";
@@ -83,7 +87,9 @@
     var fresh = document.importNode(waiting, true);
     section.replaceWith(fresh);
     section = fresh;
-    waiting = null;
+    var dates = document.querySelector(".byline-dates");
+    if (dates && waitingDates) dates.replaceWith(document.importNode(waitingDates, true));
+    waiting = waitingDates = null;
     bar.hidden = true;
     said.textContent = "";
     place();

@@ -2,10 +2,14 @@
 pushed under their eyes, and shown where they read on; the "Live" label and the updates read
 at least 4.5:1 in either scheme; axe finds nothing serious."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.live_services import post_update
+from articles.models import Article, LiveUpdate
 from tests.browser.test_reader_dark import assert_readable
 
 pytestmark = pytest.mark.browser
@@ -39,6 +43,29 @@ def test_a_reader_with_the_page_open_is_offered_the_new_update(page, live):
     expect(newest).to_be_focused()
     expect(page.locator(".live-update")).to_have_count(3)
     expect(page.get_by_role("button", name="1 new update: show it")).to_be_hidden()
+
+
+def test_the_bylines_latest_update_follows_the_updates_shown(page, live):
+    # The updates so far were posted two hours ago: the byline says so, then the newest's time.
+    earlier = timezone.now() - timedelta(hours=2)
+    LiveUpdate.objects.filter(article=live).update(posted_at=earlier)
+    Article.objects.filter(pk=live.pk).update(updated_at=earlier)
+    page.goto(live.get_absolute_url())
+    latest = page.locator(".byline-live time")
+    expect(latest).to_have_text(timezone.localtime(earlier).strftime("%H:%M %Z"))
+
+    newest = post_update(article=live, text="Trains stop at noon.", headline="Trains stop")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.get_by_role("button", name="1 new update: show it").click()
+
+    expect(page.locator(".live-update").first).to_contain_text("Trains stop at noon.")
+    expect(latest).to_have_text(timezone.localtime(newest.posted_at).strftime("%H:%M %Z"))
+    expected = timezone.localtime(newest.posted_at).strftime("%Y-%m-%dT%H:%M:%S%z")
+    expect(latest).to_have_attribute("datetime", expected)
+    # Still leading to the updates.
+    expect(page.get_by_role("link", name="Latest update")).to_have_attribute(
+        "href", "#live-updates"
+    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
