@@ -22,8 +22,10 @@ from articles.admin_lists import (
     LAST_WORKED_ON_FIRST,
     ArticleChangeList,
     BylineFilter,
+    LiveFilter,
     StateFilter,
     byline,
+    live_coverage,
     mine_tabs,
 )
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
@@ -121,8 +123,23 @@ class TagAdmin(ListingEntryAdmin):
 @admin.register(Article)
 class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["title", byline, "state", "section", "published", "comments_enabled"]
-    list_filter = [StateFilter, BylineFilter, "section", "comments_enabled", "published_at"]
+    list_display = [
+        "title",
+        byline,
+        "state",
+        live_coverage,
+        "section",
+        "published",
+        "comments_enabled",
+    ]
+    list_filter = [
+        StateFilter,
+        LiveFilter,
+        BylineFilter,
+        "section",
+        "comments_enabled",
+        "published_at",
+    ]
     ordering = LAST_WORKED_ON_FIRST
     list_select_related = ["section"]
     # Bylines too; the body through the search index (ArticleAdmin.get_search_results).

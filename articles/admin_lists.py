@@ -30,6 +30,33 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value())
 
 
+class LiveFilter(admin.SimpleListFilter):
+    """By live coverage (articles.live_services): the stories the newsroom is following live
+    now, those whose coverage ended, and those never followed live. Read from the story's own
+    row, as the column is."""
+
+    title = "live coverage"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return [("now", "Live now"), ("ended", "Coverage ended"), ("never", "Never live")]
+
+    def queryset(self, request, queryset):
+        followed = queryset.filter(live_since__isnull=False)
+        return {
+            "now": followed.filter(live_ended_at__isnull=True),
+            "ended": followed.filter(live_ended_at__isnull=False),
+            "never": queryset.filter(live_since__isnull=True),
+        }.get(self.value())
+
+
+@admin.display(description="live")
+def live_coverage(article: Article) -> str:
+    if article.live_since is None:
+        return "–"
+    return "Live" if article.live_ended_at is None else "Ended"
+
+
 MINE = "mine"
 
 
