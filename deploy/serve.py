@@ -12,7 +12,7 @@ deploy/README.md. This file runs the stack; its parts live beside it: config.py 
 it reads), vcl.py (the VCL, deploy/newsportal.vcl.in and its parts as one file), commands.py
 (gunicorn, the worker and check --deploy, with their variables), varnishd.py (Varnish's command
 line), children.py and guard.py (the children), origin.py (reloads), stacks.py and ports.py
-(finding a running stack).
+(finding a running stack), stack_files.py (the files it keeps in its work dir).
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
@@ -34,7 +34,7 @@ sys.path.insert(0, str(BASE_DIR))
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 from dotenv import dotenv_values  # noqa: E402
 
-from deploy import stacks  # noqa: E402
+from deploy import stack_files, stacks  # noqa: E402
 from deploy.children import (  # noqa: E402
     Restarting,
     exit_reason,
@@ -183,7 +183,7 @@ def config_for_reload(cfg: dict) -> dict:
 
 
 def remembered(cfg: dict) -> dict:
-    """What refused_reload compares, as JSON keeps it (stacks.remember)."""
+    """What refused_reload compares, as JSON keeps it (stack_files.remember)."""
     return {
         **{field: cfg[field] for field in RESTART_ONLY},
         "workdir": str(cfg["workdir"]),
@@ -198,10 +198,10 @@ def refused_reload(workdir: Path, pid: int) -> str:
     the file the running one's: what it did not remember (a stack started before serve.py
     remembered, a name a release added since), or a difference no variable explains (a default
     changed since), is left to the stack to refuse itself, at the end."""
-    saved = stacks.remembered(workdir, pid)
+    saved = stack_files.remembered(workdir, pid)
     try:
         variables = stacks.variables_of(pid, workdir)
-    except (OSError, stacks.Refused):
+    except (OSError, stack_files.Refused):
         return ""  # the steps that need them say why
     if saved is None:
         return ""
@@ -285,7 +285,7 @@ def main(argv: list[str]) -> int:
         return 2
 
     workdir = cfg["workdir"]
-    if refusal := already_taken(cfg) or stacks.not_mine(workdir):
+    if refusal := already_taken(cfg) or stack_files.not_mine(workdir):
         print(f"serve: {refusal}", file=sys.stderr)
         return 2
     if "--can-start" in argv:  # `make serve` asks before it collects, migrates or purges
@@ -304,11 +304,11 @@ def main(argv: list[str]) -> int:
         )
 
     workdir.mkdir(mode=0o755, parents=True, exist_ok=True)
-    if refusal := stacks.not_mine(workdir):  # made by another meanwhile
+    if refusal := stack_files.not_mine(workdir):  # made by another meanwhile
         print(f"serve: {refusal}", file=sys.stderr)
         return 2
     workdir.chmod(0o755)  # Varnish's compiler runs as its own user and must read the VCL
-    stacks.stack_file(workdir).unlink(missing_ok=True)  # a killed stack's secrets
+    stack_files.stack_file(workdir).unlink(missing_ok=True)  # a killed stack's secrets
     vcl_path = workdir / "newsportal.vcl"
     vcl_path.write_text(vcl)
     vcl_path.chmod(0o644)
@@ -335,8 +335,8 @@ def main(argv: list[str]) -> int:
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
             processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
-            stacks.remember(workdir, remembered(cfg))
-            stacks.record(workdir, cfg["environ"])  # make reload finds it by this
+            stack_files.remember(workdir, remembered(cfg))
+            stack_files.record(workdir, cfg["environ"])  # make reload finds it by this
         announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
             # Said once readers would be answered, not when Varnish was started (before it
@@ -353,7 +353,7 @@ def main(argv: list[str]) -> int:
                 reloads.clear()
                 try:
                     cfg, refused = config_for_reload(cfg), ""
-                    stacks.remember(workdir, remembered(cfg))
+                    stack_files.remember(workdir, remembered(cfg))
                     # Long enough for the old gunicorn's graceful stop and the new one's.
                     graceful = max(graceful, graceful_seconds())
                 except ImproperlyConfigured as exc:
@@ -377,7 +377,7 @@ def main(argv: list[str]) -> int:
                     )
     finally:
         # Ours only: one a stack started since wrote is that stack's (make reload finds it).
-        stacks.forget(workdir)
+        stack_files.forget(workdir)
         # The origin first: gunicorn finishes the requests it holds (a comment being saved)
         # while Varnish, still up, delivers their answers; then the proxy.
         origin.stop([worker.process], graceful)

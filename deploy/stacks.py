@@ -1,21 +1,18 @@
 """Finding the running stack (serve.py) from another process: `make reload`'s steps, and what
-they say when it is not where they look.
+they say when it is not where they look; the stack's variables, which those steps run with.
 
 A stack is known by its work dir's serve.pid. make reload adopts it (signals it, runs its steps
 with its variables) only when all of it is the reloading user's own: the work dir and pid file
-(not writable by others), and the process, which runs this checkout's deploy/serve.py. Root
-adopts root's stacks only: a pid file in a world-writable /tmp could otherwise hand root any
-user's process, and its variables (PYTHONPATH, LD_PRELOAD) would run that user's code as root.
-Its variables are read from /proc, or, where the kernel closes that to the stack's own user (a
-unit with AmbientCapabilities=), from the file serve.py writes them to then alone (stack.json,
-mode 600, removed at its stop)."""
+(not writable by others: stack_files.py), and the process, which runs this checkout's
+deploy/serve.py. Root adopts root's stacks only: a pid file in a world-writable /tmp could
+otherwise hand root any user's process, and its variables (PYTHONPATH, LD_PRELOAD) would run
+that user's code as root. Its variables are read from /proc, or, where the kernel closes that to
+the stack's own user (a unit with AmbientCapabilities=), from the file serve.py writes them to
+then alone (stack.json, mode 600, removed at its stop)."""
 
 import contextlib
-import ctypes
 import json
 import os
-import pwd
-import stat
 import subprocess
 import sys
 import tempfile
@@ -24,6 +21,13 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import dotenv_values
 
+from deploy.stack_files import (
+    Refused,
+    read_own_file,
+    refuse_unless_own,
+    stack_file,
+    user_name,
+)
 from deploy.units import systemd_unit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,11 +38,6 @@ LOAD = "set -a; . /etc/newsportal.env; set +a"
 # Variables that change which code python or the dynamic loader runs: the steps run this
 # checkout's code alone, whatever the stack was started with.
 LOADER_VARIABLES = ("PYTHON", "LD_", "GCONV_PATH")
-PR_GET_DUMPABLE = 3  # prctl(2)
-
-
-class Refused(Exception):
-    """A stack found that make reload may not adopt; the message says why."""
 
 
 def running_stack(workdir: Path, *, say: bool = True, refused=None) -> int | None:
@@ -58,82 +57,6 @@ def running_stack(workdir: Path, *, say: bool = True, refused=None) -> int | Non
         print(f"serve: reload failed, the old release still serves: {why}", flush=True)
         return None
     return pid
-
-
-def record(workdir: Path, variables: dict[str, str] | None = None) -> None:
-    """serve.py's pid file, and, where /proc is closed to the stack's own user (_proc_closed),
-    what `make reload` reads instead: its pid, checkout and variables, in a file only that user
-    reads (it holds the secrets), written then alone. The pid file goes last: make reload looks
-    for the stack there."""
-    if _proc_closed():
-        variables = dict(os.environ if variables is None else variables)  # as /proc has them
-        saved = {"pid": os.getpid(), "checkout": str(BASE_DIR), "variables": variables}
-        _write(stack_file(workdir), json.dumps(saved), 0o600)
-    _write(workdir / "serve.pid", str(os.getpid()), 0o644)
-
-
-def remember(workdir: Path, values: dict) -> None:
-    """What the stack runs with that a reload cannot change (serve.RESTART_ONLY, CHILDREN_FIXED),
-    at its start and after each reload, for make reload to refuse such a reload before it
-    changes anything (serve.refused_reload), as the stack would after. Only its user reads it:
-    REDIS_URL may hold a password. Never raises: a reload must not end the stack over it (with
-    none, or an older one gone, make reload leaves the refusal to the stack)."""
-    try:
-        _write(running_file(workdir), json.dumps({"pid": os.getpid(), **values}), 0o600)
-    except OSError:
-        with contextlib.suppress(OSError):
-            running_file(workdir).unlink(missing_ok=True)
-
-
-def remembered(workdir: Path, pid: int) -> dict | None:
-    """What the stack with this pid remembered, or None: none (a stack started before serve.py
-    wrote it), or not its own."""
-    try:
-        saved = json.loads(_own_file(running_file(workdir), private=True))
-    except (OSError, ValueError, Refused):
-        return None
-    return saved if saved.get("pid") == pid else None
-
-
-def running_file(workdir: Path) -> Path:
-    return workdir / "running.json"
-
-
-def forget(workdir: Path) -> None:
-    """At the stop: its files gone, each if still ours (a stack started since wrote its own);
-    the variables by the pid they were written with, whatever the pid file says by then."""
-    with contextlib.suppress(OSError):
-        if (workdir / "serve.pid").read_text() == str(os.getpid()):
-            (workdir / "serve.pid").unlink()
-    for path in (stack_file(workdir), running_file(workdir)):
-        with contextlib.suppress(OSError, ValueError):
-            if json.loads(path.read_text()).get("pid") == os.getpid():
-                path.unlink()
-
-
-def _proc_closed() -> bool:
-    """Whether the kernel closes this process's /proc/<pid>/environ and cwd to its own user's
-    other processes (make reload): when it holds capabilities they lack (a unit's
-    AmbientCapabilities=, for a port under 1024; root's make reload holds root's), or is not
-    dumpable."""
-    status = Path("/proc/self/status").read_text().splitlines()
-    held = int(next(line.split()[1] for line in status if line.startswith("CapPrm:")), 16)
-    dumpable = ctypes.CDLL(None, use_errno=True).prctl(PR_GET_DUMPABLE, 0, 0, 0, 0)
-    return dumpable != 1 or (held != 0 and os.geteuid() != 0)
-
-
-def _write(path: Path, text: str, mode: int) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.unlink(missing_ok=True)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-    with os.fdopen(fd, "w") as file:
-        os.fchmod(fd, mode)  # whatever the umask: make reload refuses a file others may change
-        file.write(text)
-    temporary.replace(path)
-
-
-def stack_file(workdir: Path) -> Path:
-    return workdir / "stack.json"
 
 
 def stack_variables(pid: int) -> dict[str, str]:
@@ -187,7 +110,7 @@ def variables_of(pid: int, workdir: Path) -> dict[str, str]:
         pass
     path = stack_file(workdir)
     try:
-        record = json.loads(_own_file(path, private=True))
+        record = json.loads(read_own_file(path, private=True))
     except FileNotFoundError:
         raise Refused(
             f"/proc/{pid}/environ is closed to this user (the stack holds a capability, "
@@ -199,61 +122,17 @@ def variables_of(pid: int, workdir: Path) -> dict[str, str]:
     return record["variables"]
 
 
-def _user(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return f"uid {uid}"
-
-
-def not_mine(workdir: Path) -> str | None:
-    """Why a stack may not start in this work dir (another user's, made first in a /tmp all may
-    write: its owner could change the VCL, the pid file and Varnish's files under this user's
-    stack), or None: this user's own, or not there."""
-    try:
-        info = workdir.stat()
-    except FileNotFoundError:
-        return None
-    if info.st_uid == os.geteuid():
-        return None
-    me = _user(os.geteuid())
-    return (
-        f"not starting in {workdir}: it belongs to {_user(info.st_uid)}, not {me} (another user "
-        f"may change what the stack runs): remove it, or set PROXY_WORKDIR to a directory of {me}'s"
-    )
-
-
-def _owned(info: os.stat_result, what: str, *, private: bool = False) -> None:
-    """Refused unless it belongs to the user running this and no one else may change it (or,
-    `private`, read it)."""
-    me = os.geteuid()
-    if info.st_uid != me:
-        raise Refused(f"{what} belongs to {_user(info.st_uid)}, not {_user(me)}")
-    if info.st_mode & (0o077 if private else 0o022):
-        raise Refused(f"{what} is open to others (mode {stat.S_IMODE(info.st_mode):o})")
-
-
-def _own_file(path: Path, *, private: bool = False) -> str:
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(fd) as file:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"{path} is not a file")
-        _owned(info, str(path), private=private)
-        return file.read()
-
-
 def _pid_in(workdir: Path) -> int | None:
     """The pid in the workdir's serve.pid, when a stack of this checkout runs there; None when
     none does (no file, or one left by a killed stack: its pid may name another process by now,
     which SIGUSR2 would end). Refused when what is there is not wholly the reloading user's."""
     try:
-        _owned(workdir.stat(), str(workdir))
-        text = _own_file(workdir / "serve.pid")
+        refuse_unless_own(workdir.stat(), str(workdir))
+        text = read_own_file(workdir / "serve.pid")
     except (FileNotFoundError, NotADirectoryError):
         return None
     except Refused as refused:  # another user's stack (root's reload of the unit's, say)
-        owner = _user(workdir.stat().st_uid)
+        owner = user_name(workdir.stat().st_uid)
         if workdir.stat().st_uid == os.geteuid():
             raise
         advice = f"run make reload as {owner}, sudo -u {owner} (deploy/README.md)"
@@ -273,17 +152,17 @@ def _pid_in(workdir: Path) -> int | None:
         return None
     uids = next(line.split()[1:] for line in status.splitlines() if line.startswith("Uid:"))
     if any(int(uid) != os.geteuid() for uid in uids):
-        owner = _user(int(uids[1]))
+        owner = user_name(int(uids[1]))
         why = " (root never runs with another user's variables)" if os.geteuid() == 0 else ""
         raise Refused(
-            f"its serve.py (pid {pid}) runs as {owner}, not {_user(os.geteuid())}: run make "
+            f"its serve.py (pid {pid}) runs as {owner}, not {user_name(os.geteuid())}: run make "
             f"reload as {owner}, sudo -u {owner} (deploy/README.md){why}"
         )
     try:
         here = Path(os.readlink(f"/proc/{pid}/cwd")) == BASE_DIR
     except PermissionError:  # a capability the reader lacks: serve.py's own file says
         try:
-            record = json.loads(_own_file(stack_file(workdir), private=True))
+            record = json.loads(read_own_file(stack_file(workdir), private=True))
         except (OSError, ValueError):
             record = {}
         if record.get("pid") != pid:
