@@ -25,6 +25,7 @@ from deploy.stack_files import (
     Refused,
     read_own_file,
     refuse_unless_own,
+    remembered,
     stack_file,
     user_name,
 )
@@ -209,6 +210,9 @@ def _elsewhere(refused=None) -> str:
             )
         elif adoptable:
             unit = systemd_unit(pid)
+            # The PORT it listens on, kept at its start and each reload (running.json): its file
+            # may name another since, which a reload does not move it to.
+            port = (remembered(Path(workdir), pid) or {}).get("port", port)
             found.append(
                 f"pid {pid}, under systemd ({unit}), with PROXY_WORKDIR={workdir}"
                 if unit

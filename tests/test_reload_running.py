@@ -102,14 +102,18 @@ def test_a_default_changed_since_the_stack_started_is_no_refusal_naming_nothing(
     assert "reload failed" not in found.stdout
 
 
-def started_under(tmp_path: Path, *, with_varnish: bool) -> tuple:
+def started_under(tmp_path: Path, *, with_varnish: bool, variables_file: Path | None = None):
     """A stand-in stack started with TMPDIR=a, so its work dir the default a/newsportal-varnish-
-    PORT, its running.json as its serve.py writes it; with a Varnish (its -n there) or not."""
+    PORT, its running.json as its serve.py writes it; with a Varnish (its -n there) or not. Its
+    PORT in its environment, or, given a variables' file, there alone."""
     port = free_port()
     (tmp_path / "a").mkdir()
     workdir = tmp_path / "a" / f"newsportal-varnish-{port}"
     workdir.mkdir(mode=0o755)
     env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": "", "PORT": str(port)}
+    if variables_file:
+        variables_file.write_text(f"PORT={env.pop('PORT')}\n")
+        env["NEWSPORTAL_ENV_FILE"] = str(variables_file)
     env.update(REDIS_URL=REDIS_URL, TMPDIR=str(tmp_path / "a"))
     saved = remembered(env)
     held = tmp_path / "stand-in"
@@ -190,4 +194,27 @@ def test_a_stack_that_would_refuse_is_said_beside_the_others_not_instead(tmp_pat
     ) in found.stdout, found.stdout
     assert f"pid {other.pid}, with PROXY_WORKDIR={other_dir} and PORT={other_port}" in (
         stacks_named(found.stdout)
+    ), found.stdout
+
+
+@pytest.mark.parametrize("asked", [["--reload"], ["--stack-env", "-c", "pass"]])
+def test_a_stack_found_through_its_varnish_is_named_with_the_port_it_was_started_with(
+    tmp_path, asked
+):
+    # PORT is in the stack's variables' file alone, and was changed there since it started: the
+    # stack still listens on the one it started with (running.json). make reload by hand, from
+    # a shell that looks elsewhere, named it with the file's new PORT, which nothing listens on.
+    variables = tmp_path / "newsportal.env"
+    stack, workdir, port = started_under(tmp_path, with_varnish=True, variables_file=variables)
+    try:
+        variables.write_text(f"PORT={free_port()}\n")
+        time.sleep(1)  # its Varnish started
+        found = run_serve(*asked, PROXY_WORKDIR=str(tmp_path / "neither"))
+    finally:
+        os.killpg(stack.pid, signal.SIGKILL)
+        stack.wait()
+
+    assert found.returncode == 1
+    assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={port}" in stacks_named(
+        found.stdout
     ), found.stdout
