@@ -154,19 +154,24 @@ def config_for_reload(cfg: dict) -> dict:
         # What cfg lacks (an older release's running.json: refused_reload) is not compared.
         was = cfg["fixed"]
         changed = [name for name, value in new["fixed"].items() if value != was.get(name, value)]
-        if moved := [field for field in RESTART_ONLY if new[field] != cfg.get(field, new[field])]:
-            # No variable changed: a default (another release's, for refused_reload) did.
-            source = "the variables' file" if changed else "no variable did"
-            raise (ImproperlyConfigured if changed else Unnamed)(
-                f"{', '.join(changed or moved)} changed since the stack started ({source}): "
-                "a reload cannot move Varnish or its ports; "
-                f"{stacks.how_to_restart(cfg['workdir'])}"
-            )
-        if children := [
+        moved = [field for field in RESTART_ONLY if new[field] != cfg.get(field, new[field])]
+        # A variable is named for what it moved (set to the value the stack runs with, nothing);
+        # what none moved, a default did (another release's: refused_reload).
+        named = [RESTART_ONLY_VARIABLES[RESTART_ONLY.index(field)] for field in moved]
+        named = [name for name in named if name in changed]
+        children = [
             name
             for name in CHILDREN_FIXED
             if name in was and _meant(new["fixed"][name]) != _running(was[name])
-        ]:
+        ]
+        if named or (moved and not children):
+            source = "the variables' file" if named else "no variable did"
+            raise (ImproperlyConfigured if named else Unnamed)(
+                f"{', '.join(named or moved)} changed since the stack started ({source}): "
+                "a reload cannot move Varnish or its ports; "
+                f"{stacks.how_to_restart(cfg['workdir'])}"
+            )
+        if children:
             raise ImproperlyConfigured(
                 f"{', '.join(children)} changed since the stack started (the variables' file): "
                 "serve.py gives gunicorn and the mail worker the values they started with, and "

@@ -91,15 +91,52 @@ def test_a_name_the_running_release_remembered_is_still_refused_at_once(tmp_path
     ), found.stdout
 
 
-def test_a_default_changed_since_the_stack_started_is_no_refusal_naming_nothing(tmp_path):
-    # The running release's default PROXY_THREADS was another: no variable changed.
-    def default_then(saved):
-        return {**saved, "threads": saved["threads"] + 8}
+def default_then(saved: dict) -> dict:
+    # The running release's default PROXY_THREADS was another.
+    return {**saved, "threads": saved["threads"] + 8}
 
+
+def test_a_default_changed_since_the_stack_started_is_no_refusal_naming_nothing(tmp_path):
+    # No variable changed.
     found = a_stack(tmp_path, default_then, "")
 
     assert found.returncode == 0, found.stdout + found.stderr
     assert "reload failed" not in found.stdout
+
+
+def test_a_variable_written_out_with_the_value_the_stack_runs_with_is_no_refusal(tmp_path):
+    # Beside a default changed since: the refusal named PROXY_CACHE_SIZE, which moved nothing
+    # (256m then and now), for what the default moved.
+    found = a_stack(tmp_path, default_then, "PROXY_CACHE_SIZE=256m\n")
+
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "reload failed" not in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("file_after", "said"),
+    [
+        (
+            "PROXY_CACHE_SIZE=512m\n",
+            "PROXY_CACHE_SIZE changed since the stack started (the "
+            "variables' file): a reload cannot move Varnish or its ports;",
+        ),
+        # What serve.py gives its children: it was said as moving Varnish.
+        (
+            "REDIS_URL=redis://127.0.0.1:6379/3\n",
+            "REDIS_URL changed since the stack started (the "
+            "variables' file): serve.py gives gunicorn and the mail worker the values they started",
+        ),
+    ],
+)
+def test_a_variable_changed_beside_a_default_is_refused_for_what_it_changed(
+    tmp_path, file_after, said
+):
+    found = a_stack(tmp_path, default_then, file_after)
+
+    assert found.returncode == 1
+    refused = "serve: reload failed, the old release still serves: "
+    assert found.stdout.startswith(refused + said), found.stdout
 
 
 def started_under(tmp_path: Path, *, with_varnish: bool, variables_file: Path | None = None):
