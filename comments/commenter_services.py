@@ -21,7 +21,7 @@ from comments.models import (
     ModerationPolicy,
     ReplySubscription,
 )
-from comments.moderator_mail import notify_moderators
+from comments.moderator_mail import notify_moderators_on_commit
 from comments.notifications import (
     ask_about_the_next_waiting,
     ask_owner,
@@ -180,7 +180,7 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
                 # too, until it is approved again (comments.services.decide adds them back).
                 move_approved_counts({comment.article_id: -shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
-            notify_moderators()
+            notify_moderators_on_commit()
         comment.refresh_from_db(fields=["status", "held_because", "moderated_by", "revision"])
     return EditOutcome(True, as_its_writer_sees(comment), comment.revision)
 

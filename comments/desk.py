@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
-from comments.moderator_mail import notify_moderators
+from comments.moderator_mail import notify_moderators_on_commit
 from comments.querysets import UNPICKED
 from comments.ratelimit import sender
 from comments.services import (
@@ -70,7 +70,7 @@ def _hide_if_reported(comment: Comment, limit: int) -> None:
             # Its published replies leave the page with it (they hang under it), so they leave
             # the count too; they come back with it.
             move_approved_counts({comment.article_id: -1 - _approved_replies(comment).count()})
-            notify_moderators()  # waiting for a decision, as a new comment does
+            notify_moderators_on_commit()  # waiting for a decision, as a new comment does
 
 
 def _approved_replies(comment: Comment):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from comments.mail import queue_mail
@@ -80,11 +81,28 @@ def notify_moderators() -> bool:
     if not _throttle_allows():
         _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
         return False
-    for address in recipients:
-        queue_mail("moderators", 0, address)
+    try:
+        with transaction.atomic():  # one mail to each moderator, or none
+            for address in recipients:
+                queue_mail("moderators", 0, address)
+    except Exception:
+        # The interval is given back and the reminder owes the mail: none was queued.
+        _cache_call("record", lambda: cache.delete(THROTTLE_KEY))
+        _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+        raise
     _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
     _cache_call("record", lambda: cache.delete(HELD_BACK_KEY))
     return True
+
+
+def notify_moderators_on_commit() -> None:
+    """notify_moderators once the change that makes a comment wait has committed. Called
+    inside it, a change rolled back (a reply whose comment was deleted meanwhile, refused at
+    its commit) used up the interval for a comment that never was, and the next one's mail
+    was held back. The mail is queued in its own transaction after the commit; a failure there
+    is logged (robust), never a server error for a comment that is saved, and leaves the
+    reminder owing the mail (remind_moderators: what waits since the last mail)."""
+    transaction.on_commit(notify_moderators, robust=True)
 
 
 def remind_moderators() -> bool:

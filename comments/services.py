@@ -15,7 +15,7 @@ from comments.closing import comments_open
 from comments.decision_words import decision_message
 from comments.mail import drop_queued
 from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
-from comments.moderator_mail import notify_moderators
+from comments.moderator_mail import notify_moderators_on_commit
 from comments.notifications import (
     note_mail_wishes,
     notify_commenters,
@@ -85,7 +85,7 @@ def submit_comment(
             # Mail is queued with the comment (comments.mail): sent by the worker, never lost.
             note_mail_wishes(comment, notify_reply=notify_reply, written_before=written_before)
             if comment.status == Comment.Status.PENDING:
-                notify_moderators()
+                notify_moderators_on_commit()
     except IntegrityError:
         # Its comment deleted meanwhile: the deferred FK failed at commit, all rolled back.
         if comment.parent_id is None or Comment.objects.filter(pk=comment.parent_id).exists():

@@ -153,6 +153,19 @@ def submit(db):
     return submit
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(write, *args, **kwargs): the write, then what it left for after its commit
+    (moderator mail, purges), as its request's commit runs them: a test's own transaction never
+    commits."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
 def as_shown(comments) -> dict:
     """What the queue page posts with a bulk action: each row's revision of the words it showed
     (read now, as a page loaded just before the click shows them)."""

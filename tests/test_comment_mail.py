@@ -25,9 +25,9 @@ def moderator_mail(settings):
 
 
 def test_moderators_are_told_through_the_queue_not_during_the_request(
-    submit, article, moderator_mail
+    submit, committed, article, moderator_mail
 ):
-    submit(article)
+    committed(submit, article)
 
     assert mail.outbox == []
     assert [m["to"] for m in queued("moderators")] == ["desk@newsroom.example"]
@@ -43,10 +43,10 @@ def test_moderators_are_told_through_the_queue_not_during_the_request(
     assert "Review the queue" in html.content
 
 
-def test_each_moderator_gets_a_mail_of_their_own(submit, article, settings):
+def test_each_moderator_gets_a_mail_of_their_own(submit, committed, article, settings):
     settings.COMMENTS_MODERATOR_EMAILS = ["a@newsroom.example", "b@newsroom.example"]
 
-    submit(article)
+    committed(submit, article)
     run_mail_queue()
 
     assert sorted(m.to for m in mail.outbox) == [["a@newsroom.example"], ["b@newsroom.example"]]
@@ -55,19 +55,19 @@ def test_each_moderator_gets_a_mail_of_their_own(submit, article, settings):
 
 
 def test_moderators_get_at_most_one_mail_per_interval_however_many_comments_arrive(
-    submit, article, moderator_mail
+    submit, committed, article, moderator_mail
 ):
     for n in range(5):
-        submit(article, body=f"Comment {n}", email=f"r{n}@example.com")
+        committed(submit, article, body=f"Comment {n}", email=f"r{n}@example.com")
     run_mail_queue()
 
     assert len(mail.outbox) == 1
 
 
 def test_without_a_configured_list_the_moderators_group_and_superusers_are_mailed(
-    submit, article, moderator, superuser
+    submit, committed, article, moderator, superuser
 ):
-    submit(article)
+    committed(submit, article)
     run_mail_queue()
 
     assert sorted(m.to[0] for m in mail.outbox) == [superuser.email, moderator.email]
@@ -269,13 +269,13 @@ def clock_moved_on(seconds: float):
 
 
 def test_a_comment_held_back_by_the_interval_gets_its_mail_from_the_reminder(
-    submit, article, moderator_mail, settings
+    submit, committed, article, moderator_mail, settings
 ):
     from django.core.management import call_command
 
     interval = settings.COMMENTS_MODERATOR_MAIL_INTERVAL
-    submit(article, body="First", email="a@example.com")
-    submit(article, body="Second, inside the interval", email="b@example.com")
+    committed(submit, article, body="First", email="a@example.com")
+    committed(submit, article, body="Second, inside the interval", email="b@example.com")
     run_mail_queue()
     assert len(mail.outbox) == 1
 
@@ -297,7 +297,7 @@ def test_a_comment_held_back_by_the_interval_gets_its_mail_from_the_reminder(
 
 
 def test_a_comment_edited_back_into_the_queue_inside_the_interval_gets_its_reminder(
-    submit, article, make_comment, moderator, moderator_mail, settings
+    submit, committed, article, make_comment, moderator, moderator_mail, settings
 ):
     from django.core.management import call_command
 
@@ -305,9 +305,9 @@ def test_a_comment_edited_back_into_the_queue_inside_the_interval_gets_its_remin
 
     published = make_comment(article, email="a@example.com")
     approve(comment=published, by=moderator)
-    submit(article, body="Another", email="b@example.com")  # mails the moderators
+    committed(submit, article, body="Another", email="b@example.com")  # mails the moderators
     published.refresh_from_db()
-    edit_comment(comment=published, body="Other words, to be read again")  # held back
+    committed(edit_comment, comment=published, body="Other words, to be read again")  # held
     run_mail_queue()
     assert len(mail.outbox) == 1
 
@@ -319,13 +319,13 @@ def test_a_comment_edited_back_into_the_queue_inside_the_interval_gets_its_remin
 
 
 def test_a_comment_readers_reports_hide_is_mailed_to_the_moderators(
-    article, approved_comment, moderator_mail
+    article, approved_comment, moderator_mail, committed
 ):
     from comments.desk import report_comment
 
     ModerationPolicy.objects.create(hide_after_reports=1)
 
-    report_comment(comment=approved_comment, reason="abuse", ip="192.0.2.1")
+    committed(report_comment, comment=approved_comment, reason="abuse", ip="192.0.2.1")
     run_mail_queue()
 
     assert Comment.objects.get().status == Comment.Status.PENDING

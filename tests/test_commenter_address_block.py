@@ -149,7 +149,7 @@ def test_a_held_reply_hears_of_later_replies_as_any_waiting_reply_does(
 
 
 def test_edited_once_its_block_is_lifted_it_goes_to_the_queue(
-    article, comment_form_data, make_comment, moderator
+    article, comment_form_data, make_comment, moderator, committed
 ):
     # The block was all that held it: the new words of a regular, found clean, wait for a
     # moderator as any edited comment's do (it stayed in spam, where no moderator looks and the
@@ -164,7 +164,8 @@ def test_edited_once_its_block_is_lifted_it_goes_to_the_queue(
     lift_block(block=Block.objects.get(value=BLOCKED), by=moderator)
     mails_before = len(queued("moderators"))
 
-    response = client.post(held.status_url + "edit/", {"body": "Better words."}, follow=True)
+    edit = held.status_url + "edit/"
+    response = committed(client.post, edit, {"body": "Better words."}, follow=True)
 
     assert "A moderator will review the new text." in response.content.decode()
     held.refresh_from_db()

@@ -81,7 +81,7 @@ def test_healthz_answers_200_when_the_database_answers(client, cron_on_time):
 
 
 def test_healthz_counts_the_mail_that_failed_in_the_last_hour(
-    client, submit, article, smtp, settings
+    client, submit, committed, article, smtp, settings
 ):
     # A mail server refusing for good is seen by nobody else: no reader waits on mail.
     from django.utils import timezone
@@ -91,7 +91,7 @@ def test_healthz_counts_the_mail_that_failed_in_the_last_hour(
 
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
     settings.MAIL_MAX_ATTEMPTS = 1  # the server refuses connections: given up at once
-    submit(article)
+    committed(submit, article)  # its moderators' mail is queued after its commit
     run_mail_queue()
 
     assert client.get("/healthz").json()["mail_failed_last_hour"] == 1
@@ -101,7 +101,7 @@ def test_healthz_counts_the_mail_that_failed_in_the_last_hour(
 
 
 def test_healthz_says_within_minutes_that_the_mail_server_is_away(
-    client, submit, article, smtp, settings
+    client, submit, committed, article, smtp, settings
 ):
     # Nothing fails for about a day of tries, so the tries themselves are counted.
     from django.utils import timezone
@@ -110,7 +110,7 @@ def test_healthz_says_within_minutes_that_the_mail_server_is_away(
     from tests.mail_helpers import run_mail_queue
 
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
-    submit(article)
+    committed(submit, article)  # its moderators' mail is queued after its commit
     run_mail_queue()
 
     health = client.get("/healthz").json()
@@ -120,7 +120,7 @@ def test_healthz_says_within_minutes_that_the_mail_server_is_away(
 
 
 def test_healthz_counts_mail_a_killed_worker_left_running_until_cron_puts_it_back(
-    client, submit, article, settings
+    client, submit, committed, article, settings
 ):
     # Without the requeue_mail cron line, such a mail never goes, and nothing else says so.
     from django.core.management import call_command
@@ -128,7 +128,7 @@ def test_healthz_counts_mail_a_killed_worker_left_running_until_cron_puts_it_bac
     from django_tasks_db.models import DBTaskResult
 
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
-    submit(article)
+    committed(submit, article)  # its moderators' mail is queued after its commit
     mail = DBTaskResult.objects.filter(queue_name="mail")
     mail.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=50))
     assert client.get("/healthz").json()["mail_stuck"] == 0  # cron has not had its turn

@@ -5,7 +5,7 @@ the newsroom's contact address as Reply-To when it has one (MAIL_REPLY_TO), or a
 not to reply."""
 
 from django.core import mail
-from django.test import Client
+from django.test import Client, TestCase
 
 from comments.models import Comment, CommenterAddress, ReplySubscription
 from comments.services import approve
@@ -14,7 +14,8 @@ from tests.mail_helpers import make_due, run_mail_queue, verify
 
 def _every_kind_of_mail(article, submit, make_comment, moderator, reader, settings):
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
-    submit(article, email="new@example.com", notify=True)  # moderators; confirm
+    with TestCase.captureOnCommitCallbacks(execute=True):  # moderators: after its commit
+        submit(article, email="new@example.com", notify=True)  # confirm
     verify("maria@example.com")
     submit(article, email="maria@example.com", notify=True)  # confirm-comment
     decided = make_comment(article, email="maria@example.com", notify_on_decision=True)

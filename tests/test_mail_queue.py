@@ -49,26 +49,32 @@ def waiting_comments(article, make_comment, count, prefix="r"):
     return comments
 
 
-def test_a_change_that_rolls_back_queues_no_mail(submit, article, settings):
+def test_a_change_that_rolls_back_queues_no_mail(submit, committed, article, settings):
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"]
+    settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        submit(article)
-        assert [m["kind"] for m in queued()] == ["moderators"]
+        submit(article, notify=True)
+        # Its writer's mail is queued with it; the moderators' is for after its commit.
+        assert [m["kind"] for m in queued()] == ["confirm-about"]
         raise RuntimeError("the change fails after the mail was queued")
 
     assert Comment.objects.count() == 0
     assert queued() == []
+    # Nor did the comment that never was use up the moderators' interval.
+    committed(submit, article, email="next@example.com")
+    assert [m["to"] for m in queued("moderators")] == ["desk@newsroom.example"]
 
 
 def test_a_mail_server_that_refuses_for_a_while_then_accepts_gets_every_mail_exactly_once(
-    reader, article, comment_form_data, moderator_client, make_comment, smtp, settings
+    reader, article, comment_form_data, moderator_client, make_comment, smtp, settings, committed
 ):
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example", "night@newsroom.example"]
     verify("maria@example.com")
     decided = waiting_comments(article, make_comment, 5)
     with mock.patch(SMTP_OPEN) as smtp_open:
-        posted = reader.post(
+        posted = committed(
+            reader.post,
             reverse("comments:post", args=[article.pk]),
             comment_form_data(article, notify="on"),
         )
@@ -278,8 +284,11 @@ def test_the_immediate_backend_sends_after_commit_for_make_run(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submit(article)
     assert mail.outbox == []
-    for callback in callbacks:
-        callback()
+    # After the commit the moderators' mail is queued, and the backend, in autocommit there,
+    # sends it at once (here inside the test's transaction: captured too).
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
 
     assert [m.to for m in mail.outbox] == [["desk@newsroom.example"]]
     assert queued() == []

@@ -148,11 +148,11 @@ def test_the_privacy_link_mail_names_the_button_its_page_has(
     ],
 )
 def test_the_moderators_mail_says_why_it_comes_and_how_to_stop_it(
-    article, submit, moderator, settings, listed, why, stop
+    article, submit, committed, moderator, settings, listed, why, stop
 ):
     settings.COMMENTS_MODERATOR_EMAILS = ["desk@newsroom.example"] if listed else []
     settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
-    submit(article)
+    committed(submit, article)
     message = _only_mail("Comments are waiting for review")
     assert message.to == (["desk@newsroom.example"] if listed else [moderator.email])
 

@@ -29,10 +29,10 @@ def _notice(page: str) -> str:
 
 
 def test_a_comment_nobody_can_be_mailed_about_logs_a_warning_naming_the_setting(
-    submit, article, nobody_to_mail, caplog
+    submit, committed, article, nobody_to_mail, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="comments.moderator_mail"):
-        submit(article)
+        committed(submit, article)
     run_mail_queue()
 
     assert queued() == [] and mail.outbox == []
@@ -42,9 +42,9 @@ def test_a_comment_nobody_can_be_mailed_about_logs_a_warning_naming_the_setting(
     assert "no moderator" in record.getMessage()
 
 
-def test_no_warning_while_a_moderator_has_an_address(submit, article, moderator, caplog):
+def test_no_warning_while_a_moderator_has_an_address(submit, committed, article, moderator, caplog):
     with caplog.at_level(logging.WARNING, logger="comments.moderator_mail"):
-        submit(article)
+        committed(submit, article)
     run_mail_queue()
 
     assert [m.to for m in mail.outbox] == [[moderator.email]]
@@ -89,12 +89,12 @@ def test_staff_who_are_not_superusers_are_not_shown_the_notice(moderator_client,
 
 
 def test_the_log_says_it_once_a_day_not_for_every_comment_and_every_reminder(
-    submit, article, nobody_to_mail, caplog
+    submit, committed, article, nobody_to_mail, caplog
 ):
     # remind_moderators runs every five minutes from cron, which mails whatever it logs.
     with caplog.at_level(logging.WARNING, logger="comments.moderator_mail"):
-        submit(article, email="first@example.com")
-        submit(article, email="second@example.com")
+        committed(submit, article, email="first@example.com")
+        committed(submit, article, email="second@example.com")
         for _ in range(3):
             call_command("remind_moderators", verbosity=0)
 

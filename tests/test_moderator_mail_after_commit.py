@@ -1,0 +1,91 @@
+"""The moderators' mail ("comments are waiting") is queued once the comment that waits has
+committed. Queued inside its transaction, a reply refused at its commit (the comment it answers
+deleted meanwhile: tests.test_moderation_reply_parent_deleted) used up the mail interval for a
+comment that never was, and the next real comment's mail was held back. And a mail queue or a
+cache that fails then never costs the reader their comment."""
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.withdrawal import withdraw_comment
+from tests.mail_helpers import queued, run_mail_queue
+from tests.test_comment_form_errors import _post, _summary
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+DESK = "desk@newsroom.example"
+
+
+@pytest.fixture
+def moderator_mail(settings):
+    settings.COMMENTS_MODERATOR_EMAILS = [DESK]
+    settings.COMMENTS_MODERATOR_MAIL_INTERVAL = 300
+
+
+def _another_reader_comments(article, comment_form_data):
+    data = comment_form_data(article, body="A comment of my own.", email="ann@example.com")
+    return Client(REMOTE_ADDR="198.51.100.40").post(
+        reverse("comments:post", args=[article.pk]), data
+    )
+
+
+def test_a_reply_refused_at_its_commit_leaves_the_moderators_mail_to_the_next_comment(
+    reader, article, approved_comment, comment_form_data, moderator_mail
+):
+    data = comment_form_data(article, parent=approved_comment.pk, body="I answer it")
+    checked = Comment.full_clean
+
+    def checked_then_deleted(comment, *args, **kwargs):
+        checked(comment, *args, **kwargs)
+        withdraw_comment(comment=approved_comment)
+
+    with mock.patch.object(Comment, "full_clean", checked_then_deleted):
+        _, problems, _ = _summary(_post(reader, article, data))
+    assert problems == ["You can only reply to a published comment."]
+
+    response = _another_reader_comments(article, comment_form_data)
+    run_mail_queue()
+
+    assert response.status_code == 302
+    assert Comment.objects.get(email="ann@example.com").status == Comment.Status.PENDING
+    # Before, nothing: the refused reply had used up the interval.
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_mail_queue_failing_after_the_commit_keeps_the_comment_and_the_reminder_mails(
+    article, comment_form_data, moderator_mail
+):
+    failing = mock.patch(
+        "comments.moderator_mail.queue_mail", side_effect=OperationalError("database went away")
+    )
+    with failing:
+        response = _another_reader_comments(article, comment_form_data)
+
+    # Before, a server error and the comment lost with the mail.
+    assert response.status_code == 302
+    assert Comment.objects.get(email="ann@example.com").status == Comment.Status.PENDING
+    assert queued("moderators") == []
+
+    # The interval was given back: the reminder's next run owes, and sends, the mail.
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_cache_that_is_away_after_the_commit_still_mails_the_moderators(
+    article, comment_form_data, moderator_mail
+):
+    broken = mock.Mock(**{f"{name}.side_effect": ConnectionError for name in ("add", "set")})
+    with mock.patch("comments.moderator_mail.cache", broken):
+        response = _another_reader_comments(article, comment_form_data)
+    run_mail_queue()
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(email="ann@example.com").exists()
+    assert [m.to for m in mail.outbox] == [[DESK]]
