@@ -11,24 +11,21 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
-from comments.links import PRIVACY_ACTIONS, PRIVACY_DAYS, address_marks
-from comments.mail import drop_queued
+from comments.links import PRIVACY_DAYS, address_marks
 from comments.models import (
-    ERASED_PREFIX,
     Block,
     Comment,
     CommenterAddress,
     ModerationPolicy,
     ModeratorNote,
     erased_email,
-    erased_emails,
 )
-from comments.models.commenter import mailbox_of
 from comments.notifications import claim_for_mailbox, queue_mail
 from comments.policy_services import update_policy
 from comments.ratelimit import forget_deleted, note_deleted, note_erased
@@ -38,7 +35,6 @@ from comments.withdrawal import withdraw_comment, withdraw_comments
 ERASED = "(erased at its author's request)"
 # Where a moderator's own words named the commenter.
 ERASED_NAME = "[name erased]"
-PRIVACY_MAIL_MINUTES = 10
 # Asks about one inbox a day, from the privacy page or a status page (comments.privacy_views).
 PRIVACY_ASKS_PER_DAY = 5
 
@@ -92,44 +88,11 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
             note_deleted(noted, article_id=comment.article_id)
             names = {comment.name} if comment.name else set()
             _forget_in_admin_log(None, names, {Comment: [comment.pk]})
-            _forget_addresses(timezone.now(), email=comment.email)
+            forget_addresses(timezone.now(), email=comment.email)
     except BaseException:
         forget_deleted(noted)  # not deleted after all (its commit too): its next press deletes
         raise
     return True
-
-
-def _forgettable_addresses(now):
-    """Addresses no comment is written with any more, which we may forget. Not one whose owner
-    stopped all mail, nor one mailed within COMMENTS_CONFIRM_RESEND_HOURS: whoever posts may
-    delete their comment, and a stranger who typed the address would otherwise post, delete
-    and post again to mail it a confirmation each time, the owner's stop forgotten with it."""
-    lately = now - timedelta(hours=settings.COMMENTS_CONFIRM_RESEND_HOURS)
-    return (
-        CommenterAddress.objects.filter(mail_stopped_at__isnull=True)
-        # NOT EXISTS, answered by the sender index per address: NOT IN over every comment's
-        # address was a plan of addresses x comments (minutes, at 30,000 x 300,000).
-        .exclude(Exists(Comment.objects.filter(email=OuterRef("email"))))
-        .exclude(confirmation_sent_at__gte=lately)
-        .exclude(question_sent_at__gte=lately)
-        # Forgotten, its privacy limit would go too: post, ask, delete, again.
-        .exclude(privacy_mail_sent_at__gte=now - timedelta(minutes=PRIVACY_MAIL_MINUTES))
-    )
-
-
-def _forget_addresses(now, **only) -> int:
-    """Addresses no comment is written with any more (of those `only` selects) are forgotten
-    (_forgettable_addresses); one whose owner stopped all mail keeps only the stop, under a
-    keyed hash, as an erase keeps it: a comment written with an erased address takes its row
-    back in clear (CommenterAddress.objects.take_back), anyone may type it, and once that
-    comment is deleted (by its writer, a moderator, the retention job) the address must not
-    stay in clear for good. Returns how many were forgotten."""
-    forgotten, _ = _forgettable_addresses(now).filter(**only).delete()
-    unwritten = ~Exists(Comment.objects.filter(email=OuterRef("email")))
-    stopped = CommenterAddress.objects.filter(unwritten, mail_stopped_at__isnull=False, **only)
-    for address in stopped.exclude(email__startswith=ERASED_PREFIX):
-        _keep_only_the_stop(address)
-    return forgotten
 
 
 def erase_comments(*, email: str, pressed_in: str = "") -> int:
@@ -200,31 +163,7 @@ def _forget_address(email: str) -> None:
     if address.mail_stopped_at is None:
         address.delete()
         return
-    _keep_only_the_stop(address)
-
-
-def _keep_only_the_stop(address: CommenterAddress) -> None:
-    """A stopped address's row, with no comment holding the address any more: its keyed hash
-    instead of the address, and nothing else kept but the stop."""
-    email = address.email
-    for kind in ("confirm", *(f"privacy-{action}" for action in PRIVACY_ACTIONS)):
-        drop_queued(kind, address.pk)  # mail waiting to go would reach no address
-    # An older erase's, if any (under any key still known).
-    CommenterAddress.objects.filter(email__in=erased_emails(email)).delete()
-    address.email, address.verified_at = erased_email(email), None
-    # The inbox's hash, so that the stop holds for its other spellings too (stopped()).
-    address.mailbox = erased_email(mailbox_of(email))
-    address.confirmation_sent_at = address.question_sent_at = address.privacy_mail_sent_at = None
-    address.save(
-        update_fields=[
-            "email",
-            "mailbox",
-            "verified_at",
-            "confirmation_sent_at",
-            "question_sent_at",
-            "privacy_mail_sent_at",
-        ]
-    )
+    keep_only_the_stops([address])
 
 
 def _hash_in_policy(email: str) -> None:
@@ -303,7 +242,7 @@ def prune_old_data(now=None) -> Pruned:
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
         ip_address=None
     )
-    forgotten = _forget_addresses(now)
+    forgotten = forget_addresses(now)
     ips = _prune_other_ips(ip_before)
     with transaction.atomic():
         email_blocks = _delete_ended_blocks(Block.Kind.EMAIL, rejected_before, EMAIL_CLEARED)

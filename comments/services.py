@@ -13,14 +13,11 @@ from articles.models import Article
 from comments.audit import record
 from comments.closing import comments_open
 from comments.decision_words import decision_message
+from comments.forgetting import forget_addresses_on_commit
 from comments.mail import drop_queued
 from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators_on_commit
-from comments.notifications import (
-    note_mail_wishes,
-    notify_commenters,
-    notify_subscribers,
-)
+from comments.notifications import note_mail_wishes, notify_commenters, notify_subscribers
 from comments.report_answers import (
     REPLY_TAKEN_DOWN,
     REPLY_UNDER_DELETED,
@@ -395,6 +392,8 @@ def delete_comments(comments) -> int:
         changes = {row["article_id"]: -row["n"] for row in approved}
         # A placeholder is published but never counted: it leaves the page all the same.
         shown = set(doomed.approved().values_list("article_id", flat=True))
+        # Its writers' addresses left without a comment are forgotten (a stop kept as its hash).
+        forget_addresses_on_commit(doomed.values_list("email", flat=True))
         _, gone = doomed.delete()
         move_approved_counts(changes, shown=shown)
     return gone.get(Comment._meta.label, 0)
