@@ -28,6 +28,9 @@ def live_coverage(article, number: int = 1) -> dict | None:
     (None past its last page): its updates, the newest first, read a page at a time; and the
     coverage's key events, each with the link to it from this page."""
     if not article.live_since:
+        # Never followed live (or every update deleted): the story's page alone, no page after.
+        if number > 1:
+            return None
         return {"live_updates": [], "key_events": [], "live_days": 0, "live_page": 1}
     per_page = LIVE_UPDATES_PER_PAGE
     start = (number - 1) * per_page

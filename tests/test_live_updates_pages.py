@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.live_pages import LIVE_UPDATES_PER_PAGE
-from articles.live_services import post_update
+from articles.live_services import delete_updates, post_update
 from articles.models import Article, LiveUpdate, OldSlug
 
 PER_PAGE = LIVE_UPDATES_PER_PAGE
@@ -125,6 +125,25 @@ def test_a_coverage_over_two_days_dates_its_updates_on_every_page(client, articl
     assert f">{day}" in re.search(r'<nav class="key-events".*?</nav>', first, re.S).group(0)
     second = client.get(f"{_pages(article)}2/").content.decode()
     assert f">{day}" in _coverage(second).split('<article class="live-update')[1]
+
+
+@pytest.mark.parametrize("number", [2, 3, 999999999])
+def test_a_story_never_followed_live_has_no_earlier_updates(client, article, number):
+    response = client.get(f"{_pages(article)}{number}/")
+
+    # The site's shared 404, as past the last page: no empty page kept for every number.
+    assert response.status_code == 404
+    assert "earlier updates" not in response.content.decode()
+
+
+def test_a_story_whose_updates_were_all_deleted_has_no_earlier_updates(client, article):
+    _follow(article, PER_PAGE + 1)
+    assert client.get(f"{_pages(article)}2/").status_code == 200
+
+    delete_updates(queryset=LiveUpdate.objects.filter(article=article))
+
+    for number in (2, 3):
+        assert client.get(f"{_pages(article)}{number}/").status_code == 404
 
 
 @pytest.mark.parametrize(
