@@ -28,8 +28,10 @@ def live_updates_page(request, slug, number):
         moved = moved.first()
         if moved is None:
             raise Http404("No article found")
-        to = reverse("articles:live-updates", args=[moved.slug, number])
-        return mark_shared(request, redirect(to, permanent=True), article_key(moved.pk))
+        if number > 1:
+            to = reverse("articles:live-updates", args=[moved.slug, number])
+            return mark_shared(request, redirect(to, permanent=True), article_key(moved.pk))
+        story = moved  # page 1: straight to the story, in one hop
     if number == 1:
         # The newest updates are on the story's own page: one address for them.
         to = story.get_absolute_url() + "#live-updates"

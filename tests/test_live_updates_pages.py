@@ -170,6 +170,17 @@ def test_page_one_and_old_addresses_lead_on_for_good(client, article):
     assert client.get("/articles/no-such-story/updates/2/").status_code == 404
 
 
+def test_an_old_address_of_page_one_leads_to_the_story_at_once(client, article):
+    _follow(article, PER_PAGE + 1)
+    OldSlug.objects.create(article=article, slug="old-address")
+
+    moved = client.get("/articles/old-address/updates/1/")
+
+    # One hop, not to the new slug's updates/1/ and on again.
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"{article.get_absolute_url()}#live-updates"
+
+
 def test_an_earlier_page_follows_each_new_update(client, article, settings):
     settings.FRAGMENT_CACHE_SECONDS = 300  # kept, as in production: the update purges it
     _follow(article, PER_PAGE + 1)
