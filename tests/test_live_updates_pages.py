@@ -79,6 +79,19 @@ def test_a_long_coverage_shows_its_newest_updates_and_leads_to_the_earlier_ones(
     assert client.get(f"{_pages(article)}4/").status_code == 404
 
 
+def test_earlier_pages_are_kept_out_of_search_engines_the_story_is_not(client, article, settings):
+    _follow(article, PER_PAGE + 1)
+
+    story = client.get(article.get_absolute_url()).content.decode()
+    earlier = client.get(f"{_pages(article)}2/").content.decode()
+
+    # Their updates move on with every post: the story's page is the one to find.
+    assert '<meta name="robots" content="max-image-preview:large">' in story
+    assert '<meta name="robots" content="noindex">' in earlier
+    assert "max-image-preview" not in earlier
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{_pages(article)}2/">' in earlier
+
+
 def test_a_short_coverage_is_all_on_the_story_page(client, article):
     _follow(article, PER_PAGE)
 
