@@ -1,5 +1,6 @@
 """A long live coverage's earlier updates, a page at a time (articles.live_pages): shared by every
-reader like the story's page, and purged with it by each update (its key)."""
+reader like the story's page, and purged with it by each update (its key); an editor previewing
+a draft or a story taken down gets them too, drawn for them alone."""
 
 from django.conf import settings
 from django.http import Http404
@@ -10,7 +11,15 @@ from django.urls import reverse
 from articles.context_processors import drawn_menus, mark_menus, strip_outlived
 from articles.live_pages import live_coverage
 from articles.models import Article
-from newsportal.caching import LISTS, SITE, article_key, cached, mark_shared
+from newsportal.caching import (
+    LISTS,
+    SITE,
+    article_key,
+    cached,
+    mark_personal,
+    mark_shared,
+    signed_in_user,
+)
 from newsportal.methods import read_only
 
 # Beyond it, drawn but not kept: made-up numbers cannot fill the fragment cache (articles.views'
@@ -18,10 +27,30 @@ from newsportal.methods import read_only
 MAX_CACHED_PAGE = 1000
 
 
+def story_for(request, slug):
+    """The story at this slug as this reader may read it: published, or a draft or a story taken
+    down for those who may preview it (as article_detail decides); with whether it is that
+    preview, drawn for them alone. None: no such story for them."""
+    story = Article.objects.filter(slug=slug).only("pk", "slug", "status", "published_at")
+    story = story.order_by().first()
+    if story is None or story.is_public:
+        return story, False
+    reader = signed_in_user(request)
+    if reader is None or not reader.has_perm("articles.view_article"):
+        return None, False
+    return story, True
+
+
 @read_only
 def live_updates_page(request, slug, number):
     number = int(number)
-    story = Article.objects.published().filter(slug=slug).only("pk", "slug").first()
+    story, is_preview = story_for(request, slug)
+
+    def finish(response):
+        if is_preview:  # the editor's own, as the story's preview is
+            return mark_personal(response)
+        return mark_shared(request, response, article_key(story.pk))
+
     if story is None:
         # An address the story had before its slug changed leads on, as the story's does.
         moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug")
@@ -34,8 +63,7 @@ def live_updates_page(request, slug, number):
         story = moved  # page 1: straight to the story, in one hop
     if number == 1:
         # The newest updates are on the story's own page: one address for them.
-        to = story.get_absolute_url() + "#live-updates"
-        return mark_shared(request, redirect(to, permanent=True), article_key(story.pk))
+        return finish(redirect(story.get_absolute_url() + "#live-updates", permanent=True))
 
     def make():
         article = Article.objects.select_related("section").get(pk=story.pk)
@@ -49,7 +77,7 @@ def live_updates_page(request, slug, number):
             **drawn_menus(current_section=article.section.slug, current_article=article.pk),
         }
 
-    if number > MAX_CACHED_PAGE:
+    if number > MAX_CACHED_PAGE or is_preview:
         parts = make()
     else:
         name = f"live-updates|{story.pk}|{number}|with-menus|breaking"
@@ -65,5 +93,4 @@ def live_updates_page(request, slug, number):
         "page_number": number,
         "canonical_url": settings.SITE_URL + request.path,
     }
-    response = render(request, "articles/live_updates_page.html", context)
-    return mark_shared(request, response, article_key(story.pk))
+    return finish(render(request, "articles/live_updates_page.html", context))

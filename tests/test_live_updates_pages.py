@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.live_pages import LIVE_UPDATES_PER_PAGE
 from articles.live_services import delete_updates, post_update
 from articles.models import Article, LiveUpdate, OldSlug
+from articles.services import unpublish_articles
 
 PER_PAGE = LIVE_UPDATES_PER_PAGE
 
@@ -192,6 +193,26 @@ def test_an_old_address_of_page_one_leads_to_the_story_at_once(client, article):
     # One hop, not to the new slug's updates/1/ and on again.
     assert moved.status_code == 301
     assert moved.headers["Location"] == f"{article.get_absolute_url()}#live-updates"
+
+
+def test_an_editors_preview_of_a_story_taken_down_leads_to_its_earlier_updates(
+    client, desk, article
+):
+    updates = _follow(article, PER_PAGE + 1, key_events=(0,))
+    unpublish_articles(queryset=Article.objects.filter(pk=article.pk))
+
+    preview = desk.get(article.get_absolute_url()).content.decode()
+    assert f'href="{_pages(article)}2/#live-updates">Earlier updates</a>' in preview
+    assert _key_links(preview)["Event 0"] == f"{_pages(article)}2/#update-{updates[0].pk}"
+    earlier = desk.get(f"{_pages(article)}2/")
+
+    # The editor's alone, as the preview is: no cache keeps it.
+    assert earlier.status_code == 200 and _texts(earlier.content.decode()) == ["Update 0"]
+    assert "private" in earlier.headers["Cache-Control"]
+    assert "no-store" in earlier.headers["Cache-Control"]
+    assert "Surrogate-Key" not in earlier.headers
+    # Readers find nothing there, as at the story's own address.
+    assert client.get(f"{_pages(article)}2/").status_code == 404
 
 
 def test_an_earlier_page_follows_each_new_update(client, article, settings):
