@@ -23,8 +23,11 @@
   said.setAttribute("role", "status");
   section.parentNode.insertBefore(said, section);
   var waiting = null;
-  // The byline's dates from the same fetch: "Latest update" (and "Updated") say the newest shown.
-  var waitingDates = null;
+  // The byline's times from the same fetch: "Latest update" (and "Updated") say the newest shown.
+  // Those alone: the rest of the fetched byline may lead to what this page lacks (a correction
+  // appended meanwhile, its "Correction at the end" to a #corrections not drawn here).
+  var TIMES = [".byline-updated", ".byline-live"];
+  var waitingTimes = null;
   var timer = null;
   var stopped = false;
 
@@ -71,7 +74,9 @@
         if (!fresh.hasAttribute("data-live")) stop();
         if (!count) return;
         waiting = fresh;
-        waitingDates = doc.querySelector(".byline-dates");
+        waitingTimes = TIMES.map(function (selector) {
+          return doc.querySelector(".byline-dates " + selector);
+        });
         var words = count === 1 ? "1 new update" : count + " new updates";
         button.textContent = words + ": show " + (count === 1 ? "it" : "them");
         if (bar.hidden) said.textContent = words + " above the latest you read.";
@@ -82,14 +87,32 @@
       });
   }
 
+  // Each time in the byline replaced by the fetched one; one the page lacks ("Updated" on a story
+  // never updated before) put in its place, before those that follow it.
+  function showTimes(fresh) {
+    var dates = document.querySelector(".byline-dates");
+    if (!dates || !fresh) return;
+    TIMES.forEach(function (selector, index) {
+      if (!fresh[index]) return;
+      var time = document.importNode(fresh[index], true);
+      var old = dates.querySelector(selector);
+      if (old) {
+        old.replaceWith(time);
+        return;
+      }
+      var next = dates.querySelector(TIMES.slice(index + 1).concat(".byline-corrected").join(","));
+      dates.insertBefore(time, next);
+      dates.insertBefore(document.createTextNode(" "), time);
+    });
+  }
+
   button.addEventListener("click", function () {
     if (!waiting) return;
     var fresh = document.importNode(waiting, true);
     section.replaceWith(fresh);
     section = fresh;
-    var dates = document.querySelector(".byline-dates");
-    if (dates && waitingDates) dates.replaceWith(document.importNode(waitingDates, true));
-    waiting = waitingDates = null;
+    showTimes(waitingTimes);
+    waiting = waitingTimes = null;
     bar.hidden = true;
     said.textContent = "";
     place();

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles.correction_services import append_correction
 from articles.live_services import post_update
 from articles.models import Article, LiveUpdate
 from tests.browser.test_reader_dark import assert_readable
@@ -66,6 +67,22 @@ def test_the_bylines_latest_update_follows_the_updates_shown(page, live):
     expect(page.get_by_role("link", name="Latest update")).to_have_attribute(
         "href", "#live-updates"
     )
+
+
+def test_the_swapped_byline_times_bring_no_link_the_page_lacks(page, live):
+    page.goto(live.get_absolute_url())
+    # A correction appended meanwhile is on the fetched page, not on this one (no #corrections).
+    append_correction(article=live, text="The gust was 110 km/h, not 120.")
+    newest = post_update(article=live, text="Trains stop at noon.")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.get_by_role("button", name="1 new update: show it").click()
+
+    when = timezone.localtime(newest.posted_at).strftime("%H:%M %Z")
+    expect(page.locator(".byline-live time")).to_have_text(when)
+    expect(page.locator(".byline-updated")).to_have_count(1)
+    # The times alone change: the byline links only to what this page shows.
+    expect(page.locator(".byline-corrected")).to_have_count(0)
+    expect(page.locator("#corrections")).to_have_count(0)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
