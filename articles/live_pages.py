@@ -23,6 +23,25 @@ def live_page_url(article, number: int) -> str:
     return reverse("articles:live-updates", args=[article.slug, number])
 
 
+def live_update_url(article, pk: int) -> str:
+    """An update's own address, the same wherever it is: it leads to the page it is on now
+    (live_views.live_update_at), where "#update-<id>" alone stops leading once newer updates
+    push it to an earlier page."""
+    return reverse("articles:live-update", args=[article.slug, pk])
+
+
+def live_update_page(article, pk: int) -> int | None:
+    """The page update pk of this story is on now (None: the story has no such update): one
+    query, the newer ones counted by the database."""
+    newer = (
+        article.live_updates.filter(pk=pk)
+        .annotate(newer=_newer_count())
+        .values_list("newer", flat=True)
+        .first()
+    )
+    return None if newer is None else newer // LIVE_UPDATES_PER_PAGE + 1
+
+
 def live_coverage(article, number: int = 1) -> dict | None:
     """The template context of includes/live_updates.html for page `number` of the coverage
     (None past its last page): its updates, the newest first, read a page at a time; and the
@@ -39,6 +58,8 @@ def live_coverage(article, number: int = 1) -> dict | None:
     if not rows and number > 1:
         return None
     updates, earlier = rows[:per_page], len(rows) > per_page
+    for update in updates:
+        update.url = live_update_url(article, update.pk)
     if number == 1 and not earlier:
         # All of them are here (most coverage): the key events are among them.
         key_events = [update for update in updates if update.key_event]
@@ -61,10 +82,9 @@ def live_coverage(article, number: int = 1) -> dict | None:
     }
 
 
-def _key_events(article, number: int) -> list[LiveUpdate]:
-    """Every key event of the coverage, the newest first, each with the page it is on (how many
-    updates are newer, counted by the database with the story's index: one query, the key
-    events' rows alone read)."""
+def _newer_count():
+    """How many updates of the same story are newer than the row's (the page it is on), counted
+    by the database with the story's index."""
     newer = (
         LiveUpdate.objects.filter(article=OuterRef("article"))
         .filter(
@@ -76,10 +96,16 @@ def _key_events(article, number: int) -> list[LiveUpdate]:
         .annotate(count=Count("pk"))
         .values("count")
     )
+    return Coalesce(Subquery(newer, output_field=IntegerField()), Value(0))
+
+
+def _key_events(article, number: int) -> list[LiveUpdate]:
+    """Every key event of the coverage, the newest first, each with the page it is on: one
+    query, the key events' rows alone read."""
     key_events = list(
         article.live_updates.filter(key_event=True)
         .only("pk", "article_id", "headline", "posted_at", "key_event")
-        .annotate(newer=Coalesce(Subquery(newer, output_field=IntegerField()), Value(0)))
+        .annotate(newer=_newer_count())
     )
     for update in key_events:
         on_page = update.newer // LIVE_UPDATES_PER_PAGE + 1

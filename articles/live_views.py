@@ -7,13 +7,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from articles.context_processors import drawn_menus, mark_menus, strip_outlived
-from articles.live_pages import live_coverage
+from articles.live_pages import live_coverage, live_page_url, live_update_page
 from articles.models import Article
 from newsportal.caching import (
     LISTS,
     SITE,
+    also_keyed,
     article_key,
     cached,
     mark_personal,
@@ -94,3 +96,27 @@ def live_updates_page(request, slug, number):
         "canonical_url": settings.SITE_URL + request.path,
     }
     return finish(render(request, "articles/live_updates_page.html", context))
+
+
+@read_only
+def live_update_at(request, slug, pk):
+    """An update's own address leads to the page it is on now, "#update-<id>" on it: a 302 that
+    no cache keeps, since the next update may move it to an earlier page (Varnish keeps no 302
+    anyway, deploy/vcl/cache.vcl.in). Answering reads two rows: the story's and the update's,
+    with how many are newer."""
+    story, _ = story_for(request, slug)
+    if story is None:
+        # The story's address before its slug changed: straight to where the update is now.
+        story = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug")
+        story = story.first()
+        if story is None:
+            raise Http404("No article found")
+    number = live_update_page(story, int(pk))
+    if number is None:
+        # Another story's update, a deleted one, or an id not posted yet: an update posted to
+        # this story later purges the story's key (and LISTS, as every 404's).
+        also_keyed(request, article_key(story.pk))
+        raise Http404("No such update")
+    response = redirect(f"{live_page_url(story, number)}#update-{pk}")
+    add_never_cache_headers(response)
+    return response

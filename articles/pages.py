@@ -9,7 +9,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 
 from articles.context_processors import drawn_menus, strip_outlived
-from articles.live_pages import live_coverage
+from articles.live_pages import live_coverage, live_update_url
 from articles.models import Article
 from articles.querysets import PAGE_BODY_FIELDS, detail_prefetches
 from articles.rendering import body_with_inline_links, json_ld_script
@@ -210,7 +210,8 @@ def _live_json_ld(article, url: str, live_updates) -> dict:
         {
             "@type": "BlogPosting",
             "headline": update.headline or article.title,
-            "url": f"{url}#{update.anchor}",
+            # Its own address, which finds it when newer updates have moved it off this page.
+            "url": absolute(live_update_url(article, update.pk)),
             "datePublished": update.posted_at.isoformat(timespec="seconds"),
             "articleBody": plain_text(update.text_html),
         }

@@ -37,4 +37,11 @@ urlpatterns = [
         live_views.live_updates_page,
         name="live-updates",
     ),
+    # An update's own address (its time link's), leading to the page it is on now: an id is
+    # one plain positive number, as a page's.
+    re_path(
+        r"^articles/(?P<slug>[-a-zA-Z0-9_]+)/updates/at/(?P<pk>[1-9][0-9]{0,17})/$",
+        live_views.live_update_at,
+        name="live-update",
+    ),
 ]

@@ -121,6 +121,8 @@ def site(article, approved_comment, tag, author, section):
         article.get_absolute_url(),
         # A long live coverage's earlier updates (none here: the page's 404 reads no query).
         f"{article.get_absolute_url()}updates/2/",
+        # An update's own address (none here: its 404 reads no query either).
+        f"{article.get_absolute_url()}updates/at/1/",
         "/sitemap.xml",
         "/sitemap-news.xml",
         "/sitemap-articles.xml",

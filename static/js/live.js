@@ -2,12 +2,36 @@
 // in view, look for new updates every minute, asking for the page through the same caches as
 // any reader (a kept copy, purged by each update), and offer them with a button rather than
 // moving the words under the reader's eyes. Without this file, reloading the page shows them.
+// On every page of a coverage, it finds an update whose #update-<id> address it has moved from.
 (function () {
   "use strict";
 
   var EVERY_MS = 60000;
   var section = document.getElementById("live-updates");
-  if (!section || !section.hasAttribute("data-live") || !window.fetch || !window.DOMParser) return;
+  if (!section) return;
+
+  // An address ending in #update-<id> whose update is not on this page (shared when the time
+  // link said so, or an earlier page that moved on since): newer updates pushed it to an earlier
+  // page. Its own address (the time links', /updates/at/<id>/) leads to the page it is on now.
+  function seek() {
+    var found = /^#update-([1-9][0-9]*)$/.exec(window.location.hash);
+    var link = section.querySelector(".live-update-time");
+    if (!found || !link || document.getElementById("update-" + found[1])) return;
+    // Once a minute at most: a cache's older copy of that page must not send the reader round.
+    var key = "live-sought-" + found[1];
+    try {
+      if (Date.now() - Number(window.sessionStorage.getItem(key) || 0) < EVERY_MS) return;
+      window.sessionStorage.setItem(key, String(Date.now()));
+    } catch (e) {
+      return; // no storage to remember it by: stay rather than risk going round
+    }
+    window.location.replace(link.getAttribute("href").replace(/[0-9]+\/$/, found[1] + "/"));
+  }
+  seek();
+  window.addEventListener("hashchange", seek);
+
+  // The rest on the first page of a coverage still live alone: nothing new comes to the others.
+  if (!section.hasAttribute("data-live") || !window.fetch || !window.DOMParser) return;
 
   var bar = document.createElement("div");
   bar.className = "live-new";
