@@ -53,6 +53,17 @@ def forget_addresses(now, **only) -> int:
     return forgotten
 
 
+def lock_addresses(emails) -> None:
+    """Lock these addresses' rows, in pk order, before their comments are: Stop all mail (and
+    Send mail again) locks an address and then its comments, so a deletion that locked the
+    comments first and then forgot the address waited on it crosswise, and PostgreSQL refused
+    one of the two (a deadlock: a server error, the owner's stop lost)."""
+    emails = sorted(set(emails) - {""})
+    if emails:
+        rows = CommenterAddress.objects.select_for_update().filter(email__in=emails)
+        list(rows.order_by("pk").values_list("pk", flat=True))
+
+
 def forget_addresses_on_commit(emails) -> None:
     """Once the deletion of comments written with these addresses has committed: those with no
     comment left are forgotten (forget_addresses). After the commit, not in it: the last two

@@ -15,7 +15,12 @@ from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
-from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
+from comments.forgetting import (
+    PRIVACY_MAIL_MINUTES,
+    forget_addresses,
+    keep_only_the_stops,
+    lock_addresses,
+)
 from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_DAYS, address_marks
 from comments.models import (
@@ -80,6 +85,7 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
     noted = ""
     try:
         with transaction.atomic():
+            lock_addresses([comment.email])  # before the comment, as Stop all mail locks them
             if not withdraw_comment(comment=comment):
                 return False
             # Before the commit, not after: a second press of the same browser, waiting on
@@ -127,6 +133,7 @@ def written_with_since(mark: str) -> bool:
 
 def _erase(email: str) -> int:
     with transaction.atomic():
+        lock_addresses([email])  # before the comments, as Stop all mail locks them
         written = Comment.objects.filter(email=email)
         ids = list(written.values_list("pk", flat=True))
         names = set(written.exclude(name="").values_list("name", flat=True))
