@@ -19,8 +19,9 @@ from comments.models import Comment
 logger = logging.getLogger(__name__)
 THROTTLE_KEY = "comments:moderator-mail-sent"
 LAST_SENT_KEY = "comments:moderator-mail-last-sent"
-# A comment came into the queue while the interval held its mail back (posted, edited back
-# into the queue, hidden by reports): the reminder owes the moderators a mail.
+# A comment came into the queue (posted, edited back into the queue, hidden by reports) and its
+# mail was held back by the interval, failed, or is yet to go: the reminder owes the moderators
+# a mail, until one goes.
 HELD_BACK_KEY = "comments:moderator-mail-held-back"
 NOBODY_SAID_KEY = "comments:moderator-mail-nobody-said"
 NOBODY_TO_MAIL = (
@@ -69,25 +70,30 @@ def notify_moderators() -> bool:
     comments are waiting, at most once per COMMENTS_MODERATOR_MAIL_INTERVAL however many
     arrive. The queue retries while the mail server is away, so the interval is never lost to
     a failed send. Returns whether mail was queued."""
-    recipients = moderator_addresses()
-    if not recipients:
-        # Nothing fails that anyone sees: the queue just grows unannounced. Said in the log once
-        # a day (and to superusers on the admin's front page): said for every comment and every
-        # run of remind_moderators, it was a cron mail every five minutes. Cache down: said.
-        said = _cache_call("record", lambda: cache.add(NOBODY_SAID_KEY, 1, timeout=86400))
-        if said is not False:
-            logger.warning(NOBODY_TO_MAIL)
-        return False
-    if not _throttle_allows():
-        _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
-        return False
+    claimed = False
     try:
+        recipients = moderator_addresses()
+        if not recipients:
+            # Nothing fails that anyone sees: the queue just grows unannounced. Said in the log
+            # once a day (and to superusers on the admin's front page): said for every comment
+            # and every run of remind_moderators, it was a cron mail every five minutes. Cache
+            # down: said.
+            said = _cache_call("record", lambda: cache.add(NOBODY_SAID_KEY, 1, timeout=86400))
+            if said is not False:
+                logger.warning(NOBODY_TO_MAIL)
+            return False
+        if not _throttle_allows():
+            _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+            return False
+        claimed = True
         with transaction.atomic():  # one mail to each moderator, or none
             for address in recipients:
                 queue_mail("moderators", 0, address)
     except Exception:
-        # The interval is given back and the reminder owes the mail: none was queued.
-        _cache_call("record", lambda: cache.delete(THROTTLE_KEY))
+        # The reminder owes the mail: none was queued. The interval is given back if this
+        # call took it (never another's: that mail went).
+        if claimed:
+            _cache_call("record", lambda: cache.delete(THROTTLE_KEY))
         _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
         raise
     _cache_call("record", lambda: cache.set(LAST_SENT_KEY, time.time(), None))
@@ -101,7 +107,11 @@ def notify_moderators_on_commit() -> None:
     its commit) used up the interval for a comment that never was, and the next one's mail
     was held back. The mail is queued in its own transaction after the commit; a failure there
     is logged (robust), never a server error for a comment that is saved, and leaves the
-    reminder owing the mail (remind_moderators: what waits since the last mail)."""
+    reminder owing the mail. The reminder is told now, before the commit (HELD_BACK_KEY, taken
+    back when the mail goes): it looks only at comments posted since the last mail, and a
+    comment edited back into the queue or hidden by reports, whose mail was lost to a failure
+    (or a crash) after the commit, was posted before it."""
+    _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
     transaction.on_commit(notify_moderators, robust=True)
 
 

@@ -4,16 +4,22 @@ deleted meanwhile: tests.test_moderation_reply_parent_deleted) used up the mail 
 comment that never was, and the next real comment's mail was held back. And a mail queue or a
 cache that fails then never costs the reader their comment."""
 
+import time
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from comments.models import Comment
+from comments.commenter_services import edit_comment
+from comments.desk import report_comment
+from comments.models import Comment, ModerationPolicy
+from comments.moderator_mail import LAST_SENT_KEY
 from comments.withdrawal import withdraw_comment
 from tests.mail_helpers import queued, run_mail_queue
 from tests.test_comment_form_errors import _post, _summary
@@ -88,4 +94,47 @@ def test_a_cache_that_is_away_after_the_commit_still_mails_the_moderators(
 
     assert response.status_code == 302
     assert Comment.objects.filter(email="ann@example.com").exists()
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def _mailed_since_it_was_posted() -> None:
+    """The moderators were mailed after the published comment was posted, and the interval
+    since is over (nothing holds the next mail back)."""
+    cache.set(LAST_SENT_KEY, time.time(), None)
+
+
+def test_an_edit_back_into_the_queue_whose_mail_failed_after_the_commit_is_reminded(
+    approved_comment, moderator_mail
+):
+    Comment.objects.filter(pk=approved_comment.pk).update(moderated_at=timezone.now())
+    approved_comment.refresh_from_db()  # approved a moment ago: its writer may still edit it
+    _mailed_since_it_was_posted()
+    failing = mock.patch(
+        "comments.moderator_mail.moderator_addresses",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    )
+    with failing:
+        edit_comment(comment=approved_comment, body="Other words, for a moderator to read")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert queued("moderators") == []
+
+    # Before, nothing: the reminder looked only at comments posted since the last mail.
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_comment_hidden_by_reports_whose_mail_a_crash_lost_is_reminded(
+    approved_comment, moderator_mail
+):
+    _mailed_since_it_was_posted()
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    # The process dies once the report has committed, before its after-commit work.
+    with mock.patch("comments.moderator_mail.notify_moderators"):
+        report_comment(comment=approved_comment, reason="abuse", ip="192.0.2.1")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert queued("moderators") == []
+
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
     assert [m.to for m in mail.outbox] == [[DESK]]
