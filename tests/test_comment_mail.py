@@ -73,19 +73,23 @@ def test_without_a_configured_list_the_moderators_group_and_superusers_are_maile
     assert sorted(m.to[0] for m in mail.outbox) == [superuser.email, moderator.email]
 
 
-def test_spam_from_the_block_list_does_not_wake_the_moderators(submit, article, moderator_mail):
+def test_spam_from_the_block_list_does_not_wake_the_moderators(
+    submit, committed, article, moderator_mail
+):
     ModerationPolicy.objects.create(blocked_words="casino")
-    submit(article, body="Best casino deals")
+    spam = committed(submit, article, body="Best casino deals")
     run_mail_queue()
 
+    assert spam.status == Comment.Status.SPAM
     assert queued() == []
     assert mail.outbox == []
 
 
 def test_a_moderator_mail_whose_queue_was_emptied_meanwhile_is_not_sent(
-    submit, article, moderator_mail, moderator
+    submit, committed, article, moderator_mail, moderator
 ):
-    comment = submit(article)
+    comment = committed(submit, article)
+    assert [m["to"] for m in queued("moderators")] == ["desk@newsroom.example"]
     approve(comment=comment, by=moderator)
     run_mail_queue()
 
