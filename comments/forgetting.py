@@ -44,11 +44,17 @@ def forget_addresses(now, **only) -> int:
     stay in clear for good. The same queries for fifty addresses as for one. Returns how many
     were forgotten."""
     with transaction.atomic():
-        forgotten, _ = forgettable_addresses(now).filter(**only).delete()
+        # Locked in pk order before the DELETE, which locks in the order its plan meets the rows:
+        # the prune's scan of the whole table and a deletion's lookup of its few addresses (its
+        # after-commit forgetting) met them in two orders, and waited on each other crosswise.
+        forgettable = forgettable_addresses(now).filter(**only)
+        pks = list(forgettable.select_for_update().order_by("pk").values_list("pk", flat=True))
+        # Asked again: a comment written with one meanwhile keeps it.
+        forgotten, _ = forgettable.filter(pk__in=pks).delete() if pks else (0, {})
         unwritten = ~Exists(Comment.objects.filter(email=OuterRef("email")))
         stopped = CommenterAddress.objects.filter(unwritten, mail_stopped_at__isnull=False, **only)
         stopped = stopped.exclude(email__startswith=ERASED_PREFIX)
-        # Locked in pk order: two deletions at once over the same addresses never cross.
+        # Locked in pk order too: two deletions at once over the same addresses never cross.
         keep_only_the_stops(list(stopped.select_for_update().order_by("pk")))
     return forgotten
 
