@@ -11,6 +11,7 @@ the stack's own user (a unit with AmbientCapabilities=), from the file serve.py 
 then alone (stack.json, mode 600, removed at its stop)."""
 
 import contextlib
+import itertools
 import json
 import os
 import subprocess
@@ -197,8 +198,9 @@ def _elsewhere(refused=None) -> str:
         port = read.get("PORT") or "8000"
         with environment(read):  # its TMPDIR: gettempdir() keeps the shell's
             default = Path(tempfile.gettempdir()) / f"newsportal-varnish-{port}"
+        varnish = _varnish_of(pid)
         # Where its Varnish runs is where it is, whatever its file says since it started.
-        workdir = str(_varnish_workdir(pid) or read.get("PROXY_WORKDIR") or default)
+        workdir = str(_varnish_workdir(varnish) or read.get("PROXY_WORKDIR") or default)
         try:
             adoptable = _pid_in(Path(workdir)) == pid
         except Refused as exc:
@@ -210,14 +212,20 @@ def _elsewhere(refused=None) -> str:
             )
         elif adoptable:
             unit = systemd_unit(pid)
-            # The PORT it listens on, kept at its start and each reload (running.json): its file
-            # may name another since, which a reload does not move it to.
-            port = (remembered(Path(workdir), pid) or {}).get("port", port)
-            found.append(
-                f"pid {pid}, under systemd ({unit}), with PROXY_WORKDIR={workdir}"
-                if unit
-                else f"pid {pid}, with PROXY_WORKDIR={workdir} and PORT={port}"
+            # The PORT it listens on: its Varnish's listener; else what it kept (running.json:
+            # gone, say, for a stack an older release started), its own variable's (fixed at its
+            # start), or the one its default work dir, where it was found, is named after. Never
+            # its file's alone: it may name another since, where nothing listens.
+            saved = remembered(Path(workdir), pid) or {}
+            port = (
+                _listens_on(varnish)
+                or saved.get("port")
+                or variables.get("PORT")
+                or (port if workdir == str(default) else None)
             )
+            under = f", under systemd ({unit})" if unit else ""
+            listens = f" and PORT={port}" if port and not unit else ""
+            found.append(f"pid {pid}{under}, with PROXY_WORKDIR={workdir}{listens}")
     if found:  # beside any refusing: which one the shell meant is the operator's to say
         refusing.append(
             f"one runs with other variables ({'; '.join(found)}): run make reload with its "
@@ -263,8 +271,8 @@ def environment(variables: dict[str, str]):
         tempfile.tempdir = tempdir
 
 
-def _varnish_workdir(pid: int) -> Path | None:
-    """The work dir of the Varnish this serve.py started (its -n, varnishd.varnish_command)."""
+def _varnish_of(pid: int) -> list[str]:
+    """The command line of the Varnish this serve.py started (varnishd.varnish_command), or []."""
     for entry in Path("/proc").iterdir():
         try:
             if not entry.name.isdigit() or _parent(entry) != pid:
@@ -273,7 +281,21 @@ def _varnish_workdir(pid: int) -> Path | None:
         except (OSError, ValueError, IndexError):
             continue
         if os.path.basename(argv[0]) == "varnishd" and "-n" in argv[:-1]:
-            return Path(argv[argv.index("-n") + 1]).parent
+            return argv
+    return []
+
+
+def _varnish_workdir(varnish: list[str]) -> Path | None:
+    """The stack's work dir: its Varnish's is varnish/ in it (-n)."""
+    return Path(varnish[varnish.index("-n") + 1]).parent if varnish else None
+
+
+def _listens_on(varnish: list[str]) -> str | None:
+    """The PORT its Varnish listens on for readers: -a public=HOST:PORT[,PROXY]."""
+    for option, value in itertools.pairwise(varnish):
+        if option == "-a" and value.startswith("public="):
+            port = value.split(",")[0].rpartition(":")[2]
+            return port if port.isdigit() else None
     return None
 
 

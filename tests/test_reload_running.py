@@ -158,7 +158,11 @@ def started_under(tmp_path: Path, *, with_varnish: bool, variables_file: Path | 
     varnishd = tmp_path / "varnishd"  # named so, as stacks finds it; it only waits
     varnishd.symlink_to(os.path.realpath(sys.executable))
     wait = "import time; time.sleep(60)"
-    varnish = f"[{str(varnishd)!r}, '-c', {wait!r}, '-n', {str(workdir / 'varnish')!r}]"
+    listens = f"public=127.0.0.1:{port}"  # as varnishd.varnish_command has it
+    varnish = (
+        f"[{str(varnishd)!r}, '-c', {wait!r}, '-n', {str(workdir / 'varnish')!r}, '-a', "
+        f"{listens!r}]"
+    )
     (held / "sitecustomize.py").write_text(
         "import subprocess, time\n"
         + (f"subprocess.Popen({varnish}, env={{}})\n" if with_varnish else "")
@@ -234,16 +238,40 @@ def test_a_stack_that_would_refuse_is_said_beside_the_others_not_instead(tmp_pat
     ), found.stdout
 
 
-@pytest.mark.parametrize("asked", [["--reload"], ["--stack-env", "-c", "pass"]])
+def unusable(workdir: Path, how: str) -> None:
+    """running.json as make reload cannot use it: gone (a stack an older release started, or
+    one whose write failed at a reload), open to others, or a link to the stack's own."""
+    running = workdir / "running.json"
+    if how == "gone":
+        running.unlink()
+    elif how == "open":
+        running.chmod(0o644)
+    elif how == "link":
+        running.replace(workdir / "kept.json")
+        running.symlink_to(workdir / "kept.json")
+
+
+@pytest.mark.parametrize(
+    ("asked", "running_json"),
+    [
+        (["--reload"], "kept"),
+        (["--stack-env", "-c", "pass"], "kept"),
+        (["--reload"], "gone"),
+        (["--reload"], "open"),
+        (["--reload"], "link"),
+    ],
+)
 def test_a_stack_found_through_its_varnish_is_named_with_the_port_it_was_started_with(
-    tmp_path, asked
+    tmp_path, asked, running_json
 ):
     # PORT is in the stack's variables' file alone, and was changed there since it started: the
-    # stack still listens on the one it started with (running.json). make reload by hand, from
-    # a shell that looks elsewhere, named it with the file's new PORT, which nothing listens on.
+    # stack still listens on the one it started with (its Varnish's -a, running.json). make
+    # reload by hand, from a shell that looks elsewhere, named it with the file's new PORT,
+    # which nothing listens on: always before running.json, then whenever it was unusable.
     variables = tmp_path / "newsportal.env"
     stack, workdir, port = started_under(tmp_path, with_varnish=True, variables_file=variables)
     try:
+        unusable(workdir, running_json)
         variables.write_text(f"PORT={free_port()}\n")
         time.sleep(1)  # its Varnish started
         found = run_serve(*asked, PROXY_WORKDIR=str(tmp_path / "neither"))
@@ -255,3 +283,27 @@ def test_a_stack_found_through_its_varnish_is_named_with_the_port_it_was_started
     assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={port}" in stacks_named(
         found.stdout
     ), found.stdout
+
+
+def test_a_stack_whose_port_nothing_says_is_named_without_one(tmp_path):
+    # No Varnish to ask, no running.json, PORT in its file alone and changed since: the file's
+    # PORT was given, where nothing listens.
+    variables = tmp_path / "newsportal.env"
+    variables.write_text(f"PORT={free_port()}\n")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": str(variables)}
+    env.update(PROXY_WORKDIR=str(workdir), REDIS_URL=REDIS_URL)
+    stack = stand_in(workdir, env)
+    try:
+        variables.write_text(f"PORT={free_port()}\n")
+        found = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "neither"))
+    finally:
+        stack.kill()
+        stack.wait()
+
+    assert found.returncode == 1
+    assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir}" in stacks_named(found.stdout), (
+        found.stdout
+    )
+    assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT" not in found.stdout
