@@ -49,12 +49,12 @@ def remember(workdir: Path, values: dict) -> None:
 
 def remembered(workdir: Path, pid: int) -> dict | None:
     """What the stack with this pid remembered, or None: none (a stack started before serve.py
-    wrote it), or not its own."""
+    wrote it), not its own, or not what serve.py writes (JSON, but no object: [], null)."""
     try:
         saved = json.loads(read_own_file(running_file(workdir), private=True))
     except (OSError, ValueError, Refused):
         return None
-    return saved if saved.get("pid") == pid else None
+    return saved if isinstance(saved, dict) and saved.get("pid") == pid else None
 
 
 def running_file(workdir: Path) -> Path:

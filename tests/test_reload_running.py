@@ -307,3 +307,32 @@ def test_a_stack_whose_port_nothing_says_is_named_without_one(tmp_path):
         found.stdout
     )
     assert f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT" not in found.stdout
+
+
+@pytest.mark.parametrize("text", ["[]", "null"])
+def test_a_running_json_that_is_no_object_is_as_none(tmp_path, text):
+    # Valid JSON, not what serve.py writes: --running, --reload and --stack-env ended in an
+    # AttributeError traceback, for the stack where the shell looks and for one found elsewhere.
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    env = {"PATH": os.environ["PATH"], "NEWSPORTAL_ENV_FILE": ""}
+    env.update(PORT=str(free_port()), PROXY_WORKDIR=str(workdir), REDIS_URL=REDIS_URL)
+    stack = stand_in(workdir, env)
+    try:
+        (workdir / "running.json").write_text(text)
+        (workdir / "running.json").chmod(0o600)
+        here = run_serve("--running", PORT=env["PORT"], PROXY_WORKDIR=str(workdir))
+        elsewhere = [
+            run_serve(*asked, PROXY_WORKDIR=str(tmp_path / "neither"))
+            for asked in (["--running"], ["--reload"], ["--stack-env", "-c", "pass"])
+        ]
+    finally:
+        stack.kill()
+        stack.wait()
+
+    assert (here.returncode, here.stdout, here.stderr) == (0, "", "")
+    for found in elsewhere:
+        assert "Traceback" not in found.stderr, found.stderr
+        assert found.returncode == 1
+        named = f"pid {stack.pid}, with PROXY_WORKDIR={workdir} and PORT={env['PORT']}"
+        assert named in stacks_named(found.stdout), found.stdout
