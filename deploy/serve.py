@@ -164,18 +164,18 @@ def config_for_reload(cfg: dict) -> dict:
             for name in CHILDREN_FIXED
             if name in was and _meant(new["fixed"][name]) != _running(was[name])
         ]
-        if named or (moved and not children):
-            source = "the variables' file" if named else "no variable did"
-            raise (ImproperlyConfigured if named else Unnamed)(
-                f"{', '.join(named or moved)} changed since the stack started ({source}): "
-                "a reload cannot move Varnish or its ports; "
-                f"{stacks.how_to_restart(cfg['workdir'])}"
+        since = "changed since the stack started"
+        moves = "a reload cannot move Varnish or its ports"
+        said = [f"{', '.join(named)} {since} (the variables' file): {moves}"] if named else []
+        if children:  # beside those: every variable changed is named, for what it changes
+            said.append(
+                f"{', '.join(children)} {since} (the variables' file): serve.py gives gunicorn "
+                "and the mail worker the values they started with, and a reload would keep those"
             )
-        if children:
-            raise ImproperlyConfigured(
-                f"{', '.join(children)} changed since the stack started (the variables' file): "
-                "serve.py gives gunicorn and the mail worker the values they started with, and "
-                f"a reload would keep those; {stacks.how_to_restart(cfg['workdir'])}"
+        if said or moved:
+            raise (ImproperlyConfigured if said else Unnamed)(
+                "; ".join(said or [f"{', '.join(moved)} {since} (no variable did): {moves}"])
+                + f"; {stacks.how_to_restart(cfg['workdir'])}"
             )
         refuse_workers_without_redis()
     except ImproperlyConfigured:

@@ -139,6 +139,23 @@ def test_a_variable_changed_beside_a_default_is_refused_for_what_it_changed(
     assert found.stdout.startswith(refused + said), found.stdout
 
 
+@pytest.mark.parametrize("saved_as", [dict, default_then])
+def test_every_variable_changed_is_named_in_one_refusal(tmp_path, saved_as):
+    # One that moves Varnish and one serve.py gives its children, at once: only the first was
+    # named, and the operator, restarting for it, learned of the second from the stack's refusal.
+    file = "PROXY_CACHE_SIZE=512m\nREDIS_URL=redis://127.0.0.1:6379/3\n"
+    found = a_stack(tmp_path, saved_as, file)
+
+    assert found.returncode == 1
+    assert found.stdout.splitlines() == [
+        "serve: reload failed, the old release still serves: PROXY_CACHE_SIZE changed since the "
+        "stack started (the variables' file): a reload cannot move Varnish or its ports; "
+        "REDIS_URL changed since the stack started (the variables' file): serve.py gives "
+        "gunicorn and the mail worker the values they started with, and a reload would keep "
+        "those; stop make serve and start it again"
+    ], found.stdout
+
+
 def started_under(tmp_path: Path, *, with_varnish: bool, variables_file: Path | None = None):
     """A stand-in stack started with TMPDIR=a, so its work dir the default a/newsportal-varnish-
     PORT, its running.json as its serve.py writes it; with a Varnish (its -n there) or not. Its
