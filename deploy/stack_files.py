@@ -51,10 +51,19 @@ def remembered(workdir: Path, pid: int) -> dict | None:
     """What the stack with this pid remembered, or None: none (a stack started before serve.py
     wrote it), not its own, or not what serve.py writes (JSON, but no object: [], null)."""
     try:
-        saved = json.loads(read_own_file(running_file(workdir), private=True))
+        saved = json_object(read_own_file(running_file(workdir), private=True))
     except (OSError, ValueError, Refused):
         return None
-    return saved if isinstance(saved, dict) and saved.get("pid") == pid else None
+    return saved if saved.get("pid") == pid else None
+
+
+def json_object(text: str) -> dict:
+    """stack.json's or running.json's text as serve.py writes it, an object; ValueError for any
+    other (not JSON, or JSON but no object: [], null), which every reader takes as no file."""
+    saved = json.loads(text)
+    if not isinstance(saved, dict):
+        raise ValueError("not a JSON object")
+    return saved
 
 
 def running_file(workdir: Path) -> Path:
@@ -69,7 +78,7 @@ def forget(workdir: Path) -> None:
             (workdir / "serve.pid").unlink()
     for path in (stack_file(workdir), running_file(workdir)):
         with contextlib.suppress(OSError, ValueError):
-            if json.loads(path.read_text()).get("pid") == os.getpid():
+            if json_object(path.read_text()).get("pid") == os.getpid():
                 path.unlink()
 
 

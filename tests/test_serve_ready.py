@@ -136,6 +136,13 @@ def test_a_second_serve_in_a_running_stack_s_directory_leaves_that_stack_to_make
     assert found.returncode == 0, found.stdout  # make reload still finds the running one
 
 
+def until_ready(serve: subprocess.Popen, tmp_path: Path) -> None:
+    for line in serve.stdout:
+        if line.startswith(READY):
+            return
+    raise AssertionError((tmp_path / "serve.log").read_text())
+
+
 def child_of(parent: int, word: bytes) -> int:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -155,11 +162,7 @@ def child_of(parent: int, word: bytes) -> int:
 def test_a_killed_part_stops_the_stack_which_says_which_part_and_how(tmp_path, workdir, word, name):
     serve = start_serve(tmp_path, workdir, free_port())
     try:
-        for line in serve.stdout:
-            if line.startswith(READY):
-                break
-        else:
-            raise AssertionError((tmp_path / "serve.log").read_text())
+        until_ready(serve, tmp_path)
         os.kill(child_of(serve.pid, word), signal.SIGKILL)
         serve.stdout.read()
         serve.wait(timeout=90)
@@ -171,3 +174,39 @@ def test_a_killed_part_stops_the_stack_which_says_which_part_and_how(tmp_path, w
     assert serve.returncode != 0
     log = (tmp_path / "serve.log").read_text()
     assert f"serve: {name} exited (killed by SIGKILL); stopping the stack" in log
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    "name, text", [("running.json", "[]"), ("running.json", "null"), ("stack.json", "[]")]
+)
+def test_a_stack_file_that_is_no_object_still_lets_the_stack_stop_its_children(
+    tmp_path, workdir, name, text
+):
+    # Valid JSON, not what serve.py writes: its stop raised AttributeError before stopping
+    # gunicorn and Varnish, then hung on Varnish's output, the children left running.
+    serve = start_serve(tmp_path, workdir, free_port())
+    try:
+        until_ready(serve, tmp_path)
+        children = [child_of(serve.pid, word) for word in (b"gunicorn", b"varnishd")]
+        (workdir / name).write_text(text)
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError((tmp_path / "serve.log").read_text()) from None
+    finally:
+        if serve.poll() is None:
+            serve.kill()  # its guard then stops the children
+        stopped(serve)
+
+    log = (tmp_path / "serve.log").read_text()
+    assert "AttributeError" not in log, log  # the mail worker's own traceback aside
+    assert serve.returncode == 0
+    assert [pid for pid in children if running(pid)] == []
