@@ -12,7 +12,6 @@ then alone (stack.json, mode 600, removed at its stop)."""
 
 import contextlib
 import itertools
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from dotenv import dotenv_values
 
 from deploy.stack_files import (
     Refused,
+    json_object,
     read_own_file,
     refuse_unless_own,
     remembered,
@@ -111,17 +111,25 @@ def variables_of(pid: int, workdir: Path) -> dict[str, str]:
     except PermissionError:  # a capability the reader lacks (AmbientCapabilities=)
         pass
     path = stack_file(workdir)
+    rewritten = f"{path} is not what serve.py writes: restart the stack once"
     try:
-        record = json.loads(read_own_file(path, private=True))
+        record = json_object(read_own_file(path, private=True))
     except FileNotFoundError:
         raise Refused(
             f"/proc/{pid}/environ is closed to this user (the stack holds a capability, "
             f"AmbientCapabilities=) and {path} is not there (a stack started before serve.py "
             "wrote it): restart the stack once"
         ) from None
+    except ValueError:  # [], null, or no JSON: not serve.py's doing
+        raise Refused(rewritten) from None
     if record.get("pid") != pid or record.get("checkout") != str(BASE_DIR):
         raise Refused(f"{path} is not this stack's (pid {record.get('pid')})")
-    return record["variables"]
+    variables = record.get("variables")
+    if not isinstance(variables, dict) or not all(
+        isinstance(value, str) for value in variables.values()
+    ):
+        raise Refused(rewritten)
+    return variables
 
 
 def _pid_in(workdir: Path) -> int | None:
@@ -164,7 +172,7 @@ def _pid_in(workdir: Path) -> int | None:
         here = Path(os.readlink(f"/proc/{pid}/cwd")) == BASE_DIR
     except PermissionError:  # a capability the reader lacks: serve.py's own file says
         try:
-            record = json.loads(read_own_file(stack_file(workdir), private=True))
+            record = json_object(read_own_file(stack_file(workdir), private=True))
         except (OSError, ValueError):
             record = {}
         if record.get("pid") != pid:

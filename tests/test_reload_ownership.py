@@ -5,6 +5,7 @@ with PYTHONPATH of the planter's: root's steps ran the planter's code). Under a 
 AmbientCapabilities= (/proc closed to the stack's own user) the steps read the variables from
 the file serve.py keeps them in. The stand-ins run as `nobody` via setpriv: as root only."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -216,6 +217,18 @@ def test_another_checkout_s_serve_py_is_neither_adopted_nor_named(tmp_path):
             stack.wait()
 
 
+def step_as_nobody(python: str, workdir: Path, code: str) -> subprocess.CompletedProcess:
+    """make reload's step as the stack's user: serve.py --stack-env -c CODE."""
+    return subprocess.run(
+        [*AS_NOBODY, python, "deploy/serve.py", "--stack-env", "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "PROXY_WORKDIR": str(workdir), **PACKAGES},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_under_ambient_capabilities_the_steps_read_the_variables_serve_py_kept(python, shared):
     # AmbientCapabilities=CAP_NET_BIND_SERVICE (PORT=80): /proc/<pid>/environ and cwd are closed
     # to the stack's own user, who runs make reload.
@@ -224,14 +237,7 @@ def test_under_ambient_capabilities_the_steps_read_the_variables_serve_py_kept(p
     stack = nobody_s_stack(python, shared, env, *CAPABLE)
     try:
         show = "import os; print(os.environ['SITE_NAME'], os.environ['DATABASE_URL'])"
-        step = subprocess.run(
-            [*AS_NOBODY, python, "deploy/serve.py", "--stack-env", "-c", show],
-            cwd=BASE_DIR,
-            env={"PATH": os.environ["PATH"], "PROXY_WORKDIR": str(workdir), **PACKAGES},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        step = step_as_nobody(python, workdir, show)
 
         assert step.returncode == 0, step.stdout + step.stderr
         assert step.stdout.splitlines()[-1] == f"Kept sqlite:///{shared / 'stack.sqlite3'}"
@@ -302,3 +308,36 @@ def test_a_killed_stack_s_variables_are_removed_at_the_next_start(tmp_path):
 
     assert started.returncode != 0
     assert not (workdir / "stack.json").exists()
+
+
+@pytest.mark.parametrize(
+    "saved, said",
+    [
+        ("[]", "does not name it"),
+        ("null", "does not name it"),
+        ("no variables", "is not what serve.py writes: restart the stack once"),
+    ],
+)
+def test_a_kept_variables_file_serve_py_did_not_write_is_refused_saying_so(
+    python, shared, saved, said
+):
+    # /proc closed, stack.json valid JSON but not serve.py's: the steps ended in an
+    # AttributeError ([], null) or KeyError (no variables) traceback.
+    workdir = nobody_s_dir(shared / "proxy")
+    stack = nobody_s_stack(
+        python, shared, reload_variables(shared / "db.sqlite3", workdir), *CAPABLE
+    )
+    try:
+        kept = workdir / "stack.json"
+        if saved == "no variables":
+            saved = json.dumps({"pid": stack.pid, "checkout": str(BASE_DIR)})
+        kept.write_text(saved)
+        step = step_as_nobody(python, workdir, "print('step ran')")
+    finally:
+        stack.kill()
+        stack.wait()
+
+    assert "Traceback" not in step.stderr, step.stderr
+    assert step.returncode == 1
+    assert "step ran" not in step.stdout
+    assert said in step.stdout, step.stdout
