@@ -227,7 +227,7 @@ def _elsewhere(refused=None) -> str:
             saved = remembered(Path(workdir), pid) or {}
             port = (
                 _listens_on(varnish)
-                or saved.get("port")
+                or _a_port(saved.get("port"))
                 or variables.get("PORT")
                 or (port if workdir == str(default) else None)
             )
@@ -305,6 +305,12 @@ def _listens_on(varnish: list[str]) -> str | None:
             port = value.split(",")[0].rpartition(":")[2]
             return port if port.isdigit() else None
     return None
+
+
+def _a_port(value) -> int | None:
+    """running.json's port, when it is one serve.py could have written: said to the operator,
+    never a string or a number no port has (a file changed by hand)."""
+    return value if type(value) is int and 0 < value < 65536 else None
 
 
 def _parent(entry: Path) -> int:

@@ -302,9 +302,11 @@ def test_a_stack_found_through_its_varnish_is_named_with_the_port_it_was_started
     ), found.stdout
 
 
-def test_a_stack_whose_port_nothing_says_is_named_without_one(tmp_path):
+@pytest.mark.parametrize("kept", [None, "8080 (and more)", -1, 65536, True])
+def test_a_stack_whose_port_nothing_says_is_named_without_one(tmp_path, kept):
     # No Varnish to ask, no running.json, PORT in its file alone and changed since: the file's
-    # PORT was given, where nothing listens.
+    # PORT was given, where nothing listens. Nor a running.json whose port no port has (changed
+    # by hand): it was said as it was ("PORT=8080 (and more)", "PORT=-1", "PORT=True").
     variables = tmp_path / "newsportal.env"
     variables.write_text(f"PORT={free_port()}\n")
     workdir = tmp_path / "work"
@@ -313,6 +315,8 @@ def test_a_stack_whose_port_nothing_says_is_named_without_one(tmp_path):
     env.update(PROXY_WORKDIR=str(workdir), REDIS_URL=REDIS_URL)
     stack = stand_in(workdir, env)
     try:
+        if kept is not None:
+            write_running(workdir, stack.pid, {"port": kept})
         variables.write_text(f"PORT={free_port()}\n")
         found = run_serve("--reload", PROXY_WORKDIR=str(tmp_path / "neither"))
     finally:
