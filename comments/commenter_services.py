@@ -207,13 +207,13 @@ def confirm_address(
     every comment sent with it: anyone may type an address. Decisions and replies approved
     meanwhile are mailed now; the next comment still waiting for an answer is asked about."""
     with transaction.atomic():
-        confirmed = CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True).update(
-            verified_at=timezone.now()
-        )
         address = CommenterAddress.objects.filter(pk=address_id).first()
         if address is None:
             return None
+        # The comments before the address's row (comments.forgetting's lock order).
         vouched = _vouch(address.email, [comment_id, *written_here])
+        unconfirmed = CommenterAddress.objects.filter(pk=address_id, verified_at__isnull=True)
+        confirmed = unconfirmed.update(verified_at=timezone.now())
         if confirmed:
             # Those vouched for before (signed in, say) waited only for the confirmation.
             owners = Comment.objects.filter(email=address.email, owner_vouched=True)
@@ -320,8 +320,16 @@ def resume_mail(*, address_id: int) -> bool:
     with transaction.atomic():
         resumed = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=False)
         emails = list(resumed.values_list("email", flat=True))
+        _lock_written(emails)
         _drop_mail_wishes(emails)
         return resumed.update(mail_stopped_at=None) == 1
+
+
+def _lock_written(emails: list[str]) -> None:
+    """The comments written with these addresses, locked in pk order before the addresses' rows
+    are written (comments.forgetting's lock order): a delete or an erase locks a comment and
+    then forgets its address, and the two met crosswise."""
+    Comment.objects.filter(email__in=emails).lock_rows()
 
 
 def _drop_mail_wishes(emails: list[str], **only) -> None:
@@ -337,6 +345,7 @@ def stop_all_mail(*, address_id: int) -> None:
     with transaction.atomic():
         stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
         emails = list(stopping.values_list("email", flat=True))
+        _lock_written(emails)
         stopping.update(mail_stopped_at=timezone.now())
         # A comment its owner never vouched for keeps its wishes, as one asked for while mail
         # is stopped does (resume_mail drops them): its page is anyone's who typed the address.

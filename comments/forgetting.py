@@ -1,6 +1,15 @@
 """Addresses no comment is written with any more: forgotten, or, where their owner stopped all
 mail, kept only as the stop, under a keyed hash. comments.privacy runs this for an erase, a
-commenter's own delete and the daily prune; comments.services for a moderator's delete."""
+commenter's own delete and the daily prune; comments.services for a moderator's delete.
+
+Lock order, in every transaction that writes both: a commenter's comments first (several of
+them in pk order, as Comment.objects.lock_rows takes them), their address's row
+(CommenterAddress) last. A delete or an erase locks the comments and then forgets the address;
+Stop all mail, Send mail again and the confirmation link lock the address's comments before
+they UPDATE its row; a post, a reply, "Ask again", "E-mail me about replies" and "This comment
+is mine" lock or write the comment and then claim the address. A transaction that held an
+address and then waited for a comment met one of these crosswise, and PostgreSQL refused one
+of the two ('deadlock detected': a server error, and the press lost)."""
 
 from datetime import timedelta
 
@@ -59,24 +68,12 @@ def forget_addresses(now, **only) -> int:
     return forgotten
 
 
-def lock_addresses(emails) -> None:
-    """Lock these addresses' rows, in pk order, before their comments are: Stop all mail (and
-    Send mail again) locks an address and then its comments, so a deletion that locked the
-    comments first and then forgot the address waited on it crosswise, and PostgreSQL refused
-    one of the two (a deadlock: a server error, the owner's stop lost)."""
-    emails = sorted(set(emails) - {""})
-    if emails:
-        rows = CommenterAddress.objects.select_for_update().filter(email__in=emails)
-        list(rows.order_by("pk").values_list("pk", flat=True))
-
-
 def forget_addresses_on_commit(emails) -> None:
     """Once the deletion of comments written with these addresses has committed: those with no
     comment left are forgotten (forget_addresses). After the commit, not in it: the last two
     comments of an address deleted at once each saw the other still there, and whichever
-    commits last now finds neither; and no row of an address is locked while comments are
-    (Stop all mail locks the address, then its comments). A failure is logged, and the daily
-    prune does it."""
+    commits last now finds neither; and a moderator's delete, over many writers' comments,
+    holds no address while it locks them. A failure is logged, and the daily prune does it."""
     emails = sorted(set(emails) - {""})
     if emails:
         forget = lambda: forget_addresses(timezone.now(), email__in=emails)  # noqa: E731

@@ -15,12 +15,7 @@ from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
-from comments.forgetting import (
-    PRIVACY_MAIL_MINUTES,
-    forget_addresses,
-    keep_only_the_stops,
-    lock_addresses,
-)
+from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_DAYS, address_marks
 from comments.models import (
@@ -85,7 +80,6 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
     noted = ""
     try:
         with transaction.atomic():
-            lock_addresses([comment.email])  # before the comment, as Stop all mail locks them
             if not withdraw_comment(comment=comment):
                 return False
             # Before the commit, not after: a second press of the same browser, waiting on
@@ -94,6 +88,7 @@ def delete_own_comment(*, comment: Comment, pressed_in: str = "") -> bool:
             note_deleted(noted, article_id=comment.article_id)
             names = {comment.name} if comment.name else set()
             _forget_in_admin_log(None, names, {Comment: [comment.pk]})
+            # The address after its comment (comments.forgetting's lock order).
             forget_addresses(timezone.now(), email=comment.email)
     except BaseException:
         forget_deleted(noted)  # not deleted after all (its commit too): its next press deletes
@@ -133,7 +128,6 @@ def written_with_since(mark: str) -> bool:
 
 def _erase(email: str) -> int:
     with transaction.atomic():
-        lock_addresses([email])  # before the comments, as Stop all mail locks them
         written = Comment.objects.filter(email=email)
         ids = list(written.values_list("pk", flat=True))
         names = set(written.exclude(name="").values_list("name", flat=True))
@@ -156,7 +150,7 @@ def _erase(email: str) -> int:
             block.value, block.reason = erased_email(email), _without_names(block.reason, names)
         Block.objects.bulk_update(kept, ["value", "reason"])
         _hash_in_policy(email)
-        _forget_address(email)
+        _forget_address(email)  # the address last (comments.forgetting's lock order)
     return count
 
 

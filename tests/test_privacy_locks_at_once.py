@@ -1,0 +1,149 @@
+"""A commenter's presses that lock a comment and then write its address's row, met crosswise with
+a Delete or an Erase of the same address's comments, on real PostgreSQL connections: both land.
+Since 870a062 the Delete and the Erase locked the address first and then the comments, so each
+of these waited on the other and PostgreSQL refused one ('deadlock detected': a server error,
+the press lost). Every transaction now locks comments first and the address last
+(comments.forgetting's lock order).
+
+SQLite takes one writer at a time (the whole file), so nothing is locked crosswise there: the
+press, then the removal, and the outcome is the same."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from articles.models import Article
+from comments import ask_again as ask_again_module
+from comments import commenter_services, privacy
+from comments.models import Comment, CommenterAddress, ReplySubscription
+from tests.mail_helpers import queued, verify
+from tests.test_moderation_take_down_at_once import _both_wait_on_locks
+
+EMAIL = "maria@example.com"
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _at_once(first, second, module, name: str, monkeypatch, *, after: bool) -> None:
+    """The first holds its comment's lock when the second starts, and goes on to the address
+    (module.name, run before it: `after` the hooked call or just before it) only once the
+    second waits on a lock: the order in which they met crosswise. On SQLite, one after the
+    other."""
+    if connection.vendor != "postgresql":
+        first()
+        second()
+        return
+    hooked, holding, waited, errors = getattr(module, name), threading.Event(), [], []
+
+    def pause_then(*args, **kwargs):
+        result = hooked(*args, **kwargs) if after else None
+        holding.set()
+        waited.append(_both_wait_on_locks(1))
+        return result if after else hooked(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, pause_then)
+
+    def run(call, wait=False):
+        try:
+            if wait:
+                assert holding.wait(10)
+            call()
+        except Exception as exc:  # a server error: reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=a) for a in [(first,), (second, True)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []  # before: "deadlock detected" for one of them
+    assert waited == [True]
+
+
+def _delete(comment):
+    return lambda: privacy.delete_own_comment(comment=comment)
+
+
+def test_send_mail_again_and_a_delete_at_once_both_land(article, make_comment, monkeypatch):
+    now = timezone.now()
+    address = CommenterAddress.objects.create(email=EMAIL, verified_at=now, mail_stopped_at=now)
+    comment = make_comment(article, email=EMAIL, status="approved", notify_on_decision=True)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    resume = lambda: commenter_services.resume_mail(address_id=address.pk)  # noqa: E731
+    _at_once(
+        resume, _delete(comment), commenter_services, "_drop_mail_wishes", monkeypatch, after=True
+    )
+
+    assert not Comment.objects.exists()
+    # Mail resumed, then its last comment deleted: nothing keeps the address.
+    assert not CommenterAddress.objects.exists()
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+
+
+def test_ask_again_and_a_delete_at_once_both_land(article, make_comment, monkeypatch):
+    CommenterAddress.objects.create(email=EMAIL)
+    comment = make_comment(article, email=EMAIL, notify_on_decision=True, owner_vouched=False)
+
+    ask = lambda: ask_again_module.ask_again(comment_id=comment.pk)  # noqa: E731
+    _at_once(ask, _delete(comment), ask_again_module, "ask_owner", monkeypatch, after=False)
+
+    assert not Comment.objects.exists()
+    # The confirmation asked about a comment gone before it went: it does not go.
+    assert queued("confirm-about") == []
+    assert not CommenterAddress.objects.exists()
+
+
+def test_e_mail_me_about_replies_and_an_erase_at_once_both_land(article, make_comment, monkeypatch):
+    CommenterAddress.objects.create(email=EMAIL)
+    comment = make_comment(article, email=EMAIL, status="approved", owner_vouched=False)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    follow = lambda: commenter_services.follow_replies(comment_id=comment.pk)  # noqa: E731
+    erase = lambda: privacy.erase_comments(email=EMAIL)  # noqa: E731
+    _at_once(follow, erase, commenter_services, "ask_owner", monkeypatch, after=False)
+
+    assert not Comment.objects.exists()
+    assert not ReplySubscription.objects.exists()
+    assert queued("confirm-about") == []
+    assert not CommenterAddress.objects.exists()
+
+
+def test_this_comment_is_mine_and_a_delete_at_once_both_land(article, make_comment, monkeypatch):
+    verify(EMAIL)
+    mine = make_comment(article, email=EMAIL, notify_on_decision=True, owner_vouched=False)
+    waiting = make_comment(article, email=EMAIL, notify_on_decision=True, owner_vouched=False)
+
+    confirm = lambda: commenter_services.confirm_comment_mail(comment_id=mine.pk)  # noqa: E731
+    _at_once(
+        confirm,
+        _delete(mine),
+        commenter_services,
+        "ask_about_the_next_waiting",
+        monkeypatch,
+        after=False,
+    )
+
+    assert list(Comment.objects.values_list("pk", flat=True)) == [waiting.pk]
+    # The owner's answer asked about the next comment waiting for it.
+    assert [m["ref"] for m in queued("confirm-comment")] == [waiting.pk]
+
+
+def test_a_delete_and_the_confirmation_link_at_once_both_land(article, make_comment, monkeypatch):
+    """The other way round: the Delete holds its comment, then forgets the address (its last
+    comment) while the confirmation link, which wrote the address's row and then waited for
+    the comment to vouch for it, would have held the address."""
+    address = CommenterAddress.objects.create(email=EMAIL)
+    mine = make_comment(article, email=EMAIL, notify_on_decision=True, owner_vouched=False)
+
+    confirm = lambda: commenter_services.confirm_address(  # noqa: E731
+        address_id=address.pk, comment_id=mine.pk
+    )
+    _at_once(_delete(mine), confirm, privacy, "forget_addresses", monkeypatch, after=False)
+
+    assert not Comment.objects.exists()
+    # Deleted with its last comment, the address is forgotten, confirmed or not.
+    assert not CommenterAddress.objects.exists()
