@@ -107,12 +107,17 @@ def notify_moderators_on_commit() -> None:
     its commit) used up the interval for a comment that never was, and the next one's mail
     was held back. The mail is queued in its own transaction after the commit; a failure there
     is logged (robust), never a server error for a comment that is saved, and leaves the
-    reminder owing the mail. The reminder is told now, before the commit (HELD_BACK_KEY, taken
-    back when the mail goes): it looks only at comments posted since the last mail, and a
-    comment edited back into the queue or hidden by reports, whose mail was lost to a failure
-    (or a crash) after the commit, was posted before it."""
-    _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+    reminder owing the mail. The reminder is told first, in the callback before the mail's
+    (HELD_BACK_KEY, taken back when the mail goes): it looks only at comments posted since the
+    last mail, and a comment edited back into the queue or hidden by reports, whose mail was
+    lost to a failure (or a crash) after the commit, was posted before it. After the commit,
+    not before: a change rolled back had the next reminder mail about nothing new."""
+    transaction.on_commit(_owe_the_mail, robust=True)
     transaction.on_commit(notify_moderators, robust=True)
+
+
+def _owe_the_mail() -> None:
+    _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
 
 
 def remind_moderators() -> bool:

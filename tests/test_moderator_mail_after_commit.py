@@ -41,9 +41,8 @@ def _another_reader_comments(article, comment_form_data):
     )
 
 
-def test_a_reply_refused_at_its_commit_leaves_the_moderators_mail_to_the_next_comment(
-    reader, article, approved_comment, comment_form_data, moderator_mail
-):
+def _reply_refused_at_its_commit(reader, article, approved_comment, comment_form_data):
+    """A reply to the comment, which is deleted once the reply was checked: refused at commit."""
     data = comment_form_data(article, parent=approved_comment.pk, body="I answer it")
     checked = Comment.full_clean
 
@@ -55,6 +54,12 @@ def test_a_reply_refused_at_its_commit_leaves_the_moderators_mail_to_the_next_co
         _, problems, _ = _summary(_post(reader, article, data))
     assert problems == ["You can only reply to a published comment."]
 
+
+def test_a_reply_refused_at_its_commit_leaves_the_moderators_mail_to_the_next_comment(
+    reader, article, approved_comment, comment_form_data, moderator_mail
+):
+    _reply_refused_at_its_commit(reader, article, approved_comment, comment_form_data)
+
     response = _another_reader_comments(article, comment_form_data)
     run_mail_queue()
 
@@ -62,6 +67,20 @@ def test_a_reply_refused_at_its_commit_leaves_the_moderators_mail_to_the_next_co
     assert Comment.objects.get(email="ann@example.com").status == Comment.Status.PENDING
     # Before, nothing: the refused reply had used up the interval.
     assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_reply_refused_at_its_commit_leaves_the_reminder_nothing_new_to_mail(
+    reader, article, approved_comment, make_comment, comment_form_data, moderator_mail
+):
+    make_comment(article, status="pending")
+    _mailed_since_it_was_posted()
+    _reply_refused_at_its_commit(reader, article, approved_comment, comment_form_data)
+
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
+    # Before, a mail about the comment the desk was told of already: the refused reply had
+    # told the reminder, before its commit, that a mail was owed.
+    assert mail.outbox == []
 
 
 def test_a_mail_queue_failing_after_the_commit_keeps_the_comment_and_the_reminder_mails(
