@@ -19,7 +19,7 @@ from django.utils import timezone
 from comments.commenter_services import edit_comment
 from comments.desk import report_comment
 from comments.models import Comment, ModerationPolicy
-from comments.moderator_mail import LAST_SENT_KEY
+from comments.moderator_mail import HELD_BACK_KEY, LAST_SENT_KEY, THROTTLE_KEY, notify_moderators
 from comments.withdrawal import withdraw_comment
 from tests.mail_helpers import queued, run_mail_queue
 from tests.test_comment_form_errors import _post, _summary
@@ -156,4 +156,26 @@ def test_a_comment_hidden_by_reports_whose_mail_a_crash_lost_is_reminded(
 
     call_command("remind_moderators", verbosity=0)
     run_mail_queue()
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_moderator_mail_failing_before_it_is_queued_is_owed_and_keeps_the_interval(
+    make_comment, article, moderator_mail
+):
+    make_comment(article, status="pending")
+    _mailed_since_it_was_posted()
+    cache.delete(HELD_BACK_KEY)
+    cache.set(THROTTLE_KEY, 1, 300)  # another call's mail went, and holds the next one back
+    failing = mock.patch(
+        "comments.moderator_mail.moderator_addresses",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    )
+    with failing, pytest.raises(OperationalError):
+        notify_moderators()
+
+    assert cache.get(THROTTLE_KEY) == 1  # that mail's interval, not this call's to give back
+    cache.delete(THROTTLE_KEY)  # the interval is over
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
+    # Owed: nothing was posted since the last mail, and the reminder still sends it.
     assert [m.to for m in mail.outbox] == [[DESK]]
