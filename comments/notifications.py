@@ -239,18 +239,33 @@ def ask_owner(comment: Comment, address: CommenterAddress | None = None) -> None
     if address is None:
         address = CommenterAddress.objects.claim(comment.email)
     if (
+        _ask(comment, address) is None
+        and not CommenterAddress.objects.filter(pk=address.pk).exists()
+    ):
+        # Forgotten (comments.forgetting, its last comment deleted) between the claim's read
+        # and this UPDATE, which found no row: made again, the owner is asked all the same.
+        _ask(comment, CommenterAddress.objects.claim(comment.email))
+
+
+def _ask(comment: Comment, address: CommenterAddress) -> bool | None:
+    """ask_owner's mail, if any: None when the UPDATE that claims it changed no row."""
+    if (
         address.mail_stopped_at is not None
         or CommenterAddress.objects.stopped(address.email).exists()
     ):
-        return
+        return False
     now = timezone.now()
     if address.verified_at is None:
-        if _claim(address, "confirmation_sent_at", now, verified_at__isnull=True):
-            # About this comment: confirming vouches for it (and for the comments of the
-            # browser that confirms), never for every comment sent with the address.
-            queue_mail("confirm-about", comment.pk)
-    elif not comment.owner_vouched and _claim(address, "question_sent_at", now):
+        if not _claim(address, "confirmation_sent_at", now, verified_at__isnull=True):
+            return None
+        # About this comment: confirming vouches for it (and for the comments of the browser
+        # that confirms), never for every comment sent with the address.
+        queue_mail("confirm-about", comment.pk)
+    elif not comment.owner_vouched:
+        if not _claim(address, "question_sent_at", now):
+            return None
         queue_mail("confirm-comment", comment.pk)
+    return True
 
 
 def ask_about_the_next_waiting(email: str) -> None:

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import ask_again as ask_again_module
-from comments import commenter_services, privacy
+from comments import commenter_services, forgetting, privacy
 from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments.services import submit_comment
 from tests.mail_helpers import queued, verify
 from tests.test_moderation_take_down_at_once import _both_wait_on_locks
 
@@ -147,3 +148,19 @@ def test_a_delete_and_the_confirmation_link_at_once_both_land(article, make_comm
     assert not Comment.objects.exists()
     # Deleted with its last comment, the address is forgotten, confirmed or not.
     assert not CommenterAddress.objects.exists()
+
+
+def test_a_comment_posted_while_its_address_is_forgotten_still_asks_its_owner(article, monkeypatch):
+    """The forgetting (its last comment deleted, or the prune) has deleted the address's row,
+    not committed yet, when a comment asking for mail is posted with it: the post read the row
+    and claimed it after the delete committed. Before, no row was left and no mail went."""
+    CommenterAddress.objects.create(email=EMAIL)
+    forget = lambda: forgetting.forget_addresses(timezone.now())  # noqa: E731
+    post = lambda: submit_comment(  # noqa: E731
+        article=article, name="Maria", email=EMAIL, body="Ask me.", ip="192.0.2.1", notify=True
+    )
+    _at_once(forget, post, forgetting, "keep_only_the_stops", monkeypatch, after=False)
+
+    comment = Comment.objects.get()
+    assert CommenterAddress.objects.filter(email=EMAIL).exists()
+    assert [m["ref"] for m in queued("confirm-about")] == [comment.pk]
