@@ -190,8 +190,15 @@ def _vouch(email: str, ids) -> list[int]:
     what they asked for about them may be mailed now. Their newly vouched ids."""
     # Locked: of two presses at once (a double click), the second waits, then finds them
     # vouched for, and nothing is mailed twice.
-    shown = Comment.objects.select_for_update().filter(
-        email=email, pk__in=[pk for pk in ids if pk], owner_vouched=False, withdrawn_at__isnull=True
+    shown = (
+        Comment.objects.select_for_update()
+        .filter(
+            email=email,
+            pk__in=[pk for pk in ids if pk],
+            owner_vouched=False,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("pk")
     )
     vouched = list(shown.values_list("pk", flat=True))
     Comment.objects.filter(pk__in=vouched).update(owner_vouched=True)

@@ -3,7 +3,8 @@ mail, kept only as the stop, under a keyed hash. comments.privacy runs this for 
 commenter's own delete and the daily prune; comments.services for a moderator's delete.
 
 Lock order, in every transaction that writes both: a commenter's comments first (several of
-them in pk order, as Comment.objects.lock_rows takes them), their address's row
+them in pk order, as Comment.objects.lock_rows takes them), then the stories' count rows
+(Article, pk order, as a post and a delete move their counts), their address's row
 (CommenterAddress) last. A delete or an erase locks the comments and then forgets the address;
 Stop all mail, Send mail again and the confirmation link lock the address's comments before
 they UPDATE its row; a post, a reply, "Ask again", "E-mail me about replies" and "This comment

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import ask_again as ask_again_module
-from comments import commenter_services, forgetting, privacy
-from comments.models import Comment, CommenterAddress, ReplySubscription
+from comments import commenter_services, forgetting, privacy, withdrawal
+from comments.mail import queue_mail
+from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from comments.services import submit_comment
 from tests.mail_helpers import queued, verify
 from tests.test_moderation_take_down_at_once import _both_wait_on_locks
@@ -60,6 +61,7 @@ def _at_once(first, second, module, name: str, monkeypatch, *, after: bool) -> N
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)  # none hung on a lock
     assert errors == []  # before: "deadlock detected" for one of them
     assert waited == [True]
 
@@ -164,3 +166,43 @@ def test_a_comment_posted_while_its_address_is_forgotten_still_asks_its_owner(ar
     comment = Comment.objects.get()
     assert CommenterAddress.objects.filter(email=EMAIL).exists()
     assert [m["ref"] for m in queued("confirm-about")] == [comment.pk]
+
+
+def test_a_delete_and_a_post_approved_at_once_on_the_same_story_both_land(
+    article, make_article, make_comment, monkeypatch
+):
+    """A confirmed owner deletes a comment whose 'confirm it' mail still waits (the owner
+    confirmed through an older one) while the same browser posts, approved at once, on that
+    story: the delete claimed the address before the story's count row, the post the count row
+    before the address. Review R6 met them crosswise."""
+    ModerationPolicy.objects.create(auto_approve_returning=True)
+    CommenterAddress.objects.create(email=EMAIL, verified_at=timezone.now())
+    other = make_article()
+    earlier = make_comment(other, email=EMAIL, status="approved", owner_vouched=False)
+    mine = make_comment(
+        article, email=EMAIL, status="approved", notify_on_decision=True, owner_vouched=False
+    )
+    make_comment(
+        other, email=EMAIL, status="approved", notify_on_decision=True, owner_vouched=False
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    queue_mail("confirm-about", mine.pk)
+
+    def post():
+        submit_comment(
+            article=article,
+            name="Maria",
+            email=EMAIL,
+            body="Again, with the figures.",
+            ip="192.0.2.1",
+            notify=True,
+            written_before=[earlier.pk],
+        )
+
+    _at_once(_delete(mine), post, withdrawal, "confirmation_unsent", monkeypatch, after=True)
+    on_the_story = Comment.objects.filter(article=article)
+    assert not on_the_story.filter(pk=mine.pk).exists()
+    assert list(on_the_story.values_list("body", "status")) == [
+        ("Again, with the figures.", "approved")
+    ]
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
