@@ -12,20 +12,34 @@
 
   // An address ending in #update-<id> whose update is not on this page (shared when the time
   // link said so, or an earlier page that moved on since): newer updates pushed it to an earlier
-  // page. Its own address (the time links', /updates/at/<id>/) leads to the page it is on now.
+  // page. Its own address (the time links', /updates/at/<id>/) says which: asked first, so that
+  // a deleted update, or another story's, leaves the reader on the story rather than on a 404.
   function seek() {
     var found = /^#update-([1-9][0-9]*)$/.exec(window.location.hash);
     var link = section.querySelector(".live-update-time");
-    if (!found || !link || document.getElementById("update-" + found[1])) return;
-    // Once a minute at most: a cache's older copy of that page must not send the reader round.
-    var key = "live-sought-" + found[1];
-    try {
-      if (Date.now() - Number(window.sessionStorage.getItem(key) || 0) < EVERY_MS) return;
-      window.sessionStorage.setItem(key, String(Date.now()));
-    } catch (e) {
-      return; // no storage to remember it by: stay rather than risk going round
-    }
-    window.location.replace(link.getAttribute("href").replace(/[0-9]+\/$/, found[1] + "/"));
+    if (!found || !link || document.getElementById("update-" + found[1]) || !window.fetch) return;
+    var id = found[1];
+    fetch(link.getAttribute("href").replace(/[0-9]+\/$/, id + "/"), {
+      // HEAD: where it leads is all that is wanted. With the reader's cookies, as going there
+      // would be: an editor's preview has its updates' addresses for editors alone.
+      method: "HEAD",
+      mode: "same-origin",
+      credentials: "same-origin",
+      cache: "no-store",
+    })
+      .then(function (response) {
+        if (!response.ok || !response.redirected || window.location.hash !== "#update-" + id) {
+          return;
+        }
+        var there = new URL(response.url);
+        // This very page (a cache's older copy of it): going there again would change nothing.
+        if (there.pathname === window.location.pathname) return;
+        there.hash = "update-" + id;
+        window.location.replace(there.href);
+      })
+      .catch(function () {
+        // Offline, or led off the site: the reader stays on the story.
+      });
   }
   seek();
   window.addEventListener("hashchange", seek);
