@@ -44,6 +44,20 @@
   seek();
   window.addEventListener("hashchange", seek);
 
+  // An update's time links to its own address (to copy, and without this file), a round trip
+  // that reloads this very page: a plain click on one shown here moves to it, as "#update-<id>"
+  // did. On the document: "show them" puts new updates (and their links) in the section's place.
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    var time = event.target.closest && event.target.closest(".live-update-time");
+    var update = time && time.closest(".live-update");
+    if (!update || !update.id || document.getElementById(update.id) !== update) return;
+    event.preventDefault();
+    if (window.location.hash === "#" + update.id) update.scrollIntoView();
+    else window.location.hash = update.id;
+  });
+
   // The rest on the first page of a coverage still live alone: nothing new comes to the others.
   if (!section.hasAttribute("data-live") || !window.fetch || !window.DOMParser) return;
 

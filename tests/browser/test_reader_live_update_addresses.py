@@ -98,3 +98,30 @@ def test_the_time_link_leads_to_the_update(page, article):
 
     expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#update-{update.pk}$"))
     expect(page.locator(f"#update-{update.pk}")).to_be_in_viewport()
+
+
+def test_clicking_an_updates_time_on_its_page_moves_there_without_reloading(page, article):
+    first = _follow(article, 3)[0]
+    page.goto(article.get_absolute_url())
+    page.evaluate("window.stayed = true")  # gone if the page were loaded again
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+
+    page.locator(f"#update-{first.pk}-time").click()
+
+    expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#update-{first.pk}$"))
+    expect(page.locator(f"#update-{first.pk}")).to_be_in_viewport()
+    # The link still gives the update's own address, to copy or open in a new tab.
+    expect(page.locator(f"#update-{first.pk}-time")).to_have_attribute(
+        "href", f"{article.get_absolute_url()}updates/at/{first.pk}/"
+    )
+
+    # An update "show them" brought in (the section replaced) is moved to the same way.
+    newest = post_update(article=article, text="Trains stop at noon.")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.get_by_role("button", name="1 new update: show it").click()
+    page.locator(f"#update-{newest.pk}-time").click()
+
+    expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#update-{newest.pk}$"))
+    assert page.evaluate("window.stayed") is True
+    assert not [url for url in asked if "/updates/at/" in url], asked
