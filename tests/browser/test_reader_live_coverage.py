@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.correction_services import append_correction
+from articles.live_pages import LIVE_UPDATES_PER_PAGE
 from articles.live_services import post_update
 from articles.models import Article, LiveUpdate
 from tests.browser.test_reader_dark import assert_readable
@@ -44,6 +45,39 @@ def test_a_reader_with_the_page_open_is_offered_the_new_update(page, live):
     expect(newest).to_be_focused()
     expect(page.locator(".live-update")).to_have_count(3)
     expect(page.get_by_role("button", name="1 new update: show it")).to_be_hidden()
+
+
+# Each fetch the page's scripts make, noted as it is made (the clock moved on by the test runs
+# the timers at once, their fetches with them).
+RECORD_FETCHES = """
+window.fetched = [];
+const fetchAsked = window.fetch;
+window.fetch = function (resource, options) {
+  window.fetched.push(String(resource));
+  return fetchAsked.apply(this, arguments);
+};
+"""
+
+
+def test_an_earlier_page_never_asks_for_new_updates(page, live):
+    for n in range(LIVE_UPDATES_PER_PAGE):
+        post_update(article=live, text=f"Update {n}")
+    page.clock.install()
+    page.add_init_script(RECORD_FETCHES)
+    # The first page does, each minute: what the earlier page is compared with.
+    page.goto(live.get_absolute_url())
+    page.clock.run_for(61_000)
+    assert page.evaluate("window.fetched") == [live.get_absolute_url()]
+
+    earlier = f"{live.get_absolute_url()}updates/2/"
+    page.goto(earlier)
+    expect(page.locator(".live-update")).to_have_count(2)
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.clock.run_for(10 * 61_000)
+
+    # Nothing new comes to it: no minute, no return to the tab asks for it again.
+    assert page.evaluate("window.fetched") == []
+    expect(page.get_by_role("button", name="new update")).to_have_count(0)
 
 
 def test_the_bylines_latest_update_follows_the_updates_shown(page, live):
