@@ -54,7 +54,12 @@ def live_coverage(article, number: int = 1) -> dict | None:
     per_page = LIVE_UPDATES_PER_PAGE
     start = (number - 1) * per_page
     # One more than shown: whether there are earlier ones, without counting them all.
-    rows = list(article.live_updates.all()[start : start + per_page + 1])
+    rows = article.live_updates.all()
+    if number > 1:
+        # The coverage's newest update, for its days, in the same query: page 1 starts with it.
+        newest = article.live_updates.order_by("-posted_at").values("posted_at")[:1]
+        rows = rows.annotate(newest_at=Subquery(newest))
+    rows = list(rows[start : start + per_page + 1])
     if not rows and number > 1:
         return None
     updates, earlier = rows[:per_page], len(rows) > per_page
@@ -68,9 +73,11 @@ def live_coverage(article, number: int = 1) -> dict | None:
         days = {timezone.localdate(update.posted_at) for update in updates}
     else:
         key_events = _key_events(article, number)
-        # The coverage runs from its start to the story's "Updated" (the newest update's time,
-        # or later): the day is shown once any of it lies on another day than the rest.
-        spans = [article.live_since, article.updated_at, *updates, *key_events]
+        # The coverage runs from its start to its newest update (not the story's "Updated",
+        # which a later edit moves): the day is shown once any of it lies on another day, as
+        # when all of it is on the one page.
+        newest = updates[0].posted_at if number == 1 else updates[0].newest_at
+        spans = [article.live_since, newest, *updates, *key_events]
         days = {timezone.localdate(getattr(when, "posted_at", when)) for when in spans}
     return {
         "live_updates": updates,

@@ -142,6 +142,31 @@ def test_a_coverage_over_two_days_dates_its_updates_on_every_page(client, articl
     assert f">{day}" in _coverage(second).split('<article class="live-update')[1]
 
 
+@pytest.mark.parametrize("days", [1, 2])
+def test_a_later_edit_of_the_story_does_not_date_a_one_day_coverage(client, article, days):
+    updates = _follow(article, PER_PAGE + 2, key_events=(0, PER_PAGE + 1))
+    # All at noon of one day, a minute apart (the oldest two the day before when over two days);
+    # the story edited days later, its "Updated" on another day than any update.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    noon -= timedelta(days=3)
+    for n, update in enumerate(updates):
+        day_before = timedelta(days=1) if days == 2 and n < 2 else timedelta()
+        posted = noon + timedelta(minutes=n) - day_before
+        LiveUpdate.objects.filter(pk=update.pk).update(posted_at=posted)
+    Article.objects.filter(pk=article.pk).update(
+        live_since=noon - (timedelta(days=1) if days == 2 else timedelta()),
+        updated_at=noon + timedelta(days=2),
+    )
+    dated = re.compile(r'<time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2}, ')
+
+    for url in (article.get_absolute_url(), f"{_pages(article)}2/"):
+        coverage = _coverage(client.get(url).content.decode())
+        times = re.findall(r'<time datetime="[^"]+">', coverage)
+        # Every update's time and the key events': with their day only when the coverage has two.
+        assert len(times) >= 4
+        assert len(dated.findall(coverage)) == (len(times) if days == 2 else 0), url
+
+
 @pytest.mark.parametrize("number", [2, 3, 999999999])
 def test_a_story_never_followed_live_has_no_earlier_updates(client, article, number):
     response = client.get(f"{_pages(article)}{number}/")
