@@ -13,6 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from comments.closing import comments_open
+from comments.forgetting import forget_addresses
 from comments.models import (
     MAX_BODY_LENGTH,
     Comment,
@@ -353,10 +354,23 @@ def stop_all_mail(*, address_id: int) -> None:
         stopping = CommenterAddress.objects.filter(pk=address_id, mail_stopped_at__isnull=True)
         emails = list(stopping.values_list("email", flat=True))
         _lock_written(emails)
-        stopping.update(mail_stopped_at=timezone.now())
+        now = timezone.now()
+        if not stopping.update(mail_stopped_at=now) and emails:
+            _stop_forgotten(address_id, emails[0], now)
         # A comment its owner never vouched for keeps its wishes, as one asked for while mail
         # is stopped does (resume_mail drops them): its page is anyone's who typed the address.
         _drop_mail_wishes(emails, owner_vouched=True)
+
+
+def _stop_forgotten(address_id: int, email: str, now) -> None:
+    """The row this stop read went meanwhile (its last comment deleted or erased, whose lock
+    the stop waited on, or the prune): made again, stopped, then kept only as the stop under its
+    keyed hash when no comment holds the address, as any stop is (comments.forgetting)."""
+    if CommenterAddress.objects.filter(pk=address_id).exists():
+        return  # stopped already (a second press)
+    claimed = CommenterAddress.objects.filter(pk=CommenterAddress.objects.claim(email).pk)
+    claimed.filter(mail_stopped_at__isnull=True).update(mail_stopped_at=now)
+    forget_addresses(now, email=email)
 
 
 def why_not_editable(comment: Comment) -> str:
