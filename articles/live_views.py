@@ -55,8 +55,7 @@ def live_updates_page(request, slug, number):
 
     if story is None:
         # An address the story had before its slug changed leads on, as the story's does.
-        moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug")
-        moved = moved.first()
+        moved = Article.objects.moved_from(slug)
         if moved is None:
             raise Http404("No article found")
         if number > 1:
@@ -107,8 +106,7 @@ def live_update_at(request, slug, pk):
     story, _ = story_for(request, slug)
     if story is None:
         # The story's address before its slug changed: straight to where the update is now.
-        story = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug")
-        story = story.first()
+        story = Article.objects.moved_from(slug)
         if story is None:
             raise Http404("No article found")
     number = live_update_page(story, int(pk))

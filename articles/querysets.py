@@ -54,6 +54,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published", published_at__lte=timezone.now())
 
+    def moved_from(self, slug: str):
+        """The story on the site whose address was this slug before the newsroom changed it
+        (None: none was): old addresses lead on to it."""
+        return self.published().filter(old_slugs__slug=slug).only("pk", "slug").first()
+
     def gone_out(self):
         """Stories readers have read, on the site now or taken down since (Article.has_gone_out)."""
         return self.filter(first_published_at__lte=timezone.now())

@@ -219,7 +219,7 @@ def _missing_article(request):
 def _moved_or_missing(request, slug):
     """An address the newsroom has since changed leads on for good (301), the reader's query
     (?comments-page=) with it; shared caches keep that answer under the article's key."""
-    moved = Article.objects.published().filter(old_slugs__slug=slug).only("pk", "slug").first()
+    moved = Article.objects.moved_from(slug)
     if moved is None:
         return _missing_article(request)
     return mark_shared(
