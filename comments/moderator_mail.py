@@ -65,11 +65,12 @@ def _throttle_allows() -> bool:
     return allowed is not False
 
 
-def notify_moderators() -> bool:
+def notify_moderators(*, owed: bool = False) -> bool:
     """Queue a mail to each moderator (one each: nobody sees the others' addresses) saying
     comments are waiting, at most once per COMMENTS_MODERATOR_MAIL_INTERVAL however many
     arrive. The queue retries while the mail server is away, so the interval is never lost to
-    a failed send. Returns whether mail was queued."""
+    a failed send. Returns whether mail was queued. `owed`: the reminder was already told
+    this mail is owed (after the commit), and only a mail sent since has taken that back."""
     claimed = False
     try:
         recipients = moderator_addresses()
@@ -83,7 +84,10 @@ def notify_moderators() -> bool:
                 logger.warning(NOBODY_TO_MAIL)
             return False
         if not _throttle_allows():
-            _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+            # Told again here, a mail the reminder sent in between (about this comment, which
+            # had committed) was followed by a second one, an interval later, about nothing new.
+            if not owed:
+                _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
             return False
         claimed = True
         with transaction.atomic():  # one mail to each moderator, or none
@@ -113,11 +117,15 @@ def notify_moderators_on_commit() -> None:
     lost to a failure (or a crash) after the commit, was posted before it. After the commit,
     not before: a change rolled back had the next reminder mail about nothing new."""
     transaction.on_commit(_owe_the_mail, robust=True)
-    transaction.on_commit(notify_moderators, robust=True)
+    transaction.on_commit(_send_the_owed_mail, robust=True)
 
 
 def _owe_the_mail() -> None:
     _cache_call("record", lambda: cache.set(HELD_BACK_KEY, True, None))
+
+
+def _send_the_owed_mail() -> None:
+    notify_moderators(owed=True)
 
 
 def remind_moderators() -> bool:

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import moderator_mail as moderator_mail_module
 from comments.commenter_services import edit_comment
 from comments.desk import report_comment
 from comments.models import Comment, ModerationPolicy
@@ -178,4 +179,29 @@ def test_a_moderator_mail_failing_before_it_is_queued_is_owed_and_keeps_the_inte
     call_command("remind_moderators", verbosity=0)
     run_mail_queue()
     # Owed: nothing was posted since the last mail, and the reminder still sends it.
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+
+def test_a_reminder_run_between_the_commit_and_the_mail_sends_no_second_mail(
+    article, comment_form_data, moderator_mail
+):
+    owe_the_mail = moderator_mail_module._owe_the_mail
+
+    def owed_then_reminded():
+        owe_the_mail()
+        # The scheduler's reminder, in another process, runs right then: it mails the desk
+        # about the comment, and its mail takes the interval.
+        call_command("remind_moderators", verbosity=0)
+
+    with mock.patch("comments.moderator_mail._owe_the_mail", owed_then_reminded):
+        response = _another_reader_comments(article, comment_form_data)
+    run_mail_queue()
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[DESK]]
+
+    cache.delete(THROTTLE_KEY)  # the interval is over; nothing came in since that mail
+    call_command("remind_moderators", verbosity=0)
+    run_mail_queue()
+    # Before, a second mail about the same comment: the post's own mail, held back by the
+    # reminder's, had told the reminder it was still owed.
     assert [m.to for m in mail.outbox] == [[DESK]]
