@@ -192,9 +192,8 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
     """The moderators' log keeps what they did, not whom to: its entries about the erased
     comments, notes and blocks, and any naming the address, lose the name and the address,
     and the reasons moderators typed in them lose the commenter's names."""
-    about = Q(pk__in=[])  # only the objects named, when no address is given
-    if email:
-        about = Q(change_message__icontains=email) | Q(object_repr__icontains=email)
+    naming = _whole_address(email) if email else None
+    about = Q(pk__in=_entries_naming(naming, email)) if naming else Q(pk__in=[])
     for model, pks in objects.items():
         if pks:
             content_type = ContentType.objects.get_for_model(model)
@@ -202,13 +201,30 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
     entries = LogEntry.objects.filter(
         pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
     )
-    if email:
-        entries.filter(change_message__icontains=email).update(change_message=ERASED)
-    named = list(entries.exclude(change_message=ERASED).only("pk", "change_message"))
-    for entry in named:
-        entry.change_message = _without_names(entry.change_message, names)
-    LogEntry.objects.bulk_update(named, ["change_message"])
+    changed = list(entries.only("pk", "change_message"))
+    for entry in changed:
+        if naming and naming.search(entry.change_message):
+            entry.change_message = ERASED
+        else:
+            entry.change_message = _without_names(entry.change_message, names)
+    LogEntry.objects.bulk_update(changed, ["change_message"])
     entries.update(object_repr=ERASED)
+
+
+def _whole_address(email: str) -> re.Pattern:
+    """The address as a whole: not "nsmith@gmail.com" inside "johnsmith@gmail.com", nor
+    "x@site.co" inside "x@site.com" (an entry about someone else, theirs to keep)."""
+    return re.compile(
+        rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){re.escape(email)}(?![\w-]|\.[\w-])", re.IGNORECASE
+    )
+
+
+def _entries_naming(naming: re.Pattern, email: str) -> list[int]:
+    # The database finds the candidates; the pattern keeps those naming this address.
+    mentions = LogEntry.objects.filter(
+        Q(change_message__icontains=email) | Q(object_repr__icontains=email)
+    ).values_list("pk", "change_message", "object_repr")
+    return [pk for pk, said, name in mentions if naming.search(said) or naming.search(name)]
 
 
 class Pruned(NamedTuple):
