@@ -1,7 +1,9 @@
 // A story followed live (includes/live_updates.html): while its coverage is live and the tab is
 // in view, look for new updates every minute, asking for the page through the same caches as
 // any reader (a kept copy, purged by each update), and offer them with a button rather than
-// moving the words under the reader's eyes. Without this file, reloading the page shows them.
+// moving the words under the reader's eyes; more than the page holds (a tab hidden for an hour)
+// are counted on the earlier pages, and those it has no room for said and linked to, so none
+// passes for read. Without this file, reloading the page shows them.
 // On every page of a coverage, it finds an update whose #update-<id> address it has moved from.
 (function () {
   "use strict";
@@ -80,6 +82,7 @@
   // appended meanwhile, its "Correction at the end" to a #corrections not drawn here).
   var TIMES = [".byline-updated", ".byline-live"];
   var waitingTimes = null;
+  var waitingMissed = null;
   var timer = null;
   var stopped = false;
 
@@ -100,37 +103,118 @@
     });
   }
 
-  function check() {
-    if (document.hidden || stopped) return;
-    fetch(window.location.pathname, {
+  function ask(path) {
+    return fetch(path, {
       // The updates are the same for everyone: asked without cookies, a signed-in reader's poll
       // is the shared page a cache in front answers, not a page drawn for them each minute.
       credentials: "omit",
       headers: { Accept: "text/html" },
       // Asked again of the caches in front (a 304 when nothing changed), not the tab's own copy.
       cache: "no-cache",
-    })
+    });
+  }
+
+  function coverageOf(text) {
+    var doc = new DOMParser().parseFromString(text, "text/html");
+    return { doc: doc, section: doc.getElementById("live-updates") };
+  }
+
+  function earlierPage(coverage) {
+    var link = coverage.querySelector('.live-pages a[rel="next"]');
+    return link ? link.getAttribute("href").split("#")[0] : null;
+  }
+
+  // More came than the first page holds (a tab hidden for an hour): the new ones it has no room
+  // for are on the earlier pages, which are read, as any reader would, until an update this
+  // reader was shown (MISSED_PAGES at most). Left unsaid, they would pass for read. Resolves to
+  // { ids: those not shown, the newest first; pages: how many pages they take; more: beyond
+  // those pages; path: the first of them }.
+  var MISSED_PAGES = 5;
+  function missedAfter(fresh, shown) {
+    var onFirst = updateIds(fresh);
+    var missed = { ids: [], pages: 0, more: false, path: earlierPage(fresh) };
+    function read(path, pages) {
+      if (!path) return missed;
+      if (pages === MISSED_PAGES) {
+        missed.more = true;
+        return missed;
+      }
+      return ask(path)
+        .then(function (response) {
+          return response.ok ? response.text() : null;
+        })
+        .then(function (text) {
+          var earlier = text && coverageOf(text).section;
+          if (!earlier) return missed;
+          var ids = updateIds(earlier);
+          for (var i = 0; i < ids.length; i++) {
+            if (shown.indexOf(ids[i]) !== -1) return missed;
+            // Moved here from the first page since it was read (an update posted meanwhile).
+            if (onFirst.indexOf(ids[i]) !== -1) continue;
+            missed.ids.push(ids[i]);
+            missed.pages = pages + 1;
+          }
+          return read(earlierPage(earlier), pages + 1);
+        });
+    }
+    var readBefore = onFirst.some(function (id) {
+      return shown.indexOf(id) !== -1;
+    });
+    // Most often the first page still shows what the reader had: nothing more to read.
+    return Promise.resolve(readBefore ? missed : read(missed.path, 0));
+  }
+
+  function newUpdates(count, more) {
+    var words = count === 1 ? "1 new update" : count + " new updates";
+    return more ? "More than " + words : words;
+  }
+
+  // Said where the new updates begin, with the link to the newest of those not shown.
+  function missedNote(shownCount, missed) {
+    var total = newUpdates(shownCount + missed.ids.length, missed.more).replace("More", "more");
+    var note = document.createElement("p");
+    note.className = "live-missed";
+    note.textContent = "These are the newest " + shownCount + " of " + total + ". ";
+    var link = document.createElement("a");
+    link.href = missed.path + (missed.ids.length ? "#" + missed.ids[0] : "#live-updates");
+    var others = missed.more ? "the others" : "the other " + missed.ids.length;
+    var where = "the next " + (missed.pages === 1 ? "page" : missed.pages + " pages");
+    link.textContent = "Read " + others + " on " + (missed.more ? "the earlier pages" : where);
+    note.appendChild(link);
+    note.appendChild(document.createTextNode("."));
+    return note;
+  }
+
+  function check() {
+    if (document.hidden || stopped) return;
+    var doc, fresh, count;
+    ask(window.location.pathname)
       .then(function (response) {
         if (response.status === 404 || response.status === 410) stop();
         return response.ok ? response.text() : null;
       })
       .then(function (text) {
-        if (!text) return;
-        var doc = new DOMParser().parseFromString(text, "text/html");
-        var fresh = doc.getElementById("live-updates");
-        if (!fresh) return;
+        if (!text) return null;
+        doc = coverageOf(text).doc;
+        fresh = doc.getElementById("live-updates");
+        if (!fresh) return null;
         var shown = updateIds(section);
-        var count = updateIds(fresh).filter(function (id) {
+        count = updateIds(fresh).filter(function (id) {
           return shown.indexOf(id) === -1;
         }).length;
         if (!fresh.hasAttribute("data-live")) stop();
-        if (!count) return;
+        return count ? missedAfter(fresh, shown) : null;
+      })
+      .then(function (missed) {
+        if (!missed) return;
         waiting = fresh;
+        waitingMissed = missed.ids.length || missed.more ? missedNote(count, missed) : null;
         waitingTimes = TIMES.map(function (selector) {
           return doc.querySelector(".byline-dates " + selector);
         });
-        var words = count === 1 ? "1 new update" : count + " new updates";
-        button.textContent = words + ": show " + (count === 1 ? "it" : "them");
+        var all = count + missed.ids.length;
+        var words = newUpdates(all, missed.more);
+        button.textContent = words + ": show " + (all === 1 ? "it" : "them");
         if (bar.hidden) said.textContent = words + " above the latest you read.";
         bar.hidden = false;
       })
@@ -164,10 +248,14 @@
     section.replaceWith(fresh);
     section = fresh;
     showTimes(waitingTimes);
-    waiting = waitingTimes = null;
     bar.hidden = true;
     said.textContent = "";
     place();
+    if (waitingMissed) {
+      section.insertBefore(waitingMissed, bar.nextSibling);
+      said.textContent = waitingMissed.textContent;
+    }
+    waiting = waitingTimes = waitingMissed = null;
     // The newest update is where the reader goes on reading.
     var newest = section.querySelector(".live-update");
     if (newest) {

@@ -1,7 +1,9 @@
 """A story followed live, as a reader keeps it open: a new update is offered by a button, not
-pushed under their eyes, and shown where they read on; the "Live" label and the updates read
+pushed under their eyes, and shown where they read on; more than the page holds are all counted,
+and those it has no room for are said and linked to; the "Live" label and the updates read
 at least 4.5:1 in either scheme; axe finds nothing serious."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -45,6 +47,58 @@ def test_a_reader_with_the_page_open_is_offered_the_new_update(page, live):
     expect(newest).to_be_focused()
     expect(page.locator(".live-update")).to_have_count(3)
     expect(page.get_by_role("button", name="1 new update: show it")).to_be_hidden()
+
+
+# More new updates than page 1 holds: (how many, what the button says, what the reader is told
+# after "show them", the newest of those not shown). With 45, they run over pages 2 and 3.
+NEWEST_20 = "These are the newest 20 of"
+MISSED = [
+    (LIVE_UPDATES_PER_PAGE, "20 new updates", None, None),
+    (30, "30 new updates", f"{NEWEST_20} 30 new updates. Read the other 10 on the next page.", 9),
+    (
+        45,
+        "45 new updates",
+        f"{NEWEST_20} 45 new updates. Read the other 25 on the next 2 pages.",
+        24,
+    ),
+    # Away for long: the script reads five earlier pages at most, and says so.
+    (
+        125,
+        "More than 120 new updates",
+        f"{NEWEST_20} more than 120 new updates. Read the others on the earlier pages.",
+        104,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("count", "offered", "told", "first_missed"), MISSED, ids=[str(row[0]) for row in MISSED]
+)
+def test_a_reader_back_after_many_updates_is_told_of_those_not_shown(
+    page, live, count, offered, told, first_missed
+):
+    page.goto(live.get_absolute_url())
+    expect(page.locator(".live-update")).to_have_count(2)
+    news = [post_update(article=live, text=f"Update {n}.") for n in range(count)]
+
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.get_by_role("button", name=f"{offered}: show them").click()
+
+    expect(page.locator(".live-update")).to_have_count(LIVE_UPDATES_PER_PAGE)
+    expect(page.locator(".live-update").first).to_be_focused()
+    note = page.locator(".live-missed")
+    if told is None:  # every new one is here: nothing to say
+        expect(note).to_have_count(0)
+        return
+    expect(note).to_have_text(told)
+    # Said once to screen readers too, from the live region where new updates are announced.
+    expect(page.get_by_role("status").filter(has_text=told)).to_have_count(1)
+    assert_readable(page, [".live-missed", ".live-missed a"], "the note of updates not shown")
+    note.get_by_role("link").click()
+
+    missed = news[first_missed]
+    expect(page).to_have_url(re.compile(rf"/updates/2/#update-{missed.pk}$"))
+    expect(page.locator(".live-update").first).to_contain_text(f"Update {first_missed}.")
 
 
 # Each fetch the page's scripts make, noted as it is made (the clock moved on by the test runs
