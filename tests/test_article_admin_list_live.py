@@ -1,7 +1,11 @@
 """The stories' list says which stories are followed live (articles.live_services), and lists
-them by it: the ones live now, those whose coverage ended, those never followed live."""
+them by it: the ones live now, those whose coverage ended, those never followed live; and sorts
+by it, the stories live now first."""
 
 import re
+from datetime import timedelta
+
+from django.utils import timezone
 
 from articles.live_services import end_coverage, post_update
 from articles.models import Article
@@ -35,7 +39,7 @@ def test_the_list_says_which_stories_are_live(desk, make_article):
 
     html = desk.get(LIST).content.decode()
 
-    assert '<th scope="col" class="column-live_coverage">' in html
+    assert '<th scope="col" class="sortable column-live_coverage">' in html
     assert _rows(html) == {"Storm live": "Live", "Count ended": "Ended", "Calm story": "–"}
 
 
@@ -48,3 +52,47 @@ def test_the_list_filters_by_live_coverage(desk, make_article):
     assert set(_rows(desk.get(LIST, {"live": "now"}).content.decode())) == {"Storm live"}
     assert set(_rows(desk.get(LIST, {"live": "ended"}).content.decode())) == {"Count ended"}
     assert set(_rows(desk.get(LIST, {"live": "never"}).content.decode())) == {"Calm story"}
+
+
+def _live_header_link(html: str) -> str:
+    """Where the "live" column's heading leads (sorting by it), or "" when it does not sort."""
+    header = re.search(
+        r'<th scope="col" class="([^"]*)column-live_coverage">(.*?)</th>', html, re.S
+    )
+    link = re.search(r'<a href="(\?o=[^"]+)"', header.group(2))
+    return link.group(1) if link and "sortable" in header.group(1) else ""
+
+
+def test_the_list_sorts_by_live_coverage(desk, make_article):
+    # Published an hour apart, in this order: the list's own order (the newest first) mixes them.
+    titles = ["Calm newest", "Storm live", "Count ended", "Quake live", "Calm older"]
+    now = timezone.now()
+    stories = {
+        title: make_article(title=title, published_at=now - timedelta(hours=n))
+        for n, title in enumerate(titles, start=1)
+    }
+    storm, count, quake = stories["Storm live"], stories["Count ended"], stories["Quake live"]
+    for live in (storm, count, quake):
+        post_update(article=live, text="It began.")
+    end_coverage(queryset=Article.objects.filter(pk=count.pk))
+
+    sort = _live_header_link(desk.get(LIST).content.decode())
+    assert sort, "the live column does not sort"
+    ascending = desk.get(LIST + sort).content.decode()
+    descending = desk.get(LIST + sort.replace("?o=", "?o=-")).content.decode()
+
+    # Live now first, then ended, then never live; within each, the list's own order.
+    assert list(_rows(ascending)) == [
+        "Storm live",
+        "Quake live",
+        "Count ended",
+        "Calm newest",
+        "Calm older",
+    ]
+    assert list(_rows(descending)) == [
+        "Calm newest",
+        "Calm older",
+        "Count ended",
+        "Storm live",
+        "Quake live",
+    ]
