@@ -6,6 +6,7 @@ with nothing new or ended with an update just posted."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, LiveUpdate
@@ -67,17 +68,22 @@ def mend_update(*, update: LiveUpdate) -> LiveUpdate:
 
 
 def delete_updates(*, queryset) -> int:
-    """Updates posted by mistake (to the wrong story, say) taken off the pages. A story left with
-    none is no longer live coverage at all: its "Live" goes from its page and the lists."""
+    """Updates posted by mistake (to the wrong story, say) taken off the pages. The coverage
+    begins with its oldest update left (the days its pages count, the start search engines
+    read), not with one readers never see. A story left with none is no longer live coverage
+    at all: its "Live" goes from its page and the lists."""
     with transaction.atomic():
         article_ids = set(queryset.values_list("article_id", flat=True))
         _locked(article_ids)
         count, _ = queryset.delete()
-        emptied = Article.objects.filter(pk__in=article_ids).exclude(
-            pk__in=LiveUpdate.objects.values("article_id")
+        oldest_left = (
+            LiveUpdate.objects.filter(article=OuterRef("pk"))
+            .order_by("posted_at", "pk")
+            .values("posted_at")[:1]
         )
-        emptied.update(live_since=None, live_ended_at=None)
-        Article.objects.filter(pk__in=article_ids).update(worked_on_at=timezone.now())
+        stories = Article.objects.filter(pk__in=article_ids)
+        stories.update(live_since=Subquery(oldest_left), worked_on_at=timezone.now())
+        stories.filter(live_since__isnull=True).update(live_ended_at=None)
         _purge(article_ids)
     return count
 
