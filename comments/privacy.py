@@ -213,10 +213,10 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
 
 def _whole_address(email: str) -> re.Pattern:
     """The address as a whole: not "nsmith@gmail.com" inside "johnsmith@gmail.com", nor
-    "x@site.co" inside "x@site.com" (an entry about someone else, theirs to keep)."""
-    return re.compile(
-        rf"(?<![\w.!#$%&'*+/=?^`{{|}}~-]){re.escape(email)}(?![\w-]|\.[\w-])", re.IGNORECASE
-    )
+    "x@site.co" inside "x@site.com" (an entry about someone else, theirs to keep). Before it,
+    a quote or a dot is part of another address only right after a letter ("o'ann@",
+    "j.ann@"): a moderator's "'ann@...'", "as...ann@" or "bob@.../ann@" names this one."""
+    return re.compile(rf"(?<![\w+-])(?<!\w['.]){re.escape(email)}(?![\w-]|\.[\w-])", re.IGNORECASE)
 
 
 def _entries_naming(naming: re.Pattern, email: str) -> list[int]:
