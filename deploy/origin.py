@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from deploy.children import start_child, stop, wait_for_port
+from deploy.stack_files import json_object
 from deploy.stacks import running_stack
 from deploy.units import systemd_unit
 
@@ -193,10 +194,18 @@ def write_status(workdir: Path, generation: int, problem: str) -> None:
 
 
 def read_status(workdir: Path) -> dict:
+    """The last reload's outcome as write_status wrote it; anything else (no file, or one not
+    serve.py's: [], null, a string, fields of other types) as no reload yet. A reload must not
+    end the stack, nor make reload's wait, over a file edited by hand."""
+    nothing = {"generation": 0, "problem": ""}
     try:
-        return json.loads(status_path(workdir).read_text())
+        status = json_object(status_path(workdir).read_text())
     except (OSError, ValueError):
-        return {"generation": 0, "problem": ""}
+        return nothing
+    generation, problem = status.get("generation"), status.get("problem")
+    if type(generation) is not int or not isinstance(problem, str):
+        return nothing
+    return {"generation": generation, "problem": problem}
 
 
 def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:

@@ -58,8 +58,9 @@ def remembered(workdir: Path, pid: int) -> dict | None:
 
 
 def json_object(text: str) -> dict:
-    """stack.json's or running.json's text as serve.py writes it, an object; ValueError for any
-    other (not JSON, or JSON but no object: [], null), which every reader takes as no file."""
+    """stack.json's, running.json's or reload.json's text as serve.py writes it, an object;
+    ValueError for any other (not JSON, or JSON but no object: [], null), which every reader
+    takes as no file."""
     saved = json.loads(text)
     if not isinstance(saved, dict):
         raise ValueError("not a JSON object")
