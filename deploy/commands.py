@@ -39,8 +39,8 @@ def gunicorn_env(cfg: dict) -> dict:
     (PGSSLROOTCERT), OpenSSL SSL_CERT_FILE, the C library TZ; a list of ours would drop one a
     deployment relies on, without a word. Two that gunicorn reads itself, and that would undo
     the stack, config() refuses (config.UNDOING). Without what serve.py took from the
-    variables' file (cfg["environ"], serve.stack_config): gunicorn and each command read that
-    file themselves, as it reads when they start."""
+    variables' file (cfg["environ"], reload_config.stack_config): gunicorn and each command
+    read that file themselves, as it reads when they start."""
     env = dict(cfg.get("environ", os.environ))
     # The variables' file names this Varnish too, for commands run by hand: sent once.
     own = cfg["purge_url"].rstrip("/")

@@ -35,11 +35,12 @@ def record(workdir: Path, variables: dict[str, str] | None = None) -> None:
 
 
 def remember(workdir: Path, values: dict) -> None:
-    """What the stack runs with that a reload cannot change (serve.RESTART_ONLY, CHILDREN_FIXED),
-    at its start and after each reload, for make reload to refuse such a reload before it
-    changes anything (serve.refused_reload), as the stack would after. Only its user reads it:
-    REDIS_URL may hold a password. Never raises: a reload must not end the stack over it (with
-    none, or an older one gone, make reload leaves the refusal to the stack)."""
+    """What the stack runs with that a reload cannot change (reload_config.RESTART_ONLY,
+    CHILDREN_FIXED), at its start and after each reload, for make reload to refuse such a reload
+    before it changes anything (reload_config.refused_reload), as the stack would after. Only
+    its user reads it: REDIS_URL may hold a password. Never raises: a reload must not end the
+    stack over it (with none, or an older one gone, make reload leaves the refusal to the
+    stack)."""
     try:
         _write(running_file(workdir), json.dumps({"pid": os.getpid(), **values}), 0o600)
     except OSError:
