@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -84,6 +85,15 @@ class Origin:
         (the stack stopping, the operator's Ctrl-C) before the switch, the new one is stopped
         and no reader ever reaches it; from the switch on, the reload is finished."""
         port = self.ports[1] if self.port == self.ports[0] else self.ports[0]
+        # The gunicorn the last reload put out of service may still finish its requests there
+        # (until its graceful time is up: check_draining kills it then).
+        while any(process.poll() is None for process, _ in self.draining) and not halted:
+            self.check_draining()
+            time.sleep(0.1)
+        if halted:
+            return HALTED
+        if holder := self.held_by_another(port):
+            return holder
         new = self._start(port)
         problem = self.answers(new, port, HEALTH_SECONDS, halted)
         if halted:
@@ -97,6 +107,21 @@ class Origin:
         self.process.terminate()  # graceful for gunicorn: in-flight requests finish
         self.process, self.port = new, port
         return ""
+
+    def held_by_another(self, port: int) -> str:
+        """Why the new release cannot start on `port`: something answers there already (a
+        second stack whose PORT is this one), whose 200 on /healthz would otherwise be taken for
+        the new release's, and Varnish switched to it. "" when the port is free."""
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            return ""
+        name = ("BACKEND_PORT", "RELOAD_BACKEND_PORT")[self.ports.index(port)]
+        return (
+            f"something already answers on 127.0.0.1:{port} ({name}), where the new release "
+            f"was to start: another program or stack holds it. Stop it, or set {name} to a "
+            "free port (that takes a restart)"
+        )
 
     def check_draining(self) -> None:
         still = []
