@@ -163,8 +163,11 @@ class Varnish:
         self.loads += 1
         name = f"reload{self.loads}"
         path = self.workdir / f"newsportal-{name}.vcl"
-        path.write_text(self.render(port))
-        path.chmod(0o644)  # Varnish's compiler runs as its own user
+        try:
+            path.write_text(self.render(port))
+            path.chmod(0o644)  # Varnish's compiler runs as its own user
+        except OSError as exc:  # a full disk: nothing switched yet, the old release serves on
+            return f"cannot write the new VCL ({path}): {exc.strerror or exc}"
         for args in (("vcl.load", name, str(path)), ("vcl.use", name)):
             done = self.admin(*args)
             if done.returncode:
@@ -214,8 +217,16 @@ def cancel_path(workdir: Path) -> Path:
 
 def write_status(workdir: Path, generation: int, problem: str) -> None:
     path = status_path(workdir)
-    path.with_suffix(".tmp").write_text(json.dumps({"generation": generation, "problem": problem}))
-    path.with_suffix(".tmp").replace(path)
+    try:
+        text = json.dumps({"generation": generation, "problem": problem})
+        path.with_suffix(".tmp").write_text(text)
+        path.with_suffix(".tmp").replace(path)
+    except OSError as exc:  # a full disk: the stack serves on; only make reload goes unanswered
+        print(
+            f"serve: could not write the reload's outcome to {path} ({exc.strerror or exc}): "
+            "make reload will say it had no answer; the lines above are the outcome",
+            flush=True,
+        )
 
 
 def read_status(workdir: Path) -> dict:

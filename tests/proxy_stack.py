@@ -113,6 +113,14 @@ class Stack:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def wait_for_log(self, text: str, seconds: float = 120) -> None:
+        """Until serve.py's output holds `text`; failing at once should serve.py exit first."""
+        deadline = time.monotonic() + seconds
+        while text not in self.log():
+            assert self.process.poll() is None, self.log()
+            assert time.monotonic() < deadline, self.log()
+            time.sleep(0.2)
+
     def reached_gunicorn(self, rid: str, seconds: float = 5) -> bool:
         """Whether gunicorn wrote an access line for this request id (it writes it just after
         answering, so wait a little for it)."""

@@ -6,7 +6,6 @@ stops any differently. A stack of its own."""
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.proxy_stack import BASE_DIR, running_stack
@@ -23,11 +22,7 @@ def test_a_reload_json_serve_py_never_writes_is_taken_as_no_reload_yet(tmp_path_
         # file as a reload began and died of a TypeError, taking the site down with it.
         status.write_text("[]")
         stack.process.send_signal(signal.SIGUSR2)
-        deadline = time.monotonic() + 120
-        while "serve: reloaded" not in stack.log():
-            assert stack.process.poll() is None, stack.log()
-            assert time.monotonic() < deadline, stack.log()
-            time.sleep(0.2)
+        stack.wait_for_log("serve: reloaded")
         assert stack.get(stack.articles[0]).status == 200
 
         # make reload's last step: it read the file before signalling, and showed a traceback.
