@@ -1,5 +1,3 @@
-from functools import wraps
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -7,7 +5,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from articles.context_processors import drawn_menus, mark_menus, strip_outlived
+from articles.context_processors import drawn_menus, mark_menus
+from articles.list_pages import (
+    drawn_once,
+    listed_keys,
+    page_number_or_404,
+    page_of,
+    page_one_at_one_address,
+    paged,
+)
 from articles.models import Article, Author, Correction, Section, Tag
 from articles.pages import absolute, article_page_parts
 from articles.search import (
@@ -20,10 +26,8 @@ from articles.search import (
 from newsportal.caching import (
     CORRECTIONS,
     LISTS,
-    SITE,
     also_keyed,
     article_key,
-    cached,
     fragments_kept,
     has_flash_message,
     listed_key,
@@ -39,76 +43,9 @@ from newsportal.paging import (
     no_page_redirect,
     page_address,
     page_number,
-    page_one_redirect,
     page_or_none,
 )
 from newsportal.views import page_not_found
-
-PAGE_SIZE = 10
-MAX_CACHED_PAGE = 1000  # beyond it, drawn but not kept: made-up numbers cannot fill the cache
-
-
-def _page_number(request) -> int:
-    number = page_number(request)
-    if number is None:
-        raise Http404("No such page")
-    return number
-
-
-def _page_one_at_one_address(param, moves=page_one_redirect):
-    """?page=1 leads on for good to the address without it (newsportal.paging), the same way
-    for every reader; moves(request, param) says which other values do too."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            moved = moves(request, param)
-            if moved is None:
-                return view(request, *args, **kwargs)
-            return mark_shared(request, moved)
-
-        return wrapped
-
-    return decorator
-
-
-def _page(queryset, number):
-    return page_or_none(queryset, PAGE_SIZE, number)
-
-
-def _drawn_once(request, name, make, keys=()):
-    """make(page number), kept for every reader until a write purges the lists (or one of
-    these keys); a page past the end (make gives None) is a 404."""
-    number = _page_number(request)
-    if number > MAX_CACHED_PAGE:
-        parts = make(number)
-    else:
-        # "with-menus|listed|breaking": the parts' shape since they carry the menus and the
-        # breaking-news strip drawn, and the keys.
-        name = f"{name}|{number}|with-menus|listed|breaking"
-        parts = cached(name, [SITE, LISTS, *keys], lambda: make(number))
-        if parts is not None and strip_outlived(parts):
-            parts = make(number)
-    if parts is None:
-        raise Http404("No such page")
-    mark_menus(request, parts)
-    return parts
-
-
-def _listed(articles) -> list[str]:
-    """The keys of the stories a page shows: taking one down, or editing its words, purges the
-    page for good."""
-    return [listed_key(article.pk) for article in articles]
-
-
-def _paged(request, title: str) -> dict:
-    """What tells page 2 from page 1: its title and heading, and its one canonical address."""
-    number = _page_number(request)
-    canonical = settings.SITE_URL + request.path
-    if number > 1:
-        title, canonical = f"{title} \N{EN DASH} page {number}", f"{canonical}?page={number}"
-    return {"page_number": number, "page_title": title, "canonical_url": canonical}
-
 
 # What a list page of each kind lists, its title and its description.
 LISTINGS = {
@@ -124,7 +61,7 @@ LISTINGS = {
 
 
 @read_only
-@_page_one_at_one_address("page")
+@page_one_at_one_address("page")
 def listing(request, slug, *, kind):
     """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
     model, field, title, description = LISTINGS[kind]
@@ -137,7 +74,7 @@ def listing(request, slug, *, kind):
             # An address it had before its slug changed (articles.listing_services).
             moved = model.objects.filter(old_slugs__slug=slug).values_list("slug", flat=True)
             return {"moved_to": moved[0]} if moved else {"missing": True}
-        page_obj = _page(Article.objects.for_listing().filter(**{field: owner}), number)
+        page_obj = page_of(Article.objects.for_listing().filter(**{field: owner}), number)
         if page_obj is None:
             return None
         # The cards leave out what the page is about (a section's name, an author's byline).
@@ -154,17 +91,17 @@ def listing(request, slug, *, kind):
             "description": description(owner),
             "html": html,
             "feeds": feeds,
-            "surrogate_keys": _listed(page_obj),
+            "surrogate_keys": listed_keys(page_obj),
             **drawn_menus(current_path=request.path),
         }
 
-    parts = _drawn_once(request, f"list|{kind}|{slug}", make, [model.page_key(slug)])
+    parts = drawn_once(request, f"list|{kind}|{slug}", make, [model.page_key(slug)])
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
     if "moved_to" in parts:
         # For good (301), the reader's page with it, as an article's old address leads on.
         return mark_shared(request, _moved(request, f"articles:{kind}", parts["moved_to"]))
-    context = {**parts, **_paged(request, parts["title"])}
+    context = {**parts, **paged(request, parts["title"])}
     if kind == "section":  # where its visible feed link leads (the head names the feeds)
         context["follow_url"] = reverse("articles:section-follow", args=[slug])
     response = render(request, "articles/article_list.html", context)
@@ -177,12 +114,12 @@ def _moved(request, name: str, slug: str):
 
 
 @read_only
-@_page_one_at_one_address("page")
+@page_one_at_one_address("page")
 def home(request):
     def make(number):
         listing = Article.objects.for_listing()
         lead = listing.first()
-        page_obj = _page(listing.exclude(pk=lead.pk) if lead else listing, number)
+        page_obj = page_of(listing.exclude(pk=lead.pk) if lead else listing, number)
         if page_obj is None:
             return None
         # The lead story tops the first page only; later pages continue the list.
@@ -190,12 +127,12 @@ def home(request):
         context = {"lead": lead, "page_obj": page_obj}
         return {
             "listing_html": render_to_string("includes/home_listing.html", context),
-            "surrogate_keys": _listed([lead, *page_obj] if lead else page_obj),
+            "surrogate_keys": listed_keys([lead, *page_obj] if lead else page_obj),
             **drawn_menus(current_path=request.path),
         }
 
-    parts = _drawn_once(request, "list|home", make)
-    context = {**parts, **_paged(request, "Latest news")}
+    parts = drawn_once(request, "list|home", make)
+    context = {**parts, **paged(request, "Latest news")}
     # Shared on social networks as the site itself, not as one of its lists.
     if context["page_number"] == 1:
         context["share_title"] = settings.SITE_NAME
@@ -227,7 +164,7 @@ def _moved_or_missing(request, slug):
     )
 
 
-def _to_last_comments_page(request, last_page: int):
+def _to_last_commentspage_of(request, last_page: int):
     """A number past the last page of comments leads to that page (the article itself when it
     is the first). For now only: the last page moves on as comments are approved, so 302.
 
@@ -244,7 +181,7 @@ def _to_last_comments_page(request, last_page: int):
 @read_only
 # Comments' own pages: one address each, as a list's; but a wrong value leads to the article,
 # not to a 404 (newsportal.paging.no_page_redirect).
-@_page_one_at_one_address(COMMENTS_PAGE_PARAM, moves=no_page_redirect)
+@page_one_at_one_address(COMMENTS_PAGE_PARAM, moves=no_page_redirect)
 def article_detail(request, slug):
     # The row alone, every time (whether it is public is decided now); what the page shows of
     # it and around it comes from its fragment, so the body is read only to draw that again.
@@ -275,7 +212,7 @@ def article_detail(request, slug):
     try:
         response = render(request, "articles/article_detail.html", context)
     except PastTheLastPage as past:  # found while drawing the comments (comments' tag)
-        return _to_last_comments_page(request, past.last_page)
+        return _to_last_commentspage_of(request, past.last_page)
     if is_preview:
         return mark_personal(response)
     shows_stories(request, *parts["shown_stories"])
@@ -283,12 +220,12 @@ def article_detail(request, slug):
 
 
 @read_only
-@_page_one_at_one_address("page")
+@page_one_at_one_address("page")
 def search(request):
     query = clean_query(request.GET.get("q"))
 
     def make(number):
-        page_obj = _page(search_articles(Article.objects.for_listing(), query), number)
+        page_obj = page_of(search_articles(Article.objects.for_listing(), query), number)
         if page_obj is None:
             return None
         add_snippets(page_obj, query)
@@ -297,20 +234,20 @@ def search(request):
         return {
             "results_html": render_to_string("includes/search_results.html", context),
             "found": page_obj.paginator.count,
-            "surrogate_keys": _listed(page_obj),
+            "surrogate_keys": listed_keys(page_obj),
             **drawn_menus(current_path=request.path),
         }
 
-    if not query and _page_number(request) > 1:
+    if not query and page_number_or_404(request) > 1:
         raise Http404("No such page")  # the page without words lists nothing to page through
     # A word everyone looks up at once (a story everyone follows) is ranked once.
     # ("counted": the parts say how many were found.)
-    parts = _drawn_once(request, f"list|search|counted|{query}", make) if query else {}
+    parts = drawn_once(request, f"list|search|counted|{query}", make) if query else {}
     title = f"Search: {query}" if query else "Search"
     # Marks with no word among them ("((", "?!") search nothing, but stay in the box, and the
     # page says why, rather than a blank box as if the reader had typed nothing.
     typed = query or tidy_query(request.GET.get("q"))
-    context = {"query": query, "typed": typed, **parts, **_paged(request, title)}
+    context = {"query": query, "typed": typed, **parts, **paged(request, title)}
     response = render(request, "articles/search.html", context)
     return mark_shared(request, response, LISTS, *parts.get("surrogate_keys", ()))
 
@@ -319,7 +256,7 @@ CORRECTIONS_PER_PAGE = 25
 
 
 @read_only
-@_page_one_at_one_address("page")
+@page_one_at_one_address("page")
 def corrections(request):
     """Every correction to a story on the site, the newest first: what the newsroom got wrong
     and what is right, in one place (each story says its own at its end)."""
@@ -341,8 +278,8 @@ def corrections(request):
             **drawn_menus(current_path=request.path),
         }
 
-    parts = _drawn_once(request, "list|corrections", make, [CORRECTIONS])
-    context = {**parts, **_paged(request, "Corrections")}
+    parts = drawn_once(request, "list|corrections", make, [CORRECTIONS])
+    context = {**parts, **paged(request, "Corrections")}
     response = render(request, "articles/corrections.html", context)
     return mark_shared(request, response, LISTS, CORRECTIONS, *parts["surrogate_keys"])
 

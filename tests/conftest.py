@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError, connections
 from django.utils import timezone
 
+from articles.list_pages import PAGE_SIZE
 from articles.models import Article, Author, RelatedLink, Section, Tag
 from articles.services import save_article
-from articles.views import PAGE_SIZE
 from tests.systemd_units import Systemd
 
 pytest_plugins = [

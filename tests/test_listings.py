@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.views import PAGE_SIZE
+from articles.list_pages import PAGE_SIZE
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ largest window of shifts could hold."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.views import PAGE_SIZE
+from articles.list_pages import PAGE_SIZE
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import release_when_asked
 from tests.browser.layout import TITLES

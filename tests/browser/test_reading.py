@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from articles.list_pages import PAGE_SIZE
 from articles.models import Article
-from articles.views import PAGE_SIZE
 from tests.browser.helpers import release_when_asked, unlabelled_fields
 
 pytestmark = pytest.mark.browser
