@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -46,6 +46,15 @@ def in_byline_order(authors):
     return authors.order_by(*BYLINE_ORDER)
 
 
+def with_stories_out(entries, field: str):
+    """The authors or tags (`field`: the Article field naming them) with a story on the site:
+    one named only on drafts and stories under embargo is printed on no page readers see."""
+    from articles.models import Article
+
+    out = Article.objects.published().filter(**{field: OuterRef("pk")})
+    return entries.filter(Exists(out))
+
+
 class ArticleQuerySet(models.QuerySet):
     """Every read defers search_vector and body_text: a few KB of tsvector, and the body's text
     again, per row, that only search needs (PostgreSQL's WHERE and ORDER BY, SQLite's search
@@ -70,13 +79,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer(*PAGE_BODY_FIELDS)
 
     def for_listing(self):
+        return self.published().for_cards()
+
+    def for_cards(self):
         # Everything a list card shows (section, bylines, comment count) in a fixed number of
         # queries, whatever the page size.
         from articles.models import Author
 
         return (
-            self.published()
-            .select_related("section")
+            self.select_related("section")
             .prefetch_related(
                 Prefetch("authors", queryset=in_byline_order(Author.objects.only("name", "slug")))
             )

@@ -2,12 +2,13 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, Author, Section, Tag
+from articles.querysets import with_stories_out
 from newsportal.caching import changes_at
 
 _SLUG_MARK = "slug-goes-here"
@@ -63,9 +64,8 @@ class ListingSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        out = Article.objects.published()
-        authors = Author.objects.filter(Exists(out.filter(authors=OuterRef("pk"))))
-        tags = Tag.objects.filter(Exists(out.filter(tags=OuterRef("pk"))))
+        authors = with_stories_out(Author.objects.all(), "authors")
+        tags = with_stories_out(Tag.objects.all(), "tags")
         return [None, *Section.objects.all(), *authors.order_by("slug"), *tags.order_by("slug")]
 
     def location(self, item):

@@ -16,6 +16,7 @@ from articles.list_pages import (
 )
 from articles.models import Article, Author, Correction, Section, Tag
 from articles.pages import absolute, article_page_parts
+from articles.querysets import with_stories_out
 from articles.search import (
     add_snippets,
     clean_query,
@@ -60,52 +61,86 @@ LISTINGS = {
 }
 
 
+def _listing_parts(request, kind: str, slug: str, number: int, *, preview: bool = False):
+    """What a section's, an author's or a tag's page shows. An author or a tag with no story
+    out (named only on drafts and stories under embargo) is missing, as a name never used is:
+    slugs follow from names, and a rival guessing one must not learn that a story is coming.
+    preview: that page for an editor, with the stories waiting under it."""
+    model, field, title, description = LISTINGS[kind]
+    owner = model.objects.filter(slug=slug).first()
+    if owner is None:
+        # An address it had before its slug changed (articles.listing_services).
+        moved = model.objects.filter(old_slugs__slug=slug)
+        if kind != "section":  # a 301 would tell the page is there, and its new name
+            moved = with_stories_out(moved, field)
+        moved = moved.values_list("slug", flat=True)
+        return {"moved_to": moved[0]} if moved else {"missing": True}
+    stories = Article.objects.filter(**{field: owner})
+    page_obj = page_of(stories.for_cards() if preview else stories.for_listing(), number)
+    if page_obj is None:
+        return None
+    # A section is in every page's menu: its page is there before its first story.
+    if kind != "section" and not page_obj.paginator.count and not preview:
+        return {"missing": True, "waiting": True}
+    # The cards leave out what the page is about (a section's name, an author's byline).
+    context = {"page_obj": page_obj, "listing": kind}
+    html = render_to_string("includes/article_list.html", context)
+    feeds = {}
+    if kind == "section":
+        feeds = {
+            "rss": reverse("articles:section-feed", args=[slug]),
+            "atom": reverse("articles:section-atom", args=[slug]),
+        }
+    return {
+        "title": title(owner),
+        "description": description(owner),
+        "html": html,
+        "feeds": feeds,
+        "surrogate_keys": listed_keys(page_obj),
+        **drawn_menus(current_path=request.path),
+    }
+
+
 @read_only
 @page_one_at_one_address("page")
 def listing(request, slug, *, kind):
     """A section's, an author's or a tag's page (kind: a key of LISTINGS, given by the URL)."""
-    model, field, title, description = LISTINGS[kind]
-    # Every answer at this address, "not found" too: a new tag or author purges only this.
-    also_keyed(request, model.page_key(slug))
+    page_key = LISTINGS[kind][0].page_key(slug)
+    # Every answer at this address, "not found" too: a new tag or author purges only this. A
+    # "not found" also carries the lists' key (page_not_found): the first story out under the
+    # tag or author, published or released at its time, purges that (articles.services).
+    also_keyed(request, page_key)
 
     def make(number):
-        owner = model.objects.filter(slug=slug).first()
-        if owner is None:
-            # An address it had before its slug changed (articles.listing_services).
-            moved = model.objects.filter(old_slugs__slug=slug).values_list("slug", flat=True)
-            return {"moved_to": moved[0]} if moved else {"missing": True}
-        page_obj = page_of(Article.objects.for_listing().filter(**{field: owner}), number)
-        if page_obj is None:
-            return None
-        # The cards leave out what the page is about (a section's name, an author's byline).
-        context = {"page_obj": page_obj, "listing": kind}
-        html = render_to_string("includes/article_list.html", context)
-        feeds = {}
-        if kind == "section":
-            feeds = {
-                "rss": reverse("articles:section-feed", args=[slug]),
-                "atom": reverse("articles:section-atom", args=[slug]),
-            }
-        return {
-            "title": title(owner),
-            "description": description(owner),
-            "html": html,
-            "feeds": feeds,
-            "surrogate_keys": listed_keys(page_obj),
-            **drawn_menus(current_path=request.path),
-        }
+        return _listing_parts(request, kind, slug, number)
 
-    parts = drawn_once(request, f"list|{kind}|{slug}", make, [model.page_key(slug)])
+    # "out-only": an older release kept a tag's page with its name before any story was out.
+    parts = drawn_once(request, f"list|{kind}|{slug}|out-only", make, [page_key])
+    preview = bool(parts.get("waiting")) and _may_preview(request)
+    if preview:
+        parts = _listing_parts(request, kind, slug, page_number_or_404(request), preview=True)
+        if parts is None:
+            raise Http404("No such page")
+        mark_menus(request, parts)
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
     if "moved_to" in parts:
         # For good (301), the reader's page with it, as an article's old address leads on.
         return mark_shared(request, _moved(request, f"articles:{kind}", parts["moved_to"]))
-    context = {**parts, **paged(request, parts["title"])}
+    context = {**parts, **paged(request, parts["title"]), "is_preview": preview}
     if kind == "section":  # where its visible feed link leads (the head names the feeds)
         context["follow_url"] = reverse("articles:section-follow", args=[slug])
     response = render(request, "articles/article_list.html", context)
+    if preview:
+        return mark_personal(response)
     return mark_shared(request, response, LISTS, *parts["surrogate_keys"])
+
+
+def _may_preview(request) -> bool:
+    """Drafts and stories under embargo: for those who may read articles in the admin (editors,
+    superusers), not for every staff account (a moderator holds nothing of articles)."""
+    reader = signed_in_user(request)
+    return reader is not None and reader.has_perm("articles.view_article")
 
 
 def _moved(request, name: str, slug: str):
@@ -192,9 +227,7 @@ def article_detail(request, slug):
     is_preview = article is not None and not article.is_public
     if article is None:
         return _moved_or_missing(request, slug)
-    # Drafts and stories under embargo: for those who may read articles in the admin (editors,
-    # superusers), not for every staff account (a moderator holds nothing of articles).
-    if is_preview and (reader is None or not reader.has_perm("articles.view_article")):
+    if is_preview and not _may_preview(request):
         return _missing_article(request)
     # Everyone's comment section, unless a message waits for this reader (comments' tag
     # decides; a signed-in reader gets everyone's and comments.js fills in their name).

@@ -27,8 +27,9 @@ def editor_client(db):
     ],
 )
 def test_a_new_page_may_not_take_another_page_s_old_address(
-    editor_client, client, section, author, tag, model, fields
+    editor_client, client, article, section, author, tag, model, fields
 ):
+    article.tags.add(tag)  # a story out under each: their pages are readers' to find
     entry = model.objects.get()
     first, name = entry.slug, entry.name
     entry.slug = "renamed"

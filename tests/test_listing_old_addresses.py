@@ -47,7 +47,8 @@ def test_a_changed_slug_s_old_address_leads_on_to_the_page_for_good(
     assert article.title in client.get(f"/{kind}/renamed/").content.decode()
 
 
-def test_the_admin_s_new_slug_keeps_the_old_address_too(superuser_client, client, author):
+def test_the_admin_s_new_slug_keeps_the_old_address_too(superuser_client, client, article, author):
+    assert article.authors.filter(pk=author.pk).exists()  # a byline out: a page readers find
     page = f"/admin/articles/author/{author.pk}/change/"
     data = {"name": "Marta Ribeiro Silva", "slug": "marta-silva", "bio": author.bio}
     assert superuser_client.post(page, data).status_code == 302
@@ -57,7 +58,10 @@ def test_the_admin_s_new_slug_keeps_the_old_address_too(superuser_client, client
     assert (moved.status_code, moved["Location"]) == (301, "/author/marta-silva/")
 
 
-def test_an_address_changed_twice_leads_straight_to_the_page_now(fragments_on, client, tag):
+def test_an_address_changed_twice_leads_straight_to_the_page_now(
+    fragments_on, client, article, tag
+):
+    article.tags.add(tag)  # a story out under it: its page is readers' to find
     client.get("/tag/electric-cars/")
     _renamed(tag, "evs")
     assert client.get("/tag/electric-cars/")["Location"] == "/tag/evs/"  # kept by caches too
@@ -69,13 +73,14 @@ def test_an_address_changed_twice_leads_straight_to_the_page_now(fragments_on, c
 
 
 def test_an_old_address_taken_by_another_page_or_back_by_its_own_is_that_page(
-    fragments_on, client, tag, author
+    fragments_on, client, article, tag, author
 ):
+    article.tags.add(tag)  # stories out under each: their pages are readers' to find
     _renamed(tag, "evs")
     assert client.get("/tag/electric-cars/").status_code == 301
     # Taken before saves refused it (tests/test_old_address_write_path.py), or by a save racing
     # the rename: the page there is the new tag's, and its next save ends the old address.
-    Tag.objects.create(name="Cars, electric", slug="electric-cars")
+    article.tags.add(Tag.objects.create(name="Cars, electric", slug="electric-cars"))
     taken = _renamed(Tag.objects.get(slug="electric-cars"), "electric-cars")
 
     assert client.get("/tag/electric-cars/").status_code == 200
@@ -117,8 +122,9 @@ def test_a_section_s_feed_followed_at_its_old_address_leads_on_to_its_feed(
 
 
 def test_an_editor_ends_an_author_s_old_address_a_name_that_must_not_stand(
-    fragments_on, client, author
+    fragments_on, client, article, author
 ):
+    assert article.authors.filter(pk=author.pk).exists()  # a byline out: a page readers find
     _renamed(author, "marta-silva")
     editor = get_user_model().objects.create_user("writer", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))

@@ -184,10 +184,20 @@ def test_list_times_say_their_zone_as_the_article_s_byline_does(client, make_art
 
 
 def test_a_section_author_or_tag_with_no_stories_yet_leads_on_to_the_latest_news(
-    client, section, author, tag
+    client, editor, section, author, tag
 ):
-    for owner in (section, author, tag):
-        html = client.get(owner.get_absolute_url()).content.decode()
+    # A section is in every menu: its page is there for readers. An author's or a tag's is not
+    # until a story goes out under it (tests/test_listing_unpublished_entries.py): its editors
+    # preview it.
+    html = client.get(section.get_absolute_url()).content.decode()
+    assert "No stories here yet." in html
+    assert 'Read <a href="/">the latest news on the front page</a>.' in html
+    for owner in (author, tag):
+        assert client.get(owner.get_absolute_url()).status_code == 404, owner
+    desk = type(client)()
+    desk.force_login(editor)
+    for owner in (author, tag):
+        html = desk.get(owner.get_absolute_url()).content.decode()
         assert "No stories here yet." in html, owner
         assert 'Read <a href="/">the latest news on the front page</a>.' in html, owner
     front = client.get("/").content.decode()  # a site with no stories at all

@@ -1,0 +1,202 @@
+"""A tag or an author named only on stories not out yet (a draft, a story under embargo) is on
+no page readers can open: its page answers what a page that never was answers, since slugs
+follow from names and a rival guessing one must learn nothing (security review). Sections are
+in every page's menu: theirs stay. Editors who may read articles in the admin preview the page,
+as they preview the stories."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.listing_services import save_listing_entries
+from articles.models import Article, Author, Tag
+from articles.services import publish_articles
+from tests.mail_helpers import make_due, run_mail_queue
+
+MISSING = {"tag": "/tag/nothing/", "author": "/author/nobody/"}
+
+
+@pytest.fixture
+def fragments_on(settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def rumour(db):
+    return Tag.objects.create(name="Minister Smith resigns", slug="minister-smith-resigns")
+
+
+@pytest.fixture
+def newhire(db):
+    return Author.objects.create(
+        name="Jane Newhire", slug="jane-newhire", bio="Joins us from the Rival Times next week."
+    )
+
+
+def _story(make_article, state: str, **fields):
+    if state == "draft":
+        return make_article(status=Article.Status.DRAFT, **fields)
+    return make_article(published_at=timezone.now() + timedelta(hours=2), **fields)
+
+
+def _entry(kind, make_article, rumour, newhire, state="scheduled", **fields):
+    """The entry, named on one story in `state` only."""
+    if kind == "tag":
+        story = _story(make_article, state, tags=[rumour], **fields)
+        return rumour, story
+    story = _story(make_article, state, authors=[newhire], **fields)
+    return newhire, story
+
+
+def _as_seen(response, slug: str) -> dict:
+    # Every header but the request's own id, the page's own address key named as the missing
+    # page's is.
+    headers = {k: v for k, v in response.headers.items() if k != "X-Request-ID"}
+    headers["Surrogate-Key"] = headers["Surrogate-Key"].replace(slug, "SLUG")
+    return {"status": response.status_code, "headers": headers, "body": response.content}
+
+
+@pytest.mark.parametrize("fragment_seconds", [0, 300], ids=["uncached", "cached"])
+@pytest.mark.parametrize("state", ["scheduled", "draft"])
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_an_entry_named_only_on_stories_not_out_answers_as_a_missing_one(
+    settings, make_article, rumour, newhire, kind, state, fragment_seconds
+):
+    settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
+    make_article(title="Something else entirely")  # the site has stories, just not these
+    entry, _ = _entry(kind, make_article, rumour, newhire, state)
+    missing_slug = MISSING[kind].strip("/").rsplit("/", 1)[-1]
+
+    for _ in range(2):  # the second one from the kept fragments, when they are kept
+        hidden = Client().get(entry.get_absolute_url())
+        missing = Client().get(MISSING[kind])
+
+        assert hidden.status_code == 404
+        assert entry.name not in hidden.content.decode()
+        assert "Rival Times" not in hidden.content.decode()
+        assert _as_seen(hidden, entry.slug) == _as_seen(missing, missing_slug)
+        assert "public" in hidden["Cache-Control"]  # the proxy answers floods of guesses
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_an_entry_with_a_story_out_keeps_its_page_listing_only_that_story(
+    make_article, rumour, newhire, kind
+):
+    entry, hidden = _entry(kind, make_article, rumour, newhire, title="The embargoed one")
+    field = {"tag": {"tags": [rumour]}, "author": {"authors": [newhire]}}[kind]
+    make_article(title="The story out", **field)
+
+    response = Client().get(entry.get_absolute_url())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert entry.name in page and "The story out" in page
+    assert hidden.title not in page
+    assert "public" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_the_old_address_of_an_entry_with_no_story_out_does_not_lead_on(
+    make_article, rumour, newhire, kind
+):
+    # A 301 would say the page is there, and give its new name.
+    entry, story = _entry(kind, make_article, rumour, newhire)
+    old = entry.get_absolute_url()
+    entry.slug = f"{entry.slug}-2"
+    save_listing_entries(objs=[entry])
+
+    assert Client().get(old).status_code == 404
+    publish_articles(queryset=Article.objects.filter(pk=story.pk), now_too=True)
+    moved = Client().get(old)
+    assert (moved.status_code, moved["Location"]) == (301, entry.get_absolute_url())
+
+
+def test_a_section_with_no_story_out_keeps_its_page_it_is_in_every_menu(make_article, section):
+    _story(make_article, "scheduled", title="Embargoed in the section")
+
+    response = Client().get(section.get_absolute_url())
+
+    assert response.status_code == 200
+    assert section.name in response.content.decode()
+    assert "Embargoed in the section" not in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_an_editor_previews_the_page_with_the_stories_waiting_never_kept(
+    fragments_on, client, editor, make_article, rumour, newhire, kind
+):
+    entry, story = _entry(kind, make_article, rumour, newhire, title="Smith to quit on Monday")
+    Client().get(entry.get_absolute_url())  # a reader's "not found" is kept meanwhile
+    client.force_login(editor)
+
+    response = client.get(entry.get_absolute_url())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert entry.name in page and story.title in page
+    assert "Preview: no story here is published yet" in page
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert "Surrogate-Key" not in response
+    assert Client().get(entry.get_absolute_url()).status_code == 404  # still, for readers
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_staff_who_may_not_read_articles_in_the_admin_get_the_missing_page(
+    client, moderator, staff_user, make_article, rumour, newhire, kind
+):
+    entry, _ = _entry(kind, make_article, rumour, newhire)
+    for user in (moderator, staff_user):
+        client.force_login(user)
+        response = client.get(entry.get_absolute_url())
+        assert response.status_code == 404
+        assert entry.name not in response.content.decode()
+
+
+def _time_comes(story) -> None:
+    """The scheduled time passes: the row is as it was, only the clock moved on."""
+    Article.objects.filter(pk=story.pk).update(
+        published_at=timezone.now() - timedelta(seconds=1),
+        first_published_at=timezone.now() - timedelta(seconds=1),
+    )
+    make_due()
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_the_page_opens_when_its_scheduled_story_goes_out_through_both_caches(
+    fragments_on, purges, django_capture_on_commit_callbacks, make_article, rumour, newhire, kind
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry, story = _entry(kind, make_article, rumour, newhire, title="Smith quits")
+    reader = Client()
+    kept = reader.get(entry.get_absolute_url())
+    assert kept.status_code == 404
+    _time_comes(story)
+    assert reader.get(entry.get_absolute_url()).status_code == 404  # the kept "not found"
+    purges.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker commits as it goes
+        run_mail_queue("purge")  # the release at the story's time (articles.services)
+
+    # The front caches drop the "not found" they keep there...
+    assert purges and purges[0] & set(kept["Surrogate-Key"].split())
+    # ...and Django draws the page again.
+    response = reader.get(entry.get_absolute_url())
+    assert response.status_code == 200
+    assert entry.name in response.content.decode() and "Smith quits" in response.content.decode()
+
+
+def test_publishing_a_draft_opens_its_author_s_page_at_once(
+    fragments_on, purges, django_capture_on_commit_callbacks, make_article, newhire
+):
+    story = _story(make_article, "draft", authors=[newhire])
+    kept = Client().get(newhire.get_absolute_url())
+    assert kept.status_code == 404
+    purges.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_articles(queryset=Article.objects.filter(pk=story.pk))
+
+    assert purges and purges[0] & set(kept["Surrogate-Key"].split())
+    assert "Rival Times" in Client().get(newhire.get_absolute_url()).content.decode()
