@@ -127,8 +127,8 @@
   // More came than the first page holds (a tab hidden for an hour): the new ones it has no room
   // for are on the earlier pages, which are read, as any reader would, until an update this
   // reader was shown (MISSED_PAGES at most). Left unsaid, they would pass for read. Resolves to
-  // { ids: those not shown, the newest first; pages: how many pages they take; more: beyond
-  // those pages; path: the first of them }.
+  // { ids: those not shown, the newest first; pages: how many pages they take; more: perhaps
+  // others after them, on pages not read; path: the first of them }.
   var MISSED_PAGES = 5;
   function missedAfter(fresh, shown) {
     var onFirst = updateIds(fresh);
@@ -136,6 +136,7 @@
     function read(path, pages) {
       if (!path) return missed;
       if (pages === MISSED_PAGES) {
+        // Unread, the next page may start with an update the reader was shown: "at least".
         missed.more = true;
         return missed;
       }
@@ -166,12 +167,12 @@
 
   function newUpdates(count, more) {
     var words = count === 1 ? "1 new update" : count + " new updates";
-    return more ? "More than " + words : words;
+    return more ? "At least " + words : words;
   }
 
   // Said where the new updates begin, with the link to the newest of those not shown.
   function missedNote(shownCount, missed) {
-    var total = newUpdates(shownCount + missed.ids.length, missed.more).replace("More", "more");
+    var total = newUpdates(shownCount + missed.ids.length, missed.more).replace("At", "at");
     var note = document.createElement("p");
     note.className = "live-missed";
     note.textContent = "These are the newest " + shownCount + " of " + total + ". ";

@@ -61,11 +61,18 @@ MISSED = [
         f"{NEWEST_20} 45 new updates. Read the other 25 on the next 2 pages.",
         24,
     ),
-    # Away for long: the script reads five earlier pages at most, and says so.
+    # Away for long: the script reads five earlier pages at most, and says so. With exactly
+    # 120 new, the two the reader had start page 7, which it does not read: "at least" is true.
+    (
+        120,
+        "At least 120 new updates",
+        f"{NEWEST_20} at least 120 new updates. Read the others on the earlier pages.",
+        99,
+    ),
     (
         125,
-        "More than 120 new updates",
-        f"{NEWEST_20} more than 120 new updates. Read the others on the earlier pages.",
+        "At least 120 new updates",
+        f"{NEWEST_20} at least 120 new updates. Read the others on the earlier pages.",
         104,
     ),
 ]
