@@ -128,7 +128,7 @@
   // for are on the earlier pages, which are read, as any reader would, until an update this
   // reader was shown (MISSED_PAGES at most). Left unsaid, they would pass for read. Resolves to
   // { ids: those not shown, the newest first; pages: how many pages they take; more: perhaps
-  // others after them, on pages not read; path: the first of them }.
+  // others after them, on pages not read or that did not come; path: the first of them }.
   var MISSED_PAGES = 5;
   function missedAfter(fresh, shown) {
     var onFirst = updateIds(fresh);
@@ -156,6 +156,12 @@
             missed.pages = pages + 1;
           }
           return read(earlierPage(earlier), pages + 1);
+        })
+        .catch(function () {
+          // Offline for a moment: what was counted still stands, as "at least" (the page that
+          // did not come may hold more), rather than no offer at all.
+          missed.more = true;
+          return missed;
         });
     }
     var readBefore = onFirst.some(function (id) {
@@ -172,13 +178,17 @@
 
   // Said where the new updates begin, with the link to the newest of those not shown.
   function missedNote(shownCount, missed) {
-    var total = newUpdates(shownCount + missed.ids.length, missed.more).replace("At", "at");
+    var counted = missed.ids.length;
     var note = document.createElement("p");
     note.className = "live-missed";
-    note.textContent = "These are the newest " + shownCount + " of " + total + ". ";
+    var total = newUpdates(shownCount + counted, missed.more).replace("At", "at");
+    // None counted past this page (the next did not come): whether it holds any is not known.
+    note.textContent = counted
+      ? "These are the newest " + shownCount + " of " + total + ". "
+      : "These are the newest " + newUpdates(shownCount, false) + "; there may be more. ";
     var link = document.createElement("a");
-    link.href = missed.path + (missed.ids.length ? "#" + missed.ids[0] : "#live-updates");
-    var others = missed.more ? "the others" : "the other " + missed.ids.length;
+    link.href = missed.path + (counted ? "#" + missed.ids[0] : "#live-updates");
+    var others = missed.more ? (counted ? "the others" : "any others") : "the other " + counted;
     var where = "the next " + (missed.pages === 1 ? "page" : missed.pages + " pages");
     link.textContent = "Read " + others + " on " + (missed.more ? "the earlier pages" : where);
     note.appendChild(link);

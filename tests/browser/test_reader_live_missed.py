@@ -1,0 +1,77 @@
+"""A reader back on a live story after more new updates than its page holds is told how many there
+are (js/live.js reads the earlier pages to count them) and never more than it knows: an earlier
+page that does not come makes the count "at least" what was read."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.live_services import post_update
+
+pytestmark = pytest.mark.browser
+
+LOOK_AGAIN = "document.dispatchEvent(new Event('visibilitychange'))"
+
+
+@pytest.fixture
+def live(article):
+    post_update(article=article, text="We follow the storm through the day.")
+    post_update(article=article, text="Winds reach 120 km/h.")
+    return article
+
+
+def _post(article, count: int) -> list:
+    return [post_update(article=article, text=f"Update {n}.") for n in range(count)]
+
+
+def _answer_as_failing(route, how: str) -> None:
+    if how == "offline":
+        route.abort("internetdisconnected")
+    else:
+        route.fulfill(status=int(how), body="Try again later", content_type="text/plain")
+
+
+# An earlier page that does not come while the new updates are counted (page 3 holds the 41st to
+# the 45th and the two the reader had): what was counted stands, as a lower bound.
+FAILED_PAGES = [
+    (
+        "3",
+        "offline",
+        "At least 40 new updates",
+        "These are the newest 20 of at least 40 new updates. Read the others on the earlier pages.",
+    ),
+    (
+        "2",
+        "offline",
+        "At least 20 new updates",
+        "These are the newest 20 new updates; there may be more. Read any others on the earlier "
+        "pages.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("failing", "how", "offered", "told"),
+    FAILED_PAGES,
+    ids=[f"page {row[0]} {row[1]}" for row in FAILED_PAGES],
+)
+def test_an_earlier_page_that_does_not_come_leaves_an_at_least_count(
+    page, live, watch, failing, how, offered, told
+):
+    page.goto(live.get_absolute_url())
+    expect(page.locator(".live-update")).to_have_count(2)
+    news = _post(live, 45)
+    earlier = f"{live.get_absolute_url()}updates/{failing}/"
+    page.route(f"**{earlier}", lambda route: _answer_as_failing(route, how))
+
+    page.evaluate(LOOK_AGAIN)
+    page.get_by_role("button", name=f"{offered}: show them").click()
+
+    note = page.locator(".live-missed")
+    expect(note).to_have_text(told)
+    # The newest of those counted and not shown, or the next page's start when none was counted.
+    link = note.get_by_role("link")
+    anchor = f"update-{news[24].pk}" if failing == "3" else "live-updates"
+    expect(link).to_have_attribute("href", f"{live.get_absolute_url()}updates/2/#{anchor}")
+    # The page that failed was made to fail (and only it).
+    made = [problem for problem in watch.problems if earlier in problem]
+    watch.problems[:] = [problem for problem in watch.problems if problem not in made]
