@@ -144,9 +144,18 @@
         .then(function (response) {
           return response.ok ? response.text() : null;
         })
+        .catch(function () {
+          return null; // offline for a moment
+        })
         .then(function (text) {
           var earlier = text && coverageOf(text).section;
-          if (!earlier) return missed;
+          if (!earlier) {
+            // The page did not come (offline, the site busy, gone as deletes shortened the
+            // coverage): what was counted still stands, rather than no offer at all, but as "at
+            // least", since that page may hold more.
+            missed.more = true;
+            return missed;
+          }
           var ids = updateIds(earlier);
           for (var i = 0; i < ids.length; i++) {
             if (shown.indexOf(ids[i]) !== -1) return missed;
@@ -156,12 +165,6 @@
             missed.pages = pages + 1;
           }
           return read(earlierPage(earlier), pages + 1);
-        })
-        .catch(function () {
-          // Offline for a moment: what was counted still stands, as "at least" (the page that
-          // did not come may hold more), rather than no offer at all.
-          missed.more = true;
-          return missed;
         });
     }
     var readBefore = onFirst.some(function (id) {

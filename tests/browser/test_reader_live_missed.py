@@ -39,6 +39,19 @@ FAILED_PAGES = [
         "At least 40 new updates",
         "These are the newest 20 of at least 40 new updates. Read the others on the earlier pages.",
     ),
+    # The site busy, or the page gone as deletes shortened the coverage meanwhile.
+    (
+        "3",
+        "503",
+        "At least 40 new updates",
+        "These are the newest 20 of at least 40 new updates. Read the others on the earlier pages.",
+    ),
+    (
+        "3",
+        "404",
+        "At least 40 new updates",
+        "These are the newest 20 of at least 40 new updates. Read the others on the earlier pages.",
+    ),
     (
         "2",
         "offline",
