@@ -132,6 +132,9 @@
   var MISSED_PAGES = 5;
   function missedAfter(fresh, shown) {
     var onFirst = updateIds(fresh);
+    // Every update met so far, the first page's too: one posted while the pages are read pushes
+    // each page's last update onto the next, where it is met again.
+    var counted = new Set(onFirst);
     var missed = { ids: [], pages: 0, more: false, path: earlierPage(fresh) };
     function read(path, pages) {
       if (!path) return missed;
@@ -159,8 +162,8 @@
           var ids = updateIds(earlier);
           for (var i = 0; i < ids.length; i++) {
             if (shown.indexOf(ids[i]) !== -1) return missed;
-            // Moved here from the first page since it was read (an update posted meanwhile).
-            if (onFirst.indexOf(ids[i]) !== -1) continue;
+            if (counted.has(ids[i])) continue;
+            counted.add(ids[i]);
             missed.ids.push(ids[i]);
             missed.pages = pages + 1;
           }

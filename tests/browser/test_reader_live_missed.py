@@ -1,6 +1,7 @@
 """A reader back on a live story after more new updates than its page holds is told how many there
 are (js/live.js reads the earlier pages to count them) and never more than it knows: an earlier
-page that does not come makes the count "at least" what was read."""
+page that does not come makes the count "at least" what was read, and an update met on two pages
+as posts push them along is counted once."""
 
 import pytest
 from playwright.sync_api import expect
@@ -21,6 +22,21 @@ def live(article):
 
 def _post(article, count: int) -> list:
     return [post_update(article=article, text=f"Update {n}.") for n in range(count)]
+
+
+def _hold(page, pattern: str) -> list:
+    """Requests for pattern kept waiting until the test lets them go (route.continue_())."""
+    held = []
+    page.route(pattern, lambda route: held.append(route))
+    return held
+
+
+def _wait_until_asked(page, held: list, what: str) -> None:
+    for _ in range(100):
+        if held:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the page never asked for {what}")
 
 
 def _answer_as_failing(route, how: str) -> None:
@@ -88,3 +104,22 @@ def test_an_earlier_page_that_does_not_come_leaves_an_at_least_count(
     # The page that failed was made to fail (and only it).
     made = [problem for problem in watch.problems if earlier in problem]
     watch.problems[:] = [problem for problem in watch.problems if problem not in made]
+
+
+def test_an_update_met_again_on_the_next_page_is_counted_once(page, live):
+    page.goto(live.get_absolute_url())
+    expect(page.locator(".live-update")).to_have_count(2)
+    _post(live, 45)
+    third = _hold(page, f"**{live.get_absolute_url()}updates/3/")
+
+    page.evaluate(LOOK_AGAIN)
+    _wait_until_asked(page, third, "page 3")
+    # Posted while the script reads the earlier pages: page 2's last update moves to page 3.
+    post_update(article=live, text="Posted meanwhile.")
+    third[0].continue_()
+
+    # The 45 there were when the script looked (the one posted since comes with the next look).
+    page.get_by_role("button", name="45 new updates: show them").click()
+    expect(page.locator(".live-missed")).to_have_text(
+        "These are the newest 20 of 45 new updates. Read the other 25 on the next 2 pages."
+    )
