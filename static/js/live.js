@@ -85,6 +85,10 @@
   var waitingMissed = null;
   var timer = null;
   var stopped = false;
+  // How many times "show them" has put fetched updates in: a look begun before compared the
+  // fetched pages with the updates shown then, and would offer again (and announce) those just
+  // shown. Its result is dropped; the next look compares with what the reader has now.
+  var showings = 0;
 
   function place() {
     var heading = section.querySelector(".live-coverage-heading");
@@ -205,6 +209,7 @@
   function check() {
     if (document.hidden || stopped) return;
     var doc, fresh, count;
+    var showingsAtStart = showings;
     ask(window.location.pathname)
       .then(function (response) {
         if (response.status === 404 || response.status === 410) stop();
@@ -223,7 +228,7 @@
         return count ? missedAfter(fresh, shown) : null;
       })
       .then(function (missed) {
-        if (!missed) return;
+        if (!missed || showings !== showingsAtStart) return;
         waiting = fresh;
         waitingMissed = missed.ids.length || missed.more ? missedNote(count, missed) : null;
         waitingTimes = TIMES.map(function (selector) {
@@ -261,6 +266,7 @@
 
   button.addEventListener("click", function () {
     if (!waiting) return;
+    showings += 1;
     var fresh = document.importNode(waiting, true);
     section.replaceWith(fresh);
     section = fresh;

@@ -1,7 +1,9 @@
 """A reader back on a live story after more new updates than its page holds is told how many there
 are (js/live.js reads the earlier pages to count them) and never more than it knows: an earlier
-page that does not come makes the count "at least" what was read, and an update met on two pages
-as posts push them along is counted once."""
+page that does not come makes the count "at least" what was read, an update met on two pages as
+posts push them along is counted once, and a look begun before "show them" offers nothing again."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -123,3 +125,33 @@ def test_an_update_met_again_on_the_next_page_is_counted_once(page, live):
     expect(page.locator(".live-missed")).to_have_text(
         "These are the newest 20 of 45 new updates. Read the other 25 on the next 2 pages."
     )
+
+
+def test_a_look_begun_before_show_them_offers_nothing_again(page, live):
+    page.goto(live.get_absolute_url())
+    expect(page.locator(".live-update")).to_have_count(2)
+    _post(live, 30)
+    page.evaluate(LOOK_AGAIN)
+    offer = page.get_by_role("button", name="30 new updates: show them")
+    expect(offer).to_be_visible()
+
+    # The tab comes back into view again: a second look, slow on the earlier page.
+    earlier = f"{live.get_absolute_url()}updates/2/"
+    second = _hold(page, f"**{earlier}")
+    page.evaluate(LOOK_AGAIN)
+    _wait_until_asked(page, second, "page 2")
+    offer.click()
+    told = "These are the newest 20 of 30 new updates. Read the other 10 on the next page."
+    expect(page.locator(".live-missed")).to_have_text(told)
+
+    with page.expect_response(lambda response: response.url.endswith(earlier)) as answer:
+        second[0].continue_()
+    answer.value.finished()
+    page.wait_for_timeout(300)  # time for the script to do what it does with the answer
+
+    # The second look compared the page with what was shown before: the updates just read
+    # are not offered, nor announced, again.
+    expect(page.locator(".live-new")).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("new update"))).to_be_hidden()
+    expect(page.get_by_role("status").filter(has_text="above the latest you read")).to_have_count(0)
+    expect(page.locator(".live-update")).to_have_count(20)
