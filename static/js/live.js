@@ -186,7 +186,8 @@
     return more ? "At least " + words : words;
   }
 
-  // Said where the new updates begin, with the link to the newest of those not shown.
+  // Said where the new updates begin (before the newest), with the link to the newest of those
+  // not shown.
   function missedNote(shownCount, missed) {
     var counted = missed.ids.length;
     var note = document.createElement("p");
@@ -274,16 +275,16 @@
     bar.hidden = true;
     said.textContent = "";
     place();
-    if (waitingMissed) {
-      section.insertBefore(waitingMissed, bar.nextSibling);
-      said.textContent = waitingMissed.textContent;
-    }
-    waiting = waitingTimes = waitingMissed = null;
-    // The newest update is where the reader goes on reading.
     var newest = section.querySelector(".live-update");
-    if (newest) {
-      newest.setAttribute("tabindex", "-1");
-      newest.focus();
+    if (waitingMissed) section.insertBefore(waitingMissed, newest);
+    // The reader goes on reading at the newest update, or at the note just before it: a message
+    // that takes focus is read out, then what follows it. Not said by the status region too: the
+    // move of focus would cut its words short, or they would come twice.
+    var start = waitingMissed || newest;
+    waiting = waitingTimes = waitingMissed = null;
+    if (start) {
+      start.setAttribute("tabindex", "-1");
+      start.focus();
     }
   });
 
