@@ -110,13 +110,17 @@ def listing(request, slug, *, kind):
     # "not found" also carries the lists' key (page_not_found): the first story out under the
     # tag or author, published or released at its time, purges that (articles.services).
     also_keyed(request, page_key)
+    # Asked of every visitor at every such address, before anything is looked up: a session read
+    # only where an entry waits would answer with `Vary: Cookie` (and drop a stale session
+    # cookie) there alone, telling a guessed slug from one never used.
+    may_preview = _may_preview(request)
 
     def make(number):
         return _listing_parts(request, kind, slug, number)
 
     # "out-only": an older release kept a tag's page with its name before any story was out.
     parts = drawn_once(request, f"list|{kind}|{slug}|out-only", make, [page_key])
-    preview = bool(parts.get("waiting")) and _may_preview(request)
+    preview = bool(parts.get("waiting")) and may_preview
     if preview:
         parts = _listing_parts(request, kind, slug, page_number_or_404(request), preview=True)
         if parts is None:

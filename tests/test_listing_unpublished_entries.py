@@ -7,6 +7,7 @@ as they preview the stories."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
@@ -52,32 +53,73 @@ def _entry(kind, make_article, rumour, newhire, state="scheduled", **fields):
 
 def _as_seen(response, slug: str) -> dict:
     # Every header but the request's own id, the page's own address key named as the missing
-    # page's is.
+    # page's is; and the cookies set (a session dropped says one was looked up).
     headers = {k: v for k, v in response.headers.items() if k != "X-Request-ID"}
-    headers["Surrogate-Key"] = headers["Surrogate-Key"].replace(slug, "SLUG")
-    return {"status": response.status_code, "headers": headers, "body": response.content}
+    if "Surrogate-Key" in headers:
+        headers["Surrogate-Key"] = headers["Surrogate-Key"].replace(slug, "SLUG")
+    if "Expires" in headers:  # a page no one may keep expires when it is answered, as Date says
+        headers["Expires"] = "when answered"
+    cookies = {name: morsel.OutputString() for name, morsel in response.cookies.items()}
+    return {
+        "status": response.status_code,
+        "headers": headers,
+        "cookies": cookies,
+        "body": response.content,
+    }
 
 
+def _session_cookie(visitor: str, django_user_model) -> str | None:
+    """What the visitor's browser sends as its session cookie: none, one the site no longer
+    knows (expired, or made up: the proxy passes any to Django), or a signed-in reader's."""
+    if visitor == "no cookie":
+        return None
+    if visitor == "stale session":
+        return "no-such-session-key-0123456789"
+    reader = django_user_model.objects.create_user("a-reader", "reader@example.com", "x")
+    client = Client()
+    client.force_login(reader)
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+def _visit(url: str, session_key: str | None):
+    # A new browser each time: a cookie the site dropped is not sent again by this one.
+    client = Client()
+    if session_key is not None:
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = session_key
+    return client.get(url)
+
+
+@pytest.mark.parametrize("visitor", ["no cookie", "stale session", "reader's session"])
 @pytest.mark.parametrize("fragment_seconds", [0, 300], ids=["uncached", "cached"])
 @pytest.mark.parametrize("state", ["scheduled", "draft"])
 @pytest.mark.parametrize("kind", ["tag", "author"])
 def test_an_entry_named_only_on_stories_not_out_answers_as_a_missing_one(
-    settings, make_article, rumour, newhire, kind, state, fragment_seconds
+    settings,
+    django_user_model,
+    make_article,
+    rumour,
+    newhire,
+    kind,
+    state,
+    fragment_seconds,
+    visitor,
 ):
     settings.FRAGMENT_CACHE_SECONDS = fragment_seconds
     make_article(title="Something else entirely")  # the site has stories, just not these
     entry, _ = _entry(kind, make_article, rumour, newhire, state)
     missing_slug = MISSING[kind].strip("/").rsplit("/", 1)[-1]
+    session_key = _session_cookie(visitor, django_user_model)
 
     for _ in range(2):  # the second one from the kept fragments, when they are kept
-        hidden = Client().get(entry.get_absolute_url())
-        missing = Client().get(MISSING[kind])
+        hidden = _visit(entry.get_absolute_url(), session_key)
+        missing = _visit(MISSING[kind], session_key)
 
         assert hidden.status_code == 404
         assert entry.name not in hidden.content.decode()
         assert "Rival Times" not in hidden.content.decode()
         assert _as_seen(hidden, entry.slug) == _as_seen(missing, missing_slug)
-        assert "public" in hidden["Cache-Control"]  # the proxy answers floods of guesses
+        if session_key is None:
+            assert "public" in hidden["Cache-Control"]  # the proxy answers floods of guesses
 
 
 @pytest.mark.parametrize("kind", ["tag", "author"])
