@@ -76,12 +76,17 @@ def _listing_parts(request, kind: str, slug: str, number: int, *, preview: bool 
         moved = moved.values_list("slug", flat=True)
         return {"moved_to": moved[0]} if moved else {"missing": True}
     stories = Article.objects.filter(**{field: owner})
-    page_obj = page_of(stories.for_cards() if preview else stories.for_listing(), number)
+    listed = stories.for_cards() if preview else stories.for_listing()
+    page_obj = page_of(listed, number)
+    # A section is in every page's menu: its page is there before its first story.
+    if kind != "section" and not preview:
+        # Past the last page (None) too: an editor's preview may have a page 2 where readers'
+        # list has none.
+        none_out = not listed.exists() if page_obj is None else not page_obj.paginator.count
+        if none_out:
+            return {"missing": True, "waiting": True}
     if page_obj is None:
         return None
-    # A section is in every page's menu: its page is there before its first story.
-    if kind != "section" and not page_obj.paginator.count and not preview:
-        return {"missing": True, "waiting": True}
     # The cards leave out what the page is about (a section's name, an author's byline).
     context = {"page_obj": page_obj, "listing": kind}
     html = render_to_string("includes/article_list.html", context)

@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
+from articles.list_pages import PAGE_SIZE
 from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, Tag
 from articles.services import publish_articles
@@ -182,6 +183,32 @@ def test_an_editor_previews_the_page_with_the_stories_waiting_never_kept(
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert "Surrogate-Key" not in response
     assert Client().get(entry.get_absolute_url()).status_code == 404  # still, for readers
+
+
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_an_editor_pages_through_a_preview_longer_than_a_page(
+    fragments_on, client, editor, make_article, rumour, newhire, kind
+):
+    for n in range(PAGE_SIZE + 2):
+        _entry(kind, make_article, rumour, newhire, state="draft", title=f"Waiting story {n}")
+    entry = rumour if kind == "tag" else newhire
+    Client().get(f"{entry.get_absolute_url()}?page=2")  # a reader's "not found" is kept meanwhile
+    client.force_login(editor)
+
+    first = client.get(entry.get_absolute_url())
+    assert 'href="?page=2"' in first.content.decode()
+    assert "Waiting story 9<" in first.content.decode()
+    response = client.get(f"{entry.get_absolute_url()}?page=2")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview: no story here is published yet" in page
+    # The oldest two (the stories are made newest first), and none of page 1's.
+    assert "Waiting story 10" in page and "Waiting story 11" in page
+    assert "Waiting story 9<" not in page
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert client.get(f"{entry.get_absolute_url()}?page=3").status_code == 404  # past the end
+    assert Client().get(f"{entry.get_absolute_url()}?page=2").status_code == 404  # readers
 
 
 @pytest.mark.parametrize("kind", ["tag", "author"])
