@@ -134,8 +134,12 @@ def listing(request, slug, *, kind):
     if parts.get("missing"):
         raise Http404(f"No such {kind}")
     if "moved_to" in parts:
-        # For good (301), the reader's page with it, as an article's old address leads on.
-        return mark_shared(request, _moved(request, f"articles:{kind}", parts["moved_to"]))
+        # For good (301), the reader's page with it, as an article's old address leads on. An
+        # author's or a tag's leads on only while a story under it is out: it carries the lists'
+        # key, which taking the last one down (unpublished, deleted) purges.
+        keys = () if kind == "section" else (LISTS,)
+        moved = _moved(request, f"articles:{kind}", parts["moved_to"])
+        return mark_shared(request, moved, *keys)
     context = {**parts, **paged(request, parts["title"]), "is_preview": preview}
     if kind == "section":  # where its visible feed link leads (the head names the feeds)
         context["follow_url"] = reverse("articles:section-follow", args=[slug])

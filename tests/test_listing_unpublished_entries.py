@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.list_pages import PAGE_SIZE
 from articles.listing_services import save_listing_entries
 from articles.models import Article, Author, Tag
-from articles.services import publish_articles
+from articles.services import delete_articles, publish_articles, unpublish_articles
 from tests.mail_helpers import make_due, run_mail_queue
 
 MISSING = {"tag": "/tag/nothing/", "author": "/author/nobody/"}
@@ -154,6 +154,39 @@ def test_the_old_address_of_an_entry_with_no_story_out_does_not_lead_on(
     publish_articles(queryset=Article.objects.filter(pk=story.pk), now_too=True)
     moved = Client().get(old)
     assert (moved.status_code, moved["Location"]) == (301, entry.get_absolute_url())
+
+
+@pytest.mark.parametrize("takedown", [unpublish_articles, delete_articles])
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_the_old_address_stops_leading_on_when_the_last_story_out_is_taken_down(
+    fragments_on,
+    purges,
+    django_capture_on_commit_callbacks,
+    make_article,
+    rumour,
+    newhire,
+    kind,
+    takedown,
+):
+    field = {"tag": {"tags": [rumour]}, "author": {"authors": [newhire]}}[kind]
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_article(title="The one story out", **field)
+        entry = rumour if kind == "tag" else newhire
+        old = entry.get_absolute_url()
+        entry.slug = f"{entry.slug}-2"
+        save_listing_entries(objs=[entry])
+    kept = Client().get(old)
+    assert (kept.status_code, kept["Location"]) == (301, entry.get_absolute_url())
+    purges.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        takedown(queryset=Article.objects.filter(pk=story.pk))
+
+    # The front caches drop the 301 they keep (which names the new slug)...
+    assert purges and purges[0] & set(kept["Surrogate-Key"].split())
+    # ...and Django answers as for a page that never was, at both addresses.
+    assert Client().get(old).status_code == 404
+    assert Client().get(entry.get_absolute_url()).status_code == 404
 
 
 def test_a_section_with_no_story_out_keeps_its_page_it_is_in_every_menu(make_article, section):
