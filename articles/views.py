@@ -212,7 +212,7 @@ def _moved_or_missing(request, slug):
     )
 
 
-def _to_last_commentspage_of(request, last_page: int):
+def _to_last_comments_page(request, last_page: int):
     """A number past the last page of comments leads to that page (the article itself when it
     is the first). For now only: the last page moves on as comments are approved, so 302.
 
@@ -258,7 +258,7 @@ def article_detail(request, slug):
     try:
         response = render(request, "articles/article_detail.html", context)
     except PastTheLastPage as past:  # found while drawing the comments (comments' tag)
-        return _to_last_commentspage_of(request, past.last_page)
+        return _to_last_comments_page(request, past.last_page)
     if is_preview:
         return mark_personal(response)
     shows_stories(request, *parts["shown_stories"])
