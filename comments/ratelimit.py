@@ -1,5 +1,6 @@
 """Per-IP rate limit and flood interval in Django's cache: shared by every server process when
-the cache is Redis. A cache outage lets comments through (and is logged): the queue is moderated
+the cache is Redis. An IPv6 sender is its /64, and its /48 has a looser bucket of its own
+(NETWORK_FACTOR). A cache outage lets comments through (and is logged): the queue is moderated
 anyway, so failing open costs a little spam, never a reader's comment. A limit that bounds mail
 to other people's addresses is asked with fail_open=False instead (django-ratelimit's default):
 while the cache is away, its posts wait."""
@@ -57,9 +58,11 @@ def client_ip(request) -> str | None:
 
 
 def login_sender(request) -> str | None:
-    """Whom django-axes counts admin logins by (AXES_CLIENT_IP_CALLABLE): as every other limit
-    here, an IPv6 client by its /64, named by the network's first address (axes keeps an
-    address), so twelve addresses of one subscriber are one sender, not twelve."""
+    """Whom django-axes counts admin logins by (AXES_CLIENT_IP_CALLABLE): an IPv6 client by
+    its /64, named by the network's first address (axes keeps an address), so twelve addresses
+    of one subscriber are one sender, not twelve. (Axes counts one address per attempt, so no
+    /48 bucket here: the username's own lockout bounds a walk through a /48's /64s; README,
+    "Limits for IPv6 networks".)"""
     ip = client_ip(request)
     return sender(ip).removesuffix("/64") if ip else ip
 
@@ -73,6 +76,24 @@ def sender(ip: str) -> str:
     return str(address)
 
 
+# A home is often handed a /56 and a tunnel broker hands anyone a /48 for free: 65,536 /64s,
+# each a fresh sender. So every limit per sender also counts the sender's /48, at this many
+# times its limit: looser than an office or campus behind one IPv4 address gets (one bucket),
+# so a /48 a few households or a small firm share is not held back by one of them, while a
+# bot with a whole /48 gets four senders' worth, not 65,536. (An ISP handing out /56s puts up
+# to 256 homes in one /48: they share four senders' worth, as a carrier-grade NAT's customers
+# share one. README, "Limits for IPv6 networks".)
+NETWORK_FACTOR = 4
+
+
+def sender_network(ip: str) -> str | None:
+    """The /48 an IPv6 sender's /64 lies in (None for IPv4, counted as itself alone)."""
+    address = ipaddress.ip_address(ip)
+    if address.version == 6 and not address.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{address}/48", strict=False))
+    return None
+
+
 def _key(kind: str, value: str) -> str:
     digest = hashlib.blake2b(value.lower().encode(), digest_size=12).hexdigest()
     return f"comments:{kind}:{digest}"
@@ -82,13 +103,21 @@ def hit_rate_limit(
     ip: str | None, *, kind: str = "rate", limit: int = 0, window: int = 0, fail_open: bool = True
 ) -> Verdict:
     """Count one comment (or another kind of post) from this IP in a fixed window; refuse
-    above the limit (COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW_SECONDS unless given), and,
-    unless fail_open, while the cache cannot count (UNAVAILABLE)."""
+    above the limit (COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW_SECONDS unless given), or
+    above NETWORK_FACTOR times it from the IPv6 sender's /48, and, unless fail_open, while the
+    cache cannot count (UNAVAILABLE)."""
     if not ip:
         return ALLOWED
     window = window or settings.COMMENTS_RATE_WINDOW_SECONDS
     limit = limit or settings.COMMENTS_RATE_LIMIT
-    return _count(kind, sender(ip), limit=limit, window=window, fail_open=fail_open)
+    verdict = _count(kind, sender(ip), limit=limit, window=window, fail_open=fail_open)
+    network = sender_network(ip)
+    if not verdict.allowed or network is None:
+        return verdict
+    # Only what its /64 let through counts for the /48: one /64 sending on and on, refused,
+    # uses up its own share, never its neighbours'.
+    wider = limit * NETWORK_FACTOR
+    return _count(f"{kind}-48", network, limit=wider, window=window, fail_open=fail_open)
 
 
 def hit_inbox_limit(mailbox: str, *, kind: str, limit: int, window: int) -> Verdict:
@@ -120,9 +149,9 @@ def _count(kind: str, who: str, *, limit: int, window: int, fail_open: bool) -> 
 
 def check_flood(*, ip: str | None, email: str) -> Verdict:
     """At most one comment per COMMENTS_FLOOD_SECONDS from one IP or one e-mail address (""
-    for none). The
-    wait told is the whole interval, whichever held the post back: anyone may type anyone's
-    address, and the time left would tell them the second its owner last posted."""
+    for none), and NETWORK_FACTOR from one IPv6 /48 (a place each, held for the interval).
+    The wait told is the whole interval, whichever held the post back: anyone may type
+    anyone's address, and the time left would tell them the second its owner last posted."""
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if not seconds:
         return ALLOWED
@@ -138,6 +167,10 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
                 cache.delete_many(claimed)
                 return Verdict(False, seconds)
             claimed.append(key)
+        network_places = _network_flood_keys(ip)
+        if network_places and not any(cache.add(k, now, timeout=seconds) for k in network_places):
+            cache.delete_many(claimed)
+            return Verdict(False, seconds)
     except Exception as exc:
         logger.warning(
             "comment flood check unavailable, letting it through: %s", type(exc).__name__
@@ -148,11 +181,13 @@ def check_flood(*, ip: str | None, email: str) -> Verdict:
 def release_flood(*, ip: str | None, email: str) -> None:
     """Gives back the wait check_flood() started, for a post that was not stored after all
     (comments closed while it was on its way, the database gone): the reader's next try is not
-    told to wait."""
+    told to wait. Of its /48's places, the last one taken: the one it took may be another
+    post's by now, but the /48 holds as many as it should."""
     if not settings.COMMENTS_FLOOD_SECONDS:
         return
     try:
-        cache.delete_many(_flood_keys(ip=ip, email=email))
+        taken = [key for key in _network_flood_keys(ip) if cache.get(key) is not None]
+        cache.delete_many(_flood_keys(ip=ip, email=email) + taken[-1:])
     except Exception as exc:
         logger.warning("comment flood wait not given back: %s", type(exc).__name__)
 
@@ -161,6 +196,14 @@ def _flood_keys(*, ip: str | None, email: str) -> list[str]:
     """email "": none for the address (its owner's own browser, comments.views)."""
     by_email = [_key("flood-email", email)] if email else []
     return by_email + ([_key("flood-ip", sender(ip))] if ip else [])
+
+
+def _network_flood_keys(ip: str | None) -> list[str]:
+    """The places of an IPv6 sender's /48 in the flood interval, in the order they are taken."""
+    network = sender_network(ip) if ip else None
+    if network is None:
+        return []
+    return [_key("flood-48", f"{network}:{place}") for place in range(NETWORK_FACTOR)]
 
 
 # A double click without JavaScript sends the form twice, and the browser shows only the second
