@@ -11,14 +11,15 @@ from datetime import timedelta
 from django.contrib.admin.models import ADDITION
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
 from comments.moderator_mail import notify_moderators_on_commit
 from comments.querysets import UNPICKED
-from comments.ratelimit import sender
+from comments.ratelimit import sender, sender_network
 from comments.services import (
     HIDDEN_BY_REPORTS,
     HIDDEN_BY_REPORTS_START,
@@ -36,14 +37,34 @@ def reporter_keys(ip: str | None) -> list[str]:
     return keyed_hashes("comments.report", sender(ip) if ip else "unknown")
 
 
+def reporter_network_keys(ip: str | None) -> list[str]:
+    """The network a reader reports from, kept as reporter_keys() keeps the reader: an IPv6
+    reader's /48 (anyone can have one whole, for free: comments.ratelimit.NETWORK_FACTOR),
+    else the reader's own key, so an IPv4 address counts alone, as before."""
+    network = sender_network(ip) if ip else None
+    return keyed_hashes("comments.report", network) if network else reporter_keys(ip)
+
+
 def report_comment(*, comment: Comment, reason: str, text: str = "", ip: str | None) -> bool:
     """Record a reader's report. False when this reader had reported it already (it counts
-    once). With the policy's threshold reached, the comment leaves the page until a moderator
-    decides: it goes back to the pending queue, saying why."""
+    once). With the policy's threshold reached (readers of one IPv6 /48 counting once), the
+    comment leaves the page until a moderator decides: it goes back to the pending queue,
+    saying why."""
     reporter, *before = reporter_keys(ip)
     if before and comment.reports.filter(reporter__in=before).exists():
         return False
-    report = Report(comment=comment, reason=reason, text=text.strip(), reporter=reporter)
+    network, *network_before = reporter_network_keys(ip)
+    if network_before:
+        # Reported from this network under the key before a rotation: still the same one.
+        kept = comment.reports.filter(reporter_network__in=network_before)
+        network = kept.values_list("reporter_network", flat=True).first() or network
+    report = Report(
+        comment=comment,
+        reason=reason,
+        text=text.strip(),
+        reporter=reporter,
+        reporter_network=network,
+    )
     report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -58,9 +79,12 @@ def report_comment(*, comment: Comment, reason: str, text: str = "", ip: str | N
 
 def _hide_if_reported(comment: Comment, limit: int) -> None:
     with transaction.atomic():
-        count = Report.objects.open().filter(comment=comment).count()
-        if count < limit:
+        reports = Report.objects.open().filter(comment=comment)
+        network = Coalesce(NullIf("reporter_network", Value("")), "reporter")
+        networks = reports.aggregate(n=Count(network, distinct=True))["n"]
+        if networks < limit:
             return
+        count = reports.count()  # what moderators read, each reader's report listed
         hidden = Comment.objects.filter(pk=comment.pk, status=Comment.Status.APPROVED).update(
             status=Comment.Status.PENDING,
             held_because=[*comment.held_because, HIDDEN_BY_REPORTS.format(n=count)],

@@ -1,13 +1,16 @@
 """One IPv6 /64 is one sender, but a home is often handed a /56 and a free tunnel broker hands
 out a /48 (65,536 /64s): a sender walking its own /64s got a fresh limit with each. Every
 limit keeps its /64 bucket and adds a looser one per /48 (NETWORK_FACTOR times the /64's,
-as an office behind one IPv4 address shares one bucket). IPv4 is counted as before."""
+as an office behind one IPv4 address shares one bucket), and a /48's reports count once
+toward hiding a comment. IPv4 is counted as before."""
 
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, ModerationPolicy, Report
+from comments.report_views import REPORTED
 from tests.comment_fixtures import send_report
+from tests.migration_steps import models_at
 
 LIMIT_WORDS = (
     "Several comments were sent from your connection in a short time (those the form sent "
@@ -155,6 +158,43 @@ def _reader(reader_with_token, comment, ip):
     return reader_with_token(comment.article, ip=ip)
 
 
+def test_reports_from_one_48_count_once_toward_hiding_a_comment(
+    reader_with_token, client, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=3)
+    page = approved_comment.article.get_absolute_url()
+    for n in range(3):
+        reader = _reader(reader_with_token, approved_comment, f"2001:db8:7:{n}::1")
+        landed = reader.get(send_report(reader, approved_comment)["Location"])
+        # Each reader's report is taken, and said so, as any reader's is.
+        assert REPORTED in landed.content.decode()
+
+    assert Report.objects.filter(comment=approved_comment).count() == 3
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.APPROVED
+    assert "Early Bird" in client.get(page).content.decode()
+
+    for ip in ("2001:db8:8::1", "2001:db8:9:1::1"):
+        send_report(_reader(reader_with_token, approved_comment, ip), approved_comment)
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+    assert "hidden after 5 reader reports" in approved_comment.held_because
+    assert "Early Bird" not in client.get(page).content.decode()
+
+
+def test_reports_from_three_ipv4_addresses_of_one_network_still_hide_a_comment(
+    reader_with_token, client, approved_comment
+):
+    ModerationPolicy.objects.create(hide_after_reports=3)
+    for n in range(1, 4):
+        send_report(_reader(reader_with_token, approved_comment, f"192.0.2.{n}"), approved_comment)
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+    assert "hidden after 3 reader reports" in approved_comment.held_because
+
+
 def test_reports_from_many_64s_of_one_48_are_refused_past_the_48_s_limit(
     reader_with_token, settings, article, make_comment
 ):
@@ -168,3 +208,23 @@ def test_reports_from_many_64s_of_one_48_are_refused_past_the_48_s_limit(
     assert statuses == [302] * NETWORK_FACTOR + [429] * 2
     other = send_report(_reader(reader_with_token, comments[-1], "2001:db8:8::1"), comments[-1])
     assert other.status_code == 302
+
+
+def test_reports_the_release_before_writes_on_this_schema_count_by_their_reader(
+    reader_with_token, approved_comment
+):
+    """`make reload MIGRATE=1` runs the release before on this schema for a while: its reports
+    leave the network out (the database fills it in), and each counts as its own reader."""
+    ModerationPolicy.objects.create(hide_after_reports=3)
+    old = models_at([("comments", "0024_editors_picks")])
+    old_comment = old.get_model("comments", "Comment").objects.get(pk=approved_comment.pk)
+    for reader in ("reader-a", "reader-b"):
+        old.get_model("comments", "Report").objects.create(
+            comment=old_comment, reason="abuse", reporter=reader
+        )
+
+    send_report(_reader(reader_with_token, approved_comment, "2001:db8:7::1"), approved_comment)
+
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+    assert "hidden after 3 reader reports" in approved_comment.held_because

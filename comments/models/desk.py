@@ -79,6 +79,14 @@ class Report(models.Model):
     # A keyed hash of the reader's address (its /64 for IPv6): enough to count once, not to
     # identify anyone.
     reporter = models.CharField(max_length=64)
+    # The same of the network a policy's threshold counts once (an IPv6 reader's /48, which
+    # one person may hold whole; an IPv4 reader's address): several readers of it each have
+    # their report taken, but take a comment off the page only as one. Empty on reports made
+    # before it was kept, and on those the release before writes on this schema (db_default,
+    # `make reload MIGRATE=1`): those count by their reader, as then.
+    reporter_network = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
