@@ -61,8 +61,8 @@ def login_sender(request) -> str | None:
     """Whom django-axes counts admin logins by (AXES_CLIENT_IP_CALLABLE): an IPv6 client by
     its /64, named by the network's first address (axes keeps an address), so twelve addresses
     of one subscriber are one sender, not twelve. (Axes counts one address per attempt, so no
-    /48 bucket here: the username's own lockout bounds a walk through a /48's /64s; README,
-    "Limits for IPv6 networks".)"""
+    /48 bucket here: the username's own lockout and the proxy's /48 throttle on posts bound a
+    walk through a /48's /64s; README, "Limits for IPv6 networks".)"""
     ip = client_ip(request)
     return sender(ip).removesuffix("/64") if ip else ip
 
@@ -82,7 +82,7 @@ def sender(ip: str) -> str:
 # so a /48 a few households or a small firm share is not held back by one of them, while a
 # bot with a whole /48 gets four senders' worth, not 65,536. (An ISP handing out /56s puts up
 # to 256 homes in one /48: they share four senders' worth, as a carrier-grade NAT's customers
-# share one. README, "Limits for IPv6 networks".)
+# share one. README, "Limits for IPv6 networks"; the proxy's throttles do the same.)
 NETWORK_FACTOR = 4
 
 

@@ -26,6 +26,9 @@ from newsportal.env import (
 # either one gets a personal page, so the proxy passes it (with its cookies) to Django.
 PERSONAL_COOKIES = ("sessionid", "messages")
 HOSTNAME = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
+# An IPv6 client's /48 gets this many /64s' worth of each throttle (its /64 keeps its own), as
+# Django's limits (comments.ratelimit.NETWORK_FACTOR, which says why).
+NETWORK_FACTOR = 4
 # Gunicorn gets the stack's whole environment (commands.gunicorn_env), but for these, which it
 # reads itself and which would undo what the stack is: refused, naming them, before anything.
 UNDOING = {
@@ -169,6 +172,16 @@ def config() -> dict:
             # VCL's compiler multiplies in C ints, which a huge limit, as the benchmark's,
             # overflows).
             "ASSET_BURST": str(min(miss_limit * 5, 2**31 - 1)),
+            # An IPv6 client's /48, NETWORK_FACTOR /64s' worth (vcl/request.vcl.in).
+            **{
+                f"NETWORK_{name}": str(min(limit * NETWORK_FACTOR, 2**31 - 1))
+                for name, limit in {
+                    "POST_LIMIT": post_limit,
+                    "BODY_LIMIT": body_limit,
+                    "MISS_LIMIT": miss_limit,
+                    "ASSET_BURST": miss_limit * 5,
+                }.items()
+            },
             "BODY_MAX": str(env_int("PROXY_BODY_MAX", 64 * 1024, minimum=1024)),
             "ADMIN_BODY_MAX": str(admin_body_max),
             "IMAGE_MAX": str(image_max),

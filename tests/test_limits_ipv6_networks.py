@@ -2,7 +2,8 @@
 out a /48 (65,536 /64s): a sender walking its own /64s got a fresh limit with each. Every
 limit keeps its /64 bucket and adds a looser one per /48 (NETWORK_FACTOR times the /64's,
 as an office behind one IPv4 address shares one bucket), and a /48's reports count once
-toward hiding a comment. IPv4 is counted as before."""
+toward hiding a comment. IPv4 is counted as before. (The proxy's throttles:
+test_proxy_fake_origin.)"""
 
 from django.test import Client
 from django.urls import reverse

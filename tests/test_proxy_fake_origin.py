@@ -25,7 +25,7 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
 
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
-        self.forwarded_for = None
+        self.forwarded_for, self.headers = None, {}
         self.cache_control = (
             "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60"
         )
@@ -48,6 +48,7 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
             origin.answering.wait(60)
             origin.requests += 1
             origin.forwarded_for = self.headers.get("X-Forwarded-For")
+            origin.headers = self.headers
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
@@ -247,3 +248,50 @@ def test_the_proxy_limits_an_ipv6_reader_by_its_64_as_django_does(proxy_of_fake_
     misses = [status(f"2001:db8:1:1::{n:x}", "GET", f"/search/?q=unique{n}") for n in range(10)]
     assert 429 in misses
     assert status("2001:db8:1:2::1", "GET", "/search/?q=neighbour") == 200
+
+
+@pytest.mark.parametrize(
+    "proxy_of_fake_origin",
+    [
+        {
+            "PROXY_PROTOCOL": "true",
+            "PROXY_POST_LIMIT": "2",
+            "PROXY_BODY_LIMIT": "2",
+            "PROXY_UNSUBSCRIBE_LIMIT": "2",
+            "PROXY_MISS_LIMIT": "5",
+        }
+    ],
+    indirect=True,
+)
+def test_the_proxy_limits_an_ipv6_48_at_four_times_a_64_s_throttles(proxy_of_fake_origin):
+    """A tunnel broker hands anyone a /48, 65,536 /64s: walking them, a client had a fresh
+    throttle with each. A /48 gets four /64s' worth (comments.ratelimit.NETWORK_FACTOR, as in
+    Django); other /48s and IPv4 readers are counted as before."""
+    proxy, origin = proxy_of_fake_origin
+
+    def head(reader, method, path):
+        return relayed(proxy, reader, method, path).decode()
+
+    def status(reader, method, path):
+        return int(head(reader, method, path).split(" ", 2)[1])
+
+    # Comment posts (2 a minute per /64, 8 per /48), one from each /64 of a /48.
+    posts = [status(f"2001:db8:1:{n:x}::1", "POST", "/comments/post/1/") for n in range(10)]
+    assert posts == [200] * 8 + [429] * 2
+    assert "Retry-After: 30" in head("2001:db8:1:ff::1", "POST", "/comments/post/1/")
+    assert status("2001:db8:2::1", "POST", "/comments/post/1/") == 200
+    assert "X-Proxy-Network" not in origin.headers  # the proxy's own note, never passed on
+    readers = [f"203.0.113.{n}" for n in range(1, 11)]
+    assert [status(reader, "POST", "/comments/post/1/") for reader in readers] == [200] * 10
+
+    # The admin's forms (2 a minute per /64, 8 per /48) too.
+    forms = [status(f"2001:db8:3:{n:x}::1", "POST", "/admin/login/") for n in range(10)]
+    assert forms == [200] * 8 + [429] * 2
+    # One-click unsubscribes are not: a mail provider posts many readers' from its network.
+    clicks = [status(f"2001:db8:4:{n:x}::1", "POST", "/comments/unsubscribe/t/") for n in range(10)]
+    assert clicks == [200] * 10
+
+    # Misses (5 a second per /64, 20 per /48), each from another /64 of one /48.
+    misses = [status(f"2001:db8:5:{n:x}::1", "GET", f"/search/?q=walk{n}") for n in range(100)]
+    assert 429 in misses
+    assert status("2001:db8:6::1", "GET", "/search/?q=neighbour") == 200
