@@ -33,8 +33,8 @@ from comments.admin_search import by_sender
 from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
 from comments.admin_undo import UndoViews
+from comments.deletion import delete_comments
 from comments.models import Comment, ModerationPolicy
-from comments.services import delete_comments
 from comments.status import Standing, standing
 from comments.versions import last_earlier_body, versions_html
 

@@ -1,6 +1,6 @@
 """Addresses no comment is written with any more: forgotten, or, where their owner stopped all
 mail, kept only as the stop, under a keyed hash. comments.privacy runs this for an erase, a
-commenter's own delete and the daily prune; comments.services for a moderator's delete.
+commenter's own delete and the daily prune; comments.deletion for a moderator's delete.
 
 Lock order, in every transaction that writes both: a commenter's comments first (several of
 them in pk order, as Comment.objects.lock_rows takes them), then the stories' count rows

@@ -15,6 +15,7 @@ from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from comments.deletion import delete_comments
 from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_DAYS, address_marks
@@ -29,7 +30,6 @@ from comments.models import (
 from comments.notifications import claim_for_mailbox, queue_mail
 from comments.policy_services import update_policy
 from comments.ratelimit import forget_deleted, note_deleted, note_erased
-from comments.services import delete_comments
 from comments.withdrawal import withdraw_comment, withdraw_comments
 
 ERASED = "(erased at its author's request)"

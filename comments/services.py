@@ -6,14 +6,13 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from articles.models import Article
 from comments.audit import record
 from comments.closing import comments_open
 from comments.decision_words import decision_message
-from comments.forgetting import forget_addresses_on_commit
 from comments.mail import drop_queued
 from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators_on_commit
@@ -376,24 +375,3 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
                 by=by, outcome=Report.Outcome.TAKEN_DOWN, now=now
             )
     return taken
-
-
-def delete_comments(comments) -> int:
-    """Delete comments (and, with a parent, its replies) keeping the approved counts right."""
-    with transaction.atomic():
-        ids = set(comments.values_list("pk", flat=True))
-        # By the filter, not the rows read before the locks: a reply sent while they waited on
-        # the comment it answers is deleted, and uncounted, with it.
-        doomed = Comment.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids))
-        doomed.lock_rows()  # a decision or a withdrawal meanwhile waits, and moves no count twice
-        # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
-        # comment that went back to the queue (and was rejected, say).
-        approved = doomed.counted().values("article_id").annotate(n=Count("pk"))
-        changes = {row["article_id"]: -row["n"] for row in approved}
-        # A placeholder is published but never counted: it leaves the page all the same.
-        shown = set(doomed.approved().values_list("article_id", flat=True))
-        # Its writers' addresses left without a comment are forgotten (a stop kept as its hash).
-        forget_addresses_on_commit(doomed.values_list("email", flat=True))
-        _, gone = doomed.delete()
-        move_approved_counts(changes, shown=shown)
-    return gone.get(Comment._meta.label, 0)

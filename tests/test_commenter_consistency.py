@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.commenter_services import edit_comment
+from comments.deletion import delete_comments
 from comments.models import Comment, Report
 from comments.privacy import erase_comments
-from comments.services import approve, decide, delete_comments, take_down
+from comments.services import approve, decide, take_down
 from comments.withdrawal import withdraw_comment
 from tests import test_commenter_edit_delete
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import commenter_views
+from comments.deletion import delete_comments
 from comments.models import Comment
 from comments.privacy import erase_comments
-from comments.services import delete_comments
 from comments.tokens import status_token
 from tests.test_commenter_consistency import run_beside
 

@@ -287,7 +287,8 @@ def test_editing_a_published_comment_purges_its_article(
 def test_a_placeholder_leaves_the_count_once_whatever_moderators_do_with_its_thread(
     reader, article, published, moderator
 ):
-    from comments.services import delete_comments, take_down
+    from comments.deletion import delete_comments
+    from comments.services import take_down
 
     parent = published(body="To withdraw")
     reply = published(parent=parent)
@@ -364,7 +365,7 @@ def test_an_erase_that_leaves_the_count_unchanged_still_reaches_kept_pages(
 def test_deleting_a_placeholder_takes_it_off_kept_pages(
     reader, article, published, settings, purges, django_capture_on_commit_callbacks
 ):
-    from comments.services import delete_comments
+    from comments.deletion import delete_comments
 
     settings.FRAGMENT_CACHE_SECONDS = 300
     parent = published(body="Soon withdrawn", name="Maria")

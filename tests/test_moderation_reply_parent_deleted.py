@@ -23,8 +23,9 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article
 from comments import services
 from comments.commenter_services import stop_all_mail
+from comments.deletion import delete_comments
 from comments.models import Comment, CommenterAddress
-from comments.services import delete_comments, submit_comment
+from comments.services import submit_comment
 from comments.withdrawal import withdraw_comment
 from tests import test_moderation_take_down_auto_approved_reply as at_once
 from tests.test_comment_form_errors import _post, _summary

@@ -15,15 +15,10 @@ one writer at a time, one after the other."""
 import pytest
 
 from articles.models import Article
+from comments.deletion import delete_comments
 from comments.models import Comment, ModerationPolicy
 from comments.report_answers import REPLY_TAKEN_DOWN
-from comments.services import (
-    ANSWERED_GONE,
-    delete_comments,
-    return_to_queue,
-    submit_comment,
-    take_down,
-)
+from comments.services import ANSWERED_GONE, return_to_queue, submit_comment, take_down
 from tests.mail_helpers import verify
 from tests.test_moderation_take_down_reply_meanwhile import _in_order
 

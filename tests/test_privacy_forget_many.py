@@ -3,16 +3,15 @@
 says how many. Each DELETE named every address at once, one bound variable each: SQLite refused
 it ("too many SQL variables"), the prune failed, and every later prune the same way."""
 
-import sqlite3
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from comments.forgetting import forget_addresses_on_commit
 from comments.models import ERASED_PREFIX, CommenterAddress, erased_email
+from tests.sqlite_limits import USUAL, sqlite_variables_at_most
 
 MANY = 33_000  # past SQLite's 32,766 variables in one statement
 # A stop's older hashes were deleted by hash and pk: two variables each at least. Kept small:
@@ -22,15 +21,8 @@ STOPS = 32_766 // 2 + 1
 
 @pytest.fixture(autouse=True)
 def _sqlites_usual_limit(db):
-    """SQLite's own limit: some builds (Debian's, this machine's) raise it to 250,000."""
-    if connection.vendor != "sqlite":
+    with sqlite_variables_at_most(USUAL):
         yield
-        return
-    connection.ensure_connection()
-    limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
-    raised = connection.connection.setlimit(limit, 32_766)
-    yield
-    connection.connection.setlimit(limit, raised)
 
 
 def _addresses(how_many=MANY, **fields) -> list[str]:

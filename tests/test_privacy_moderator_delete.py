@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments.deletion import delete_comments
 from comments.models import Comment, CommenterAddress, erased_email
-from comments.services import delete_comments
 from tests.mail_helpers import verify
 from tests.test_commenter_privacy import _rows_holding, mailed_to
 

@@ -8,8 +8,8 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comments.deletion import delete_comments
 from comments.models import Comment, CommenterAddress, ModerationPolicy
-from comments.services import delete_comments
 from comments.tokens import status_token
 from tests.test_commenter_privacy import _rows_holding, mailed_to
 from tests.test_privacy_erase_keeps_stop import EMAIL, stopped_then_erased  # noqa: F401

@@ -1,0 +1,54 @@
+"""A moderator's delete (the admin) and the retention job's (manage.py prune_comments): comments
+gone for good, with their replies, the approved counts kept right. Not a commenter's own delete,
+which keeps a placeholder where replies hang (comments.withdrawal)."""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Count
+
+from comments.batching import batches
+from comments.forgetting import forget_addresses_on_commit
+from comments.models import Comment
+from comments.services import move_approved_counts
+
+
+def delete_comments(comments) -> int:
+    """Delete comments (and, with a parent, its replies) keeping the approved counts right.
+
+    In one transaction however many: a failure midway deletes nothing and moves no count. The
+    statements name the rows a batch at a time (comments.batching): the retention job deletes a
+    flood's spam by the ten thousand."""
+    with transaction.atomic():
+        ids = sorted(set(comments.values_list("pk", flat=True)))
+        # Locked in pk order across the batches, as one statement would take them (lock_rows):
+        # a batch's replies locked with it would come before the next batch's comments, and meet
+        # an erase or a take-down of the same rows crosswise.
+        for batch in batches(sorted({*ids, *_replies(ids)})):
+            # A decision or a withdrawal meanwhile waits, and moves no count twice.
+            Comment.objects.filter(pk__in=batch).lock_rows()
+        # Read again once locked: a reply sent while the locks waited on the comment it answers
+        # (submit_comment locks that first) is deleted, and uncounted, with it.
+        doomed = sorted({*ids, *_replies(ids)})
+        changes, shown, emails, gone = Counter(), set(), set(), 0
+        for batch in batches(doomed):
+            rows = Comment.objects.filter(pk__in=batch)
+            # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
+            # comment that went back to the queue (and was rejected, say).
+            for row in rows.counted().values("article_id").annotate(n=Count("pk")):
+                changes[row["article_id"]] -= row["n"]
+            # A placeholder is published but never counted: it leaves the page all the same.
+            shown.update(rows.approved().values_list("article_id", flat=True))
+            emails.update(rows.values_list("email", flat=True))
+        # Its writers' addresses left without a comment are forgotten (a stop kept as its hash).
+        forget_addresses_on_commit(emails)
+        for batch in batches(doomed):
+            # A batch's comments take their replies with them: a later batch finds them gone.
+            gone += Comment.objects.filter(pk__in=batch).delete()[1].get(Comment._meta.label, 0)
+        move_approved_counts(changes, shown=shown)
+    return gone
+
+
+def _replies(ids: list[int]) -> list[int]:
+    replies = (Comment.objects.filter(parent_id__in=batch) for batch in batches(ids))
+    return [pk for rows in replies for pk in rows.values_list("pk", flat=True)]
