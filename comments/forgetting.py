@@ -19,20 +19,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from comments.batching import batches
 from comments.links import PRIVACY_ACTIONS
 from comments.mail import drop_queued
 from comments.models import ERASED_PREFIX, Comment, CommenterAddress, erased_email, erased_emails
 from comments.models.commenter import mailbox_of
 
 PRIVACY_MAIL_MINUTES = 10
-# Rows named in one statement: one bound parameter each, and SQLite refuses a statement of more
-# than 32,766 ("too many SQL variables"): the daily prune failed, and every later one, its
-# backlog never shrinking.
-BATCH = 1000
-
-
-def _batches(rows: list) -> list[list]:
-    return [rows[start : start + BATCH] for start in range(0, len(rows), BATCH)]
 
 
 def forgettable_addresses(now):
@@ -67,8 +60,10 @@ def forget_addresses(now, **only) -> int:
         # after-commit forgetting) met them in two orders, and waited on each other crosswise.
         forgettable = forgettable_addresses(now).filter(**only)
         pks = list(forgettable.select_for_update().order_by("pk").values_list("pk", flat=True))
-        # Asked again: a comment written with one meanwhile keeps it.
-        forgotten = sum(forgettable.filter(pk__in=batch).delete()[0] for batch in _batches(pks))
+        # Asked again: a comment written with one meanwhile keeps it. Not by `only` again (the
+        # locked rows are its own): a batch of addresses named twice overran SQLite's limit.
+        again = forgettable_addresses(now)
+        forgotten = sum(again.filter(pk__in=batch).delete()[0] for batch in batches(pks))
         unwritten = ~Exists(Comment.objects.filter(email=OuterRef("email")))
         stopped = CommenterAddress.objects.filter(unwritten, mail_stopped_at__isnull=False, **only)
         stopped = stopped.exclude(email__startswith=ERASED_PREFIX)
@@ -86,7 +81,7 @@ def forget_addresses_on_commit(emails) -> None:
     emails = sorted(set(emails) - {""})
 
     def forget() -> None:
-        for batch in _batches(emails):  # the retention job deletes rejects by the thousand
+        for batch in batches(emails):  # the retention job deletes rejects by the thousand
             forget_addresses(timezone.now(), email__in=batch)
 
     if emails:
@@ -97,7 +92,11 @@ def keep_only_the_stops(addresses: list[CommenterAddress]) -> None:
     """Stopped addresses' rows, with no comment holding the address any more: each its keyed
     hash instead of the address, and nothing else kept but the stop. In batches, in the
     order given (pk order, as they were locked); each statement names a batch's rows."""
-    for batch in _batches(addresses):
+    # A row's variables: its pk and its hashes under every key still known (the older hashes'
+    # DELETE), or its pk thrice and two values (the rewrite's bulk_update, whose own batches
+    # count four and overran SQLite's 999).
+    per_row = max(1 + len(erased_emails("")), 5)
+    for batch in batches(addresses, per_row=per_row):
         _keep_only_the_stops(batch)
 
 
