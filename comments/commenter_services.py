@@ -190,18 +190,14 @@ def _vouch(email: str, ids) -> list[int]:
     """The address's owner answered for these comments (those of them sent with the address):
     what they asked for about them may be mailed now. Their newly vouched ids."""
     # Locked: of two presses at once (a double click), the second waits, then finds them
-    # vouched for, and nothing is mailed twice.
-    shown = (
-        Comment.objects.select_for_update()
-        .filter(
-            email=email,
-            pk__in=[pk for pk in ids if pk],
-            owner_vouched=False,
-            withdrawn_at__isnull=True,
-        )
-        .order_by("pk")
+    # vouched for, and nothing is mailed twice. FOR NO KEY UPDATE, as the UPDATE takes: the
+    # owner's reply to one, which had claimed the address's row for its confirmation mail,
+    # waited at its commit (its foreign key check) for this lock, held while this waited for
+    # that row (confirm_address): a deadlock.
+    shown = Comment.objects.select_for_update(no_key=True).filter(
+        email=email, pk__in=[pk for pk in ids if pk], owner_vouched=False, withdrawn_at__isnull=True
     )
-    vouched = list(shown.values_list("pk", flat=True))
+    vouched = list(shown.order_by("pk").values_list("pk", flat=True))
     Comment.objects.filter(pk__in=vouched).update(owner_vouched=True)
     return vouched
 
@@ -336,8 +332,10 @@ def resume_mail(*, address_id: int) -> bool:
 def _lock_written(emails: list[str]) -> None:
     """The comments written with these addresses, locked in pk order before the addresses' rows
     are written (comments.forgetting's lock order): a delete or an erase locks a comment and
-    then forgets its address, and the two met crosswise."""
-    Comment.objects.filter(email__in=emails).lock_rows()
+    then forgets its address, and the two met crosswise. FOR NO KEY UPDATE, as the UPDATE of
+    their wishes takes: FOR UPDATE held up the owner's reply to one of them at its commit (its
+    foreign key check) while waiting for the address's row that reply had claimed: a deadlock."""
+    Comment.objects.filter(email__in=emails).lock_rows(no_key=True)
 
 
 def _drop_mail_wishes(emails: list[str], **only) -> None:

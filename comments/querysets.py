@@ -52,11 +52,14 @@ class CommentQuerySet(models.QuerySet):
         list(self.filter(pk=pk).select_for_update(no_key=True, of=("self",)).only("pk"))
         return self.repliable(article).filter(pk=pk).exists()
 
-    def lock_rows(self) -> list[int]:
+    def lock_rows(self, *, no_key: bool = False) -> list[int]:
         """Lock these comments' rows until the transaction ends (a writer meanwhile waits, and
         this one reads its rows as they are once it got them); their ids. Taken in pk order, so
-        two writers locking overlapping rows never wait on each other in a circle."""
-        rows = self.select_for_update(of=("self",)).order_by("pk").only("pk")
+        two writers locking overlapping rows never wait on each other in a circle. `no_key`:
+        FOR NO KEY UPDATE, for a transaction that neither deletes them nor changes their keys:
+        a reply to one committing meanwhile (its deferred foreign key check holds the comment
+        FOR KEY SHARE) goes on."""
+        rows = self.select_for_update(no_key=no_key, of=("self",)).order_by("pk").only("pk")
         return [row.pk for row in rows]
 
     def mark_taken_down(self, *, by, reason: str, now=None) -> int:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import ask_again as ask_again_module
-from comments import commenter_services, forgetting, privacy, withdrawal
+from comments import commenter_services, forgetting, notifications, privacy, withdrawal
 from comments.mail import queue_mail
 from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from comments.services import submit_comment
@@ -206,3 +206,44 @@ def test_a_delete_and_a_post_approved_at_once_on_the_same_story_both_land(
         ("Again, with the figures.", "approved")
     ]
     assert Article.objects.get(pk=article.pk).approved_comment_count == 1
+
+
+def reply_to(answered, *, email=EMAIL, **fields):
+    """A reply to `answered`, sent when called: by the owner of EMAIL unless told. Its comment
+    is saved, then its mail wishes written (a confirmation claims the address's row), and its
+    commit checks the comment answered (the foreign key, deferred)."""
+    return lambda: submit_comment(
+        article=answered.article,
+        parent=answered,
+        name="A reader",
+        email=email,
+        body="And another thing.",
+        ip="192.0.2.1",
+        notify=False,
+        **fields,
+    )
+
+
+def test_the_confirmation_link_and_the_owners_reply_to_its_comment_at_once_both_land(
+    article, make_comment, monkeypatch
+):
+    """The owner replies to their own comment, asking to hear of replies, as they follow the
+    confirmation link about that comment: the reply claims the address's row for its
+    confirmation mail and, at its commit, checks the comment it answers (its foreign key); the
+    link locked that comment FOR UPDATE and then waited for the row: each waited on the other,
+    and PostgreSQL refused one. The link now locks it FOR NO KEY UPDATE, as its UPDATE takes."""
+    address = CommenterAddress.objects.create(email=EMAIL)
+    mine = make_comment(
+        article, email=EMAIL, status="approved", notify_on_decision=True, owner_vouched=False
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+
+    confirm = lambda: commenter_services.confirm_address(  # noqa: E731
+        address_id=address.pk, comment_id=mine.pk
+    )
+    reply = reply_to(mine, notify_reply=True)
+    _at_once(reply, confirm, notifications, "_claim", monkeypatch, after=True)
+
+    assert Comment.objects.filter(parent=mine, email=EMAIL).exists()
+    assert CommenterAddress.objects.get(pk=address.pk).verified_at is not None
+    assert Comment.objects.get(pk=mine.pk).owner_vouched
