@@ -19,6 +19,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from comments.batching import batches
 from newsportal.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -68,10 +69,11 @@ def _waiting(kind: str, refs):
 
 def drop_queued(kind: str, *refs: int) -> int:
     """Mail of this kind about these rows, still waiting to go: a newer one replaces it (a
-    decision undone and made again would be told twice). One DELETE for them all."""
+    decision undone and made again would be told twice). One DELETE for a batch of rows (an
+    erase names every comment of the address: comments.batching)."""
     if not refs or not isinstance(deliver.get_backend(), DatabaseBackend):
         return 0
-    return _waiting(kind, refs).delete()[0]
+    return sum(_waiting(kind, batch).delete()[0] for batch in batches(refs))
 
 
 def drop_queued_of(kind: str, *refs: int) -> set[int]:

@@ -15,6 +15,7 @@ from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Replace
 from django.utils import timezone
 
+from comments.batching import batches
 from comments.deletion import delete_comments
 from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
@@ -191,24 +192,25 @@ def _without_names(text: str, names: set[str]) -> str:
 def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> None:
     """The moderators' log keeps what they did, not whom to: its entries about the erased
     comments, notes and blocks, and any naming the address, lose the name and the address,
-    and the reasons moderators typed in them lose the commenter's names."""
+    and the reasons moderators typed in them lose the commenter's names. A batch of entries
+    a statement (comments.batching): a regular's erase names thousands."""
     naming = _whole_address(email) if email else None
-    about = Q(pk__in=_entries_naming(naming, email)) if naming else Q(pk__in=[])
+    found = set(_entries_naming(naming, email)) if naming else set()
     for model, pks in objects.items():
-        if pks:
-            content_type = ContentType.objects.get_for_model(model)
-            about |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
-    entries = LogEntry.objects.filter(
-        pk__in=list(LogEntry.objects.filter(about).values_list("pk", flat=True))
-    )
-    changed = list(entries.only("pk", "change_message"))
-    for entry in changed:
-        if naming and naming.search(entry.change_message):
-            entry.change_message = ERASED
-        else:
-            entry.change_message = _without_names(entry.change_message, names)
-    LogEntry.objects.bulk_update(changed, ["change_message"])
-    entries.update(object_repr=ERASED)
+        content_type = ContentType.objects.get_for_model(model) if pks else None
+        for batch in batches([str(pk) for pk in pks]):
+            about = LogEntry.objects.filter(content_type=content_type, object_id__in=batch)
+            found.update(about.values_list("pk", flat=True))
+    for batch in batches(sorted(found)):
+        entries = LogEntry.objects.filter(pk__in=batch)
+        changed = list(entries.only("pk", "change_message"))
+        for entry in changed:
+            if naming and naming.search(entry.change_message):
+                entry.change_message = ERASED
+            else:
+                entry.change_message = _without_names(entry.change_message, names)
+        LogEntry.objects.bulk_update(changed, ["change_message"])
+        entries.update(object_repr=ERASED)
 
 
 def _whole_address(email: str) -> re.Pattern:
