@@ -10,6 +10,7 @@ cache: readers go on getting the pages it holds). The old gunicorn is then stopp
 the requests it holds (a comment being saved) finish and Varnish delivers their answers. A new
 release that does not come up never reaches a reader: the old one goes on serving."""
 
+import contextlib
 import http.client
 import json
 import os
@@ -209,6 +210,23 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
 
 def status_path(workdir: Path) -> Path:
     return workdir / "reload.json"
+
+
+def forget_unfinished_reload(workdir: Path) -> None:
+    """At the stack's start, what a reload of the stack before it left, had that one been
+    killed (SIGKILL, the OOM killer) before the reload ended: its cancel, which names the
+    generation this stack's first reload will have (reload.json never got that one's outcome),
+    and would stop that reload as "cancelled (Ctrl-C in make reload)" though nobody pressed
+    it; and the half-written files and VCLs of that reload, nobody's now."""
+    leftovers = [
+        cancel_path(workdir),
+        cancel_path(workdir).with_suffix(".tmp"),
+        status_path(workdir).with_suffix(".tmp"),
+        *workdir.glob("newsportal-reload*.vcl"),
+    ]
+    for path in leftovers:
+        with contextlib.suppress(OSError):  # a directory there is the reload's to say
+            path.unlink()
 
 
 def cancel_path(workdir: Path) -> Path:

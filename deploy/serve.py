@@ -53,6 +53,7 @@ from deploy.origin import (  # noqa: E402
     Origin,
     Varnish,
     ask_for_reload,
+    forget_unfinished_reload,
     reload_release,
 )
 from deploy.ports import already_taken, answering, url_host  # noqa: E402
@@ -133,6 +134,7 @@ def main(argv: list[str]) -> int:
         return 2
     workdir.chmod(0o755)  # Varnish's compiler runs as its own user and must read the VCL
     stack_files.stack_file(workdir).unlink(missing_ok=True)  # a killed stack's secrets
+    forget_unfinished_reload(workdir)
     vcl_path = workdir / "newsportal.vcl"
     vcl_path.write_text(vcl)
     vcl_path.chmod(0o644)
