@@ -80,6 +80,25 @@ def already_taken(cfg: dict) -> str:
     return ""
 
 
+def reload_port_taken(cfg: dict) -> str:
+    """What the operator should hear at the start when something answers on
+    RELOAD_BACKEND_PORT already (a second stack whose PORT it is), or "". Said, not refused:
+    only a reload needs that port, and a stack refused at its start (systemd's restart, a
+    boot) would take the site down over it; unsaid, it was found at the first deploy, which
+    Origin.reload refuses then."""
+    port = cfg["reload_port"]
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return ""
+    return (
+        f"something already answers on 127.0.0.1:{port} (RELOAD_BACKEND_PORT), where make "
+        "reload starts the new release: every reload will be refused until it is free (the "
+        "site is served meanwhile). Stop it, or set RELOAD_BACKEND_PORT to a free port and "
+        "start the stack again"
+    )
+
+
 def env_host(name: str, default: str) -> str:
     """An address to listen on: a name, an IP address (IPv6 bare or in brackets) or a wildcard,
     checked here, since urllib and Varnish would only stop on it with a traceback."""

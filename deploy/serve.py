@@ -56,7 +56,7 @@ from deploy.origin import (  # noqa: E402
     forget_unfinished_reload,
     reload_release,
 )
-from deploy.ports import already_taken, answering, url_host  # noqa: E402
+from deploy.ports import already_taken, answering, reload_port_taken, url_host  # noqa: E402
 from deploy.reload_config import (  # noqa: E402, F401
     RESTART_ONLY_VARIABLES,
     config_for_reload,
@@ -115,6 +115,8 @@ def main(argv: list[str]) -> int:
         return 2
     if "--can-start" in argv:  # `make serve` asks before it collects, migrates or purges
         return 0
+    if taken := reload_port_taken(cfg):
+        print(f"serve: {taken}", file=sys.stderr, flush=True)
     if front := shell_in_front(os.getpid()):
         # The unit runs, and restarts; only its stops are not clean: said at each start.
         print(

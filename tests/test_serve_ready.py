@@ -32,7 +32,7 @@ def workdir():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def start_serve(tmp_path: Path, workdir: Path, port: int) -> subprocess.Popen:
+def start_serve(tmp_path: Path, workdir: Path, port: int, **variables: str) -> subprocess.Popen:
     env = {
         "PATH": os.environ["PATH"],
         "NEWSPORTAL_ENV_FILE": "",
@@ -47,6 +47,7 @@ def start_serve(tmp_path: Path, workdir: Path, port: int) -> subprocess.Popen:
         "RELOAD_BACKEND_PORT": str(free_port()),
         "PROXY_PURGE_PORT": str(free_port()),
         "PROXY_WORKDIR": str(workdir),
+        **variables,
     }
     return subprocess.Popen(
         [sys.executable, str(BASE_DIR / "deploy" / "serve.py")],
@@ -103,6 +104,31 @@ def test_a_port_taken_stops_serve_at_once_naming_it_and_never_says_it_serves(tmp
     log = (tmp_path / "serve.log").read_text()
     assert f"serve: something already answers on 127.0.0.1:{port} (PORT)" in log
     assert "Booting worker" not in log  # nothing was started beside what runs
+
+
+def test_a_reload_port_taken_at_the_start_is_said_then_and_the_site_served_all_the_same(
+    tmp_path, workdir
+):
+    # Another program on RELOAD_BACKEND_PORT (a second stack whose PORT it is): only a reload
+    # needs that port, so the site is served; the operator hears of it now, not at the deploy.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        reload_port = taken.getsockname()[1]
+        serve = start_serve(tmp_path, workdir, free_port(), RELOAD_BACKEND_PORT=str(reload_port))
+        try:
+            ready = next((line for line in serve.stdout if line.startswith(READY)), "")
+        finally:
+            stopped(serve)
+
+    log = (tmp_path / "serve.log").read_text()
+    assert ready, log
+    assert (
+        f"serve: something already answers on 127.0.0.1:{reload_port} (RELOAD_BACKEND_PORT), "
+        "where make reload starts the new release: every reload will be refused until it is "
+        "free (the site is served meanwhile). Stop it, or set RELOAD_BACKEND_PORT to a free "
+        "port and start the stack again"
+    ) in log
 
 
 def test_a_second_serve_in_a_running_stack_s_directory_leaves_that_stack_to_make_reload(
