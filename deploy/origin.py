@@ -22,11 +22,15 @@ import time
 from pathlib import Path
 
 from deploy.children import start_child, stop, wait_for_port
-from deploy.stack_files import json_object
+from deploy.stack_files import json_object, remembered
 from deploy.stacks import running_stack
 from deploy.units import systemd_unit
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
+VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
+# The purge of the old release's pages: Django's start, Redis, a purge to each front cache
+# (FRONT_CACHE_PURGE_TIMEOUT a read, which a cache answering a byte at a time never reaches).
+PURGE_SECONDS = 60
 HALTED = "halted before the switch"
 UNSEEN = "the new release was stopped before any reader reached it"
 
@@ -151,7 +155,7 @@ class Varnish:
             [varnishadm, "-n", self.name, *args],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=VARNISHADM_SECONDS,
             start_new_session=True,  # Ctrl-C to make serve: the switch is made or not, never cut
         )
 
@@ -200,12 +204,34 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
         # A session of its own, as varnishadm's: a terminal's Ctrl-C to make serve reaches
         # serve.py alone, which lets the purge finish before it stops the stack.
         purge = [*purge_pages, "--verbosity", "0"]
-        purged = subprocess.run(purge, cwd=origin.cwd, env=origin.env, start_new_session=True)
-        if purged.returncode:
+        try:
+            purged = subprocess.run(
+                purge, cwd=origin.cwd, env=origin.env, start_new_session=True, timeout=PURGE_SECONDS
+            ).returncode
+        except subprocess.TimeoutExpired:  # killed: the reload ends, and make reload is told
+            print(
+                f"serve: purge_pages did not finish within {PURGE_SECONDS} s and was stopped: "
+                "the old release's pages it did not purge expire on their own (a front cache in "
+                "FRONT_CACHE_PURGE_URLS slow to answer?)",
+                flush=True,
+            )
+            purged = 0
+        if purged:
             print("serve: purge_pages failed: the old release's pages expire on their own")
         print(f"serve: reloaded: gunicorn on 127.0.0.1:{origin.port}", flush=True)
     write_status(varnish.workdir, generation, problem)
     cancel_path(varnish.workdir).unlink(missing_ok=True)
+
+
+def reload_seconds(graceful: float) -> float:
+    """The longest a reload may take in the stack, each of its steps bounded: the gunicorn the
+    last reload stopped finishing its requests (`graceful`), the new release's /healthz
+    (HEALTH_SECONDS, and its last request's 5 s), the switch (vcl.list, a discard of the VCL
+    the last reload left, vcl.load, vcl.use), then the new release stopped (a failure) or the
+    mail worker restarted (`graceful`) and the purge. make reload waits this long for the
+    outcome: the stack says it (running.json), from the settings it runs with."""
+    switch = 4 * VARNISHADM_SECONDS
+    return graceful + HEALTH_SECONDS + 5 + switch + graceful + PURGE_SECONDS + 10
 
 
 def status_path(workdir: Path) -> Path:
@@ -242,7 +268,7 @@ def write_status(workdir: Path, generation: int, problem: str) -> None:
     except OSError as exc:  # a full disk: the stack serves on; only make reload goes unanswered
         print(
             f"serve: could not write the reload's outcome to {path} ({exc.strerror or exc}): "
-            "make reload will say it had no answer; the lines above are the outcome",
+            "make reload will say it has none; the lines above are the outcome",
             flush=True,
         )
 
@@ -262,11 +288,12 @@ def read_status(workdir: Path) -> dict:
     return {"generation": generation, "problem": problem}
 
 
-def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
-    """`serve.py --reload`: signal the running serve.py and wait for its answer. The reload is
-    the stack's doing: Ctrl-C here asks it to cancel (the cancel file, naming this reload) and
-    waits for what it did, so a reload is never left half done nor its outcome unsaid; a second
-    Ctrl-C stops waiting."""
+def ask_for_reload(workdir: Path, seconds: float) -> int:
+    """`serve.py --reload`: signal the running serve.py and wait for its answer, as long as the
+    stack says its reload may take (reload_seconds; `seconds` for a stack that does not say).
+    The reload is the stack's doing: Ctrl-C here asks it to cancel (the cancel file, naming
+    this reload) and waits for what it did, so a reload is never left half done nor its
+    outcome unsaid; a second Ctrl-C stops waiting."""
     if (pid := running_stack(workdir)) is None:
         return 1
     before = read_status(workdir)["generation"]
@@ -301,9 +328,11 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
     except OSError as exc:  # it ended in between, or is not ours to signal
         print(f"serve: could not signal the running stack (pid {pid}): {exc}")
         return 1
-    deadline = time.monotonic() + seconds
+    signalled = time.monotonic()
     try:
-        while time.monotonic() < deadline:
+        # Read again as it waits: the stack says it anew as the reload begins (a longer
+        # graceful timeout in the variables' file, say).
+        while time.monotonic() < signalled + (seconds := _stack_says(workdir, pid, seconds)):
             status = read_status(workdir)
             if status["generation"] > before:
                 return _told(status["problem"], cancelled)
@@ -327,8 +356,22 @@ def ask_for_reload(workdir: Path, seconds: float = HEALTH_SECONDS + 60) -> int:
             flush=True,
         )
         return 130
-    print("serve: no answer to the reload; see the stack's output")
+    # Still running, and past what its steps allow: unknown, not failed (say, it could not
+    # write reload.json), and the stack ends the reload on its own.
+    print(
+        f"serve: still reloading after {seconds:g} s, longer than its steps should take "
+        f"together: the running stack (pid {pid}) ends the reload on its own (finished, or the "
+        "old release kept) and says which in its output "
+        f"({unit.journal() if unit else 'where make serve runs'}) and in {status_path(workdir)}"
+    )
     return 1
+
+
+def _stack_says(workdir: Path, pid: int, otherwise: float) -> float:
+    """How long the stack with this pid says its reload may take (running.json), or
+    `otherwise`: a stack an older release started, or a file it could not write."""
+    seconds = (remembered(workdir, pid) or {}).get("reload_seconds")
+    return seconds if type(seconds) in (int, float) and seconds > 0 else otherwise
 
 
 def _told(problem: str, cancelled: list) -> int:

@@ -55,6 +55,7 @@ from deploy.origin import (  # noqa: E402
     ask_for_reload,
     forget_unfinished_reload,
     reload_release,
+    reload_seconds,
 )
 from deploy.ports import already_taken, answering, reload_port_taken, url_host  # noqa: E402
 from deploy.reload_config import (  # noqa: E402, F401
@@ -80,6 +81,12 @@ def graceful_seconds() -> int:
     return env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
 
 
+def running(cfg: dict, graceful: float) -> dict:
+    """What the stack keeps in running.json: what a reload cannot change (remembered), and how
+    long make reload is to wait for a reload's outcome, from the settings the stack runs with."""
+    return {**remembered(cfg), "reload_seconds": reload_seconds(graceful)}
+
+
 def main(argv: list[str]) -> int:
     try:
         cfg = stack_config()
@@ -97,7 +104,8 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:  # `make serve` and `make reload`, before anything else
         return check_deploy(cfg)
     if "--reload" in argv:
-        return ask_for_reload(cfg["workdir"])
+        # For a stack that does not say how long its reload may take: as this release's would.
+        return ask_for_reload(cfg["workdir"], reload_seconds(graceful_seconds()))
     if "--how-to-restart" in argv:  # `make reload`, for a release it cannot put in
         print(stacks.how_to_restart(cfg["workdir"]))
         return 0
@@ -163,7 +171,7 @@ def main(argv: list[str]) -> int:
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
         if origin.process.poll() is None and not stopping:
             processes.append(relayed(varnish_cmd, cwd=workdir, but=VARNISH_STOPPED, once=ours))
-            stack_files.remember(workdir, remembered(cfg))
+            stack_files.remember(workdir, running(cfg, graceful))
             stack_files.record(workdir, cfg["environ"])  # make reload finds it by this
         announced = False
         while not stopping and all(p.poll() is None for p in [origin.process, *processes]):
@@ -181,9 +189,9 @@ def main(argv: list[str]) -> int:
                 reloads.clear()
                 try:
                     cfg, refused = config_for_reload(cfg), ""
-                    stack_files.remember(workdir, remembered(cfg))
                     # Long enough for the old gunicorn's graceful stop and the new one's.
                     graceful = max(graceful, graceful_seconds())
+                    stack_files.remember(workdir, running(cfg, graceful))
                 except ImproperlyConfigured as exc:
                     refused = str(exc)
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
