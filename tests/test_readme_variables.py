@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy.reload_config import CHILDREN_FIXED, RESTART_ONLY_VARIABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
     "README.md": ("### Environment variables", "### Variables for development"),
@@ -129,3 +131,16 @@ def test_the_numbered_defaults_are_found():
 )
 def test_a_numbered_default_in_the_table_is_the_codes(name, documented, in_code):
     assert in_code == documented, f"{name}: README says {documented}, the code {in_code}"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "deploy/README.md"])
+def test_both_readmes_name_every_variable_a_reload_refuses_a_change_of(doc):
+    # The operator reads one of the two before an upgrade: a name left out of either is a
+    # change they make, and learn of only when make reload refuses it.
+    paragraphs = [" ".join(part.split()) for part in (ROOT / doc).read_text().split("\n\n")]
+    said = [part for part in paragraphs if "the reload is refused, naming it" in part]
+    assert said, f"{doc} no longer says which changes make reload refuses"
+    unnamed = [
+        name for name in (*RESTART_ONLY_VARIABLES, *CHILDREN_FIXED) if f"`{name}`" not in said[0]
+    ]
+    assert unnamed == [], f"{doc}: a change takes a restart, unsaid: {unnamed}"
