@@ -1,5 +1,6 @@
 """serve.py's children: started, watched, restarted and stopped (see serve.py)."""
 
+import contextlib
 import functools
 import os
 import signal
@@ -31,7 +32,8 @@ class Guard:
     """deploy/guard.py, running beside serve.py, and our end of its socket."""
 
     def __init__(self):
-        self.socket, theirs = socket.socketpair()
+        # A packet a message (guard.py): a stream would run them together.
+        self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with theirs:
             # A session of its own too: Ctrl-C is for serve.py to handle.
             self.process = subprocess.Popen(
@@ -48,6 +50,17 @@ class Guard:
             pass  # the guard was killed: serve.py still stops its children itself
         finally:
             os.close(pidfd)
+
+    def stop_within(self, seconds: float) -> None:
+        with contextlib.suppress(OSError):  # the guard was killed: as in watch
+            self.socket.send(b"stop within %g" % seconds)
+
+
+def guard_stops_within(seconds: float) -> None:
+    """How long the guard gives the children to stop, should serve.py be killed: as long as
+    serve.py's own stop gives them (gunicorn's graceful timeout, which a reload may raise)."""
+    if watching := guard():
+        watching.stop_within(seconds)
 
 
 @functools.cache

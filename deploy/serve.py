@@ -38,6 +38,7 @@ from deploy import stack_files, stacks  # noqa: E402
 from deploy.children import (  # noqa: E402
     Restarting,
     exit_reason,
+    guard_stops_within,
     relayed,
     stop,
     wait_for_port,
@@ -66,7 +67,7 @@ from deploy.reload_config import (  # noqa: E402, F401
     remembered,
     stack_config,
 )
-from deploy.units import shell_in_front  # noqa: E402
+from deploy.units import shell_in_front, stop_cut_short  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from deploy.vcl import render_vcl  # noqa: E402
 from newsportal.env import env_int  # noqa: E402
@@ -79,6 +80,28 @@ VARNISH_STOPPED = "Error: Manager got SIGTERM"
 def graceful_seconds() -> int:
     """How long a gunicorn stopping is given before it is killed: its own graceful timeout."""
     return env_int("GUNICORN_GRACEFUL_TIMEOUT", 30, minimum=1) + 5
+
+
+def fit_the_stop(graceful: float) -> None:
+    """The guard told how long a stop of the stack may take (gunicorn's graceful stop, then
+    Varnish's, with room: 45 s by default), should serve.py be killed. And, under a systemd
+    unit that gives it less (TimeoutStopSec), the operator told what to raise: systemd would
+    kill gunicorn before its graceful stop ends, cutting the requests it holds. Said, not
+    refused, as a shell in front of make is: the site serves, only its stops cut requests."""
+    seconds = graceful + 10
+    guard_stops_within(seconds)
+    if cut := stop_cut_short(os.getpid(), seconds):
+        unit, shown = cut
+        print(
+            f"serve: GUNICORN_GRACEFUL_TIMEOUT={graceful - 5:g} does not fit {unit.name}'s "
+            f"TimeoutStopSec={shown}: at each stop and restart systemd kills the stack after "
+            f"{shown}, before gunicorn has had its {graceful - 5:g} s to finish the requests it "
+            f"holds (they are cut). Set TimeoutStopSec={seconds:g} or more in the unit "
+            f"(deploy/README.md, 'Under systemd') and run systemctl {'--user ' * unit.user}"
+            "daemon-reload, or lower GUNICORN_GRACEFUL_TIMEOUT",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def running(cfg: dict, graceful: float) -> dict:
@@ -166,6 +189,7 @@ def main(argv: list[str]) -> int:
     processes, ours = [], threading.Event()  # set: Varnish is stopped by us
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = graceful_seconds()
+    fit_the_stop(graceful)
     try:
         # Readers reach the proxy once the origin answers (or gunicorn failed to start).
         wait_for_port(cfg["backend_port"], origin.process, 120, stopping)
@@ -190,7 +214,9 @@ def main(argv: list[str]) -> int:
                 try:
                     cfg, refused = config_for_reload(cfg), ""
                     # Long enough for the old gunicorn's graceful stop and the new one's.
-                    graceful = max(graceful, graceful_seconds())
+                    if (longer := max(graceful, graceful_seconds())) > graceful:
+                        fit_the_stop(longer)
+                    graceful = longer
                     stack_files.remember(workdir, running(cfg, graceful))
                 except ImproperlyConfigured as exc:
                     refused = str(exc)

@@ -4,6 +4,7 @@ second stack outside the unit. And the unit whose stack a `make serve` is, for `
 which starts no Redis there (python3 deploy/units.py MAKE_PID prints its name, or nothing)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,13 +117,36 @@ def _status(pid: int | str) -> dict[str, str]:
     return {name: value.strip() for name, _, value in (line.partition(":") for line in lines)}
 
 
+def stop_cut_short(pid: int, needed: float) -> tuple[Unit, str] | None:
+    """The unit whose stack this serve.py is, and its TimeoutStopSec as systemctl shows it
+    ("45s", "1min 30s"), when that is shorter than the `needed` seconds the stack's stop may
+    take: systemd would kill what is left of it then (KillMode=mixed), gunicorn's requests
+    among it. None otherwise, or when systemd does not say (or sets no limit: "infinity")."""
+    unit = systemd_unit(pid)
+    shown = _show(unit, "TimeoutStopUSec") if unit else None
+    if not shown or not re.fullmatch(f"(?:{SPAN.pattern})+", shown):
+        return None
+    seconds = sum(float(number) * SECONDS[name] for number, name in SPAN.findall(shown))
+    return (unit, shown) if seconds < needed else None
+
+
+# A time span as systemctl shows one ("45s", "1min 30s": systemd.time(7)), and its units.
+SPAN = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)(us|min|ms|s|h|d|w)")
+SECONDS = {"us": 1e-6, "min": 60, "ms": 1e-3, "s": 1, "h": 3600, "d": 86400, "w": 604800}
+
+
 def _main_pid(unit: Unit) -> str | None:
     """systemd's MainPID for the unit (make reload runs as the stack's user, so a user's own
     unit is theirs to ask), or None when systemd does not say."""
+    return _show(unit, "MainPID")
+
+
+def _show(unit: Unit, name: str) -> str | None:
+    """A property of the unit as systemctl shows it, or None when systemd does not say."""
     env = dict(os.environ)
     if unit.user:  # sudo -u USER leaves no XDG_RUNTIME_DIR: where the user's systemd listens
         env.setdefault("XDG_RUNTIME_DIR", f"/run/user/{os.geteuid()}")
-    command = unit.systemctl("show -p MainPID --value").split()
+    command = unit.systemctl(f"show -p {name} --value").split()
     try:
         shown = subprocess.run(command, env=env, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):

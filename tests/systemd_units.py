@@ -21,11 +21,16 @@ def _hierarchy() -> Path | None:
 
 
 # systemctl as systemd answers `systemctl [--user] show -p MainPID --value UNIT`: the pid kept
-# for the unit (a file named as the unit, "--user" first for a user's), otherwise 0.
+# for the unit (a file named as the unit, "--user" first for a user's), otherwise 0; and `-p
+# TimeoutStopUSec`: the one kept for it (<unit>.TimeoutStopUSec), otherwise systemd's default.
 SYSTEMCTL = """#!/bin/sh
 [ "$1" = --user ] && user=--user. || user=
 for unit; do :; done
-cat "$(dirname "$0")/$user$unit" 2>/dev/null || echo 0
+case " $* " in
+*" -p TimeoutStopUSec "*) cat "$(dirname "$0")/$user$unit.TimeoutStopUSec" 2>/dev/null ||
+  echo "1min 30s" ;;
+*) cat "$(dirname "$0")/$user$unit" 2>/dev/null || echo 0 ;;
+esac
 """
 
 
@@ -44,10 +49,13 @@ class Systemd:
         self.root = top / f"newsportal-test-{uuid.uuid4().hex[:8]}.slice" if top else None
         self.made = []
 
-    def put(self, process, *parents: str, name: str = "", main: int | None = None) -> str:
+    def put(
+        self, process, *parents: str, name: str = "", main: int | None = None, stop_timeout=""
+    ) -> str:
         """Puts the process in a cgroup <name> (a new <unit>.service unless named), whose
         MainPID systemctl says is `main` (the process itself unless given; none for a name
-        that is no service's); returns the cgroup's name."""
+        that is no service's), and its TimeoutStopSec `stop_timeout` ("45s"; systemd's
+        default unless given); returns the cgroup's name."""
         if os.geteuid() != 0 or self.root is None:
             pytest.skip("no cgroup hierarchy this test may write")
         name = name or f"newsportal-test-{uuid.uuid4().hex[:8]}.service"
@@ -60,12 +68,16 @@ class Systemd:
         if name.endswith(".service"):
             user = "--user." if any(part.startswith("user@") for part in parents) else ""
             (self.bin / f"{user}{name}").write_text(f"{main or process.pid}\n")
+            if stop_timeout:
+                (self.bin / f"{user}{name}.TimeoutStopUSec").write_text(f"{stop_timeout}\n")
         return name
 
-    def shell(self, script: str, *parents: str, name: str = "", main: int | None = None, **popen):
-        """`sh -c SCRIPT` put in the cgroup <name> (put's, with its `main`) before it runs
-        SCRIPT, so that all it starts is there too: it waits for the test's first line on its
-        stdin. Returns it, and the cgroup's path."""
+    def shell(
+        self, script: str, *parents: str, name="", main: int | None = None, stop_timeout="", **popen
+    ):
+        """`sh -c SCRIPT` put in the cgroup <name> (put's, with its `main` and `stop_timeout`)
+        before it runs SCRIPT, so that all it starts is there too: it waits for the test's first
+        line on its stdin. Returns it, and the cgroup's path."""
         shell = subprocess.Popen(
             ["sh", "-c", f"read go; {script}"],
             stdin=subprocess.PIPE,
@@ -74,7 +86,7 @@ class Systemd:
             text=True,
             **popen,
         )
-        name = self.put(shell, *parents, name=name, main=main)
+        name = self.put(shell, *parents, name=name, main=main, stop_timeout=stop_timeout)
         return shell, self.root.joinpath(*parents, name)
 
     def remove(self) -> None:

@@ -35,13 +35,20 @@ def script(tmp_path: Path, shell: str = "/bin/sh", first: str = "") -> str:
     return f"exec {path}"
 
 
-def unit_through_a_shell(tmp_path: Path, systemd: Systemd, env: dict, script: str):
-    """The unit's main process, `sh -c SCRIPT`, in a cgroup of a new unit, its make running
-    deploy/serve.py with `env`; returns the shell and the unit's name."""
+def unit_through_a_shell(
+    tmp_path: Path, systemd: Systemd, env: dict, script: str, stop_timeout: str = ""
+):
+    """The unit's main process, `sh -c SCRIPT`, in a cgroup of a new unit (its TimeoutStopSec
+    `stop_timeout`), its make running deploy/serve.py with `env`; returns the shell and the
+    unit's name."""
     makefile = tmp_path / "unit.mk"
     makefile.write_text(MAKEFILE.format(base=BASE_DIR, python=sys.executable))
     shell, cgroup = systemd.shell(
-        script.format(makefile=makefile), "system.slice", cwd=BASE_DIR, env=env
+        script.format(makefile=makefile),
+        "system.slice",
+        cwd=BASE_DIR,
+        env=env,
+        stop_timeout=stop_timeout,
     )
     return shell, cgroup.name
 
@@ -103,9 +110,12 @@ def test_a_reload_of_a_unit_running_make_through_a_script_names_the_unit(tmp_pat
     reload_refused(tmp_path, systemd, script(tmp_path))
 
 
-def start(tmp_path: Path, systemd: Systemd, script: str) -> tuple[str, str, str]:
-    """A real serve.py start in the unit, whose gunicorn cannot load its app: the stack stops
-    at once, after what serve.py says at its start. Returns the unit, the shell's pid, stderr."""
+def start(
+    tmp_path: Path, systemd: Systemd, script: str, stop_timeout: str = "", **variables: str
+) -> tuple[str, str, str]:
+    """A real serve.py start in the unit (its TimeoutStopSec `stop_timeout`), whose gunicorn
+    cannot load its app: the stack stops at once, after what serve.py says at its start.
+    Returns the unit, the shell's pid, stderr."""
     ports = []
     for _ in range(4):
         with socket.socket() as sock:
@@ -120,8 +130,9 @@ def start(tmp_path: Path, systemd: Systemd, script: str) -> tuple[str, str, str]
         "WEB_CONCURRENCY": "1",
         "SERVE_WSGI_APP": "tests.no_such_module",
         **dict(zip(("PORT", "BACKEND_PORT", "PROXY_PURGE_PORT", "RELOAD_BACKEND_PORT"), ports)),
+        **variables,
     }
-    shell, unit = unit_through_a_shell(tmp_path, systemd, env, script)
+    shell, unit = unit_through_a_shell(tmp_path, systemd, env, script, stop_timeout)
     try:
         _, err = shell.communicate("go\n", timeout=120)
     finally:
