@@ -16,7 +16,9 @@ def ask_again(*, comment_id: int) -> None:
     mails it no more than posting does. Only while mail asked for about the comment waits."""
     with transaction.atomic():
         # Locked: a delete or a decision meanwhile waits, then finds the wish as it stands.
-        locked = Comment.objects.select_for_update(of=("self",))
+        # FOR NO KEY UPDATE, as it then claims the address's row (comments.forgetting's lock
+        # order): a reply to it, which checks it only at its commit, goes on.
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",))
         comment = locked.filter(pk=comment_id, withdrawn_at__isnull=True).first()
         if comment is not None and waits_for_an_answer(comment):
             ask_owner(comment)

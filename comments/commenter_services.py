@@ -302,8 +302,9 @@ def follow_replies(*, comment_id: int) -> str:
     deleted (NO_REPLY_MAIL_DELETED) or decided since, and said of as read, it was "" too."""
     with transaction.atomic():
         # Locked: a decision or a delete meanwhile waits, then finds the wish (a delete takes it).
-        locked = Comment.objects.select_for_update(of=("self",)).select_related("article")
-        comment = locked.filter(pk=comment_id).first()
+        # FOR NO KEY UPDATE, before the address (comments.forgetting): a reply to it goes on.
+        locked = Comment.objects.select_for_update(no_key=True, of=("self",))
+        comment = locked.select_related("article").filter(pk=comment_id).first()
         why = NO_REPLY_MAIL_DELETED if comment is None else why_no_reply_mail(comment)
         if why:
             return why
@@ -334,7 +335,9 @@ def _lock_written(emails: list[str]) -> None:
     are written (comments.forgetting's lock order): a delete or an erase locks a comment and
     then forgets its address, and the two met crosswise. FOR NO KEY UPDATE, as the UPDATE of
     their wishes takes: FOR UPDATE held up the owner's reply to one of them at its commit (its
-    foreign key check) while waiting for the address's row that reply had claimed: a deadlock."""
+    foreign key check) while waiting for the address's row that reply had claimed: a deadlock.
+    All of them, not only those with wishes: one given a wish or vouched for meanwhile (its
+    writer holding it, then the address's row) would be written after the row, crosswise."""
     Comment.objects.filter(email__in=emails).lock_rows(no_key=True)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import ask_again as ask_again_module
-from comments import commenter_services, forgetting, notifications, privacy, withdrawal
+from comments import commenter_services, forgetting, notifications, privacy, services, withdrawal
 from comments.mail import queue_mail
 from comments.models import Comment, CommenterAddress, ModerationPolicy, ReplySubscription
 from comments.services import submit_comment
@@ -247,3 +247,30 @@ def test_the_confirmation_link_and_the_owners_reply_to_its_comment_at_once_both_
     assert Comment.objects.filter(parent=mine, email=EMAIL).exists()
     assert CommenterAddress.objects.get(pk=address.pk).verified_at is not None
     assert Comment.objects.get(pk=mine.pk).owner_vouched
+
+
+@pytest.mark.parametrize("press", ["ask again", "e-mail me about replies"])
+def test_a_press_on_a_comment_and_the_owners_reply_to_it_at_once_both_land(
+    article, make_comment, press, monkeypatch
+):
+    """The same reply while its writer presses "Ask again" or "E-mail me about replies" on the
+    status page of the comment it answers: the press locked that comment FOR UPDATE and then
+    waited for the address's row (to claim its confirmation mail), which the reply held."""
+    CommenterAddress.objects.create(email=EMAIL)
+    asked = press == "ask again"
+    mine = make_comment(
+        article, email=EMAIL, status="approved", notify_on_decision=asked, owner_vouched=False
+    )
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    if asked:
+        pressed = lambda: ask_again_module.ask_again(comment_id=mine.pk)  # noqa: E731
+    else:
+        pressed = lambda: commenter_services.follow_replies(comment_id=mine.pk)  # noqa: E731
+
+    # The reply holds the address's row once its wishes are written down.
+    reply = reply_to(mine, notify_reply=True)
+    _at_once(reply, pressed, services, "note_mail_wishes", monkeypatch, after=True)
+
+    assert Comment.objects.filter(parent=mine, email=EMAIL).exists()
+    # One confirmation mail, the reply's: the press found it asked for already.
+    assert len(queued("confirm-about")) == 1
