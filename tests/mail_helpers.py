@@ -4,7 +4,6 @@ started (nothing listens on its port before). Loaded as a pytest plugin (tests/c
 for the `smtp` fixture."""
 
 import signal
-import socket
 import socketserver
 import threading
 from email import message_from_bytes
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import CommenterAddress
+from tests.ports import free_port
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
@@ -65,12 +65,6 @@ def verify(email: str) -> CommenterAddress:
         email=email, defaults={"verified_at": timezone.now()}
     )
     return address
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class _Handler(socketserver.StreamRequestHandler):

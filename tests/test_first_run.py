@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 
 from articles.demo_content import LEAD_SLUG
 from newsportal import first_run
+from tests.ports import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Nothing of this machine's configuration may help: only what `make run` sets up itself.
@@ -35,12 +36,6 @@ CLEARED_PREFIXES = (
     "FRAGMENT_",
 )
 CLEARED = ("HOST", "PORT", "SITE_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
