@@ -13,12 +13,17 @@ from comments.models import Comment
 from comments.services import move_approved_counts
 
 
-def delete_comments(comments) -> int:
+def delete_comments(comments, *, still_matching: bool = False) -> int:
     """Delete comments (and, with a parent, its replies) keeping the approved counts right.
 
     In one transaction however many: a failure midway deletes nothing and moves no count. The
     statements name the rows a batch at a time (comments.batching): the retention job deletes a
-    flood's spam by the ten thousand."""
+    flood's spam by the ten thousand.
+
+    `still_matching`: only those still matching `comments`' filter once locked (the retention
+    job's pick by status and age: one a moderator put back in the queue or approved between the
+    pick and the lock no longer qualifies). Without it, the comments picked go whatever happened
+    to them meanwhile: a moderator's delete, whose choice is explicit."""
     with transaction.atomic():
         ids = sorted(set(comments.values_list("pk", flat=True)))
         # Locked in pk order across the batches, as one statement would take them (lock_rows):
@@ -27,6 +32,10 @@ def delete_comments(comments) -> int:
         for batch in batches(sorted({*ids, *_replies(ids)})):
             # A decision or a withdrawal meanwhile waits, and moves no count twice.
             Comment.objects.filter(pk__in=batch).lock_rows()
+        if still_matching:
+            # Read again once locked: a change that held a row when we asked for it has
+            # committed (we waited for it), and no other can start before we commit.
+            ids = sorted(pk for b in batches(ids) for pk in _matching(comments, b))
         # Read again once locked: a reply sent while the locks waited on the comment it answers
         # (submit_comment locks that first) is deleted, and uncounted, with it.
         doomed = sorted({*ids, *_replies(ids)})
@@ -47,6 +56,10 @@ def delete_comments(comments) -> int:
             gone += Comment.objects.filter(pk__in=batch).delete()[1].get(Comment._meta.label, 0)
         move_approved_counts(changes, shown=shown)
     return gone
+
+
+def _matching(comments, ids) -> list[int]:
+    return list(comments.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _replies(ids: list[int]) -> list[int]:

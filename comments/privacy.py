@@ -256,7 +256,7 @@ def prune_old_data(now=None) -> Pruned:
         | Q(taken_down_at=None, moderated_at__lt=rejected_before)
         | Q(taken_down_at=None, moderated_at=None, created_at__lt=rejected_before)
     )
-    deleted = delete_comments(old_rejects) if old_rejects.exists() else 0
+    deleted = delete_comments(old_rejects, still_matching=True) if old_rejects.exists() else 0
     ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
         ip_address=None
