@@ -224,8 +224,9 @@ class ModerationPolicy(models.Model):
         "hide after this many reports",
         null=True,
         blank=True,
-        help_text="Take a published comment off the page once this many readers have reported "
-        "it, until a moderator decides. Empty: reports never hide a comment.",
+        help_text="Take a published comment off the page once this many networks have reported "
+        "it, until a moderator decides: an IPv4 address counts as one, and so does an IPv6 /48, "
+        "however many readers in it report. Empty: reports never hide a comment.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
