@@ -4,12 +4,10 @@ personal (a session, a flash message, form errors, a status link, the admin) is 
 no-store`; see "Caching" in README.md."""
 
 import hashlib
-import http.client
 import logging
 import math
 import secrets
 import time
-import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import wraps
@@ -23,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_tasks import task
+
+from newsportal import purge_requests
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -302,7 +302,7 @@ def send_purge(keys: tuple[str, ...], *, fragments: bool = False) -> None:
     worst once the slowest page could be (FRONT_CACHE_PURGE_AGAIN_SECONDS)."""
     urls = list(settings.FRONT_CACHE_PURGE_URLS)
     written = time.time()
-    failed = [url for url in urls if not _send(url, keys)]
+    failed = [url for url in urls if not purge_requests.send(url, keys)]
     if failed or fragments:
         # Fragments still to drop: every front cache again after them, since each may have
         # fetched pages drawn from those fragments meanwhile.
@@ -317,7 +317,7 @@ def send_purge(keys: tuple[str, ...], *, fragments: bool = False) -> None:
 @task(queue_name="purge")
 def purge_again(keys: list[str], urls: list[str], written: float, fragments: bool = False) -> str:
     still_kept = fragments and not _drop_generations(keys)
-    failed = urls if still_kept else [url for url in urls if not _send(url, keys)]
+    failed = urls if still_kept else [url for url in urls if not purge_requests.send(url, keys)]
     waited = time.time() - written
     # Past EDGE_CACHE_SECONDS the pages have expired anyway; fragments live their own time.
     lives = settings.EDGE_CACHE_SECONDS
@@ -360,19 +360,6 @@ def _waiting(purge_task, when, args) -> bool:
         run_after=when,
         args_kwargs={"args": list(args), "kwargs": {}},
     ).exists()
-
-
-def _send(url: str, keys) -> bool:
-    # The URL is the operator's own setting, http or https only (see settings.py).
-    request = urllib.request.Request(  # noqa: S310
-        url, method="PURGE", headers={"xkey-purge": " ".join(keys)}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):  # noqa: S310
-            return True
-    except (OSError, http.client.HTTPException) as exc:  # e.g. a port that is not HTTP
-        logger.warning("front cache purge failed: %s: %s", url, exc)
-        return False
 
 
 def unpurged_front_caches_note() -> str:

@@ -1,15 +1,23 @@
-"""A front cache that records the purges it receives (loaded as a pytest plugin,
-tests/conftest.py, for the `purges` fixture)."""
+"""A front cache that records the purges it receives, and refuses those Varnish would refuse
+(loaded as a pytest plugin, tests/conftest.py, for the `purges` fixture)."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+# The longest request header Varnish takes by default (http_req_hdr_len), its name included: a
+# longer one is refused, and nothing it named is purged.
+VARNISH_HEADER_LIMIT = 8192
+
 
 class Recorder(BaseHTTPRequestHandler):
     def do_PURGE(self):
-        self.server.purged.append(set(self.headers["xkey-purge"].split()))
+        keys = self.headers["xkey-purge"]
+        if len(f"xkey-purge: {keys}") > VARNISH_HEADER_LIMIT:
+            self.send_error(400, "Header too long")  # as Varnish does
+            return
+        self.server.purged.append(set(keys.split()))
         self.send_response(200)
         self.end_headers()
 

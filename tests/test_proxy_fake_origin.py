@@ -26,6 +26,7 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
         self.forwarded_for, self.headers = None, {}
+        self.surrogate_key = "site page"
         self.cache_control = (
             "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60"
         )
@@ -53,7 +54,7 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", origin.cache_control)
-        self.send_header("Surrogate-Key", "site page")
+        self.send_header("Surrogate-Key", origin.surrogate_key)
         self.end_headers()
         self.wfile.write(body)
 
