@@ -16,11 +16,11 @@ from comments.models import Comment, Report
 from comments.privacy import erase_comments
 from comments.services import approve, decide, take_down
 from comments.withdrawal import withdraw_comment
-from tests import test_commenter_edit_delete
+from tests import commenter_links
 
 # The racing tests commit for real; serialized_rollback puts back what the migrations wrote
 # (content types, preset reasons) for the tests after them, as tests/test_moderation_race.py does.
-published = test_commenter_edit_delete.published  # the fixture: a comment on the page
+published = commenter_links.published  # the fixture: a comment on the page
 
 
 def count(article) -> int:

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.tokens import status_token
-from tests import test_commenter_edit_delete
+from tests import commenter_links
 
-published = test_commenter_edit_delete.published  # the fixture: a comment on the page
+published = commenter_links.published  # the fixture: a comment on the page
 
 
 def _said(reader, comment) -> str:
