@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 
 from articles.context_processors import drawn_menus, mark_menus, strip_outlived
 from articles.live_pages import live_coverage, live_page_url, live_update_page
@@ -100,10 +99,11 @@ def live_updates_page(request, slug, number):
 @read_only
 def live_update_at(request, slug, pk):
     """An update's own address leads to the page it is on now, "#update-<id>" on it: a 302 that
-    no cache keeps, since the next update may move it to an earlier page (Varnish keeps no 302
-    anyway, deploy/vcl/cache.vcl.in). Answering reads two rows: the story's and the update's,
-    with how many are newer."""
-    story, _ = story_for(request, slug)
+    shared caches keep under the story's key (a shared link's readers are answered there), as
+    every write that moves the update (a newer one, an edit, a delete, the story's own) purges
+    that key; browsers ask again each time. Answering reads two rows: the story's and the
+    update's, with how many are newer."""
+    story, is_preview = story_for(request, slug)
     if story is None:
         # The story's address before its slug changed: straight to where the update is now.
         story = Article.objects.moved_from(slug)
@@ -116,5 +116,6 @@ def live_update_at(request, slug, pk):
         also_keyed(request, article_key(story.pk))
         raise Http404("No such update")
     response = redirect(f"{live_page_url(story, number)}#update-{pk}")
-    add_never_cache_headers(response)
-    return response
+    if is_preview:  # a story not out: the editor's own
+        return mark_personal(response)
+    return mark_shared(request, response, article_key(story.pk), moves_with_keys=True)

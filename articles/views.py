@@ -216,10 +216,11 @@ def _to_last_comments_page(request, last_page: int):
     """A number past the last page of comments leads to that page (the article itself when it
     is the first). For now only: the last page moves on as comments are approved, so 302.
 
-    Kept by no cache: the front caches keep only what a cache may keep by default (200, 301,
-    404, 410: mark_shared, deploy/), and this address is one nobody was given (a made-up number,
-    or a page that emptied when comments were taken down), so a kept copy would spare the site
-    little and point at a page that no longer is the last once more comments are approved.
+    Kept by no cache: the front caches keep a 302 only when it is marked shared under the keys
+    of the writes that move it (mark_shared's moves_with_keys, deploy/), and this address is
+    one nobody was given (a made-up number, or a page that emptied when comments were taken
+    down), so a kept copy would spare the site little and point at a page that no longer is
+    the last once more comments are approved.
     Answering costs little: the row, the fragments' lookups and a count of the threads."""
     response = redirect(page_address(request, COMMENTS_PAGE_PARAM, last_page))
     add_never_cache_headers(response)

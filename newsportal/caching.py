@@ -115,16 +115,20 @@ def personal_page(response):
     return mark_personal(response)
 
 
-def mark_shared(request, response, *keys: str):
+def mark_shared(request, response, *keys: str, moves_with_keys: bool = False):
     """Let shared caches keep this response for EDGE_CACHE_SECONDS, purged by these keys; or,
-    when it belongs to one reader after all, let nobody keep it."""
+    when it belongs to one reader after all, let nobody keep it. `moves_with_keys`: a 302 too,
+    for an address whose target follows from rows alone and moves only by writes that purge
+    these keys (a live update's own); any other 302 (after a post, a sign-in) is someone's, and
+    deploy/'s Varnish stores a 302 only when it comes public with keys."""
+    shareable = _SHAREABLE_STATUSES | ({302} if moves_with_keys else set())
     if (
         is_personal(request)
         or is_personal_path(request)
         # The answer to a POST (even its 404) is the sender's.
         or request.method not in ("GET", "HEAD")
         or response.cookies
-        or response.status_code not in _SHAREABLE_STATUSES
+        or response.status_code not in shareable
     ):
         return mark_personal(response)
     keep, stale = settings.EDGE_CACHE_SECONDS, settings.EDGE_STALE_SECONDS

@@ -26,7 +26,8 @@ class FakeOrigin(http.server.ThreadingHTTPServer):
     def __init__(self):
         self.status, self.body, self.requests = 200, b"v1", 0
         self.forwarded_for, self.headers = None, {}
-        self.surrogate_key = "site page"
+        # What it sends besides: its keys (None: none), where a redirect leads.
+        self.surrogate_key, self.location = "site page", None
         self.cache_control = (
             "public, max-age=0, s-maxage=2, stale-while-revalidate=3, stale-if-error=60"
         )
@@ -54,7 +55,10 @@ class FakeOriginHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", origin.cache_control)
-        self.send_header("Surrogate-Key", origin.surrogate_key)
+        if origin.surrogate_key is not None:
+            self.send_header("Surrogate-Key", origin.surrogate_key)
+        if origin.location is not None:
+            self.send_header("Location", origin.location)
         self.end_headers()
         self.wfile.write(body)
 
