@@ -10,11 +10,13 @@ Stop all mail, Send mail again and the confirmation link lock the address's comm
 they UPDATE its row; a post, a reply, "Ask again", "E-mail me about replies" and "This comment
 is mine" lock or write the comment and then claim the address. A transaction that held an
 address and then waited for a comment met one of these crosswise, and PostgreSQL refused one
-of the two ('deadlock detected': a server error, and the press lost). A waiting reply checks
-the comment it answers only at its commit (its foreign key, FOR KEY SHARE), after its claim:
-what locks comments and then waits for an address without deleting them locks them FOR NO
-KEY UPDATE, which that check does not wait for. (A delete or an erase must lock them FOR
-UPDATE: its owner's reply to the comment, claiming the address, can still meet it crosswise.)"""
+of the two ('deadlock detected': a server error, and the press lost). A reply holds the
+comment it answers before it claims the address: one approved at once FOR NO KEY UPDATE
+(lock_if_repliable), a waiting one FOR KEY SHARE (hold_answered), the lock its foreign key
+check takes anyway, which at its commit came after the claim and met its owner's Delete or
+Erase of that comment (FOR UPDATE, as they delete it) crosswise. What locks comments and then
+waits for an address without deleting them locks them FOR NO KEY UPDATE, which a waiting
+reply's hold does not wait for, nor it for them."""
 
 from datetime import timedelta
 

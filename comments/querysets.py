@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
@@ -51,6 +51,24 @@ class CommentQuerySet(models.QuerySet):
         it left is read. FOR NO KEY UPDATE: other replies' foreign key checks go on."""
         list(self.filter(pk=pk).select_for_update(no_key=True, of=("self",)).only("pk"))
         return self.repliable(article).filter(pk=pk).exists()
+
+    def hold_answered(self, pk: int) -> bool:
+        """Hold the comment a held reply answers until the transaction ends, as that reply's
+        foreign key check holds it at its commit (FOR KEY SHARE), and say whether it is still
+        there. Taken before the reply writes anything: the check came after the reply had
+        claimed its address's row, while a Delete or an Erase of that comment, which locks it
+        FOR UPDATE and then forgets the address, waited for that row (comments.forgetting's lock
+        order). Only what locks the comment FOR UPDATE waits for it, as for the check: other
+        replies, a Stop, a confirmation go on. Django's select_for_update has no FOR KEY SHARE;
+        SQLite, one writer at a time, holds no rows."""
+        connection = connections[self.db]
+        if connection.vendor != "postgresql":
+            return True
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        key = connection.ops.quote_name(self.model._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {key} = %s FOR KEY SHARE", [pk])  # noqa: S608
+            return cursor.fetchone() is not None
 
     def lock_rows(self, *, no_key: bool = False) -> list[int]:
         """Lock these comments' rows until the transaction ends (a writer meanwhile waits, and

@@ -69,12 +69,17 @@ def submit_comment(
     comment.full_clean()
     try:
         with transaction.atomic():
-            # The comment answered before the story's count, as a take-down locks them: the other
-            # way round each waited for the other. One gone meanwhile leaves the reply waiting.
-            to_check = comment.parent_id is not None and comment.status == Comment.Status.APPROVED
-            if to_check and not Comment.objects.lock_if_repliable(article, comment.parent_id):
-                comment.status, comment.moderated_at = Comment.Status.PENDING, None
-                comment.held_because = [ANSWERED_GONE]
+            # The comment answered first, before the story's count (as a take-down locks them)
+            # and the address (as a Delete or an Erase): the other way round each waited for the
+            # other. One off the page meanwhile leaves an approved reply waiting; one deleted
+            # refuses a held reply here (an approved one at its commit, below).
+            answers = comment.parent_id
+            if answers is not None and comment.status == Comment.Status.APPROVED:
+                if not Comment.objects.lock_if_repliable(article, answers):
+                    comment.status, comment.moderated_at = Comment.Status.PENDING, None
+                    comment.held_because = [ANSWERED_GONE]
+            elif answers is not None and not Comment.objects.hold_answered(answers):
+                raise ValidationError({"parent": NOT_REPLIABLE})
             comment.save()
             if comment.status == Comment.Status.APPROVED:
                 move_approved_counts({article.pk: 1})
