@@ -113,7 +113,7 @@ class CommentAdmin(
         return (
             super()
             .get_queryset(request)
-            .select_related("article", "parent", "moderated_by")
+            .select_related("article", "parent", "moderated_by", "taken_down_by")
             .defer(
                 "article__body",
                 "article__standfirst",
@@ -219,16 +219,22 @@ class CommentAdmin(
     def decision(self, obj):
         """The status, and for a decided comment why and by whom: the lists of rejected and
         spam comments answer "why is this not up?" without opening each one."""
-        if obj.status == Comment.Status.PENDING or not obj.moderated_by_id:
+        if obj.taken_down_at:
+            # A take-down keeps its approval's moderator: the one who took it down decided last.
+            by = obj.taken_down_by.get_username() if obj.taken_down_by else None
+            by = f"taken down by {by}" if by else "taken down"
+        elif obj.status != Comment.Status.PENDING and obj.moderated_by_id:
+            by = f"by {obj.moderated_by.get_username()}"
+        else:
             return obj.get_status_display()
         # The shipped reasons are sentences: "... about the article., by mod" read as a typo.
         why = Truncator(obj.rejection_reason.strip().removesuffix(".")).chars(80)
         return format_html(
-            '{}<div class="decided-by">{}{}by {}</div>',
+            '{}<div class="decided-by">{}{}{}</div>',
             obj.get_status_display(),
             why,
             ", " if why else "",
-            obj.moderated_by.get_username(),
+            by,
         )
 
     @admin.display(description="comment")

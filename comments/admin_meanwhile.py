@@ -10,7 +10,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Case, Count, F, Q, Value, When
 from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 
@@ -30,6 +30,7 @@ DECIDED_AS = {
     Comment.Status.REJECTED: "rejected",
     Comment.Status.SPAM: "marked as spam",
 }
+TAKEN_DOWN_AS = "taken down"
 
 
 def not_undone(comment: Comment, *, by) -> str:
@@ -114,18 +115,32 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
 
 def decided_by_others(pks, *, by, since) -> str:
     """Who decided which of these comments before this moderator, who started at `since`:
-    "2 approved by ann · 1 marked as spam by bob" (one query), the words a bulk action lost
-    to another's say, so that no one opens each comment's history to learn it."""
+    "2 approved by ann · 1 taken down by bob" (one query), the words a bulk action lost to
+    another's say, so that no one opens each comment's history to learn it. A take-down is
+    told as one, by whoever took the comment down (it keeps its approval's moderator)."""
+    down = Q(taken_down_at__isnull=False)
+    mine = Q(taken_down_at__isnull=True, moderated_by=by, moderated_at__gte=since) | Q(
+        taken_down_by=by, taken_down_at__gte=since
+    )
     rows = (
-        Comment.objects.filter(pk__in=pks, moderated_by__isnull=False)
+        Comment.objects.filter(Q(moderated_by__isnull=False) | down, pk__in=pks)
         .exclude(status=Comment.Status.PENDING)
-        .exclude(moderated_by=by, moderated_at__gte=since)
-        .values("status", "moderated_by__username")
+        .exclude(mine)
+        .annotate(
+            done=Case(When(down, then=Value(TAKEN_DOWN_AS)), default=F("status")),
+            who=Case(
+                When(down, then=F("taken_down_by__username")),
+                default=F("moderated_by__username"),
+            ),
+        )
+        .values("done", "who")
         .annotate(n=Count("pk"))
-        .order_by("-n", "moderated_by__username", "status")
+        .order_by("-n", "who", "done")
     )
     return " · ".join(
-        f"{row['n']} {DECIDED_AS[row['status']]} by {row['moderated_by__username']}" for row in rows
+        f"{row['n']} {DECIDED_AS.get(row['done'], row['done'])} by "
+        f"{row['who'] or 'another moderator'}"
+        for row in rows
     )
 
 
@@ -137,13 +152,23 @@ def decided_meanwhile(pks, *, by) -> dict[str, str]:
     """What became of these comments, shown waiting on a moderator's screen, that wait no
     more: {id: "Decided meanwhile by ann: approved."}. One query, however many cards."""
     rows = Comment.objects.filter(pk__in=pks).values_list(
-        "pk", "status", "withdrawn_at", "moderated_by_id", "moderated_by__username"
+        "pk",
+        "status",
+        "withdrawn_at",
+        "moderated_by_id",
+        "moderated_by__username",
+        "taken_down_at",
+        "taken_down_by_id",
+        "taken_down_by__username",
     )
     said = dict.fromkeys(pks, "Deleted meanwhile.")
-    for pk, status, withdrawn_at, by_id, username in rows:
+    for pk, status, withdrawn_at, by_id, username, down_at, down_by_id, down_by in rows:
         del said[pk]
         if withdrawn_at:
             said[pk] = "Deleted meanwhile by its author."
+        elif down_at:  # approved, then taken down: by whoever took it down
+            who = "you, on another page" if down_by_id == by.pk else down_by or "another moderator"
+            said[pk] = f"Decided meanwhile by {who}: {TAKEN_DOWN_AS}."
         elif status in DECIDED_AS:
             who = "you, on another page" if by_id == by.pk else username or "the screen"
             said[pk] = f"Decided meanwhile by {who}: {DECIDED_AS[status]}."
@@ -282,10 +307,17 @@ def _who(user, *, by, nobody: str) -> str:
 
 
 def lost_text(comment: Comment) -> str:
-    comment = Comment.objects.select_related("moderated_by").get(pk=comment.pk)
+    comment = Comment.objects.select_related("moderated_by", "taken_down_by").get(pk=comment.pk)
     if comment.withdrawn_at:
         # Its row stays, as a placeholder, while published replies hang on it.
         return "Its author deleted that comment meanwhile; your decision was not applied."
+    if comment.taken_down_at:
+        # It keeps its approval's moderator, who never took it down.
+        who = comment.taken_down_by.get_username() if comment.taken_down_by else None
+        return (
+            f"Comment by {comment.name} had already been {TAKEN_DOWN_AS} by "
+            f"{who or 'another moderator'}; your decision was not applied."
+        )
     spam = comment.status == Comment.Status.SPAM
     done = "marked as spam" if spam else comment.status
     if comment.moderated_by is None and comment.versions.exists():
