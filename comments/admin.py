@@ -17,6 +17,7 @@ from comments.admin_decisions import (
     DecisionViews,
     decision_links,
 )
+from comments.admin_dismiss import ReportedActions
 from comments.admin_meanwhile import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_picks import PickFilter, PickViews
@@ -48,6 +49,7 @@ class CommentAdmin(
     DecisionViews,
     RequeueViews,
     PickViews,
+    ReportedActions,
     BulkActions,
     TypedFields,
     UndoViews,
@@ -73,6 +75,7 @@ class CommentAdmin(
         "reject_selected",
         "spam_selected",
         "take_down_selected",
+        "dismiss_reports_selected",
         "requeue_selected",
     ]
     fields = [

@@ -1,0 +1,108 @@
+"""The Reported queue's bulk actions: "Dismiss reports on selected" (each ticked comment's reports
+closed as its card's Dismiss closes them, at the revision the page showed) beside "Take down
+selected", the only two that do anything there; mixed into CommentAdmin."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
+from django.db.models import Count, Q
+
+from comments.admin_actions import edited_since_text
+from comments.admin_kept import keep_the_page
+from comments.admin_meanwhile import NAMED, reports_decided_meanwhile
+from comments.admin_posted import seen_revisions
+from comments.admin_status import StatusFilter
+from comments.admin_words import unseen_text
+from comments.desk import EditedMeanwhile, dismiss_reports
+from comments.models import Comment
+from newsportal.wording import counted, left_alone, were
+
+# What each list offers (the others: every action but these lists' own). The Reported queue's
+# comments are up, or hidden by their reports: a decision there found them decided already
+# ("put it back in the queue first") and did nothing; its reports are what is decided.
+LIST_ACTIONS = {"reported": ["take_down_selected", "dismiss_reports_selected"]}
+OWN_ACTIONS = {name for names in LIST_ACTIONS.values() for name in names} - {"take_down_selected"}
+
+BAR_REASON_FOR_TAKE_DOWN = (
+    "Nothing was dismissed: a reason for taking down is typed beside the action. Choose “Take "
+    "down selected published comments” to send it, or clear the reason to dismiss the reports."
+)
+
+
+class ReportedActions:
+    """Mixed into CommentAdmin before BulkActions."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        listed = request.GET.get(StatusFilter.parameter_name) or StatusFilter.default
+        offered = LIST_ACTIONS.get(listed)
+        if offered is None:
+            return {name: a for name, a in actions.items() if name not in OWN_ACTIONS}
+        return {name: a for name, a in actions.items() if name in offered}
+
+    @admin.action(
+        description="Dismiss reports on selected comments (they stay up)",
+        permissions=["moderate"],
+    )
+    def dismiss_reports_selected(self, request, queryset):
+        if request.POST.get("reason", "").strip():
+            # Typed for a take-down (the bar says so in this queue): never dismissed instead.
+            self.message_user(request, BAR_REASON_FOR_TAKE_DOWN, messages.ERROR)
+            keep_the_page(request)
+            return
+        # Only the comments ticked on the page, at the revision it showed ("Select all" reaches
+        # comments never read; one edited since says words never read), as a card's Dismiss.
+        seen = seen_revisions(request.POST)
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        read = sorted(pk for pk in ticked if pk in seen)
+        unseen = queryset.exclude(pk__in=read).count()
+        # One that left the queue since (its reports answered by another) is read too: said.
+        comments = Comment.objects.filter(pk__in=read).only("pk", "name", "revision")
+        dismissed, answered, edited = [], [], 0
+        with transaction.atomic():  # as every bulk action: a failure midway leaves them all
+            # Every Dismiss's rows at once, in pk order, as "Take down selected" takes them: one
+            # at a time, each comment's thread locked in turn, could cross another's order.
+            parents = Comment.objects.filter(pk__in=read).values("parent_id")
+            threads = Q(pk__in=read) | Q(parent_id__in=read) | Q(pk__in=parents)
+            Comment.objects.filter(threads).lock_rows()
+            for comment in comments.order_by("pk"):
+                try:
+                    closed = dismiss_reports(comment=comment, by=request.user, seen=seen)
+                except EditedMeanwhile:
+                    edited += 1
+                    continue
+                (dismissed if closed else answered).append(comment)
+        if dismissed:
+            self.message_user(request, _dismissed_text(dismissed), messages.SUCCESS)
+        said = reports_decided_meanwhile([c.pk for c in answered], by=request.user)
+        for comment in answered[:NAMED]:
+            text = f"The comment by {comment.name}: {said[str(comment.pk)]}"
+            self.message_user(request, f"{text} That decision stands.", messages.WARNING)
+        if len(answered) > NAMED:
+            more = len(answered) - NAMED
+            text = f"{counted(more, 'more comment')} whose reports others answered meanwhile"
+            text += f" {left_alone(more)}."
+            self.message_user(request, text, messages.WARNING)
+        if edited:
+            self.message_user(request, edited_since_text(edited), messages.WARNING)
+        gone = len(read) - len(dismissed) - len(answered) - edited
+        if gone:
+            text = f"{counted(gone, 'comment')} {were(gone)} deleted meanwhile: nothing to dismiss."
+            self.message_user(request, text, messages.WARNING)
+        if unseen:
+            self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+
+def _dismissed_text(comments) -> str:
+    """ "Reports on 3 comments dismissed: they are up." One hidden by its reports is up again;
+    one its author edited since it was hidden waits in the queue for its new words."""
+    rows = Comment.objects.filter(pk__in=[c.pk for c in comments]).values("status")
+    statuses = {row["status"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by()}
+    up, n = statuses.get(Comment.Status.APPROVED, 0), len(comments)
+    if up == n:
+        where = "it is up" if n == 1 else "they are up"
+    elif not up:
+        where = "it waits in the queue" if n == 1 else "they wait in the queue"
+    else:
+        where = f"{up} up, {n - up} waiting in the queue"
+    return f"Reports on {counted(n, 'comment')} dismissed: {where}."
