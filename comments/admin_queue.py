@@ -148,9 +148,10 @@ def _record(field: str, values) -> dict[str, str]:
     }
 
 
-def _record_by_sender(ips) -> dict[str, str]:
-    """_record() by IP address as the commenter's page counts a sender: an IPv4 address alone,
-    an IPv6 address with its whole /64 (one subscriber's changing addresses), in one query."""
+def _from_senders(ips) -> Q:
+    """The rows (by their ip_address) sent from these addresses as the commenter's page counts
+    a sender: an IPv4 address alone, an IPv6 address with its whole /64 (one subscriber's
+    changing addresses). On SQLite every IPv6 row: the caller sorts them out with sender()."""
     senders = {ip: sender(ip) for ip in ips}
     networks = [ipaddress.ip_network(s) for s in set(senders.values()) if "/" in s]
     match = Q(ip_address__in=[ip for ip, s in senders.items() if s == ip])
@@ -160,15 +161,41 @@ def _record_by_sender(ips) -> dict[str, str]:
             match |= Q(ip_address__gte=first, ip_address__lte=last)
         else:  # text, which does not sort as addresses do: every IPv6 sender, sorted out here
             match |= Q(ip_address__contains=":")
-    rows = Comment.objects.filter(match).values("ip_address", "status").annotate(n=Count("pk"))
+    return match
+
+
+def _record_by_sender(ips) -> dict[str, str]:
+    """_record() by IP address, each by its sender (_from_senders), in one query."""
+    rows = Comment.objects.filter(_from_senders(ips)).values("ip_address", "status")
     counts = defaultdict(Counter)
-    for row in rows.order_by():
+    for row in rows.annotate(n=Count("pk")).order_by():
         counts[sender(row["ip_address"])][row["status"]] += row["n"]
     return {
         ip: " · ".join(f"{counts[s][status]} {status.label.lower()}" for status in RECORD_STATUSES)
-        for ip, s in senders.items()
-        if s in counts
+        for ip in ips
+        if (s := sender(ip)) in counts
     }
+
+
+def _notes(emails, ips) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """The moderators' notes on these e-mail addresses and on these IP addresses' senders (as
+    their commenter pages list them), in one query: ({e-mail: note ids}, {sender: note ids})."""
+    rows = ModeratorNote.objects.filter(Q(email__in=emails) | _from_senders(ips))
+    by_email, by_sender = defaultdict(set), defaultdict(set)
+    for pk, email, ip in rows.values_list("pk", "email", "ip_address"):
+        if email in emails:
+            by_email[email].add(pk)
+        if ip:
+            by_sender[sender(ip)].add(pk)
+    return by_email, by_sender
+
+
+def notes_cell(comment, on_email: set[int], on_ip: set[int]) -> str:
+    """Where a card's notes are read ("on this e-mail and this IP"), each its commenter page."""
+    pages = [(comment.urls["by_email"], "this e-mail")] if on_email else []
+    if on_ip:
+        pages.append((comment.urls["by_ip"], comment.ip_sender[0].lower() + comment.ip_sender[1:]))
+    return format_html("on {}", format_html_join(" and ", '<a href="{}">{}</a>', pages))
 
 
 def report_reasons(reports) -> list[tuple[str, int]]:
@@ -201,7 +228,7 @@ def prepare_queue(
     ips = {c.ip_address for c in comments if c.ip_address}
     by_email = _record("email", emails)
     by_ip = _record_by_sender(ips)
-    notes = Counter(ModeratorNote.objects.filter(email__in=emails).values_list("email", flat=True))
+    notes_by_email, notes_by_ip = _notes(emails, ips)
     # Blocks in force, matched as the screen matches them (an erased address, an IPv6 /64).
     senders = [(Block.Kind.EMAIL, e) for e in emails] + [(Block.Kind.IP, ip) for ip in ips]
     blocks = Block.objects.active().matching_each(senders)
@@ -242,7 +269,11 @@ def prepare_queue(
         # What its link opens: the commenter's page of the sender (an IPv6 address's /64).
         network = comment.ip_address and "/" in sender(comment.ip_address)
         comment.ip_sender = "This IPv6 /64" if network else "This IP"
-        comment.note_count = notes.get(comment.email, 0)
+        # A note on its e-mail, on its IP (an IPv6 sender's /64), or on both: counted once.
+        on_email = notes_by_email.get(comment.email, set())
+        on_ip = notes_by_ip.get(sender(comment.ip_address), set()) if comment.ip_address else set()
+        comment.note_count = len(on_email | on_ip)
+        comment.notes_on = notes_cell(comment, on_email, on_ip) if comment.note_count else ""
         comment.blocked = blocked_cell(
             blocks,
             [
