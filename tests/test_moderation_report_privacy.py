@@ -1,6 +1,7 @@
 """Readers' reports (who reported, why, in their words) are for moderators: staff who may
 only read comments see none of them."""
 
+import pytest
 from django.utils.html import strip_tags
 
 from comments.models import Report
@@ -59,3 +60,25 @@ def test_a_moderator_still_sees_the_reports(moderator_client, approved_comment):
     assert "Reported comments</a>" in index
     assert "Reported (1)" in html
     assert f"“{REPORT_TEXT} (1)”" in strip_tags(html)  # the words in a <bdi> of their own
+
+
+# Those the admin lets through (one relation, its key): any further into the reports (their
+# reason, their words) it refuses itself.
+LOOKUPS = [{"reports__isnull": "False"}, {"reports__id__gte": "1"}, {"reports__gt": "0"}]
+
+
+@pytest.mark.parametrize(("persona", "answer"), [("editor", 400), ("moderator", 200)])
+def test_only_a_moderator_may_learn_who_was_reported_through_a_lookup_in_the_address(
+    request, approved_comment, article, make_comment, persona, answer
+):
+    client = request.getfixturevalue(f"{persona}_client")
+    _reported(approved_comment)
+    make_comment(article, status="approved", name="Never Reported")
+
+    for lookup in LOOKUPS:
+        response = client.get(CHANGELIST, {"status": "all", **lookup})
+
+        assert response.status_code == answer, lookup
+        html = response.content.decode()
+        assert ("Early Bird" in html) == (persona == "moderator")
+        assert "Never Reported" not in html
