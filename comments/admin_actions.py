@@ -81,9 +81,13 @@ class BulkActions:
                 comments, by=request.user, reason=request.POST.get("reason", ""), **kwargs
             )
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            keep_the_page(request)
+            self._told_why(request, exc)
             return None
+
+    def _told_why(self, request, exc):
+        """A reason refused: said, nothing changed, and the page comes back as it was left."""
+        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        keep_the_page(request)
 
     def _decide_selected(self, request, queryset, decision):
         status, done = DECISIONS[decision]
@@ -104,7 +108,11 @@ class BulkActions:
         gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
         # A card's own reason goes with it (typed, or a preset chosen): the bar's is for the
         # rest. Given for a rejection, it never lets "Approve selected" publish the comment.
-        own = card_reasons(request.POST, ticked) if decision != "spam" else {}
+        try:
+            own = card_reasons(request.POST, ticked) if decision != "spam" else {}
+        except ValidationError as exc:  # a preset chosen on a card, deleted since
+            self._told_why(request, exc)
+            return
         groups = {None: queryset.exclude(pk__in=list(own))}  # the bar's reason
         if decision == "reject":
             for reason in set(own.values()):

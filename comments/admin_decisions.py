@@ -110,9 +110,9 @@ class DecisionViews:
                     str(comment.pk): to_keep(request.POST, comment.pk, bar=True)
                 }
             return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
-        reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
         seen = seen_revisions(request.POST)
         try:
+            reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
             result = decide(
                 [comment], status=status, by=request.user, reason=reason, seen=seen or None
             )

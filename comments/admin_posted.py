@@ -2,6 +2,7 @@
 row showed (its revision) and where it stood (its status), the reasons given on cards or in the
 action bar, the boxes Enter was pressed in, and whether the queue's script asks for JSON."""
 
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 
@@ -77,13 +78,23 @@ def posted_status(post, pk) -> str:
     return posted if posted in Comment.Status.values else ""
 
 
+PRESET_GONE = (
+    "The preset reason chosen was deleted meanwhile: nothing was done. Choose another, or type "
+    "your own words."
+)
+
+
 def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
-    """{comment id: reason} of the comments given one (typed, else a preset chosen)."""
+    """{comment id: reason} of the comments given one (typed, else a preset chosen). A preset
+    deleted since the page drew it (an administrator tidying the list) is refused: the
+    comment would go with no reason at all, where its moderator chose one."""
     presets = dict(RejectionReason.objects.values_list("pk", "text"))
     reasons = {}
     for pk in pks:
         typed, preset = given(post, pk, bar=bar)
-        reason = typed or (presets.get(int(preset), "") if preset else "")
+        if not typed and preset and int(preset) not in presets:
+            raise ValidationError(PRESET_GONE)
+        reason = typed or (presets[int(preset)] if preset else "")
         if reason:
             reasons[pk] = reason
     return reasons
