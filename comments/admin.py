@@ -18,7 +18,7 @@ from comments.admin_decisions import (
     DecisionViews,
     decision_links,
 )
-from comments.admin_dismiss import ReportedActions
+from comments.admin_list_actions import ListActions
 from comments.admin_meanwhile import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_picks import PickFilter, PickViews
@@ -50,7 +50,7 @@ class CommentAdmin(
     DecisionViews,
     RequeueViews,
     PickViews,
-    ReportedActions,
+    ListActions,
     BulkActions,
     TypedFields,
     UndoViews,
@@ -78,6 +78,7 @@ class CommentAdmin(
         "take_down_selected",
         "dismiss_reports_selected",
         "requeue_selected",
+        "not_spam_selected",
     ]
     fields = [
         "article",

@@ -3,6 +3,7 @@
 Loaded as a pytest plugin (see pytest_plugins in the comment test modules / tests/conftest.py).
 """
 
+import re
 import time
 
 import pytest
@@ -171,6 +172,13 @@ def as_shown(comments) -> dict:
     (read now, as a page loaded just before the click shows them)."""
     rows = Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list("pk", "revision")
     return {f"seen-{pk}": revision for pk, revision in rows}
+
+
+def offered_actions(client, url) -> set[str]:
+    """The bulk actions a list's action bar offers (their names)."""
+    html = client.get(url).content.decode()
+    bar = html[html.index('name="action"') :]
+    return set(re.findall(r'<option value="(\w+)"', bar[: bar.index("</select>")]))
 
 
 def report_url(comment):

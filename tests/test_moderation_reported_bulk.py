@@ -3,24 +3,16 @@ and none of the decisions, which found its published comments decided already an
 nothing. A Dismiss acts on what the page showed, as a card's does: another moderator's
 answer meanwhile stands, and a comment edited since is left to be read again."""
 
-import re
-
 import pytest
 from django.db.models import F
 
 from articles.models import Article
 from comments.desk import report_comment, take_down_reported
 from comments.models import Comment, ModerationPolicy, Report
-from tests.comment_fixtures import as_shown
+from tests.comment_fixtures import as_shown, offered_actions
 
 CHANGELIST = "/admin/comments/comment/"
 REPORTED = f"{CHANGELIST}?status=reported"
-
-
-def _offered(client, url) -> set[str]:
-    html = client.get(url).content.decode()
-    actions = html[html.index('name="action"') :]
-    return set(re.findall(r'<option value="(\w+)"', actions[: actions.index("</select>")]))
 
 
 @pytest.fixture
@@ -50,12 +42,12 @@ def test_the_reported_queue_offers_dismiss_and_take_down_and_the_others_no_dismi
     moderator_client, article, make_comment, reported
 ):
     make_comment(article)  # the pending queue's
-    assert _offered(moderator_client, REPORTED) == {
+    assert offered_actions(moderator_client, REPORTED) == {
         "take_down_selected",
         "dismiss_reports_selected",
     }
     for listed in ["", "?status=approved", "?status=all"]:
-        offered = _offered(moderator_client, CHANGELIST + listed)
+        offered = offered_actions(moderator_client, CHANGELIST + listed)
         assert "approve_selected" in offered
         assert "dismiss_reports_selected" not in offered
 

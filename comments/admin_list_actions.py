@@ -1,27 +1,34 @@
-"""The Reported queue's bulk actions: "Dismiss reports on selected" (each ticked comment's reports
-closed as its card's Dismiss closes them, at the revision the page showed) beside "Take down
-selected", the only two that do anything there; mixed into CommentAdmin."""
+"""The bulk actions each list offers, and the lists' own: the Reported queue's "Dismiss reports
+on selected" (each ticked comment's reports closed as its card's Dismiss closes them, at the
+revision the page showed) beside "Take down selected", and the Spam list's "Not spam: approve
+selected"; mixed into CommentAdmin."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from comments.admin_actions import edited_since_text
 from comments.admin_kept import keep_the_page
-from comments.admin_meanwhile import NAMED, reports_decided_meanwhile
+from comments.admin_meanwhile import NAMED, decided_by_others, reports_decided_meanwhile
 from comments.admin_posted import seen_revisions
 from comments.admin_status import StatusFilter
-from comments.admin_words import unseen_text
+from comments.admin_undo import with_undo
+from comments.admin_words import tell_left_waiting, unseen_text
 from comments.desk import EditedMeanwhile, dismiss_reports
 from comments.models import Comment
+from comments.not_spam import approve_spam
 from newsportal.wording import counted, left_alone, were
 
 # What each list offers (the others: every action but these lists' own). The Reported queue's
-# comments are up, or hidden by their reports: a decision there found them decided already
-# ("put it back in the queue first") and did nothing; its reports are what is decided.
-LIST_ACTIONS = {"reported": ["take_down_selected", "dismiss_reports_selected"]}
-OWN_ACTIONS = {name for names in LIST_ACTIONS.values() for name in names} - {"take_down_selected"}
+# comments are up, or hidden by their reports, and the Spam list's decided: a decision there
+# found them decided already ("put it back in the queue first") and did nothing.
+LIST_ACTIONS = {
+    "reported": ["take_down_selected", "dismiss_reports_selected"],
+    Comment.Status.SPAM: ["not_spam_selected", "requeue_selected"],
+}
+OWN_ACTIONS = {"dismiss_reports_selected", "not_spam_selected"}
 
 BAR_REASON_FOR_TAKE_DOWN = (
     "Nothing was dismissed: a reason for taking down is typed beside the action. Choose “Take "
@@ -29,7 +36,7 @@ BAR_REASON_FOR_TAKE_DOWN = (
 )
 
 
-class ReportedActions:
+class ListActions:
     """Mixed into CommentAdmin before BulkActions."""
 
     def get_actions(self, request):
@@ -91,6 +98,34 @@ class ReportedActions:
             self.message_user(request, text, messages.WARNING)
         if unseen:
             self.message_user(request, unseen_text(unseen), messages.WARNING)
+
+    @admin.action(description="Not spam: approve selected comments", permissions=["moderate"])
+    def not_spam_selected(self, request, queryset):
+        # Only the comments ticked on the page, at the revision it showed, as any decision
+        # ("Select all" reaches comments never read). One decided again since has left the
+        # list: read too, and said.
+        seen = seen_revisions(request.POST)
+        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        read = sorted(pk for pk in ticked if pk in seen)
+        unseen = queryset.exclude(pk__in=read).count()
+        started = timezone.now()
+        result = approve_spam(read, by=request.user, seen=seen)._replace(unseen=unseen)
+        if result.decided:
+            ours = Comment.objects.filter(
+                pk__in=read, moderated_by=request.user, moderated_at__gte=started
+            ).filter(status=Comment.Status.APPROVED)
+            text = f"{counted(result.decided, 'comment')} approved: not spam after all."
+            pks = list(ours.values_list("pk", flat=True))
+            text = with_undo(request, text, pks, decided=Comment.Status.APPROVED)
+            self.message_user(request, text, messages.SUCCESS)
+        if result.lost:
+            others = decided_by_others(ticked, by=request.user, since=started)
+            text = (
+                f"{counted(result.lost, 'comment')} {were(result.lost)} no longer spam, decided "
+                "again or deleted meanwhile" + (f" ({others})" if others else "")
+            )
+            self.message_user(request, f"{text}, and {left_alone(result.lost)}.", messages.WARNING)
+        tell_left_waiting(self, request, result)
 
 
 def _dismissed_text(comments) -> str:
