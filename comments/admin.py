@@ -19,7 +19,7 @@ from comments.admin_decisions import (
     decision_links,
 )
 from comments.admin_list_actions import ListActions
-from comments.admin_meanwhile import MeanwhileView
+from comments.admin_meanwhile_view import MeanwhileView
 from comments.admin_paging import KeptFiltersPaging, NarrowOffsetPaginator
 from comments.admin_picks import PickFilter, PickViews
 from comments.admin_posted import as_shown

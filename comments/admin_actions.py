@@ -4,7 +4,7 @@ mixed into CommentAdmin: each decides only what the page showed, with the reason
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from comments.admin_undo import with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
 from comments.bulk_take_down import take_down_ticked
 from comments.models import Comment
+from comments.posted_ids import posted_ids
 from comments.services import Decision, decide
 from newsportal.wording import counted, left_alone, were
 
@@ -45,6 +46,11 @@ class BulkActions:
     """Mixed into CommentAdmin (its `actions` name these)."""
 
     def changelist_view(self, request, extra_context=None):
+        ticked = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if len(posted_ids(ticked)) != len(ticked):
+            # A tick no row of the page could have posted (the admin's action reads it as an
+            # id: a server error past what the database binds, or not a number).
+            raise BadRequest("A ticked comment's id is not one.")
         if _no_action_chosen(request):
             # Go pressed (or Enter in the bar's reason) with comments ticked and no action
             # chosen: the admin says "No action selected." and the page comes back as it was.

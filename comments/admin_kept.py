@@ -4,6 +4,8 @@ action bar's, kept in their session over the redirect and shown again, never los
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from comments.posted_ids import posted_id
+
 # {comment id: {"reason": words, "preset": preset id, "ticked": bool}}.
 KEPT_REASONS = "comments-kept-reasons"
 # The action bar's {"action": name, "reason": words}.
@@ -16,7 +18,7 @@ def given(post, pk, *, bar: bool) -> tuple[str, str]:
     the queue's action bar, which a card's button posts too)."""
     typed = post.get(f"reason-{pk}", "").strip() or (post.get("reason", "").strip() if bar else "")
     preset = post.get(f"preset-{pk}", "") or (post.get("preset", "") if bar else "")
-    return typed, preset if preset.isdecimal() else ""
+    return typed, preset if posted_id(preset) is not None else ""
 
 
 def to_keep(post, pk, *, bar: bool = False) -> dict:

@@ -1,22 +1,13 @@
 """What other moderators did meanwhile to the comments on one moderator's screen: why a
 queue card's Undo put nothing back."""
 
-from contextlib import suppress
-
 from django.contrib import messages
-from django.contrib.admin import FieldListFilter
 from django.contrib.admin.models import LogEntry
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, Q, Value, When
-from django.http import JsonResponse
-from django.utils.dateparse import parse_datetime
 
 from comments.desk import hidden_by_reports
 from comments.models import Comment, Report
-from comments.querysets import PENDING
 from comments.report_undo import (
     TAKE_DOWN_UNDONE,
     came_down_with,
@@ -142,10 +133,6 @@ def decided_by_others(pks, *, by, since) -> str:
         f"{row['who'] or 'another moderator'}"
         for row in rows
     )
-
-
-# A page shows fifty cards: a question about more is not the queue's.
-MOST_CARDS = 100
 
 
 def decided_meanwhile(pks, *, by) -> dict[str, str]:
@@ -332,59 +319,3 @@ def lost_text(comment: Comment) -> str:
         f"Comment by {comment.name} had already been {done} by {who}; your decision was not "
         "applied."
     )
-
-
-def newly_reported(since):
-    """The comments on the Reported queue now that were not when `since`: every open report on
-    them made since (a comment reported again after its reports were closed is new there)."""
-    still_open = Report.objects.open()
-    return Comment.objects.filter(pk__in=still_open.values("comment_id")).exclude(
-        pk__in=still_open.filter(created_at__lte=since).values("comment_id")
-    )
-
-
-def _moment(value: str):
-    """The time a queue page was drawn, as it wrote it (with its zone); anything else: None."""
-    try:
-        moment = parse_datetime(value)
-    except ValueError:
-        return None
-    return moment if moment and moment.tzinfo else None
-
-
-class MeanwhileView:
-    """Mixed into CommentAdmin (which routes the URL to meanwhile_view)."""
-
-    def meanwhile_view(self, request):
-        """The queue's script asks, now and then, which of the cards it shows as waiting were
-        decided by someone else since: those cards close, saying by whom."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        pks = [int(pk) for pk in request.GET.getlist("pk")[:MOST_CARDS] if pk.isdecimal()]
-        since = _moment(request.GET.get("since", ""))
-        if request.GET.get("queue") == "reported":  # decided: its reports, not the comment
-            answer = {"decided": reports_decided_meanwhile(pks, by=request.user)}
-            came = newly_reported(since) if since else None
-        else:
-            answer = {"decided": decided_meanwhile(pks, by=request.user)}
-            came = Comment.objects.filter(PENDING, created_at__gt=since) if since else None
-        if came is not None:
-            # Asked at most once a minute (moderation-meanwhile.js): the comments that joined
-            # the queue since the page was drawn, under its search and its section and date
-            # filters, which its counts and a line above the cards tell.
-            came, _ = self.get_search_results(request, came, request.GET.get("q", ""))
-            with suppress(IncorrectLookupParameters):  # one the list refuses: nothing told
-                answer["arrived"] = self._as_filtered(request, came).count()
-        return JsonResponse(answer)
-
-    def _as_filtered(self, request, comments):
-        """The list's own filters (by section, by date: the status is the queue asked about),
-        read from the question's address as the list reads them from its own."""
-        params = {key: request.GET.getlist(key) for key in request.GET}
-        for path in self.list_filter:
-            if not isinstance(path, str) or not any(k.startswith(path) for k in params):
-                continue  # the status filter; or a filter not in use (never build its choices)
-            field = get_fields_from_path(self.model, path)[-1]
-            spec = FieldListFilter.create(field, request, params, self.model, self, path)
-            comments = spec.queryset(request, comments)
-        return comments

@@ -9,15 +9,19 @@ from django.utils.html import format_html
 from comments.admin_kept import given
 from comments.admin_status import StatusFilter
 from comments.models import Comment, RejectionReason
+from comments.posted_ids import posted_id
+
+NO_REVISION = -1  # what no row's revision is
 
 
 def seen_revisions(post) -> dict[int, int]:
     """The comments a page showed, each at the revision shown: `seen-<pk>` = revision."""
     seen = {}
     for name, value in post.items():
-        pk = name.removeprefix("seen-")
-        if pk != name and pk.isdecimal() and value.isdecimal():
-            seen[int(pk)] = int(value)
+        pk = posted_id(name.removeprefix("seen-"))
+        if name.startswith("seen-") and pk is not None and value.isdecimal():
+            # A revision past any row's names words the moderator never read: it matches none.
+            seen[pk] = posted_id(value) if posted_id(value) is not None else NO_REVISION
     return seen
 
 
@@ -110,7 +114,9 @@ def reasons_typed(request) -> dict[str, str]:
     return {
         pk: value.strip()
         for name, value in post.items()
-        if (pk := name.removeprefix("reason-")) != name and pk.isdecimal() and value.strip()
+        if (pk := name.removeprefix("reason-")) != name
+        and posted_id(pk) is not None
+        and value.strip()
     }
 
 

@@ -22,6 +22,7 @@ from comments.admin_meanwhile import (
     waits_on_parent,
 )
 from comments.models import Comment, Report
+from comments.posted_ids import posted_ids
 from comments.report_undo import undo_take_downs
 from comments.services import return_to_queue
 from newsportal.wording import counted, were
@@ -70,7 +71,7 @@ class UndoViews:
     def _undoing(self, request) -> list[int]:
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        return [int(pk) for pk in request.POST.getlist(UNDO_FIELD) if pk.isdecimal()]
+        return posted_ids(request.POST.getlist(UNDO_FIELD))
 
     def undo_decisions_view(self, request):
         """A bulk decision's Undo: those of the comments still as this moderator decided them
