@@ -114,8 +114,8 @@ def _byline_rows(data, prefix: str) -> list[dict]:
     """The byline inline's rows as posted, but those ticked for deletion or left blank."""
     return [
         row
-        for row in _posted_rows(data, prefix)
-        if _last(row, "author") and not _ticked_for_deletion(row)
+        for row in posted_rows(data, prefix)
+        if _last(row, "author") and not ticked_for_deletion(row)
     ]
 
 
@@ -163,10 +163,10 @@ def bylines_now(data, article, *, theirs: bool, prefix: str = "bylines"):
         rows.append(row)
     if not theirs:
         rows += [row | {"id": [""], "DELETE": []} for row in posted.values()]
-    return _renumbered(data, prefix, rows, saved=len(now))
+    return renumbered(data, prefix, rows, saved=len(now))
 
 
-def _renumbered(data, prefix: str, rows: list[dict], saved: int):
+def renumbered(data, prefix: str, rows: list[dict], saved: int):
     """`data` with an inline's rows replaced by these (each its values by name), the first
     `saved` of them its saved objects'."""
     rebased = data.copy()
@@ -217,8 +217,9 @@ def _count(data, key: str) -> int | None:
     return min(int(value), DEFAULT_MAX_NUM) if value.isdecimal() else None
 
 
-def _posted_rows(data, prefix: str) -> list[dict]:
-    """The related links' rows a form posts, each its values by name (a list, as posted)."""
+def posted_rows(data, prefix: str) -> list[dict]:
+    """An inline's rows a form posts (the related links', the policy's preset reasons'), each
+    its values by name (a list, as posted)."""
     return [
         {key.removeprefix(row): data.getlist(key) for key in data if key.startswith(row)}
         for row in (f"{prefix}-{i}-" for i in range(_count(data, f"{prefix}-TOTAL_FORMS") or 0))
@@ -233,7 +234,7 @@ def _as_row(posted: dict) -> tuple[str, ...]:
     return tuple(_as_posted(_last(posted, name)) for name in LINK_ROW)
 
 
-def _ticked_for_deletion(row: dict) -> bool:
+def ticked_for_deletion(row: dict) -> bool:
     return CheckboxInput().value_from_datadict({"DELETE": _last(row, "DELETE")}, {}, "DELETE")
 
 
@@ -243,7 +244,7 @@ def posted_links(data, prefix: str = "related_links") -> tuple | None:
     if _count(data, f"{prefix}-TOTAL_FORMS") is None:
         return None
     blank = link_row(RelatedLink())
-    rows = (_as_row(row) for row in _posted_rows(data, prefix) if not _ticked_for_deletion(row))
+    rows = (_as_row(row) for row in posted_rows(data, prefix) if not ticked_for_deletion(row))
     return tuple(sorted(row for row in rows if row != blank))
 
 
@@ -255,21 +256,21 @@ def links_now(data, now: tuple, shown: dict, prefix: str = "related_links"):
     link's, unless ticked for deletion); then the new rows posted. `shown`: each row as the
     form showed it (opened_state), by link id. Left numbered for the links as they were, a row
     of a link gone would be refused, and rows shown beside other links."""
-    posted = _posted_rows(data, prefix)
+    posted = posted_rows(data, prefix)
     initial = min(_count(data, f"{prefix}-INITIAL_FORMS") or 0, len(posted))
     changed = {}
     for row in posted[:initial]:
         link_id = _as_row(row)[0]
-        if _ticked_for_deletion(row) or fingerprint(_as_row(row)) != shown.get(link_id):
+        if ticked_for_deletion(row) or fingerprint(_as_row(row)) != shown.get(link_id):
             changed[link_id] = row
     rows = [
         changed.pop(link[0], None) or dict(zip(LINK_ROW, ([value] for value in link), strict=True))
         for link in sorted(now, key=lambda link: (int(link[1]), int(link[0])))  # order, then id
     ]
     saved = len(rows)
-    gone = [row | {"id": [""]} for row in changed.values() if not _ticked_for_deletion(row)]
+    gone = [row | {"id": [""]} for row in changed.values() if not ticked_for_deletion(row)]
     rows += gone + posted[initial:]
-    return _renumbered(data, prefix, rows, saved)
+    return renumbered(data, prefix, rows, saved)
 
 
 def opened_state(values: dict) -> str:

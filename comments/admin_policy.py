@@ -2,24 +2,27 @@
 rejection reasons) and the comment-policy page readers read. Registered here, imported by
 comments.admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from comments.admin_policy_form import PolicyForm, ReasonFormSet, said_meanwhile
 from comments.models import CommentPolicyPage, ModerationPolicy, RejectionReason
-from comments.policy_services import update_policy
+from comments.policy_services import REASONS, update_policy
 
 
 class RejectionReasonInline(admin.TabularInline):
     model = RejectionReason
     extra = 1
     fields = ["order", "label", "text"]
+    formset = ReasonFormSet
     verbose_name_plural = "preset rejection reasons (keys 1–9 in the queue, in this order)"
 
 
 @admin.register(ModerationPolicy)
 class ModerationPolicyAdmin(admin.ModelAdmin):
+    form = PolicyForm
     fieldsets = [
         ("Hold for a closer look", {"fields": ["link_limit", "moderation_words"]}),
         ("Straight to spam", {"fields": ["blocked_words", "blocked_emails", "blocked_ips"]}),
@@ -46,6 +49,26 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         update_policy(policy=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Someone else's change kept, around this staffer's (comments.admin_policy_form).
+        kept = [*form.kept, *([REASONS] if any(f.told for f in formsets) else [])]
+        if kept:
+            said = f"{said_meanwhile(form.opened, kept, [])} Your changes are saved with it."
+            self.message_user(request, said, messages.WARNING)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A field only someone else changed since differs from the post (the page still holds
+        # it as drawn), though the save kept theirs: not this staffer's change in the history.
+        form.changed_data = [name for name in form.changed_data if name not in form.kept]
+        return super().construct_change_message(request, form, formsets, add)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if context["adminform"].form.is_bound:  # back with errors
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            context["adminform"].form.shown_again(formsets)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         # One policy: the list is just a detour to it (for those who may see it).

@@ -169,8 +169,10 @@ def _forget_address(email: str) -> None:
 
 
 def _hash_in_policy(email: str) -> None:
-    """The policy's list of blocked addresses keeps an erased one as its keyed hash too."""
-    policy = ModerationPolicy.objects.filter(pk=1).first()
+    """The policy's list of blocked addresses keeps an erased one as its keyed hash too. Read
+    under its row's lock: a staffer's save landing between the read and the write would be
+    undone (comments.policy_services)."""
+    policy = ModerationPolicy.objects.select_for_update().filter(pk=1).first()
     if policy is None or email not in policy.lines(policy.blocked_emails):
         return
     lines = policy.blocked_emails.splitlines()
