@@ -36,6 +36,8 @@ from comments.withdrawal import withdraw_comment, withdraw_comments
 ERASED = "(erased at its author's request)"
 # Where a moderator's own words named the commenter.
 ERASED_NAME = "[name erased]"
+# Where a moderator's note or reason named the commenter's address.
+NAMED_ERASED = "[erased at the request of the commenter it named]"
 # Asks about one inbox a day, from the privacy page or a status page (comments.privacy_views).
 PRIVACY_ASKS_PER_DAY = 5
 
@@ -150,6 +152,7 @@ def _erase(email: str) -> int:
         for block in kept:
             block.value, block.reason = erased_email(email), _without_names(block.reason, names)
         Block.objects.bulk_update(kept, ["value", "reason"])
+        _erase_where_named(email)
         _hash_in_policy(email)
         _forget_address(email)  # the address last (comments.forgetting's lock order)
     return count
@@ -180,6 +183,22 @@ def _hash_in_policy(email: str) -> None:
         erased_email(email) if line.strip().lower() == email else line for line in lines
     )
     update_policy(policy=policy)  # the cached policy goes too
+
+
+def _erase_where_named(email: str) -> None:
+    """A moderator's note or a block's reason that names the address whole (a note on an IP
+    address's page, the reason for blocking an IP address or another address) is about its
+    owner: its words go, as a log entry naming the address loses its message
+    (_forget_in_admin_log), names and whatever else it said about them with it; the note and
+    the block stay, who wrote them and when, and the block holds. One naming only a name is
+    left as it is: a name is not unique, and the log keeps such words too."""
+    naming = _whole_address(email)
+    for model, field in ((ModeratorNote, "text"), (Block, "reason")):
+        candidates = model.objects.filter(**{f"{field}__icontains": email}).only("pk", field)
+        named = [row for row in candidates if naming.search(getattr(row, field))]
+        for row in named:
+            setattr(row, field, NAMED_ERASED)
+        model.objects.bulk_update(named, [field])
 
 
 def _without_names(text: str, names: set[str]) -> str:
