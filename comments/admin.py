@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
-from comments import admin_policy  # noqa: F401 (registers the policy and the policy page)
+from comments import admin_blocks, admin_policy  # noqa: F401 (registers the blocks, the policy and its page)
 from comments.admin_actions import BulkActions, ModerationActionForm
 from comments.admin_comment_page import CommentPageViews
 from comments.admin_commenter import commenter_view

@@ -73,3 +73,26 @@ def test_whoever_may_not_lift_is_not_told_to(client, django_user_model, moderato
     assert "Lift" not in listing
     page = client.get(f"{COMMENTER}?email=troll%40example.com").content.decode()
     assert "Lift the block" not in page  # as before: lifting is for moderators
+
+
+def _found(client, term: str) -> list[str]:
+    listing = client.get(BLOCKS, {"q": term})
+    return [block.value for block in listing.context["cl"].result_list]
+
+
+def test_an_ip_address_typed_in_the_search_finds_the_block_that_holds_it(
+    moderator_client, moderator
+):
+    block_sender(kind="ip", value="2001:db8:1:2::5", period="7", by=moderator, reason="troll")
+    block_sender(kind="ip", value="2001:db8:1:3::5", period="7", by=moderator, reason="troll")
+    block_sender(kind="ip", value="203.0.113.5", period="7", by=moderator, reason="troll")
+    # One made before blocks named an IPv6 sender's /64: it holds its one address.
+    Block.objects.create(kind=Block.Kind.IP, value="2001:db8:1:2::9", reason="older")
+
+    sender = ["2001:db8:1:2::/64", "2001:db8:1:2::9"]
+    for typed in ("2001:db8:1:2::5", "2001:DB8:1:2::abcd", "2001:0db8:0001:0002:0::77"):
+        assert sorted(_found(moderator_client, typed)) == sender, typed
+    assert _found(moderator_client, "2001:0db8:0001:0002::/64") == ["2001:db8:1:2::/64"]
+    assert _found(moderator_client, " 203.0.113.5 ") == ["203.0.113.5"]
+    assert _found(moderator_client, "203.0.113.50") == []
+    assert len(_found(moderator_client, "troll")) == 3  # words still find the reasons
