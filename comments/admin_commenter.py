@@ -27,7 +27,10 @@ from comments.desk import (
     add_note,
     block_sender,
     decide_sender,
+    delete_note,
+    edit_note,
     lift_block,
+    note_as_shown,
 )
 from comments.models import Block, Comment, ModeratorNote
 from comments.ratelimit import sender
@@ -76,9 +79,7 @@ def commenter_view(model_admin, request):
     network = ipaddress.ip_network(sender(value)) if kind == "ip" else None
 
     def of_sender(queryset):
-        if network is None:
-            return queryset.filter(email=value)
-        return from_network(queryset, network)
+        return _of_sender(queryset, kind, value)
 
     if request.method == "POST":
         if not model_admin.has_moderate_permission(request):
@@ -106,7 +107,9 @@ def commenter_view(model_admin, request):
         "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
         # "All" are the waiting ones on this page, in the words shown: decide_sender.
         "pending": [c for c in shown if c.status == Comment.Status.PENDING],
-        "notes": of_sender(ModeratorNote.objects.select_related("author")),
+        "notes": [
+            _with_shown(note) for note in of_sender(ModeratorNote.objects.select_related("author"))
+        ],
         "blocks": Block.objects.matching(kind, value),
         "periods": [(key, words) for key, (words, _) in BLOCK_PERIODS.items()],
         "can_moderate": model_admin.has_moderate_permission(request),
@@ -117,6 +120,17 @@ def commenter_view(model_admin, request):
         "kept": kept,
     }
     return TemplateResponse(request, "admin/comments/commenter.html", context)
+
+
+def _of_sender(queryset, kind: str, value: str):
+    if kind == "email":
+        return queryset.filter(email=value)
+    return from_network(queryset, ipaddress.ip_network(sender(value)))
+
+
+def _with_shown(note: ModeratorNote) -> ModeratorNote:
+    note.shown = note_as_shown(note)  # its words as shown, for edit_note
+    return note
 
 
 def _act(request, model_admin, kind, value) -> dict | None:
@@ -153,6 +167,8 @@ def _act(request, model_admin, kind, value) -> dict | None:
         elif action == "note":
             add_note(by=request.user, text=post.get("text", ""), **sender)
             model_admin.message_user(request, "Note added.", messages.SUCCESS)
+        elif action in ("edit_note", "delete_note"):
+            return _on_note(request, model_admin, kind, value)
         elif action == "block":
             return _block(request, model_admin, kind, value)
         elif action == "lift":
@@ -168,6 +184,8 @@ def _act(request, model_admin, kind, value) -> dict | None:
         said = " ".join(exc.messages)
         if action == "note" and not post.get("text", "").strip():
             said = "Write the note in its box before pressing “Add note”."
+        elif action == "edit_note" and not post.get("text", "").strip():
+            said = "A note needs words: to take it away, press “Delete the note”."
         model_admin.message_user(request, said, messages.ERROR)
         return _typed(post, action)
 
@@ -179,7 +197,37 @@ def _typed(post, action) -> dict:
         return {"period": post.get("period", ""), "block_reason": post.get("reason", "")}
     if action == "note":
         return {"note": post.get("text", "")}
+    if action == "edit_note":
+        return {"edited_note": _number(post, "note"), "edited_text": post.get("text", "")}
     return {"reason": post.get("reason", "")}
+
+
+def _on_note(request, model_admin, kind, value) -> dict | None:
+    """Edit or delete a note, only one on this page (the form names it by id)."""
+    post = request.POST
+    notes = _of_sender(ModeratorNote.objects.all(), kind, value)
+    note = notes.filter(pk=_number(post, "note")).first()
+    if post["action"] == "delete_note":
+        if note and delete_note(note=note, by=request.user):
+            model_admin.message_user(request, "Note deleted.", messages.SUCCESS)
+        else:
+            model_admin.message_user(request, NOTE_GONE, messages.WARNING)
+        return None
+    text = post.get("text", "")
+    if note and edit_note(note=note, by=request.user, text=text, shown=post.get("shown", "")):
+        model_admin.message_user(request, "Note saved.", messages.SUCCESS)
+        return None
+    gone = note is None or not ModeratorNote.objects.filter(pk=note.pk).exists()
+    said = NOTE_GONE if gone else NOTE_CHANGED
+    model_admin.message_user(request, said, messages.WARNING)
+    return None if gone else _typed(post, "edit_note")
+
+
+NOTE_GONE = "That note was deleted meanwhile (or is not on this page): nothing was changed."
+NOTE_CHANGED = (
+    "That note was changed by another moderator meanwhile: yours was not saved. Read theirs "
+    "above; your words are back in its box, to save again in its place."
+)
 
 
 def not_lifted(block: Block | None) -> str:

@@ -8,13 +8,14 @@ moderators could act at once, purges of what readers see, and a LogEntry for eve
 import ipaddress
 from datetime import timedelta
 
-from django.contrib.admin.models import ADDITION
+from django.contrib.admin.models import ADDITION, DELETION
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from articles.meanwhile import fingerprint
 from comments.audit import record
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
 from comments.moderator_mail import notify_moderators_on_commit
@@ -247,6 +248,36 @@ def add_note(*, by, text: str, email: str = "", ip: str | None = None) -> Modera
     note.save()
     record(by, [note], "Added", flag=ADDITION)
     return note
+
+
+def edit_note(*, note: ModeratorNote, by, text: str, shown: str) -> bool:
+    """Correct a note. `shown`: the note's words as the moderator's page showed them
+    (note_as_shown): changed since by another moderator, or deleted, nothing is written and
+    False returned, so that a correction is never saved over another unread."""
+    edited = ModeratorNote(text=text.strip(), email=note.email, ip_address=note.ip_address)
+    edited.full_clean(exclude=["author"])
+    with transaction.atomic():
+        row = ModeratorNote.objects.select_for_update().filter(pk=note.pk).first()
+        if row is None or note_as_shown(row) != shown:
+            return False
+        row.text = edited.text
+        row.save(update_fields=["text"])
+    record(by, [row], "Edited")
+    return True
+
+
+def delete_note(*, note: ModeratorNote, by) -> bool:
+    """Delete a note (written on the wrong commenter, or no longer true). False: gone already."""
+    deleted, _ = ModeratorNote.objects.filter(pk=note.pk).delete()
+    if deleted:
+        record(by, [note], "Deleted", flag=DELETION)
+    return bool(deleted)
+
+
+def note_as_shown(note: ModeratorNote) -> str:
+    """What a page showing the note carries of its words, to tell whether they changed since:
+    text as a browser posts it back (its line ends its own)."""
+    return fingerprint(note.text)
 
 
 def decide_sender(
