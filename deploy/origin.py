@@ -10,21 +10,15 @@ cache: readers go on getting the pages it holds). The old gunicorn is then stopp
 the requests it holds (a comment being saved) finish and Varnish delivers their answers. A new
 release that does not come up never reaches a reader: the old one goes on serving."""
 
-import contextlib
 import http.client
-import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
 from deploy.children import start_child, stop, wait_for_port
-from deploy.stack_files import json_object, remembered
-from deploy.stacks import running_stack
-from deploy.units import systemd_unit
+from deploy.reload_files import UNSEEN, cancel_path, read_status, write_status
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
@@ -32,7 +26,6 @@ VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
 # (FRONT_CACHE_PURGE_TIMEOUT a read, which a cache answering a byte at a time never reaches).
 PURGE_SECONDS = 60
 HALTED = "halted before the switch"
-UNSEEN = "the new release was stopped before any reader reached it"
 
 
 class Halted:
@@ -232,156 +225,3 @@ def reload_seconds(graceful: float) -> float:
     outcome: the stack says it (running.json), from the settings it runs with."""
     switch = 4 * VARNISHADM_SECONDS
     return graceful + HEALTH_SECONDS + 5 + switch + graceful + PURGE_SECONDS + 10
-
-
-def status_path(workdir: Path) -> Path:
-    return workdir / "reload.json"
-
-
-def forget_unfinished_reload(workdir: Path) -> None:
-    """At the stack's start, what a reload of the stack before it left, had that one been
-    killed (SIGKILL, the OOM killer) before the reload ended: its cancel, which names the
-    generation this stack's first reload will have (reload.json never got that one's outcome),
-    and would stop that reload as "cancelled (Ctrl-C in make reload)" though nobody pressed
-    it; and the half-written files and VCLs of that reload, nobody's now."""
-    leftovers = [
-        cancel_path(workdir),
-        cancel_path(workdir).with_suffix(".tmp"),
-        status_path(workdir).with_suffix(".tmp"),
-        *workdir.glob("newsportal-reload*.vcl"),
-    ]
-    for path in leftovers:
-        with contextlib.suppress(OSError):  # a directory there is the reload's to say
-            path.unlink()
-
-
-def cancel_path(workdir: Path) -> Path:
-    return workdir / "reload-cancel"
-
-
-def write_status(workdir: Path, generation: int, problem: str) -> None:
-    path = status_path(workdir)
-    try:
-        text = json.dumps({"generation": generation, "problem": problem})
-        path.with_suffix(".tmp").write_text(text)
-        path.with_suffix(".tmp").replace(path)
-    except OSError as exc:  # a full disk: the stack serves on; only make reload goes unanswered
-        print(
-            f"serve: could not write the reload's outcome to {path} ({exc.strerror or exc}): "
-            "make reload will say it has none; the lines above are the outcome",
-            flush=True,
-        )
-
-
-def read_status(workdir: Path) -> dict:
-    """The last reload's outcome as write_status wrote it; anything else (no file, or one not
-    serve.py's: [], null, a string, fields of other types) as no reload yet. A reload must not
-    end the stack, nor make reload's wait, over a file edited by hand."""
-    nothing = {"generation": 0, "problem": ""}
-    try:
-        status = json_object(status_path(workdir).read_text())
-    except (OSError, ValueError):
-        return nothing
-    generation, problem = status.get("generation"), status.get("problem")
-    if type(generation) is not int or not isinstance(problem, str):
-        return nothing
-    return {"generation": generation, "problem": problem}
-
-
-def ask_for_reload(workdir: Path, seconds: float) -> int:
-    """`serve.py --reload`: signal the running serve.py and wait for its answer, as long as the
-    stack says its reload may take (reload_seconds; `seconds` for a stack that does not say).
-    The reload is the stack's doing: Ctrl-C here asks it to cancel (the cancel file, naming
-    this reload) and waits for what it did, so a reload is never left half done nor its
-    outcome unsaid; a second Ctrl-C stops waiting."""
-    if (pid := running_stack(workdir)) is None:
-        return 1
-    before = read_status(workdir)["generation"]
-    unit = systemd_unit(pid)  # read now: once it has exited, nothing is left to read
-    pressed, cancelled = [], []
-
-    def cancel(signum, frame):
-        if pressed:
-            raise KeyboardInterrupt
-        pressed.append(signum)
-        # Read by the stack while it waits for the new release (Halted), however soon it
-        # comes: even before the stack has begun this reload.
-        path = cancel_path(workdir)
-        try:
-            path.with_suffix(".tmp").write_text(str(before + 1))
-            path.with_suffix(".tmp").replace(path)
-        except OSError as exc:  # not the stack's user: the reload goes on, and is reported
-            print(f"serve: could not ask the running stack to cancel: {exc}", flush=True)
-            return
-        cancelled.append(signum)
-        print(
-            "serve: cancelling the reload: the old release goes on serving unless Varnish has "
-            "switched to the new one already (then the reload is finished); waiting for the "
-            "outcome (Ctrl-C again to stop waiting)",
-            flush=True,
-        )
-
-    signal.signal(signal.SIGINT, cancel)
-    signal.signal(signal.SIGTERM, cancel)
-    try:
-        os.kill(pid, signal.SIGUSR2)
-    except OSError as exc:  # it ended in between, or is not ours to signal
-        print(f"serve: could not signal the running stack (pid {pid}): {exc}")
-        return 1
-    signalled = time.monotonic()
-    try:
-        # Read again as it waits: the stack says it anew as the reload begins (a longer
-        # graceful timeout in the variables' file, say).
-        while time.monotonic() < signalled + (seconds := _stack_says(workdir, pid, seconds)):
-            status = read_status(workdir)
-            if status["generation"] > before:
-                return _told(status["problem"], cancelled)
-            if running_stack(workdir, say=False) != pid:
-                # Stopped or killed meanwhile: no answer will come (it was waited for minutes).
-                print(
-                    f"serve: the running stack (pid {pid}) exited during the reload: "
-                    + (
-                        f"see {unit.journal()}; systemd starts it again after a failure "
-                        f"(Restart=on-failure), otherwise {unit.systemctl('start')}"
-                        if unit
-                        else "see its output; start it again with make serve"
-                    )
-                )
-                return 1
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        print(
-            "serve: stopped waiting; the running stack ends the reload on its own (finished, "
-            f"or the old release kept): its output says which, and {status_path(workdir)}",
-            flush=True,
-        )
-        return 130
-    # Still running, and past what its steps allow: unknown, not failed (say, it could not
-    # write reload.json), and the stack ends the reload on its own.
-    print(
-        f"serve: still reloading after {seconds:g} s, longer than its steps should take "
-        f"together: the running stack (pid {pid}) ends the reload on its own (finished, or the "
-        "old release kept) and says which in its output "
-        f"({unit.journal() if unit else 'where make serve runs'}) and in {status_path(workdir)}"
-    )
-    return 1
-
-
-def _stack_says(workdir: Path, pid: int, otherwise: float) -> float:
-    """How long the stack with this pid says its reload may take (running.json), or
-    `otherwise`: a stack an older release started, or a file it could not write."""
-    seconds = (remembered(workdir, pid) or {}).get("reload_seconds")
-    return seconds if type(seconds) in (int, float) and seconds > 0 else otherwise
-
-
-def _told(problem: str, cancelled: list) -> int:
-    if problem:
-        verb = "stopped" if UNSEEN in problem else "failed"
-        print(f"serve: reload {verb}, the old release still serves: {problem}")
-        return 1
-    if cancelled:
-        print("serve: too late to cancel: Varnish had switched to the new release, so the reload")
-        print("was finished: the new release serves; the old one ends its requests")
-        return 0
-    print("serve: reloaded: the new release serves; the old one ends its requests")
-    return 0

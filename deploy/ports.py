@@ -8,7 +8,7 @@ import socket
 
 from django.core.exceptions import ImproperlyConfigured
 
-from deploy.origin import running_stack
+from deploy.stacks import running_stack
 from newsportal.env import env_int, env_str
 
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)

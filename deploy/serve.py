@@ -11,9 +11,10 @@ failing: mail waits in the queue. Run collectstatic and migrate first (`make ser
 deploy/README.md. This file runs the stack; its parts live beside it: config.py (the variables
 it reads), vcl.py (the VCL, deploy/newsportal.vcl.in and its parts as one file), commands.py
 (gunicorn, the worker and check --deploy, with their variables), varnishd.py (Varnish's command
-line), children.py and guard.py (the children), origin.py (reloads), reload_config.py (the
-config it reads at its start and each reload, and what a reload cannot change), stacks.py and
-ports.py (finding a running stack), stack_files.py (the files it keeps in its work dir).
+line), children.py and guard.py (the children), origin.py (reloads), reload_client.py (make
+reload's side of one), reload_files.py (the files between the two), reload_config.py (the config
+it reads at its start and each reload, and what a reload cannot change), stacks.py and ports.py
+(finding a running stack), stack_files.py (the files it keeps in its work dir).
 
     .venv/bin/python deploy/serve.py              # serve
     .venv/bin/python deploy/serve.py --print-vcl  # print the generated VCL and exit
@@ -50,15 +51,9 @@ from deploy.commands import (  # noqa: E402
     worker_command,
 )
 from deploy.config import PERSONAL_COOKIES, config  # noqa: E402, F401
-from deploy.origin import (  # noqa: E402
-    Origin,
-    Varnish,
-    ask_for_reload,
-    forget_unfinished_reload,
-    reload_release,
-    reload_seconds,
-)
+from deploy.origin import Origin, Varnish, reload_release, reload_seconds  # noqa: E402
 from deploy.ports import already_taken, answering, reload_port_taken, url_host  # noqa: E402
+from deploy.reload_client import ask_for_reload  # noqa: E402
 from deploy.reload_config import (  # noqa: E402, F401
     RESTART_ONLY_VARIABLES,
     config_for_reload,
@@ -67,6 +62,7 @@ from deploy.reload_config import (  # noqa: E402, F401
     remembered,
     stack_config,
 )
+from deploy.reload_files import forget_unfinished_reload  # noqa: E402
 from deploy.units import shell_in_front, stop_cut_short  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from deploy.vcl import render_vcl  # noqa: E402

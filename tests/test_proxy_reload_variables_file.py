@@ -17,7 +17,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from deploy import serve
-from deploy.origin import read_status
+from deploy.reload_files import read_status
 from deploy.vcl import render_vcl
 from tests.proxy_stack import BASE_DIR, free_port, running_stack
 from tests.test_settings_gunicorn import gunicorn_resolved
