@@ -17,8 +17,16 @@ import subprocess
 import time
 from pathlib import Path
 
+from deploy import stacks
 from deploy.children import start_child, stop, wait_for_port
-from deploy.reload_files import UNSEEN, cancel_path, read_status, write_status
+from deploy.reload_files import (
+    BOTH_KEPT,
+    RESTART_TO_RELOAD,
+    UNSEEN,
+    cancel_path,
+    read_status,
+    write_status,
+)
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
 VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
@@ -52,6 +60,8 @@ class Origin:
         self.port = ports[0]
         self.process = self._start(self.port)
         self.draining: list[tuple[subprocess.Popen, float]] = []
+        # The new release of a switch Varnish never confirmed (Unsure), kept beside this one.
+        self.unsure: subprocess.Popen | None = None
 
     def _start(self, port: int) -> subprocess.Popen:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
@@ -98,6 +108,9 @@ class Origin:
             problem = HALTED
         if not problem:
             problem = switch_to(port)
+        if isinstance(problem, Unsure):  # either may be the one readers reach: both kept
+            self.unsure = new
+            return problem
         if problem:
             stop([new], graceful)
             return problem
@@ -131,7 +144,9 @@ class Origin:
         self.draining = still
 
     def stop(self, others: list[subprocess.Popen], graceful: float) -> None:
-        stop([self.process, *others, *(process for process, _ in self.draining)], graceful)
+        kept = [self.unsure] if self.unsure else []
+        draining = [process for process, _ in self.draining]
+        stop([self.process, *kept, *others, *draining], graceful)
 
 
 class Varnish:
@@ -143,34 +158,87 @@ class Varnish:
         self.loads = 0
 
     def admin(self, *args: str) -> subprocess.CompletedProcess:
+        """Raises Unanswered for a command the manager never answers (a hung Varnish): killed
+        after VARNISHADM_SECONDS, where a TimeoutExpired would end the stack, site and all."""
         varnishadm = shutil.which("varnishadm") or "/usr/bin/varnishadm"
-        return subprocess.run(
-            [varnishadm, "-n", self.name, *args],
-            capture_output=True,
-            text=True,
-            timeout=VARNISHADM_SECONDS,
-            start_new_session=True,  # Ctrl-C to make serve: the switch is made or not, never cut
-        )
+        try:
+            return subprocess.run(
+                [varnishadm, "-n", self.name, *args],
+                capture_output=True,
+                text=True,
+                timeout=VARNISHADM_SECONDS,
+                # Ctrl-C to make serve: the switch is made or not, never cut.
+                start_new_session=True,
+            )
+        except subprocess.TimeoutExpired:
+            raise Unanswered(
+                f"varnishadm {args[0]} did not answer within {VARNISHADM_SECONDS} s"
+            ) from None
 
     def use_backend(self, port: int) -> str:
-        # VCLs left from earlier reloads (idle by now) go first; the one in use cannot.
-        for line in self.admin("vcl.list").stdout.splitlines():
-            fields = line.split()
-            if fields and fields[0] == "available":
-                self.admin("vcl.discard", fields[-1])
-        self.loads += 1
-        name = f"reload{self.loads}"
-        path = self.workdir / f"newsportal-{name}.vcl"
+        """ "" once Varnish sends readers to gunicorn on `port`; else why it does not (the old
+        release serves on), or, Unsure, why that is not known."""
         try:
-            path.write_text(self.render(port))
-            path.chmod(0o644)  # Varnish's compiler runs as its own user
-        except OSError as exc:  # a full disk: nothing switched yet, the old release serves on
-            return f"cannot write the new VCL ({path}): {exc.strerror or exc}"
-        for args in (("vcl.load", name, str(path)), ("vcl.use", name)):
-            done = self.admin(*args)
-            if done.returncode:
-                return f"varnishadm {args[0]} failed: {(done.stdout + done.stderr).strip()}"
+            # VCLs left from earlier reloads (idle by now) go first; the one in use cannot.
+            for line in self.admin("vcl.list").stdout.splitlines():
+                fields = line.split()
+                if fields and fields[0] == "available":
+                    self.admin("vcl.discard", fields[-1])
+            self.loads += 1
+            name = f"reload{self.loads}"
+            path = self.workdir / f"newsportal-{name}.vcl"
+            try:
+                path.write_text(self.render(port))
+                path.chmod(0o644)  # Varnish's compiler runs as its own user
+            except OSError as exc:  # a full disk: nothing switched yet, the old release serves on
+                return f"cannot write the new VCL ({path}): {exc.strerror or exc}"
+            done = self.admin("vcl.load", name, str(path))
+        except Unanswered as exc:  # before vcl.use: nothing switched, the old release serves on
+            return str(exc)
+        if not done.returncode:
+            try:
+                done = self.admin("vcl.use", name)
+            except Unanswered as exc:
+                return self._in_use_after(name, str(exc))
+        if done.returncode:
+            command = done.args[3]
+            return f"varnishadm {command} failed: {(done.stdout + done.stderr).strip()}"
         return ""
+
+    def _in_use_after(self, name: str, unanswered: str) -> str:
+        """A vcl.use killed unanswered may have switched Varnish or not: asked which VCL it
+        uses. Unsure when it does not say: stopping either gunicorn could leave readers none."""
+        try:
+            listed = self.admin("vcl.list")
+        except Unanswered:
+            listed = None
+        if listed and not listed.returncode:
+            active = [line.split() for line in listed.stdout.splitlines()]
+            active = [fields[-1] for fields in active if fields[:1] == ["active"]]
+            if active == [name]:
+                print(
+                    f"serve: {unanswered}, but Varnish uses the new release's VCL: the reload "
+                    "goes on",
+                    flush=True,
+                )
+                return ""
+            if active:
+                return f"{unanswered}, and Varnish still uses the old release's VCL ({active[0]})"
+        return Unsure(
+            f"{unanswered}, nor did vcl.list after it say which VCL it uses: Varnish may send "
+            "readers to the new "
+            f"release or to the old one, so {BOTH_KEPT}; {RESTART_TO_RELOAD} "
+            f"({stacks.how_to_restart(self.workdir)}), once varnishadm -n {self.name} vcl.list "
+            "answers"
+        )
+
+
+class Unanswered(Exception):
+    """A varnishadm command killed after VARNISHADM_SECONDS without an answer."""
+
+
+class Unsure(str):
+    """Why a switch may have been made or not (Varnish.use_backend): both releases are kept."""
 
 
 def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, refused="") -> None:
@@ -183,6 +251,12 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
     halted = Halted(stopping, varnish.workdir, generation)
     if refused:
         problem = refused
+    elif origin.unsure:  # no VCL can be drawn for a gunicorn to leave while that is not known
+        problem = (
+            f"the last reload never learnt whether Varnish sends readers to its new release or "
+            f"to the one before, so {BOTH_KEPT}; {RESTART_TO_RELOAD} "
+            f"({stacks.how_to_restart(varnish.workdir)})"
+        )
     else:
         print("serve: reloading: starting the new release beside the old one", flush=True)
         problem = origin.reload(varnish.use_backend, graceful, halted)
@@ -190,6 +264,8 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
         why = "the stack is stopping" if stopping else "cancelled (Ctrl-C in make reload)"
         problem = f"{why}: {UNSEEN}"
         print(f"serve: reload stopped, the old release still serves: {problem}", flush=True)
+    elif BOTH_KEPT in problem:
+        print(f"serve: reload not finished, both releases run: {problem}", flush=True)
     elif problem:
         print(f"serve: reload failed, the old release still serves: {problem}", flush=True)
     else:
@@ -220,8 +296,9 @@ def reload_seconds(graceful: float) -> float:
     """The longest a reload may take in the stack, each of its steps bounded: the gunicorn the
     last reload stopped finishing its requests (`graceful`), the new release's /healthz
     (HEALTH_SECONDS, and its last request's 5 s), the switch (vcl.list, a discard of the VCL
-    the last reload left, vcl.load, vcl.use), then the new release stopped (a failure) or the
-    mail worker restarted (`graceful`) and the purge. make reload waits this long for the
-    outcome: the stack says it (running.json), from the settings it runs with."""
-    switch = 4 * VARNISHADM_SECONDS
+    the last reload left, vcl.load, vcl.use, and vcl.list again should vcl.use not answer),
+    then the new release stopped (a failure) or the mail worker restarted (`graceful`) and the
+    purge. make reload waits this long for the outcome: the stack says it (running.json), from
+    the settings it runs with."""
+    switch = 5 * VARNISHADM_SECONDS
     return graceful + HEALTH_SECONDS + 5 + switch + graceful + PURGE_SECONDS + 10

@@ -6,7 +6,7 @@ import signal
 import time
 from pathlib import Path
 
-from deploy.reload_files import UNSEEN, cancel_path, read_status, status_path
+from deploy.reload_files import BOTH_KEPT, UNSEEN, cancel_path, read_status, status_path
 from deploy.stack_files import remembered
 from deploy.stacks import running_stack
 from deploy.units import systemd_unit
@@ -99,6 +99,9 @@ def _stack_says(workdir: Path, pid: int, otherwise: float) -> float:
 
 
 def _told(problem: str, cancelled: list) -> int:
+    if BOTH_KEPT in problem:
+        print(f"serve: reload not finished, both releases run: {problem}")
+        return 1
     if problem:
         verb = "stopped" if UNSEEN in problem else "failed"
         print(f"serve: reload {verb}, the old release still serves: {problem}")
