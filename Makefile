@@ -25,7 +25,7 @@ endif
 HOST ?= $(or $(FILE_HOST),127.0.0.1)
 PORT ?= $(or $(FILE_PORT),8000)
 
-.PHONY: run test browser redis varnish nu java css serve reload bench bench-pair bench-scale lint format install clean
+.PHONY: run test browser redis varnish nu java css serve reload reload-steps bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
@@ -217,8 +217,14 @@ reload: export NEWSPORTAL_ENV_FILE ?=
 reload:
 	@# Nothing is installed, collected or migrated unless there is a stack to switch to it, and
 	@# one that would take it: a change that takes a restart is refused here, as the stack would.
+	@# One make reload at a time: this step holds the reload lock for the steps after it, to the
+	@# outcome (reload-steps inherits it); one started meanwhile is refused here, saying so.
 	@test -x $(PY) || { echo "reload: no $(PY): start the stack with make serve"; exit 1; }
-	@$(PY) deploy/serve.py --running
+	@$(PY) deploy/serve.py --running $(MAKE) --no-print-directory reload-steps
+
+# make reload's steps after its first, which runs them (holding the reload lock).
+reload-steps: export NEWSPORTAL_ENV_FILE ?=
+reload-steps:
 	@# -s: no "is up to date" line on every reload; installing says so itself.
 	@$(MAKE) -s --no-print-directory $(STAMP)
 	@$(STACK) -m newsportal.first_run settings

@@ -6,10 +6,54 @@ import signal
 import time
 from pathlib import Path
 
-from deploy.reload_files import BOTH_KEPT, UNSEEN, cancel_path, read_status, status_path
+from deploy.reload_files import (
+    BOTH_KEPT,
+    LOCK_FD,
+    UNSEEN,
+    Busy,
+    cancel_path,
+    hold_reloads,
+    read_status,
+    stack_reloading,
+    status_path,
+)
 from deploy.stack_files import remembered
 from deploy.stacks import running_stack
 from deploy.units import systemd_unit
+
+
+def first_step(workdir: Path, command: list[str], refused) -> int:
+    """`serve.py --running [COMMAND...]`, make reload's first step: whether a stack runs that
+    would take the reload (`refused`: reload_config.refused_reload), before anything is
+    installed, collected or migrated; and then COMMAND (make, for the other steps) run holding
+    the reload lock, which every step inherits to the outcome: one make reload at a time."""
+    if (pid := running_stack(workdir, refused=refused)) is None:
+        return 1
+    try:
+        fd = one_at_a_time(workdir, pid)
+    except Busy as exc:
+        print(f"serve: {exc}", flush=True)
+        return 1
+    if command:
+        os.set_inheritable(fd, True)
+        os.environ[LOCK_FD] = str(fd)
+        os.execvp(command[0], command)  # noqa: S606 (the Makefile's own $(MAKE) line)
+    return 0
+
+
+def one_at_a_time(workdir: Path, pid: int) -> int:
+    """The reload lock (hold_reloads), held to this process's end; Busy while another make
+    reload holds it, or while the stack is still at a reload one left (a second Ctrl-C): its
+    steps (migrations) would run beside that reload, whose outcome it would then take for its
+    own, and the stack would reload once more after it, unwatched."""
+    fd = hold_reloads(workdir)
+    if stack_reloading(workdir):
+        raise Busy(
+            f"the running stack (pid {pid}) is still at a reload, one whose make reload stopped "
+            f"waiting: this one changes nothing. Its output and {status_path(workdir)} say how "
+            "that one ends; run make reload again then"
+        )
+    return fd
 
 
 def ask_for_reload(workdir: Path, seconds: float) -> int:
@@ -19,6 +63,11 @@ def ask_for_reload(workdir: Path, seconds: float) -> int:
     this reload) and waits for what it did, so a reload is never left half done nor its
     outcome unsaid; a second Ctrl-C stops waiting."""
     if (pid := running_stack(workdir)) is None:
+        return 1
+    try:
+        one_at_a_time(workdir, pid)
+    except Busy as exc:
+        print(f"serve: {exc}", flush=True)
         return 1
     before = read_status(workdir)["generation"]
     unit = systemd_unit(pid)  # read now: once it has exited, nothing is left to read

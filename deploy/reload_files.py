@@ -1,9 +1,12 @@
 """The files a reload is told and answered by, in the stack's work dir: reload.json (each
-reload's outcome, written by the stack, read by make reload) and reload-cancel (make reload's
-Ctrl-C, read by the stack while it waits for the new release)."""
+reload's outcome, written by the stack, read by make reload), reload-cancel (make reload's
+Ctrl-C, read by the stack while it waits for the new release), and the locks that keep to one
+reload at a time (reload.lock, make reload's; reloading.lock, the stack's)."""
 
 import contextlib
+import fcntl
 import json
+import os
 from pathlib import Path
 
 from deploy.stack_files import json_object
@@ -67,3 +70,74 @@ def read_status(workdir: Path) -> dict:
     if type(generation) is not int or not isinstance(problem, str):
         return nothing
     return {"generation": generation, "problem": problem}
+
+
+# One reload at a time. make reload holds reload.lock (an flock, gone with the last process
+# holding it, whatever kills them) from its first step to its outcome: its first step execs
+# make with the descriptor, which every step inherits, named in LOCK_FD for serve.py --reload;
+# serve.py --reload run alone takes it itself. The stack holds reloading.lock while it reloads,
+# for a make reload that stopped waiting (a second Ctrl-C) and left the reload under way.
+LOCK_FD = "NEWSPORTAL_RELOAD_LOCK_FD"
+
+
+class Busy(Exception):
+    """A reload under way already; the message says whose."""
+
+
+def hold_reloads(workdir: Path) -> int:
+    """The descriptor of reload.lock, locked for this make reload (or `serve.py --reload`): the
+    one inherited from its first step, or taken now. Raises Busy while another holds it."""
+    path = workdir / "reload.lock"
+    with contextlib.suppress(ValueError, OSError):
+        inherited = int(os.environ.get(LOCK_FD, ""))
+        if os.path.samestat(os.fstat(inherited), path.stat()):
+            fcntl.flock(inherited, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held already: never waits
+            return inherited
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+        os.close(fd)
+        raise Busy(
+            f"another make reload is under way for the stack in {workdir} (pid {holder}): this "
+            "one changes nothing. Wait for that one's outcome (its terminal, or "
+            f"{status_path(workdir)}), then run make reload again if it is still needed"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)  # the same pid once it execs make
+    return fd
+
+
+@contextlib.contextmanager
+def reloading(workdir: Path):
+    """The stack's hold on reloading.lock while it reloads (stack_reloading). None of its
+    children inherits it (O_CLOEXEC): the new gunicorn would hold it for good."""
+    try:
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(workdir / "reloading.lock", flags, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:  # a full disk: the reload goes on, only unguarded
+        fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def stack_reloading(workdir: Path) -> bool:
+    """Whether the stack is at a reload now (it holds reloading.lock); False for a stack an
+    older release started, which never takes it."""
+    try:
+        fd = os.open(workdir / "reloading.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

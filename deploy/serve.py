@@ -21,6 +21,7 @@ it reads at its start and each reload, and what a reload cannot change), stacks.
     .venv/bin/python deploy/serve.py --can-start  # whether it would start (ports, a stack)
     .venv/bin/python deploy/serve.py --check      # manage.py check --deploy, as gunicorn runs
     .venv/bin/python deploy/serve.py --stack-env manage.py ...  # with the stack's variables
+    .venv/bin/python deploy/serve.py --running [make ...]  # make reload's first step
 """
 
 import os
@@ -53,7 +54,7 @@ from deploy.commands import (  # noqa: E402
 from deploy.config import PERSONAL_COOKIES, config  # noqa: E402, F401
 from deploy.origin import Origin, Varnish, reload_release, reload_seconds  # noqa: E402
 from deploy.ports import already_taken, answering, reload_port_taken, url_host  # noqa: E402
-from deploy.reload_client import ask_for_reload  # noqa: E402
+from deploy.reload_client import ask_for_reload, first_step  # noqa: E402
 from deploy.reload_config import (  # noqa: E402, F401
     RESTART_ONLY_VARIABLES,
     config_for_reload,
@@ -62,7 +63,7 @@ from deploy.reload_config import (  # noqa: E402, F401
     remembered,
     stack_config,
 )
-from deploy.reload_files import forget_unfinished_reload  # noqa: E402
+from deploy.reload_files import forget_unfinished_reload, reloading  # noqa: E402
 from deploy.units import shell_in_front, stop_cut_short  # noqa: E402
 from deploy.varnishd import find_varnishd, varnish_command  # noqa: E402, F401
 from deploy.vcl import render_vcl  # noqa: E402
@@ -113,6 +114,8 @@ def main(argv: list[str]) -> int:
     except ImproperlyConfigured as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 2
+    if argv[:1] == ["--running"]:  # `make reload` asks before it changes anything, and goes on
+        return first_step(cfg["workdir"], argv[1:], refused_reload)
     if "--print-vcl" in argv:
         sys.stdout.write(vcl)
         return 0
@@ -128,8 +131,6 @@ def main(argv: list[str]) -> int:
     if "--how-to-restart" in argv:  # `make reload`, for a release it cannot put in
         print(stacks.how_to_restart(cfg["workdir"]))
         return 0
-    if "--running" in argv:  # `make reload` asks before it changes anything
-        return 0 if stacks.running_stack(cfg["workdir"], refused=refused_reload) else 1
     try:
         refuse_workers_without_redis()
     except ImproperlyConfigured as exc:
@@ -217,7 +218,10 @@ def main(argv: list[str]) -> int:
                 except ImproperlyConfigured as exc:
                     refused = str(exc)
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
-                reload_release(origin, varnish, worker, purge_pages, graceful, stopping, refused)
+                with reloading(workdir):  # make reload meanwhile is refused (reload_client.py)
+                    reload_release(
+                        origin, varnish, worker, purge_pages, graceful, stopping, refused
+                    )
             origin.check_draining()
             worker.check()
             time.sleep(0.2)
