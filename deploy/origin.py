@@ -12,13 +12,13 @@ release that does not come up never reaches a reader: the old one goes on servin
 
 import http.client
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 from deploy import stacks
 from deploy.children import start_child, stop, wait_for_port
+from deploy.ports import held_by_another
 from deploy.reload_files import (
     BOTH_KEPT,
     RESTART_TO_RELOAD,
@@ -100,7 +100,9 @@ class Origin:
             time.sleep(0.1)
         if halted:
             return HALTED
-        if holder := self.held_by_another(port):
+        if holder := held_by_another(
+            port, ("BACKEND_PORT", "RELOAD_BACKEND_PORT")[port != self.ports[0]]
+        ):
             return holder
         new = self._start(port)
         problem = self.answers(new, port, HEALTH_SECONDS, halted)
@@ -118,21 +120,6 @@ class Origin:
         self.process.terminate()  # graceful for gunicorn: in-flight requests finish
         self.process, self.port = new, port
         return ""
-
-    def held_by_another(self, port: int) -> str:
-        """Why the new release cannot start on `port`: something answers there already (a
-        second stack whose PORT is this one), whose 200 on /healthz would otherwise be taken for
-        the new release's, and Varnish switched to it. "" when the port is free."""
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        except OSError:
-            return ""
-        name = ("BACKEND_PORT", "RELOAD_BACKEND_PORT")[self.ports.index(port)]
-        return (
-            f"something already answers on 127.0.0.1:{port} ({name}), where the new release "
-            f"was to start: another program or stack holds it. Stop it, or set {name} to a "
-            "free port (that takes a restart)"
-        )
 
     def check_draining(self) -> None:
         still = []

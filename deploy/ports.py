@@ -5,10 +5,12 @@ import http.client
 import ipaddress
 import re
 import socket
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from deploy.stacks import running_stack
+from deploy.stack_files import remembered
+from deploy.stacks import gunicorn_ports, running_stack
 from newsportal.env import env_int, env_str
 
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
@@ -69,15 +71,22 @@ def already_taken(cfg: dict) -> str:
         ("BACKEND_PORT", "127.0.0.1", cfg["backend_port"]),
     ]
     for name, host, port in ports:
-        try:
-            socket.create_connection((host, port), timeout=0.5).close()
-        except OSError:
+        if not _answers(host, port):
             continue
         return (
             f"something already answers on {host}:{port} ({name}): another stack or program "
             "holds it. Stop it, or give this stack other ports (PORT, and PROXY_WORKDIR if set)"
         )
     return ""
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether something takes connections on host:port."""
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
 
 
 def reload_port_taken(cfg: dict) -> str:
@@ -87,9 +96,7 @@ def reload_port_taken(cfg: dict) -> str:
     boot) would take the site down over it; unsaid, it was found at the first deploy, which
     Origin.reload refuses then."""
     port = cfg["reload_port"]
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-    except OSError:
+    if not _answers("127.0.0.1", port):
         return ""
     return (
         f"something already answers on 127.0.0.1:{port} (RELOAD_BACKEND_PORT), where make "
@@ -97,6 +104,38 @@ def reload_port_taken(cfg: dict) -> str:
         "site is served meanwhile). Stop it, or set RELOAD_BACKEND_PORT to a free port and "
         "start the stack again"
     )
+
+
+def held_by_another(port: int, name: str) -> str:
+    """Why a reload's new release cannot start on `port` (BACKEND_PORT or RELOAD_BACKEND_PORT,
+    `name`): something answers there already (a second stack whose PORT is this one), whose 200
+    on /healthz would be taken for the new release's, and Varnish switched to it. "" when free."""
+    if not _answers("127.0.0.1", port):
+        return ""
+    return (
+        f"something already answers on 127.0.0.1:{port} ({name}), where the new release would "
+        f"start: another program or stack holds it. Stop it, or set {name} to a free port (that "
+        "takes a restart)"
+    )
+
+
+def reload_ports_held(workdir: Path, pid: int) -> str:
+    """make reload's first step (reload_config.refused_reload): held_by_another for the port the
+    stack's next reload starts on, said before anything is installed or migrated. Of its two
+    ports, the one its gunicorn serves on is its own, and so is the other while the gunicorn
+    the last reload stopped finishes its requests there (the stack waits for it): only a port
+    none of its gunicorns binds is another's. What it did not remember (running.json), or
+    gunicorns closed to this user, are left to the stack."""
+    saved = remembered(workdir, pid) or {}
+    try:
+        own = gunicorn_ports(pid)
+    except PermissionError:
+        return ""
+    for name, field in (("BACKEND_PORT", "backend_port"), ("RELOAD_BACKEND_PORT", "reload_port")):
+        port = saved.get(field)
+        if type(port) is int and port not in own and (held := held_by_another(port, name)):
+            return held
+    return ""
 
 
 def env_host(name: str, default: str) -> str:

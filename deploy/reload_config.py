@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import dotenv_values
 
-from deploy import stack_files, stacks
+from deploy import ports, stack_files, stacks
 from deploy.config import config, refuse_undoing
 from newsportal.env import env_str, load_variables_file
 
@@ -146,8 +146,9 @@ def remembered(cfg: dict) -> dict:
 
 def refused_reload(workdir: Path, pid: int) -> str:
     """Why the stack with this pid would refuse a reload now (config_for_reload, from what it
-    remembered and its variables), or "": `serve.py --running`, make reload's first step, says
-    it before anything is installed, collected or migrated. This is the new release's code,
+    remembered and its variables; a port its new release cannot take: ports.reload_ports_held),
+    or "": `serve.py --running`, make reload's first step, says it before anything is
+    installed, collected or migrated. This is the new release's code,
     the file the running one's: what it did not remember (a stack started before serve.py
     remembered, a name a release added since), or a difference no variable explains (a default
     changed since), is left to the stack to refuse itself, at the end."""
@@ -166,7 +167,7 @@ def refused_reload(workdir: Path, pid: int) -> str:
             return ""
         except ImproperlyConfigured as exc:
             return str(exc)
-    return ""
+    return ports.reload_ports_held(workdir, pid)
 
 
 def _as_kept(saved: dict) -> dict:

@@ -293,6 +293,26 @@ def _varnish_of(pid: int) -> list[str]:
     return []
 
 
+def gunicorn_ports(pid: int) -> set[int]:
+    """The ports the gunicorns this serve.py started bind (GUNICORN_BIND, which serve.py gives
+    each): the one serving, and the one the last reload stopped while it finishes its requests.
+    PermissionError where their /proc is closed to this user (AmbientCapabilities=)."""
+    ports = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or _parent(entry) != pid:
+                continue
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except PermissionError:
+            raise
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+        for item in environ:
+            if item.startswith(b"GUNICORN_BIND=127.0.0.1:") and item[24:].isdigit():
+                ports.add(int(item[24:]))
+    return ports
+
+
 def _varnish_workdir(varnish: list[str]) -> Path | None:
     """The stack's work dir: its Varnish's is varnish/ in it (-n)."""
     return Path(varnish[varnish.index("-n") + 1]).parent if varnish else None
