@@ -21,6 +21,7 @@ from deploy.children import start_child, stop, wait_for_port
 from deploy.ports import held_by_another
 from deploy.reload_files import (
     BOTH_KEPT,
+    NOT_STARTED,
     RESTART_TO_RELOAD,
     UNSEEN,
     cancel_path,
@@ -33,7 +34,19 @@ VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
 # The purge of the old release's pages: Django's start, Redis, a purge to each front cache
 # (FRONT_CACHE_PURGE_TIMEOUT a read, which a cache answering a byte at a time never reaches).
 PURGE_SECONDS = 60
+# Where a reload halted short of the switch (the stack stopping, a Ctrl-C in make reload), and
+# what that leaves, said after why (reload_release).
+HALTED_WAITING = "halted while the last reload's gunicorn finished its requests"
+HALTED_UNSTARTED = "halted before the new release started"
 HALTED = "halted before the switch"
+HALTS = {
+    HALTED_WAITING: (
+        " while the gunicorn the last reload stopped was finishing its requests: this reload's "
+        f"{NOT_STARTED}, and the one the last reload put in serves on"
+    ),
+    HALTED_UNSTARTED: f": the {NOT_STARTED}",
+    HALTED: f": {UNSEEN}",
+}
 
 
 class Halted:
@@ -95,14 +108,19 @@ class Origin:
         port = self.ports[1] if self.port == self.ports[0] else self.ports[0]
         # The gunicorn the last reload put out of service may still finish its requests there
         # (until its graceful time is up: check_draining kills it then).
+        if waiting := any(process.poll() is None for process, _ in self.draining):
+            print(
+                "serve: reloading: waiting for the gunicorn the last reload stopped to finish "
+                f"its requests on 127.0.0.1:{port}",
+                flush=True,
+            )
         while any(process.poll() is None for process, _ in self.draining) and not halted:
             self.check_draining()
             time.sleep(0.1)
         if halted:
-            return HALTED
-        if holder := held_by_another(
-            port, ("BACKEND_PORT", "RELOAD_BACKEND_PORT")[port != self.ports[0]]
-        ):
+            return HALTED_WAITING if waiting else HALTED_UNSTARTED
+        name = ("BACKEND_PORT", "RELOAD_BACKEND_PORT")[self.ports.index(port)]
+        if holder := held_by_another(port, name):
             return holder
         new = self._start(port)
         problem = self.answers(new, port, HEALTH_SECONDS, halted)
@@ -247,9 +265,9 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
     else:
         print("serve: reloading: starting the new release beside the old one", flush=True)
         problem = origin.reload(varnish.use_backend, graceful, halted)
-    if problem == HALTED:
+    if problem in HALTS:
         why = "the stack is stopping" if stopping else "cancelled (Ctrl-C in make reload)"
-        problem = f"{why}: {UNSEEN}"
+        problem = why + HALTS[problem]
         print(f"serve: reload stopped, the old release still serves: {problem}", flush=True)
     elif BOTH_KEPT in problem:
         print(f"serve: reload not finished, both releases run: {problem}", flush=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from deploy.reload_files import (
     BOTH_KEPT,
     LOCK_FD,
+    NOT_STARTED,
     UNSEEN,
     Busy,
     cancel_path,
@@ -152,7 +153,7 @@ def _told(problem: str, cancelled: list) -> int:
         print(f"serve: reload not finished, both releases run: {problem}")
         return 1
     if problem:
-        verb = "stopped" if UNSEEN in problem else "failed"
+        verb = "stopped" if UNSEEN in problem or NOT_STARTED in problem else "failed"
         print(f"serve: reload {verb}, the old release still serves: {problem}")
         return 1
     if cancelled:

@@ -13,6 +13,7 @@ from deploy.stack_files import json_object
 
 # How a reload the stack stopped short of the switch ends: make reload says "stopped" for it.
 UNSEEN = "the new release was stopped before any reader reached it"
+NOT_STARTED = "new release was never started"
 # A switch Varnish never confirmed (varnishadm unanswered): make reload says "not finished".
 BOTH_KEPT = "both releases are kept running"
 RESTART_TO_RELOAD = "every reload is refused until the stack is restarted"

@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+from tests.page_forms import scrape_form
 from tests.proxy_stack import BASE_DIR, running_stack
 
 SERVE = [sys.executable, str(BASE_DIR / "deploy" / "serve.py")]
@@ -68,6 +69,45 @@ def test_ctrl_c_during_a_reload_leaves_the_old_release_serving_and_says_so(tmp_p
         assert again.returncode == 0, again.stdout + again.stderr + stack.log()
         assert "serve: reloaded" in again.stdout
         assert _answers(stack, other_port) and not _answers(stack, stack.backend_port)
+
+
+def test_ctrl_c_while_the_last_reload_s_gunicorn_finishes_says_what_serves(tmp_path_factory):
+    # The second of two reloads waits for the gunicorn the first stopped, which still holds a
+    # comment being saved (slow_wsgi), on the port it is to take. A Ctrl-C then said "the new
+    # release was stopped before any reader reached it": none was started, and readers were on
+    # the release the first reload put in, which goes on serving.
+    held = {"GUNICORN_GRACEFUL_TIMEOUT": "30", "SERVE_WSGI_APP": "tests.slow_wsgi"}
+    with running_stack(tmp_path_factory.mktemp("reload-cancel-draining"), **held) as stack:
+        other_port = int(stack.env["RELOAD_BACKEND_PORT"])
+        action, fields = scrape_form(stack.get(stack.articles[0]).text, "comment-form")
+        sending = threading.Thread(target=stack.post, args=(action, fields), kwargs={"timeout": 60})
+        sending.start()
+        time.sleep(1)  # in the first gunicorn
+        first = subprocess.run(
+            [*SERVE, "--reload"], env=stack.env, capture_output=True, text=True, timeout=240
+        )
+        assert first.returncode == 0, first.stdout + first.stderr + stack.log()
+        reloading = _make_reload(stack)
+        deadline = time.monotonic() + 30
+        while stack.log().count("serve: reloading") < 2:
+            assert time.monotonic() < deadline, stack.log()
+            time.sleep(0.05)
+        os.killpg(reloading.pid, signal.SIGINT)
+        out, err = reloading.communicate(timeout=180)
+        sending.join(60)
+
+        assert reloading.returncode == 1, out + err
+        said = (
+            "serve: reload stopped, the old release still serves: cancelled (Ctrl-C in make "
+            "reload) while the gunicorn the last reload stopped was finishing its requests: this "
+            "reload's new release was never started, and the one the last reload put in serves on"
+        )
+        assert said in out, out + stack.log()
+        assert said in stack.log()
+        assert "stopped before any reader reached it" not in out
+        assert _answers(stack, other_port)
+        assert stack.get(stack.articles[1]).status == 200
+        assert stack.process.poll() is None, stack.log()
 
 
 def _catches_sigterm(pid: int) -> bool:
