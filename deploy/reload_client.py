@@ -1,6 +1,7 @@
 """`make reload`'s side of a reload (`serve.py --reload`): the running stack asked for one, and
 its outcome waited for and said (deploy/origin.py is the stack's side)."""
 
+import contextlib
 import os
 import signal
 import time
@@ -46,7 +47,8 @@ def one_at_a_time(workdir: Path, pid: int) -> int:
     """The reload lock (hold_reloads), held to this process's end; Busy while another make
     reload holds it, or while the stack is still at a reload one left (a second Ctrl-C): its
     steps (migrations) would run beside that reload, whose outcome it would then take for its
-    own, and the stack would reload once more after it, unwatched."""
+    own, and the stack would reload once more after it, unwatched. An earlier one's cancel is
+    removed."""
     fd = hold_reloads(workdir)
     if stack_reloading(workdir):
         raise Busy(
@@ -54,6 +56,12 @@ def one_at_a_time(workdir: Path, pid: int) -> int:
             f"waiting: this one changes nothing. Its output and {status_path(workdir)} say how "
             "that one ends; run make reload again then"
         )
+    # Only the lock's holder writes a cancel, and this one has written none yet: one there is
+    # an earlier make reload's, for a reload the stack has ended. Pressed once the stack had
+    # ended it unable to write reload.json, it names the number the next reload takes again
+    # (counted from that file), and would stop this one though nobody pressed Ctrl-C.
+    with contextlib.suppress(OSError):
+        cancel_path(workdir).unlink(missing_ok=True)
     return fd
 
 

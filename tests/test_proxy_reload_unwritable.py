@@ -3,6 +3,7 @@ the file goes, which fails as ENOSPC does, root or not): the stack goes on servi
 why, where it used to die of the OSError, taking the site down over a reload. A stack of its
 own."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -47,3 +48,36 @@ def test_a_reload_that_cannot_write_its_files_leaves_the_stack_serving(tmp_path_
         assert stack.get("/healthz", port=int(stack.env["RELOAD_BACKEND_PORT"])).status == 200
         assert stack.get(stack.articles[1]).status == 200
         assert "Traceback" not in stack.log(), stack.log()
+
+
+def test_a_cancel_sent_after_a_reload_whose_outcome_went_unwritten_stops_no_later_one(
+    tmp_path_factory,
+):
+    # With reload.json not written, make reload waits on; a Ctrl-C in it then, once the stack
+    # had ended that reload, left a cancel naming the number the stack's next reload takes
+    # again (it counts from reload.json): that one was cancelled though nobody pressed Ctrl-C.
+    with running_stack(tmp_path_factory.mktemp("reload-cancel-unwritten")) as stack:
+        workdir = Path(stack.env["PROXY_WORKDIR"])
+        (workdir / "reload.tmp").mkdir()
+        waiting = subprocess.Popen(
+            [*SERVE, "--reload"],
+            env=stack.env,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        stack.wait_for_log("could not write the reload's outcome")
+        os.killpg(waiting.pid, signal.SIGINT)
+        while "cancelling the reload" not in (line := waiting.stdout.readline()):
+            assert line, stack.log()
+        os.killpg(waiting.pid, signal.SIGINT)  # stops waiting
+        assert waiting.wait(timeout=30) == 130
+        (workdir / "reload.tmp").rmdir()  # the disk has room again
+
+        reloaded = subprocess.run(
+            [*SERVE, "--reload"], env=stack.env, capture_output=True, text=True, timeout=240
+        )
+        assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr + stack.log()
+        assert "serve: reloaded: the new release serves" in reloaded.stdout
+        assert "cancelled" not in stack.log(), stack.log()
+        assert stack.get("/healthz", port=stack.backend_port).status == 200
