@@ -37,13 +37,14 @@ def first_step(workdir: Path, command: list[str], refused) -> int:
         print(f"serve: {exc}", flush=True)
         return 1
     if command:
-        os.set_inheritable(fd, True)
-        os.environ[LOCK_FD] = str(fd)
+        if fd is not None:
+            os.set_inheritable(fd, True)
+            os.environ[LOCK_FD] = str(fd)
         os.execvp(command[0], command)  # noqa: S606 (the Makefile's own $(MAKE) line)
     return 0
 
 
-def one_at_a_time(workdir: Path, pid: int) -> int:
+def one_at_a_time(workdir: Path, pid: int) -> int | None:
     """The reload lock (hold_reloads), held to this process's end; Busy while another make
     reload holds it, or while the stack is still at a reload one left (a second Ctrl-C): its
     steps (migrations) would run beside that reload, whose outcome it would then take for its

@@ -85,9 +85,10 @@ class Busy(Exception):
     """A reload under way already; the message says whose."""
 
 
-def hold_reloads(workdir: Path) -> int:
+def hold_reloads(workdir: Path) -> int | None:
     """The descriptor of reload.lock, locked for this make reload (or `serve.py --reload`): the
-    one inherited from its first step, or taken now. Raises Busy while another holds it."""
+    one inherited from its first step, or taken now. Raises Busy while another holds it; None
+    when the file cannot be made (a full disk), said: the reload goes on, unguarded."""
     path = workdir / "reload.lock"
     with contextlib.suppress(ValueError, OSError):
         inherited = int(os.environ.get(LOCK_FD, ""))
@@ -95,7 +96,15 @@ def hold_reloads(workdir: Path) -> int:
             fcntl.flock(inherited, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held already: never waits
             return inherited
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(path, flags, 0o600)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        print(
+            f"serve: could not take the reload lock {path} ({exc.strerror or exc}): nothing "
+            "keeps another make reload from running beside this one",
+            flush=True,
+        )
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -106,8 +115,9 @@ def hold_reloads(workdir: Path) -> int:
             "one changes nothing. Wait for that one's outcome (its terminal, or "
             f"{status_path(workdir)}), then run make reload again if it is still needed"
         ) from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)  # the same pid once it execs make
+    with contextlib.suppress(OSError):  # only said to a make reload refused (a full disk)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)  # the same pid once it execs make
     return fd
 
 

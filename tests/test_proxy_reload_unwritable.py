@@ -81,3 +81,20 @@ def test_a_cancel_sent_after_a_reload_whose_outcome_went_unwritten_stops_no_late
         assert "serve: reloaded: the new release serves" in reloaded.stdout
         assert "cancelled" not in stack.log(), stack.log()
         assert stack.get("/healthz", port=stack.backend_port).status == 200
+
+
+def test_a_reload_lock_that_cannot_be_made_is_said_and_the_reload_goes_on(tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("reload-lock-unwritable")) as stack:
+        (Path(stack.env["PROXY_WORKDIR"]) / "reload.lock").mkdir()
+        reloaded = subprocess.run(
+            [*SERVE, "--reload"], env=stack.env, capture_output=True, text=True, timeout=240
+        )
+
+        assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr + stack.log()
+        assert "Traceback" not in reloaded.stderr, reloaded.stderr
+        assert (
+            "serve: could not take the reload lock "
+            f"{Path(stack.env['PROXY_WORKDIR']) / 'reload.lock'} (Is a directory): nothing keeps "
+            "another make reload from running beside this one"
+        ) in reloaded.stdout, reloaded.stdout
+        assert "serve: reloaded: the new release serves" in reloaded.stdout
