@@ -42,6 +42,8 @@ from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
 BUTTON = '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>'
+# Relations a filter typed into the address may go through for moderators only.
+MODERATORS_ONLY_RELATIONS = frozenset({"reports", "reply_subscription"})
 
 
 @admin.register(Comment)
@@ -201,10 +203,11 @@ class CommentAdmin(
         return request.user.has_perm("comments.moderate_comment")
 
     def lookup_allowed(self, lookup, value, request=None):
-        # Who was reported is for moderators (the Reported queue is refused to the others):
-        # "?status=all&reports__isnull=False" typed into the address told them all the same.
-        through_reports = "reports" in lookup.split(LOOKUP_SEP)
-        if through_reports and not (request and self.has_moderate_permission(request)):
+        # Who was reported, and who asked to be mailed about replies, are for moderators (the
+        # Reported queue is refused to the others): "?status=all&reports__isnull=False" typed
+        # into the address told them all the same.
+        private = MODERATORS_ONLY_RELATIONS.intersection(lookup.split(LOOKUP_SEP))
+        if private and not (request and self.has_moderate_permission(request)):
             return False
         return super().lookup_allowed(lookup, value, request)
 

@@ -4,7 +4,7 @@ only read comments see none of them."""
 import pytest
 from django.utils.html import strip_tags
 
-from comments.models import Report
+from comments.models import ReplySubscription, Report
 
 CHANGELIST = "/admin/comments/comment/"
 REPORT_TEXT = "He keeps posting my home address"
@@ -82,3 +82,25 @@ def test_only_a_moderator_may_learn_who_was_reported_through_a_lookup_in_the_add
         html = response.content.decode()
         assert ("Early Bird" in html) == (persona == "moderator")
         assert "Never Reported" not in html
+
+
+# Who asked to be mailed about replies is the commenter's own business, told to moderators only
+# as reports are: the same filter typed into the address.
+SUBSCRIPTION_LOOKUPS = [{"reply_subscription__isnull": "False"}, {"reply_subscription__gt": "0"}]
+
+
+@pytest.mark.parametrize(("persona", "answer"), [("editor", 400), ("moderator", 200)])
+def test_only_a_moderator_may_learn_who_asked_for_reply_mail_through_a_lookup_in_the_address(
+    request, approved_comment, article, make_comment, persona, answer
+):
+    client = request.getfixturevalue(f"{persona}_client")
+    ReplySubscription.objects.create(comment=approved_comment)
+    make_comment(article, status="approved", name="Never Subscribed")
+
+    for lookup in SUBSCRIPTION_LOOKUPS:
+        response = client.get(CHANGELIST, {"status": "all", **lookup})
+
+        assert response.status_code == answer, lookup
+        html = response.content.decode()
+        assert ("Early Bird" in html) == (persona == "moderator")
+        assert "Never Subscribed" not in html
