@@ -135,6 +135,11 @@ def test_text_in_other_scripts_is_not_taken_for_a_blocked_word_it_does_not_show(
     [
         ("blocked_ips", "203.0.113.0/33", "“203.0.113.0/33” is not an IP address or network"),
         ("blocked_ips", "spammer.example", "“spammer.example” is not an IP address or network"),
+        ("blocked_ips", "0.0.0.0/0", "“0.0.0.0/0” is wider than a /8: it would send the"),
+        ("blocked_ips", "96.0.0.0/4", "“96.0.0.0/4” is wider than a /8"),
+        ("blocked_ips", "::/0", "“::/0” is wider than a /16"),
+        ("blocked_ips", "::ffff:0:0/96", "“::ffff:0:0/96” is wider than a /8"),
+        ("blocked_ips", "2000::/3", "“2000::/3” is wider than a /16"),
         ("blocked_emails", "junk.example", "“junk.example” is neither an e-mail address nor"),
         ("blocked_emails", "*@junk.example", "“*@junk.example” is neither an e-mail address"),
         ("blocked_emails", "a@x.example, b@y.example", "“a@x.example, b@y.example” is neither"),
@@ -149,6 +154,16 @@ def test_a_block_list_line_that_could_never_match_is_refused_by_name(policy, fie
 
     assert said in refused.value.message_dict[field][0]
     assert line not in ModerationPolicy.lines(getattr(ModerationPolicy.objects.get(), field))
+
+
+def test_a_block_of_a_network_as_wide_as_the_check_allows_is_kept(policy):
+    policy.blocked_ips = "12.0.0.0/8\n2001::/16"
+    update_policy(policy=policy)
+
+    assert ModerationPolicy.lines(ModerationPolicy.objects.get().blocked_ips) == [
+        "12.0.0.0/8",
+        "2001::/16",
+    ]
 
 
 def test_returning_commenters_still_wait_by_default(submit, article, make_comment):

@@ -265,43 +265,51 @@ class ModerationPolicy(models.Model):
         # stop every later save of the policy (or an erase, which rewrites the list).
         stored = type(self).objects.filter(pk=self.pk).values(*_LINE_CHECKS).first() or {}
         errors = {}
-        for field, (names_something, what_it_is_not) in _LINE_CHECKS.items():
+        for field, complaint_about in _LINE_CHECKS.items():
             known = set(self.lines(stored.get(field, "")))
             for line in self.lines(getattr(self, field)):
-                if line not in known and not names_something(line):
-                    errors[field] = f"“{line}” {what_it_is_not}"
+                complaint = "" if line in known else complaint_about(line)
+                if complaint:
+                    errors[field] = f"“{line}” {complaint}"
                     break
         if errors:
             raise ValidationError(errors)
 
 
-def _names_a_network(line: str) -> bool:
-    return bool(ip_networks([line]))
+# The widest networks a block may name: a typo such as 0.0.0.0/0 (or a /4) would send a large
+# part of the internet's comments to spam, unseen by moderators. A /8 is 16 million addresses,
+# a 256th of IPv4; IPv6's largest single allocations to an ISP are around a /19.
+WIDEST_BLOCK = {4: 8, 6: 16}
 
 
-def _names_an_address(line: str) -> bool:
+def _complaint_about_network(line: str) -> str:
+    networks = ip_networks([line])
+    if not networks:
+        return "is not an IP address or network (like 203.0.113.7 or 203.0.113.0/24)."
+    widest = WIDEST_BLOCK[networks[0].version]
+    if networks[0].prefixlen < widest:
+        return (
+            f"is wider than a /{widest}: it would send the comments of a large part of the "
+            "internet to spam."
+        )
+    return ""
+
+
+def _complaint_about_address(line: str) -> str:
+    not_one = "is neither an e-mail address nor a domain starting with @."
     if line.startswith(ERASED_PREFIX):
-        return True  # an address erased at its owner's request, kept as its keyed hash
+        return ""  # an address erased at its owner's request, kept as its keyed hash
     if "*" in line:
-        return False  # a wildcard the screen does not read: "@junk.example" is the whole domain
+        return not_one  # a wildcard the screen does not read: "@junk.example" is the domain
     try:
         # "@junk.example" names a domain: checked as the domain of an address.
         validate_email("someone" + line if line.startswith("@") else line)
     except ValidationError:
-        return False
-    return True
+        return not_one
+    return ""
 
 
-_LINE_CHECKS = {
-    "blocked_ips": (
-        _names_a_network,
-        "is not an IP address or network (like 203.0.113.7 or 203.0.113.0/24).",
-    ),
-    "blocked_emails": (
-        _names_an_address,
-        "is neither an e-mail address nor a domain starting with @.",
-    ),
-}
+_LINE_CHECKS = {"blocked_ips": _complaint_about_network, "blocked_emails": _complaint_about_address}
 
 
 def ip_networks(lines: list[str]) -> list:
