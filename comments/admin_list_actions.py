@@ -21,12 +21,22 @@ from comments.models import Comment
 from comments.not_spam import approve_spam
 from newsportal.wording import counted, left_alone, were
 
-# What each list offers (the others: every action but these lists' own). The Reported queue's
-# comments are up, or hidden by their reports, and the Spam list's decided: a decision there
-# found them decided already ("put it back in the queue first") and did nothing.
+# What each list offers besides Django's delete ("All": every action but these lists' own). A
+# decision on a comment decided already found it so ("put it back in the queue first") and did
+# nothing, as a return to the queue of one still in it did. The queue keeps the take-down: a
+# comment hidden by its reports waits there.
 LIST_ACTIONS = {
-    "reported": ["take_down_selected", "dismiss_reports_selected"],
+    Comment.Status.PENDING: [
+        "approve_selected",
+        "reject_selected",
+        "spam_selected",
+        "take_down_selected",
+    ],
+    Comment.Status.APPROVED: ["take_down_selected", "requeue_selected"],
+    Comment.Status.REJECTED: ["requeue_selected"],
     Comment.Status.SPAM: ["not_spam_selected", "requeue_selected"],
+    # Up, or hidden by their reports.
+    "reported": ["take_down_selected", "dismiss_reports_selected"],
 }
 OWN_ACTIONS = {"dismiss_reports_selected", "not_spam_selected"}
 
@@ -45,7 +55,7 @@ class ListActions:
         offered = LIST_ACTIONS.get(listed)
         if offered is None:
             return {name: a for name, a in actions.items() if name not in OWN_ACTIONS}
-        return {name: a for name, a in actions.items() if name in offered}
+        return {name: a for name, a in actions.items() if name in [*offered, "delete_selected"]}
 
     @admin.action(
         description="Dismiss reports on selected comments (they stay up)",

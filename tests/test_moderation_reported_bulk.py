@@ -48,7 +48,7 @@ def test_the_reported_queue_offers_dismiss_and_take_down_and_the_others_no_dismi
     }
     for listed in ["", "?status=approved", "?status=all"]:
         offered = offered_actions(moderator_client, CHANGELIST + listed)
-        assert "approve_selected" in offered
+        assert "take_down_selected" in offered
         assert "dismiss_reports_selected" not in offered
 
 
