@@ -33,6 +33,7 @@ from comments.desk import (
     note_as_shown,
 )
 from comments.models import Block, Comment, ModeratorNote
+from comments.posted_ids import posted_id, posted_ids
 from comments.ratelimit import sender
 from newsportal.wording import counted, left_alone
 
@@ -65,9 +66,8 @@ def _sender(request) -> tuple[str, str]:
     raise Http404("Give an e-mail address or an IP address.")
 
 
-def _number(post, name: str) -> int:
-    value = post.get(name, "")
-    return int(value) if value.isdecimal() else 0
+def _number(post, name: str) -> int | None:
+    return posted_id(post.get(name, ""))  # a row's id, or None: past any row's names none
 
 
 def commenter_view(model_admin, request):
@@ -266,7 +266,7 @@ def _block(request, model_admin, kind, value) -> dict | None:
             period=post.get("period", ""),
             by=request.user,
             reason=post.get("reason", ""),
-            shown=None if shown is None else [int(pk) for pk in shown if pk.isdecimal()],
+            shown=None if shown is None else posted_ids(shown),
         )
     except BlockedMeanwhile as exc:
         theirs = exc.block

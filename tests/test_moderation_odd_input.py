@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.desk import add_note
+from comments.models import Block, Comment, ModeratorNote
 from comments.services import approve, take_down
 from tests.comment_fixtures import as_shown
 
@@ -104,3 +105,28 @@ def test_fields_of_a_card_past_any_id_are_cards_that_are_not_there(
 
     assert Comment.objects.get(pk=waiting.pk).status == Comment.Status.PENDING
     assert Comment.objects.get(pk=decided.pk).status == Comment.Status.REJECTED
+
+
+@pytest.mark.parametrize("pk", [HUGE, ENDLESS])
+def test_a_note_or_block_past_any_id_on_the_commenters_page_is_one_not_there(
+    moderator_client, moderator, pk
+):
+    page = "/admin/comments/comment/commenter/?ip=203.0.113.61"
+    note = add_note(by=moderator, text="Posts as three people.", ip="203.0.113.61")
+    for action in ("edit_note", "delete_note"):
+        response = moderator_client.post(
+            page, {"action": action, "note": pk, "shown": "x", "text": "Two."}, follow=True
+        )
+
+        assert response.status_code == 200
+        assert "That note was deleted meanwhile" in response.content.decode()
+    lift = moderator_client.post(page, {"action": "lift", "block": pk}, follow=True)
+    # The blocks in force the page showed: one past any id is none.
+    block = moderator_client.post(
+        page, {"action": "block", "period": "1", "blocks_shown": "1", "shown_block": pk}
+    )
+
+    assert "That block was over already." in lift.content.decode()
+    assert block.status_code == 302
+    assert ModeratorNote.objects.get().text == note.text
+    assert Block.objects.get().value == "203.0.113.61"
