@@ -134,6 +134,12 @@ def _erase(email: str) -> int:
         written = Comment.objects.filter(email=email)
         ids = list(written.values_list("pk", flat=True))
         names = set(written.exclude(name="").values_list("name", flat=True))
+        reasons = _reasons_naming(email)
+        if reasons:
+            # With hers, in pk order, as withdraw_comments takes hers (the lock order): one
+            # taken after them could wait, crosswise, on a moderator holding it and one of hers.
+            for batch in batches(sorted({*ids, *reasons})):
+                Comment.objects.filter(pk__in=batch).lock_rows()
         count = withdraw_comments(ids)
         notes = ModeratorNote.objects.filter(email=email)
         blocks = Block.objects.filter(kind=Block.Kind.EMAIL, value=email)
@@ -152,7 +158,7 @@ def _erase(email: str) -> int:
         for block in kept:
             block.value, block.reason = erased_email(email), _without_names(block.reason, names)
         Block.objects.bulk_update(kept, ["value", "reason"])
-        _erase_where_named(email)
+        _erase_where_named(email, reasons)
         _hash_in_policy(email)
         _forget_address(email)  # the address last (comments.forgetting's lock order)
     return count
@@ -185,13 +191,25 @@ def _hash_in_policy(email: str) -> None:
     update_policy(policy=policy)  # the cached policy goes too
 
 
-def _erase_where_named(email: str) -> None:
-    """A moderator's note or a block's reason that names the address whole (a note on an IP
-    address's page, the reason for blocking an IP address or another address) is about its
-    owner: its words go, as a log entry naming the address loses its message
-    (_forget_in_admin_log), names and whatever else it said about them with it; the note and
-    the block stay, who wrote them and when, and the block holds. One naming only a name is
-    left as it is: a name is not unique, and the log keeps such words too."""
+def _reasons_naming(email: str) -> list[int]:
+    """The comments whose rejection reason names the address whole: another commenter told
+    why with it ("You post as ann@... too"), on their comment's page and in their mail."""
+    naming = _whole_address(email)
+    rows = Comment.objects.filter(rejection_reason__icontains=email)
+    rows = rows.values_list("pk", "rejection_reason")
+    return [pk for pk, reason in rows if naming.search(reason)]
+
+
+def _erase_where_named(email: str, reasons: list[int]) -> None:
+    """A moderator's note, a block's reason or a rejection's (`reasons`, locked) that names the
+    address whole (a note on an IP address's page, the reason for blocking an IP address or
+    another address, for rejecting another commenter) is about its owner: its words go, as a
+    log entry naming the address loses its message (_forget_in_admin_log), names and whatever
+    else it said about them with it; the note, the block and the decision stay, who made them
+    and when, and the block holds. One naming only a name is left as it is: a name is not
+    unique, and the log keeps such words too."""
+    for batch in batches(reasons):
+        Comment.objects.filter(pk__in=batch).update(rejection_reason=NAMED_ERASED)
     naming = _whole_address(email)
     for model, field in ((ModeratorNote, "text"), (Block, "reason")):
         candidates = model.objects.filter(**{f"{field}__icontains": email}).only("pk", field)

@@ -1,13 +1,15 @@
 """An erase takes the address, and the names signed with it, out of what moderators wrote
-about its owner anywhere: a note on an IP address's page and a block's reason that name the
-address whole, not only the notes and blocks keyed by it. Someone else's address holding it,
-and a name written without the address (names are not unique), are left alone."""
+about its owner anywhere: a note on an IP address's page, a block's reason and the reason another
+commenter was told for a rejection that name the address whole, not only the notes and blocks
+keyed by it. Someone else's address holding it, and a name written without the address (names
+are not unique), are left alone."""
 
 import pytest
 
 from comments.desk import add_note, block_sender
-from comments.models import Block, ModeratorNote
+from comments.models import Block, Comment, ModeratorNote
 from comments.privacy import erase_comments
+from comments.services import approve, reject, take_down
 
 JANE = "jane.roe@example.org"
 IP = "203.0.113.61"
@@ -48,16 +50,39 @@ def test_a_blocks_reason_naming_the_address_loses_it_and_the_block_holds(
     assert block.is_active and block.value == value
 
 
+def test_a_reason_given_to_another_commenter_naming_the_address_loses_it(
+    client, moderator, article, make_comment, jane
+):
+    # What the other commenter reads on their comment's page: the moderator's reason.
+    rejected = make_comment(article, name="Bob", email="bob@example.net")
+    reject(comment=rejected, by=moderator, reason=f"You post as {JANE} too")
+    taken = make_comment(article, name="Bob", email="bob@example.net")
+    approve(comment=taken, by=moderator)
+    take_down([taken], by=moderator, reason=f"Quotes <{JANE.upper()}> at length")
+
+    erase_comments(email=JANE)
+
+    for comment in (rejected, taken):
+        comment.refresh_from_db()
+        assert JANE not in comment.rejection_reason.lower()
+        assert comment.rejection_reason == "[erased at the request of the commenter it named]"
+        assert comment.status == Comment.Status.REJECTED
+        assert JANE not in client.get(comment.status_url).content.decode().lower()
+
+
 def test_what_names_an_address_holding_the_erased_one_stays(moderator, article, make_comment):
     make_comment(article, name="N Smith", email="nsmith@gmail.com")
     said = "N Smith's brother, johnsmith@gmail.com"
     add_note(by=moderator, text=said, ip=IP)
     block_sender(kind="ip", value=IP, period="7", by=moderator, reason=said)
+    brother = make_comment(article, email="johnsmith@gmail.com")
+    reject(comment=brother, by=moderator, reason=said)
 
     erase_comments(email="nsmith@gmail.com")
 
     assert ModeratorNote.objects.get().text == said
     assert Block.objects.get().reason == said
+    assert Comment.objects.get(pk=brother.pk).rejection_reason == said
 
 
 def test_a_name_written_without_the_address_stays(moderator, jane):
