@@ -32,6 +32,7 @@ from comments.desk import (
     lift_block,
     note_as_shown,
 )
+from comments.erased_named import NAMED_ERASED, NamesErased
 from comments.models import Block, Comment, ModeratorNote
 from comments.posted_ids import posted_id, posted_ids
 from comments.ratelimit import sender
@@ -103,6 +104,8 @@ def commenter_view(model_admin, request):
         # What the page covers, when more than the address it was opened with.
         "network": network if network and network.num_addresses > 1 else None,
         "comments": shown,
+        # With what is typed here: one of them erased since, its address stays out of it.
+        "on_page": " ".join(str(comment.pk) for comment in shown),
         "shown": SHOWN,
         "counts": [(label, counts.get(status, 0)) for status, label in Comment.Status.choices],
         # "All" are the waiting ones on this page, in the words shown: decide_sender.
@@ -165,7 +168,7 @@ def _act(request, model_admin, kind, value) -> dict | None:
                 )
             tell_left_waiting(model_admin, request, result, waiting=waiting_under_unpublished)
         elif action == "note":
-            add_note(by=request.user, text=post.get("text", ""), **sender)
+            add_note(by=request.user, text=post.get("text", ""), on_page=_on_page(post), **sender)
             model_admin.message_user(request, "Note added.", messages.SUCCESS)
         elif action in ("edit_note", "delete_note"):
             return _on_note(request, model_admin, kind, value)
@@ -180,6 +183,9 @@ def _act(request, model_admin, kind, value) -> dict | None:
                 model_admin.message_user(request, not_lifted(block), messages.WARNING)
         else:
             model_admin.message_user(request, "Nothing to do.", messages.WARNING)
+    except NamesErased as exc:
+        model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return _typed(post, action, words=exc.kept)
     except ValidationError as exc:
         said = " ".join(exc.messages)
         if action == "note" and not post.get("text", "").strip():
@@ -190,16 +196,24 @@ def _act(request, model_admin, kind, value) -> dict | None:
         return _typed(post, action)
 
 
-def _typed(post, action) -> dict:
+def _typed(post, action, words: str | None = None) -> dict:
     """What the moderator typed for the press refused, back in its box (a note longer than the
-    limit, a reason refused), never lost to a redirect."""
+    limit, a reason refused), never lost to a redirect; `words` instead, when some of it may
+    not be kept (NamesErased)."""
     if action == "block":
-        return {"period": post.get("period", ""), "block_reason": post.get("reason", "")}
+        reason = post.get("reason", "") if words is None else words
+        return {"period": post.get("period", ""), "block_reason": reason}
+    text = post.get("text", "") if words is None else words
     if action == "note":
-        return {"note": post.get("text", "")}
+        return {"note": text}
     if action == "edit_note":
-        return {"edited_note": _number(post, "note"), "edited_text": post.get("text", "")}
+        return {"edited_note": _number(post, "note"), "edited_text": text}
     return {"reason": post.get("reason", "")}
+
+
+def _on_page(post) -> list[int]:
+    """The comments the page showed (erased or deleted since: refuse_erased)."""
+    return posted_ids(post.get("on_page", "").split()[:SHOWN])
 
 
 def _on_note(request, model_admin, kind, value) -> dict | None:
@@ -214,16 +228,25 @@ def _on_note(request, model_admin, kind, value) -> dict | None:
             model_admin.message_user(request, NOTE_GONE, messages.WARNING)
         return None
     text = post.get("text", "")
-    if note and edit_note(note=note, by=request.user, text=text, shown=post.get("shown", "")):
+    shown = post.get("shown", "")
+    if note and edit_note(
+        note=note, by=request.user, text=text, shown=shown, on_page=_on_page(post)
+    ):
         model_admin.message_user(request, "Note saved.", messages.SUCCESS)
         return None
-    gone = note is None or not ModeratorNote.objects.filter(pk=note.pk).exists()
-    said = NOTE_GONE if gone else NOTE_CHANGED
+    row = ModeratorNote.objects.filter(pk=note.pk) if note else ModeratorNote.objects.none()
+    gone = not row.exists()
+    erased = not gone and row.filter(text=NAMED_ERASED).exists()  # an erase, not a moderator
+    said = NOTE_GONE if gone else NOTE_ERASED if erased else NOTE_CHANGED
     model_admin.message_user(request, said, messages.WARNING)
     return None if gone else _typed(post, "edit_note")
 
 
 NOTE_GONE = "That note was deleted meanwhile (or is not on this page): nothing was changed."
+NOTE_ERASED = (
+    "That note was erased meanwhile, at the request of the commenter it named: yours was not "
+    "saved. Your words are back in its box, to save again in its place if they still hold."
+)
 NOTE_CHANGED = (
     "That note was changed by another moderator meanwhile: yours was not saved. Read theirs "
     "above; your words are back in its box, to save again in its place."
@@ -267,6 +290,7 @@ def _block(request, model_admin, kind, value) -> dict | None:
             by=request.user,
             reason=post.get("reason", ""),
             shown=None if shown is None else posted_ids(shown),
+            on_page=_on_page(post),
         )
     except BlockedMeanwhile as exc:
         theirs = exc.block

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles.meanwhile import fingerprint
 from comments.audit import record
+from comments.erased_named import LEFT_OUT, NAMED_ERASED, refuse_erased
 from comments.models import Block, Comment, ModerationPolicy, ModeratorNote, Report, keyed_hashes
 from comments.moderator_mail import notify_moderators_on_commit
 from comments.querysets import UNPICKED
@@ -184,13 +185,17 @@ class BlockedMeanwhile(Exception):
         self.block = block
 
 
-def block_sender(*, kind: str, value: str, period: str, by, reason: str = "", shown=None) -> Block:
+def block_sender(
+    *, kind: str, value: str, period: str, by, reason: str = "", shown=None, on_page=()
+) -> Block:
     """Send an e-mail address's or IP address's next comments straight to spam, for a period
     or for good (comments.screening reads the active blocks).
 
     `shown`: the ids of the sender's blocks in force that the moderator's page showed. A block
     set since, by another moderator, is not replaced unseen ("for a day" over their "for
-    good"): BlockedMeanwhile, and nothing changes."""
+    good"): BlockedMeanwhile, and nothing changes. A reason (or address) naming an address
+    erased at its owner's request: NamesErased (refuse_erased; `on_page`, the comments the
+    page showed)."""
     if period not in BLOCK_PERIODS:
         raise ValidationError(f"Choose how long to block: {', '.join(BLOCK_PERIODS)}.")
     words, length = BLOCK_PERIODS[period]
@@ -209,6 +214,7 @@ def block_sender(*, kind: str, value: str, period: str, by, reason: str = "", sh
         expires_at=now + length if length else None,
     )
     block.full_clean()
+    refuse_erased(block.reason, also=[typed] if kind == Block.Kind.EMAIL else [], on_page=on_page)
     with transaction.atomic():
         # The new period replaces an earlier block of the same sender: "for a day" after "for
         # good" shortens it (lifting the new block then lifts the sender's block).
@@ -242,23 +248,33 @@ def lift_block(*, block: Block, by) -> bool:
     return bool(lifted)
 
 
-def add_note(*, by, text: str, email: str = "", ip: str | None = None) -> ModeratorNote:
+def add_note(*, by, text: str, email: str = "", ip: str | None = None, on_page=()) -> ModeratorNote:
+    """A note on an address. Naming one erased at its owner's request (on a page drawn before
+    the erase: `on_page`, the comments it showed): NamesErased (refuse_erased)."""
     note = ModeratorNote(author=by, text=text.strip(), email=email.lower(), ip_address=ip or None)
     note.full_clean()
+    refuse_erased(note.text, also=[note.email] if note.email else [], on_page=on_page)
     note.save()
     record(by, [note], "Added", flag=ADDITION)
     return note
 
 
-def edit_note(*, note: ModeratorNote, by, text: str, shown: str) -> bool:
+def edit_note(*, note: ModeratorNote, by, text: str, shown: str, on_page=()) -> bool:
     """Correct a note. `shown`: the note's words as the moderator's page showed them
-    (note_as_shown): changed since by another moderator, or deleted, nothing is written and
-    False returned, so that a correction is never saved over another unread."""
+    (note_as_shown): changed since by another moderator or an erase, or deleted, nothing is
+    written and False returned, so that a correction is never saved over another unread.
+    Words naming an address erased at its owner's request: NamesErased (refuse_erased)."""
     edited = ModeratorNote(text=text.strip(), email=note.email, ip_address=note.ip_address)
     edited.full_clean(exclude=["author"])
     with transaction.atomic():
         row = ModeratorNote.objects.select_for_update().filter(pk=note.pk).first()
-        if row is None or note_as_shown(row) != shown:
+        if row is None:
+            return False
+        # An erase emptied it, or it was saved with the words given back without the address:
+        # it named the address, which a correction would write again.
+        cleaned = NAMED_ERASED in row.text or LEFT_OUT in row.text
+        refuse_erased(edited.text, on_page=on_page, cleaned=cleaned)
+        if note_as_shown(row) != shown:
             return False
         row.text = edited.text
         row.save(update_fields=["text"])

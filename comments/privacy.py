@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from comments.batching import batches
 from comments.deletion import delete_comments
+from comments.erased_named import NAMED_ERASED, whole_address
 from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_DAYS, address_marks
@@ -36,8 +37,6 @@ from comments.withdrawal import withdraw_comment, withdraw_comments
 ERASED = "(erased at its author's request)"
 # Where a moderator's own words named the commenter.
 ERASED_NAME = "[name erased]"
-# Where a moderator's note or reason named the commenter's address.
-NAMED_ERASED = "[erased at the request of the commenter it named]"
 # Asks about one inbox a day, from the privacy page or a status page (comments.privacy_views).
 PRIVACY_ASKS_PER_DAY = 5
 
@@ -194,7 +193,7 @@ def _hash_in_policy(email: str) -> None:
 def _reasons_naming(email: str) -> list[int]:
     """The comments whose rejection reason names the address whole: another commenter told
     why with it ("You post as ann@... too"), on their comment's page and in their mail."""
-    naming = _whole_address(email)
+    naming = whole_address(email)
     rows = Comment.objects.filter(rejection_reason__icontains=email)
     rows = rows.values_list("pk", "rejection_reason")
     return [pk for pk, reason in rows if naming.search(reason)]
@@ -210,7 +209,7 @@ def _erase_where_named(email: str, reasons: list[int]) -> None:
     unique, and the log keeps such words too."""
     for batch in batches(reasons):
         Comment.objects.filter(pk__in=batch).update(rejection_reason=NAMED_ERASED)
-    naming = _whole_address(email)
+    naming = whole_address(email)
     for model, field in ((ModeratorNote, "text"), (Block, "reason")):
         candidates = model.objects.filter(**{f"{field}__icontains": email}).only("pk", field)
         named = [row for row in candidates if naming.search(getattr(row, field))]
@@ -233,7 +232,7 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
     comments, notes and blocks, and any naming the address, lose the name and the address,
     and the reasons moderators typed in them lose the commenter's names. A batch of entries
     a statement (comments.batching): a regular's erase names thousands."""
-    naming = _whole_address(email) if email else None
+    naming = whole_address(email) if email else None
     found = set(_entries_naming(naming, email)) if naming else set()
     for model, pks in objects.items():
         content_type = ContentType.objects.get_for_model(model) if pks else None
@@ -250,14 +249,6 @@ def _forget_in_admin_log(email: str | None, names: set[str], objects: dict) -> N
                 entry.change_message = _without_names(entry.change_message, names)
         LogEntry.objects.bulk_update(changed, ["change_message"])
         entries.update(object_repr=ERASED)
-
-
-def _whole_address(email: str) -> re.Pattern:
-    """The address as a whole: not "nsmith@gmail.com" inside "johnsmith@gmail.com", nor
-    "x@site.co" inside "x@site.com" (an entry about someone else, theirs to keep). Before it,
-    a quote or a dot is part of another address only right after a letter ("o'ann@",
-    "j.ann@"): a moderator's "'ann@...'", "as...ann@" or "bob@.../ann@" names this one."""
-    return re.compile(rf"(?<![\w+-])(?<!\w['.]){re.escape(email)}(?![\w-]|\.[\w-])", re.IGNORECASE)
 
 
 def _entries_naming(naming: re.Pattern, email: str) -> list[int]:
