@@ -8,8 +8,10 @@ them in pk order, as Comment.objects.lock_rows takes them), then the stories' co
 (CommenterAddress) last. A delete or an erase locks the comments and then forgets the address;
 Stop all mail, Send mail again and the confirmation link lock the address's comments before
 they UPDATE its row; a post, a reply, "Ask again", "E-mail me about replies" and "This comment
-is mine" lock or write the comment and then claim the address. A transaction that held an
-address and then waited for a comment met one of these crosswise, and PostgreSQL refused one
+is mine" lock or write the comment and then claim the address; "Back to the queue" and "Not
+spam" (with the comments ticked replies answer) lock the comments, then the stories, and claim
+the address for the mail spam never asked for last. A transaction that held an address and
+then waited for a comment (or a story) met one of these crosswise, and PostgreSQL refused one
 of the two ('deadlock detected': a server error, and the press lost). A reply holds the
 comment it answers before it claims the address: one approved at once FOR NO KEY UPDATE
 (lock_if_repliable), a waiting one FOR KEY SHARE (hold_answered), the lock its foreign key

@@ -4,6 +4,8 @@ from django.db import connections, models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
+from comments.batching import batches
+
 # What the comment list draws of each comment (templates/comments/comment.html).
 SHOWN_FIELDS = (
     "article_id",
@@ -79,6 +81,18 @@ class CommentQuerySet(models.QuerySet):
         FOR KEY SHARE) goes on."""
         rows = self.select_for_update(no_key=no_key, of=("self",)).order_by("pk").only("pk")
         return [row.pk for row in rows]
+
+    def lock_stories(self) -> None:
+        """Lock these comments' stories' rows until the transaction ends, in pk order, FOR NO
+        KEY UPDATE as the count's UPDATE takes them (comments.services.move_approved_counts):
+        for a transaction that moves the counts in more than one step (each step in its own
+        pk order, which crossed another's), or claims an address after its comments and then
+        moves a count, against comments.forgetting's lock order."""
+        story = self.model._meta.get_field("article").related_model
+        stories = sorted(set(self.values_list("article_id", flat=True)))
+        for batch in batches(stories):  # in pk order across the batches, as one statement
+            in_order = story.objects.filter(pk__in=batch).order_by("pk")
+            list(in_order.select_for_update(no_key=True).values_list("pk", flat=True))
 
     def mark_taken_down(self, *, by, reason: str, now=None) -> int:
         """Rejected, saying who took them down, when and why: the bare UPDATE. Taking comments

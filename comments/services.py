@@ -305,11 +305,13 @@ def return_to_queue(
             back_again = Comment.objects.filter(pk__in=ids).only("pk", "name", "held_because")
             record(by, back_again, "Back to the queue")
             _forget_hiding(back_again)
+        move_approved_counts(changes)
+        # After the stories' count rows: claiming an address first met the writer's post
+        # published at once on one of them (its story, then its address) crosswise.
         for comment in Comment.objects.filter(pk__in=spam):
             # Spam asked for no mail when it came in (a spammer must not mail anyone): a
             # moderator's "not spam" lets its decision mail be asked for, as at posting.
             note_mail_wishes(comment, notify_reply=False)
-        move_approved_counts(changes)
     return back
 
 

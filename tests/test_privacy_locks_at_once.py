@@ -30,15 +30,19 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def _at_once(first, second, module, name: str, monkeypatch, *, after: bool) -> None:
     """The first holds its comment's lock when the second starts, and goes on to the address
     (module.name, run before it: `after` the hooked call or just before it) only once the
-    second waits on a lock: the order in which they met crosswise. On SQLite, one after the
-    other."""
+    second waits on a lock: the order in which they met crosswise. Only the first's first call
+    pauses (the second, or a later step of the first, may call it too). On SQLite, one after
+    the other."""
     if connection.vendor != "postgresql":
         first()
         second()
         return
     hooked, holding, waited, errors = getattr(module, name), threading.Event(), [], []
+    first_thread = []
 
     def pause_then(*args, **kwargs):
+        if threading.get_ident() not in first_thread or holding.is_set():
+            return hooked(*args, **kwargs)
         result = hooked(*args, **kwargs) if after else None
         holding.set()
         waited.append(_both_wait_on_locks(1))
@@ -47,6 +51,8 @@ def _at_once(first, second, module, name: str, monkeypatch, *, after: bool) -> N
     monkeypatch.setattr(module, name, pause_then)
 
     def run(call, wait=False):
+        if not wait:
+            first_thread.append(threading.get_ident())
         try:
             if wait:
                 assert holding.wait(10)
