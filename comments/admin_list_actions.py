@@ -82,6 +82,10 @@ class ListActions:
             parents = Comment.objects.filter(pk__in=read).values("parent_id")
             threads = Q(pk__in=read) | Q(parent_id__in=read) | Q(pk__in=parents)
             Comment.objects.filter(threads).lock_rows()
+            # Their stories' count rows too, in pk order: each hidden comment comes back up
+            # through its own decision, which would lock its story in the comments' order and
+            # cross a bulk approval across the same stories.
+            Comment.objects.filter(pk__in=read).lock_stories()
             for comment in comments.order_by("pk"):
                 try:
                     closed = dismiss_reports(comment=comment, by=request.user, seen=seen)
