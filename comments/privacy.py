@@ -3,6 +3,7 @@ download itself: comments.export), and the retention rules cron runs (manage.py
 prune_comments)."""
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -130,15 +131,15 @@ def written_with_since(mark: str) -> bool:
 
 def _erase(email: str) -> int:
     with transaction.atomic():
-        written = Comment.objects.filter(email=email)
-        ids = list(written.values_list("pk", flat=True))
-        names = set(written.exclude(name="").values_list("name", flat=True))
+        # Another commenter's comment whose reason names the address is locked with hers, in
+        # one pk order (the lock order): one taken after them could wait, crosswise, on a
+        # moderator holding it and one of hers.
         reasons = _reasons_naming(email)
-        if reasons:
-            # With hers, in pk order, as withdraw_comments takes hers (the lock order): one
-            # taken after them could wait, crosswise, on a moderator holding it and one of hers.
-            for batch in batches(sorted({*ids, *reasons})):
-                Comment.objects.filter(pk__in=batch).lock_rows()
+        ids = _lock_written_with(email, also=reasons)
+        names = set()
+        for batch in batches(ids):
+            written = Comment.objects.filter(pk__in=batch).exclude(name="")
+            names.update(written.values_list("name", flat=True))
         count = withdraw_comments(ids)
         notes = ModeratorNote.objects.filter(email=email)
         blocks = Block.objects.filter(kind=Block.Kind.EMAIL, value=email)
@@ -161,6 +162,52 @@ def _erase(email: str) -> int:
         _hash_in_policy(email)
         _forget_address(email)  # the address last (comments.forgetting's lock order)
     return count
+
+
+class _WrittenBelow(Exception):
+    """A comment with the address came in while the erase waited, an earlier row than one the
+    erase holds."""
+
+
+# Rounds of reading the address's comments again once they are locked, and of letting them go
+# to take them again (_lock_written_with): each needs a comment with the address saved while
+# the erase waited on a lock.
+LOCK_ROUNDS = 5
+
+
+def _lock_written_with(email: str, *, also: Sequence[int] = ()) -> list[int]:
+    """The comments written with this address, locked in pk order and read again once locked:
+    one saved while the locks waited (the owner's reply holds the comment it answers until it
+    commits, and the erase waits for it) goes too, not left with the address in clear. One
+    after every row held is locked next, the pk order kept; one before a row held lets them
+    all go (the savepoint's rollback) and takes them all again in one pk order: a moderator's
+    delete of these rows takes them in that order and would meet the erase crosswise. Their
+    ids (the withdrawal locks them again: held already). `also`: other comments locked with
+    them in the same pk order."""
+    for _ in range(LOCK_ROUNDS - 1):
+        try:
+            with transaction.atomic():
+                return _lock_until_none_came(email, also, rounds=LOCK_ROUNDS)
+        except _WrittenBelow:
+            continue
+    return _lock_until_none_came(email, also, rounds=1)  # as it stands, not read again
+
+
+def _lock_until_none_came(email: str, also: Sequence[int], *, rounds: int) -> list[int]:
+    written = Comment.objects.filter(email=email)
+    locked: list[int] = []
+    hers: set[int] = set()
+    for _ in range(rounds):
+        held = set(locked)
+        hers.update(written.values_list("pk", flat=True))
+        came = sorted({*hers, *also} - held)
+        if not came:
+            break
+        if locked and came[0] < locked[-1]:
+            raise _WrittenBelow
+        for batch in batches(came):  # in pk order across the batches, as one statement
+            locked += Comment.objects.filter(pk__in=batch).lock_rows()
+    return [pk for pk in locked if pk in hers]
 
 
 def _forget_address(email: str) -> None:
