@@ -123,14 +123,15 @@ class ListActions:
         read = sorted(pk for pk in ticked if pk in seen)
         unseen = queryset.exclude(pk__in=read).count()
         started = timezone.now()
-        result = approve_spam(read, by=request.user, seen=seen)._replace(unseen=unseen)
+        result, as_spam = approve_spam(read, by=request.user, seen=seen)
+        result = result._replace(unseen=unseen)
         if result.decided:
             ours = Comment.objects.filter(
                 pk__in=read, moderated_by=request.user, moderated_at__gte=started
             ).filter(status=Comment.Status.APPROVED)
             text = f"{counted(result.decided, 'comment')} approved: not spam after all."
             pks = list(ours.values_list("pk", flat=True))
-            text = with_undo(request, text, pks, decided=Comment.Status.APPROVED)
+            text = with_undo(request, text, pks, decided=Comment.Status.APPROVED, as_spam=as_spam)
             self.message_user(request, text, messages.SUCCESS)
         if result.lost:
             others = decided_by_others(ticked, by=request.user, since=started)

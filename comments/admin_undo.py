@@ -22,32 +22,34 @@ from comments.admin_meanwhile import (
     waits_on_parent,
 )
 from comments.models import Comment, Report
+from comments.not_spam import undo_not_spam
 from comments.posted_ids import posted_ids
 from comments.report_undo import undo_take_downs
 from comments.services import return_to_queue
 from newsportal.wording import counted, were
 
 UNDO_FIELD = "undo"
+AS_SPAM_FIELD = "as-spam"
 TAKEN_DOWN = "taken-down"
 
 
-def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN) -> str:
+def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN, as_spam: str = "") -> str:
     """The message saying what was done, with its own small form: the messages are drawn
     outside the page's form, on whichever page comes next (the list, the next comment).
-    `decided`: a take-down, or the status a bulk decision set (only that one is undone)."""
+    `decided`: a take-down, or the status a bulk decision set (only that one is undone).
+    `as_spam`: a "Not spam"'s, what they were in Spam (comments.not_spam.as_spam_token)."""
     view = "undo_take_down" if decided == TAKEN_DOWN else "undo_decisions"
+    fields = [("decided", decided), *((UNDO_FIELD, pk) for pk in pks)]
+    if as_spam:
+        fields.append((AS_SPAM_FIELD, as_spam))
     return format_html(
         '{}<form method="post" action="{}" class="undo-form">'
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="decided" value="{}">{}'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
         '<button type="submit" class="button">Undo</button></form>',
         text,
         reverse(f"admin:comments_comment_{view}"),
         get_token(request),
-        decided,
-        format_html_join(
-            "", '<input type="hidden" name="' + UNDO_FIELD + '" value="{}">', ((pk,) for pk in pks)
-        ),
+        format_html_join("", '<input type="hidden" name="{}" value="{}">', fields),
     )
 
 
@@ -83,11 +85,17 @@ class UndoViews:
         if decided not in DECIDED_AS:
             self.message_user(request, "Nothing to undo: no decision named.", messages.ERROR)
             return HttpResponseRedirect(self._back(request))
-        chosen = Comment.objects.filter(pk__in=pks)
-        back = return_to_queue(chosen, by=request.user, undoing=decided)
+        if as_spam := request.POST.get(AS_SPAM_FIELD):  # a "Not spam": back to Spam
+            back = undo_not_spam(pks, by=request.user, token=as_spam)
+            where = "back in Spam"
+        else:
+            chosen = Comment.objects.filter(pk__in=pks)
+            back = return_to_queue(chosen, by=request.user, undoing=decided)
+            where = "back in the queue, undecided"
         if back:
-            text = f"Undone: {counted(back, 'comment')} back in the queue, undecided."
-            self.message_user(request, text, messages.SUCCESS)
+            self.message_user(
+                request, f"Undone: {counted(back, 'comment')} {where}.", messages.SUCCESS
+            )
         if len(set(pks)) > back:
             text = (
                 f"{counted(len(set(pks)) - back, 'comment')} {were(len(set(pks)) - back)} "

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, Q
 from django.utils import timezone
 
-from comments.mail import drop_queued, queue_mail
+from comments.mail import drop_queued, drop_queued_of, queue_mail
 from comments.models import Comment, CommenterAddress, ReplyNotice, ReplySubscription
 from comments.models.commenter import mailbox_of
 from comments.status import as_its_writer_sees, waiting_to_its_writer
@@ -303,3 +303,20 @@ def confirmation_unsent(withdrawn: list[Comment]) -> None:
         waiting = _oldest_waiting(email).first()
         if waiting is not None:
             ask_owner(waiting)
+
+
+def mail_unasked(comments: list[Comment]) -> None:
+    """These comments ask for no mail any more (a moderator's "Not spam" undone: spam asks for
+    none): the confirmation or "Is this comment yours?" asked about one, still waiting, does
+    not go, and does not spend its address's one of the day: the address's oldest comment
+    still waiting for its owner's answer is asked about instead (as confirmation_unsent)."""
+    emails = {comment.pk: comment.email for comment in comments}
+    asked = {"confirm-about": "confirmation_sent_at", "confirm-comment": "question_sent_at"}
+    for kind, field in asked.items():
+        for email in sorted({emails[pk] for pk in drop_queued_of(kind, *emails)}):
+            CommenterAddress.objects.filter(email=email).update(**{field: None})
+            waiting = _oldest_waiting(email)
+            if kind == "confirm-comment":  # a question: about one not vouched for
+                waiting = waiting.filter(owner_vouched=False)
+            if (oldest := waiting.first()) is not None:
+                ask_owner(oldest)
