@@ -18,7 +18,7 @@ from comments.admin_undo import with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
 from comments.bulk_take_down import take_down_ticked
 from comments.models import Comment
-from comments.posted_ids import posted_ids
+from comments.posted_ids import posted_ids, ticked_ids
 from comments.services import Decision, decide
 from newsportal.wording import counted, left_alone, were
 
@@ -108,7 +108,7 @@ class BulkActions:
         seen = seen_revisions(request.POST)
         # Ticked rows the list no longer holds (another moderator decided them, or their author
         # deleted them, since the page was drawn): the action never sees them, so count them.
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        ticked = ticked_ids(request.POST)
         missing = ticked - set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
         # (Still waiting, a row only left the list's filter or search: not decided by anyone.)
         gone = len(missing) - Comment.objects.pending().filter(pk__in=missing).count()
@@ -198,7 +198,7 @@ class BulkActions:
         # without its revision was never shown (as `decide` takes it). The revisions are
         # checked by the service under its row locks: an edit landing now is never taken down.
         seen = seen_revisions(request.POST)
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        ticked = ticked_ids(request.POST)
         listed = set(queryset.filter(pk__in=ticked).values_list("pk", flat=True))
         read = [pk for pk in listed if pk in seen]
         unseen = queryset.exclude(pk__in=read).count()

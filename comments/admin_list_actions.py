@@ -4,7 +4,6 @@ revision the page showed) beside "Take down selected", and the Spam list's "Not 
 selected"; mixed into CommentAdmin."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -19,6 +18,7 @@ from comments.admin_words import tell_left_waiting, unseen_text
 from comments.desk import EditedMeanwhile, dismiss_reports
 from comments.models import Comment
 from comments.not_spam import approve_spam
+from comments.posted_ids import ticked_ids
 from newsportal.wording import counted, left_alone, were
 
 # What each list offers besides Django's delete ("All": every action but these lists' own). A
@@ -70,7 +70,7 @@ class ListActions:
         # Only the comments ticked on the page, at the revision it showed ("Select all" reaches
         # comments never read; one edited since says words never read), as a card's Dismiss.
         seen = seen_revisions(request.POST)
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        ticked = ticked_ids(request.POST)
         read = sorted(pk for pk in ticked if pk in seen)
         unseen = queryset.exclude(pk__in=read).count()
         # One that left the queue since (its reports answered by another) is read too: said.
@@ -119,7 +119,7 @@ class ListActions:
         # ("Select all" reaches comments never read). One decided again since has left the
         # list: read too, and said.
         seen = seen_revisions(request.POST)
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        ticked = ticked_ids(request.POST)
         read = sorted(pk for pk in ticked if pk in seen)
         unseen = queryset.exclude(pk__in=read).count()
         started = timezone.now()

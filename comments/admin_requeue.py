@@ -3,7 +3,6 @@ Undo (only while that moderator's decision stands) or the lists' bulk action. Th
 again, undecided (comments.services.return_to_queue)."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from comments.admin_posted import (
 )
 from comments.admin_words import came_down_text, unseen_text
 from comments.models import Comment, Report
+from comments.posted_ids import ticked_ids
 from comments.report_answers import came_down_with_parent
 from comments.report_undo import came_down_with
 from comments.services import return_to_queue
@@ -71,7 +71,7 @@ class RequeueViews:
         # it showed them: one that left the list since (its take-down undone, decided again
         # by another) is read too, under its row lock, and said.
         seen = seen_revisions(request.POST)
-        ticked = {int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdecimal()}
+        ticked = ticked_ids(request.POST)
         listed = set(queryset.filter(pk__in=list(seen)).values_list("pk", flat=True))
         was = {pk: s for pk, s in shown_statuses(request, ticked & set(seen)).items() if s}
         at = posted_decision_moments(request.POST, list(was))
