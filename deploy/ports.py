@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from deploy.stack_files import remembered
 from deploy.stacks import gunicorn_ports, running_stack
 from newsportal.env import env_int, env_str
+from newsportal.first_run import answers
 
 WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (names, not a bind)
 
@@ -71,22 +72,13 @@ def already_taken(cfg: dict) -> str:
         ("BACKEND_PORT", "127.0.0.1", cfg["backend_port"]),
     ]
     for name, host, port in ports:
-        if not _answers(host, port):
+        if not answers(host, port):
             continue
         return (
             f"something already answers on {host}:{port} ({name}): another stack or program "
             "holds it. Stop it, or give this stack other ports (PORT, and PROXY_WORKDIR if set)"
         )
     return ""
-
-
-def _answers(host: str, port: int) -> bool:
-    """Whether something takes connections on host:port."""
-    try:
-        socket.create_connection((host, port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 def reload_port_taken(cfg: dict) -> str:
@@ -96,7 +88,7 @@ def reload_port_taken(cfg: dict) -> str:
     boot) would take the site down over it; unsaid, it was found at the first deploy, which
     Origin.reload refuses then."""
     port = cfg["reload_port"]
-    if not _answers("127.0.0.1", port):
+    if not answers("127.0.0.1", port):
         return ""
     return (
         f"something already answers on 127.0.0.1:{port} (RELOAD_BACKEND_PORT), where make "
@@ -110,7 +102,7 @@ def held_by_another(port: int, name: str) -> str:
     """Why a reload's new release cannot start on `port` (BACKEND_PORT or RELOAD_BACKEND_PORT,
     `name`): something answers there already (a second stack whose PORT is this one), whose 200
     on /healthz would be taken for the new release's, and Varnish switched to it. "" when free."""
-    if not _answers("127.0.0.1", port):
+    if not answers("127.0.0.1", port):
         return ""
     return (
         f"something already answers on 127.0.0.1:{port} ({name}), where the new release would "
