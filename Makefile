@@ -54,11 +54,13 @@ run: $(STAMP)
 	  exec $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
-# pytest-xdist: one process per CPU, each sent a module (or a class) whole, in pytest-django's
+# pytest-xdist: processes, each sent a module (or a class) whole, in pytest-django's
 # order: in every process, tests that empty the database run after those that need the
 # migrations' rows (tests/conftest.py), and a module's Varnish stack starts once.
+# Two processes per CPU: a third of the suite's time is tests waiting on real servers (the
+# Varnish stacks' reloads and timeouts, Chromium), which the other process's tests fill.
 # TEST_WORKERS=0: everything in pytest's own process.
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
 test: $(STAMP) browser redis varnish nu
 	$(PY) manage.py collectstatic --noinput --verbosity 0
