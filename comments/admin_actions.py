@@ -18,7 +18,7 @@ from comments.admin_undo import with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
 from comments.bulk_take_down import take_down_ticked
 from comments.models import Comment
-from comments.posted_ids import posted_ids, ticked_ids
+from comments.posted_ids import posted_ids, shown_ids, ticked_ids
 from comments.services import Decision, decide
 from newsportal.wording import counted, left_alone, were
 
@@ -132,11 +132,20 @@ class BulkActions:
                 messages.WARNING,
             )
 
+        shown = shown_ids(request.POST)
+
         def decide_each(_, *, by, reason):
             # All or nothing: a reason refused for one card leaves every card as it was.
             with transaction.atomic():
                 return [
-                    decide(comments, status=status, by=by, seen=seen, reason=given or reason)
+                    decide(
+                        comments,
+                        status=status,
+                        by=by,
+                        seen=seen,
+                        reason=given or reason,
+                        on_page=shown,
+                    )
                     for given, comments in groups.items()
                 ]
 
@@ -215,7 +224,10 @@ class BulkActions:
         reported = current_queue(request) == "reported"
 
         started = timezone.now()
-        taken = self._or_tell_why(request, take_down_ticked, shown, seen=seen, reported=reported)
+        on_page = shown_ids(request.POST)
+        taken = self._or_tell_why(
+            request, take_down_ticked, shown, seen=seen, reported=reported, on_page=on_page
+        )
         if taken is None:
             return
         pks = []

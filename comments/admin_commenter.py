@@ -152,7 +152,12 @@ def _act(request, model_admin, kind, value) -> dict | None:
             reason = post.get("reason", "") if status == Comment.Status.REJECTED else ""
             started = timezone.now()
             result = decide_sender(
-                status=status, by=request.user, reason=reason, seen=seen_revisions(post), **sender
+                status=status,
+                by=request.user,
+                reason=reason,
+                seen=seen_revisions(post),
+                on_page=_on_page(post),
+                **sender,
             )
             words = decision_words(status, reason.strip())
             text = sentence(f"{counted(result.decided, 'pending comment')} from {value}: {words}")
@@ -208,7 +213,7 @@ def _typed(post, action, words: str | None = None) -> dict:
         return {"note": text}
     if action == "edit_note":
         return {"edited_note": _number(post, "note"), "edited_text": text}
-    return {"reason": post.get("reason", "")}
+    return {"reason": post.get("reason", "") if words is None else words}
 
 
 def _on_page(post) -> list[int]:

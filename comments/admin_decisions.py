@@ -24,7 +24,9 @@ from comments.desk import (
     hidden_by_reports,
     take_down_reported,
 )
+from comments.erased_named import NamesErased
 from comments.models import Comment, Report
+from comments.posted_ids import shown_ids
 from comments.services import decide
 from comments.versions import word_diff
 
@@ -114,7 +116,12 @@ class DecisionViews:
         try:
             reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
             result = decide(
-                [comment], status=status, by=request.user, reason=reason, seen=seen or None
+                [comment],
+                status=status,
+                by=request.user,
+                reason=reason,
+                seen=seen or None,
+                on_page=shown_ids(request.POST),
             )
         except ValidationError as exc:
             return self._refused(request, comment, exc)
@@ -191,6 +198,7 @@ class DecisionViews:
                 by=request.user,
                 reason=self._reason(request, comment.pk),
                 seen=None if seen is None else {comment.pk: seen},
+                on_page=shown_ids(request.POST),
             )
         except ValidationError as exc:
             return self._refused(request, comment, exc)
@@ -208,9 +216,10 @@ class DecisionViews:
         return self._answer(request, comment, "taken-down" if down else None, text, extra=extra)
 
     def _refused(self, request, comment, exc):
-        """A reason refused (too long: pasted, or typed past the box's limit by a script):
-        nothing decided, and the words wait in their box for the moderator to shorten, kept in
-        their session over the redirect as a reason typed for a rejection is."""
+        """A reason refused (too long: pasted, or typed past the box's limit by a script;
+        naming an erased address): nothing decided, and the words wait in their box for the
+        moderator to shorten, kept in their session over the redirect as a reason typed for a
+        rejection is (to_keep leaves an erased address out)."""
         if not wants_json(request):  # the queue's script keeps its card's words itself
             kept = {}
             if "action" in request.POST:
@@ -220,7 +229,10 @@ class DecisionViews:
             pk = str(comment.pk)
             kept[pk] = {**kept.get(pk, {}), **to_keep(request.POST, comment.pk, bar=True)}
             request.session[KEPT_REASONS] = kept
-        return self._answer(request, comment, None, " ".join(exc.messages), messages.ERROR)
+        # Without the address, the card's box gets them back from the answer (moderation.js).
+        extra = {"reason": exc.kept} if isinstance(exc, NamesErased) else None
+        text = " ".join(exc.messages)
+        return self._answer(request, comment, None, text, messages.ERROR, extra=extra)
 
     def _reason(self, request, pk) -> str:
         """The reason given for this comment (its own box in the queue, or the action bar's),

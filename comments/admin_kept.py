@@ -4,7 +4,9 @@ action bar's, kept in their session over the redirect and shown again, never los
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from comments.posted_ids import posted_id
+from comments.erased_named import left_out
+from comments.models import RejectionReason
+from comments.posted_ids import posted_id, shown_ids
 
 # {comment id: {"reason": words, "preset": preset id, "ticked": bool}}.
 KEPT_REASONS = "comments-kept-reasons"
@@ -22,8 +24,20 @@ def given(post, pk, *, bar: bool) -> tuple[str, str]:
 
 
 def to_keep(post, pk, *, bar: bool = False) -> dict:
+    """What was given for this comment, as the session keeps it. Words naming an address
+    erased at its owner's request (a preset's too) are kept without it, as typed words: the
+    session is a row in the database, which the erase left without the address."""
     typed, preset = given(post, pk, bar=bar)
+    words = typed or _preset_text(preset)
+    if words and (kept := left_out(words, on_page=shown_ids(post))) != words:
+        return {"reason": kept, "preset": None}
     return {"reason": typed, "preset": int(preset) if preset else None}
+
+
+def _preset_text(preset: str) -> str:
+    if not preset:
+        return ""
+    return RejectionReason.objects.filter(pk=preset).values_list("text", flat=True).first() or ""
 
 
 def keep_the_page(request) -> None:
@@ -42,7 +56,7 @@ def keep_the_page(request) -> None:
     }
     request.session[KEPT_BAR] = {
         "action": post.get("action", ""),
-        "reason": post.get("reason", "").strip(),
+        "reason": left_out(post.get("reason", "").strip(), on_page=shown_ids(post)),
     }
 
 

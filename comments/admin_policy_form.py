@@ -22,6 +22,7 @@ from articles.meanwhile import (
     renumbered,
     ticked_for_deletion,
 )
+from comments.erased_words import PRESET_NAMES_ERASED, presets_left_out
 from comments.models import ERASED_PREFIX, ModerationPolicy, RejectionReason
 from comments.policy_services import (
     GUARDED,
@@ -102,9 +103,10 @@ class ReasonFormSet(BaseInlineFormSet):
     both, the save is refused, this staffer's rows shown to save again."""
 
     def __init__(self, data=None, *args, **kwargs):
-        self.told = self.clashed = False
+        self.told = self.clashed = self.named_erased = False
         if data is not None:
-            data = self._merged(data, kwargs.get("prefix") or self.get_default_prefix())
+            prefix = kwargs.get("prefix") or self.get_default_prefix()
+            data, self.named_erased = presets_left_out(self._merged(data, prefix), prefix)
         super().__init__(data, *args, **kwargs)
 
     def _merged(self, data, prefix: str):
@@ -119,6 +121,8 @@ class ReasonFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if self.named_erased:
+            raise ValidationError(PRESET_NAMES_ERASED)
         if self.clashed:
             raise ValidationError(
                 f"{CHANGED_SINCE}: the preset rejection reasons were changed, and yours were not "

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from comments.admin_kept import given
 from comments.admin_status import StatusFilter
 from comments.models import Comment, RejectionReason
-from comments.posted_ids import posted_id
+from comments.posted_ids import PLACEHOLDER, posted_id
 
 NO_REVISION = -1  # what no row's revision is
 
@@ -31,7 +31,7 @@ def as_shown(comment: Comment) -> str:
     the moment of the decision it shows ("Back to the queue" undoes that decision, never one
     made again since, to the same status, by another). The queue's cards write theirs in
     templates/admin/comments/queue.html."""
-    return format_html(
+    fields = format_html(
         '<input type="hidden" name="seen-{0}" value="{1}">'
         '<input type="hidden" name="status-{0}" value="{2}">'
         '<input type="hidden" name="decided-at-{0}" value="{3}">',
@@ -40,6 +40,11 @@ def as_shown(comment: Comment) -> str:
         comment.status,
         decision_moment(comment),
     )
+    if comment.withdrawn_at:  # deleted before the page was drawn: shown_ids
+        fields += format_html(
+            '<input type="hidden" name="{}" value="1">', PLACEHOLDER + str(comment.pk)
+        )
+    return fields
 
 
 def decision_moment(comment: Comment) -> str:

@@ -12,6 +12,7 @@ from comments.audit import record
 from comments.desk import hidden_by_reports
 from comments.models import Comment, Report
 from comments.services import decide, take_down
+from comments.typed_reasons import clean_reason
 
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 DOWN = [Comment.Status.REJECTED, Comment.Status.SPAM]
@@ -28,7 +29,13 @@ class TakeDown(NamedTuple):
 
 
 def take_down_ticked(
-    shown: dict[int, str], *, by, reason: str = "", seen: dict[int, int], reported: bool = False
+    shown: dict[int, str],
+    *,
+    by,
+    reason: str = "",
+    seen: dict[int, int],
+    reported: bool = False,
+    on_page=(),
 ) -> TakeDown:
     """Take down the comments `shown` ({pk: the status its page showed it in}) at the revision
     the moderator read (`seen`), read under their row locks with their replies, in pk order
@@ -43,7 +50,9 @@ def take_down_ticked(
     again). Left as it is: one whose reports another moderator dismissed since the page
     showed it hidden, or, in the Reported queue (`reported`), answered at all; one decided,
     taken down or put back in the queue by another; one edited since. Still reported and not
-    ours to take down (down already, deleted by its author): its reports are closed."""
+    ours to take down (down already, deleted by its author): its reports are closed. A reason
+    refused (comments.typed_reasons; `on_page`, the comments the page showed): nothing done."""
+    reason = clean_reason(reason, on_page=on_page)
     pks = list(shown)
     with transaction.atomic():
         Comment.objects.filter(Q(pk__in=pks) | Q(parent_id__in=pks)).lock_rows()

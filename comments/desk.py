@@ -30,6 +30,7 @@ from comments.services import (
     take_down,
     take_down_replies,
 )
+from comments.typed_reasons import clean_reason
 
 
 def reporter_keys(ip: str | None) -> list[str]:
@@ -139,14 +140,16 @@ class EditedMeanwhile(Exception):
 
 
 def take_down_reported(
-    *, comment: Comment, by, reason: str = "", seen: dict[int, int] | None = None
+    *, comment: Comment, by, reason: str = "", seen: dict[int, int] | None = None, on_page=()
 ) -> bool | None:
     """The reports were right: the comment comes off the page (or, back in the queue because
     its reports hid it or its author edited it, stays off as rejected) and its reports are
     closed. False when it was not up or waiting any more; None when its reports had been
     dealt with meanwhile (another moderator dismissed them: theirs stands). `seen`
     ({pk: revision}, as for `decide`): words edited since, or never shown, raise
-    EditedMeanwhile with nothing done, read under the comment's row lock."""
+    EditedMeanwhile with nothing done, read under the comment's row lock. A reason refused
+    (comments.typed_reasons; `on_page`, the comments the page showed): nothing done."""
+    reason = clean_reason(reason, on_page=on_page)
     with transaction.atomic():
         # Read under its row lock, as a Dismiss takes it: one pressed meanwhile has answered
         # the reports by the time this reads them.
@@ -297,11 +300,18 @@ def note_as_shown(note: ModeratorNote) -> str:
 
 
 def decide_sender(
-    *, status: str, by, seen: dict[int, int], email: str = "", ip: str | None = None, reason=""
+    *,
+    status: str,
+    by,
+    seen: dict[int, int],
+    email: str = "",
+    ip: str | None = None,
+    reason="",
+    on_page=(),
 ):
     """One commenter's pending comments (by e-mail, or by IP: an IPv6 sender's /64) at once:
     those the moderator was shown ({pk: revision}), as they were shown. One that came in or
-    was edited since waits."""
+    was edited since waits. `on_page`: the comments the page showed (decide)."""
     # Not only the pending ones: decide() counts those another moderator decided meanwhile.
     shown = Comment.objects.filter(pk__in=list(seen), withdrawn_at=None)
     if email:
@@ -310,4 +320,4 @@ def decide_sender(
         network = ipaddress.ip_network(sender(ip))
         rows = shown.filter(ip_address__isnull=False).values_list("pk", "ip_address")
         shown = shown.filter(pk__in=[pk for pk, at in rows if ipaddress.ip_address(at) in network])
-    return decide(shown, status=status, by=by, reason=reason, seen=seen)
+    return decide(shown, status=status, by=by, reason=reason, seen=seen, on_page=on_page)

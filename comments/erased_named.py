@@ -26,8 +26,8 @@ _WRITTEN = re.compile(r"[^\s<>()\[\]{},;:\"]+@[^\s<>()\[\]{},;:\"]+")
 class NamesErased(ValidationError):
     """The words name an erased address: nothing written. `kept`: the words without it."""
 
-    def __init__(self, kept: str):
-        super().__init__(NAMES_ERASED)
+    def __init__(self, kept: str, message: str = NAMES_ERASED):
+        super().__init__(message)
         self.kept = kept
 
 
@@ -60,6 +60,15 @@ def refuse_erased(text: str, *, also=(), on_page=(), cleaned: bool = False) -> N
         for address in erased:
             text = whole_address(address).sub(LEFT_OUT, text)
         raise NamesErased(text)
+
+
+def left_out(text: str, *, on_page=()) -> str:
+    """The words as refuse_erased gives them back: an erased address they name left out."""
+    try:
+        refuse_erased(text, on_page=on_page)
+    except NamesErased as refused:
+        return refused.kept
+    return text
 
 
 def _names(text: str, address: str) -> bool:

@@ -23,3 +23,20 @@ def posted_ids(values) -> list[int]:
 def ticked_ids(post) -> set[int]:
     """The comments ticked in a list (BulkActions refuses a page whose ticks are not all ids)."""
     return set(posted_ids(post.getlist(ACTION_CHECKBOX_NAME)))
+
+
+# A row's hidden field marking a placeholder (comments.admin_posted.as_shown).
+PLACEHOLDER = "placeholder-"
+# The most comments a page posts as shown (a list's longest page is well under it).
+MOST_SHOWN = 500
+
+
+def shown_ids(post) -> list[int]:
+    """The comments a page showed when it was drawn (refuse_erased's `on_page`: one deleted or
+    erased since tells that words naming an address no comment holds may name an erased one):
+    each row's `seen-<pk>`, and those a queue card's script posts in `on_page`. A placeholder
+    (a comment its author deleted before the page was drawn, kept for its replies) tells
+    nothing of the kind: left out."""
+    seen = [name.removeprefix("seen-") for name in post if name.startswith("seen-")]
+    ids = {*posted_ids(seen), *posted_ids(post.get("on_page", "").split()[:MOST_SHOWN])}
+    return sorted(pk for pk in ids if PLACEHOLDER + str(pk) not in post)[:MOST_SHOWN]

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from comments.batching import batches
 from comments.deletion import delete_comments
-from comments.erased_named import NAMED_ERASED, whole_address
+from comments.erased_named import whole_address
+from comments.erased_words import erase_where_named, reasons_naming
 from comments.forgetting import PRIVACY_MAIL_MINUTES, forget_addresses, keep_only_the_stops
 from comments.letters import ASKED_BY_OWNER
 from comments.links import PRIVACY_DAYS, address_marks
@@ -134,7 +135,7 @@ def _erase(email: str) -> int:
         # Another commenter's comment whose reason names the address is locked with hers, in
         # one pk order (the lock order): one taken after them could wait, crosswise, on a
         # moderator holding it and one of hers.
-        reasons = _reasons_naming(email)
+        reasons = reasons_naming(email)
         ids = _lock_written_with(email, also=reasons)
         names = set()
         for batch in batches(ids):
@@ -158,7 +159,7 @@ def _erase(email: str) -> int:
         for block in kept:
             block.value, block.reason = erased_email(email), _without_names(block.reason, names)
         Block.objects.bulk_update(kept, ["value", "reason"])
-        _erase_where_named(email, reasons)
+        erase_where_named(email, reasons)
         _hash_in_policy(email)
         _forget_address(email)  # the address last (comments.forgetting's lock order)
     return count
@@ -235,34 +236,6 @@ def _hash_in_policy(email: str) -> None:
         erased_email(email) if line.strip().lower() == email else line for line in lines
     )
     update_policy(policy=policy)  # the cached policy goes too
-
-
-def _reasons_naming(email: str) -> list[int]:
-    """The comments whose rejection reason names the address whole: another commenter told
-    why with it ("You post as ann@... too"), on their comment's page and in their mail."""
-    naming = whole_address(email)
-    rows = Comment.objects.filter(rejection_reason__icontains=email)
-    rows = rows.values_list("pk", "rejection_reason")
-    return [pk for pk, reason in rows if naming.search(reason)]
-
-
-def _erase_where_named(email: str, reasons: list[int]) -> None:
-    """A moderator's note, a block's reason or a rejection's (`reasons`, locked) that names the
-    address whole (a note on an IP address's page, the reason for blocking an IP address or
-    another address, for rejecting another commenter) is about its owner: its words go, as a
-    log entry naming the address loses its message (_forget_in_admin_log), names and whatever
-    else it said about them with it; the note, the block and the decision stay, who made them
-    and when, and the block holds. One naming only a name is left as it is: a name is not
-    unique, and the log keeps such words too."""
-    for batch in batches(reasons):
-        Comment.objects.filter(pk__in=batch).update(rejection_reason=NAMED_ERASED)
-    naming = whole_address(email)
-    for model, field in ((ModeratorNote, "text"), (Block, "reason")):
-        candidates = model.objects.filter(**{f"{field}__icontains": email}).only("pk", field)
-        named = [row for row in candidates if naming.search(getattr(row, field))]
-        for row in named:
-            setattr(row, field, NAMED_ERASED)
-        model.objects.bulk_update(named, [field])
 
 
 def _without_names(text: str, names: set[str]) -> str:

@@ -26,6 +26,7 @@ from comments.report_answers import (
     take_down_replies,
 )
 from comments.screening import screen
+from comments.typed_reasons import clean_reason
 from newsportal.caching import LISTS, article_key, purge
 
 DECIDABLE = {Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM}
@@ -149,14 +150,6 @@ class Decision(NamedTuple):
     unseen: int = 0  # left pending: never shown to the moderator ("Select all", new since)
 
 
-def _clean_reason(reason: str) -> str:
-    reason = reason.strip()
-    limit = Comment._meta.get_field("rejection_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError(f"Keep the reason to {limit} characters (it has {len(reason)}).")
-    return reason
-
-
 def _as_read(seen: dict[int, int], pks: list[int]) -> Q:
     """The comments still at the revision the moderator read (one they never saw: none)."""
     read = Q(pk__in=[])
@@ -166,7 +159,7 @@ def _as_read(seen: dict[int, int], pks: list[int]) -> Q:
     return read
 
 
-def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decision:
+def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()) -> Decision:
     """Approve, reject or mark as spam.
 
     One conditional UPDATE (status still pending), so when two moderators act at once exactly
@@ -176,10 +169,13 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None) -> Decisio
 
     `seen` ({pk: revision}) is what the moderator read: the UPDATE also asks for that revision,
     so a comment its author edited since (or one they were never shown) stays pending.
+    A rejection's reason is refused, nothing decided, when too long or naming an erased
+    address (comments.typed_reasons; `on_page`: the comments the moderator's page showed).
     """
     if status not in DECIDABLE:
         raise ValueError(f"not a decision: {status!r}")
-    reason = _clean_reason(reason) if status == Comment.Status.REJECTED else ""
+    rejecting = status == Comment.Status.REJECTED
+    reason = clean_reason(reason, on_page=on_page) if rejecting else ""
     all_pks = _pks(comments)
     now = timezone.now()
     values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
@@ -346,7 +342,9 @@ def mark_spam(*, comment: Comment, by) -> bool:
     return decide([comment], status=Comment.Status.SPAM, by=by).decided == 1
 
 
-def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = None) -> int:
+def take_down(
+    comments, *, by, reason: str = "", seen: dict[int, int] | None = None, on_page=()
+) -> int:
     """Unpublish approved comments (second thoughts, or a complaint), with their approved
     replies, which cannot stand without them. Like a decision: what is still up comes down
     (a comment back in the queue, edited or hidden by reports, is decided there and keeps its
@@ -354,8 +352,9 @@ def take_down(comments, *, by, reason: str = "", seen: dict[int, int] | None = N
 
     The comments and their replies are locked first, so an edit or a report that hides one
     meanwhile waits, and nothing leaves the count twice. `seen` as for `decide`, read under
-    those locks: a comment edited since (or never shown) stays up. Returns how many came down."""
-    reason = _clean_reason(reason)
+    those locks: a comment edited since (or never shown) stays up. Its reason as decide's
+    (`on_page` too). Returns how many came down."""
+    reason = clean_reason(reason, on_page=on_page)
     pks = _pks(comments)
     now = timezone.now()
     ours = Comment.objects.filter(taken_down_by=by, taken_down_at=now)

@@ -58,6 +58,14 @@
     var decided = queue.decided;
     queue.decided = function (row, answer) {
       decided(row, answer);
+      if (typeof answer.body.reason === "string") {
+        // A reason refused for the erased address it named: back without it, to send again.
+        var box = row.querySelector(".queue-reason");
+        var preset = row.querySelector(".queue-preset");
+        if (box) box.value = answer.body.reason;
+        if (preset) preset.value = "";
+        queue.reopen(row);
+      }
       (answer.body.with_it || []).forEach(function (pk) {
         var reply = document.getElementById("queue-" + pk);
         if (!reply || !queue.open(reply)) return;

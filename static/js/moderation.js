@@ -18,6 +18,11 @@
     var status = document.querySelector(".queue-status");
     var help = document.getElementById("queue-keys");
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody .queue-row"));
+    var onPage = rows
+      .map(function (row) {
+        return row.getAttribute("data-pk");
+      })
+      .join(" ");
     var current = null;
     var rejecting = null;
     var inFlight = 0;
@@ -153,6 +158,7 @@
       // The revision the moderator read: words edited since are not decided unseen.
       var seen = row.querySelector(".queue-seen");
       if (seen) data.append(seen.name, seen.value);
+      data.append("on_page", onPage); // one erased since: a reason naming its address waits
       row.classList.add("is-decided");
       queue.touch(row);
       outcome(row, "Sending: " + button.textContent + "…");
