@@ -4,6 +4,7 @@ comments.admin."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -46,6 +47,17 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
         if str(object_id) != "1":
             return None
         return ModerationPolicy.objects.filter(pk=1).first() or ModerationPolicy(pk=1)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Answered with the form again, the save was refused: nothing it wrote stays (its
+            # check of what changed meanwhile writes the row first when staff never saved it,
+            # to have one to lock: policy_services.locked_policy).
+            shown = (getattr(response, "context_data", None) or {}).get("adminform")
+            if request.method == "POST" and shown is not None:
+                transaction.set_rollback(True)
+        return response
 
     def save_model(self, request, obj, form, change):
         update_policy(policy=obj)
