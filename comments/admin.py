@@ -348,6 +348,11 @@ class CommentAdmin(
                 view(self.undo_decisions_view),
                 name="comments_comment_undo_decisions",
             ),
+            path(
+                "undo-dismissals/",
+                view(self.undo_dismissals_view),
+                name="comments_comment_undo_dismissals",
+            ),
             *self.pick_urls(view),
             path(
                 "<path:object_id>/requeue/",

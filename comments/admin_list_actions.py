@@ -13,9 +13,10 @@ from comments.admin_kept import keep_the_page
 from comments.admin_meanwhile import NAMED, decided_by_others, reports_decided_meanwhile
 from comments.admin_posted import seen_revisions
 from comments.admin_status import StatusFilter
-from comments.admin_undo import with_undo
+from comments.admin_undo import with_dismissal_undo, with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
 from comments.desk import EditedMeanwhile, dismiss_reports
+from comments.dismiss_undo import dismissed_token
 from comments.models import Comment
 from comments.not_spam import approve_spam
 from comments.posted_ids import ticked_ids
@@ -76,6 +77,7 @@ class ListActions:
         # One that left the queue since (its reports answered by another) is read too: said.
         comments = Comment.objects.filter(pk__in=read).only("pk", "name", "revision")
         dismissed, answered, edited = [], [], 0
+        started = timezone.now()
         with transaction.atomic():  # as every bulk action: a failure midway leaves them all
             # Every Dismiss's rows at once, in pk order, as "Take down selected" takes them: one
             # at a time, each comment's thread locked in turn, could cross another's order.
@@ -94,7 +96,10 @@ class ListActions:
                     continue
                 (dismissed if closed else answered).append(comment)
         if dismissed:
-            self.message_user(request, _dismissed_text(dismissed), messages.SUCCESS)
+            # Undone as a card's Dismiss is: the reports open again, hidden comments hidden.
+            token = dismissed_token([c.pk for c in dismissed], by=request.user, since=started)
+            text = with_dismissal_undo(request, _dismissed_text(dismissed), token)
+            self.message_user(request, text, messages.SUCCESS)
         said = reports_decided_meanwhile([c.pk for c in answered], by=request.user)
         for comment in answered[:NAMED]:
             text = f"The comment by {comment.name}: {said[str(comment.pk)]}"

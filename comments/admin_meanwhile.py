@@ -92,16 +92,22 @@ def undo_report(comment: Comment, *, by, outcome: str) -> tuple[str | None, str,
         why, parent = waits_on_parent(comment, by=by)
         if why:
             return None, f"{why} (the comment by {parent.name}).", messages.WARNING
+    text = answered_by_another(comment, by=by) or not_undone(comment, by=by)
+    return None, text, messages.WARNING
+
+
+def answered_by_another(comment: Comment, *, by) -> str | None:
+    """Why an Undo of a Take down or Dismiss put nothing back, when another moderator answered
+    the comment's reports last (its reports upheld or dismissed since); else None."""
     last = comment.reports.exclude(resolved_at=None).order_by("-resolved_at", "-pk").first()
-    if last and last.resolved_by_id != by.pk:
-        who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
-        done = "upheld" if last.outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
-        text = (
-            f"The reports on the comment by {comment.name} were {done} by {who} meanwhile. "
-            "That decision stands: yours was not undone."
-        )
-        return None, text, messages.WARNING
-    return None, not_undone(comment, by=by), messages.WARNING
+    if not last or last.resolved_by_id == by.pk:
+        return None
+    who = last.resolved_by.get_username() if last.resolved_by else "another moderator"
+    done = "upheld" if last.outcome == Report.Outcome.TAKEN_DOWN else "dismissed"
+    return (
+        f"The reports on the comment by {comment.name} were {done} by {who} meanwhile. "
+        "That decision stands: yours was not undone."
+    )
 
 
 def decided_by_others(pks, *, by, since) -> str:

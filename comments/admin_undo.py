@@ -14,6 +14,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from comments.admin_dismiss_undo import dismissals_undone
 from comments.admin_meanwhile import (
     DECIDED_AS,
     UNDONE_TO,
@@ -21,6 +22,7 @@ from comments.admin_meanwhile import (
     undone_text,
     waits_on_parent,
 )
+from comments.dismiss_undo import dismissed_in, undo_dismissals
 from comments.models import Comment, Report
 from comments.not_spam import undo_not_spam
 from comments.posted_ids import posted_ids
@@ -30,6 +32,7 @@ from newsportal.wording import counted, were
 
 UNDO_FIELD = "undo"
 AS_SPAM_FIELD = "as-spam"
+DISMISSED_FIELD = "dismissed"
 TAKEN_DOWN = "taken-down"
 
 
@@ -42,6 +45,15 @@ def with_undo(request, text: str, pks, *, decided: str = TAKEN_DOWN, as_spam: st
     fields = [("decided", decided), *((UNDO_FIELD, pk) for pk in pks)]
     if as_spam:
         fields.append((AS_SPAM_FIELD, as_spam))
+    return undo_form(request, text, view, fields)
+
+
+def with_dismissal_undo(request, text: str, dismissed: str) -> str:
+    """A bulk Dismiss's message with its Undo: `dismissed`, comments.dismiss_undo's token."""
+    return undo_form(request, text, "undo_dismissals", [(DISMISSED_FIELD, dismissed)])
+
+
+def undo_form(request, text: str, view: str, fields) -> str:
     return format_html(
         '{}<form method="post" action="{}" class="undo-form">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}'
@@ -136,3 +148,18 @@ class UndoViews:
             text = f"{counted(gone, 'comment')} {were(gone)} deleted meanwhile: nothing to undo."
             self.message_user(request, text, messages.WARNING)
         return HttpResponseRedirect(self._back(request))  # DecisionViews: where it came from
+
+    def undo_dismissals_view(self, request):
+        """A bulk Dismiss's Undo: the reports it closed open again, as it left them; one
+        answered or decided again since by another stays theirs, and is named."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._undoing(request)  # a moderator's, or refused
+        dismissed = dismissed_in(request.POST.get(DISMISSED_FIELD, ""))
+        if not dismissed:
+            self.message_user(request, "Nothing to undo: no dismissal named.", messages.ERROR)
+            return HttpResponseRedirect(self._back(request))
+        undone = undo_dismissals(dismissed, by=request.user)
+        for level, text in dismissals_undone(undone, dismissed, by=request.user):
+            self.message_user(request, text, level)
+        return HttpResponseRedirect(self._back(request))

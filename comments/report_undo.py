@@ -45,19 +45,21 @@ def came_down_with(comment: Comment) -> Comment | None:
 def undo_report_outcome(*, comment: Comment, by, outcome: str) -> bool:
     """Undo this moderator's Take down or Dismiss on a reported comment (the Reported queue's
     Undo): the comment stands as it did, its reports open again (undo_take_downs, and
-    _undo_dismissal). Only while that decision is the last one made on it; one made since by
+    undo_dismissal). Only while that decision is the last one made on it; one made since by
     another stands."""
     if outcome not in Report.Outcome.values:
         raise ValueError(f"not a report's outcome: {outcome!r}")
     if outcome == Report.Outcome.TAKEN_DOWN:
         return bool(undo_take_downs([comment], by=by))
-    return _undo_dismissal(comment=comment, by=by)
+    return undo_dismissal(comment=comment, by=by)
 
 
-def _undo_dismissal(*, comment: Comment, by) -> bool:
-    """Dismissed when its reports hid it: hidden again, its reports open. Logged; the counts
-    move and the pages follow. A mail about the decision still waiting is dropped (as its
-    writer sees it, nothing changed)."""
+def undo_dismissal(*, comment: Comment, by, when=None) -> bool:
+    """Its reports open again; dismissed when they had hidden it: hidden again. Logged; the
+    counts move and the pages follow. A mail about the decision still waiting is dropped (as
+    its writer sees it, nothing changed). `when`: the Dismiss undone, by the moment it closed
+    the reports (a bulk Dismiss's Undo: comments.dismiss_undo); else `by`'s last on it. Only
+    while that is the last answer to its reports and the comment is up."""
     outcome = Report.Outcome.DISMISSED
     with transaction.atomic():
         # A reply's parent too: its status cannot change before this commits.
@@ -65,7 +67,10 @@ def _undo_dismissal(*, comment: Comment, by) -> bool:
         Comment.objects.filter(family).lock_rows()
         row = Comment.objects.get(pk=comment.pk)
         ours = Report.objects.filter(resolved_by=by, outcome=outcome)
-        when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
+        if when is None:
+            when = ours.filter(comment=row).aggregate(last=Max("resolved_at"))["last"]
+        elif not ours.filter(comment=row, resolved_at=when).exists():
+            return False  # undone already (its reports open), or never ours
         if when is None or row.withdrawn_at or row.reports.filter(resolved_at__gt=when).exists():
             return False
         if row.status != Comment.Status.APPROVED:

@@ -53,7 +53,7 @@ def test_a_bulk_dismiss_and_a_bulk_approval_across_the_same_stories_at_once_both
     # Paused once the first comment is back up, its story's row held.
     _at_once(dismiss, approve, desk, "decide", monkeypatch, after=True)
 
-    assert said == ["Reports on 2 comments dismissed: they are up."]
+    assert said == ["Reports on 2 comments dismissed: they are up.Undo"]  # its Undo button
     assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
     counts = Article.objects.order_by("pk").values_list("approved_comment_count", flat=True)
     assert list(counts) == [2, 2]
