@@ -57,10 +57,11 @@ run: $(STAMP)
 # pytest-xdist: processes, each sent a module (or a class) whole, in pytest-django's
 # order: in every process, tests that empty the database run after those that need the
 # migrations' rows (tests/conftest.py), and a module's Varnish stack starts once.
-# Two processes per CPU: a third of the suite's time is tests waiting on real servers (the
-# Varnish stacks' reloads and timeouts, Chromium), which the other process's tests fill.
+# One process per CPU. Two per CPU would fill the third of the suite's time that tests spend
+# waiting on real servers, but then the browser tests that time a burst of requests (twenty
+# decisions in five seconds) have half a CPU each: one failed so under load.
 # TEST_WORKERS=0: everything in pytest's own process.
-TEST_WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+TEST_WORKERS ?= auto
 test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
 test: $(STAMP) browser redis varnish nu
 	$(PY) manage.py collectstatic --noinput --verbosity 0
