@@ -129,6 +129,11 @@ def config() -> dict:
     least = image_max + 1024 * 1024  # and the form's text (DATA_UPLOAD_MAX_MEMORY_SIZE), framing
     admin_body_max = env_int("PROXY_ADMIN_BODY_MAX", least + image_max, minimum=least)
     return {
+        # Each varnishadm command of a reload (vcl.load compiles the VCL), and the purge of the
+        # old release's pages after it: bounded, so that a hung Varnish manager or a front cache
+        # answering a byte at a time never keeps a reload from its outcome (deploy/origin.py).
+        "varnishadm_seconds": env_int("PROXY_VARNISHADM_TIMEOUT", 60, minimum=1),
+        "purge_seconds": env_int("RELOAD_PURGE_TIMEOUT", 60, minimum=1),
         "host": host,
         "port": port,
         "backend_port": backend_port,

@@ -30,10 +30,6 @@ from deploy.reload_files import (
 )
 
 HEALTH_SECONDS = 120  # a cold start: imports, migrations checked, the first connections
-VARNISHADM_SECONDS = 60  # each varnishadm command (vcl.load compiles the VCL)
-# The purge of the old release's pages: Django's start, Redis, a purge to each front cache
-# (FRONT_CACHE_PURGE_TIMEOUT a read, which a cache answering a byte at a time never reaches).
-PURGE_SECONDS = 60
 # Where a reload halted short of the switch (the stack stopping, a Ctrl-C in make reload), and
 # what that leaves, said after why (reload_release).
 HALTED_WAITING = "halted while the last reload's gunicorn finished its requests"
@@ -157,27 +153,29 @@ class Origin:
 class Varnish:
     """varnishadm for the running Varnish: a new VCL in use, the cache kept."""
 
-    def __init__(self, workdir: Path, render):
+    def __init__(self, workdir: Path, render, seconds: float):
         self.name = str(workdir / "varnish")
         self.workdir, self.render = workdir, render
+        # Each command's limit (PROXY_VARNISHADM_TIMEOUT), as the reload under way read it.
+        self.seconds = seconds
         self.loads = 0
 
     def admin(self, *args: str) -> subprocess.CompletedProcess:
         """Raises Unanswered for a command the manager never answers (a hung Varnish): killed
-        after VARNISHADM_SECONDS, where a TimeoutExpired would end the stack, site and all."""
+        after `seconds`, where a TimeoutExpired would end the stack, site and all."""
         varnishadm = shutil.which("varnishadm") or "/usr/bin/varnishadm"
         try:
             return subprocess.run(
                 [varnishadm, "-n", self.name, *args],
                 capture_output=True,
                 text=True,
-                timeout=VARNISHADM_SECONDS,
+                timeout=self.seconds,
                 # Ctrl-C to make serve: the switch is made or not, never cut.
                 start_new_session=True,
             )
         except subprocess.TimeoutExpired:
             raise Unanswered(
-                f"varnishadm {args[0]} did not answer within {VARNISHADM_SECONDS} s"
+                f"varnishadm {args[0]} did not answer within {self.seconds:g} s"
             ) from None
 
     def use_backend(self, port: int) -> str:
@@ -239,19 +237,23 @@ class Varnish:
 
 
 class Unanswered(Exception):
-    """A varnishadm command killed after VARNISHADM_SECONDS without an answer."""
+    """A varnishadm command killed after its limit (PROXY_VARNISHADM_TIMEOUT) unanswered."""
 
 
 class Unsure(str):
     """Why a switch may have been made or not (Varnish.use_backend): both releases are kept."""
 
 
-def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, refused="") -> None:
+def reload_release(
+    origin, varnish, worker, purge_pages, graceful, stopping, refused="", purge_seconds=60
+) -> None:
     """The new release in place of the old; then the mail worker on the new code, and the
     pages the old release drew dropped (soft-purged in Varnish: readers get them while they are
     drawn again). A cancel (the operator's Ctrl-C in `make reload`) or a stop before the switch
     leaves the old release serving; one after it, the reload is finished; `refused` (a value the
-    reload cannot take), nothing is started. The outcome goes where `ask_for_reload` reads it."""
+    reload cannot take), nothing is started. The purge is stopped after `purge_seconds`
+    (RELOAD_PURGE_TIMEOUT: a front cache answering a byte at a time never reaches its
+    FRONT_CACHE_PURGE_TIMEOUT). The outcome goes where `ask_for_reload` reads it."""
     generation = read_status(varnish.workdir)["generation"] + 1
     halted = Halted(stopping, varnish.workdir, generation)
     if refused:
@@ -280,11 +282,11 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
         purge = [*purge_pages, "--verbosity", "0"]
         try:
             purged = subprocess.run(
-                purge, cwd=origin.cwd, env=origin.env, start_new_session=True, timeout=PURGE_SECONDS
+                purge, cwd=origin.cwd, env=origin.env, start_new_session=True, timeout=purge_seconds
             ).returncode
         except subprocess.TimeoutExpired:  # killed: the reload ends, and make reload is told
             print(
-                f"serve: purge_pages did not finish within {PURGE_SECONDS} s and was stopped: "
+                f"serve: purge_pages did not finish within {purge_seconds:g} s and was stopped: "
                 "the old release's pages it did not purge expire on their own (a front cache in "
                 "FRONT_CACHE_PURGE_URLS slow to answer?)",
                 flush=True,
@@ -297,13 +299,13 @@ def reload_release(origin, varnish, worker, purge_pages, graceful, stopping, ref
     cancel_path(varnish.workdir).unlink(missing_ok=True)
 
 
-def reload_seconds(graceful: float) -> float:
+def reload_seconds(graceful: float, cfg: dict) -> float:
     """The longest a reload may take in the stack, each of its steps bounded: the gunicorn the
     last reload stopped finishing its requests (`graceful`), the new release's /healthz
     (HEALTH_SECONDS, and its last request's 5 s), the switch (vcl.list, a discard of the VCL
-    the last reload left, vcl.load, vcl.use, and vcl.list again should vcl.use not answer),
-    then the new release stopped (a failure) or the mail worker restarted (`graceful`) and the
-    purge. make reload waits this long for the outcome: the stack says it (running.json), from
-    the settings it runs with."""
-    switch = 5 * VARNISHADM_SECONDS
-    return graceful + HEALTH_SECONDS + 5 + switch + graceful + PURGE_SECONDS + 10
+    the last reload left, vcl.load, vcl.use, and vcl.list again should vcl.use not answer,
+    each up to PROXY_VARNISHADM_TIMEOUT), then the new release stopped (a failure) or the mail
+    worker restarted (`graceful`) and the purge (RELOAD_PURGE_TIMEOUT). make reload waits this
+    long for the outcome: the stack says it (running.json), from the settings it runs with."""
+    switch = 5 * cfg["varnishadm_seconds"]
+    return graceful + HEALTH_SECONDS + 5 + switch + graceful + cfg["purge_seconds"] + 10

@@ -104,7 +104,7 @@ def fit_the_stop(graceful: float) -> None:
 def running(cfg: dict, graceful: float) -> dict:
     """What the stack keeps in running.json: what a reload cannot change (remembered), and how
     long make reload is to wait for a reload's outcome, from the settings the stack runs with."""
-    return {**remembered(cfg), "reload_seconds": reload_seconds(graceful)}
+    return {**remembered(cfg), "reload_seconds": reload_seconds(graceful, cfg)}
 
 
 def main(argv: list[str]) -> int:
@@ -127,7 +127,7 @@ def main(argv: list[str]) -> int:
         return check_deploy(cfg)
     if "--reload" in argv:
         # For a stack that does not say how long its reload may take: as this release's would.
-        return ask_for_reload(cfg["workdir"], reload_seconds(graceful_seconds()))
+        return ask_for_reload(cfg["workdir"], reload_seconds(graceful_seconds(), cfg))
     if "--how-to-restart" in argv:  # `make reload`, for a release it cannot put in
         print(stacks.how_to_restart(cfg["workdir"]))
         return 0
@@ -182,7 +182,11 @@ def main(argv: list[str]) -> int:
     ports = (cfg["backend_port"], cfg["reload_port"])
     origin = Origin(gunicorn_command(cfg), env, ports, cfg["canonical_host"], BASE_DIR)
     # Drawn at each reload from the config as that reload read it (config_for_reload).
-    varnish = Varnish(workdir, lambda port: render_vcl({**cfg["vcl"], "BACKEND_PORT": str(port)}))
+    varnish = Varnish(
+        workdir,
+        lambda port: render_vcl({**cfg["vcl"], "BACKEND_PORT": str(port)}),
+        cfg["varnishadm_seconds"],
+    )
     processes, ours = [], threading.Event()  # set: Varnish is stopped by us
     worker = Restarting(worker_command(), name="mail worker", cwd=BASE_DIR, env=env)
     graceful = graceful_seconds()
@@ -210,6 +214,7 @@ def main(argv: list[str]) -> int:
                 reloads.clear()
                 try:
                     cfg, refused = config_for_reload(cfg), ""
+                    varnish.seconds = cfg["varnishadm_seconds"]
                     # Long enough for the old gunicorn's graceful stop and the new one's.
                     if (longer := max(graceful, graceful_seconds())) > graceful:
                         fit_the_stop(longer)
@@ -220,7 +225,14 @@ def main(argv: list[str]) -> int:
                 purge_pages = [sys.executable, str(BASE_DIR / "manage.py"), "purge_pages"]
                 with reloading(workdir):  # make reload meanwhile is refused (reload_client.py)
                     reload_release(
-                        origin, varnish, worker, purge_pages, graceful, stopping, refused
+                        origin,
+                        varnish,
+                        worker,
+                        purge_pages,
+                        graceful,
+                        stopping,
+                        refused,
+                        purge_seconds=cfg["purge_seconds"],
                     )
             origin.check_draining()
             worker.check()

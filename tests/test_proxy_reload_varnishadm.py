@@ -1,9 +1,9 @@
-"""A reload whose `varnishadm` does not answer (a Varnish manager that hangs): its 60 s limit
-ended the whole stack, the site going down over a reload. Now, before `vcl.use`, the reload
-fails and the old release serves on; at `vcl.use` itself, Varnish is asked which VCL it uses and
-the reload ends by its answer; with no answer, both releases are kept, as either may be the one
-readers reach. Each says why. Stacks of their own, behind a stand-in varnishadm that hangs
-where the test says."""
+"""A reload whose `varnishadm` does not answer (a Varnish manager that hangs): its limit
+(PROXY_VARNISHADM_TIMEOUT, 60 s by default; a few seconds here) ended the whole stack, the site
+going down over a reload. Now, before `vcl.use`, the reload fails and the old release serves on;
+at `vcl.use` itself, Varnish is asked which VCL it uses and the reload ends by its answer; with
+no answer, both releases are kept, as either may be the one readers reach. Each says why. Stacks
+of their own, behind a stand-in varnishadm that hangs where the test says."""
 
 import contextlib
 import os
@@ -17,6 +17,8 @@ from tests.proxy_stack import BASE_DIR, running_stack
 from tests.test_proxy_reload import _answers
 
 SERVE = [sys.executable, str(BASE_DIR / "deploy" / "serve.py")]
+# Each varnishadm command's limit in these stacks: long enough for a real vcl.load to compile.
+SECONDS = 8
 # The real varnishadm, but for the command named in the control file: "before vcl.load" hangs
 # instead of running it, "after vcl.use" runs it and then hangs, and "after vcl.use, then all"
 # has every command after it hang too (the manager gone quiet once it switched).
@@ -57,7 +59,7 @@ def reloaded_while_hanging(tmp_path_factory, where: str):
     varnishadm hangs `where`, and the control file."""
     tmp = tmp_path_factory.mktemp("varnishadm")
     control, variables = stand_in(tmp)
-    with running_stack(tmp, **variables) as stack:
+    with running_stack(tmp, PROXY_VARNISHADM_TIMEOUT=str(SECONDS), **variables) as stack:
         control.write_text(where)
         yield stack, reload(stack), control
 
@@ -69,7 +71,7 @@ def test_a_varnishadm_hung_before_the_switch_leaves_the_old_release_serving(tmp_
         assert failed.returncode == 1, failed.stdout + failed.stderr + stack.log()
         assert (
             "serve: reload failed, the old release still serves: varnishadm vcl.load did not "
-            "answer within 60 s"
+            f"answer within {SECONDS} s"
         ) in failed.stdout, failed.stdout + stack.log()
         assert stack.process.poll() is None, stack.log()
         assert "Traceback" not in stack.log(), stack.log()
@@ -90,8 +92,8 @@ def test_a_varnishadm_hung_after_switching_finishes_the_reload(tmp_path_factory)
         assert done.returncode == 0, done.stdout + done.stderr + stack.log()
         assert "serve: reloaded: the new release serves" in done.stdout
         assert (
-            "serve: varnishadm vcl.use did not answer within 60 s, but Varnish uses the new "
-            "release's VCL: the reload goes on"
+            f"serve: varnishadm vcl.use did not answer within {SECONDS} s, but Varnish uses the "
+            "new release's VCL: the reload goes on"
         ) in stack.log(), stack.log()
         assert stack.process.poll() is None, stack.log()
         assert stack.get(stack.articles[0]).status == 200
@@ -106,8 +108,8 @@ def test_a_switch_varnish_never_confirms_keeps_both_releases(tmp_path_factory):
         assert unknown.returncode == 1, unknown.stdout + unknown.stderr + stack.log()
         said = (
             "serve: reload not finished, both releases run: varnishadm vcl.use did not answer "
-            "within 60 s, nor did vcl.list after it say which VCL it uses: Varnish may send "
-            "readers to the new release or to the old one, so both releases are kept running; "
+            f"within {SECONDS} s, nor did vcl.list after it say which VCL it uses: Varnish may "
+            "send readers to the new release or to the old one, so both releases are kept running; "
             "every reload is refused until the stack is restarted (stop make serve and start it "
             "again)"
         )
