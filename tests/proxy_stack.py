@@ -24,6 +24,7 @@ import pytest
 import redis
 
 from tests.ports import free_port
+from tests.proxy_site import load_site
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
@@ -254,11 +255,7 @@ def running_stack(tmp: Path, *, port: int | None = None, **variables: str | None
     env = {key: value for key, value in env.items() if value is not None}
     # Loaded before the proxy runs: a cache not started yet has nothing to purge, and purges
     # sent again by the worker later would drop the pages the tests warm.
-    unpurged = {**env, "FRONT_CACHE_PURGE_URLS": ""}
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo_content"]):
-        subprocess.run(
-            [*MANAGE, *args], cwd=BASE_DIR, env=unpurged, check=True, capture_output=True
-        )
+    load_site(tmp, env)
     if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
         subprocess.run(
             [*MANAGE, "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
