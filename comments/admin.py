@@ -105,10 +105,11 @@ class CommentAdmin(
 
     class Media:
         css = {"all": ["css/admin-lists.css", "css/moderation.css"]}
-        # The core first: the others add Undo, the cards decided meanwhile, the next page, ? and
-        # the counts that follow the decisions.
+        # The core first, then its keys and clicks: the others add Undo, the cards decided
+        # meanwhile, the next page, ? and the counts that follow the decisions.
         js = [
             "js/moderation.js",
+            "js/moderation-keys.js",
             "js/moderation-undo.js",
             "js/moderation-meanwhile.js",
             "js/moderation-next.js",

@@ -1,8 +1,9 @@
-// The moderation queue, faster: keys (j/k, a, d then 1-9 or words and Enter, s, u, o) and
-// decisions sent without a reload. Only an enhancement: every button posts the page's form
-// without it. Undo (moderation-undo.js), the cards others decided (moderation-meanwhile.js), the
-// page's end (moderation-next.js) and the ? list (moderation-help.js) load after this file and
-// add to the queue through window.moderationQueue, its one global.
+// The moderation queue, faster: decisions sent without a reload, the next card selected at
+// once. Only an enhancement: every button posts the page's form without it. This file holds the
+// queue's state and sends the decisions; its keys and clicks (moderation-keys.js), Undo
+// (moderation-undo.js), the cards others decided (moderation-meanwhile.js), the page's end
+// (moderation-next.js) and the ? list (moderation-help.js) load after it and add to the queue
+// through window.moderationQueue, its one global.
 (function () {
   "use strict";
 
@@ -16,7 +17,6 @@
     if (!table || !form) return;
     var tokenField = form.querySelector("input[name=csrfmiddlewaretoken]");
     var status = document.querySelector(".queue-status");
-    var help = document.getElementById("queue-keys");
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody .queue-row"));
     var onPage = rows
       .map(function (row) {
@@ -218,20 +218,6 @@
       if (!current || !open(current)) select(row);
     }
 
-    function button(row, action) {
-      return row.querySelector('button[data-action="' + action + '"]');
-    }
-
-    function reasonFields(row) {
-      var pk = row.getAttribute("data-pk");
-      var fields = {};
-      var typed = row.querySelector(".queue-reason");
-      var preset = row.querySelector(".queue-preset");
-      if (typed && typed.value.trim()) fields["reason-" + pk] = typed.value.trim();
-      if (preset && preset.value) fields["preset-" + pk] = preset.value;
-      return fields;
-    }
-
     function startRejecting(row) {
       var input = row.querySelector(".queue-reason");
       if (!input) return;
@@ -240,121 +226,6 @@
       say(REJECT_PROMPT);
       input.focus();
     }
-
-    function rejectWithPreset(row, number) {
-      var preset = row.querySelector(".queue-preset");
-      var option = preset && preset.options[number]; // option 0 is "Reason…"
-      if (!option) return false;
-      var fields = {};
-      fields["preset-" + row.getAttribute("data-pk")] = option.value;
-      send(row, button(row, "reject"), fields);
-      return true;
-    }
-
-    document.addEventListener("keydown", function (event) {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      if (help && help.open) return;
-      if (event.isComposing) return; // an input method's Enter picks a word, it sends nothing
-      // A key held down repeats: it may move through the cards, never decide one after another.
-      if (event.repeat && event.key !== "j" && event.key !== "k") return;
-      var key = event.key;
-      var target = event.target;
-      // Focus went elsewhere (the search box, another card): reject mode is over, the key is
-      // that place's own.
-      if (rejecting && target !== rejectingBox()) stopRejecting();
-      if (rejecting) {
-        var input = rejectingBox();
-        if (key === "Escape") {
-          event.preventDefault();
-          stopRejecting();
-          input.blur();
-          select(current);
-          say("");
-        } else if (key === "Enter") {
-          event.preventDefault();
-          send(rejecting, button(rejecting, "reject"), reasonFields(rejecting));
-        } else if (/^[1-9]$/.test(key) && !input.value) {
-          event.preventDefault();
-          rejectWithPreset(rejecting, Number(key));
-        }
-        return;
-      }
-      // A card's own reason box: Enter rejects that comment with the words typed (as d, words
-      // and Enter do), and never submits the change list's form, words or none.
-      var row = target.closest && target.closest(".queue-row");
-      if (key === "Enter" && row && target.matches(".queue-reason") && button(row, "reject")) {
-        event.preventDefault();
-        if (target.value.trim()) send(row, button(row, "reject"), reasonFields(row));
-        return;
-      }
-      // A reported card's box holds the take-down's reason: Enter there decides nothing (a
-      // take-down is not undone by a stray key), and never reloads the page with the words.
-      if (key === "Enter" && row && target.matches(".queue-reason")) {
-        event.preventDefault();
-        say("Press the Take down button to send this reason, or Dismiss to keep the comment up.");
-        return;
-      }
-      if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-      var actions = { a: "approve", s: "spam", t: "take-down", x: "dismiss" };
-      if (key === "j" || key === "k") {
-        event.preventDefault();
-        select(step(key === "j" ? 1 : -1, false) || current);
-      } else if (current && actions[key] && button(current, actions[key])) {
-        event.preventDefault();
-        send(current, button(current, actions[key]), key === "x" ? {} : reasonFields(current));
-      } else if (current && key === "d" && button(current, "reject") && open(current)) {
-        event.preventDefault();
-        startRejecting(current);
-      } else if (current && key.length === 1 && "asd".indexOf(key) >= 0 && button(current, "take-down")) {
-        // Reported (hidden by its reports, or up), it is decided as a report: say which keys do.
-        event.preventDefault();
-        say("This comment is decided as a report: press t to take it down, or x to dismiss the reports.");
-      } else if (current && key === "o") {
-        event.preventDefault();
-        var url = current.getAttribute("data-change-url");
-        // Decisions still on their way are sent first: leaving would drop them.
-        sending.then(function () {
-          window.location.href = url;
-        });
-      } else if (queue.keys[key]) {
-        event.preventDefault();
-        queue.keys[key]();
-      }
-    });
-
-    // A click decides the same way: no reload, the next comment selected.
-    table.addEventListener("click", function (event) {
-      var clicked = event.target.closest("button[data-action]");
-      if (!clicked) return;
-      var row = clicked.closest(".queue-row");
-      event.preventDefault();
-      select(row);
-      var action = clicked.getAttribute("data-action");
-      send(row, clicked, action === "dismiss" ? {} : reasonFields(row));
-    });
-
-    // Reject mode lasts while its box has the focus: a click or Tab elsewhere ends it. (The
-    // window losing the focus keeps the box the active element, and the mode with it.)
-    table.addEventListener("focusout", function (event) {
-      var box = rejectingBox();
-      if (!box || event.target !== box) return;
-      window.setTimeout(function () {
-        if (rejectingBox() === box && document.activeElement !== box) stopRejecting();
-      }, 0);
-    });
-
-    table.addEventListener("focusin", function (event) {
-      var row = event.target.closest(".queue-row");
-      if (row && row !== current && open(row)) mark(row);
-    });
-
-    // A card's reason goes with its decision, and with "Reject selected" (each its own): not
-    // the unsaved field the admin's actions script warns would be lost when Go is pressed.
-    rows.forEach(function (row) {
-      row.addEventListener("change", function (event) {
-        if (event.target.matches(".queue-reason, .queue-preset")) event.stopPropagation();
-      });
-    });
 
     // What the other files need, and no more. current and rejecting change: read them each time.
     var queue = {
@@ -374,14 +245,21 @@
       say: say,
       outcome: outcome,
       stopRejecting: stopRejecting,
+      startRejecting: startRejecting,
+      rejectingBox: rejectingBox,
+      mark: mark,
+      send: send,
       inLine: inLine,
+      afterSending: function (then) {
+        sending.then(then); // the decisions on their way answered first
+      },
       busy: function () {
         return inFlight > 0; // a decision or an undo on its way
       },
       reopen: reopen,
       // Filled in by the other files:
       touch: function () {}, // a card decided or undone here, by this moderator
-      keys: Object.create(null), // a key no branch above takes, to what it does
+      keys: Object.create(null), // a key moderation-keys.js's own do not take, to what it does
       decided: function () {}, // each answer to a decision sent from here, as it comes
       settled: function () {}, // false as a post goes, then (all answered) if all is decided
       edited: reopen, // a decision refused because the author edited the words since
