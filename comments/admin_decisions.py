@@ -111,7 +111,9 @@ class DecisionViews:
                 request.session[KEPT_REASONS] = {
                     str(comment.pk): to_keep(request.POST, comment.pk, bar=True)
                 }
-            return self._answer(request, comment, None, TYPED_FOR_REJECT, messages.ERROR)
+            return self._answer(
+                request, comment, None, TYPED_FOR_REJECT, messages.ERROR, waits=True
+            )
         seen = seen_revisions(request.POST)
         try:
             reason = self._reason(request, comment.pk) if status == Comment.Status.REJECTED else ""
@@ -232,7 +234,8 @@ class DecisionViews:
         # Without the address, the card's box gets them back from the answer (moderation.js).
         extra = {"reason": exc.kept} if isinstance(exc, NamesErased) else None
         text = " ".join(exc.messages)
-        return self._answer(request, comment, None, text, messages.ERROR, extra=extra)
+        # Still to decide: the card opens again, its words in their box, to press again.
+        return self._answer(request, comment, None, text, messages.ERROR, waits=True, extra=extra)
 
     def _reason(self, request, pk) -> str:
         """The reason given for this comment (its own box in the queue, or the action bar's),

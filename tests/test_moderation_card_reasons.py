@@ -38,6 +38,7 @@ def test_a_preset_chosen_on_a_card_keeps_approve_from_publishing_it(
 
     assert refused.status_code == 409
     assert "press Reject to reject it with that reason" in refused.json()["message"]
+    assert refused.json()["waiting"] is True  # the queue's script opens the card again
     assert _statuses(comment) == [Comment.Status.PENDING]
 
 

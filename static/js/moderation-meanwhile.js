@@ -59,12 +59,12 @@
     queue.decided = function (row, answer) {
       decided(row, answer);
       if (typeof answer.body.reason === "string") {
-        // A reason refused for the erased address it named: back without it, to send again.
+        // A reason refused for the erased address it named: back without it, to send again
+        // (the card open again, as for any reason refused: moderation.js).
         var box = row.querySelector(".queue-reason");
         var preset = row.querySelector(".queue-preset");
         if (box) box.value = answer.body.reason;
         if (preset) preset.value = "";
-        queue.reopen(row);
       }
       (answer.body.with_it || []).forEach(function (pk) {
         var reply = document.getElementById("queue-" + pk);

@@ -168,13 +168,20 @@
         button.getAttribute("formaction"),
         data,
         function (answer) {
-          // Any status: 200 decided, 409 refused, 410 gone (the card stays greyed).
+          // Any status: 200 decided, 409 refused (still to decide: open again), 410 gone.
           var message = answer.body.message || "The site answered HTTP " + answer.status + ".";
-          if (answer.body.edited) queue.edited(row, answer.body);
-          // Not taken, and still to decide (a reply whose comment waits): open again.
-          else if (answer.body.waiting) reopen(row);
           outcome(row, message, answer.status !== 200);
-          say(message, answer.status !== 200);
+          if (answer.body.edited) {
+            queue.edited(row, answer.body);
+            say(message, true);
+          } else if (answer.body.waiting) {
+            // Not taken, and still to decide (a reason refused: too long, naming an erased
+            // address, its preset deleted; a reply whose comment waits): open again, the words
+            // typed still in their box, for the next press.
+            openAgain(row, message);
+          } else {
+            say(message, answer.status !== 200);
+          }
           queue.decided(row, answer);
         },
         function (error) {
@@ -183,12 +190,7 @@
               ? error.message
               : "Not taken: the site's answer could not be read. Reload the page and try again.";
           outcome(row, why, true);
-          reopen(row);
-          // Which comment, and where: the moderator is reading another one by now.
-          var name = row.querySelector(".queue-head a").textContent;
-          var where = rows.indexOf(row) < rows.indexOf(current) ? "above (k)" : "below (j)";
-          where = row === current ? "." : ", " + where + ".";
-          say(why + " The comment by " + name + " is open again" + where, true);
+          openAgain(row, why);
         }
       );
     }
@@ -216,6 +218,16 @@
     function reopen(row) {
       row.classList.remove("is-decided");
       if (!current || !open(current)) select(row);
+    }
+
+    // Open again after its answer, told in the status line: which comment, and where, as the
+    // moderator is reading another one by now.
+    function openAgain(row, why) {
+      reopen(row);
+      var name = row.querySelector(".queue-head a").textContent;
+      var where = rows.indexOf(row) < rows.indexOf(current) ? "above (k)" : "below (j)";
+      where = row === current ? "." : ", " + where + ".";
+      say(why + " The comment by " + name + " is open again" + where, true);
     }
 
     function startRejecting(row) {
