@@ -32,8 +32,13 @@ from comments.policy_services import (
     policy_values,
     reason_row,
 )
+from comments.screening import published_with
 
 CHANGED_SINCE = "Changed by someone else since you opened this page"
+# A new blocked word found in at least this many of the recent published comments, and in at
+# least one in COMMON_SHARE of them, is too common to block (clean_blocked_words).
+COMMON_MIN = 5
+COMMON_SHARE = 10
 
 
 class PolicyForm(forms.ModelForm):
@@ -46,6 +51,27 @@ class PolicyForm(forms.ModelForm):
         self.opened, self.kept, self.clashed, self.meanwhile = None, [], [], ""
         if not self.is_bound:
             self.fields["opened_as"].initial = opened_state(policy_values(self.instance))
+
+    def clean_blocked_words(self):
+        """A line new in this save that most comments would hold is refused: each new comment
+        with it would go straight to spam, where no moderator looks (as a network too wide is,
+        ModerationPolicy.clean). One saved before stays, so it never stops a later save."""
+        value = self.cleaned_data["blocked_words"]
+        known = set(ModerationPolicy.lines(self.instance.blocked_words))
+        new = [line for line in ModerationPolicy.lines(value) if line not in known]
+        unseen = "every new comment with it would go straight to spam, unseen by moderators"
+        for line in new:
+            if len(line) == 1:
+                raise ValidationError(f"“{line}” is a single character: {unseen}. Block a word.")
+        found, looked = published_with(new) if new else ({}, 0)
+        for line in new:
+            if found[line] >= COMMON_MIN and found[line] * COMMON_SHARE >= looked:
+                raise ValidationError(
+                    f"“{line}” is in {found[line]} of the last {looked} published comments: "
+                    f"{unseen}. Put it under moderation words to hold such comments for a look, "
+                    "or block a longer phrase."
+                )
+        return value
 
     def _post_clean(self):
         super()._post_clean()

@@ -112,6 +112,15 @@ def _contains_word(texts: tuple[str, ...], word: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+def published_with(words: list[str], *, last: int = 500) -> tuple[dict[str, int], int]:
+    """In how many of the last `last` published comments the screen reads each word (in the
+    name or the words), and how many it looked at."""
+    written = Comment.objects.approved().order_by("-pk").values_list("name", "body")[:last]
+    texts = [(_as_read(name), _as_read(body)) for name, body in written]
+    found = {word: sum(_contains_word(pair, word) for pair in texts) for word in words}
+    return found, len(texts)
+
+
 def word_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
     """Where in the text, as written, the screen reads each of the words (for the queue's
     marks): "vіаgrа" spelt with Cyrillic letters is found where "viagra" is listed."""
