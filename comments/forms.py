@@ -58,7 +58,7 @@ class MultilineTextField(forms.CharField):
         # the reader's text is lost. Too long, it comes back whole with the error, to shorten.
         attrs = super().widget_attrs(widget)
         if attrs.pop("maxlength", None):
-            attrs["data-max-characters"] = str(self.max_length)  # comments.js counts down
+            attrs["data-max-characters"] = str(self.max_length)  # comments-writing.js counts down
         return attrs
 
 

@@ -15,7 +15,9 @@ HEAD_ASSETS = {
     "lists_css": "css/lists.css",  # list and search pages (block stylesheets)
     "article_css": "css/article.css",  # article and comment pages (block stylesheets)
     "site_js": "js/site.js",
-    "comments_js": "js/comments.js",  # article pages (articles/article_detail.html)
+    # Article pages (articles/article_detail.html), in this order.
+    "comments_js": "js/comments.js",
+    "comments_writing_js": "js/comments-writing.js",
 }
 
 

@@ -69,7 +69,7 @@ def _public_sources() -> list[Path]:
         for path in (BASE_DIR / "templates").rglob("*.html")
         if not {"admin", "email"} & set(path.relative_to(BASE_DIR / "templates").parts)
     ]
-    scripts = [BASE_DIR / "static" / "js" / name for name in ("site.js", "comments.js")]
+    scripts = [BASE_DIR / "static" / path for path in HEAD_ASSETS.values() if path.endswith(".js")]
     python = [
         path
         for app in ("articles", "comments", "newsportal")

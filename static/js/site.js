@@ -1,5 +1,5 @@
 // Progressive enhancement only: every page works without this file. The comments' own
-// script is js/comments.js, on article pages.
+// scripts are js/comments.js and js/comments-writing.js, on article pages.
 (function () {
   "use strict";
 

@@ -1,0 +1,150 @@
+// What the reader writes in the comment form: kept in the tab as a draft until the page says
+// it arrived, and its characters counted near the limit. Progressive enhancement only, like
+// comments.js, which loads first: this file adds to its comment form through
+// window.commentSection (comments.js's one global), after replies open in place.
+(function () {
+  "use strict";
+
+  var comments = window.commentSection;
+  if (!comments) return; // comments.js did not load: the form works as it does without both
+  var DRAFT_KEY = "newsportal:comment-draft:";
+
+  function storedDraft(key) {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(key) || "null");
+    } catch (error) {
+      return null; // storage switched off, or not ours to read: nothing to put back
+    }
+  }
+
+  function storeDraft(key, draft) {
+    try {
+      if (draft) window.sessionStorage.setItem(key, JSON.stringify(draft));
+      else window.sessionStorage.removeItem(key);
+    } catch (error) {
+      // Full or switched off: the form works as it does without drafts.
+    }
+  }
+
+  // Set by the site on this article's path when it stored a comment (SENT_COOKIE in
+  // comments/views.py); read once, by the first page to run this script after it.
+  function takeSentCookie() {
+    var name = "comment-sent=";
+    var found = document.cookie.split("; ").some(function (cookie) {
+      return cookie.indexOf(name) === 0;
+    });
+    if (found) document.cookie = name + "; Max-Age=0; Path=" + window.location.pathname;
+    return found;
+  }
+
+  // What a reader writes is kept in this tab until the page says it arrived, so an outage on
+  // the way (the proxy's error page, a lost connection) costs them nothing. The text alone, one
+  // per article with the comment it answers: never a name or address, for the next person at a
+  // shared computer to read (README). "sent" marks a post not yet known to have arrived.
+  function keepDraft(form, openReply) {
+    var body = form.elements.namedItem("body");
+    var parent = form.elements.namedItem("parent");
+    if (!body || !parent) return;
+    var key = DRAFT_KEY + form.getAttribute("action").split("#")[0];
+
+    function save(sent) {
+      var text = body.value.trim() ? body.value : "";
+      storeDraft(key, text && { text: text, parent: parent.value, sent: sent });
+    }
+
+    // Whatever page follows a post says whether it arrived: any other page, or a return by
+    // Back, means it did not (a success on this page later may be a report's).
+    function notSent() {
+      var draft = storedDraft(key);
+      if (draft && draft.sent) storeDraft(key, { text: draft.text, parent: draft.parent });
+    }
+
+    function say(text) {
+      var note = form.querySelector(".comment-draft-note");
+      if (!note && !text) return;
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "form-text comment-draft-note";
+        note.setAttribute("role", "status");
+        body.parentNode.appendChild(note);
+      }
+      // Filled after the live region is in the page, so screen readers announce it.
+      window.setTimeout(function () {
+        note.textContent = text;
+      }, 100);
+    }
+
+    function restore(draft) {
+      var reply = Boolean(draft.parent);
+      if (draft.parent !== parent.value) {
+        if (parent.value) return; // drawn to answer another comment: not this text's place
+        // A reply whose comment is no longer shown comes back as a comment, not lost.
+        reply = Boolean(openReply && openReply(draft.parent));
+      }
+      body.value = draft.text;
+      say(reply ? "Your unsent reply was restored." : "Your unsent comment was restored.");
+    }
+
+    var draft = storedDraft(key);
+    // Arrived: the page links to the comment's private status page (a report's thanks do not),
+    // or, when the reader reloaded before this script ran there, the site's cookie says so.
+    var sentCookie = takeSentCookie(); // taken on every page, so it speaks of one post only
+    var arrived = sentCookie || document.querySelector("#comments .messages .comment-status-link");
+    if (draft && draft.sent && arrived) {
+      storeDraft(key, null);
+    } else if (draft) {
+      notSent();
+      if (!body.value && draft.text) restore(draft);
+    }
+    body.addEventListener("input", function () {
+      save(false);
+      if (!body.value.trim()) say("");
+    });
+    form.addEventListener("comment-form-moved", function () {
+      if (body.value.trim()) save(false);
+    });
+    form.addEventListener("submit", function () {
+      save(true);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) notSent();
+    });
+  }
+
+  // Near the limit, how many characters are left, and past it how many too many (the box has
+  // no maxlength, which would cut a paste without a word: comments/forms.py). Counted as the
+  // site counts them, by character, a line break as one. Said to screen readers once typing
+  // pauses, not at every key.
+  function countCharacters(form) {
+    var body = form.querySelector("textarea[data-max-characters]");
+    if (!body) return;
+    var limit = Number(body.getAttribute("data-max-characters"));
+    var count = document.createElement("p");
+    count.className = "form-text character-count";
+    count.id = body.id + "-count";
+    count.setAttribute("aria-live", "polite");
+    body.after(count);
+    var described = body.getAttribute("aria-describedby");
+    body.setAttribute("aria-describedby", (described ? described + " " : "") + count.id);
+    function characters(n) {
+      return n + (n === 1 ? " character" : " characters");
+    }
+    var timer = null;
+    function update() {
+      var left = limit - Array.from(body.value.replace(/\r\n/g, "\n")).length;
+      var said = "";
+      if (left < 0) said = "You have " + characters(-left) + " too many";
+      else if (left <= limit / 10) said = "You have " + characters(left) + " left";
+      count.classList.toggle("is-over", left < 0);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        if (count.textContent !== said) count.textContent = said;
+      }, 300);
+    }
+    body.addEventListener("input", update);
+    form.addEventListener("comment-form-moved", update);
+    update();
+  }
+
+  comments.formExtensions.push(keepDraft, countCharacters);
+})();
