@@ -13,7 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from comments.admin_kept import KEPT_REASONS, given, keep_the_page, to_keep
 from comments.admin_meanwhile import lost_text, reports_answered
-from comments.admin_posted import card_reasons, reasons_typed, seen_revisions, wants_json
+from comments.admin_posted import (
+    PresetGone,
+    card_reasons,
+    reasons_typed,
+    seen_revisions,
+    wants_json,
+)
 from comments.admin_queue import current_queue, highlight, policy_words
 from comments.admin_undo import with_undo
 from comments.admin_words import sentence, waiting_text
@@ -231,8 +237,11 @@ class DecisionViews:
             pk = str(comment.pk)
             kept[pk] = {**kept.get(pk, {}), **to_keep(request.POST, comment.pk, bar=True)}
             request.session[KEPT_REASONS] = kept
-        # Without the address, the card's box gets them back from the answer (moderation.js).
+        # Without the address, the card's box gets them back from the answer (moderation.js);
+        # a preset deleted meanwhile leaves the card's choices (moderation-meanwhile.js).
         extra = {"reason": exc.kept} if isinstance(exc, NamesErased) else None
+        if isinstance(exc, PresetGone):
+            extra = {"preset_gone": exc.preset}
         text = " ".join(exc.messages)
         # Still to decide: the card opens again, its words in their box, to press again.
         return self._answer(request, comment, None, text, messages.ERROR, waits=True, extra=extra)

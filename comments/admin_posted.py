@@ -93,6 +93,14 @@ PRESET_GONE = (
 )
 
 
+class PresetGone(ValidationError):
+    """PRESET_GONE, with the preset's id (`preset`): the queue's script takes it off the card."""
+
+    def __init__(self, preset: int):
+        super().__init__(PRESET_GONE)
+        self.preset = preset
+
+
 def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
     """{comment id: reason} of the comments given one (typed, else a preset chosen). A preset
     deleted since the page drew it (an administrator tidying the list) is refused: the
@@ -102,7 +110,7 @@ def card_reasons(post, pks, *, bar: bool = False) -> dict[int, str]:
     for pk in pks:
         typed, preset = given(post, pk, bar=bar)
         if not typed and preset and int(preset) not in presets:
-            raise ValidationError(PRESET_GONE)
+            raise PresetGone(int(preset))
         reason = typed or (presets[int(preset)] if preset else "")
         if reason:
             reasons[pk] = reason

@@ -37,6 +37,7 @@ def test_a_card_rejected_with_a_preset_deleted_meanwhile_is_refused_to_the_queue
     assert response.json()["outcome"] is None
     assert response.json()["message"].startswith(GONE)
     assert response.json()["waiting"] is True  # the queue's script opens the card again
+    assert response.json()["preset_gone"] == gone_preset  # and takes it off the card's choices
     comment.refresh_from_db()
     assert (comment.status, comment.rejection_reason) == (Comment.Status.PENDING, "")
 

@@ -30,6 +30,15 @@
       var preset = row.querySelector(".queue-preset");
       var option = preset && preset.options[number]; // option 0 is "Reason…"
       if (!option) return false;
+      if (option.disabled) {
+        // Its preset deleted meanwhile (moderation-meanwhile.js): not sent to be refused again.
+        say(
+          "Preset " + number + " was deleted meanwhile: press another number, or type your own " +
+            "words.",
+          true
+        );
+        return true;
+      }
       var fields = {};
       fields["preset-" + row.getAttribute("data-pk")] = option.value;
       send(row, button(row, "reject"), fields);

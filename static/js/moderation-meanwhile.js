@@ -1,5 +1,6 @@
 // Moderation queue cards that changed while the moderator read them: words their author edited
-// (a decision's answer brings the new ones) and comments another moderator decided (asked for).
+// (a decision's answer brings the new ones), a preset reason deleted, and comments another
+// moderator decided (asked for).
 // Loaded after moderation.js, which calls this with the queue once the page is read.
 (function () {
   "use strict";
@@ -53,6 +54,20 @@
       queue.reopen(row);
     };
 
+    // A preset reason deleted meanwhile, refused: off this card's choices and no longer chosen,
+    // so the next press goes with words typed or another preset. Hidden, not removed: the
+    // others keep their places, which the keys 1-9 choose (moderation-keys.js).
+    function dropPreset(row, pk) {
+      var preset = row.querySelector(".queue-preset");
+      if (!preset) return;
+      Array.prototype.forEach.call(preset.options, function (option) {
+        if (option.value !== pk) return;
+        option.hidden = true;
+        option.disabled = true;
+      });
+      if (preset.value === pk) preset.value = "";
+    }
+
     // A Reported card's take-down brings down its reported replies, their reports upheld:
     // their cards close with it (and open again with its Undo, moderation-undo.js).
     var decided = queue.decided;
@@ -66,6 +81,7 @@
         if (box) box.value = answer.body.reason;
         if (preset) preset.value = "";
       }
+      if (answer.body.preset_gone) dropPreset(row, String(answer.body.preset_gone));
       (answer.body.with_it || []).forEach(function (pk) {
         var reply = document.getElementById("queue-" + pk);
         if (!reply || !queue.open(reply)) return;

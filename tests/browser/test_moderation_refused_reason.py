@@ -124,15 +124,13 @@ def test_a_take_down_reason_too_long_leaves_the_reported_card_open(
     assert approved_comment.rejection_reason == "A personal attack."
 
 
-@pytest.mark.usefixtures("presets")
-def test_a_preset_deleted_meanwhile_leaves_the_card_open_to_choose_another(
-    page, watch, article, moderator, make_comment
-):
-    comment = make_comment(article, name="Di Preset", body="Off on a tangent.")
+def _rejected_with_a_preset_deleted_meanwhile(page, moderator, comment):
+    """The comment's card, its Reject pressed with "2. Abusive" chosen, deleted since by an
+    administrator tidying the list: refused, the card open again."""
     open_queue(page, moderator.username)
     card = page.locator(f"#queue-{comment.pk}")
     card.locator(".queue-preset").select_option(label="2. Abusive")
-    RejectionReason.objects.filter(label="Abusive").delete()  # an administrator tidying
+    RejectionReason.objects.filter(label="Abusive").delete()
 
     card.get_by_role("button", name="Reject").click()
 
@@ -140,6 +138,15 @@ def test_a_preset_deleted_meanwhile_leaves_the_card_open_to_choose_another(
         "The preset reason chosen was deleted meanwhile: nothing was done."
     )
     expect(card).not_to_have_class(DECIDED)
+    return card
+
+
+@pytest.mark.usefixtures("presets")
+def test_a_preset_deleted_meanwhile_leaves_the_card_open_to_choose_another(
+    page, watch, article, moderator, make_comment
+):
+    comment = make_comment(article, name="Di Preset", body="Off on a tangent.")
+    card = _rejected_with_a_preset_deleted_meanwhile(page, moderator, comment)
     expect(card.get_by_role("button", name="Reject")).to_be_enabled()
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
@@ -151,3 +158,41 @@ def test_a_preset_deleted_meanwhile_leaves_the_card_open_to_choose_another(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.REJECTED
     assert comment.rejection_reason
+
+
+@pytest.mark.usefixtures("presets")
+def test_a_preset_refused_as_deleted_is_no_longer_offered_on_its_card(
+    page, watch, article, moderator, make_comment
+):
+    comment = make_comment(article, name="Ed Again", body="Off on another tangent.")
+    card = _rejected_with_a_preset_deleted_meanwhile(page, moderator, comment)
+    preset = card.locator(".queue-preset")
+
+    # Gone from the card's choices and no longer chosen: a press now could only be refused
+    # again. The others keep their numbers, which the keys 1-9 choose.
+    expect(preset).to_have_value("")
+    offered = preset.evaluate(
+        "select => [...select.options].filter(o => !o.hidden && !o.disabled).map(o => o.label)"
+    )
+    assert offered == [
+        "Reason for Reject…",
+        "1. Off-topic",
+        "3. Advertising",
+        "4. Personal information",
+    ]
+    # Its number by key sends nothing, and says why; another number rejects.
+    page.keyboard.press("d")
+    page.keyboard.press("2")
+    expect(page.locator(".queue-status")).to_have_text(
+        "Preset 2 was deleted meanwhile: press another number, or type your own words."
+    )
+    expect(card).not_to_have_class(DECIDED)
+    page.keyboard.press("1")
+    expect(card.locator(".queue-outcome")).to_contain_text("rejected")
+    comment.refresh_from_db()
+    assert (comment.status, comment.rejection_reason) == (
+        Comment.Status.REJECTED,
+        "Off-topic: comments need to be about the article.",
+    )
+    # Refused once (the response and its console line), never sent again with the dead preset.
+    assert _refusals_seen(watch, f"/admin/comments/comment/{comment.pk}/reject/") == 2
