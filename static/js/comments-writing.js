@@ -1,12 +1,12 @@
 // What the reader writes in the comment form: kept in the tab as a draft until the page says
 // it arrived, and its characters counted near the limit. Progressive enhancement only, like
-// comments.js, which loads first: this file adds to its comment form through
-// window.commentSection (comments.js's one global), after replies open in place.
+// comments.js, which loads first on an article: this file adds to its comment form through
+// window.commentSection (comments.js's one global), after replies open in place. A page
+// without comments.js (the status page's edit form) gets the count alone.
 (function () {
   "use strict";
 
   var comments = window.commentSection;
-  if (!comments) return; // comments.js did not load: the form works as it does without both
   var DRAFT_KEY = "newsportal:comment-draft:";
 
   function storedDraft(key) {
@@ -146,5 +146,9 @@
     update();
   }
 
-  comments.formExtensions.push(keepDraft, countCharacters);
+  if (comments) {
+    comments.formExtensions.push(keepDraft, countCharacters);
+  } else {
+    Array.prototype.forEach.call(document.forms, countCharacters);
+  }
 })();

@@ -299,6 +299,23 @@ def test_near_its_limit_the_comment_box_counts_what_is_left_and_what_is_too_many
     assert "id_body-count" in (box.get_attribute("aria-describedby") or "")
 
 
+def test_the_edit_box_counts_down_as_the_comment_box_does(page, article, make_comment):
+    """The status page's edit form has no maxlength either: its writer is told as they write,
+    as under the article, not only once they press Save."""
+    mine = make_comment(article, body="Short at first")
+    page.goto(mine.status_url + "edit/")
+    box = page.locator("#id_body")
+    count = page.locator("#id_body-count")
+    expect(count).to_have_text("")
+
+    box.fill("x" * 2_995)
+    expect(count).to_have_text("You have 5 characters left")
+    box.press("End")
+    page.keyboard.insert_text("y" * 7)
+    expect(count).to_have_text("You have 2 characters too many")
+    assert "id_body-count" in (box.get_attribute("aria-describedby") or "")
+
+
 def test_a_report_s_words_pasted_too_long_come_back_whole(page, article, make_comment):
     """The report box's maxlength cut a paste at 500 characters without a word, as the comment
     box's did."""
