@@ -72,27 +72,27 @@ def test_a_published_comment_kept_published_is_said_updated_on_the_article(reade
 # of a clean one: by the policy's "keep clean edits published", and where the comment stands.
 PROMISES = {
     ("kept", "published"): (
-        "An edit is on the article at once, unless the site’s filters flag it: then a moderator "
-        "will review the new text, and the comment is off the page until then, or the filters "
-        "hold it back.",
+        "An edit is on the article at once. If the site’s filters flag the new text, the comment "
+        "is off the page until a moderator has reviewed it; text the filters block is not "
+        "published.",
         ON_THE_ARTICLE,
         Comment.Status.APPROVED,
     ),
     ("kept", "off the page"): (
-        "An edit keeps it approved, unless the site’s filters flag it: then a moderator will "
-        "review the new text, or the filters hold it back.",
+        "An edit keeps it approved. If the site’s filters flag the new text, a moderator will "
+        "review it first; text the filters block is not published.",
         "Your comment is updated.",
         Comment.Status.APPROVED,
     ),
     ("reviewed", "published"): (
-        "After an edit, a moderator will review the new text, and the comment is off the page "
-        "until then, unless the site’s filters hold it back.",
+        "After an edit, the comment is off the page until a moderator has reviewed the new text; "
+        "text the site’s filters block is not published.",
         "Your comment is updated. A moderator will review the new text.",
         Comment.Status.PENDING,
     ),
     ("reviewed", "off the page"): (
-        "After an edit, a moderator will review the new text, unless the site’s filters hold it "
-        "back.",
+        "After an edit, a moderator will review the new text; text the site’s filters block is "
+        "not published.",
         "Your comment is updated. A moderator will review the new text.",
         Comment.Status.PENDING,
     ),
