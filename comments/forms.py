@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import ValidationError
 
 from comments.commenter_services import EMPTY_EDIT
@@ -40,6 +41,21 @@ def no_direction_overrides(value: str) -> None:
         raise ValidationError("Write a name readers can see.", code="invisible")
 
 
+class TooManyCharacters(validators.MaxLengthValidator):
+    """Too long, in the words the box's count uses as the reader writes (comments-writing.js):
+    the stock "Ensure this value has at most 3000 characters (it has 3050)" under "You have 50
+    characters too many" told the same thing twice, in two ways."""
+
+    def __call__(self, value):
+        over = len(value) - self.limit_value
+        if over > 0:
+            raise ValidationError(
+                f"You have {over:,} character{'s' if over != 1 else ''} too many: it can be "
+                f"{self.limit_value:,} characters at most.",
+                code="max_length",
+            )
+
+
 class MultilineTextField(forms.CharField):
     """Browsers send line breaks as CRLF but count them as one character against maxlength:
     count them the same way here, so text the form accepted is not refused as too long. A run
@@ -47,6 +63,13 @@ class MultilineTextField(forms.CharField):
     lines pushed the next comments down). A word processor's breaks pasted in (U+000B,
     U+2028...) are line breaks, as in the newsroom's fields: the writer saw a break there, and
     could not find an invisible character to remove."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            TooManyCharacters(v.limit_value) if type(v) is validators.MaxLengthValidator else v
+            for v in self.validators
+        ]
 
     def to_python(self, value):
         text = super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
@@ -175,6 +198,11 @@ class CommentForm(forms.Form):
         self.data = self.data.copy()
         self.data["parent"] = ""
         self.parent_lost = True
+
+    @property
+    def min_seconds(self) -> float:
+        """How soon after its start time the form may be sent (comments.js waits it out)."""
+        return settings.COMMENTS_MIN_FORM_SECONDS
 
     def clean(self):
         cleaned = super().clean()

@@ -186,6 +186,16 @@
     var started = form.querySelector("input[name=started]");
     if (!url || !token || !started) return;
     var pending = null;
+    // The site refuses a comment sent sooner than this after its start time ("That was
+    // quick!"), against robots: a reader whose browser filled the fields in and who pasted
+    // their text could press Send sooner. The form waits out the rest instead (a robot
+    // without the script still meets the refusal). A start time drawn with the page counts
+    // from now: later than the site's, so never too soon.
+    var minSeconds = Number(form.getAttribute("data-min-seconds")) || 0;
+    var startedAt = started.value ? Date.now() : 0;
+    function secondsLeft() {
+      return startedAt ? Math.max(0, startedAt + minSeconds * 1000 + 250 - Date.now()) : 0;
+    }
     function fetchTokens() {
       if (token.value) return Promise.resolve();
       if (!pending) {
@@ -197,6 +207,7 @@
           .then(function (data) {
             token.value = data.csrfmiddlewaretoken;
             started.value = data.started;
+            startedAt = Date.now();
             // A signed-in reader's name and address, where they have typed nothing yet.
             IDENTITY_FIELDS.forEach(function (field) {
               var input = form.elements.namedItem(field);
@@ -215,25 +226,34 @@
     // success and the status link) with "you have already sent this". Not for ever, though: a
     // post the reader stopped can be sent again.
     var sentAt = 0;
+    var holding = false; // waiting for the tokens or the seconds: sent once they are there
     form.addEventListener("submit", function (event) {
-      if (Date.now() - sentAt < 5000) {
+      if (holding || Date.now() - sentAt < 5000) {
         event.preventDefault();
         return;
       }
       sentAt = Date.now();
-      if (token.value) return;
+      if (token.value && !secondsLeft()) return;
       event.preventDefault();
+      holding = true;
       var parent = form.elements.namedItem("parent");
       var answering = parent && parent.value;
-      fetchTokens().then(function () {
-        // "Cancel reply" (or another Reply) while the tokens came: the reader changed what this
-        // text answers, so it is not sent as something else. It stays, to send again.
-        if (parent && parent.value !== answering) {
-          sentAt = 0;
-          return;
-        }
-        form.submit();
-      });
+      fetchTokens()
+        .then(function () {
+          return new Promise(function (resolve) {
+            window.setTimeout(resolve, secondsLeft());
+          });
+        })
+        .then(function () {
+          holding = false;
+          // "Cancel reply" (or another Reply) while the tokens came: the reader changed what
+          // this text answers, so it is not sent as something else. It stays, to send again.
+          if (parent && parent.value !== answering) {
+            sentAt = 0;
+            return;
+          }
+          form.submit();
+        });
     });
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) sentAt = 0; // back on this page: it may be sent again at once

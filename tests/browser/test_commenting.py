@@ -269,7 +269,9 @@ def test_a_pasted_comment_too_long_comes_back_whole_instead_of_cut_without_a_wor
     expect(page.locator("#id_body")).to_have_value(text)
     page.get_by_role("button", name="Send comment").click()
 
-    expect(page.locator("#error_1_id_body")).to_contain_text("at most 3000 characters")
+    expect(page.locator("#error_1_id_body")).to_contain_text(
+        "too many: it can be 3,000 characters at most"
+    )
     expect(page.locator("#id_body")).to_have_value(text)
     assert not Comment.objects.exists()
 
