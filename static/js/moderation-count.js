@@ -44,6 +44,35 @@
       if (update) update();
     };
 
+    // Django's action bar ("0 of 6 selected") counts the cards an action may act on: the open
+    // ones. It said 6 with two decided. A decided card leaves the selection; Django's actions.js
+    // draws the words again from data-actions-icnt, as it does on "pageshow".
+    var counter = document.querySelector(".action-counter[data-actions-icnt]");
+    function countOpen() {
+      var open = queue.rows.filter(queue.open);
+      var unticked = false;
+      queue.rows.forEach(function (row) {
+        var box = row.querySelector("input.action-select");
+        if (!box || !box.checked || queue.open(row)) return;
+        box.checked = false;
+        row.classList.remove("selected");
+        unticked = true;
+      });
+      if (!counter) return;
+      if (unticked || counter.getAttribute("data-actions-icnt") !== String(open.length)) {
+        counter.setAttribute("data-actions-icnt", open.length);
+        window.dispatchEvent(new Event("pageshow"));
+      }
+      // Django ticks "Select all" when every box is ticked: here, every open card's.
+      var all = document.getElementById("action-toggle");
+      if (all) {
+        all.checked = open.length > 0 && open.every(function (row) {
+          var box = row.querySelector("input.action-select");
+          return box && box.checked;
+        });
+      }
+    }
+
     var counts = Array.prototype.slice.call(document.querySelectorAll("[data-result-count]"));
     var update = null;
     if (!counts.length) return;
@@ -58,6 +87,7 @@
     var said = loaded;
 
     update = function () {
+      countOpen();
       // A closed card (decided, here or meanwhile, or deleted) has left the list; a card whose
       // decision was not taken, or was undone, is open again.
       var closed = queue.rows.filter(function (row) {

@@ -83,3 +83,52 @@ def test_with_show_counts_the_pending_tab_follows_too(page, moderator, article, 
 
     expect(tab).to_have_text("Pending (1)")
     expect(page.locator("#changelist-filter a", has_text="Pending")).to_have_text("Pending (1)")
+
+
+def test_the_action_bar_counts_the_cards_left_as_the_others_do(
+    page, moderator, article, make_comment
+):
+    # An outside review: after two cards decided with their buttons the list read "4 results"
+    # and "4 comments" while Django's action bar still said "0 of 6 selected".
+    cards = [make_comment(article, body=f"Waiting comment {n}.") for n in range(6)]
+    log_in_to_admin(page, moderator.username)
+    page.goto("/admin/comments/comment/?status=pending")
+    beside_search, under_list = _counts(page)
+    counter = page.locator(".action-counter")
+    expect(counter).to_have_text("0 of 6 selected")
+
+    first, second, third, fourth = (page.locator(f"#queue-{c.pk}") for c in cards[:4])
+    first.get_by_role("button", name="Approve").click()
+    expect(first.locator(".queue-outcome")).to_contain_text("approved")
+    second.locator(".queue-preset").select_option(label="1. Off-topic")
+    second.get_by_role("button", name="Reject").click()
+    expect(second.locator(".queue-outcome")).to_contain_text("rejected: Off-topic")
+
+    expect(beside_search).to_contain_text("4 results")
+    expect(under_list).to_contain_text("4 comments")
+    expect(counter).to_have_text("0 of 4 selected")
+    expect(page.locator(".queue-row:not(.is-decided)")).to_have_count(4)
+
+    # A card ticked, then decided with its button: no longer among those an action acts on.
+    fourth.locator("input.action-select").check()
+    expect(counter).to_have_text("1 of 4 selected")
+    fourth.get_by_role("button", name="Approve").click()
+    expect(fourth.locator(".queue-outcome")).to_contain_text("approved")
+    expect(counter).to_have_text("0 of 3 selected")
+    expect(fourth.locator("input.action-select")).not_to_be_checked()
+    third.locator("input.action-select").check()
+    expect(counter).to_have_text("1 of 3 selected")
+    expect(beside_search).to_contain_text("3 results")
+    expect(under_list).to_contain_text("3 comments")
+
+    fourth.get_by_role("button", name="Undo").click()  # the fourth card is back
+    expect(fourth.locator(".queue-outcome")).to_contain_text("Undone")
+    expect(counter).to_have_text("1 of 4 selected")
+    expect(under_list).to_contain_text("4 comments")
+
+    # "Select all" selects the cards left, and says so.
+    page.locator("#action-toggle").check()
+    expect(counter).to_have_text("4 of 4 selected")
+    expect(page.locator("input.action-select:checked")).to_have_count(4)
+    page.locator("#action-toggle").uncheck()
+    expect(counter).to_have_text("0 of 4 selected")
