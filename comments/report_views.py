@@ -4,7 +4,7 @@ Every comment of a shared page links here: without JavaScript the link opens thi
 of the reader's own. comments.js instead opens the page's one report form under the comment; being
 in a shared page it carries no CSRF token until comments.js fills one in from comments:form-token,
 and a post that still lacks one comes back once as this page, with a token and the reader's
-choice kept (see comments.views.csrf_failure), exactly like the comment form.
+choice kept (see comments.csrf_views.csrf_failure), exactly like the comment form.
 """
 
 from datetime import timedelta

@@ -9,10 +9,8 @@ from django.db import DatabaseError
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -37,8 +35,7 @@ from comments.ratelimit import (
 from comments.report_answers import reason_told
 from comments.services import submit_comment
 from comments.status import Standing, standing
-from comments.templatetags.comment_tags import reply_target
-from comments.tokens import cookie_not_kept, form_token, remember_written, written_here
+from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
 from newsportal.methods import read_only
 
@@ -53,15 +50,9 @@ DUPLICATE = "You have already sent this comment: there is no need to send it aga
 # status link, but a reader may reload before that script ran, and then the draft kept in the
 # tab would come back as if never sent. Front caches drop it (it is no personal cookie).
 SENT_COOKIE = "comment-sent"
-SEND_AGAIN = "To protect your comment, please press “Send comment” once more: your text is kept."
-COOKIE_BLOCKED = (
-    "Your comment was not sent: your browser did not send back the cookie that protects this "
-    "form (we set it for nothing else; your browser may block cookies for this site). Allow "
-    "cookies for this site, then press “Send comment”: your text is kept."
-)
 
 
-def _article_page(
+def article_page(
     request, article, *, form, status=200, retry_after=None, reply_to=None, unsent_text=""
 ):
     """The article again, drawn for this reader alone: their text kept, the errors next to the
@@ -118,9 +109,9 @@ def post_comment(request, article_id):
 def _post(request, article_id):
     article = Article.objects.published().select_related("section").filter(pk=article_id).first()
     if article is None:
-        return _article_gone(request)
+        return article_gone(request)
     if not comments_open(article):
-        return _closed_while_writing(request, article)
+        return closed_while_writing(request, article)
     # Every post counts, refused or not: a bot that never gets a form right is limited too.
     ip = client_ip(request)
     limit = hit_rate_limit(ip)
@@ -137,14 +128,14 @@ def _post(request, article_id):
             f"a time. Please try again in {limit.wait}, after {retry_at:%H:%M %Z}. Your comment "
             "was not sent: your text is kept below.",
         )
-        return _article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
+        return article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
     if form.is_bot:
         # Bots get the answer they hope for, and nothing is stored.
         logger.info("comment honeypot filled on article %s", article.pk)
         messages.success(request, COMMENT_RECEIVED)
         return redirect(article.get_absolute_url() + "#comments")
     if not form.is_valid():
-        return _article_page(request, article, form=form)
+        return article_page(request, article, form=form)
 
     data = form.cleaned_data
     parent = data["parent"]
@@ -172,14 +163,14 @@ def _post(request, article_id):
             ).first()
         if sent is None and not flood.allowed:
             form.add_error(None, f"Please wait {flood.wait} before sending another comment.")
-            return _article_page(
+            return article_page(
                 request, article, form=form, status=429, retry_after=flood.retry_after
             )
     if sent is not None:
         if stored_as(post) == sent.pk:
             return _answer_sent(request, article, sent)  # what this browser's first press lost
         form.add_error("body", _already_sent(request, sent))
-        return _article_page(request, article, form=form)
+        return article_page(request, article, form=form)
     note_post(post)
     try:
         data.pop("website")  # the honeypot, empty by now
@@ -190,7 +181,7 @@ def _post(request, article_id):
         form.add_error(None, exc)
         if form.has_error("parent"):
             form.forget_parent()  # it left the page since the form's own check
-        return _article_page(request, article, form=form)
+        return article_page(request, article, form=form)
     except DatabaseError:
         release_flood(ip=ip, email=waits_for)  # the database failed: nothing was stored
         forget_post(post)
@@ -256,102 +247,14 @@ def form_token_view(request, article_id):
     )
 
 
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW. A comment sent from a shared page without JavaScript carries no token:
-    the reader gets the form back with their text, a token and a start time, and sends it once
-    more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
-    if _from_another_site(request):
-        # Said as it is: "your form was open for a long time" misleads whoever was sent here.
-        context = {"from_another_site": True}
-        return render(request, "403_csrf.html", context, status=403)
-    match = request.resolver_match
-    reporting = match is not None and match.view_name == "comments:report"
-    if reporting:
-        from comments.report_views import report_again
-
-        again = report_again(request, match.kwargs["comment_id"])
-        if again is not None:
-            return again
-    if match is None or match.view_name != "comments:post":
-        if match is not None and match.namespace == "comments" and cookie_not_kept(request):
-            return _cookie_not_kept(request)
-        return django_csrf_failure(request, reason)
-    article = (
-        Article.objects.published()
-        .select_related("section")
-        .filter(pk=match.kwargs.get("article_id"))
-        .first()
-    )
-    if article is None:
-        return _article_gone(request)
-    if not comments_open(article):
-        return _closed_while_writing(request, article)
-    fields = ("name", "email", "body", "notify", "notify_reply", "parent")
-    initial = {name: request.POST.get(name, "") for name in fields}
-    initial["notify"] = bool(initial["notify"])
-    initial["notify_reply"] = bool(initial["notify_reply"])
-    reply_to = reply_target(request.POST, article)
-    if reply_to is None:
-        initial["parent"] = ""  # the comment answered left the page: this goes as a new one
-    # The start time the first press carried (asked for by comments.js, or on a page drawn for
-    # this reader) counts from then: they have been writing since. Anyone may ask for one, so
-    # keeping it skips no wait; a press without one (a shared page's form, without JavaScript)
-    # proves no time and gets a new one (comment_tags._start_time checks and renews it).
-    initial["started"] = request.POST.get("started", "")
-    # What they left empty, a signed-in reader's account fills in (they see it before sending).
-    typed = {name: value for name, value in initial.items() if value != ""}
-    form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
-    form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
-    messages.warning(request, COOKIE_BLOCKED if cookie_not_kept(request) else SEND_AGAIN)
-    return _article_page(request, article, form=form, reply_to=reply_to)
-
-
-# What a commenter's button did not do, said first on the page that says why (_cookie_not_kept).
-NOT_DONE = {
-    "comments:edit": "Your comment was not changed.",
-    "comments:delete": "Your comment was not deleted.",
-    "comments:follow": "No mail about replies was asked for.",
-    "comments:ask-again": "Nothing was mailed.",
-    "comments:status-privacy": "No link was mailed.",
-    "comments:privacy": "No link was mailed.",
-}
-
-
-def _cookie_not_kept(request):
-    """A commenter's button (edit, delete, mail wishes, privacy) pressed in a browser that keeps
-    no cookies of ours: "reload the page and send it again" would only go round again. It says
-    what did not happen, and leads back to the page the button was on (a 403 at the button's
-    address left only the front page and Back); what an edit said comes back to keep."""
-    match = request.resolver_match
-    token = match.kwargs.get("token", "")
-    back = None
-    if match.url_name == "privacy":
-        back = (reverse("comments:privacy"), "Back to the privacy page")
-    elif match.url_name in ("edit", "delete", "follow", "ask-again", "status-privacy"):
-        back = (reverse("comments:status", args=[token]), "Back to your comment")
-    not_done = NOT_DONE.get(match.view_name, "Nothing was changed.")
-    context = {
-        "heading": "Not sent: your browser keeps no cookies from us",
-        "paragraphs": [
-            f"{not_done} Your browser did not send back the cookie that protects this form (we "
-            "set it for nothing else; your browser may block cookies for this site). Allow "
-            "cookies for this site, then go back to the page and press the button again."
-        ],
-        "unsent_text": request.POST.get("body", "").strip(),
-        "way_on": back,
-    }
-    page = personal_page(render(request, "comments/notice.html", context, status=403))
-    return keep_address_to_itself(page)
-
-
-def _closed_while_writing(request, article):
+def closed_while_writing(request, article):
     """Comments closed (by the article, the policy or its age) after the reader's copy of the
     page was drawn: nothing is sent, and their text is shown back to keep."""
     body = request.POST.get("body", "").strip()
-    return _article_page(request, article, form=None, status=403, unsent_text=body)
+    return article_page(request, article, form=None, status=403, unsent_text=body)
 
 
-def _article_gone(request):
+def article_gone(request):
     """The article was taken down (or never was) while the reader wrote: nothing is sent, and
     their text is shown back to keep, rather than a bare 404 or a token error."""
     text = request.POST.get("body", "").strip()
@@ -362,17 +265,6 @@ def _article_gone(request):
         "unsent_text": text,
     }
     return personal_page(render(request, "comments/notice.html", context, status=404))
-
-
-def _from_another_site(request) -> bool:
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site not in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return False  # an old browser: nothing says so, and the reader still presses Send
-    own = f"{request.scheme}://{request.get_host()}"
-    return origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
 
 
 @read_only

@@ -54,8 +54,8 @@ SECRET_KEY, SECRET_KEY_FALLBACKS, SECRET_KEYS_HASH_ONLY = env_secret_keys(debug=
 ALLOWED_HOSTS = env_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS", schemes=("https", "http"))
 # Shared pages carry no CSRF token: a comment posted without one (no JavaScript) gets its form
-# back with a token and the text kept, to send once more (see comments/views.py).
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+# back with a token and the text kept, to send once more (see comments/csrf_views.py).
+CSRF_FAILURE_VIEW = "comments.csrf_views.csrf_failure"
 
 SITE_NAME = env_str("SITE_NAME") or "Newsportal"  # empty, as unset: never a nameless site
 # Absolute base used in feeds, sitemaps, share links and e-mails, e.g. https://news.example.com
