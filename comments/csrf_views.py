@@ -33,7 +33,8 @@ COOKIE_BLOCKED = (
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW. A comment sent from a shared page without JavaScript carries no token:
     the reader gets the form back with their text, a token and a start time, and sends it once
-    more. A request another site made (its Origin or Sec-Fetch-Site says so) is refused."""
+    more; a form with errors comes back with them said, to put right and send. A request another
+    site made (its Origin or Sec-Fetch-Site says so) is refused."""
     if _from_another_site(request):
         # Said as it is: "your form was open for a long time" misleads whoever was sent here.
         context = {"from_another_site": True}
@@ -58,11 +59,18 @@ def csrf_failure(request, reason=""):
         return article_gone(request)
     if not comments_open(article):
         return closed_while_writing(request, article)
+    reply_to = reply_target(request.POST, article)
+    user = signed_in_user(request)
+    sent = _form_as_sent(request, article, user=user, reply_to=reply_to)
+    if not sent.is_valid():
+        # Said now, with the token and start time in place: put right, one press sends it.
+        if cookie_not_kept(request):
+            messages.warning(request, COOKIE_BLOCKED)
+        return article_page(request, article, form=sent, reply_to=reply_to)
     fields = ("name", "email", "body", "notify", "notify_reply", "parent")
     initial = {name: request.POST.get(name, "") for name in fields}
     initial["notify"] = bool(initial["notify"])
     initial["notify_reply"] = bool(initial["notify_reply"])
-    reply_to = reply_target(request.POST, article)
     if reply_to is None:
         initial["parent"] = ""  # the comment answered left the page: this goes as a new one
     # The start time the first press carried (asked for by comments.js, or on a page drawn for
@@ -72,10 +80,30 @@ def csrf_failure(request, reason=""):
     initial["started"] = request.POST.get("started", "")
     # What they left empty, a signed-in reader's account fills in (they see it before sending).
     typed = {name: value for name, value in initial.items() if value != ""}
-    form = CommentForm(article=article, initial=typed, user=signed_in_user(request))
+    form = CommentForm(article=article, initial=typed, user=user)
     form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
     messages.warning(request, COOKIE_BLOCKED if cookie_not_kept(request) else SEND_AGAIN)
     return article_page(request, article, form=form, reply_to=reply_to)
+
+
+def _form_as_sent(request, article, *, user, reply_to):
+    """The comment form as the first press sent it, checked as the post checks it, so what is
+    missing or wrong is said at once, not after a press that only fetched a token. Not its start
+    time: a shared page's form has none, and the page sent back brings one ("That was quick!"
+    or "open for a long time" would be about a time the reader never had). Checking it stores
+    nothing and mails nobody; the comment's own post (comments.views) does that."""
+    data = request.POST.copy()
+    data.pop("website", None)  # the honeypot is drawn back empty, as the form sent back is
+    if reply_to is None:
+        data["parent"] = ""  # the comment answered left the page: this goes as a new one
+    form = CommentForm(data, article=article, user=user)
+    form.checks_start_time = False
+    form.parent_lost = bool(request.POST.get("parent")) and reply_to is None
+    # What they left empty, a signed-in reader's account fills in (they see it before sending).
+    for field, value in form.account.items():
+        if not data.get(field, "").strip():
+            data[field] = value
+    return form
 
 
 # What a commenter's button did not do, said first on the page that says why (_cookie_not_kept).

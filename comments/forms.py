@@ -204,8 +204,15 @@ class CommentForm(forms.Form):
         """How soon after its start time the form may be sent (comments.js waits it out)."""
         return settings.COMMENTS_MIN_FORM_SECONDS
 
+    # Off for the form a press without a CSRF token sent (comments.csrf_views): nothing is sent
+    # then, and the form comes back with a start time (kept if it carried a good one, else new)
+    # that the next press is checked against.
+    checks_start_time = True
+
     def clean(self):
         cleaned = super().clean()
+        if not self.checks_start_time:
+            return cleaned
         age = form_age(self.data.get("started", ""), self.article.pk)
         if age is None or age > settings.COMMENTS_MAX_FORM_AGE_SECONDS:
             raise ValidationError(TOO_OLD, code="too_old")

@@ -13,26 +13,45 @@ from comments.report_views import SEND_AGAIN
 from tests.comment_fixtures import report_url
 
 
+def _sent_twice_without_cookies(article, data) -> tuple[str, str]:
+    """A comment sent from a shared page, then again with the token its answer gave, by a
+    browser that keeps no cookies of ours: both pages."""
+    browser = Client(enforce_csrf_checks=True)
+    first = browser.post(reverse("comments:post", args=[article.pk]), data).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first)
+    browser.cookies.clear()  # blocked: nothing the site set comes back
+    again = browser.post(
+        reverse("comments:post", args=[article.pk]), {**data, "csrfmiddlewaretoken": token[1]}
+    )
+    return first, again.content.decode()
+
+
 def test_a_browser_that_blocks_cookies_is_told_so_rather_than_to_press_send_again(
     article, comment_form_data
 ):
     """The form sent back carries a token whose cookie this browser never returns: "press
     Send comment once more" sent it round the same loop at every press."""
-    browser = Client(enforce_csrf_checks=True)
     data = comment_form_data(article, body="Kept though my browser blocks cookies.")
-    first = browser.post(reverse("comments:post", args=[article.pk]), data)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
-    browser.cookies.clear()  # blocked: nothing the site set comes back
 
-    again = browser.post(
-        reverse("comments:post", args=[article.pk]), {**data, "csrfmiddlewaretoken": token[1]}
-    )
+    first, page = _sent_twice_without_cookies(article, data)
 
-    page = again.content.decode()
-    assert "press “Send comment” once more" in first.content.decode()
+    assert "press “Send comment” once more" in first
     assert "once more" not in page
     assert "did not send back the cookie" in page
     assert "Kept though my browser blocks cookies." in page
+    assert not Comment.objects.exists()
+
+
+def test_a_browser_that_blocks_cookies_is_told_so_with_the_form_s_errors(
+    article, comment_form_data
+):
+    data = comment_form_data(article, email="not-an-email", body="Kept, address mistyped.")
+
+    _, page = _sent_twice_without_cookies(article, data)
+
+    assert "did not send back the cookie" in page and "once more" not in page
+    assert "Enter an e-mail address such as name@example.com." in page
+    assert "Kept, address mistyped." in page
     assert not Comment.objects.exists()
 
 

@@ -4,11 +4,14 @@ opens with a summary, an alert, of every problem, each linking to its field. Wit
 the summary takes focus (tests/browser/test_commenting.py)."""
 
 import re
+import time
+from unittest import mock
 
 from django.test import Client
 from django.urls import reverse
 
-from comments.forms import TOO_FAST
+from comments.forms import TOO_FAST, TOO_OLD
+from comments.models import Comment
 
 TITLE = "Xiaomi will mass-produce its car · Newsportal"
 
@@ -163,3 +166,122 @@ def test_without_javascript_a_reply_whose_comment_left_the_page_is_told_so_at_on
     }
     _post(browser, article, again)
     assert Comment.objects.get(body="A late answer").parent is None
+
+
+def _first_press(article, data):
+    """A shared page's form sent without JavaScript: no token and no start time, as the page
+    has them; Django's CSRF check refuses it (comments.csrf_views.csrf_failure answers)."""
+    browser = Client(enforce_csrf_checks=True)
+    fields = {**data, "csrfmiddlewaretoken": "", "started": ""}
+    return browser, fields, browser.post(reverse("comments:post", args=[article.pk]), fields)
+
+
+def _field_error(html: str, field: str) -> str:
+    """The error crispy draws under a field, tags dropped ("" without one)."""
+    match = re.search(rf'<[^>]+id="error_1_id_{field}"[^>]*>(.*?)</', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
+
+
+def test_without_javascript_an_empty_form_says_what_is_missing_at_the_first_press(
+    article, comment_form_data, mailoutbox
+):
+    """The first press only fetched a token: the form came back with "press Send comment once
+    more: your text is kept" (when nothing was typed), and what was missing was said only at
+    the second press."""
+    _, _, response = _first_press(article, comment_form_data(article, name="", email="", body=""))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _title(html) == f"Error: {TITLE}"
+    _, problems, links = _summary(html)
+    assert problems == [
+        "Name: This field is required.",
+        "E-mail: This field is required.",
+        "Comment: This field is required.",
+    ]
+    assert links == ["#id_name", "#id_email", "#id_body"]
+    assert _field_error(html, "body") == "This field is required."
+    # No start time proves nothing here, and a new one comes with the page: not "too old".
+    assert "once more" not in html and TOO_OLD not in html and TOO_FAST not in html
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert not Comment.objects.exists() and mailoutbox == []
+
+
+def test_without_javascript_a_wrong_form_shows_its_errors_then_goes_at_the_next_press(
+    article, comment_form_data, mailoutbox
+):
+    long = "Too long by one. " + "x" * 2984  # 3,001 characters
+    data = comment_form_data(article, email="maria@example", body=long, notify="on")
+    browser, fields, response = _first_press(article, data)
+
+    html = response.content.decode()
+    _, problems, _ = _summary(html)
+    assert problems == [
+        "E-mail: Enter an e-mail address such as name@example.com.",
+        "Comment: You have 1 character too many: it can be 3,000 characters at most.",
+    ]
+    assert _field_error(html, "email") == "Enter an e-mail address such as name@example.com."
+    assert f">\n{long}</textarea>" in html  # the text kept whole, to shorten
+    assert 'value="Maria Lopez"' in html and 'value="maria@example"' in html
+    assert "once more" not in html and TOO_OLD not in html
+    assert not Comment.objects.exists() and mailoutbox == []
+
+    # Put right, one press sends it: the page carried a token and a start time.
+    fixed = {
+        **fields,
+        "email": "maria@example.com",
+        "body": long[:3000],
+        "csrfmiddlewaretoken": _hidden(html, "csrfmiddlewaretoken"),
+        "started": _hidden(html, "started"),
+    }
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        sent = browser.post(reverse("comments:post", args=[article.pk]), fixed)
+    assert sent.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.email, comment.body, comment.notify_on_decision) == (
+        "maria@example.com",
+        long[:3000],
+        True,
+    )
+
+
+def test_without_javascript_a_right_form_is_only_asked_to_be_sent_once_more(
+    article, comment_form_data, mailoutbox
+):
+    browser, fields, response = _first_press(article, comment_form_data(article, body="All good."))
+
+    html = response.content.decode()
+    assert "please press “Send comment” once more: your text is kept." in html
+    assert 'id="comment-form-errors"' not in html and _title(html) == TITLE
+    assert TOO_OLD not in html and TOO_FAST not in html
+    assert ">\nAll good.</textarea>" in html
+    assert not Comment.objects.exists() and mailoutbox == []
+
+    again = {
+        **fields,
+        "csrfmiddlewaretoken": _hidden(html, "csrfmiddlewaretoken"),
+        "started": _hidden(html, "started"),
+    }
+    with mock.patch("comments.tokens.time.time", return_value=time.time() + 10):
+        sent = browser.post(reverse("comments:post", args=[article.pk]), again)
+    assert sent.status_code == 302
+    assert Comment.objects.get().body == "All good."
+
+
+def test_without_javascript_a_signed_in_reader_s_errors_leave_out_what_their_account_fills_in(
+    article, comment_form_data, django_user_model
+):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(
+        django_user_model.objects.create_user(
+            "maria", "maria@example.com", "pw", first_name="Maria", last_name="Lopez"
+        )
+    )
+    data = comment_form_data(article, name="", email="", body="", started="")
+
+    html = browser.post(reverse("comments:post", args=[article.pk]), data).content.decode()
+
+    assert _summary(html)[1] == ["Comment: This field is required."]
+    assert re.search(r'<input type="text" name="name" value="Maria Lopez"', html)
+    assert re.search(r'<input type="email" name="email" value="maria@example.com"', html)
+    assert not Comment.objects.exists()

@@ -138,6 +138,30 @@ def test_without_javascript_a_form_sent_back_with_errors_lands_on_its_summary(
     expect(summary.get_by_role("link")).to_have_text(["E-mail", "Comment"])
 
 
+def test_without_javascript_a_form_from_a_shared_page_says_what_is_wrong_at_the_first_press(
+    page_without_javascript, article
+):
+    """The first press (no token on a shared page) came back with only "press Send comment once
+    more: your text is kept", whatever was missing; the errors came at the second press."""
+    page = page_without_javascript
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, name="Nora Script", email="nora@example", body="")
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.get_by_role("alert").filter(has_text="Your comment was not sent")
+    expect(summary).to_be_in_viewport()
+    expect(summary.get_by_role("link")).to_have_text(["E-mail", "Comment"])
+    expect(page.locator("#comment-form")).not_to_contain_text("once more")
+    expect(page.locator("#id_name")).to_have_value("Nora Script")
+
+    page.locator("#id_email").fill("nora@example.com")
+    page.locator("#id_body").fill("Put right, sent with one press.")
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".messages .alert-success")).to_have_text(COMMENT_RECEIVED)
+    assert Comment.objects.get().body == "Put right, sent with one press."
+
+
 def test_commenter_can_do_it_all_with_the_keyboard(page, article, snap):
     page.goto(article.get_absolute_url())
     page.keyboard.press("Tab")
