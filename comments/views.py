@@ -125,8 +125,8 @@ def _post(request, article_id):
             None,
             "Several comments were sent from your connection in a short time (those the form "
             "sent back count too); to keep spam out we take only a few from one connection at "
-            f"a time. Please try again in {limit.wait}, after {retry_at:%H:%M %Z}. Your comment "
-            "was not sent: your text is kept below.",
+            f"a time. Please try again in {limit.wait}, after {retry_at:%H:%M %Z}. Your text is "
+            "kept below.",
         )
         return article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
     if form.is_bot:

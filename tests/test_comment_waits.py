@@ -35,9 +35,13 @@ def test_the_rate_limit_says_one_second(reader, article, comment_form_data, sett
         response = _post(reader, article, comment_form_data(article, body="Second thought"))
 
     assert response.status_code == 429
-    assert "Please try again in 1 second, after" in response.content.decode()
+    page = response.content.decode()
+    assert "Please try again in 1 second, after" in page
     # The time names its zone: a reader elsewhere would read it as their own.
-    assert re.search(r"after \d\d:\d\d JST\.", response.content.decode())
+    assert re.search(r"after \d\d:\d\d JST\.", page)
+    # Said once: the summary's heading already says it was not sent.
+    assert page.count("Your comment was not sent") == 1
+    assert "Your text is kept below." in page and "Second thought" in page
 
 
 def test_the_privacy_form_says_one_second(reader, db):
