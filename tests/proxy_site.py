@@ -16,8 +16,10 @@ import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
-# Where each stack differs from the others, and what the loading does not depend on.
+# Where each stack differs from the others, and what the loading does not depend on (pytest
+# names the test under way in the environment: a key with it would prepare a site per test).
 PER_STACK = {
+    "PYTEST_CURRENT_TEST",
     "DATABASE_URL",
     "MEDIA_ROOT",
     "CACHE_KEY_PREFIX",
