@@ -227,6 +227,7 @@
     // post the reader stopped can be sent again.
     var sentAt = 0;
     var holding = false; // waiting for the tokens or the seconds: sent once they are there
+    var presses = 0; // a wait left by Back (the page frozen meanwhile) sends nothing on its own
     form.addEventListener("submit", function (event) {
       if (holding || Date.now() - sentAt < 5000) {
         event.preventDefault();
@@ -236,6 +237,7 @@
       if (token.value && !secondsLeft()) return;
       event.preventDefault();
       holding = true;
+      var press = ++presses;
       var parent = form.elements.namedItem("parent");
       var answering = parent && parent.value;
       fetchTokens()
@@ -245,6 +247,7 @@
           });
         })
         .then(function () {
+          if (press !== presses) return;
           holding = false;
           // "Cancel reply" (or another Reply) while the tokens came: the reader changed what
           // this text answers, so it is not sent as something else. It stays, to send again.
@@ -252,11 +255,16 @@
             sentAt = 0;
             return;
           }
+          sentAt = Date.now(); // the double-click guard counts from the post itself
           form.submit();
         });
     });
     window.addEventListener("pageshow", function (event) {
-      if (event.persisted) sentAt = 0; // back on this page: it may be sent again at once
+      if (!event.persisted) return;
+      // Back on this page: it may be sent again at once, and a wait it left sends nothing.
+      sentAt = 0;
+      holding = false;
+      presses += 1;
     });
   }
 
