@@ -255,7 +255,7 @@ def running_stack(tmp: Path, *, port: int | None = None, **variables: str | None
     env = {key: value for key, value in env.items() if value is not None}
     # Loaded before the proxy runs: a cache not started yet has nothing to purge, and purges
     # sent again by the worker later would drop the pages the tests warm.
-    load_site(tmp, env)
+    database = load_site(tmp, env)
     if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
         subprocess.run(
             [*MANAGE, "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
@@ -273,7 +273,7 @@ def running_stack(tmp: Path, *, port: int | None = None, **variables: str | None
             # sends Ctrl-C's SIGINT to all of it.
             start_new_session=True,
         )
-    stack = Stack(port, backend_port, env, log_path, tmp / "proxy.sqlite3", process)
+    stack = Stack(port, backend_port, env, log_path, database, process)
     try:
         deadline = time.monotonic() + 90
         while True:
