@@ -2,12 +2,14 @@
 looks. A line too common to block (a single letter, a typo of one; a word many published
 comments use) would have silenced a large part of the readers without anyone noticing, as a
 network too wide does for addresses: the policy's page refuses it, saying how common it is and
-what to do instead. A line saved before stays, so that it never stops a later save."""
+what to do instead. A line saved before stays, so that it never stops a later save; and a list
+left as the page showed it is no line of that save's, though another staffer changed it since."""
 
 import pytest
 
 from comments.models import Comment, ModerationPolicy
-from tests.test_policy_changed_meanwhile import PAGE, opened
+from comments.policy_services import update_policy
+from tests.test_policy_changed_meanwhile import PAGE, opened, staffers  # noqa: F401
 
 
 def _saved(response) -> bool:
@@ -75,3 +77,50 @@ def test_a_common_line_saved_before_does_not_stop_a_later_save(
 
     assert _saved(response), response.content.decode()[:3000]
     assert ModerationPolicy.objects.get().link_limit == 3
+
+
+@pytest.fixture
+def market_in_six(article, make_comment):
+    for n in range(6):
+        make_comment(article, body=f"The market {n}", status=Comment.Status.APPROVED)
+
+
+def _saved_after_bens(clients, *, stored: str, anns: dict, bens: str):
+    """Ann's page, drawn with the blocked words `stored`, saved with her changes after Ben
+    saved the list as `bens`."""
+    update_policy(policy=ModerationPolicy(blocked_words=stored))
+    ann, ben = clients
+    anns_page = opened(ann, **anns)
+    assert _saved(ben.post(PAGE, opened(ben, blocked_words=bens)))
+    return ann.post(PAGE, anns_page, follow=True)
+
+
+@pytest.mark.usefixtures("market_in_six")
+def test_a_common_word_taken_out_meanwhile_does_not_stop_an_unrelated_save(
+    staffers,  # noqa: F811
+):
+    # Ann's page shows "market", blocked long ago; Ben takes it out; Ann, who left the list as
+    # it was, changes the closing time: her save is not refused for a word she never typed,
+    # and does not put it back.
+    anns = {"close_after_days": "30"}
+    response = _saved_after_bens(staffers, stored="casino\nmarket", anns=anns, bens="casino")
+
+    assert "is in 6 of the last 6 published comments" not in response.content.decode()
+    policy = ModerationPolicy.objects.get()
+    assert (policy.close_after_days, policy.blocked_words) == (30, "casino")
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "by ben at" in said and "Blocked words (kept)" in said
+
+
+@pytest.mark.usefixtures("market_in_six")
+def test_a_common_word_typed_is_refused_though_the_list_changed_meanwhile(
+    staffers,  # noqa: F811
+):
+    # Ann changed the list herself: what she typed is judged as any new line is, however
+    # the list changed meanwhile (only a list left as her page showed it is spared).
+    anns = {"blocked_words": "casino\nmarket"}
+    response = _saved_after_bens(staffers, stored="casino", anns=anns, bens="casino\nloans")
+
+    assert response.status_code == 200
+    assert "“market” is in 6 of the last 6 published comments" in response.content.decode()
+    assert ModerationPolicy.objects.get().blocked_words == "casino\nloans"
