@@ -60,18 +60,7 @@
     }
 
     function say(text) {
-      var note = form.querySelector(".comment-draft-note");
-      if (!note && !text) return;
-      if (!note) {
-        note = document.createElement("p");
-        note.className = "form-text comment-draft-note";
-        note.setAttribute("role", "status");
-        body.parentNode.appendChild(note);
-      }
-      // Filled after the live region is in the page, so screen readers announce it.
-      window.setTimeout(function () {
-        note.textContent = text;
-      }, 100);
+      comments.say(form, text);
     }
 
     function restore(draft) {

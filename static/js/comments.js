@@ -9,7 +9,7 @@
   // Each is called with the comment form and its "open under the comment with this id" (none
   // when the page has no Reply links) once replies open in place, in the order they were added.
   var formExtensions = [];
-  window.commentSection = { formExtensions: formExtensions };
+  window.commentSection = { formExtensions: formExtensions, say: say };
 
   // Each comment form's "ask for this reader's tokens" (enhanceCommentForm), for the reply links.
   var formTokens = new WeakMap();
@@ -21,6 +21,24 @@
   // A click meant for a new tab or window, which the link's own page then answers.
   function opensElsewhere(event) {
     return event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
+  }
+
+  // What the reader is told about their text (a draft restored, a send they stopped), in the
+  // form's one status region, under the comment box: made when first needed.
+  function say(form, text) {
+    var note = form.querySelector(".comment-draft-note");
+    var body = form.elements.namedItem("body");
+    if (!note && (!text || !body)) return;
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-text comment-draft-note";
+      note.setAttribute("role", "status");
+      body.parentNode.appendChild(note);
+    }
+    // Filled after the live region is in the page, so screen readers announce it.
+    window.setTimeout(function () {
+      note.textContent = text;
+    }, 100);
   }
 
   // "Reply" opens the comment form right under the comment it answers. Without this, the link
@@ -228,18 +246,50 @@
     var sentAt = 0;
     var holding = false; // waiting for the tokens or the seconds: sent once they are there
     var presses = 0; // a wait left by Back (the page frozen meanwhile) sends nothing on its own
+    var parent = form.elements.namedItem("parent");
+    var answering = null; // what the waiting text answers ("" the article), when one waits
+    var saidStopped = false;
+
+    // "Cancel reply" (or another Reply) during the wait: the reader changed what this text
+    // answers, so it is not sent as something else. The wait ends at once (Send works again,
+    // for what the form now answers), the text stays, and the form says it was not sent: the
+    // reader pressed Send and believes it went.
+    function stopIfMoved() {
+      if (!holding || !parent || parent.value === answering) return false;
+      holding = false;
+      presses += 1;
+      sentAt = 0;
+      saidStopped = true;
+      say(
+        form,
+        parent.value
+          ? "Your comment was not sent: you chose another comment to reply to. " +
+              "Your text is kept here."
+          : "Your comment was not sent: you cancelled the reply. Your text is kept here."
+      );
+      return true;
+    }
+    // What was said of a stopped send goes with the next move or press: "you cancelled the
+    // reply" under "Reply to" another reader would be stale.
+    function unsayStopped() {
+      if (saidStopped) say(form, "");
+      saidStopped = false;
+    }
+    form.addEventListener("comment-form-moved", function () {
+      if (!stopIfMoved()) unsayStopped();
+    });
     form.addEventListener("submit", function (event) {
       if (holding || Date.now() - sentAt < 5000) {
         event.preventDefault();
         return;
       }
+      unsayStopped();
       sentAt = Date.now();
       if (token.value && !secondsLeft()) return;
       event.preventDefault();
       holding = true;
       var press = ++presses;
-      var parent = form.elements.namedItem("parent");
-      var answering = parent && parent.value;
+      answering = parent ? parent.value : null;
       fetchTokens()
         .then(function () {
           return new Promise(function (resolve) {
@@ -247,14 +297,8 @@
           });
         })
         .then(function () {
-          if (press !== presses) return;
+          if (press !== presses || stopIfMoved()) return;
           holding = false;
-          // "Cancel reply" (or another Reply) while the tokens came: the reader changed what
-          // this text answers, so it is not sent as something else. It stays, to send again.
-          if (parent && parent.value !== answering) {
-            sentAt = 0;
-            return;
-          }
           sentAt = Date.now(); // the double-click guard counts from the post itself
           form.submit();
         });
