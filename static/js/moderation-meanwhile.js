@@ -54,18 +54,27 @@
       queue.reopen(row);
     };
 
-    // A preset reason deleted meanwhile, refused: off this card's choices and no longer chosen,
-    // so the next press goes with words typed or another preset. Hidden, not removed: the
-    // others keep their places, which the keys 1-9 choose (moderation-keys.js).
-    function dropPreset(row, pk) {
-      var preset = row.querySelector(".queue-preset");
-      if (!preset) return;
-      Array.prototype.forEach.call(preset.options, function (option) {
-        if (option.value !== pk) return;
-        option.hidden = true;
-        option.disabled = true;
+    // A preset reason deleted meanwhile, refused: off every card's choices and no longer chosen
+    // anywhere, so no card sends it only to be refused again; the next press goes with words
+    // typed or another preset. Hidden, not removed: the others keep their places, which the
+    // keys 1-9 choose (moderation-keys.js). An open card it was chosen on says why the choice
+    // went; the refused card already says it.
+    var PRESET_GONE =
+      "The preset reason chosen here was deleted meanwhile: choose another, or type your own " +
+      "words.";
+    function dropPreset(refused, pk) {
+      queue.rows.forEach(function (row) {
+        var preset = row.querySelector(".queue-preset");
+        if (!preset) return;
+        Array.prototype.forEach.call(preset.options, function (option) {
+          if (option.value !== pk) return;
+          option.hidden = true;
+          option.disabled = true;
+        });
+        if (preset.value !== pk) return;
+        preset.value = "";
+        if (row !== refused && queue.open(row)) queue.outcome(row, PRESET_GONE, true);
       });
-      if (preset.value === pk) preset.value = "";
     }
 
     // A Reported card's take-down brings down its reported replies, their reports upheld:

@@ -196,3 +196,55 @@ def test_a_preset_refused_as_deleted_is_no_longer_offered_on_its_card(
     )
     # Refused once (the response and its console line), never sent again with the dead preset.
     assert _refusals_seen(watch, f"/admin/comments/comment/{comment.pk}/reject/") == 2
+
+
+def _offered(preset):
+    return preset.evaluate(
+        "select => [...select.options].filter(o => !o.hidden && !o.disabled).map(o => o.label)"
+    )
+
+
+@pytest.mark.usefixtures("presets")
+def test_a_preset_refused_as_deleted_leaves_every_card_on_the_page(
+    page, watch, article, moderator, make_comment
+):
+    # Only its own card dropped it: the next card still offered "2. Abusive", still chosen
+    # there, and its Reject (or d then 2) was refused again, for the same reason.
+    first = make_comment(article, name="Fay First", body="Off on a tangent.")
+    second = make_comment(article, name="Gil Second", body="Rude to a reader.")
+    third = make_comment(article, name="Hal Third", body="Selling watches.")
+    open_queue(page, moderator.username)
+    cards = [page.locator(f"#queue-{comment.pk}") for comment in (first, second, third)]
+    for card in cards[:2]:
+        card.locator(".queue-preset").select_option(label="2. Abusive")
+    RejectionReason.objects.filter(label="Abusive").delete()
+
+    cards[0].get_by_role("button", name="Reject").click()
+    expect(cards[0].locator(".queue-outcome")).to_contain_text("deleted meanwhile")
+
+    left = ["Reason for Reject…", "1. Off-topic", "3. Advertising", "4. Personal information"]
+    for card in cards:
+        expect(card.locator(".queue-preset")).to_have_value("")
+        assert _offered(card.locator(".queue-preset")) == left
+    # Where it was chosen, the card says why its choice is gone.
+    expect(cards[1].locator(".queue-outcome")).to_have_text(
+        "The preset reason chosen here was deleted meanwhile: choose another, or type your "
+        "own words."
+    )
+    expect(cards[2].locator(".queue-outcome")).to_have_count(0)
+
+    # The second card, selected as the first was sent: its d then 2 sends nothing, and says why.
+    expect(cards[1]).to_have_class(re.compile(r"\bis-selected\b"))
+    page.keyboard.press("d")
+    page.keyboard.press("2")
+    expect(page.locator(".queue-status")).to_have_text(
+        "Preset 2 was deleted meanwhile: press another number, or type your own words."
+    )
+    expect(cards[1]).not_to_have_class(DECIDED)
+    page.keyboard.press("3")
+    expect(cards[1].locator(".queue-outcome")).to_contain_text("rejected")
+    second.refresh_from_db()
+    assert second.status == Comment.Status.REJECTED
+    assert second.rejection_reason.startswith("Advertising")
+    assert _refusals_seen(watch, f"/admin/comments/comment/{first.pk}/reject/") == 2
+    assert _refusals_seen(watch, f"/admin/comments/comment/{second.pk}/reject/") == 0
