@@ -45,15 +45,20 @@
     };
 
     // Django's action bar ("0 of 6 selected") counts the cards an action may act on: the open
-    // ones. It said 6 with two decided. A decided card leaves the selection; Django's actions.js
-    // draws the words again from data-actions-icnt, as it does on "pageshow".
+    // ones. It said 6 with two decided. A decided card leaves the selection, and its box cannot
+    // be ticked until an Undo opens the card again: it looked tickable, and a click's tick was
+    // taken back at once. ("Select all" still ticks every box, disabled or not: taken back
+    // here.) Django's actions.js draws the words again from data-actions-icnt, as it does on
+    // "pageshow".
     var counter = document.querySelector(".action-counter[data-actions-icnt]");
     function countOpen() {
       var open = queue.rows.filter(queue.open);
       var unticked = false;
       queue.rows.forEach(function (row) {
         var box = row.querySelector("input.action-select");
-        if (!box || !box.checked || queue.open(row)) return;
+        if (!box) return;
+        box.disabled = !queue.open(row);
+        if (!box.checked || queue.open(row)) return;
         box.checked = false;
         row.classList.remove("selected");
         unticked = true;
@@ -75,6 +80,15 @@
 
     var counts = Array.prototype.slice.call(document.querySelectorAll("[data-result-count]"));
     var update = null;
+    // The boxes follow the cards on any page, the counts only where the page draws them.
+    new MutationObserver(function () {
+      countOpen();
+      if (update) update();
+    }).observe(queue.table, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["class"],
+    });
     if (!counts.length) return;
     var loaded = Number(counts[0].getAttribute("data-result-count"));
     // The queue is the list its tab counts (under the same search): the same number. Reported
@@ -87,7 +101,6 @@
     var said = loaded;
 
     update = function () {
-      countOpen();
       // A closed card (decided, here or meanwhile, or deleted) has left the list; a card whose
       // decision was not taken, or was undone, is open again.
       var closed = queue.rows.filter(function (row) {
@@ -104,12 +117,6 @@
         link.textContent = name + " (" + left + ")";
       });
     };
-
-    new MutationObserver(update).observe(queue.table, {
-      subtree: true,
-      attributes: true,
-      attributeFilter: ["class"],
-    });
   });
 
   // An empty queue ("Nothing waiting", "No reports waiting") has no cards and no queue script:
