@@ -25,6 +25,7 @@ class Verdict:
     allowed: bool
     retry_after: int = 0  # seconds
     unavailable: bool = False  # not counted: the cache is away
+    counted: tuple[str, ...] = ()  # the places it took, for give_back()
 
     @property
     def wait(self) -> str:
@@ -117,7 +118,44 @@ def hit_rate_limit(
     # Only what its /64 let through counts for the /48: one /64 sending on and on, refused,
     # uses up its own share, never its neighbours'.
     wider = limit * NETWORK_FACTOR
-    return _count(f"{kind}-48", network, limit=wider, window=window, fail_open=fail_open)
+    counted = _count(f"{kind}-48", network, limit=wider, window=window, fail_open=fail_open)
+    if not counted.allowed:
+        return counted
+    return Verdict(True, counted=verdict.counted + counted.counted)
+
+
+def rate_limit_reached(ip: str | None, *, kind: str = "rate", limit: int = 0) -> Verdict:
+    """Whether hit_rate_limit() would refuse this IP's next one now, counting nothing (a
+    comment is counted only as it is stored, but a reader past the limit is told so at once,
+    before the form is checked). The cache away: allowed, as hit_rate_limit() lets it through."""
+    if not ip:
+        return ALLOWED
+    window = settings.COMMENTS_RATE_WINDOW_SECONDS
+    limit = limit or settings.COMMENTS_RATE_LIMIT
+    now, window_start = _window(window)
+    places = {_window_key(kind, sender(ip), window_start): limit}
+    if network := sender_network(ip):
+        places[_window_key(f"{kind}-48", network, window_start)] = limit * NETWORK_FACTOR
+    try:
+        counts = cache.get_many(list(places))
+    except Exception as exc:
+        logger.warning(
+            "comment %s limit unavailable, letting it through: %s", kind, type(exc).__name__
+        )
+        return ALLOWED
+    if any(counts.get(key, 0) >= most for key, most in places.items()):
+        return Verdict(False, max(1, window_start + window - now))
+    return ALLOWED
+
+
+def give_back(verdict: Verdict) -> None:
+    """The places hit_rate_limit() took for a comment that was not stored after all (comments
+    closed while it was on its way, the database gone): the reader's next try may have it."""
+    try:
+        for key in verdict.counted:
+            cache.decr(key)
+    except Exception as exc:  # expired with its window, or the cache away: nothing to give
+        logger.warning("comment limit's place not given back: %s", type(exc).__name__)
 
 
 def hit_inbox_limit(mailbox: str, *, kind: str, limit: int, window: int) -> Verdict:
@@ -132,9 +170,8 @@ def hit_inbox_limit(mailbox: str, *, kind: str, limit: int, window: int) -> Verd
 
 def _count(kind: str, who: str, *, limit: int, window: int, fail_open: bool) -> Verdict:
     """One more in this fixed window (a day's starts at midnight UTC); refused above limit."""
-    now = int(time.time())
-    window_start = now - now % window
-    key = _key(kind, f"{who}:{window_start}")
+    now, window_start = _window(window)
+    key = _window_key(kind, who, window_start)
     try:
         cache.add(key, 0, timeout=window + 1)
         count = cache.incr(key)
@@ -144,7 +181,17 @@ def _count(kind: str, who: str, *, limit: int, window: int, fail_open: bool) -> 
         return ALLOWED if fail_open else UNAVAILABLE
     if count > limit:
         return Verdict(False, max(1, window_start + window - now))
-    return ALLOWED
+    return Verdict(True, counted=(key,))
+
+
+def _window(window: int) -> tuple[int, int]:
+    """Now, and when the fixed window it lies in began (a day's at midnight UTC)."""
+    now = int(time.time())
+    return now, now - now % window
+
+
+def _window_key(kind: str, who: str, window_start: int) -> str:
+    return _key(kind, f"{who}:{window_start}")
 
 
 def check_flood(*, ip: str | None, email: str) -> Verdict:
@@ -308,6 +355,23 @@ def _try_cache(work, *, failed=None):
     except Exception as exc:  # the answer is only less helpful: never cost a comment for it
         logger.warning("double post check unavailable: %s", type(exc).__name__)
         return failed
+
+
+# Two allowances for comment posts, on the same shared cache. Comments stored count in
+# COMMENTS_RATE_LIMIT per window (comments.views counts one as it is stored); every post of the
+# form, whatever became of it, counts in TRIES_FACTOR times as many. Counting every post alike
+# cost a reader one comment of the window for each form sent back with errors (no e-mail, the
+# text too long, "That was quick!"), until a lively discussion locked them out having published
+# far fewer; now their mistakes come out of the larger allowance only: twenty posts beside five
+# comments leave a reader room for fifteen mistakes in ten minutes, while a bot that never gets
+# the form right is still refused after twenty. Not a fraction of a comment per error: that
+# would still lock out one who erred sooner than one who did not.
+TRIES_FACTOR = 4
+
+
+def hit_tries_limit(ip: str | None) -> Verdict:
+    """Count one post of the comment form, sent back or not (its own /48 bucket too)."""
+    return hit_rate_limit(ip, kind="tries", limit=settings.COMMENTS_RATE_LIMIT * TRIES_FACTOR)
 
 
 def hit_report_limit(ip: str | None) -> Verdict:

@@ -26,9 +26,12 @@ from comments.ratelimit import (
     check_flood,
     client_ip,
     forget_post,
+    give_back,
     hit_rate_limit,
+    hit_tries_limit,
     note_post,
     post_key,
+    rate_limit_reached,
     release_flood,
     stored_as,
 )
@@ -112,25 +115,23 @@ def _post(request, article_id):
         return article_gone(request)
     if not comments_open(article):
         return closed_while_writing(request, article)
-    # Every post counts, refused or not: a bot that never gets a form right is limited too.
+    # Two allowances (comments.ratelimit.TRIES_FACTOR says why): every post counts among the
+    # tries, and a comment among the comments only once it is stored, so a form sent back with
+    # errors never costs the reader a comment, and a bot that never gets it right is limited too.
     ip = client_ip(request)
-    limit = hit_rate_limit(ip)
+    tries = hit_tries_limit(ip)
     user = signed_in_user(request)
     form = CommentForm(request.POST, article=article, user=user)
-    if not limit.allowed:
-        # The reader's words come back with the form, to send once the wait is over.
-        # The instant, then the local clock: over a clock change local time plus a wait is off.
-        retry_at = timezone.localtime(timezone.now() + timedelta(seconds=limit.retry_after))
-        form.add_error(
-            None,
-            "Several comments were sent from your connection in a short time (those the form "
-            "sent back count too); to keep spam out we take only a few from one connection at "
-            f"a time. Please try again in {limit.wait}, after {retry_at:%H:%M %Z}. Your text is "
-            "kept below.",
-        )
-        return article_page(request, article, form=form, status=429, retry_after=limit.retry_after)
+    if not tries.allowed:
+        return _limited(request, article, form, tries, TRIES_LIMITED)
+    # Told at once, not once the form is checked: it would be refused by then anyway.
+    full = rate_limit_reached(ip)
+    if not full.allowed:
+        return _limited(request, article, form, full, COMMENTS_LIMITED)
     if form.is_bot:
-        # Bots get the answer they hope for, and nothing is stored.
+        # Bots get the answer they hope for, and nothing is stored; counted as a comment, so
+        # that a bot filling the honeypot meets the comments' limit as a commenter would.
+        hit_rate_limit(ip)
         logger.info("comment honeypot filled on article %s", article.pk)
         messages.success(request, COMMENT_RECEIVED)
         return redirect(article.get_absolute_url() + "#comments")
@@ -171,12 +172,19 @@ def _post(request, article_id):
             return _answer_sent(request, article, sent)  # what this browser's first press lost
         form.add_error("body", _already_sent(request, sent))
         return article_page(request, article, form=form)
+    # Counted here, as it is stored: of two posts at once from one connection, only as many as
+    # its limit allows get through.
+    counted = hit_rate_limit(ip)
+    if not counted.allowed:
+        release_flood(ip=ip, email=waits_for)
+        return _limited(request, article, form, counted, COMMENTS_LIMITED)
     note_post(post)
     try:
         data.pop("website")  # the honeypot, empty by now
         comment = submit_comment(article=article, ip=ip, user=user, written_before=written, **data)
     except ValidationError as exc:
         release_flood(ip=ip, email=waits_for)
+        give_back(counted)
         forget_post(post)
         form.add_error(None, exc)
         if form.has_error("parent"):
@@ -184,10 +192,35 @@ def _post(request, article_id):
         return article_page(request, article, form=form)
     except DatabaseError:
         release_flood(ip=ip, email=waits_for)  # the database failed: nothing was stored
+        give_back(counted)
         forget_post(post)
         raise
     note_post(post, comment.pk)
     return _answer_sent(request, article, comment)
+
+
+# The two limits' words (comments.ratelimit.TRIES_FACTOR): each says what it counted.
+COMMENTS_LIMITED = (
+    "Several comments were sent from your connection in a short time; to keep spam out we take "
+    "only a few from one connection at a time."
+)
+TRIES_LIMITED = (
+    "The comment form was sent from your connection many times in a short time (with those it "
+    "sent back for errors); to keep spam out we take only so many tries from one connection at "
+    "a time."
+)
+
+
+def _limited(request, article, form, verdict, said):
+    """429, the reader's words back with the form, to send once the wait is over."""
+    # The instant, then the local clock: over a clock change local time plus a wait is off.
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=verdict.retry_after))
+    form.add_error(
+        None,
+        f"{said} Please try again in {verdict.wait}, after {retry_at:%H:%M %Z}. Your text is "
+        "kept below.",
+    )
+    return article_page(request, article, form=form, status=429, retry_after=verdict.retry_after)
 
 
 def _answer_sent(request, article, comment):

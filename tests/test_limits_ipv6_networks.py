@@ -14,9 +14,8 @@ from tests.comment_fixtures import send_report
 from tests.migration_steps import models_at
 
 LIMIT_WORDS = (
-    "Several comments were sent from your connection in a short time (those the form sent "
-    "back count too); to keep spam out we take only a few from one connection at a time. "
-    "Please try again in"
+    "Several comments were sent from your connection in a short time; to keep spam out we take "
+    "only a few from one connection at a time. Please try again in"
 )
 # How many /64s' worth a /48 may send (comments.ratelimit.NETWORK_FACTOR).
 NETWORK_FACTOR = 4
