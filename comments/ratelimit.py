@@ -119,43 +119,19 @@ def hit_rate_limit(
     # uses up its own share, never its neighbours'.
     wider = limit * NETWORK_FACTOR
     counted = _count(f"{kind}-48", network, limit=wider, window=window, fail_open=fail_open)
-    if not counted.allowed:
-        return counted
+    if not counted.allowed:  # with the /64's place, for a caller that gives it back
+        return Verdict(False, counted.retry_after, counted.unavailable, verdict.counted)
     return Verdict(True, counted=verdict.counted + counted.counted)
-
-
-def rate_limit_reached(ip: str | None, *, kind: str = "rate", limit: int = 0) -> Verdict:
-    """Whether hit_rate_limit() would refuse this IP's next one now, counting nothing (a
-    comment is counted only as it is stored, but a reader past the limit is told so at once,
-    before the form is checked). The cache away: allowed, as hit_rate_limit() lets it through."""
-    if not ip:
-        return ALLOWED
-    window = settings.COMMENTS_RATE_WINDOW_SECONDS
-    limit = limit or settings.COMMENTS_RATE_LIMIT
-    now, window_start = _window(window)
-    places = {_window_key(kind, sender(ip), window_start): limit}
-    if network := sender_network(ip):
-        places[_window_key(f"{kind}-48", network, window_start)] = limit * NETWORK_FACTOR
-    try:
-        counts = cache.get_many(list(places))
-    except Exception as exc:
-        logger.warning(
-            "comment %s limit unavailable, letting it through: %s", kind, type(exc).__name__
-        )
-        return ALLOWED
-    if any(counts.get(key, 0) >= most for key, most in places.items()):
-        return Verdict(False, max(1, window_start + window - now))
-    return ALLOWED
 
 
 def give_back(verdict: Verdict) -> None:
     """The places hit_rate_limit() took for a comment that was not stored after all (comments
     closed while it was on its way, the database gone): the reader's next try may have it."""
-    try:
-        for key in verdict.counted:
+    for key in verdict.counted:
+        try:
             cache.decr(key)
-    except Exception as exc:  # expired with its window, or the cache away: nothing to give
-        logger.warning("comment limit's place not given back: %s", type(exc).__name__)
+        except Exception as exc:  # expired with its window, or the cache away: nothing to give
+            logger.warning("comment limit's place not given back: %s", type(exc).__name__)
 
 
 def hit_inbox_limit(mailbox: str, *, kind: str, limit: int, window: int) -> Verdict:

@@ -31,7 +31,6 @@ from comments.ratelimit import (
     hit_tries_limit,
     note_post,
     post_key,
-    rate_limit_reached,
     release_flood,
     stored_as,
 )
@@ -124,14 +123,11 @@ def _post(request, article_id):
     form = CommentForm(request.POST, article=article, user=user)
     if not tries.allowed:
         return _limited(request, article, form, tries, TRIES_LIMITED)
-    # Told at once, not once the form is checked: it would be refused by then anyway.
-    full = rate_limit_reached(ip)
-    if not full.allowed:
-        return _limited(request, article, form, full, COMMENTS_LIMITED)
     if form.is_bot:
         # Bots get the answer they hope for, and nothing is stored; counted as a comment, so
         # that a bot filling the honeypot meets the comments' limit as a commenter would.
-        hit_rate_limit(ip)
+        if not (counted := hit_rate_limit(ip)).allowed:
+            return _limited(request, article, form, counted, COMMENTS_LIMITED)
         logger.info("comment honeypot filled on article %s", article.pk)
         messages.success(request, COMMENT_RECEIVED)
         return redirect(article.get_absolute_url() + "#comments")
@@ -172,10 +168,12 @@ def _post(request, article_id):
             return _answer_sent(request, article, sent)  # what this browser's first press lost
         form.add_error("body", _already_sent(request, sent))
         return article_page(request, article, form=form)
-    # Counted here, as it is stored: of two posts at once from one connection, only as many as
-    # its limit allows get through.
+    # Counted here, as it is stored, and not before: a repeat of a comment already stored (a
+    # double click, a press again after a lost answer) is answered above as what it is, even at
+    # the limit. Of two posts at once from one connection, only as many as it allows get through.
     counted = hit_rate_limit(ip)
     if not counted.allowed:
+        give_back(counted)  # what its /64 took, when its /48 refused it
         release_flood(ip=ip, email=waits_for)
         return _limited(request, article, form, counted, COMMENTS_LIMITED)
     note_post(post)

@@ -146,6 +146,25 @@ def test_a_double_click_takes_the_place_of_one_comment(article, comment_form_dat
     assert Comment.objects.count() == 2
 
 
+def test_a_press_again_of_the_last_comment_allowed_is_answered_as_sent(
+    article, comment_form_data, settings
+):
+    """At the limit, a repeat of the comment just stored (its answer lost, or a double click
+    without JavaScript) is answered as the first was, not told to wait with its text "kept"."""
+    from django.conf import settings as django_settings
+
+    _limit(settings, comments=1)
+    browser = Client(REMOTE_ADDR="198.51.100.9")
+    browser.cookies[django_settings.CSRF_COOKIE_NAME] = "b" * 32
+    data = comment_form_data(article, body="My one comment")
+
+    presses = [_post(browser, article, data) for _ in range(2)]
+
+    assert [press.status_code for press in presses] == [302, 302]
+    assert presses[1]["Location"] == presses[0]["Location"]
+    assert Comment.objects.count() == 1
+
+
 def test_a_comment_not_stored_after_all_takes_no_place(article, comment_form_data, settings):
     _limit(settings, comments=1)
     reader = Client(REMOTE_ADDR="198.51.100.8")
