@@ -25,7 +25,7 @@ endif
 HOST ?= $(or $(FILE_HOST),127.0.0.1)
 PORT ?= $(or $(FILE_PORT),8000)
 
-.PHONY: run test test-ready suite browser redis varnish nu java css serve reload reload-steps bench bench-pair bench-scale lint format install clean
+.PHONY: run test browser redis varnish nu java css serve reload reload-steps bench bench-pair bench-scale lint format install clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
@@ -62,22 +62,12 @@ run: $(STAMP)
 # decisions in five seconds) have half a CPU each: one failed so under load.
 # TEST_WORKERS=0: everything in pytest's own process.
 TEST_WORKERS ?= auto
-test: test-ready
-	@$(MAKE) --no-print-directory suite
-
-# What every test needs before the first runs: the programs, the collected static files (once:
-# a second collectstatic rewrites the manifest that a server starting meanwhile reads) and the
-# checks that need no test. .ci/run makes it once, then runs `make suite` three ways at once.
-test-ready: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-test-ready: $(STAMP) browser redis varnish nu
+test: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
+test: $(STAMP) browser redis varnish nu
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-
-# The tests alone, on what test-ready made.
-suite: export DJANGO_SECRET_KEY ?= test-only-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(16))')
-suite:
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The W3C Nu HTML checker (tests/test_html_validity.py): npm's vnu-jar, pinned, in .vnu/

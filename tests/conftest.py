@@ -45,8 +45,7 @@ def _empties_the_database(item) -> bool:
 
 # The tests that start deploy/serve.py's stack, or its gunicorn, run it on a SQLite database
 # of their own whatever DATABASE_URL says (tests/proxy_stack.py): a second run on another
-# database gives the same result. .ci/run runs them once, beside its two database runs, which
-# leave them out (NEWSPORTAL_STACK_TESTS=0; =only: nothing else).
+# database gives the same result. .ci/run's PostgreSQL run leaves them to its SQLite run.
 STACK_MODULES = ("test_proxy", "test_serve", "test_reload")
 
 
@@ -60,12 +59,11 @@ def _runs_its_own_stack(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    wanted = {"0": False, "only": True}.get(os.environ.get("NEWSPORTAL_STACK_TESTS", ""))
-    if wanted is not None:
-        left_out = [item for item in items if _runs_its_own_stack(item) != wanted]
+    if os.environ.get("NEWSPORTAL_STACK_TESTS") == "0":
+        left_out = [item for item in items if _runs_its_own_stack(item)]
         if left_out:
             config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if _runs_its_own_stack(item) == wanted]
+            items[:] = [item for item in items if not _runs_its_own_stack(item)]
     # pytest-django runs such tests after those that need the migrations' rows; `make test`'s
     # processes keep that order only between scopes (--dist loadscope sends a module, or a
     # class, to one process whole), so a module holding both kinds puts the former in a class.
