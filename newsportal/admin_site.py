@@ -3,8 +3,12 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponseRedirect
-from django.urls import path
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 
 class NewsportalAdminSite(admin.AdminSite):
@@ -36,7 +40,22 @@ class NewsportalAdminSite(admin.AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
-        return [view, *super().get_urls()]
+        # Not through admin_view: its answer to a signed-out editor is the login page, which a
+        # script asking before it saves could not tell from a page of the admin.
+        signed_in = path("signed-in/", self.signed_in, name="signed_in")
+        return [view, signed_in, *super().get_urls()]
+
+    @method_decorator(never_cache)
+    @method_decorator(require_GET)
+    def signed_in(self, request):
+        """Asked by a change form's script before it saves (static/js/admin-unsaved.js): saved
+        signed out, the post went to the login page and the editor's changes with it. Signed in,
+        the answer carries the CSRF token now in force: signing in again in another tab changes
+        it, and the form's own token would then be refused."""
+        if not self.has_permission(request):
+            login = reverse("admin:login", current_app=self.name)
+            return JsonResponse({"signed_in": False, "login_url": login})
+        return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})
 
     def view_on_site(self, request, content_type_id, object_id):
         """Where an object is on the site, for whoever may see it in the admin, by its admin's
