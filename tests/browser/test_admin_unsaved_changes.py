@@ -158,3 +158,16 @@ def test_a_live_update_typed_after_the_session_ended_stays_on_the_page(editing, 
         "The plant's doors open at nine."
     )
     assert not LiveUpdate.objects.exists()
+
+
+def test_the_sign_in_check_is_never_cached_and_gives_a_token_only_to_an_editor(editing):
+    signed_in = editing.request.get("/admin/signed-in/")
+    assert signed_in.status == 200
+    assert "no-store" in signed_in.headers["cache-control"]
+    assert signed_in.json()["signed_in"] is True and signed_in.json()["csrf_token"]
+
+    editing.context.clear_cookies()
+    stranger = editing.request.get("/admin/signed-in/")
+    assert stranger.status == 200
+    assert "no-store" in stranger.headers["cache-control"]
+    assert stranger.json() == {"signed_in": False, "login_url": "/admin/login/"}
