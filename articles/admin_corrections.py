@@ -5,15 +5,28 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
+from articles.admin_mends import MendedMeanwhile, refused_only_meanwhile
 from articles.admin_story_picker import story_picker_url, story_picker_widget
 from articles.admin_words_kept import NotSaved, WordsKeptAdmin
-from articles.correction_services import append_correction, delete_corrections, mend_correction
+from articles.correction_services import (
+    append_correction,
+    delete_corrections,
+    locked_correction,
+    mend_correction,
+)
 from articles.models import Correction
 from newsportal.formats import newsroom_time
 
 
+class CorrectionForm(MendedMeanwhile):
+    called = "This correction"
+    locked = staticmethod(locked_correction)
+
+
 @admin.register(Correction)
 class CorrectionAdmin(WordsKeptAdmin):
+    form = CorrectionForm
+    change_form_template = "admin/articles/mended_change_form.html"
     gone_meanwhile = "This correction was deleted meanwhile."
     list_display = ["corrected", "article", "words"]
     list_select_related = ["article"]
@@ -53,6 +66,10 @@ class CorrectionAdmin(WordsKeptAdmin):
     def words(self, obj):
         return Truncator(obj.text).chars(120)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        refused_only_meanwhile(context)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         try:
             if change:
@@ -67,8 +84,9 @@ class CorrectionAdmin(WordsKeptAdmin):
     def _mend(self, request, obj, form) -> None:
         if "text" not in form.changed_data:
             return  # saved as it was: nothing for readers, the caches or the story's History
-        was = Truncator(form.initial.get("text", "")).chars(200)
         mend_correction(correction=obj)
+        # The words as they stood when this save locked them (form.stored), not as first read.
+        was = Truncator(form.stored.text).chars(200)
         self._in_story_history(request, [obj], f"Mended a correction, which said “{was}”")
 
     def delete_model(self, request, obj):

@@ -9,15 +9,29 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import Truncator
 
+from articles.admin_mends import MendedMeanwhile, refused_only_meanwhile
 from articles.admin_story_picker import story_picker_url, story_picker_widget
 from articles.admin_words_kept import NotSaved, WordsKeptAdmin
-from articles.live_services import delete_updates, end_coverage, mend_update, post_update
+from articles.live_services import (
+    delete_updates,
+    end_coverage,
+    locked_update,
+    mend_update,
+    post_update,
+)
 from articles.models import Article, LiveUpdate
 from newsportal.formats import newsroom_time
 
 
+class LiveUpdateForm(MendedMeanwhile):
+    called = "This update"
+    locked = staticmethod(locked_update)
+
+
 @admin.register(LiveUpdate)
 class LiveUpdateAdmin(WordsKeptAdmin):
+    form = LiveUpdateForm
+    change_form_template = "admin/articles/mended_change_form.html"
     refused_as = "Not posted"
     gone_meanwhile = "This update was deleted meanwhile."
     words_given_back = ("headline", "text")
@@ -60,12 +74,14 @@ class LiveUpdateAdmin(WordsKeptAdmin):
     def words(self, obj):
         return Truncator(obj.headline or obj.text).chars(100)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        refused_only_meanwhile(context)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         try:
             if change:
-                if form.changed_data:
-                    mend_update(update=obj)
-                    self._in_story_history(request, [obj], "Mended a live update")
+                self._mend(request, obj, form)
                 return
             posted = post_update(
                 article=obj.article,
@@ -78,6 +94,21 @@ class LiveUpdateAdmin(WordsKeptAdmin):
             raise NotSaved(" ".join(refused.messages)) from None
         obj.pk, obj.posted_at = posted.pk, posted.posted_at
         self._in_story_history(request, [obj], "Posted a live update")
+
+    def _mend(self, request, obj, form) -> None:
+        if not form.changed_data:
+            return  # saved as it was: nothing for readers, the caches or the story's History
+        mend_update(update=obj)
+        if form.meanwhile:  # a colleague's change kept, around this editor's
+            said = f"{form.meanwhile} Your changes are saved with it."
+            self.message_user(request, said, messages.WARNING)
+        words = [name for name in ("headline", "text") if name in form.changed_data]
+        if not words:  # only marked a key event, or no longer one
+            self._in_story_history(request, [obj], "Mended a live update")
+            return
+        # The words it replaced, as a correction's mend keeps them: nowhere else once mended.
+        was, now = _quoted(form.stored, words), _quoted(obj, words)
+        self.log_change(request, obj.article, f"Mended a live update, which said {was}: {now}")
 
     def response_add(self, request, obj, post_url_continue=None):
         # Live coverage is posted update after update: the next one's form, for the same story.
@@ -126,3 +157,7 @@ class LiveUpdateAdmin(WordsKeptAdmin):
         for update in updates:
             words = Truncator(update.headline or update.text).chars(200)
             self.log_change(request, update.article, f"{done}: “{words}”")
+
+
+def _quoted(update: LiveUpdate, names) -> str:
+    return " ".join(f"“{Truncator(getattr(update, name)).chars(200)}”" for name in names)

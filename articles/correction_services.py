@@ -52,6 +52,16 @@ def mend_correction(*, correction: Correction) -> Correction:
     return correction
 
 
+def locked_correction(pk) -> Correction | None:
+    """The correction as stored, its story's row then its own locked to the end of the
+    transaction (the order mend_correction and delete_corrections take them): what a mend's
+    form compares with (articles.admin_mends), found the same by its save. None: deleted."""
+    with transaction.atomic():
+        story = Correction.objects.filter(pk=pk).values_list("article_id", flat=True).first()
+        list(Article.objects.select_for_update().filter(pk=story).values_list("pk", flat=True))
+        return Correction.objects.select_for_update().filter(pk=pk).first()
+
+
 def delete_corrections(*, queryset) -> int:
     """Corrections added by mistake (to the wrong story, say) taken off the pages. The story's
     "Updated" time stays: readers may have read the correction and the page as it was. Its

@@ -67,6 +67,16 @@ def mend_update(*, update: LiveUpdate) -> LiveUpdate:
     return update
 
 
+def locked_update(pk) -> LiveUpdate | None:
+    """The update as stored, its story's row then its own locked to the end of the transaction
+    (the order mend_update and delete_updates take them): what a mend's form compares with
+    (articles.admin_mends), found the same by its save. None: deleted meanwhile."""
+    with transaction.atomic():
+        story = LiveUpdate.objects.filter(pk=pk).values_list("article_id", flat=True).first()
+        _locked([story])
+        return LiveUpdate.objects.select_for_update().filter(pk=pk).first()
+
+
 def delete_updates(*, queryset) -> int:
     """Updates posted by mistake (to the wrong story, say) taken off the pages. The coverage
     begins with its oldest update left (the days its pages count, the start search engines
