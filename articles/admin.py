@@ -5,7 +5,6 @@ actions (publish, unpublish) are in articles.admin_actions."""
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -32,10 +31,10 @@ from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
 from articles.admin_related_links import RelatedLinkInline, link_target_urls
 from articles.admin_saving import ArticleSaving
+from articles.admin_search import ArticleSearch
 from articles.kept_pictures import KeepingImageField, KeepingImageInput
 from articles.listing_services import delete_listing_entries, save_listing_entries
 from articles.models import Article, Author, Section, Tag
-from articles.search import clean_query, search_articles
 from articles.services import delete_articles
 from newsportal.formats import newsroom_time
 
@@ -121,7 +120,7 @@ class TagAdmin(ListingEntryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
+class ArticleAdmin(ArticleSearch, ArticleSaving, ArticleActions, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "title",
@@ -142,9 +141,6 @@ class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
     ]
     ordering = LAST_WORKED_ON_FIRST
     list_select_related = ["section"]
-    # Bylines too; the body through the search index (ArticleAdmin.get_search_results).
-    search_fields = ["title", "standfirst", "authors__name"]
-    search_help_text = "Words from the headline, lead, body or byline."
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
@@ -196,17 +192,6 @@ class ArticleAdmin(ArticleSaving, ArticleActions, admin.ModelAdmin):
         cl.status_tabs = list(states[0].choices(cl)) if states else []
         cl.byline_tabs = mine_tabs(cl)
         return cl
-
-    def get_search_results(self, request, queryset, search_term):
-        """The admin's own search (a headline's or lead's part of a word: "Xiao"), or the site's
-        search of the whole story, the body too: on PostgreSQL through its GIN index, as readers'
-        search (LIKE on every body would read every body, on every search)."""
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        query = clean_query(search_term)
-        if not query:
-            return found, may_have_duplicates
-        in_story = search_articles(queryset.model.objects.all(), query).values("pk")
-        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=in_story)), False
 
     def get_fieldsets(self, request, obj=None):
         # A story not written yet has no "Updated at": the add form showed the time it opened.

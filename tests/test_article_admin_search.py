@@ -53,4 +53,6 @@ def test_part_of_a_headline_s_word_still_finds_it(editor_client, make_article):
 
 
 def test_the_search_box_says_what_it_searches(editor_client, article):
-    assert "Words from the headline, lead, body or byline." in listed(editor_client, "")
+    page = listed(editor_client, "")
+    assert "Words from the headline, lead, body, byline or tags, or a story" in page
+    assert "slug or address." in page
