@@ -175,6 +175,13 @@ class ArticleAdmin(ArticleSearch, ArticleSaving, ArticleActions, admin.ModelAdmi
 
     def render_change_form(self, request, context, *args, **kwargs):
         shown_again(context)  # back with errors: the picture kept, and what to do said
+        form = context["adminform"].form
+        picture = form.fields.get("hero_image")
+        # The Preview row (hero_preview) says so too: it said "No image yet." under "Picture
+        # kept". The kept copy is private (articles.kept_pictures), so it is named, not shown.
+        form.instance.picture_kept = (
+            picture and picture.widget.kept and picture.widget.kept["shown"]
+        )
         return super().render_change_form(request, context, *args, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
@@ -235,8 +242,19 @@ class ArticleAdmin(ArticleSearch, ArticleSaving, ArticleActions, admin.ModelAdmi
 
     @admin.display(description="preview")
     def hero_preview(self, obj):
+        kept = getattr(obj, "picture_kept", None)
         if not obj.hero_renditions:
+            if kept:
+                return f"{kept} is kept: it is shown here once the story is saved."
             return "No image yet."
+        shown = self._hero_shown(obj)
+        if kept:
+            return format_html(
+                "{}<br>{} is kept: it replaces this picture once the story is saved.", shown, kept
+            )
+        return shown
+
+    def _hero_shown(self, obj):
         crops = obj.hero_crop_images
         if not crops:  # saved before crops were made
             return format_html('<img src="{}" alt="" width="240">', obj.thumbnail_url)
