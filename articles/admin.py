@@ -23,9 +23,11 @@ from articles.admin_lists import (
     BylineFilter,
     LiveFilter,
     StateFilter,
+    TagFilter,
     byline,
     live_coverage,
     mine_tabs,
+    tagged_stories,
 )
 from articles.admin_old_addresses import OLD_ADDRESSES, OldSlugInline
 from articles.admin_preview import preview_urls
@@ -114,7 +116,7 @@ class AuthorAdmin(ListingEntryAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ListingEntryAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", tagged_stories]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -135,6 +137,7 @@ class ArticleAdmin(ArticleSearch, ArticleSaving, ArticleActions, admin.ModelAdmi
         StateFilter,
         LiveFilter,
         BylineFilter,
+        TagFilter,
         "section",
         "comments_enabled",
         "published_at",

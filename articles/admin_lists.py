@@ -4,9 +4,12 @@ byline, "My stories" first for an editor who writes under one."""
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
-from articles.models import Article, Author
+from articles.models import Article, Author, Tag
 from articles.querysets import in_byline_order, last_worked_on
 
 
@@ -102,6 +105,29 @@ class BylineFilter(admin.SimpleListFilter):
         return None
 
 
+class TagFilter(admin.SimpleListFilter):
+    """By tag (?tag=<slug>). A newsroom's tags run to thousands, more each week: listed here,
+    every tag would be read on every view of the list and pushed the other filters a screen
+    down. A tag is picked where there is a search for them, the tags' list (each row leads
+    here: TagAdmin), or found by its name in this list's search; the filter then shows the
+    tag chosen, and "All" to leave it."""
+
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        slug = self.value()
+        if not slug:
+            return []
+        name = Tag.objects.filter(slug=slug).values_list("name", flat=True).first()
+        return [(slug, name or slug)]
+
+    def queryset(self, request, queryset):
+        # A story has a tag once: no duplicates.
+        slug = self.value()
+        return queryset.filter(tags__slug=slug) if slug else None
+
+
 # The list's order: what the newsroom worked on last first. A draft sorted by its publication
 # time sorted by when its form was first opened (it is dated when it goes out): the story a
 # reporter wrote all morning sat pages down, under everything opened since. A draft (a story
@@ -132,3 +158,12 @@ def mine_tabs(cl) -> list:
 @admin.display(description="byline")
 def byline(article: Article) -> str:
     return ", ".join(author.name for author in article.authors.all()) or "–"
+
+
+@admin.display(description="stories")
+def tagged_stories(tag: Tag) -> str:
+    """The tag's row leads to the article list filtered by it (TagFilter)."""
+    url = reverse("admin:articles_article_changelist")
+    return format_html(
+        '<a href="{}?{}">Stories tagged {}</a>', url, urlencode({"tag": tag.slug}), tag.name
+    )
