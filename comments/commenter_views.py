@@ -6,6 +6,8 @@ themselves are the keys (signed): a wrong or spent one answers 404 with the same
 everywhere ("This link no longer works") and what to do instead, except Delete or Erase pressed
 again by whoever pressed it (comments.ratelimit): that press answers as the first did."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -111,9 +113,15 @@ def _edit_of_a_gone_comment(request, token):
     text = request.POST.get("body", "").strip()  # none in a GET
     if (comment_id := comment_id_from_token(token)) is None or not text:
         return comment_gone(request)
-    # Withdrawn under a placeholder, the row still names its story: the way to post it anew.
+    # The way to post the words anew. Withdrawn under a placeholder, the row still names its
+    # story; deleted outright, only the Edit page's form does (templates/comments/edit.html).
+    # That field is the sender's to change: only a story readers see is linked.
     placeholder = Comment.objects.filter(pk=comment_id).values("article_id")
     article = Article.objects.published().filter(pk__in=placeholder).first()
+    drawn_for = request.POST.get("article", "")
+    # A forged number past the database's integers would be a server error, not a page.
+    if article is None and re.fullmatch(r"[0-9]{1,18}", drawn_for):
+        article = Article.objects.published().filter(pk=int(drawn_for)).first()
     context = {
         "way_on": article and way_back_to(article),
         "heading": "Not saved: this comment was withdrawn",
