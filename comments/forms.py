@@ -109,7 +109,8 @@ class CommentForm(forms.Form):
         label="Name",
         max_length=MAX_NAME_LENGTH,
         validators=[no_control_characters, single_line, no_direction_overrides],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        # Typed in the writer's own direction, as it is shown (dir="auto" on the comments).
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
         help_text="Shown with your comment.",
     )
     email = forms.EmailField(
@@ -124,7 +125,7 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         validators=[no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
         help_text=f"Up to {MAX_BODY_LENGTH:,} characters. Comments are reviewed before they "
         "appear.",
     )
@@ -230,7 +231,7 @@ class CommentEditForm(forms.Form):
         validators=[no_control_characters],
         # An author who empties the box may mean to take the comment away: say how.
         error_messages={"required": EMPTY_EDIT},
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         help_text=f"Up to {MAX_BODY_LENGTH:,} characters.",
     )
     # The comment's revision when the form was drawn: a second press of Save (a double click
