@@ -2,7 +2,10 @@
 purges what it changed), and the editor told what readers see now (out, taken down, moved,
 scheduled) and what another editor changed meanwhile that the save kept."""
 
+import json
+
 from django.contrib import messages
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from articles.admin_deletion import picture_stays
@@ -21,6 +24,7 @@ class ArticleSaving:
         before = Article.objects.filter(pk=obj.pk).first() if change else None
         if before is not None:  # what this save changes of it, for its History
             form.stored_before = _as_stored(before, form)
+        form.words_cleared = _words_cleared(before, obj, form)
         save_article(
             article=obj,
             hero_changed="hero_image" in form.changed_data,
@@ -29,6 +33,12 @@ class ArticleSaving:
         forget_on_commit(form.cleaned_data.get("hero_image"))
         self._say_what_readers_see(request, obj, before)
         if said := form.old_words_for_new_picture():
+            self.message_user(request, said, messages.WARNING)
+        if form.words_cleared:
+            said = (
+                f"The picture was removed with its {form.words_cleared}. These words are kept "
+                "in the story's History: copy them from there to use them with another picture."
+            )
             self.message_user(request, said, messages.WARNING)
         if obj.status == Article.Status.PUBLISHED and not obj.is_public:
             # "Published" with a date to come saves as "added successfully", which reads as
@@ -83,7 +93,13 @@ class ArticleSaving:
                 or as_a_form_posts(now[name], text_box=name in TEXT_BOXES)
                 != as_a_form_posts(form.stored_before.get(name), text_box=name in TEXT_BOXES)
             ]
-        return super().construct_change_message(request, form, formsets, add)
+        message = super().construct_change_message(request, form, formsets, add)
+        if getattr(form, "words_cleared", ""):
+            # The only place the words of a picture removed are kept (the save erased them): a
+            # credit owed, a caption checked. Said in words, which History shows as they are.
+            said = LogEntry(change_message=json.dumps(message)).get_change_message()
+            message = f"{said} The picture removed had its {form.words_cleared}."
+        return message
 
     def _say_what_readers_see(self, request, obj, before: Article | None) -> None:
         # "Changed successfully" read the same whether the story went out, came down or moved:
@@ -121,6 +137,25 @@ def _question_unseen(article: Article) -> str:
         f"Readers will not see the question for readers: comments on “{article.title}” are "
         "closed and it has no comments. Tick “Comments allowed” to ask it."
     )
+
+
+def _words_cleared(before: Article | None, article: Article, form) -> str:
+    """The words of a picture this save removes ("Clear"), which it erases with it (they
+    described that picture: articles.services.save_article), quoted: "" for none."""
+    if before is None or not before.hero_image or article.hero_image:
+        return ""
+    if "hero_image" not in form.changed_data:
+        return ""
+    words = [
+        f"{label} “{text}”"
+        for label, text in (
+            ("alt text", before.hero_alt),
+            ("caption", before.hero_caption),
+            ("credit", before.hero_credit),
+        )
+        if text
+    ]
+    return ", ".join(words)
 
 
 def _as_stored(article: Article, form) -> dict:
