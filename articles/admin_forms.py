@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from articles.admin_slugs import slug_refused
 from articles.kept_pictures import keep
 from articles.meanwhile import (
     ALONGSIDE,
@@ -131,6 +132,14 @@ class ArticleForm(forms.ModelForm):
             "The new picture kept the alt text and caption of the one it replaced "
             f"(“{self.instance.hero_alt}”): check that they describe it."
         )
+
+    def validate_unique(self):
+        # Said by name, with a free slug (articles.admin_slugs); the slug refused here is left
+        # out of Django's own check, which would say it again in its words.
+        checked = "slug" in self.fields and "slug" not in self._errors
+        if checked and (refused := slug_refused(self.instance)):
+            self.add_error("slug", refused)
+        super().validate_unique()
 
     def _post_clean(self):
         super()._post_clean()

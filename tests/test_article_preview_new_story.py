@@ -97,7 +97,11 @@ def test_a_new_story_a_save_would_refuse_says_what_to_fix(reporter, new_story, a
     page = response.content.decode()
     assert response.status_code == 400
     assert "<li>Title: This field is required.</li>" in page
-    assert "<li>Slug: Article with this Slug already exists.</li>" in page
+    # Said by name, as the form says it (there with a link to that story's form).
+    assert (
+        "<li>Slug: “xiaomi-car” is the address of another story, “Xiaomi will mass-produce its "
+        "car” (published). Choose another: “xiaomi-car-2” is free.</li>"
+    ) in page
     assert "Name at least one author" in page
     assert Article.objects.count() == 1 and not RelatedLink.objects.exists()
 

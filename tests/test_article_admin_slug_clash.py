@@ -1,0 +1,74 @@
+"""A slug another story holds is refused by name: which story (its headline, published or a
+draft, a link to it here) and a free slug to use instead, checked against the stories' slugs
+and their old addresses. Django's own "Article with this Slug already exists." left the editor
+to hunt for the story and guess a free one."""
+
+import html
+
+from articles.models import OldSlug
+from tests.article_forms import as_new_story, change_form_data
+
+
+def _slug_error(response) -> str:
+    assert response.status_code == 200
+    return html.unescape(" ".join(response.context["adminform"].form.errors.get("slug", [])))
+
+
+def _page(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_a_slug_another_published_story_holds_names_it_and_a_free_one(
+    editor_client, article, make_article
+):
+    other = make_article(title="Batteries get cheaper", slug="batteries")
+    data = change_form_data(article, slug="batteries")
+
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    said = _slug_error(response)
+    assert "Article with this Slug already exists" not in _page(response)
+    assert "“Batteries get cheaper”" in said and "published" in said
+    assert "“batteries-2”" in said
+    # On the form, the headline links to that story's form.
+    link = f'<a href="/admin/articles/article/{other.pk}/change/">Batteries get cheaper</a>'
+    assert link in _page(response)
+
+
+def test_the_free_slug_offered_is_no_old_address_nor_another_story_s(
+    editor_client, article, make_article
+):
+    make_article(title="Draft on batteries", slug="batteries", status="draft")
+    make_article(title="Batteries, part two", slug="batteries-2")
+    moved = make_article(title="Batteries, part three", slug="batteries-new")
+    OldSlug.objects.create(slug="batteries-3", article=moved)
+    data = change_form_data(article, slug="batteries")
+
+    said = _slug_error(editor_client.post(f"/admin/articles/article/{article.pk}/change/", data))
+
+    assert "“Draft on batteries”" in said and "draft" in said
+    assert "“batteries-4”" in said
+    assert "“batteries-2”" not in said and "“batteries-3”" not in said
+
+
+def test_a_headline_used_again_for_a_new_story_names_the_story_with_its_slug(admin_client, article):
+    # The add form's slug is filled from the headline as it is typed (prepopulated_fields).
+    data = as_new_story(change_form_data(article, title=article.title))
+
+    said = _slug_error(admin_client.post("/admin/articles/article/add/", data))
+
+    assert f"“{article.title}”" in said and "published" in said
+    assert "“xiaomi-car-2”" in said
+
+
+def test_an_old_address_of_another_story_is_refused_with_a_free_slug(
+    editor_client, article, make_article
+):
+    moved = make_article(title="Batteries, part three", slug="batteries-new")
+    OldSlug.objects.create(slug="batteries", article=moved)
+    data = change_form_data(article, slug="batteries")
+
+    said = _slug_error(editor_client.post(f"/admin/articles/article/{article.pk}/change/", data))
+
+    assert "old address of “Batteries, part three”" in said
+    assert "“batteries-2”" in said
