@@ -329,6 +329,27 @@ class GuardedInlineFormSet(BaseInlineFormSet):
     def _merged(self, data, article: Article, prefix: str):
         raise NotImplementedError
 
+    def get_unique_error_message(self, unique_check):
+        # Django's names only the field ("Please correct the duplicate data for author."): the
+        # editor read every row for the name given twice. Django asks for this once for each row
+        # that repeats an earlier one, in the rows' order, and then drops that row's values: the
+        # row meant is the first still repeating an earlier one.
+        names = [name for name in unique_check if name not in self.unique_fields]
+        seen = set()
+        for form in self.forms:
+            values = tuple(getattr(form, "cleaned_data", {}).get(name) for name in names)
+            if not names or None in values or not form.is_valid() or form in self.deleted_forms:
+                continue
+            if values not in seen:
+                seen.add(values)
+                continue
+            which = ", ".join(
+                f"{capfirst(form.fields[name].label)} “{value}”"
+                for name, value in zip(names, values, strict=True)
+            )
+            return f"{which} is in more than one row: keep one, and delete the others."
+        return super().get_unique_error_message(unique_check)
+
 
 class RelatedLinkFormSet(GuardedInlineFormSet):
     """The article's related links (RelatedLinkInline), which know what the form was opened with
