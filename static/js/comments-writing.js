@@ -100,10 +100,33 @@
     });
   }
 
+  // Python's str.strip() blanks, which the site drops at both ends before it counts (JavaScript's
+  // trim() differs: it keeps U+001C-U+001F and U+0085, drops U+FEFF).
+  var BLANK = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+  function strip(text) {
+    var start = 0;
+    var end = text.length;
+    while (start < end && BLANK.test(text[start])) start += 1;
+    while (end > start && BLANK.test(text[end - 1])) end -= 1;
+    return text.slice(start, end);
+  }
+
+  // The text as the site keeps it (comments/forms.py's MultilineTextField): the blanks at its
+  // ends dropped, a line break one character whatever wrote it, a run of blank lines one.
+  // Counted otherwise, "word " typed past the limit was one character "too many" more here
+  // than in the site's refusal.
+  function asTheSiteKeepsIt(text) {
+    return strip(text)
+      .replace(/\r\n?/g, "\n")
+      .replace(/[\x0b\x0c\u2028\u2029]/g, "\n")
+      .replace(/\n(?:[ \t]*\n){2,}/g, "\n\n");
+  }
+
   // Near the limit, how many characters are left, and past it how many too many (the box has
   // no maxlength, which would cut a paste without a word: comments/forms.py). Counted as the
-  // site counts them, by character, a line break as one. Said to screen readers once typing
-  // pauses, not at every key.
+  // site counts them, by character, on the text it keeps (asTheSiteKeepsIt). Said to screen
+  // readers once typing pauses, not at every key.
   function countCharacters(form) {
     var body = form.querySelector("textarea[data-max-characters]");
     if (!body) return;
@@ -120,7 +143,7 @@
     }
     var timer = null;
     function update() {
-      var left = limit - Array.from(body.value.replace(/\r\n/g, "\n")).length;
+      var left = limit - Array.from(asTheSiteKeepsIt(body.value)).length;
       var said = "";
       if (left < 0) said = "You have " + characters(-left) + " too many";
       else if (left <= limit / 10) said = "You have " + characters(left) + " left";
