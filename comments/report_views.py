@@ -37,6 +37,13 @@ COOKIE_BLOCKED = (
 )
 
 
+# The words box's label says when it is needed: "(optional)" above a box then refused as
+# empty for "Something else" misled readers. The article's in-page form
+# (includes/report_form.html) draws the same label and says the same error.
+WORDS_LABEL = "Anything to add (needed for “Something else”)"
+WORDS_NEEDED = "Tell the moderators what is wrong with it."
+
+
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why should a moderator look at it?",
@@ -45,7 +52,7 @@ class ReportForm(forms.Form):
         error_messages={"required": "Choose why a moderator should look at it."},
     )
     text = forms.CharField(
-        label="Anything to add (optional)",
+        label=WORDS_LABEL,
         required=False,
         max_length=Report._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -54,7 +61,7 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("reason") == Report.Reason.OTHER and not data.get("text", "").strip():
-            self.add_error("text", "Tell the moderators what is wrong with it.")
+            self.add_error("text", WORDS_NEEDED)
         return data
 
 

@@ -283,20 +283,16 @@ def test_a_report_sent_back_ties_each_problem_to_its_field_for_screen_readers(
     )
 
 
-HINT = "Needed if you choose “Something else”."
-
-
-def test_the_optional_words_say_they_are_needed_for_something_else(reader, approved_comment):
-    """ "Anything to add (optional)", then refused as missing for "Something else": the box
-    says when it is needed, on the article's form and on the report page."""
+def test_the_words_box_says_it_is_needed_for_something_else(reader, approved_comment):
+    """ "Anything to add (optional)", then refused as missing for "Something else": the box's
+    label says when it is needed, on the article's form and on the report page, and never
+    "optional"."""
     pages = [
         reader.get(approved_comment.article.get_absolute_url()).content.decode(),
         reader.get(report_url(approved_comment)).content.decode(),
     ]
 
     for page in pages:
-        box = re.search(r'<textarea[^>]*name="text"[^>]*>', page).group(0)
-        described = re.search(r'aria-describedby="([^"]+)"', box)
-        assert described, "the words box has no hint"
-        hint = re.search(rf'id="{described.group(1).split()[0]}"[^>]*>(.*?)</', page, re.S)
-        assert hint.group(1).strip() == HINT
+        box = re.search(r'<textarea[^>]*name="text"[^>]*id="([^"]+)"', page)
+        label = re.search(rf'<label[^>]*for="{box.group(1)}"[^>]*>(.*?)</label>', page, re.S)
+        assert label.group(1).strip() == "Anything to add (needed for “Something else”)"

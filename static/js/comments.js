@@ -154,6 +154,38 @@
   // this, the link opens the report page (a form of the reader's own).
   function enhanceReports(form) {
     var opener = null;
+    var words = form.elements.namedItem("text");
+    var error = null;
+
+    // "Something else" needs words: said beside the box before sending, where the reader is,
+    // rather than by the report page the site answers with (the article left, focus lost).
+    function wordsNeeded() {
+      var reason = form.querySelector("input[name=reason]:checked");
+      return Boolean(reason && reason.value === "other");
+    }
+    function markWords() {
+      words.setAttribute("aria-required", String(wordsNeeded()));
+      if (!error || (wordsNeeded() && !words.value.trim())) return;
+      error.remove();
+      error = null;
+      words.classList.remove("is-invalid");
+      words.removeAttribute("aria-invalid");
+      words.removeAttribute("aria-describedby");
+    }
+    function askForWords() {
+      if (!error) {
+        error = document.createElement("div");
+        error.className = "invalid-feedback d-block";
+        error.id = "report-text-error";
+        error.setAttribute("role", "alert");
+        words.after(error);
+      }
+      error.textContent = words.getAttribute("data-words-needed");
+      words.classList.add("is-invalid");
+      words.setAttribute("aria-invalid", "true");
+      words.setAttribute("aria-describedby", error.id);
+      words.focus();
+    }
 
     function close() {
       form.hidden = true;
@@ -181,6 +213,7 @@
       // One reader's choice for one comment never carries over to another; closed and opened
       // again on the same comment, it is still there (an Escape pressed by mistake costs nothing).
       if (form.action !== link.href) form.reset();
+      markWords();
       form.action = link.href;
       comment.appendChild(form);
       form.hidden = false;
@@ -189,6 +222,13 @@
       form.querySelector("input[name=reason]").focus();
     });
     form.querySelector("[data-report-cancel]").addEventListener("click", close);
+    form.addEventListener("change", markWords);
+    form.addEventListener("input", markWords);
+    form.addEventListener("submit", function (event) {
+      if (!wordsNeeded() || words.value.trim()) return;
+      event.preventDefault();
+      askForWords();
+    });
     form.addEventListener("keydown", function (event) {
       if (event.key === "Escape") close();
     });
@@ -279,6 +319,7 @@
       if (!stopIfMoved()) unsayStopped();
     });
     form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return; // refused before it goes (a report without its words)
       if (holding || Date.now() - sentAt < 5000) {
         event.preventDefault();
         return;
@@ -342,6 +383,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // The report form's own check first: a report it stops is not a send the token wait holds.
+    document.querySelectorAll("form#report-form").forEach(enhanceReports);
     document.querySelectorAll("form[data-token-url]").forEach(enhanceCommentForm);
     document.querySelectorAll("form#comment-form").forEach(enhanceReplies);
     // comments-writing.js's: the draft first (a reply's under its comment), then the count.
@@ -350,7 +393,6 @@
         extension(form, replyOpeners.get(form));
       });
     });
-    document.querySelectorAll("form#report-form").forEach(enhanceReports);
     focusErrorSummary(); // once a reply's form is under its comment
     focusCommentMessages();
   });

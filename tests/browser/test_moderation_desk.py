@@ -218,7 +218,7 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     expect(under(first)).to_be_visible()
     expect(first_link).to_have_attribute("aria-expanded", "true")
     page.get_by_label("Spam or advertising").check()
-    page.get_by_label("Anything to add (optional)").fill("Meant for the first one")
+    page.get_by_label(re.compile(r"^Anything to add")).fill("Meant for the first one")
     snap("report-form-open")
     assert_accessible("article with the report form open")
 
@@ -227,7 +227,7 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     expect(under(second)).to_be_visible()
     expect(first_link).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_label("Spam or advertising")).not_to_be_checked()
-    expect(page.get_by_label("Anything to add (optional)")).to_have_value("")
+    expect(page.get_by_label(re.compile(r"^Anything to add"))).to_have_value("")
     expect(reasons).to_have_count(1)
 
     page.get_by_role("button", name="Cancel report").click()
@@ -242,11 +242,11 @@ def test_one_report_form_opens_under_the_comment_whose_link_was_pressed(
     # Closed and opened again on the same comment, what the reader chose and wrote is there.
     second_link.click()
     page.get_by_label("Spam or advertising").check()
-    page.get_by_label("Anything to add (optional)").fill("Links to a shop")
+    page.get_by_label(re.compile(r"^Anything to add")).fill("Links to a shop")
     page.keyboard.press("Escape")
     second_link.click()
     expect(page.get_by_label("Spam or advertising")).to_be_checked()
-    expect(page.get_by_label("Anything to add (optional)")).to_have_value("Links to a shop")
+    expect(page.get_by_label(re.compile(r"^Anything to add"))).to_have_value("Links to a shop")
     assert not Report.objects.exists()
 
     # Sent after moving around, the report is about the comment it was last opened under.
@@ -268,13 +268,15 @@ def test_a_report_whose_token_cannot_be_fetched_comes_back_to_send_once_more(
     page.goto(article.get_absolute_url())
 
     page.get_by_role("link", name="Report the comment by Loud Reader").click()
-    page.get_by_label("Something else").check()
-    page.get_by_label("Anything to add (optional)").fill("It names my neighbour")
+    page.get_by_role("radio", name="Something else").check()
+    page.get_by_label(re.compile(r"^Anything to add")).fill("It names my neighbour")
     page.get_by_role("button", name="Send report").click()
 
     expect(page.get_by_text("please press “Send report” once more")).to_be_visible()
-    expect(page.get_by_label("Something else")).to_be_checked()
-    expect(page.get_by_label("Anything to add (optional)")).to_have_value("It names my neighbour")
+    expect(page.get_by_role("radio", name="Something else")).to_be_checked()
+    expect(page.get_by_label(re.compile(r"^Anything to add"))).to_have_value(
+        "It names my neighbour"
+    )
     assert not Report.objects.exists()
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_text("Thank you: a moderator will look at this comment.")).to_be_visible()
