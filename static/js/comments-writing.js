@@ -26,6 +26,25 @@
     }
   }
 
+  function storageWorks() {
+    try {
+      window.sessionStorage.setItem(DRAFT_KEY, "");
+      window.sessionStorage.removeItem(DRAFT_KEY);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // A page loaded again by Back or Forward, when the browser did not keep it whole: it puts
+  // back what the page's fields held when it was left.
+  function shownAgainFromHistory() {
+    var entries = window.performance && window.performance.getEntriesByType
+      ? window.performance.getEntriesByType("navigation")
+      : [];
+    return Boolean(entries[0] && entries[0].type === "back_forward");
+  }
+
   // Set by the site on this article's path when it stored a comment (SENT_COOKIE in
   // comments/views.py); read once, by the first page to run this script after it.
   function takeSentCookie() {
@@ -40,27 +59,34 @@
   // What a reader writes is kept in this tab until the page says it arrived, so an outage on
   // the way (the proxy's error page, a lost connection) costs them nothing. The text alone, one
   // per article with the comment it answers: never a name or address, for the next person at a
-  // shared computer to read (README). "sent" marks a post not yet known to have arrived.
+  // shared computer to read (README). "sent" marks a post not yet known to have arrived, "post"
+  // which press of Send it was.
   function keepDraft(form, openReply) {
     var body = form.elements.namedItem("body");
     var parent = form.elements.namedItem("parent");
     if (!body || !parent) return;
     var key = DRAFT_KEY + form.getAttribute("action").split("#")[0];
 
-    function save(sent) {
+    function save(sent, post) {
       var text = body.value.trim() ? body.value : "";
-      storeDraft(key, text && { text: text, parent: parent.value, sent: sent });
+      storeDraft(key, text && { text: text, parent: parent.value, sent: sent, post: post });
     }
 
     // Whatever page follows a post says whether it arrived: any other page, or a return by
     // Back, means it did not (a success on this page later may be a report's).
     function notSent() {
       var draft = storedDraft(key);
-      if (draft && draft.sent) storeDraft(key, { text: draft.text, parent: draft.parent });
+      if (draft && draft.sent) {
+        storeDraft(key, { text: draft.text, parent: draft.parent, post: draft.post });
+      }
     }
 
     function say(text) {
       comments.say(form, text);
+    }
+
+    function saySent() {
+      say(parent.value ? "Your reply was sent." : "Your comment was sent.");
     }
 
     function restore(draft) {
@@ -92,11 +118,47 @@
     form.addEventListener("comment-form-moved", function () {
       if (body.value.trim()) save(false);
     });
+    // This page's last post, while the tab keeps its draft: shown again from history (Back),
+    // the page still holds the text it sent, which a press of Send would send again.
+    var posted = null;
     form.addEventListener("submit", function () {
-      save(true);
+      var post = String(Date.now()) + Math.random();
+      save(true, post);
+      var kept = storedDraft(key);
+      posted = kept && kept.post === post ? post : null;
     });
+
+    // Its draft gone (or another in its place) means the post arrived, as the page after it
+    // said (or the site's cookie, when that page's script never ran): the form empties, as a
+    // reload would, and says why; a draft written since comes back instead.
+    function forgetSent() {
+      var draft = storedDraft(key);
+      if (draft && draft.post === posted && draft.sent && takeSentCookie()) {
+        storeDraft(key, null);
+        draft = null;
+      }
+      if (draft && draft.post === posted) return notSent();
+      posted = null;
+      body.value = "";
+      if (draft && draft.text) restore(draft);
+      else saySent();
+    }
     window.addEventListener("pageshow", function (event) {
-      if (event.persisted) notSent();
+      if (event.persisted) {
+        if (posted) forgetSent();
+        else notSent();
+      } else if (
+        shownAgainFromHistory() &&
+        !storedDraft(key) &&
+        body.value.trim() &&
+        body.value !== body.defaultValue &&
+        storageWorks()
+      ) {
+        // Loaded again, the browser put back (just before this event) the text the page held
+        // when it was left, though its draft is gone: the page after its post said it arrived.
+        body.value = "";
+        saySent();
+      }
     });
   }
 
@@ -155,6 +217,8 @@
     }
     body.addEventListener("input", update);
     form.addEventListener("comment-form-moved", update);
+    // The browser puts a page's text back just before this, when Back loads the page again.
+    window.addEventListener("pageshow", update);
     update();
   }
 
