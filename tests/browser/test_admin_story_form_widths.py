@@ -1,0 +1,47 @@
+"""The story form's one-line boxes are as wide as what goes in them.
+The review found the headline, the picture's alt text and the readers' question in 272 px boxes
+at 1280 (Django's width for any text field): a headline of 61 letters needs about 413 px, so
+the editor proofread it a piece at a time."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.helpers import PASSWORD, log_in_to_admin
+
+pytestmark = pytest.mark.browser
+
+HEADLINE = "Xiaomi aims to mass-produce its electric car as early as 2024"  # 61 letters
+ONE_LINE_BOXES = ["Title", "Hero alt text", "Hero caption", "Hero credit", "Question for readers"]
+
+
+def _open_form(page, article, django_user_model, size):
+    django_user_model.objects.create_superuser("sam", "sam@example.com", PASSWORD)
+    log_in_to_admin(page, "sam")
+    page.set_viewport_size(size)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_long_headline_shows_whole_in_its_box(page, article, django_user_model, artifacts, size):
+    _open_form(page, article, django_user_model, size)
+    for name in ONE_LINE_BOXES:
+        # The story's own, before the related links' (each has a "Title" too).
+        box = page.get_by_role("textbox", name=re.compile(rf"^{name}:?$")).first
+        box.fill(HEADLINE)
+        box.evaluate("(input) => input.setSelectionRange(0, 0)")
+        sizes = box.evaluate("(input) => [input.scrollWidth, input.clientWidth]")
+        if size is DESKTOP:
+            assert sizes[0] <= sizes[1], f"{name}: a 61-letter line does not fit: {sizes}"
+        # On a phone the box is the screen's width, within it (a headline takes two screens).
+        shown = box.bounding_box()
+        assert shown["x"] >= 0 and shown["x"] + shown["width"] <= size["width"], (name, shown)
+        if size is PHONE:
+            assert shown["width"] >= 0.75 * size["width"], (name, shown)
+    page.get_by_role("textbox", name=re.compile("^Title:?$")).first.scroll_into_view_if_needed()
+    artifacts.screenshot(page, f"form-{size['width']}.png", full_page=True)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
