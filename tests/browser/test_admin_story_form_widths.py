@@ -1,11 +1,13 @@
-"""The story form's one-line boxes are as wide as what goes in them.
+"""The story form's one-line boxes are as wide as what goes in them, and its byline fits a phone.
 The review found the headline, the picture's alt text and the readers' question in 272 px boxes
 at 1280 (Django's width for any text field): a headline of 61 letters needs about 413 px, so
-the editor proofread it a piece at a time."""
+the editor proofread it a piece at a time. On a phone the byline's Order and Delete columns sat
+past the screen's edge, reached only by scrolling the byline's table sideways."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import PASSWORD, log_in_to_admin
@@ -45,3 +47,29 @@ def test_a_long_headline_shows_whole_in_its_box(page, article, django_user_model
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+
+
+def test_on_a_phone_the_byline_fits_without_sideways_scrolling(
+    page, article, django_user_model, artifacts
+):
+    _open_form(page, article, django_user_model, PHONE)
+    group = page.locator(".inline-group", has=page.get_by_role("heading", name="Byline"))
+    group.scroll_into_view_if_needed()
+    artifacts.screenshot(page, "byline-390.png")
+    scrolled = group.evaluate(
+        """(group) => [group, ...group.querySelectorAll("*")]
+            .filter((el) => el.scrollWidth > el.clientWidth + 1
+                && getComputedStyle(el).overflowX !== "visible")
+            .map((el) => el.tagName + "." + el.className + " " + el.scrollWidth + ">"
+                + el.clientWidth)"""
+    )
+    assert scrolled == [], "the byline scrolls sideways"
+    first = group.locator("tbody tr.has_original").first
+    for control in [
+        first.get_by_role("spinbutton"),
+        first.get_by_role("checkbox"),
+        first.locator(".select2-selection"),
+    ]:
+        expect(control).to_be_visible()
+        shown = control.bounding_box()
+        assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
