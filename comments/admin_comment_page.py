@@ -38,6 +38,12 @@ class CommentPageViews:
             # the queue because its author edited it, it is decided as any edit is.)
             on_reports = hidden_by_reports(comment) and bool(reports)
             actions = decision_links(comment.pk, REPORT_LINKS if on_reports else ONE_CLICK)
+            # Published replies it hid as it came back to the queue: what a decision does to
+            # them is said beside the buttons (a rejection leaves them under a placeholder,
+            # unless it upholds readers' reports, which take them down: report_answers).
+            hidden = Comment.objects.approved().filter(parent=comment, withdrawn_at=None)
+            hidden = 0 if reports else hidden.count()
+            extra_context = {**(extra_context or {}), "hidden_replies": hidden}
         elif moderator and reports and not comment.withdrawn_at:
             # Up and reported (opened from the Reported queue): its reports are decided here as
             # on its card, not sent "Back to the queue" as if decided by mistake.

@@ -138,8 +138,8 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
         held_for_address = held_for_its_address(comment)
         # What readers see of it now: itself and its published replies (none when it is a
         # reply hidden under a comment that waits again).
-        shown = Comment.objects.counted().filter(Q(pk=comment.pk) | Q(parent_id=comment.pk))
-        shown = shown.count()
+        family = Comment.objects.counted().filter(Q(pk=comment.pk) | Q(parent_id=comment.pk))
+        shown = family.count()
         comment.body = body
         # Its signed link shows who wrote it: with returning commenters auto-approved, an edit
         # from it was "a regular's address, from another browser", never a clean edit.
@@ -173,13 +173,12 @@ def edit_comment(*, comment: Comment, body: str, drawn_at: int | None = None) ->
             }
         Comment.objects.filter(pk=comment.pk).update(**fields)
         now_status = fields.get("status", was)
-        if was == Comment.Status.APPROVED:
-            if now_status == Comment.Status.APPROVED:
-                purge(article_key(comment.article_id))  # the new words, on the page
-            else:
-                # Its published replies hang under it: off the page with it, so off the count
-                # too, until it is approved again (comments.services.decide adds them back).
-                move_approved_counts({comment.article_id: -shown})
+        if was == Comment.Status.APPROVED and now_status == Comment.Status.APPROVED:
+            purge(article_key(comment.article_id))  # the new words, on the page
+        else:
+            # Its published replies leave the page with it while it waits (services.decide
+            # adds them back), and stay under its placeholder once it is spam (REMOVED).
+            move_approved_counts({comment.article_id: family.count() - shown})
         if now_status == Comment.Status.PENDING and was != Comment.Status.PENDING:
             notify_moderators_on_commit()
         comment.refresh_from_db(fields=["status", "held_because", "moderated_by", "revision"])

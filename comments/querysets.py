@@ -17,14 +17,22 @@ SHOWN_FIELDS = (
     "status",
     "withdrawn_at",
     "picked_at",
+    "moderated_by",  # a placeholder says whether a moderator or the filters removed it
 )
+# A top-level comment turned down after it was published (an edit its author made, rejected
+# or sent to spam; one its readers' reports hid, rejected): the published replies readers saw
+# under it stay on the page, under a placeholder, as under one its author deleted. Readers
+# answered words a moderator let stand, and one author's edit must not take a whole
+# conversation off the site for good. (A take-down takes its replies down on purpose: they
+# are rejected with it, and their writers told.)
+REMOVED = ("rejected", "spam")
+# A reply shows under a comment readers see, or under the placeholder of one removed.
+UNDER_SHOWN = Q(parent__isnull=True) | Q(parent__status__in=("approved", *REMOVED))
 # The queue: a placeholder of a withdrawn comment is never pending; older rows may be: not queued.
 PENDING = Q(status="pending", withdrawn_at=None)
 # An editors' pick readers see: counted (published, not withdrawn, a reply under a published
 # comment) and in the words it was picked in. picked_revision is None when unpicked.
-PICKED = Q(status="approved", withdrawn_at=None, picked_revision=F("revision")) & (
-    Q(parent__isnull=True) | Q(parent__status="approved")
-)
+PICKED = Q(status="approved", withdrawn_at=None, picked_revision=F("revision")) & UNDER_SHOWN
 # What leaving the page does to a pick: it ends (an Undo or a new approval does not bring it back
 # beside those picked meanwhile; a moderator picks it again).
 UNPICKED = {"picked_at": None, "picked_by": None, "picked_revision": None}
@@ -38,10 +46,9 @@ class CommentQuerySet(models.QuerySet):
 
     def counted(self):
         """The comments an article's approved count counts: those readers see. A reply shows
-        only under a published comment; a placeholder is no comment."""
-        return self.approved().filter(
-            Q(parent__isnull=True) | Q(parent__status="approved"), withdrawn_at=None
-        )
+        only under a published comment, or the placeholder of one removed (REMOVED); a
+        placeholder is no comment."""
+        return self.approved().filter(UNDER_SHOWN, withdrawn_at=None)
 
     def repliable(self, article):
         """The comments a reader may answer: approved, top-level, on this article."""
@@ -152,11 +159,13 @@ class CommentQuerySet(models.QuerySet):
 
     def top_level_for(self, article):
         """Approved top-level comments of one article, oldest first: one page of threads. A
-        placeholder of a withdrawn comment shows while a published reply hangs on it."""
+        placeholder of a withdrawn or a removed (REMOVED) comment shows while a published
+        reply hangs on it."""
         answered = self.model.objects.filter(parent_id=OuterRef("pk"), status="approved")
+        up = Q(status="approved", withdrawn_at=None)
+        placeholder = Q(Exists(answered), status__in=("approved", *REMOVED))
         return (
-            self.approved()
-            .filter(Q(withdrawn_at=None) | Q(Exists(answered)), article=article, parent=None)
+            self.filter(up | placeholder, article=article, parent=None)
             .only(*SHOWN_FIELDS)
             .order_by("created_at", "pk")
         )
@@ -174,7 +183,8 @@ class CommentQuerySet(models.QuerySet):
         shown = Q(parent__isnull=True, pk__in=page) | Q(parent_id__in=page)
         if with_picks:
             shown |= PICKED
-        rows = self.approved().filter(article=article)
+        # Replies published; threads as top_level_for chose them (placeholders too).
+        rows = self.filter(Q(status="approved") | Q(parent__isnull=True), article=article)
         rows = rows.annotate(is_pick=ExpressionWrapper(PICKED, output_field=BooleanField()))
         return rows.filter(shown).only(*SHOWN_FIELDS).order_by("created_at", "pk")
 

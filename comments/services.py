@@ -179,7 +179,6 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()
     all_pks = _pks(comments)
     now = timezone.now()
     values = {"status": status, "moderated_by": by, "moderated_at": now, "rejection_reason": reason}
-    shown_again = Counter()
     waiting = 0
     with transaction.atomic():
         if status == Comment.Status.APPROVED:
@@ -195,12 +194,13 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()
             pending = pending.filter(_as_read(seen, all_pks))
         # Ours are the rows carrying our name and our timestamp.
         ours = Comment.objects.filter(pk__in=all_pks, moderated_by=by, moderated_at=now)
+        # Published replies a comment hid while it waited again (edited by its author, hidden
+        # by reports) come back with it, into the count too: under it approved, under its
+        # placeholder rejected or spam (querysets.REMOVED), never off the site for good.
+        uncovered = Comment.objects.filter(parent__in=ours, status=Comment.Status.APPROVED)
         if status == Comment.Status.APPROVED:
             # Comments first, so a reply approved together with its comment goes up too.
             pending.filter(parent__isnull=True).update(**values)
-            # Published replies a comment hid while it waited again (edited by its author,
-            # hidden by reports) come back with it, into the count too.
-            uncovered = Comment.objects.filter(parent__in=ours, status=Comment.Status.APPROVED)
             shown_again = Counter(uncovered.values_list("article_id", flat=True))
             pending.filter(parent__status=Comment.Status.APPROVED).update(**values)
         else:
@@ -222,6 +222,9 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()
         if decided:
             record(by, ours.only("pk", "name"), decision_message(status, reason))
             answer_reports(ours, status=status, by=by, now=now, reason=reason)
+        if decided and status != Comment.Status.APPROVED:
+            # After the reports: those it upheld took the replies down, as a take-down does.
+            move_approved_counts(Counter(uncovered.values_list("article_id", flat=True)))
         if decided and status != Comment.Status.SPAM:
             # Queued in this transaction: the mail server is never waited on here.
             notify_commenters(ours.filter(notify_on_decision=True).values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from comments.models import Block, Comment
 from comments.models.desk import block_reason
+from comments.querysets import REMOVED
 from comments.screening import BLOCKED_EMAIL
 
 # The screen's reasons that name nothing but the address a comment was sent with.
@@ -27,8 +28,10 @@ class Standing(StrEnum):
     # it waits until a moderator puts that back or turns the reply down too.
     WAITING_UNDER_GONE_PARENT = "waiting-under-gone-parent"
     PUBLISHED = "published"
-    # Approved, but readers do not see it: a reply shows only under a published comment.
+    # Approved, but readers do not see it: a reply shows only under a published comment, or
+    # the placeholder of one removed (comments.querysets.REMOVED).
     OFF_WHILE_PARENT_WAITS = "off-while-parent-waits"
+    # No longer given: a reply under a comment not kept stays on the page under its placeholder.
     OFF_WITH_PARENT = "off-with-parent"
     OFF_WITH_ARTICLE = "off-with-article"
     SPAM_BY_MODERATOR = "spam-by-moderator"
@@ -41,7 +44,8 @@ def standing(comment: Comment, *, parent_status: str | None) -> Standing:
     """parent_status: the status of the comment it answers (None for a comment that answers
     none), which a list reads with its comments in the same query. The comment's article is
     read with it too. The same rule as Comment.objects.counted(): a reply shows under an
-    approved comment, even one its author withdrew (a placeholder keeps its status)."""
+    approved comment, even one its author withdrew (a placeholder keeps its status), and under
+    the placeholder of one removed after it was published; not while that one waits."""
     status = as_its_writer_sees(comment)
     if status == Comment.Status.PENDING:
         if parent_status in (Comment.Status.REJECTED, Comment.Status.SPAM):
@@ -50,8 +54,6 @@ def standing(comment: Comment, *, parent_status: str | None) -> Standing:
     if status == Comment.Status.APPROVED:
         if parent_status == Comment.Status.PENDING:
             return Standing.OFF_WHILE_PARENT_WAITS
-        if parent_status not in (None, Comment.Status.APPROVED):
-            return Standing.OFF_WITH_PARENT
         if not comment.article.is_public:
             return Standing.OFF_WITH_ARTICLE
         return Standing.PUBLISHED
@@ -96,9 +98,10 @@ def waiting_to_its_writer(prefix: str = "") -> Q:
 
 def replies_shown_with(comment: Comment) -> int:
     """The replies readers see under this comment while it is published (approved, not
-    withdrawn): they leave the page whenever it does (Comment.objects.counted), which its
-    writer's pages say before and after an edit sends it back to a moderator."""
-    if comment.parent_id is not None:  # replies are one level deep
+    withdrawn): they leave the page while it waits for a moderator again (Comment.objects
+    .counted), which its writer's pages say before and after an edit sends it back. Once it is
+    rejected or spam, none: they are on the page again, under its placeholder."""
+    if comment.parent_id is not None or comment.status in REMOVED:  # one level deep
         return 0
     return Comment.objects.approved().filter(parent=comment, withdrawn_at=None).count()
 

@@ -98,11 +98,14 @@ def test_save_and_the_status_page_say_the_replies_went_off_the_page_with_it(
     assert "the moderator will read the new text. " + AFTER_TWO in edit_page
 
 
-def test_an_edit_the_filters_hold_back_says_its_replies_went_with_it(reader, thread):
+def test_an_edit_the_filters_hold_back_leaves_its_replies_on_the_page(reader, article, thread):
+    # Under a placeholder, as under a comment its author deleted: one author's edit never takes
+    # the replies others wrote off the site (tests/test_moderation_edit_rejected_replies.py).
     comment, reply = thread
     reply(body="The only reply")
 
     answer = _saved(reader, comment, "First words, and casino")
 
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.SPAM
-    assert "it will not be published. The reply under it is off the page with it." in answer
+    assert "it will not be published.</div>" in answer and "under it" not in answer
+    assert "The only reply" in reader.get(article.get_absolute_url()).content.decode()

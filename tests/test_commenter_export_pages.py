@@ -283,17 +283,17 @@ def test_the_export_page_says_where_each_comment_stands_as_its_status_page_does(
     on_their_pages = [_said(Client().get(c.status_url).content.decode()) for c in off_the_page]
     assert on_their_pages == [
         ["approved, and off the page for now: the comment it answers is being reviewed again."],
-        [
-            "approved, but off the page: the comment it answers was not kept on the site, and a "
-            "reply cannot stand without it."
-        ],
+        # Under the placeholder of the comment it answers, removed after it was published: on
+        # the page (tests/test_moderation_edit_rejected_replies.py).
+        ["approved and published: see it on the article."],
         ["approved, but off the site with the article: the newsroom has taken the article down."],
         ["taken down: it was published, then a moderator took it off the site."],
     ]
     # Newest first; the one readers see is published (its own page links to it there).
     rows = _rows(page)
     for row, (said,) in zip(rows[1:], reversed(on_their_pages), strict=True):
-        assert f"Status: {said} “" in row
+        # The list links to no article: the status page it links to does.
+        assert f"Status: {said.replace(': see it on the article', '')} “" in row
     assert "Status: approved and published. “" in rows[0]
     assert _said(Client().get(shown.status_url).content.decode()) == [
         "approved and published: see it on the article."

@@ -207,7 +207,7 @@ def test_a_hidden_comment_edited_after_the_moderator_read_it_is_not_dismissed_ba
     assert "Even worse words" not in client.get(article.get_absolute_url()).content.decode()
 
 
-def test_a_replys_status_page_says_so_when_the_comment_it_answers_is_rejected_after_an_edit(
+def test_a_replys_status_page_says_it_is_published_when_the_comment_it_answers_is_rejected_after_an_edit(  # noqa: E501
     reader, moderator_client, article, thread
 ):
     parent, reply = thread
@@ -217,6 +217,7 @@ def test_a_replys_status_page_says_so_when_the_comment_it_answers_is_rejected_af
 
     page = reader.get(reply.status_url).content.decode()
 
+    # On the page under the comment's placeholder (test_moderation_edit_rejected_replies.py).
     assert "being reviewed again" not in page
-    assert "the comment it answers was not kept on the site" in page
-    assert "see it on the article" not in page
+    assert "the comment it answers was not kept on the site" not in page
+    assert "see it on the article" in page

@@ -45,13 +45,13 @@ def test_the_prune_deletes_more_old_rejects_than_sqlite_binds_at_once(
         article, status="rejected", moderated_at=long_ago, taken_down_at=long_ago
     )
     _flood(article, many - 1, email="flood@example.com", status="spam", moderated_at=long_ago)
-    # Approved under a comment that went back to the queue and was rejected: never counted. Its
-    # writer's address is forgotten with it.
+    # Approved under a comment that went back to the queue and was rejected: shown and counted
+    # under its placeholder, and deleted with it. Its writer's address is forgotten with it.
     hidden = make_comment(article, parent=taken_down, status="approved", email="ann@example.com")
     CommenterAddress.objects.create(email="ann@example.com")
     kept = make_comment(article, status="approved", email="bea@example.com")
     lately = make_comment(article, status="rejected", moderated_at=timezone.now())
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
     said = StringIO()
 
     with sqlite_variables_at_most(limit):

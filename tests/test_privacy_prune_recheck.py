@@ -52,6 +52,8 @@ def test_an_old_reject_a_moderator_takes_back_as_the_prune_picks_it_stays(
 ):
     second_thoughts = _old(article, make_comment, body="Harsh, but fair after all.")
     reply = make_comment(article, parent=second_thoughts, status="approved", body="Agreed.")
+    # The reply, shown under the placeholder of the comment it answers, is counted.
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
     gone = _old(article, make_comment, body="Buy cheap watches.")
 
     def take_back():
