@@ -20,11 +20,11 @@ SHOWN_FIELDS = (
     "moderated_by",  # a placeholder says whether a moderator or the filters removed it
 )
 # A top-level comment turned down after it was published (an edit its author made, rejected
-# or sent to spam; one its readers' reports hid, rejected): the published replies readers saw
-# under it stay on the page, under a placeholder, as under one its author deleted. Readers
-# answered words a moderator let stand, and one author's edit must not take a whole
-# conversation off the site for good. (A take-down takes its replies down on purpose: they
-# are rejected with it, and their writers told.)
+# or sent to spam): the published replies readers saw under it stay on the page, under a
+# placeholder, as under one its author deleted. Readers answered words a moderator let stand,
+# and one author's edit must not take a whole conversation off the site for good. (Rejecting
+# a comment its readers reported takes its replies down on purpose, report_answers: they are
+# rejected with it, and their writers told.)
 REMOVED = ("rejected", "spam")
 # A reply shows under a comment readers see, or under the placeholder of one removed.
 UNDER_SHOWN = Q(parent__isnull=True) | Q(parent__status__in=("approved", *REMOVED))

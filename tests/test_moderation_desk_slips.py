@@ -188,9 +188,8 @@ def test_the_change_page_and_blocks_show_the_newsrooms_time(
 
     page = moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
     block = block_sender(kind="ip", value="192.0.2.8", period="7", by=moderator)
-    # Still to come whenever the test runs (one a week after `received` ended on 7 Dec 2026).
-    ends = datetime(2099, 12, 7, 22, 46, tzinfo=UTC)
-    Block.objects.filter(pk=block.pk).update(expires_at=ends)
+    # Still to come whenever the test runs (a week after `received` ended on 7 Dec 2026).
+    Block.objects.filter(pk=block.pk).update(expires_at=datetime(2099, 12, 7, 22, 46, tzinfo=UTC))
     block.refresh_from_db()
 
     assert "30 Nov 2026, 23:46" in page  # Berlin, not UTC's 22:46
