@@ -1,6 +1,7 @@
 """A moderator's delete (the admin) and the retention job's (manage.py prune_comments): comments
 gone for good, with their replies, the approved counts kept right. Not a commenter's own delete,
-which keeps a placeholder where replies hang (comments.withdrawal)."""
+which keeps a placeholder where replies hang (comments.withdrawal), nor the retention job's on a
+removed comment published replies hang on: emptied into its placeholder, kept for them."""
 
 from collections import Counter
 
@@ -11,9 +12,10 @@ from comments.batching import batches
 from comments.forgetting import forget_addresses_on_commit
 from comments.models import Comment
 from comments.services import move_approved_counts
+from comments.withdrawal import AUTHOR_ERASED, drop_what_hangs_on
 
 
-def delete_comments(comments, *, still_matching: bool = False) -> int:
+def delete_comments(comments, *, still_matching: bool = False, keep_places: bool = False) -> int:
     """Delete comments (and, with a parent, its replies) keeping the approved counts right.
 
     In one transaction however many: a failure midway deletes nothing and moves no count. The
@@ -23,7 +25,12 @@ def delete_comments(comments, *, still_matching: bool = False) -> int:
     `still_matching`: only those still matching `comments`' filter once locked (the retention
     job's pick by status and age: one a moderator put back in the queue or approved between the
     pick and the lock no longer qualifies). Without it, the comments picked go whatever happened
-    to them meanwhile: a moderator's delete, whose choice is explicit."""
+    to them meanwhile: a moderator's delete, whose choice is explicit.
+
+    `keep_places`: one that published replies hang on (a top-level comment rejected or spam
+    shows them under "Comment removed by a moderator", querysets.REMOVED) is not deleted but
+    emptied of everything of its writer's, its status kept: the retention job's, whose purpose
+    is the writer's data, not other readers' replies. Returns how many were deleted."""
     with transaction.atomic():
         ids = sorted(set(comments.values_list("pk", flat=True)))
         # Locked in pk order across the batches, as one statement would take them (lock_rows):
@@ -36,10 +43,15 @@ def delete_comments(comments, *, still_matching: bool = False) -> int:
             # Read again once locked: a change that held a row when we asked for it has
             # committed (we waited for it), and no other can start before we commit.
             ids = sorted(pk for b in batches(ids) for pk in _matching(comments, b))
+        emails = set()
+        if keep_places:
+            kept = _answered(ids)
+            ids = [pk for pk in ids if pk not in kept]
+            emails.update(_empty(sorted(kept)))
         # Read again once locked: a reply sent while the locks waited on the comment it answers
         # (submit_comment locks that first) is deleted, and uncounted, with it.
         doomed = sorted({*ids, *_replies(ids)})
-        changes, shown, emails, gone = Counter(), set(), set(), 0
+        changes, shown, gone = Counter(), set(), 0
         for batch in batches(doomed):
             rows = Comment.objects.filter(pk__in=batch)
             # Only what readers saw was counted: not a placeholder, nor a reply hidden under a
@@ -65,3 +77,26 @@ def _matching(comments, ids) -> list[int]:
 def _replies(ids: list[int]) -> list[int]:
     replies = (Comment.objects.filter(parent_id__in=batch) for batch in batches(ids))
     return [pk for rows in replies for pk in rows.values_list("pk", flat=True)]
+
+
+def _answered(ids: list[int]) -> set[int]:
+    """Those of these comments a published reply hangs on (read once locked, as the replies)."""
+    found = set()
+    for batch in batches(ids):
+        replies = Comment.objects.filter(parent_id__in=batch).approved()
+        found.update(replies.values_list("parent_id", flat=True))
+    return found
+
+
+def _empty(ids: list[int]) -> set[str]:
+    """Empty these comments into placeholders; returns their writers' addresses. Not counted
+    before (rejected or spam) nor after, their replies counted as before: no count moves, and
+    the page drew them without name or words already."""
+    emails = set()
+    for batch in batches(ids):
+        rows = Comment.objects.filter(pk__in=batch)
+        emails.update(rows.values_list("email", flat=True))
+        drop_what_hangs_on(batch)
+        # The moderator's reason may quote the words: it goes with them.
+        rows.update(**AUTHOR_ERASED, rejection_reason="")
+    return emails

@@ -291,7 +291,8 @@ class Pruned(NamedTuple):
 
 def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
-    (a take-down's, when one was approved first; their arrival, when screened), IP addresses
+    (a take-down's, when one was approved first; their arrival, when screened; one published
+    replies hang on is emptied into its placeholder instead), IP addresses
     COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
     needs them (_forget_addresses). The other IP addresses we hold go after
     COMMENTS_KEEP_IP_DAYS too (_prune_other_ips); a block of an e-mail address
@@ -306,7 +307,11 @@ def prune_old_data(now=None) -> Pruned:
         | Q(taken_down_at=None, moderated_at__lt=rejected_before)
         | Q(taken_down_at=None, moderated_at=None, created_at__lt=rejected_before)
     )
-    deleted = delete_comments(old_rejects, still_matching=True) if old_rejects.exists() else 0
+    deleted = 0
+    if old_rejects.exists():
+        # One that published replies hang on is emptied, not deleted: its writer's data goes,
+        # the replies under its placeholder stay (comments.deletion).
+        deleted = delete_comments(old_rejects, still_matching=True, keep_places=True)
     ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(
         ip_address=None

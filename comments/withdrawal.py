@@ -12,19 +12,29 @@ from comments.models import Comment, CommentVersion, ReplySubscription, Report
 from comments.notifications import confirmation_unsent
 from comments.services import move_approved_counts
 
+# Nothing of the author is left: the row only holds its replies' place. The retention job
+# empties an old removed comment the same way (comments.deletion), keeping its status.
+AUTHOR_ERASED = {
+    "name": "",
+    "email": "",
+    "body": "",
+    "ip_address": None,
+    "user": None,
+    "notify_on_decision": False,
+    "held_because": [],
+}
+
 
 def _placeholder_fields(now) -> dict:
-    # Nothing of the author is left: the row only holds its replies' place.
-    return {
-        "name": "",
-        "email": "",
-        "body": "",
-        "ip_address": None,
-        "user": None,
-        "notify_on_decision": False,
-        "held_because": [],
-        "withdrawn_at": now,
-    }
+    return {**AUTHOR_ERASED, "withdrawn_at": now}
+
+
+def drop_what_hangs_on(ids) -> None:
+    """What a placeholder keeps of none: its earlier words, its writer's reply subscription,
+    and readers' reports on words that are gone (nothing left to decide on)."""
+    CommentVersion.objects.filter(comment_id__in=ids).delete()
+    ReplySubscription.objects.filter(comment_id__in=ids).delete()
+    Report.objects.filter(comment_id__in=ids).delete()
 
 
 def withdraw_comments(ids: list[int]) -> int:
@@ -93,10 +103,7 @@ def _keep_places(rows: list[Comment], changes: dict, now, replies: list[Comment]
     queue, cannot be approved or reported, and the published replies it hid come back (into
     the count too: of `replies`, those that stay). A placeholder itself is never counted."""
     for batch in batches([row.pk for row in rows]):
-        CommentVersion.objects.filter(comment_id__in=batch).delete()
-        ReplySubscription.objects.filter(comment_id__in=batch).delete()
-        # The reported words are gone: nothing is left in the Reported queue to decide on.
-        Report.objects.filter(comment_id__in=batch).delete()
+        drop_what_hangs_on(batch)
         Comment.objects.filter(pk__in=batch).exclude(status=Comment.Status.PENDING).update(
             **_placeholder_fields(now)
         )

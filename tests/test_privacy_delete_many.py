@@ -46,7 +46,7 @@ def test_the_prune_deletes_more_old_rejects_than_sqlite_binds_at_once(
     )
     _flood(article, many - 1, email="flood@example.com", status="spam", moderated_at=long_ago)
     # Approved under a comment that went back to the queue and was rejected: shown and counted
-    # under its placeholder, and deleted with it. Its writer's address is forgotten with it.
+    # under its placeholder, which the prune empties and keeps for it.
     hidden = make_comment(article, parent=taken_down, status="approved", email="ann@example.com")
     CommenterAddress.objects.create(email="ann@example.com")
     kept = make_comment(article, status="approved", email="bea@example.com")
@@ -57,11 +57,14 @@ def test_the_prune_deletes_more_old_rejects_than_sqlite_binds_at_once(
     with sqlite_variables_at_most(limit):
         call_command("prune_comments", stdout=said)
 
-    assert f"Deleted {many + 1} rejected or spam comment(s)" in said.getvalue()
-    assert not Comment.objects.filter(pk=hidden.pk).exists()
-    assert sorted(Comment.objects.values_list("pk", flat=True)) == [kept.pk, lately.pk]
-    assert Article.objects.get(pk=article.pk).approved_comment_count == 1
-    assert not CommenterAddress.objects.filter(email="ann@example.com").exists()
+    assert f"Deleted {many - 1} rejected or spam comment(s)" in said.getvalue()
+    assert Comment.objects.get(pk=hidden.pk).status == "approved"
+    left = sorted(Comment.objects.values_list("pk", flat=True))
+    assert left == sorted([taken_down.pk, hidden.pk, kept.pk, lately.pk])
+    placeholder = Comment.objects.get(pk=taken_down.pk)
+    assert (placeholder.status, placeholder.name, placeholder.email) == ("rejected", "", "")
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 2
+    assert CommenterAddress.objects.filter(email="ann@example.com").exists()
 
 
 def test_a_moderator_deletes_more_comments_than_sqlite_binds_at_once(
