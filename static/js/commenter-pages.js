@@ -11,9 +11,17 @@
     return document.getElementById("edit-errors") || document.querySelector("main .messages");
   }
 
+  // A form drawn again with its errors may mark the field to mend autofocus (the report
+  // page): the browser focuses it, and a message above must not take that from the reader.
+  function focusChosen() {
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return true;
+    return Boolean(document.querySelector("main [autofocus]"));
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var box = said();
-    if (!box) return;
+    if (!box || focusChosen()) return;
     box.setAttribute("tabindex", "-1");
     box.focus();
     // Once its styles are in, Chromium and Safari may take focus back to the page.

@@ -5,6 +5,7 @@ article with JavaScript, on the report page without it; and the box's label neve
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Report
@@ -87,3 +88,29 @@ def _report_without_words_without_javascript(page, discussion):
     expect(page.get_by_role("alert")).to_have_text(NEEDED)
     expect(page.get_by_role("radio", name="Something else")).to_be_checked()
     assert not Report.objects.exists()
+
+
+def test_the_report_page_drawn_again_with_a_message_keeps_focus_on_the_field_to_mend(
+    page, discussion
+):
+    # A message still to show (here the thanks for a report sent from elsewhere, its page never
+    # opened) is drawn on the next page, the report form sent back with its error: focus stays
+    # in the box the page asks to be written in, where it is drawn (autofocus).
+    _, threads = discussion
+    page.goto(reverse("comments:report", args=[threads[1].pk]))
+    token = page.locator("input[name=csrfmiddlewaretoken]").input_value()
+    sent = page.request.post(
+        reverse("comments:report", args=[threads[2].pk]),
+        form={"csrfmiddlewaretoken": token, "reason": Report.Reason.OFF_TOPIC, "text": ""},
+        max_redirects=0,
+    )
+    assert sent.status == 302
+    page.get_by_role("radio", name="Something else").check()
+    page.get_by_role("button", name="Send report").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Report a comment"))
+    expect(page.locator("main .messages")).to_contain_text("Thank you")
+    box = page.get_by_label(WORDS)
+    expect(box).to_be_focused()
+    page.wait_for_load_state("load")
+    expect(box).to_be_focused()
