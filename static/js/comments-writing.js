@@ -8,6 +8,7 @@
 
   var comments = window.commentSection;
   var DRAFT_KEY = "newsportal:comment-draft:";
+  var ARRIVED_KEY = "newsportal:comment-arrived:";
 
   function storedDraft(key) {
     try {
@@ -26,14 +27,13 @@
     }
   }
 
-  function storageWorks() {
-    try {
-      window.sessionStorage.setItem(DRAFT_KEY, "");
-      window.sessionStorage.removeItem(DRAFT_KEY);
-      return true;
-    } catch (error) {
-      return false;
+  // Which text arrived, without keeping the text itself once it is no longer a draft.
+  function fingerprint(text) {
+    var hash = 0x811c9dc5; // FNV-1a, 32 bits
+    for (var i = 0; i < text.length; i += 1) {
+      hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
     }
+    return text.length + ":" + hash.toString(36);
   }
 
   // A page loaded again by Back or Forward, when the browser did not keep it whole: it puts
@@ -85,8 +85,19 @@
       comments.say(form, text);
     }
 
-    function saySent() {
-      say(parent.value ? "Your reply was sent." : "Your comment was sent.");
+    function saySent(reply) {
+      say(reply ? "Your reply was sent." : "Your comment was sent.");
+    }
+
+    // A draft gone is no proof its text was sent (emptied on another page, or never stored,
+    // the tab's storage full): only this record, made as the page after a post said it
+    // arrived, lets the form be emptied for a text the browser puts back. Used once.
+    var arrivedKey = ARRIVED_KEY + key.slice(DRAFT_KEY.length);
+    function takeArrived(text) {
+      var record = storedDraft(arrivedKey);
+      if (!record || record.hash !== fingerprint(text)) return null;
+      storeDraft(arrivedKey, null);
+      return record;
     }
 
     function restore(draft) {
@@ -105,8 +116,10 @@
     // or, when the reader reloaded before this script ran there, the site's cookie says so.
     var sentCookie = takeSentCookie(); // taken on every page, so it speaks of one post only
     var arrived = sentCookie || document.querySelector("#comments .messages .comment-status-link");
+    if (!shownAgainFromHistory()) storeDraft(arrivedKey, null); // a record of an older visit
     if (draft && draft.sent && arrived) {
       storeDraft(key, null);
+      storeDraft(arrivedKey, { hash: fingerprint(draft.text), parent: draft.parent });
     } else if (draft) {
       notSent();
       if (!body.value && draft.text) restore(draft);
@@ -128,36 +141,39 @@
       posted = kept && kept.post === post ? post : null;
     });
 
-    // Its draft gone (or another in its place) means the post arrived, as the page after it
-    // said (or the site's cookie, when that page's script never ran): the form empties, as a
-    // reload would, and says why; a draft written since comes back instead.
+    // Its draft gone, and the page after it recorded this text as arrived (or the site's cookie
+    // says so, when that page's script never ran): the form empties, as a reload would, and
+    // says why. A draft written since comes back instead; with neither, the text stays.
     function forgetSent() {
       var draft = storedDraft(key);
+      var sent = null;
       if (draft && draft.post === posted && draft.sent && takeSentCookie()) {
         storeDraft(key, null);
         draft = null;
+        sent = { parent: parent.value };
       }
       if (draft && draft.post === posted) return notSent();
       posted = null;
+      if (!draft) sent = sent || takeArrived(body.value);
+      if (!draft && !sent) return; // no sign it arrived: the text stays
       body.value = "";
       if (draft && draft.text) restore(draft);
-      else saySent();
+      else if (sent) saySent(sent.parent);
     }
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) {
         if (posted) forgetSent();
         else notSent();
-      } else if (
-        shownAgainFromHistory() &&
-        !storedDraft(key) &&
-        body.value.trim() &&
-        body.value !== body.defaultValue &&
-        storageWorks()
-      ) {
-        // Loaded again, the browser put back (just before this event) the text the page held
-        // when it was left, though its draft is gone: the page after its post said it arrived.
+        return;
+      }
+      // Loaded again, the browser put back (just before this event) the text the page held
+      // when it was left: the page after its post said that very text arrived.
+      var sent = shownAgainFromHistory() && !storedDraft(key) && body.value.trim()
+        ? takeArrived(body.value)
+        : null;
+      if (sent) {
         body.value = "";
-        saySent();
+        saySent(sent.parent);
       }
     });
   }
