@@ -60,19 +60,33 @@ def test_a_moderator_is_not_told_a_drafts_address_through_a_comment_on_it(
     assert "secret-draft" not in response.get("Location", "")
 
 
-@pytest.mark.parametrize("parent_status", [Comment.Status.PENDING, Comment.Status.REJECTED])
 def test_a_published_reply_under_a_comment_off_the_page_offers_no_view_on_site(
-    moderator_client, article, make_comment, parent_status
+    moderator_client, article, make_comment
 ):
-    # Its parent went back to the queue (or was refused): readers see neither, and the button
-    # led to the article without the reply.
-    parent = make_comment(article, status=parent_status)
+    # Its parent went back to the queue: readers see neither, and the button led to the
+    # article without the reply.
+    parent = make_comment(article, status=Comment.Status.PENDING)
     reply = make_comment(article, parent=parent, status=Comment.Status.APPROVED)
 
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[reply.pk]))
 
     assert "View on site" not in page.content.decode()
     assert _view_on_site(moderator_client, reply).status_code == 404
+
+
+@pytest.mark.parametrize("parent_status", [Comment.Status.REJECTED, Comment.Status.SPAM])
+def test_a_published_reply_under_a_removed_comment_is_found_on_the_site(
+    moderator_client, article, make_comment, parent_status
+):
+    # Its parent turned down after readers answered it: the reply stays on the page, under
+    # "Comment removed by a moderator." (tests/test_moderation_edit_rejected_replies.py).
+    parent = make_comment(article, status=parent_status)
+    reply = make_comment(article, parent=parent, status=Comment.Status.APPROVED)
+
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[reply.pk]))
+
+    assert "View on site" in page.content.decode()
+    assert _view_on_site(moderator_client, reply)["Location"].endswith(f"#comment-{reply.pk}")
 
 
 def test_a_published_reply_under_a_published_comment_is_found_on_the_site(
