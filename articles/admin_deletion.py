@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from articles.models import BYLINE_KEPT, Article, Author, Section
+from articles.models import BYLINE_KEPT, Article, Author, RelatedLink, Section
 
 KEEP_THEM = "To take the story off the site and keep them, unpublish it instead."
 # Unpublished, a story keeps its picture's files (README, "Purges"): said when it has one.
@@ -44,9 +44,27 @@ def _flattened(nested) -> list:
     ]
 
 
-def _line(site, request, perms_needed: set, obj) -> str:
+def _headlines(links) -> dict:
+    """The headlines of the stories these links go from and to, by id, in one query."""
+    ids = {link.article_id for link in links} | {link.target_article_id for link in links}
+    return dict(Article.objects.filter(pk__in=ids - {None}).values_list("pk", "title"))
+
+
+def _link_line(link: RelatedLink, headlines: dict) -> str:
+    """A related link as the story both ends: "Related link: Chargers" named one of them, and
+    left the editor guessing which other story loses a link (one to the story deleted)."""
+    if link.target_article_id is None:  # away from the site: its title and address
+        to = format_html("“{}” ({})", link.title, link.url)
+    else:
+        to = format_html("“{}”", headlines.get(link.target_article_id, ""))
+    return format_html("Related link from “{}” to {}", headlines.get(link.article_id, ""), to)
+
+
+def _line(site, request, perms_needed: set, obj, headlines=None) -> str:
     """An object as the confirmation lists it, as Django's does: linked to its page, if it has
     one (perms_needed takes its kind, if this user may not delete it)."""
+    if isinstance(obj, RelatedLink) and headlines is not None:
+        return _link_line(obj, headlines)
     opts = obj._meta
     if site.is_registered(type(obj)):
         if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):
@@ -69,7 +87,8 @@ def deleted_stories(model_admin, objs, request):
     collector = NestedObjects(using=router.db_for_write(model_admin.model), origin=objs)
     collector.collect(objs)
     perms_needed = set()
-    line = partial(_line, site, request, perms_needed)
+    headlines = _headlines(collector.model_objs.get(RelatedLink, ()))
+    line = partial(_line, site, request, perms_needed, headlines=headlines)
 
     to_delete = []
     nested = collector.nested()

@@ -129,3 +129,32 @@ def test_deleting_a_tag_names_the_stories_it_is_taken_off(
     assert "Article_tags object" not in html  # the row that filed it, named by its number
     assert list(story.tags.all()) == []
     assert Client().get(story.get_absolute_url()).status_code == 200
+
+
+# --- Related links ---------------------------------------------------------------------------
+def test_the_related_links_deleted_with_a_story_name_both_stories(
+    newsroom_editor_client, article, make_article, add_related
+):
+    # A link is a row between two stories: "Related link: Chargers" said neither which story
+    # it was on nor, for a link to the story deleted, which other story loses it.
+    chargers = make_article(title="Chargers <b>everywhere</b>")
+    roads = make_article(title="Roads & rails")
+    add_related(article, chargers)
+    add_related(roads, article)
+    add_related(article, url="https://example.org/plans", title="The plans, in <i>full</i>")
+
+    confirm = newsroom_editor_client.get(f"/admin/articles/article/{article.pk}/delete/")
+    html = confirm.content.decode()
+
+    assert confirm.status_code == 200
+    assert (
+        "Related link from “Xiaomi will mass-produce its car” to "
+        "“Chargers &lt;b&gt;everywhere&lt;/b&gt;”"
+    ) in html
+    assert "Related link from “Roads &amp; rails” to “Xiaomi will mass-produce its car”" in html
+    assert (
+        "Related link from “Xiaomi will mass-produce its car” to "
+        "“The plans, in &lt;i&gt;full&lt;/i&gt;” (https://example.org/plans)"
+    ) in html
+    assert "<b>everywhere" not in html and "<i>full" not in html
+    assert "Related link: " not in html
