@@ -3,6 +3,8 @@ own and leads here to add one): written through articles.correction_services."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from articles.admin_mends import MendedMeanwhile, refused_only_meanwhile
@@ -89,6 +91,16 @@ class CorrectionAdmin(WordsKeptAdmin):
         was = Truncator(form.stored.text).chars(200)
         self._in_story_history(request, [obj], f"Mended a correction, which said “{was}”")
 
+    # Save leads back to the story's change form the editor came from (its "Add a correction"
+    # and "Mend its words" carry its address as `next`), not to the list of every correction,
+    # where the story they were working on was theirs to find again. "Save and continue" and
+    # "Save and add another" keep the query string, `next` with it (Django's preserved_qsl).
+    def response_post_save_add(self, request, obj):
+        return _back(request) or super().response_post_save_add(request, obj)
+
+    def response_post_save_change(self, request, obj):
+        return _back(request) or super().response_post_save_change(request, obj)
+
     def delete_model(self, request, obj):
         self.delete_queryset(request, Correction.objects.filter(pk=obj.pk))
 
@@ -102,3 +114,13 @@ class CorrectionAdmin(WordsKeptAdmin):
         for correction in corrections:
             words = Truncator(correction.text).chars(200)
             self.log_change(request, correction.article, f"{done}: “{words}”")
+
+
+def _back(request):
+    """A redirect to the page `next` names, if it is one of this site's (never another site's,
+    nor a javascript: address, whoever wrote the link); None otherwise."""
+    back = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return HttpResponseRedirect(back) if back and safe else None

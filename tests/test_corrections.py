@@ -114,7 +114,9 @@ def test_the_story_s_form_lists_its_corrections_and_leads_to_add_one(desk, artic
     form = desk.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
 
     assert "Spelling of the &lt;b&gt;chief&lt;/b&gt; executive" in form
-    assert f'/admin/articles/correction/add/?article={article.pk}">Add a correction' in form
+    back = f"%2Fadmin%2Farticles%2Farticle%2F{article.pk}%2Fchange%2F"  # its Save leads back here
+    add = f"/admin/articles/correction/add/?article={article.pk}&amp;next={back}"
+    assert f'{add}">Add a correction' in form
 
 
 def test_mending_a_correction_s_words_keeps_its_date_and_the_story_s(
