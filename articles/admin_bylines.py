@@ -5,6 +5,7 @@ made meanwhile (articles.meanwhile) as the rest of the story is."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from articles.admin_forms import CHANGED_SINCE, GuardedInlineFormSet
 from articles.meanwhile import byline, bylines_now, fingerprint, posted_byline, read_opened
@@ -38,6 +39,18 @@ class BylineFormSet(GuardedInlineFormSet):
     by another editor since the form was opened and left as it was by this one: the byline is
     theirs. Changed by both: the save is refused, the form showing this editor's byline over
     theirs (saved again, it goes over it, knowingly)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A row's boxes named for its author, as a screen reader says them: the table's headings
+        # ("Order", "Delete?") named none of them, and every row's Order box was the same
+        # "spin button". Each name starts with its heading's word (WCAG's label in name).
+        author = _shown_author(form)
+        who = author.name if author else "the new name"
+        form.fields["position"].widget.attrs["aria-label"] = f"Order of {who} in the byline"
+        if DELETION_FIELD_NAME in form.fields:
+            deletion = form.fields[DELETION_FIELD_NAME].widget
+            deletion.attrs["aria-label"] = f"Delete {who} from the byline"
 
     def _merged(self, data, article: Article, prefix: str):
         opened = read_opened(data.get("opened_as"))
@@ -93,6 +106,20 @@ class BylineFormSet(GuardedInlineFormSet):
         return added + moved
 
 
+def _shown_author(form):
+    """The author a byline row shows: as posted (a form sent back with an error), else as
+    given (a reporter's own name on a new story) or saved; None for an empty row."""
+    if form.is_bound:
+        chosen = str(form.data.get(form.add_prefix("author")) or "")
+    else:
+        chosen = str(form.initial.get("author") or form.instance.author_id or "")
+    if not chosen.isdigit():
+        return None
+    if int(chosen) == form.instance.author_id:
+        return form.instance.author  # the rows' query brought it (BylineInline.get_queryset)
+    return Author.objects.filter(pk=chosen).first()
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     form = BylineForm
@@ -105,6 +132,10 @@ class BylineInline(admin.TabularInline):
     # were the same words to a screen reader, for two different things.
     verbose_name = "byline name"
     verbose_name_plural = "Byline (its authors in the order printed, lowest first)"
+
+    def get_queryset(self, request):
+        # Each row's boxes are named for its author (BylineFormSet.add_fields): one query.
+        return super().get_queryset(request).select_related("author")
 
     # Part of the story, as its authors field was: whoever may write a story writes its byline,
     # whatever group gave them the story's permissions (none of their own for Byline rows, and

@@ -171,3 +171,24 @@ def check_both_widths(page, artifacts, assert_accessible, name: str) -> None:
     assert_no_sideways_scroll(page, name)
     assert_accessible(f"{name} at 390")
     desktop(page)
+
+
+TAP_TARGET = 24  # CSS px, each way: WCAG 2.2's minimum target size (2.5.8)
+
+
+def assert_usable_on_a_phone(control, name: str) -> None:
+    """A box a finger can use on a PHONE-wide screen: shown, wholly within the screen's width, at
+    least TAP_TARGET px each way, and what a tap at its middle reaches (not covered)."""
+    control.scroll_into_view_if_needed()
+    shown = control.bounding_box()
+    assert shown is not None, f"{name}: not shown"
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], (name, shown)
+    assert shown["width"] >= TAP_TARGET and shown["height"] >= TAP_TARGET, (name, shown)
+    reached = control.evaluate(
+        """(box) => {
+            const r = box.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return hit !== null && (box === hit || box.contains(hit) || hit.control === box);
+        }"""
+    )
+    assert reached, f"{name}: covered by something else where a finger would tap it"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.helpers import PASSWORD, log_in_to_admin
+from tests.browser.layout import assert_usable_on_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -49,13 +50,19 @@ def test_a_long_headline_shows_whole_in_its_box(page, article, django_user_model
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
 
 
-def test_on_a_phone_the_byline_fits_without_sideways_scrolling(
-    page, article, django_user_model, artifacts
-):
+def _byline_on_a_phone(page, article, django_user_model, artifacts, shot: str):
+    """The story form's byline on a phone, in view (and in the screenshot `shot`)."""
     _open_form(page, article, django_user_model, PHONE)
     group = page.locator(".inline-group", has=page.get_by_role("heading", name="Byline"))
     group.scroll_into_view_if_needed()
-    artifacts.screenshot(page, "byline-390.png")
+    artifacts.screenshot(page, shot)
+    return group
+
+
+def test_on_a_phone_the_byline_fits_without_sideways_scrolling(
+    page, article, django_user_model, artifacts
+):
+    group = _byline_on_a_phone(page, article, django_user_model, artifacts, "byline-390.png")
     scrolled = group.evaluate(
         """(group) => [group, ...group.querySelectorAll("*")]
             .filter((el) => el.scrollWidth > el.clientWidth + 1
@@ -73,3 +80,23 @@ def test_on_a_phone_the_byline_fits_without_sideways_scrolling(
         expect(control).to_be_visible()
         shown = control.bounding_box()
         assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
+
+
+def test_each_byline_row_names_its_boxes_and_its_delete_box_takes_a_finger(
+    page, article, django_user_model, artifacts
+):
+    # The review: the Order box said nothing of its own to a screen reader ("spin button"),
+    # one like the next in every row, and the Delete box was 13 px on a phone.
+    group = _byline_on_a_phone(page, article, django_user_model, artifacts, "boxes-390.png")
+
+    order = group.get_by_role("spinbutton", name="Order of Marta Ribeiro in the byline")
+    delete = group.get_by_role("checkbox", name="Delete Marta Ribeiro from the byline")
+    expect(order).to_have_count(1)
+    expect(delete).to_have_count(1)
+    expect(
+        group.get_by_role("spinbutton", name="Order of the new name in the byline")
+    ).to_have_count(1)
+    assert_usable_on_a_phone(order, "the Order box")
+    assert_usable_on_a_phone(delete, "the Delete box")
+    delete.check()
+    expect(delete).to_be_checked()
