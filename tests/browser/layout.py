@@ -3,13 +3,15 @@ how a page is measured at 1280 and 390 px (header height, stories in the first s
 scroll, screenshots). Loaded as a pytest plugin (tests/conftest.py)."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article, Author
-from articles.picture_services import refresh_hero_renditions
+from articles.picture_services import HERO_MADE_FIELDS, refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.conftest import DESKTOP, PHONE
 
@@ -40,6 +42,41 @@ def picture(n: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"hero-{n}.jpg", buffer.getvalue())
 
 
+# (upload name, picture) -> (the story's picture fields, {file under MEDIA_ROOT: bytes}),
+# per test process.
+_MADE_PICTURES: dict[tuple[str, int], tuple[dict, dict[str, bytes]]] = {}
+PICTURE_FIELDS = ("hero_image", *HERO_MADE_FIELDS)
+
+
+def give_picture(article: Article, n: int, name: str = "") -> None:
+    """The story gets picture(n) as its hero with every rendition and crop, as an editor's upload
+    does. Made once per test process, then written again into each test's own MEDIA_ROOT: the
+    encoding (AVIF, WebP and JPEG at each width, the crops) took about a second a story, and the
+    newsroom's 13 stories are drawn in dozens of tests on each database."""
+    name = name or f"hero-{n}.jpg"
+    media = Path(settings.MEDIA_ROOT)
+    key = (name, n)
+    if key not in _MADE_PICTURES:
+        before = _files_under(media)
+        article.hero_image.save(name, picture(n), save=True)
+        refresh_hero_renditions(article=article)
+        article.refresh_from_db()
+        made = {path: (media / path).read_bytes() for path in _files_under(media) - before}
+        _MADE_PICTURES[key] = ({f: getattr(article, f) for f in PICTURE_FIELDS}, made)
+        return
+    fields, made = _MADE_PICTURES[key]
+    for path, data in made.items():
+        (media / path).parent.mkdir(parents=True, exist_ok=True)
+        (media / path).write_bytes(data)
+    fields = {**fields, "hero_image": str(fields["hero_image"])}
+    Article.objects.filter(pk=article.pk).update(**fields)
+    article.refresh_from_db()
+
+
+def _files_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
 @pytest.fixture
 def newsroom(make_article, add_related, tag):
     """A front page's worth of stories with pictures, the lead first; curated related links."""
@@ -52,8 +89,7 @@ def newsroom(make_article, add_related, tag):
             standfirst="Readers get the gist of the story from this sentence before they click.",
             hero_alt=f"Photograph for story {n}",
         )
-        article.hero_image.save(f"hero-{n}.jpg", picture(n), save=True)
-        refresh_hero_renditions(article=article)
+        give_picture(article, n)
         articles.append(article)
     add_related(articles[0], articles[1])
     add_related(articles[0], articles[2])

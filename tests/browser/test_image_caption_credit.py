@@ -6,9 +6,8 @@ hears the two with no stray separator between them."""
 import pytest
 from playwright.sync_api import expect
 
-from articles.picture_services import refresh_hero_renditions
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.layout import picture
+from tests.browser.layout import give_picture
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +30,7 @@ def test_the_credit_starts_a_line_of_its_own_under_the_caption(page, make_articl
         hero_caption=CAPTION,
         hero_credit="Jane Doe/Reuters",
     )
-    article.hero_image.save("hero-ferry.jpg", picture(2), save=True)
-    refresh_hero_renditions(article=article)
+    give_picture(article, 2, "hero-ferry.jpg")
     page.set_viewport_size(size)
     page.goto(article.get_absolute_url())
     figcaption = page.locator(".hero figcaption")

@@ -4,9 +4,8 @@ print stylesheet tells Chromium (the computed style under print media)."""
 import pytest
 
 from articles.models import Article
-from articles.picture_services import refresh_hero_renditions
 from comments.models import Comment
-from tests.browser.layout import picture
+from tests.browser.layout import give_picture
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +26,7 @@ def test_a_printed_article_breaks_its_pages_where_a_newspaper_would(
     page, make_article, make_comment
 ):
     article = make_article(title="Council votes for the new bridge", body=BODY)
-    article.hero_image.save("hero.jpg", picture(0), save=True)
-    refresh_hero_renditions(article=article)
+    give_picture(article, 0, "hero.jpg")
     make_comment(article, name="Ana", body="About time.", status=Comment.Status.APPROVED)
     Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
     page.goto(article.get_absolute_url())

@@ -11,9 +11,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Section
-from articles.picture_services import refresh_hero_renditions
 from tests.browser.conftest import PHONE
-from tests.browser.layout import picture
+from tests.browser.layout import give_picture
 
 pytestmark = pytest.mark.browser
 
@@ -206,8 +205,7 @@ def test_a_long_photo_credit_does_not_make_the_article_scroll_sideways(
         hero_caption="The last two cranes on the north quay.",
         hero_credit="Alexandra Konstantinopoulou-Whitfield for the Northern Evening Chronicle",
     )
-    article.hero_image.save("hero-cranes.jpg", picture(1), save=True)
-    refresh_hero_renditions(article=article)
+    give_picture(article, 1, "hero-cranes.jpg")
 
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(article.get_absolute_url())

@@ -10,10 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.picture_services import refresh_hero_renditions
 from comments.models import Comment
 from tests.browser.helpers import COMMENT_RECEIVED, post_comment
-from tests.browser.layout import picture
+from tests.browser.layout import give_picture
 from tests.browser.test_reader_access import BEHIND_JS, contrast
 
 pytestmark = pytest.mark.browser
@@ -77,8 +76,7 @@ def story(make_article, make_comment):
         hero_credit="Ana Lopes",
         hero_alt="A river at dusk",
     )
-    article.hero_image.save("hero.jpg", picture(0), save=True)
-    refresh_hero_renditions(article=article)
+    give_picture(article, 0, "hero.jpg")
     make_comment(article, name="Ana", body="About time.", status=Comment.Status.APPROVED)
     Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
     return article
