@@ -36,29 +36,31 @@ TITLES = [
 COLOURS = [(23, 63, 122), (120, 40, 30), (30, 100, 70), (90, 90, 100), (140, 100, 20)]
 
 
-def picture(n: int) -> SimpleUploadedFile:
+def picture(n: int, size: tuple[int, int] = (1200, 675)) -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    Image.new("RGB", (1200, 675), COLOURS[n % len(COLOURS)]).save(buffer, "JPEG")
+    Image.new("RGB", size, COLOURS[n % len(COLOURS)]).save(buffer, "JPEG")
     return SimpleUploadedFile(f"hero-{n}.jpg", buffer.getvalue())
 
 
-# (upload name, picture) -> (the story's picture fields, {file under MEDIA_ROOT: bytes}),
+# (upload name, picture, size) -> (the story's picture fields, {file under MEDIA_ROOT: bytes}),
 # per test process.
-_MADE_PICTURES: dict[tuple[str, int], tuple[dict, dict[str, bytes]]] = {}
+_MADE_PICTURES: dict[tuple[str, int, tuple], tuple[dict, dict[str, bytes]]] = {}
 PICTURE_FIELDS = ("hero_image", *HERO_MADE_FIELDS)
 
 
-def give_picture(article: Article, n: int, name: str = "") -> None:
-    """The story gets picture(n) as its hero with every rendition and crop, as an editor's upload
-    does. Made once per test process, then written again into each test's own MEDIA_ROOT: the
-    encoding (AVIF, WebP and JPEG at each width, the crops) took about a second a story, and the
-    newsroom's 13 stories are drawn in dozens of tests on each database."""
+def give_picture(
+    article: Article, n: int, name: str = "", size: tuple[int, int] = (1200, 675)
+) -> None:
+    """The story gets picture(n, size) as its hero with every rendition and crop, as an
+    editor's upload does. Made once per test process, then written again into each test's own
+    MEDIA_ROOT: the encoding (AVIF, WebP and JPEG at each width, the crops) took about a second
+    a story, and the newsroom's 13 stories are drawn in dozens of tests on each database."""
     name = name or f"hero-{n}.jpg"
     media = Path(settings.MEDIA_ROOT)
-    key = (name, n)
+    key = (name, n, size)
     if key not in _MADE_PICTURES:
         before = _files_under(media)
-        article.hero_image.save(name, picture(n), save=True)
+        article.hero_image.save(name, picture(n, size), save=True)
         refresh_hero_renditions(article=article)
         article.refresh_from_db()
         made = {path: (media / path).read_bytes() for path in _files_under(media) - before}

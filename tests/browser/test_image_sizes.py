@@ -6,12 +6,11 @@ shows (AVIF: 25-45% fewer bytes than the JPEG). Measured in Chromium."""
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.images import rendition_urls
-from articles.picture_services import refresh_hero_renditions
 from tests.browser.conftest import PHONE
+from tests.browser.layout import give_picture
 
 pytestmark = pytest.mark.browser
 
@@ -54,10 +53,7 @@ def pictured(make_article):
     articles = []
     for n in range(6):
         article = make_article(title=f"Pictured story {n}", slug=f"pictured-{n}", hero_alt="A road")
-        buffer = io.BytesIO()
-        Image.new("RGB", (1600, 900), (40, 60, 90)).save(buffer, "JPEG")
-        article.hero_image.save(f"p{n}.jpg", SimpleUploadedFile(f"p{n}.jpg", buffer.getvalue()))
-        refresh_hero_renditions(article=article)
+        give_picture(article, n, f"p{n}.jpg", size=(1600, 900))
         articles.append(article)
     return articles
 
