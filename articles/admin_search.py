@@ -18,14 +18,19 @@ _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 def address_slug(term: str) -> str:
     """The slug a pasted address of a story names ("" when the term is no such address): the
     site's (SITE_URL) or any other host's, a staging copy's or a developer's, with its query
-    (?utm_source=) or #fragment, or its path alone."""
+    (?utm_source=) or #fragment, or its path alone, with its leading slash or without."""
     if " " in term:
         return ""
     if "://" not in term and not term.startswith("/"):
         host = urlsplit(settings.SITE_URL).netloc
-        if not term.startswith(f"{host}/"):
+        if term.startswith(f"{host}/"):
+            term = f"//{term}"
+        elif term.startswith("articles/"):
+            # The path without its leading slash, as typed or copied from a log: no words to
+            # look for begin so ("articles" alone, "articles about", stay words).
+            term = f"/{term}"
+        else:
             return ""  # "cities/zoning" is words to look for, not an address
-        term = f"//{term}"
     try:
         path = urlsplit(term).path
     except ValueError:  # "http://[" : no address at all

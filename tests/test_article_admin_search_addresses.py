@@ -33,12 +33,26 @@ def test_the_slug_finds_the_story(editor_client, bridge):
         "https://staging.newsroom.example/articles/harbour-bridge-reopens/?comments-page=2#c-12",
         " http://localhost:8000/articles/harbour-bridge-reopens ",
         "/articles/harbour-bridge-reopens/",
+        # The path typed, or copied from a log or a ticket, without its leading slash.
+        "articles/harbour-bridge-reopens/",
+        "articles/harbour-bridge-reopens",
+        "articles/harbour-bridge-reopens/?utm_source=mail#comments",
     ],
 )
 def test_a_pasted_address_finds_its_story(editor_client, bridge, address):
     page = listed(editor_client, address)
 
     assert ">Harbour crossing open again<" in page and ">Weather<" not in page
+    assert "1 result" in page
+
+
+def test_words_with_a_slash_are_still_searched_as_words(editor_client, make_article, bridge):
+    make_article(title="Cities/zoning: what the new rules change", slug="zoning-rules")
+
+    page = listed(editor_client, "Cities/zoning")
+
+    assert ">Cities/zoning: what the new rules change<" in page
+    assert ">Harbour crossing open again<" not in page
     assert "1 result" in page
 
 
