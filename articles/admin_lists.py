@@ -106,11 +106,11 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 class TagFilter(admin.SimpleListFilter):
-    """By tag (?tag=<slug>). A newsroom's tags run to thousands, more each week: listed here,
-    every tag would be read on every view of the list and pushed the other filters a screen
-    down. A tag is picked where there is a search for them, the tags' list (each row leads
-    here: TagAdmin), or found by its name in this list's search; the filter then shows the
-    tag chosen, and "All" to leave it."""
+    """By tag (?tag=<slug>, or an old slug of the tag). A newsroom's tags run to thousands, more
+    each week: listed here, every tag would be read on every view of the list and pushed the
+    other filters a screen down. A tag is picked where there is a search for them, the tags'
+    list (each row leads here: TagAdmin), or found by its name in this list's search; the
+    filter then shows the tag chosen, and "All" to leave it."""
 
     title = "tag"
     parameter_name = "tag"
@@ -119,13 +119,22 @@ class TagFilter(admin.SimpleListFilter):
         slug = self.value()
         if not slug:
             return []
-        name = Tag.objects.filter(slug=slug).values_list("name", flat=True).first()
+        name = _tags(slug).values_list("name", flat=True).first()
         return [(slug, name or slug)]
 
     def queryset(self, request, queryset):
-        # A story has a tag once: no duplicates.
+        # Each story once, though two tags answer to the slug (one's own, another's old one,
+        # both taken before old addresses were kept from other tags: articles.old_addresses).
         slug = self.value()
-        return queryset.filter(tags__slug=slug) if slug else None
+        if not slug:
+            return None
+        return queryset.filter(pk__in=Article.objects.filter(tags__in=_tags(slug)).values("pk"))
+
+
+def _tags(slug: str):
+    """The tag whose slug this is, or was: renamed, a tag keeps its old slugs as old addresses
+    (OldTagSlug), and a list filtered by one (bookmarked, linked from before) lists nothing."""
+    return Tag.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug))
 
 
 # The list's order: what the newsroom worked on last first. A draft sorted by its publication

@@ -5,7 +5,7 @@ filters, each story once."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Tag
+from articles.models import OldTagSlug, Tag
 from tests.test_article_admin_bylines_list import LIST, _rows
 
 
@@ -34,6 +34,19 @@ def test_the_tag_filter_does_not_list_every_tag(editor_client, make_article, tag
 
     assert 'data-filter-title="tag"' not in html
     assert "Electric cars" not in html
+
+
+def test_a_tag_s_old_slug_lists_its_stories(editor_client, make_article, tag):
+    # Renamed, a tag keeps its old slug (an old address of its page): a bookmark of the list
+    # filtered by it, or a link from before, lists the tag's stories under its name now.
+    OldTagSlug.objects.create(entry=tag, slug="e-cars")
+    make_article(title="Only cars", tags=[tag])
+    make_article(title="No tags")
+
+    html = editor_client.get(LIST, {"tag": "e-cars"}).content.decode()
+
+    assert set(_rows(html)) == {"Only cars"}
+    assert '<a href="?tag=e-cars">Electric cars</a>' in html
 
 
 def test_a_tag_no_story_has_lists_nothing(editor_client, make_article, tag):
