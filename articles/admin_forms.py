@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from articles.admin_hero_words import typed_for_a_picture_cleared
 from articles.admin_slugs import slug_refused
 from articles.kept_pictures import keep
 from articles.meanwhile import (
@@ -143,6 +144,11 @@ class ArticleForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        self._take_in_meanwhile()
+        if said := typed_for_a_picture_cleared(self):
+            self.add_error("hero_image", said)
+
+    def _take_in_meanwhile(self):
         if self.instance.pk is None:
             return
         # A form posted without it (a script) is saved as posted, as before.
