@@ -6,10 +6,13 @@ import json
 
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.admin_deletion import picture_stays
 from articles.admin_forms import changed_in_form
+from articles.admin_slugs import TakenMeanwhile, refusing_slug, slug_refused
 from articles.kept_pictures import forget_on_commit
 from articles.meanwhile import ALONGSIDE, stored_values
 from articles.models import Article
@@ -25,11 +28,19 @@ class ArticleSaving:
         if before is not None:  # what this save changes of it, for its History
             form.stored_before = _as_stored(before, form)
         form.words_cleared = _words_cleared(before, obj, form)
-        save_article(
-            article=obj,
-            hero_changed="hero_image" in form.changed_data,
-            date_set="published_at" in form.changed_data,
-        )
+        try:
+            save_article(
+                article=obj,
+                hero_changed="hero_image" in form.changed_data,
+                date_set="published_at" in form.changed_data,
+            )
+        except (IntegrityError, ValidationError):
+            # Refused for a slug the form found free: another story took it since (the save's
+            # own check saw it, or only the database). Its savepoint rolled back, the database
+            # says whose it is; anything else is raised as before.
+            if (refused := slug_refused(obj)) is None:
+                raise
+            raise TakenMeanwhile(refused) from None
         forget_on_commit(form.cleaned_data.get("hero_image"))
         self._say_what_readers_see(request, obj, before)
         if said := form.old_words_for_new_picture():
@@ -67,6 +78,23 @@ class ArticleSaving:
             self.message_user(
                 request, f"{form.meanwhile} Your changes are saved with it.", messages.WARNING
             )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except TakenMeanwhile as taken:
+            # Django's own words ("Article with this Slug already exists.", or the database's,
+            # a server error) named neither the story nor a free slug. Nothing was saved (the
+            # admin's transaction is undone): the form is drawn again with the editor's input
+            # and the slug refused as any clash is (admin_slugs), as the save met it, whatever
+            # a second look finds (the other save may be undone by now).
+            request.slug_taken = taken.refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        taken = getattr(request, "slug_taken", None)
+        return form if taken is None else refusing_slug(form, taken)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -50,6 +50,27 @@ def slug_refused(article: Article) -> ValidationError | None:
     return ValidationError(Linked(text.format(args[0], holder, *args[1:]), html), code="unique")
 
 
+class TakenMeanwhile(Exception):
+    """The slug was free when the form was checked, and another story's save took it before
+    this one's (a race): `refused` says whose it is now, as the form says it."""
+
+    def __init__(self, refused: ValidationError):
+        super().__init__(refused)
+        self.refused = refused
+
+
+def refusing_slug(form_class, refused: ValidationError):
+    """The form class, refusing its slug as `refused` says, unless its own check says so."""
+
+    class RefusingSlug(form_class):
+        def validate_unique(self):
+            super().validate_unique()
+            if "slug" not in self._errors:
+                self.add_error("slug", refused)
+
+    return RefusingSlug
+
+
 def free_slug(slug: str, article: Article) -> str:
     """`slug` numbered ("-2", "-3"…, or one more than its own number) to one no other story has,
     now or as an old address: the story's own earlier names are free to it."""

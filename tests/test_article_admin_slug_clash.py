@@ -4,11 +4,15 @@ and their old addresses. Django's own "Article with this Slug already exists." l
 to hunt for the story and guess a free one."""
 
 import html
+from unittest.mock import patch
 
+import pytest
 from django.utils.html import strip_tags
 
-from articles.models import OldSlug
+from articles import admin_saving
+from articles.models import Article, OldSlug
 from tests.article_forms import as_new_story, change_form_data
+from tests.test_article_kept_picture import photo, post_change
 
 
 def _words(response) -> str:
@@ -74,3 +78,56 @@ def test_an_old_address_of_another_story_is_refused_with_a_free_slug(
 
     assert "“batteries” is an old address of “Batteries, part three”" in said
     assert "under Old addresses). “batteries-2” is free." in said
+
+
+def _taken_meanwhile(make_article, checked_on_save: bool):
+    """The save, with another story given the slug once this form was checked: by another
+    editor's save in between, before the save's own check (`checked_on_save`), or after it,
+    when only the database refuses it."""
+    real = admin_saving.save_article
+
+    def save(**kwargs):
+        make_article(title="Batteries get cheaper", slug="batteries")
+        if checked_on_save:
+            return real(**kwargs)
+        with patch.object(Article, "validate_unique"):  # the check ran before the other save
+            return real(**kwargs)
+
+    return patch.object(admin_saving, "save_article", save)
+
+
+@pytest.mark.parametrize("checked_on_save", [True, False])
+def test_a_slug_taken_between_the_form_s_check_and_its_save_is_refused_by_name(
+    editor_client, article, make_article, checked_on_save
+):
+    data = change_form_data(
+        article, slug="batteries", standfirst="A lead typed for the move.", hero_alt="A battery"
+    )
+
+    with _taken_meanwhile(make_article, checked_on_save):
+        response = post_change(editor_client, article, data, hero_image=photo())
+
+    said = _words(response)
+    assert "already exists" not in said
+    assert (
+        "“batteries” is the address of another story, “Batteries get cheaper” (published). "
+        "Choose another: “batteries-2” is free."
+    ) in said
+    assert "A lead typed for the move." in said  # the editor's words, in the form again
+    assert 'value="batteries"' in _page(response)
+    assert "Picture kept: bridge.jpg" in said  # and the picture chosen, for the next save
+    assert Article.objects.get(pk=article.pk).standfirst != "A lead typed for the move."
+
+
+def test_a_new_story_s_slug_taken_between_its_check_and_its_save_is_refused_by_name(
+    admin_client, article, make_article
+):
+    data = as_new_story(change_form_data(article, title="Batteries", slug="batteries"))
+
+    with _taken_meanwhile(make_article, checked_on_save=False):
+        response = admin_client.post("/admin/articles/article/add/", data)
+
+    said = _words(response)
+    assert "“batteries” is the address of another story, “Batteries get cheaper”" in said
+    assert 'value="Batteries"' in _page(response)
+    assert not Article.objects.filter(title="Batteries").exists()
