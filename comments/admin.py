@@ -37,7 +37,7 @@ from comments.admin_typed import TypedFields
 from comments.admin_undo import UndoViews
 from comments.deletion import delete_comments
 from comments.models import Comment, ModerationPolicy
-from comments.status import Standing, standing
+from comments.status import Standing, parent_said, standing
 from comments.versions import last_earlier_body, versions_html
 
 REPORT_ACTIONS = ["take-down", "dismiss"]
@@ -195,8 +195,7 @@ class CommentAdmin(
         # Only where readers see it, by the rule its commenter's status page reads: a comment
         # waiting, refused or taken down, or a reply under one, has no place on the page ("View
         # on site" led to the article, the comment nowhere on it).
-        parent_status = obj.parent.status if obj.parent_id else None
-        if standing(obj, parent_status=parent_status) == Standing.PUBLISHED:
+        if standing(obj, **parent_said(obj)) == Standing.PUBLISHED:
             return obj.get_absolute_url()
         return None
 

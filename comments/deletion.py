@@ -1,16 +1,18 @@
 """A moderator's delete (the admin) and the retention job's (manage.py prune_comments): comments
 gone for good, with their replies, the approved counts kept right. Not a commenter's own delete,
 which keeps a placeholder where replies hang (comments.withdrawal), nor the retention job's on a
-removed comment published replies hang on: emptied into its placeholder, kept for them."""
+removed comment published or waiting replies hang on: emptied into its placeholder, kept for
+them."""
 
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from comments.batching import batches
 from comments.forgetting import forget_addresses_on_commit
 from comments.models import Comment
+from comments.querysets import PENDING
 from comments.services import move_approved_counts
 from comments.withdrawal import AUTHOR_ERASED, drop_what_hangs_on
 
@@ -28,9 +30,11 @@ def delete_comments(comments, *, still_matching: bool = False, keep_places: bool
     to them meanwhile: a moderator's delete, whose choice is explicit.
 
     `keep_places`: one that published replies hang on (a top-level comment rejected or spam
-    shows them under "Comment removed by a moderator", querysets.REMOVED) is not deleted but
-    emptied of everything of its writer's, its status kept: the retention job's, whose purpose
-    is the writer's data, not other readers' replies. Returns how many were deleted."""
+    shows them under "Comment removed by a moderator", querysets.REMOVED), or that a reply
+    waiting in the queue answers, is not deleted but emptied of everything of its writer's, its
+    status kept: the retention job's, whose purpose is the writer's data, not other readers'
+    replies (a waiting one, never read by a moderator, would go unseen and its writer never be
+    told). Returns how many were deleted."""
     with transaction.atomic():
         ids = sorted(set(comments.values_list("pk", flat=True)))
         # Locked in pk order across the batches, as one statement would take them (lock_rows):
@@ -80,10 +84,12 @@ def _replies(ids: list[int]) -> list[int]:
 
 
 def _answered(ids: list[int]) -> set[int]:
-    """Those of these comments a published reply hangs on (read once locked, as the replies)."""
+    """Those of these comments a published or a waiting reply hangs on (read once locked, as
+    the replies): a waiting one keeps its place for the moderator's decision, as under a
+    comment its author deleted (comments.withdrawal)."""
     found = set()
     for batch in batches(ids):
-        replies = Comment.objects.filter(parent_id__in=batch).approved()
+        replies = Comment.objects.filter(Q(status="approved") | PENDING, parent_id__in=batch)
         found.update(replies.values_list("parent_id", flat=True))
     return found
 

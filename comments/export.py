@@ -85,6 +85,7 @@ def _export_pieces(email: str, ids: list[int], about: dict, here: set[int]) -> I
             # Where a reply stands depends on the comment it answers (comments.status).
             .annotate(
                 parent_status=F("parent__status"),
+                parent_taken_down_at=F("parent__taken_down_at"),
                 follows=Exists(ReplySubscription.objects.filter(comment=OuterRef("pk"))),
             )
             .prefetch_related("versions")
@@ -106,7 +107,11 @@ def _exported(comment: Comment) -> dict:
     # Where it stands as its status page and the export page say it, never the raw status: a
     # comment held for its address alone is "waiting" to its writer there, and "spam" here told
     # them of a block on the address. The README lists the keys.
-    stands = standing(comment, parent_status=comment.parent_status)
+    stands = standing(
+        comment,
+        parent_status=comment.parent_status,
+        parent_taken_down=comment.parent_taken_down_at is not None,
+    )
     # Anyone may type an address: a comment its owner never showed is theirs may be a
     # stranger's, whose IP address is that stranger's, not the address owner's to download.
     here = getattr(comment, "sent_here", False)

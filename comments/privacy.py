@@ -292,7 +292,7 @@ class Pruned(NamedTuple):
 def prune_old_data(now=None) -> Pruned:
     """Retention: rejected and spam comments go COMMENTS_KEEP_REJECTED_DAYS after the decision
     (a take-down's, when one was approved first; their arrival, when screened; one published
-    replies hang on is emptied into its placeholder instead), IP addresses
+    or waiting replies hang on is emptied into its placeholder instead), IP addresses
     COMMENTS_KEEP_IP_DAYS after arrival, and addresses left with no comment once nothing
     needs them (_forget_addresses). The other IP addresses we hold go after
     COMMENTS_KEEP_IP_DAYS too (_prune_other_ips); a block of an e-mail address
@@ -309,8 +309,8 @@ def prune_old_data(now=None) -> Pruned:
     )
     deleted = 0
     if old_rejects.exists():
-        # One that published replies hang on is emptied, not deleted: its writer's data goes,
-        # the replies under its placeholder stay (comments.deletion).
+        # One that published or waiting replies hang on is emptied, not deleted: its writer's
+        # data goes, the replies under its placeholder stay (comments.deletion).
         deleted = delete_comments(old_rejects, still_matching=True, keep_places=True)
     ip_before = now - timedelta(days=settings.COMMENTS_KEEP_IP_DAYS)
     cleared = Comment.objects.filter(created_at__lt=ip_before, ip_address__isnull=False).update(

@@ -329,7 +329,9 @@ def _export_page(request, address):
     # asks of a reply how the comment it answers stands: read in the page's one query.
     newest_first = (
         written_with(address.email)
-        .annotate(parent_status=F("parent__status"))
+        .annotate(
+            parent_status=F("parent__status"), parent_taken_down_at=F("parent__taken_down_at")
+        )
         .order_by("-created_at", "-pk")
     )
     page = number and page_or_none(newest_first, settings.COMMENTS_PER_PAGE, number)
@@ -344,7 +346,11 @@ def _export_page(request, address):
         )
     here = set(written_here(request))
     for comment in page:
-        comment.standing = standing(comment, parent_status=comment.parent_status)
+        comment.standing = standing(
+            comment,
+            parent_status=comment.parent_status,
+            parent_taken_down=comment.parent_taken_down_at is not None,
+        )
         # Anyone can type an address: the list says which comments its owner showed are
         # theirs (or this browser wrote), as the download does (comments.export._exported).
         comment.shown_yours = comment.owner_vouched or comment.pk in here

@@ -28,6 +28,13 @@ SHOWN_FIELDS = (
 REMOVED = ("rejected", "spam")
 # A reply shows under a comment readers see, or under the placeholder of one removed.
 UNDER_SHOWN = Q(parent__isnull=True) | Q(parent__status__in=("approved", *REMOVED))
+# Where approving a waiting reply publishes it (services.decide): under a published comment (a
+# placeholder of one its author deleted too), or beside the replies kept under the placeholder
+# of one removed: it answered the words readers saw, as they did. Not under one taken down,
+# whose replies came down with it: the reply waits until that comment is put back.
+PUBLISHABLE_UNDER = Q(parent__status="approved") | Q(
+    parent__status__in=REMOVED, parent__taken_down_at=None
+)
 # The queue: a placeholder of a withdrawn comment is never pending; older rows may be: not queued.
 PENDING = Q(status="pending", withdrawn_at=None)
 # An editors' pick readers see: counted (published, not withdrawn, a reply under a published

@@ -18,6 +18,7 @@ from comments.mail import drop_queued
 from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators_on_commit
 from comments.notifications import note_mail_wishes, notify_commenters, notify_subscribers
+from comments.querysets import PUBLISHABLE_UNDER
 from comments.report_answers import (
     REPLY_TAKEN_DOWN,
     REPLY_UNDER_DELETED,
@@ -164,8 +165,8 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()
 
     One conditional UPDATE (status still pending), so when two moderators act at once exactly
     one decision lands and the other learns it lost; the articles' approved counts move in the
-    same transaction. A reply is only published under a published comment,
-    so approving one whose comment is not (or no longer) public leaves it waiting.
+    same transaction. A reply is only published where readers see replies (PUBLISHABLE_UNDER), so
+    approving one whose comment waits again, or was taken down, leaves it waiting.
 
     `seen` ({pk: revision}) is what the moderator read: the UPDATE also asks for that revision,
     so a comment its author edited since (or one they were never shown) stays pending.
@@ -202,7 +203,7 @@ def decide(comments, *, status: str, by, reason: str = "", seen=None, on_page=()
             # Comments first, so a reply approved together with its comment goes up too.
             pending.filter(parent__isnull=True).update(**values)
             shown_again = Counter(uncovered.values_list("article_id", flat=True))
-            pending.filter(parent__status=Comment.Status.APPROVED).update(**values)
+            pending.filter(PUBLISHABLE_UNDER).update(**values)
         else:
             pending.update(**values)
         # Per article from our rows, not per article's UPDATE: one query for fifty stories.

@@ -24,8 +24,10 @@ class Standing(StrEnum):
     # The values are also the "status" of each comment in its owner's JSON download (the README
     # lists them): files already downloaded name them, so a value is never renamed.
     WAITING = "waiting"
-    # A reply is published only under a published comment: under one rejected (or taken down)
-    # it waits until a moderator puts that back or turns the reply down too.
+    # A reply is published only where readers see replies: under one taken down (its replies
+    # came down with it) it waits until a moderator puts that back or turns the reply down too.
+    # Under the placeholder of one removed otherwise, beside the replies kept there, it is
+    # simply waiting (querysets.PUBLISHABLE_UNDER).
     WAITING_UNDER_GONE_PARENT = "waiting-under-gone-parent"
     PUBLISHED = "published"
     # Approved, but readers do not see it: a reply shows only under a published comment, or
@@ -40,15 +42,16 @@ class Standing(StrEnum):
     REJECTED = "rejected"
 
 
-def standing(comment: Comment, *, parent_status: str | None) -> Standing:
+def standing(comment: Comment, *, parent_status: str | None, parent_taken_down: bool) -> Standing:
     """parent_status: the status of the comment it answers (None for a comment that answers
-    none), which a list reads with its comments in the same query. The comment's article is
+    none), and whether that one was taken down, which a list reads with its comments in the
+    same query (parent_said gives both from a comment's parent). The comment's article is
     read with it too. The same rule as Comment.objects.counted(): a reply shows under an
     approved comment, even one its author withdrew (a placeholder keeps its status), and under
     the placeholder of one removed after it was published; not while that one waits."""
     status = as_its_writer_sees(comment)
     if status == Comment.Status.PENDING:
-        if parent_status in (Comment.Status.REJECTED, Comment.Status.SPAM):
+        if parent_status in REMOVED and parent_taken_down:
             return Standing.WAITING_UNDER_GONE_PARENT
         return Standing.WAITING
     if status == Comment.Status.APPROVED:
@@ -115,9 +118,18 @@ def replies_off_said(comment: Comment) -> str:
     return f" {said.strip()}" if said.strip() else ""
 
 
+def parent_said(comment: Comment) -> dict:
+    """What standing() asks of the comment this one answers, read from the row it holds."""
+    parent = comment.parent if comment.parent_id else None
+    return {
+        "parent_status": parent.status if parent else None,
+        "parent_taken_down": bool(parent and parent.taken_down_at),
+    }
+
+
 def stands_now(comment) -> Standing:
     """Where this comment stands, its parent's status read from the row it holds."""
-    return standing(comment, parent_status=comment.parent.status if comment.parent_id else None)
+    return standing(comment, **parent_said(comment))
 
 
 def say_updated(request, comment) -> None:

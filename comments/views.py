@@ -36,7 +36,7 @@ from comments.ratelimit import (
 )
 from comments.report_answers import reason_told
 from comments.services import submit_comment
-from comments.status import Standing, standing
+from comments.status import Standing, parent_said, standing
 from comments.tokens import form_token, remember_written, written_here
 from newsportal.caching import mark_personal, personal_page, signed_in_user
 from newsportal.methods import read_only
@@ -303,8 +303,7 @@ def comment_status(request, token):
     comment = comment_from_token(token)
     if comment is None:
         return comment_gone(request)
-    parent_status = comment.parent.status if comment.parent_id else None
-    stands = standing(comment, parent_status=parent_status)
+    stands = standing(comment, **parent_said(comment))
     comment.rejection_reason = reason_told(comment)  # as told, never saved
     context = {
         "comment": comment,

@@ -177,19 +177,16 @@ def test_the_edit_page_of_a_comment_on_a_story_taken_off_the_site_says_so(
     assert "Comments are closed" not in opened.content.decode()
 
 
-@pytest.mark.parametrize("gone", ["rejected", "spam", "taken down"])
-def test_a_reply_waiting_under_a_comment_turned_down_is_not_told_it_will_be_published_soon(
-    reader, article, make_comment, moderator, gone
+def test_a_reply_waiting_under_a_comment_taken_down_is_not_told_it_will_be_published_soon(
+    reader, article, make_comment, moderator
 ):
     parent = make_comment(article, status="approved", email="maria@example.com")
     mine = make_comment(article, parent=parent, email="bob@example.com")
     ReplySubscription.objects.create(comment=mine)
-    fields = {"status": "spam" if gone == "spam" else "rejected"}
-    if gone == "taken down":
-        fields["taken_down_at"] = timezone.now()
-    Comment.objects.filter(pk=parent.pk).update(**fields)
+    Comment.objects.filter(pk=parent.pk).update(status="rejected", taken_down_at=timezone.now())
 
-    # A moderator's Approve leaves it waiting: a reply is published under a published comment.
+    # A moderator's Approve leaves it waiting: the replies to a comment taken down came down
+    # with it (querysets.PUBLISHABLE_UNDER).
     approve(comment=mine, by=moderator)
     page = reader.get(mine.status_url).content.decode()
 
@@ -205,6 +202,30 @@ def test_a_reply_waiting_under_a_comment_turned_down_is_not_told_it_will_be_publ
     edit_page = reader.get(reverse("comments:edit", args=[status_token(mine)])).content.decode()
     assert "the moderator will read the new text" not in edit_page
     assert "it cannot be published while the comment it answers is off the site" in edit_page
+
+
+@pytest.mark.parametrize("gone", ["rejected", "spam"])
+def test_a_reply_waiting_under_a_comment_removed_after_it_was_published_is_published_approved(
+    reader, article, make_comment, moderator, gone
+):
+    """Turned down after it was published (its author's edit rejected, or sent to spam), the
+    comment keeps the replies published under it on the page, under its placeholder
+    (querysets.REMOVED); a reply still waiting then is told it waits, and approved, it is
+    published beside them. It was told it could never be published, and Approve left it
+    waiting for good."""
+    parent = make_comment(article, status="approved", email="maria@example.com")
+    mine = make_comment(article, parent=parent, email="bob@example.com", body="Bob answers")
+    Comment.objects.filter(pk=parent.pk).update(status=gone)
+
+    page = reader.get(mine.status_url).content.decode()
+    assert "<strong>waiting for review</strong>" in page
+    assert "cannot be published" not in page
+
+    approve(comment=mine, by=moderator)
+
+    assert Comment.objects.get(pk=mine.pk).status == "approved"
+    assert "approved</strong> and published" in reader.get(mine.status_url).content.decode()
+    assert "Bob answers" in reader.get(article.get_absolute_url()).content.decode()
 
 
 def test_the_edit_page_of_a_reply_off_the_page_with_its_comment_does_not_call_it_published(

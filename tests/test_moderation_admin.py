@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -328,10 +329,17 @@ def test_a_reject_reason_too_long_is_refused_with_a_message_not_an_error(
     assert "Keep the reason to 300 characters" in page
 
 
+# Waiting (again, edited), or taken down with its replies. (One rejected or spam after it was
+# published keeps its replies' place: a reply approved there shows under its placeholder,
+# tests/test_privacy_prune_keeps_waiting_replies.py.)
+@pytest.mark.parametrize("unpublished", ["pending", "taken down"])
 def test_a_reply_under_an_unpublished_comment_cannot_be_approved(
-    moderator_client, client, article, make_comment
+    moderator_client, client, article, make_comment, unpublished
 ):
-    parent = make_comment(article, status=Comment.Status.REJECTED)
+    if unpublished == "pending":
+        parent = make_comment(article, status=Comment.Status.PENDING)
+    else:
+        parent = make_comment(article, status=Comment.Status.REJECTED, taken_down_at=timezone.now())
     reply = make_comment(article, parent=parent, name="Orphan Reply")
 
     response = _one_click(moderator_client, reply, "approve")

@@ -8,7 +8,7 @@ from newsportal.jobs import record_run
 class Command(BaseCommand):
     help = (
         "Delete rejected and spam comments COMMENTS_KEEP_REJECTED_DAYS after the decision (empty "
-        "those published replies hang on, which stay as placeholders); clear "
+        "those published or waiting replies hang on, which stay as placeholders); clear "
         "IP addresses COMMENTS_KEEP_IP_DAYS after a comment arrived, and delete IP blocks that "
         "ended, notes on IP addresses and staff sign-in records as old; delete e-mail blocks "
         "COMMENTS_KEEP_REJECTED_DAYS after they ended; forget addresses left with no comment. "
