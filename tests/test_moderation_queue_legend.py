@@ -31,6 +31,26 @@ def test_the_queue_says_what_approve_reject_spam_and_undo_do(
     assert "Undo Shown on a card once it is decided: the comment waits here again" in legend
 
 
+def test_the_queue_says_rejecting_a_comment_keeps_its_published_replies_on_the_site(
+    moderator_client, article, make_comment
+):
+    """A comment published, then edited, waits here again with the replies readers published
+    under it; rejected or marked as spam, they stay on the page under its placeholder
+    (comments.querysets.REMOVED). The legend said only "Keeps it off the site": a moderator
+    could not tell whether the replies went with it."""
+    make_comment(article)
+
+    legend = _legend(moderator_client.get(LIST))
+
+    reject = legend.split("Reject ", 1)[1].split(" Spam ", 1)[0]
+    assert (
+        "A comment that was published before (its author edited it since) leaves the replies "
+        "published under it on the site, under “Comment removed by a moderator.”"
+    ) in reject
+    spam = legend.split(" Spam ", 1)[1].split(" Undo ", 1)[0]
+    assert "Replies published under it stay on the site, as for Reject." in spam
+
+
 def test_the_keys_list_says_what_a_and_s_do_and_how_it_closes(
     moderator_client, article, make_comment
 ):
