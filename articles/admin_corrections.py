@@ -2,9 +2,12 @@
 own and leads here to add one): written through articles.correction_services."""
 
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 
 from articles.admin_mends import MendedMeanwhile, refused_only_meanwhile
@@ -68,9 +71,18 @@ class CorrectionAdmin(WordsKeptAdmin):
     def words(self, obj):
         return Truncator(obj.text).chars(120)
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         refused_only_meanwhile(context)
-        return super().render_change_form(request, context, *args, **kwargs)
+        back = _safe_next(request)
+        if obj is not None and obj.pk is not None and back:
+            # Delete leads back to the story too: its link carries `next` (Django's own drops
+            # it), and the confirmation's form, which has no action, posts to its own address.
+            delete = reverse("admin:articles_correction_delete", args=[quote(obj.pk)])
+            delete = f"{delete}?{urlencode({'next': back})}"
+            kept = {"opts": self.opts, "preserved_filters": self.get_preserved_filters(request)}
+            context["delete_back_url"] = add_preserved_filters(kept, delete)
+            context["show_delete"] = False  # the link above is drawn instead of Django's
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -101,6 +113,11 @@ class CorrectionAdmin(WordsKeptAdmin):
     def response_post_save_change(self, request, obj):
         return _back(request) or super().response_post_save_change(request, obj)
 
+    def response_delete(self, request, obj_display, obj_id):
+        done = super().response_delete(request, obj_display, obj_id)  # its message said
+        back = _back(request)
+        return back if back and isinstance(done, HttpResponseRedirect) else done
+
     def delete_model(self, request, obj):
         self.delete_queryset(request, Correction.objects.filter(pk=obj.pk))
 
@@ -116,11 +133,17 @@ class CorrectionAdmin(WordsKeptAdmin):
             self.log_change(request, correction.article, f"{done}: “{words}”")
 
 
-def _back(request):
-    """A redirect to the page `next` names, if it is one of this site's (never another site's,
-    nor a javascript: address, whoever wrote the link); None otherwise."""
+def _safe_next(request) -> str:
+    """The page `next` names, if it is one of this site's (never another site's, nor a
+    javascript: address, whoever wrote the link); "" otherwise."""
     back = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return HttpResponseRedirect(back) if back and safe else None
+    return back if safe else ""
+
+
+def _back(request):
+    """A redirect to the page `next` names, if it is one of this site's; None otherwise."""
+    back = _safe_next(request)
+    return HttpResponseRedirect(back) if back else None

@@ -95,3 +95,56 @@ def test_a_way_back_to_another_site_is_not_followed(desk, article, elsewhere):
     assert saved.status_code == 302
     assert saved["Location"] == LIST
     assert Correction.objects.filter(article=article).exists()
+
+
+def _delete_link(desk, url: str) -> str:
+    """The address of the Delete link on the correction's form, as the editor's browser has it."""
+    form = desk.get(url).content.decode()
+    return unescape(re.search(r'<a href="([^"]+)" class="deletelink">', form).group(1))
+
+
+def _confirmed(desk, delete: str):
+    """Yes on the delete confirmation: its form has no action, so the browser posts it back to
+    the page's own address, query string and all."""
+    page = desk.get(delete).content.decode()
+    form = re.search(r"<form [^>]*>", page[page.index('name="post"') - 400 :]).group(0)
+    assert "action=" not in form
+    return desk.post(delete, {"post": "yes"})
+
+
+def test_a_correction_deleted_from_the_story_leads_back_to_the_story(desk, article):
+    correction = append_correction(article=article, text="The plant opened in 2025.")
+    delete = _delete_link(desk, _link(desk, article, "Mend its words"))
+
+    deleted = _confirmed(desk, delete)
+
+    assert deleted.status_code == 302
+    assert deleted["Location"] == _story_form(article)
+    assert not Correction.objects.filter(pk=correction.pk).exists()
+    assert _said(desk, deleted["Location"]) == [
+        f"The correction “{correction}” was deleted successfully."
+    ]
+
+
+def test_a_correction_deleted_from_the_list_still_leads_to_the_list(desk, article):
+    correction = append_correction(article=article, text="The plant opened in 2025.")
+    delete = _delete_link(desk, f"{LIST}{correction.pk}/change/")
+
+    assert _confirmed(desk, delete)["Location"] == LIST
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"]
+)
+def test_a_way_back_to_another_site_is_not_followed_after_a_delete(desk, article, elsewhere):
+    correction = append_correction(article=article, text="The plant opened in 2025.")
+    mend = f"{LIST}{correction.pk}/change/?next={quote(elsewhere, safe='')}"
+    delete = _delete_link(desk, mend)
+    assert "evil" not in delete and "javascript" not in delete
+
+    deleted = desk.post(
+        f"{LIST}{correction.pk}/delete/?next={quote(elsewhere, safe='')}", {"post": "yes"}
+    )
+
+    assert deleted["Location"] == LIST
+    assert not Correction.objects.filter(pk=correction.pk).exists()
