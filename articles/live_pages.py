@@ -53,16 +53,20 @@ def live_coverage(article, number: int = 1) -> dict | None:
         return {"live_updates": [], "key_events": [], "live_days": 0, "live_page": 1}
     per_page = LIVE_UPDATES_PER_PAGE
     start = (number - 1) * per_page
-    # One more than shown: whether there are earlier ones, without counting them all.
-    rows = article.live_updates.all()
+    # How many updates the coverage has, in the same query (the database counts them on the
+    # story's index): "Earlier updates" says how many lie behind it, for a reader without
+    # JavaScript coming back after a while. The same for every reader, the page stays shared;
+    # each update posted or deleted purges the story's pages (live_services), count and all.
+    size = article.live_updates.order_by().values("article").annotate(n=Count("pk")).values("n")
+    rows = article.live_updates.annotate(coverage_size=Subquery(size))
     if number > 1:
         # The coverage's newest update, for its days, in the same query: page 1 starts with it.
         newest = article.live_updates.order_by("-posted_at").values("posted_at")[:1]
         rows = rows.annotate(newest_at=Subquery(newest))
-    rows = list(rows[start : start + per_page + 1])
-    if not rows and number > 1:
+    updates = list(rows[start : start + per_page])
+    if not updates and number > 1:
         return None
-    updates, earlier = rows[:per_page], len(rows) > per_page
+    earlier = updates[0].coverage_size - start - len(updates) if updates else 0
     for update in updates:
         update.url = live_update_url(article, update.pk)
     if number == 1 and not earlier:
@@ -86,6 +90,7 @@ def live_coverage(article, number: int = 1) -> dict | None:
         "live_page": number,
         "newer_updates_url": live_page_url(article, number - 1) if number > 1 else "",
         "earlier_updates_url": live_page_url(article, number + 1) if earlier else "",
+        "earlier_updates": earlier,
     }
 
 
