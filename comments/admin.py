@@ -36,6 +36,7 @@ from comments.admin_status import StatusFilter, found_elsewhere
 from comments.admin_typed import TypedFields
 from comments.admin_undo import UndoViews
 from comments.deletion import delete_comments
+from comments.emptied import EMPTIED_LISTED, is_emptied
 from comments.models import Comment, ModerationPolicy
 from comments.status import Standing, parent_said, standing
 from comments.versions import last_earlier_body, versions_html
@@ -226,7 +227,7 @@ class CommentAdmin(
             )
         return format_html(
             '<div class="comment-excerpt">{}</div><div class="comment-on">on {}</div>{}',
-            Truncator(obj.body).chars(140),
+            Truncator(obj.body).chars(140) or (EMPTIED_LISTED if is_emptied(obj) else ""),
             Truncator(obj.article.title).chars(60),
             held,
         )

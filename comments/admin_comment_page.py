@@ -17,6 +17,7 @@ from comments.admin_picks import pick_context
 from comments.admin_posted import decision_moment
 from comments.admin_queue import current_queue, report_reasons
 from comments.desk import hidden_by_reports
+from comments.emptied import EMPTIED_TEXT, is_emptied
 from comments.models import Comment, RejectionReason
 from comments.report_undo import came_down_with, hangs_on_parent
 
@@ -49,6 +50,9 @@ class CommentPageViews:
             # on its card, not sent "Back to the queue" as if decided by mistake.
             on_reports = True
             actions = decision_links(comment.pk, REPORT_LINKS)
+        elif moderator and is_emptied(comment):
+            # Its words gone at the prune: no decision may publish it again (comments.emptied).
+            extra_context = {**(extra_context or {}), "emptied": EMPTIED_TEXT}
         elif moderator and not comment.withdrawn_at and (parent := came_down_with(comment)):
             # Sent back to the queue alone, its comment's Undo would no longer bring it back.
             extra_context = {**(extra_context or {}), "came_down_with": parent}

@@ -17,6 +17,7 @@ from comments.admin_undo import with_dismissal_undo, with_undo
 from comments.admin_words import tell_left_waiting, unseen_text
 from comments.desk import EditedMeanwhile, dismiss_reports
 from comments.dismiss_undo import dismissed_token
+from comments.emptied import EMPTIED, emptied_text
 from comments.models import Comment
 from comments.not_spam import approve_spam
 from comments.posted_ids import ticked_ids
@@ -127,6 +128,11 @@ class ListActions:
         ticked = ticked_ids(request.POST)
         read = sorted(pk for pk in ticked if pk in seen)
         unseen = queryset.exclude(pk__in=read).count()
+        # Emptied by the prune: never published again (return_to_queue refuses it too).
+        emptied = set(Comment.objects.filter(EMPTIED, pk__in=read).values_list("pk", flat=True))
+        if emptied:
+            read = [pk for pk in read if pk not in emptied]
+            self.message_user(request, emptied_text(len(emptied)), messages.ERROR)
         started = timezone.now()
         result, as_spam = approve_spam(read, by=request.user, seen=seen)
         result = result._replace(unseen=unseen)

@@ -20,6 +20,7 @@ from comments.admin_posted import (
     shown_statuses,
 )
 from comments.admin_words import came_down_text, unseen_text
+from comments.emptied import EMPTIED, EMPTIED_TEXT, emptied_text, is_emptied
 from comments.models import Comment, Report
 from comments.posted_ids import ticked_ids
 from comments.report_answers import came_down_with_parent
@@ -48,6 +49,8 @@ class RequeueViews:
                 f"{parent.name}): it comes back with that comment, not on its own."
             )
             return self._answer(request, comment, None, text, messages.WARNING)
+        if is_emptied(comment):  # refused by return_to_queue too, the prune run meanwhile
+            return self._answer(request, comment, None, EMPTIED_TEXT, messages.ERROR)
         # Where its page showed it, decided when: put back up (its take-down undone) or decided
         # again by another meanwhile, it stays as they left it (read under its row lock).
         was = posted_status(request.POST, comment.pk)
@@ -83,6 +86,9 @@ class RequeueViews:
                 request, f"{counted(back, 'comment')} back in the queue.", messages.SUCCESS
             )
         left = shown.filter(came_down_with_parent(), withdrawn_at=None).count()
+        emptied = shown.filter(EMPTIED).count()
+        if emptied:
+            self.message_user(request, emptied_text(emptied), messages.ERROR)
         changed = _changed(was, at, by=request.user, since=started)
         for comment in changed[:NAMED]:
             self.message_user(
@@ -90,7 +96,7 @@ class RequeueViews:
             )
         if left:
             self.message_user(request, came_down_text(left), messages.WARNING)
-        elif not back and not changed:
+        elif not back and not changed and not emptied:
             self.message_user(request, "None of those comments was decided.", messages.WARNING)
         unseen = queryset.exclude(pk__in=listed).count()
         if unseen:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from comments.audit import record
+from comments.emptied import EMPTIED
 from comments.mail import drop_queued, drop_queued_of
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
@@ -120,7 +121,8 @@ def undo_take_downs(comments, *, by) -> list[int]:
             taken_down_at__isnull=False,
             withdrawn_at=None,
         )
-        rows = list(rows.order_by("pk"))
+        # Emptied by the prune since: up again, it would be an empty comment on the site.
+        rows = list(rows.exclude(EMPTIED).order_by("pk"))
         later = dict(
             Report.objects.filter(comment__in=rows)
             .values("comment_id")

@@ -14,6 +14,7 @@ from comments.audit import record
 from comments.batching import batches
 from comments.closing import comments_open
 from comments.decision_words import decision_message
+from comments.emptied import EMPTIED
 from comments.mail import drop_queued
 from comments.models import NOT_REPLIABLE, Comment, ModerationPolicy, Report
 from comments.moderator_mail import notify_moderators_on_commit
@@ -270,6 +271,8 @@ def return_to_queue(
         changes = Counter()
         changes.subtract(counted.values_list("article_id", flat=True))
         decided = Comment.objects.filter(pk__in=pks, status__in=DECIDABLE, withdrawn_at=None)
+        # Emptied by the prune: approved again, it would be an empty comment on the site.
+        decided = decided.exclude(EMPTIED)
         # A reply that came down with its comment comes back with it (put_back below), never
         # alone: up under a comment still down, it would be "published" and seen nowhere. (One
         # under a comment its author deleted came down alone: it goes back alone.)

@@ -93,16 +93,21 @@ def test_a_waiting_reply_under_a_removed_comment_is_told_it_waits_and_can_be_pub
     assert _count(article) == 1
 
 
-def test_under_a_comment_taken_down_a_waiting_reply_keeps_its_place_but_is_not_published(
-    reader, article, make_comment, moderator, moderator_client
-):
+def taken_down_and_pruned(article, make_comment, moderator) -> tuple:
+    """A's published comment taken down long ago, B's reply to it waiting, then the prune."""
     first = make_comment(article, status="approved", moderated_at=timezone.now(), body="A says")
     reply = make_comment(article, parent=first, body="B answers A")
     Article.objects.filter(pk=article.pk).update(approved_comment_count=1)
     take_down([first], by=moderator, reason="Abusive")
     Comment.objects.filter(pk=first.pk).update(taken_down_at=_long_ago())
-
     _prune()
+    return first, reply
+
+
+def test_under_a_comment_taken_down_a_waiting_reply_keeps_its_place_but_is_not_published(
+    reader, article, make_comment, moderator, moderator_client
+):
+    first, reply = taken_down_and_pruned(article, make_comment, moderator)
 
     assert Comment.objects.get(pk=reply.pk).status == "pending"
     assert "cannot be published" in reader.get(reply.status_url).content.decode()
