@@ -274,13 +274,13 @@ def follows_replies(comment_id: int) -> bool:
 def why_no_reply_mail(comment: Comment) -> str:
     """Why no mail about replies can come for this comment, as its status page says of a wish
     it has ("" when it can): it comes while the comment is published or waiting
-    (comments.notifications.notify_subscribers), under a comment on the site (a reply is
-    published only there), on a story on the site."""
+    (comments.notifications.notify_subscribers), where a reply can be published (under a
+    placeholder of a removed comment too: not one taken down), on a story on the site."""
     if comment.withdrawn_at is not None:
         return NO_REPLY_MAIL_DELETED
     if as_its_writer_sees(comment) in TURNED_DOWN:
         return "No mail about replies comes while your comment is not published."
-    if comment.parent_id and comment.parent.status in TURNED_DOWN:
+    if comment.parent_id and comment.parent.status in TURNED_DOWN and comment.parent.taken_down_at:
         return "No mail about replies comes while the comment it answers is off the site."
     if not comment.article.is_public:
         return "No mail about replies comes while its article is off the site."
