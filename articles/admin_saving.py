@@ -3,6 +3,7 @@ purges what it changed), and the editor told what readers see now (out, taken do
 scheduled) and what another editor changed meanwhile that the save kept."""
 
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
@@ -18,6 +19,8 @@ from articles.meanwhile import ALONGSIDE, stored_values
 from articles.models import Article
 from articles.services import TEXT_BOXES, draft_edited, save_article
 from newsportal.text import as_a_form_posts
+
+logger = logging.getLogger(__name__)
 
 
 class ArticleSaving:
@@ -38,6 +41,7 @@ class ArticleSaving:
             # Refused for a slug the form found free: another story took it since (the save's
             # own check saw it, or only the database). Its savepoint rolled back, the database
             # says whose it is; anything else is raised as before.
+            _drop_unsaved_upload(obj, before, form)
             if (refused := slug_refused(obj)) is None:
                 raise
             raise TakenMeanwhile(refused) from None
@@ -150,6 +154,23 @@ class ArticleSaving:
                 "lead readers here."
             )
             self.message_user(request, said, messages.INFO)
+
+
+def _drop_unsaved_upload(article: Article, before: Article | None, form) -> None:
+    """A picture chosen in this form, written to storage by the refused save (Django stores an
+    upload before the row's write that failed), deleted: no story refers to it, the admin's
+    transaction undone, and no job sweeps heroes/ (only kept-pictures/, which keeps it for the
+    form drawn again). Never the stored story's own picture; nothing when the save refused
+    before writing it (the file's name is then still the one the browser sent)."""
+    picture = article.hero_image
+    if "hero_image" not in form.changed_data or not picture or not picture._committed:
+        return
+    if before is not None and picture.name == before.hero_image.name:
+        return
+    try:
+        picture.storage.delete(picture.name)
+    except OSError as exc:
+        logger.warning("could not delete %s: %s", picture.name, exc)
 
 
 def _question_unseen(article: Article) -> str:

@@ -131,3 +131,35 @@ def test_a_new_story_s_slug_taken_between_its_check_and_its_save_is_refused_by_n
     assert "“batteries” is the address of another story, “Batteries get cheaper”" in said
     assert 'value="Batteries"' in _page(response)
     assert not Article.objects.filter(title="Batteries").exists()
+
+
+def _heroes(media_root) -> set[str]:
+    folder = media_root / "heroes"
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("new_story", [False, True])
+def test_a_picture_chosen_for_a_save_refused_for_a_slug_taken_meanwhile_leaves_no_file(
+    editor_client, admin_client, article, make_article, settings, new_story
+):
+    # The save wrote the upload under heroes/ before the database refused the slug: nothing
+    # refers to it and no job removes it. The story's own picture stays.
+    old = change_form_data(article, hero_alt="An old picture")
+    post_change(editor_client, article, old, hero_image=photo("old.jpg"))
+    article.refresh_from_db()
+    assert article.hero_image
+    before = _heroes(settings.MEDIA_ROOT)
+    data = change_form_data(article, slug="batteries", hero_alt="A battery")
+
+    with _taken_meanwhile(make_article, checked_on_save=False):
+        if new_story:
+            data = as_new_story({**data, "title": "Batteries"})
+            response = admin_client.post(
+                "/admin/articles/article/add/", {**data, "hero_image": photo()}
+            )
+        else:
+            response = post_change(editor_client, article, data, hero_image=photo())
+
+    assert "Picture kept: bridge.jpg" in _words(response)
+    assert _heroes(settings.MEDIA_ROOT) == before
+    assert Article.objects.get(pk=article.pk).hero_image.name == article.hero_image.name
