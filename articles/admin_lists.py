@@ -3,7 +3,7 @@ byline, "My stories" first for an editor who writes under one."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -123,8 +123,8 @@ class TagFilter(admin.SimpleListFilter):
         return [(slug, name or slug)]
 
     def queryset(self, request, queryset):
-        # Each story once, though two tags answer to the slug (one's own, another's old one,
-        # both taken before old addresses were kept from other tags: articles.old_addresses).
+        # Each story once, whatever the joins to tags and old slugs repeat (one tag answers to
+        # the slug: its own first, else the one whose old slug it is: _tags).
         slug = self.value()
         if not slug:
             return None
@@ -133,8 +133,12 @@ class TagFilter(admin.SimpleListFilter):
 
 def _tags(slug: str):
     """The tag whose slug this is, or was: renamed, a tag keeps its old slugs as old addresses
-    (OldTagSlug), and a list filtered by one (bookmarked, linked from before) lists nothing."""
-    return Tag.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug))
+    (OldTagSlug), and a list filtered by one (bookmarked, linked from before) lists nothing.
+    The tag whose slug it is now wins: one tag's old slug may be another's own (taken before
+    old addresses were kept from other tags), and it listed both tags' stories, under either
+    name. Another's old slug only when no tag has it now, in one query."""
+    own = Tag.objects.filter(slug=slug)
+    return Tag.objects.filter(Q(slug=slug) | Q(old_slugs__slug=slug) & ~Exists(own))
 
 
 # The list's order: what the newsroom worked on last first. A draft sorted by its publication

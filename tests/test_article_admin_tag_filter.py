@@ -78,3 +78,25 @@ def test_filtering_by_a_tag_costs_no_query_a_row(editor_client, make_article, ta
 
     assert len(_rows(html)) == 6
     assert len(six) == len(one)
+
+
+def test_a_tag_s_own_slug_wins_over_another_tag_s_old_one(editor_client, make_article, tag):
+    # Taken before old addresses were kept from other tags (articles.old_addresses): the slug
+    # is one tag's now and another's old one. The list is the tag's whose slug it is now, and
+    # the filter names it; the old one's stories are listed by it only when no tag has it now.
+    OldTagSlug.objects.create(entry=tag, slug="e-cars")
+    e_cars = Tag.objects.create(name="E-cars magazine", slug="e-cars")
+    make_article(title="Only cars", tags=[tag])
+    make_article(title="The magazine", tags=[e_cars])
+
+    html = editor_client.get(LIST, {"tag": "e-cars"}).content.decode()
+
+    assert set(_rows(html)) == {"The magazine"}
+    assert '<a href="?tag=e-cars">E-cars magazine</a>' in html
+
+    e_cars.slug = "e-cars-magazine"
+    e_cars.save()
+    html = editor_client.get(LIST, {"tag": "e-cars"}).content.decode()
+
+    assert set(_rows(html)) == {"Only cars"}
+    assert '<a href="?tag=e-cars">Electric cars</a>' in html
