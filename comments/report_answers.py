@@ -8,6 +8,7 @@ from django.db.models import Q
 from comments.audit import record
 from comments.models import Comment, Report
 from comments.notifications import notify_commenters
+from comments.querysets import REMOVED
 
 # The reason a reply is given when the comment it answers comes down (it is told to its author).
 REPLY_TAKEN_DOWN = "The comment it answered was taken down."
@@ -53,10 +54,12 @@ def answer_reports(ours, *, status: str, by, now, reason: str) -> None:
     outcome = Report.Outcome.DISMISSED
     if status != Comment.Status.APPROVED:
         outcome = Report.Outcome.TAKEN_DOWN
-        # Readers reported it on the page: rejected now, it was published and is taken down
-        # (its writer's status page says so).
-        rejected = Comment.objects.filter(pk__in=reported, status=Comment.Status.REJECTED)
-        rejected.update(taken_down_by=by, taken_down_at=now)
+        # Readers reported it on the page: rejected or spam now, it was published and is taken
+        # down (its writer's status page says so). Spam too: its replies come down below as for
+        # Reject, so a reply still waiting under it must not be published alone under its
+        # placeholder (querysets.PUBLISHABLE_UNDER reads taken_down_at).
+        removed = Comment.objects.filter(pk__in=reported, status__in=REMOVED)
+        removed.update(taken_down_by=by, taken_down_at=now)
         take_down_replies(Comment.objects.approved().filter(parent_id__in=reported), by=by, now=now)
     reports.close(by=by, outcome=outcome, now=now)
     words = "dismissed" if outcome == Report.Outcome.DISMISSED else "upheld"

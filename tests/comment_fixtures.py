@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from articles.models import Article
-from comments.models import Comment
+from comments.desk import report_comment
+from comments.models import Comment, ModerationPolicy
 from comments.tokens import form_token
 
 PASSWORD = "correct horse battery staple"
@@ -201,3 +202,17 @@ def reader_with_token():
 def send_report(client, comment, reason="abuse", text=""):
     data = {"reason": reason, "text": text, "csrfmiddlewaretoken": client.token}
     return client.post(report_url(comment), data)
+
+
+@pytest.fixture
+def hidden(approved_comment, make_comment):
+    """A published comment with a published reply (count 2), hidden by one report."""
+    article = approved_comment.article
+    make_comment(article, parent=approved_comment, status="approved", body="Agreed!")
+    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
+    ModerationPolicy.objects.create(hide_after_reports=1)
+    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
+    approved_comment.refresh_from_db()
+    assert approved_comment.status == Comment.Status.PENDING
+    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
+    return approved_comment

@@ -15,20 +15,6 @@ CHANGELIST = "/admin/comments/comment/"
 COMMENTER = f"{CHANGELIST}commenter/"
 
 
-@pytest.fixture
-def hidden(approved_comment, make_comment):
-    """A published comment with a published reply (count 2), hidden by one report."""
-    article = approved_comment.article
-    make_comment(article, parent=approved_comment, status="approved", body="Agreed!")
-    Article.objects.filter(pk=article.pk).update(approved_comment_count=2)
-    ModerationPolicy.objects.create(hide_after_reports=1)
-    report_comment(comment=approved_comment, reason="abuse", ip="198.51.100.7")
-    approved_comment.refresh_from_db()
-    assert approved_comment.status == Comment.Status.PENDING
-    assert Article.objects.get(pk=article.pk).approved_comment_count == 0
-    return approved_comment
-
-
 def _post_approve(client, comment, how):
     seen = {f"seen-{comment.pk}": comment.revision}
     if how == "direct":
