@@ -30,6 +30,7 @@ from comments.desk import (
     hidden_by_reports,
     take_down_reported,
 )
+from comments.emptied import ONLY_REJECTED_TEXT, answers_emptied_take_down
 from comments.erased_named import NamesErased
 from comments.models import Comment, Report
 from comments.posted_ids import shown_ids
@@ -142,7 +143,7 @@ class DecisionViews:
                 text = with_undo(request, text, [comment.pk], decided=status)
             return self._answer(request, comment, status, text, messages.SUCCESS)
         if result.waiting:
-            text = waiting_text(1)
+            text = ONLY_REJECTED_TEXT if answers_emptied_take_down(comment) else waiting_text(1)
             return self._answer(request, comment, None, text, messages.WARNING, waits=True)
         return self._answer(request, comment, None, lost_text(comment), messages.WARNING)
 

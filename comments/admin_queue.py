@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from comments.admin_status import StatusFilter, narrowed
 from comments.admin_typed import card_about
 from comments.desk import hidden_by_reports
+from comments.emptied import ONLY_REJECTED_TEXT, answers_emptied_take_down
 from comments.models import (
     Block,
     Comment,
@@ -291,6 +292,8 @@ def prepare_queue(
         reported = bool(comment.open_reports) or queue == "reported"
         comment.report_controls = reported and not edited_back
         comment.report_reasons = report_reasons(comment.open_reports)
+        # Its Approve would only leave it waiting, for good: the card offers Reject and says why.
+        comment.only_rejected = ONLY_REJECTED_TEXT if answers_emptied_take_down(comment) else ""
     cl.moderation_queue = queue
     # A search or a filter that leaves nothing is not an empty queue.
     cl.queue_narrowed = narrowed(cl)

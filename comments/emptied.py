@@ -32,3 +32,18 @@ def emptied_text(n: int) -> str:
         f"{counted(n, 'comment')}’ words were deleted at the 90-day prune; they stay as the "
         "placeholders of their replies."
     )
+
+
+# A reply waiting under a comment taken down and then emptied: approving it waits for that
+# comment to be put back (querysets.PUBLISHABLE_UNDER), which its emptying refuses for good, so
+# "Approve the comment first" would send the moderator after a decision no one can make.
+ONLY_REJECTED_TEXT = (
+    "The comment it answers was taken down and its words deleted at the 90-day prune: this "
+    "reply can only be rejected."
+)
+
+
+def answers_emptied_take_down(comment) -> bool:
+    """A reply whose comment was taken down and then emptied: it can only be rejected."""
+    parent = comment.parent if comment.parent_id else None
+    return bool(parent and parent.taken_down_at and is_emptied(parent))
